@@ -1,0 +1,86 @@
+"""Who may do what. One policy for the API and the pages.
+
+A ``Principal`` is whoever is acting: a logged-in user (worker, officer, supervisor, auditor, or a
+platform's staff user) or an organisation's API token (role platform)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from socsec.audit.services import Actor
+from socsec.core.errors import Forbidden
+from socsec.registry.models import Engagement, Organisation, Person
+
+from .models import ApiToken, Role, User
+
+STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.AUDITOR)
+REGISTRY_WRITERS = (Role.OFFICER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    actor: Actor
+    user: User | None = None
+    organisation: Organisation | None = None
+    person_id: int | None = None
+
+    @classmethod
+    def of_user(cls, user: User) -> Principal:
+        return cls(
+            role=Role(user.role),
+            actor=Actor(label=f"user:{user.username}", user_id=user.pk,
+                        organisation_id=user.organisation_id if user.role == Role.PLATFORM else None),
+            user=user,
+            organisation=user.organisation if user.role == Role.PLATFORM else None,
+            person_id=user.person_id if user.role == Role.WORKER else None,
+        )
+
+    @classmethod
+    def of_token(cls, token: ApiToken) -> Principal:
+        return cls(
+            role=Role.PLATFORM,
+            actor=Actor(label=f"token:{token.organisation.code}:{token.prefix}", token_id=token.pk,
+                        organisation_id=token.organisation_id),
+            organisation=token.organisation,
+        )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise Forbidden(message)
+
+
+def may_view_person(p: Principal, person: Person) -> bool:
+    if p.is_staff:
+        return True
+    if p.role == Role.WORKER:
+        return p.person_id == person.pk
+    if p.role == Role.PLATFORM and p.organisation is not None:
+        return Engagement.objects.filter(person=person, organisation=p.organisation).exists()
+    return False
+
+
+def may_view_coverage(p: Principal, person: Person) -> bool:
+    """A platform sees its workers' engagements, not their coverage (which reveals other work)."""
+    return p.is_staff or (p.role == Role.WORKER and p.person_id == person.pk)
+
+
+def may_write_registry(p: Principal) -> bool:
+    return p.role in REGISTRY_WRITERS
+
+
+def may_register_workers(p: Principal) -> bool:
+    return p.role in REGISTRY_WRITERS or p.role == Role.PLATFORM
+
+
+def may_manage_activations(p: Principal) -> bool:
+    return p.role == Role.SUPERVISOR
+
+
+def may_view_audit(p: Principal) -> bool:
+    return p.role in (Role.AUDITOR, Role.SUPERVISOR)

@@ -1,0 +1,478 @@
+"""REST API (django-ninja). Thin: parse, check permission, call a service or selector, serialise.
+
+Organisations authenticate with ``Authorization: Bearer <token>``; people with their session.
+Errors are ``{"code", "message", "field"?, "details"?}`` with a 4xx status, mapped once here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+from socsec.accounts.models import Role, User
+from socsec.accounts.permissions import (
+    Principal,
+    may_manage_activations,
+    may_register_workers,
+    may_view_audit,
+    may_view_coverage,
+    may_view_person,
+    may_write_registry,
+    require,
+)
+from socsec.accounts.services import token_authenticate
+from socsec.audit.selectors import audit_entries
+from socsec.core.errors import DomainError, Forbidden
+from socsec.coverage import services as coverage_services
+from socsec.coverage.models import SchemeActivation
+from socsec.coverage.selectors import PersonCoverage, coverage_for
+from socsec.registry import selectors, services
+from socsec.registry.models import Engagement, Organisation, Person
+
+# --- authentication -------------------------------------------------------------------------------
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        found = token_authenticate(token)
+        return Principal.of_token(found) if found else None
+
+
+class UserSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        user = request.user
+        if isinstance(user, User) and user.is_authenticated and user.is_active:
+            return Principal.of_user(user)
+        return None
+
+
+api = NinjaAPI(
+    title="SocSec API",
+    version="1",
+    description="Registry, engagements and coverage for workers in new forms of employment.",
+    auth=[TokenAuth(), UserSessionAuth()],
+    urls_namespace="api",
+)
+
+
+def principal(request: HttpRequest) -> Principal:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "payload", "query", "path")]
+        fields.setdefault(".".join(loc) or "body", []).append(str(err.get("msg", "invalid")))
+    first = next(iter(fields))
+    message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    return api.create_response(
+        request, {"code": "invalid", "message": message, "field": first, "details": {"fields": fields}}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own 4xx, e.g. a body that is not JSON."""
+    body: dict[str, Any] = {"code": "http_error", "message": str(exc)}
+    if exc.status_code == 400 and "parse request body" in str(exc):
+        body = {"code": "malformed", "message": "The request body is not valid JSON.", "field": "body"}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "Log in, or send 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+# --- schemas --------------------------------------------------------------------------------------
+
+
+class OrganisationIn(Schema):
+    code: str
+    name: str
+    kind: str
+    name_zh: str = ""
+    credit_code: str | None = None
+    registered_region: str | None = None
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    kind: str
+    credit_code: str | None
+    registered_region: str | None
+
+    @staticmethod
+    def of(org: Organisation) -> dict[str, Any]:
+        return {"code": org.code, "name": org.name, "name_zh": org.name_zh, "kind": org.kind,
+                "credit_code": org.credit_code,
+                "registered_region": org.registered_region.code if org.registered_region else None}
+
+
+class PersonIn(Schema):
+    resident_id: str
+    name: str
+    residence_region: str
+    birth_date: dt.date | None = None
+    sex: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    resident_id: str
+    name: str
+    birth_date: dt.date
+    sex: str
+    residence_region: str
+
+    @staticmethod
+    def of(p: Person) -> dict[str, Any]:
+        return {"id": p.pk, "resident_id": p.resident_id, "name": p.name, "birth_date": p.birth_date,
+                "sex": p.sex, "residence_region": p.residence_region.code}
+
+
+class EngagementFields(Schema):
+    category: str
+    sector: str
+    work_region: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    external_ref: str = ""
+
+
+class EngagementIn(EngagementFields):
+    person_id: int
+    organisation: str | None = None
+
+
+class EngagementOut(Schema):
+    id: int
+    person_id: int
+    organisation: str
+    category: str
+    sector: str
+    work_region: str
+    start_date: dt.date
+    end_date: dt.date | None
+    external_ref: str
+
+    @staticmethod
+    def of(e: Engagement) -> dict[str, Any]:
+        return {"id": e.pk, "person_id": e.person_id, "organisation": e.organisation.code, "category": e.category,
+                "sector": e.sector, "work_region": e.work_region.code, "start_date": e.start_date,
+                "end_date": e.end_date, "external_ref": e.external_ref}
+
+
+class EngagementEndIn(Schema):
+    end_date: dt.date
+
+
+class WorkerIn(Schema):
+    person: PersonIn
+    engagement: EngagementFields
+    organisation: str | None = None
+
+
+class WorkerOut(Schema):
+    person: PersonOut
+    engagement: EngagementOut
+    person_created: bool
+
+
+class EngagementCoverageOut(Schema):
+    engagement_id: int
+    organisation: str
+    status: str
+    reason_code: int
+    reason: str
+
+
+class SchemeCoverageOut(Schema):
+    scheme: str
+    label: str
+    status: str
+    reason_code: int
+    reason: str
+    references: list[str]
+    engagements: list[EngagementCoverageOut]
+    explanation: dict[str, Any] | None
+
+
+class CoverageOut(Schema):
+    person_id: int
+    on: dt.date
+    schemes: list[SchemeCoverageOut]
+
+    @staticmethod
+    def of(c: PersonCoverage, explain: bool) -> dict[str, Any]:
+        return {
+            "person_id": c.person.pk,
+            "on": c.on,
+            "schemes": [
+                {
+                    "scheme": s.scheme.value, "label": s.label, "status": s.status.name,
+                    "reason_code": s.reason.code, "reason": s.reason.text, "references": s.references,
+                    "engagements": [
+                        {"engagement_id": e.engagement.pk, "organisation": e.engagement.organisation.code,
+                         "status": e.reason.status.name, "reason_code": e.reason.code, "reason": e.reason.text}
+                        for e in s.engagements
+                    ] if s.scheme == "OIP" else [],
+                    "explanation": s.explanation.as_dict() if explain and s.explanation else None,
+                }
+                for s in c.schemes
+            ],
+        }
+
+
+class ActivationIn(Schema):
+    scheme: str = "OIP"
+    region: str
+    organisation: str | None = None
+    sector: str | None = None
+    start_date: dt.date
+    end_date: dt.date | None = None
+    reference: str = ""
+
+
+class ActivationOut(Schema):
+    id: int
+    scheme: str
+    region: str
+    organisation: str | None
+    sector: str | None
+    start_date: dt.date
+    end_date: dt.date | None
+    reference: str
+
+    @staticmethod
+    def of(a: SchemeActivation) -> dict[str, Any]:
+        return {"id": a.pk, "scheme": a.scheme, "region": a.region.code,
+                "organisation": a.organisation.code if a.organisation else None, "sector": a.sector or None,
+                "start_date": a.start_date, "end_date": a.end_date, "reference": a.reference}
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class MeOut(Schema):
+    role: str
+    username: str | None
+    organisation: str | None
+    person: PersonOut | None
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    level: str
+    parent: str | None
+
+
+# --- endpoints ------------------------------------------------------------------------------------
+
+router = Router()
+
+
+@router.get("/me", response=MeOut, tags=["me"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    p = principal(request)
+    person = selectors.person_get(person_id=p.person_id) if p.person_id else None
+    return {"role": p.role.value, "username": p.user.username if p.user else None,
+            "organisation": p.organisation.code if p.organisation else None,
+            "person": PersonOut.of(person) if person else None}
+
+
+@router.get("/me/coverage", response=CoverageOut, tags=["me"])
+def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool = False) -> dict[str, Any]:
+    p = principal(request)
+    require(p.person_id is not None, "only a worker account has its own coverage")
+    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
+
+
+@router.get("/regions", response=list[RegionOut], tags=["registry"])
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": r.code, "name": r.name, "name_zh": r.name_zh, "level": r.level,
+             "parent": r.parent.code if r.parent else None} for r in selectors.regions()]
+
+
+@router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
+def list_organisations(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
+    p = principal(request)
+    if p.role == Role.PLATFORM and p.organisation is not None:
+        return [OrganisationOut.of(p.organisation)]
+    require(p.is_staff, "workers cannot list organisations")
+    return [OrganisationOut.of(o) for o in selectors.organisations(kind=kind)]
+
+
+@router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict[str, Any]]:
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors register organisations")
+    org = services.organisation_create(
+        actor=p.actor, code=payload.code, name=payload.name, kind=payload.kind, name_zh=payload.name_zh,
+        credit_code=payload.credit_code, registered_region_code=payload.registered_region,
+    )
+    return 201, OrganisationOut.of(org)
+
+
+@router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
+def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
+    p = principal(request)
+    org = selectors.organisation_get(code=code)
+    require(p.is_staff or (p.organisation is not None and p.organisation.pk == org.pk),
+            "you may only read your own organisation")
+    return OrganisationOut.of(org)
+
+
+@router.get("/persons", response=list[PersonOut], tags=["registry"])
+def search_persons(request: HttpRequest, q: str = "", limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(p.is_staff or p.role == Role.PLATFORM, "workers read themselves at /api/me")
+    found = selectors.person_search(query=q, organisation=None if p.is_staff else p.organisation, limit=limit)
+    return [PersonOut.of(x) for x in found]
+
+
+@router.post("/persons", response={201: PersonOut}, tags=["registry"])
+def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors register persons directly; platforms use "
+                                   "POST /api/workers")
+    person = services.person_register(actor=p.actor, **payload.dict())
+    return 201, PersonOut.of(person)
+
+
+def _visible_person(request: HttpRequest, person_id: int) -> tuple[Principal, Person]:
+    p = principal(request)
+    person = selectors.person_get(person_id=person_id)
+    require(may_view_person(p, person), "you may not see this person")
+    return p, person
+
+
+@router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    _, person = _visible_person(request, person_id)
+    return PersonOut.of(person)
+
+
+@router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
+def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+    p, person = _visible_person(request, person_id)
+    own = p.organisation if p.role == Role.PLATFORM else None
+    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=own)]
+
+
+@router.get("/persons/{person_id}/coverage", response=CoverageOut, tags=["coverage"])
+def person_coverage(request: HttpRequest, person_id: int, on: dt.date | None = None,
+                    explain: bool = False) -> dict[str, Any]:
+    p = principal(request)
+    person = selectors.person_get(person_id=person_id)
+    require(may_view_coverage(p, person), "you may not see this person's coverage")
+    return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
+
+
+def _target_organisation(p: Principal, code: str | None) -> Organisation:
+    if p.role == Role.PLATFORM:
+        assert p.organisation is not None
+        if code and code != p.organisation.code:
+            raise Forbidden("an organisation may only register engagements with itself", field="organisation",
+                            code="other_organisation")
+        return p.organisation
+    if not code:
+        raise DomainError("organisation: is required.", field="organisation")
+    return selectors.organisation_get(code=code)
+
+
+@router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, dict[str, Any]]:
+    p = principal(request)
+    require(may_register_workers(p), "you may not register engagements")
+    org = _target_organisation(p, payload.organisation)
+    person = selectors.person_get(person_id=payload.person_id)
+    if p.role == Role.PLATFORM:
+        require(may_view_person(p, person), "register a new worker with POST /api/workers")
+    data = payload.dict(exclude={"person_id", "organisation"})
+    engagement = services.engagement_create(actor=p.actor, person=person, organisation=org, **data)
+    return 201, EngagementOut.of(engagement)
+
+
+@router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
+def end_engagement(request: HttpRequest, engagement_id: int, payload: EngagementEndIn) -> dict[str, Any]:
+    p = principal(request)
+    require(may_register_workers(p), "you may not change engagements")
+    engagement = selectors.engagement_get(engagement_id=engagement_id)
+    if p.role == Role.PLATFORM:
+        require(p.organisation is not None and engagement.organisation_id == p.organisation.pk,
+                "an organisation may only change its own engagements")
+    return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
+
+
+@router.post("/workers", response={201: WorkerOut}, tags=["registry"])
+def register_worker(request: HttpRequest, payload: WorkerIn) -> tuple[int, dict[str, Any]]:
+    p = principal(request)
+    require(may_register_workers(p), "you may not register workers")
+    org = _target_organisation(p, payload.organisation)
+    person, engagement, created = services.worker_register(
+        actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
+    )
+    return 201, {"person": PersonOut.of(person), "engagement": EngagementOut.of(engagement),
+                 "person_created": created}
+
+
+@router.get("/activations", response=list[ActivationOut], tags=["coverage"])
+def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(p.is_staff, "only agency staff see the pilot switches")
+    rows = SchemeActivation.objects.select_related("region", "organisation").order_by("region__code", "start_date")
+    return [ActivationOut.of(a) for a in rows]
+
+
+@router.post("/activations", response={201: ActivationOut}, tags=["coverage"])
+def create_activation(request: HttpRequest, payload: ActivationIn) -> tuple[int, dict[str, Any]]:
+    p = principal(request)
+    require(may_manage_activations(p), "only supervisors switch pilots on")
+    a = coverage_services.activation_create(
+        actor=p.actor, scheme=payload.scheme, region_code=payload.region, organisation_code=payload.organisation,
+        sector=payload.sector, start_date=payload.start_date, end_date=payload.end_date, reference=payload.reference,
+    )
+    return 201, ActivationOut.of(a)
+
+
+@router.get("/audit", response=list[AuditOut], tags=["audit"])
+def list_audit(request: HttpRequest, object_type: str | None = None, object_id: str | None = None,
+               limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(may_view_audit(p), "only auditors and supervisors read the audit trail")
+    rows = audit_entries(object_type=object_type, object_id=object_id)[:limit]
+    return [{"id": e.pk, "at": e.at, "actor": e.actor_label, "action": e.action, "object_type": e.object_type,
+             "object_id": e.object_id, "before": e.before, "after": e.after} for e in rows]
+
+
+api.add_router("", router)

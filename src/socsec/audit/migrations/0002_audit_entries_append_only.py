@@ -1,0 +1,24 @@
+"""Make the audit table append-only in the database itself: UPDATE and DELETE raise. Re-runnable."""
+
+from django.db import migrations
+
+from socsec.audit import triggers
+
+
+def _run(schema_editor, postgres, sqlite):
+    statements = postgres if schema_editor.connection.vendor == "postgresql" else sqlite
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def _install(apps, schema_editor):
+    _run(schema_editor, triggers.POSTGRES_CREATE, triggers.SQLITE_CREATE)
+
+
+def _remove(apps, schema_editor):
+    _run(schema_editor, triggers.POSTGRES_DROP, triggers.SQLITE_DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(_install, _remove)]

@@ -1,0 +1,221 @@
+"""The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socsec.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from waitress import serve
+
+    from socsec.wsgi import application
+
+    print(f"SocSec serving on http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="socsec")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    _django()
+    from django.conf import settings
+
+    from socsec.coverage.selectors import coverage_counts
+    from socsec.demo import DEMO_PASSWORD, load_demo
+    from socsec.rules.coverage import SCHEME_LABELS, Status
+
+    print(f"Database: {settings.DATABASES['default']['NAME']}")
+    _migrate()
+    summary = load_demo(workers=args.workers)
+    today = dt.date.today()
+    counts = coverage_counts(today)
+    print("Demo pilot " + ("loaded" if summary.created else "already loaded (nothing changed)"))
+    print(f"  regions {summary.regions}, organisations {summary.organisations}, persons {summary.persons}, "
+          f"engagements {summary.engagements}")
+    print("  engagements by category: " + ", ".join(f"{k} {v}" for k, v in summary.by_category.items()))
+    print(f"  on two or more platforms: {summary.multi_platform}; working outside their residence city: "
+          f"{summary.cross_region}")
+    print(f"Coverage on {today.isoformat()} (persons by status, computed for everyone at once):")
+    for scheme, by_status in counts.by_scheme.items():
+        shown = ", ".join(f"{s.name.lower()} {by_status[s]}" for s in Status if by_status[s])
+        print(f"  {SCHEME_LABELS[scheme]}: {shown}")
+    print(f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride")
+    if summary.token:
+        print(f"API token for platform swiftride (shown once): {summary.token}")
+    print(f"Ready in {time.monotonic() - started:.1f} s")
+    if args.no_serve:
+        return 0
+    return cmd_serve(args)
+
+
+def cmd_create_officer(args: argparse.Namespace) -> int:
+    _django()
+    from socsec.accounts.services import user_create
+    from socsec.audit.services import Actor
+    from socsec.core.errors import DomainError
+
+    password = os.environ.get("SOCSEC_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        user = user_create(actor=Actor.system("cli"), username=args.username, password=password,
+                           role=args.role.upper())
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"created {user.role.lower()} {user.username}")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["socsec manage", *args.rest])
+    return 0
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    from socsec.rules.engine import all_formulas
+
+    formulas = all_formulas()
+    if args.json:
+        print(json.dumps([f.describe() for f in formulas], ensure_ascii=False, indent=2))
+        return 0
+    for f in formulas:
+        inputs = ", ".join(f"{k}:{s.kind}" for k, s in f.inputs.items())
+        print(f"{f.name}({inputs}) -> {f.unit}")
+        print(f"    {f.label}")
+        print(f"    legal basis: {f.reference}")
+    return 0
+
+
+def cmd_rules_calc(args: argparse.Namespace) -> int:
+    from socsec.rules.engine import InputError, UnknownFormula, calc, get_formula, parse_input
+    from socsec.rules.parameters import ParameterError
+
+    try:
+        formula = get_formula(args.name)
+        inputs: dict[str, Any] = {}
+        for item in args.set or []:
+            key, sep, raw = item.partition("=")
+            if not sep:
+                raise InputError(f"--set {item!r}: expected key=value")
+            if key not in formula.inputs:
+                raise InputError(f"{args.name} has no input {key!r} (inputs: {', '.join(formula.inputs)})")
+            inputs[key] = parse_input(formula.inputs[key].kind, raw)
+        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
+        result = calc(args.name, on=on, **inputs)
+    except (InputError, UnknownFormula, ParameterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    from socsec.rules.scenarios import load_scenarios, run_scenario
+
+    failed = passed = 0
+    for scenario in load_scenarios():
+        outcome = run_scenario(scenario)
+        if outcome.passed:
+            passed += 1
+            if args.verbose:
+                print(f"ok    {scenario.file}: {scenario.name}")
+        else:
+            failed += 1
+            print(f"FAIL  {scenario.file}: {scenario.name}")
+            for failure in outcome.failures:
+                print(f"        {failure}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socsec", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def serve_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--threads", type=int, default=8)
+
+    demo = sub.add_parser("demo", help="load the demo pilot on the embedded default and serve the site")
+    serve_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="stop after the summary")
+    demo.add_argument("--workers", type=int, default=2400, help="number of synthetic workers (first load only)")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the site and the API")
+    serve_options(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+
+    officer = sub.add_parser("create-officer", help="create an agency account (password from SOCSEC_PASSWORD "
+                                                    "or a prompt)")
+    officer.add_argument("username")
+    officer.add_argument("--role", choices=["officer", "supervisor", "auditor"], default="officer")
+    officer.set_defaults(func=cmd_create_officer)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    rules = sub.add_parser("rules", help="the rules layer: formulas, one calculation, scenario tests")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    listing = rules_sub.add_parser("list", help="every formula with its legal basis")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_rules_list)
+    calc = rules_sub.add_parser("calc", help="one case: the value and its explanation")
+    calc.add_argument("name")
+    calc.add_argument("--on", help="date (YYYY-MM-DD), default today")
+    calc.add_argument("--set", action="append", metavar="KEY=VALUE", help="an input (repeat)")
+    calc.add_argument("--json", action="store_true")
+    calc.set_defaults(func=cmd_rules_calc)
+    test = rules_sub.add_parser("test", help="run the YAML scenario tests")
+    test.add_argument("-v", "--verbose", action="store_true")
+    test.set_defaults(func=cmd_rules_test)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Registry reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from socsec.core.errors import NotFound
+
+from .models import Engagement, Organisation, Person, Region
+
+
+def person_get(*, person_id: int) -> Person:
+    person = Person.objects.select_related("residence_region").filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"no person with id {person_id}", field="person_id")
+    return person
+
+
+def organisation_get(*, code: str) -> Organisation:
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        raise NotFound(f"no organisation with code {code!r}", field="organisation")
+    return org
+
+
+def engagement_get(*, engagement_id: int) -> Engagement:
+    eng = Engagement.objects.select_related("organisation", "person", "work_region").filter(pk=engagement_id).first()
+    if eng is None:
+        raise NotFound(f"no engagement with id {engagement_id}", field="engagement_id")
+    return eng
+
+
+def person_search(*, query: str, organisation: Organisation | None = None, limit: int = 50) -> list[Person]:
+    """By resident ID (full or its first digits), or by name (contains). An organisation sees only
+    people engaged with it."""
+    qs = Person.objects.select_related("residence_region")
+    if organisation is not None:
+        qs = qs.filter(engagements__organisation=organisation).distinct()
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(resident_id__startswith=query.upper()) | Q(name__icontains=query))
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def persons_of_organisation(*, organisation: Organisation) -> QuerySet[Person]:
+    return Person.objects.filter(engagements__organisation=organisation).distinct().order_by("id")
+
+
+def person_is_engaged_with(*, person: Person, organisation: Organisation) -> bool:
+    return Engagement.objects.filter(person=person, organisation=organisation).exists()
+
+
+def engagements_of(
+    *, person: Person, organisation: Organisation | None = None, active_on: dt.date | None = None
+) -> list[Engagement]:
+    qs = Engagement.objects.filter(person=person).select_related("organisation", "work_region")
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if active_on is not None:
+        qs = qs.filter(start_date__lte=active_on).filter(Q(end_date__isnull=True) | Q(end_date__gte=active_on))
+    return list(qs.order_by("start_date", "id"))
+
+
+def organisations(*, kind: str | None = None) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("registered_region")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.select_related("parent").order_by("code")

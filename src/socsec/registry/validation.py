@@ -1,0 +1,103 @@
+"""Field checks shared by the single-row services and the bulk import. They raise nothing: each returns
+the cleaned value or adds a message to ``errors`` under the field's name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from socsec.rules.coverage import Category, Sector
+
+Errors = dict[str, list[str]]
+
+
+def add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def clean_resident_id(raw: Any, errors: Errors, field: str = "resident_id") -> str | None:
+    if not isinstance(raw, str) or not raw.strip():
+        add(errors, field, "is required.")
+        return None
+    value = ric.compact(raw).upper()
+    try:
+        return str(ric.validate(value))
+    except InvalidLength:
+        add(errors, field, "must have 18 characters.")
+    except InvalidFormat:
+        add(errors, field, "must be 17 digits followed by a digit or X.")
+    except InvalidChecksum:
+        add(errors, field, "the check digit does not match: the number is mistyped.")
+    except InvalidComponent:
+        add(errors, field, "the birth date or the birth-place code inside the number is not valid.")
+    except KeyError:  # python-stdnum finds a province but no county for the birth-place code
+        add(errors, field, "the birth-place code (first 6 digits) is not a known county.")
+    except ValidationError as exc:  # any other stdnum complaint
+        add(errors, field, f"is not a valid resident ID ({exc}).")
+    return None
+
+
+def is_valid_resident_id(value: str) -> bool:
+    return clean_resident_id(value, {}) is not None
+
+
+def id_birth_date(resident_id: str) -> dt.date:
+    return ric.get_birth_date(resident_id)  # type: ignore[no-any-return]
+
+
+def id_sex(resident_id: str) -> str:
+    return "M" if int(resident_id[16]) % 2 == 1 else "F"
+
+
+def check_consistent_with_id(
+    resident_id: str, birth_date: dt.date | None, sex: str | None, errors: Errors
+) -> tuple[dt.date, str]:
+    """Birth date and sex come from the ID; when given too, they must agree with it."""
+    id_birth, id_sx = id_birth_date(resident_id), id_sex(resident_id)
+    if birth_date is not None and birth_date != id_birth:
+        add(errors, "birth_date", f"{birth_date.isoformat()} contradicts the resident ID, which gives "
+                                  f"{id_birth.isoformat()}.")
+    if sex is not None and sex not in ("M", "F"):
+        add(errors, "sex", "must be M or F.")
+    elif sex is not None and sex != id_sx:
+        add(errors, "sex", f"{sex} contradicts the resident ID, whose 17th digit gives {id_sx}.")
+    return id_birth, id_sx
+
+
+def clean_name(raw: Any, errors: Errors, field: str = "name", max_length: int = 100) -> str | None:
+    if not isinstance(raw, str) or not raw.strip():
+        add(errors, field, "is required.")
+        return None
+    value = " ".join(raw.split())
+    if len(value) > max_length:
+        add(errors, field, f"is longer than {max_length} characters.")
+        return None
+    return value
+
+
+def clean_choice(raw: Any, allowed: type[Category] | type[Sector], errors: Errors, field: str) -> str | None:
+    values = [c.value for c in allowed]
+    if raw not in values:
+        add(errors, field, f"{raw!r} is not one of {', '.join(values)}.")
+        return None
+    return str(raw)
+
+
+def clean_credit_code(raw: Any, errors: Errors, field: str = "credit_code") -> str | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return str(uscc.validate(str(raw)))
+    except ValidationError:
+        add(errors, field, "is not a valid unified social credit code (18 characters with a check digit).")
+        return None
+
+
+def check_dates(start: dt.date | None, end: dt.date | None, errors: Errors) -> None:
+    if start is None:
+        add(errors, "start_date", "is required.")
+    elif end is not None and end < start:
+        add(errors, "end_date", f"{end.isoformat()} is before the start date {start.isoformat()}.")

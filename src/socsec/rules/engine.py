@@ -1,0 +1,329 @@
+"""Formulas: plain typed functions over numpy arrays, registered by name with their legal basis.
+
+A formula receives a :class:`Context` (parameter look-ups, calls to other formulas) and its inputs as
+arrays of equal length, one row per case, and returns one array. ``compute`` runs a formula over many
+rows without tracing; ``calc`` runs it for one case and returns the value with its
+:class:`Explanation`: the inputs, every parameter leaf it read (value, effective date, reference), the
+formulas it called, and the rounding rule applied.
+
+Money: inputs in cents come in as integers and are turned into float64 yuan-cents inside; a formula
+whose unit is ``cents`` is rounded once, at the boundary, by its declared :data:`ROUNDING` rule and
+returned as int64.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
+
+Array = npt.NDArray[Any]
+InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
+Unit = Literal["cents", "months", "ratio", "bool", "code", "years"]
+
+
+def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Amounts in cents (float64) to whole cents, halves away from zero.
+
+    Values are first rounded to 6 decimals so that binary noise (2.675 stored as 2.67499999...)
+    does not flip a half; then ``sign(x) * floor(|x| + 0.5)``.
+    """
+    cleaned = np.round(values, 6)
+    return (np.sign(cleaned) * np.floor(np.abs(cleaned) + 0.5)).astype(np.int64)
+
+
+def round_down_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Amounts in cents to whole cents, towards zero (for caps and entitlements that may not exceed)."""
+    return np.trunc(np.round(values, 6)).astype(np.int64)
+
+
+ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
+    "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
+    "down_cent": ("to the cent, towards zero, once per output row", round_down_cents),
+}
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    kind: InputKind
+    label: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str
+    label: str
+    reference: str
+    unit: Unit
+    inputs: Mapping[str, InputSpec]
+    function: Callable[..., Array]
+    rounding: str | None = None
+    codes: Mapping[int, str] | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "reference": self.reference,
+            "unit": self.unit,
+            "rounding": ROUNDING[self.rounding][0] if self.rounding else None,
+            "inputs": {k: {"kind": v.kind, "label": v.label} for k, v in self.inputs.items()},
+        }
+
+
+class UnknownFormula(KeyError):
+    pass
+
+
+class InputError(ValueError):
+    """A formula input is missing, unknown, or cannot be read as its declared kind."""
+
+
+REGISTRY: dict[str, Formula] = {}
+
+
+def formula(
+    *,
+    name: str,
+    label: str,
+    reference: str,
+    unit: Unit,
+    inputs: Mapping[str, tuple[InputKind, str]],
+    rounding: str | None = None,
+    codes: Mapping[int, str] | None = None,
+) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+    """Register a formula. ``inputs`` excludes ``on`` (the date), which every formula receives."""
+    if unit == "cents" and rounding not in ROUNDING:
+        raise ValueError(f"{name}: a formula in cents must name its rounding rule")
+
+    def register(function: Callable[..., Array]) -> Callable[..., Array]:
+        if name in REGISTRY:
+            raise ValueError(f"formula {name} registered twice")
+        REGISTRY[name] = Formula(
+            name=name,
+            label=label,
+            reference=reference,
+            unit=unit,
+            inputs={k: InputSpec(kind, text) for k, (kind, text) in inputs.items()},
+            function=function,
+            rounding=rounding,
+            codes=codes,
+        )
+        return function
+
+    return register
+
+
+def get_formula(name: str) -> Formula:
+    from . import formulas  # noqa: F401  (registers the project's formulas)
+
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownFormula(f"no formula named {name!r}; see `socsec rules list`") from None
+
+
+def all_formulas() -> list[Formula]:
+    from . import formulas  # noqa: F401
+
+    return sorted(REGISTRY.values(), key=lambda f: f.name)
+
+
+@dataclass
+class Explanation:
+    formula: str
+    label: str
+    reference: str
+    unit: str
+    value: Any
+    inputs: dict[str, Any]
+    parameters: list[ResolvedValue] = field(default_factory=list)
+    steps: list[Explanation] = field(default_factory=list)
+    rounding: str | None = None
+    meaning: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "formula": self.formula,
+            "label": self.label,
+            "reference": self.reference,
+            "unit": self.unit,
+            "value": self.value,
+            "meaning": self.meaning,
+            "rounding": self.rounding,
+            "inputs": self.inputs,
+            "parameters": [p.as_dict() for p in self.parameters],
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+    def lines(self, indent: str = "") -> list[str]:
+        shown = f"{self.value}" + (f" ({self.meaning})" if self.meaning else "")
+        out = [f"{indent}{self.formula} = {shown} [{self.unit}]", f"{indent}  {self.label}"]
+        out.append(f"{indent}  legal basis: {self.reference}")
+        if self.inputs:
+            out.append(f"{indent}  inputs: " + ", ".join(f"{k}={v}" for k, v in self.inputs.items()))
+        for p in self.parameters:
+            out.append(
+                f"{indent}  parameter {p.path} = {p.value} {p.unit} "
+                f"(from {p.effective_from.isoformat()}; {p.reference})"
+            )
+        if self.rounding:
+            out.append(f"{indent}  rounding: {self.rounding}")
+        for step in self.steps:
+            out.extend(step.lines(indent + "  "))
+        return out
+
+
+class Context:
+    """What a formula sees: parameters and other formulas. Records what it used when tracing."""
+
+    def __init__(self, params: ParameterNode, *, trace: bool = False) -> None:
+        self.params = params
+        self.trace = trace
+        self.used: list[ResolvedValue] = []
+        self.steps: list[Explanation] = []
+
+    def _record(self, path: str, on: Any) -> None:
+        if self.trace:
+            resolved = self.params.leaf(path).resolve(on)
+            if resolved not in self.used:
+                self.used.append(resolved)
+
+    def at(self, path: str, dates: Array) -> npt.NDArray[np.float64]:
+        """A leaf's value on each date (NaN where it has none)."""
+        dates = np.asarray(dates, dtype="datetime64[D]")
+        values = self.params.leaf(path).at(dates)
+        if self.trace and dates.size and not np.isnan(values[0]):
+            self._record(path, dates[0])
+        return values
+
+    def by_key(self, path: str, keys: Array, dates: Array, *, default: float = np.nan) -> npt.NDArray[np.float64]:
+        """Child ``keys[i]`` of node ``path`` on ``dates[i]`` (``default`` where there is none)."""
+        values = self.params.vector(path, keys, dates, default=default)
+        if self.trace and np.size(keys):
+            key = str(np.asarray(keys).reshape(-1)[0])
+            node = self.params.node(path)
+            if key in node.children:
+                day = np.asarray(dates, dtype="datetime64[D]").reshape(-1)[0]
+                leaf = node.children[key]
+                try:
+                    self._record(leaf.path, day)
+                except LookupError:
+                    pass  # no value on that date: the default was used
+        return values
+
+    def formula(self, name: str, on: Array, **inputs: Array) -> Array:
+        f = get_formula(name)
+        if not self.trace:
+            return _run(f, self, on, inputs)
+        child = Context(self.params, trace=True)
+        result = _run(f, child, on, inputs)
+        self.steps.append(_explanation(f, child, on, inputs, result))
+        return result
+
+
+def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Array:
+    missing = set(f.inputs) - set(inputs)
+    if missing:
+        raise InputError(f"{f.name}: missing input(s) {', '.join(sorted(missing))}")
+    unknown = set(inputs) - set(f.inputs)
+    if unknown:
+        raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
+    result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
+    if f.rounding:
+        return ROUNDING[f.rounding][1](np.asarray(result, dtype=np.float64))
+    return np.asarray(result)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return value
+    return value
+
+
+def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array], result: Array) -> Explanation:
+    value = _plain(np.asarray(result).reshape(-1)[0])
+    shown_inputs = {"on": _plain(np.asarray(on, dtype="datetime64[D]").reshape(-1)[0].astype(dt.date))}
+    for k, v in inputs.items():
+        item = np.asarray(v).reshape(-1)[0]
+        if isinstance(item, np.datetime64):
+            item = item.astype("datetime64[D]").astype(dt.date)
+        shown_inputs[k] = _plain(item)
+    return Explanation(
+        formula=f.name,
+        label=f.label,
+        reference=f.reference,
+        unit=f.unit,
+        value=value,
+        inputs=shown_inputs,
+        parameters=list(ctx.used),
+        steps=list(ctx.steps),
+        rounding=ROUNDING[f.rounding][0] if f.rounding else None,
+        meaning=f.codes.get(int(value)) if f.codes and value is not None else None,
+    )
+
+
+def compute(name: str, on: Array | dt.date | str, **inputs: Array) -> Array:
+    """Run a formula over arrays (one row per case), without tracing."""
+    f = get_formula(name)
+    arrays = {k: np.asarray(v) for k, v in inputs.items()}
+    n = max((a.size for a in arrays.values()), default=1)
+    dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str)
+                            else to_day(on), (n,))
+    return _run(f, Context(load_parameters()), dates, arrays)
+
+
+def calc(name: str, on: dt.date | str, **inputs: Any) -> Explanation:
+    """One case: the value and its explanation. Inputs are plain Python values."""
+    f = get_formula(name)
+    arrays = {k: _as_array(f, k, v) for k, v in inputs.items()}
+    dates = np.array([to_day(on)])
+    ctx = Context(load_parameters(), trace=True)
+    result = _run(f, ctx, dates, arrays)
+    return _explanation(f, ctx, dates, arrays, result)
+
+
+def parse_input(kind: InputKind, raw: str) -> Any:
+    """Read a command-line ``key=value`` string as the input's declared kind."""
+    try:
+        if kind == "date":
+            return dt.date.fromisoformat(raw)
+        if kind in ("int", "cents"):
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "y"):
+                return True
+            if lowered in ("0", "false", "no", "n"):
+                return False
+            raise ValueError(raw)
+        return raw
+    except ValueError:
+        raise InputError(f"cannot read {raw!r} as {kind}") from None
+
+
+def _as_array(f: Formula, key: str, value: Any) -> Array:
+    spec = f.inputs.get(key)
+    if spec is None:
+        raise InputError(f"{f.name}: unknown input {key!r} (inputs: {', '.join(f.inputs) or 'none'})")
+    if spec.kind == "date":
+        return np.array([to_day(value)])
+    if spec.kind == "bool":
+        return np.array([bool(value)])
+    if spec.kind in ("int", "cents"):
+        return np.array([int(value)], dtype=np.int64)
+    if spec.kind == "float":
+        return np.array([float(value)])
+    return np.array([str(value)])

@@ -1,0 +1,308 @@
+"""The project's formulas. Each is vectorised: inputs are arrays with one row per case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .coverage import LAW_SI, OIP_BASIS, Category, Scheme, reason_codes
+from .engine import Context, formula
+
+Array = npt.NDArray[Any]
+
+
+def province_of(region: Array) -> Array:
+    """Province code (``PP0000``) of a 6-digit administrative division code."""
+    return np.char.add(np.asarray(region).astype("U2"), "0000")
+
+
+def _months_since_epoch(dates: Array) -> npt.NDArray[np.int64]:
+    return np.asarray(dates, dtype="datetime64[M]").astype(np.int64)
+
+
+@formula(
+    name="age_months",
+    label="Age in completed months on the date",
+    reference="Civil Code of the PRC Art. 1259 (reckoning of periods)",
+    unit="months",
+    inputs={"birth_date": ("date", "date of birth")},
+)
+def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
+    birth = np.asarray(birth_date, dtype="datetime64[D]")
+    months = _months_since_epoch(on) - _months_since_epoch(birth)
+    day_on = (on - on.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    day_birth = (birth - birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    return (months - (day_on < day_birth)).astype(np.int64)
+
+
+@formula(
+    name="statutory_retirement_age_months",
+    label="Statutory retirement age in months, by sex and birth month, after the 2025 reform",
+    reference="NPC Standing Committee decision on gradually raising the statutory retirement age "
+    "(2024-09-13, in force 2025-01-01), Annex tables 1-2",
+    unit="months",
+    inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F")},
+)
+def statutory_retirement_age_months(ctx: Context, on: Array, birth_date: Array, sex: Array) -> Array:
+    male = np.asarray(sex).astype(str) == "M"
+    base = np.where(
+        male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on)
+    )
+    first = np.where(
+        male,
+        ctx.at("retirement.men.first_birth_month_index", on),
+        ctx.at("retirement.women.first_birth_month_index", on),
+    )
+    step = np.where(
+        male, ctx.at("retirement.men.birth_months_per_step", on), ctx.at("retirement.women.birth_months_per_step", on)
+    )
+    cap = np.where(
+        male, ctx.at("retirement.men.max_delay_months", on), ctx.at("retirement.women.max_delay_months", on)
+    )
+    born = _months_since_epoch(birth_date).astype(np.float64)
+    elapsed = born - first
+    delay = np.where(elapsed >= 0, np.minimum(cap, np.floor(elapsed / step) + 1), 0)
+    return (base + delay).astype(np.int64)
+
+
+@formula(
+    name="regional_average_monthly_wage",
+    label="Average monthly wage of the region used for contribution bases (city value, else province)",
+    reference="Guo Ban Fa [2019] No. 13 Art. 2 (weighted average wage of urban non-private and private units)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"region": ("str", "6-digit region code (city or province)")},
+)
+def regional_average_monthly_wage(ctx: Context, on: Array, region: Array) -> Array:
+    yuan = ctx.by_key("regions.average_monthly_wage", region, on)
+    missing = np.isnan(yuan)
+    if missing.any():
+        yuan[missing] = ctx.by_key(
+            "regions.average_monthly_wage", province_of(np.asarray(region)[missing]), on[missing]
+        )
+    return yuan * 100
+
+
+@formula(
+    name="contribution_base_floor",
+    label="Lowest contribution base: the floor ratio x the regional average monthly wage",
+    reference="Guo Ban Fa [2019] No. 13 Art. 2; Regulations on Work-Related Injury Insurance Art. 64",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"region": ("str", "6-digit region code")},
+)
+def contribution_base_floor(ctx: Context, on: Array, region: Array) -> Array:
+    wage = ctx.formula("regional_average_monthly_wage", on, region=region)
+    return wage * ctx.at("contribution.base_floor_ratio", on)
+
+
+@formula(
+    name="contribution_base_ceiling",
+    label="Highest contribution base: the ceiling ratio x the regional average monthly wage",
+    reference="Guo Ban Fa [2019] No. 13 Art. 2; Regulations on Work-Related Injury Insurance Art. 64",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"region": ("str", "6-digit region code")},
+)
+def contribution_base_ceiling(ctx: Context, on: Array, region: Array) -> Array:
+    wage = ctx.formula("regional_average_monthly_wage", on, region=region)
+    return wage * ctx.at("contribution.base_ceiling_ratio", on)
+
+
+@formula(
+    name="contribution_base",
+    label="Contribution base: the declared base clamped to 60%-300% of the regional average wage",
+    reference=f"{LAW_SI} Art. 12; Guo Ban Fa [2019] No. 13 Art. 2",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"region": ("str", "6-digit region code"), "declared_base": ("cents", "chosen monthly base in cents")},
+)
+def contribution_base(ctx: Context, on: Array, region: Array, declared_base: Array) -> Array:
+    floor = ctx.formula("contribution_base_floor", on, region=region)
+    ceiling = ctx.formula("contribution_base_ceiling", on, region=region)
+    return np.clip(np.asarray(declared_base, dtype=np.float64), floor, ceiling)
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+_PERSON_INPUTS: dict[str, tuple[Any, str]] = {
+    "birth_date": ("date", "date of birth"),
+    "sex": ("str", "M or F"),
+    "labour_relation": ("bool", "has an active labour-relation engagement"),
+    "other_work": ("bool", "has an active engagement without a labour relation"),
+}
+
+
+def _age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[Array, Array]:
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    retirement = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    under_age = age < ctx.at("work.minimum_age_months", on)
+    retired = age >= retirement
+    return under_age, retired
+
+
+@formula(
+    name="coverage_employee_pension",
+    label="Employee basic pension: who must, who may join",
+    reference=f"{LAW_SI} Art. 10, Art. 12",
+    unit="code",
+    inputs=_PERSON_INPUTS,
+    codes=reason_codes(Scheme.EMPLOYEE_PENSION),
+)
+def coverage_employee_pension(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+) -> Array:
+    under_age, retired = _age_flags(ctx, on, birth_date, sex)
+    labour = np.asarray(labour_relation, dtype=bool)
+    other = np.asarray(other_work, dtype=bool)
+    return np.select([under_age, retired, labour, other], [13, 12, 10, 11], default=14)
+
+
+@formula(
+    name="coverage_resident_pension",
+    label="Residents' basic pension: residents aged 16+ outside the employee pension",
+    reference=f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
+    unit="code",
+    inputs=_PERSON_INPUTS,
+    codes=reason_codes(Scheme.RESIDENT_PENSION),
+)
+def coverage_resident_pension(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+) -> Array:
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    under_age = age < ctx.at("work.minimum_age_months", on)
+    return np.select([under_age, np.asarray(labour_relation, dtype=bool)], [22, 20], default=21)
+
+
+@formula(
+    name="coverage_medical",
+    label="Basic medical insurance: employees must join; others may",
+    reference=f"{LAW_SI} Art. 23, Art. 25",
+    unit="code",
+    inputs=_PERSON_INPUTS,
+    codes=reason_codes(Scheme.MEDICAL),
+)
+def coverage_medical(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+) -> Array:
+    return np.select(
+        [np.asarray(labour_relation, dtype=bool), np.asarray(other_work, dtype=bool)], [30, 31], default=32
+    )
+
+
+@formula(
+    name="coverage_work_injury",
+    label="Work-related injury insurance: employees with a labour relation",
+    reference=f"{LAW_SI} Art. 33; Regulations on Work-Related Injury Insurance Art. 2",
+    unit="code",
+    inputs=_PERSON_INPUTS,
+    codes=reason_codes(Scheme.WORK_INJURY),
+)
+def coverage_work_injury(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+) -> Array:
+    return np.where(np.asarray(labour_relation, dtype=bool), 40, 41)
+
+
+@formula(
+    name="coverage_unemployment",
+    label="Unemployment insurance: employees with a labour relation",
+    reference=f"{LAW_SI} Art. 44; Unemployment Insurance Regulations (1999) Art. 2",
+    unit="code",
+    inputs=_PERSON_INPUTS,
+    codes=reason_codes(Scheme.UNEMPLOYMENT),
+)
+def coverage_unemployment(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+) -> Array:
+    under_age, retired = _age_flags(ctx, on, birth_date, sex)
+    covered = np.asarray(labour_relation, dtype=bool) & ~under_age & ~retired
+    return np.where(covered, 60, 61)
+
+
+@formula(
+    name="coverage_long_term_care",
+    label="Long-term care insurance: follows the employee medical insurance in pilot cities",
+    reference="Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
+    unit="code",
+    inputs={**_PERSON_INPUTS, "city": ("str", "city code where medical insurance is held")},
+    codes=reason_codes(Scheme.LONG_TERM_CARE),
+)
+def coverage_long_term_care(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array, city: Array
+) -> Array:
+    pilot = ctx.by_key("long_term_care.pilot_city", city, on, default=0) > 0
+    labour = np.asarray(labour_relation, dtype=bool)
+    other = np.asarray(other_work, dtype=bool)
+    return np.select([~pilot, labour, other], [72, 70, 71], default=73)
+
+
+@formula(
+    name="coverage_individual_pension",
+    label="Individual pension: open to basic pension participants where it is available",
+    reference="Guo Ban Fa [2022] No. 7",
+    unit="code",
+    inputs={**_PERSON_INPUTS, "city": ("str", "city code of residence")},
+    codes=reason_codes(Scheme.INDIVIDUAL_PENSION),
+)
+def coverage_individual_pension(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array, city: Array
+) -> Array:
+    nationwide = np.nan_to_num(ctx.at("individual_pension.nationwide", on)) > 0
+    pilot = ctx.by_key("individual_pension.pilot_city", city, on, default=0) > 0
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    under_age = age < ctx.at("work.minimum_age_months", on)
+    return np.select([~(nationwide | pilot), under_age], [81, 82], default=80)
+
+
+@formula(
+    name="oip_pilot_scope",
+    label="Whether a work province and sector are inside the national OIP pilot on the date",
+    reference=OIP_BASIS,
+    unit="code",
+    inputs={"region": ("str", "work region code"), "sector": ("str", "sector code")},
+    codes={50: "inside the pilot", 52: "province not in the pilot", 53: "sector not a pilot sector"},
+)
+def oip_pilot_scope(ctx: Context, on: Array, region: Array, sector: Array) -> Array:
+    everywhere = np.nan_to_num(ctx.at("oip.pilot.all_provinces", on)) > 0
+    province = ctx.by_key("oip.pilot.province", province_of(region), on, default=0) > 0
+    pilot_sector = ctx.by_key("oip.pilot.sector", sector, on, default=0) > 0
+    return np.select([~(everywhere | province), ~pilot_sector], [52, 53], default=50)
+
+
+@formula(
+    name="coverage_oip",
+    label="Occupational injury protection for one engagement",
+    reference=OIP_BASIS,
+    unit="code",
+    inputs={
+        "region": ("str", "work region code of the engagement"),
+        "sector": ("str", "sector code of the engagement"),
+        "category": ("str", "engagement category"),
+        "platform": ("bool", "the organisation is a platform enterprise"),
+        "activated": ("bool", "the agency switched OIP on for this platform, region and sector"),
+        "labour_relation": ("bool", "the person has an active labour relation anywhere"),
+    },
+    codes=reason_codes(Scheme.OIP),
+)
+def coverage_oip(
+    ctx: Context,
+    on: Array,
+    region: Array,
+    sector: Array,
+    category: Array,
+    platform: Array,
+    activated: Array,
+    labour_relation: Array,
+) -> Array:
+    scope = ctx.formula("oip_pilot_scope", on, region=region, sector=sector)
+    labour = np.asarray(labour_relation, dtype=bool) | (
+        np.asarray(category).astype(str) == Category.LABOUR_RELATION.value
+    )
+    return np.select(
+        [~np.asarray(platform, dtype=bool), labour, scope != 50, ~np.asarray(activated, dtype=bool)],
+        [55, 51, scope, 54],
+        default=50,
+    )

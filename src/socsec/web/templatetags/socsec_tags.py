@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext, gettext_lazy as _
+
+from socsec.rules.coverage import Status
+
+register = template.Library()
+
+STATUS_LABELS = {
+    Status.MANDATORY: _("Mandatory"),
+    Status.VOLUNTARY: _("Voluntary"),
+    Status.NOT_ELIGIBLE: _("Not eligible"),
+    Status.COVERED_ELSEWHERE: _("Covered elsewhere"),
+}
+CATEGORY_LABELS = {
+    "LABOUR_RELATION": _("Labour relation"),
+    "MANAGED_NON_LABOUR": _("Managed, not a labour relation"),
+    "CIVIL_LAW": _("Civil-law relation"),
+    "SELF_EMPLOYED": _("Self-employed"),
+}
+SECTOR_LABELS = {
+    "RIDE_HAILING": _("Ride-hailing"),
+    "FOOD_DELIVERY": _("Food delivery"),
+    "INSTANT_DELIVERY": _("Instant delivery"),
+    "INTRA_CITY_FREIGHT": _("Intra-city freight"),
+    "DOMESTIC_SERVICES": _("Domestic services"),
+    "RETAIL": _("Retail"),
+    "MANUFACTURING": _("Manufacturing"),
+    "LOGISTICS": _("Logistics"),
+    "OTHER_SERVICES": _("Other services"),
+}
+
+
+@register.filter
+def status_label(status: Status) -> str:
+    return str(STATUS_LABELS[Status(status)])
+
+
+@register.filter
+def status_class(status: Status) -> str:
+    return Status(status).name.lower().replace("_", "-")
+
+
+@register.filter
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS.get(code, code))
+
+
+@register.filter
+def sector_label(code: str) -> str:
+    return str(SECTOR_LABELS.get(code, code))
+
+
+@register.filter
+def tr(text: Any) -> str:
+    """Translate a string that comes from the rules layer (scheme labels, reasons)."""
+    return gettext(str(text)) if text else ""
+
+
+@register.filter
+def region_name(region: Any) -> str:
+    from django.utils.translation import get_language
+
+    if region is None:
+        return ""
+    return str(region.name_zh if (get_language() or "").startswith("zh") else region.name)

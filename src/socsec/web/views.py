@@ -1,0 +1,113 @@
+"""Pages. Thin: read the request, check permission, call a selector, render. htmx requests get the
+fragment only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socsec.accounts.models import Role, User
+from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
+from socsec.audit.selectors import audit_entries
+from socsec.core.errors import NotFound
+from socsec.coverage.selectors import coverage_for
+from socsec.registry import selectors
+
+
+def _principal(request: HttpRequest) -> Principal:
+    assert isinstance(request.user, User)
+    return Principal.of_user(request.user)
+
+
+def _date_param(request: HttpRequest) -> tuple[dt.date, str | None]:
+    raw = request.GET.get("on", "")
+    if not raw:
+        return timezone.localdate(), None
+    try:
+        return dt.date.fromisoformat(raw), None
+    except ValueError:
+        return timezone.localdate(), _("“%(value)s” is not a date; showing today.") % {"value": raw}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    p = _principal(request)
+    if p.role == Role.WORKER:
+        return redirect("web:my_coverage")
+    if p.role == Role.AUDITOR:
+        return redirect("web:audit")
+    return redirect("web:person_search")
+
+
+@login_required
+def my_coverage(request: HttpRequest) -> HttpResponse:
+    p = _principal(request)
+    if p.person_id is None:
+        raise PermissionDenied
+    person = selectors.person_get(person_id=p.person_id)
+    on, date_error = _date_param(request)
+    context = {"person": person, "coverage": coverage_for(person, on), "on": on, "date_error": date_error,
+               "self_view": True}
+    template = "web/_coverage.html" if _is_htmx(request) else "web/my_coverage.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    p = _principal(request)
+    if not (p.is_staff or p.role == Role.PLATFORM):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    people = selectors.person_search(query=query, organisation=None if p.is_staff else p.organisation) if query else []
+    context = {"query": query, "people": people}
+    template = "web/_person_results.html" if _is_htmx(request) else "web/person_search.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    p = _principal(request)
+    try:
+        person = selectors.person_get(person_id=person_id)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    if not may_view_person(p, person):
+        raise PermissionDenied
+    on, date_error = _date_param(request)
+    coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
+    if _is_htmx(request) and coverage is not None:
+        return render(request, "web/_coverage.html",
+                      {"person": person, "coverage": coverage, "on": on, "date_error": date_error})
+    own = p.organisation if p.role == Role.PLATFORM else None
+    context = {
+        "person": person,
+        "engagements": selectors.engagements_of(person=person, organisation=own),
+        "coverage": coverage,
+        "on": on,
+        "date_error": date_error,
+    }
+    return render(request, "web/person_detail.html", context)
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    p = _principal(request)
+    if not may_view_audit(p):
+        raise PermissionDenied
+    object_type = request.GET.get("object_type") or None
+    entries = list(audit_entries(object_type=object_type)[:200])
+    return render(request, "web/audit.html", {"entries": entries, "object_type": object_type or ""})

@@ -1,0 +1,88 @@
+"""Shared fixtures. Domain tests run on whichever database DATABASE_URL names (SQLite when unset);
+the test command runs the suite on both."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("SOCSEC_VAR_DIR", tempfile.mkdtemp(prefix="socsec-test-"))
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.world import World, build_world
+
+
+def _patch_sqlite_flush() -> None:
+    """Transactional tests (the browser tests' live server) empty every table between tests. The audit
+    table refuses DELETE by trigger, so around a test-database flush the triggers are dropped and put
+    back. Only the flush of the test database is affected."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from socsec.audit import triggers
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if "audit_auditentry" not in tables:
+            return statements
+        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast logins
+    _patch_sqlite_flush()
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("SOCSEC_CHROMIUM", "/usr/bin/chromium"),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@dataclass
+class Counts:
+    persons: int
+    engagements: int
+    organisations: int
+    audit: int
+    activations: int
+
+
+def table_counts() -> Counts:
+    from socsec.audit.models import AuditEntry
+    from socsec.coverage.models import SchemeActivation
+    from socsec.registry.models import Engagement, Organisation, Person
+
+    return Counts(Person.objects.count(), Engagement.objects.count(), Organisation.objects.count(),
+                  AuditEntry.objects.count(), SchemeActivation.objects.count())
+
+
+@pytest.fixture
+def unchanged() -> Iterator[None]:
+    """Asserts that nothing was written during the test body."""
+    before = table_counts()
+    yield
+    assert table_counts() == before
+
+
+ON = dt.date(2026, 5, 1)
