@@ -54,8 +54,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": os.environ.get("SOCSEC_CHROMIUM", "/usr/bin/chromium"),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
@@ -73,8 +80,13 @@ def table_counts() -> Counts:
     from socsec.coverage.models import SchemeActivation
     from socsec.registry.models import Engagement, Organisation, Person
 
-    return Counts(Person.objects.count(), Engagement.objects.count(), Organisation.objects.count(),
-                  AuditEntry.objects.count(), SchemeActivation.objects.count())
+    return Counts(
+        Person.objects.count(),
+        Engagement.objects.count(),
+        Organisation.objects.count(),
+        AuditEntry.objects.count(),
+        SchemeActivation.objects.count(),
+    )
 
 
 @pytest.fixture

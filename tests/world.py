@@ -42,40 +42,103 @@ class World:
 
 def build_world() -> World:
     for code, name, zh, parent in [
-        ("110000", "Beijing", "北京市", None), ("110100", "Beijing city", "北京市市辖区", "110000"),
-        ("440000", "Guangdong", "广东省", None), ("440300", "Shenzhen", "深圳市", "440000"),
+        ("110000", "Beijing", "北京市", None),
+        ("110100", "Beijing city", "北京市市辖区", "110000"),
+        ("440000", "Guangdong", "广东省", None),
+        ("440300", "Shenzhen", "深圳市", "440000"),
         ("440100", "Guangzhou", "广州市", "440000"),
-        ("140000", "Shanxi", "山西省", None), ("140100", "Taiyuan", "太原市", "140000"),
+        ("140000", "Shanxi", "山西省", None),
+        ("140100", "Taiyuan", "太原市", "140000"),
     ]:
         region_create(actor=SYSTEM, code=code, name=name, name_zh=zh, parent_code=parent)
-    platform = organisation_create(actor=SYSTEM, code="ridego", name="RideGo", kind="PLATFORM",
-                                   registered_region_code="440300")
+    platform = organisation_create(
+        actor=SYSTEM, code="ridego", name="RideGo", kind="PLATFORM", registered_region_code="440300"
+    )
     courier = organisation_create(actor=SYSTEM, code="zipper", name="Zipper Courier", kind="PLATFORM")
-    employer = organisation_create(actor=SYSTEM, code="factory", name="Factory Ltd", kind="EMPLOYER",
-                                   registered_region_code="440100")
+    employer = organisation_create(
+        actor=SYSTEM, code="factory", name="Factory Ltd", kind="EMPLOYER", registered_region_code="440100"
+    )
     agency = organisation_create(actor=SYSTEM, code="agency", name="Temp Agency", kind="INTERMEDIARY")
-    activation_create(actor=SYSTEM, scheme="OIP", region_code="440000", organisation_code="ridego",
-                      start_date=dt.date(2023, 1, 1))
-    activation_create(actor=SYSTEM, scheme="OIP", region_code="110000", organisation_code="zipper",
-                      start_date=dt.date(2022, 7, 1))
+    activation_create(
+        actor=SYSTEM,
+        scheme="OIP",
+        region_code="440000",
+        organisation_code="ridego",
+        start_date=dt.date(2023, 1, 1),
+    )
+    activation_create(
+        actor=SYSTEM,
+        scheme="OIP",
+        region_code="110000",
+        organisation_code="zipper",
+        start_date=dt.date(2022, 7, 1),
+    )
     activation_create(actor=SYSTEM, scheme="OIP", region_code="140000", start_date=dt.date(2026, 1, 1))
 
-    rider = person_register(actor=SYSTEM, resident_id=resident_id("110105", "19900315", 11), name="张伟",
-                            residence_region="110100")
-    employee = person_register(actor=SYSTEM, resident_id=resident_id("440106", "19850704", 22), name="李娜",
-                               residence_region="440100")
-    freelancer = person_register(actor=SYSTEM, resident_id=resident_id("140100", "19720101", 33),
-                                 name="王强", residence_region="140100")
-    e1 = engagement_create(actor=SYSTEM, person=rider, organisation=platform, category="MANAGED_NON_LABOUR",
-                           sector="RIDE_HAILING", work_region="440300", start_date=dt.date(2022, 9, 1))
-    e2 = engagement_create(actor=SYSTEM, person=rider, organisation=courier, category="CIVIL_LAW",
-                           sector="INSTANT_DELIVERY", work_region="110100", start_date=dt.date(2024, 3, 1))
-    engagement_create(actor=SYSTEM, person=employee, organisation=employer, category="LABOUR_RELATION",
-                      sector="MANUFACTURING", work_region="440100", start_date=dt.date(2015, 3, 1))
-    engagement_create(actor=SYSTEM, person=employee, organisation=platform, category="CIVIL_LAW",
-                      sector="RIDE_HAILING", work_region="440100", start_date=dt.date(2025, 1, 1))
-    engagement_create(actor=SYSTEM, person=freelancer, organisation=agency, category="SELF_EMPLOYED",
-                      sector="OTHER_SERVICES", work_region="140100", start_date=dt.date(2021, 6, 1))
+    rider = person_register(
+        actor=SYSTEM,
+        resident_id=resident_id("110105", "19900315", 11),
+        name="张伟",
+        residence_region="110100",
+    )
+    employee = person_register(
+        actor=SYSTEM,
+        resident_id=resident_id("440106", "19850704", 22),
+        name="李娜",
+        residence_region="440100",
+    )
+    freelancer = person_register(
+        actor=SYSTEM,
+        resident_id=resident_id("140100", "19720101", 33),
+        name="王强",
+        residence_region="140100",
+    )
+    e1 = engagement_create(
+        actor=SYSTEM,
+        person=rider,
+        organisation=platform,
+        category="MANAGED_NON_LABOUR",
+        sector="RIDE_HAILING",
+        work_region="440300",
+        start_date=dt.date(2022, 9, 1),
+    )
+    e2 = engagement_create(
+        actor=SYSTEM,
+        person=rider,
+        organisation=courier,
+        category="CIVIL_LAW",
+        sector="INSTANT_DELIVERY",
+        work_region="110100",
+        start_date=dt.date(2024, 3, 1),
+    )
+    engagement_create(
+        actor=SYSTEM,
+        person=employee,
+        organisation=employer,
+        category="LABOUR_RELATION",
+        sector="MANUFACTURING",
+        work_region="440100",
+        start_date=dt.date(2015, 3, 1),
+    )
+    engagement_create(
+        actor=SYSTEM,
+        person=employee,
+        organisation=platform,
+        category="CIVIL_LAW",
+        sector="RIDE_HAILING",
+        work_region="440100",
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    engagement_create(
+        actor=SYSTEM,
+        person=freelancer,
+        organisation=agency,
+        category="SELF_EMPLOYED",
+        sector="OTHER_SERVICES",
+        work_region="140100",
+        start_date=dt.date(2021, 6, 1),
+    )
     _t1, platform_key = token_issue(actor=SYSTEM, organisation=platform, name="test")
     _t2, courier_key = token_issue(actor=SYSTEM, organisation=courier, name="test")
     users = {
@@ -84,5 +147,17 @@ def build_world() -> World:
         "supervisor": user_create(actor=SYSTEM, username="supervisor", password=PASSWORD, role=Role.SUPERVISOR),
         "auditor": user_create(actor=SYSTEM, username="auditor", password=PASSWORD, role=Role.AUDITOR),
     }
-    return World(platform, courier, employer, agency, rider, employee, freelancer, e1, e2, platform_key,
-                 courier_key, users)
+    return World(
+        platform,
+        courier,
+        employer,
+        agency,
+        rider,
+        employee,
+        freelancer,
+        e1,
+        e2,
+        platform_key,
+        courier_key,
+        users,
+    )

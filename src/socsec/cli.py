@@ -58,11 +58,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     today = dt.date.today()
     counts = coverage_counts(today)
     print("Demo pilot " + ("loaded" if summary.created else "already loaded (nothing changed)"))
-    print(f"  regions {summary.regions}, organisations {summary.organisations}, persons {summary.persons}, "
-          f"engagements {summary.engagements}")
+    print(
+        f"  regions {summary.regions}, organisations {summary.organisations}, persons {summary.persons}, "
+        f"engagements {summary.engagements}"
+    )
     print("  engagements by category: " + ", ".join(f"{k} {v}" for k, v in summary.by_category.items()))
-    print(f"  on two or more platforms: {summary.multi_platform}; working outside their residence city: "
-          f"{summary.cross_region}")
+    print(
+        f"  on two or more platforms: {summary.multi_platform}; working outside their residence city: "
+        f"{summary.cross_region}"
+    )
     print(f"Coverage on {today.isoformat()} (persons by status, computed for everyone at once):")
     for scheme, by_status in counts.by_scheme.items():
         shown = ", ".join(f"{s.name.lower()} {by_status[s]}" for s in Status if by_status[s])
@@ -84,8 +88,7 @@ def cmd_create_officer(args: argparse.Namespace) -> int:
 
     password = os.environ.get("SOCSEC_PASSWORD") or getpass.getpass("Password: ")
     try:
-        user = user_create(actor=Actor.system("cli"), username=args.username, password=password,
-                           role=args.role.upper())
+        user = user_create(actor=Actor.system("cli"), username=args.username, password=password, role=args.role.upper())
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -185,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
 
-    officer = sub.add_parser("create-officer", help="create an agency account (password from SOCSEC_PASSWORD "
-                                                    "or a prompt)")
+    officer = sub.add_parser(
+        "create-officer", help="create an agency account (password from SOCSEC_PASSWORD or a prompt)"
+    )
     officer.add_argument("username")
     officer.add_argument("--role", choices=["officer", "supervisor", "auditor"], default="officer")
     officer.set_defaults(func=cmd_create_officer)

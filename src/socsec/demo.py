@@ -22,8 +22,8 @@ from socsec.accounts.services import token_issue, user_create
 from socsec.audit.services import Actor
 from socsec.coverage.services import activation_create
 from socsec.registry.models import Engagement, Organisation, Person, Region
-from socsec.registry.validation import is_valid_resident_id
 from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
+from socsec.registry.validation import is_valid_resident_id
 from socsec.rules.coverage import Category, Sector
 
 DEMO_PASSWORD = "socsec-demo-2026"  # printed by `socsec demo`; demo accounts only
@@ -44,14 +44,54 @@ CITY_WEIGHTS = [30, 22, 25, 15, 8]
 
 # code, English name, Chinese name, kind, sector, registered region (None: no local registration)
 ORGANISATIONS = [
-    ("swiftride", "SwiftRide Mobility", "迅行出行", Organisation.Kind.PLATFORM, Sector.RIDE_HAILING, "110100"),
-    ("feastgo", "FeastGo Food Delivery", "饭到外卖", Organisation.Kind.PLATFORM, Sector.FOOD_DELIVERY, "440300"),
-    ("dashdrop", "DashDrop Instant Delivery", "闪送达", Organisation.Kind.PLATFORM, Sector.INSTANT_DELIVERY, None),
-    ("cityhaul", "CityHaul Freight", "城运货的", Organisation.Kind.PLATFORM, Sector.INTRA_CITY_FREIGHT, "440100"),
-    ("staffbridge", "StaffBridge Labour Services", "桥才人力资源", Organisation.Kind.INTERMEDIARY, Sector.LOGISTICS,
-     "140100"),
-    ("huaxin-mfg", "Huaxin Precision Manufacturing", "华信精密制造", Organisation.Kind.EMPLOYER,
-     Sector.MANUFACTURING, "440100"),
+    (
+        "swiftride",
+        "SwiftRide Mobility",
+        "迅行出行",
+        Organisation.Kind.PLATFORM,
+        Sector.RIDE_HAILING,
+        "110100",
+    ),
+    (
+        "feastgo",
+        "FeastGo Food Delivery",
+        "饭到外卖",
+        Organisation.Kind.PLATFORM,
+        Sector.FOOD_DELIVERY,
+        "440300",
+    ),
+    (
+        "dashdrop",
+        "DashDrop Instant Delivery",
+        "闪送达",
+        Organisation.Kind.PLATFORM,
+        Sector.INSTANT_DELIVERY,
+        None,
+    ),
+    (
+        "cityhaul",
+        "CityHaul Freight",
+        "城运货的",
+        Organisation.Kind.PLATFORM,
+        Sector.INTRA_CITY_FREIGHT,
+        "440100",
+    ),
+    (
+        "staffbridge",
+        "StaffBridge Labour Services",
+        "桥才人力资源",
+        Organisation.Kind.INTERMEDIARY,
+        Sector.LOGISTICS,
+        "140100",
+    ),
+    (
+        "huaxin-mfg",
+        "Huaxin Precision Manufacturing",
+        "华信精密制造",
+        Organisation.Kind.EMPLOYER,
+        Sector.MANUFACTURING,
+        "440100",
+    ),
 ]
 PLATFORMS = ["swiftride", "feastgo", "dashdrop", "cityhaul"]
 
@@ -120,8 +160,13 @@ def build_people(rng: random.Random, n: int) -> list[dict[str, Any]]:
         male = rng.random() < 0.78  # platform work is mostly done by men
         birth = dt.date(1963, 1, 1) + dt.timedelta(days=rng.randrange(365 * 43))
         city = rng.choices(CITIES, CITY_WEIGHTS)[0]
-        rows.append({"resident_id": _resident_id(rng, city, birth, male, used), "name": _name(rng),
-                     "residence_region": city})
+        rows.append(
+            {
+                "resident_id": _resident_id(rng, city, birth, male, used),
+                "name": _name(rng),
+                "residence_region": city,
+            }
+        )
     return rows
 
 
@@ -129,11 +174,27 @@ def build_engagements(rng: random.Random, people: list[Person], orgs: dict[str, 
     rows: list[dict[str, Any]] = []
     sector_of = {code: sector for code, _n, _z, _k, sector, _r in ORGANISATIONS}
 
-    def add(person: Person, org: str, category: Category, sector: str, region: str, start: dt.date,
-            end: dt.date | None = None) -> None:
-        rows.append({"person": person, "organisation": orgs[org], "category": category.value, "sector": sector,
-                     "work_region": region, "start_date": start, "end_date": end,
-                     "external_ref": f"{org[:3].upper()}-{person.pk:06d}"})
+    def add(
+        person: Person,
+        org: str,
+        category: Category,
+        sector: str,
+        region: str,
+        start: dt.date,
+        end: dt.date | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "person": person,
+                "organisation": orgs[org],
+                "category": category.value,
+                "sector": sector,
+                "work_region": region,
+                "start_date": start,
+                "end_date": end,
+                "external_ref": f"{org[:3].upper()}-{person.pk:06d}",
+            }
+        )
 
     for person in people:
         home = person.residence_region.code
@@ -143,7 +204,12 @@ def build_engagements(rng: random.Random, people: list[Person], orgs: dict[str, 
         if draw < 0.62:  # platform workers
             platform = rng.choice(PLATFORMS)
             category = rng.choices(
-                [Category.MANAGED_NON_LABOUR, Category.CIVIL_LAW, Category.SELF_EMPLOYED, Category.LABOUR_RELATION],
+                [
+                    Category.MANAGED_NON_LABOUR,
+                    Category.CIVIL_LAW,
+                    Category.SELF_EMPLOYED,
+                    Category.LABOUR_RELATION,
+                ],
                 [50, 30, 14 if platform == "cityhaul" else 6, 6],
             )[0]
             end = start + dt.timedelta(days=rng.randrange(90, 900)) if rng.random() < 0.12 else None
@@ -152,13 +218,25 @@ def build_engagements(rng: random.Random, people: list[Person], orgs: dict[str, 
             add(person, platform, category, sector_of[platform].value, region, start, end)
             if rng.random() < 0.2:  # a second platform, often in the same city
                 second = rng.choice([p for p in PLATFORMS if p != platform])
-                add(person, second, rng.choice([Category.CIVIL_LAW, Category.MANAGED_NON_LABOUR]),
-                    sector_of[second].value, region, _start(rng, person.birth_date))
+                add(
+                    person,
+                    second,
+                    rng.choice([Category.CIVIL_LAW, Category.MANAGED_NON_LABOUR]),
+                    sector_of[second].value,
+                    region,
+                    _start(rng, person.birth_date),
+                )
         elif draw < 0.80:  # factory employees, a third of them riding in the evenings
             add(person, "huaxin-mfg", Category.LABOUR_RELATION, Sector.MANUFACTURING.value, "440100", start)
             if rng.random() < 0.33:
-                add(person, rng.choice(["feastgo", "dashdrop"]), Category.CIVIL_LAW, Sector.INSTANT_DELIVERY.value,
-                    "440100", _start(rng, person.birth_date))
+                add(
+                    person,
+                    rng.choice(["feastgo", "dashdrop"]),
+                    Category.CIVIL_LAW,
+                    Sector.INSTANT_DELIVERY.value,
+                    "440100",
+                    _start(rng, person.birth_date),
+                )
         elif draw < 0.92:  # through the intermediary agency
             if rng.random() < 0.5:
                 add(person, "staffbridge", Category.LABOUR_RELATION, Sector.LOGISTICS.value, region, start)
@@ -183,12 +261,23 @@ def load_demo(*, workers: int = 2400, seed: int = 2022) -> DemoSummary:
         orgs: dict[str, Organisation] = {}
         for code, name, name_zh, kind, _sector, region in ORGANISATIONS:
             orgs[code] = organisation_create(
-                actor=ACTOR, code=code, name=name, name_zh=name_zh, kind=kind,
-                credit_code=_credit_code(rng, region) if region else None, registered_region_code=region,
+                actor=ACTOR,
+                code=code,
+                name=name,
+                name_zh=name_zh,
+                kind=kind,
+                credit_code=_credit_code(rng, region) if region else None,
+                registered_region_code=region,
             )
         for province, platform, start, reference in ACTIVATIONS:
-            activation_create(actor=ACTOR, scheme="OIP", region_code=province, organisation_code=platform,
-                              start_date=start, reference=reference)
+            activation_create(
+                actor=ACTOR,
+                scheme="OIP",
+                region_code=province,
+                organisation_code=platform,
+                start_date=start,
+                reference=reference,
+            )
         people = persons_import(actor=ACTOR, rows=build_people(rng, workers))
         people = list(Person.objects.select_related("residence_region").filter(pk__in=[p.pk for p in people]))
         engagements_import(actor=ACTOR, rows=build_engagements(rng, people, orgs))
@@ -198,36 +287,44 @@ def load_demo(*, workers: int = 2400, seed: int = 2022) -> DemoSummary:
 
 
 def _demo_accounts(people: list[Person]) -> None:
-    for username, role in (("officer", Role.OFFICER), ("supervisor", Role.SUPERVISOR), ("auditor", Role.AUDITOR)):
+    for username, role in (
+        ("officer", Role.OFFICER),
+        ("supervisor", Role.SUPERVISOR),
+        ("auditor", Role.AUDITOR),
+    ):
         user_create(actor=ACTOR, username=username, password=DEMO_PASSWORD, role=role)
     # the demo worker: someone on two platforms, working away from home
     multi = (
         Engagement.objects.filter(organisation__kind=Organisation.Kind.PLATFORM, person__in=people)
         .exclude(work_region=F("person__residence_region"))
-        .values("person").annotate(n=Count("organisation", distinct=True)).filter(n__gte=1)
+        .values("person")
+        .annotate(n=Count("organisation", distinct=True))
+        .filter(n__gte=1)
         .values_list("person", flat=True)
     )
     two_platforms = set(
         Engagement.objects.filter(organisation__kind=Organisation.Kind.PLATFORM)
-        .values("person").annotate(n=Count("organisation", distinct=True)).filter(n__gte=2)
+        .values("person")
+        .annotate(n=Count("organisation", distinct=True))
+        .filter(n__gte=2)
         .values_list("person", flat=True)
     )
     chosen = sorted(pk for pk in multi if pk in two_platforms)
     worker = Person.objects.get(pk=chosen[0]) if chosen else people[0]
     user_create(actor=ACTOR, username="worker", password=DEMO_PASSWORD, role=Role.WORKER, person=worker)
     platform = Organisation.objects.get(code="swiftride")
-    user_create(actor=ACTOR, username="swiftride", password=DEMO_PASSWORD, role=Role.PLATFORM,
-                organisation=platform)
+    user_create(actor=ACTOR, username="swiftride", password=DEMO_PASSWORD, role=Role.PLATFORM, organisation=platform)
 
 
 def summarise(*, created: bool, token: str | None) -> DemoSummary:
     multi = (
         Engagement.objects.filter(organisation__kind=Organisation.Kind.PLATFORM)
-        .values("person").annotate(n=Count("organisation", distinct=True)).filter(n__gte=2).count()
+        .values("person")
+        .annotate(n=Count("organisation", distinct=True))
+        .filter(n__gte=2)
+        .count()
     )
-    cross = (
-        Engagement.objects.exclude(work_region=F("person__residence_region")).values("person").distinct().count()
-    )
+    cross = Engagement.objects.exclude(work_region=F("person__residence_region")).values("person").distinct().count()
     by_category = dict(Engagement.objects.values_list("category").annotate(n=Count("id")).order_by("category"))
     return DemoSummary(
         created=created,

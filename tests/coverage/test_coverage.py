@@ -19,14 +19,25 @@ def codes(coverage):
 def test_platform_worker_on_two_platforms_in_two_regions(world):
     c = coverage_for(world.rider, ON)
     assert codes(c) == {
-        "EMPLOYEE_PENSION": 11, "RESIDENT_PENSION": 21, "MEDICAL": 31, "WORK_INJURY": 41, "OIP": 50,
-        "UNEMPLOYMENT": 61, "LONG_TERM_CARE": 72, "INDIVIDUAL_PENSION": 80,
+        "EMPLOYEE_PENSION": 11,
+        "RESIDENT_PENSION": 21,
+        "MEDICAL": 31,
+        "WORK_INJURY": 41,
+        "OIP": 50,
+        "UNEMPLOYMENT": 61,
+        "LONG_TERM_CARE": 72,
+        "INDIVIDUAL_PENSION": 80,
     }
     oip = c.scheme(Scheme.OIP)
     assert oip.status == Status.MANDATORY
-    assert [(e.engagement.organisation.code, e.reason.code) for e in oip.engagements] == [("ridego", 50), ("zipper", 50)]
-    assert oip.references == ["Ren She Bu Fa [2021] No. 110 (OIP trial measures, pilot from 2022-07-01); "
-                              "Ren She Bu Fa [2025] No. 24 (expansion, national trial measures)"]
+    assert [(e.engagement.organisation.code, e.reason.code) for e in oip.engagements] == [
+        ("ridego", 50),
+        ("zipper", 50),
+    ]
+    assert oip.references == [
+        "Ren She Bu Fa [2021] No. 110 (OIP trial measures, pilot from 2022-07-01); "
+        "Ren She Bu Fa [2025] No. 24 (expansion, national trial measures)"
+    ]
 
 
 def test_pilot_switch_dates_are_followed(world):
@@ -40,12 +51,21 @@ def test_pilot_switch_dates_are_followed(world):
 def test_labour_relation_excludes_oip_and_brings_the_employee_schemes(world):
     c = coverage_for(world.employee, ON)
     assert codes(c) == {
-        "EMPLOYEE_PENSION": 10, "RESIDENT_PENSION": 20, "MEDICAL": 30, "WORK_INJURY": 40, "OIP": 51,
-        "UNEMPLOYMENT": 60, "LONG_TERM_CARE": 70, "INDIVIDUAL_PENSION": 80,
+        "EMPLOYEE_PENSION": 10,
+        "RESIDENT_PENSION": 20,
+        "MEDICAL": 30,
+        "WORK_INJURY": 40,
+        "OIP": 51,
+        "UNEMPLOYMENT": 60,
+        "LONG_TERM_CARE": 70,
+        "INDIVIDUAL_PENSION": 80,
     }
     oip = c.scheme(Scheme.OIP)
     assert oip.status == Status.COVERED_ELSEWHERE
-    assert [(e.engagement.organisation.code, e.reason.code) for e in oip.engagements] == [("factory", 55), ("ridego", 51)]
+    assert [(e.engagement.organisation.code, e.reason.code) for e in oip.engagements] == [
+        ("factory", 55),
+        ("ridego", 51),
+    ]
 
 
 def test_once_the_employment_ends_the_platform_work_is_covered_by_oip(world):
@@ -83,7 +103,10 @@ def test_counts_for_everyone_match_one_person_at_a_time(world):
             for s in coverage_for(person, day).schemes:
                 expected[s.scheme][s.status] += 1
         for scheme in Scheme:
-            assert counts.by_scheme[scheme] == {st: expected[scheme].get(st, 0) for st in Status}, (day, scheme)
+            assert counts.by_scheme[scheme] == {st: expected[scheme].get(st, 0) for st in Status}, (
+                day,
+                scheme,
+            )
     assert (counts.persons, counts.engagements) == (3, 5)
 
 
@@ -98,7 +121,13 @@ def test_counts_for_everyone_match_one_person_at_a_time(world):
     ],
 )
 def test_bad_activation_is_refused(world, unchanged, kwargs, field):
-    args = {"actor": SYSTEM, "scheme": "OIP", "region_code": "110000", "start_date": dt.date(2026, 1, 1), **kwargs}
+    args = {
+        "actor": SYSTEM,
+        "scheme": "OIP",
+        "region_code": "110000",
+        "start_date": dt.date(2026, 1, 1),
+        **kwargs,
+    }
     with pytest.raises(ValidationFailed) as caught:
         activation_create(**args)
     assert caught.value.field == field
@@ -106,5 +135,10 @@ def test_bad_activation_is_refused(world, unchanged, kwargs, field):
 
 def test_overlapping_activation_is_refused(world, unchanged):
     with pytest.raises(Conflict):
-        activation_create(actor=SYSTEM, scheme="OIP", region_code="440000", organisation_code="ridego",
-                          start_date=dt.date(2024, 1, 1))
+        activation_create(
+            actor=SYSTEM,
+            scheme="OIP",
+            region_code="440000",
+            organisation_code="ridego",
+            start_date=dt.date(2024, 1, 1),
+        )

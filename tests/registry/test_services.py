@@ -9,8 +9,8 @@ from socsec.registry.services import (
     engagement_create,
     engagement_end,
     engagements_import,
-    persons_import,
     person_register,
+    persons_import,
     worker_register,
 )
 from tests.world import SYSTEM, resident_id
@@ -21,7 +21,11 @@ VALID = resident_id("110105", "19920229", 17)  # a man born on 29 February 1992
 def test_register_reads_birth_date_and_sex_from_the_id_and_audits(world):
     person = person_register(actor=SYSTEM, resident_id=VALID.lower(), name="  赵 敏 ", residence_region="110100")
     assert (person.resident_id, person.birth_date, person.sex, person.name) == (
-        VALID, dt.date(1992, 2, 29), "M", "赵 敏")
+        VALID,
+        dt.date(1992, 2, 29),
+        "M",
+        "赵 敏",
+    )
     entry = AuditEntry.objects.get(action="person.register", object_id=str(person.pk))
     assert entry.actor_label == "test"
     assert entry.before is None
@@ -32,11 +36,18 @@ def test_register_reads_birth_date_and_sex_from_the_id_and_audits(world):
 @pytest.mark.parametrize(
     ("kwargs", "field", "message"),
     [
-        ({"resident_id": VALID[:-1] + ("1" if VALID[-1] != "1" else "2")}, "resident_id",
-         "the check digit does not match"),
+        (
+            {"resident_id": VALID[:-1] + ("1" if VALID[-1] != "1" else "2")},
+            "resident_id",
+            "the check digit does not match",
+        ),
         ({"resident_id": "11010519920229"}, "resident_id", "must have 18 characters"),
         ({"resident_id": "1101051992022A017X"}, "resident_id", "17 digits"),
-        ({"birth_date": dt.date(1992, 3, 1)}, "birth_date", "contradicts the resident ID, which gives 1992-02-29"),
+        (
+            {"birth_date": dt.date(1992, 3, 1)},
+            "birth_date",
+            "contradicts the resident ID, which gives 1992-02-29",
+        ),
         ({"sex": "F"}, "sex", "F contradicts the resident ID"),
         ({"residence_region": "999999"}, "residence_region", "unknown region code '999999'"),
         ({"name": " "}, "name", "is required"),
@@ -53,7 +64,11 @@ def test_bad_person_input_names_the_field_and_writes_nothing(world, unchanged, k
 def test_one_person_per_id(world):
     with pytest.raises(Conflict) as caught:
         person_register(actor=SYSTEM, resident_id=world.rider.resident_id, name="someone", residence_region="110100")
-    assert (caught.value.code, caught.value.status, caught.value.field) == ("person_exists", 409, "resident_id")
+    assert (caught.value.code, caught.value.status, caught.value.field) == (
+        "person_exists",
+        409,
+        "resident_id",
+    )
 
 
 def test_bulk_import_is_all_or_nothing_and_lists_every_bad_row(world, unchanged):
@@ -74,14 +89,23 @@ def test_bulk_import_is_all_or_nothing_and_lists_every_bad_row(world, unchanged)
 
 def test_bulk_import_reports_ids_already_registered(world, unchanged):
     with pytest.raises(ValidationFailed) as caught:
-        persons_import(actor=SYSTEM, rows=[{"resident_id": world.rider.resident_id, "name": "x",
-                                            "residence_region": "110100"}])
+        persons_import(
+            actor=SYSTEM,
+            rows=[{"resident_id": world.rider.resident_id, "name": "x", "residence_region": "110100"}],
+        )
     assert caught.value.details["rows"] == [{"row": 1, "field": "resident_id", "message": "is already registered."}]
 
 
 def _engagement(world, **overrides):
-    args = {"actor": SYSTEM, "person": world.freelancer, "organisation": world.courier, "category": "CIVIL_LAW",
-            "sector": "INSTANT_DELIVERY", "work_region": "140100", "start_date": dt.date(2026, 2, 1)}
+    args = {
+        "actor": SYSTEM,
+        "person": world.freelancer,
+        "organisation": world.courier,
+        "category": "CIVIL_LAW",
+        "sector": "INSTANT_DELIVERY",
+        "work_region": "140100",
+        "start_date": dt.date(2026, 2, 1),
+    }
     args.update(overrides)
     return engagement_create(**args)
 
@@ -128,10 +152,16 @@ def test_worker_registration_is_one_transaction(world, unchanged):
     actor = SYSTEM.__class__(label="token:zipper", organisation_id=world.courier.pk)
     with pytest.raises(ValidationFailed) as caught:
         worker_register(
-            actor=actor, organisation=world.courier,
+            actor=actor,
+            organisation=world.courier,
             person={"resident_id": VALID, "name": "赵敏", "residence_region": "110100"},
-            engagement={"category": "CIVIL_LAW", "sector": "INSTANT_DELIVERY", "work_region": "110100",
-                        "start_date": dt.date(2026, 3, 1), "end_date": dt.date(2026, 2, 1)},
+            engagement={
+                "category": "CIVIL_LAW",
+                "sector": "INSTANT_DELIVERY",
+                "work_region": "110100",
+                "start_date": dt.date(2026, 3, 1),
+                "end_date": dt.date(2026, 2, 1),
+            },
         )
     assert caught.value.field == "engagement.end_date"
     assert not Person.objects.filter(resident_id=VALID).exists()
@@ -139,22 +169,38 @@ def test_worker_registration_is_one_transaction(world, unchanged):
 
 def test_worker_registration_reuses_a_registered_person_only_by_matching_name(world):
     actor = SYSTEM.__class__(label="token:zipper", organisation_id=world.courier.pk)
-    engagement = {"category": "CIVIL_LAW", "sector": "INSTANT_DELIVERY", "work_region": "440100",
-                  "start_date": dt.date(2026, 3, 1)}
+    engagement = {
+        "category": "CIVIL_LAW",
+        "sector": "INSTANT_DELIVERY",
+        "work_region": "440100",
+        "start_date": dt.date(2026, 3, 1),
+    }
     person_fields = {"resident_id": world.employee.resident_id, "name": "李娜", "residence_region": "440100"}
-    person, eng, created = worker_register(actor=actor, organisation=world.courier, person=person_fields,
-                                           engagement=engagement)
+    person, eng, created = worker_register(
+        actor=actor, organisation=world.courier, person=person_fields, engagement=engagement
+    )
     assert (person.pk, created, eng.organisation_id) == (world.employee.pk, False, world.courier.pk)
     with pytest.raises(ValidationFailed, match="does not match the name registered"):
-        worker_register(actor=actor, organisation=world.courier, person={**person_fields, "name": "李四"},
-                        engagement={**engagement, "start_date": dt.date(2027, 1, 1)})
+        worker_register(
+            actor=actor,
+            organisation=world.courier,
+            person={**person_fields, "name": "李四"},
+            engagement={**engagement, "start_date": dt.date(2027, 1, 1)},
+        )
 
 
 def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
-    row = {"person": world.freelancer, "organisation": world.courier, "category": "CIVIL_LAW",
-           "sector": "INSTANT_DELIVERY", "work_region": "140100", "start_date": dt.date(2026, 1, 1)}
+    row = {
+        "person": world.freelancer,
+        "organisation": world.courier,
+        "category": "CIVIL_LAW",
+        "sector": "INSTANT_DELIVERY",
+        "work_region": "140100",
+        "start_date": dt.date(2026, 1, 1),
+    }
     with pytest.raises(ValidationFailed) as caught:
         engagements_import(actor=SYSTEM, rows=[row, {**row, "start_date": dt.date(2026, 6, 1)}])
     assert caught.value.details["rows"] == [
-        {"row": 2, "field": "start_date", "message": "overlaps row 1 (same person and organisation)."}]
+        {"row": 2, "field": "start_date", "message": "overlaps row 1 (same person and organisation)."}
+    ]
     assert Engagement.objects.filter(person=world.freelancer).count() == 1

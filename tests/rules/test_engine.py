@@ -32,19 +32,30 @@ def test_explanation_lists_inputs_parameters_and_steps():
     floor = e.steps[0]
     assert floor.formula == "contribution_base_floor"
     assert [(p.path, p.value, p.effective_from.isoformat()) for p in floor.parameters] == [
-        ("contribution.base_floor_ratio", 0.6, "2019-05-01")]
+        ("contribution.base_floor_ratio", 0.6, "2019-05-01")
+    ]
     wage = floor.steps[0]
     assert [(p.path, p.value, p.effective_from.isoformat(), p.unit) for p in wage.parameters] == [
-        ("regions.average_monthly_wage.440300", 10905, "2025-07-01", "currency-CNY")]
+        ("regions.average_monthly_wage.440300", 10905, "2025-07-01", "currency-CNY")
+    ]
     assert "Guo Ban Fa [2019] No. 13" in wage.parameters[0].reference
     as_dict = e.as_dict()
     assert as_dict["steps"][0]["parameters"][0]["effective_from"] == "2019-05-01"
 
 
 def test_coverage_codes_come_with_their_meaning():
-    e = calc("coverage_work_injury", on="2026-01-01", birth_date="1990-01-01", sex="F", labour_relation=False,
-             other_work=True)
-    assert (e.value, e.meaning) == (41, "NOT_ELIGIBLE: No labour relation: work-injury insurance covers employees only.")
+    e = calc(
+        "coverage_work_injury",
+        on="2026-01-01",
+        birth_date="1990-01-01",
+        sex="F",
+        labour_relation=False,
+        other_work=True,
+    )
+    assert (e.value, e.meaning) == (
+        41,
+        "NOT_ELIGIBLE: No labour relation: work-injury insurance covers employees only.",
+    )
 
 
 def test_unknown_formula_and_inputs_are_refused_by_name():
@@ -63,14 +74,20 @@ def test_unknown_formula_and_inputs_are_refused_by_name():
     day=st.dates(min_value=dt.date(2022, 7, 1), max_value=dt.date(2027, 12, 31)),
 )
 def test_vectorised_compute_equals_one_case_at_a_time(declared, region, day):
-    many = compute("contribution_base", on=np.full(len(declared), np.datetime64(day, "D")),
-                   region=np.array([region] * len(declared)), declared_base=np.array(declared))
+    many = compute(
+        "contribution_base",
+        on=np.full(len(declared), np.datetime64(day, "D")),
+        region=np.array([region] * len(declared)),
+        declared_base=np.array(declared),
+    )
     one_by_one = [calc("contribution_base", on=day, region=region, declared_base=d).value for d in declared]
     assert many.tolist() == one_by_one
     assert many.dtype == np.int64
 
 
 def test_the_rules_layer_never_imports_django():
-    code = ("import sys, socsec.rules.engine as e, socsec.rules.scenarios as s; e.all_formulas(); "
-            "list(s.load_scenarios()); assert not [m for m in sys.modules if m.startswith('django')], 'django'")
+    code = (
+        "import sys, socsec.rules.engine as e, socsec.rules.scenarios as s; e.all_formulas(); "
+        "list(s.load_scenarios()); assert not [m for m in sys.modules if m.startswith('django')], 'django'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -10,7 +10,8 @@ from socsec.rules.parameters import ParameterError, load_parameters, load_parame
 
 @pytest.fixture
 def tree(tmp_path: Path):
-    (tmp_path / "wage.yaml").write_text(textwrap.dedent("""
+    (tmp_path / "wage.yaml").write_text(
+        textwrap.dedent("""
         description: Average wage by region
         metadata: {reference: Test Art. 1, unit: currency-CNY}
         "110000":
@@ -21,13 +22,16 @@ def tree(tmp_path: Path):
           values:
             2024-07-01: 80
             2026-01-01: {value: null}
-    """))
+    """)
+    )
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "rate.yaml").write_text(textwrap.dedent("""
+    (tmp_path / "sub" / "rate.yaml").write_text(
+        textwrap.dedent("""
         description: A rate
         metadata: {reference: [Law A Art. 2, Notice B], unit: /1}
         values: {2020-01-01: {value: 0.5}}
-    """))
+    """)
+    )
     return load_parameters_from(tmp_path)
 
 
@@ -39,7 +43,11 @@ def test_value_by_date_takes_the_value_in_force(tree):
 def test_leaf_inherits_reference_and_unit_from_its_node(tree):
     resolved = tree.leaf("wage.110000").resolve(dt.date(2025, 8, 1))
     assert (resolved.value, resolved.effective_from, resolved.reference, resolved.unit) == (
-        110, dt.date(2025, 7, 1), "Test Art. 1", "currency-CNY")
+        110,
+        dt.date(2025, 7, 1),
+        "Test Art. 1",
+        "currency-CNY",
+    )
     assert tree.leaf("sub.rate").reference == "Law A Art. 2; Notice B"
 
 

@@ -31,7 +31,8 @@ class User(AbstractUser):
                 condition=~Q(role="WORKER") | Q(person__isnull=False), name="worker_user_has_person"
             ),
             models.CheckConstraint(
-                condition=~Q(role="PLATFORM") | Q(organisation__isnull=False), name="platform_user_has_organisation"
+                condition=~Q(role="PLATFORM") | Q(organisation__isnull=False),
+                name="platform_user_has_organisation",
             ),
         ]
 

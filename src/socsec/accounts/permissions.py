@@ -29,8 +29,11 @@ class Principal:
     def of_user(cls, user: User) -> Principal:
         return cls(
             role=Role(user.role),
-            actor=Actor(label=f"user:{user.username}", user_id=user.pk,
-                        organisation_id=user.organisation_id if user.role == Role.PLATFORM else None),
+            actor=Actor(
+                label=f"user:{user.username}",
+                user_id=user.pk,
+                organisation_id=user.organisation_id if user.role == Role.PLATFORM else None,
+            ),
             user=user,
             organisation=user.organisation if user.role == Role.PLATFORM else None,
             person_id=user.person_id if user.role == Role.WORKER else None,
@@ -40,8 +43,11 @@ class Principal:
     def of_token(cls, token: ApiToken) -> Principal:
         return cls(
             role=Role.PLATFORM,
-            actor=Actor(label=f"token:{token.organisation.code}:{token.prefix}", token_id=token.pk,
-                        organisation_id=token.organisation_id),
+            actor=Actor(
+                label=f"token:{token.organisation.code}:{token.prefix}",
+                token_id=token.pk,
+                organisation_id=token.organisation_id,
+            ),
             organisation=token.organisation,
         )
 

@@ -41,8 +41,13 @@ def user_create(
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise Conflict(f"user {username!r} already exists", field="username", code="user_exists")
-        user = User(username=username, role=role, person=person, organisation=organisation,
-                    is_staff=role in (Role.SUPERVISOR,))
+        user = User(
+            username=username,
+            role=role,
+            person=person,
+            organisation=organisation,
+            is_staff=role in (Role.SUPERVISOR,),
+        )
         user.set_password(password)
         user.save()
         audit_record(actor=actor, action="user.create", instance=user)
@@ -71,11 +76,7 @@ def token_authenticate(key: str) -> ApiToken | None:
     """The live token for a presented key, or None. Marks its last use (not audited: a read)."""
     if not key.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("organisation")
-        .filter(digest=_digest(key), revoked_at__isnull=True)
-        .first()
-    )
+    token = ApiToken.objects.select_related("organisation").filter(digest=_digest(key), revoked_at__isnull=True).first()
     if token is not None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token

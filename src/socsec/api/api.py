@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -79,7 +79,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     first = next(iter(fields))
     message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
     return api.create_response(
-        request, {"code": "invalid", "message": message, "field": first, "details": {"fields": fields}}, status=422
+        request,
+        {"code": "invalid", "message": message, "field": first, "details": {"fields": fields}},
+        status=422,
     )
 
 
@@ -95,7 +97,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"code": "unauthenticated", "message": "Log in, or send 'Authorization: Bearer <token>'."},
+        request,
+        {"code": "unauthenticated", "message": "Log in, or send 'Authorization: Bearer <token>'."},
         status=401,
     )
 
@@ -122,9 +125,14 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def of(org: Organisation) -> dict[str, Any]:
-        return {"code": org.code, "name": org.name, "name_zh": org.name_zh, "kind": org.kind,
-                "credit_code": org.credit_code,
-                "registered_region": org.registered_region.code if org.registered_region else None}
+        return {
+            "code": org.code,
+            "name": org.name,
+            "name_zh": org.name_zh,
+            "kind": org.kind,
+            "credit_code": org.credit_code,
+            "registered_region": org.registered_region.code if org.registered_region else None,
+        }
 
 
 class PersonIn(Schema):
@@ -145,8 +153,14 @@ class PersonOut(Schema):
 
     @staticmethod
     def of(p: Person) -> dict[str, Any]:
-        return {"id": p.pk, "resident_id": p.resident_id, "name": p.name, "birth_date": p.birth_date,
-                "sex": p.sex, "residence_region": p.residence_region.code}
+        return {
+            "id": p.pk,
+            "resident_id": p.resident_id,
+            "name": p.name,
+            "birth_date": p.birth_date,
+            "sex": p.sex,
+            "residence_region": p.residence_region.code,
+        }
 
 
 class EngagementFields(Schema):
@@ -176,9 +190,17 @@ class EngagementOut(Schema):
 
     @staticmethod
     def of(e: Engagement) -> dict[str, Any]:
-        return {"id": e.pk, "person_id": e.person_id, "organisation": e.organisation.code, "category": e.category,
-                "sector": e.sector, "work_region": e.work_region.code, "start_date": e.start_date,
-                "end_date": e.end_date, "external_ref": e.external_ref}
+        return {
+            "id": e.pk,
+            "person_id": e.person_id,
+            "organisation": e.organisation.code,
+            "category": e.category,
+            "sector": e.sector,
+            "work_region": e.work_region.code,
+            "start_date": e.start_date,
+            "end_date": e.end_date,
+            "external_ref": e.external_ref,
+        }
 
 
 class EngagementEndIn(Schema):
@@ -228,13 +250,24 @@ class CoverageOut(Schema):
             "on": c.on,
             "schemes": [
                 {
-                    "scheme": s.scheme.value, "label": s.label, "status": s.status.name,
-                    "reason_code": s.reason.code, "reason": s.reason.text, "references": s.references,
+                    "scheme": s.scheme.value,
+                    "label": s.label,
+                    "status": s.status.name,
+                    "reason_code": s.reason.code,
+                    "reason": s.reason.text,
+                    "references": s.references,
                     "engagements": [
-                        {"engagement_id": e.engagement.pk, "organisation": e.engagement.organisation.code,
-                         "status": e.reason.status.name, "reason_code": e.reason.code, "reason": e.reason.text}
+                        {
+                            "engagement_id": e.engagement.pk,
+                            "organisation": e.engagement.organisation.code,
+                            "status": e.reason.status.name,
+                            "reason_code": e.reason.code,
+                            "reason": e.reason.text,
+                        }
                         for e in s.engagements
-                    ] if s.scheme == "OIP" else [],
+                    ]
+                    if s.scheme == "OIP"
+                    else [],
                     "explanation": s.explanation.as_dict() if explain and s.explanation else None,
                 }
                 for s in c.schemes
@@ -264,9 +297,16 @@ class ActivationOut(Schema):
 
     @staticmethod
     def of(a: SchemeActivation) -> dict[str, Any]:
-        return {"id": a.pk, "scheme": a.scheme, "region": a.region.code,
-                "organisation": a.organisation.code if a.organisation else None, "sector": a.sector or None,
-                "start_date": a.start_date, "end_date": a.end_date, "reference": a.reference}
+        return {
+            "id": a.pk,
+            "scheme": a.scheme,
+            "region": a.region.code,
+            "organisation": a.organisation.code if a.organisation else None,
+            "sector": a.sector or None,
+            "start_date": a.start_date,
+            "end_date": a.end_date,
+            "reference": a.reference,
+        }
 
 
 class AuditOut(Schema):
@@ -304,9 +344,12 @@ router = Router()
 def me(request: HttpRequest) -> dict[str, Any]:
     p = principal(request)
     person = selectors.person_get(person_id=p.person_id) if p.person_id else None
-    return {"role": p.role.value, "username": p.user.username if p.user else None,
-            "organisation": p.organisation.code if p.organisation else None,
-            "person": PersonOut.of(person) if person else None}
+    return {
+        "role": p.role.value,
+        "username": p.user.username if p.user else None,
+        "organisation": p.organisation.code if p.organisation else None,
+        "person": PersonOut.of(person) if person else None,
+    }
 
 
 @router.get("/me/coverage", response=CoverageOut, tags=["me"])
@@ -319,8 +362,16 @@ def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool =
 
 @router.get("/regions", response=list[RegionOut], tags=["registry"])
 def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"code": r.code, "name": r.name, "name_zh": r.name_zh, "level": r.level,
-             "parent": r.parent.code if r.parent else None} for r in selectors.regions()]
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "name_zh": r.name_zh,
+            "level": r.level,
+            "parent": r.parent.code if r.parent else None,
+        }
+        for r in selectors.regions()
+    ]
 
 
 @router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
@@ -333,22 +384,29 @@ def list_organisations(request: HttpRequest, kind: str | None = None) -> list[di
 
 
 @router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict[str, Any]]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     p = principal(request)
     require(may_write_registry(p), "only officers and supervisors register organisations")
     org = services.organisation_create(
-        actor=p.actor, code=payload.code, name=payload.name, kind=payload.kind, name_zh=payload.name_zh,
-        credit_code=payload.credit_code, registered_region_code=payload.registered_region,
+        actor=p.actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        name_zh=payload.name_zh,
+        credit_code=payload.credit_code,
+        registered_region_code=payload.registered_region,
     )
-    return 201, OrganisationOut.of(org)
+    return Status(201, OrganisationOut.of(org))
 
 
 @router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
 def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
     p = principal(request)
     org = selectors.organisation_get(code=code)
-    require(p.is_staff or (p.organisation is not None and p.organisation.pk == org.pk),
-            "you may only read your own organisation")
+    require(
+        p.is_staff or (p.organisation is not None and p.organisation.pk == org.pk),
+        "you may only read your own organisation",
+    )
     return OrganisationOut.of(org)
 
 
@@ -361,12 +419,14 @@ def search_persons(request: HttpRequest, q: str = "", limit: int = Query(50, ge=
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
-def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     p = principal(request)
-    require(may_write_registry(p), "only officers and supervisors register persons directly; platforms use "
-                                   "POST /api/workers")
+    require(
+        may_write_registry(p),
+        "only officers and supervisors register persons directly; platforms use POST /api/workers",
+    )
     person = services.person_register(actor=p.actor, **payload.dict())
-    return 201, PersonOut.of(person)
+    return Status(201, PersonOut.of(person))
 
 
 def _visible_person(request: HttpRequest, person_id: int) -> tuple[Principal, Person]:
@@ -390,8 +450,9 @@ def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, A
 
 
 @router.get("/persons/{person_id}/coverage", response=CoverageOut, tags=["coverage"])
-def person_coverage(request: HttpRequest, person_id: int, on: dt.date | None = None,
-                    explain: bool = False) -> dict[str, Any]:
+def person_coverage(
+    request: HttpRequest, person_id: int, on: dt.date | None = None, explain: bool = False
+) -> dict[str, Any]:
     p = principal(request)
     person = selectors.person_get(person_id=person_id)
     require(may_view_coverage(p, person), "you may not see this person's coverage")
@@ -402,8 +463,11 @@ def _target_organisation(p: Principal, code: str | None) -> Organisation:
     if p.role == Role.PLATFORM:
         assert p.organisation is not None
         if code and code != p.organisation.code:
-            raise Forbidden("an organisation may only register engagements with itself", field="organisation",
-                            code="other_organisation")
+            raise Forbidden(
+                "an organisation may only register engagements with itself",
+                field="organisation",
+                code="other_organisation",
+            )
         return p.organisation
     if not code:
         raise DomainError("organisation: is required.", field="organisation")
@@ -411,7 +475,7 @@ def _target_organisation(p: Principal, code: str | None) -> Organisation:
 
 
 @router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
-def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, dict[str, Any]]:
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
     p = principal(request)
     require(may_register_workers(p), "you may not register engagements")
     org = _target_organisation(p, payload.organisation)
@@ -420,7 +484,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int,
         require(may_view_person(p, person), "register a new worker with POST /api/workers")
     data = payload.dict(exclude={"person_id", "organisation"})
     engagement = services.engagement_create(actor=p.actor, person=person, organisation=org, **data)
-    return 201, EngagementOut.of(engagement)
+    return Status(201, EngagementOut.of(engagement))
 
 
 @router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
@@ -429,21 +493,27 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     require(may_register_workers(p), "you may not change engagements")
     engagement = selectors.engagement_get(engagement_id=engagement_id)
     if p.role == Role.PLATFORM:
-        require(p.organisation is not None and engagement.organisation_id == p.organisation.pk,
-                "an organisation may only change its own engagements")
+        require(
+            p.organisation is not None and engagement.organisation_id == p.organisation.pk,
+            "an organisation may only change its own engagements",
+        )
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
 @router.post("/workers", response={201: WorkerOut}, tags=["registry"])
-def register_worker(request: HttpRequest, payload: WorkerIn) -> tuple[int, dict[str, Any]]:
+def register_worker(request: HttpRequest, payload: WorkerIn) -> Status:
     p = principal(request)
     require(may_register_workers(p), "you may not register workers")
     org = _target_organisation(p, payload.organisation)
     person, engagement, created = services.worker_register(
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )
-    return 201, {"person": PersonOut.of(person), "engagement": EngagementOut.of(engagement),
-                 "person_created": created}
+    body = {
+        "person": PersonOut.of(person),
+        "engagement": EngagementOut.of(engagement),
+        "person_created": created,
+    }
+    return Status(201, body)
 
 
 @router.get("/activations", response=list[ActivationOut], tags=["coverage"])
@@ -455,24 +525,45 @@ def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/activations", response={201: ActivationOut}, tags=["coverage"])
-def create_activation(request: HttpRequest, payload: ActivationIn) -> tuple[int, dict[str, Any]]:
+def create_activation(request: HttpRequest, payload: ActivationIn) -> Status:
     p = principal(request)
     require(may_manage_activations(p), "only supervisors switch pilots on")
     a = coverage_services.activation_create(
-        actor=p.actor, scheme=payload.scheme, region_code=payload.region, organisation_code=payload.organisation,
-        sector=payload.sector, start_date=payload.start_date, end_date=payload.end_date, reference=payload.reference,
+        actor=p.actor,
+        scheme=payload.scheme,
+        region_code=payload.region,
+        organisation_code=payload.organisation,
+        sector=payload.sector,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reference=payload.reference,
     )
-    return 201, ActivationOut.of(a)
+    return Status(201, ActivationOut.of(a))
 
 
 @router.get("/audit", response=list[AuditOut], tags=["audit"])
-def list_audit(request: HttpRequest, object_type: str | None = None, object_id: str | None = None,
-               limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+def list_audit(
+    request: HttpRequest,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[dict[str, Any]]:
     p = principal(request)
     require(may_view_audit(p), "only auditors and supervisors read the audit trail")
     rows = audit_entries(object_type=object_type, object_id=object_id)[:limit]
-    return [{"id": e.pk, "at": e.at, "actor": e.actor_label, "action": e.action, "object_type": e.object_type,
-             "object_id": e.object_id, "before": e.before, "after": e.after} for e in rows]
+    return [
+        {
+            "id": e.pk,
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in rows
+    ]
 
 
 api.add_router("", router)

@@ -5,8 +5,9 @@ from django.db.models import QuerySet
 from .models import AuditEntry
 
 
-def audit_entries(*, object_type: str | None = None, object_id: str | None = None,
-                  action: str | None = None) -> QuerySet[AuditEntry]:
+def audit_entries(
+    *, object_type: str | None = None, object_id: str | None = None, action: str | None = None
+) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.select_related("actor_user").order_by("-at", "-id")
     if object_type:
         qs = qs.filter(object_type=object_type)

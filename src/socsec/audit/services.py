@@ -41,8 +41,14 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return out
 
 
-def _entry(actor: Actor, action: str, instance: models.Model, before: dict[str, Any] | None,
-           after: dict[str, Any] | None, at: dt.datetime) -> AuditEntry:
+def _entry(
+    actor: Actor,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    at: dt.datetime,
+) -> AuditEntry:
     return AuditEntry(
         at=at,
         actor_user_id=actor.user_id,
@@ -56,8 +62,9 @@ def _entry(actor: Actor, action: str, instance: models.Model, before: dict[str, 
     )
 
 
-def audit_record(*, actor: Actor, action: str, instance: models.Model,
-                 before: dict[str, Any] | None = None) -> AuditEntry:
+def audit_record(
+    *, actor: Actor, action: str, instance: models.Model, before: dict[str, Any] | None = None
+) -> AuditEntry:
     entry = _entry(actor, action, instance, before, snapshot(instance), timezone.now())
     entry.save(force_insert=True)
     return entry

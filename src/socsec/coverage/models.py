@@ -13,7 +13,11 @@ class SchemeActivation(models.Model):
     scheme = models.CharField(max_length=30, choices=[(Scheme.OIP.value, Scheme.OIP.value)])
     region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Empty: every platform",
     )
     sector = models.CharField(max_length=30, blank=True, help_text="Empty: every pilot sector")

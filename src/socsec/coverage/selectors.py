@@ -35,8 +35,14 @@ PERSON_SCHEMES: dict[Scheme, str] = {
     Scheme.INDIVIDUAL_PENSION: "coverage_individual_pension",
 }
 SCHEME_ORDER = [
-    Scheme.EMPLOYEE_PENSION, Scheme.RESIDENT_PENSION, Scheme.MEDICAL, Scheme.WORK_INJURY, Scheme.OIP,
-    Scheme.UNEMPLOYMENT, Scheme.LONG_TERM_CARE, Scheme.INDIVIDUAL_PENSION,
+    Scheme.EMPLOYEE_PENSION,
+    Scheme.RESIDENT_PENSION,
+    Scheme.MEDICAL,
+    Scheme.WORK_INJURY,
+    Scheme.OIP,
+    Scheme.UNEMPLOYMENT,
+    Scheme.LONG_TERM_CARE,
+    Scheme.INDIVIDUAL_PENSION,
 ]
 NO_PLATFORM_REASON = 56
 
@@ -87,12 +93,11 @@ def _activation_keys(on: dt.date) -> set[tuple[int, int | None, str]]:
     return {(a.region_id, a.organisation_id, a.sector) for a in rows}
 
 
-def _activated(keys: set[tuple[int, int | None, str]], region_id: int, parent_id: int | None, org_id: int,
-               sector: str) -> bool:
+def _activated(
+    keys: set[tuple[int, int | None, str]], region_id: int, parent_id: int | None, org_id: int, sector: str
+) -> bool:
     regions = [region_id] + ([parent_id] if parent_id else [])
-    return any(
-        (r, o, s) in keys for r in regions for o in (org_id, None) for s in (sector, "")
-    )
+    return any((r, o, s) in keys for r in regions for o in (org_id, None) for s in (sector, ""))
 
 
 def _medical_city(person: Person, engagements: Iterable[Engagement]) -> str:
@@ -113,8 +118,12 @@ def coverage_for(person: Person, on: dt.date) -> PersonCoverage:
     labour = any(e.category == Category.LABOUR_RELATION for e in engagements)
     other = any(e.category != Category.LABOUR_RELATION for e in engagements)
     city = _medical_city(person, engagements)
-    person_inputs = {"birth_date": person.birth_date, "sex": person.sex, "labour_relation": labour,
-                     "other_work": other}
+    person_inputs = {
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "labour_relation": labour,
+        "other_work": other,
+    }
     results: dict[Scheme, SchemeCoverage] = {}
     for scheme, name in PERSON_SCHEMES.items():
         inputs = dict(person_inputs)
@@ -131,7 +140,11 @@ def _oip_for(engagements: list[Engagement], labour: bool, on: dt.date) -> Scheme
     per: list[EngagementCoverage] = []
     for e in engagements:
         explanation = calc(
-            "coverage_oip", on=on, region=e.work_region.code, sector=e.sector, category=e.category,
+            "coverage_oip",
+            on=on,
+            region=e.work_region.code,
+            sector=e.sector,
+            category=e.category,
             platform=e.organisation.kind == Organisation.Kind.PLATFORM,
             activated=_activated(keys, e.work_region_id, e.work_region.parent_id, e.organisation_id, e.sector),
             labour_relation=labour,
@@ -158,8 +171,16 @@ def coverage_counts(on: dt.date) -> CoverageCounts:
     active = list(
         Engagement.objects.filter(start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values_list("person_id", "category", "sector", "work_region_id", "work_region__code",
-                     "work_region__parent_id", "organisation_id", "organisation__kind")
+        .values_list(
+            "person_id",
+            "category",
+            "sector",
+            "work_region_id",
+            "work_region__code",
+            "work_region__parent_id",
+            "organisation_id",
+            "organisation__kind",
+        )
         .order_by("person_id", "start_date", "id")
     )
     n = len(people)
@@ -182,8 +203,11 @@ def coverage_counts(on: dt.date) -> CoverageCounts:
     by_scheme: dict[Scheme, dict[Status, int]] = {}
     for scheme, name in PERSON_SCHEMES.items():
         extra = {"city": city} if scheme in (Scheme.LONG_TERM_CARE, Scheme.INDIVIDUAL_PENSION) else {}
-        codes = compute(name, on=dates, birth_date=birth, sex=sex, labour_relation=labour, other_work=other,
-                        **extra) if n else np.array([], dtype=np.int64)
+        codes = (
+            compute(name, on=dates, birth_date=birth, sex=sex, labour_relation=labour, other_work=other, **extra)
+            if n
+            else np.array([], dtype=np.int64)
+        )
         by_scheme[scheme] = _count(codes)
     by_scheme[Scheme.OIP] = _oip_counts(active, index, labour, on, n)
     return CoverageCounts(on, n, len(active), by_scheme)
@@ -197,7 +221,9 @@ def _count(codes: np.ndarray) -> dict[Status, int]:
     return {s: counts.get(s, 0) for s in Status}
 
 
-def _oip_counts(active: list[tuple], index: dict[int, int], labour: np.ndarray, on: dt.date, n: int) -> dict[Status, int]:
+def _oip_counts(
+    active: list[tuple], index: dict[int, int], labour: np.ndarray, on: dt.date, n: int
+) -> dict[Status, int]:
     platform_rows = [row for row in active if row[7] == Organisation.Kind.PLATFORM]
     best = np.full(n, -1)
     if platform_rows:

@@ -41,7 +41,11 @@ def activation_create(
         elif organisation.kind != Organisation.Kind.PLATFORM:
             v.add(errors, "organisation", f"{organisation_code} is not a platform enterprise.")
     if sector and sector not in [s.value for s in PILOT_SECTORS]:
-        v.add(errors, "sector", f"{sector!r} is not a pilot sector ({', '.join(s.value for s in PILOT_SECTORS)}).")
+        v.add(
+            errors,
+            "sector",
+            f"{sector!r} is not a pilot sector ({', '.join(s.value for s in PILOT_SECTORS)}).",
+        )
     v.check_dates(start_date, end_date, errors)
     if errors:
         raise ValidationFailed.from_fields(errors)
@@ -52,11 +56,19 @@ def activation_create(
         if end_date is not None:
             clash = clash.filter(start_date__lte=end_date)
         if clash.exists():
-            raise Conflict("an activation for this region, platform and sector already covers these dates",
-                           field="start_date", code="overlapping_activation")
+            raise Conflict(
+                "an activation for this region, platform and sector already covers these dates",
+                field="start_date",
+                code="overlapping_activation",
+            )
         activation = SchemeActivation.objects.create(
-            scheme=scheme, region=region, organisation=organisation, sector=sector or "",
-            start_date=start_date, end_date=end_date, reference=reference,
+            scheme=scheme,
+            region=region,
+            organisation=organisation,
+            sector=sector or "",
+            start_date=start_date,
+            end_date=end_date,
+            reference=reference,
         )
         audit_record(actor=actor, action="activation.create", instance=activation)
     return activation

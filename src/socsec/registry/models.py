@@ -48,10 +48,18 @@ class Organisation(models.Model):
     name_zh = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     credit_code = models.CharField(
-        max_length=18, null=True, blank=True, unique=True, help_text="Unified social credit code, when registered"
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Unified social credit code, when registered",
     )
     registered_region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Where the entity is registered; empty when it has no local registration",
     )
     created_at = models.DateTimeField(auto_now_add=True)

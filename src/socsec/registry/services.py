@@ -44,7 +44,10 @@ def region_create(*, actor: Actor, code: str, name: str, name_zh: str, parent_co
         if Region.objects.filter(code=code).exists():
             raise Conflict(f"region {code} already exists", field="code", code="region_exists")
         region = Region.objects.create(
-            code=code, name=name, name_zh=name_zh, parent=parent,
+            code=code,
+            name=name,
+            name_zh=name_zh,
+            parent=parent,
             level=Region.Level.CITY if parent else Region.Level.PROVINCE,
         )
         audit_record(actor=actor, action="region.create", instance=region)
@@ -77,7 +80,12 @@ def organisation_create(
         if credit and Organisation.objects.filter(credit_code=credit).exists():
             raise Conflict(f"credit code {credit} is already registered", field="credit_code")
         org = Organisation.objects.create(
-            code=code, name=cleaned_name, name_zh=name_zh, kind=kind, credit_code=credit, registered_region=region
+            code=code,
+            name=cleaned_name,
+            name_zh=name_zh,
+            kind=kind,
+            credit_code=credit,
+            registered_region=region,
         )
         audit_record(actor=actor, action="organisation.create", instance=org)
     return org
@@ -102,8 +110,9 @@ def _lookup_region(code: Any, errors: v.Errors, field: str, regions: Mapping[str
     return region
 
 
-def _clean_person(fields: Mapping[str, Any], errors: v.Errors,
-                  regions: Mapping[str, Region] | None = None) -> PersonData | None:
+def _clean_person(
+    fields: Mapping[str, Any], errors: v.Errors, regions: Mapping[str, Region] | None = None
+) -> PersonData | None:
     rid = v.clean_resident_id(fields.get("resident_id"), errors)
     name = v.clean_name(fields.get("name"), errors)
     region = _lookup_region(fields.get("residence_region"), errors, "residence_region", regions)
@@ -134,24 +143,37 @@ def person_register(
     """Register a person. Birth date and sex are read from the ID; when given, they must agree with it."""
     errors: v.Errors = {}
     data = _clean_person(
-        {"resident_id": resident_id, "name": name, "residence_region": residence_region,
-         "birth_date": birth_date, "sex": sex}, errors,
+        {
+            "resident_id": resident_id,
+            "name": name,
+            "residence_region": residence_region,
+            "birth_date": birth_date,
+            "sex": sex,
+        },
+        errors,
     )
     if errors or data is None:
         raise ValidationFailed.from_fields(errors)
     try:
         with transaction.atomic():
             if Person.objects.filter(resident_id=data.resident_id).exists():
-                raise Conflict("a person with this resident ID is already registered", field="resident_id",
-                               code="person_exists")
+                raise Conflict(
+                    "a person with this resident ID is already registered",
+                    field="resident_id",
+                    code="person_exists",
+                )
             person = Person.objects.create(
-                resident_id=data.resident_id, name=data.name, birth_date=data.birth_date, sex=data.sex,
+                resident_id=data.resident_id,
+                name=data.name,
+                birth_date=data.birth_date,
+                sex=data.sex,
                 residence_region=data.residence_region,
             )
             audit_record(actor=actor, action="person.register", instance=person)
     except IntegrityError:  # a concurrent registration of the same ID won the race
-        raise Conflict("a person with this resident ID is already registered", field="resident_id",
-                       code="person_exists") from None
+        raise Conflict(
+            "a person with this resident ID is already registered", field="resident_id", code="person_exists"
+        ) from None
     return person
 
 
@@ -160,6 +182,19 @@ class RowError:
     row: int
     field: str
     message: str
+
+
+def _raise_row_problems(problems: list[RowError]) -> None:
+    """One error for a whole batch: every bad row (1-based) with its field and reason, in row order."""
+    if not problems:
+        return
+    problems.sort(key=lambda p: p.row)
+    first = problems[0]
+    raise ValidationFailed(
+        f"{len(problems)} problem(s); first: row {first.row} {first.field} {first.message}",
+        field=first.field,
+        details={"rows": [p.__dict__ for p in problems]},
+    )
 
 
 def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
@@ -185,17 +220,19 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
     for d in cleaned:
         if d.resident_id in existing:
             problems.append(RowError(seen[d.resident_id], "resident_id", "is already registered."))
-    if problems:
-        problems.sort(key=lambda p: p.row)
-        raise ValidationFailed(
-            f"{len(problems)} problem(s); first: row {problems[0].row} {problems[0].field} {problems[0].message}",
-            field=problems[0].field,
-            details={"rows": [p.__dict__ for p in problems]},
-        )
+    _raise_row_problems(problems)
     with transaction.atomic():
         people = Person.objects.bulk_create(
-            [Person(resident_id=d.resident_id, name=d.name, birth_date=d.birth_date, sex=d.sex,
-                    residence_region=d.residence_region) for d in cleaned],
+            [
+                Person(
+                    resident_id=d.resident_id,
+                    name=d.name,
+                    birth_date=d.birth_date,
+                    sex=d.sex,
+                    residence_region=d.residence_region,
+                )
+                for d in cleaned
+            ],
             batch_size=1000,
         )
         if not all(p.pk for p in people):  # backends that do not return ids on bulk insert
@@ -207,12 +244,20 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
 
 def _check_actor_may_use(actor: Actor, organisation: Organisation) -> None:
     if actor.organisation_id is not None and actor.organisation_id != organisation.pk:
-        raise Forbidden("an organisation may only register engagements with itself", field="organisation",
-                        code="other_organisation")
+        raise Forbidden(
+            "an organisation may only register engagements with itself",
+            field="organisation",
+            code="other_organisation",
+        )
 
 
-def _overlapping(person: Person, organisation: Organisation, start: dt.date, end: dt.date | None,
-                 exclude_id: int | None = None) -> Engagement | None:
+def _overlapping(
+    person: Person,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date | None,
+    exclude_id: int | None = None,
+) -> Engagement | None:
     qs = Engagement.objects.filter(person=person, organisation=organisation).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
     )
@@ -223,8 +268,9 @@ def _overlapping(person: Person, organisation: Organisation, start: dt.date, end
     return qs.order_by("start_date").first()
 
 
-def _clean_engagement(person: Person, fields: Mapping[str, Any], errors: v.Errors,
-                      regions: Mapping[str, Region] | None = None) -> dict[str, Any]:
+def _clean_engagement(
+    person: Person, fields: Mapping[str, Any], errors: v.Errors, regions: Mapping[str, Region] | None = None
+) -> dict[str, Any]:
     category = v.clean_choice(fields.get("category"), Category, errors, "category")
     sector = v.clean_choice(fields.get("sector"), Sector, errors, "sector")
     region = _lookup_region(fields.get("work_region"), errors, "work_region", regions)
@@ -237,8 +283,14 @@ def _clean_engagement(person: Person, fields: Mapping[str, Any], errors: v.Error
     external_ref = str(fields.get("external_ref") or "")
     if len(external_ref) > 64:
         v.add(errors, "external_ref", "is longer than 64 characters.")
-    return {"category": category, "sector": sector, "work_region": region, "start_date": start, "end_date": end,
-            "external_ref": external_ref}
+    return {
+        "category": category,
+        "sector": sector,
+        "work_region": region,
+        "start_date": start,
+        "end_date": end,
+        "external_ref": external_ref,
+    }
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -264,8 +316,14 @@ def engagement_create(
     errors: v.Errors = {}
     fields = _clean_engagement(
         person,
-        {"category": category, "sector": sector, "work_region": work_region, "start_date": start_date,
-         "end_date": end_date, "external_ref": external_ref},
+        {
+            "category": category,
+            "sector": sector,
+            "work_region": work_region,
+            "start_date": start_date,
+            "end_date": end_date,
+            "external_ref": external_ref,
+        },
         errors,
     )
     if errors:
@@ -277,7 +335,8 @@ def engagement_create(
             raise Conflict(
                 f"overlaps engagement {clash.pk} with {organisation.code} "
                 f"({clash.start_date.isoformat()} to {clash.end_date.isoformat() if clash.end_date else 'open'})",
-                field="start_date", code="overlapping_engagement",
+                field="start_date",
+                code="overlapping_engagement",
             )
         engagement = Engagement.objects.create(person=person, organisation=organisation, **fields)
         audit_record(actor=actor, action="engagement.create", instance=engagement)
@@ -308,12 +367,7 @@ def engagements_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> li
         if not errors:
             spans.setdefault((person.pk, org.pk), []).append((fields["start_date"], fields["end_date"], i))
             built.append(Engagement(person=person, organisation=org, **fields))
-    if problems:
-        raise ValidationFailed(
-            f"{len(problems)} problem(s); first: row {problems[0].row} {problems[0].field} {problems[0].message}",
-            field=problems[0].field,
-            details={"rows": [p.__dict__ for p in problems]},
-        )
+    _raise_row_problems(problems)
     with transaction.atomic():
         created = Engagement.objects.bulk_create(built, batch_size=1000)
         audit_record_many(actor=actor, action="engagement.create", instances=created)
@@ -352,11 +406,15 @@ def worker_register(
     with transaction.atomic():
         existing = Person.objects.select_for_update().filter(resident_id=data.resident_id).first()
         if existing is not None and existing.name != data.name:
-            raise ValidationFailed("person.name: does not match the name registered for this resident ID.",
-                                   field="person.name")
+            raise ValidationFailed(
+                "person.name: does not match the name registered for this resident ID.", field="person.name"
+            )
         created = existing is None
         target = existing or Person.objects.create(
-            resident_id=data.resident_id, name=data.name, birth_date=data.birth_date, sex=data.sex,
+            resident_id=data.resident_id,
+            name=data.name,
+            birth_date=data.birth_date,
+            sex=data.sex,
             residence_region=data.residence_region,
         )
         if created:
@@ -365,7 +423,7 @@ def worker_register(
         try:
             eng = engagement_create(actor=actor, person=target, organisation=organisation, **fields)
         except ValidationFailed as exc:
-            raise ValidationFailed(f"engagement.{exc.message}", field=f"engagement.{exc.field}",
-                                   details=exc.details) from None
+            raise ValidationFailed(
+                f"engagement.{exc.message}", field=f"engagement.{exc.field}", details=exc.details
+            ) from None
     return target, eng, created
-

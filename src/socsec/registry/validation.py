@@ -58,8 +58,11 @@ def check_consistent_with_id(
     """Birth date and sex come from the ID; when given too, they must agree with it."""
     id_birth, id_sx = id_birth_date(resident_id), id_sex(resident_id)
     if birth_date is not None and birth_date != id_birth:
-        add(errors, "birth_date", f"{birth_date.isoformat()} contradicts the resident ID, which gives "
-                                  f"{id_birth.isoformat()}.")
+        add(
+            errors,
+            "birth_date",
+            f"{birth_date.isoformat()} contradicts the resident ID, which gives {id_birth.isoformat()}.",
+        )
     if sex is not None and sex not in ("M", "F"):
         add(errors, "sex", "must be M or F.")
     elif sex is not None and sex != id_sx:

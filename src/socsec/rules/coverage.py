@@ -68,7 +68,12 @@ class Sector(StrEnum):
     OTHER_SERVICES = "OTHER_SERVICES"
 
 
-PILOT_SECTORS = (Sector.RIDE_HAILING, Sector.FOOD_DELIVERY, Sector.INSTANT_DELIVERY, Sector.INTRA_CITY_FREIGHT)
+PILOT_SECTORS = (
+    Sector.RIDE_HAILING,
+    Sector.FOOD_DELIVERY,
+    Sector.INSTANT_DELIVERY,
+    Sector.INTRA_CITY_FREIGHT,
+)
 
 LAW_SI = "Social Insurance Law of the PRC (2010, amended 2018)"
 OIP_BASIS = (
@@ -88,88 +93,196 @@ class Reason:
 
 _REASONS = [
     # employee basic pension
-    Reason(10, Scheme.EMPLOYEE_PENSION, Status.MANDATORY,
-           "Has a labour relation: the employer and the employee must contribute.",
-           f"{LAW_SI} Art. 10(1), Art. 12"),
-    Reason(11, Scheme.EMPLOYEE_PENSION, Status.VOLUNTARY,
-           "Works without a labour relation (flexible employment): may join and pay 20% of a chosen "
-           "base (8% to the individual account, 12% to the pooled fund).",
-           f"{LAW_SI} Art. 10(2), Art. 12(3)"),
-    Reason(12, Scheme.EMPLOYEE_PENSION, Status.NOT_ELIGIBLE,
-           "Has reached the statutory retirement age.",
-           "NPC Standing Committee decision on the statutory retirement age (2024-09-13)"),
-    Reason(13, Scheme.EMPLOYEE_PENSION, Status.NOT_ELIGIBLE,
-           "Under the minimum working age of 16.", "Labour Law of the PRC Art. 15"),
-    Reason(14, Scheme.EMPLOYEE_PENSION, Status.NOT_ELIGIBLE,
-           "No registered work on this date.", f"{LAW_SI} Art. 10"),
+    Reason(
+        10,
+        Scheme.EMPLOYEE_PENSION,
+        Status.MANDATORY,
+        "Has a labour relation: the employer and the employee must contribute.",
+        f"{LAW_SI} Art. 10(1), Art. 12",
+    ),
+    Reason(
+        11,
+        Scheme.EMPLOYEE_PENSION,
+        Status.VOLUNTARY,
+        "Works without a labour relation (flexible employment): may join and pay 20% of a chosen "
+        "base (8% to the individual account, 12% to the pooled fund).",
+        f"{LAW_SI} Art. 10(2), Art. 12(3)",
+    ),
+    Reason(
+        12,
+        Scheme.EMPLOYEE_PENSION,
+        Status.NOT_ELIGIBLE,
+        "Has reached the statutory retirement age.",
+        "NPC Standing Committee decision on the statutory retirement age (2024-09-13)",
+    ),
+    Reason(
+        13,
+        Scheme.EMPLOYEE_PENSION,
+        Status.NOT_ELIGIBLE,
+        "Under the minimum working age of 16.",
+        "Labour Law of the PRC Art. 15",
+    ),
+    Reason(
+        14,
+        Scheme.EMPLOYEE_PENSION,
+        Status.NOT_ELIGIBLE,
+        "No registered work on this date.",
+        f"{LAW_SI} Art. 10",
+    ),
     # residents' basic pension
-    Reason(20, Scheme.RESIDENT_PENSION, Status.COVERED_ELSEWHERE,
-           "Covered by the employee basic pension through a labour relation.",
-           f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8"),
-    Reason(21, Scheme.RESIDENT_PENSION, Status.VOLUNTARY,
-           "Aged 16 or over and not obliged to join the employee pension: may join the residents' pension.",
-           f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8"),
-    Reason(22, Scheme.RESIDENT_PENSION, Status.NOT_ELIGIBLE,
-           "Under 16.", "Guo Fa [2014] No. 8"),
+    Reason(
+        20,
+        Scheme.RESIDENT_PENSION,
+        Status.COVERED_ELSEWHERE,
+        "Covered by the employee basic pension through a labour relation.",
+        f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
+    ),
+    Reason(
+        21,
+        Scheme.RESIDENT_PENSION,
+        Status.VOLUNTARY,
+        "Aged 16 or over and not obliged to join the employee pension: may join the residents' pension.",
+        f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
+    ),
+    Reason(22, Scheme.RESIDENT_PENSION, Status.NOT_ELIGIBLE, "Under 16.", "Guo Fa [2014] No. 8"),
     # basic medical
-    Reason(30, Scheme.MEDICAL, Status.MANDATORY,
-           "Has a labour relation: employee basic medical insurance, paid by employer and employee.",
-           f"{LAW_SI} Art. 23(1)"),
-    Reason(31, Scheme.MEDICAL, Status.VOLUNTARY,
-           "Flexibly employed: may join the employee medical insurance (paying themself) or the residents' "
-           "medical insurance.",
-           f"{LAW_SI} Art. 23(2), Art. 25"),
-    Reason(32, Scheme.MEDICAL, Status.VOLUNTARY,
-           "No registered work: may join the residents' basic medical insurance.", f"{LAW_SI} Art. 25"),
+    Reason(
+        30,
+        Scheme.MEDICAL,
+        Status.MANDATORY,
+        "Has a labour relation: employee basic medical insurance, paid by employer and employee.",
+        f"{LAW_SI} Art. 23(1)",
+    ),
+    Reason(
+        31,
+        Scheme.MEDICAL,
+        Status.VOLUNTARY,
+        "Flexibly employed: may join the employee medical insurance (paying themself) or the residents' "
+        "medical insurance.",
+        f"{LAW_SI} Art. 23(2), Art. 25",
+    ),
+    Reason(
+        32,
+        Scheme.MEDICAL,
+        Status.VOLUNTARY,
+        "No registered work: may join the residents' basic medical insurance.",
+        f"{LAW_SI} Art. 25",
+    ),
     # work-related injury insurance
-    Reason(40, Scheme.WORK_INJURY, Status.MANDATORY,
-           "Has a labour relation: the employer pays work-injury insurance; the worker pays nothing.",
-           f"{LAW_SI} Art. 33; Regulations on Work-Related Injury Insurance Art. 2"),
-    Reason(41, Scheme.WORK_INJURY, Status.NOT_ELIGIBLE,
-           "No labour relation: work-injury insurance covers employees only.",
-           "Regulations on Work-Related Injury Insurance Art. 2"),
+    Reason(
+        40,
+        Scheme.WORK_INJURY,
+        Status.MANDATORY,
+        "Has a labour relation: the employer pays work-injury insurance; the worker pays nothing.",
+        f"{LAW_SI} Art. 33; Regulations on Work-Related Injury Insurance Art. 2",
+    ),
+    Reason(
+        41,
+        Scheme.WORK_INJURY,
+        Status.NOT_ELIGIBLE,
+        "No labour relation: work-injury insurance covers employees only.",
+        "Regulations on Work-Related Injury Insurance Art. 2",
+    ),
     # occupational injury protection (per engagement)
-    Reason(50, Scheme.OIP, Status.MANDATORY,
-           "Takes orders on a pilot platform in a pilot province and sector: every order insured, paid by "
-           "the platform per order; the worker pays nothing.", OIP_BASIS),
-    Reason(51, Scheme.OIP, Status.COVERED_ELSEWHERE,
-           "Has a labour relation, so is covered by work-injury insurance and excluded from OIP.", OIP_BASIS),
-    Reason(52, Scheme.OIP, Status.NOT_ELIGIBLE,
-           "The work region's province is not in the OIP pilot on this date.", OIP_BASIS),
-    Reason(53, Scheme.OIP, Status.NOT_ELIGIBLE,
-           "The sector is not one of the OIP pilot sectors.", OIP_BASIS),
-    Reason(54, Scheme.OIP, Status.NOT_ELIGIBLE,
-           "OIP has not been switched on for this platform, region and sector on this date.", OIP_BASIS),
-    Reason(55, Scheme.OIP, Status.NOT_ELIGIBLE,
-           "The engagement is not with a platform enterprise.", OIP_BASIS),
-    Reason(56, Scheme.OIP, Status.NOT_ELIGIBLE,
-           "No engagement with a platform on this date.", OIP_BASIS),
+    Reason(
+        50,
+        Scheme.OIP,
+        Status.MANDATORY,
+        "Takes orders on a pilot platform in a pilot province and sector: every order insured, paid by "
+        "the platform per order; the worker pays nothing.",
+        OIP_BASIS,
+    ),
+    Reason(
+        51,
+        Scheme.OIP,
+        Status.COVERED_ELSEWHERE,
+        "Has a labour relation, so is covered by work-injury insurance and excluded from OIP.",
+        OIP_BASIS,
+    ),
+    Reason(
+        52,
+        Scheme.OIP,
+        Status.NOT_ELIGIBLE,
+        "The work region's province is not in the OIP pilot on this date.",
+        OIP_BASIS,
+    ),
+    Reason(53, Scheme.OIP, Status.NOT_ELIGIBLE, "The sector is not one of the OIP pilot sectors.", OIP_BASIS),
+    Reason(
+        54,
+        Scheme.OIP,
+        Status.NOT_ELIGIBLE,
+        "OIP has not been switched on for this platform, region and sector on this date.",
+        OIP_BASIS,
+    ),
+    Reason(55, Scheme.OIP, Status.NOT_ELIGIBLE, "The engagement is not with a platform enterprise.", OIP_BASIS),
+    Reason(56, Scheme.OIP, Status.NOT_ELIGIBLE, "No engagement with a platform on this date.", OIP_BASIS),
     # unemployment
-    Reason(60, Scheme.UNEMPLOYMENT, Status.MANDATORY,
-           "Has a labour relation: employer and employee contribute.",
-           f"{LAW_SI} Art. 44; Unemployment Insurance Regulations (1999) Art. 2"),
-    Reason(61, Scheme.UNEMPLOYMENT, Status.NOT_ELIGIBLE,
-           "No labour relation: unemployment insurance covers employees of urban enterprises and institutions.",
-           "Unemployment Insurance Regulations (1999) Art. 2"),
+    Reason(
+        60,
+        Scheme.UNEMPLOYMENT,
+        Status.MANDATORY,
+        "Has a labour relation: employer and employee contribute.",
+        f"{LAW_SI} Art. 44; Unemployment Insurance Regulations (1999) Art. 2",
+    ),
+    Reason(
+        61,
+        Scheme.UNEMPLOYMENT,
+        Status.NOT_ELIGIBLE,
+        "No labour relation: unemployment insurance covers employees of urban enterprises and institutions.",
+        "Unemployment Insurance Regulations (1999) Art. 2",
+    ),
     # long-term care
-    Reason(70, Scheme.LONG_TERM_CARE, Status.MANDATORY,
-           "In the employee medical insurance in a long-term care pilot city: covered with it.",
-           "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80"),
-    Reason(71, Scheme.LONG_TERM_CARE, Status.VOLUNTARY,
-           "In a long-term care pilot city: covered if they join the employee medical insurance as a flexible "
-           "worker.", "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80"),
-    Reason(72, Scheme.LONG_TERM_CARE, Status.NOT_ELIGIBLE,
-           "The city is not a long-term care insurance pilot on this date.", "Yi Bao Fa [2020] No. 37"),
-    Reason(73, Scheme.LONG_TERM_CARE, Status.NOT_ELIGIBLE,
-           "Not in the employee medical insurance, which the pilot covers first.", "Yi Bao Fa [2020] No. 37"),
+    Reason(
+        70,
+        Scheme.LONG_TERM_CARE,
+        Status.MANDATORY,
+        "In the employee medical insurance in a long-term care pilot city: covered with it.",
+        "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
+    ),
+    Reason(
+        71,
+        Scheme.LONG_TERM_CARE,
+        Status.VOLUNTARY,
+        "In a long-term care pilot city: covered if they join the employee medical insurance as a flexible worker.",
+        "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
+    ),
+    Reason(
+        72,
+        Scheme.LONG_TERM_CARE,
+        Status.NOT_ELIGIBLE,
+        "The city is not a long-term care insurance pilot on this date.",
+        "Yi Bao Fa [2020] No. 37",
+    ),
+    Reason(
+        73,
+        Scheme.LONG_TERM_CARE,
+        Status.NOT_ELIGIBLE,
+        "Not in the employee medical insurance, which the pilot covers first.",
+        "Yi Bao Fa [2020] No. 37",
+    ),
     # individual pension
-    Reason(80, Scheme.INDIVIDUAL_PENSION, Status.VOLUNTARY,
-           "Can join a basic pension scheme and the individual pension is open where they live: may open an "
-           "account (up to the yearly cap).", "Guo Ban Fa [2022] No. 7"),
-    Reason(81, Scheme.INDIVIDUAL_PENSION, Status.NOT_ELIGIBLE,
-           "The individual pension was not yet open in this city on this date.", "Guo Ban Fa [2022] No. 7"),
-    Reason(82, Scheme.INDIVIDUAL_PENSION, Status.NOT_ELIGIBLE,
-           "Only people who take part in a basic pension scheme may join.", "Guo Ban Fa [2022] No. 7"),
+    Reason(
+        80,
+        Scheme.INDIVIDUAL_PENSION,
+        Status.VOLUNTARY,
+        "Can join a basic pension scheme and the individual pension is open where they live: may open an "
+        "account (up to the yearly cap).",
+        "Guo Ban Fa [2022] No. 7",
+    ),
+    Reason(
+        81,
+        Scheme.INDIVIDUAL_PENSION,
+        Status.NOT_ELIGIBLE,
+        "The individual pension was not yet open in this city on this date.",
+        "Guo Ban Fa [2022] No. 7",
+    ),
+    Reason(
+        82,
+        Scheme.INDIVIDUAL_PENSION,
+        Status.NOT_ELIGIBLE,
+        "Only people who take part in a basic pension scheme may join.",
+        "Guo Ban Fa [2022] No. 7",
+    ),
 ]
 
 REASONS: dict[int, Reason] = {r.code: r for r in _REASONS}

@@ -13,6 +13,7 @@ returned as int64.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -211,11 +212,8 @@ class Context:
             node = self.params.node(path)
             if key in node.children:
                 day = np.asarray(dates, dtype="datetime64[D]").reshape(-1)[0]
-                leaf = node.children[key]
-                try:
-                    self._record(leaf.path, day)
-                except LookupError:
-                    pass  # no value on that date: the default was used
+                with contextlib.suppress(LookupError):  # no value on that date: the default was used
+                    self._record(node.children[key].path, day)
         return values
 
     def formula(self, name: str, on: Array, **inputs: Array) -> Array:
@@ -278,8 +276,7 @@ def compute(name: str, on: Array | dt.date | str, **inputs: Array) -> Array:
     f = get_formula(name)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     n = max((a.size for a in arrays.values()), default=1)
-    dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str)
-                            else to_day(on), (n,))
+    dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str) else to_day(on), (n,))
     return _run(f, Context(load_parameters()), dates, arrays)
 
 

@@ -34,7 +34,8 @@ def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
     months = _months_since_epoch(on) - _months_since_epoch(birth)
     day_on = (on - on.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
     day_birth = (birth - birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    return (months - (day_on < day_birth)).astype(np.int64)
+    result: Array = (months - (day_on < day_birth)).astype(np.int64)
+    return result
 
 
 @formula(
@@ -47,20 +48,18 @@ def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
 )
 def statutory_retirement_age_months(ctx: Context, on: Array, birth_date: Array, sex: Array) -> Array:
     male = np.asarray(sex).astype(str) == "M"
-    base = np.where(
-        male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on)
-    )
+    base = np.where(male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on))
     first = np.where(
         male,
         ctx.at("retirement.men.first_birth_month_index", on),
         ctx.at("retirement.women.first_birth_month_index", on),
     )
     step = np.where(
-        male, ctx.at("retirement.men.birth_months_per_step", on), ctx.at("retirement.women.birth_months_per_step", on)
+        male,
+        ctx.at("retirement.men.birth_months_per_step", on),
+        ctx.at("retirement.women.birth_months_per_step", on),
     )
-    cap = np.where(
-        male, ctx.at("retirement.men.max_delay_months", on), ctx.at("retirement.women.max_delay_months", on)
-    )
+    cap = np.where(male, ctx.at("retirement.men.max_delay_months", on), ctx.at("retirement.women.max_delay_months", on))
     born = _months_since_epoch(birth_date).astype(np.float64)
     elapsed = born - first
     delay = np.where(elapsed >= 0, np.minimum(cap, np.floor(elapsed / step) + 1), 0)
@@ -117,7 +116,10 @@ def contribution_base_ceiling(ctx: Context, on: Array, region: Array) -> Array:
     reference=f"{LAW_SI} Art. 12; Guo Ban Fa [2019] No. 13 Art. 2",
     unit="cents",
     rounding="half_up_cent",
-    inputs={"region": ("str", "6-digit region code"), "declared_base": ("cents", "chosen monthly base in cents")},
+    inputs={
+        "region": ("str", "6-digit region code"),
+        "declared_base": ("cents", "chosen monthly base in cents"),
+    },
 )
 def contribution_base(ctx: Context, on: Array, region: Array, declared_base: Array) -> Array:
     floor = ctx.formula("contribution_base_floor", on, region=region)
@@ -231,7 +233,13 @@ def coverage_unemployment(
     codes=reason_codes(Scheme.LONG_TERM_CARE),
 )
 def coverage_long_term_care(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array, city: Array
+    ctx: Context,
+    on: Array,
+    birth_date: Array,
+    sex: Array,
+    labour_relation: Array,
+    other_work: Array,
+    city: Array,
 ) -> Array:
     pilot = ctx.by_key("long_term_care.pilot_city", city, on, default=0) > 0
     labour = np.asarray(labour_relation, dtype=bool)
@@ -248,7 +256,13 @@ def coverage_long_term_care(
     codes=reason_codes(Scheme.INDIVIDUAL_PENSION),
 )
 def coverage_individual_pension(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array, city: Array
+    ctx: Context,
+    on: Array,
+    birth_date: Array,
+    sex: Array,
+    labour_relation: Array,
+    other_work: Array,
+    city: Array,
 ) -> Array:
     nationwide = np.nan_to_num(ctx.at("individual_pension.nationwide", on)) > 0
     pilot = ctx.by_key("individual_pension.pilot_city", city, on, default=0) > 0

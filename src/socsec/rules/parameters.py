@@ -43,8 +43,10 @@ class ParameterError(LookupError):
 
 
 def to_day(value: dt.date | str | np.datetime64) -> np.datetime64:
+    """A date, an ISO string or a datetime64 as a day (datetime64[D])."""
     if isinstance(value, np.datetime64):
-        return value.astype("datetime64[D]")
+        day: np.datetime64 = value.astype("datetime64[D]")
+        return day
     if isinstance(value, str):
         return np.datetime64(dt.date.fromisoformat(value), "D")
     return np.datetime64(value, "D")
@@ -100,7 +102,7 @@ class Parameter:
         """Values as float64 (booleans as 0/1); a null (ended) value is NaN."""
         if self._numeric is None:
             self._numeric = np.array(
-                [np.nan if v is None else float(v) for v in self.values],  # type: ignore[arg-type]
+                [np.nan if v is None else float(v) for v in self.values],
                 dtype=np.float64,
             )
         return self._numeric

@@ -60,8 +60,13 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     person = selectors.person_get(person_id=p.person_id)
     on, date_error = _date_param(request)
-    context = {"person": person, "coverage": coverage_for(person, on), "on": on, "date_error": date_error,
-               "self_view": True}
+    context = {
+        "person": person,
+        "coverage": coverage_for(person, on),
+        "on": on,
+        "date_error": date_error,
+        "self_view": True,
+    }
     template = "web/_coverage.html" if _is_htmx(request) else "web/my_coverage.html"
     return render(request, template, context)
 
@@ -90,8 +95,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     on, date_error = _date_param(request)
     coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
     if _is_htmx(request) and coverage is not None:
-        return render(request, "web/_coverage.html",
-                      {"person": person, "coverage": coverage, "on": on, "date_error": date_error})
+        return render(
+            request,
+            "web/_coverage.html",
+            {"person": person, "coverage": coverage, "on": on, "date_error": date_error},
+        )
     own = p.organisation if p.role == Role.PLATFORM else None
     context = {
         "person": person,

@@ -1,0 +1,76 @@
+"""Rules-layer speed: vectorised formulas over a large population against a one-case-at-a-time loop
+(the way a per-person rules engine works), and the cost of one traced explanation (paid on each page
+view). Prints JSON; the ratio compares both paths in the same run on the same machine.
+
+    .venv/bin/python bench/bench_rules.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+
+import numpy as np
+
+from socsec.rules.engine import calc, compute
+
+
+def population(n: int, seed: int = 7) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "birth_date": (np.datetime64("1960-01-01") + rng.integers(0, 365 * 45, n)).astype("datetime64[D]"),
+        "sex": rng.choice(np.array(["M", "F"]), n),
+        "labour_relation": rng.random(n) < 0.3,
+        "other_work": rng.random(n) < 0.7,
+        "city": rng.choice(np.array(["110100", "440100", "440300", "140100", "140200"]), n),
+        "region": rng.choice(np.array(["110100", "440100", "440300", "140100", "140200"]), n),
+        "declared_base": rng.integers(200_000, 6_000_000, n),
+    }
+
+
+def timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--loop-rows", type=int, default=2_000)
+    args = parser.parse_args()
+    on = dt.date(2026, 5, 1)
+    pop = population(args.rows)
+    dates = np.full(args.rows, np.datetime64(on, "D"))
+    results = {}
+    for name, inputs in [
+        ("coverage_employee_pension", ["birth_date", "sex", "labour_relation", "other_work"]),
+        ("coverage_long_term_care", ["birth_date", "sex", "labour_relation", "other_work", "city"]),
+        ("contribution_base", ["region", "declared_base"]),
+    ]:
+        compute(name, on=dates[:10], **{k: pop[k][:10] for k in inputs})  # warm the parameter cache
+        vec_s, _ = timed(lambda: compute(name, on=dates, **{k: pop[k] for k in inputs}))
+        n = args.loop_rows
+
+        def loop() -> None:
+            for i in range(n):
+                calc(name, on=on, **{k: pop[k][i].item() for k in inputs})
+
+        loop_s, _ = timed(loop)
+        per_row_vec = vec_s / args.rows
+        per_row_loop = loop_s / n
+        results[name] = {
+            "rows": args.rows,
+            "vectorised_s": round(vec_s, 4),
+            "rows_per_s_vectorised": round(args.rows / vec_s),
+            "one_case_at_a_time_rows": n,
+            "one_case_explained_ms": round(per_row_loop * 1000, 3),
+            "speedup_vs_one_at_a_time": round(per_row_loop / per_row_vec, 1),
+        }
+    print(json.dumps({"benchmark": "rules", "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""The `socsec` command, run as a user runs it (a subprocess), on its own SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SOCSEC = [sys.executable, "-m", "socsec.cli"]
+
+
+def run(*args: str, var: Path | None = None, check: bool = True, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | extra_env
+    if var is not None:
+        env["SOCSEC_VAR_DIR"] = str(var)
+    return subprocess.run([*SOCSEC, *args], capture_output=True, text=True, env=env, check=check, timeout=300)
+
+
+def test_rules_list_names_every_formula_with_its_basis():
+    out = run("rules", "list", "--json").stdout
+    formulas = {f["name"]: f for f in json.loads(out)}
+    assert formulas["contribution_base"]["reference"].startswith("Social Insurance Law")
+    assert formulas["contribution_base"]["rounding"] == "to the cent, halves away from zero, once per output row"
+    assert "coverage_oip" in run("rules", "list").stdout
+
+
+def test_rules_calc_explains_one_case():
+    result = run(
+        "rules",
+        "calc",
+        "contribution_base",
+        "--on",
+        "2026-01-15",
+        "--set",
+        "region=440300",
+        "--set",
+        "declared_base=300000",
+        "--json",
+    )
+    body = json.loads(result.stdout)
+    assert body["value"] == 654300
+    assert body["steps"][0]["parameters"][0]["path"] == "contribution.base_floor_ratio"
+    text = run(
+        "rules",
+        "calc",
+        "statutory_retirement_age_months",
+        "--on",
+        "2026-01-01",
+        "--set",
+        "birth_date=1970-05-20",
+        "--set",
+        "sex=F",
+    ).stdout
+    assert text.splitlines()[0] == "statutory_retirement_age_months = 662 [months]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rules", "calc", "nope"], "no formula named 'nope'"),
+        (["rules", "calc", "contribution_base", "--set", "colour=red"], "has no input 'colour'"),
+        (["rules", "calc", "age_months", "--set", "birth_date=yesterday"], "cannot read 'yesterday' as date"),
+        (["rules", "calc", "age_months", "--set", "birth_date"], "expected key=value"),
+    ],
+)
+def test_rules_calc_refuses_bad_input_clearly(args, message):
+    result = run(*args, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_rules_test_runs_the_scenarios():
+    result = run("rules", "test")
+    assert result.stdout.strip().splitlines()[-1].endswith("passed, 0 failed")
+
+
+def _count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path):
+    first = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
+    assert "Demo pilot loaded" in first.stdout
+    assert "API token for platform swiftride (shown once): ss_" in first.stdout
+    db = tmp_path / "socsec.sqlite3"
+    counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
+    assert counts[0] == 150
+    second = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
+    assert "already loaded (nothing changed)" in second.stdout
+    assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
+
+
+def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SOCSEC_VAR_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [*SOCSEC, "demo", "--no-serve", "--workers", "1500"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    db = tmp_path / "socsec.sqlite3"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:  # kill it once it is writing the register
+        if db.exists() and (tmp_path / "socsec.sqlite3-wal").exists() and db.stat().st_size > 300_000:
+            break
+        time.sleep(0.05)
+    killed_while_running = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    print("killed while running:", killed_while_running)
+    people = _count(db, "registry_person") if _has_table(db, "registry_person") else 0
+    assert people in (0, 1500), "a killed load must leave all or nothing"
+    rerun = run("demo", "--no-serve", "--workers", "1500", var=tmp_path)
+    assert "Demo pilot" in rerun.stdout
+    assert _count(db, "registry_person") == 1500
+
+
+def _has_table(db: Path, table: str) -> bool:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is not None
+
+
+def test_create_officer(tmp_path):
+    run("migrate", var=tmp_path)
+    password = "a long enough password"
+    result = run("create-officer", "chen", "--role", "auditor", var=tmp_path, SOCSEC_PASSWORD=password)
+    assert result.stdout.strip() == "created auditor chen"
+    again = run("create-officer", "chen", var=tmp_path, check=False, SOCSEC_PASSWORD=password)
+    assert (again.returncode, again.stderr.strip()) == (2, "error: user 'chen' already exists")

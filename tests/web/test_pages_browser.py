@@ -1,0 +1,76 @@
+"""The pages in a real Chromium (Debian's /usr/bin/chromium), against a live server on the test database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.world import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 390, "height": 844}}
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+
+
+def test_worker_sees_their_coverage_and_changes_the_date(world, live_server, page: Page):
+    log_in(page, live_server.url, "rider")
+    expect(page).to_have_url(re.compile(r"/me/coverage/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My coverage")
+    oip = page.locator('[data-scheme="OIP"]')
+    expect(oip.locator(".badge").first).to_have_text("Mandatory")
+    expect(oip.locator(".per-engagement li")).to_have_count(2)
+    page.get_by_label("Date").fill("2022-12-31")  # fires change: htmx swaps the coverage section
+    expect(page.get_by_role("heading", name="Coverage on 2022-12-31")).to_be_visible()
+    expect(oip.locator(".badge").first).to_have_text("Not eligible")
+    expect(page).to_have_url(re.compile(r"on=2022-12-31"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the coverage page must not scroll sideways on a phone"
+
+
+def test_language_switch_to_chinese(world, live_server, page: Page):
+    log_in(page, live_server.url, "rider")
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的参保情况")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator('[data-scheme="WORK_INJURY"] .badge')).to_have_text("不符合条件")
+
+
+def test_officer_finds_a_person_and_reads_why(world, live_server, page: Page):
+    log_in(page, live_server.url, "officer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
+    page.get_by_label("Name or resident ID").press_sequentially("张")  # live search through htmx
+    result = page.locator("#results").get_by_role("link", name="张伟")
+    expect(result).to_be_visible()
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("张伟")
+    expect(page.locator("table.engagements tbody tr")).to_have_count(2)
+    oip = page.locator('[data-scheme="OIP"]')
+    summary = oip.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")  # details open from the keyboard
+    expect(oip.locator("details")).to_have_attribute("open", "")
+    expect(oip.get_by_text("oip.pilot.province.440000")).to_be_visible()
+
+
+def test_keyboard_users_can_skip_to_content_and_workers_cannot_open_officer_pages(world, live_server, page: Page):
+    log_in(page, live_server.url, "rider")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My coverage")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_have_attribute("id", "main")
+    response = page.goto(f"{live_server.url}/officer/persons/")
+    assert response is not None and response.status == 403
