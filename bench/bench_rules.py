@@ -30,12 +30,6 @@ def population(n: int, seed: int = 7) -> dict[str, np.ndarray]:
     }
 
 
-def timed(fn) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -50,15 +44,16 @@ def main() -> None:
         ("coverage_long_term_care", ["birth_date", "sex", "labour_relation", "other_work", "city"]),
         ("contribution_base", ["region", "declared_base"]),
     ]:
-        compute(name, on=dates[:10], **{k: pop[k][:10] for k in inputs})  # warm the parameter cache
-        vec_s, _ = timed(lambda: compute(name, on=dates, **{k: pop[k] for k in inputs}))
+        arrays = {k: pop[k] for k in inputs}
+        compute(name, on=dates[:10], **{k: v[:10] for k, v in arrays.items()})  # warm the parameter cache
+        start = time.perf_counter()
+        compute(name, on=dates, **arrays)
+        vec_s = time.perf_counter() - start
         n = args.loop_rows
-
-        def loop() -> None:
-            for i in range(n):
-                calc(name, on=on, **{k: pop[k][i].item() for k in inputs})
-
-        loop_s, _ = timed(loop)
+        start = time.perf_counter()
+        for i in range(n):
+            calc(name, on=on, **{k: v[i].item() for k, v in arrays.items()})
+        loop_s = time.perf_counter() - start
         per_row_vec = vec_s / args.rows
         per_row_loop = loop_s / n
         results[name] = {
