@@ -22,7 +22,7 @@ def _patch_sqlite_flush() -> None:
     """Transactional tests (the browser tests' live server) empty every table between tests. The audit
     table refuses DELETE by trigger, so around a test-database flush the triggers are dropped and put
     back. Only the flush of the test database is affected."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     from socsec.audit import triggers
 
@@ -41,7 +41,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast logins
-    _patch_sqlite_flush()
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        _patch_sqlite_flush()
 
 
 @pytest.fixture
