@@ -32,6 +32,7 @@ from socsec.core.errors import DomainError, Forbidden
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
+from socsec.coverage.selectors import activations as coverage_activations
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -520,8 +521,7 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status:
 def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
     p = principal(request)
     require(p.is_staff, "only agency staff see the pilot switches")
-    rows = SchemeActivation.objects.select_related("region", "organisation").order_by("region__code", "start_date")
-    return [ActivationOut.of(a) for a in rows]
+    return [ActivationOut.of(a) for a in coverage_activations()]
 
 
 @router.post("/activations", response={201: ActivationOut}, tags=["coverage"])

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db.models import Q
@@ -21,7 +22,7 @@ from socsec.rules.coverage import (
     Scheme,
     Status,
 )
-from socsec.rules.engine import Explanation, calc, compute
+from socsec.rules.engine import Explanation, calc, compute, get_formula
 
 from .models import SchemeActivation
 
@@ -100,6 +101,11 @@ def _activated(
     return any((r, o, s) in keys for r in regions for o in (org_id, None) for s in (sector, ""))
 
 
+def _inputs_of(name: str, available: dict[str, Any]) -> dict[str, Any]:
+    """The inputs a formula declares, taken from what is known about the person."""
+    return {k: available[k] for k in get_formula(name).inputs}
+
+
 def _medical_city(person: Person, engagements: Iterable[Engagement]) -> str:
     for e in engagements:
         if e.category == Category.LABOUR_RELATION:
@@ -123,13 +129,11 @@ def coverage_for(person: Person, on: dt.date) -> PersonCoverage:
         "sex": person.sex,
         "labour_relation": labour,
         "other_work": other,
+        "city": city,
     }
     results: dict[Scheme, SchemeCoverage] = {}
     for scheme, name in PERSON_SCHEMES.items():
-        inputs = dict(person_inputs)
-        if scheme in (Scheme.LONG_TERM_CARE, Scheme.INDIVIDUAL_PENSION):
-            inputs["city"] = city
-        explanation = calc(name, on=on, **inputs)
+        explanation = calc(name, on=on, **_inputs_of(name, person_inputs))
         results[scheme] = SchemeCoverage(scheme, SCHEME_LABELS[scheme], REASONS[int(explanation.value)], explanation)
     results[Scheme.OIP] = _oip_for(engagements, labour, on)
     return PersonCoverage(person, on, engagements, [results[s] for s in SCHEME_ORDER])
@@ -200,14 +204,10 @@ def coverage_counts(on: dt.date) -> CoverageCounts:
     dates = np.full(n, np.datetime64(on, "D"))
     birth = np.array([row[1] for row in people], dtype="datetime64[D]")
     sex = np.array([row[2] for row in people], dtype="U1")
+    arrays = {"birth_date": birth, "sex": sex, "labour_relation": labour, "other_work": other, "city": city}
     by_scheme: dict[Scheme, dict[Status, int]] = {}
     for scheme, name in PERSON_SCHEMES.items():
-        extra = {"city": city} if scheme in (Scheme.LONG_TERM_CARE, Scheme.INDIVIDUAL_PENSION) else {}
-        codes = (
-            compute(name, on=dates, birth_date=birth, sex=sex, labour_relation=labour, other_work=other, **extra)
-            if n
-            else np.array([], dtype=np.int64)
-        )
+        codes = compute(name, on=dates, **_inputs_of(name, arrays)) if n else np.array([], dtype=np.int64)
         by_scheme[scheme] = _count(codes)
     by_scheme[Scheme.OIP] = _oip_counts(active, index, labour, on, n)
     return CoverageCounts(on, n, len(active), by_scheme)
@@ -246,3 +246,9 @@ def _oip_counts(
     for r, k in zip(*np.unique(best, return_counts=True), strict=True):
         counts[by_rank[int(r)] if r >= 0 else Status.NOT_ELIGIBLE] += int(k)
     return counts
+
+
+def activations() -> list[SchemeActivation]:
+    return list(
+        SchemeActivation.objects.select_related("region", "organisation").order_by("region__code", "start_date")
+    )

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .coverage import LAW_SI, OIP_BASIS, Category, Scheme, reason_codes
-from .engine import Context, formula
+from .engine import Context, InputKind, formula
 
 Array = npt.NDArray[Any]
 
@@ -129,12 +129,11 @@ def contribution_base(ctx: Context, on: Array, region: Array, declared_base: Arr
 
 # --- coverage -------------------------------------------------------------------------------------
 
-_PERSON_INPUTS: dict[str, tuple[Any, str]] = {
-    "birth_date": ("date", "date of birth"),
-    "sex": ("str", "M or F"),
-    "labour_relation": ("bool", "has an active labour-relation engagement"),
-    "other_work": ("bool", "has an active engagement without a labour relation"),
-}
+Inputs = dict[str, tuple[InputKind, str]]
+_BIRTH: Inputs = {"birth_date": ("date", "date of birth")}
+_SEX: Inputs = {"sex": ("str", "M or F")}
+_LABOUR: Inputs = {"labour_relation": ("bool", "has an active labour-relation engagement")}
+_OTHER: Inputs = {"other_work": ("bool", "has an active engagement without a labour relation")}
 
 
 def _age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[Array, Array]:
@@ -145,12 +144,18 @@ def _age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[
     return under_age, retired
 
 
+def _under_age(ctx: Context, on: Array, birth_date: Array) -> Array:
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    under: Array = age < ctx.at("work.minimum_age_months", on)
+    return under
+
+
 @formula(
     name="coverage_employee_pension",
     label="Employee basic pension: who must, who may join",
     reference=f"{LAW_SI} Art. 10, Art. 12",
     unit="code",
-    inputs=_PERSON_INPUTS,
+    inputs={**_BIRTH, **_SEX, **_LABOUR, **_OTHER},
     codes=reason_codes(Scheme.EMPLOYEE_PENSION),
 )
 def coverage_employee_pension(
@@ -167,14 +172,11 @@ def coverage_employee_pension(
     label="Residents' basic pension: residents aged 16+ outside the employee pension",
     reference=f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
     unit="code",
-    inputs=_PERSON_INPUTS,
+    inputs={**_BIRTH, **_LABOUR},
     codes=reason_codes(Scheme.RESIDENT_PENSION),
 )
-def coverage_resident_pension(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
-) -> Array:
-    age = ctx.formula("age_months", on, birth_date=birth_date)
-    under_age = age < ctx.at("work.minimum_age_months", on)
+def coverage_resident_pension(ctx: Context, on: Array, birth_date: Array, labour_relation: Array) -> Array:
+    under_age = _under_age(ctx, on, birth_date)
     return np.select([under_age, np.asarray(labour_relation, dtype=bool)], [22, 20], default=21)
 
 
@@ -183,15 +185,12 @@ def coverage_resident_pension(
     label="Basic medical insurance: employees must join; others may",
     reference=f"{LAW_SI} Art. 23, Art. 25",
     unit="code",
-    inputs=_PERSON_INPUTS,
+    inputs={**_LABOUR, **_OTHER},
     codes=reason_codes(Scheme.MEDICAL),
 )
-def coverage_medical(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
-) -> Array:
-    return np.select(
-        [np.asarray(labour_relation, dtype=bool), np.asarray(other_work, dtype=bool)], [30, 31], default=32
-    )
+def coverage_medical(ctx: Context, on: Array, labour_relation: Array, other_work: Array) -> Array:
+    labour = np.asarray(labour_relation, dtype=bool)
+    return np.select([labour, np.asarray(other_work, dtype=bool)], [30, 31], default=32)
 
 
 @formula(
@@ -199,26 +198,22 @@ def coverage_medical(
     label="Work-related injury insurance: employees with a labour relation",
     reference=f"{LAW_SI} Art. 33; Regulations on Work-Related Injury Insurance Art. 2",
     unit="code",
-    inputs=_PERSON_INPUTS,
+    inputs=_LABOUR,
     codes=reason_codes(Scheme.WORK_INJURY),
 )
-def coverage_work_injury(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
-) -> Array:
+def coverage_work_injury(ctx: Context, on: Array, labour_relation: Array) -> Array:
     return np.where(np.asarray(labour_relation, dtype=bool), 40, 41)
 
 
 @formula(
     name="coverage_unemployment",
-    label="Unemployment insurance: employees with a labour relation",
+    label="Unemployment insurance: employees with a labour relation, of working age",
     reference=f"{LAW_SI} Art. 44; Unemployment Insurance Regulations (1999) Art. 2",
     unit="code",
-    inputs=_PERSON_INPUTS,
+    inputs={**_BIRTH, **_SEX, **_LABOUR},
     codes=reason_codes(Scheme.UNEMPLOYMENT),
 )
-def coverage_unemployment(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
-) -> Array:
+def coverage_unemployment(ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array) -> Array:
     under_age, retired = _age_flags(ctx, on, birth_date, sex)
     covered = np.asarray(labour_relation, dtype=bool) & ~under_age & ~retired
     return np.where(covered, 60, 61)
@@ -229,18 +224,10 @@ def coverage_unemployment(
     label="Long-term care insurance: follows the employee medical insurance in pilot cities",
     reference="Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
     unit="code",
-    inputs={**_PERSON_INPUTS, "city": ("str", "city code where medical insurance is held")},
+    inputs={**_LABOUR, **_OTHER, "city": ("str", "city code where medical insurance is held")},
     codes=reason_codes(Scheme.LONG_TERM_CARE),
 )
-def coverage_long_term_care(
-    ctx: Context,
-    on: Array,
-    birth_date: Array,
-    sex: Array,
-    labour_relation: Array,
-    other_work: Array,
-    city: Array,
-) -> Array:
+def coverage_long_term_care(ctx: Context, on: Array, labour_relation: Array, other_work: Array, city: Array) -> Array:
     pilot = ctx.by_key("long_term_care.pilot_city", city, on, default=0) > 0
     labour = np.asarray(labour_relation, dtype=bool)
     other = np.asarray(other_work, dtype=bool)
@@ -252,23 +239,13 @@ def coverage_long_term_care(
     label="Individual pension: open to basic pension participants where it is available",
     reference="Guo Ban Fa [2022] No. 7",
     unit="code",
-    inputs={**_PERSON_INPUTS, "city": ("str", "city code of residence")},
+    inputs={**_BIRTH, "city": ("str", "city code of residence")},
     codes=reason_codes(Scheme.INDIVIDUAL_PENSION),
 )
-def coverage_individual_pension(
-    ctx: Context,
-    on: Array,
-    birth_date: Array,
-    sex: Array,
-    labour_relation: Array,
-    other_work: Array,
-    city: Array,
-) -> Array:
+def coverage_individual_pension(ctx: Context, on: Array, birth_date: Array, city: Array) -> Array:
     nationwide = np.nan_to_num(ctx.at("individual_pension.nationwide", on)) > 0
     pilot = ctx.by_key("individual_pension.pilot_city", city, on, default=0) > 0
-    age = ctx.formula("age_months", on, birth_date=birth_date)
-    under_age = age < ctx.at("work.minimum_age_months", on)
-    return np.select([~(nationwide | pilot), under_age], [81, 82], default=80)
+    return np.select([~(nationwide | pilot), _under_age(ctx, on, birth_date)], [81, 82], default=80)
 
 
 @formula(
