@@ -45,7 +45,10 @@ def test_explanation_lists_inputs_parameters_and_steps():
 
 def test_coverage_codes_come_with_their_meaning():
     e = calc("coverage_work_injury", on="2026-01-01", labour_relation=False)
-    assert (e.value, e.meaning) == (41, "NOT_ELIGIBLE: No labour relation: work-injury insurance covers employees only.")
+    assert (e.value, e.meaning) == (
+        41,
+        "NOT_ELIGIBLE: No labour relation: work-injury insurance covers employees only.",
+    )
 
 
 def test_unknown_formula_and_inputs_are_refused_by_name():

@@ -74,3 +74,17 @@ def test_keyboard_users_can_skip_to_content_and_workers_cannot_open_officer_page
     expect(page.locator(":focus")).to_have_attribute("id", "main")
     response = page.goto(f"{live_server.url}/officer/persons/")
     assert response is not None and response.status == 403
+
+
+def test_supervisor_overview_draws_everyones_coverage(world, live_server, page: Page):
+    log_in(page, live_server.url, "supervisor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coverage overview")
+    page.goto(f"{live_server.url}/officer/overview/?on=2026-05-01")  # a fixed date: the register changes over time
+    expect(page.locator(".bar-row")).to_have_count(8)
+    oip = page.locator('.bar-row[data-scheme="OIP"]')
+    expect(oip.locator('[data-status="MANDATORY"]')).to_have_text("Mandatory 1")
+    expect(oip.locator('[data-status="COVERED_ELSEWHERE"]')).to_have_text("Covered elsewhere 1")
+    expect(oip.locator('[data-status="NOT_ELIGIBLE"]')).to_have_text("Not eligible 1")
+    page.get_by_label("Date").fill("2022-12-31")
+    expect(page.get_by_text("On 2022-12-31: 3 registered persons, 3 active engagements.")).to_be_visible()
+    expect(oip.locator('[data-status="NOT_ELIGIBLE"]')).to_have_text("Not eligible 3")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/coverage/", views.my_coverage, name="my_coverage"),
+    path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("audit/", views.audit_list, name="audit"),

@@ -16,8 +16,9 @@ from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
 from socsec.audit.selectors import audit_entries
 from socsec.core.errors import NotFound
-from socsec.coverage.selectors import coverage_for
+from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.registry import selectors
+from socsec.rules.coverage import SCHEME_LABELS, Status
 
 
 def _principal(request: HttpRequest) -> Principal:
@@ -50,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:my_coverage")
     if p.role == Role.AUDITOR:
         return redirect("web:audit")
+    if p.role == Role.SUPERVISOR:
+        return redirect("web:overview")
     return redirect("web:person_search")
 
 
@@ -109,6 +112,28 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "date_error": date_error,
     }
     return render(request, "web/person_detail.html", context)
+
+
+STATUS_ORDER = [Status.MANDATORY, Status.VOLUNTARY, Status.COVERED_ELSEWHERE, Status.NOT_ELIGIBLE]
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them."""
+    p = _principal(request)
+    if not p.is_staff:
+        raise PermissionDenied
+    on, date_error = _date_param(request)
+    counts = coverage_counts(on)
+    rows = []
+    for scheme in SCHEME_ORDER:
+        by_status = counts.by_scheme[scheme]
+        total = sum(by_status.values()) or 1
+        parts = [(status, by_status[status], 100 * by_status[status] / total) for status in STATUS_ORDER]
+        rows.append({"scheme": scheme, "label": SCHEME_LABELS[scheme], "parts": parts})
+    context = {"counts": counts, "rows": rows, "statuses": STATUS_ORDER, "on": on, "date_error": date_error}
+    template = "web/_overview.html" if _is_htmx(request) else "web/overview.html"
+    return render(request, template, context)
 
 
 @login_required
