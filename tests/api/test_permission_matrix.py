@@ -68,7 +68,7 @@ MATRIX = [
         "post",
         "/api/engagements",
         {**ENGAGEMENT, "person_id": "{freelancer}", "sector": "RIDE_HAILING"},
-        [401, 403, 403, 400, 400, 403],
+        [401, 403, 403, 422, 422, 403],
     ),
     (
         "end own engagement",

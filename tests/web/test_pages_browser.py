@@ -31,6 +31,7 @@ def test_worker_sees_their_coverage_and_changes_the_date(world, live_server, pag
     oip = page.locator('[data-scheme="OIP"]')
     expect(oip.locator(".badge").first).to_have_text("Mandatory")
     expect(oip.locator(".per-engagement li")).to_have_count(2)
+    expect(page.locator("table.engagements tbody tr")).to_have_count(2)
     page.get_by_label("Date").fill("2022-12-31")  # fires change: htmx swaps the coverage section
     expect(page.get_by_role("heading", name="Coverage on 2022-12-31")).to_be_visible()
     expect(oip.locator(".badge").first).to_have_text("Not eligible")

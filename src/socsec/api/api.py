@@ -28,7 +28,7 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
-from socsec.core.errors import DomainError, Forbidden
+from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
@@ -471,7 +471,7 @@ def _target_organisation(p: Principal, code: str | None) -> Organisation:
             )
         return p.organisation
     if not code:
-        raise DomainError("organisation: is required.", field="organisation")
+        raise ValidationFailed("organisation: is required.", field="organisation")
     return selectors.organisation_get(code=code)
 
 

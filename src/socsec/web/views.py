@@ -65,10 +65,10 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
     on, date_error = _date_param(request)
     context = {
         "person": person,
+        "engagements": selectors.engagements_of(person=person),
         "coverage": coverage_for(person, on),
         "on": on,
         "date_error": date_error,
-        "self_view": True,
     }
     template = "web/_coverage.html" if _is_htmx(request) else "web/my_coverage.html"
     return render(request, template, context)
