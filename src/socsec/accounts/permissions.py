@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from socsec.audit.services import Actor
 from socsec.core.errors import Forbidden
-from socsec.registry.models import Engagement, Organisation, Person
+from socsec.registry.models import Organisation, Person
+from socsec.registry.selectors import person_is_engaged_with
 
 from .models import ApiToken, Role, User
 
@@ -67,7 +68,7 @@ def may_view_person(p: Principal, person: Person) -> bool:
     if p.role == Role.WORKER:
         return p.person_id == person.pk
     if p.role == Role.PLATFORM and p.organisation is not None:
-        return Engagement.objects.filter(person=person, organisation=p.organisation).exists()
+        return person_is_engaged_with(person=person, organisation=p.organisation)
     return False
 
 

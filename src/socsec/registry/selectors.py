@@ -44,10 +44,6 @@ def person_search(*, query: str, organisation: Organisation | None = None, limit
     return list(qs.order_by("name", "id")[:limit])
 
 
-def persons_of_organisation(*, organisation: Organisation) -> QuerySet[Person]:
-    return Person.objects.filter(engagements__organisation=organisation).distinct().order_by("id")
-
-
 def person_is_engaged_with(*, person: Person, organisation: Organisation) -> bool:
     return Engagement.objects.filter(person=person, organisation=organisation).exists()
 

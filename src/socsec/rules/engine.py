@@ -39,14 +39,8 @@ def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64
     return (np.sign(cleaned) * np.floor(np.abs(cleaned) + 0.5)).astype(np.int64)
 
 
-def round_down_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """Amounts in cents to whole cents, towards zero (for caps and entitlements that may not exceed)."""
-    return np.trunc(np.round(values, 6)).astype(np.int64)
-
-
 ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
     "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
-    "down_cent": ("to the cent, towards zero, once per output row", round_down_cents),
 }
 
 
