@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
@@ -53,12 +54,19 @@ class UserSessionAuth(SessionAuth):
         return None
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Names and places in Chinese stay readable in the JSON (UTF-8, not \\u escapes)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="SocSec API",
     version="1",
     description="Registry, engagements and coverage for workers in new forms of employment.",
     auth=[TokenAuth(), UserSessionAuth()],
     urls_namespace="api",
+    renderer=Utf8JSONRenderer(),
 )
 
 
