@@ -117,7 +117,7 @@ def _engagement(world, **overrides):
         ({"sector": "MINING"}, "sector", "'MINING' is not one of"),
         ({"work_region": "000000"}, "work_region", "unknown region code '000000'"),
         ({"end_date": dt.date(2026, 1, 31)}, "end_date", "2026-01-31 is before the start date 2026-02-01"),
-        ({"start_date": dt.date(1987, 12, 31)}, "start_date", "under 16 on 1987-12-31"),
+        ({"start_date": dt.date(1987, 12, 31)}, "start_date", "1987-12-31 is before the earliest date"),
     ],
 )
 def test_bad_engagement_input_names_the_field_and_writes_nothing(world, unchanged, overrides, field, message):
@@ -125,6 +125,16 @@ def test_bad_engagement_input_names_the_field_and_writes_nothing(world, unchange
         _engagement(world, **overrides)
     assert caught.value.field == field
     assert message in caught.value.message
+
+
+def test_no_work_under_sixteen(world):
+    child = person_register(
+        actor=SYSTEM, resident_id=resident_id("110105", "20100602", 21), name="小明", residence_region="110100"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        _engagement(world, person=child, start_date=dt.date(2026, 6, 1))
+    assert caught.value.message == "start_date: the person is under 16 on 2026-06-01 (Labour Law Art. 15)."
+    assert _engagement(world, person=child, start_date=dt.date(2026, 6, 2)).pk
 
 
 def test_overlapping_engagements_with_one_organisation_are_refused(world, unchanged):

@@ -8,17 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.rules.coverage import Category, Sector
+from socsec.rules.engine import compute
+from socsec.rules.parameters import ParameterError, load_parameters
 
 from . import validation as v
 from .models import Engagement, Organisation, Person, Region
-
-MINIMUM_AGE_YEARS = 16  # Labour Law Art. 15; the coverage rules read it from the parameters
 
 
 def _region(code: Any, errors: v.Errors, field: str) -> Region | None:
@@ -277,9 +278,13 @@ def _clean_engagement(
     start, end = fields.get("start_date"), fields.get("end_date")
     v.check_dates(start, end, errors)
     if start is not None:
-        sixteenth = _add_years(person.birth_date, MINIMUM_AGE_YEARS)
-        if start < sixteenth:
-            v.add(errors, "start_date", f"the person is under 16 on {start.isoformat()} (Labour Law Art. 15).")
+        try:
+            minimum = _minimum_age_months(start)
+        except ParameterError:
+            v.add(errors, "start_date", f"{start.isoformat()} is before the earliest date the register accepts.")
+        else:
+            if _age_months(person.birth_date, start) < minimum:
+                v.add(errors, "start_date", f"the person is under 16 on {start.isoformat()} (Labour Law Art. 15).")
     external_ref = str(fields.get("external_ref") or "")
     if len(external_ref) > 64:
         v.add(errors, "external_ref", "is longer than 64 characters.")
@@ -293,11 +298,13 @@ def _clean_engagement(
     }
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def _age_months(birth: dt.date, on: dt.date) -> int:
+    return int(compute("age_months", on=on, birth_date=np.array([birth], dtype="datetime64[D]"))[0])
+
+
+def _minimum_age_months(on: dt.date) -> int:
+    """The minimum working age from the rules parameters (Labour Law Art. 15)."""
+    return int(load_parameters().value("work.minimum_age_months", on))  # type: ignore[arg-type]
 
 
 def engagement_create(
