@@ -137,3 +137,20 @@ def test_create_officer(tmp_path):
     assert result.stdout.strip() == "created auditor chen"
     again = run("create-officer", "chen", var=tmp_path, check=False, SOCSEC_PASSWORD=password)
     assert (again.returncode, again.stderr.strip()) == (2, "error: user 'chen' already exists")
+
+
+def test_rules_calc_refuses_an_adjustment_outside_the_bounds():
+    result = run(
+        "rules",
+        "calc",
+        "oip_per_order_amount",
+        "--set",
+        "sector=RIDE_HAILING",
+        "--set",
+        "adjustment_steps=-6",
+        check=False,
+    )
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "error: an adjustment of -6 steps is outside +/-5 steps (+/-50% of the sector baseline)",
+    )

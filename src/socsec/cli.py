@@ -123,7 +123,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_calc(args: argparse.Namespace) -> int:
-    from socsec.rules.engine import InputError, UnknownFormula, calc, get_formula, parse_input
+    from socsec.rules.engine import InputError, RuleViolation, UnknownFormula, calc, get_formula, parse_input
     from socsec.rules.parameters import ParameterError
 
     try:
@@ -138,7 +138,7 @@ def cmd_rules_calc(args: argparse.Namespace) -> int:
             inputs[key] = parse_input(formula.inputs[key].kind, raw)
         on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
         result = calc(args.name, on=on, **inputs)
-    except (InputError, UnknownFormula, ParameterError, ValueError) as exc:
+    except (InputError, RuleViolation, UnknownFormula, ParameterError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -26,7 +26,7 @@ from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
 
 Array = npt.NDArray[Any]
 InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
-Unit = Literal["cents", "months", "ratio", "bool", "code", "years"]
+Unit = Literal["cents", "cents_per_order", "months", "ratio", "bool", "code", "years"]
 
 
 def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -78,6 +78,10 @@ class UnknownFormula(KeyError):
 
 class InputError(ValueError):
     """A formula input is missing, unknown, or cannot be read as its declared kind."""
+
+
+class RuleViolation(ValueError):
+    """An input the rules refuse: outside the bounds the law or a parameter sets."""
 
 
 REGISTRY: dict[str, Formula] = {}
