@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from socsec.rules.engine import calc, compute
+from socsec.rules.engine import calc, compute, get_formula
 
 
 def population(n: int, seed: int = 7) -> dict[str, np.ndarray]:
@@ -39,12 +39,8 @@ def main() -> None:
     pop = population(args.rows)
     dates = np.full(args.rows, np.datetime64(on, "D"))
     results = {}
-    for name, inputs in [
-        ("coverage_employee_pension", ["birth_date", "sex", "labour_relation", "other_work"]),
-        ("coverage_long_term_care", ["birth_date", "sex", "labour_relation", "other_work", "city"]),
-        ("contribution_base", ["region", "declared_base"]),
-    ]:
-        arrays = {k: pop[k] for k in inputs}
+    for name in ("coverage_employee_pension", "coverage_long_term_care", "contribution_base"):
+        arrays = {k: pop[k] for k in get_formula(name).inputs}
         compute(name, on=dates[:10], **{k: v[:10] for k, v in arrays.items()})  # warm the parameter cache
         start = time.perf_counter()
         compute(name, on=dates, **arrays)

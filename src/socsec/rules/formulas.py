@@ -317,7 +317,7 @@ _ADJUSTMENT = "oip.platform_adjustment"
 def oip_per_order_amount(ctx: Context, on: Array, sector: Array, adjustment_steps: Array) -> Array:
     baseline_yuan = ctx.by_key("oip.per_order_amount", sector, on)
     if np.isnan(baseline_yuan).any():
-        bad = np.asarray(sector)[np.isnan(baseline_yuan)][0]
+        bad = str(np.asarray(sector)[np.isnan(baseline_yuan)][0])
         raise RuleViolation(f"sector {bad!r} has no OIP per-order amount on {np.asarray(on)[0]}")
     step = ctx.at(f"{_ADJUSTMENT}.step", on)
     limit = ctx.at(f"{_ADJUSTMENT}.max_steps", on)

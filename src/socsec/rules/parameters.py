@@ -175,18 +175,29 @@ class ParameterNode:
         keys = np.asarray(keys).astype(str)
         dates = np.broadcast_to(np.asarray(dates, dtype="datetime64[D]"), keys.shape)
         out = np.full(keys.shape, default, dtype=np.float64)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        inverse = inverse.reshape(keys.shape)
-        for k, key in enumerate(uniq):
-            child = node.children.get(str(key))
-            if child is None:
-                continue
+        for key, mask in _rows_by_child(node, keys):
+            child = node.children[key]
             if not isinstance(child, Parameter):
                 raise ParameterError(f"{path}.{key} is a node, not a parameter")
-            mask = inverse == k
             values = child.at(dates[mask])
             out[mask] = np.where(np.isnan(values), default, values)
         return out
+
+
+def _rows_by_child(node: ParameterNode, keys: npt.NDArray[np.str_]) -> Iterator[tuple[str, npt.NDArray[np.bool_]]]:
+    """The rows of each child key present. A node with few children (sectors, pilot provinces) is
+    matched child by child, with no sort; many children are grouped by one sort of the keys."""
+    if len(node.children) <= 64:
+        for key in node.children:
+            mask = keys == key
+            if mask.any():
+                yield key, mask
+        return
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    inverse = inverse.reshape(keys.shape)
+    for k, key in enumerate(uniq):
+        if str(key) in node.children:
+            yield str(key), inverse == k
 
 
 def _reference_text(metadata: Mapping[str, Any] | None) -> str:
