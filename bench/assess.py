@@ -56,6 +56,7 @@ def generate(root: Path, orders: int, month: str, seed: int = 1, chunk: int = 5_
                 "region": pa.array(REGIONS[person % len(REGIONS)]),
                 "sector": pa.array(SECTORS[platform_idx % len(SECTORS)]),
                 "order_date": pa.array(np.full(n, np.datetime64(f"{month}-15")), pa.date32()),
+                "fare_cents": pa.array(rng.integers(500, 8000, n)),
             },
             schema=ORDER_SCHEMA,
         )

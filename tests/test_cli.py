@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# These run the `socsec` command in subprocesses on their own SQLite files, whatever DATABASE_URL says;
+# the PostgreSQL pass of the suite would repeat them unchanged.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite subprocess tests run once")
+
 SOCSEC = [sys.executable, "-m", "socsec.cli"]
 
 

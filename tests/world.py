@@ -146,6 +146,9 @@ def build_world() -> World:
         "officer": user_create(actor=SYSTEM, username="officer", password=PASSWORD, role=Role.OFFICER),
         "supervisor": user_create(actor=SYSTEM, username="supervisor", password=PASSWORD, role=Role.SUPERVISOR),
         "auditor": user_create(actor=SYSTEM, username="auditor", password=PASSWORD, role=Role.AUDITOR),
+        "platform": user_create(
+            actor=SYSTEM, username="ridego-staff", password=PASSWORD, role=Role.PLATFORM, organisation=platform
+        ),
     }
     return World(
         platform,

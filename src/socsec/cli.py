@@ -104,6 +104,88 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_orders(args: argparse.Namespace) -> int:
+    _django()
+    import hashlib
+    from pathlib import Path
+
+    from socsec.audit.services import Actor
+    from socsec.contributions.services import orders_ingest
+    from socsec.core.errors import DomainError
+    from socsec.registry.selectors import organisation_get
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    content = path.read_bytes()
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}.get(path.suffix.lower(), "")
+    key = args.key or f"file-sha256:{hashlib.sha256(content).hexdigest()}"
+    try:
+        platform = organisation_get(code=args.platform)
+        batch, replayed = orders_ingest(
+            actor=Actor.system(f"cli:{getpass.getuser()}"),
+            platform=platform,
+            content=content,
+            fmt=fmt,
+            idempotency_key=key,
+            source=f"cli:{path.name}",
+        )
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    state = "already ingested (nothing changed)" if replayed else batch.status.lower()
+    print(
+        f"batch {batch.pk}: {state}; rows {batch.rows_total}, valid {batch.rows_valid}, invalid "
+        f"{batch.rows_invalid}; new {batch.orders_new}, void {batch.orders_void}, amend {batch.orders_amend}"
+    )
+    for error in batch.errors[:20]:
+        print(f"  row {error['row']} {error['field']}: {error['message']}")
+    if len(batch.errors) > 20:
+        print(f"  ... {len(batch.errors) - 20} more in the error report")
+    return 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    _django()
+    import datetime as dt_
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+    from django.conf import settings
+
+    from socsec.batch.assess import AssessmentError, assess_month
+    from socsec.contributions.selectors import accepted_files
+    from socsec.rules.engine import RuleViolation
+
+    data_dir = Path(settings.DATA_DIR)
+    try:
+        orders, corrections = accepted_files(months=[args.month])
+        assessment = assess_month(
+            data_dir,
+            args.month,
+            files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+            progress=lambda text: print(f"... {text}", flush=True),
+        )
+    except (AssessmentError, RuleViolation) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    run = dt_.datetime.now(dt_.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = data_dir / "assessments" / f"month={args.month}" / f"run={run}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(assessment.lines, folder / "lines.parquet")
+    pq.write_table(assessment.totals, folder / "totals.parquet")
+    print(f"{'platform':<14}{'province':<10}{'orders':>12}{'amount (yuan)':>16}{'lines':>9}")
+    for row in assessment.totals.to_pylist():
+        cents = row["amount_cents"]
+        print(
+            f"{row['platform']:<14}{row['province']:<10}{row['order_count']:>12}{cents // 100:>13}.{cents % 100:02d}"
+            f"{row['lines']:>9}"
+        )
+    print(f"total {assessment.amount_cents // 100}.{assessment.amount_cents % 100:02d} yuan; lines in {folder}")
+    return 0
+
+
 # --- rules ----------------------------------------------------------------------------------------
 
 
@@ -194,6 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
     officer.add_argument("username")
     officer.add_argument("--role", choices=["officer", "supervisor", "auditor"], default="officer")
     officer.set_defaults(func=cmd_create_officer)
+
+    ingest = sub.add_parser("ingest", help="ingest a platform's report")
+    ingest_sub = ingest.add_subparsers(dest="ingest_command", required=True)
+    orders = ingest_sub.add_parser("orders", help="a file of orders (CSV, Parquet or JSON lines)")
+    orders.add_argument("file")
+    orders.add_argument("--platform", required=True, help="the platform's organisation code")
+    orders.add_argument("--key", help="idempotency key (default: the file's SHA-256)")
+    orders.add_argument("--format", choices=["csv", "parquet", "jsonl"], help="default: from the file name")
+    orders.set_defaults(func=cmd_ingest_orders)
+
+    assess = sub.add_parser("assess", help="the monthly OIP assessment of the accepted orders")
+    assess.add_argument("--month", required=True, help="YYYY-MM")
+    assess.set_defaults(func=cmd_assess)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

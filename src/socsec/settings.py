@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "socsec.audit",
     "socsec.registry",
     "socsec.coverage",
+    "socsec.contributions",
     "socsec.web",
 ]
 

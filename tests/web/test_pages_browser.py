@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -89,3 +90,26 @@ def test_supervisor_overview_draws_everyones_coverage(world, live_server, page: 
     page.get_by_label("Date").fill("2022-12-31")
     expect(page.get_by_text("On 2022-12-31: 3 registered persons, 3 active engagements.")).to_be_visible()
     expect(oip.locator('[data-status="NOT_ELIGIBLE"]')).to_have_text("Not eligible 3")
+
+
+def test_platform_uploads_orders_and_downloads_the_error_report(world, live_server, page: Page, settings, tmp_path):
+    import datetime as dt
+
+    settings.DATA_DIR = tmp_path
+    day = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    rid = world.rider.resident_id
+    upload = tmp_path / "orders.csv"
+    upload.write_text(
+        "order_id,resident_id,region,sector,order_date\n"
+        f"u1,{rid},440300,RIDE_HAILING,{day}\nu2,{rid},440300,RIDE_HAILING,{day}\nu3,{rid},999999,RIDE_HAILING,{day}\n"
+    )
+    log_in(page, live_server.url, "ridego-staff")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report orders")
+    page.get_by_label("File (.csv, .parquet or .jsonl)").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#result")).to_contain_text("2 valid rows kept, 1 rows with errors")
+    expect(page.locator("table.batches tbody tr")).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="1 · error report").click()
+    report = Path(download.value.path()).read_text()
+    assert report.splitlines() == ["row,field,message", "3,region,unknown region code '999999'."]

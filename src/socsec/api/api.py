@@ -29,6 +29,9 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
+from socsec.contributions.models import OrderBatch
+from socsec.contributions.selectors import batch_get, error_report_csv
+from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -572,6 +575,82 @@ def list_audit(
         }
         for e in rows
     ]
+
+
+# --- orders ---------------------------------------------------------------------------------------
+
+
+class OrderBatchOut(Schema):
+    id: int
+    platform: str
+    idempotency_key: str
+    status: str
+    rows_total: int
+    rows_valid: int
+    rows_invalid: int
+    orders_new: int
+    orders_void: int
+    orders_amend: int
+    months: list[str]
+    errors_url: str | None
+
+    @staticmethod
+    def of(b: OrderBatch) -> dict[str, Any]:
+        return {
+            "id": b.pk,
+            "platform": b.platform.code,
+            "idempotency_key": b.idempotency_key,
+            "status": b.status,
+            "rows_total": b.rows_total,
+            "rows_valid": b.rows_valid,
+            "rows_invalid": b.rows_invalid,
+            "orders_new": b.orders_new,
+            "orders_void": b.orders_void,
+            "orders_amend": b.orders_amend,
+            "months": b.months,
+            "errors_url": f"/api/orders/batches/{b.pk}/errors.csv" if b.errors else None,
+        }
+
+
+@router.post("/orders/batches", response={201: OrderBatchOut}, tags=["orders"])
+def report_orders(request: HttpRequest) -> HttpResponse:
+    """A batch of orders as JSON lines (one order per line: order_id, action NEW|VOID|AMEND, resident_id,
+    region, sector, order_date, fare_cents). Send the platform's ``Idempotency-Key`` header: the same
+    key with the same body is accepted once and answered the same; with another body it is refused (409).
+    Valid rows are kept; invalid ones are listed in the batch's error report."""
+    p = principal(request)
+    require(p.role == Role.PLATFORM and p.organisation is not None, "only a platform reports its orders")
+    assert p.organisation is not None
+    batch, replayed = orders_ingest(
+        actor=p.actor,
+        platform=p.organisation,
+        content=request.body,
+        fmt="jsonl",
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        source="api",
+    )
+    response = api.create_response(request, OrderBatchOut.of(batch), status=201)
+    response["Idempotent-Replayed"] = "true" if replayed else "false"
+    return response
+
+
+def _visible_batch(request: HttpRequest, batch_id: int) -> OrderBatch:
+    p = principal(request)
+    require(p.is_staff or p.role == Role.PLATFORM, "you may not see order batches")
+    return batch_get(batch_id=batch_id, platform=None if p.is_staff else p.organisation)
+
+
+@router.get("/orders/batches/{batch_id}", response=OrderBatchOut, tags=["orders"])
+def get_order_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+    return OrderBatchOut.of(_visible_batch(request, batch_id))
+
+
+@router.get("/orders/batches/{batch_id}/errors.csv", tags=["orders"])
+def order_batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _visible_batch(request, batch_id)
+    response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
+    return response
 
 
 api.add_router("", router)

@@ -39,6 +39,7 @@ ORDER_SCHEMA = pa.schema(
         ("region", pa.string()),  # 6-digit code of the city where the order was served
         ("sector", pa.string()),
         ("order_date", pa.date32()),
+        ("fare_cents", pa.int64()),  # the order's value when the platform reports it (null otherwise)
     ]
 )
 
@@ -111,9 +112,8 @@ def order_files(data_dir: Path, month: str, kind: str = "orders") -> list[str]:
     return sorted(str(p) for p in (data_dir / kind / f"month={month}").glob("platform=*/*.parquet"))
 
 
-def aggregate(data_dir: Path, month: str, *, threads: int | None = None) -> pa.Table:
+def aggregate(orders: list[str], corrections: list[str], month: str, *, threads: int | None = None) -> pa.Table:
     """Orders per platform x worker x province x sector after corrections (DuckDB)."""
-    orders, corrections = order_files(data_dir, month), order_files(data_dir, month, "corrections")
     if not orders:
         return pa.table(
             {
@@ -196,15 +196,18 @@ def assess_month(
     month: str,
     adjustments: Adjustments | None = None,
     *,
+    files: tuple[list[str], list[str]] | None = None,
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
 ) -> Assessment:
     """The month's assessment: lines per platform x worker x province x sector and totals per platform x
-    province. Identical output for identical files."""
+    province. Identical output for identical files. ``files`` (orders, corrections) names the files
+    that count; without it every file of the month under ``data_dir`` is read."""
     month_start(month)
+    orders, corrections = files or (order_files(data_dir, month), order_files(data_dir, month, "corrections"))
     if progress:
-        progress(f"counting the orders of {month}")
-    lines = aggregate(data_dir, month, threads=threads)
+        progress(f"counting the orders of {month} in {len(orders)} file(s), {len(corrections)} with corrections")
+    lines = aggregate(orders, corrections, month, threads=threads)
     if progress:
         progress(f"pricing {lines.num_rows} line(s)")
     return price(lines, month, adjustments or {})

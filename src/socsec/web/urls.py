@@ -13,6 +13,8 @@ urlpatterns = [
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("platform/orders/", views.platform_orders, name="platform_orders"),
+    path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
     path("audit/", views.audit_list, name="audit"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -4,6 +4,8 @@ fragment only."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,9 @@ from django.utils.translation import gettext as _
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
 from socsec.audit.selectors import audit_entries
-from socsec.core.errors import NotFound
+from socsec.contributions.selectors import batch_get, batches_of, error_report_csv
+from socsec.contributions.services import orders_ingest
+from socsec.core.errors import DomainError, NotFound
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
@@ -53,6 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:audit")
     if p.role == Role.SUPERVISOR:
         return redirect("web:overview")
+    if p.role == Role.PLATFORM:
+        return redirect("web:platform_orders")
     return redirect("web:person_search")
 
 
@@ -134,6 +140,58 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {"counts": counts, "rows": rows, "statuses": STATUS_ORDER, "on": on, "date_error": date_error}
     template = "web/_overview.html" if _is_htmx(request) else "web/overview.html"
     return render(request, template, context)
+
+
+UPLOAD_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
+
+
+@login_required
+def platform_orders(request: HttpRequest) -> HttpResponse:
+    """A platform uploads a file of orders and sees its batches with their error reports."""
+    p = _principal(request)
+    if p.role != Role.PLATFORM or p.organisation is None:
+        raise PermissionDenied
+    result, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        fmt = UPLOAD_FORMATS.get(Path(upload.name).suffix.lower(), "") if upload else ""
+        if upload is None:
+            error = _("Choose a file to upload.")
+        elif not fmt:
+            error = _("The file must end in .csv, .parquet or .jsonl.")
+        else:
+            try:
+                result, _replayed = orders_ingest(
+                    actor=p.actor,
+                    platform=p.organisation,
+                    content=upload.read(),
+                    fmt=fmt,
+                    idempotency_key=request.POST.get("idempotency_key", ""),
+                    source=f"upload:{upload.name}",
+                )
+            except DomainError as exc:
+                error = exc.message
+    context = {
+        "batches": list(batches_of(platform=p.organisation)[:50]),
+        "result": result,
+        "error": error,
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    return render(request, "web/platform_orders.html", context, status=422 if error else 200)
+
+
+@login_required
+def platform_order_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
+    p = _principal(request)
+    if p.role != Role.PLATFORM:
+        raise PermissionDenied
+    try:
+        batch = batch_get(batch_id=batch_id, platform=p.organisation)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
+    return response
 
 
 @login_required

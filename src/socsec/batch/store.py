@@ -1,0 +1,169 @@
+"""Order files on disk (pure: no Django): where a batch's files go, how they are written so that a
+reader never sees half a file, how uploads are read, and look-ups of already stored orders.
+
+Layout under the data dir::
+
+    orders/month=YYYY-MM/platform=CODE/batch-000000042.parquet
+    corrections/month=YYYY-MM/platform=CODE/batch-000000042.parquet
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "order_date", "fare_cents"]
+REQUIRED_COLUMNS = {"order_id", "order_date"}
+
+
+class UploadError(ValueError):
+    """The upload as a whole cannot be read (encoding, format, columns); no row was looked at."""
+
+
+def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: int) -> Path:
+    return data_dir / kind / f"month={month}" / f"platform={platform}" / f"batch-{batch_id:09d}.parquet"
+
+
+def write_atomic(table: pa.Table, path: Path) -> str:
+    """Write a Parquet file under a temporary name, flush it to disk, then rename it into place.
+    Returns the SHA-256 of the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return digest
+
+
+def remove_batch_files(data_dir: Path, batch_id: int) -> int:
+    """Remove every file (finished or not) of one batch: used to redo a batch that was interrupted."""
+    removed = 0
+    for kind in ("orders", "corrections"):
+        for path in (data_dir / kind).glob(f"month=*/platform=*/batch-{batch_id:09d}.parquet*"):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def read_upload(content: bytes, fmt: str) -> list[dict[str, str | None]]:
+    """Rows of an upload (CSV with a header, Parquet, or JSON lines) as strings, column names checked."""
+    if fmt == "parquet":
+        try:
+            table = pq.read_table(io.BytesIO(content))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise UploadError(f"not a readable Parquet file ({exc})") from None
+        _check_columns(table.column_names)
+        return [
+            {k: (None if v is None else str(v)) for k, v in row.items()}
+            for row in table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)") from None
+    if fmt == "jsonl":
+        return _read_json_lines(text)
+    if fmt == "csv":
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(text.encode()),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in UPLOAD_COLUMNS}, strings_can_be_null=True
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            raise UploadError(f"not a readable CSV file ({exc})") from None
+        _check_columns(table.column_names)
+        return table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
+    raise UploadError(f"unknown format {fmt!r}: use csv, parquet or jsonl")
+
+
+def _read_json_lines(text: str) -> list[dict[str, str | None]]:
+    rows: list[dict[str, str | None]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UploadError(f"line {number} is not valid JSON ({exc.msg})") from None
+        if not isinstance(value, dict):
+            raise UploadError(f"line {number} is not a JSON object")
+        unknown = set(value) - set(UPLOAD_COLUMNS)
+        if unknown:
+            raise UploadError(f"line {number}: unknown field(s) {', '.join(sorted(unknown))}")
+        rows.append({k: (None if v is None else str(v)) for k, v in value.items()})
+    if rows:
+        _check_columns(set().union(*rows))
+    return rows
+
+
+def _check_columns(columns: Iterable[str]) -> None:
+    present = set(columns)
+    missing = REQUIRED_COLUMNS - present
+    if missing:
+        raise UploadError(f"missing column(s) {', '.join(sorted(missing))}; expected {', '.join(UPLOAD_COLUMNS)}")
+    unknown = present - set(UPLOAD_COLUMNS)
+    if unknown:
+        raise UploadError(f"unknown column(s) {', '.join(sorted(unknown))}; expected {', '.join(UPLOAD_COLUMNS)}")
+
+
+@dataclass(frozen=True)
+class StoredOrder:
+    """An order as it stands now: its latest values, or voided."""
+
+    order_id: str
+    month: str
+    person_id: int
+    region: str
+    sector: str
+    voided: bool
+
+
+def stored_orders(order_files: list[str], correction_files: list[str], ids: Iterable[str]) -> dict[str, StoredOrder]:
+    """The current state of the given order ids among stored files (latest correction wins)."""
+    wanted = sorted(set(ids))
+    if not wanted or not order_files:
+        return {}
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TEMP TABLE wanted (order_id VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+        found = {
+            oid: StoredOrder(oid, month, int(pid), region, sector, False)
+            for oid, month, pid, region, sector in con.sql(
+                "SELECT order_id, month, person_id, region, sector FROM read_parquet($files, hive_partitioning = true)"
+                " SEMI JOIN wanted USING (order_id)",
+                params={"files": order_files},
+            ).fetchall()
+        }
+        if correction_files:
+            rows = con.sql(
+                "SELECT order_id, action, new_person_id, new_region, new_sector, filename"
+                " FROM read_parquet($files, hive_partitioning = true, filename = true)"
+                " SEMI JOIN wanted USING (order_id) ORDER BY filename",
+                params={"files": correction_files},
+            ).fetchall()
+            for oid, action, pid, region, sector, _file in rows:  # batch files sort by batch id
+                old = found.get(oid)
+                if old is None:
+                    continue
+                if action == "VOID":
+                    found[oid] = StoredOrder(oid, old.month, old.person_id, old.region, old.sector, True)
+                else:
+                    found[oid] = StoredOrder(oid, old.month, int(pid), region, sector, False)
+        return found
+    finally:
+        con.close()

@@ -1,0 +1,54 @@
+"""Reads of order batches and of the files that count."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from socsec.core.errors import NotFound
+from socsec.registry.models import Organisation
+
+from .models import OrderBatch
+
+
+def accepted_files(*, months: Iterable[str], platform: Organisation | None = None) -> tuple[list[str], list[str]]:
+    """Order and correction files of ACCEPTED batches for the months (paths relative to the data dir),
+    in batch order. Files of an interrupted batch are never listed."""
+    wanted = set(months)
+    batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).order_by("id")
+    if platform is not None:
+        batches = batches.filter(platform=platform)
+    orders: list[str] = []
+    corrections: list[str] = []
+    for files in batches.values_list("files", flat=True):
+        for f in files:
+            if f["month"] in wanted:
+                (orders if f["kind"] == "orders" else corrections).append(f["path"])
+    return orders, corrections
+
+
+def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
+    qs = OrderBatch.objects.select_related("platform").filter(pk=batch_id)
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    batch = qs.first()
+    if batch is None:
+        raise NotFound(f"no order batch {batch_id}", field="batch_id")
+    return batch
+
+
+def batches_of(*, platform: Organisation) -> QuerySet[OrderBatch]:
+    return OrderBatch.objects.filter(platform=platform).order_by("-id")
+
+
+def error_report_csv(batch: OrderBatch) -> str:
+    """The per-row error report of a batch as CSV: row, field, message."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "field", "message"])
+    for e in batch.errors:
+        writer.writerow([e["row"], e["field"], e["message"]])
+    return buffer.getvalue()

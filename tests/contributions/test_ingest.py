@@ -1,0 +1,191 @@
+"""Order ingestion through the API: idempotency, per-row errors, corrections, files and manifests."""
+
+from __future__ import annotations
+
+import csv as csv_module
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from socsec.batch.assess import assess_month
+from socsec.contributions.models import OrderBatch
+from socsec.contributions.selectors import accepted_files
+
+TODAY = timezone.localdate()
+DAY = TODAY - dt.timedelta(days=3)
+MONTH = f"{DAY.year:04d}-{DAY.month:02d}"
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def platform(world) -> Client:
+    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+
+
+def order(world, order_id: str, **overrides) -> dict:
+    return {
+        "order_id": order_id,
+        "resident_id": world.rider.resident_id,
+        "region": "440300",
+        "sector": "RIDE_HAILING",
+        "order_date": DAY.isoformat(),
+        **overrides,
+    }
+
+
+def send(client: Client, rows: list[dict], key: str):
+    body = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    return client.post(
+        "/api/orders/batches", data=body, content_type="application/x-ndjson", headers={"Idempotency-Key": key}
+    )
+
+
+def test_a_batch_is_stored_as_parquet_with_its_manifest(world, data_dir, platform):
+    response = send(platform, [order(world, "a1"), order(world, "a2", fare_cents="2350")], "k1")
+    assert response.status_code == 201
+    body = response.json()
+    assert {k: body[k] for k in ("status", "rows_total", "rows_valid", "orders_new", "months", "errors_url")} == {
+        "status": "ACCEPTED",
+        "rows_total": 2,
+        "rows_valid": 2,
+        "orders_new": 2,
+        "months": [MONTH],
+        "errors_url": None,
+    }
+    batch = OrderBatch.objects.get(pk=body["id"])
+    (only,) = batch.files
+    table = pq.read_table(data_dir / only["path"])
+    assert only["path"] == f"orders/month={MONTH}/platform=ridego/batch-{batch.pk:09d}.parquet"
+    assert table.to_pylist() == [
+        {
+            "order_id": "a1",
+            "person_id": world.rider.pk,
+            "region": "440300",
+            "sector": "RIDE_HAILING",
+            "order_date": DAY,
+            "fare_cents": None,
+        },
+        {
+            "order_id": "a2",
+            "person_id": world.rider.pk,
+            "region": "440300",
+            "sector": "RIDE_HAILING",
+            "order_date": DAY,
+            "fare_cents": 2350,
+        },
+    ]
+    assert not list(data_dir.rglob("*.tmp"))
+
+
+def test_the_same_key_and_content_is_accepted_once(world, data_dir, platform):
+    first = send(platform, [order(world, "a1")], "k1")
+    again = send(platform, [order(world, "a1")], "k1")
+    assert (again.status_code, again.json(), again["Idempotent-Replayed"]) == (201, first.json(), "true")
+    assert first["Idempotent-Replayed"] == "false"
+    assert OrderBatch.objects.count() == 1
+    assert len(list(data_dir.rglob("*.parquet"))) == 1
+
+
+def test_the_same_key_with_other_content_is_refused(world, data_dir, platform):
+    send(platform, [order(world, "a1")], "k1")
+    response = send(platform, [order(world, "a2")], "k1")
+    assert (response.status_code, response.json()["code"]) == (409, "idempotency_key_reused")
+    assert OrderBatch.objects.count() == 1
+
+
+def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform):
+    send(platform, [order(world, "old")], "k0")
+    rows = [
+        order(world, "ok1"),
+        order(world, "ok1"),  # 2: repeats row 1
+        order(world, "old"),  # 3: already reported
+        order(world, "x", resident_id="11010519491231002X"),  # 4: valid ID, nobody registered
+        order(world, "x", resident_id=world.freelancer.resident_id),  # 5: not engaged with this platform
+        order(world, "x", region="999999"),  # 6
+        order(world, "x", sector="RETAIL"),  # 7
+        order(world, "x", order_date=(TODAY + dt.timedelta(days=1)).isoformat()),  # 8: future
+        order(world, "x", order_date="2020-01-01"),  # 9: before the window
+        order(world, "x", fare_cents="-5"),  # 10
+        order(world, "x", order_date="31/12/2026"),  # 11
+        {"order_id": "ghost", "action": "VOID", "order_date": DAY.isoformat()},  # 12
+        order(world, "x", action="DELETE"),  # 13
+    ]
+    response = send(platform, rows, "k1")
+    body = response.json()
+    assert (response.status_code, body["rows_total"], body["rows_valid"], body["rows_invalid"]) == (201, 13, 1, 12)
+    csv = platform.get(body["errors_url"]).content.decode()
+    earliest = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for _ in range(11):
+        earliest = (earliest - dt.timedelta(days=1)).replace(day=1)
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    assert [",".join(r) for r in csv_module.reader(io.StringIO(csv))] == [
+        "row,field,message",
+        "2,order_id,repeats row 1.",
+        "3,order_id,was already reported in an earlier batch.",
+        "4,resident_id,unknown worker: no registered person with this resident ID.",
+        f"5,resident_id,unknown engagement: the worker has no engagement with this platform on {DAY.isoformat()}.",
+        "6,region,unknown region code '999999'.",
+        "7,sector,'RETAIL' is not an OIP pilot sector on " + DAY.isoformat() + ".",
+        f"8,order_date,{tomorrow} is outside the reporting window ({earliest.isoformat()} to {TODAY.isoformat()}).",
+        f"9,order_date,2020-01-01 is outside the reporting window ({earliest.isoformat()} to {TODAY.isoformat()}).",
+        "9,resident_id,unknown engagement: the worker has no engagement with this platform on 2020-01-01.",
+        "9,sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
+        "10,fare_cents,-5 is outside 0 to 1000000 cents.",
+        "11,order_date,'31/12/2026' is not a date (YYYY-MM-DD).",
+        "12,order_id,no order with this id was reported before (report it as NEW first).",
+        "13,action,'DELETE' is not one of NEW, VOID, AMEND.",
+    ]
+
+
+def test_corrections_in_a_later_batch_change_the_assessment(world, data_dir, platform):
+    send(platform, [order(world, f"o{i}") for i in range(5)], "k1")
+    send(
+        platform,
+        [
+            {"order_id": "o0", "action": "VOID", "order_date": DAY.isoformat()},
+            order(world, "o1", action="AMEND", region="440100"),
+        ],
+        "k2",
+    )
+    response = send(platform, [{"order_id": "o0", "action": "VOID", "order_date": DAY.isoformat()}], "k3")
+    assert response.json()["rows_invalid"] == 1  # already void
+    orders, corrections = accepted_files(months=[MONTH])
+    a = assess_month(
+        data_dir, MONTH, files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections])
+    )
+    assert [(r["province"], r["order_count"], r["amount_cents"]) for r in a.lines.to_pylist()] == [("440000", 4, 4)]
+
+
+def test_a_body_that_is_not_json_lines_writes_nothing(world, data_dir, platform, unchanged):
+    response = platform.post(
+        "/api/orders/batches",
+        data='{"order_id": "a1"\nnot json',
+        content_type="application/x-ndjson",
+        headers={"Idempotency-Key": "k1"},
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "file")
+    assert "line 1 is not valid JSON" in response.json()["message"]
+    assert OrderBatch.objects.count() == 0
+    assert not list(data_dir.rglob("*.parquet"))
+
+
+def test_only_platforms_report_and_each_sees_its_own_batches(world, data_dir, platform):
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    assert send(officer, [order(world, "a1")], "k1").status_code == 403
+    batch_id = send(platform, [order(world, "a1")], "k1").json()["id"]
+    courier = Client(headers={"Authorization": f"Bearer {world.courier_token}"})
+    assert courier.get(f"/api/orders/batches/{batch_id}").status_code == 404
+    assert officer.get(f"/api/orders/batches/{batch_id}").status_code == 200
+    assert send(platform, [order(world, "a2")], "").json()["field"] == "idempotency_key"
