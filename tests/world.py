@@ -128,7 +128,7 @@ def build_world() -> World:
         sector="RIDE_HAILING",
         work_region="440100",
         start_date=dt.date(2025, 1, 1),
-        end_date=dt.date(2026, 12, 31),
+        end_date=dt.date(2035, 12, 31),
     )
     engagement_create(
         actor=SYSTEM,

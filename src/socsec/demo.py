@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from stdnum.cn import ric, uscc
 
 from socsec.accounts.models import Role
@@ -283,7 +283,47 @@ def load_demo(*, workers: int = 2400, seed: int = 2022) -> DemoSummary:
         engagements_import(actor=ACTOR, rows=build_engagements(rng, people, orgs))
         _demo_accounts(people)
         _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")
+    _demo_orders(rng, orgs)
     return summarise(created=True, token=key)
+
+
+def _demo_orders(rng: random.Random, orgs: dict[str, Organisation], today: dt.date | None = None) -> None:
+    """Last month's orders of every platform, reported as one CSV batch each, through the same
+    ingestion as real reports. A few rows are wrong on purpose, to show the error report."""
+    from socsec.contributions.services import orders_ingest
+
+    today = today or dt.date.today()
+    last_day = today.replace(day=1) - dt.timedelta(days=1)
+    first_day = last_day.replace(day=1)
+    month = f"{first_day:%Y-%m}"
+    for code in PLATFORMS:
+        engagements = (
+            Engagement.objects.filter(organisation=orgs[code], start_date__lte=first_day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=last_day))
+            .select_related("person", "work_region")
+        )
+        lines = ["order_id,resident_id,region,sector,order_date,fare_cents"]
+        for e in engagements.order_by("id"):
+            for n in range(rng.randint(5, 120)):
+                day = first_day + dt.timedelta(days=rng.randrange(last_day.day))
+                fare = rng.randint(800, 9000)
+                lines.append(
+                    f"{code}-{month}-{e.pk}-{n},{e.person.resident_id},{e.work_region.code},{e.sector},"
+                    f"{day.isoformat()},{fare}"
+                )
+        lines.append(
+            f"{code}-{month}-bad-1,{engagements[0].person.resident_id},000000,{Sector.RIDE_HAILING.value},"
+            f"{first_day.isoformat()},100"
+        )
+        orders_ingest(
+            actor=ACTOR,
+            platform=orgs[code],
+            content="\n".join(lines).encode(),
+            fmt="csv",
+            idempotency_key=f"demo-{month}",
+            source=f"demo:{code}-{month}.csv",
+            today=today,
+        )
 
 
 def _demo_accounts(people: list[Person]) -> None:

@@ -53,7 +53,7 @@ MATRIX = [
         "engage own worker",
         "post",
         "/api/engagements",
-        {**ENGAGEMENT, "person_id": "{employee}", "organisation": "ridego", "start_date": "2027-01-01"},
+        {**ENGAGEMENT, "person_id": "{employee}", "organisation": "ridego", "start_date": "2036-01-01"},
         [401, 403, 201, 201, 201, 403],
     ),
     (

@@ -85,6 +85,9 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # (platform, province) -> the platform's adjustment in 10% steps set by that province
 Adjustments = Mapping[tuple[str, str], int]
+# the OIP coverage reason code of every line (50 = covered: the orders are charged), from the domain
+LineCoverage = Callable[[pa.Table, str], np.ndarray]
+COVERED = 50
 
 
 class AssessmentError(ValueError):
@@ -140,10 +143,12 @@ def aggregate(orders: list[str], corrections: list[str], month: str, *, threads:
         con.close()
 
 
-def price(lines: pa.Table, month: str, adjustments: Adjustments) -> Assessment:
+def price(lines: pa.Table, month: str, adjustments: Adjustments, coverage: LineCoverage | None = None) -> Assessment:
     """Add the per-order amount and the amount in cents to every line, with the rules layer: the
     ``oip_contribution`` formula over all lines at once (rounded per line), and ``oip_per_order_amount``
-    for each distinct sector x adjustment."""
+    for each distinct sector x adjustment. With ``coverage``, a line whose worker is not covered by OIP
+    (reason code other than 50, e.g. covered by work-injury insurance) is kept with its reason and
+    charged nothing; totals count charged lines only."""
     on = month_start(month)
     n = lines.num_rows
     sector_codes, sector_names = _codes(lines["sector"])
@@ -152,6 +157,8 @@ def price(lines: pa.Table, month: str, adjustments: Adjustments) -> Assessment:
     dates = np.full(n, np.datetime64(on, "D"))
     counts = lines["order_count"].to_numpy()
     amounts = compute("oip_contribution", on=dates, order_count=counts, sector=sectors, adjustment_steps=steps)
+    reasons = coverage(lines, month) if coverage is not None else np.full(n, COVERED, dtype=np.int64)
+    amounts = np.where(reasons == COVERED, amounts, 0)
     pair = sector_codes * 1000 + steps + 500  # one key per sector x adjustment
     _distinct, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
     per_order = compute("oip_per_order_amount", on=dates[first], sector=sectors[first], adjustment_steps=steps[first])
@@ -164,9 +171,11 @@ def price(lines: pa.Table, month: str, adjustments: Adjustments) -> Assessment:
         lines.append_column("per_order_amount", per_order_column)
         .append_column("amount_cents", pa.array(amounts, pa.int64()))
         .append_column("rule", rule)
+        .append_column("coverage_reason", pa.array(reasons, pa.int16()))
     )
     totals = (
-        priced.group_by(["platform", "province"])
+        priced.filter(pc.equal(priced["coverage_reason"], COVERED))
+        .group_by(["platform", "province"])
         .aggregate([("order_count", "sum"), ("amount_cents", "sum"), ("person_id", "count")])
         .rename_columns(["platform", "province", "order_count", "amount_cents", "lines"])
         .sort_by([("platform", "ascending"), ("province", "ascending")])
@@ -197,6 +206,7 @@ def assess_month(
     adjustments: Adjustments | None = None,
     *,
     files: tuple[list[str], list[str]] | None = None,
+    coverage: LineCoverage | None = None,
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
 ) -> Assessment:
@@ -210,4 +220,4 @@ def assess_month(
     lines = aggregate(orders, corrections, month, threads=threads)
     if progress:
         progress(f"pricing {lines.num_rows} line(s)")
-    return price(lines, month, adjustments or {})
+    return price(lines, month, adjustments or {}, coverage)

@@ -87,14 +87,14 @@ class PersonCoverage:
         return next(s for s in self.schemes if s.scheme == scheme)
 
 
-def _activation_keys(on: dt.date) -> set[tuple[int, int | None, str]]:
+def oip_activation_keys(on: dt.date) -> set[tuple[int, int | None, str]]:
     rows = SchemeActivation.objects.filter(scheme=Scheme.OIP, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
     return {(a.region_id, a.organisation_id, a.sector) for a in rows}
 
 
-def _activated(
+def oip_activated(
     keys: set[tuple[int, int | None, str]], region_id: int, parent_id: int | None, org_id: int, sector: str
 ) -> bool:
     regions = [region_id] + ([parent_id] if parent_id else [])
@@ -140,7 +140,7 @@ def coverage_for(person: Person, on: dt.date) -> PersonCoverage:
 
 
 def _oip_for(engagements: list[Engagement], labour: bool, on: dt.date) -> SchemeCoverage:
-    keys = _activation_keys(on) if engagements else set()
+    keys = oip_activation_keys(on) if engagements else set()
     per: list[EngagementCoverage] = []
     for e in engagements:
         explanation = calc(
@@ -150,7 +150,7 @@ def _oip_for(engagements: list[Engagement], labour: bool, on: dt.date) -> Scheme
             sector=e.sector,
             category=e.category,
             platform=e.organisation.kind == Organisation.Kind.PLATFORM,
-            activated=_activated(keys, e.work_region_id, e.work_region.parent_id, e.organisation_id, e.sector),
+            activated=oip_activated(keys, e.work_region_id, e.work_region.parent_id, e.organisation_id, e.sector),
             labour_relation=labour,
         )
         per.append(EngagementCoverage(e, REASONS[int(explanation.value)], explanation))
@@ -227,7 +227,7 @@ def _oip_counts(
     platform_rows = [row for row in active if row[7] == Organisation.Kind.PLATFORM]
     best = np.full(n, -1)
     if platform_rows:
-        keys = _activation_keys(on)
+        keys = oip_activation_keys(on)
         person_idx = np.array([index[r[0]] for r in platform_rows])
         codes = compute(
             "coverage_oip",
@@ -236,7 +236,7 @@ def _oip_counts(
             sector=np.array([r[2] for r in platform_rows]),
             category=np.array([r[1] for r in platform_rows]),
             platform=np.ones(len(platform_rows), dtype=bool),
-            activated=np.array([_activated(keys, r[3], r[5], r[6], r[2]) for r in platform_rows]),
+            activated=np.array([oip_activated(keys, r[3], r[5], r[6], r[2]) for r in platform_rows]),
             labour_relation=labour[person_idx],
         )
         rank = np.array([STATUS_PRECEDENCE[REASONS[int(c)].status] for c in codes])
