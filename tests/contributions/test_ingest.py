@@ -194,19 +194,29 @@ def test_only_platforms_report_and_each_sees_its_own_batches(world, data_dir, pl
 def test_assessment_charges_only_orders_that_oip_covers(world, data_dir, platform):
     from socsec.contributions.selectors import oip_line_coverage
 
-    send(platform, [
-        order(world, "r1"), order(world, "r2"),  # rider in Shenzhen: covered
-        order(world, "b1", region="110100"),  # rider in Beijing: ridego not switched on there
-        order(world, "e1", resident_id=world.employee.resident_id, region="440100"),  # has a labour relation
-    ], "k1")
+    send(
+        platform,
+        [
+            order(world, "r1"),
+            order(world, "r2"),  # rider in Shenzhen: covered
+            order(world, "b1", region="110100"),  # rider in Beijing: ridego not switched on there
+            order(world, "e1", resident_id=world.employee.resident_id, region="440100"),  # has a labour relation
+        ],
+        "k1",
+    )
     orders, corrections = accepted_files(months=[MONTH])
     a = assess_month(data_dir, MONTH, files=([str(data_dir / p) for p in orders], []), coverage=oip_line_coverage)
-    lines = [(r["person_id"], r["province"], r["order_count"], r["coverage_reason"], r["amount_cents"])
-             for r in a.lines.to_pylist()]
-    assert sorted(lines) == sorted([
-        (world.rider.pk, "110000", 1, 54, 0),
-        (world.rider.pk, "440000", 2, 50, 2),
-        (world.employee.pk, "440000", 1, 51, 0),
-    ])
+    lines = [
+        (r["person_id"], r["province"], r["order_count"], r["coverage_reason"], r["amount_cents"])
+        for r in a.lines.to_pylist()
+    ]
+    assert sorted(lines) == sorted(
+        [
+            (world.rider.pk, "110000", 1, 54, 0),
+            (world.rider.pk, "440000", 2, 50, 2),
+            (world.employee.pk, "440000", 1, 51, 0),
+        ]
+    )
     assert a.totals.to_pylist() == [
-        {"platform": "ridego", "province": "440000", "order_count": 2, "amount_cents": 2, "lines": 1}]
+        {"platform": "ridego", "province": "440000", "order_count": 2, "amount_cents": 2, "lines": 1}
+    ]
