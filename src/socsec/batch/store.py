@@ -139,8 +139,7 @@ def stored_orders(order_files: list[str], correction_files: list[str], ids: Iter
         return {}
     con = duckdb.connect()
     try:
-        con.execute("CREATE TEMP TABLE wanted (order_id VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+        con.register("wanted", pa.table({"order_id": pa.array(wanted, pa.string())}))
         found = {
             oid: StoredOrder(oid, month, int(pid), region, sector, False)
             for oid, month, pid, region, sector in con.sql(
