@@ -155,7 +155,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from socsec.batch.assess import AssessmentError, assess_month
-    from socsec.contributions.selectors import accepted_files, oip_line_coverage
+    from socsec.contributions.selectors import accepted_files, adjustments_for_month, oip_line_coverage
     from socsec.rules.engine import RuleViolation
 
     data_dir = Path(settings.DATA_DIR)
@@ -164,6 +164,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         assessment = assess_month(
             data_dir,
             args.month,
+            adjustments_for_month(args.month),
             files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
             coverage=oip_line_coverage,
             progress=lambda text: print(f"... {text}", flush=True),

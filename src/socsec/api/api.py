@@ -31,7 +31,7 @@ from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.selectors import batch_get, error_report_csv
-from socsec.contributions.services import orders_ingest
+from socsec.contributions.services import adjustment_set, orders_ingest
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -651,6 +651,49 @@ def order_batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
     return response
+
+
+class AdjustmentIn(Schema):
+    platform: str
+    province: str
+    steps: int
+    effective_from: dt.date
+    reason: str
+
+
+class AdjustmentOut(Schema):
+    id: int
+    platform: str
+    province: str
+    steps: int
+    effective_from: dt.date
+    reason: str
+
+
+@router.post("/oip/adjustments", response={201: AdjustmentOut}, tags=["orders"])
+def set_adjustment(request: HttpRequest, payload: AdjustmentIn) -> Status:
+    """A province's yearly adjustment of a platform's per-order amount, in 10% steps of the sector baseline."""
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors set per-order amounts")
+    a = adjustment_set(
+        actor=p.actor,
+        platform=selectors.organisation_get(code=payload.platform),
+        province_code=payload.province,
+        steps=payload.steps,
+        effective_from=payload.effective_from,
+        reason=payload.reason,
+    )
+    return Status(
+        201,
+        {
+            "id": a.pk,
+            "platform": payload.platform,
+            "province": payload.province,
+            "steps": a.steps,
+            "effective_from": a.effective_from,
+            "reason": a.reason,
+        },
+    )
 
 
 api.add_router("", router)

@@ -38,3 +38,25 @@ class OrderBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk} of {self.platform_id} ({self.status})"
+
+
+class PerOrderAdjustment(models.Model):
+    """A province's adjustment of one platform's OIP per-order amount, in 10% steps of the sector
+    baseline, from the first day of a month. The rules decide what is allowed (bounds, once a year,
+    first year at baseline); the officer gives the reason."""
+
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")
+    steps = models.SmallIntegerField()
+    effective_from = models.DateField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["platform_id", "province_id", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "province", "effective_from"], name="adjustment_once_a_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}@{self.province_id} {self.steps:+d} from {self.effective_from}"

@@ -18,7 +18,7 @@ from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
-from .models import OrderBatch
+from .models import OrderBatch, PerOrderAdjustment
 
 
 def accepted_files(*, months: Iterable[str], platform: Organisation | None = None) -> tuple[list[str], list[str]]:
@@ -107,3 +107,17 @@ def oip_line_coverage(lines: pa.Table, month: str) -> np.ndarray:
         activated=activated,
         labour_relation=np.array([int(p) in labour for p in persons]),
     )
+
+
+def adjustments_for_month(month: str) -> dict[tuple[str, str], int]:
+    """Each platform's adjustment in steps per province in force on the month's first day."""
+    on = month_start(month)
+    current: dict[tuple[str, str], int] = {}
+    rows = (
+        PerOrderAdjustment.objects.filter(effective_from__lte=on)
+        .order_by("effective_from")
+        .values_list("platform__code", "province__code", "steps")
+    )
+    for platform, province, steps in rows:
+        current[(platform, province)] = steps  # later dates overwrite earlier ones
+    return current

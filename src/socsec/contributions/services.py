@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
@@ -33,10 +34,13 @@ from socsec.batch.store import (
     write_atomic,
 )
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.coverage.models import SchemeActivation
 from socsec.registry.models import Engagement, Organisation, Person, Region
+from socsec.rules.coverage import Scheme
+from socsec.rules.engine import calc
 from socsec.rules.parameters import load_parameters
 
-from .models import OrderBatch
+from .models import OrderBatch, PerOrderAdjustment
 from .selectors import accepted_files
 
 ACTIONS = ("NEW", "VOID", "AMEND")
@@ -292,3 +296,66 @@ def _fare(raw: Any, maximum: int, number: int, out: _Checked) -> int | None:
 
 def _month(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + (end.month - start.month) - (1 if end.day < start.day else 0)
+
+
+def adjustment_set(
+    *, actor: Actor, platform: Organisation, province_code: str, steps: int, effective_from: dt.date, reason: str
+) -> PerOrderAdjustment:
+    """Set a platform's per-order amount in a province from the first day of a month, if the rules
+    allow it (``oip_adjustment_check``); the refusal names the rule that stops it."""
+    errors: dict[str, list[str]] = {}
+    province = Region.objects.filter(code=province_code, level=Region.Level.PROVINCE).first()
+    if province is None:
+        errors["province"] = [f"unknown province code {province_code!r}."]
+    if platform.kind != Organisation.Kind.PLATFORM:
+        errors["platform"] = [f"{platform.code} is not a platform enterprise."]
+    if effective_from.day != 1:
+        errors["effective_from"] = ["must be the first day of a month (amounts apply to whole months)."]
+    if not reason or not reason.strip():
+        errors["reason"] = ["is required: say why the amount changes (fund use, injury incidence)."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    assert province is not None
+    joined = (
+        SchemeActivation.objects.filter(scheme=Scheme.OIP, region=province)
+        .filter(Q(organisation=platform) | Q(organisation__isnull=True))
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if joined is None or joined > effective_from:
+        raise ValidationFailed(
+            f"effective_from: OIP is not switched on for {platform.code} in {province_code} on "
+            f"{effective_from.isoformat()}.",
+            field="effective_from",
+        )
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=platform.pk).first()  # one change at a time
+        current = (
+            PerOrderAdjustment.objects.filter(platform=platform, province=province, effective_from__lte=effective_from)
+            .order_by("-effective_from")
+            .first()
+        )
+        if current is not None and current.effective_from == effective_from:
+            raise Conflict(f"an adjustment from {effective_from.isoformat()} is already set", field="effective_from")
+        check = calc(
+            "oip_adjustment_check",
+            on=effective_from,
+            current_steps=current.steps if current else 0,
+            proposed_steps=steps,
+            months_in_scheme=_months_between(joined, effective_from),
+            months_since_last_change=_months_between(current.effective_from if current else joined, effective_from),
+        )
+        if check.value != 0:
+            raise ValidationFailed(
+                f"steps: refused - {check.meaning}.", field="steps", details={"explanation": check.as_dict()}
+            )
+        adjustment = PerOrderAdjustment.objects.create(
+            platform=platform, province=province, steps=steps, effective_from=effective_from, reason=reason.strip()
+        )
+        audit_record(actor=actor, action="oip.adjustment.set", instance=adjustment)
+    return adjustment
