@@ -148,44 +148,42 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     _django()
-    import datetime as dt_
-    from pathlib import Path
-
-    import pyarrow.parquet as pq
-    from django.conf import settings
-
-    from socsec.batch.assess import AssessmentError, assess_month
-    from socsec.contributions.selectors import accepted_files, adjustments_for_month, oip_line_coverage
+    from socsec.audit.services import Actor
+    from socsec.batch.assess import AssessmentError
+    from socsec.contributions.services import assessment_run
+    from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
 
-    data_dir = Path(settings.DATA_DIR)
+    print(f"... assessing {args.month}", flush=True)
     try:
-        orders, corrections = accepted_files(months=[args.month])
-        assessment = assess_month(
-            data_dir,
-            args.month,
-            adjustments_for_month(args.month),
-            files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
-            coverage=oip_line_coverage,
-            progress=lambda text: print(f"... {text}", flush=True),
-        )
+        result = assessment_run(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month)
     except (AssessmentError, RuleViolation) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    run = dt_.datetime.now(dt_.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    folder = data_dir / "assessments" / f"month={args.month}" / f"run={run}"
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(assessment.lines, folder / "lines.parquet")
-    pq.write_table(assessment.totals, folder / "totals.parquet")
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    a = result.assessment
     print(f"{'platform':<14}{'province':<10}{'orders':>12}{'amount (yuan)':>16}{'lines':>9}")
-    for row in assessment.totals.to_pylist():
-        cents = row["amount_cents"]
+    for row in a.totals.to_pylist():
         print(
-            f"{row['platform']:<14}{row['province']:<10}{row['order_count']:>12}{cents // 100:>13}.{cents % 100:02d}"
+            f"{row['platform']:<14}{row['province']:<10}{row['order_count']:>12}{_yuan(row['amount_cents']):>16}"
             f"{row['lines']:>9}"
         )
-    print(f"total {assessment.amount_cents // 100}.{assessment.amount_cents % 100:02d} yuan; lines in {folder}")
+    print(f"total {_yuan(a.amount_cents)} yuan")
+    if result.run is None:
+        print("nothing new to invoice")
+    else:
+        print(
+            f"run {result.run.sequence} ({result.run.kind.lower()}): {len(result.invoices)} invoice(s), "
+            f"{_yuan(sum(i.amount_cents for i in result.invoices))} yuan; lines in {result.run.lines_path}"
+        )
     return 0
+
+
+def _yuan(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 # --- rules ----------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "socsec.registry",
     "socsec.coverage",
     "socsec.contributions",
+    "socsec.ledger",
     "socsec.web",
 ]
 

@@ -60,3 +60,51 @@ class PerOrderAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id}@{self.province_id} {self.steps:+d} from {self.effective_from}"
+
+
+class AssessmentRun(models.Model):
+    """One assessment of a month. The first is ORIGINAL; a later one, after late or corrected batches,
+    is an ADJUSTMENT that invoices only the difference: what was invoiced is never rewritten."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "ORIGINAL", "original"
+        ADJUSTMENT = "ADJUSTMENT", "adjustment"
+
+    month = models.CharField(max_length=7)
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    batches = models.JSONField(default=list)  # the accepted batch ids it read
+    lines_path = models.CharField(max_length=300)
+    order_count = models.BigIntegerField()
+    amount_cents = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["month", "sequence"], name="assessment_run_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.month} #{self.sequence} {self.kind}"
+
+
+class Invoice(models.Model):
+    """What a platform owes for one province and month from one assessment run (a credit note when
+    negative). Paid through allocations of payments."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.PROTECT, related_name="invoices")
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="invoices")
+    province = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")
+    month = models.CharField(max_length=7)
+    order_count = models.BigIntegerField()
+    amount_cents = models.BigIntegerField()
+    issued_on = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["month", "platform_id", "province_id", "run_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "platform", "province"], name="invoice_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"invoice {self.pk} {self.platform_id}@{self.province_id} {self.month}: {self.amount_cents}"

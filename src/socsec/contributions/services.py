@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA
+from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, Assessment, assess_month
 from socsec.batch.store import (
     StoredOrder,
     UploadError,
@@ -35,13 +35,14 @@ from socsec.batch.store import (
 )
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.coverage.models import SchemeActivation
+from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import calc
 from socsec.rules.parameters import load_parameters
 
-from .models import OrderBatch, PerOrderAdjustment
-from .selectors import accepted_files
+from .models import AssessmentRun, Invoice, OrderBatch, PerOrderAdjustment
+from .selectors import accepted_files, adjustments_for_month, oip_line_coverage
 
 ACTIONS = ("NEW", "VOID", "AMEND")
 
@@ -359,3 +360,96 @@ def adjustment_set(
         )
         audit_record(actor=actor, action="oip.adjustment.set", instance=adjustment)
     return adjustment
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: AssessmentRun | None  # None when nothing changed since the last run
+    invoices: list[Invoice]
+    assessment: Assessment
+
+
+def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None) -> RunResult:
+    """Assess a month from its accepted batches and invoice it. The first run invoices the totals;
+    a later run invoices only the differences (late batches, corrections), as adjustment invoices or
+    credit notes. A re-run with nothing new records nothing. Each invoice is posted to the ledger:
+    the platform's receivable against the province's OIP fund."""
+    today = today or timezone.localdate()
+    data_dir = settings.DATA_DIR
+    with transaction.atomic():
+        # one run of a month at a time: the earlier runs are locked; two first runs collide on the
+        # (month, sequence) constraint and the second is rolled back whole
+        previous = list(AssessmentRun.objects.select_for_update().filter(month=month).order_by("sequence"))
+        batch_ids = [
+            pk
+            for pk, months in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).values_list("id", "months")
+            if month in months
+        ]
+        orders, corrections = accepted_files(months=[month])
+        assessment = assess_month(
+            data_dir,
+            month,
+            adjustments_for_month(month),
+            files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+            coverage=oip_line_coverage,
+        )
+        invoiced: dict[tuple[int, int], tuple[int, int]] = {}
+        for platform_id, province_id, count, cents in Invoice.objects.filter(month=month).values_list(
+            "platform_id", "province_id", "order_count", "amount_cents"
+        ):
+            before = invoiced.get((platform_id, province_id), (0, 0))
+            invoiced[(platform_id, province_id)] = (before[0] + count, before[1] + cents)
+        org_ids = dict(Organisation.objects.filter(kind=Organisation.Kind.PLATFORM).values_list("code", "id"))
+        region_ids = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "id"))
+        due: dict[tuple[int, int], tuple[int, int]] = {}
+        for row in assessment.totals.to_pylist():
+            due[(org_ids[row["platform"]], region_ids[row["province"]])] = (row["order_count"], row["amount_cents"])
+        differences = {
+            key: (
+                due.get(key, (0, 0))[0] - invoiced.get(key, (0, 0))[0],
+                due.get(key, (0, 0))[1] - invoiced.get(key, (0, 0))[1],
+            )
+            for key in sorted(set(due) | set(invoiced))
+        }
+        differences = {k: v for k, v in differences.items() if v != (0, 0)}
+        if not differences:  # nothing new to invoice: no run is recorded
+            return RunResult(None, [], assessment)
+        sequence = len(previous) + 1
+        folder = data_dir / "assessments" / f"month={month}" / f"run={sequence:04d}"
+        write_atomic(assessment.lines, folder / "lines.parquet")
+        run = AssessmentRun.objects.create(
+            month=month,
+            sequence=sequence,
+            kind=AssessmentRun.Kind.ADJUSTMENT if previous else AssessmentRun.Kind.ORIGINAL,
+            batches=sorted(batch_ids),
+            lines_path=str((folder / "lines.parquet").relative_to(data_dir)),
+            order_count=sum(v[0] for v in due.values()),
+            amount_cents=sum(v[1] for v in due.values()),
+        )
+        days = int(load_parameters().value("oip.invoicing.payment_days", today))  # type: ignore[arg-type]
+        invoices = []
+        codes = {v: k for k, v in org_ids.items()}
+        provinces = {v: k for k, v in region_ids.items()}
+        for (platform_id, province_id), (count, cents) in differences.items():
+            invoice = Invoice.objects.create(
+                run=run,
+                platform_id=platform_id,
+                province_id=province_id,
+                month=month,
+                order_count=count,
+                amount_cents=cents,
+                issued_on=today,
+                due_on=today + dt.timedelta(days=days),
+            )
+            invoices.append(invoice)
+            platform, province = codes[platform_id], provinces[province_id]
+            if cents:
+                ledger_post(
+                    entries=[(f"receivable:platform:{platform}", cents), (f"fund:OIP:{province}", -cents)],
+                    description=f"OIP {month} {platform} {province} ({run.kind.lower()} run {sequence})",
+                    source=f"invoice:{invoice.pk}",
+                    idempotency_key=f"invoice:{invoice.pk}",
+                    booked_on=today,
+                )
+        audit_record(actor=actor, action="oip.assessment.run", instance=run)
+    return RunResult(run, invoices, assessment)

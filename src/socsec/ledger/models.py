@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Account(models.Model):
+    """A ledger account, named by a path: ``receivable:platform:ridego``, ``fund:OIP:440000``,
+    ``bank:collection``. Balances are sums of entries (debit positive, credit negative)."""
+
+    class Kind(models.TextChoices):
+        ASSET = "ASSET", "asset"
+        LIABILITY = "LIABILITY", "liability"
+        FUND = "FUND", "scheme fund"
+        INCOME = "INCOME", "income"
+
+    code = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LedgerTransaction(models.Model):
+    """One movement of money: its entries sum to zero. Written once, never changed; a mistake is
+    corrected by a reversing transaction."""
+
+    at = models.DateTimeField()
+    booked_on = models.DateField()
+    description = models.CharField(max_length=300)
+    source = models.CharField(max_length=120, help_text="what caused it, e.g. invoice:42")
+    idempotency_key = models.CharField(max_length=160, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.description}"
+
+
+class LedgerEntry(models.Model):
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount_cents = models.BigIntegerField(help_text="debit positive, credit negative")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account", "transaction"], name="entry_account_idx")]
+        constraints = [models.CheckConstraint(condition=~models.Q(amount_cents=0), name="entry_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount_cents:+d}"

@@ -1,0 +1,65 @@
+"""Double-entry postings. Every transaction balances (entries sum to zero) or nothing is written; a
+transaction is posted once per idempotency key (a retry returns the first posting)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from socsec.core.errors import ValidationFailed
+
+from .models import Account, LedgerEntry, LedgerTransaction
+
+ACCOUNT_KINDS = {
+    "receivable": Account.Kind.ASSET,
+    "bank": Account.Kind.ASSET,
+    "fund": Account.Kind.FUND,
+    "income": Account.Kind.INCOME,
+    "payable": Account.Kind.LIABILITY,
+}
+
+
+def account(code: str, name: str = "") -> Account:
+    """The account with this code, opened on first use. The code's first part is its kind."""
+    head = code.split(":", 1)[0]
+    if head not in ACCOUNT_KINDS:
+        raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
+    found, _created = Account.objects.get_or_create(
+        code=code, defaults={"kind": ACCOUNT_KINDS[head], "name": name or code}
+    )
+    return found
+
+
+def post(
+    *,
+    entries: Sequence[tuple[str, int]],
+    description: str,
+    source: str,
+    idempotency_key: str,
+    booked_on: dt.date | None = None,
+) -> LedgerTransaction:
+    """Post one balanced transaction: ``entries`` are (account code, cents), debit positive."""
+    lines = [(code, int(cents)) for code, cents in entries if int(cents) != 0]
+    total = sum(cents for _code, cents in lines)
+    if total != 0:
+        raise ValidationFailed(f"entries: the transaction does not balance (off by {total} cents).", field="entries")
+    if not lines:
+        raise ValidationFailed("entries: a transaction moves some money.", field="entries")
+    with transaction.atomic():
+        existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        tx = LedgerTransaction.objects.create(
+            at=timezone.now(),
+            booked_on=booked_on or timezone.localdate(),
+            description=description[:300],
+            source=source[:120],
+            idempotency_key=idempotency_key,
+        )
+        LedgerEntry.objects.bulk_create(
+            [LedgerEntry(transaction=tx, account=account(code), amount_cents=cents) for code, cents in lines]
+        )
+    return tx

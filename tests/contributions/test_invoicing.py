@@ -1,0 +1,77 @@
+"""Assessment runs, invoices and their ledger postings; late batches give adjustment invoices."""
+
+from __future__ import annotations
+
+import pytest
+
+from socsec.contributions.models import AssessmentRun, Invoice
+from socsec.contributions.services import assessment_run
+from socsec.ledger.selectors import balance, trial_balance
+from tests.contributions.test_ingest import MONTH, order, send
+from tests.world import SYSTEM
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def platform(world):
+    from django.test import Client
+
+    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+
+
+def invoices():
+    return [
+        (i.run.sequence, i.run.kind, i.platform.code, i.province.code, i.order_count, i.amount_cents)
+        for i in Invoice.objects.select_related("run", "platform", "province").order_by("id")
+    ]
+
+
+def test_first_run_invoices_and_posts_to_the_ledger(world, data_dir, platform):
+    send(platform, [order(world, f"a{i}") for i in range(3)], "k1")
+    result = assessment_run(actor=SYSTEM, month=MONTH)
+    assert invoices() == [(1, "ORIGINAL", "ridego", "440000", 3, 3)]
+    (invoice,) = result.invoices
+    assert (invoice.due_on - invoice.issued_on).days == 15
+    assert balance("receivable:platform:ridego") == 3
+    assert balance("fund:OIP:440000") == -3
+    assert sum(trial_balance().values()) == 0
+    assert (data_dir / result.run.lines_path).exists()
+
+
+def test_a_rerun_with_nothing_new_records_nothing(world, data_dir, platform):
+    send(platform, [order(world, "a1")], "k1")
+    assessment_run(actor=SYSTEM, month=MONTH)
+    again = assessment_run(actor=SYSTEM, month=MONTH)
+    assert (again.run, again.invoices) == (None, [])
+    assert AssessmentRun.objects.count() == 1
+    assert again.assessment.amount_cents == 1
+
+
+def test_late_batches_and_corrections_give_adjustments_never_rewrites(world, data_dir, platform):
+    send(platform, [order(world, f"a{i}") for i in range(3)], "k1")
+    assessment_run(actor=SYSTEM, month=MONTH)
+    send(
+        platform,
+        [
+            order(world, "late1"),
+            order(world, "late2"),
+            {"order_id": "a0", "action": "VOID", "order_date": order(world, "x")["order_date"]},
+        ],
+        "k2",
+    )
+    assessment_run(actor=SYSTEM, month=MONTH)
+    day = order(world, "x")["order_date"]
+    send(platform, [{"order_id": oid, "action": "VOID", "order_date": day} for oid in ("a1", "a2", "late1")], "k3")
+    assessment_run(actor=SYSTEM, month=MONTH)
+    assert invoices() == [
+        (1, "ORIGINAL", "ridego", "440000", 3, 3),
+        (2, "ADJUSTMENT", "ridego", "440000", 1, 1),
+        (3, "ADJUSTMENT", "ridego", "440000", -3, -3),  # a credit note
+    ]
+    assert balance("receivable:platform:ridego") == 1
+    assert sum(trial_balance().values()) == 0

@@ -1,0 +1,71 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from socsec.core.errors import ValidationFailed
+from socsec.ledger.models import LedgerEntry, LedgerTransaction
+from socsec.ledger.selectors import balance, trial_balance
+from socsec.ledger.services import post
+
+ACCOUNTS = ["receivable:platform:a", "receivable:platform:b", "fund:OIP:440000", "fund:OIP:110000", "bank:collection"]
+
+
+class LedgerProperties(TestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(ACCOUNTS), st.sampled_from(ACCOUNTS), st.integers(min_value=1, max_value=10**12)),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    def test_every_transaction_balances_so_the_books_do(self, moves):
+        for i, (debit, credit, cents) in enumerate(moves):
+            if debit == credit:
+                continue
+            post(
+                entries=[(debit, cents), (credit, -cents)],
+                description="move",
+                source="test",
+                idempotency_key=f"{id(moves)}:{i}",
+            )
+        assert sum(trial_balance().values()) == 0
+        for tx in LedgerTransaction.objects.all():
+            assert sum(e.amount_cents for e in tx.entries.all()) == 0
+
+
+@pytest.mark.django_db
+def test_an_unbalanced_transaction_writes_nothing():
+    with pytest.raises(ValidationFailed, match="does not balance \\(off by 1 cents\\)"):
+        post(
+            entries=[("bank:collection", 101), ("receivable:platform:a", -100)],
+            description="x",
+            source="t",
+            idempotency_key="k",
+        )
+    assert (LedgerTransaction.objects.count(), LedgerEntry.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_posting_is_made_once_per_key():
+    first = post(
+        entries=[("bank:collection", 500), ("receivable:platform:a", -500)],
+        description="pay",
+        source="payment:1",
+        idempotency_key="payment:1",
+    )
+    again = post(
+        entries=[("bank:collection", 500), ("receivable:platform:a", -500)],
+        description="pay",
+        source="payment:1",
+        idempotency_key="payment:1",
+    )
+    assert first.pk == again.pk
+    assert balance("bank:collection") == 500
+
+
+@pytest.mark.django_db
+def test_unknown_account_kind_is_refused():
+    with pytest.raises(ValueError, match="first part must be one of"):
+        post(entries=[("cash:x", 5), ("bank:collection", -5)], description="x", source="t", idempotency_key="k")
