@@ -146,6 +146,35 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_payments(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from socsec.audit.services import Actor
+    from socsec.contributions.services import bank_statement_import
+    from socsec.core.errors import DomainError
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    try:
+        results = bank_statement_import(
+            actor=Actor.system(f"cli:{getpass.getuser()}"), content=path.read_bytes(), source=f"bank:{path.name}"
+        )
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for row in exc.details.get("rows", [])[:20]:
+            print(f"  row {row['row']} {row['field']}: {row['message']}", file=sys.stderr)
+        return 2
+    new = [p for p, replayed in results if not replayed]
+    print(
+        f"{len(results)} payment(s) in the statement, {len(new)} new, {len(results) - len(new)} already recorded; "
+        f"{_yuan(sum(p.amount_cents for p in new))} yuan recorded"
+    )
+    return 0
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
@@ -285,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     orders.add_argument("--key", help="idempotency key (default: the file's SHA-256)")
     orders.add_argument("--format", choices=["csv", "parquet", "jsonl"], help="default: from the file name")
     orders.set_defaults(func=cmd_ingest_orders)
+
+    payments = ingest_sub.add_parser("payments", help="a bank statement (CSV: date, amount, reference, payer)")
+    payments.add_argument("file")
+    payments.set_defaults(func=cmd_ingest_payments)
 
     assess = sub.add_parser("assess", help="the monthly OIP assessment of the accepted orders")
     assess.add_argument("--month", required=True, help="YYYY-MM")

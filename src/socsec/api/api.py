@@ -30,8 +30,8 @@ from socsec.accounts.permissions import (
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
-from socsec.contributions.selectors import batch_get, error_report_csv
-from socsec.contributions.services import adjustment_set, orders_ingest
+from socsec.contributions.selectors import arrears, batch_get, error_report_csv
+from socsec.contributions.services import adjustment_set, orders_ingest, payment_record
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -694,6 +694,82 @@ def set_adjustment(request: HttpRequest, payload: AdjustmentIn) -> Status:
             "reason": a.reason,
         },
     )
+
+
+class PaymentIn(Schema):
+    amount_cents: int
+    received_on: dt.date
+    reference: str
+
+
+class PaymentOut(Schema):
+    id: int
+    platform: str
+    reference: str
+    amount_cents: int
+    received_on: dt.date
+    allocated: list[dict[str, int]]
+
+
+@router.post("/payments", response={201: PaymentOut}, tags=["orders"])
+def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
+    """A platform reports a payment by its bank reference; recorded once per reference and allocated to
+    its oldest unpaid invoices."""
+    p = principal(request)
+    require(p.role == Role.PLATFORM and p.organisation is not None, "only a platform reports its payments")
+    assert p.organisation is not None
+    payment, replayed = payment_record(
+        actor=p.actor,
+        platform=p.organisation,
+        amount_cents=payload.amount_cents,
+        received_on=payload.received_on,
+        reference=payload.reference,
+        source="api",
+    )
+    body = {
+        "id": payment.pk,
+        "platform": p.organisation.code,
+        "reference": payment.reference,
+        "amount_cents": payment.amount_cents,
+        "received_on": payment.received_on,
+        "allocated": [
+            {"invoice": a.invoice_id, "amount_cents": a.amount_cents} for a in payment.allocations.order_by("id")
+        ],
+    }
+    response = api.create_response(request, body, status=201)
+    response["Idempotent-Replayed"] = "true" if replayed else "false"
+    return response
+
+
+class ArrearOut(Schema):
+    invoice: int
+    platform: str
+    province: str
+    month: str
+    due_on: dt.date
+    outstanding_cents: int
+    days_late: int
+    surcharge_cents: int
+
+
+@router.get("/arrears", response=list[ArrearOut], tags=["orders"])
+def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(p.is_staff or p.role == Role.PLATFORM, "you may not see arrears")
+    rows = arrears(on=on or timezone.localdate(), platform=None if p.is_staff else p.organisation)
+    return [
+        {
+            "invoice": a.invoice.pk,
+            "platform": a.invoice.platform.code,
+            "province": a.invoice.province.code,
+            "month": a.invoice.month,
+            "due_on": a.invoice.due_on,
+            "outstanding_cents": a.outstanding_cents,
+            "days_late": a.days_late,
+            "surcharge_cents": a.surcharge_cents,
+        }
+        for a in rows
+    ]
 
 
 api.add_router("", router)

@@ -108,3 +108,38 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"invoice {self.pk} {self.platform_id}@{self.province_id} {self.month}: {self.amount_cents}"
+
+
+class Payment(models.Model):
+    """Money received from a platform, identified by its bank reference (a payment is recorded once
+    per platform and reference), allocated to its oldest unpaid invoices."""
+
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="payments")
+    reference = models.CharField(max_length=100)
+    amount_cents = models.BigIntegerField()
+    received_on = models.DateField()
+    source = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "reference"], name="payment_reference_once"),
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.reference} {self.amount_cents}"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount_cents = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="allocation_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}->{self.invoice_id} {self.amount_cents}"

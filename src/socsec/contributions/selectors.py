@@ -6,10 +6,12 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from socsec.batch.assess import month_start
 from socsec.core.errors import NotFound
@@ -18,7 +20,7 @@ from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
-from .models import OrderBatch, PerOrderAdjustment
+from .models import Invoice, OrderBatch, PerOrderAdjustment
 
 
 def accepted_files(*, months: Iterable[str], platform: Organisation | None = None) -> tuple[list[str], list[str]]:
@@ -121,3 +123,50 @@ def adjustments_for_month(month: str) -> dict[tuple[str, str], int]:
     for platform, province, steps in rows:
         current[(platform, province)] = steps  # later dates overwrite earlier ones
     return current
+
+
+def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
+    """The platform's invoices with something left to pay, oldest due first: (invoice, outstanding)."""
+    rows = (
+        Invoice.objects.filter(platform=platform, amount_cents__gt=0)
+        .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
+        .filter(paid__lt=F("amount_cents"))
+        .order_by("due_on", "id")
+    )
+    return [(invoice, invoice.amount_cents - invoice.paid) for invoice in rows]
+
+
+@dataclass(frozen=True)
+class Arrear:
+    invoice: Invoice
+    outstanding_cents: int
+    days_late: int
+    surcharge_cents: int
+
+
+def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear]:
+    """Invoices past due and not fully paid, with the late-payment surcharge to date (one vectorised
+    call of the ``late_payment_surcharge`` rule)."""
+    qs = (
+        Invoice.objects.filter(amount_cents__gt=0, due_on__lt=on)
+        .select_related("platform", "province")
+        .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
+        .filter(paid__lt=F("amount_cents"))
+        .order_by("due_on", "id")
+    )
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    invoices = list(qs)
+    if not invoices:
+        return []
+    outstanding = np.array([i.amount_cents - i.paid for i in invoices], dtype=np.int64)
+    days = np.array([(on - i.due_on).days for i in invoices], dtype=np.int64)
+    surcharge = compute(
+        "late_payment_surcharge",
+        on=np.full(len(invoices), np.datetime64(on, "D")),
+        outstanding_cents=outstanding,
+        days_late=days,
+    )
+    return [
+        Arrear(i, int(o), int(d), int(s)) for i, o, d, s in zip(invoices, outstanding, days, surcharge, strict=True)
+    ]

@@ -41,8 +41,8 @@ from socsec.rules.coverage import Scheme
 from socsec.rules.engine import calc
 from socsec.rules.parameters import load_parameters
 
-from .models import AssessmentRun, Invoice, OrderBatch, PerOrderAdjustment
-from .selectors import accepted_files, adjustments_for_month, oip_line_coverage
+from .models import AssessmentRun, Invoice, OrderBatch, Payment, PaymentAllocation, PerOrderAdjustment
+from .selectors import accepted_files, adjustments_for_month, oip_line_coverage, unpaid_invoices
 
 ACTIONS = ("NEW", "VOID", "AMEND")
 
@@ -453,3 +453,126 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None) ->
                 )
         audit_record(actor=actor, action="oip.assessment.run", instance=run)
     return RunResult(run, invoices, assessment)
+
+
+def payment_record(
+    *, actor: Actor, platform: Organisation, amount_cents: int, received_on: dt.date, reference: str, source: str
+) -> tuple[Payment, bool]:
+    """Record a payment once per (platform, reference) and allocate it to the platform's unpaid
+    invoices, oldest due first; what is left stays as credit on its account. Returns (payment, replayed)."""
+    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
+        raise Forbidden("a platform may only report its own payments", field="platform")
+    errors: dict[str, list[str]] = {}
+    if not reference or len(reference) > 100:
+        errors["reference"] = ["is required (the bank reference, at most 100 characters)."]
+    if not isinstance(amount_cents, int) or amount_cents <= 0:
+        errors["amount_cents"] = [f"{amount_cents!r} must be a positive whole number of cents."]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [f"{received_on.isoformat()} is in the future."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=platform.pk).first()  # one allocation at a time
+        existing = Payment.objects.filter(platform=platform, reference=reference).first()
+        if existing is not None:
+            if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
+                raise Conflict(
+                    f"reference {reference!r} was recorded with another amount or date",
+                    field="reference",
+                    code="payment_reference_reused",
+                )
+            return existing, True
+        payment = Payment.objects.create(
+            platform=platform,
+            reference=reference,
+            amount_cents=amount_cents,
+            received_on=received_on,
+            source=source[:100],
+        )
+        left = amount_cents
+        for invoice, outstanding in unpaid_invoices(platform=platform):
+            if left == 0:
+                break
+            share = min(left, outstanding)
+            PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount_cents=share)
+            left -= share
+        ledger_post(
+            entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
+            description=f"payment {reference} from {platform.code}",
+            source=f"payment:{payment.pk}",
+            idempotency_key=f"payment:{payment.pk}",
+            booked_on=received_on,
+        )
+        audit_record(actor=actor, action="payment.record", instance=payment)
+    return payment, False
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    row: int
+    platform: Organisation
+    amount_cents: int
+    received_on: dt.date
+    reference: str
+
+
+def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[tuple[Payment, bool]]:
+    """A bank statement (CSV: date, amount in yuan, reference, payer = platform code or credit code).
+    Every row is checked first; one bad row and nothing is recorded. Re-importing the same statement
+    records nothing twice (payments are unique by reference)."""
+    import csv
+    import io
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"file: not UTF-8 text (byte {exc.start}).", field="file") from None
+    reader = csv.DictReader(io.StringIO(text))
+    expected = {"date", "amount", "reference", "payer"}
+    if not reader.fieldnames or expected - set(reader.fieldnames):
+        raise ValidationFailed(f"file: the header must have the columns {', '.join(sorted(expected))}.", field="file")
+    payers = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.PLATFORM)}
+    payers |= {o.credit_code: o for o in payers.values() if o.credit_code}
+    rows: list[StatementRow] = []
+    problems: list[dict[str, Any]] = []
+    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+        try:
+            received = dt.date.fromisoformat((raw.get("date") or "").strip())
+        except ValueError:
+            problems.append({"row": number, "field": "date", "message": f"{raw.get('date')!r} is not a date."})
+            continue
+        try:
+            yuan = Decimal((raw.get("amount") or "").strip())
+        except InvalidOperation:
+            problems.append({"row": number, "field": "amount", "message": f"{raw.get('amount')!r} is not an amount."})
+            continue
+        if yuan <= 0 or yuan != yuan.quantize(Decimal("0.01")):
+            problems.append(
+                {"row": number, "field": "amount", "message": f"{yuan} must be positive with at most two decimals."}
+            )
+            continue
+        payer = payers.get((raw.get("payer") or "").strip())
+        if payer is None:
+            problems.append({"row": number, "field": "payer", "message": f"unknown payer {raw.get('payer')!r}."})
+            continue
+        rows.append(StatementRow(number, payer, int(yuan * 100), received, (raw.get("reference") or "").strip()))
+    if problems:
+        raise ValidationFailed(
+            f"{len(problems)} bad row(s); first: row {problems[0]['row']} {problems[0]['field']} "
+            f"{problems[0]['message']}",
+            field=problems[0]["field"],
+            details={"rows": problems},
+        )
+    with transaction.atomic():
+        return [
+            payment_record(
+                actor=actor,
+                platform=r.platform,
+                amount_cents=r.amount_cents,
+                received_on=r.received_on,
+                reference=r.reference,
+                source=source,
+            )
+            for r in rows
+        ]

@@ -393,3 +393,21 @@ def oip_adjustment_check(
         [4, 1, 2, 3],
         default=0,
     )
+
+
+@formula(
+    name="late_payment_surcharge",
+    label="Surcharge on an unpaid contribution: outstanding amount x daily rate x days late",
+    reference=f"{LAW_SI} Art. 86",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={
+        "outstanding_cents": ("cents", "the amount still unpaid, in cents"),
+        "days_late": ("int", "days since the due date (0 or fewer: not late)"),
+    },
+)
+def late_payment_surcharge(ctx: Context, on: Array, outstanding_cents: Array, days_late: Array) -> Array:
+    days = np.maximum(np.asarray(days_late, dtype=np.float64), 0)
+    owed = np.maximum(np.asarray(outstanding_cents, dtype=np.float64), 0)
+    result: Array = owed * ctx.at("contribution.late_payment_daily_rate", on) * days
+    return result

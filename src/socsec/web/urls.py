@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/coverage/", views.my_coverage, name="my_coverage"),
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
+    path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
 from socsec.audit.selectors import audit_entries
-from socsec.contributions.selectors import batch_get, batches_of, error_report_csv
+from socsec.contributions.selectors import arrears, batch_get, batches_of, error_report_csv
 from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, NotFound
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
@@ -192,6 +192,24 @@ def platform_order_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
     return response
+
+
+@login_required
+def officer_arrears(request: HttpRequest) -> HttpResponse:
+    """Unpaid invoices past due, oldest first, with the late-payment surcharge to date."""
+    p = _principal(request)
+    if not p.is_staff:
+        raise PermissionDenied
+    on, date_error = _date_param(request)
+    rows = arrears(on=on)
+    context = {
+        "rows": rows,
+        "on": on,
+        "date_error": date_error,
+        "total_outstanding": sum(r.outstanding_cents for r in rows),
+        "total_surcharge": sum(r.surcharge_cents for r in rows),
+    }
+    return render(request, "web/arrears.html", context)
 
 
 @login_required

@@ -68,3 +68,11 @@ def region_name(region: Any) -> str:
     if region is None:
         return ""
     return str(region.name_zh if (get_language() or "").startswith("zh") else region.name)
+
+
+@register.filter
+def yuan(cents: int) -> str:
+    """Cents as yuan with two decimals and thousands separators (integer arithmetic, no float)."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole:,}.{part:02d}"
