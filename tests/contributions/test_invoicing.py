@@ -75,3 +75,29 @@ def test_late_batches_and_corrections_give_adjustments_never_rewrites(world, dat
     ]
     assert balance("receivable:platform:ridego") == 1
     assert sum(trial_balance().values()) == 0
+
+
+def test_platform_invoices_page_and_the_workers_record(world, data_dir, platform):
+    from django.test import Client
+
+    send(platform, [order(world, f"a{i}") for i in range(3)], "k1")
+    assessment_run(actor=SYSTEM, month=MONTH)
+    staff = Client()
+    staff.force_login(world.users["platform"])
+    page = staff.get("/platform/invoices/", headers={"Accept-Language": "en"}).content.decode()
+    assert f"<td>{MONTH}</td>" in page and "<td>0.03</td>" in page
+    worker = Client()
+    worker.force_login(world.users["worker"])
+    assert worker.get("/api/me/contributions").json() == [
+        {
+            "month": MONTH,
+            "scheme": "OIP",
+            "platform": "ridego",
+            "paid_by": "RideGo",
+            "province": "440000",
+            "sector": "RIDE_HAILING",
+            "order_count": 3,
+            "amount_cents": 3,
+            "covered": True,
+        }
+    ]

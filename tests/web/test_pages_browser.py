@@ -113,3 +113,30 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
         page.get_by_role("link", name="1 · error report").click()
     report = Path(download.value.path()).read_text()
     assert report.splitlines() == ["row,field,message", "3,region,unknown region code '999999'."]
+
+
+def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, page: Page, settings, tmp_path):
+    import datetime as dt
+
+    from socsec.contributions.services import assessment_run, orders_ingest
+    from tests.world import SYSTEM
+
+    settings.DATA_DIR = tmp_path
+    day = dt.date.today()
+    month = f"{day:%Y-%m}"
+    rid = world.rider.resident_id
+    rows = [f"o{i},{rid},440300,RIDE_HAILING,{day.isoformat()}" for i in range(250)]
+    rows += [f"z{i},{rid},110100,INSTANT_DELIVERY,{day.isoformat()}" for i in range(10)]
+    content = ("order_id,resident_id,region,sector,order_date\n" + "\n".join(rows[:250])).encode()
+    orders_ingest(actor=SYSTEM, platform=world.platform, content=content, fmt="csv", idempotency_key="k", source="t")
+    content = ("order_id,resident_id,region,sector,order_date\n" + "\n".join(rows[250:])).encode()
+    orders_ingest(actor=SYSTEM, platform=world.courier, content=content, fmt="csv", idempotency_key="k", source="t")
+    assessment_run(actor=SYSTEM, month=month)
+    log_in(page, live_server.url, "rider")
+    page.get_by_role("link", name="My contributions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My contributions")
+    expect(page.locator(f'.month-bars [data-month="{month}"] .num')).to_have_text("3.20")  # 2.50 + 10 x 0.07
+    rows_shown = page.locator("table.record tbody tr")
+    expect(rows_shown).to_have_count(2)
+    expect(rows_shown.nth(0)).to_contain_text("RideGo")
+    expect(rows_shown.nth(1)).to_contain_text("Zipper Courier")

@@ -30,7 +30,7 @@ from socsec.accounts.permissions import (
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
-from socsec.contributions.selectors import arrears, batch_get, error_report_csv
+from socsec.contributions.selectors import arrears, batch_get, error_report_csv, oip_record
 from socsec.contributions.services import adjustment_set, orders_ingest, payment_record
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
@@ -770,6 +770,26 @@ def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
         }
         for a in rows
     ]
+
+
+class RecordLineOut(Schema):
+    month: str
+    scheme: str
+    platform: str
+    paid_by: str
+    province: str
+    sector: str
+    order_count: int
+    amount_cents: int
+    covered: bool
+
+
+@router.get("/me/contributions", response=list[RecordLineOut], tags=["me"])
+def my_contributions(request: HttpRequest) -> list[dict[str, Any]]:
+    """The worker's record, month by month: scheme, province, the platform that paid, orders, amount."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker account has its own record")
+    return [line.__dict__ for line in oip_record(person_id=p.person_id)]  # type: ignore[arg-type]
 
 
 api.add_router("", router)

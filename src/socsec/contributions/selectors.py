@@ -8,19 +8,21 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pyarrow as pa
+from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from socsec.batch.assess import month_start
+from socsec.batch.assess import COVERED, month_start
 from socsec.core.errors import NotFound
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
 from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
-from .models import Invoice, OrderBatch, PerOrderAdjustment
+from .models import AssessmentRun, Invoice, OrderBatch, PerOrderAdjustment
 
 
 def accepted_files(*, months: Iterable[str], platform: Organisation | None = None) -> tuple[list[str], list[str]]:
@@ -170,3 +172,72 @@ def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear
     return [
         Arrear(i, int(o), int(d), int(s)) for i, o, d, s in zip(invoices, outstanding, days, surcharge, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    month: str
+    scheme: str
+    platform: str
+    province: str
+    sector: str
+    order_count: int
+    amount_cents: int
+    covered: bool
+    paid_by: str
+
+
+def oip_record(*, person_id: int) -> list[RecordLine]:
+    """A worker's occupational injury protection month by month: in which province, through which
+    platform, how many orders, what the platform was charged, from the latest assessment of each month."""
+    latest: dict[str, str] = {}
+    for month, path in AssessmentRun.objects.order_by("month", "sequence").values_list("month", "lines_path"):
+        latest[month] = path  # each run holds the month's full lines; the last one is current
+    if not latest:
+        return []
+    base = settings.DATA_DIR
+    con = duckdb.connect()
+    try:
+        rows = con.sql(
+            "SELECT month, platform, province, sector, order_count, amount_cents, coverage_reason"
+            " FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person"
+            " ORDER BY month, platform, province, sector",
+            params={"files": [str(base / p) for p in latest.values()], "person": person_id},
+        ).fetchall()
+    finally:
+        con.close()
+    names = dict(Organisation.objects.filter(code__in={r[1] for r in rows}).values_list("code", "name"))
+    return [
+        RecordLine(
+            month,
+            "OIP",
+            platform,
+            province,
+            sector,
+            int(count),
+            int(cents),
+            reason == COVERED,
+            names.get(platform, platform),
+        )
+        for month, platform, province, sector, count, cents, reason in rows
+    ]
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    invoice: Invoice
+    paid_cents: int
+
+    @property
+    def outstanding_cents(self) -> int:
+        return max(self.invoice.amount_cents - self.paid_cents, 0)
+
+
+def invoices_of(*, platform: Organisation) -> list[InvoiceState]:
+    rows = (
+        Invoice.objects.filter(platform=platform)
+        .select_related("province", "run")
+        .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
+        .order_by("-month", "-id")
+    )
+    return [InvoiceState(i, int(i.paid)) for i in rows]

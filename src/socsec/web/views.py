@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
 from socsec.audit.selectors import audit_entries
-from socsec.contributions.selectors import arrears, batch_get, batches_of, error_report_csv
+from socsec.contributions.selectors import (
+    arrears,
+    batch_get,
+    batches_of,
+    error_report_csv,
+    invoices_of,
+    oip_record,
+)
 from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, NotFound
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
@@ -78,6 +85,21 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
     }
     template = "web/_coverage.html" if _is_htmx(request) else "web/my_coverage.html"
     return render(request, template, context)
+
+
+@login_required
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    """The worker's record month by month: who paid for their cover, through which platform, where."""
+    p = _principal(request)
+    if p.person_id is None:
+        raise PermissionDenied
+    lines = oip_record(person_id=p.person_id)
+    by_month: dict[str, int] = {}
+    for line in lines:
+        by_month[line.month] = by_month.get(line.month, 0) + (line.amount_cents if line.covered else 0)
+    peak = max(by_month.values(), default=0) or 1
+    bars = [{"month": m, "cents": c, "share": 100 * c / peak} for m, c in sorted(by_month.items())]
+    return render(request, "web/my_contributions.html", {"lines": lines, "bars": bars})
 
 
 @login_required
@@ -178,6 +200,14 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
         "idempotency_key": uuid.uuid4().hex,
     }
     return render(request, "web/platform_orders.html", context, status=422 if error else 200)
+
+
+@login_required
+def platform_invoices(request: HttpRequest) -> HttpResponse:
+    p = _principal(request)
+    if p.role != Role.PLATFORM or p.organisation is None:
+        raise PermissionDenied
+    return render(request, "web/platform_invoices.html", {"invoices": invoices_of(platform=p.organisation)})
 
 
 @login_required
