@@ -183,9 +183,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
 
-    print(f"... assessing {args.month}", flush=True)
+    print(f"... assessing {args.month} on {args.engine}", flush=True)
     try:
-        result = assessment_run(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month)
+        result = assessment_run(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month, engine=args.engine)
     except (AssessmentError, RuleViolation) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -321,6 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     assess = sub.add_parser("assess", help="the monthly OIP assessment of the accepted orders")
     assess.add_argument("--month", required=True, help="YYYY-MM")
+    assess.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="where the plan runs: DuckDB here, or Spark (local, or SPARK_MASTER)",
+    )
     assess.set_defaults(func=cmd_assess)
 
     manage = sub.add_parser("manage", help="run a Django management command")

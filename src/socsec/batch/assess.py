@@ -57,29 +57,46 @@ CORRECTION_SCHEMA = pa.schema(
     ]
 )
 
+# The plan, in SQL that DuckDB and Spark SQL both run unchanged, over two views: ``orders`` and
+# ``corrections``, each with the Hive partition columns ``month`` and ``platform``.
 _ORDERS = """
     SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, count(*) AS n
-    FROM read_parquet($orders, hive_partitioning = true)
-    WHERE month = $month
+    FROM orders WHERE month = '{month}'
     GROUP BY ALL
 """
 _CORRECTIONS = """
     UNION ALL
     SELECT platform, old_person_id, substr(old_region, 1, 2) || '0000', old_sector, -count(*)
-    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month GROUP BY ALL
+    FROM corrections WHERE month = '{month}' GROUP BY ALL
     UNION ALL
     SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, count(*)
-    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month AND action = 'AMEND'
+    FROM corrections WHERE month = '{month}' AND action = 'AMEND'
     GROUP BY ALL
 """
 _TOTAL = """
 SELECT platform, person_id, province, sector, CAST(sum(n) AS BIGINT) AS order_count
-FROM ({parts})
+FROM ({parts}) AS deltas
 GROUP BY ALL
 HAVING sum(n) <> 0
 ORDER BY platform, province, sector, person_id
 """
-AGGREGATE_SQL = _TOTAL.format(parts=_ORDERS + _CORRECTIONS)
+LINE_SCHEMA = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("person_id", pa.int64()),
+        ("province", pa.string()),
+        ("sector", pa.string()),
+        ("order_count", pa.int64()),
+    ]
+)
+
+
+def plan_sql(month: str, *, with_corrections: bool) -> str:
+    """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text)."""
+    month_start(month)
+    parts = _ORDERS + (_CORRECTIONS if with_corrections else "")
+    return _TOTAL.format(parts=parts.format(month=month))
+
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -115,32 +132,45 @@ def order_files(data_dir: Path, month: str, kind: str = "orders") -> list[str]:
     return sorted(str(p) for p in (data_dir / kind / f"month={month}").glob("platform=*/*.parquet"))
 
 
-def aggregate(orders: list[str], corrections: list[str], month: str, *, threads: int | None = None) -> pa.Table:
-    """Orders per platform x worker x province x sector after corrections (DuckDB)."""
+ENGINES = ("duckdb", "spark")
+
+
+def aggregate(
+    orders: list[str], corrections: list[str], month: str, *, engine: str = "duckdb", threads: int | None = None
+) -> pa.Table:
+    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark."""
+    if engine not in ENGINES:
+        raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not orders:
-        return pa.table(
-            {
-                "platform": pa.array([], pa.string()),
-                "person_id": pa.array([], pa.int64()),
-                "province": pa.array([], pa.string()),
-                "sector": pa.array([], pa.string()),
-                "order_count": pa.array([], pa.int64()),
-            }
-        )
-    sql = AGGREGATE_SQL if corrections else _TOTAL.format(parts=_ORDERS)
-    params: dict[str, object] = {"orders": orders, "month": month}
-    if corrections:
-        params["corrections"] = corrections
+        return LINE_SCHEMA.empty_table()
+    sql = plan_sql(month, with_corrections=bool(corrections))
+    run = _run_duckdb if engine == "duckdb" else _run_spark
+    return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
+
+
+def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
     con = duckdb.connect()
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
-            return con.sql(sql, params=params).to_arrow_table()
+            con.read_parquet(orders, hive_partitioning=True).create_view("orders")
+            if corrections:
+                con.read_parquet(corrections, hive_partitioning=True).create_view("corrections")
+            return con.sql(sql).to_arrow_table()
         except duckdb.Error as exc:
             raise AssessmentError(f"cannot read the orders of {month}: {exc}") from exc
     finally:
         con.close()
+
+
+def _run_spark(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
+    from . import spark
+
+    try:
+        return spark.run_sql(sql, {"orders": orders, "corrections": corrections}, threads=threads)
+    except spark.SparkFailure as exc:
+        raise AssessmentError(f"cannot read the orders of {month} on Spark: {exc}") from exc
 
 
 def price(lines: pa.Table, month: str, adjustments: Adjustments, coverage: LineCoverage | None = None) -> Assessment:
@@ -207,6 +237,7 @@ def assess_month(
     *,
     files: tuple[list[str], list[str]] | None = None,
     coverage: LineCoverage | None = None,
+    engine: str = "duckdb",
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
 ) -> Assessment:
@@ -217,7 +248,7 @@ def assess_month(
     orders, corrections = files or (order_files(data_dir, month), order_files(data_dir, month, "corrections"))
     if progress:
         progress(f"counting the orders of {month} in {len(orders)} file(s), {len(corrections)} with corrections")
-    lines = aggregate(orders, corrections, month, threads=threads)
+    lines = aggregate(orders, corrections, month, engine=engine, threads=threads)
     if progress:
         progress(f"pricing {lines.num_rows} line(s)")
     return price(lines, month, adjustments or {}, coverage)

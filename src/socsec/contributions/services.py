@@ -369,7 +369,7 @@ class RunResult:
     assessment: Assessment
 
 
-def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None) -> RunResult:
+def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, engine: str = "duckdb") -> RunResult:
     """Assess a month from its accepted batches and invoice it. The first run invoices the totals;
     a later run invoices only the differences (late batches, corrections), as adjustment invoices or
     credit notes. A re-run with nothing new records nothing. Each invoice is posted to the ledger:
@@ -392,6 +392,7 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None) ->
             adjustments_for_month(month),
             files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
             coverage=oip_line_coverage,
+            engine=engine,
         )
         invoiced: dict[tuple[int, int], tuple[int, int]] = {}
         for platform_id, province_id, count, cents in Invoice.objects.filter(month=month).values_list(
