@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, assess_month, order_files
+from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, assess_increment, assess_month, order_files
 from socsec.rules.engine import get_formula
 from socsec.rules.parameters import load_parameters
 
@@ -37,7 +37,7 @@ GROUP BY ALL
 """
 
 
-def generate(root: Path, orders: int, month: str, seed: int = 1, chunk: int = 5_000_000) -> None:
+def generate(root: Path, orders: int, month: str, seed: int = 1, chunk: int = 5_000_000, id_offset: int = 0) -> None:
     rng = np.random.default_rng(seed)
     shares = 1 / np.arange(1, len(PLATFORMS) + 1) ** 1.2  # a few large platforms
     shares /= shares.sum()
@@ -48,7 +48,7 @@ def generate(root: Path, orders: int, month: str, seed: int = 1, chunk: int = 5_
         n = min(chunk, orders - written)
         platform_idx = rng.choice(len(PLATFORMS), n, p=shares)
         person = (rng.pareto(1.1, n) * 50).astype(np.int64) % workers  # a long tail of workers
-        ids = pc.cast(pa.array(np.arange(written, written + n, dtype=np.int64)), pa.string())
+        ids = pc.cast(pa.array(np.arange(id_offset + written, id_offset + written + n, dtype=np.int64)), pa.string())
         table = pa.table(
             {
                 "order_id": ids,
@@ -115,6 +115,25 @@ def main() -> None:
             assessment = assess_month(root, month)
             full_times.append(time.perf_counter() - start)
         raw_s, full_s = min(raw_times), min(full_times)
+        # one late day's batch (1/30 of the month) as an increment on the run above
+        late = root / "late"
+        if late.exists():
+            shutil.rmtree(late)
+        generate(late, max(1, args.orders // 30), month, seed=2, id_offset=args.orders)
+        late_files = order_files(late, month)
+        start = time.perf_counter()
+        incremented = assess_increment(assessment.lines, month, (late_files, order_files(late, month, "corrections")))
+        late_s = time.perf_counter() - start
+        full_again = assess_month(
+            root,
+            month,
+            files=(
+                files + late_files,
+                order_files(root, month, "corrections") + order_files(late, month, "corrections"),
+            ),
+        )
+        late_matches = incremented.lines.equals(full_again.lines)
+        shutil.rmtree(late)
         print(
             json.dumps(
                 {
@@ -128,6 +147,10 @@ def main() -> None:
                     "ratio_vs_raw_duckdb": round(full_s / raw_s, 3),
                     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                     "amount_cents": assessment.amount_cents,
+                    "late_day_orders": max(1, args.orders // 30),
+                    "late_day_adjustment_seconds": round(late_s, 3),
+                    "late_day_vs_full": round(late_s / full_s, 3),
+                    "late_day_equals_full_rerun": late_matches,
                 },
                 indent=2,
             )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from socsec.contributions.models import AssessmentRun, Invoice
+from socsec.batch.assess import assess_month
+from socsec.contributions.models import AssessmentRun, Invoice, OrderBatch
+from socsec.contributions.selectors import accepted_files, oip_line_coverage
 from socsec.contributions.services import assessment_run
 from socsec.ledger.selectors import balance, trial_balance
 from tests.contributions.test_ingest import MONTH, order, send
@@ -67,7 +69,17 @@ def test_late_batches_and_corrections_give_adjustments_never_rewrites(world, dat
     assessment_run(actor=SYSTEM, month=MONTH)
     day = order(world, "x")["order_date"]
     send(platform, [{"order_id": oid, "action": "VOID", "order_date": day} for oid in ("a1", "a2", "late1")], "k3")
-    assessment_run(actor=SYSTEM, month=MONTH)
+    last = assessment_run(actor=SYSTEM, month=MONTH)
+    # the runs after the first read only the new batches; the result equals reading everything again
+    orders, corrections = accepted_files(months=[MONTH])
+    full = assess_month(
+        data_dir,
+        MONTH,
+        files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+        coverage=oip_line_coverage,
+    )
+    assert last.assessment.lines.equals(full.lines)
+    assert last.run.batches == sorted(b.pk for b in OrderBatch.objects.filter(status="ACCEPTED"))
     assert invoices() == [
         (1, "ORIGINAL", "ridego", "440000", 3, 3),
         (2, "ADJUSTMENT", "ridego", "440000", 1, 1),

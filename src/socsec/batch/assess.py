@@ -11,7 +11,7 @@ Each correction is therefore a delta, -1 order on the old line and +1 on the new
 lines are one aggregation over orders and deltas, never a search for "the latest row" among all orders.
 
 The plan: count orders per platform x worker x province x sector on DuckDB (one SQL statement,
-:data:`AGGREGATE_SQL`), then price every line with the rules layer's ``oip_contribution`` formula for
+:func:`plan_sql`), then price every line with the rules layer's ``oip_contribution`` formula for
 the month, vectorised, rounding once per line. Re-running a month on the same files gives identical
 output (lines are sorted; nothing depends on file order).
 """
@@ -65,11 +65,12 @@ _ORDERS = """
     GROUP BY ALL
 """
 _CORRECTIONS = """
-    UNION ALL
-    SELECT platform, old_person_id, substr(old_region, 1, 2) || '0000', old_sector, -count(*)
+    SELECT platform, old_person_id AS person_id, substr(old_region, 1, 2) || '0000' AS province,
+           old_sector AS sector, -count(*) AS n
     FROM corrections WHERE month = '{month}' GROUP BY ALL
     UNION ALL
-    SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, count(*)
+    SELECT platform, new_person_id AS person_id, substr(new_region, 1, 2) || '0000' AS province,
+           new_sector AS sector, count(*) AS n
     FROM corrections WHERE month = '{month}' AND action = 'AMEND'
     GROUP BY ALL
 """
@@ -91,11 +92,12 @@ LINE_SCHEMA = pa.schema(
 )
 
 
-def plan_sql(month: str, *, with_corrections: bool) -> str:
-    """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text)."""
+def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool) -> str:
+    """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text).
+    A batch of corrections alone has no orders part."""
     month_start(month)
-    parts = _ORDERS + (_CORRECTIONS if with_corrections else "")
-    return _TOTAL.format(parts=parts.format(month=month))
+    parts = [p for p, wanted in ((_ORDERS, with_orders), (_CORRECTIONS, with_corrections)) if wanted]
+    return _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
 
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -141,9 +143,9 @@ def aggregate(
     """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark."""
     if engine not in ENGINES:
         raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
-    if not orders:
+    if not orders and not corrections:
         return LINE_SCHEMA.empty_table()
-    sql = plan_sql(month, with_corrections=bool(corrections))
+    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections))
     run = _run_duckdb if engine == "duckdb" else _run_spark
     return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
 
@@ -154,7 +156,8 @@ def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str,
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
-            con.read_parquet(orders, hive_partitioning=True).create_view("orders")
+            if orders:
+                con.read_parquet(orders, hive_partitioning=True).create_view("orders")
             if corrections:
                 con.read_parquet(corrections, hive_partitioning=True).create_view("corrections")
             return con.sql(sql).to_arrow_table()
@@ -252,3 +255,28 @@ def assess_month(
     if progress:
         progress(f"pricing {lines.num_rows} line(s)")
     return price(lines, month, adjustments or {}, coverage)
+
+
+def assess_increment(
+    previous_lines: pa.Table,
+    month: str,
+    new_files: tuple[list[str], list[str]],
+    adjustments: Adjustments | None = None,
+    *,
+    coverage: LineCoverage | None = None,
+    engine: str = "duckdb",
+) -> Assessment:
+    """The month again after late batches, without reading what was already counted: the previous
+    run's counts plus the new batches' counts (corrections are deltas, so the sum is exact), priced
+    afresh. Gives the same lines as a full assessment of all the files."""
+    delta = aggregate(new_files[0], new_files[1], month, engine=engine)
+    merged = (
+        pa.concat_tables([previous_lines.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), delta])
+        .group_by(["platform", "person_id", "province", "sector"])
+        .aggregate([("order_count", "sum")])
+        .rename_columns(["platform", "person_id", "province", "sector", "order_count"])
+    )
+    merged = merged.filter(pc.not_equal(merged["order_count"], 0)).sort_by(
+        [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
+    )
+    return price(merged.select(LINE_SCHEMA.names), month, adjustments or {}, coverage)

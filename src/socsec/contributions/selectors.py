@@ -25,13 +25,17 @@ from socsec.rules.engine import compute
 from .models import AssessmentRun, Invoice, OrderBatch, PerOrderAdjustment
 
 
-def accepted_files(*, months: Iterable[str], platform: Organisation | None = None) -> tuple[list[str], list[str]]:
+def accepted_files(
+    *, months: Iterable[str], platform: Organisation | None = None, batch_ids: Iterable[int] | None = None
+) -> tuple[list[str], list[str]]:
     """Order and correction files of ACCEPTED batches for the months (paths relative to the data dir),
-    in batch order. Files of an interrupted batch are never listed."""
+    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed."""
     wanted = set(months)
     batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).order_by("id")
     if platform is not None:
         batches = batches.filter(platform=platform)
+    if batch_ids is not None:
+        batches = batches.filter(id__in=list(batch_ids))
     orders: list[str] = []
     corrections: list[str] = []
     for files in batches.values_list("files", flat=True):

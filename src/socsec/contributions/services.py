@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, Assessment, assess_month
+from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, Assessment, assess_increment, assess_month
 from socsec.batch.store import (
     StoredOrder,
     UploadError,
@@ -385,15 +386,30 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
             for pk, months in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).values_list("id", "months")
             if month in months
         ]
-        orders, corrections = accepted_files(months=[month])
-        assessment = assess_month(
-            data_dir,
-            month,
-            adjustments_for_month(month),
-            files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
-            coverage=oip_line_coverage,
-            engine=engine,
-        )
+        if previous:
+            # only the batches accepted since the last run are read; its counts carry the rest
+            last = previous[-1]
+            new_ids = sorted(set(batch_ids) - set(last.batches))
+            orders, corrections = accepted_files(months=[month], batch_ids=new_ids)
+            previous_lines = pq.read_table(data_dir / last.lines_path)
+            assessment = assess_increment(
+                previous_lines,
+                month,
+                ([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+                adjustments_for_month(month),
+                coverage=oip_line_coverage,
+                engine=engine,
+            )
+        else:
+            orders, corrections = accepted_files(months=[month])
+            assessment = assess_month(
+                data_dir,
+                month,
+                adjustments_for_month(month),
+                files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+                coverage=oip_line_coverage,
+                engine=engine,
+            )
         invoiced: dict[tuple[int, int], tuple[int, int]] = {}
         for platform_id, province_id, count, cents in Invoice.objects.filter(month=month).values_list(
             "platform_id", "province_id", "order_count", "amount_cents"
