@@ -30,8 +30,8 @@ from socsec.accounts.permissions import (
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
-from socsec.contributions.selectors import arrears, batch_get, error_report_csv, oip_record
-from socsec.contributions.services import adjustment_set, orders_ingest, payment_record
+from socsec.contributions.selectors import arrears, batch_get, contribution_record, error_report_csv
+from socsec.contributions.services import adjustment_set, orders_ingest, own_contribution_pay, payment_record
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -789,7 +789,51 @@ def my_contributions(request: HttpRequest) -> list[dict[str, Any]]:
     """The worker's record, month by month: scheme, province, the platform that paid, orders, amount."""
     p = principal(request)
     require(p.person_id is not None, "only a worker account has its own record")
-    return [line.__dict__ for line in oip_record(person_id=p.person_id)]  # type: ignore[arg-type]
+    return [line.__dict__ for line in contribution_record(person_id=p.person_id)]  # type: ignore[arg-type]
+
+
+class OwnContributionIn(Schema):
+    scheme: str
+    period_start: dt.date
+    months: int = 1
+    declared_base_cents: int | None = None
+    tier: str = ""
+
+
+class OwnContributionOut(Schema):
+    id: int
+    scheme: str
+    period_start: dt.date
+    months: int
+    paid_cents: int
+    subsidy_cents: int
+    individual_account_cents: int
+    pooled_cents: int
+    explanation: dict[str, Any]
+
+
+@router.post("/me/contributions/own", response={201: OwnContributionOut}, tags=["me"])
+def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status:
+    """A flexible worker pays their employee pension on a base they choose (monthly, quarterly or
+    yearly), or a resident pays a residents' pension tier; the answer explains the amounts."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker pays their own contribution here")
+    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    c = own_contribution_pay(actor=p.actor, person=person, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "scheme": c.scheme,
+            "period_start": c.period_start,
+            "months": c.months,
+            "paid_cents": c.paid_cents,
+            "subsidy_cents": c.subsidy_cents,
+            "individual_account_cents": c.individual_account_cents,
+            "pooled_cents": c.pooled_cents,
+            "explanation": c.explanation,
+        },
+    )
 
 
 api.add_router("", router)

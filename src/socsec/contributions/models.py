@@ -143,3 +143,38 @@ class PaymentAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id}->{self.invoice_id} {self.amount_cents}"
+
+
+class OwnContribution(models.Model):
+    """A worker's own contribution for a period, paid through the portal: the flexible worker's
+    employee pension (20% of a chosen base, 8% to the individual account, 12% pooled) or the residents'
+    pension (a yearly tier, topped up by the government's subsidy). Amounts come from the rules and
+    keep their explanation."""
+
+    class Scheme(models.TextChoices):
+        EMPLOYEE_PENSION = "EMPLOYEE_PENSION", "employee basic pension (flexible employment)"
+        RESIDENT_PENSION = "RESIDENT_PENSION", "residents' basic pension"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="own_contributions")
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    months = models.PositiveSmallIntegerField()
+    declared_base_cents = models.BigIntegerField(null=True, blank=True)
+    tier = models.CharField(max_length=10, blank=True)
+    paid_cents = models.BigIntegerField()
+    subsidy_cents = models.BigIntegerField(default=0)
+    individual_account_cents = models.BigIntegerField()
+    pooled_cents = models.BigIntegerField()
+    explanation = models.JSONField()
+    paid_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "scheme", "period_start"], name="own_contribution_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.scheme} {self.period_start} {self.paid_cents}"

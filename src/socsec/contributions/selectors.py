@@ -22,7 +22,7 @@ from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
-from .models import AssessmentRun, Invoice, OrderBatch, PerOrderAdjustment
+from .models import AssessmentRun, Invoice, OrderBatch, OwnContribution, PerOrderAdjustment
 
 
 def accepted_files(
@@ -245,3 +245,16 @@ def invoices_of(*, platform: Organisation) -> list[InvoiceState]:
         .order_by("-month", "-id")
     )
     return [InvoiceState(i, int(i.paid)) for i in rows]
+
+
+def contribution_record(*, person_id: int) -> list[RecordLine]:
+    """Everything paid for a worker's cover, month by month: platforms' OIP per order, the worker's own
+    pension contributions, and government subsidies, by scheme, region and payer."""
+    lines = oip_record(person_id=person_id)
+    for c in OwnContribution.objects.filter(person_id=person_id).select_related("region").order_by("period_start"):
+        month = f"{c.period_start:%Y-%m}"
+        province = c.region.province_code
+        lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.paid_cents, True, "self"))
+        if c.subsidy_cents:
+            lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.subsidy_cents, True, "government"))
+    return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))

@@ -39,10 +39,18 @@ from socsec.coverage.models import SchemeActivation
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Scheme
-from socsec.rules.engine import calc
+from socsec.rules.engine import RuleViolation, calc
 from socsec.rules.parameters import load_parameters
 
-from .models import AssessmentRun, Invoice, OrderBatch, Payment, PaymentAllocation, PerOrderAdjustment
+from .models import (
+    AssessmentRun,
+    Invoice,
+    OrderBatch,
+    OwnContribution,
+    Payment,
+    PaymentAllocation,
+    PerOrderAdjustment,
+)
 from .selectors import accepted_files, adjustments_for_month, oip_line_coverage, unpaid_invoices
 
 ACTIONS = ("NEW", "VOID", "AMEND")
@@ -593,3 +601,103 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
             )
             for r in rows
         ]
+
+
+FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
+
+
+def own_contribution_pay(
+    *,
+    actor: Actor,
+    person: Person,
+    scheme: str,
+    period_start: dt.date,
+    months: int = 1,
+    declared_base_cents: int | None = None,
+    tier: str = "",
+    today: dt.date | None = None,
+) -> OwnContribution:
+    """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
+    scheme is voluntary for them on that date; the amount, its split and any subsidy come from the
+    rules, with the explanation kept. One payment per person, scheme and period start."""
+    from socsec.coverage.selectors import coverage_for
+    from socsec.rules.coverage import Scheme as RuleScheme
+    from socsec.rules.coverage import Status
+
+    today = today or timezone.localdate()
+    if actor.organisation_id is not None:
+        raise Forbidden("only the worker or an officer records a worker's own contribution", field="person")
+    errors: dict[str, list[str]] = {}
+    if scheme not in OwnContribution.Scheme.values:
+        errors["scheme"] = [f"{scheme!r} is not one of {', '.join(OwnContribution.Scheme.values)}."]
+    if period_start.day != 1:
+        errors["period_start"] = ["must be the first day of a month."]
+    if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
+        if months not in FREQUENCIES:
+            errors["months"] = [f"{months} is not monthly (1), quarterly (3) or yearly (12)."]
+        if declared_base_cents is None or declared_base_cents <= 0:
+            errors["declared_base_cents"] = ["is required: the monthly base you choose, in cents."]
+    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
+        months = 12
+        if not tier:
+            errors["tier"] = ["is required: the yearly tier you choose (e.g. 500)."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    coverage = coverage_for(person, period_start).scheme(RuleScheme(scheme))
+    if coverage.status != Status.VOLUNTARY:
+        raise ValidationFailed(
+            f"scheme: not open to you on {period_start.isoformat()} - {coverage.reason.text}", field="scheme"
+        )
+    region = person.residence_region
+    try:
+        if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
+            inputs = {"region": region.code, "declared_base": declared_base_cents, "months": months}
+            paid = calc("flexible_pension_contribution", on=period_start, **inputs)
+            account = calc("flexible_pension_individual_account", on=period_start, **inputs)
+            amounts = (int(paid.value), 0, int(account.value), int(paid.value) - int(account.value))
+            explanation = {"contribution": paid.as_dict(), "individual_account": account.as_dict()}
+        else:
+            paid = calc("resident_pension_contribution", on=period_start, tier=tier)
+            subsidy = calc("resident_pension_subsidy", on=period_start, tier=tier)
+            total = int(paid.value) + int(subsidy.value)  # all of it goes to the individual account
+            amounts = (int(paid.value), int(subsidy.value), total, 0)
+            explanation = {"contribution": paid.as_dict(), "subsidy": subsidy.as_dict()}
+    except RuleViolation as exc:
+        raise ValidationFailed(f"tier: {exc}", field="tier") from None
+    with transaction.atomic():
+        if OwnContribution.objects.filter(person=person, scheme=scheme, period_start=period_start).exists():
+            raise Conflict(
+                f"already paid for the period from {period_start.isoformat()}",
+                field="period_start",
+                code="already_paid",
+            )
+        record = OwnContribution.objects.create(
+            person=person,
+            scheme=scheme,
+            region=region,
+            period_start=period_start,
+            months=months,
+            declared_base_cents=declared_base_cents,
+            tier=tier,
+            paid_cents=amounts[0],
+            subsidy_cents=amounts[1],
+            individual_account_cents=amounts[2],
+            pooled_cents=amounts[3],
+            explanation=explanation,
+            paid_on=today,
+        )
+        province = region.province_code
+        entries = [("bank:collection", amounts[0]), (f"fund:individual-account:{person.pk}", -amounts[2])]
+        if amounts[1]:
+            entries.append((f"receivable:government:{province}", amounts[1]))
+        if amounts[3]:
+            entries.append((f"fund:{scheme}:{province}", -amounts[3]))
+        ledger_post(
+            entries=entries,
+            description=f"{scheme} own contribution of person {person.pk}",
+            source=f"own-contribution:{record.pk}",
+            idempotency_key=f"own-contribution:{record.pk}",
+            booked_on=today,
+        )
+        audit_record(actor=actor, action="contribution.own.pay", instance=record)
+    return record

@@ -411,3 +411,84 @@ def late_payment_surcharge(ctx: Context, on: Array, outstanding_cents: Array, da
     owed = np.maximum(np.asarray(outstanding_cents, dtype=np.float64), 0)
     result: Array = owed * ctx.at("contribution.late_payment_daily_rate", on) * days
     return result
+
+
+# --- workers' own contributions -------------------------------------------------------------------------
+
+_PERIOD: Inputs = {
+    "region": ("str", "6-digit region code where the worker contributes"),
+    "declared_base": ("cents", "the monthly base the worker chose, in cents"),
+    "months": ("int", "months paid at once: 1, 3 or 12"),
+}
+
+
+@formula(
+    name="flexible_pension_contribution",
+    label="Flexible worker's employee-pension contribution: 20% of the base (kept within 60%-300%) x months",
+    reference=f"{LAW_SI} Art. 12(3); Guo Ban Fa [2019] No. 13",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs=_PERIOD,
+)
+def flexible_pension_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:
+    base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
+    result: Array = base * ctx.at("flexible.pension_rate", on) * np.asarray(months, dtype=np.float64)
+    return result
+
+
+@formula(
+    name="flexible_pension_individual_account",
+    label="Part of the flexible worker's pension contribution credited to the individual account (8% of the base)",
+    reference="Guo Fa [2005] No. 38; Social Insurance Law of the PRC Art. 14",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs=_PERIOD,
+)
+def flexible_pension_individual_account(
+    ctx: Context, on: Array, region: Array, declared_base: Array, months: Array
+) -> Array:
+    base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
+    result: Array = base * ctx.at("flexible.individual_account_rate", on) * np.asarray(months, dtype=np.float64)
+    return result
+
+
+def _tier_yuan(ctx: Context, on: Array, tier: Array) -> Array:
+    yuan = ctx.by_key("resident_pension.tiers", np.asarray(tier).astype(str), on)
+    if np.isnan(yuan).any():
+        bad = str(np.asarray(tier)[np.isnan(yuan)][0])
+        raise RuleViolation(f"{bad!r} is not a residents' pension tier on {np.asarray(on)[0]}")
+    return yuan
+
+
+@formula(
+    name="resident_pension_contribution",
+    label="Residents' pension: the yearly tier the resident chose",
+    reference="Guo Fa [2014] No. 8 Art. 4(1)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"tier": ("str", "the chosen yearly tier in yuan, e.g. 500")},
+)
+def resident_pension_contribution(ctx: Context, on: Array, tier: Array) -> Array:
+    result: Array = _tier_yuan(ctx, on, tier) * 100
+    return result
+
+
+@formula(
+    name="resident_pension_subsidy",
+    label="Residents' pension: the government's yearly subsidy to the resident's own contribution",
+    reference="Guo Fa [2014] No. 8 Art. 4(3)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"tier": ("str", "the chosen yearly tier in yuan")},
+)
+def resident_pension_subsidy(ctx: Context, on: Array, tier: Array) -> Array:
+    yuan = _tier_yuan(ctx, on, tier)
+    result: Array = (
+        np.where(
+            yuan >= 500,
+            ctx.at("resident_pension.government_subsidy.from_500", on),
+            ctx.at("resident_pension.government_subsidy.basic", on),
+        )
+        * 100
+    )
+    return result

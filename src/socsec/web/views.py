@@ -21,9 +21,9 @@ from socsec.contributions.selectors import (
     arrears,
     batch_get,
     batches_of,
+    contribution_record,
     error_report_csv,
     invoices_of,
-    oip_record,
 )
 from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, NotFound
@@ -93,7 +93,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     p = _principal(request)
     if p.person_id is None:
         raise PermissionDenied
-    lines = oip_record(person_id=p.person_id)
+    lines = contribution_record(person_id=p.person_id)
     by_month: dict[str, int] = {}
     for line in lines:
         by_month[line.month] = by_month.get(line.month, 0) + (line.amount_cents if line.covered else 0)

@@ -76,3 +76,11 @@ def yuan(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(int(cents)), 100)
     return f"{sign}{whole:,}.{part:02d}"
+
+
+@register.filter
+def scheme_label(code: str) -> str:
+    """The English label of a scheme code (translate it with ``tr``)."""
+    from socsec.rules.coverage import SCHEME_LABELS, Scheme
+
+    return SCHEME_LABELS.get(Scheme(code), code) if code in Scheme.__members__ else code

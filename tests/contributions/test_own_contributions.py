@@ -1,0 +1,121 @@
+"""Workers' own contributions: where the rules make a scheme voluntary, at amounts the rules compute,
+posted to the ledger and shown in the worker's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from socsec.contributions.models import OwnContribution
+from socsec.contributions.services import own_contribution_pay
+from socsec.core.errors import Conflict, ValidationFailed
+from socsec.ledger.selectors import balance, trial_balance
+from tests.world import SYSTEM
+
+Q1 = dt.date(2026, 1, 1)
+
+
+def test_a_flexible_worker_pays_a_quarter_on_a_chosen_base(world):
+    # the rider lives in Beijing (110100): 2025-07 average wage 12,386 -> floor 7,431.60, ceiling 37,158
+    c = own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=Q1,
+        months=3,
+        declared_base_cents=500000,
+        today=dt.date(2026, 1, 5),
+    )
+    assert (c.paid_cents, c.individual_account_cents, c.pooled_cents) == (445896, 178358, 267538)
+    assert c.explanation["contribution"]["steps"][0]["value"] == 743160  # the base, raised to the floor
+    assert balance("bank:collection") == 445896
+    assert balance(f"fund:individual-account:{world.rider.pk}") == -178358
+    assert balance("fund:EMPLOYEE_PENSION:110000") == -267538
+    assert sum(trial_balance().values()) == 0
+
+
+def test_residents_pension_tier_with_its_subsidy(world):
+    c = own_contribution_pay(
+        actor=SYSTEM,
+        person=world.freelancer,
+        scheme="RESIDENT_PENSION",
+        period_start=Q1,
+        tier="1000",
+        today=dt.date(2026, 1, 5),
+    )
+    assert (c.paid_cents, c.subsidy_cents, c.individual_account_cents, c.months) == (100000, 6000, 106000, 12)
+    assert balance("receivable:government:140000") == 6000
+    assert sum(trial_balance().values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("kw", "field", "words"),
+    [
+        ({"person": "employee"}, "scheme", "not open to you on 2026-01-01 - Has a labour relation"),
+        ({"months": 2}, "months", "not monthly (1), quarterly (3) or yearly (12)"),
+        ({"declared_base_cents": None}, "declared_base_cents", "is required"),
+        ({"period_start": dt.date(2026, 1, 15)}, "period_start", "first day of a month"),
+        ({"scheme": "RESIDENT_PENSION", "tier": "750"}, "tier", "'750' is not a residents' pension tier"),
+    ],
+)
+def test_bad_requests_write_nothing(world, unchanged, kw, field, words):
+    args = {
+        "actor": SYSTEM,
+        "person": world.rider,
+        "scheme": "EMPLOYEE_PENSION",
+        "period_start": Q1,
+        "months": 3,
+        "declared_base_cents": 500000,
+        **kw,
+    }
+    if args["person"] == "employee":
+        args["person"] = world.employee
+    with pytest.raises(ValidationFailed) as caught:
+        own_contribution_pay(**args)
+    assert caught.value.field == field
+    assert words in caught.value.message
+
+
+def test_a_period_is_paid_once(world):
+    args = {
+        "actor": SYSTEM,
+        "person": world.rider,
+        "scheme": "EMPLOYEE_PENSION",
+        "period_start": Q1,
+        "months": 1,
+        "declared_base_cents": 800000,
+    }
+    own_contribution_pay(**args)
+    with pytest.raises(Conflict):
+        own_contribution_pay(**args)
+    assert OwnContribution.objects.count() == 1
+
+
+def test_through_the_api_and_in_the_record(world):
+    worker = Client()
+    worker.force_login(world.users["worker"])
+    response = worker.post(
+        "/api/me/contributions/own",
+        json.dumps(
+            {"scheme": "EMPLOYEE_PENSION", "period_start": "2026-01-01", "months": 1, "declared_base_cents": 1000000}
+        ),
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["paid_cents"]) == (201, 200000)
+    record = worker.get("/api/me/contributions").json()
+    assert record == [
+        {
+            "month": "2026-01",
+            "scheme": "EMPLOYEE_PENSION",
+            "platform": "",
+            "paid_by": "self",
+            "province": "110000",
+            "sector": "",
+            "order_count": 0,
+            "amount_cents": 200000,
+            "covered": True,
+        }
+    ]
