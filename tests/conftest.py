@@ -11,7 +11,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
@@ -67,27 +66,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
-@dataclass
-class Counts:
-    persons: int
-    engagements: int
-    organisations: int
-    audit: int
-    activations: int
+def table_counts() -> dict[str, int]:
+    """Rows in every table the services write."""
+    from django.apps import apps
 
-
-def table_counts() -> Counts:
-    from socsec.audit.models import AuditEntry
-    from socsec.coverage.models import SchemeActivation
-    from socsec.registry.models import Engagement, Organisation, Person
-
-    return Counts(
-        Person.objects.count(),
-        Engagement.objects.count(),
-        Organisation.objects.count(),
-        AuditEntry.objects.count(),
-        SchemeActivation.objects.count(),
-    )
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("registry", "coverage", "contributions", "ledger", "audit", "accounts")
+    }
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     _migrate()
-    summary = load_demo(workers=args.workers)
+    summary = load_demo(workers=args.workers, progress=lambda text: print(f"... {text}", flush=True))
     today = dt.date.today()
     counts = coverage_counts(today)
     print("Demo pilot " + ("loaded" if summary.created else "already loaded (nothing changed)"))
@@ -211,8 +211,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _yuan(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    from socsec.core.money import format_yuan
+
+    return format_yuan(cents)
 
 
 # --- rules ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,11 +250,15 @@ def build_engagements(rng: random.Random, people: list[Person], orgs: dict[str, 
     return rows
 
 
-def load_demo(*, workers: int = 2400, seed: int = 2022) -> DemoSummary:
-    """Load the demo pilot unless it is already there. Everything in one transaction."""
+def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Load the demo pilot unless it is already there: the register in one transaction, then last
+    month's orders (each platform's batch is idempotent, so a re-run completes what a broken one left)."""
     if Organisation.objects.filter(code="swiftride").exists():
+        _demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
         return summarise(created=False, token=None)
+    say = progress or (lambda _text: None)
     rng = random.Random(seed)
+    say(f"loading the register ({workers} workers) in one transaction")
     with transaction.atomic():
         for code, name, name_zh, parent in REGIONS:
             if not Region.objects.filter(code=code).exists():
@@ -283,19 +288,22 @@ def load_demo(*, workers: int = 2400, seed: int = 2022) -> DemoSummary:
         engagements_import(actor=ACTOR, rows=build_engagements(rng, people, orgs))
         _demo_accounts(people)
         _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")
-    _demo_orders(rng, orgs)
+    say("register loaded; reporting last month's orders of each platform")
+    _demo_orders(orgs)
     return summarise(created=True, token=key)
 
 
-def _demo_orders(rng: random.Random, orgs: dict[str, Organisation], today: dt.date | None = None) -> None:
+def _demo_orders(orgs: dict[str, Organisation], today: dt.date | None = None) -> None:
     """Last month's orders of every platform, reported as one CSV batch each, through the same
-    ingestion as real reports. A few rows are wrong on purpose, to show the error report."""
+    ingestion as real reports. One row per platform is wrong on purpose, to show the error report.
+    The content depends only on the register and the month, so a re-run replays the same batches."""
     from socsec.contributions.services import orders_ingest
 
     today = today or dt.date.today()
     last_day = today.replace(day=1) - dt.timedelta(days=1)
     first_day = last_day.replace(day=1)
     month = f"{first_day:%Y-%m}"
+    rng = random.Random(f"demo-orders-{month}")
     for code in PLATFORMS:
         engagements = (
             Engagement.objects.filter(organisation=orgs[code], start_date__lte=first_day)
@@ -311,10 +319,11 @@ def _demo_orders(rng: random.Random, orgs: dict[str, Organisation], today: dt.da
                     f"{code}-{month}-{e.pk}-{n},{e.person.resident_id},{e.work_region.code},{e.sector},"
                     f"{day.isoformat()},{fare}"
                 )
-        lines.append(
-            f"{code}-{month}-bad-1,{engagements[0].person.resident_id},000000,{Sector.RIDE_HAILING.value},"
-            f"{first_day.isoformat()},100"
-        )
+        first = engagements.first()
+        if first is not None:
+            lines.append(
+                f"{code}-{month}-bad-1,{first.person.resident_id},000000,{first.sector},{first_day.isoformat()},100"
+            )
         orders_ingest(
             actor=ACTOR,
             platform=orgs[code],
@@ -334,7 +343,7 @@ def _demo_accounts(people: list[Person]) -> None:
     ):
         user_create(actor=ACTOR, username=username, password=DEMO_PASSWORD, role=role)
     # the demo worker: someone on two platforms, working away from home
-    multi = (
+    away_from_home = (
         Engagement.objects.filter(organisation__kind=Organisation.Kind.PLATFORM, person__in=people)
         .exclude(work_region=F("person__residence_region"))
         .values("person")
@@ -349,7 +358,7 @@ def _demo_accounts(people: list[Person]) -> None:
         .filter(n__gte=2)
         .values_list("person", flat=True)
     )
-    chosen = sorted(pk for pk in multi if pk in two_platforms)
+    chosen = sorted(pk for pk in away_from_home if pk in two_platforms)
     worker = Person.objects.get(pk=chosen[0]) if chosen else people[0]
     user_create(actor=ACTOR, username="worker", password=DEMO_PASSWORD, role=Role.WORKER, person=worker)
     platform = Organisation.objects.get(code="swiftride")

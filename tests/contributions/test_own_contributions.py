@@ -119,3 +119,32 @@ def test_through_the_api_and_in_the_record(world):
             "covered": True,
         }
     ]
+
+
+def test_overlapping_periods_are_refused(world):
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=Q1,
+        months=3,
+        declared_base_cents=800000,
+    )
+    with pytest.raises(Conflict, match=r"the months from 2026-01-01 \(3\) are already paid"):
+        own_contribution_pay(
+            actor=SYSTEM,
+            person=world.rider,
+            scheme="EMPLOYEE_PENSION",
+            period_start=dt.date(2026, 2, 1),
+            months=1,
+            declared_base_cents=800000,
+        )
+    later = own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=dt.date(2026, 4, 1),
+        months=1,
+        declared_base_cents=800000,
+    )
+    assert later.pk

@@ -116,13 +116,18 @@ def test_arrears_carry_the_surcharge(world, invoices):
 
 def test_bank_statement_is_all_or_nothing_and_rerunnable(world, invoices, unchanged_payments):
     bad = (
-        "date,amount,reference,payer\n2026-04-01,10.00,B1,ridego\n2026-04-01,1.005,B2,ridego\n2026-04-01,3,B3,nobody\n"
+        "date,amount,reference,payer\n2026-04-01,10.00,B1,ridego\n2026-04-01,1.005,B2,ridego\n"
+        "2026-04-01,3,B3,nobody\n2026-04-01,NaN,B4,ridego\n2026-04-01,5.00,B1,ridego\n2026-04-01,5.00,,ridego\n"
     )
     with pytest.raises(ValidationFailed) as caught:
         bank_statement_import(actor=SYSTEM, content=bad.encode(), source="bank:test")
+    two = "with at most two decimals."
     assert caught.value.details["rows"] == [
-        {"row": 3, "field": "amount", "message": "1.005 must be positive with at most two decimals."},
+        {"row": 3, "field": "amount", "message": f"1.005 must be positive, at most 10000000000, {two}"},
         {"row": 4, "field": "payer", "message": "unknown payer 'nobody'."},
+        {"row": 5, "field": "amount", "message": f"NaN must be positive, at most 10000000000, {two}"},
+        {"row": 6, "field": "reference", "message": "repeats row 2."},
+        {"row": 7, "field": "reference", "message": "is required (at most 100 characters)."},
     ]
 
 
@@ -166,3 +171,31 @@ def test_payments_and_arrears_through_the_api(world, invoices):
     ]  # 500 x 0.05% x 10 = 2.5 -> 3
     page = officer.get("/officer/arrears/?on=2026-04-25", headers={"Accept-Language": "en"}).content.decode()
     assert "1 unpaid invoices past due: 5.00 yuan outstanding, 0.03 yuan late-payment surcharge" in page
+
+
+def test_a_credit_note_reduces_what_is_owed(world, invoices):
+    first, second = invoices
+    run = AssessmentRun.objects.create(
+        month="2026-02", sequence=2, kind="ADJUSTMENT", lines_path="x", order_count=-1, amount_cents=-300
+    )
+    Invoice.objects.create(
+        run=run,
+        platform=world.platform,
+        province=first.province,
+        month="2026-02",
+        order_count=-300,
+        amount_cents=-300,
+        issued_on=dt.date(2026, 3, 20),
+        due_on=dt.date(2026, 4, 4),
+    )
+    rows = arrears(on=dt.date(2026, 4, 14))
+    assert [(a.invoice.pk, a.outstanding_cents, a.surcharge_cents) for a in rows] == [(first.pk, 700, 11)]
+    payment, _ = payment_record(
+        actor=SYSTEM,
+        platform=world.platform,
+        amount_cents=800,
+        received_on=dt.date(2026, 4, 14),
+        reference="BANK-9",
+        source="test",
+    )
+    assert allocations(payment) == [(first.pk, 700), (second.pk, 100)]

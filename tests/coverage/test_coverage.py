@@ -117,7 +117,10 @@ def test_counts_for_everyone_match_one_person_at_a_time(world):
         ({"region_code": "999999"}, "region"),
         ({"organisation_code": "factory"}, "organisation"),
         ({"sector": "RETAIL"}, "sector"),
-        ({"end_date": dt.date(2020, 1, 1)}, "end_date"),
+        ({"end_date": dt.date(2020, 1, 31)}, "end_date"),
+        ({"region_code": "440300"}, "region"),  # a city: OIP is switched on per province
+        ({"start_date": dt.date(2026, 1, 15)}, "start_date"),
+        ({"end_date": dt.date(2026, 6, 15)}, "end_date"),
     ],
 )
 def test_bad_activation_is_refused(world, unchanged, kwargs, field):

@@ -35,6 +35,26 @@ class LedgerProperties(TestCase):
             assert sum(e.amount_cents for e in tx.entries.all()) == 0
 
 
+class LedgerRefusals(TestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(ACCOUNTS), st.integers(min_value=-(10**9), max_value=10**9)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def test_any_entries_either_balance_and_post_or_are_refused_whole(self, entries):
+        before = (LedgerTransaction.objects.count(), LedgerEntry.objects.count())
+        if sum(cents for _account, cents in entries) != 0 or not any(cents for _a, cents in entries):
+            with pytest.raises(ValidationFailed):
+                post(entries=entries, description="x", source="t", idempotency_key=f"k{id(entries)}")
+            assert (LedgerTransaction.objects.count(), LedgerEntry.objects.count()) == before
+        else:
+            post(entries=entries, description="x", source="t", idempotency_key=f"k{id(entries)}")
+        assert sum(trial_balance().values()) == 0
+
+
 @pytest.mark.django_db
 def test_an_unbalanced_transaction_writes_nothing():
     with pytest.raises(ValidationFailed, match="does not balance \\(off by 1 cents\\)"):

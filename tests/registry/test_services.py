@@ -214,3 +214,20 @@ def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
         {"row": 2, "field": "start_date", "message": "overlaps row 1 (same person and organisation)."}
     ]
     assert Engagement.objects.filter(person=world.freelancer).count() == 1
+
+
+def test_ending_an_engagement_later_cannot_run_into_the_next(world):
+    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31))
+    _engagement(world, person=world.rider, work_region="110100", start_date=dt.date(2026, 1, 1))
+    with pytest.raises(Conflict) as caught:
+        engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 6, 30))
+    assert (caught.value.field, caught.value.code) == ("end_date", "overlapping_engagement")
+
+
+def test_weak_passwords_are_refused(world, unchanged):
+    from socsec.accounts.services import user_create
+
+    with pytest.raises(ValidationFailed) as caught:
+        user_create(actor=SYSTEM, username="li", password="short", role="OFFICER")
+    assert caught.value.field == "password"
+    assert "too short" in caught.value.message

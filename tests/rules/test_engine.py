@@ -78,9 +78,19 @@ def test_vectorised_compute_equals_one_case_at_a_time(declared, region, day):
     assert many.dtype == np.int64
 
 
-def test_the_rules_layer_never_imports_django():
+def test_an_amount_without_its_parameters_is_refused_not_guessed():
+    from socsec.rules.engine import RuleViolation
+
+    with pytest.raises(RuleViolation, match="regional_average_monthly_wage: no amount on 2026-01-01 for row 1"):
+        calc("contribution_base", on="2026-01-01", region="999900", declared_base=500000)
+    with pytest.raises(RuleViolation, match="late_payment_surcharge: no amount on 2010-01-01"):
+        calc("late_payment_surcharge", on="2010-01-01", outstanding_cents=100, days_late=3)
+
+
+def test_the_pure_cores_never_import_django():
     code = (
-        "import sys, socsec.rules.engine as e, socsec.rules.scenarios as s; e.all_formulas(); "
-        "list(s.load_scenarios()); assert not [m for m in sys.modules if m.startswith('django')], 'django'"
+        "import sys, socsec.rules.engine as e, socsec.rules.scenarios as s, socsec.batch.assess, "
+        "socsec.batch.store, socsec.batch.spark; e.all_formulas(); list(s.load_scenarios()); "
+        "assert not [m for m in sys.modules if m.startswith('django')], 'django'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

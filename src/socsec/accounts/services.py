@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,6 +43,11 @@ def user_create(
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise Conflict(f"user {username!r} already exists", field="username", code="user_exists")
+        candidate = User(username=username, role=role)
+        try:
+            validate_password(password, candidate)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(f"password: {' '.join(exc.messages)}", field="password") from None
         user = User(
             username=username,
             role=role,

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +39,23 @@ def write_atomic(table: pa.Table, path: Path) -> str:
     """Write a Parquet file under a temporary name, flush it to disk, then rename it into place.
     Returns the SHA-256 of the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    with open(tmp, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        pq.write_table(table, tmp)
+        with open(tmp, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)  # the rename itself reaches the disk
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
     return digest
 
 
@@ -51,7 +63,7 @@ def remove_batch_files(data_dir: Path, batch_id: int) -> int:
     """Remove every file (finished or not) of one batch: used to redo a batch that was interrupted."""
     removed = 0
     for kind in ("orders", "corrections"):
-        for path in (data_dir / kind).glob(f"month=*/platform=*/batch-{batch_id:09d}.parquet*"):
+        for path in (data_dir / kind).glob(f"month=*/platform=*/*batch-{batch_id:09d}.parquet*"):
             path.unlink()
             removed += 1
     return removed

@@ -178,3 +178,13 @@ class OwnContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.scheme} {self.period_start} {self.paid_cents}"
+
+
+class AssessedMonth(models.Model):
+    """One row per assessed month: locked while a run of that month is made, so that two runs of the
+    same month (the first ones included) never overlap."""
+
+    month = models.CharField(max_length=7, unique=True)
+
+    def __str__(self) -> str:
+        return self.month

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from socsec.batch.assess import COVERED, month_start
@@ -132,14 +132,26 @@ def adjustments_for_month(month: str) -> dict[tuple[str, str], int]:
 
 
 def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
-    """The platform's invoices with something left to pay, oldest due first: (invoice, outstanding)."""
-    rows = (
-        Invoice.objects.filter(platform=platform, amount_cents__gt=0)
+    """The platform's invoices with something left to pay, oldest due first: (invoice, outstanding).
+    What is left is the amount less the payments allocated to it and less the platform's credit notes
+    (negative invoices), which are applied to the oldest invoices first."""
+    invoices = list(
+        Invoice.objects.filter(platform=platform)
+        .select_related("platform", "province")
         .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
-        .filter(paid__lt=F("amount_cents"))
         .order_by("due_on", "id")
     )
-    return [(invoice, invoice.amount_cents - invoice.paid) for invoice in rows]
+    credit = -sum(i.amount_cents for i in invoices if i.amount_cents < 0)
+    unpaid = []
+    for invoice in invoices:
+        if invoice.amount_cents <= 0:
+            continue
+        owed = invoice.amount_cents - invoice.paid
+        applied = min(credit, owed)
+        credit, owed = credit - applied, owed - applied
+        if owed > 0:
+            unpaid.append((invoice, owed))
+    return unpaid
 
 
 @dataclass(frozen=True)
@@ -151,30 +163,31 @@ class Arrear:
 
 
 def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear]:
-    """Invoices past due and not fully paid, with the late-payment surcharge to date (one vectorised
-    call of the ``late_payment_surcharge`` rule)."""
-    qs = (
-        Invoice.objects.filter(amount_cents__gt=0, due_on__lt=on)
-        .select_related("platform", "province")
-        .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
-        .filter(paid__lt=F("amount_cents"))
-        .order_by("due_on", "id")
+    """Invoices past due and not fully paid (net of credit notes), with the late-payment surcharge to
+    date: one vectorised call of the ``late_payment_surcharge`` rule. The surcharge runs on what is
+    outstanding now; earlier partial payments are not yet taken day by day."""
+    platforms = (
+        [platform]
+        if platform is not None
+        else list(
+            Organisation.objects.filter(invoices__amount_cents__gt=0, invoices__due_on__lt=on).distinct().order_by("id")
+        )
     )
-    if platform is not None:
-        qs = qs.filter(platform=platform)
-    invoices = list(qs)
-    if not invoices:
+    late = [(i, owed) for p in platforms for i, owed in unpaid_invoices(platform=p) if i.due_on < on]
+    late.sort(key=lambda pair: (pair[0].due_on, pair[0].pk))
+    if not late:
         return []
-    outstanding = np.array([i.amount_cents - i.paid for i in invoices], dtype=np.int64)
-    days = np.array([(on - i.due_on).days for i in invoices], dtype=np.int64)
+    outstanding = np.array([owed for _i, owed in late], dtype=np.int64)
+    days = np.array([(on - i.due_on).days for i, _owed in late], dtype=np.int64)
     surcharge = compute(
         "late_payment_surcharge",
-        on=np.full(len(invoices), np.datetime64(on, "D")),
+        on=np.full(len(late), np.datetime64(on, "D")),
         outstanding_cents=outstanding,
         days_late=days,
     )
     return [
-        Arrear(i, int(o), int(d), int(s)) for i, o, d, s in zip(invoices, outstanding, days, surcharge, strict=True)
+        Arrear(i, int(o), int(d), int(s))
+        for (i, _owed), o, d, s in zip(late, outstanding, days, surcharge, strict=True)
     ]
 
 

@@ -43,6 +43,7 @@ from socsec.rules.engine import RuleViolation, calc
 from socsec.rules.parameters import load_parameters
 
 from .models import (
+    AssessedMonth,
     AssessmentRun,
     Invoice,
     OrderBatch,
@@ -102,19 +103,24 @@ def orders_ingest(
     data_dir = settings.DATA_DIR
     if existing is None:
         try:
-            existing = OrderBatch.objects.create(
-                platform=platform, idempotency_key=idempotency_key, content_sha256=digest, source=source[:200]
-            )
+            with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
+                existing = OrderBatch.objects.create(
+                    platform=platform, idempotency_key=idempotency_key, content_sha256=digest, source=source[:200]
+                )
+                audit_record(actor=actor, action="orders.ingest.start", instance=existing)
         except IntegrityError:  # the same key arrived twice at once; the other one is writing it
             raise Conflict(
                 "this batch is being ingested right now; retry later", field="idempotency_key", code="batch_in_progress"
             ) from None
-    else:
-        remove_batch_files(data_dir, existing.pk)  # an interrupted attempt: start again
-    checked = _check_rows(platform, rows, today or timezone.localdate())
-    files = _write_files(data_dir, platform.code, existing.pk, checked)
     with transaction.atomic():
+        # one batch of a platform at a time: the duplicate checks and the files see every earlier batch
+        Organisation.objects.select_for_update().filter(pk=platform.pk).first()
         batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
+        if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished meanwhile
+            return batch, True
+        remove_batch_files(data_dir, batch.pk)  # what an interrupted attempt may have left
+        checked = _check_rows(platform, rows, today or timezone.localdate())
+        batch.files = _write_files(data_dir, platform.code, batch.pk, checked)
         batch.rows_total = len(rows)
         batch.rows_invalid = len({e["row"] for e in checked.errors})
         batch.rows_valid = batch.rows_total - batch.rows_invalid
@@ -124,7 +130,6 @@ def orders_ingest(
             checked.counts["AMEND"],
         )
         batch.months = sorted(set(checked.orders) | set(checked.corrections))
-        batch.files = files
         batch.errors = checked.errors
         batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
         batch.completed_at = timezone.now()
@@ -308,6 +313,11 @@ def _month(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + (end.month - start.month) - (1 if end.day < start.day else 0)
 
@@ -330,14 +340,14 @@ def adjustment_set(
     if errors:
         raise ValidationFailed.from_fields(errors)
     assert province is not None
-    joined = (
-        SchemeActivation.objects.filter(scheme=Scheme.OIP, region=province)
-        .filter(Q(organisation=platform) | Q(organisation__isnull=True))
-        .order_by("start_date")
-        .values_list("start_date", flat=True)
-        .first()
+    switches = SchemeActivation.objects.filter(scheme=Scheme.OIP, region=province).filter(
+        Q(organisation=platform) | Q(organisation__isnull=True)
     )
-    if joined is None or joined > effective_from:
+    in_force = switches.filter(start_date__lte=effective_from).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=effective_from)
+    )
+    joined = switches.order_by("start_date").values_list("start_date", flat=True).first()
+    if joined is None or not in_force.exists():
         raise ValidationFailed(
             f"effective_from: OIP is not switched on for {platform.code} in {province_code} on "
             f"{effective_from.isoformat()}.",
@@ -386,9 +396,9 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
     today = today or timezone.localdate()
     data_dir = settings.DATA_DIR
     with transaction.atomic():
-        # one run of a month at a time: the earlier runs are locked; two first runs collide on the
-        # (month, sequence) constraint and the second is rolled back whole
-        previous = list(AssessmentRun.objects.select_for_update().filter(month=month).order_by("sequence"))
+        AssessedMonth.objects.get_or_create(month=month)
+        AssessedMonth.objects.select_for_update().get(month=month)  # one run of a month at a time
+        previous = list(AssessmentRun.objects.filter(month=month).order_by("sequence"))
         batch_ids = [
             pk
             for pk, months in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).values_list("id", "months")
@@ -561,6 +571,7 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
     payers |= {o.credit_code: o for o in payers.values() if o.credit_code}
     rows: list[StatementRow] = []
     problems: list[dict[str, Any]] = []
+    seen: dict[tuple[int, str], int] = {}
     for number, raw in enumerate(reader, start=2):  # row 1 is the header
         try:
             received = dt.date.fromisoformat((raw.get("date") or "").strip())
@@ -572,16 +583,30 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
         except InvalidOperation:
             problems.append({"row": number, "field": "amount", "message": f"{raw.get('amount')!r} is not an amount."})
             continue
-        if yuan <= 0 or yuan != yuan.quantize(Decimal("0.01")):
+        if not yuan.is_finite() or yuan <= 0 or yuan > MAX_PAYMENT_YUAN or yuan != yuan.quantize(Decimal("0.01")):
             problems.append(
-                {"row": number, "field": "amount", "message": f"{yuan} must be positive with at most two decimals."}
+                {
+                    "row": number,
+                    "field": "amount",
+                    "message": f"{yuan} must be positive, at most {MAX_PAYMENT_YUAN}, with at most two decimals.",
+                }
             )
+            continue
+        reference = (raw.get("reference") or "").strip()
+        if not reference or len(reference) > 100:
+            problems.append({"row": number, "field": "reference", "message": "is required (at most 100 characters)."})
             continue
         payer = payers.get((raw.get("payer") or "").strip())
         if payer is None:
             problems.append({"row": number, "field": "payer", "message": f"unknown payer {raw.get('payer')!r}."})
             continue
-        rows.append(StatementRow(number, payer, int(yuan * 100), received, (raw.get("reference") or "").strip()))
+        if (payer.pk, reference) in seen:
+            problems.append(
+                {"row": number, "field": "reference", "message": f"repeats row {seen[(payer.pk, reference)]}."}
+            )
+            continue
+        seen[(payer.pk, reference)] = number
+        rows.append(StatementRow(number, payer, int(yuan * 100), received, reference))
     if problems:
         raise ValidationFailed(
             f"{len(problems)} bad row(s); first: row {problems[0]['row']} {problems[0]['field']} "
@@ -603,7 +628,10 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
         ]
 
 
-FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
+FREQUENCIES = (1, 3, 12)
+MAX_PAYMENT_YUAN = (
+    10**10
+)  # a plausibility bound: ten billion yuan on one bank line is a data error  # monthly, quarterly, yearly
 
 
 def own_contribution_pay(
@@ -665,12 +693,15 @@ def own_contribution_pay(
     except RuleViolation as exc:
         raise ValidationFailed(f"tier: {exc}", field="tier") from None
     with transaction.atomic():
-        if OwnContribution.objects.filter(person=person, scheme=scheme, period_start=period_start).exists():
-            raise Conflict(
-                f"already paid for the period from {period_start.isoformat()}",
-                field="period_start",
-                code="already_paid",
-            )
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one payment of a person at a time
+        end = _add_months(period_start, months)
+        for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
+            if _add_months(paid.period_start, paid.months) > period_start:
+                raise Conflict(
+                    f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
+                    field="period_start",
+                    code="already_paid",
+                )
         record = OwnContribution.objects.create(
             person=person,
             scheme=scheme,

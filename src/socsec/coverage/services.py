@@ -46,6 +46,16 @@ def activation_create(
             "sector",
             f"{sector!r} is not a pilot sector ({', '.join(s.value for s in PILOT_SECTORS)}).",
         )
+    if region is not None and region.level != Region.Level.PROVINCE:
+        v.add(
+            errors,
+            "region",
+            f"{region_code} is a city: OIP is switched on per province (platforms pay on the orders in the province).",
+        )
+    if start_date is not None and start_date.day != 1:
+        v.add(errors, "start_date", "must be the first day of a month (contributions are assessed by month).")
+    if end_date is not None and (end_date + dt.timedelta(days=1)).day != 1:
+        v.add(errors, "end_date", "must be the last day of a month.")
     v.check_dates(start_date, end_date, errors)
     if errors:
         raise ValidationFailed.from_fields(errors)

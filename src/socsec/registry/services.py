@@ -222,6 +222,18 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
         if d.resident_id in existing:
             problems.append(RowError(seen[d.resident_id], "resident_id", "is already registered."))
     _raise_row_problems(problems)
+    try:
+        people = _insert_people(actor, cleaned)
+    except IntegrityError:  # a concurrent registration took one of the IDs after the check
+        raise Conflict(
+            "a person in this batch was registered meanwhile; nothing was written; send it again",
+            field="resident_id",
+            code="person_exists",
+        ) from None
+    return people
+
+
+def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
     with transaction.atomic():
         people = Person.objects.bulk_create(
             [
@@ -354,6 +366,14 @@ def engagements_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> li
     """Register many engagements at once, with the same checks as ``engagement_create``: every row is
     checked first (fields, dates, age, overlaps with the register and within the batch); one bad row and
     nothing is written. Rows carry ``person`` and ``organisation`` objects and the engagement fields."""
+    with transaction.atomic():
+        people = sorted({row["person"].pk for row in rows})
+        list(Person.objects.select_for_update().filter(pk__in=people).values_list("pk", flat=True))
+        return _engagements_insert(actor, rows)
+
+
+def _engagements_insert(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[Engagement]:
+    """Inside the caller's transaction, with the persons locked: check every row, then insert all."""
     regions = {r.code: r for r in Region.objects.all()}
     problems: list[RowError] = []
     built: list[Engagement] = []
@@ -375,9 +395,8 @@ def engagements_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> li
             spans.setdefault((person.pk, org.pk), []).append((fields["start_date"], fields["end_date"], i))
             built.append(Engagement(person=person, organisation=org, **fields))
     _raise_row_problems(problems)
-    with transaction.atomic():
-        created = Engagement.objects.bulk_create(built, batch_size=1000)
-        audit_record_many(actor=actor, action="engagement.create", instances=created)
+    created = Engagement.objects.bulk_create(built, batch_size=1000)
+    audit_record_many(actor=actor, action="engagement.create", instances=created)
     return created
 
 
@@ -388,7 +407,16 @@ def engagement_end(*, actor: Actor, engagement: Engagement, end_date: dt.date) -
     if errors:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=engagement.person_id).first()  # as engagement_create
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        clash = _overlapping(locked.person, locked.organisation, locked.start_date, end_date, exclude_id=locked.pk)
+        if clash is not None:
+            raise Conflict(
+                f"ending on {end_date.isoformat()} would overlap engagement {clash.pk} from "
+                f"{clash.start_date.isoformat()}",
+                field="end_date",
+                code="overlapping_engagement",
+            )
         before = snapshot(locked)
         locked.end_date = end_date
         locked.save(update_fields=["end_date"])

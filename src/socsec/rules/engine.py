@@ -233,7 +233,15 @@ def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Ar
         raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
     result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
     if f.rounding:
-        return ROUNDING[f.rounding][1](np.asarray(result, dtype=np.float64))
+        amounts = np.asarray(result, dtype=np.float64)
+        if not np.isfinite(amounts).all():
+            row = int(np.flatnonzero(~np.isfinite(amounts))[0])
+            day = np.asarray(on, dtype="datetime64[D]").reshape(-1)
+            raise RuleViolation(
+                f"{f.name}: no amount on {day[min(row, day.size - 1)]} for row {row + 1} - a parameter it needs "
+                "has no value for that date or region"
+            )
+        return ROUNDING[f.rounding][1](amounts)
     return np.asarray(result)
 
 
@@ -242,8 +250,6 @@ def _plain(value: Any) -> Any:
         value = value.item()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return value
     return value
 
 

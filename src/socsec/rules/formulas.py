@@ -136,18 +136,17 @@ _LABOUR: Inputs = {"labour_relation": ("bool", "has an active labour-relation en
 _OTHER: Inputs = {"other_work": ("bool", "has an active engagement without a labour relation")}
 
 
-def _age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[Array, Array]:
-    age = ctx.formula("age_months", on, birth_date=birth_date)
-    retirement = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
-    under_age = age < ctx.at("work.minimum_age_months", on)
-    retired = age >= retirement
-    return under_age, retired
-
-
 def _under_age(ctx: Context, on: Array, birth_date: Array) -> Array:
     age = ctx.formula("age_months", on, birth_date=birth_date)
     under: Array = age < ctx.at("work.minimum_age_months", on)
     return under
+
+
+def _age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[Array, Array]:
+    """(under the minimum working age, at or past the statutory retirement age)."""
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    retirement = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    return _under_age(ctx, on, birth_date), age >= retirement
 
 
 @formula(

@@ -78,9 +78,9 @@ def load_scenarios(directory: Path = SCENARIO_DIR) -> Iterator[Scenario]:
 def run_scenario(scenario: Scenario) -> Outcome:
     failures: list[str] = []
     for name, expected in scenario.outputs.items():
-        formula = get_formula(name)
-        inputs = {k: v for k, v in scenario.inputs.items() if k in formula.inputs}
         try:
+            formula = get_formula(name)
+            inputs = {k: v for k, v in scenario.inputs.items() if k in formula.inputs}
             actual = calc(name, on=scenario.period, **inputs).value
         except Exception as exc:  # a scenario reports, it does not crash the run
             failures.append(f"{name}: {type(exc).__name__}: {exc}")

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from socsec.core.money import format_yuan
 from socsec.rules.coverage import Status
 
 register = template.Library()
@@ -72,10 +73,7 @@ def region_name(region: Any) -> str:
 
 @register.filter
 def yuan(cents: int) -> str:
-    """Cents as yuan with two decimals and thousands separators (integer arithmetic, no float)."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole:,}.{part:02d}"
+    return format_yuan(cents)
 
 
 @register.filter
