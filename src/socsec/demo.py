@@ -21,6 +21,7 @@ from stdnum.cn import ric, uscc
 from socsec.accounts.models import Role
 from socsec.accounts.services import token_issue, user_create
 from socsec.audit.services import Actor
+from socsec.contributions.models import OrderBatch
 from socsec.coverage.services import activation_create
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
@@ -303,8 +304,13 @@ def _demo_orders(orgs: dict[str, Organisation], today: dt.date | None = None) ->
     last_day = today.replace(day=1) - dt.timedelta(days=1)
     first_day = last_day.replace(day=1)
     month = f"{first_day:%Y-%m}"
-    rng = random.Random(f"demo-orders-{month}")
     for code in PLATFORMS:
+        done = OrderBatch.objects.filter(platform=orgs[code], idempotency_key=f"demo-{month}").exclude(
+            status=OrderBatch.Status.WRITING
+        )
+        if done.exists():  # reported on an earlier run (the register may have changed since)
+            continue
+        rng = random.Random(f"demo-orders-{code}-{month}")
         engagements = (
             Engagement.objects.filter(organisation=orgs[code], start_date__lte=first_day)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=last_day))

@@ -19,10 +19,14 @@ def _secret_key() -> str:
         return key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
-    if not path.exists():  # written whole under a private name, then moved: never read half-written
+    if path.exists() and not path.read_text().strip():
+        path.unlink()  # left empty by a crash: make a new one
+    if not path.exists():  # written whole under a private name, then linked: never read half-written
         fd, tmp = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
+            handle.flush()
+            os.fsync(handle.fileno())
         try:
             os.link(tmp, path)  # fails if another process got there first; its key wins
         except FileExistsError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -96,4 +97,7 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path):
     )
     assert totals(after_kill) == totals(uninterrupted)
     assert "total 0.00" not in after_kill
-    assert not list((var / "data").rglob("*.tmp"))
+    listed = [
+        f["path"] for (files,) in query(var, "SELECT files FROM contributions_orderbatch") for f in json.loads(files)
+    ]
+    assert listed and all((var / "data" / path).is_file() and path.endswith(".parquet") for path in listed)

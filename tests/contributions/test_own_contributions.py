@@ -58,7 +58,12 @@ def test_residents_pension_tier_with_its_subsidy(world):
         ({"months": 2}, "months", "not monthly (1), quarterly (3) or yearly (12)"),
         ({"declared_base_cents": None}, "declared_base_cents", "is required"),
         ({"period_start": dt.date(2026, 1, 15)}, "period_start", "first day of a month"),
-        ({"scheme": "RESIDENT_PENSION", "tier": "750"}, "tier", "'750' is not a residents' pension tier"),
+        (
+            {"scheme": "RESIDENT_PENSION", "tier": "750", "months": 12, "declared_base_cents": None},
+            "tier",
+            "'750' is not a residents' pension tier",
+        ),
+        ({"tier": "500"}, "tier", "belongs to the residents' pension"),
     ],
 )
 def test_bad_requests_write_nothing(world, unchanged, kw, field, words):

@@ -81,9 +81,9 @@ def test_vectorised_compute_equals_one_case_at_a_time(declared, region, day):
 def test_an_amount_without_its_parameters_is_refused_not_guessed():
     from socsec.rules.engine import RuleViolation
 
-    with pytest.raises(RuleViolation, match="regional_average_monthly_wage: no amount on 2026-01-01 for row 1"):
+    with pytest.raises(RuleViolation, match="regional_average_monthly_wage: no value on 2026-01-01 for row 1"):
         calc("contribution_base", on="2026-01-01", region="999900", declared_base=500000)
-    with pytest.raises(RuleViolation, match="late_payment_surcharge: no amount on 2010-01-01"):
+    with pytest.raises(RuleViolation, match="late_payment_surcharge: no value on 2010-01-01"):
         calc("late_payment_surcharge", on="2010-01-01", outstanding_cents=100, days_late=3)
 
 

@@ -3,8 +3,8 @@ reader never sees half a file, how uploads are read, and look-ups of already sto
 
 Layout under the data dir::
 
-    orders/month=YYYY-MM/platform=CODE/batch-000000042.parquet
-    corrections/month=YYYY-MM/platform=CODE/batch-000000042.parquet
+    orders/month=YYYY-MM/platform=CODE/batch-000000042-<attempt>.parquet
+    corrections/month=YYYY-MM/platform=CODE/batch-000000042-<attempt>.parquet
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "order_date", "fare_cents"]
 REQUIRED_COLUMNS = {"order_id", "order_date"}
 
@@ -31,8 +34,11 @@ class UploadError(ValueError):
     """The upload as a whole cannot be read (encoding, format, columns); no row was looked at."""
 
 
-def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: int) -> Path:
-    return data_dir / kind / f"month={month}" / f"platform={platform}" / f"batch-{batch_id:09d}.parquet"
+def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: int, attempt: str) -> Path:
+    """Where one attempt at a batch writes a month's file. Only the files its manifest lists count, so
+    the leftovers of an interrupted attempt are never read (and can be swept up at leisure)."""
+    name = f"batch-{batch_id:09d}-{attempt}.parquet"
+    return data_dir / kind / f"month={month}" / f"platform={platform}" / name
 
 
 def write_atomic(table: pa.Table, path: Path) -> str:
@@ -47,6 +53,7 @@ def write_atomic(table: pa.Table, path: Path) -> str:
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp made it private; the file is shared like any other
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -57,16 +64,6 @@ def write_atomic(table: pa.Table, path: Path) -> str:
     finally:
         os.close(directory)
     return digest
-
-
-def remove_batch_files(data_dir: Path, batch_id: int) -> int:
-    """Remove every file (finished or not) of one batch: used to redo a batch that was interrupted."""
-    removed = 0
-    for kind in ("orders", "corrections"):
-        for path in (data_dir / kind).glob(f"month=*/platform=*/*batch-{batch_id:09d}.parquet*"):
-            path.unlink()
-            removed += 1
-    return removed
 
 
 def read_upload(content: bytes, fmt: str) -> list[dict[str, str | None]]:

@@ -22,7 +22,15 @@ from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
-from .models import AssessmentRun, Invoice, OrderBatch, OwnContribution, PerOrderAdjustment
+from .models import (
+    AssessmentRun,
+    Invoice,
+    OrderBatch,
+    OwnContribution,
+    Payment,
+    PaymentAllocation,
+    PerOrderAdjustment,
+)
 
 
 def accepted_files(
@@ -141,7 +149,12 @@ def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
         .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
         .order_by("due_on", "id")
     )
-    credit = -sum(i.amount_cents for i in invoices if i.amount_cents < 0)
+    # credit: the platform's credit notes, and what its payments brought beyond their allocations
+    received = Payment.objects.filter(platform=platform).aggregate(s=Coalesce(Sum("amount_cents"), 0))["s"]
+    allocated = PaymentAllocation.objects.filter(payment__platform=platform).aggregate(
+        s=Coalesce(Sum("amount_cents"), 0)
+    )["s"]
+    credit = -sum(i.amount_cents for i in invoices if i.amount_cents < 0) + int(received) - int(allocated)
     unpaid = []
     for invoice in invoices:
         if invoice.amount_cents <= 0:
@@ -243,21 +256,15 @@ def oip_record(*, person_id: int) -> list[RecordLine]:
 @dataclass(frozen=True)
 class InvoiceState:
     invoice: Invoice
-    paid_cents: int
-
-    @property
-    def outstanding_cents(self) -> int:
-        return max(self.invoice.amount_cents - self.paid_cents, 0)
+    outstanding_cents: int
 
 
 def invoices_of(*, platform: Organisation) -> list[InvoiceState]:
-    rows = (
-        Invoice.objects.filter(platform=platform)
-        .select_related("province", "run")
-        .annotate(paid=Coalesce(Sum("allocations__amount_cents"), 0))
-        .order_by("-month", "-id")
-    )
-    return [InvoiceState(i, int(i.paid)) for i in rows]
+    """The platform's invoices, newest first, with what is left to pay on each (after payments and
+    credit, as the allocation of payments sees it)."""
+    open_amounts = {invoice.pk: owed for invoice, owed in unpaid_invoices(platform=platform)}
+    rows = Invoice.objects.filter(platform=platform).select_related("province", "run").order_by("-month", "-id")
+    return [InvoiceState(i, open_amounts.get(i.pk, 0)) for i in rows]
 
 
 def contribution_record(*, person_id: int) -> list[RecordLine]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,16 +25,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, Assessment, assess_increment, assess_month
+from socsec.batch.assess import (
+    CORRECTION_SCHEMA,
+    ORDER_SCHEMA,
+    Assessment,
+    assess_increment,
+    assess_month,
+    month_start,
+)
 from socsec.batch.store import (
     StoredOrder,
     UploadError,
     batch_path,
     read_upload,
-    remove_batch_files,
     stored_orders,
     write_atomic,
 )
+from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.coverage.models import SchemeActivation
 from socsec.ledger.services import post as ledger_post
@@ -112,40 +120,62 @@ def orders_ingest(
             raise Conflict(
                 "this batch is being ingested right now; retry later", field="idempotency_key", code="batch_in_progress"
             ) from None
-    with transaction.atomic():
-        # one batch of a platform at a time: the duplicate checks and the files see every earlier batch
-        Organisation.objects.select_for_update().filter(pk=platform.pk).first()
-        batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
-        if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished meanwhile
-            return batch, True
-        remove_batch_files(data_dir, batch.pk)  # what an interrupted attempt may have left
-        checked = _check_rows(platform, rows, today or timezone.localdate())
-        batch.files = _write_files(data_dir, platform.code, batch.pk, checked)
-        batch.rows_total = len(rows)
-        batch.rows_invalid = len({e["row"] for e in checked.errors})
-        batch.rows_valid = batch.rows_total - batch.rows_invalid
-        batch.orders_new, batch.orders_void, batch.orders_amend = (
-            checked.counts["NEW"],
-            checked.counts["VOID"],
-            checked.counts["AMEND"],
-        )
-        batch.months = sorted(set(checked.orders) | set(checked.corrections))
-        batch.errors = checked.errors
-        batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
-        batch.completed_at = timezone.now()
-        batch.save()
-        audit_record(actor=actor, action="orders.ingest", instance=batch)
-    return batch, False
+    day = today or timezone.localdate()
+    for _attempt in range(5):
+        # check and write outside any transaction (long work holds no lock); files get a name of their
+        # own per attempt, so a concurrent or interrupted attempt never touches them
+        seen_up_to = _last_accepted_batch(platform)
+        checked = _check_rows(platform, rows, day)
+        files = _write_files(data_dir, platform.code, existing.pk, checked)
+        with transaction.atomic():
+            lock(Organisation.objects).filter(pk=platform.pk).first()
+            batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
+            if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished first
+                return batch, True
+            if _last_accepted_batch(platform) != seen_up_to:
+                continue  # a batch of this platform was accepted meanwhile: check against it too
+            batch.files = files
+            batch.rows_total = len(rows)
+            batch.rows_invalid = len({e["row"] for e in checked.errors})
+            batch.rows_valid = batch.rows_total - batch.rows_invalid
+            batch.orders_new, batch.orders_void, batch.orders_amend = (
+                checked.counts["NEW"],
+                checked.counts["VOID"],
+                checked.counts["AMEND"],
+            )
+            batch.months = sorted(set(checked.orders) | set(checked.corrections))
+            batch.errors = checked.errors
+            batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
+            batch.completed_at = timezone.now()
+            batch.save()
+            audit_record(actor=actor, action="orders.ingest", instance=batch)
+            return batch, False
+    raise Conflict(
+        "other batches of this platform kept arriving; send this one again",
+        field="idempotency_key",
+        code="batch_in_progress",
+    )
+
+
+def _last_accepted_batch(platform: Organisation) -> int:
+    last = (
+        OrderBatch.objects.filter(platform=platform, status=OrderBatch.Status.ACCEPTED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return int(last or 0)
 
 
 def _write_files(data_dir: Any, platform: str, batch_id: int, checked: _Checked) -> list[dict[str, Any]]:
+    attempt = uuid.uuid4().hex[:12]
     files = []
     for kind, by_month, schema in (
         ("orders", checked.orders, ORDER_SCHEMA),
         ("corrections", checked.corrections, CORRECTION_SCHEMA),
     ):
         for month, rows in sorted(by_month.items()):
-            path = batch_path(data_dir, kind, month, platform, batch_id)
+            path = batch_path(data_dir, kind, month, platform, batch_id, attempt)
             digest = write_atomic(pa.Table.from_pylist(rows, schema=schema), path)
             files.append(
                 {
@@ -354,7 +384,7 @@ def adjustment_set(
             field="effective_from",
         )
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=platform.pk).first()  # one change at a time
+        lock(Organisation.objects).filter(pk=platform.pk).first()  # one change at a time
         current = (
             PerOrderAdjustment.objects.filter(platform=platform, province=province, effective_from__lte=effective_from)
             .order_by("-effective_from")
@@ -393,6 +423,7 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
     a later run invoices only the differences (late batches, corrections), as adjustment invoices or
     credit notes. A re-run with nothing new records nothing. Each invoice is posted to the ledger:
     the platform's receivable against the province's OIP fund."""
+    month_start(month)  # a malformed month is refused before anything is written
     today = today or timezone.localdate()
     data_dir = settings.DATA_DIR
     with transaction.atomic():
@@ -507,7 +538,7 @@ def payment_record(
     if errors:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=platform.pk).first()  # one allocation at a time
+        lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
         existing = Payment.objects.filter(platform=platform, reference=reference).first()
         if existing is not None:
             if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
@@ -517,6 +548,7 @@ def payment_record(
                     code="payment_reference_reused",
                 )
             return existing, True
+        still_open = unpaid_invoices(platform=platform)  # before this payment exists: it is not credit yet
         payment = Payment.objects.create(
             platform=platform,
             reference=reference,
@@ -525,7 +557,7 @@ def payment_record(
             source=source[:100],
         )
         left = amount_cents
-        for invoice, outstanding in unpaid_invoices(platform=platform):
+        for invoice, outstanding in still_open:
             if left == 0:
                 break
             share = min(left, outstanding)
@@ -614,6 +646,7 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
             field=problems[0]["field"],
             details={"rows": problems},
         )
+    rows.sort(key=lambda r: (r.platform.pk, r.row))  # platforms locked in one order: no deadlock between imports
     with transaction.atomic():
         return [
             payment_record(
@@ -629,6 +662,7 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
 
 
 FREQUENCIES = (1, 3, 12)
+MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards the storage
 MAX_PAYMENT_YUAN = (
     10**10
 )  # a plausibility bound: ten billion yuan on one bank line is a data error  # monthly, quarterly, yearly
@@ -665,17 +699,28 @@ def own_contribution_pay(
             errors["months"] = [f"{months} is not monthly (1), quarterly (3) or yearly (12)."]
         if declared_base_cents is None or declared_base_cents <= 0:
             errors["declared_base_cents"] = ["is required: the monthly base you choose, in cents."]
+        elif declared_base_cents > MAX_DECLARED_BASE_CENTS:
+            errors["declared_base_cents"] = [f"{declared_base_cents} is not a plausible monthly base."]
+        if tier:
+            errors["tier"] = ["belongs to the residents' pension; leave it out."]
     if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
+        if months not in (1, 12):
+            errors["months"] = ["the residents' pension is paid by the year."]
         months = 12
-        if not tier:
+        if not tier or len(tier) > 10:
             errors["tier"] = ["is required: the yearly tier you choose (e.g. 500)."]
+        if declared_base_cents is not None:
+            errors["declared_base_cents"] = ["belongs to the employee pension; leave it out."]
     if errors:
         raise ValidationFailed.from_fields(errors)
-    coverage = coverage_for(person, period_start).scheme(RuleScheme(scheme))
-    if coverage.status != Status.VOLUNTARY:
-        raise ValidationFailed(
-            f"scheme: not open to you on {period_start.isoformat()} - {coverage.reason.text}", field="scheme"
-        )
+    for offset in range(months):  # open to them in every month paid for
+        day = _add_months(period_start, offset)
+        coverage = coverage_for(person, day).scheme(RuleScheme(scheme))
+        if coverage.status != Status.VOLUNTARY:
+            raise ValidationFailed(
+                f"scheme: not open to you on {day.isoformat()} - {coverage.reason.text}", field="scheme"
+            )
+
     region = person.residence_region
     try:
         if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
@@ -691,9 +736,10 @@ def own_contribution_pay(
             amounts = (int(paid.value), int(subsidy.value), total, 0)
             explanation = {"contribution": paid.as_dict(), "subsidy": subsidy.as_dict()}
     except RuleViolation as exc:
-        raise ValidationFailed(f"tier: {exc}", field="tier") from None
+        where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
+        raise ValidationFailed(f"{where}: {exc}", field=where) from None
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()  # one payment of a person at a time
+        lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
         end = _add_months(period_start, months)
         for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
             if _add_months(paid.period_start, paid.months) > period_start:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.rules.coverage import Category, Sector
 from socsec.rules.engine import compute
@@ -348,7 +349,7 @@ def engagement_create(
     if errors:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise writes for one person
+        lock(Person.objects).filter(pk=person.pk).first()  # serialise writes for one person
         clash = _overlapping(person, organisation, start_date, end_date)
         if clash is not None:
             raise Conflict(
@@ -368,7 +369,7 @@ def engagements_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> li
     nothing is written. Rows carry ``person`` and ``organisation`` objects and the engagement fields."""
     with transaction.atomic():
         people = sorted({row["person"].pk for row in rows})
-        list(Person.objects.select_for_update().filter(pk__in=people).values_list("pk", flat=True))
+        list(lock(Person.objects).filter(pk__in=people).values_list("pk", flat=True))
         return _engagements_insert(actor, rows)
 
 
@@ -407,7 +408,7 @@ def engagement_end(*, actor: Actor, engagement: Engagement, end_date: dt.date) -
     if errors:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=engagement.person_id).first()  # as engagement_create
+        lock(Person.objects).filter(pk=engagement.person_id).first()  # as engagement_create
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
         clash = _overlapping(locked.person, locked.organisation, locked.start_date, end_date, exclude_id=locked.pk)
         if clash is not None:
@@ -439,7 +440,7 @@ def worker_register(
     if errors or data is None:
         raise ValidationFailed.from_fields({f"person.{k}": m for k, m in errors.items()})
     with transaction.atomic():
-        existing = Person.objects.select_for_update().filter(resident_id=data.resident_id).first()
+        existing = lock(Person.objects).filter(resident_id=data.resident_id).first()
         if existing is not None and existing.name != data.name:
             raise ValidationFailed(
                 "person.name: does not match the name registered for this resident ID.", field="person.name"

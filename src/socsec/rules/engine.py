@@ -27,6 +27,7 @@ from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
 Array = npt.NDArray[Any]
 InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
 Unit = Literal["cents", "cents_per_order", "months", "ratio", "bool", "code", "years"]
+INTEGER_UNITS = ("cents", "months", "code", "years")
 
 
 def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -232,16 +233,21 @@ def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Ar
     if unknown:
         raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
     result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
-    if f.rounding:
-        amounts = np.asarray(result, dtype=np.float64)
-        if not np.isfinite(amounts).all():
-            row = int(np.flatnonzero(~np.isfinite(amounts))[0])
+    values = np.asarray(result)
+    if f.unit in INTEGER_UNITS and values.dtype.kind == "f":
+        absent = ~np.isfinite(values)
+        if absent.any():
+            row = int(np.flatnonzero(absent)[0])
             day = np.asarray(on, dtype="datetime64[D]").reshape(-1)
             raise RuleViolation(
-                f"{f.name}: no amount on {day[min(row, day.size - 1)]} for row {row + 1} - a parameter it needs "
+                f"{f.name}: no value on {day[min(row, day.size - 1)]} for row {row + 1} - a parameter it needs "
                 "has no value for that date or region"
             )
-        return ROUNDING[f.rounding][1](amounts)
+        if f.rounding:
+            return ROUNDING[f.rounding][1](values.astype(np.float64))
+        return values.astype(np.int64)
+    if f.rounding:
+        return ROUNDING[f.rounding][1](values.astype(np.float64))
     return np.asarray(result)
 
 

@@ -63,7 +63,8 @@ def statutory_retirement_age_months(ctx: Context, on: Array, birth_date: Array, 
     born = _months_since_epoch(birth_date).astype(np.float64)
     elapsed = born - first
     delay = np.where(elapsed >= 0, np.minimum(cap, np.floor(elapsed / step) + 1), 0)
-    return (base + delay).astype(np.int64)
+    result: Array = base + delay  # float; the engine refuses a missing parameter, then makes it whole months
+    return result
 
 
 @formula(
