@@ -223,3 +223,47 @@ def test_assessment_charges_only_orders_that_oip_covers(world, data_dir, platfor
     assert a.totals.to_pylist() == [
         {"platform": "ridego", "province": "440000", "order_count": 2, "amount_cents": 2, "lines": 1}
     ]
+
+
+def test_a_batch_left_writing_is_completed_by_its_retry(world, data_dir, platform):
+    from socsec.contributions.services import orders_ingest
+
+    body = json.dumps(order(world, "w1")).encode()
+    import hashlib
+
+    stale = OrderBatch.objects.create(
+        platform=world.platform, idempotency_key="k1", content_sha256=hashlib.sha256(body).hexdigest(), source="api"
+    )
+    leftover = data_dir / "orders" / f"month={MONTH}" / "platform=ridego" / f"batch-{stale.pk:09d}-deadbeef0000.parquet"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half a file")  # what a killed attempt left behind
+    batch, replayed = orders_ingest(
+        actor=world_actor(world), platform=world.platform, content=body, fmt="jsonl", idempotency_key="k1", source="api"
+    )
+    assert (batch.pk, batch.status, replayed, batch.orders_new) == (stale.pk, "ACCEPTED", False, 1)
+    assert [f["path"] for f in batch.files] != [str(leftover.relative_to(data_dir))]
+    orders, _ = accepted_files(months=[MONTH])
+    assert len(orders) == 1 and "deadbeef" not in orders[0]
+
+
+def test_a_batch_accepted_meanwhile_is_checked_against(world, data_dir, platform, monkeypatch):
+    from socsec.contributions import services
+
+    send(platform, [order(world, "d1")], "k1")
+    calls = []
+    real = services._last_accepted_batch
+
+    def moving(p):  # the first look misses the batch accepted "meanwhile"
+        calls.append(1)
+        return 0 if len(calls) == 1 else real(p)
+
+    monkeypatch.setattr(services, "_last_accepted_batch", moving)
+    body = send(platform, [order(world, "d1"), order(world, "d2")], "k2").json()
+    assert (body["rows_valid"], body["rows_invalid"]) == (1, 1)
+    assert len(calls) >= 3  # checked, saw the newer batch, checked again
+
+
+def world_actor(world):
+    from socsec.audit.services import Actor
+
+    return Actor(label="token:ridego", organisation_id=world.platform.pk)
