@@ -110,6 +110,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from socsec.audit.services import Actor
+    from socsec.batch.store import upload_format
     from socsec.contributions.services import orders_ingest
     from socsec.core.errors import DomainError
     from socsec.registry.selectors import organisation_get
@@ -119,7 +120,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
         print(f"error: no file {path}", file=sys.stderr)
         return 2
     content = path.read_bytes()
-    fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}.get(path.suffix.lower(), "")
+    fmt = args.format or upload_format(path.name)
     key = args.key or f"file-sha256:{hashlib.sha256(content).hexdigest()}"
     try:
         platform = organisation_get(code=args.platform)

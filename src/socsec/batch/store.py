@@ -30,6 +30,14 @@ UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "orde
 REQUIRED_COLUMNS = {"order_id", "order_date"}
 
 
+UPLOAD_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
+
+
+def upload_format(filename: str) -> str:
+    """The upload format a file name says (by its extension), or '' when it says none we read."""
+    return UPLOAD_FORMATS.get(Path(filename).suffix.lower(), "")
+
+
 class UploadError(ValueError):
     """The upload as a whole cannot be read (encoding, format, columns); no row was looked at."""
 

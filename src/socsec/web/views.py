@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
 from socsec.audit.selectors import audit_entries
+from socsec.batch.store import upload_format
 from socsec.contributions.selectors import (
     arrears,
     batch_get,
@@ -164,9 +164,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-UPLOAD_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
-
-
 @login_required
 def platform_orders(request: HttpRequest) -> HttpResponse:
     """A platform uploads a file of orders and sees its batches with their error reports."""
@@ -176,7 +173,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
     result, error = None, None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        fmt = UPLOAD_FORMATS.get(Path(upload.name).suffix.lower(), "") if upload else ""
+        fmt = upload_format(upload.name) if upload else ""
         if upload is None:
             error = _("Choose a file to upload.")
         elif not fmt:
