@@ -47,6 +47,13 @@ MATRIX = [
         None,
         [401, 403, 403, 200, 200, 200],
     ),
+    (
+        "record a relief group",
+        "post",
+        "/api/persons/{freelancer}/reliefs",
+        {"group": "SEVERE_DISABILITY", "valid_from": "2026-01-01", "reason": "disability register 2026-114"},
+        [401, 403, 403, 201, 201, 403],
+    ),
     ("coverage", "get", "/api/persons/{rider}/coverage?on=2026-05-01", None, [401, 200, 403, 200, 200, 200]),
     ("others' coverage", "get", "/api/persons/{employee}/coverage", None, [401, 403, 403, 200, 200, 200]),
     (

@@ -16,6 +16,7 @@ from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM
 
 Q1 = dt.date(2026, 1, 1)
+JAN_5 = dt.date(2026, 1, 5)
 
 
 def test_a_flexible_worker_pays_a_quarter_on_a_chosen_base(world):
@@ -74,6 +75,7 @@ def test_bad_requests_write_nothing(world, unchanged, kw, field, words):
         "period_start": Q1,
         "months": 3,
         "declared_base_cents": 500000,
+        "today": JAN_5,
         **kw,
     }
     if args["person"] == "employee":
@@ -92,6 +94,7 @@ def test_a_period_is_paid_once(world):
         "period_start": Q1,
         "months": 1,
         "declared_base_cents": 800000,
+        "today": JAN_5,
     }
     own_contribution_pay(**args)
     with pytest.raises(Conflict):
@@ -102,10 +105,11 @@ def test_a_period_is_paid_once(world):
 def test_through_the_api_and_in_the_record(world):
     worker = Client()
     worker.force_login(world.users["worker"])
+    this_month = f"{dt.date.today():%Y-%m}-01"  # the API pays on today's date: the month in progress is open
     response = worker.post(
         "/api/me/contributions/own",
         json.dumps(
-            {"scheme": "EMPLOYEE_PENSION", "period_start": "2026-01-01", "months": 1, "declared_base_cents": 1000000}
+            {"scheme": "EMPLOYEE_PENSION", "period_start": this_month, "months": 1, "declared_base_cents": 1000000}
         ),
         content_type="application/json",
     )
@@ -113,7 +117,7 @@ def test_through_the_api_and_in_the_record(world):
     record = worker.get("/api/me/contributions").json()
     assert record == [
         {
-            "month": "2026-01",
+            "month": this_month[:7],
             "scheme": "EMPLOYEE_PENSION",
             "platform": "",
             "paid_by": "self",
@@ -134,6 +138,7 @@ def test_overlapping_periods_are_refused(world):
         period_start=Q1,
         months=3,
         declared_base_cents=800000,
+        today=JAN_5,
     )
     with pytest.raises(Conflict, match=r"the months from 2026-01-01 \(3\) are already paid"):
         own_contribution_pay(
@@ -143,6 +148,7 @@ def test_overlapping_periods_are_refused(world):
             period_start=dt.date(2026, 2, 1),
             months=1,
             declared_base_cents=800000,
+            today=JAN_5,
         )
     later = own_contribution_pay(
         actor=SYSTEM,
@@ -151,5 +157,6 @@ def test_overlapping_periods_are_refused(world):
         period_start=dt.date(2026, 4, 1),
         months=1,
         declared_base_cents=800000,
+        today=JAN_5,
     )
     assert later.pk

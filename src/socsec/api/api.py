@@ -31,7 +31,13 @@ from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.selectors import arrears, batch_get, contribution_record, error_report_csv
-from socsec.contributions.services import adjustment_set, orders_ingest, own_contribution_pay, payment_record
+from socsec.contributions.services import (
+    adjustment_set,
+    orders_ingest,
+    own_contribution_pay,
+    payment_record,
+    relief_grant,
+)
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -834,6 +840,34 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
             "explanation": c.explanation,
         },
     )
+
+
+class ReliefIn(Schema):
+    group: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    reason: str
+
+
+class ReliefOut(Schema):
+    id: int
+    person_id: int
+    group: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    reason: str
+
+
+@router.post("/persons/{person_id}/reliefs", response={201: ReliefOut}, tags=["contributions"])
+def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Status:
+    """An officer records a person's relief group (employment difficulties, graduate, severe disability,
+    minimum living allowance, extreme poverty) for a time, with the certificate it rests on; the rules
+    then subsidise or pay part of their own contributions."""
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors record relief groups")
+    person = selectors.person_get(person_id=person_id)
+    r = relief_grant(actor=p.actor, person=person, **payload.dict())
+    return Status(201, {**payload.dict(), "id": r.pk, "person_id": person.pk, "reason": r.reason})
 
 
 api.add_router("", router)

@@ -147,12 +147,15 @@ class PaymentAllocation(models.Model):
 
 class OwnContribution(models.Model):
     """A worker's own contribution for a period, paid through the portal: the flexible worker's
-    employee pension (20% of a chosen base, 8% to the individual account, 12% pooled) or the residents'
-    pension (a yearly tier, topped up by the government's subsidy). Amounts come from the rules and
-    keep their explanation."""
+    employee pension (20% of a chosen base, 8% to the individual account, 12% pooled) or employee
+    medical insurance (the province's rate of the base), or the residents' pension (a yearly tier, topped
+    up by the government's subsidy). ``paid_cents`` is what the person paid; ``subsidy_cents`` what the
+    government paid (a subsidy group's share, the residents' subsidy, the lowest tier paid for a person
+    in hardship). Amounts come from the rules and keep their explanation."""
 
     class Scheme(models.TextChoices):
         EMPLOYEE_PENSION = "EMPLOYEE_PENSION", "employee basic pension (flexible employment)"
+        MEDICAL = "MEDICAL", "employee basic medical insurance (flexible employment)"
         RESIDENT_PENSION = "RESIDENT_PENSION", "residents' basic pension"
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="own_contributions")
@@ -166,6 +169,9 @@ class OwnContribution(models.Model):
     subsidy_cents = models.BigIntegerField(default=0)
     individual_account_cents = models.BigIntegerField()
     pooled_cents = models.BigIntegerField()
+    relief_group = models.CharField(max_length=24, blank=True)
+    subsidised_months = models.PositiveSmallIntegerField(default=0)
+    deferred = models.BooleanField(default=False)  # a past month paid late inside a deferral window
     explanation = models.JSONField()
     paid_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,6 +184,38 @@ class OwnContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.scheme} {self.period_start} {self.paid_cents}"
+
+
+class ContributionRelief(models.Model):
+    """A person's membership of a relief group for a time, recorded by an officer with the reason (the
+    certificate of the employment service, the disability or minimum-living register): the rules then
+    subsidise their flexible contributions or pay their lowest residents' tier."""
+
+    class Group(models.TextChoices):
+        EMPLOYMENT_HARDSHIP = "EMPLOYMENT_HARDSHIP", "person with employment difficulties"
+        GRADUATE = "GRADUATE", "graduate unemployed within a year of leaving school"
+        SEVERE_DISABILITY = "SEVERE_DISABILITY", "severely disabled person"
+        MINIMUM_LIVING = "MINIMUM_LIVING", "recipient of the minimum living allowance"
+        EXTREME_POVERTY = "EXTREME_POVERTY", "person in extreme poverty"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="reliefs")
+    group = models.CharField(max_length=24, choices=Group.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)  # inclusive; open-ended when empty
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="relief_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.group} {self.valid_from}"
 
 
 class AssessedMonth(models.Model):

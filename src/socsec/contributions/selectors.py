@@ -18,12 +18,13 @@ from django.db.models.functions import Coalesce
 from socsec.batch.assess import COVERED, month_start
 from socsec.core.errors import NotFound
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
-from socsec.registry.models import Engagement, Organisation, Region
+from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
 
 from .models import (
     AssessmentRun,
+    ContributionRelief,
     Invoice,
     OrderBatch,
     OwnContribution,
@@ -278,3 +279,23 @@ def contribution_record(*, person_id: int) -> list[RecordLine]:
         if c.subsidy_cents:
             lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.subsidy_cents, True, "government"))
     return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
+
+
+def relief_group_on(person: Person, day: dt.date, groups: tuple[str, ...]) -> str:
+    """The person's relief group on the day among ``groups`` (empty when none)."""
+    relief = (
+        ContributionRelief.objects.filter(person=person, group__in=groups, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .first()
+    )
+    return relief.group if relief else ""
+
+
+def subsidised_months_of(person: Person, scheme: str, group: str) -> int:
+    """Months of a group's subsidy the person has had on a scheme's contributions."""
+    rows = OwnContribution.objects.filter(person=person, scheme=scheme, relief_group=group)
+    return int(rows.aggregate(total=Sum("subsidised_months"))["total"] or 0)
+
+
+def reliefs_of(*, person: Person) -> QuerySet[ContributionRelief]:
+    return ContributionRelief.objects.filter(person=person)

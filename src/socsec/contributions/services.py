@@ -48,11 +48,13 @@ from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import RuleViolation, calc
+from socsec.rules.formulas import FLEXIBLE_SUBSIDY_GROUPS, PERIOD_CODES, RESIDENT_HARDSHIP_GROUPS
 from socsec.rules.parameters import load_parameters
 
 from .models import (
     AssessedMonth,
     AssessmentRun,
+    ContributionRelief,
     Invoice,
     OrderBatch,
     OwnContribution,
@@ -668,6 +670,9 @@ MAX_PAYMENT_YUAN = (
 )  # a plausibility bound: ten billion yuan on one bank line is a data error  # monthly, quarterly, yearly
 
 
+BASED_SCHEMES = (OwnContribution.Scheme.EMPLOYEE_PENSION, OwnContribution.Scheme.MEDICAL)  # a chosen base
+
+
 def own_contribution_pay(
     *,
     actor: Actor,
@@ -680,8 +685,10 @@ def own_contribution_pay(
     today: dt.date | None = None,
 ) -> OwnContribution:
     """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
-    scheme is voluntary for them on that date; the amount, its split and any subsidy come from the
-    rules, with the explanation kept. One payment per person, scheme and period start."""
+    scheme is voluntary for them on that date, and for a month the rules leave open (the current one or
+    later; a past one inside a deferral window, until its deadline). The amount, its split, the subsidy
+    of the person's relief group and any hardship payment come from the rules, with the explanation
+    kept. One payment per person, scheme and period start."""
     from socsec.coverage.selectors import coverage_for
     from socsec.rules.coverage import Scheme as RuleScheme
     from socsec.rules.coverage import Status
@@ -694,7 +701,7 @@ def own_contribution_pay(
         errors["scheme"] = [f"{scheme!r} is not one of {', '.join(OwnContribution.Scheme.values)}."]
     if period_start.day != 1:
         errors["period_start"] = ["must be the first day of a month."]
-    if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
+    if scheme in BASED_SCHEMES:
         if months not in FREQUENCIES:
             errors["months"] = [f"{months} is not monthly (1), quarterly (3) or yearly (12)."]
         if declared_base_cents is None or declared_base_cents <= 0:
@@ -713,6 +720,19 @@ def own_contribution_pay(
             errors["declared_base_cents"] = ["belongs to the employee pension; leave it out."]
     if errors:
         raise ValidationFailed.from_fields(errors)
+    rule_day, deferred, check = period_start, False, None
+    if scheme in BASED_SCHEMES:
+        check = calc("own_contribution_period_check", on=today, period_start=period_start)
+        code = int(check.value)
+        if code == 1 and scheme == OwnContribution.Scheme.MEDICAL:
+            code = 2  # the deferral windows are the pension's
+        if code >= 2:
+            raise ValidationFailed(
+                f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
+                field="period_start",
+            )
+        deferred = code == 1
+        rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
     for offset in range(months):  # open to them in every month paid for
         day = _add_months(period_start, offset)
         coverage = coverage_for(person, day).scheme(RuleScheme(scheme))
@@ -722,22 +742,6 @@ def own_contribution_pay(
             )
 
     region = person.residence_region
-    try:
-        if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
-            inputs = {"region": region.code, "declared_base": declared_base_cents, "months": months}
-            paid = calc("flexible_pension_contribution", on=period_start, **inputs)
-            account = calc("flexible_pension_individual_account", on=period_start, **inputs)
-            amounts = (int(paid.value), 0, int(account.value), int(paid.value) - int(account.value))
-            explanation = {"contribution": paid.as_dict(), "individual_account": account.as_dict()}
-        else:
-            paid = calc("resident_pension_contribution", on=period_start, tier=tier)
-            subsidy = calc("resident_pension_subsidy", on=period_start, tier=tier)
-            total = int(paid.value) + int(subsidy.value)  # all of it goes to the individual account
-            amounts = (int(paid.value), int(subsidy.value), total, 0)
-            explanation = {"contribution": paid.as_dict(), "subsidy": subsidy.as_dict()}
-    except RuleViolation as exc:
-        where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
-        raise ValidationFailed(f"{where}: {exc}", field=where) from None
     with transaction.atomic():
         lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
         end = _add_months(period_start, months)
@@ -748,6 +752,15 @@ def own_contribution_pay(
                     field="period_start",
                     code="already_paid",
                 )
+        try:
+            amounts = _own_amounts(
+                person, scheme, region.code, period_start, rule_day, months, declared_base_cents, tier
+            )
+        except RuleViolation as exc:
+            where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
+            raise ValidationFailed(f"{where}: {exc}", field=where) from None
+        if check is not None:
+            amounts.explanation["period"] = check.as_dict()
         record = OwnContribution.objects.create(
             person=person,
             scheme=scheme,
@@ -756,21 +769,26 @@ def own_contribution_pay(
             months=months,
             declared_base_cents=declared_base_cents,
             tier=tier,
-            paid_cents=amounts[0],
-            subsidy_cents=amounts[1],
-            individual_account_cents=amounts[2],
-            pooled_cents=amounts[3],
-            explanation=explanation,
+            paid_cents=amounts.paid,
+            subsidy_cents=amounts.subsidy,
+            individual_account_cents=amounts.account,
+            pooled_cents=amounts.pooled,
+            relief_group=amounts.group,
+            subsidised_months=amounts.subsidised_months,
+            deferred=deferred,
+            explanation=amounts.explanation,
             paid_on=today,
         )
         province = region.province_code
-        entries = [("bank:collection", amounts[0]), (f"fund:individual-account:{person.pk}", -amounts[2])]
-        if amounts[1]:
-            entries.append((f"receivable:government:{province}", amounts[1]))
-        if amounts[3]:
-            entries.append((f"fund:{scheme}:{province}", -amounts[3]))
+        entries = [("bank:collection", amounts.paid)]
+        if amounts.account:
+            entries.append((f"fund:individual-account:{person.pk}", -amounts.account))
+        if amounts.subsidy:
+            entries.append((f"receivable:government:{province}", amounts.subsidy))
+        if amounts.pooled:
+            entries.append((f"fund:{scheme}:{province}", -amounts.pooled))
         ledger_post(
-            entries=entries,
+            entries=[e for e in entries if e[1]],
             description=f"{scheme} own contribution of person {person.pk}",
             source=f"own-contribution:{record.pk}",
             idempotency_key=f"own-contribution:{record.pk}",
@@ -778,3 +796,100 @@ def own_contribution_pay(
         )
         audit_record(actor=actor, action="contribution.own.pay", instance=record)
     return record
+
+
+@dataclass
+class _OwnAmounts:
+    paid: int  # by the person
+    subsidy: int  # by the government
+    account: int  # to the individual account
+    pooled: int  # to the pooled fund
+    group: str
+    subsidised_months: int
+    explanation: dict[str, Any]
+
+
+def _own_amounts(
+    person: Person,
+    scheme: str,
+    region: str,
+    period_start: dt.date,
+    rule_day: dt.date,
+    months: int,
+    declared_base_cents: int | None,
+    tier: str,
+) -> _OwnAmounts:
+    """The amounts of one own contribution, from the rules: what the person pays, what the government
+    adds, and where it goes. Runs under the person's lock (the months of subsidy already had count)."""
+    from .selectors import relief_group_on, subsidised_months_of
+
+    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
+        group = relief_group_on(person, period_start, RESIDENT_HARDSHIP_GROUPS)
+        chosen = calc("resident_pension_contribution", on=period_start, tier=tier)
+        subsidy = calc("resident_pension_subsidy", on=period_start, tier=tier)
+        hardship = calc("resident_pension_paid_for_hardship", on=period_start, tier=tier, group=group)
+        paid, helped = int(chosen.value) - int(hardship.value), int(subsidy.value) + int(hardship.value)
+        explanation = {"contribution": chosen.as_dict(), "subsidy": subsidy.as_dict()}
+        if group:
+            explanation["paid_for_hardship"] = hardship.as_dict()
+        return _OwnAmounts(paid, helped, paid + helped, 0, group, 0, explanation)  # all to the account
+    group = relief_group_on(person, period_start, FLEXIBLE_SUBSIDY_GROUPS)
+    used = subsidised_months_of(person, scheme, group) if group else 0
+    inputs = {"region": region, "declared_base": declared_base_cents, "months": months}
+    relief = {"group": group, "months_subsidised": used}
+    if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
+        due = calc("flexible_pension_contribution", on=rule_day, **inputs)
+        to_account = calc("flexible_pension_individual_account", on=rule_day, **inputs)
+        account = int(to_account.value)
+        explanation = {"contribution": due.as_dict(), "individual_account": to_account.as_dict()}
+        help_calc = calc("flexible_pension_subsidy", on=rule_day, **inputs, **relief)
+    else:
+        due = calc("flexible_medical_contribution", on=rule_day, **inputs)
+        account = 0  # flexible workers' medical contribution goes to the pooled fund
+        explanation = {"contribution": due.as_dict()}
+        help_calc = calc("flexible_medical_subsidy", on=rule_day, **inputs, **relief)
+    helped = int(help_calc.value)
+    covered = 0
+    if group:
+        explanation["subsidy"] = help_calc.as_dict()
+        covered = int(calc("flexible_subsidy_months", on=rule_day, months=months, **relief).value)
+    total = int(due.value)
+    return _OwnAmounts(total - helped, helped, account, total - account, group, covered, explanation)
+
+
+def relief_grant(
+    *,
+    actor: Actor,
+    person: Person,
+    group: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    reason: str,
+) -> ContributionRelief:
+    """An officer records that a person belongs to a relief group for a time, with the reason (which
+    certificate or register). A person is in one group at a time: overlapping periods are refused."""
+    errors: dict[str, list[str]] = {}
+    if group not in ContributionRelief.Group.values:
+        errors["group"] = [f"{group!r} is not one of {', '.join(ContributionRelief.Group.values)}."]
+    if valid_to is not None and valid_to < valid_from:
+        errors["valid_to"] = [f"{valid_to.isoformat()} is before valid_from {valid_from.isoformat()}."]
+    if not reason.strip() or len(reason) > 300:
+        errors["reason"] = ["is required (at most 300 characters): the certificate or register it rests on."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    with transaction.atomic():
+        lock(Person.objects).filter(pk=person.pk).first()
+        for other in ContributionRelief.objects.filter(person=person):
+            ends_after = other.valid_to is None or other.valid_to >= valid_from
+            starts_before = valid_to is None or other.valid_from <= valid_to
+            if ends_after and starts_before:
+                raise Conflict(
+                    f"overlaps the {other.group} period from {other.valid_from.isoformat()}",
+                    field="valid_from",
+                    code="overlap",
+                )
+        relief = ContributionRelief.objects.create(
+            person=person, group=group, valid_from=valid_from, valid_to=valid_to, reason=reason.strip()
+        )
+        audit_record(actor=actor, action="contribution.relief.grant", instance=relief)
+    return relief

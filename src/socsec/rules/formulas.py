@@ -424,7 +424,8 @@ _PERIOD: Inputs = {
 
 @formula(
     name="flexible_pension_contribution",
-    label="Flexible worker's employee-pension contribution: 20% of the base (kept within 60%-300%) x months",
+    label="Flexible worker's employee-pension contribution: 20% of the base (kept within 60%-300%) x months, "
+    "less any temporary reduction of the pooled part",
     reference=f"{LAW_SI} Art. 12(3); Guo Ban Fa [2019] No. 13",
     unit="cents",
     rounding="half_up_cent",
@@ -432,7 +433,11 @@ _PERIOD: Inputs = {
 )
 def flexible_pension_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:
     base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
-    result: Array = base * ctx.at("flexible.pension_rate", on) * np.asarray(months, dtype=np.float64)
+    rate = ctx.at("flexible.pension_rate", on)
+    reduction = ctx.at("flexible.temporary_reduction.pension_pooled", on)
+    pooled_rate = rate - ctx.at("flexible.individual_account_rate", on)
+    effective = np.where(reduction > 0, rate - pooled_rate * reduction, rate)  # exactly 20% when none applies
+    result: Array = base * effective * np.asarray(months, dtype=np.float64)
     return result
 
 
@@ -449,6 +454,161 @@ def flexible_pension_individual_account(
 ) -> Array:
     base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
     result: Array = base * ctx.at("flexible.individual_account_rate", on) * np.asarray(months, dtype=np.float64)
+    return result
+
+
+@formula(
+    name="flexible_medical_contribution",
+    label="Flexible worker's employee medical insurance contribution: the province's rate x the base "
+    "(kept within 60%-300%) x months, less any temporary reduction",
+    reference=f"{LAW_SI} Art. 23(2); Guo Fa [1998] No. 44",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs=_PERIOD,
+)
+def flexible_medical_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:
+    base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
+    rate = ctx.by_key("flexible.medical_rate", province_of(region), on)
+    if np.isnan(rate).any():
+        bad = str(np.asarray(region)[np.isnan(rate)][0])
+        raise RuleViolation(f"no flexible workers' medical insurance rate for the province of {bad} on {on[0]}")
+    reduction = ctx.at("flexible.temporary_reduction.medical", on)
+    effective = np.where(reduction > 0, rate * (1 - reduction), rate)
+    result: Array = base * effective * np.asarray(months, dtype=np.float64)
+    return result
+
+
+# --- relief: subsidies, deferrals, hardship payments ---------------------------------------------------------
+
+FLEXIBLE_SUBSIDY_GROUPS = ("EMPLOYMENT_HARDSHIP", "GRADUATE")
+RESIDENT_HARDSHIP_GROUPS = ("SEVERE_DISABILITY", "MINIMUM_LIVING", "EXTREME_POVERTY")
+_SUBSIDY = "flexible.subsidy"
+_GROUP: Inputs = {
+    "group": ("str", "the person's relief group (EMPLOYMENT_HARDSHIP, GRADUATE) or empty"),
+    "months_subsidised": ("int", "months of this group's subsidy the person has already had"),
+}
+
+
+def _group_values(ctx: Context, on: Array, group: Array, leaf: str) -> Array:
+    groups = np.asarray(group).astype(str)
+    values = np.zeros(groups.shape, dtype=np.float64)
+    for name in FLEXIBLE_SUBSIDY_GROUPS:
+        chosen = groups == name
+        if chosen.any():
+            values = np.where(chosen, ctx.at(f"{_SUBSIDY}.{name}.{leaf}", on), values)
+    unknown = (groups != "") & ~np.isin(groups, FLEXIBLE_SUBSIDY_GROUPS)
+    if unknown.any():
+        raise RuleViolation(f"{groups[unknown][0]!r} is not a subsidy group ({', '.join(FLEXIBLE_SUBSIDY_GROUPS)})")
+    return values
+
+
+@formula(
+    name="flexible_subsidy_months",
+    label="Months of this payment the flexible-employment subsidy covers: what is left of the group's maximum",
+    reference="Cai She [2017] No. 164",
+    unit="months",
+    inputs={"months": ("int", "months paid at once"), **_GROUP},
+)
+def flexible_subsidy_months(ctx: Context, on: Array, months: Array, group: Array, months_subsidised: Array) -> Array:
+    left = _group_values(ctx, on, group, "max_months") - np.asarray(months_subsidised, dtype=np.float64)
+    result: Array = np.where(np.asarray(group).astype(str) == "", 0, np.clip(left, 0, np.asarray(months)))
+    return result
+
+
+def _subsidy(ctx: Context, on: Array, contribution: Array, months: Array, group: Array, used: Array) -> Array:
+    covered = ctx.formula("flexible_subsidy_months", on, months=months, group=group, months_subsidised=used)
+    share = _group_values(ctx, on, group, "share")
+    result: Array = contribution / np.asarray(months, dtype=np.float64) * covered * share
+    return result
+
+
+@formula(
+    name="flexible_pension_subsidy",
+    label="Subsidy to a flexible worker's pension contribution: share x contribution per month x months covered",
+    reference="Cai She [2017] No. 164",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={**_PERIOD, **_GROUP},
+)
+def flexible_pension_subsidy(
+    ctx: Context, on: Array, region: Array, declared_base: Array, months: Array, group: Array, months_subsidised: Array
+) -> Array:
+    paid = ctx.formula("flexible_pension_contribution", on, region=region, declared_base=declared_base, months=months)
+    return _subsidy(ctx, on, paid, months, group, months_subsidised)
+
+
+@formula(
+    name="flexible_medical_subsidy",
+    label="Subsidy to a flexible worker's medical contribution: share x contribution per month x months covered",
+    reference="Cai She [2017] No. 164",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={**_PERIOD, **_GROUP},
+)
+def flexible_medical_subsidy(
+    ctx: Context, on: Array, region: Array, declared_base: Array, months: Array, group: Array, months_subsidised: Array
+) -> Array:
+    paid = ctx.formula("flexible_medical_contribution", on, region=region, declared_base=declared_base, months=months)
+    return _subsidy(ctx, on, paid, months, group, months_subsidised)
+
+
+PERIOD_CODES = {
+    0: "the current month or a later one",
+    1: "a past month in a deferral window, paid before its deadline",
+    2: "a past month: paying back is not open",
+    3: "a past month whose deferral window closed",
+}
+
+
+@formula(
+    name="own_contribution_period_check",
+    label="Whether a flexible worker may pay for a month on this date: current or later months, back months "
+    "as far as the agency allows, months in a deferral window until its deadline",
+    reference="Guo Ban Fa [2020] No. 27 Art. 3; Ren She Bu Fa [2022] No. 31 Art. 2",
+    unit="code",
+    inputs={"period_start": ("date", "first day of the month paid for")},
+    codes=PERIOD_CODES,
+)
+def own_contribution_period_check(ctx: Context, on: Array, period_start: Array) -> Array:
+    period = np.asarray(period_start, dtype="datetime64[D]")
+    behind = _months_since_epoch(on) - _months_since_epoch(period)
+    open_back = behind <= ctx.at("flexible.back_payment_months", on)
+    pay_by = ctx.at("flexible.deferral_pay_by", period)
+    day = np.asarray(on, dtype="datetime64[D]").astype(object)
+    today = np.array([d.year * 10000 + d.month * 100 + d.day for d in day.reshape(-1)], dtype=np.float64)
+    return np.select(
+        [behind <= 0, open_back, (pay_by > 0) & (today <= pay_by), pay_by > 0],
+        [0, 0, 1, 3],
+        default=2,
+    )
+
+
+@formula(
+    name="resident_pension_paid_for_hardship",
+    label="Residents' pension: what local government pays on behalf of a person in a hardship group - a share "
+    "of the lowest tier, never more than the tier chosen",
+    reference="Guo Fa [2014] No. 8 Art. 4(3); Ren She Bu Fa [2017] No. 71",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={
+        "tier": ("str", "the chosen yearly tier in yuan"),
+        "group": ("str", "SEVERE_DISABILITY, MINIMUM_LIVING, EXTREME_POVERTY or empty"),
+    },
+)
+def resident_pension_paid_for_hardship(ctx: Context, on: Array, tier: Array, group: Array) -> Array:
+    groups = np.asarray(group).astype(str)
+    unknown = (groups != "") & ~np.isin(groups, RESIDENT_HARDSHIP_GROUPS)
+    if unknown.any():
+        raise RuleViolation(f"{groups[unknown][0]!r} is not a hardship group ({', '.join(RESIDENT_HARDSHIP_GROUPS)})")
+    chosen = _tier_yuan(ctx, on, tier)
+    tiers = ctx.params.node("resident_pension.tiers").children
+    keys = np.array(list(tiers))
+    day = np.asarray(on, dtype="datetime64[D]")
+    in_force = np.array([ctx.params.vector("resident_pension.tiers", np.full(day.shape, k), day) for k in keys])
+    lowest_key = keys[np.nanargmin(in_force, axis=0)]
+    lowest = ctx.by_key("resident_pension.tiers", lowest_key, on)
+    share = ctx.by_key("resident_pension.paid_for_hardship", np.where(groups == "", "-", groups), on, default=0.0)
+    result: Array = np.minimum(chosen, lowest) * share * 100
     return result
 
 
