@@ -101,6 +101,7 @@ WSGI_APPLICATION = "socsec.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"  # Django would otherwise render registration/logged_out.html, which we do not ship
 
 TEMPLATES = [
     {

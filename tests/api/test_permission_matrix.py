@@ -47,6 +47,21 @@ MATRIX = [
         None,
         [401, 403, 403, 200, 200, 200],
     ),
+    ("my statement", "get", "/api/me/statement?year=2026", None, [401, 200, 403, 403, 403, 403]),
+    (
+        "own platform statement",
+        "get",
+        "/api/organisations/ridego/statement?start=2026-01-01&end=2026-12-31",
+        None,
+        [401, 403, 200, 200, 200, 200],
+    ),
+    (
+        "another platform's statement",
+        "get",
+        "/api/organisations/zipper/statement?start=2026-01-01&end=2026-12-31",
+        None,
+        [401, 403, 403, 200, 200, 200],
+    ),
     (
         "record a relief group",
         "post",

@@ -140,3 +140,50 @@ def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, pag
     expect(rows_shown).to_have_count(2)
     expect(rows_shown.nth(0)).to_contain_text("RideGo")
     expect(rows_shown.nth(1)).to_contain_text("Zipper Courier")
+
+
+def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, settings, tmp_path):
+    import datetime as dt
+
+    from socsec.contributions.services import assessment_run, orders_ingest, own_contribution_pay, payment_record
+    from tests.world import SYSTEM
+
+    settings.DATA_DIR = tmp_path
+    today = dt.date.today()
+    rid = world.rider.resident_id
+    content = ("order_id,resident_id,region,sector,order_date\n" + f"s1,{rid},440300,RIDE_HAILING,{today}\n").encode()
+    orders_ingest(actor=SYSTEM, platform=world.platform, content=content, fmt="csv", idempotency_key="k", source="t")
+    assessment_run(actor=SYSTEM, month=f"{today:%Y-%m}", today=today)
+    payment_record(
+        actor=SYSTEM, platform=world.platform, amount_cents=1, received_on=today, reference="B-1", source="t"
+    )
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=today.replace(day=1),
+        months=1,
+        declared_base_cents=1000000,
+        today=today,
+    )
+    log_in(page, live_server.url, "rider")
+    page.get_by_role("link", name="My statement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"My statement for {today.year}")
+    expect(page.locator('[data-scheme="EMPLOYEE_PENSION"] td').nth(2)).to_have_text("2,000.00")
+    expect(page.locator("table.ledger tr.carried-forward td").last).to_have_text("800.00")  # 8% of 10,000
+    page.get_by_label("Year").select_option(str(today.year - 1))
+    page.get_by_label("Year").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the Show button, by keyboard
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"My statement for {today.year - 1}")
+    expect(page.locator("table.ledger tr.carried-forward td").last).to_have_text("0.00")
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))  # logging out lands on the login page
+    log_in(page, live_server.url, "ridego-staff")
+    page.get_by_role("link", name="Statement").click()
+    expect(page.locator("#statement-summary")).to_contain_text(
+        "Invoiced: 0.01 yuan. Paid or credited: 0.01 yuan. Owed at the end: 0.00 yuan."
+    )
+    expect(page.locator("table.ledger tbody tr")).to_have_count(4)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the statement must not scroll sideways on a phone"

@@ -85,6 +85,11 @@ def may_register_workers(p: Principal) -> bool:
     return p.role in REGISTRY_WRITERS or p.role == Role.PLATFORM
 
 
+def may_view_platform_account(p: Principal, organisation: Organisation) -> bool:
+    """Staff see every platform's account with the agency; a platform sees its own."""
+    return p.is_staff or (p.role == Role.PLATFORM and p.organisation == organisation)
+
+
 def may_manage_activations(p: Principal) -> bool:
     return p.role == Role.SUPERVISOR
 

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from socsec.batch.assess import COVERED, month_start
 from socsec.core.errors import NotFound
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
+from socsec.ledger.selectors import AccountStatement, account_statement
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import compute
@@ -299,3 +300,75 @@ def subsidised_months_of(person: Person, scheme: str, group: str) -> int:
 
 def reliefs_of(*, person: Person) -> QuerySet[ContributionRelief]:
     return ContributionRelief.objects.filter(person=person)
+
+
+@dataclass(frozen=True)
+class PlatformStatement:
+    """What a platform owes the agency over a period: the receivable account's movements (invoices
+    debit it, payments and credit notes credit it) and the invoices issued in the period."""
+
+    platform: Organisation
+    account: AccountStatement
+    invoices: list[InvoiceState]
+
+
+def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) -> PlatformStatement:
+    account = account_statement(f"receivable:platform:{platform.code}", start=start, end=end)
+    invoices = [s for s in invoices_of(platform=platform) if start <= s.invoice.issued_on <= end]
+    return PlatformStatement(platform, account, invoices)
+
+
+@dataclass(frozen=True)
+class SchemeYear:
+    scheme: str
+    months_covered: int
+    self_cents: int
+    government_cents: int
+    platform_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.self_cents + self.government_cents + self.platform_cents
+
+
+@dataclass(frozen=True)
+class WorkerStatement:
+    """A worker's year: per scheme the months covered and who paid how much, the months themselves,
+    and the individual pension account (balance brought forward, credits, interest, carried forward)."""
+
+    person_id: int
+    year: int
+    schemes: list[SchemeYear]
+    lines: list[RecordLine]
+    individual_account: AccountStatement
+
+
+def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
+    prefix = f"{year:04d}-"
+    lines = [line for line in contribution_record(person_id=person_id) if line.month.startswith(prefix)]
+    own = OwnContribution.objects.filter(person_id=person_id, period_start__year__lte=year).order_by("period_start")
+    covered: dict[str, set[str]] = {}
+    for c in own:  # a payment for several months covers each of them
+        for offset in range(c.months):
+            month = (c.period_start.month - 1 + offset) % 12 + 1
+            if c.period_start.year + (c.period_start.month - 1 + offset) // 12 == year:
+                covered.setdefault(c.scheme, set()).add(f"{year:04d}-{month:02d}")
+    paid: dict[str, dict[str, int]] = {}
+    for line in lines:
+        if line.scheme == "OIP" and line.covered:
+            covered.setdefault("OIP", set()).add(line.month)
+        payer = line.paid_by if line.paid_by in ("self", "government") else "platform"
+        if line.covered or payer != "platform":
+            bucket = paid.setdefault(line.scheme, {"self": 0, "government": 0, "platform": 0})
+            bucket[payer] += line.amount_cents
+    schemes = [
+        SchemeYear(scheme, len(covered.get(scheme, ())), p["self"], p["government"], p["platform"])
+        for scheme, p in sorted(paid.items())
+    ]
+    account = account_statement(
+        f"fund:individual-account:{person_id}",
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
+        credit_normal=True,
+    )
+    return WorkerStatement(person_id, year, schemes, lines, account)

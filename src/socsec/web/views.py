@@ -3,7 +3,9 @@ fragment only."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import uuid
 
 from django.contrib.auth.decorators import login_required
@@ -24,10 +26,14 @@ from socsec.contributions.selectors import (
     contribution_record,
     error_report_csv,
     invoices_of,
+    platform_statement,
+    worker_statement,
 )
 from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, NotFound
+from socsec.core.money import format_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
+from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
@@ -37,14 +43,51 @@ def _principal(request: HttpRequest) -> Principal:
     return Principal.of_user(request.user)
 
 
-def _date_param(request: HttpRequest) -> tuple[dt.date, str | None]:
-    raw = request.GET.get("on", "")
+def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None = None) -> tuple[dt.date, str | None]:
+    fallback = default or timezone.localdate()
+    raw = request.GET.get(name, "")
     if not raw:
-        return timezone.localdate(), None
+        return fallback, None
     try:
         return dt.date.fromisoformat(raw), None
     except ValueError:
-        return timezone.localdate(), _("“%(value)s” is not a date; showing today.") % {"value": raw}
+        return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}
+
+
+def _year_param(request: HttpRequest) -> tuple[int, str | None]:
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    if not raw:
+        return this_year, None
+    if raw.isdigit() and 1990 <= int(raw) <= this_year + 1:
+        return int(raw), None
+    return this_year, _("“%(value)s” is not a year; showing %(year)s.") % {"value": raw, "year": this_year}
+
+
+def _csv_response(rows: list[list[object]], filename: str) -> HttpResponse:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: opens in Excel
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _ledger_rows(st: AccountStatement) -> list[list[object]]:
+    rows: list[list[object]] = [["booked_on", "description", "source", "debit", "credit", "balance"]]
+    rows.append([st.start.isoformat(), "balance brought forward", "", "", "", format_yuan(st.opening_cents)])
+    for line in st.lines:
+        rows.append(
+            [
+                line.booked_on.isoformat(),
+                line.description,
+                line.source,
+                format_yuan(line.debit_cents) if line.debit_cents else "",
+                format_yuan(line.credit_cents) if line.credit_cents else "",
+                format_yuan(line.balance_cents),
+            ]
+        )
+    rows.append([st.end.isoformat(), "balance carried forward", "", "", "", format_yuan(st.closing_cents)])
+    return rows
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -205,6 +248,50 @@ def platform_invoices(request: HttpRequest) -> HttpResponse:
     if p.role != Role.PLATFORM or p.organisation is None:
         raise PermissionDenied
     return render(request, "web/platform_invoices.html", {"invoices": invoices_of(platform=p.organisation)})
+
+
+@login_required
+def my_statement(request: HttpRequest) -> HttpResponse:
+    """The worker's statement for a year: per scheme the months covered and who paid, and the
+    individual pension account from the balance brought forward to the balance carried forward."""
+    p = _principal(request)
+    if p.person_id is None:
+        raise PermissionDenied
+    year, error = _year_param(request)
+    st = worker_statement(person_id=p.person_id, year=year)
+    if request.GET.get("format") == "csv":
+        rows: list[list[object]] = [["scheme", "months_covered", "you", "government", "platforms", "total"]]
+        rows += [
+            [
+                s.scheme,
+                s.months_covered,
+                *(format_yuan(c) for c in (s.self_cents, s.government_cents, s.platform_cents, s.total_cents)),
+            ]
+            for s in st.schemes
+        ]
+        return _csv_response([*rows, [], *_ledger_rows(st.individual_account)], f"statement-{year}.csv")
+    years = range(timezone.localdate().year, 2019, -1)
+    return render(request, "web/my_statement.html", {"st": st, "year": year, "years": years, "error": error})
+
+
+@login_required
+def platform_statement_page(request: HttpRequest) -> HttpResponse:
+    """The platform's account with the agency over a period: invoices, payments, credit notes and
+    the running balance it owes."""
+    p = _principal(request)
+    if p.role != Role.PLATFORM or p.organisation is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    start, start_error = _date_param(request, "start", dt.date(today.year, 1, 1))
+    end, end_error = _date_param(request, "end", today)
+    error = start_error or end_error
+    if start > end:
+        start, end, error = end, start, _("The start came after the end; the dates were swapped.")
+    st = platform_statement(platform=p.organisation, start=start, end=end)
+    if request.GET.get("format") == "csv":
+        return _csv_response(_ledger_rows(st.account), f"statement-{p.organisation.code}-{start}-{end}.csv")
+    context = {"st": st, "start": start, "end": end, "error": error}
+    return render(request, "web/platform_statement.html", context)
 
 
 @login_required
