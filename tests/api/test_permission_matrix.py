@@ -3,6 +3,7 @@ workers' engagements; a worker sees only themself."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 
 from tests.world import resident_id
 
+THIS_MONTH = f"{dt.date.today():%Y-%m}-01"  # withholding starts this month or later
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]
 
 PERSON = {"resident_id": resident_id("110105", "19920229", 17), "name": "赵敏", "residence_region": "110100"}
@@ -46,6 +48,14 @@ MATRIX = [
         "/api/persons/{freelancer}/engagements",
         None,
         [401, 403, 403, 200, 200, 200],
+    ),
+    ("my withholding", "get", "/api/me/withholding", None, [401, 200, 403, 403, 403, 403]),
+    (
+        "ask a platform to withhold",
+        "post",
+        "/api/me/withholding",
+        {"platform": "ridego", "scheme": "EMPLOYEE_PENSION", "declared_base_cents": 900000, "valid_from": THIS_MONTH},
+        [401, 201, 403, 403, 403, 403],
     ),
     ("my statement", "get", "/api/me/statement?year=2026", None, [401, 200, 403, 403, 403, 403]),
     (

@@ -30,13 +30,15 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
-from socsec.contributions.models import OrderBatch
+from socsec.contributions.models import OrderBatch, WithholdingMandate
 from socsec.contributions.selectors import (
     arrears,
     batch_get,
     contribution_record,
     error_report_csv,
     platform_statement,
+    withholding_get,
+    withholding_of,
     worker_statement,
 )
 from socsec.contributions.services import (
@@ -45,6 +47,8 @@ from socsec.contributions.services import (
     own_contribution_pay,
     payment_record,
     relief_grant,
+    withholding_mandate_create,
+    withholding_mandate_end,
 )
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
@@ -925,6 +929,70 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
             "explanation": c.explanation,
         },
     )
+
+
+class WithholdingIn(Schema):
+    platform: str
+    scheme: str
+    declared_base_cents: int
+    valid_from: dt.date
+
+
+class WithholdingOut(Schema):
+    id: int
+    platform: str
+    scheme: str
+    declared_base_cents: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _withholding_out(m: WithholdingMandate) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "platform": m.platform.code,
+        "scheme": m.scheme,
+        "declared_base_cents": m.declared_base_cents,
+        "valid_from": m.valid_from,
+        "valid_to": m.valid_to,
+    }
+
+
+@router.get("/me/withholding", response=list[WithholdingOut], tags=["me"])
+def my_withholding(request: HttpRequest) -> list[dict[str, Any]]:
+    """The worker's withholding mandates: which platform withholds which own contribution, from when."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker has withholding mandates")
+    return [_withholding_out(m) for m in withholding_of(person_id=p.person_id)]  # type: ignore[arg-type]
+
+
+@router.post("/me/withholding", response={201: WithholdingOut}, tags=["me"])
+def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status:
+    """Ask a platform you work through to withhold your own pension or medical contribution at source:
+    each month you take orders on it, it deducts the month's contribution on the base you choose, spread
+    over your orders, and pays it with its invoice."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker sets up withholding of their own contribution")
+    m = withholding_mandate_create(
+        actor=p.actor,
+        person=selectors.person_get(person_id=p.person_id),  # type: ignore[arg-type]
+        platform=selectors.organisation_get(code=payload.platform),
+        scheme=payload.scheme,
+        declared_base_cents=payload.declared_base_cents,
+        valid_from=payload.valid_from,
+    )
+    return Status(201, _withholding_out(m))
+
+
+@router.post("/me/withholding/{mandate_id}/end", response=WithholdingOut, tags=["me"])
+def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
+    """Stop withholding at the end of the current month."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker ends their withholding")
+    mandate = withholding_get(person_id=p.person_id, mandate_id=mandate_id)  # type: ignore[arg-type]
+    withholding_mandate_end(actor=p.actor, mandate=mandate)
+    mandate.refresh_from_db()
+    return _withholding_out(mandate)
 
 
 class ReliefIn(Schema):

@@ -99,6 +99,9 @@ class Invoice(models.Model):
     amount_cents = models.BigIntegerField()
     issued_on = models.DateField()
     due_on = models.DateField()
+    withheld_cents = models.BigIntegerField(
+        default=0, help_text="of amount_cents, workers' own contributions the platform withheld at source"
+    )
 
     class Meta:
         ordering = ["month", "platform_id", "province_id", "run_id"]
@@ -172,6 +175,10 @@ class OwnContribution(models.Model):
     relief_group = models.CharField(max_length=24, blank=True)
     subsidised_months = models.PositiveSmallIntegerField(default=0)
     deferred = models.BooleanField(default=False)  # a past month paid late inside a deferral window
+    withheld_by = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="withheld_contributions"
+    )  # withheld at source by this platform from the worker's earnings, paid with its invoice
+    invoice = models.ForeignKey("Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="withheld")
     explanation = models.JSONField()
     paid_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -184,6 +191,26 @@ class OwnContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.scheme} {self.period_start} {self.paid_cents}"
+
+
+class WithholdingMandate(models.Model):
+    """A worker asks a platform to withhold their own contribution at source: each month they take
+    orders on it, the platform deducts the month's contribution (on the base chosen here) from their
+    earnings, spread over the month's orders, and pays it with its invoice."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="withholding_mandates")
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    scheme = models.CharField(max_length=20, choices=OwnContribution.Scheme.choices)
+    declared_base_cents = models.BigIntegerField()
+    valid_from = models.DateField()  # the first day of a month
+    valid_to = models.DateField(null=True, blank=True)  # the last day of a month; open-ended when empty
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "valid_from", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.scheme} via {self.platform_id} from {self.valid_from}"
 
 
 class ContributionRelief(models.Model):

@@ -32,6 +32,7 @@ from .models import (
     Payment,
     PaymentAllocation,
     PerOrderAdjustment,
+    WithholdingMandate,
 )
 
 
@@ -271,12 +272,15 @@ def invoices_of(*, platform: Organisation) -> list[InvoiceState]:
 
 def contribution_record(*, person_id: int) -> list[RecordLine]:
     """Everything paid for a worker's cover, month by month: platforms' OIP per order, the worker's own
-    pension contributions, and government subsidies, by scheme, region and payer."""
+    contributions (with the platform that withheld them at source, if one did), and government
+    subsidies, by scheme, region and payer."""
     lines = oip_record(person_id=person_id)
-    for c in OwnContribution.objects.filter(person_id=person_id).select_related("region").order_by("period_start"):
+    own = OwnContribution.objects.filter(person_id=person_id).select_related("region", "withheld_by")
+    for c in own.order_by("period_start"):
         month = f"{c.period_start:%Y-%m}"
         province = c.region.province_code
-        lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.paid_cents, True, "self"))
+        through = c.withheld_by.name if c.withheld_by else ""  # withheld at source by this platform
+        lines.append(RecordLine(month, c.scheme, through, province, "", 0, c.paid_cents, True, "self"))
         if c.subsidy_cents:
             lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.subsidy_cents, True, "government"))
     return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
@@ -372,3 +376,14 @@ def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
         credit_normal=True,
     )
     return WorkerStatement(person_id, year, schemes, lines, account)
+
+
+def withholding_of(*, person_id: int) -> QuerySet[WithholdingMandate]:
+    return WithholdingMandate.objects.filter(person_id=person_id).select_related("platform")
+
+
+def withholding_get(*, person_id: int, mandate_id: int) -> WithholdingMandate:
+    mandate = withholding_of(person_id=person_id).filter(pk=mandate_id).first()
+    if mandate is None:
+        raise NotFound(f"no withholding {mandate_id} of yours")
+    return mandate

@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
@@ -61,6 +62,7 @@ from .models import (
     Payment,
     PaymentAllocation,
     PerOrderAdjustment,
+    WithholdingMandate,
 )
 from .selectors import accepted_files, adjustments_for_month, oip_line_coverage, unpaid_invoices
 
@@ -462,11 +464,11 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
                 engine=engine,
             )
         invoiced: dict[tuple[int, int], tuple[int, int]] = {}
-        for platform_id, province_id, count, cents in Invoice.objects.filter(month=month).values_list(
-            "platform_id", "province_id", "order_count", "amount_cents"
+        for platform_id, province_id, count, cents, withheld in Invoice.objects.filter(month=month).values_list(
+            "platform_id", "province_id", "order_count", "amount_cents", "withheld_cents"
         ):
             before = invoiced.get((platform_id, province_id), (0, 0))
-            invoiced[(platform_id, province_id)] = (before[0] + count, before[1] + cents)
+            invoiced[(platform_id, province_id)] = (before[0] + count, before[1] + cents - withheld)  # OIP part
         org_ids = dict(Organisation.objects.filter(kind=Organisation.Kind.PLATFORM).values_list("code", "id"))
         region_ids = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "id"))
         due: dict[tuple[int, int], tuple[int, int]] = {}
@@ -519,8 +521,92 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
                     idempotency_key=f"invoice:{invoice.pk}",
                     booked_on=today,
                 )
+        invoices += _withhold_at_source(run, assessment.lines, invoices, today, today + dt.timedelta(days=days))
         audit_record(actor=actor, action="oip.assessment.run", instance=run)
     return RunResult(run, invoices, assessment)
+
+
+def _withhold_at_source(
+    run: AssessmentRun, lines: pa.Table, invoices: list[Invoice], today: dt.date, due_on: dt.date
+) -> list[Invoice]:
+    """Workers' own contributions withheld by platforms for the month: for each mandate in force, when
+    the worker took orders on the platform in the month and the month is not paid yet, the month's
+    contribution (from the rules, less the subsidy of the worker's relief group) is added to the
+    platform's invoice for the worker's province. Returns the invoices made for it alone."""
+    from socsec.coverage.selectors import coverage_for
+    from socsec.rules.coverage import Scheme as RuleScheme
+    from socsec.rules.coverage import Status
+
+    start = month_start(run.month)
+    mandates = list(
+        WithholdingMandate.objects.filter(valid_from__lte=start)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .select_related("person__residence_region", "platform")
+    )
+    if not mandates:
+        return []
+    counts: dict[tuple[str, int], int] = {}
+    for row in lines.select(["platform", "person_id", "order_count"]).to_pylist():
+        key = (row["platform"], row["person_id"])
+        counts[key] = counts.get(key, 0) + row["order_count"]
+    by_key = {(i.platform_id, i.province_id): i for i in invoices}
+    made = []
+    for mandate in mandates:
+        person, platform = mandate.person, mandate.platform
+        orders = counts.get((platform.code, person.pk), 0)
+        if orders <= 0 or coverage_for(person, start).scheme(RuleScheme(mandate.scheme)).status != Status.VOLUNTARY:
+            continue  # no orders on it this month (the worker pays themself), or the scheme is not theirs
+        lock(Person.objects).filter(pk=person.pk).first()
+        if OwnContribution.objects.filter(person=person, scheme=mandate.scheme, period_start=start).exists():
+            continue  # paid already (by the worker, or withheld in an earlier run)
+        region = person.residence_region
+        amounts = _own_amounts(person, mandate.scheme, region.code, start, start, 1, mandate.declared_base_cents, "")
+        province = Region.objects.get(code=region.province_code)
+        invoice = by_key.get((platform.pk, province.pk))
+        if invoice is None:
+            invoice = Invoice.objects.create(
+                run=run,
+                platform=platform,
+                province=province,
+                month=run.month,
+                order_count=0,
+                amount_cents=0,
+                issued_on=today,
+                due_on=due_on,
+            )
+            by_key[(platform.pk, province.pk)] = invoice
+            made.append(invoice)
+        per_order = (Decimal(amounts.paid) / orders).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amounts.explanation["withholding"] = {
+            "platform": platform.code,
+            "orders": orders,
+            "per_order_cents": str(per_order),
+            "text": f"{amounts.paid} cents withheld from the earnings of {orders} orders ({per_order} cents per order)",
+        }
+        record = OwnContribution.objects.create(
+            person=person,
+            scheme=mandate.scheme,
+            region=region,
+            period_start=start,
+            months=1,
+            declared_base_cents=mandate.declared_base_cents,
+            paid_cents=amounts.paid,
+            subsidy_cents=amounts.subsidy,
+            individual_account_cents=amounts.account,
+            pooled_cents=amounts.pooled,
+            relief_group=amounts.group,
+            subsidised_months=amounts.subsidised_months,
+            explanation=amounts.explanation,
+            paid_on=today,
+            withheld_by=platform,
+            invoice=invoice,
+        )
+        Invoice.objects.filter(pk=invoice.pk).update(
+            amount_cents=F("amount_cents") + amounts.paid, withheld_cents=F("withheld_cents") + amounts.paid
+        )
+        invoice.refresh_from_db()
+        _post_own(record, amounts, province.code, f"receivable:platform:{platform.code}", today)
+    return made
 
 
 def payment_record(
@@ -779,23 +865,28 @@ def own_contribution_pay(
             explanation=amounts.explanation,
             paid_on=today,
         )
-        province = region.province_code
-        entries = [("bank:collection", amounts.paid)]
-        if amounts.account:
-            entries.append((f"fund:individual-account:{person.pk}", -amounts.account))
-        if amounts.subsidy:
-            entries.append((f"receivable:government:{province}", amounts.subsidy))
-        if amounts.pooled:
-            entries.append((f"fund:{scheme}:{province}", -amounts.pooled))
-        ledger_post(
-            entries=[e for e in entries if e[1]],
-            description=f"{scheme} own contribution of person {person.pk}",
-            source=f"own-contribution:{record.pk}",
-            idempotency_key=f"own-contribution:{record.pk}",
-            booked_on=today,
-        )
+        _post_own(record, amounts, region.province_code, "bank:collection", today)
         audit_record(actor=actor, action="contribution.own.pay", instance=record)
     return record
+
+
+def _post_own(record: OwnContribution, amounts: _OwnAmounts, province: str, paid_from: str, today: dt.date) -> None:
+    """One balanced transaction: what the person paid (from the bank, or from the platform that withheld
+    it) and the government's part, to the individual account and the pooled fund."""
+    entries = [
+        (paid_from, amounts.paid),
+        (f"receivable:government:{province}", amounts.subsidy),
+        (f"fund:individual-account:{record.person_id}", -amounts.account),
+        (f"fund:{record.scheme}:{province}", -amounts.pooled),
+    ]
+    how = f" withheld by {record.withheld_by.code}" if record.withheld_by else ""
+    ledger_post(
+        entries=[e for e in entries if e[1]],
+        description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
+        source=f"own-contribution:{record.pk}",
+        idempotency_key=f"own-contribution:{record.pk}",
+        booked_on=today,
+    )
 
 
 @dataclass
@@ -893,3 +984,69 @@ def relief_grant(
         )
         audit_record(actor=actor, action="contribution.relief.grant", instance=relief)
     return relief
+
+
+def withholding_mandate_create(
+    *,
+    actor: Actor,
+    person: Person,
+    platform: Organisation,
+    scheme: str,
+    declared_base_cents: int,
+    valid_from: dt.date,
+    today: dt.date | None = None,
+) -> WithholdingMandate:
+    """A worker asks a platform they work through to withhold their own contribution at source from a
+    month on (not a past one). One mandate per scheme at a time; the base is checked by the rules when
+    each month is withheld."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if actor.organisation_id is not None:
+        raise Forbidden("the worker or an officer sets up withholding, not the platform", field="platform")
+    if scheme not in BASED_SCHEMES:
+        errors["scheme"] = [f"{scheme!r}: withholding is open to {', '.join(BASED_SCHEMES)}."]
+    if not 0 < declared_base_cents <= MAX_DECLARED_BASE_CENTS:
+        errors["declared_base_cents"] = [f"{declared_base_cents} is not a plausible monthly base in cents."]
+    if valid_from.day != 1:
+        errors["valid_from"] = ["must be the first day of a month."]
+    elif valid_from < today.replace(day=1):
+        errors["valid_from"] = [f"{valid_from.isoformat()} is a past month; withholding starts this month or later."]
+    if platform.kind != Organisation.Kind.PLATFORM:
+        errors["platform"] = [f"{platform.code} is not a platform."]
+    elif not Engagement.objects.filter(person=person, organisation=platform, end_date__isnull=True).exists():
+        errors["platform"] = [f"you have no current engagement with {platform.code}."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    with transaction.atomic():
+        lock(Person.objects).filter(pk=person.pk).first()
+        current = WithholdingMandate.objects.filter(person=person, scheme=scheme).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+        )
+        if current.exists():
+            raise Conflict(
+                f"a withholding of {scheme} by {current[0].platform.code} is in force; end it first",
+                field="scheme",
+                code="withholding_in_force",
+            )
+        mandate = WithholdingMandate.objects.create(
+            person=person,
+            platform=platform,
+            scheme=scheme,
+            declared_base_cents=declared_base_cents,
+            valid_from=valid_from,
+        )
+        audit_record(actor=actor, action="contribution.withholding.create", instance=mandate)
+    return mandate
+
+
+def withholding_mandate_end(*, actor: Actor, mandate: WithholdingMandate, today: dt.date | None = None) -> None:
+    """Stop withholding from the end of the current month (the month in progress is still withheld)."""
+    today = today or timezone.localdate()
+    last_day = _add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
+    with transaction.atomic():
+        locked = lock(WithholdingMandate.objects).get(pk=mandate.pk)
+        if locked.valid_to is not None and locked.valid_to <= last_day:
+            raise Conflict(f"this withholding already ends on {locked.valid_to.isoformat()}", code="ended")
+        locked.valid_to = max(last_day, _add_months(locked.valid_from, 1) - dt.timedelta(days=1))
+        locked.save(update_fields=["valid_to"])
+        audit_record(actor=actor, action="contribution.withholding.end", instance=locked)
