@@ -8,6 +8,7 @@ All names and companies are invented. Loading is deterministic (seeded) and safe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -256,6 +257,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     month's orders (each platform's batch is idempotent, so a re-run completes what a broken one left)."""
     if Organisation.objects.filter(code="swiftride").exists():
         _demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
+        _demo_money()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -291,6 +293,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")
     say("register loaded; reporting last month's orders of each platform")
     _demo_orders(orgs)
+    say("assessing last month, invoicing it and recording payments")
+    _demo_money()
     return summarise(created=True, token=key)
 
 
@@ -337,6 +341,48 @@ def _demo_orders(orgs: dict[str, Organisation], today: dt.date | None = None) ->
             fmt="csv",
             idempotency_key=f"demo-{month}",
             source=f"demo:{code}-{month}.csv",
+            today=today,
+        )
+
+
+def _demo_money(today: dt.date | None = None) -> None:
+    """Last month assessed and invoiced; SwiftRide pays its invoices in full, FeastGo half; the demo
+    worker pays this month's pension on the lowest base. Every step is idempotent (a run with nothing
+    new records nothing, payments are once per bank reference, a month is paid once), so a re-run
+    changes nothing."""
+    from socsec.contributions.models import Invoice, OwnContribution
+    from socsec.contributions.services import assessment_run, own_contribution_pay, payment_record
+    from socsec.core.errors import DomainError
+
+    today = today or dt.date.today()
+    month = f"{today.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    assessment_run(actor=ACTOR, month=month, today=today)
+    for code, halves in (("swiftride", 2), ("feastgo", 1)):
+        owed = sum(Invoice.objects.filter(platform__code=code, month=month).values_list("amount_cents", flat=True))
+        cents = owed * halves // 2
+        if cents > 0:
+            platform = Organisation.objects.get(code=code)
+            reference = f"DEMO-{code.upper()}-{month}"
+            payment_record(
+                actor=ACTOR,
+                platform=platform,
+                amount_cents=cents,
+                received_on=today,
+                reference=reference,
+                source="demo",
+            )
+    worker = Person.objects.filter(user__username="worker").first()
+    start = today.replace(day=1)
+    if worker is None or OwnContribution.objects.filter(person=worker, period_start=start).exists():
+        return
+    with contextlib.suppress(DomainError):  # not open to the worker on this date: only the platforms' part shows
+        own_contribution_pay(
+            actor=ACTOR,
+            person=worker,
+            scheme="EMPLOYEE_PENSION",
+            period_start=start,
+            months=1,
+            declared_base_cents=1,  # raised to the floor by the rules
             today=today,
         )
 
