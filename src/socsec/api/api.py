@@ -750,10 +750,13 @@ class ArrearOut(Schema):
     outstanding_cents: int
     days_late: int
     surcharge_cents: int
+    explanation: dict[str, Any]
 
 
 @router.get("/arrears", response=list[ArrearOut], tags=["orders"])
 def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
+    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
     p = principal(request)
     require(p.is_staff or p.role == Role.PLATFORM, "you may not see arrears")
     rows = arrears(on=on or timezone.localdate(), platform=None if p.is_staff else p.organisation)
@@ -767,6 +770,7 @@ def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
             "outstanding_cents": a.outstanding_cents,
             "days_late": a.days_late,
             "surcharge_cents": a.surcharge_cents,
+            "explanation": a.explanation(),
         }
         for a in rows
     ]

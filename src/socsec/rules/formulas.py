@@ -413,6 +413,25 @@ def late_payment_surcharge(ctx: Context, on: Array, outstanding_cents: Array, da
     return result
 
 
+@formula(
+    name="late_payment_surcharge_accrued",
+    label="Surcharge accrued over one stretch of days at one unpaid amount: unpaid amount x daily rate x days "
+    "(an invoice's stretches are added up, then rounded once per invoice)",
+    reference=f"{LAW_SI} Art. 86",
+    unit="cents_exact",
+    rounding="half_up_cent_per_total",
+    inputs={
+        "outstanding_cents": ("cents", "the amount unpaid during the stretch, in cents"),
+        "days": ("int", "days in the stretch (its first day counted, the day a payment arrives not)"),
+    },
+)
+def late_payment_surcharge_accrued(ctx: Context, on: Array, outstanding_cents: Array, days: Array) -> Array:
+    """``on`` is the stretch's first day: the daily rate in force that day applies to the whole stretch."""
+    owed = np.maximum(np.asarray(outstanding_cents, dtype=np.float64), 0)
+    result: Array = owed * ctx.at("contribution.late_payment_daily_rate", on) * np.maximum(np.asarray(days), 0)
+    return result
+
+
 # --- workers' own contributions -------------------------------------------------------------------------
 
 _PERIOD: Inputs = {
