@@ -19,6 +19,7 @@ from ninja.security.session import SessionAuth
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import (
     Principal,
+    may_credit_interest,
     may_manage_activations,
     may_register_workers,
     may_view_audit,
@@ -31,7 +32,13 @@ from socsec.accounts.services import token_authenticate
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.selectors import arrears, batch_get, contribution_record, error_report_csv
-from socsec.contributions.services import adjustment_set, orders_ingest, own_contribution_pay, payment_record
+from socsec.contributions.services import (
+    adjustment_set,
+    interest_credit,
+    orders_ingest,
+    own_contribution_pay,
+    payment_record,
+)
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -838,6 +845,51 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
             "explanation": c.explanation,
         },
     )
+
+
+class InterestCreditIn(Schema):
+    year: int
+
+
+class InterestCreditOut(Schema):
+    person_id: int
+    province: str
+    opening_balance_cents: int
+    amount_cents: int
+    transaction: int
+
+
+class InterestRunOut(Schema):
+    year: int
+    credited: int
+    already_credited: int
+    amount_cents: int
+    credits: list[InterestCreditOut]
+
+
+@router.post("/pension/interest-credits", response=InterestRunOut, tags=["pension"])
+def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str, Any]:
+    """Credit a year's interest to the employee-pension individual accounts at the year's published rate;
+    a re-run credits nobody twice. Officers only."""
+    p = principal(request)
+    require(may_credit_interest(p), "only officers credit interest to individual accounts")
+    run = interest_credit(actor=p.actor, year=payload.year)
+    return {
+        "year": run.year,
+        "credited": len(run.credited),
+        "already_credited": run.already_credited,
+        "amount_cents": run.amount_cents,
+        "credits": [
+            {
+                "person_id": c.person_id,
+                "province": c.province,
+                "opening_balance_cents": c.opening_balance_cents,
+                "amount_cents": c.amount_cents,
+                "transaction": c.transaction_id,
+            }
+            for c in run.credited
+        ],
+    }
 
 
 api.add_router("", router)

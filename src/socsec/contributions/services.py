@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record
+from socsec.audit.services import Actor, audit_record, audit_record_many
 from socsec.batch.assess import (
     CORRECTION_SCHEMA,
     ORDER_SCHEMA,
@@ -53,6 +53,7 @@ from socsec.rules.parameters import load_parameters
 from .models import (
     AssessedMonth,
     AssessmentRun,
+    InterestCredit,
     Invoice,
     OrderBatch,
     OwnContribution,
@@ -778,3 +779,181 @@ def own_contribution_pay(
         )
         audit_record(actor=actor, action="contribution.own.pay", instance=record)
     return record
+
+
+# --- interest credited to individual accounts ---------------------------------------------------------
+
+INTEREST_RULE = "individual_account_interest"
+INTEREST_RATE = "employee_pension.individual_account_interest_rate"
+INDIVIDUAL_ACCOUNT = "fund:individual-account:"
+
+
+@dataclass(frozen=True)
+class InterestRun:
+    year: int
+    credited: list[InterestCredit]
+    already_credited: int
+
+    @property
+    def amount_cents(self) -> int:
+        return sum(c.amount_cents for c in self.credited)
+
+
+def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) -> InterestRun:
+    """Credit a year's interest to every employee-pension individual account that had a balance on 1
+    January or contributions during the year, at the year's published rate (rule
+    ``individual_account_interest``: the opening balance x rate + each contribution x rate x months left
+    / 12, to the cent, once per person).
+
+    What counts is the account's employee-pension money in the ledger (``fund:individual-account:<person>``):
+    the individual-account part of the person's own employee-pension contributions, by the day they were
+    booked, and the interest credited for earlier years. The residents' pension money in the same account
+    earns its province's own rate and is not credited here.
+
+    One transaction for the whole run: all persons are credited or none (a run killed or refused halfway
+    leaves nothing). Each person's posting also has its own idempotency key (``interest:<year>:<person>``)
+    and an ``InterestCredit`` row unique per person and year, so a re-run credits only those not credited
+    yet (e.g. a contribution booked later) and never anyone twice. Each posting moves the interest from
+    the province's pension-fund interest account (``fund:EMPLOYEE_PENSION:<province>:interest``; the
+    province of the person's latest employee-pension contribution) to the individual account, booked on
+    31 December of the year, so that it is part of the next year's opening balance. Years are credited in
+    order: once a later year is credited, an earlier one is refused."""
+    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
+
+    today = today or timezone.localdate()
+    if not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
+    if dt.date(year + 1, 1, 1) > today:
+        raise ValidationFailed(f"year: {year} is not over yet; its interest is credited after it ends.", field="year")
+    year_end = dt.date(year, 12, 31)
+    if InterestCredit.objects.filter(year__gt=year).exists():
+        raise Conflict(
+            f"interest of a later year is credited already; {year} would change its opening balances",
+            field="year",
+            code="later_year_credited",
+        )
+    f = get_formula(INTEREST_RULE)
+    try:
+        rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
+    except LookupError:
+        rate = None
+    if rate is None or rate.value is None:
+        raise ValidationFailed(
+            f"year: no credited interest rate for {year} in the rules ({INTEREST_RATE}); it is published the "
+            "year after",
+            field="year",
+        )
+
+    with transaction.atomic():
+        done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
+        accounts = _employee_pension_accounts(year)
+        persons = sorted(p for p in accounts if p not in done)
+        credited: list[InterestCredit] = []
+        if persons:
+            opening = np.array([accounts[p][0] for p in persons], dtype=np.int64)
+            weighted = np.array(
+                [sum(cents * (13 - day.month) for day, cents in accounts[p][1]) for p in persons], dtype=np.int64
+            )
+            try:
+                amounts = compute(INTEREST_RULE, year_end, opening_balance=opening, contribution_months=weighted)
+            except RuleViolation as exc:
+                raise ValidationFailed(f"year: {exc}", field="year") from None
+            provinces = _pension_provinces(persons, year_end)
+            for person_id, start, months, cents in zip(persons, opening, weighted, amounts, strict=True):
+                if int(cents) == 0:
+                    continue
+                province = provinces[person_id]
+                explanation = Explanation(
+                    formula=f.name,
+                    label=f.label,
+                    reference=f.reference,
+                    unit=f.unit,
+                    value=int(cents),
+                    inputs={
+                        "on": year_end.isoformat(),
+                        "opening_balance": int(start),
+                        "contribution_months": int(months),
+                    },
+                    parameters=[rate],
+                    rounding=ROUNDING[f.rounding][0] if f.rounding else None,
+                ).as_dict()
+                explanation["contributions"] = [
+                    {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}
+                    for day, amount in accounts[person_id][1]
+                ]
+                key = f"interest:{year}:{person_id}"
+                posted = ledger_post(
+                    entries=[
+                        (f"fund:EMPLOYEE_PENSION:{province}:interest", int(cents)),
+                        (f"{INDIVIDUAL_ACCOUNT}{person_id}", -int(cents)),
+                    ],
+                    description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
+                    source=key,
+                    idempotency_key=key,
+                    booked_on=year_end,
+                )
+                credited.append(
+                    InterestCredit.objects.create(
+                        person_id=person_id,
+                        year=year,
+                        province=province,
+                        opening_balance_cents=int(start),
+                        contribution_month_cents=int(months),
+                        amount_cents=int(cents),
+                        explanation=explanation,
+                        transaction=posted,
+                    )
+                )
+        audit_record_many(actor=actor, action="pension.interest.credit", instances=credited)
+    return InterestRun(year, credited, len(done))
+
+
+def _employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.date, int]]]]:
+    """Per person: the employee-pension money in the individual account on 1 January of the year, and
+    the year's contributions to it (day booked, cents), for those with either. Interest credited for the
+    year itself is left out."""
+    from socsec.ledger.models import LedgerEntry
+
+    first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    own = {
+        f"own-contribution:{pk}"
+        for pk in OwnContribution.objects.filter(
+            scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=end
+        ).values_list("pk", flat=True)
+    }
+    rows = (
+        LedgerEntry.objects.filter(account__code__startswith=INDIVIDUAL_ACCOUNT, transaction__booked_on__lt=end)
+        .order_by("transaction__booked_on", "id")
+        .values_list("account__code", "transaction__source", "transaction__booked_on", "amount_cents")
+    )
+    accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]] = {}
+    for code, source, day, cents in rows:
+        earlier_interest = source.startswith("interest:") and int(source.split(":")[1]) < year
+        if source not in own and not earlier_interest:
+            continue
+        person_id = int(code[len(INDIVIDUAL_ACCOUNT) :])
+        opening, during = accounts.setdefault(person_id, (0, []))
+        if day < first:
+            accounts[person_id] = (opening - int(cents), during)  # credits are negative entries
+        else:
+            during.append((day, -int(cents)))
+    return {p: v for p, v in accounts.items() if v[0] or v[1]}
+
+
+def _pension_provinces(persons: list[int], year_end: dt.date) -> dict[int, str]:
+    """The province of each person's latest employee-pension contribution up to the year's end (else of
+    their residence): its pension fund pays the interest."""
+    provinces = {
+        p: code[:2] + "0000"
+        for p, code in Person.objects.filter(pk__in=persons).values_list("pk", "residence_region__code")
+    }
+    latest = (
+        OwnContribution.objects.filter(
+            person_id__in=persons, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lte=year_end
+        )
+        .order_by("paid_on", "id")
+        .values_list("person_id", "region__code")
+    )
+    for person_id, code in latest:
+        provinces[person_id] = code[:2] + "0000"  # later ones overwrite earlier ones
+    return provinces
