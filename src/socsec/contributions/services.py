@@ -909,34 +909,40 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
 
 
 def _employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.date, int]]]]:
-    """Per person: the employee-pension money in the individual account on 1 January of the year, and
-    the year's contributions to it (day booked, cents), for those with either. Interest credited for the
-    year itself is left out."""
+    """Per person: the employee-pension money in the individual account on 1 January of the year (summed
+    by the database), and the year's contributions to it (day booked, cents), for those with either.
+    Employee-pension money: postings of employee-pension own contributions and interest credited for
+    earlier years (booked on 31 December of their year); the interest of the year itself is left out."""
+    from django.db.models import CharField, Sum, Value
+    from django.db.models.functions import Cast, Concat
+
     from socsec.ledger.models import LedgerEntry
 
     first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    own = {
-        f"own-contribution:{pk}"
-        for pk in OwnContribution.objects.filter(
-            scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=end
-        ).values_list("pk", flat=True)
-    }
-    rows = (
-        LedgerEntry.objects.filter(account__code__startswith=INDIVIDUAL_ACCOUNT, transaction__booked_on__lt=end)
-        .order_by("transaction__booked_on", "id")
-        .values_list("account__code", "transaction__source", "transaction__booked_on", "amount_cents")
+    own = (
+        OwnContribution.objects.filter(scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=end)
+        .annotate(source=Concat(Value("own-contribution:"), Cast("pk", CharField()), output_field=CharField()))
+        .values("source")
+    )
+    entries = LedgerEntry.objects.filter(
+        Q(transaction__source__in=own) | Q(transaction__source__startswith="interest:"),
+        account__code__startswith=INDIVIDUAL_ACCOUNT,
     )
     accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]] = {}
-    for code, source, day, cents in rows:
-        earlier_interest = source.startswith("interest:") and int(source.split(":")[1]) < year
-        if source not in own and not earlier_interest:
-            continue
-        person_id = int(code[len(INDIVIDUAL_ACCOUNT) :])
-        opening, during = accounts.setdefault(person_id, (0, []))
-        if day < first:
-            accounts[person_id] = (opening - int(cents), during)  # credits are negative entries
-        else:
-            during.append((day, -int(cents)))
+    for code, cents in (
+        entries.filter(transaction__booked_on__lt=first)
+        .values("account__code")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("account__code", "total")
+    ):
+        accounts[int(code[len(INDIVIDUAL_ACCOUNT) :])] = (-int(cents), [])  # credits are negative entries
+    for code, day, cents in (
+        entries.filter(transaction__booked_on__gte=first, transaction__booked_on__lt=end)
+        .exclude(transaction__source__startswith=f"interest:{year}:")
+        .order_by("transaction__booked_on", "id")
+        .values_list("account__code", "transaction__booked_on", "amount_cents")
+    ):
+        accounts.setdefault(int(code[len(INDIVIDUAL_ACCOUNT) :]), (0, []))[1].append((day, -int(cents)))
     return {p: v for p, v in accounts.items() if v[0] or v[1]}
 
 
