@@ -48,7 +48,7 @@ from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import RuleViolation, calc
-from socsec.rules.parameters import load_parameters
+from socsec.rules.parameters import ResolvedValue, load_parameters
 
 from .models import (
     AssessedMonth,
@@ -813,13 +813,11 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
     One transaction for the whole run: all persons are credited or none (a run killed or refused halfway
     leaves nothing). Each person's posting also has its own idempotency key (``interest:<year>:<person>``)
     and an ``InterestCredit`` row unique per person and year, so a re-run credits only those not credited
-    yet (e.g. a contribution booked later) and never anyone twice. Each posting moves the interest from
+    yet and never anyone twice (two runs at once: the second is refused whole, 409, and can be re-run). Each posting moves the interest from
     the province's pension-fund interest account (``fund:EMPLOYEE_PENSION:<province>:interest``; the
     province of the person's latest employee-pension contribution) to the individual account, booked on
     31 December of the year, so that it is part of the next year's opening balance. Years are credited in
     order: once a later year is credited, an earlier one is refused."""
-    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
-
     today = today or timezone.localdate()
     if not isinstance(year, int) or not 1900 <= year <= 9999:
         raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
@@ -832,7 +830,6 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
             field="year",
             code="later_year_credited",
         )
-    f = get_formula(INTEREST_RULE)
     try:
         rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
     except LookupError:
@@ -844,6 +841,20 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
             field="year",
         )
 
+    try:
+        return _interest_credit_run(actor, year, year_end, rate)
+    except IntegrityError:  # another run of the year credited someone meanwhile; this one wrote nothing
+        raise Conflict(
+            f"another run is crediting {year} right now; run it again to credit whoever it left",
+            field="year",
+            code="interest_run_in_progress",
+        ) from None
+
+
+def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: ResolvedValue) -> InterestRun:
+    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
+
+    f = get_formula(INTEREST_RULE)
     with transaction.atomic():
         done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
         accounts = _employee_pension_accounts(year)
