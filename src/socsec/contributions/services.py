@@ -813,11 +813,12 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
     One transaction for the whole run: all persons are credited or none (a run killed or refused halfway
     leaves nothing). Each person's posting also has its own idempotency key (``interest:<year>:<person>``)
     and an ``InterestCredit`` row unique per person and year, so a re-run credits only those not credited
-    yet and never anyone twice (two runs at once: the second is refused whole, 409, and can be re-run). Each posting moves the interest from
-    the province's pension-fund interest account (``fund:EMPLOYEE_PENSION:<province>:interest``; the
-    province of the person's latest employee-pension contribution) to the individual account, booked on
-    31 December of the year, so that it is part of the next year's opening balance. Years are credited in
-    order: once a later year is credited, an earlier one is refused."""
+    yet and never anyone twice (of two runs at once, the second is refused whole, 409, and can be re-run).
+    Each posting moves the interest from the province's pension-fund interest account
+    (``fund:EMPLOYEE_PENSION:<province>:interest``; the province of the person's latest employee-pension
+    contribution) to the individual account, booked on 31 December of the year, so that it is part of the
+    next year's opening balance. Years are credited in order: once a later year is credited, an earlier
+    one is refused."""
     today = today or timezone.localdate()
     if not isinstance(year, int) or not 1900 <= year <= 9999:
         raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
