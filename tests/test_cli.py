@@ -158,3 +158,15 @@ def test_rules_calc_refuses_an_adjustment_outside_the_bounds():
         2,
         "error: an adjustment of -6 steps is outside +/-5 steps (+/-50% of the sector baseline)",
     )
+
+
+def test_credit_interest(tmp_path):
+    run("migrate", var=tmp_path)
+    done = run("credit-interest", "--year", "2024", var=tmp_path)
+    assert (
+        done.stdout.strip()
+        == "interest 2024: 0 individual account(s) credited, 0.00 yuan; 0 credited before (unchanged)"
+    )
+    refused = run("credit-interest", "--year", "2025", var=tmp_path, check=False)
+    assert refused.returncode == 2
+    assert "no credited interest rate for 2025" in refused.stderr

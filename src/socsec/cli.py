@@ -211,6 +211,24 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_credit_interest(args: argparse.Namespace) -> int:
+    _django()
+    from socsec.audit.services import Actor
+    from socsec.contributions.services import interest_credit
+    from socsec.core.errors import DomainError
+
+    try:
+        result = interest_credit(actor=Actor.system(f"cli:{getpass.getuser()}"), year=args.year)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(
+        f"interest {result.year}: {len(result.credited)} individual account(s) credited, "
+        f"{_yuan(result.amount_cents)} yuan; {result.already_credited} credited before (unchanged)"
+    )
+    return 0
+
+
 def _yuan(cents: int) -> str:
     from socsec.core.money import format_yuan
 
@@ -330,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the plan runs: DuckDB here, or Spark (local, or SPARK_MASTER)",
     )
     assess.set_defaults(func=cmd_assess)
+
+    interest = sub.add_parser(
+        "credit-interest", help="credit a year's interest to the employee-pension individual accounts (once)"
+    )
+    interest.add_argument("--year", type=int, required=True, help="YYYY, a year that is over")
+    interest.set_defaults(func=cmd_credit_interest)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -139,6 +139,7 @@ MATRIX = [
         [401, 403, 403, 403, 201, 403],
     ),
     ("audit trail", "get", "/api/audit", None, [401, 403, 403, 403, 200, 200]),
+    ("credit interest", "post", "/api/pension/interest-credits", {"year": 2024}, [401, 403, 403, 200, 403, 403]),
 ]
 
 CELLS = [(row, role, row[4][i]) for row in MATRIX for i, role in enumerate(ROLES)]

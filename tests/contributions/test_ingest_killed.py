@@ -1,5 +1,5 @@
-"""An ingestion killed in the middle (a real process, SIGKILL) leaves nothing that counts, and the
-re-run gives the same result as an ingestion that was never interrupted."""
+"""An ingestion or a bank-statement import killed in the middle (a real process, SIGKILL) leaves nothing
+that counts, and the re-run gives the same result as one that was never interrupted."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQ
 SOCSEC = [sys.executable, "-m", "socsec.cli"]
 DAY = dt.date.today()  # this month: the demo's own orders are last month's
 MONTH = f"{DAY.year:04d}-{DAY.month:02d}"
+LAST_MONTH = f"{DAY.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
 
 
 def run(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -101,3 +102,98 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path):
         f["path"] for (files,) in query(var, "SELECT files FROM contributions_orderbatch") for f in json.loads(files)
     ]
     assert listed and all((var / "data" / path).is_file() and path.endswith(".parquet") for path in listed)
+
+
+def writing(var: Path) -> bool:
+    """Whether a process holds the database's write lock now: SQLite runs one write transaction at a time
+    (Django begins them IMMEDIATE), so while another process's transaction is open this one cannot begin."""
+    with closing(sqlite3.connect(var / "socsec.sqlite3", timeout=0, isolation_level=None)) as conn:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # database is locked
+            return True
+        conn.execute("ROLLBACK")
+        return False
+
+
+def row_counts(var: Path) -> dict[str, int]:
+    tables = [
+        r[0] for r in query(var, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ]
+    return {t: query(var, f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
+
+
+def money(var: Path) -> dict[str, list[tuple]]:
+    """Payments, allocations and the ledger, by what they are (not by row id)."""
+    return {
+        "payments": query(
+            var,
+            "SELECT o.code, p.reference, p.amount_cents, p.received_on, p.source FROM contributions_payment p"
+            " JOIN registry_organisation o ON o.id = p.platform_id ORDER BY o.code, p.reference",
+        ),
+        "allocations": query(
+            var,
+            "SELECT p.reference, a.invoice_id, a.amount_cents FROM contributions_paymentallocation a"
+            " JOIN contributions_payment p ON p.id = a.payment_id ORDER BY p.reference, a.invoice_id",
+        ),
+        "balances": query(
+            var,
+            "SELECT c.code, sum(e.amount_cents) FROM ledger_ledgerentry e JOIN ledger_account c ON c.id = e.account_id"
+            " GROUP BY c.code ORDER BY c.code",
+        ),
+        "transactions": query(
+            var,
+            "SELECT t.description, t.booked_on, count(*), sum(abs(e.amount_cents)) FROM ledger_ledgertransaction t"
+            " JOIN ledger_ledgerentry e ON e.transaction_id = t.id GROUP BY t.id ORDER BY t.description, t.booked_on",
+        ),
+    }
+
+
+def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrupted_one(tmp_path):
+    var = tmp_path / "var"
+    run(var, "demo", "--no-serve", "--workers", "100")
+    assert "nothing new to invoice" in run(var, "assess", "--month", LAST_MONTH).stdout  # the demo invoiced it
+    statement = tmp_path / "statement.csv"
+    platforms = ["swiftride", "feastgo", "dashdrop", "cityhaul"]
+    rows = 600
+    with open(statement, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["date", "amount", "reference", "payer"])
+        for i in range(rows):  # the first ones pay invoices off, the later ones stay as credit
+            writer.writerow([DAY.isoformat(), f"{i % 37 + 1}.{i % 100:02d}", f"STMT-{i:05d}", platforms[i % 4]])
+    total = sum((i % 37 + 1) * 100 + i % 100 for i in range(rows))
+    clean = tmp_path / "clean"
+    shutil.copytree(var, clean)
+    started = time.monotonic()
+    uninterrupted = run(clean, "ingest", "payments", str(statement)).stdout
+    took = time.monotonic() - started
+    recorded = (
+        f"{rows} payment(s) in the statement, {rows} new, 0 already recorded; {total // 100:,}.{total % 100:02d} yuan"
+    )
+    assert recorded in uninterrupted
+
+    before, money_before = row_counts(var), money(var)
+    assert before["contributions_invoice"] > 0 and before["contributions_payment"] == 2  # the demo's two
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    proc = subprocess.Popen(
+        [*SOCSEC, "ingest", "payments", str(statement)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not writing(var):
+        time.sleep(0.01)
+    time.sleep(took / 3)  # well into the import's transaction: some payments are written, not committed
+    killed_while_writing = proc.poll() is None and writing(var)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert killed_while_writing, "the import finished before it could be killed; make the statement longer"
+    assert row_counts(var) == before  # no payment, allocation, ledger transaction or audit entry of it
+    assert money(var) == money_before
+
+    assert recorded in run(var, "ingest", "payments", str(statement)).stdout
+    assert money(var) == money(clean)
+    assert row_counts(var) == row_counts(clean)
+    after = row_counts(var)
+    again = run(var, "ingest", "payments", str(statement)).stdout
+    assert f"{rows} payment(s) in the statement, 0 new, {rows} already recorded; 0.00 yuan recorded" in again
+    assert row_counts(var) == after
+    assert money(var) == money(clean)

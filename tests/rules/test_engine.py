@@ -94,3 +94,20 @@ def test_the_pure_cores_never_import_django():
         "assert not [m for m in sys.modules if m.startswith('django')], 'django'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_exact_amounts_are_added_up_by_group_and_rounded_once_per_total():
+    from socsec.rules.engine import compute_totals
+
+    on = np.array(["2026-03-15", "2026-03-25", "2026-03-15", "2026-03-15"], dtype="datetime64[D]")
+    totals = compute_totals(
+        "late_payment_surcharge_accrued",
+        on,
+        np.array([7, 7, 3, 3]),
+        outstanding_cents=np.array([100, 50, 101, 1]),
+        days=np.array([10, 20, 10, 0]),
+    )
+    assert totals.rows.tolist() == [0.5, 0.5, 0.505, 0.0]
+    assert (totals.keys.tolist(), totals.exact.tolist(), totals.totals.tolist()) == ([3, 7], [0.505, 1.0], [1, 1])
+    with pytest.raises(InputError, match="exact cents"):
+        compute_totals("late_payment_surcharge", on, np.zeros(4), outstanding_cents=np.ones(4), days_late=np.ones(4))

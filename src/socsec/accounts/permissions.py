@@ -96,3 +96,8 @@ def may_manage_activations(p: Principal) -> bool:
 
 def may_view_audit(p: Principal) -> bool:
     return p.role in (Role.AUDITOR, Role.SUPERVISOR)
+
+
+def may_credit_interest(p: Principal) -> bool:
+    """Crediting a year's interest to individual accounts moves fund money: an officer's task."""
+    return p.role == Role.OFFICER

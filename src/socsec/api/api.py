@@ -19,6 +19,7 @@ from ninja.security.session import SessionAuth
 from socsec.accounts.models import Role, User
 from socsec.accounts.permissions import (
     Principal,
+    may_credit_interest,
     may_manage_activations,
     may_register_workers,
     may_view_audit,
@@ -43,6 +44,7 @@ from socsec.contributions.selectors import (
 )
 from socsec.contributions.services import (
     adjustment_set,
+    interest_credit,
     orders_ingest,
     own_contribution_pay,
     payment_record,
@@ -768,10 +770,13 @@ class ArrearOut(Schema):
     outstanding_cents: int
     days_late: int
     surcharge_cents: int
+    explanation: dict[str, Any]
 
 
 @router.get("/arrears", response=list[ArrearOut], tags=["orders"])
 def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
+    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
     p = principal(request)
     require(p.is_staff or p.role == Role.PLATFORM, "you may not see arrears")
     rows = arrears(on=on or timezone.localdate(), platform=None if p.is_staff else p.organisation)
@@ -785,6 +790,7 @@ def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
             "outstanding_cents": a.outstanding_cents,
             "days_late": a.days_late,
             "surcharge_cents": a.surcharge_cents,
+            "explanation": a.explanation(),
         }
         for a in rows
     ]
@@ -1021,6 +1027,51 @@ def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Sta
     person = selectors.person_get(person_id=person_id)
     r = relief_grant(actor=p.actor, person=person, **payload.dict())
     return Status(201, {**payload.dict(), "id": r.pk, "person_id": person.pk, "reason": r.reason})
+
+
+class InterestCreditIn(Schema):
+    year: int
+
+
+class InterestCreditOut(Schema):
+    person_id: int
+    province: str
+    opening_balance_cents: int
+    amount_cents: int
+    transaction: int
+
+
+class InterestRunOut(Schema):
+    year: int
+    credited: int
+    already_credited: int
+    amount_cents: int
+    credits: list[InterestCreditOut]
+
+
+@router.post("/pension/interest-credits", response=InterestRunOut, tags=["pension"])
+def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str, Any]:
+    """Credit a year's interest to the employee-pension individual accounts at the year's published rate;
+    a re-run credits nobody twice. Officers only."""
+    p = principal(request)
+    require(may_credit_interest(p), "only officers credit interest to individual accounts")
+    run = interest_credit(actor=p.actor, year=payload.year)
+    return {
+        "year": run.year,
+        "credited": len(run.credited),
+        "already_credited": run.already_credited,
+        "amount_cents": run.amount_cents,
+        "credits": [
+            {
+                "person_id": c.person_id,
+                "province": c.province,
+                "opening_balance_cents": c.opening_balance_cents,
+                "amount_cents": c.amount_cents,
+                "transaction": c.transaction_id,
+            }
+            for c in run.credited
+        ],
+    }
 
 
 api.add_router("", router)

@@ -253,3 +253,26 @@ class AssessedMonth(models.Model):
 
     def __str__(self) -> str:
         return self.month
+
+
+class InterestCredit(models.Model):
+    """Interest credited to one person's employee-pension individual account for one year: the inputs,
+    the amount and its explanation, and the balanced ledger transaction that posted it (once per person
+    and year)."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="interest_credits")
+    year = models.PositiveSmallIntegerField()
+    province = models.CharField(max_length=6, help_text="province whose pension fund pays the interest")
+    opening_balance_cents = models.BigIntegerField()
+    contribution_month_cents = models.BigIntegerField(help_text="the year's contributions x months left, summed")
+    amount_cents = models.BigIntegerField()
+    explanation = models.JSONField()
+    transaction = models.OneToOneField("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "person_id"]
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="interest_credit_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} {self.amount_cents}"

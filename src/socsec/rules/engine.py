@@ -8,7 +8,10 @@ formulas it called, and the rounding rule applied.
 
 Money: inputs in cents come in as integers and are turned into float64 yuan-cents inside; a formula
 whose unit is ``cents`` is rounded once, at the boundary, by its declared :data:`ROUNDING` rule and
-returned as int64.
+returned as int64. A formula whose unit is ``cents_exact`` gives amounts that are added up before they
+are rounded (e.g. a surcharge accrued over several stretches of days of one invoice): ``compute`` returns
+them unrounded (to a millionth of a cent) and :func:`compute_totals` adds them up by group and rounds
+each group's total once, by the formula's declared rule.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
 
 Array = npt.NDArray[Any]
 InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
-Unit = Literal["cents", "cents_per_order", "months", "ratio", "bool", "code", "years"]
+Unit = Literal["cents", "cents_exact", "cents_per_order", "months", "ratio", "bool", "code", "years"]
 INTEGER_UNITS = ("cents", "months", "code", "years")
 
 
@@ -42,6 +45,10 @@ def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64
 
 ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
     "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
+    "half_up_cent_per_total": (
+        "to the cent, halves away from zero, once per total of the rows added up (not per row)",
+        round_half_up_cents,
+    ),
 }
 
 
@@ -99,7 +106,7 @@ def formula(
     codes: Mapping[int, str] | None = None,
 ) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
     """Register a formula. ``inputs`` excludes ``on`` (the date), which every formula receives."""
-    if unit == "cents" and rounding not in ROUNDING:
+    if unit in ("cents", "cents_exact") and rounding not in ROUNDING:
         raise ValueError(f"{name}: a formula in cents must name its rounding rule")
 
     def register(function: Callable[..., Array]) -> Callable[..., Array]:
@@ -234,7 +241,9 @@ def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Ar
         raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
     result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
     values = np.asarray(result)
-    if f.unit in INTEGER_UNITS and values.dtype.kind == "f":
+    if f.unit == "cents_exact":
+        values = values.astype(np.float64)
+    if (f.unit in INTEGER_UNITS or f.unit == "cents_exact") and values.dtype.kind == "f":
         absent = ~np.isfinite(values)
         if absent.any():
             row = int(np.flatnonzero(absent)[0])
@@ -243,6 +252,9 @@ def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Ar
                 f"{f.name}: no value on {day[min(row, day.size - 1)]} for row {row + 1} - a parameter it needs "
                 "has no value for that date or region"
             )
+        if f.unit == "cents_exact":  # rounded by compute_totals, once per total
+            exact: Array = np.round(values.astype(np.float64), 6)
+            return exact
         if f.rounding:
             return ROUNDING[f.rounding][1](values.astype(np.float64))
         return values.astype(np.int64)
@@ -288,6 +300,31 @@ def compute(name: str, on: Array | dt.date | str, **inputs: Array) -> Array:
     n = max((a.size for a in arrays.values()), default=1)
     dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str) else to_day(on), (n,))
     return _run(f, Context(load_parameters()), dates, arrays)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What :func:`compute_totals` gives: each row's exact amount, and per group its key, the exact sum
+    and the total rounded once by the formula's rule."""
+
+    rows: npt.NDArray[np.float64]
+    keys: Array
+    exact: npt.NDArray[np.float64]
+    totals: npt.NDArray[np.int64]
+
+
+def compute_totals(name: str, on: Array | dt.date | str, groups: Array, **inputs: Array) -> Totals:
+    """Run a ``cents_exact`` formula over arrays (one row per case, e.g. one stretch of days of an
+    invoice), add the rows up by ``groups`` (e.g. the invoice) and round each group's total once, by the
+    formula's declared rounding rule."""
+    f = get_formula(name)
+    if f.unit != "cents_exact" or f.rounding is None:
+        raise InputError(f"{name}: totals are made of a formula in exact cents (its unit is {f.unit})")
+    rows = np.asarray(compute(name, on, **inputs), dtype=np.float64)
+    keys, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=rows, minlength=keys.size).astype(np.float64)
+    exact: npt.NDArray[np.float64] = np.round(sums, 6)
+    return Totals(rows=rows, keys=keys, exact=exact, totals=ROUNDING[f.rounding][1](exact))
 
 
 def calc(name: str, on: dt.date | str, **inputs: Any) -> Explanation:

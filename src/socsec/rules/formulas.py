@@ -413,6 +413,56 @@ def late_payment_surcharge(ctx: Context, on: Array, outstanding_cents: Array, da
     return result
 
 
+@formula(
+    name="late_payment_surcharge_accrued",
+    label="Surcharge accrued over one stretch of days at one unpaid amount: unpaid amount x daily rate x days "
+    "(an invoice's stretches are added up, then rounded once per invoice)",
+    reference=f"{LAW_SI} Art. 86",
+    unit="cents_exact",
+    rounding="half_up_cent_per_total",
+    inputs={
+        "outstanding_cents": ("cents", "the amount unpaid during the stretch, in cents"),
+        "days": ("int", "days in the stretch (its first day counted, the day a payment arrives not)"),
+    },
+)
+def late_payment_surcharge_accrued(ctx: Context, on: Array, outstanding_cents: Array, days: Array) -> Array:
+    """``on`` is the stretch's first day: the daily rate in force that day applies to the whole stretch."""
+    owed = np.maximum(np.asarray(outstanding_cents, dtype=np.float64), 0)
+    result: Array = owed * ctx.at("contribution.late_payment_daily_rate", on) * np.maximum(np.asarray(days), 0)
+    return result
+
+
+# --- individual accounts ------------------------------------------------------------------------------
+
+
+@formula(
+    name="individual_account_interest",
+    label="Interest credited to an employee-pension individual account for a year: the balance on 1 January x "
+    "the year's credited rate, plus each contribution of the year x the rate x the months left in the year "
+    "(the month credited counted: January 12 ... December 1) / 12",
+    reference="Guo Fa [2005] No. 38; MOHRSS/MOF notices on the unified credited interest rate of the individual "
+    "account (Ren She Bu Fa [2017] No. 31, and one Ren She Ting Fa notice of the rate each year)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={
+        "opening_balance": ("cents", "balance of the individual account on 1 January, in cents"),
+        "contribution_months": (
+            "int",
+            "the year's contributions weighted by months left in the year: the sum of each amount in cents x "
+            "(13 - the month it was credited), in cent-months",
+        ),
+    },
+)
+def individual_account_interest(ctx: Context, on: Array, opening_balance: Array, contribution_months: Array) -> Array:
+    """``on`` is any day of the year credited (the rate is dated by the year it applies to). The
+    monthly accumulation method: a contribution credited in month m earns (13 - m) / 12 of the year's
+    rate; over twelve equal monthly contributions that is the 1.083 / 2 factor of the official formula."""
+    rate = ctx.at("employee_pension.individual_account_interest_rate", on)
+    weighted = np.asarray(contribution_months, dtype=np.float64) / 12
+    result: Array = (np.asarray(opening_balance, dtype=np.float64) + weighted) * rate
+    return result
+
+
 # --- workers' own contributions -------------------------------------------------------------------------
 
 _PERIOD: Inputs = {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -74,6 +75,23 @@ def region_name(region: Any) -> str:
 @register.filter
 def yuan(cents: int) -> str:
     return format_yuan(cents)
+
+
+@register.filter
+def yuan_exact(cents: float) -> str:
+    """An exact amount in cents (to a millionth of a cent) as yuan, with at least two decimals:
+    50000.0 -> '500.00'; 0.505 -> '0.00505'."""
+    amount = (Decimal(repr(round(float(cents), 6))) / 100).normalize()
+    if amount.as_tuple().exponent > -2:  # type: ignore[operator]
+        amount = amount.quantize(Decimal("0.01"))
+    return f"{amount:,f}"
+
+
+@register.filter
+def percent(ratio: float) -> str:
+    """0.0005 -> '0.05%'."""
+    value = (Decimal(repr(float(ratio))) * 100).normalize()
+    return f"{value:f}%"
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0006_assessed_month_lock'),
+        ('contributions', '0007_individual_account_interest'),
         ('registry', '0001_initial'),
     ]
 

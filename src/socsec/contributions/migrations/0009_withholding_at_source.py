@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0007_own_contribution_relief'),
+        ('contributions', '0008_own_contribution_relief'),
         ('registry', '0001_initial'),
     ]
 
