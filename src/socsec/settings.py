@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "socsec.coverage",
     "socsec.contributions",
     "socsec.ledger",
+    "socsec.benefits",
     "socsec.web",
 ]
 

@@ -1,0 +1,153 @@
+"""Benefit claims: a claim moves through states (submitted, gathering evidence, accepted or rejected,
+assessed, awarded, paid; review and appeal), each change recorded as an event; awards are the amounts
+decided, each with its payer and explanation; payments are what a payment run paid, once per award and
+month."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        OCCUPATIONAL_INJURY = "OCCUPATIONAL_INJURY", "occupational injury protection (platform work)"
+        WORK_INJURY = "WORK_INJURY", "work-related injury insurance (employees)"
+        PENSION = "PENSION", "old-age pension"
+        UNEMPLOYMENT = "UNEMPLOYMENT", "unemployment insurance"
+        LONG_TERM_CARE = "LONG_TERM_CARE", "long-term care insurance"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "SUBMITTED", "submitted"
+        GATHERING_EVIDENCE = "GATHERING_EVIDENCE", "gathering evidence"
+        ACCEPTED = "ACCEPTED", "accepted"
+        REJECTED = "REJECTED", "rejected"
+        ASSESSED = "ASSESSED", "assessed"
+        AWARDED = "AWARDED", "awarded"
+        PAID = "PAID", "paid"
+        UNDER_REVIEW = "UNDER_REVIEW", "under review (appeal)"
+        WITHDRAWN = "WITHDRAWN", "withdrawn"
+
+    class Reporter(models.TextChoices):
+        WORKER = "WORKER", "the worker"
+        ORGANISATION = "ORGANISATION", "the platform or employer"
+        OFFICER = "OFFICER", "an officer"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.SUBMITTED)
+    version = models.PositiveIntegerField(default=1)  # optimistic lock: each change must name the version it saw
+    event_date = models.DateField(help_text="the injury, the retirement, the job loss, the care need")
+    engagement = models.ForeignKey(
+        "registry.Engagement", on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    order_id = models.CharField(max_length=64, blank=True, help_text="the order in progress at the injury")
+    reported_by = models.CharField(max_length=12, choices=Reporter.choices)
+    reporter_organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    facts = models.JSONField(default=dict, help_text="what the claimant stated: description, dependants, ...")
+    evidence = models.JSONField(default=dict, help_text="what registry and platform data showed")
+    submitted_on = models.DateField()
+    decision_due = models.DateField()
+    assessment_due = models.DateField(null=True, blank=True)
+    deadlines = models.JSONField(default=dict, help_text="the rule parameters the due dates came from")
+    routed_reason = models.CharField(max_length=300, blank=True, help_text="why the checks sent it to an officer")
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    assessment = models.JSONField(default=dict, help_text="grade, care level, years, ... as assessed")
+    awarded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "event_date"], name="one_claim_per_event"),
+        ]
+        indexes = [models.Index(fields=["status", "decision_due"], name="claim_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.person_id} {self.event_date} {self.status}"
+
+
+class ClaimEvent(models.Model):
+    """One change of a claim: who, when, from which state to which, and why."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    on = models.DateField()
+    actor = models.CharField(max_length=120)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.from_status}->{self.to_status}"
+
+
+class Award(models.Model):
+    """One amount decided on a claim: a lump sum, or a monthly amount from a month (to a month), with
+    who pays it and how it was computed."""
+
+    class Payer(models.TextChoices):
+        FUND = "FUND", "the scheme's fund"
+        PLATFORM = "PLATFORM", "the platform"
+        EMPLOYER = "EMPLOYER", "the employer"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="awards")
+    item = models.CharField(max_length=40)  # the formula that computed it, e.g. oip_disability_lump_sum
+    label = models.CharField(max_length=200)
+    payer = models.CharField(max_length=10, choices=Payer.choices)
+    periodic = models.BooleanField(default=False)
+    amount_cents = models.BigIntegerField()
+    start_month = models.CharField(max_length=7)  # first month paid (a lump sum: the month it is due)
+    end_month = models.CharField(max_length=7, blank=True)  # last month paid; empty: until stopped
+    beneficiary = models.CharField(max_length=120, blank=True)  # a dependant, where not the person
+    explanation = models.JSONField()
+    suspended_from = models.CharField(max_length=7, blank=True)  # no payment from this month on
+    suspended_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gte=0), name="award_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.item} {self.amount_cents}"
+
+
+class PaymentRun(models.Model):
+    month = models.CharField(max_length=7, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    file_path = models.CharField(max_length=300, blank=True)
+    payment_count = models.PositiveIntegerField(default=0)
+    amount_cents = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.month
+
+
+class BenefitPayment(models.Model):
+    """What a payment run paid on an award for a month: once per award and month. A negative amount
+    recovers an overpayment."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "PAYMENT", "payment"
+        RECOVERY = "RECOVERY", "recovery of an overpayment"
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    month = models.CharField(max_length=7)  # the month the amount is for
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    amount_cents = models.BigIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        constraints = [models.UniqueConstraint(fields=["award", "month", "kind"], name="benefit_paid_once")]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.month} {self.amount_cents}"

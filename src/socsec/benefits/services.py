@@ -1,0 +1,394 @@
+"""Claims: submission with the rules' deadlines, automated checks that approve or route to an officer
+(never reject), decisions with reasons, assessment, awards with maker-checker, review and appeal.
+
+Every change goes through ``_move``: one UPDATE guarded by the version the caller saw, so of two
+officers deciding one claim at once, one succeeds and the other gets a conflict. Every change is an
+event on the claim and an entry in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record, snapshot
+from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.registry.models import Engagement, Organisation, Person
+from socsec.rules.coverage import Category, Scheme, Status
+from socsec.rules.parameters import load_parameters
+
+from .models import Award, Claim, ClaimEvent
+
+S = Claim.Status
+K = Claim.Kind
+
+# which scheme's coverage a claim rests on
+CLAIM_SCHEME: dict[str, Scheme] = {
+    K.OCCUPATIONAL_INJURY: Scheme.OIP,
+    K.WORK_INJURY: Scheme.WORK_INJURY,
+    K.PENSION: Scheme.EMPLOYEE_PENSION,
+    K.UNEMPLOYMENT: Scheme.UNEMPLOYMENT,
+    K.LONG_TERM_CARE: Scheme.LONG_TERM_CARE,
+}
+INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
+OPEN = (S.SUBMITTED, S.GATHERING_EVIDENCE, S.ACCEPTED, S.ASSESSED, S.UNDER_REVIEW)
+
+# the moves an officer (or the checks) may make; anything else is refused
+MOVES: dict[str, tuple[str, ...]] = {
+    S.SUBMITTED: (S.GATHERING_EVIDENCE, S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
+    S.GATHERING_EVIDENCE: (S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
+    S.ACCEPTED: (S.ASSESSED, S.WITHDRAWN),
+    S.ASSESSED: (S.AWARDED, S.ACCEPTED),  # ACCEPTED again: the checker sends the assessment back
+    S.AWARDED: (S.PAID, S.UNDER_REVIEW),
+    S.PAID: (S.UNDER_REVIEW,),
+    S.REJECTED: (S.UNDER_REVIEW,),
+    S.UNDER_REVIEW: (S.ACCEPTED, S.REJECTED),
+    S.WITHDRAWN: (),
+}
+
+
+def _days(path: str, on: dt.date) -> tuple[int, dict[str, Any]]:
+    leaf = load_parameters().leaf(f"claims.deadlines.{path}").resolve(on)
+    return int(leaf.value), leaf.as_dict()
+
+
+def _move(
+    claim: Claim,
+    *,
+    actor: Actor,
+    expected_version: int,
+    to: str,
+    note: str = "",
+    today: dt.date,
+    **fields: Any,
+) -> Claim:
+    """Change a claim's state if it is still at the version the caller saw."""
+    if to not in MOVES[claim.status]:
+        raise Conflict(f"a {claim.get_status_display()} claim cannot become {to.lower()}", code="bad_transition")
+    before = snapshot(claim)
+    changed = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
+        status=to, version=F("version") + 1, **fields
+    )
+    if not changed:
+        raise Conflict(
+            "this claim was changed by someone else since you opened it; reload it and decide again",
+            field="version",
+            code="stale",
+        )
+    from_status = claim.status
+    claim.refresh_from_db()
+    ClaimEvent.objects.create(
+        claim=claim, on=today, actor=actor.label, from_status=from_status, to_status=to, note=note[:2000]
+    )
+    audit_record(actor=actor, action=f"benefit.claim.{to.lower()}", instance=claim, before=before)
+    return claim
+
+
+def claim_submit(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    event_date: dt.date,
+    engagement: Engagement | None = None,
+    order_id: str = "",
+    facts: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Claim:
+    """A worker (portal), a platform or employer (API) or an officer reports a claim. Refused with a
+    clear reason: an event in the future, a person the scheme did not cover on that date, a second
+    claim for the same event. A late report is not refused: the checks route it to an officer."""
+    from socsec.coverage.selectors import coverage_for
+
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if kind not in K.values:
+        errors["kind"] = [f"{kind!r} is not one of {', '.join(K.values)}."]
+    if event_date > today:
+        errors["event_date"] = [f"{event_date.isoformat()} is in the future."]
+    if kind in INJURY and engagement is None:
+        errors["engagement"] = ["is required: the work during which the injury happened."]
+    if engagement is not None and engagement.person_id != person.pk:
+        errors["engagement"] = [f"engagement {engagement.pk} is not this person's."]
+    if actor.organisation_id is not None and (
+        engagement is None or engagement.organisation_id != actor.organisation_id
+    ):
+        errors["engagement"] = ["a platform or employer reports only for work done through it."]
+    if len(order_id) > 64:
+        errors["order_id"] = ["is at most 64 characters."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    coverage = coverage_for(person, event_date)
+    scheme = coverage.scheme(CLAIM_SCHEME[kind])
+    if kind in INJURY:
+        assert engagement is not None
+        on_this = [e for e in scheme.engagements if e.engagement.pk == engagement.pk]
+        status = on_this[0].reason.status if on_this else scheme.reason.status
+        reason = on_this[0].reason.text if on_this else scheme.reason.text
+        if kind == K.WORK_INJURY and engagement.category != Category.LABOUR_RELATION:
+            status, reason = Status.NOT_ELIGIBLE, "work-related injury insurance covers labour relations only"
+    else:
+        status, reason = scheme.reason.status, scheme.reason.text
+    if kind != K.PENSION and status not in (Status.MANDATORY, Status.VOLUNTARY):
+        raise ValidationFailed(
+            f"event_date: not covered by {scheme.label} on {event_date.isoformat()} - {reason}", field="event_date"
+        )
+    reporter = (
+        Claim.Reporter.ORGANISATION
+        if actor.organisation_id is not None
+        else Claim.Reporter.WORKER
+        if actor.user_id is not None and person.pk == _person_of(actor)
+        else Claim.Reporter.OFFICER
+    )
+    decision_days, decision_basis = _days("decision", today)
+    deadlines: dict[str, Any] = {"decision": decision_basis}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = Claim.objects.create(
+                    person=person,
+                    kind=kind,
+                    event_date=event_date,
+                    engagement=engagement,
+                    order_id=order_id,
+                    reported_by=reporter,
+                    reporter_organisation_id=actor.organisation_id,
+                    facts=dict(facts or {}),
+                    submitted_on=today,
+                    decision_due=today + dt.timedelta(days=decision_days),
+                    deadlines=deadlines,
+                )
+        except IntegrityError:
+            raise Conflict(
+                f"a {kind.lower().replace('_', ' ')} claim for {event_date.isoformat()} already exists",
+                field="event_date",
+                code="duplicate_claim",
+            ) from None
+        ClaimEvent.objects.create(claim=claim, on=today, actor=actor.label, to_status=S.SUBMITTED, note="")
+        audit_record(actor=actor, action="benefit.claim.submit", instance=claim)
+        _check(claim, actor=Actor.system("automated checks"), today=today)
+    claim.refresh_from_db()
+    return claim
+
+
+def _person_of(actor: Actor) -> int | None:
+    from socsec.accounts.models import User
+
+    return User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
+
+
+def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
+    """Automated checks: approve when the registry and platform data confirm the claim, otherwise
+    route to an officer with the reason. They never reject."""
+    from .selectors import activity_around
+
+    routes: list[str] = []
+    evidence: dict[str, Any] = {}
+    if claim.kind in INJURY:
+        reporter_days, basis = _days(
+            "report_by_organisation" if claim.reported_by == Claim.Reporter.ORGANISATION else "report_by_worker",
+            claim.event_date,
+        )
+        claim.deadlines["report"] = basis
+        late = (claim.submitted_on - claim.event_date).days
+        if late > reporter_days:
+            routes.append(f"reported {late} days after the injury; the time limit is {reporter_days} days")
+        if claim.kind == K.OCCUPATIONAL_INJURY:
+            assert claim.engagement is not None
+            activity = activity_around(claim.person, claim.engagement.organisation, claim.event_date)
+            evidence["platform_activity"] = activity.as_dict()
+            if not activity.orders_on_day:
+                routes.append("the platform's order data show no order of this worker on the day of the injury")
+            elif claim.order_id and claim.order_id not in activity.order_ids:
+                routes.append(f"order {claim.order_id} is not among the worker's orders on that day")
+        else:
+            routes.append("work-related injury: the employer's account of the accident is read by an officer")
+    else:
+        routes.append("an officer checks the registry record before deciding")
+    Claim.objects.filter(pk=claim.pk).update(evidence=evidence, deadlines=claim.deadlines)
+    claim.refresh_from_db()
+    if routes:
+        _move(
+            claim,
+            actor=actor,
+            expected_version=claim.version,
+            to=S.GATHERING_EVIDENCE,
+            note="; ".join(routes),
+            today=today,
+            routed_reason="; ".join(routes)[:300],
+        )
+        return
+    clear_days, basis = _days("decision_clear", claim.submitted_on)
+    _move(
+        claim,
+        actor=actor,
+        expected_version=claim.version,
+        to=S.ACCEPTED,
+        note="confirmed by the platform's order data: no certificate needed",
+        today=today,
+        decision_reason="The platform's own order data confirm the worker was taking orders when injured.",
+        decided_on=today,
+        decision_due=claim.submitted_on + dt.timedelta(days=clear_days),
+        deadlines={**claim.deadlines, "decision_clear": basis},
+    )
+
+
+def _officer(actor: Actor) -> None:
+    if actor.organisation_id is not None:
+        raise Forbidden("only officers decide claims")
+
+
+def claim_decide(
+    *,
+    actor: Actor,
+    claim: Claim,
+    expected_version: int,
+    accept: bool,
+    reason: str,
+    today: dt.date | None = None,
+) -> Claim:
+    """An officer accepts or rejects a claim, with the reason in words. A review after an appeal must
+    be decided by another officer than the first decision."""
+    _officer(actor)
+    today = today or timezone.localdate()
+    if not reason.strip():
+        raise ValidationFailed("reason: is required - say why, in words the claimant understands", field="reason")
+    if claim.status == S.UNDER_REVIEW and actor.user_id is not None and claim.decided_by_id == actor.user_id:
+        raise Forbidden("a review is decided by another officer than the first decision")
+    with transaction.atomic():
+        claim = _move(
+            claim,
+            actor=actor,
+            expected_version=expected_version,
+            to=S.ACCEPTED if accept else S.REJECTED,
+            note=reason,
+            today=today,
+            decision_reason=reason.strip(),
+            decided_by_id=actor.user_id,
+            decided_on=today,
+        )
+        if accept and claim.kind in INJURY:
+            days, basis = _days("assessment", today)
+            Claim.objects.filter(pk=claim.pk).update(
+                assessment_due=today + dt.timedelta(days=days), deadlines={**claim.deadlines, "assessment": basis}
+            )
+            claim.refresh_from_db()
+    return claim
+
+
+# kind -> function(claim, assessment facts) returning the awards to create (unsaved)
+AwardRule = Callable[[Claim, Mapping[str, Any]], list[Award]]
+AWARD_RULES: dict[str, AwardRule] = {}
+
+
+def claim_assess(
+    *,
+    actor: Actor,
+    claim: Claim,
+    expected_version: int,
+    assessment: Mapping[str, Any],
+    today: dt.date | None = None,
+) -> Claim:
+    """An officer records the assessment (disability grade, care level, contribution years, ...); the
+    rules compute the awards, each with its payer and explanation, proposed until approved."""
+    _officer(actor)
+    today = today or timezone.localdate()
+    rule = AWARD_RULES.get(claim.kind)
+    if rule is None:
+        raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
+    awards = rule(claim, assessment)
+    with transaction.atomic():
+        claim = _move(
+            claim,
+            actor=actor,
+            expected_version=expected_version,
+            to=S.ASSESSED,
+            note=", ".join(f"{k} {v}" for k, v in assessment.items()),
+            today=today,
+            assessment=dict(assessment),
+            awarded_by_id=actor.user_id,
+        )
+        claim.awards.all().delete()  # a re-assessment after a send-back replaces the proposal
+        for award in awards:
+            award.claim = claim
+        Award.objects.bulk_create(awards)
+    return claim
+
+
+def award_total_cents(claim: Claim) -> int:
+    """What an award costs in its first year: lump sums plus twelve months of periodic amounts."""
+    return sum(a.amount_cents * (12 if a.periodic else 1) for a in claim.awards.all())
+
+
+def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: dt.date | None = None) -> Claim:
+    """Award what was assessed. Above the maker-checker threshold, a second officer approves: the one who
+    assessed cannot approve their own award."""
+    _officer(actor)
+    today = today or timezone.localdate()
+    threshold = int(load_parameters().value("claims.maker_checker", today) * 100)
+    total = award_total_cents(claim)
+    if total >= threshold and actor.user_id is not None and actor.user_id == claim.awarded_by_id:
+        raise Forbidden(
+            f"awards of {threshold // 100:,} yuan or more need a second officer: you assessed this one",
+            code="maker_checker",
+        )
+    return _move(
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        to=S.AWARDED,
+        note=f"awarded: {total} cents in the first year",
+        today=today,
+        approved_by_id=actor.user_id,
+    )
+
+
+def claim_send_back(
+    *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
+) -> Claim:
+    """The checker sends an assessment back to be redone."""
+    _officer(actor)
+    return _move(
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        to=S.ACCEPTED,
+        note=f"sent back: {reason}",
+        today=today or timezone.localdate(),
+    )
+
+
+def claim_appeal(
+    *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
+) -> Claim:
+    """The claimant asks for a review of a rejection or of an award."""
+    if not reason.strip():
+        raise ValidationFailed("reason: is required - say what you disagree with", field="reason")
+    return _move(
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        to=S.UNDER_REVIEW,
+        note=reason,
+        today=today or timezone.localdate(),
+    )
+
+
+def claim_withdraw(*, actor: Actor, claim: Claim, expected_version: int, today: dt.date | None = None) -> Claim:
+    return _move(
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        to=S.WITHDRAWN,
+        note="withdrawn by the claimant",
+        today=today or timezone.localdate(),
+    )
+
+
+def platform_of(engagement: Engagement | None) -> Organisation | None:
+    return engagement.organisation if engagement is not None else None
