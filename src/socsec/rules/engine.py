@@ -281,13 +281,14 @@ def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array
     )
 
 
-def compute(name: str, on: Array | dt.date | str, **inputs: Array) -> Array:
-    """Run a formula over arrays (one row per case), without tracing."""
+def compute(name: str, on: Array | dt.date | str, *, params: ParameterNode | None = None, **inputs: Array) -> Array:
+    """Run a formula over arrays (one row per case), without tracing. ``params`` replaces the project's
+    parameter tree (a projection scenario's amended copy); by default the project's own."""
     f = get_formula(name)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     n = max((a.size for a in arrays.values()), default=1)
     dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str) else to_day(on), (n,))
-    return _run(f, Context(load_parameters()), dates, arrays)
+    return _run(f, Context(params if params is not None else load_parameters()), dates, arrays)
 
 
 def calc(name: str, on: dt.date | str, **inputs: Any) -> Explanation:
