@@ -1,0 +1,623 @@
+"""The cohort-component projection and the four funds, vectorised over (runs, sex, age).
+
+``prepare(scenario)`` turns a scenario into arrays by year (everything that does not vary between
+stochastic runs, including every value read from the rule parameters); ``project(prepared, shocks)``
+runs the years. Shapes: runs R, years T, sexes 2 (male, female), ages A = 111 (0-110, 110 open).
+
+Per cohort (sex x age) the model keeps, per living member: pensioners K and pension in payment M; per
+active (not yet retired) member: contribution years Y, sum of yearly base/average-wage ratios V,
+ever-insured share H, individual account A and funded-tier account F. Mortality does not depend on
+these, so per-member values survive unchanged and only shift one age a year. See the package docstring
+for the simplifications this implies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from socsec.rules.engine import compute
+from socsec.rules.parameters import ParameterError
+
+from .inputs import AGES, InputError, Section, read_age_table, read_year_table, resolve
+from .scenario import FORMS, STOCHASTIC_VARIABLES, Scenario
+
+Array = npt.NDArray[np.float64]
+FUNDS = ("pension", "injury", "unemployment", "long_term_care", "funded_tier")
+AGE = np.arange(AGES, dtype=np.float64)
+
+
+@dataclass
+class Prepared:
+    """A scenario as arrays by year; nothing here varies between stochastic runs."""
+
+    name: str
+    years: npt.NDArray[np.int64]
+    pop0: Array  # (2, A) persons
+    q_base: Array  # (2, A)
+    improvement: Array  # (T,)
+    fertility: Array  # (T, A) births per woman
+    male_birth_share: Array  # (T,)
+    migration: Array  # (T, 2, A) net migrants
+    wage0: float
+    wage_growth: Array  # (T,)
+    returns: Array  # (T,)
+    account_interest_spread: Array  # (T,) account interest minus return
+    indexation: Array  # (T,) rules: pension.annual_increase
+    retired: Array  # (T, 2, A) share of the cohort's person-years in retirement
+    retirement_age: Array  # (T, 2, A) years
+    divisor: Array  # (T, 2, A) months (rules: pension.annuity_divisor at the cohort's retirement age)
+    new_pensioners: Array  # (T, 2, A) per cohort member
+    nonentitled_retirees: Array  # (T, 2, A) insured retirees short of the minimum years, per member
+    retiring: Array  # (T, 2, A) share of the cohort retiring this year, per member
+    pensioners: Array  # (T, 2, A) per cohort member (K)
+    basic_rel: Array  # (T, 2, A) basic pension of a new pensioner / average wage
+    inv_insured: Array  # (T, 2, A) 1 / H (0 where H = 0)
+    per_active: Array  # (T, k, 2, A) flows per active member, relative to the wage where money (see ROWS)
+    initial_account: Array  # (2, A) account per active member / base-year average wage
+    initial_pension: Array  # (2, A) pension per cohort member / base-year average wage
+    tier_rate: Array  # (T,)
+    ltc_prevalence: Array = field(default_factory=lambda: np.zeros((2, AGES)))  # (2, A)
+    scalars: dict[str, Array] = field(default_factory=dict)  # (T,) per-year fund assumptions
+    reserves0: dict[str, float] = field(default_factory=dict)
+    stochastic: dict[str, Array] = field(default_factory=dict)  # sd, persistence (4,), correlation (4, 4)
+    seed: int = 0
+
+
+# rows of Prepared.per_active: per active member-year (multiply by P x (1 - retired))
+ROWS = (
+    "contributors",  # persons contributing to the pension
+    "insurable",  # pension contribution base / W
+    "pension_contrib",  # pension contributions / W
+    "account_credit",  # individual account credits / W
+    "std_contributors",  # covered standard employees (unemployment, LTC)
+    "std_insurable",  # their base / W
+    "platform_workers",  # persons in platform work
+    "employed",
+)
+
+
+def _dates(years: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    return np.array([np.datetime64(f"{y}-07-01", "D") for y in years])
+
+
+def _rule(scenario: Scenario, path: str, years: npt.NDArray[np.int64]) -> Array:
+    """A rule parameter's value on 1 July of each year; missing values are refused."""
+    try:
+        values = scenario.params.leaf(path).at(_dates(years))
+    except ParameterError as exc:
+        raise InputError(f"rule parameter missing ({exc})", file=scenario.file, field=f"rules.{path}") from None
+    if np.isnan(values).any():
+        year = int(years[np.flatnonzero(np.isnan(values))[0]])
+        raise InputError(f"rule parameter {path} has no value in {year}", file=scenario.file, field=f"rules.{path}")
+    return values
+
+
+def _divisor_table(scenario: Scenario, years: npt.NDArray[np.int64]) -> tuple[Array, Array]:
+    try:
+        node = scenario.params.node("pension.annuity_divisor")
+    except ParameterError as exc:
+        raise InputError(
+            f"rule parameter missing ({exc})", file=scenario.file, field="rules.pension.annuity_divisor"
+        ) from None
+    ages = np.array(sorted(int(k) for k in node.children), dtype=np.float64)
+    table = np.stack([_rule(scenario, f"pension.annuity_divisor.{int(a)}", years) for a in ages], axis=1)
+    return ages, table  # (n,), (T, n)
+
+
+def retirement_ages(scenario: Scenario, years: npt.NDArray[np.int64]) -> Array:
+    """Statutory retirement age in years by (year, sex, age): the rules' formula for each of the 12 birth
+    months of the cohort born in ``year - age``, evaluated on 1 July of ``year``, averaged."""
+    t, s, a, m = np.meshgrid(np.arange(len(years)), np.arange(2), np.arange(AGES), np.arange(12), indexing="ij")
+    cohort = years[t] - a
+    birth = (np.datetime64("1970-01", "M") + (cohort - 1970) * 12 + m).astype("datetime64[D]")
+    on = _dates(years)[t]
+    sex = np.where(s == 0, "M", "F")
+    try:
+        months = compute(
+            "statutory_retirement_age_months",
+            on=on.ravel(),
+            params=scenario.params,
+            birth_date=birth.ravel(),
+            sex=sex.ravel(),
+        ).astype(np.float64)
+    except (ParameterError, ValueError) as exc:
+        raise InputError(f"retirement age: {exc}", file=scenario.file, field="rules.retirement") from None
+    out: Array = months.reshape(t.shape).mean(axis=3) / 12.0
+    return out
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    root = scenario.root
+    years = scenario.years()
+    T = len(years)
+    base = scenario.base_dir
+
+    # --- population -------------------------------------------------------------------------------
+    popsec = root.section("population")
+    pop0 = read_age_table(resolve(base, str(popsec.raw("base"))))
+    q_base = read_age_table(resolve(base, str(popsec.raw("mortality"))), high=1.0)
+    improvement = popsec.series("mortality_improvement", years, low=-0.1, high=0.2)
+    hold = (
+        popsec.has("fertility_after_data")
+        and popsec.text("fertility_after_data", ("hold_last_year", "error")) == "hold_last_year"
+    )
+    fert_file = resolve(base, str(popsec.raw("fertility")))
+    fertility = read_year_table(fert_file, years, hold_after=hold, field="population.fertility", high=1.0)
+    fertility = fertility * popsec.series("fertility_scale", years)[:, None]
+    srb = popsec.series("sex_ratio_at_birth", years, low=0.5, high=2.0)
+    migration = np.zeros((T, 2, AGES))
+    if popsec.has("net_migration") and popsec.raw("net_migration") != 0:
+        table = read_age_table(resolve(base, str(popsec.raw("net_migration"))), low=-1e12)
+        migration = table[None] * popsec.series("net_migration_scale", years, low=None)[:, None, None]
+
+    # --- economy ----------------------------------------------------------------------------------
+    eco = root.section("economy")
+    wage0 = eco.number("average_wage", low=0.0)
+    wage_growth = eco.series("wage_growth", years, low=-0.5, high=1.0)
+    returns = eco.series("return", years, low=-0.9, high=1.0)
+    spread = (
+        eco.series("account_interest_spread", years, low=-0.5, high=0.5)
+        if eco.has("account_interest_spread")
+        else np.zeros(T)
+    )
+
+    # --- rules ------------------------------------------------------------------------------------
+    rate_std = _rule(scenario, "pension.employer_rate", years) + _rule(scenario, "pension.employee_rate", years)
+    ia_std = _rule(scenario, "pension.individual_account_rate", years)
+    rate_flex = _rule(scenario, "flexible.pension_rate", years)
+    ia_flex = _rule(scenario, "flexible.individual_account_rate", years)
+    floor = _rule(scenario, "contribution.base_floor_ratio", years)
+    ceiling = _rule(scenario, "contribution.base_ceiling_ratio", years)
+    accrual = _rule(scenario, "pension.basic_accrual_rate", years)
+    min_years = _rule(scenario, "pension.minimum_contribution_months", years) / 12.0
+    indexation = _rule(scenario, "pension.annual_increase", years)
+
+    prev_years = np.concatenate([[years[0] - 1], years])
+    ages_all = retirement_ages(scenario, prev_years)  # (T + 1, 2, A)
+    retired_all = np.clip(AGE + 1.0 - ages_all, 0.0, 1.0)
+    retired = np.empty((T, 2, AGES))
+    retired_before = np.zeros((T, 2, AGES))  # the cohort's share a year earlier (age - 1)
+    for t in range(T):
+        retired_before[t, :, 1:] = retired_all[t, :, :-1] if t == 0 else retired[t - 1, :, :-1]
+        retired[t] = np.maximum(retired_all[t + 1], retired_before[t])  # once retired, stays retired
+    retiring = retired - retired_before
+    retirement_age = ages_all[1:]
+    div_ages, div_table = _divisor_table(scenario, years)
+    divisor = np.stack([np.interp(retirement_age[t], div_ages, div_table[t]) for t in range(T)])
+
+    # --- labour -----------------------------------------------------------------------------------
+    lab = root.section("labour")
+    employment = lab.by_age("employment_rate", base, high=1.0)
+    profile = lab.by_age("wage_age_profile", base, high=50.0)
+    female_wage = lab.number("female_relative_wage", high=10.0)
+    profile = profile * np.array([1.0, female_wage])[:, None]
+    forms = lab.section("forms")
+    per_active = np.zeros((T, len(ROWS), 2, AGES))
+    share_total = np.zeros(T)
+    cov_share = np.zeros((T, 2, AGES))
+    years_per = np.zeros((T, 2, AGES))
+    ratio_years = np.zeros((T, 2, AGES))
+    for f in FORMS:
+        sec = forms.section(f)
+        share = sec.series("share", years, high=1.0)
+        share_total += share
+        cov = sec.series("coverage", years, high=1.0)
+        dens = sec.series("density", years, high=1.0)
+        rel = sec.number("relative_wage", high=50.0)
+        how = sec.text("base", ("wage", "floor"))
+        wage_ratio = rel * profile[None] * np.ones((T, 1, 1))
+        base_ratio = (
+            np.clip(wage_ratio, floor[:, None, None], ceiling[:, None, None])
+            if how == "wage"
+            else np.broadcast_to(floor[:, None, None], (T, 2, AGES)).copy()
+        )
+        rate = rate_std if f == "standard" else rate_flex
+        ia = ia_std if f == "standard" else ia_flex
+        persons = employment[None] * share[:, None, None]
+        contributors = persons * cov[:, None, None]
+        cy = contributors * dens[:, None, None]
+        per_active[:, 0] += contributors
+        per_active[:, 1] += cy * base_ratio
+        per_active[:, 2] += cy * base_ratio * rate[:, None, None]
+        per_active[:, 3] += cy * base_ratio * ia[:, None, None]
+        per_active[:, 7] += persons
+        cov_share += contributors
+        years_per += cy
+        ratio_years += cy * base_ratio
+        if f == "standard":
+            per_active[:, 4] += contributors
+            per_active[:, 5] += cy * base_ratio
+        if f == "platform":
+            per_active[:, 6] += persons
+    if (share_total > 1.0 + 1e-12).any():
+        year = int(years[np.flatnonzero(share_total > 1.0 + 1e-12)[0]])
+        raise forms.error("standard", f"the shares of the employment forms add up to more than 1 in {year}")
+
+    # --- deterministic cohort recursion: years, wage ratios, insured share, pensioners ------------
+    init = root.section("initial")
+    pension_share0 = init.number("pensioner_share_of_retired", high=1.0)
+    pension_ratio0 = init.number("average_pension_ratio", high=10.0)
+    history = init.text("history", ("steady_state", "none"))
+    Y = np.zeros((2, AGES))
+    V = np.zeros((2, AGES))
+    H = np.zeros((2, AGES))
+    acc0 = np.zeros((2, AGES))
+    if history == "steady_state":  # careers so far under the base year's labour market and rules
+        r0, g0 = returns[0] + spread[0], wage_growth[0]
+        for a in range(1, AGES):
+            Y[:, a] = Y[:, a - 1] + years_per[0, :, a - 1]
+            V[:, a] = V[:, a - 1] + ratio_years[0, :, a - 1]
+            H[:, a] = np.maximum(H[:, a - 1], cov_share[0, :, a - 1])
+            acc0[:, a] = (acc0[:, a - 1] * (1 + r0) + per_active[0, 3, :, a - 1]) / (1 + g0)
+    K = retired_before[0] * pension_share0
+    pension0 = K * pension_ratio0
+    new_pensioners = np.zeros((T, 2, AGES))
+    nonentitled = np.zeros((T, 2, AGES))
+    pensioners = np.zeros((T, 2, AGES))
+    basic_rel = np.zeros((T, 2, AGES))
+    inv_insured = np.zeros((T, 2, AGES))
+    for t in range(T):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            insured_years = np.where(H > 0, Y / np.where(H > 0, H, 1.0), 0.0)
+            entitled = H * np.minimum(1.0, insured_years / min_years[t])
+            index = np.where(Y > 0, V / np.where(Y > 0, Y, 1.0), 0.0)
+        new_pensioners[t] = retiring[t] * entitled
+        nonentitled[t] = retiring[t] * (H - entitled)
+        basic_rel[t] = (1.0 + index) / 2.0 * insured_years * accrual[t]
+        inv_insured[t] = np.where(H > 0, 1.0 / np.where(H > 0, H, 1.0), 0.0)
+        K = K + new_pensioners[t]
+        pensioners[t] = K
+        Y = Y + years_per[t]
+        V = V + ratio_years[t]
+        H = np.maximum(H, cov_share[t])
+        K, Y, V, H = (_shift_plain(x) for x in (K, Y, V, H))
+
+    # --- funds --------------------------------------------------------------------------------------
+    scalars: dict[str, Array] = {}
+    reserves0: dict[str, float] = {}
+    pen = root.section("pension")
+    reserves0["pension"] = pen.number("initial_reserve", low=None)
+    scalars["pension_subsidy"] = pen.series("subsidy_share_of_expenditure", years, high=10.0)
+
+    inj = root.section("occupational_injury")
+    reserves0["injury"] = inj.number("initial_reserve", low=None)
+    scalars["injury_subsidy"] = inj.series("subsidy_share_of_expenditure", years, high=10.0)
+    rollout = _rule(scenario, "oip.pilot.all_provinces", years) > 0
+    scalars["injury_share"] = np.where(
+        rollout, inj.series("share_after_rollout", years, high=1.0), inj.series("share_in_pilot", years, high=1.0)
+    )
+    mix = inj.section("sector_mix")
+    per_order = np.zeros(T)
+    for sector in mix.data:
+        weight = mix.number(sector, high=1.0)
+        per_order += weight * _rule(scenario, f"oip.per_order_amount.{sector}", years)
+    if inj.text("per_order_indexed_to_wages", ("yes", "no")) == "yes":
+        per_order = per_order * _wage_index(wage_growth)
+    scalars["injury_income_per_worker"] = per_order * inj.series("orders_per_worker", years)
+    grades = inj.section("grade_distribution")
+    base_ratio_oip = _rule(scenario, "oip.benefit.base_ratio", years)
+    allowance_years = inj.number("allowance_years", high=100.0)
+    months = np.full(T, inj.number("other_cost_months", high=1000.0))
+    for grade in grades.data:
+        p = grades.number(grade, high=1.0)
+        lump = _rule(scenario, f"oip.benefit.disability_lump_sum_months.{grade}", years)
+        allowance = np.zeros(T)
+        if grade in scenario.params.node("oip.benefit.disability_allowance_ratio").children:
+            allowance = _rule(scenario, f"oip.benefit.disability_allowance_ratio.{grade}", years)
+        months += p * (lump + 12.0 * allowance * allowance_years)
+    scalars["injury_cost_rel"] = inj.series("incidence", years, high=1.0) * months * base_ratio_oip / 12.0
+
+    un = root.section("unemployment")
+    reserves0["unemployment"] = un.number("initial_reserve", low=None)
+    scalars["unemployment_subsidy"] = un.series("subsidy_share_of_expenditure", years, high=10.0)
+    scalars["unemployment_rate"] = _rule(scenario, "unemployment.contribution_rate", years)
+    duration = np.minimum(
+        un.series("duration_months", years, high=1000.0), _rule(scenario, "unemployment.max_duration_months", years)
+    )
+    scalars["unemployment_cost_rel"] = (
+        un.series("incidence", years, high=1.0) * duration * un.series("benefit_ratio", years, high=10.0) / 12.0
+    )
+
+    ltc = root.section("long_term_care")
+    reserves0["long_term_care"] = ltc.number("initial_reserve", low=None)
+    scalars["long_term_care_subsidy"] = ltc.series("subsidy_share_of_expenditure", years, high=10.0)
+    scalars["long_term_care_rate"] = ltc.series("contribution_rate", years, high=1.0)
+    scalars["long_term_care_coverage"] = ltc.series("coverage_share", years, high=1.0)
+    scalars["long_term_care_benefit"] = ltc.series("benefit_ratio", years, high=10.0)
+    prevalence = ltc.by_age("incapacity_prevalence", base, high=1.0)
+
+    tier = root.section("funded_tier")
+    reserves0["funded_tier"] = tier.number("initial_reserve", low=None)
+    tier_rate = tier.series("contribution_rate", years, high=1.0)
+
+    prepared = Prepared(
+        name=scenario.name,
+        years=years,
+        pop0=pop0,
+        q_base=q_base,
+        improvement=improvement,
+        fertility=fertility,
+        male_birth_share=srb / (1.0 + srb),
+        migration=migration,
+        wage0=wage0,
+        wage_growth=wage_growth,
+        returns=returns,
+        account_interest_spread=spread,
+        indexation=indexation,
+        retired=retired,
+        retirement_age=retirement_age,
+        divisor=divisor,
+        new_pensioners=new_pensioners,
+        nonentitled_retirees=nonentitled,
+        retiring=retiring,
+        pensioners=pensioners,
+        basic_rel=basic_rel,
+        inv_insured=inv_insured,
+        per_active=per_active,
+        initial_account=acc0,
+        initial_pension=pension0,
+        tier_rate=tier_rate,
+        scalars=scalars,
+        reserves0=reserves0,
+    )
+    prepared.ltc_prevalence = prevalence
+    _stochastic(root, prepared)
+    return prepared
+
+
+def _wage_index(growth: Array) -> Array:
+    index = np.ones_like(growth)
+    index[1:] = np.cumprod(1.0 + growth[1:])
+    return index
+
+
+def _stochastic(root: Section, prepared: Prepared) -> None:
+    if not root.has("stochastic"):
+        prepared.stochastic = {"sd": np.zeros(4), "persistence": np.zeros(4), "correlation": np.eye(4)}
+        return
+    sto = root.section("stochastic")
+    sds, phis = np.zeros(4), np.zeros(4)
+    variables = sto.section("variables")
+    for i, name in enumerate(STOCHASTIC_VARIABLES):
+        var = variables.section(name)
+        sds[i] = var.number("sd", high=1.0)
+        phis[i] = var.number("persistence", high=0.999)
+    corr = np.asarray(sto.raw("correlation"), dtype=np.float64)
+    if corr.shape != (4, 4) or not np.allclose(corr, corr.T) or not np.allclose(np.diag(corr), 1.0):
+        raise sto.error(
+            "correlation",
+            "expected a symmetric 4 x 4 matrix with ones on the diagonal, in the order "
+            + ", ".join(STOCHASTIC_VARIABLES),
+        )
+    if (np.abs(corr) > 1).any():
+        raise sto.error("correlation", "a correlation above 1 in absolute value")
+    try:
+        np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        raise sto.error("correlation", "not positive definite (no Cholesky factor)") from None
+    prepared.stochastic = {"sd": sds, "persistence": phis, "correlation": corr}
+    prepared.seed = int(sto.number("seed")) if sto.has("seed") else 0
+
+
+def _shift_plain(x: Array) -> Array:
+    """One age on: age a moves to a + 1; the open group 110 keeps the value of age 109 arriving."""
+    out = np.empty_like(x)
+    out[..., 1:] = x[..., :-1]
+    out[..., 0] = 0.0
+    return out
+
+
+def shocks(prepared: Prepared, runs: int) -> Array:
+    """Correlated AR(1) deviations (runs, T, 4) in the order of STOCHASTIC_VARIABLES: standard normal
+    draws correlated by the Cholesky factor of the correlation matrix, then x_t = phi x_(t-1) +
+    sqrt(1 - phi^2) sd z_t (stationary standard deviation sd). Zero for ``runs == 0``."""
+    T = len(prepared.years)
+    if runs <= 0:
+        return np.zeros((1, T, 4))
+    sto = prepared.stochastic
+    rng = np.random.default_rng(prepared.seed)
+    z = rng.standard_normal((runs, T, 4)) @ np.linalg.cholesky(sto["correlation"]).T
+    phi, sd = sto["persistence"], sto["sd"]
+    x = np.empty_like(z)
+    x[:, 0] = sd * z[:, 0]
+    scale = np.sqrt(1.0 - phi**2) * sd
+    for t in range(1, T):
+        x[:, t] = phi * x[:, t - 1] + scale * z[:, t]
+    return x
+
+
+@dataclass
+class Projection:
+    """Results by year; each array is (R, T) (one row per run; R = 1 when deterministic), reserves (R, T + 1)."""
+
+    name: str
+    years: npt.NDArray[np.int64]
+    series: dict[str, Array]
+    new_pensioners: Array | None = None  # (T, 2, A) persons, first run only
+    new_pension_rel: Array | None = None  # (T, 2, A) their pensions / average wage, summed
+    population: Array | None = None  # (T + 1, 2, A) first run
+
+
+def project(prepared: Prepared, x: Array | None = None, *, keep_detail: bool = True) -> Projection:
+    """Run the projection. ``x`` (runs, T, 4) are deviations from shocks(); None is deterministic."""
+    p = prepared
+    T = len(p.years)
+    if x is None:
+        x = np.zeros((1, T, 4))
+    R = x.shape[0]
+    improvement = p.improvement[None, :] + x[:, :, 0]  # (R, T)
+    fert_mult = np.exp(x[:, :, 1])
+    growth = p.wage_growth[None, :] + x[:, :, 2]
+    returns = p.returns[None, :] + x[:, :, 3]
+    wage = p.wage0 * np.concatenate([np.ones((R, 1)), np.cumprod(1.0 + growth[:, 1:], axis=1)], axis=1)
+    interest = returns + p.account_interest_spread[None, :]
+
+    P = np.broadcast_to(p.pop0, (R, 2, AGES)).copy()
+    acc = np.broadcast_to(p.initial_account * p.wage0, (R, 2, AGES)).copy()
+    tier = np.zeros((R, 2, AGES))
+    pension = np.broadcast_to(p.initial_pension * p.wage0, (R, 2, AGES)).copy()
+    tier_pension = np.zeros((R, 2, AGES))
+    mort = np.ones((R, 1, 1))
+    closing = p.q_base[:, -1:]
+    tier_on = bool((p.tier_rate > 0).any())
+    prevalence = p.ltc_prevalence
+    s = p.scalars
+
+    out = {
+        k: np.zeros((R, T))
+        for k in (
+            "population",
+            "pop_15_64",
+            "pop_65_plus",
+            "births",
+            "deaths",
+            "employed",
+            "contributors",
+            "pensioners",
+            "insurable_earnings",
+            "average_wage",
+            "platform_workers",
+        )
+    }
+    for f in FUNDS:
+        for k in ("contributions", "subsidy", "investment", "income", "expenditure"):
+            out[f"{f}_{k}"] = np.zeros((R, T))
+        out[f"{f}_reserve"] = np.zeros((R, T + 1))
+        out[f"{f}_reserve"][:, 0] = p.reserves0[f]
+    out["return"] = returns.copy()
+    out["pension_benefits"] = np.zeros((R, T))
+    out["pension_refunds"] = np.zeros((R, T))
+    out["pension_account_balance"] = np.zeros((R, T))
+    new_count = np.zeros((T, 2, AGES)) if keep_detail else None
+    new_amount = np.zeros((T, 2, AGES)) if keep_detail else None
+    population = np.zeros((T + 1, 2, AGES)) if keep_detail else None
+    flat = (R, 2 * AGES)
+    age15, age65 = 15, 65
+
+    for t in range(T):
+        W = wage[:, t]
+        if population is not None:
+            population[t] = P[0]
+        Wc = W[:, None, None]
+        active = 1.0 - p.retired[t]
+        # flows: one matrix product for every per-member row
+        rows = (p.per_active[t] * active).reshape(len(ROWS), -1)
+        per = P.reshape(flat) @ rows.T  # (R, rows)
+        care = np.stack([p.pensioners[t], p.pensioners[t] * prevalence, p.per_active[t, 4] * active * prevalence])
+        pens = P.reshape(flat) @ care.reshape(3, -1).T  # pensioners; of them and of covered employees, dependent
+        # pensions: new pensioners this year, then indexation of those in payment
+        new = p.new_pensioners[t]
+        account_per_insured = acc * p.inv_insured[t]
+        new_pension = Wc * p.basic_rel[t] + 12.0 * account_per_insured / p.divisor[t]
+        pension = pension * (1.0 + p.indexation[t]) + new * new_pension
+        refunds_retire = (P * p.nonentitled_retirees[t] * account_per_insured).sum(axis=(1, 2))
+        if keep_detail:
+            assert new_count is not None and new_amount is not None
+            new_count[t] = P[0] * new
+            new_amount[t] = P[0] * new * new_pension[0] / W[0]
+        benefits = (P * pension).sum(axis=(1, 2))
+        # accounts: interest on the opening balance, this year's credits at the end
+        acc = acc * (1.0 + interest[:, t, None, None]) + Wc * p.per_active[t, 3]
+        # mortality
+        q = p.q_base * mort
+        q[:, :, -1:] = closing
+        deaths = P * q
+        refunds_death = (deaths * active * acc).sum(axis=(1, 2))
+        if tier_on:
+            tier_per_insured = tier * p.inv_insured[t]
+            new_tier = new * 12.0 * tier_per_insured / p.divisor[t]
+            tier_pension = tier_pension + new_tier
+            if new_amount is not None:
+                new_amount[t] += P[0] * new_tier[0] / W[0]
+            tier_refunds = (P * p.nonentitled_retirees[t] * tier_per_insured).sum(axis=(1, 2))
+            tier = tier * (1.0 + interest[:, t, None, None]) + Wc * p.per_active[t, 1] * p.tier_rate[t]
+            tier_refunds = tier_refunds + (deaths * active * tier).sum(axis=(1, 2))
+            out["funded_tier_expenditure"][:, t] = (P * tier_pension).sum(axis=(1, 2)) + tier_refunds
+            out["funded_tier_contributions"][:, t] = W * per[:, 1] * p.tier_rate[t]
+        births = (P[:, 1, :] * p.fertility[t]).sum(axis=1) * fert_mult[:, t]
+
+        # indicators
+        out["population"][:, t] = P.sum(axis=(1, 2))
+        out["pop_15_64"][:, t] = P[:, :, age15:age65].sum(axis=(1, 2))
+        out["pop_65_plus"][:, t] = P[:, :, age65:].sum(axis=(1, 2))
+        out["births"][:, t] = births
+        out["deaths"][:, t] = deaths.sum(axis=(1, 2))
+        out["employed"][:, t] = per[:, 7]
+        out["contributors"][:, t] = per[:, 0]
+        out["pensioners"][:, t] = pens[:, 0]
+        out["insurable_earnings"][:, t] = W * per[:, 1]
+        out["average_wage"][:, t] = W
+        out["pension_contributions"][:, t] = W * per[:, 2]
+        out["pension_benefits"][:, t] = benefits
+        out["pension_refunds"][:, t] = refunds_retire + refunds_death
+        out["pension_expenditure"][:, t] = benefits + refunds_retire + refunds_death
+        out["pension_account_balance"][:, t] = (P * active * acc).sum(axis=(1, 2))
+        workers = per[:, 6] * s["injury_share"][t]
+        out["platform_workers"][:, t] = per[:, 6]
+        out["injury_contributions"][:, t] = workers * s["injury_income_per_worker"][t]
+        out["injury_expenditure"][:, t] = workers * s["injury_cost_rel"][t] * W
+        out["unemployment_contributions"][:, t] = W * per[:, 5] * s["unemployment_rate"][t]
+        out["unemployment_expenditure"][:, t] = per[:, 4] * s["unemployment_cost_rel"][t] * W
+        cover = s["long_term_care_coverage"][t]
+        out["long_term_care_contributions"][:, t] = W * per[:, 5] * s["long_term_care_rate"][t] * cover
+        out["long_term_care_expenditure"][:, t] = (pens[:, 1] + pens[:, 2]) * cover * s["long_term_care_benefit"][t] * W
+        for f in FUNDS:
+            reserve = out[f"{f}_reserve"][:, t]
+            subsidy_key = f"{f}_subsidy"
+            subsidy = out[f"{f}_expenditure"][:, t] * s[subsidy_key][t] if subsidy_key in s else 0.0 * reserve
+            investment = reserve * returns[:, t]
+            income = out[f"{f}_contributions"][:, t] + subsidy + investment
+            out[f"{f}_subsidy"][:, t] = subsidy
+            out[f"{f}_investment"][:, t] = investment
+            out[f"{f}_income"][:, t] = income
+            out[f"{f}_reserve"][:, t + 1] = reserve + income - out[f"{f}_expenditure"][:, t]
+
+        # survive, age one year, births, migration
+        survivors = P - deaths
+        P_next = np.empty_like(P)
+        P_next[:, :, 1:] = survivors[:, :, :-1]
+        P_next[:, :, -1] += survivors[:, :, -1]
+        P_next[:, 0, 0] = births * p.male_birth_share[t]
+        P_next[:, 1, 0] = births * (1.0 - p.male_birth_share[t])
+        arriving, staying = survivors[:, :, -2], survivors[:, :, -1]
+        acc = _shift(acc, arriving, staying)
+        pension = _shift(pension, arriving, staying)
+        if tier_on:
+            tier = _shift(tier, arriving, staying)
+            tier_pension = _shift(tier_pension, arriving, staying)
+        P = np.maximum(P_next + p.migration[t], 0.0)
+        mort = mort * (1.0 - improvement[:, t])[:, None, None]
+
+    if keep_detail and population is not None:
+        population[T] = P[0]
+    return Projection(
+        name=p.name,
+        years=p.years,
+        series=out,
+        new_pensioners=new_count,
+        new_pension_rel=new_amount,
+        population=population,
+    )
+
+
+def _shift(x: Array, arriving: Array, staying: Array) -> Array:
+    """Per-member values one age on; the open group 110 is the survivors' weighted average."""
+    out = np.empty_like(x)
+    out[..., 1:] = x[..., :-1]
+    out[..., 0] = 0.0
+    weight = arriving + staying
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged = (arriving * x[..., -2] + staying * x[..., -1]) / weight
+    out[..., -1] = np.where(weight > 0, merged, x[..., -2])
+    return out
+
+
+def project_runs(prepared: Prepared, x: Array, *, chunk: int = 128) -> Projection:
+    """Stochastic runs, ``chunk`` runs at a time (arrays that fit the CPU caches run several times faster
+    than all runs at once); the series are joined back to (runs, T)."""
+    parts = [project(prepared, x[i : i + chunk], keep_detail=False) for i in range(0, x.shape[0], chunk)]
+    series = {k: np.concatenate([part.series[k] for part in parts], axis=0) for k in parts[0].series}
+    return Projection(name=prepared.name, years=prepared.years, series=series)
