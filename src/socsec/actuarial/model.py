@@ -60,6 +60,8 @@ class Prepared:
     initial_pension: Array  # (2, A) pension per cohort member / base-year average wage
     tier_rate: Array  # (T,)
     ltc_prevalence: Array = field(default_factory=lambda: np.zeros((2, AGES)))  # (2, A)
+    has_migration: bool = False
+    weights: Array | None = None  # cache of _weights()
     scalars: dict[str, Array] = field(default_factory=dict)  # (T,) per-year fund assumptions
     reserves0: dict[str, float] = field(default_factory=dict)
     stochastic: dict[str, Array] = field(default_factory=dict)  # sd, persistence (4,), correlation (4, 4)
@@ -308,7 +310,8 @@ def prepare(scenario: Scenario) -> Prepared:
         if grade in scenario.params.node("oip.benefit.disability_allowance_ratio").children:
             allowance = _rule(scenario, f"oip.benefit.disability_allowance_ratio.{grade}", years)
         months += p * (lump + 12.0 * allowance * allowance_years)
-    scalars["injury_cost_rel"] = inj.series("incidence", years, high=1.0) * months * base_ratio_oip / 12.0
+    scalars["injury_incidence"] = inj.series("incidence", years, high=1.0)
+    scalars["injury_cost_rel"] = scalars["injury_incidence"] * months * base_ratio_oip / 12.0
 
     un = root.section("unemployment")
     reserves0["unemployment"] = un.number("initial_reserve", low=None)
@@ -317,6 +320,7 @@ def prepare(scenario: Scenario) -> Prepared:
     duration = np.minimum(
         un.series("duration_months", years, high=1000.0), _rule(scenario, "unemployment.max_duration_months", years)
     )
+    scalars["unemployment_incidence"] = un.series("incidence", years, high=1.0)
     scalars["unemployment_cost_rel"] = (
         un.series("incidence", years, high=1.0) * duration * un.series("benefit_ratio", years, high=10.0) / 12.0
     )
@@ -364,6 +368,7 @@ def prepare(scenario: Scenario) -> Prepared:
         reserves0=reserves0,
     )
     prepared.ltc_prevalence = prevalence
+    prepared.has_migration = bool((migration != 0).any())
     _stochastic(root, prepared)
     return prepared
 
@@ -441,6 +446,49 @@ class Projection:
     population: Array | None = None  # (T + 1, 2, A) first run
 
 
+def _weights(p: Prepared) -> Array:
+    """(T, len(WEIGHTS), 2 x A): deterministic weights multiplied into the population (or the population
+    x account) once a year by one matrix product, computed once per prepared scenario."""
+    if p.weights is not None:
+        return p.weights
+    T = len(p.years)
+    active = 1.0 - p.retired  # (T, 2, A)
+    ones = np.ones((T, 2, AGES))
+    mask_15_64 = ones * ((AGE >= 15) & (AGE < 65))
+    mask_65 = ones * (AGE >= 65)
+    fertility = np.zeros((T, 2, AGES))
+    fertility[:, 1] = p.fertility
+    q_open = np.broadcast_to(p.q_base, (T, 2, AGES)).copy()
+    q_open[:, :, -1] = 0.0
+    q_closing = np.zeros((T, 2, AGES))
+    q_closing[:, :, -1] = p.q_base[:, -1]
+    rows = [p.per_active[:, i] * active for i in range(len(ROWS))]
+    rows += [
+        p.pensioners,
+        p.pensioners * p.ltc_prevalence,
+        p.per_active[:, 4] * active * p.ltc_prevalence,
+        ones,
+        mask_15_64,
+        mask_65,
+        fertility,
+        q_open,
+        q_closing,
+        p.nonentitled_retirees * p.inv_insured,
+        active,
+        q_open * active,
+    ]
+    p.weights = np.stack(rows, axis=1).reshape(T, len(rows), 2 * AGES)
+    return p.weights
+
+
+# rows of _weights() after ROWS
+W_PENSIONERS, W_PENS_DEPENDENT, W_EMPL_DEPENDENT, W_ONES, W_15_64, W_65, W_FERT, W_Q_OPEN, W_Q_CLOSING = range(
+    len(ROWS), len(ROWS) + 9
+)
+W_REFUND, W_ACTIVE, W_Q_ACTIVE = range(len(ROWS) + 9, len(ROWS) + 12)
+N_POP_ROWS = W_Q_CLOSING + 1
+
+
 def project(prepared: Prepared, x: Array | None = None, *, keep_detail: bool = True) -> Projection:
     """Run the projection. ``x`` (runs, T, 4) are deviations from shocks(); None is deterministic."""
     p = prepared
@@ -448,132 +496,111 @@ def project(prepared: Prepared, x: Array | None = None, *, keep_detail: bool = T
     if x is None:
         x = np.zeros((1, T, 4))
     R = x.shape[0]
+    weights = _weights(p)
     improvement = p.improvement[None, :] + x[:, :, 0]  # (R, T)
     fert_mult = np.exp(x[:, :, 1])
     growth = p.wage_growth[None, :] + x[:, :, 2]
     returns = p.returns[None, :] + x[:, :, 3]
     wage = p.wage0 * np.concatenate([np.ones((R, 1)), np.cumprod(1.0 + growth[:, 1:], axis=1)], axis=1)
     interest = returns + p.account_interest_spread[None, :]
+    mortality = np.concatenate([np.ones((R, 1)), np.cumprod(1.0 - improvement[:, :-1], axis=1)], axis=1)
+    new_basic = p.new_pensioners * p.basic_rel  # (T, 2, A) per member / average wage
+    new_account = p.new_pensioners * 12.0 * p.inv_insured / p.divisor  # x account per active member
+    tier_credit = p.per_active[:, 1] * p.tier_rate[:, None, None]
 
     P = np.broadcast_to(p.pop0, (R, 2, AGES)).copy()
     acc = np.broadcast_to(p.initial_account * p.wage0, (R, 2, AGES)).copy()
     tier = np.zeros((R, 2, AGES))
     pension = np.broadcast_to(p.initial_pension * p.wage0, (R, 2, AGES)).copy()
     tier_pension = np.zeros((R, 2, AGES))
-    mort = np.ones((R, 1, 1))
     closing = p.q_base[:, -1:]
     tier_on = bool((p.tier_rate > 0).any())
-    prevalence = p.ltc_prevalence
     s = p.scalars
+    flat = (R, 2 * AGES)
 
-    out = {
-        k: np.zeros((R, T))
-        for k in (
-            "population",
-            "pop_15_64",
-            "pop_65_plus",
-            "births",
-            "deaths",
-            "employed",
-            "contributors",
-            "pensioners",
-            "insurable_earnings",
-            "average_wage",
-            "platform_workers",
-        )
-    }
+    names = (
+        "population", "pop_15_64", "pop_65_plus", "births", "deaths", "employed", "contributors", "pensioners",
+        "insurable_earnings", "average_wage", "platform_workers", "pension_benefits", "pension_refunds",
+        "pension_account_balance", "injury_beneficiaries", "unemployment_beneficiaries",
+        "long_term_care_beneficiaries",
+    )  # fmt: skip
+    out = {k: np.zeros((R, T)) for k in names}
     for f in FUNDS:
         for k in ("contributions", "subsidy", "investment", "income", "expenditure"):
             out[f"{f}_{k}"] = np.zeros((R, T))
         out[f"{f}_reserve"] = np.zeros((R, T + 1))
         out[f"{f}_reserve"][:, 0] = p.reserves0[f]
     out["return"] = returns.copy()
-    out["pension_benefits"] = np.zeros((R, T))
-    out["pension_refunds"] = np.zeros((R, T))
-    out["pension_account_balance"] = np.zeros((R, T))
+    out["average_wage"] = wage
     new_count = np.zeros((T, 2, AGES)) if keep_detail else None
     new_amount = np.zeros((T, 2, AGES)) if keep_detail else None
     population = np.zeros((T + 1, 2, AGES)) if keep_detail else None
-    flat = (R, 2 * AGES)
-    age15, age65 = 15, 65
 
     for t in range(T):
         W = wage[:, t]
+        Wc = W[:, None, None]
         if population is not None:
             population[t] = P[0]
-        Wc = W[:, None, None]
-        active = 1.0 - p.retired[t]
-        # flows: one matrix product for every per-member row
-        rows = (p.per_active[t] * active).reshape(len(ROWS), -1)
-        per = P.reshape(flat) @ rows.T  # (R, rows)
-        care = np.stack([p.pensioners[t], p.pensioners[t] * prevalence, p.per_active[t, 4] * active * prevalence])
-        pens = P.reshape(flat) @ care.reshape(3, -1).T  # pensioners; of them and of covered employees, dependent
-        # pensions: new pensioners this year, then indexation of those in payment
-        new = p.new_pensioners[t]
-        account_per_insured = acc * p.inv_insured[t]
-        new_pension = Wc * p.basic_rel[t] + 12.0 * account_per_insured / p.divisor[t]
-        pension = pension * (1.0 + p.indexation[t]) + new * new_pension
-        refunds_retire = (P * p.nonentitled_retirees[t] * account_per_insured).sum(axis=(1, 2))
-        if keep_detail:
-            assert new_count is not None and new_amount is not None
-            new_count[t] = P[0] * new
-            new_amount[t] = P[0] * new * new_pension[0] / W[0]
-        benefits = (P * pension).sum(axis=(1, 2))
+        per = P.reshape(flat) @ weights[t, :N_POP_ROWS].T  # (R, rows): every flow that is linear in P
+        # pensions: new pensioners this year (basic + account / divisor), indexation of those in payment
+        refunds_retire = (P * acc).reshape(flat) @ weights[t, W_REFUND]
+        if new_count is not None and new_amount is not None:
+            new_count[t] = P[0] * p.new_pensioners[t]
+            new_amount[t] = P[0] * (new_basic[t] + acc[0] * new_account[t] / W[0])
+        pension *= 1.0 + p.indexation[t]
+        pension += Wc * new_basic[t]
+        pension += acc * new_account[t]
+        benefits = np.einsum("ij,ij->i", P.reshape(flat), pension.reshape(flat))
         # accounts: interest on the opening balance, this year's credits at the end
-        acc = acc * (1.0 + interest[:, t, None, None]) + Wc * p.per_active[t, 3]
-        # mortality
-        q = p.q_base * mort
+        acc *= 1.0 + interest[:, t, None, None]
+        acc += Wc * p.per_active[t, 3]
+        q = p.q_base * mortality[:, t, None, None]
         q[:, :, -1:] = closing
         deaths = P * q
-        refunds_death = (deaths * active * acc).sum(axis=(1, 2))
+        pa = (P * acc).reshape(flat) @ weights[t, W_ACTIVE : W_Q_ACTIVE + 1].T  # balances; x q (before scaling)
+        refunds_death = pa[:, 1] * mortality[:, t]
         if tier_on:
-            tier_per_insured = tier * p.inv_insured[t]
-            new_tier = new * 12.0 * tier_per_insured / p.divisor[t]
-            tier_pension = tier_pension + new_tier
+            tier_refunds = (P * tier).reshape(flat) @ weights[t, W_REFUND]
+            new_tier = tier * new_account[t]
+            tier_pension += new_tier
             if new_amount is not None:
                 new_amount[t] += P[0] * new_tier[0] / W[0]
-            tier_refunds = (P * p.nonentitled_retirees[t] * tier_per_insured).sum(axis=(1, 2))
-            tier = tier * (1.0 + interest[:, t, None, None]) + Wc * p.per_active[t, 1] * p.tier_rate[t]
-            tier_refunds = tier_refunds + (deaths * active * tier).sum(axis=(1, 2))
-            out["funded_tier_expenditure"][:, t] = (P * tier_pension).sum(axis=(1, 2)) + tier_refunds
+            tier *= 1.0 + interest[:, t, None, None]
+            tier += Wc * tier_credit[t]
+            tier_refunds += ((P * tier).reshape(flat) @ weights[t, W_Q_ACTIVE]) * mortality[:, t]
+            out["funded_tier_expenditure"][:, t] = (
+                np.einsum("ij,ij->i", P.reshape(flat), tier_pension.reshape(flat)) + tier_refunds
+            )
             out["funded_tier_contributions"][:, t] = W * per[:, 1] * p.tier_rate[t]
-        births = (P[:, 1, :] * p.fertility[t]).sum(axis=1) * fert_mult[:, t]
+        births = per[:, W_FERT] * fert_mult[:, t]
 
-        # indicators
-        out["population"][:, t] = P.sum(axis=(1, 2))
-        out["pop_15_64"][:, t] = P[:, :, age15:age65].sum(axis=(1, 2))
-        out["pop_65_plus"][:, t] = P[:, :, age65:].sum(axis=(1, 2))
+        out["population"][:, t] = per[:, W_ONES]
+        out["pop_15_64"][:, t] = per[:, W_15_64]
+        out["pop_65_plus"][:, t] = per[:, W_65]
         out["births"][:, t] = births
-        out["deaths"][:, t] = deaths.sum(axis=(1, 2))
+        out["deaths"][:, t] = per[:, W_Q_OPEN] * mortality[:, t] + per[:, W_Q_CLOSING]
         out["employed"][:, t] = per[:, 7]
         out["contributors"][:, t] = per[:, 0]
-        out["pensioners"][:, t] = pens[:, 0]
+        out["pensioners"][:, t] = per[:, W_PENSIONERS]
         out["insurable_earnings"][:, t] = W * per[:, 1]
-        out["average_wage"][:, t] = W
         out["pension_contributions"][:, t] = W * per[:, 2]
         out["pension_benefits"][:, t] = benefits
         out["pension_refunds"][:, t] = refunds_retire + refunds_death
-        out["pension_expenditure"][:, t] = benefits + refunds_retire + refunds_death
-        out["pension_account_balance"][:, t] = (P * active * acc).sum(axis=(1, 2))
+        out["pension_expenditure"][:, t] = benefits + (refunds_retire + refunds_death)
+        out["pension_account_balance"][:, t] = pa[:, 0]
         workers = per[:, 6] * s["injury_share"][t]
         out["platform_workers"][:, t] = per[:, 6]
         out["injury_contributions"][:, t] = workers * s["injury_income_per_worker"][t]
         out["injury_expenditure"][:, t] = workers * s["injury_cost_rel"][t] * W
+        out["injury_beneficiaries"][:, t] = workers * s["injury_incidence"][t]
         out["unemployment_contributions"][:, t] = W * per[:, 5] * s["unemployment_rate"][t]
         out["unemployment_expenditure"][:, t] = per[:, 4] * s["unemployment_cost_rel"][t] * W
+        out["unemployment_beneficiaries"][:, t] = per[:, 4] * s["unemployment_incidence"][t]
         cover = s["long_term_care_coverage"][t]
         out["long_term_care_contributions"][:, t] = W * per[:, 5] * s["long_term_care_rate"][t] * cover
-        out["long_term_care_expenditure"][:, t] = (pens[:, 1] + pens[:, 2]) * cover * s["long_term_care_benefit"][t] * W
-        for f in FUNDS:
-            reserve = out[f"{f}_reserve"][:, t]
-            subsidy_key = f"{f}_subsidy"
-            subsidy = out[f"{f}_expenditure"][:, t] * s[subsidy_key][t] if subsidy_key in s else 0.0 * reserve
-            investment = reserve * returns[:, t]
-            income = out[f"{f}_contributions"][:, t] + subsidy + investment
-            out[f"{f}_subsidy"][:, t] = subsidy
-            out[f"{f}_investment"][:, t] = investment
-            out[f"{f}_income"][:, t] = income
-            out[f"{f}_reserve"][:, t + 1] = reserve + income - out[f"{f}_expenditure"][:, t]
+        dependent = per[:, W_PENS_DEPENDENT] + per[:, W_EMPL_DEPENDENT]
+        out["long_term_care_expenditure"][:, t] = dependent * cover * s["long_term_care_benefit"][t] * W
+        out["long_term_care_beneficiaries"][:, t] = dependent * cover
 
         # survive, age one year, births, migration
         survivors = P - deaths
@@ -588,10 +615,12 @@ def project(prepared: Prepared, x: Array | None = None, *, keep_detail: bool = T
         if tier_on:
             tier = _shift(tier, arriving, staying)
             tier_pension = _shift(tier_pension, arriving, staying)
-        P = np.maximum(P_next + p.migration[t], 0.0)
-        mort = mort * (1.0 - improvement[:, t])[:, None, None]
+        P = P_next
+        if p.has_migration:
+            P = np.maximum(P + p.migration[t], 0.0)
 
-    if keep_detail and population is not None:
+    _funds(p, out)
+    if population is not None:
         population[T] = P[0]
     return Projection(
         name=p.name,
@@ -601,6 +630,24 @@ def project(prepared: Prepared, x: Array | None = None, *, keep_detail: bool = T
         new_pension_rel=new_amount,
         population=population,
     )
+
+
+def _funds(p: Prepared, out: dict[str, Array]) -> None:
+    """Subsidies, investment income and reserves, year by year: reserve(t + 1) = reserve(t) + income -
+    expenditure, exactly as written (one floating-point expression)."""
+    returns = out["return"]
+    T = returns.shape[1]
+    for f in FUNDS:
+        share = p.scalars.get(f"{f}_subsidy")
+        expenditure = out[f"{f}_expenditure"]
+        subsidy = expenditure * share[None, :] if share is not None else np.zeros_like(expenditure)
+        out[f"{f}_subsidy"] = subsidy
+        reserve, contributions = out[f"{f}_reserve"], out[f"{f}_contributions"]
+        investment, income = out[f"{f}_investment"], out[f"{f}_income"]
+        for t in range(T):
+            investment[:, t] = reserve[:, t] * returns[:, t]
+            income[:, t] = contributions[:, t] + subsidy[:, t] + investment[:, t]
+            reserve[:, t + 1] = reserve[:, t] + income[:, t] - expenditure[:, t]
 
 
 def _shift(x: Array, arriving: Array, staying: Array) -> Array:

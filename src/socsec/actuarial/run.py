@@ -42,6 +42,12 @@ TABLE_SERIES = (
     "system_dependency_ratio",
     "pension_contribution_rate",
     "pension_cost_rate",
+    "pension_benefits",
+    "pension_refunds",
+    "pension_account_balance",
+    "injury_beneficiaries",
+    "unemployment_beneficiaries",
+    "long_term_care_beneficiaries",
 ) + tuple(
     f"{f}_{k}"
     for f in FUNDS
