@@ -131,3 +131,19 @@ def test_a_failed_report_leaves_the_output_folder_as_it_was(tmp_path, monkeypatc
         report.write_report(result, out)
     assert sorted(os.listdir(tmp_path)) == ["out"]
     assert sorted(os.listdir(out)) == ["earlier.txt"]
+
+
+def test_bad_records_are_refused_with_their_line(tmp_path):
+    records = tmp_path / "insured.csv"
+    header = "sex,age,status,contribution_years,average_index,account_balance,pension\n"
+    records.write_text(header + "male,40,active,10,1.0,10000,0\nmale,41,retired,0,0,0,100\n")
+    path = scenario(tmp_path, "initial:\n  history: records\n  records: insured.csv\n")
+    error = refused(path)
+    assert str(error) == f"{records}, line 3: status: 'retired' is not active or pensioner"
+    records.write_text(header + "female,30,active,-1,1.0,0,0\n")
+    assert str(refused(path)) == f"{records}, line 2: contribution_years: -1.0 is negative"
+    records.write_text(header + "female,30,active,5,1.0,0,0\n")
+    path = scenario(tmp_path, "initial:\n  history: records\n  records: insured.csv\n  records_weight: 1.0e+9\n")
+    error = refused(path)
+    assert error.field == "initial.records"
+    assert error.message.startswith("1,000,000,000 active women aged 30 in the records, more than the ")

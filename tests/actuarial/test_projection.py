@@ -187,3 +187,29 @@ def test_c102_standard_beneficiary(stationary):
     below = c102_check(cut, 2055, wage_growth=0.0, account_interest=0.0)
     assert below["replacement_rate"] == pytest.approx(0.15, rel=1e-15)  # no account in that scenario
     assert below["meets_c102"] is False
+
+
+def test_the_start_from_insured_persons_records(stationary, tmp_path):
+    records = tmp_path / "insured.csv"
+    records.write_text(
+        "sex,age,status,contribution_years,average_index,account_balance,pension\n"
+        "male,40,active,10,1.0,10000,0\n"
+        "male,40,active,20,2.0,30000,0\n"
+        "female,70,pensioner,0,0,0,24000\n"
+    )
+    extra = "initial:\n  history: records\n  records: insured.csv\n  records_weight: 1000\n"
+    prepared = prepare(load_scenario(stationary(extra=extra)))
+    people = BIRTHS / 2 * survivors()
+    state = prepared.initial_state
+    assert state["years"][0, 40] == 30_000 / people[40]
+    assert state["index_years"][0, 40] == 50_000 / people[40]
+    assert state["insured"][0, 40] == 2_000 / people[40]
+    assert prepared.initial_account[0, 40] == 40_000_000 / people[40] / 100_000
+    assert state["pensioners"][1, 70] == 1_000 / people[70]
+    assert prepared.initial_pension[1, 70] == 24_000_000 / people[70] / 100_000
+    assert state["years"].sum() == state["years"][0, 40]  # nobody else
+    assert state["pensioners"].sum() == state["pensioners"][1, 70]
+    series = project(prepared).series
+    # year one: the pensioner's pension (no increase in that scenario) is the only benefit
+    assert series["pension_benefits"][0, 0] == pytest.approx(24_000_000, rel=1e-12)
+    assert series["pensioners"][0, 0] == pytest.approx(1_000, rel=1e-12)

@@ -234,7 +234,7 @@ def resolve(base_dir: Path, name: str) -> Path:
     return base_dir / path
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     lines = _read(path).splitlines()
     reader = csv.reader(lines)
     try:
@@ -245,7 +245,7 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def _cell(path: Path, line: int, column: str, raw: str, low: float | None, high: float | None) -> float:
+def cell(path: Path, line: int, column: str, raw: str, low: float | None, high: float | None) -> float:
     try:
         value = float(raw)
     except ValueError:
@@ -292,7 +292,7 @@ def _ages(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) -> l
 
 def read_age_table(path: Path, *, low: float = 0.0, high: float | None = None) -> Array:
     """CSV ``age,male,female`` with every age 0-110: shape (2, 111)."""
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
     ordered = _ages(path, header, rows)
     for sex in SEXES:
         if sex not in header:
@@ -301,7 +301,7 @@ def read_age_table(path: Path, *, low: float = 0.0, high: float | None = None) -
     out = np.empty((2, AGES))
     for a, (line, row) in enumerate(ordered):
         for s, c in enumerate(cols):
-            out[s, a] = _cell(path, line, SEXES[s], row[c], low, high)
+            out[s, a] = cell(path, line, SEXES[s], row[c], low, high)
     return out
 
 
@@ -310,7 +310,7 @@ def read_year_table(
 ) -> Array:
     """CSV ``age,<year>,<year>...`` with every age 0-110: shape (len(years), 111). A year after the last
     column is an error unless ``hold_after`` (the last year's values are held)."""
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
     ordered = _ages(path, header, rows)
     try:
         columns = [int(h) for h in header[1:]]
@@ -321,7 +321,7 @@ def read_year_table(
     table = np.empty((AGES, len(columns)))
     for a, (line, row) in enumerate(ordered):
         for j in range(len(columns)):
-            table[a, j] = _cell(path, line, header[j + 1], row[j + 1], 0.0, high)
+            table[a, j] = cell(path, line, header[j + 1], row[j + 1], 0.0, high)
     first, last = int(years[0]), int(years[-1])
     if first < columns[0] or (first not in columns and not hold_after and first > columns[-1]):
         raise InputError(
