@@ -224,7 +224,7 @@ of <code>socsec.rules</code>, amended by each scenario. Assumptions and sources:
 <code>socsec/actuarial/data/README.md</code>.</p>
 <ul>{descriptions}</ul>
 <h2>Summary, side by side</h2>{summary}
-<h2>Charts</h2>{images}
+<h2>Charts</h2><div class="grid">{images}</div>
 <h2>Uncertainty (fan charts)</h2>{fan_note}{fans}
 <h2>Key years, side by side</h2><div class="grid">{"".join(side)}</div>
 <h2>Replacement rates of new pensioners by birth cohort and sex</h2>

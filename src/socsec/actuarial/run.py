@@ -150,6 +150,15 @@ def run_scenario(scenario: Scenario, runs: int = 0) -> ScenarioResult:
             t = int(year - years[0])
             summary[f"cost_rate_{year}"] = float(indicators["pension_cost_rate"][t])
             summary[f"system_dependency_{year}"] = float(indicators["system_dependency_ratio"][t])
+    count, amount = projection.new_pensioners, projection.new_pension_rel
+    for year in (2035, 2050, 2075):
+        if count is not None and amount is not None and years[0] <= year <= years[-1]:
+            t = int(year - years[0])
+            for sex, label in ((0, "men"), (1, "women")):
+                n = float(count[t, sex].sum())
+                summary[f"replacement_rate_new_{label}_{year}"] = float(amount[t, sex].sum()) / n if n else None
+    for fund in ("funded_tier", "injury", "unemployment", "long_term_care"):
+        summary[f"{fund}_reserve_exhausted"] = exhaustion_year(projection.series, years, fund)[0]
     result = ScenarioResult(scenario, prepared, projection, indicators, summary, replacement_rates(projection))
     if runs > 0:
         _stochastic(result, runs)
