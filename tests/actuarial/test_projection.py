@@ -213,3 +213,11 @@ def test_the_start_from_insured_persons_records(stationary, tmp_path):
     # year one: the pensioner's pension (no increase in that scenario) is the only benefit
     assert series["pension_benefits"][0, 0] == pytest.approx(24_000_000, rel=1e-12)
     assert series["pensioners"][0, 0] == pytest.approx(1_000, rel=1e-12)
+
+
+def test_the_yaml_career_checks_pass():
+    from socsec.actuarial.checks import run_checks
+
+    outcomes = run_checks()
+    assert len(outcomes) == 4
+    assert [o.failures for o in outcomes] == [[], [], [], []]
