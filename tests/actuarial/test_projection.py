@@ -128,7 +128,7 @@ def test_every_shipped_scenario_runs_side_by_side():
     tables = result.to_tables()
     assert [row["scenario"] for row in tables["summary"]] == [r.name for r in result.scenarios]
     assert len(tables["indicators"]) == 5 * 100
-    assert len(tables["stochastic_percentiles"]) == 5 * 5 * 100
+    assert len(tables["stochastic_percentiles"]) == 5 * 8 * 100
     for row in tables["stochastic_percentiles"]:
         assert row["p5"] <= row["p25"] <= row["p50"] <= row["p75"] <= row["p95"]
 
@@ -221,3 +221,15 @@ def test_the_yaml_career_checks_pass():
     outcomes = run_checks()
     assert len(outcomes) == 4
     assert [o.failures for o in outcomes] == [[], [], [], []]
+
+
+def test_chart_data_is_plain_json():
+    import json
+
+    result = run_projection(["baseline.yaml", "funded_tier.yaml"], stochastic=4)
+    data = json.loads(json.dumps(result.chart_data(), allow_nan=False))
+    assert data["years"][0] == 2025 and len(data["years"]) == 100
+    assert [s["name"] for s in data["scenarios"]] == [r.name for r in result.scenarios]
+    first = data["scenarios"][0]
+    assert first["series"]["pension_cost_rate"][0] == result.scenarios[0].indicators["pension_cost_rate"][0]
+    assert len(first["fan"]["pension_cost_rate"]) == 5

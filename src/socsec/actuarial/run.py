@@ -25,6 +25,24 @@ FAN_SERIES = (
     "system_dependency_ratio",
     "old_age_dependency_ratio",
     "population",
+    "injury_reserve_ratio",
+    "unemployment_reserve_ratio",
+    "long_term_care_reserve_ratio",
+)
+CHART_SERIES = (
+    "population",
+    "contributors",
+    "pensioners",
+    "old_age_dependency_ratio",
+    "system_dependency_ratio",
+    "pension_contribution_rate",
+    "pension_cost_rate",
+    "pension_reserve",
+    "pension_reserve_ratio",
+    "injury_reserve_ratio",
+    "unemployment_reserve_ratio",
+    "long_term_care_reserve_ratio",
+    "funded_tier_reserve",
 )
 TABLE_SERIES = (
     "population",
@@ -107,6 +125,28 @@ class ProjectionResult:
         if fan_rows:
             tables["stochastic_percentiles"] = fan_rows
         return tables
+
+    def chart_data(self) -> dict[str, Any]:
+        """Plain, JSON-ready series for charts on a page (e.g. plotly): years; per scenario its name, the
+        deterministic series and, where run, the percentile bands of the stochastic runs."""
+        return {
+            "years": [int(y) for y in self.years],
+            "percentiles": list(PERCENTILES),
+            "runs": self.runs,
+            "scenarios": [
+                {
+                    "name": r.name,
+                    "series": {k: [_plain(v) for v in r.indicators[k]] for k in CHART_SERIES},
+                    "fan": {k: [[_plain(v) for v in row] for row in band] for k, band in r.fan.items()},
+                }
+                for r in self.scenarios
+            ],
+        }
+
+
+def _plain(value: float) -> float | None:
+    number = float(value)
+    return number if np.isfinite(number) else None
 
 
 def _flat(series: dict[str, Array]) -> dict[str, Array]:
