@@ -24,6 +24,11 @@ runs as arrays of shape (runs, sex, age)):
 * funds: income = contributions + subsidies + investment return on the opening reserve; reserve(t + 1) =
   reserve(t) + income - expenditure, exactly (the same floating-point operation).
 
+Time convention: a cohort's age in a year is the age it reaches that year (year - birth year); each
+cohort is treated as born on 1 January, so the fraction of its retirement year spent retired comes from the
+months of the statutory age (the rules' formula, averaged over the 12 birth months), not from birthdays
+spread over the year. Entry into work, accrual and retirement use the same convention.
+
 Simplifications (stated, not hidden): per-cohort averages stand for individuals (coverage, years and
 account balances are cohort means; the ever-insured share is the highest coverage rate the cohort met,
 a lower bound); mortality does not depend on insurance status; survivors' pensions, the residents'
