@@ -147,3 +147,17 @@ def test_bad_records_are_refused_with_their_line(tmp_path):
     error = refused(path)
     assert error.field == "initial.records"
     assert error.message.startswith("1,000,000,000 active women aged 30 in the records, more than the ")
+
+
+def test_employment_form_shares_above_one_are_refused(tmp_path):
+    path = scenario(tmp_path, "labour:\n  forms:\n    standard: {share: {2025: 0.62, 2030: 0.95}}\n")
+    error = refused(path)
+    assert (error.line, error.field) == (4, "labour.forms.standard")
+    assert error.message == "the shares of the employment forms add up to more than 1 in 2030"
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    path = scenario(tmp_path, "economy:\n  return: 0.03\neconomy:\n  return: 0.04\n")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert str(info.value) == f"{path}, line 4: economy: 'economy' twice (first on line 2)"

@@ -197,8 +197,11 @@ def test_the_start_from_insured_persons_records(stationary, tmp_path):
         "male,40,active,20,2.0,30000,0\n"
         "female,70,pensioner,0,0,0,24000\n"
     )
-    extra = "initial:\n  history: records\n  records: insured.csv\n  records_weight: 1000\n"
-    prepared = prepare(load_scenario(stationary(extra=extra)))
+    from_records = tmp_path / "records.yaml"
+    from_records.write_text(
+        f"extends: {stationary()}\ninitial:\n  history: records\n  records: insured.csv\n  records_weight: 1000\n"
+    )
+    prepared = prepare(load_scenario(from_records))
     people = BIRTHS / 2 * survivors()
     state = prepared.initial_state
     assert state["years"][0, 40] == 30_000 / people[40]
@@ -233,3 +236,22 @@ def test_chart_data_is_plain_json():
     first = data["scenarios"][0]
     assert first["series"]["pension_cost_rate"][0] == result.scenarios[0].indicators["pension_cost_rate"][0]
     assert len(first["fan"]["pension_cost_rate"]) == 5
+
+
+def test_net_migration_is_added_after_survival(stationary, tmp_path):
+    migrants = np.zeros(111)
+    migrants[30] = 1000.0
+    lines = ["age,male,female", *(f"{a},{float(migrants[a])!r},0.0" for a in range(111))]
+    (tmp_path / "migration.csv").write_text("\n".join(lines) + "\n")
+    with_migration = tmp_path / "migration.yaml"
+    with_migration.write_text(
+        f"extends: {stationary()}\npopulation:\n  net_migration: migration.csv\n"
+        "  net_migration_scale: {2025: 1, 2026: 0}\n"
+    )
+    series = project(prepare(load_scenario(with_migration))).series
+    population = series["population"][0]
+    lx = survivors()
+    stationary_total = BIRTHS * lx.sum()
+    assert population[1] == pytest.approx(stationary_total + 1000.0, rel=1e-13)
+    # the migrants of 2025 then age and die like everyone: 1000 x 0.99 are left a year later
+    assert population[2] == pytest.approx(stationary_total + 990.0, rel=1e-13)

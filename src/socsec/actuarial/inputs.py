@@ -61,9 +61,12 @@ def load_yaml(path: Path) -> Located:
         out = Located()
         out.file, out.line = str(path), node.start_mark.line + 1
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            out[str(key)] = loader.construct_object(value_node, deep=True)
-            out.origin[str(key)] = (str(path), key_node.start_mark.line + 1)
+            key = str(loader.construct_object(key_node, deep=True))
+            line = key_node.start_mark.line + 1
+            if key in out:
+                raise InputError(f"{key!r} twice (first on line {out.origin[key][1]})", file=path, line=line, field=key)
+            out[key] = loader.construct_object(value_node, deep=True)
+            out.origin[key] = (str(path), line)
         return out
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct)
