@@ -91,3 +91,8 @@ def may_manage_activations(p: Principal) -> bool:
 
 def may_view_audit(p: Principal) -> bool:
     return p.role in (Role.AUDITOR, Role.SUPERVISOR)
+
+
+def may_view_projections(p: Principal) -> bool:
+    """Actuarial projections and policy scenarios: the supervisor (actuary, policy maker)."""
+    return p.role == Role.SUPERVISOR

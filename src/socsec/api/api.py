@@ -28,6 +28,7 @@ from socsec.accounts.permissions import (
     require,
 )
 from socsec.accounts.services import token_authenticate
+from socsec.api.projections import router as projections_router
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.selectors import arrears, batch_get, contribution_record, error_report_csv
@@ -837,3 +838,4 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
 
 
 api.add_router("", router)
+api.add_router("", projections_router)
