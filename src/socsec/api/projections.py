@@ -40,7 +40,7 @@ class ProjectionOut(Schema):
 
 
 def _allowed(request: HttpRequest) -> None:
-    p: Principal = request.auth  # type: ignore[attr-defined]
+    p: Principal = getattr(request, "auth")  # noqa: B009 - set by ninja's authentication
     require(may_view_projections(p), "only a supervisor may run projections")
 
 
@@ -85,7 +85,7 @@ def projections(request: HttpRequest, scenarios: str = "baseline", stochastic: i
         raise ValidationFailed(str(exc), field="scenarios") from None
     tables = result.to_tables()
     charts = result.chart_data()
-    return _plain(
+    body: dict[str, Any] = _plain(
         {
             "years": charts["years"],
             "percentiles": charts["percentiles"],
@@ -95,3 +95,4 @@ def projections(request: HttpRequest, scenarios: str = "baseline", stochastic: i
             "scenarios": charts["scenarios"],
         }
     )
+    return body
