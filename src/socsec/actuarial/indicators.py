@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .model import FUNDS, Projection, retirement_ages
+from .model import FUNDS, Projection, retirement_ages, rule_by_year
 from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]
@@ -130,13 +130,11 @@ class CareerResult:
 def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     """The pension of one career under the scenario's rule parameters (rates, base bounds, accrual,
     individual account rate, divisor table, indexation), in units of the average wage at retirement."""
-    from .model import _rule
-
     params_years = np.arange(career.retirement_year - career.career_years, career.retirement_year + 1)
-    floor = _rule(scenario, "contribution.base_floor_ratio", params_years)
-    ceiling = _rule(scenario, "contribution.base_ceiling_ratio", params_years)
-    ia_rate = _rule(scenario, "pension.individual_account_rate", params_years)
-    accrual = float(_rule(scenario, "pension.basic_accrual_rate", params_years[-1:])[0])
+    floor = rule_by_year(scenario, "contribution.base_floor_ratio", params_years)
+    ceiling = rule_by_year(scenario, "contribution.base_ceiling_ratio", params_years)
+    ia_rate = rule_by_year(scenario, "pension.individual_account_rate", params_years)
+    accrual = float(rule_by_year(scenario, "pension.basic_accrual_rate", params_years[-1:])[0])
     n = career.career_years
     ratio = np.clip(career.relative_wage, floor[:-1], ceiling[:-1])  # contribution years
     k = np.arange(n)  # years before retirement: n - k
@@ -149,7 +147,7 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
         node = scenario.params.node("pension.annuity_divisor")
         ages = np.array(sorted(int(a) for a in node.children), dtype=np.float64)
         table = np.array(
-            [float(_rule(scenario, f"pension.annuity_divisor.{int(a)}", params_years[-1:])[0]) for a in ages]
+            [float(rule_by_year(scenario, f"pension.annuity_divisor.{int(a)}", params_years[-1:])[0]) for a in ages]
         )
         divisor = float(np.interp(age, ages, table))
     index = float(ratio.mean())
@@ -160,7 +158,7 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
         idx = np.full(career.years_in_payment, career.indexation)
     else:
         later = np.arange(career.retirement_year + 1, career.retirement_year + 1 + career.years_in_payment)
-        idx = _rule(scenario, "pension.annual_increase", later) if later.size else np.zeros(0)
+        idx = rule_by_year(scenario, "pension.annual_increase", later) if later.size else np.zeros(0)
     later_rate = (
         total
         * float(np.prod(1.0 + idx))

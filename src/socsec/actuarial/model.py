@@ -87,7 +87,7 @@ def _dates(years: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
     return np.array([np.datetime64(f"{y}-07-01", "D") for y in years])
 
 
-def _rule(scenario: Scenario, path: str, years: npt.NDArray[np.int64]) -> Array:
+def rule_by_year(scenario: Scenario, path: str, years: npt.NDArray[np.int64]) -> Array:
     """A rule parameter's value on 1 July of each year; missing values are refused."""
     try:
         values = scenario.params.leaf(path).at(_dates(years))
@@ -107,7 +107,7 @@ def _divisor_table(scenario: Scenario, years: npt.NDArray[np.int64]) -> tuple[Ar
             f"rule parameter missing ({exc})", file=scenario.file, field="rules.pension.annuity_divisor"
         ) from None
     ages = np.array(sorted(int(k) for k in node.children), dtype=np.float64)
-    table = np.stack([_rule(scenario, f"pension.annuity_divisor.{int(a)}", years) for a in ages], axis=1)
+    table = np.stack([rule_by_year(scenario, f"pension.annuity_divisor.{int(a)}", years) for a in ages], axis=1)
     return ages, table  # (n,), (T, n)
 
 
@@ -169,15 +169,17 @@ def prepare(scenario: Scenario) -> Prepared:
     )
 
     # --- rules ------------------------------------------------------------------------------------
-    rate_std = _rule(scenario, "pension.employer_rate", years) + _rule(scenario, "pension.employee_rate", years)
-    ia_std = _rule(scenario, "pension.individual_account_rate", years)
-    rate_flex = _rule(scenario, "flexible.pension_rate", years)
-    ia_flex = _rule(scenario, "flexible.individual_account_rate", years)
-    floor = _rule(scenario, "contribution.base_floor_ratio", years)
-    ceiling = _rule(scenario, "contribution.base_ceiling_ratio", years)
-    accrual = _rule(scenario, "pension.basic_accrual_rate", years)
-    min_years = _rule(scenario, "pension.minimum_contribution_months", years) / 12.0
-    indexation = _rule(scenario, "pension.annual_increase", years)
+    rate_std = rule_by_year(scenario, "pension.employer_rate", years) + rule_by_year(
+        scenario, "pension.employee_rate", years
+    )
+    ia_std = rule_by_year(scenario, "pension.individual_account_rate", years)
+    rate_flex = rule_by_year(scenario, "flexible.pension_rate", years)
+    ia_flex = rule_by_year(scenario, "flexible.individual_account_rate", years)
+    floor = rule_by_year(scenario, "contribution.base_floor_ratio", years)
+    ceiling = rule_by_year(scenario, "contribution.base_ceiling_ratio", years)
+    accrual = rule_by_year(scenario, "pension.basic_accrual_rate", years)
+    min_years = rule_by_year(scenario, "pension.minimum_contribution_months", years) / 12.0
+    indexation = rule_by_year(scenario, "pension.annual_increase", years)
 
     prev_years = np.concatenate([[years[0] - 1], years])
     ages_all = retirement_ages(scenario, prev_years)  # (T + 1, 2, A)
@@ -296,7 +298,7 @@ def prepare(scenario: Scenario) -> Prepared:
     inj = root.section("occupational_injury")
     reserves0["injury"] = inj.number("initial_reserve", low=None)
     scalars["injury_subsidy"] = inj.series("subsidy_share_of_expenditure", years, high=10.0)
-    rollout = _rule(scenario, "oip.pilot.all_provinces", years) > 0
+    rollout = rule_by_year(scenario, "oip.pilot.all_provinces", years) > 0
     scalars["injury_share"] = np.where(
         rollout, inj.series("share_after_rollout", years, high=1.0), inj.series("share_in_pilot", years, high=1.0)
     )
@@ -304,20 +306,20 @@ def prepare(scenario: Scenario) -> Prepared:
     per_order = np.zeros(T)
     for sector in mix.data:
         weight = mix.number(sector, high=1.0)
-        per_order += weight * _rule(scenario, f"oip.per_order_amount.{sector}", years)
+        per_order += weight * rule_by_year(scenario, f"oip.per_order_amount.{sector}", years)
     if inj.text("per_order_indexed_to_wages", ("yes", "no")) == "yes":
         per_order = per_order * _wage_index(wage_growth)
     scalars["injury_income_per_worker"] = per_order * inj.series("orders_per_worker", years)
     grades = inj.section("grade_distribution")
-    base_ratio_oip = _rule(scenario, "oip.benefit.base_ratio", years)
+    base_ratio_oip = rule_by_year(scenario, "oip.benefit.base_ratio", years)
     allowance_years = inj.number("allowance_years", high=100.0)
     months = np.full(T, inj.number("other_cost_months", high=1000.0))
     for grade in grades.data:
         p = grades.number(grade, high=1.0)
-        lump = _rule(scenario, f"oip.benefit.disability_lump_sum_months.{grade}", years)
+        lump = rule_by_year(scenario, f"oip.benefit.disability_lump_sum_months.{grade}", years)
         allowance = np.zeros(T)
         if grade in scenario.params.node("oip.benefit.disability_allowance_ratio").children:
-            allowance = _rule(scenario, f"oip.benefit.disability_allowance_ratio.{grade}", years)
+            allowance = rule_by_year(scenario, f"oip.benefit.disability_allowance_ratio.{grade}", years)
         months += p * (lump + 12.0 * allowance * allowance_years)
     scalars["injury_incidence"] = inj.series("incidence", years, high=1.0)
     scalars["injury_cost_rel"] = scalars["injury_incidence"] * months * base_ratio_oip / 12.0
@@ -325,9 +327,10 @@ def prepare(scenario: Scenario) -> Prepared:
     un = root.section("unemployment")
     reserves0["unemployment"] = un.number("initial_reserve", low=None)
     scalars["unemployment_subsidy"] = un.series("subsidy_share_of_expenditure", years, high=10.0)
-    scalars["unemployment_rate"] = _rule(scenario, "unemployment.contribution_rate", years)
+    scalars["unemployment_rate"] = rule_by_year(scenario, "unemployment.contribution_rate", years)
     duration = np.minimum(
-        un.series("duration_months", years, high=1000.0), _rule(scenario, "unemployment.max_duration_months", years)
+        un.series("duration_months", years, high=1000.0),
+        rule_by_year(scenario, "unemployment.max_duration_months", years),
     )
     scalars["unemployment_incidence"] = un.series("incidence", years, high=1.0)
     scalars["unemployment_cost_rel"] = (
