@@ -101,3 +101,8 @@ def may_view_audit(p: Principal) -> bool:
 def may_credit_interest(p: Principal) -> bool:
     """Crediting a year's interest to individual accounts moves fund money: an officer's task."""
     return p.role == Role.OFFICER
+
+
+def may_view_projections(p: Principal) -> bool:
+    """Actuarial projections and policy scenarios: the supervisor (actuary, policy maker)."""
+    return p.role == Role.SUPERVISOR

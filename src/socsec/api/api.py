@@ -30,6 +30,7 @@ from socsec.accounts.permissions import (
     require,
 )
 from socsec.accounts.services import token_authenticate
+from socsec.api.projections import router as projections_router
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch, WithholdingMandate
 from socsec.contributions.selectors import (
@@ -1075,3 +1076,4 @@ def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str
 
 
 api.add_router("", router)
+api.add_router("", projections_router)

@@ -293,13 +293,18 @@ def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array
     )
 
 
-def compute(name: str, on: Array | dt.date | str, **inputs: Array) -> Array:
-    """Run a formula over arrays (one row per case), without tracing."""
+def compute(name: str, on: Array | dt.date | str, *, params: ParameterNode | None = None, **inputs: Array) -> Array:
+    """Run a formula over arrays (one row per case), without tracing. ``params`` replaces the project's
+    parameter tree (a projection scenario's amended copy); by default the project's own."""
+    return _compute(name, on, inputs, params)
+
+
+def _compute(name: str, on: Array | dt.date | str, inputs: Mapping[str, Array], params: ParameterNode | None) -> Array:
     f = get_formula(name)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     n = max((a.size for a in arrays.values()), default=1)
     dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str) else to_day(on), (n,))
-    return _run(f, Context(load_parameters()), dates, arrays)
+    return _run(f, Context(params if params is not None else load_parameters()), dates, arrays)
 
 
 @dataclass(frozen=True)
@@ -320,7 +325,7 @@ def compute_totals(name: str, on: Array | dt.date | str, groups: Array, **inputs
     f = get_formula(name)
     if f.unit != "cents_exact" or f.rounding is None:
         raise InputError(f"{name}: totals are made of a formula in exact cents (its unit is {f.unit})")
-    rows = np.asarray(compute(name, on, **inputs), dtype=np.float64)
+    rows = np.asarray(_compute(name, on, inputs, None), dtype=np.float64)
     keys, inverse = np.unique(np.asarray(groups), return_inverse=True)
     sums = np.bincount(inverse.reshape(-1), weights=rows, minlength=keys.size).astype(np.float64)
     exact: npt.NDArray[np.float64] = np.round(sums, 6)

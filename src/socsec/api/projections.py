@@ -1,0 +1,98 @@
+"""Actuarial projections over the API: the shipped scenarios side by side, for supervisors.
+
+``GET /api/projections/scenarios`` lists the shipped scenarios; ``GET /api/projections?scenarios=baseline,
+funded_tier&stochastic=200`` runs them (the first is the reference) and answers the summary, the
+replacement rates and, per scenario, the yearly series and percentile bands ready for charts. Only shipped
+scenarios can be named (no file paths); stochastic runs are capped, since the request runs synchronously.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from socsec.accounts.permissions import Principal, may_view_projections, require
+from socsec.actuarial.inputs import InputError
+from socsec.actuarial.run import run_projection
+from socsec.actuarial.scenario import load_scenario, shipped_scenarios
+from socsec.core.errors import ValidationFailed
+
+router = Router(tags=["projections"])
+MAX_RUNS = 1000
+
+
+class ProjectionScenarioOut(Schema):
+    name: str
+    title: str
+    description: str
+
+
+class ProjectionOut(Schema):
+    years: list[int]
+    percentiles: list[int]
+    runs: int
+    summary: list[dict[str, Any]]
+    replacement_rates: list[dict[str, Any]]
+    scenarios: list[dict[str, Any]]
+
+
+def _allowed(request: HttpRequest) -> None:
+    p: Principal = getattr(request, "auth")  # noqa: B009 - set by ninja's authentication
+    require(may_view_projections(p), "only a supervisor may run projections")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@router.get("/projections/scenarios", response=list[ProjectionScenarioOut])
+def projection_scenarios(request: HttpRequest) -> list[dict[str, str]]:
+    _allowed(request)
+    out = []
+    for path in shipped_scenarios():
+        scenario = load_scenario(path)
+        out.append({"name": path.stem, "title": scenario.name, "description": scenario.description})
+    return out
+
+
+@router.get("/projections", response=ProjectionOut)
+def projections(request: HttpRequest, scenarios: str = "baseline", stochastic: int = 0) -> dict[str, Any]:
+    _allowed(request)
+    shipped = {p.stem: p for p in shipped_scenarios()}
+    names = [n.strip() for n in scenarios.split(",") if n.strip()]
+    unknown = [n for n in names if n not in shipped]
+    if not names or unknown:
+        raise ValidationFailed(
+            f"unknown scenario(s) {', '.join(unknown)}; shipped: {', '.join(shipped)}"
+            if unknown
+            else "name at least one scenario",
+            field="scenarios",
+        )
+    if not 0 <= stochastic <= MAX_RUNS:
+        raise ValidationFailed(f"stochastic runs must be 0 to {MAX_RUNS} here (the CLI has no cap)", field="stochastic")
+    try:
+        result = run_projection([shipped[n] for n in names], stochastic)
+    except InputError as exc:
+        raise ValidationFailed(str(exc), field="scenarios") from None
+    tables = result.to_tables()
+    charts = result.chart_data()
+    body: dict[str, Any] = _plain(
+        {
+            "years": charts["years"],
+            "percentiles": charts["percentiles"],
+            "runs": charts["runs"],
+            "summary": tables["summary"],
+            "replacement_rates": tables["replacement_rates"],
+            "scenarios": charts["scenarios"],
+        }
+    )
+    return body
