@@ -106,3 +106,17 @@ def may_credit_interest(p: Principal) -> bool:
 def may_view_projections(p: Principal) -> bool:
     """Actuarial projections and policy scenarios: the supervisor (actuary, policy maker)."""
     return p.role == Role.SUPERVISOR
+
+
+def may_decide_claims(p: Principal) -> bool:
+    """Officers and supervisors decide, assess and award benefit claims."""
+    return p.role in REGISTRY_WRITERS
+
+
+def may_view_claim(p: Principal, claim_person_id: int, claim_organisation_id: int | None) -> bool:
+    """Staff see every claim; a worker their own; a platform or employer the claims on work done through it."""
+    if p.is_staff:
+        return True
+    if p.role == Role.WORKER:
+        return p.person_id == claim_person_id
+    return p.organisation is not None and p.organisation.pk == claim_organisation_id

@@ -30,6 +30,7 @@ from socsec.accounts.permissions import (
     require,
 )
 from socsec.accounts.services import token_authenticate
+from socsec.api.claims import router as claims_router
 from socsec.api.projections import router as projections_router
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch, WithholdingMandate
@@ -1077,3 +1078,4 @@ def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str
 
 api.add_router("", router)
 api.add_router("", projections_router)
+api.add_router("", claims_router)

@@ -68,18 +68,23 @@ def _move(
     **fields: Any,
 ) -> Claim:
     """Change a claim's state if it is still at the version the caller saw."""
+    stale = Conflict(
+        "this claim was changed by someone else since you opened it; reload it and decide again",
+        field="version",
+        code="stale",
+    )
+    if claim.version != expected_version:
+        raise stale
     if to not in MOVES[claim.status]:
-        raise Conflict(f"a {claim.get_status_display()} claim cannot become {to.lower()}", code="bad_transition")
+        raise Conflict(
+            f"this claim is {claim.get_status_display()}; it cannot become {S(to).label}", code="bad_transition"
+        )
     before = snapshot(claim)
     changed = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
         status=to, version=F("version") + 1, **fields
     )
-    if not changed:
-        raise Conflict(
-            "this claim was changed by someone else since you opened it; reload it and decide again",
-            field="version",
-            code="stale",
-        )
+    if not changed:  # someone moved it between our read and this write
+        raise stale
     from_status = claim.status
     claim.refresh_from_db()
     ClaimEvent.objects.create(
@@ -165,7 +170,7 @@ def claim_submit(
                 )
         except IntegrityError:
             raise Conflict(
-                f"a {kind.lower().replace('_', ' ')} claim for {event_date.isoformat()} already exists",
+                f"{Claim.Kind(kind).label} claim for {event_date.isoformat()} already exists",
                 field="event_date",
                 code="duplicate_claim",
             ) from None

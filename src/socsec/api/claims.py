@@ -1,0 +1,197 @@
+"""Benefit claims over the API: a worker reports for themself, a platform or employer for work done
+through it, officers decide, assess and award; every change names the version it saw (409 otherwise)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim, require
+from socsec.benefits import selectors as claim_selectors
+from socsec.benefits import services as claim_services
+from socsec.benefits.models import Claim
+from socsec.core.errors import ValidationFailed
+from socsec.registry import selectors
+
+router = Router(tags=["claims"])
+
+
+def _principal(request: HttpRequest) -> Principal:
+    p: Principal = getattr(request, "auth")  # noqa: B009 - set by ninja's authentication
+    return p
+
+
+class ClaimIn(Schema):
+    kind: str
+    event_date: dt.date
+    person_id: int | None = None  # a worker claims for themself; others name the person
+    engagement_id: int | None = None
+    order_id: str = ""
+    facts: dict[str, Any] = {}
+
+
+class AwardOut(Schema):
+    item: str
+    label: str
+    payer: str
+    periodic: bool
+    amount_cents: int
+    start_month: str
+    end_month: str
+    beneficiary: str
+    explanation: dict[str, Any]
+
+
+class ClaimOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    status: str
+    version: int
+    event_date: dt.date
+    engagement_id: int | None
+    order_id: str
+    reported_by: str
+    submitted_on: dt.date
+    decision_due: dt.date
+    assessment_due: dt.date | None
+    routed_reason: str
+    decision_reason: str
+    evidence: dict[str, Any]
+    assessment: dict[str, Any]
+    awards: list[AwardOut]
+
+
+def _out(c: Claim) -> dict[str, Any]:
+    fields = {k: getattr(c, k) for k in ClaimOut.model_fields if k != "awards"}
+    fields["id"] = c.pk
+    fields["awards"] = [{k: getattr(a, k) for k in AwardOut.model_fields} for a in c.awards.all().order_by("id")]
+    return fields
+
+
+def _visible(p: Principal, claim: Claim) -> Claim:
+    org = claim.engagement.organisation_id if claim.engagement else claim.reporter_organisation_id
+    require(may_view_claim(p, claim.person_id, org), "not your claim")
+    return claim
+
+
+@router.post("/claims", response={201: ClaimOut})
+def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
+    """Report a claim. The automated checks run at once: they approve what the registry and the
+    platform's order data confirm, and send the rest to an officer; they never reject."""
+    p = _principal(request)
+    person_id = payload.person_id if payload.person_id is not None else p.person_id
+    if person_id is None:
+        raise ValidationFailed("person_id: is required", field="person_id")
+    if p.person_id is not None:
+        require(person_id == p.person_id, "a worker claims for themself")
+    person = selectors.person_get(person_id=person_id)
+    require(p.person_id is not None or p.is_staff or p.organisation is not None, "not allowed to report claims")
+    engagement = None
+    if payload.engagement_id is not None:
+        engagement = selectors.engagement_get(engagement_id=payload.engagement_id)
+    claim = claim_services.claim_submit(
+        actor=p.actor,
+        person=person,
+        kind=payload.kind,
+        event_date=payload.event_date,
+        engagement=engagement,
+        order_id=payload.order_id,
+        facts=payload.facts,
+    )
+    return Status(201, _out(claim))
+
+
+@router.get("/claims", response=list[ClaimOut])
+def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[dict[str, Any]]:
+    """Officers: the open claims, most urgent first. Workers: their own. Platforms: those on their work."""
+    p = _principal(request)
+    if p.is_staff:
+        rows = claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)
+        return [_out(r.claim) for r in rows]
+    if p.person_id is not None:
+        return [_out(c) for c in claim_selectors.claims_of(person_id=p.person_id)]
+    require(p.organisation is not None, "not allowed")
+    return [_out(c) for c in claim_selectors.claims_on_platform(organisation=p.organisation)]  # type: ignore[arg-type]
+
+
+@router.get("/claims/{claim_id}", response=ClaimOut)
+def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+    return _out(_visible(_principal(request), claim_selectors.claim_get(claim_id=claim_id)))
+
+
+class DecisionIn(Schema):
+    version: int
+    accept: bool
+    reason: str
+
+
+@router.post("/claims/{claim_id}/decision", response=ClaimOut)
+def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
+    """Accept or reject, with the reason. 409 when someone changed the claim since the version you saw."""
+    p = _principal(request)
+    require(may_decide_claims(p), "only officers decide claims")
+    claim = claim_selectors.claim_get(claim_id=claim_id)
+    return _out(
+        claim_services.claim_decide(
+            actor=p.actor, claim=claim, expected_version=payload.version, accept=payload.accept, reason=payload.reason
+        )
+    )
+
+
+class AssessmentIn(Schema):
+    version: int
+    assessment: dict[str, Any]
+
+
+@router.post("/claims/{claim_id}/assessment", response=ClaimOut)
+def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> dict[str, Any]:
+    """Record the assessment (grade, care level, ...); the rules propose the awards with explanations."""
+    p = _principal(request)
+    require(may_decide_claims(p), "only officers assess claims")
+    claim = claim_selectors.claim_get(claim_id=claim_id)
+    return _out(
+        claim_services.claim_assess(
+            actor=p.actor, claim=claim, expected_version=payload.version, assessment=payload.assessment
+        )
+    )
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ReasonIn(Schema):
+    version: int
+    reason: str
+
+
+@router.post("/claims/{claim_id}/approval", response=ClaimOut)
+def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
+    """Award what was assessed; above the threshold a second officer must approve."""
+    p = _principal(request)
+    require(may_decide_claims(p), "only officers approve awards")
+    claim = claim_selectors.claim_get(claim_id=claim_id)
+    return _out(claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
+
+
+@router.post("/claims/{claim_id}/appeal", response=ClaimOut)
+def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict[str, Any]:
+    """The claimant asks for a review of a decision."""
+    p = _principal(request)
+    claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
+    require(p.person_id == claim.person_id, "only the claimant appeals")
+    return _out(
+        claim_services.claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason)
+    )
+
+
+@router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
+def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
+    p = _principal(request)
+    claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
+    require(p.person_id == claim.person_id, "only the claimant withdraws")
+    return _out(claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
