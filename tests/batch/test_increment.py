@@ -177,3 +177,43 @@ def test_price_of_unsorted_lines_matches_sorted(month):
 def test_plan_without_order():
     assert "ORDER BY" in plan_sql(MONTH, with_corrections=True)
     assert "ORDER BY" not in plan_sql(MONTH, with_corrections=True, ordered=False)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_late_batches_equal_a_full_assessment(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    regions = ["440300", "440100", "110100", "310100", "140100"]
+    sectors = ["RIDE_HAILING", "FOOD_DELIVERY", "INSTANT_DELIVERY", "INTRA_CITY_FREIGHT"]
+    first, late = tmp_path / "first", tmp_path / "late"
+    sent: list[tuple[str, str, int, str, str]] = []
+    for folder, platforms, count in ((first, ("p2", "p4"), 400), (late, ("p1", "p2", "p3", "p5"), 120)):
+        for platform in platforms:
+            rows = [
+                (
+                    f"{folder.name}-{platform}-{i}",
+                    int(rng.integers(1, 60)),
+                    regions[int(rng.integers(0, 5))],
+                    sectors[int(rng.integers(0, 4))],
+                )
+                for i in range(count)
+            ]
+            write_orders(folder, platform, "b1", rows)
+            sent += [(platform, *row) for row in rows if folder is first]
+    picked = [sent[int(i)] for i in rng.choice(len(sent), 60, replace=False)]
+    corrections: dict[str, list[dict]] = {}
+    for k, (platform, oid, person, region, sector) in enumerate(picked):
+        row = {"order_id": oid, "action": "VOID", "old_person_id": person, "old_region": region, "old_sector": sector}
+        if k % 2:
+            row |= {"action": "AMEND", "new_person_id": 99, "new_region": "320100", "new_sector": sector}
+        corrections.setdefault(platform, []).append(row)
+    for platform, rows in corrections.items():
+        write_corrections(late, platform, "b2", rows)
+    adjustments = {("p2", "440000"): 1, ("p4", "110000"): -2}
+    before = assess_month(first, MONTH, adjustments)
+    after = assess_increment(before.lines, MONTH, files(late), adjustments)
+    expected = full(first, late, adjustments)
+    assert after.lines.num_rows == expected.lines.num_rows > 100
+    assert after.lines.equals(expected.lines)
+    assert after.totals.equals(expected.totals)
+    shuffled = before.lines.take(pa.array(rng.permutation(before.lines.num_rows)))
+    assert assess_increment(shuffled, MONTH, files(late), adjustments).lines.equals(expected.lines)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -141,23 +143,44 @@ ENGINES = ("duckdb", "spark")
 
 
 def aggregate(
-    orders: list[str], corrections: list[str], month: str, *, engine: str = "duckdb", threads: int | None = None
+    orders: list[str],
+    corrections: list[str],
+    month: str,
+    *,
+    engine: str = "duckdb",
+    threads: int | None = None,
+    ordered: bool = True,
 ) -> pa.Table:
-    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark."""
+    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark;
+    in the plan's order unless ``ordered=False``."""
     if engine not in ENGINES:
         raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not orders and not corrections:
         return LINE_SCHEMA.empty_table()
-    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections))
+    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections), ordered=ordered)
     run = _run_duckdb if engine == "duckdb" else _run_spark
     return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
 
 
+_databases: dict[int, duckdb.DuckDBPyConnection] = {}
+_databases_lock = threading.Lock()
+
+
+def duckdb_cursor(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection of its own (its views are its own) to an in-memory DuckDB database kept for the
+    process, one per thread setting: opening a database costs tens of milliseconds, a cursor almost
+    nothing. Close it after use."""
+    key = int(threads or 0)
+    with _databases_lock:
+        database = _databases.get(key)
+        if database is None:
+            database = _databases[key] = duckdb.connect(config={"threads": key} if key else {})
+    return database.cursor()
+
+
 def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
-    con = duckdb.connect()
+    con = duckdb_cursor(threads)
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
         try:
             if orders:
                 con.read_parquet(orders, hive_partitioning=True).create_view("orders")
@@ -198,22 +221,18 @@ class _Groups:
     of each distinct sector x steps from the rules layer. Work per line is a few numpy passes; the
     look-ups are per run."""
 
-    def __init__(self, lines: pa.Table, on: dt.date, adjustments: Adjustments) -> None:
-        n = lines.num_rows
+    def __init__(
+        self,
+        lines: pa.Table,
+        on: dt.date,
+        adjustments: Adjustments,
+        runs: tuple[np.ndarray, list[tuple[str, str, str]]] | None = None,
+    ) -> None:
         self.on = on
-        change = np.ones(n, dtype=bool)
-        if n > 1:
-            change[1:] = False
-            for name in ("platform", "province", "sector"):
-                column = lines[name].combine_chunks()
-                differs = pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True)
-                change[1:] |= differs.to_numpy(zero_copy_only=False)
-        self.starts = np.flatnonzero(change)
-        self.run_of_line = np.cumsum(change, dtype=np.int64) - 1
-        keys = lines.select(["platform", "province", "sector"]).take(pa.array(self.starts, pa.int64()))
-        self.run_keys: list[tuple[str, str, str]] = list(
-            zip(*(keys[c].to_pylist() for c in ("platform", "province", "sector")), strict=True)
-        )
+        self.starts, self.run_keys = runs or _runs(lines)
+        change = np.zeros(lines.num_rows, dtype=np.int64)
+        change[self.starts] = 1
+        self.run_of_line = np.cumsum(change) - 1
         pairs: dict[tuple[str, int], int] = {}
         pair_of_run = [
             pairs.setdefault((sector, adjustments.get((platform, province), 0)), len(pairs))
@@ -336,20 +355,6 @@ def assess_month(
     return price(lines, month, adjustments or {}, coverage)
 
 
-# The previous run's lines (``previous``) plus the late batches' counts (``delta``: the plan without its
-# ORDER BY), in the plan's order; a line's previous per-order amount, amount and reason ride along.
-_MERGE = """
-SELECT platform, person_id, province, sector,
-       CAST(coalesce(p.order_count, 0) + coalesce(d.order_count, 0) AS BIGINT) AS order_count,
-       d.order_count IS NOT NULL OR p.order_count IS NULL AS touched,
-       p.per_order_amount AS previous_per_order, p.amount_cents AS previous_amount,
-       p.coverage_reason AS previous_reason
-FROM previous AS p FULL OUTER JOIN delta AS d USING (platform, person_id, province, sector)
-WHERE coalesce(p.order_count, 0) + coalesce(d.order_count, 0) <> 0
-ORDER BY platform, province, sector, person_id
-"""
-
-
 def assess_increment(
     previous_lines: pa.Table | str | Path,
     month: str,
@@ -363,71 +368,197 @@ def assess_increment(
 ) -> Assessment:
     """The month again after late batches, without reading what was already counted: the previous
     run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
-    are deltas, so the sum is exact), merged on DuckDB. Gives the same lines as a full assessment of
-    all the files.
+    are deltas, so the sum is exact). Gives the same lines as a full assessment of all the files.
 
-    Only the lines whose amount can have changed are priced again: those the new batches touched,
-    new lines, and lines whose coverage reason changed. Every other line keeps its previous amount.
-    That is exact because a line's amount is the ``oip_contribution`` of its order count at its
-    per-order amount, as long as the rules inputs are unchanged; so when any line's per-order amount
-    (parameters, the platform's adjustment) or the rule differs from the previous run's, or the previous
-    lines carry no amounts, every line is priced again."""
+    The previous lines are in the plan's order, so the new counts are merged into them (a search per
+    platform x province x sector) rather than everything sorted again; the previous lines are read
+    while the engine counts the new batches. Only the lines whose amount can have changed are priced
+    again: those the new batches touched, new lines, and lines whose coverage reason changed. Every
+    other line keeps its previous amount. That is exact because a line's amount is the
+    ``oip_contribution`` of its order count at its per-order amount, as long as the rules inputs are
+    unchanged; so when any line's per-order amount (parameters, the platform's adjustment) or the rule
+    differs from the previous run's, or the previous lines carry no amounts, every line is priced again."""
     on = month_start(month)
-    orders, corrections = new_files
-    previous = previous_lines if isinstance(previous_lines, pa.Table) else pq.read_table(previous_lines)
     if progress:
         progress(STEP_AGGREGATE)
-    con = duckdb.connect()
-    try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        try:
-            con.register("previous", _with_pricing_columns(previous))
-            if engine == "duckdb" and (orders or corrections):
-                if orders:
-                    con.read_parquet(orders, hive_partitioning=True).create_view("orders")
-                if corrections:
-                    con.read_parquet(corrections, hive_partitioning=True).create_view("corrections")
-                delta = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections), ordered=False)
-                con.sql(delta).create_view("delta")
-            else:
-                con.register("delta", aggregate(orders, corrections, month, engine=engine, threads=threads))
-            merged = con.sql(_MERGE).to_arrow_table()
-        except duckdb.Error as exc:
-            raise AssessmentError(f"cannot read the orders of {month}: {exc}") from exc
-    finally:
-        con.close()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_Previous, previous_lines)
+        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads)
+        previous = reading.result()
     if progress:
         progress(STEP_PRICE)
-    lines = merged.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
-    groups = _Groups(lines, on, adjustments or {})
+    merged = _merge(previous, delta)
+    lines = merged.lines
+    groups = _Groups(lines, on, adjustments or {}, merged.runs)
     reasons = _reasons(lines, month, coverage)
-    touched = merged["touched"].to_numpy()
-    same_per_order = _true(pc.equal(merged["previous_per_order"], groups.per_order)) | touched
-    if same_per_order.all() and _same_rule(previous):
-        previous_reasons = pc.fill_null(merged["previous_reason"], -1).to_numpy()
-        priced_again = touched | (previous_reasons != reasons)
+    same_per_order = _true(pc.equal(merged.per_order, groups.per_order)) | merged.touched
+    if same_per_order.all() and previous.same_rule():
+        priced_again = merged.touched | (merged.reasons != reasons)
     else:
         priced_again = np.ones(lines.num_rows, dtype=bool)
     amounts = groups.amounts(lines["order_count"].to_numpy(), priced_again)
     kept = ~priced_again
-    amounts[kept] = pc.fill_null(merged["previous_amount"], 0).to_numpy()[kept]
+    amounts[kept] = merged.amounts[kept]
     return _assessment(lines, month, groups, amounts, reasons)
+
+
+_ORDER = [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
+Runs = tuple[np.ndarray, list[tuple[str, str, str]]]  # where each run of a platform x province x sector starts
+
+
+def _runs(table: pa.Table) -> Runs:
+    """Where each run of equal platform x province x sector starts, and its values."""
+    n = table.num_rows
+    change = np.ones(n, dtype=bool)
+    if n > 1:
+        change[1:] = False
+        for name in ("platform", "province", "sector"):
+            column = table[name].combine_chunks()
+            differs = pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True)
+            change[1:] |= differs.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(change)
+    keys = table.select(["platform", "province", "sector"]).take(pa.array(starts, pa.int64()))
+    values = list(zip(*(keys[c].to_pylist() for c in ("platform", "province", "sector")), strict=True))
+    return starts, values
+
+
+def _sorted_runs(table: pa.Table) -> tuple[pa.Table, Runs]:
+    """The table in the plan's order (sorted only when it is not already) and its runs."""
+    runs = _runs(table)
+    if not _in_plan_order(*runs, table["person_id"].to_numpy()):
+        table = table.sort_by(_ORDER)
+        runs = _runs(table)
+    return table, runs
+
+
+class _Previous:
+    """The previous run's lines, read and cut into runs (in a worker thread: Arrow and numpy let go of
+    the interpreter while they work)."""
+
+    def __init__(self, lines: pa.Table | str | Path) -> None:
+        self.stored = lines if isinstance(lines, pa.Table) else pq.read_table(lines)
+        self.table, (self.starts, self.keys) = _sorted_runs(_with_pricing_columns(self.stored))
+
+    def same_rule(self) -> bool:
+        """Whether every previous line was priced by the rule in force now."""
+        if self.stored.num_rows == 0:
+            return True
+        if "rule" not in self.stored.column_names:
+            return False
+        used = pc.unique(self.stored["rule"])
+        if pa.types.is_dictionary(used.type):
+            used = used.dictionary_decode()
+        return bool(used.to_pylist() == [get_formula("oip_contribution").reference])
+
+
+@dataclass(frozen=True)
+class _Merged:
+    lines: pa.Table  # in the plan's order
+    runs: Runs
+    touched: np.ndarray  # the new batches changed the line's count, or the line is new
+    per_order: pa.Array  # the previous run's per-order amount (null for a new line)
+    amounts: np.ndarray  # the previous run's amount (0 for a new line)
+    reasons: np.ndarray  # the previous run's coverage reason (-1 for a new line)
+
+
+def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
+    """The previous lines with the new counts added: matched lines get the delta's count, new lines go
+    where the plan's order puts them, lines that fall to zero orders go. Works on numbers: the
+    platform x province x sector of a line is the number of its combination in plan order."""
+    table, starts = previous.table, previous.starts
+    size = table.num_rows
+    delta, (delta_starts, delta_keys) = _sorted_runs(delta)
+    combos = sorted(set(previous.keys) | set(delta_keys))
+    number = {key: i for i, key in enumerate(combos)}
+    combo = np.repeat(np.array([number[k] for k in previous.keys], np.int64), _lengths(starts, size))
+    delta_combo = np.repeat(np.array([number[k] for k in delta_keys], np.int64), _lengths(delta_starts, delta.num_rows))
+    persons = table["person_id"].to_numpy()
+    delta_persons = delta["person_id"].to_numpy()
+    delta_counts = delta["order_count"].to_numpy()
+    # the position of each delta line among the previous lines: (combination, worker) is sorted in both
+    position = _positions(combo, persons, (delta_starts, delta_combo), delta_persons)
+    found = position < size
+    found[found] = (combo[position[found]] == delta_combo[found]) & (persons[position[found]] == delta_persons[found])
+    counts = table["order_count"].to_numpy().copy()
+    counts[position[found]] += delta_counts[found]
+    touched = np.zeros(size, dtype=bool)
+    touched[position[found]] = True
+    new = ~found
+    added = int(new.sum())
+    order = np.insert(np.arange(size), position[new], size + np.arange(added))
+    all_counts = np.concatenate([counts, delta_counts[new]])[order]
+    keep = all_counts != 0
+    order = order[keep]
+    line_combo = np.concatenate([combo, delta_combo[new]])[order]
+    change = np.ones(order.size, dtype=bool)
+    change[1:] = line_combo[1:] != line_combo[:-1]
+    run_starts = np.flatnonzero(change)
+    indices = pa.array(line_combo.astype(np.int32))
+    strings = {
+        name: pa.DictionaryArray.from_arrays(indices, pa.array([c[k] for c in combos], pa.string())).cast(pa.string())
+        for k, name in enumerate(("platform", "province", "sector"))
+    }
+    lines = pa.table(
+        [
+            strings["platform"],
+            pa.array(np.concatenate([persons, delta_persons[new]])[order]),
+            strings["province"],
+            strings["sector"],
+            pa.array(all_counts[keep]),
+        ],
+        schema=LINE_SCHEMA,
+    )
+    previous_row = np.concatenate([np.arange(size), np.full(added, -1)])[order]
+    is_new = previous_row < 0
+    return _Merged(
+        lines=lines,
+        runs=(run_starts, [combos[c] for c in line_combo[run_starts].tolist()]),
+        touched=np.concatenate([touched, np.ones(added, dtype=bool)])[order],
+        per_order=table["per_order_amount"].take(pa.array(previous_row, mask=is_new)),
+        amounts=np.where(is_new, 0, pc.fill_null(table["amount_cents"], 0).to_numpy()[previous_row]),
+        reasons=np.where(is_new, -1, pc.fill_null(table["coverage_reason"], -1).to_numpy()[previous_row]),
+    )
+
+
+def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
+    return _ends(starts, size) - starts
+
+
+def _positions(
+    combo: np.ndarray, persons: np.ndarray, delta: tuple[np.ndarray, np.ndarray], delta_persons: np.ndarray
+) -> np.ndarray:
+    """Where each (combination, worker) of the delta is, or would go, among the previous lines (both
+    sorted by combination, then worker): per run of the delta, a search of its workers within the
+    previous lines of the same combination."""
+    delta_starts, delta_combo = delta
+    out = np.empty(delta_combo.size, dtype=np.int64)
+    run_combos = delta_combo[delta_starts]
+    first = np.searchsorted(combo, run_combos, side="left").tolist()
+    last = np.searchsorted(combo, run_combos, side="right").tolist()
+    ends = _ends(delta_starts, delta_combo.size).tolist()
+    for s, e, lo, hi in zip(delta_starts.tolist(), ends, first, last, strict=True):
+        out[s:e] = lo + np.searchsorted(persons[lo:hi], delta_persons[s:e])
+    return out
+
+
+def _ends(starts: np.ndarray, size: int) -> np.ndarray:
+    """Where each run ends, from where each starts."""
+    return np.append(starts[1:], size) if size else starts
+
+
+def _in_plan_order(starts: np.ndarray, keys: list[tuple[str, str, str]], persons: np.ndarray) -> bool:
+    """Whether lines are sorted as the plan sorts them (each platform x province x sector once, in
+    order, and its workers ascending)."""
+    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+        return False
+    rising = np.diff(persons) > 0
+    rising[starts[1:] - 1] = True  # across runs the worker may go down
+    return bool(rising.all())
 
 
 def _true(mask: pa.ChunkedArray) -> np.ndarray:
     """A boolean column as numpy, null read as false."""
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _same_rule(previous: pa.Table) -> bool:
-    """Whether every previous line was priced by the rule in force now."""
-    if "rule" not in previous.column_names or previous.num_rows == 0:
-        return previous.num_rows == 0
-    used = pc.unique(previous["rule"])
-    if pa.types.is_dictionary(used.type):
-        used = used.dictionary_decode()
-    return used.to_pylist() == [get_formula("oip_contribution").reference]
 
 
 def _with_pricing_columns(previous: pa.Table) -> pa.Table:

@@ -30,7 +30,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,6 +41,7 @@ from socsec.batch.assess import (
     ORDER_SCHEMA,
     assess_increment,
     assess_month,
+    duckdb_cursor,
     order_files,
 )
 
@@ -152,10 +152,14 @@ def _best(rounds: list[dict[str, float]], key: str) -> float:
     return min(r[key] for r in rounds)
 
 
-def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def _timed(action: Callable[[], Any], measured: dict[str, float], name: str) -> Any:
+    """Run ``action``; record its wall-clock seconds under ``name`` and the CPU seconds of this process
+    (every thread) under ``name_cpu``: the CPU figure shows the work done, whatever else the machine
+    was running."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = action()
-    return time.perf_counter() - start, result
+    measured[name], measured[f"{name}_cpu"] = time.perf_counter() - wall, time.process_time() - cpu
+    return result
 
 
 def run(orders: int, *, keep: Path | None = None, repeat: int = 3, threads: int | None = None) -> dict[str, Any]:
@@ -181,40 +185,39 @@ def run(orders: int, *, keep: Path | None = None, repeat: int = 3, threads: int 
         lines_path = root / "previous-lines.parquet"
 
         def raw(sql: str, **params: Any) -> pa.Table:
-            con = duckdb.connect()
+            con = duckdb_cursor(threads)  # the same database and thread setting as the assessment's
             try:
-                con.execute(f"SET threads = {threads}")
                 return con.sql(sql, params={**params, "month": MONTH}).to_arrow_table()
             finally:
                 con.close()
 
         rounds: list[dict[str, float]] = []
-        assessment = raw_lines = None
+        assessment = raw_lines = incremented = None
         for k in range(repeat):
             measured: dict[str, float] = {}
             sides: list[tuple[str, Callable[[], Any]]] = [
                 ("raw", lambda: raw(RAW_SQL, orders=files, corrections=corrections)),
                 ("full", lambda: assess_month(root, MONTH, threads=threads)),
                 ("plain", lambda: raw(PLAIN_SQL, orders=files)),
+                ("late", lambda: assess_increment(lines_path, MONTH, late_files, threads=threads)),
             ]
             for name, action in sides if k % 2 == 0 else sides[::-1]:  # neither side always goes first
-                measured[name], result = _timed(action)
+                result = _timed(action, measured, name)
                 if name == "full":
                     assessment = result
+                    if k == 0:  # the run's lines file, as the service keeps it, for the late day's increment
+                        pq.write_table(result.lines, lines_path)
                 elif name == "raw":
                     raw_lines = result
-            if k == 0:
-                assert assessment is not None
-                pq.write_table(assessment.lines, lines_path)  # the run's lines file, as the service keeps it
-            measured["late"], incremented = _timed(
-                lambda: assess_increment(lines_path, MONTH, late_files, threads=threads)
-            )
+                elif name == "late":
+                    incremented = result
             rounds.append(measured)
-        assert assessment is not None and raw_lines is not None
+        assert assessment is not None and raw_lines is not None and incremented is not None
         full_again = assess_month(
             root, MONTH, files=(files + late_files[0], corrections + late_files[1]), threads=threads
         )
-        full_s, raw_s, late_s = _best(rounds, "full"), _best(rounds, "raw"), _best(rounds, "late")
+        full_s, raw_s, late_s, plain_s = (_best(rounds, side) for side in ("full", "raw", "late", "plain"))
+        full_cpu, raw_cpu, late_cpu = (_best(rounds, f"{side}_cpu") for side in ("full", "raw", "late"))
         return {
             "benchmark": "assess",
             "orders": orders,
@@ -224,13 +227,17 @@ def run(orders: int, *, keep: Path | None = None, repeat: int = 3, threads: int 
             "raw_duckdb_seconds": round(raw_s, 3),
             "ratio_vs_raw_duckdb": round(full_s / raw_s, 3),
             "raw_equals_lines": raw_lines.cast(LINE_SCHEMA).equals(assessment.lines.select(LINE_SCHEMA.names)),
-            "plain_count_seconds": round(_best(rounds, "plain"), 3),
-            "ratio_vs_plain_count": round(full_s / _best(rounds, "plain"), 3),
+            "plain_count_seconds": round(plain_s, 3),
+            "ratio_vs_plain_count": round(full_s / plain_s, 3),
+            "cpu_seconds": round(full_cpu, 3),
+            "raw_duckdb_cpu_seconds": round(raw_cpu, 3),
+            "cpu_ratio_vs_raw_duckdb": round(full_cpu / raw_cpu, 3),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "amount_cents": assessment.amount_cents,
             "late_day_orders": late_orders(orders),
             "late_day_adjustment_seconds": round(late_s, 3),
             "late_day_vs_full": round(late_s / full_s, 3),
+            "late_day_cpu_vs_full": round(late_cpu / full_cpu, 3),
             "late_day_equals_full_rerun": incremented.lines.equals(full_again.lines)
             and incremented.totals.equals(full_again.totals),
             "repeat": repeat,
