@@ -383,7 +383,7 @@ def assess_increment(
         progress(STEP_AGGREGATE)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(_Previous, previous_lines)
-        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads)
+        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads, ordered=False)
         previous = reading.result()
     if progress:
         progress(STEP_PRICE)
@@ -467,14 +467,17 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     platform x province x sector of a line is the number of its combination in plan order."""
     table, starts = previous.table, previous.starts
     size = table.num_rows
-    delta, (delta_starts, delta_keys) = _sorted_runs(delta)
+    delta_keys, delta_key_of_row = _combinations(delta)
     combos = sorted(set(previous.keys) | set(delta_keys))
     number = {key: i for i, key in enumerate(combos)}
     combo = np.repeat(np.array([number[k] for k in previous.keys], np.int64), _lengths(starts, size))
-    delta_combo = np.repeat(np.array([number[k] for k in delta_keys], np.int64), _lengths(delta_starts, delta.num_rows))
-    persons = table["person_id"].to_numpy()
+    delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
     delta_persons = delta["person_id"].to_numpy()
-    delta_counts = delta["order_count"].to_numpy()
+    in_order = np.lexsort((delta_persons, delta_combo))  # the delta in plan order
+    delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
+    delta_counts = delta["order_count"].to_numpy()[in_order]
+    delta_starts = np.flatnonzero(np.diff(delta_combo, prepend=-1) != 0)
+    persons = table["person_id"].to_numpy()
     # the position of each delta line among the previous lines: (combination, worker) is sorted in both
     position = _positions(combo, persons, (delta_starts, delta_combo), delta_persons)
     found = position < size
@@ -518,6 +521,24 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
         amounts=np.where(is_new, 0, pc.fill_null(table["amount_cents"], 0).to_numpy()[previous_row]),
         reasons=np.where(is_new, -1, pc.fill_null(table["coverage_reason"], -1).to_numpy()[previous_row]),
     )
+
+
+def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """The distinct platform x province x sector of a table, in any order, and the number of each row's
+    among them (by dictionary codes: no sort of strings)."""
+    codes, values = [], []
+    for name in ("platform", "province", "sector"):
+        encoded = pc.dictionary_encode(table[name]).combine_chunks()
+        codes.append(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+        values.append(encoded.dictionary.to_pylist())
+    key = (codes[0] * len(values[1]) + codes[1]) * len(values[2]) + codes[2]
+    distinct, of_row = np.unique(key, return_inverse=True)
+    combos = []
+    for k in distinct.tolist():
+        rest, sector = divmod(k, len(values[2]))
+        platform, province = divmod(rest, len(values[1]))
+        combos.append((values[0][platform], values[1][province], values[2][sector]))
+    return combos, of_row.reshape(-1)
 
 
 def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
