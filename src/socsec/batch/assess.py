@@ -403,7 +403,8 @@ def assess_increment(
 
 
 _ORDER = [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
-Runs = tuple[np.ndarray, list[tuple[str, str, str]]]  # where each run of a platform x province x sector starts
+Runs = tuple[np.ndarray, list[tuple[str, str, str]]]
+_STRINGS = ["platform", "province", "sector"]  # where each run of a platform x province x sector starts
 
 
 def _runs(table: pa.Table) -> Runs:
@@ -413,7 +414,12 @@ def _runs(table: pa.Table) -> Runs:
     if n > 1:
         change[1:] = False
         for name in ("platform", "province", "sector"):
-            column = table[name].combine_chunks()
+            column = table[name]
+            if pa.types.is_dictionary(column.type):  # as read from a lines file: compare the codes
+                codes = pc.fill_null(column.unify_dictionaries().combine_chunks().indices, -1).to_numpy()
+                change[1:] |= codes[1:] != codes[:-1]
+                continue
+            column = column.combine_chunks()
             differs = pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True)
             change[1:] |= differs.to_numpy(zero_copy_only=False)
     starts = np.flatnonzero(change)
@@ -426,9 +432,13 @@ def _sorted_runs(table: pa.Table) -> tuple[pa.Table, Runs]:
     """The table in the plan's order (sorted only when it is not already) and its runs."""
     runs = _runs(table)
     if not _in_plan_order(*runs, table["person_id"].to_numpy()):
-        table = table.sort_by(_ORDER)
+        table = table.cast(pa.schema([f.with_type(_plain(f.type)) for f in table.schema])).sort_by(_ORDER)
         runs = _runs(table)
     return table, runs
+
+
+def _plain(kind: pa.DataType) -> pa.DataType:
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 class _Previous:
@@ -436,7 +446,7 @@ class _Previous:
     the interpreter while they work)."""
 
     def __init__(self, lines: pa.Table | str | Path) -> None:
-        self.stored = lines if isinstance(lines, pa.Table) else pq.read_table(lines)
+        self.stored = lines if isinstance(lines, pa.Table) else pq.read_table(lines, read_dictionary=_STRINGS)
         self.table, (self.starts, self.keys) = _sorted_runs(_with_pricing_columns(self.stored))
 
     def same_rule(self) -> bool:
@@ -473,7 +483,7 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     combo = np.repeat(np.array([number[k] for k in previous.keys], np.int64), _lengths(starts, size))
     delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
     delta_persons = delta["person_id"].to_numpy()
-    in_order = np.lexsort((delta_persons, delta_combo))  # the delta in plan order
+    in_order = _plan_order(delta_combo, delta_persons)
     delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
     delta_counts = delta["order_count"].to_numpy()[in_order]
     delta_starts = np.flatnonzero(np.diff(delta_combo, prepend=-1) != 0)
@@ -496,10 +506,11 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     change = np.ones(order.size, dtype=bool)
     change[1:] = line_combo[1:] != line_combo[:-1]
     run_starts = np.flatnonzero(change)
+    run_combos = line_combo[run_starts].tolist()
     indices = pa.array(line_combo.astype(np.int32))
     strings = {
         name: pa.DictionaryArray.from_arrays(indices, pa.array([c[k] for c in combos], pa.string())).cast(pa.string())
-        for k, name in enumerate(("platform", "province", "sector"))
+        for k, name in enumerate(_STRINGS)
     }
     lines = pa.table(
         [
@@ -515,7 +526,7 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     is_new = previous_row < 0
     return _Merged(
         lines=lines,
-        runs=(run_starts, [combos[c] for c in line_combo[run_starts].tolist()]),
+        runs=(run_starts, [combos[c] for c in run_combos]),
         touched=np.concatenate([touched, np.ones(added, dtype=bool)])[order],
         per_order=table["per_order_amount"].take(pa.array(previous_row, mask=is_new)),
         amounts=np.where(is_new, 0, pc.fill_null(table["amount_cents"], 0).to_numpy()[previous_row]),
@@ -527,18 +538,34 @@ def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarr
     """The distinct platform x province x sector of a table, in any order, and the number of each row's
     among them (by dictionary codes: no sort of strings)."""
     codes, values = [], []
-    for name in ("platform", "province", "sector"):
+    for name in _STRINGS:
         encoded = pc.dictionary_encode(table[name]).combine_chunks()
         codes.append(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
         values.append(encoded.dictionary.to_pylist())
     key = (codes[0] * len(values[1]) + codes[1]) * len(values[2]) + codes[2]
-    distinct, of_row = np.unique(key, return_inverse=True)
+    span = len(values[0]) * len(values[1]) * len(values[2])
+    if span <= 4 * key.size + 1024:  # few enough to count: no sort
+        present = np.zeros(span, dtype=bool)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        number = np.zeros(span, dtype=np.int64)
+        number[distinct] = np.arange(distinct.size)
+        of_row = number[key]
+    else:
+        distinct, of_row = np.unique(key, return_inverse=True)
     combos = []
     for k in distinct.tolist():
         rest, sector = divmod(k, len(values[2]))
         platform, province = divmod(rest, len(values[1]))
         combos.append((values[0][platform], values[1][province], values[2][sector]))
     return combos, of_row.reshape(-1)
+
+
+def _plan_order(combo: np.ndarray, persons: np.ndarray) -> np.ndarray:
+    """The order of rows by combination, then worker: one sort of a combined number where it fits."""
+    if persons.size and persons.min() >= 0 and (int(combo.max()) + 1) * (int(persons.max()) + 1) < 2**62:
+        return np.argsort(combo * (int(persons.max()) + 1) + persons, kind="stable")
+    return np.lexsort((persons, combo))
 
 
 def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
@@ -586,7 +613,10 @@ def _with_pricing_columns(previous: pa.Table) -> pa.Table:
     """The previous lines with the columns the merge reads: nulls for the amounts a bare table lacks
     (its lines are then all priced again)."""
     n = previous.num_rows
-    columns = [previous[c].cast(LINE_SCHEMA.field(c).type) for c in LINE_SCHEMA.names]
+    columns = [  # the strings of a lines file stay dictionary-encoded: only their runs are looked at
+        previous[c] if pa.types.is_dictionary(previous[c].type) else previous[c].cast(LINE_SCHEMA.field(c).type)
+        for c in LINE_SCHEMA.names
+    ]
     types = {"per_order_amount": pa.decimal128(18, 6), "amount_cents": pa.int64(), "coverage_reason": pa.int16()}
     for name, kind in types.items():
         columns.append(previous[name].cast(kind) if name in previous.column_names else pa.nulls(n, kind))
