@@ -569,7 +569,8 @@ def _plan_order(combo: np.ndarray, persons: np.ndarray) -> np.ndarray:
 
 
 def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
-    return _ends(starts, size) - starts
+    lengths: np.ndarray = _ends(starts, size) - starts
+    return lengths
 
 
 def _positions(
