@@ -226,7 +226,7 @@ class _Groups:
         lines: pa.Table,
         on: dt.date,
         adjustments: Adjustments,
-        runs: tuple[np.ndarray, list[tuple[str, str, str]]] | None = None,
+        runs: Runs | None = None,
     ) -> None:
         self.on = on
         self.starts, self.run_keys = runs or _runs(lines)
@@ -403,8 +403,8 @@ def assess_increment(
 
 
 _ORDER = [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
-Runs = tuple[np.ndarray, list[tuple[str, str, str]]]
-_STRINGS = ["platform", "province", "sector"]  # where each run of a platform x province x sector starts
+Runs = tuple[np.ndarray, list[tuple[str, str, str]]]  # where each run of a platform x province x sector starts
+_STRINGS = ["platform", "province", "sector"]
 
 
 def _runs(table: pa.Table) -> Runs:
