@@ -217,3 +217,19 @@ def test_random_late_batches_equal_a_full_assessment(tmp_path, seed):
     assert after.totals.equals(expected.totals)
     shuffled = before.lines.take(pa.array(rng.permutation(before.lines.num_rows)))
     assert assess_increment(shuffled, MONTH, files(late), adjustments).lines.equals(expected.lines)
+
+
+def test_previous_lines_at_another_per_order_amount_are_priced_again(month):
+    first, late = month
+    before = assess_month(first, MONTH).lines
+    assert before["platform"][0].as_py() == "haul"  # a line the late batches do not touch
+    tampered = before
+    for name, value in (("per_order_amount", Decimal("2.000000")), ("amount_cents", 14)):
+        column = tampered.schema.get_field_index(name)
+        values = tampered[name].to_pylist()
+        values[0] = value
+        field = tampered.schema.field(column)
+        tampered = tampered.set_column(column, field, pa.array(values, field.type))
+    after = assess_increment(tampered, MONTH, files(late))
+    assert after.lines.equals(full(first, late).lines)
+    assert after.lines.to_pylist()[1]["amount_cents"] == 126  # 7 x 18 cents, priced again

@@ -18,6 +18,7 @@ output (lines are sorted; nothing depends on file order).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import threading
@@ -391,8 +392,7 @@ def assess_increment(
     lines = merged.lines
     groups = _Groups(lines, on, adjustments or {}, merged.runs)
     reasons = _reasons(lines, month, coverage)
-    same_per_order = _true(pc.equal(merged.per_order, groups.per_order)) | merged.touched
-    if same_per_order.all() and previous.same_rule():
+    if _same_per_order(previous, groups) and previous.same_rule():
         priced_again = merged.touched | (merged.reasons != reasons)
     else:
         priced_again = np.ones(lines.num_rows, dtype=bool)
@@ -442,12 +442,29 @@ def _plain(kind: pa.DataType) -> pa.DataType:
 
 
 class _Previous:
-    """The previous run's lines, read and cut into runs (in a worker thread: Arrow and numpy let go of
-    the interpreter while they work)."""
+    """The previous run's lines, read and cut into runs, with what the merge needs of them as numbers
+    (in a worker thread while the engine counts the new batches: Arrow and numpy let go of the
+    interpreter while they work)."""
 
     def __init__(self, lines: pa.Table | str | Path) -> None:
         self.stored = lines if isinstance(lines, pa.Table) else pq.read_table(lines, read_dictionary=_STRINGS)
         self.table, (self.starts, self.keys) = _sorted_runs(_with_pricing_columns(self.stored))
+        table, size = self.table, self.table.num_rows
+        self.size = size
+        ends = _ends(self.starts, size).tolist()
+        self.bounds = dict(zip(self.keys, zip(self.starts.tolist(), ends, strict=True), strict=True))
+        self.run_of_line = np.repeat(np.arange(len(self.keys), dtype=np.int64), _lengths(self.starts, size))
+        self.persons = table["person_id"].to_numpy()
+        self.counts = table["order_count"].to_numpy()
+        self.amounts = pc.fill_null(table["amount_cents"], 0).to_numpy()
+        self.reasons = pc.fill_null(table["coverage_reason"], -1).to_numpy()
+        # the per-order amount of each run, where all its lines have the same one (None otherwise)
+        per_order = table["per_order_amount"]
+        first = per_order.take(pa.array(self.starts[self.run_of_line]))
+        same = _true(pc.equal(per_order, first))
+        uniform = np.logical_and.reduceat(same, self.starts) if size else np.zeros(0, dtype=bool)
+        at_starts = per_order.take(pa.array(self.starts)).to_pylist()
+        self.per_order = {key: v if ok else None for key, v, ok in zip(self.keys, at_starts, uniform, strict=True)}
 
     def same_rule(self) -> bool:
         """Whether every previous line was priced by the rule in force now."""
@@ -466,7 +483,6 @@ class _Merged:
     lines: pa.Table  # in the plan's order
     runs: Runs
     touched: np.ndarray  # the new batches changed the line's count, or the line is new
-    per_order: pa.Array  # the previous run's per-order amount (null for a new line)
     amounts: np.ndarray  # the previous run's amount (0 for a new line)
     reasons: np.ndarray  # the previous run's coverage reason (-1 for a new line)
 
@@ -475,63 +491,65 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     """The previous lines with the new counts added: matched lines get the delta's count, new lines go
     where the plan's order puts them, lines that fall to zero orders go. Works on numbers: the
     platform x province x sector of a line is the number of its combination in plan order."""
-    table, starts = previous.table, previous.starts
-    size = table.num_rows
+    size = previous.size
     delta_keys, delta_key_of_row = _combinations(delta)
     combos = sorted(set(previous.keys) | set(delta_keys))
     number = {key: i for i, key in enumerate(combos)}
-    combo = np.repeat(np.array([number[k] for k in previous.keys], np.int64), _lengths(starts, size))
     delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
     delta_persons = delta["person_id"].to_numpy()
     in_order = _plan_order(delta_combo, delta_persons)
     delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
     delta_counts = delta["order_count"].to_numpy()[in_order]
     delta_starts = np.flatnonzero(np.diff(delta_combo, prepend=-1) != 0)
-    persons = table["person_id"].to_numpy()
-    # the position of each delta line among the previous lines: (combination, worker) is sorted in both
-    position = _positions(combo, persons, (delta_starts, delta_combo), delta_persons)
-    found = position < size
-    found[found] = (combo[position[found]] == delta_combo[found]) & (persons[position[found]] == delta_persons[found])
-    counts = table["order_count"].to_numpy().copy()
+    # where each delta line is among the previous lines, or would go: a search of its worker within the
+    # previous lines of its combination (a new combination goes before the first that sorts after it)
+    position = np.empty(delta_combo.size, dtype=np.int64)
+    found = np.zeros(delta_combo.size, dtype=bool)
+    persons = previous.persons
+    for s, e in zip(delta_starts.tolist(), _ends(delta_starts, delta_combo.size).tolist(), strict=True):
+        key = combos[int(delta_combo[s])]
+        if key in previous.bounds:
+            lo, hi = previous.bounds[key]
+            at = lo + np.searchsorted(persons[lo:hi], delta_persons[s:e])
+            position[s:e] = at
+            inside = at < hi
+            found[s:e] = inside & (persons[np.where(inside, at, lo)] == delta_persons[s:e])
+        else:
+            after = bisect.bisect_right(previous.keys, key)
+            position[s:e] = previous.starts[after] if after < len(previous.keys) else size
+    counts = previous.counts.copy()
     counts[position[found]] += delta_counts[found]
     touched = np.zeros(size, dtype=bool)
     touched[position[found]] = True
     new = ~found
     added = int(new.sum())
-    order = np.insert(np.arange(size), position[new], size + np.arange(added))
-    all_counts = np.concatenate([counts, delta_counts[new]])[order]
-    keep = all_counts != 0
-    order = order[keep]
-    line_combo = np.concatenate([combo, delta_combo[new]])[order]
-    change = np.ones(order.size, dtype=bool)
-    change[1:] = line_combo[1:] != line_combo[:-1]
-    run_starts = np.flatnonzero(change)
-    run_combos = line_combo[run_starts].tolist()
-    indices = pa.array(line_combo.astype(np.int32))
-    strings = {
-        name: pa.DictionaryArray.from_arrays(indices, pa.array([c[k] for c in combos], pa.string())).cast(pa.string())
-        for k, name in enumerate(_STRINGS)
-    }
+    combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
+    if added:
+        order = np.insert(np.arange(size), position[new], size + np.arange(added))
+        counts = np.concatenate([counts, delta_counts[new]])[order]
+        combo = np.concatenate([combo, delta_combo[new]])[order]
+        persons = np.concatenate([persons, delta_persons[new]])[order]
+        touched = np.concatenate([touched, np.ones(added, dtype=bool)])[order]
+        amounts = np.concatenate([previous.amounts, np.zeros(added, np.int64)])[order]
+        reasons = np.concatenate([previous.reasons, np.full(added, -1, np.int64)])[order]
+    else:
+        amounts, reasons = previous.amounts, previous.reasons
+    keep = counts != 0
+    if not keep.all():
+        counts, combo, persons, touched = counts[keep], combo[keep], persons[keep], touched[keep]
+        amounts, reasons = amounts[keep], reasons[keep]
+    run_starts = np.flatnonzero(np.diff(combo, prepend=-1) != 0)
+    indices = pa.array(combo.astype(np.int32))
+    strings = [
+        pa.DictionaryArray.from_arrays(indices, pa.array([c[k] for c in combos], pa.string())).cast(pa.string())
+        for k in range(3)
+    ]
     lines = pa.table(
-        [
-            strings["platform"],
-            pa.array(np.concatenate([persons, delta_persons[new]])[order]),
-            strings["province"],
-            strings["sector"],
-            pa.array(all_counts[keep]),
-        ],
+        [strings[0], pa.array(persons), strings[1], strings[2], pa.array(counts)],
         schema=LINE_SCHEMA,
     )
-    previous_row = np.concatenate([np.arange(size), np.full(added, -1)])[order]
-    is_new = previous_row < 0
-    return _Merged(
-        lines=lines,
-        runs=(run_starts, [combos[c] for c in run_combos]),
-        touched=np.concatenate([touched, np.ones(added, dtype=bool)])[order],
-        per_order=table["per_order_amount"].take(pa.array(previous_row, mask=is_new)),
-        amounts=np.where(is_new, 0, pc.fill_null(table["amount_cents"], 0).to_numpy()[previous_row]),
-        reasons=np.where(is_new, -1, pc.fill_null(table["coverage_reason"], -1).to_numpy()[previous_row]),
-    )
+    runs = (run_starts, [combos[c] for c in combo[run_starts].tolist()])
+    return _Merged(lines=lines, runs=runs, touched=touched, amounts=amounts, reasons=reasons)
 
 
 def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarray]:
@@ -573,23 +591,6 @@ def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
     return lengths
 
 
-def _positions(
-    combo: np.ndarray, persons: np.ndarray, delta: tuple[np.ndarray, np.ndarray], delta_persons: np.ndarray
-) -> np.ndarray:
-    """Where each (combination, worker) of the delta is, or would go, among the previous lines (both
-    sorted by combination, then worker): per run of the delta, a search of its workers within the
-    previous lines of the same combination."""
-    delta_starts, delta_combo = delta
-    out = np.empty(delta_combo.size, dtype=np.int64)
-    run_combos = delta_combo[delta_starts]
-    first = np.searchsorted(combo, run_combos, side="left").tolist()
-    last = np.searchsorted(combo, run_combos, side="right").tolist()
-    ends = _ends(delta_starts, delta_combo.size).tolist()
-    for s, e, lo, hi in zip(delta_starts.tolist(), ends, first, last, strict=True):
-        out[s:e] = lo + np.searchsorted(persons[lo:hi], delta_persons[s:e])
-    return out
-
-
 def _ends(starts: np.ndarray, size: int) -> np.ndarray:
     """Where each run ends, from where each starts."""
     return np.append(starts[1:], size) if size else starts
@@ -603,6 +604,13 @@ def _in_plan_order(starts: np.ndarray, keys: list[tuple[str, str, str]], persons
     rising = np.diff(persons) > 0
     rising[starts[1:] - 1] = True  # across runs the worker may go down
     return bool(rising.all())
+
+
+def _same_per_order(previous: _Previous, groups: _Groups) -> bool:
+    """Whether every platform x province x sector that was there before has the per-order amount now
+    that all its lines had in the previous run."""
+    now = groups.per_order.take(pa.array(groups.starts)).to_pylist()
+    return all(previous.per_order.get(key, amount) == amount for key, amount in zip(groups.run_keys, now, strict=True))
 
 
 def _true(mask: pa.ChunkedArray) -> np.ndarray:
