@@ -540,10 +540,7 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
         amounts, reasons = amounts[keep], reasons[keep]
     run_starts = np.flatnonzero(np.diff(combo, prepend=-1) != 0)
     indices = pa.array(combo.astype(np.int32))
-    strings = [
-        pa.DictionaryArray.from_arrays(indices, pa.array([c[k] for c in combos], pa.string())).cast(pa.string())
-        for k in range(3)
-    ]
+    strings = [pa.array([c[k] for c in combos], pa.string()).take(indices) for k in range(3)]
     lines = pa.table(
         [strings[0], pa.array(persons), strings[1], strings[2], pa.array(counts)],
         schema=LINE_SCHEMA,
