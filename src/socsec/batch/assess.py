@@ -180,14 +180,13 @@ def duckdb_cursor(threads: int | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
+    # the plan's two inputs as common table expressions over the files (bound once, with the query)
+    sources = {name: files for name, files in (("orders", orders), ("corrections", corrections)) if files}
+    inputs = ", ".join(f"{name} AS (SELECT * FROM read_parquet(${name}, hive_partitioning = true))" for name in sources)
     con = duckdb_cursor(threads)
     try:
         try:
-            if orders:
-                con.read_parquet(orders, hive_partitioning=True).create_view("orders")
-            if corrections:
-                con.read_parquet(corrections, hive_partitioning=True).create_view("corrections")
-            return con.sql(sql).to_arrow_table()
+            return con.sql(f"WITH {inputs} {sql}", params=sources).to_arrow_table()
         except duckdb.Error as exc:
             raise AssessmentError(f"cannot read the orders of {month}: {exc}") from exc
     finally:
@@ -212,7 +211,7 @@ def price(lines: pa.Table, month: str, adjustments: Adjustments, coverage: LineC
     on = month_start(month)
     groups = _Groups(lines, on, adjustments)
     reasons = _reasons(lines, month, coverage)
-    amounts = groups.amounts(lines["order_count"].to_numpy(), np.ones(lines.num_rows, dtype=bool))
+    amounts = groups.amounts(lines["order_count"].to_numpy())
     return _assessment(lines, month, groups, amounts, reasons)
 
 
@@ -252,18 +251,22 @@ class _Groups:
             pa.array(self.pair_of_line)
         )
 
-    def amounts(self, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """The ``oip_contribution`` of the wanted lines (0 elsewhere), by the rules layer."""
-        out = np.zeros(counts.size, dtype=np.int64)
-        rows = np.flatnonzero(wanted)
+    def amounts(self, counts: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
+        """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
+        the rules layer."""
+        rows = slice(None) if wanted is None else np.flatnonzero(wanted)
         pair = self.pair_of_line[rows]
-        out[rows] = compute(
+        priced = compute(
             "oip_contribution",
-            on=np.full(rows.size, np.datetime64(self.on, "D")),
+            on=np.full(pair.size, np.datetime64(self.on, "D")),
             order_count=counts[rows],
             sector=self.pair_sectors[pair],
             adjustment_steps=self.pair_steps[pair],
         )
+        if wanted is None:
+            return np.asarray(priced, dtype=np.int64)
+        out = np.zeros(counts.size, dtype=np.int64)
+        out[rows] = priced
         return out
 
 
