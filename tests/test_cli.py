@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -170,3 +172,48 @@ def test_credit_interest(tmp_path):
     refused = run("credit-interest", "--year", "2025", var=tmp_path, check=False)
     assert refused.returncode == 2
     assert "no credited interest rate for 2025" in refused.stderr
+
+
+def test_bench_assess_prints_the_figures_as_one_json_line():
+    result = run("bench", "assess", "--orders", "3000", "--repeat", "1", "--threads", "1")
+    (line,) = result.stdout.splitlines()
+    figures = json.loads(line)
+    assert {"orders", "seconds", "orders_per_s", "ratio_vs_raw_duckdb", "peak_rss_mb"} <= set(figures)
+    assert figures["orders"] == 3000
+    assert figures["late_day_orders"] == 100
+    assert (figures["raw_equals_lines"], figures["late_day_equals_full_rerun"]) == (True, True)
+    assert (figures["repeat"], figures["threads"], len(figures["rounds"])) == (1, 1, 1)
+
+
+def test_bench_assess_refuses_no_orders():
+    result = run("bench", "assess", "--orders", "0", check=False)
+    assert (result.returncode, result.stderr.strip()) == (2, "error: --orders and --repeat must be at least 1")
+
+
+def test_assess_reports_its_steps_on_stderr_when_not_a_terminal(tmp_path):
+    run("migrate", var=tmp_path)
+    result = run("assess", "--month", "2026-04", var=tmp_path)
+    assert "nothing new to invoice" in result.stdout
+    steps = result.stderr.splitlines()
+    assert steps[:-1] == ["[1/5] read files", "[2/5] aggregate", "[3/5] price"]  # nothing to write or record
+    assert re.fullmatch(r"\[done\] \d+\.\d s", steps[-1])
+
+
+def test_step_bar_redraws_one_line_on_a_terminal():
+    from socsec.cli import ASSESS_STEPS, StepBar
+
+    stream = io.StringIO()
+    ticks = iter([0.0, 0.5, 1.25, 2.0, 3.5])
+    bar = StepBar(ASSESS_STEPS, stream, tty=True, clock=lambda: next(ticks))
+    bar("read")
+    bar("aggregate")
+    bar("unknown step")  # ignored
+    bar("price")
+    bar.finish()
+    assert stream.getvalue().split("\r") == [
+        "",
+        "[------------------------]   1/5 read files      0.5 s",
+        "[#####-------------------]   2/5 aggregate       1.2 s",
+        "[##########--------------]   3/5 price           2.0 s",
+        "[########################]  done                 3.5 s\n",
+    ]

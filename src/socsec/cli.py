@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -176,6 +176,68 @@ def cmd_ingest_payments(args: argparse.Namespace) -> int:
     return 0
 
 
+class StepBar:
+    """Progress through named steps on a stream (stderr by default): on a terminal, a text bar redrawn in
+    place with a carriage return; elsewhere (logs, pipes) one plain line per step. Steps not reported
+    (e.g. nothing to write) are skipped."""
+
+    WIDTH = 24
+
+    def __init__(
+        self,
+        steps: Sequence[tuple[str, str]],
+        stream: Any = None,
+        *,
+        tty: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.steps = list(steps)  # (key, label)
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.clock = clock
+        self.started = clock()
+        self.drawn = False
+
+    def __call__(self, key: str) -> None:
+        keys = [k for k, _ in self.steps]
+        if key in keys:
+            index = keys.index(key)
+            self._draw(index, f"{index + 1}/{len(self.steps)}", self.steps[index][1])
+
+    def finish(self) -> None:
+        total = len(self.steps)
+        self._draw(total, "done", "")
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def abandon(self) -> None:
+        """End the bar's line before an error message (on a terminal)."""
+        if self.tty and self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _draw(self, done: int, where: str, label: str) -> None:
+        elapsed = self.clock() - self.started
+        if self.tty:
+            filled = round(self.WIDTH * done / len(self.steps))
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {where:>5} {label:<12}{elapsed:7.1f} s")
+        else:
+            self.stream.write(f"[{where}] {label}\n" if label else f"[{where}] {elapsed:.1f} s\n")
+        self.drawn = True
+        self.stream.flush()
+
+
+ASSESS_STEPS = (
+    ("read", "read files"),
+    ("aggregate", "aggregate"),
+    ("price", "price"),
+    ("write", "write lines"),
+    ("record", "record"),
+)
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
@@ -185,14 +247,20 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from socsec.rules.engine import RuleViolation
 
     print(f"... assessing {args.month} on {args.engine}", flush=True)
+    bar = StepBar(ASSESS_STEPS)
     try:
-        result = assessment_run(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month, engine=args.engine)
+        result = assessment_run(
+            actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month, engine=args.engine, progress=bar
+        )
     except (AssessmentError, RuleViolation) as exc:
+        bar.abandon()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DomainError as exc:
+        bar.abandon()
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    bar.finish()
     a = result.assessment
     print(f"{'platform':<14}{'province':<10}{'orders':>12}{'amount (yuan)':>16}{'lines':>9}")
     for row in a.totals.to_pylist():
@@ -226,6 +294,18 @@ def cmd_credit_interest(args: argparse.Namespace) -> int:
         f"interest {result.year}: {len(result.credited)} individual account(s) credited, "
         f"{_yuan(result.amount_cents)} yuan; {result.already_credited} credited before (unchanged)"
     )
+
+
+def cmd_bench_assess(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from socsec.batch.bench import run
+
+    if args.orders < 1 or args.repeat < 1:
+        print("error: --orders and --repeat must be at least 1", file=sys.stderr)
+        return 2
+    keep = Path(args.keep) if args.keep else None
+    print(json.dumps(run(args.orders, keep=keep, repeat=args.repeat, threads=args.threads)), flush=True)
     return 0
 
 
@@ -393,6 +473,17 @@ def build_parser() -> argparse.ArgumentParser:
     proj.add_argument("--stochastic", type=int, default=0, metavar="N", help="stochastic runs per scenario")
     proj.add_argument("--out", required=True, help="folder for the report (replaced whole when done)")
     proj.set_defaults(func=cmd_project)
+
+    bench = sub.add_parser("bench", help="benchmarks (print JSON; targets are checked by reading it)")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    bench_assess = bench_sub.add_parser(
+        "assess", help="the monthly assessment on N synthetic orders against a hand-written DuckDB SQL"
+    )
+    bench_assess.add_argument("--orders", type=int, default=1_000_000, help="orders in the month")
+    bench_assess.add_argument("--keep", help="reuse or keep the generated month's files in this folder")
+    bench_assess.add_argument("--repeat", type=int, default=3, help="rounds; the best of each side is kept")
+    bench_assess.add_argument("--threads", type=int, help="DuckDB threads for every side (default: all cores)")
+    bench_assess.set_defaults(func=cmd_bench_assess)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

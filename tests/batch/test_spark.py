@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from socsec.batch.assess import assess_month
+from socsec.batch.assess import assess_increment, assess_month, order_files
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite")
@@ -57,5 +57,19 @@ def test_duckdb_and_spark_agree(tmp_path):
     on_duckdb = assess_month(tmp_path, MONTH, adjustments)
     on_spark = assess_month(tmp_path, MONTH, adjustments, engine="spark")
     assert on_duckdb.lines.num_rows > 1000
+    assert on_spark.lines.equals(on_duckdb.lines)
+    assert on_spark.totals.equals(on_duckdb.totals)
+
+
+def test_increment_on_spark_equals_duckdb(tmp_path):
+    first, late = tmp_path / "first", tmp_path / "late"
+    write_orders(first, "p1", "b0", [(f"a{i}", i % 7, "440300", "RIDE_HAILING") for i in range(50)])
+    write_orders(late, "p1", "b1", [(f"b{i}", i % 9, "440300", "RIDE_HAILING") for i in range(20)])
+    write_orders(late, "p2", "b1", [("c1", 3, "110100", "INTRA_CITY_FREIGHT")])
+    before = assess_month(first, MONTH).lines
+    new = (order_files(late, MONTH), order_files(late, MONTH, "corrections"))
+    on_duckdb = assess_increment(before, MONTH, new)
+    on_spark = assess_increment(before, MONTH, new, engine="spark")
+    assert on_duckdb.lines.num_rows == 10
     assert on_spark.lines.equals(on_duckdb.lines)
     assert on_spark.totals.equals(on_duckdb.totals)

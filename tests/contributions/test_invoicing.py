@@ -113,3 +113,17 @@ def test_platform_invoices_page_and_the_workers_record(world, data_dir, platform
             "covered": True,
         }
     ]
+
+
+def test_a_run_reports_its_steps(world, data_dir, platform):
+    send(platform, [order(world, "a1")], "k1")
+    steps: list[str] = []
+    assessment_run(actor=SYSTEM, month=MONTH, progress=steps.append)
+    assert steps == ["read", "aggregate", "price", "write", "record"]
+    send(platform, [order(world, "a2")], "k2")
+    steps.clear()
+    assessment_run(actor=SYSTEM, month=MONTH, progress=steps.append)  # an increment on the first run
+    assert steps == ["read", "aggregate", "price", "write", "record"]
+    steps.clear()
+    assessment_run(actor=SYSTEM, month=MONTH, progress=steps.append)  # nothing new: nothing written
+    assert steps == ["read", "aggregate", "price"]

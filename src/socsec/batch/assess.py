@@ -18,9 +18,12 @@ output (lines are sorted; nothing depends on file order).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +32,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from socsec.rules.engine import compute, get_formula
 
@@ -92,12 +96,14 @@ LINE_SCHEMA = pa.schema(
 )
 
 
-def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool) -> str:
+def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool, ordered: bool = True) -> str:
     """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text).
-    A batch of corrections alone has no orders part."""
+    A batch of corrections alone has no orders part. ``ordered=False`` leaves out the final ORDER BY
+    (for a plan that is itself an input, as the late batches' counts are to an increment)."""
     month_start(month)
     parts = [p for p, wanted in ((_ORDERS, with_orders), (_CORRECTIONS, with_corrections)) if wanted]
-    return _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
+    sql = _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
+    return sql if ordered else sql[: sql.index("ORDER BY")]
 
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -138,29 +144,49 @@ ENGINES = ("duckdb", "spark")
 
 
 def aggregate(
-    orders: list[str], corrections: list[str], month: str, *, engine: str = "duckdb", threads: int | None = None
+    orders: list[str],
+    corrections: list[str],
+    month: str,
+    *,
+    engine: str = "duckdb",
+    threads: int | None = None,
+    ordered: bool = True,
 ) -> pa.Table:
-    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark."""
+    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark;
+    in the plan's order unless ``ordered=False``."""
     if engine not in ENGINES:
         raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not orders and not corrections:
         return LINE_SCHEMA.empty_table()
-    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections))
+    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections), ordered=ordered)
     run = _run_duckdb if engine == "duckdb" else _run_spark
     return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
 
 
+_databases: dict[int, duckdb.DuckDBPyConnection] = {}
+_databases_lock = threading.Lock()
+
+
+def duckdb_cursor(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection of its own (its views are its own) to an in-memory DuckDB database kept for the
+    process, one per thread setting: opening a database costs tens of milliseconds, a cursor almost
+    nothing. Close it after use."""
+    key = int(threads or 0)
+    with _databases_lock:
+        database = _databases.get(key)
+        if database is None:
+            database = _databases[key] = duckdb.connect(config={"threads": key} if key else {})
+    return database.cursor()
+
+
 def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
-    con = duckdb.connect()
+    # the plan's two inputs as common table expressions over the files (bound once, with the query)
+    sources = {name: files for name, files in (("orders", orders), ("corrections", corrections)) if files}
+    inputs = ", ".join(f"{name} AS (SELECT * FROM read_parquet(${name}, hive_partitioning = true))" for name in sources)
+    con = duckdb_cursor(threads)
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
         try:
-            if orders:
-                con.read_parquet(orders, hive_partitioning=True).create_view("orders")
-            if corrections:
-                con.read_parquet(corrections, hive_partitioning=True).create_view("corrections")
-            return con.sql(sql).to_arrow_table()
+            return con.sql(f"WITH {inputs} {sql}", params=sources).to_arrow_table()
         except duckdb.Error as exc:
             raise AssessmentError(f"cannot read the orders of {month}: {exc}") from exc
     finally:
@@ -183,54 +209,129 @@ def price(lines: pa.Table, month: str, adjustments: Adjustments, coverage: LineC
     (reason code other than 50, e.g. covered by work-injury insurance) is kept with its reason and
     charged nothing; totals count charged lines only."""
     on = month_start(month)
+    groups = _Groups(lines, on, adjustments)
+    reasons = _reasons(lines, month, coverage)
+    amounts = groups.amounts(lines["order_count"].to_numpy())
+    return _assessment(lines, month, groups, amounts, reasons)
+
+
+class _Groups:
+    """The lines cut into runs of equal platform x province x sector (one run per combination when the
+    lines are sorted, as the plan sorts them), each run's adjustment steps, and the per-order amount
+    of each distinct sector x steps from the rules layer. Work per line is a few numpy passes; the
+    look-ups are per run."""
+
+    def __init__(
+        self,
+        lines: pa.Table,
+        on: dt.date,
+        adjustments: Adjustments,
+        runs: Runs | None = None,
+    ) -> None:
+        self.on = on
+        self.starts, self.run_keys = runs or _runs(lines)
+        change = np.zeros(lines.num_rows, dtype=np.int64)
+        change[self.starts] = 1
+        self.run_of_line = np.cumsum(change) - 1
+        pairs: dict[tuple[str, int], int] = {}
+        pair_of_run = [
+            pairs.setdefault((sector, adjustments.get((platform, province), 0)), len(pairs))
+            for platform, province, sector in self.run_keys
+        ]
+        self.pair_sectors = np.array([sector for sector, _ in pairs], dtype=str)
+        self.pair_steps = np.array([steps for _, steps in pairs], dtype=np.int64)
+        self.pair_of_line = np.array(pair_of_run, dtype=np.int64)[self.run_of_line]
+        per_order = compute(
+            "oip_per_order_amount",
+            on=np.full(len(pairs), np.datetime64(on, "D")),
+            sector=self.pair_sectors,
+            adjustment_steps=self.pair_steps,
+        )
+        self.per_order = pa.array([Decimal(f"{v:.6f}") for v in per_order], pa.decimal128(18, 6)).take(
+            pa.array(self.pair_of_line)
+        )
+
+    def amounts(self, counts: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
+        """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
+        the rules layer."""
+        rows = slice(None) if wanted is None else np.flatnonzero(wanted)
+        pair = self.pair_of_line[rows]
+        priced = compute(
+            "oip_contribution",
+            on=np.full(pair.size, np.datetime64(self.on, "D")),
+            order_count=counts[rows],
+            sector=self.pair_sectors[pair],
+            adjustment_steps=self.pair_steps[pair],
+        )
+        if wanted is None:
+            return np.asarray(priced, dtype=np.int64)
+        out = np.zeros(counts.size, dtype=np.int64)
+        out[rows] = priced
+        return out
+
+
+def _reasons(lines: pa.Table, month: str, coverage: LineCoverage | None) -> np.ndarray:
+    if coverage is None:
+        return np.full(lines.num_rows, COVERED, dtype=np.int64)
+    return np.asarray(coverage(lines, month))
+
+
+TOTALS_SCHEMA = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("province", pa.string()),
+        ("order_count", pa.int64()),
+        ("amount_cents", pa.int64()),
+        ("lines", pa.int64()),
+    ]
+)
+
+
+def _assessment(lines: pa.Table, month: str, groups: _Groups, amounts: np.ndarray, reasons: np.ndarray) -> Assessment:
+    """The priced lines and the totals per platform x province of the charged (covered) lines."""
     n = lines.num_rows
-    sector_codes, sector_names = _codes(lines["sector"])
-    sectors = sector_names[sector_codes]
-    steps = _steps(lines, adjustments)
-    dates = np.full(n, np.datetime64(on, "D"))
-    counts = lines["order_count"].to_numpy()
-    amounts = compute("oip_contribution", on=dates, order_count=counts, sector=sectors, adjustment_steps=steps)
-    reasons = coverage(lines, month) if coverage is not None else np.full(n, COVERED, dtype=np.int64)
-    amounts = np.where(reasons == COVERED, amounts, 0)
-    pair = sector_codes * 1000 + steps + 500  # one key per sector x adjustment
-    _distinct, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
-    per_order = compute("oip_per_order_amount", on=dates[first], sector=sectors[first], adjustment_steps=steps[first])
-    per_order_column = pa.array([Decimal(f"{v:.6f}") for v in per_order], pa.decimal128(18, 6)).take(
-        pa.array(inverse.astype(np.int64))
-    )
+    covered = reasons == COVERED
+    amounts = np.where(covered, amounts, 0)
     reference = get_formula("oip_contribution").reference
     rule = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([reference]))
     priced = (
-        lines.append_column("per_order_amount", per_order_column)
+        lines.append_column("per_order_amount", groups.per_order)
         .append_column("amount_cents", pa.array(amounts, pa.int64()))
         .append_column("rule", rule)
         .append_column("coverage_reason", pa.array(reasons, pa.int16()))
     )
-    totals = (
-        priced.filter(pc.equal(priced["coverage_reason"], COVERED))
-        .group_by(["platform", "province"])
-        .aggregate([("order_count", "sum"), ("amount_cents", "sum"), ("person_id", "count")])
-        .rename_columns(["platform", "province", "order_count", "amount_cents", "lines"])
-        .sort_by([("platform", "ascending"), ("province", "ascending")])
+    sums: dict[tuple[str, str], list[int]] = {}
+    if n:
+        counts = np.where(covered, lines["order_count"].to_numpy(), 0)
+        per_run = zip(
+            np.add.reduceat(counts, groups.starts).tolist(),
+            np.add.reduceat(amounts, groups.starts).tolist(),
+            np.add.reduceat(covered.astype(np.int64), groups.starts).tolist(),
+            strict=True,
+        )
+        for (platform, province, _sector), (count, cents, charged) in zip(groups.run_keys, per_run, strict=True):
+            if charged:
+                total = sums.setdefault((platform, province), [0, 0, 0])
+                total[0] += count
+                total[1] += cents
+                total[2] += charged
+    keys = sorted(sums)
+    totals = pa.table(
+        [
+            pa.array([k[0] for k in keys], pa.string()),
+            pa.array([k[1] for k in keys], pa.string()),
+            pa.array([sums[k][0] for k in keys], pa.int64()),
+            pa.array([sums[k][1] for k in keys], pa.int64()),
+            pa.array([sums[k][2] for k in keys], pa.int64()),
+        ],
+        schema=TOTALS_SCHEMA,
     )
     return Assessment(month, priced, totals)
 
 
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Dictionary-encode a string column: (code per row, the distinct strings)."""
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    names = encoded.dictionary.to_numpy(zero_copy_only=False).astype(str)
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), names
-
-
-def _steps(lines: pa.Table, adjustments: Adjustments) -> np.ndarray:
-    """The adjustment in steps of each line's platform in its province (0 where none is set)."""
-    if not adjustments or lines.num_rows == 0:
-        return np.zeros(lines.num_rows, dtype=np.int64)
-    keys = pc.binary_join_element_wise(lines["platform"], lines["province"], "|")
-    codes, names = _codes(keys)
-    by_name = np.array([adjustments.get(tuple(name.split("|")), 0) for name in names], dtype=np.int64)
-    return by_name[codes]
+# Steps reported to ``progress`` by the assessment, in order.
+STEP_AGGREGATE = "aggregate"
+STEP_PRICE = "price"
 
 
 def assess_month(
@@ -246,37 +347,286 @@ def assess_month(
 ) -> Assessment:
     """The month's assessment: lines per platform x worker x province x sector and totals per platform x
     province. Identical output for identical files. ``files`` (orders, corrections) names the files
-    that count; without it every file of the month under ``data_dir`` is read."""
+    that count; without it every file of the month under ``data_dir`` is read. ``progress`` is told
+    each step (``STEP_AGGREGATE``, ``STEP_PRICE``) as it starts."""
     month_start(month)
     orders, corrections = files or (order_files(data_dir, month), order_files(data_dir, month, "corrections"))
     if progress:
-        progress(f"counting the orders of {month} in {len(orders)} file(s), {len(corrections)} with corrections")
+        progress(STEP_AGGREGATE)
     lines = aggregate(orders, corrections, month, engine=engine, threads=threads)
     if progress:
-        progress(f"pricing {lines.num_rows} line(s)")
+        progress(STEP_PRICE)
     return price(lines, month, adjustments or {}, coverage)
 
 
 def assess_increment(
-    previous_lines: pa.Table,
+    previous_lines: pa.Table | str | Path,
     month: str,
     new_files: tuple[list[str], list[str]],
     adjustments: Adjustments | None = None,
     *,
     coverage: LineCoverage | None = None,
     engine: str = "duckdb",
+    progress: Callable[[str], None] | None = None,
+    threads: int | None = None,
 ) -> Assessment:
     """The month again after late batches, without reading what was already counted: the previous
-    run's counts plus the new batches' counts (corrections are deltas, so the sum is exact), priced
-    afresh. Gives the same lines as a full assessment of all the files."""
-    delta = aggregate(new_files[0], new_files[1], month, engine=engine)
-    merged = (
-        pa.concat_tables([previous_lines.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), delta])
-        .group_by(["platform", "person_id", "province", "sector"])
-        .aggregate([("order_count", "sum")])
-        .rename_columns(["platform", "person_id", "province", "sector", "order_count"])
+    run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
+    are deltas, so the sum is exact). Gives the same lines as a full assessment of all the files.
+
+    The previous lines are in the plan's order, so the new counts are merged into them (a search per
+    platform x province x sector) rather than everything sorted again; the previous lines are read
+    while the engine counts the new batches. Only the lines whose amount can have changed are priced
+    again: those the new batches touched, new lines, and lines whose coverage reason changed. Every
+    other line keeps its previous amount. That is exact because a line's amount is the
+    ``oip_contribution`` of its order count at its per-order amount, as long as the rules inputs are
+    unchanged; so when any line's per-order amount (parameters, the platform's adjustment) or the rule
+    differs from the previous run's, or the previous lines carry no amounts, every line is priced again."""
+    on = month_start(month)
+    if progress:
+        progress(STEP_AGGREGATE)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_Previous, previous_lines)
+        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads, ordered=False)
+        previous = reading.result()
+    if progress:
+        progress(STEP_PRICE)
+    merged = _merge(previous, delta)
+    lines = merged.lines
+    groups = _Groups(lines, on, adjustments or {}, merged.runs)
+    reasons = _reasons(lines, month, coverage)
+    if _same_per_order(previous, groups) and previous.same_rule():
+        priced_again = merged.touched | (merged.reasons != reasons)
+    else:
+        priced_again = np.ones(lines.num_rows, dtype=bool)
+    amounts = groups.amounts(lines["order_count"].to_numpy(), priced_again)
+    kept = ~priced_again
+    amounts[kept] = merged.amounts[kept]
+    return _assessment(lines, month, groups, amounts, reasons)
+
+
+_ORDER = [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
+Runs = tuple[np.ndarray, list[tuple[str, str, str]]]  # where each run of a platform x province x sector starts
+_STRINGS = ["platform", "province", "sector"]
+
+
+def _runs(table: pa.Table) -> Runs:
+    """Where each run of equal platform x province x sector starts, and its values."""
+    n = table.num_rows
+    change = np.ones(n, dtype=bool)
+    if n > 1:
+        change[1:] = False
+        for name in ("platform", "province", "sector"):
+            column = table[name]
+            if pa.types.is_dictionary(column.type):  # as read from a lines file: compare the codes
+                codes = pc.fill_null(column.unify_dictionaries().combine_chunks().indices, -1).to_numpy()
+                change[1:] |= codes[1:] != codes[:-1]
+                continue
+            column = column.combine_chunks()
+            differs = pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True)
+            change[1:] |= differs.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(change)
+    keys = table.select(["platform", "province", "sector"]).take(pa.array(starts, pa.int64()))
+    values = list(zip(*(keys[c].to_pylist() for c in ("platform", "province", "sector")), strict=True))
+    return starts, values
+
+
+def _sorted_runs(table: pa.Table) -> tuple[pa.Table, Runs]:
+    """The table in the plan's order (sorted only when it is not already) and its runs."""
+    runs = _runs(table)
+    if not _in_plan_order(*runs, table["person_id"].to_numpy()):
+        table = table.cast(pa.schema([f.with_type(_plain(f.type)) for f in table.schema])).sort_by(_ORDER)
+        runs = _runs(table)
+    return table, runs
+
+
+def _plain(kind: pa.DataType) -> pa.DataType:
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+class _Previous:
+    """The previous run's lines, read and cut into runs, with what the merge needs of them as numbers
+    (in a worker thread while the engine counts the new batches: Arrow and numpy let go of the
+    interpreter while they work)."""
+
+    def __init__(self, lines: pa.Table | str | Path) -> None:
+        self.stored = lines if isinstance(lines, pa.Table) else pq.read_table(lines, read_dictionary=_STRINGS)
+        self.table, (self.starts, self.keys) = _sorted_runs(_with_pricing_columns(self.stored))
+        table, size = self.table, self.table.num_rows
+        self.size = size
+        ends = _ends(self.starts, size).tolist()
+        self.bounds = dict(zip(self.keys, zip(self.starts.tolist(), ends, strict=True), strict=True))
+        self.run_of_line = np.repeat(np.arange(len(self.keys), dtype=np.int64), _lengths(self.starts, size))
+        self.persons = table["person_id"].to_numpy()
+        self.counts = table["order_count"].to_numpy()
+        self.amounts = pc.fill_null(table["amount_cents"], 0).to_numpy()
+        self.reasons = pc.fill_null(table["coverage_reason"], -1).to_numpy()
+        # the per-order amount of each run, where all its lines have the same one (None otherwise)
+        per_order = table["per_order_amount"]
+        first = per_order.take(pa.array(self.starts[self.run_of_line]))
+        same = _true(pc.equal(per_order, first))
+        uniform = np.logical_and.reduceat(same, self.starts) if size else np.zeros(0, dtype=bool)
+        at_starts = per_order.take(pa.array(self.starts)).to_pylist()
+        self.per_order = {key: v if ok else None for key, v, ok in zip(self.keys, at_starts, uniform, strict=True)}
+
+    def same_rule(self) -> bool:
+        """Whether every previous line was priced by the rule in force now."""
+        if self.stored.num_rows == 0:
+            return True
+        if "rule" not in self.stored.column_names:
+            return False
+        used = pc.unique(self.stored["rule"])
+        if pa.types.is_dictionary(used.type):
+            used = used.dictionary_decode()
+        return bool(used.to_pylist() == [get_formula("oip_contribution").reference])
+
+
+@dataclass(frozen=True)
+class _Merged:
+    lines: pa.Table  # in the plan's order
+    runs: Runs
+    touched: np.ndarray  # the new batches changed the line's count, or the line is new
+    amounts: np.ndarray  # the previous run's amount (0 for a new line)
+    reasons: np.ndarray  # the previous run's coverage reason (-1 for a new line)
+
+
+def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
+    """The previous lines with the new counts added: matched lines get the delta's count, new lines go
+    where the plan's order puts them, lines that fall to zero orders go. Works on numbers: the
+    platform x province x sector of a line is the number of its combination in plan order."""
+    size = previous.size
+    delta_keys, delta_key_of_row = _combinations(delta)
+    combos = sorted(set(previous.keys) | set(delta_keys))
+    number = {key: i for i, key in enumerate(combos)}
+    delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+    delta_persons = delta["person_id"].to_numpy()
+    in_order = _plan_order(delta_combo, delta_persons)
+    delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
+    delta_counts = delta["order_count"].to_numpy()[in_order]
+    delta_starts = np.flatnonzero(np.diff(delta_combo, prepend=-1) != 0)
+    # where each delta line is among the previous lines, or would go: a search of its worker within the
+    # previous lines of its combination (a new combination goes before the first that sorts after it)
+    position = np.empty(delta_combo.size, dtype=np.int64)
+    found = np.zeros(delta_combo.size, dtype=bool)
+    persons = previous.persons
+    for s, e in zip(delta_starts.tolist(), _ends(delta_starts, delta_combo.size).tolist(), strict=True):
+        key = combos[int(delta_combo[s])]
+        if key in previous.bounds:
+            lo, hi = previous.bounds[key]
+            at = lo + np.searchsorted(persons[lo:hi], delta_persons[s:e])
+            position[s:e] = at
+            inside = at < hi
+            found[s:e] = inside & (persons[np.where(inside, at, lo)] == delta_persons[s:e])
+        else:
+            after = bisect.bisect_right(previous.keys, key)
+            position[s:e] = previous.starts[after] if after < len(previous.keys) else size
+    counts = previous.counts.copy()
+    counts[position[found]] += delta_counts[found]
+    touched = np.zeros(size, dtype=bool)
+    touched[position[found]] = True
+    new = ~found
+    added = int(new.sum())
+    combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
+    if added:
+        order = np.insert(np.arange(size), position[new], size + np.arange(added))
+        counts = np.concatenate([counts, delta_counts[new]])[order]
+        combo = np.concatenate([combo, delta_combo[new]])[order]
+        persons = np.concatenate([persons, delta_persons[new]])[order]
+        touched = np.concatenate([touched, np.ones(added, dtype=bool)])[order]
+        amounts = np.concatenate([previous.amounts, np.zeros(added, np.int64)])[order]
+        reasons = np.concatenate([previous.reasons, np.full(added, -1, np.int64)])[order]
+    else:
+        amounts, reasons = previous.amounts, previous.reasons
+    keep = counts != 0
+    if not keep.all():
+        counts, combo, persons, touched = counts[keep], combo[keep], persons[keep], touched[keep]
+        amounts, reasons = amounts[keep], reasons[keep]
+    run_starts = np.flatnonzero(np.diff(combo, prepend=-1) != 0)
+    indices = pa.array(combo.astype(np.int32))
+    strings = [pa.array([c[k] for c in combos], pa.string()).take(indices) for k in range(3)]
+    lines = pa.table(
+        [strings[0], pa.array(persons), strings[1], strings[2], pa.array(counts)],
+        schema=LINE_SCHEMA,
     )
-    merged = merged.filter(pc.not_equal(merged["order_count"], 0)).sort_by(
-        [("platform", "ascending"), ("province", "ascending"), ("sector", "ascending"), ("person_id", "ascending")]
-    )
-    return price(merged.select(LINE_SCHEMA.names), month, adjustments or {}, coverage)
+    runs = (run_starts, [combos[c] for c in combo[run_starts].tolist()])
+    return _Merged(lines=lines, runs=runs, touched=touched, amounts=amounts, reasons=reasons)
+
+
+def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """The distinct platform x province x sector of a table, in any order, and the number of each row's
+    among them (by dictionary codes: no sort of strings)."""
+    codes, values = [], []
+    for name in _STRINGS:
+        encoded = pc.dictionary_encode(table[name]).combine_chunks()
+        codes.append(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+        values.append(encoded.dictionary.to_pylist())
+    key = (codes[0] * len(values[1]) + codes[1]) * len(values[2]) + codes[2]
+    span = len(values[0]) * len(values[1]) * len(values[2])
+    if span <= 4 * key.size + 1024:  # few enough to count: no sort
+        present = np.zeros(span, dtype=bool)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        number = np.zeros(span, dtype=np.int64)
+        number[distinct] = np.arange(distinct.size)
+        of_row = number[key]
+    else:
+        distinct, of_row = np.unique(key, return_inverse=True)
+    combos = []
+    for k in distinct.tolist():
+        rest, sector = divmod(k, len(values[2]))
+        platform, province = divmod(rest, len(values[1]))
+        combos.append((values[0][platform], values[1][province], values[2][sector]))
+    return combos, of_row.reshape(-1)
+
+
+def _plan_order(combo: np.ndarray, persons: np.ndarray) -> np.ndarray:
+    """The order of rows by combination, then worker: one sort of a combined number where it fits."""
+    if persons.size and persons.min() >= 0 and (int(combo.max()) + 1) * (int(persons.max()) + 1) < 2**62:
+        return np.argsort(combo * (int(persons.max()) + 1) + persons, kind="stable")
+    return np.lexsort((persons, combo))
+
+
+def _lengths(starts: np.ndarray, size: int) -> np.ndarray:
+    lengths: np.ndarray = _ends(starts, size) - starts
+    return lengths
+
+
+def _ends(starts: np.ndarray, size: int) -> np.ndarray:
+    """Where each run ends, from where each starts."""
+    return np.append(starts[1:], size) if size else starts
+
+
+def _in_plan_order(starts: np.ndarray, keys: list[tuple[str, str, str]], persons: np.ndarray) -> bool:
+    """Whether lines are sorted as the plan sorts them (each platform x province x sector once, in
+    order, and its workers ascending)."""
+    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+        return False
+    rising = np.diff(persons) > 0
+    rising[starts[1:] - 1] = True  # across runs the worker may go down
+    return bool(rising.all())
+
+
+def _same_per_order(previous: _Previous, groups: _Groups) -> bool:
+    """Whether every platform x province x sector that was there before has the per-order amount now
+    that all its lines had in the previous run."""
+    now = groups.per_order.take(pa.array(groups.starts)).to_pylist()
+    return all(previous.per_order.get(key, amount) == amount for key, amount in zip(groups.run_keys, now, strict=True))
+
+
+def _true(mask: pa.ChunkedArray) -> np.ndarray:
+    """A boolean column as numpy, null read as false."""
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _with_pricing_columns(previous: pa.Table) -> pa.Table:
+    """The previous lines with the columns the merge reads: nulls for the amounts a bare table lacks
+    (its lines are then all priced again)."""
+    n = previous.num_rows
+    columns = [  # the strings of a lines file stay dictionary-encoded: only their runs are looked at
+        previous[c] if pa.types.is_dictionary(previous[c].type) else previous[c].cast(LINE_SCHEMA.field(c).type)
+        for c in LINE_SCHEMA.names
+    ]
+    types = {"per_order_amount": pa.decimal128(18, 6), "amount_cents": pa.int64(), "coverage_reason": pa.int16()}
+    for name, kind in types.items():
+        columns.append(previous[name].cast(kind) if name in previous.column_names else pa.nulls(n, kind))
+    return pa.table(columns, names=[*LINE_SCHEMA.names, *types])

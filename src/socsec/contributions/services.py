@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -423,11 +422,21 @@ class RunResult:
     assessment: Assessment
 
 
-def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, engine: str = "duckdb") -> RunResult:
+def assessment_run(
+    *,
+    actor: Actor,
+    month: str,
+    today: dt.date | None = None,
+    engine: str = "duckdb",
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
     """Assess a month from its accepted batches and invoice it. The first run invoices the totals;
     a later run invoices only the differences (late batches, corrections), as adjustment invoices or
     credit notes. A re-run with nothing new records nothing. Each invoice is posted to the ledger:
-    the platform's receivable against the province's OIP fund."""
+    the platform's receivable against the province's OIP fund. ``progress`` is told each step as it
+    starts: ``read`` (the batches' files), ``aggregate`` and ``price`` (the engine's), ``write`` (the
+    lines file) and ``record`` (runs, invoices, ledger); the last two only when there is something new."""
+    step = progress or (lambda _step: None)
     month_start(month)  # a malformed month is refused before anything is written
     today = today or timezone.localdate()
     data_dir = settings.DATA_DIR
@@ -435,6 +444,7 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
         AssessedMonth.objects.get_or_create(month=month)
         AssessedMonth.objects.select_for_update().get(month=month)  # one run of a month at a time
         previous = list(AssessmentRun.objects.filter(month=month).order_by("sequence"))
+        step("read")
         batch_ids = [
             pk
             for pk, months in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).values_list("id", "months")
@@ -445,14 +455,14 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
             last = previous[-1]
             new_ids = sorted(set(batch_ids) - set(last.batches))
             orders, corrections = accepted_files(months=[month], batch_ids=new_ids)
-            previous_lines = pq.read_table(data_dir / last.lines_path)
             assessment = assess_increment(
-                previous_lines,
+                data_dir / last.lines_path,
                 month,
                 ([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
                 adjustments_for_month(month),
                 coverage=oip_line_coverage,
                 engine=engine,
+                progress=step,
             )
         else:
             orders, corrections = accepted_files(months=[month])
@@ -463,6 +473,7 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
                 files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
                 coverage=oip_line_coverage,
                 engine=engine,
+                progress=step,
             )
         invoiced: dict[tuple[int, int], tuple[int, int]] = {}
         for platform_id, province_id, count, cents, withheld in Invoice.objects.filter(month=month).values_list(
@@ -487,7 +498,9 @@ def assessment_run(*, actor: Actor, month: str, today: dt.date | None = None, en
             return RunResult(None, [], assessment)
         sequence = len(previous) + 1
         folder = data_dir / "assessments" / f"month={month}" / f"run={sequence:04d}"
+        step("write")
         write_atomic(assessment.lines, folder / "lines.parquet")
+        step("record")
         run = AssessmentRun.objects.create(
             month=month,
             sequence=sequence,
