@@ -294,6 +294,7 @@ def cmd_credit_interest(args: argparse.Namespace) -> int:
         f"interest {result.year}: {len(result.credited)} individual account(s) credited, "
         f"{_yuan(result.amount_cents)} yuan; {result.already_credited} credited before (unchanged)"
     )
+    return 0
 
 
 def cmd_bench_assess(args: argparse.Namespace) -> int:
