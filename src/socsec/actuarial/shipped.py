@@ -25,6 +25,7 @@ class ShippedScenario:
     title: str
     description: str
     path: Path
+    horizon_years: int
 
 
 class ChoiceRefused(ValueError):
@@ -47,7 +48,7 @@ def shipped_scenario_list() -> tuple[ShippedScenario, ...]:
     out = []
     for path in shipped_scenarios():
         scenario = load_scenario(path)
-        out.append(ShippedScenario(path.stem, scenario.name, scenario.description, path))
+        out.append(ShippedScenario(path.stem, scenario.name, scenario.description, path, len(scenario.years())))
     return tuple(out)
 
 
