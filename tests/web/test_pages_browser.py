@@ -187,3 +187,31 @@ def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, 
     expect(page.locator("table.ledger tbody tr")).to_have_count(4)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the statement must not scroll sideways on a phone"
+
+
+def test_supervisor_compares_two_scenarios_with_charts(world, live_server, page: Page):
+    log_in(page, live_server.url, "supervisor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Projections").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actuarial projections")
+    expect(page.get_by_label("Baseline (current law)")).to_be_checked()
+    page.get_by_label("Baseline (current law)").uncheck()
+    page.get_by_role("button", name="Run").click()  # nothing chosen: refused, nothing run
+    expect(page.get_by_role("alert")).to_have_text("Choose at least one scenario.")
+    page.get_by_label("Baseline (current law)").check()
+    page.get_by_label("Mandatory pension coverage of platform workers from 2027").check()
+    page.get_by_label("Stochastic runs (0 to 1000; 0 projects the central assumptions only)").fill("50")
+    page.get_by_role("button", name="Run").click()
+    result = page.locator("#projection-result")
+    expect(result.locator(".js-plotly-plot")).to_have_count(5)  # 3 line charts + a fan chart per scenario
+    expect(result.locator("#chart-pension-cost-rate .main-svg").first).to_be_visible()
+    expect(result.locator("#chart-fan-1 .main-svg").first).to_be_visible()
+    expect(page.locator("table.projection-summary thead th")).to_have_text(
+        ["Indicator", "Baseline (current law)", "Mandatory pension coverage of platform workers from 2027"]
+    )
+    expect(page.locator("table.projection-summary tbody tr").first.locator("td")).to_have_count(2)
+    expect(result.get_by_role("heading", level=2)).to_have_text("Results 2025 to 2124, 50 stochastic runs")
+    expect(result).not_to_have_attribute("aria-busy", "true")
+    expect(page).to_have_url(re.compile(r"scenario=baseline&scenario=platform_mandatory&stochastic=50"))
+    expect(result.get_by_role("link", name="Download CSV: Summary")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the projections page must not scroll sideways on a phone"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import io
 import os
 import shutil
 import tempfile
@@ -75,15 +76,21 @@ def _write_all(result: ProjectionResult, folder: Path) -> list[str]:
     return names
 
 
-def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+def csv_text(rows: Sequence[dict[str, Any]]) -> str:
+    """One table as CSV: the columns in the order they first appear, an empty cell for None."""
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
 
 
 def _charts(result: ProjectionResult, folder: Path) -> list[str]:

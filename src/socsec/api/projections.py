@@ -16,12 +16,10 @@ from ninja import Router, Schema
 
 from socsec.accounts.permissions import Principal, may_view_projections, require
 from socsec.actuarial.inputs import InputError
-from socsec.actuarial.run import run_projection
-from socsec.actuarial.scenario import load_scenario, shipped_scenarios
+from socsec.actuarial.shipped import ChoiceRefused, run_shipped, shipped_scenario_list
 from socsec.core.errors import ValidationFailed
 
 router = Router(tags=["projections"])
-MAX_RUNS = 1000
 
 
 class ProjectionScenarioOut(Schema):
@@ -57,30 +55,17 @@ def _plain(value: Any) -> Any:
 @router.get("/projections/scenarios", response=list[ProjectionScenarioOut])
 def projection_scenarios(request: HttpRequest) -> list[dict[str, str]]:
     _allowed(request)
-    out = []
-    for path in shipped_scenarios():
-        scenario = load_scenario(path)
-        out.append({"name": path.stem, "title": scenario.name, "description": scenario.description})
-    return out
+    return [{"name": s.key, "title": s.title, "description": s.description} for s in shipped_scenario_list()]
 
 
 @router.get("/projections", response=ProjectionOut)
 def projections(request: HttpRequest, scenarios: str = "baseline", stochastic: int = 0) -> dict[str, Any]:
     _allowed(request)
-    shipped = {p.stem: p for p in shipped_scenarios()}
     names = [n.strip() for n in scenarios.split(",") if n.strip()]
-    unknown = [n for n in names if n not in shipped]
-    if not names or unknown:
-        raise ValidationFailed(
-            f"unknown scenario(s) {', '.join(unknown)}; shipped: {', '.join(shipped)}"
-            if unknown
-            else "name at least one scenario",
-            field="scenarios",
-        )
-    if not 0 <= stochastic <= MAX_RUNS:
-        raise ValidationFailed(f"stochastic runs must be 0 to {MAX_RUNS} here (the CLI has no cap)", field="stochastic")
     try:
-        result = run_projection([shipped[n] for n in names], stochastic)
+        result = run_shipped(names, stochastic)
+    except ChoiceRefused as exc:
+        raise ValidationFailed(exc.message, field=exc.field) from None
     except InputError as exc:
         raise ValidationFailed(str(exc), field="scenarios") from None
     tables = result.to_tables()

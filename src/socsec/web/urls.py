@@ -21,5 +21,6 @@ urlpatterns = [
     path("platform/statement/", views.platform_statement_page, name="platform_statement"),
     path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
     path("audit/", views.audit_list, name="audit"),
+    path("supervisor/projections/", views.projections, name="projections"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socsec.accounts.models import Role, User
-from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_person
+from socsec.accounts.permissions import (
+    Principal,
+    may_view_audit,
+    may_view_coverage,
+    may_view_person,
+    may_view_projections,
+)
 from socsec.audit.selectors import audit_entries
 from socsec.batch.store import upload_format
 from socsec.contributions.selectors import (
@@ -36,6 +42,8 @@ from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_fo
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
+
+from .projections import projection_page, table_csv
 
 
 def _principal(request: HttpRequest) -> Principal:
@@ -67,7 +75,11 @@ def _year_param(request: HttpRequest) -> tuple[int, str | None]:
 def _csv_response(rows: list[list[object]], filename: str) -> HttpResponse:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: opens in Excel
+    return _csv_text_response(out.getvalue(), filename)
+
+
+def _csv_text_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")  # BOM: opens in Excel
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -334,3 +346,19 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     object_type = request.GET.get("object_type") or None
     entries = list(audit_entries(object_type=object_type)[:200])
     return render(request, "web/audit.html", {"entries": entries, "object_type": object_type or ""})
+
+
+@login_required
+def projections(request: HttpRequest) -> HttpResponse:
+    """Supervisors run shipped scenarios side by side: summary, charts, CSV tables. Bad input runs nothing."""
+    if not may_view_projections(_principal(request)):
+        raise PermissionDenied
+    page = projection_page(request.GET, request.path)
+    if request.GET.get("format") == "csv" and page.result is not None:
+        table = request.GET.get("table", "summary")
+        text = table_csv(page, table)
+        if text is None:
+            return render(request, "web/not_found.html", status=404)
+        return _csv_text_response(text, f"projection-{table}.csv")
+    template = "web/_projection_result.html" if _is_htmx(request) else "web/projections.html"
+    return render(request, template, {"page": page}, status=422 if page.error else 200)
