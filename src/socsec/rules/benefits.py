@@ -793,12 +793,16 @@ def pension_retirement_timing_check(
     ctx: Context, on: Array, birth_date: Array, sex: Array, contribution_months: Array
 ) -> Array:
     """``on`` is the retirement date asked for; ages in completed months."""
+    sexes = np.asarray(sex).astype(str)
+    if (~np.isin(sexes, ("M", "F"))).any():
+        raise RuleViolation(f"sex {sexes[~np.isin(sexes, ('M', 'F'))][0]!r} is not M or F")
     age = ctx.formula("age_months", on, birth_date=birth_date)
     statutory = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
-    male = np.asarray(sex).astype(str) == "M"
-    pre_reform = np.where(
-        male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on)
-    )
+    pre_reform = np.full(age.shape, np.nan)
+    for code, group in (("M", "men"), ("F", "women")):  # only the rows' own parameter shows in an explanation
+        rows = sexes == code
+        if rows.any():
+            pre_reform[rows] = ctx.at(f"retirement.{group}.base_age_months", on[rows])
     earliest = statutory - ctx.at("benefits.pension.flexible_retirement.max_early_months", on)
     latest = statutory + ctx.at("benefits.pension.flexible_retirement.max_deferral_months", on)
     enough = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months) == 0
