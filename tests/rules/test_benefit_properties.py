@@ -200,6 +200,12 @@ def test_round_down_keeps_whole_cents_and_ignores_binary_noise():
         ("ltc_benefit_monthly", {"care_level": 2, "setting": "HOSPITAL"}, "not a care setting"),
         ("job_retention_rebate_check", {"staff": 0, "laid_off": 0, "enterprise_size": "SME"}, "staff 0"),
         ("oip_benefit_base", {"region": "990000"}, "no value on 2026-03-01"),
+        ("injury_report_check", {"incident_date": "2026-01-01", "reporter": "NEIGHBOUR"}, "not a reporter"),
+        (
+            "pension_retirement_timing_check",
+            {"birth_date": "1966-01-15", "sex": "X", "contribution_months": 1},
+            "M or F",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_reason(name, inputs, message):
@@ -267,7 +273,12 @@ def test_demo_benefit_figures_are_labelled_as_demo_data():
         node = params.node(path)
         assert "DEMO DATA" in node.description, path
         assert all("DEMO DATA" in leaf.description for leaf in node.leaves()), path
-    for path in ("benefits.long_term_care.care_level_max_score", "benefits.long_term_care.contribution_subsidy_share"):
+    for path in (
+        "benefits.long_term_care.care_level_max_score",
+        "benefits.long_term_care.contribution_subsidy_share",
+        "benefits.unemployment.rural_lump_sum_months_per_year",
+        "benefits.unemployment.rural_lump_sum_max_months",
+    ):
         assert "DEMO DATA" in params.get(path).description, path
     for setting in ("HOME", "COMMUNITY", "INSTITUTION"):
         assert "DEMO DATA" in params.node(f"benefits.long_term_care.monthly_benefit.{setting}").description

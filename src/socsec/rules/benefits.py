@@ -87,6 +87,7 @@ AWARDS: dict[str, AwardTerms] = {
     "work_injury_dependants_pension_total": AwardTerms(Payer.FUND, monthly=True, note="Art. 39"),
     "work_injury_dependant_pension": AwardTerms(Payer.FUND, monthly=True, note="Art. 39"),
     "work_injury_death_lump_sum": AwardTerms(Payer.FUND, monthly=False, note="Art. 39"),
+    "work_injury_pension_top_up": AwardTerms(Payer.FUND, monthly=True, note="Art. 35: after retirement"),
     "work_injury_wage_continuation_check": AwardTerms(
         Payer.EMPLOYER, monthly=True, note="Art. 33: the original wage and benefits during treatment"
     ),
@@ -97,6 +98,7 @@ AWARDS: dict[str, AwardTerms] = {
     "pension_indexed_monthly": AwardTerms(Payer.FUND, monthly=True),
     "resident_pension_monthly": AwardTerms(Payer.FUND, monthly=True, note="basic part from public budgets"),
     "unemployment_benefit_monthly": AwardTerms(Payer.FUND, monthly=True),
+    "unemployment_rural_lump_sum": AwardTerms(Payer.FUND, monthly=False, note="Art. 21 (demo method)"),
     "job_retention_rebate": AwardTerms(Payer.FUND, monthly=False, note="to the enterprise"),
     "ltc_benefit_monthly": AwardTerms(Payer.FUND, monthly=True),
     "ltc_contribution_subsidy": AwardTerms(Payer.FUND, monthly=False, note="public funds, paid on the person's behalf"),
@@ -627,6 +629,25 @@ def work_injury_death_lump_sum(ctx: Context, on: Array) -> Array:
 
 
 @formula(
+    name="work_injury_pension_top_up",
+    label="At retirement the disability allowance (grades 1-4) stops and the pension is paid; where the pension "
+    "is lower, the fund pays the difference each month",
+    reference=f"{WII} Art. 35 para. 2",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={
+        "monthly_pension": ("cents", "basic pension a month, in cents"),
+        "disability_allowance": ("cents", "the disability allowance a month it replaces, in cents"),
+    },
+)
+def work_injury_pension_top_up(ctx: Context, on: Array, monthly_pension: Array, disability_allowance: Array) -> Array:
+    pension = _whole(monthly_pension, "monthly pension", 0)
+    allowance = _whole(disability_allowance, "disability allowance", 0)
+    result: Array = np.maximum(allowance - pension, 0)
+    return result
+
+
+@formula(
     name="work_injury_wage_continuation_check",
     label="Whether the employer still owes wage continuation for a month of treatment: 12 months, +12 once "
     "confirmed by the labour-capacity appraisal committee",
@@ -639,6 +660,48 @@ def work_injury_wage_continuation_check(
     ctx: Context, on: Array, months_off_work: Array, extension_confirmed: Array
 ) -> Array:
     return _wage_continuation(ctx, on, "work_injury", months_off_work, extension_confirmed)
+
+
+REPORT_CODES = {
+    0: "reported in time",
+    1: "the employer or platform reported after 30 days: taken, but it bears the benefits due in the meantime",
+    2: "reported more than 1 year after the injury: out of time",
+    3: "the injury is dated after the report: refused",
+}
+REPORTERS = ("EMPLOYER", "PLATFORM", "WORKER")
+
+
+@formula(
+    name="injury_report_check",
+    label="Whether an application for injury confirmation is in time: the employer or platform within 30 days, "
+    "the worker or a relative within 1 year (the date is the day of the application)",
+    reference=f"{WII} Art. 17 (applied to OIP as well: unverified)",
+    unit="code",
+    inputs={
+        "incident_date": ("date", "day of the injury or of the occupational-disease diagnosis"),
+        "reporter": ("str", "EMPLOYER, PLATFORM or WORKER (the worker or a close relative)"),
+    },
+    codes=REPORT_CODES,
+)
+def injury_report_check(ctx: Context, on: Array, incident_date: Array, reporter: Array) -> Array:
+    """A year ends on the same day of the month a year later (the last day of the month where there is
+    none: 29 February -> 28 February)."""
+    who = np.asarray(reporter).astype(str)
+    if (~np.isin(who, REPORTERS)).any():
+        raise RuleViolation(f"{who[~np.isin(who, REPORTERS)][0]!r} is not a reporter ({', '.join(REPORTERS)})")
+    incident = np.asarray(incident_date, dtype="datetime64[D]")
+    path = "benefits.work_injury.procedure"
+    days = (on - incident).astype(np.int64)
+    month = incident.astype("datetime64[M]")
+    later = month + ctx.at(f"{path}.worker_report_months", on).astype(np.int64)
+    last_day = (later + 1).astype("datetime64[D]") - 1
+    worker_deadline = np.minimum(later.astype("datetime64[D]") + (incident - month.astype("datetime64[D]")), last_day)
+    employer = who != "WORKER"
+    return np.select(
+        [days < 0, on > worker_deadline, employer & (days > ctx.at(f"{path}.employer_report_days", on))],
+        [3, 2, 1],
+        default=0,
+    )
 
 
 # --- pensions -------------------------------------------------------------------------------------------
@@ -920,6 +983,26 @@ def unemployment_benefit_monthly(ctx: Context, on: Array, region: Array) -> Arra
     subsistence = ctx.formula("regional_subsistence_allowance", on, region=region)
     share = _regional(ctx, "benefits.unemployment.benefit_share_of_minimum_wage", region, on)
     result: Array = np.minimum(np.maximum(minimum_wage * share, subsistence), minimum_wage)
+    return result
+
+
+@formula(
+    name="unemployment_rural_lump_sum",
+    label="Lump-sum living subsidy for a rural contract worker: the local unemployment benefit x months per full "
+    "year of contributions (at most the province's maximum); nothing under 1 year (demo method and figures)",
+    reference=f"{UIR} Art. 21 (method and amounts: DEMO DATA)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={**_REGION, **_CONTRIBUTION_MONTHS},
+)
+def unemployment_rural_lump_sum(ctx: Context, on: Array, region: Array, contribution_months: Array) -> Array:
+    months = _whole(contribution_months, "contribution months", 0)
+    path = "benefits.unemployment"
+    years = np.where(months >= ctx.at(f"{path}.minimum_contribution_months", on), months // 12, 0)
+    paid_months = np.minimum(
+        years * ctx.at(f"{path}.rural_lump_sum_months_per_year", on), ctx.at(f"{path}.rural_lump_sum_max_months", on)
+    )
+    result: Array = ctx.formula("unemployment_benefit_monthly", on, region=region) * paid_months
     return result
 
 
