@@ -124,8 +124,8 @@ def _whole(values: Array, name: str, low: int, high: int | None = None) -> npt.N
     numbers = np.asarray(values, dtype=np.int64)
     bad = numbers < low if high is None else (numbers < low) | (numbers > high)
     if bad.any():
-        bounds = f"at least {low}" if high is None else f"{low}-{high}"
-        raise RuleViolation(f"{name} {int(numbers[bad][0])} is outside {bounds}")
+        where = f"below {low}" if high is None else f"outside {low}-{high}"
+        raise RuleViolation(f"{name} {int(numbers[bad][0])} is {where}")
     return numbers
 
 
@@ -151,10 +151,6 @@ def _last_year(on: Array) -> Array:
     year = np.asarray(on, dtype="datetime64[Y]")
     previous: Array = (year - 1).astype("datetime64[D]")
     return previous
-
-
-def _months(values: Array) -> npt.NDArray[np.float64]:
-    return np.asarray(values, dtype=np.float64)
 
 
 # --- shared injury pieces ------------------------------------------------------------------------------
