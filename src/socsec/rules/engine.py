@@ -43,8 +43,23 @@ def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64
     return (np.sign(cleaned) * np.floor(np.abs(cleaned) + 0.5)).astype(np.int64)
 
 
+def round_down_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Amounts in cents (float64) to whole cents, towards zero (after the same 6-decimal clean-up).
+
+    For shares of a capped total: each share rounded down, so that the shares never add up to more than
+    the total they are cut from (the shortfall is under one cent per share).
+    """
+    cleaned = np.round(values, 6)
+    return (np.sign(cleaned) * np.floor(np.abs(cleaned))).astype(np.int64)
+
+
 ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
     "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
+    "down_cent": (
+        "to the cent, rounded down (towards zero), once per output row - shares cut from a capped total never "
+        "add up to more than it",
+        round_down_cents,
+    ),
     "half_up_cent_per_total": (
         "to the cent, halves away from zero, once per total of the rows added up (not per row)",
         round_half_up_cents,
@@ -127,9 +142,12 @@ def formula(
     return register
 
 
-def get_formula(name: str) -> Formula:
-    from . import formulas  # noqa: F401  (registers the project's formulas)
+def _register_project_formulas() -> None:
+    from . import benefits, formulas  # noqa: F401  (importing them registers the project's formulas)
 
+
+def get_formula(name: str) -> Formula:
+    _register_project_formulas()
     try:
         return REGISTRY[name]
     except KeyError:
@@ -137,7 +155,7 @@ def get_formula(name: str) -> Formula:
 
 
 def all_formulas() -> list[Formula]:
-    from . import formulas  # noqa: F401
+    _register_project_formulas()
 
     return sorted(REGISTRY.values(), key=lambda f: f.name)
 
