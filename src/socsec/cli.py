@@ -297,6 +297,29 @@ def cmd_credit_interest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pay(args: argparse.Namespace) -> int:
+    _django()
+    from socsec.audit.services import Actor
+    from socsec.benefits.payments import pay_month
+    from socsec.core.errors import DomainError
+
+    try:
+        result = pay_month(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(
+        f"benefits {args.month}: {result.new_payments} new payment(s), {_yuan(result.new_cents)} yuan; "
+        f"{result.run.payment_count} in the run, {_yuan(result.run.amount_cents)} yuan; "
+        f"{len(result.suspended)} award(s) suspended; bank file {result.file}"
+    )
+    for award in result.suspended:
+        print(
+            f"  suspended: claim {award.claim_id} {award.item} from {award.suspended_from} - {award.suspended_reason}"
+        )
+    return 0
+
+
 def cmd_bench_assess(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -474,6 +497,10 @@ def build_parser() -> argparse.ArgumentParser:
     proj.add_argument("--stochastic", type=int, default=0, metavar="N", help="stochastic runs per scenario")
     proj.add_argument("--out", required=True, help="folder for the report (replaced whole when done)")
     proj.set_defaults(func=cmd_project)
+
+    pay = sub.add_parser("pay", help="the month's benefit payment run: periodic benefits, lump sums, suspensions")
+    pay.add_argument("--month", required=True, help="YYYY-MM, a month that has ended")
+    pay.set_defaults(func=cmd_pay)
 
     bench = sub.add_parser("bench", help="benchmarks (print JSON; targets are checked by reading it)")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True)

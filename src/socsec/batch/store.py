@@ -14,7 +14,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,12 +52,21 @@ def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: i
 def write_atomic(table: pa.Table, path: Path) -> str:
     """Write a Parquet file under a temporary name, flush it to disk, then rename it into place.
     Returns the SHA-256 of the file."""
+    return _atomic(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def write_text_atomic(text: str, path: Path) -> str:
+    """Write a UTF-8 text file (a bank file) the same way: whole or not at all. Returns its SHA-256."""
+    return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        pq.write_table(table, tmp)
+        write(tmp)
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())

@@ -151,3 +151,16 @@ class BenefitPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.month} {self.amount_cents}"
+
+
+class DeathNotice(models.Model):
+    """A death reported by the civil registry (data exchange) or an officer: benefits of the person stop
+    from the month after the death, and what was paid beyond it is recovered."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="death_notice")
+    died_on = models.DateField()
+    source = models.CharField(max_length=120)
+    received_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.person_id} died {self.died_on}"

@@ -286,8 +286,9 @@ def claim_decide(
     return claim
 
 
-# kind -> function(claim, assessment facts) returning the awards to create (unsaved)
-AwardRule = Callable[[Claim, Mapping[str, Any]], list[Award]]
+# kind -> function(claim, assessment facts, assessment date) returning the awards to create (unsaved);
+# filled in by socsec.benefits.awards when the app is ready
+AwardRule = Callable[[Claim, Mapping[str, Any], dt.date], list[Award]]
 AWARD_RULES: dict[str, AwardRule] = {}
 
 
@@ -306,7 +307,7 @@ def claim_assess(
     rule = AWARD_RULES.get(claim.kind)
     if rule is None:
         raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
-    awards = rule(claim, assessment)
+    awards = rule(claim, assessment, today)
     with transaction.atomic():
         claim = _move(
             claim,

@@ -1,0 +1,274 @@
+"""From an assessed claim to its awards: which benefit formulas apply, with which inputs from the
+assessment and the registry, and who pays each (``socsec.rules.benefits.AWARDS``). Every amount is a
+rules-layer calculation kept with its explanation; nothing is computed here.
+
+Dates: injury and death amounts use the date of the injury or death (the parameters in force then);
+pensions the retirement date; unemployment the date the job ended; long-term care the assessment date.
+Periodic awards start in the month of the assessment (injury, care), the month after the job ended
+(unemployment) or the retirement month (pension).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from socsec.core.errors import ValidationFailed
+from socsec.registry.models import Engagement
+from socsec.rules.benefits import AWARDS
+from socsec.rules.coverage import Category
+from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
+
+from .models import Award, Claim
+from .services import AWARD_RULES
+
+K = Claim.Kind
+
+
+def _month(day: dt.date, add: int = 0) -> str:
+    index = day.year * 12 + day.month - 1 + add
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _award(name: str, explanation: Explanation, start: str, *, end: str = "", beneficiary: str = "") -> Award:
+    terms = AWARDS[name]
+    return Award(
+        item=name,
+        label=get_formula(name).label,
+        payer=str(terms.payer),
+        periodic=terms.monthly,
+        amount_cents=int(explanation.value or 0),
+        start_month=start,
+        end_month=end,
+        beneficiary=beneficiary,
+        explanation=explanation.as_dict(),
+    )
+
+
+def _int(assessment: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
+    raw = assessment.get(key, default)
+    if raw is None:
+        raise ValidationFailed(f"{key}: is required", field=key)
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).lstrip("-").isdigit():
+        raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
+    value = int(raw)
+    if not low <= value <= high:
+        raise ValidationFailed(f"{key}: {value} is outside {low}-{high}", field=key)
+    return value
+
+
+def _rules(call: Any) -> Any:
+    try:
+        return call()
+    except RuleViolation as exc:
+        raise ValidationFailed(f"assessment: {exc}", field="assessment") from None
+
+
+def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    """Disability (grade 1-10, care level), death (funeral, lump sum, dependants' pensions), and the
+    income during treatment that the platform or employer continues."""
+    assert claim.engagement is not None
+    oip = claim.kind == K.OCCUPATIONAL_INJURY
+    prefix = "oip" if oip else "work_injury"
+    on = claim.event_date
+    start = _month(today)
+    region = claim.engagement.work_region.code
+    where: dict[str, Any] = {"region": region}
+    if not oip:
+        where["average_wage_12m"] = _int(assessment, "average_wage_12m_cents", 1, 10**9)
+    outcome = str(assessment.get("outcome", "DISABILITY"))
+    awards: list[Award] = []
+    if outcome == "DISABILITY":
+        grade = _int(assessment, "grade", 0, 10, 0)
+        if grade:
+            awards.append(
+                _award(
+                    f"{prefix}_disability_grant",
+                    _rules(lambda: calc(f"{prefix}_disability_grant", on, **where, grade=grade)),
+                    start,
+                )
+            )
+        if 1 <= grade <= 4:
+            name = f"{prefix}_disability_allowance_monthly"
+            awards.append(_award(name, _rules(lambda: calc(name, on, **where, grade=grade)), start))
+        if grade in (5, 6):
+            name = "oip_one_off_allowance" if oip else "work_injury_employer_allowance_monthly"
+            awards.append(_award(name, _rules(lambda: calc(name, on, **where, grade=grade)), start))
+        care = _int(assessment, "care_level", 0, 3, 0)
+        if care:
+            name = f"{prefix}_care_allowance"
+            awards.append(_award(name, _rules(lambda: calc(name, on, region=region, care_level=care)), start))
+    elif outcome == "DEATH":
+        dependants = assessment.get("dependants")
+        if not isinstance(dependants, list):
+            raise ValidationFailed(
+                "dependants: the list of dependants is required (empty when there are none): name, kind "
+                "SPOUSE or OTHER, supplement true for an orphan or a lone elderly person",
+                field="dependants",
+            )
+        people = []
+        for i, d in enumerate(dependants):
+            if (
+                not isinstance(d, dict)
+                or not str(d.get("name", "")).strip()
+                or d.get("kind") not in ("SPOUSE", "OTHER")
+            ):
+                raise ValidationFailed(
+                    f"dependants: row {i + 1} needs a name and a kind (SPOUSE or OTHER)", field="dependants"
+                )
+            people.append((str(d["name"]).strip(), str(d["kind"]), bool(d.get("supplement", False))))
+        counts = {
+            "spouses": sum(1 for p in people if p[1] == "SPOUSE"),
+            "other_dependants": sum(1 for p in people if p[1] == "OTHER"),
+            "supplemented": sum(1 for p in people if p[2]),
+        }
+        if counts["spouses"] > 1:
+            raise ValidationFailed("dependants: at most one spouse", field="dependants")
+        awards.append(
+            _award(f"{prefix}_funeral_grant", _rules(lambda: calc(f"{prefix}_funeral_grant", on, region=region)), start)
+        )
+        awards.append(_award(f"{prefix}_death_lump_sum", _rules(lambda: calc(f"{prefix}_death_lump_sum", on)), start))
+        name = f"{prefix}_dependant_pension"
+        for who, kind, supplement in people:
+            explained = _rules(lambda k=kind, s=supplement: calc(name, on, **where, **counts, kind=k, supplement=s))
+            awards.append(_award(name, explained, start, beneficiary=who))
+    elif outcome != "NONE":
+        raise ValidationFailed(f"outcome: {outcome!r} is not DISABILITY, DEATH or NONE", field="outcome")
+    off = _int(assessment, "months_off_work", 0, 24, 0)
+    if off:
+        check_name = f"{prefix}_wage_continuation_check"
+        check = _rules(
+            lambda: calc(check_name, on, months_off_work=off, extension_confirmed=bool(assessment.get("extension")))
+        )
+        if int(check.value or 0) != 0:
+            raise ValidationFailed(f"months_off_work: {check.meaning}", field="months_off_work")
+        income = _int(assessment, "monthly_income_cents", 1, 10**9)
+        terms = AWARDS[check_name]
+        awards.append(
+            Award(
+                item="wage_continuation",
+                label=f"Income during treatment, continued by the {str(terms.payer).lower()}: {off} months",
+                payer=str(terms.payer),
+                periodic=True,
+                amount_cents=income,
+                start_month=_month(on),
+                end_month=_month(on, off - 1),
+                explanation={**check.as_dict(), "amount": {"monthly_income_cents": income, "months": off}},
+            )
+        )
+    return awards
+
+
+def contribution_months_on_record(claim: Claim) -> int:
+    """Months of employee-pension contributions the records show, in every region: the person's own
+    contributions, plus months in labour relations (the employer's contributions)."""
+    from socsec.contributions.models import OwnContribution
+
+    own = OwnContribution.objects.filter(
+        person=claim.person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=claim.event_date
+    )
+    months = {_month(c.period_start, i) for c in own for i in range(c.months)}
+    jobs = Engagement.objects.filter(
+        person=claim.person, category=Category.LABOUR_RELATION, start_date__lte=claim.event_date
+    )
+    for job in jobs:
+        end = min(job.end_date or claim.event_date, claim.event_date)
+        first = job.start_date.year * 12 + job.start_date.month - 1
+        for index in range(first, end.year * 12 + end.month):
+            months.add(f"{index // 12:04d}-{index % 12 + 1:02d}")
+    return len(months)
+
+
+def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    from socsec.ledger.selectors import balance
+
+    person, on = claim.person, claim.event_date
+    months = contribution_months_on_record(claim) + _int(assessment, "months_before_records", 0, 600, 0)
+    account = -balance(f"fund:individual-account:{person.pk}") + _int(
+        assessment, "account_balance_before_records_cents", 0, 10**10, 0
+    )
+    ratio = assessment.get("average_indexed_wage_ratio", 1.0)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0.6 <= float(ratio) <= 3.0:
+        raise ValidationFailed(
+            "average_indexed_wage_ratio: a number from 0.6 to 3.0 (the base is kept within 60%-300%)",
+            field="average_indexed_wage_ratio",
+        )
+    timing = _rules(
+        lambda: calc(
+            "pension_retirement_timing_check",
+            on,
+            birth_date=person.birth_date,
+            sex=person.sex,
+            contribution_months=months,
+        )
+    )
+    if int(timing.value or 0) >= 3:
+        raise ValidationFailed(f"event_date: retiring on {on.isoformat()} - {timing.meaning}", field="event_date")
+    years = _rules(lambda: calc("pension_contribution_years_check", on, contribution_months=months))
+    if int(years.value or 0) != 0:
+        raise ValidationFailed(f"contribution_months: {months} months on record - {years.meaning}", field="assessment")
+    age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
+    explained = _rules(
+        lambda: calc(
+            "pension_monthly",
+            on,
+            region=person.residence_region.code,
+            average_indexed_wage_ratio=float(ratio),
+            contribution_months=months,
+            account_balance=account,
+            retirement_age_months=int(age.value or 0),
+        )
+    )
+    return [_award("pension_monthly", explained, _month(on))]
+
+
+def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    on = claim.event_date
+    months = _int(assessment, "contribution_months", 0, 600, contribution_months_on_record(claim))
+    eligible = _rules(
+        lambda: calc(
+            "unemployment_eligibility",
+            on,
+            contribution_months=months,
+            involuntary=bool(assessment.get("involuntary", False)),
+            registered=bool(assessment.get("registered", False)),
+        )
+    )
+    if int(eligible.value or 0) != 0:
+        raise ValidationFailed(f"assessment: not eligible - {eligible.meaning}", field="assessment")
+    duration = _rules(
+        lambda: calc(
+            "unemployment_duration_months",
+            on,
+            contribution_months=months,
+            carried_over_months=_int(assessment, "carried_over_months", 0, 24, 0),
+        )
+    )
+    amount = _rules(lambda: calc("unemployment_benefit_monthly", on, region=claim.person.residence_region.code))
+    award = _award("unemployment_benefit_monthly", amount, _month(on, 1), end=_month(on, int(duration.value or 0)))
+    award.explanation = {**award.explanation, "duration": duration.as_dict(), "eligibility": eligible.as_dict()}
+    return [award]
+
+
+def _long_term_care(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    score = _int(assessment, "incapacity_score", 0, 100)
+    level = _rules(lambda: calc("ltc_care_level", today, incapacity_score=score))
+    if int(level.value or 0) == 0:
+        raise ValidationFailed(f"incapacity_score: {score} - {level.meaning}", field="incapacity_score")
+    setting = str(assessment.get("setting", "HOME"))
+    amount = _rules(lambda: calc("ltc_benefit_monthly", today, care_level=int(level.value or 0), setting=setting))
+    award = _award("ltc_benefit_monthly", amount, _month(today))
+    award.explanation = {**award.explanation, "care_level": level.as_dict()}
+    return [award]
+
+
+AWARD_RULES.update(
+    {
+        K.OCCUPATIONAL_INJURY: _injury,
+        K.WORK_INJURY: _injury,
+        K.PENSION: _pension,
+        K.UNEMPLOYMENT: _unemployment,
+        K.LONG_TERM_CARE: _long_term_care,
+    }
+)

@@ -1,0 +1,260 @@
+"""Monthly payment runs: every periodic benefit due for the month and every lump sum awarded and not yet
+paid, from the funds; suspensions from registry data (a death notice; for unemployment benefit, new work
+or platform orders in the month, flagged to an officer); recovery of what was paid for months after a
+death. One transaction per run; the bank file is then written from what the database holds, so a run
+killed at any point and run again gives the same payments and the same file, and nothing is paid twice
+(one payment per award, month and kind, by database constraint).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record
+from socsec.batch.store import write_text_atomic
+from socsec.core.errors import ValidationFailed
+from socsec.ledger.services import post as ledger_post
+from socsec.registry.models import Engagement
+
+from .models import Award, BenefitPayment, Claim, DeathNotice, PaymentRun
+from .services import _move
+
+# which fund pays each kind of claim (by province)
+FUND_OF = {
+    Claim.Kind.OCCUPATIONAL_INJURY: "OIP",
+    Claim.Kind.WORK_INJURY: "WORK_INJURY",
+    Claim.Kind.PENSION: "EMPLOYEE_PENSION",
+    Claim.Kind.UNEMPLOYMENT: "UNEMPLOYMENT",
+    Claim.Kind.LONG_TERM_CARE: "LONG_TERM_CARE",
+}
+PAYABLE = (Claim.Status.AWARDED, Claim.Status.PAID)
+
+
+def _index(month: str) -> int:
+    year, m = month.split("-")
+    return int(year) * 12 + int(m) - 1
+
+
+def _name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _month_of(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+@dataclass
+class PayResult:
+    run: PaymentRun
+    new_payments: int
+    new_cents: int
+    suspended: list[Award]
+    file: Path
+
+
+def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayResult:
+    """Pay a closed month (one that has ended). Re-running it pays only what is still due."""
+    today = today or timezone.localdate()
+    try:
+        index = _index(month)
+        first = dt.date(index // 12, index % 12 + 1, 1)
+    except ValueError:
+        raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month") from None
+    if _month_of(first) != month:
+        raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month")
+    if index >= _index(_month_of(today)):
+        raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from its last day on", field="month")
+    with transaction.atomic():
+        run, _ = PaymentRun.objects.get_or_create(month=month)
+        run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
+        suspended = _apply_suspensions(month, actor)
+        new_payments, new_cents = 0, 0
+        awards = (
+            Award.objects.filter(claim__status__in=PAYABLE, payer=Award.Payer.FUND)
+            .select_related("claim__person__residence_region", "claim__engagement__work_region")
+            .order_by("id")
+        )
+        for award in awards:
+            for due_month, kind, cents, note in _due(award, month, index):
+                if BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
+                    continue  # paid by an earlier run: never twice
+                payment = BenefitPayment.objects.create(
+                    run=run, award=award, month=due_month, kind=kind, amount_cents=cents, note=note
+                )
+                _post(payment, today)
+                new_payments += 1
+                new_cents += cents
+        for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
+            _move(
+                claim,
+                actor=actor,
+                expected_version=claim.version,
+                to=Claim.Status.PAID,
+                note=f"paid in {month}",
+                today=today,
+            )
+        totals = BenefitPayment.objects.filter(run=run)
+        run.payment_count = totals.count()
+        run.amount_cents = sum(totals.values_list("amount_cents", flat=True))
+        run.file_path = f"payments/month={month}/bank-instructions.csv"
+        run.save()
+        audit_record(actor=actor, action="benefit.payment_run", instance=run)
+    path = Path(settings.DATA_DIR) / run.file_path
+    write_text_atomic(bank_file(run), path)  # from the committed rows: a re-run writes the same file
+    return PayResult(run, new_payments, new_cents, suspended, path)
+
+
+def _due(award: Award, month: str, index: int) -> list[tuple[str, str, int, str]]:
+    """(month, kind, cents, note) to pay or recover on this award in this run."""
+    out: list[tuple[str, str, int, str]] = []
+    stop = _index(award.suspended_from) if award.suspended_from else None
+    if not award.periodic:
+        if _index(award.start_month) <= index and (stop is None or _index(award.start_month) < stop):
+            out.append((award.start_month, BenefitPayment.Kind.PAYMENT, award.amount_cents, "lump sum"))
+        return out
+    last = _index(award.end_month) if award.end_month else index
+    for i in range(_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
+        if stop is None or i < stop:
+            out.append((_name(i), BenefitPayment.Kind.PAYMENT, award.amount_cents, "monthly"))
+    if stop is not None:  # paid for months after the stop: recover each once
+        paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT, month__gte=_name(stop))
+        for payment in paid:
+            out.append(
+                (payment.month, BenefitPayment.Kind.RECOVERY, -payment.amount_cents, award.suspended_reason[:200])
+            )
+    return out
+
+
+def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
+    """Stop periodic awards from registry data: a death notice stops everything from the month after the
+    death; for unemployment benefit, a new engagement or platform orders in the month stop it from that
+    month (an officer reviews the flag). Returns the awards newly suspended."""
+    from socsec.contributions.selectors import accepted_files
+
+    newly = []
+    periodic = Award.objects.filter(claim__status__in=PAYABLE, periodic=True, suspended_from="").select_related(
+        "claim__person"
+    )
+    for award in periodic:
+        person = award.claim.person
+        notice = DeathNotice.objects.filter(person=person).first()
+        reason, stop = "", ""
+        if notice is not None:
+            stop = _name(_index(_month_of(notice.died_on)) + 1)
+            reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
+        elif award.claim.kind == Claim.Kind.UNEMPLOYMENT and _index(award.start_month) <= _index(month):
+            start = dt.date(_index(month) // 12, _index(month) % 12 + 1, 1)
+            new_work = Engagement.objects.filter(person=person, start_date__gt=award.claim.event_date).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=start)
+            )
+            if new_work.filter(start_date__lt=_next(start)).exists():
+                stop, reason = month, "a new engagement appears in the registry (flagged to an officer)"
+            elif _orders_in(person.pk, month, accepted_files):
+                stop, reason = month, "platform orders in the month show work again (flagged to an officer)"
+        if stop:
+            Award.objects.filter(pk=award.pk).update(suspended_from=stop, suspended_reason=reason[:300])
+            award.refresh_from_db()
+            audit_record(actor=actor, action="benefit.award.suspend", instance=award)
+            newly.append(award)
+    return newly
+
+
+def _next(first: dt.date) -> dt.date:
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def _orders_in(person_id: int, month: str, accepted_files: object) -> int:
+    import duckdb
+
+    orders, _corrections = accepted_files(months=[month])  # type: ignore[operator]
+    if not orders:
+        return 0
+    con = duckdb.connect()
+    try:
+        row = con.sql(
+            "SELECT count(*) FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person",
+            params={"files": [str(Path(settings.DATA_DIR) / p) for p in orders], "person": person_id},
+        ).fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
+def _province(award: Award) -> str:
+    claim = award.claim
+    if claim.engagement is not None and claim.kind in (Claim.Kind.OCCUPATIONAL_INJURY, Claim.Kind.WORK_INJURY):
+        return claim.engagement.work_region.province_code
+    return claim.person.residence_region.province_code
+
+
+def _post(payment: BenefitPayment, today: dt.date) -> None:
+    award = payment.award
+    fund = f"fund:{FUND_OF[award.claim.kind]}:{_province(award)}"
+    payable = f"payable:benefits:{award.claim.person_id}"
+    ledger_post(
+        entries=[(fund, payment.amount_cents), (payable, -payment.amount_cents)],
+        description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
+        source=f"benefit-payment:{payment.pk}",
+        idempotency_key=f"benefit-payment:{payment.pk}",
+        booked_on=today,
+    )
+
+
+def bank_file(run: PaymentRun) -> str:
+    """Payment instructions of a run, one line per payment or recovery, in a fixed order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
+    )
+    rows = BenefitPayment.objects.filter(run=run).select_related("award__claim__person").order_by("id")
+    for p in rows:
+        person = p.award.claim.person
+        sign = "-" if p.amount_cents < 0 else ""
+        cents = abs(p.amount_cents)
+        writer.writerow(
+            [
+                p.pk,
+                person.pk,
+                person.resident_id,
+                person.name,
+                p.award.beneficiary or person.name,
+                p.award.claim_id,
+                p.award.item,
+                p.month,
+                p.kind,
+                f"{sign}{cents // 100}.{cents % 100:02d}",
+            ]
+        )
+    return out.getvalue()
+
+
+def death_notice_record(
+    *, actor: Actor, person_id: int, died_on: dt.date, source: str, today: dt.date | None = None
+) -> DeathNotice:
+    """A death from the civil registry exchange (or an officer): the next payment run stops the
+    person's benefits from the following month and recovers what was paid beyond it."""
+    today = today or timezone.localdate()
+    if died_on > today:
+        raise ValidationFailed(f"died_on: {died_on.isoformat()} is in the future", field="died_on")
+    with transaction.atomic():
+        notice, created = DeathNotice.objects.get_or_create(
+            person_id=person_id, defaults={"died_on": died_on, "source": source[:120], "received_on": today}
+        )
+        if created:
+            audit_record(actor=actor, action="registry.death_notice", instance=notice)
+        elif notice.died_on != died_on:
+            raise ValidationFailed(
+                f"died_on: a death on {notice.died_on.isoformat()} is already recorded for this person",
+                field="died_on",
+            )
+    return notice

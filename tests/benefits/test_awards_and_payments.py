@@ -1,0 +1,278 @@
+"""Awards from the rules with their payers and explanations, maker-checker, and monthly payment runs:
+each due amount paid once, suspensions from registry data, recovery after a death, a balanced ledger."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from socsec.audit.services import Actor
+from socsec.benefits.models import Award, BenefitPayment, Claim
+from socsec.benefits.payments import death_notice_record, pay_month
+from socsec.benefits.services import claim_approve, claim_assess, claim_decide, claim_submit
+from socsec.core.errors import Forbidden, ValidationFailed
+from socsec.ledger.selectors import balance, trial_balance
+from tests.world import SYSTEM, build_world
+
+INJURED = dt.date(2026, 3, 10)
+ASSESSED = dt.date(2026, 5, 6)
+
+
+def officer(world, name="officer"):
+    user = world.users[name]
+    return Actor(label=user.username, user_id=user.pk)
+
+
+def accepted_injury(world, day=INJURED):
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.rider,
+        kind="OCCUPATIONAL_INJURY",
+        event_date=day,
+        engagement=world.rider_eng_platform,  # rides in Shenzhen (440300)
+        today=day + dt.timedelta(days=2),
+    )
+    return claim_decide(
+        actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="hospital record"
+    )
+
+
+def awards(claim):
+    return [(a.item, a.payer, a.periodic, a.amount_cents, a.start_month, a.beneficiary) for a in claim.awards.all()]
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
+    claim = accepted_injury(world)
+    assessed = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"grade": 3, "care_level": 2, "months_off_work": 2, "monthly_income_cents": 600000},
+        today=ASSESSED,
+    )
+    # Shenzhen DEMO private-sector wage 7,500 yuan (from 2025-07); benefit base 60% = 4,500 yuan
+    assert awards(assessed) == [
+        ("oip_disability_grant", "FUND", False, 10350000, "2026-05", ""),  # 23 months x 4,500
+        ("oip_disability_allowance_monthly", "FUND", True, 360000, "2026-05", ""),  # 80% x 4,500
+        ("oip_care_allowance", "FUND", True, 300000, "2026-05", ""),  # 40% x 7,500
+        ("wage_continuation", "PLATFORM", True, 600000, "2026-03", ""),  # 2 months, the platform pays
+    ]
+    grant = assessed.awards.get(item="oip_disability_grant")
+    assert grant.explanation["steps"][0]["formula"] == "oip_benefit_base"
+    assert assessed.awards.get(item="wage_continuation").end_month == "2026-04"
+
+
+def test_death_with_dependants_capped(world, data_dir):
+    claim = accepted_injury(world, dt.date(2025, 9, 10))  # 2026 deaths wait for NBS's 2025 income figure
+    dependants = [
+        {"name": "Li Na", "kind": "SPOUSE"},
+        {"name": "Li Xiao", "kind": "OTHER", "supplement": True},  # an orphan: +10%
+        {"name": "Li Lao", "kind": "OTHER"},
+    ]
+    assessed = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"outcome": "DEATH", "dependants": dependants},
+        today=ASSESSED,
+    )
+    rows = awards(assessed)
+    assert rows[0] == ("oip_funeral_grant", "FUND", False, 2700000, "2026-05", "")  # 6 x 60% x 7,500
+    assert rows[1][:4] == ("oip_death_lump_sum", "FUND", False, 108376000)  # 20 x 54,188 yuan (NBS 2024)
+    # shares 40% + 40% + 30% = 110% > 100% of 4,500: scaled by 1/1.1, each rounded down
+    assert [(r[0], r[3], r[5]) for r in rows[2:]] == [
+        ("oip_dependant_pension", 163636, "Li Na"),
+        ("oip_dependant_pension", 163636, "Li Xiao"),
+        ("oip_dependant_pension", 122727, "Li Lao"),
+    ]
+    assert sum(r[3] for r in rows[2:]) <= 450000
+
+
+@pytest.mark.parametrize(
+    ("assessment", "field", "words"),
+    [
+        ({"grade": 11}, "grade", "11 is outside 0-10"),
+        ({"grade": "three"}, "grade", "'three' is not a whole number"),
+        ({"outcome": "DEATH"}, "dependants", "the list of dependants is required"),
+        ({"outcome": "DEATH", "dependants": [{"kind": "SPOUSE"}]}, "dependants", "row 1 needs a name"),
+        ({"months_off_work": 2}, "monthly_income_cents", "is required"),
+        ({"months_off_work": 30}, "months_off_work", "30 is outside 0-24"),
+    ],
+)
+def test_bad_assessments_change_nothing(world, data_dir, assessment, field, words):
+    claim = accepted_injury(world)
+    with pytest.raises(ValidationFailed) as caught:
+        claim_assess(
+            actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+        )
+    assert (caught.value.field, words in caught.value.message) == (field, True)
+    claim.refresh_from_db()
+    assert (claim.status, claim.awards.count()) == (Claim.Status.ACCEPTED, 0)
+
+
+def test_maker_checker_above_the_threshold(world, data_dir):
+    claim = accepted_injury(world)
+    claim = claim_assess(
+        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 3}, today=ASSESSED
+    )
+    with pytest.raises(Forbidden, match="need a second officer: you assessed this one"):
+        claim_approve(actor=officer(world), claim=claim, expected_version=claim.version, today=ASSESSED)
+    approved = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    assert (approved.status, approved.approved_by) == (Claim.Status.AWARDED, world.users["supervisor"])
+
+
+def test_small_awards_need_no_second_officer(world, data_dir):
+    claim = accepted_injury(world)
+    claim = claim_assess(
+        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 10}, today=ASSESSED
+    )  # 7 months x 4,500 = 31,500 yuan, under the 50,000 threshold
+    assert claim.awards.get().amount_cents == 3150000
+    assert claim_approve(actor=officer(world), claim=claim, expected_version=claim.version).status == "AWARDED"
+
+
+def awarded(world, assessment, approver="supervisor"):
+    claim = accepted_injury(world)
+    claim = claim_assess(
+        actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+    )
+    return claim_approve(actor=officer(world, approver), claim=claim, expected_version=claim.version)
+
+
+def test_payment_runs_pay_each_month_once_and_the_file_says_so(world, data_dir):
+    claim = awarded(world, {"grade": 3})
+    first = pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
+    assert (first.new_payments, first.new_cents) == (2, 10350000 + 360000)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PAID
+    again = pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 3))
+    assert (again.new_payments, again.run.payment_count) == (0, 2)
+    lines = list(csv.DictReader(io.StringIO(first.file.read_text())))
+    assert [(r["item"], r["month"], r["amount"]) for r in lines] == [
+        ("oip_disability_grant", "2026-05", "103500.00"),
+        ("oip_disability_allowance_monthly", "2026-05", "3600.00"),
+    ]
+    july = pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))  # June was missed: paid now
+    assert [(p.month, p.amount_cents) for p in july.run.payments.all()] == [("2026-06", 360000), ("2026-07", 360000)]
+    assert balance("fund:OIP:440000") == 10350000 + 3 * 360000
+    assert balance(f"payable:benefits:{world.rider.pk}") == -(10350000 + 3 * 360000)
+    assert sum(trial_balance().values()) == 0
+
+
+def test_a_death_stops_benefits_and_recovers_what_was_paid_after_it(world, data_dir):
+    awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))  # May, June, July
+    death_notice_record(
+        actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2026, 6, 20), source="civil registry exchange"
+    )
+    august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
+    assert [a.suspended_from for a in august.suspended] == ["2026-07"]
+    assert [(p.month, p.kind, p.amount_cents) for p in august.run.payments.all()] == [("2026-07", "RECOVERY", -360000)]
+    assert balance("fund:OIP:440000") == 10350000 + 2 * 360000
+
+
+def test_a_month_not_closed_is_refused_and_nothing_is_paid(world, data_dir, unchanged):
+    with pytest.raises(ValidationFailed, match="2026-06 is not closed yet"):
+        pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 6, 15))
+    with pytest.raises(ValidationFailed, match="'2026-13' is not YYYY-MM"):
+        pay_month(actor=SYSTEM, month="2026-13", today=dt.date(2026, 6, 15))
+
+
+def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir):
+    from socsec.registry.models import Engagement
+    from socsec.registry.services import engagement_create, engagement_end
+
+    job = Engagement.objects.get(person=world.employee, organisation=world.employer)  # since 2015-03
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28))
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.employee,
+        kind="UNEMPLOYMENT",
+        event_date=dt.date(2026, 2, 28),
+        engagement=job,
+        today=dt.date(2026, 3, 2),
+    )
+    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"involuntary": True, "registered": True},
+        today=dt.date(2026, 3, 5),
+    )
+    award = claim.awards.get()
+    # 132 months in a labour relation on record (2015-03 to 2026-02): 10 years or more, 24 months of benefit
+    assert (award.start_month, award.end_month) == ("2026-03", "2028-02")
+    assert award.explanation["duration"]["value"] == 24
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-03", today=dt.date(2026, 4, 1))
+    engagement_create(
+        actor=SYSTEM,
+        person=world.employee,
+        organisation=world.courier,
+        category="CIVIL_LAW",
+        sector="INSTANT_DELIVERY",
+        work_region="110100",
+        start_date=dt.date(2026, 4, 10),
+    )
+    april = pay_month(actor=SYSTEM, month="2026-04", today=dt.date(2026, 5, 1))
+    assert [(a.suspended_from, a.suspended_reason) for a in april.suspended] == [
+        ("2026-04", "a new engagement appears in the registry (flagged to an officer)")
+    ]
+    assert april.new_payments == 0
+
+
+class LedgerBalancedAfterEveryRun(TestCase):
+    """Property: whatever months are run, in whatever order and how often, the ledger balances and no
+    award is paid twice for a month."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = build_world()
+        claim = claim_submit(
+            actor=SYSTEM,
+            person=cls.world.rider,
+            kind="OCCUPATIONAL_INJURY",
+            event_date=INJURED,
+            engagement=cls.world.rider_eng_platform,
+            today=INJURED,
+        )
+        claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
+        claim = claim_assess(
+            actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": 2}, today=ASSESSED
+        )
+        claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.lists(st.integers(min_value=5, max_value=10), min_size=1, max_size=6))
+    def test_runs(self, months):
+        for m in months:
+            pay_month(actor=SYSTEM, month=f"2026-{m:02d}", today=dt.date(2026, 11, 2))
+            assert sum(trial_balance().values()) == 0
+        paid = BenefitPayment.objects.values_list("award_id", "month", "kind")
+        assert len(paid) == len(set(paid))
+        monthly = Award.objects.get(item="oip_disability_allowance_monthly")
+        assert monthly.payments.count() == max(months) - 5 + 1  # every month from May to the latest run
+
+
+def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
+    claim = accepted_injury(world)
+    with pytest.raises(ValidationFailed, match="oip_death_lump_sum: no value on 2026-03-10"):
+        claim_assess(
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment={"outcome": "DEATH", "dependants": []},
+            today=ASSESSED,
+        )
