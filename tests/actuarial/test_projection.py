@@ -161,7 +161,8 @@ def test_career_calculator_exact():
     assert high.average_index == 3.0
     assert high.basic_pension == pytest.approx(0.60, rel=1e-15)
     assert high.replacement_rate == pytest.approx((0.60 + 12 * 0.08 * 3 * 30 / 100) / 4, rel=1e-15)
-    # ten years in payment, 2% indexation (the rules' 2025 increase, held), 2% wage growth: unchanged
+    # ten years in payment, 2% indexation (baseline assumption pension.indexation_beyond_rules), 2% wage
+    # growth: unchanged
     later = career_pension(
         scenario,
         Career(
@@ -183,7 +184,7 @@ def test_c102_standard_beneficiary(stationary):
     assert check["retirement_age"] == 63.0
     assert check["replacement_rate"] == pytest.approx(0.30 + 28.8 / 117, rel=1e-15)
     assert check["meets_c102"] is True
-    cut = load_scenario(stationary(extra="  pension.basic_accrual_rate: {2006-01-01: 0.005}\n"))
+    cut = load_scenario(stationary(extra="  benefits.pension.basic_pension_rate_per_year: {2006-01-01: 0.005}\n"))
     below = c102_check(cut, 2055, wage_growth=0.0, account_interest=0.0)
     assert below["replacement_rate"] == pytest.approx(0.15, rel=1e-15)  # no account in that scenario
     assert below["meets_c102"] is False
