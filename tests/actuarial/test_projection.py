@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from socsec.actuarial.indicators import Career, c102_check, career_pension, general_average_premium
-from socsec.actuarial.model import FUNDS, prepare, project, shocks
+from socsec.actuarial.model import FUNDS, pension_indexation, prepare, project, shocks
 from socsec.actuarial.run import run_projection
-from socsec.actuarial.scenario import load_scenario, shipped_scenarios
+from socsec.actuarial.scenario import SCENARIO_DIR, load_scenario, shipped_scenarios
 
 from .conftest import BIRTHS, survivors
 
@@ -93,6 +93,24 @@ def test_scenarios_amend_the_rules_only_for_their_own_projection():
     s_cut, s_base = project(prepare(cut)).series, project(prepare(base)).series
     assert s_cut["pension_contributions"][0, 1] == s_base["pension_contributions"][0, 1]  # 2026
     assert s_cut["pension_contributions"][0, 2] < s_base["pension_contributions"][0, 2]  # 2027
+
+
+def test_pension_indexation_is_the_rules_where_enacted_and_the_scenario_assumption_after(tmp_path):
+    base = load_scenario("baseline.yaml")
+    years = np.arange(2024, 2028)
+    # 2024 3% and 2025 2% are the rules' (the notices); 2026 on has no rule value: the baseline's
+    # assumption pension.indexation_beyond_rules (2%)
+    assert pension_indexation(base, years).tolist() == [0.03, 0.02, 0.02, 0.02]
+    assert np.isnan(base.params.leaf("benefits.pension.indexation_rate").at(np.array(["2026-07-01"], "datetime64[D]")))
+    path = tmp_path / "low.yaml"
+    path.write_text(
+        f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n"
+        "pension:\n  indexation_beyond_rules: {2025: 0.01, 2030: 0.005}\n"
+        "rules:\n  benefits.pension.indexation_rate: {2025-01-01: 0.025}\n"
+    )
+    low = load_scenario(path)
+    assert pension_indexation(low, np.arange(2025, 2032)).tolist() == [0.025, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005]
+    assert prepare(low).indexation[:2].tolist() == [0.025, 0.01]
 
 
 def test_the_retirement_age_comes_from_the_rules_formula_per_cohort():
