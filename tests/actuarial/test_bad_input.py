@@ -96,6 +96,14 @@ def test_an_unknown_rule_parameter_and_a_missing_rule_value(tmp_path):
     assert error.message == "rule parameter pension.employer_rate has no value in 2025"
 
 
+def test_undecided_pension_indexation_needs_the_scenario_assumption(tmp_path):
+    # the rules have no pension increase from 2026 (not yet decided): without an assumption the
+    # projection refuses rather than invent one
+    error = refused(scenario(tmp_path, "pension:\n  indexation_beyond_rules: null\n"))
+    assert error.field == "pension.indexation_beyond_rules"
+    assert "benefits.pension.indexation_rate has no value in 2026" in error.message
+
+
 def test_not_yaml_and_missing_files(tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: [unclosed\n")

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from socsec.actuarial.indicators import Career, c102_check, career_pension, general_average_premium
-from socsec.actuarial.model import FUNDS, prepare, project, shocks
+from socsec.actuarial.model import FUNDS, pension_indexation, prepare, project, shocks
 from socsec.actuarial.run import run_projection
-from socsec.actuarial.scenario import load_scenario, shipped_scenarios
+from socsec.actuarial.scenario import SCENARIO_DIR, load_scenario, shipped_scenarios
 
 from .conftest import BIRTHS, survivors
 
@@ -95,6 +95,24 @@ def test_scenarios_amend_the_rules_only_for_their_own_projection():
     assert s_cut["pension_contributions"][0, 2] < s_base["pension_contributions"][0, 2]  # 2027
 
 
+def test_pension_indexation_is_the_rules_where_enacted_and_the_scenario_assumption_after(tmp_path):
+    base = load_scenario("baseline.yaml")
+    years = np.arange(2024, 2028)
+    # 2024 3% and 2025 2% are the rules' (the notices); 2026 on has no rule value: the baseline's
+    # assumption pension.indexation_beyond_rules (2%)
+    assert pension_indexation(base, years).tolist() == [0.03, 0.02, 0.02, 0.02]
+    assert np.isnan(base.params.leaf("benefits.pension.indexation_rate").at(np.array(["2026-07-01"], "datetime64[D]")))
+    path = tmp_path / "low.yaml"
+    path.write_text(
+        f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n"
+        "pension:\n  indexation_beyond_rules: {2025: 0.01, 2030: 0.005}\n"
+        "rules:\n  benefits.pension.indexation_rate: {2025-01-01: 0.025}\n"
+    )
+    low = load_scenario(path)
+    assert pension_indexation(low, np.arange(2025, 2032)).tolist() == [0.025, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005]
+    assert prepare(low).indexation[:2].tolist() == [0.025, 0.01]
+
+
 def test_the_retirement_age_comes_from_the_rules_formula_per_cohort():
     base = prepare(load_scenario("baseline.yaml"))
     rise = prepare(load_scenario("retirement_age_rise.yaml"))
@@ -161,7 +179,8 @@ def test_career_calculator_exact():
     assert high.average_index == 3.0
     assert high.basic_pension == pytest.approx(0.60, rel=1e-15)
     assert high.replacement_rate == pytest.approx((0.60 + 12 * 0.08 * 3 * 30 / 100) / 4, rel=1e-15)
-    # ten years in payment, 2% indexation (the rules' 2025 increase, held), 2% wage growth: unchanged
+    # ten years in payment, 2% indexation (baseline assumption pension.indexation_beyond_rules), 2% wage
+    # growth: unchanged
     later = career_pension(
         scenario,
         Career(
@@ -183,7 +202,7 @@ def test_c102_standard_beneficiary(stationary):
     assert check["retirement_age"] == 63.0
     assert check["replacement_rate"] == pytest.approx(0.30 + 28.8 / 117, rel=1e-15)
     assert check["meets_c102"] is True
-    cut = load_scenario(stationary(extra="  pension.basic_accrual_rate: {2006-01-01: 0.005}\n"))
+    cut = load_scenario(stationary(extra="  benefits.pension.basic_pension_rate_per_year: {2006-01-01: 0.005}\n"))
     below = c102_check(cut, 2055, wage_growth=0.0, account_interest=0.0)
     assert below["replacement_rate"] == pytest.approx(0.15, rel=1e-15)  # no account in that scenario
     assert below["meets_c102"] is False

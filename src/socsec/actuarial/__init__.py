@@ -15,8 +15,9 @@ runs as arrays of shape (runs, sex, age)):
 * pension: contributions at the rules' rates; at the statutory retirement age (the rules' formula, per
   birth cohort) insured persons with the rules' minimum years get basic pension = average wage x (1 +
   average indexed wage ratio) / 2 x years x accrual rate, plus individual account balance / divisor;
-  pensions rise by the rules' yearly increase; accounts of those who die or lack the minimum years are
-  refunded;
+  pensions rise by the rules' yearly increase for the enacted years, then by the scenario's assumed
+  increase (``pension.indexation_beyond_rules``: the rules hold no future figure); accounts of those
+  who die or lack the minimum years are refunded;
 * occupational injury (OIP): per-order contributions at the rules' amounts; cases = incidence x workers,
   each costing the rules' lump sums and allowances by disability grade x the benefit base;
 * unemployment: the rules' rate on covered employees' wages; claims = incidence x covered, paid for a

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .model import FUNDS, Projection, retirement_ages, rule_by_year
+from .model import DIVISOR, FUNDS, Projection, pension_indexation, retirement_ages, rule_by_year
 from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]
@@ -105,7 +105,7 @@ class Career:
     relative_wage: float = 1.0  # own wage / average wage, held over the career
     wage_growth: float = 0.04  # average wage growth a year
     account_interest: float = 0.04  # credited to the individual account
-    indexation: float | None = None  # pension increase a year in payment; None: the rules' value
+    indexation: float | None = None  # pension increase a year in payment; None: the rules' or the scenario's
     divisor: float | None = None  # months; None: the rules' table at the retirement age
     retirement_age: float | None = None  # None: entry age + career years
     years_in_payment: int = 0  # replacement rate after this many years of payment
@@ -134,7 +134,7 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     floor = rule_by_year(scenario, "contribution.base_floor_ratio", params_years)
     ceiling = rule_by_year(scenario, "contribution.base_ceiling_ratio", params_years)
     ia_rate = rule_by_year(scenario, "pension.individual_account_rate", params_years)
-    accrual = float(rule_by_year(scenario, "pension.basic_accrual_rate", params_years[-1:])[0])
+    accrual = float(rule_by_year(scenario, "benefits.pension.basic_pension_rate_per_year", params_years[-1:])[0])
     n = career.career_years
     ratio = np.clip(career.relative_wage, floor[:-1], ceiling[:-1])  # contribution years
     k = np.arange(n)  # years before retirement: n - k
@@ -144,11 +144,9 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     if career.divisor is not None:
         divisor = career.divisor
     else:
-        node = scenario.params.node("pension.annuity_divisor")
+        node = scenario.params.node(DIVISOR)
         ages = np.array(sorted(int(a) for a in node.children), dtype=np.float64)
-        table = np.array(
-            [float(rule_by_year(scenario, f"pension.annuity_divisor.{int(a)}", params_years[-1:])[0]) for a in ages]
-        )
+        table = np.array([float(rule_by_year(scenario, f"{DIVISOR}.{int(a)}", params_years[-1:])[0]) for a in ages])
         divisor = float(np.interp(age, ages, table))
     index = float(ratio.mean())
     basic = (1.0 + index) / 2.0 * n * accrual
@@ -158,7 +156,7 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
         idx = np.full(career.years_in_payment, career.indexation)
     else:
         later = np.arange(career.retirement_year + 1, career.retirement_year + 1 + career.years_in_payment)
-        idx = rule_by_year(scenario, "pension.annual_increase", later) if later.size else np.zeros(0)
+        idx = pension_indexation(scenario, later) if later.size else np.zeros(0)
     later_rate = (
         total
         * float(np.prod(1.0 + idx))

@@ -46,10 +46,10 @@ class Prepared:
     wage_growth: Array  # (T,)
     returns: Array  # (T,)
     account_interest_spread: Array  # (T,) account interest minus return
-    indexation: Array  # (T,) rules: pension.annual_increase
+    indexation: Array  # (T,) rules: benefits.pension.indexation_rate, else pension.indexation_beyond_rules
     retired: Array  # (T, 2, A) share of the cohort's person-years in retirement
     retirement_age: Array  # (T, 2, A) years
-    divisor: Array  # (T, 2, A) months (rules: pension.annuity_divisor at the cohort's retirement age)
+    divisor: Array  # (T, 2, A) months (rules: benefits.pension.account_divisor at the retirement age)
     new_pensioners: Array  # (T, 2, A) per cohort member
     nonentitled_retirees: Array  # (T, 2, A) insured retirees short of the minimum years, per member
     retiring: Array  # (T, 2, A) share of the cohort retiring this year, per member
@@ -99,16 +99,42 @@ def rule_by_year(scenario: Scenario, path: str, years: npt.NDArray[np.int64]) ->
     return values
 
 
+DIVISOR = "benefits.pension.account_divisor"
+INDEXATION = "benefits.pension.indexation_rate"
+INDEXATION_ASSUMPTION = "indexation_beyond_rules"  # in the scenario's ``pension:`` section
+
+
 def _divisor_table(scenario: Scenario, years: npt.NDArray[np.int64]) -> tuple[Array, Array]:
     try:
-        node = scenario.params.node("pension.annuity_divisor")
+        node = scenario.params.node(DIVISOR)
     except ParameterError as exc:
-        raise InputError(
-            f"rule parameter missing ({exc})", file=scenario.file, field="rules.pension.annuity_divisor"
-        ) from None
+        raise InputError(f"rule parameter missing ({exc})", file=scenario.file, field=f"rules.{DIVISOR}") from None
     ages = np.array(sorted(int(k) for k in node.children), dtype=np.float64)
-    table = np.stack([rule_by_year(scenario, f"pension.annuity_divisor.{int(a)}", years) for a in ages], axis=1)
+    table = np.stack([rule_by_year(scenario, f"{DIVISOR}.{int(a)}", years) for a in ages], axis=1)
     return ages, table  # (n,), (T, n)
+
+
+def pension_indexation(scenario: Scenario, years: npt.NDArray[np.int64]) -> Array:
+    """Yearly increase of pensions in payment: the rules' rate (``benefits.pension.indexation_rate``, set
+    by the yearly notices) where the rules have one, else the scenario's ASSUMPTION
+    ``pension.indexation_beyond_rules`` (a year series) - the rules hold no value for years not decided."""
+    try:
+        enacted = scenario.params.leaf(INDEXATION).at(_dates(years))
+    except ParameterError as exc:
+        raise InputError(f"rule parameter missing ({exc})", file=scenario.file, field=f"rules.{INDEXATION}") from None
+    undecided = np.isnan(enacted)
+    if not undecided.any():
+        return enacted
+    pen = scenario.root.section("pension")
+    if not pen.has(INDEXATION_ASSUMPTION):
+        year = int(years[np.flatnonzero(undecided)[0]])
+        raise pen.error(
+            INDEXATION_ASSUMPTION,
+            f"rule parameter {INDEXATION} has no value in {year}: an assumption is needed (required)",
+        )
+    assumed = pen.series(INDEXATION_ASSUMPTION, years, low=-0.5, high=1.0)
+    result: Array = np.where(undecided, assumed, enacted)
+    return result
 
 
 def retirement_ages(scenario: Scenario, years: npt.NDArray[np.int64]) -> Array:
@@ -177,9 +203,9 @@ def prepare(scenario: Scenario) -> Prepared:
     ia_flex = rule_by_year(scenario, "flexible.individual_account_rate", years)
     floor = rule_by_year(scenario, "contribution.base_floor_ratio", years)
     ceiling = rule_by_year(scenario, "contribution.base_ceiling_ratio", years)
-    accrual = rule_by_year(scenario, "pension.basic_accrual_rate", years)
-    min_years = rule_by_year(scenario, "pension.minimum_contribution_months", years) / 12.0
-    indexation = rule_by_year(scenario, "pension.annual_increase", years)
+    accrual = rule_by_year(scenario, "benefits.pension.basic_pension_rate_per_year", years)
+    min_years = rule_by_year(scenario, "benefits.pension.minimum_contribution_months", years) / 12.0
+    indexation = pension_indexation(scenario, years)
 
     prev_years = np.concatenate([[years[0] - 1], years])
     ages_all = retirement_ages(scenario, prev_years)  # (T + 1, 2, A)
@@ -311,15 +337,15 @@ def prepare(scenario: Scenario) -> Prepared:
         per_order = per_order * _wage_index(wage_growth)
     scalars["injury_income_per_worker"] = per_order * inj.series("orders_per_worker", years)
     grades = inj.section("grade_distribution")
-    base_ratio_oip = rule_by_year(scenario, "oip.benefit.base_ratio", years)
+    base_ratio_oip = rule_by_year(scenario, "benefits.oip.benefit_base_ratio", years)
     allowance_years = inj.number("allowance_years", high=100.0)
     months = np.full(T, inj.number("other_cost_months", high=1000.0))
     for grade in grades.data:
         p = grades.number(grade, high=1.0)
-        lump = rule_by_year(scenario, f"oip.benefit.disability_lump_sum_months.{grade}", years)
+        lump = rule_by_year(scenario, f"benefits.oip.disability_grant_months.{grade}", years)
         allowance = np.zeros(T)
-        if grade in scenario.params.node("oip.benefit.disability_allowance_ratio").children:
-            allowance = rule_by_year(scenario, f"oip.benefit.disability_allowance_ratio.{grade}", years)
+        if grade in scenario.params.node("benefits.oip.disability_allowance_ratio").children:
+            allowance = rule_by_year(scenario, f"benefits.oip.disability_allowance_ratio.{grade}", years)
         months += p * (lump + 12.0 * allowance * allowance_years)
     scalars["injury_incidence"] = inj.series("incidence", years, high=1.0)
     scalars["injury_cost_rel"] = scalars["injury_incidence"] * months * base_ratio_oip / 12.0
@@ -330,7 +356,7 @@ def prepare(scenario: Scenario) -> Prepared:
     scalars["unemployment_rate"] = rule_by_year(scenario, "unemployment.contribution_rate", years)
     duration = np.minimum(
         un.series("duration_months", years, high=1000.0),
-        rule_by_year(scenario, "unemployment.max_duration_months", years),
+        rule_by_year(scenario, "benefits.unemployment.max_duration_months", years),
     )
     scalars["unemployment_incidence"] = un.series("incidence", years, high=1.0)
     scalars["unemployment_cost_rel"] = (
