@@ -71,6 +71,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for scheme, by_status in counts.by_scheme.items():
         shown = ", ".join(f"{s.name.lower()} {by_status[s]}" for s in Status if by_status[s])
         print(f"  {SCHEME_LABELS[scheme]}: {shown}")
+    from django.db.models import Count
+
+    from socsec.benefits.models import Claim, PaymentRun
+
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
+    print("Claims: " + ", ".join(f"{k.lower()} {v}" for k, v in by_status.items()))
+    for run in PaymentRun.objects.order_by("month"):
+        print(f"  benefits paid for {run.month}: {run.payment_count} payments, {_yuan(run.amount_cents)} yuan")
     print(f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride")
     if summary.token:
         print(f"API token for platform swiftride (shown once): {summary.token}")

@@ -24,6 +24,7 @@ from socsec.accounts.services import token_issue, user_create
 from socsec.audit.services import Actor
 from socsec.contributions.models import OrderBatch
 from socsec.coverage.services import activation_create
+from socsec.demo_benefits import load_demo_claims
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
 from socsec.registry.validation import is_valid_resident_id
@@ -258,6 +259,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     if Organisation.objects.filter(code="swiftride").exists():
         _demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
         _demo_money()
+        load_demo_claims()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -295,6 +297,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     _demo_orders(orgs)
     say("assessing last month, invoicing it and recording payments")
     _demo_money()
+    say("claims: injuries, a pension, unemployment, long-term care; paying last month")
+    load_demo_claims()
     return summarise(created=True, token=key)
 
 

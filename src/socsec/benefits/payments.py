@@ -180,13 +180,13 @@ def _orders_in(person_id: int, month: str, accepted_files: object) -> int:
         return 0
     con = duckdb.connect()
     try:
-        row = con.sql(
+        rows = con.sql(
             "SELECT count(*) FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person",
             params={"files": [str(Path(settings.DATA_DIR) / p) for p in orders], "person": person_id},
-        ).fetchone()
+        ).fetchall()
     finally:
         con.close()
-    return int(row[0]) if row else 0
+    return int(rows[0][0])
 
 
 def _province(award: Award) -> str:

@@ -1,0 +1,213 @@
+"""Demo claims: an injured rider confirmed by the platform's order data and paid; another whose data do
+not show the injury (with an officer); one rejected and appealed; one assessed and waiting for a second
+officer; a retired worker, an unemployed worker and a person who needs long-term care, all paid by the
+payment run of last month. Every claim goes through the same services as real ones. Loaded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.conf import settings
+
+from socsec.accounts.models import User
+from socsec.audit.services import Actor
+from socsec.registry.models import Engagement, Organisation, Person
+from socsec.registry.services import engagement_create, person_register
+
+
+def _actor(username: str) -> Actor:
+    user = User.objects.get(username=username)
+    return Actor(label=username, user_id=user.pk)
+
+
+def _riders_on(platform: str, day: dt.date, month: str) -> tuple[list[int], list[int]]:
+    """Persons with and without orders on the platform that day (among those who took orders that month)."""
+    import duckdb
+
+    from socsec.contributions.selectors import accepted_files
+
+    orders, _fixes = accepted_files(months=[month], platform=Organisation.objects.get(code=platform))
+    con = duckdb.connect()
+    try:
+        rows = con.sql(
+            "SELECT person_id, max(order_date = $day) AS that_day FROM read_parquet($files, hive_partitioning = true)"
+            " GROUP BY person_id ORDER BY person_id",
+            params={"files": [str(settings.DATA_DIR / p) for p in orders], "day": day},
+        ).fetchall()
+    finally:
+        con.close()
+    return [p for p, on in rows if on], [p for p, on in rows if not on]
+
+
+def _person(rid_body: str, name: str, region: str) -> Person:
+    from stdnum.cn import ric
+
+    rid = rid_body + ric.calc_check_digit(rid_body + "0")
+    found = Person.objects.filter(resident_id=rid).first()
+    return found or person_register(
+        actor=Actor.system("demo-loader"), resident_id=rid, name=name, residence_region=region
+    )
+
+
+def load_demo_claims(today: dt.date | None = None) -> dict[str, Any]:
+    """All the demo's claims in one transaction: a failure leaves none, and the next run starts again."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _load(today)
+
+
+def _load(today: dt.date | None) -> dict[str, Any]:
+    from socsec.benefits.models import Claim
+    from socsec.benefits.payments import pay_month
+    from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_submit
+
+    if Claim.objects.exists():
+        return {"claims": Claim.objects.count(), "created": False}
+    today = today or dt.date.today()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    month = f"{last:%Y-%m}"
+    first = last.replace(day=1)
+    system = Actor.system("demo-loader")
+    officer, supervisor = _actor("officer"), _actor("supervisor")
+    assessed_on = last.replace(day=min(25, last.day))
+
+    def decide(claim: Claim, accept: bool, reason: str, who: Actor = officer) -> Claim:
+        return claim_decide(
+            actor=who,
+            claim=claim,
+            expected_version=claim.version,
+            accept=accept,
+            reason=reason,
+            today=claim.submitted_on,
+        )
+
+    def assess(claim: Claim, assessment: dict[str, Any]) -> Claim:
+        return claim_assess(
+            actor=officer, claim=claim, expected_version=claim.version, assessment=assessment, today=assessed_on
+        )
+
+    def approve(claim: Claim) -> Claim:
+        return claim_approve(actor=supervisor, claim=claim, expected_version=claim.version, today=assessed_on)
+
+    # injuries on SwiftRide in Beijing, on the 10th of last month
+    day = first + dt.timedelta(days=9)
+    with_orders, without = _riders_on("swiftride", day, month)
+    engaged = {
+        e.person_id: e
+        for e in Engagement.objects.filter(organisation__code="swiftride", person_id__in=with_orders + without)
+        .select_related("person", "work_region")
+        .order_by("id")
+    }
+    beijing = [p for p in with_orders if p in engaged and engaged[p].work_region.code.startswith("11")]
+    quiet = [p for p in without if p in engaged and engaged[p].work_region.code.startswith("11")]
+    rng = random.Random(f"demo-claims-{month}")
+    stories: dict[str, Claim] = {}
+    if len(beijing) >= 2 and len(quiet) >= 2:
+        a, h = rng.sample(beijing, 2)
+        b, f = rng.sample(quiet, 2)
+        e = engaged[a]
+        paid = claim_submit(
+            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+        )
+        paid = assess(paid, {"grade": 8, "months_off_work": 1, "monthly_income_cents": 620000})
+        stories["injury_paid"] = approve(paid)
+        e = engaged[h]
+        waiting = claim_submit(
+            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+        )
+        stories["injury_waiting_checker"] = assess(waiting, {"grade": 4, "care_level": 3})
+        e = engaged[b]
+        stories["injury_with_officer"] = claim_submit(
+            actor=Actor(label="swiftride", organisation_id=e.organisation_id),
+            person=e.person,
+            kind="OCCUPATIONAL_INJURY",
+            event_date=day,
+            engagement=e,
+            today=day + dt.timedelta(days=3),
+        )
+        e = engaged[f]
+        rejected = claim_submit(
+            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+        )
+        rejected = decide(rejected, False, "No order of yours that day in SwiftRide's data and no other evidence.")
+        stories["injury_appealed"] = claim_appeal(
+            actor=Actor(label=e.person.name),
+            claim=rejected,
+            expected_version=rejected.version,
+            reason="I was on my way to the first pickup when the accident happened; the hospital note is attached.",
+            today=day + dt.timedelta(days=6),
+        )
+    employer = Organisation.objects.get(code="huaxin-mfg")
+    # a retired worker: born 1965-02, 30 years with an employer, retired at the reformed age (60 + 1 month)
+    retiree = _person("11010519650214001", "周建国", "110100")
+    if not Engagement.objects.filter(person=retiree).exists():
+        engagement_create(
+            actor=system,
+            person=retiree,
+            organisation=employer,
+            category="LABOUR_RELATION",
+            sector="MANUFACTURING",
+            work_region="440100",
+            start_date=dt.date(1995, 3, 1),
+            end_date=dt.date(2025, 3, 31),
+        )
+    pension = claim_submit(
+        actor=system, person=retiree, kind="PENSION", event_date=dt.date(2025, 3, 14), today=dt.date(2025, 3, 20)
+    )
+    pension = decide(pension, True, "Statutory age reached; 361 months of contributions on record.")
+    stories["pension"] = approve(
+        assess(pension, {"average_indexed_wage_ratio": 1.2, "account_balance_before_records_cents": 8000000})
+    )
+    # an unemployed worker: 12 years with the employer, the job ended at the end of the month before last
+    ended = first - dt.timedelta(days=1)
+    jobless = _person("44010619880612003", "陈海", "440100")
+    if not Engagement.objects.filter(person=jobless).exists():
+        engagement_create(
+            actor=system,
+            person=jobless,
+            organisation=employer,
+            category="LABOUR_RELATION",
+            sector="MANUFACTURING",
+            work_region="440100",
+            start_date=dt.date(2014, 6, 1),
+            end_date=ended,
+        )
+    job = Engagement.objects.get(person=jobless)
+    lost = claim_submit(
+        actor=system, person=jobless, kind="UNEMPLOYMENT", event_date=ended, engagement=job, today=first
+    )
+    lost = decide(lost, True, "Dismissed on restructuring (employer's notice); registered with the employment service.")
+    stories["unemployment"] = approve(assess(lost, {"involuntary": True, "registered": True}))
+    # long-term care: an employee in Guangzhou (a pilot city) who can no longer care for herself
+    carer = _person("44010019700305002", "林秀英", "440100")
+    if not Engagement.objects.filter(person=carer).exists():
+        engagement_create(
+            actor=system,
+            person=carer,
+            organisation=employer,
+            category="LABOUR_RELATION",
+            sector="MANUFACTURING",
+            work_region="440100",
+            start_date=dt.date(2005, 9, 1),
+        )
+    care = claim_submit(
+        actor=system,
+        person=carer,
+        kind="LONG_TERM_CARE",
+        event_date=first + dt.timedelta(days=4),
+        today=first + dt.timedelta(days=5),
+    )
+    care = decide(care, True, "Medical report of a stroke; assessed at home.")
+    stories["long_term_care"] = approve(assess(care, {"incapacity_score": 30, "setting": "HOME"}))
+    run = pay_month(actor=system, month=month, today=today)
+    return {
+        "claims": Claim.objects.count(),
+        "created": True,
+        "states": sorted({c.status for c in Claim.objects.all()}),
+        "paid_cents": run.run.amount_cents,
+        "payments": run.run.payment_count,
+        "stories": {k: v.pk for k, v in stories.items()},
+    }
