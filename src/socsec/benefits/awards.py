@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from socsec.core.errors import ValidationFailed
-from socsec.registry.models import Engagement
 from socsec.rules.benefits import AWARDS
-from socsec.rules.coverage import Category
 from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
 
 from .models import Award, Claim
+from .selectors import pension_months_on_record
 from .services import AWARD_RULES
 
 K = Claim.Kind
@@ -160,31 +159,11 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
     return awards
 
 
-def contribution_months_on_record(claim: Claim) -> int:
-    """Months of employee-pension contributions the records show, in every region: the person's own
-    contributions, plus months in labour relations (the employer's contributions)."""
-    from socsec.contributions.models import OwnContribution
-
-    own = OwnContribution.objects.filter(
-        person=claim.person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=claim.event_date
-    )
-    months = {_month(c.period_start, i) for c in own for i in range(c.months)}
-    jobs = Engagement.objects.filter(
-        person=claim.person, category=Category.LABOUR_RELATION, start_date__lte=claim.event_date
-    )
-    for job in jobs:
-        end = min(job.end_date or claim.event_date, claim.event_date)
-        first = job.start_date.year * 12 + job.start_date.month - 1
-        for index in range(first, end.year * 12 + end.month):
-            months.add(f"{index // 12:04d}-{index % 12 + 1:02d}")
-    return len(months)
-
-
 def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
     from socsec.ledger.selectors import balance
 
     person, on = claim.person, claim.event_date
-    months = contribution_months_on_record(claim) + _int(assessment, "months_before_records", 0, 600, 0)
+    months = pension_months_on_record(person, on) + _int(assessment, "months_before_records", 0, 600, 0)
     account = -balance(f"fund:individual-account:{person.pk}") + _int(
         assessment, "account_balance_before_records_cents", 0, 10**10, 0
     )
@@ -225,7 +204,7 @@ def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> lis
 
 def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
     on = claim.event_date
-    months = _int(assessment, "contribution_months", 0, 600, contribution_months_on_record(claim))
+    months = _int(assessment, "contribution_months", 0, 600, pension_months_on_record(claim.person, claim.event_date))
     eligible = _rules(
         lambda: calc(
             "unemployment_eligibility",

@@ -156,3 +156,128 @@ def liability_of(*, organisation: Organisation) -> list[Award]:
             claim__status__in=(Claim.Status.AWARDED, Claim.Status.PAID),
         ).select_related("claim__person")
     )
+
+
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def pension_months_on_record(person: Person, until: dt.date) -> int:
+    """Months of employee-pension contributions the records show up to a date, in every region: the
+    person's own contributions, plus months in labour relations (the employer's contributions). A month
+    counts once however many payers it has."""
+    from socsec.contributions.models import OwnContribution
+    from socsec.registry.models import Engagement
+    from socsec.rules.coverage import Category
+
+    months: set[str] = set()
+    own = OwnContribution.objects.filter(
+        person=person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=until
+    )
+    for c in own:
+        first = c.period_start.year * 12 + c.period_start.month - 1
+        months.update(_month_name(first + i) for i in range(c.months))
+    jobs = Engagement.objects.filter(person=person, category=Category.LABOUR_RELATION, start_date__lte=until)
+    for job in jobs:
+        end = min(job.end_date or until, until)
+        first = job.start_date.year * 12 + job.start_date.month - 1
+        months.update(_month_name(i) for i in range(first, end.year * 12 + end.month))
+    return len(months)
+
+
+@dataclass(frozen=True)
+class PensionEstimate:
+    """A worker's pension estimate before retirement, in today's money, with every assumption named."""
+
+    retirement_date: dt.date
+    retirement_age_months: int
+    months_on_record: int
+    months_to_come: int
+    minimum_months: int
+    account_now_cents: int
+    account_at_retirement_cents: int
+    monthly_cents: int | None  # None: the minimum contribution period would not be reached
+    assumptions: dict[str, Any]
+    explanation: dict[str, Any] | None
+
+
+def pension_estimate(
+    *, person: Person, today: dt.date, base_cents: int | None = None, months_per_year: int = 12
+) -> PensionEstimate:
+    """Estimate the monthly pension at the statutory retirement age: months on record plus the months to
+    come at the chosen rhythm, the individual account now plus 8% of the chosen base for each month to
+    come, with the latest published credited interest rate each year, and the pension formula of the
+    rules at today's parameter values (today's money: wages, bases and rates stay as they are now)."""
+    from socsec.ledger.selectors import balance
+    from socsec.rules.engine import calc
+    from socsec.rules.parameters import load_parameters
+
+    params = load_parameters()
+    region = person.residence_region.code
+    statutory = calc("statutory_retirement_age_months", today, birth_date=person.birth_date, sex=person.sex)
+    age_months = int(statutory.value or 0)
+    born = person.birth_date.year * 12 + person.birth_date.month - 1 + age_months
+    retire = dt.date(born // 12, born % 12 + 1, 1)
+    wage = int(calc("regional_average_monthly_wage", today, region=region).value or 0)
+    base = int(calc("contribution_base", today, region=region, declared_base=base_cents or 1).value or 0)
+    now = today.year * 12 + today.month - 1
+    to_come = max(0, born - now) * months_per_year // 12  # the months the loop below pays
+    on_record = pension_months_on_record(person, today)
+    rate = float(params.value("flexible.individual_account_rate", today))  # 8% of the base
+    interest = _latest_interest(today)
+    account = -balance(f"fund:individual-account:{person.pk}")
+    grown, paid = float(account), 0
+    for i in range(max(0, born - now)):  # month by month: the yearly rate credited as 1/12 a month
+        grown *= 1 + interest["value"] / 12
+        if (i + 1) * months_per_year // 12 > paid:  # the chosen rhythm: so many months paid a year
+            grown += base * rate
+            paid += 1
+    minimum = int(calc("pension_minimum_contribution_months", retire).value or 0)
+    assumptions = {
+        "base_cents": base,
+        "base_ratio": round(base / wage, 4) if wage else None,
+        "months_per_year": months_per_year,
+        "interest_rate": interest,
+        "average_wage_cents": wage,
+        "money": "today's: the average wage, the bases and the rates stay at today's values",
+    }
+    total = on_record + to_come
+    if total < minimum:
+        return PensionEstimate(
+            retire, age_months, on_record, to_come, minimum, account, round(grown), None, assumptions, None
+        )
+    explained = calc(
+        "pension_monthly",
+        today,
+        region=region,
+        average_indexed_wage_ratio=min(3.0, max(0.6, base / wage if wage else 1.0)),
+        contribution_months=total,
+        account_balance=round(grown),
+        retirement_age_months=age_months,
+    )
+    return PensionEstimate(
+        retire,
+        age_months,
+        on_record,
+        to_come,
+        minimum,
+        account,
+        round(grown),
+        int(explained.value or 0),
+        assumptions,
+        explained.as_dict(),
+    )
+
+
+def _latest_interest(today: dt.date) -> dict[str, Any]:
+    """The latest published credited rate of individual accounts (the assumption for the years to come)."""
+    from socsec.rules.parameters import ParameterError, load_parameters
+
+    leaf = load_parameters().leaf("employee_pension.individual_account_interest_rate")
+    for year in range(today.year, 2015, -1):
+        try:
+            resolved = leaf.resolve(dt.date(year, 6, 30))
+        except ParameterError:
+            continue
+        return {"value": float(resolved.value), "year": year, "reference": resolved.reference}  # type: ignore[arg-type]
+    return {"value": 0.0, "year": None, "reference": ""}
