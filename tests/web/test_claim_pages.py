@@ -12,7 +12,7 @@ from django.test import Client
 from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
 from socsec.benefits import services
-from socsec.benefits.models import Claim, ClaimEvent
+from socsec.benefits.models import Award, Claim, ClaimEvent
 from socsec.benefits.services import claim_decide, claim_submit
 from tests.contributions.test_ingest import DAY, TODAY
 from tests.world import SYSTEM
@@ -340,3 +340,71 @@ def test_the_claim_page_shows_the_platform_activity_per_day(world, data_dir):
         "injury</dd>"
     ) in html
     assert ClaimEvent.objects.filter(claim=claim).count() == 2
+
+
+def wage_continuation(claim: Claim, assessment) -> list[Award]:
+    """A stand-in award rule (the real ones are registered by the benefit rules): a platform-paid monthly
+    amount with an explanation in the rules' format."""
+    explanation = {
+        "formula": "oip_wage_continuation",
+        "label": "Wage continuation while off work",
+        "reference": "OIP rules Art. 12",
+        "unit": "currency-CNY",
+        "value": 6000.0,
+        "meaning": "",
+        "rounding": "",
+        "inputs": {"grade": assessment["grade"]},
+        "parameters": [
+            {
+                "path": "benefits.oip.wage_continuation.extension_months",
+                "value": 12,
+                "unit": "month",
+                "effective_from": "2025-07-01",
+                "reference": "OIP rules Art. 12",
+            }
+        ],
+        "steps": [],
+    }
+    return [
+        Award(
+            item="oip_wage_continuation",
+            label="Wage continuation while off work",
+            payer=Award.Payer.PLATFORM,
+            periodic=True,
+            amount_cents=600_000,
+            start_month="2026-12",
+            explanation=explanation,
+        )
+    ]
+
+
+def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(world, data_dir, monkeypatch):
+    monkeypatch.setitem(services.AWARD_RULES, "OCCUPATIONAL_INJURY", wage_continuation)
+    claim = injury(world)
+    officer, supervisor = client_as(world, "officer"), client_as(world, "supervisor")
+    url = f"/officer/claims/{claim.pk}/"
+    officer.post(url, {"action": "decide", "version": claim.version, "decision": "accept", "reason": "ok"})
+    claim.refresh_from_db()
+    fields = {"grade": "none", "care_level": "0", "spouses": "0", "other_dependants": "0", "supplemented": "0"}
+    assert officer.post(url, {"action": "assess", "version": claim.version, **fields}).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.assessment) == (
+        S.ASSESSED,
+        {"grade": 0, "care_level": 0, "spouses": 0, "other_dependants": 0, "supplemented": 0},
+    )
+    before = state(claim)
+    own = officer.post(url, {"action": "approve", "version": claim.version})  # 72,000 yuan a year: maker-checker
+    assert own.status_code == 403
+    assert alert(own.content.decode()) == "awards of 50,000 yuan or more need a second officer: you assessed this one"
+    assert state(claim) == before
+    assert supervisor.post(url, {"action": "approve", "version": claim.version}).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.approved_by) == (S.AWARDED, world.users["supervisor"])
+    page = officer.get(url).content.decode()
+    assert "<td><code>benefits.oip.wage_continuation.extension_months</code></td><td>12 month</td>" in page
+    assert "<td>2025-07-01</td>" in page
+    worker_page = client_as(world, "worker").get(f"/me/claims/{claim.pk}/").content.decode()
+    assert "<strong>Wage continuation while off work</strong>: 6,000.00 yuan" in worker_page
+    assert "Paid by the platform." in worker_page
+    liability = client_as(world, "platform").get("/platform/claims/").content.decode()
+    assert "<td>张伟</td><td>Wage continuation while off work</td><td>the platform</td>" in liability
