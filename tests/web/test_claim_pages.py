@@ -408,3 +408,22 @@ def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(wo
     assert "Paid by the platform." in worker_page
     liability = client_as(world, "platform").get("/platform/claims/").content.decode()
     assert "<td>张伟</td><td>Wage continuation while off work</td><td>the platform</td>" in liability
+
+
+def test_the_claim_pages_speak_chinese(world, data_dir):
+    claim = injury(world)
+    worker = Client(headers={"Accept-Language": "zh-hans"})
+    worker.force_login(world.users["worker"])
+    listing = worker.get("/me/claims/").content.decode()
+    assert "<h1>我的申请</h1>" in listing
+    assert '<span class="badge voluntary">审核中</span>' in listing
+    page = worker.get(f"/me/claims/{claim.pk}/").content.decode()
+    assert "经办人员正在核实情况。" in page
+    officer = Client(headers={"Accept-Language": "zh-hans"})
+    officer.force_login(world.users["officer"])
+    stale = officer.post(
+        f"/officer/claims/{claim.pk}/",
+        {"action": "decide", "version": claim.version - 1, "decision": "accept", "reason": "好"},
+    )
+    assert stale.status_code == 409
+    assert alert(stale.content.decode()) == "您打开此申请后，已有其他人修改了它。本次操作未保存：请重新加载后再试。"

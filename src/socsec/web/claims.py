@@ -128,7 +128,7 @@ def _message(exc: DomainError) -> str:
     """The refusal in the reader's language where we know it, else the service's own words."""
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
-    return exc.message
+    return _(exc.message)  # the fixed sentences are in the catalogue; the rest stay in the service's words
 
 
 @login_required
@@ -277,7 +277,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         ),
         ("spouses", gettext_lazy("Dependent spouse"), (0, 1), gettext_lazy("0 or 1")),
         ("other_dependants", gettext_lazy("Other dependants"), (0, 20), gettext_lazy("children, parents, ...")),
-        ("supplemented", gettext_lazy("Orphans or lone elderly among them"), (0, 20), gettext_lazy("+10% each")),
+        (
+            "supplemented",
+            gettext_lazy("Orphans or lone elderly among them"),
+            (0, 20),
+            gettext_lazy("+10 per cent each"),
+        ),
     ],
     K.PENSION: [
         ("contribution_months", gettext_lazy("Contribution months"), (0, 900), gettext_lazy("all regions together")),
