@@ -107,7 +107,16 @@ def test_officers_see_every_open_claim_and_filter_the_queue(world, data_dir):
     assert "1 open claim, the most urgent first." in html
     assert claim_ids(officer.get("/officer/claims/", {"overdue": "1"}).content.decode()) == []
     assert officer.get(f"/officer/claims/{retiring.pk}/").status_code == 200
-    assert client_as(world, "auditor").get(f"/officer/claims/{injured.pk}/").status_code == 200
+    auditor = client_as(world, "auditor")
+    page = auditor.get(f"/officer/claims/{injured.pk}/").content.decode()
+    assert 'id="decide-form"' not in page  # auditors read, they do not decide
+    before = state(injured)
+    refused = auditor.post(
+        f"/officer/claims/{injured.pk}/",
+        {"action": "decide", "version": injured.version, "decision": "accept", "reason": "ok"},
+    )
+    assert refused.status_code == 403
+    assert state(injured) == before
 
 
 def test_an_overdue_claim_says_so_in_words(world, data_dir):

@@ -128,7 +128,8 @@ def _message(exc: DomainError) -> str:
     """The refusal in the reader's language where we know it, else the service's own words."""
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
-    return _(exc.message)  # the fixed sentences are in the catalogue; the rest stay in the service's words
+    # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
+    return _(exc.message) if exc.message else ""
 
 
 @login_required
