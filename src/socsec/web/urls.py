@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import claims, views
 
 app_name = "web"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("me/coverage/", views.my_coverage, name="my_coverage"),
     path("me/contributions/", views.my_contributions, name="my_contributions"),
     path("me/statement/", views.my_statement, name="my_statement"),
+    path("me/claims/", claims.my_claims, name="my_claims"),
+    path("me/claims/new/", claims.claim_new, name="claim_new"),
+    path("me/claims/<int:claim_id>/", claims.my_claim, name="my_claim"),
+    path("officer/claims/", claims.officer_queue, name="officer_claims"),
+    path("officer/claims/<int:claim_id>/", claims.officer_claim, name="officer_claim"),
+    path("platform/claims/", claims.platform_claims, name="platform_claims"),
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),

@@ -1,0 +1,464 @@
+"""Claim pages: a worker claims a benefit (a guided form in two steps) and follows their claims; officers
+work the queue and decide, assess and award; a platform sees the claims on its workers and what it owes.
+Thin: reads through the benefits selectors, writes through its services; a refused change shows its
+reason (role=alert) and changes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from socsec.accounts.models import Role
+from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
+from socsec.benefits import selectors as claim_selectors
+from socsec.benefits import services as claim_services
+from socsec.benefits.models import Claim
+from socsec.core.errors import DomainError, NotFound
+from socsec.registry import selectors
+
+from .views import _is_htmx, _principal
+
+K = Claim.Kind
+S = Claim.Status
+INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
+
+KIND_HELP = {
+    K.OCCUPATIONAL_INJURY: gettext_lazy("You were hurt while working through a platform (delivery, rides, freight)."),
+    K.WORK_INJURY: gettext_lazy("You were hurt at work as an employee with a labour contract."),
+    K.PENSION: gettext_lazy("You are reaching retirement age and want your old-age pension."),
+    K.UNEMPLOYMENT: gettext_lazy("Your job ended against your will and you are looking for work."),
+    K.LONG_TERM_CARE: gettext_lazy("You can no longer look after yourself in daily life and need care."),
+}
+
+
+def _engagement_choices(person_id: int) -> list[tuple[str, str]]:
+    person = selectors.person_get(person_id=person_id)
+    choices = []
+    for e in selectors.engagements_of(person=person):
+        until = f"{e.end_date:%Y-%m-%d}" if e.end_date else ""
+        choices.append((str(e.pk), f"{e.organisation.name} · {e.start_date:%Y-%m-%d}–{until}"))
+    return choices
+
+
+class _ClaimDetails(forms.Form):
+    event_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, person_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "engagement" in self.fields:
+            self.fields["engagement"].choices = [("", _("Choose your work")), *_engagement_choices(person_id)]  # type: ignore[attr-defined]
+
+    def facts(self) -> dict[str, Any]:
+        return {"description": self.cleaned_data["description"]} if "description" in self.cleaned_data else {}
+
+
+class InjuryDetails(_ClaimDetails):
+    engagement = forms.ChoiceField(label=gettext_lazy("The work you were doing"))
+    order_id = forms.CharField(label=gettext_lazy("The order in progress (optional)"), required=False, max_length=64)
+    description = forms.CharField(
+        label=gettext_lazy("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].label = _("Day of the injury")
+
+
+class PensionDetails(_ClaimDetails):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].label = _("The day you retire")
+
+
+class UnemploymentDetails(_ClaimDetails):
+    engagement = forms.ChoiceField(label=gettext_lazy("The work that ended"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].label = _("The day the job ended")
+
+
+class CareDetails(_ClaimDetails):
+    description = forms.CharField(
+        label=gettext_lazy("What help you need"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].label = _("Since when you need care")
+
+
+DETAIL_FORMS: dict[str, type[_ClaimDetails]] = {
+    K.OCCUPATIONAL_INJURY: InjuryDetails,
+    K.WORK_INJURY: InjuryDetails,
+    K.PENSION: PensionDetails,
+    K.UNEMPLOYMENT: UnemploymentDetails,
+    K.LONG_TERM_CARE: CareDetails,
+}
+
+
+def _worker(request: HttpRequest) -> Principal:
+    p = _principal(request)
+    if p.role != Role.WORKER or p.person_id is None:
+        raise PermissionDenied
+    return p
+
+
+def _claim_or_404(claim_id: int) -> Claim | None:
+    try:
+        return claim_selectors.claim_get(claim_id=claim_id)
+    except NotFound:
+        return None
+
+
+def _organisation_id(claim: Claim) -> int | None:
+    return claim.engagement.organisation_id if claim.engagement else claim.reporter_organisation_id
+
+
+def _message(exc: DomainError) -> str:
+    """The refusal in the reader's language where we know it, else the service's own words."""
+    if exc.code == "stale":
+        return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
+    # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
+    return _(exc.message) if exc.message else ""
+
+
+@login_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    """Step 1: the kind (each with a line in plain words); step 2: the details of that kind, loaded with
+    htmx (or by the Next button without JavaScript); then submit and go to the claim."""
+    p = _worker(request)
+    assert p.person_id is not None
+    data = request.POST if request.method == "POST" else request.GET
+    kind = data.get("kind", "")
+    form_class = DETAIL_FORMS.get(kind)
+    error, status = None, 422
+    if request.method == "POST" and form_class is None:
+        error = _("Choose the kind of benefit first.")
+    form = None
+    if form_class is not None:
+        form = form_class(request.POST if request.method == "POST" else None, person_id=p.person_id)
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            engagement_id = form.cleaned_data.get("engagement")
+            engagement = selectors.engagement_get(engagement_id=int(engagement_id)) if engagement_id else None
+            try:
+                claim = claim_services.claim_submit(
+                    actor=p.actor,
+                    person=selectors.person_get(person_id=p.person_id),
+                    kind=kind,
+                    event_date=form.cleaned_data["event_date"],
+                    engagement=engagement,
+                    order_id=form.cleaned_data.get("order_id", ""),
+                    facts=form.facts(),
+                )
+            except DomainError as exc:
+                error = _message(exc)
+                status = exc.status
+            else:
+                return redirect("web:my_claim", claim_id=claim.pk)
+        else:
+            error = _("Please correct the fields marked below.")
+    context = {
+        "kinds": [(k, KIND_HELP[k]) for k in K.values],
+        "kind": kind,
+        "form": form,
+        "error": error,
+    }
+    template = "web/_claim_details.html" if _is_htmx(request) else "web/claim_new.html"
+    return render(request, template, context, status=status if error else 200)
+
+
+@login_required
+def my_claims(request: HttpRequest) -> HttpResponse:
+    p = _worker(request)
+    assert p.person_id is not None
+    return render(request, "web/my_claims.html", {"claims": list(claim_selectors.claims_of(person_id=p.person_id))})
+
+
+def _claimant_actions(claim: Claim) -> dict[str, bool]:
+    moves = claim_services.MOVES[claim.status]
+    return {"may_appeal": S.UNDER_REVIEW in moves, "may_withdraw": S.WITHDRAWN in moves}
+
+
+@login_required
+def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """The worker's claim: its history in plain words, the decision, the awards explained; appeal or
+    withdraw where the claim allows it."""
+    p = _worker(request)
+    claim = _claim_or_404(claim_id)
+    if claim is None:
+        return render(request, "web/not_found.html", status=404)
+    if not (may_view_claim(p, claim.person_id, _organisation_id(claim)) and p.person_id == claim.person_id):
+        raise PermissionDenied
+    error, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        version = _version(request)
+        status = 422
+        try:
+            if version is None:
+                error = _("The form was incomplete; reload the page and try again.")
+            elif action == "appeal":
+                claim_services.claim_appeal(
+                    actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
+                )
+            elif action == "withdraw":
+                claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=version)
+            else:
+                error = _("Unknown action.")
+        except DomainError as exc:
+            error, status = _message(exc), exc.status
+        if error is None:
+            return redirect("web:my_claim", claim_id=claim.pk)
+        claim = claim_selectors.claim_get(claim_id=claim.pk)
+    context = {
+        "claim": claim,
+        "events": list(claim.events.all()),
+        "awards": list(claim.awards.all()),
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        **_claimant_actions(claim),
+    }
+    return render(request, "web/my_claim.html", context, status=status)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+# --- officers -------------------------------------------------------------------------------------------
+
+
+@login_required
+def officer_queue(request: HttpRequest) -> HttpResponse:
+    """Open claims, the most urgent first, with the days left to the due date; filters by htmx GET."""
+    p = _principal(request)
+    if not p.is_staff:
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    kind = kind if kind in K.values else ""
+    status = status if status in claim_services.OPEN else ""
+    overdue_only = request.GET.get("overdue") == "1"
+    today = timezone.localdate()
+    rows = claim_selectors.work_queue(on=today, kind=kind, status=status, overdue_only=overdue_only)
+    context = {
+        "rows": rows,
+        "kind": kind,
+        "status": status,
+        "overdue_only": overdue_only,
+        "kinds": K.values,
+        "statuses": list(claim_services.OPEN),
+        "today": today,
+    }
+    template = "web/_claim_queue.html" if _is_htmx(request) else "web/officer_claims.html"
+    return render(request, template, context)
+
+
+ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
+    # kind -> (name, label, kind of input, hint)
+    "INJURY": [
+        ("grade", gettext_lazy("Disability grade"), "grade", gettext_lazy("1 (most severe) to 10, or none")),
+        (
+            "care_level",
+            gettext_lazy("Care level"),
+            (0, 3),
+            gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
+        ),
+        ("spouses", gettext_lazy("Dependent spouse"), (0, 1), gettext_lazy("0 or 1")),
+        ("other_dependants", gettext_lazy("Other dependants"), (0, 20), gettext_lazy("children, parents, ...")),
+        (
+            "supplemented",
+            gettext_lazy("Orphans or lone elderly among them"),
+            (0, 20),
+            gettext_lazy("+10 per cent each"),
+        ),
+    ],
+    K.PENSION: [
+        ("contribution_months", gettext_lazy("Contribution months"), (0, 900), gettext_lazy("all regions together")),
+        (
+            "average_indexed_wage_ratio",
+            gettext_lazy("Average indexed wage ratio"),
+            "ratio",
+            gettext_lazy("1.0 = the average wage"),
+        ),
+        ("account_balance", gettext_lazy("Individual account balance (yuan)"), "yuan", ""),
+    ],
+    K.UNEMPLOYMENT: [
+        ("contribution_months", gettext_lazy("Contribution months"), (0, 900), gettext_lazy("all regions together")),
+    ],
+    K.LONG_TERM_CARE: [
+        ("incapacity_score", gettext_lazy("Incapacity score"), (0, 100), gettext_lazy("Barthel index, 0-100")),
+        ("setting", gettext_lazy("Care setting"), "setting", ""),
+    ],
+}
+SETTINGS = [
+    ("HOME", gettext_lazy("at home")),
+    ("COMMUNITY", gettext_lazy("in the community")),
+    ("INSTITUTION", gettext_lazy("in an institution")),
+]
+
+
+def _assessment_fields(kind: str) -> list[tuple[str, str, Any, str]]:
+    return ASSESSMENT_FIELDS["INJURY" if kind in INJURY else kind]
+
+
+def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The assessment dict for ``claim_assess`` from the form, or the errors per field."""
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, _label, spec, _hint in _assessment_fields(kind):
+        raw = str(data.get(name, "")).strip()
+        if spec == "grade":
+            if raw == "none":
+                out[name] = 0
+            elif raw.isdigit() and 1 <= int(raw) <= 10:
+                out[name] = int(raw)
+            else:
+                errors[name] = _("Choose a grade from 1 to 10, or none.")
+        elif spec == "setting":
+            if raw in dict(SETTINGS):
+                out[name] = raw
+            else:
+                errors[name] = _("Choose a care setting.")
+        elif spec in ("ratio", "yuan"):
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                errors[name] = _("Enter a number.")
+                continue
+            if not value.is_finite() or value < 0:
+                errors[name] = _("Enter a number of 0 or more.")
+            elif spec == "yuan":
+                out[name] = int((value * 100).to_integral_value())
+            else:
+                out[name] = float(value)
+        else:
+            low, high = spec
+            if raw.isdigit() and low <= int(raw) <= high:
+                out[name] = int(raw)
+            else:
+                errors[name] = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return out, errors
+
+
+def _officer_forms(claim: Claim) -> dict[str, bool]:
+    moves = claim_services.MOVES[claim.status]
+    return {
+        "may_decide": S.ACCEPTED in moves and S.REJECTED in moves,
+        "may_assess": claim.status == S.ACCEPTED,
+        "may_approve": claim.status == S.ASSESSED,
+    }
+
+
+@login_required
+def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """The claim with the registry and platform evidence, its history, and the forms its state allows."""
+    p = _principal(request)
+    if not p.is_staff:
+        raise PermissionDenied
+    claim = _claim_or_404(claim_id)
+    if claim is None:
+        return render(request, "web/not_found.html", status=404)
+    error, field_errors, status = None, {}, 200
+    if request.method == "POST":
+        if not may_decide_claims(p):
+            raise PermissionDenied
+        error, field_errors, status = _officer_post(request, p, claim)
+        if error is None:
+            return redirect("web:officer_claim", claim_id=claim.pk)
+        claim = claim_selectors.claim_get(claim_id=claim.pk)
+    activity = claim.evidence.get("platform_activity") or {}
+    by_day = activity.get("orders_by_day") or {}
+    peak = max(by_day.values(), default=0) or 1
+    context = {
+        "claim": claim,
+        "events": list(claim.events.all()),
+        "awards": list(claim.awards.all()),
+        "engagement": claim.engagement,
+        "activity": activity,
+        "activity_days": [
+            {"day": day, "orders": n, "share": 100 * n / peak, "incident": day == claim.event_date.isoformat()}
+            for day, n in sorted(by_day.items())
+        ],
+        "assessment_fields": [
+            {
+                "name": n,
+                "label": label,
+                "spec": spec,
+                "hint": hint,
+                "value": request.POST.get(n, ""),
+                "error": field_errors.get(n, ""),
+            }
+            for n, label, spec, hint in _assessment_fields(claim.kind)
+        ],
+        "settings": SETTINGS,
+        "grades": range(1, 11),
+        "error": error,
+        "may_act": may_decide_claims(p),
+        "post": request.POST if request.method == "POST" else {},
+        **_officer_forms(claim),
+    }
+    return render(request, "web/officer_claim.html", context, status=status)
+
+
+def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str | None, dict[str, str], int]:
+    action = request.POST.get("action", "")
+    version = _version(request)
+    if version is None:
+        return _("The form was incomplete; reload the page and try again."), {}, 422
+    try:
+        if action == "decide":
+            decision = request.POST.get("decision", "")
+            if decision not in ("accept", "reject"):
+                return _("Choose accept or reject."), {"decision": _("Choose accept or reject.")}, 422
+            claim_services.claim_decide(
+                actor=p.actor,
+                claim=claim,
+                expected_version=version,
+                accept=decision == "accept",
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "assess":
+            assessment, errors = _parse_assessment(claim.kind, request.POST)
+            if errors:
+                return _("Please correct the fields marked below."), errors, 422
+            claim_services.claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
+        elif action == "approve":
+            claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=version)
+        elif action == "send_back":
+            claim_services.claim_send_back(
+                actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
+            )
+        else:
+            return _("Unknown action."), {}, 422
+    except DomainError as exc:
+        return _message(exc), {}, exc.status
+    return None, {}, 200
+
+
+# --- platforms ------------------------------------------------------------------------------------------
+
+
+@login_required
+def platform_claims(request: HttpRequest) -> HttpResponse:
+    """Claims on the platform's workers and what it owes itself on awarded claims."""
+    p = _principal(request)
+    if p.role != Role.PLATFORM or p.organisation is None:
+        raise PermissionDenied
+    context = {
+        "claims": list(claim_selectors.claims_on_platform(organisation=p.organisation)),
+        "liability": claim_selectors.liability_of(organisation=p.organisation),
+    }
+    return render(request, "web/platform_claims.html", context)

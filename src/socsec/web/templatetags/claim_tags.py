@@ -1,0 +1,80 @@
+"""Claim words for the pages: kinds, states (as badges and in plain words), payers."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+KIND_LABELS = {
+    "OCCUPATIONAL_INJURY": _("Injury at platform work"),
+    "WORK_INJURY": _("Injury at work (employees)"),
+    "PENSION": _("Old-age pension"),
+    "UNEMPLOYMENT": _("Unemployment benefit"),
+    "LONG_TERM_CARE": _("Long-term care"),
+}
+STATUS_LABELS = {
+    "SUBMITTED": _("Submitted"),
+    "GATHERING_EVIDENCE": _("Being checked"),
+    "ACCEPTED": _("Accepted"),
+    "REJECTED": _("Rejected"),
+    "ASSESSED": _("Assessed"),
+    "AWARDED": _("Awarded"),
+    "PAID": _("Paid"),
+    "UNDER_REVIEW": _("Under review"),
+    "WITHDRAWN": _("Withdrawn"),
+}
+STATUS_PLAIN = {
+    "SUBMITTED": _("We received the claim."),
+    "GATHERING_EVIDENCE": _("An officer is checking the facts."),
+    "ACCEPTED": _("The claim was accepted."),
+    "REJECTED": _("The claim was rejected."),
+    "ASSESSED": _("The amounts were worked out and wait for approval."),
+    "AWARDED": _("The benefits were awarded."),
+    "PAID": _("The benefits were paid."),
+    "UNDER_REVIEW": _("The decision is being reviewed after an appeal."),
+    "WITHDRAWN": _("The claim was withdrawn."),
+}
+STATUS_CLASS = {
+    "ACCEPTED": "mandatory",
+    "AWARDED": "mandatory",
+    "PAID": "mandatory",
+    "REJECTED": "covered-elsewhere",
+    "WITHDRAWN": "not-eligible",
+}
+PAYER_LABELS = {
+    "FUND": _("the scheme's fund"),
+    "PLATFORM": _("the platform"),
+    "EMPLOYER": _("the employer"),
+}
+
+
+@register.filter
+def claim_kind(code: str) -> str:
+    return str(KIND_LABELS.get(code, code))
+
+
+@register.filter
+def claim_status(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))
+
+
+@register.filter
+def claim_status_plain(code: str) -> str:
+    return str(STATUS_PLAIN.get(code, code))
+
+
+@register.filter
+def claim_status_class(code: str) -> str:
+    return STATUS_CLASS.get(code, "voluntary")
+
+
+@register.filter
+def payer(code: str) -> str:
+    return str(PAYER_LABELS.get(code, code))
+
+
+@register.filter
+def absolute(number: int) -> int:
+    return abs(number)
