@@ -11,8 +11,7 @@ from django.test import Client
 
 from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
-from socsec.benefits import services
-from socsec.benefits.models import Award, Claim, ClaimEvent
+from socsec.benefits.models import Claim, ClaimEvent
 from socsec.benefits.services import claim_decide, claim_submit
 from tests.contributions.test_ingest import DAY, TODAY
 from tests.world import SYSTEM
@@ -318,7 +317,7 @@ def test_the_assessment_form_checks_its_fields_and_shows_missing_award_rules(wor
     page = officer.get(f"/officer/claims/{claim.pk}/").content.decode()
     assert 'id="assess-form"' in page and 'id="decide-form"' not in page
     before = state(claim)
-    fields = {"care_level": "0", "spouses": "0", "other_dependants": "0", "supplemented": "0"}
+    fields = {"care_level": "0", "months_off_work": "0"}
     bad = officer.post(
         f"/officer/claims/{claim.pk}/",
         {"action": "assess", "version": claim.version, **fields, "grade": "11", "care_level": "4"},
@@ -329,13 +328,13 @@ def test_the_assessment_form_checks_its_fields_and_shows_missing_award_rules(wor
     assert '<p class="error">Choose a grade from 1 to 10, or none.</p>' in html
     assert '<p class="error">Enter a whole number from 0 to 3.</p>' in html
     assert state(claim) == before
-    if "OCCUPATIONAL_INJURY" not in services.AWARD_RULES:
-        no_rules = officer.post(
-            f"/officer/claims/{claim.pk}/", {"action": "assess", "version": claim.version, **fields, "grade": "5"}
-        )
-        assert no_rules.status_code == 422
-        assert alert(no_rules.content.decode()) == "kind: no award rules for OCCUPATIONAL_INJURY"
-        assert state(claim) == before
+    rules_refuse = officer.post(  # the form is fine; the rules refuse: months off work without the income
+        f"/officer/claims/{claim.pk}/",
+        {"action": "assess", "version": claim.version, "grade": "5", "care_level": "0", "months_off_work": "2"},
+    )
+    assert rules_refuse.status_code == 422
+    assert alert(rules_refuse.content.decode()) == "monthly_income_cents: is required"
+    assert state(claim) == before
 
 
 def test_the_claim_page_shows_the_platform_activity_per_day(world, data_dir):
@@ -351,55 +350,18 @@ def test_the_claim_page_shows_the_platform_activity_per_day(world, data_dir):
     assert ClaimEvent.objects.filter(claim=claim).count() == 2
 
 
-def wage_continuation(claim: Claim, assessment) -> list[Award]:
-    """A stand-in award rule (the real ones are registered by the benefit rules): a platform-paid monthly
-    amount with an explanation in the rules' format."""
-    explanation = {
-        "formula": "oip_wage_continuation",
-        "label": "Wage continuation while off work",
-        "reference": "OIP rules Art. 12",
-        "unit": "currency-CNY",
-        "value": 6000.0,
-        "meaning": "",
-        "rounding": "",
-        "inputs": {"grade": assessment["grade"]},
-        "parameters": [
-            {
-                "path": "benefits.oip.wage_continuation.extension_months",
-                "value": 12,
-                "unit": "month",
-                "effective_from": "2025-07-01",
-                "reference": "OIP rules Art. 12",
-            }
-        ],
-        "steps": [],
-    }
-    return [
-        Award(
-            item="oip_wage_continuation",
-            label="Wage continuation while off work",
-            payer=Award.Payer.PLATFORM,
-            periodic=True,
-            amount_cents=600_000,
-            start_month="2026-12",
-            explanation=explanation,
-        )
-    ]
-
-
-def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(world, data_dir, monkeypatch):
-    monkeypatch.setitem(services.AWARD_RULES, "OCCUPATIONAL_INJURY", wage_continuation)
+def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(world, data_dir):
     claim = injury(world)
     officer, supervisor = client_as(world, "officer"), client_as(world, "supervisor")
     url = f"/officer/claims/{claim.pk}/"
     officer.post(url, {"action": "decide", "version": claim.version, "decision": "accept", "reason": "ok"})
     claim.refresh_from_db()
-    fields = {"grade": "none", "care_level": "0", "spouses": "0", "other_dependants": "0", "supplemented": "0"}
+    fields = {"grade": "none", "care_level": "0", "months_off_work": "2", "monthly_income_cents": "6000"}
     assert officer.post(url, {"action": "assess", "version": claim.version, **fields}).status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.assessment) == (
         S.ASSESSED,
-        {"grade": 0, "care_level": 0, "spouses": 0, "other_dependants": 0, "supplemented": 0},
+        {"grade": 0, "care_level": 0, "months_off_work": 2, "monthly_income_cents": 600000},
     )
     before = state(claim)
     own = officer.post(url, {"action": "approve", "version": claim.version})  # 72,000 yuan a year: maker-checker
@@ -411,12 +373,15 @@ def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(wo
     assert (claim.status, claim.approved_by) == (S.AWARDED, world.users["supervisor"])
     page = officer.get(url).content.decode()
     assert "<td><code>benefits.oip.wage_continuation.extension_months</code></td><td>12 month</td>" in page
-    assert "<td>2025-07-01</td>" in page
+    assert "<td>2022-07-01</td>" in page  # the date the parameter took effect, from the stored explanation
     worker_page = client_as(world, "worker").get(f"/me/claims/{claim.pk}/").content.decode()
-    assert "<strong>Wage continuation while off work</strong>: 6,000.00 yuan" in worker_page
+    assert "<strong>Income during treatment, continued by the platform: 2 months</strong>: 6,000.00 yuan" in worker_page
     assert "Paid by the platform." in worker_page
     liability = client_as(world, "platform").get("/platform/claims/").content.decode()
-    assert "<td>张伟</td><td>Wage continuation while off work</td><td>the platform</td>" in liability
+    assert (
+        "<td>张伟</td><td>Income during treatment, continued by the platform: 2 months</td><td>the platform</td>"
+        in liability
+    )
 
 
 def test_the_claim_pages_speak_chinese(world, data_dir):

@@ -267,7 +267,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
 
 
 ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
-    # kind -> (name, label, kind of input, hint)
+    # kind -> (name, label, kind of input, hint); the names are the award rules' keys (benefits/awards.py)
     "INJURY": [
         ("grade", gettext_lazy("Disability grade"), "grade", gettext_lazy("1 (most severe) to 10, or none")),
         (
@@ -276,27 +276,46 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
             (0, 3),
             gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
         ),
-        ("spouses", gettext_lazy("Dependent spouse"), (0, 1), gettext_lazy("0 or 1")),
-        ("other_dependants", gettext_lazy("Other dependants"), (0, 20), gettext_lazy("children, parents, ...")),
+        ("months_off_work", gettext_lazy("Months off work for treatment"), (0, 24), gettext_lazy("0 to 24")),
         (
-            "supplemented",
-            gettext_lazy("Orphans or lone elderly among them"),
-            (0, 20),
-            gettext_lazy("+10 per cent each"),
+            "monthly_income_cents",
+            gettext_lazy("Monthly income before the injury (yuan)"),
+            "yuan",
+            gettext_lazy("continued during treatment; needed when months off work are given"),
+        ),
+    ],
+    "WORK_INJURY": [
+        (
+            "average_wage_12m_cents",
+            gettext_lazy("Average monthly wage in the 12 months before (yuan)"),
+            "yuan",
+            gettext_lazy("kept within 60%-300% of the local average wage"),
         ),
     ],
     K.PENSION: [
-        ("contribution_months", gettext_lazy("Contribution months"), (0, 900), gettext_lazy("all regions together")),
+        (
+            "months_before_records",
+            gettext_lazy("Contribution months before SocSec's records"),
+            (0, 600),
+            gettext_lazy("from the paper file; the months on record are counted by the system"),
+        ),
         (
             "average_indexed_wage_ratio",
             gettext_lazy("Average indexed wage ratio"),
             "ratio",
             gettext_lazy("1.0 = the average wage"),
         ),
-        ("account_balance", gettext_lazy("Individual account balance (yuan)"), "yuan", ""),
+        (
+            "account_balance_before_records_cents",
+            gettext_lazy("Individual account before SocSec's records (yuan)"),
+            "yuan",
+            "",
+        ),
     ],
     K.UNEMPLOYMENT: [
-        ("contribution_months", gettext_lazy("Contribution months"), (0, 900), gettext_lazy("all regions together")),
+        ("involuntary", gettext_lazy("The job was lost involuntarily"), "bool", ""),
+        ("registered", gettext_lazy("Registered as unemployed and seeking work"), "bool", ""),
+        ("carried_over_months", gettext_lazy("Benefit months carried over"), (0, 24), gettext_lazy("0 to 24")),
     ],
     K.LONG_TERM_CARE: [
         ("incapacity_score", gettext_lazy("Incapacity score"), (0, 100), gettext_lazy("Barthel index, 0-100")),
@@ -311,7 +330,9 @@ SETTINGS = [
 
 
 def _assessment_fields(kind: str) -> list[tuple[str, str, Any, str]]:
-    return ASSESSMENT_FIELDS["INJURY" if kind in INJURY else kind]
+    if kind in INJURY:
+        return ASSESSMENT_FIELDS["INJURY"] + (ASSESSMENT_FIELDS["WORK_INJURY"] if kind == K.WORK_INJURY else [])
+    return ASSESSMENT_FIELDS[kind]
 
 
 def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -332,6 +353,10 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
                 out[name] = raw
             else:
                 errors[name] = _("Choose a care setting.")
+        elif spec == "bool":
+            out[name] = raw in ("on", "true", "1")
+        elif spec in ("ratio", "yuan") and not raw:
+            continue  # optional: the rules say when it is needed
         elif spec in ("ratio", "yuan"):
             try:
                 value = Decimal(raw)
