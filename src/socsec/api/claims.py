@@ -195,3 +195,32 @@ def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> d
     claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
     require(p.person_id == claim.person_id, "only the claimant withdraws")
     return _out(claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
+
+
+class PensionEstimateOut(Schema):
+    retirement_date: dt.date
+    retirement_age_months: int
+    months_on_record: int
+    months_to_come: int
+    minimum_months: int
+    account_now_cents: int
+    account_at_retirement_cents: int
+    monthly_cents: int | None
+    assumptions: dict[str, Any]
+    explanation: dict[str, Any] | None
+
+
+@router.get("/me/pension-estimate", response=PensionEstimateOut, tags=["me"])
+def my_pension_estimate(request: HttpRequest, base_cents: int | None = None, months_per_year: int = 12) -> Any:
+    """The worker's pension estimate at the statutory age, in today's money, with its assumptions: the
+    months on record plus those to come at the chosen rhythm, the account with the latest credited rate."""
+    p = _principal(request)
+    require(p.person_id is not None, "only a worker has a pension estimate here")
+    if not 0 <= months_per_year <= 12:
+        raise ValidationFailed("months_per_year: from 0 to 12", field="months_per_year")
+    if base_cents is not None and base_cents <= 0:
+        raise ValidationFailed("base_cents: a positive amount in cents", field="base_cents")
+    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    return claim_selectors.pension_estimate(
+        person=person, today=dt.date.today(), base_cents=base_cents, months_per_year=months_per_year
+    )

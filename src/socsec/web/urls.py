@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/coverage/", views.my_coverage, name="my_coverage"),
     path("me/contributions/", views.my_contributions, name="my_contributions"),
     path("me/statement/", views.my_statement, name="my_statement"),
+    path("me/pension-estimate/", views.my_pension_estimate, name="my_pension_estimate"),
     path("me/claims/", claims.my_claims, name="my_claims"),
     path("me/claims/new/", claims.claim_new, name="claim_new"),
     path("me/claims/<int:claim_id>/", claims.my_claim, name="my_claim"),

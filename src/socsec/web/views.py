@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -362,3 +363,49 @@ def projections(request: HttpRequest) -> HttpResponse:
         return _csv_text_response(text, f"projection-{table}.csv")
     template = "web/_projection_result.html" if _is_htmx(request) else "web/projections.html"
     return render(request, template, {"page": page}, status=422 if page.error else 200)
+
+
+@login_required
+def my_pension_estimate(request: HttpRequest) -> HttpResponse:
+    """The worker's pension estimate at the statutory age, in today's money, with every assumption; the
+    base and the months paid a year can be changed (htmx swaps the result)."""
+    from socsec.benefits.selectors import pension_estimate
+
+    p = _principal(request)
+    if p.person_id is None:
+        raise PermissionDenied
+    person = selectors.person_get(person_id=p.person_id)
+    error = None
+    raw_base, raw_months = request.GET.get("base", ""), request.GET.get("months_per_year", "12")
+    base_cents = None
+    if raw_base:
+        try:
+            base_cents = int((Decimal(raw_base) * 100).to_integral_value())
+            if base_cents <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            error, base_cents = (
+                _("“%(value)s” is not an amount in yuan; the lowest base is used.") % {"value": raw_base},
+                None,
+            )
+    months = int(raw_months) if raw_months.isdigit() and 0 <= int(raw_months) <= 12 else 12
+    estimate = pension_estimate(
+        person=person, today=timezone.localdate(), base_cents=base_cents, months_per_year=months
+    )
+    total = estimate.months_on_record + estimate.months_to_come
+    scale = max(total, estimate.minimum_months, 1)
+    context = {
+        "e": estimate,
+        "error": error,
+        "base": raw_base,
+        "months_per_year": months,
+        "total_months": total,
+        "shares": {
+            "record": 100 * estimate.months_on_record / scale,
+            "to_come": 100 * estimate.months_to_come / scale,
+            "minimum": 100 * estimate.minimum_months / scale,
+        },
+        "missing_months": max(0, estimate.minimum_months - total),
+    }
+    template = "web/_pension_estimate.html" if _is_htmx(request) else "web/my_pension_estimate.html"
+    return render(request, template, context)

@@ -100,3 +100,15 @@ def scheme_label(code: str) -> str:
     from socsec.rules.coverage import SCHEME_LABELS, Scheme
 
     return SCHEME_LABELS.get(Scheme(code), code) if code in Scheme.__members__ else code
+
+
+@register.filter
+def intdiv(value: int, by: int) -> int:
+    """Whole division, e.g. months to completed years."""
+    return int(value) // int(by)
+
+
+@register.filter
+def intmod(value: int, by: int) -> int:
+    """What is left after whole division, e.g. the months beyond the completed years."""
+    return int(value) % int(by)
