@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import io
 import json
 import os
 import sys
@@ -328,6 +329,29 @@ def cmd_pay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_records(args: argparse.Namespace) -> int:
+    """The insured persons' records as the actuarial projection reads them (initial.history: records)."""
+    import csv
+    from pathlib import Path
+
+    _django()
+    from socsec.batch.store import write_text_atomic
+    from socsec.benefits.selectors import RECORD_HEADER, insured_records
+
+    rows = insured_records(year=args.year)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RECORD_HEADER)
+    writer.writerows(rows)
+    write_text_atomic(out.getvalue(), Path(args.out).resolve())
+    active = sum(1 for r in rows if r[2] == "active")
+    print(
+        f"{len(rows)} insured persons at the start of {args.year} ({active} active, "
+        f"{len(rows) - active} pensioners): {args.out}"
+    )
+    return 0
+
+
 def cmd_bench_assess(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -505,6 +529,15 @@ def build_parser() -> argparse.ArgumentParser:
     proj.add_argument("--stochastic", type=int, default=0, metavar="N", help="stochastic runs per scenario")
     proj.add_argument("--out", required=True, help="folder for the report (replaced whole when done)")
     proj.set_defaults(func=cmd_project)
+
+    export = sub.add_parser("export", help="data for other uses")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    records = export_sub.add_parser(
+        "insured-records", help="one row per insured person, for a projection that starts from the records"
+    )
+    records.add_argument("--year", type=int, required=True, help="the projection's start year")
+    records.add_argument("--out", required=True, help="the CSV file to write")
+    records.set_defaults(func=cmd_export_records)
 
     pay = sub.add_parser("pay", help="the month's benefit payment run: periodic benefits, lump sums, suspensions")
     pay.add_argument("--month", required=True, help="YYYY-MM, a month that has ended")

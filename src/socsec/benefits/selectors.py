@@ -281,3 +281,65 @@ def _latest_interest(today: dt.date) -> dict[str, Any]:
             continue
         return {"value": float(resolved.value), "year": year, "reference": resolved.reference}  # type: ignore[arg-type]
     return {"value": 0.0, "year": None, "reference": ""}
+
+
+RECORD_HEADER = ("sex", "age", "status", "contribution_years", "average_index", "account_balance", "pension")
+
+
+def insured_records(*, year: int) -> list[tuple[Any, ...]]:
+    """One row per insured person for the actuarial projection's ``initial.history: records`` mode: from the
+    registry and the contribution records, in the columns of ``socsec.actuarial.model.RECORD_COLUMNS``.
+    Persons past the statutory age with no pension on record are left out (the model retires them).
+    Active members: years on record; the average index is their chosen base over the regional average wage
+    for their own contributions and 1.0 (the average wage, which the registry does not hold) for months in
+    a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded."""
+    from socsec.contributions.models import OwnContribution
+    from socsec.ledger.selectors import balance
+    from socsec.rules.engine import compute
+
+    end = dt.date(year, 1, 1)
+    pensions = {
+        a.claim.person_id: a.amount_cents
+        for a in Award.objects.filter(
+            item="pension_monthly", claim__status__in=(Claim.Status.AWARDED, Claim.Status.PAID)
+        ).select_related("claim")
+    }
+    own: dict[int, list[tuple[int, float]]] = {}
+    rows_own = list(
+        OwnContribution.objects.filter(scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lt=end)
+        .select_related("region")
+        .order_by("id")
+    )
+    if rows_own:
+        wages = compute(
+            "regional_average_monthly_wage",
+            [c.period_start for c in rows_own],
+            region=[c.region.code for c in rows_own],
+        )
+        for c, wage in zip(rows_own, wages, strict=True):
+            base = c.explanation["contribution"]["steps"][0]["value"]  # the base the rules kept within bounds
+            own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
+    out: list[tuple[Any, ...]] = []
+    persons = list(Person.objects.order_by("id"))
+    if not persons:
+        return out
+    births = [p.birth_date for p in persons]
+    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=[p.sex for p in persons])
+    for person, retire_months in zip(persons, statutory, strict=True):
+        sex = "male" if person.sex == "M" else "female"
+        age_months = (end.year - person.birth_date.year) * 12 + end.month - person.birth_date.month
+        age = age_months // 12  # completed years on the first day of the start year
+        if person.pk not in pensions and age_months >= retire_months:
+            continue  # past the statutory age without a pension on record: the model's retirement takes them
+        if person.pk in pensions:
+            out.append((sex, age, "pensioner", 0, 0, 0, pensions[person.pk] * 12 / 100))
+            continue
+        months = pension_months_on_record(person, end - dt.timedelta(days=1))
+        if not months:
+            continue
+        paid = own.get(person.pk, [])
+        own_months = sum(m for m, _ in paid)
+        index = (sum(m * r for m, r in paid) + max(0, months - own_months) * 1.0) / months
+        account = -balance(f"fund:individual-account:{person.pk}") / 100
+        out.append((sex, age, "active", round(months / 12, 4), round(index, 4), account, 0))
+    return out
