@@ -98,7 +98,7 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path):
     assert "API token for platform swiftride (shown once): ss_" in first.stdout
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
-    assert counts[0] == 150
+    assert counts[0] == 150 + 3  # the workers, and the demo's retiree, unemployed worker and care recipient
     second = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
     assert "already loaded (nothing changed)" in second.stdout
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
@@ -128,7 +128,7 @@ def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path):
     assert people in (0, 1500), "a killed load must leave all or nothing"
     rerun = run("demo", "--no-serve", "--workers", "1500", var=tmp_path)
     assert "Demo pilot" in rerun.stdout
-    assert _count(db, "registry_person") == 1500
+    assert _count(db, "registry_person") == 1500 + 3  # with the demo's three benefit stories
 
 
 def _has_table(db: Path, table: str) -> bool:

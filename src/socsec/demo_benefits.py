@@ -101,13 +101,30 @@ def _load(today: dt.date | None) -> dict[str, Any]:
         .select_related("person", "work_region")
         .order_by("id")
     }
-    beijing = [p for p in with_orders if p in engaged and engaged[p].work_region.code.startswith("11")]
-    quiet = [p for p in without if p in engaged and engaged[p].work_region.code.startswith("11")]
     rng = random.Random(f"demo-claims-{month}")
+
+    def covered(candidates: list[int]) -> list[int]:
+        """Two of the candidates whom OIP covers on that day through their SwiftRide work in Beijing."""
+        from socsec.coverage.selectors import coverage_for
+        from socsec.rules.coverage import Scheme, Status
+
+        chosen = []
+        for pk in rng.sample(candidates, len(candidates)):
+            e = engaged.get(pk)
+            if e is None or not e.work_region.code.startswith("11"):
+                continue
+            oip = coverage_for(e.person, day).scheme(Scheme.OIP)
+            if any(x.engagement.pk == e.pk and x.reason.status == Status.MANDATORY for x in oip.engagements):
+                chosen.append(pk)
+            if len(chosen) == 2:
+                break
+        return chosen
+
+    beijing, quiet = covered(with_orders), covered(without)
     stories: dict[str, Claim] = {}
-    if len(beijing) >= 2 and len(quiet) >= 2:
-        a, h = rng.sample(beijing, 2)
-        b, f = rng.sample(quiet, 2)
+    if len(beijing) == 2 and len(quiet) == 2:
+        a, h = beijing
+        b, f = quiet
         e = engaged[a]
         paid = claim_submit(
             actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
