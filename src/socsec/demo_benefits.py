@@ -157,62 +157,55 @@ def _load(today: dt.date | None) -> dict[str, Any]:
             reason="I was on my way to the first pickup when the accident happened; the hospital note is attached.",
             today=day + dt.timedelta(days=6),
         )
+    ended = first - dt.timedelta(days=1)
     employer = Organisation.objects.get(code="huaxin-mfg")
-    # a retired worker: born 1965-02, 30 years with an employer, retired at the reformed age (60 + 1 month)
-    retiree = _person("11010519650214001", "周建国", "110100")
-    if not Engagement.objects.filter(person=retiree).exists():
-        engagement_create(
-            actor=system,
-            person=retiree,
-            organisation=employer,
-            category="LABOUR_RELATION",
-            sector="MANUFACTURING",
-            work_region="440100",
-            start_date=dt.date(1995, 3, 1),
-            end_date=dt.date(2025, 3, 31),
-        )
+    # three employees of a Guangzhou manufacturer: a worker born 1965-02 who retired at the reformed age
+    # (60 + 1 month) after 30 years, one whose job of 12 years ended at the end of the month before last,
+    # and one in Guangzhou (a long-term care pilot city) who can no longer care for herself
+    people = {}
+    for story, rid_body, name, start, end in (
+        ("pension", "11010519650214001", "周建国", dt.date(1995, 3, 1), dt.date(2025, 3, 31)),
+        ("unemployment", "44010619880612003", "陈海", dt.date(2014, 6, 1), ended),
+        ("long_term_care", "44010019700305002", "林秀英", dt.date(2005, 9, 1), None),
+    ):
+        region = "110100" if rid_body.startswith("11") else "440100"
+        people[story] = person = _person(rid_body, name, region)
+        if not Engagement.objects.filter(person=person).exists():
+            engagement_create(
+                actor=system,
+                person=person,
+                organisation=employer,
+                category="LABOUR_RELATION",
+                sector="MANUFACTURING",
+                work_region="440100",
+                start_date=start,
+                end_date=end,
+            )
     pension = claim_submit(
-        actor=system, person=retiree, kind="PENSION", event_date=dt.date(2025, 3, 14), today=dt.date(2025, 3, 20)
+        actor=system,
+        person=people["pension"],
+        kind="PENSION",
+        event_date=dt.date(2025, 3, 14),
+        today=dt.date(2025, 3, 20),
     )
     pension = decide(pension, True, "Statutory age reached; 361 months of contributions on record.")
     stories["pension"] = approve(
         assess(pension, {"average_indexed_wage_ratio": 1.2, "account_balance_before_records_cents": 8000000})
     )
-    # an unemployed worker: 12 years with the employer, the job ended at the end of the month before last
-    ended = first - dt.timedelta(days=1)
-    jobless = _person("44010619880612003", "陈海", "440100")
-    if not Engagement.objects.filter(person=jobless).exists():
-        engagement_create(
-            actor=system,
-            person=jobless,
-            organisation=employer,
-            category="LABOUR_RELATION",
-            sector="MANUFACTURING",
-            work_region="440100",
-            start_date=dt.date(2014, 6, 1),
-            end_date=ended,
-        )
-    job = Engagement.objects.get(person=jobless)
+    jobless = people["unemployment"]
     lost = claim_submit(
-        actor=system, person=jobless, kind="UNEMPLOYMENT", event_date=ended, engagement=job, today=first
+        actor=system,
+        person=jobless,
+        kind="UNEMPLOYMENT",
+        event_date=ended,
+        engagement=Engagement.objects.get(person=jobless),
+        today=first,
     )
     lost = decide(lost, True, "Dismissed on restructuring (employer's notice); registered with the employment service.")
     stories["unemployment"] = approve(assess(lost, {"involuntary": True, "registered": True}))
-    # long-term care: an employee in Guangzhou (a pilot city) who can no longer care for herself
-    carer = _person("44010019700305002", "林秀英", "440100")
-    if not Engagement.objects.filter(person=carer).exists():
-        engagement_create(
-            actor=system,
-            person=carer,
-            organisation=employer,
-            category="LABOUR_RELATION",
-            sector="MANUFACTURING",
-            work_region="440100",
-            start_date=dt.date(2005, 9, 1),
-        )
     care = claim_submit(
         actor=system,
-        person=carer,
+        person=people["long_term_care"],
         kind="LONG_TERM_CARE",
         event_date=first + dt.timedelta(days=4),
         today=first + dt.timedelta(days=5),
