@@ -224,3 +224,41 @@ def my_pension_estimate(request: HttpRequest, base_cents: int | None = None, mon
     return claim_selectors.pension_estimate(
         person=person, today=dt.date.today(), base_cents=base_cents, months_per_year=months_per_year
     )
+
+
+class RebateIn(Schema):
+    organisation: str
+    year: int
+    staff: int
+    laid_off: int
+    enterprise_size: str
+    premiums_last_year_cents: int
+
+
+class RebateOut(Schema):
+    id: int
+    organisation: str
+    year: int
+    amount_cents: int
+    explanation: dict[str, Any]
+
+
+@router.post("/retention-rebates", response={201: RebateOut})
+def decide_retention_rebate(request: HttpRequest, payload: RebateIn) -> Status:
+    """An officer decides an enterprise's job-retention rebate for a year (staff kept, layoffs within the
+    target): a share of last year's unemployment-insurance premiums, from the fund, once a year."""
+    p = _principal(request)
+    require(may_decide_claims(p), "only officers decide rebates")
+    fields = payload.dict()
+    organisation = selectors.organisation_get(code=fields.pop("organisation"))
+    rebate = claim_services.retention_rebate_decide(actor=p.actor, organisation=organisation, **fields)
+    return Status(
+        201,
+        {
+            "id": rebate.pk,
+            "organisation": organisation.code,
+            "year": rebate.year,
+            "amount_cents": rebate.amount_cents,
+            "explanation": rebate.explanation,
+        },
+    )

@@ -242,6 +242,23 @@ def _long_term_care(claim: Claim, assessment: Mapping[str, Any], today: dt.date)
     return [award]
 
 
+def _skill(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    """The certificate's level (as stated and checked by the officer) and the months in employment on record."""
+    level = str(assessment.get("level") or claim.facts.get("level", ""))
+    months = pension_months_on_record(claim.person, claim.event_date, own_contributions=False)
+    eligible = _rules(
+        lambda: calc("unemployment_skill_subsidy_eligibility", claim.event_date, contribution_months=months)
+    )
+    if int(eligible.value or 0) != 0:
+        raise ValidationFailed(
+            f"assessment: {months} months of contributions on record - {eligible.meaning}", field="assessment"
+        )
+    amount = _rules(
+        lambda: calc("unemployment_skill_subsidy", claim.event_date, contribution_months=months, level=level)
+    )
+    return [_award("unemployment_skill_subsidy", amount, _month(today))]
+
+
 AWARD_RULES.update(
     {
         K.OCCUPATIONAL_INJURY: _injury,
@@ -249,5 +266,6 @@ AWARD_RULES.update(
         K.PENSION: _pension,
         K.UNEMPLOYMENT: _unemployment,
         K.LONG_TERM_CARE: _long_term_care,
+        K.SKILL_SUBSIDY: _skill,
     }
 )

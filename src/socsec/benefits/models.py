@@ -15,6 +15,7 @@ class Claim(models.Model):
         PENSION = "PENSION", "old-age pension"
         UNEMPLOYMENT = "UNEMPLOYMENT", "unemployment insurance"
         LONG_TERM_CARE = "LONG_TERM_CARE", "long-term care insurance"
+        SKILL_SUBSIDY = "SKILL_SUBSIDY", "skill-upgrading subsidy (unemployment insurance)"
 
     class Status(models.TextChoices):
         SUBMITTED = "SUBMITTED", "submitted"
@@ -164,3 +165,28 @@ class DeathNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} died {self.died_on}"
+
+
+class RetentionRebate(models.Model):
+    """An enterprise's job-retention rebate for a year: it kept its staff (no layoffs, or a layoff rate within
+    the target), so a share of last year's unemployment-insurance premiums goes back to it."""
+
+    class Size(models.TextChoices):
+        LARGE = "LARGE", "large enterprise"
+        SME = "SME", "small, medium or micro enterprise"
+
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    staff = models.PositiveIntegerField()
+    laid_off = models.PositiveIntegerField()
+    enterprise_size = models.CharField(max_length=5, choices=Size.choices)
+    premiums_last_year_cents = models.BigIntegerField()
+    amount_cents = models.BigIntegerField()
+    explanation = models.JSONField()
+    decided_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="rebate_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year} {self.amount_cents}"

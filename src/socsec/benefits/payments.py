@@ -35,6 +35,7 @@ FUND_OF = {
     Claim.Kind.PENSION: "EMPLOYEE_PENSION",
     Claim.Kind.UNEMPLOYMENT: "UNEMPLOYMENT",
     Claim.Kind.LONG_TERM_CARE: "LONG_TERM_CARE",
+    Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
 PAYABLE = (Claim.Status.AWARDED, Claim.Status.PAID)
 

@@ -162,10 +162,11 @@ def _month_name(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def pension_months_on_record(person: Person, until: dt.date) -> int:
+def pension_months_on_record(person: Person, until: dt.date, *, own_contributions: bool = True) -> int:
     """Months of employee-pension contributions the records show up to a date, in every region: the
     person's own contributions, plus months in labour relations (the employer's contributions). A month
-    counts once however many payers it has."""
+    counts once however many payers it has. Without ``own_contributions``: the months in labour relations
+    only, the months of employee schemes such as unemployment insurance."""
     from socsec.contributions.models import OwnContribution
     from socsec.registry.models import Engagement
     from socsec.rules.coverage import Category
@@ -174,7 +175,7 @@ def pension_months_on_record(person: Person, until: dt.date) -> int:
     own = OwnContribution.objects.filter(
         person=person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=until
     )
-    for c in own:
+    for c in own if own_contributions else []:
         first = c.period_start.year * 12 + c.period_start.month - 1
         months.update(_month_name(first + i) for i in range(c.months))
     jobs = Engagement.objects.filter(person=person, category=Category.LABOUR_RELATION, start_date__lte=until)

@@ -64,6 +64,7 @@ AWARDS: dict[str, AwardTerms] = {
     # occupational injury protection (OIP). (unverified) which items the platform pays itself: the fund pays
     # every cash benefit below; the platform continues the worker's income during treatment (issue 4).
     "oip_disability_grant": AwardTerms(Payer.FUND, monthly=False),
+    "unemployment_skill_subsidy": AwardTerms(Payer.FUND, monthly=False),
     "oip_disability_allowance_monthly": AwardTerms(Payer.FUND, monthly=True),
     "oip_one_off_allowance": AwardTerms(Payer.FUND, monthly=False),
     "oip_care_allowance": AwardTerms(Payer.FUND, monthly=True),
@@ -1016,6 +1017,31 @@ SKILL_SUBSIDY_CODES = {0: "eligible", 1: "too few months of unemployment-insuran
 def unemployment_skill_subsidy_eligibility(ctx: Context, on: Array, contribution_months: Array) -> Array:
     minimum = ctx.at("benefits.unemployment.skill_subsidy_minimum_contribution_months", on)
     return np.where(_whole(contribution_months, "contribution months", 0) >= minimum, 0, 1)
+
+
+SKILL_LEVELS = ("ELEMENTARY", "INTERMEDIATE", "ADVANCED")
+
+
+@formula(
+    name="unemployment_skill_subsidy",
+    label="Skill-upgrading subsidy: the amount for the certificate's level, when a year of contributions is on "
+    "record; nothing otherwise",
+    reference="Ren She Bu Fa [2017] No. 40 Art. 1",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={
+        **_CONTRIBUTION_MONTHS,
+        "level": ("str", "certificate level: ELEMENTARY (5), INTERMEDIATE (4) or ADVANCED (3)"),
+    },
+)
+def unemployment_skill_subsidy(ctx: Context, on: Array, contribution_months: Array, level: Array) -> Array:
+    levels = np.asarray(level).astype(str)
+    if (~np.isin(levels, SKILL_LEVELS)).any():
+        raise RuleViolation(f"{levels[~np.isin(levels, SKILL_LEVELS)][0]!r} is not one of {', '.join(SKILL_LEVELS)}")
+    eligible = ctx.formula("unemployment_skill_subsidy_eligibility", on, contribution_months=contribution_months) == 0
+    yuan = ctx.by_key("benefits.unemployment.skill_subsidy_amount", levels, on)
+    result: Array = np.where(eligible, yuan * 100, 0.0)
+    return result
 
 
 JOB_RETENTION_CODES = {

@@ -37,6 +37,7 @@ KIND_HELP = {
     K.PENSION: gettext_lazy("You are reaching retirement age and want your old-age pension."),
     K.UNEMPLOYMENT: gettext_lazy("Your job ended against your will and you are looking for work."),
     K.LONG_TERM_CARE: gettext_lazy("You can no longer look after yourself in daily life and need care."),
+    K.SKILL_SUBSIDY: gettext_lazy("You obtained a vocational skill certificate while insured as an employee."),
 }
 
 
@@ -97,12 +98,32 @@ class CareDetails(_ClaimDetails):
         self.fields["event_date"].label = _("Since when you need care")
 
 
+class SkillDetails(_ClaimDetails):
+    level = forms.ChoiceField(
+        label=gettext_lazy("Certificate level"),
+        choices=[
+            ("ELEMENTARY", gettext_lazy("elementary (level 5)")),
+            ("INTERMEDIATE", gettext_lazy("intermediate (level 4)")),
+            ("ADVANCED", gettext_lazy("advanced (level 3)")),
+        ],
+    )
+    certificate = forms.CharField(label=gettext_lazy("Certificate number"), max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].label = _("The day the certificate was issued")
+
+    def facts(self) -> dict[str, Any]:
+        return {"level": self.cleaned_data["level"], "certificate": self.cleaned_data["certificate"]}
+
+
 DETAIL_FORMS: dict[str, type[_ClaimDetails]] = {
     K.OCCUPATIONAL_INJURY: InjuryDetails,
     K.WORK_INJURY: InjuryDetails,
     K.PENSION: PensionDetails,
     K.UNEMPLOYMENT: UnemploymentDetails,
     K.LONG_TERM_CARE: CareDetails,
+    K.SKILL_SUBSIDY: SkillDetails,
 }
 
 
@@ -317,6 +338,7 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         ("registered", gettext_lazy("Registered as unemployed and seeking work"), "bool", ""),
         ("carried_over_months", gettext_lazy("Benefit months carried over"), (0, 24), gettext_lazy("0 to 24")),
     ],
+    K.SKILL_SUBSIDY: [],  # the certificate's level was stated with the claim; the months come from the records
     K.LONG_TERM_CARE: [
         ("incapacity_score", gettext_lazy("Incapacity score"), (0, 100), gettext_lazy("Barthel index, 0-100")),
         ("setting", gettext_lazy("Care setting"), "setting", ""),

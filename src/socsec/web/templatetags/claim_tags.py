@@ -13,6 +13,7 @@ KIND_LABELS = {
     "PENSION": _("Old-age pension"),
     "UNEMPLOYMENT": _("Unemployment benefit"),
     "LONG_TERM_CARE": _("Long-term care"),
+    "SKILL_SUBSIDY": _("Skill-upgrading subsidy"),
 }
 STATUS_LABELS = {
     "SUBMITTED": _("Submitted"),
