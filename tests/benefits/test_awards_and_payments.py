@@ -59,7 +59,13 @@ def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"grade": 3, "care_level": 2, "months_off_work": 2, "monthly_income_cents": 600000},
+        assessment={
+            "grade": 3,
+            "care_level": 2,
+            "medical_costs_cents": 4567800,
+            "months_off_work": 2,
+            "monthly_income_cents": 600000,
+        },
         today=ASSESSED,
     )
     # Shenzhen DEMO private-sector wage 7,500 yuan (from 2025-07); benefit base 60% = 4,500 yuan
@@ -67,6 +73,7 @@ def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
         ("oip_disability_grant", "FUND", False, 10350000, "2026-05", ""),  # 23 months x 4,500
         ("oip_disability_allowance_monthly", "FUND", True, 360000, "2026-05", ""),  # 80% x 4,500
         ("oip_care_allowance", "FUND", True, 300000, "2026-05", ""),  # 40% x 7,500
+        ("injury_medical_costs", "FUND", False, 4567800, "2026-05", ""),  # the checked bills, at cost
         ("wage_continuation", "PLATFORM", True, 600000, "2026-03", ""),  # 2 months, the platform pays
     ]
     grant = assessed.awards.get(item="oip_disability_grant")
@@ -276,3 +283,35 @@ def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
             assessment={"outcome": "DEATH", "dependants": []},
             today=ASSESSED,
         )
+
+
+def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
+    from socsec.benefits.models import Award, Claim
+
+    claim = Claim.objects.create(
+        person=world.freelancer,
+        kind="PENSION",
+        status="AWARDED",
+        event_date=dt.date(2021, 6, 1),
+        reported_by="OFFICER",
+        submitted_on=dt.date(2021, 6, 1),
+        decision_due=dt.date(2021, 8, 1),
+    )
+    Award.objects.create(
+        claim=claim,
+        item="pension_monthly",
+        label="pension",
+        payer="FUND",
+        periodic=True,
+        amount_cents=300000,
+        start_month="2021-06",
+        explanation={},
+    )
+    run = pay_month(actor=SYSTEM, month="2026-01", today=dt.date(2026, 2, 2))
+    by_month = {p.month: (p.amount_cents, p.note) for p in run.run.payments.all()}
+    assert by_month["2021-12"] == (300000, "monthly")  # the first year: as awarded
+    assert by_month["2022-01"] == (312000, "monthly, raised 2022")  # +4%
+    assert by_month["2023-01"] == (323856, "monthly, raised 2022, 2023")  # +3.8%
+    assert by_month["2024-01"] == (333572, "monthly, raised 2022, 2023, 2024")  # +3%: 333,571.68
+    assert by_month["2025-01"] == (340243, "monthly, raised 2022, 2023, 2024, 2025")  # +2%: 340,243.44
+    assert by_month["2026-01"] == (340243, "monthly, raised 2022, 2023, 2024, 2025")  # 2026: not published yet

@@ -134,6 +134,10 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
             awards.append(_award(name, explained, start, beneficiary=who))
     elif outcome != "NONE":
         raise ValidationFailed(f"outcome: {outcome!r} is not DISABILITY, DEATH or NONE", field="outcome")
+    costs = _int(assessment, "medical_costs_cents", 0, 10**10, 0)
+    if costs:
+        name = "injury_medical_costs"
+        awards.append(_award(name, _rules(lambda: calc(name, on, approved_costs=costs)), start))
     off = _int(assessment, "months_off_work", 0, 24, 0)
     if off:
         check_name = f"{prefix}_wage_continuation_check"

@@ -123,15 +123,41 @@ def _due(award: Award, month: str, index: int) -> list[tuple[str, str, int, str]
             out.append((award.start_month, BenefitPayment.Kind.PAYMENT, award.amount_cents, "lump sum"))
         return out
     last = _index(award.end_month) if award.end_month else index
+    amounts = _by_year(award, min(index, last) // 12)
     for i in range(_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
         if stop is None or i < stop:
-            out.append((_name(i), BenefitPayment.Kind.PAYMENT, award.amount_cents, "monthly"))
+            cents, note = amounts[i // 12]
+            out.append((_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
     if stop is not None:  # paid for months after the stop: recover each once
         paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT, month__gte=_name(stop))
         for payment in paid:
             out.append(
                 (payment.month, BenefitPayment.Kind.RECOVERY, -payment.amount_cents, award.suspended_reason[:200])
             )
+    return out
+
+
+INDEXED_ITEMS = ("pension_monthly",)
+
+
+def _by_year(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
+    """A pension's amount in each year up to ``last_year``: raised by each year's published increase from
+    the year after it started (``pension_indexed_monthly``); once a year's rate is not published yet, the
+    amount stays as it is until it is. Other awards are paid as awarded."""
+    first = int(award.start_month[:4])
+    if award.item not in INDEXED_ITEMS:
+        return {y: (award.amount_cents, "monthly") for y in range(first, last_year + 1)}
+    from socsec.rules.engine import RuleViolation, calc
+
+    out, cents, raised, published = {first: (award.amount_cents, "monthly")}, award.amount_cents, [], True
+    for y in range(first + 1, last_year + 1):
+        if published:
+            try:
+                cents = int(calc("pension_indexed_monthly", dt.date(y, 1, 1), monthly_pension=cents).value or cents)
+                raised.append(str(y))
+            except RuleViolation:
+                published = False  # not published yet for this year, nor then for later ones
+        out[y] = (cents, ("monthly, raised " + ", ".join(raised)) if raised else "monthly")
     return out
 
 

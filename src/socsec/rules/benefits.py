@@ -65,6 +65,7 @@ AWARDS: dict[str, AwardTerms] = {
     # every cash benefit below; the platform continues the worker's income during treatment (issue 4).
     "oip_disability_grant": AwardTerms(Payer.FUND, monthly=False),
     "unemployment_skill_subsidy": AwardTerms(Payer.FUND, monthly=False),
+    "injury_medical_costs": AwardTerms(Payer.FUND, monthly=False),
     "oip_disability_allowance_monthly": AwardTerms(Payer.FUND, monthly=True),
     "oip_one_off_allowance": AwardTerms(Payer.FUND, monthly=False),
     "oip_care_allowance": AwardTerms(Payer.FUND, monthly=True),
@@ -430,6 +431,20 @@ def oip_dependant_pension(
 )
 def oip_death_lump_sum(ctx: Context, on: Array) -> Array:
     return _death_lump_sum(ctx, on, "oip")
+
+
+@formula(
+    name="injury_medical_costs",
+    label="Medical costs of the injury reimbursed at cost: the treatment, drugs and stays on the approved lists "
+    "(catalogues of the work-injury insurance), as the agency checked them",
+    reference="Regulations on Work-Related Injury Insurance Art 30; Ren She Ting Han [2025] No. 79 (OIP medical costs)",
+    unit="cents",
+    rounding="half_up_cent",
+    inputs={"approved_costs": ("cents", "the costs on the approved lists, after the agency's check, in cents")},
+)
+def injury_medical_costs(ctx: Context, on: Array, approved_costs: Array) -> Array:
+    result: Array = _whole(approved_costs, "approved costs", 0).astype(np.float64)
+    return result
 
 
 @formula(

@@ -297,6 +297,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
             (0, 3),
             gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
         ),
+        (
+            "medical_costs_cents",
+            gettext_lazy("Medical costs on the approved lists (yuan)"),
+            "yuan",
+            gettext_lazy("as checked against the bills; reimbursed at cost"),
+        ),
         ("months_off_work", gettext_lazy("Months off work for treatment"), (0, 24), gettext_lazy("0 to 24")),
         (
             "monthly_income_cents",
