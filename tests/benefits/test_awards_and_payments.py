@@ -315,3 +315,64 @@ def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
     assert by_month["2024-01"] == (333572, "monthly, raised 2022, 2023, 2024")  # +3%: 333,571.68
     assert by_month["2025-01"] == (340243, "monthly, raised 2022, 2023, 2024, 2025")  # +2%: 340,243.44
     assert by_month["2026-01"] == (340243, "monthly, raised 2022, 2023, 2024, 2025")  # 2026: not published yet
+
+
+def _accepted(world, person, kind, day, engagement=None):
+    claim = claim_submit(
+        actor=SYSTEM, person=person, kind=kind, event_date=day, engagement=engagement, today=day + dt.timedelta(days=1)
+    )
+    return claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+
+
+def test_residents_pension_from_60(world, data_dir):
+    from socsec.ledger.services import post
+
+    post(  # 13,900 yuan in the freelancer's individual account (residents' contributions and subsidies)
+        entries=[("bank:collection", 1390000), (f"fund:individual-account:{world.freelancer.pk}", -1390000)],
+        description="test balance",
+        source="test",
+        idempotency_key="test-balance",
+        booked_on=dt.date(2025, 1, 2),
+    )
+    too_young = _accepted(world, world.freelancer, "PENSION", dt.date(2025, 6, 1))  # born 1972: 53
+    with pytest.raises(ValidationFailed, match="paid from 60"):
+        claim_assess(
+            actor=officer(world),
+            claim=too_young,
+            expected_version=too_young.version,
+            assessment={"resident": True},
+            today=dt.date(2025, 6, 3),
+        )
+    world.freelancer.birth_date = dt.date(1965, 1, 1)  # as if born in 1965 (the ID is not read here)
+    world.freelancer.save()
+    claim = _accepted(world, world.freelancer, "PENSION", dt.date(2025, 6, 2))
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"resident": True},
+        today=dt.date(2025, 6, 3),
+    )
+    # the minimum basic pension 143 yuan (2025) + 13,900 / 139 = 243 yuan a month
+    assert awards(claim) == [("resident_pension_monthly", "FUND", True, 24300, "2025-06", "")]
+    claim = claim_approve(actor=officer(world), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2025-06", today=dt.date(2025, 7, 1))
+    assert balance("fund:RESIDENT_PENSION:140000") == 24300
+
+
+def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
+    from socsec.registry.models import Engagement
+    from socsec.registry.services import engagement_end
+
+    job = Engagement.objects.get(person=world.employee, organisation=world.employer)
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28))
+    claim = _accepted(world, world.employee, "UNEMPLOYMENT", dt.date(2026, 2, 28), job)
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"involuntary": True, "registered": True, "rural_contract_worker": True},
+        today=dt.date(2026, 3, 3),
+    )
+    # 132 months: 11 full years x 0.5 month, at most 6 months (DEMO method) x 1,800 yuan (Guangdong DEMO)
+    assert awards(claim) == [("unemployment_rural_lump_sum", "FUND", False, 990000, "2026-03", "")]

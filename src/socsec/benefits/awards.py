@@ -164,9 +164,21 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
 
 
 def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+    """The employee basic pension; or, with ``scheme: RESIDENT`` (``resident: true``), the residents'
+    pension (the minimum basic pension plus the individual account / 139), for a person outside the
+    employee pension."""
     from socsec.ledger.selectors import balance
 
     person, on = claim.person, claim.event_date
+    if assessment.get("scheme") == "RESIDENT" or assessment.get("resident") is True:
+        age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
+        if int(age.value or 0) < 60 * 12:
+            raise ValidationFailed("event_date: the residents' pension is paid from 60", field="event_date")
+        account = -balance(f"fund:individual-account:{person.pk}") + _int(
+            assessment, "account_balance_before_records_cents", 0, 10**10, 0
+        )
+        explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
+        return [_award("resident_pension_monthly", explained, _month(on))]
     months = pension_months_on_record(person, on) + _int(assessment, "months_before_records", 0, 600, 0)
     account = -balance(f"fund:individual-account:{person.pk}") + _int(
         assessment, "account_balance_before_records_cents", 0, 10**10, 0
@@ -228,7 +240,13 @@ def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -
             carried_over_months=_int(assessment, "carried_over_months", 0, 24, 0),
         )
     )
-    amount = _rules(lambda: calc("unemployment_benefit_monthly", on, region=claim.person.residence_region.code))
+    region = claim.person.residence_region.code
+    if assessment.get("rural_contract_worker"):  # a lump-sum living subsidy instead of the monthly benefit
+        lump = _rules(lambda: calc("unemployment_rural_lump_sum", on, region=region, contribution_months=months))
+        award = _award("unemployment_rural_lump_sum", lump, _month(on, 1))
+        award.explanation = {**award.explanation, "eligibility": eligible.as_dict()}
+        return [award]
+    amount = _rules(lambda: calc("unemployment_benefit_monthly", on, region=region))
     award = _award("unemployment_benefit_monthly", amount, _month(on, 1), end=_month(on, int(duration.value or 0)))
     award.explanation = {**award.explanation, "duration": duration.as_dict(), "eligibility": eligible.as_dict()}
     return [award]

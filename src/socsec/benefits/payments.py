@@ -37,6 +37,7 @@ FUND_OF = {
     Claim.Kind.LONG_TERM_CARE: "LONG_TERM_CARE",
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
+ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
 PAYABLE = (Claim.Status.AWARDED, Claim.Status.PAID)
 
 
@@ -225,7 +226,7 @@ def _province(award: Award) -> str:
 
 def _post(payment: BenefitPayment, today: dt.date) -> None:
     award = payment.award
-    fund = f"fund:{FUND_OF[award.claim.kind]}:{_province(award)}"
+    fund = f"fund:{ITEM_FUND.get(award.item, FUND_OF[award.claim.kind])}:{_province(award)}"
     payable = f"payable:benefits:{award.claim.person_id}"
     ledger_post(
         entries=[(fund, payment.amount_cents), (payable, -payment.amount_cents)],

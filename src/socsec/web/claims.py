@@ -320,6 +320,7 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         ),
     ],
     K.PENSION: [
+        ("resident", gettext_lazy("Residents' pension (outside the employee pension)"), "bool", ""),
         (
             "months_before_records",
             gettext_lazy("Contribution months before SocSec's records"),
@@ -343,6 +344,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         ("involuntary", gettext_lazy("The job was lost involuntarily"), "bool", ""),
         ("registered", gettext_lazy("Registered as unemployed and seeking work"), "bool", ""),
         ("carried_over_months", gettext_lazy("Benefit months carried over"), (0, 24), gettext_lazy("0 to 24")),
+        (
+            "rural_contract_worker",
+            gettext_lazy("Rural contract worker: a lump-sum living subsidy instead"),
+            "bool",
+            "",
+        ),
     ],
     K.SKILL_SUBSIDY: [],  # the certificate's level was stated with the claim; the months come from the records
     K.LONG_TERM_CARE: [
