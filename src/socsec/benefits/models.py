@@ -100,8 +100,8 @@ class Award(models.Model):
         EMPLOYER = "EMPLOYER", "the employer"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="awards")
-    item = models.CharField(max_length=40)  # the formula that computed it, e.g. oip_disability_lump_sum
-    label = models.CharField(max_length=200)
+    item = models.CharField(max_length=64)  # the formula that computed it, e.g. oip_disability_lump_sum
+    label = models.TextField()  # the formula's label, in full
     payer = models.CharField(max_length=10, choices=Payer.choices)
     periodic = models.BooleanField(default=False)
     amount_cents = models.BigIntegerField()
