@@ -521,18 +521,23 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     delta_combo, delta_persons, delta_counts = delta_combo[in_order], delta_persons[in_order], delta_counts[in_order]
     counts = previous.counts.copy()
     counts[position[found]] += delta_counts[found]
-    touched = np.zeros(size, dtype=bool)
+    touched = previously_touched = np.zeros(size, dtype=bool)
     touched[position[found]] = True
     new = ~found
     added = int(new.sum())
     if added:
-        at = position[new]  # new lines at the same place go in the delta's order, which is the plan's
-        counts = np.insert(counts, at, delta_counts[new])
-        combo = np.insert(combo, at, delta_combo[new])
-        persons = np.insert(persons, at, delta_persons[new])
-        touched = np.insert(touched, at, True)
-        amounts = np.insert(previous.amounts, at, 0)
-        reasons = np.insert(previous.reasons, at, -1)
+        # the new lines' places among all: before the previous line at their position, those at the same
+        # position in the delta's order (the plan's); the previous lines fill the other places
+        is_new = np.zeros(size + added, dtype=bool)
+        is_new[position[new] + np.arange(added)] = True
+        is_old = ~is_new
+        counts = _spread(counts, delta_counts[new], is_old, is_new)
+        combo = _spread(combo, delta_combo[new], is_old, is_new)
+        persons = _spread(persons, delta_persons[new], is_old, is_new)
+        touched = is_new.copy()
+        touched[is_old] = previously_touched
+        amounts = _spread(previous.amounts, 0, is_old, is_new)
+        reasons = _spread(previous.reasons, -1, is_old, is_new)
     else:
         amounts, reasons = previous.amounts, previous.reasons
     keep = counts != 0
@@ -552,6 +557,14 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     )
     runs = (run_starts, run_keys)
     return _Merged(lines=lines, runs=runs, touched=touched, amounts=amounts, reasons=reasons)
+
+
+def _spread(old: np.ndarray, new: np.ndarray | int, is_old: np.ndarray, is_new: np.ndarray) -> np.ndarray:
+    """The old values at the old places and the new ones at the new places."""
+    out = np.empty(is_old.size, dtype=old.dtype)
+    out[is_old] = old
+    out[is_new] = new
+    return out
 
 
 def _line_numbers(combo: np.ndarray, persons: np.ndarray, combos: int) -> np.ndarray | None:
