@@ -509,25 +509,26 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     line = _line_numbers(np.concatenate([combo, delta_combo]), np.concatenate([persons, delta_persons]), len(combos))
     if line is not None:
         previous_line, delta_line = line[:size], line[size:]
-        in_order = np.argsort(delta_line)
-        delta_line = delta_line[in_order]
         # where each delta line is among the previous lines, or would go
         position = np.searchsorted(previous_line, delta_line)
         found = position < size
         found[found] = previous_line[position[found]] == delta_line[found]
+        new = np.flatnonzero(~found)
+        new = new[np.argsort(delta_line[new])]  # the new lines in the plan's order
     else:  # workers too far apart for one number: one search per combination
         in_order = np.lexsort((delta_persons, delta_combo))
-        position, found = _positions(previous, combos, delta_combo[in_order], delta_persons[in_order])
-    delta_combo, delta_persons, delta_counts = delta_combo[in_order], delta_persons[in_order], delta_counts[in_order]
+        delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
+        delta_counts = delta_counts[in_order]
+        position, found = _positions(previous, combos, delta_combo, delta_persons)
+        new = np.flatnonzero(~found)
     counts = previous.counts.copy()
     counts[position[found]] += delta_counts[found]
     touched = previously_touched = np.zeros(size, dtype=bool)
     touched[position[found]] = True
-    new = ~found
-    added = int(new.sum())
+    added = new.size
     if added:
         # the new lines' places among all: before the previous line at their position, those at the same
-        # position in the delta's order (the plan's); the previous lines fill the other places
+        # position in the plan's order; the previous lines fill the other places
         is_new = np.zeros(size + added, dtype=bool)
         is_new[position[new] + np.arange(added)] = True
         is_old = ~is_new
