@@ -12,7 +12,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from socsec.batch import assess
-from socsec.batch.assess import COVERED, LINE_SCHEMA, assess_increment, assess_month, order_files, plan_sql, price
+from socsec.batch.assess import (
+    COVERED,
+    LINE_SCHEMA,
+    LINES_FILE_OPTIONS,
+    assess_increment,
+    assess_month,
+    order_files,
+    plan_sql,
+    price,
+)
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 
@@ -91,6 +100,24 @@ def test_increment_from_the_lines_file_equals_a_full_assessment(month, tmp_path)
         {"platform": "haul", "province": "440000", "order_count": 7, "amount_cents": 151, "lines": 1},
         {"platform": "ridego", "province": "440000", "order_count": 27, "amount_cents": 27, "lines": 3},
     ]
+
+
+@pytest.mark.parametrize("options", [LINES_FILE_OPTIONS, {}], ids=["as-the-service-writes", "default"])
+def test_lines_file_written_either_way_gives_the_same_increment(month, tmp_path, options):
+    first, late = month
+    before = assess_month(first, MONTH)
+    pq.write_table(before.lines, tmp_path / "lines.parquet", **options)
+    after = assess_increment(tmp_path / "lines.parquet", MONTH, files(late))
+    expected = full(first, late)
+    assert after.lines.equals(expected.lines)
+    assert after.totals.equals(expected.totals)
+
+
+def test_the_lines_file_keeps_per_order_amounts_as_integers(month, tmp_path):
+    first, _late = month
+    pq.write_table(assess_month(first, MONTH).lines, tmp_path / "lines.parquet", **LINES_FILE_OPTIONS)
+    schema = pq.ParquetFile(tmp_path / "lines.parquet").schema
+    assert schema.column(schema.names.index("per_order_amount")).physical_type == "INT64"
 
 
 def test_only_the_touched_lines_are_priced_again(month, monkeypatch):

@@ -85,6 +85,10 @@ GROUP BY ALL
 HAVING sum(n) <> 0
 ORDER BY platform, province, sector, person_id
 """
+# How a run's lines file is written (``pyarrow.parquet.write_table`` options): the per-order amounts as
+# integers, which an increment reads back several times faster than fixed-size bytes (any lines file
+# reads, written so or not).
+LINES_FILE_OPTIONS: dict[str, object] = {"store_decimal_as_integer": True}
 LINE_SCHEMA = pa.schema(
     [
         ("platform", pa.string()),
