@@ -120,6 +120,30 @@ def test_the_lines_file_keeps_per_order_amounts_as_integers(month, tmp_path):
     assert schema.column(schema.names.index("per_order_amount")).physical_type == "INT64"
 
 
+@pytest.mark.parametrize("searched", ["as-one-number", "per-combination"])
+def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeypatch, searched):
+    if searched == "per-combination":  # workers too far apart for one number
+        monkeypatch.setattr(assess, "_own_line_numbers", lambda *_: (None, 0, 0))
+        monkeypatch.setattr(assess, "_line_numbers", lambda *_: None)
+    first, late = tmp_path / "first", tmp_path / "late"
+    write_orders(first, "ridego", "b001", [(f"r{p}", p, "440300", "RIDE_HAILING") for p in (5, 7, 9, 12)])
+    write_orders(first, "haul", "b001", [("h1", 6, "440100", "INTRA_CITY_FREIGHT")])
+    # late: workers below the lowest (two), between, equal and above the highest, in the same combinations
+    late_workers = (3, 1, 8, 7, 30, 2, 12)
+    write_orders(late, "ridego", "b002", [(f"l{p}", p, "440300", "RIDE_HAILING") for p in late_workers])
+    write_orders(late, "haul", "b002", [("h2", 1, "440100", "INTRA_CITY_FREIGHT")])
+    before = assess_month(first, MONTH)
+    after = assess_increment(before.lines, MONTH, files(late))
+    expected = full(first, late)
+    assert after.lines.equals(expected.lines)
+    assert after.totals.equals(expected.totals)
+    assert [(r["platform"], r["person_id"], r["order_count"]) for r in after.lines.to_pylist()] == [
+        ("haul", 1, 1),
+        ("haul", 6, 1),
+        *[("ridego", p, 2 if p in (7, 12) else 1) for p in (1, 2, 3, 5, 7, 8, 9, 12, 30)],
+    ]
+
+
 def test_only_the_touched_lines_are_priced_again(month, monkeypatch):
     first, late = month
     before = assess_month(first, MONTH)

@@ -399,7 +399,7 @@ def assess_increment(
     lines = merged.lines
     groups = _Groups(lines, on, adjustments or {}, merged.runs)
     reasons = _reasons(lines, month, coverage)
-    if _same_per_order(previous, groups) and previous.same_rule():
+    if _same_per_order(previous, groups) and previous.current_rule:
         priced_again = merged.touched | (merged.reasons != reasons)
     else:
         priced_again = np.ones(lines.num_rows, dtype=bool)
@@ -473,6 +473,10 @@ class _Previous:
             uniform[self.run_of_line[1:][differs]] = False
         at_starts = per_order.take(pa.array(self.starts)).to_pylist()
         self.per_order = {key: v if ok else None for key, v, ok in zip(self.keys, at_starts, uniform, strict=True)}
+        self.current_rule = self.same_rule()
+        # what the merge searches: each line as one number (its run, then its worker), where that fits
+        self.run_number = {key: i for i, key in enumerate(self.keys)}
+        self.line_numbers, self.base, self.span = _own_line_numbers(self.run_of_line, self.persons, len(self.keys))
 
     def same_rule(self) -> bool:
         """Whether every previous line was priced by the rule in force now."""
@@ -503,28 +507,42 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     the plan's order, are sorted by it and every delta line is found by one binary search of them all."""
     size = previous.size
     delta_keys, delta_key_of_row = _combinations(delta)
-    combos = sorted(set(previous.keys) | set(delta_keys))
-    number = {key: i for i, key in enumerate(combos)}
-    delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
     delta_persons = delta["person_id"].to_numpy()
     delta_counts = delta["order_count"].to_numpy()
-    combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
     persons = previous.persons
-    line = _line_numbers(np.concatenate([combo, delta_combo]), np.concatenate([persons, delta_persons]), len(combos))
-    if line is not None:
-        previous_line, delta_line = line[:size], line[size:]
-        # where each delta line is among the previous lines, or would go
-        position = np.searchsorted(previous_line, delta_line)
+    if previous.line_numbers is not None and all(key in previous.run_number for key in delta_keys):
+        # every new count is of a combination the previous lines have: their numbering serves, and a
+        # worker outside their range is searched as one just outside it (found nowhere, placed right)
+        combos, combo = previous.keys, previous.run_of_line
+        delta_combo = np.array([previous.run_number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        base, span = previous.base, previous.span
+        delta_line = delta_combo * span + (np.clip(delta_persons, base, base + span - 1) - base)
+        position = np.searchsorted(previous.line_numbers, delta_line)
         found = position < size
-        found[found] = previous_line[position[found]] == delta_line[found]
+        found[found] = previous.line_numbers[position[found]] == delta_line[found]
         new = np.flatnonzero(~found)
-        new = new[np.argsort(delta_line[new])]  # the new lines in the plan's order
-    else:  # workers too far apart for one number: one search per combination
-        in_order = np.lexsort((delta_persons, delta_combo))
-        delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
-        delta_counts = delta_counts[in_order]
-        position, found = _positions(previous, combos, delta_combo, delta_persons)
-        new = np.flatnonzero(~found)
+        new = new[np.lexsort((delta_persons[new], delta_combo[new]))]  # the new lines in the plan's order
+    else:  # new combinations: numbered among all
+        combos = sorted(set(previous.keys) | set(delta_keys))
+        number = {key: i for i, key in enumerate(combos)}
+        delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
+        every = np.concatenate([combo, delta_combo]), np.concatenate([persons, delta_persons])
+        line = _line_numbers(*every, len(combos))
+        if line is not None:
+            previous_line, delta_line = line[:size], line[size:]
+            # where each delta line is among the previous lines, or would go
+            position = np.searchsorted(previous_line, delta_line)
+            found = position < size
+            found[found] = previous_line[position[found]] == delta_line[found]
+            new = np.flatnonzero(~found)
+            new = new[np.argsort(delta_line[new])]  # the new lines in the plan's order
+        else:  # workers too far apart for one number: one search per combination
+            in_order = np.lexsort((delta_persons, delta_combo))
+            delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
+            delta_counts = delta_counts[in_order]
+            position, found = _positions(previous, combos, delta_combo, delta_persons)
+            new = np.flatnonzero(~found)
     counts = previous.counts.copy()
     counts[position[found]] += delta_counts[found]
     touched = previously_touched = np.zeros(size, dtype=bool)
@@ -570,6 +588,20 @@ def _spread(old: np.ndarray, new: np.ndarray | int, is_old: np.ndarray, is_new: 
     out[is_old] = old
     out[is_new] = new
     return out
+
+
+def _own_line_numbers(run_of_line: np.ndarray, persons: np.ndarray, runs: int) -> tuple[np.ndarray | None, int, int]:
+    """Each line's run and worker as one number, rising in the plan's order, with room for a worker
+    just below and just above the lines' range (None when that does not fit in 62 bits); and the worker
+    that number 0 of a run stands for and the span of a run's numbers."""
+    if not persons.size:
+        return None, 0, 0
+    low, high = int(persons.min()) - 1, int(persons.max()) + 1
+    span = high - low + 1
+    if low < np.iinfo(np.int64).min or high > np.iinfo(np.int64).max or runs * span >= 2**62:
+        return None, 0, 0
+    numbers: np.ndarray = run_of_line * span + (persons - low)
+    return numbers, low, span
 
 
 def _line_numbers(combo: np.ndarray, persons: np.ndarray, combos: int) -> np.ndarray | None:
