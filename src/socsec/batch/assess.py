@@ -378,9 +378,10 @@ def assess_increment(
     run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
     are deltas, so the sum is exact). Gives the same lines as a full assessment of all the files.
 
-    The previous lines are in the plan's order, so the new counts are merged into them (a search per
-    platform x province x sector) rather than everything sorted again; the previous lines are read
-    while the engine counts the new batches. Only the lines whose amount can have changed are priced
+    The previous lines are in the plan's order, so the new counts are merged into them (one binary
+    search of numbers that stand for a line's platform x province x sector and worker) rather than
+    everything sorted again; the previous lines are read, and made into those numbers, while the engine
+    counts the new batches. Only the lines whose amount can have changed are priced
     again: those the new batches touched, new lines, and lines whose coverage reason changed. Every
     other line keeps its previous amount. That is exact because a line's amount is the
     ``oip_contribution`` of its order count at its per-order amount, as long as the rules inputs are
