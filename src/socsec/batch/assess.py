@@ -518,6 +518,9 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
         delta_combo = np.array([previous.run_number[k] for k in delta_keys], np.int64)[delta_key_of_row]
         base, span = previous.base, previous.span
         delta_line = delta_combo * span + (np.clip(delta_persons, base, base + span - 1) - base)
+        in_order = np.argsort(delta_line)  # a search of sorted numbers walks the previous lines once
+        delta_line, delta_combo = delta_line[in_order], delta_combo[in_order]
+        delta_persons, delta_counts = delta_persons[in_order], delta_counts[in_order]
         position = np.searchsorted(previous.line_numbers, delta_line)
         found = position < size
         found[found] = previous.line_numbers[position[found]] == delta_line[found]
