@@ -12,7 +12,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from socsec.batch import assess
-from socsec.batch.assess import COVERED, LINE_SCHEMA, assess_increment, assess_month, order_files, plan_sql, price
+from socsec.batch.assess import (
+    COVERED,
+    LINE_SCHEMA,
+    LINES_FILE_OPTIONS,
+    assess_increment,
+    assess_month,
+    order_files,
+    plan_sql,
+    price,
+)
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 
@@ -90,6 +99,48 @@ def test_increment_from_the_lines_file_equals_a_full_assessment(month, tmp_path)
         {"platform": "fleet", "province": "310000", "order_count": 1, "amount_cents": 18, "lines": 1},
         {"platform": "haul", "province": "440000", "order_count": 7, "amount_cents": 151, "lines": 1},
         {"platform": "ridego", "province": "440000", "order_count": 27, "amount_cents": 27, "lines": 3},
+    ]
+
+
+@pytest.mark.parametrize("options", [LINES_FILE_OPTIONS, {}], ids=["as-the-service-writes", "default"])
+def test_lines_file_written_either_way_gives_the_same_increment(month, tmp_path, options):
+    first, late = month
+    before = assess_month(first, MONTH)
+    pq.write_table(before.lines, tmp_path / "lines.parquet", **options)
+    after = assess_increment(tmp_path / "lines.parquet", MONTH, files(late))
+    expected = full(first, late)
+    assert after.lines.equals(expected.lines)
+    assert after.totals.equals(expected.totals)
+
+
+def test_the_lines_file_keeps_per_order_amounts_as_integers(month, tmp_path):
+    first, _late = month
+    pq.write_table(assess_month(first, MONTH).lines, tmp_path / "lines.parquet", **LINES_FILE_OPTIONS)
+    schema = pq.ParquetFile(tmp_path / "lines.parquet").schema
+    assert schema.column(schema.names.index("per_order_amount")).physical_type == "INT64"
+
+
+@pytest.mark.parametrize("searched", ["as-one-number", "per-combination"])
+def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeypatch, searched):
+    if searched == "per-combination":  # workers too far apart for one number
+        monkeypatch.setattr(assess, "_own_line_numbers", lambda *_: (None, 0, 0))
+        monkeypatch.setattr(assess, "_line_numbers", lambda *_: None)
+    first, late = tmp_path / "first", tmp_path / "late"
+    write_orders(first, "ridego", "b001", [(f"r{p}", p, "440300", "RIDE_HAILING") for p in (5, 7, 9, 12)])
+    write_orders(first, "haul", "b001", [("h1", 6, "440100", "INTRA_CITY_FREIGHT")])
+    # late: workers below the lowest (two), between, equal and above the highest, in the same combinations
+    late_workers = (3, 1, 8, 7, 30, 2, 12)
+    write_orders(late, "ridego", "b002", [(f"l{p}", p, "440300", "RIDE_HAILING") for p in late_workers])
+    write_orders(late, "haul", "b002", [("h2", 1, "440100", "INTRA_CITY_FREIGHT")])
+    before = assess_month(first, MONTH)
+    after = assess_increment(before.lines, MONTH, files(late))
+    expected = full(first, late)
+    assert after.lines.equals(expected.lines)
+    assert after.totals.equals(expected.totals)
+    assert [(r["platform"], r["person_id"], r["order_count"]) for r in after.lines.to_pylist()] == [
+        ("haul", 1, 1),
+        ("haul", 6, 1),
+        *[("ridego", p, 2 if p in (7, 12) else 1) for p in (1, 2, 3, 5, 7, 8, 9, 12, 30)],
     ]
 
 

@@ -85,6 +85,10 @@ GROUP BY ALL
 HAVING sum(n) <> 0
 ORDER BY platform, province, sector, person_id
 """
+# How a run's lines file is written (``pyarrow.parquet.write_table`` options): the per-order amounts as
+# integers, which an increment reads back several times faster than fixed-size bytes (any lines file
+# reads, written so or not).
+LINES_FILE_OPTIONS: dict[str, object] = {"store_decimal_as_integer": True}
 LINE_SCHEMA = pa.schema(
     [
         ("platform", pa.string()),
@@ -374,9 +378,10 @@ def assess_increment(
     run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
     are deltas, so the sum is exact). Gives the same lines as a full assessment of all the files.
 
-    The previous lines are in the plan's order, so the new counts are merged into them (a search per
-    platform x province x sector) rather than everything sorted again; the previous lines are read
-    while the engine counts the new batches. Only the lines whose amount can have changed are priced
+    The previous lines are in the plan's order, so the new counts are merged into them (one binary
+    search of numbers that stand for a line's platform x province x sector and worker) rather than
+    everything sorted again; the previous lines are read, and made into those numbers, while the engine
+    counts the new batches. Only the lines whose amount can have changed are priced
     again: those the new batches touched, new lines, and lines whose coverage reason changed. Every
     other line keeps its previous amount. That is exact because a line's amount is the
     ``oip_contribution`` of its order count at its per-order amount, as long as the rules inputs are
@@ -395,7 +400,7 @@ def assess_increment(
     lines = merged.lines
     groups = _Groups(lines, on, adjustments or {}, merged.runs)
     reasons = _reasons(lines, month, coverage)
-    if _same_per_order(previous, groups) and previous.same_rule():
+    if _same_per_order(previous, groups) and previous.current_rule:
         priced_again = merged.touched | (merged.reasons != reasons)
     else:
         priced_again = np.ones(lines.num_rows, dtype=bool)
@@ -454,20 +459,25 @@ class _Previous:
         self.table, (self.starts, self.keys) = _sorted_runs(_with_pricing_columns(self.stored))
         table, size = self.table, self.table.num_rows
         self.size = size
-        ends = _ends(self.starts, size).tolist()
-        self.bounds = dict(zip(self.keys, zip(self.starts.tolist(), ends, strict=True), strict=True))
         self.run_of_line = np.repeat(np.arange(len(self.keys), dtype=np.int64), _lengths(self.starts, size))
         self.persons = table["person_id"].to_numpy()
         self.counts = table["order_count"].to_numpy()
         self.amounts = pc.fill_null(table["amount_cents"], 0).to_numpy()
         self.reasons = pc.fill_null(table["coverage_reason"], -1).to_numpy()
-        # the per-order amount of each run, where all its lines have the same one (None otherwise)
-        per_order = table["per_order_amount"]
-        first = per_order.take(pa.array(self.starts[self.run_of_line]))
-        same = _true(pc.equal(per_order, first))
-        uniform = np.logical_and.reduceat(same, self.starts) if size else np.zeros(0, dtype=bool)
+        # the per-order amount of each run, where all its lines have the same one (None otherwise): a
+        # run is uniform when each of its lines but the first equals the one before it
+        per_order = table["per_order_amount"].combine_chunks()
+        uniform = np.ones(len(self.keys), dtype=bool)
+        if size > 1:
+            differs = ~_true(pc.equal(per_order.slice(1), per_order.slice(0, size - 1)))
+            differs[self.starts[1:] - 1] = False  # a run's first line is compared with nothing
+            uniform[self.run_of_line[1:][differs]] = False
         at_starts = per_order.take(pa.array(self.starts)).to_pylist()
         self.per_order = {key: v if ok else None for key, v, ok in zip(self.keys, at_starts, uniform, strict=True)}
+        self.current_rule = self.same_rule()
+        # what the merge searches: each line as one number (its run, then its worker), where that fits
+        self.run_number = {key: i for i, key in enumerate(self.keys)}
+        self.line_numbers, self.base, self.span = _own_line_numbers(self.run_of_line, self.persons, len(self.keys))
 
     def same_rule(self) -> bool:
         """Whether every previous line was priced by the rule in force now."""
@@ -493,26 +503,141 @@ class _Merged:
 def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
     """The previous lines with the new counts added: matched lines get the delta's count, new lines go
     where the plan's order puts them, lines that fall to zero orders go. Works on numbers: the
-    platform x province x sector of a line is the number of its combination in plan order."""
+    platform x province x sector of a line is the number of its combination in plan order, and a line
+    is its combination and worker as one number where that fits, so that the previous lines, being in
+    the plan's order, are sorted by it and every delta line is found by one binary search of them all."""
     size = previous.size
     delta_keys, delta_key_of_row = _combinations(delta)
-    combos = sorted(set(previous.keys) | set(delta_keys))
-    number = {key: i for i, key in enumerate(combos)}
-    delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
     delta_persons = delta["person_id"].to_numpy()
-    in_order = _plan_order(delta_combo, delta_persons)
-    delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
-    delta_counts = delta["order_count"].to_numpy()[in_order]
+    delta_counts = delta["order_count"].to_numpy()
+    persons = previous.persons
+    if previous.line_numbers is not None and all(key in previous.run_number for key in delta_keys):
+        # every new count is of a combination the previous lines have: their numbering serves, and a
+        # worker outside their range is searched as one just outside it (found nowhere, placed right)
+        combos, combo = previous.keys, previous.run_of_line
+        delta_combo = np.array([previous.run_number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        base, span = previous.base, previous.span
+        delta_line = delta_combo * span + (np.clip(delta_persons, base, base + span - 1) - base)
+        in_order = np.argsort(delta_line)  # a search of sorted numbers walks the previous lines once
+        delta_line, delta_combo = delta_line[in_order], delta_combo[in_order]
+        delta_persons, delta_counts = delta_persons[in_order], delta_counts[in_order]
+        position = np.searchsorted(previous.line_numbers, delta_line)
+        found = position < size
+        found[found] = previous.line_numbers[position[found]] == delta_line[found]
+        new = np.flatnonzero(~found)
+        new = new[np.lexsort((delta_persons[new], delta_combo[new]))]  # the new lines in the plan's order
+    else:  # new combinations: numbered among all
+        combos = sorted(set(previous.keys) | set(delta_keys))
+        number = {key: i for i, key in enumerate(combos)}
+        delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
+        every = np.concatenate([combo, delta_combo]), np.concatenate([persons, delta_persons])
+        line = _line_numbers(*every, len(combos))
+        if line is not None:
+            previous_line, delta_line = line[:size], line[size:]
+            # where each delta line is among the previous lines, or would go
+            position = np.searchsorted(previous_line, delta_line)
+            found = position < size
+            found[found] = previous_line[position[found]] == delta_line[found]
+            new = np.flatnonzero(~found)
+            new = new[np.argsort(delta_line[new])]  # the new lines in the plan's order
+        else:  # workers too far apart for one number: one search per combination
+            in_order = np.lexsort((delta_persons, delta_combo))
+            delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
+            delta_counts = delta_counts[in_order]
+            position, found = _positions(previous, combos, delta_combo, delta_persons)
+            new = np.flatnonzero(~found)
+    counts = previous.counts.copy()
+    counts[position[found]] += delta_counts[found]
+    touched = previously_touched = np.zeros(size, dtype=bool)
+    touched[position[found]] = True
+    added = new.size
+    if added:
+        # the new lines' places among all: before the previous line at their position, those at the same
+        # position in the plan's order; the previous lines fill the other places
+        is_new = np.zeros(size + added, dtype=bool)
+        is_new[position[new] + np.arange(added)] = True
+        is_old = ~is_new
+        counts = _spread(counts, delta_counts[new], is_old, is_new)
+        combo = _spread(combo, delta_combo[new], is_old, is_new)
+        persons = _spread(persons, delta_persons[new], is_old, is_new)
+        touched = is_new.copy()
+        touched[is_old] = previously_touched
+        amounts = _spread(previous.amounts, 0, is_old, is_new)
+        reasons = _spread(previous.reasons, -1, is_old, is_new)
+    else:
+        amounts, reasons = previous.amounts, previous.reasons
+    keep = counts != 0
+    if not keep.all():
+        counts, combo, persons, touched = counts[keep], combo[keep], persons[keep], touched[keep]
+        amounts, reasons = amounts[keep], reasons[keep]
+    run_starts = _starts(combo)
+    run_keys = [combos[c] for c in combo[run_starts].tolist()]
+    run_ends = pa.array(_ends(run_starts, combo.size), pa.int64())
+    strings = [  # one value per run, spread over its lines
+        pc.run_end_decode(pa.RunEndEncodedArray.from_arrays(run_ends, pa.array([k[i] for k in run_keys], pa.string())))
+        for i in range(3)
+    ]
+    lines = pa.table(
+        [strings[0], pa.array(persons), strings[1], strings[2], pa.array(counts)],
+        schema=LINE_SCHEMA,
+    )
+    runs = (run_starts, run_keys)
+    return _Merged(lines=lines, runs=runs, touched=touched, amounts=amounts, reasons=reasons)
+
+
+def _spread(old: np.ndarray, new: np.ndarray | int, is_old: np.ndarray, is_new: np.ndarray) -> np.ndarray:
+    """The old values at the old places and the new ones at the new places."""
+    out = np.empty(is_old.size, dtype=old.dtype)
+    out[is_old] = old
+    out[is_new] = new
+    return out
+
+
+def _own_line_numbers(run_of_line: np.ndarray, persons: np.ndarray, runs: int) -> tuple[np.ndarray | None, int, int]:
+    """Each line's run and worker as one number, rising in the plan's order, with room for a worker
+    just below and just above the lines' range (None when that does not fit in 62 bits); and the worker
+    that number 0 of a run stands for and the span of a run's numbers."""
+    if not persons.size:
+        return None, 0, 0
+    low, high = int(persons.min()) - 1, int(persons.max()) + 1
+    span = high - low + 1
+    if low < np.iinfo(np.int64).min or high > np.iinfo(np.int64).max or runs * span >= 2**62:
+        return None, 0, 0
+    numbers: np.ndarray = run_of_line * span + (persons - low)
+    return numbers, low, span
+
+
+def _line_numbers(combo: np.ndarray, persons: np.ndarray, combos: int) -> np.ndarray | None:
+    """Each line's combination and worker as one number that sorts as the plan does (None when the
+    workers are too far apart for that)."""
+    if not persons.size:
+        return persons.astype(np.int64)
+    low, high = int(persons.min()), int(persons.max())
+    span = high - low + 1
+    if combos * span >= 2**62:
+        return None
+    number: np.ndarray = combo * span + (persons - low)
+    return number
+
+
+def _positions(
+    previous: _Previous, combos: list[tuple[str, str, str]], delta_combo: np.ndarray, delta_persons: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each delta line (in plan order) is among the previous lines, or would go, and whether it is
+    there: a search of its worker within the previous lines of its combination (a new combination goes
+    before the first that sorts after it)."""
+    size = previous.size
+    ends = _ends(previous.starts, size).tolist()
+    bounds = dict(zip(previous.keys, zip(previous.starts.tolist(), ends, strict=True), strict=True))
     delta_starts = np.flatnonzero(np.diff(delta_combo, prepend=-1) != 0)
-    # where each delta line is among the previous lines, or would go: a search of its worker within the
-    # previous lines of its combination (a new combination goes before the first that sorts after it)
     position = np.empty(delta_combo.size, dtype=np.int64)
     found = np.zeros(delta_combo.size, dtype=bool)
     persons = previous.persons
     for s, e in zip(delta_starts.tolist(), _ends(delta_starts, delta_combo.size).tolist(), strict=True):
         key = combos[int(delta_combo[s])]
-        if key in previous.bounds:
-            lo, hi = previous.bounds[key]
+        if key in bounds:
+            lo, hi = bounds[key]
             at = lo + np.searchsorted(persons[lo:hi], delta_persons[s:e])
             position[s:e] = at
             inside = at < hi
@@ -520,36 +645,7 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
         else:
             after = bisect.bisect_right(previous.keys, key)
             position[s:e] = previous.starts[after] if after < len(previous.keys) else size
-    counts = previous.counts.copy()
-    counts[position[found]] += delta_counts[found]
-    touched = np.zeros(size, dtype=bool)
-    touched[position[found]] = True
-    new = ~found
-    added = int(new.sum())
-    combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
-    if added:
-        order = np.insert(np.arange(size), position[new], size + np.arange(added))
-        counts = np.concatenate([counts, delta_counts[new]])[order]
-        combo = np.concatenate([combo, delta_combo[new]])[order]
-        persons = np.concatenate([persons, delta_persons[new]])[order]
-        touched = np.concatenate([touched, np.ones(added, dtype=bool)])[order]
-        amounts = np.concatenate([previous.amounts, np.zeros(added, np.int64)])[order]
-        reasons = np.concatenate([previous.reasons, np.full(added, -1, np.int64)])[order]
-    else:
-        amounts, reasons = previous.amounts, previous.reasons
-    keep = counts != 0
-    if not keep.all():
-        counts, combo, persons, touched = counts[keep], combo[keep], persons[keep], touched[keep]
-        amounts, reasons = amounts[keep], reasons[keep]
-    run_starts = np.flatnonzero(np.diff(combo, prepend=-1) != 0)
-    indices = pa.array(combo.astype(np.int32))
-    strings = [pa.array([c[k] for c in combos], pa.string()).take(indices) for k in range(3)]
-    lines = pa.table(
-        [strings[0], pa.array(persons), strings[1], strings[2], pa.array(counts)],
-        schema=LINE_SCHEMA,
-    )
-    runs = (run_starts, [combos[c] for c in combo[run_starts].tolist()])
-    return _Merged(lines=lines, runs=runs, touched=touched, amounts=amounts, reasons=reasons)
+    return position, found
 
 
 def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarray]:
@@ -579,11 +675,12 @@ def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarr
     return combos, of_row.reshape(-1)
 
 
-def _plan_order(combo: np.ndarray, persons: np.ndarray) -> np.ndarray:
-    """The order of rows by combination, then worker: one sort of a combined number where it fits."""
-    if persons.size and persons.min() >= 0 and (int(combo.max()) + 1) * (int(persons.max()) + 1) < 2**62:
-        return np.argsort(combo * (int(persons.max()) + 1) + persons, kind="stable")
-    return np.lexsort((persons, combo))
+def _starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts."""
+    change = np.empty(values.size, dtype=bool)
+    change[:1] = True
+    np.not_equal(values[1:], values[:-1], out=change[1:])
+    return np.flatnonzero(change)
 
 
 def _lengths(starts: np.ndarray, size: int) -> np.ndarray:

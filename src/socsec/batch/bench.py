@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 from socsec.batch.assess import (
     CORRECTION_SCHEMA,
     LINE_SCHEMA,
+    LINES_FILE_OPTIONS,
     ORDER_SCHEMA,
     assess_increment,
     assess_month,
@@ -210,7 +211,7 @@ def run(orders: int, *, keep: Path | None = None, repeat: int = 3, threads: int 
                 if name == "full":
                     assessment = result
                     if k == 0:  # the run's lines file, as the service keeps it, for the late day's increment
-                        pq.write_table(result.lines, lines_path)
+                        pq.write_table(result.lines, lines_path, **LINES_FILE_OPTIONS)
                 elif name == "raw":
                     raw_lines = result
                 elif name == "late":

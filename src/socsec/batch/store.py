@@ -49,10 +49,10 @@ def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: i
     return data_dir / kind / f"month={month}" / f"platform={platform}" / name
 
 
-def write_atomic(table: pa.Table, path: Path) -> str:
+def write_atomic(table: pa.Table, path: Path, **options: object) -> str:
     """Write a Parquet file under a temporary name, flush it to disk, then rename it into place.
-    Returns the SHA-256 of the file."""
-    return _atomic(path, lambda tmp: pq.write_table(table, tmp))
+    ``options`` go to ``pyarrow.parquet.write_table``. Returns the SHA-256 of the file."""
+    return _atomic(path, lambda tmp: pq.write_table(table, tmp, **options))
 
 
 def write_text_atomic(text: str, path: Path) -> str:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record, audit_record_many
 from socsec.batch.assess import (
     CORRECTION_SCHEMA,
+    LINES_FILE_OPTIONS,
     ORDER_SCHEMA,
     Assessment,
     assess_increment,
@@ -499,7 +500,7 @@ def assessment_run(
         sequence = len(previous) + 1
         folder = data_dir / "assessments" / f"month={month}" / f"run={sequence:04d}"
         step("write")
-        write_atomic(assessment.lines, folder / "lines.parquet")
+        write_atomic(assessment.lines, folder / "lines.parquet", **LINES_FILE_OPTIONS)
         step("record")
         run = AssessmentRun.objects.create(
             month=month,
