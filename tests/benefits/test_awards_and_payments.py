@@ -376,3 +376,30 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
     )
     # 132 months: 11 full years x 0.5 month, at most 6 months (DEMO method) x 1,800 yuan (Guangdong DEMO)
     assert awards(claim) == [("unemployment_rural_lump_sum", "FUND", False, 990000, "2026-03", "")]
+
+
+def test_paid_awards_are_not_reassessed(world, data_dir):
+    from socsec.benefits.services import claim_appeal
+    from socsec.core.errors import Conflict
+
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
+    claim.refresh_from_db()
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade 2, not 3")
+    claim = claim_decide(
+        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="review"
+    )
+    with pytest.raises(Conflict, match="would pay those months again"):
+        claim_assess(
+            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 2}, today=ASSESSED
+        )
+    assert claim.awards.count() == 2  # nothing deleted, nothing paid twice
+
+
+@pytest.mark.parametrize("raw", ["--5", "²", "1" * 20])
+def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
+    claim = accepted_injury(world)
+    with pytest.raises(ValidationFailed, match="is not a whole number"):
+        claim_assess(
+            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": raw}, today=ASSESSED
+        )

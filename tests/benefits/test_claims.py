@@ -234,3 +234,17 @@ def test_claims_over_the_api_by_role(world, data_dir, platform):
     staff = Client()
     staff.force_login(world.users["officer"])
     assert [c["id"] for c in staff.get("/api/claims?status=GATHERING_EVIDENCE").json()] == [claim_id]
+
+
+def test_send_back_only_from_an_assessment_and_auditors_file_no_claims(world, data_dir):
+    claim = injury(world)
+    with pytest.raises(Conflict, match="only an assessed claim can be sent back"):
+        from socsec.benefits.services import claim_send_back
+
+        claim_send_back(actor=officer(world), claim=claim, expected_version=claim.version, reason="redo")
+    auditor = Client()
+    auditor.force_login(world.users["auditor"])
+    body = {"kind": "OCCUPATIONAL_INJURY", "event_date": DAY.isoformat(), "person_id": world.rider.pk}
+    made = auditor.post("/api/claims", json.dumps(body), content_type="application/json")
+    assert made.status_code == 403
+    assert Claim.objects.count() == 1

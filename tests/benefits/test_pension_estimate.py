@@ -28,22 +28,22 @@ def test_short_of_the_minimum_period(world):
 def test_paying_every_month_on_the_average_wage(world):
     e = pension_estimate(person=world.employee, today=TODAY, base_cents=830000)  # Guangdong's 8,300 yuan
     assert (e.months_to_come, e.assumptions["base_ratio"], e.assumptions["interest_rate"]["value"]) == (
-        200,
+        199,  # December 2026 to June 2043: November is on record already
         1.0,
         0.0262,
     )
     i = (
         0.0262 / 12
-    )  # 8% of 8,300 = 664 yuan a month, credited 1/12 of 2.62% a month, for the 200 months from 2026-11 to 2043-07
-    assert abs(e.account_at_retirement_cents - 66400 * ((1 + i) ** 200 - 1) / i) <= 1
+    )  # 8% of 8,300 = 664 yuan a month, credited 1/12 of 2.62% a month, for the 199 months from 2026-12 to 2043-06
+    assert abs(e.account_at_retirement_cents - 66400 * ((1 + i) ** 199 - 1) / i) <= 1
     inputs = e.explanation["inputs"]
     assert (inputs["contribution_months"], inputs["average_indexed_wage_ratio"], inputs["retirement_age_months"]) == (
-        341,
+        340,
         1.0,
         696,
     )
     basic, account = (step["value"] for step in e.explanation["steps"])
-    assert basic == 235858  # 8,300 x (1 + 1.0) / 2 x 341 / 12 years x 1% = 2,358.583 yuan
+    assert basic == 235167  # 8,300 x (1 + 1.0) / 2 x 340 / 12 years x 1% = 2,351.667 yuan
     assert e.monthly_cents == basic + account
 
 

@@ -87,7 +87,8 @@ def test_rebate_for_an_sme_that_kept_its_staff(world):
         ({"laid_off": 9}, "laid_off", "not eligible"),
         ({"laid_off": 30}, "laid_off", "is not between 0 and the staff (25)"),
         ({"enterprise_size": "HUGE"}, "enterprise_size", "'HUGE' is not LARGE or SME"),
-        ({"year": 2031}, "year", "is not a year up to 2025"),
+        ({"year": 2031}, "year", "is not a finished year (up to 2024)"),
+        ({"year": 2025}, "year", "2025 is not a finished year"),
     ],
 )
 def test_bad_rebates_write_nothing(world, unchanged, kw, field, words):

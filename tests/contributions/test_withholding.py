@@ -159,3 +159,21 @@ def test_withholding_through_the_api(world):
     ended = worker.post(f"/api/me/withholding/{made.json()['id']}/end")
     assert ended.status_code == 200 and ended.json()["valid_to"] is not None
     assert worker.post("/api/me/withholding/999999/end").status_code == 404
+
+
+def test_a_month_inside_a_quarter_paid_by_the_worker_is_not_withheld(world, data_dir, platform):
+    quarter = (START - dt.timedelta(days=1)).replace(day=1)  # last month, this month and the next
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=quarter,
+        months=3,
+        declared_base_cents=800000,
+        today=quarter,
+    )
+    mandate(world)  # from the same month
+    send(platform, [order(world, "a1")], "k1")
+    assessment_run(actor=SYSTEM, month=MONTH, today=TODAY)
+    assert invoices() == [("440000", 1, 1, 0)]
+    assert OwnContribution.objects.filter(withheld_by__isnull=False).count() == 0

@@ -89,7 +89,9 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
     if p.person_id is not None:
         require(person_id == p.person_id, "a worker claims for themself")
     person = selectors.person_get(person_id=person_id)
-    require(p.person_id is not None or p.is_staff or p.organisation is not None, "not allowed to report claims")
+    require(
+        p.person_id is not None or may_decide_claims(p) or p.organisation is not None, "not allowed to report claims"
+    )
     engagement = None
     if payload.engagement_id is not None:
         engagement = selectors.engagement_get(engagement_id=payload.engagement_id)

@@ -11,6 +11,7 @@ Periodic awards start in the month of the assessment (injury, care), the month a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,7 +50,7 @@ def _int(assessment: Mapping[str, Any], key: str, low: int, high: int, default: 
     raw = assessment.get(key, default)
     if raw is None:
         raise ValidationFailed(f"{key}: is required", field=key)
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).lstrip("-").isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"-?[0-9]{1,15}", str(raw)):
         raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
     value = int(raw)
     if not low <= value <= high:
@@ -108,13 +109,11 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
             )
         people = []
         for i, d in enumerate(dependants):
-            if (
-                not isinstance(d, dict)
-                or not str(d.get("name", "")).strip()
-                or d.get("kind") not in ("SPOUSE", "OTHER")
-            ):
+            name = str(d.get("name", "")).strip() if isinstance(d, dict) else ""
+            if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in ("SPOUSE", "OTHER"):
                 raise ValidationFailed(
-                    f"dependants: row {i + 1} needs a name and a kind (SPOUSE or OTHER)", field="dependants"
+                    f"dependants: row {i + 1} needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
+                    field="dependants",
                 )
             people.append((str(d["name"]).strip(), str(d["kind"]), bool(d.get("supplement", False))))
         counts = {

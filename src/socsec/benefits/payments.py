@@ -8,6 +8,7 @@ killed at any point and run again gives the same payments and the same file, and
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
-from socsec.core.errors import ValidationFailed
+from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
 
@@ -87,8 +88,8 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         )
         for award in awards:
             for due_month, kind, cents, note in _due(award, month, index):
-                if BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
-                    continue  # paid by an earlier run: never twice
+                if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
+                    continue  # nothing to pay, or paid by an earlier run: never twice
                 payment = BenefitPayment.objects.create(
                     run=run, award=award, month=due_month, kind=kind, amount_cents=cents, note=note
                 )
@@ -96,14 +97,15 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
                 new_payments += 1
                 new_cents += cents
         for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
-            _move(
-                claim,
-                actor=actor,
-                expected_version=claim.version,
-                to=Claim.Status.PAID,
-                note=f"paid in {month}",
-                today=today,
-            )
+            with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
+                _move(
+                    claim,
+                    actor=actor,
+                    expected_version=claim.version,
+                    to=Claim.Status.PAID,
+                    note=f"paid in {month}",
+                    today=today,
+                )
         totals = BenefitPayment.objects.filter(run=run)
         run.payment_count = totals.count()
         run.amount_cents = sum(totals.values_list("amount_cents", flat=True))

@@ -175,9 +175,10 @@ def pension_months_on_record(person: Person, until: dt.date, *, own_contribution
     own = OwnContribution.objects.filter(
         person=person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=until
     )
-    for c in own if own_contributions else []:
+    last = until.year * 12 + until.month - 1
+    for c in own if own_contributions else []:  # months paid in advance count once they have come
         first = c.period_start.year * 12 + c.period_start.month - 1
-        months.update(_month_name(first + i) for i in range(c.months))
+        months.update(_month_name(first + i) for i in range(c.months) if first + i <= last)
     jobs = Engagement.objects.filter(person=person, category=Category.LABOUR_RELATION, start_date__lte=until)
     for job in jobs:
         end = min(job.end_date or until, until)
@@ -222,13 +223,14 @@ def pension_estimate(
     wage = int(calc("regional_average_monthly_wage", today, region=region).value or 0)
     base = int(calc("contribution_base", today, region=region, declared_base=base_cents or 1).value or 0)
     now = today.year * 12 + today.month - 1
-    to_come = max(0, born - now) * months_per_year // 12  # the months the loop below pays
+    ahead = max(0, born - now - 1)  # the months after this one (this one is on record) to the retirement
+    to_come = ahead * months_per_year // 12  # the months the loop below pays
     on_record = pension_months_on_record(person, today)
     rate = float(params.value("flexible.individual_account_rate", today))  # 8% of the base
     interest = _latest_interest(today)
     account = -balance(f"fund:individual-account:{person.pk}")
     grown, paid = float(account), 0
-    for i in range(max(0, born - now)):  # month by month: the yearly rate credited as 1/12 a month
+    for i in range(ahead):  # month by month: the yearly rate credited as 1/12 a month
         grown *= 1 + interest["value"] / 12
         if (i + 1) * months_per_year // 12 > paid:  # the chosen rhythm: so many months paid a year
             grown += base * rate

@@ -81,17 +81,18 @@ def _move(
             f"this claim is {claim.get_status_display()}; it cannot become {S(to).label}", code="bad_transition"
         )
     before = snapshot(claim)
-    changed = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
-        status=to, version=F("version") + 1, **fields
-    )
-    if not changed:  # someone moved it between our read and this write
-        raise stale
-    from_status = claim.status
-    claim.refresh_from_db()
-    ClaimEvent.objects.create(
-        claim=claim, on=today, actor=actor.label, from_status=from_status, to_status=to, note=note[:2000]
-    )
-    audit_record(actor=actor, action=f"benefit.claim.{to.lower()}", instance=claim, before=before)
+    with transaction.atomic():  # the move, its event and its audit entry: all or none
+        changed = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
+            status=to, version=F("version") + 1, **fields
+        )
+        if not changed:  # someone moved it between our read and this write
+            raise stale
+        from_status = claim.status
+        claim.refresh_from_db()
+        ClaimEvent.objects.create(
+            claim=claim, on=today, actor=actor.label, from_status=from_status, to_status=to, note=note[:2000]
+        )
+        audit_record(actor=actor, action=f"benefit.claim.{to.lower()}", instance=claim, before=before)
     return claim
 
 
@@ -308,6 +309,12 @@ def claim_assess(
     rule = AWARD_RULES.get(claim.kind)
     if rule is None:
         raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
+    if claim.awards.filter(payments__isnull=False).exists():
+        raise Conflict(
+            "this claim's awards have been paid: a new assessment would pay those months again; end the awards "
+            "and record a new claim instead (re-assessment of paid awards is not supported yet)",
+            code="paid_awards",
+        )
     awards = rule(claim, assessment, today)
     with transaction.atomic():
         claim = _move(
@@ -358,8 +365,12 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
 def claim_send_back(
     *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
 ) -> Claim:
-    """The checker sends an assessment back to be redone."""
+    """The checker sends an assessment back to be redone (only an assessed claim, with the reason)."""
     _officer(actor)
+    if claim.status != S.ASSESSED:
+        raise Conflict("only an assessed claim can be sent back", code="bad_transition")
+    if not reason.strip():
+        raise ValidationFailed("reason: is required - say what to redo", field="reason")
     return _move(
         claim,
         actor=actor,
@@ -421,16 +432,16 @@ def retention_rebate_decide(
     _officer(actor)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    if not 2000 <= year <= today.year:
-        errors["year"] = [f"{year} is not a year up to {today.year}"]
-    if staff <= 0:
-        errors["staff"] = ["must be at least 1"]
+    if not 2000 <= year < today.year:
+        errors["year"] = [f"{year} is not a finished year (up to {today.year - 1})"]
+    if not 0 < staff <= 10**7:
+        errors["staff"] = ["must be from 1 to 10,000,000"]
     if not 0 <= laid_off <= max(staff, 0):
         errors["laid_off"] = [f"{laid_off} is not between 0 and the staff ({staff})"]
     if enterprise_size not in RetentionRebate.Size.values:
         errors["enterprise_size"] = [f"{enterprise_size!r} is not LARGE or SME"]
-    if premiums_last_year_cents < 0:
-        errors["premiums_last_year_cents"] = ["cannot be negative"]
+    if not 0 <= premiums_last_year_cents <= 10**13:
+        errors["premiums_last_year_cents"] = ["must be from 0 to 100 billion yuan, in cents"]
     if organisation.registered_region is None:
         errors["organisation"] = [f"{organisation.code} has no registered region: no fund to pay from"]
     if errors:

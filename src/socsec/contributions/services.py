@@ -572,8 +572,9 @@ def _withhold_at_source(
         if orders <= 0 or coverage_for(person, start).scheme(RuleScheme(mandate.scheme)).status != Status.VOLUNTARY:
             continue  # no orders on it this month (the worker pays themself), or the scheme is not theirs
         lock(Person.objects).filter(pk=person.pk).first()
-        if OwnContribution.objects.filter(person=person, scheme=mandate.scheme, period_start=start).exists():
-            continue  # paid already (by the worker, or withheld in an earlier run)
+        paid = OwnContribution.objects.filter(person=person, scheme=mandate.scheme, period_start__lte=start)
+        if any(_add_months(c.period_start, c.months) > start for c in paid):
+            continue  # paid already (by the worker, for this month or a period covering it, or withheld before)
         region = person.residence_region
         amounts = _own_amounts(person, mandate.scheme, region.code, start, start, 1, mandate.declared_base_cents, "")
         province = Region.objects.get(code=region.province_code)

@@ -23,6 +23,7 @@ from socsec.benefits import selectors as claim_selectors
 from socsec.benefits import services as claim_services
 from socsec.benefits.models import Claim
 from socsec.core.errors import DomainError, NotFound
+from socsec.core.money import MAX_YUAN, parse_yuan
 from socsec.registry import selectors
 
 from .views import _is_htmx, _principal
@@ -255,7 +256,7 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 # --- officers -------------------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
         if spec == "grade":
             if raw == "none":
                 out[name] = 0
-            elif raw.isdigit() and 1 <= int(raw) <= 10:
+            elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 10:
                 out[name] = int(raw)
             else:
                 errors[name] = _("Choose a grade from 1 to 10, or none.")
@@ -398,15 +399,15 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
             except InvalidOperation:
                 errors[name] = _("Enter a number.")
                 continue
-            if not value.is_finite() or value < 0:
+            if not value.is_finite() or value < 0 or value > MAX_YUAN:
                 errors[name] = _("Enter a number of 0 or more.")
             elif spec == "yuan":
-                out[name] = int((value * 100).to_integral_value())
+                out[name] = parse_yuan(raw)
             else:
                 out[name] = float(value)
         else:
             low, high = spec
-            if raw.isdigit() and low <= int(raw) <= high:
+            if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
                 out[name] = int(raw)
             else:
                 errors[name] = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}

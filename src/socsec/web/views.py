@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,7 +37,7 @@ from socsec.contributions.selectors import (
 )
 from socsec.contributions.services import orders_ingest
 from socsec.core.errors import DomainError, NotFound
-from socsec.core.money import format_yuan
+from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
@@ -68,7 +67,7 @@ def _year_param(request: HttpRequest) -> tuple[int, str | None]:
     raw = request.GET.get("year", "")
     if not raw:
         return this_year, None
-    if raw.isdigit() and 1990 <= int(raw) <= this_year + 1:
+    if raw.isascii() and raw.isdigit() and 1990 <= int(raw) <= this_year + 1:
         return int(raw), None
     return this_year, _("“%(value)s” is not a year; showing %(year)s.") % {"value": raw, "year": this_year}
 
@@ -380,15 +379,15 @@ def my_pension_estimate(request: HttpRequest) -> HttpResponse:
     base_cents = None
     if raw_base:
         try:
-            base_cents = int((Decimal(raw_base) * 100).to_integral_value())
+            base_cents = parse_yuan(raw_base)
             if base_cents <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
+                raise ValueError(raw_base)
+        except ValueError:
             error, base_cents = (
                 _("“%(value)s” is not an amount in yuan; the lowest base is used.") % {"value": raw_base},
                 None,
             )
-    months = int(raw_months) if raw_months.isdigit() and 0 <= int(raw_months) <= 12 else 12
+    months = int(raw_months) if raw_months.isascii() and raw_months.isdigit() and 0 <= int(raw_months) <= 12 else 12
     estimate = pension_estimate(
         person=person, today=timezone.localdate(), base_cents=base_cents, months_per_year=months
     )
