@@ -403,3 +403,34 @@ def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
         claim_assess(
             actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": raw}, today=ASSESSED
         )
+
+
+def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world, data_dir):
+    from django.test import Client
+
+    from socsec.registry.models import Engagement
+    from socsec.registry.services import engagement_end
+    from tests.contributions.test_ingest import DAY, order, send
+
+    job = Engagement.objects.get(person=world.employee, organisation=world.employer)
+    ended = DAY.replace(day=1) - dt.timedelta(days=1)  # the end of last month
+    engagement_end(actor=SYSTEM, engagement=job, end_date=ended)
+    claim = _accepted(world, world.employee, "UNEMPLOYMENT", ended, job)
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"involuntary": True, "registered": True},
+        today=ended + dt.timedelta(days=2),
+    )
+    claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    platform = Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+    # evening rides on RideGo (an engagement that began before the job ended) in the benefit's first month
+    response = send(platform, [order(world, "e1", resident_id=world.employee.resident_id, region="440100")], "k1")
+    assert response.status_code == 201
+    month = f"{DAY:%Y-%m}"
+    run = pay_month(actor=SYSTEM, month=month, today=(DAY.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
+    assert [(a.suspended_from, a.suspended_reason) for a in run.suspended] == [
+        (month, "platform orders in the month show work again (flagged to an officer)")
+    ]
+    assert run.new_payments == 0

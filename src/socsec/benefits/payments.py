@@ -168,9 +168,8 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
     """Stop periodic awards from registry data: a death notice stops everything from the month after the
     death; for unemployment benefit, a new engagement or platform orders in the month stop it from that
     month (an officer reviews the flag). Returns the awards newly suspended."""
-    from socsec.contributions.selectors import accepted_files
-
     newly = []
+    working: set[int] | None = None  # persons with platform orders in the month, read once when needed
     periodic = Award.objects.filter(claim__status__in=PAYABLE, periodic=True, suspended_from="").select_related(
         "claim__person"
     )
@@ -188,8 +187,11 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
             )
             if new_work.filter(start_date__lt=_next(start)).exists():
                 stop, reason = month, "a new engagement appears in the registry (flagged to an officer)"
-            elif _orders_in(person.pk, month, accepted_files):
-                stop, reason = month, "platform orders in the month show work again (flagged to an officer)"
+            else:
+                if working is None:
+                    working = _persons_with_orders(month)
+                if person.pk in working:
+                    stop, reason = month, "platform orders in the month show work again (flagged to an officer)"
         if stop:
             Award.objects.filter(pk=award.pk).update(suspended_from=stop, suspended_reason=reason[:300])
             award.refresh_from_db()
@@ -202,21 +204,24 @@ def _next(first: dt.date) -> dt.date:
     return (first + dt.timedelta(days=32)).replace(day=1)
 
 
-def _orders_in(person_id: int, month: str, accepted_files: object) -> int:
+def _persons_with_orders(month: str) -> set[int]:
+    """Who took platform orders in the month, from the accepted order files (one read for the whole run)."""
     import duckdb
 
-    orders, _corrections = accepted_files(months=[month])  # type: ignore[operator]
+    from socsec.contributions.selectors import accepted_files
+
+    orders, _corrections = accepted_files(months=[month])
     if not orders:
-        return 0
+        return set()
     con = duckdb.connect()
     try:
         rows = con.sql(
-            "SELECT count(*) FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person",
-            params={"files": [str(Path(settings.DATA_DIR) / p) for p in orders], "person": person_id},
+            "SELECT DISTINCT person_id FROM read_parquet($files, hive_partitioning = true)",
+            params={"files": [str(Path(settings.DATA_DIR) / p) for p in orders]},
         ).fetchall()
     finally:
         con.close()
-    return int(rows[0][0])
+    return {int(r[0]) for r in rows}
 
 
 def _province(award: Award) -> str:

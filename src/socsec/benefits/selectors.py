@@ -33,8 +33,6 @@ class Activity:
     orders_by_day: dict[str, int]
     order_ids: list[str] = field(default_factory=list)  # on the day itself
     regions: list[str] = field(default_factory=list)
-    first_order: str = ""
-    last_order: str = ""
 
     @property
     def orders_on_day(self) -> int:
@@ -90,14 +88,7 @@ def activity_around(person: Person, platform: Organisation, day: dt.date, days: 
         if order_date == day:
             ids.append(order_id)
             regions.add(region)
-    return Activity(
-        day,
-        by_day,
-        ids,
-        sorted(regions),
-        rows[0][0] if rows else "",
-        rows[-1][0] if rows else "",
-    )
+    return Activity(day, by_day, ids, sorted(regions))
 
 
 @dataclass(frozen=True)

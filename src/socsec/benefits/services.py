@@ -23,6 +23,7 @@ from socsec.rules.coverage import Category, Scheme, Status
 from socsec.rules.parameters import load_parameters
 
 from .models import Award, Claim, ClaimEvent, RetentionRebate
+from .selectors import OPEN_STATUSES, activity_around
 
 S = Claim.Status
 K = Claim.Kind
@@ -37,7 +38,7 @@ CLAIM_SCHEME: dict[str, Scheme] = {
     K.SKILL_SUBSIDY: Scheme.UNEMPLOYMENT,
 }
 INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
-OPEN = (S.SUBMITTED, S.GATHERING_EVIDENCE, S.ACCEPTED, S.ASSESSED, S.UNDER_REVIEW)
+OPEN = OPEN_STATUSES  # the states an officer still has work in
 
 # the moves an officer (or the checks) may make; anything else is refused
 MOVES: dict[str, tuple[str, ...]] = {
@@ -192,8 +193,6 @@ def _person_of(actor: Actor) -> int | None:
 def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
     """Automated checks: approve when the registry and platform data confirm the claim, otherwise
     route to an officer with the reason. They never reject."""
-    from .selectors import activity_around
-
     routes: list[str] = []
     evidence: dict[str, Any] = {}
     if claim.kind in INJURY:
@@ -406,10 +405,6 @@ def claim_withdraw(*, actor: Actor, claim: Claim, expected_version: int, today: 
         note="withdrawn by the claimant",
         today=today or timezone.localdate(),
     )
-
-
-def platform_of(engagement: Engagement | None) -> Organisation | None:
-    return engagement.organisation if engagement is not None else None
 
 
 def retention_rebate_decide(

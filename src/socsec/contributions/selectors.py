@@ -406,10 +406,6 @@ def subsidised_months_of(person: Person, scheme: str, group: str) -> int:
     return int(rows.aggregate(total=Sum("subsidised_months"))["total"] or 0)
 
 
-def reliefs_of(*, person: Person) -> QuerySet[ContributionRelief]:
-    return ContributionRelief.objects.filter(person=person)
-
-
 @dataclass(frozen=True)
 class PlatformStatement:
     """What a platform owes the agency over a period: the receivable account's movements (invoices
