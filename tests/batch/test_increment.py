@@ -19,7 +19,6 @@ from socsec.batch.assess import (
     assess_increment,
     assess_month,
     order_files,
-    plan_sql,
     price,
 )
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
@@ -223,11 +222,6 @@ def test_price_of_unsorted_lines_matches_sorted(month):
     a, b = price(lines, MONTH, adjustments), price(shuffled, MONTH, adjustments)
     assert sorted(rows(a)) == sorted(rows(b))
     assert a.totals.equals(b.totals)
-
-
-def test_plan_without_order():
-    assert "ORDER BY" in plan_sql(MONTH, with_corrections=True)
-    assert "ORDER BY" not in plan_sql(MONTH, with_corrections=True, ordered=False)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

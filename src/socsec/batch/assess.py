@@ -99,14 +99,12 @@ LINE_SCHEMA = pa.schema(
 )
 
 
-def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool, ordered: bool = True) -> str:
+def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool) -> str:
     """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text).
-    A batch of corrections alone has no orders part. ``ordered=False`` leaves out the final ORDER BY
-    (for a plan that is itself an input, as the late batches' counts are to an increment)."""
+    A batch of corrections alone has no orders part."""
     month_start(month)
     parts = [p for p, wanted in ((_ORDERS, with_orders), (_CORRECTIONS, with_corrections)) if wanted]
-    sql = _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
-    return sql if ordered else sql[: sql.index("ORDER BY")]
+    return _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
 
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -153,15 +151,14 @@ def aggregate(
     *,
     engine: str = "duckdb",
     threads: int | None = None,
-    ordered: bool = True,
 ) -> pa.Table:
-    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark;
-    in the plan's order unless ``ordered=False``."""
+    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark,
+    in the plan's order."""
     if engine not in ENGINES:
         raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not orders and not corrections:
         return LINE_SCHEMA.empty_table()
-    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections), ordered=ordered)
+    sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections))
     run = _run_duckdb if engine == "duckdb" else _run_spark
     return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
 
@@ -377,10 +374,10 @@ def assess_increment(
     run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
     are deltas, so the sum is exact). Gives the same lines as a full assessment of all the files.
 
-    The previous lines are in the plan's order, so the new counts are merged into them (one binary
-    search of numbers that stand for a line's platform x province x sector and worker) rather than
-    everything sorted again; the previous lines are read, and made into those numbers, while the engine
-    counts the new batches. Only the lines whose amount can have changed are priced
+    The previous lines and the new counts are both in the plan's order, so the new counts are merged
+    into them (one binary search of numbers that stand for a line's platform x province x sector and
+    worker) rather than everything sorted again; the previous lines are read, and made into those
+    numbers, while the engine counts the new batches. Only the lines whose amount can have changed are priced
     again: those the new batches touched, new lines, and lines whose coverage reason changed. Every
     other line keeps its previous amount. That is exact because a line's amount is the
     ``oip_contribution`` of its order count at its per-order amount, as long as the rules inputs are
@@ -391,7 +388,7 @@ def assess_increment(
         progress(STEP_AGGREGATE)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(_Previous, previous_lines)
-        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads, ordered=False)
+        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads)
         previous = reading.result()
     if progress:
         progress(STEP_PRICE)
@@ -500,13 +497,15 @@ class _Merged:
 
 
 def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
-    """The previous lines with the new counts added: matched lines get the delta's count, new lines go
-    where the plan's order puts them, lines that fall to zero orders go. Works on numbers: the
-    platform x province x sector of a line is the number of its combination in plan order, and a line
-    is its combination and worker as one number where that fits, so that the previous lines, being in
-    the plan's order, are sorted by it and every delta line is found by one binary search of them all."""
+    """The previous lines with the new counts (``delta``, in the plan's order) added: matched lines get
+    the delta's count, new lines go where the plan's order puts them, lines that fall to zero orders go.
+    Works on numbers: the platform x province x sector of a line is the number of its combination in
+    plan order, and a line is its combination and worker as one number where that fits, so that the
+    previous lines, being in the plan's order, are sorted by it, and so are the delta's lines: each is
+    found by one binary search of them all, the searches walking the previous lines once."""
     size = previous.size
-    delta_keys, delta_key_of_row = _combinations(delta)
+    delta_starts, delta_keys = _runs(delta)
+    delta_run = np.repeat(np.arange(len(delta_keys), dtype=np.int64), _lengths(delta_starts, delta.num_rows))
     delta_persons = delta["person_id"].to_numpy()
     delta_counts = delta["order_count"].to_numpy()
     persons = previous.persons
@@ -514,21 +513,17 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
         # every new count is of a combination the previous lines have: their numbering serves, and a
         # worker outside their range is searched as one just outside it (found nowhere, placed right)
         combos, combo = previous.keys, previous.run_of_line
-        delta_combo = np.array([previous.run_number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        delta_combo = np.array([previous.run_number[k] for k in delta_keys], np.int64)[delta_run]
         base, span = previous.base, previous.span
         delta_line = delta_combo * span + (np.clip(delta_persons, base, base + span - 1) - base)
-        in_order = np.argsort(delta_line)  # a search of sorted numbers walks the previous lines once
-        delta_line, delta_combo = delta_line[in_order], delta_combo[in_order]
-        delta_persons, delta_counts = delta_persons[in_order], delta_counts[in_order]
         position = np.searchsorted(previous.line_numbers, delta_line)
         found = position < size
         found[found] = previous.line_numbers[position[found]] == delta_line[found]
-        new = np.flatnonzero(~found)
-        new = new[np.lexsort((delta_persons[new], delta_combo[new]))]  # the new lines in the plan's order
+        new = np.flatnonzero(~found)  # in the plan's order, as the delta is
     else:  # new combinations: numbered among all
         combos = sorted(set(previous.keys) | set(delta_keys))
         number = {key: i for i, key in enumerate(combos)}
-        delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_key_of_row]
+        delta_combo = np.array([number[k] for k in delta_keys], np.int64)[delta_run]
         combo = np.array([number[k] for k in previous.keys], np.int64)[previous.run_of_line]
         every = np.concatenate([combo, delta_combo]), np.concatenate([persons, delta_persons])
         line = _line_numbers(*every, len(combos))
@@ -538,14 +533,9 @@ def _merge(previous: _Previous, delta: pa.Table) -> _Merged:
             position = np.searchsorted(previous_line, delta_line)
             found = position < size
             found[found] = previous_line[position[found]] == delta_line[found]
-            new = np.flatnonzero(~found)
-            new = new[np.argsort(delta_line[new])]  # the new lines in the plan's order
         else:  # workers too far apart for one number: one search per combination
-            in_order = np.lexsort((delta_persons, delta_combo))
-            delta_combo, delta_persons = delta_combo[in_order], delta_persons[in_order]
-            delta_counts = delta_counts[in_order]
             position, found = _positions(previous, combos, delta_combo, delta_persons)
-            new = np.flatnonzero(~found)
+        new = np.flatnonzero(~found)
     counts = previous.counts.copy()
     counts[position[found]] += delta_counts[found]
     touched = previously_touched = np.zeros(size, dtype=bool)
@@ -645,33 +635,6 @@ def _positions(
             after = bisect.bisect_right(previous.keys, key)
             position[s:e] = previous.starts[after] if after < len(previous.keys) else size
     return position, found
-
-
-def _combinations(table: pa.Table) -> tuple[list[tuple[str, str, str]], np.ndarray]:
-    """The distinct platform x province x sector of a table, in any order, and the number of each row's
-    among them (by dictionary codes: no sort of strings)."""
-    codes, values = [], []
-    for name in _STRINGS:
-        encoded = pc.dictionary_encode(table[name]).combine_chunks()
-        codes.append(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
-        values.append(encoded.dictionary.to_pylist())
-    key = (codes[0] * len(values[1]) + codes[1]) * len(values[2]) + codes[2]
-    span = len(values[0]) * len(values[1]) * len(values[2])
-    if span <= 4 * key.size + 1024:  # few enough to count: no sort
-        present = np.zeros(span, dtype=bool)
-        present[key] = True
-        distinct = np.flatnonzero(present)
-        number = np.zeros(span, dtype=np.int64)
-        number[distinct] = np.arange(distinct.size)
-        of_row = number[key]
-    else:
-        distinct, of_row = np.unique(key, return_inverse=True)
-    combos = []
-    for k in distinct.tolist():
-        rest, sector = divmod(k, len(values[2]))
-        platform, province = divmod(rest, len(values[1]))
-        combos.append((values[0][platform], values[1][province], values[2][sector]))
-    return combos, of_row.reshape(-1)
 
 
 def _starts(values: np.ndarray) -> np.ndarray:
