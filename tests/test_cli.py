@@ -180,8 +180,10 @@ def test_bench_assess_prints_the_figures_as_one_json_line():
     figures = json.loads(line)
     assert {"orders", "seconds", "orders_per_s", "ratio_vs_raw_duckdb", "peak_rss_mb"} <= set(figures)
     assert figures["orders"] == 3000
-    assert figures["late_day_orders"] == 100
+    # one late day's batch is the largest platform's (40 of the day's 100 orders); every platform's too
+    assert (figures["late_day_orders"], figures["late_day_all_platforms_orders"]) == (40, 100)
     assert (figures["raw_equals_lines"], figures["late_day_equals_full_rerun"]) == (True, True)
+    assert figures["all_platforms_late_day_equals_full_rerun"] is True
     assert (figures["repeat"], figures["threads"], len(figures["rounds"])) == (1, 1, 1)
 
 
