@@ -148,6 +148,22 @@ def test_one_mandate_per_scheme_and_ending_it(world):
     assert (medical.scheme, later.platform) == ("MEDICAL", world.courier)
 
 
+def test_a_withholding_ended_before_it_starts_is_withdrawn(world, data_dir, platform):
+    from socsec.audit.models import AuditEntry
+
+    next_month = (START + dt.timedelta(days=32)).replace(day=1)
+    ahead = mandate(world, valid_from=next_month)
+    withholding_mandate_end(actor=SYSTEM, mandate=ahead, today=DAY)
+    ahead.refresh_from_db()
+    assert ahead.valid_to == next_month - dt.timedelta(days=1)  # no month withheld
+    assert AuditEntry.objects.filter(action="contribution.withholding.withdraw").count() == 1
+    with pytest.raises(Conflict, match="withdrawn before it started"):
+        withholding_mandate_end(actor=SYSTEM, mandate=ahead, today=DAY)
+    # it no longer stands in the way of another, from that very month
+    again = mandate(world, platform=world.courier, valid_from=next_month)
+    assert (again.valid_from, again.valid_to) == (next_month, None)
+
+
 def test_withholding_through_the_api(world):
     worker = Client()
     worker.force_login(world.users["worker"])

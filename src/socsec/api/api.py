@@ -994,7 +994,8 @@ def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status:
 
 @router.post("/me/withholding/{mandate_id}/end", response=WithholdingOut, tags=["me"])
 def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
-    """Stop withholding at the end of the current month."""
+    """Stop withholding at the end of the current month; one that starts in a later month is withdrawn
+    (it ends the day before it starts)."""
     p = principal(request)
     require(p.person_id is not None, "only a worker ends their withholding")
     mandate = withholding_get(person_id=p.person_id, mandate_id=mandate_id)  # type: ignore[arg-type]

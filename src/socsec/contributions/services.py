@@ -1036,8 +1036,8 @@ def withholding_mandate_create(
     with transaction.atomic():
         lock(Person.objects).filter(pk=person.pk).first()
         current = WithholdingMandate.objects.filter(person=person, scheme=scheme).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
-        )
+            Q(valid_to__isnull=True) | (Q(valid_to__gte=valid_from) & Q(valid_to__gte=F("valid_from")))
+        )  # a withdrawn one (ending before it starts) does not count
         if current.exists():
             raise Conflict(
                 f"a withholding of {scheme} by {current[0].platform.code} is in force; end it first",
@@ -1056,16 +1056,23 @@ def withholding_mandate_create(
 
 
 def withholding_mandate_end(*, actor: Actor, mandate: WithholdingMandate, today: dt.date | None = None) -> None:
-    """Stop withholding from the end of the current month (the month in progress is still withheld)."""
+    """Stop withholding from the end of the current month (the month in progress is still withheld). A
+    withholding that starts in a later month is withdrawn: it ends the day before it starts, so no month
+    is withheld, and it no longer stands in the way of another."""
     today = today or timezone.localdate()
     last_day = _add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
     with transaction.atomic():
         locked = lock(WithholdingMandate.objects).get(pk=mandate.pk)
+        if locked.valid_to is not None and locked.valid_to < locked.valid_from:
+            raise Conflict("this withholding was withdrawn before it started", code="ended")
         if locked.valid_to is not None and locked.valid_to <= last_day:
             raise Conflict(f"this withholding already ends on {locked.valid_to.isoformat()}", code="ended")
-        locked.valid_to = max(last_day, _add_months(locked.valid_from, 1) - dt.timedelta(days=1))
+        before = {"valid_to": locked.valid_to.isoformat() if locked.valid_to else None}
+        withdrawn = locked.valid_from > last_day
+        locked.valid_to = locked.valid_from - dt.timedelta(days=1) if withdrawn else last_day
         locked.save(update_fields=["valid_to"])
-        audit_record(actor=actor, action="contribution.withholding.end", instance=locked)
+        action = "contribution.withholding.withdraw" if withdrawn else "contribution.withholding.end"
+        audit_record(actor=actor, action=action, instance=locked, before=before)
 
 
 # --- interest credited to individual accounts ---------------------------------------------------------
