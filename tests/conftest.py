@@ -3,10 +3,14 @@ the test command runs the suite on both."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("SOCSEC_VAR_DIR", tempfile.mkdtemp(prefix="socsec-test-"))
+if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when the run ends
+    os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(prefix="socsec-test-")
+    atexit.register(shutil.rmtree, os.environ["SOCSEC_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 import datetime as dt
