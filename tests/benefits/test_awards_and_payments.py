@@ -240,6 +240,23 @@ def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir
     assert april.new_payments == 0
 
 
+def approved_injury(world, grade):
+    """The rider's injury, accepted, assessed at ``grade`` and approved, all by the system."""
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.rider,
+        kind="OCCUPATIONAL_INJURY",
+        event_date=INJURED,
+        engagement=world.rider_eng_platform,
+        today=INJURED,
+    )
+    claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    claim = claim_assess(
+        actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+    )
+    return claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
+
+
 class LedgerBalancedAfterEveryRun(TestCase):
     """Property: whatever months are run, in whatever order and how often, the ledger balances and no
     award is paid twice for a month."""
@@ -247,19 +264,7 @@ class LedgerBalancedAfterEveryRun(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.world = build_world()
-        claim = claim_submit(
-            actor=SYSTEM,
-            person=cls.world.rider,
-            kind="OCCUPATIONAL_INJURY",
-            event_date=INJURED,
-            engagement=cls.world.rider_eng_platform,
-            today=INJURED,
-        )
-        claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
-        claim = claim_assess(
-            actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": 2}, today=ASSESSED
-        )
-        claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
+        approved_injury(cls.world, 2)
 
     @settings(max_examples=15, deadline=None)
     @given(st.lists(st.integers(min_value=5, max_value=10), min_size=1, max_size=6))
@@ -271,6 +276,60 @@ class LedgerBalancedAfterEveryRun(TestCase):
         assert len(paid) == len(set(paid))
         monthly = Award.objects.get(item="oip_disability_allowance_monthly")
         assert monthly.payments.count() == max(months) - 5 + 1  # every month from May to the latest run
+
+
+class ReviewPaysEachMonthOnce(TestCase):
+    """Property: whatever months were paid before a review, whatever grade it finds, and whatever months
+    are run after, each month is paid the higher of the two decisions' amounts if it was paid before the
+    review (the difference as arrears in the month after) and the new amount otherwise: nothing recovered,
+    nothing twice; the grant likewise; the ledger balances."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = build_world()
+        cls.claim_id = approved_injury(cls.world, 3).pk
+
+    @settings(max_examples=12, deadline=None)
+    @given(
+        before=st.lists(st.integers(min_value=5, max_value=8), max_size=4),
+        grade=st.integers(min_value=1, max_value=4),
+        after=st.lists(st.integers(min_value=5, max_value=10), min_size=1, max_size=3),
+    )
+    def test_review(self, before, grade, after):
+        from socsec.benefits.services import claim_appeal
+
+        def run(m):
+            pay_month(actor=SYSTEM, month=f"2026-{m:02d}", today=dt.date(2026, 11, 2))
+
+        for m in before:
+            run(m)
+        claim = Claim.objects.get(pk=self.claim_id)
+        old = {a.item: a.amount_cents for a in claim.awards.all()}
+        claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade")
+        claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
+        claim = claim_assess(
+            actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+        )
+        new = {a.item: a.amount_cents for a in claim.awards.filter(status="PROPOSED")}
+        claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
+        for m in after:
+            run(m)
+        paid_before = max(before, default=4) - 4  # months from May paid before the review
+        months = max([*before, *after]) - 4  # every month from May to the latest run, by then
+        allowance, grant = "oip_disability_allowance_monthly", "oip_disability_grant"
+
+        def total(item):
+            return sum(BenefitPayment.objects.filter(award__item=item).values_list("amount_cents", flat=True))
+
+        if months > paid_before:  # the arrears fall due in the month after the last one paid before
+            high, low = max(old[allowance], new[allowance]), new[allowance]
+            assert total(allowance) == paid_before * high + (months - paid_before) * low
+        else:
+            assert total(allowance) == paid_before * old[allowance]
+        assert total(grant) == (max(old[grant], new[grant]) if before else new[grant])
+        paid = BenefitPayment.objects.values_list("award_id", "month", "kind")
+        assert len(paid) == len(set(paid))
+        assert sum(trial_balance().values()) == 0
 
 
 def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
@@ -378,22 +437,107 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
     assert awards(claim) == [("unemployment_rural_lump_sum", "FUND", False, 990000, "2026-03", "")]
 
 
-def test_paid_awards_are_not_reassessed(world, data_dir):
+def reviewed(world, claim, grade, today):
+    """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
     from socsec.benefits.services import claim_appeal
-    from socsec.core.errors import Conflict
+
+    claim.refresh_from_db()
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="not grade 3")
+    claim = claim_decide(
+        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="review"
+    )
+    return claim_assess(
+        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=today
+    )
+
+
+def test_a_review_raising_a_paid_award_pays_the_difference_and_the_arrears(world, data_dir):
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))  # grant 103,500 + May 3,600
+    pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 2))  # June 3,600
+    claim = reviewed(world, claim, 2, dt.date(2026, 7, 10))
+    # the proposal is worked out as of the first assessment (a correction), and waits for approval ...
+    assert [(a.item, a.amount_cents, a.start_month, a.status) for a in claim.awards.order_by("id")] == [
+        ("oip_disability_grant", 10350000, "2026-05", "ACTIVE"),
+        ("oip_disability_allowance_monthly", 360000, "2026-05", "ACTIVE"),
+        ("oip_disability_grant", 11250000, "2026-05", "PROPOSED"),  # 25 months x 4,500
+        ("oip_disability_allowance_monthly", 382500, "2026-05", "PROPOSED"),  # 85% x 4,500
+    ]
+    # ... while the decision in force is still paid
+    july = pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))
+    assert [(p.award.status, p.month, p.amount_cents) for p in july.run.payments.all()] == [
+        ("ACTIVE", "2026-07", 360000)
+    ]
+    claim.refresh_from_db()
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    assert [(a.item, a.periodic, a.amount_cents, a.start_month, a.end_month, a.status) for a in claim.awards.all()] == [
+        ("oip_disability_grant", False, 10350000, "2026-05", "", "SUPERSEDED"),
+        ("oip_disability_allowance_monthly", True, 360000, "2026-05", "2026-07", "SUPERSEDED"),  # its last paid month
+        ("oip_disability_grant", False, 900000, "2026-05", "", "ACTIVE"),  # 112,500 less 103,500 paid
+        ("oip_disability_allowance_monthly", True, 382500, "2026-08", "", "ACTIVE"),  # from the next month
+        ("oip_disability_allowance_monthly", False, 67500, "2026-08", "", "ACTIVE"),  # arrears: 3 x (3,825 - 3,600)
+    ]
+    arrears = claim.awards.get(periodic=False, status="ACTIVE", amount_cents=67500)
+    assert arrears.explanation["formula"] == "review_arrears"
+    assert arrears.explanation["inputs"] == {m: "382500 - 360000" for m in ("2026-05", "2026-06", "2026-07")}
+    assert claim.awards.get(item="oip_disability_grant", status="ACTIVE").explanation["inputs"] == {
+        "awarded_cents": 11250000,
+        "paid_before_cents": 10350000,
+    }
+    august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
+    assert sorted((p.month, p.amount_cents) for p in august.run.payments.all()) == [
+        ("2026-05", 900000),
+        ("2026-08", 67500),
+        ("2026-08", 382500),
+    ]
+    # in all, what grade 2 from the start would have paid to the end of August: 112,500 + 4 x 3,825
+    assert balance("fund:OIP:440000") == 11250000 + 4 * 382500
+    assert sum(trial_balance().values()) == 0
+    again = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 2))
+    assert again.new_payments == 0
+    # the pages say which awards were replaced; the officer's and the worker's (in Chinese)
+    from django.test import Client
+
+    staff = Client(headers={"Accept-Language": "en"})
+    staff.force_login(world.users["officer"])
+    assert staff.get(f"/officer/claims/{claim.pk}/").content.decode().count("Replaced after a review") == 2
+    worker = Client(headers={"Accept-Language": "zh-hans"})
+    worker.force_login(world.users["worker"])
+    assert worker.get(f"/me/claims/{claim.pk}/").content.decode().count("复核后已被替代") == 2
+
+
+def test_a_review_lowering_a_paid_award_recovers_nothing_and_says_so(world, data_dir):
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
+    claim = reviewed(world, claim, 4, dt.date(2026, 6, 10))
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    assert [(a.item, a.amount_cents, a.start_month, a.status) for a in claim.awards.all()] == [
+        ("oip_disability_grant", 10350000, "2026-05", "SUPERSEDED"),
+        ("oip_disability_allowance_monthly", 360000, "2026-05", "SUPERSEDED"),
+        ("oip_disability_allowance_monthly", 337500, "2026-06", "ACTIVE"),  # 75% x 4,500 from June
+    ]
+    notes = [e.note for e in claim.events.filter(from_status="AWARDED", to_status="AWARDED")]
+    assert notes == [
+        "oip_disability_grant: 103,500.00 yuan paid before the review is more than the 94,500.00 yuan now due "
+        "for the same; nothing more is paid and nothing is recovered (paid in good faith)",
+        "oip_disability_allowance_monthly: the months paid before the review were paid 225.00 yuan more than is "
+        "now due for them; nothing is recovered (paid in good faith)",
+    ]
+    june = pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 1))
+    assert [(p.month, p.amount_cents) for p in june.run.payments.all()] == [("2026-06", 337500)]
+
+
+def test_a_review_that_rejects_the_claim_stops_its_payments(world, data_dir):
+    from socsec.benefits.services import claim_appeal
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
     claim.refresh_from_db()
-    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade 2, not 3")
-    claim = claim_decide(
-        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="review"
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="reopen")
+    claim_decide(
+        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=False, reason="fraud"
     )
-    with pytest.raises(Conflict, match="would pay those months again"):
-        claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 2}, today=ASSESSED
-        )
-    assert claim.awards.count() == 2  # nothing deleted, nothing paid twice
+    assert pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 1)).new_payments == 0
 
 
 @pytest.mark.parametrize("raw", ["--5", "²", "1" * 20])

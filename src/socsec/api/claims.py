@@ -43,6 +43,8 @@ class AwardOut(Schema):
     end_month: str
     beneficiary: str
     explanation: dict[str, Any]
+    status: str  # PROPOSED (not approved yet), ACTIVE (in force), SUPERSEDED (replaced after a review)
+    suspended_from: str
 
 
 class ClaimOut(Schema):

@@ -72,6 +72,17 @@ class Claim(models.Model):
         return f"{self.kind} {self.person_id} {self.event_date} {self.status}"
 
 
+# the claim states in which its awards in force are paid: awarded and paid, and while an appeal or a
+# re-assessment is pending (the decision stands until it is replaced)
+PAYING_STATUSES = (
+    Claim.Status.AWARDED,
+    Claim.Status.PAID,
+    Claim.Status.UNDER_REVIEW,
+    Claim.Status.ACCEPTED,
+    Claim.Status.ASSESSED,
+)
+
+
 class ClaimEvent(models.Model):
     """One change of a claim: who, when, from which state to which, and why."""
 
@@ -90,14 +101,27 @@ class ClaimEvent(models.Model):
         return f"{self.claim_id} {self.from_status}->{self.to_status}"
 
 
+class AwardQuerySet(models.QuerySet["Award"]):
+    def in_force(self) -> AwardQuerySet:
+        """Approved awards that are not replaced, of claims whose decision stands (an appeal or a
+        re-assessment pending does not stop them; a rejection on review does)."""
+        return self.filter(status=Award.Status.ACTIVE, claim__status__in=PAYING_STATUSES)
+
+
 class Award(models.Model):
     """One amount decided on a claim: a lump sum, or a monthly amount from a month (to a month), with
-    who pays it and how it was computed."""
+    who pays it and how it was computed. An assessment proposes awards; approval puts them in force and
+    replaces those in force before (a review): what was paid of those stays paid."""
 
     class Payer(models.TextChoices):
         FUND = "FUND", "the scheme's fund"
         PLATFORM = "PLATFORM", "the platform"
         EMPLOYER = "EMPLOYER", "the employer"
+
+    class Status(models.TextChoices):
+        PROPOSED = "PROPOSED", "proposed, not approved yet"
+        ACTIVE = "ACTIVE", "awarded"
+        SUPERSEDED = "SUPERSEDED", "replaced after a review"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="awards")
     item = models.CharField(max_length=64)  # the formula that computed it, e.g. oip_disability_lump_sum
@@ -111,6 +135,9 @@ class Award(models.Model):
     explanation = models.JSONField()
     suspended_from = models.CharField(max_length=7, blank=True)  # no payment from this month on
     suspended_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim", "id"]

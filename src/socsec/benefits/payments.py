@@ -22,11 +22,12 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
+from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
 
-from .models import Award, BenefitPayment, Claim, DeathNotice, PaymentRun
+from .models import PAYING_STATUSES, Award, BenefitPayment, Claim, DeathNotice, PaymentRun
 from .services import _move
 
 # which fund pays each kind of claim (by province)
@@ -39,7 +40,9 @@ FUND_OF = {
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
-PAYABLE = (Claim.Status.AWARDED, Claim.Status.PAID)
+# awards the payment runs look at: those in force, and those replaced after a review (their months are
+# all paid, but a death notice still recovers what was paid after the death)
+PAID_AWARDS = (Award.Status.ACTIVE, Award.Status.SUPERSEDED)
 
 
 def _index(month: str) -> int:
@@ -82,11 +85,16 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         suspended = _apply_suspensions(month, actor)
         new_payments, new_cents = 0, 0
         awards = (
-            Award.objects.filter(claim__status__in=PAYABLE, payer=Award.Payer.FUND)
+            Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
             .order_by("id")
         )
         for award in awards:
+            # as it stands now, locked: an approval replacing it waits, or is waited for
+            current = lock(Award.objects.filter(pk=award.pk)).values("status", "end_month", "suspended_from").first()
+            if current is None or current["status"] not in PAID_AWARDS:
+                continue
+            award.end_month, award.suspended_from = current["end_month"], current["suspended_from"]
             for due_month, kind, cents, note in _due(award, month, index):
                 if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
                     continue  # nothing to pay, or paid by an earlier run: never twice
@@ -170,9 +178,9 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
     month (an officer reviews the flag). Returns the awards newly suspended."""
     newly = []
     working: set[int] | None = None  # persons with platform orders in the month, read once when needed
-    periodic = Award.objects.filter(claim__status__in=PAYABLE, periodic=True, suspended_from="").select_related(
-        "claim__person"
-    )
+    periodic = Award.objects.filter(
+        claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, periodic=True, suspended_from=""
+    ).select_related("claim__person")
     for award in periodic:
         person = award.claim.person
         notice = DeathNotice.objects.filter(person=person).first()
@@ -180,7 +188,11 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
         if notice is not None:
             stop = _name(_index(_month_of(notice.died_on)) + 1)
             reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
-        elif award.claim.kind == Claim.Kind.UNEMPLOYMENT and _index(award.start_month) <= _index(month):
+        elif (
+            award.claim.kind == Claim.Kind.UNEMPLOYMENT
+            and award.status == Award.Status.ACTIVE
+            and _index(award.start_month) <= _index(month)
+        ):
             start = dt.date(_index(month) // 12, _index(month) % 12 + 1, 1)
             new_work = Engagement.objects.filter(person=person, start_date__gt=award.claim.event_date).filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=start)

@@ -141,11 +141,9 @@ def claims_on_platform(*, organisation: Organisation) -> QuerySet[Claim]:
 def liability_of(*, organisation: Organisation) -> list[Award]:
     """What the organisation itself owes on awarded claims (wage continuation, employer-paid allowances)."""
     return list(
-        Award.objects.filter(
-            claim__engagement__organisation=organisation,
-            payer__in=(Award.Payer.PLATFORM, Award.Payer.EMPLOYER),
-            claim__status__in=(Claim.Status.AWARDED, Claim.Status.PAID),
-        ).select_related("claim__person")
+        Award.objects.in_force()
+        .filter(claim__engagement__organisation=organisation, payer__in=(Award.Payer.PLATFORM, Award.Payer.EMPLOYER))
+        .select_related("claim__person")
     )
 
 
@@ -294,9 +292,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     end = dt.date(year, 1, 1)
     pensions = {
         a.claim.person_id: a.amount_cents
-        for a in Award.objects.filter(
-            item="pension_monthly", claim__status__in=(Claim.Status.AWARDED, Claim.Status.PAID)
-        ).select_related("claim")
+        for a in Award.objects.in_force().filter(item="pension_monthly").select_related("claim")
     }
     own: dict[int, list[tuple[int, float]]] = {}
     rows_own = list(

@@ -302,19 +302,19 @@ def claim_assess(
     today: dt.date | None = None,
 ) -> Claim:
     """An officer records the assessment (disability grade, care level, contribution years, ...); the
-    rules compute the awards, each with its payer and explanation, proposed until approved."""
+    rules compute the awards, each with its payer and explanation, proposed until approved. On a claim
+    awarded before (a review), the new decision corrects the first: its awards are worked out as of the
+    first assessment, and those in force stay in force, and paid, until the new ones are approved
+    (``socsec.benefits.review``)."""
     _officer(actor)
     today = today or timezone.localdate()
     rule = AWARD_RULES.get(claim.kind)
     if rule is None:
         raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
-    if claim.awards.filter(payments__isnull=False).exists():
-        raise Conflict(
-            "this claim's awards have been paid: a new assessment would pay those months again; end the awards "
-            "and record a new claim instead (re-assessment of paid awards is not supported yet)",
-            code="paid_awards",
-        )
-    awards = rule(claim, assessment, today)
+    # a review corrects the first decision: the awards are worked out as of the first assessment
+    in_force = claim.awards.filter(status=Award.Status.ACTIVE).exists()
+    first = claim.events.filter(to_status=S.ASSESSED).order_by("id").first() if in_force else None
+    awards = rule(claim, assessment, first.on if first else today)
     with transaction.atomic():
         claim = _move(
             claim,
@@ -326,16 +326,19 @@ def claim_assess(
             assessment=dict(assessment),
             awarded_by_id=actor.user_id,
         )
-        claim.awards.all().delete()  # a re-assessment after a send-back replaces the proposal
+        claim.awards.filter(status=Award.Status.PROPOSED).delete()  # a new assessment replaces the proposal
         for award in awards:
             award.claim = claim
+            award.status = Award.Status.PROPOSED
         Award.objects.bulk_create(awards)
     return claim
 
 
 def award_total_cents(claim: Claim) -> int:
-    """What an award costs in its first year: lump sums plus twelve months of periodic amounts."""
-    return sum(a.amount_cents * (12 if a.periodic else 1) for a in claim.awards.all())
+    """What the proposed awards cost in their first year: lump sums plus twelve months of periodic
+    amounts."""
+    proposed = claim.awards.filter(status=Award.Status.PROPOSED)
+    return sum(a.amount_cents * (12 if a.periodic else 1) for a in proposed)
 
 
 def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: dt.date | None = None) -> Claim:
@@ -350,15 +353,23 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
             f"awards of {threshold // 100:,} yuan or more need a second officer: you assessed this one",
             code="maker_checker",
         )
-    return _move(
-        claim,
-        actor=actor,
-        expected_version=expected_version,
-        to=S.AWARDED,
-        note=f"awarded: {total} cents in the first year",
-        today=today,
-        approved_by_id=actor.user_id,
-    )
+    from .review import put_in_force
+
+    with transaction.atomic():  # the move and the awards put in force: all or none
+        claim = _move(
+            claim,
+            actor=actor,
+            expected_version=expected_version,
+            to=S.AWARDED,
+            note=f"awarded: {total} cents in the first year",
+            today=today,
+            approved_by_id=actor.user_id,
+        )
+        for note in put_in_force(claim):
+            ClaimEvent.objects.create(
+                claim=claim, on=today, actor=actor.label, from_status=S.AWARDED, to_status=S.AWARDED, note=note
+            )
+    return claim
 
 
 def claim_send_back(
