@@ -376,6 +376,60 @@ def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
     assert by_month["2026-01"] == (340243, "monthly, raised 2022, 2023, 2024, 2025")  # 2026: not published yet
 
 
+def test_an_increase_published_late_is_paid_for_the_months_before_it(world, data_dir, tmp_path, monkeypatch):
+    import shutil
+
+    from socsec.benefits.models import Award, Claim
+    from socsec.rules import parameters
+
+    # the parameters as they stood before the 2025 increase was published
+    unpublished = tmp_path / "parameters"
+    shutil.copytree(parameters.PARAMETERS_DIR, unpublished)
+    rate = unpublished / "benefits" / "pension" / "indexation_rate.yaml"
+    rate.write_text(rate.read_text().replace("2025-01-01: {value: 0.02}", "2025-01-01: {value: null}"))
+    claim = Claim.objects.create(
+        person=world.freelancer,
+        kind="PENSION",
+        status="AWARDED",
+        event_date=dt.date(2024, 6, 1),
+        reported_by="OFFICER",
+        submitted_on=dt.date(2024, 6, 1),
+        decision_due=dt.date(2024, 8, 1),
+    )
+    Award.objects.create(
+        claim=claim,
+        item="pension_monthly",
+        label="pension",
+        payer="FUND",
+        periodic=True,
+        amount_cents=300000,
+        start_month="2024-06",
+        explanation={},
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(parameters, "PARAMETERS_DIR", unpublished)
+        parameters.load_parameters.cache_clear()
+        try:
+            march = pay_month(actor=SYSTEM, month="2025-03", today=dt.date(2025, 4, 2))
+        finally:
+            parameters.load_parameters.cache_clear()  # the project's own tree is read again after this
+    assert [(p.month, p.amount_cents) for p in march.run.payments.filter(month__gte="2025-01")] == [
+        ("2025-01", 300000),
+        ("2025-02", 300000),
+        ("2025-03", 300000),
+    ]
+    # published (+2% from January): April at the new amount, and the increase for January to March
+    april = pay_month(actor=SYSTEM, month="2025-04", today=dt.date(2025, 5, 2))
+    assert [(p.month, p.kind, p.amount_cents, p.note) for p in april.run.payments.all()] == [
+        ("2025-04", "PAYMENT", 306000, "monthly, raised 2025"),
+        ("2025-01", "INDEXATION", 6000, "monthly, raised 2025, paid late"),
+        ("2025-02", "INDEXATION", 6000, "monthly, raised 2025, paid late"),
+        ("2025-03", "INDEXATION", 6000, "monthly, raised 2025, paid late"),
+    ]
+    assert pay_month(actor=SYSTEM, month="2025-04", today=dt.date(2025, 5, 3)).new_payments == 0
+    assert sum(trial_balance().values()) == 0
+
+
 def _accepted(world, person, kind, day, engagement=None):
     claim = claim_submit(
         actor=SYSTEM, person=person, kind=kind, event_date=day, engagement=engagement, today=day + dt.timedelta(days=1)

@@ -159,12 +159,14 @@ class PaymentRun(models.Model):
 
 
 class BenefitPayment(models.Model):
-    """What a payment run paid on an award for a month: once per award and month. A negative amount
-    recovers an overpayment."""
+    """What a payment run paid on an award for a month: once per award, month and kind. A negative amount
+    recovers an overpayment; an indexation pays the year's increase for a month paid before the increase
+    was published (increases apply from January)."""
 
     class Kind(models.TextChoices):
         PAYMENT = "PAYMENT", "payment"
         RECOVERY = "RECOVERY", "recovery of an overpayment"
+        INDEXATION = "INDEXATION", "the year's pension increase for a month paid before it was published"
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")

@@ -139,6 +139,15 @@ def _due(award: Award, month: str, index: int) -> list[tuple[str, str, int, str]
         if stop is None or i < stop:
             cents, note = amounts[i // 12]
             out.append((_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
+    if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
+        paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT).values_list(
+            "month", "amount_cents"
+        )
+        for month, cents in paid:
+            i = _index(month)
+            if i <= min(index, last) and (stop is None or i < stop) and amounts[i // 12][0] > cents:
+                now, note = amounts[i // 12]
+                out.append((month, BenefitPayment.Kind.INDEXATION, now - cents, f"{note}, paid late"[:200]))
     if stop is not None:  # paid for months after the stop: recover each once
         paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT, month__gte=_name(stop))
         for payment in paid:
