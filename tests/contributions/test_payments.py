@@ -118,6 +118,7 @@ def test_bank_statement_is_all_or_nothing_and_rerunnable(world, invoices, unchan
     bad = (
         "date,amount,reference,payer\n2026-04-01,10.00,B1,ridego\n2026-04-01,1.005,B2,ridego\n"
         "2026-04-01,3,B3,nobody\n2026-04-01,NaN,B4,ridego\n2026-04-01,5.00,B1,ridego\n2026-04-01,5.00,,ridego\n"
+        f"{dt.date.today() + dt.timedelta(days=1)},5.00,B9,ridego\n"
     )
     with pytest.raises(ValidationFailed) as caught:
         bank_statement_import(actor=SYSTEM, content=bad.encode(), source="bank:test")
@@ -128,6 +129,7 @@ def test_bank_statement_is_all_or_nothing_and_rerunnable(world, invoices, unchan
         {"row": 5, "field": "amount", "message": f"NaN must be positive, at most 10000000000, {two}"},
         {"row": 6, "field": "reference", "message": "repeats row 2."},
         {"row": 7, "field": "reference", "message": "is required (at most 100 characters)."},
+        {"row": 8, "field": "date", "message": f"{dt.date.today() + dt.timedelta(days=1)} is in the future."},
     ]
 
 
@@ -144,6 +146,17 @@ def test_bank_statement_twice_records_once(world, invoices):
     assert [(p.amount_cents, replayed) for p, replayed in first] == [(1000, False), (250, False)]
     assert [replayed for _p, replayed in again] == [True, True]
     assert balance("bank:collection") == 1250
+
+
+def test_a_statements_lines_are_allocated_as_payments_one_after_another(world, invoices):
+    first, second = invoices
+    lines = "date,amount,reference,payer\n2026-04-01,12.00,S1,ridego\n2026-04-02,9.00,S2,ridego\n"
+    (one, _), (two, _) = bank_statement_import(actor=SYSTEM, content=lines.encode(), source="bank:test")
+    # as two payments recorded one after the other: the oldest invoice first, the rest as credit
+    assert allocations(one) == [(first.pk, 1000), (second.pk, 200)]
+    assert allocations(two) == [(second.pk, 300)]
+    assert balance("bank:collection") == 2100
+    assert sum(trial_balance().values()) == 0
 
 
 def test_payments_and_arrears_through_the_api(world, invoices):

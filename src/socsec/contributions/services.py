@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -643,38 +644,75 @@ def payment_record(
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
-        existing = Payment.objects.filter(platform=platform, reference=reference).first()
-        if existing is not None:
-            if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
-                raise Conflict(
-                    f"reference {reference!r} was recorded with another amount or date",
-                    field="reference",
-                    code="payment_reference_reused",
-                )
-            return existing, True
-        still_open = unpaid_invoices(platform=platform)  # before this payment exists: it is not credit yet
-        payment = Payment.objects.create(
-            platform=platform,
-            reference=reference,
-            amount_cents=amount_cents,
-            received_on=received_on,
-            source=source[:100],
-        )
-        left = amount_cents
-        for invoice, outstanding in still_open:
+        return _record_payment(actor, platform, amount_cents, received_on, reference, source, _OpenInvoices(platform))
+
+
+class _OpenInvoices:
+    """A platform's unpaid invoices, oldest due first, read once (with the platform locked) and kept up to
+    date as payments are allocated: a statement with many lines of one platform reads them once."""
+
+    def __init__(self, platform: Organisation) -> None:
+        self.platform = platform
+        self._open: list[list[Any]] | None = None
+
+    def read(self) -> None:
+        """Read them, if not read yet: before the next payment is created (it is not credit yet)."""
+        if self._open is None:
+            self._open = [[invoice, outstanding] for invoice, outstanding in unpaid_invoices(platform=self.platform)]
+
+    def allocate(self, payment: Payment) -> None:
+        """Allocate a new payment to the invoices, oldest first; what is left is credit."""
+        assert self._open is not None, "read the open invoices before the payment is created"
+        left = payment.amount_cents
+        shares = []
+        for entry in self._open:
             if left == 0:
                 break
-            share = min(left, outstanding)
-            PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount_cents=share)
-            left -= share
-        ledger_post(
-            entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
-            description=f"payment {reference} from {platform.code}",
-            source=f"payment:{payment.pk}",
-            idempotency_key=f"payment:{payment.pk}",
-            booked_on=received_on,
-        )
-        audit_record(actor=actor, action="payment.record", instance=payment)
+            share = min(left, entry[1])
+            if share:
+                shares.append(PaymentAllocation(payment=payment, invoice=entry[0], amount_cents=share))
+                entry[1] -= share
+                left -= share
+        PaymentAllocation.objects.bulk_create(shares)
+
+
+def _record_payment(
+    actor: Actor,
+    platform: Organisation,
+    amount_cents: int,
+    received_on: dt.date,
+    reference: str,
+    source: str,
+    open_invoices: _OpenInvoices,
+) -> tuple[Payment, bool]:
+    """One payment of a locked platform: replayed when its reference is known, else recorded, allocated
+    and posted to the ledger."""
+    existing = Payment.objects.filter(platform=platform, reference=reference).first()
+    if existing is not None:
+        if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
+            raise Conflict(
+                f"reference {reference!r} was recorded with another amount or date",
+                field="reference",
+                code="payment_reference_reused",
+            )
+        return existing, True
+    open_invoices.read()
+    payment = Payment.objects.create(
+        platform=platform,
+        reference=reference,
+        amount_cents=amount_cents,
+        received_on=received_on,
+        source=source[:100],
+    )
+    open_invoices.allocate(payment)
+    ledger_post(
+        entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
+        description=f"payment {reference} from {platform.code}",
+        source=f"payment:{payment.pk}",
+        idempotency_key=f"payment:{payment.pk}",
+        booked_on=received_on,
+    )
+    audit_record(actor=actor, action="payment.record", instance=payment)
     return payment, False
 
 
@@ -714,6 +752,9 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
         except ValueError:
             problems.append({"row": number, "field": "date", "message": f"{raw.get('date')!r} is not a date."})
             continue
+        if received > timezone.localdate():
+            problems.append({"row": number, "field": "date", "message": f"{received.isoformat()} is in the future."})
+            continue
         try:
             yuan = Decimal((raw.get("amount") or "").strip())
         except InvalidOperation:
@@ -751,25 +792,22 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
             details={"rows": problems},
         )
     rows.sort(key=lambda r: (r.platform.pk, r.row))  # platforms locked in one order: no deadlock between imports
+    recorded: dict[int, tuple[Payment, bool]] = {}
     with transaction.atomic():
-        return [
-            payment_record(
-                actor=actor,
-                platform=r.platform,
-                amount_cents=r.amount_cents,
-                received_on=r.received_on,
-                reference=r.reference,
-                source=source,
-            )
-            for r in rows
-        ]
+        for platform_id, lines in itertools.groupby(rows, key=lambda r: r.platform.pk):
+            lock(Organisation.objects).filter(pk=platform_id).first()  # one allocation at a time
+            platform_lines = list(lines)
+            open_invoices = _OpenInvoices(platform_lines[0].platform)
+            for r in platform_lines:
+                recorded[r.row] = _record_payment(
+                    actor, r.platform, r.amount_cents, r.received_on, r.reference, source, open_invoices
+                )
+    return [recorded[r.row] for r in rows]
 
 
-FREQUENCIES = (1, 3, 12)
+FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
 MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards the storage
-MAX_PAYMENT_YUAN = (
-    10**10
-)  # a plausibility bound: ten billion yuan on one bank line is a data error  # monthly, quarterly, yearly
+MAX_PAYMENT_YUAN = 10**10  # a plausibility bound: ten billion yuan on one bank line is a data error
 
 
 BASED_SCHEMES = (OwnContribution.Scheme.EMPLOYEE_PENSION, OwnContribution.Scheme.MEDICAL)  # a chosen base
