@@ -337,6 +337,64 @@ def test_the_assessment_form_checks_its_fields_and_shows_missing_award_rules(wor
     assert state(claim) == before
 
 
+def test_a_death_is_assessed_on_the_page_with_the_dependants(world, data_dir):
+    claim = claim_submit(  # a 2025 death: the lump sum uses NBS's 2024 income figure
+        actor=SYSTEM,
+        person=world.rider,
+        kind="OCCUPATIONAL_INJURY",
+        event_date=dt.date(2025, 9, 10),
+        engagement=world.rider_eng_platform,
+        today=dt.date(2025, 9, 12),
+    )
+    claim = claim_decide(
+        actor=Actor(label="o", user_id=world.users["officer"].pk),
+        claim=claim,
+        expected_version=claim.version,
+        accept=True,
+        reason="death certificate from the civil registry",
+    )
+    officer = client_as(world, "officer")
+    url = f"/officer/claims/{claim.pk}/"
+    page = officer.get(url).content.decode()
+    assert '<option value="DEATH">death</option>' in page and 'for="dependant-4-name"' in page
+    in_chinese = Client(headers={"Accept-Language": "zh-hans"})
+    in_chinese.force_login(world.users["officer"])
+    assert "<legend>供养亲属（仅限死亡）</legend>" in in_chinese.get(url).content.decode()
+    death = {"action": "assess", "version": claim.version, "outcome": "DEATH"}
+    before = state(claim)
+    bad = officer.post(url, {**death, "dependant-1-name": "Li Na", "dependant-1-kind": "COUSIN"})
+    assert bad.status_code == 422
+    assert (
+        '<p class="error" id="dependants-error">Dependant 1: a name of at most 120 characters and spouse or other.'
+        in (bad.content.decode())
+    )
+    assert state(claim) == before
+    rows = {
+        "dependant-1-name": "Li Na",
+        "dependant-1-kind": "SPOUSE",
+        "dependant-2-name": "Li Xiao",
+        "dependant-2-kind": "OTHER",
+        "dependant-2-supplement": "on",
+        "dependant-3-name": "",  # an empty row is left out
+        "dependant-3-kind": "OTHER",
+    }
+    assert officer.post(url, {**death, **rows}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.assessment == {
+        "outcome": "DEATH",
+        "dependants": [
+            {"name": "Li Na", "kind": "SPOUSE", "supplement": False},
+            {"name": "Li Xiao", "kind": "OTHER", "supplement": True},
+        ],
+    }
+    assert [(a.item, a.beneficiary) for a in claim.awards.all()] == [
+        ("oip_funeral_grant", ""),
+        ("oip_death_lump_sum", ""),
+        ("oip_dependant_pension", "Li Na"),
+        ("oip_dependant_pension", "Li Xiao"),
+    ]
+
+
 def test_the_claim_page_shows_the_platform_activity_per_day(world, data_dir):
     claim = injury(world)
     html = client_as(world, "officer").get(f"/officer/claims/{claim.pk}/").content.decode()

@@ -291,6 +291,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
 ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
     # kind -> (name, label, kind of input, hint); the names are the award rules' keys (benefits/awards.py)
     "INJURY": [
+        ("outcome", gettext_lazy("Outcome"), "outcome", gettext_lazy("a death: name the dependants below")),
         ("grade", gettext_lazy("Disability grade"), "grade", gettext_lazy("1 (most severe) to 10, or none")),
         (
             "care_level",
@@ -358,6 +359,9 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         ("setting", gettext_lazy("Care setting"), "setting", ""),
     ],
 }
+OUTCOMES = [("DISABILITY", gettext_lazy("injury or disability")), ("DEATH", gettext_lazy("death"))]
+DEPENDANT_KINDS = [("SPOUSE", gettext_lazy("spouse")), ("OTHER", gettext_lazy("other dependant"))]
+DEPENDANT_ROWS = 4  # rows of the form; an empty name leaves a row out
 SETTINGS = [
     ("HOME", gettext_lazy("at home")),
     ("COMMUNITY", gettext_lazy("in the community")),
@@ -375,9 +379,17 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
     """The assessment dict for ``claim_assess`` from the form, or the errors per field."""
     out: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    death = kind in INJURY and str(data.get("outcome", "")).strip() == "DEATH"
     for name, _label, spec, _hint in _assessment_fields(kind):
         raw = str(data.get(name, "")).strip()
-        if spec == "grade":
+        if death and name in ("grade", "care_level", "months_off_work"):
+            continue  # a death has no grade, care level or months off work
+        if spec == "outcome":  # injury or disability unless a death is chosen (the rules' default)
+            if raw == "DEATH":
+                out[name] = raw
+            elif raw not in ("", "DISABILITY"):
+                errors[name] = _("Choose the outcome.")
+        elif spec == "grade":
             if raw == "none":
                 out[name] = 0
             elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 10:
@@ -411,7 +423,25 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
                 out[name] = int(raw)
             else:
                 errors[name] = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    if death:
+        out["dependants"], problem = _dependants(data)
+        if problem:
+            errors["dependants"] = problem
     return out, errors
+
+
+def _dependants(data: Any) -> tuple[list[dict[str, Any]], str]:
+    """The dependants named in the form's rows (rows with no name are left out), or what is wrong."""
+    people = []
+    for i in range(1, DEPENDANT_ROWS + 1):
+        name = str(data.get(f"dependant-{i}-name", "")).strip()
+        if not name:
+            continue
+        relation = str(data.get(f"dependant-{i}-kind", ""))
+        if len(name) > 120 or relation not in dict(DEPENDANT_KINDS):
+            return [], _("Dependant %(row)s: a name of at most 120 characters and spouse or other.") % {"row": i}
+        people.append({"name": name, "kind": relation, "supplement": data.get(f"dependant-{i}-supplement") == "on"})
+    return people, ""
 
 
 def _officer_forms(claim: Claim) -> dict[str, bool]:
@@ -465,6 +495,20 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             for n, label, spec, hint in _assessment_fields(claim.kind)
         ],
         "settings": SETTINGS,
+        "outcomes": OUTCOMES,
+        "dependant_kinds": DEPENDANT_KINDS,
+        "dependant_rows": [
+            {
+                "n": i,
+                "name": request.POST.get(f"dependant-{i}-name", ""),
+                "kind": request.POST.get(f"dependant-{i}-kind", ""),
+                "supplement": request.POST.get(f"dependant-{i}-supplement") == "on",
+            }
+            for i in range(1, DEPENDANT_ROWS + 1)
+        ]
+        if claim.kind in INJURY
+        else [],
+        "dependants_error": field_errors.get("dependants", ""),
         "grades": range(1, 11),
         "error": error,
         "may_act": may_decide_claims(p),
