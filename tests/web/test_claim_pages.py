@@ -425,6 +425,10 @@ def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(wo
     own = officer.post(url, {"action": "approve", "version": claim.version})  # 72,000 yuan a year: maker-checker
     assert own.status_code == 403
     assert alert(own.content.decode()) == "awards of 50,000 yuan or more need a second officer: you assessed this one"
+    in_chinese = Client(headers={"Accept-Language": "zh-hans"})  # the sentence translated, then filled in
+    in_chinese.force_login(world.users["officer"])
+    refused = in_chinese.post(url, {"action": "approve", "version": claim.version})
+    assert alert(refused.content.decode()) == "50,000 元及以上的待遇须由另一位经办人核准：此项由您核定。"
     assert state(claim) == before
     assert supervisor.post(url, {"action": "approve", "version": claim.version}).status_code == 302
     claim.refresh_from_db()

@@ -79,7 +79,9 @@ def _move(
         raise stale
     if to not in MOVES[claim.status]:
         raise Conflict(
-            f"this claim is {claim.get_status_display()}; it cannot become {S(to).label}", code="bad_transition"
+            "this claim is %(now)s; it cannot become %(to)s",
+            code="bad_transition",
+            params={"now": claim.get_status_display(), "to": S(to).label},
         )
     before = snapshot(claim)
     with transaction.atomic():  # the move, its event and its audit entry: all or none
@@ -144,7 +146,9 @@ def claim_submit(
         status, reason = scheme.reason.status, scheme.reason.text
     if kind != K.PENSION and status not in (Status.MANDATORY, Status.VOLUNTARY):
         raise ValidationFailed(
-            f"event_date: not covered by {scheme.label} on {event_date.isoformat()} - {reason}", field="event_date"
+            "event_date: not covered by %(scheme)s on %(day)s - %(reason)s",
+            field="event_date",
+            params={"scheme": scheme.label, "day": event_date.isoformat(), "reason": reason},
         )
     reporter = (
         Claim.Reporter.ORGANISATION
@@ -173,9 +177,10 @@ def claim_submit(
                 )
         except IntegrityError:
             raise Conflict(
-                f"{Claim.Kind(kind).label} claim for {event_date.isoformat()} already exists",
+                "%(kind)s claim for %(day)s already exists",
                 field="event_date",
                 code="duplicate_claim",
+                params={"kind": Claim.Kind(kind).label, "day": event_date.isoformat()},
             ) from None
         ClaimEvent.objects.create(claim=claim, on=today, actor=actor.label, to_status=S.SUBMITTED, note="")
         audit_record(actor=actor, action="benefit.claim.submit", instance=claim)
@@ -350,8 +355,9 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
     total = award_total_cents(claim)
     if total >= threshold and actor.user_id is not None and actor.user_id == claim.awarded_by_id:
         raise Forbidden(
-            f"awards of {threshold // 100:,} yuan or more need a second officer: you assessed this one",
+            "awards of %(yuan)s yuan or more need a second officer: you assessed this one",
             code="maker_checker",
+            params={"yuan": f"{threshold // 100:,}"},
         )
     from .review import put_in_force
 

@@ -6,6 +6,10 @@ from typing import Any
 
 
 class DomainError(Exception):
+    """``message`` is English. With ``params`` it is a template (``%(name)s`` placeholders) filled with
+    them, and ``template`` and ``params`` stay on the error, so that a page can translate the sentence and
+    then fill it in."""
+
     status = 400
     code = "invalid"
 
@@ -16,7 +20,12 @@ class DomainError(Exception):
         field: str | None = None,
         code: str | None = None,
         details: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
+        self.template = message
+        self.params = params or {}
+        if params:
+            message = message % params
         super().__init__(message)
         self.message = message
         self.field = field

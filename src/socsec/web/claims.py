@@ -150,6 +150,9 @@ def _message(exc: DomainError) -> str:
     """The refusal in the reader's language where we know it, else the service's own words."""
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
+    if exc.params:  # the sentence translated, then filled with its values (translated where they are labels)
+        values = {k: _(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
+        return _(exc.template) % values
     # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
     return _(exc.message) if exc.message else ""
 
