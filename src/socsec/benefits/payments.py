@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
-from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
@@ -88,13 +87,10 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
             Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
             .order_by("id")
+            # locked as they stand: an approval replacing some waits for the run, or the run for it
+            .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
         )
         for award in awards:
-            # as it stands now, locked: an approval replacing it waits, or is waited for
-            current = lock(Award.objects.filter(pk=award.pk)).values("status", "end_month", "suspended_from").first()
-            if current is None or current["status"] not in PAID_AWARDS:
-                continue
-            award.end_month, award.suspended_from = current["end_month"], current["suspended_from"]
             for due_month, kind, cents, note in _due(award, month, index):
                 if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
                     continue  # nothing to pay, or paid by an earlier run: never twice
