@@ -504,7 +504,7 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             {
                 "n": i,
                 "name": request.POST.get(f"dependant-{i}-name", ""),
-                "kind": request.POST.get(f"dependant-{i}-kind", ""),
+                "kind": request.POST.get(f"dependant-{i}-kind", "SPOUSE" if i == 1 else "OTHER"),
                 "supplement": request.POST.get(f"dependant-{i}-supplement") == "on",
             }
             for i in range(1, DEPENDANT_ROWS + 1)
