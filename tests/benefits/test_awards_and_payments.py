@@ -281,8 +281,8 @@ class LedgerBalancedAfterEveryRun(TestCase):
 class ReviewPaysEachMonthOnce(TestCase):
     """Property: whatever months were paid before a review, whatever grade it finds, and whatever months
     are run after, each month is paid the higher of the two decisions' amounts if it was paid before the
-    review (the difference as arrears in the month after) and the new amount otherwise: nothing recovered,
-    nothing twice; the grant likewise; the ledger balances."""
+    review (once a run after it reaches the month) and the new amount otherwise: nothing recovered, nothing
+    twice; the grant likewise; the ledger balances."""
 
     @classmethod
     def setUpTestData(cls):
@@ -321,11 +321,14 @@ class ReviewPaysEachMonthOnce(TestCase):
         def total(item):
             return sum(BenefitPayment.objects.filter(award__item=item).values_list("amount_cents", flat=True))
 
-        if months > paid_before:  # the arrears fall due in the month after the last one paid before
-            high, low = max(old[allowance], new[allowance]), new[allowance]
-            assert total(allowance) == paid_before * high + (months - paid_before) * low
-        else:
-            assert total(allowance) == paid_before * old[allowance]
+        topped_up = max(after) - 4  # the months the runs after the review reach
+        expected = sum(
+            (max(old[allowance], new[allowance]) if m <= topped_up else old[allowance])
+            if m <= paid_before
+            else new[allowance]
+            for m in range(1, months + 1)
+        )
+        assert total(allowance) == expected
         assert total(grant) == (max(old[grant], new[grant]) if before else new[grant])
         paid = BenefitPayment.objects.values_list("award_id", "month", "kind")
         assert len(paid) == len(set(paid))
@@ -344,17 +347,18 @@ def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
         )
 
 
-def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
+def pension_in_payment(world, since: dt.date, cents: int):
+    """The freelancer's pension claim, awarded from ``since`` at ``cents`` a month."""
     from socsec.benefits.models import Award, Claim
 
     claim = Claim.objects.create(
         person=world.freelancer,
         kind="PENSION",
         status="AWARDED",
-        event_date=dt.date(2021, 6, 1),
+        event_date=since,
         reported_by="OFFICER",
-        submitted_on=dt.date(2021, 6, 1),
-        decision_due=dt.date(2021, 8, 1),
+        submitted_on=since,
+        decision_due=since + dt.timedelta(days=61),
     )
     Award.objects.create(
         claim=claim,
@@ -362,10 +366,15 @@ def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
         label="pension",
         payer="FUND",
         periodic=True,
-        amount_cents=300000,
-        start_month="2021-06",
+        amount_cents=cents,
+        start_month=f"{since:%Y-%m}",
         explanation={},
     )
+    return claim
+
+
+def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
+    pension_in_payment(world, dt.date(2021, 6, 1), 300000)
     run = pay_month(actor=SYSTEM, month="2026-01", today=dt.date(2026, 2, 2))
     by_month = {p.month: (p.amount_cents, p.note) for p in run.run.payments.all()}
     assert by_month["2021-12"] == (300000, "monthly")  # the first year: as awarded
@@ -379,7 +388,6 @@ def test_pensions_in_payment_rise_with_each_published_increase(world, data_dir):
 def test_an_increase_published_late_is_paid_for_the_months_before_it(world, data_dir, tmp_path, monkeypatch):
     import shutil
 
-    from socsec.benefits.models import Award, Claim
     from socsec.rules import parameters
 
     # the parameters as they stood before the 2025 increase was published
@@ -387,25 +395,7 @@ def test_an_increase_published_late_is_paid_for_the_months_before_it(world, data
     shutil.copytree(parameters.PARAMETERS_DIR, unpublished)
     rate = unpublished / "benefits" / "pension" / "indexation_rate.yaml"
     rate.write_text(rate.read_text().replace("2025-01-01: {value: 0.02}", "2025-01-01: {value: null}"))
-    claim = Claim.objects.create(
-        person=world.freelancer,
-        kind="PENSION",
-        status="AWARDED",
-        event_date=dt.date(2024, 6, 1),
-        reported_by="OFFICER",
-        submitted_on=dt.date(2024, 6, 1),
-        decision_due=dt.date(2024, 8, 1),
-    )
-    Award.objects.create(
-        claim=claim,
-        item="pension_monthly",
-        label="pension",
-        payer="FUND",
-        periodic=True,
-        amount_cents=300000,
-        start_month="2024-06",
-        explanation={},
-    )
+    pension_in_payment(world, dt.date(2024, 6, 1), 300000)
     with monkeypatch.context() as patched:
         patched.setattr(parameters, "PARAMETERS_DIR", unpublished)
         parameters.load_parameters.cache_clear()
@@ -428,6 +418,33 @@ def test_an_increase_published_late_is_paid_for_the_months_before_it(world, data
     ]
     assert pay_month(actor=SYSTEM, month="2025-04", today=dt.date(2025, 5, 3)).new_payments == 0
     assert sum(trial_balance().values()) == 0
+    # a death in January: what was paid for February on, increases included, is recovered
+    death_notice_record(actor=SYSTEM, person_id=world.freelancer.pk, died_on=dt.date(2025, 1, 15), source="registry")
+    may = pay_month(actor=SYSTEM, month="2025-05", today=dt.date(2025, 6, 2))
+    assert [(p.month, p.kind, p.amount_cents) for p in may.run.payments.all()] == [
+        ("2025-02", "RECOVERY", -306000),
+        ("2025-03", "RECOVERY", -306000),
+        ("2025-04", "RECOVERY", -306000),
+    ]
+    assert sum(trial_balance().values()) == 0
+
+
+def test_a_pension_review_keeps_the_yearly_increases(world, data_dir):
+    from socsec.benefits.models import Award
+    from socsec.benefits.review import put_in_force
+
+    claim = pension_in_payment(world, dt.date(2024, 6, 1), 300000)
+    pension = {"claim": claim, "item": "pension_monthly", "label": "pension", "payer": "FUND", "periodic": True}
+    pay_month(actor=SYSTEM, month="2025-03", today=dt.date(2025, 4, 2))  # 2024 at 3,000; 2025 at 3,060
+    # a review finds 3,100 from the start (a proposal approved, as claim_approve does)
+    Award.objects.create(**pension, amount_cents=310000, start_month="2024-06", explanation={}, status="PROPOSED")
+    assert put_in_force(claim) == []
+    april = pay_month(actor=SYSTEM, month="2025-04", today=dt.date(2025, 5, 2))
+    by_month = {p.month: p.amount_cents for p in april.run.payments.all()}
+    assert by_month["2024-06"] == by_month["2024-12"] == 10000  # 3,100 less 3,000 paid
+    assert by_month["2025-01"] == by_month["2025-03"] == 10200  # 3,162 (3,100 + 2%) less 3,060 paid
+    assert by_month["2025-04"] == 316200  # the 2025 increase kept
+    assert len(by_month) == 11
 
 
 def _accepted(world, person, kind, day, engagement=None):
@@ -491,21 +508,21 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
     assert awards(claim) == [("unemployment_rural_lump_sum", "FUND", False, 990000, "2026-03", "")]
 
 
-def reviewed(world, claim, grade, today):
+def reviewed(world, claim, grade, today, reviewer="supervisor"):
     """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
     from socsec.benefits.services import claim_appeal
 
     claim.refresh_from_db()
     claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="not grade 3")
     claim = claim_decide(
-        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="review"
+        actor=officer(world, reviewer), claim=claim, expected_version=claim.version, accept=True, reason="review"
     )
     return claim_assess(
         actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=today
     )
 
 
-def test_a_review_raising_a_paid_award_pays_the_difference_and_the_arrears(world, data_dir):
+def test_a_review_raising_a_paid_award_pays_the_difference_for_each_month(world, data_dir):
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))  # grant 103,500 + May 3,600
     pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 2))  # June 3,600
@@ -524,25 +541,19 @@ def test_a_review_raising_a_paid_award_pays_the_difference_and_the_arrears(world
     ]
     claim.refresh_from_db()
     claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
-    assert [(a.item, a.periodic, a.amount_cents, a.start_month, a.end_month, a.status) for a in claim.awards.all()] == [
-        ("oip_disability_grant", False, 10350000, "2026-05", "", "SUPERSEDED"),
-        ("oip_disability_allowance_monthly", True, 360000, "2026-05", "2026-07", "SUPERSEDED"),  # its last paid month
-        ("oip_disability_grant", False, 900000, "2026-05", "", "ACTIVE"),  # 112,500 less 103,500 paid
-        ("oip_disability_allowance_monthly", True, 382500, "2026-08", "", "ACTIVE"),  # from the next month
-        ("oip_disability_allowance_monthly", False, 67500, "2026-08", "", "ACTIVE"),  # arrears: 3 x (3,825 - 3,600)
+    assert [(a.item, a.amount_cents, a.start_month, a.end_month, a.status) for a in claim.awards.all()] == [
+        ("oip_disability_grant", 10350000, "2026-05", "", "SUPERSEDED"),
+        ("oip_disability_allowance_monthly", 360000, "2026-05", "2026-07", "SUPERSEDED"),  # its last paid month
+        ("oip_disability_grant", 11250000, "2026-05", "", "ACTIVE"),
+        ("oip_disability_allowance_monthly", 382500, "2026-05", "", "ACTIVE"),
     ]
-    arrears = claim.awards.get(periodic=False, status="ACTIVE", amount_cents=67500)
-    assert arrears.explanation["formula"] == "review_arrears"
-    assert arrears.explanation["inputs"] == {m: "382500 - 360000" for m in ("2026-05", "2026-06", "2026-07")}
-    assert claim.awards.get(item="oip_disability_grant", status="ACTIVE").explanation["inputs"] == {
-        "awarded_cents": 11250000,
-        "paid_before_cents": 10350000,
-    }
     august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
-    assert sorted((p.month, p.amount_cents) for p in august.run.payments.all()) == [
-        ("2026-05", 900000),
-        ("2026-08", 67500),
-        ("2026-08", 382500),
+    assert [(p.month, p.amount_cents, p.note) for p in august.run.payments.all()] == [
+        ("2026-05", 900000, "lump sum, less 10350000 paid before the review"),  # 112,500 less 103,500
+        ("2026-05", 22500, "monthly, less 360000 paid before the review"),
+        ("2026-06", 22500, "monthly, less 360000 paid before the review"),
+        ("2026-07", 22500, "monthly, less 360000 paid before the review"),
+        ("2026-08", 382500, "monthly"),
     ]
     # in all, what grade 2 from the start would have paid to the end of August: 112,500 + 4 x 3,825
     assert balance("fund:OIP:440000") == 11250000 + 4 * 382500
@@ -560,6 +571,21 @@ def test_a_review_raising_a_paid_award_pays_the_difference_and_the_arrears(world
     assert worker.get(f"/me/claims/{claim.pk}/").content.decode().count("复核后已被替代") == 2
 
 
+def test_a_second_review_counts_what_every_earlier_decision_paid(world, data_dir):
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 2))  # grant 103,500 + May, June 3,600
+    claim = reviewed(world, claim, 2, dt.date(2026, 7, 10))
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))  # the differences, and July at 3,825
+    claim = reviewed(world, claim, 1, dt.date(2026, 8, 10), reviewer="officer")  # appealed again: grade 1
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
+    # in all, what grade 1 from the start would have paid: 27 x 4,500 and 4 x 90% of 4,500
+    assert balance("fund:OIP:440000") == 12150000 + 4 * 405000
+    assert sum(trial_balance().values()) == 0
+    assert claim.awards.filter(status="SUPERSEDED").count() == 4
+
+
 def test_a_review_lowering_a_paid_award_recovers_nothing_and_says_so(world, data_dir):
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
@@ -568,30 +594,58 @@ def test_a_review_lowering_a_paid_award_recovers_nothing_and_says_so(world, data
     assert [(a.item, a.amount_cents, a.start_month, a.status) for a in claim.awards.all()] == [
         ("oip_disability_grant", 10350000, "2026-05", "SUPERSEDED"),
         ("oip_disability_allowance_monthly", 360000, "2026-05", "SUPERSEDED"),
-        ("oip_disability_allowance_monthly", 337500, "2026-06", "ACTIVE"),  # 75% x 4,500 from June
+        ("oip_disability_grant", 9450000, "2026-05", "ACTIVE"),  # 21 months x 4,500
+        ("oip_disability_allowance_monthly", 337500, "2026-05", "ACTIVE"),  # 75% x 4,500
     ]
     notes = [e.note for e in claim.events.filter(from_status="AWARDED", to_status="AWARDED")]
     assert notes == [
-        "oip_disability_grant: 103,500.00 yuan paid before the review is more than the 94,500.00 yuan now due "
-        "for the same; nothing more is paid and nothing is recovered (paid in good faith)",
-        "oip_disability_allowance_monthly: the months paid before the review were paid 225.00 yuan more than is "
-        "now due for them; nothing is recovered (paid in good faith)",
+        "oip_disability_grant: 9,000.00 yuan was paid before the review beyond what is now due; nothing is "
+        "recovered (paid in good faith)",
+        "oip_disability_allowance_monthly: 225.00 yuan was paid before the review beyond what is now due; "
+        "nothing is recovered (paid in good faith)",
     ]
     june = pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 1))
     assert [(p.month, p.amount_cents) for p in june.run.payments.all()] == [("2026-06", 337500)]
 
 
-def test_a_review_that_rejects_the_claim_stops_its_payments(world, data_dir):
+def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(world, data_dir):
     from socsec.benefits.services import claim_appeal
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
     claim.refresh_from_db()
     claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="reopen")
-    claim_decide(
+    claim = claim_decide(
         actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=False, reason="fraud"
     )
+    assert [(a.status, a.end_month) for a in claim.awards.all()] == [("SUPERSEDED", ""), ("SUPERSEDED", "2026-05")]
+    assert claim.events.last().note == (
+        "the awards in force end: oip_disability_grant (paid to 2026-05), oip_disability_allowance_monthly "
+        "(paid to 2026-05)"
+    )
     assert pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 1)).new_payments == 0
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="again")
+    assert pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1)).new_payments == 0
+
+
+def test_a_death_after_a_review_recovers_every_kind_paid_after_it(world, data_dir):
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 2))  # May to July at 3,600
+    claim = reviewed(world, claim, 2, dt.date(2026, 8, 10))
+    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 2))  # May to July +225 each, August 3,825
+    death_notice_record(actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2026, 5, 20), source="civil registry")
+    september = pay_month(actor=SYSTEM, month="2026-09", today=dt.date(2026, 10, 2))
+    assert sorted((p.award.status, p.month, p.amount_cents) for p in september.run.payments.all()) == [
+        ("ACTIVE", "2026-06", -22500),
+        ("ACTIVE", "2026-07", -22500),
+        ("ACTIVE", "2026-08", -382500),
+        ("SUPERSEDED", "2026-06", -360000),
+        ("SUPERSEDED", "2026-07", -360000),
+    ]
+    # kept: the grant (112,500) and May at the new amount (3,825)
+    assert balance("fund:OIP:440000") == 11250000 + 382500
+    assert sum(trial_balance().values()) == 0
 
 
 @pytest.mark.parametrize("raw", ["--5", "²", "1" * 20])

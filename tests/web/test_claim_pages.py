@@ -369,6 +369,14 @@ def test_a_death_is_assessed_on_the_page_with_the_dependants(world, data_dir):
         in (bad.content.decode())
     )
     assert state(claim) == before
+    one = {"dependant-1-name": "Li Na", "dependant-1-kind": "SPOUSE"}
+    not_dead = officer.post(url, {**death, "outcome": "DISABILITY", "grade": "none", **one})
+    assert "Dependants are for a death: choose death as the outcome, or clear them." in not_dead.content.decode()
+    two_spouses = {"dependant-1-name": "Li Na", "dependant-1-kind": "SPOUSE"}
+    two_spouses |= {"dependant-2-name": "Wang Fang", "dependant-2-kind": "SPOUSE"}
+    refused = in_chinese.post(url, {**death, **two_spouses})  # the rules refuse: in the reader's language
+    assert alert(refused.content.decode()) == "供养亲属：配偶至多一人"
+    assert state(claim) == before
     rows = {
         "dependant-1-name": "Li Na",
         "dependant-1-kind": "SPOUSE",

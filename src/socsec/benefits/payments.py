@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
@@ -81,17 +81,24 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
+        # the awards the run may change, locked first and in one order: an approval replacing some waits
+        # for the run, or the run for it, and neither holds what the other waits for
+        list(
+            Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS)
+            .order_by("id")
+            .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
+            .values_list("id", flat=True)
+        )
         suspended = _apply_suspensions(month, actor)
         new_payments, new_cents = 0, 0
         awards = (
             Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
             .order_by("id")
-            # locked as they stand: an approval replacing some waits for the run, or the run for it
-            .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
         )
+        before = paid_on_replaced()
         for award in awards:
-            for due_month, kind, cents, note in _due(award, month, index):
+            for due_month, kind, cents, note in _due(award, month, index, before.get(replaced_key(award), {})):
                 if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
                     continue  # nothing to pay, or paid by an earlier run: never twice
                 payment = BenefitPayment.objects.create(
@@ -121,35 +128,70 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     return PayResult(run, new_payments, new_cents, suspended, path)
 
 
-def _due(award: Award, month: str, index: int) -> list[tuple[str, str, int, str]]:
-    """(month, kind, cents, note) to pay or recover on this award in this run."""
+ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
+
+
+def replaced_key(award: Award) -> ReplacedKey:
+    """What a new award has in common with those it replaced after a review."""
+    return (award.claim_id, award.item, award.beneficiary)
+
+
+def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, int]]:
+    """What was paid, net, for each month on awards replaced after a review (of one claim, or all), by
+    the claim, item and beneficiary they share with the awards that replaced them."""
+    rows = BenefitPayment.objects.filter(award__status=Award.Status.SUPERSEDED)
+    if claim is not None:
+        rows = rows.filter(award__claim=claim)
+    out: dict[ReplacedKey, dict[str, int]] = {}
+    totals = rows.values("award__claim_id", "award__item", "award__beneficiary", "month").annotate(
+        cents=Sum("amount_cents")
+    )
+    for row in totals:
+        key = (row["award__claim_id"], row["award__item"], row["award__beneficiary"])
+        out.setdefault(key, {})[row["month"]] = int(row["cents"])
+    return out
+
+
+def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> list[tuple[str, str, int, str]]:
+    """(month, kind, cents, note) to pay or recover on this award in this run. ``paid_before`` is what
+    the awards it replaced paid for each month (after a review): only the rest is due, and nothing is
+    recovered where they paid more. A replaced award pays nothing more; only a stop recovers on it."""
     out: list[tuple[str, str, int, str]] = []
     stop = _index(award.suspended_from) if award.suspended_from else None
-    if not award.periodic:
+    if award.status == Award.Status.ACTIVE and not award.periodic:
         if _index(award.start_month) <= index and (stop is None or _index(award.start_month) < stop):
-            out.append((award.start_month, BenefitPayment.Kind.PAYMENT, award.amount_cents, "lump sum"))
-        return out
-    last = _index(award.end_month) if award.end_month else index
-    amounts = _by_year(award, min(index, last) // 12)
-    for i in range(_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
-        if stop is None or i < stop:
-            cents, note = amounts[i // 12]
-            out.append((_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
-    if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
-        paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT).values_list(
-            "month", "amount_cents"
-        )
-        for month, cents in paid:
-            i = _index(month)
-            if i <= min(index, last) and (stop is None or i < stop) and amounts[i // 12][0] > cents:
-                now, note = amounts[i // 12]
-                out.append((month, BenefitPayment.Kind.INDEXATION, now - cents, f"{note}, paid late"[:200]))
-    if stop is not None:  # paid for months after the stop: recover each once
-        paid = BenefitPayment.objects.filter(award=award, kind=BenefitPayment.Kind.PAYMENT, month__gte=_name(stop))
-        for payment in paid:
-            out.append(
-                (payment.month, BenefitPayment.Kind.RECOVERY, -payment.amount_cents, award.suspended_reason[:200])
-            )
+            earlier = sum(paid_before.values())
+            note = f"lump sum, less {earlier} paid before the review" if earlier else "lump sum"
+            out.append((award.start_month, BenefitPayment.Kind.PAYMENT, max(0, award.amount_cents - earlier), note))
+    elif award.status == Award.Status.ACTIVE:
+        last = _index(award.end_month) if award.end_month else index
+        amounts = _by_year(award, min(index, last) // 12)
+        for i in range(_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
+            if stop is None or i < stop:
+                cents, note = amounts[i // 12]
+                earlier = paid_before.get(_name(i), 0)
+                if earlier:
+                    cents, note = max(0, cents - earlier), f"{note}, less {earlier} paid before the review"
+                out.append((_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
+        if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
+            paid: dict[str, int] = {}
+            for m, cents in award.payments.exclude(kind=BenefitPayment.Kind.RECOVERY).values_list(
+                "month", "amount_cents"
+            ):
+                paid[m] = paid.get(m, 0) + cents
+            for m, cents in paid.items():
+                i = _index(m)
+                now, note = amounts.get(i // 12, (0, ""))
+                total = cents + paid_before.get(m, 0)
+                if i <= min(index, last) and (stop is None or i < stop) and now > total:
+                    out.append((m, BenefitPayment.Kind.INDEXATION, now - total, f"{note}, paid late"[:200]))
+    if stop is not None:  # paid for months after the stop, of every kind: recover each month once
+        net: dict[str, int] = {}
+        for m, cents in award.payments.filter(month__gte=_name(stop)).values_list("month", "amount_cents"):
+            net[m] = net.get(m, 0) + cents
+        for m, cents in sorted(net.items()):
+            if cents > 0:
+                out.append((m, BenefitPayment.Kind.RECOVERY, -cents, award.suspended_reason[:200]))
     return out
 
 

@@ -292,7 +292,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     end = dt.date(year, 1, 1)
     pensions = {
         a.claim.person_id: a.amount_cents
-        for a in Award.objects.in_force().filter(item="pension_monthly").select_related("claim")
+        for a in Award.objects.in_force().filter(item="pension_monthly", periodic=True).select_related("claim")
     }
     own: dict[int, list[tuple[int, float]]] = {}
     rows_own = list(

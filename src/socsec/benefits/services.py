@@ -283,6 +283,16 @@ def claim_decide(
             decided_by_id=actor.user_id,
             decided_on=today,
         )
+        if not accept and claim.awards.filter(status=Award.Status.ACTIVE).exists():  # a review rejects it
+            from .review import end_in_force
+
+            ended = end_in_force(claim)
+            note = "the awards in force end: " + (
+                ", ".join(f"{a.item} (paid to {a.end_month or a.start_month})" for a in ended) or "none was paid"
+            )
+            ClaimEvent.objects.create(
+                claim=claim, on=today, actor=actor.label, from_status=S.REJECTED, to_status=S.REJECTED, note=note
+            )
         if accept and claim.kind in INJURY:
             days, basis = _days("assessment", today)
             Claim.objects.filter(pk=claim.pk).update(

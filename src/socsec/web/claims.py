@@ -426,10 +426,14 @@ def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, s
                 out[name] = int(raw)
             else:
                 errors[name] = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
-    if death:
-        out["dependants"], problem = _dependants(data)
+    if kind in INJURY:
+        people, problem = _dependants(data)
         if problem:
             errors["dependants"] = problem
+        elif people and not death:
+            errors["dependants"] = _("Dependants are for a death: choose death as the outcome, or clear them.")
+        elif death:
+            out["dependants"] = people
     return out, errors
 
 

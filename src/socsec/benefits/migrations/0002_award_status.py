@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 def proposals(apps, schema_editor):
-    """Awards of claims not approved yet (assessed, or sent back before any approval) are proposals."""
+    """Awards assessed after the claim's last approval (or never approved) are proposals: those of a
+    claim assessed and waiting, or sent back. Before this field, a new assessment replaced every award,
+    so a claim's awards are either all approved or all proposed."""
+    Claim = apps.get_model("benefits", "Claim")
     Award = apps.get_model("benefits", "Award")
-    Award.objects.filter(claim__status="ASSESSED", claim__approved_by__isnull=True).update(status="PROPOSED")
-    Award.objects.filter(claim__status="ACCEPTED", claim__approved_by__isnull=True).update(status="PROPOSED")
-    # assessed again after an appeal: the new proposal has no payments, the awards paid before stay in force
-    Award.objects.filter(claim__status="ASSESSED", claim__approved_by__isnull=False, payments__isnull=True).update(
-        status="PROPOSED"
-    )
+    for claim in Claim.objects.filter(awards__isnull=False).distinct():
+        events = list(claim.events.order_by("id").values_list("id", "to_status"))
+        assessed = max((i for i, to in events if to == "ASSESSED"), default=0)
+        awarded = max((i for i, to in events if to == "AWARDED"), default=0)
+        if assessed > awarded:
+            Award.objects.filter(claim=claim).update(status="PROPOSED")
 
 
 class Migration(migrations.Migration):
