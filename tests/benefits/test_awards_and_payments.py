@@ -626,6 +626,82 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
     assert pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 1)).new_payments == 0
     claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="again")
     assert pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1)).new_payments == 0
+    # the rejection overturned: the new decision dates from the first assessment, so June on is paid
+    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"grade": 3},
+        today=dt.date.today(),
+    )
+    assert {a.start_month for a in claim.awards.filter(status="PROPOSED")} == {"2026-05"}
+
+
+def test_an_appeal_withdrawn_leaves_the_decision_in_force_paid(world, data_dir):
+    from socsec.benefits.services import claim_appeal, claim_withdraw
+
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
+    claim.refresh_from_db()
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade")
+    claim = claim_decide(
+        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="ok"
+    )
+    claim_withdraw(actor=SYSTEM, claim=claim, expected_version=claim.version)
+    july = pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))
+    assert [(p.month, p.amount_cents) for p in july.run.payments.all()] == [("2026-06", 360000), ("2026-07", 360000)]
+
+
+def test_a_rejection_after_a_death_still_recovers_what_was_paid_after_it(world, data_dir):
+    from socsec.benefits.services import claim_appeal
+
+    claim = awarded(world, {"grade": 3})
+    pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 2))  # May to July at 3,600
+    death_notice_record(actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2026, 6, 20), source="registry")
+    claim.refresh_from_db()
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="reopen")
+    claim_decide(
+        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=False, reason="no"
+    )
+    august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 2))
+    assert [(p.award.status, p.month, p.amount_cents) for p in august.run.payments.all()] == [
+        ("SUPERSEDED", "2026-07", -360000)
+    ]
+
+
+def test_a_stop_of_a_replaced_award_never_paid_carries_over(world, data_dir):
+    from socsec.benefits.review import put_in_force
+
+    claim = awarded(world, {"grade": 3})  # nothing paid yet; the allowance stopped from June (say, by a flag)
+    claim.awards.filter(periodic=True).update(suspended_from="2026-06", suspended_reason="flagged")
+    proposal = claim.awards.get(periodic=True)
+    proposal.pk, proposal.status, proposal.suspended_from, proposal.suspended_reason = None, "PROPOSED", "", ""
+    proposal.save()
+    put_in_force(claim)
+    new = claim.awards.get(periodic=True, status="ACTIVE")
+    assert (new.suspended_from, new.suspended_reason, claim.awards.filter(status="SUPERSEDED").count()) == (
+        "2026-06",
+        "flagged",
+        0,  # the replaced ones were never paid: they are gone
+    )
+
+
+def test_dependants_pensions_go_on_after_the_death_notice(world, data_dir):
+    claim = accepted_injury(world, dt.date(2025, 9, 10))
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment={"outcome": "DEATH", "dependants": [{"name": "Li Na", "kind": "SPOUSE"}]},
+        today=ASSESSED,
+    )
+    claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    death_notice_record(actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2025, 9, 10), source="registry")
+    june = pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 7, 2))
+    pension = [(p.month, p.amount_cents) for p in june.run.payments.filter(award__item="oip_dependant_pension")]
+    assert pension == [("2026-05", 180000), ("2026-06", 180000)]  # 40% of 4,500, not stopped
+    assert not june.suspended
 
 
 def test_a_death_after_a_review_recovers_every_kind_paid_after_it(world, data_dir):

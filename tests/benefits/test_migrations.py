@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from socsec.benefits.models import Award, Claim
+from socsec.benefits.payments import pay_month
 from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_send_back
 from tests.benefits.test_awards_and_payments import ASSESSED, accepted_injury, officer
 from tests.world import SYSTEM, build_world
@@ -59,6 +60,16 @@ def test_awards_assessed_after_the_last_approval_become_proposals(settings, tmp_
         actor=officer(world, "supervisor"), claim=sent_back, expected_version=sent_back.version, reason="redo"
     )
     assert sent_back.status == Claim.Status.ACCEPTED
+    # approved, paid for May, appealed and rejected on review: before the status field its awards stayed
+    rejected = assessed(dt.date(2026, 3, 13))
+    rejected = claim_approve(actor=officer(world, "supervisor"), claim=rejected, expected_version=rejected.version)
+    pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
+    rejected.refresh_from_db()
+    rejected = claim_appeal(actor=SYSTEM, claim=rejected, expected_version=rejected.version, reason="more")
+    rejected = claim_decide(
+        actor=officer(world, "supervisor"), claim=rejected, expected_version=rejected.version, accept=False, reason="no"
+    )
+    Award.objects.filter(claim=rejected).update(status="ACTIVE", end_month="")
     _migrate([("benefits", "0001_claims_awards_payments")])
     _migrate()
     status = {
@@ -66,3 +77,7 @@ def test_awards_assessed_after_the_last_approval_become_proposals(settings, tmp_
         for c in (waiting, approved, sent_back)
     }
     assert status == {waiting.pk: ["PROPOSED"], approved.pk: ["ACTIVE"], sent_back.pk: ["PROPOSED"]}
+    assert sorted(Award.objects.filter(claim=rejected).values_list("status", "end_month")) == [
+        ("SUPERSEDED", ""),
+        ("SUPERSEDED", "2026-05"),
+    ]

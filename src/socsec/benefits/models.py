@@ -72,14 +72,17 @@ class Claim(models.Model):
         return f"{self.kind} {self.person_id} {self.event_date} {self.status}"
 
 
-# the claim states in which its awards in force are paid: awarded and paid, and while an appeal or a
-# re-assessment is pending (the decision stands until it is replaced)
+# the claim states in which its awards in force are paid: awarded and paid, while an appeal or a
+# re-assessment is pending (the decision stands until it is replaced), and after the appeal is withdrawn
+# (only approval puts awards in force, and a rejection ends them, so a claim withdrawn before any decision
+# has none)
 PAYING_STATUSES = (
     Claim.Status.AWARDED,
     Claim.Status.PAID,
     Claim.Status.UNDER_REVIEW,
     Claim.Status.ACCEPTED,
     Claim.Status.ASSESSED,
+    Claim.Status.WITHDRAWN,
 )
 
 

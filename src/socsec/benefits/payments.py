@@ -39,9 +39,10 @@ FUND_OF = {
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
-# awards the payment runs look at: those in force, and those replaced after a review (their months are
-# all paid, but a death notice still recovers what was paid after the death)
-PAID_AWARDS = (Award.Status.ACTIVE, Award.Status.SUPERSEDED)
+# awards the payment runs look at: those in force on claims whose decision stands, and those replaced
+# after a review whatever became of the claim (their months are all paid, but a death notice still
+# recovers what was paid after the death)
+RUN_AWARDS = Q(status=Award.Status.ACTIVE, claim__status__in=PAYING_STATUSES) | Q(status=Award.Status.SUPERSEDED)
 
 
 def _index(month: str) -> int:
@@ -84,7 +85,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         # the awards the run may change, locked first and in one order: an approval replacing some waits
         # for the run, or the run for it, and neither holds what the other waits for
         list(
-            Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS)
+            Award.objects.filter(RUN_AWARDS)
             .order_by("id")
             .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
             .values_list("id", flat=True)
@@ -92,7 +93,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         suspended = _apply_suspensions(month, actor)
         new_payments, new_cents = 0, 0
         awards = (
-            Award.objects.filter(claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, payer=Award.Payer.FUND)
+            Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
             .order_by("id")
         )
@@ -220,21 +221,21 @@ def _by_year(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
 
 
 def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
-    """Stop periodic awards from registry data: a death notice stops everything from the month after the
-    death; for unemployment benefit, a new engagement or platform orders in the month stop it from that
-    month (an officer reviews the flag). Returns the awards newly suspended."""
+    """Stop periodic awards from registry data: a death notice stops the person's own benefits from the
+    month after the death (dependants' pensions, paid to others, go on); for unemployment benefit, a new
+    engagement or platform orders in the month stop it from that month (an officer reviews the flag).
+    Returns the awards newly suspended."""
     newly = []
     working: set[int] | None = None  # persons with platform orders in the month, read once when needed
-    periodic = Award.objects.filter(
-        claim__status__in=PAYING_STATUSES, status__in=PAID_AWARDS, periodic=True, suspended_from=""
-    ).select_related("claim__person")
+    periodic = Award.objects.filter(RUN_AWARDS, periodic=True, suspended_from="").select_related("claim__person")
     for award in periodic:
         person = award.claim.person
         notice = DeathNotice.objects.filter(person=person).first()
         reason, stop = "", ""
         if notice is not None:
-            stop = _name(_index(_month_of(notice.died_on)) + 1)
-            reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
+            if not award.beneficiary:  # a dependant's pension (paid to another) goes on after the death
+                stop = _name(_index(_month_of(notice.died_on)) + 1)
+                reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
         elif (
             award.claim.kind == Claim.Kind.UNEMPLOYMENT
             and award.status == Award.Status.ACTIVE

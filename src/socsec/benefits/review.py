@@ -53,14 +53,19 @@ def end_in_force(claim: Claim) -> list[Award]:
 def put_in_force(claim: Claim) -> list[str]:
     """Put the claim's proposed awards in force, replacing those in force before; returns what the
     claim's history should say where less is now due than was paid."""
-    replaced = end_in_force(claim)
-    stops = {replaced_key(old): old for old in replaced if old.suspended_from}
+    # the stops of every award the new ones replace, now or in an earlier review, paid or not
+    stops: dict[tuple[int, str, str], tuple[str, str]] = {}
+    for old in claim.awards.exclude(status=A.PROPOSED).exclude(suspended_from="").order_by("id"):
+        key = replaced_key(old)
+        if key not in stops or _index(old.suspended_from) < _index(stops[key][0]):
+            stops[key] = (old.suspended_from, old.suspended_reason)
+    end_in_force(claim)
     before = paid_on_replaced(claim)
     notes = []
     for new in claim.awards.filter(status=A.PROPOSED).order_by("id"):
         stopped = stops.get(replaced_key(new))
         if stopped is not None and not new.suspended_from:  # a death, say, stops the new award too
-            new.suspended_from, new.suspended_reason = stopped.suspended_from, stopped.suspended_reason
+            new.suspended_from, new.suspended_reason = stopped
         new.status = A.ACTIVE
         new.save()
         note = _kept(new, before.get(replaced_key(new), {}))

@@ -327,8 +327,8 @@ def claim_assess(
     if rule is None:
         raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
     # a review corrects the first decision: the awards are worked out as of the first assessment
-    in_force = claim.awards.filter(status=Award.Status.ACTIVE).exists()
-    first = claim.events.filter(to_status=S.ASSESSED).order_by("id").first() if in_force else None
+    decided = claim.awards.exclude(status=Award.Status.PROPOSED).exists()  # in force, or ended by a review
+    first = claim.events.filter(to_status=S.ASSESSED).order_by("id").first() if decided else None
     awards = rule(claim, assessment, first.on if first else today)
     with transaction.atomic():
         claim = _move(

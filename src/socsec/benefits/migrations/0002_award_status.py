@@ -6,15 +6,28 @@ from django.db import migrations, models
 def proposals(apps, schema_editor):
     """Awards assessed after the claim's last approval (or never approved) are proposals: those of a
     claim assessed and waiting, or sent back. Before this field, a new assessment replaced every award,
-    so a claim's awards are either all approved or all proposed."""
+    so a claim's awards are either all approved or all proposed. Awards of a claim rejected on review
+    after its approval are ended, as a rejection ends them now."""
     Claim = apps.get_model("benefits", "Claim")
     Award = apps.get_model("benefits", "Award")
     for claim in Claim.objects.filter(awards__isnull=False).distinct():
         events = list(claim.events.order_by("id").values_list("id", "to_status"))
         assessed = max((i for i, to in events if to == "ASSESSED"), default=0)
         awarded = max((i for i, to in events if to == "AWARDED"), default=0)
+        rejected = max((i for i, to in events if to == "REJECTED"), default=0)
         if assessed > awarded:
             Award.objects.filter(claim=claim).update(status="PROPOSED")
+        elif awarded and rejected > awarded:  # rejected on review: its awards end as a review ends them now
+            for award in Award.objects.filter(claim=claim):
+                months = list(award.payments.values_list("month", flat=True))
+                if not months:
+                    award.delete()
+                    continue
+                last = max(months)
+                award.status = "SUPERSEDED"
+                if award.periodic and (not award.end_month or last < award.end_month):
+                    award.end_month = last
+                award.save(update_fields=["status", "end_month"])
 
 
 class Migration(migrations.Migration):
