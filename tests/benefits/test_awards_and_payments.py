@@ -508,15 +508,20 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
     assert awards(claim) == [("unemployment_rural_lump_sum", "FUND", False, 990000, "2026-03", "")]
 
 
-def reviewed(world, claim, grade, today, reviewer="supervisor"):
-    """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
+def appealed(world, claim, *, accept, reviewer="supervisor"):
+    """The claimant appeals and another officer accepts or rejects the review."""
     from socsec.benefits.services import claim_appeal
 
     claim.refresh_from_db()
-    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="not grade 3")
-    claim = claim_decide(
-        actor=officer(world, reviewer), claim=claim, expected_version=claim.version, accept=True, reason="review"
+    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="appeal")
+    return claim_decide(
+        actor=officer(world, reviewer), claim=claim, expected_version=claim.version, accept=accept, reason="review"
     )
+
+
+def reviewed(world, claim, grade, today, reviewer="supervisor"):
+    """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
+    claim = appealed(world, claim, accept=True, reviewer=reviewer)
     return claim_assess(
         actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=today
     )
@@ -613,11 +618,7 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
-    claim.refresh_from_db()
-    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="reopen")
-    claim = claim_decide(
-        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=False, reason="fraud"
-    )
+    claim = appealed(world, claim, accept=False)
     assert [(a.status, a.end_month) for a in claim.awards.all()] == [("SUPERSEDED", ""), ("SUPERSEDED", "2026-05")]
     assert claim.events.last().note == (
         "the awards in force end: oip_disability_grant (paid to 2026-05), oip_disability_allowance_monthly "
@@ -639,31 +640,21 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
 
 
 def test_an_appeal_withdrawn_leaves_the_decision_in_force_paid(world, data_dir):
-    from socsec.benefits.services import claim_appeal, claim_withdraw
+    from socsec.benefits.services import claim_withdraw
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
-    claim.refresh_from_db()
-    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade")
-    claim = claim_decide(
-        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=True, reason="ok"
-    )
+    claim = appealed(world, claim, accept=True)
     claim_withdraw(actor=SYSTEM, claim=claim, expected_version=claim.version)
     july = pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 1))
     assert [(p.month, p.amount_cents) for p in july.run.payments.all()] == [("2026-06", 360000), ("2026-07", 360000)]
 
 
 def test_a_rejection_after_a_death_still_recovers_what_was_paid_after_it(world, data_dir):
-    from socsec.benefits.services import claim_appeal
-
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 2))  # May to July at 3,600
     death_notice_record(actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2026, 6, 20), source="registry")
-    claim.refresh_from_db()
-    claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="reopen")
-    claim_decide(
-        actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version, accept=False, reason="no"
-    )
+    appealed(world, claim, accept=False)
     august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 2))
     assert [(p.award.status, p.month, p.amount_cents) for p in august.run.payments.all()] == [
         ("SUPERSEDED", "2026-07", -360000)
