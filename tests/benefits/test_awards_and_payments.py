@@ -552,14 +552,25 @@ def test_a_review_raising_a_paid_award_pays_the_difference_for_each_month(world,
         ("oip_disability_grant", 11250000, "2026-05", "", "ACTIVE"),
         ("oip_disability_allowance_monthly", 382500, "2026-05", "", "ACTIVE"),
     ]
-    august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
-    assert [(p.month, p.amount_cents, p.note) for p in august.run.payments.all()] == [
+    # July run again: it pays the differences in a second bank file, which holds only them
+    july_again = pay_month(actor=SYSTEM, month="2026-07", today=dt.date(2026, 8, 2))
+    assert [(p.month, p.amount_cents, p.note) for p in july_again.run.payments.filter(instruction=2)] == [
         ("2026-05", 900000, "lump sum, less 10350000 paid before the review"),  # 112,500 less 103,500
         ("2026-05", 22500, "monthly, less 360000 paid before the review"),
         ("2026-06", 22500, "monthly, less 360000 paid before the review"),
         ("2026-07", 22500, "monthly, less 360000 paid before the review"),
-        ("2026-08", 382500, "monthly"),
     ]
+    assert july_again.file.name == "bank-instructions-002.csv"
+    assert [line.split(",")[-1] for line in july_again.file.read_text().splitlines()] == [
+        "amount",
+        "9000.00",
+        "225.00",
+        "225.00",
+        "225.00",
+    ]
+    assert (july_again.file.parent / "bank-instructions-001.csv").read_text().count("\n") == 2  # July's 3,600
+    august = pay_month(actor=SYSTEM, month="2026-08", today=dt.date(2026, 9, 1))
+    assert [(p.month, p.amount_cents, p.note) for p in august.run.payments.all()] == [("2026-08", 382500, "monthly")]
     # in all, what grade 2 from the start would have paid to the end of August: 112,500 + 4 x 3,825
     assert balance("fund:OIP:440000") == 11250000 + 4 * 382500
     assert sum(trial_balance().values()) == 0

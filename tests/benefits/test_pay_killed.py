@@ -82,7 +82,7 @@ def test_killed_payment_run_leaves_nothing_and_the_rerun_equals_an_uninterrupted
     run(var, "pay", "--month", LAST_MONTH)
     assert paid(var) == paid(clean)
     assert row_counts(var) == row_counts(clean)
-    bank = f"data/payments/month={LAST_MONTH}/bank-instructions.csv"
+    bank = f"data/payments/month={LAST_MONTH}/bank-instructions-001.csv"
     assert (var / bank).read_text() == (clean / bank).read_text()
     again = run(var, "pay", "--month", LAST_MONTH).stdout
     assert again.startswith(f"benefits {LAST_MONTH}: 0 new payment(s), 0.00 yuan;")

@@ -153,7 +153,7 @@ class Award(models.Model):
 class PaymentRun(models.Model):
     month = models.CharField(max_length=7, unique=True)
     started_at = models.DateTimeField(auto_now_add=True)
-    file_path = models.CharField(max_length=300, blank=True)
+    file_path = models.CharField(max_length=300, blank=True)  # the latest bank file (one per run that paid)
     payment_count = models.PositiveIntegerField(default=0)
     amount_cents = models.BigIntegerField(default=0)
 
@@ -177,6 +177,9 @@ class BenefitPayment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     amount_cents = models.BigIntegerField()
     note = models.CharField(max_length=200, blank=True)
+    # which of the run's bank files carries it: 1 for the month's first run, 2 for a re-run that found
+    # more to pay (after a review, say), ... - each file holds only its own rows, so none is sent twice
+    instruction = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["run", "id"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
@@ -92,6 +92,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         )
         suspended = _apply_suspensions(month, actor)
         new_payments, new_cents = 0, 0
+        instruction = (BenefitPayment.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0) + 1
         awards = (
             Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
@@ -103,7 +104,13 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
                 if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
                     continue  # nothing to pay, or paid by an earlier run: never twice
                 payment = BenefitPayment.objects.create(
-                    run=run, award=award, month=due_month, kind=kind, amount_cents=cents, note=note
+                    run=run,
+                    award=award,
+                    month=due_month,
+                    kind=kind,
+                    amount_cents=cents,
+                    note=note,
+                    instruction=instruction,
                 )
                 _post(payment, today)
                 new_payments += 1
@@ -121,11 +128,14 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         totals = BenefitPayment.objects.filter(run=run)
         run.payment_count = totals.count()
         run.amount_cents = sum(totals.values_list("amount_cents", flat=True))
-        run.file_path = f"payments/month={month}/bank-instructions.csv"
+        write_file = bool(new_payments) or not run.file_path
+        if write_file:  # this run's own file: only the rows it paid (a first run with none: an empty one)
+            run.file_path = f"payments/month={month}/bank-instructions-{instruction:03d}.csv"
         run.save()
         audit_record(actor=actor, action="benefit.payment_run", instance=run)
     path = Path(settings.DATA_DIR) / run.file_path
-    write_text_atomic(bank_file(run), path)  # from the committed rows: a re-run writes the same file
+    if write_file:  # from the committed rows: a run re-done after a crash writes the same file
+        write_text_atomic(bank_file(run, instruction), path)
     return PayResult(run, new_payments, new_cents, suspended, path)
 
 
@@ -304,14 +314,19 @@ def _post(payment: BenefitPayment, today: dt.date) -> None:
     )
 
 
-def bank_file(run: PaymentRun) -> str:
-    """Payment instructions of a run, one line per payment or recovery, in a fixed order."""
+def bank_file(run: PaymentRun, instruction: int = 1) -> str:
+    """One of a run's bank files: its payment instructions, one line per payment or recovery, in a fixed
+    order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
     )
-    rows = BenefitPayment.objects.filter(run=run).select_related("award__claim__person").order_by("id")
+    rows = (
+        BenefitPayment.objects.filter(run=run, instruction=instruction)
+        .select_related("award__claim__person")
+        .order_by("id")
+    )
     for p in rows:
         person = p.award.claim.person
         sign = "-" if p.amount_cents < 0 else ""
