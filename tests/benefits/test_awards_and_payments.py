@@ -650,6 +650,18 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
     assert {a.start_month for a in claim.awards.filter(status="PROPOSED")} == {"2026-05"}
 
 
+def test_a_rejection_keeps_what_the_platform_pays_on_record_but_no_longer_owed(world, data_dir):
+    from socsec.benefits.selectors import liability_of
+
+    claim = awarded(world, {"grade": 0, "months_off_work": 2, "monthly_income_cents": 600000})
+    assert [a.item for a in liability_of(organisation=world.platform)] == ["wage_continuation"]
+    claim = appealed(world, claim, accept=False)
+    assert [(a.item, a.payer, a.status) for a in claim.awards.all()] == [
+        ("wage_continuation", "PLATFORM", "SUPERSEDED")
+    ]
+    assert liability_of(organisation=world.platform) == []
+
+
 def test_an_appeal_withdrawn_leaves_the_decision_in_force_paid(world, data_dir):
     from socsec.benefits.services import claim_withdraw
 

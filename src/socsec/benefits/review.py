@@ -27,8 +27,9 @@ A = Award.Status
 
 
 def end_in_force(claim: Claim) -> list[Award]:
-    """Replace the claim's awards in force: those never paid go; those paid stay as replaced, a monthly
-    one ending with its last paid month. Returns the replaced ones. The awards are locked first, so a
+    """Replace the claim's awards in force: those the fund never paid go; those it paid stay as replaced,
+    a monthly one ending with its last paid month, and so do those a platform or employer pays (SocSec
+    does not see their payments). Returns the replaced ones. The awards are locked first, so a
     payment run pays none of them meanwhile (it locks them too)."""
     in_force = list(lock(claim.awards.filter(status=A.ACTIVE)).order_by("id"))
     paid_months: dict[int, list[str]] = defaultdict(list)
@@ -37,11 +38,11 @@ def end_in_force(claim: Claim) -> list[Award]:
     replaced = []
     for old in in_force:
         months = paid_months.get(old.pk)
-        if not months:
+        if not months and old.payer == Award.Payer.FUND:
             old.delete()  # never paid: it simply goes
             continue
-        old.status = A.SUPERSEDED
-        if old.periodic:
+        old.status = A.SUPERSEDED  # paid, or paid by a platform or employer (outside SocSec): on record
+        if old.periodic and months:
             last = max(months, key=_index)
             if not old.end_month or _index(last) < _index(old.end_month):
                 old.end_month = last
