@@ -2,14 +2,15 @@
 appeal and review, or any re-assessment of an awarded claim).
 
 An assessment proposes awards; approval puts them in force. Awards in force before that are replaced:
-one never paid simply goes; one paid stays on record as replaced, a monthly one ending with its last paid
-month, and its payments stay as they are. A new award pays, for each month (or once, for a lump sum),
-what its amount comes to less what the awards it replaces paid for that month: the awards of the same
-claim, item and beneficiary, over every review so far. The payment runs work that out
-(``payments._due``), so that a late pension increase, a death notice or a second review later all see
-the same months. Where the replaced awards paid more than is now due, nothing is recovered: payments
-received in good faith are kept, and the claim's history says so. A suspension of a replaced award (a
-death, orders taken while unemployed) carries over to the award that replaces it.
+one the fund never paid simply goes; one it paid stays on record as replaced, a monthly one ending with
+its last paid month, and its payments stay as they are (one a platform or employer pays stays too). A
+new award pays, for each month (or once, for a lump sum), what its amount comes to less what the awards
+it replaces paid for that month: the awards of the same claim, item and beneficiary, over every review
+so far. The payment runs work that out (``payments._due``), so that a late pension increase, a death
+notice or a second review later all see the same months. Where the replaced awards paid more than is
+now due, nothing is recovered: payments received in good faith are kept, and the claim's history says
+so. A suspension of a replaced award (a death, orders taken while unemployed) carries over to the award
+that replaces it.
 
 A review that rejects the claim ends its awards in force the same way, with nothing to replace them.
 """
