@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from socsec.core.db import lock
+from socsec.core.money import format_yuan
 
 from .models import Award, BenefitPayment, Claim
 from .payments import _by_year, _index, _name, paid_on_replaced, replaced_key
@@ -93,6 +94,6 @@ def _kept(new: Award, paid: dict[str, int]) -> str:
     if over <= 0:
         return ""
     return (
-        f"{new.item}: {over / 100:,.2f} yuan was paid before the review beyond what is now due; nothing is "
+        f"{new.item}: {format_yuan(over)} yuan was paid before the review beyond what is now due; nothing is "
         "recovered (paid in good faith)"
     )
