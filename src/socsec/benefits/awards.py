@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from socsec.core.errors import ValidationFailed
+from socsec.core.months import month_of
 from socsec.rules.benefits import AWARDS
 from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
 
@@ -24,11 +25,6 @@ from .selectors import pension_months_on_record
 from .services import AWARD_RULES
 
 K = Claim.Kind
-
-
-def _month(day: dt.date, add: int = 0) -> str:
-    index = day.year * 12 + day.month - 1 + add
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _award(name: str, explanation: Explanation, start: str, *, end: str = "", beneficiary: str = "") -> Award:
@@ -72,7 +68,7 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
     oip = claim.kind == K.OCCUPATIONAL_INJURY
     prefix = "oip" if oip else "work_injury"
     on = claim.event_date
-    start = _month(today)
+    start = month_of(today)
     region = claim.engagement.work_region.code
     where: dict[str, Any] = {"region": region}
     if not oip:
@@ -154,8 +150,8 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
                 payer=str(terms.payer),
                 periodic=True,
                 amount_cents=income,
-                start_month=_month(on),
-                end_month=_month(on, off - 1),
+                start_month=month_of(on),
+                end_month=month_of(on, off - 1),
                 explanation={**check.as_dict(), "amount": {"monthly_income_cents": income, "months": off}},
             )
         )
@@ -177,7 +173,7 @@ def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> lis
             assessment, "account_balance_before_records_cents", 0, 10**10, 0
         )
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
-        return [_award("resident_pension_monthly", explained, _month(on))]
+        return [_award("resident_pension_monthly", explained, month_of(on))]
     months = pension_months_on_record(person, on) + _int(assessment, "months_before_records", 0, 600, 0)
     account = -balance(f"fund:individual-account:{person.pk}") + _int(
         assessment, "account_balance_before_records_cents", 0, 10**10, 0
@@ -214,7 +210,7 @@ def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> lis
             retirement_age_months=int(age.value or 0),
         )
     )
-    return [_award("pension_monthly", explained, _month(on))]
+    return [_award("pension_monthly", explained, month_of(on))]
 
 
 def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
@@ -242,11 +238,11 @@ def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -
     region = claim.person.residence_region.code
     if assessment.get("rural_contract_worker"):  # a lump-sum living subsidy instead of the monthly benefit
         lump = _rules(lambda: calc("unemployment_rural_lump_sum", on, region=region, contribution_months=months))
-        award = _award("unemployment_rural_lump_sum", lump, _month(on, 1))
+        award = _award("unemployment_rural_lump_sum", lump, month_of(on, 1))
         award.explanation = {**award.explanation, "eligibility": eligible.as_dict()}
         return [award]
     amount = _rules(lambda: calc("unemployment_benefit_monthly", on, region=region))
-    award = _award("unemployment_benefit_monthly", amount, _month(on, 1), end=_month(on, int(duration.value or 0)))
+    award = _award("unemployment_benefit_monthly", amount, month_of(on, 1), end=month_of(on, int(duration.value or 0)))
     award.explanation = {**award.explanation, "duration": duration.as_dict(), "eligibility": eligible.as_dict()}
     return [award]
 
@@ -258,7 +254,7 @@ def _long_term_care(claim: Claim, assessment: Mapping[str, Any], today: dt.date)
         raise ValidationFailed(f"incapacity_score: {score} - {level.meaning}", field="incapacity_score")
     setting = str(assessment.get("setting", "HOME"))
     amount = _rules(lambda: calc("ltc_benefit_monthly", today, care_level=int(level.value or 0), setting=setting))
-    award = _award("ltc_benefit_monthly", amount, _month(today))
+    award = _award("ltc_benefit_monthly", amount, month_of(today))
     award.explanation = {**award.explanation, "care_level": level.as_dict()}
     return [award]
 
@@ -277,7 +273,7 @@ def _skill(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[
     amount = _rules(
         lambda: calc("unemployment_skill_subsidy", claim.event_date, contribution_months=months, level=level)
     )
-    return [_award("unemployment_skill_subsidy", amount, _month(today))]
+    return [_award("unemployment_skill_subsidy", amount, month_of(today))]
 
 
 AWARD_RULES.update(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
 from socsec.core.errors import Conflict, ValidationFailed
+from socsec.core.months import month_index, month_name, month_of
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
 
@@ -45,19 +46,6 @@ ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, 
 RUN_AWARDS = Q(status=Award.Status.ACTIVE, claim__status__in=PAYING_STATUSES) | Q(status=Award.Status.SUPERSEDED)
 
 
-def _index(month: str) -> int:
-    year, m = month.split("-")
-    return int(year) * 12 + int(m) - 1
-
-
-def _name(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _month_of(day: dt.date) -> str:
-    return f"{day:%Y-%m}"
-
-
 @dataclass
 class PayResult:
     run: PaymentRun
@@ -71,13 +59,13 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     """Pay a closed month (one that has ended). Re-running it pays only what is still due."""
     today = today or timezone.localdate()
     try:
-        index = _index(month)
+        index = month_index(month)
         first = dt.date(index // 12, index % 12 + 1, 1)
     except ValueError:
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month") from None
-    if _month_of(first) != month:
+    if month_of(first) != month:
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month")
-    if index >= _index(_month_of(today)):
+    if index >= month_index(today):
         raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from its last day on", field="month")
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
@@ -168,22 +156,22 @@ def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> l
     the awards it replaced paid for each month (after a review): only the rest is due, and nothing is
     recovered where they paid more. A replaced award pays nothing more; only a stop recovers on it."""
     out: list[tuple[str, str, int, str]] = []
-    stop = _index(award.suspended_from) if award.suspended_from else None
+    stop = month_index(award.suspended_from) if award.suspended_from else None
     if award.status == Award.Status.ACTIVE and not award.periodic:
-        if _index(award.start_month) <= index and (stop is None or _index(award.start_month) < stop):
+        if month_index(award.start_month) <= index and (stop is None or month_index(award.start_month) < stop):
             earlier = sum(paid_before.values())
             note = f"lump sum, less {earlier} paid before the review" if earlier else "lump sum"
             out.append((award.start_month, BenefitPayment.Kind.PAYMENT, max(0, award.amount_cents - earlier), note))
     elif award.status == Award.Status.ACTIVE:
-        last = _index(award.end_month) if award.end_month else index
-        amounts = _by_year(award, min(index, last) // 12)
-        for i in range(_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
+        last = month_index(award.end_month) if award.end_month else index
+        amounts = monthly_amounts(award, min(index, last) // 12)
+        for i in range(month_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
             if stop is None or i < stop:
                 cents, note = amounts[i // 12]
-                earlier = paid_before.get(_name(i), 0)
+                earlier = paid_before.get(month_name(i), 0)
                 if earlier:
                     cents, note = max(0, cents - earlier), f"{note}, less {earlier} paid before the review"
-                out.append((_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
+                out.append((month_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
         if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
             paid: dict[str, int] = {}
             for m, cents in award.payments.exclude(kind=BenefitPayment.Kind.RECOVERY).values_list(
@@ -191,14 +179,14 @@ def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> l
             ):
                 paid[m] = paid.get(m, 0) + cents
             for m, cents in paid.items():
-                i = _index(m)
+                i = month_index(m)
                 now, note = amounts.get(i // 12, (0, ""))
                 total = cents + paid_before.get(m, 0)
                 if i <= min(index, last) and (stop is None or i < stop) and now > total:
                     out.append((m, BenefitPayment.Kind.INDEXATION, now - total, f"{note}, paid late"[:200]))
     if stop is not None:  # paid for months after the stop, of every kind: recover each month once
         net: dict[str, int] = {}
-        for m, cents in award.payments.filter(month__gte=_name(stop)).values_list("month", "amount_cents"):
+        for m, cents in award.payments.filter(month__gte=month_name(stop)).values_list("month", "amount_cents"):
             net[m] = net.get(m, 0) + cents
         for m, cents in sorted(net.items()):
             if cents > 0:
@@ -209,7 +197,7 @@ def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> l
 INDEXED_ITEMS = ("pension_monthly",)
 
 
-def _by_year(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
+def monthly_amounts(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
     """A pension's amount in each year up to ``last_year``: raised by each year's published increase from
     the year after it started (``pension_indexed_monthly``); once a year's rate is not published yet, the
     amount stays as it is until it is. Other awards are paid as awarded."""
@@ -244,14 +232,14 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
         reason, stop = "", ""
         if notice is not None:
             if not award.beneficiary:  # a dependant's pension (paid to another) goes on after the death
-                stop = _name(_index(_month_of(notice.died_on)) + 1)
+                stop = month_name(month_index(notice.died_on) + 1)
                 reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
         elif (
             award.claim.kind == Claim.Kind.UNEMPLOYMENT
             and award.status == Award.Status.ACTIVE
-            and _index(award.start_month) <= _index(month)
+            and month_index(award.start_month) <= month_index(month)
         ):
-            start = dt.date(_index(month) // 12, _index(month) % 12 + 1, 1)
+            start = dt.date(month_index(month) // 12, month_index(month) % 12 + 1, 1)
             new_work = Engagement.objects.filter(person=person, start_date__gt=award.claim.event_date).filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=start)
             )

@@ -21,9 +21,10 @@ from collections import defaultdict
 
 from socsec.core.db import lock
 from socsec.core.money import format_yuan
+from socsec.core.months import month_index, month_name
 
 from .models import Award, BenefitPayment, Claim
-from .payments import _by_year, _index, _name, paid_on_replaced, replaced_key
+from .payments import monthly_amounts, paid_on_replaced, replaced_key
 
 A = Award.Status
 
@@ -45,8 +46,8 @@ def end_in_force(claim: Claim) -> list[Award]:
             continue
         old.status = A.SUPERSEDED  # paid, or paid by a platform or employer (outside SocSec): on record
         if old.periodic and months:
-            last = max(months, key=_index)
-            if not old.end_month or _index(last) < _index(old.end_month):
+            last = max(months, key=month_index)
+            if not old.end_month or month_index(last) < month_index(old.end_month):
                 old.end_month = last
         old.save(update_fields=["status", "end_month"])
         replaced.append(old)
@@ -60,7 +61,7 @@ def put_in_force(claim: Claim) -> list[str]:
     stops: dict[tuple[int, str, str], tuple[str, str]] = {}
     for old in claim.awards.exclude(status=A.PROPOSED).exclude(suspended_from="").order_by("id"):
         key = replaced_key(old)
-        if key not in stops or _index(old.suspended_from) < _index(stops[key][0]):
+        if key not in stops or month_index(old.suspended_from) < month_index(stops[key][0]):
             stops[key] = (old.suspended_from, old.suspended_reason)
     end_in_force(claim)
     before = paid_on_replaced(claim)
@@ -83,12 +84,12 @@ def _kept(new: Award, paid: dict[str, int]) -> str:
     if not paid:
         return ""
     if new.periodic:
-        first = _index(new.start_month)
-        end = max((_index(m) for m in paid), default=first)
+        first = month_index(new.start_month)
+        end = max((month_index(m) for m in paid), default=first)
         if new.end_month:
-            end = min(end, _index(new.end_month))
-        amounts = _by_year(new, end // 12) if first <= end else {}
-        over = sum(max(0, paid.get(_name(i), 0) - amounts[i // 12][0]) for i in range(first, end + 1))
+            end = min(end, month_index(new.end_month))
+        amounts = monthly_amounts(new, end // 12) if first <= end else {}
+        over = sum(max(0, paid.get(month_name(i), 0) - amounts[i // 12][0]) for i in range(first, end + 1))
     else:
         over = sum(paid.values()) - new.amount_cents
     if over <= 0:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.core.errors import NotFound
+from socsec.core.months import month_index, month_name
 from socsec.registry.models import Organisation, Person
 
 from .models import Award, Claim
@@ -147,10 +148,6 @@ def liability_of(*, organisation: Organisation) -> list[Award]:
     )
 
 
-def _month_name(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def pension_months_on_record(person: Person, until: dt.date, *, own_contributions: bool = True) -> int:
     """Months of employee-pension contributions the records show up to a date, in every region: the
     person's own contributions, plus months in labour relations (the employer's contributions). A month
@@ -164,15 +161,15 @@ def pension_months_on_record(person: Person, until: dt.date, *, own_contribution
     own = OwnContribution.objects.filter(
         person=person, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lte=until
     )
-    last = until.year * 12 + until.month - 1
+    last = month_index(until)
     for c in own if own_contributions else []:  # months paid in advance count once they have come
-        first = c.period_start.year * 12 + c.period_start.month - 1
-        months.update(_month_name(first + i) for i in range(c.months) if first + i <= last)
+        first = month_index(c.period_start)
+        months.update(month_name(first + i) for i in range(c.months) if first + i <= last)
     jobs = Engagement.objects.filter(person=person, category=Category.LABOUR_RELATION, start_date__lte=until)
     for job in jobs:
         end = min(job.end_date or until, until)
-        first = job.start_date.year * 12 + job.start_date.month - 1
-        months.update(_month_name(i) for i in range(first, end.year * 12 + end.month))
+        first = month_index(job.start_date)
+        months.update(month_name(i) for i in range(first, month_index(end) + 1))
     return len(months)
 
 
@@ -207,11 +204,11 @@ def pension_estimate(
     region = person.residence_region.code
     statutory = calc("statutory_retirement_age_months", today, birth_date=person.birth_date, sex=person.sex)
     age_months = int(statutory.value or 0)
-    born = person.birth_date.year * 12 + person.birth_date.month - 1 + age_months
+    born = month_index(person.birth_date) + age_months
     retire = dt.date(born // 12, born % 12 + 1, 1)
     wage = int(calc("regional_average_monthly_wage", today, region=region).value or 0)
     base = int(calc("contribution_base", today, region=region, declared_base=base_cents or 1).value or 0)
-    now = today.year * 12 + today.month - 1
+    now = month_index(today)
     ahead = max(0, born - now - 1)  # the months after this one (this one is on record) to the retirement
     to_come = ahead * months_per_year // 12  # the months the loop below pays
     on_record = pension_months_on_record(person, today)

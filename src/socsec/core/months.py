@@ -1,0 +1,24 @@
+"""Months as whole numbers: a month's index is year x 12 + month - 1, so that month arithmetic is integer
+arithmetic; its name is YYYY-MM."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def month_index(month: str | dt.date) -> int:
+    """The index of a month named YYYY-MM, or of the month a day falls in."""
+    if isinstance(month, dt.date):
+        return month.year * 12 + month.month - 1
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def month_name(index: int) -> str:
+    """YYYY-MM of a month's index."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_of(day: dt.date, add: int = 0) -> str:
+    """YYYY-MM of the month a day falls in, or of the month ``add`` months after it."""
+    return month_name(month_index(day) + add)
