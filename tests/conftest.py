@@ -53,6 +53,21 @@ def world(db: None) -> World:
     return build_world()
 
 
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """The data dir (order files, lines, bank files) of the test's own."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def platform(world: World):
+    """The RideGo platform's API client, with its token."""
+    from django.test import Client
+
+    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {

@@ -20,11 +20,6 @@ def officer(world) -> Client:
     return client
 
 
-@pytest.fixture
-def platform(world) -> Client:
-    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
-
-
 def post(client: Client, url: str, body) -> tuple[int, dict]:
     data = body if isinstance(body, str) else json.dumps(body)
     response = client.post(url, data=data, content_type="application/json")

@@ -143,10 +143,8 @@ def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeyp
     ]
 
 
-def test_only_the_touched_lines_are_priced_again(month, monkeypatch):
-    first, late = month
-    before = assess_month(first, MONTH)
-    expected = full(first, late)
+def priced_lines(monkeypatch) -> list[int]:
+    """How many lines each call of the ``oip_contribution`` formula prices, as the test goes on."""
     priced: list[int] = []
     real = assess.compute
 
@@ -156,6 +154,14 @@ def test_only_the_touched_lines_are_priced_again(month, monkeypatch):
         return real(name, **kwargs)
 
     monkeypatch.setattr(assess, "compute", counting)
+    return priced
+
+
+def test_only_the_touched_lines_are_priced_again(month, monkeypatch):
+    first, late = month
+    before = assess_month(first, MONTH)
+    expected = full(first, late)
+    priced = priced_lines(monkeypatch)
     after = assess_increment(before.lines, MONTH, files(late))
     assert after.lines.equals(expected.lines)
     assert priced == [4]  # fleet 7, ridego 4 and 1 touched, ridego 6 new; haul 3 keeps its amount
@@ -165,15 +171,7 @@ def test_changed_adjustment_prices_every_line_again(month, monkeypatch):
     first, late = month
     before = assess_month(first, MONTH)  # at the baseline
     expected = full(first, late, {("haul", "440000"): -5})
-    priced: list[int] = []
-    real = assess.compute
-
-    def counting(name, **kwargs):
-        if name == "oip_contribution":
-            priced.append(int(np.size(kwargs["order_count"])))
-        return real(name, **kwargs)
-
-    monkeypatch.setattr(assess, "compute", counting)
+    priced = priced_lines(monkeypatch)
     after = assess_increment(before.lines, MONTH, files(late), {("haul", "440000"): -5})
     assert after.lines.equals(expected.lines)
     assert after.totals.equals(expected.totals)

@@ -47,12 +47,6 @@ def awards(claim):
     return [(a.item, a.payer, a.periodic, a.amount_cents, a.start_month, a.beneficiary) for a in claim.awards.all()]
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
 def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
     claim = accepted_injury(world)
     assessed = claim_assess(

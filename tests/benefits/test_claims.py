@@ -23,17 +23,6 @@ S = Claim.Status
 CSRF = "k" * 32
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def platform(world):
-    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
-
-
 def officer(world, name="officer"):
     user = world.users[name]
     return Actor(label=user.username, user_id=user.pk)

@@ -7,10 +7,8 @@ import datetime as dt
 import io
 import json
 import re
-from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -21,17 +19,6 @@ from socsec.contributions.selectors import accepted_files
 TODAY = timezone.localdate()
 DAY = TODAY - dt.timedelta(days=3)
 MONTH = f"{DAY.year:04d}-{DAY.month:02d}"
-
-
-@pytest.fixture
-def data_dir(settings, tmp_path: Path) -> Path:
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def platform(world) -> Client:
-    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
 
 
 def order(world, order_id: str, **overrides) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from socsec.batch.assess import assess_month
 from socsec.contributions.models import AssessmentRun, Invoice, OrderBatch
 from socsec.contributions.selectors import accepted_files, oip_line_coverage
@@ -11,19 +9,6 @@ from socsec.contributions.services import assessment_run
 from socsec.ledger.selectors import balance, trial_balance
 from tests.contributions.test_ingest import MONTH, order, send
 from tests.world import SYSTEM
-
-
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def platform(world):
-    from django.test import Client
-
-    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
 
 
 def invoices():

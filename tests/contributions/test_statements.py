@@ -15,12 +15,6 @@ from tests.world import SYSTEM
 
 
 @pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def assessed(world, data_dir):
     """Three orders of the rider on ridego, assessed yesterday; 2 of the 3 cents paid today."""
     client = Client(headers={"Authorization": f"Bearer {world.platform_token}"})

@@ -26,17 +26,6 @@ from tests.world import SYSTEM
 START = DAY.replace(day=1)
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def platform(world):
-    return Client(headers={"Authorization": f"Bearer {world.platform_token}"})
-
-
 def mandate(world, **kw):
     args = {
         "actor": SYSTEM,

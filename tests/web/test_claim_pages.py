@@ -19,12 +19,6 @@ from tests.world import SYSTEM
 S = Claim.Status
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
 def client_as(world, name: str) -> Client:
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(world.users[name])
