@@ -607,13 +607,7 @@ def _withhold_at_source(
             period_start=start,
             months=1,
             declared_base_cents=mandate.declared_base_cents,
-            paid_cents=amounts.paid,
-            subsidy_cents=amounts.subsidy,
-            individual_account_cents=amounts.account,
-            pooled_cents=amounts.pooled,
-            relief_group=amounts.group,
-            subsidised_months=amounts.subsidised_months,
-            explanation=amounts.explanation,
+            **amounts.record_fields(),
             paid_on=today,
             withheld_by=platform,
             invoice=invoice,
@@ -909,14 +903,8 @@ def own_contribution_pay(
             months=months,
             declared_base_cents=declared_base_cents,
             tier=tier,
-            paid_cents=amounts.paid,
-            subsidy_cents=amounts.subsidy,
-            individual_account_cents=amounts.account,
-            pooled_cents=amounts.pooled,
-            relief_group=amounts.group,
-            subsidised_months=amounts.subsidised_months,
             deferred=deferred,
-            explanation=amounts.explanation,
+            **amounts.record_fields(),
             paid_on=today,
         )
         _post_own(record, amounts, region.province_code, "bank:collection", today)
@@ -952,6 +940,18 @@ class _OwnAmounts:
     group: str
     subsidised_months: int
     explanation: dict[str, Any]
+
+    def record_fields(self) -> dict[str, Any]:
+        """The amounts as the fields of the ``OwnContribution`` that records them."""
+        return {
+            "paid_cents": self.paid,
+            "subsidy_cents": self.subsidy,
+            "individual_account_cents": self.account,
+            "pooled_cents": self.pooled,
+            "relief_group": self.group,
+            "subsidised_months": self.subsidised_months,
+            "explanation": self.explanation,
+        }
 
 
 def _own_amounts(
