@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from socsec.api.api import api
+from socsec.api.app import api
 
 urlpatterns = [
     path("api/", api.urls),

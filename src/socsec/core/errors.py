@@ -1,4 +1,4 @@
-"""Domain errors with codes. Mapped to HTTP once (api/api.py, web views); never returned as flags."""
+"""Domain errors with codes. Mapped to HTTP once (api/base.py, web views); never returned as flags."""
 
 from __future__ import annotations
 

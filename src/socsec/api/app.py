@@ -1,0 +1,28 @@
+"""The API as served: the NinjaAPI of ``socsec.api.base`` with every domain router mounted under ``/api/``.
+
+One router per domain: me (who the caller is), registry, coverage, audit, orders, collection (payments
+and arrears), statements, own contributions, pension accounts, projections and claims."""
+
+from __future__ import annotations
+
+from socsec.api import (
+    audit,
+    claims,
+    collection,
+    coverage,
+    me,
+    orders,
+    own_contributions,
+    pension,
+    projections,
+    registry,
+    statements,
+)
+from socsec.api.base import api
+
+__all__ = ["api"]
+
+for module in (me, coverage, registry, audit, orders, collection, statements, own_contributions, pension):
+    api.add_router("", module.router)
+api.add_router("", projections.router)
+api.add_router("", claims.router)

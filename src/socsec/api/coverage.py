@@ -1,0 +1,154 @@
+"""Coverage over the API: a person's coverage by scheme on a date, with reasons and (on request) the
+rules' explanations, for the worker themself or those allowed to see them; and the pilot switches
+(scheme activations by region, platform and sector) that supervisors turn on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from socsec.accounts.permissions import may_manage_activations, may_view_coverage, require
+from socsec.api.base import principal
+from socsec.coverage import services as coverage_services
+from socsec.coverage.models import SchemeActivation
+from socsec.coverage.selectors import PersonCoverage, coverage_for
+from socsec.coverage.selectors import activations as coverage_activations
+from socsec.registry import selectors
+
+router = Router()
+
+
+class EngagementCoverageOut(Schema):
+    engagement_id: int
+    organisation: str
+    status: str
+    reason_code: int
+    reason: str
+
+
+class SchemeCoverageOut(Schema):
+    scheme: str
+    label: str
+    status: str
+    reason_code: int
+    reason: str
+    references: list[str]
+    engagements: list[EngagementCoverageOut]
+    explanation: dict[str, Any] | None
+
+
+class CoverageOut(Schema):
+    person_id: int
+    on: dt.date
+    schemes: list[SchemeCoverageOut]
+
+    @staticmethod
+    def of(c: PersonCoverage, explain: bool) -> dict[str, Any]:
+        return {
+            "person_id": c.person.pk,
+            "on": c.on,
+            "schemes": [
+                {
+                    "scheme": s.scheme.value,
+                    "label": s.label,
+                    "status": s.status.name,
+                    "reason_code": s.reason.code,
+                    "reason": s.reason.text,
+                    "references": s.references,
+                    "engagements": [
+                        {
+                            "engagement_id": e.engagement.pk,
+                            "organisation": e.engagement.organisation.code,
+                            "status": e.reason.status.name,
+                            "reason_code": e.reason.code,
+                            "reason": e.reason.text,
+                        }
+                        for e in s.engagements
+                    ]
+                    if s.scheme == "OIP"
+                    else [],
+                    "explanation": s.explanation.as_dict() if explain and s.explanation else None,
+                }
+                for s in c.schemes
+            ],
+        }
+
+
+class ActivationIn(Schema):
+    scheme: str = "OIP"
+    region: str
+    organisation: str | None = None
+    sector: str | None = None
+    start_date: dt.date
+    end_date: dt.date | None = None
+    reference: str = ""
+
+
+class ActivationOut(Schema):
+    id: int
+    scheme: str
+    region: str
+    organisation: str | None
+    sector: str | None
+    start_date: dt.date
+    end_date: dt.date | None
+    reference: str
+
+    @staticmethod
+    def of(a: SchemeActivation) -> dict[str, Any]:
+        return {
+            "id": a.pk,
+            "scheme": a.scheme,
+            "region": a.region.code,
+            "organisation": a.organisation.code if a.organisation else None,
+            "sector": a.sector or None,
+            "start_date": a.start_date,
+            "end_date": a.end_date,
+            "reference": a.reference,
+        }
+
+
+@router.get("/me/coverage", response=CoverageOut, tags=["me"])
+def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool = False) -> dict[str, Any]:
+    p = principal(request)
+    require(p.person_id is not None, "only a worker account has its own coverage")
+    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
+
+
+@router.get("/persons/{person_id}/coverage", response=CoverageOut, tags=["coverage"])
+def person_coverage(
+    request: HttpRequest, person_id: int, on: dt.date | None = None, explain: bool = False
+) -> dict[str, Any]:
+    p = principal(request)
+    person = selectors.person_get(person_id=person_id)
+    require(may_view_coverage(p, person), "you may not see this person's coverage")
+    return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
+
+
+@router.get("/activations", response=list[ActivationOut], tags=["coverage"])
+def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(p.is_staff, "only agency staff see the pilot switches")
+    return [ActivationOut.of(a) for a in coverage_activations()]
+
+
+@router.post("/activations", response={201: ActivationOut}, tags=["coverage"])
+def create_activation(request: HttpRequest, payload: ActivationIn) -> Status:
+    p = principal(request)
+    require(may_manage_activations(p), "only supervisors switch pilots on")
+    a = coverage_services.activation_create(
+        actor=p.actor,
+        scheme=payload.scheme,
+        region_code=payload.region,
+        organisation_code=payload.organisation,
+        sector=payload.sector,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reference=payload.reference,
+    )
+    return Status(201, ActivationOut.of(a))

@@ -1,0 +1,33 @@
+"""Who the caller is: ``GET /api/me`` answers the role, the account and, for a worker, their person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from socsec.api.base import principal
+from socsec.api.registry import PersonOut
+from socsec.registry import selectors
+
+router = Router()
+
+
+class MeOut(Schema):
+    role: str
+    username: str | None
+    organisation: str | None
+    person: PersonOut | None
+
+
+@router.get("/me", response=MeOut, tags=["me"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    p = principal(request)
+    person = selectors.person_get(person_id=p.person_id) if p.person_id else None
+    return {
+        "role": p.role.value,
+        "username": p.user.username if p.user else None,
+        "organisation": p.organisation.code if p.organisation else None,
+        "person": PersonOut.of(person) if person else None,
+    }

@@ -1,0 +1,162 @@
+"""A worker's own contributions over the API: paying their pension or medical contribution themself,
+asking a platform to withhold it at source (mandates), and the relief groups officers record, which
+subsidise or pay part of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from socsec.accounts.permissions import may_write_registry, require
+from socsec.api.base import principal
+from socsec.contributions.models import WithholdingMandate
+from socsec.contributions.selectors import withholding_get, withholding_of
+from socsec.contributions.services import (
+    own_contribution_pay,
+    relief_grant,
+    withholding_mandate_create,
+    withholding_mandate_end,
+)
+from socsec.registry import selectors
+
+router = Router()
+
+
+class OwnContributionIn(Schema):
+    scheme: str
+    period_start: dt.date
+    months: int = 1
+    declared_base_cents: int | None = None
+    tier: str = ""
+
+
+class OwnContributionOut(Schema):
+    id: int
+    scheme: str
+    period_start: dt.date
+    months: int
+    paid_cents: int
+    subsidy_cents: int
+    individual_account_cents: int
+    pooled_cents: int
+    explanation: dict[str, Any]
+
+
+@router.post("/me/contributions/own", response={201: OwnContributionOut}, tags=["me"])
+def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status:
+    """A flexible worker pays their employee pension on a base they choose (monthly, quarterly or
+    yearly), or a resident pays a residents' pension tier; the answer explains the amounts."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker pays their own contribution here")
+    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    c = own_contribution_pay(actor=p.actor, person=person, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "scheme": c.scheme,
+            "period_start": c.period_start,
+            "months": c.months,
+            "paid_cents": c.paid_cents,
+            "subsidy_cents": c.subsidy_cents,
+            "individual_account_cents": c.individual_account_cents,
+            "pooled_cents": c.pooled_cents,
+            "explanation": c.explanation,
+        },
+    )
+
+
+class WithholdingIn(Schema):
+    platform: str
+    scheme: str
+    declared_base_cents: int
+    valid_from: dt.date
+
+
+class WithholdingOut(Schema):
+    id: int
+    platform: str
+    scheme: str
+    declared_base_cents: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _withholding_out(m: WithholdingMandate) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "platform": m.platform.code,
+        "scheme": m.scheme,
+        "declared_base_cents": m.declared_base_cents,
+        "valid_from": m.valid_from,
+        "valid_to": m.valid_to,
+    }
+
+
+@router.get("/me/withholding", response=list[WithholdingOut], tags=["me"])
+def my_withholding(request: HttpRequest) -> list[dict[str, Any]]:
+    """The worker's withholding mandates: which platform withholds which own contribution, from when."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker has withholding mandates")
+    return [_withholding_out(m) for m in withholding_of(person_id=p.person_id)]  # type: ignore[arg-type]
+
+
+@router.post("/me/withholding", response={201: WithholdingOut}, tags=["me"])
+def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status:
+    """Ask a platform you work through to withhold your own pension or medical contribution at source:
+    each month you take orders on it, it deducts the month's contribution on the base you choose, spread
+    over your orders, and pays it with its invoice."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker sets up withholding of their own contribution")
+    m = withholding_mandate_create(
+        actor=p.actor,
+        person=selectors.person_get(person_id=p.person_id),  # type: ignore[arg-type]
+        platform=selectors.organisation_get(code=payload.platform),
+        scheme=payload.scheme,
+        declared_base_cents=payload.declared_base_cents,
+        valid_from=payload.valid_from,
+    )
+    return Status(201, _withholding_out(m))
+
+
+@router.post("/me/withholding/{mandate_id}/end", response=WithholdingOut, tags=["me"])
+def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
+    """Stop withholding at the end of the current month; one that starts in a later month is withdrawn
+    (it ends the day before it starts)."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker ends their withholding")
+    mandate = withholding_get(person_id=p.person_id, mandate_id=mandate_id)  # type: ignore[arg-type]
+    withholding_mandate_end(actor=p.actor, mandate=mandate)
+    mandate.refresh_from_db()
+    return _withholding_out(mandate)
+
+
+class ReliefIn(Schema):
+    group: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    reason: str
+
+
+class ReliefOut(Schema):
+    id: int
+    person_id: int
+    group: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    reason: str
+
+
+@router.post("/persons/{person_id}/reliefs", response={201: ReliefOut}, tags=["contributions"])
+def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Status:
+    """An officer records a person's relief group (employment difficulties, graduate, severe disability,
+    minimum living allowance, extreme poverty) for a time, with the certificate it rests on; the rules
+    then subsidise or pay part of their own contributions."""
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors record relief groups")
+    person = selectors.person_get(person_id=person_id)
+    r = relief_grant(actor=p.actor, person=person, **payload.dict())
+    return Status(201, {**payload.dict(), "id": r.pk, "person_id": person.pk, "reason": r.reason})

@@ -1,0 +1,286 @@
+"""The registry over the API: regions, organisations, persons, their engagements, and ``POST /api/workers``
+that registers a worker and their engagement in one go. Platforms see and register only their own workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from socsec.accounts.models import Role
+from socsec.accounts.permissions import Principal, may_register_workers, may_view_person, may_write_registry, require
+from socsec.api.base import principal
+from socsec.core.errors import Forbidden, ValidationFailed
+from socsec.registry import selectors, services
+from socsec.registry.models import Engagement, Organisation, Person
+
+router = Router()
+
+
+class OrganisationIn(Schema):
+    code: str
+    name: str
+    kind: str
+    name_zh: str = ""
+    credit_code: str | None = None
+    registered_region: str | None = None
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    kind: str
+    credit_code: str | None
+    registered_region: str | None
+
+    @staticmethod
+    def of(org: Organisation) -> dict[str, Any]:
+        return {
+            "code": org.code,
+            "name": org.name,
+            "name_zh": org.name_zh,
+            "kind": org.kind,
+            "credit_code": org.credit_code,
+            "registered_region": org.registered_region.code if org.registered_region else None,
+        }
+
+
+class PersonIn(Schema):
+    resident_id: str
+    name: str
+    residence_region: str
+    birth_date: dt.date | None = None
+    sex: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    resident_id: str
+    name: str
+    birth_date: dt.date
+    sex: str
+    residence_region: str
+
+    @staticmethod
+    def of(p: Person) -> dict[str, Any]:
+        return {
+            "id": p.pk,
+            "resident_id": p.resident_id,
+            "name": p.name,
+            "birth_date": p.birth_date,
+            "sex": p.sex,
+            "residence_region": p.residence_region.code,
+        }
+
+
+class EngagementFields(Schema):
+    category: str
+    sector: str
+    work_region: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    external_ref: str = ""
+
+
+class EngagementIn(EngagementFields):
+    person_id: int
+    organisation: str | None = None
+
+
+class EngagementOut(Schema):
+    id: int
+    person_id: int
+    organisation: str
+    category: str
+    sector: str
+    work_region: str
+    start_date: dt.date
+    end_date: dt.date | None
+    external_ref: str
+
+    @staticmethod
+    def of(e: Engagement) -> dict[str, Any]:
+        return {
+            "id": e.pk,
+            "person_id": e.person_id,
+            "organisation": e.organisation.code,
+            "category": e.category,
+            "sector": e.sector,
+            "work_region": e.work_region.code,
+            "start_date": e.start_date,
+            "end_date": e.end_date,
+            "external_ref": e.external_ref,
+        }
+
+
+class EngagementEndIn(Schema):
+    end_date: dt.date
+
+
+class WorkerIn(Schema):
+    person: PersonIn
+    engagement: EngagementFields
+    organisation: str | None = None
+
+
+class WorkerOut(Schema):
+    person: PersonOut
+    engagement: EngagementOut
+    person_created: bool
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    level: str
+    parent: str | None
+
+
+@router.get("/regions", response=list[RegionOut], tags=["registry"])
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "name_zh": r.name_zh,
+            "level": r.level,
+            "parent": r.parent.code if r.parent else None,
+        }
+        for r in selectors.regions()
+    ]
+
+
+@router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
+def list_organisations(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
+    p = principal(request)
+    if p.role == Role.PLATFORM and p.organisation is not None:
+        return [OrganisationOut.of(p.organisation)]
+    require(p.is_staff, "workers cannot list organisations")
+    return [OrganisationOut.of(o) for o in selectors.organisations(kind=kind)]
+
+
+@router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
+    p = principal(request)
+    require(may_write_registry(p), "only officers and supervisors register organisations")
+    org = services.organisation_create(
+        actor=p.actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        name_zh=payload.name_zh,
+        credit_code=payload.credit_code,
+        registered_region_code=payload.registered_region,
+    )
+    return Status(201, OrganisationOut.of(org))
+
+
+@router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
+def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
+    p = principal(request)
+    org = selectors.organisation_get(code=code)
+    require(
+        p.is_staff or (p.organisation is not None and p.organisation.pk == org.pk),
+        "you may only read your own organisation",
+    )
+    return OrganisationOut.of(org)
+
+
+@router.get("/persons", response=list[PersonOut], tags=["registry"])
+def search_persons(request: HttpRequest, q: str = "", limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
+    p = principal(request)
+    require(p.is_staff or p.role == Role.PLATFORM, "workers read themselves at /api/me")
+    found = selectors.person_search(query=q, organisation=None if p.is_staff else p.organisation, limit=limit)
+    return [PersonOut.of(x) for x in found]
+
+
+@router.post("/persons", response={201: PersonOut}, tags=["registry"])
+def register_person(request: HttpRequest, payload: PersonIn) -> Status:
+    p = principal(request)
+    require(
+        may_write_registry(p),
+        "only officers and supervisors register persons directly; platforms use POST /api/workers",
+    )
+    person = services.person_register(actor=p.actor, **payload.dict())
+    return Status(201, PersonOut.of(person))
+
+
+def _visible_person(request: HttpRequest, person_id: int) -> tuple[Principal, Person]:
+    p = principal(request)
+    person = selectors.person_get(person_id=person_id)
+    require(may_view_person(p, person), "you may not see this person")
+    return p, person
+
+
+@router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    _, person = _visible_person(request, person_id)
+    return PersonOut.of(person)
+
+
+@router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
+def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+    p, person = _visible_person(request, person_id)
+    own = p.organisation if p.role == Role.PLATFORM else None
+    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=own)]
+
+
+def _target_organisation(p: Principal, code: str | None) -> Organisation:
+    if p.role == Role.PLATFORM:
+        assert p.organisation is not None
+        if code and code != p.organisation.code:
+            raise Forbidden(
+                "an organisation may only register engagements with itself",
+                field="organisation",
+                code="other_organisation",
+            )
+        return p.organisation
+    if not code:
+        raise ValidationFailed("organisation: is required.", field="organisation")
+    return selectors.organisation_get(code=code)
+
+
+@router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
+    p = principal(request)
+    require(may_register_workers(p), "you may not register engagements")
+    org = _target_organisation(p, payload.organisation)
+    person = selectors.person_get(person_id=payload.person_id)
+    if p.role == Role.PLATFORM:
+        require(may_view_person(p, person), "register a new worker with POST /api/workers")
+    data = payload.dict(exclude={"person_id", "organisation"})
+    engagement = services.engagement_create(actor=p.actor, person=person, organisation=org, **data)
+    return Status(201, EngagementOut.of(engagement))
+
+
+@router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
+def end_engagement(request: HttpRequest, engagement_id: int, payload: EngagementEndIn) -> dict[str, Any]:
+    p = principal(request)
+    require(may_register_workers(p), "you may not change engagements")
+    engagement = selectors.engagement_get(engagement_id=engagement_id)
+    if p.role == Role.PLATFORM:
+        require(
+            p.organisation is not None and engagement.organisation_id == p.organisation.pk,
+            "an organisation may only change its own engagements",
+        )
+    return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
+
+
+@router.post("/workers", response={201: WorkerOut}, tags=["registry"])
+def register_worker(request: HttpRequest, payload: WorkerIn) -> Status:
+    p = principal(request)
+    require(may_register_workers(p), "you may not register workers")
+    org = _target_organisation(p, payload.organisation)
+    person, engagement, created = services.worker_register(
+        actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
+    )
+    body = {
+        "person": PersonOut.of(person),
+        "engagement": EngagementOut.of(engagement),
+        "person_created": created,
+    }
+    return Status(201, body)

@@ -1,0 +1,115 @@
+"""Records and statements over the API: a worker's contribution record month by month and their yearly
+statement (schemes, who paid, the individual pension account); a platform's account with the agency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from socsec.accounts.permissions import may_view_platform_account, require
+from socsec.api.base import principal
+from socsec.contributions.selectors import contribution_record, platform_statement, worker_statement
+from socsec.core.errors import ValidationFailed
+from socsec.registry import selectors
+
+router = Router()
+
+
+class RecordLineOut(Schema):
+    month: str
+    scheme: str
+    platform: str
+    paid_by: str
+    province: str
+    sector: str
+    order_count: int
+    amount_cents: int
+    covered: bool
+
+
+@router.get("/me/contributions", response=list[RecordLineOut], tags=["me"])
+def my_contributions(request: HttpRequest) -> list[dict[str, Any]]:
+    """The worker's record, month by month: scheme, province, the platform that paid, orders, amount."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker account has its own record")
+    return [line.__dict__ for line in contribution_record(person_id=p.person_id)]  # type: ignore[arg-type]
+
+
+class LedgerLineOut(Schema):
+    booked_on: dt.date
+    description: str
+    source: str
+    debit_cents: int
+    credit_cents: int
+    balance_cents: int
+
+
+class AccountStatementOut(Schema):
+    code: str
+    start: dt.date
+    end: dt.date
+    opening_cents: int
+    lines: list[LedgerLineOut]
+    closing_cents: int
+
+
+class SchemeYearOut(Schema):
+    scheme: str
+    months_covered: int
+    self_cents: int
+    government_cents: int
+    platform_cents: int
+
+
+class WorkerStatementOut(Schema):
+    year: int
+    schemes: list[SchemeYearOut]
+    lines: list[RecordLineOut]
+    individual_account: AccountStatementOut
+
+
+class PlatformStatementOut(Schema):
+    platform: str
+    account: AccountStatementOut
+    invoices: list[int]
+
+
+@router.get("/me/statement", response=WorkerStatementOut, tags=["me"])
+def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
+    """The worker's statement for a year: per scheme the months covered and what they, the government and
+    platforms paid; the individual pension account from the balance brought forward to the one carried
+    forward."""
+    p = principal(request)
+    require(p.person_id is not None, "only a worker account has its own statement")
+    if not 1990 <= year <= 2200:
+        raise ValidationFailed(f"year: {year} is out of range", field="year")
+    st = worker_statement(person_id=p.person_id, year=year)  # type: ignore[arg-type]
+    return {
+        "year": st.year,
+        "schemes": [s.__dict__ for s in st.schemes],
+        "lines": [line.__dict__ for line in st.lines],
+        "individual_account": {
+            **st.individual_account.__dict__,
+            "lines": [x.__dict__ for x in st.individual_account.lines],
+        },
+    }
+
+
+@router.get("/organisations/{code}/statement", response=PlatformStatementOut, tags=["contributions"])
+def platform_account_statement(request: HttpRequest, code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """A platform's account with the agency from ``start`` to ``end``: invoices, payments and credit
+    notes with the running balance it owes, and the invoices issued in the period."""
+    p = principal(request)
+    platform = selectors.organisation_get(code=code)
+    require(may_view_platform_account(p, platform), "a platform sees only its own account")
+    if start > end:
+        raise ValidationFailed(f"end: {end.isoformat()} is before start {start.isoformat()}", field="end")
+    st = platform_statement(platform=platform, start=start, end=end)
+    return {
+        "platform": platform.code,
+        "account": {**st.account.__dict__, "lines": [x.__dict__ for x in st.account.lines]},
+        "invoices": [s.invoice.pk for s in st.invoices],
+    }
