@@ -57,7 +57,7 @@ def activation_create(
     if end_date is not None and (end_date + dt.timedelta(days=1)).day != 1:
         v.add(errors, "end_date", "must be the last day of a month.")
     v.check_dates(start_date, end_date, errors)
-    if errors:
+    if errors or region is None:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         clash = SchemeActivation.objects.filter(

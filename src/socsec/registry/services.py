@@ -23,7 +23,7 @@ from . import validation as v
 from .models import Engagement, Organisation, Person, Region
 
 
-def _region(code: Any, errors: v.Errors, field: str) -> Region | None:
+def _region(code: object, errors: v.Errors, field: str) -> Region | None:
     if not code:
         v.add(errors, field, "is required.")
         return None
@@ -74,7 +74,7 @@ def organisation_create(
         v.add(errors, "kind", f"{kind!r} is not one of {', '.join(Organisation.Kind.values)}.")
     credit = v.clean_credit_code(credit_code, errors)
     region = _region(registered_region_code, errors, "registered_region") if registered_region_code else None
-    if errors:
+    if errors or cleaned_name is None:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         if Organisation.objects.filter(code=code).exists():
@@ -102,7 +102,7 @@ class PersonData:
     residence_region: Region
 
 
-def _lookup_region(code: Any, errors: v.Errors, field: str, regions: Mapping[str, Region] | None) -> Region | None:
+def _lookup_region(code: object, errors: v.Errors, field: str, regions: Mapping[str, Region] | None) -> Region | None:
     """A region by code, from a preloaded map (bulk imports) or the database."""
     if regions is None:
         return _region(code, errors, field)
