@@ -13,6 +13,7 @@ from socsec.registry import validation as v
 from socsec.registry.models import Organisation, Region
 from socsec.rules.coverage import PILOT_SECTORS, Scheme
 
+from .errors import CoverageErrorCode
 from .models import SchemeActivation
 
 
@@ -69,7 +70,7 @@ def activation_create(
             raise Conflict(
                 "an activation for this region, platform and sector already covers these dates",
                 field="start_date",
-                code="overlapping_activation",
+                code=CoverageErrorCode.OVERLAPPING_ACTIVATION,
             )
         activation = SchemeActivation.objects.create(
             scheme=scheme,
