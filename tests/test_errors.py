@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from socsec.core.errors import Conflict
+from socsec.registry.errors import RegistryErrorCode
 
 
 def test_a_message_with_params_is_filled_and_keeps_its_template():
@@ -15,3 +18,8 @@ def test_a_message_with_params_is_filled_and_keeps_its_template():
     assert error.as_dict() == {"code": "conflict", "message": "this claim is paid; it cannot become withdrawn"}
     plain = Conflict("50% of it")  # without params the message is taken as it is
     assert (plain.message, plain.template, plain.params) == ("50% of it", "50% of it", {})
+
+
+def test_a_code_is_its_string_in_a_response():
+    error = Conflict("already registered", code=RegistryErrorCode.PERSON_EXISTS)
+    assert json.dumps(error.as_dict()) == '{"code": "person_exists", "message": "already registered"}'

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 
 def _django() -> None:
@@ -76,8 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from socsec.benefits.models import Claim, PaymentRun
 
-    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
-    print("Claims: " + ", ".join(f"{k.lower()} {v}" for k, v in by_status.items()))
+    claims_by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
+    print("Claims: " + ", ".join(f"{k.lower()} {v}" for k, v in claims_by_status.items()))
     for run in PaymentRun.objects.order_by("month"):
         print(f"  benefits paid for {run.month}: {run.payment_count} payments, {_yuan(run.amount_cents)} yuan")
     print(f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride")
@@ -195,7 +195,7 @@ class StepBar:
     def __init__(
         self,
         steps: Sequence[tuple[str, str]],
-        stream: Any = None,
+        stream: TextIO | None = None,
         *,
         tty: bool | None = None,
         clock: Callable[[], float] = time.monotonic,

@@ -14,6 +14,7 @@ from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry.models import Organisation, Person
 
+from .errors import AccountErrorCode
 from .models import ApiToken, Role, User
 
 TOKEN_PREFIX = "ss_"
@@ -42,7 +43,7 @@ def user_create(
         raise ValidationFailed("username: is required (at most 150 characters).", field="username")
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict(f"user {username!r} already exists", field="username", code="user_exists")
+            raise Conflict(f"user {username!r} already exists", field="username", code=AccountErrorCode.USER_EXISTS)
         candidate = User(username=username, role=role)
         try:
             validate_password(password, candidate)

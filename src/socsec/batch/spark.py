@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:  # an optional part: imported when a run asks for Spark
+    from pyspark.sql import SparkSession
 
 
 class SparkFailure(RuntimeError):
     pass
 
 
-_session: Any = None
+_session: SparkSession | None = None
 
 
-def session(threads: int | None = None) -> Any:
+def session(threads: int | None = None) -> SparkSession:
     """One Spark session per process, local unless SPARK_MASTER names a cluster."""
     global _session
     if _session is None:

@@ -112,7 +112,10 @@ def read_upload(content: bytes, fmt: str) -> list[dict[str, str | None]]:
         except pa.ArrowInvalid as exc:
             raise UploadError(f"not a readable CSV file ({exc})") from None
         _check_columns(table.column_names)
-        return table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
+        rows: list[dict[str, str | None]] = (  # every column was read as a string (or null)
+            table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
+        )
+        return rows
     raise UploadError(f"unknown format {fmt!r}: use csv, parquet or jsonl")
 
 

@@ -1,26 +1,42 @@
-"""Domain errors with codes. Mapped to HTTP once (api/base.py, web views); never returned as flags."""
+"""Domain errors with codes. Mapped to HTTP once (api/base.py, web views); never returned as flags.
+
+Every code is a member of a ``StrEnum``: the codes any app may raise are ``ErrorCode`` here, and each app
+lists its own in its ``errors.py`` (``socsec.registry.errors.RegistryErrorCode``, ...). A member is its
+string, so responses carry the same ``"code": "person_exists"`` as a plain string would."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """The codes of the error classes below, shared by every app."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    FORBIDDEN = "forbidden"
 
 
 class DomainError(Exception):
     """``message`` is English. With ``params`` it is a template (``%(name)s`` placeholders) filled with
     them, and ``template`` and ``params`` stay on the error, so that a page can translate the sentence and
-    then fill it in."""
+    then fill it in. ``code`` defaults to the class's; a service passes one of its app's codes where a
+    caller tells the case apart. ``details`` is JSON-ready data for the response."""
 
     status = 400
-    code = "invalid"
+    code: StrEnum = ErrorCode.INVALID
 
     def __init__(
         self,
         message: str,
         *,
         field: str | None = None,
-        code: str | None = None,
+        code: StrEnum | None = None,
         details: dict[str, Any] | None = None,
-        params: dict[str, Any] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
         self.template = message
         self.params = params or {}
@@ -44,7 +60,7 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     status = 422
-    code = "invalid"
+    code = ErrorCode.INVALID
 
     @classmethod
     def from_fields(cls, errors: dict[str, list[str]]) -> ValidationFailed:
@@ -55,14 +71,14 @@ class ValidationFailed(DomainError):
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN

@@ -169,10 +169,15 @@ class CoverageCounts:
     by_scheme: dict[Scheme, dict[Status, int]]
 
 
+# An engagement in force, as coverage_counts reads it: person id, category, sector, work region id, its
+# code, its parent's id, organisation id, organisation kind.
+ActiveEngagement = tuple[int, str, str, int, str, int | None, int, str]
+
+
 def coverage_counts(on: dt.date) -> CoverageCounts:
     """Everyone's status per scheme on a date, computed with the same formulas over whole arrays."""
     people = list(Person.objects.values_list("id", "birth_date", "sex", "residence_region__code"))
-    active = list(
+    active: list[ActiveEngagement] = list(
         Engagement.objects.filter(start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .values_list(
@@ -222,7 +227,7 @@ def _count(codes: np.ndarray) -> dict[Status, int]:
 
 
 def _oip_counts(
-    active: list[tuple], index: dict[int, int], labour: np.ndarray, on: dt.date, n: int
+    active: list[ActiveEngagement], index: dict[int, int], labour: np.ndarray, on: dt.date, n: int
 ) -> dict[Status, int]:
     platform_rows = [row for row in active if row[7] == Organisation.Kind.PLATFORM]
     best = np.full(n, -1)

@@ -13,6 +13,7 @@ from socsec.registry import validation as v
 from socsec.registry.models import Organisation, Region
 from socsec.rules.coverage import PILOT_SECTORS, Scheme
 
+from .errors import CoverageErrorCode
 from .models import SchemeActivation
 
 
@@ -57,7 +58,7 @@ def activation_create(
     if end_date is not None and (end_date + dt.timedelta(days=1)).day != 1:
         v.add(errors, "end_date", "must be the last day of a month.")
     v.check_dates(start_date, end_date, errors)
-    if errors:
+    if errors or region is None:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         clash = SchemeActivation.objects.filter(
@@ -69,7 +70,7 @@ def activation_create(
             raise Conflict(
                 "an activation for this region, platform and sector already covers these dates",
                 field="start_date",
-                code="overlapping_activation",
+                code=CoverageErrorCode.OVERLAPPING_ACTIVATION,
             )
         activation = SchemeActivation.objects.create(
             scheme=scheme,

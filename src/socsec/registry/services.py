@@ -20,10 +20,11 @@ from socsec.rules.engine import compute
 from socsec.rules.parameters import ParameterError, load_parameters
 
 from . import validation as v
+from .errors import RegistryErrorCode
 from .models import Engagement, Organisation, Person, Region
 
 
-def _region(code: Any, errors: v.Errors, field: str) -> Region | None:
+def _region(code: object, errors: v.Errors, field: str) -> Region | None:
     if not code:
         v.add(errors, field, "is required.")
         return None
@@ -44,7 +45,7 @@ def region_create(*, actor: Actor, code: str, name: str, name_zh: str, parent_co
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         if Region.objects.filter(code=code).exists():
-            raise Conflict(f"region {code} already exists", field="code", code="region_exists")
+            raise Conflict(f"region {code} already exists", field="code", code=RegistryErrorCode.REGION_EXISTS)
         region = Region.objects.create(
             code=code,
             name=name,
@@ -74,11 +75,13 @@ def organisation_create(
         v.add(errors, "kind", f"{kind!r} is not one of {', '.join(Organisation.Kind.values)}.")
     credit = v.clean_credit_code(credit_code, errors)
     region = _region(registered_region_code, errors, "registered_region") if registered_region_code else None
-    if errors:
+    if errors or cleaned_name is None:
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         if Organisation.objects.filter(code=code).exists():
-            raise Conflict(f"organisation {code} already exists", field="code", code="organisation_exists")
+            raise Conflict(
+                f"organisation {code} already exists", field="code", code=RegistryErrorCode.ORGANISATION_EXISTS
+            )
         if credit and Organisation.objects.filter(credit_code=credit).exists():
             raise Conflict(f"credit code {credit} is already registered", field="credit_code")
         org = Organisation.objects.create(
@@ -102,7 +105,7 @@ class PersonData:
     residence_region: Region
 
 
-def _lookup_region(code: Any, errors: v.Errors, field: str, regions: Mapping[str, Region] | None) -> Region | None:
+def _lookup_region(code: object, errors: v.Errors, field: str, regions: Mapping[str, Region] | None) -> Region | None:
     """A region by code, from a preloaded map (bulk imports) or the database."""
     if regions is None:
         return _region(code, errors, field)
@@ -162,7 +165,7 @@ def person_register(
                 raise Conflict(
                     "a person with this resident ID is already registered",
                     field="resident_id",
-                    code="person_exists",
+                    code=RegistryErrorCode.PERSON_EXISTS,
                 )
             person = Person.objects.create(
                 resident_id=data.resident_id,
@@ -174,7 +177,9 @@ def person_register(
             audit_record(actor=actor, action="person.register", instance=person)
     except IntegrityError:  # a concurrent registration of the same ID won the race
         raise Conflict(
-            "a person with this resident ID is already registered", field="resident_id", code="person_exists"
+            "a person with this resident ID is already registered",
+            field="resident_id",
+            code=RegistryErrorCode.PERSON_EXISTS,
         ) from None
     return person
 
@@ -229,7 +234,7 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
         raise Conflict(
             "a person in this batch was registered meanwhile; nothing was written; send it again",
             field="resident_id",
-            code="person_exists",
+            code=RegistryErrorCode.PERSON_EXISTS,
         ) from None
     return people
 
@@ -261,7 +266,7 @@ def _check_actor_may_use(actor: Actor, organisation: Organisation) -> None:
         raise Forbidden(
             "an organisation may only register engagements with itself",
             field="organisation",
-            code="other_organisation",
+            code=RegistryErrorCode.OTHER_ORGANISATION,
         )
 
 
@@ -356,7 +361,7 @@ def engagement_create(
                 f"overlaps engagement {clash.pk} with {organisation.code} "
                 f"({clash.start_date.isoformat()} to {clash.end_date.isoformat() if clash.end_date else 'open'})",
                 field="start_date",
-                code="overlapping_engagement",
+                code=RegistryErrorCode.OVERLAPPING_ENGAGEMENT,
             )
         engagement = Engagement.objects.create(person=person, organisation=organisation, **fields)
         audit_record(actor=actor, action="engagement.create", instance=engagement)
@@ -416,7 +421,7 @@ def engagement_end(*, actor: Actor, engagement: Engagement, end_date: dt.date) -
                 f"ending on {end_date.isoformat()} would overlap engagement {clash.pk} from "
                 f"{clash.start_date.isoformat()}",
                 field="end_date",
-                code="overlapping_engagement",
+                code=RegistryErrorCode.OVERLAPPING_ENGAGEMENT,
             )
         before = snapshot(locked)
         locked.end_date = end_date

@@ -4,7 +4,6 @@ the cleaned value or adds a message to ``errors`` under the field's name."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -18,7 +17,7 @@ def add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def clean_resident_id(raw: Any, errors: Errors, field: str = "resident_id") -> str | None:
+def clean_resident_id(raw: object, errors: Errors, field: str = "resident_id") -> str | None:
     if not isinstance(raw, str) or not raw.strip():
         add(errors, field, "is required.")
         return None
@@ -45,7 +44,7 @@ def is_valid_resident_id(value: str) -> bool:
 
 
 def id_birth_date(resident_id: str) -> dt.date:
-    return ric.get_birth_date(resident_id)  # type: ignore[no-any-return]
+    return ric.get_birth_date(resident_id)
 
 
 def id_sex(resident_id: str) -> str:
@@ -70,7 +69,7 @@ def check_consistent_with_id(
     return id_birth, id_sx
 
 
-def clean_name(raw: Any, errors: Errors, field: str = "name", max_length: int = 100) -> str | None:
+def clean_name(raw: object, errors: Errors, field: str = "name", max_length: int = 100) -> str | None:
     if not isinstance(raw, str) or not raw.strip():
         add(errors, field, "is required.")
         return None
@@ -81,7 +80,7 @@ def clean_name(raw: Any, errors: Errors, field: str = "name", max_length: int = 
     return value
 
 
-def clean_choice(raw: Any, allowed: type[Category] | type[Sector], errors: Errors, field: str) -> str | None:
+def clean_choice(raw: object, allowed: type[Category] | type[Sector], errors: Errors, field: str) -> str | None:
     values = [c.value for c in allowed]
     if raw not in values:
         add(errors, field, f"{raw!r} is not one of {', '.join(values)}.")
@@ -89,7 +88,7 @@ def clean_choice(raw: Any, allowed: type[Category] | type[Sector], errors: Error
     return str(raw)
 
 
-def clean_credit_code(raw: Any, errors: Errors, field: str = "credit_code") -> str | None:
+def clean_credit_code(raw: object, errors: Errors, field: str = "credit_code") -> str | None:
     if raw in (None, ""):
         return None
     try:

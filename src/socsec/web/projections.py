@@ -258,7 +258,9 @@ def _charts(page: ProjectionPage, data: dict[str, Any]) -> None:
     ]
     specs: list[dict[str, Any]] = []
     for key, title, y_title, caption, scale, fmt, show in lines:
-        traces = [{"name": _tr(s["name"]), "y": _rounded(s["series"][key], scale)} for s in data["scenarios"]]
+        names = [_tr(s["name"]) for s in data["scenarios"]]
+        series = [_rounded(s["series"][key], scale) for s in data["scenarios"]]
+        traces = [{"name": name, "y": y} for name, y in zip(names, series, strict=True)]
         chart_id = f"chart-{key.replace('_', '-')}"
         specs.append({"id": chart_id, "kind": "lines", "title": title, "x": axis, "y": y_title, "format": fmt})
         specs[-1]["traces"] = traces
@@ -267,8 +269,8 @@ def _charts(page: ProjectionPage, data: dict[str, Any]) -> None:
                 chart_id,
                 title,
                 caption,
-                [t["name"] for t in traces],
-                [(y, [show(t["y"][i]) for t in traces]) for y, i in zip(keys, at, strict=True)],
+                names,
+                [(y, [show(values[i]) for values in series]) for y, i in zip(keys, at, strict=True)],
             )
         )
     percentiles: list[int] = data["percentiles"]

@@ -228,7 +228,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
     result, error = None, None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        fmt = upload_format(upload.name) if upload else ""
+        fmt = upload_format(upload.name or "") if upload else ""
         if upload is None:
             error = _("Choose a file to upload.")
         elif not fmt:

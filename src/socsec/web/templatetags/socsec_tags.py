@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from socsec.core.money import format_yuan
+from socsec.registry.models import Region
 from socsec.rules.coverage import Status
 
 register = template.Library()
@@ -58,13 +58,13 @@ def sector_label(code: str) -> str:
 
 
 @register.filter
-def tr(text: Any) -> str:
+def tr(text: object) -> str:
     """Translate a string that comes from the rules layer (scheme labels, reasons)."""
     return gettext(str(text)) if text else ""
 
 
 @register.filter
-def region_name(region: Any) -> str:
+def region_name(region: Region | None) -> str:
     from django.utils.translation import get_language
 
     if region is None:
@@ -82,7 +82,8 @@ def yuan_exact(cents: float) -> str:
     """An exact amount in cents (to a millionth of a cent) as yuan, with at least two decimals:
     50000.0 -> '500.00'; 0.505 -> '0.00505'."""
     amount = (Decimal(repr(round(float(cents), 6))) / 100).normalize()
-    if amount.as_tuple().exponent > -2:  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent  # an int for every finite amount
+    if isinstance(exponent, int) and exponent > -2:
         amount = amount.quantize(Decimal("0.01"))
     return f"{amount:,f}"
 
