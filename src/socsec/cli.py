@@ -120,7 +120,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
 
     from socsec.audit.services import Actor
     from socsec.batch.store import upload_format
-    from socsec.contributions.services import orders_ingest
+    from socsec.contributions.orders.ingest import orders_ingest
     from socsec.core.errors import DomainError
     from socsec.registry.selectors import organisation_get
 

@@ -306,7 +306,7 @@ def _demo_orders(orgs: dict[str, Organisation], today: dt.date | None = None) ->
     """Last month's orders of every platform, reported as one CSV batch each, through the same
     ingestion as real reports. One row per platform is wrong on purpose, to show the error report.
     The content depends only on the register and the month, so a re-run replays the same batches."""
-    from socsec.contributions.services import orders_ingest
+    from socsec.contributions.orders.ingest import orders_ingest
 
     today = today or dt.date.today()
     last_day = today.replace(day=1) - dt.timedelta(days=1)

@@ -34,11 +34,11 @@ from socsec.api.claims import router as claims_router
 from socsec.api.projections import router as projections_router
 from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch, WithholdingMandate
+from socsec.contributions.orders.ingest import orders_ingest
+from socsec.contributions.orders.selectors import batch_get, error_report_csv
 from socsec.contributions.selectors import (
     arrears,
-    batch_get,
     contribution_record,
-    error_report_csv,
     platform_statement,
     withholding_get,
     withholding_of,
@@ -47,7 +47,6 @@ from socsec.contributions.selectors import (
 from socsec.contributions.services import (
     adjustment_set,
     interest_credit,
-    orders_ingest,
     own_contribution_pay,
     payment_record,
     relief_grant,

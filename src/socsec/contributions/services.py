@@ -1,20 +1,12 @@
-"""Order ingestion: a platform's batch of orders, checked row by row, stored as Parquet files, with
-its manifest in the database.
-
-Idempotency: a batch carries the platform's key. The same key with the same content is accepted once
-(a re-sent batch changes nothing and gets the first answer); the same key with other content is refused
-(409). A batch interrupted while writing (process killed) is redone from the start when the same key
-comes again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
-"""
+"""Contribution writes not yet moved to their sub-package: assessment runs, payments, own
+contributions, relief, withholding mandates and interest crediting."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
-import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -27,20 +19,13 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many
 from socsec.batch.assess import (
-    CORRECTION_SCHEMA,
     LINES_FILE_OPTIONS,
-    ORDER_SCHEMA,
     Assessment,
     assess_increment,
     assess_month,
     month_start,
 )
 from socsec.batch.store import (
-    StoredOrder,
-    UploadError,
-    batch_path,
-    read_upload,
-    stored_orders,
     write_atomic,
 )
 from socsec.core.db import lock
@@ -66,287 +51,8 @@ from .models import (
     PerOrderAdjustment,
     WithholdingMandate,
 )
-from .selectors import accepted_files, adjustments_for_month, oip_line_coverage, unpaid_invoices
-
-ACTIONS = ("NEW", "VOID", "AMEND")
-
-
-@dataclass
-class _Checked:
-    orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # month -> rows
-    corrections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=lambda: {"NEW": 0, "VOID": 0, "AMEND": 0})
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append({"row": row, "field": column, "message": message})
-
-
-def orders_ingest(
-    *,
-    actor: Actor,
-    platform: Organisation,
-    content: bytes,
-    fmt: str,
-    idempotency_key: str,
-    source: str,
-    today: dt.date | None = None,
-) -> tuple[OrderBatch, bool]:
-    """Ingest one batch. Returns (manifest, replayed): replayed is True when the same key and content
-    had already been accepted and nothing was done."""
-    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
-        raise Forbidden("a platform may only report its own orders", field="platform")
-    if platform.kind != Organisation.Kind.PLATFORM:
-        raise ValidationFailed(f"platform: {platform.code} is not a platform enterprise.", field="platform")
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
-    digest = hashlib.sha256(content).hexdigest()
-    existing = OrderBatch.objects.filter(platform=platform, idempotency_key=idempotency_key).first()
-    if existing is not None and existing.content_sha256 != digest:
-        raise Conflict(
-            f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
-            field="idempotency_key",
-            code="idempotency_key_reused",
-        )
-    if existing is not None and existing.status != OrderBatch.Status.WRITING:
-        return existing, True
-    try:
-        rows = read_upload(content, fmt)
-    except UploadError as exc:
-        raise ValidationFailed(f"file: {exc}", field="file") from None
-    data_dir = settings.DATA_DIR
-    if existing is None:
-        try:
-            with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
-                existing = OrderBatch.objects.create(
-                    platform=platform, idempotency_key=idempotency_key, content_sha256=digest, source=source[:200]
-                )
-                audit_record(actor=actor, action="orders.ingest.start", instance=existing)
-        except IntegrityError:  # the same key arrived twice at once; the other one is writing it
-            raise Conflict(
-                "this batch is being ingested right now; retry later", field="idempotency_key", code="batch_in_progress"
-            ) from None
-    day = today or timezone.localdate()
-    for _attempt in range(5):
-        # check and write outside any transaction (long work holds no lock); files get a name of their
-        # own per attempt, so a concurrent or interrupted attempt never touches them
-        seen_up_to = _last_accepted_batch(platform)
-        checked = _check_rows(platform, rows, day)
-        files = _write_files(data_dir, platform.code, existing.pk, checked)
-        with transaction.atomic():
-            lock(Organisation.objects).filter(pk=platform.pk).first()
-            batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
-            if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished first
-                return batch, True
-            if _last_accepted_batch(platform) != seen_up_to:
-                continue  # a batch of this platform was accepted meanwhile: check against it too
-            batch.files = files
-            batch.rows_total = len(rows)
-            batch.rows_invalid = len({e["row"] for e in checked.errors})
-            batch.rows_valid = batch.rows_total - batch.rows_invalid
-            batch.orders_new, batch.orders_void, batch.orders_amend = (
-                checked.counts["NEW"],
-                checked.counts["VOID"],
-                checked.counts["AMEND"],
-            )
-            batch.months = sorted(set(checked.orders) | set(checked.corrections))
-            batch.errors = checked.errors
-            batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
-            batch.completed_at = timezone.now()
-            batch.save()
-            audit_record(actor=actor, action="orders.ingest", instance=batch)
-            return batch, False
-    raise Conflict(
-        "other batches of this platform kept arriving; send this one again",
-        field="idempotency_key",
-        code="batch_in_progress",
-    )
-
-
-def _last_accepted_batch(platform: Organisation) -> int:
-    last = (
-        OrderBatch.objects.filter(platform=platform, status=OrderBatch.Status.ACCEPTED)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return int(last or 0)
-
-
-def _write_files(data_dir: Any, platform: str, batch_id: int, checked: _Checked) -> list[dict[str, Any]]:
-    attempt = uuid.uuid4().hex[:12]
-    files = []
-    for kind, by_month, schema in (
-        ("orders", checked.orders, ORDER_SCHEMA),
-        ("corrections", checked.corrections, CORRECTION_SCHEMA),
-    ):
-        for month, rows in sorted(by_month.items()):
-            path = batch_path(data_dir, kind, month, platform, batch_id, attempt)
-            digest = write_atomic(pa.Table.from_pylist(rows, schema=schema), path)
-            files.append(
-                {
-                    "kind": kind,
-                    "month": month,
-                    "path": str(path.relative_to(data_dir)),
-                    "rows": len(rows),
-                    "sha256": digest,
-                }
-            )
-    return files
-
-
-class _Context:
-    """What the row checks look up, loaded once per batch."""
-
-    def __init__(self, platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> None:
-        params = load_parameters()
-        self.today = today
-        window = int(params.value("oip.reporting.window_months", today))  # type: ignore[arg-type]
-        first = (today.year * 12 + today.month - 1) - window
-        self.earliest = dt.date(first // 12, first % 12 + 1, 1)
-        self.max_fare = int(params.value("oip.reporting.max_fare_cents", today))  # type: ignore[arg-type]
-        self.amounts = params.node("oip.per_order_amount")
-        self.regions = set(Region.objects.values_list("code", flat=True))
-        ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
-        self.persons = Person.objects.in_bulk(list(ids), field_name="resident_id")
-        self.engagements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-        for person_id, start, end in Engagement.objects.filter(
-            organisation=platform, person__resident_id__in=list(ids)
-        ).values_list("person_id", "start_date", "end_date"):
-            self.engagements.setdefault(person_id, []).append((start, end))
-        months = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, today.year * 12 + today.month)]
-        orders, corrections = accepted_files(platform=platform, months=months)
-        order_ids = {str(r.get("order_id") or "") for r in rows}
-        base = settings.DATA_DIR
-        self.stored: dict[str, StoredOrder] = stored_orders(
-            [str(base / p) for p in orders], [str(base / p) for p in corrections], order_ids
-        )
-
-    def pilot_sector(self, sector: str, day: dt.date) -> bool:
-        child = self.amounts.children.get(sector)
-        return child is not None and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
-
-
-def _check_rows(platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> _Checked:
-    ctx = _Context(platform, rows, today)
-    out = _Checked()
-    seen_new: dict[str, int] = {}
-    corrected: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
-        errors_before = len(out.errors)
-        order_id = (row.get("order_id") or "").strip()
-        action = (row.get("action") or "NEW").strip().upper()
-        if not order_id or len(order_id) > 64:
-            out.error(number, "order_id", "is required (at most 64 characters).")
-        if action not in ACTIONS:
-            out.error(number, "action", f"{action!r} is not one of NEW, VOID, AMEND.")
-            continue
-        day = _date(row.get("order_date"), number, out)
-        if day is not None and not (ctx.earliest <= day <= ctx.today):
-            out.error(
-                number,
-                "order_date",
-                f"{day.isoformat()} is outside the reporting window "
-                f"({ctx.earliest.isoformat()} to {ctx.today.isoformat()}).",
-            )
-        fare = _fare(row.get("fare_cents"), ctx.max_fare, number, out)
-        if action == "NEW":
-            if order_id in seen_new:
-                out.error(number, "order_id", f"repeats row {seen_new[order_id]}.")
-            elif order_id in ctx.stored:
-                out.error(number, "order_id", "was already reported in an earlier batch.")
-            values = _worker_values(ctx, row, day, number, out)
-            if len(out.errors) == errors_before and values and day:
-                seen_new[order_id] = number
-                out.orders.setdefault(_month(day), []).append(
-                    {"order_id": order_id, **values, "order_date": day, "fare_cents": fare}
-                )
-                out.counts["NEW"] += 1
-            continue
-        stored = ctx.stored.get(order_id)
-        if order_id in corrected:
-            out.error(number, "order_id", f"is corrected twice in this batch (row {corrected[order_id]}).")
-        elif stored is None:
-            out.error(number, "order_id", "no order with this id was reported before (report it as NEW first).")
-        elif stored.voided:
-            out.error(number, "order_id", "the order is already void.")
-        elif day is not None and _month(day) != stored.month:
-            out.error(number, "order_date", f"the order belongs to {stored.month}; a correction cannot move it.")
-        new_values = _worker_values(ctx, row, day, number, out) if action == "AMEND" else None
-        if len(out.errors) == errors_before and stored is not None:
-            corrected[order_id] = number
-            out.corrections.setdefault(stored.month, []).append(
-                {
-                    "order_id": order_id,
-                    "action": action,
-                    "old_person_id": stored.person_id,
-                    "old_region": stored.region,
-                    "old_sector": stored.sector,
-                    "new_person_id": new_values["person_id"] if new_values else None,
-                    "new_region": new_values["region"] if new_values else None,
-                    "new_sector": new_values["sector"] if new_values else None,
-                    "order_date": day,
-                }
-            )
-            out.counts[action] += 1
-    return out
-
-
-def _worker_values(
-    ctx: _Context, row: Mapping[str, Any], day: dt.date | None, number: int, out: _Checked
-) -> dict[str, Any] | None:
-    resident_id = (row.get("resident_id") or "").strip().upper()
-    region = (row.get("region") or "").strip()
-    sector = (row.get("sector") or "").strip().upper()
-    person = ctx.persons.get(resident_id)
-    ok = True
-    if person is None:
-        out.error(number, "resident_id", "unknown worker: no registered person with this resident ID.")
-        ok = False
-    elif day is not None and not any(
-        start <= day and (end is None or end >= day) for start, end in ctx.engagements.get(person.pk, [])
-    ):
-        out.error(
-            number,
-            "resident_id",
-            f"unknown engagement: the worker has no engagement with this platform on {day.isoformat()}.",
-        )
-        ok = False
-    if region not in ctx.regions:
-        out.error(number, "region", f"unknown region code {region!r}.")
-        ok = False
-    if day is not None and not ctx.pilot_sector(sector, day):
-        out.error(number, "sector", f"{sector!r} is not an OIP pilot sector on {day.isoformat()}.")
-        ok = False
-    if not ok or person is None:
-        return None
-    return {"person_id": person.pk, "region": region, "sector": sector}
-
-
-def _date(raw: Any, number: int, out: _Checked) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        out.error(number, "order_date", f"{raw!r} is not a date (YYYY-MM-DD).")
-        return None
-
-
-def _fare(raw: Any, maximum: int, number: int, out: _Checked) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        out.error(number, "fare_cents", f"{raw!r} is not a whole number of cents.")
-        return None
-    if value < 0 or value > maximum:
-        out.error(number, "fare_cents", f"{value} is outside 0 to {maximum} cents.")
-        return None
-    return value
-
-
-def _month(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+from .orders.selectors import accepted_files
+from .selectors import adjustments_for_month, oip_line_coverage, unpaid_invoices
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
