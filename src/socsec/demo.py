@@ -355,7 +355,8 @@ def _demo_money(today: dt.date | None = None) -> None:
     new records nothing, payments are once per bank reference, a month is paid once), so a re-run
     changes nothing."""
     from socsec.contributions.models import Invoice, OwnContribution
-    from socsec.contributions.services import assessment_run, own_contribution_pay, payment_record
+    from socsec.contributions.own.payments import own_contribution_pay
+    from socsec.contributions.services import assessment_run, payment_record
     from socsec.core.errors import DomainError
 
     today = today or dt.date.today()

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from socsec.contributions.models import InterestCredit
-from socsec.contributions.services import interest_credit, own_contribution_pay
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.services import interest_credit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.models import LedgerTransaction
 from socsec.ledger.selectors import balance, trial_balance

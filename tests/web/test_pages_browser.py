@@ -147,7 +147,8 @@ def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, 
     import datetime as dt
 
     from socsec.contributions.orders.ingest import orders_ingest
-    from socsec.contributions.services import assessment_run, own_contribution_pay, payment_record
+    from socsec.contributions.own.payments import own_contribution_pay
+    from socsec.contributions.services import assessment_run, payment_record
     from tests.world import SYSTEM
 
     settings.DATA_DIR = tmp_path

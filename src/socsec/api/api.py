@@ -36,23 +36,16 @@ from socsec.audit.selectors import audit_entries
 from socsec.contributions.models import OrderBatch, WithholdingMandate
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batch_get, error_report_csv
-from socsec.contributions.selectors import (
-    arrears,
-    contribution_record,
-    platform_statement,
+from socsec.contributions.own.mandates import (
     withholding_get,
-    withholding_of,
-    worker_statement,
-)
-from socsec.contributions.services import (
-    adjustment_set,
-    interest_credit,
-    own_contribution_pay,
-    payment_record,
-    relief_grant,
     withholding_mandate_create,
     withholding_mandate_end,
+    withholding_of,
 )
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.own.relief import relief_grant
+from socsec.contributions.selectors import arrears, contribution_record, platform_statement, worker_statement
+from socsec.contributions.services import adjustment_set, interest_credit, payment_record
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation

@@ -11,27 +11,24 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from socsec.batch.assess import COVERED, month_start
-from socsec.core.errors import NotFound
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
 from socsec.ledger.selectors import AccountStatement, account_statement
-from socsec.registry.models import Engagement, Organisation, Person, Region
+from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
 from socsec.rules.engine import ROUNDING, compute, compute_totals, get_formula
 from socsec.rules.parameters import load_parameters
 
 from .models import (
     AssessmentRun,
-    ContributionRelief,
     Invoice,
     OwnContribution,
     Payment,
     PaymentAllocation,
     PerOrderAdjustment,
-    WithholdingMandate,
 )
 
 
@@ -343,22 +340,6 @@ def contribution_record(*, person_id: int) -> list[RecordLine]:
     return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
 
 
-def relief_group_on(person: Person, day: dt.date, groups: tuple[str, ...]) -> str:
-    """The person's relief group on the day among ``groups`` (empty when none)."""
-    relief = (
-        ContributionRelief.objects.filter(person=person, group__in=groups, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .first()
-    )
-    return relief.group if relief else ""
-
-
-def subsidised_months_of(person: Person, scheme: str, group: str) -> int:
-    """Months of a group's subsidy the person has had on a scheme's contributions."""
-    rows = OwnContribution.objects.filter(person=person, scheme=scheme, relief_group=group)
-    return int(rows.aggregate(total=Sum("subsidised_months"))["total"] or 0)
-
-
 @dataclass(frozen=True)
 class PlatformStatement:
     """What a platform owes the agency over a period: the receivable account's movements (invoices
@@ -429,14 +410,3 @@ def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
         credit_normal=True,
     )
     return WorkerStatement(person_id, year, schemes, lines, account)
-
-
-def withholding_of(*, person_id: int) -> QuerySet[WithholdingMandate]:
-    return WithholdingMandate.objects.filter(person_id=person_id).select_related("platform")
-
-
-def withholding_get(*, person_id: int, mandate_id: int) -> WithholdingMandate:
-    mandate = withholding_of(person_id=person_id).filter(pk=mandate_id).first()
-    if mandate is None:
-        raise NotFound(f"no withholding {mandate_id} of yours")
-    return mandate

@@ -32,16 +32,14 @@ from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.coverage.models import SchemeActivation
 from socsec.ledger.services import post as ledger_post
-from socsec.registry.models import Engagement, Organisation, Person, Region
+from socsec.registry.models import Organisation, Person, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import RuleViolation, calc
-from socsec.rules.formulas import FLEXIBLE_SUBSIDY_GROUPS, PERIOD_CODES, RESIDENT_HARDSHIP_GROUPS
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
 from .models import (
     AssessedMonth,
     AssessmentRun,
-    ContributionRelief,
     InterestCredit,
     Invoice,
     OrderBatch,
@@ -52,6 +50,7 @@ from .models import (
     WithholdingMandate,
 )
 from .orders.selectors import accepted_files
+from .own.amounts import own_amounts, own_contribution_post
 from .selectors import adjustments_for_month, oip_line_coverage, unpaid_invoices
 
 
@@ -283,7 +282,7 @@ def _withhold_at_source(
         if any(_add_months(c.period_start, c.months) > start for c in paid):
             continue  # paid already (by the worker, for this month or a period covering it, or withheld before)
         region = person.residence_region
-        amounts = _own_amounts(person, mandate.scheme, region.code, start, start, 1, mandate.declared_base_cents, "")
+        amounts = own_amounts(person, mandate.scheme, region.code, start, start, 1, mandate.declared_base_cents, "")
         province = Region.objects.get(code=region.province_code)
         invoice = by_key.get((platform.pk, province.pk))
         if invoice is None:
@@ -322,7 +321,7 @@ def _withhold_at_source(
             amount_cents=F("amount_cents") + amounts.paid, withheld_cents=F("withheld_cents") + amounts.paid
         )
         invoice.refresh_from_db()
-        _post_own(record, amounts, province.code, f"receivable:platform:{platform.code}", today)
+        own_contribution_post(record, amounts, province.code, f"receivable:platform:{platform.code}", today)
     return made
 
 
@@ -505,318 +504,7 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
     return [recorded[r.row] for r in rows]
 
 
-FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
-MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards the storage
 MAX_PAYMENT_YUAN = 10**10  # a plausibility bound: ten billion yuan on one bank line is a data error
-
-
-BASED_SCHEMES = (OwnContribution.Scheme.EMPLOYEE_PENSION, OwnContribution.Scheme.MEDICAL)  # a chosen base
-
-
-def own_contribution_pay(
-    *,
-    actor: Actor,
-    person: Person,
-    scheme: str,
-    period_start: dt.date,
-    months: int = 1,
-    declared_base_cents: int | None = None,
-    tier: str = "",
-    today: dt.date | None = None,
-) -> OwnContribution:
-    """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
-    scheme is voluntary for them on that date, and for a month the rules leave open (the current one or
-    later; a past one inside a deferral window, until its deadline). The amount, its split, the subsidy
-    of the person's relief group and any hardship payment come from the rules, with the explanation
-    kept. One payment per person, scheme and period start."""
-    from socsec.coverage.selectors import coverage_for
-    from socsec.rules.coverage import Scheme as RuleScheme
-    from socsec.rules.coverage import Status
-
-    today = today or timezone.localdate()
-    if actor.organisation_id is not None:
-        raise Forbidden("only the worker or an officer records a worker's own contribution", field="person")
-    errors: dict[str, list[str]] = {}
-    if scheme not in OwnContribution.Scheme.values:
-        errors["scheme"] = [f"{scheme!r} is not one of {', '.join(OwnContribution.Scheme.values)}."]
-    if period_start.day != 1:
-        errors["period_start"] = ["must be the first day of a month."]
-    if scheme in BASED_SCHEMES:
-        if months not in FREQUENCIES:
-            errors["months"] = [f"{months} is not monthly (1), quarterly (3) or yearly (12)."]
-        if declared_base_cents is None or declared_base_cents <= 0:
-            errors["declared_base_cents"] = ["is required: the monthly base you choose, in cents."]
-        elif declared_base_cents > MAX_DECLARED_BASE_CENTS:
-            errors["declared_base_cents"] = [f"{declared_base_cents} is not a plausible monthly base."]
-        if tier:
-            errors["tier"] = ["belongs to the residents' pension; leave it out."]
-    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
-        if months not in (1, 12):
-            errors["months"] = ["the residents' pension is paid by the year."]
-        months = 12
-        if not tier or len(tier) > 10:
-            errors["tier"] = ["is required: the yearly tier you choose (e.g. 500)."]
-        if declared_base_cents is not None:
-            errors["declared_base_cents"] = ["belongs to the employee pension; leave it out."]
-    if errors:
-        raise ValidationFailed.from_fields(errors)
-    rule_day, deferred, check = period_start, False, None
-    if scheme in BASED_SCHEMES:
-        check = calc("own_contribution_period_check", on=today, period_start=period_start)
-        code = int(check.value)
-        if code == 1 and scheme == OwnContribution.Scheme.MEDICAL:
-            code = 2  # the deferral windows are the pension's
-        if code >= 2:
-            raise ValidationFailed(
-                f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
-                field="period_start",
-            )
-        deferred = code == 1
-        rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
-    for offset in range(months):  # open to them in every month paid for
-        day = _add_months(period_start, offset)
-        coverage = coverage_for(person, day).scheme(RuleScheme(scheme))
-        if coverage.status != Status.VOLUNTARY:
-            raise ValidationFailed(
-                f"scheme: not open to you on {day.isoformat()} - {coverage.reason.text}", field="scheme"
-            )
-
-    region = person.residence_region
-    with transaction.atomic():
-        lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
-        end = _add_months(period_start, months)
-        for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
-            if _add_months(paid.period_start, paid.months) > period_start:
-                raise Conflict(
-                    f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
-                    field="period_start",
-                    code="already_paid",
-                )
-        try:
-            amounts = _own_amounts(
-                person, scheme, region.code, period_start, rule_day, months, declared_base_cents, tier
-            )
-        except RuleViolation as exc:
-            where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
-            raise ValidationFailed(f"{where}: {exc}", field=where) from None
-        if check is not None:
-            amounts.explanation["period"] = check.as_dict()
-        record = OwnContribution.objects.create(
-            person=person,
-            scheme=scheme,
-            region=region,
-            period_start=period_start,
-            months=months,
-            declared_base_cents=declared_base_cents,
-            tier=tier,
-            deferred=deferred,
-            **amounts.record_fields(),
-            paid_on=today,
-        )
-        _post_own(record, amounts, region.province_code, "bank:collection", today)
-        audit_record(actor=actor, action="contribution.own.pay", instance=record)
-    return record
-
-
-def _post_own(record: OwnContribution, amounts: _OwnAmounts, province: str, paid_from: str, today: dt.date) -> None:
-    """One balanced transaction: what the person paid (from the bank, or from the platform that withheld
-    it) and the government's part, to the individual account and the pooled fund."""
-    entries = [
-        (paid_from, amounts.paid),
-        (f"receivable:government:{province}", amounts.subsidy),
-        (f"fund:individual-account:{record.person_id}", -amounts.account),
-        (f"fund:{record.scheme}:{province}", -amounts.pooled),
-    ]
-    how = f" withheld by {record.withheld_by.code}" if record.withheld_by else ""
-    ledger_post(
-        entries=[e for e in entries if e[1]],
-        description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
-        source=f"own-contribution:{record.pk}",
-        idempotency_key=f"own-contribution:{record.pk}",
-        booked_on=today,
-    )
-
-
-@dataclass
-class _OwnAmounts:
-    paid: int  # by the person
-    subsidy: int  # by the government
-    account: int  # to the individual account
-    pooled: int  # to the pooled fund
-    group: str
-    subsidised_months: int
-    explanation: dict[str, Any]
-
-    def record_fields(self) -> dict[str, Any]:
-        """The amounts as the fields of the ``OwnContribution`` that records them."""
-        return {
-            "paid_cents": self.paid,
-            "subsidy_cents": self.subsidy,
-            "individual_account_cents": self.account,
-            "pooled_cents": self.pooled,
-            "relief_group": self.group,
-            "subsidised_months": self.subsidised_months,
-            "explanation": self.explanation,
-        }
-
-
-def _own_amounts(
-    person: Person,
-    scheme: str,
-    region: str,
-    period_start: dt.date,
-    rule_day: dt.date,
-    months: int,
-    declared_base_cents: int | None,
-    tier: str,
-) -> _OwnAmounts:
-    """The amounts of one own contribution, from the rules: what the person pays, what the government
-    adds, and where it goes. Runs under the person's lock (the months of subsidy already had count)."""
-    from .selectors import relief_group_on, subsidised_months_of
-
-    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
-        group = relief_group_on(person, period_start, RESIDENT_HARDSHIP_GROUPS)
-        chosen = calc("resident_pension_contribution", on=period_start, tier=tier)
-        subsidy = calc("resident_pension_subsidy", on=period_start, tier=tier)
-        hardship = calc("resident_pension_paid_for_hardship", on=period_start, tier=tier, group=group)
-        paid, helped = int(chosen.value) - int(hardship.value), int(subsidy.value) + int(hardship.value)
-        explanation = {"contribution": chosen.as_dict(), "subsidy": subsidy.as_dict()}
-        if group:
-            explanation["paid_for_hardship"] = hardship.as_dict()
-        return _OwnAmounts(paid, helped, paid + helped, 0, group, 0, explanation)  # all to the account
-    group = relief_group_on(person, period_start, FLEXIBLE_SUBSIDY_GROUPS)
-    used = subsidised_months_of(person, scheme, group) if group else 0
-    inputs = {"region": region, "declared_base": declared_base_cents, "months": months}
-    relief = {"group": group, "months_subsidised": used}
-    if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
-        due = calc("flexible_pension_contribution", on=rule_day, **inputs)
-        to_account = calc("flexible_pension_individual_account", on=rule_day, **inputs)
-        account = int(to_account.value)
-        explanation = {"contribution": due.as_dict(), "individual_account": to_account.as_dict()}
-        help_calc = calc("flexible_pension_subsidy", on=rule_day, **inputs, **relief)
-    else:
-        due = calc("flexible_medical_contribution", on=rule_day, **inputs)
-        account = 0  # flexible workers' medical contribution goes to the pooled fund
-        explanation = {"contribution": due.as_dict()}
-        help_calc = calc("flexible_medical_subsidy", on=rule_day, **inputs, **relief)
-    helped = int(help_calc.value)
-    covered = 0
-    if group:
-        explanation["subsidy"] = help_calc.as_dict()
-        covered = int(calc("flexible_subsidy_months", on=rule_day, months=months, **relief).value)
-    total = int(due.value)
-    return _OwnAmounts(total - helped, helped, account, total - account, group, covered, explanation)
-
-
-def relief_grant(
-    *,
-    actor: Actor,
-    person: Person,
-    group: str,
-    valid_from: dt.date,
-    valid_to: dt.date | None,
-    reason: str,
-) -> ContributionRelief:
-    """An officer records that a person belongs to a relief group for a time, with the reason (which
-    certificate or register). A person is in one group at a time: overlapping periods are refused."""
-    errors: dict[str, list[str]] = {}
-    if group not in ContributionRelief.Group.values:
-        errors["group"] = [f"{group!r} is not one of {', '.join(ContributionRelief.Group.values)}."]
-    if valid_to is not None and valid_to < valid_from:
-        errors["valid_to"] = [f"{valid_to.isoformat()} is before valid_from {valid_from.isoformat()}."]
-    if not reason.strip() or len(reason) > 300:
-        errors["reason"] = ["is required (at most 300 characters): the certificate or register it rests on."]
-    if errors:
-        raise ValidationFailed.from_fields(errors)
-    with transaction.atomic():
-        lock(Person.objects).filter(pk=person.pk).first()
-        for other in ContributionRelief.objects.filter(person=person):
-            ends_after = other.valid_to is None or other.valid_to >= valid_from
-            starts_before = valid_to is None or other.valid_from <= valid_to
-            if ends_after and starts_before:
-                raise Conflict(
-                    f"overlaps the {other.group} period from {other.valid_from.isoformat()}",
-                    field="valid_from",
-                    code="overlap",
-                )
-        relief = ContributionRelief.objects.create(
-            person=person, group=group, valid_from=valid_from, valid_to=valid_to, reason=reason.strip()
-        )
-        audit_record(actor=actor, action="contribution.relief.grant", instance=relief)
-    return relief
-
-
-def withholding_mandate_create(
-    *,
-    actor: Actor,
-    person: Person,
-    platform: Organisation,
-    scheme: str,
-    declared_base_cents: int,
-    valid_from: dt.date,
-    today: dt.date | None = None,
-) -> WithholdingMandate:
-    """A worker asks a platform they work through to withhold their own contribution at source from a
-    month on (not a past one). One mandate per scheme at a time; the base is checked by the rules when
-    each month is withheld."""
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if actor.organisation_id is not None:
-        raise Forbidden("the worker or an officer sets up withholding, not the platform", field="platform")
-    if scheme not in BASED_SCHEMES:
-        errors["scheme"] = [f"{scheme!r}: withholding is open to {', '.join(BASED_SCHEMES)}."]
-    if not 0 < declared_base_cents <= MAX_DECLARED_BASE_CENTS:
-        errors["declared_base_cents"] = [f"{declared_base_cents} is not a plausible monthly base in cents."]
-    if valid_from.day != 1:
-        errors["valid_from"] = ["must be the first day of a month."]
-    elif valid_from < today.replace(day=1):
-        errors["valid_from"] = [f"{valid_from.isoformat()} is a past month; withholding starts this month or later."]
-    if platform.kind != Organisation.Kind.PLATFORM:
-        errors["platform"] = [f"{platform.code} is not a platform."]
-    elif not Engagement.objects.filter(person=person, organisation=platform, end_date__isnull=True).exists():
-        errors["platform"] = [f"you have no current engagement with {platform.code}."]
-    if errors:
-        raise ValidationFailed.from_fields(errors)
-    with transaction.atomic():
-        lock(Person.objects).filter(pk=person.pk).first()
-        current = WithholdingMandate.objects.filter(person=person, scheme=scheme).filter(
-            Q(valid_to__isnull=True) | (Q(valid_to__gte=valid_from) & Q(valid_to__gte=F("valid_from")))
-        )  # a withdrawn one (ending before it starts) does not count
-        if current.exists():
-            raise Conflict(
-                f"a withholding of {scheme} by {current[0].platform.code} is in force; end it first",
-                field="scheme",
-                code="withholding_in_force",
-            )
-        mandate = WithholdingMandate.objects.create(
-            person=person,
-            platform=platform,
-            scheme=scheme,
-            declared_base_cents=declared_base_cents,
-            valid_from=valid_from,
-        )
-        audit_record(actor=actor, action="contribution.withholding.create", instance=mandate)
-    return mandate
-
-
-def withholding_mandate_end(*, actor: Actor, mandate: WithholdingMandate, today: dt.date | None = None) -> None:
-    """Stop withholding from the end of the current month (the month in progress is still withheld). A
-    withholding that starts in a later month is withdrawn: it ends the day before it starts, so no month
-    is withheld, and it no longer stands in the way of another."""
-    today = today or timezone.localdate()
-    last_day = _add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
-    with transaction.atomic():
-        locked = lock(WithholdingMandate.objects).get(pk=mandate.pk)
-        if locked.valid_to is not None and locked.valid_to < locked.valid_from:
-            raise Conflict("this withholding was withdrawn before it started", code="ended")
-        if locked.valid_to is not None and locked.valid_to <= last_day:
-            raise Conflict(f"this withholding already ends on {locked.valid_to.isoformat()}", code="ended")
-        before = {"valid_to": locked.valid_to.isoformat() if locked.valid_to else None}
-        withdrawn = locked.valid_from > last_day
-        locked.valid_to = locked.valid_from - dt.timedelta(days=1) if withdrawn else last_day
-        locked.save(update_fields=["valid_to"])
-        action = "contribution.withholding.withdraw" if withdrawn else "contribution.withholding.end"
-        audit_record(actor=actor, action=action, instance=locked, before=before)
 
 
 # --- interest credited to individual accounts ---------------------------------------------------------
