@@ -161,7 +161,7 @@ def cmd_ingest_payments(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from socsec.audit.services import Actor
-    from socsec.contributions.services import bank_statement_import
+    from socsec.contributions.collection.bank_statements import bank_statement_import
     from socsec.core.errors import DomainError
 
     path = Path(args.file)

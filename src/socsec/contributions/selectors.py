@@ -5,29 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 from django.conf import settings
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from socsec.batch.assess import COVERED, month_start
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
 from socsec.ledger.selectors import AccountStatement, account_statement
 from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
-from socsec.rules.engine import ROUNDING, compute, compute_totals, get_formula
-from socsec.rules.parameters import load_parameters
+from socsec.rules.engine import compute
 
+from .collection.outstanding import InvoiceState, invoices_of
 from .models import (
     AssessmentRun,
-    Invoice,
     OwnContribution,
-    Payment,
-    PaymentAllocation,
     PerOrderAdjustment,
 )
 
@@ -94,173 +89,6 @@ def adjustments_for_month(month: str) -> dict[tuple[str, str], int]:
     return current
 
 
-@dataclass
-class _InvoiceHistory:
-    """A positive invoice and what reduced it, by date: payments allocated to it (on the day they were
-    received) and credit applied to it (a credit note from its issue date, a payment's surplus from the
-    day it was received)."""
-
-    invoice: Invoice
-    reductions: list[tuple[dt.date, int]]
-
-    @property
-    def outstanding_cents(self) -> int:
-        return self.invoice.amount_cents - sum(cents for _day, cents in self.reductions)
-
-    def outstanding_on(self, day: dt.date) -> int:
-        return self.invoice.amount_cents - sum(cents for on, cents in self.reductions if on <= day)
-
-
-def _invoice_histories(platform: Organisation) -> list[_InvoiceHistory]:
-    """The platform's positive invoices, oldest due first, each with its reductions by date. Credit (the
-    platform's credit notes, and what its payments brought beyond their allocations) is applied to the
-    oldest invoices first, the earliest credit first."""
-    invoices = list(
-        Invoice.objects.filter(platform=platform).select_related("platform", "province").order_by("due_on", "id")
-    )
-    allocated: dict[int, list[tuple[dt.date, int]]] = {}
-    for invoice_id, day, cents in (
-        PaymentAllocation.objects.filter(invoice__platform=platform)
-        .order_by("payment__received_on", "id")
-        .values_list("invoice_id", "payment__received_on", "amount_cents")
-    ):
-        allocated.setdefault(invoice_id, []).append((day, int(cents)))
-    credits = [(i.issued_on, i.pk, -i.amount_cents) for i in invoices if i.amount_cents < 0]
-    payments = (
-        Payment.objects.filter(platform=platform)
-        .annotate(allocated=Coalesce(Sum("allocations__amount_cents"), 0))
-        .values_list("received_on", "id", "amount_cents", "allocated")
-    )
-    credits += [(day, -pk, int(cents) - int(used)) for day, pk, cents, used in payments if cents > used]
-    credits.sort()
-    queue = [[day, cents] for day, _key, cents in credits]  # [date, credit left], earliest first
-    histories = []
-    for invoice in invoices:
-        if invoice.amount_cents <= 0:
-            continue
-        reductions = list(allocated.get(invoice.pk, []))
-        owed = invoice.amount_cents - sum(cents for _day, cents in reductions)
-        while owed > 0 and queue:
-            day, left = queue[0]
-            applied = min(left, owed)
-            reductions.append((day, applied))
-            owed -= applied
-            queue[0][1] = left - applied
-            if queue[0][1] == 0:
-                queue.pop(0)
-        reductions.sort(key=lambda r: r[0])
-        histories.append(_InvoiceHistory(invoice, reductions))
-    return histories
-
-
-def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
-    """The platform's invoices with something left to pay, oldest due first: (invoice, outstanding).
-    What is left is the amount less the payments allocated to it and less the platform's credit notes
-    (negative invoices) and unallocated payments, which are applied to the oldest invoices first."""
-    return [(h.invoice, h.outstanding_cents) for h in _invoice_histories(platform) if h.outstanding_cents > 0]
-
-
-@dataclass(frozen=True)
-class SurchargeInterval:
-    """One stretch of days at one unpaid amount: from ``start`` (counted) to ``end`` (not counted)."""
-
-    start: dt.date
-    end: dt.date
-    days: int
-    outstanding_cents: int
-    daily_rate: float
-    amount_cents: float  # exact, before the invoice's total is rounded
-
-
-@dataclass(frozen=True)
-class Arrear:
-    invoice: Invoice
-    outstanding_cents: int
-    days_late: int
-    surcharge_cents: int
-    intervals: tuple[SurchargeInterval, ...] = ()
-    exact_cents: float = 0.0
-
-    def explanation(self) -> dict[str, Any]:
-        """The surcharge as an officer reads it: the rule, its legal basis, every stretch of days with the
-        amount unpaid, and the rounding of the total."""
-        f = get_formula(SURCHARGE_RULE)
-        return {
-            "formula": f.name,
-            "label": f.label,
-            "reference": f.reference,
-            "parameter": RATE_PARAMETER,
-            "intervals": [
-                {
-                    "from": i.start.isoformat(),
-                    "to": i.end.isoformat(),
-                    "days": i.days,
-                    "outstanding_cents": i.outstanding_cents,
-                    "daily_rate": i.daily_rate,
-                    "amount_cents": i.amount_cents,
-                }
-                for i in self.intervals
-            ],
-            "exact_cents": self.exact_cents,
-            "rounding": ROUNDING[f.rounding][0] if f.rounding else None,
-            "value": self.surcharge_cents,
-        }
-
-
-SURCHARGE_RULE = "late_payment_surcharge_accrued"
-RATE_PARAMETER = "contribution.late_payment_daily_rate"
-
-
-def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear]:
-    """Invoices past due on ``on`` and not fully paid by then (net of credit notes), with the late-payment
-    surcharge to that date, reckoned day by day: from the due date to ``on``, the time is cut at every day
-    a payment or credit reduced the invoice, and each stretch is charged on what was unpaid during it.
-    Money received before the due date lowers the amount from the start; a payment counts from the day
-    it was received (that day is not charged on it). The stretches of all invoices go through one
-    vectorised call of the ``late_payment_surcharge_accrued`` rule, and each invoice's total is rounded
-    once (half up, to the cent), not each stretch."""
-    platforms = (
-        [platform]
-        if platform is not None
-        else list(
-            Organisation.objects.filter(invoices__amount_cents__gt=0, invoices__due_on__lt=on).distinct().order_by("id")
-        )
-    )
-    late = [h for p in platforms for h in _invoice_histories(p) if h.invoice.due_on < on and h.outstanding_on(on) > 0]
-    late.sort(key=lambda h: (h.invoice.due_on, h.invoice.pk))
-    if not late:
-        return []
-    rows: list[tuple[int, dt.date, dt.date, int]] = []  # (invoice's position, first day, end, unpaid)
-    for n, h in enumerate(late):
-        start = h.invoice.due_on
-        unpaid = h.outstanding_on(start)  # what was received by the due date lowers the base from the start
-        for day in sorted({d for d, _c in h.reductions if start < d <= on}):
-            rows.append((n, start, day, unpaid))
-            start, unpaid = day, h.outstanding_on(day)
-        if start < on:
-            rows.append((n, start, on, unpaid))
-    group, starts, ends, owed = (list(column) for column in zip(*rows, strict=True))
-    first_days = np.array(starts, dtype="datetime64[D]")
-    days = np.array([(e - s).days for s, e in zip(starts, ends, strict=True)], dtype=np.int64)
-    outstanding = np.array(owed, dtype=np.int64)
-    result = compute_totals(SURCHARGE_RULE, first_days, np.array(group), outstanding_cents=outstanding, days=days)
-    rates = load_parameters().leaf(RATE_PARAMETER).at(first_days)
-    stretches: list[list[SurchargeInterval]] = [[] for _h in late]
-    for n, s, e, d, o, r, a in zip(group, starts, ends, days, owed, rates, result.rows, strict=True):
-        stretches[n].append(SurchargeInterval(s, e, int(d), int(o), float(r), float(a)))
-    return [
-        Arrear(
-            h.invoice,
-            h.outstanding_on(on),
-            (on - h.invoice.due_on).days,
-            int(result.totals[n]),
-            tuple(stretches[n]),
-            float(result.exact[n]),
-        )
-        for n, h in enumerate(late)
-    ]
-
-
 @dataclass(frozen=True)
 class RecordLine:
     month: str
@@ -308,20 +136,6 @@ def oip_record(*, person_id: int) -> list[RecordLine]:
         )
         for month, platform, province, sector, count, cents, reason in rows
     ]
-
-
-@dataclass(frozen=True)
-class InvoiceState:
-    invoice: Invoice
-    outstanding_cents: int
-
-
-def invoices_of(*, platform: Organisation) -> list[InvoiceState]:
-    """The platform's invoices, newest first, with what is left to pay on each (after payments and
-    credit, as the allocation of payments sees it)."""
-    open_amounts = {invoice.pk: owed for invoice, owed in unpaid_invoices(platform=platform)}
-    rows = Invoice.objects.filter(platform=platform).select_related("province", "run").order_by("-month", "-id")
-    return [InvoiceState(i, open_amounts.get(i.pk, 0)) for i in rows]
 
 
 def contribution_record(*, person_id: int) -> list[RecordLine]:

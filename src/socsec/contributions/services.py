@@ -4,11 +4,9 @@ contributions, relief, withholding mandates and interest crediting."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,7 +27,7 @@ from socsec.batch.store import (
     write_atomic,
 )
 from socsec.core.db import lock
-from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.core.errors import Conflict, ValidationFailed
 from socsec.coverage.models import SchemeActivation
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Organisation, Person, Region
@@ -44,14 +42,12 @@ from .models import (
     Invoice,
     OrderBatch,
     OwnContribution,
-    Payment,
-    PaymentAllocation,
     PerOrderAdjustment,
     WithholdingMandate,
 )
 from .orders.selectors import accepted_files
 from .own.amounts import own_amounts, own_contribution_post
-from .selectors import adjustments_for_month, oip_line_coverage, unpaid_invoices
+from .selectors import adjustments_for_month, oip_line_coverage
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -323,188 +319,6 @@ def _withhold_at_source(
         invoice.refresh_from_db()
         own_contribution_post(record, amounts, province.code, f"receivable:platform:{platform.code}", today)
     return made
-
-
-def payment_record(
-    *, actor: Actor, platform: Organisation, amount_cents: int, received_on: dt.date, reference: str, source: str
-) -> tuple[Payment, bool]:
-    """Record a payment once per (platform, reference) and allocate it to the platform's unpaid
-    invoices, oldest due first; what is left stays as credit on its account. Returns (payment, replayed)."""
-    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
-        raise Forbidden("a platform may only report its own payments", field="platform")
-    errors: dict[str, list[str]] = {}
-    if not reference or len(reference) > 100:
-        errors["reference"] = ["is required (the bank reference, at most 100 characters)."]
-    if not isinstance(amount_cents, int) or amount_cents <= 0:
-        errors["amount_cents"] = [f"{amount_cents!r} must be a positive whole number of cents."]
-    if received_on > timezone.localdate():
-        errors["received_on"] = [f"{received_on.isoformat()} is in the future."]
-    if errors:
-        raise ValidationFailed.from_fields(errors)
-    with transaction.atomic():
-        lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
-        return _record_payment(actor, platform, amount_cents, received_on, reference, source, _OpenInvoices(platform))
-
-
-class _OpenInvoices:
-    """A platform's unpaid invoices, oldest due first, read once (with the platform locked) and kept up to
-    date as payments are allocated: a statement with many lines of one platform reads them once."""
-
-    def __init__(self, platform: Organisation) -> None:
-        self.platform = platform
-        self._open: list[list[Any]] | None = None
-
-    def read(self) -> None:
-        """Read them, if not read yet: before the next payment is created (it is not credit yet)."""
-        if self._open is None:
-            self._open = [[invoice, outstanding] for invoice, outstanding in unpaid_invoices(platform=self.platform)]
-
-    def allocate(self, payment: Payment) -> None:
-        """Allocate a new payment to the invoices, oldest first; what is left is credit."""
-        assert self._open is not None, "read the open invoices before the payment is created"
-        left = payment.amount_cents
-        shares = []
-        for entry in self._open:
-            if left == 0:
-                break
-            share = min(left, entry[1])
-            if share:
-                shares.append(PaymentAllocation(payment=payment, invoice=entry[0], amount_cents=share))
-                entry[1] -= share
-                left -= share
-        PaymentAllocation.objects.bulk_create(shares)
-
-
-def _record_payment(
-    actor: Actor,
-    platform: Organisation,
-    amount_cents: int,
-    received_on: dt.date,
-    reference: str,
-    source: str,
-    open_invoices: _OpenInvoices,
-) -> tuple[Payment, bool]:
-    """One payment of a locked platform: replayed when its reference is known, else recorded, allocated
-    and posted to the ledger."""
-    existing = Payment.objects.filter(platform=platform, reference=reference).first()
-    if existing is not None:
-        if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
-            raise Conflict(
-                f"reference {reference!r} was recorded with another amount or date",
-                field="reference",
-                code="payment_reference_reused",
-            )
-        return existing, True
-    open_invoices.read()
-    payment = Payment.objects.create(
-        platform=platform,
-        reference=reference,
-        amount_cents=amount_cents,
-        received_on=received_on,
-        source=source[:100],
-    )
-    open_invoices.allocate(payment)
-    ledger_post(
-        entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
-        description=f"payment {reference} from {platform.code}",
-        source=f"payment:{payment.pk}",
-        idempotency_key=f"payment:{payment.pk}",
-        booked_on=received_on,
-    )
-    audit_record(actor=actor, action="payment.record", instance=payment)
-    return payment, False
-
-
-@dataclass(frozen=True)
-class StatementRow:
-    row: int
-    platform: Organisation
-    amount_cents: int
-    received_on: dt.date
-    reference: str
-
-
-def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[tuple[Payment, bool]]:
-    """A bank statement (CSV: date, amount in yuan, reference, payer = platform code or credit code).
-    Every row is checked first; one bad row and nothing is recorded. Re-importing the same statement
-    records nothing twice (payments are unique by reference)."""
-    import csv
-    import io
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"file: not UTF-8 text (byte {exc.start}).", field="file") from None
-    reader = csv.DictReader(io.StringIO(text))
-    expected = {"date", "amount", "reference", "payer"}
-    if not reader.fieldnames or expected - set(reader.fieldnames):
-        raise ValidationFailed(f"file: the header must have the columns {', '.join(sorted(expected))}.", field="file")
-    payers = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.PLATFORM)}
-    payers |= {o.credit_code: o for o in payers.values() if o.credit_code}
-    rows: list[StatementRow] = []
-    problems: list[dict[str, Any]] = []
-    seen: dict[tuple[int, str], int] = {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
-        try:
-            received = dt.date.fromisoformat((raw.get("date") or "").strip())
-        except ValueError:
-            problems.append({"row": number, "field": "date", "message": f"{raw.get('date')!r} is not a date."})
-            continue
-        if received > timezone.localdate():
-            problems.append({"row": number, "field": "date", "message": f"{received.isoformat()} is in the future."})
-            continue
-        try:
-            yuan = Decimal((raw.get("amount") or "").strip())
-        except InvalidOperation:
-            problems.append({"row": number, "field": "amount", "message": f"{raw.get('amount')!r} is not an amount."})
-            continue
-        if not yuan.is_finite() or yuan <= 0 or yuan > MAX_PAYMENT_YUAN or yuan != yuan.quantize(Decimal("0.01")):
-            problems.append(
-                {
-                    "row": number,
-                    "field": "amount",
-                    "message": f"{yuan} must be positive, at most {MAX_PAYMENT_YUAN}, with at most two decimals.",
-                }
-            )
-            continue
-        reference = (raw.get("reference") or "").strip()
-        if not reference or len(reference) > 100:
-            problems.append({"row": number, "field": "reference", "message": "is required (at most 100 characters)."})
-            continue
-        payer = payers.get((raw.get("payer") or "").strip())
-        if payer is None:
-            problems.append({"row": number, "field": "payer", "message": f"unknown payer {raw.get('payer')!r}."})
-            continue
-        if (payer.pk, reference) in seen:
-            problems.append(
-                {"row": number, "field": "reference", "message": f"repeats row {seen[(payer.pk, reference)]}."}
-            )
-            continue
-        seen[(payer.pk, reference)] = number
-        rows.append(StatementRow(number, payer, int(yuan * 100), received, reference))
-    if problems:
-        raise ValidationFailed(
-            f"{len(problems)} bad row(s); first: row {problems[0]['row']} {problems[0]['field']} "
-            f"{problems[0]['message']}",
-            field=problems[0]["field"],
-            details={"rows": problems},
-        )
-    rows.sort(key=lambda r: (r.platform.pk, r.row))  # platforms locked in one order: no deadlock between imports
-    recorded: dict[int, tuple[Payment, bool]] = {}
-    with transaction.atomic():
-        for platform_id, lines in itertools.groupby(rows, key=lambda r: r.platform.pk):
-            lock(Organisation.objects).filter(pk=platform_id).first()  # one allocation at a time
-            platform_lines = list(lines)
-            open_invoices = _OpenInvoices(platform_lines[0].platform)
-            for r in platform_lines:
-                recorded[r.row] = _record_payment(
-                    actor, r.platform, r.amount_cents, r.received_on, r.reference, source, open_invoices
-                )
-    return [recorded[r.row] for r in rows]
-
-
-MAX_PAYMENT_YUAN = 10**10  # a plausibility bound: ten billion yuan on one bank line is a data error
 
 
 # --- interest credited to individual accounts ---------------------------------------------------------
