@@ -251,7 +251,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
     from socsec.batch.assess import AssessmentError
-    from socsec.contributions.services import assessment_run
+    from socsec.contributions.assessment.runs import assessment_run
     from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
 

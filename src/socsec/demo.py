@@ -354,10 +354,10 @@ def _demo_money(today: dt.date | None = None) -> None:
     worker pays this month's pension on the lowest base. Every step is idempotent (a run with nothing
     new records nothing, payments are once per bank reference, a month is paid once), so a re-run
     changes nothing."""
+    from socsec.contributions.assessment.runs import assessment_run
     from socsec.contributions.collection.payments import payment_record
     from socsec.contributions.models import Invoice, OwnContribution
     from socsec.contributions.own.payments import own_contribution_pay
-    from socsec.contributions.services import assessment_run
     from socsec.core.errors import DomainError
 
     today = today or dt.date.today()

@@ -182,7 +182,7 @@ def test_only_platforms_report_and_each_sees_its_own_batches(world, data_dir, pl
 
 
 def test_assessment_charges_only_orders_that_oip_covers(world, data_dir, platform):
-    from socsec.contributions.selectors import oip_line_coverage
+    from socsec.contributions.assessment.coverage import oip_line_coverage
 
     send(
         platform,

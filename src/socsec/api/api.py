@@ -33,6 +33,7 @@ from socsec.accounts.services import token_authenticate
 from socsec.api.claims import router as claims_router
 from socsec.api.projections import router as projections_router
 from socsec.audit.selectors import audit_entries
+from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.models import OrderBatch, WithholdingMandate
@@ -47,7 +48,7 @@ from socsec.contributions.own.mandates import (
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.contributions.own.relief import relief_grant
 from socsec.contributions.selectors import contribution_record, platform_statement, worker_statement
-from socsec.contributions.services import adjustment_set, interest_credit
+from socsec.contributions.services import interest_credit
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation

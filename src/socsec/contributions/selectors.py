@@ -1,5 +1,4 @@
-"""Contribution reads not yet moved to their sub-package: coverage of assessment lines, adjustments,
-invoices, arrears, records and statements, relief and withholding mandates."""
+"""Contribution records and statements of workers and platforms (to move to ``statements``)."""
 
 from __future__ import annotations
 
@@ -7,86 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 from django.conf import settings
-from django.db.models import Q
 
-from socsec.batch.assess import COVERED, month_start
-from socsec.coverage.selectors import oip_activated, oip_activation_keys
+from socsec.batch.assess import COVERED
 from socsec.ledger.selectors import AccountStatement, account_statement
-from socsec.registry.models import Engagement, Organisation, Region
-from socsec.rules.coverage import Category
-from socsec.rules.engine import compute
+from socsec.registry.models import Organisation
 
 from .collection.outstanding import InvoiceState, invoices_of
 from .models import (
     AssessmentRun,
     OwnContribution,
-    PerOrderAdjustment,
 )
-
-
-def oip_line_coverage(lines: pa.Table, month: str) -> np.ndarray:
-    """For each assessment line (platform x worker x province x sector), the OIP coverage reason code
-    for the month, from the same ``coverage_oip`` rule as the coverage pages: pilot scope, the agency's
-    switch for the platform in the province, and the exclusion of workers with a labour relation
-    (covered by work-injury insurance). Engagements count when active at any time in the month."""
-    n = lines.num_rows
-    if n == 0:
-        return np.array([], dtype=np.int64)
-    first = month_start(month)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    platforms = lines["platform"].to_numpy(zero_copy_only=False).astype(str)
-    persons = lines["person_id"].to_numpy()
-    provinces = lines["province"].to_numpy(zero_copy_only=False).astype(str)
-    sectors = lines["sector"].to_numpy(zero_copy_only=False).astype(str)
-    org_ids = dict(Organisation.objects.filter(code__in=set(platforms.tolist())).values_list("code", "id"))
-    region_ids = dict(Region.objects.filter(code__in=set(provinces.tolist())).values_list("code", "id"))
-    active = (
-        Engagement.objects.filter(person_id__in=set(persons.tolist()), start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .order_by("start_date", "id")
-        .values_list("person_id", "organisation_id", "category")
-    )
-    labour: set[int] = set()
-    category: dict[tuple[int, int], str] = {}
-    for person_id, org_id, cat in active:
-        if cat == Category.LABOUR_RELATION:
-            labour.add(person_id)
-        category[(person_id, org_id)] = cat  # the latest engagement in the month wins
-    keys = oip_activation_keys(first)
-    org_of_line = np.array([org_ids.get(p, -1) for p in platforms])
-    activated = np.array(
-        [
-            oip_activated(keys, region_ids.get(prov, -1), None, int(org), sector)
-            for prov, org, sector in zip(provinces, org_of_line, sectors, strict=True)
-        ]
-    )
-    return compute(
-        "coverage_oip",
-        on=np.full(n, np.datetime64(first, "D")),
-        region=provinces,
-        sector=sectors,
-        category=np.array([category.get((int(p), int(o)), "") for p, o in zip(persons, org_of_line, strict=True)]),
-        platform=np.ones(n, dtype=bool),
-        activated=activated,
-        labour_relation=np.array([int(p) in labour for p in persons]),
-    )
-
-
-def adjustments_for_month(month: str) -> dict[tuple[str, str], int]:
-    """Each platform's adjustment in steps per province in force on the month's first day."""
-    on = month_start(month)
-    current: dict[tuple[str, str], int] = {}
-    rows = (
-        PerOrderAdjustment.objects.filter(effective_from__lte=on)
-        .order_by("effective_from")
-        .values_list("platform__code", "province__code", "steps")
-    )
-    for platform, province, steps in rows:
-        current[(platform, province)] = steps  # later dates overwrite earlier ones
-    return current
 
 
 @dataclass(frozen=True)
