@@ -12,7 +12,7 @@ from socsec.contributions.assessment.runs import assessment_run
 from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.contributions.own.relief import relief_grant
-from socsec.contributions.selectors import platform_statement, worker_statement
+from socsec.contributions.statements import platform_statement, worker_statement
 from tests.contributions.test_ingest import DAY, MONTH, TODAY, order, send
 from tests.world import SYSTEM
 

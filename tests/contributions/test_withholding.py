@@ -15,7 +15,7 @@ from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.models import Invoice, OwnContribution, WithholdingMandate
 from socsec.contributions.own.mandates import withholding_mandate_create, withholding_mandate_end
 from socsec.contributions.own.payments import own_contribution_pay
-from socsec.contributions.selectors import contribution_record
+from socsec.contributions.statements import contribution_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.contributions.test_ingest import DAY, MONTH, TODAY, order, send

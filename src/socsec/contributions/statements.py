@@ -1,4 +1,6 @@
-"""Contribution records and statements of workers and platforms (to move to ``statements``)."""
+"""Account statements and contribution records: a worker's record month by month (OIP paid by
+platforms per order, own contributions, government subsidies), a worker's yearly statement with the
+individual pension account, and a platform's statement of what it owes over a period."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import duckdb
 from django.conf import settings
 
 from socsec.batch.assess import COVERED
+from socsec.core.months import month_of
 from socsec.ledger.selectors import AccountStatement, account_statement
 from socsec.registry.models import Organisation
 
@@ -21,6 +24,9 @@ from .models import (
 
 @dataclass(frozen=True)
 class RecordLine:
+    """One line of a worker's record: a month's contribution to a scheme, who paid it, through which
+    platform and in which province."""
+
     month: str
     scheme: str
     platform: str
@@ -95,6 +101,7 @@ class PlatformStatement:
 
 
 def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) -> PlatformStatement:
+    """A platform's statement from ``start`` to ``end`` (both included)."""
     account = account_statement(f"receivable:platform:{platform.code}", start=start, end=end)
     invoices = [s for s in invoices_of(platform=platform) if start <= s.invoice.issued_on <= end]
     return PlatformStatement(platform, account, invoices)
@@ -102,6 +109,9 @@ def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) 
 
 @dataclass(frozen=True)
 class SchemeYear:
+    """A scheme in a worker's year: the months covered and the cents paid by the worker, the government
+    and platforms."""
+
     scheme: str
     months_covered: int
     self_cents: int
@@ -126,15 +136,16 @@ class WorkerStatement:
 
 
 def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
+    """A worker's statement of a calendar year."""
     prefix = f"{year:04d}-"
     lines = [line for line in contribution_record(person_id=person_id) if line.month.startswith(prefix)]
     own = OwnContribution.objects.filter(person_id=person_id, period_start__year__lte=year).order_by("period_start")
     covered: dict[str, set[str]] = {}
     for c in own:  # a payment for several months covers each of them
         for offset in range(c.months):
-            month = (c.period_start.month - 1 + offset) % 12 + 1
-            if c.period_start.year + (c.period_start.month - 1 + offset) // 12 == year:
-                covered.setdefault(c.scheme, set()).add(f"{year:04d}-{month:02d}")
+            month = month_of(c.period_start, offset)
+            if month.startswith(prefix):
+                covered.setdefault(c.scheme, set()).add(month)
     paid: dict[str, dict[str, int]] = {}
     for line in lines:
         if line.scheme == "OIP" and line.covered:
