@@ -291,8 +291,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_credit_interest(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
-    from socsec.contributions.services import interest_credit
     from socsec.core.errors import DomainError
+    from socsec.pension_accounts.services import interest_credit
 
     try:
         result = interest_credit(actor=Actor.system(f"cli:{getpass.getuser()}"), year=args.year)

@@ -47,13 +47,13 @@ from socsec.contributions.own.mandates import (
 )
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.contributions.own.relief import relief_grant
-from socsec.contributions.services import interest_credit
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
 from socsec.coverage.selectors import activations as coverage_activations
+from socsec.pension_accounts.services import interest_credit
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 

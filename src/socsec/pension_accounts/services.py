@@ -1,4 +1,6 @@
-"""Interest credited to individual pension accounts (to move to its own app)."""
+"""Interest credited to employee-pension individual accounts: once a year, at the year's published
+rate, one balanced ledger transaction and one ``InterestCredit`` row per person, with its explanation.
+(The ``InterestCredit`` model lives in ``contributions.models``.)"""
 
 from __future__ import annotations
 
@@ -7,30 +9,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record_many
+from socsec.contributions.models import InterestCredit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.services import post as ledger_post
-from socsec.registry.models import Person
 from socsec.rules.engine import RuleViolation
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
-from .models import (
-    InterestCredit,
-    OwnContribution,
-)
-
-# --- interest credited to individual accounts ---------------------------------------------------------
+from .selectors import INDIVIDUAL_ACCOUNT, employee_pension_accounts, pension_provinces
 
 INTEREST_RULE = "individual_account_interest"
 INTEREST_RATE = "employee_pension.individual_account_interest_rate"
-INDIVIDUAL_ACCOUNT = "fund:individual-account:"
 
 
 @dataclass(frozen=True)
 class InterestRun:
+    """What a run of a year did: the credits it made, and how many persons were credited before it."""
+
     year: int
     credited: list[InterestCredit]
     already_credited: int
@@ -99,7 +96,7 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
     f = get_formula(INTEREST_RULE)
     with transaction.atomic():
         done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
-        accounts = _employee_pension_accounts(year)
+        accounts = employee_pension_accounts(year)
         persons = sorted(p for p in accounts if p not in done)
         credited: list[InterestCredit] = []
         if persons:
@@ -111,7 +108,7 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                 amounts = compute(INTEREST_RULE, year_end, opening_balance=opening, contribution_months=weighted)
             except RuleViolation as exc:
                 raise ValidationFailed(f"year: {exc}", field="year") from None
-            provinces = _pension_provinces(persons, year_end)
+            provinces = pension_provinces(persons, year_end)
             for person_id, start, months, cents in zip(persons, opening, weighted, amounts, strict=True):
                 if int(cents) == 0:
                     continue
@@ -159,60 +156,3 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                 )
         audit_record_many(actor=actor, action="pension.interest.credit", instances=credited)
     return InterestRun(year, credited, len(done))
-
-
-def _employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.date, int]]]]:
-    """Per person: the employee-pension money in the individual account on 1 January of the year (summed
-    by the database), and the year's contributions to it (day booked, cents), for those with either.
-    Employee-pension money: postings of employee-pension own contributions and interest credited for
-    earlier years (booked on 31 December of their year); the interest of the year itself is left out."""
-    from django.db.models import CharField, Sum, Value
-    from django.db.models.functions import Cast, Concat
-
-    from socsec.ledger.models import LedgerEntry
-
-    first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    own = (
-        OwnContribution.objects.filter(scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=end)
-        .annotate(source=Concat(Value("own-contribution:"), Cast("pk", CharField()), output_field=CharField()))
-        .values("source")
-    )
-    entries = LedgerEntry.objects.filter(
-        Q(transaction__source__in=own) | Q(transaction__source__startswith="interest:"),
-        account__code__startswith=INDIVIDUAL_ACCOUNT,
-    )
-    accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]] = {}
-    for code, cents in (
-        entries.filter(transaction__booked_on__lt=first)
-        .values("account__code")
-        .annotate(total=Sum("amount_cents"))
-        .values_list("account__code", "total")
-    ):
-        accounts[int(code[len(INDIVIDUAL_ACCOUNT) :])] = (-int(cents), [])  # credits are negative entries
-    for code, day, cents in (
-        entries.filter(transaction__booked_on__gte=first, transaction__booked_on__lt=end)
-        .exclude(transaction__source__startswith=f"interest:{year}:")
-        .order_by("transaction__booked_on", "id")
-        .values_list("account__code", "transaction__booked_on", "amount_cents")
-    ):
-        accounts.setdefault(int(code[len(INDIVIDUAL_ACCOUNT) :]), (0, []))[1].append((day, -int(cents)))
-    return {p: v for p, v in accounts.items() if v[0] or v[1]}
-
-
-def _pension_provinces(persons: list[int], year_end: dt.date) -> dict[int, str]:
-    """The province of each person's latest employee-pension contribution up to the year's end (else of
-    their residence): its pension fund pays the interest."""
-    provinces = {
-        p: code[:2] + "0000"
-        for p, code in Person.objects.filter(pk__in=persons).values_list("pk", "residence_region__code")
-    }
-    latest = (
-        OwnContribution.objects.filter(
-            person_id__in=persons, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lte=year_end
-        )
-        .order_by("paid_on", "id")
-        .values_list("person_id", "region__code")
-    )
-    for person_id, code in latest:
-        provinces[person_id] = code[:2] + "0000"  # later ones overwrite earlier ones
-    return provinces

@@ -15,10 +15,10 @@ from hypothesis.extra.django import TestCase
 
 from socsec.contributions.models import InterestCredit
 from socsec.contributions.own.payments import own_contribution_pay
-from socsec.contributions.services import interest_credit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.models import LedgerTransaction
 from socsec.ledger.selectors import balance, trial_balance
+from socsec.pension_accounts.services import interest_credit
 from socsec.rules.engine import calc
 from socsec.rules.parameters import ParameterError, load_parameters
 from tests.world import SYSTEM, build_world
