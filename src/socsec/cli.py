@@ -120,7 +120,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
 
     from socsec.audit.services import Actor
     from socsec.batch.store import upload_format
-    from socsec.contributions.services import orders_ingest
+    from socsec.contributions.orders.ingest import orders_ingest
     from socsec.core.errors import DomainError
     from socsec.registry.selectors import organisation_get
 
@@ -161,7 +161,7 @@ def cmd_ingest_payments(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from socsec.audit.services import Actor
-    from socsec.contributions.services import bank_statement_import
+    from socsec.contributions.collection.bank_statements import bank_statement_import
     from socsec.core.errors import DomainError
 
     path = Path(args.file)
@@ -251,7 +251,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
     from socsec.batch.assess import AssessmentError
-    from socsec.contributions.services import assessment_run
+    from socsec.contributions.assessment.runs import assessment_run
     from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
 
@@ -291,8 +291,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_credit_interest(args: argparse.Namespace) -> int:
     _django()
     from socsec.audit.services import Actor
-    from socsec.contributions.services import interest_credit
     from socsec.core.errors import DomainError
+    from socsec.pension_accounts.services import interest_credit
 
     try:
         result = interest_credit(actor=Actor.system(f"cli:{getpass.getuser()}"), year=args.year)

@@ -306,7 +306,7 @@ def _demo_orders(orgs: dict[str, Organisation], today: dt.date | None = None) ->
     """Last month's orders of every platform, reported as one CSV batch each, through the same
     ingestion as real reports. One row per platform is wrong on purpose, to show the error report.
     The content depends only on the register and the month, so a re-run replays the same batches."""
-    from socsec.contributions.services import orders_ingest
+    from socsec.contributions.orders.ingest import orders_ingest
 
     today = today or dt.date.today()
     last_day = today.replace(day=1) - dt.timedelta(days=1)
@@ -354,8 +354,10 @@ def _demo_money(today: dt.date | None = None) -> None:
     worker pays this month's pension on the lowest base. Every step is idempotent (a run with nothing
     new records nothing, payments are once per bank reference, a month is paid once), so a re-run
     changes nothing."""
+    from socsec.contributions.assessment.runs import assessment_run
+    from socsec.contributions.collection.payments import payment_record
     from socsec.contributions.models import Invoice, OwnContribution
-    from socsec.contributions.services import assessment_run, own_contribution_pay, payment_record
+    from socsec.contributions.own.payments import own_contribution_pay
     from socsec.core.errors import DomainError
 
     today = today or dt.date.today()

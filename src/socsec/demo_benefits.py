@@ -26,7 +26,7 @@ def _riders_on(platform: str, day: dt.date, month: str) -> tuple[list[int], list
     """Persons with and without orders on the platform that day (among those who took orders that month)."""
     import duckdb
 
-    from socsec.contributions.selectors import accepted_files
+    from socsec.contributions.orders.selectors import accepted_files
 
     orders, _fixes = accepted_files(months=[month], platform=Organisation.objects.get(code=platform))
     con = duckdb.connect()

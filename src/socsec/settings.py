@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "socsec.registry",
     "socsec.coverage",
     "socsec.contributions",
+    "socsec.pension_accounts",
     "socsec.ledger",
     "socsec.benefits",
     "socsec.web",

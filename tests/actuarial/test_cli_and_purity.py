@@ -79,7 +79,8 @@ def test_the_actuarial_package_never_imports_django_or_the_web_layers():
         "import sys, socsec.actuarial.run as r, socsec.actuarial.report, socsec.actuarial.indicators; "
         "r.run_projection(['baseline.yaml'], 2); "
         "bad = [m for m in sys.modules if m.startswith(('django', 'socsec.web', 'socsec.api', 'socsec.registry', "
-        "'socsec.coverage', 'socsec.contributions', 'socsec.accounts', 'socsec.audit', 'socsec.ledger', "
+        "'socsec.coverage', 'socsec.contributions', 'socsec.pension_accounts', 'socsec.accounts', 'socsec.audit', "
+        "'socsec.ledger', "
         "'matplotlib'))]; "
         "assert not bad, bad"
     )

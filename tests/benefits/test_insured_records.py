@@ -8,7 +8,7 @@ import datetime as dt
 from socsec.actuarial.run import run_projection
 from socsec.actuarial.scenario import shipped_scenarios
 from socsec.benefits.selectors import RECORD_HEADER, insured_records
-from socsec.contributions.services import own_contribution_pay
+from socsec.contributions.own.payments import own_contribution_pay
 from tests.world import SYSTEM
 
 

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from socsec.contributions.selectors import adjustments_for_month
-from socsec.contributions.services import adjustment_set
+from socsec.contributions.assessment.adjustments import adjustment_set, adjustments_for_month
 from socsec.core.errors import Conflict, ValidationFailed
 from tests.world import SYSTEM
 

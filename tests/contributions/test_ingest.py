@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from socsec.batch.assess import assess_month
 from socsec.contributions.models import OrderBatch
-from socsec.contributions.selectors import accepted_files
+from socsec.contributions.orders.selectors import accepted_files
 
 TODAY = timezone.localdate()
 DAY = TODAY - dt.timedelta(days=3)
@@ -182,7 +182,7 @@ def test_only_platforms_report_and_each_sees_its_own_batches(world, data_dir, pl
 
 
 def test_assessment_charges_only_orders_that_oip_covers(world, data_dir, platform):
-    from socsec.contributions.selectors import oip_line_coverage
+    from socsec.contributions.assessment.coverage import oip_line_coverage
 
     send(
         platform,
@@ -213,7 +213,7 @@ def test_assessment_charges_only_orders_that_oip_covers(world, data_dir, platfor
 
 
 def test_a_batch_left_writing_is_completed_by_its_retry(world, data_dir, platform):
-    from socsec.contributions.services import orders_ingest
+    from socsec.contributions.orders.ingest import orders_ingest
 
     body = json.dumps(order(world, "w1")).encode()
     import hashlib
@@ -234,17 +234,17 @@ def test_a_batch_left_writing_is_completed_by_its_retry(world, data_dir, platfor
 
 
 def test_a_batch_accepted_meanwhile_is_checked_against(world, data_dir, platform, monkeypatch):
-    from socsec.contributions import services
+    from socsec.contributions.orders import ingest
 
     send(platform, [order(world, "d1")], "k1")
     calls = []
-    real = services._last_accepted_batch
+    real = ingest._last_accepted_batch
 
     def moving(p):  # the first look misses the batch accepted "meanwhile"
         calls.append(1)
         return 0 if len(calls) == 1 else real(p)
 
-    monkeypatch.setattr(services, "_last_accepted_batch", moving)
+    monkeypatch.setattr(ingest, "_last_accepted_batch", moving)
     body = send(platform, [order(world, "d1"), order(world, "d2")], "k2").json()
     assert (body["rows_valid"], body["rows_invalid"]) == (1, 1)
     assert len(calls) >= 3  # checked, saw the newer batch, checked again

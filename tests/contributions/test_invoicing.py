@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from socsec.batch.assess import assess_month
+from socsec.contributions.assessment.coverage import oip_line_coverage
+from socsec.contributions.assessment.runs import assessment_run
 from socsec.contributions.models import AssessmentRun, Invoice, OrderBatch
-from socsec.contributions.selectors import accepted_files, oip_line_coverage
-from socsec.contributions.services import assessment_run
+from socsec.contributions.orders.selectors import accepted_files
 from socsec.ledger.selectors import balance, trial_balance
 from tests.contributions.test_ingest import MONTH, order, send
 from tests.world import SYSTEM

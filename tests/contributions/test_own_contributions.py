@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from socsec.contributions.models import OwnContribution
-from socsec.contributions.services import own_contribution_pay
+from socsec.contributions.own.payments import own_contribution_pay
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM

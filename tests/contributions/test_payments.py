@@ -9,9 +9,10 @@ import json
 import pytest
 from django.test import Client
 
+from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.bank_statements import bank_statement_import
+from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.models import AssessmentRun, Invoice, Payment
-from socsec.contributions.selectors import arrears
-from socsec.contributions.services import bank_statement_import, payment_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM

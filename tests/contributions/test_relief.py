@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from socsec.contributions.models import ContributionRelief, OwnContribution
-from socsec.contributions.selectors import contribution_record
-from socsec.contributions.services import own_contribution_pay, relief_grant
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.own.relief import relief_grant
+from socsec.contributions.statements import contribution_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM

@@ -8,8 +8,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from socsec.contributions.selectors import platform_statement, worker_statement
-from socsec.contributions.services import assessment_run, own_contribution_pay, payment_record, relief_grant
+from socsec.contributions.assessment.runs import assessment_run
+from socsec.contributions.collection.payments import payment_record
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.own.relief import relief_grant
+from socsec.contributions.statements import platform_statement, worker_statement
 from tests.contributions.test_ingest import DAY, MONTH, TODAY, order, send
 from tests.world import SYSTEM
 

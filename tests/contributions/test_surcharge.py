@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.models import AssessmentRun, Invoice
-from socsec.contributions.selectors import arrears
-from socsec.contributions.services import payment_record
 from socsec.rules.parameters import load_parameters
 from tests.world import SYSTEM
 

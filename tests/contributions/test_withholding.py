@@ -9,15 +9,13 @@ import json
 import pytest
 from django.test import Client
 
+from socsec.contributions.assessment.runs import assessment_run
+from socsec.contributions.collection.outstanding import unpaid_invoices
+from socsec.contributions.collection.payments import payment_record
 from socsec.contributions.models import Invoice, OwnContribution, WithholdingMandate
-from socsec.contributions.selectors import contribution_record, unpaid_invoices
-from socsec.contributions.services import (
-    assessment_run,
-    own_contribution_pay,
-    payment_record,
-    withholding_mandate_create,
-    withholding_mandate_end,
-)
+from socsec.contributions.own.mandates import withholding_mandate_create, withholding_mandate_end
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.statements import contribution_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.contributions.test_ingest import DAY, MONTH, TODAY, order, send

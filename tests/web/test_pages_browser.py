@@ -118,7 +118,8 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
 def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, page: Page, settings, tmp_path):
     import datetime as dt
 
-    from socsec.contributions.services import assessment_run, orders_ingest
+    from socsec.contributions.assessment.runs import assessment_run
+    from socsec.contributions.orders.ingest import orders_ingest
     from tests.world import SYSTEM
 
     settings.DATA_DIR = tmp_path
@@ -145,7 +146,10 @@ def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, pag
 def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, settings, tmp_path):
     import datetime as dt
 
-    from socsec.contributions.services import assessment_run, orders_ingest, own_contribution_pay, payment_record
+    from socsec.contributions.assessment.runs import assessment_run
+    from socsec.contributions.collection.payments import payment_record
+    from socsec.contributions.orders.ingest import orders_ingest
+    from socsec.contributions.own.payments import own_contribution_pay
     from tests.world import SYSTEM
 
     settings.DATA_DIR = tmp_path

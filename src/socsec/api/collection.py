@@ -13,8 +13,8 @@ from ninja import Router, Schema
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import require
 from socsec.api.base import api, principal
-from socsec.contributions.selectors import arrears
-from socsec.contributions.services import payment_record
+from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.payments import payment_record
 
 router = Router()
 

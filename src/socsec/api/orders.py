@@ -12,9 +12,10 @@ from ninja import Router, Schema, Status
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_write_registry, require
 from socsec.api.base import api, principal
+from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.models import OrderBatch
-from socsec.contributions.selectors import batch_get, error_report_csv
-from socsec.contributions.services import adjustment_set, orders_ingest
+from socsec.contributions.orders.ingest import orders_ingest
+from socsec.contributions.orders.selectors import batch_get, error_report_csv
 from socsec.registry import selectors
 
 router = Router()

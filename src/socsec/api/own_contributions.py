@@ -13,13 +13,14 @@ from ninja import Router, Schema, Status
 from socsec.accounts.permissions import may_write_registry, require
 from socsec.api.base import principal
 from socsec.contributions.models import WithholdingMandate
-from socsec.contributions.selectors import withholding_get, withholding_of
-from socsec.contributions.services import (
-    own_contribution_pay,
-    relief_grant,
+from socsec.contributions.own.mandates import (
+    withholding_get,
     withholding_mandate_create,
     withholding_mandate_end,
+    withholding_of,
 )
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.contributions.own.relief import relief_grant
 from socsec.registry import selectors
 
 router = Router()

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.permissions import may_credit_interest, require
 from socsec.api.base import principal
-from socsec.contributions.services import interest_credit
+from socsec.pension_accounts.services import interest_credit
 
 router = Router()
 

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.permissions import may_view_platform_account, require
 from socsec.api.base import principal
-from socsec.contributions.selectors import contribution_record, platform_statement, worker_statement
+from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import ValidationFailed
 from socsec.registry import selectors
 

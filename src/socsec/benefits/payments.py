@@ -266,7 +266,7 @@ def _persons_with_orders(month: str) -> set[int]:
     """Who took platform orders in the month, from the accepted order files (one read for the whole run)."""
     import duckdb
 
-    from socsec.contributions.selectors import accepted_files
+    from socsec.contributions.orders.selectors import accepted_files
 
     orders, _corrections = accepted_files(months=[month])
     if not orders:

@@ -52,7 +52,7 @@ class Activity:
 def activity_around(person: Person, platform: Organisation, day: dt.date, days: int = 3) -> Activity:
     """Orders of the worker on the platform from ``days`` before to ``days`` after the day, voided orders
     left out, from the accepted order files of those months."""
-    from socsec.contributions.selectors import accepted_files
+    from socsec.contributions.orders.selectors import accepted_files
 
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days)
     months = {f"{start:%Y-%m}", f"{day:%Y-%m}", f"{end:%Y-%m}"}

@@ -19,6 +19,11 @@ def month_name(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def month_first_day(index: int) -> dt.date:
+    """The first day of a month's index."""
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def month_of(day: dt.date, add: int = 0) -> str:
     """YYYY-MM of the month a day falls in, or of the month ``add`` months after it."""
     return month_name(month_index(day) + add)

@@ -25,17 +25,11 @@ from socsec.accounts.permissions import (
 )
 from socsec.audit.selectors import audit_entries
 from socsec.batch.store import upload_format
-from socsec.contributions.selectors import (
-    arrears,
-    batch_get,
-    batches_of,
-    contribution_record,
-    error_report_csv,
-    invoices_of,
-    platform_statement,
-    worker_statement,
-)
-from socsec.contributions.services import orders_ingest
+from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.outstanding import invoices_of
+from socsec.contributions.orders.ingest import orders_ingest
+from socsec.contributions.orders.selectors import batch_get, batches_of, error_report_csv
+from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import DomainError, NotFound
 from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from socsec.contributions.models import InterestCredit
-from socsec.contributions.services import interest_credit, own_contribution_pay
+from socsec.contributions.own.payments import own_contribution_pay
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.models import LedgerTransaction
 from socsec.ledger.selectors import balance, trial_balance
+from socsec.pension_accounts.services import interest_credit
 from socsec.rules.engine import calc
 from socsec.rules.parameters import ParameterError, load_parameters
 from tests.world import SYSTEM, build_world

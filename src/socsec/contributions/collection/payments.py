@@ -1,0 +1,109 @@
+"""A platform's payments: each recorded once per bank reference, allocated to the platform's unpaid
+invoices oldest due first (what is left stays as credit), and posted to the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record
+from socsec.contributions.models import Payment, PaymentAllocation
+from socsec.core.db import lock
+from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.ledger.services import post as ledger_post
+from socsec.registry.models import Organisation
+
+from .outstanding import unpaid_invoices
+
+
+def payment_record(
+    *, actor: Actor, platform: Organisation, amount_cents: int, received_on: dt.date, reference: str, source: str
+) -> tuple[Payment, bool]:
+    """Record a payment once per (platform, reference) and allocate it to the platform's unpaid
+    invoices, oldest due first; what is left stays as credit on its account. Returns (payment, replayed)."""
+    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
+        raise Forbidden("a platform may only report its own payments", field="platform")
+    errors: dict[str, list[str]] = {}
+    if not reference or len(reference) > 100:
+        errors["reference"] = ["is required (the bank reference, at most 100 characters)."]
+    if not isinstance(amount_cents, int) or amount_cents <= 0:
+        errors["amount_cents"] = [f"{amount_cents!r} must be a positive whole number of cents."]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [f"{received_on.isoformat()} is in the future."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    with transaction.atomic():
+        lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
+        return record_payment(actor, platform, amount_cents, received_on, reference, source, OpenInvoices(platform))
+
+
+class OpenInvoices:
+    """A platform's unpaid invoices, oldest due first, read once (with the platform locked) and kept up to
+    date as payments are allocated: a statement with many lines of one platform reads them once."""
+
+    def __init__(self, platform: Organisation) -> None:
+        self.platform = platform
+        self._open: list[list[Any]] | None = None
+
+    def read(self) -> None:
+        """Read them, if not read yet: before the next payment is created (it is not credit yet)."""
+        if self._open is None:
+            self._open = [[invoice, outstanding] for invoice, outstanding in unpaid_invoices(platform=self.platform)]
+
+    def allocate(self, payment: Payment) -> None:
+        """Allocate a new payment to the invoices, oldest first; what is left is credit."""
+        assert self._open is not None, "read the open invoices before the payment is created"
+        left = payment.amount_cents
+        shares = []
+        for entry in self._open:
+            if left == 0:
+                break
+            share = min(left, entry[1])
+            if share:
+                shares.append(PaymentAllocation(payment=payment, invoice=entry[0], amount_cents=share))
+                entry[1] -= share
+                left -= share
+        PaymentAllocation.objects.bulk_create(shares)
+
+
+def record_payment(
+    actor: Actor,
+    platform: Organisation,
+    amount_cents: int,
+    received_on: dt.date,
+    reference: str,
+    source: str,
+    open_invoices: OpenInvoices,
+) -> tuple[Payment, bool]:
+    """One payment of a locked platform: replayed when its reference is known, else recorded, allocated
+    and posted to the ledger."""
+    existing = Payment.objects.filter(platform=platform, reference=reference).first()
+    if existing is not None:
+        if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
+            raise Conflict(
+                f"reference {reference!r} was recorded with another amount or date",
+                field="reference",
+                code="payment_reference_reused",
+            )
+        return existing, True
+    open_invoices.read()
+    payment = Payment.objects.create(
+        platform=platform,
+        reference=reference,
+        amount_cents=amount_cents,
+        received_on=received_on,
+        source=source[:100],
+    )
+    open_invoices.allocate(payment)
+    ledger_post(
+        entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
+        description=f"payment {reference} from {platform.code}",
+        source=f"payment:{payment.pk}",
+        idempotency_key=f"payment:{payment.pk}",
+        booked_on=received_on,
+    )
+    audit_record(actor=actor, action="payment.record", instance=payment)
+    return payment, False

@@ -1,0 +1,118 @@
+"""Order ingestion: a platform's batch of orders, checked row by row, stored as Parquet files, with
+its manifest in the database.
+
+Idempotency: a batch carries the platform's key. The same key with the same content is accepted once
+(a re-sent batch changes nothing and gets the first answer); the same key with other content is refused
+(409). A batch interrupted while writing (process killed) is redone from the start when the same key
+comes again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record
+from socsec.batch.store import UploadError, read_upload
+from socsec.contributions.models import OrderBatch
+from socsec.core.db import lock
+from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.registry.models import Organisation
+
+from .checks import check_rows
+from .files import write_files
+
+
+def orders_ingest(
+    *,
+    actor: Actor,
+    platform: Organisation,
+    content: bytes,
+    fmt: str,
+    idempotency_key: str,
+    source: str,
+    today: dt.date | None = None,
+) -> tuple[OrderBatch, bool]:
+    """Ingest one batch. Returns (manifest, replayed): replayed is True when the same key and content
+    had already been accepted and nothing was done."""
+    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
+        raise Forbidden("a platform may only report its own orders", field="platform")
+    if platform.kind != Organisation.Kind.PLATFORM:
+        raise ValidationFailed(f"platform: {platform.code} is not a platform enterprise.", field="platform")
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
+    digest = hashlib.sha256(content).hexdigest()
+    existing = OrderBatch.objects.filter(platform=platform, idempotency_key=idempotency_key).first()
+    if existing is not None and existing.content_sha256 != digest:
+        raise Conflict(
+            f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
+            field="idempotency_key",
+            code="idempotency_key_reused",
+        )
+    if existing is not None and existing.status != OrderBatch.Status.WRITING:
+        return existing, True
+    try:
+        rows = read_upload(content, fmt)
+    except UploadError as exc:
+        raise ValidationFailed(f"file: {exc}", field="file") from None
+    data_dir = settings.DATA_DIR
+    if existing is None:
+        try:
+            with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
+                existing = OrderBatch.objects.create(
+                    platform=platform, idempotency_key=idempotency_key, content_sha256=digest, source=source[:200]
+                )
+                audit_record(actor=actor, action="orders.ingest.start", instance=existing)
+        except IntegrityError:  # the same key arrived twice at once; the other one is writing it
+            raise Conflict(
+                "this batch is being ingested right now; retry later", field="idempotency_key", code="batch_in_progress"
+            ) from None
+    day = today or timezone.localdate()
+    for _attempt in range(5):
+        # check and write outside any transaction (long work holds no lock); files get a name of their
+        # own per attempt, so a concurrent or interrupted attempt never touches them
+        seen_up_to = _last_accepted_batch(platform)
+        checked = check_rows(platform, rows, day)
+        files = write_files(data_dir, platform.code, existing.pk, checked)
+        with transaction.atomic():
+            lock(Organisation.objects).filter(pk=platform.pk).first()
+            batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
+            if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished first
+                return batch, True
+            if _last_accepted_batch(platform) != seen_up_to:
+                continue  # a batch of this platform was accepted meanwhile: check against it too
+            batch.files = files
+            batch.rows_total = len(rows)
+            batch.rows_invalid = len({e["row"] for e in checked.errors})
+            batch.rows_valid = batch.rows_total - batch.rows_invalid
+            batch.orders_new, batch.orders_void, batch.orders_amend = (
+                checked.counts["NEW"],
+                checked.counts["VOID"],
+                checked.counts["AMEND"],
+            )
+            batch.months = sorted(set(checked.orders) | set(checked.corrections))
+            batch.errors = checked.errors
+            batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
+            batch.completed_at = timezone.now()
+            batch.save()
+            audit_record(actor=actor, action="orders.ingest", instance=batch)
+            return batch, False
+    raise Conflict(
+        "other batches of this platform kept arriving; send this one again",
+        field="idempotency_key",
+        code="batch_in_progress",
+    )
+
+
+def _last_accepted_batch(platform: Organisation) -> int:
+    last = (
+        OrderBatch.objects.filter(platform=platform, status=OrderBatch.Status.ACCEPTED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return int(last or 0)

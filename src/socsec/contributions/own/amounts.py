@@ -1,0 +1,109 @@
+"""The amounts of one own contribution, from the rules: what the person pays, what the government adds
+(the subsidy of the person's relief group, or the hardship payment), what goes to the individual
+account and to the pooled fund, with the explanation; and the balanced ledger posting of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from socsec.contributions.models import OwnContribution
+from socsec.ledger.services import post as ledger_post
+from socsec.registry.models import Person
+from socsec.rules.engine import calc
+from socsec.rules.formulas import FLEXIBLE_SUBSIDY_GROUPS, RESIDENT_HARDSHIP_GROUPS
+
+from .relief import relief_group_on, subsidised_months_of
+
+
+@dataclass
+class OwnAmounts:
+    """One own contribution's amounts in cents, its relief group and its explanation."""
+
+    paid: int  # by the person
+    subsidy: int  # by the government
+    account: int  # to the individual account
+    pooled: int  # to the pooled fund
+    group: str
+    subsidised_months: int
+    explanation: dict[str, Any]
+
+    def record_fields(self) -> dict[str, Any]:
+        """The amounts as the fields of the ``OwnContribution`` that records them."""
+        return {
+            "paid_cents": self.paid,
+            "subsidy_cents": self.subsidy,
+            "individual_account_cents": self.account,
+            "pooled_cents": self.pooled,
+            "relief_group": self.group,
+            "subsidised_months": self.subsidised_months,
+            "explanation": self.explanation,
+        }
+
+
+def own_amounts(
+    person: Person,
+    scheme: str,
+    region: str,
+    period_start: dt.date,
+    rule_day: dt.date,
+    months: int,
+    declared_base_cents: int | None,
+    tier: str,
+) -> OwnAmounts:
+    """The amounts of one own contribution, from the rules: what the person pays, what the government
+    adds, and where it goes. Runs under the person's lock (the months of subsidy already had count)."""
+    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
+        group = relief_group_on(person, period_start, RESIDENT_HARDSHIP_GROUPS)
+        chosen = calc("resident_pension_contribution", on=period_start, tier=tier)
+        subsidy = calc("resident_pension_subsidy", on=period_start, tier=tier)
+        hardship = calc("resident_pension_paid_for_hardship", on=period_start, tier=tier, group=group)
+        paid, helped = int(chosen.value) - int(hardship.value), int(subsidy.value) + int(hardship.value)
+        explanation = {"contribution": chosen.as_dict(), "subsidy": subsidy.as_dict()}
+        if group:
+            explanation["paid_for_hardship"] = hardship.as_dict()
+        return OwnAmounts(paid, helped, paid + helped, 0, group, 0, explanation)  # all to the account
+    group = relief_group_on(person, period_start, FLEXIBLE_SUBSIDY_GROUPS)
+    used = subsidised_months_of(person, scheme, group) if group else 0
+    inputs = {"region": region, "declared_base": declared_base_cents, "months": months}
+    relief = {"group": group, "months_subsidised": used}
+    if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
+        due = calc("flexible_pension_contribution", on=rule_day, **inputs)
+        to_account = calc("flexible_pension_individual_account", on=rule_day, **inputs)
+        account = int(to_account.value)
+        explanation = {"contribution": due.as_dict(), "individual_account": to_account.as_dict()}
+        help_calc = calc("flexible_pension_subsidy", on=rule_day, **inputs, **relief)
+    else:
+        due = calc("flexible_medical_contribution", on=rule_day, **inputs)
+        account = 0  # flexible workers' medical contribution goes to the pooled fund
+        explanation = {"contribution": due.as_dict()}
+        help_calc = calc("flexible_medical_subsidy", on=rule_day, **inputs, **relief)
+    helped = int(help_calc.value)
+    covered = 0
+    if group:
+        explanation["subsidy"] = help_calc.as_dict()
+        covered = int(calc("flexible_subsidy_months", on=rule_day, months=months, **relief).value)
+    total = int(due.value)
+    return OwnAmounts(total - helped, helped, account, total - account, group, covered, explanation)
+
+
+def own_contribution_post(
+    record: OwnContribution, amounts: OwnAmounts, province: str, paid_from: str, today: dt.date
+) -> None:
+    """One balanced transaction: what the person paid (from the bank, or from the platform that withheld
+    it) and the government's part, to the individual account and the pooled fund."""
+    entries = [
+        (paid_from, amounts.paid),
+        (f"receivable:government:{province}", amounts.subsidy),
+        (f"fund:individual-account:{record.person_id}", -amounts.account),
+        (f"fund:{record.scheme}:{province}", -amounts.pooled),
+    ]
+    how = f" withheld by {record.withheld_by.code}" if record.withheld_by else ""
+    ledger_post(
+        entries=[e for e in entries if e[1]],
+        description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
+        source=f"own-contribution:{record.pk}",
+        idempotency_key=f"own-contribution:{record.pk}",
+        booked_on=today,
+    )

@@ -1,0 +1,132 @@
+"""A worker pays their own contribution (employee pension or medical insurance on a chosen base, the
+residents' pension by a yearly tier): the checks of the period and of the coverage rules, the amounts
+from the rules, the record and its ledger posting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record
+from socsec.contributions.models import OwnContribution
+from socsec.core.db import lock
+from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.core.months import month_first_day, month_index
+from socsec.registry.models import Person
+from socsec.rules.engine import RuleViolation, calc
+from socsec.rules.formulas import PERIOD_CODES
+
+from .amounts import own_amounts, own_contribution_post
+
+FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
+MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards the storage
+
+
+BASED_SCHEMES = (OwnContribution.Scheme.EMPLOYEE_PENSION, OwnContribution.Scheme.MEDICAL)  # a chosen base
+
+
+def own_contribution_pay(
+    *,
+    actor: Actor,
+    person: Person,
+    scheme: str,
+    period_start: dt.date,
+    months: int = 1,
+    declared_base_cents: int | None = None,
+    tier: str = "",
+    today: dt.date | None = None,
+) -> OwnContribution:
+    """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
+    scheme is voluntary for them on that date, and for a month the rules leave open (the current one or
+    later; a past one inside a deferral window, until its deadline). The amount, its split, the subsidy
+    of the person's relief group and any hardship payment come from the rules, with the explanation
+    kept. One payment per person, scheme and period start."""
+    from socsec.coverage.selectors import coverage_for
+    from socsec.rules.coverage import Scheme as RuleScheme
+    from socsec.rules.coverage import Status
+
+    today = today or timezone.localdate()
+    if actor.organisation_id is not None:
+        raise Forbidden("only the worker or an officer records a worker's own contribution", field="person")
+    errors: dict[str, list[str]] = {}
+    if scheme not in OwnContribution.Scheme.values:
+        errors["scheme"] = [f"{scheme!r} is not one of {', '.join(OwnContribution.Scheme.values)}."]
+    if period_start.day != 1:
+        errors["period_start"] = ["must be the first day of a month."]
+    if scheme in BASED_SCHEMES:
+        if months not in FREQUENCIES:
+            errors["months"] = [f"{months} is not monthly (1), quarterly (3) or yearly (12)."]
+        if declared_base_cents is None or declared_base_cents <= 0:
+            errors["declared_base_cents"] = ["is required: the monthly base you choose, in cents."]
+        elif declared_base_cents > MAX_DECLARED_BASE_CENTS:
+            errors["declared_base_cents"] = [f"{declared_base_cents} is not a plausible monthly base."]
+        if tier:
+            errors["tier"] = ["belongs to the residents' pension; leave it out."]
+    if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
+        if months not in (1, 12):
+            errors["months"] = ["the residents' pension is paid by the year."]
+        months = 12
+        if not tier or len(tier) > 10:
+            errors["tier"] = ["is required: the yearly tier you choose (e.g. 500)."]
+        if declared_base_cents is not None:
+            errors["declared_base_cents"] = ["belongs to the employee pension; leave it out."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    rule_day, deferred, check = period_start, False, None
+    if scheme in BASED_SCHEMES:
+        check = calc("own_contribution_period_check", on=today, period_start=period_start)
+        code = int(check.value)
+        if code == 1 and scheme == OwnContribution.Scheme.MEDICAL:
+            code = 2  # the deferral windows are the pension's
+        if code >= 2:
+            raise ValidationFailed(
+                f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
+                field="period_start",
+            )
+        deferred = code == 1
+        rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
+    for offset in range(months):  # open to them in every month paid for
+        day = month_first_day(month_index(period_start) + offset)
+        coverage = coverage_for(person, day).scheme(RuleScheme(scheme))
+        if coverage.status != Status.VOLUNTARY:
+            raise ValidationFailed(
+                f"scheme: not open to you on {day.isoformat()} - {coverage.reason.text}", field="scheme"
+            )
+
+    region = person.residence_region
+    with transaction.atomic():
+        lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
+        end = month_first_day(month_index(period_start) + months)
+        for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
+            if month_first_day(month_index(paid.period_start) + paid.months) > period_start:
+                raise Conflict(
+                    f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
+                    field="period_start",
+                    code="already_paid",
+                )
+        try:
+            amounts = own_amounts(
+                person, scheme, region.code, period_start, rule_day, months, declared_base_cents, tier
+            )
+        except RuleViolation as exc:
+            where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
+            raise ValidationFailed(f"{where}: {exc}", field=where) from None
+        if check is not None:
+            amounts.explanation["period"] = check.as_dict()
+        record = OwnContribution.objects.create(
+            person=person,
+            scheme=scheme,
+            region=region,
+            period_start=period_start,
+            months=months,
+            declared_base_cents=declared_base_cents,
+            tier=tier,
+            deferred=deferred,
+            **amounts.record_fields(),
+            paid_on=today,
+        )
+        own_contribution_post(record, amounts, region.province_code, "bank:collection", today)
+        audit_record(actor=actor, action="contribution.own.pay", instance=record)
+    return record

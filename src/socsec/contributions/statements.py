@@ -1,0 +1,167 @@
+"""Account statements and contribution records: a worker's record month by month (OIP paid by
+platforms per order, own contributions, government subsidies), a worker's yearly statement with the
+individual pension account, and a platform's statement of what it owes over a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+from django.conf import settings
+
+from socsec.batch.assess import COVERED
+from socsec.core.months import month_of
+from socsec.ledger.selectors import AccountStatement, account_statement
+from socsec.registry.models import Organisation
+
+from .collection.outstanding import InvoiceState, invoices_of
+from .models import (
+    AssessmentRun,
+    OwnContribution,
+)
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    """One line of a worker's record: a month's contribution to a scheme, who paid it, through which
+    platform and in which province."""
+
+    month: str
+    scheme: str
+    platform: str
+    province: str
+    sector: str
+    order_count: int
+    amount_cents: int
+    covered: bool
+    paid_by: str
+
+
+def oip_record(*, person_id: int) -> list[RecordLine]:
+    """A worker's occupational injury protection month by month: in which province, through which
+    platform, how many orders, what the platform was charged, from the latest assessment of each month."""
+    latest: dict[str, str] = {}
+    for month, path in AssessmentRun.objects.order_by("month", "sequence").values_list("month", "lines_path"):
+        latest[month] = path  # each run holds the month's full lines; the last one is current
+    if not latest:
+        return []
+    base = settings.DATA_DIR
+    con = duckdb.connect()
+    try:
+        rows = con.sql(
+            "SELECT month, platform, province, sector, order_count, amount_cents, coverage_reason"
+            " FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person"
+            " ORDER BY month, platform, province, sector",
+            params={"files": [str(base / p) for p in latest.values()], "person": person_id},
+        ).fetchall()
+    finally:
+        con.close()
+    names = dict(Organisation.objects.filter(code__in={r[1] for r in rows}).values_list("code", "name"))
+    return [
+        RecordLine(
+            month,
+            "OIP",
+            platform,
+            province,
+            sector,
+            int(count),
+            int(cents),
+            reason == COVERED,
+            names.get(platform, platform),
+        )
+        for month, platform, province, sector, count, cents, reason in rows
+    ]
+
+
+def contribution_record(*, person_id: int) -> list[RecordLine]:
+    """Everything paid for a worker's cover, month by month: platforms' OIP per order, the worker's own
+    contributions (with the platform that withheld them at source, if one did), and government
+    subsidies, by scheme, region and payer."""
+    lines = oip_record(person_id=person_id)
+    own = OwnContribution.objects.filter(person_id=person_id).select_related("region", "withheld_by")
+    for c in own.order_by("period_start"):
+        month = f"{c.period_start:%Y-%m}"
+        province = c.region.province_code
+        through = c.withheld_by.name if c.withheld_by else ""  # withheld at source by this platform
+        lines.append(RecordLine(month, c.scheme, through, province, "", 0, c.paid_cents, True, "self"))
+        if c.subsidy_cents:
+            lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.subsidy_cents, True, "government"))
+    return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
+
+
+@dataclass(frozen=True)
+class PlatformStatement:
+    """What a platform owes the agency over a period: the receivable account's movements (invoices
+    debit it, payments and credit notes credit it) and the invoices issued in the period."""
+
+    platform: Organisation
+    account: AccountStatement
+    invoices: list[InvoiceState]
+
+
+def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) -> PlatformStatement:
+    """A platform's statement from ``start`` to ``end`` (both included)."""
+    account = account_statement(f"receivable:platform:{platform.code}", start=start, end=end)
+    invoices = [s for s in invoices_of(platform=platform) if start <= s.invoice.issued_on <= end]
+    return PlatformStatement(platform, account, invoices)
+
+
+@dataclass(frozen=True)
+class SchemeYear:
+    """A scheme in a worker's year: the months covered and the cents paid by the worker, the government
+    and platforms."""
+
+    scheme: str
+    months_covered: int
+    self_cents: int
+    government_cents: int
+    platform_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.self_cents + self.government_cents + self.platform_cents
+
+
+@dataclass(frozen=True)
+class WorkerStatement:
+    """A worker's year: per scheme the months covered and who paid how much, the months themselves,
+    and the individual pension account (balance brought forward, credits, interest, carried forward)."""
+
+    person_id: int
+    year: int
+    schemes: list[SchemeYear]
+    lines: list[RecordLine]
+    individual_account: AccountStatement
+
+
+def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
+    """A worker's statement of a calendar year."""
+    prefix = f"{year:04d}-"
+    lines = [line for line in contribution_record(person_id=person_id) if line.month.startswith(prefix)]
+    own = OwnContribution.objects.filter(person_id=person_id, period_start__year__lte=year).order_by("period_start")
+    covered: dict[str, set[str]] = {}
+    for c in own:  # a payment for several months covers each of them
+        for offset in range(c.months):
+            month = month_of(c.period_start, offset)
+            if month.startswith(prefix):
+                covered.setdefault(c.scheme, set()).add(month)
+    paid: dict[str, dict[str, int]] = {}
+    for line in lines:
+        if line.scheme == "OIP" and line.covered:
+            covered.setdefault("OIP", set()).add(line.month)
+        payer = line.paid_by if line.paid_by in ("self", "government") else "platform"
+        if line.covered or payer != "platform":
+            bucket = paid.setdefault(line.scheme, {"self": 0, "government": 0, "platform": 0})
+            bucket[payer] += line.amount_cents
+    schemes = [
+        SchemeYear(scheme, len(covered.get(scheme, ())), p["self"], p["government"], p["platform"])
+        for scheme, p in sorted(paid.items())
+    ]
+    account = account_statement(
+        f"fund:individual-account:{person_id}",
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
+        credit_normal=True,
+    )
+    return WorkerStatement(person_id, year, schemes, lines, account)

@@ -1,0 +1,2 @@
+"""Individual pension accounts: the yearly interest crediting (``services``) and the reads of the
+accounts it credits (``selectors``)."""

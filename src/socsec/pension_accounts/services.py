@@ -1,0 +1,158 @@
+"""Interest credited to employee-pension individual accounts: once a year, at the year's published
+rate, one balanced ledger transaction and one ``InterestCredit`` row per person, with its explanation.
+(The ``InterestCredit`` model lives in ``contributions.models``.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record_many
+from socsec.contributions.models import InterestCredit
+from socsec.core.errors import Conflict, ValidationFailed
+from socsec.ledger.services import post as ledger_post
+from socsec.rules.engine import RuleViolation
+from socsec.rules.parameters import ResolvedValue, load_parameters
+
+from .selectors import INDIVIDUAL_ACCOUNT, employee_pension_accounts, pension_provinces
+
+INTEREST_RULE = "individual_account_interest"
+INTEREST_RATE = "employee_pension.individual_account_interest_rate"
+
+
+@dataclass(frozen=True)
+class InterestRun:
+    """What a run of a year did: the credits it made, and how many persons were credited before it."""
+
+    year: int
+    credited: list[InterestCredit]
+    already_credited: int
+
+    @property
+    def amount_cents(self) -> int:
+        return sum(c.amount_cents for c in self.credited)
+
+
+def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) -> InterestRun:
+    """Credit a year's interest to every employee-pension individual account that had a balance on 1
+    January or contributions during the year, at the year's published rate (rule
+    ``individual_account_interest``: the opening balance x rate + each contribution x rate x months left
+    / 12, to the cent, once per person).
+
+    What counts is the account's employee-pension money in the ledger (``fund:individual-account:<person>``):
+    the individual-account part of the person's own employee-pension contributions, by the day they were
+    booked, and the interest credited for earlier years. The residents' pension money in the same account
+    earns its province's own rate and is not credited here.
+
+    One transaction for the whole run: all persons are credited or none (a run killed or refused halfway
+    leaves nothing). Each person's posting also has its own idempotency key (``interest:<year>:<person>``)
+    and an ``InterestCredit`` row unique per person and year, so a re-run credits only those not credited
+    yet and never anyone twice (of two runs at once, the second is refused whole, 409, and can be re-run).
+    Each posting moves the interest from the province's pension-fund interest account
+    (``fund:EMPLOYEE_PENSION:<province>:interest``; the province of the person's latest employee-pension
+    contribution) to the individual account, booked on 31 December of the year, so that it is part of the
+    next year's opening balance. Years are credited in order: once a later year is credited, an earlier
+    one is refused."""
+    today = today or timezone.localdate()
+    if not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
+    if dt.date(year + 1, 1, 1) > today:
+        raise ValidationFailed(f"year: {year} is not over yet; its interest is credited after it ends.", field="year")
+    year_end = dt.date(year, 12, 31)
+    if InterestCredit.objects.filter(year__gt=year).exists():
+        raise Conflict(
+            f"interest of a later year is credited already; {year} would change its opening balances",
+            field="year",
+            code="later_year_credited",
+        )
+    try:
+        rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
+    except LookupError:
+        rate = None
+    if rate is None or rate.value is None:
+        raise ValidationFailed(
+            f"year: no credited interest rate for {year} in the rules ({INTEREST_RATE}); it is published the "
+            "year after",
+            field="year",
+        )
+
+    try:
+        return _interest_credit_run(actor, year, year_end, rate)
+    except IntegrityError:  # another run of the year credited someone meanwhile; this one wrote nothing
+        raise Conflict(
+            f"another run is crediting {year} right now; run it again to credit whoever it left",
+            field="year",
+            code="interest_run_in_progress",
+        ) from None
+
+
+def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: ResolvedValue) -> InterestRun:
+    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
+
+    f = get_formula(INTEREST_RULE)
+    with transaction.atomic():
+        done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
+        accounts = employee_pension_accounts(year)
+        persons = sorted(p for p in accounts if p not in done)
+        credited: list[InterestCredit] = []
+        if persons:
+            opening = np.array([accounts[p][0] for p in persons], dtype=np.int64)
+            weighted = np.array(
+                [sum(cents * (13 - day.month) for day, cents in accounts[p][1]) for p in persons], dtype=np.int64
+            )
+            try:
+                amounts = compute(INTEREST_RULE, year_end, opening_balance=opening, contribution_months=weighted)
+            except RuleViolation as exc:
+                raise ValidationFailed(f"year: {exc}", field="year") from None
+            provinces = pension_provinces(persons, year_end)
+            for person_id, start, months, cents in zip(persons, opening, weighted, amounts, strict=True):
+                if int(cents) == 0:
+                    continue
+                province = provinces[person_id]
+                explanation = Explanation(
+                    formula=f.name,
+                    label=f.label,
+                    reference=f.reference,
+                    unit=f.unit,
+                    value=int(cents),
+                    inputs={
+                        "on": year_end.isoformat(),
+                        "opening_balance": int(start),
+                        "contribution_months": int(months),
+                    },
+                    parameters=[rate],
+                    rounding=ROUNDING[f.rounding][0] if f.rounding else None,
+                ).as_dict()
+                explanation["contributions"] = [
+                    {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}
+                    for day, amount in accounts[person_id][1]
+                ]
+                key = f"interest:{year}:{person_id}"
+                posted = ledger_post(
+                    entries=[
+                        (f"fund:EMPLOYEE_PENSION:{province}:interest", int(cents)),
+                        (f"{INDIVIDUAL_ACCOUNT}{person_id}", -int(cents)),
+                    ],
+                    description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
+                    source=key,
+                    idempotency_key=key,
+                    booked_on=year_end,
+                )
+                credited.append(
+                    InterestCredit.objects.create(
+                        person_id=person_id,
+                        year=year,
+                        province=province,
+                        opening_balance_cents=int(start),
+                        contribution_month_cents=int(months),
+                        amount_cents=int(cents),
+                        explanation=explanation,
+                        transaction=posted,
+                    )
+                )
+        audit_record_many(actor=actor, action="pension.interest.credit", instances=credited)
+    return InterestRun(year, credited, len(done))
