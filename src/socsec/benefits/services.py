@@ -1,9 +1,8 @@
 """Claims: submission with the rules' deadlines, automated checks that approve or route to an officer
 (never reject), decisions with reasons, assessment, awards with maker-checker, review and appeal.
 
-Every change goes through ``_move``: one UPDATE guarded by the version the caller saw, so of two
-officers deciding one claim at once, one succeeds and the other gets a conflict. Every change is an
-event on the claim and an entry in the audit trail.
+Every change of state goes through ``socsec.benefits.claims.move`` (guarded by the version the caller
+saw).
 """
 
 from __future__ import annotations
@@ -13,90 +12,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record, snapshot
+from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.registry.models import Engagement, Organisation, Person
-from socsec.rules.coverage import Category, Scheme, Status
+from socsec.rules.coverage import Category, Status
 from socsec.rules.parameters import load_parameters
 
+from .claims import CLAIM_SCHEME, INJURY, deadline_days, move, require_officer
 from .models import Award, Claim, ClaimEvent, RetentionRebate
-from .selectors import OPEN_STATUSES, activity_around
+from .selectors import activity_around
 
 S = Claim.Status
 K = Claim.Kind
-
-# which scheme's coverage a claim rests on
-CLAIM_SCHEME: dict[str, Scheme] = {
-    K.OCCUPATIONAL_INJURY: Scheme.OIP,
-    K.WORK_INJURY: Scheme.WORK_INJURY,
-    K.PENSION: Scheme.EMPLOYEE_PENSION,
-    K.UNEMPLOYMENT: Scheme.UNEMPLOYMENT,
-    K.LONG_TERM_CARE: Scheme.LONG_TERM_CARE,
-    K.SKILL_SUBSIDY: Scheme.UNEMPLOYMENT,
-}
-INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
-OPEN = OPEN_STATUSES  # the states an officer still has work in
-
-# the moves an officer (or the checks) may make; anything else is refused
-MOVES: dict[str, tuple[str, ...]] = {
-    S.SUBMITTED: (S.GATHERING_EVIDENCE, S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
-    S.GATHERING_EVIDENCE: (S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
-    S.ACCEPTED: (S.ASSESSED, S.WITHDRAWN),
-    S.ASSESSED: (S.AWARDED, S.ACCEPTED),  # ACCEPTED again: the checker sends the assessment back
-    S.AWARDED: (S.PAID, S.UNDER_REVIEW),
-    S.PAID: (S.UNDER_REVIEW,),
-    S.REJECTED: (S.UNDER_REVIEW,),
-    S.UNDER_REVIEW: (S.ACCEPTED, S.REJECTED),
-    S.WITHDRAWN: (),
-}
-
-
-def _days(path: str, on: dt.date) -> tuple[int, dict[str, Any]]:
-    leaf = load_parameters().leaf(f"claims.deadlines.{path}").resolve(on)
-    return int(leaf.value), leaf.as_dict()
-
-
-def _move(
-    claim: Claim,
-    *,
-    actor: Actor,
-    expected_version: int,
-    to: str,
-    note: str = "",
-    today: dt.date,
-    **fields: Any,
-) -> Claim:
-    """Change a claim's state if it is still at the version the caller saw."""
-    stale = Conflict(
-        "this claim was changed by someone else since you opened it; reload it and decide again",
-        field="version",
-        code="stale",
-    )
-    if claim.version != expected_version:
-        raise stale
-    if to not in MOVES[claim.status]:
-        raise Conflict(
-            "this claim is %(now)s; it cannot become %(to)s",
-            code="bad_transition",
-            params={"now": claim.get_status_display(), "to": S(to).label},
-        )
-    before = snapshot(claim)
-    with transaction.atomic():  # the move, its event and its audit entry: all or none
-        changed = Claim.objects.filter(pk=claim.pk, version=expected_version, status=claim.status).update(
-            status=to, version=F("version") + 1, **fields
-        )
-        if not changed:  # someone moved it between our read and this write
-            raise stale
-        from_status = claim.status
-        claim.refresh_from_db()
-        ClaimEvent.objects.create(
-            claim=claim, on=today, actor=actor.label, from_status=from_status, to_status=to, note=note[:2000]
-        )
-        audit_record(actor=actor, action=f"benefit.claim.{to.lower()}", instance=claim, before=before)
-    return claim
 
 
 def claim_submit(
@@ -157,7 +86,7 @@ def claim_submit(
         if actor.user_id is not None and person.pk == _person_of(actor)
         else Claim.Reporter.OFFICER
     )
-    decision_days, decision_basis = _days("decision", today)
+    decision_days, decision_basis = deadline_days("decision", today)
     deadlines: dict[str, Any] = {"decision": decision_basis}
     with transaction.atomic():
         try:
@@ -201,7 +130,7 @@ def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
     routes: list[str] = []
     evidence: dict[str, Any] = {}
     if claim.kind in INJURY:
-        reporter_days, basis = _days(
+        reporter_days, basis = deadline_days(
             "report_by_organisation" if claim.reported_by == Claim.Reporter.ORGANISATION else "report_by_worker",
             claim.event_date,
         )
@@ -224,7 +153,7 @@ def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
     Claim.objects.filter(pk=claim.pk).update(evidence=evidence, deadlines=claim.deadlines)
     claim.refresh_from_db()
     if routes:
-        _move(
+        move(
             claim,
             actor=actor,
             expected_version=claim.version,
@@ -234,8 +163,8 @@ def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
             routed_reason="; ".join(routes)[:300],
         )
         return
-    clear_days, basis = _days("decision_clear", claim.submitted_on)
-    _move(
+    clear_days, basis = deadline_days("decision_clear", claim.submitted_on)
+    move(
         claim,
         actor=actor,
         expected_version=claim.version,
@@ -249,11 +178,6 @@ def _check(claim: Claim, *, actor: Actor, today: dt.date) -> None:
     )
 
 
-def _officer(actor: Actor) -> None:
-    if actor.organisation_id is not None:
-        raise Forbidden("only officers decide claims")
-
-
 def claim_decide(
     *,
     actor: Actor,
@@ -265,14 +189,14 @@ def claim_decide(
 ) -> Claim:
     """An officer accepts or rejects a claim, with the reason in words. A review after an appeal must
     be decided by another officer than the first decision."""
-    _officer(actor)
+    require_officer(actor)
     today = today or timezone.localdate()
     if not reason.strip():
         raise ValidationFailed("reason: is required - say why, in words the claimant understands", field="reason")
     if claim.status == S.UNDER_REVIEW and actor.user_id is not None and claim.decided_by_id == actor.user_id:
         raise Forbidden("a review is decided by another officer than the first decision")
     with transaction.atomic():
-        claim = _move(
+        claim = move(
             claim,
             actor=actor,
             expected_version=expected_version,
@@ -294,7 +218,7 @@ def claim_decide(
                 claim=claim, on=today, actor=actor.label, from_status=S.REJECTED, to_status=S.REJECTED, note=note
             )
         if accept and claim.kind in INJURY:
-            days, basis = _days("assessment", today)
+            days, basis = deadline_days("assessment", today)
             Claim.objects.filter(pk=claim.pk).update(
                 assessment_due=today + dt.timedelta(days=days), deadlines={**claim.deadlines, "assessment": basis}
             )
@@ -321,7 +245,7 @@ def claim_assess(
     awarded before (a review), the new decision corrects the first: its awards are worked out as of the
     first assessment, and those in force stay in force, and paid, until the new ones are approved
     (``socsec.benefits.review``)."""
-    _officer(actor)
+    require_officer(actor)
     today = today or timezone.localdate()
     rule = AWARD_RULES.get(claim.kind)
     if rule is None:
@@ -331,7 +255,7 @@ def claim_assess(
     first = claim.events.filter(to_status=S.ASSESSED).order_by("id").first() if decided else None
     awards = rule(claim, assessment, first.on if first else today)
     with transaction.atomic():
-        claim = _move(
+        claim = move(
             claim,
             actor=actor,
             expected_version=expected_version,
@@ -359,7 +283,7 @@ def award_total_cents(claim: Claim) -> int:
 def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: dt.date | None = None) -> Claim:
     """Award what was assessed. Above the maker-checker threshold, a second officer approves: the one who
     assessed cannot approve their own award."""
-    _officer(actor)
+    require_officer(actor)
     today = today or timezone.localdate()
     threshold = int(load_parameters().value("claims.maker_checker", today) * 100)
     total = award_total_cents(claim)
@@ -372,7 +296,7 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
     from .review import put_in_force
 
     with transaction.atomic():  # the move and the awards put in force: all or none
-        claim = _move(
+        claim = move(
             claim,
             actor=actor,
             expected_version=expected_version,
@@ -392,12 +316,12 @@ def claim_send_back(
     *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
 ) -> Claim:
     """The checker sends an assessment back to be redone (only an assessed claim, with the reason)."""
-    _officer(actor)
+    require_officer(actor)
     if claim.status != S.ASSESSED:
         raise Conflict("only an assessed claim can be sent back", code="bad_transition")
     if not reason.strip():
         raise ValidationFailed("reason: is required - say what to redo", field="reason")
-    return _move(
+    return move(
         claim,
         actor=actor,
         expected_version=expected_version,
@@ -413,7 +337,7 @@ def claim_appeal(
     """The claimant asks for a review of a rejection or of an award."""
     if not reason.strip():
         raise ValidationFailed("reason: is required - say what you disagree with", field="reason")
-    return _move(
+    return move(
         claim,
         actor=actor,
         expected_version=expected_version,
@@ -424,7 +348,7 @@ def claim_appeal(
 
 
 def claim_withdraw(*, actor: Actor, claim: Claim, expected_version: int, today: dt.date | None = None) -> Claim:
-    return _move(
+    return move(
         claim,
         actor=actor,
         expected_version=expected_version,
@@ -451,7 +375,7 @@ def retention_rebate_decide(
     from socsec.ledger.services import post as ledger_post
     from socsec.rules.engine import RuleViolation, calc
 
-    _officer(actor)
+    require_officer(actor)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not 2000 <= year < today.year:

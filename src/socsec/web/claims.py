@@ -21,6 +21,7 @@ from socsec.accounts.models import Role
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits import services as claim_services
+from socsec.benefits.claims import MOVES, OPEN
 from socsec.benefits.models import Claim
 from socsec.core.errors import DomainError, NotFound
 from socsec.core.money import MAX_YUAN, parse_yuan
@@ -211,7 +212,7 @@ def my_claims(request: HttpRequest) -> HttpResponse:
 
 
 def _claimant_actions(claim: Claim) -> dict[str, bool]:
-    moves = claim_services.MOVES[claim.status]
+    moves = MOVES[claim.status]
     return {"may_appeal": S.UNDER_REVIEW in moves, "may_withdraw": S.WITHDRAWN in moves}
 
 
@@ -274,7 +275,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     kind = kind if kind in K.values else ""
-    status = status if status in claim_services.OPEN else ""
+    status = status if status in OPEN else ""
     overdue_only = request.GET.get("overdue") == "1"
     today = timezone.localdate()
     rows = claim_selectors.work_queue(on=today, kind=kind, status=status, overdue_only=overdue_only)
@@ -284,7 +285,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
         "status": status,
         "overdue_only": overdue_only,
         "kinds": K.values,
-        "statuses": list(claim_services.OPEN),
+        "statuses": list(OPEN),
         "today": today,
     }
     template = "web/_claim_queue.html" if _is_htmx(request) else "web/officer_claims.html"
@@ -452,7 +453,7 @@ def _dependants(data: Any) -> tuple[list[dict[str, Any]], str]:
 
 
 def _officer_forms(claim: Claim) -> dict[str, bool]:
-    moves = claim_services.MOVES[claim.status]
+    moves = MOVES[claim.status]
     return {
         "may_decide": S.ACCEPTED in moves and S.REJECTED in moves,
         "may_assess": claim.status == S.ACCEPTED,
