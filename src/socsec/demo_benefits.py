@@ -60,6 +60,7 @@ def load_demo_claims(today: dt.date | None = None) -> dict[str, Any]:
 
 
 def _load(today: dt.date | None) -> dict[str, Any]:
+    from socsec.benefits.assessment import parse_assessment
     from socsec.benefits.models import Claim
     from socsec.benefits.payments import pay_month
     from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_submit
@@ -86,7 +87,11 @@ def _load(today: dt.date | None) -> dict[str, Any]:
 
     def assess(claim: Claim, assessment: dict[str, Any]) -> Claim:
         return claim_assess(
-            actor=officer, claim=claim, expected_version=claim.version, assessment=assessment, today=assessed_on
+            actor=officer,
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, assessment),
+            today=assessed_on,
         )
 
     def approve(claim: Claim) -> Claim:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from socsec.audit.services import Actor
+from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.models import Award, BenefitPayment, Claim
 from socsec.benefits.payments import death_notice_record, pay_month
 from socsec.benefits.services import claim_approve, claim_assess, claim_decide, claim_submit
@@ -53,13 +54,16 @@ def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={
-            "grade": 3,
-            "care_level": 2,
-            "medical_costs_cents": 4567800,
-            "months_off_work": 2,
-            "monthly_income_cents": 600000,
-        },
+        assessment=parse_assessment(
+            claim.kind,
+            {
+                "grade": 3,
+                "care_level": 2,
+                "medical_costs_cents": 4567800,
+                "months_off_work": 2,
+                "monthly_income_cents": 600000,
+            },
+        ),
         today=ASSESSED,
     )
     # Shenzhen DEMO private-sector wage 7,500 yuan (from 2025-07); benefit base 60% = 4,500 yuan
@@ -86,7 +90,7 @@ def test_death_with_dependants_capped(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"outcome": "DEATH", "dependants": dependants},
+        assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": dependants}),
         today=ASSESSED,
     )
     rows = awards(assessed)
@@ -116,7 +120,11 @@ def test_bad_assessments_change_nothing(world, data_dir, assessment, field, word
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed) as caught:
         claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, assessment),
+            today=ASSESSED,
         )
     assert (caught.value.field, words in caught.value.message) == (field, True)
     claim.refresh_from_db()
@@ -126,7 +134,11 @@ def test_bad_assessments_change_nothing(world, data_dir, assessment, field, word
 def test_maker_checker_above_the_threshold(world, data_dir):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 3}, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": 3}),
+        today=ASSESSED,
     )
     with pytest.raises(Forbidden, match="need a second officer: you assessed this one"):
         claim_approve(actor=officer(world), claim=claim, expected_version=claim.version, today=ASSESSED)
@@ -137,7 +149,11 @@ def test_maker_checker_above_the_threshold(world, data_dir):
 def test_small_awards_need_no_second_officer(world, data_dir):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 10}, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": 10}),
+        today=ASSESSED,
     )  # 7 months x 4,500 = 31,500 yuan, under the 50,000 threshold
     assert claim.awards.get().amount_cents == 3150000
     assert claim_approve(actor=officer(world), claim=claim, expected_version=claim.version).status == "AWARDED"
@@ -146,7 +162,11 @@ def test_small_awards_need_no_second_officer(world, data_dir):
 def awarded(world, assessment, approver="supervisor"):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, assessment),
+        today=ASSESSED,
     )
     return claim_approve(actor=officer(world, approver), claim=claim, expected_version=claim.version)
 
@@ -209,7 +229,7 @@ def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True},
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
         today=dt.date(2026, 3, 5),
     )
     award = claim.awards.get()
@@ -246,7 +266,11 @@ def approved_injury(world, grade):
     )
     claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
     claim = claim_assess(
-        actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+        actor=SYSTEM,
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": grade}),
+        today=ASSESSED,
     )
     return claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
 
@@ -302,7 +326,11 @@ class ReviewPaysEachMonthOnce(TestCase):
         claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade")
         claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
         claim = claim_assess(
-            actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+            actor=SYSTEM,
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, {"grade": grade}),
+            today=ASSESSED,
         )
         new = {a.item: a.amount_cents for a in claim.awards.filter(status="PROPOSED")}
         claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
@@ -336,7 +364,7 @@ def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
             actor=officer(world),
             claim=claim,
             expected_version=claim.version,
-            assessment={"outcome": "DEATH", "dependants": []},
+            assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
             today=ASSESSED,
         )
 
@@ -464,7 +492,7 @@ def test_residents_pension_from_60(world, data_dir):
             actor=officer(world),
             claim=too_young,
             expected_version=too_young.version,
-            assessment={"resident": True},
+            assessment=parse_assessment(too_young.kind, {"resident": True}),
             today=dt.date(2025, 6, 3),
         )
     world.freelancer.birth_date = dt.date(1965, 1, 1)  # as if born in 1965 (the ID is not read here)
@@ -474,7 +502,7 @@ def test_residents_pension_from_60(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"resident": True},
+        assessment=parse_assessment(claim.kind, {"resident": True}),
         today=dt.date(2025, 6, 3),
     )
     # the minimum basic pension 143 yuan (2025) + 13,900 / 139 = 243 yuan a month
@@ -495,7 +523,9 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True, "rural_contract_worker": True},
+        assessment=parse_assessment(
+            claim.kind, {"involuntary": True, "registered": True, "rural_contract_worker": True}
+        ),
         today=dt.date(2026, 3, 3),
     )
     # 132 months: 11 full years x 0.5 month, at most 6 months (DEMO method) x 1,800 yuan (Guangdong DEMO)
@@ -517,7 +547,11 @@ def reviewed(world, claim, grade, today, reviewer="supervisor"):
     """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
     claim = appealed(world, claim, accept=True, reviewer=reviewer)
     return claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=today
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": grade}),
+        today=today,
     )
 
 
@@ -638,7 +672,7 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"grade": 3},
+        assessment=parse_assessment(claim.kind, {"grade": 3}),
         today=dt.date.today(),
     )
     assert {a.start_month for a in claim.awards.filter(status="PROPOSED")} == {"2026-05"}
@@ -701,7 +735,9 @@ def test_dependants_pensions_go_on_after_the_death_notice(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"outcome": "DEATH", "dependants": [{"name": "Li Na", "kind": "SPOUSE"}]},
+        assessment=parse_assessment(
+            claim.kind, {"outcome": "DEATH", "dependants": [{"name": "Li Na", "kind": "SPOUSE"}]}
+        ),
         today=ASSESSED,
     )
     claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
@@ -737,7 +773,11 @@ def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed, match="is not a whole number"):
         claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": raw}, today=ASSESSED
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, {"grade": raw}),
+            today=ASSESSED,
         )
 
 
@@ -756,7 +796,7 @@ def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world,
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True},
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
         today=ended + dt.timedelta(days=2),
     )
     claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)

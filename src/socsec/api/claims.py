@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim, require
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits import services as claim_services
+from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.models import Claim
 from socsec.core.errors import ValidationFailed
 from socsec.registry import selectors
@@ -157,10 +158,9 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> 
     p = _principal(request)
     require(may_decide_claims(p), "only officers assess claims")
     claim = claim_selectors.claim_get(claim_id=claim_id)
+    assessment = parse_assessment(claim.kind, payload.assessment)
     return _out(
-        claim_services.claim_assess(
-            actor=p.actor, claim=claim, expected_version=payload.version, assessment=payload.assessment
-        )
+        claim_services.claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment)
     )
 
 

@@ -8,7 +8,7 @@ saw).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,6 +20,8 @@ from socsec.registry.models import Engagement, Organisation, Person
 from socsec.rules.coverage import Category, Status
 from socsec.rules.parameters import load_parameters
 
+from .assessment import Assessment
+from .awards import awards_for
 from .claims import CLAIM_SCHEME, INJURY, deadline_days, move, require_officer
 from .models import Award, Claim, ClaimEvent, RetentionRebate
 from .selectors import activity_around
@@ -226,18 +228,12 @@ def claim_decide(
     return claim
 
 
-# kind -> function(claim, assessment facts, assessment date) returning the awards to create (unsaved);
-# filled in by socsec.benefits.awards when the app is ready
-AwardRule = Callable[[Claim, Mapping[str, Any], dt.date], list[Award]]
-AWARD_RULES: dict[str, AwardRule] = {}
-
-
 def claim_assess(
     *,
     actor: Actor,
     claim: Claim,
     expected_version: int,
-    assessment: Mapping[str, Any],
+    assessment: Assessment,
     today: dt.date | None = None,
 ) -> Claim:
     """An officer records the assessment (disability grade, care level, contribution years, ...); the
@@ -247,22 +243,20 @@ def claim_assess(
     (``socsec.benefits.review``)."""
     require_officer(actor)
     today = today or timezone.localdate()
-    rule = AWARD_RULES.get(claim.kind)
-    if rule is None:
-        raise ValidationFailed(f"kind: no award rules for {claim.kind}", field="kind")
     # a review corrects the first decision: the awards are worked out as of the first assessment
     decided = claim.awards.exclude(status=Award.Status.PROPOSED).exists()  # in force, or ended by a review
     first = claim.events.filter(to_status=S.ASSESSED).order_by("id").first() if decided else None
-    awards = rule(claim, assessment, first.on if first else today)
+    awards = awards_for(claim, assessment, first.on if first else today)
+    stored = assessment.as_dict()
     with transaction.atomic():
         claim = move(
             claim,
             actor=actor,
             expected_version=expected_version,
             to=S.ASSESSED,
-            note=", ".join(f"{k} {v}" for k, v in assessment.items()),
+            note=", ".join(f"{k} {v}" for k, v in stored.items()),
             today=today,
-            assessment=dict(assessment),
+            assessment=stored,
             awarded_by_id=actor.user_id,
         )
         claim.awards.filter(status=Award.Status.PROPOSED).delete()  # a new assessment replaces the proposal

@@ -21,6 +21,7 @@ from socsec.accounts.models import Role
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits import services as claim_services
+from socsec.benefits.assessment import BOUNDS, parse_assessment
 from socsec.benefits.claims import MOVES, OPEN
 from socsec.benefits.models import Claim
 from socsec.core.errors import DomainError, NotFound
@@ -293,14 +294,14 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
 
 
 ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
-    # kind -> (name, label, kind of input, hint); the names are the award rules' keys (benefits/awards.py)
+    # kind -> (name, label, kind of input, hint); the names are the assessment's keys (benefits/assessment.py)
     "INJURY": [
         ("outcome", gettext_lazy("Outcome"), "outcome", gettext_lazy("a death: name the dependants below")),
         ("grade", gettext_lazy("Disability grade"), "grade", gettext_lazy("1 (most severe) to 10, or none")),
         (
             "care_level",
             gettext_lazy("Care level"),
-            (0, 3),
+            BOUNDS["care_level"],
             gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
         ),
         (
@@ -309,7 +310,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
             "yuan",
             gettext_lazy("as checked against the bills; reimbursed at cost"),
         ),
-        ("months_off_work", gettext_lazy("Months off work for treatment"), (0, 24), gettext_lazy("0 to 24")),
+        (
+            "months_off_work",
+            gettext_lazy("Months off work for treatment"),
+            BOUNDS["months_off_work"],
+            gettext_lazy("0 to 24"),
+        ),
         (
             "monthly_income_cents",
             gettext_lazy("Monthly income before the injury (yuan)"),
@@ -330,7 +336,7 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         (
             "months_before_records",
             gettext_lazy("Contribution months before SocSec's records"),
-            (0, 600),
+            BOUNDS["months_before_records"],
             gettext_lazy("from the paper file; the months on record are counted by the system"),
         ),
         (
@@ -349,7 +355,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
     K.UNEMPLOYMENT: [
         ("involuntary", gettext_lazy("The job was lost involuntarily"), "bool", ""),
         ("registered", gettext_lazy("Registered as unemployed and seeking work"), "bool", ""),
-        ("carried_over_months", gettext_lazy("Benefit months carried over"), (0, 24), gettext_lazy("0 to 24")),
+        (
+            "carried_over_months",
+            gettext_lazy("Benefit months carried over"),
+            BOUNDS["carried_over_months"],
+            gettext_lazy("0 to 24"),
+        ),
         (
             "rural_contract_worker",
             gettext_lazy("Rural contract worker: a lump-sum living subsidy instead"),
@@ -359,7 +370,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
     ],
     K.SKILL_SUBSIDY: [],  # the certificate's level was stated with the claim; the months come from the records
     K.LONG_TERM_CARE: [
-        ("incapacity_score", gettext_lazy("Incapacity score"), (0, 100), gettext_lazy("Barthel index, 0-100")),
+        (
+            "incapacity_score",
+            gettext_lazy("Incapacity score"),
+            BOUNDS["incapacity_score"],
+            gettext_lazy("Barthel index, 0-100"),
+        ),
         ("setting", gettext_lazy("Care setting"), "setting", ""),
     ],
 }
@@ -379,8 +395,8 @@ def _assessment_fields(kind: str) -> list[tuple[str, str, Any, str]]:
     return ASSESSMENT_FIELDS[kind]
 
 
-def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The assessment dict for ``claim_assess`` from the form, or the errors per field."""
+def _assessment_form(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The assessment's mapping from the form (for ``parse_assessment``), or the errors per field."""
     out: dict[str, Any] = {}
     errors: dict[str, str] = {}
     death = kind in INJURY and str(data.get("outcome", "")).strip() == "DEATH"
@@ -544,9 +560,10 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
                 reason=request.POST.get("reason", ""),
             )
         elif action == "assess":
-            assessment, errors = _parse_assessment(claim.kind, request.POST)
+            entered, errors = _assessment_form(claim.kind, request.POST)
             if errors:
                 return _("Please correct the fields marked below."), errors, 422
+            assessment = parse_assessment(claim.kind, entered)
             claim_services.claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
         elif action == "approve":
             claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=version)
