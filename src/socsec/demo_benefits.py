@@ -61,9 +61,11 @@ def load_demo_claims(today: dt.date | None = None) -> dict[str, Any]:
 
 def _load(today: dt.date | None) -> dict[str, Any]:
     from socsec.benefits.assessment import parse_assessment
+    from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+    from socsec.benefits.intake import claim_submit
     from socsec.benefits.models import Claim
     from socsec.benefits.payments import pay_month
-    from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_submit
+    from socsec.benefits.review import claim_appeal
 
     if Claim.objects.exists():
         return {"claims": Claim.objects.count(), "created": False}

@@ -14,9 +14,10 @@ from hypothesis.extra.django import TestCase
 
 from socsec.audit.services import Actor
 from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import Award, BenefitPayment, Claim
 from socsec.benefits.payments import death_notice_record, pay_month
-from socsec.benefits.services import claim_approve, claim_assess, claim_decide, claim_submit
 from socsec.core.errors import Forbidden, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM, build_world
@@ -314,7 +315,7 @@ class ReviewPaysEachMonthOnce(TestCase):
         after=st.lists(st.integers(min_value=5, max_value=10), min_size=1, max_size=3),
     )
     def test_review(self, before, grade, after):
-        from socsec.benefits.services import claim_appeal
+        from socsec.benefits.review import claim_appeal
 
         def run(m):
             pay_month(actor=SYSTEM, month=f"2026-{m:02d}", today=dt.date(2026, 11, 2))
@@ -534,7 +535,7 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
 
 def appealed(world, claim, *, accept, reviewer="supervisor"):
     """The claimant appeals and another officer accepts or rejects the review."""
-    from socsec.benefits.services import claim_appeal
+    from socsec.benefits.review import claim_appeal
 
     claim.refresh_from_db()
     claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="appeal")
@@ -653,7 +654,7 @@ def test_a_review_lowering_a_paid_award_recovers_nothing_and_says_so(world, data
 
 
 def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(world, data_dir):
-    from socsec.benefits.services import claim_appeal
+    from socsec.benefits.review import claim_appeal
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
@@ -691,7 +692,7 @@ def test_a_rejection_keeps_what_the_platform_pays_on_record_but_no_longer_owed(w
 
 
 def test_an_appeal_withdrawn_leaves_the_decision_in_force_paid(world, data_dir):
-    from socsec.benefits.services import claim_withdraw
+    from socsec.benefits.intake import claim_withdraw
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))

@@ -9,9 +9,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
 from socsec.benefits.models import Award, Claim
 from socsec.benefits.payments import pay_month
-from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.review import claim_appeal
 from tests.benefits.test_awards_and_payments import ASSESSED, accepted_injury, officer
 from tests.world import SYSTEM, build_world
 

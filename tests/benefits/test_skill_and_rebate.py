@@ -11,15 +11,11 @@ from django.test import Client
 
 from socsec.audit.services import Actor
 from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import RetentionRebate
 from socsec.benefits.payments import pay_month
-from socsec.benefits.services import (
-    claim_approve,
-    claim_assess,
-    claim_decide,
-    claim_submit,
-    retention_rebate_decide,
-)
+from socsec.benefits.rebates import retention_rebate_decide
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM

@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
 from socsec.benefits import selectors as claim_selectors
-from socsec.benefits import services as claim_services
 from socsec.benefits.assessment import BOUNDS, parse_assessment
 from socsec.benefits.claims import MOVES, OPEN
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
+from socsec.benefits.review import claim_appeal
 from socsec.core.errors import DomainError, NotFound
 from socsec.core.money import MAX_YUAN, parse_yuan
 from socsec.registry import selectors
@@ -179,7 +181,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             engagement_id = form.cleaned_data.get("engagement")
             engagement = selectors.engagement_get(engagement_id=int(engagement_id)) if engagement_id else None
             try:
-                claim = claim_services.claim_submit(
+                claim = claim_submit(
                     actor=p.actor,
                     person=selectors.person_get(person_id=p.person_id),
                     kind=kind,
@@ -236,11 +238,11 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             if version is None:
                 error = _("The form was incomplete; reload the page and try again.")
             elif action == "appeal":
-                claim_services.claim_appeal(
+                claim_appeal(
                     actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
                 )
             elif action == "withdraw":
-                claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=version)
+                claim_withdraw(actor=p.actor, claim=claim, expected_version=version)
             else:
                 error = _("Unknown action.")
         except DomainError as exc:
@@ -552,7 +554,7 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
             decision = request.POST.get("decision", "")
             if decision not in ("accept", "reject"):
                 return _("Choose accept or reject."), {"decision": _("Choose accept or reject.")}, 422
-            claim_services.claim_decide(
+            claim_decide(
                 actor=p.actor,
                 claim=claim,
                 expected_version=version,
@@ -564,13 +566,11 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
             if errors:
                 return _("Please correct the fields marked below."), errors, 422
             assessment = parse_assessment(claim.kind, entered)
-            claim_services.claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
+            claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
         elif action == "approve":
-            claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=version)
+            claim_approve(actor=p.actor, claim=claim, expected_version=version)
         elif action == "send_back":
-            claim_services.claim_send_back(
-                actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
-            )
+            claim_send_back(actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", ""))
         else:
             return _("Unknown action."), {}, 422
     except DomainError as exc:
