@@ -60,9 +60,12 @@ def load_demo_claims(today: dt.date | None = None) -> dict[str, Any]:
 
 
 def _load(today: dt.date | None) -> dict[str, Any]:
+    from socsec.benefits.assessment import parse_assessment
+    from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+    from socsec.benefits.intake import claim_submit
     from socsec.benefits.models import Claim
     from socsec.benefits.payments import pay_month
-    from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_submit
+    from socsec.benefits.review import claim_appeal
 
     if Claim.objects.exists():
         return {"claims": Claim.objects.count(), "created": False}
@@ -86,7 +89,11 @@ def _load(today: dt.date | None) -> dict[str, Any]:
 
     def assess(claim: Claim, assessment: dict[str, Any]) -> Claim:
         return claim_assess(
-            actor=officer, claim=claim, expected_version=claim.version, assessment=assessment, today=assessed_on
+            actor=officer,
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, assessment),
+            today=assessed_on,
         )
 
     def approve(claim: Claim) -> Claim:

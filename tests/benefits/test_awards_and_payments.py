@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from socsec.audit.services import Actor
+from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import Award, BenefitPayment, Claim
 from socsec.benefits.payments import death_notice_record, pay_month
-from socsec.benefits.services import claim_approve, claim_assess, claim_decide, claim_submit
 from socsec.core.errors import Forbidden, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM, build_world
@@ -53,13 +55,16 @@ def test_grade_3_with_care_and_income_during_treatment(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={
-            "grade": 3,
-            "care_level": 2,
-            "medical_costs_cents": 4567800,
-            "months_off_work": 2,
-            "monthly_income_cents": 600000,
-        },
+        assessment=parse_assessment(
+            claim.kind,
+            {
+                "grade": 3,
+                "care_level": 2,
+                "medical_costs_cents": 4567800,
+                "months_off_work": 2,
+                "monthly_income_cents": 600000,
+            },
+        ),
         today=ASSESSED,
     )
     # Shenzhen DEMO private-sector wage 7,500 yuan (from 2025-07); benefit base 60% = 4,500 yuan
@@ -86,7 +91,7 @@ def test_death_with_dependants_capped(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"outcome": "DEATH", "dependants": dependants},
+        assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": dependants}),
         today=ASSESSED,
     )
     rows = awards(assessed)
@@ -116,7 +121,11 @@ def test_bad_assessments_change_nothing(world, data_dir, assessment, field, word
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed) as caught:
         claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, assessment),
+            today=ASSESSED,
         )
     assert (caught.value.field, words in caught.value.message) == (field, True)
     claim.refresh_from_db()
@@ -126,7 +135,11 @@ def test_bad_assessments_change_nothing(world, data_dir, assessment, field, word
 def test_maker_checker_above_the_threshold(world, data_dir):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 3}, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": 3}),
+        today=ASSESSED,
     )
     with pytest.raises(Forbidden, match="need a second officer: you assessed this one"):
         claim_approve(actor=officer(world), claim=claim, expected_version=claim.version, today=ASSESSED)
@@ -137,7 +150,11 @@ def test_maker_checker_above_the_threshold(world, data_dir):
 def test_small_awards_need_no_second_officer(world, data_dir):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 10}, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": 10}),
+        today=ASSESSED,
     )  # 7 months x 4,500 = 31,500 yuan, under the 50,000 threshold
     assert claim.awards.get().amount_cents == 3150000
     assert claim_approve(actor=officer(world), claim=claim, expected_version=claim.version).status == "AWARDED"
@@ -146,7 +163,11 @@ def test_small_awards_need_no_second_officer(world, data_dir):
 def awarded(world, assessment, approver="supervisor"):
     claim = accepted_injury(world)
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment=assessment, today=ASSESSED
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, assessment),
+        today=ASSESSED,
     )
     return claim_approve(actor=officer(world, approver), claim=claim, expected_version=claim.version)
 
@@ -209,7 +230,7 @@ def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True},
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
         today=dt.date(2026, 3, 5),
     )
     award = claim.awards.get()
@@ -246,7 +267,11 @@ def approved_injury(world, grade):
     )
     claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
     claim = claim_assess(
-        actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+        actor=SYSTEM,
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": grade}),
+        today=ASSESSED,
     )
     return claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
 
@@ -290,7 +315,7 @@ class ReviewPaysEachMonthOnce(TestCase):
         after=st.lists(st.integers(min_value=5, max_value=10), min_size=1, max_size=3),
     )
     def test_review(self, before, grade, after):
-        from socsec.benefits.services import claim_appeal
+        from socsec.benefits.review import claim_appeal
 
         def run(m):
             pay_month(actor=SYSTEM, month=f"2026-{m:02d}", today=dt.date(2026, 11, 2))
@@ -302,7 +327,11 @@ class ReviewPaysEachMonthOnce(TestCase):
         claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="grade")
         claim = claim_decide(actor=SYSTEM, claim=claim, expected_version=claim.version, accept=True, reason="ok")
         claim = claim_assess(
-            actor=SYSTEM, claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=ASSESSED
+            actor=SYSTEM,
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, {"grade": grade}),
+            today=ASSESSED,
         )
         new = {a.item: a.amount_cents for a in claim.awards.filter(status="PROPOSED")}
         claim_approve(actor=SYSTEM, claim=claim, expected_version=claim.version)
@@ -336,7 +365,7 @@ def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
             actor=officer(world),
             claim=claim,
             expected_version=claim.version,
-            assessment={"outcome": "DEATH", "dependants": []},
+            assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
             today=ASSESSED,
         )
 
@@ -464,7 +493,7 @@ def test_residents_pension_from_60(world, data_dir):
             actor=officer(world),
             claim=too_young,
             expected_version=too_young.version,
-            assessment={"resident": True},
+            assessment=parse_assessment(too_young.kind, {"resident": True}),
             today=dt.date(2025, 6, 3),
         )
     world.freelancer.birth_date = dt.date(1965, 1, 1)  # as if born in 1965 (the ID is not read here)
@@ -474,7 +503,7 @@ def test_residents_pension_from_60(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"resident": True},
+        assessment=parse_assessment(claim.kind, {"resident": True}),
         today=dt.date(2025, 6, 3),
     )
     # the minimum basic pension 143 yuan (2025) + 13,900 / 139 = 243 yuan a month
@@ -495,7 +524,9 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True, "rural_contract_worker": True},
+        assessment=parse_assessment(
+            claim.kind, {"involuntary": True, "registered": True, "rural_contract_worker": True}
+        ),
         today=dt.date(2026, 3, 3),
     )
     # 132 months: 11 full years x 0.5 month, at most 6 months (DEMO method) x 1,800 yuan (Guangdong DEMO)
@@ -504,7 +535,7 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
 
 def appealed(world, claim, *, accept, reviewer="supervisor"):
     """The claimant appeals and another officer accepts or rejects the review."""
-    from socsec.benefits.services import claim_appeal
+    from socsec.benefits.review import claim_appeal
 
     claim.refresh_from_db()
     claim = claim_appeal(actor=SYSTEM, claim=claim, expected_version=claim.version, reason="appeal")
@@ -517,7 +548,11 @@ def reviewed(world, claim, grade, today, reviewer="supervisor"):
     """The claimant appeals, another officer accepts the review, and the claim is assessed again."""
     claim = appealed(world, claim, accept=True, reviewer=reviewer)
     return claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": grade}, today=today
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"grade": grade}),
+        today=today,
     )
 
 
@@ -619,7 +654,7 @@ def test_a_review_lowering_a_paid_award_recovers_nothing_and_says_so(world, data
 
 
 def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(world, data_dir):
-    from socsec.benefits.services import claim_appeal
+    from socsec.benefits.review import claim_appeal
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
@@ -638,7 +673,7 @@ def test_a_review_that_rejects_the_claim_ends_its_awards_even_on_a_new_appeal(wo
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"grade": 3},
+        assessment=parse_assessment(claim.kind, {"grade": 3}),
         today=dt.date.today(),
     )
     assert {a.start_month for a in claim.awards.filter(status="PROPOSED")} == {"2026-05"}
@@ -657,7 +692,7 @@ def test_a_rejection_keeps_what_the_platform_pays_on_record_but_no_longer_owed(w
 
 
 def test_an_appeal_withdrawn_leaves_the_decision_in_force_paid(world, data_dir):
-    from socsec.benefits.services import claim_withdraw
+    from socsec.benefits.intake import claim_withdraw
 
     claim = awarded(world, {"grade": 3})
     pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
@@ -701,7 +736,9 @@ def test_dependants_pensions_go_on_after_the_death_notice(world, data_dir):
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"outcome": "DEATH", "dependants": [{"name": "Li Na", "kind": "SPOUSE"}]},
+        assessment=parse_assessment(
+            claim.kind, {"outcome": "DEATH", "dependants": [{"name": "Li Na", "kind": "SPOUSE"}]}
+        ),
         today=ASSESSED,
     )
     claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
@@ -737,7 +774,11 @@ def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed, match="is not a whole number"):
         claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": raw}, today=ASSESSED
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, {"grade": raw}),
+            today=ASSESSED,
         )
 
 
@@ -756,7 +797,7 @@ def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world,
         actor=officer(world),
         claim=claim,
         expected_version=claim.version,
-        assessment={"involuntary": True, "registered": True},
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
         today=ended + dt.timedelta(days=2),
     )
     claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)

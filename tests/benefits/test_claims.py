@@ -13,8 +13,9 @@ from django.test import Client
 
 from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
+from socsec.benefits.decisions import claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import Claim
-from socsec.benefits.services import claim_decide, claim_submit
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from tests.contributions.test_ingest import DAY, TODAY, order, send
 from tests.world import SYSTEM
@@ -228,7 +229,7 @@ def test_claims_over_the_api_by_role(world, data_dir, platform):
 def test_send_back_only_from_an_assessment_and_auditors_file_no_claims(world, data_dir):
     claim = injury(world)
     with pytest.raises(Conflict, match="only an assessed claim can be sent back"):
-        from socsec.benefits.services import claim_send_back
+        from socsec.benefits.decisions import claim_send_back
 
         claim_send_back(actor=officer(world), claim=claim, expected_version=claim.version, reason="redo")
     auditor = Client()

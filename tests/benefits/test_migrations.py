@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
 from socsec.benefits.models import Award, Claim
 from socsec.benefits.payments import pay_month
-from socsec.benefits.services import claim_appeal, claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.review import claim_appeal
 from tests.benefits.test_awards_and_payments import ASSESSED, accepted_injury, officer
 from tests.world import SYSTEM, build_world
 
@@ -30,7 +32,11 @@ def test_awards_assessed_after_the_last_approval_become_proposals(settings, tmp_
     def assessed(day):
         claim = accepted_injury(world, day)
         return claim_assess(
-            actor=officer(world), claim=claim, expected_version=claim.version, assessment={"grade": 3}, today=ASSESSED
+            actor=officer(world),
+            claim=claim,
+            expected_version=claim.version,
+            assessment=parse_assessment(claim.kind, {"grade": 3}),
+            today=ASSESSED,
         )
 
     waiting = assessed(dt.date(2026, 3, 10))  # assessed, not approved yet
@@ -53,7 +59,7 @@ def test_awards_assessed_after_the_last_approval_become_proposals(settings, tmp_
         actor=officer(world),
         claim=sent_back,
         expected_version=sent_back.version,
-        assessment={"grade": 2},
+        assessment=parse_assessment(sent_back.kind, {"grade": 2}),
         today=ASSESSED,
     )
     sent_back = claim_send_back(

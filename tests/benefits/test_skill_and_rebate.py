@@ -10,15 +10,12 @@ import pytest
 from django.test import Client
 
 from socsec.audit.services import Actor
+from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import RetentionRebate
 from socsec.benefits.payments import pay_month
-from socsec.benefits.services import (
-    claim_approve,
-    claim_assess,
-    claim_decide,
-    claim_submit,
-    retention_rebate_decide,
-)
+from socsec.benefits.rebates import retention_rebate_decide
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM
@@ -40,7 +37,11 @@ def test_skill_subsidy_for_an_intermediate_certificate(world, settings, tmp_path
     )
     claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
     claim = claim_assess(
-        actor=officer(world), claim=claim, expected_version=claim.version, assessment={}, today=dt.date(2026, 3, 9)
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {}),
+        today=dt.date(2026, 3, 9),
     )
     award = claim.awards.get()
     assert (award.item, award.payer, award.periodic, award.amount_cents) == (

@@ -11,8 +11,9 @@ from django.test import Client
 
 from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
+from socsec.benefits.decisions import claim_decide
+from socsec.benefits.intake import claim_submit
 from socsec.benefits.models import Claim, ClaimEvent
-from socsec.benefits.services import claim_decide, claim_submit
 from tests.contributions.test_ingest import DAY, TODAY
 from tests.world import SYSTEM
 

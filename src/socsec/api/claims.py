@@ -11,8 +11,12 @@ from ninja import Router, Schema, Status
 
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim, require
 from socsec.benefits import selectors as claim_selectors
-from socsec.benefits import services as claim_services
+from socsec.benefits.assessment import parse_assessment
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
+from socsec.benefits.rebates import retention_rebate_decide
+from socsec.benefits.review import claim_appeal
 from socsec.core.errors import ValidationFailed
 from socsec.registry import selectors
 
@@ -97,7 +101,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
     engagement = None
     if payload.engagement_id is not None:
         engagement = selectors.engagement_get(engagement_id=payload.engagement_id)
-    claim = claim_services.claim_submit(
+    claim = claim_submit(
         actor=p.actor,
         person=person,
         kind=payload.kind,
@@ -140,7 +144,7 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
     require(may_decide_claims(p), "only officers decide claims")
     claim = claim_selectors.claim_get(claim_id=claim_id)
     return _out(
-        claim_services.claim_decide(
+        claim_decide(
             actor=p.actor, claim=claim, expected_version=payload.version, accept=payload.accept, reason=payload.reason
         )
     )
@@ -157,11 +161,8 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> 
     p = _principal(request)
     require(may_decide_claims(p), "only officers assess claims")
     claim = claim_selectors.claim_get(claim_id=claim_id)
-    return _out(
-        claim_services.claim_assess(
-            actor=p.actor, claim=claim, expected_version=payload.version, assessment=payload.assessment
-        )
-    )
+    assessment = parse_assessment(claim.kind, payload.assessment)
+    return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment))
 
 
 class VersionIn(Schema):
@@ -179,7 +180,7 @@ def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> di
     p = _principal(request)
     require(may_decide_claims(p), "only officers approve awards")
     claim = claim_selectors.claim_get(claim_id=claim_id)
-    return _out(claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
 
 
 @router.post("/claims/{claim_id}/appeal", response=ClaimOut)
@@ -188,9 +189,7 @@ def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict
     p = _principal(request)
     claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
     require(p.person_id == claim.person_id, "only the claimant appeals")
-    return _out(
-        claim_services.claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason)
-    )
+    return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason))
 
 
 @router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
@@ -198,7 +197,7 @@ def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> d
     p = _principal(request)
     claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
     require(p.person_id == claim.person_id, "only the claimant withdraws")
-    return _out(claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
 
 
 class PensionEstimateOut(Schema):
@@ -255,7 +254,7 @@ def decide_retention_rebate(request: HttpRequest, payload: RebateIn) -> Status:
     require(may_decide_claims(p), "only officers decide rebates")
     fields = payload.dict()
     organisation = selectors.organisation_get(code=fields.pop("organisation"))
-    rebate = claim_services.retention_rebate_decide(actor=p.actor, organisation=organisation, **fields)
+    rebate = retention_rebate_decide(actor=p.actor, organisation=organisation, **fields)
     return Status(
         201,
         {

@@ -1,6 +1,7 @@
-"""From an assessed claim to its awards: which benefit formulas apply, with which inputs from the
-assessment and the registry, and who pays each (``socsec.rules.benefits.AWARDS``). Every amount is a
-rules-layer calculation kept with its explanation; nothing is computed here.
+"""From an assessed claim to its awards (``awards_for``): which benefit formulas apply, with which inputs
+from the assessment (``socsec.benefits.assessment``, one dataclass per kind of claim) and the registry,
+and who pays each (``socsec.rules.benefits.AWARDS``). Every amount is a rules-layer calculation kept
+with its explanation; nothing is computed here.
 
 Dates: injury and death amounts use the date of the injury or death (the parameters in force then);
 pensions the retirement date; unemployment the date the job ended; long-term care the assessment date.
@@ -11,18 +12,24 @@ Periodic awards start in the month of the assessment (injury, care), the month a
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_of
 from socsec.rules.benefits import AWARDS
 from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
 
+from .assessment import (
+    Assessment,
+    InjuryAssessment,
+    LongTermCareAssessment,
+    PensionAssessment,
+    SkillSubsidyAssessment,
+    UnemploymentAssessment,
+    within_bounds,
+)
 from .models import Award, Claim
 from .selectors import pension_months_on_record
-from .services import AWARD_RULES
 
 K = Claim.Kind
 
@@ -42,18 +49,6 @@ def _award(name: str, explanation: Explanation, start: str, *, end: str = "", be
     )
 
 
-def _int(assessment: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
-    raw = assessment.get(key, default)
-    if raw is None:
-        raise ValidationFailed(f"{key}: is required", field=key)
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"-?[0-9]{1,15}", str(raw)):
-        raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
-    value = int(raw)
-    if not low <= value <= high:
-        raise ValidationFailed(f"{key}: {value} is outside {low}-{high}", field=key)
-    return value
-
-
 def _rules(call: Any) -> Any:
     try:
         return call()
@@ -61,7 +56,27 @@ def _rules(call: Any) -> Any:
         raise ValidationFailed(f"assessment: {exc}", field="assessment") from None
 
 
-def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+def awards_for(claim: Claim, assessment: Assessment, on: dt.date) -> list[Award]:
+    """The awards (unsaved) the rules of the claim's kind give for its assessment; ``on`` is the
+    assessment date (the first one, when a review corrects it)."""
+    if assessment.kind != claim.kind:
+        raise ValueError(f"an assessment of a {assessment.kind} claim cannot assess a {claim.kind} claim")
+    match assessment:
+        case InjuryAssessment():
+            return _injury(claim, assessment, on)
+        case PensionAssessment():
+            return _pension(claim, assessment)
+        case UnemploymentAssessment():
+            return _unemployment(claim, assessment)
+        case LongTermCareAssessment():
+            return _long_term_care(assessment, on)
+        case SkillSubsidyAssessment():
+            return _skill_subsidy(claim, assessment, on)
+        case _:
+            assert_never(assessment)
+
+
+def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[Award]:
     """Disability (grade 1-10, care level), death (funeral, lump sum, dependants' pensions), and the
     income during treatment that the platform or employer continues."""
     assert claim.engagement is not None
@@ -72,11 +87,10 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
     region = claim.engagement.work_region.code
     where: dict[str, Any] = {"region": region}
     if not oip:
-        where["average_wage_12m"] = _int(assessment, "average_wage_12m_cents", 1, 10**9)
-    outcome = str(assessment.get("outcome", "DISABILITY"))
+        where["average_wage_12m"] = assessment.average_wage_12m_cents
     awards: list[Award] = []
-    if outcome == "DISABILITY":
-        grade = _int(assessment, "grade", 0, 10, 0)
+    if assessment.outcome == "DISABILITY":
+        grade = assessment.grade
         if grade:
             awards.append(
                 _award(
@@ -91,57 +105,39 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
         if grade in (5, 6):
             name = "oip_one_off_allowance" if oip else "work_injury_employer_allowance_monthly"
             awards.append(_award(name, _rules(lambda: calc(name, on, **where, grade=grade)), start))
-        care = _int(assessment, "care_level", 0, 3, 0)
+        care = assessment.care_level
         if care:
             name = f"{prefix}_care_allowance"
             awards.append(_award(name, _rules(lambda: calc(name, on, region=region, care_level=care)), start))
-    elif outcome == "DEATH":
-        dependants = assessment.get("dependants")
-        if not isinstance(dependants, list):
-            raise ValidationFailed(
-                "dependants: the list of dependants is required (empty when there are none): name, kind "
-                "SPOUSE or OTHER, supplement true for an orphan or a lone elderly person",
-                field="dependants",
-            )
-        people = []
-        for i, d in enumerate(dependants):
-            name = str(d.get("name", "")).strip() if isinstance(d, dict) else ""
-            if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in ("SPOUSE", "OTHER"):
-                raise ValidationFailed(
-                    f"dependants: row {i + 1} needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
-                    field="dependants",
-                )
-            people.append((str(d["name"]).strip(), str(d["kind"]), bool(d.get("supplement", False))))
+    elif assessment.outcome == "DEATH":
+        people = assessment.dependants
         counts = {
-            "spouses": sum(1 for p in people if p[1] == "SPOUSE"),
-            "other_dependants": sum(1 for p in people if p[1] == "OTHER"),
-            "supplemented": sum(1 for p in people if p[2]),
+            "spouses": sum(1 for p in people if p.kind == "SPOUSE"),
+            "other_dependants": sum(1 for p in people if p.kind == "OTHER"),
+            "supplemented": sum(1 for p in people if p.supplement),
         }
-        if counts["spouses"] > 1:
-            raise ValidationFailed("dependants: at most one spouse", field="dependants")
         awards.append(
             _award(f"{prefix}_funeral_grant", _rules(lambda: calc(f"{prefix}_funeral_grant", on, region=region)), start)
         )
         awards.append(_award(f"{prefix}_death_lump_sum", _rules(lambda: calc(f"{prefix}_death_lump_sum", on)), start))
         name = f"{prefix}_dependant_pension"
-        for who, kind, supplement in people:
-            explained = _rules(lambda k=kind, s=supplement: calc(name, on, **where, **counts, kind=k, supplement=s))
-            awards.append(_award(name, explained, start, beneficiary=who))
-    elif outcome != "NONE":
-        raise ValidationFailed(f"outcome: {outcome!r} is not DISABILITY, DEATH or NONE", field="outcome")
-    costs = _int(assessment, "medical_costs_cents", 0, 10**10, 0)
+        for who in people:
+            explained = _rules(
+                lambda k=who.kind, s=who.supplement: calc(name, on, **where, **counts, kind=k, supplement=s)
+            )
+            awards.append(_award(name, explained, start, beneficiary=who.name))
+    costs = assessment.medical_costs_cents
     if costs:
         name = "injury_medical_costs"
         awards.append(_award(name, _rules(lambda: calc(name, on, approved_costs=costs)), start))
-    off = _int(assessment, "months_off_work", 0, 24, 0)
+    off = assessment.months_off_work
     if off:
         check_name = f"{prefix}_wage_continuation_check"
-        check = _rules(
-            lambda: calc(check_name, on, months_off_work=off, extension_confirmed=bool(assessment.get("extension")))
-        )
+        check = _rules(lambda: calc(check_name, on, months_off_work=off, extension_confirmed=assessment.extension))
         if int(check.value or 0) != 0:
             raise ValidationFailed(f"months_off_work: {check.meaning}", field="months_off_work")
-        income = _int(assessment, "monthly_income_cents", 1, 10**9)
+        income = assessment.monthly_income_cents
+        assert income is not None  # parsing requires it with months off work
         terms = AWARDS[check_name]
         awards.append(
             Award(
@@ -158,32 +154,23 @@ def _injury(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list
     return awards
 
 
-def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
     """The employee basic pension; or, with ``scheme: RESIDENT`` (``resident: true``), the residents'
     pension (the minimum basic pension plus the individual account / 139), for a person outside the
     employee pension."""
     from socsec.ledger.selectors import balance
 
     person, on = claim.person, claim.event_date
-    if assessment.get("scheme") == "RESIDENT" or assessment.get("resident") is True:
+    if assessment.residents_pension:
         age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
         if int(age.value or 0) < 60 * 12:
             raise ValidationFailed("event_date: the residents' pension is paid from 60", field="event_date")
-        account = -balance(f"fund:individual-account:{person.pk}") + _int(
-            assessment, "account_balance_before_records_cents", 0, 10**10, 0
-        )
+        account = -balance(f"fund:individual-account:{person.pk}") + assessment.account_balance_before_records_cents
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
         return [_award("resident_pension_monthly", explained, month_of(on))]
-    months = pension_months_on_record(person, on) + _int(assessment, "months_before_records", 0, 600, 0)
-    account = -balance(f"fund:individual-account:{person.pk}") + _int(
-        assessment, "account_balance_before_records_cents", 0, 10**10, 0
-    )
-    ratio = assessment.get("average_indexed_wage_ratio", 1.0)
-    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0.6 <= float(ratio) <= 3.0:
-        raise ValidationFailed(
-            "average_indexed_wage_ratio: a number from 0.6 to 3.0 (the base is kept within 60%-300%)",
-            field="average_indexed_wage_ratio",
-        )
+    months = pension_months_on_record(person, on) + assessment.months_before_records
+    account = -balance(f"fund:individual-account:{person.pk}") + assessment.account_balance_before_records_cents
+    ratio = assessment.average_indexed_wage_ratio
     timing = _rules(
         lambda: calc(
             "pension_retirement_timing_check",
@@ -213,16 +200,18 @@ def _pension(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> lis
     return [_award("pension_monthly", explained, month_of(on))]
 
 
-def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Award]:
     on = claim.event_date
-    months = _int(assessment, "contribution_months", 0, 600, pension_months_on_record(claim.person, claim.event_date))
+    months = assessment.contribution_months
+    if months is None:  # the months on record, held to the bounds of months entered
+        months = within_bounds("contribution_months", pension_months_on_record(claim.person, claim.event_date))
     eligible = _rules(
         lambda: calc(
             "unemployment_eligibility",
             on,
             contribution_months=months,
-            involuntary=bool(assessment.get("involuntary", False)),
-            registered=bool(assessment.get("registered", False)),
+            involuntary=assessment.involuntary,
+            registered=assessment.registered,
         )
     )
     if int(eligible.value or 0) != 0:
@@ -232,11 +221,11 @@ def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -
             "unemployment_duration_months",
             on,
             contribution_months=months,
-            carried_over_months=_int(assessment, "carried_over_months", 0, 24, 0),
+            carried_over_months=assessment.carried_over_months,
         )
     )
     region = claim.person.residence_region.code
-    if assessment.get("rural_contract_worker"):  # a lump-sum living subsidy instead of the monthly benefit
+    if assessment.rural_contract_worker:  # a lump-sum living subsidy instead of the monthly benefit
         lump = _rules(lambda: calc("unemployment_rural_lump_sum", on, region=region, contribution_months=months))
         award = _award("unemployment_rural_lump_sum", lump, month_of(on, 1))
         award.explanation = {**award.explanation, "eligibility": eligible.as_dict()}
@@ -247,21 +236,21 @@ def _unemployment(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -
     return [award]
 
 
-def _long_term_care(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
-    score = _int(assessment, "incapacity_score", 0, 100)
+def _long_term_care(assessment: LongTermCareAssessment, today: dt.date) -> list[Award]:
+    score = assessment.incapacity_score
     level = _rules(lambda: calc("ltc_care_level", today, incapacity_score=score))
     if int(level.value or 0) == 0:
         raise ValidationFailed(f"incapacity_score: {score} - {level.meaning}", field="incapacity_score")
-    setting = str(assessment.get("setting", "HOME"))
+    setting = assessment.setting
     amount = _rules(lambda: calc("ltc_benefit_monthly", today, care_level=int(level.value or 0), setting=setting))
     award = _award("ltc_benefit_monthly", amount, month_of(today))
     award.explanation = {**award.explanation, "care_level": level.as_dict()}
     return [award]
 
 
-def _skill(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[Award]:
+def _skill_subsidy(claim: Claim, assessment: SkillSubsidyAssessment, today: dt.date) -> list[Award]:
     """The certificate's level (as stated and checked by the officer) and the months in employment on record."""
-    level = str(assessment.get("level") or claim.facts.get("level", ""))
+    level = assessment.level or str(claim.facts.get("level", ""))
     months = pension_months_on_record(claim.person, claim.event_date, own_contributions=False)
     eligible = _rules(
         lambda: calc("unemployment_skill_subsidy_eligibility", claim.event_date, contribution_months=months)
@@ -274,15 +263,3 @@ def _skill(claim: Claim, assessment: Mapping[str, Any], today: dt.date) -> list[
         lambda: calc("unemployment_skill_subsidy", claim.event_date, contribution_months=months, level=level)
     )
     return [_award("unemployment_skill_subsidy", amount, month_of(today))]
-
-
-AWARD_RULES.update(
-    {
-        K.OCCUPATIONAL_INJURY: _injury,
-        K.WORK_INJURY: _injury,
-        K.PENSION: _pension,
-        K.UNEMPLOYMENT: _unemployment,
-        K.LONG_TERM_CARE: _long_term_care,
-        K.SKILL_SUBSIDY: _skill,
-    }
-)

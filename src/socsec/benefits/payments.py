@@ -27,8 +27,8 @@ from socsec.core.months import month_index, month_name, month_of
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
 
+from .claims import move
 from .models import PAYING_STATUSES, Award, BenefitPayment, Claim, DeathNotice, PaymentRun
-from .services import _move
 
 # which fund pays each kind of claim (by province)
 FUND_OF = {
@@ -105,7 +105,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
                 new_cents += cents
         for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
             with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
-                _move(
+                move(
                     claim,
                     actor=actor,
                     expected_version=claim.version,

@@ -1,5 +1,6 @@
-"""Approved awards put in force, and what a new decision changes of awards already paid (after an
-appeal and review, or any re-assessment of an awarded claim).
+"""Appeal and review: the claimant's appeal, which puts the claim under review; approved awards put in
+force, and what a new decision changes of awards already paid (after an appeal and review, or any
+re-assessment of an awarded claim).
 
 An assessment proposes awards; approval puts them in force. Awards in force before that are replaced:
 one the fund never paid simply goes; one it paid stays on record as replaced, a monthly one ending with
@@ -17,16 +18,38 @@ A review that rejects the claim ends its awards in force the same way, with noth
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
+from django.utils import timezone
+
+from socsec.audit.services import Actor
 from socsec.core.db import lock
+from socsec.core.errors import ValidationFailed
 from socsec.core.money import format_yuan
 from socsec.core.months import month_index, month_name
 
+from .claims import move
 from .models import Award, BenefitPayment, Claim
 from .payments import monthly_amounts, paid_on_replaced, replaced_key
 
 A = Award.Status
+
+
+def claim_appeal(
+    *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
+) -> Claim:
+    """The claimant asks for a review of a rejection or of an award."""
+    if not reason.strip():
+        raise ValidationFailed("reason: is required - say what you disagree with", field="reason")
+    return move(
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        to=Claim.Status.UNDER_REVIEW,
+        note=reason,
+        today=today or timezone.localdate(),
+    )
 
 
 def end_in_force(claim: Claim) -> list[Award]:

@@ -20,8 +20,12 @@ from django.utils.translation import gettext_lazy
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
 from socsec.benefits import selectors as claim_selectors
-from socsec.benefits import services as claim_services
+from socsec.benefits.assessment import BOUNDS, parse_assessment
+from socsec.benefits.claims import MOVES, OPEN
+from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
+from socsec.benefits.review import claim_appeal
 from socsec.core.errors import DomainError, NotFound
 from socsec.core.money import MAX_YUAN, parse_yuan
 from socsec.registry import selectors
@@ -177,7 +181,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             engagement_id = form.cleaned_data.get("engagement")
             engagement = selectors.engagement_get(engagement_id=int(engagement_id)) if engagement_id else None
             try:
-                claim = claim_services.claim_submit(
+                claim = claim_submit(
                     actor=p.actor,
                     person=selectors.person_get(person_id=p.person_id),
                     kind=kind,
@@ -211,7 +215,7 @@ def my_claims(request: HttpRequest) -> HttpResponse:
 
 
 def _claimant_actions(claim: Claim) -> dict[str, bool]:
-    moves = claim_services.MOVES[claim.status]
+    moves = MOVES[claim.status]
     return {"may_appeal": S.UNDER_REVIEW in moves, "may_withdraw": S.WITHDRAWN in moves}
 
 
@@ -234,11 +238,11 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             if version is None:
                 error = _("The form was incomplete; reload the page and try again.")
             elif action == "appeal":
-                claim_services.claim_appeal(
+                claim_appeal(
                     actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
                 )
             elif action == "withdraw":
-                claim_services.claim_withdraw(actor=p.actor, claim=claim, expected_version=version)
+                claim_withdraw(actor=p.actor, claim=claim, expected_version=version)
             else:
                 error = _("Unknown action.")
         except DomainError as exc:
@@ -274,7 +278,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     kind = kind if kind in K.values else ""
-    status = status if status in claim_services.OPEN else ""
+    status = status if status in OPEN else ""
     overdue_only = request.GET.get("overdue") == "1"
     today = timezone.localdate()
     rows = claim_selectors.work_queue(on=today, kind=kind, status=status, overdue_only=overdue_only)
@@ -284,7 +288,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
         "status": status,
         "overdue_only": overdue_only,
         "kinds": K.values,
-        "statuses": list(claim_services.OPEN),
+        "statuses": list(OPEN),
         "today": today,
     }
     template = "web/_claim_queue.html" if _is_htmx(request) else "web/officer_claims.html"
@@ -292,14 +296,14 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
 
 
 ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
-    # kind -> (name, label, kind of input, hint); the names are the award rules' keys (benefits/awards.py)
+    # kind -> (name, label, kind of input, hint); the names are the assessment's keys (benefits/assessment.py)
     "INJURY": [
         ("outcome", gettext_lazy("Outcome"), "outcome", gettext_lazy("a death: name the dependants below")),
         ("grade", gettext_lazy("Disability grade"), "grade", gettext_lazy("1 (most severe) to 10, or none")),
         (
             "care_level",
             gettext_lazy("Care level"),
-            (0, 3),
+            BOUNDS["care_level"],
             gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
         ),
         (
@@ -308,7 +312,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
             "yuan",
             gettext_lazy("as checked against the bills; reimbursed at cost"),
         ),
-        ("months_off_work", gettext_lazy("Months off work for treatment"), (0, 24), gettext_lazy("0 to 24")),
+        (
+            "months_off_work",
+            gettext_lazy("Months off work for treatment"),
+            BOUNDS["months_off_work"],
+            gettext_lazy("0 to 24"),
+        ),
         (
             "monthly_income_cents",
             gettext_lazy("Monthly income before the injury (yuan)"),
@@ -329,7 +338,7 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
         (
             "months_before_records",
             gettext_lazy("Contribution months before SocSec's records"),
-            (0, 600),
+            BOUNDS["months_before_records"],
             gettext_lazy("from the paper file; the months on record are counted by the system"),
         ),
         (
@@ -348,7 +357,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
     K.UNEMPLOYMENT: [
         ("involuntary", gettext_lazy("The job was lost involuntarily"), "bool", ""),
         ("registered", gettext_lazy("Registered as unemployed and seeking work"), "bool", ""),
-        ("carried_over_months", gettext_lazy("Benefit months carried over"), (0, 24), gettext_lazy("0 to 24")),
+        (
+            "carried_over_months",
+            gettext_lazy("Benefit months carried over"),
+            BOUNDS["carried_over_months"],
+            gettext_lazy("0 to 24"),
+        ),
         (
             "rural_contract_worker",
             gettext_lazy("Rural contract worker: a lump-sum living subsidy instead"),
@@ -358,7 +372,12 @@ ASSESSMENT_FIELDS: dict[str, list[tuple[str, str, Any, str]]] = {
     ],
     K.SKILL_SUBSIDY: [],  # the certificate's level was stated with the claim; the months come from the records
     K.LONG_TERM_CARE: [
-        ("incapacity_score", gettext_lazy("Incapacity score"), (0, 100), gettext_lazy("Barthel index, 0-100")),
+        (
+            "incapacity_score",
+            gettext_lazy("Incapacity score"),
+            BOUNDS["incapacity_score"],
+            gettext_lazy("Barthel index, 0-100"),
+        ),
         ("setting", gettext_lazy("Care setting"), "setting", ""),
     ],
 }
@@ -378,8 +397,8 @@ def _assessment_fields(kind: str) -> list[tuple[str, str, Any, str]]:
     return ASSESSMENT_FIELDS[kind]
 
 
-def _parse_assessment(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The assessment dict for ``claim_assess`` from the form, or the errors per field."""
+def _assessment_form(kind: str, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The assessment's mapping from the form (for ``parse_assessment``), or the errors per field."""
     out: dict[str, Any] = {}
     errors: dict[str, str] = {}
     death = kind in INJURY and str(data.get("outcome", "")).strip() == "DEATH"
@@ -452,7 +471,7 @@ def _dependants(data: Any) -> tuple[list[dict[str, Any]], str]:
 
 
 def _officer_forms(claim: Claim) -> dict[str, bool]:
-    moves = claim_services.MOVES[claim.status]
+    moves = MOVES[claim.status]
     return {
         "may_decide": S.ACCEPTED in moves and S.REJECTED in moves,
         "may_assess": claim.status == S.ACCEPTED,
@@ -535,7 +554,7 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
             decision = request.POST.get("decision", "")
             if decision not in ("accept", "reject"):
                 return _("Choose accept or reject."), {"decision": _("Choose accept or reject.")}, 422
-            claim_services.claim_decide(
+            claim_decide(
                 actor=p.actor,
                 claim=claim,
                 expected_version=version,
@@ -543,16 +562,15 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
                 reason=request.POST.get("reason", ""),
             )
         elif action == "assess":
-            assessment, errors = _parse_assessment(claim.kind, request.POST)
+            entered, errors = _assessment_form(claim.kind, request.POST)
             if errors:
                 return _("Please correct the fields marked below."), errors, 422
-            claim_services.claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
+            assessment = parse_assessment(claim.kind, entered)
+            claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
         elif action == "approve":
-            claim_services.claim_approve(actor=p.actor, claim=claim, expected_version=version)
+            claim_approve(actor=p.actor, claim=claim, expected_version=version)
         elif action == "send_back":
-            claim_services.claim_send_back(
-                actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
-            )
+            claim_send_back(actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", ""))
         else:
             return _("Unknown action."), {}, 422
     except DomainError as exc:
