@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from .coverage import LAW_SI, OIP_BASIS
 from .engine import Context, InputKind, RuleViolation, formula
-from .formulas import province_of
+from .formulas.common import province_of
 
 Array = npt.NDArray[Any]
 Inputs = dict[str, tuple[InputKind, str]]

@@ -1,0 +1,31 @@
+"""What the formula modules share: the input-spec type and the inputs several schemes declare, the province
+of a region code, and months counted over arrays of dates. It holds no formula and names no legal source of
+its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ..engine import Array, InputKind
+
+Inputs = dict[str, tuple[InputKind, str]]
+
+BIRTH: Inputs = {"birth_date": ("date", "date of birth")}
+SEX: Inputs = {"sex": ("str", "M or F")}
+LABOUR: Inputs = {"labour_relation": ("bool", "has an active labour-relation engagement")}
+OTHER: Inputs = {"other_work": ("bool", "has an active engagement without a labour relation")}
+PERIOD: Inputs = {
+    "region": ("str", "6-digit region code where the worker contributes"),
+    "declared_base": ("cents", "the monthly base the worker chose, in cents"),
+    "months": ("int", "months paid at once: 1, 3 or 12"),
+}
+
+
+def province_of(region: Array) -> Array:
+    """Province code (``PP0000``) of a 6-digit administrative division code."""
+    return np.char.add(np.asarray(region).astype("U2"), "0000")
+
+
+def months_since_epoch(dates: Array) -> npt.NDArray[np.int64]:
+    return np.asarray(dates, dtype="datetime64[M]").astype(np.int64)
