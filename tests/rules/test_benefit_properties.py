@@ -1,4 +1,4 @@
-"""Invariants of the benefit rules (rules/benefits.py), checked over generated cases, and the refusals of
+"""Invariants of the benefit rules (rules/benefits/), checked over generated cases, and the refusals of
 bad input."""
 
 import datetime as dt
@@ -219,7 +219,7 @@ def test_the_residents_pension_is_refused_for_years_whose_minimum_is_not_entered
 
 
 def test_every_benefit_formula_has_a_scenario_and_every_award_names_its_payer():
-    benefit_formulas = {f.name for f in all_formulas() if f.function.__module__ == benefits.__name__}
+    benefit_formulas = {f.name for f in all_formulas() if f.function.__module__.startswith(f"{benefits.__name__}.")}
     in_scenarios = {name for s in load_scenarios() for name in s.outputs}
     assert benefit_formulas - in_scenarios == set()
     assert set(benefits.AWARDS) <= set(REGISTRY)
