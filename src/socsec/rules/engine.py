@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 import numpy as np
@@ -53,14 +54,22 @@ def round_down_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     return (np.sign(cleaned) * np.floor(np.abs(cleaned))).astype(np.int64)
 
 
-ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
-    "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
-    "down_cent": (
+class Rounding(StrEnum):
+    """The rounding rules a formula in cents names (see :data:`ROUNDING`)."""
+
+    HALF_UP_CENT = "half_up_cent"
+    DOWN_CENT = "down_cent"
+    HALF_UP_CENT_PER_TOTAL = "half_up_cent_per_total"
+
+
+ROUNDING: dict[Rounding, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
+    Rounding.HALF_UP_CENT: ("to the cent, halves away from zero, once per output row", round_half_up_cents),
+    Rounding.DOWN_CENT: (
         "to the cent, rounded down (towards zero), once per output row - shares cut from a capped total never "
         "add up to more than it",
         round_down_cents,
     ),
-    "half_up_cent_per_total": (
+    Rounding.HALF_UP_CENT_PER_TOTAL: (
         "to the cent, halves away from zero, once per total of the rows added up (not per row)",
         round_half_up_cents,
     ),
@@ -81,7 +90,7 @@ class Formula:
     unit: Unit
     inputs: Mapping[str, InputSpec]
     function: Callable[..., Array]
-    rounding: str | None = None
+    rounding: Rounding | None = None
     codes: Mapping[int, str] | None = None
 
     def describe(self) -> dict[str, Any]:
@@ -117,7 +126,7 @@ def formula(
     reference: str,
     unit: Unit,
     inputs: Mapping[str, tuple[InputKind, str]],
-    rounding: str | None = None,
+    rounding: Rounding | None = None,
     codes: Mapping[int, str] | None = None,
 ) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
     """Register a formula. ``inputs`` excludes ``on`` (the date), which every formula receives."""

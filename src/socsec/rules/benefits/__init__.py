@@ -15,6 +15,10 @@ in their description, and demo-only figures are marked DEMO DATA.
   each scheme's benefits
 * ``ilo_c102``: the ILO Convention 102 benchmark
 
+What a check formula answers is a number named by an IntEnum next to it (e.g. ``WageContinuationCheck``);
+the words an input takes (kind of dependant, reporter, care setting, skill level, enterprise size) are
+StrEnums, so that stored values stay the same numbers and strings.
+
 The names below are re-exported so that ``from socsec.rules.benefits import NAME`` keeps working.
 """
 
@@ -31,6 +35,8 @@ from .common import (
 from .employee_pension import (
     CONTRIBUTION_YEARS_CODES,
     RETIREMENT_TIMING_CODES,
+    ContributionYearsCheck,
+    RetirementTiming,
     pension_account_divisor,
     pension_account_monthly,
     pension_basic_monthly,
@@ -42,6 +48,7 @@ from .employee_pension import (
 )
 from .ilo_c102 import (
     C102_CODES,
+    C102Check,
     ilo_c102_benchmark_check,
 )
 from .injury import (
@@ -49,6 +56,10 @@ from .injury import (
     REPORT_CODES,
     REPORTERS,
     WAGE_CONTINUATION_CODES,
+    DependantKind,
+    ReportCheck,
+    Reporter,
+    WageContinuationCheck,
     injury_medical_costs,
     injury_report_check,
 )
@@ -57,6 +68,9 @@ from .long_term_care import (
     CARE_SETTINGS,
     LTC_HARDSHIP_GROUPS,
     LTC_SUBSIDY_CODES,
+    CareLevel,
+    CareSetting,
+    LtcSubsidyCheck,
     ltc_benefit_monthly,
     ltc_care_level,
     ltc_contribution_subsidy,
@@ -92,6 +106,11 @@ from .unemployment import (
     SKILL_LEVELS,
     SKILL_SUBSIDY_CODES,
     UNEMPLOYMENT_ELIGIBILITY_CODES,
+    EnterpriseSize,
+    JobRetentionCheck,
+    SkillLevel,
+    SkillSubsidyEligibility,
+    UnemploymentEligibility,
     job_retention_rebate,
     job_retention_rebate_check,
     unemployment_benefit_monthly,
@@ -116,31 +135,46 @@ from .work_injury import (
 )
 
 __all__ = [
-    "Inputs",
     "AWARDS",
     "AwardTerms",
+    "C102Check",
     "C102_CODES",
     "CARE_LEVEL_CODES",
     "CARE_SETTINGS",
     "CONTRIBUTION_YEARS_CODES",
+    "CareLevel",
+    "CareSetting",
+    "ContributionYearsCheck",
     "DEPENDANT_KINDS",
+    "DependantKind",
     "ENTERPRISE_SIZES",
+    "EnterpriseSize",
+    "Inputs",
     "JOB_RETENTION_CODES",
+    "JobRetentionCheck",
     "LTC_BASIS",
     "LTC_HARDSHIP_GROUPS",
     "LTC_SUBSIDY_CODES",
+    "LtcSubsidyCheck",
     "OIP_RULES",
     "Payer",
     "REPORTERS",
     "REPORT_CODES",
     "RETIREMENT_DECISION",
     "RETIREMENT_TIMING_CODES",
+    "ReportCheck",
+    "Reporter",
+    "RetirementTiming",
     "SKILL_LEVELS",
     "SKILL_SUBSIDY_CODES",
+    "SkillLevel",
+    "SkillSubsidyEligibility",
     "UIR",
     "UNEMPLOYMENT_ELIGIBILITY_CODES",
+    "UnemploymentEligibility",
     "WAGE_CONTINUATION_CODES",
     "WII",
+    "WageContinuationCheck",
     "ilo_c102_benchmark_check",
     "injury_medical_costs",
     "injury_report_check",

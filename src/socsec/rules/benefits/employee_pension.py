@@ -7,11 +7,13 @@ statutory age (NPC Standing Committee decision of 2024-09-13, Measures Art. 2) a
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
 from ..coverage import LAW_SI
-from ..engine import Array, Context, RuleViolation, formula
-from ..formulas.common import Inputs
+from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..formulas.common import Inputs, Sex
 from .common import CONTRIBUTION_MONTHS, REGION, RETIREMENT_DECISION, whole
 
 _RETIREMENT_AGE: Inputs = {"retirement_age_months": ("int", "age at retirement in completed months")}
@@ -29,9 +31,16 @@ def pension_minimum_contribution_months(ctx: Context, on: Array) -> Array:
     return ctx.at("benefits.pension.minimum_contribution_months", on)
 
 
-CONTRIBUTION_YEARS_CODES = {
-    0: "the minimum contribution period is reached",
-    1: "short of the minimum contribution period",
+class ContributionYearsCheck(IntEnum):
+    """What ``pension_contribution_years_check`` answers."""
+
+    REACHED = 0
+    SHORT = 1
+
+
+CONTRIBUTION_YEARS_CODES: dict[int, str] = {
+    ContributionYearsCheck.REACHED: "the minimum contribution period is reached",
+    ContributionYearsCheck.SHORT: "short of the minimum contribution period",
 }
 
 
@@ -45,7 +54,8 @@ CONTRIBUTION_YEARS_CODES = {
 )
 def pension_contribution_years_check(ctx: Context, on: Array, contribution_months: Array) -> Array:
     minimum = ctx.formula("pension_minimum_contribution_months", on)
-    return np.where(whole(contribution_months, "contribution months", 0) >= minimum, 0, 1)
+    reached = whole(contribution_months, "contribution months", 0) >= minimum
+    return np.where(reached, ContributionYearsCheck.REACHED, ContributionYearsCheck.SHORT)
 
 
 @formula(
@@ -54,7 +64,7 @@ def pension_contribution_years_check(ctx: Context, on: Array, contribution_month
     "years of contributions (months / 12) x 1%",
     reference="Guo Fa [2005] No. 38 Art. 6",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         **REGION,
         "average_indexed_wage_ratio": ("float", "own average indexed wage ratio (1.0 = the average wage)"),
@@ -93,7 +103,7 @@ def pension_account_divisor(ctx: Context, on: Array, retirement_age_months: Arra
     "retirement age",
     reference="Guo Fa [2005] No. 38 Art. 6",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"account_balance": ("cents", "individual account balance at retirement, in cents"), **_RETIREMENT_AGE},
 )
 def pension_account_monthly(ctx: Context, on: Array, account_balance: Array, retirement_age_months: Array) -> Array:
@@ -107,7 +117,7 @@ def pension_account_monthly(ctx: Context, on: Array, account_balance: Array, ret
     label="Employee basic pension a month: the basic pension + the individual account pension (each to the cent)",
     reference="Guo Fa [2005] No. 38 Art. 6",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         **REGION,
         "average_indexed_wage_ratio": ("float", "own average indexed wage ratio (1.0 = the average wage)"),
@@ -139,14 +149,28 @@ def pension_monthly(
     return result
 
 
-RETIREMENT_TIMING_CODES = {
-    0: "at the statutory retirement age",
-    1: "early retirement within 3 years of the statutory age: allowed",
-    2: "deferred retirement within 3 years of the statutory age: allowed (by agreement with the employer)",
-    3: "more than 3 years before the statutory age: refused",
-    4: "below the pre-reform statutory age: refused",
-    5: "early retirement needs the minimum contribution period: refused",
-    6: "more than 3 years after the statutory age: refused",
+class RetirementTiming(IntEnum):
+    """What ``pension_retirement_timing_check`` answers."""
+
+    STATUTORY_AGE = 0
+    EARLY = 1
+    DEFERRED = 2
+    TOO_EARLY = 3
+    BELOW_PRE_REFORM_AGE = 4
+    EARLY_WITHOUT_MINIMUM_PERIOD = 5
+    TOO_LATE = 6
+
+
+RETIREMENT_TIMING_CODES: dict[int, str] = {
+    RetirementTiming.STATUTORY_AGE: "at the statutory retirement age",
+    RetirementTiming.EARLY: "early retirement within 3 years of the statutory age: allowed",
+    RetirementTiming.DEFERRED: (
+        "deferred retirement within 3 years of the statutory age: allowed (by agreement with the employer)"
+    ),
+    RetirementTiming.TOO_EARLY: "more than 3 years before the statutory age: refused",
+    RetirementTiming.BELOW_PRE_REFORM_AGE: "below the pre-reform statutory age: refused",
+    RetirementTiming.EARLY_WITHOUT_MINIMUM_PERIOD: "early retirement needs the minimum contribution period: refused",
+    RetirementTiming.TOO_LATE: "more than 3 years after the statutory age: refused",
 }
 
 
@@ -164,22 +188,31 @@ def pension_retirement_timing_check(
 ) -> Array:
     """``on`` is the retirement date asked for; ages in completed months."""
     sexes = np.asarray(sex).astype(str)
-    if (~np.isin(sexes, ("M", "F"))).any():
-        raise RuleViolation(f"sex {sexes[~np.isin(sexes, ('M', 'F'))][0]!r} is not M or F")
+    if (~np.isin(sexes, tuple(Sex))).any():
+        raise RuleViolation(f"sex {sexes[~np.isin(sexes, tuple(Sex))][0]!r} is not M or F")
     age = ctx.formula("age_months", on, birth_date=birth_date)
     statutory = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
     pre_reform = np.full(age.shape, np.nan)
-    for code, group in (("M", "men"), ("F", "women")):  # only the rows' own parameter shows in an explanation
+    # only the rows' own parameter shows in an explanation
+    for code, group in ((Sex.MALE, "men"), (Sex.FEMALE, "women")):
         rows = sexes == code
         if rows.any():
             pre_reform[rows] = ctx.at(f"retirement.{group}.base_age_months", on[rows])
     earliest = statutory - ctx.at("benefits.pension.flexible_retirement.max_early_months", on)
     latest = statutory + ctx.at("benefits.pension.flexible_retirement.max_deferral_months", on)
-    enough = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months) == 0
+    years = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months)
+    enough = years == ContributionYearsCheck.REACHED
     return np.select(
         [age == statutory, age > latest, age > statutory, age < earliest, age < pre_reform, ~enough],
-        [0, 6, 2, 3, 4, 5],
-        default=1,
+        [
+            RetirementTiming.STATUTORY_AGE,
+            RetirementTiming.TOO_LATE,
+            RetirementTiming.DEFERRED,
+            RetirementTiming.TOO_EARLY,
+            RetirementTiming.BELOW_PRE_REFORM_AGE,
+            RetirementTiming.EARLY_WITHOUT_MINIMUM_PERIOD,
+        ],
+        default=RetirementTiming.EARLY,
     )
 
 
@@ -188,7 +221,7 @@ def pension_retirement_timing_check(
     label="Pension a month after the year's increase: the pension x (1 + the year's overall increase rate)",
     reference="MOHRSS/MOF yearly notices on adjusting basic pensions (policy-facts.md section 3)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"monthly_pension": ("cents", "monthly pension before the year's increase, in cents")},
 )
 def pension_indexed_monthly(ctx: Context, on: Array, monthly_pension: Array) -> Array:

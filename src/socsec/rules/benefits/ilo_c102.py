@@ -4,12 +4,25 @@ benchmark: China has not ratified C102)."""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
 from ..engine import Array, Context, RuleViolation, formula
 from .common import whole
 
-C102_CODES = {0: "at or above the ILO C102 minimum level", 1: "below the ILO C102 minimum level"}
+
+class C102Check(IntEnum):
+    """What ``ilo_c102_benchmark_check`` answers."""
+
+    AT_OR_ABOVE_MINIMUM = 0
+    BELOW_MINIMUM = 1
+
+
+C102_CODES: dict[int, str] = {
+    C102Check.AT_OR_ABOVE_MINIMUM: "at or above the ILO C102 minimum level",
+    C102Check.BELOW_MINIMUM: "below the ILO C102 minimum level",
+}
 
 
 @formula(
@@ -30,4 +43,5 @@ def ilo_c102_benchmark_check(ctx: Context, on: Array, benefit: Array, reference_
     if np.isnan(level).any():
         raise RuleViolation(f"{np.asarray(branch)[np.isnan(level)][0]!r} is not a C102 branch")
     wage = whole(reference_wage, "reference wage", 1)
-    return np.where(whole(benefit, "benefit", 0) >= wage * level - 1e-6, 0, 1)
+    reached = whole(benefit, "benefit", 0) >= wage * level - 1e-6
+    return np.where(reached, C102Check.AT_OR_ABOVE_MINIMUM, C102Check.BELOW_MINIMUM)

@@ -11,9 +11,11 @@ the total (they fall short of it by less than a cent per dependant). The total i
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
+
 import numpy as np
 
-from ..engine import Array, Context, RuleViolation, formula
+from ..engine import Array, Context, Rounding, RuleViolation, formula
 from ..formulas.common import Inputs
 from .common import WII, whole
 
@@ -36,7 +38,14 @@ ONE_DEPENDANT: Inputs = {
     "kind": ("str", "this dependant: SPOUSE or OTHER"),
     "supplement": ("bool", "this dependant is an orphan or a lone elderly person"),
 }
-DEPENDANT_KINDS = ("SPOUSE", "OTHER")
+
+
+class DependantKind(StrEnum):
+    SPOUSE = "SPOUSE"
+    OTHER = "OTHER"
+
+
+DEPENDANT_KINDS = tuple(DependantKind)
 
 
 def _shares(
@@ -86,13 +95,13 @@ def one_dependant(
         raise RuleViolation(f"{kinds[unknown][0]!r} is not a kind of dependant ({', '.join(DEPENDANT_KINDS)})")
     plus = np.asarray(supplement, dtype=bool)
     uncounted = (
-        ((kinds == "SPOUSE") & (np.asarray(spouses) < 1))
-        | ((kinds == "OTHER") & (np.asarray(others) < 1))
+        ((kinds == DependantKind.SPOUSE) & (np.asarray(spouses) < 1))
+        | ((kinds == DependantKind.OTHER) & (np.asarray(others) < 1))
         | (plus & (np.asarray(supplemented) < 1))
     )
     if uncounted.any():
         raise RuleViolation("the dependant is not among the dependants counted (spouses, others, supplemented)")
-    own = np.where(kinds == "SPOUSE", spouse_share, other_share) + np.where(plus, extra, 0.0)
+    own = np.where(kinds == DependantKind.SPOUSE, spouse_share, other_share) + np.where(plus, extra, 0.0)
     scale = np.where(total > cap, cap / np.where(total > 0, total, 1.0), 1.0)
     result: Array = base * own * scale
     return result
@@ -104,11 +113,22 @@ def death_lump_sum(ctx: Context, on: Array, scheme: str) -> Array:
     return result
 
 
-WAGE_CONTINUATION_CODES = {
-    0: "within the normal period of wage continuation",
-    1: "within the confirmed extension",
-    2: "past the longest period (normal + extension): no more wage continuation",
-    3: "past the normal period without a confirmed extension",
+class WageContinuationCheck(IntEnum):
+    """What the ``*_wage_continuation_check`` formulas answer."""
+
+    NORMAL_PERIOD = 0
+    CONFIRMED_EXTENSION = 1
+    PAST_LONGEST_PERIOD = 2
+    NO_CONFIRMED_EXTENSION = 3
+
+
+WAGE_CONTINUATION_CODES: dict[int, str] = {
+    WageContinuationCheck.NORMAL_PERIOD: "within the normal period of wage continuation",
+    WageContinuationCheck.CONFIRMED_EXTENSION: "within the confirmed extension",
+    WageContinuationCheck.PAST_LONGEST_PERIOD: (
+        "past the longest period (normal + extension): no more wage continuation"
+    ),
+    WageContinuationCheck.NO_CONFIRMED_EXTENSION: "past the normal period without a confirmed extension",
 }
 CONTINUATION: Inputs = {
     "months_off_work": ("int", "months of treatment off work so far, counting the month checked"),
@@ -121,7 +141,15 @@ def wage_continuation(ctx: Context, on: Array, scheme: str, months_off_work: Arr
     normal = ctx.at(f"benefits.{scheme}.wage_continuation.normal_months", on)
     longest = normal + ctx.at(f"benefits.{scheme}.wage_continuation.extension_months", on)
     extended = np.asarray(confirmed, dtype=bool)
-    return np.select([months <= normal, months > longest, extended], [0, 2, 1], default=3)
+    return np.select(
+        [months <= normal, months > longest, extended],
+        [
+            WageContinuationCheck.NORMAL_PERIOD,
+            WageContinuationCheck.PAST_LONGEST_PERIOD,
+            WageContinuationCheck.CONFIRMED_EXTENSION,
+        ],
+        default=WageContinuationCheck.NO_CONFIRMED_EXTENSION,
+    )
 
 
 @formula(
@@ -130,7 +158,7 @@ def wage_continuation(ctx: Context, on: Array, scheme: str, months_off_work: Arr
     "(catalogues of the work-injury insurance), as the agency checked them",
     reference="Regulations on Work-Related Injury Insurance Art 30; Ren She Ting Han [2025] No. 79 (OIP medical costs)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"approved_costs": ("cents", "the costs on the approved lists, after the agency's check, in cents")},
 )
 def injury_medical_costs(ctx: Context, on: Array, approved_costs: Array) -> Array:
@@ -138,13 +166,34 @@ def injury_medical_costs(ctx: Context, on: Array, approved_costs: Array) -> Arra
     return result
 
 
-REPORT_CODES = {
-    0: "reported in time",
-    1: "the employer or platform reported after 30 days: taken, but it bears the benefits due in the meantime",
-    2: "reported more than 1 year after the injury: out of time",
-    3: "the injury is dated after the report: refused",
+class ReportCheck(IntEnum):
+    """What ``injury_report_check`` answers."""
+
+    IN_TIME = 0
+    LATE_BY_EMPLOYER = 1
+    OUT_OF_TIME = 2
+    INJURY_AFTER_REPORT = 3
+
+
+REPORT_CODES: dict[int, str] = {
+    ReportCheck.IN_TIME: "reported in time",
+    ReportCheck.LATE_BY_EMPLOYER: (
+        "the employer or platform reported after 30 days: taken, but it bears the benefits due in the meantime"
+    ),
+    ReportCheck.OUT_OF_TIME: "reported more than 1 year after the injury: out of time",
+    ReportCheck.INJURY_AFTER_REPORT: "the injury is dated after the report: refused",
 }
-REPORTERS = ("EMPLOYER", "PLATFORM", "WORKER")
+
+
+class Reporter(StrEnum):
+    """Who applies for the injury to be confirmed."""
+
+    EMPLOYER = "EMPLOYER"
+    PLATFORM = "PLATFORM"
+    WORKER = "WORKER"  # the worker or a close relative
+
+
+REPORTERS = tuple(Reporter)
 
 
 @formula(
@@ -172,9 +221,9 @@ def injury_report_check(ctx: Context, on: Array, incident_date: Array, reporter:
     later = month + ctx.at(f"{path}.worker_report_months", on).astype(np.int64)
     last_day = (later + 1).astype("datetime64[D]") - 1
     worker_deadline = np.minimum(later.astype("datetime64[D]") + (incident - month.astype("datetime64[D]")), last_day)
-    employer = who != "WORKER"
+    employer = who != Reporter.WORKER
     return np.select(
         [days < 0, on > worker_deadline, employer & (days > ctx.at(f"{path}.employer_report_days", on))],
-        [3, 2, 1],
-        default=0,
+        [ReportCheck.INJURY_AFTER_REPORT, ReportCheck.OUT_OF_TIME, ReportCheck.LATE_BY_EMPLOYER],
+        default=ReportCheck.IN_TIME,
     )

@@ -5,20 +5,40 @@ funds pay for people in hardship (bands, amounts and groups: DEMO DATA). Who is 
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
+
 import numpy as np
 
-from ..engine import Array, Context, RuleViolation, formula
-from ..formulas.common import Inputs
+from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..formulas.common import Inputs, ReliefGroup
 from .common import LTC_BASIS, row_of, valid_care_level, whole
 
-CARE_LEVEL_CODES = {
-    0: "no care level (independent)",
-    1: "care level 1: mild incapacity",
-    2: "care level 2: moderate incapacity",
-    3: "care level 3: severe incapacity",
+
+class CareLevel(IntEnum):
+    """What ``ltc_care_level`` answers."""
+
+    NONE = 0
+    MILD = 1
+    MODERATE = 2
+    SEVERE = 3
+
+
+CARE_LEVEL_CODES: dict[int, str] = {
+    CareLevel.NONE: "no care level (independent)",
+    CareLevel.MILD: "care level 1: mild incapacity",
+    CareLevel.MODERATE: "care level 2: moderate incapacity",
+    CareLevel.SEVERE: "care level 3: severe incapacity",
 }
-CARE_SETTINGS = ("HOME", "COMMUNITY", "INSTITUTION")
-LTC_HARDSHIP_GROUPS = ("MINIMUM_LIVING", "EXTREME_POVERTY", "SEVERE_DISABILITY")
+
+
+class CareSetting(StrEnum):
+    HOME = "HOME"
+    COMMUNITY = "COMMUNITY"
+    INSTITUTION = "INSTITUTION"
+
+
+CARE_SETTINGS = tuple(CareSetting)
+LTC_HARDSHIP_GROUPS = (ReliefGroup.MINIMUM_LIVING, ReliefGroup.EXTREME_POVERTY, ReliefGroup.SEVERE_DISABILITY)
 
 
 @formula(
@@ -44,7 +64,7 @@ def ltc_care_level(ctx: Context, on: Array, incapacity_score: Array) -> Array:
     label="Long-term care benefit a month by care level and setting (home, community, institution)",
     reference=f"{LTC_BASIS} (amounts: DEMO DATA)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "care_level": ("int", "care level 0-3 (0: none)"),
         "setting": ("str", "HOME, COMMUNITY or INSTITUTION"),
@@ -65,7 +85,17 @@ def ltc_benefit_monthly(ctx: Context, on: Array, care_level: Array, setting: Arr
     return result
 
 
-LTC_SUBSIDY_CODES = {0: "eligible: in a hardship group", 1: "not in a hardship group"}
+class LtcSubsidyCheck(IntEnum):
+    """What ``ltc_contribution_subsidy_check`` answers."""
+
+    ELIGIBLE = 0
+    NOT_IN_HARDSHIP_GROUP = 1
+
+
+LTC_SUBSIDY_CODES: dict[int, str] = {
+    LtcSubsidyCheck.ELIGIBLE: "eligible: in a hardship group",
+    LtcSubsidyCheck.NOT_IN_HARDSHIP_GROUP: "not in a hardship group",
+}
 _LTC_GROUP: Inputs = {"group": ("str", "MINIMUM_LIVING, EXTREME_POVERTY, SEVERE_DISABILITY or empty")}
 
 
@@ -88,7 +118,7 @@ def _ltc_group(group: Array) -> Array:
 def ltc_contribution_subsidy_check(ctx: Context, on: Array, group: Array) -> Array:
     groups = _ltc_group(group)
     share = ctx.by_key("benefits.long_term_care.contribution_subsidy_share", groups, on, default=0.0)
-    return np.where(share > 0, 0, 1)
+    return np.where(share > 0, LtcSubsidyCheck.ELIGIBLE, LtcSubsidyCheck.NOT_IN_HARDSHIP_GROUP)
 
 
 @formula(
@@ -96,7 +126,7 @@ def ltc_contribution_subsidy_check(ctx: Context, on: Array, group: Array) -> Arr
     label="Long-term care: the part of the person's contribution that public funds pay (the group's share)",
     reference=f"{LTC_BASIS} (shares: DEMO DATA)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"contribution": ("cents", "the person's long-term care contribution, in cents"), **_LTC_GROUP},
 )
 def ltc_contribution_subsidy(ctx: Context, on: Array, contribution: Array, group: Array) -> Array:

@@ -6,7 +6,7 @@ contributions are in :mod:`socsec.rules.formulas.oip`."""
 
 from __future__ import annotations
 
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 from .common import OIP_RULES, REGION, WII, regional, row_of, valid_care_level, valid_grade
 from .injury import (
     CARE,
@@ -27,7 +27,7 @@ from .injury import (
     label="OIP benefit base: 60% of last year's local urban private-sector average monthly wage",
     reference=f"{OIP_RULES}; policy-facts.md section 1",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def oip_benefit_base(ctx: Context, on: Array, region: Array) -> Array:
@@ -45,7 +45,7 @@ def _oip_base(ctx: Context, on: Array, region: Array) -> Array:
     label="OIP lump-sum disability grant: the benefit base x 27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months by grade",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **GRADE},
 )
 def oip_disability_grant(ctx: Context, on: Array, region: Array, grade: Array) -> Array:
@@ -59,7 +59,7 @@ def oip_disability_grant(ctx: Context, on: Array, region: Array, grade: Array) -
     label="OIP monthly disability allowance, grades 1-4: the benefit base x 90, 85, 80 or 75% (other grades none)",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **GRADE},
 )
 def oip_disability_allowance_monthly(ctx: Context, on: Array, region: Array, grade: Array) -> Array:
@@ -73,7 +73,7 @@ def oip_disability_allowance_monthly(ctx: Context, on: Array, region: Array, gra
     label="OIP one-off disability allowance, grades 5-6: the benefit base x 30 or 25 months (other grades none)",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **GRADE},
 )
 def oip_one_off_allowance(ctx: Context, on: Array, region: Array, grade: Array) -> Array:
@@ -88,7 +88,7 @@ def oip_one_off_allowance(ctx: Context, on: Array, region: Array, grade: Array) 
     "by care level (unverified for OIP: the work-injury ratios)",
     reference=f"{OIP_RULES} (unverified for this item); {WII} Art. 34",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **CARE},
 )
 def oip_care_allowance(ctx: Context, on: Array, region: Array, care_level: Array) -> Array:
@@ -103,7 +103,7 @@ def oip_care_allowance(ctx: Context, on: Array, region: Array, care_level: Array
     label="OIP funeral grant: 6 months x the benefit base (60% of the private-sector average monthly wage)",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def oip_funeral_grant(ctx: Context, on: Array, region: Array) -> Array:
@@ -117,7 +117,7 @@ def oip_funeral_grant(ctx: Context, on: Array, region: Array) -> Array:
     "dependant + 10% each orphan or lone elderly person), at most the benefit base",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **DEPENDANTS},
 )
 def oip_dependants_pension_total(
@@ -133,7 +133,7 @@ def oip_dependants_pension_total(
     "proportion when together above the cap; rounded down so that they never add up to more than the total",
     reference=OIP_RULES,
     unit="cents",
-    rounding="down_cent",
+    rounding=Rounding.DOWN_CENT,
     inputs={**REGION, **DEPENDANTS, **ONE_DEPENDANT},
 )
 def oip_dependant_pension(
@@ -156,7 +156,7 @@ def oip_dependant_pension(
     "(the date is the date of death)",
     reference=OIP_RULES,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={},
 )
 def oip_death_lump_sum(ctx: Context, on: Array) -> Array:

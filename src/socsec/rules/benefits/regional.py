@@ -4,7 +4,7 @@ Residents' Minimum Standard of Living, 1999), each the city's value, else its pr
 
 from __future__ import annotations
 
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 from .common import REGION, regional
 
 
@@ -13,7 +13,7 @@ from .common import REGION, regional
     label="Local monthly minimum wage (city value, else province)",
     reference="Provisions on Minimum Wages (MOLSS Order No. 21, 2004) Art. 6, Art. 10",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def regional_minimum_monthly_wage(ctx: Context, on: Array, region: Array) -> Array:
@@ -26,7 +26,7 @@ def regional_minimum_monthly_wage(ctx: Context, on: Array, region: Array) -> Arr
     label="Local urban minimum living allowance per person per month (city value, else province)",
     reference="Regulations on Guaranteeing Urban Residents' Minimum Standard of Living (1999) Art. 6",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def regional_subsistence_allowance(ctx: Context, on: Array, region: Array) -> Array:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 from .common import whole
 
 
@@ -13,7 +13,7 @@ from .common import whole
     label="Residents' pension a month: the minimum basic pension + the individual account balance / 139",
     reference="Guo Fa [2014] No. 8 Art. 6",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"account_balance": ("cents", "individual account balance at 60, in cents")},
 )
 def resident_pension_monthly(ctx: Context, on: Array, account_balance: Array) -> Array:

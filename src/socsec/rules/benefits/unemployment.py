@@ -8,18 +8,30 @@ apply the eligibility conditions: ask ``unemployment_eligibility`` first. Who is
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
+
 import numpy as np
 
 from ..coverage import LAW_SI
-from ..engine import Array, Context, RuleViolation, formula
+from ..engine import Array, Context, Rounding, RuleViolation, formula
 from ..formulas.common import Inputs
 from .common import CONTRIBUTION_MONTHS, REGION, UIR, regional, whole
 
-UNEMPLOYMENT_ELIGIBILITY_CODES = {
-    0: "eligible",
-    1: "fewer than 12 months of contributions",
-    2: "left the job voluntarily",
-    3: "not registered as unemployed and seeking work",
+
+class UnemploymentEligibility(IntEnum):
+    """What ``unemployment_eligibility`` answers."""
+
+    ELIGIBLE = 0
+    TOO_FEW_MONTHS = 1
+    LEFT_VOLUNTARILY = 2
+    NOT_REGISTERED = 3
+
+
+UNEMPLOYMENT_ELIGIBILITY_CODES: dict[int, str] = {
+    UnemploymentEligibility.ELIGIBLE: "eligible",
+    UnemploymentEligibility.TOO_FEW_MONTHS: "fewer than 12 months of contributions",
+    UnemploymentEligibility.LEFT_VOLUNTARILY: "left the job voluntarily",
+    UnemploymentEligibility.NOT_REGISTERED: "not registered as unemployed and seeking work",
 }
 
 
@@ -46,8 +58,12 @@ def unemployment_eligibility(
             ~np.asarray(involuntary, dtype=bool),
             ~np.asarray(registered, dtype=bool),
         ],
-        [1, 2, 3],
-        default=0,
+        [
+            UnemploymentEligibility.TOO_FEW_MONTHS,
+            UnemploymentEligibility.LEFT_VOLUNTARILY,
+            UnemploymentEligibility.NOT_REGISTERED,
+        ],
+        default=UnemploymentEligibility.ELIGIBLE,
     )
 
 
@@ -81,7 +97,7 @@ def unemployment_duration_months(
     "minimum living allowance and the minimum wage",
     reference=f"{UIR} Art. 18; {LAW_SI} Art. 47",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def unemployment_benefit_monthly(ctx: Context, on: Array, region: Array) -> Array:
@@ -98,7 +114,7 @@ def unemployment_benefit_monthly(ctx: Context, on: Array, region: Array) -> Arra
     "year of contributions (at most the province's maximum); nothing under 1 year (demo method and figures)",
     reference=f"{UIR} Art. 21 (method and amounts: DEMO DATA)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **CONTRIBUTION_MONTHS},
 )
 def unemployment_rural_lump_sum(ctx: Context, on: Array, region: Array, contribution_months: Array) -> Array:
@@ -112,7 +128,17 @@ def unemployment_rural_lump_sum(ctx: Context, on: Array, region: Array, contribu
     return result
 
 
-SKILL_SUBSIDY_CODES = {0: "eligible", 1: "too few months of unemployment-insurance contributions"}
+class SkillSubsidyEligibility(IntEnum):
+    """What ``unemployment_skill_subsidy_eligibility`` answers."""
+
+    ELIGIBLE = 0
+    TOO_FEW_MONTHS = 1
+
+
+SKILL_SUBSIDY_CODES: dict[int, str] = {
+    SkillSubsidyEligibility.ELIGIBLE: "eligible",
+    SkillSubsidyEligibility.TOO_FEW_MONTHS: "too few months of unemployment-insurance contributions",
+}
 
 
 @formula(
@@ -125,10 +151,19 @@ SKILL_SUBSIDY_CODES = {0: "eligible", 1: "too few months of unemployment-insuran
 )
 def unemployment_skill_subsidy_eligibility(ctx: Context, on: Array, contribution_months: Array) -> Array:
     minimum = ctx.at("benefits.unemployment.skill_subsidy_minimum_contribution_months", on)
-    return np.where(whole(contribution_months, "contribution months", 0) >= minimum, 0, 1)
+    reached = whole(contribution_months, "contribution months", 0) >= minimum
+    return np.where(reached, SkillSubsidyEligibility.ELIGIBLE, SkillSubsidyEligibility.TOO_FEW_MONTHS)
 
 
-SKILL_LEVELS = ("ELEMENTARY", "INTERMEDIATE", "ADVANCED")
+class SkillLevel(StrEnum):
+    """The level of a vocational skill certificate."""
+
+    ELEMENTARY = "ELEMENTARY"  # level 5
+    INTERMEDIATE = "INTERMEDIATE"  # level 4
+    ADVANCED = "ADVANCED"  # level 3
+
+
+SKILL_LEVELS = tuple(SkillLevel)
 
 
 @formula(
@@ -137,7 +172,7 @@ SKILL_LEVELS = ("ELEMENTARY", "INTERMEDIATE", "ADVANCED")
     "record; nothing otherwise",
     reference="Ren She Bu Fa [2017] No. 40 Art. 1",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         **CONTRIBUTION_MONTHS,
         "level": ("str", "certificate level: ELEMENTARY (5), INTERMEDIATE (4) or ADVANCED (3)"),
@@ -147,18 +182,34 @@ def unemployment_skill_subsidy(ctx: Context, on: Array, contribution_months: Arr
     levels = np.asarray(level).astype(str)
     if (~np.isin(levels, SKILL_LEVELS)).any():
         raise RuleViolation(f"{levels[~np.isin(levels, SKILL_LEVELS)][0]!r} is not one of {', '.join(SKILL_LEVELS)}")
-    eligible = ctx.formula("unemployment_skill_subsidy_eligibility", on, contribution_months=contribution_months) == 0
+    check = ctx.formula("unemployment_skill_subsidy_eligibility", on, contribution_months=contribution_months)
+    eligible = check == SkillSubsidyEligibility.ELIGIBLE
     yuan = ctx.by_key("benefits.unemployment.skill_subsidy_amount", levels, on)
     result: Array = np.where(eligible, yuan * 100, 0.0)
     return result
 
 
-JOB_RETENTION_CODES = {
-    0: "eligible: no layoffs, or a layoff rate at or below the target",
-    1: "layoff rate above the target",
-    2: "no job-retention rebate in force on the date",
+class JobRetentionCheck(IntEnum):
+    """What ``job_retention_rebate_check`` answers."""
+
+    ELIGIBLE = 0
+    LAYOFFS_ABOVE_TARGET = 1
+    NOT_IN_FORCE = 2
+
+
+JOB_RETENTION_CODES: dict[int, str] = {
+    JobRetentionCheck.ELIGIBLE: "eligible: no layoffs, or a layoff rate at or below the target",
+    JobRetentionCheck.LAYOFFS_ABOVE_TARGET: "layoff rate above the target",
+    JobRetentionCheck.NOT_IN_FORCE: "no job-retention rebate in force on the date",
 }
-ENTERPRISE_SIZES = ("LARGE", "SME")
+
+
+class EnterpriseSize(StrEnum):
+    LARGE = "LARGE"
+    SME = "SME"  # small, medium or micro enterprise
+
+
+ENTERPRISE_SIZES = tuple(EnterpriseSize)
 _ENTERPRISE: Inputs = {
     "staff": ("int", "insured staff of the enterprise last year"),
     "laid_off": ("int", "insured staff laid off last year"),
@@ -186,7 +237,11 @@ def job_retention_rebate_check(ctx: Context, on: Array, staff: Array, laid_off: 
     target = np.where(small, ctx.at(f"{path}.layoff_target.SMALL_FIRM", on), ctx.at(f"{path}.layoff_target.OTHER", on))
     share = ctx.by_key(f"{path}.rebate_share", sizes, on)
     within = (gone == 0) | (gone / people <= target + 1e-12)
-    return np.select([np.isnan(share), ~within], [2, 1], default=0)
+    return np.select(
+        [np.isnan(share), ~within],
+        [JobRetentionCheck.NOT_IN_FORCE, JobRetentionCheck.LAYOFFS_ABOVE_TARGET],
+        default=JobRetentionCheck.ELIGIBLE,
+    )
 
 
 @formula(
@@ -195,7 +250,7 @@ def job_retention_rebate_check(ctx: Context, on: Array, staff: Array, laid_off: 
     "60% (SME, 2023-2025); nothing when not eligible",
     reference="MOHRSS/MOF/STA yearly notices on the job-retention rebate, 2022-2025",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"premiums_last_year": ("cents", "unemployment-insurance premiums paid last year, in cents"), **_ENTERPRISE},
 )
 def job_retention_rebate(
@@ -204,7 +259,7 @@ def job_retention_rebate(
     check = ctx.formula(
         "job_retention_rebate_check", on, staff=staff, laid_off=laid_off, enterprise_size=enterprise_size
     )
-    eligible = check == 0
+    eligible = check == JobRetentionCheck.ELIGIBLE
     share = np.zeros(check.shape, dtype=np.float64)
     if eligible.any():
         share[eligible] = ctx.by_key(

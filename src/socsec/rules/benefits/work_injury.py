@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 from ..formulas.common import Inputs
 from .common import REGION, WII, row_of, valid_care_level, valid_grade, whole
 from .injury import (
@@ -36,7 +36,7 @@ _OWN_WAGE: Inputs = {
     "the injury, kept within 60%-300% of the local average monthly wage",
     reference=f"{WII} Art. 64",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=_OWN_WAGE,
 )
 def work_injury_own_wage(ctx: Context, on: Array, region: Array, average_wage_12m: Array) -> Array:
@@ -56,7 +56,7 @@ def _own_wage(ctx: Context, on: Array, region: Array, average_wage_12m: Array) -
     label="Lump-sum disability grant: the own wage x 27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months by grade",
     reference=f"{WII} Art. 35-37",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**_OWN_WAGE, **GRADE},
 )
 def work_injury_disability_grant(
@@ -73,7 +73,7 @@ def work_injury_disability_grant(
     "to the local minimum wage (other grades none)",
     reference=f"{WII} Art. 35",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**_OWN_WAGE, **GRADE},
 )
 def work_injury_disability_allowance_monthly(
@@ -96,7 +96,7 @@ def work_injury_disability_allowance_monthly(
     "70 or 60%, topped up to the local minimum wage where the top-up parameter says so (other grades none)",
     reference=f"{WII} Art. 36",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**_OWN_WAGE, **GRADE},
 )
 def work_injury_employer_allowance_monthly(
@@ -119,7 +119,7 @@ def work_injury_employer_allowance_monthly(
     "(the regional average wage in force on the date)",
     reference=f"{WII} Art. 34",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**REGION, **CARE},
 )
 def work_injury_care_allowance(ctx: Context, on: Array, region: Array, care_level: Array) -> Array:
@@ -134,7 +134,7 @@ def work_injury_care_allowance(ctx: Context, on: Array, region: Array, care_leve
     "on the date of death)",
     reference=f"{WII} Art. 39(1)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=REGION,
 )
 def work_injury_funeral_grant(ctx: Context, on: Array, region: Array) -> Array:
@@ -149,7 +149,7 @@ def work_injury_funeral_grant(ctx: Context, on: Array, region: Array) -> Array:
     "dependant + 10% each orphan or lone elderly person), at most the own wage",
     reference=f"{WII} Art. 39(2), Art. 64",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**_OWN_WAGE, **DEPENDANTS},
 )
 def work_injury_dependants_pension_total(
@@ -171,7 +171,7 @@ def work_injury_dependants_pension_total(
     "when together above the cap; rounded down so that they never add up to more than the total",
     reference=f"{WII} Art. 39(2), Art. 64",
     unit="cents",
-    rounding="down_cent",
+    rounding=Rounding.DOWN_CENT,
     inputs={**_OWN_WAGE, **DEPENDANTS, **ONE_DEPENDANT},
 )
 def work_injury_dependant_pension(
@@ -195,7 +195,7 @@ def work_injury_dependant_pension(
     "(the date is the date of death)",
     reference=f"{WII} Art. 39(3)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={},
 )
 def work_injury_death_lump_sum(ctx: Context, on: Array) -> Array:
@@ -208,7 +208,7 @@ def work_injury_death_lump_sum(ctx: Context, on: Array) -> Array:
     "is lower, the fund pays the difference each month",
     reference=f"{WII} Art. 35 para. 2",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "monthly_pension": ("cents", "basic pension a month, in cents"),
         "disability_allowance": ("cents", "the disability allowance a month it replaces, in cents"),

@@ -10,13 +10,22 @@ Each formula is vectorised: inputs are arrays with one row per case.
 * ``relief``: the flexible-employment subsidy and the months a flexible worker may pay for
 * ``late_payment``: the surcharge on contributions paid late
 
+What a coverage or check formula answers is a number named by an IntEnum (the coverage reasons are
+:class:`socsec.rules.coverage.CoverageReason`, a check's codes an enum next to it); the words an input takes
+(sex, relief group) are StrEnums, so that stored values stay the same numbers and strings.
+
 The names below are re-exported so that ``from socsec.rules.formulas import NAME`` keeps working.
 """
 
 from __future__ import annotations
 
 from .ages import age_months, statutory_retirement_age_months
-from .common import Inputs, province_of
+from .common import (
+    Inputs,
+    ReliefGroup,
+    Sex,
+    province_of,
+)
 from .contribution_base import (
     contribution_base,
     contribution_base_ceiling,
@@ -35,6 +44,7 @@ from .long_term_care import coverage_long_term_care
 from .medical import coverage_medical, flexible_medical_contribution
 from .oip import (
     ADJUSTMENT_CODES,
+    AdjustmentCheck,
     coverage_oip,
     oip_adjustment_check,
     oip_contribution,
@@ -44,6 +54,7 @@ from .oip import (
 from .relief import (
     FLEXIBLE_SUBSIDY_GROUPS,
     PERIOD_CODES,
+    PeriodCheck,
     flexible_medical_subsidy,
     flexible_pension_subsidy,
     flexible_subsidy_months,
@@ -61,10 +72,14 @@ from .work_injury import coverage_work_injury
 
 __all__ = [
     "ADJUSTMENT_CODES",
+    "AdjustmentCheck",
     "FLEXIBLE_SUBSIDY_GROUPS",
-    "PERIOD_CODES",
-    "RESIDENT_HARDSHIP_GROUPS",
     "Inputs",
+    "PERIOD_CODES",
+    "PeriodCheck",
+    "RESIDENT_HARDSHIP_GROUPS",
+    "ReliefGroup",
+    "Sex",
     "age_months",
     "contribution_base",
     "contribution_base_ceiling",

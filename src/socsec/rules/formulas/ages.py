@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Array, Context, formula
-from .common import months_since_epoch
+from .common import Sex, months_since_epoch
 
 
 @formula(
@@ -35,7 +35,7 @@ def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
     inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F")},
 )
 def statutory_retirement_age_months(ctx: Context, on: Array, birth_date: Array, sex: Array) -> Array:
-    male = np.asarray(sex).astype(str) == "M"
+    male = np.asarray(sex).astype(str) == Sex.MALE
     base = np.where(male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on))
     first = np.where(
         male,

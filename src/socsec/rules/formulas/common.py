@@ -1,8 +1,10 @@
-"""What the formula modules share: the input-spec type and the inputs several schemes declare, the province
-of a region code, and months counted over arrays of dates. It holds no formula and names no legal source of
-its own."""
+"""What the formula modules share: the input-spec type and the inputs several schemes declare, the codes of
+sex and of relief groups, the province of a region code, and months counted over arrays of dates. It holds no
+formula and names no legal source of its own."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -10,6 +12,23 @@ import numpy.typing as npt
 from ..engine import Array, InputKind
 
 Inputs = dict[str, tuple[InputKind, str]]
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class ReliefGroup(StrEnum):
+    """The groups that get help with their contributions: a subsidy (flexible workers) or the contribution
+    paid for them (residents' pension, long-term care)."""
+
+    EMPLOYMENT_HARDSHIP = "EMPLOYMENT_HARDSHIP"
+    GRADUATE = "GRADUATE"
+    SEVERE_DISABILITY = "SEVERE_DISABILITY"
+    MINIMUM_LIVING = "MINIMUM_LIVING"
+    EXTREME_POVERTY = "EXTREME_POVERTY"
+
 
 BIRTH: Inputs = {"birth_date": ("date", "date of birth")}
 SEX: Inputs = {"sex": ("str", "M or F")}

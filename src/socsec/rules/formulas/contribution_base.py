@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..coverage import LAW_SI
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 from .common import province_of
 
 
@@ -16,7 +16,7 @@ from .common import province_of
     label="Average monthly wage of the region used for contribution bases (city value, else province)",
     reference="Guo Ban Fa [2019] No. 13 Art. 2 (weighted average wage of urban non-private and private units)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"region": ("str", "6-digit region code (city or province)")},
 )
 def regional_average_monthly_wage(ctx: Context, on: Array, region: Array) -> Array:
@@ -34,7 +34,7 @@ def regional_average_monthly_wage(ctx: Context, on: Array, region: Array) -> Arr
     label="Lowest contribution base: the floor ratio x the regional average monthly wage",
     reference="Guo Ban Fa [2019] No. 13 Art. 2; Regulations on Work-Related Injury Insurance Art. 64",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"region": ("str", "6-digit region code")},
 )
 def contribution_base_floor(ctx: Context, on: Array, region: Array) -> Array:
@@ -47,7 +47,7 @@ def contribution_base_floor(ctx: Context, on: Array, region: Array) -> Array:
     label="Highest contribution base: the ceiling ratio x the regional average monthly wage",
     reference="Guo Ban Fa [2019] No. 13 Art. 2; Regulations on Work-Related Injury Insurance Art. 64",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"region": ("str", "6-digit region code")},
 )
 def contribution_base_ceiling(ctx: Context, on: Array, region: Array) -> Array:
@@ -60,7 +60,7 @@ def contribution_base_ceiling(ctx: Context, on: Array, region: Array) -> Array:
     label="Contribution base: the declared base clamped to 60%-300% of the regional average wage",
     reference=f"{LAW_SI} Art. 12; Guo Ban Fa [2019] No. 13 Art. 2",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "region": ("str", "6-digit region code"),
         "declared_base": ("cents", "chosen monthly base in cents"),

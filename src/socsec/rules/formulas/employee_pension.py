@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import LAW_SI, Scheme, reason_codes
-from ..engine import Array, Context, formula
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
+from ..engine import Array, Context, Rounding, formula
 from .ages import age_flags
 from .common import BIRTH, LABOUR, OTHER, PERIOD, SEX
 
@@ -27,7 +27,17 @@ def coverage_employee_pension(
     under_age, retired = age_flags(ctx, on, birth_date, sex)
     labour = np.asarray(labour_relation, dtype=bool)
     other = np.asarray(other_work, dtype=bool)
-    return np.select([under_age, retired, labour, other], [13, 12, 10, 11], default=14)
+    reason = CoverageReason
+    return np.select(
+        [under_age, retired, labour, other],
+        [
+            reason.EMPLOYEE_PENSION_UNDER_AGE,
+            reason.EMPLOYEE_PENSION_RETIREMENT_AGE,
+            reason.EMPLOYEE_PENSION_LABOUR_RELATION,
+            reason.EMPLOYEE_PENSION_FLEXIBLE,
+        ],
+        default=reason.EMPLOYEE_PENSION_NO_WORK,
+    )
 
 
 @formula(
@@ -38,7 +48,7 @@ def coverage_employee_pension(
     reference="Guo Fa [2005] No. 38; MOHRSS/MOF notices on the unified credited interest rate of the individual "
     "account (Ren She Bu Fa [2017] No. 31, and one Ren She Ting Fa notice of the rate each year)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "opening_balance": ("cents", "balance of the individual account on 1 January, in cents"),
         "contribution_months": (
@@ -64,7 +74,7 @@ def individual_account_interest(ctx: Context, on: Array, opening_balance: Array,
     "less any temporary reduction of the pooled part",
     reference=f"{LAW_SI} Art. 12(3); Guo Ban Fa [2019] No. 13",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=PERIOD,
 )
 def flexible_pension_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:
@@ -82,7 +92,7 @@ def flexible_pension_contribution(ctx: Context, on: Array, region: Array, declar
     label="Part of the flexible worker's pension contribution credited to the individual account (8% of the base)",
     reference="Guo Fa [2005] No. 38; Social Insurance Law of the PRC Art. 14",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=PERIOD,
 )
 def flexible_pension_individual_account(

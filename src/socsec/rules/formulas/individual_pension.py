@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import Scheme, reason_codes
+from ..coverage import CoverageReason, Scheme, reason_codes
 from ..engine import Array, Context, formula
 from .ages import under_minimum_age
 from .common import BIRTH
@@ -22,4 +22,9 @@ from .common import BIRTH
 def coverage_individual_pension(ctx: Context, on: Array, birth_date: Array, city: Array) -> Array:
     nationwide = np.nan_to_num(ctx.at("individual_pension.nationwide", on)) > 0
     pilot = ctx.by_key("individual_pension.pilot_city", city, on, default=0) > 0
-    return np.select([~(nationwide | pilot), under_minimum_age(ctx, on, birth_date)], [81, 82], default=80)
+    reason = CoverageReason
+    return np.select(
+        [~(nationwide | pilot), under_minimum_age(ctx, on, birth_date)],
+        [reason.INDIVIDUAL_PENSION_NOT_OPEN_HERE, reason.INDIVIDUAL_PENSION_NOT_IN_BASIC_PENSION],
+        default=reason.INDIVIDUAL_PENSION_MAY_JOIN,
+    )

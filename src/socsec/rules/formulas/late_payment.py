@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..coverage import LAW_SI
-from ..engine import Array, Context, formula
+from ..engine import Array, Context, Rounding, formula
 
 
 @formula(
@@ -15,7 +15,7 @@ from ..engine import Array, Context, formula
     label="Surcharge on an unpaid contribution: outstanding amount x daily rate x days late",
     reference=f"{LAW_SI} Art. 86",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "outstanding_cents": ("cents", "the amount still unpaid, in cents"),
         "days_late": ("int", "days since the due date (0 or fewer: not late)"),
@@ -34,7 +34,7 @@ def late_payment_surcharge(ctx: Context, on: Array, outstanding_cents: Array, da
     "(an invoice's stretches are added up, then rounded once per invoice)",
     reference=f"{LAW_SI} Art. 86",
     unit="cents_exact",
-    rounding="half_up_cent_per_total",
+    rounding=Rounding.HALF_UP_CENT_PER_TOTAL,
     inputs={
         "outstanding_cents": ("cents", "the amount unpaid during the stretch, in cents"),
         "days": ("int", "days in the stretch (its first day counted, the day a payment arrives not)"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import Scheme, reason_codes
+from ..coverage import CoverageReason, Scheme, reason_codes
 from ..engine import Array, Context, formula
 from .common import LABOUR, OTHER
 
@@ -23,4 +23,13 @@ def coverage_long_term_care(ctx: Context, on: Array, labour_relation: Array, oth
     pilot = ctx.by_key("long_term_care.pilot_city", city, on, default=0) > 0
     labour = np.asarray(labour_relation, dtype=bool)
     other = np.asarray(other_work, dtype=bool)
-    return np.select([~pilot, labour, other], [72, 70, 71], default=73)
+    reason = CoverageReason
+    return np.select(
+        [~pilot, labour, other],
+        [
+            reason.LONG_TERM_CARE_NOT_A_PILOT_CITY,
+            reason.LONG_TERM_CARE_IN_EMPLOYEE_MEDICAL,
+            reason.LONG_TERM_CARE_MAY_JOIN,
+        ],
+        default=reason.LONG_TERM_CARE_NOT_IN_EMPLOYEE_MEDICAL,
+    )

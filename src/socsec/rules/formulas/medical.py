@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import LAW_SI, Scheme, reason_codes
-from ..engine import Array, Context, RuleViolation, formula
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
+from ..engine import Array, Context, Rounding, RuleViolation, formula
 from .common import LABOUR, OTHER, PERIOD, province_of
 
 
@@ -20,7 +20,12 @@ from .common import LABOUR, OTHER, PERIOD, province_of
 )
 def coverage_medical(ctx: Context, on: Array, labour_relation: Array, other_work: Array) -> Array:
     labour = np.asarray(labour_relation, dtype=bool)
-    return np.select([labour, np.asarray(other_work, dtype=bool)], [30, 31], default=32)
+    reason = CoverageReason
+    return np.select(
+        [labour, np.asarray(other_work, dtype=bool)],
+        [reason.MEDICAL_LABOUR_RELATION, reason.MEDICAL_FLEXIBLE],
+        default=reason.MEDICAL_NO_WORK,
+    )
 
 
 @formula(
@@ -29,7 +34,7 @@ def coverage_medical(ctx: Context, on: Array, labour_relation: Array, other_work
     "(kept within 60%-300%) x months, less any temporary reduction",
     reference=f"{LAW_SI} Art. 23(2); Guo Fa [1998] No. 44",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs=PERIOD,
 )
 def flexible_medical_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:

@@ -5,10 +5,12 @@ are in :mod:`socsec.rules.benefits.oip`."""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
-from ..coverage import OIP_BASIS, Category, Scheme, reason_codes
-from ..engine import Array, Context, RuleViolation, formula
+from ..coverage import OIP_BASIS, Category, CoverageReason, Scheme, reason_codes
+from ..engine import Array, Context, Rounding, RuleViolation, formula
 from .common import province_of
 
 
@@ -18,13 +20,22 @@ from .common import province_of
     reference=OIP_BASIS,
     unit="code",
     inputs={"region": ("str", "work region code"), "sector": ("str", "sector code")},
-    codes={50: "inside the pilot", 52: "province not in the pilot", 53: "sector not a pilot sector"},
+    codes={
+        CoverageReason.OIP_IN_PILOT: "inside the pilot",
+        CoverageReason.OIP_PROVINCE_NOT_IN_PILOT: "province not in the pilot",
+        CoverageReason.OIP_SECTOR_NOT_IN_PILOT: "sector not a pilot sector",
+    },
 )
 def oip_pilot_scope(ctx: Context, on: Array, region: Array, sector: Array) -> Array:
     everywhere = np.nan_to_num(ctx.at("oip.pilot.all_provinces", on)) > 0
     province = ctx.by_key("oip.pilot.province", province_of(region), on, default=0) > 0
     pilot_sector = ctx.by_key("oip.pilot.sector", sector, on, default=0) > 0
-    return np.select([~(everywhere | province), ~pilot_sector], [52, 53], default=50)
+    reason = CoverageReason
+    return np.select(
+        [~(everywhere | province), ~pilot_sector],
+        [reason.OIP_PROVINCE_NOT_IN_PILOT, reason.OIP_SECTOR_NOT_IN_PILOT],
+        default=reason.OIP_IN_PILOT,
+    )
 
 
 @formula(
@@ -53,13 +64,14 @@ def coverage_oip(
     labour_relation: Array,
 ) -> Array:
     scope = ctx.formula("oip_pilot_scope", on, region=region, sector=sector)
+    reason = CoverageReason
     labour = np.asarray(labour_relation, dtype=bool) | (
         np.asarray(category).astype(str) == Category.LABOUR_RELATION.value
     )
     return np.select(
-        [~np.asarray(platform, dtype=bool), labour, scope != 50, ~np.asarray(activated, dtype=bool)],
-        [55, 51, scope, 54],
-        default=50,
+        [~np.asarray(platform, dtype=bool), labour, scope != reason.OIP_IN_PILOT, ~np.asarray(activated, dtype=bool)],
+        [reason.OIP_NOT_A_PLATFORM, reason.OIP_LABOUR_RELATION, scope, reason.OIP_NOT_SWITCHED_ON],
+        default=reason.OIP_IN_PILOT,
     )
 
 
@@ -100,7 +112,7 @@ def oip_per_order_amount(ctx: Context, on: Array, sector: Array, adjustment_step
     label="OIP contribution of one assessment line: orders x the per-order amount, to the cent",
     reference=OIP_BASIS,
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "order_count": ("int", "orders in the month"),
         "sector": ("str", "pilot sector code"),
@@ -113,12 +125,22 @@ def oip_contribution(ctx: Context, on: Array, order_count: Array, sector: Array,
     return result
 
 
-ADJUSTMENT_CODES = {
-    0: "allowed",
-    1: "first year in the scheme: the amount stays at the baseline",
-    2: "adjusted less than a year ago: once a year at most",
-    3: "moves more steps at once than one adjustment may",
-    4: "outside the +/-50% bounds of the sector baseline",
+class AdjustmentCheck(IntEnum):
+    """What ``oip_adjustment_check`` answers."""
+
+    ALLOWED = 0
+    FIRST_YEAR = 1
+    CHANGED_WITHIN_A_YEAR = 2
+    TOO_MANY_STEPS = 3
+    OUTSIDE_BOUNDS = 4
+
+
+ADJUSTMENT_CODES: dict[int, str] = {
+    AdjustmentCheck.ALLOWED: "allowed",
+    AdjustmentCheck.FIRST_YEAR: "first year in the scheme: the amount stays at the baseline",
+    AdjustmentCheck.CHANGED_WITHIN_A_YEAR: "adjusted less than a year ago: once a year at most",
+    AdjustmentCheck.TOO_MANY_STEPS: "moves more steps at once than one adjustment may",
+    AdjustmentCheck.OUTSIDE_BOUNDS: "outside the +/-50% bounds of the sector baseline",
 }
 
 
@@ -152,6 +174,11 @@ def oip_adjustment_check(
             np.asarray(months_since_last_change) < wait,
             move > ctx.at(f"{_ADJUSTMENT}.max_steps_per_change", on),
         ],
-        [4, 1, 2, 3],
-        default=0,
+        [
+            AdjustmentCheck.OUTSIDE_BOUNDS,
+            AdjustmentCheck.FIRST_YEAR,
+            AdjustmentCheck.CHANGED_WITHIN_A_YEAR,
+            AdjustmentCheck.TOO_MANY_STEPS,
+        ],
+        default=AdjustmentCheck.ALLOWED,
     )

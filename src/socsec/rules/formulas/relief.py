@@ -5,12 +5,14 @@ government pays for residents in hardship is in :mod:`.resident_pension`."""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
-from ..engine import Array, Context, RuleViolation, formula
-from .common import PERIOD, Inputs, months_since_epoch
+from ..engine import Array, Context, Rounding, RuleViolation, formula
+from .common import PERIOD, Inputs, ReliefGroup, months_since_epoch
 
-FLEXIBLE_SUBSIDY_GROUPS = ("EMPLOYMENT_HARDSHIP", "GRADUATE")
+FLEXIBLE_SUBSIDY_GROUPS = (ReliefGroup.EMPLOYMENT_HARDSHIP, ReliefGroup.GRADUATE)
 _SUBSIDY = "flexible.subsidy"
 _GROUP: Inputs = {
     "group": ("str", "the person's relief group (EMPLOYMENT_HARDSHIP, GRADUATE) or empty"),
@@ -56,7 +58,7 @@ def _subsidy(ctx: Context, on: Array, contribution: Array, months: Array, group:
     label="Subsidy to a flexible worker's pension contribution: share x contribution per month x months covered",
     reference="Cai She [2017] No. 164",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**PERIOD, **_GROUP},
 )
 def flexible_pension_subsidy(
@@ -71,7 +73,7 @@ def flexible_pension_subsidy(
     label="Subsidy to a flexible worker's medical contribution: share x contribution per month x months covered",
     reference="Cai She [2017] No. 164",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={**PERIOD, **_GROUP},
 )
 def flexible_medical_subsidy(
@@ -81,11 +83,20 @@ def flexible_medical_subsidy(
     return _subsidy(ctx, on, paid, months, group, months_subsidised)
 
 
-PERIOD_CODES = {
-    0: "the current month or a later one",
-    1: "a past month in a deferral window, paid before its deadline",
-    2: "a past month: paying back is not open",
-    3: "a past month whose deferral window closed",
+class PeriodCheck(IntEnum):
+    """What ``own_contribution_period_check`` answers."""
+
+    PAYABLE = 0
+    IN_DEFERRAL_WINDOW = 1
+    BACK_PAYMENT_NOT_OPEN = 2
+    DEFERRAL_WINDOW_CLOSED = 3
+
+
+PERIOD_CODES: dict[int, str] = {
+    PeriodCheck.PAYABLE: "the current month or a later one",
+    PeriodCheck.IN_DEFERRAL_WINDOW: "a past month in a deferral window, paid before its deadline",
+    PeriodCheck.BACK_PAYMENT_NOT_OPEN: "a past month: paying back is not open",
+    PeriodCheck.DEFERRAL_WINDOW_CLOSED: "a past month whose deferral window closed",
 }
 
 
@@ -107,6 +118,11 @@ def own_contribution_period_check(ctx: Context, on: Array, period_start: Array) 
     today = np.array([d.year * 10000 + d.month * 100 + d.day for d in day.reshape(-1)], dtype=np.float64)
     return np.select(
         [behind <= 0, open_back, (pay_by > 0) & (today <= pay_by), pay_by > 0],
-        [0, 0, 1, 3],
-        default=2,
+        [
+            PeriodCheck.PAYABLE,
+            PeriodCheck.PAYABLE,
+            PeriodCheck.IN_DEFERRAL_WINDOW,
+            PeriodCheck.DEFERRAL_WINDOW_CLOSED,
+        ],
+        default=PeriodCheck.BACK_PAYMENT_NOT_OPEN,
     )

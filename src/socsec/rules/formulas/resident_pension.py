@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import LAW_SI, Scheme, reason_codes
-from ..engine import Array, Context, RuleViolation, formula
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
+from ..engine import Array, Context, Rounding, RuleViolation, formula
 from .ages import under_minimum_age
-from .common import BIRTH, LABOUR
+from .common import BIRTH, LABOUR, ReliefGroup
 
-RESIDENT_HARDSHIP_GROUPS = ("SEVERE_DISABILITY", "MINIMUM_LIVING", "EXTREME_POVERTY")
+RESIDENT_HARDSHIP_GROUPS = (ReliefGroup.SEVERE_DISABILITY, ReliefGroup.MINIMUM_LIVING, ReliefGroup.EXTREME_POVERTY)
 
 
 @formula(
@@ -24,7 +24,12 @@ RESIDENT_HARDSHIP_GROUPS = ("SEVERE_DISABILITY", "MINIMUM_LIVING", "EXTREME_POVE
 )
 def coverage_resident_pension(ctx: Context, on: Array, birth_date: Array, labour_relation: Array) -> Array:
     under_age = under_minimum_age(ctx, on, birth_date)
-    return np.select([under_age, np.asarray(labour_relation, dtype=bool)], [22, 20], default=21)
+    reason = CoverageReason
+    return np.select(
+        [under_age, np.asarray(labour_relation, dtype=bool)],
+        [reason.RESIDENT_PENSION_UNDER_AGE, reason.RESIDENT_PENSION_IN_EMPLOYEE_PENSION],
+        default=reason.RESIDENT_PENSION_MAY_JOIN,
+    )
 
 
 @formula(
@@ -33,7 +38,7 @@ def coverage_resident_pension(ctx: Context, on: Array, birth_date: Array, labour
     "of the lowest tier, never more than the tier chosen",
     reference="Guo Fa [2014] No. 8 Art. 4(3); Ren She Bu Fa [2017] No. 71",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={
         "tier": ("str", "the chosen yearly tier in yuan"),
         "group": ("str", "SEVERE_DISABILITY, MINIMUM_LIVING, EXTREME_POVERTY or empty"),
@@ -69,7 +74,7 @@ def _tier_yuan(ctx: Context, on: Array, tier: Array) -> Array:
     label="Residents' pension: the yearly tier the resident chose",
     reference="Guo Fa [2014] No. 8 Art. 4(1)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"tier": ("str", "the chosen yearly tier in yuan, e.g. 500")},
 )
 def resident_pension_contribution(ctx: Context, on: Array, tier: Array) -> Array:
@@ -82,7 +87,7 @@ def resident_pension_contribution(ctx: Context, on: Array, tier: Array) -> Array
     label="Residents' pension: the government's yearly subsidy to the resident's own contribution",
     reference="Guo Fa [2014] No. 8 Art. 4(3)",
     unit="cents",
-    rounding="half_up_cent",
+    rounding=Rounding.HALF_UP_CENT,
     inputs={"tier": ("str", "the chosen yearly tier in yuan")},
 )
 def resident_pension_subsidy(ctx: Context, on: Array, tier: Array) -> Array:

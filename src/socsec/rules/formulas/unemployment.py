@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import LAW_SI, Scheme, reason_codes
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
 from ..engine import Array, Context, formula
 from .ages import age_flags
 from .common import BIRTH, LABOUR, SEX
@@ -23,4 +23,6 @@ from .common import BIRTH, LABOUR, SEX
 def coverage_unemployment(ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array) -> Array:
     under_age, retired = age_flags(ctx, on, birth_date, sex)
     covered = np.asarray(labour_relation, dtype=bool) & ~under_age & ~retired
-    return np.where(covered, 60, 61)
+    return np.where(
+        covered, CoverageReason.UNEMPLOYMENT_LABOUR_RELATION, CoverageReason.UNEMPLOYMENT_NO_LABOUR_RELATION
+    )

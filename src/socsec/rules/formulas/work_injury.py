@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..coverage import LAW_SI, Scheme, reason_codes
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
 from ..engine import Array, Context, formula
 from .common import LABOUR
 
@@ -20,4 +20,8 @@ from .common import LABOUR
     codes=reason_codes(Scheme.WORK_INJURY),
 )
 def coverage_work_injury(ctx: Context, on: Array, labour_relation: Array) -> Array:
-    return np.where(np.asarray(labour_relation, dtype=bool), 40, 41)
+    return np.where(
+        np.asarray(labour_relation, dtype=bool),
+        CoverageReason.WORK_INJURY_LABOUR_RELATION,
+        CoverageReason.WORK_INJURY_NO_LABOUR_RELATION,
+    )
