@@ -17,15 +17,8 @@ import numpy as np
 
 from ..engine import Array, Context, Rounding, RuleViolation, formula
 from ..formulas.common import Inputs
+from ..months import first_of_last_year, same_day_months_later
 from .common import WII, whole
-
-
-def _last_year(on: Array) -> Array:
-    """1 January of the year before each date."""
-    year = np.asarray(on, dtype="datetime64[Y]")
-    previous: Array = (year - 1).astype("datetime64[D]")
-    return previous
-
 
 GRADE: Inputs = {"grade": ("int", "disability grade 1-10 (1 most severe; 0 = no grade)")}
 CARE: Inputs = {"care_level": ("int", "1 fully, 2 mostly, 3 partly unable to care for oneself; 0 = none")}
@@ -108,7 +101,7 @@ def one_dependant(
 
 
 def death_lump_sum(ctx: Context, on: Array, scheme: str) -> Array:
-    income = ctx.at("benefits.national.urban_disposable_income_per_capita", _last_year(on))
+    income = ctx.at("benefits.national.urban_disposable_income_per_capita", first_of_last_year(on))
     result: Array = income * 100 * ctx.at(f"benefits.{scheme}.death_lump_sum_years", on)
     return result
 
@@ -217,10 +210,7 @@ def injury_report_check(ctx: Context, on: Array, incident_date: Array, reporter:
     incident = np.asarray(incident_date, dtype="datetime64[D]")
     path = "benefits.work_injury.procedure"
     days = (on - incident).astype(np.int64)
-    month = incident.astype("datetime64[M]")
-    later = month + ctx.at(f"{path}.worker_report_months", on).astype(np.int64)
-    last_day = (later + 1).astype("datetime64[D]") - 1
-    worker_deadline = np.minimum(later.astype("datetime64[D]") + (incident - month.astype("datetime64[D]")), last_day)
+    worker_deadline = same_day_months_later(incident, ctx.at(f"{path}.worker_report_months", on))
     employer = who != Reporter.WORKER
     return np.select(
         [days < 0, on > worker_deadline, employer & (days > ctx.at(f"{path}.employer_report_days", on))],

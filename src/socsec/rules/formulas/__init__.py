@@ -2,7 +2,8 @@
 are in :mod:`socsec.rules.benefits`. Importing the package registers every formula in it with the engine.
 Each formula is vectorised: inputs are arrays with one row per case.
 
-* ``common``: the input specs several schemes share, the province of a region code, months over arrays
+* ``common``: the input specs several schemes share, the codes of sex and relief groups, the province of a
+  region code (months over arrays of dates are in :mod:`socsec.rules.months`)
 * ``ages``: age in months, the statutory retirement age, the minimum working age
 * ``contribution_base``: the regional average wage and the base kept within 60%-300% of it
 * ``employee_pension``, ``resident_pension``, ``medical``, ``work_injury``, ``oip``, ``unemployment``,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Array, Context, formula
-from .common import Sex, months_since_epoch
+from ..months import days_into_month, months_since_epoch
+from .common import Sex
 
 
 @formula(
@@ -20,9 +21,7 @@ from .common import Sex, months_since_epoch
 def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
     birth = np.asarray(birth_date, dtype="datetime64[D]")
     months = months_since_epoch(on) - months_since_epoch(birth)
-    day_on = (on - on.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    day_birth = (birth - birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    result: Array = (months - (day_on < day_birth)).astype(np.int64)
+    result: Array = (months - (days_into_month(on) < days_into_month(birth))).astype(np.int64)
     return result
 
 

@@ -1,5 +1,5 @@
 """What the formula modules share: the input-spec type and the inputs several schemes declare, the codes of
-sex and of relief groups, the province of a region code, and months counted over arrays of dates. It holds no
+sex and of relief groups and the province of a region code. It holds no
 formula and names no legal source of its own."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 import numpy as np
-import numpy.typing as npt
 
 from ..engine import Array, InputKind
 
@@ -44,7 +43,3 @@ PERIOD: Inputs = {
 def province_of(region: Array) -> Array:
     """Province code (``PP0000``) of a 6-digit administrative division code."""
     return np.char.add(np.asarray(region).astype("U2"), "0000")
-
-
-def months_since_epoch(dates: Array) -> npt.NDArray[np.int64]:
-    return np.asarray(dates, dtype="datetime64[M]").astype(np.int64)

@@ -10,7 +10,8 @@ from enum import IntEnum
 import numpy as np
 
 from ..engine import Array, Context, Rounding, RuleViolation, formula
-from .common import PERIOD, Inputs, ReliefGroup, months_since_epoch
+from ..months import as_yyyymmdd, months_since_epoch
+from .common import PERIOD, Inputs, ReliefGroup
 
 FLEXIBLE_SUBSIDY_GROUPS = (ReliefGroup.EMPLOYMENT_HARDSHIP, ReliefGroup.GRADUATE)
 _SUBSIDY = "flexible.subsidy"
@@ -114,8 +115,7 @@ def own_contribution_period_check(ctx: Context, on: Array, period_start: Array) 
     behind = months_since_epoch(on) - months_since_epoch(period)
     open_back = behind <= ctx.at("flexible.back_payment_months", on)
     pay_by = ctx.at("flexible.deferral_pay_by", period)
-    day = np.asarray(on, dtype="datetime64[D]").astype(object)
-    today = np.array([d.year * 10000 + d.month * 100 + d.day for d in day.reshape(-1)], dtype=np.float64)
+    today = as_yyyymmdd(on)
     return np.select(
         [behind <= 0, open_back, (pay_by > 0) & (today <= pay_by), pay_by > 0],
         [
