@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socsec.rules import benefits
-from socsec.rules.engine import REGISTRY, RuleViolation, all_formulas, calc, compute, round_down_cents
+from socsec.rules.engine import REGISTRY, RuleViolation, all_formulas, calc, compute
 from socsec.rules.parameters import load_parameters
+from socsec.rules.rounding import round_down_cents
 from socsec.rules.scenarios import load_scenarios
 
 REGIONS = ["110000", "110105", "440100", "440300", "140100"]

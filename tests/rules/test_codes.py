@@ -5,7 +5,8 @@ from enum import IntEnum
 
 from socsec.rules import benefits, formulas
 from socsec.rules.coverage import REASONS, CoverageReason, Scheme, reason_codes
-from socsec.rules.engine import ROUNDING, Rounding, all_formulas, calc
+from socsec.rules.engine import all_formulas, calc
+from socsec.rules.rounding import ROUNDING, Rounding
 
 
 def test_every_coverage_reason_is_named_and_keeps_its_number():
