@@ -1,4 +1,4 @@
-"""Invariants of the benefit rules (rules/benefits.py), checked over generated cases, and the refusals of
+"""Invariants of the benefit rules (rules/benefits/), checked over generated cases, and the refusals of
 bad input."""
 
 import datetime as dt
@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socsec.rules import benefits
-from socsec.rules.engine import REGISTRY, RuleViolation, all_formulas, calc, compute, round_down_cents
+from socsec.rules.engine import REGISTRY, RuleViolation, all_formulas, calc, compute
 from socsec.rules.parameters import load_parameters
+from socsec.rules.rounding import round_down_cents
 from socsec.rules.scenarios import load_scenarios
 
 REGIONS = ["110000", "110105", "440100", "440300", "140100"]
@@ -219,7 +220,7 @@ def test_the_residents_pension_is_refused_for_years_whose_minimum_is_not_entered
 
 
 def test_every_benefit_formula_has_a_scenario_and_every_award_names_its_payer():
-    benefit_formulas = {f.name for f in all_formulas() if f.function.__module__ == benefits.__name__}
+    benefit_formulas = {f.name for f in all_formulas() if f.function.__module__.startswith(f"{benefits.__name__}.")}
     in_scenarios = {name for s in load_scenarios() for name in s.outputs}
     assert benefit_formulas - in_scenarios == set()
     assert set(benefits.AWARDS) <= set(REGISTRY)

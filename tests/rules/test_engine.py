@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socsec.rules.engine import InputError, UnknownFormula, all_formulas, calc, compute, round_half_up_cents
+from socsec.rules.engine import InputError, UnknownFormula, all_formulas, calc, compute
+from socsec.rules.rounding import round_half_up_cents
 
 
 def test_rounding_is_half_away_from_zero_and_ignores_binary_noise():

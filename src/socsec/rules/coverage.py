@@ -40,6 +40,40 @@ class Status(IntEnum):
     COVERED_ELSEWHERE = 3
 
 
+class CoverageReason(IntEnum):
+    """The reason a coverage formula gives for one row; the number is what is stored and shown."""
+
+    EMPLOYEE_PENSION_LABOUR_RELATION = 10
+    EMPLOYEE_PENSION_FLEXIBLE = 11
+    EMPLOYEE_PENSION_RETIREMENT_AGE = 12
+    EMPLOYEE_PENSION_UNDER_AGE = 13
+    EMPLOYEE_PENSION_NO_WORK = 14
+    RESIDENT_PENSION_IN_EMPLOYEE_PENSION = 20
+    RESIDENT_PENSION_MAY_JOIN = 21
+    RESIDENT_PENSION_UNDER_AGE = 22
+    MEDICAL_LABOUR_RELATION = 30
+    MEDICAL_FLEXIBLE = 31
+    MEDICAL_NO_WORK = 32
+    WORK_INJURY_LABOUR_RELATION = 40
+    WORK_INJURY_NO_LABOUR_RELATION = 41
+    OIP_IN_PILOT = 50
+    OIP_LABOUR_RELATION = 51
+    OIP_PROVINCE_NOT_IN_PILOT = 52
+    OIP_SECTOR_NOT_IN_PILOT = 53
+    OIP_NOT_SWITCHED_ON = 54
+    OIP_NOT_A_PLATFORM = 55
+    OIP_NO_PLATFORM_ENGAGEMENT = 56
+    UNEMPLOYMENT_LABOUR_RELATION = 60
+    UNEMPLOYMENT_NO_LABOUR_RELATION = 61
+    LONG_TERM_CARE_IN_EMPLOYEE_MEDICAL = 70
+    LONG_TERM_CARE_MAY_JOIN = 71
+    LONG_TERM_CARE_NOT_A_PILOT_CITY = 72
+    LONG_TERM_CARE_NOT_IN_EMPLOYEE_MEDICAL = 73
+    INDIVIDUAL_PENSION_MAY_JOIN = 80
+    INDIVIDUAL_PENSION_NOT_OPEN_HERE = 81
+    INDIVIDUAL_PENSION_NOT_IN_BASIC_PENSION = 82
+
+
 # How a person's status is chosen when several engagements give different answers.
 STATUS_PRECEDENCE: dict[Status, int] = {
     Status.MANDATORY: 3,
@@ -84,7 +118,7 @@ OIP_BASIS = (
 
 @dataclass(frozen=True)
 class Reason:
-    code: int
+    code: CoverageReason
     scheme: Scheme
     status: Status
     text: str
@@ -94,14 +128,14 @@ class Reason:
 _REASONS = [
     # employee basic pension
     Reason(
-        10,
+        CoverageReason.EMPLOYEE_PENSION_LABOUR_RELATION,
         Scheme.EMPLOYEE_PENSION,
         Status.MANDATORY,
         "Has a labour relation: the employer and the employee must contribute.",
         f"{LAW_SI} Art. 10(1), Art. 12",
     ),
     Reason(
-        11,
+        CoverageReason.EMPLOYEE_PENSION_FLEXIBLE,
         Scheme.EMPLOYEE_PENSION,
         Status.VOLUNTARY,
         "Works without a labour relation (flexible employment): may join and pay 20% of a chosen "
@@ -109,21 +143,21 @@ _REASONS = [
         f"{LAW_SI} Art. 10(2), Art. 12(3)",
     ),
     Reason(
-        12,
+        CoverageReason.EMPLOYEE_PENSION_RETIREMENT_AGE,
         Scheme.EMPLOYEE_PENSION,
         Status.NOT_ELIGIBLE,
         "Has reached the statutory retirement age.",
         "NPC Standing Committee decision on the statutory retirement age (2024-09-13)",
     ),
     Reason(
-        13,
+        CoverageReason.EMPLOYEE_PENSION_UNDER_AGE,
         Scheme.EMPLOYEE_PENSION,
         Status.NOT_ELIGIBLE,
         "Under the minimum working age of 16.",
         "Labour Law of the PRC Art. 15",
     ),
     Reason(
-        14,
+        CoverageReason.EMPLOYEE_PENSION_NO_WORK,
         Scheme.EMPLOYEE_PENSION,
         Status.NOT_ELIGIBLE,
         "No registered work on this date.",
@@ -131,30 +165,36 @@ _REASONS = [
     ),
     # residents' basic pension
     Reason(
-        20,
+        CoverageReason.RESIDENT_PENSION_IN_EMPLOYEE_PENSION,
         Scheme.RESIDENT_PENSION,
         Status.COVERED_ELSEWHERE,
         "Covered by the employee basic pension through a labour relation.",
         f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
     ),
     Reason(
-        21,
+        CoverageReason.RESIDENT_PENSION_MAY_JOIN,
         Scheme.RESIDENT_PENSION,
         Status.VOLUNTARY,
         "Aged 16 or over and not obliged to join the employee pension: may join the residents' pension.",
         f"{LAW_SI} Art. 20-22; Guo Fa [2014] No. 8",
     ),
-    Reason(22, Scheme.RESIDENT_PENSION, Status.NOT_ELIGIBLE, "Under 16.", "Guo Fa [2014] No. 8"),
+    Reason(
+        CoverageReason.RESIDENT_PENSION_UNDER_AGE,
+        Scheme.RESIDENT_PENSION,
+        Status.NOT_ELIGIBLE,
+        "Under 16.",
+        "Guo Fa [2014] No. 8",
+    ),
     # basic medical
     Reason(
-        30,
+        CoverageReason.MEDICAL_LABOUR_RELATION,
         Scheme.MEDICAL,
         Status.MANDATORY,
         "Has a labour relation: employee basic medical insurance, paid by employer and employee.",
         f"{LAW_SI} Art. 23(1)",
     ),
     Reason(
-        31,
+        CoverageReason.MEDICAL_FLEXIBLE,
         Scheme.MEDICAL,
         Status.VOLUNTARY,
         "Flexibly employed: may join the employee medical insurance (paying themself) or the residents' "
@@ -162,7 +202,7 @@ _REASONS = [
         f"{LAW_SI} Art. 23(2), Art. 25",
     ),
     Reason(
-        32,
+        CoverageReason.MEDICAL_NO_WORK,
         Scheme.MEDICAL,
         Status.VOLUNTARY,
         "No registered work: may join the residents' basic medical insurance.",
@@ -170,14 +210,14 @@ _REASONS = [
     ),
     # work-related injury insurance
     Reason(
-        40,
+        CoverageReason.WORK_INJURY_LABOUR_RELATION,
         Scheme.WORK_INJURY,
         Status.MANDATORY,
         "Has a labour relation: the employer pays work-injury insurance; the worker pays nothing.",
         f"{LAW_SI} Art. 33; Regulations on Work-Related Injury Insurance Art. 2",
     ),
     Reason(
-        41,
+        CoverageReason.WORK_INJURY_NO_LABOUR_RELATION,
         Scheme.WORK_INJURY,
         Status.NOT_ELIGIBLE,
         "No labour relation: work-injury insurance covers employees only.",
@@ -185,7 +225,7 @@ _REASONS = [
     ),
     # occupational injury protection (per engagement)
     Reason(
-        50,
+        CoverageReason.OIP_IN_PILOT,
         Scheme.OIP,
         Status.MANDATORY,
         "Takes orders on a pilot platform in a pilot province and sector: every order insured, paid by "
@@ -193,39 +233,57 @@ _REASONS = [
         OIP_BASIS,
     ),
     Reason(
-        51,
+        CoverageReason.OIP_LABOUR_RELATION,
         Scheme.OIP,
         Status.COVERED_ELSEWHERE,
         "Has a labour relation, so is covered by work-injury insurance and excluded from OIP.",
         OIP_BASIS,
     ),
     Reason(
-        52,
+        CoverageReason.OIP_PROVINCE_NOT_IN_PILOT,
         Scheme.OIP,
         Status.NOT_ELIGIBLE,
         "The work region's province is not in the OIP pilot on this date.",
         OIP_BASIS,
     ),
-    Reason(53, Scheme.OIP, Status.NOT_ELIGIBLE, "The sector is not one of the OIP pilot sectors.", OIP_BASIS),
     Reason(
-        54,
+        CoverageReason.OIP_SECTOR_NOT_IN_PILOT,
+        Scheme.OIP,
+        Status.NOT_ELIGIBLE,
+        "The sector is not one of the OIP pilot sectors.",
+        OIP_BASIS,
+    ),
+    Reason(
+        CoverageReason.OIP_NOT_SWITCHED_ON,
         Scheme.OIP,
         Status.NOT_ELIGIBLE,
         "OIP has not been switched on for this platform, region and sector on this date.",
         OIP_BASIS,
     ),
-    Reason(55, Scheme.OIP, Status.NOT_ELIGIBLE, "The engagement is not with a platform enterprise.", OIP_BASIS),
-    Reason(56, Scheme.OIP, Status.NOT_ELIGIBLE, "No engagement with a platform on this date.", OIP_BASIS),
+    Reason(
+        CoverageReason.OIP_NOT_A_PLATFORM,
+        Scheme.OIP,
+        Status.NOT_ELIGIBLE,
+        "The engagement is not with a platform enterprise.",
+        OIP_BASIS,
+    ),
+    Reason(
+        CoverageReason.OIP_NO_PLATFORM_ENGAGEMENT,
+        Scheme.OIP,
+        Status.NOT_ELIGIBLE,
+        "No engagement with a platform on this date.",
+        OIP_BASIS,
+    ),
     # unemployment
     Reason(
-        60,
+        CoverageReason.UNEMPLOYMENT_LABOUR_RELATION,
         Scheme.UNEMPLOYMENT,
         Status.MANDATORY,
         "Has a labour relation: employer and employee contribute.",
         f"{LAW_SI} Art. 44; Unemployment Insurance Regulations (1999) Art. 2",
     ),
     Reason(
-        61,
+        CoverageReason.UNEMPLOYMENT_NO_LABOUR_RELATION,
         Scheme.UNEMPLOYMENT,
         Status.NOT_ELIGIBLE,
         "No labour relation: unemployment insurance covers employees of urban enterprises and institutions.",
@@ -233,28 +291,28 @@ _REASONS = [
     ),
     # long-term care
     Reason(
-        70,
+        CoverageReason.LONG_TERM_CARE_IN_EMPLOYEE_MEDICAL,
         Scheme.LONG_TERM_CARE,
         Status.MANDATORY,
         "In the employee medical insurance in a long-term care pilot city: covered with it.",
         "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
     ),
     Reason(
-        71,
+        CoverageReason.LONG_TERM_CARE_MAY_JOIN,
         Scheme.LONG_TERM_CARE,
         Status.VOLUNTARY,
         "In a long-term care pilot city: covered if they join the employee medical insurance as a flexible worker.",
         "Yi Bao Fa [2020] No. 37; Ren She Ting Fa [2016] No. 80",
     ),
     Reason(
-        72,
+        CoverageReason.LONG_TERM_CARE_NOT_A_PILOT_CITY,
         Scheme.LONG_TERM_CARE,
         Status.NOT_ELIGIBLE,
         "The city is not a long-term care insurance pilot on this date.",
         "Yi Bao Fa [2020] No. 37",
     ),
     Reason(
-        73,
+        CoverageReason.LONG_TERM_CARE_NOT_IN_EMPLOYEE_MEDICAL,
         Scheme.LONG_TERM_CARE,
         Status.NOT_ELIGIBLE,
         "Not in the employee medical insurance, which the pilot covers first.",
@@ -262,7 +320,7 @@ _REASONS = [
     ),
     # individual pension
     Reason(
-        80,
+        CoverageReason.INDIVIDUAL_PENSION_MAY_JOIN,
         Scheme.INDIVIDUAL_PENSION,
         Status.VOLUNTARY,
         "Can join a basic pension scheme and the individual pension is open where they live: may open an "
@@ -270,14 +328,14 @@ _REASONS = [
         "Guo Ban Fa [2022] No. 7",
     ),
     Reason(
-        81,
+        CoverageReason.INDIVIDUAL_PENSION_NOT_OPEN_HERE,
         Scheme.INDIVIDUAL_PENSION,
         Status.NOT_ELIGIBLE,
         "The individual pension was not yet open in this city on this date.",
         "Guo Ban Fa [2022] No. 7",
     ),
     Reason(
-        82,
+        CoverageReason.INDIVIDUAL_PENSION_NOT_IN_BASIC_PENSION,
         Scheme.INDIVIDUAL_PENSION,
         Status.NOT_ELIGIBLE,
         "Only people who take part in a basic pension scheme may join.",

@@ -4,7 +4,10 @@ A formula receives a :class:`Context` (parameter look-ups, calls to other formul
 arrays of equal length, one row per case, and returns one array. ``compute`` runs a formula over many
 rows without tracing; ``calc`` runs it for one case and returns the value with its
 :class:`Explanation`: the inputs, every parameter leaf it read (value, effective date, reference), the
-formulas it called, and the rounding rule applied.
+formulas it called, and the rounding rule applied. :func:`explain_row` gives the same explanation for one
+row of a ``compute`` run without running the formula again. The explanation itself and :func:`step_value`
+(a step's value read back from a stored explanation) live in :mod:`.explanation`, the rounding rules in
+:mod:`.rounding`; both are re-exported here.
 
 Money: inputs in cents come in as integers and are turned into float64 yuan-cents inside; a formula
 whose unit is ``cents`` is rounded once, at the boundary, by its declared :data:`ROUNDING` rule and
@@ -18,53 +21,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from .explanation import Explanation as Explanation
+from .explanation import step_value as step_value
 from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
+from .rounding import ROUNDING as ROUNDING
+from .rounding import Rounding as Rounding
+from .rounding import round_down_cents as round_down_cents
+from .rounding import round_half_up_cents as round_half_up_cents
 
 Array = npt.NDArray[Any]
 InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
 Unit = Literal["cents", "cents_exact", "cents_per_order", "months", "ratio", "bool", "code", "years"]
 INTEGER_UNITS = ("cents", "months", "code", "years")
-
-
-def round_half_up_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """Amounts in cents (float64) to whole cents, halves away from zero.
-
-    Values are first rounded to 6 decimals so that binary noise (2.675 stored as 2.67499999...)
-    does not flip a half; then ``sign(x) * floor(|x| + 0.5)``.
-    """
-    cleaned = np.round(values, 6)
-    return (np.sign(cleaned) * np.floor(np.abs(cleaned) + 0.5)).astype(np.int64)
-
-
-def round_down_cents(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """Amounts in cents (float64) to whole cents, towards zero (after the same 6-decimal clean-up).
-
-    For shares of a capped total: each share rounded down, so that the shares never add up to more than
-    the total they are cut from (the shortfall is under one cent per share).
-    """
-    cleaned = np.round(values, 6)
-    return (np.sign(cleaned) * np.floor(np.abs(cleaned))).astype(np.int64)
-
-
-ROUNDING: dict[str, tuple[str, Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]]]] = {
-    "half_up_cent": ("to the cent, halves away from zero, once per output row", round_half_up_cents),
-    "down_cent": (
-        "to the cent, rounded down (towards zero), once per output row - shares cut from a capped total never "
-        "add up to more than it",
-        round_down_cents,
-    ),
-    "half_up_cent_per_total": (
-        "to the cent, halves away from zero, once per total of the rows added up (not per row)",
-        round_half_up_cents,
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -81,8 +56,13 @@ class Formula:
     unit: Unit
     inputs: Mapping[str, InputSpec]
     function: Callable[..., Array]
-    rounding: str | None = None
+    rounding: Rounding | None = None
     codes: Mapping[int, str] | None = None
+
+    @property
+    def rounding_text(self) -> str | None:
+        """The rounding rule in words, as an explanation shows it (None for a formula that does not round)."""
+        return ROUNDING[self.rounding][0] if self.rounding else None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -90,7 +70,7 @@ class Formula:
             "label": self.label,
             "reference": self.reference,
             "unit": self.unit,
-            "rounding": ROUNDING[self.rounding][0] if self.rounding else None,
+            "rounding": self.rounding_text,
             "inputs": {k: {"kind": v.kind, "label": v.label} for k, v in self.inputs.items()},
         }
 
@@ -117,7 +97,7 @@ def formula(
     reference: str,
     unit: Unit,
     inputs: Mapping[str, tuple[InputKind, str]],
-    rounding: str | None = None,
+    rounding: Rounding | None = None,
     codes: Mapping[int, str] | None = None,
 ) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
     """Register a formula. ``inputs`` excludes ``on`` (the date), which every formula receives."""
@@ -158,51 +138,6 @@ def all_formulas() -> list[Formula]:
     _register_project_formulas()
 
     return sorted(REGISTRY.values(), key=lambda f: f.name)
-
-
-@dataclass
-class Explanation:
-    formula: str
-    label: str
-    reference: str
-    unit: str
-    value: Any
-    inputs: dict[str, Any]
-    parameters: list[ResolvedValue] = field(default_factory=list)
-    steps: list[Explanation] = field(default_factory=list)
-    rounding: str | None = None
-    meaning: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "formula": self.formula,
-            "label": self.label,
-            "reference": self.reference,
-            "unit": self.unit,
-            "value": self.value,
-            "meaning": self.meaning,
-            "rounding": self.rounding,
-            "inputs": self.inputs,
-            "parameters": [p.as_dict() for p in self.parameters],
-            "steps": [s.as_dict() for s in self.steps],
-        }
-
-    def lines(self, indent: str = "") -> list[str]:
-        shown = f"{self.value}" + (f" ({self.meaning})" if self.meaning else "")
-        out = [f"{indent}{self.formula} = {shown} [{self.unit}]", f"{indent}  {self.label}"]
-        out.append(f"{indent}  legal basis: {self.reference}")
-        if self.inputs:
-            out.append(f"{indent}  inputs: " + ", ".join(f"{k}={v}" for k, v in self.inputs.items()))
-        for p in self.parameters:
-            out.append(
-                f"{indent}  parameter {p.path} = {p.value} {p.unit} "
-                f"(from {p.effective_from.isoformat()}; {p.reference})"
-            )
-        if self.rounding:
-            out.append(f"{indent}  rounding: {self.rounding}")
-        for step in self.steps:
-            out.extend(step.lines(indent + "  "))
-        return out
 
 
 class Context:
@@ -290,6 +225,18 @@ def _plain(value: Any) -> Any:
 
 
 def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array], result: Array) -> Explanation:
+    return _explained(f, on, inputs, result, ctx.used, ctx.steps)
+
+
+def _explained(
+    f: Formula,
+    on: Array,
+    inputs: Mapping[str, Array],
+    result: Array,
+    parameters: Sequence[ResolvedValue],
+    steps: Sequence[Explanation],
+) -> Explanation:
+    """The explanation of the first row of ``on``, ``inputs`` and ``result``."""
     value = _plain(np.asarray(result).reshape(-1)[0])
     shown_inputs = {"on": _plain(np.asarray(on, dtype="datetime64[D]").reshape(-1)[0].astype(dt.date))}
     for k, v in inputs.items():
@@ -304,11 +251,29 @@ def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array
         unit=f.unit,
         value=value,
         inputs=shown_inputs,
-        parameters=list(ctx.used),
-        steps=list(ctx.steps),
-        rounding=ROUNDING[f.rounding][0] if f.rounding else None,
+        parameters=list(parameters),
+        steps=list(steps),
+        rounding=f.rounding_text,
         meaning=f.codes.get(int(value)) if f.codes and value is not None else None,
     )
+
+
+def explain_row(
+    name: str, on: dt.date | str, value: Any, *, inputs: Mapping[str, Any], parameters: Sequence[ResolvedValue] = ()
+) -> Explanation:
+    """The explanation of one row of a :func:`compute` run, without running the formula again: the row's
+    value and its inputs (plain values, every input of the formula), the parameter values the caller resolved
+    for it, and the formula's label, legal basis, unit, rounding rule and the meaning of a code - as
+    :func:`calc` would give them, less the steps of the formulas it calls."""
+    f = get_formula(name)
+    missing = set(f.inputs) - set(inputs)
+    if missing:
+        raise InputError(f"{f.name}: missing input(s) {', '.join(sorted(missing))}")
+    unknown = set(inputs) - set(f.inputs)
+    if unknown:
+        raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
+    arrays = {k: np.asarray(v) for k, v in inputs.items()}
+    return _explained(f, np.array([to_day(on)]), arrays, np.asarray(value), parameters, ())
 
 
 def compute(name: str, on: Array | dt.date | str, *, params: ParameterNode | None = None, **inputs: Array) -> Array:

@@ -1,0 +1,232 @@
+"""Employee basic pension benefits: the minimum contribution period (Social Insurance Law Art. 16), the
+basic and individual-account pensions (Guo Fa [2005] No. 38 Art. 6 and annex), flexible retirement around the
+statutory age (NPC Standing Committee decision of 2024-09-13, Measures Art. 2) and the yearly increase
+(MOHRSS/MOF notices). An age between rows of the account divisor table takes the row of its completed years
+(60 years 11 months -> row 60), no interpolation. Who is covered and the contributions are in
+:mod:`socsec.rules.formulas.employee_pension`."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from ..coverage import LAW_SI
+from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..formulas.common import Inputs, Sex
+from .common import CONTRIBUTION_MONTHS, REGION, RETIREMENT_DECISION, whole
+
+_RETIREMENT_AGE: Inputs = {"retirement_age_months": ("int", "age at retirement in completed months")}
+
+
+@formula(
+    name="pension_minimum_contribution_months",
+    label="Minimum contribution months for a monthly pension, by retirement date: 180; from 2030 +6 a year to 240",
+    reference=f"{LAW_SI} Art. 16; {RETIREMENT_DECISION}",
+    unit="months",
+    inputs={},
+)
+def pension_minimum_contribution_months(ctx: Context, on: Array) -> Array:
+    """``on`` is the retirement date."""
+    return ctx.at("benefits.pension.minimum_contribution_months", on)
+
+
+class ContributionYearsCheck(IntEnum):
+    """What ``pension_contribution_years_check`` answers."""
+
+    REACHED = 0
+    SHORT = 1
+
+
+CONTRIBUTION_YEARS_CODES: dict[int, str] = {
+    ContributionYearsCheck.REACHED: "the minimum contribution period is reached",
+    ContributionYearsCheck.SHORT: "short of the minimum contribution period",
+}
+
+
+@formula(
+    name="pension_contribution_years_check",
+    label="Whether the contribution period reaches the minimum for a monthly pension on the retirement date",
+    reference=f"{LAW_SI} Art. 16; {RETIREMENT_DECISION}",
+    unit="code",
+    inputs=CONTRIBUTION_MONTHS,
+    codes=CONTRIBUTION_YEARS_CODES,
+)
+def pension_contribution_years_check(ctx: Context, on: Array, contribution_months: Array) -> Array:
+    minimum = ctx.formula("pension_minimum_contribution_months", on)
+    reached = whole(contribution_months, "contribution months", 0) >= minimum
+    return np.where(reached, ContributionYearsCheck.REACHED, ContributionYearsCheck.SHORT)
+
+
+@formula(
+    name="pension_basic_monthly",
+    label="Basic pension a month: local average monthly wage x (1 + own average indexed wage ratio) / 2 x "
+    "years of contributions (months / 12) x 1%",
+    reference="Guo Fa [2005] No. 38 Art. 6",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs={
+        **REGION,
+        "average_indexed_wage_ratio": ("float", "own average indexed wage ratio (1.0 = the average wage)"),
+        **CONTRIBUTION_MONTHS,
+    },
+)
+def pension_basic_monthly(
+    ctx: Context, on: Array, region: Array, average_indexed_wage_ratio: Array, contribution_months: Array
+) -> Array:
+    """``on`` is the retirement date: the regional average wage in force then is last year's."""
+    ratio = np.asarray(average_indexed_wage_ratio, dtype=np.float64)
+    if (ratio < 0).any() or not np.isfinite(ratio).all():
+        raise RuleViolation(f"average indexed wage ratio {ratio[~(ratio >= 0)][0]} is not a ratio of 0 or more")
+    years = whole(contribution_months, "contribution months", 0) / 12
+    wage = ctx.formula("regional_average_monthly_wage", on, region=region)
+    result: Array = wage * (1 + ratio) / 2 * years * ctx.at("benefits.pension.basic_pension_rate_per_year", on)
+    return result
+
+
+@formula(
+    name="pension_account_divisor",
+    label="Months divisor of the individual account pension by age at retirement (table 40-70; an age between "
+    "rows takes the row of its completed years)",
+    reference="Guo Fa [2005] No. 38 Art. 6 and annex",
+    unit="months",
+    inputs=_RETIREMENT_AGE,
+)
+def pension_account_divisor(ctx: Context, on: Array, retirement_age_months: Array) -> Array:
+    years = whole(retirement_age_months, "retirement age in months", 40 * 12, 70 * 12 + 11) // 12
+    return ctx.by_key("benefits.pension.account_divisor", years.astype(str), on)
+
+
+@formula(
+    name="pension_account_monthly",
+    label="Individual account pension a month: the account balance at retirement / the months divisor of the "
+    "retirement age",
+    reference="Guo Fa [2005] No. 38 Art. 6",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs={"account_balance": ("cents", "individual account balance at retirement, in cents"), **_RETIREMENT_AGE},
+)
+def pension_account_monthly(ctx: Context, on: Array, account_balance: Array, retirement_age_months: Array) -> Array:
+    divisor = ctx.formula("pension_account_divisor", on, retirement_age_months=retirement_age_months)
+    result: Array = whole(account_balance, "account balance", 0) / divisor
+    return result
+
+
+@formula(
+    name="pension_monthly",
+    label="Employee basic pension a month: the basic pension + the individual account pension (each to the cent)",
+    reference="Guo Fa [2005] No. 38 Art. 6",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs={
+        **REGION,
+        "average_indexed_wage_ratio": ("float", "own average indexed wage ratio (1.0 = the average wage)"),
+        **CONTRIBUTION_MONTHS,
+        "account_balance": ("cents", "individual account balance at retirement, in cents"),
+        **_RETIREMENT_AGE,
+    },
+)
+def pension_monthly(
+    ctx: Context,
+    on: Array,
+    region: Array,
+    average_indexed_wage_ratio: Array,
+    contribution_months: Array,
+    account_balance: Array,
+    retirement_age_months: Array,
+) -> Array:
+    basic = ctx.formula(
+        "pension_basic_monthly",
+        on,
+        region=region,
+        average_indexed_wage_ratio=average_indexed_wage_ratio,
+        contribution_months=contribution_months,
+    )
+    account = ctx.formula(
+        "pension_account_monthly", on, account_balance=account_balance, retirement_age_months=retirement_age_months
+    )
+    result: Array = basic + account
+    return result
+
+
+class RetirementTiming(IntEnum):
+    """What ``pension_retirement_timing_check`` answers."""
+
+    STATUTORY_AGE = 0
+    EARLY = 1
+    DEFERRED = 2
+    TOO_EARLY = 3
+    BELOW_PRE_REFORM_AGE = 4
+    EARLY_WITHOUT_MINIMUM_PERIOD = 5
+    TOO_LATE = 6
+
+
+RETIREMENT_TIMING_CODES: dict[int, str] = {
+    RetirementTiming.STATUTORY_AGE: "at the statutory retirement age",
+    RetirementTiming.EARLY: "early retirement within 3 years of the statutory age: allowed",
+    RetirementTiming.DEFERRED: (
+        "deferred retirement within 3 years of the statutory age: allowed (by agreement with the employer)"
+    ),
+    RetirementTiming.TOO_EARLY: "more than 3 years before the statutory age: refused",
+    RetirementTiming.BELOW_PRE_REFORM_AGE: "below the pre-reform statutory age: refused",
+    RetirementTiming.EARLY_WITHOUT_MINIMUM_PERIOD: "early retirement needs the minimum contribution period: refused",
+    RetirementTiming.TOO_LATE: "more than 3 years after the statutory age: refused",
+}
+
+
+@formula(
+    name="pension_retirement_timing_check",
+    label="Whether retiring on the date is allowed: the statutory age, or up to 3 years earlier (not below the "
+    "pre-reform age, with the minimum contribution period) or up to 3 years later",
+    reference=f"{RETIREMENT_DECISION}, Measures Art. 2",
+    unit="code",
+    inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F"), **CONTRIBUTION_MONTHS},
+    codes=RETIREMENT_TIMING_CODES,
+)
+def pension_retirement_timing_check(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, contribution_months: Array
+) -> Array:
+    """``on`` is the retirement date asked for; ages in completed months."""
+    sexes = np.asarray(sex).astype(str)
+    if (~np.isin(sexes, tuple(Sex))).any():
+        raise RuleViolation(f"sex {sexes[~np.isin(sexes, tuple(Sex))][0]!r} is not M or F")
+    age = ctx.formula("age_months", on, birth_date=birth_date)
+    statutory = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    pre_reform = np.full(age.shape, np.nan)
+    # only the rows' own parameter shows in an explanation
+    for code, group in ((Sex.MALE, "men"), (Sex.FEMALE, "women")):
+        rows = sexes == code
+        if rows.any():
+            pre_reform[rows] = ctx.at(f"retirement.{group}.base_age_months", on[rows])
+    earliest = statutory - ctx.at("benefits.pension.flexible_retirement.max_early_months", on)
+    latest = statutory + ctx.at("benefits.pension.flexible_retirement.max_deferral_months", on)
+    years = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months)
+    enough = years == ContributionYearsCheck.REACHED
+    return np.select(
+        [age == statutory, age > latest, age > statutory, age < earliest, age < pre_reform, ~enough],
+        [
+            RetirementTiming.STATUTORY_AGE,
+            RetirementTiming.TOO_LATE,
+            RetirementTiming.DEFERRED,
+            RetirementTiming.TOO_EARLY,
+            RetirementTiming.BELOW_PRE_REFORM_AGE,
+            RetirementTiming.EARLY_WITHOUT_MINIMUM_PERIOD,
+        ],
+        default=RetirementTiming.EARLY,
+    )
+
+
+@formula(
+    name="pension_indexed_monthly",
+    label="Pension a month after the year's increase: the pension x (1 + the year's overall increase rate)",
+    reference="MOHRSS/MOF yearly notices on adjusting basic pensions (policy-facts.md section 3)",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs={"monthly_pension": ("cents", "monthly pension before the year's increase, in cents")},
+)
+def pension_indexed_monthly(ctx: Context, on: Array, monthly_pension: Array) -> Array:
+    """``on`` is a day of the year of the increase. The overall rate is applied in proportion to each
+    pension: the provinces' split into flat, years-linked and proportional parts is not modelled."""
+    rate = ctx.at("benefits.pension.indexation_rate", on)
+    result: Array = whole(monthly_pension, "monthly pension", 0) * (1 + rate)
+    return result

@@ -1,0 +1,49 @@
+"""Basic medical insurance: employees must join, others may (Social Insurance Law Art. 23, Art. 25), and the
+flexible worker's own contribution to the employee medical insurance (Art. 23(2); Guo Fa [1998] No. 44)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
+from ..engine import Array, Context, Rounding, RuleViolation, formula
+from .common import LABOUR, OTHER, PERIOD, province_of
+
+
+@formula(
+    name="coverage_medical",
+    label="Basic medical insurance: employees must join; others may",
+    reference=f"{LAW_SI} Art. 23, Art. 25",
+    unit="code",
+    inputs={**LABOUR, **OTHER},
+    codes=reason_codes(Scheme.MEDICAL),
+)
+def coverage_medical(ctx: Context, on: Array, labour_relation: Array, other_work: Array) -> Array:
+    labour = np.asarray(labour_relation, dtype=bool)
+    reason = CoverageReason
+    return np.select(
+        [labour, np.asarray(other_work, dtype=bool)],
+        [reason.MEDICAL_LABOUR_RELATION, reason.MEDICAL_FLEXIBLE],
+        default=reason.MEDICAL_NO_WORK,
+    )
+
+
+@formula(
+    name="flexible_medical_contribution",
+    label="Flexible worker's employee medical insurance contribution: the province's rate x the base "
+    "(kept within 60%-300%) x months, less any temporary reduction",
+    reference=f"{LAW_SI} Art. 23(2); Guo Fa [1998] No. 44",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs=PERIOD,
+)
+def flexible_medical_contribution(ctx: Context, on: Array, region: Array, declared_base: Array, months: Array) -> Array:
+    base = ctx.formula("contribution_base", on, region=region, declared_base=declared_base)
+    rate = ctx.by_key("flexible.medical_rate", province_of(region), on)
+    if np.isnan(rate).any():
+        bad = str(np.asarray(region)[np.isnan(rate)][0])
+        raise RuleViolation(f"no flexible workers' medical insurance rate for the province of {bad} on {on[0]}")
+    reduction = ctx.at("flexible.temporary_reduction.medical", on)
+    effective = np.where(reduction > 0, rate * (1 - reduction), rate)
+    result: Array = base * effective * np.asarray(months, dtype=np.float64)
+    return result
