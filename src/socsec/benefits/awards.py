@@ -158,18 +158,18 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
     """The employee basic pension; or, with ``scheme: RESIDENT`` (``resident: true``), the residents'
     pension (the minimum basic pension plus the individual account / 139), for a person outside the
     employee pension."""
-    from socsec.ledger.selectors import balance
+    from socsec.ledger.selectors import individual_account_balance
 
     person, on = claim.person, claim.event_date
     if assessment.residents_pension:
         age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
         if int(age.value or 0) < 60 * 12:
             raise ValidationFailed("event_date: the residents' pension is paid from 60", field="event_date")
-        account = -balance(f"fund:individual-account:{person.pk}") + assessment.account_balance_before_records_cents
+        account = individual_account_balance(person.pk) + assessment.account_balance_before_records_cents
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
         return [_award("resident_pension_monthly", explained, month_of(on))]
     months = pension_months_on_record(person, on) + assessment.months_before_records
-    account = -balance(f"fund:individual-account:{person.pk}") + assessment.account_balance_before_records_cents
+    account = individual_account_balance(person.pk) + assessment.account_balance_before_records_cents
     ratio = assessment.average_indexed_wage_ratio
     timing = _rules(
         lambda: calc(

@@ -24,6 +24,8 @@ from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.months import month_index, month_name, month_of
+from socsec.ledger.accounts import benefits_payable, fund
+from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Engagement
 
@@ -291,13 +293,14 @@ def _province(award: Award) -> str:
 
 def _post(payment: BenefitPayment, today: dt.date) -> None:
     award = payment.award
-    fund = f"fund:{ITEM_FUND.get(award.item, FUND_OF[award.claim.kind])}:{_province(award)}"
-    payable = f"payable:benefits:{award.claim.person_id}"
+    paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.claim.kind]), _province(award))
+    payable = benefits_payable(award.claim.person_id)
+    key = source_key(SourceKind.BENEFIT_PAYMENT, payment.pk)
     ledger_post(
-        entries=[(fund, payment.amount_cents), (payable, -payment.amount_cents)],
+        entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
         description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
-        source=f"benefit-payment:{payment.pk}",
-        idempotency_key=f"benefit-payment:{payment.pk}",
+        source=key,
+        idempotency_key=key,
         booked_on=today,
     )
 

@@ -31,6 +31,8 @@ def retention_rebate_decide(
     """An officer decides an enterprise's job-retention rebate for a year from its staff, layoffs, size and
     last year's premiums: the rules say whether it qualifies and how much; the fund pays it to the
     enterprise (one balanced ledger transaction). Once per enterprise and year."""
+    from socsec.ledger.accounts import fund, organisation_payable
+    from socsec.ledger.keys import SourceKind, source_key
     from socsec.ledger.services import post as ledger_post
     from socsec.rules.engine import RuleViolation, calc
 
@@ -79,14 +81,15 @@ def retention_rebate_decide(
         except IntegrityError:
             raise Conflict(f"{organisation.code}'s rebate for {year} is decided already", code="duplicate") from None
         if rebate.amount_cents:
+            key = source_key(SourceKind.RETENTION_REBATE, rebate.pk)
             ledger_post(
                 entries=[
-                    (f"fund:UNEMPLOYMENT:{province}", rebate.amount_cents),
-                    (f"payable:organisation:{organisation.code}", -rebate.amount_cents),
+                    (fund("UNEMPLOYMENT", province), rebate.amount_cents),
+                    (organisation_payable(organisation.code), -rebate.amount_cents),
                 ],
                 description=f"job-retention rebate {year} of {organisation.code}",
-                source=f"retention-rebate:{rebate.pk}",
-                idempotency_key=f"retention-rebate:{rebate.pk}",
+                source=key,
+                idempotency_key=key,
                 booked_on=today,
             )
         audit_record(actor=actor, action="benefit.retention_rebate", instance=rebate)

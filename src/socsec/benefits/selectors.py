@@ -196,7 +196,7 @@ def pension_estimate(
     come at the chosen rhythm, the individual account now plus 8% of the chosen base for each month to
     come, with the latest published credited interest rate each year, and the pension formula of the
     rules at today's parameter values (today's money: wages, bases and rates stay as they are now)."""
-    from socsec.ledger.selectors import balance
+    from socsec.ledger.selectors import individual_account_balance
     from socsec.rules.engine import calc
     from socsec.rules.parameters import load_parameters
 
@@ -214,7 +214,7 @@ def pension_estimate(
     on_record = pension_months_on_record(person, today)
     rate = float(params.value("flexible.individual_account_rate", today))  # 8% of the base
     interest = _latest_interest(today)
-    account = -balance(f"fund:individual-account:{person.pk}")
+    account = individual_account_balance(person.pk)
     grown, paid = float(account), 0
     for i in range(ahead):  # month by month: the yearly rate credited as 1/12 a month
         grown *= 1 + interest["value"] / 12
@@ -283,7 +283,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     for their own contributions and 1.0 (the average wage, which the registry does not hold) for months in
     a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded."""
     from socsec.contributions.models import OwnContribution
-    from socsec.ledger.selectors import balance
+    from socsec.ledger.selectors import individual_account_balance
     from socsec.rules.engine import compute
 
     end = dt.date(year, 1, 1)
@@ -327,6 +327,6 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
         paid = own.get(person.pk, [])
         own_months = sum(m for m, _ in paid)
         index = (sum(m * r for m, r in paid) + max(0, months - own_months) * 1.0) / months
-        account = -balance(f"fund:individual-account:{person.pk}") / 100
+        account = individual_account_balance(person.pk) / 100
         out.append((sex, age, "active", round(months / 12, 4), round(index, 4), account, 0))
     return out

@@ -12,7 +12,8 @@ from django.conf import settings
 
 from socsec.batch.assess import COVERED
 from socsec.core.months import month_of
-from socsec.ledger.selectors import AccountStatement, account_statement
+from socsec.ledger.accounts import platform_receivable
+from socsec.ledger.selectors import AccountStatement, account_statement, individual_account_statement
 from socsec.registry.models import Organisation
 
 from .collection.outstanding import InvoiceState, invoices_of
@@ -102,7 +103,7 @@ class PlatformStatement:
 
 def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) -> PlatformStatement:
     """A platform's statement from ``start`` to ``end`` (both included)."""
-    account = account_statement(f"receivable:platform:{platform.code}", start=start, end=end)
+    account = account_statement(platform_receivable(platform.code), start=start, end=end)
     invoices = [s for s in invoices_of(platform=platform) if start <= s.invoice.issued_on <= end]
     return PlatformStatement(platform, account, invoices)
 
@@ -158,10 +159,5 @@ def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
         SchemeYear(scheme, len(covered.get(scheme, ())), p["self"], p["government"], p["platform"])
         for scheme, p in sorted(paid.items())
     ]
-    account = account_statement(
-        f"fund:individual-account:{person_id}",
-        start=dt.date(year, 1, 1),
-        end=dt.date(year, 12, 31),
-        credit_normal=True,
-    )
+    account = individual_account_statement(person_id, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     return WorkerStatement(person_id, year, schemes, lines, account)

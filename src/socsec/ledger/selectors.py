@@ -1,10 +1,16 @@
+"""Reads of the ledger: signed balances, the trial balance, an account's statement over a period, and a
+person's individual pension account (its balance, statement and movements)."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 
+from .accounts import INDIVIDUAL_ACCOUNT_PREFIX, individual_account, individual_account_person
+from .keys import SourceKind, source_prefix
 from .models import LedgerEntry
 
 
@@ -66,3 +72,44 @@ def account_statement(code: str, *, start: dt.date, end: dt.date, credit_normal:
         running += sign * amount
         lines.append(StatementLine(booked_on, description, source, max(amount, 0), max(-amount, 0), running))
     return AccountStatement(code, start, end, opening, lines, running)
+
+
+def individual_account_balance(person_id: int) -> int:
+    """The money in a person's individual account, in cents: positive (the account grows by credits)."""
+    return -balance(individual_account(person_id))
+
+
+def individual_account_statement(person_id: int, *, start: dt.date, end: dt.date) -> AccountStatement:
+    """A person's individual account from ``start`` to ``end``, its balance shown positive."""
+    return account_statement(individual_account(person_id), start=start, end=end, credit_normal=True)
+
+
+def individual_account_movements(
+    year: int, *, sources: QuerySet[Any, Any]
+) -> dict[int, tuple[int, list[tuple[dt.date, int]]]]:
+    """Per person: the money in the individual account on 1 January of the year (summed by the database),
+    and the year's movements into it (day booked, cents; credits positive), for those with either.
+    Counted are the transactions whose source is in ``sources`` (a subquery of source keys, see
+    ``keys.source_keys``) and the interest credited for earlier years (booked on 31 December of their
+    year); the interest of the year itself is left out."""
+    first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    entries = LedgerEntry.objects.filter(
+        Q(transaction__source__in=sources) | Q(transaction__source__startswith=source_prefix(SourceKind.INTEREST)),
+        account__code__startswith=INDIVIDUAL_ACCOUNT_PREFIX,
+    )
+    accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]] = {}
+    for code, cents in (
+        entries.filter(transaction__booked_on__lt=first)
+        .values("account__code")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("account__code", "total")
+    ):
+        accounts[individual_account_person(code)] = (-int(cents), [])  # credits are negative entries
+    for code, day, cents in (
+        entries.filter(transaction__booked_on__gte=first, transaction__booked_on__lt=end)
+        .exclude(transaction__source__startswith=source_prefix(SourceKind.INTEREST, year))
+        .order_by("transaction__booked_on", "id")
+        .values_list("account__code", "transaction__booked_on", "amount_cents")
+    ):
+        accounts.setdefault(individual_account_person(code), (0, []))[1].append((day, -int(cents)))
+    return {p: v for p, v in accounts.items() if v[0] or v[1]}

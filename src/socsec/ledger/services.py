@@ -11,19 +11,13 @@ from django.utils import timezone
 
 from socsec.core.errors import ValidationFailed
 
+from .accounts import ACCOUNT_KINDS
 from .models import Account, LedgerEntry, LedgerTransaction
-
-ACCOUNT_KINDS = {
-    "receivable": Account.Kind.ASSET,
-    "bank": Account.Kind.ASSET,
-    "fund": Account.Kind.FUND,
-    "income": Account.Kind.INCOME,
-    "payable": Account.Kind.LIABILITY,
-}
 
 
 def account(code: str, name: str = "") -> Account:
-    """The account with this code, opened on first use. The code's first part is its kind."""
+    """The account with this code (built by ``accounts``), opened on first use. The code's first part is
+    its kind."""
     head = code.split(":", 1)[0]
     if head not in ACCOUNT_KINDS:
         raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
@@ -41,7 +35,8 @@ def post(
     idempotency_key: str,
     booked_on: dt.date | None = None,
 ) -> LedgerTransaction:
-    """Post one balanced transaction: ``entries`` are (account code, cents), debit positive."""
+    """Post one balanced transaction: ``entries`` are (account code, cents), debit positive; the codes
+    come from ``accounts``, the source and key from ``keys``."""
     lines = [(code, int(cents)) for code, cents in entries if int(cents) != 0]
     total = sum(cents for _code, cents in lines)
     if total != 0:

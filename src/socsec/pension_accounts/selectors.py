@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
-
 from socsec.contributions.models import OwnContribution
+from socsec.ledger.keys import SourceKind, source_keys
+from socsec.ledger.selectors import individual_account_movements
 from socsec.registry.models import Person
-
-INDIVIDUAL_ACCOUNT = "fund:individual-account:"
 
 
 def employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.date, int]]]]:
@@ -19,37 +17,10 @@ def employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.d
     by the database), and the year's contributions to it (day booked, cents), for those with either.
     Employee-pension money: postings of employee-pension own contributions and interest credited for
     earlier years (booked on 31 December of their year); the interest of the year itself is left out."""
-    from django.db.models import CharField, Sum, Value
-    from django.db.models.functions import Cast, Concat
-
-    from socsec.ledger.models import LedgerEntry
-
-    first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    own = (
-        OwnContribution.objects.filter(scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=end)
-        .annotate(source=Concat(Value("own-contribution:"), Cast("pk", CharField()), output_field=CharField()))
-        .values("source")
+    own = OwnContribution.objects.filter(
+        scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lt=dt.date(year + 1, 1, 1)
     )
-    entries = LedgerEntry.objects.filter(
-        Q(transaction__source__in=own) | Q(transaction__source__startswith="interest:"),
-        account__code__startswith=INDIVIDUAL_ACCOUNT,
-    )
-    accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]] = {}
-    for code, cents in (
-        entries.filter(transaction__booked_on__lt=first)
-        .values("account__code")
-        .annotate(total=Sum("amount_cents"))
-        .values_list("account__code", "total")
-    ):
-        accounts[int(code[len(INDIVIDUAL_ACCOUNT) :])] = (-int(cents), [])  # credits are negative entries
-    for code, day, cents in (
-        entries.filter(transaction__booked_on__gte=first, transaction__booked_on__lt=end)
-        .exclude(transaction__source__startswith=f"interest:{year}:")
-        .order_by("transaction__booked_on", "id")
-        .values_list("account__code", "transaction__booked_on", "amount_cents")
-    ):
-        accounts.setdefault(int(code[len(INDIVIDUAL_ACCOUNT) :]), (0, []))[1].append((day, -int(cents)))
-    return {p: v for p, v in accounts.items() if v[0] or v[1]}
+    return individual_account_movements(year, sources=source_keys(SourceKind.OWN_CONTRIBUTION, own))
 
 
 def pension_provinces(persons: list[int], year_end: dt.date) -> dict[int, str]:

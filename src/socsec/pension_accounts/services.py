@@ -14,11 +14,13 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record_many
 from socsec.contributions.models import InterestCredit
 from socsec.core.errors import Conflict, ValidationFailed
+from socsec.ledger.accounts import fund_interest, individual_account
+from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.rules.engine import RuleViolation
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
-from .selectors import INDIVIDUAL_ACCOUNT, employee_pension_accounts, pension_provinces
+from .selectors import employee_pension_accounts, pension_provinces
 
 INTEREST_RULE = "individual_account_interest"
 INTEREST_RATE = "employee_pension.individual_account_interest_rate"
@@ -43,7 +45,7 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
     ``individual_account_interest``: the opening balance x rate + each contribution x rate x months left
     / 12, to the cent, once per person).
 
-    What counts is the account's employee-pension money in the ledger (``fund:individual-account:<person>``):
+    What counts is the account's employee-pension money in the ledger (``ledger.accounts.individual_account``):
     the individual-account part of the person's own employee-pension contributions, by the day they were
     booked, and the interest credited for earlier years. The residents' pension money in the same account
     earns its province's own rate and is not credited here.
@@ -53,10 +55,10 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
     and an ``InterestCredit`` row unique per person and year, so a re-run credits only those not credited
     yet and never anyone twice (of two runs at once, the second is refused whole, 409, and can be re-run).
     Each posting moves the interest from the province's pension-fund interest account
-    (``fund:EMPLOYEE_PENSION:<province>:interest``; the province of the person's latest employee-pension
-    contribution) to the individual account, booked on 31 December of the year, so that it is part of the
-    next year's opening balance. Years are credited in order: once a later year is credited, an earlier
-    one is refused."""
+    (``ledger.accounts.fund_interest``; the province of the person's latest employee-pension contribution)
+    to the individual account, booked on 31 December of the year, so that it is part of the next year's
+    opening balance. Years are credited in order: once a later year is credited, an earlier one is
+    refused."""
     today = today or timezone.localdate()
     if not isinstance(year, int) or not 1900 <= year <= 9999:
         raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
@@ -131,11 +133,11 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                     {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}
                     for day, amount in accounts[person_id][1]
                 ]
-                key = f"interest:{year}:{person_id}"
+                key = source_key(SourceKind.INTEREST, year, person_id)
                 posted = ledger_post(
                     entries=[
-                        (f"fund:EMPLOYEE_PENSION:{province}:interest", int(cents)),
-                        (f"{INDIVIDUAL_ACCOUNT}{person_id}", -int(cents)),
+                        (fund_interest("EMPLOYEE_PENSION", province), int(cents)),
+                        (individual_account(person_id), -int(cents)),
                     ],
                     description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
                     source=key,

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from socsec.contributions.models import AssessmentRun, Invoice
+from socsec.ledger.accounts import fund, platform_receivable
+from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 
 Key = tuple[int, int]  # (platform id, province id)
@@ -60,11 +62,12 @@ def invoices_issue(
         invoices.append(invoice)
         platform, province = platform_codes[platform_id], province_codes[province_id]
         if cents:
+            key = source_key(SourceKind.INVOICE, invoice.pk)
             ledger_post(
-                entries=[(f"receivable:platform:{platform}", cents), (f"fund:OIP:{province}", -cents)],
+                entries=[(platform_receivable(platform), cents), (fund("OIP", province), -cents)],
                 description=f"OIP {run.month} {platform} {province} ({run.kind.lower()} run {run.sequence})",
-                source=f"invoice:{invoice.pk}",
-                idempotency_key=f"invoice:{invoice.pk}",
+                source=key,
+                idempotency_key=key,
                 booked_on=today,
             )
     return invoices

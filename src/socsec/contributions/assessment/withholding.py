@@ -15,6 +15,7 @@ from socsec.contributions.models import AssessmentRun, Invoice, OwnContribution,
 from socsec.contributions.own.amounts import own_amounts, own_contribution_post
 from socsec.core.db import lock
 from socsec.core.months import month_first_day, month_index
+from socsec.ledger.accounts import platform_receivable
 from socsec.registry.models import Person, Region
 
 
@@ -92,5 +93,5 @@ def withhold_at_source(
             amount_cents=F("amount_cents") + amounts.paid, withheld_cents=F("withheld_cents") + amounts.paid
         )
         invoice.refresh_from_db()
-        own_contribution_post(record, amounts, province.code, f"receivable:platform:{platform.code}", today)
+        own_contribution_post(record, amounts, province.code, platform_receivable(platform.code), today)
     return made

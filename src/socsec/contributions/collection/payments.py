@@ -13,6 +13,8 @@ from socsec.audit.services import Actor, audit_record
 from socsec.contributions.models import Payment, PaymentAllocation
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.ledger.accounts import BANK_COLLECTION, platform_receivable
+from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Organisation
 
@@ -98,11 +100,12 @@ def record_payment(
         source=source[:100],
     )
     open_invoices.allocate(payment)
+    key = source_key(SourceKind.PAYMENT, payment.pk)
     ledger_post(
-        entries=[("bank:collection", amount_cents), (f"receivable:platform:{platform.code}", -amount_cents)],
+        entries=[(BANK_COLLECTION, amount_cents), (platform_receivable(platform.code), -amount_cents)],
         description=f"payment {reference} from {platform.code}",
-        source=f"payment:{payment.pk}",
-        idempotency_key=f"payment:{payment.pk}",
+        source=key,
+        idempotency_key=key,
         booked_on=received_on,
     )
     audit_record(actor=actor, action="payment.record", instance=payment)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from socsec.contributions.models import OwnContribution
+from socsec.ledger.accounts import fund, government_receivable, individual_account
+from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person
 from socsec.rules.engine import calc
@@ -95,15 +97,16 @@ def own_contribution_post(
     it) and the government's part, to the individual account and the pooled fund."""
     entries = [
         (paid_from, amounts.paid),
-        (f"receivable:government:{province}", amounts.subsidy),
-        (f"fund:individual-account:{record.person_id}", -amounts.account),
-        (f"fund:{record.scheme}:{province}", -amounts.pooled),
+        (government_receivable(province), amounts.subsidy),
+        (individual_account(record.person_id), -amounts.account),
+        (fund(record.scheme, province), -amounts.pooled),
     ]
     how = f" withheld by {record.withheld_by.code}" if record.withheld_by else ""
+    key = source_key(SourceKind.OWN_CONTRIBUTION, record.pk)
     ledger_post(
         entries=[e for e in entries if e[1]],
         description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
-        source=f"own-contribution:{record.pk}",
-        idempotency_key=f"own-contribution:{record.pk}",
+        source=key,
+        idempotency_key=key,
         booked_on=today,
     )

@@ -14,6 +14,7 @@ from socsec.contributions.models import OwnContribution
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.core.months import month_first_day, month_index
+from socsec.ledger.accounts import BANK_COLLECTION
 from socsec.registry.models import Person
 from socsec.rules.engine import RuleViolation, calc
 from socsec.rules.formulas import PERIOD_CODES
@@ -127,6 +128,6 @@ def own_contribution_pay(
             **amounts.record_fields(),
             paid_on=today,
         )
-        own_contribution_post(record, amounts, region.province_code, "bank:collection", today)
+        own_contribution_post(record, amounts, region.province_code, BANK_COLLECTION, today)
         audit_record(actor=actor, action="contribution.own.pay", instance=record)
     return record
