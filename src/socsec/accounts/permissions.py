@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socsec.audit.services import Actor
-from socsec.core.errors import Forbidden
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.selectors import person_is_engaged_with
 
@@ -56,11 +55,6 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Forbidden(message)
 
 
 def may_view_person(p: Principal, person: Person) -> bool:

@@ -25,8 +25,8 @@ from socsec.accounts.access import (
     require_staff_or_platform,
     require_worker,
 )
-from socsec.accounts.models import Role, User
-from socsec.accounts.permissions import Principal, may_view_audit, may_view_coverage, may_view_projections
+from socsec.accounts.models import Role
+from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
 from socsec.audit.selectors import audit_entries
 from socsec.batch.store import upload_format
 from socsec.contributions.selectors import (
@@ -47,11 +47,6 @@ from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .projections import projection_page, table_csv
-
-
-def _principal(request: HttpRequest) -> Principal:  # the claim pages' until they use principal_of
-    assert isinstance(request.user, User)
-    return Principal.of_user(request.user)
 
 
 def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None = None) -> tuple[dt.date, str | None]:
