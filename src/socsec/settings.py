@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socsec.web.middleware.AccessRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "socsec.urls"

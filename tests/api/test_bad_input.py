@@ -80,9 +80,9 @@ def test_create_engagement(world, unchanged, officer, overrides, status, field, 
 
 def test_platform_touching_another_platforms_worker(world, unchanged, platform):
     code, answer = post(platform, "/api/engagements", engagement(world, organisation=None))
-    assert (code, answer["code"]) == (403, "forbidden")
+    assert (code, answer["code"]) == (404, "not_found")  # not its worker: answered as if absent
     code, answer = post(platform, f"/api/engagements/{world.rider_eng_courier.pk}/end", {"end_date": "2026-06-30"})
-    assert code == 403
+    assert code == 404
     code, answer = post(
         platform,
         "/api/workers",
@@ -98,7 +98,7 @@ def test_platform_touching_another_platforms_worker(world, unchanged, platform):
         },
     )
     assert (code, answer["field"]) == (403, "organisation")
-    assert platform.get(f"/api/persons/{world.freelancer.pk}").status_code == 403
+    assert platform.get(f"/api/persons/{world.freelancer.pk}").status_code == 404
 
 
 def test_worker_registration_with_a_bad_engagement_writes_no_person(world, unchanged, platform):

@@ -1,5 +1,6 @@
 """Every endpoint x every role: the status code each must get. A platform reads and writes only its own
-workers' engagements; a worker sees only themself."""
+workers' engagements; a worker sees only themself. An object the caller may not see answers as an absent
+one (404); a role that may not do something at all is refused (403)."""
 
 from __future__ import annotations
 
@@ -35,19 +36,19 @@ MATRIX = [
         {"code": "newco", "name": "NewCo", "kind": "EMPLOYER"},
         [401, 403, 403, 201, 201, 403],
     ),
-    ("other organisation", "get", "/api/organisations/zipper", None, [401, 403, 403, 200, 200, 200]),
+    ("other organisation", "get", "/api/organisations/zipper", None, [401, 403, 404, 200, 200, 200]),
     ("own organisation", "get", "/api/organisations/ridego", None, [401, 403, 200, 200, 200, 200]),
     ("search persons", "get", "/api/persons?q=", None, [401, 403, 200, 200, 200, 200]),
     ("register person", "post", "/api/persons", PERSON, [401, 403, 403, 201, 201, 403]),
     ("own worker", "get", "/api/persons/{rider}", None, [401, 200, 200, 200, 200, 200]),
-    ("someone else", "get", "/api/persons/{freelancer}", None, [401, 403, 403, 200, 200, 200]),
+    ("someone else", "get", "/api/persons/{freelancer}", None, [401, 404, 404, 200, 200, 200]),
     ("engagements", "get", "/api/persons/{rider}/engagements", None, [401, 200, 200, 200, 200, 200]),
     (
         "others' engagements",
         "get",
         "/api/persons/{freelancer}/engagements",
         None,
-        [401, 403, 403, 200, 200, 200],
+        [401, 404, 404, 200, 200, 200],
     ),
     ("my withholding", "get", "/api/me/withholding", None, [401, 200, 403, 403, 403, 403]),
     (
@@ -70,7 +71,7 @@ MATRIX = [
         "get",
         "/api/organisations/zipper/statement?start=2026-01-01&end=2026-12-31",
         None,
-        [401, 403, 403, 200, 200, 200],
+        [401, 403, 404, 200, 200, 200],
     ),
     (
         "record a relief group",
@@ -80,7 +81,7 @@ MATRIX = [
         [401, 403, 403, 201, 201, 403],
     ),
     ("coverage", "get", "/api/persons/{rider}/coverage?on=2026-05-01", None, [401, 200, 403, 200, 200, 200]),
-    ("others' coverage", "get", "/api/persons/{employee}/coverage", None, [401, 403, 403, 200, 200, 200]),
+    ("others' coverage", "get", "/api/persons/{employee}/coverage", None, [401, 404, 403, 200, 200, 200]),
     (
         "engage own worker",
         "post",
@@ -100,7 +101,7 @@ MATRIX = [
         "post",
         "/api/engagements",
         {**ENGAGEMENT, "person_id": "{freelancer}", "sector": "RIDE_HAILING"},
-        [401, 403, 403, 422, 422, 403],
+        [401, 403, 404, 422, 422, 403],
     ),
     (
         "end own engagement",
@@ -114,7 +115,7 @@ MATRIX = [
         "post",
         "/api/engagements/{rider_eng_courier}/end",
         {"end_date": "2026-06-30"},
-        [401, 403, 403, 200, 200, 403],
+        [401, 403, 404, 200, 200, 403],
     ),
     (
         "register worker",

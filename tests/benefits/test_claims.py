@@ -211,7 +211,7 @@ def test_claims_over_the_api_by_role(world, data_dir, platform):
     claim_id = made.json()["id"]
     assert [c["id"] for c in platform.get("/api/claims").json()] == [claim_id]
     courier = Client(headers={"Authorization": f"Bearer {world.courier_token}"})
-    assert courier.get(f"/api/claims/{claim_id}").status_code == 403
+    assert courier.get(f"/api/claims/{claim_id}").status_code == 404  # not on its work: answered as absent
     worker = Client()
     worker.force_login(world.users["worker"])
     assert worker.get(f"/api/claims/{claim_id}").json()["status"] == "GATHERING_EVIDENCE"

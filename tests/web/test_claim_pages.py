@@ -69,7 +69,7 @@ def test_a_worker_sees_only_their_claims(world, data_dir):
     assert listing.status_code == 200
     assert claim_ids(listing.content.decode()) == [mine.pk]
     assert worker.get(f"/me/claims/{mine.pk}/").status_code == 200
-    assert worker.get(f"/me/claims/{theirs.pk}/").status_code == 403
+    assert worker.get(f"/me/claims/{theirs.pk}/").status_code == 404  # another's claim answers as absent
     assert worker.get("/me/claims/999999/").status_code == 404
     assert worker.get("/officer/claims/").status_code == 403
     assert worker.get(f"/officer/claims/{mine.pk}/").status_code == 403

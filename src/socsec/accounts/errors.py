@@ -7,3 +7,4 @@ from enum import StrEnum
 
 class AccountErrorCode(StrEnum):
     USER_EXISTS = "user_exists"
+    OTHER_ORGANISATION = "other_organisation"  # an organisation acting for another

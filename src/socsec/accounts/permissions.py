@@ -1,4 +1,5 @@
-"""Who may do what. One policy for the API and the pages.
+"""Who may do what: the predicates of the one policy for the API and the pages. The API endpoints and
+pages apply them through ``socsec.accounts.access``.
 
 A ``Principal`` is whoever is acting: a logged-in user (worker, officer, supervisor, auditor, or a
 platform's staff user) or an organisation's API token (role platform)."""
@@ -8,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socsec.audit.services import Actor
-from socsec.core.errors import Forbidden
-from socsec.registry.models import Organisation, Person
+from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.selectors import person_is_engaged_with
 
 from .models import ApiToken, Role, User
@@ -57,11 +57,6 @@ class Principal:
         return self.role in STAFF_ROLES
 
 
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Forbidden(message)
-
-
 def may_view_person(p: Principal, person: Person) -> bool:
     if p.is_staff:
         return True
@@ -70,6 +65,20 @@ def may_view_person(p: Principal, person: Person) -> bool:
     if p.role == Role.PLATFORM and p.organisation is not None:
         return person_is_engaged_with(person=person, organisation=p.organisation)
     return False
+
+
+def may_view_engagement(p: Principal, engagement: Engagement) -> bool:
+    """Staff see every engagement; an organisation its own; a worker theirs."""
+    if p.is_staff:
+        return True
+    if p.role == Role.WORKER:
+        return p.person_id == engagement.person_id
+    return p.organisation is not None and p.organisation.pk == engagement.organisation_id
+
+
+def may_view_organisation(p: Principal, organisation: Organisation) -> bool:
+    """Staff see every organisation and what it reported; an organisation sees itself."""
+    return p.is_staff or (p.organisation is not None and p.organisation.pk == organisation.pk)
 
 
 def may_view_coverage(p: Principal, person: Person) -> bool:

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+from ninja.params import functions as param
 
-from socsec.accounts.permissions import may_view_audit, require
-from socsec.api.base import principal
+from socsec.accounts.access import principal_of, require
+from socsec.accounts.permissions import may_view_audit
 from socsec.audit.selectors import audit_entries
 
 router = Router()
@@ -31,10 +32,9 @@ def list_audit(
     request: HttpRequest,
     object_type: str | None = None,
     object_id: str | None = None,
-    limit: int = Query(100, ge=1, le=1000),
+    limit: int = param.Query(100, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
-    p = principal(request)
-    require(may_view_audit(p), "only auditors and supervisors read the audit trail")
+    require(may_view_audit(principal_of(request)), "only auditors and supervisors read the audit trail")
     rows = audit_entries(object_type=object_type, object_id=object_id)[:limit]
     return [
         {

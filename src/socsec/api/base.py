@@ -1,6 +1,6 @@
-"""The REST API's one NinjaAPI instance and what every endpoint shares: authentication, the JSON renderer,
-the ``principal`` of a request, and the error handlers. The domain routers live in their own modules and
-are mounted in ``socsec.api.app``.
+"""The REST API's one NinjaAPI instance and what every endpoint shares: authentication (which puts the
+request's ``Principal`` where ``socsec.accounts.access.principal_of`` finds it), the JSON renderer and the
+error handlers. The domain routers live in their own modules and are mounted in ``socsec.api.app``.
 
 Organisations authenticate with ``Authorization: Bearer <token>``; people with their session.
 Errors are ``{"code", "message", "field"?, "details"?}`` with a 4xx status, mapped once here."""
@@ -78,10 +78,6 @@ api = SocSecAPI(
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),
 )
-
-
-def principal(request: HttpRequest) -> Principal:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 @api.exception_handler(DomainError)

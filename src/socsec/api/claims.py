@@ -9,7 +9,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim, require
+from socsec.accounts.access import access_claim, access_person, principal_of, require, require_platform, require_worker
+from socsec.accounts.permissions import may_decide_claims
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
@@ -21,11 +22,6 @@ from socsec.core.errors import ValidationFailed
 from socsec.registry import selectors
 
 router = Router(tags=["claims"])
-
-
-def _principal(request: HttpRequest) -> Principal:
-    p: Principal = getattr(request, "auth")  # noqa: B009 - set by ninja's authentication
-    return p
 
 
 class ClaimIn(Schema):
@@ -78,23 +74,17 @@ def _out(c: Claim) -> dict[str, Any]:
     return fields
 
 
-def _visible(p: Principal, claim: Claim) -> Claim:
-    org = claim.engagement.organisation_id if claim.engagement else claim.reporter_organisation_id
-    require(may_view_claim(p, claim.person_id, org), "not your claim")
-    return claim
-
-
 @router.post("/claims", response={201: ClaimOut})
-def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
+def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]:
     """Report a claim. The automated checks run at once: they approve what the registry and the
     platform's order data confirm, and send the rest to an officer; they never reject."""
-    p = _principal(request)
+    p = principal_of(request)
     person_id = payload.person_id if payload.person_id is not None else p.person_id
     if person_id is None:
         raise ValidationFailed("person_id: is required", field="person_id")
     if p.person_id is not None:
         require(person_id == p.person_id, "a worker claims for themself")
-    person = selectors.person_get(person_id=person_id)
+    person = access_person(p, person_id)
     require(
         p.person_id is not None or may_decide_claims(p) or p.organisation is not None, "not allowed to report claims"
     )
@@ -116,19 +106,18 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
 @router.get("/claims", response=list[ClaimOut])
 def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[dict[str, Any]]:
     """Officers: the open claims, most urgent first. Workers: their own. Platforms: those on their work."""
-    p = _principal(request)
+    p = principal_of(request)
     if p.is_staff:
         rows = claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)
         return [_out(r.claim) for r in rows]
     if p.person_id is not None:
         return [_out(c) for c in claim_selectors.claims_of(person_id=p.person_id)]
-    require(p.organisation is not None, "not allowed")
-    return [_out(c) for c in claim_selectors.claims_on_platform(organisation=p.organisation)]  # type: ignore[arg-type]
+    return [_out(c) for c in claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed"))]
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
 def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    return _out(_visible(_principal(request), claim_selectors.claim_get(claim_id=claim_id)))
+    return _out(access_claim(principal_of(request), claim_id))
 
 
 class DecisionIn(Schema):
@@ -140,9 +129,9 @@ class DecisionIn(Schema):
 @router.post("/claims/{claim_id}/decision", response=ClaimOut)
 def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
     """Accept or reject, with the reason. 409 when someone changed the claim since the version you saw."""
-    p = _principal(request)
+    p = principal_of(request)
     require(may_decide_claims(p), "only officers decide claims")
-    claim = claim_selectors.claim_get(claim_id=claim_id)
+    claim = access_claim(p, claim_id)
     return _out(
         claim_decide(
             actor=p.actor, claim=claim, expected_version=payload.version, accept=payload.accept, reason=payload.reason
@@ -158,9 +147,9 @@ class AssessmentIn(Schema):
 @router.post("/claims/{claim_id}/assessment", response=ClaimOut)
 def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> dict[str, Any]:
     """Record the assessment (grade, care level, ...); the rules propose the awards with explanations."""
-    p = _principal(request)
+    p = principal_of(request)
     require(may_decide_claims(p), "only officers assess claims")
-    claim = claim_selectors.claim_get(claim_id=claim_id)
+    claim = access_claim(p, claim_id)
     assessment = parse_assessment(claim.kind, payload.assessment)
     return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment))
 
@@ -177,25 +166,25 @@ class ReasonIn(Schema):
 @router.post("/claims/{claim_id}/approval", response=ClaimOut)
 def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     """Award what was assessed; above the threshold a second officer must approve."""
-    p = _principal(request)
+    p = principal_of(request)
     require(may_decide_claims(p), "only officers approve awards")
-    claim = claim_selectors.claim_get(claim_id=claim_id)
+    claim = access_claim(p, claim_id)
     return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
 
 
 @router.post("/claims/{claim_id}/appeal", response=ClaimOut)
 def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict[str, Any]:
     """The claimant asks for a review of a decision."""
-    p = _principal(request)
-    claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
+    p = principal_of(request)
+    claim = access_claim(p, claim_id)
     require(p.person_id == claim.person_id, "only the claimant appeals")
     return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason))
 
 
 @router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
 def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
-    p = _principal(request)
-    claim = _visible(p, claim_selectors.claim_get(claim_id=claim_id))
+    p = principal_of(request)
+    claim = access_claim(p, claim_id)
     require(p.person_id == claim.person_id, "only the claimant withdraws")
     return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
 
@@ -217,13 +206,13 @@ class PensionEstimateOut(Schema):
 def my_pension_estimate(request: HttpRequest, base_cents: int | None = None, months_per_year: int = 12) -> Any:
     """The worker's pension estimate at the statutory age, in today's money, with its assumptions: the
     months on record plus those to come at the chosen rhythm, the account with the latest credited rate."""
-    p = _principal(request)
-    require(p.person_id is not None, "only a worker has a pension estimate here")
+    p = principal_of(request)
+    person_id = require_worker(p, "only a worker has a pension estimate here")
     if not 0 <= months_per_year <= 12:
         raise ValidationFailed("months_per_year: from 0 to 12", field="months_per_year")
     if base_cents is not None and base_cents <= 0:
         raise ValidationFailed("base_cents: a positive amount in cents", field="base_cents")
-    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    person = access_person(p, person_id)
     return claim_selectors.pension_estimate(
         person=person, today=dt.date.today(), base_cents=base_cents, months_per_year=months_per_year
     )
@@ -247,10 +236,10 @@ class RebateOut(Schema):
 
 
 @router.post("/retention-rebates", response={201: RebateOut})
-def decide_retention_rebate(request: HttpRequest, payload: RebateIn) -> Status:
+def decide_retention_rebate(request: HttpRequest, payload: RebateIn) -> Status[dict[str, Any]]:
     """An officer decides an enterprise's job-retention rebate for a year (staff kept, layoffs within the
     target): a share of last year's unemployment-insurance premiums, from the fund, once a year."""
-    p = _principal(request)
+    p = principal_of(request)
     require(may_decide_claims(p), "only officers decide rebates")
     fields = payload.dict()
     organisation = selectors.organisation_get(code=fields.pop("organisation"))

@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from socsec.accounts.models import Role
-from socsec.accounts.permissions import require
-from socsec.api.base import api, principal
+from socsec.accounts.access import principal_of, require_platform, require_staff_or_platform
+from socsec.api.base import api
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.payments import payment_record
 
@@ -38,12 +37,11 @@ class PaymentOut(Schema):
 def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     """A platform reports a payment by its bank reference; recorded once per reference and allocated to
     its oldest unpaid invoices."""
-    p = principal(request)
-    require(p.role == Role.PLATFORM and p.organisation is not None, "only a platform reports its payments")
-    assert p.organisation is not None
+    p = principal_of(request)
+    platform = require_platform(p, "only a platform reports its payments")
     payment, replayed = payment_record(
         actor=p.actor,
-        platform=p.organisation,
+        platform=platform,
         amount_cents=payload.amount_cents,
         received_on=payload.received_on,
         reference=payload.reference,
@@ -51,7 +49,7 @@ def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     )
     body = {
         "id": payment.pk,
-        "platform": p.organisation.code,
+        "platform": platform.code,
         "reference": payment.reference,
         "amount_cents": payment.amount_cents,
         "received_on": payment.received_on,
@@ -80,9 +78,8 @@ class ArrearOut(Schema):
 def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
     payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
-    p = principal(request)
-    require(p.is_staff or p.role == Role.PLATFORM, "you may not see arrears")
-    rows = arrears(on=on or timezone.localdate(), platform=None if p.is_staff else p.organisation)
+    own = require_staff_or_platform(principal_of(request), "you may not see arrears")
+    rows = arrears(on=on or timezone.localdate(), platform=own)
     return [
         {
             "invoice": a.invoice.pk,

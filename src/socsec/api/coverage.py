@@ -11,13 +11,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from socsec.accounts.permissions import may_manage_activations, may_view_coverage, require
-from socsec.api.base import principal
+from socsec.accounts.access import (
+    access_person,
+    access_person_coverage,
+    principal_of,
+    require,
+    require_staff,
+    require_worker,
+)
+from socsec.accounts.permissions import may_manage_activations
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
 from socsec.coverage.selectors import activations as coverage_activations
-from socsec.registry import selectors
 
 router = Router()
 
@@ -114,9 +120,8 @@ class ActivationOut(Schema):
 
 @router.get("/me/coverage", response=CoverageOut, tags=["me"])
 def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool = False) -> dict[str, Any]:
-    p = principal(request)
-    require(p.person_id is not None, "only a worker account has its own coverage")
-    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    p = principal_of(request)
+    person = access_person(p, require_worker(p, "only a worker account has its own coverage"))
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
 
 
@@ -124,22 +129,19 @@ def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool =
 def person_coverage(
     request: HttpRequest, person_id: int, on: dt.date | None = None, explain: bool = False
 ) -> dict[str, Any]:
-    p = principal(request)
-    person = selectors.person_get(person_id=person_id)
-    require(may_view_coverage(p, person), "you may not see this person's coverage")
+    person = access_person_coverage(principal_of(request), person_id)
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
 
 
 @router.get("/activations", response=list[ActivationOut], tags=["coverage"])
 def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
-    p = principal(request)
-    require(p.is_staff, "only agency staff see the pilot switches")
+    require_staff(principal_of(request), "only agency staff see the pilot switches")
     return [ActivationOut.of(a) for a in coverage_activations()]
 
 
 @router.post("/activations", response={201: ActivationOut}, tags=["coverage"])
-def create_activation(request: HttpRequest, payload: ActivationIn) -> Status:
-    p = principal(request)
+def create_activation(request: HttpRequest, payload: ActivationIn) -> Status[dict[str, Any]]:
+    p = principal_of(request)
     require(may_manage_activations(p), "only supervisors switch pilots on")
     a = coverage_services.activation_create(
         actor=p.actor,

@@ -7,9 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from socsec.api.base import principal
+from socsec.accounts.access import access_person, principal_of
 from socsec.api.registry import PersonOut
-from socsec.registry import selectors
 
 router = Router()
 
@@ -23,8 +22,8 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, tags=["me"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    p = principal(request)
-    person = selectors.person_get(person_id=p.person_id) if p.person_id else None
+    p = principal_of(request)
+    person = access_person(p, p.person_id) if p.person_id else None
     return {
         "role": p.role.value,
         "username": p.user.username if p.user else None,

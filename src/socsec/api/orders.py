@@ -9,14 +9,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from socsec.accounts.models import Role
-from socsec.accounts.permissions import may_write_registry, require
-from socsec.api.base import api, principal
+from socsec.accounts.access import access_order_batch, access_organisation, principal_of, require, require_platform
+from socsec.accounts.permissions import may_write_registry
+from socsec.api.base import api
 from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders.ingest import orders_ingest
-from socsec.contributions.orders.selectors import batch_get, error_report_csv
-from socsec.registry import selectors
+from socsec.contributions.orders.selectors import error_report_csv
 
 router = Router()
 
@@ -59,12 +58,11 @@ def report_orders(request: HttpRequest) -> HttpResponse:
     region, sector, order_date, fare_cents). Send the platform's ``Idempotency-Key`` header: the same
     key with the same body is accepted once and answered the same; with another body it is refused (409).
     Valid rows are kept; invalid ones are listed in the batch's error report."""
-    p = principal(request)
-    require(p.role == Role.PLATFORM and p.organisation is not None, "only a platform reports its orders")
-    assert p.organisation is not None
+    p = principal_of(request)
+    platform = require_platform(p, "only a platform reports its orders")
     batch, replayed = orders_ingest(
         actor=p.actor,
-        platform=p.organisation,
+        platform=platform,
         content=request.body,
         fmt="jsonl",
         idempotency_key=request.headers.get("Idempotency-Key", ""),
@@ -75,20 +73,14 @@ def report_orders(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _visible_batch(request: HttpRequest, batch_id: int) -> OrderBatch:
-    p = principal(request)
-    require(p.is_staff or p.role == Role.PLATFORM, "you may not see order batches")
-    return batch_get(batch_id=batch_id, platform=None if p.is_staff else p.organisation)
-
-
 @router.get("/orders/batches/{batch_id}", response=OrderBatchOut, tags=["orders"])
 def get_order_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
-    return OrderBatchOut.of(_visible_batch(request, batch_id))
+    return OrderBatchOut.of(access_order_batch(principal_of(request), batch_id))
 
 
 @router.get("/orders/batches/{batch_id}/errors.csv", tags=["orders"])
 def order_batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = _visible_batch(request, batch_id)
+    batch = access_order_batch(principal_of(request), batch_id)
     response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
     return response
@@ -112,13 +104,13 @@ class AdjustmentOut(Schema):
 
 
 @router.post("/oip/adjustments", response={201: AdjustmentOut}, tags=["orders"])
-def set_adjustment(request: HttpRequest, payload: AdjustmentIn) -> Status:
+def set_adjustment(request: HttpRequest, payload: AdjustmentIn) -> Status[dict[str, Any]]:
     """A province's yearly adjustment of a platform's per-order amount, in 10% steps of the sector baseline."""
-    p = principal(request)
+    p = principal_of(request)
     require(may_write_registry(p), "only officers and supervisors set per-order amounts")
     a = adjustment_set(
         actor=p.actor,
-        platform=selectors.organisation_get(code=payload.platform),
+        platform=access_organisation(p, payload.platform),
         province_code=payload.province,
         steps=payload.steps,
         effective_from=payload.effective_from,

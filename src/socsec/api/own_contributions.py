@@ -10,8 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from socsec.accounts.permissions import may_write_registry, require
-from socsec.api.base import principal
+from socsec.accounts.access import access_person, principal_of, require, require_worker
+from socsec.accounts.permissions import may_write_registry
 from socsec.contributions.models import WithholdingMandate
 from socsec.contributions.own.mandates import (
     withholding_get,
@@ -47,12 +47,11 @@ class OwnContributionOut(Schema):
 
 
 @router.post("/me/contributions/own", response={201: OwnContributionOut}, tags=["me"])
-def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status:
+def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status[dict[str, Any]]:
     """A flexible worker pays their employee pension on a base they choose (monthly, quarterly or
     yearly), or a resident pays a residents' pension tier; the answer explains the amounts."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker pays their own contribution here")
-    person = selectors.person_get(person_id=p.person_id)  # type: ignore[arg-type]
+    p = principal_of(request)
+    person = access_person(p, require_worker(p, "only a worker pays their own contribution here"))
     c = own_contribution_pay(actor=p.actor, person=person, **payload.dict())
     return Status(
         201,
@@ -100,21 +99,20 @@ def _withholding_out(m: WithholdingMandate) -> dict[str, Any]:
 @router.get("/me/withholding", response=list[WithholdingOut], tags=["me"])
 def my_withholding(request: HttpRequest) -> list[dict[str, Any]]:
     """The worker's withholding mandates: which platform withholds which own contribution, from when."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker has withholding mandates")
-    return [_withholding_out(m) for m in withholding_of(person_id=p.person_id)]  # type: ignore[arg-type]
+    person_id = require_worker(principal_of(request), "only a worker has withholding mandates")
+    return [_withholding_out(m) for m in withholding_of(person_id=person_id)]
 
 
 @router.post("/me/withholding", response={201: WithholdingOut}, tags=["me"])
-def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status:
+def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status[dict[str, Any]]:
     """Ask a platform you work through to withhold your own pension or medical contribution at source:
     each month you take orders on it, it deducts the month's contribution on the base you choose, spread
     over your orders, and pays it with its invoice."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker sets up withholding of their own contribution")
+    p = principal_of(request)
+    person_id = require_worker(p, "only a worker sets up withholding of their own contribution")
     m = withholding_mandate_create(
         actor=p.actor,
-        person=selectors.person_get(person_id=p.person_id),  # type: ignore[arg-type]
+        person=access_person(p, person_id),
         platform=selectors.organisation_get(code=payload.platform),
         scheme=payload.scheme,
         declared_base_cents=payload.declared_base_cents,
@@ -127,9 +125,9 @@ def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status:
 def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
     """Stop withholding at the end of the current month; one that starts in a later month is withdrawn
     (it ends the day before it starts)."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker ends their withholding")
-    mandate = withholding_get(person_id=p.person_id, mandate_id=mandate_id)  # type: ignore[arg-type]
+    p = principal_of(request)
+    person_id = require_worker(p, "only a worker ends their withholding")
+    mandate = withholding_get(person_id=person_id, mandate_id=mandate_id)  # their own: others' are absent
     withholding_mandate_end(actor=p.actor, mandate=mandate)
     mandate.refresh_from_db()
     return _withholding_out(mandate)
@@ -152,12 +150,12 @@ class ReliefOut(Schema):
 
 
 @router.post("/persons/{person_id}/reliefs", response={201: ReliefOut}, tags=["contributions"])
-def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Status:
+def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Status[dict[str, Any]]:
     """An officer records a person's relief group (employment difficulties, graduate, severe disability,
     minimum living allowance, extreme poverty) for a time, with the certificate it rests on; the rules
     then subsidise or pay part of their own contributions."""
-    p = principal(request)
+    p = principal_of(request)
     require(may_write_registry(p), "only officers and supervisors record relief groups")
-    person = selectors.person_get(person_id=person_id)
+    person = access_person(p, person_id)
     r = relief_grant(actor=p.actor, person=person, **payload.dict())
     return Status(201, {**payload.dict(), "id": r.pk, "person_id": person.pk, "reason": r.reason})

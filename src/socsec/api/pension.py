@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from socsec.accounts.permissions import may_credit_interest, require
-from socsec.api.base import principal
+from socsec.accounts.access import principal_of, require
+from socsec.accounts.permissions import may_credit_interest
 from socsec.pension_accounts.services import interest_credit
 
 router = Router()
@@ -39,7 +39,7 @@ class InterestRunOut(Schema):
 def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str, Any]:
     """Credit a year's interest to the employee-pension individual accounts at the year's published rate;
     a re-run credits nobody twice. Officers only."""
-    p = principal(request)
+    p = principal_of(request)
     require(may_credit_interest(p), "only officers credit interest to individual accounts")
     run = interest_credit(actor=p.actor, year=payload.year)
     return {

@@ -14,7 +14,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from socsec.accounts.permissions import Principal, may_view_projections, require
+from socsec.accounts.access import principal_of, require
+from socsec.accounts.permissions import may_view_projections
 from socsec.actuarial.inputs import InputError
 from socsec.actuarial.shipped import ChoiceRefused, run_shipped, shipped_scenario_list
 from socsec.core.errors import ValidationFailed
@@ -38,8 +39,7 @@ class ProjectionOut(Schema):
 
 
 def _allowed(request: HttpRequest) -> None:
-    p: Principal = getattr(request, "auth")  # noqa: B009 - set by ninja's authentication
-    require(may_view_projections(p), "only a supervisor may run projections")
+    require(may_view_projections(principal_of(request)), "only a supervisor may run projections")
 
 
 def _plain(value: Any) -> Any:

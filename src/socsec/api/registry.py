@@ -7,12 +7,20 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
+from ninja.params import functions as param
 
+from socsec.accounts.access import (
+    access_engagement,
+    access_organisation,
+    access_person,
+    acting_organisation,
+    principal_of,
+    require,
+    require_staff_or_platform,
+)
 from socsec.accounts.models import Role
-from socsec.accounts.permissions import Principal, may_register_workers, may_view_person, may_write_registry, require
-from socsec.api.base import principal
-from socsec.core.errors import Forbidden, ValidationFailed
+from socsec.accounts.permissions import may_register_workers, may_write_registry
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -156,16 +164,15 @@ def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
 def list_organisations(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
-    p = principal(request)
-    if p.role == Role.PLATFORM and p.organisation is not None:
-        return [OrganisationOut.of(p.organisation)]
-    require(p.is_staff, "workers cannot list organisations")
+    own = require_staff_or_platform(principal_of(request), "workers cannot list organisations")
+    if own is not None:
+        return [OrganisationOut.of(own)]
     return [OrganisationOut.of(o) for o in selectors.organisations(kind=kind)]
 
 
 @router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
-    p = principal(request)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict[str, Any]]:
+    p = principal_of(request)
     require(may_write_registry(p), "only officers and supervisors register organisations")
     org = services.organisation_create(
         actor=p.actor,
@@ -181,26 +188,20 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 @router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
 def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
-    p = principal(request)
-    org = selectors.organisation_get(code=code)
-    require(
-        p.is_staff or (p.organisation is not None and p.organisation.pk == org.pk),
-        "you may only read your own organisation",
-    )
-    return OrganisationOut.of(org)
+    return OrganisationOut.of(access_organisation(principal_of(request), code))
 
 
 @router.get("/persons", response=list[PersonOut], tags=["registry"])
-def search_persons(request: HttpRequest, q: str = "", limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
-    p = principal(request)
-    require(p.is_staff or p.role == Role.PLATFORM, "workers read themselves at /api/me")
-    found = selectors.person_search(query=q, organisation=None if p.is_staff else p.organisation, limit=limit)
-    return [PersonOut.of(x) for x in found]
+def search_persons(
+    request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    own = require_staff_or_platform(principal_of(request), "workers read themselves at /api/me")
+    return [PersonOut.of(x) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
-def register_person(request: HttpRequest, payload: PersonIn) -> Status:
-    p = principal(request)
+def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
+    p = principal_of(request)
     require(
         may_write_registry(p),
         "only officers and supervisors register persons directly; platforms use POST /api/workers",
@@ -209,49 +210,25 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     return Status(201, PersonOut.of(person))
 
 
-def _visible_person(request: HttpRequest, person_id: int) -> tuple[Principal, Person]:
-    p = principal(request)
-    person = selectors.person_get(person_id=person_id)
-    require(may_view_person(p, person), "you may not see this person")
-    return p, person
-
-
 @router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    _, person = _visible_person(request, person_id)
-    return PersonOut.of(person)
+    return PersonOut.of(access_person(principal_of(request), person_id))
 
 
 @router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
 def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
-    p, person = _visible_person(request, person_id)
+    p = principal_of(request)
+    person = access_person(p, person_id)
     own = p.organisation if p.role == Role.PLATFORM else None
     return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=own)]
 
 
-def _target_organisation(p: Principal, code: str | None) -> Organisation:
-    if p.role == Role.PLATFORM:
-        assert p.organisation is not None
-        if code and code != p.organisation.code:
-            raise Forbidden(
-                "an organisation may only register engagements with itself",
-                field="organisation",
-                code="other_organisation",
-            )
-        return p.organisation
-    if not code:
-        raise ValidationFailed("organisation: is required.", field="organisation")
-    return selectors.organisation_get(code=code)
-
-
 @router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
-def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
-    p = principal(request)
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[dict[str, Any]]:
+    p = principal_of(request)
     require(may_register_workers(p), "you may not register engagements")
-    org = _target_organisation(p, payload.organisation)
-    person = selectors.person_get(person_id=payload.person_id)
-    if p.role == Role.PLATFORM:
-        require(may_view_person(p, person), "register a new worker with POST /api/workers")
+    org = acting_organisation(p, payload.organisation)
+    person = access_person(p, payload.person_id)  # a platform engages only its own workers; new ones via /workers
     data = payload.dict(exclude={"person_id", "organisation"})
     engagement = services.engagement_create(actor=p.actor, person=person, organisation=org, **data)
     return Status(201, EngagementOut.of(engagement))
@@ -259,22 +236,17 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
 
 @router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
 def end_engagement(request: HttpRequest, engagement_id: int, payload: EngagementEndIn) -> dict[str, Any]:
-    p = principal(request)
+    p = principal_of(request)
     require(may_register_workers(p), "you may not change engagements")
-    engagement = selectors.engagement_get(engagement_id=engagement_id)
-    if p.role == Role.PLATFORM:
-        require(
-            p.organisation is not None and engagement.organisation_id == p.organisation.pk,
-            "an organisation may only change its own engagements",
-        )
+    engagement = access_engagement(p, engagement_id)
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
 @router.post("/workers", response={201: WorkerOut}, tags=["registry"])
-def register_worker(request: HttpRequest, payload: WorkerIn) -> Status:
-    p = principal(request)
+def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str, Any]]:
+    p = principal_of(request)
     require(may_register_workers(p), "you may not register workers")
-    org = _target_organisation(p, payload.organisation)
+    org = acting_organisation(p, payload.organisation)
     person, engagement, created = services.worker_register(
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )

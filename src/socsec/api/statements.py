@@ -9,11 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from socsec.accounts.permissions import may_view_platform_account, require
-from socsec.api.base import principal
+from socsec.accounts.access import access_platform_account, principal_of, require_worker
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import ValidationFailed
-from socsec.registry import selectors
 
 router = Router()
 
@@ -33,9 +31,8 @@ class RecordLineOut(Schema):
 @router.get("/me/contributions", response=list[RecordLineOut], tags=["me"])
 def my_contributions(request: HttpRequest) -> list[dict[str, Any]]:
     """The worker's record, month by month: scheme, province, the platform that paid, orders, amount."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker account has its own record")
-    return [line.__dict__ for line in contribution_record(person_id=p.person_id)]  # type: ignore[arg-type]
+    person_id = require_worker(principal_of(request), "only a worker account has its own record")
+    return [line.__dict__ for line in contribution_record(person_id=person_id)]
 
 
 class LedgerLineOut(Schema):
@@ -82,11 +79,10 @@ def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
     """The worker's statement for a year: per scheme the months covered and what they, the government and
     platforms paid; the individual pension account from the balance brought forward to the one carried
     forward."""
-    p = principal(request)
-    require(p.person_id is not None, "only a worker account has its own statement")
+    person_id = require_worker(principal_of(request), "only a worker account has its own statement")
     if not 1990 <= year <= 2200:
         raise ValidationFailed(f"year: {year} is out of range", field="year")
-    st = worker_statement(person_id=p.person_id, year=year)  # type: ignore[arg-type]
+    st = worker_statement(person_id=person_id, year=year)
     return {
         "year": st.year,
         "schemes": [s.__dict__ for s in st.schemes],
@@ -102,9 +98,7 @@ def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
 def platform_account_statement(request: HttpRequest, code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     """A platform's account with the agency from ``start`` to ``end``: invoices, payments and credit
     notes with the running balance it owes, and the invoices issued in the period."""
-    p = principal(request)
-    platform = selectors.organisation_get(code=code)
-    require(may_view_platform_account(p, platform), "a platform sees only its own account")
+    platform = access_platform_account(principal_of(request), code)
     if start > end:
         raise ValidationFailed(f"end: {end.isoformat()} is before start {start.isoformat()}", field="end")
     st = platform_statement(platform=platform, start=start, end=end)

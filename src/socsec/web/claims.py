@@ -10,15 +10,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from socsec.accounts.models import Role
-from socsec.accounts.permissions import Principal, may_decide_claims, may_view_claim
+from socsec.accounts.access import access_claim, principal_of, require, require_platform, require_staff, require_worker
+from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import BOUNDS, parse_assessment
 from socsec.benefits.claims import MOVES, OPEN
@@ -26,11 +25,11 @@ from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide,
 from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
 from socsec.benefits.review import claim_appeal
-from socsec.core.errors import DomainError, NotFound
+from socsec.core.errors import DomainError
 from socsec.core.money import MAX_YUAN, parse_yuan
 from socsec.registry import selectors
 
-from .views import _is_htmx, _principal
+from .views import _is_htmx
 
 K = Claim.Kind
 S = Claim.Status
@@ -133,21 +132,9 @@ DETAIL_FORMS: dict[str, type[_ClaimDetails]] = {
 
 
 def _worker(request: HttpRequest) -> Principal:
-    p = _principal(request)
-    if p.role != Role.WORKER or p.person_id is None:
-        raise PermissionDenied
+    p = principal_of(request)
+    require_worker(p)
     return p
-
-
-def _claim_or_404(claim_id: int) -> Claim | None:
-    try:
-        return claim_selectors.claim_get(claim_id=claim_id)
-    except NotFound:
-        return None
-
-
-def _organisation_id(claim: Claim) -> int | None:
-    return claim.engagement.organisation_id if claim.engagement else claim.reporter_organisation_id
 
 
 def _message(exc: DomainError) -> str:
@@ -224,11 +211,7 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     """The worker's claim: its history in plain words, the decision, the awards explained; appeal or
     withdraw where the claim allows it."""
     p = _worker(request)
-    claim = _claim_or_404(claim_id)
-    if claim is None:
-        return render(request, "web/not_found.html", status=404)
-    if not (may_view_claim(p, claim.person_id, _organisation_id(claim)) and p.person_id == claim.person_id):
-        raise PermissionDenied
+    claim = access_claim(p, claim_id)  # a worker's own: another's answers as absent
     error, status = None, 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -272,9 +255,7 @@ def _version(request: HttpRequest) -> int | None:
 @login_required
 def officer_queue(request: HttpRequest) -> HttpResponse:
     """Open claims, the most urgent first, with the days left to the due date; filters by htmx GET."""
-    p = _principal(request)
-    if not p.is_staff:
-        raise PermissionDenied
+    require_staff(principal_of(request))
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     kind = kind if kind in K.values else ""
@@ -482,16 +463,12 @@ def _officer_forms(claim: Claim) -> dict[str, bool]:
 @login_required
 def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     """The claim with the registry and platform evidence, its history, and the forms its state allows."""
-    p = _principal(request)
-    if not p.is_staff:
-        raise PermissionDenied
-    claim = _claim_or_404(claim_id)
-    if claim is None:
-        return render(request, "web/not_found.html", status=404)
+    p = principal_of(request)
+    require_staff(p)
+    claim = access_claim(p, claim_id)
     error, field_errors, status = None, {}, 200
     if request.method == "POST":
-        if not may_decide_claims(p):
-            raise PermissionDenied
+        require(may_decide_claims(p), "only officers decide claims")
         error, field_errors, status = _officer_post(request, p, claim)
         if error is None:
             return redirect("web:officer_claim", claim_id=claim.pk)
@@ -584,11 +561,9 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
 @login_required
 def platform_claims(request: HttpRequest) -> HttpResponse:
     """Claims on the platform's workers and what it owes itself on awarded claims."""
-    p = _principal(request)
-    if p.role != Role.PLATFORM or p.organisation is None:
-        raise PermissionDenied
+    platform = require_platform(principal_of(request))
     context = {
-        "claims": list(claim_selectors.claims_on_platform(organisation=p.organisation)),
-        "liability": claim_selectors.liability_of(organisation=p.organisation),
+        "claims": list(claim_selectors.claims_on_platform(organisation=platform)),
+        "liability": claim_selectors.liability_of(organisation=platform),
     }
     return render(request, "web/platform_claims.html", context)

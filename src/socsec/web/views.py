@@ -1,5 +1,6 @@
-"""Pages. Thin: read the request, check permission, call a selector, render. htmx requests get the
-fragment only."""
+"""Pages. Thin: read the request, check permission through ``socsec.accounts.access`` (its refusals become
+403 and 404 pages in ``socsec.web.middleware``), call a selector, render. htmx requests get the fragment
+only."""
 
 from __future__ import annotations
 
@@ -9,28 +10,31 @@ import io
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socsec.accounts.models import Role, User
-from socsec.accounts.permissions import (
-    Principal,
-    may_view_audit,
-    may_view_coverage,
-    may_view_person,
-    may_view_projections,
+from socsec.accounts.access import (
+    access_order_batch,
+    access_person,
+    principal_of,
+    require,
+    require_platform,
+    require_staff,
+    require_staff_or_platform,
+    require_worker,
 )
+from socsec.accounts.models import Role
+from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
 from socsec.audit.selectors import audit_entries
 from socsec.batch.store import upload_format
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
-from socsec.contributions.orders.selectors import batch_get, batches_of, error_report_csv
+from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
-from socsec.core.errors import DomainError, NotFound
+from socsec.core.errors import DomainError
 from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
@@ -38,11 +42,6 @@ from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .projections import projection_page, table_csv
-
-
-def _principal(request: HttpRequest) -> Principal:
-    assert isinstance(request.user, User)
-    return Principal.of_user(request.user)
 
 
 def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None = None) -> tuple[dt.date, str | None]:
@@ -106,7 +105,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    p = _principal(request)
+    p = principal_of(request)
     if p.role == Role.WORKER:
         return redirect("web:my_coverage")
     if p.role == Role.AUDITOR:
@@ -120,10 +119,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_coverage(request: HttpRequest) -> HttpResponse:
-    p = _principal(request)
-    if p.person_id is None:
-        raise PermissionDenied
-    person = selectors.person_get(person_id=p.person_id)
+    p = principal_of(request)
+    person = access_person(p, require_worker(p))
     on, date_error = _date_param(request)
     context = {
         "person": person,
@@ -139,10 +136,7 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
     """The worker's record month by month: who paid for their cover, through which platform, where."""
-    p = _principal(request)
-    if p.person_id is None:
-        raise PermissionDenied
-    lines = contribution_record(person_id=p.person_id)
+    lines = contribution_record(person_id=require_worker(principal_of(request)))
     by_month: dict[str, int] = {}
     for line in lines:
         by_month[line.month] = by_month.get(line.month, 0) + (line.amount_cents if line.covered else 0)
@@ -153,11 +147,9 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_search(request: HttpRequest) -> HttpResponse:
-    p = _principal(request)
-    if not (p.is_staff or p.role == Role.PLATFORM):
-        raise PermissionDenied
+    own = require_staff_or_platform(principal_of(request), "workers cannot search persons")
     query = request.GET.get("q", "").strip()
-    people = selectors.person_search(query=query, organisation=None if p.is_staff else p.organisation) if query else []
+    people = selectors.person_search(query=query, organisation=own) if query else []
     context = {"query": query, "people": people}
     template = "web/_person_results.html" if _is_htmx(request) else "web/person_search.html"
     return render(request, template, context)
@@ -165,13 +157,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    p = _principal(request)
-    try:
-        person = selectors.person_get(person_id=person_id)
-    except NotFound:
-        return render(request, "web/not_found.html", status=404)
-    if not may_view_person(p, person):
-        raise PermissionDenied
+    p = principal_of(request)
+    person = access_person(p, person_id)
     on, date_error = _date_param(request)
     coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
     if _is_htmx(request) and coverage is not None:
@@ -197,9 +184,7 @@ STATUS_ORDER = [Status.MANDATORY, Status.VOLUNTARY, Status.COVERED_ELSEWHERE, St
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them."""
-    p = _principal(request)
-    if not p.is_staff:
-        raise PermissionDenied
+    require_staff(principal_of(request))
     on, date_error = _date_param(request)
     counts = coverage_counts(on)
     rows = []
@@ -216,9 +201,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def platform_orders(request: HttpRequest) -> HttpResponse:
     """A platform uploads a file of orders and sees its batches with their error reports."""
-    p = _principal(request)
-    if p.role != Role.PLATFORM or p.organisation is None:
-        raise PermissionDenied
+    p = principal_of(request)
+    platform = require_platform(p)
     result, error = None, None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -231,7 +215,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
             try:
                 result, _replayed = orders_ingest(
                     actor=p.actor,
-                    platform=p.organisation,
+                    platform=platform,
                     content=upload.read(),
                     fmt=fmt,
                     idempotency_key=request.POST.get("idempotency_key", ""),
@@ -240,7 +224,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 error = exc.message
     context = {
-        "batches": list(batches_of(platform=p.organisation)[:50]),
+        "batches": list(batches_of(platform=platform)[:50]),
         "result": result,
         "error": error,
         "idempotency_key": uuid.uuid4().hex,
@@ -250,21 +234,17 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def platform_invoices(request: HttpRequest) -> HttpResponse:
-    p = _principal(request)
-    if p.role != Role.PLATFORM or p.organisation is None:
-        raise PermissionDenied
-    return render(request, "web/platform_invoices.html", {"invoices": invoices_of(platform=p.organisation)})
+    platform = require_platform(principal_of(request))
+    return render(request, "web/platform_invoices.html", {"invoices": invoices_of(platform=platform)})
 
 
 @login_required
 def my_statement(request: HttpRequest) -> HttpResponse:
     """The worker's statement for a year: per scheme the months covered and who paid, and the
     individual pension account from the balance brought forward to the balance carried forward."""
-    p = _principal(request)
-    if p.person_id is None:
-        raise PermissionDenied
+    person_id = require_worker(principal_of(request))
     year, error = _year_param(request)
-    st = worker_statement(person_id=p.person_id, year=year)
+    st = worker_statement(person_id=person_id, year=year)
     if request.GET.get("format") == "csv":
         rows: list[list[object]] = [["scheme", "months_covered", "you", "government", "platforms", "total"]]
         rows += [
@@ -284,31 +264,25 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 def platform_statement_page(request: HttpRequest) -> HttpResponse:
     """The platform's account with the agency over a period: invoices, payments, credit notes and
     the running balance it owes."""
-    p = _principal(request)
-    if p.role != Role.PLATFORM or p.organisation is None:
-        raise PermissionDenied
+    platform = require_platform(principal_of(request))
     today = timezone.localdate()
     start, start_error = _date_param(request, "start", dt.date(today.year, 1, 1))
     end, end_error = _date_param(request, "end", today)
     error = start_error or end_error
     if start > end:
         start, end, error = end, start, _("The start came after the end; the dates were swapped.")
-    st = platform_statement(platform=p.organisation, start=start, end=end)
+    st = platform_statement(platform=platform, start=start, end=end)
     if request.GET.get("format") == "csv":
-        return _csv_response(_ledger_rows(st.account), f"statement-{p.organisation.code}-{start}-{end}.csv")
+        return _csv_response(_ledger_rows(st.account), f"statement-{platform.code}-{start}-{end}.csv")
     context = {"st": st, "start": start, "end": end, "error": error}
     return render(request, "web/platform_statement.html", context)
 
 
 @login_required
 def platform_order_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
-    p = _principal(request)
-    if p.role != Role.PLATFORM:
-        raise PermissionDenied
-    try:
-        batch = batch_get(batch_id=batch_id, platform=p.organisation)
-    except NotFound:
-        return render(request, "web/not_found.html", status=404)
+    p = principal_of(request)
+    require_platform(p)
+    batch = access_order_batch(p, batch_id)
     response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
     return response
@@ -317,9 +291,7 @@ def platform_order_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 def officer_arrears(request: HttpRequest) -> HttpResponse:
     """Unpaid invoices past due, oldest first, with the late-payment surcharge to date."""
-    p = _principal(request)
-    if not p.is_staff:
-        raise PermissionDenied
+    require_staff(principal_of(request))
     on, date_error = _date_param(request)
     rows = arrears(on=on)
     context = {
@@ -334,9 +306,7 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    p = _principal(request)
-    if not may_view_audit(p):
-        raise PermissionDenied
+    require(may_view_audit(principal_of(request)), "only auditors and supervisors read the audit trail")
     object_type = request.GET.get("object_type") or None
     entries = list(audit_entries(object_type=object_type)[:200])
     return render(request, "web/audit.html", {"entries": entries, "object_type": object_type or ""})
@@ -345,8 +315,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def projections(request: HttpRequest) -> HttpResponse:
     """Supervisors run shipped scenarios side by side: summary, charts, CSV tables. Bad input runs nothing."""
-    if not may_view_projections(_principal(request)):
-        raise PermissionDenied
+    require(may_view_projections(principal_of(request)), "only a supervisor may run projections")
     page = projection_page(request.GET, request.path)
     if request.GET.get("format") == "csv" and page.result is not None:
         table = request.GET.get("table", "summary")
@@ -364,10 +333,8 @@ def my_pension_estimate(request: HttpRequest) -> HttpResponse:
     base and the months paid a year can be changed (htmx swaps the result)."""
     from socsec.benefits.selectors import pension_estimate
 
-    p = _principal(request)
-    if p.person_id is None:
-        raise PermissionDenied
-    person = selectors.person_get(person_id=p.person_id)
+    p = principal_of(request)
+    person = access_person(p, require_worker(p))
     error = None
     raw_base, raw_months = request.GET.get("base", ""), request.GET.get("months_per_year", "12")
     base_cents = None
