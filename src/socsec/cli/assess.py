@@ -21,7 +21,7 @@ ASSESS_STEPS = (
 def cmd_assess(args: argparse.Namespace) -> int:
     django_setup()
     from socsec.audit.services import Actor
-    from socsec.batch.assess import AssessmentError
+    from socsec.batch.errors import AssessmentError
     from socsec.contributions.assessment.runs import assessment_run
     from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
