@@ -16,7 +16,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from socsec.coverage.selectors import coverage_counts
-    from socsec.demo import DEMO_PASSWORD, load_demo
+    from socsec.demo.load import load_demo
+    from socsec.demo.pilot import DEMO_PASSWORD
     from socsec.rules.coverage import SCHEME_LABELS, Status
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
