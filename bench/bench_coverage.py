@@ -32,7 +32,7 @@ def main() -> None:
 
     from socsec.accounts.models import User
     from socsec.coverage.selectors import coverage_counts, coverage_for
-    from socsec.demo import load_demo
+    from socsec.demo.load import load_demo
     from socsec.registry.models import Engagement, Person
 
     call_command("migrate", verbosity=0)

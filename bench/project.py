@@ -15,9 +15,11 @@ import time
 
 import numpy as np
 
-from socsec.actuarial.model import prepare, project, project_runs, shocks
+from socsec.actuarial.prepare import prepare
+from socsec.actuarial.projection import project, project_runs
 from socsec.actuarial.run import PERCENTILES
 from socsec.actuarial.scenario import load_scenario
+from socsec.actuarial.stochastic import shocks
 
 
 def main() -> None:

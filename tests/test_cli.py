@@ -202,7 +202,8 @@ def test_assess_reports_its_steps_on_stderr_when_not_a_terminal(tmp_path):
 
 
 def test_step_bar_redraws_one_line_on_a_terminal():
-    from socsec.cli import ASSESS_STEPS, StepBar
+    from socsec.cli.assess import ASSESS_STEPS
+    from socsec.cli.progress import StepBar
 
     stream = io.StringIO()
     ticks = iter([0.0, 0.5, 1.25, 2.0, 3.5])

@@ -9,7 +9,7 @@ import pytest
 
 from socsec.actuarial import report
 from socsec.actuarial.inputs import InputError
-from socsec.actuarial.model import prepare
+from socsec.actuarial.prepare import prepare
 from socsec.actuarial.run import run_projection
 from socsec.actuarial.scenario import SCENARIO_DIR, load_scenario
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from socsec.actuarial.funds import FUNDS
 from socsec.actuarial.indicators import Career, c102_check, career_pension, general_average_premium
-from socsec.actuarial.model import FUNDS, pension_indexation, prepare, project, shocks
+from socsec.actuarial.prepare import prepare
+from socsec.actuarial.projection import project
+from socsec.actuarial.rule_values import pension_indexation
 from socsec.actuarial.run import run_projection
 from socsec.actuarial.scenario import SCENARIO_DIR, load_scenario, shipped_scenarios
+from socsec.actuarial.stochastic import shocks
 
 from .conftest import BIRTHS, survivors
 

@@ -10,7 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA, AssessmentError, assess_month
+from socsec.batch.assess import assess_month
+from socsec.batch.errors import AssessmentError
+from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA
 from socsec.rules.engine import RuleViolation, calc
 
 MONTH = "2026-04"

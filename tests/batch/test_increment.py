@@ -11,16 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from socsec.batch import assess
-from socsec.batch.assess import (
-    COVERED,
-    LINE_SCHEMA,
-    LINES_FILE_OPTIONS,
-    assess_increment,
-    assess_month,
-    order_files,
-    price,
-)
+from socsec.batch import increment, pricing
+from socsec.batch.assess import assess_increment, assess_month
+from socsec.batch.lines import LINE_SCHEMA, LINES_FILE_OPTIONS
+from socsec.batch.orders import order_files
+from socsec.batch.plan import aggregate
+from socsec.batch.pricing import COVERED, Assessment, price
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 
@@ -66,12 +62,12 @@ def month(tmp_path: Path) -> tuple[Path, Path]:
     return first, late
 
 
-def full(first: Path, late: Path, adjustments=None, coverage=None) -> assess.Assessment:
+def full(first: Path, late: Path, adjustments=None, coverage=None) -> Assessment:
     (o1, c1), (o2, c2) = files(first), files(late)
     return assess_month(first, MONTH, adjustments, files=(o1 + o2, c1 + c2), coverage=coverage)
 
 
-def rows(a: assess.Assessment) -> list[tuple]:
+def rows(a: Assessment) -> list[tuple]:
     return [
         (r["platform"], r["person_id"], r["province"], r["order_count"], r["per_order_amount"], r["amount_cents"])
         for r in a.lines.to_pylist()
@@ -122,8 +118,8 @@ def test_the_lines_file_keeps_per_order_amounts_as_integers(month, tmp_path):
 @pytest.mark.parametrize("searched", ["as-one-number", "per-combination"])
 def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeypatch, searched):
     if searched == "per-combination":  # workers too far apart for one number
-        monkeypatch.setattr(assess, "_own_line_numbers", lambda *_: (None, 0, 0))
-        monkeypatch.setattr(assess, "_line_numbers", lambda *_: None)
+        monkeypatch.setattr(increment, "_own_line_numbers", lambda *_: (None, 0, 0))
+        monkeypatch.setattr(increment, "_line_numbers", lambda *_: None)
     first, late = tmp_path / "first", tmp_path / "late"
     write_orders(first, "ridego", "b001", [(f"r{p}", p, "440300", "RIDE_HAILING") for p in (5, 7, 9, 12)])
     write_orders(first, "haul", "b001", [("h1", 6, "440100", "INTRA_CITY_FREIGHT")])
@@ -146,14 +142,14 @@ def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeyp
 def priced_lines(monkeypatch) -> list[int]:
     """How many lines each call of the ``oip_contribution`` formula prices, as the test goes on."""
     priced: list[int] = []
-    real = assess.compute
+    real = pricing.compute
 
     def counting(name, **kwargs):
         if name == "oip_contribution":
             priced.append(int(np.size(kwargs["order_count"])))
         return real(name, **kwargs)
 
-    monkeypatch.setattr(assess, "compute", counting)
+    monkeypatch.setattr(pricing, "compute", counting)
     return priced
 
 
@@ -214,7 +210,7 @@ def test_no_new_files_gives_the_previous_lines(month):
 
 def test_price_of_unsorted_lines_matches_sorted(month):
     first, _late = month
-    lines = assess.aggregate(*files(first), MONTH)
+    lines = aggregate(*files(first), MONTH)
     adjustments = {("haul", "440000"): 3}
     shuffled = lines.take(pa.array([3, 0, 2, 1]))
     a, b = price(lines, MONTH, adjustments), price(shuffled, MONTH, adjustments)

@@ -7,7 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from socsec.batch.assess import assess_increment, assess_month, order_files
+from socsec.batch.assess import assess_increment, assess_month
+from socsec.batch.orders import order_files
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite")

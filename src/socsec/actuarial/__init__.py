@@ -39,6 +39,12 @@ rules yet, so all women follow the 55 group.
 Money: projected amounts are aggregates in yuan held as float64. They are not ledger money (that is
 integer cents elsewhere in SocSec) and are never posted anywhere.
 
+Modules: ``inputs`` and ``scenario`` read and check the files; ``rule_values`` the rules' values by year;
+``prepare`` turns a scenario into the arrays of ``prepared`` (with ``records`` for a start from the
+insured persons' records and ``funds`` for the funds' assumptions); ``projection`` runs the years and
+``funds`` the reserves; ``stochastic`` draws the runs' deviations; ``indicators``, ``run`` and ``report``
+make the results.
+
 Entry points: :func:`socsec.actuarial.run.run_projection` (scenario files -> result with
 ``to_tables()``), :func:`socsec.actuarial.report.write_report`, :func:`socsec.actuarial.indicators.career_pension`
 (one career's replacement rate, every assumption configurable) and ``socsec project`` on the command line.

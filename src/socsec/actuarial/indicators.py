@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .model import DIVISOR, FUNDS, Projection, pension_indexation, retirement_ages, rule_by_year
+from .funds import FUNDS
+from .projection import Projection
+from .rule_values import DIVISOR, pension_indexation, retirement_ages, rule_by_year
 from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]

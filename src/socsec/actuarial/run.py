@@ -13,9 +13,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .funds import FUNDS
 from .indicators import C102_YEARS, c102_check, derived, exhaustion_year, general_average_premium, replacement_rates
-from .model import FUNDS, Prepared, Projection, prepare, project, project_runs, shocks
+from .prepare import prepare
+from .prepared import Prepared
+from .projection import Projection, project, project_runs
 from .scenario import Scenario, load_scenario
+from .stochastic import shocks
 
 Array = npt.NDArray[np.float64]
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -43,16 +43,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from socsec.batch.assess import (
-    CORRECTION_SCHEMA,
-    LINE_SCHEMA,
-    LINES_FILE_OPTIONS,
-    ORDER_SCHEMA,
-    assess_increment,
-    assess_month,
-    duckdb_cursor,
-    order_files,
-)
+from socsec.batch.assess import assess_increment, assess_month
+from socsec.batch.lines import LINE_SCHEMA, LINES_FILE_OPTIONS
+from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA, order_files
+from socsec.batch.plan import duckdb_cursor
 
 MONTH = "2026-04"
 PLATFORMS = ["p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08", "p09", "p10", "p11"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import duckdb
 from django.conf import settings
 
-from socsec.batch.assess import COVERED
+from socsec.batch.pricing import COVERED
 from socsec.core.months import month_of
 from socsec.ledger.accounts import platform_receivable
 from socsec.ledger.selectors import AccountStatement, account_statement, individual_account_statement

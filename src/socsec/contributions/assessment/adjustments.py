@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.assess import month_start
+from socsec.batch.orders import month_start
 from socsec.contributions.models import PerOrderAdjustment
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 from django.db.models import Q
 
-from socsec.batch.assess import month_start
+from socsec.batch.orders import month_start
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
 from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category

@@ -13,7 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.assess import LINES_FILE_OPTIONS, Assessment, assess_increment, assess_month, month_start
+from socsec.batch.assess import assess_increment, assess_month
+from socsec.batch.lines import LINES_FILE_OPTIONS
+from socsec.batch.orders import month_start
+from socsec.batch.pricing import Assessment
 from socsec.batch.store import write_atomic
 from socsec.contributions.models import AssessedMonth, AssessmentRun, Invoice, OrderBatch
 from socsec.contributions.orders.selectors import accepted_files

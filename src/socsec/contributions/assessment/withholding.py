@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pyarrow as pa
 from django.db.models import F, Q
 
-from socsec.batch.assess import month_start
+from socsec.batch.orders import month_start
 from socsec.contributions.models import AssessmentRun, Invoice, OwnContribution, WithholdingMandate
 from socsec.contributions.own.amounts import own_amounts, own_contribution_post
 from socsec.core.db import lock

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from socsec.batch.assess import CORRECTION_SCHEMA, ORDER_SCHEMA
+from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA
 from socsec.batch.store import batch_path, write_atomic
 
 from .checks import CheckedRows

@@ -1,0 +1,35 @@
+"""The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
+
+# One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
+# bench, rules) adds its subcommands to the parser; they import Django only when they run.
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socsec", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo.add_demo(sub)
+    serve.add_serve(sub)
+    manage.add_migrate(sub)
+    manage.add_create_officer(sub)
+    ingest.add_ingest(sub)
+    assess.add_assess(sub)
+    interest.add_credit_interest(sub)
+    project.add_project(sub)
+    export.add_export(sub)
+    pay.add_pay(sub)
+    bench.add_bench(sub)
+    manage.add_manage(sub)
+    rules.add_rules(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

@@ -1,0 +1,7 @@
+"""``python -m socsec.cli``: the ``socsec`` command."""
+
+import sys
+
+from socsec.cli import main
+
+sys.exit(main())

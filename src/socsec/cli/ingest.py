@@ -1,0 +1,96 @@
+"""``socsec ingest``: a platform's file of orders, or a bank statement of payments received."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from .common import django_setup, yuan
+
+
+def cmd_ingest_orders(args: argparse.Namespace) -> int:
+    django_setup()
+    import hashlib
+    from pathlib import Path
+
+    from socsec.audit.services import Actor
+    from socsec.batch.store import upload_format
+    from socsec.contributions.orders.ingest import orders_ingest
+    from socsec.core.errors import DomainError
+    from socsec.registry.selectors import organisation_get
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    content = path.read_bytes()
+    fmt = args.format or upload_format(path.name)
+    key = args.key or f"file-sha256:{hashlib.sha256(content).hexdigest()}"
+    try:
+        platform = organisation_get(code=args.platform)
+        batch, replayed = orders_ingest(
+            actor=Actor.system(f"cli:{getpass.getuser()}"),
+            platform=platform,
+            content=content,
+            fmt=fmt,
+            idempotency_key=key,
+            source=f"cli:{path.name}",
+        )
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    state = "already ingested (nothing changed)" if replayed else batch.status.lower()
+    print(
+        f"batch {batch.pk}: {state}; rows {batch.rows_total}, valid {batch.rows_valid}, invalid "
+        f"{batch.rows_invalid}; new {batch.orders_new}, void {batch.orders_void}, amend {batch.orders_amend}"
+    )
+    for error in batch.errors[:20]:
+        print(f"  row {error['row']} {error['field']}: {error['message']}")
+    if len(batch.errors) > 20:
+        print(f"  ... {len(batch.errors) - 20} more in the error report")
+    return 0
+
+
+def cmd_ingest_payments(args: argparse.Namespace) -> int:
+    django_setup()
+    from pathlib import Path
+
+    from socsec.audit.services import Actor
+    from socsec.contributions.collection.bank_statements import bank_statement_import
+    from socsec.core.errors import DomainError
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    try:
+        results = bank_statement_import(
+            actor=Actor.system(f"cli:{getpass.getuser()}"), content=path.read_bytes(), source=f"bank:{path.name}"
+        )
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for row in exc.details.get("rows", [])[:20]:
+            print(f"  row {row['row']} {row['field']}: {row['message']}", file=sys.stderr)
+        return 2
+    new = [p for p, replayed in results if not replayed]
+    print(
+        f"{len(results)} payment(s) in the statement, {len(new)} new, {len(results) - len(new)} already recorded; "
+        f"{yuan(sum(p.amount_cents for p in new))} yuan recorded"
+    )
+    return 0
+
+
+def add_ingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ingest = sub.add_parser("ingest", help="ingest a platform's report")
+    ingest_sub = ingest.add_subparsers(dest="ingest_command", required=True)
+    orders = ingest_sub.add_parser("orders", help="a file of orders (CSV, Parquet or JSON lines)")
+    orders.add_argument("file")
+    orders.add_argument("--platform", required=True, help="the platform's organisation code")
+    orders.add_argument("--key", help="idempotency key (default: the file's SHA-256)")
+    orders.add_argument("--format", choices=["csv", "parquet", "jsonl"], help="default: from the file name")
+    orders.set_defaults(func=cmd_ingest_orders)
+
+    payments = ingest_sub.add_parser("payments", help="a bank statement (CSV: date, amount, reference, payer)")
+    payments.add_argument("file")
+    payments.set_defaults(func=cmd_ingest_payments)

@@ -1,0 +1,87 @@
+"""``socsec rules``: every formula, one calculation explained, the YAML scenario tests. Runs on the pure
+rules layer and never starts Django."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    from socsec.rules.engine import all_formulas
+
+    formulas = all_formulas()
+    if args.json:
+        print(json.dumps([f.describe() for f in formulas], ensure_ascii=False, indent=2))
+        return 0
+    for f in formulas:
+        inputs = ", ".join(f"{k}:{s.kind}" for k, s in f.inputs.items())
+        print(f"{f.name}({inputs}) -> {f.unit}")
+        print(f"    {f.label}")
+        print(f"    legal basis: {f.reference}")
+    return 0
+
+
+def cmd_rules_calc(args: argparse.Namespace) -> int:
+    from socsec.rules.engine import InputError, RuleViolation, UnknownFormula, calc, get_formula, parse_input
+    from socsec.rules.parameters import ParameterError
+
+    try:
+        formula = get_formula(args.name)
+        inputs: dict[str, Any] = {}
+        for item in args.set or []:
+            key, sep, raw = item.partition("=")
+            if not sep:
+                raise InputError(f"--set {item!r}: expected key=value")
+            if key not in formula.inputs:
+                raise InputError(f"{args.name} has no input {key!r} (inputs: {', '.join(formula.inputs)})")
+            inputs[key] = parse_input(formula.inputs[key].kind, raw)
+        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
+        result = calc(args.name, on=on, **inputs)
+    except (InputError, RuleViolation, UnknownFormula, ParameterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    from socsec.rules.scenarios import load_scenarios, run_scenario
+
+    failed = passed = 0
+    for scenario in load_scenarios():
+        outcome = run_scenario(scenario)
+        if outcome.passed:
+            passed += 1
+            if args.verbose:
+                print(f"ok    {scenario.file}: {scenario.name}")
+        else:
+            failed += 1
+            print(f"FAIL  {scenario.file}: {scenario.name}")
+            for failure in outcome.failures:
+                print(f"        {failure}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rules = sub.add_parser("rules", help="the rules layer: formulas, one calculation, scenario tests")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    listing = rules_sub.add_parser("list", help="every formula with its legal basis")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_rules_list)
+    calc = rules_sub.add_parser("calc", help="one case: the value and its explanation")
+    calc.add_argument("name")
+    calc.add_argument("--on", help="date (YYYY-MM-DD), default today")
+    calc.add_argument("--set", action="append", metavar="KEY=VALUE", help="an input (repeat)")
+    calc.add_argument("--json", action="store_true")
+    calc.set_defaults(func=cmd_rules_calc)
+    test = rules_sub.add_parser("test", help="run the YAML scenario tests")
+    test.add_argument("-v", "--verbose", action="store_true")
+    test.set_defaults(func=cmd_rules_test)

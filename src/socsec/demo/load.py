@@ -1,0 +1,108 @@
+"""Loading the demo pilot (``socsec demo``): the register in one transaction, then last month's orders,
+money and claims; and the summary of what the database holds."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F
+
+from socsec.accounts.services import token_issue
+from socsec.coverage.services import activation_create
+from socsec.registry.models import Engagement, Organisation, Person, Region
+from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
+
+from .accounts import demo_accounts
+from .claims import load_demo_claims
+from .money import demo_money
+from .orders import demo_orders
+from .people import build_engagements, build_people, credit_code
+from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    regions: int
+    organisations: int
+    persons: int
+    engagements: int
+    multi_platform: int
+    cross_region: int
+    by_category: dict[str, int]
+    token: str | None
+
+
+def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Load the demo pilot unless it is already there: the register in one transaction, then last
+    month's orders (each platform's batch is idempotent, so a re-run completes what a broken one left)."""
+    if Organisation.objects.filter(code="swiftride").exists():
+        demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
+        demo_money()
+        load_demo_claims()
+        return summarise(created=False, token=None)
+    say = progress or (lambda _text: None)
+    rng = random.Random(seed)
+    say(f"loading the register ({workers} workers) in one transaction")
+    with transaction.atomic():
+        for code, name, name_zh, parent in REGIONS:
+            if not Region.objects.filter(code=code).exists():
+                region_create(actor=ACTOR, code=code, name=name, name_zh=name_zh, parent_code=parent)
+        orgs: dict[str, Organisation] = {}
+        for code, name, name_zh, kind, _sector, region in ORGANISATIONS:
+            orgs[code] = organisation_create(
+                actor=ACTOR,
+                code=code,
+                name=name,
+                name_zh=name_zh,
+                kind=kind,
+                credit_code=credit_code(rng, region) if region else None,
+                registered_region_code=region,
+            )
+        for province, platform, start, reference in ACTIVATIONS:
+            activation_create(
+                actor=ACTOR,
+                scheme="OIP",
+                region_code=province,
+                organisation_code=platform,
+                start_date=start,
+                reference=reference,
+            )
+        people = persons_import(actor=ACTOR, rows=build_people(rng, workers))
+        people = list(Person.objects.select_related("residence_region").filter(pk__in=[p.pk for p in people]))
+        engagements_import(actor=ACTOR, rows=build_engagements(rng, people, orgs))
+        demo_accounts(people)
+        _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")
+    say("register loaded; reporting last month's orders of each platform")
+    demo_orders(orgs)
+    say("assessing last month, invoicing it and recording payments")
+    demo_money()
+    say("claims: injuries, a pension, unemployment, long-term care; paying last month")
+    load_demo_claims()
+    return summarise(created=True, token=key)
+
+
+def summarise(*, created: bool, token: str | None) -> DemoSummary:
+    multi = (
+        Engagement.objects.filter(organisation__kind=Organisation.Kind.PLATFORM)
+        .values("person")
+        .annotate(n=Count("organisation", distinct=True))
+        .filter(n__gte=2)
+        .count()
+    )
+    cross = Engagement.objects.exclude(work_region=F("person__residence_region")).values("person").distinct().count()
+    by_category = dict(Engagement.objects.values_list("category").annotate(n=Count("id")).order_by("category"))
+    return DemoSummary(
+        created=created,
+        regions=Region.objects.count(),
+        organisations=Organisation.objects.count(),
+        persons=Person.objects.count(),
+        engagements=Engagement.objects.count(),
+        multi_platform=multi,
+        cross_region=cross,
+        by_category=by_category,
+        token=token,
+    )

@@ -1,0 +1,155 @@
+"""Persons: checking a person's fields against the resident ID, registering one, importing many."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from socsec.audit.services import Actor, audit_record, audit_record_many
+from socsec.core.errors import Conflict, ValidationFailed
+
+from .. import validation as v
+from ..errors import RegistryErrorCode
+from ..models import Person, Region
+from .regions import lookup_region
+from .rows import RowError, raise_row_problems
+
+
+@dataclass(frozen=True)
+class PersonData:
+    resident_id: str
+    name: str
+    birth_date: dt.date
+    sex: str
+    residence_region: Region
+
+
+def clean_person(
+    fields: Mapping[str, Any], errors: v.Errors, regions: Mapping[str, Region] | None = None
+) -> PersonData | None:
+    """A person's fields checked against the resident ID (problems added to ``errors``); None when any is wrong."""
+    rid = v.clean_resident_id(fields.get("resident_id"), errors)
+    name = v.clean_name(fields.get("name"), errors)
+    region = lookup_region(fields.get("residence_region"), errors, "residence_region", regions)
+    birth = fields.get("birth_date")
+    if isinstance(birth, str):
+        try:
+            birth = dt.date.fromisoformat(birth)
+        except ValueError:
+            v.add(errors, "birth_date", f"{birth!r} is not a date (YYYY-MM-DD).")
+            birth = None
+    if rid is None:
+        return None
+    birth_date, sex = v.check_consistent_with_id(rid, birth, fields.get("sex"), errors)
+    if errors or name is None or region is None:
+        return None
+    return PersonData(rid, name, birth_date, sex, region)
+
+
+def person_register(
+    *,
+    actor: Actor,
+    resident_id: str,
+    name: str,
+    residence_region: str,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+) -> Person:
+    """Register a person. Birth date and sex are read from the ID; when given, they must agree with it."""
+    errors: v.Errors = {}
+    data = clean_person(
+        {
+            "resident_id": resident_id,
+            "name": name,
+            "residence_region": residence_region,
+            "birth_date": birth_date,
+            "sex": sex,
+        },
+        errors,
+    )
+    if errors or data is None:
+        raise ValidationFailed.from_fields(errors)
+    try:
+        with transaction.atomic():
+            if Person.objects.filter(resident_id=data.resident_id).exists():
+                raise Conflict(
+                    "a person with this resident ID is already registered",
+                    field="resident_id",
+                    code=RegistryErrorCode.PERSON_EXISTS,
+                )
+            person = Person.objects.create(
+                resident_id=data.resident_id,
+                name=data.name,
+                birth_date=data.birth_date,
+                sex=data.sex,
+                residence_region=data.residence_region,
+            )
+            audit_record(actor=actor, action="person.register", instance=person)
+    except IntegrityError:  # a concurrent registration of the same ID won the race
+        raise Conflict(
+            "a person with this resident ID is already registered",
+            field="resident_id",
+            code=RegistryErrorCode.PERSON_EXISTS,
+        ) from None
+    return person
+
+
+def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
+    """Register many persons at once: all rows are checked first; one bad row and nothing is written.
+    The error lists every bad row (1-based) with its field and reason."""
+    regions = {r.code: r for r in Region.objects.all()}
+    problems: list[RowError] = []
+    cleaned: list[PersonData] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows, start=1):
+        errors: v.Errors = {}
+        data = clean_person(row, errors, regions)
+        if data is not None and data.resident_id in seen:
+            v.add(errors, "resident_id", f"repeats row {seen[data.resident_id]}.")
+        for field, messages in errors.items():
+            problems.extend(RowError(i, field, m) for m in messages)
+        if data is not None and not errors:
+            seen[data.resident_id] = i
+            cleaned.append(data)
+    existing = set(
+        Person.objects.filter(resident_id__in=[d.resident_id for d in cleaned]).values_list("resident_id", flat=True)
+    )
+    for d in cleaned:
+        if d.resident_id in existing:
+            problems.append(RowError(seen[d.resident_id], "resident_id", "is already registered."))
+    raise_row_problems(problems)
+    try:
+        people = _insert_people(actor, cleaned)
+    except IntegrityError:  # a concurrent registration took one of the IDs after the check
+        raise Conflict(
+            "a person in this batch was registered meanwhile; nothing was written; send it again",
+            field="resident_id",
+            code=RegistryErrorCode.PERSON_EXISTS,
+        ) from None
+    return people
+
+
+def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
+    with transaction.atomic():
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    resident_id=d.resident_id,
+                    name=d.name,
+                    birth_date=d.birth_date,
+                    sex=d.sex,
+                    residence_region=d.residence_region,
+                )
+                for d in cleaned
+            ],
+            batch_size=1000,
+        )
+        if not all(p.pk for p in people):  # backends that do not return ids on bulk insert
+            by_id = Person.objects.in_bulk([d.resident_id for d in cleaned], field_name="resident_id")
+            people = [by_id[d.resident_id] for d in cleaned]
+        audit_record_many(actor=actor, action="person.register", instances=people)
+    return people

@@ -1,0 +1,27 @@
+"""The errors of a bulk import: every bad row (1-based) with its field and reason, raised as one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from socsec.core.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+def raise_row_problems(problems: list[RowError]) -> None:
+    """One error for a whole batch: every bad row (1-based) with its field and reason, in row order."""
+    if not problems:
+        return
+    problems.sort(key=lambda p: p.row)
+    first = problems[0]
+    raise ValidationFailed(
+        f"{len(problems)} problem(s); first: row {first.row} {first.field} {first.message}",
+        field=first.field,
+        details={"rows": [p.__dict__ for p in problems]},
+    )

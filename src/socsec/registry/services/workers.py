@@ -1,0 +1,58 @@
+"""A platform registers one of its workers: the person and the engagement together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from socsec.audit.services import Actor, audit_record
+from socsec.core.db import lock
+from socsec.core.errors import ValidationFailed
+
+from .. import validation as v
+from ..models import Engagement, Organisation, Person
+from .engagements import engagement_create
+from .organisations import check_actor_may_use
+from .persons import clean_person
+
+
+def worker_register(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    person: Mapping[str, Any],
+    engagement: Mapping[str, Any],
+) -> tuple[Person, Engagement, bool]:
+    """A platform registers one of its workers: the person (created, or matched by resident ID and name)
+    and the engagement, together or not at all. Returns (person, engagement, person_was_created)."""
+    check_actor_may_use(actor, organisation)
+    errors: v.Errors = {}
+    data = clean_person(person, errors)
+    if errors or data is None:
+        raise ValidationFailed.from_fields({f"person.{k}": m for k, m in errors.items()})
+    with transaction.atomic():
+        existing = lock(Person.objects).filter(resident_id=data.resident_id).first()
+        if existing is not None and existing.name != data.name:
+            raise ValidationFailed(
+                "person.name: does not match the name registered for this resident ID.", field="person.name"
+            )
+        created = existing is None
+        target = existing or Person.objects.create(
+            resident_id=data.resident_id,
+            name=data.name,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            residence_region=data.residence_region,
+        )
+        if created:
+            audit_record(actor=actor, action="person.register", instance=target)
+        fields = dict(engagement)
+        try:
+            eng = engagement_create(actor=actor, person=target, organisation=organisation, **fields)
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                f"engagement.{exc.message}", field=f"engagement.{exc.field}", details=exc.details
+            ) from None
+    return target, eng, created
