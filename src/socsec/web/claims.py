@@ -29,7 +29,7 @@ from socsec.core.errors import DomainError
 from socsec.core.money import MAX_YUAN, parse_yuan
 from socsec.registry import selectors
 
-from .views import _is_htmx
+from .common import is_htmx, posted_version, refusal_message
 
 K = Claim.Kind
 S = Claim.Status
@@ -137,17 +137,6 @@ def _worker(request: HttpRequest) -> Principal:
     return p
 
 
-def _message(exc: DomainError) -> str:
-    """The refusal in the reader's language where we know it, else the service's own words."""
-    if exc.code == "stale":
-        return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
-    if exc.params:  # the sentence translated, then filled with its values (translated where they are labels)
-        values = {k: _(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
-        return _(exc.template) % values
-    # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
-    return _(exc.message) if exc.message else ""
-
-
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
     """Step 1: the kind (each with a line in plain words); step 2: the details of that kind, loaded with
@@ -178,7 +167,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                     facts=form.facts(),
                 )
             except DomainError as exc:
-                error = _message(exc)
+                error = refusal_message(exc)
                 status = exc.status
             else:
                 return redirect("web:my_claim", claim_id=claim.pk)
@@ -190,7 +179,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "error": error,
     }
-    template = "web/_claim_details.html" if _is_htmx(request) else "web/claim_new.html"
+    template = "web/_claim_details.html" if is_htmx(request) else "web/claim_new.html"
     return render(request, template, context, status=status if error else 200)
 
 
@@ -215,7 +204,7 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     error, status = None, 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        version = _version(request)
+        version = posted_version(request)
         status = 422
         try:
             if version is None:
@@ -229,7 +218,7 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             else:
                 error = _("Unknown action.")
         except DomainError as exc:
-            error, status = _message(exc), exc.status
+            error, status = refusal_message(exc), exc.status
         if error is None:
             return redirect("web:my_claim", claim_id=claim.pk)
         claim = claim_selectors.claim_get(claim_id=claim.pk)
@@ -242,11 +231,6 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         **_claimant_actions(claim),
     }
     return render(request, "web/my_claim.html", context, status=status)
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 # --- officers -------------------------------------------------------------------------------------------
@@ -272,7 +256,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
         "statuses": list(OPEN),
         "today": today,
     }
-    template = "web/_claim_queue.html" if _is_htmx(request) else "web/officer_claims.html"
+    template = "web/_claim_queue.html" if is_htmx(request) else "web/officer_claims.html"
     return render(request, template, context)
 
 
@@ -523,7 +507,7 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str | None, dict[str, str], int]:
     action = request.POST.get("action", "")
-    version = _version(request)
+    version = posted_version(request)
     if version is None:
         return _("The form was incomplete; reload the page and try again."), {}, 422
     try:
@@ -551,7 +535,7 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
         else:
             return _("Unknown action."), {}, 422
     except DomainError as exc:
-        return _message(exc), {}, exc.status
+        return refusal_message(exc), {}, exc.status
     return None, {}, 200
 
 
