@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import claims, views
+from . import views
+from .claims import officer, platform, worker
 
 app_name = "web"
 
@@ -13,12 +14,12 @@ urlpatterns = [
     path("me/contributions/", views.my_contributions, name="my_contributions"),
     path("me/statement/", views.my_statement, name="my_statement"),
     path("me/pension-estimate/", views.my_pension_estimate, name="my_pension_estimate"),
-    path("me/claims/", claims.my_claims, name="my_claims"),
-    path("me/claims/new/", claims.claim_new, name="claim_new"),
-    path("me/claims/<int:claim_id>/", claims.my_claim, name="my_claim"),
-    path("officer/claims/", claims.officer_queue, name="officer_claims"),
-    path("officer/claims/<int:claim_id>/", claims.officer_claim, name="officer_claim"),
-    path("platform/claims/", claims.platform_claims, name="platform_claims"),
+    path("me/claims/", worker.my_claims, name="my_claims"),
+    path("me/claims/new/", worker.claim_new, name="claim_new"),
+    path("me/claims/<int:claim_id>/", worker.my_claim, name="my_claim"),
+    path("officer/claims/", officer.officer_queue, name="officer_claims"),
+    path("officer/claims/<int:claim_id>/", officer.officer_claim, name="officer_claim"),
+    path("platform/claims/", platform.platform_claims, name="platform_claims"),
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),

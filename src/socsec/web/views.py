@@ -41,6 +41,7 @@ from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
+from .common import is_htmx
 from .projections import projection_page, table_csv
 
 
@@ -95,10 +96,6 @@ def _ledger_rows(st: AccountStatement) -> list[list[object]]:
     return rows
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
@@ -129,7 +126,7 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
         "on": on,
         "date_error": date_error,
     }
-    template = "web/_coverage.html" if _is_htmx(request) else "web/my_coverage.html"
+    template = "web/_coverage.html" if is_htmx(request) else "web/my_coverage.html"
     return render(request, template, context)
 
 
@@ -151,7 +148,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     people = selectors.person_search(query=query, organisation=own) if query else []
     context = {"query": query, "people": people}
-    template = "web/_person_results.html" if _is_htmx(request) else "web/person_search.html"
+    template = "web/_person_results.html" if is_htmx(request) else "web/person_search.html"
     return render(request, template, context)
 
 
@@ -161,7 +158,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(p, person_id)
     on, date_error = _date_param(request)
     coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
-    if _is_htmx(request) and coverage is not None:
+    if is_htmx(request) and coverage is not None:
         return render(
             request,
             "web/_coverage.html",
@@ -194,7 +191,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         parts = [(status, by_status[status], 100 * by_status[status] / total) for status in STATUS_ORDER]
         rows.append({"scheme": scheme, "label": SCHEME_LABELS[scheme], "parts": parts})
     context = {"counts": counts, "rows": rows, "statuses": STATUS_ORDER, "on": on, "date_error": date_error}
-    template = "web/_overview.html" if _is_htmx(request) else "web/overview.html"
+    template = "web/_overview.html" if is_htmx(request) else "web/overview.html"
     return render(request, template, context)
 
 
@@ -323,7 +320,7 @@ def projections(request: HttpRequest) -> HttpResponse:
         if text is None:
             return render(request, "web/not_found.html", status=404)
         return _csv_text_response(text, f"projection-{table}.csv")
-    template = "web/_projection_result.html" if _is_htmx(request) else "web/projections.html"
+    template = "web/_projection_result.html" if is_htmx(request) else "web/projections.html"
     return render(request, template, {"page": page}, status=422 if page.error else 200)
 
 
@@ -367,5 +364,5 @@ def my_pension_estimate(request: HttpRequest) -> HttpResponse:
         },
         "missing_months": max(0, estimate.minimum_months - total),
     }
-    template = "web/_pension_estimate.html" if _is_htmx(request) else "web/my_pension_estimate.html"
+    template = "web/_pension_estimate.html" if is_htmx(request) else "web/my_pension_estimate.html"
     return render(request, template, context)
