@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from socsec.core.errors import ValidationFailed
+from socsec.rules.benefits import DEPENDANT_KINDS, CareSetting, DependantKind
 
 from .models import Claim
 
@@ -120,7 +121,7 @@ class LongTermCareAssessment(_Entered):
     """Long-term care: the incapacity score (Barthel index) and the care setting."""
 
     incapacity_score: int
-    setting: str = "HOME"
+    setting: str = CareSetting.HOME
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,13 +222,13 @@ def _dependants(raw: Any) -> tuple[Dependant, ...]:
     people = []
     for i, d in enumerate(raw):
         name = str(d.get("name", "")).strip() if isinstance(d, dict) else ""
-        if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in ("SPOUSE", "OTHER"):
+        if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in DEPENDANT_KINDS:
             raise ValidationFailed(
                 f"dependants: row {i + 1} needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
                 field="dependants",
             )
         people.append(Dependant(name, cast(Relation, d["kind"]), bool(d.get("supplement", False))))
-    if sum(1 for p in people if p.kind == "SPOUSE") > 1:
+    if sum(1 for p in people if p.kind == DependantKind.SPOUSE) > 1:
         raise ValidationFailed("dependants: at most one spouse", field="dependants")
     return tuple(people)
 
@@ -278,7 +279,7 @@ def _long_term_care(mapping: Mapping[str, Any]) -> LongTermCareAssessment:
         kind=K.LONG_TERM_CARE,
         entered=_entered(mapping, {"incapacity_score", "setting"}),
         incapacity_score=_whole(mapping, "incapacity_score"),
-        setting=str(mapping.get("setting", "HOME")),
+        setting=str(mapping.get("setting", CareSetting.HOME)),
     )
 
 

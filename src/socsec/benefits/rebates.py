@@ -12,6 +12,8 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry.models import Organisation
+from socsec.rules.benefits import JobRetentionCheck
+from socsec.rules.engine import RuleViolation, calc
 
 from .claims import require_officer
 from .models import RetentionRebate
@@ -32,7 +34,6 @@ def retention_rebate_decide(
     last year's premiums: the rules say whether it qualifies and how much; the fund pays it to the
     enterprise (one balanced ledger transaction). Once per enterprise and year."""
     from socsec.ledger.services import post as ledger_post
-    from socsec.rules.engine import RuleViolation, calc
 
     require_officer(actor)
     today = today or timezone.localdate()
@@ -55,7 +56,7 @@ def retention_rebate_decide(
     inputs = {"staff": staff, "laid_off": laid_off, "enterprise_size": enterprise_size}
     try:
         check = calc("job_retention_rebate_check", on, **inputs)
-        if int(check.value or 0) != 0:
+        if int(check.value or 0) != JobRetentionCheck.ELIGIBLE:
             raise ValidationFailed(f"laid_off: not eligible - {check.meaning}", field="laid_off")
         amount = calc("job_retention_rebate", on, premiums_last_year=premiums_last_year_cents, **inputs)
     except RuleViolation as exc:

@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from socsec.core.errors import NotFound
 from socsec.core.months import month_index, month_name
 from socsec.registry.models import Organisation, Person
+from socsec.rules.explanation import step_value
+from socsec.rules.formulas import Sex
 
 from .models import Award, Claim
 
@@ -304,7 +306,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
             region=[c.region.code for c in rows_own],
         )
         for c, wage in zip(rows_own, wages, strict=True):
-            base = c.explanation["contribution"]["steps"][0]["value"]  # the base the rules kept within bounds
+            base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
             own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
     out: list[tuple[Any, ...]] = []
     persons = list(Person.objects.order_by("id"))
@@ -313,7 +315,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     births = [p.birth_date for p in persons]
     statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=[p.sex for p in persons])
     for person, retire_months in zip(persons, statutory, strict=True):
-        sex = "male" if person.sex == "M" else "female"
+        sex = "male" if person.sex == Sex.MALE else "female"
         age_months = (end.year - person.birth_date.year) * 12 + end.month - person.birth_date.month
         age = age_months // 12  # completed years on the first day of the start year
         if person.pk not in pensions and age_months >= retire_months:

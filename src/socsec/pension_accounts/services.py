@@ -15,7 +15,7 @@ from socsec.audit.services import Actor, audit_record_many
 from socsec.contributions.models import InterestCredit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.services import post as ledger_post
-from socsec.rules.engine import RuleViolation
+from socsec.rules.engine import RuleViolation, compute, explain_row
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
 from .selectors import INDIVIDUAL_ACCOUNT, employee_pension_accounts, pension_provinces
@@ -91,9 +91,6 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
 
 
 def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: ResolvedValue) -> InterestRun:
-    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
-
-    f = get_formula(INTEREST_RULE)
     with transaction.atomic():
         done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
         accounts = employee_pension_accounts(year)
@@ -113,19 +110,12 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                 if int(cents) == 0:
                     continue
                 province = provinces[person_id]
-                explanation = Explanation(
-                    formula=f.name,
-                    label=f.label,
-                    reference=f.reference,
-                    unit=f.unit,
-                    value=int(cents),
-                    inputs={
-                        "on": year_end.isoformat(),
-                        "opening_balance": int(start),
-                        "contribution_months": int(months),
-                    },
+                explanation = explain_row(
+                    INTEREST_RULE,
+                    year_end,
+                    cents,
+                    inputs={"opening_balance": start, "contribution_months": months},
                     parameters=[rate],
-                    rounding=ROUNDING[f.rounding][0] if f.rounding else None,
                 ).as_dict()
                 explanation["contributions"] = [
                     {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}

@@ -18,6 +18,7 @@ from socsec.coverage.models import SchemeActivation
 from socsec.registry.models import Organisation, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import calc
+from socsec.rules.formulas import AdjustmentCheck
 
 
 def _months_between(start: dt.date, end: dt.date) -> int:
@@ -73,7 +74,7 @@ def adjustment_set(
             months_in_scheme=_months_between(joined, effective_from),
             months_since_last_change=_months_between(current.effective_from if current else joined, effective_from),
         )
-        if check.value != 0:
+        if check.value != AdjustmentCheck.ALLOWED:
             raise ValidationFailed(
                 f"steps: refused - {check.meaning}.", field="steps", details={"explanation": check.as_dict()}
             )

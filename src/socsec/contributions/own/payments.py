@@ -16,7 +16,7 @@ from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.core.months import month_first_day, month_index
 from socsec.registry.models import Person
 from socsec.rules.engine import RuleViolation, calc
-from socsec.rules.formulas import PERIOD_CODES
+from socsec.rules.formulas import PERIOD_CODES, PeriodCheck
 
 from .amounts import own_amounts, own_contribution_post
 
@@ -77,15 +77,15 @@ def own_contribution_pay(
     rule_day, deferred, check = period_start, False, None
     if scheme in BASED_SCHEMES:
         check = calc("own_contribution_period_check", on=today, period_start=period_start)
-        code = int(check.value)
-        if code == 1 and scheme == OwnContribution.Scheme.MEDICAL:
-            code = 2  # the deferral windows are the pension's
-        if code >= 2:
+        code = PeriodCheck(int(check.value))
+        if code == PeriodCheck.IN_DEFERRAL_WINDOW and scheme == OwnContribution.Scheme.MEDICAL:
+            code = PeriodCheck.BACK_PAYMENT_NOT_OPEN  # the deferral windows are the pension's
+        if code not in (PeriodCheck.PAYABLE, PeriodCheck.IN_DEFERRAL_WINDOW):
             raise ValidationFailed(
                 f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
                 field="period_start",
             )
-        deferred = code == 1
+        deferred = code == PeriodCheck.IN_DEFERRAL_WINDOW
         rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
     for offset in range(months):  # open to them in every month paid for
         day = month_first_day(month_index(period_start) + offset)
