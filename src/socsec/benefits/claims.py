@@ -55,7 +55,7 @@ def deadline_days(path: str, on: dt.date) -> tuple[int, dict[str, Any]]:
     """A time limit of the rules (``claims.deadlines.<path>``) in force on a day, in days, with the
     parameter it came from."""
     leaf = load_parameters().leaf(f"claims.deadlines.{path}").resolve(on)
-    return int(leaf.value), leaf.as_dict()
+    return leaf.as_int(), leaf.as_dict()
 
 
 def require_officer(actor: Actor) -> None:

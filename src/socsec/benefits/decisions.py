@@ -120,7 +120,7 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
     assessed cannot approve their own award."""
     require_officer(actor)
     today = today or timezone.localdate()
-    threshold = int(load_parameters().value("claims.maker_checker", today) * 100)
+    threshold = int(load_parameters().value_decimal("claims.maker_checker", today) * 100)
     total = award_total_cents(claim)
     if total >= threshold and actor.user_id is not None and actor.user_id == claim.awarded_by_id:
         raise Forbidden(

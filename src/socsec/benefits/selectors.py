@@ -214,7 +214,7 @@ def pension_estimate(
     ahead = max(0, born - now - 1)  # the months after this one (this one is on record) to the retirement
     to_come = ahead * months_per_year // 12  # the months the loop below pays
     on_record = pension_months_on_record(person, today)
-    rate = float(params.value("flexible.individual_account_rate", today))  # 8% of the base
+    rate = params.value_float("flexible.individual_account_rate", today)  # 8% of the base
     interest = _latest_interest(today)
     account = -balance(f"fund:individual-account:{person.pk}")
     grown, paid = float(account), 0
@@ -270,7 +270,7 @@ def _latest_interest(today: dt.date) -> dict[str, Any]:
             resolved = leaf.resolve(dt.date(year, 6, 30))
         except ParameterError:
             continue
-        return {"value": float(resolved.value), "year": year, "reference": resolved.reference}  # type: ignore[arg-type]
+        return {"value": resolved.as_float(), "year": year, "reference": resolved.reference}
     return {"value": 0.0, "year": None, "reference": ""}
 
 

@@ -322,7 +322,7 @@ def _age_months(birth: dt.date, on: dt.date) -> int:
 
 def _minimum_age_months(on: dt.date) -> int:
     """The minimum working age from the rules parameters (Labour Law Art. 15)."""
-    return int(load_parameters().value("work.minimum_age_months", on))  # type: ignore[arg-type]
+    return load_parameters().value_int("work.minimum_age_months", on)
 
 
 def engagement_create(

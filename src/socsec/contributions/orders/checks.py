@@ -15,7 +15,7 @@ from django.conf import settings
 from socsec.batch.store import StoredOrder, stored_orders
 from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Engagement, Organisation, Person, Region
-from socsec.rules.parameters import load_parameters
+from socsec.rules.parameters import Parameter, load_parameters
 
 from .selectors import accepted_files
 
@@ -42,10 +42,10 @@ class _Context:
     def __init__(self, platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> None:
         params = load_parameters()
         self.today = today
-        window = int(params.value("oip.reporting.window_months", today))  # type: ignore[arg-type]
+        window = params.value_int("oip.reporting.window_months", today)
         first = month_index(today) - window
         self.earliest = month_first_day(first)
-        self.max_fare = int(params.value("oip.reporting.max_fare_cents", today))  # type: ignore[arg-type]
+        self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
         self.regions = set(Region.objects.values_list("code", flat=True))
         ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
@@ -65,7 +65,7 @@ class _Context:
 
     def pilot_sector(self, sector: str, day: dt.date) -> bool:
         child = self.amounts.children.get(sector)
-        return child is not None and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
+        return isinstance(child, Parameter) and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
 
 
 def check_rows(platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> CheckedRows:
