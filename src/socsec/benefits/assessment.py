@@ -17,8 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from django.utils import timezone
+
 from socsec.core.errors import ValidationFailed
 from socsec.rules.benefits import DEPENDANT_KINDS, CareSetting, DependantKind
+from socsec.rules.parameters import load_parameters
 
 from .models import Claim
 
@@ -237,9 +240,13 @@ def _pension(mapping: Mapping[str, Any]) -> PensionAssessment:
     months = _whole(mapping, "months_before_records", 0)
     account = _whole(mapping, "account_balance_before_records_cents", 0)
     ratio = mapping.get("average_indexed_wage_ratio", 1.0)
-    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0.6 <= float(ratio) <= 3.0:
+    params, today = load_parameters(), timezone.localdate()  # the contribution base's bounds in force
+    floor = params.value_float("contribution.base_floor_ratio", today)
+    ceiling = params.value_float("contribution.base_ceiling_ratio", today)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not floor <= float(ratio) <= ceiling:
         raise ValidationFailed(
-            "average_indexed_wage_ratio: a number from 0.6 to 3.0 (the base is kept within 60%-300%)",
+            f"average_indexed_wage_ratio: a number from {floor} to {ceiling} (the base is kept within "
+            f"{floor:.0%}-{ceiling:.0%})",
             field="average_indexed_wage_ratio",
         )
     known = {

@@ -178,8 +178,11 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
     person, on = claim.person, claim.event_date
     if assessment.residents_pension:
         age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
-        if int(age.value or 0) < 60 * 12:
-            raise ValidationFailed("event_date: the residents' pension is paid from 60", field="event_date")
+        paid_from = int(_rules(lambda: calc("resident_pension_age_months", on)).value or 0)
+        if int(age.value or 0) < paid_from:
+            raise ValidationFailed(
+                f"event_date: the residents' pension is paid from {paid_from // 12}", field="event_date"
+            )
         account = -balance(f"fund:individual-account:{person.pk}") + assessment.account_balance_before_records_cents
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
         return [_award("resident_pension_monthly", explained, month_of(on))]

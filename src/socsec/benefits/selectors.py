@@ -12,10 +12,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.core.errors import NotFound
-from socsec.core.months import month_index, month_name
+from socsec.core.months import month_first_day, month_index, month_name
 from socsec.registry.models import Organisation, Person
+from socsec.rules.engine import calc, compute
 from socsec.rules.explanation import step_value
 from socsec.rules.formulas import Sex
+from socsec.rules.parameters import ParameterError, load_parameters
 
 from .models import Award, Claim
 
@@ -195,34 +197,38 @@ def pension_estimate(
     *, person: Person, today: dt.date, base_cents: int | None = None, months_per_year: int = 12
 ) -> PensionEstimate:
     """Estimate the monthly pension at the statutory retirement age: months on record plus the months to
-    come at the chosen rhythm, the individual account now plus 8% of the chosen base for each month to
-    come, with the latest published credited interest rate each year, and the pension formula of the
-    rules at today's parameter values (today's money: wages, bases and rates stay as they are now)."""
+    come at the chosen rhythm, the individual account now grown by the rules (``pension_account_projected``:
+    8% of the chosen base for each month paid, the latest published credited interest rate each year), and
+    the pension formula of the rules at today's parameter values (today's money: wages, bases and rates stay
+    as they are now)."""
     from socsec.ledger.selectors import balance
-    from socsec.rules.engine import calc
-    from socsec.rules.parameters import load_parameters
 
     params = load_parameters()
     region = person.residence_region.code
     statutory = calc("statutory_retirement_age_months", today, birth_date=person.birth_date, sex=person.sex)
     age_months = int(statutory.value or 0)
     born = month_index(person.birth_date) + age_months
-    retire = dt.date(born // 12, born % 12 + 1, 1)
+    retire = month_first_day(born)
     wage = int(calc("regional_average_monthly_wage", today, region=region).value or 0)
     base = int(calc("contribution_base", today, region=region, declared_base=base_cents or 1).value or 0)
     now = month_index(today)
     ahead = max(0, born - now - 1)  # the months after this one (this one is on record) to the retirement
-    to_come = ahead * months_per_year // 12  # the months the loop below pays
+    to_come = ahead * months_per_year // 12  # the months paid at the chosen rhythm
     on_record = pension_months_on_record(person, today)
-    rate = params.value_float("flexible.individual_account_rate", today)  # 8% of the base
     interest = _latest_interest(today)
     account = -balance(f"fund:individual-account:{person.pk}")
-    grown, paid = float(account), 0
-    for i in range(ahead):  # month by month: the yearly rate credited as 1/12 a month
-        grown *= 1 + interest["value"] / 12
-        if (i + 1) * months_per_year // 12 > paid:  # the chosen rhythm: so many months paid a year
-            grown += base * rate
-            paid += 1
+    grown = int(
+        calc(
+            "pension_account_projected",
+            today,
+            account_balance=account,
+            contribution_base=base,
+            months_ahead=ahead,
+            months_per_year=months_per_year,
+            interest_rate=interest["value"],
+        ).value
+        or 0
+    )
     minimum = int(calc("pension_minimum_contribution_months", retire).value or 0)
     assumptions = {
         "base_cents": base,
@@ -234,16 +240,16 @@ def pension_estimate(
     }
     total = on_record + to_come
     if total < minimum:
-        return PensionEstimate(
-            retire, age_months, on_record, to_come, minimum, account, round(grown), None, assumptions, None
-        )
+        return PensionEstimate(retire, age_months, on_record, to_come, minimum, account, grown, None, assumptions, None)
+    floor = params.value_float("contribution.base_floor_ratio", today)  # the ratio within the base's bounds
+    ceiling = params.value_float("contribution.base_ceiling_ratio", today)
     explained = calc(
         "pension_monthly",
         today,
         region=region,
-        average_indexed_wage_ratio=min(3.0, max(0.6, base / wage if wage else 1.0)),
+        average_indexed_wage_ratio=min(ceiling, max(floor, base / wage if wage else 1.0)),
         contribution_months=total,
-        account_balance=round(grown),
+        account_balance=grown,
         retirement_age_months=age_months,
     )
     return PensionEstimate(
@@ -253,7 +259,7 @@ def pension_estimate(
         to_come,
         minimum,
         account,
-        round(grown),
+        grown,
         int(explained.value or 0),
         assumptions,
         explained.as_dict(),
@@ -262,8 +268,6 @@ def pension_estimate(
 
 def _latest_interest(today: dt.date) -> dict[str, Any]:
     """The latest published credited rate of individual accounts (the assumption for the years to come)."""
-    from socsec.rules.parameters import ParameterError, load_parameters
-
     leaf = load_parameters().leaf("employee_pension.individual_account_interest_rate")
     for year in range(today.year, 2015, -1):
         try:
@@ -286,7 +290,6 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded."""
     from socsec.contributions.models import OwnContribution
     from socsec.ledger.selectors import balance
-    from socsec.rules.engine import compute
 
     end = dt.date(year, 1, 1)
     pensions = {
@@ -316,7 +319,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=[p.sex for p in persons])
     for person, retire_months in zip(persons, statutory, strict=True):
         sex = "male" if person.sex == Sex.MALE else "female"
-        age_months = (end.year - person.birth_date.year) * 12 + end.month - person.birth_date.month
+        age_months = month_index(end) - month_index(person.birth_date)
         age = age_months // 12  # completed years on the first day of the start year
         if person.pk not in pensions and age_months >= retire_months:
             continue  # past the statutory age without a pension on record: the model's retirement takes them
