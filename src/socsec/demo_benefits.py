@@ -13,6 +13,7 @@ from django.conf import settings
 
 from socsec.accounts.models import User
 from socsec.audit.services import Actor
+from socsec.core.months import month_first_day, month_index, month_last_day, month_name
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.services import engagement_create, person_register
 from socsec.rules.benefits import CareSetting
@@ -72,9 +73,8 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     if Claim.objects.exists():
         return {"claims": Claim.objects.count(), "created": False}
     today = today or dt.date.today()
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    month = f"{last:%Y-%m}"
-    first = last.replace(day=1)
+    previous = month_index(today) - 1
+    month, first, last = month_name(previous), month_first_day(previous), month_last_day(previous)
     system = Actor.system("demo-loader")
     officer, supervisor = _actor("officer"), _actor("supervisor")
     assessed_on = last.replace(day=min(25, last.day))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.core.errors import NotFound
-from socsec.core.months import month_first_day, month_index, month_name
+from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Organisation, Person
 from socsec.rules.engine import calc, compute
 from socsec.rules.explanation import step_value
@@ -59,7 +59,7 @@ def activity_around(person: Person, platform: Organisation, day: dt.date, days: 
     from socsec.contributions.orders.selectors import accepted_files
 
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days)
-    months = {f"{start:%Y-%m}", f"{day:%Y-%m}", f"{end:%Y-%m}"}
+    months = {month_of(start), month_of(day), month_of(end)}
     orders, corrections = accepted_files(months=months, platform=platform)
     by_day = {(start + dt.timedelta(days=i)).isoformat(): 0 for i in range((end - start).days + 1)}
     if not orders:
