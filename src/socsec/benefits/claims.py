@@ -19,6 +19,7 @@ from socsec.core.errors import Conflict, Forbidden
 from socsec.rules.coverage import Scheme
 from socsec.rules.parameters import load_parameters
 
+from .errors import BenefitErrorCode
 from .models import Claim, ClaimEvent
 from .selectors import OPEN_STATUSES
 
@@ -78,14 +79,14 @@ def move(
     stale = Conflict(
         "this claim was changed by someone else since you opened it; reload it and decide again",
         field="version",
-        code="stale",
+        code=BenefitErrorCode.STALE,
     )
     if claim.version != expected_version:
         raise stale
     if to not in MOVES[claim.status]:
         raise Conflict(
             "this claim is %(now)s; it cannot become %(to)s",
-            code="bad_transition",
+            code=BenefitErrorCode.BAD_TRANSITION,
             params={"now": claim.get_status_display(), "to": S(to).label},
         )
     before = snapshot(claim)

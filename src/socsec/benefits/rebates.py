@@ -16,6 +16,7 @@ from socsec.rules.benefits import JobRetentionCheck
 from socsec.rules.engine import RuleViolation, calc
 
 from .claims import require_officer
+from .errors import BenefitErrorCode
 from .models import RetentionRebate
 
 
@@ -78,7 +79,9 @@ def retention_rebate_decide(
                     decided_on=today,
                 )
         except IntegrityError:
-            raise Conflict(f"{organisation.code}'s rebate for {year} is decided already", code="duplicate") from None
+            raise Conflict(
+                f"{organisation.code}'s rebate for {year} is decided already", code=BenefitErrorCode.DUPLICATE
+            ) from None
         if rebate.amount_cents:
             ledger_post(
                 entries=[

@@ -18,6 +18,7 @@ from socsec.ledger.services import post as ledger_post
 from socsec.rules.engine import RuleViolation, compute, explain_row
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
+from .errors import PensionAccountErrorCode
 from .selectors import INDIVIDUAL_ACCOUNT, employee_pension_accounts, pension_provinces
 
 INTEREST_RULE = "individual_account_interest"
@@ -67,7 +68,7 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
         raise Conflict(
             f"interest of a later year is credited already; {year} would change its opening balances",
             field="year",
-            code="later_year_credited",
+            code=PensionAccountErrorCode.LATER_YEAR_CREDITED,
         )
     try:
         rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
@@ -86,7 +87,7 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
         raise Conflict(
             f"another run is crediting {year} right now; run it again to credit whoever it left",
             field="year",
-            code="interest_run_in_progress",
+            code=PensionAccountErrorCode.INTEREST_RUN_IN_PROGRESS,
         ) from None
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OwnContribution
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
@@ -104,7 +105,7 @@ def own_contribution_pay(
                 raise Conflict(
                     f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
                     field="period_start",
-                    code="already_paid",
+                    code=ContributionErrorCode.ALREADY_PAID,
                 )
         try:
             amounts = own_amounts(
