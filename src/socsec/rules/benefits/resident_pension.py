@@ -4,7 +4,9 @@ pension plus the individual account balance / 139 (Art. 6). Who may join and the
 
 from __future__ import annotations
 
-from ..engine import Array, Context, Rounding, formula
+from ..context import Context
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import whole
 
 
