@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
@@ -305,8 +306,8 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     if rows_own:
         wages = compute(
             "regional_average_monthly_wage",
-            [c.period_start for c in rows_own],
-            region=[c.region.code for c in rows_own],
+            np.array([c.period_start for c in rows_own], dtype="datetime64[D]"),
+            region=np.array([c.region.code for c in rows_own]),
         )
         for c, wage in zip(rows_own, wages, strict=True):
             base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
@@ -315,8 +316,9 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     persons = list(Person.objects.order_by("id"))
     if not persons:
         return out
-    births = [p.birth_date for p in persons]
-    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=[p.sex for p in persons])
+    births = np.array([p.birth_date for p in persons], dtype="datetime64[D]")
+    sexes = np.array([p.sex for p in persons])
+    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=sexes)
     for person, retire_months in zip(persons, statutory, strict=True):
         sex = "male" if person.sex == Sex.MALE else "female"
         age_months = month_index(end) - month_index(person.birth_date)
