@@ -1,5 +1,6 @@
 import datetime as dt
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +33,35 @@ def tree(tmp_path: Path):
         values: {2020-01-01: {value: 0.5}}
     """)
     )
+    (tmp_path / "sub" / "name.yaml").write_text(
+        textwrap.dedent("""
+        description: A word, not a number
+        values: {2020-01-01: {value: half}, 2021-01-01: {value: true}}
+    """)
+    )
     return load_parameters_from(tmp_path)
 
 
 def test_value_by_date_takes_the_value_in_force(tree):
     assert tree.value("wage.110000", dt.date(2025, 6, 30)) == 100
     assert tree.value("wage.110000", "2025-07-01") == 110
+
+
+def test_a_number_is_read_as_the_type_asked_for(tree):
+    on = dt.date(2025, 8, 1)
+    assert tree.value_int("wage.110000", on) == 110 and isinstance(tree.value_int("wage.110000", on), int)
+    assert tree.value_float("sub.rate", on) == 0.5
+    assert tree.value_decimal("sub.rate", on) == Decimal("0.5")
+    assert tree.leaf("wage.110000").resolve(on).as_int() == 110
+    assert tree.leaf("sub.rate").resolve(on).as_float() == 0.5
+    with pytest.raises(ParameterError, match="sub.rate is not a whole number: 0.5"):
+        tree.value_int("sub.rate", on)
+    with pytest.raises(ParameterError, match="sub.name is not a number: 'half'"):
+        tree.value_float("sub.name", dt.date(2020, 6, 1))
+    with pytest.raises(ParameterError, match="sub.name is not a number: True"):
+        tree.value_int("sub.name", on)
+    with pytest.raises(ParameterError, match="no value"):
+        tree.value_decimal("wage.440000", dt.date(2026, 1, 1))
 
 
 def test_leaf_inherits_reference_and_unit_from_its_node(tree):

@@ -17,7 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from django.utils import timezone
+
 from socsec.core.errors import ValidationFailed
+from socsec.rules.benefits import DEPENDANT_KINDS, CareSetting, DependantKind
+from socsec.rules.parameters import load_parameters
 
 from .models import Claim
 
@@ -120,7 +124,7 @@ class LongTermCareAssessment(_Entered):
     """Long-term care: the incapacity score (Barthel index) and the care setting."""
 
     incapacity_score: int
-    setting: str = "HOME"
+    setting: str = CareSetting.HOME
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,13 +225,13 @@ def _dependants(raw: Any) -> tuple[Dependant, ...]:
     people = []
     for i, d in enumerate(raw):
         name = str(d.get("name", "")).strip() if isinstance(d, dict) else ""
-        if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in ("SPOUSE", "OTHER"):
+        if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in DEPENDANT_KINDS:
             raise ValidationFailed(
                 f"dependants: row {i + 1} needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
                 field="dependants",
             )
         people.append(Dependant(name, cast(Relation, d["kind"]), bool(d.get("supplement", False))))
-    if sum(1 for p in people if p.kind == "SPOUSE") > 1:
+    if sum(1 for p in people if p.kind == DependantKind.SPOUSE) > 1:
         raise ValidationFailed("dependants: at most one spouse", field="dependants")
     return tuple(people)
 
@@ -236,9 +240,13 @@ def _pension(mapping: Mapping[str, Any]) -> PensionAssessment:
     months = _whole(mapping, "months_before_records", 0)
     account = _whole(mapping, "account_balance_before_records_cents", 0)
     ratio = mapping.get("average_indexed_wage_ratio", 1.0)
-    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0.6 <= float(ratio) <= 3.0:
+    params, today = load_parameters(), timezone.localdate()  # the contribution base's bounds in force
+    floor = params.value_float("contribution.base_floor_ratio", today)
+    ceiling = params.value_float("contribution.base_ceiling_ratio", today)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not floor <= float(ratio) <= ceiling:
         raise ValidationFailed(
-            "average_indexed_wage_ratio: a number from 0.6 to 3.0 (the base is kept within 60%-300%)",
+            f"average_indexed_wage_ratio: a number from {floor} to {ceiling} (the base is kept within "
+            f"{floor:.0%}-{ceiling:.0%})",
             field="average_indexed_wage_ratio",
         )
     known = {
@@ -278,7 +286,7 @@ def _long_term_care(mapping: Mapping[str, Any]) -> LongTermCareAssessment:
         kind=K.LONG_TERM_CARE,
         entered=_entered(mapping, {"incapacity_score", "setting"}),
         incapacity_score=_whole(mapping, "incapacity_score"),
-        setting=str(mapping.get("setting", "HOME")),
+        setting=str(mapping.get("setting", CareSetting.HOME)),
     )
 
 

@@ -16,7 +16,16 @@ from typing import Any, assert_never
 
 from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_of
-from socsec.rules.benefits import AWARDS
+from socsec.rules.benefits import (
+    AWARDS,
+    CareLevel,
+    ContributionYearsCheck,
+    DependantKind,
+    RetirementTiming,
+    SkillSubsidyEligibility,
+    UnemploymentEligibility,
+    WageContinuationCheck,
+)
 from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
 
 from .assessment import (
@@ -32,6 +41,12 @@ from .models import Award, Claim
 from .selectors import pension_months_on_record
 
 K = Claim.Kind
+REFUSED_TIMING = (
+    RetirementTiming.TOO_EARLY,
+    RetirementTiming.BELOW_PRE_REFORM_AGE,
+    RetirementTiming.EARLY_WITHOUT_MINIMUM_PERIOD,
+    RetirementTiming.TOO_LATE,
+)
 
 
 def _award(name: str, explanation: Explanation, start: str, *, end: str = "", beneficiary: str = "") -> Award:
@@ -112,8 +127,8 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
     elif assessment.outcome == "DEATH":
         people = assessment.dependants
         counts = {
-            "spouses": sum(1 for p in people if p.kind == "SPOUSE"),
-            "other_dependants": sum(1 for p in people if p.kind == "OTHER"),
+            "spouses": sum(1 for p in people if p.kind == DependantKind.SPOUSE),
+            "other_dependants": sum(1 for p in people if p.kind == DependantKind.OTHER),
             "supplemented": sum(1 for p in people if p.supplement),
         }
         awards.append(
@@ -134,7 +149,7 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
     if off:
         check_name = f"{prefix}_wage_continuation_check"
         check = _rules(lambda: calc(check_name, on, months_off_work=off, extension_confirmed=assessment.extension))
-        if int(check.value or 0) != 0:
+        if int(check.value or 0) != WageContinuationCheck.NORMAL_PERIOD:
             raise ValidationFailed(f"months_off_work: {check.meaning}", field="months_off_work")
         income = assessment.monthly_income_cents
         assert income is not None  # parsing requires it with months off work
@@ -163,8 +178,11 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
     person, on = claim.person, claim.event_date
     if assessment.residents_pension:
         age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
-        if int(age.value or 0) < 60 * 12:
-            raise ValidationFailed("event_date: the residents' pension is paid from 60", field="event_date")
+        paid_from = int(_rules(lambda: calc("resident_pension_age_months", on)).value or 0)
+        if int(age.value or 0) < paid_from:
+            raise ValidationFailed(
+                f"event_date: the residents' pension is paid from {paid_from // 12}", field="event_date"
+            )
         account = individual_account_balance(person.pk) + assessment.account_balance_before_records_cents
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
         return [_award("resident_pension_monthly", explained, month_of(on))]
@@ -180,10 +198,10 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
             contribution_months=months,
         )
     )
-    if int(timing.value or 0) >= 3:
+    if int(timing.value or 0) in REFUSED_TIMING:
         raise ValidationFailed(f"event_date: retiring on {on.isoformat()} - {timing.meaning}", field="event_date")
     years = _rules(lambda: calc("pension_contribution_years_check", on, contribution_months=months))
-    if int(years.value or 0) != 0:
+    if int(years.value or 0) != ContributionYearsCheck.REACHED:
         raise ValidationFailed(f"contribution_months: {months} months on record - {years.meaning}", field="assessment")
     age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
     explained = _rules(
@@ -214,7 +232,7 @@ def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Awar
             registered=assessment.registered,
         )
     )
-    if int(eligible.value or 0) != 0:
+    if int(eligible.value or 0) != UnemploymentEligibility.ELIGIBLE:
         raise ValidationFailed(f"assessment: not eligible - {eligible.meaning}", field="assessment")
     duration = _rules(
         lambda: calc(
@@ -239,7 +257,7 @@ def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Awar
 def _long_term_care(assessment: LongTermCareAssessment, today: dt.date) -> list[Award]:
     score = assessment.incapacity_score
     level = _rules(lambda: calc("ltc_care_level", today, incapacity_score=score))
-    if int(level.value or 0) == 0:
+    if int(level.value or 0) == CareLevel.NONE:
         raise ValidationFailed(f"incapacity_score: {score} - {level.meaning}", field="incapacity_score")
     setting = assessment.setting
     amount = _rules(lambda: calc("ltc_benefit_monthly", today, care_level=int(level.value or 0), setting=setting))
@@ -255,7 +273,7 @@ def _skill_subsidy(claim: Claim, assessment: SkillSubsidyAssessment, today: dt.d
     eligible = _rules(
         lambda: calc("unemployment_skill_subsidy_eligibility", claim.event_date, contribution_months=months)
     )
-    if int(eligible.value or 0) != 0:
+    if int(eligible.value or 0) != SkillSubsidyEligibility.ELIGIBLE:
         raise ValidationFailed(
             f"assessment: {months} months of contributions on record - {eligible.meaning}", field="assessment"
         )

@@ -19,6 +19,7 @@ from socsec.core.errors import Conflict, Forbidden
 from socsec.rules.coverage import Scheme
 from socsec.rules.parameters import load_parameters
 
+from .errors import BenefitErrorCode
 from .models import Claim, ClaimEvent
 from .selectors import OPEN_STATUSES
 
@@ -55,7 +56,7 @@ def deadline_days(path: str, on: dt.date) -> tuple[int, dict[str, Any]]:
     """A time limit of the rules (``claims.deadlines.<path>``) in force on a day, in days, with the
     parameter it came from."""
     leaf = load_parameters().leaf(f"claims.deadlines.{path}").resolve(on)
-    return int(leaf.value), leaf.as_dict()
+    return leaf.as_int(), leaf.as_dict()
 
 
 def require_officer(actor: Actor) -> None:
@@ -78,14 +79,14 @@ def move(
     stale = Conflict(
         "this claim was changed by someone else since you opened it; reload it and decide again",
         field="version",
-        code="stale",
+        code=BenefitErrorCode.STALE,
     )
     if claim.version != expected_version:
         raise stale
     if to not in MOVES[claim.status]:
         raise Conflict(
             "this claim is %(now)s; it cannot become %(to)s",
-            code="bad_transition",
+            code=BenefitErrorCode.BAD_TRANSITION,
             params={"now": claim.get_status_display(), "to": S(to).label},
         )
     before = snapshot(claim)

@@ -17,6 +17,7 @@ from socsec.rules.parameters import load_parameters
 from .assessment import Assessment
 from .awards import awards_for
 from .claims import INJURY, deadline_days, move, require_officer
+from .errors import BenefitErrorCode
 from .models import Award, Claim, ClaimEvent
 from .review import end_in_force, put_in_force
 
@@ -120,12 +121,12 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
     assessed cannot approve their own award."""
     require_officer(actor)
     today = today or timezone.localdate()
-    threshold = int(load_parameters().value("claims.maker_checker", today) * 100)
+    threshold = int(load_parameters().value_decimal("claims.maker_checker", today) * 100)
     total = award_total_cents(claim)
     if total >= threshold and actor.user_id is not None and actor.user_id == claim.awarded_by_id:
         raise Forbidden(
             "awards of %(yuan)s yuan or more need a second officer: you assessed this one",
-            code="maker_checker",
+            code=BenefitErrorCode.MAKER_CHECKER,
             params={"yuan": f"{threshold // 100:,}"},
         )
     with transaction.atomic():  # the move and the awards put in force: all or none
@@ -151,7 +152,7 @@ def claim_send_back(
     """The checker sends an assessment back to be redone (only an assessed claim, with the reason)."""
     require_officer(actor)
     if claim.status != S.ASSESSED:
-        raise Conflict("only an assessed claim can be sent back", code="bad_transition")
+        raise Conflict("only an assessed claim can be sent back", code=BenefitErrorCode.BAD_TRANSITION)
     if not reason.strip():
         raise ValidationFailed("reason: is required - say what to redo", field="reason")
     return move(

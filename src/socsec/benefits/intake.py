@@ -20,6 +20,7 @@ from socsec.registry.models import Engagement, Person
 from socsec.rules.coverage import Category, Status
 
 from .claims import CLAIM_SCHEME, INJURY, deadline_days, move
+from .errors import BenefitErrorCode
 from .models import Claim, ClaimEvent
 from .selectors import activity_around
 
@@ -107,7 +108,7 @@ def claim_submit(
             raise Conflict(
                 "%(kind)s claim for %(day)s already exists",
                 field="event_date",
-                code="duplicate_claim",
+                code=BenefitErrorCode.DUPLICATE_CLAIM,
                 params={"kind": Claim.Kind(kind).label, "day": event_date.isoformat()},
             ) from None
         ClaimEvent.objects.create(claim=claim, on=today, actor=actor.label, to_status=S.SUBMITTED, note="")
@@ -120,6 +121,8 @@ def claim_submit(
 def _person_of(actor: Actor) -> int | None:
     from socsec.accounts.models import User
 
+    if actor.user_id is None:
+        return None
     return User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
 
 

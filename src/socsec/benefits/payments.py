@@ -23,7 +23,7 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
 from socsec.core.errors import Conflict, ValidationFailed
-from socsec.core.months import month_index, month_name, month_of
+from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
@@ -33,7 +33,7 @@ from .claims import move
 from .models import PAYING_STATUSES, Award, BenefitPayment, Claim, DeathNotice, PaymentRun
 
 # which fund pays each kind of claim (by province)
-FUND_OF = {
+FUND_OF: dict[str, str] = {
     Claim.Kind.OCCUPATIONAL_INJURY: "OIP",
     Claim.Kind.WORK_INJURY: "WORK_INJURY",
     Claim.Kind.PENSION: "EMPLOYEE_PENSION",
@@ -62,7 +62,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     today = today or timezone.localdate()
     try:
         index = month_index(month)
-        first = dt.date(index // 12, index % 12 + 1, 1)
+        first = month_first_day(index)
     except ValueError:
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month") from None
     if month_of(first) != month:
@@ -166,10 +166,10 @@ def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> l
             out.append((award.start_month, BenefitPayment.Kind.PAYMENT, max(0, award.amount_cents - earlier), note))
     elif award.status == Award.Status.ACTIVE:
         last = month_index(award.end_month) if award.end_month else index
-        amounts = monthly_amounts(award, min(index, last) // 12)
+        amounts = monthly_amounts(award, month_year(min(index, last)))
         for i in range(month_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
             if stop is None or i < stop:
-                cents, note = amounts[i // 12]
+                cents, note = amounts[month_year(i)]
                 earlier = paid_before.get(month_name(i), 0)
                 if earlier:
                     cents, note = max(0, cents - earlier), f"{note}, less {earlier} paid before the review"
@@ -182,7 +182,7 @@ def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> l
                 paid[m] = paid.get(m, 0) + cents
             for m, cents in paid.items():
                 i = month_index(m)
-                now, note = amounts.get(i // 12, (0, ""))
+                now, note = amounts.get(month_year(i), (0, ""))
                 total = cents + paid_before.get(m, 0)
                 if i <= min(index, last) and (stop is None or i < stop) and now > total:
                     out.append((m, BenefitPayment.Kind.INDEXATION, now - total, f"{note}, paid late"[:200]))
@@ -241,11 +241,11 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
             and award.status == Award.Status.ACTIVE
             and month_index(award.start_month) <= month_index(month)
         ):
-            start = dt.date(month_index(month) // 12, month_index(month) % 12 + 1, 1)
+            start = month_first_day(month_index(month))
             new_work = Engagement.objects.filter(person=person, start_date__gt=award.claim.event_date).filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=start)
             )
-            if new_work.filter(start_date__lt=_next(start)).exists():
+            if new_work.filter(start_date__lt=month_first_day(month_index(month) + 1)).exists():
                 stop, reason = month, "a new engagement appears in the registry (flagged to an officer)"
             else:
                 if working is None:
@@ -258,10 +258,6 @@ def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
             audit_record(actor=actor, action="benefit.award.suspend", instance=award)
             newly.append(award)
     return newly
-
-
-def _next(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=32)).replace(day=1)
 
 
 def _persons_with_orders(month: str) -> set[int]:

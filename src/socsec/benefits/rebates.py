@@ -12,8 +12,11 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry.models import Organisation
+from socsec.rules.benefits import JobRetentionCheck
+from socsec.rules.engine import RuleViolation, calc
 
 from .claims import require_officer
+from .errors import BenefitErrorCode
 from .models import RetentionRebate
 
 
@@ -34,7 +37,6 @@ def retention_rebate_decide(
     from socsec.ledger.accounts import fund, organisation_payable
     from socsec.ledger.keys import SourceKind, source_key
     from socsec.ledger.services import post as ledger_post
-    from socsec.rules.engine import RuleViolation, calc
 
     require_officer(actor)
     today = today or timezone.localdate()
@@ -57,7 +59,7 @@ def retention_rebate_decide(
     inputs = {"staff": staff, "laid_off": laid_off, "enterprise_size": enterprise_size}
     try:
         check = calc("job_retention_rebate_check", on, **inputs)
-        if int(check.value or 0) != 0:
+        if int(check.value or 0) != JobRetentionCheck.ELIGIBLE:
             raise ValidationFailed(f"laid_off: not eligible - {check.meaning}", field="laid_off")
         amount = calc("job_retention_rebate", on, premiums_last_year=premiums_last_year_cents, **inputs)
     except RuleViolation as exc:
@@ -79,7 +81,9 @@ def retention_rebate_decide(
                     decided_on=today,
                 )
         except IntegrityError:
-            raise Conflict(f"{organisation.code}'s rebate for {year} is decided already", code="duplicate") from None
+            raise Conflict(
+                f"{organisation.code}'s rebate for {year} is decided already", code=BenefitErrorCode.DUPLICATE
+            ) from None
         if rebate.amount_cents:
             key = source_key(SourceKind.RETENTION_REBATE, rebate.pk)
             ledger_post(

@@ -27,7 +27,7 @@ from socsec.audit.services import Actor
 from socsec.core.db import lock
 from socsec.core.errors import ValidationFailed
 from socsec.core.money import format_yuan
-from socsec.core.months import month_index, month_name
+from socsec.core.months import month_index, month_name, month_year
 
 from .claims import move
 from .models import Award, BenefitPayment, Claim
@@ -111,8 +111,8 @@ def _kept(new: Award, paid: dict[str, int]) -> str:
         end = max((month_index(m) for m in paid), default=first)
         if new.end_month:
             end = min(end, month_index(new.end_month))
-        amounts = monthly_amounts(new, end // 12) if first <= end else {}
-        over = sum(max(0, paid.get(month_name(i), 0) - amounts[i // 12][0]) for i in range(first, end + 1))
+        amounts = monthly_amounts(new, month_year(end)) if first <= end else {}
+        over = sum(max(0, paid.get(month_name(i), 0) - amounts[month_year(i)][0]) for i in range(first, end + 1))
     else:
         over = sum(paid.values()) - new.amount_cents
     if over <= 0:

@@ -8,12 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.core.errors import NotFound
-from socsec.core.months import month_index, month_name
+from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Organisation, Person
+from socsec.rules.engine import calc, compute
+from socsec.rules.explanation import step_value
+from socsec.rules.formulas import Sex
+from socsec.rules.parameters import ParameterError, load_parameters
 
 from .models import Award, Claim
 
@@ -55,7 +60,7 @@ def activity_around(person: Person, platform: Organisation, day: dt.date, days: 
     from socsec.contributions.orders.selectors import accepted_files
 
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days)
-    months = {f"{start:%Y-%m}", f"{day:%Y-%m}", f"{end:%Y-%m}"}
+    months = {month_of(start), month_of(day), month_of(end)}
     orders, corrections = accepted_files(months=months, platform=platform)
     by_day = {(start + dt.timedelta(days=i)).isoformat(): 0 for i in range((end - start).days + 1)}
     if not orders:
@@ -193,34 +198,38 @@ def pension_estimate(
     *, person: Person, today: dt.date, base_cents: int | None = None, months_per_year: int = 12
 ) -> PensionEstimate:
     """Estimate the monthly pension at the statutory retirement age: months on record plus the months to
-    come at the chosen rhythm, the individual account now plus 8% of the chosen base for each month to
-    come, with the latest published credited interest rate each year, and the pension formula of the
-    rules at today's parameter values (today's money: wages, bases and rates stay as they are now)."""
+    come at the chosen rhythm, the individual account now grown by the rules (``pension_account_projected``:
+    8% of the chosen base for each month paid, the latest published credited interest rate each year), and
+    the pension formula of the rules at today's parameter values (today's money: wages, bases and rates stay
+    as they are now)."""
     from socsec.ledger.selectors import individual_account_balance
-    from socsec.rules.engine import calc
-    from socsec.rules.parameters import load_parameters
 
     params = load_parameters()
     region = person.residence_region.code
     statutory = calc("statutory_retirement_age_months", today, birth_date=person.birth_date, sex=person.sex)
     age_months = int(statutory.value or 0)
     born = month_index(person.birth_date) + age_months
-    retire = dt.date(born // 12, born % 12 + 1, 1)
+    retire = month_first_day(born)
     wage = int(calc("regional_average_monthly_wage", today, region=region).value or 0)
     base = int(calc("contribution_base", today, region=region, declared_base=base_cents or 1).value or 0)
     now = month_index(today)
     ahead = max(0, born - now - 1)  # the months after this one (this one is on record) to the retirement
-    to_come = ahead * months_per_year // 12  # the months the loop below pays
+    to_come = ahead * months_per_year // 12  # the months paid at the chosen rhythm
     on_record = pension_months_on_record(person, today)
-    rate = float(params.value("flexible.individual_account_rate", today))  # 8% of the base
     interest = _latest_interest(today)
     account = individual_account_balance(person.pk)
-    grown, paid = float(account), 0
-    for i in range(ahead):  # month by month: the yearly rate credited as 1/12 a month
-        grown *= 1 + interest["value"] / 12
-        if (i + 1) * months_per_year // 12 > paid:  # the chosen rhythm: so many months paid a year
-            grown += base * rate
-            paid += 1
+    grown = int(
+        calc(
+            "pension_account_projected",
+            today,
+            account_balance=account,
+            contribution_base=base,
+            months_ahead=ahead,
+            months_per_year=months_per_year,
+            interest_rate=interest["value"],
+        ).value
+        or 0
+    )
     minimum = int(calc("pension_minimum_contribution_months", retire).value or 0)
     assumptions = {
         "base_cents": base,
@@ -232,16 +241,16 @@ def pension_estimate(
     }
     total = on_record + to_come
     if total < minimum:
-        return PensionEstimate(
-            retire, age_months, on_record, to_come, minimum, account, round(grown), None, assumptions, None
-        )
+        return PensionEstimate(retire, age_months, on_record, to_come, minimum, account, grown, None, assumptions, None)
+    floor = params.value_float("contribution.base_floor_ratio", today)  # the ratio within the base's bounds
+    ceiling = params.value_float("contribution.base_ceiling_ratio", today)
     explained = calc(
         "pension_monthly",
         today,
         region=region,
-        average_indexed_wage_ratio=min(3.0, max(0.6, base / wage if wage else 1.0)),
+        average_indexed_wage_ratio=min(ceiling, max(floor, base / wage if wage else 1.0)),
         contribution_months=total,
-        account_balance=round(grown),
+        account_balance=grown,
         retirement_age_months=age_months,
     )
     return PensionEstimate(
@@ -251,7 +260,7 @@ def pension_estimate(
         to_come,
         minimum,
         account,
-        round(grown),
+        grown,
         int(explained.value or 0),
         assumptions,
         explained.as_dict(),
@@ -260,15 +269,13 @@ def pension_estimate(
 
 def _latest_interest(today: dt.date) -> dict[str, Any]:
     """The latest published credited rate of individual accounts (the assumption for the years to come)."""
-    from socsec.rules.parameters import ParameterError, load_parameters
-
     leaf = load_parameters().leaf("employee_pension.individual_account_interest_rate")
     for year in range(today.year, 2015, -1):
         try:
             resolved = leaf.resolve(dt.date(year, 6, 30))
         except ParameterError:
             continue
-        return {"value": float(resolved.value), "year": year, "reference": resolved.reference}  # type: ignore[arg-type]
+        return {"value": resolved.as_float(), "year": year, "reference": resolved.reference}
     return {"value": 0.0, "year": None, "reference": ""}
 
 
@@ -284,7 +291,6 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded."""
     from socsec.contributions.models import OwnContribution
     from socsec.ledger.selectors import individual_account_balance
-    from socsec.rules.engine import compute
 
     end = dt.date(year, 1, 1)
     pensions = {
@@ -300,21 +306,22 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     if rows_own:
         wages = compute(
             "regional_average_monthly_wage",
-            [c.period_start for c in rows_own],
-            region=[c.region.code for c in rows_own],
+            np.array([c.period_start for c in rows_own], dtype="datetime64[D]"),
+            region=np.array([c.region.code for c in rows_own]),
         )
         for c, wage in zip(rows_own, wages, strict=True):
-            base = c.explanation["contribution"]["steps"][0]["value"]  # the base the rules kept within bounds
+            base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
             own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
     out: list[tuple[Any, ...]] = []
     persons = list(Person.objects.order_by("id"))
     if not persons:
         return out
-    births = [p.birth_date for p in persons]
-    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=[p.sex for p in persons])
+    births = np.array([p.birth_date for p in persons], dtype="datetime64[D]")
+    sexes = np.array([p.sex for p in persons])
+    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=sexes)
     for person, retire_months in zip(persons, statutory, strict=True):
-        sex = "male" if person.sex == "M" else "female"
-        age_months = (end.year - person.birth_date.year) * 12 + end.month - person.birth_date.month
+        sex = "male" if person.sex == Sex.MALE else "female"
+        age_months = month_index(end) - month_index(person.birth_date)
         age = age_months // 12  # completed years on the first day of the start year
         if person.pk not in pensions and age_months >= retire_months:
             continue  # past the statutory age without a pension on record: the model's retirement takes them

@@ -82,7 +82,7 @@ def contribution_record(*, person_id: int) -> list[RecordLine]:
     lines = oip_record(person_id=person_id)
     own = OwnContribution.objects.filter(person_id=person_id).select_related("region", "withheld_by")
     for c in own.order_by("period_start"):
-        month = f"{c.period_start:%Y-%m}"
+        month = month_of(c.period_start)
         province = c.region.province_code
         through = c.withheld_by.name if c.withheld_by else ""  # withheld at source by this platform
         lines.append(RecordLine(month, c.scheme, through, province, "", 0, c.paid_cents, True, "self"))

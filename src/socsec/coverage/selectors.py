@@ -18,6 +18,7 @@ from socsec.rules.coverage import (
     SCHEME_LABELS,
     STATUS_PRECEDENCE,
     Category,
+    CoverageReason,
     Reason,
     Scheme,
     Status,
@@ -45,7 +46,6 @@ SCHEME_ORDER = [
     Scheme.LONG_TERM_CARE,
     Scheme.INDIVIDUAL_PENSION,
 ]
-NO_PLATFORM_REASON = 56
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ def _oip_for(engagements: list[Engagement], labour: bool, on: dt.date) -> Scheme
         per.append(EngagementCoverage(e, REASONS[int(explanation.value)], explanation))
     platform_rows = [p for p in per if p.engagement.organisation.kind == Organisation.Kind.PLATFORM]
     if not platform_rows:
-        return SchemeCoverage(Scheme.OIP, SCHEME_LABELS[Scheme.OIP], REASONS[NO_PLATFORM_REASON], None, per)
+        no_platform = REASONS[CoverageReason.OIP_NO_PLATFORM_ENGAGEMENT]
+        return SchemeCoverage(Scheme.OIP, SCHEME_LABELS[Scheme.OIP], no_platform, None, per)
     best = max(platform_rows, key=lambda p: STATUS_PRECEDENCE[p.reason.status])
     return SchemeCoverage(Scheme.OIP, SCHEME_LABELS[Scheme.OIP], best.reason, best.explanation, per)
 

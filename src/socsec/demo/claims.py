@@ -13,8 +13,11 @@ from django.conf import settings
 
 from socsec.accounts.models import User
 from socsec.audit.services import Actor
+from socsec.core.months import month_first_day, month_index, month_last_day, month_name
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.services import engagement_create, person_register
+from socsec.rules.benefits import CareSetting
+from socsec.rules.coverage import Category, Scheme, Sector, Status
 
 
 def _actor(username: str) -> Actor:
@@ -70,9 +73,8 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     if Claim.objects.exists():
         return {"claims": Claim.objects.count(), "created": False}
     today = today or dt.date.today()
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    month = f"{last:%Y-%m}"
-    first = last.replace(day=1)
+    previous = month_index(today) - 1
+    month, first, last = month_name(previous), month_first_day(previous), month_last_day(previous)
     system = Actor.system("demo-loader")
     officer, supervisor = _actor("officer"), _actor("supervisor")
     assessed_on = last.replace(day=min(25, last.day))
@@ -113,7 +115,6 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     def covered(candidates: list[int]) -> list[int]:
         """Two of the candidates whom OIP covers on that day through their SwiftRide work in Beijing."""
         from socsec.coverage.selectors import coverage_for
-        from socsec.rules.coverage import Scheme, Status
 
         chosen = []
         for pk in rng.sample(candidates, len(candidates)):
@@ -134,27 +135,27 @@ def _load(today: dt.date | None) -> dict[str, Any]:
         b, f = quiet
         e = engaged[a]
         paid = claim_submit(
-            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+            actor=system, person=e.person, kind=Claim.Kind.OCCUPATIONAL_INJURY, event_date=day, engagement=e, today=day
         )
         paid = assess(paid, {"grade": 8, "months_off_work": 1, "monthly_income_cents": 620000})
         stories["injury_paid"] = approve(paid)
         e = engaged[h]
         waiting = claim_submit(
-            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+            actor=system, person=e.person, kind=Claim.Kind.OCCUPATIONAL_INJURY, event_date=day, engagement=e, today=day
         )
         stories["injury_waiting_checker"] = assess(waiting, {"grade": 4, "care_level": 3})
         e = engaged[b]
         stories["injury_with_officer"] = claim_submit(
             actor=Actor(label="swiftride", organisation_id=e.organisation_id),
             person=e.person,
-            kind="OCCUPATIONAL_INJURY",
+            kind=Claim.Kind.OCCUPATIONAL_INJURY,
             event_date=day,
             engagement=e,
             today=day + dt.timedelta(days=3),
         )
         e = engaged[f]
         rejected = claim_submit(
-            actor=system, person=e.person, kind="OCCUPATIONAL_INJURY", event_date=day, engagement=e, today=day
+            actor=system, person=e.person, kind=Claim.Kind.OCCUPATIONAL_INJURY, event_date=day, engagement=e, today=day
         )
         rejected = decide(rejected, False, "No order of yours that day in SwiftRide's data and no other evidence.")
         stories["injury_appealed"] = claim_appeal(
@@ -182,8 +183,8 @@ def _load(today: dt.date | None) -> dict[str, Any]:
                 actor=system,
                 person=person,
                 organisation=employer,
-                category="LABOUR_RELATION",
-                sector="MANUFACTURING",
+                category=Category.LABOUR_RELATION,
+                sector=Sector.MANUFACTURING,
                 work_region="440100",
                 start_date=start,
                 end_date=end,
@@ -191,7 +192,7 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     pension = claim_submit(
         actor=system,
         person=people["pension"],
-        kind="PENSION",
+        kind=Claim.Kind.PENSION,
         event_date=dt.date(2025, 3, 14),
         today=dt.date(2025, 3, 20),
     )
@@ -203,7 +204,7 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     lost = claim_submit(
         actor=system,
         person=jobless,
-        kind="UNEMPLOYMENT",
+        kind=Claim.Kind.UNEMPLOYMENT,
         event_date=ended,
         engagement=Engagement.objects.get(person=jobless),
         today=first,
@@ -213,12 +214,12 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     care = claim_submit(
         actor=system,
         person=people["long_term_care"],
-        kind="LONG_TERM_CARE",
+        kind=Claim.Kind.LONG_TERM_CARE,
         event_date=first + dt.timedelta(days=4),
         today=first + dt.timedelta(days=5),
     )
     care = decide(care, True, "Medical report of a stroke; assessed at home.")
-    stories["long_term_care"] = approve(assess(care, {"incapacity_score": 30, "setting": "HOME"}))
+    stories["long_term_care"] = approve(assess(care, {"incapacity_score": 30, "setting": CareSetting.HOME}))
     run = pay_month(actor=system, month=month, today=today)
     return {
         "claims": Claim.objects.count(),

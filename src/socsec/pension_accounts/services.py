@@ -17,9 +17,10 @@ from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.accounts import fund_interest, individual_account
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
-from socsec.rules.engine import RuleViolation
+from socsec.rules.engine import RuleViolation, compute, explain_row
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
+from .errors import PensionAccountErrorCode
 from .selectors import employee_pension_accounts, pension_provinces
 
 INTEREST_RULE = "individual_account_interest"
@@ -69,7 +70,7 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
         raise Conflict(
             f"interest of a later year is credited already; {year} would change its opening balances",
             field="year",
-            code="later_year_credited",
+            code=PensionAccountErrorCode.LATER_YEAR_CREDITED,
         )
     try:
         rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
@@ -88,14 +89,11 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
         raise Conflict(
             f"another run is crediting {year} right now; run it again to credit whoever it left",
             field="year",
-            code="interest_run_in_progress",
+            code=PensionAccountErrorCode.INTEREST_RUN_IN_PROGRESS,
         ) from None
 
 
 def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: ResolvedValue) -> InterestRun:
-    from socsec.rules.engine import ROUNDING, Explanation, compute, get_formula
-
-    f = get_formula(INTEREST_RULE)
     with transaction.atomic():
         done = set(InterestCredit.objects.filter(year=year).values_list("person_id", flat=True))
         accounts = employee_pension_accounts(year)
@@ -115,19 +113,12 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                 if int(cents) == 0:
                     continue
                 province = provinces[person_id]
-                explanation = Explanation(
-                    formula=f.name,
-                    label=f.label,
-                    reference=f.reference,
-                    unit=f.unit,
-                    value=int(cents),
-                    inputs={
-                        "on": year_end.isoformat(),
-                        "opening_balance": int(start),
-                        "contribution_months": int(months),
-                    },
+                explanation = explain_row(
+                    INTEREST_RULE,
+                    year_end,
+                    cents,
+                    inputs={"opening_balance": start, "contribution_months": months},
                     parameters=[rate],
-                    rounding=ROUNDING[f.rounding][0] if f.rounding else None,
                 ).as_dict()
                 explanation["contributions"] = [
                     {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}

@@ -1,13 +1,16 @@
-"""Formulas: plain typed functions over numpy arrays, registered by name with their legal basis.
+"""The rules engine: runs the project's formulas, registered by name with their legal basis.
 
-A formula receives a :class:`Context` (parameter look-ups, calls to other formulas) and its inputs as
-arrays of equal length, one row per case, and returns one array. ``compute`` runs a formula over many
-rows without tracing; ``calc`` runs it for one case and returns the value with its
-:class:`Explanation`: the inputs, every parameter leaf it read (value, effective date, reference), the
-formulas it called, and the rounding rule applied. :func:`explain_row` gives the same explanation for one
-row of a ``compute`` run without running the formula again. The explanation itself and :func:`step_value`
-(a step's value read back from a stored explanation) live in :mod:`.explanation`, the rounding rules in
-:mod:`.rounding`; both are re-exported here.
+A formula is a plain typed function over numpy arrays, registered with the ``@formula`` decorator of
+:mod:`.registry`; it receives a :class:`~socsec.rules.context.Context` (parameter look-ups, calls to other
+formulas; :mod:`.context`) and its inputs as arrays of equal length, one row per case, and returns one array.
+The engine loads the formula packages (:mod:`socsec.rules.formulas`, :mod:`socsec.rules.benefits`) the first
+time a formula is asked for. ``compute`` runs a formula over many rows without tracing; ``calc`` runs it for
+one case and returns the value with its :class:`Explanation`: the inputs, every parameter leaf it read
+(value, effective date, reference), the formulas it called, and the rounding rule applied. :func:`explain_row`
+gives the same explanation for one row of a ``compute`` run without running the formula again. The
+explanation itself and :func:`step_value` (a step's value read back from a stored explanation) live in
+:mod:`.explanation`, the rounding rules in :mod:`.rounding`, the formula's description and the errors in
+:mod:`.registry`; they are re-exported here.
 
 Money: inputs in cents come in as integers and are turned into float64 yuan-cents inside; a formula
 whose unit is ``cents`` is rounded once, at the boundary, by its declared :data:`ROUNDING` rule and
@@ -19,107 +22,28 @@ each group's total once, by the formula's declared rule.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from .context import Context, explained, run
 from .explanation import Explanation as Explanation
 from .explanation import step_value as step_value
 from .parameters import ParameterNode, ResolvedValue, load_parameters, to_day
+from .registry import REGISTRY as REGISTRY
+from .registry import Array, InputKind, registered
+from .registry import Formula as Formula
+from .registry import InputError as InputError
+from .registry import RuleViolation as RuleViolation
+from .registry import UnknownFormula as UnknownFormula
 from .rounding import ROUNDING as ROUNDING
 from .rounding import Rounding as Rounding
 from .rounding import round_down_cents as round_down_cents
 from .rounding import round_half_up_cents as round_half_up_cents
-
-Array = npt.NDArray[Any]
-InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
-Unit = Literal["cents", "cents_exact", "cents_per_order", "months", "ratio", "bool", "code", "years"]
-INTEGER_UNITS = ("cents", "months", "code", "years")
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    kind: InputKind
-    label: str
-
-
-@dataclass(frozen=True)
-class Formula:
-    name: str
-    label: str
-    reference: str
-    unit: Unit
-    inputs: Mapping[str, InputSpec]
-    function: Callable[..., Array]
-    rounding: Rounding | None = None
-    codes: Mapping[int, str] | None = None
-
-    @property
-    def rounding_text(self) -> str | None:
-        """The rounding rule in words, as an explanation shows it (None for a formula that does not round)."""
-        return ROUNDING[self.rounding][0] if self.rounding else None
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "reference": self.reference,
-            "unit": self.unit,
-            "rounding": self.rounding_text,
-            "inputs": {k: {"kind": v.kind, "label": v.label} for k, v in self.inputs.items()},
-        }
-
-
-class UnknownFormula(KeyError):
-    pass
-
-
-class InputError(ValueError):
-    """A formula input is missing, unknown, or cannot be read as its declared kind."""
-
-
-class RuleViolation(ValueError):
-    """An input the rules refuse: outside the bounds the law or a parameter sets."""
-
-
-REGISTRY: dict[str, Formula] = {}
-
-
-def formula(
-    *,
-    name: str,
-    label: str,
-    reference: str,
-    unit: Unit,
-    inputs: Mapping[str, tuple[InputKind, str]],
-    rounding: Rounding | None = None,
-    codes: Mapping[int, str] | None = None,
-) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
-    """Register a formula. ``inputs`` excludes ``on`` (the date), which every formula receives."""
-    if unit in ("cents", "cents_exact") and rounding not in ROUNDING:
-        raise ValueError(f"{name}: a formula in cents must name its rounding rule")
-
-    def register(function: Callable[..., Array]) -> Callable[..., Array]:
-        if name in REGISTRY:
-            raise ValueError(f"formula {name} registered twice")
-        REGISTRY[name] = Formula(
-            name=name,
-            label=label,
-            reference=reference,
-            unit=unit,
-            inputs={k: InputSpec(kind, text) for k, (kind, text) in inputs.items()},
-            function=function,
-            rounding=rounding,
-            codes=codes,
-        )
-        return function
-
-    return register
 
 
 def _register_project_formulas() -> None:
@@ -128,134 +52,12 @@ def _register_project_formulas() -> None:
 
 def get_formula(name: str) -> Formula:
     _register_project_formulas()
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise UnknownFormula(f"no formula named {name!r}; see `socsec rules list`") from None
+    return registered(name)
 
 
 def all_formulas() -> list[Formula]:
     _register_project_formulas()
-
     return sorted(REGISTRY.values(), key=lambda f: f.name)
-
-
-class Context:
-    """What a formula sees: parameters and other formulas. Records what it used when tracing."""
-
-    def __init__(self, params: ParameterNode, *, trace: bool = False) -> None:
-        self.params = params
-        self.trace = trace
-        self.used: list[ResolvedValue] = []
-        self.steps: list[Explanation] = []
-
-    def _record(self, path: str, on: Any) -> None:
-        if self.trace:
-            resolved = self.params.leaf(path).resolve(on)
-            if resolved not in self.used:
-                self.used.append(resolved)
-
-    def at(self, path: str, dates: Array) -> npt.NDArray[np.float64]:
-        """A leaf's value on each date (NaN where it has none)."""
-        dates = np.asarray(dates, dtype="datetime64[D]")
-        values = self.params.leaf(path).at(dates)
-        if self.trace and dates.size and not np.isnan(values[0]):
-            self._record(path, dates[0])
-        return values
-
-    def by_key(self, path: str, keys: Array, dates: Array, *, default: float = np.nan) -> npt.NDArray[np.float64]:
-        """Child ``keys[i]`` of node ``path`` on ``dates[i]`` (``default`` where there is none)."""
-        values = self.params.vector(path, keys, dates, default=default)
-        if self.trace and np.size(keys):
-            key = str(np.asarray(keys).reshape(-1)[0])
-            node = self.params.node(path)
-            if key in node.children:
-                day = np.asarray(dates, dtype="datetime64[D]").reshape(-1)[0]
-                with contextlib.suppress(LookupError):  # no value on that date: the default was used
-                    self._record(node.children[key].path, day)
-        return values
-
-    def formula(self, name: str, on: Array, **inputs: Array) -> Array:
-        f = get_formula(name)
-        if not self.trace:
-            return _run(f, self, on, inputs)
-        child = Context(self.params, trace=True)
-        result = _run(f, child, on, inputs)
-        self.steps.append(_explanation(f, child, on, inputs, result))
-        return result
-
-
-def _run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Array:
-    missing = set(f.inputs) - set(inputs)
-    if missing:
-        raise InputError(f"{f.name}: missing input(s) {', '.join(sorted(missing))}")
-    unknown = set(inputs) - set(f.inputs)
-    if unknown:
-        raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
-    result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
-    values = np.asarray(result)
-    if f.unit == "cents_exact":
-        values = values.astype(np.float64)
-    if (f.unit in INTEGER_UNITS or f.unit == "cents_exact") and values.dtype.kind == "f":
-        absent = ~np.isfinite(values)
-        if absent.any():
-            row = int(np.flatnonzero(absent)[0])
-            day = np.asarray(on, dtype="datetime64[D]").reshape(-1)
-            raise RuleViolation(
-                f"{f.name}: no value on {day[min(row, day.size - 1)]} for row {row + 1} - a parameter it needs "
-                "has no value for that date or region"
-            )
-        if f.unit == "cents_exact":  # rounded by compute_totals, once per total
-            exact: Array = np.round(values.astype(np.float64), 6)
-            return exact
-        if f.rounding:
-            return ROUNDING[f.rounding][1](values.astype(np.float64))
-        return values.astype(np.int64)
-    if f.rounding:
-        return ROUNDING[f.rounding][1](values.astype(np.float64))
-    return np.asarray(result)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _explanation(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array], result: Array) -> Explanation:
-    return _explained(f, on, inputs, result, ctx.used, ctx.steps)
-
-
-def _explained(
-    f: Formula,
-    on: Array,
-    inputs: Mapping[str, Array],
-    result: Array,
-    parameters: Sequence[ResolvedValue],
-    steps: Sequence[Explanation],
-) -> Explanation:
-    """The explanation of the first row of ``on``, ``inputs`` and ``result``."""
-    value = _plain(np.asarray(result).reshape(-1)[0])
-    shown_inputs = {"on": _plain(np.asarray(on, dtype="datetime64[D]").reshape(-1)[0].astype(dt.date))}
-    for k, v in inputs.items():
-        item = np.asarray(v).reshape(-1)[0]
-        if isinstance(item, np.datetime64):
-            item = item.astype("datetime64[D]").astype(dt.date)
-        shown_inputs[k] = _plain(item)
-    return Explanation(
-        formula=f.name,
-        label=f.label,
-        reference=f.reference,
-        unit=f.unit,
-        value=value,
-        inputs=shown_inputs,
-        parameters=list(parameters),
-        steps=list(steps),
-        rounding=f.rounding_text,
-        meaning=f.codes.get(int(value)) if f.codes and value is not None else None,
-    )
 
 
 def explain_row(
@@ -273,7 +75,7 @@ def explain_row(
     if unknown:
         raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
-    return _explained(f, np.array([to_day(on)]), arrays, np.asarray(value), parameters, ())
+    return explained(f, np.array([to_day(on)]), arrays, np.asarray(value), parameters, ())
 
 
 def compute(name: str, on: Array | dt.date | str, *, params: ParameterNode | None = None, **inputs: Array) -> Array:
@@ -287,7 +89,7 @@ def _compute(name: str, on: Array | dt.date | str, inputs: Mapping[str, Array], 
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     n = max((a.size for a in arrays.values()), default=1)
     dates = np.broadcast_to(np.asarray(on, dtype="datetime64[D]") if not isinstance(on, str) else to_day(on), (n,))
-    return _run(f, Context(params if params is not None else load_parameters()), dates, arrays)
+    return run(f, Context(params if params is not None else load_parameters()), dates, arrays)
 
 
 @dataclass(frozen=True)
@@ -321,8 +123,8 @@ def calc(name: str, on: dt.date | str, **inputs: Any) -> Explanation:
     arrays = {k: _as_array(f, k, v) for k, v in inputs.items()}
     dates = np.array([to_day(on)])
     ctx = Context(load_parameters(), trace=True)
-    result = _run(f, ctx, dates, arrays)
-    return _explanation(f, ctx, dates, arrays, result)
+    result = run(f, ctx, dates, arrays)
+    return explained(f, dates, arrays, result, ctx.used, ctx.steps)
 
 
 def parse_input(kind: InputKind, raw: str) -> Any:

@@ -15,7 +15,8 @@ Directories are nodes too. A ``value: null`` ends a parameter from that date on.
 
 The tree is loaded once (``load_parameters()`` is cached). Look-ups:
 
-* ``params.value("contribution.base_floor_ratio", date)`` for one value;
+* ``params.value("contribution.base_floor_ratio", date)`` for one value, and ``value_int``, ``value_float``,
+  ``value_decimal`` for one number as that type (a ``ParameterError`` if the value is not such a number);
 * ``params.vector("regions.average_monthly_wage", keys, dates)`` for arrays of child keys (region or
   sector codes) and dates, without a Python loop over rows.
 """
@@ -26,6 +27,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,23 @@ Scalar = float | int | bool | str | None
 
 class ParameterError(LookupError):
     """A parameter is missing, malformed, or has no value on the date asked."""
+
+
+def number(path: str, value: Scalar) -> int | float:
+    """A parameter's value as a number; ``ParameterError`` when it is not one (a string, a boolean, none)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(f"{path} is not a number: {value!r}")
+    return value
+
+
+def whole_number(path: str, value: Scalar) -> int:
+    """A parameter's value as a whole number; ``ParameterError`` when it is not one (a fraction, a string)."""
+    found = number(path, value)
+    if isinstance(found, float):
+        if not found.is_integer():
+            raise ParameterError(f"{path} is not a whole number: {value!r}")
+        return int(found)
+    return found
 
 
 def to_day(value: dt.date | str | np.datetime64) -> np.datetime64:
@@ -62,6 +81,12 @@ class ResolvedValue:
     description: str
     reference: str
     unit: str
+
+    def as_int(self) -> int:
+        return whole_number(self.path, self.value)
+
+    def as_float(self) -> float:
+        return float(number(self.path, self.value))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +176,19 @@ class ParameterNode:
 
     def value(self, path: str, on: dt.date | str | np.datetime64) -> Scalar:
         return self.leaf(path).on(on)
+
+    def value_int(self, path: str, on: dt.date | str | np.datetime64) -> int:
+        """A whole number (months, days, cents): ``ParameterError`` when it is absent or not one."""
+        return whole_number(path, self.value(path, on))
+
+    def value_float(self, path: str, on: dt.date | str | np.datetime64) -> float:
+        """A number (a ratio, a rate) as a float: ``ParameterError`` when it is absent or not one."""
+        return float(number(path, self.value(path, on)))
+
+    def value_decimal(self, path: str, on: dt.date | str | np.datetime64) -> Decimal:
+        """A number as a ``Decimal`` of its decimal text (0.6, not its binary float): ``ParameterError`` when it
+        is absent or not one."""
+        return Decimal(str(number(path, self.value(path, on))))
 
     def leaves(self) -> Iterator[Parameter]:
         for child in self.children.values():

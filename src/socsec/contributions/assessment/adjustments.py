@@ -13,16 +13,12 @@ from socsec.batch.orders import month_start
 from socsec.contributions.models import PerOrderAdjustment
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
-from socsec.core.months import month_index
+from socsec.core.months import whole_months_between
 from socsec.coverage.models import SchemeActivation
 from socsec.registry.models import Organisation, Region
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import calc
-
-
-def _months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end``."""
-    return month_index(end) - month_index(start) - (1 if end.day < start.day else 0)
+from socsec.rules.formulas import AdjustmentCheck
 
 
 def adjustment_set(
@@ -70,10 +66,12 @@ def adjustment_set(
             on=effective_from,
             current_steps=current.steps if current else 0,
             proposed_steps=steps,
-            months_in_scheme=_months_between(joined, effective_from),
-            months_since_last_change=_months_between(current.effective_from if current else joined, effective_from),
+            months_in_scheme=whole_months_between(joined, effective_from),
+            months_since_last_change=whole_months_between(
+                current.effective_from if current else joined, effective_from
+            ),
         )
-        if check.value != 0:
+        if check.value != AdjustmentCheck.ALLOWED:
             raise ValidationFailed(
                 f"steps: refused - {check.meaning}.", field="steps", details={"explanation": check.as_dict()}
             )

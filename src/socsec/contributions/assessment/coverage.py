@@ -3,13 +3,12 @@ from the rules, so that only covered lines are charged."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pyarrow as pa
 from django.db.models import Q
 
 from socsec.batch.orders import month_start
+from socsec.core.months import month_index, month_last_day
 from socsec.coverage.selectors import oip_activated, oip_activation_keys
 from socsec.registry.models import Engagement, Organisation, Region
 from socsec.rules.coverage import Category
@@ -25,7 +24,7 @@ def oip_line_coverage(lines: pa.Table, month: str) -> np.ndarray:
     if n == 0:
         return np.array([], dtype=np.int64)
     first = month_start(month)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = month_last_day(month_index(first))
     platforms = lines["platform"].to_numpy(zero_copy_only=False).astype(str)
     persons = lines["person_id"].to_numpy()
     provinces = lines["province"].to_numpy(zero_copy_only=False).astype(str)

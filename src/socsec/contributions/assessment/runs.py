@@ -113,7 +113,7 @@ def assessment_run(
             order_count=sum(v[0] for v in due.values()),
             amount_cents=sum(v[1] for v in due.values()),
         )
-        days = int(load_parameters().value("oip.invoicing.payment_days", today))  # type: ignore[arg-type]
+        days = load_parameters().value_int("oip.invoicing.payment_days", today)
         due_on = today + dt.timedelta(days=days)
         invoices = invoices_issue(
             run=run,

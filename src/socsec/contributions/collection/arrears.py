@@ -11,7 +11,7 @@ import numpy as np
 
 from socsec.contributions.models import Invoice
 from socsec.registry.models import Organisation
-from socsec.rules.engine import ROUNDING, compute_totals, get_formula
+from socsec.rules.engine import compute_totals, get_formula
 from socsec.rules.parameters import load_parameters
 
 from .outstanding import invoice_histories
@@ -61,7 +61,7 @@ class Arrear:
                 for i in self.intervals
             ],
             "exact_cents": self.exact_cents,
-            "rounding": ROUNDING[f.rounding][0] if f.rounding else None,
+            "rounding": f.rounding_text,
             "value": self.surcharge_cents,
         }
 

@@ -53,7 +53,9 @@ def invoice_histories(platform: Organisation) -> list[InvoiceHistory]:
     )
     credits += [(day, -pk, int(cents) - int(used)) for day, pk, cents, used in payments if cents > used]
     credits.sort()
-    queue = [[day, cents] for day, _key, cents in credits]  # [date, credit left], earliest first
+    queue: list[tuple[dt.date, int]] = [
+        (day, cents) for day, _key, cents in credits
+    ]  # (date, credit left), earliest first
     histories = []
     for invoice in invoices:
         if invoice.amount_cents <= 0:
@@ -65,9 +67,10 @@ def invoice_histories(platform: Organisation) -> list[InvoiceHistory]:
             applied = min(left, owed)
             reductions.append((day, applied))
             owed -= applied
-            queue[0][1] = left - applied
-            if queue[0][1] == 0:
+            if left == applied:
                 queue.pop(0)
+            else:
+                queue[0] = (day, left - applied)
         reductions.sort(key=lambda r: r[0])
         histories.append(InvoiceHistory(invoice, reductions))
     return histories

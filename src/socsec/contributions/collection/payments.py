@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import Payment, PaymentAllocation
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
@@ -88,7 +89,7 @@ def record_payment(
             raise Conflict(
                 f"reference {reference!r} was recorded with another amount or date",
                 field="reference",
-                code="payment_reference_reused",
+                code=ContributionErrorCode.PAYMENT_REFERENCE_REUSED,
             )
         return existing, True
     open_invoices.read()

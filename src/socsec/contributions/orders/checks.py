@@ -5,7 +5,7 @@ order stored before. The rows that pass are grouped by month, ready to be writte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.conf import settings
 from socsec.batch.store import StoredOrder, stored_orders
 from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Engagement, Organisation, Person, Region
-from socsec.rules.parameters import load_parameters
+from socsec.rules.parameters import Parameter, load_parameters
 
 from .selectors import accepted_files
 
@@ -39,13 +39,13 @@ class CheckedRows:
 class _Context:
     """What the row checks look up, loaded once per batch."""
 
-    def __init__(self, platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> None:
+    def __init__(self, platform: Organisation, rows: Sequence[Mapping[str, Any]], today: dt.date) -> None:
         params = load_parameters()
         self.today = today
-        window = int(params.value("oip.reporting.window_months", today))  # type: ignore[arg-type]
+        window = params.value_int("oip.reporting.window_months", today)
         first = month_index(today) - window
         self.earliest = month_first_day(first)
-        self.max_fare = int(params.value("oip.reporting.max_fare_cents", today))  # type: ignore[arg-type]
+        self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
         self.regions = set(Region.objects.values_list("code", flat=True))
         ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
@@ -65,10 +65,10 @@ class _Context:
 
     def pilot_sector(self, sector: str, day: dt.date) -> bool:
         child = self.amounts.children.get(sector)
-        return child is not None and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
+        return isinstance(child, Parameter) and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
 
 
-def check_rows(platform: Organisation, rows: list[Mapping[str, Any]], today: dt.date) -> CheckedRows:
+def check_rows(platform: Organisation, rows: Sequence[Mapping[str, Any]], today: dt.date) -> CheckedRows:
     """Check a batch's rows against each other, the registry, the rules on ``today`` and the orders
     the platform's accepted batches stored before."""
     ctx = _Context(platform, rows, today)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import UploadError, read_upload
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
@@ -51,7 +52,7 @@ def orders_ingest(
         raise Conflict(
             f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
             field="idempotency_key",
-            code="idempotency_key_reused",
+            code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     if existing is not None and existing.status != OrderBatch.Status.WRITING:
         return existing, True
@@ -69,7 +70,9 @@ def orders_ingest(
                 audit_record(actor=actor, action="orders.ingest.start", instance=existing)
         except IntegrityError:  # the same key arrived twice at once; the other one is writing it
             raise Conflict(
-                "this batch is being ingested right now; retry later", field="idempotency_key", code="batch_in_progress"
+                "this batch is being ingested right now; retry later",
+                field="idempotency_key",
+                code=ContributionErrorCode.BATCH_IN_PROGRESS,
             ) from None
     day = today or timezone.localdate()
     for _attempt in range(5):
@@ -104,7 +107,7 @@ def orders_ingest(
     raise Conflict(
         "other batches of this platform kept arriving; send this one again",
         field="idempotency_key",
-        code="batch_in_progress",
+        code=ContributionErrorCode.BATCH_IN_PROGRESS,
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import WithholdingMandate
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -60,7 +61,7 @@ def withholding_mandate_create(
             raise Conflict(
                 f"a withholding of {scheme} by {current[0].platform.code} is in force; end it first",
                 field="scheme",
-                code="withholding_in_force",
+                code=ContributionErrorCode.WITHHOLDING_IN_FORCE,
             )
         mandate = WithholdingMandate.objects.create(
             person=person,
@@ -82,9 +83,11 @@ def withholding_mandate_end(*, actor: Actor, mandate: WithholdingMandate, today:
     with transaction.atomic():
         locked = lock(WithholdingMandate.objects).get(pk=mandate.pk)
         if locked.valid_to is not None and locked.valid_to < locked.valid_from:
-            raise Conflict("this withholding was withdrawn before it started", code="ended")
+            raise Conflict("this withholding was withdrawn before it started", code=ContributionErrorCode.ENDED)
         if locked.valid_to is not None and locked.valid_to <= last_day:
-            raise Conflict(f"this withholding already ends on {locked.valid_to.isoformat()}", code="ended")
+            raise Conflict(
+                f"this withholding already ends on {locked.valid_to.isoformat()}", code=ContributionErrorCode.ENDED
+            )
         before = {"valid_to": locked.valid_to.isoformat() if locked.valid_to else None}
         withdrawn = locked.valid_from > last_day
         locked.valid_to = locked.valid_from - dt.timedelta(days=1) if withdrawn else last_day

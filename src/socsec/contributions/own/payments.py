@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OwnContribution
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
@@ -17,7 +18,7 @@ from socsec.core.months import month_first_day, month_index
 from socsec.ledger.accounts import BANK_COLLECTION
 from socsec.registry.models import Person
 from socsec.rules.engine import RuleViolation, calc
-from socsec.rules.formulas import PERIOD_CODES
+from socsec.rules.formulas import PERIOD_CODES, PeriodCheck
 
 from .amounts import own_amounts, own_contribution_post
 
@@ -78,15 +79,15 @@ def own_contribution_pay(
     rule_day, deferred, check = period_start, False, None
     if scheme in BASED_SCHEMES:
         check = calc("own_contribution_period_check", on=today, period_start=period_start)
-        code = int(check.value)
-        if code == 1 and scheme == OwnContribution.Scheme.MEDICAL:
-            code = 2  # the deferral windows are the pension's
-        if code >= 2:
+        code = PeriodCheck(int(check.value))
+        if code == PeriodCheck.IN_DEFERRAL_WINDOW and scheme == OwnContribution.Scheme.MEDICAL:
+            code = PeriodCheck.BACK_PAYMENT_NOT_OPEN  # the deferral windows are the pension's
+        if code not in (PeriodCheck.PAYABLE, PeriodCheck.IN_DEFERRAL_WINDOW):
             raise ValidationFailed(
                 f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
                 field="period_start",
             )
-        deferred = code == 1
+        deferred = code == PeriodCheck.IN_DEFERRAL_WINDOW
         rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
     for offset in range(months):  # open to them in every month paid for
         day = month_first_day(month_index(period_start) + offset)
@@ -105,7 +106,7 @@ def own_contribution_pay(
                 raise Conflict(
                     f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
                     field="period_start",
-                    code="already_paid",
+                    code=ContributionErrorCode.ALREADY_PAID,
                 )
         try:
             amounts = own_amounts(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from socsec.audit.services import Actor, audit_record
+from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import ContributionRelief, OwnContribution
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
@@ -44,7 +45,7 @@ def relief_grant(
                 raise Conflict(
                     f"overlaps the {other.group} period from {other.valid_from.isoformat()}",
                     field="valid_from",
-                    code="overlap",
+                    code=ContributionErrorCode.OVERLAP,
                 )
         relief = ContributionRelief.objects.create(
             person=person, group=group, valid_from=valid_from, valid_to=valid_to, reason=reason.strip()

@@ -58,7 +58,11 @@ def _clean_engagement(
             v.add(errors, "start_date", f"{start.isoformat()} is before the earliest date the register accepts.")
         else:
             if _age_months(person.birth_date, start) < minimum:
-                v.add(errors, "start_date", f"the person is under 16 on {start.isoformat()} (Labour Law Art. 15).")
+                v.add(
+                    errors,
+                    "start_date",
+                    f"the person is under {minimum // 12} on {start.isoformat()} (Labour Law Art. 15).",
+                )
     external_ref = str(fields.get("external_ref") or "")
     if len(external_ref) > 64:
         v.add(errors, "external_ref", "is longer than 64 characters.")
@@ -78,7 +82,7 @@ def _age_months(birth: dt.date, on: dt.date) -> int:
 
 def _minimum_age_months(on: dt.date) -> int:
     """The minimum working age from the rules parameters (Labour Law Art. 15)."""
-    return int(load_parameters().value("work.minimum_age_months", on))  # type: ignore[arg-type]
+    return load_parameters().value_int("work.minimum_age_months", on)
 
 
 def engagement_create(

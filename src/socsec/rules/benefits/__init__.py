@@ -98,6 +98,7 @@ from .regional import (
     regional_subsistence_allowance,
 )
 from .resident_pension import (
+    resident_pension_age_months,
     resident_pension_monthly,
 )
 from .unemployment import (
@@ -204,6 +205,7 @@ __all__ = [
     "pension_retirement_timing_check",
     "regional_minimum_monthly_wage",
     "regional_subsistence_allowance",
+    "resident_pension_age_months",
     "resident_pension_monthly",
     "unemployment_benefit_monthly",
     "unemployment_duration_months",

@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ..context import Context
 from ..coverage import OIP_BASIS
-from ..engine import Array, Context, RuleViolation
 from ..formulas.common import Inputs, province_of
+from ..registry import Array, RuleViolation
 
 OIP_RULES = f"Ren She Ting Han [2025] No. 79 (OIP operating rules); {OIP_BASIS}"
 WII = "Regulations on Work-Related Injury Insurance (State Council Order No. 375, revised 2010)"

@@ -11,9 +11,11 @@ from enum import IntEnum
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI
-from ..engine import Array, Context, Rounding, RuleViolation, formula
 from ..formulas.common import Inputs, Sex
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import CONTRIBUTION_MONTHS, REGION, RETIREMENT_DECISION, whole
 
 _RETIREMENT_AGE: Inputs = {"retirement_age_months": ("int", "age at retirement in completed months")}

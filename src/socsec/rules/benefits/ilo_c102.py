@@ -8,7 +8,8 @@ from enum import IntEnum
 
 import numpy as np
 
-from ..engine import Array, Context, RuleViolation, formula
+from ..context import Context
+from ..registry import Array, RuleViolation, formula
 from .common import whole
 
 

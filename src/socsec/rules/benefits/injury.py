@@ -15,9 +15,11 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..context import Context
 from ..formulas.common import Inputs
 from ..months import first_of_last_year, same_day_months_later
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import WII, whole
 
 GRADE: Inputs = {"grade": ("int", "disability grade 1-10 (1 most severe; 0 = no grade)")}

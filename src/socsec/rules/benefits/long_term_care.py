@@ -9,8 +9,10 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..context import Context
 from ..formulas.common import Inputs, ReliefGroup
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import LTC_BASIS, row_of, valid_care_level, whole
 
 

@@ -6,7 +6,9 @@ contributions are in :mod:`socsec.rules.formulas.oip`."""
 
 from __future__ import annotations
 
-from ..engine import Array, Context, Rounding, formula
+from ..context import Context
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import OIP_RULES, REGION, WII, regional, row_of, valid_care_level, valid_grade
 from .injury import (
     CARE,

@@ -4,7 +4,9 @@ Residents' Minimum Standard of Living, 1999), each the city's value, else its pr
 
 from __future__ import annotations
 
-from ..engine import Array, Context, Rounding, formula
+from ..context import Context
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import REGION, regional
 
 

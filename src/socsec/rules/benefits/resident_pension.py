@@ -1,11 +1,25 @@
-"""Residents' basic pension benefit: the minimum basic pension plus the individual account balance / 139
-(Guo Fa [2014] No. 8 Art. 6). Who may join and the contributions are in
+"""Residents' basic pension benefit: the age it is paid from (Guo Fa [2014] No. 8 Art. 7) and the minimum basic
+pension plus the individual account balance / 139 (Art. 6). Who may join and the contributions are in
 :mod:`socsec.rules.formulas.resident_pension`."""
 
 from __future__ import annotations
 
-from ..engine import Array, Context, Rounding, formula
+from ..context import Context
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import whole
+
+
+@formula(
+    name="resident_pension_age_months",
+    label="Age from which the residents' pension is paid, in months (60 years)",
+    reference="Guo Fa [2014] No. 8 Art. 7",
+    unit="months",
+    inputs={},
+)
+def resident_pension_age_months(ctx: Context, on: Array) -> Array:
+    """``on`` is the date the pension would start."""
+    return ctx.at("benefits.pension.resident.pension_age_months", on)
 
 
 @formula(

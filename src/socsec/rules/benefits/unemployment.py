@@ -12,9 +12,11 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI
-from ..engine import Array, Context, Rounding, RuleViolation, formula
 from ..formulas.common import Inputs
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import CONTRIBUTION_MONTHS, REGION, UIR, regional, whole
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Array, Context, Rounding, formula
+from ..context import Context
 from ..formulas.common import Inputs
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import REGION, WII, row_of, valid_care_level, valid_grade, whole
 from .injury import (
     CARE,

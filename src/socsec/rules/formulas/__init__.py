@@ -8,6 +8,7 @@ Each formula is vectorised: inputs are arrays with one row per case.
 * ``contribution_base``: the regional average wage and the base kept within 60%-300% of it
 * ``employee_pension``, ``resident_pension``, ``medical``, ``work_injury``, ``oip``, ``unemployment``,
   ``long_term_care``, ``individual_pension``: who each scheme covers, and what people and platforms pay to it
+  (with the interest on employee-pension individual accounts and an account projected to retirement)
 * ``relief``: the flexible-employment subsidy and the months a flexible worker may pay for
 * ``late_payment``: the surcharge on contributions paid late
 
@@ -38,6 +39,7 @@ from .employee_pension import (
     flexible_pension_contribution,
     flexible_pension_individual_account,
     individual_account_interest,
+    pension_account_projected,
 )
 from .individual_pension import coverage_individual_pension
 from .late_payment import late_payment_surcharge, late_payment_surcharge_accrued
@@ -107,6 +109,7 @@ __all__ = [
     "oip_per_order_amount",
     "oip_pilot_scope",
     "own_contribution_period_check",
+    "pension_account_projected",
     "province_of",
     "regional_average_monthly_wage",
     "resident_pension_contribution",

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Array, Context, formula
+from ..context import Context
 from ..months import days_into_month, months_since_epoch
+from ..registry import Array, formula
 from .common import Sex
 
 

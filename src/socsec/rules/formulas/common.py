@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..engine import Array, InputKind
+from ..registry import Array, InputKind
 
 Inputs = dict[str, tuple[InputKind, str]]
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI
-from ..engine import Array, Context, Rounding, formula
+from ..registry import Array, formula
+from ..rounding import Rounding
 from .common import province_of
 
 

@@ -1,14 +1,16 @@
 """Employee basic pension: who must and who may join (Social Insurance Law Art. 10, Art. 12), the flexible
 worker's own contribution and its individual-account part (Art. 12(3), Art. 14; Guo Ban Fa [2019] No. 13;
-Guo Fa [2005] No. 38), and the interest credited to individual accounts (Guo Fa [2005] No. 38; Ren She Bu Fa
-[2017] No. 31)."""
+Guo Fa [2005] No. 38), the interest credited to individual accounts (Guo Fa [2005] No. 38; Ren She Bu Fa
+[2017] No. 31) and an account projected to retirement from both, for the pension estimate."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, Rounding, formula
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .ages import age_flags
 from .common import BIRTH, LABOUR, OTHER, PERIOD, SEX
 
@@ -66,6 +68,51 @@ def individual_account_interest(ctx: Context, on: Array, opening_balance: Array,
     weighted = np.asarray(contribution_months, dtype=np.float64) / 12
     result: Array = (np.asarray(opening_balance, dtype=np.float64) + weighted) * rate
     return result
+
+
+@formula(
+    name="pension_account_projected",
+    label="Individual account at retirement, projected month by month: the balance credited 1/12 of the yearly "
+    "interest rate each month, plus the individual-account part of the base (8%) in each month paid, so many "
+    "months paid a year",
+    reference="Guo Fa [2005] No. 38 (individual account 8% of the base, credited interest); MOHRSS/MOF notices on "
+    "the credited interest rate (Ren She Bu Fa [2017] No. 31)",
+    unit="cents",
+    rounding=Rounding.HALF_UP_CENT,
+    inputs={
+        "account_balance": ("cents", "individual account balance now, in cents"),
+        "contribution_base": ("cents", "the monthly contribution base of the months to come, in cents"),
+        "months_ahead": ("int", "months from the next one to the month before retirement"),
+        "months_per_year": ("int", "months paid a year, 0 to 12"),
+        "interest_rate": ("float", "the yearly credited interest rate assumed for every year to come"),
+    },
+)
+def pension_account_projected(
+    ctx: Context,
+    on: Array,
+    account_balance: Array,
+    contribution_base: Array,
+    months_ahead: Array,
+    months_per_year: Array,
+    interest_rate: Array,
+) -> Array:
+    """``on`` is today: the individual-account share in force then holds for every month to come (today's
+    money). Month i (from 0) is paid when the months paid by its end, (i + 1) x months a year // 12, pass
+    those paid before it; each month first earns its interest, then takes that month's payment. The months
+    are stepped one by one, all rows at once, so that the sums are made in the same order as the months."""
+    ahead = np.asarray(months_ahead, dtype=np.int64)
+    rhythm = np.asarray(months_per_year, dtype=np.int64)
+    if (ahead < 0).any() or ((rhythm < 0) | (rhythm > 12)).any():
+        raise RuleViolation("months ahead must be 0 or more, and months paid a year from 0 to 12")
+    growth = 1 + np.asarray(interest_rate, dtype=np.float64) / 12
+    payment = np.asarray(contribution_base, dtype=np.int64) * ctx.at("flexible.individual_account_rate", on)
+    grown = np.asarray(account_balance, dtype=np.float64) * np.ones(ahead.shape)
+    for month in range(int(ahead.max(initial=0))):
+        running = month < ahead
+        grown = np.where(running, grown * growth, grown)
+        paid = running & ((month + 1) * rhythm // 12 > month * rhythm // 12)
+        grown = np.where(paid, grown + payment, grown)
+    return grown
 
 
 @formula(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, formula
+from ..registry import Array, formula
 from .ages import under_minimum_age
 from .common import BIRTH
 

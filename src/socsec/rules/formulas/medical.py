@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import LABOUR, OTHER, PERIOD, province_of
 
 

@@ -9,8 +9,10 @@ from enum import IntEnum
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import OIP_BASIS, Category, CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import province_of
 
 

@@ -9,8 +9,10 @@ from enum import IntEnum
 
 import numpy as np
 
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..context import Context
 from ..months import as_yyyymmdd, months_since_epoch
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .common import PERIOD, Inputs, ReliefGroup
 
 FLEXIBLE_SUBSIDY_GROUPS = (ReliefGroup.EMPLOYMENT_HARDSHIP, ReliefGroup.GRADUATE)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, Rounding, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula
+from ..rounding import Rounding
 from .ages import under_minimum_age
 from .common import BIRTH, LABOUR, ReliefGroup
 
@@ -92,12 +94,8 @@ def resident_pension_contribution(ctx: Context, on: Array, tier: Array) -> Array
 )
 def resident_pension_subsidy(ctx: Context, on: Array, tier: Array) -> Array:
     yuan = _tier_yuan(ctx, on, tier)
-    result: Array = (
-        np.where(
-            yuan >= 500,
-            ctx.at("resident_pension.government_subsidy.from_500", on),
-            ctx.at("resident_pension.government_subsidy.basic", on),
-        )
-        * 100
-    )
+    higher = ctx.at("resident_pension.government_subsidy.from_500", on)
+    basic = ctx.at("resident_pension.government_subsidy.basic", on)
+    higher_from = ctx.at("resident_pension.government_subsidy.higher_from_tier", on)
+    result: Array = np.where(yuan >= higher_from, higher, basic) * 100
     return result

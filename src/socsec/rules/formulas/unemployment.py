@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..engine import Array, Context, formula
+from ..registry import Array, formula
 from .ages import age_flags
 from .common import BIRTH, LABOUR, SEX
 
