@@ -206,3 +206,35 @@ def test_access_claim(world, data_dir):
     assert claim("platform", riders.pk) == riders
     assert claim("officer", employees.pk) == employees
     assert claim("auditor", riders.pk) == riders
+
+
+def test_access_claim_of_claimant(world, data_dir):
+    riders, employees = injury(world), pension(world)
+
+    def claim(name: str, claim_id: int) -> Any:
+        return access.access_claim_of_claimant(of(world, name), claim_id, "only the claimant appeals")
+
+    assert claim("worker", riders.pk) == riders
+    for name in ("platform", "officer"):  # they see the claim, but only the claimant acts on it
+        assert refusal(claim, name, riders.pk) == forbidden("only the claimant appeals")
+    assert refusal(claim, "worker", employees.pk) == not_found(f"no claim {employees.pk}")
+    assert refusal(claim, "worker", ABSENT) == not_found(f"no claim {ABSENT}")
+
+
+def test_access_claimant(world):
+    def claimant(name: str, person_id: int | None) -> Any:
+        return access.access_claimant(of(world, name), person_id)
+
+    assert claimant("worker", None) == world.rider  # a worker claims for themself by default
+    assert claimant("worker", world.rider.pk) == world.rider
+    assert refusal(claimant, "worker", world.freelancer.pk) == forbidden("a worker claims for themself")
+    assert refusal(claimant, "officer", None) == (
+        "ValidationFailed",
+        {"code": "invalid", "message": "person_id: is required", "field": "person_id"},
+    )
+    assert claimant("officer", world.freelancer.pk) == world.freelancer
+    assert claimant("platform", world.employee.pk) == world.employee  # engaged with RideGo
+    assert refusal(claimant, "platform", world.freelancer.pk) == not_found(
+        f"no person with id {world.freelancer.pk}", "person_id"
+    )
+    assert refusal(claimant, "auditor", world.rider.pk) == forbidden("not allowed to report claims")

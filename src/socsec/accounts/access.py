@@ -28,6 +28,7 @@ from .models import Role, User
 from .permissions import (
     STAFF_ROLES,
     Principal,
+    may_report_claims,
     may_view_claim,
     may_view_coverage,
     may_view_engagement,
@@ -165,3 +166,24 @@ def access_claim(p: Principal, claim_id: int) -> Claim:
     if not may_view_claim(p, claim.person_id, organisation_id):
         raise NotFound(f"no claim {claim_id}")
     return claim
+
+
+def access_claim_of_claimant(p: Principal, claim_id: int, message: str) -> Claim:
+    """A claim its claimant acts on (appeal, withdrawal): others who may see it are refused with
+    ``message``."""
+    claim = access_claim(p, claim_id)
+    require(p.person_id == claim.person_id, message)
+    return claim
+
+
+def access_claimant(p: Principal, person_id: int | None) -> Person:
+    """The person a claim is reported for: a worker reports for themself (the default), officers and
+    supervisors for anyone, a platform or employer for a person engaged with it."""
+    person_id = person_id if person_id is not None else p.person_id
+    if person_id is None:
+        raise ValidationFailed("person_id: is required", field="person_id")
+    if p.person_id is not None:
+        require(person_id == p.person_id, "a worker claims for themself")
+    person = access_person(p, person_id)
+    require(may_report_claims(p), "not allowed to report claims")
+    return person

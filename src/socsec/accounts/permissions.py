@@ -56,6 +56,12 @@ class Principal:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    @property
+    def own_organisation(self) -> Organisation | None:
+        """The platform a platform's user or token acts for, whose own records it is limited to; None
+        for everyone else."""
+        return self.organisation if self.role == Role.PLATFORM else None
+
 
 def may_view_person(p: Principal, person: Person) -> bool:
     if p.is_staff:
@@ -120,6 +126,11 @@ def may_view_projections(p: Principal) -> bool:
 def may_decide_claims(p: Principal) -> bool:
     """Officers and supervisors decide, assess and award benefit claims."""
     return p.role in REGISTRY_WRITERS
+
+
+def may_report_claims(p: Principal) -> bool:
+    """A worker (for themself), officers and supervisors, and a platform or employer (for its workers)."""
+    return p.person_id is not None or may_decide_claims(p) or p.organisation is not None
 
 
 def may_view_claim(p: Principal, claim_person_id: int, claim_organisation_id: int | None) -> bool:

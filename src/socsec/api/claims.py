@@ -9,7 +9,16 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from socsec.accounts.access import access_claim, access_person, principal_of, require, require_platform, require_worker
+from socsec.accounts.access import (
+    access_claim,
+    access_claim_of_claimant,
+    access_claimant,
+    access_person,
+    principal_of,
+    require,
+    require_platform,
+    require_worker,
+)
 from socsec.accounts.permissions import may_decide_claims
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
@@ -79,15 +88,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
     """Report a claim. The automated checks run at once: they approve what the registry and the
     platform's order data confirm, and send the rest to an officer; they never reject."""
     p = principal_of(request)
-    person_id = payload.person_id if payload.person_id is not None else p.person_id
-    if person_id is None:
-        raise ValidationFailed("person_id: is required", field="person_id")
-    if p.person_id is not None:
-        require(person_id == p.person_id, "a worker claims for themself")
-    person = access_person(p, person_id)
-    require(
-        p.person_id is not None or may_decide_claims(p) or p.organisation is not None, "not allowed to report claims"
-    )
+    person = access_claimant(p, payload.person_id)
     engagement = None
     if payload.engagement_id is not None:
         engagement = selectors.engagement_get(engagement_id=payload.engagement_id)
@@ -176,16 +177,14 @@ def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> di
 def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict[str, Any]:
     """The claimant asks for a review of a decision."""
     p = principal_of(request)
-    claim = access_claim(p, claim_id)
-    require(p.person_id == claim.person_id, "only the claimant appeals")
+    claim = access_claim_of_claimant(p, claim_id, "only the claimant appeals")
     return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason))
 
 
 @router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
 def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     p = principal_of(request)
-    claim = access_claim(p, claim_id)
-    require(p.person_id == claim.person_id, "only the claimant withdraws")
+    claim = access_claim_of_claimant(p, claim_id, "only the claimant withdraws")
     return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
 
 

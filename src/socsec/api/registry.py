@@ -19,7 +19,6 @@ from socsec.accounts.access import (
     require,
     require_staff_or_platform,
 )
-from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_register_workers, may_write_registry
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
@@ -219,8 +218,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     p = principal_of(request)
     person = access_person(p, person_id)
-    own = p.organisation if p.role == Role.PLATFORM else None
-    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=own)]
+    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=p.own_organisation)]
 
 
 @router.post("/engagements", response={201: EngagementOut}, tags=["registry"])

@@ -164,10 +164,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "web/_coverage.html",
             {"person": person, "coverage": coverage, "on": on, "date_error": date_error},
         )
-    own = p.organisation if p.role == Role.PLATFORM else None
     context = {
         "person": person,
-        "engagements": selectors.engagements_of(person=person, organisation=own),
+        "engagements": selectors.engagements_of(person=person, organisation=p.own_organisation),
         "coverage": coverage,
         "on": on,
         "date_error": date_error,
