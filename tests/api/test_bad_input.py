@@ -99,6 +99,9 @@ def test_platform_touching_another_platforms_worker(world, unchanged, platform):
     )
     assert (code, answer["field"]) == (403, "organisation")
     assert platform.get(f"/api/persons/{world.freelancer.pk}").status_code == 404
+    claim = {"person_id": world.rider.pk, "kind": "OCCUPATIONAL_INJURY", "event_date": "2026-05-10"}
+    code, answer = post(platform, "/api/claims", {**claim, "engagement_id": world.rider_eng_courier.pk})
+    assert (code, answer["message"]) == (404, f"no engagement with id {world.rider_eng_courier.pk}")
 
 
 def test_worker_registration_with_a_bad_engagement_writes_no_person(world, unchanged, platform):

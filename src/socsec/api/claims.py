@@ -13,6 +13,7 @@ from socsec.accounts.access import (
     access_claim,
     access_claim_of_claimant,
     access_claimant,
+    access_engagement,
     access_person,
     principal_of,
     require,
@@ -91,7 +92,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
     person = access_claimant(p, payload.person_id)
     engagement = None
     if payload.engagement_id is not None:
-        engagement = selectors.engagement_get(engagement_id=payload.engagement_id)
+        engagement = access_engagement(p, payload.engagement_id)
     claim = claim_submit(
         actor=p.actor,
         person=person,

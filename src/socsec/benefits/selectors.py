@@ -284,7 +284,7 @@ RECORD_HEADER = ("sex", "age", "status", "contribution_years", "average_index", 
 
 def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     """One row per insured person for the actuarial projection's ``initial.history: records`` mode: from the
-    registry and the contribution records, in the columns of ``socsec.actuarial.model.RECORD_COLUMNS``.
+    registry and the contribution records, in the columns of ``socsec.actuarial.records.RECORD_COLUMNS``.
     Persons past the statutory age with no pension on record are left out (the model retires them).
     Active members: years on record; the average index is their chosen base over the regional average wage
     for their own contributions and 1.0 (the average wage, which the registry does not hold) for months in

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from socsec.accounts.access import access_claim, principal_of, require_worker
+from socsec.accounts.access import access_claim, access_person, principal_of, require_worker
 from socsec.accounts.permissions import Principal
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.claims import MOVES
@@ -53,7 +53,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             try:
                 claim = claim_submit(
                     actor=p.actor,
-                    person=selectors.person_get(person_id=p.person_id),
+                    person=access_person(p, p.person_id),
                     kind=kind,
                     event_date=form.cleaned_data["event_date"],
                     engagement=engagement,
