@@ -15,6 +15,7 @@ from socsec.benefits.assessment import (
     InjuryAssessment,
     PensionAssessment,
     Refused,
+    bounds,
     checked,
     parse_assessment,
 )
@@ -90,6 +91,16 @@ def test_fields_read_after_the_rules_own_checks_are_refused_there():
         checked(injury.care_level)
     assert (caught.value.field, caught.value.message) == ("care_level", "care_level: 4 is outside 0-3")
     assert checked(injury.months_off_work) == 20
+
+
+def test_the_bounds_the_rules_hold_are_read_from_them():
+    on = dt.date(2026, 5, 6)
+    assert bounds("OCCUPATIONAL_INJURY", "months_off_work", on) == (0, 24)  # 12 normal + 12 extension
+    assert bounds("WORK_INJURY", "months_off_work", on) == (0, 24)
+    assert bounds("UNEMPLOYMENT", "carried_over_months", on) == (0, 24)  # the longest benefit period
+    assert bounds("LONG_TERM_CARE", "incapacity_score", on) == (0, 100)
+    unemployment = parse_assessment("UNEMPLOYMENT", {"carried_over_months": 25}, on)
+    assert unemployment.carried_over_months == Refused("carried_over_months", "carried_over_months: 25 is outside 0-24")
 
 
 @pytest.mark.parametrize(

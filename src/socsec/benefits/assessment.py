@@ -32,18 +32,17 @@ from .models import Claim
 K = Claim.Kind
 T = TypeVar("T")
 
-# the bounds of each whole number an assessment may hold (money in cents); the pages offer the same
+# the bounds of each whole number an assessment may hold (money in cents) that the rules do not bound
+# themselves; ``bounds`` adds those they do. The pages offer the same.
 BOUNDS: dict[str, tuple[int, int]] = {
     "grade": (0, 10),
     "care_level": (0, 3),
     "medical_costs_cents": (0, 10**10),
-    "months_off_work": (0, 24),
     "monthly_income_cents": (1, 10**9),
     "average_wage_12m_cents": (1, 10**9),
     "months_before_records": (0, 600),
     "account_balance_before_records_cents": (0, 10**10),
     "contribution_months": (0, 600),
-    "carried_over_months": (0, 24),
     "incapacity_score": (0, 100),
 }
 
@@ -164,11 +163,11 @@ def parse_assessment(kind: str, mapping: Mapping[str, Any], on: dt.date | None =
     on = on or timezone.localdate()
     match kind:
         case K.OCCUPATIONAL_INJURY | K.WORK_INJURY:
-            return _injury(kind, mapping)
+            return _injury(kind, mapping, on)
         case K.PENSION:
             return _pension(mapping, on)
         case K.UNEMPLOYMENT:
-            return _unemployment(mapping)
+            return _unemployment(mapping, on)
         case K.LONG_TERM_CARE:
             return _long_term_care(mapping)
         case K.SKILL_SUBSIDY:
@@ -176,31 +175,48 @@ def parse_assessment(kind: str, mapping: Mapping[str, Any], on: dt.date | None =
     raise ValidationFailed(f"kind: no award rules for {kind}", field="kind")
 
 
-def within_bounds(key: str, value: int) -> int:
-    """The value, when it is within the bounds of ``key``."""
-    low, high = BOUNDS[key]
+def bounds(kind: str, key: str, on: dt.date) -> tuple[int, int]:
+    """The bounds of a whole number an assessment of this kind may hold on the day: the months off work
+    up to the longest income continuation (the normal period and its extension), and the carried-over
+    months up to the longest unemployment benefit period, as the rules hold them."""
+    params = load_parameters()
+    if key == "months_off_work":
+        path = f"benefits.{'oip' if kind == K.OCCUPATIONAL_INJURY else 'work_injury'}.wage_continuation"
+        return 0, params.value_int(f"{path}.normal_months", on) + params.value_int(f"{path}.extension_months", on)
+    if key == "carried_over_months":
+        return 0, params.value_int("benefits.unemployment.max_duration_months", on)
+    return BOUNDS[key]
+
+
+def within_bounds(key: str, value: int, low_high: tuple[int, int] | None = None) -> int:
+    """The value, when it is within the bounds of ``key`` (``BOUNDS`` unless given)."""
+    low, high = low_high or BOUNDS[key]
     if not low <= value <= high:
         raise ValidationFailed(f"{key}: {value} is outside {low}-{high}", field=key)
     return value
 
 
-def _whole(mapping: Mapping[str, Any], key: str, default: int | None = None) -> int:
+def _whole(
+    mapping: Mapping[str, Any], key: str, default: int | None = None, low_high: tuple[int, int] | None = None
+) -> int:
     raw = mapping.get(key, default)
     if raw is None:
         raise ValidationFailed(f"{key}: is required", field=key)
     if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"-?[0-9]{1,15}", str(raw)):
         raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
-    return within_bounds(key, int(raw))
+    return within_bounds(key, int(raw), low_high)
 
 
-def _whole_or_refused(mapping: Mapping[str, Any], key: str, default: int | None = None) -> int | Refused:
+def _whole_or_refused(
+    mapping: Mapping[str, Any], key: str, default: int | None = None, low_high: tuple[int, int] | None = None
+) -> int | Refused:
     try:
-        return _whole(mapping, key, default)
+        return _whole(mapping, key, default, low_high)
     except ValidationFailed as exc:
         return Refused(key, exc.message)
 
 
-def _injury(kind: str, mapping: Mapping[str, Any]) -> InjuryAssessment:
+def _injury(kind: str, mapping: Mapping[str, Any], on: dt.date) -> InjuryAssessment:
     wage = _whole(mapping, "average_wage_12m_cents") if kind == K.WORK_INJURY else None
     outcome = str(mapping.get("outcome", "DISABILITY"))
     grade = 0
@@ -221,7 +237,7 @@ def _injury(kind: str, mapping: Mapping[str, Any]) -> InjuryAssessment:
         care_level=care,
         dependants=dependants,
         medical_costs_cents=_whole_or_refused(mapping, "medical_costs_cents", 0),
-        months_off_work=_whole_or_refused(mapping, "months_off_work", 0),
+        months_off_work=_whole_or_refused(mapping, "months_off_work", 0, bounds(kind, "months_off_work", on)),
         monthly_income_cents=_whole_or_refused(mapping, "monthly_income_cents"),
         extension=bool(mapping.get("extension")),
         average_wage_12m_cents=wage,
@@ -282,9 +298,9 @@ def _pension(mapping: Mapping[str, Any], on: dt.date) -> PensionAssessment:
     )
 
 
-def _unemployment(mapping: Mapping[str, Any]) -> UnemploymentAssessment:
+def _unemployment(mapping: Mapping[str, Any], on: dt.date) -> UnemploymentAssessment:
     months = _whole(mapping, "contribution_months") if "contribution_months" in mapping else None
-    carried = _whole_or_refused(mapping, "carried_over_months", 0)
+    carried = _whole_or_refused(mapping, "carried_over_months", 0, bounds(K.UNEMPLOYMENT, "carried_over_months", on))
     return UnemploymentAssessment(
         kind=K.UNEMPLOYMENT,
         entered=dict(mapping),
