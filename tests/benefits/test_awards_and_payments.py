@@ -45,6 +45,17 @@ def accepted_injury(world, day=INJURED):
     )
 
 
+def assess_as_posted(world, claim, assessment, today=ASSESSED):
+    """The whole path of an assessment posted to the API or the page: parsed, then the claim assessed."""
+    return claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, assessment),
+        today=today,
+    )
+
+
 def awards(claim):
     return [(a.item, a.payer, a.periodic, a.amount_cents, a.start_month, a.beneficiary) for a in claim.awards.all()]
 
@@ -120,13 +131,7 @@ def test_death_with_dependants_capped(world, data_dir):
 def test_bad_assessments_change_nothing(world, data_dir, assessment, field, words):
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed) as caught:
-        claim_assess(
-            actor=officer(world),
-            claim=claim,
-            expected_version=claim.version,
-            assessment=parse_assessment(claim.kind, assessment),
-            today=ASSESSED,
-        )
+        assess_as_posted(world, claim, assessment)
     assert (caught.value.field, words in caught.value.message) == (field, True)
     claim.refresh_from_db()
     assert (claim.status, claim.awards.count()) == (Claim.Status.ACCEPTED, 0)
@@ -773,13 +778,7 @@ def test_a_death_after_a_review_recovers_every_kind_paid_after_it(world, data_di
 def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
     claim = accepted_injury(world)
     with pytest.raises(ValidationFailed, match="is not a whole number"):
-        claim_assess(
-            actor=officer(world),
-            claim=claim,
-            expected_version=claim.version,
-            assessment=parse_assessment(claim.kind, {"grade": raw}),
-            today=ASSESSED,
-        )
+        assess_as_posted(world, claim, {"grade": raw})
 
 
 def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world, data_dir):

@@ -332,6 +332,22 @@ def test_the_assessment_form_checks_its_fields_and_shows_missing_award_rules(wor
     assert state(claim) == before
 
 
+def test_an_income_without_months_off_work_is_not_read(world, data_dir):
+    claim = injury(world)
+    officer = client_as(world, "officer")
+    url = f"/officer/claims/{claim.pk}/"
+    officer.post(url, {"action": "decide", "version": claim.version, "decision": "accept", "reason": "ok"})
+    claim.refresh_from_db()
+    fields = {"grade": "3", "care_level": "0", "months_off_work": "0", "monthly_income_cents": "0"}
+    assert officer.post(url, {"action": "assess", "version": claim.version, **fields}).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.assessment, claim.events.order_by("id").last().note) == (
+        S.ASSESSED,
+        {"grade": 3, "care_level": 0, "months_off_work": 0, "monthly_income_cents": 0},
+        "grade 3, care_level 0, months_off_work 0, monthly_income_cents 0",
+    )
+
+
 def test_a_death_is_assessed_on_the_page_with_the_dependants(world, data_dir):
     claim = claim_submit(  # a 2025 death: the lump sum uses NBS's 2024 income figure
         actor=SYSTEM,

@@ -1,21 +1,25 @@
 """An officer's assessment of a claim, one frozen dataclass per kind of claim, parsed once from the mapping
 posted (API, page) or stored (``Claim.assessment``) by ``parse_assessment``.
 
-Parsing refuses what the award rules cannot use, with the field named: a missing or malformed whole
-number, one out of its bounds, a death without its list of dependants, an unknown outcome. What the
-rules then decide (eligibility, the amounts) is for ``socsec.benefits.awards``.
+Each field is checked in the award rules' order, and only where the rules of the kind (and, for an
+injury, of the outcome) read it: a value they do not read is not refused. A field the rules read before
+any check of their own is refused at once, with the field named (a missing or malformed whole number, one
+out of its bounds, a death without its list of dependants, an unknown outcome). A field they read only
+after a check of their own (the income after the months off work, the carried-over months after
+eligibility, a residents' pension account after the age) is kept as ``Refused`` and refused by
+``checked`` where the rules read it, so that their own refusals keep coming first. What the rules then
+decide (eligibility, the amounts) is for ``socsec.benefits.awards``.
 
-``as_dict`` gives the stored form back: the keys as entered, in the order entered, with their parsed
-values; a key the kind does not use (or, for an injury, one that does not apply to the outcome: a grade
-with a death) is not kept. Absent keys take the rules' defaults.
+``as_dict`` gives the stored form back: the mapping as entered, every key and value as it came.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, cast
 
 from django.utils import timezone
 
@@ -26,19 +30,19 @@ from socsec.rules.parameters import load_parameters
 from .models import Claim
 
 K = Claim.Kind
+T = TypeVar("T")
 
-# the bounds of each whole number an assessment may hold (money in cents); the pages offer the same
+# the bounds of each whole number an assessment may hold (money in cents) that the rules do not bound
+# themselves; ``bounds`` adds those they do. The pages offer the same.
 BOUNDS: dict[str, tuple[int, int]] = {
     "grade": (0, 10),
     "care_level": (0, 3),
     "medical_costs_cents": (0, 10**10),
-    "months_off_work": (0, 24),
     "monthly_income_cents": (1, 10**9),
     "average_wage_12m_cents": (1, 10**9),
     "months_before_records": (0, 600),
     "account_balance_before_records_cents": (0, 10**10),
     "contribution_months": (0, 600),
-    "carried_over_months": (0, 24),
     "incapacity_score": (0, 100),
 }
 
@@ -46,22 +50,29 @@ Outcome = Literal["DISABILITY", "DEATH", "NONE"]
 Relation = Literal["SPOUSE", "OTHER"]
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A value the rules cannot use, with why: refused (``checked``) where the rules read it."""
+
+    field: str
+    message: str
+
+
+def checked(value: T | Refused) -> T:
+    """The value, unless it was refused: then ``ValidationFailed`` naming its field."""
+    if isinstance(value, Refused):
+        raise ValidationFailed(value.message, field=value.field)
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Entered:
     kind: str  # the kind of claim assessed
-    entered: tuple[str, ...] = ()  # the keys as entered, in order: what ``as_dict`` gives back
+    entered: Mapping[str, Any] = field(default_factory=dict, hash=False)  # as posted: what ``as_dict`` gives
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored form: the keys as entered, with their parsed values."""
-        return {key: _plain(getattr(self, key)) for key in self.entered}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Dependant):
-        return {"name": value.name, "kind": value.kind, "supplement": value.supplement}
-    return value
+        """The stored form: the mapping as entered."""
+        return dict(self.entered)
 
 
 @dataclass(frozen=True)
@@ -74,19 +85,23 @@ class Dependant:
     supplement: bool = False
 
 
+_INCOME_REQUIRED = Refused("monthly_income_cents", "monthly_income_cents: is required")
+
+
 @dataclass(frozen=True, kw_only=True)
 class InjuryAssessment(_Entered):
     """An occupational injury (platform work) or a work-related injury: the outcome (a disability grade
     and care level, or a death and the dependants), the medical costs on the approved lists, and the
-    months off work with the income continued meanwhile."""
+    months off work with the income continued meanwhile. The rules read the care level and the fields
+    after the dependants only after working out amounts that may be refused first: they are refused there."""
 
     outcome: Outcome = "DISABILITY"
     grade: int = 0  # 1 (most severe) to 10; 0 none
-    care_level: int = 0  # 0 none; 1 fully, 2 mostly, 3 partly dependent
+    care_level: int | Refused = 0  # 0 none; 1 fully, 2 mostly, 3 partly dependent
     dependants: tuple[Dependant, ...] = ()  # a death only
-    medical_costs_cents: int = 0
-    months_off_work: int = 0
-    monthly_income_cents: int | None = None  # required with months off work
+    medical_costs_cents: int | Refused = 0
+    months_off_work: int | Refused = 0
+    monthly_income_cents: int | Refused = _INCOME_REQUIRED  # read with months off work, in the normal period
     extension: bool = False  # the longer time off work confirmed
     average_wage_12m_cents: int | None = None  # a work-related injury only, and required there
 
@@ -94,13 +109,14 @@ class InjuryAssessment(_Entered):
 @dataclass(frozen=True, kw_only=True)
 class PensionAssessment(_Entered):
     """The employee basic pension, or the residents' pension (``scheme: RESIDENT`` or ``resident:
-    true``) for a person outside it: what SocSec's records do not hold."""
+    true``) for a person outside it: what SocSec's records do not hold. The residents' pension reads only
+    the account, after the age."""
 
     scheme: str = ""
     resident: bool = False
-    months_before_records: int = 0
-    account_balance_before_records_cents: int = 0
-    average_indexed_wage_ratio: float = 1.0
+    months_before_records: int = 0  # the employee pension only
+    account_balance_before_records_cents: int | Refused = 0
+    average_indexed_wage_ratio: float = 1.0  # the employee pension only
 
     @property
     def residents_pension(self) -> bool:
@@ -110,12 +126,13 @@ class PensionAssessment(_Entered):
 @dataclass(frozen=True, kw_only=True)
 class UnemploymentAssessment(_Entered):
     """Unemployment benefit: how the job ended, the registration, the months (from the records when not
-    given), and a rural contract worker's choice of a lump sum."""
+    given), and a rural contract worker's choice of a lump sum. The carried-over months are read after
+    eligibility."""
 
     contribution_months: int | None = None  # None: the months on record
     involuntary: bool = False
     registered: bool = False
-    carried_over_months: int = 0
+    carried_over_months: int | Refused = 0
     rural_contract_worker: bool = False
 
 
@@ -140,16 +157,17 @@ Assessment = (
 )
 
 
-def parse_assessment(kind: str, mapping: Mapping[str, Any]) -> Assessment:
-    """The assessment of a claim of this kind from a posted or stored mapping; ``ValidationFailed``
-    naming the field otherwise."""
+def parse_assessment(kind: str, mapping: Mapping[str, Any], on: dt.date | None = None) -> Assessment:
+    """The assessment of a claim of this kind from a posted or stored mapping, with the bounds in force on
+    the day of the assessment (``on``, today by default); ``ValidationFailed`` naming the field otherwise."""
+    on = on or timezone.localdate()
     match kind:
         case K.OCCUPATIONAL_INJURY | K.WORK_INJURY:
-            return _injury(kind, mapping)
+            return _injury(kind, mapping, on)
         case K.PENSION:
-            return _pension(mapping)
+            return _pension(mapping, on)
         case K.UNEMPLOYMENT:
-            return _unemployment(mapping)
+            return _unemployment(mapping, on)
         case K.LONG_TERM_CARE:
             return _long_term_care(mapping)
         case K.SKILL_SUBSIDY:
@@ -157,59 +175,70 @@ def parse_assessment(kind: str, mapping: Mapping[str, Any]) -> Assessment:
     raise ValidationFailed(f"kind: no award rules for {kind}", field="kind")
 
 
-def within_bounds(key: str, value: int) -> int:
-    """The value, when it is within the bounds of ``key``."""
-    low, high = BOUNDS[key]
+def bounds(kind: str, key: str, on: dt.date) -> tuple[int, int]:
+    """The bounds of a whole number an assessment of this kind may hold on the day: the months off work
+    up to the longest income continuation (the normal period and its extension), and the carried-over
+    months up to the longest unemployment benefit period, as the rules hold them."""
+    params = load_parameters()
+    if key == "months_off_work":
+        path = f"benefits.{'oip' if kind == K.OCCUPATIONAL_INJURY else 'work_injury'}.wage_continuation"
+        return 0, params.value_int(f"{path}.normal_months", on) + params.value_int(f"{path}.extension_months", on)
+    if key == "carried_over_months":
+        return 0, params.value_int("benefits.unemployment.max_duration_months", on)
+    return BOUNDS[key]
+
+
+def within_bounds(key: str, value: int, low_high: tuple[int, int] | None = None) -> int:
+    """The value, when it is within the bounds of ``key`` (``BOUNDS`` unless given)."""
+    low, high = low_high or BOUNDS[key]
     if not low <= value <= high:
         raise ValidationFailed(f"{key}: {value} is outside {low}-{high}", field=key)
     return value
 
 
-def _whole(mapping: Mapping[str, Any], key: str, default: int | None = None) -> int:
+def _whole(
+    mapping: Mapping[str, Any], key: str, default: int | None = None, low_high: tuple[int, int] | None = None
+) -> int:
     raw = mapping.get(key, default)
     if raw is None:
         raise ValidationFailed(f"{key}: is required", field=key)
     if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"-?[0-9]{1,15}", str(raw)):
         raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
-    return within_bounds(key, int(raw))
+    return within_bounds(key, int(raw), low_high)
 
 
-def _entered(mapping: Mapping[str, Any], known: set[str]) -> tuple[str, ...]:
-    return tuple(key for key in mapping if key in known)
+def _whole_or_refused(
+    mapping: Mapping[str, Any], key: str, default: int | None = None, low_high: tuple[int, int] | None = None
+) -> int | Refused:
+    try:
+        return _whole(mapping, key, default, low_high)
+    except ValidationFailed as exc:
+        return Refused(key, exc.message)
 
 
-def _injury(kind: str, mapping: Mapping[str, Any]) -> InjuryAssessment:
-    known = {"outcome", "medical_costs_cents", "months_off_work", "monthly_income_cents", "extension"}
-    wage = None
-    if kind == K.WORK_INJURY:
-        known.add("average_wage_12m_cents")
-        wage = _whole(mapping, "average_wage_12m_cents")
+def _injury(kind: str, mapping: Mapping[str, Any], on: dt.date) -> InjuryAssessment:
+    wage = _whole(mapping, "average_wage_12m_cents") if kind == K.WORK_INJURY else None
     outcome = str(mapping.get("outcome", "DISABILITY"))
-    grade, care = 0, 0
+    grade = 0
+    care: int | Refused = 0
     dependants: tuple[Dependant, ...] = ()
     if outcome == "DISABILITY":
-        known |= {"grade", "care_level"}
         grade = _whole(mapping, "grade", 0)
-        care = _whole(mapping, "care_level", 0)
+        care = _whole_or_refused(mapping, "care_level", 0)
     elif outcome == "DEATH":
-        known.add("dependants")
         dependants = _dependants(mapping.get("dependants"))
     elif outcome != "NONE":
         raise ValidationFailed(f"outcome: {outcome!r} is not DISABILITY, DEATH or NONE", field="outcome")
-    costs = _whole(mapping, "medical_costs_cents", 0)
-    off = _whole(mapping, "months_off_work", 0)
-    given = mapping.get("monthly_income_cents") is not None  # checked when given, needed with months off
-    income = _whole(mapping, "monthly_income_cents") if off or given else None
     return InjuryAssessment(
         kind=kind,
-        entered=_entered(mapping, known),
+        entered=dict(mapping),
         outcome=cast(Outcome, outcome),
         grade=grade,
         care_level=care,
         dependants=dependants,
-        medical_costs_cents=costs,
-        months_off_work=off,
-        monthly_income_cents=income,
+        medical_costs_cents=_whole_or_refused(mapping, "medical_costs_cents", 0),
+        months_off_work=_whole_or_refused(mapping, "months_off_work", 0, bounds(kind, "months_off_work", on)),
+        monthly_income_cents=_whole_or_refused(mapping, "monthly_income_cents"),
         extension=bool(mapping.get("extension")),
         average_wage_12m_cents=wage,
     )
@@ -236,47 +265,49 @@ def _dependants(raw: Any) -> tuple[Dependant, ...]:
     return tuple(people)
 
 
-def _pension(mapping: Mapping[str, Any]) -> PensionAssessment:
+def _pension(mapping: Mapping[str, Any], on: dt.date) -> PensionAssessment:
+    scheme, resident = str(mapping.get("scheme", "")), mapping.get("resident") is True
+    if scheme == "RESIDENT" or resident:  # only the account, read after the age
+        return PensionAssessment(
+            kind=K.PENSION,
+            entered=dict(mapping),
+            scheme=scheme,
+            resident=resident,
+            account_balance_before_records_cents=_whole_or_refused(mapping, "account_balance_before_records_cents", 0),
+        )
     months = _whole(mapping, "months_before_records", 0)
     account = _whole(mapping, "account_balance_before_records_cents", 0)
     ratio = mapping.get("average_indexed_wage_ratio", 1.0)
-    params, today = load_parameters(), timezone.localdate()  # the contribution base's bounds in force
-    floor = params.value_float("contribution.base_floor_ratio", today)
-    ceiling = params.value_float("contribution.base_ceiling_ratio", today)
+    params = load_parameters()  # the contribution base's bounds in force
+    floor = params.value_float("contribution.base_floor_ratio", on)
+    ceiling = params.value_float("contribution.base_ceiling_ratio", on)
     if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not floor <= float(ratio) <= ceiling:
         raise ValidationFailed(
             f"average_indexed_wage_ratio: a number from {floor} to {ceiling} (the base is kept within "
             f"{floor:.0%}-{ceiling:.0%})",
             field="average_indexed_wage_ratio",
         )
-    known = {
-        "scheme",
-        "resident",
-        "months_before_records",
-        "account_balance_before_records_cents",
-        "average_indexed_wage_ratio",
-    }
     return PensionAssessment(
         kind=K.PENSION,
-        entered=_entered(mapping, known),
-        scheme=str(mapping.get("scheme", "")),
-        resident=mapping.get("resident") is True,
+        entered=dict(mapping),
+        scheme=scheme,
+        resident=resident,
         months_before_records=months,
         account_balance_before_records_cents=account,
         average_indexed_wage_ratio=ratio,
     )
 
 
-def _unemployment(mapping: Mapping[str, Any]) -> UnemploymentAssessment:
+def _unemployment(mapping: Mapping[str, Any], on: dt.date) -> UnemploymentAssessment:
     months = _whole(mapping, "contribution_months") if "contribution_months" in mapping else None
-    known = {"contribution_months", "involuntary", "registered", "carried_over_months", "rural_contract_worker"}
+    carried = _whole_or_refused(mapping, "carried_over_months", 0, bounds(K.UNEMPLOYMENT, "carried_over_months", on))
     return UnemploymentAssessment(
         kind=K.UNEMPLOYMENT,
-        entered=_entered(mapping, known),
+        entered=dict(mapping),
         contribution_months=months,
         involuntary=bool(mapping.get("involuntary", False)),
         registered=bool(mapping.get("registered", False)),
-        carried_over_months=_whole(mapping, "carried_over_months", 0),
+        carried_over_months=carried,
         rural_contract_worker=bool(mapping.get("rural_contract_worker")),
     )
 
@@ -284,7 +315,7 @@ def _unemployment(mapping: Mapping[str, Any]) -> UnemploymentAssessment:
 def _long_term_care(mapping: Mapping[str, Any]) -> LongTermCareAssessment:
     return LongTermCareAssessment(
         kind=K.LONG_TERM_CARE,
-        entered=_entered(mapping, {"incapacity_score", "setting"}),
+        entered=dict(mapping),
         incapacity_score=_whole(mapping, "incapacity_score"),
         setting=str(mapping.get("setting", CareSetting.HOME)),
     )
@@ -292,6 +323,4 @@ def _long_term_care(mapping: Mapping[str, Any]) -> LongTermCareAssessment:
 
 def _skill_subsidy(mapping: Mapping[str, Any]) -> SkillSubsidyAssessment:
     level = mapping.get("level")
-    return SkillSubsidyAssessment(
-        kind=K.SKILL_SUBSIDY, entered=_entered(mapping, {"level"}), level=str(level) if level else ""
-    )
+    return SkillSubsidyAssessment(kind=K.SKILL_SUBSIDY, entered=dict(mapping), level=str(level) if level else "")

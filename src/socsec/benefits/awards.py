@@ -35,6 +35,7 @@ from .assessment import (
     PensionAssessment,
     SkillSubsidyAssessment,
     UnemploymentAssessment,
+    checked,
     within_bounds,
 )
 from .models import Award, Claim
@@ -120,7 +121,7 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
         if grade in (5, 6):
             name = "oip_one_off_allowance" if oip else "work_injury_employer_allowance_monthly"
             awards.append(_award(name, _rules(lambda: calc(name, on, **where, grade=grade)), start))
-        care = assessment.care_level
+        care = checked(assessment.care_level)
         if care:
             name = f"{prefix}_care_allowance"
             awards.append(_award(name, _rules(lambda: calc(name, on, region=region, care_level=care)), start))
@@ -141,18 +142,17 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
                 lambda k=who.kind, s=who.supplement: calc(name, on, **where, **counts, kind=k, supplement=s)
             )
             awards.append(_award(name, explained, start, beneficiary=who.name))
-    costs = assessment.medical_costs_cents
+    costs = checked(assessment.medical_costs_cents)
     if costs:
         name = "injury_medical_costs"
         awards.append(_award(name, _rules(lambda: calc(name, on, approved_costs=costs)), start))
-    off = assessment.months_off_work
+    off = checked(assessment.months_off_work)
     if off:
         check_name = f"{prefix}_wage_continuation_check"
         check = _rules(lambda: calc(check_name, on, months_off_work=off, extension_confirmed=assessment.extension))
         if int(check.value or 0) != WageContinuationCheck.NORMAL_PERIOD:
             raise ValidationFailed(f"months_off_work: {check.meaning}", field="months_off_work")
-        income = assessment.monthly_income_cents
-        assert income is not None  # parsing requires it with months off work
+        income = checked(assessment.monthly_income_cents)
         terms = AWARDS[check_name]
         awards.append(
             Award(
@@ -183,11 +183,11 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
             raise ValidationFailed(
                 f"event_date: the residents' pension is paid from {paid_from // 12}", field="event_date"
             )
-        account = individual_account_balance(person.pk) + assessment.account_balance_before_records_cents
+        account = individual_account_balance(person.pk) + checked(assessment.account_balance_before_records_cents)
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
         return [_award("resident_pension_monthly", explained, month_of(on))]
     months = pension_months_on_record(person, on) + assessment.months_before_records
-    account = individual_account_balance(person.pk) + assessment.account_balance_before_records_cents
+    account = individual_account_balance(person.pk) + checked(assessment.account_balance_before_records_cents)
     ratio = assessment.average_indexed_wage_ratio
     timing = _rules(
         lambda: calc(
@@ -234,12 +234,13 @@ def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Awar
     )
     if int(eligible.value or 0) != UnemploymentEligibility.ELIGIBLE:
         raise ValidationFailed(f"assessment: not eligible - {eligible.meaning}", field="assessment")
+    carried = checked(assessment.carried_over_months)
     duration = _rules(
         lambda: calc(
             "unemployment_duration_months",
             on,
             contribution_months=months,
-            carried_over_months=assessment.carried_over_months,
+            carried_over_months=carried,
         )
     )
     region = claim.person.residence_region.code

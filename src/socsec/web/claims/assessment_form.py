@@ -1,17 +1,20 @@
 """The officer's assessment form: per kind of claim the fields to fill in (with their labels, hints and
-bounds), the choices they offer, and the reading of a posted form into the mapping
-``socsec.benefits.assessment.parse_assessment`` takes, or the errors per field."""
+bounds: those of ``socsec.benefits.assessment.bounds`` on the day), the choices they offer, and the reading
+of a posted form into the mapping ``socsec.benefits.assessment.parse_assessment`` takes, or the errors per
+field."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from socsec.benefits.assessment import BOUNDS
+from socsec.benefits.assessment import bounds
 from socsec.benefits.models import Claim
 from socsec.core.money import MAX_YUAN, parse_yuan
 
@@ -21,8 +24,9 @@ if TYPE_CHECKING:
 K = Claim.Kind
 INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
 
-# the kind of input: a named one, or a whole number within (low, high)
-Spec: TypeAlias = Literal["outcome", "grade", "setting", "bool", "ratio", "yuan"] | tuple[int, int]
+# the kind of input: a named one, or a whole number ("whole": within the bounds of the assessment's field
+# on the day, given by ``assessment_fields`` as (low, high))
+Spec: TypeAlias = Literal["outcome", "grade", "setting", "bool", "ratio", "yuan", "whole"] | tuple[int, int]
 AssessmentField: TypeAlias = "tuple[str, StrOrPromise, Spec, StrOrPromise]"
 
 ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
@@ -33,7 +37,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
         (
             "care_level",
             gettext_lazy("Care level"),
-            BOUNDS["care_level"],
+            "whole",
             gettext_lazy("0 none; 1 fully, 2 mostly, 3 partly dependent"),
         ),
         (
@@ -45,7 +49,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
         (
             "months_off_work",
             gettext_lazy("Months off work for treatment"),
-            BOUNDS["months_off_work"],
+            "whole",
             gettext_lazy("0 to 24"),
         ),
         (
@@ -68,7 +72,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
         (
             "months_before_records",
             gettext_lazy("Contribution months before SocSec's records"),
-            BOUNDS["months_before_records"],
+            "whole",
             gettext_lazy("from the paper file; the months on record are counted by the system"),
         ),
         (
@@ -90,7 +94,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
         (
             "carried_over_months",
             gettext_lazy("Benefit months carried over"),
-            BOUNDS["carried_over_months"],
+            "whole",
             gettext_lazy("0 to 24"),
         ),
         (
@@ -105,7 +109,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
         (
             "incapacity_score",
             gettext_lazy("Incapacity score"),
-            BOUNDS["incapacity_score"],
+            "whole",
             gettext_lazy("Barthel index, 0-100"),
         ),
         ("setting", gettext_lazy("Care setting"), "setting", ""),
@@ -121,11 +125,14 @@ SETTINGS = [
 ]
 
 
-def assessment_fields(kind: str) -> list[AssessmentField]:
-    """The fields an officer fills in to assess a claim of this kind, in the order of the form."""
-    if kind in INJURY:
-        return ASSESSMENT_FIELDS["INJURY"] + (ASSESSMENT_FIELDS["WORK_INJURY"] if kind == K.WORK_INJURY else [])
-    return ASSESSMENT_FIELDS[kind]
+def assessment_fields(kind: str, on: dt.date | None = None) -> list[AssessmentField]:
+    """The fields an officer fills in to assess a claim of this kind, in the order of the form, with the
+    bounds of each whole number on the day (``on``, today by default)."""
+    fields = ASSESSMENT_FIELDS[kind] if kind not in INJURY else ASSESSMENT_FIELDS["INJURY"]
+    if kind == K.WORK_INJURY:
+        fields = fields + ASSESSMENT_FIELDS["WORK_INJURY"]
+    on = on or timezone.localdate()
+    return [(n, label, bounds(kind, n, on) if spec == "whole" else spec, hint) for n, label, spec, hint in fields]
 
 
 def posted_assessment(kind: str, data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
