@@ -86,13 +86,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 def table_counts() -> dict[str, int]:
-    """Rows in every table the services write."""
+    """Rows in every table the services write: every model of every SocSec app."""
     from django.apps import apps
 
     return {
-        model._meta.label: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.app_label in ("registry", "coverage", "contributions", "ledger", "audit", "accounts")
+        model._meta.label: model._default_manager.count()
+        for config in apps.get_app_configs()
+        if config.name.startswith("socsec.")
+        for model in config.get_models()
     }
 
 
