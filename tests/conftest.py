@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.world import World, build_world
+from tests.world import World, WorldCopy, socsec_models
 
 
 def _patch_sqlite_flush() -> None:
@@ -48,9 +48,15 @@ def pytest_configure(config: pytest.Config) -> None:
         _patch_sqlite_flush()
 
 
+@pytest.fixture(scope="session")
+def world_copy() -> WorldCopy:
+    return WorldCopy()
+
+
 @pytest.fixture
-def world(db: None) -> World:
-    return build_world()
+def world(db: None, world_copy: WorldCopy) -> World:
+    """The small registry of tests/world.py: built through the services once, then written back."""
+    return world_copy.world()
 
 
 @pytest.fixture
@@ -86,15 +92,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 def table_counts() -> dict[str, int]:
-    """Rows in every table the services write: every model of every SocSec app."""
-    from django.apps import apps
-
-    return {
-        model._meta.label: model._default_manager.count()
-        for config in apps.get_app_configs()
-        if config.name.startswith("socsec.")
-        for model in config.get_models()
-    }
+    """Rows in every table the services write: every table of every SocSec app."""
+    return {model._meta.label: model._base_manager.count() for model in socsec_models()}
 
 
 @pytest.fixture
