@@ -6,6 +6,8 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when the run ends
@@ -15,6 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +61,40 @@ def world_copy() -> WorldCopy:
 def world(db: None, world_copy: WorldCopy) -> World:
     """The small registry of tests/world.py: built through the services once, then written back."""
     return world_copy.world()
+
+
+@dataclass(frozen=True)
+class VarDir:
+    """A var dir (SQLite database, data files, secret key) made once per run by the `socsec` command,
+    and what the command printed. Tests copy it into a var dir of their own and never write to it."""
+
+    source: Path
+    output: str
+
+    def copy_to(self, var: Path) -> Path:
+        shutil.copytree(self.source, var, dirs_exist_ok=True)
+        return var
+
+
+def _socsec_var(var: Path, *args: str) -> VarDir:
+    """Runs `socsec ARGS` in a subprocess on the SQLite database of `var`, whatever DATABASE_URL says."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    done = subprocess.run(
+        [sys.executable, "-m", "socsec.cli", *args], capture_output=True, text=True, env=env, check=True, timeout=300
+    )
+    return VarDir(var, done.stdout)
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
+    """The demo pilot, loaded once per run: `socsec demo --no-serve --workers 150` on a new var dir."""
+    return _socsec_var(tmp_path_factory.mktemp("demo") / "var", "demo", "--no-serve", "--workers", "150")
+
+
+@pytest.fixture(scope="session")
+def migrated_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
+    """An empty database, migrated once per run: `socsec migrate` on a new var dir."""
+    return _socsec_var(tmp_path_factory.mktemp("migrated") / "var", "migrate")
 
 
 @pytest.fixture
