@@ -1,5 +1,5 @@
 """Shared fixtures. Domain tests run on whichever database DATABASE_URL names (SQLite when unset);
-the test command runs the suite on both."""
+the test command runs the suite on both, and the tests that use no database only on SQLite."""
 
 from __future__ import annotations
 
@@ -50,6 +50,37 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast logins
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         _patch_sqlite_flush()
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return (
+        item.get_closest_marker("django_db") is not None
+        or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or (cls is not None and issubclass(cls, TransactionTestCase))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that use the database: pytest-django refuses a database
+    to any other test, so on PostgreSQL it would repeat the SQLite pass's run unchanged."""
+    if not os.environ.get("DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="no database: runs once, in the SQLite pass")
+    for item in items:
+        if not _uses_database(item):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
