@@ -105,7 +105,8 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
 
 
-def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path):
+def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)  # the demo's own first step, `socsec migrate`, run once
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["SOCSEC_VAR_DIR"] = str(tmp_path)
     proc = subprocess.Popen(
