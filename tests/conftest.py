@@ -14,6 +14,12 @@ if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when 
     os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(prefix="socsec-test-")
     atexit.register(shutil.rmtree, os.environ["SOCSEC_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# The `socsec` commands the tests start in subprocesses take tests/settings.py (a fast password hash);
+# Django is set up in this process already, and pytest_configure gives it the same hash.
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.environ.get("PYTHONPATH")) if p
+)
 
 import datetime as dt
 from collections.abc import Iterator
