@@ -3,8 +3,8 @@ written back row for row in later tests instead of built again."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -195,6 +195,10 @@ def _socsec_tables_empty() -> bool:
     return not (row and row[0])
 
 
+def _json_fields(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+
+
 def _other_counts() -> dict[str, int]:
     socsec = set(socsec_models())
     return {
@@ -235,6 +239,9 @@ class WorldCopy:
         for model in socsec_models():
             names = [f.attname for f in model._meta.concrete_fields]
             if rows := list(model._base_manager.order_by("pk").values(*names)):
+                for row in rows:  # kept as text: each write-back decodes values of its own
+                    for name in _json_fields(model):
+                        row[name] = json.dumps(row[name])
                 self.rows[model] = rows
         self.world_keys = {
             "organisations": [world.platform.pk, world.courier.pk, world.employer.pk, world.agency.pk],
@@ -253,11 +260,15 @@ class WorldCopy:
         with transaction.atomic():  # foreign keys are checked at the end
             for model, rows in self.rows.items():
                 times = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+                texts = _json_fields(model)
                 objects = []
-                for row in copy.deepcopy(rows):
+                for recorded in rows:
+                    row = dict(recorded)
                     for name in times:
                         if row[name] is not None:
                             row[name] += moved
+                    for name in texts:
+                        row[name] = json.loads(row[name])
                     objects.append(model(**row))
                 model._base_manager.bulk_create(objects)  # created_at (auto_now_add) is set to now here
                 made[model] = {obj.pk: obj for obj in objects}
