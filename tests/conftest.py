@@ -1,24 +1,34 @@
 """Shared fixtures. Domain tests run on whichever database DATABASE_URL names (SQLite when unset);
-the test command runs the suite on both."""
+the test command runs the suite on both, and the tests that use no database only on SQLite."""
 
 from __future__ import annotations
 
 import atexit
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when the run ends
     os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(prefix="socsec-test-")
     atexit.register(shutil.rmtree, os.environ["SOCSEC_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# The `socsec` commands the tests start in subprocesses take tests/settings.py (a fast password hash);
+# Django is set up in this process already, and pytest_configure gives it the same hash.
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.environ.get("PYTHONPATH")) if p
+)
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.world import World, build_world
+from tests.world import World, WorldCopy, socsec_models
 
 
 def _patch_sqlite_flush() -> None:
@@ -48,9 +58,80 @@ def pytest_configure(config: pytest.Config) -> None:
         _patch_sqlite_flush()
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return (
+        item.get_closest_marker("django_db") is not None
+        or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or (cls is not None and issubclass(cls, TransactionTestCase))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that use the database: pytest-django refuses a database
+    to any other test, so on PostgreSQL it would repeat the SQLite pass's run unchanged."""
+    if not os.environ.get("DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="no database: runs once, in the SQLite pass")
+    for item in items:
+        if not _uses_database(item):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def world_copy() -> WorldCopy:
+    return WorldCopy()
+
+
 @pytest.fixture
-def world(db: None) -> World:
-    return build_world()
+def world(db: None, world_copy: WorldCopy) -> World:
+    """The small registry of tests/world.py: built through the services once, then written back."""
+    return world_copy.world()
+
+
+@dataclass(frozen=True)
+class VarDir:
+    """A var dir (SQLite database, data files, secret key) made once per run by the `socsec` command,
+    and what the command printed. Tests copy it into a var dir of their own and never write to it."""
+
+    source: Path
+    output: str
+
+    def copy_to(self, var: Path) -> Path:
+        shutil.copytree(self.source, var, dirs_exist_ok=True)
+        return var
+
+
+def _socsec_var(var: Path, *args: str) -> VarDir:
+    """Runs `socsec ARGS` in a subprocess on the SQLite database of `var`, whatever DATABASE_URL says."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    done = subprocess.run(
+        [sys.executable, "-m", "socsec.cli", *args], capture_output=True, text=True, env=env, check=True, timeout=300
+    )
+    return VarDir(var, done.stdout)
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
+    """The demo pilot, loaded once per run: `socsec demo --no-serve --workers 150` on a new var dir."""
+    return _socsec_var(tmp_path_factory.mktemp("demo") / "var", "demo", "--no-serve", "--workers", "150")
+
+
+@pytest.fixture(scope="session")
+def migrated_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
+    """An empty database, migrated once per run: `socsec migrate` on a new var dir."""
+    return _socsec_var(tmp_path_factory.mktemp("migrated") / "var", "migrate")
 
 
 @pytest.fixture
@@ -86,14 +167,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 def table_counts() -> dict[str, int]:
-    """Rows in every table the services write."""
-    from django.apps import apps
-
-    return {
-        model._meta.label: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.app_label in ("registry", "coverage", "contributions", "ledger", "audit", "accounts")
-    }
+    """Rows in every table the services write: every table of every SocSec app."""
+    return {model._meta.label: model._base_manager.count() for model in socsec_models()}
 
 
 @pytest.fixture

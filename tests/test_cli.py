@@ -92,10 +92,11 @@ def _count(db: Path, table: str) -> int:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path):
-    first = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
-    assert "Demo pilot loaded" in first.stdout
-    assert "API token for platform swiftride (shown once): ss_" in first.stdout
+def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
+    demo_var.copy_to(tmp_path)  # the first load: `socsec demo --no-serve --workers 150`, run once
+    first = demo_var.output
+    assert "Demo pilot loaded" in first
+    assert "API token for platform swiftride (shown once): ss_" in first
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
     assert counts[0] == 150 + 3  # the workers, and the demo's retiree, unemployed worker and care recipient
@@ -104,7 +105,8 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path):
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
 
 
-def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path):
+def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)  # the demo's own first step, `socsec migrate`, run once
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["SOCSEC_VAR_DIR"] = str(tmp_path)
     proc = subprocess.Popen(
@@ -136,8 +138,8 @@ def _has_table(db: Path, table: str) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is not None
 
 
-def test_create_officer(tmp_path):
-    run("migrate", var=tmp_path)
+def test_create_officer(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)  # `socsec migrate`, run once
     password = "a long enough password"
     result = run("create-officer", "chen", "--role", "auditor", var=tmp_path, SOCSEC_PASSWORD=password)
     assert result.stdout.strip() == "created auditor chen"
@@ -162,8 +164,8 @@ def test_rules_calc_refuses_an_adjustment_outside_the_bounds():
     )
 
 
-def test_credit_interest(tmp_path):
-    run("migrate", var=tmp_path)
+def test_credit_interest(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)  # `socsec migrate`, run once
     done = run("credit-interest", "--year", "2024", var=tmp_path)
     assert (
         done.stdout.strip()
@@ -192,8 +194,8 @@ def test_bench_assess_refuses_no_orders():
     assert (result.returncode, result.stderr.strip()) == (2, "error: --orders and --repeat must be at least 1")
 
 
-def test_assess_reports_its_steps_on_stderr_when_not_a_terminal(tmp_path):
-    run("migrate", var=tmp_path)
+def test_assess_reports_its_steps_on_stderr_when_not_a_terminal(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)  # `socsec migrate`, run once
     result = run("assess", "--month", "2026-04", var=tmp_path)
     assert "nothing new to invoice" in result.stdout
     steps = result.stderr.splitlines()

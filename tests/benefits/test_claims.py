@@ -130,6 +130,8 @@ def test_concurrent_decisions_over_http(world, data_dir, live_server):
     import urllib.error
     import urllib.request
 
+    from django.db import connections
+
     claim = injury(world)
     barrier = threading.Barrier(2)
     results: dict[str, int] = {}
@@ -137,6 +139,8 @@ def test_concurrent_decisions_over_http(world, data_dir, live_server):
     def decide(name: str, accept: bool) -> None:
         client = Client()
         client.force_login(world.users[name])
+        connections.close_all()  # this thread's own, opened to write the session: left open, it keeps the
+        # test database from being dropped at the end of the run
         cookie = client.cookies["sessionid"].value
         body = json.dumps({"version": claim.version, "accept": accept, "reason": f"by {name}"}).encode()
         req = urllib.request.Request(

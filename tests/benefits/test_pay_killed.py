@@ -50,9 +50,8 @@ def paid(var: Path) -> dict[str, list[tuple]]:
     }
 
 
-def test_killed_payment_run_leaves_nothing_and_the_rerun_equals_an_uninterrupted_one(tmp_path):
-    var = tmp_path / "var"
-    run(var, "demo", "--no-serve", "--workers", "100")  # the demo pays last month's claims itself
+def test_killed_payment_run_leaves_nothing_and_the_rerun_equals_an_uninterrupted_one(tmp_path, demo_var):
+    var = demo_var.copy_to(tmp_path / "var")  # the demo pilot pays last month's claims itself
     run(var, "manage", "shell", "-c", AWARDS)  # 60 pensions awarded from 2018: eight years of back pay each
     clean = tmp_path / "clean"
     shutil.copytree(var, clean)

@@ -50,9 +50,8 @@ def totals(output: str) -> list[str]:
     ]
 
 
-def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path):
-    var = tmp_path / "var"
-    run(var, "demo", "--no-serve", "--workers", "300")
+def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var):
+    var = demo_var.copy_to(tmp_path / "var")  # the demo pilot
     workers = query(
         var,
         "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
@@ -149,9 +148,8 @@ def money(var: Path) -> dict[str, list[tuple]]:
     }
 
 
-def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrupted_one(tmp_path):
-    var = tmp_path / "var"
-    run(var, "demo", "--no-serve", "--workers", "100")
+def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrupted_one(tmp_path, demo_var):
+    var = demo_var.copy_to(tmp_path / "var")  # the demo pilot
     assert "nothing new to invoice" in run(var, "assess", "--month", LAST_MONTH).stdout  # the demo invoiced it
     statement = tmp_path / "statement.csv"
     platforms = ["swiftride", "feastgo", "dashdrop", "cityhaul"]
