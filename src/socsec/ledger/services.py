@@ -15,6 +15,15 @@ from .accounts import ACCOUNT_KINDS
 from .models import Account, LedgerEntry, LedgerTransaction
 
 
+def _accounts(codes: Sequence[str]) -> dict[str, Account]:
+    """The accounts with these codes, read in one query; those not used before are opened."""
+    found = {a.code: a for a in Account.objects.filter(code__in=set(codes))}
+    for code in codes:
+        if code not in found:
+            found[code] = account(code)
+    return found
+
+
 def account(code: str, name: str = "") -> Account:
     """The account with this code (built by ``accounts``), opened on first use. The code's first part is
     its kind."""
@@ -54,7 +63,8 @@ def post(
             source=source[:120],
             idempotency_key=idempotency_key,
         )
+        accounts = _accounts([code for code, _cents in lines])
         LedgerEntry.objects.bulk_create(
-            [LedgerEntry(transaction=tx, account=account(code), amount_cents=cents) for code, cents in lines]
+            [LedgerEntry(transaction=tx, account=accounts[code], amount_cents=cents) for code, cents in lines]
         )
     return tx
