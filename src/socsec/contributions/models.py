@@ -1,3 +1,9 @@
+"""The contributions tables, for every sub-package: order batches' manifests and per-order adjustments
+(``orders/``, ``assessment/``), assessment runs, invoices and assessed months (``assessment/``), payments
+and their allocations (``collection/``), own contributions, withholding mandates and relief
+(``own/``), and the yearly interest credits (written by ``socsec.pension_accounts``). The orders
+themselves are Parquet files, never rows here."""
+
 from __future__ import annotations
 
 from django.db import models
