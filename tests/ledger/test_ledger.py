@@ -89,3 +89,22 @@ def test_a_posting_is_made_once_per_key():
 def test_unknown_account_kind_is_refused():
     with pytest.raises(ValueError, match="first part must be one of"):
         post(entries=[("cash:x", 5), ("bank:collection", -5)], description="x", source="t", idempotency_key="k")
+
+
+def test_post_many_posts_each_key_once_and_refuses_all_if_one_does_not_balance(db):
+    from socsec.ledger.services import Posting, post_many
+
+    def move(key: str, cents: int, back: int | None = None) -> Posting:
+        return Posting(
+            [("fund:OIP:110000", cents), ("bank:collection", -(cents if back is None else back))], key, "t", key
+        )
+
+    first = post_many([move("a", 100), move("b", 250)])
+    assert [(tx.idempotency_key, tx.description) for tx in first] == [("a", "a"), ("b", "b")]
+    with pytest.raises(ValidationFailed, match=r"does not balance \(off by 1 cents\)"):
+        post_many([move("c", 5), move("d", 10, back=9)])
+    assert LedgerTransaction.objects.count() == 2  # c was not written either
+    again = post_many([move("a", 100), move("c", 5)])  # a was posted before: left as it was
+    assert [tx.idempotency_key for tx in again] == ["c"]
+    assert (balance("fund:OIP:110000"), balance("bank:collection")) == (355, -355)
+    assert LedgerEntry.objects.count() == 6

@@ -26,7 +26,8 @@ from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.keys import SourceKind, source_key
-from socsec.ledger.services import post as ledger_post
+from socsec.ledger.services import Posting
+from socsec.ledger.services import post_many as ledger_post_many
 from socsec.registry.models import Engagement
 
 from .claims import move
@@ -89,10 +90,14 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
             .order_by("id")
         )
         before = paid_on_replaced()
+        paid = set(  # (award, month, kind) paid by an earlier run: never twice
+            BenefitPayment.objects.filter(award__in=awards).values_list("award_id", "month", "kind")
+        )
+        postings = []
         for award in awards:
             for due_month, kind, cents, note in _due(award, month, index, before.get(replaced_key(award), {})):
-                if cents == 0 or BenefitPayment.objects.filter(award=award, month=due_month, kind=kind).exists():
-                    continue  # nothing to pay, or paid by an earlier run: never twice
+                if cents == 0 or (award.pk, due_month, kind) in paid:
+                    continue  # nothing to pay, or paid already
                 payment = BenefitPayment.objects.create(
                     run=run,
                     award=award,
@@ -102,9 +107,11 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
                     note=note,
                     instruction=instruction,
                 )
-                _post(payment, today)
+                paid.add((award.pk, due_month, kind))
+                postings.append(_posting(payment, today))
                 new_payments += 1
                 new_cents += cents
+        ledger_post_many(postings)
         for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
             with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
                 move(
@@ -287,12 +294,13 @@ def _province(award: Award) -> str:
     return claim.person.residence_region.province_code
 
 
-def _post(payment: BenefitPayment, today: dt.date) -> None:
+def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
+    """A payment's transaction: from the fund that pays the award to what is payable to the person."""
     award = payment.award
     paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.claim.kind]), _province(award))
     payable = benefits_payable(award.claim.person_id)
     key = source_key(SourceKind.BENEFIT_PAYMENT, payment.pk)
-    ledger_post(
+    return Posting(
         entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
         description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
         source=key,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,30 @@ def account(code: str, name: str = "") -> Account:
     return found
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One balanced transaction to post: ``entries`` are (account code, cents), debit positive; the codes
+    come from ``accounts``, the source and key from ``keys``."""
+
+    entries: Sequence[tuple[str, int]]
+    description: str
+    source: str
+    idempotency_key: str
+    booked_on: dt.date | None = None
+
+    def lines(self) -> list[tuple[str, int]]:
+        """The entries that move money, checked: they balance and there is at least one."""
+        lines = [(code, int(cents)) for code, cents in self.entries if int(cents) != 0]
+        total = sum(cents for _code, cents in lines)
+        if total != 0:
+            raise ValidationFailed(
+                f"entries: the transaction does not balance (off by {total} cents).", field="entries"
+            )
+        if not lines:
+            raise ValidationFailed("entries: a transaction moves some money.", field="entries")
+        return lines
+
+
 def post(
     *,
     entries: Sequence[tuple[str, int]],
@@ -44,27 +69,45 @@ def post(
     idempotency_key: str,
     booked_on: dt.date | None = None,
 ) -> LedgerTransaction:
-    """Post one balanced transaction: ``entries`` are (account code, cents), debit positive; the codes
-    come from ``accounts``, the source and key from ``keys``."""
-    lines = [(code, int(cents)) for code, cents in entries if int(cents) != 0]
-    total = sum(cents for _code, cents in lines)
-    if total != 0:
-        raise ValidationFailed(f"entries: the transaction does not balance (off by {total} cents).", field="entries")
-    if not lines:
-        raise ValidationFailed("entries: a transaction moves some money.", field="entries")
+    """Post one balanced transaction (see ``Posting``); a retry with the same key returns the first one."""
+    posting = Posting(entries, description, source, idempotency_key, booked_on)
+    posting.lines()  # refused before anything is read
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-        tx = LedgerTransaction.objects.create(
-            at=timezone.now(),
-            booked_on=booked_on or timezone.localdate(),
-            description=description[:300],
-            source=source[:120],
-            idempotency_key=idempotency_key,
+        return existing if existing is not None else post_many([posting])[0]
+
+
+def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
+    """Post many balanced transactions at once (a payment run's): every one is checked first, so one
+    that does not balance writes nothing; those whose key was posted before are left as they are. Three
+    statements whatever the number: the keys already posted, the transactions, their entries (and the
+    accounts, in one more). Returns the transactions posted now, in the order given."""
+    checked = [(posting, posting.lines()) for posting in postings]
+    with transaction.atomic():
+        keys = [posting.idempotency_key for posting in postings]
+        posted = set(
+            LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
         )
-        accounts = _accounts([code for code, _cents in lines])
+        todo = [(posting, lines) for posting, lines in checked if posting.idempotency_key not in posted]
+        now, today = timezone.now(), timezone.localdate()
+        made = LedgerTransaction.objects.bulk_create(
+            [
+                LedgerTransaction(
+                    at=now,
+                    booked_on=posting.booked_on or today,
+                    description=posting.description[:300],
+                    source=posting.source[:120],
+                    idempotency_key=posting.idempotency_key,
+                )
+                for posting, _lines in todo
+            ]
+        )
+        accounts = _accounts([code for _posting, lines in todo for code, _cents in lines])
         LedgerEntry.objects.bulk_create(
-            [LedgerEntry(transaction=tx, account=accounts[code], amount_cents=cents) for code, cents in lines]
+            [
+                LedgerEntry(transaction=tx, account=accounts[code], amount_cents=cents)
+                for tx, (_posting, lines) in zip(made, todo, strict=True)
+                for code, cents in lines
+            ]
         )
-    return tx
+    return made
