@@ -177,7 +177,9 @@ def awarded(world, assessment, approver="supervisor"):
     return claim_approve(actor=officer(world, approver), claim=claim, expected_version=claim.version)
 
 
-def test_payment_runs_pay_each_month_once_and_the_file_says_so(world, data_dir):
+@pytest.mark.parametrize("awards_a_batch", [1000, 1])  # one batch, or one a batch: the same run
+def test_payment_runs_pay_each_month_once_and_the_file_says_so(world, data_dir, monkeypatch, awards_a_batch):
+    monkeypatch.setattr("socsec.benefits.payments.AWARDS_A_BATCH", awards_a_batch)
     claim = awarded(world, {"grade": 3})
     first = pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 2))
     assert (first.new_payments, first.new_cents) == (2, 10350000 + 360000)

@@ -42,6 +42,7 @@ FUND_OF: dict[str, str] = {
     Claim.Kind.LONG_TERM_CARE: "LONG_TERM_CARE",
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
+AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and the ledger posted, per so many awards
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
@@ -90,28 +91,31 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
             .order_by("id")
         )
         before = paid_on_replaced()
-        paid = set(  # (award, month, kind) paid by an earlier run: never twice
-            BenefitPayment.objects.filter(award__in=awards).values_list("award_id", "month", "kind")
-        )
-        postings = []
-        for award in awards:
-            for due_month, kind, cents, note in _due(award, month, index, before.get(replaced_key(award), {})):
-                if cents == 0 or (award.pk, due_month, kind) in paid:
-                    continue  # nothing to pay, or paid already
-                payment = BenefitPayment.objects.create(
-                    run=run,
-                    award=award,
-                    month=due_month,
-                    kind=kind,
-                    amount_cents=cents,
-                    note=note,
-                    instruction=instruction,
-                )
-                paid.add((award.pk, due_month, kind))
-                postings.append(_posting(payment, today))
-                new_payments += 1
-                new_cents += cents
-        ledger_post_many(postings)
+        awards_in_order = list(awards)
+        for at in range(0, len(awards_in_order), AWARDS_A_BATCH):
+            batch = awards_in_order[at : at + AWARDS_A_BATCH]
+            paid = set(  # (award, month, kind) paid by an earlier run: never twice
+                BenefitPayment.objects.filter(award__in=[a.pk for a in batch]).values_list("award_id", "month", "kind")
+            )
+            postings = []
+            for award in batch:
+                for due_month, kind, cents, note in _due(award, month, index, before.get(replaced_key(award), {})):
+                    if cents == 0 or (award.pk, due_month, kind) in paid:
+                        continue  # nothing to pay, or paid already
+                    payment = BenefitPayment.objects.create(
+                        run=run,
+                        award=award,
+                        month=due_month,
+                        kind=kind,
+                        amount_cents=cents,
+                        note=note,
+                        instruction=instruction,
+                    )
+                    paid.add((award.pk, due_month, kind))
+                    postings.append(_posting(payment, today))
+                    new_payments += 1
+                    new_cents += cents
+            ledger_post_many(postings)
         for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
             with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
                 move(

@@ -70,11 +70,9 @@ def post(
     booked_on: dt.date | None = None,
 ) -> LedgerTransaction:
     """Post one balanced transaction (see ``Posting``); a retry with the same key returns the first one."""
-    posting = Posting(entries, description, source, idempotency_key, booked_on)
-    posting.lines()  # refused before anything is read
     with transaction.atomic():
-        existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
-        return existing if existing is not None else post_many([posting])[0]
+        made = post_many([Posting(entries, description, source, idempotency_key, booked_on)])
+        return made[0] if made else LedgerTransaction.objects.get(idempotency_key=idempotency_key)
 
 
 def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
