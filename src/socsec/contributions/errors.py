@@ -12,4 +12,6 @@ class ContributionErrorCode(StrEnum):
     ALREADY_PAID = "already_paid"  # own contributions for those months are recorded already
     OVERLAP = "overlap"  # a relief group's period overlaps another of the person's
     WITHHOLDING_IN_FORCE = "withholding_in_force"
+    DECLARATION_DECIDED = "declaration_decided"  # a declared payment already booked, awaiting approval or rejected
+    MAKER_CHECKER = "maker_checker"  # a large declared payment needs a second officer
     ENDED = "ended"  # a withholding mandate withdrawn or ended already
