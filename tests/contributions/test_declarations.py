@@ -277,3 +277,23 @@ def test_service_paths_refuse_the_wrong_actor(world, invoices):
             reference="P-1",
         )
     assert (Payment.objects.count(), PaymentDeclaration.objects.get().status) == (0, "PENDING")
+
+
+def test_the_bank_line_counts_not_the_declared_amount(world, invoices):
+    first, _second = invoices
+    payment_declare(
+        actor=SYSTEM,
+        platform=world.platform,
+        amount_cents=1500,
+        declared_received_on=dt.date(2026, 3, 1),
+        reference="SHORT-1",
+    )
+    lines = f"{HEADER}2026-03-20,4.00,SHORT-1,zipper\n2026-03-21,6.00,SHORT-1,ridego\n"
+    bank_statement_import(actor=SYSTEM, content=lines.encode(), source="b")
+    declaration = PaymentDeclaration.objects.get()
+    assert declaration.payment is not None
+    assert (declaration.status, declaration.amount_cents, declaration.payment.amount_cents) == ("MATCHED", 1500, 600)
+    assert (
+        declaration.payment.platform_id == world.platform.pk
+    )  # another platform's line of the same reference is not it
+    assert late(dt.date(2026, 4, 14)) == [(first.pk, 400, 30, 8)]  # (1000 x 6 days + 400 x 24 days) x 0.05% = 7.8
