@@ -53,15 +53,19 @@ class StoredFilesDamaged(Conflict):
     Each is named with its batch, so that the batch can be withdrawn and sent again."""
 
     def __init__(self, damaged: list[dict[str, Any]], cause: str) -> None:
-        batches = sorted({d["batch"] for d in damaged})
+        batches = ", ".join(str(b) for b in sorted({d["batch"] for d in damaged}))
         if batches:
             message = (
-                f"the stored file(s) of batch(es) {', '.join(map(str, batches))} are missing or damaged; "
+                "the stored file(s) of batch(es) %(batches)s are missing or damaged; "
                 "withdraw those batches and send them again"
             )
         else:
-            message = f"the stored order files could not be read ({cause}); ask the agency to run socsec verify"
+            message = "the stored order files could not be read (%(cause)s); ask the agency to run socsec verify"
         super().__init__(
-            message, field="file", code=ContributionErrorCode.STORED_FILE_DAMAGED, details={"damaged": damaged}
+            message,
+            field="file",
+            code=ContributionErrorCode.STORED_FILE_DAMAGED,
+            details={"damaged": damaged},
+            params={"batches": batches} if batches else {"cause": cause},
         )
         self.damaged = damaged
