@@ -172,3 +172,38 @@ def test_a_batch_over_djangos_form_data_limit_is_taken(world, data_dir, platform
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # Django's own limit on request.body: not the batch's
     response = send(platform, [order(world, f"o{i}") for i in range(30)], "k1")
     assert (response.status_code, response.json()["orders_new"]) == (201, 30)
+
+
+def test_repeats_are_found_per_action_kind_and_id():
+    from socsec.contributions.orders.checks import _without_repeats
+    from socsec.contributions.orders.report import RowErrors
+
+    upload = uploads.read_upload(
+        b"order_id,action,order_date\n"
+        b"a,,d\n"  # 1
+        b" a ,new,d\n"  # 2: repeats row 1 (blank action is NEW; ids are trimmed)
+        b"a,VOID,d\n"  # 3: a correction of a, not a repeat
+        b"a,amend,d\n"  # 4: a corrects twice
+        b",,d\n"  # 5: no id: its own error later, not a repeat
+        b",,d\n"  # 6
+        b"a,DELETE,d\n"  # 7: no such action: its own error later
+        b"a,DELETE,d\n",  # 8
+        "csv",
+    )
+    errors = RowErrors(keep=10)
+    table, numbers = _without_repeats(upload.table, upload.numbers, errors)
+    assert numbers.tolist() == [1, 3, 5, 6, 7, 8]
+    assert table.column("order_id").to_pylist() == ["a", "a", None, None, "a", "a"]
+    assert (errors.report(), errors.invalid_rows, dict(errors.counts)) == (
+        [
+            {"row": 2, "field": "order_id", "code": "duplicate_in_batch", "message": "repeats row 1."},
+            {
+                "row": 4,
+                "field": "order_id",
+                "code": "duplicate_in_batch",
+                "message": "is corrected twice in this batch (row 3).",
+            },
+        ],
+        2,
+        {"duplicate_in_batch": 2},
+    )

@@ -65,10 +65,10 @@ def report_orders(request: HttpRequest) -> HttpResponse:
     non-blank line), a line that is not a JSON object included.
 
     Limits (checked before the body is read; over one, 413 ``upload_too_large`` with ``details.limit``
-    and ``details.got``): at most ``ORDERS_MAX_BYTES`` bytes (default 268,435,456 = 256 MiB) and
-    ``ORDERS_MAX_ROWS`` lines (default 2,000,000), enough for a day of the largest platform. The error
-    report keeps the first ``ORDERS_MAX_STORED_ERRORS`` errors by row (default 1,000); ``error_counts``
-    counts them all, per code."""
+    and ``details.got``): at most 268,435,456 bytes (256 MiB) and 2,000,000 lines by default, enough for
+    a day of the largest platform (the agency may set ``SOCSEC_ORDERS_MAX_BYTES`` and
+    ``SOCSEC_ORDERS_MAX_ROWS``). The error report keeps the first 1,000 errors by row
+    (``SOCSEC_ORDERS_MAX_STORED_ERRORS``); ``error_counts`` counts them all, per code."""
     p = principal_of(request)
     platform = require_platform(p, "only a platform reports its orders")
     orders_size_check(_content_length(request))

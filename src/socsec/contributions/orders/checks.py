@@ -103,26 +103,26 @@ def _without_repeats(table: pa.Table, numbers: np.ndarray, errors: RowErrors) ->
         pc.if_else(pc.is_in(action, pa.array(["VOID", "AMEND"])), "FIX", pa.scalar(None, pa.string())),
     )
     order_id = pc.utf8_trim_whitespace(table["order_id"])
-    keys = pa.table(
-        {"group": group, "order_id": order_id, "i": pa.array(np.arange(table.num_rows, dtype=np.int64))}
-    ).filter(pc.and_(pc.is_valid(group), pc.not_equal(order_id, "")))  # a null is dropped: no id, no repeat
-    first = keys.group_by(["group", "order_id"], use_threads=False).aggregate([("i", "min")])
-    joined = keys.join(first, ["group", "order_id"])
-    repeat = pc.not_equal(joined["i"], joined["i_min"])
-    repeated = joined.filter(repeat)
-    index = repeated["i"].to_numpy()
+    counted = pc.fill_null(pc.and_(pc.is_valid(group), pc.not_equal(order_id, "")), False).to_numpy(
+        zero_copy_only=False
+    )  # a row without an id or action repeats nothing
+    rows = np.flatnonzero(counted)
+    key = pc.binary_join_element_wise(group.filter(counted), order_id.filter(counted), "\x00")
+    position = pc.index_in(key, pc.unique(key)).to_numpy()  # the same number for the same (action, id)
+    _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
+    first = rows[first_of_key[position]]
+    repeat = rows != first
+    index = rows[repeat]
     if len(index) == 0:
         return table, numbers
-    first_rows = numbers[repeated["i_min"].to_numpy()]
-    groups = repeated["group"].to_pylist()
+    first_rows = numbers[first[repeat]]
+    is_new = pc.equal(group, "NEW").to_numpy(zero_copy_only=False)[index]
     errors.add_rows(
         numbers[index],
         "order_id",
         Code.DUPLICATE_IN_BATCH,
         lambda k: (
-            f"repeats row {first_rows[k]}."
-            if groups[k] == "NEW"
-            else f"is corrected twice in this batch (row {first_rows[k]})."
+            f"repeats row {first_rows[k]}." if is_new[k] else f"is corrected twice in this batch (row {first_rows[k]})."
         ),
     )
     keep = np.ones(table.num_rows, dtype=bool)

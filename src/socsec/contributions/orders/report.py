@@ -23,7 +23,7 @@ class RowErrors:
 
     def add(self, row: int, field: str, code: OrderRowErrorCode, message: str) -> None:
         """One error of a row. The errors of a row are added together (all of one row, then the next)."""
-        self.counts[code] += 1
+        self.counts[str(code)] += 1
         if row != self._last_row:
             self.invalid_rows += 1
             self._last_row = row
@@ -32,7 +32,7 @@ class RowErrors:
     def add_rows(self, rows: np.ndarray, field: str, code: OrderRowErrorCode, message: Callable[[int], str]) -> None:
         """The same error for many rows, none of which has another error; ``message(i)`` says it for the
         i-th of ``rows`` (only the kept ones are put into words)."""
-        self.counts[code] += len(rows)
+        self.counts[str(code)] += len(rows)
         self.invalid_rows += len(rows)
         order = np.argsort(rows, kind="stable")[: self.keep]
         self._keep(
