@@ -207,3 +207,21 @@ def test_repeats_are_found_per_action_kind_and_id():
         2,
         {"duplicate_in_batch": 2},
     )
+
+
+def test_a_batch_with_more_workers_than_a_statement_may_name(world, data_dir):
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's bound on the parameters of one statement")
+    connection.ensure_connection()
+    before = connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # as Django assumes
+    rows = [order(world, f"o{i}", resident_id=f"1101051949{i:08d}") for i in range(1200)]
+    rows.append(order(world, "mine"))
+    try:
+        batch, _ = ingest(world, "\n".join(json.dumps(r) for r in rows).encode(), "jsonl")
+    finally:
+        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    assert (batch.rows_valid, batch.error_counts) == (1, {"not_engaged": 1200})

@@ -58,10 +58,12 @@ class _Context:
         ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
         self.persons = Person.objects.in_bulk(list(ids), field_name="resident_id")
         self.engagements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-        for person_id, start, end in Engagement.objects.filter(
-            organisation=platform, person__resident_id__in=list(ids)
-        ).values_list("person_id", "start_date", "end_date"):
-            self.engagements.setdefault(person_id, []).append((start, end))
+        person_ids = sorted(p.pk for p in self.persons.values())
+        for chunk in range(0, len(person_ids), 10_000):  # SQLite bounds the parameters of one statement
+            for person_id, start, end in Engagement.objects.filter(
+                organisation=platform, person_id__in=person_ids[chunk : chunk + 10_000]
+            ).values_list("person_id", "start_date", "end_date"):
+                self.engagements.setdefault(person_id, []).append((start, end))
         months = [month_name(m) for m in range(first, month_index(today) + 1)]
         orders, corrections = accepted_files(platform=platform, months=months)
         order_ids = {str(r.get("order_id") or "").strip() for r in rows}
