@@ -12,12 +12,15 @@ from django.db import models
 class OrderBatch(models.Model):
     """The manifest of one batch of orders reported by a platform. The orders themselves are Parquet
     files under the data dir (never rows in this database); ``files`` lists them with their checksums.
-    Only ACCEPTED batches are read by the assessment."""
+    Only ACCEPTED batches are read by the assessment. A WITHDRAWN or FAILED batch no longer holds its
+    idempotency key: the same key may bring the batch again."""
 
     class Status(models.TextChoices):
         WRITING = "WRITING", "writing files"
         ACCEPTED = "ACCEPTED", "accepted"
         REJECTED = "REJECTED", "rejected: no valid row"
+        WITHDRAWN = "WITHDRAWN", "withdrawn: its orders do not count"
+        FAILED = "FAILED", "failed: nothing was stored"
 
     platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="order_batches")
     idempotency_key = models.CharField(max_length=100)
@@ -32,14 +35,21 @@ class OrderBatch(models.Model):
     orders_amend = models.PositiveIntegerField(default=0)
     months = models.JSONField(default=list)
     files = models.JSONField(default=list)  # [{"kind", "month", "path", "rows", "sha256"}]
-    errors = models.JSONField(default=list)  # [{"row", "field", "message"}]
+    errors = models.JSONField(default=list)  # the first errors by row: [{"row", "field", "code", "message"}]
+    error_counts = models.JSONField(default=dict)  # every error, counted per code
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "idempotency_key"], name="order_batch_key_once"),
+            models.UniqueConstraint(
+                fields=["platform", "idempotency_key"],
+                condition=~models.Q(status__in=["WITHDRAWN", "FAILED"]),
+                name="order_batch_key_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -39,6 +40,30 @@ def accepted_files(
     return orders, corrections
 
 
+def damaged_files(*, platform: Organisation, months: Iterable[str]) -> list[dict[str, Any]]:
+    """The files of the platform's ACCEPTED batches for the months that are missing or whose SHA-256 is not
+    the one their manifest recorded: ``{"batch", "path", "reason"}`` each (reads every file: call it when a
+    read has failed, not on every ingest)."""
+    wanted = set(months)
+    damaged: list[dict[str, Any]] = []
+    batches = OrderBatch.objects.filter(platform=platform, status=OrderBatch.Status.ACCEPTED).order_by("id")
+    for batch_id, files in batches.values_list("id", "files"):
+        for f in files:
+            if f["month"] not in wanted:
+                continue
+            path = settings.DATA_DIR / f["path"]
+            if not path.is_file():
+                damaged.append({"batch": batch_id, "path": f["path"], "reason": "missing"})
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != f["sha256"]:
+                damaged.append({"batch": batch_id, "path": f["path"], "reason": "checksum differs"})
+    return damaged
+
+
 def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
     qs = OrderBatch.objects.select_related("platform").filter(pk=batch_id)
     if platform is not None:
@@ -54,12 +79,13 @@ def batches_of(*, platform: Organisation) -> QuerySet[OrderBatch]:
 
 
 def error_report_csv(batch: OrderBatch) -> str:
-    """The per-row error report of a batch as CSV: row, field, message."""
+    """The per-row error report of a batch as CSV: row, field, code, message. At most the first errors
+    by row are stored (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["row", "field", "message"])
+    writer.writerow(["row", "field", "code", "message"])
     for e in batch.errors:
-        writer.writerow([e["row"], e["field"], e["message"]])
+        writer.writerow([e["row"], e["field"], e.get("code", ""), e["message"]])
     return buffer.getvalue()
 
 
