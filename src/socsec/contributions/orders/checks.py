@@ -48,11 +48,11 @@ class _Context:
         self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
         self.regions = set(Region.objects.values_list("code", flat=True))
-        ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
-        self.persons = Person.objects.in_bulk(list(ids), field_name="resident_id")
+        ids = {str(r.get("resident_id") or "").strip().upper() for r in rows} - {""}
+        self.persons = Person.objects.by_resident_id(ids)  # by blind index: resident IDs are encrypted
         self.engagements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
         for person_id, start, end in Engagement.objects.filter(
-            organisation=platform, person__resident_id__in=list(ids)
+            organisation=platform, person_id__in=[p.pk for p in self.persons.values()]
         ).values_list("person_id", "start_date", "end_date"):
             self.engagements.setdefault(person_id, []).append((start, end))
         months = [month_name(m) for m in range(first, month_index(today) + 1)]
