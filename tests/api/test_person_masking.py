@@ -66,3 +66,16 @@ def test_the_person_page_shows_the_name_as_the_role_may_see_it(world, role, name
     assert f">{name}</a>" in results and RIDER_ID not in results.replace(f"q={RIDER_ID}", "").replace(
         f'value="{RIDER_ID}"', ""
     )
+
+
+@pytest.mark.parametrize(("role", "name"), [("officer", "张伟"), ("supervisor", "张*"), ("auditor", "张*")])
+def test_the_claim_pages_show_the_name_as_the_role_may_see_it(world, role, name):
+    from tests.web.test_claim_pages import injury
+
+    claim = injury(world)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(world.users[role])
+    page = client.get(f"/officer/claims/{claim.pk}/").content.decode()
+    assert f"<h1>{name} · " in page
+    queue = client.get("/officer/claims/").content.decode()
+    assert f">{name}</a></td>" in queue

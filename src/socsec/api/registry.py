@@ -196,8 +196,12 @@ def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/persons", response=list[PersonOut], tags=["registry"])
 def search_persons(
-    request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
+    request: HttpRequest,
+    q: str = param.Query("", description="the whole resident ID or the whole name; empty lists everyone"),
+    limit: int = param.Query(50, ge=1, le=200),
 ) -> list[dict[str, Any]]:
+    """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
+    searched), sorted by name; a platform finds only its own workers."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
     return [PersonOut.of(x, p) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
