@@ -176,7 +176,7 @@ def test_worker_registration_is_one_transaction(world, unchanged):
             },
         )
     assert caught.value.field == "engagement.end_date"
-    assert not Person.objects.filter(resident_id=VALID).exists()
+    assert not Person.objects.with_resident_id(VALID).exists()
 
 
 def test_worker_registration_reuses_a_registered_person_only_by_matching_name(world):
