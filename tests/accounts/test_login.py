@@ -127,3 +127,18 @@ def test_weak_passwords_are_refused(db, password, message):
     assert message in refused.value.message
     assert refused.value.field == "password"
     assert not User.objects.filter(username="supervisor-01").exists()
+
+
+def test_create_officer_refuses_a_weak_password(db, capsys, monkeypatch):
+    from socsec.cli import main
+
+    monkeypatch.setenv("SOCSEC_PASSWORD", "officer2026")
+    with translation.override("en"):
+        assert main(["create-officer", "carol"]) == 2
+    assert capsys.readouterr().err == (
+        "error: password: This password is too short. It must contain at least 12 characters.\n"
+    )
+    assert not User.objects.filter(username="carol").exists()
+    monkeypatch.setenv("SOCSEC_PASSWORD", "a long and uncommon phrase")
+    assert main(["create-officer", "carol"]) == 0
+    assert User.objects.get(username="carol").role == Role.OFFICER
