@@ -62,6 +62,10 @@ def test_an_orders_token_may_not_register_workers_nor_declare_payments(world):
     assert client.post("/api/payments", {}, content_type="application/json").json()["details"]["scope"] == (
         "payments:write"
     )
+    claim = client.post("/api/claims/999/withdrawal", {}, content_type="application/json")
+    assert (claim.status_code, claim.json()["details"]["scope"]) == (403, "claims:write")  # a path with an id
+    end = client.post(f"/api/engagements/{world.rider_eng_platform.pk}/end", {}, content_type="application/json")
+    assert (end.status_code, end.json()["details"]["scope"]) == (403, "registry:write")
 
 
 def test_an_expired_token_and_a_revoked_one_are_not_accepted(world):

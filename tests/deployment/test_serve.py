@@ -1,0 +1,51 @@
+"""``socsec serve`` writes an access line per request, with the client's address taken from a trusted
+proxy's ``X-Forwarded-For``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
+    var = migrated_var.copy_to(tmp_path / "var")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "socsec.cli", "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz?token=ss_secret",
+            headers={"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"},
+        )
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("socsec serve did not answer")
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    lines = [line for line in err.splitlines() if '"GET /healthz"' in line]
+    assert len(lines) == 1, err
+    assert lines[0].startswith('203.0.113.5 "GET /healthz" 200 ')
+    assert "ss_secret" not in err
