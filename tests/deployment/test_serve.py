@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -24,10 +25,22 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
     server = subprocess.Popen(
         [sys.executable, "-m", "socsec.cli", "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+    lines: list[str] = []
+    logged = threading.Event()
+
+    def read_stderr() -> None:  # the line is written once the body is sent: wait for it, then stop
+        assert server.stderr is not None
+        for line in server.stderr:
+            lines.append(line)
+            if '"GET /healthz"' in line:
+                logged.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
     try:
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/healthz?token=ss_secret",
@@ -42,10 +55,12 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
                 time.sleep(0.2)
         else:
             raise AssertionError("socsec serve did not answer")
+        assert logged.wait(timeout=20), "".join(lines)
     finally:
         server.terminate()
-        _out, err = server.communicate(timeout=30)
-    lines = [line for line in err.splitlines() if '"GET /healthz"' in line]
-    assert len(lines) == 1, err
-    assert lines[0].startswith('203.0.113.5 "GET /healthz" 200 ')
-    assert "ss_secret" not in err
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    access = [line for line in lines if '"GET /healthz"' in line]
+    assert len(access) == 1, "".join(lines)
+    assert access[0].startswith('203.0.113.5 "GET /healthz" 200 ')
+    assert "ss_secret" not in "".join(lines)
