@@ -106,6 +106,11 @@ def may_view_platform_account(p: Principal, organisation: Organisation) -> bool:
     return p.is_staff or (p.role == Role.PLATFORM and p.organisation == organisation)
 
 
+def may_manage_tokens(p: Principal) -> bool:
+    """Issuing, rotating and revoking organisations' API tokens: officers and supervisors."""
+    return p.role in REGISTRY_WRITERS
+
+
 def may_manage_activations(p: Principal) -> bool:
     return p.role == Role.SUPERVISOR
 

@@ -1,14 +1,14 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, keys, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, token, otp, rules) adds its subcommands to the parser; they import Django only when they run.
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, keys, manage, pay, project, rules, serve
+from . import assess, bench, demo, export, ingest, interest, keys, manage, otp, pay, project, rules, serve, tokens
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_bench(sub)
     keys.add_rekey(sub)
     manage.add_manage(sub)
+    tokens.add_token(sub)
+    otp.add_otp(sub)
     rules.add_rules(sub)
     return parser
 
