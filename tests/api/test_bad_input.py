@@ -15,7 +15,7 @@ BAD_CHECKSUM = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")
 
 @pytest.fixture
 def officer(world) -> Client:
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(world.users["officer"])
     return client
 
