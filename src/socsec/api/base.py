@@ -3,7 +3,7 @@ request's ``Principal`` where ``socsec.accounts.access.principal_of`` finds it),
 error handlers. The domain routers live in their own modules and are mounted in ``socsec.api.app``.
 
 Organisations authenticate with ``Authorization: Bearer <token>``; people with their session.
-Errors are ``{"code", "message", "field", "details"}`` (``socsec.api.errors.ErrorOut``), mapped once here;
+Errors are ``{"code", "message", "field"?, "details"?}`` (``socsec.api.errors.ErrorOut``), mapped once here;
 what Django answers around ninja (unknown path, body too large, failures) is made JSON by
 ``socsec.api.middleware``."""
 
@@ -31,9 +31,8 @@ from socsec.api.errors import (
     of_exception,
     unauthenticated,
 )
-from socsec.api.parsing import StrictJSONParser
+from socsec.api.parsing import BodyRefused, StrictJSONParser
 from socsec.core.errors import DomainError
-from socsec.core.text import TextRefused
 
 
 class TokenAuth(HttpBearer):
@@ -122,11 +121,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own 4xx: a body that cannot be parsed (not JSON, or text that is refused anywhere in it),
     a failed CSRF check, ..."""
-    if isinstance(exc.__cause__, TextRefused):
+    if isinstance(exc.__cause__, BodyRefused):
         refused = exc.__cause__
         fields = {refused.field: [refused.reason]}
-        body = error_body(ApiErrorCode.INVALID, f"{refused.field}: {refused.reason}", field=refused.field)
-        body["details"] = {"fields": fields}
+        message = f"{refused.field}: {refused.reason}"
+        body = error_body(ApiErrorCode.INVALID, message, field=refused.field, details={"fields": fields})
         return api.create_response(request, body, status=422)
     if exc.status_code == 400 and "parse request body" in str(exc):
         return api.create_response(request, malformed(), status=400)

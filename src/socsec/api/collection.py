@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.access import principal_of, require_platform, require_staff_or_platform
 from socsec.api.base import api
+from socsec.api.bounds import Cents, Day, Reference
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.payments import payment_record
 
@@ -19,9 +20,9 @@ router = Router()
 
 
 class PaymentIn(Schema):
-    amount_cents: int
-    received_on: dt.date
-    reference: str
+    amount_cents: Cents
+    received_on: Day
+    reference: Reference
 
 
 class PaymentOut(Schema):
@@ -75,7 +76,7 @@ class ArrearOut(Schema):
 
 
 @router.get("/arrears", response=list[ArrearOut], tags=["orders"])
-def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+def list_arrears(request: HttpRequest, on: Day | None = None) -> list[dict[str, Any]]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
     payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
     own = require_staff_or_platform(principal_of(request), "you may not see arrears")

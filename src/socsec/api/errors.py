@@ -3,8 +3,8 @@ ninja, Django (unknown path, wrong method, body too large, CSRF) or a failure (5
 
 ``code`` is a stable machine word; ``message`` a sentence for a person, in the request's language where
 the error is the API's own (domain errors keep their services' words); ``field`` names the input at fault
-(``body``, ``person.name``, ...) or is null; ``details`` is data for a program (the fields at fault, the
-limit exceeded, the incident id) or null.
+(``body``, ``person.name``, ...); ``details`` is data for a program (the fields at fault, the limit
+exceeded, the incident id). ``field`` and ``details`` are absent where there is nothing to say.
 
 The answers to failures outside a service are built here, once, for the exception handlers of
 ``socsec.api.base`` and for ``socsec.api.middleware`` (what Django answers before or around ninja)."""
@@ -52,7 +52,13 @@ class ApiErrorCode(StrEnum):
 def error_body(
     code: StrEnum | str, message: str, *, field: str | None = None, details: dict[str, Any] | list[Any] | None = None
 ) -> dict[str, Any]:
-    return {"code": str(code), "message": message, "field": field, "details": details}
+    """``field`` and ``details`` are left out when there is none (as every answer has always done)."""
+    body: dict[str, Any] = {"code": str(code), "message": message}
+    if field is not None:
+        body["field"] = field
+    if details is not None:
+        body["details"] = details
+    return body
 
 
 def json_response(body: dict[str, Any], status: int) -> HttpResponse:

@@ -34,11 +34,12 @@ from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
-from socsec.core.errors import DomainError
+from socsec.core.errors import DomainError, ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
-from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
+from socsec.coverage.selectors import SCHEME_ORDER, PersonCoverage, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
+from socsec.registry.models import Person
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .common import is_htmx
@@ -54,6 +55,20 @@ def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None 
         return dt.date.fromisoformat(raw), None
     except ValueError:
         return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}
+
+
+def _coverage_on(person: Person, on: dt.date, date_error: str | None) -> tuple[PersonCoverage, dt.date, str | None]:
+    """The coverage on the date asked, or today's where no coverage can be decided on it (before the
+    rules were in force), with a note saying so."""
+    try:
+        return coverage_for(person, on), on, date_error
+    except ValidationFailed:
+        today = timezone.localdate()
+        note = _("No coverage can be decided on %(value)s; showing %(day)s.") % {
+            "value": on.isoformat(),
+            "day": today.isoformat(),
+        }
+        return coverage_for(person, today), today, note
 
 
 def _year_param(request: HttpRequest) -> tuple[int, str | None]:
@@ -118,11 +133,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_coverage(request: HttpRequest) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, require_worker(p))
-    on, date_error = _date_param(request)
+    coverage, on, date_error = _coverage_on(person, *_date_param(request))
     context = {
         "person": person,
         "engagements": selectors.engagements_of(person=person),
-        "coverage": coverage_for(person, on),
+        "coverage": coverage,
         "on": on,
         "date_error": date_error,
     }
@@ -157,7 +172,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, person_id)
     on, date_error = _date_param(request)
-    coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
+    coverage = None
+    if may_view_coverage(p, person):
+        coverage, on, date_error = _coverage_on(person, on, date_error)
     if is_htmx(request) and coverage is not None:
         return render(
             request,
