@@ -131,7 +131,7 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform
         f"9,order_date,2020-01-01 is outside the reporting window ({earliest.isoformat()} to {TODAY.isoformat()}).",
         "9,resident_id,unknown engagement: the worker has no engagement with this platform on 2020-01-01.",
         "9,sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
-        "10,fare_cents,-5 is outside 0 to 1000000 cents.",
+        "10,fare_cents,'-5 is outside 0 to 1000000 cents.",  # escaped for spreadsheets
         "11,order_date,'31/12/2026' is not a date (YYYY-MM-DD).",
         "12,order_id,no order with this id was reported before (report it as NEW first).",
         "13,action,'DELETE' is not one of NEW, VOID, AMEND.",

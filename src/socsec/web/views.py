@@ -4,7 +4,6 @@ only."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import uuid
@@ -34,6 +33,7 @@ from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
+from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import DomainError, ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, PersonCoverage, coverage_counts, coverage_for
@@ -83,7 +83,7 @@ def _year_param(request: HttpRequest) -> tuple[int, str | None]:
 
 def _csv_response(rows: list[list[object]], filename: str) -> HttpResponse:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv_writer(out).writerows(rows)
     return _csv_text_response(out.getvalue(), filename)
 
 

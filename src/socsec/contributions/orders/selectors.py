@@ -3,13 +3,13 @@ platform), a platform's batches, a batch's error report."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
 from socsec.contributions.models import OrderBatch
+from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
 from socsec.registry.models import Organisation
 
@@ -51,7 +51,7 @@ def batches_of(*, platform: Organisation) -> QuerySet[OrderBatch]:
 def error_report_csv(batch: OrderBatch) -> str:
     """The per-row error report of a batch as CSV: row, field, message."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["row", "field", "message"])
     for e in batch.errors:
         writer.writerow([e["row"], e["field"], e["message"]])
