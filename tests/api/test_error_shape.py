@@ -125,3 +125,17 @@ def test_pages_keep_their_html_404(world, officer):
     response = officer.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/api/persons?q=a%00b", "q"), ("/api/organisations/ride%00go", "path"), ("/api/claims?kind=%00", "kind")],
+)
+def test_a_nul_in_the_address_is_a_json_400(world, officer, url, field):
+    response = officer.get(url)
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "bad_request",
+        "message": "The address holds a NUL character, which is not accepted.",
+        "field": field,
+    }

@@ -116,6 +116,12 @@ def bad_request() -> dict[str, Any]:
     return error_body(ApiErrorCode.BAD_REQUEST, _("The request was refused as malformed."))
 
 
+def address_refused(field: str) -> dict[str, Any]:
+    return error_body(
+        ApiErrorCode.BAD_REQUEST, _("The address holds a NUL character, which is not accepted."), field=field
+    )
+
+
 def unauthenticated() -> dict[str, Any]:
     return error_body(ApiErrorCode.UNAUTHENTICATED, _("Log in, or send 'Authorization: Bearer <token>'."))
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.views import defaults
 
 from socsec.api.errors import (
+    address_refused,
     bad_request,
     body_limit,
     forbidden,
@@ -32,6 +33,17 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
+def nul_in_address(request: HttpRequest) -> str | None:
+    """The part of the address (``path`` or a query parameter's name) that holds a NUL character, which
+    no database stores (PostgreSQL refuses it in any text), or None."""
+    if "\x00" in request.path:
+        return "path"
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key.replace("\x00", "") or "query"
+    return None
+
+
 def declared_length(request: HttpRequest) -> int:
     raw = str(request.META.get("CONTENT_LENGTH") or "0")
     return int(raw) if raw.isdigit() else 0
@@ -46,6 +58,11 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api(request):
+            refused = nul_in_address(request)
+            if refused is not None:
+                with translation.override(translation.get_language_from_request(request)):
+                    return json_response(address_refused(refused), 400)
         response = self.get_response(request)
         if not is_api(request) or response.status_code < 400 or is_json(response):
             return response
