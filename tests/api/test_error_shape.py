@@ -139,3 +139,9 @@ def test_a_nul_in_the_address_is_a_json_400(world, officer, url, field):
         "message": "The address holds a NUL character, which is not accepted.",
         "field": field,
     }
+
+
+def test_a_suspicious_request_is_a_json_400(world, officer):
+    response = officer.get("/api/regions", HTTP_HOST="evil.example:bad port")
+    assert response.status_code == 400
+    assert response.json() == {"code": "bad_request", "message": "The request was refused as malformed."}
