@@ -56,12 +56,6 @@ def test_a_claim_on_a_day_before_the_rules_is_a_422_on_its_date(world, unchanged
     assert (code, answer["field"]) == (422, "event_date")
 
 
-def test_the_coverage_page_before_the_rules_shows_today_with_a_note(world):
-    response = client(world, "worker").get("/me/coverage/?on=1960-01-01")
-    assert response.status_code == 200
-    assert "No coverage can be decided on 1960-01-01" in response.content.decode()
-
-
 @pytest.mark.parametrize(
     ("url", "field"),
     [

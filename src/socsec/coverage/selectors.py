@@ -190,7 +190,19 @@ ActiveEngagement = tuple[int, str, str, int, str, int | None, int, str]
 
 
 def coverage_counts(on: dt.date) -> CoverageCounts:
-    """Everyone's status per scheme on a date, computed with the same formulas over whole arrays."""
+    """Everyone's status per scheme on a date, computed with the same formulas over whole arrays. A date
+    before the rules were in force is refused as ``coverage_for`` refuses it."""
+    try:
+        return _coverage_counts(on)
+    except RuleViolation as exc:
+        raise ValidationFailed(
+            f"on: coverage cannot be decided on {on.isoformat()}: a rule it needs was not in force yet.",
+            field="on",
+            details={"rule": str(exc)},
+        ) from exc
+
+
+def _coverage_counts(on: dt.date) -> CoverageCounts:
     people = list(Person.objects.values_list("id", "birth_date", "sex", "residence_region__code"))
     active: list[ActiveEngagement] = list(
         Engagement.objects.filter(start_date__lte=on)

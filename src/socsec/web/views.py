@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,10 +39,9 @@ from socsec.contributions.statements import contribution_record, platform_statem
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import DomainError, ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
-from socsec.coverage.selectors import SCHEME_ORDER, PersonCoverage, coverage_counts, coverage_for
+from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
-from socsec.registry.models import Person
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .common import is_htmx
@@ -57,18 +59,21 @@ def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None 
         return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}
 
 
-def _coverage_on(person: Person, on: dt.date, date_error: str | None) -> tuple[PersonCoverage, dt.date, str | None]:
-    """The coverage on the date asked, or today's where no coverage can be decided on it (before the
-    rules were in force), with a note saying so."""
+T = TypeVar("T")
+
+
+def _decided_on(read: Callable[[dt.date], T], on: dt.date, date_error: str | None) -> tuple[T, dt.date, str | None]:
+    """Coverage read on the date asked, or today's where none can be decided on it (before the rules were
+    in force), with a note saying so."""
     try:
-        return coverage_for(person, on), on, date_error
+        return read(on), on, date_error
     except ValidationFailed:
         today = timezone.localdate()
         note = _("No coverage can be decided on %(value)s; showing %(day)s.") % {
             "value": on.isoformat(),
             "day": today.isoformat(),
         }
-        return coverage_for(person, today), today, note
+        return read(today), today, note
 
 
 def _year_param(request: HttpRequest) -> tuple[int, str | None]:
@@ -133,7 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_coverage(request: HttpRequest) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, require_worker(p))
-    coverage, on, date_error = _coverage_on(person, *_date_param(request))
+    coverage, on, date_error = _decided_on(partial(coverage_for, person), *_date_param(request))
     context = {
         "person": person,
         "engagements": selectors.engagements_of(person=person),
@@ -174,7 +179,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     on, date_error = _date_param(request)
     coverage = None
     if may_view_coverage(p, person):
-        coverage, on, date_error = _coverage_on(person, on, date_error)
+        coverage, on, date_error = _decided_on(partial(coverage_for, person), on, date_error)
     if is_htmx(request) and coverage is not None:
         return render(
             request,
@@ -198,8 +203,7 @@ STATUS_ORDER = [Status.MANDATORY, Status.VOLUNTARY, Status.COVERED_ELSEWHERE, St
 def overview(request: HttpRequest) -> HttpResponse:
     """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them."""
     require_staff(principal_of(request))
-    on, date_error = _date_param(request)
-    counts = coverage_counts(on)
+    counts, on, date_error = _decided_on(coverage_counts, *_date_param(request))
     rows = []
     for scheme in SCHEME_ORDER:
         by_status = counts.by_scheme[scheme]
