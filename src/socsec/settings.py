@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from socsec.core.crypto import keyring_from_env
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SOCSEC_VAR_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR = VAR_DIR / "data"
@@ -65,6 +67,13 @@ def _database(url: str | None) -> dict[str, object]:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("SOCSEC_DEBUG", "") == "1"
+
+# "production" or "development" (the default). Production refuses to start without the keys of the
+# personal data encrypted at rest (SOCSEC_DATA_KEY, SOCSEC_INDEX_KEY; see socsec.core.crypto).
+SOCSEC_PROFILE = os.environ.get("SOCSEC_PROFILE", "development").strip().lower()
+if SOCSEC_PROFILE not in ("production", "development"):
+    raise ValueError(f"SOCSEC_PROFILE: {SOCSEC_PROFILE!r} is neither 'production' nor 'development'")
+SOCSEC_FIELD_KEYS = keyring_from_env(os.environ, production=SOCSEC_PROFILE == "production")
 ALLOWED_HOSTS = os.environ.get("SOCSEC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -154,3 +163,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SOCSEC_LOG_LEVEL", "WARNING")},
 }
+
+# Limits of one order batch, checked before it is parsed (README "Order batches"). A day of the largest
+# platform (about 1.3 million orders, about 200 MB as JSON lines) fits in one batch.
+ORDERS_MAX_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_BYTES", 256 * 1024 * 1024))
+ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
+ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))

@@ -8,6 +8,8 @@ import json
 
 from django.test import Client
 
+from socsec.accounts.permissions import Principal, person_disclosure
+from socsec.accounts.services import token_authenticate
 from socsec.audit.models import AuditEntry
 from tests.world import resident_id
 
@@ -25,12 +27,18 @@ def test_a_platform_cannot_tell_a_registered_resident_id_from_a_new_one(world):
     new = {"resident_id": resident_id("110105", "19920229", 17), "name": "赵敏", "residence_region": "110100"}
     known = {"resident_id": world.freelancer.resident_id, "name": "王某", "residence_region": "110100"}
     assert world.freelancer.name != "王某"
+    platform_principal = Principal.of_token(token_authenticate(world.platform_token))
     answers = [register(platform, new), register(platform, known)]
     for (code, answer), sent in zip(answers, [new, known], strict=True):
         assert code == 201, answer
         assert answer["person_created"] is None
         declared = {k: answer["person"][k] for k in ("resident_id", "name", "residence_region")}
-        assert declared == sent
+        shown = person_disclosure(platform_principal, answer["person"]["id"])
+        assert declared == {
+            "resident_id": shown.resident_id(sent["resident_id"]),
+            "name": shown.name(sent["name"]),
+            "residence_region": sent["residence_region"],
+        }
         assert answer["engagement"]["organisation"] == "ridego"
     assert [sorted(a) for _, a in answers] == [["engagement", "person", "person_created"]] * 2
     world.freelancer.refresh_from_db()

@@ -53,7 +53,7 @@ def test_language_switch_to_chinese(world, live_server, page: Page):
 def test_officer_finds_a_person_and_reads_why(world, live_server, page: Page):
     log_in(page, live_server.url, "officer")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
-    page.get_by_label("Name or resident ID").press_sequentially("张")  # live search through htmx
+    page.get_by_label("Name or resident ID").press_sequentially("张伟")  # live search through htmx (whole names)
     result = page.locator("#results").get_by_role("link", name="张伟")
     expect(result).to_be_visible()
     result.click()

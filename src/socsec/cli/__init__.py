@@ -1,14 +1,14 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, rules) adds its subcommands to the parser; they import Django only when they run.
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+from . import assess, bench, demo, export, ingest, interest, keys, manage, pay, project, rules, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_export(sub)
     pay.add_pay(sub)
     bench.add_bench(sub)
+    keys.add_rekey(sub)
     manage.add_manage(sub)
     rules.add_rules(sub)
     return parser

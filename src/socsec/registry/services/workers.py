@@ -38,7 +38,7 @@ def worker_register(
     if errors or data is None:
         raise ValidationFailed.from_fields({f"person.{k}": m for k, m in errors.items()})
     with transaction.atomic():
-        existing = lock(Person.objects).filter(resident_id=data.resident_id).first()
+        existing = lock(Person.objects.with_resident_id(data.resident_id)).first()
         name_differs = existing is not None and existing.name != data.name
         created = existing is None
         target = existing or Person.objects.create(
