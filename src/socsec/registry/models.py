@@ -89,13 +89,13 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(name_index=blind_index(Person, "name_index", name))
 
     def by_resident_id(self, resident_ids: Iterable[str]) -> dict[str, Person]:
-        """The persons of these resident IDs (as given), by resident ID, one query per 10,000 IDs (SQLite
-        bounds the parameters of one statement)."""
+        """The persons of these resident IDs (as given), by resident ID, one query per 900 IDs (SQLite may
+        bound the parameters of one statement at 999)."""
         wanted = {blind_index(Person, "resident_id_index", r): r for r in resident_ids}
         keys = list(wanted)
         found: dict[str, Person] = {}
-        for start in range(0, len(keys), 10_000):
-            for p in self.filter(resident_id_index__in=keys[start : start + 10_000]):
+        for start in range(0, len(keys), 900):
+            for p in self.filter(resident_id_index__in=keys[start : start + 900]):
                 found[wanted[p.resident_id_index]] = p
         return found
 
