@@ -1,5 +1,6 @@
 """The registry over the API: regions, organisations, persons, their engagements, and ``POST /api/workers``
-that registers a worker and their engagement in one go. Platforms see and register only their own workers."""
+that registers a worker and their engagement in one go. Platforms see and register only their own workers;
+``POST /api/workers`` answers a platform the same whether the resident ID was registered before or not."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from socsec.accounts.permissions import (
     may_write_registry,
     person_disclosure,
 )
+from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -33,12 +35,12 @@ router = Router()
 
 
 class OrganisationIn(Schema):
-    code: str
-    name: str
-    kind: str
-    name_zh: str = ""
-    credit_code: str | None = None
-    registered_region: str | None = None
+    code: Code
+    name: Name
+    kind: Code
+    name_zh: Name = ""
+    credit_code: Code | None = None
+    registered_region: Code | None = None
 
 
 class OrganisationOut(Schema):
@@ -62,11 +64,11 @@ class OrganisationOut(Schema):
 
 
 class PersonIn(Schema):
-    resident_id: str
-    name: str
-    residence_region: str
-    birth_date: dt.date | None = None
-    sex: str | None = None
+    resident_id: Code
+    name: Name
+    residence_region: Code
+    birth_date: Day | None = None
+    sex: Code | None = None
 
 
 class PersonOut(Schema):
@@ -94,17 +96,17 @@ class PersonOut(Schema):
 
 
 class EngagementFields(Schema):
-    category: str
-    sector: str
-    work_region: str
-    start_date: dt.date
-    end_date: dt.date | None = None
-    external_ref: str = ""
+    category: Code
+    sector: Code
+    work_region: Code
+    start_date: Day
+    end_date: Day | None = None
+    external_ref: Reference = ""
 
 
 class EngagementIn(EngagementFields):
-    person_id: int
-    organisation: str | None = None
+    person_id: Id
+    organisation: Code | None = None
 
 
 class EngagementOut(Schema):
@@ -134,24 +136,24 @@ class EngagementOut(Schema):
 
 
 class EngagementEndIn(Schema):
-    end_date: dt.date
+    end_date: Day
 
 
 class EngagementEndDecisionIn(Schema):
-    end_date: dt.date | None  # none: the engagement is reopened
-    reason: str
+    end_date: Day | None  # none: the engagement is reopened
+    reason: Text
 
 
 class WorkerIn(Schema):
     person: PersonIn
     engagement: EngagementFields
-    organisation: str | None = None
+    organisation: Code | None = None
 
 
 class WorkerOut(Schema):
     person: PersonOut
     engagement: EngagementOut
-    person_created: bool
+    person_created: bool | None  # told to agency staff only: null for a platform
 
 
 class RegionOut(Schema):
@@ -283,9 +285,17 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str,
     person, engagement, created = services.worker_register(
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )
-    body = {
-        "person": PersonOut.of(person, p),
-        "engagement": EngagementOut.of(engagement),
-        "person_created": created,
+    if p.is_staff:
+        return Status(
+            201,
+            {"person": PersonOut.of(person, p), "engagement": EngagementOut.of(engagement), "person_created": created},
+        )
+    # A platform gets the same answer whether the resident ID was registered before or not: the person as
+    # it declared them (masked as its role is shown a person), under the person's id, and no word on whether
+    # they were created.
+    declared = {
+        **PersonOut.of(person, p),
+        "name": person_disclosure(p, person.pk).name(" ".join(payload.person.name.split())),
+        "residence_region": payload.person.residence_region,
     }
-    return Status(201, body)
+    return Status(201, {"person": declared, "engagement": EngagementOut.of(engagement), "person_created": None})
