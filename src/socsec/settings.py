@@ -153,3 +153,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SOCSEC_LOG_LEVEL", "WARNING")},
 }
+
+# How far the application's clock may be from the database's before batch commands refuse to run and
+# officer pages warn (seconds).
+SOCSEC_CLOCK_SKEW_SECONDS = int(os.environ.get("SOCSEC_CLOCK_SKEW_SECONDS", "300"))
+# Attempt and temporary files under the data dir that no manifest names are swept once this old (seconds):
+# a writer still at work is never touched.
+SOCSEC_SWEEP_GRACE_SECONDS = int(os.environ.get("SOCSEC_SWEEP_GRACE_SECONDS", "3600"))

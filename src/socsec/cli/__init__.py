@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve, storage
+from .common import run_guarded
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    storage.add_storage(sub)
     bench.add_bench(sub)
     manage.add_manage(sub)
     rules.add_rules(sub)
@@ -32,4 +34,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    return run_guarded(args)

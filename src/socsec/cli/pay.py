@@ -25,6 +25,8 @@ def cmd_pay(args: argparse.Namespace) -> int:
         f"{result.run.payment_count} in the run, {yuan(result.run.amount_cents)} yuan; "
         f"{len(result.suspended)} award(s) suspended; bank file {result.file}"
     )
+    for path in result.rewritten:
+        print(f"  bank file written again (it was absent or damaged): {path}")
     for award in result.suspended:
         print(
             f"  suspended: claim {award.claim_id} {award.item} from {award.suspended_from} - {award.suspended_reason}"

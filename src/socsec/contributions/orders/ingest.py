@@ -26,6 +26,7 @@ from socsec.registry.models import Organisation
 
 from .checks import check_rows
 from .files import write_files
+from .selectors import stored_files_check
 
 
 def orders_ingest(
@@ -61,6 +62,7 @@ def orders_ingest(
     except UploadError as exc:
         raise ValidationFailed(f"file: {exc}", field="file") from None
     data_dir = settings.DATA_DIR
+    stored_files_check(platform=platform)  # a damaged stored file is reported before a manifest is made
     if existing is None:
         try:
             with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING

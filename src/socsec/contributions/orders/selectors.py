@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from socsec.contributions.models import OrderBatch
 from socsec.core.errors import NotFound
+from socsec.core.stored import stored_file_check
 from socsec.registry.models import Organisation
 
 
@@ -18,7 +21,9 @@ def accepted_files(
     *, months: Iterable[str], platform: Organisation | None = None, batch_ids: Iterable[int] | None = None
 ) -> tuple[list[str], list[str]]:
     """Order and correction files of ACCEPTED batches for the months (paths relative to the data dir),
-    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed."""
+    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed. Each
+    file is checked against the SHA-256 its manifest keeps: one absent or changed raises
+    ``StoredFileDamaged`` naming it, before anything reads it."""
     wanted = set(months)
     batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).order_by("id")
     if platform is not None:
@@ -27,11 +32,22 @@ def accepted_files(
         batches = batches.filter(id__in=list(batch_ids))
     orders: list[str] = []
     corrections: list[str] = []
-    for files in batches.values_list("files", flat=True):
+    for batch_id, files in batches.values_list("id", "files"):
         for f in files:
             if f["month"] in wanted:
+                stored_file_check(Path(settings.DATA_DIR) / f["path"], f["sha256"], f"order batch {batch_id}")
                 (orders if f["kind"] == "orders" else corrections).append(f["path"])
     return orders, corrections
+
+
+def stored_files_check(*, platform: Organisation) -> None:
+    """Check every file of the platform's accepted batches against its manifest (``StoredFileDamaged``
+    for the first absent or changed): a new batch is refused before its manifest is made, not left half
+    done."""
+    batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED, platform=platform).order_by("id")
+    for batch_id, files in batches.values_list("id", "files"):
+        for f in files:
+            stored_file_check(Path(settings.DATA_DIR) / f["path"], f["sha256"], f"order batch {batch_id}")
 
 
 def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
