@@ -1,0 +1,92 @@
+"""``socsec backup`` taken while an ingestion runs, restored into a new var dir: the database and the files
+it names agree (``socsec verify`` is clean), the batch the backup caught half way is completed by sending
+it again, and the month assesses as on the original. A damaged backup is refused before anything is
+written."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.contributions.test_ingest_killed import DAY, MONTH, batch_states, query, totals
+from tests.storage.test_files import socsec
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite subprocess tests run once")
+
+
+def test_a_backup_taken_while_orders_arrive_restores_a_consistent_pair(tmp_path, demo_var):
+    var = demo_var.copy_to(tmp_path / "var")
+    workers = query(
+        var,
+        "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
+        " JOIN registry_organisation o ON o.id = e.organisation_id JOIN registry_region r ON r.id = e.work_region_id"
+        " WHERE o.code = 'swiftride' AND e.start_date <= ? AND (e.end_date IS NULL OR e.end_date >= ?)",
+        DAY.isoformat(),
+        DAY.isoformat(),
+    )
+    orders = tmp_path / "orders.csv"
+    with open(orders, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "resident_id", "region", "sector", "order_date"])
+        for i in range(60_000):
+            rid, region = workers[i % len(workers)]
+            writer.writerow([f"o{i}", rid, region, "RIDE_HAILING", DAY.isoformat()])
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "socsec.cli", "ingest", "orders", str(orders), "--platform", "swiftride"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and ingest.poll() is None and "WRITING" not in batch_states(var):
+        time.sleep(0.02)
+    backup = tmp_path / "backup"
+    made = socsec(var, "backup", str(backup))  # the ingestion goes on meanwhile
+    assert made.returncode == 0, made.stderr
+    out, err = ingest.communicate(timeout=300)
+    assert "accepted; rows 60000, valid 60000" in out, err
+    assert made.stdout.startswith(f"backup {backup}: sqlite database and ")
+
+    restored = tmp_path / "restored"
+    done = socsec(restored, "restore", str(backup))
+    assert done.returncode == 0, done.stderr
+    checked = socsec(restored, "verify")
+    assert checked.returncode == 0, checked.stdout
+    caught = batch_states(restored)  # WRITING (caught half way, no files) or ACCEPTED (with its files)
+    assert caught in (["WRITING"], ["ACCEPTED"], [])
+    again = socsec(restored, "ingest", "orders", str(orders), "--platform", "swiftride")
+    assert again.returncode == 0, again.stderr
+    assert batch_states(restored) == ["ACCEPTED"]
+    assert totals(socsec(restored, "assess", "--month", MONTH).stdout) == totals(
+        socsec(var, "assess", "--month", MONTH).stdout
+    )
+    assert socsec(restored, "verify").returncode == 0
+
+    refused = socsec(restored, "restore", str(backup))
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "error: the database is not empty; restore into a new one, or pass --replace\n",
+    )
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_written(tmp_path, demo_var):
+    var = demo_var.copy_to(tmp_path / "var")
+    backup = tmp_path / "backup"
+    assert socsec(var, "backup", str(backup)).returncode == 0
+    (first, *_) = sorted((backup / "data").rglob("*.parquet"))
+    content = bytearray(first.read_bytes())
+    content[100] ^= 0xFF
+    first.write_bytes(bytes(content))
+    fresh = tmp_path / "fresh"
+    refused = socsec(fresh, "restore", str(backup))
+    assert (refused.returncode, refused.stderr) == (2, f"error: backup file {first} is damaged\n")
+    assert not (fresh / "data").exists() or not any(p.is_file() for p in (fresh / "data").rglob("*"))
+    assert query(fresh, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") == [(0,)]
+    assert socsec(var, "backup", str(backup)).stderr == f"error: backup folder {backup} is not empty\n"
