@@ -1,5 +1,5 @@
 """The files the database's manifests name, each with the SHA-256 recorded for it ('' where the manifest
-keeps none: an assessment's lines file, a bank file of a run made before bank files were recorded). The
+keeps none: a lines file or bank file of a run made before their checksums were recorded). The
 same list is read from the live database (``named_files``) and from a backup's SQLite snapshot
 (``named_files_sqlite``), so a backup copies exactly the files its own database names."""
 
@@ -19,7 +19,7 @@ QUERIES = [
     ),
     ("bank file of payment run", "SELECT run_id, path, sha256 FROM benefits_bankfile ORDER BY id"),
     ("payment run", "SELECT id, file_path, '' FROM benefits_paymentrun WHERE file_path <> '' ORDER BY id"),
-    ("assessment run", "SELECT id, lines_path, '' FROM contributions_assessmentrun ORDER BY id"),
+    ("assessment run", "SELECT id, lines_path, lines_sha256 FROM contributions_assessmentrun ORDER BY id"),
 ]
 
 
