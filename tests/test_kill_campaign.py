@@ -1,7 +1,7 @@
 """The kill campaign: each long command (ingest of an order file, assessment, payment run, bank statement
-import) is killed (SIGKILL) at several points - before its first and its last commit, right after its
-last commit, with a file half written - or meets a full disk, then run again; the result is the same as
-one uninterrupted run: every row that counts, and every stored file byte for byte, bank files included."""
+import, interest crediting) is killed (SIGKILL) at several points - before its first and its last commit,
+right after its last commit, with a file half written - or meets a full disk, then run again; the result
+is the same as one uninterrupted run: every row that counts, and every stored file byte for byte, bank files included."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def base(demo_var, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("campaign")
     var = demo_var.copy_to(root / "var")
     run(var, "manage", "shell", "-c", AWARDS.replace("[:60]", "[:10]").replace("2018, 1, 1", "2024, 1, 1"))
+    run(var, "manage", "shell", "-c", OWN_2024)
     workers = query(
         var,
         "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
@@ -86,6 +87,24 @@ def base(demo_var, tmp_path_factory) -> Path:
             writer.writerow([DAY.isoformat(), f"{i + 1}.00", f"STMT-{i:05d}", ["swiftride", "feastgo"][i % 2]])
     return var
 
+
+OWN_2024 = """
+from socsec.contributions.models import OwnContribution
+from socsec.contributions.own.amounts import OwnAmounts, own_contribution_post
+from socsec.ledger.accounts import BANK_COLLECTION
+from socsec.registry.models import Person
+import datetime as dt
+for i, p in enumerate(Person.objects.order_by("id")[:30]):
+    for m in (3, 9):
+        account = 40000 + i
+        amounts = OwnAmounts(100000, 0, account, 100000 - account, "", 0, {"note": "kill test"})
+        record = OwnContribution.objects.create(
+            person=p, scheme="EMPLOYEE_PENSION", region=p.residence_region, period_start=dt.date(2024, m, 1),
+            months=1, declared_base_cents=500000, paid_cents=100000, individual_account_cents=account,
+            pooled_cents=100000 - account, explanation={"note": "kill test"}, paid_on=dt.date(2024, m, 1))
+        province = p.residence_region.code[:2] + "0000"
+        own_contribution_post(record, amounts, province, BANK_COLLECTION, dt.date(2024, m, 1))
+"""
 
 # command, what it needs run first, the faults to inject: (environment, expected exit code)
 KILLED = -signal.SIGKILL
@@ -113,6 +132,7 @@ COMMANDS = {
         ],
     ),
     "import": ((), [("before:last", KILLED), ("after:last", KILLED)]),
+    "interest": ((), [("before:last", KILLED), ("after:last", KILLED)]),
 }
 
 
@@ -122,6 +142,7 @@ def argv(name: str, root: Path) -> list[str]:
         "assess": ["assess", "--month", LAST_MONTH],
         "pay": ["pay", "--month", LAST_MONTH],
         "import": ["ingest", "payments", str(root / "statement.csv")],
+        "interest": ["credit-interest", "--year", "2024"],
     }[name]
 
 
