@@ -1,7 +1,8 @@
 """The kill campaign: each long command (ingest of an order file, assessment, payment run, bank statement
 import, interest crediting) is killed (SIGKILL) at several points - before its first and its last commit,
 right after its last commit, with a file half written - or meets a full disk, then run again; the result
-is the same as one uninterrupted run: every row that counts, and every stored file byte for byte, bank files included."""
+is the same as one uninterrupted run: every row that counts, and every stored file byte for byte, bank
+files included."""
 
 from __future__ import annotations
 
