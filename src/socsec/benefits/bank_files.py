@@ -71,9 +71,8 @@ def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[Bank
     """Inside the run's transaction: make the file's text from the payments just written and record it.
     Returns the record and the text (written once the transaction commits)."""
     text = bank_file(run, instruction)
-    record = BankFile.objects.create(
-        run=run, instruction=instruction, path=path, sha256=_digest(text), rows=text.count("\n") - 1
-    )
+    rows = BenefitPayment.objects.filter(run=run, instruction=instruction).count()
+    record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
     return record, text
 
 
