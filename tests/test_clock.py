@@ -89,3 +89,13 @@ def test_officers_pages_warn_while_the_clocks_disagree(world, client, ahead):
     assert "The application&#x27;s clock and the database&#x27;s differ by 345" in page
     client.force_login(world.users["worker"])
     assert "banner warning" not in client.get("/me/claims/").content.decode()
+
+
+@pytest.mark.django_db
+def test_orders_dated_after_the_databases_today_are_refused_with_the_clock_ahead(world, data_dir, platform, ahead):
+    from tests.contributions.test_ingest import order, send
+
+    later = clock.database_today() + dt.timedelta(days=20)  # before the application's today, after the database's
+    assert later < timezone.localdate()
+    body = send(platform, [order(world, "f1", order_date=later.isoformat())], "k-ahead").json()
+    assert (body["status"], body["rows_valid"], body["rows_invalid"]) == ("REJECTED", 0, 1)

@@ -20,6 +20,7 @@ from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import UploadError, read_upload
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
+from socsec.core.clock import database_today
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.registry.models import Organisation
@@ -76,7 +77,7 @@ def orders_ingest(
                 field="idempotency_key",
                 code=ContributionErrorCode.BATCH_IN_PROGRESS,
             ) from None
-    day = today or timezone.localdate()
+    day = today or database_today()  # an order's day is checked by the database's clock, not this machine's
     for _attempt in range(5):
         # check and write outside any transaction (long work holds no lock); files get a name of their
         # own per attempt, so a concurrent or interrupted attempt never touches them
