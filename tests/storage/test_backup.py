@@ -53,6 +53,7 @@ def test_a_backup_taken_while_orders_arrive_restores_a_consistent_pair(tmp_path,
     out, err = ingest.communicate(timeout=300)
     assert "accepted; rows 60000, valid 60000" in out, err
     assert made.stdout.startswith(f"backup {backup}: sqlite database and ")
+    assert backup.stat().st_mode & 0o777 == 0o700
 
     restored = tmp_path / "restored"
     done = socsec(restored, "restore", str(backup))

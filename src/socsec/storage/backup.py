@@ -65,6 +65,7 @@ def backup(target: Path) -> dict[str, Any]:
     if target.exists() and any(target.iterdir()):
         raise BackupFailed("backup folder %(path)s is not empty", params={"path": str(target)})
     target.mkdir(parents=True, exist_ok=True)
+    target.chmod(0o700)  # personal data: the backup is its operator's alone
     if connection.vendor == "sqlite":
         database = target / SQLITE_FILE
         with closing(sqlite3.connect(_sqlite_path())) as source, closing(sqlite3.connect(database)) as copy:
