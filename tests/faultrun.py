@@ -1,7 +1,9 @@
 """``python -m tests.faultrun ARGS``: the ``socsec`` command with the faults only tests inject.
 
 - ``FAULT_COMMIT=before:N`` / ``after:N`` kills the process (SIGKILL) just before / after its Nth
-  database commit; ``FAULT_COMMIT_COUNT=PATH`` writes how many commits the command made to PATH.
+  database commit; ``FAULT_COMMIT_COUNT=PATH`` writes how many commits the command made to PATH;
+  ``FAULT_COMMIT=pause:N`` with ``FAULT_PAUSE=PATH`` creates PATH before the Nth commit and waits there
+  until PATH is removed (a test acts while the command is caught half way).
 - ``FAKE_CLOCK_DAYS=D`` moves the application's clock D days ahead (the database's stays).
 The project's own fault points (``SOCSEC_FAULT``, socsec.core.faults) work here as anywhere."""
 
@@ -12,6 +14,7 @@ import datetime as dt
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 
@@ -25,6 +28,11 @@ def _count_commits() -> None:
 
     def _commit(self: BaseDatabaseWrapper) -> None:
         commits[0] += 1
+        if commits[0] == target and when == "pause":
+            mark = Path(os.environ["FAULT_PAUSE"])
+            mark.touch()
+            while mark.exists():
+                time.sleep(0.02)
         if commits[0] == target and when == "before":
             os.kill(os.getpid(), signal.SIGKILL)
         original(self)
