@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.contributions.test_ingest_killed import DAY, query, row_counts
+from tests.storage.workers import platform_workers
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="subprocesses with their own database")
 
@@ -46,12 +47,7 @@ def test_a_database_server_that_does_not_answer_is_one_line(tmp_path):
 )
 def test_a_full_or_read_only_disk_under_an_ingestion_is_one_line_and_counts_nothing(tmp_path, demo_var, fault, reason):
     var = demo_var.copy_to(tmp_path / "var")
-    ((rid, region),) = query(
-        var,
-        "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
-        " JOIN registry_organisation o ON o.id = e.organisation_id JOIN registry_region r ON r.id = e.work_region_id"
-        " WHERE o.code = 'swiftride' AND e.end_date IS NULL ORDER BY e.id LIMIT 1",
-    )
+    rid, region = platform_workers(var)[0]
     orders = tmp_path / "orders.csv"
     orders.write_text(f"order_id,resident_id,region,sector,order_date\nx1,{rid},{region},RIDE_HAILING,{DAY}\n")
     before = row_counts(var)

@@ -22,7 +22,8 @@ import pytest
 
 from socsec.storage.named import named_files_sqlite
 from tests.benefits.test_pay_killed import AWARDS
-from tests.contributions.test_ingest_killed import DAY, LAST_MONTH, query, run
+from tests.contributions.test_ingest_killed import DAY, LAST_MONTH, run
+from tests.storage.workers import platform_workers
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite subprocess tests run once")
 
@@ -68,12 +69,7 @@ def base(demo_var, tmp_path_factory) -> Path:
     var = demo_var.copy_to(root / "var")
     run(var, "manage", "shell", "-c", AWARDS.replace("[:60]", "[:10]").replace("2018, 1, 1", "2024, 1, 1"))
     run(var, "manage", "shell", "-c", OWN_2024)
-    workers = query(
-        var,
-        "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
-        " JOIN registry_organisation o ON o.id = e.organisation_id JOIN registry_region r ON r.id = e.work_region_id"
-        " WHERE o.code = 'swiftride' AND e.end_date IS NULL",
-    )
+    workers = platform_workers(var)
     day = f"{LAST_MONTH}-15"
     with open(root / "orders.csv", "w", newline="") as handle:
         writer = csv.writer(handle)

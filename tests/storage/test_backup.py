@@ -15,20 +15,14 @@ import pytest
 
 from tests.contributions.test_ingest_killed import DAY, MONTH, batch_states, query, totals
 from tests.storage.test_files import socsec
+from tests.storage.workers import platform_workers
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite subprocess tests run once")
 
 
 def test_a_backup_taken_while_orders_arrive_restores_a_consistent_pair(tmp_path, demo_var):
     var = demo_var.copy_to(tmp_path / "var")
-    workers = query(
-        var,
-        "SELECT p.resident_id, r.code FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id"
-        " JOIN registry_organisation o ON o.id = e.organisation_id JOIN registry_region r ON r.id = e.work_region_id"
-        " WHERE o.code = 'swiftride' AND e.start_date <= ? AND (e.end_date IS NULL OR e.end_date >= ?)",
-        DAY.isoformat(),
-        DAY.isoformat(),
-    )
+    workers = platform_workers(var)
     orders = tmp_path / "orders.csv"
     with open(orders, "w", newline="") as handle:
         writer = csv.writer(handle)

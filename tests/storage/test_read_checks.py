@@ -1,5 +1,6 @@
-"""A stored order file is checked against the SHA-256 its manifest keeps before anything reads it: the
-assessment and a new batch of the platform stop with the file's path, and nothing is left half done."""
+"""A stored order file is checked against the SHA-256 its manifest keeps before anything reads it (a byte
+changed where no read looks is caught too): the assessment and a new batch of the platform stop naming
+the file and its batch, and nothing is left half done (the new batch FAILED, its key free)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hashlib
 import pytest
 
 from socsec.contributions.assessment.runs import assessment_run
+from socsec.contributions.errors import StoredFilesDamaged
 from socsec.contributions.models import AssessmentRun, OrderBatch
 from socsec.core.stored import StoredFileDamaged
 from tests.contributions.test_ingest import MONTH, order, send
@@ -20,30 +22,34 @@ def test_a_damaged_or_lost_order_file_stops_its_readers_with_its_path(world, dat
     batch = OrderBatch.objects.get()
     (entry,) = batch.files
     path = data_dir / entry["path"]
-    if harm == "damaged":
+    if harm == "damaged":  # one byte, where the ingestion's own reads may never look
         content = bytearray(path.read_bytes())
         content[len(content) // 2] ^= 0xFF
         path.write_bytes(bytes(content))
-        message = (
-            f"stored file {path} of order batch {batch.pk} is damaged:"
-            f" its SHA-256 is not the {entry['sha256']} recorded"
-        )
     else:
         path.unlink()
-        message = f"stored file {path} of order batch {batch.pk} is missing"
-    with pytest.raises(StoredFileDamaged) as caught:
+    reason = "checksum differs" if harm == "damaged" else "missing"
+    damaged = [{"batch": batch.pk, "path": entry["path"], "reason": reason}]
+    message = (
+        f"the stored file(s) of batch(es) {batch.pk} are missing or damaged; withdraw those batches and send them again"
+    )
+    with pytest.raises(StoredFilesDamaged) as caught:
         assessment_run(actor=SYSTEM, month=MONTH)
-    assert (caught.value.message, caught.value.code, caught.value.details["path"]) == (
+    assert (caught.value.message, caught.value.code, caught.value.details) == (
         message,
-        "file_damaged",
-        str(path),
+        "stored_file_damaged",
+        {"damaged": damaged},
     )
     assert AssessmentRun.objects.count() == 0
     refused = send(platform, [order(world, "b1")], "k2")
-    assert refused.status_code == 503
-    assert refused.json()["code"] == "file_damaged"
-    assert refused.json()["message"] == message
-    assert list(OrderBatch.objects.values_list("status", flat=True)) == ["ACCEPTED"]  # none left WRITING
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "code": "stored_file_damaged",
+        "message": message,
+        "field": "file",
+        "details": {"damaged": damaged},
+    }
+    assert list(OrderBatch.objects.order_by("id").values_list("status", flat=True)) == ["ACCEPTED", "FAILED"]
 
 
 def test_a_damaged_lines_file_stops_the_next_assessment_with_its_path(world, data_dir, platform):

@@ -19,14 +19,19 @@ from ninja.security.session import SessionAuth
 
 from socsec.accounts.models import User
 from socsec.accounts.permissions import Principal
-from socsec.accounts.services import token_authenticate
+from socsec.accounts.tokens import token_authenticate, token_require_scope
 from socsec.core.errors import DomainError
 
 
 class TokenAuth(HttpBearer):
+    """A live token (not expired, not revoked) with the scope of the operation (else 403 ``scope_missing``)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         found = token_authenticate(token)
-        return Principal.of_token(found) if found else None
+        if found is None:
+            return None
+        token_require_scope(found, request)
+        return Principal.of_token(found)
 
 
 class UserSessionAuth(SessionAuth):

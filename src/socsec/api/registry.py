@@ -19,7 +19,13 @@ from socsec.accounts.access import (
     require,
     require_staff_or_platform,
 )
-from socsec.accounts.permissions import may_register_workers, may_write_registry
+from socsec.accounts.permissions import (
+    Principal,
+    may_decide_engagement_ends,
+    may_register_workers,
+    may_write_registry,
+    person_disclosure,
+)
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -64,6 +70,9 @@ class PersonIn(Schema):
 
 
 class PersonOut(Schema):
+    """A person; the resident ID and the name masked unless the reader's role needs them
+    (``socsec.core.masking``: ``110***********123X``, ``张**``)."""
+
     id: int
     resident_id: str
     name: str
@@ -72,11 +81,12 @@ class PersonOut(Schema):
     residence_region: str
 
     @staticmethod
-    def of(p: Person) -> dict[str, Any]:
+    def of(p: Person, reader: Principal) -> dict[str, Any]:
+        shown = person_disclosure(reader, p.pk)
         return {
             "id": p.pk,
-            "resident_id": p.resident_id,
-            "name": p.name,
+            "resident_id": shown.resident_id(p.resident_id),
+            "name": shown.name(p.name),
             "birth_date": p.birth_date,
             "sex": p.sex,
             "residence_region": p.residence_region.code,
@@ -125,6 +135,11 @@ class EngagementOut(Schema):
 
 class EngagementEndIn(Schema):
     end_date: dt.date
+
+
+class EngagementEndDecisionIn(Schema):
+    end_date: dt.date | None  # none: the engagement is reopened
+    reason: str
 
 
 class WorkerIn(Schema):
@@ -192,10 +207,15 @@ def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/persons", response=list[PersonOut], tags=["registry"])
 def search_persons(
-    request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
+    request: HttpRequest,
+    q: str = param.Query("", description="the whole resident ID or the whole name; empty lists everyone"),
+    limit: int = param.Query(50, ge=1, le=200),
 ) -> list[dict[str, Any]]:
-    own = require_staff_or_platform(principal_of(request), "workers read themselves at /api/me")
-    return [PersonOut.of(x) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
+    """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
+    searched), sorted by name; a platform finds only its own workers."""
+    p = principal_of(request)
+    own = require_staff_or_platform(p, "workers read themselves at /api/me")
+    return [PersonOut.of(x, p) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
@@ -206,12 +226,13 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
         "only officers and supervisors register persons directly; platforms use POST /api/workers",
     )
     person = services.person_register(actor=p.actor, **payload.dict())
-    return Status(201, PersonOut.of(person))
+    return Status(201, PersonOut.of(person, p))
 
 
 @router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return PersonOut.of(access_person(principal_of(request), person_id))
+    p = principal_of(request)
+    return PersonOut.of(access_person(p, person_id), p)
 
 
 @router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
@@ -240,6 +261,20 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
+@router.post("/engagements/{engagement_id}/end-decision", response=EngagementOut, tags=["registry"])
+def decide_engagement_end(request: HttpRequest, engagement_id: int, payload: EngagementEndDecisionIn) -> dict[str, Any]:
+    """An officer sets or reopens an engagement's end with a reason, beyond the limits an organisation is
+    held to (its last order, a claim's event, the backdating window); the decision is kept and audited."""
+    p = principal_of(request)
+    require(may_decide_engagement_ends(p), "only an officer decides an engagement's end")
+    engagement = access_engagement(p, engagement_id)
+    return EngagementOut.of(
+        services.engagement_end_decide(
+            actor=p.actor, engagement=engagement, end_date=payload.end_date, reason=payload.reason
+        )
+    )
+
+
 @router.post("/workers", response={201: WorkerOut}, tags=["registry"])
 def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
@@ -249,7 +284,7 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str,
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )
     body = {
-        "person": PersonOut.of(person),
+        "person": PersonOut.of(person, p),
         "engagement": EngagementOut.of(engagement),
         "person_created": created,
     }

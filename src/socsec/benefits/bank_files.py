@@ -43,7 +43,7 @@ def bank_file(run: PaymentRun, instruction: int = 1) -> str:
         .order_by("id")
     )
     for p in rows:
-        person = p.award.claim.person
+        person = p.award.claim.person  # resident ID and name in full: the bank pays by them (Purpose.PAYMENT)
         sign = "-" if p.amount_cents < 0 else ""
         cents = abs(p.amount_cents)
         writer.writerow(

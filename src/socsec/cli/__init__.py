@@ -1,14 +1,30 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, token, otp, rules) adds its subcommands to the parser; they import Django only when they run.
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve, storage
+from . import (
+    assess,
+    bench,
+    demo,
+    export,
+    ingest,
+    interest,
+    keys,
+    manage,
+    otp,
+    pay,
+    project,
+    rules,
+    serve,
+    storage,
+    tokens,
+)
 from .common import run_guarded
 
 
@@ -27,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_pay(sub)
     storage.add_storage(sub)
     bench.add_bench(sub)
+    keys.add_rekey(sub)
     manage.add_manage(sub)
+    tokens.add_token(sub)
+    otp.add_otp(sub)
     rules.add_rules(sub)
     return parser
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socsec.core.errors import DomainError
 
 # the batch commands: they refuse to run while the application's clock and the database's disagree
 CLOCKED_COMMANDS = {"ingest", "assess", "pay", "credit-interest"}
@@ -30,6 +34,13 @@ def run_guarded(args: argparse.Namespace) -> int:
         return 2
 
 
+def domain_line(exc: DomainError) -> str:
+    """A domain error's message on one line, with the stored files it names (``details["damaged"]``)."""
+    damaged = exc.details.get("damaged") or []
+    named = ", ".join(f"{d['path']} ({d['reason']})" for d in damaged)
+    return (exc.message + (f": {named}" if named else "")).replace("\n", " ")
+
+
 def failure_line(exc: BaseException) -> str | None:
     """The one line that tells what failed, or None for an error that is a defect (a traceback then)."""
     if isinstance(exc, OSError):
@@ -42,7 +53,7 @@ def failure_line(exc: BaseException) -> str | None:
     from socsec.core.errors import DomainError
 
     if isinstance(exc, DomainError):
-        return exc.message.replace("\n", " ")
+        return domain_line(exc)
     if isinstance(exc, DatabaseError):
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return f"database: {first}"

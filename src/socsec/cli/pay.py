@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from .common import django_setup, yuan
+from .common import django_setup, domain_line, yuan
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
@@ -18,7 +18,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     try:
         result = pay_month(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month)
     except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
     print(
         f"benefits {args.month}: {result.new_payments} new payment(s), {yuan(result.new_cents)} yuan; "

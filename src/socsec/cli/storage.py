@@ -22,8 +22,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     django_setup()
+    import getpass
+
+    from socsec.audit.services import Actor
+    from socsec.contributions.orders.withdrawal import orders_abandon_stale
     from socsec.storage.checks import sweep
 
+    for batch_id in orders_abandon_stale(actor=Actor.system(f"cli:{getpass.getuser()}")):
+        print(f"batch {batch_id}: left WRITING by a killed process, marked FAILED (its key is free)")
     removed = sweep(grace_seconds=args.grace)
     for path in removed:
         print(f"removed {path}")

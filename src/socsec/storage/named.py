@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-# (owner label, SQL) for each table that names files; every query returns (owner id, JSON or path, sha256)
+# (owner label, SQL) for each table that names files (a withdrawn batch's files no longer count, and are
+# swept); every query returns (owner id, JSON or path, sha256)
 QUERIES = [
     (
         "order batch",
-        "SELECT id, files, '' FROM contributions_orderbatch WHERE status <> 'WRITING' ORDER BY id",
+        "SELECT id, files, '' FROM contributions_orderbatch WHERE status IN ('ACCEPTED', 'REJECTED') ORDER BY id",
     ),
     ("bank file of payment run", "SELECT run_id, path, sha256 FROM benefits_bankfile ORDER BY id"),
     ("payment run", "SELECT id, file_path, '' FROM benefits_paymentrun WHERE file_path <> '' ORDER BY id"),

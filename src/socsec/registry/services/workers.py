@@ -33,7 +33,7 @@ def worker_register(
     if errors or data is None:
         raise ValidationFailed.from_fields({f"person.{k}": m for k, m in errors.items()})
     with transaction.atomic():
-        existing = lock(Person.objects).filter(resident_id=data.resident_id).first()
+        existing = lock(Person.objects.with_resident_id(data.resident_id)).first()
         if existing is not None and existing.name != data.name:
             raise ValidationFailed(
                 "person.name: does not match the name registered for this resident ID.", field="person.name"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0009_withholding_at_source'),
+        ('contributions', '0011_ingest_withdraw_and_error_counts'),
     ]
 
     operations = [
