@@ -8,7 +8,24 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, keys, manage, otp, pay, project, rules, serve, tokens
+from . import (
+    assess,
+    bench,
+    demo,
+    export,
+    ingest,
+    interest,
+    keys,
+    manage,
+    otp,
+    pay,
+    project,
+    rules,
+    serve,
+    storage,
+    tokens,
+)
+from .common import run_guarded
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    storage.add_storage(sub)
     bench.add_bench(sub)
     keys.add_rekey(sub)
     manage.add_manage(sub)
@@ -35,4 +53,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    return run_guarded(args)
