@@ -46,6 +46,16 @@ def test_check_deploy_warns_in_the_development_profile(tmp_path):
     assert done.returncode == 1
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in done.stderr
+    assert "socsec.E001" in done.stderr  # the development field keys
+
+
+def test_check_deploy_fails_on_the_development_keys_even_at_error_level(tmp_path):
+    done = run_socsec(tmp_path, {}, "manage", "check", "--deploy")
+    assert done.returncode == 1
+    assert "(socsec.E001) SOCSEC_DATA_KEY and SOCSEC_INDEX_KEY: the fixed development key is in use" in done.stderr
+    with_keys = {k: v for k, v in PRODUCTION.items() if k.endswith("_KEY") and k != "SOCSEC_SECRET_KEY"}
+    done = run_socsec(tmp_path, with_keys, "manage", "check", "--deploy")
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_production_profile_refuses_to_start_without_its_secret_key(tmp_path):

@@ -155,3 +155,10 @@ def keyring_from_env(env: Mapping[str, str], *, production: bool) -> KeyRing:
         if part.strip()
     )
     return KeyRing(current=found[DATA_KEY_ENV], index_key=found[INDEX_KEY_ENV], retired=retired)
+
+
+def development_keys_in(ring: KeyRing) -> list[str]:
+    """The environment variables whose key in ``ring`` is the fixed development key (none in a real
+    deployment)."""
+    used = [(DATA_KEY_ENV, ring.current, "data"), (INDEX_KEY_ENV, ring.index_key, "index")]
+    return [name for name, key, purpose in used if hmac.compare_digest(key, _development_key(purpose))]
