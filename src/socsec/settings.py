@@ -173,10 +173,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (django-axes): a username from one address is locked out after the limit of failures.
+# Login throttling (django-axes): locked out after the limit of failures of a username from one address,
+# 3 times the limit of a username from any addresses, 10 times the limit from an address over any usernames.
+AXES_HANDLER = "socsec.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_FAILURE_MULTIPLES = [1, 3, 10]  # of AXES_FAILURE_LIMIT, one per lockout parameter set above
 AXES_LOCKOUT_CALLABLE = "socsec.web.account.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail

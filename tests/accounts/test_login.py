@@ -1,5 +1,6 @@
-"""Logging in on the pages: throttling and lockout (django-axes, by username and address), the audit of
-logins, logouts and failures, and the password validators."""
+"""Logging in on the pages: throttling and lockout (django-axes: a username from one address, a username
+from any addresses, an address over any usernames), the audit of logins, logouts and failures, and the
+password validators."""
 
 from __future__ import annotations
 
@@ -64,6 +65,31 @@ def test_the_lockout_holds_for_the_username_from_that_address_only(world):
     response = post_login(elsewhere, "rider", PASSWORD, address="198.51.100.20")
     assert response.status_code == 302
     assert elsewhere.session["_auth_user_id"] == str(world.users["worker"].pk)
+
+
+def test_spraying_usernames_from_one_address_locks_the_address_at_ten_times_the_limit(world):
+    client = Client()
+    for i in range(49):
+        assert post_login(client, f"guess-{i}", "wrong-password-1").status_code == 200
+    assert post_login(client, "rider", PASSWORD).status_code == 302
+    client.post("/logout/")
+    # the login cleared only rider's failures from this address, not the address's 49
+    assert post_login(client, "guess-49", "wrong-password-1").status_code == 429  # the 50th failure locks
+    assert post_login(client, "rider", PASSWORD).status_code == 429
+    assert post_login(Client(), "rider", PASSWORD, address="198.51.100.20").status_code == 302
+
+
+def test_one_username_from_many_addresses_locks_at_three_times_the_limit(world):
+    client = Client()
+    for i in range(14):
+        assert post_login(client, "rider", "wrong-password-1", address=f"198.51.100.{i}").status_code == 200
+    assert post_login(client, "rider", PASSWORD, address="192.0.2.1").status_code == 302
+    client.post("/logout/")
+    assert post_login(client, "rider", "wrong-password-1", address="198.51.100.14").status_code == 429
+    response = post_login(Client(), "rider", PASSWORD, address="192.0.2.2")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert post_login(Client(), "officer", PASSWORD, address="192.0.2.2").status_code == 302  # address not locked
 
 
 def test_four_failures_then_the_right_password_logs_in_and_clears_the_count(world):
