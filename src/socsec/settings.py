@@ -75,6 +75,7 @@ try:  # HTTPS, hosts and the production profile's requirements (see socsec/deplo
     API_RATE_LIMIT_PER_TOKEN = deployment.env_int(os.environ, "SOCSEC_API_RATE_PER_TOKEN", 600)
     API_RATE_LIMIT_PER_IP = deployment.env_int(os.environ, "SOCSEC_API_RATE_PER_IP", 300)
     API_RATE_WINDOW_SECONDS = deployment.env_int(os.environ, "SOCSEC_API_RATE_WINDOW_SECONDS", 60, minimum=1)
+    API_TOKEN_FAILURES_PER_IP = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_FAILURES_PER_IP", 20)
     API_TOKEN_DAYS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_DAYS", 90, minimum=1)
     API_TOKEN_LAST_USED_MINUTES = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_LAST_USED_MINUTES", 5)
     LOGIN_FAILURE_LIMIT = deployment.env_int(os.environ, "SOCSEC_LOGIN_FAILURE_LIMIT", 5, minimum=1)

@@ -1,5 +1,5 @@
-"""Rate limits on the API (per token, else per address; a fixed window in Django's cache) and the idle
-session timeout."""
+"""Rate limits on the API (per address always, per token once it authenticated, failed bearer keys per
+address; a fixed window in Django's cache) and the idle session timeout."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def fresh_counters():
     cache.clear()
 
 
-@override_settings(API_RATE_LIMIT_PER_TOKEN=3, API_RATE_LIMIT_PER_IP=2, API_RATE_WINDOW_SECONDS=60)
+@override_settings(API_RATE_LIMIT_PER_TOKEN=3, API_RATE_LIMIT_PER_IP=10, API_RATE_WINDOW_SECONDS=60)
 def test_a_token_over_its_limit_gets_429_with_retry_after(world, platform):
     assert [platform.get("/api/me").status_code for _ in range(3)] == [200, 200, 200]
     refused = platform.get("/api/me")
@@ -43,6 +43,59 @@ def test_without_a_token_the_address_is_counted(world):
     assert [anonymous.get("/api/me").status_code for _ in range(3)] == [401, 401, 429]
     assert Client(REMOTE_ADDR="198.51.100.2").get("/api/me").status_code == 401
     assert Client(REMOTE_ADDR="198.51.100.1").get("/login/").status_code == 200  # pages are not limited
+
+
+def random_bearer(i: int) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer ss_made-up-key-{i:04d}"}
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=3, API_RATE_LIMIT_PER_IP=3, API_TOKEN_FAILURES_PER_IP=20)
+def test_random_bearer_keys_count_against_the_address(world):
+    guesser = Client(REMOTE_ADDR="198.51.100.1")
+    statuses = [guesser.get("/api/me", **random_bearer(i)).status_code for i in range(10)]
+    assert statuses == [401, 401, 401] + [429] * 7
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=100, API_RATE_LIMIT_PER_IP=100, API_TOKEN_FAILURES_PER_IP=5)
+def test_failed_bearer_keys_lock_the_address_out_of_the_api(world):
+    guesser = Client(REMOTE_ADDR="198.51.100.1")
+    statuses = [guesser.get("/api/me", **random_bearer(i)).status_code for i in range(8)]
+    assert statuses == [401] * 5 + [429] * 3
+    valid = {"HTTP_AUTHORIZATION": f"Bearer {world.platform_token}"}
+    assert guesser.get("/api/me", **valid).status_code == 429  # the whole address, until the window ends
+    assert Client(REMOTE_ADDR="198.51.100.2").get("/api/me", **valid).status_code == 200
+    # a forged X-Forwarded-For changes nothing: only a trusted proxy (waitress) sets the address
+    forged = guesser.get("/api/me", HTTP_X_FORWARDED_FOR="192.0.2.99", **random_bearer(99))
+    assert forged.status_code == 429
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=100, API_RATE_LIMIT_PER_IP=100, API_TOKEN_FAILURES_PER_IP=5)
+def test_requests_without_a_bearer_key_are_not_failures(world):
+    anonymous = Client(REMOTE_ADDR="198.51.100.1")
+    assert {anonymous.get("/api/me").status_code for _ in range(8)} == {401}
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=100, API_RATE_LIMIT_PER_IP=3)
+def test_an_authenticated_token_counts_against_its_address_too(world):
+    valid = {"HTTP_AUTHORIZATION": f"Bearer {world.platform_token}"}
+    client = Client(REMOTE_ADDR="198.51.100.1")
+    assert [client.get("/api/me", **valid).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=3, API_RATE_LIMIT_PER_IP=100)
+def test_a_token_is_counted_across_addresses(world):
+    valid = {"HTTP_AUTHORIZATION": f"Bearer {world.platform_token}"}
+    statuses = [Client(REMOTE_ADDR=f"198.51.100.{i}").get("/api/me", **valid).status_code for i in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_the_counts_start_again_in_the_next_window(world, rf):
+    from socsec.accounts.throttle import rate_limit_hit
+
+    request = rf.get("/api/me", REMOTE_ADDR="198.51.100.1")
+    with override_settings(API_RATE_LIMIT_PER_IP=2, API_RATE_WINDOW_SECONDS=60):
+        assert [rate_limit_hit(request, now=6000.0 + i) for i in range(3)] == [None, None, 58]
+        assert rate_limit_hit(request, now=6060.0) is None
 
 
 @override_settings(API_RATE_LIMIT_PER_TOKEN=0)

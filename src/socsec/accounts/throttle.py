@@ -1,5 +1,17 @@
-"""Rate limits on the API: a fixed window per token (the bearer key's digest) or, without one, per client
-address, counted in Django's cache. Over the limit the answer is 429 with ``Retry-After``.
+"""Rate limits on the API, each a fixed window counted in Django's cache; over a limit the answer is 429
+with ``Retry-After``:
+
+- every request counts against the client's address (``API_RATE_LIMIT_PER_IP``);
+- a request whose bearer token authenticated also counts against that token (``API_RATE_LIMIT_PER_TOKEN``).
+  A token's counter is created only once the token has authenticated, so a made-up bearer key neither has
+  a counter of its own nor escapes the address's;
+- a bearer key that fails to authenticate (401) counts as a failure of the address, and an address with
+  ``API_TOKEN_FAILURES_PER_IP`` failures in the window is refused every API request until it ends, which
+  stops the guessing of keys.
+
+The address is ``REMOTE_ADDR``: behind a TLS proxy, ``socsec serve --trusted-proxy`` has waitress put the
+client's address there from the proxy's ``X-Forwarded-For`` (and from no one else's), as for the access
+log and the login lockout. A limit of 0 turns that limit off.
 
 The default cache is in the process's memory: ``socsec serve`` is one process (threads share it). Several
 processes need a shared cache (``CACHES``) for the limits to hold across them."""
@@ -16,36 +28,82 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from .errors import AccountErrorCode
+from .permissions import Principal
+
+_TOKEN_COUNTED = "_socsec_token_counted"  # on the request: its token was counted before the answer
 
 
-def _client_key(request: HttpRequest) -> tuple[str, int]:
-    """The counter's key and its limit: per token when a bearer key is sent, else per address."""
+def _window(now: float | None) -> tuple[int, int, float]:
+    window = int(settings.API_RATE_WINDOW_SECONDS)
+    moment = time.time() if now is None else now
+    return int(moment // window) * window, window, moment
+
+
+def _counter(kind: str, who: str, start: int) -> str:
+    return f"socsec:rate:{kind}:{who}:{start}"
+
+
+def _count(counter: str, window: int) -> int:
+    cache.add(counter, 0, timeout=window + 1)
+    try:
+        return int(cache.incr(counter))
+    except ValueError:  # expired between add and incr
+        cache.set(counter, 1, timeout=window + 1)
+        return 1
+
+
+def _retry_after(start: int, window: int, moment: float) -> int:
+    return max(1, int(start + window - moment + 0.999))
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _bearer_digest(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer " and header[7:].strip():
-        digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-        return f"token:{digest}", settings.API_RATE_LIMIT_PER_TOKEN
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.API_RATE_LIMIT_PER_IP
+        return hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return None
 
 
 def rate_limit_hit(request: HttpRequest, *, now: float | None = None) -> int | None:
-    """Counts the request; the seconds until the window ends when it is over the limit, else None.
-    A limit of 0 turns the limit off."""
-    key, limit = _client_key(request)
-    if limit <= 0:
-        return None
-    window = settings.API_RATE_WINDOW_SECONDS
-    moment = time.time() if now is None else now
-    start = int(moment // window) * window
-    counter = f"socsec:rate:{key}:{start}"
-    cache.add(counter, 0, timeout=window + 1)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, timeout=window + 1)
-        count = 1
-    if count <= limit:
-        return None
-    return max(1, int(start + window - moment + 0.999))
+    """Counts the request before it is answered: the seconds until the window ends when the address is
+    over its limit or its failures', or the (already authenticated) token over its limit; else None."""
+    start, window, moment = _window(now)
+    address = _address(request)
+    per_ip = int(settings.API_RATE_LIMIT_PER_IP)
+    if per_ip > 0 and _count(_counter("ip", address, start), window) > per_ip:
+        return _retry_after(start, window, moment)
+    failures_limit = int(settings.API_TOKEN_FAILURES_PER_IP)
+    if failures_limit > 0 and int(cache.get(_counter("fail", address, start), 0)) >= failures_limit:
+        return _retry_after(start, window, moment)
+    digest = _bearer_digest(request)
+    per_token = int(settings.API_RATE_LIMIT_PER_TOKEN)
+    if digest is not None and per_token > 0:
+        try:  # only a token that authenticated in this window has a counter
+            used = int(cache.incr(_counter("token", digest, start)))
+        except ValueError:
+            return None
+        setattr(request, _TOKEN_COUNTED, True)
+        if used > per_token:
+            return _retry_after(start, window, moment)
+    return None
+
+
+def rate_limit_answered(request: HttpRequest, response: HttpResponse, *, now: float | None = None) -> None:
+    """Counts what authentication decided: the first request of an authenticated token in the window
+    starts its counter; a bearer key refused with 401 is a failure of the address."""
+    digest = _bearer_digest(request)
+    if digest is None:
+        return
+    start, window, _ = _window(now)
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, Principal) and auth.actor.token_id is not None:
+        if not getattr(request, _TOKEN_COUNTED, False):
+            _count(_counter("token", digest, start), window)
+    elif response.status_code == 401:
+        _count(_counter("fail", _address(request), start), window)
 
 
 class ApiRateLimitMiddleware:
@@ -53,15 +111,22 @@ class ApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/"):
-            retry_after = rate_limit_hit(request)
-            if retry_after is not None:
-                body = {
-                    "code": AccountErrorCode.RATE_LIMITED.value,
-                    "message": f"Too many requests: try again in {retry_after} s.",
-                    "details": {"retry_after": retry_after, "window_seconds": settings.API_RATE_WINDOW_SECONDS},
-                }
-                response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
-                response["Retry-After"] = str(retry_after)
-                return response
-        return self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        retry_after = rate_limit_hit(request)
+        if retry_after is not None:
+            return _refused(retry_after)
+        response = self.get_response(request)
+        rate_limit_answered(request, response)
+        return response
+
+
+def _refused(retry_after: int) -> HttpResponse:
+    body = {
+        "code": AccountErrorCode.RATE_LIMITED.value,
+        "message": f"Too many requests: try again in {retry_after} s.",
+        "details": {"retry_after": retry_after, "window_seconds": settings.API_RATE_WINDOW_SECONDS},
+    }
+    response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
+    response["Retry-After"] = str(retry_after)
+    return response
