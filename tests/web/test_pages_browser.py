@@ -140,7 +140,7 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
     with page.expect_download() as download:
         page.get_by_role("link", name="1 · error report").click()
     report = Path(download.value.path()).read_text()
-    assert report.splitlines() == ["row,field,message", "3,region,unknown region code '999999'."]
+    assert report.splitlines() == ["row,field,code,message", "3,region,unknown_region,unknown region code '999999'."]
 
 
 def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, page: Page, settings, tmp_path):
