@@ -155,6 +155,22 @@ class Payment(models.Model):
         return f"payment {self.reference} {self.amount_cents}"
 
 
+class LastOrder(models.Model):
+    """The last day a platform reported an order of a worker, over every batch ever accepted: raised when a
+    batch is accepted, never lowered (a withdrawn batch or a voided order does not undo what was reported).
+    An engagement does not end before it without an officer's decision."""
+
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    person_id = models.BigIntegerField()
+    last_order_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "person_id"], name="last_order_once")]
+
+    def __str__(self) -> str:
+        return f"last order of {self.person_id} at {self.platform_id}: {self.last_order_on}"
+
+
 class PaymentDeclaration(models.Model):
     """A payment a platform says it made (through the API): its bank reference, amount and the date it
     claims. It moves no money. It is booked as a ``Payment`` when a bank-statement line with the same
