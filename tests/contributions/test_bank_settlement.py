@@ -160,3 +160,12 @@ def test_the_cli_names_the_unreadable_row_and_the_mismatched_lines(world, tmp_pa
         "0 settled an officer's confirmation; 1 mismatched, not booked:",
         "  row 2 SAME-2: the bank's line SAME-2 is 7.00 yuan; officers confirmed 5.00 yuan under SAME-2",
     ]
+
+
+def test_a_declared_reference_with_a_control_character_is_refused(world):
+    with pytest.raises(ValidationFailed) as caught:
+        payment_declare(
+            actor=SYSTEM, platform=world.platform, amount_cents=100, declared_received_on=day(1), reference="A\x00B"
+        )
+    assert caught.value.details == {"fields": {"reference": [f"holds a control character, {NUL_AT_2}"]}}
+    assert PaymentDeclaration.objects.count() == 0
