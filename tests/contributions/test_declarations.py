@@ -30,6 +30,13 @@ from tests.world import SYSTEM
 HEADER = "date,amount,reference,payer\n"
 
 
+@pytest.fixture(autouse=True)
+def no_backdating_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These cases confirm dates months before today; the backdating limit is tested in
+    test_bank_settlement.py."""
+    monkeypatch.setattr("socsec.contributions.collection.declarations.backdate_limit_days", lambda on: 100_000)
+
+
 @pytest.fixture
 def invoices(world: Any) -> list[Invoice]:
     """Two invoices of ridego: 10.00 yuan due 2026-03-15, 5.00 yuan due 2026-04-15."""
@@ -292,7 +299,12 @@ def test_the_bank_line_counts_not_the_declared_amount(world, invoices):
     bank_statement_import(actor=SYSTEM, content=lines.encode(), source="b")
     declaration = PaymentDeclaration.objects.get()
     assert declaration.payment is not None
-    assert (declaration.status, declaration.amount_cents, declaration.payment.amount_cents) == ("MATCHED", 1500, 600)
+    assert (declaration.status, declaration.amount_cents, declaration.payment.amount_cents) == (
+        "MISMATCHED",
+        1500,
+        600,
+    )
+    assert declaration.mismatch == "declared 15.00 yuan; the bank's line SHORT-1 is 6.00 yuan"
     assert (
         declaration.payment.platform_id == world.platform.pk
     )  # another platform's line of the same reference is not it

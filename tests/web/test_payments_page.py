@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 
 from socsec.contributions.collection.declarations import payment_declare, second_officer_threshold_cents
 from socsec.contributions.models import Payment, PaymentDeclaration
 from tests.world import SYSTEM
+
+
+@pytest.fixture(autouse=True)
+def no_backdating_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These cases confirm dates months before today; the backdating limit is tested with the service."""
+    monkeypatch.setattr("socsec.contributions.collection.declarations.backdate_limit_days", lambda on: 100_000)
 
 
 def client_as(world, name: str, language: str = "en") -> Client:
@@ -73,3 +80,19 @@ def test_the_same_officer_cannot_approve_on_the_page(world):
     assert (
         auditor.post("/officer/payments/", {"declaration": d.pk, "action": "reject", "reason": "x"}).status_code == 403
     )
+
+
+def test_a_mismatched_declaration_is_in_the_officers_queue(world):
+    from socsec.contributions.collection.bank_statements import bank_statement_import
+
+    declare(world, 100_000_000, "HUGE-1")
+    bank_statement_import(
+        actor=SYSTEM, content=b"date,amount,reference,payer\n2026-03-02,0.01,HUGE-1,ridego\n", source="b"
+    )
+    assert PaymentDeclaration.objects.get().status == "MISMATCHED"
+    english = client_as(world, "officer").get("/officer/payments/").content.decode()
+    assert "Mismatched: the bank's line differs from the declaration" in english
+    assert "declared 1,000,000.00 yuan; the bank&#x27;s line HUGE-1 is 0.01 yuan" in english
+    assert 'id="confirm-' not in english and 'id="approve-' not in english  # booked as the bank says: no action
+    chinese = client_as(world, "officer", "zh-hans").get("/officer/payments/").content.decode()
+    assert "不一致：银行流水与申报不符" in chinese

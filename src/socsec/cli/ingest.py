@@ -98,12 +98,18 @@ def cmd_ingest_payments(args: argparse.Namespace) -> int:
         for row in exc.details.get("rows", [])[:20]:
             print(f"  row {row['row']} {row['field']}: {row['message']}", file=sys.stderr)
         return 2
-    new = [p for p, replayed in results if not replayed]
+    new = [r.payment for r in results if r.outcome == "new" and r.payment is not None]
+    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in ("replayed", "settled", "mismatched")}
     print(
-        f"{len(results)} payment(s) in the statement, {len(new)} new, {len(results) - len(new)} already recorded; "
+        f"{len(results)} payment(s) in the statement, {len(new)} new, {counts['replayed']} already recorded; "
         f"{yuan(sum(p.amount_cents for p in new))} yuan recorded"
     )
-    return 0
+    if counts["settled"] or counts["mismatched"]:
+        print(f"{counts['settled']} settled an officer's confirmation; {counts['mismatched']} mismatched, not booked:")
+    for r in results:
+        if r.outcome == "mismatched":
+            print(f"  row {r.row} {r.reference}: {r.message}")
+    return 1 if counts["mismatched"] else 0
 
 
 def add_ingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

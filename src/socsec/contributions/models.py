@@ -139,6 +139,9 @@ class Payment(models.Model):
     amount_cents = models.BigIntegerField()
     received_on = models.DateField()
     source = models.CharField(max_length=100)
+    bank_reference = models.CharField(
+        max_length=100, blank=True, help_text="the bank line settling an officer-confirmed payment; empty: provisional"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,6 +153,22 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"payment {self.reference} {self.amount_cents}"
+
+
+class LastOrder(models.Model):
+    """The last day a platform reported an order of a worker, over every batch ever accepted: raised when a
+    batch is accepted, never lowered (a withdrawn batch or a voided order does not undo what was reported).
+    An engagement does not end before it without an officer's decision."""
+
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    person_id = models.BigIntegerField()
+    last_order_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "person_id"], name="last_order_once")]
+
+    def __str__(self) -> str:
+        return f"last order of {self.person_id} at {self.platform_id}: {self.last_order_on}"
 
 
 class PaymentDeclaration(models.Model):
@@ -164,6 +183,7 @@ class PaymentDeclaration(models.Model):
         MATCHED = "MATCHED", "matched to a bank-statement line and booked"
         CONFIRMED = "CONFIRMED", "confirmed by officers and booked"
         REJECTED = "REJECTED", "rejected by an officer"
+        MISMATCHED = "MISMATCHED", "the bank's line differs from the declaration: for an officer to review"
 
     platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=100)
@@ -172,6 +192,7 @@ class PaymentDeclaration(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     received_on = models.DateField(null=True, blank=True, help_text="from the bank line or the officer")
     reason = models.TextField(blank=True, help_text="the officer's reason to confirm or reject")
+    mismatch = models.TextField(blank=True, help_text="how the bank's line differs from what was declared")
     confirmed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration")

@@ -1,6 +1,6 @@
 """The officer's page of payments platforms declared: those waiting for the bank or an officer, where an
 officer confirms one (with the day the money arrived and a reason), a second officer approves a large
-one, or an officer rejects one."""
+one, or an officer rejects one; and those whose bank line differs (MISMATCHED), for review."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from socsec.contributions.collection.declarations import (
     second_officer_threshold_cents,
 )
 from socsec.contributions.collection.selectors import declaration_get, declarations_list
+from socsec.contributions.models import PaymentDeclaration
 from socsec.core.errors import DomainError
 
 from .common import refusal_message
@@ -40,7 +41,7 @@ def officer_payments(request: HttpRequest) -> HttpResponse:
         if error is None:
             return redirect("web:officer_payments")
     context = {
-        "rows": list(declarations_list(statuses=list(OPEN))),
+        "rows": list(declarations_list(statuses=[*OPEN, PaymentDeclaration.Status.MISMATCHED])),
         "threshold": second_officer_threshold_cents(timezone.localdate()),
         "may_act": may_confirm_payments(p),
         "me": p.actor.user_id,

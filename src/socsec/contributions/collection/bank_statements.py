@@ -1,45 +1,37 @@
 """A bank statement read into payments: a CSV of the agency's collection account (date, amount in
-yuan, reference, payer), every row checked before any is recorded, each line recorded and allocated
-as a platform's payment, and the payments the platforms declared with those references matched to them
-(booked on the bank's date, not the one declared)."""
+yuan, reference, payer). Every row is checked first (a malformed file or row refuses the file, naming
+each row); then each line is booked on its own (``bank_lines.book_line``: a new payment, a replay, the
+settlement of an officer-confirmed payment, or MISMATCHED for review, never refusing the other lines),
+and the payments the platforms declared with those references are matched to them (booked on the bank's
+date, not the one declared)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor
-from socsec.contributions.models import Payment
 from socsec.core.db import lock
 from socsec.core.errors import ValidationFailed
+from socsec.core.text import text_refusal
 from socsec.registry.models import Organisation
 
-from .declarations import declarations_match
-from .payments import OpenInvoices, record_payment
+from .bank_lines import LineResult, StatementRow, book_line
+from .declarations import declarations_match, match_window_days
+from .payments import OpenInvoices
 
 MAX_PAYMENT_YUAN = 10**10  # a plausibility bound: ten billion yuan on one bank line is a data error
+EARLIEST_DATE = dt.date(2000, 1, 1)  # a plausibility bound: the collection account holds no older lines
 
 
-@dataclass(frozen=True)
-class StatementRow:
-    """One checked line of a bank statement: a platform's payment."""
-
-    row: int
-    platform: Organisation
-    amount_cents: int
-    received_on: dt.date
-    reference: str
-
-
-def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[tuple[Payment, bool]]:
+def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[LineResult]:
     """A bank statement (CSV: date, amount in yuan, reference, payer = platform code or credit code).
-    Every row is checked first; one bad row and nothing is recorded. Re-importing the same statement
-    records nothing twice (payments are unique by reference)."""
+    Every row is checked first; one malformed row and nothing is recorded. Then each line has its own
+    outcome, in the order of the rows. Re-importing the same statement records nothing twice."""
     import csv
     import io
     from decimal import Decimal, InvalidOperation
@@ -57,14 +49,30 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
     rows: list[StatementRow] = []
     problems: list[dict[str, Any]] = []
     seen: dict[tuple[int, str], int] = {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+    number = 1  # row 1 is the header
+    today = timezone.localdate()
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the size limit, a NUL, an unclosed quote: the rest is unreadable
+            problems.append({"row": number, "field": "file", "message": f"not readable as CSV: {exc}."})
+            break
         try:
             received = dt.date.fromisoformat((raw.get("date") or "").strip())
         except ValueError:
             problems.append({"row": number, "field": "date", "message": f"{raw.get('date')!r} is not a date."})
             continue
-        if received > timezone.localdate():
-            problems.append({"row": number, "field": "date", "message": f"{received.isoformat()} is in the future."})
+        if not EARLIEST_DATE <= received <= today:
+            problems.append(
+                {
+                    "row": number,
+                    "field": "date",
+                    "message": f"{received.isoformat()} is before {EARLIEST_DATE.isoformat()} or in the future.",
+                }
+            )
             continue
         try:
             yuan = Decimal((raw.get("amount") or "").strip())
@@ -83,6 +91,10 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
         reference = (raw.get("reference") or "").strip()
         if not reference or len(reference) > 100:
             problems.append({"row": number, "field": "reference", "message": "is required (at most 100 characters)."})
+            continue
+        refusal = text_refusal(reference)
+        if refusal:
+            problems.append({"row": number, "field": "reference", "message": refusal})
             continue
         payer = payers.get((raw.get("payer") or "").strip())
         if payer is None:
@@ -103,15 +115,14 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
             details={"rows": problems},
         )
     rows.sort(key=lambda r: (r.platform.pk, r.row))  # platforms locked in one order: no deadlock between imports
-    recorded: dict[int, tuple[Payment, bool]] = {}
+    window = match_window_days(today)
+    results: dict[int, LineResult] = {}
     with transaction.atomic():
         for platform_id, lines in itertools.groupby(rows, key=lambda r: r.platform.pk):
             lock(Organisation.objects).filter(pk=platform_id).first()  # one allocation at a time
             platform_lines = list(lines)
             open_invoices = OpenInvoices(platform_lines[0].platform)
             for r in platform_lines:
-                recorded[r.row] = record_payment(
-                    actor, r.platform, r.amount_cents, r.received_on, r.reference, source, open_invoices
-                )
-        declarations_match(actor=actor, payments=[payment for payment, _replayed in recorded.values()])
-    return [recorded[r.row] for r in rows]
+                results[r.row] = book_line(actor, r, source, open_invoices, window)
+        declarations_match(actor=actor, payments=[res.payment for res in results.values() if res.payment is not None])
+    return [results[row] for row in sorted(results)]

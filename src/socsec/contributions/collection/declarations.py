@@ -2,7 +2,12 @@
 the invoices, posted to the ledger) only on evidence: a bank-statement line with the same reference
 (the bank's date and amount count), or an officer's confirmation with a reason and the date the money
 arrived; at or above a threshold (``contribution.payment_second_officer``) a second, different officer
-approves before it is booked. The date the platform claims is kept, never booked."""
+approves before it is booked, and so does a date more than ``contribution.payment_backdate_second_officer_days``
+back (a backdated day clears surcharges); the officer's day is never more than
+``contribution.payment_bank_match_days`` before the day declared. The officer's booking is provisional until
+the bank's line settles it (``bank_lines``). A bank line with the declaration's reference but another amount
+makes the declaration MISMATCHED: booked as the bank says, in the officer's queue. The date the platform
+claims is kept, never booked."""
 
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ from .payments import OpenInvoices, check_payment_fields, record_payment
 
 S = PaymentDeclaration.Status
 THRESHOLD_PARAMETER = "contribution.payment_second_officer"
+MATCH_DAYS_PARAMETER = "contribution.payment_bank_match_days"
+BACKDATE_PARAMETER = "contribution.payment_backdate_second_officer_days"
 OPEN = (S.PENDING, S.AWAITING_APPROVAL)
 
 
@@ -81,13 +88,36 @@ def declarations_match(*, actor: Actor, payments: list[Payment]) -> int:
 
 
 def _match(actor: Actor, declaration: PaymentDeclaration, payment: Payment) -> None:
+    """Match the declaration to the bank's payment; another amount makes it MISMATCHED (the bank's payment
+    stays booked as the bank says: an officer reviews what the platform declared)."""
     before = snapshot(declaration)
     declaration.status = S.MATCHED
+    if payment.amount_cents != declaration.amount_cents:
+        declaration.status = S.MISMATCHED
+        declaration.mismatch = (
+            f"declared {cents_text(declaration.amount_cents)} yuan; "
+            f"the bank's line {payment.reference} is {cents_text(payment.amount_cents)} yuan"
+        )
     declaration.payment = payment
     declaration.received_on = payment.received_on
     declaration.decided_at = timezone.now()
-    declaration.save(update_fields=["status", "payment", "received_on", "decided_at"])
+    declaration.save(update_fields=["status", "mismatch", "payment", "received_on", "decided_at"])
     audit_record(actor=actor, action="payment.declaration.match", instance=declaration, before=before)
+
+
+def cents_text(cents: int) -> str:
+    """Cents as yuan with two decimals, for the messages an officer reads."""
+    return f"{cents // 100:,}.{cents % 100:02d}"
+
+
+def match_window_days(on: dt.date) -> int:
+    """How far a bank line's date may lie from an officer's, and an officer's before the declared date."""
+    return load_parameters().value_int(MATCH_DAYS_PARAMETER, on)
+
+
+def backdate_limit_days(on: dt.date) -> int:
+    """A confirmation that the money arrived more days ago than this needs a second officer."""
+    return load_parameters().value_int(BACKDATE_PARAMETER, on)
 
 
 def second_officer_threshold_cents(on: dt.date) -> int:
@@ -130,8 +160,10 @@ def payment_declaration_confirm(
     reason: str,
     today: dt.date | None = None,
 ) -> PaymentDeclaration:
-    """An officer confirms a declared payment with the date the money arrived and a reason. Below the
-    threshold it is booked at once on that date; at or above it, it waits for a second officer."""
+    """An officer confirms a declared payment with the date the money arrived and a reason: not in the
+    future, not more than the match window before the date declared. Below the threshold and within the
+    backdating limit it is booked at once on that date (provisionally, until the bank's line settles it);
+    at or above the threshold, or further back than the limit, it waits for a second officer."""
     user_id = _require_officer(actor)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -143,11 +175,20 @@ def payment_declaration_confirm(
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         locked = _locked(declaration, S.PENDING)
+        earliest = locked.declared_received_on - dt.timedelta(days=match_window_days(today))
+        if received_on < earliest:
+            raise ValidationFailed(
+                f"received_on: {received_on.isoformat()} is before {earliest.isoformat()}, "
+                f"more than {match_window_days(today)} days before the date declared "
+                f"({locked.declared_received_on.isoformat()}).",
+                field="received_on",
+            )
         before = snapshot(locked)
         locked.received_on = received_on
         locked.reason = reason.strip()
         locked.confirmed_by_id = user_id
-        if locked.amount_cents >= second_officer_threshold_cents(today):
+        backdated = received_on < today - dt.timedelta(days=backdate_limit_days(today))
+        if backdated or locked.amount_cents >= second_officer_threshold_cents(today):
             locked.status = S.AWAITING_APPROVAL
             locked.save(update_fields=["received_on", "reason", "confirmed_by", "status"])
             audit_record(actor=actor, action="payment.declaration.confirm", instance=locked, before=before)

@@ -15,6 +15,7 @@ from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import Payment, PaymentAllocation
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.core.text import text_refusal
 from socsec.ledger.accounts import BANK_COLLECTION, platform_receivable
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
@@ -42,10 +43,13 @@ def payment_record(
 
 
 def check_payment_fields(amount_cents: int, received_on: dt.date, reference: str) -> None:
-    """A reference, a positive amount and a date not in the future, or ``ValidationFailed`` naming each."""
+    """A reference (no control character), a positive amount and a date not in the future, or
+    ``ValidationFailed`` naming each."""
     errors: dict[str, list[str]] = {}
     if not reference or len(reference) > 100:
         errors["reference"] = ["is required (the bank reference, at most 100 characters)."]
+    elif refusal := text_refusal(reference):
+        errors["reference"] = [refusal]
     if not isinstance(amount_cents, int) or amount_cents <= 0:
         errors["amount_cents"] = [f"{amount_cents!r} must be a positive whole number of cents."]
     if received_on > timezone.localdate():

@@ -33,6 +33,7 @@ from socsec.registry.models import Organisation
 
 from .checks import check_rows
 from .files import write_files
+from .last_orders import batch_last_days, last_orders_raise
 from .limits import orders_limits_check
 
 LIVE = ~Q(status__in=[OrderBatch.Status.WITHDRAWN, OrderBatch.Status.FAILED])  # the batches that hold their key
@@ -101,6 +102,7 @@ def _check_and_write(
         seen_up_to = _last_accepted_batch(platform)
         checked = check_rows(platform, upload, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS)
         files = write_files(data_dir, platform.code, existing.pk, checked)
+        last_days = batch_last_days(data_dir, files)  # read outside the lock, written with the acceptance
         with transaction.atomic():
             lock(Organisation.objects).filter(pk=platform.pk).first()
             batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
@@ -123,6 +125,8 @@ def _check_and_write(
             batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
             batch.completed_at = timezone.now()
             batch.save()
+            if batch.status == OrderBatch.Status.ACCEPTED:
+                last_orders_raise(platform=platform, days=last_days)
             audit_record(actor=actor, action="orders.ingest", instance=batch)
             return batch, False
     raise Conflict(

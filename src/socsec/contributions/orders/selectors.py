@@ -3,13 +3,11 @@ platform), a platform's batches, a batch's error report, a worker's last order a
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterable
 from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -17,7 +15,6 @@ from socsec.contributions.errors import StoredFilesDamaged
 from socsec.contributions.models import OrderBatch
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
-from socsec.core.months import month_of
 from socsec.core.stored import stored_file_problem
 from socsec.registry.models import Organisation
 
@@ -98,40 +95,3 @@ def error_report_csv(batch: OrderBatch) -> str:
     for e in batch.errors:
         writer.writerow([e["row"], e["field"], e.get("code", ""), e["message"]])
     return buffer.getvalue()
-
-
-def last_order_after(*, platform: Organisation, person_id: int, after: dt.date) -> dt.date | None:
-    """The last day after ``after`` on which the worker has an order (not voided) in the platform's
-    accepted batches; none when there is no such order. Only the files of months from ``after`` on are
-    read."""
-    first = month_of(after)
-    months = {
-        f["month"]
-        for files in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED, platform=platform).values_list(
-            "files", flat=True
-        )
-        for f in files
-        if f["month"] >= first
-    }
-    orders, corrections = accepted_files(months=months, platform=platform)
-    if not orders:
-        return None
-    base = settings.DATA_DIR
-    params: dict[str, Any] = {"files": [str(base / p) for p in orders], "person": person_id, "after": after}
-    voided = ""
-    if corrections:
-        voided = (
-            " AND order_id NOT IN (SELECT order_id FROM read_parquet($fixes, hive_partitioning = true)"
-            " WHERE action = 'VOID')"
-        )
-        params["fixes"] = [str(base / p) for p in corrections]
-    con = duckdb.connect()
-    try:
-        row = con.execute(
-            "SELECT max(order_date) FROM read_parquet($files, hive_partitioning = true)"
-            f" WHERE person_id = $person AND order_date > $after{voided}",
-            params,
-        ).fetchone()
-    finally:
-        con.close()
-    return row[0] if row and row[0] is not None else None
