@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+# Data files (orders, lines, bank files, exports) are the agency's and hold personal data: owner only.
+FILE_MODE = 0o600
 
 UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "order_date", "fare_cents"]
 REQUIRED_COLUMNS = {"order_id", "order_date"}
@@ -61,7 +61,7 @@ def write_text_atomic(text: str, path: Path) -> str:
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -70,7 +70,7 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> str:
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp made it private; the file is shared like any other
+        os.chmod(tmp, FILE_MODE)  # whatever the process's umask
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -1,14 +1,17 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, audit, rules) adds its subcommands to the parser; they import Django only when they run.
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+from . import assess, audit, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+
+PRIVATE_UMASK = 0o077
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,11 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_export(sub)
     pay.add_pay(sub)
     bench.add_bench(sub)
+    audit.add_audit(sub)
     manage.add_manage(sub)
     rules.add_rules(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)  # the SQLite file, data files and exports: readable by the owner alone
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
