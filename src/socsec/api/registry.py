@@ -20,6 +20,7 @@ from socsec.accounts.access import (
     require_staff_or_platform,
 )
 from socsec.accounts.permissions import may_register_workers, may_write_registry
+from socsec.accounts.reads import record_read
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -194,8 +195,11 @@ def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 def search_persons(
     request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
 ) -> list[dict[str, Any]]:
-    own = require_staff_or_platform(principal_of(request), "workers read themselves at /api/me")
-    return [PersonOut.of(x) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
+    p = principal_of(request)
+    own = require_staff_or_platform(p, "workers read themselves at /api/me")
+    people = list(selectors.person_search(query=q, organisation=own, limit=limit))
+    record_read(p, [x.pk for x in people], "person search")
+    return [PersonOut.of(x) for x in people]
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
@@ -211,13 +215,17 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
 
 @router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return PersonOut.of(access_person(principal_of(request), person_id))
+    p = principal_of(request)
+    person = access_person(p, person_id)
+    record_read(p, [person.pk], "person")
+    return PersonOut.of(person)
 
 
 @router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
 def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     p = principal_of(request)
     person = access_person(p, person_id)
+    record_read(p, [person.pk], "engagements")
     return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=p.own_organisation)]
 
 
