@@ -119,7 +119,7 @@ def test_an_officer_claim_page_and_queue_are_logged(world):
     from tests.benefits.test_awards_and_payments import accepted_injury
 
     claim = accepted_injury(world, dt.date(2026, 3, 10))
-    PersonalDataAccess.objects.all().delete()
+    assert _reads() == []
     officer = _client(world, "officer")
     assert officer.get(f"/officer/claims/{claim.pk}/").status_code == 200
     assert officer.get("/officer/claims/").status_code == 200
@@ -136,3 +136,14 @@ def test_an_export_logs_every_person_exported(world, tmp_path, capsys):
     reads = _reads()
     assert len(reads) == len(lines) - 1 > 0
     assert {(r[1], r[2], r[3]) for r in reads} == {("SYSTEM", ReadPurpose.EXPORT, "insured records")}
+
+
+def test_the_log_of_reads_cannot_be_changed_or_deleted(world):
+    from django.db import DatabaseError, transaction
+
+    _client(world, "officer").get(f"/api/persons/{world.rider.pk}")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        PersonalDataAccess.objects.update(purpose="EXPORT")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        PersonalDataAccess.objects.all().delete()
+    assert _reads()[0][2] == "CASE_HANDLING"
