@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from socsec.audit import chain, triggers
 from socsec.audit.models import AuditEntry
@@ -123,3 +124,17 @@ def test_concurrent_transactions_still_form_one_chain():
         thread.join()
     assert errors == []
     assert chain.chain_verify() == chain.ChainReport(24, None)
+
+
+def test_a_snapshot_with_large_and_small_floats_verifies_after_the_database_gives_it_back(world):
+    """jsonb gives a whole float back as an integer (1e20 -> 100000000000000000000)."""
+    from socsec.audit.services import _entry
+
+    region = Region.objects.first()
+    assert region is not None
+    entry = _entry(Actor.system("t"), "t", region, {"big": 1e20, "small": 1e-7, "n": [2.5, 3.0]}, None, timezone.now())
+    with transaction.atomic():
+        chain.lock_chain()
+        chain.link([entry], chain.chain_tail())
+        entry.save(force_insert=True)
+    assert chain.chain_verify().broken is None

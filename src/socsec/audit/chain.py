@@ -35,8 +35,16 @@ TABLE = "audit_auditentry"
 
 
 def _text(value: Any) -> Any:
+    """A value as the hash reads it. A whole float counts as the integer it equals: PostgreSQL's jsonb
+    gives 1e20 back as 100000000000000000000."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text(v) for v in value]
     return value
 
 
