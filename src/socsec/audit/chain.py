@@ -34,24 +34,27 @@ _LOCK_KEY = 0x50C5EC_A0D1  # the PostgreSQL advisory lock of the audit chain
 TABLE = "audit_auditentry"
 
 
-def _text(value: Any) -> Any:
-    """A value as the hash reads it. A whole float counts as the integer it equals: PostgreSQL's jsonb
-    gives 1e20 back as 100000000000000000000."""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+def _whole(value: Any) -> Any:
+    """Whole floats as the integers they equal, at any depth."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {k: _text(v) for k, v in value.items()}
+        return {k: _whole(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_text(v) for v in value]
+        return [_whole(v) for v in value]
     return value
 
 
 def canonical(row: Mapping[str, Any]) -> bytes:
     """The fields of an entry as the hash reads them: sorted-key JSON, ASCII-escaped, times in UTC."""
-    values = {name: _text(row[name]) for name in HASHED_FIELDS}
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    values = {name: row[name] for name in HASHED_FIELDS}
+    values["at"] = values["at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    if "e+" in text:
+        # A float of 1e16 or more: PostgreSQL's jsonb gives it back as an integer, so whole floats count
+        # as integers (the walk is skipped when no such float can be there).
+        text = json.dumps(_whole(values), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return text.encode("ascii")
 
 
 def entry_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
