@@ -153,3 +153,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SOCSEC_LOG_LEVEL", "WARNING")},
 }
+
+# Limits of one order batch, checked before it is parsed (README "Order batches"). A day of the largest
+# platform (about 1.3 million orders, about 200 MB as JSON lines) fits in one batch.
+ORDERS_MAX_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_BYTES", 256 * 1024 * 1024))
+ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
+ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))

@@ -145,7 +145,9 @@ def test_overlapping_engagements_with_one_organisation_are_refused(world, unchan
 
 
 def test_engagements_may_follow_each_other_and_run_with_other_organisations(world):
-    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31))
+    engagement_end(
+        actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31), today=dt.date(2026, 1, 5)
+    )
     later = _engagement(world, person=world.rider, work_region="110100", start_date=dt.date(2026, 1, 1))
     assert later.pk
     entry = AuditEntry.objects.get(action="engagement.end")
@@ -217,10 +219,14 @@ def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
 
 
 def test_ending_an_engagement_later_cannot_run_into_the_next(world):
-    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31))
+    engagement_end(
+        actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31), today=dt.date(2026, 1, 5)
+    )
     _engagement(world, person=world.rider, work_region="110100", start_date=dt.date(2026, 1, 1))
     with pytest.raises(Conflict) as caught:
-        engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 6, 30))
+        engagement_end(
+            actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 6, 30), today=dt.date(2026, 7, 5)
+        )
     assert (caught.value.field, caught.value.code) == ("end_date", "overlapping_engagement")
 
 

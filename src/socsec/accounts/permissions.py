@@ -140,3 +140,13 @@ def may_view_claim(p: Principal, claim_person_id: int, claim_organisation_id: in
     if p.role == Role.WORKER:
         return p.person_id == claim_person_id
     return p.organisation is not None and p.organisation.pk == claim_organisation_id
+
+
+def may_confirm_payments(p: Principal) -> bool:
+    """Officers and supervisors confirm, approve or reject the payments platforms declared."""
+    return p.role in REGISTRY_WRITERS
+
+
+def may_decide_engagement_ends(p: Principal) -> bool:
+    """Officers and supervisors set an engagement's end beyond what a platform may, with a reason."""
+    return p.role in REGISTRY_WRITERS

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from socsec.accounts.access import access_order_batch, access_organisation, principal_of, require, require_platform
 from socsec.accounts.permissions import may_write_registry
@@ -15,7 +16,9 @@ from socsec.api.base import api
 from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders.ingest import orders_ingest
+from socsec.contributions.orders.limits import orders_size_check
 from socsec.contributions.orders.selectors import error_report_csv
+from socsec.contributions.orders.withdrawal import orders_batch_withdraw
 
 router = Router()
 
@@ -32,6 +35,7 @@ class OrderBatchOut(Schema):
     orders_void: int
     orders_amend: int
     months: list[str]
+    error_counts: dict[str, int]
     errors_url: str | None
 
     @staticmethod
@@ -48,6 +52,7 @@ class OrderBatchOut(Schema):
             "orders_void": b.orders_void,
             "orders_amend": b.orders_amend,
             "months": b.months,
+            "error_counts": b.error_counts,
             "errors_url": f"/api/orders/batches/{b.pk}/errors.csv" if b.errors else None,
         }
 
@@ -57,13 +62,23 @@ def report_orders(request: HttpRequest) -> HttpResponse:
     """A batch of orders as JSON lines (one order per line: order_id, action NEW|VOID|AMEND, resident_id,
     region, sector, order_date, fare_cents). Send the platform's ``Idempotency-Key`` header: the same
     key with the same body is accepted once and answered the same; with another body it is refused (409).
-    Valid rows are kept; invalid ones are listed in the batch's error report."""
+    Valid rows are kept; invalid ones are listed in the batch's error report by row (row N is the N-th
+    non-blank line), a line that is not a JSON object included.
+
+    Limits (checked before the body is read; over one, 413 ``upload_too_large`` with ``details.limit``
+    and ``details.got``): at most 268,435,456 bytes (256 MiB) and 2,000,000 lines by default, enough for
+    a day of the largest platform (the agency may set ``SOCSEC_ORDERS_MAX_BYTES`` and
+    ``SOCSEC_ORDERS_MAX_ROWS``). The error report keeps the first 1,000 errors by row
+    (``SOCSEC_ORDERS_MAX_STORED_ERRORS``); ``error_counts`` counts them all, per code."""
     p = principal_of(request)
     platform = require_platform(p, "only a platform reports its orders")
+    orders_size_check(_content_length(request))
     batch, replayed = orders_ingest(
         actor=p.actor,
         platform=platform,
-        content=request.body,
+        # the stream, not request.body (Django's small form-data limit is not a batch's), and never more than
+        # one byte over the limit, whatever Content-Length said
+        content=request.read(settings.ORDERS_MAX_BYTES + 1),
         fmt="jsonl",
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         source="api",
@@ -71,6 +86,29 @@ def report_orders(request: HttpRequest) -> HttpResponse:
     response = api.create_response(request, OrderBatchOut.of(batch), status=201)
     response["Idempotent-Replayed"] = "true" if replayed else "false"
     return response
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class WithdrawalIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/orders/batches/{batch_id}/withdrawal", response=OrderBatchOut, tags=["orders"])
+def withdraw_order_batch(request: HttpRequest, batch_id: int, payload: WithdrawalIn) -> dict[str, Any]:
+    """Withdraw a batch (a platform its own, an officer any), e.g. when its stored file is damaged or lost:
+    its orders stop counting and its idempotency key is freed, so the batch can be sent again (with the
+    same key or another). A batch that an assessment has counted is refused (409 ``batch_assessed``):
+    correct its orders with VOID or AMEND in a new batch."""
+    p = principal_of(request)
+    access_order_batch(p, batch_id)
+    require(p.organisation is not None or may_write_registry(p), "only the platform or an officer withdraws a batch")
+    return OrderBatchOut.of(orders_batch_withdraw(actor=p.actor, batch_id=batch_id, reason=payload.reason))
 
 
 @router.get("/orders/batches/{batch_id}", response=OrderBatchOut, tags=["orders"])

@@ -19,7 +19,7 @@ from socsec.accounts.access import (
     require,
     require_staff_or_platform,
 )
-from socsec.accounts.permissions import may_register_workers, may_write_registry
+from socsec.accounts.permissions import may_decide_engagement_ends, may_register_workers, may_write_registry
 from socsec.accounts.reads import record_read
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
@@ -126,6 +126,11 @@ class EngagementOut(Schema):
 
 class EngagementEndIn(Schema):
     end_date: dt.date
+
+
+class EngagementEndDecisionIn(Schema):
+    end_date: dt.date | None  # none: the engagement is reopened
+    reason: str
 
 
 class WorkerIn(Schema):
@@ -246,6 +251,20 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     require(may_register_workers(p), "you may not change engagements")
     engagement = access_engagement(p, engagement_id)
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
+
+
+@router.post("/engagements/{engagement_id}/end-decision", response=EngagementOut, tags=["registry"])
+def decide_engagement_end(request: HttpRequest, engagement_id: int, payload: EngagementEndDecisionIn) -> dict[str, Any]:
+    """An officer sets or reopens an engagement's end with a reason, beyond the limits an organisation is
+    held to (its last order, a claim's event, the backdating window); the decision is kept and audited."""
+    p = principal_of(request)
+    require(may_decide_engagement_ends(p), "only an officer decides an engagement's end")
+    engagement = access_engagement(p, engagement_id)
+    return EngagementOut.of(
+        services.engagement_end_decide(
+            actor=p.actor, engagement=engagement, end_date=payload.end_date, reason=payload.reason
+        )
+    )
 
 
 @router.post("/workers", response={201: WorkerOut}, tags=["registry"])

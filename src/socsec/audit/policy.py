@@ -70,6 +70,18 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             *_CREATED,
         )
     ),
+    "registry.EngagementEndDecision": AuditFields(
+        recorded=(
+            "id",
+            "engagement_id",
+            "previous_end_date",
+            "end_date",
+            "reason",
+            "overridden",
+            "decided_by_id",
+            "decided_at",
+        )
+    ),
     "coverage.SchemeActivation": AuditFields(
         recorded=("id", "scheme", "region_id", "organisation_id", "sector", "start_date", "end_date", "reference")
         + _CREATED
@@ -90,8 +102,11 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "orders_amend",
             "months",
             "files",
+            "error_counts",
             *_CREATED,
             "completed_at",
+            "withdrawn_at",
+            "withdrawal_reason",
         ),
         withheld={"errors": BULK},
     ),
@@ -103,6 +118,23 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
     ),
     "contributions.Payment": AuditFields(
         recorded=("id", "platform_id", "reference", "amount_cents", "received_on", "source", *_CREATED)
+    ),
+    "contributions.PaymentDeclaration": AuditFields(
+        recorded=(
+            "id",
+            "platform_id",
+            "reference",
+            "amount_cents",
+            "declared_received_on",
+            "status",
+            "received_on",
+            "reason",
+            "confirmed_by_id",
+            "approved_by_id",
+            "payment_id",
+            *_CREATED,
+            "decided_at",
+        )
     ),
     "contributions.OwnContribution": AuditFields(
         recorded=(

@@ -123,3 +123,23 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.organisation_id} {self.category} {self.start_date}"
+
+
+class EngagementEndDecision(models.Model):
+    """An officer's decision on an engagement's end beyond what the organisation may set itself (before
+    its last order, an open claim's event, or further back than the window): the end before and after,
+    the reason, and the limits it overrode."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="end_decisions")
+    previous_end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)  # empty: reopened
+    reason = models.TextField()
+    overridden = models.JSONField(default=list)  # [{"code", "message"}] of the limits it set aside
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"engagement {self.engagement_id} end {self.previous_end_date} -> {self.end_date}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import payments, views
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
+    path("officer/payments/", payments.officer_payments, name="officer_payments"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/invoices/", views.platform_invoices, name="platform_invoices"),

@@ -29,7 +29,7 @@ from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
 from socsec.accounts.reads import record_read
 from socsec.audit.selectors import audit_entries
-from socsec.batch.store import upload_format
+from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
