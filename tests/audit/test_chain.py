@@ -127,12 +127,20 @@ def test_concurrent_transactions_still_form_one_chain():
 
 
 def test_a_snapshot_with_large_and_small_floats_verifies_after_the_database_gives_it_back(world):
-    """jsonb gives a whole float back as an integer (1e20 -> 100000000000000000000)."""
+    """jsonb gives a float of 1e16 or more back as an integer (1e20 -> 100000000000000000000) and others
+    as they were (3.0)."""
     from socsec.audit.services import _entry
 
     region = Region.objects.first()
     assert region is not None
-    entry = _entry(Actor.system("t"), "t", region, {"big": 1e20, "small": 1e-7, "n": [2.5, 3.0]}, None, timezone.now())
+    entry = _entry(
+        Actor.system("t"),
+        "t",
+        region,
+        {"big": 1e20, "small": 1e-7, "n": [2.5, 3.0, 1.2345678901234567e25]},
+        None,
+        timezone.now(),
+    )
     with transaction.atomic():
         chain.lock_chain()
         chain.link([entry], chain.chain_tail())

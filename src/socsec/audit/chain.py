@@ -9,6 +9,7 @@ SQLite serialises writing transactions itself (the project opens them IMMEDIATE)
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,9 +36,11 @@ TABLE = "audit_auditentry"
 
 
 def _whole(value: Any) -> Any:
-    """Whole floats as the integers they equal, at any depth."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    """Floats written with a positive exponent (1e16 or more) as the integer their digits name, at any
+    depth: PostgreSQL's jsonb gives 1.5e+20 back as 150000000000000000000. Other floats come back as they
+    went."""
+    if isinstance(value, float) and "e+" in repr(value):
+        return int(decimal.Decimal(repr(value)))
     if isinstance(value, dict):
         return {k: _whole(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -50,9 +53,7 @@ def canonical(row: Mapping[str, Any]) -> bytes:
     values = {name: row[name] for name in HASHED_FIELDS}
     values["at"] = values["at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    if "e+" in text:
-        # A float of 1e16 or more: PostgreSQL's jsonb gives it back as an integer, so whole floats count
-        # as integers (the walk is skipped when no such float can be there).
+    if "e+" in text:  # a float of 1e16 or more may be there (the walk is skipped when none can be)
         text = json.dumps(_whole(values), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return text.encode("ascii")
 
