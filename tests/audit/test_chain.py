@@ -35,7 +35,21 @@ def test_the_world_is_one_unbroken_chain(world, capsys):
     entries = list(AuditEntry.objects.order_by("id"))
     assert entries[0].prev_hash == chain.GENESIS
     assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
-    assert _verify(capsys) == (0, f"OK: {len(entries)} audit entries, the hash chain is unbroken\n")
+    assert _verify(capsys) == (
+        0,
+        f"OK: {len(entries)} audit entries, the hash chain is unbroken; head {entries[-1].hash}\n",
+    )
+
+
+def test_auditors_read_each_entry_with_its_link(world):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users["auditor"])
+    rows = client.get("/api/audit?limit=2").json()
+    newest = list(AuditEntry.objects.order_by("-id")[:2])
+    assert [(r["id"], r["prev_hash"], r["hash"]) for r in rows] == [(e.pk, e.prev_hash, e.hash) for e in newest]
+    assert rows[0]["prev_hash"] == rows[1]["hash"]
 
 
 def test_single_and_bulk_writes_continue_the_chain(world):
@@ -50,7 +64,7 @@ def test_single_and_bulk_writes_continue_the_chain(world):
     assert [e.prev_hash for e in added[1:]] == [e.hash for e in added[:-1]]
     assert added[-1].pk == single.pk
     report = chain.chain_verify(batch_size=2)
-    assert (report.entries, report.broken) == (AuditEntry.objects.count(), None)
+    assert report == chain.ChainReport(AuditEntry.objects.count(), None, single.hash)
 
 
 def test_an_entry_changed_behind_the_back_is_named(world, capsys):
@@ -123,7 +137,8 @@ def test_concurrent_transactions_still_form_one_chain():
     for thread in threads:
         thread.join()
     assert errors == []
-    assert chain.chain_verify() == chain.ChainReport(24, None)
+    report = chain.chain_verify()
+    assert (report.entries, report.broken) == (24, None)
 
 
 def test_a_snapshot_with_large_and_small_floats_verifies_after_the_database_gives_it_back(world):

@@ -48,7 +48,8 @@ def test_the_demo_trail_is_chained_and_holds_nothing_withheld(demo_var, tmp_path
         for text in snapshots:
             assert not withheld & json.loads(text or "{}").keys(), entry_id
     done = _verify(var)
-    assert (done.returncode, done.stdout) == (0, f"OK: {len(rows)} audit entries, the hash chain is unbroken\n")
+    assert done.returncode == 0
+    assert done.stdout.startswith(f"OK: {len(rows)} audit entries, the hash chain is unbroken; head ")
 
     victim = rows[len(rows) // 2][0]
     with sqlite3.connect(var / "socsec.sqlite3") as conn:

@@ -29,6 +29,8 @@ class AuditOut(Schema):
     object_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    prev_hash: str  # the hash chain: `socsec audit verify` checks it
+    hash: str
 
 
 @router.get("/audit", response=list[AuditOut], tags=["audit"])
@@ -50,6 +52,8 @@ def list_audit(
             "object_id": e.object_id,
             "before": e.before,
             "after": e.after,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
         }
         for e in rows
     ]

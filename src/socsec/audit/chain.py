@@ -103,8 +103,9 @@ class BrokenLink:
 
 @dataclass(frozen=True)
 class ChainReport:
-    entries: int
+    entries: int  # verified
     broken: BrokenLink | None
+    head: str = GENESIS  # the hash of the last entry verified: kept elsewhere, it shows entries cut off the end
 
 
 def _batches(batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -135,4 +136,4 @@ def chain_verify(*, batch_size: int = 5000) -> ChainReport:
                 return ChainReport(count, BrokenLink(entry_id, "hash", expected, stored_hash))
             prev_hash = stored_hash
             count += 1
-    return ChainReport(count, None)
+    return ChainReport(count, None, prev_hash)

@@ -14,7 +14,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     report = chain_verify(batch_size=args.batch_size)
     broken = report.broken
     if broken is None:
-        print(f"OK: {report.entries} audit entries, the hash chain is unbroken")
+        print(f"OK: {report.entries} audit entries, the hash chain is unbroken; head {report.head}")
         return 0
     what = (
         "the entry before it was changed or removed"
