@@ -29,7 +29,12 @@ def test_old_entries_lose_their_secrets_are_chained_and_the_scrub_is_audited():
     rows = [
         ("user.create", "accounts.User", None, {"id": 1, "username": "li", "password": "md5$x$hash"}),
         ("token.issue", "accounts.ApiToken", None, {"id": 2, "prefix": "abc", "digest": "f" * 64}),
-        ("person.register", "registry.Person", {"id": 3, "resident_id": "X1"}, {"id": 3, "resident_id": "X2"}),
+        (
+            "person.register",
+            "registry.Person",
+            {"id": 3, "resident_id": "X1"},
+            {"id": 3, "resident_id": "X2", "name": "Li"},
+        ),
         ("region.create", "registry.Region", None, {"id": 4, "code": "110000", "password": "kept: not a User"}),
     ]
     for i, (action, object_type, before, after) in enumerate(rows):
@@ -61,7 +66,7 @@ def test_old_entries_lose_their_secrets_are_chained_and_the_scrub_is_audited():
             "fields": {
                 "accounts.ApiToken": ["digest"],
                 "accounts.User": ["password"],
-                "registry.Person": ["resident_id"],
+                "registry.Person": ["name", "resident_id"],
             },
         },
     )

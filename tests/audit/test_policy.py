@@ -26,7 +26,8 @@ def test_each_listed_model_names_every_field_once(label):
 def test_secrets_are_withheld():
     assert AUDIT_FIELDS["accounts.User"].withheld.keys() == {"password"}
     assert AUDIT_FIELDS["accounts.ApiToken"].withheld.keys() == {"digest"}
-    assert AUDIT_FIELDS["registry.Person"].withheld.keys() == {"resident_id"}
+    assert AUDIT_FIELDS["registry.Person"].withheld.keys() == {"resident_id", "resident_id_index", "name", "name_index"}
+    assert "key" in AUDIT_FIELDS["otp_totp.TOTPDevice"].withheld
 
 
 def test_the_world_trail_holds_no_password_digest_or_resident_id(world):

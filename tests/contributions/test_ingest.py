@@ -134,7 +134,7 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform
         f"{TODAY.isoformat()}).",
         "9,resident_id,not_engaged,no engagement of this platform for this worker on 2020-01-01.",
         "9,sector,not_pilot_sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
-        "10,fare_cents,invalid_fare,-5 is outside 0 to 1000000 cents.",
+        "10,fare_cents,invalid_fare,'-5 is outside 0 to 1000000 cents.",  # escaped for spreadsheets
         "11,order_date,invalid_date,'31/12/2026' is not a date (YYYY-MM-DD).",
         "12,order_id,not_reported_before,no order with this id was reported before (report it as NEW first).",
         "13,action,invalid_action,'DELETE' is not one of NEW, VOID, AMEND.",

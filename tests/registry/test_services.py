@@ -176,10 +176,10 @@ def test_worker_registration_is_one_transaction(world, unchanged):
             },
         )
     assert caught.value.field == "engagement.end_date"
-    assert not Person.objects.filter(resident_id=VALID).exists()
+    assert not Person.objects.with_resident_id(VALID).exists()
 
 
-def test_worker_registration_reuses_a_registered_person_only_by_matching_name(world):
+def test_worker_registration_reuses_a_registered_person_and_keeps_the_registered_name(world):
     actor = SYSTEM.__class__(label="token:zipper", organisation_id=world.courier.pk)
     engagement = {
         "category": "CIVIL_LAW",
@@ -189,16 +189,23 @@ def test_worker_registration_reuses_a_registered_person_only_by_matching_name(wo
     }
     person_fields = {"resident_id": world.employee.resident_id, "name": "李娜", "residence_region": "440100"}
     person, eng, created = worker_register(
-        actor=actor, organisation=world.courier, person=person_fields, engagement=engagement
+        actor=actor,
+        organisation=world.courier,
+        person=person_fields,
+        engagement={**engagement, "end_date": dt.date(2026, 12, 31)},
     )
     assert (person.pk, created, eng.organisation_id) == (world.employee.pk, False, world.courier.pk)
-    with pytest.raises(ValidationFailed, match="does not match the name registered"):
-        worker_register(
-            actor=actor,
-            organisation=world.courier,
-            person={**person_fields, "name": "李四"},
-            engagement={**engagement, "start_date": dt.date(2027, 1, 1)},
-        )
+    # another name is not refused (the refusal would tell that the ID is registered): it is put on record
+    again, later, created_again = worker_register(
+        actor=actor,
+        organisation=world.courier,
+        person={**person_fields, "name": "李四"},
+        engagement={**engagement, "start_date": dt.date(2027, 1, 1)},
+    )
+    again.refresh_from_db()
+    assert (again.pk, again.name, created_again) == (world.employee.pk, world.employee.name, False)
+    flagged = AuditEntry.objects.filter(action="worker.name_differs")
+    assert list(flagged.values_list("object_id", flat=True)) == [str(later.pk)]
 
 
 def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from socsec.accounts.access import principal_of, require, require_platform, require_staff_or_platform
 from socsec.accounts.permissions import Principal, may_confirm_payments
 from socsec.api.base import api
+from socsec.api.bounds import Cents, Day, Reference, Text
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.declarations import (
     payment_declaration_approve,
@@ -29,9 +30,9 @@ router = Router()
 
 
 class PaymentIn(Schema):
-    amount_cents: int
-    received_on: dt.date  # the date the platform says it paid: kept, never booked
-    reference: str
+    amount_cents: Cents
+    received_on: Day  # the date the platform says it paid: kept, never booked
+    reference: Reference
 
 
 class DeclarationOut(Schema):
@@ -91,12 +92,12 @@ def list_declarations(request: HttpRequest, status: PaymentDeclaration.Status | 
 
 
 class ConfirmIn(Schema):
-    received_on: dt.date  # the day the money arrived, as the officer's evidence shows
-    reason: str
+    received_on: Day  # the day the money arrived, as the officer's evidence shows
+    reason: Text
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Text
 
 
 def _officer_declaration(request: HttpRequest, declaration_id: int) -> tuple[Principal, PaymentDeclaration]:
@@ -144,7 +145,7 @@ class ArrearOut(Schema):
 
 
 @router.get("/arrears", response=list[ArrearOut], tags=["orders"])
-def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+def list_arrears(request: HttpRequest, on: Day | None = None) -> list[dict[str, Any]]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
     payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
     own = require_staff_or_platform(principal_of(request), "you may not see arrears")

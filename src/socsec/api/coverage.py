@@ -21,6 +21,7 @@ from socsec.accounts.access import (
 )
 from socsec.accounts.permissions import may_manage_activations
 from socsec.accounts.reads import record_read
+from socsec.api.bounds import Code, Day, Reference
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
@@ -86,13 +87,13 @@ class CoverageOut(Schema):
 
 
 class ActivationIn(Schema):
-    scheme: str = "OIP"
-    region: str
-    organisation: str | None = None
-    sector: str | None = None
-    start_date: dt.date
-    end_date: dt.date | None = None
-    reference: str = ""
+    scheme: Code = "OIP"
+    region: Code
+    organisation: Code | None = None
+    sector: Code | None = None
+    start_date: Day
+    end_date: Day | None = None
+    reference: Reference = ""
 
 
 class ActivationOut(Schema):
@@ -120,7 +121,7 @@ class ActivationOut(Schema):
 
 
 @router.get("/me/coverage", response=CoverageOut, tags=["me"])
-def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool = False) -> dict[str, Any]:
+def my_coverage(request: HttpRequest, on: Day | None = None, explain: bool = False) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, require_worker(p, "only a worker account has its own coverage"))
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
@@ -128,7 +129,7 @@ def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool =
 
 @router.get("/persons/{person_id}/coverage", response=CoverageOut, tags=["coverage"])
 def person_coverage(
-    request: HttpRequest, person_id: int, on: dt.date | None = None, explain: bool = False
+    request: HttpRequest, person_id: int, on: Day | None = None, explain: bool = False
 ) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person_coverage(p, person_id)

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from socsec.accounts.access import access_order_batch, access_organisation, principal_of, require, require_platform
 from socsec.accounts.permissions import may_write_registry
 from socsec.api.base import api
+from socsec.api.bounds import Code, Count, Day, Text
 from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders.ingest import orders_ingest
@@ -125,11 +126,11 @@ def order_batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 class AdjustmentIn(Schema):
-    platform: str
-    province: str
-    steps: int
-    effective_from: dt.date
-    reason: str
+    platform: Code
+    province: Code
+    steps: Count
+    effective_from: Day
+    reason: Text
 
 
 class AdjustmentOut(Schema):

@@ -10,13 +10,14 @@ from ninja import Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_credit_interest
+from socsec.api.bounds import Count
 from socsec.pension_accounts.services import interest_credit
 
 router = Router()
 
 
 class InterestCreditIn(Schema):
-    year: int
+    year: Count
 
 
 class InterestCreditOut(Schema):

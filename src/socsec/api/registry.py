@@ -1,5 +1,6 @@
 """The registry over the API: regions, organisations, persons, their engagements, and ``POST /api/workers``
-that registers a worker and their engagement in one go. Platforms see and register only their own workers."""
+that registers a worker and their engagement in one go. Platforms see and register only their own workers;
+``POST /api/workers`` answers a platform the same whether the resident ID was registered before or not."""
 
 from __future__ import annotations
 
@@ -19,8 +20,15 @@ from socsec.accounts.access import (
     require,
     require_staff_or_platform,
 )
-from socsec.accounts.permissions import may_decide_engagement_ends, may_register_workers, may_write_registry
+from socsec.accounts.permissions import (
+    Principal,
+    may_decide_engagement_ends,
+    may_register_workers,
+    may_write_registry,
+    person_disclosure,
+)
 from socsec.accounts.reads import record_read
+from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -28,12 +36,12 @@ router = Router()
 
 
 class OrganisationIn(Schema):
-    code: str
-    name: str
-    kind: str
-    name_zh: str = ""
-    credit_code: str | None = None
-    registered_region: str | None = None
+    code: Code
+    name: Name
+    kind: Code
+    name_zh: Name = ""
+    credit_code: Code | None = None
+    registered_region: Code | None = None
 
 
 class OrganisationOut(Schema):
@@ -57,14 +65,17 @@ class OrganisationOut(Schema):
 
 
 class PersonIn(Schema):
-    resident_id: str
-    name: str
-    residence_region: str
-    birth_date: dt.date | None = None
-    sex: str | None = None
+    resident_id: Code
+    name: Name
+    residence_region: Code
+    birth_date: Day | None = None
+    sex: Code | None = None
 
 
 class PersonOut(Schema):
+    """A person; the resident ID and the name masked unless the reader's role needs them
+    (``socsec.core.masking``: ``110***********123X``, ``张**``)."""
+
     id: int
     resident_id: str
     name: str
@@ -73,11 +84,12 @@ class PersonOut(Schema):
     residence_region: str
 
     @staticmethod
-    def of(p: Person) -> dict[str, Any]:
+    def of(p: Person, reader: Principal) -> dict[str, Any]:
+        shown = person_disclosure(reader, p.pk)
         return {
             "id": p.pk,
-            "resident_id": p.resident_id,
-            "name": p.name,
+            "resident_id": shown.resident_id(p.resident_id),
+            "name": shown.name(p.name),
             "birth_date": p.birth_date,
             "sex": p.sex,
             "residence_region": p.residence_region.code,
@@ -85,17 +97,17 @@ class PersonOut(Schema):
 
 
 class EngagementFields(Schema):
-    category: str
-    sector: str
-    work_region: str
-    start_date: dt.date
-    end_date: dt.date | None = None
-    external_ref: str = ""
+    category: Code
+    sector: Code
+    work_region: Code
+    start_date: Day
+    end_date: Day | None = None
+    external_ref: Reference = ""
 
 
 class EngagementIn(EngagementFields):
-    person_id: int
-    organisation: str | None = None
+    person_id: Id
+    organisation: Code | None = None
 
 
 class EngagementOut(Schema):
@@ -125,24 +137,24 @@ class EngagementOut(Schema):
 
 
 class EngagementEndIn(Schema):
-    end_date: dt.date
+    end_date: Day
 
 
 class EngagementEndDecisionIn(Schema):
-    end_date: dt.date | None  # none: the engagement is reopened
-    reason: str
+    end_date: Day | None  # none: the engagement is reopened
+    reason: Text
 
 
 class WorkerIn(Schema):
     person: PersonIn
     engagement: EngagementFields
-    organisation: str | None = None
+    organisation: Code | None = None
 
 
 class WorkerOut(Schema):
     person: PersonOut
     engagement: EngagementOut
-    person_created: bool
+    person_created: bool | None  # told to agency staff only: null for a platform
 
 
 class RegionOut(Schema):
@@ -198,13 +210,17 @@ def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/persons", response=list[PersonOut], tags=["registry"])
 def search_persons(
-    request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
+    request: HttpRequest,
+    q: str = param.Query("", description="the whole resident ID or the whole name; empty lists everyone"),
+    limit: int = param.Query(50, ge=1, le=200),
 ) -> list[dict[str, Any]]:
+    """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
+    searched), sorted by name; a platform finds only its own workers."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
     people = list(selectors.person_search(query=q, organisation=own, limit=limit))
     record_read(p, [x.pk for x in people], "person search")
-    return [PersonOut.of(x) for x in people]
+    return [PersonOut.of(x, p) for x in people]
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
@@ -215,7 +231,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
         "only officers and supervisors register persons directly; platforms use POST /api/workers",
     )
     person = services.person_register(actor=p.actor, **payload.dict())
-    return Status(201, PersonOut.of(person))
+    return Status(201, PersonOut.of(person, p))
 
 
 @router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
@@ -223,7 +239,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, person_id)
     record_read(p, [person.pk], "person")
-    return PersonOut.of(person)
+    return PersonOut.of(person, p)
 
 
 @router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
@@ -275,9 +291,17 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str,
     person, engagement, created = services.worker_register(
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )
-    body = {
-        "person": PersonOut.of(person),
-        "engagement": EngagementOut.of(engagement),
-        "person_created": created,
+    if p.is_staff:
+        return Status(
+            201,
+            {"person": PersonOut.of(person, p), "engagement": EngagementOut.of(engagement), "person_created": created},
+        )
+    # A platform gets the same answer whether the resident ID was registered before or not: the person as
+    # it declared them (masked as its role is shown a person), under the person's id, and no word on whether
+    # they were created.
+    declared = {
+        **PersonOut.of(person, p),
+        "name": person_disclosure(p, person.pk).name(" ".join(payload.person.name.split())),
+        "residence_region": payload.person.residence_region,
     }
-    return Status(201, body)
+    return Status(201, {"person": declared, "engagement": EngagementOut.of(engagement), "person_created": None})

@@ -19,9 +19,12 @@ class AuditFields:
     withheld: dict[str, str] = field(default_factory=dict)
 
 
-SECRET = "a secret: a password hash or a token digest"
+SECRET = "a secret: a password hash, a token digest or a one-time-password key"
 IDENTIFIER = "a national identifier; the object id names the person in the trail"
 BULK = "a bulk list kept on the row itself; the trail keeps its counts"
+ENCRYPTED = "personal data kept encrypted on the row; the object id names the person in the trail"
+BLIND_INDEX = "a keyed fingerprint of personal data: with the key, it tells whether a value is the one"
+OTP_STATE = "the one-time-password check's working state, not a decision"
 
 _CREATED = ("created_at",)
 
@@ -45,16 +48,44 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         withheld={"password": SECRET},
     ),
     "accounts.ApiToken": AuditFields(
-        recorded=("id", "organisation_id", "name", "prefix", "created_at", "last_used_at", "revoked_at"),
+        recorded=(
+            "id",
+            "organisation_id",
+            "name",
+            "prefix",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+            "expires_at",
+            "scopes",
+            "replaced_by_id",
+        ),
         withheld={"digest": SECRET},
+    ),
+    "accounts.LoginEvent": AuditFields(recorded=("id", "at", "kind", "username", "user_id", "ip_address")),
+    "otp_totp.TOTPDevice": AuditFields(
+        recorded=("id", "user_id", "name", "confirmed", "created_at", "last_used_at", "step", "digits", "tolerance"),
+        withheld={
+            "key": SECRET,
+            "t0": OTP_STATE,
+            "drift": OTP_STATE,
+            "last_t": OTP_STATE,
+            "throttling_failure_timestamp": OTP_STATE,
+            "throttling_failure_count": OTP_STATE,
+        },
     ),
     "registry.Region": AuditFields(recorded=("id", "code", "name", "name_zh", "level", "parent_id")),
     "registry.Organisation": AuditFields(
         recorded=("id", "code", "name", "name_zh", "kind", "credit_code", "registered_region_id", *_CREATED)
     ),
     "registry.Person": AuditFields(
-        recorded=("id", "name", "birth_date", "sex", "residence_region_id", *_CREATED),
-        withheld={"resident_id": IDENTIFIER},
+        recorded=("id", "birth_date", "sex", "residence_region_id", *_CREATED),
+        withheld={
+            "resident_id": IDENTIFIER,
+            "resident_id_index": BLIND_INDEX,
+            "name": ENCRYPTED,
+            "name_index": BLIND_INDEX,
+        },
     ),
     "registry.Engagement": AuditFields(
         recorded=(

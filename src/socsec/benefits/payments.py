@@ -9,7 +9,6 @@ killed at any point and run again gives the same payments and the same file, and
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.store import write_text_atomic
+from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
@@ -317,7 +317,7 @@ def bank_file(run: PaymentRun, instruction: int = 1) -> str:
     """One of a run's bank files: its payment instructions, one line per payment or recovery, in a fixed
     order."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(
         ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
     )
@@ -327,7 +327,7 @@ def bank_file(run: PaymentRun, instruction: int = 1) -> str:
         .order_by("id")
     )
     for p in rows:
-        person = p.award.claim.person
+        person = p.award.claim.person  # resident ID and name in full: the bank pays by them (Purpose.PAYMENT)
         sign = "-" if p.amount_cents < 0 else ""
         cents = abs(p.amount_cents)
         writer.writerow(

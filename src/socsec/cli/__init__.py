@@ -1,7 +1,8 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, audit, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
+# they run.
 
 from __future__ import annotations
 
@@ -9,7 +10,23 @@ import argparse
 import os
 from collections.abc import Sequence
 
-from . import assess, audit, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+from . import (
+    assess,
+    audit,
+    bench,
+    demo,
+    export,
+    ingest,
+    interest,
+    keys,
+    manage,
+    otp,
+    pay,
+    project,
+    rules,
+    serve,
+    tokens,
+)
 
 PRIVATE_UMASK = 0o077
 
@@ -28,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_export(sub)
     pay.add_pay(sub)
     bench.add_bench(sub)
+    keys.add_rekey(sub)
     audit.add_audit(sub)
     manage.add_manage(sub)
+    tokens.add_token(sub)
+    otp.add_otp(sub)
     rules.add_rules(sub)
     return parser
 

@@ -11,8 +11,9 @@ from .common import django_setup
 
 def cmd_export_records(args: argparse.Namespace) -> int:
     """The insured persons' records as the actuarial projection reads them (initial.history: records)."""
-    import csv
     from pathlib import Path
+
+    from socsec.core.csvsafe import csv_writer
 
     django_setup()
     from django.db import transaction
@@ -26,7 +27,7 @@ def cmd_export_records(args: argparse.Namespace) -> int:
     by_person = insured_records_by_person(year=args.year)
     rows = [row for _, row in by_person]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(RECORD_HEADER)
     writer.writerows(rows)
     with transaction.atomic():  # the reads are logged with the file written, or not at all

@@ -1,8 +1,8 @@
-"""The entries written before snapshots had an allow-list: their secrets are removed (password hashes, token
-digests, resident IDs), and every entry is chained by hash (``socsec.audit.chain``). The append-only
-triggers are lifted for the rewrite and put back at the end. When there were entries, the migration writes
-one entry of its own saying what it removed, chained after the rest. Re-runnable: a second run finds
-nothing to remove and the same chain."""
+"""The entries written before snapshots had an allow-list: their secrets are removed (password hashes,
+token digests, persons' resident IDs and names), and every entry is chained by hash
+(``socsec.audit.chain``). The append-only triggers are lifted for the rewrite and put back at the end.
+When there were entries, the migration writes one entry of its own saying what it removed, chained after
+the rest. Re-runnable: a second run finds nothing to remove and the same chain."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from socsec.audit import chain, triggers
 SECRET_KEYS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("password",),
     "accounts.ApiToken": ("digest",),
-    "registry.Person": ("resident_id",),
+    "registry.Person": ("resident_id", "name"),  # kept encrypted on the row, not in plain text here
 }
 BATCH = 2000
 

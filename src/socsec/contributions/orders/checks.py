@@ -55,8 +55,8 @@ class _Context:
         self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
         self.regions = set(Region.objects.values_list("code", flat=True))
-        ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
-        self.persons = Person.objects.in_bulk(list(ids), field_name="resident_id")
+        ids = {str(r.get("resident_id") or "").strip().upper() for r in rows} - {""}
+        self.persons = Person.objects.by_resident_id(ids)  # by blind index: resident IDs are encrypted
         self.engagements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
         person_ids = sorted(p.pk for p in self.persons.values())
         for chunk in range(0, len(person_ids), 10_000):  # SQLite bounds the parameters of one statement

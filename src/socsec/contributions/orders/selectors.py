@@ -3,7 +3,6 @@ platform), a platform's batches, a batch's error report, a worker's last order a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from socsec.contributions.models import OrderBatch
+from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
 from socsec.core.months import month_of
 from socsec.registry.models import Organisation
@@ -82,7 +82,7 @@ def error_report_csv(batch: OrderBatch) -> str:
     """The per-row error report of a batch as CSV: row, field, code, message. At most the first errors
     by row are stored (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["row", "field", "code", "message"])
     for e in batch.errors:
         writer.writerow([e["row"], e["field"], e.get("code", ""), e["message"]])
