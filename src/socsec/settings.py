@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "socsec.web.clock.clock_warning",
             ]
         },
     }
@@ -216,6 +217,12 @@ LOGGING = {
     "loggers": {"socsec.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
+# How far the application's clock may be from the database's before batch commands refuse to run and
+# officer pages warn (seconds).
+SOCSEC_CLOCK_SKEW_SECONDS = int(os.environ.get("SOCSEC_CLOCK_SKEW_SECONDS", "300"))
+# Attempt and temporary files under the data dir that no manifest names are swept once this old (seconds):
+# a writer still at work is never touched.
+SOCSEC_SWEEP_GRACE_SECONDS = int(os.environ.get("SOCSEC_SWEEP_GRACE_SECONDS", "3600"))
 # Limits of one order batch, checked before it is parsed (README "Order batches"). A day of the largest
 # platform (about 1.3 million orders, about 200 MB as JSON lines) fits in one batch.
 ORDERS_MAX_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_BYTES", 256 * 1024 * 1024))

@@ -145,7 +145,18 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         recorded=("id", "platform_id", "province_id", "steps", "effective_from", "reason", *_CREATED)
     ),
     "contributions.AssessmentRun": AuditFields(
-        recorded=("id", "month", "sequence", "kind", "batches", "lines_path", "order_count", "amount_cents") + _CREATED
+        recorded=(
+            "id",
+            "month",
+            "sequence",
+            "kind",
+            "batches",
+            "lines_path",
+            "lines_sha256",
+            "order_count",
+            "amount_cents",
+            *_CREATED,
+        )
     ),
     "contributions.Payment": AuditFields(
         recorded=("id", "platform_id", "reference", "amount_cents", "received_on", "source", *_CREATED)

@@ -20,6 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from socsec.core.faults import fault
+
 # Data files (orders, lines, bank files, exports) are the agency's and hold personal data: owner only.
 FILE_MODE = 0o600
 
@@ -48,7 +50,9 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> str:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        fault("file.write", path)  # a full disk or read-only directory at the write
         write(tmp)
+        fault("file.before_rename", path)  # killed with the file half done: only the temporary name exists
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())

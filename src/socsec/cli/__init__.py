@@ -25,8 +25,10 @@ from . import (
     project,
     rules,
     serve,
+    storage,
     tokens,
 )
+from .common import run_guarded
 
 PRIVATE_UMASK = 0o077
 
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    storage.add_storage(sub)
     bench.add_bench(sub)
     keys.add_rekey(sub)
     audit.add_audit(sub)
@@ -57,4 +60,4 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)  # the SQLite file, data files and exports: readable by the owner alone
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    return run_guarded(args)

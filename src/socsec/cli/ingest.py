@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from .common import django_setup, yuan
+from .common import django_setup, domain_line, yuan
 
 
 def cmd_ingest_orders(args: argparse.Namespace) -> int:
@@ -44,7 +44,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
             source=f"cli:{path.name}",
         )
     except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
     state = "already ingested (nothing changed)" if replayed else batch.status.lower()
     print(

@@ -91,6 +91,7 @@ class AssessmentRun(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     batches = models.JSONField(default=list)  # the accepted batch ids it read
     lines_path = models.CharField(max_length=300)
+    lines_sha256 = models.CharField(max_length=64, blank=True)  # '' for runs recorded before it was kept
     order_count = models.BigIntegerField()
     amount_cents = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,6 +26,7 @@ from socsec.audit.services import Actor, audit_record
 from socsec.batch.uploads import Upload, UploadError, read_upload
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
+from socsec.core.clock import database_today
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from socsec.registry.models import Organisation
@@ -84,7 +85,7 @@ def orders_ingest(
                 code=ContributionErrorCode.BATCH_IN_PROGRESS,
             ) from None
     try:
-        return _check_and_write(actor, platform, existing, upload, today or timezone.localdate())
+        return _check_and_write(actor, platform, existing, upload, today or database_today())
     except DomainError as exc:  # nothing of this batch was stored: say why, and free its key
         _fail(actor, existing, exc)
         raise

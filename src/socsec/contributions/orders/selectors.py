@@ -13,10 +13,12 @@ import duckdb
 from django.conf import settings
 from django.db.models import QuerySet
 
+from socsec.contributions.errors import StoredFilesDamaged
 from socsec.contributions.models import OrderBatch
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
 from socsec.core.months import month_of
+from socsec.core.stored import stored_file_problem
 from socsec.registry.models import Organisation
 
 
@@ -24,7 +26,9 @@ def accepted_files(
     *, months: Iterable[str], platform: Organisation | None = None, batch_ids: Iterable[int] | None = None
 ) -> tuple[list[str], list[str]]:
     """Order and correction files of ACCEPTED batches for the months (paths relative to the data dir),
-    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed."""
+    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed. Each
+    file is checked against the SHA-256 its manifest keeps before anything reads it: those absent or
+    changed raise ``StoredFilesDamaged``, naming each with its batch (which can be withdrawn and re-sent)."""
     wanted = set(months)
     batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).order_by("id")
     if platform is not None:
@@ -33,10 +37,17 @@ def accepted_files(
         batches = batches.filter(id__in=list(batch_ids))
     orders: list[str] = []
     corrections: list[str] = []
-    for files in batches.values_list("files", flat=True):
+    damaged: list[dict[str, Any]] = []
+    for batch_id, files in batches.values_list("id", "files"):
         for f in files:
             if f["month"] in wanted:
+                problem = stored_file_problem(settings.DATA_DIR / f["path"], f["sha256"])
+                if problem:
+                    reason = "missing" if problem == "missing" else "checksum differs"
+                    damaged.append({"batch": batch_id, "path": f["path"], "reason": reason})
                 (orders if f["kind"] == "orders" else corrections).append(f["path"])
+    if damaged:
+        raise StoredFilesDamaged(damaged, "")
     return orders, corrections
 
 
