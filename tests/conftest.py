@@ -33,8 +33,8 @@ from tests.world import World, WorldCopy, socsec_models
 
 def _patch_sqlite_flush() -> None:
     """Transactional tests (the browser tests' live server) empty every table between tests. The audit
-    table refuses DELETE by trigger, so around a test-database flush the triggers are dropped and put
-    back. Only the flush of the test database is affected."""
+    tables (the trail, the log of reads) refuse DELETE by trigger, so around a test-database flush the
+    triggers are dropped and put back. Only the flush of the test database is affected."""
     from django.db.backends.sqlite3.base import DatabaseOperations
 
     from socsec.audit import triggers
@@ -43,9 +43,10 @@ def _patch_sqlite_flush() -> None:
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
         statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        if "audit_auditentry" not in tables:
+        if not {triggers.TABLE, triggers.READS_TABLE} & set(tables):
             return statements
-        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+        drop = [*triggers.SQLITE_DROP, *triggers.READS_SQLITE_DROP]
+        return [*drop, *statements, *triggers.SQLITE_CREATE, *triggers.READS_SQLITE_CREATE]
 
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 

@@ -16,6 +16,8 @@ from stdnum.cn import ric
 
 from socsec.accounts.models import Role, User
 from socsec.accounts.services import token_issue, user_create
+from socsec.audit import chain
+from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
 from socsec.coverage.services import activation_create
 from socsec.registry.models import Engagement, Organisation, Person
@@ -270,6 +272,8 @@ class WorldCopy:
                     for name in texts:
                         row[name] = json.loads(row[name])
                     objects.append(model(**row))
+                if model is AuditEntry:  # its times moved: chained again, after nothing (the tables were empty)
+                    chain.link(objects, chain.GENESIS)
                 model._base_manager.bulk_create(objects)  # created_at (auto_now_add) is set to now here
                 made[model] = {obj.pk: obj for obj in objects}
             with connection.cursor() as cursor:  # PostgreSQL: sequences go on after the rows written

@@ -125,7 +125,7 @@ def test_issue_rotate_and_revoke_are_audited_without_the_digest(world):
         text = f"{entry.before} {entry.after}"
         assert not any(d in text for d in digests)
         assert key not in text and new_key not in text
-        assert entry.after is not None and entry.after["digest"] == ""
+        assert entry.after is not None and "digest" not in entry.after  # withheld by the audit policy
     assert entries[2].after is not None and entries[2].after["scopes"] == ["read", "orders:write"]
     assert bearer(key).get("/api/me").status_code == 401  # rotated away
     assert ApiToken.objects.get(pk=token.pk).replaced_by_id == new.pk

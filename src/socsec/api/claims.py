@@ -21,6 +21,7 @@ from socsec.accounts.access import (
     require_worker,
 )
 from socsec.accounts.permissions import may_decide_claims
+from socsec.accounts.reads import record_read
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
@@ -111,16 +112,21 @@ def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[
     """Officers: the open claims, most urgent first. Workers: their own. Platforms: those on their work."""
     p = principal_of(request)
     if p.is_staff:
-        rows = claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)
-        return [_out(r.claim) for r in rows]
-    if p.person_id is not None:
-        return [_out(c) for c in claim_selectors.claims_of(person_id=p.person_id)]
-    return [_out(c) for c in claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed"))]
+        claims = [r.claim for r in claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)]
+    elif p.person_id is not None:
+        claims = list(claim_selectors.claims_of(person_id=p.person_id))
+    else:
+        claims = list(claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed")))
+    record_read(p, [c.person_id for c in claims], "claims")
+    return [_out(c) for c in claims]
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
 def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    return _out(access_claim(principal_of(request), claim_id))
+    p = principal_of(request)
+    claim = access_claim(p, claim_id)
+    record_read(p, [claim.person_id], "claim")
+    return _out(claim)
 
 
 class DecisionIn(Schema):

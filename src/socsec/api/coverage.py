@@ -20,6 +20,7 @@ from socsec.accounts.access import (
     require_worker,
 )
 from socsec.accounts.permissions import may_manage_activations
+from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Reference
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -130,7 +131,9 @@ def my_coverage(request: HttpRequest, on: Day | None = None, explain: bool = Fal
 def person_coverage(
     request: HttpRequest, person_id: int, on: Day | None = None, explain: bool = False
 ) -> dict[str, Any]:
-    person = access_person_coverage(principal_of(request), person_id)
+    p = principal_of(request)
+    person = access_person_coverage(p, person_id)
+    record_read(p, [person.pk], "coverage")
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
 
 

@@ -27,6 +27,7 @@ from socsec.accounts.permissions import (
     may_write_registry,
     person_disclosure,
 )
+from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
@@ -217,7 +218,9 @@ def search_persons(
     searched), sorted by name; a platform finds only its own workers."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
-    return [PersonOut.of(x, p) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
+    people = list(selectors.person_search(query=q, organisation=own, limit=limit))
+    record_read(p, [x.pk for x in people], "person search")
+    return [PersonOut.of(x, p) for x in people]
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["registry"])
@@ -234,13 +237,16 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
 @router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     p = principal_of(request)
-    return PersonOut.of(access_person(p, person_id), p)
+    person = access_person(p, person_id)
+    record_read(p, [person.pk], "person")
+    return PersonOut.of(person, p)
 
 
 @router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
 def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     p = principal_of(request)
     person = access_person(p, person_id)
+    record_read(p, [person.pk], "engagements")
     return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=p.own_organisation)]
 
 

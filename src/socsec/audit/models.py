@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
     """One write: who, when, what, before and after. Append-only: database triggers refuse UPDATE and
-    DELETE on this table (see migration 0002)."""
+    DELETE on this table (see migration 0002), and each entry is chained by hash to the one before."""
 
     at = models.DateTimeField(db_index=True)
     actor_user = models.ForeignKey(
@@ -21,6 +22,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # The hash chain (see socsec.audit.chain): the previous entry's hash, and this entry's own.
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -28,3 +32,45 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ReadPurpose(models.TextChoices):
+    """Why a person's data was read: follows from the reader's role (and, for exports, the command)."""
+
+    CASE_HANDLING = "CASE_HANDLING", _("case handling")
+    SUPERVISION = "SUPERVISION", _("supervision")
+    AUDIT = "AUDIT", _("audit")
+    PLATFORM_ADMINISTRATION = "PLATFORM_ADMINISTRATION", _("platform administration")
+    EXPORT = "EXPORT", _("export")
+
+
+class PersonalDataAccess(models.Model):
+    """One read of a person's personal data by someone other than the person: who, why, what, when.
+    Written only by ``socsec.audit.reads``."""
+
+    at = models.DateTimeField()
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_token = models.ForeignKey(
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_organisation = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20)
+    actor_label = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=30, choices=ReadPurpose.choices)
+    what = models.CharField(max_length=60)  # a kind label: "person", "engagements", "claim", ...
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-at"], name="audit_read_person_idx"),
+            models.Index(fields=["at"], name="audit_read_at_idx"),
+            models.Index(fields=["actor_user", "-at"], name="audit_read_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} read {self.what} of person {self.person_id}"

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from .chain import as_stored, chain_tail, link, lock_chain
 from .models import AuditEntry
+from .policy import AUDIT_FIELDS
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,20 @@ class Actor:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of a row, JSON-ready (foreign keys by id)."""
+    """The values of a row the audit policy allows, JSON-ready (foreign keys by id). A model the policy
+    does not list gives its id alone (see ``socsec.audit.policy``)."""
+    fields = AUDIT_FIELDS.get(instance._meta.label)
+    if fields is None:
+        logger.warning("audit: %s has no audit policy; its snapshot holds the id alone", instance._meta.label)
+        return {"id": instance.pk}
     out: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
+    for name in fields.recorded:
+        value = getattr(instance, name)
         if isinstance(value, dt.datetime | dt.date):
             value = value.isoformat()
         elif isinstance(value, decimal.Decimal):
             value = str(value)
-        out[field.attname] = value
+        out[name] = value
     return out
 
 
@@ -57,8 +67,8 @@ def _entry(
         action=action,
         object_type=instance._meta.label,
         object_id=str(instance.pk),
-        before=before,
-        after=after,
+        before=as_stored(before),
+        after=as_stored(after),
     )
 
 
@@ -66,12 +76,22 @@ def audit_record(
     *, actor: Actor, action: str, instance: models.Model, before: dict[str, Any] | None = None
 ) -> AuditEntry:
     entry = _entry(actor, action, instance, before, snapshot(instance), timezone.now())
-    entry.save(force_insert=True)
+    with transaction.atomic(savepoint=False):  # the lock lasts until the caller's transaction ends
+        lock_chain()
+        link([entry], chain_tail())
+        entry.save(force_insert=True)
     return entry
 
 
 def audit_record_many(*, actor: Actor, action: str, instances: Iterable[models.Model]) -> int:
+    """One entry per instance, chained in Python and inserted in bulk: one lock and one read of the tail
+    for the lot."""
     now = timezone.now()
     entries = [_entry(actor, action, obj, None, snapshot(obj), now) for obj in instances]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    if not entries:
+        return 0
+    with transaction.atomic(savepoint=False):
+        lock_chain()
+        link(entries, chain_tail())
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)

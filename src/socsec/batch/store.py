@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 
 from socsec.core.faults import fault
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+# Data files (orders, lines, bank files, exports) are the agency's and hold personal data: owner only.
+FILE_MODE = 0o600
 
 
 def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: int, attempt: str) -> Path:
@@ -45,7 +45,7 @@ def write_text_atomic(text: str, path: Path) -> str:
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -56,7 +56,7 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> str:
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp made it private; the file is shared like any other
+        os.chmod(tmp, FILE_MODE)  # whatever the process's umask
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -283,6 +283,10 @@ RECORD_HEADER = ("sex", "age", "status", "contribution_years", "average_index", 
 
 
 def insured_records(*, year: int) -> list[tuple[Any, ...]]:
+    return [row for _, row in insured_records_by_person(year=year)]
+
+
+def insured_records_by_person(*, year: int) -> list[tuple[int, tuple[Any, ...]]]:
     """One row per insured person for the actuarial projection's ``initial.history: records`` mode: from the
     registry and the contribution records, in the columns of ``socsec.actuarial.records.RECORD_COLUMNS``.
     Persons past the statutory age with no pension on record are left out (the model retires them).
@@ -312,7 +316,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
         for c, wage in zip(rows_own, wages, strict=True):
             base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
             own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
-    out: list[tuple[Any, ...]] = []
+    out: list[tuple[int, tuple[Any, ...]]] = []
     persons = list(Person.objects.only("id", "birth_date", "sex").order_by("id"))  # no decryption of names and IDs
     if not persons:
         return out
@@ -326,7 +330,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
         if person.pk not in pensions and age_months >= retire_months:
             continue  # past the statutory age without a pension on record: the model's retirement takes them
         if person.pk in pensions:
-            out.append((sex, age, "pensioner", 0, 0, 0, pensions[person.pk] * 12 / 100))
+            out.append((person.pk, (sex, age, "pensioner", 0, 0, 0, pensions[person.pk] * 12 / 100)))
             continue
         months = pension_months_on_record(person, end - dt.timedelta(days=1))
         if not months:
@@ -335,5 +339,5 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
         own_months = sum(m for m, _ in paid)
         index = (sum(m * r for m, r in paid) + max(0, months - own_months) * 1.0) / months
         account = individual_account_balance(person.pk) / 100
-        out.append((sex, age, "active", round(months / 12, 4), round(index, 4), account, 0))
+        out.append((person.pk, (sex, age, "active", round(months / 12, 4), round(index, 4), account, 0)))
     return out

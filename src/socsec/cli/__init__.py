@@ -1,15 +1,18 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, keys, token, otp, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
+# they run.
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
 from . import (
     assess,
+    audit,
     bench,
     demo,
     export,
@@ -26,6 +29,8 @@ from . import (
     tokens,
 )
 from .common import run_guarded
+
+PRIVATE_UMASK = 0o077
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     storage.add_storage(sub)
     bench.add_bench(sub)
     keys.add_rekey(sub)
+    audit.add_audit(sub)
     manage.add_manage(sub)
     tokens.add_token(sub)
     otp.add_otp(sub)
@@ -52,5 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)  # the SQLite file, data files and exports: readable by the owner alone
     args = build_parser().parse_args(argv)
     return run_guarded(args)

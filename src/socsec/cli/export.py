@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 
 from .common import django_setup
@@ -15,15 +16,29 @@ def cmd_export_records(args: argparse.Namespace) -> int:
     from socsec.core.csvsafe import csv_writer
 
     django_setup()
-    from socsec.batch.store import write_text_atomic
-    from socsec.benefits.selectors import RECORD_HEADER, insured_records
+    from django.db import transaction
 
-    rows = insured_records(year=args.year)
+    from socsec.audit.models import ReadPurpose
+    from socsec.audit.reads import log_personal_read
+    from socsec.audit.services import Actor
+    from socsec.batch.store import write_text_atomic
+    from socsec.benefits.selectors import RECORD_HEADER, insured_records_by_person
+
+    by_person = insured_records_by_person(year=args.year)
+    rows = [row for _, row in by_person]
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
     writer.writerow(RECORD_HEADER)
     writer.writerows(rows)
-    write_text_atomic(out.getvalue(), Path(args.out).resolve())
+    with transaction.atomic():  # the reads are logged with the file written, or not at all
+        log_personal_read(
+            actor=Actor.system(f"cli:{getpass.getuser()}"),
+            role="SYSTEM",
+            person_ids=[person_id for person_id, _ in by_person],
+            purpose=ReadPurpose.EXPORT,
+            what="insured records",
+        )
+        write_text_atomic(out.getvalue(), Path(args.out).resolve())
     active = sum(1 for r in rows if r[2] == "active")
     print(
         f"{len(rows)} insured persons at the start of {args.year} ({active} active, "

@@ -29,6 +29,7 @@ from socsec.accounts.access import (
 )
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
+from socsec.accounts.reads import record_read
 from socsec.audit.selectors import audit_entries
 from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears
@@ -45,6 +46,7 @@ from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .common import is_htmx
+from .data_access import data_access_rows
 from .projections import projection_page, table_csv
 
 
@@ -146,8 +148,9 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
         "on": on,
         "date_error": date_error,
     }
-    template = "web/_coverage.html" if is_htmx(request) else "web/my_coverage.html"
-    return render(request, template, context)
+    if is_htmx(request):
+        return render(request, "web/_coverage.html", context)
+    return render(request, "web/my_coverage.html", {**context, "reads": data_access_rows(person.pk)})
 
 
 @login_required
@@ -166,7 +169,8 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     own = require_staff_or_platform(principal_of(request), "workers cannot search persons")
     query = request.GET.get("q", "").strip()
-    people = selectors.person_search(query=query, organisation=own) if query else []
+    people = list(selectors.person_search(query=query, organisation=own)) if query else []
+    record_read(principal_of(request), [x.pk for x in people], "person search")
     context = {"query": query, "people": people}
     template = "web/_person_results.html" if is_htmx(request) else "web/person_search.html"
     return render(request, template, context)
@@ -181,6 +185,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if may_view_coverage(p, person):
         coverage, on, date_error = _decided_on(partial(coverage_for, person), on, date_error)
     if is_htmx(request) and coverage is not None:
+        record_read(p, [person.pk], "coverage")
         return render(
             request,
             "web/_coverage.html",
@@ -193,6 +198,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "on": on,
         "date_error": date_error,
     }
+    record_read(p, [person.pk], "person record")
     return render(request, "web/person_detail.html", context)
 
 

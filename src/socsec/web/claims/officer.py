@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from socsec.accounts.access import access_claim, principal_of, require, require_staff
 from socsec.accounts.permissions import Principal, may_decide_claims
+from socsec.accounts.reads import record_read
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.claims import MOVES, OPEN
@@ -36,7 +37,8 @@ S = Claim.Status
 @login_required
 def officer_queue(request: HttpRequest) -> HttpResponse:
     """Open claims, the most urgent first, with the days left to the due date; filters by htmx GET."""
-    require_staff(principal_of(request))
+    p = principal_of(request)
+    require_staff(p)
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     kind = kind if kind in K.values else ""
@@ -44,6 +46,7 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     today = timezone.localdate()
     rows = claim_selectors.work_queue(on=today, kind=kind, status=status, overdue_only=overdue_only)
+    record_read(p, [r.claim.person_id for r in rows], "claim queue")
     context = {
         "rows": rows,
         "kind": kind,
@@ -81,6 +84,7 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         if error is None:
             return redirect("web:officer_claim", claim_id=claim.pk)
         claim = claim_selectors.claim_get(claim_id=claim.pk)
+    record_read(p, [claim.person_id], "claim")
     activity = claim.evidence.get("platform_activity") or {}
     by_day = activity.get("orders_by_day") or {}
     peak = max(by_day.values(), default=0) or 1

@@ -1,0 +1,290 @@
+"""What an audit snapshot of each model may hold: an allow-list per model, with every other field named as
+withheld and why.
+
+A snapshot copies only the ``recorded`` fields. A model missing here is snapshotted with its id alone, and
+a field added to a model is left out until it is listed: nothing reaches the trail without being named
+here. ``tests/audit/test_policy.py`` checks that every listed model names each of its fields exactly once,
+so a new field fails the suite until someone decides whether it may be recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AuditFields:
+    """``recorded``: the fields a snapshot copies. ``withheld``: the fields it never copies, with why."""
+
+    recorded: tuple[str, ...]
+    withheld: dict[str, str] = field(default_factory=dict)
+
+
+SECRET = "a secret: a password hash, a token digest or a one-time-password key"
+IDENTIFIER = "a national identifier; the object id names the person in the trail"
+BULK = "a bulk list kept on the row itself; the trail keeps its counts"
+ENCRYPTED = "personal data kept encrypted on the row; the object id names the person in the trail"
+BLIND_INDEX = "a keyed fingerprint of personal data: with the key, it tells whether a value is the one"
+OTP_STATE = "the one-time-password check's working state, not a decision"
+
+_CREATED = ("created_at",)
+
+AUDIT_FIELDS: dict[str, AuditFields] = {
+    "accounts.User": AuditFields(
+        recorded=(
+            "id",
+            "last_login",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "role",
+            "person_id",
+            "organisation_id",
+        ),
+        withheld={"password": SECRET},
+    ),
+    "accounts.ApiToken": AuditFields(
+        recorded=(
+            "id",
+            "organisation_id",
+            "name",
+            "prefix",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+            "expires_at",
+            "scopes",
+            "replaced_by_id",
+        ),
+        withheld={"digest": SECRET},
+    ),
+    "accounts.LoginEvent": AuditFields(recorded=("id", "at", "kind", "username", "user_id", "ip_address")),
+    "otp_totp.TOTPDevice": AuditFields(
+        recorded=("id", "user_id", "name", "confirmed", "created_at", "last_used_at", "step", "digits", "tolerance"),
+        withheld={
+            "key": SECRET,
+            "t0": OTP_STATE,
+            "drift": OTP_STATE,
+            "last_t": OTP_STATE,
+            "throttling_failure_timestamp": OTP_STATE,
+            "throttling_failure_count": OTP_STATE,
+        },
+    ),
+    "registry.Region": AuditFields(recorded=("id", "code", "name", "name_zh", "level", "parent_id")),
+    "registry.Organisation": AuditFields(
+        recorded=("id", "code", "name", "name_zh", "kind", "credit_code", "registered_region_id", *_CREATED)
+    ),
+    "registry.Person": AuditFields(
+        recorded=("id", "birth_date", "sex", "residence_region_id", *_CREATED),
+        withheld={
+            "resident_id": IDENTIFIER,
+            "resident_id_index": BLIND_INDEX,
+            "name": ENCRYPTED,
+            "name_index": BLIND_INDEX,
+        },
+    ),
+    "registry.Engagement": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "organisation_id",
+            "category",
+            "sector",
+            "work_region_id",
+            "start_date",
+            "end_date",
+            "external_ref",
+            *_CREATED,
+        )
+    ),
+    "registry.EngagementEndDecision": AuditFields(
+        recorded=(
+            "id",
+            "engagement_id",
+            "previous_end_date",
+            "end_date",
+            "reason",
+            "overridden",
+            "decided_by_id",
+            "decided_at",
+        )
+    ),
+    "coverage.SchemeActivation": AuditFields(
+        recorded=("id", "scheme", "region_id", "organisation_id", "sector", "start_date", "end_date", "reference")
+        + _CREATED
+    ),
+    "contributions.OrderBatch": AuditFields(
+        recorded=(
+            "id",
+            "platform_id",
+            "idempotency_key",
+            "content_sha256",
+            "source",
+            "status",
+            "rows_total",
+            "rows_valid",
+            "rows_invalid",
+            "orders_new",
+            "orders_void",
+            "orders_amend",
+            "months",
+            "files",
+            "error_counts",
+            *_CREATED,
+            "completed_at",
+            "withdrawn_at",
+            "withdrawal_reason",
+        ),
+        withheld={"errors": BULK},
+    ),
+    "contributions.PerOrderAdjustment": AuditFields(
+        recorded=("id", "platform_id", "province_id", "steps", "effective_from", "reason", *_CREATED)
+    ),
+    "contributions.AssessmentRun": AuditFields(
+        recorded=(
+            "id",
+            "month",
+            "sequence",
+            "kind",
+            "batches",
+            "lines_path",
+            "lines_sha256",
+            "order_count",
+            "amount_cents",
+            *_CREATED,
+        )
+    ),
+    "contributions.Payment": AuditFields(
+        recorded=("id", "platform_id", "reference", "amount_cents", "received_on", "source", *_CREATED)
+    ),
+    "contributions.PaymentDeclaration": AuditFields(
+        recorded=(
+            "id",
+            "platform_id",
+            "reference",
+            "amount_cents",
+            "declared_received_on",
+            "status",
+            "received_on",
+            "reason",
+            "confirmed_by_id",
+            "approved_by_id",
+            "payment_id",
+            *_CREATED,
+            "decided_at",
+        )
+    ),
+    "contributions.OwnContribution": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "scheme",
+            "region_id",
+            "period_start",
+            "months",
+            "declared_base_cents",
+            "tier",
+            "paid_cents",
+            "subsidy_cents",
+            "individual_account_cents",
+            "pooled_cents",
+            "relief_group",
+            "subsidised_months",
+            "deferred",
+            "withheld_by_id",
+            "invoice_id",
+            "explanation",
+            "paid_on",
+            *_CREATED,
+        )
+    ),
+    "contributions.WithholdingMandate": AuditFields(
+        recorded=("id", "person_id", "platform_id", "scheme", "declared_base_cents", "valid_from", "valid_to")
+        + _CREATED
+    ),
+    "contributions.ContributionRelief": AuditFields(
+        recorded=("id", "person_id", "group", "valid_from", "valid_to", "reason", *_CREATED)
+    ),
+    "contributions.InterestCredit": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "year",
+            "province",
+            "opening_balance_cents",
+            "contribution_month_cents",
+            "amount_cents",
+            "explanation",
+            "transaction_id",
+            *_CREATED,
+        )
+    ),
+    "benefits.Claim": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "kind",
+            "status",
+            "version",
+            "event_date",
+            "engagement_id",
+            "order_id",
+            "reported_by",
+            "reporter_organisation_id",
+            "facts",
+            "evidence",
+            "submitted_on",
+            "decision_due",
+            "assessment_due",
+            "deadlines",
+            "routed_reason",
+            "decision_reason",
+            "decided_by_id",
+            "decided_on",
+            "assessment",
+            "awarded_by_id",
+            "approved_by_id",
+            *_CREATED,
+        )
+    ),
+    "benefits.Award": AuditFields(
+        recorded=(
+            "id",
+            "claim_id",
+            "item",
+            "label",
+            "payer",
+            "periodic",
+            "amount_cents",
+            "start_month",
+            "end_month",
+            "beneficiary",
+            "explanation",
+            "suspended_from",
+            "suspended_reason",
+            "status",
+        )
+    ),
+    "benefits.PaymentRun": AuditFields(
+        recorded=("id", "month", "started_at", "file_path", "payment_count", "amount_cents")
+    ),
+    "benefits.DeathNotice": AuditFields(recorded=("id", "person_id", "died_on", "source", "received_on")),
+    "benefits.RetentionRebate": AuditFields(
+        recorded=(
+            "id",
+            "organisation_id",
+            "year",
+            "staff",
+            "laid_off",
+            "enterprise_size",
+            "premiums_last_year_cents",
+            "amount_cents",
+            "explanation",
+            "decided_on",
+        )
+    ),
+}
