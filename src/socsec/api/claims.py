@@ -20,7 +20,7 @@ from socsec.accounts.access import (
     require_platform,
     require_worker,
 )
-from socsec.accounts.permissions import may_decide_claims
+from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
@@ -30,6 +30,7 @@ from socsec.benefits.models import Claim
 from socsec.benefits.rebates import retention_rebate_decide
 from socsec.benefits.review import claim_appeal
 from socsec.core.errors import ValidationFailed
+from socsec.core.masking import Disclosure, dependant_disclosure
 from socsec.registry import selectors
 
 router = Router(tags=["claims"])
@@ -78,11 +79,28 @@ class ClaimOut(Schema):
     awards: list[AwardOut]
 
 
-def _out(c: Claim) -> dict[str, Any]:
+def _out(c: Claim, reader: Principal) -> dict[str, Any]:
+    """The claim as ``reader`` may see it: dependants' names (the awards' beneficiaries, the assessed
+    dependants) masked unless the reader is the claimant or an officer (``dependant_disclosure``)."""
+    shown = dependant_disclosure(reader.role, own=reader.person_id is not None and reader.person_id == c.person_id)
     fields = {k: getattr(c, k) for k in ClaimOut.model_fields if k != "awards"}
     fields["id"] = c.pk
-    fields["awards"] = [{k: getattr(a, k) for k in AwardOut.model_fields} for a in c.awards.all().order_by("id")]
+    fields["assessment"] = _masked_dependants(c.assessment, shown)
+    fields["awards"] = [
+        {**{k: getattr(a, k) for k in AwardOut.model_fields}, "beneficiary": shown.name(a.beneficiary)}
+        for a in c.awards.all().order_by("id")
+    ]
     return fields
+
+
+def _masked_dependants(assessment: dict[str, Any], shown: Disclosure) -> dict[str, Any]:
+    dependants = assessment.get("dependants")
+    if not isinstance(dependants, list):
+        return assessment
+    masked = [
+        {**d, "name": shown.name(str(d["name"]))} if isinstance(d, dict) and "name" in d else d for d in dependants
+    ]
+    return {**assessment, "dependants": masked}
 
 
 @router.post("/claims", response={201: ClaimOut})
@@ -103,7 +121,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
         order_id=payload.order_id,
         facts=payload.facts,
     )
-    return Status(201, _out(claim))
+    return Status(201, _out(claim, p))
 
 
 @router.get("/claims", response=list[ClaimOut])
@@ -112,15 +130,17 @@ def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[
     p = principal_of(request)
     if p.is_staff:
         rows = claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)
-        return [_out(r.claim) for r in rows]
+        return [_out(r.claim, p) for r in rows]
     if p.person_id is not None:
-        return [_out(c) for c in claim_selectors.claims_of(person_id=p.person_id)]
-    return [_out(c) for c in claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed"))]
+        return [_out(c, p) for c in claim_selectors.claims_of(person_id=p.person_id)]
+    own = require_platform(p, "not allowed")
+    return [_out(c, p) for c in claim_selectors.claims_on_platform(organisation=own)]
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
 def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    return _out(access_claim(principal_of(request), claim_id))
+    p = principal_of(request)
+    return _out(access_claim(p, claim_id), p)
 
 
 class DecisionIn(Schema):
@@ -138,7 +158,8 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
     return _out(
         claim_decide(
             actor=p.actor, claim=claim, expected_version=payload.version, accept=payload.accept, reason=payload.reason
-        )
+        ),
+        p,
     )
 
 
@@ -154,7 +175,7 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> 
     require(may_decide_claims(p), "only officers assess claims")
     claim = access_claim(p, claim_id)
     assessment = parse_assessment(claim.kind, payload.assessment)
-    return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment))
+    return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment), p)
 
 
 class VersionIn(Schema):
@@ -172,7 +193,7 @@ def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> di
     p = principal_of(request)
     require(may_decide_claims(p), "only officers approve awards")
     claim = access_claim(p, claim_id)
-    return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version), p)
 
 
 @router.post("/claims/{claim_id}/appeal", response=ClaimOut)
@@ -180,14 +201,14 @@ def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict
     """The claimant asks for a review of a decision."""
     p = principal_of(request)
     claim = access_claim_of_claimant(p, claim_id, "only the claimant appeals")
-    return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason))
+    return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason), p)
 
 
 @router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
 def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     p = principal_of(request)
     claim = access_claim_of_claimant(p, claim_id, "only the claimant withdraws")
-    return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version), p)
 
 
 class PensionEstimateOut(Schema):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from socsec.core.fields import EncryptedTextField
+
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
@@ -134,7 +136,8 @@ class Award(models.Model):
     amount_cents = models.BigIntegerField()
     start_month = models.CharField(max_length=7)  # first month paid (a lump sum: the month it is due)
     end_month = models.CharField(max_length=7, blank=True)  # last month paid; empty: until stopped
-    beneficiary = models.CharField(max_length=120, blank=True)  # a dependant, where not the person
+    # a dependant, where not the person; encrypted at rest (the database can neither compare nor group it)
+    beneficiary = EncryptedTextField(blank=True, default="")
     explanation = models.JSONField()
     suspended_from = models.CharField(max_length=7, blank=True)  # no payment from this month on
     suspended_reason = models.CharField(max_length=300, blank=True)

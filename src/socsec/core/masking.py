@@ -15,6 +15,9 @@ Who sees what (``Purpose.SERVICE``: API answers, pages, exports for reading):
 - anyone else: both masked.
 ``Purpose.PAYMENT`` (the bank file the bank pays from) carries everything in full.
 
+A claimant's dependants (``dependant_disclosure``): in full to the claimant and officers, masked for the
+rest, a platform included.
+
 Roles are the values of ``socsec.accounts.models.Role``; this module imports no Django."""
 
 from __future__ import annotations
@@ -64,6 +67,15 @@ class Disclosure:
 
 FULL = Disclosure(full_id=True, full_name=True)
 MASKED = Disclosure(full_id=False, full_name=False)
+
+
+def dependant_disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
+    """What a reader of ``role`` is shown of a claimant's dependant (an award's beneficiary, the
+    dependants assessed): in full to the claimant (``own``) and to officers, and in the bank file; masked
+    for everyone else, a platform included (it registered the worker, not the worker's family)."""
+    if purpose is Purpose.PAYMENT or own or role == "OFFICER":
+        return FULL
+    return MASKED
 
 
 def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
