@@ -14,6 +14,7 @@ from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_assess
 from socsec.benefits.models import Award, BenefitPayment, PaymentRun
 from socsec.benefits.payments import paid_on_replaced
+from socsec.core.column_crypto import rewrite_column
 from socsec.core.crypto import looks_encrypted
 from tests.benefits.test_awards_and_payments import ASSESSED, accepted_injury, officer
 
@@ -42,18 +43,45 @@ def test_beneficiaries_are_encrypted_at_rest(world, data_dir):
     assert [a.beneficiary for a in claim.awards.order_by("id")] == ["", "", "Li Na", "Li Xiao"]
     raw = raw_beneficiaries(claim)
     assert len(raw) == 4 and all(looks_encrypted(v) for v in raw)
-    assert not any("Li" in v for v in raw)
+    assert not any("Li Na" in v or "Li Xiao" in v for v in raw)  # no space in base64: never by chance
 
 
-def test_the_migration_encrypts_plain_rows_once(world, data_dir):
+def raw_claim(claim) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT facts, assessment FROM benefits_claim WHERE id = %s", [claim.pk])
+        return cursor.fetchone()
+
+
+def test_the_claims_facts_and_assessment_are_encrypted_at_rest(world, data_dir):
+    claim = death_claim(world)
+    claim.refresh_from_db()
+    assert [d["name"] for d in claim.assessment["dependants"]] == ["Li Na", "Li Xiao"]
+    facts, assessment = raw_claim(claim)
+    assert looks_encrypted(facts) and looks_encrypted(assessment)
+    assert "Li Na" not in assessment and '"outcome"' not in assessment  # neither fits in base64 by chance
+
+
+def test_the_migrations_encrypt_plain_rows_once(world, data_dir):
     claim = death_claim(world)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE benefits_award SET beneficiary = %s WHERE claim_id = %s", ["Li Na", claim.pk])
-    migration = importlib.import_module("socsec.benefits.migrations.0006_fixpii_encrypt_beneficiary")
-    assert migration._rewrite(connection, settings.SOCSEC_FIELD_KEYS, encrypt=True) == 4
-    assert migration._rewrite(connection, settings.SOCSEC_FIELD_KEYS, encrypt=True) == 0
-    assert all(looks_encrypted(v) for v in raw_beneficiaries(claim))
+        cursor.execute(
+            "UPDATE benefits_claim SET facts = %s, assessment = %s WHERE id = %s",
+            ['{"description": "fell"}', '{"dependants": [{"name": "Li Na"}]}', claim.pk],
+        )
+    awards = importlib.import_module("socsec.benefits.migrations.0006_fixpii_encrypt_beneficiary")
+    claims = importlib.import_module("socsec.benefits.migrations.0007_fixpii_encrypt_claim_facts")
+    ring = settings.SOCSEC_FIELD_KEYS
+    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=True) == 4
+    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=True) == 0
+    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in claims.COLUMNS] == [1, 1]
+    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in claims.COLUMNS] == [0, 0]
+    assert all(looks_encrypted(v) for v in [*raw_beneficiaries(claim), *raw_claim(claim)])
     assert [a.beneficiary for a in claim.awards.all()] == ["Li Na"] * 4
+    claim.refresh_from_db()
+    assert (claim.facts, claim.assessment) == ({"description": "fell"}, {"dependants": [{"name": "Li Na"}]})
+    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=False) == 4
+    assert raw_beneficiaries(claim) == ["Li Na"] * 4
 
 
 def test_paid_on_replaced_adds_up_by_beneficiary(world, data_dir):
@@ -103,6 +131,8 @@ def test_dependants_are_masked_for_all_but_the_claimant_and_officers(world, data
 
 def test_the_claim_page_masks_dependants_for_an_auditor(world, data_dir):
     claim = death_claim(world)
+    claim.facts = {"dependants": [{"name": "Li Lao", "kind": "OTHER"}]}  # as stated by the claimant
+    claim.save(update_fields=["facts"])
     pages = {}
     for role in ("officer", "auditor"):
         client = Client()
@@ -111,4 +141,5 @@ def test_the_claim_page_masks_dependants_for_an_auditor(world, data_dir):
     assert "Li Na" in pages["officer"] and "Li Xiao" in pages["officer"]
     assert "Li Na" not in pages["auditor"] and "Li Xiao" not in pages["auditor"]
     assert "L****" in pages["auditor"] and "L******" in pages["auditor"]
+    assert "Li Lao" in pages["officer"] and "Li Lao" not in pages["auditor"] and "L*****" in pages["auditor"]
     assert "dependants 2" in pages["auditor"]  # the history counts them, it does not name them

@@ -30,7 +30,7 @@ from socsec.benefits.models import Claim
 from socsec.benefits.rebates import retention_rebate_decide
 from socsec.benefits.review import claim_appeal
 from socsec.core.errors import ValidationFailed
-from socsec.core.masking import Disclosure, dependant_disclosure
+from socsec.core.masking import dependant_disclosure, mask_dependants
 from socsec.registry import selectors
 
 router = Router(tags=["claims"])
@@ -85,22 +85,12 @@ def _out(c: Claim, reader: Principal) -> dict[str, Any]:
     shown = dependant_disclosure(reader.role, own=reader.person_id is not None and reader.person_id == c.person_id)
     fields = {k: getattr(c, k) for k in ClaimOut.model_fields if k != "awards"}
     fields["id"] = c.pk
-    fields["assessment"] = _masked_dependants(c.assessment, shown)
+    fields["assessment"] = mask_dependants(c.assessment, shown)
     fields["awards"] = [
         {**{k: getattr(a, k) for k in AwardOut.model_fields}, "beneficiary": shown.name(a.beneficiary)}
         for a in c.awards.all().order_by("id")
     ]
     return fields
-
-
-def _masked_dependants(assessment: dict[str, Any], shown: Disclosure) -> dict[str, Any]:
-    dependants = assessment.get("dependants")
-    if not isinstance(dependants, list):
-        return assessment
-    masked = [
-        {**d, "name": shown.name(str(d["name"]))} if isinstance(d, dict) and "name" in d else d for d in dependants
-    ]
-    return {**assessment, "dependants": masked}
 
 
 @router.post("/claims", response={201: ClaimOut})

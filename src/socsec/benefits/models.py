@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from socsec.core.fields import EncryptedTextField
+from socsec.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class Claim(models.Model):
@@ -48,7 +48,8 @@ class Claim(models.Model):
     reporter_organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    facts = models.JSONField(default=dict, help_text="what the claimant stated: description, dependants, ...")
+    # what was stated and assessed names dependants and tells of health: encrypted at rest, read whole
+    facts = EncryptedJSONField(default=dict, help_text="what the claimant stated: description, dependants, ...")
     evidence = models.JSONField(default=dict, help_text="what registry and platform data showed")
     submitted_on = models.DateField()
     decision_due = models.DateField()
@@ -58,7 +59,7 @@ class Claim(models.Model):
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_on = models.DateField(null=True, blank=True)
-    assessment = models.JSONField(default=dict, help_text="grade, care level, years, ... as assessed")
+    assessment = EncryptedJSONField(default=dict, help_text="grade, care level, years, dependants, ... as assessed")
     awarded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

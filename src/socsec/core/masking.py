@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Purpose(StrEnum):
@@ -85,3 +86,15 @@ def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVI
     if role == "PLATFORM":
         return Disclosure(full_id=False, full_name=True)
     return MASKED
+
+
+def mask_dependants(mapping: dict[str, Any], shown: Disclosure) -> dict[str, Any]:
+    """A claim's facts or assessment with the names in its ``dependants`` list as ``shown`` allows (a
+    copy; the rest as it is)."""
+    dependants = mapping.get("dependants")
+    if not isinstance(dependants, list):
+        return mapping
+    masked = [
+        {**d, "name": shown.name(str(d["name"]))} if isinstance(d, dict) and "name" in d else d for d in dependants
+    ]
+    return {**mapping, "dependants": masked}
