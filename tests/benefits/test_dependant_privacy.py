@@ -69,18 +69,16 @@ def test_the_migrations_encrypt_plain_rows_once(world, data_dir):
             "UPDATE benefits_claim SET facts = %s, assessment = %s WHERE id = %s",
             ['{"description": "fell"}', '{"dependants": [{"name": "Li Na"}]}', claim.pk],
         )
-    awards = importlib.import_module("socsec.benefits.migrations.0006_fixpii_encrypt_beneficiary")
-    claims = importlib.import_module("socsec.benefits.migrations.0007_fixpii_encrypt_claim_facts")
+    migration = importlib.import_module("socsec.benefits.migrations.0007_fixpii_encrypt_dependants_rows")
     ring = settings.SOCSEC_FIELD_KEYS
-    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=True) == 4
-    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=True) == 0
-    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in claims.COLUMNS] == [1, 1]
-    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in claims.COLUMNS] == [0, 0]
+    award_column = migration.COLUMNS[0]
+    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in migration.COLUMNS] == [4, 1, 1]
+    assert [rewrite_column(connection, ring, **c, encrypt=True) for c in migration.COLUMNS] == [0, 0, 0]
     assert all(looks_encrypted(v) for v in [*raw_beneficiaries(claim), *raw_claim(claim)])
     assert [a.beneficiary for a in claim.awards.all()] == ["Li Na"] * 4
     claim.refresh_from_db()
     assert (claim.facts, claim.assessment) == ({"description": "fell"}, {"dependants": [{"name": "Li Na"}]})
-    assert rewrite_column(connection, ring, **awards.COLUMN, encrypt=False) == 4
+    assert rewrite_column(connection, ring, **award_column, encrypt=False) == 4
     assert raw_beneficiaries(claim) == ["Li Na"] * 4
 
 
