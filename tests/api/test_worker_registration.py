@@ -53,3 +53,29 @@ def test_staff_are_told_whether_the_person_was_created(world):
     body = json.dumps({"person": known, "engagement": ENGAGEMENT, "organisation": "zipper"})
     response = officer.post("/api/workers", body, content_type="application/json")
     assert (response.status_code, response.json()["person_created"]) == (201, False)
+
+
+def test_a_guessed_resident_id_shows_a_platform_only_what_it_declared(world):
+    """Registering someone else's resident ID engages them, but the platform is then shown only the name
+    and home region it declared, never the registry's, however it reads the person."""
+    platform = Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+    registered = (world.freelancer.name, world.freelancer.residence_region.code)
+    assert registered == ("王强", "140100")
+    guess = {"resident_id": world.freelancer.resident_id, "name": "Fake Name", "residence_region": "110100"}
+    code, answer = register(platform, guess)
+    assert code == 201, answer
+    person_id = answer["person"]["id"]
+    got = platform.get(f"/api/persons/{person_id}").json()
+    assert (got["name"], got["residence_region"]) == ("Fake Name", "110100")
+    listed = platform.get("/api/persons").json()
+    assert [(x["name"], x["residence_region"]) for x in listed if x["id"] == person_id] == [("Fake Name", "110100")]
+    assert platform.get("/api/persons", {"q": "王强"}).json() == []  # the registered name finds nobody
+    assert [x["id"] for x in platform.get("/api/persons", {"q": "fake  name"}).json()] == [person_id]
+    page = Client()
+    page.force_login(world.users["platform"])
+    html = page.get(f"/officer/persons/{person_id}/").content.decode()
+    assert "Fake Name" in html and "王强" not in html
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    assert officer.get(f"/api/persons/{person_id}").json()["name"] == "王强"  # the register is unchanged
+    assert AuditEntry.objects.filter(action="worker.name_differs").count() == 1

@@ -11,9 +11,10 @@ import sys
 import pytest
 from django.db import connection
 
+from socsec.benefits.models import Award, Claim
 from socsec.core.crypto import KeyRing, key_id
 from socsec.core.rekey import encrypted_models, rekey
-from socsec.registry.models import Person
+from socsec.registry.models import Engagement, Person
 
 NEW_DATA, NEW_INDEX = bytes([5]) * 32, bytes([6]) * 32
 
@@ -25,13 +26,20 @@ def b64(key: bytes) -> str:
 def test_rekey_moves_every_value_to_the_new_keys(world, settings):
     old = settings.SOCSEC_FIELD_KEYS
     people = {p.pk: (p.resident_id, p.name) for p in Person.objects.all()}
-    assert [e.model for e in encrypted_models()] == [Person]
+    assert [e.model for e in encrypted_models()] == [Person, Engagement, Claim, Award]
     settings.SOCSEC_FIELD_KEYS = KeyRing(current=NEW_DATA, index_key=NEW_INDEX, retired=(old.current,))
     assert not Person.objects.with_resident_id(world.rider.resident_id).exists()  # the new index key finds nothing yet
 
     seen: list[tuple[str, int]] = []
-    assert rekey(chunk=2, progress=lambda label, n: seen.append((label, n))) == {"registry.person": 3}
-    assert seen == [("registry.person", 2), ("registry.person", 3)]
+    engagements = Engagement.objects.count()
+    assert (engagements, Claim.objects.count(), Award.objects.count()) == (5, 0, 0)
+    assert rekey(chunk=2, progress=lambda label, n: seen.append((label, n))) == {
+        "registry.person": 3,
+        "registry.engagement": engagements,
+        "benefits.claim": 0,
+        "benefits.award": 0,
+    }
+    assert seen[:2] == [("registry.person", 2), ("registry.person", 3)]
 
     settings.SOCSEC_FIELD_KEYS = KeyRing(current=NEW_DATA, index_key=NEW_INDEX)  # the old key dropped
     with connection.cursor() as cursor:
@@ -59,5 +67,8 @@ def test_socsec_rekey_on_the_demo(tmp_path, demo_var, settings):
     done = socsec("rekey", SOCSEC_DATA_KEYS_RETIRED=b64(settings.SOCSEC_FIELD_KEYS.current))
     assert done.stdout == (
         f"registry.person: 153 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"registry.engagement: 180 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"benefits.claim: 7 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"benefits.award: 8 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
     )
     assert socsec("rekey").returncode == 0  # the old key is no longer needed

@@ -20,7 +20,7 @@ from socsec.accounts.access import (
     require_platform,
     require_worker,
 )
-from socsec.accounts.permissions import may_decide_claims
+from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
 from socsec.benefits import selectors as claim_selectors
@@ -31,6 +31,7 @@ from socsec.benefits.models import Claim
 from socsec.benefits.rebates import retention_rebate_decide
 from socsec.benefits.review import claim_appeal
 from socsec.core.errors import ValidationFailed
+from socsec.core.masking import dependant_disclosure, mask_dependants
 from socsec.registry import selectors
 
 router = Router(tags=["claims"])
@@ -79,10 +80,17 @@ class ClaimOut(Schema):
     awards: list[AwardOut]
 
 
-def _out(c: Claim) -> dict[str, Any]:
+def _out(c: Claim, reader: Principal) -> dict[str, Any]:
+    """The claim as ``reader`` may see it: dependants' names (the awards' beneficiaries, the assessed
+    dependants) masked unless the reader is the claimant or an officer (``dependant_disclosure``)."""
+    shown = dependant_disclosure(reader.role, own=reader.person_id is not None and reader.person_id == c.person_id)
     fields = {k: getattr(c, k) for k in ClaimOut.model_fields if k != "awards"}
     fields["id"] = c.pk
-    fields["awards"] = [{k: getattr(a, k) for k in AwardOut.model_fields} for a in c.awards.all().order_by("id")]
+    fields["assessment"] = mask_dependants(c.assessment, shown)
+    fields["awards"] = [
+        {**{k: getattr(a, k) for k in AwardOut.model_fields}, "beneficiary": shown.name(a.beneficiary)}
+        for a in c.awards.all().order_by("id")
+    ]
     return fields
 
 
@@ -104,7 +112,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
         order_id=payload.order_id,
         facts=payload.facts,
     )
-    return Status(201, _out(claim))
+    return Status(201, _out(claim, p))
 
 
 @router.get("/claims", response=list[ClaimOut])
@@ -118,7 +126,7 @@ def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[
     else:
         claims = list(claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed")))
     record_read(p, [c.person_id for c in claims], "claims")
-    return [_out(c) for c in claims]
+    return [_out(c, p) for c in claims]
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
@@ -126,7 +134,7 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     p = principal_of(request)
     claim = access_claim(p, claim_id)
     record_read(p, [claim.person_id], "claim")
-    return _out(claim)
+    return _out(claim, p)
 
 
 class DecisionIn(Schema):
@@ -144,7 +152,8 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
     return _out(
         claim_decide(
             actor=p.actor, claim=claim, expected_version=payload.version, accept=payload.accept, reason=payload.reason
-        )
+        ),
+        p,
     )
 
 
@@ -160,7 +169,7 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> 
     require(may_decide_claims(p), "only officers assess claims")
     claim = access_claim(p, claim_id)
     assessment = parse_assessment(claim.kind, payload.assessment)
-    return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment))
+    return _out(claim_assess(actor=p.actor, claim=claim, expected_version=payload.version, assessment=assessment), p)
 
 
 class VersionIn(Schema):
@@ -178,7 +187,7 @@ def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> di
     p = principal_of(request)
     require(may_decide_claims(p), "only officers approve awards")
     claim = access_claim(p, claim_id)
-    return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version), p)
 
 
 @router.post("/claims/{claim_id}/appeal", response=ClaimOut)
@@ -186,14 +195,14 @@ def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict
     """The claimant asks for a review of a decision."""
     p = principal_of(request)
     claim = access_claim_of_claimant(p, claim_id, "only the claimant appeals")
-    return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason))
+    return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason), p)
 
 
 @router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
 def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     p = principal_of(request)
     claim = access_claim_of_claimant(p, claim_id, "only the claimant withdraws")
-    return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version))
+    return _out(claim_withdraw(actor=p.actor, claim=claim, expected_version=payload.version), p)
 
 
 class PensionEstimateOut(Schema):

@@ -85,6 +85,11 @@ class PersonOut(Schema):
 
     @staticmethod
     def of(p: Person, reader: Principal) -> dict[str, Any]:
+        """A platform is shown the name and home region it declared, never the registry's
+        (``selectors.as_declared``)."""
+        own = reader.own_organisation
+        if own is not None:
+            p = selectors.as_declared([p], own)[0]
         shown = person_disclosure(reader, p.pk)
         return {
             "id": p.pk,
@@ -299,9 +304,6 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str,
     # A platform gets the same answer whether the resident ID was registered before or not: the person as
     # it declared them (masked as its role is shown a person), under the person's id, and no word on whether
     # they were created.
-    declared = {
-        **PersonOut.of(person, p),
-        "name": person_disclosure(p, person.pk).name(" ".join(payload.person.name.split())),
-        "residence_region": payload.person.residence_region,
-    }
-    return Status(201, {"person": declared, "engagement": EngagementOut.of(engagement), "person_created": None})
+    return Status(
+        201, {"person": PersonOut.of(person, p), "engagement": EngagementOut.of(engagement), "person_created": None}
+    )

@@ -6,6 +6,7 @@ threshold, and the checker sending an assessment back.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +97,7 @@ def claim_assess(
             actor=actor,
             expected_version=expected_version,
             to=S.ASSESSED,
-            note=", ".join(f"{k} {v}" for k, v in stored.items()),
+            note=_assessment_note(stored),
             today=today,
             assessment=stored,
             awarded_by_id=actor.user_id,
@@ -163,3 +164,10 @@ def claim_send_back(
         note=f"sent back: {reason}",
         today=today or timezone.localdate(),
     )
+
+
+def _assessment_note(stored: dict[str, Any]) -> str:
+    """The assessment in the claim's history, dependants by their number only: their names are not
+    written into the history, which anyone who reads the claim sees unmasked."""
+    shown = {k: (len(v) if k == "dependants" and isinstance(v, list) else v) for k, v in stored.items()}
+    return ", ".join(f"{k} {v}" for k, v in shown.items())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from socsec.core.fields import EncryptedJSONField, EncryptedTextField
+
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
@@ -46,7 +48,8 @@ class Claim(models.Model):
     reporter_organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    facts = models.JSONField(default=dict, help_text="what the claimant stated: description, dependants, ...")
+    # what was stated and assessed names dependants and tells of health: encrypted at rest, read whole
+    facts = EncryptedJSONField(default=dict, help_text="what the claimant stated: description, dependants, ...")
     evidence = models.JSONField(default=dict, help_text="what registry and platform data showed")
     submitted_on = models.DateField()
     decision_due = models.DateField()
@@ -56,7 +59,7 @@ class Claim(models.Model):
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_on = models.DateField(null=True, blank=True)
-    assessment = models.JSONField(default=dict, help_text="grade, care level, years, ... as assessed")
+    assessment = EncryptedJSONField(default=dict, help_text="grade, care level, years, dependants, ... as assessed")
     awarded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,7 +137,8 @@ class Award(models.Model):
     amount_cents = models.BigIntegerField()
     start_month = models.CharField(max_length=7)  # first month paid (a lump sum: the month it is due)
     end_month = models.CharField(max_length=7, blank=True)  # last month paid; empty: until stopped
-    beneficiary = models.CharField(max_length=120, blank=True)  # a dependant, where not the person
+    # a dependant, where not the person; encrypted at rest (the database can neither compare nor group it)
+    beneficiary = EncryptedTextField(blank=True, default="")
     explanation = models.JSONField()
     suspended_from = models.CharField(max_length=7, blank=True)  # no payment from this month on
     suspended_reason = models.CharField(max_length=300, blank=True)

@@ -164,13 +164,14 @@ def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, 
     rows = BenefitPayment.objects.filter(award__status=Award.Status.SUPERSEDED)
     if claim is not None:
         rows = rows.filter(award__claim=claim)
+    # summed by award in SQL, then by beneficiary here: the beneficiary is encrypted at rest, so the
+    # database cannot group by it (each row's ciphertext differs)
+    totals = list(rows.values("award_id", "month").annotate(cents=Sum("amount_cents")).order_by("award_id", "month"))
+    awards = Award.objects.in_bulk({row["award_id"] for row in totals})
     out: dict[ReplacedKey, dict[str, int]] = {}
-    totals = rows.values("award__claim_id", "award__item", "award__beneficiary", "month").annotate(
-        cents=Sum("amount_cents")
-    )
     for row in totals:
-        key = (row["award__claim_id"], row["award__item"], row["award__beneficiary"])
-        out.setdefault(key, {})[row["month"]] = int(row["cents"])
+        months = out.setdefault(replaced_key(awards[row["award_id"]]), {})
+        months[row["month"]] = months.get(row["month"], 0) + int(row["cents"])
     return out
 
 

@@ -4,6 +4,7 @@
   The database cannot compare, search or sort what it holds: the field accepts no lookup but
   ``isnull``, so a forgotten ``filter(name=...)`` fails loudly instead of finding nothing. Sort by it in
   Python after reading (``sorted(rows, key=...)``), or by id.
+- ``EncryptedJSONField`` does the same for a JSON value (stored as its encrypted text).
 - ``BlindIndexField`` holds the keyed index of another field of the same row, computed on every save
   (``save``, ``create``, ``bulk_create``; not ``update()`` or ``bulk_update``, which must set it
   themselves). Look rows up by it with ``blind_index(Model, "field", value)``.
@@ -12,6 +13,7 @@ The keys are the ``SOCSEC_FIELD_KEYS`` setting (a ``KeyRing``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +56,30 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         if lookup_name != "isnull":
             return None  # Django then raises FieldError "Unsupported lookup ..."
         return IsNull
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (dict, list, ...) encrypted at rest as its text, read back as the value. Like
+    ``EncryptedTextField``, it accepts no lookup but ``isnull``: read the whole value and look inside here."""
+
+    description = "JSON encrypted at rest (AES-GCM)"
+    _pyi_private_set_type: Any  # for django-stubs: any JSON value, not text
+    _pyi_private_get_type: Any
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return None if text is None else json.loads(text)
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return super().get_prep_value(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def value_to_string(self, obj: models.Model) -> Any:
+        return self.value_from_object(obj)
 
 
 class BlindIndexField(models.CharField):  # type: ignore[type-arg]

@@ -15,12 +15,16 @@ Who sees what (``Purpose.SERVICE``: API answers, pages, exports for reading):
 - anyone else: both masked.
 ``Purpose.PAYMENT`` (the bank file the bank pays from) carries everything in full.
 
+A claimant's dependants (``dependant_disclosure``): in full to the claimant and officers, masked for the
+rest, a platform included.
+
 Roles are the values of ``socsec.accounts.models.Role``; this module imports no Django."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Purpose(StrEnum):
@@ -66,6 +70,15 @@ FULL = Disclosure(full_id=True, full_name=True)
 MASKED = Disclosure(full_id=False, full_name=False)
 
 
+def dependant_disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
+    """What a reader of ``role`` is shown of a claimant's dependant (an award's beneficiary, the
+    dependants assessed): in full to the claimant (``own``) and to officers, and in the bank file; masked
+    for everyone else, a platform included (it registered the worker, not the worker's family)."""
+    if purpose is Purpose.PAYMENT or own or role == "OFFICER":
+        return FULL
+    return MASKED
+
+
 def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
     """What a reader of ``role`` is shown of a person (``own``: the person is the reader)."""
     if purpose is Purpose.PAYMENT or own or role == "OFFICER":
@@ -73,3 +86,15 @@ def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVI
     if role == "PLATFORM":
         return Disclosure(full_id=False, full_name=True)
     return MASKED
+
+
+def mask_dependants(mapping: dict[str, Any], shown: Disclosure) -> dict[str, Any]:
+    """A claim's facts or assessment with the names in its ``dependants`` list as ``shown`` allows (a
+    copy; the rest as it is)."""
+    dependants = mapping.get("dependants")
+    if not isinstance(dependants, list):
+        return mapping
+    masked = [
+        {**d, "name": shown.name(str(d["name"]))} if isinstance(d, dict) and "name" in d else d for d in dependants
+    ]
+    return {**mapping, "dependants": masked}

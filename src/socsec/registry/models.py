@@ -141,6 +141,11 @@ class Engagement(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     external_ref = models.CharField(max_length=64, blank=True, help_text="The organisation's own worker id")
+    # What the organisation declared of the person when it registered them (``POST /api/workers``): all it
+    # is shown of the person's name and home region, never the registry's (which may differ). None: the
+    # engagement was not registered that way (by the agency, or before these were kept).
+    declared_name = EncryptedTextField(null=True, blank=True)
+    declared_region = models.CharField(max_length=12, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from socsec.core.crypto import normalise_name
 from socsec.core.errors import NotFound
 
 from .models import Engagement, Organisation, Person, Region
@@ -39,12 +42,57 @@ def person_search(*, query: str, organisation: Organisation | None = None, limit
     the first ``limit`` matches by id are read, then sorted by name here."""
     qs = Person.objects.select_related("residence_region")
     if organisation is not None:
-        qs = qs.filter(engagements__organisation=organisation).distinct()
+        return _declared_search(query=query, organisation=organisation, limit=limit)
     query = query.strip()
     if query:
         compact = "".join(query.split())
         qs = qs.with_resident_id(compact) if _looks_like_resident_id(compact) else qs.with_name(query)
     return sorted(qs.order_by("id")[:limit], key=lambda p: (p.name, p.pk))
+
+
+def _declared_search(*, query: str, organisation: Organisation, limit: int) -> list[Person]:
+    """An organisation's search: among the people engaged with it, as it declared them (``as_declared``);
+    a name is matched against the name it declared, never the registry's (a match on that would tell it
+    the registered name). The declared names are encrypted, so they are compared here, after reading."""
+    qs = Person.objects.select_related("residence_region").filter(engagements__organisation=organisation).distinct()
+    compact = "".join(query.split())
+    if compact and _looks_like_resident_id(compact):
+        return as_declared(qs.with_resident_id(compact).order_by("id")[:limit], organisation)
+    if not compact:
+        people = as_declared(qs.order_by("id")[:limit], organisation)
+    else:
+        wanted = normalise_name(query)
+        people = [x for x in as_declared(qs.order_by("id"), organisation) if normalise_name(x.name) == wanted]
+    return sorted(people[:limit], key=lambda x: (x.name, x.pk))
+
+
+def as_declared(persons: Iterable[Person], organisation: Organisation) -> list[Person]:
+    """The persons as ``organisation`` declared them when it registered them (``POST /api/workers``, the
+    latest such engagement): copies whose name and home region are those it declared, never the
+    registry's, which may differ. Read-only copies: never to be saved. A person it never declared (engaged
+    by the agency, or registered before declarations were kept) is shown as registered."""
+    people = list(persons)
+    declared: dict[int, tuple[str, str]] = {}
+    rows = (
+        Engagement.objects.filter(
+            organisation=organisation, person_id__in=[x.pk for x in people], declared_name__isnull=False
+        )
+        .order_by("id")
+        .values_list("person_id", "declared_name", "declared_region")
+    )
+    for person_id, name, region in rows:
+        declared[person_id] = (name or "", region)
+    regions = Region.objects.in_bulk([r for _, r in declared.values()], field_name="code")
+    out: list[Person] = []
+    for person in people:
+        shown = copy.copy(person)
+        if person.pk in declared:
+            name, region = declared[person.pk]
+            shown.name = name
+            if region in regions:
+                shown.residence_region = regions[region]
+        out.append(shown)
+    return out
 
 
 def _looks_like_resident_id(text: str) -> bool:

@@ -180,6 +180,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, person_id)
+    if p.own_organisation is not None:  # a platform sees the person as it declared them
+        person = selectors.as_declared([person], p.own_organisation)[0]
     on, date_error = _date_param(request)
     coverage = None
     if may_view_coverage(p, person):

@@ -31,7 +31,12 @@ def worker_register(
     The answer must not tell a platform whether a resident ID was registered before (by another platform,
     or by the agency): a registered person is engaged as a new one would be, and a name that differs from
     the registered one is not refused (that refusal would say the ID is known): the registered name is
-    kept, and the difference is put on record (``worker.name_differs`` in the audit) for an officer."""
+    kept, and the difference is put on record (``worker.name_differs`` in the audit) for an officer.
+
+    The name and home region the organisation declared are kept on the engagement (``declared_name``,
+    ``declared_region``): they are all it is ever shown of them, so a guessed resident ID tells it nothing
+    the registry holds. Orders on an engagement whose declared name differs are accepted meanwhile
+    (refusing them would say the resident ID is known); the officer settles the difference."""
     check_actor_may_use(actor, organisation)
     errors: v.Errors = {}
     data = clean_person(person, errors)
@@ -57,6 +62,10 @@ def worker_register(
             raise ValidationFailed(
                 f"engagement.{exc.message}", field=f"engagement.{exc.field}", details=exc.details
             ) from None
+        # what the organisation declared is all it will be shown of the person's name and home region
+        eng.declared_name = data.name
+        eng.declared_region = data.residence_region.code
+        eng.save(update_fields=["declared_name", "declared_region"])
         if name_differs:
             audit_record(actor=actor, action="worker.name_differs", instance=eng)
     return target, eng, created

@@ -18,6 +18,7 @@ from socsec.benefits.claims import MOVES, OPEN
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
 from socsec.benefits.models import Claim
 from socsec.core.errors import DomainError
+from socsec.core.masking import dependant_disclosure, mask_dependants
 
 from ..common import is_htmx, posted_version, refusal_message
 from .assessment_form import (
@@ -88,8 +89,10 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     activity = claim.evidence.get("platform_activity") or {}
     by_day = activity.get("orders_by_day") or {}
     peak = max(by_day.values(), default=0) or 1
+    shown = dependant_disclosure(p.role)
     context = {
         "claim": claim,
+        "facts": mask_dependants(claim.facts, shown),
         "events": list(claim.events.all()),
         "awards": list(claim.awards.all()),
         "engagement": claim.engagement,

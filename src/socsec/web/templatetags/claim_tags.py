@@ -5,6 +5,10 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from socsec.accounts.access import principal_of
+from socsec.benefits.models import Award
+from socsec.core.masking import dependant_disclosure
+
 register = template.Library()
 
 KIND_LABELS = {
@@ -79,3 +83,12 @@ def payer(code: str) -> str:
 @register.filter
 def absolute(number: int) -> int:
     return abs(number)
+
+
+@register.simple_tag(takes_context=True)
+def beneficiary_name(context: template.Context, award: Award) -> str:
+    """An award's beneficiary (a dependant) as the reader may see them: in full to the claimant and to
+    officers, masked for everyone else (``socsec.core.masking.dependant_disclosure``)."""
+    p = principal_of(context["request"])
+    own = p.person_id is not None and p.person_id == award.claim.person_id
+    return dependant_disclosure(p.role, own=own).name(award.beneficiary)

@@ -10,6 +10,7 @@ from socsec.accounts.access import principal_of
 from socsec.accounts.permissions import person_disclosure
 from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
+from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
 
 register = template.Library()
@@ -120,5 +121,8 @@ def intmod(value: int, by: int) -> int:
 @register.simple_tag(takes_context=True)
 def person_name(context: template.Context, person: Person) -> str:
     """A person's name as the reader may see it: masked for supervisors and auditors
-    (``socsec.core.masking``)."""
-    return person_disclosure(principal_of(context["request"]), person.pk).name(person.name)
+    (``socsec.core.masking``); a platform sees the name it declared (``registry.selectors.as_declared``)."""
+    p = principal_of(context["request"])
+    if p.own_organisation is not None:
+        person = as_declared([person], p.own_organisation)[0]
+    return person_disclosure(p, person.pk).name(person.name)
