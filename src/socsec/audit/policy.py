@@ -97,9 +97,11 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "work_region_id",
             "start_date",
             "end_date",
+            "declared_region",
             "external_ref",
             *_CREATED,
-        )
+        ),
+        withheld={"declared_name": ENCRYPTED},
     ),
     "registry.EngagementEndDecision": AuditFields(
         recorded=(
@@ -159,7 +161,16 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         )
     ),
     "contributions.Payment": AuditFields(
-        recorded=("id", "platform_id", "reference", "amount_cents", "received_on", "source", *_CREATED)
+        recorded=(
+            "id",
+            "platform_id",
+            "reference",
+            "bank_reference",
+            "amount_cents",
+            "received_on",
+            "source",
+            *_CREATED,
+        )
     ),
     "contributions.PaymentDeclaration": AuditFields(
         recorded=(
@@ -174,6 +185,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "confirmed_by_id",
             "approved_by_id",
             "payment_id",
+            "mismatch",
             *_CREATED,
             "decided_at",
         )
@@ -235,7 +247,6 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "order_id",
             "reported_by",
             "reporter_organisation_id",
-            "facts",
             "evidence",
             "submitted_on",
             "decision_due",
@@ -245,11 +256,11 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "decision_reason",
             "decided_by_id",
             "decided_on",
-            "assessment",
             "awarded_by_id",
             "approved_by_id",
             *_CREATED,
-        )
+        ),
+        withheld={"facts": ENCRYPTED, "assessment": ENCRYPTED},
     ),
     "benefits.Award": AuditFields(
         recorded=(
@@ -262,12 +273,12 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "amount_cents",
             "start_month",
             "end_month",
-            "beneficiary",
             "explanation",
             "suspended_from",
             "suspended_reason",
             "status",
-        )
+        ),
+        withheld={"beneficiary": ENCRYPTED},
     ),
     "benefits.PaymentRun": AuditFields(
         recorded=("id", "month", "started_at", "file_path", "payment_count", "amount_cents")

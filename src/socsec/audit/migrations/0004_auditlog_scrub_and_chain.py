@@ -1,5 +1,5 @@
 """The entries written before snapshots had an allow-list: their secrets are removed (password hashes,
-token digests, persons' resident IDs and names), and every entry is chained by hash
+token digests, persons' resident IDs and names, claims' facts and assessments, dependants' names), and every entry is chained by hash
 (``socsec.audit.chain``). The append-only triggers are lifted for the rewrite and put back at the end.
 When there were entries, the migration writes one entry of its own saying what it removed, chained after
 the rest. Re-runnable: a second run finds nothing to remove and the same chain."""
@@ -20,6 +20,9 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("password",),
     "accounts.ApiToken": ("digest",),
     "registry.Person": ("resident_id", "name"),  # kept encrypted on the row, not in plain text here
+    # dependants' names and a claim's stated facts and assessment: kept encrypted on the row
+    "benefits.Claim": ("facts", "assessment"),
+    "benefits.Award": ("beneficiary",),
 }
 BATCH = 2000
 
