@@ -20,6 +20,7 @@ from ninja.security.session import SessionAuth
 from socsec.accounts.models import User
 from socsec.accounts.permissions import Principal
 from socsec.accounts.services import token_authenticate
+from socsec.api.responses import error_codes
 from socsec.core.errors import DomainError
 
 
@@ -43,31 +44,26 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-# Modules whose endpoints keep the operation ids they were published with, ``socsec_api_api_<function>``.
-PUBLISHED_AS_API_API = frozenset(
-    {
-        "socsec.api.audit",
-        "socsec.api.collection",
-        "socsec.api.coverage",
-        "socsec.api.me",
-        "socsec.api.orders",
-        "socsec.api.own_contributions",
-        "socsec.api.pension",
-        "socsec.api.registry",
-        "socsec.api.statements",
-    }
-)
-
-
 class SocSecAPI(NinjaAPI):
-    """Operation ids are published (generated clients name their methods after them), so they do not
-    follow a module when an endpoint moves: see ``PUBLISHED_AS_API_API``. Claims and projections have
-    ninja's own ``socsec_api_<module>_<function>``."""
+    """An operation's id is its function's name (``send_order_batch``, ``list_invoices``): generated
+    clients name their methods after it, so view functions have unique names that say what they do.
+    ``ErrorOut.code`` is published as the enum of every code the API answers with."""
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
-        if operation.view_func.__module__ in PUBLISHED_AS_API_API:
-            return f"socsec_api_api_{operation.view_func.__name__}"
-        return super().get_openapi_operation_id(operation)
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" in schemas:
+            schemas["ErrorCode"] = {
+                "title": "ErrorCode",
+                "description": "A stable machine word naming the error.",
+                "type": "string",
+                "enum": error_codes(),
+            }
+            schemas["ErrorOut"]["properties"]["code"] = {"$ref": "#/components/schemas/ErrorCode"}
+        return schema
 
 
 api = SocSecAPI(

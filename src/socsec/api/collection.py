@@ -1,5 +1,6 @@
 """Collection over the API: a platform reports its payments (once per bank reference, allocated to its
-oldest unpaid invoices); platforms and staff read the arrears with their late-payment surcharge."""
+oldest unpaid invoices); platforms and staff list invoices and payments, and read the arrears with their late-payment
+surcharge."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from socsec.accounts.access import principal_of, require_platform, require_staff_or_platform
+from socsec.accounts.access import access_organisation, principal_of, require_platform, require_staff_or_platform
 from socsec.api.base import api
+from socsec.api.responses import PageIn, page_of, paginate, paginate_list, responses
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.payments import payment_record
+from socsec.contributions.collection.selectors import invoices_list, payments_list
+from socsec.contributions.models import Invoice, Payment
+from socsec.registry.models import Organisation
 
 router = Router()
 
@@ -33,7 +38,21 @@ class PaymentOut(Schema):
     allocated: list[dict[str, int]]
 
 
-@router.post("/payments", response={201: PaymentOut}, tags=["orders"])
+def payment_body(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "platform": payment.platform.code,
+        "reference": payment.reference,
+        "amount_cents": payment.amount_cents,
+        "received_on": payment.received_on,
+        "allocated": [
+            {"invoice": a.invoice_id, "amount_cents": a.amount_cents}
+            for a in sorted(payment.allocations.all(), key=lambda a: a.pk)
+        ],
+    }
+
+
+@router.post("/payments", response=responses({201: PaymentOut}, 409), tags=["orders"])
 def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     """A platform reports a payment by its bank reference; recorded once per reference and allocated to
     its oldest unpaid invoices."""
@@ -47,17 +66,7 @@ def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
         reference=payload.reference,
         source="api",
     )
-    body = {
-        "id": payment.pk,
-        "platform": platform.code,
-        "reference": payment.reference,
-        "amount_cents": payment.amount_cents,
-        "received_on": payment.received_on,
-        "allocated": [
-            {"invoice": a.invoice_id, "amount_cents": a.amount_cents} for a in payment.allocations.order_by("id")
-        ],
-    }
-    response = api.create_response(request, body, status=201)
+    response = api.create_response(request, payment_body(payment), status=201)
     response["Idempotent-Replayed"] = "true" if replayed else "false"
     return response
 
@@ -74,13 +83,18 @@ class ArrearOut(Schema):
     explanation: dict[str, Any]
 
 
-@router.get("/arrears", response=list[ArrearOut], tags=["orders"])
-def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+class ArrearsFilter(PageIn):
+    on: dt.date | None = None
+
+
+@router.get("/arrears", response=responses({200: page_of(ArrearOut)}), tags=["orders"])
+def list_arrears(request: HttpRequest, filters: Query[ArrearsFilter]) -> dict[str, Any]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
-    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
+    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount).
+    Paged by invoice id."""
     own = require_staff_or_platform(principal_of(request), "you may not see arrears")
-    rows = arrears(on=on or timezone.localdate(), platform=own)
-    return [
+    rows = arrears(on=filters.on or timezone.localdate(), platform=own)
+    items: list[dict[str, Any]] = [
         {
             "invoice": a.invoice.pk,
             "platform": a.invoice.platform.code,
@@ -94,3 +108,66 @@ def list_arrears(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
         }
         for a in rows
     ]
+    return paginate_list(items, filters, key=lambda row: int(row["invoice"]))
+
+
+class InvoiceOut(Schema):
+    id: int
+    platform: str
+    province: str
+    month: str
+    order_count: int
+    amount_cents: int
+    withheld_cents: int
+    paid_cents: int
+    issued_on: dt.date
+    due_on: dt.date
+
+    @staticmethod
+    def of(i: Invoice) -> dict[str, Any]:
+        return {
+            "id": i.pk,
+            "platform": i.platform.code,
+            "province": i.province.code,
+            "month": i.month,
+            "order_count": i.order_count,
+            "amount_cents": i.amount_cents,
+            "withheld_cents": i.withheld_cents,
+            "paid_cents": getattr(i, "paid_cents", 0),
+            "issued_on": i.issued_on,
+            "due_on": i.due_on,
+        }
+
+
+class InvoiceFilter(PageIn):
+    platform: str | None = Field(None, max_length=40, description="Staff only: one platform's invoices.")
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    province: str | None = Field(None, max_length=12)
+
+
+def _listed_platform(request: HttpRequest, code: str | None, message: str) -> Organisation | None:
+    """A platform lists its own; staff every platform's, or the one named."""
+    p = principal_of(request)
+    own = require_staff_or_platform(p, message)
+    if own is None and code:
+        own = access_organisation(p, code)
+    return own
+
+
+@router.get("/invoices", response=responses({200: page_of(InvoiceOut)}, 404), tags=["orders"])
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilter]) -> dict[str, Any]:
+    """Invoices (a credit note when negative) with what payments have paid of each, by id."""
+    own = _listed_platform(request, filters.platform, "you may not see invoices")
+    qs = invoices_list(platform=own, month=filters.month, province=filters.province)
+    return paginate(qs, filters, InvoiceOut.of)
+
+
+class PaymentFilter(PageIn):
+    platform: str | None = Field(None, max_length=40, description="Staff only: one platform's payments.")
+
+
+@router.get("/payments", response=responses({200: page_of(PaymentOut)}, 404), tags=["orders"])
+def list_payments(request: HttpRequest, filters: Query[PaymentFilter]) -> dict[str, Any]:
+    """Payments recorded for a platform, with the invoices each was allocated to, by id."""
+    own = _listed_platform(request, filters.platform, "you may not see payments")
+    return paginate(payments_list(platform=own), filters, payment_body)

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.access import access_person, principal_of
 from socsec.api.registry import PersonOut
+from socsec.api.responses import responses
 
 router = Router()
 
@@ -20,8 +21,8 @@ class MeOut(Schema):
     person: PersonOut | None
 
 
-@router.get("/me", response=MeOut, tags=["me"])
-def me(request: HttpRequest) -> dict[str, Any]:
+@router.get("/me", response=responses({200: MeOut}), tags=["me"])
+def get_me(request: HttpRequest) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, p.person_id) if p.person_id else None
     return {

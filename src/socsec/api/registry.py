@@ -7,8 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.params import functions as param
+from ninja import Field, Query, Router, Schema, Status
 
 from socsec.accounts.access import (
     access_engagement,
@@ -20,6 +19,7 @@ from socsec.accounts.access import (
     require_staff_or_platform,
 )
 from socsec.accounts.permissions import may_register_workers, may_write_registry
+from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, paginate_list, responses
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -147,9 +147,10 @@ class RegionOut(Schema):
     parent: str | None
 
 
-@router.get("/regions", response=list[RegionOut], tags=["registry"])
-def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
+@router.get("/regions", response=responses({200: page_of(RegionOut)}), tags=["registry"])
+def list_regions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """Regions by code (the cursor is a place in that order)."""
+    rows = [
         {
             "code": r.code,
             "name": r.name,
@@ -159,17 +160,23 @@ def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for r in selectors.regions()
     ]
+    return paginate_in_order(rows, page)
 
 
-@router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
-def list_organisations(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
+class OrganisationFilter(PageIn):
+    kind: str | None = Field(None, max_length=20)
+
+
+@router.get("/organisations", response=responses({200: page_of(OrganisationOut)}), tags=["registry"])
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter]) -> dict[str, Any]:
+    """Staff: every organisation (of one kind). A platform: itself."""
     own = require_staff_or_platform(principal_of(request), "workers cannot list organisations")
     if own is not None:
-        return [OrganisationOut.of(own)]
-    return [OrganisationOut.of(o) for o in selectors.organisations(kind=kind)]
+        return {"items": [OrganisationOut.of(own)], "next_cursor": None}
+    return paginate(selectors.organisations(kind=filters.kind), filters, OrganisationOut.of)
 
 
-@router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
+@router.post("/organisations", response=responses({201: OrganisationOut}, 404, 409), tags=["registry"])
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_write_registry(p), "only officers and supervisors register organisations")
@@ -185,20 +192,23 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
     return Status(201, OrganisationOut.of(org))
 
 
-@router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
+@router.get("/organisations/{code}", response=responses({200: OrganisationOut}, 404), tags=["registry"])
 def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
     return OrganisationOut.of(access_organisation(principal_of(request), code))
 
 
-@router.get("/persons", response=list[PersonOut], tags=["registry"])
-def search_persons(
-    request: HttpRequest, q: str = "", limit: int = param.Query(50, ge=1, le=200)
-) -> list[dict[str, Any]]:
+class PersonFilter(PageIn):
+    q: str = Field("", max_length=100, description="The first digits of a resident ID, or part of a name.")
+
+
+@router.get("/persons", response=responses({200: page_of(PersonOut)}), tags=["registry"])
+def search_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str, Any]:
+    """People found by resident ID or name, by id; a platform sees only people engaged with it."""
     own = require_staff_or_platform(principal_of(request), "workers read themselves at /api/me")
-    return [PersonOut.of(x) for x in selectors.person_search(query=q, organisation=own, limit=limit)]
+    return paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, PersonOut.of)
 
 
-@router.post("/persons", response={201: PersonOut}, tags=["registry"])
+@router.post("/persons", response=responses({201: PersonOut}, 404, 409), tags=["registry"])
 def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(
@@ -209,19 +219,23 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
     return Status(201, PersonOut.of(person))
 
 
-@router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
+@router.get("/persons/{person_id}", response=responses({200: PersonOut}, 404), tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return PersonOut.of(access_person(principal_of(request), person_id))
 
 
-@router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
-def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/persons/{person_id}/engagements", response=responses({200: page_of(EngagementOut)}, 404), tags=["registry"]
+)
+def list_person_engagements(request: HttpRequest, person_id: int, page: Query[PageIn]) -> dict[str, Any]:
+    """A person's engagements by id; a platform sees only its own with the person."""
     p = principal_of(request)
     person = access_person(p, person_id)
-    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=p.own_organisation)]
+    rows = selectors.engagements_of(person=person, organisation=p.own_organisation)
+    return paginate_list([EngagementOut.of(e) for e in rows], page, key=lambda e: int(e["id"]))
 
 
-@router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
+@router.post("/engagements", response=responses({201: EngagementOut}, 404, 409), tags=["registry"])
 def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not register engagements")
@@ -232,7 +246,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[dic
     return Status(201, EngagementOut.of(engagement))
 
 
-@router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
+@router.post("/engagements/{engagement_id}/end", response=responses({200: EngagementOut}, 404, 409), tags=["registry"])
 def end_engagement(request: HttpRequest, engagement_id: int, payload: EngagementEndIn) -> dict[str, Any]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not change engagements")
@@ -240,7 +254,7 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
-@router.post("/workers", response={201: WorkerOut}, tags=["registry"])
+@router.post("/workers", response=responses({201: WorkerOut}, 404, 409), tags=["registry"])
 def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not register workers")

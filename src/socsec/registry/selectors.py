@@ -33,15 +33,20 @@ def engagement_get(*, engagement_id: int) -> Engagement:
 
 
 def person_search(*, query: str, organisation: Organisation | None = None, limit: int = 50) -> list[Person]:
-    """By resident ID (full or its first digits), or by name (contains). An organisation sees only
-    people engaged with it."""
+    """By resident ID (full or its first digits), or by name (contains), by name. An organisation sees
+    only people engaged with it."""
+    return list(persons_matching(query=query, organisation=organisation).order_by("name", "id")[:limit])
+
+
+def persons_matching(*, query: str, organisation: Organisation | None = None) -> QuerySet[Person]:
+    """The people ``person_search`` finds, unordered (a list pages them by id)."""
     qs = Person.objects.select_related("residence_region")
     if organisation is not None:
         qs = qs.filter(engagements__organisation=organisation).distinct()
     query = query.strip()
     if query:
         qs = qs.filter(Q(resident_id__startswith=query.upper()) | Q(name__icontains=query))
-    return list(qs.order_by("name", "id")[:limit])
+    return qs
 
 
 def person_is_engaged_with(*, person: Person, organisation: Organisation) -> bool:

@@ -3,14 +3,18 @@ its manifest in the database.
 
 Idempotency: a batch carries the platform's key. The same key with the same content is accepted once
 (a re-sent batch changes nothing and gets the first answer); the same key with other content is refused
-(409). A batch interrupted while writing (process killed) is redone from the start when the same key
-comes again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
+(409). "The same content" is the same rows, not the same bytes: the manifest keeps the SHA-256 of the
+parsed rows in a canonical form (``canonical_digest``), so a re-sent file that differs only in line
+endings, a trailing newline, blank lines or the order of the keys in a JSON line is the same batch.
+A batch interrupted while writing (process killed) is redone from the start when the same key comes
+again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -46,9 +50,14 @@ def orders_ingest(
         raise ValidationFailed(f"platform: {platform.code} is not a platform enterprise.", field="platform")
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
-    digest = hashlib.sha256(content).hexdigest()
+    try:
+        rows = read_upload(content, fmt)
+    except UploadError as exc:
+        raise ValidationFailed(f"file: {exc}", field="file") from None
+    digest = canonical_digest(rows)
     existing = OrderBatch.objects.filter(platform=platform, idempotency_key=idempotency_key).first()
-    if existing is not None and existing.content_sha256 != digest:
+    # manifests written before digests were canonical hold the SHA-256 of the raw bytes
+    if existing is not None and existing.content_sha256 not in (digest, hashlib.sha256(content).hexdigest()):
         raise Conflict(
             f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
             field="idempotency_key",
@@ -56,10 +65,6 @@ def orders_ingest(
         )
     if existing is not None and existing.status != OrderBatch.Status.WRITING:
         return existing, True
-    try:
-        rows = read_upload(content, fmt)
-    except UploadError as exc:
-        raise ValidationFailed(f"file: {exc}", field="file") from None
     data_dir = settings.DATA_DIR
     if existing is None:
         try:
@@ -109,6 +114,13 @@ def orders_ingest(
         field="idempotency_key",
         code=ContributionErrorCode.BATCH_IN_PROGRESS,
     )
+
+
+def canonical_digest(rows: list[dict[str, str | None]]) -> str:
+    """The SHA-256 of a batch's rows as parsed (every value a string or null), written as JSON with sorted
+    keys: the same orders give the same digest whatever the bytes they came in."""
+    text = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _last_accepted_batch(platform: Organisation) -> int:
