@@ -76,7 +76,7 @@ def test_the_order_batch_declares_its_body_and_idempotency_key(schema):
 
 def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
     bare, paged = [], []
-    for path, method, op in operations(schema):
+    for path, _method, op in operations(schema):
         ok = op["responses"].get("200") or op["responses"].get("201") or {}
         content = ok.get("content", {}).get("application/json", {}).get("schema", {})
         if content.get("type") == "array":
