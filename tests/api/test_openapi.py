@@ -111,3 +111,9 @@ def test_the_served_schema_is_the_same(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response.json()["components"]["schemas"]["ErrorCode"]["enum"] == error_codes()
+
+
+def test_the_order_batch_documents_the_replay_header(schema):
+    created = schema["paths"]["/api/orders/batches"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OrderBatchOut"}
+    assert created["headers"]["Idempotent-Replayed"]["schema"] == {"type": "string", "enum": ["true", "false"]}

@@ -96,7 +96,19 @@ BATCH_BODY = {
             "text/csv": {"schema": {"type": "string"}},
             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
         },
-    }
+    },
+    "responses": {
+        "201": {
+            "description": "The batch, new or (same key, same orders) as first answered",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderBatchOut"}}},
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "true when this answer is a replay of the batch first sent with this key",
+                    "schema": {"type": "string", "enum": ["true", "false"]},
+                }
+            },
+        }
+    },
 }
 
 
@@ -155,7 +167,7 @@ class BatchFilter(PageIn):
     status: Literal["WRITING", "ACCEPTED", "REJECTED"] | None = None
 
 
-@router.get("/orders/batches", response=responses({200: page_of(OrderBatchOut)}), tags=["orders"])
+@router.get("/orders/batches", response=responses({200: page_of(OrderBatchOut)}, 404), tags=["orders"])
 def list_order_batches(request: HttpRequest, filters: Query[BatchFilter]) -> dict[str, Any]:
     """A platform's own order batches; staff see every platform's, or one platform's with ``platform``."""
     p = principal_of(request)
