@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import json
 import os
 from typing import Any
 
@@ -23,9 +24,21 @@ from schemathesis.specs.openapi.checks import (
 )
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# a few per operation and role keeps the two runs near a minute; SOCSEC_FUZZ_EXAMPLES=100 for a deep run
-EXAMPLES_PER_OPERATION = int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "8"))
+# a few random cases per operation and role, after schemathesis's coverage phase (about 1,800 boundary
+# cases a role, mostly refused at once), keep the two runs near a minute; SOCSEC_FUZZ_EXAMPLES=100 for a
+# deep run, SOCSEC_FUZZ_COVERAGE=0 to leave the coverage phase out
+EXAMPLES_PER_OPERATION = int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "6"))
+COVERAGE = os.environ.get("SOCSEC_FUZZ_COVERAGE", "1") == "1"
 CSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # a well-formed CSRF secret, sent as cookie and header
+
+
+# the order batch's text and binary bodies are sent as they are
+for media_type, like in [
+    ("application/x-ndjson", "text/plain"),
+    ("text/csv", "text/plain"),
+    ("application/vnd.apache.parquet", "application/octet-stream"),
+]:
+    schemathesis.serializer.alias(media_type, like)
 
 
 @dataclasses.dataclass
@@ -38,36 +51,49 @@ class Report:
         return dict(collections.Counter(check for _, check, _, _ in self.failures))
 
 
-def fuzz(headers: dict[str, str], cookies: dict[str, str]) -> Report:
+def fuzz(headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any]) -> Report:
+    """Each operation: the coverage cases (when asked), random cases, positive and negative, and where it
+    has path parameters, positive cases naming objects that exist (``known``), which get past the 404."""
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     report = Report()
+
+    def exercise(case: Any) -> None:
+        report.cases += 1
+        response = case.call(headers=headers, cookies=cookies)
+        report.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (Exception, BaseExceptionGroup) as exc:  # every failing check is recorded; the run goes on
+            for failure in getattr(exc, "exceptions", [exc]):
+                title = getattr(failure, "title", type(failure).__name__)
+                report.failures.append((case.operation.label, title, response.status_code, response.text[:160]))
+
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
     for result in schema.get_all_operations():
         operation = result.ok()
-        label = operation.label
+        if COVERAGE:  # the boundary values of every parameter and field, deterministic
+            config = schema.config.generation_for(operation=operation)
+            for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
+                exercise(case)
+        strategies = [operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE)]
+        path = {p.name: known[p.name] for p in operation.path_parameters if p.name in known}
+        if path:
+            strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=path))
+        for strategy in strategies:
 
-        strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE)
+            @given(case=strategy)
+            @settings(
+                max_examples=EXAMPLES_PER_OPERATION,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case: Any) -> None:
+                exercise(case)
 
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case: Any) -> None:
-            report.cases += 1
-            response = case.call(headers=headers, cookies=cookies)
-            report.statuses[response.status_code] += 1
-            try:
-                case.validate_response(response, checks=CHECKS, headers=headers)
-            except (Exception, BaseExceptionGroup) as exc:  # every failing check is recorded; the run goes on
-                for failure in getattr(exc, "exceptions", [exc]):
-                    title = getattr(failure, "title", type(failure).__name__)
-                    report.failures.append((label, title, response.status_code, response.text[:160]))  # noqa: B023
-
-        run()
+            run()
     return report
 
 
@@ -83,7 +109,12 @@ def test_fuzz_every_operation(world, data_dir, role, capsys):
         headers, cookies = {"Authorization": f"Bearer {world.platform_token}"}, {}
     else:
         headers, cookies = officer_session(world)
-    report = fuzz(headers, cookies)
+    known = {
+        "person_id": world.rider.pk,
+        "engagement_id": world.rider_eng_platform.pk,
+        "code": "ridego",
+    }
+    report = fuzz(headers, cookies, known)
     with capsys.disabled():
         statuses = dict(sorted(report.statuses.items()))
         print(f"\nschemathesis {role}: {report.cases} cases, {len(report.failures)} failures {report.by_check()}")
@@ -91,3 +122,46 @@ def test_fuzz_every_operation(world, data_dir, role, capsys):
         for f in sorted(set(report.failures)):
             print("  ", f)
     assert report.failures == []
+
+
+# Inputs the bounded run above reaches only by chance, found by the outside review and by deeper runs of
+# this module: each is a 500 with an HTML page today. Their fix (bounds in the schemas, JSON for every
+# error) is on its way on another branch; these are strict xfails so that, once it lands, they pass,
+# fail as XPASS, and the mark is taken off.
+PENDING_500 = pytest.mark.xfail(strict=True, reason="a 500 until numbers and dates are bounded in the schemas")
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "url", "body"),
+    [
+        pytest.param(
+            "platform",
+            "post",
+            "/api/payments",
+            {"amount_cents": 2**63, "received_on": "2026-01-01", "reference": "big"},
+            marks=PENDING_500,
+            id="payment-amount-2^63",
+        ),
+        pytest.param(
+            "officer",
+            "get",
+            "/api/persons/{person}/coverage?on=1900-01-01",
+            None,
+            marks=PENDING_500,
+            id="coverage-1900",
+        ),
+        pytest.param("worker", "get", "/api/me/coverage?on=1900-01-01", None, marks=PENDING_500, id="my-coverage-1900"),
+    ],
+)
+def test_inputs_found_by_fuzzing_answer_json_not_500(world, data_dir, role, method, url, body):
+    if role == "platform":
+        client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {world.platform_token}"})
+    else:
+        client = Client(raise_request_exception=False)
+        client.force_login(world.users[role])
+    url = url.format(person=world.rider.pk)
+    response = (
+        client.post(url, json.dumps(body), content_type="application/json") if method == "post" else client.get(url)
+    )
+    assert response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")
