@@ -117,3 +117,25 @@ def test_the_order_batch_documents_the_replay_header(schema):
     created = schema["paths"]["/api/orders/batches"]["post"]["responses"]["201"]
     assert created["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OrderBatchOut"}
     assert created["headers"]["Idempotent-Replayed"]["schema"] == {"type": "string", "enum": ["true", "false"]}
+
+
+def test_every_apps_error_code_enum_is_in_the_published_enum():
+    import enum
+    import importlib
+    import pkgutil
+
+    import socsec
+    from socsec.api.responses import ERROR_CODE_ENUMS
+
+    found = set()
+    for info in pkgutil.iter_modules(socsec.__path__):
+        try:
+            module = importlib.import_module(f"socsec.{info.name}.errors")
+        except ModuleNotFoundError:
+            continue
+        found |= {
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, enum.StrEnum) and value.__module__ == module.__name__
+        }
+    assert found - set(ERROR_CODE_ENUMS) == set()
