@@ -19,7 +19,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from socsec.accounts.errors import AccountErrorCode
-from socsec.api.errors import ErrorOut
+from socsec.api.errors import ApiErrorCode, ErrorOut
 from socsec.benefits.errors import BenefitErrorCode
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
@@ -30,14 +30,6 @@ from socsec.registry.errors import RegistryErrorCode
 # any call can get these: 400 a body that cannot be read, 401 no or bad credentials, 403 not allowed,
 # 422 invalid input, 429 too many requests
 COMMON_ERRORS = (400, 401, 403, 422, 429)
-
-
-class ApiErrorCode(StrEnum):
-    """The codes the API layer itself answers with (not raised by a domain app)."""
-
-    HTTP_ERROR = "http_error"
-    MALFORMED = "malformed"
-    UNAUTHENTICATED = "unauthenticated"
 
 
 ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
