@@ -50,10 +50,38 @@ def _patch_sqlite_flush() -> None:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
+def _patch_force_login() -> None:
+    """Agency staff reach their pages only with a verified second factor. A test client's
+    ``force_login`` of a staff user therefore also gives the user a confirmed TOTP device and verifies it
+    in the session, as the verify page does after a code: the middleware's real check still runs. A test
+    of the check itself logs in with ``login_without_second_factor``. Being a shortcut, not a login, it
+    records no login event (the login page's do: tests/accounts/test_login.py)."""
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import Client
+
+    from socsec.accounts import login_events
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        user_logged_in.disconnect(dispatch_uid="socsec.login")
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(login_events.on_logged_in, dispatch_uid="socsec.login")
+        from tests.second_factor import verify_session
+
+        verify_session(self, user)
+
+    Client.force_login = force_login  # type: ignore[method-assign]
+    Client.login_without_second_factor = original  # type: ignore[attr-defined]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast logins
+    _patch_force_login()
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         _patch_sqlite_flush()
 
@@ -87,6 +115,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if not _uses_database(item):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """The API's rate-limit counters live in the process's cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session")

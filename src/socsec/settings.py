@@ -3,11 +3,17 @@ PostgreSQL 15 when DATABASE_URL is set (postgresql://user:pass@host:port/name)."
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+from socsec import deployment
+from socsec.core.crypto import keyring_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SOCSEC_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -63,9 +69,29 @@ def _database(url: str | None) -> dict[str, object]:
     }
 
 
+try:  # HTTPS, hosts and the production profile's requirements (see socsec/deployment.py)
+    globals().update(deployment.https_settings(os.environ))
+    SESSION_IDLE_SECONDS = deployment.env_int(os.environ, "SOCSEC_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+    API_RATE_LIMIT_PER_TOKEN = deployment.env_int(os.environ, "SOCSEC_API_RATE_PER_TOKEN", 600)
+    API_RATE_LIMIT_PER_IP = deployment.env_int(os.environ, "SOCSEC_API_RATE_PER_IP", 300)
+    API_RATE_WINDOW_SECONDS = deployment.env_int(os.environ, "SOCSEC_API_RATE_WINDOW_SECONDS", 60, minimum=1)
+    API_TOKEN_DAYS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_DAYS", 90, minimum=1)
+    API_TOKEN_LAST_USED_MINUTES = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_LAST_USED_MINUTES", 5)
+    LOGIN_FAILURE_LIMIT = deployment.env_int(os.environ, "SOCSEC_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    LOGIN_COOLOFF_MINUTES = deployment.env_int(os.environ, "SOCSEC_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("SOCSEC_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("SOCSEC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# The personal data encrypted at rest: the production profile refuses to start without its keys
+# (SOCSEC_DATA_KEY, SOCSEC_INDEX_KEY; see socsec.core.crypto).
+try:
+    SOCSEC_PROFILE = deployment.profile(os.environ)
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+SOCSEC_FIELD_KEYS = keyring_from_env(os.environ, production=SOCSEC_PROFILE == "production")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -74,6 +100,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "socsec.core",
     "socsec.accounts",
     "socsec.audit",
@@ -87,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "socsec.api.middleware.ApiErrorMiddleware",  # first: it makes every error under /api/ JSON
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,9 +124,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "socsec.accounts.sessions.IdleTimeoutMiddleware",
+    "socsec.accounts.second_factor.SecondFactorMiddleware",
+    "socsec.accounts.throttle.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socsec.web.security.SecurityHeadersMiddleware",
     "socsec.web.middleware.AccessRefusalMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "socsec.urls"
@@ -117,6 +157,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "socsec.web.clock.clock_warning",
             ]
         },
     }
@@ -126,9 +167,23 @@ DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): a username from one address is locked out after the limit of failures.
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "socsec.web.account.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP) for agency staff.
+OTP_TOTP_ISSUER = "SocSec"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -143,7 +198,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+CONTENT_SECURITY_POLICY = os.environ.get("SOCSEC_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS  # renewed while used (socsec.accounts.sessions), so an idle limit
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
@@ -152,4 +214,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SOCSEC_LOG_LEVEL", "WARNING")},
+    "loggers": {"socsec.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# How far the application's clock may be from the database's before batch commands refuse to run and
+# officer pages warn (seconds).
+SOCSEC_CLOCK_SKEW_SECONDS = int(os.environ.get("SOCSEC_CLOCK_SKEW_SECONDS", "300"))
+# Attempt and temporary files under the data dir that no manifest names are swept once this old (seconds):
+# a writer still at work is never touched.
+SOCSEC_SWEEP_GRACE_SECONDS = int(os.environ.get("SOCSEC_SWEEP_GRACE_SECONDS", "3600"))
+# Limits of one order batch, checked before it is parsed (README "Order batches"). A day of the largest
+# platform (about 1.3 million orders, about 200 MB as JSON lines) fits in one batch.
+ORDERS_MAX_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_BYTES", 256 * 1024 * 1024))
+ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
+ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))

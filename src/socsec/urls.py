@@ -7,3 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("socsec.web.urls")),
 ]
+
+handler404 = "socsec.api.middleware.page_not_found"
+handler500 = "socsec.api.middleware.server_error"

@@ -78,7 +78,8 @@ def test_the_platforms_main_flows_through_the_generated_client(generated, world,
     )
     assert made.status_code == 201, made.content
     worker = made.parsed
-    assert (worker.person_created, worker.engagement.organisation) == (True, "ridego")
+    # a platform is not told whether the resident ID was registered before
+    assert (worker.person_created, worker.engagement.organisation) == (None, "ridego")
 
     orders = [
         models.SendOrderBatchJsonOrderIn(

@@ -9,7 +9,14 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from socsec.contributions.models import AssessmentRun, Invoice, OrderBatch, Payment, PaymentAllocation
+from socsec.contributions.models import (
+    AssessmentRun,
+    Invoice,
+    OrderBatch,
+    Payment,
+    PaymentAllocation,
+    PaymentDeclaration,
+)
 
 
 def staff(world, role: str = "officer") -> Client:
@@ -135,6 +142,33 @@ def test_order_batches_are_listed_per_platform_with_a_status_filter(world, platf
     assert pages(staff(world), "/api/orders/batches", 5) == [[b.pk for b in made]]
     worker = staff(world, "worker")
     assert worker.get("/api/orders/batches").status_code == 403
+
+
+def test_declared_payments_are_paged_per_platform_with_a_status_filter(world, platform):
+    made = [
+        PaymentDeclaration.objects.create(
+            platform=org, reference=f"D-{n}", amount_cents=100 + n, declared_received_on=dt.date(2026, 3, 1), status=s
+        )
+        for n, (org, s) in enumerate(
+            [
+                (world.platform, "PENDING"),
+                (world.courier, "PENDING"),
+                (world.platform, "REJECTED"),
+                (world.platform, "PENDING"),
+            ]
+        )
+    ]
+    assert pages(platform, "/api/payment-declarations", 2) == [[made[0].pk, made[2].pk], [made[3].pk]]
+    assert pages(platform, "/api/payment-declarations?status=PENDING", 5) == [[made[0].pk, made[3].pk]]
+    assert pages(staff(world), "/api/payment-declarations", 3) == [[d.pk for d in made[:3]], [made[3].pk]]
+    assert pages(staff(world), "/api/payment-declarations?platform=zipper", 5) == [[made[1].pk]]
+    first = platform.get("/api/payment-declarations?limit=1").json()
+    assert (first["items"][0]["reference"], first["items"][0]["status"], first["items"][0]["allocated"]) == (
+        "D-0",
+        "PENDING",
+        [],
+    )
+    assert staff(world, "worker").get("/api/payment-declarations").status_code == 403
 
 
 @pytest.mark.parametrize(

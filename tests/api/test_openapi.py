@@ -24,12 +24,17 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 47
+    assert len(ids) == len(set(ids)) == 53
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
     assert by_path[("/api/invoices", "get")] == "list_invoices"
     assert by_path[("/api/claims", "post")] == "submit_claim"
+    assert by_path[("/api/payments", "post")] == "declare_payment"
+    assert by_path[("/api/payment-declarations", "get")] == "list_payment_declarations"
+    assert by_path[("/api/payment-declarations/{declaration_id}/confirm", "post")] == "confirm_payment_declaration"
+    assert by_path[("/api/orders/batches/{batch_id}/withdrawal", "post")] == "withdraw_order_batch"
+    assert by_path[("/api/engagements/{engagement_id}/end-decision", "post")] == "decide_engagement_end"
 
 
 def test_every_operation_documents_its_errors_with_the_one_shape(schema):
@@ -99,6 +104,7 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
         "/api/me/withholding",
         "/api/orders/batches",
         "/api/organisations",
+        "/api/payment-declarations",
         "/api/payments",
         "/api/persons",
         "/api/persons/{person_id}/engagements",
@@ -125,7 +131,7 @@ def test_every_apps_error_code_enum_is_in_the_published_enum():
     import pkgutil
 
     import socsec
-    from socsec.api.responses import ERROR_CODE_ENUMS
+    from socsec.api.responses import ERROR_CODE_ENUMS, ROW_CODE_ENUMS
 
     found = set()
     for info in pkgutil.iter_modules(socsec.__path__):
@@ -138,4 +144,16 @@ def test_every_apps_error_code_enum_is_in_the_published_enum():
             for value in vars(module).values()
             if isinstance(value, type) and issubclass(value, enum.StrEnum) and value.__module__ == module.__name__
         }
-    assert found - set(ERROR_CODE_ENUMS) == set()
+    assert found - set(ERROR_CODE_ENUMS) - set(ROW_CODE_ENUMS) == set()
+    assert set(ERROR_CODE_ENUMS).isdisjoint(ROW_CODE_ENUMS)
+
+
+def test_the_codes_of_an_order_batchs_rows_are_published(schema):
+    from socsec.contributions.errors import OrderRowErrorCode
+
+    components = schema["components"]["schemas"]
+    assert components["OrderRowErrorCode"]["enum"] == sorted(str(c) for c in OrderRowErrorCode)
+    assert "not_engaged" in components["OrderRowErrorCode"]["enum"]
+    assert components["OrderBatchOut"]["properties"]["error_counts"]["propertyNames"] == {
+        "$ref": "#/components/schemas/OrderRowErrorCode"
+    }

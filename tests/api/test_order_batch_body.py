@@ -5,6 +5,7 @@ format) are the same batch, other orders under the same key are refused."""
 from __future__ import annotations
 
 import json
+import types
 
 import pytest
 
@@ -82,4 +83,24 @@ def test_without_the_header_the_batch_is_refused_naming_it(world, data_dir, plat
     response = platform.post("/api/orders/batches", data=jsonl([order(world, "h1")]), content_type="application/json")
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["field"]
+    assert OrderBatch.objects.count() == 0
+
+
+def test_a_json_array_over_the_byte_limit_is_refused_413_before_it_is_parsed(
+    world, data_dir, platform, settings, monkeypatch
+):
+    settings.ORDERS_MAX_BYTES = 500
+    refusing = types.SimpleNamespace(
+        loads=lambda *a, **k: pytest.fail("the array was parsed"),
+        dumps=json.dumps,
+        JSONDecodeError=json.JSONDecodeError,
+    )
+    monkeypatch.setattr("socsec.api.orders.json", refusing)
+    body = json.dumps([order(world, f"big{n}") for n in range(10)])
+    response = post(platform, body, "application/json")
+    assert (response.status_code, response.json()["code"], response.json()["details"]) == (
+        413,
+        "upload_too_large",
+        {"limit": 500, "got": len(body.encode()), "unit": "bytes"},
+    )
     assert OrderBatch.objects.count() == 0

@@ -13,6 +13,7 @@ from django.test import Client
 from tests.world import resident_id
 
 THIS_MONTH = f"{dt.date.today():%Y-%m}-01"  # withholding starts this month or later
+RECENT_END = f"{dt.date.today() - dt.timedelta(days=10)}"  # within the days an organisation may backdate
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]
 
 PERSON = {"resident_id": resident_id("110105", "19920229", 17), "name": "赵敏", "residence_region": "110100"}
@@ -107,15 +108,44 @@ MATRIX = [
         "end own engagement",
         "post",
         "/api/engagements/{rider_eng_platform}/end",
-        {"end_date": "2026-06-30"},
+        {"end_date": RECENT_END},
         [401, 403, 200, 200, 200, 403],
     ),
     (
         "end another platform's",
         "post",
         "/api/engagements/{rider_eng_courier}/end",
-        {"end_date": "2026-06-30"},
+        {"end_date": RECENT_END},
         [401, 403, 404, 200, 200, 403],
+    ),
+    (
+        "decide an engagement's end",
+        "post",
+        "/api/engagements/{rider_eng_platform}/end-decision",
+        {"end_date": "2026-06-30", "reason": "the worker left then"},
+        [401, 403, 403, 200, 200, 403],
+    ),
+    (
+        "declare a payment",
+        "post",
+        "/api/payments",
+        {"amount_cents": 100, "received_on": "2026-03-01", "reference": "M-1"},
+        [401, 403, 201, 403, 403, 403],
+    ),
+    ("declared payments", "get", "/api/payment-declarations", None, [401, 403, 200, 200, 200, 200]),
+    (
+        "confirm a declared payment",
+        "post",
+        "/api/payment-declarations/999999/confirm",
+        {"received_on": "2026-03-01", "reason": "slip"},
+        [401, 403, 403, 404, 404, 403],
+    ),
+    (
+        "approve a declared payment",
+        "post",
+        "/api/payment-declarations/999999/approve",
+        {},
+        [401, 403, 403, 404, 404, 403],
     ),
     (
         "register worker",

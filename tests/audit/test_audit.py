@@ -28,7 +28,9 @@ def test_auditor_reads_before_and_after(world):
     from socsec.registry.services import engagement_end
     from tests.world import SYSTEM
 
-    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 9, 30))
+    engagement_end(
+        actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 9, 30), today=dt.date(2026, 10, 5)
+    )
     client = Client()
     client.force_login(world.users["auditor"])
     rows = client.get(f"/api/audit?object_type=registry.Engagement&object_id={world.rider_eng_courier.pk}").json()[

@@ -221,7 +221,7 @@ def accepted_claim(world, which):
         return accepted_injury(world)
     if which == "unemployment":
         job = Engagement.objects.get(person=world.employee, organisation=world.employer)
-        engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28))
+        engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
         return _accepted(world, world.employee, "UNEMPLOYMENT", dt.date(2026, 2, 28), job)
     if which == PENSIONER:
         world.freelancer.birth_date = dt.date(1965, 1, 1)

@@ -223,7 +223,7 @@ def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir
     from socsec.registry.services import engagement_create, engagement_end
 
     job = Engagement.objects.get(person=world.employee, organisation=world.employer)  # since 2015-03
-    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28))
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
     claim = claim_submit(
         actor=SYSTEM,
         person=world.employee,
@@ -525,7 +525,7 @@ def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
     from socsec.registry.services import engagement_end
 
     job = Engagement.objects.get(person=world.employee, organisation=world.employer)
-    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28))
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
     claim = _accepted(world, world.employee, "UNEMPLOYMENT", dt.date(2026, 2, 28), job)
     claim = claim_assess(
         actor=officer(world),
@@ -792,7 +792,7 @@ def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world,
 
     job = Engagement.objects.get(person=world.employee, organisation=world.employer)
     ended = DAY.replace(day=1) - dt.timedelta(days=1)  # the end of last month
-    engagement_end(actor=SYSTEM, engagement=job, end_date=ended)
+    engagement_end(actor=SYSTEM, engagement=job, end_date=ended, today=ended + dt.timedelta(days=1))
     claim = _accepted(world, world.employee, "UNEMPLOYMENT", ended, job)
     claim = claim_assess(
         actor=officer(world),

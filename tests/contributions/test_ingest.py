@@ -100,16 +100,16 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform
         order(world, "ok1"),
         order(world, "ok1"),  # 2: repeats row 1
         order(world, "old"),  # 3: already reported
-        order(world, "x", resident_id="11010519491231002X"),  # 4: valid ID, nobody registered
-        order(world, "x", resident_id=world.freelancer.resident_id),  # 5: not engaged with this platform
-        order(world, "x", region="999999"),  # 6
-        order(world, "x", sector="RETAIL"),  # 7
-        order(world, "x", order_date=(TODAY + dt.timedelta(days=1)).isoformat()),  # 8: future
-        order(world, "x", order_date="2020-01-01"),  # 9: before the window
-        order(world, "x", fare_cents="-5"),  # 10
-        order(world, "x", order_date="31/12/2026"),  # 11
+        order(world, "x4", resident_id="11010519491231002X"),  # 4: valid ID, nobody registered
+        order(world, "x5", resident_id=world.freelancer.resident_id),  # 5: not engaged with this platform
+        order(world, "x6", region="999999"),  # 6
+        order(world, "x7", sector="RETAIL"),  # 7
+        order(world, "x8", order_date=(TODAY + dt.timedelta(days=1)).isoformat()),  # 8: future
+        order(world, "x9", order_date="2020-01-01"),  # 9: before the window
+        order(world, "x10", fare_cents="-5"),  # 10
+        order(world, "x11", order_date="31/12/2026"),  # 11
         {"order_id": "ghost", "action": "VOID", "order_date": DAY.isoformat()},  # 12
-        order(world, "x", action="DELETE"),  # 13
+        order(world, "x13", action="DELETE"),  # 13
     ]
     response = send(platform, rows, "k1")
     body = response.json()
@@ -119,23 +119,39 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform
     for _ in range(11):
         earliest = (earliest - dt.timedelta(days=1)).replace(day=1)
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    not_engaged = f"no engagement of this platform for this worker on {DAY.isoformat()}."
     assert [",".join(r) for r in csv_module.reader(io.StringIO(csv))] == [
-        "row,field,message",
-        "2,order_id,repeats row 1.",
-        "3,order_id,was already reported in an earlier batch.",
-        "4,resident_id,unknown worker: no registered person with this resident ID.",
-        f"5,resident_id,unknown engagement: the worker has no engagement with this platform on {DAY.isoformat()}.",
-        "6,region,unknown region code '999999'.",
-        "7,sector,'RETAIL' is not an OIP pilot sector on " + DAY.isoformat() + ".",
-        f"8,order_date,{tomorrow} is outside the reporting window ({earliest.isoformat()} to {TODAY.isoformat()}).",
-        f"9,order_date,2020-01-01 is outside the reporting window ({earliest.isoformat()} to {TODAY.isoformat()}).",
-        "9,resident_id,unknown engagement: the worker has no engagement with this platform on 2020-01-01.",
-        "9,sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
-        "10,fare_cents,-5 is outside 0 to 1000000 cents.",
-        "11,order_date,'31/12/2026' is not a date (YYYY-MM-DD).",
-        "12,order_id,no order with this id was reported before (report it as NEW first).",
-        "13,action,'DELETE' is not one of NEW, VOID, AMEND.",
+        "row,field,code,message",
+        "2,order_id,duplicate_in_batch,repeats row 1.",
+        "3,order_id,already_reported,was already reported in an earlier batch.",
+        f"4,resident_id,not_engaged,{not_engaged}",
+        f"5,resident_id,not_engaged,{not_engaged}",
+        "6,region,unknown_region,unknown region code '999999'.",
+        "7,sector,not_pilot_sector,'RETAIL' is not an OIP pilot sector on " + DAY.isoformat() + ".",
+        f"8,order_date,outside_window,{tomorrow} is outside the reporting window ({earliest.isoformat()} to "
+        f"{TODAY.isoformat()}).",
+        f"9,order_date,outside_window,2020-01-01 is outside the reporting window ({earliest.isoformat()} to "
+        f"{TODAY.isoformat()}).",
+        "9,resident_id,not_engaged,no engagement of this platform for this worker on 2020-01-01.",
+        "9,sector,not_pilot_sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
+        "10,fare_cents,invalid_fare,'-5 is outside 0 to 1000000 cents.",  # escaped for spreadsheets
+        "11,order_date,invalid_date,'31/12/2026' is not a date (YYYY-MM-DD).",
+        "12,order_id,not_reported_before,no order with this id was reported before (report it as NEW first).",
+        "13,action,invalid_action,'DELETE' is not one of NEW, VOID, AMEND.",
     ]
+    # a registered worker the platform does not engage and a resident ID nobody registered read the same
+    assert body["error_counts"] == {
+        "already_reported": 1,
+        "duplicate_in_batch": 1,
+        "invalid_action": 1,
+        "invalid_date": 1,
+        "invalid_fare": 1,
+        "not_engaged": 3,
+        "not_pilot_sector": 2,
+        "not_reported_before": 1,
+        "outside_window": 2,
+        "unknown_region": 1,
+    }
 
 
 def test_corrections_in_a_later_batch_change_the_assessment(world, data_dir, platform):
@@ -157,17 +173,22 @@ def test_corrections_in_a_later_batch_change_the_assessment(world, data_dir, pla
     assert [(r["province"], r["order_count"], r["amount_cents"]) for r in a.lines.to_pylist()] == [("440000", 4, 4)]
 
 
-def test_a_body_that_is_not_json_lines_writes_nothing(world, data_dir, platform, unchanged):
+def test_a_line_that_is_not_json_refuses_that_row_alone(world, data_dir, platform):
+    good = json.dumps(order(world, "a1"))
     response = platform.post(
         "/api/orders/batches",
-        data='{"order_id": "a1"\nnot json',
+        data=f'{good}\n\n{{"order_id": "a2"\n[1, 2]\n{json.dumps(order(world, "a3"))}\n{{"order_id": "a4", "x": 1}}',
         content_type="application/x-ndjson",
         headers={"Idempotency-Key": "k1"},
     )
-    assert (response.status_code, response.json()["field"]) == (422, "file")
-    assert "line 1 is not valid JSON" in response.json()["message"]
-    assert OrderBatch.objects.count() == 0
-    assert not list(data_dir.rglob("*.parquet"))
+    body = response.json()
+    assert (response.status_code, body["status"], body["rows_total"], body["rows_valid"]) == (201, "ACCEPTED", 5, 2)
+    assert body["error_counts"] == {"unreadable": 3}
+    assert OrderBatch.objects.get(pk=body["id"]).errors == [  # the blank line is not a row
+        {"row": 2, "field": "row", "code": "unreadable", "message": "is not valid JSON (Expecting ',' delimiter)."},
+        {"row": 3, "field": "row", "code": "unreadable", "message": "is not a JSON object."},
+        {"row": 5, "field": "row", "code": "unreadable", "message": "unknown field(s) x."},
+    ]
 
 
 def test_only_platforms_report_and_each_sees_its_own_batches(world, data_dir, platform):

@@ -17,6 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # These run the `socsec` command in subprocesses on their own SQLite files, whatever DATABASE_URL says;
 # the PostgreSQL pass of the suite would repeat them unchanged.
@@ -61,6 +62,8 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var
         DAY.isoformat(),
     )
     assert workers
+    ring = settings.SOCSEC_FIELD_KEYS  # the commands run with the same (development) keys
+    workers = [(ring.decrypt(rid, context="registry.person.resident_id"), region) for rid, region in workers]
     orders = tmp_path / "orders.csv"
     with open(orders, "w", newline="") as handle:
         writer = csv.writer(handle)

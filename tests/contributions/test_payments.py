@@ -167,10 +167,15 @@ def test_payments_and_arrears_through_the_api(world, invoices):
         json.dumps({"amount_cents": 1000, "received_on": "2026-03-10", "reference": "API-1"}),
         content_type="application/json",
     )
-    assert (response.status_code, response.json()["allocated"]) == (
-        201,
-        [{"invoice": invoices[0].pk, "amount_cents": 1000}],
+    assert (response.status_code, response.json()["status"], response.json()["allocated"]) == (201, "PENDING", [])
+    # booked when the bank statement shows it, on the bank's date
+    bank_statement_import(
+        actor=SYSTEM, content=b"date,amount,reference,payer\n2026-03-10,10.00,API-1,ridego\n", source="b"
     )
+    declared = platform.get("/api/payment-declarations").json()["items"]
+    assert [(d["status"], d["received_on"], d["allocated"]) for d in declared] == [
+        ("MATCHED", "2026-03-10", [{"invoice": invoices[0].pk, "amount_cents": 1000}])
+    ]
     bad = platform.post(
         "/api/payments",
         json.dumps({"amount_cents": -5, "received_on": "2026-03-10", "reference": "API-2"}),

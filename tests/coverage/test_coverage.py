@@ -72,7 +72,7 @@ def test_once_the_employment_ends_the_platform_work_is_covered_by_oip(world):
     from socsec.registry.services import engagement_end
 
     factory = world.employee.engagements.get(organisation=world.employer)
-    engagement_end(actor=SYSTEM, engagement=factory, end_date=dt.date(2026, 3, 31))
+    engagement_end(actor=SYSTEM, engagement=factory, end_date=dt.date(2026, 3, 31), today=dt.date(2026, 4, 5))
     c = coverage_for(world.employee, ON)
     assert (c.scheme(Scheme.OIP).reason.code, c.scheme(Scheme.WORK_INJURY).reason.code) == (50, 41)
 

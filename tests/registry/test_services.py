@@ -145,7 +145,9 @@ def test_overlapping_engagements_with_one_organisation_are_refused(world, unchan
 
 
 def test_engagements_may_follow_each_other_and_run_with_other_organisations(world):
-    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31))
+    engagement_end(
+        actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31), today=dt.date(2026, 1, 5)
+    )
     later = _engagement(world, person=world.rider, work_region="110100", start_date=dt.date(2026, 1, 1))
     assert later.pk
     entry = AuditEntry.objects.get(action="engagement.end")
@@ -174,10 +176,10 @@ def test_worker_registration_is_one_transaction(world, unchanged):
             },
         )
     assert caught.value.field == "engagement.end_date"
-    assert not Person.objects.filter(resident_id=VALID).exists()
+    assert not Person.objects.with_resident_id(VALID).exists()
 
 
-def test_worker_registration_reuses_a_registered_person_only_by_matching_name(world):
+def test_worker_registration_reuses_a_registered_person_and_keeps_the_registered_name(world):
     actor = SYSTEM.__class__(label="token:zipper", organisation_id=world.courier.pk)
     engagement = {
         "category": "CIVIL_LAW",
@@ -187,16 +189,23 @@ def test_worker_registration_reuses_a_registered_person_only_by_matching_name(wo
     }
     person_fields = {"resident_id": world.employee.resident_id, "name": "李娜", "residence_region": "440100"}
     person, eng, created = worker_register(
-        actor=actor, organisation=world.courier, person=person_fields, engagement=engagement
+        actor=actor,
+        organisation=world.courier,
+        person=person_fields,
+        engagement={**engagement, "end_date": dt.date(2026, 12, 31)},
     )
     assert (person.pk, created, eng.organisation_id) == (world.employee.pk, False, world.courier.pk)
-    with pytest.raises(ValidationFailed, match="does not match the name registered"):
-        worker_register(
-            actor=actor,
-            organisation=world.courier,
-            person={**person_fields, "name": "李四"},
-            engagement={**engagement, "start_date": dt.date(2027, 1, 1)},
-        )
+    # another name is not refused (the refusal would tell that the ID is registered): it is put on record
+    again, later, created_again = worker_register(
+        actor=actor,
+        organisation=world.courier,
+        person={**person_fields, "name": "李四"},
+        engagement={**engagement, "start_date": dt.date(2027, 1, 1)},
+    )
+    again.refresh_from_db()
+    assert (again.pk, again.name, created_again) == (world.employee.pk, world.employee.name, False)
+    flagged = AuditEntry.objects.filter(action="worker.name_differs")
+    assert list(flagged.values_list("object_id", flat=True)) == [str(later.pk)]
 
 
 def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
@@ -217,10 +226,14 @@ def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
 
 
 def test_ending_an_engagement_later_cannot_run_into_the_next(world):
-    engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31))
+    engagement_end(
+        actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31), today=dt.date(2026, 1, 5)
+    )
     _engagement(world, person=world.rider, work_region="110100", start_date=dt.date(2026, 1, 1))
     with pytest.raises(Conflict) as caught:
-        engagement_end(actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 6, 30))
+        engagement_end(
+            actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 6, 30), today=dt.date(2026, 7, 5)
+        )
     assert (caught.value.field, caught.value.code) == ("end_date", "overlapping_engagement")
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
+from socsec.accounts.models import User
+from tests.second_factor import current_code, device_of
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +23,34 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "viewport": {"width": 390, "height": 844}}
 
 
+STAFF = {"officer", "supervisor", "auditor"}
+
+
 def log_in(page: Page, base: str, username: str) -> None:
+    """Logs in on the login page; agency staff then enter their authenticator's current code."""
+    device = device_of(User.objects.get(username=username)) if username in STAFF else None
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Log in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Second factor")
+        page.get_by_label("Code from the app").fill(current_code(device))
+        page.get_by_role("button", name="Verify").click()
+
+
+def test_an_officer_sets_up_the_second_factor_at_first_login(world, live_server, page: Page):
+    page.goto(f"{live_server.url}/officer/persons/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your second factor")
+    secret = page.locator("#otp-secret").inner_text()
+    code = TOTP(b32decode(secret), 30, 0, 6, 0)
+    code.time = time.time()
+    page.get_by_label("Code from the app").fill(f"{code.token():06d}")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
 
 
 def test_worker_sees_their_coverage_and_changes_the_date(world, live_server, page: Page):
@@ -53,7 +81,7 @@ def test_language_switch_to_chinese(world, live_server, page: Page):
 def test_officer_finds_a_person_and_reads_why(world, live_server, page: Page):
     log_in(page, live_server.url, "officer")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
-    page.get_by_label("Name or resident ID").press_sequentially("张")  # live search through htmx
+    page.get_by_label("Name or resident ID").press_sequentially("张伟")  # live search through htmx (whole names)
     result = page.locator("#results").get_by_role("link", name="张伟")
     expect(result).to_be_visible()
     result.click()

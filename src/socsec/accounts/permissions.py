@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socsec.audit.services import Actor
+from socsec.core.masking import Disclosure, disclosure
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.selectors import person_is_engaged_with
 
@@ -105,6 +106,11 @@ def may_view_platform_account(p: Principal, organisation: Organisation) -> bool:
     return p.is_staff or (p.role == Role.PLATFORM and p.organisation == organisation)
 
 
+def may_manage_tokens(p: Principal) -> bool:
+    """Issuing, rotating and revoking organisations' API tokens: officers and supervisors."""
+    return p.role in REGISTRY_WRITERS
+
+
 def may_manage_activations(p: Principal) -> bool:
     return p.role == Role.SUPERVISOR
 
@@ -140,3 +146,19 @@ def may_view_claim(p: Principal, claim_person_id: int, claim_organisation_id: in
     if p.role == Role.WORKER:
         return p.person_id == claim_person_id
     return p.organisation is not None and p.organisation.pk == claim_organisation_id
+
+
+def may_confirm_payments(p: Principal) -> bool:
+    """Officers and supervisors confirm, approve or reject the payments platforms declared."""
+    return p.role in REGISTRY_WRITERS
+
+
+def may_decide_engagement_ends(p: Principal) -> bool:
+    """Officers and supervisors set an engagement's end beyond what a platform may, with a reason."""
+    return p.role in REGISTRY_WRITERS
+
+
+def person_disclosure(p: Principal, person_id: int) -> Disclosure:
+    """How much of a person's resident ID and name ``p`` is shown on pages and in API answers (the
+    policy is ``socsec.core.masking.disclosure``)."""
+    return disclosure(p.role, own=p.person_id is not None and p.person_id == person_id)

@@ -1,27 +1,21 @@
-"""Accounts: users with roles, and organisations' API tokens (stored as SHA-256 digests)."""
+"""Accounts: users with roles. Organisations' API tokens are in ``socsec.accounts.tokens`` (their
+services are re-exported here)."""
 
 from __future__ import annotations
-
-import hashlib
-import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry.models import Organisation, Person
 
 from .errors import AccountErrorCode
-from .models import ApiToken, Role, User
+from .models import Role, User
+from .tokens import TOKEN_PREFIX, token_authenticate, token_issue, token_revoke, token_rotate
 
-TOKEN_PREFIX = "ss_"
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+__all__ = ["TOKEN_PREFIX", "token_authenticate", "token_issue", "token_revoke", "token_rotate", "user_create"]
 
 
 def user_create(
@@ -60,31 +54,3 @@ def user_create(
         user.save()
         audit_record(actor=actor, action="user.create", instance=user)
     return user
-
-
-def token_issue(*, actor: Actor, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
-    """A new token for the organisation. The returned key is shown once and never stored."""
-    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(organisation=organisation, name=name, prefix=key[:10], digest=_digest(key))
-        audit_record(actor=actor, action="token.issue", instance=token)
-    return token, key
-
-
-def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    with transaction.atomic():
-        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="token.revoke", instance=locked)
-    return locked
-
-
-def token_authenticate(key: str) -> ApiToken | None:
-    """The live token for a presented key, or None. Marks its last use (not audited: a read)."""
-    if not key.startswith(TOKEN_PREFIX):
-        return None
-    token = ApiToken.objects.select_related("organisation").filter(digest=_digest(key), revoked_at__isnull=True).first()
-    if token is not None:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from socsec.core.csvsafe import csv_cell
+
 from .run import PERCENTILES, ProjectionResult
 
 CHARTS = (
@@ -83,9 +85,9 @@ def csv_text(rows: Sequence[dict[str, Any]]) -> str:
         columns.extend(k for k in row if k not in columns)
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
+    writer.writerow({k: csv_cell(k) for k in columns})
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -21,6 +21,7 @@ from socsec.accounts.access import (
     require_worker,
 )
 from socsec.accounts.permissions import may_decide_claims
+from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
 from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, responses
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
@@ -36,12 +37,12 @@ router = Router(tags=["claims"])
 
 
 class ClaimIn(Schema):
-    kind: str
-    event_date: dt.date
-    person_id: int | None = None  # a worker claims for themself; others name the person
-    engagement_id: int | None = None
-    order_id: str = ""
-    facts: dict[str, Any] = {}
+    kind: Code
+    event_date: Day
+    person_id: Id | None = None  # a worker claims for themself; others name the person
+    engagement_id: Id | None = None
+    order_id: Reference = ""
+    facts: Facts = {}
 
 
 class AwardOut(Schema):
@@ -131,9 +132,9 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 
 class DecisionIn(Schema):
-    version: int
+    version: Count
     accept: bool
-    reason: str
+    reason: Text
 
 
 @router.post("/claims/{claim_id}/decision", response=responses({200: ClaimOut}, 404, 409))
@@ -150,8 +151,8 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
 
 
 class AssessmentIn(Schema):
-    version: int
-    assessment: dict[str, Any]
+    version: Count
+    assessment: Facts
 
 
 @router.post("/claims/{claim_id}/assessment", response=responses({200: ClaimOut}, 404, 409))
@@ -165,12 +166,12 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> 
 
 
 class VersionIn(Schema):
-    version: int
+    version: Count
 
 
 class ReasonIn(Schema):
-    version: int
-    reason: str
+    version: Count
+    reason: Text
 
 
 @router.post("/claims/{claim_id}/approval", response=responses({200: ClaimOut}, 404, 409))
@@ -211,7 +212,7 @@ class PensionEstimateOut(Schema):
 
 
 @router.get("/me/pension-estimate", response=responses({200: PensionEstimateOut}), tags=["me"])
-def my_pension_estimate(request: HttpRequest, base_cents: int | None = None, months_per_year: int = 12) -> Any:
+def my_pension_estimate(request: HttpRequest, base_cents: Cents | None = None, months_per_year: Count = 12) -> Any:
     """The worker's pension estimate at the statutory age, in today's money, with its assumptions: the
     months on record plus those to come at the chosen rhythm, the account with the latest credited rate."""
     p = principal_of(request)
@@ -227,12 +228,12 @@ def my_pension_estimate(request: HttpRequest, base_cents: int | None = None, mon
 
 
 class RebateIn(Schema):
-    organisation: str
-    year: int
-    staff: int
-    laid_off: int
-    enterprise_size: str
-    premiums_last_year_cents: int
+    organisation: Code
+    year: Year
+    staff: Count
+    laid_off: Count
+    enterprise_size: Code
+    premiums_last_year_cents: Cents
 
 
 class RebateOut(Schema):

@@ -20,6 +20,7 @@ from socsec.accounts.access import (
     require_worker,
 )
 from socsec.accounts.permissions import may_manage_activations
+from socsec.api.bounds import Code, Day, Reference
 from socsec.api.responses import PageIn, page_of, paginate_list, responses
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
@@ -86,13 +87,13 @@ class CoverageOut(Schema):
 
 
 class ActivationIn(Schema):
-    scheme: str = "OIP"
-    region: str
-    organisation: str | None = None
-    sector: str | None = None
-    start_date: dt.date
-    end_date: dt.date | None = None
-    reference: str = ""
+    scheme: Code = "OIP"
+    region: Code
+    organisation: Code | None = None
+    sector: Code | None = None
+    start_date: Day
+    end_date: Day | None = None
+    reference: Reference = ""
 
 
 class ActivationOut(Schema):
@@ -120,7 +121,7 @@ class ActivationOut(Schema):
 
 
 @router.get("/me/coverage", response=responses({200: CoverageOut}), tags=["me"])
-def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool = False) -> dict[str, Any]:
+def my_coverage(request: HttpRequest, on: Day | None = None, explain: bool = False) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, require_worker(p, "only a worker account has its own coverage"))
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
@@ -128,7 +129,7 @@ def my_coverage(request: HttpRequest, on: dt.date | None = None, explain: bool =
 
 @router.get("/persons/{person_id}/coverage", response=responses({200: CoverageOut}, 404), tags=["coverage"])
 def person_coverage(
-    request: HttpRequest, person_id: int, on: dt.date | None = None, explain: bool = False
+    request: HttpRequest, person_id: int, on: Day | None = None, explain: bool = False
 ) -> dict[str, Any]:
     person = access_person_coverage(principal_of(request), person_id)
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)

@@ -29,5 +29,5 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
         "role": p.role.value,
         "username": p.user.username if p.user else None,
         "organisation": p.organisation.code if p.organisation else None,
-        "person": PersonOut.of(person) if person else None,
+        "person": PersonOut.of(person, p) if person else None,
     }

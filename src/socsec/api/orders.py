@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
@@ -22,11 +23,14 @@ from socsec.accounts.access import (
 )
 from socsec.accounts.permissions import may_write_registry
 from socsec.api.base import api
+from socsec.api.bounds import Code, Count, Day, Text
 from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.contributions.assessment.adjustments import adjustment_set
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders.ingest import orders_ingest
+from socsec.contributions.orders.limits import orders_size_check
 from socsec.contributions.orders.selectors import batches_list, error_report_csv
+from socsec.contributions.orders.withdrawal import orders_batch_withdraw
 from socsec.core.errors import ValidationFailed
 
 router = Router()
@@ -44,6 +48,7 @@ class OrderBatchOut(Schema):
     orders_void: int
     orders_amend: int
     months: list[str]
+    error_counts: dict[str, int]
     errors_url: str | None
 
     @staticmethod
@@ -60,6 +65,7 @@ class OrderBatchOut(Schema):
             "orders_void": b.orders_void,
             "orders_amend": b.orders_amend,
             "months": b.months,
+            "error_counts": b.error_counts,
             "errors_url": f"/api/orders/batches/{b.pk}/errors.csv" if b.errors else None,
         }
 
@@ -114,17 +120,22 @@ BATCH_BODY = {
 
 def batch_content(request: HttpRequest) -> tuple[bytes, str]:
     """The body and the upload format its Content-Type names; a JSON array becomes JSON lines. Any other
-    Content-Type is read as JSON lines."""
+    Content-Type is read as JSON lines. The body is read from the stream, not ``request.body`` (Django's
+    small form-data limit is not a batch's), never more than one byte over the limit whatever
+    Content-Length said, and its size is checked before a JSON array is parsed."""
+    orders_size_check(_content_length(request))
+    content = request.read(settings.ORDERS_MAX_BYTES + 1)
     fmt = BATCH_FORMATS.get(request.content_type or "", "jsonl")
     if fmt != "json":
-        return request.body, fmt
+        return content, fmt
+    orders_size_check(len(content))
     try:
-        orders = json.loads(request.body)
+        orders = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise ValidationFailed("body: is not valid JSON.", field="body") from None
     if not isinstance(orders, list) or not all(isinstance(o, dict) for o in orders):
         raise ValidationFailed("body: is not a JSON array of orders.", field="body")
-    return "\n".join(json.dumps(o, ensure_ascii=False) for o in orders).encode(), "jsonl"
+    return "\n".join(json.dumps(o) for o in orders).encode(), "jsonl"
 
 
 @router.post(
@@ -142,10 +153,18 @@ def send_order_batch(
         "accepted once and answered the same; with other orders it is refused (409).",
     ),
 ) -> HttpResponse:
-    """A batch of orders. Valid rows are kept; invalid ones are listed in the batch's error report.
-    Idempotent by ``Idempotency-Key`` over the orders as parsed, not the bytes: the same orders re-sent
-    with other line endings, a trailing newline or keys in another order are the same batch. The
-    ``Idempotent-Replayed`` response header says whether this answer is a replay."""
+    """A batch of orders. Valid rows are kept; invalid ones are listed in the batch's error report by row
+    (row N is the N-th order of an array, the N-th non-blank line of JSON lines or after a CSV header, the
+    N-th row of Parquet), a line that is not a JSON object included. Idempotent by ``Idempotency-Key``
+    over the orders as parsed, not the bytes: the same orders re-sent with other line endings, a trailing
+    newline or keys in another order are the same batch. The ``Idempotent-Replayed`` response header says
+    whether this answer is a replay.
+
+    Limits (checked before the body is parsed; over one, 413 ``upload_too_large`` with ``details.limit``
+    and ``details.got``): at most 268,435,456 bytes (256 MiB) and 2,000,000 rows by default, enough for
+    a day of the largest platform (the agency may set ``SOCSEC_ORDERS_MAX_BYTES`` and
+    ``SOCSEC_ORDERS_MAX_ROWS``). The error report keeps the first 1,000 errors by row
+    (``SOCSEC_ORDERS_MAX_STORED_ERRORS``); ``error_counts`` counts them all, per code."""
     p = principal_of(request)
     platform = require_platform(p, "only a platform reports its orders")
     content, fmt = batch_content(request)
@@ -164,7 +183,7 @@ def send_order_batch(
 
 class BatchFilter(PageIn):
     platform: str | None = Field(None, max_length=40, description="Staff only: one platform's batches.")
-    status: Literal["WRITING", "ACCEPTED", "REJECTED"] | None = None
+    status: OrderBatch.Status | None = None
 
 
 @router.get("/orders/batches", response=responses({200: page_of(OrderBatchOut)}, 404), tags=["orders"])
@@ -175,6 +194,31 @@ def list_order_batches(request: HttpRequest, filters: Query[BatchFilter]) -> dic
     if own is None and filters.platform:
         own = access_organisation(p, filters.platform)
     return paginate(batches_list(platform=own, status=filters.status), filters, OrderBatchOut.of)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class WithdrawalIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post(
+    "/orders/batches/{batch_id}/withdrawal", response=responses({200: OrderBatchOut}, 404, 409), tags=["orders"]
+)
+def withdraw_order_batch(request: HttpRequest, batch_id: int, payload: WithdrawalIn) -> dict[str, Any]:
+    """Withdraw a batch (a platform its own, an officer any), e.g. when its stored file is damaged or lost:
+    its orders stop counting and its idempotency key is freed, so the batch can be sent again (with the
+    same key or another). A batch that an assessment has counted is refused (409 ``batch_assessed``):
+    correct its orders with VOID or AMEND in a new batch."""
+    p = principal_of(request)
+    access_order_batch(p, batch_id)
+    require(p.organisation is not None or may_write_registry(p), "only the platform or an officer withdraws a batch")
+    return OrderBatchOut.of(orders_batch_withdraw(actor=p.actor, batch_id=batch_id, reason=payload.reason))
 
 
 @router.get("/orders/batches/{batch_id}", response=responses({200: OrderBatchOut}, 404), tags=["orders"])
@@ -203,11 +247,11 @@ def get_order_batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 class AdjustmentIn(Schema):
-    platform: str
-    province: str
-    steps: int
-    effective_from: dt.date
-    reason: str
+    platform: Code
+    province: Code
+    steps: Count
+    effective_from: Day
+    reason: Text
 
 
 class AdjustmentOut(Schema):

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from socsec.accounts.access import access_person, principal_of, require, require_worker
 from socsec.accounts.permissions import may_write_registry
+from socsec.api.bounds import Cents, Code, Count, Day, Text
 from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.contributions.models import WithholdingMandate
 from socsec.contributions.own.mandates import (
@@ -28,11 +29,11 @@ router = Router()
 
 
 class OwnContributionIn(Schema):
-    scheme: str
-    period_start: dt.date
-    months: int = 1
-    declared_base_cents: int | None = None
-    tier: str = ""
+    scheme: Code
+    period_start: Day
+    months: Count = 1
+    declared_base_cents: Cents | None = None
+    tier: Code = ""
 
 
 class OwnContributionOut(Schema):
@@ -71,10 +72,10 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
 
 
 class WithholdingIn(Schema):
-    platform: str
-    scheme: str
-    declared_base_cents: int
-    valid_from: dt.date
+    platform: Code
+    scheme: Code
+    declared_base_cents: Cents
+    valid_from: Day
 
 
 class WithholdingOut(Schema):
@@ -135,10 +136,10 @@ def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
 
 
 class ReliefIn(Schema):
-    group: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    reason: str
+    group: Code
+    valid_from: Day
+    valid_to: Day | None = None
+    reason: Text
 
 
 class ReliefOut(Schema):

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_credit_interest
+from socsec.api.bounds import Count
 from socsec.api.responses import responses
 from socsec.pension_accounts.services import interest_credit
 
@@ -17,7 +18,7 @@ router = Router()
 
 
 class InterestCreditIn(Schema):
-    year: int
+    year: Count
 
 
 class InterestCreditOut(Schema):

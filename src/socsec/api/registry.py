@@ -1,5 +1,6 @@
 """The registry over the API: regions, organisations, persons, their engagements, and ``POST /api/workers``
-that registers a worker and their engagement in one go. Platforms see and register only their own workers."""
+that registers a worker and their engagement in one go. Platforms see and register only their own workers;
+``POST /api/workers`` answers a platform the same whether the resident ID was registered before or not."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from socsec.accounts.access import (
     require,
     require_staff_or_platform,
 )
-from socsec.accounts.permissions import may_register_workers, may_write_registry
+from socsec.accounts.permissions import (
+    Principal,
+    may_decide_engagement_ends,
+    may_register_workers,
+    may_write_registry,
+    person_disclosure,
+)
+from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
 from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, paginate_list, responses
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
@@ -27,12 +35,12 @@ router = Router()
 
 
 class OrganisationIn(Schema):
-    code: str
-    name: str
-    kind: str
-    name_zh: str = ""
-    credit_code: str | None = None
-    registered_region: str | None = None
+    code: Code
+    name: Name
+    kind: Code
+    name_zh: Name = ""
+    credit_code: Code | None = None
+    registered_region: Code | None = None
 
 
 class OrganisationOut(Schema):
@@ -56,14 +64,17 @@ class OrganisationOut(Schema):
 
 
 class PersonIn(Schema):
-    resident_id: str
-    name: str
-    residence_region: str
-    birth_date: dt.date | None = None
-    sex: str | None = None
+    resident_id: Code
+    name: Name
+    residence_region: Code
+    birth_date: Day | None = None
+    sex: Code | None = None
 
 
 class PersonOut(Schema):
+    """A person; the resident ID and the name masked unless the reader's role needs them
+    (``socsec.core.masking``: ``110***********123X``, ``张**``)."""
+
     id: int
     resident_id: str
     name: str
@@ -72,11 +83,12 @@ class PersonOut(Schema):
     residence_region: str
 
     @staticmethod
-    def of(p: Person) -> dict[str, Any]:
+    def of(p: Person, reader: Principal) -> dict[str, Any]:
+        shown = person_disclosure(reader, p.pk)
         return {
             "id": p.pk,
-            "resident_id": p.resident_id,
-            "name": p.name,
+            "resident_id": shown.resident_id(p.resident_id),
+            "name": shown.name(p.name),
             "birth_date": p.birth_date,
             "sex": p.sex,
             "residence_region": p.residence_region.code,
@@ -84,17 +96,17 @@ class PersonOut(Schema):
 
 
 class EngagementFields(Schema):
-    category: str
-    sector: str
-    work_region: str
-    start_date: dt.date
-    end_date: dt.date | None = None
-    external_ref: str = ""
+    category: Code
+    sector: Code
+    work_region: Code
+    start_date: Day
+    end_date: Day | None = None
+    external_ref: Reference = ""
 
 
 class EngagementIn(EngagementFields):
-    person_id: int
-    organisation: str | None = None
+    person_id: Id
+    organisation: Code | None = None
 
 
 class EngagementOut(Schema):
@@ -124,19 +136,24 @@ class EngagementOut(Schema):
 
 
 class EngagementEndIn(Schema):
-    end_date: dt.date
+    end_date: Day
+
+
+class EngagementEndDecisionIn(Schema):
+    end_date: Day | None  # none: the engagement is reopened
+    reason: Text
 
 
 class WorkerIn(Schema):
     person: PersonIn
     engagement: EngagementFields
-    organisation: str | None = None
+    organisation: Code | None = None
 
 
 class WorkerOut(Schema):
     person: PersonOut
     engagement: EngagementOut
-    person_created: bool
+    person_created: bool | None  # told to agency staff only: null for a platform
 
 
 class RegionOut(Schema):
@@ -198,14 +215,18 @@ def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 class PersonFilter(PageIn):
-    q: str = Field("", max_length=100, description="The first digits of a resident ID, or part of a name.")
+    q: str = Field("", max_length=100, description="The whole resident ID or the whole name; empty lists everyone.")
 
 
 @router.get("/persons", response=responses({200: page_of(PersonOut)}), tags=["registry"])
 def search_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str, Any]:
-    """People found by resident ID or name, by id; a platform sees only people engaged with it."""
-    own = require_staff_or_platform(principal_of(request), "workers read themselves at /api/me")
-    return paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, PersonOut.of)
+    """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
+    searched), by id; a platform finds only its own workers."""
+    p = principal_of(request)
+    own = require_staff_or_platform(p, "workers read themselves at /api/me")
+    return paginate(
+        selectors.persons_matching(query=filters.q, organisation=own), filters, lambda x: PersonOut.of(x, p)
+    )
 
 
 @router.post("/persons", response=responses({201: PersonOut}, 404, 409), tags=["registry"])
@@ -216,12 +237,13 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
         "only officers and supervisors register persons directly; platforms use POST /api/workers",
     )
     person = services.person_register(actor=p.actor, **payload.dict())
-    return Status(201, PersonOut.of(person))
+    return Status(201, PersonOut.of(person, p))
 
 
 @router.get("/persons/{person_id}", response=responses({200: PersonOut}, 404), tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return PersonOut.of(access_person(principal_of(request), person_id))
+    p = principal_of(request)
+    return PersonOut.of(access_person(p, person_id), p)
 
 
 @router.get(
@@ -254,6 +276,22 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
+@router.post(
+    "/engagements/{engagement_id}/end-decision", response=responses({200: EngagementOut}, 404, 409), tags=["registry"]
+)
+def decide_engagement_end(request: HttpRequest, engagement_id: int, payload: EngagementEndDecisionIn) -> dict[str, Any]:
+    """An officer sets or reopens an engagement's end with a reason, beyond the limits an organisation is
+    held to (its last order, a claim's event, the backdating window); the decision is kept and audited."""
+    p = principal_of(request)
+    require(may_decide_engagement_ends(p), "only an officer decides an engagement's end")
+    engagement = access_engagement(p, engagement_id)
+    return EngagementOut.of(
+        services.engagement_end_decide(
+            actor=p.actor, engagement=engagement, end_date=payload.end_date, reason=payload.reason
+        )
+    )
+
+
 @router.post("/workers", response=responses({201: WorkerOut}, 404, 409), tags=["registry"])
 def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
@@ -262,9 +300,17 @@ def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str,
     person, engagement, created = services.worker_register(
         actor=p.actor, organisation=org, person=payload.person.dict(), engagement=payload.engagement.dict()
     )
-    body = {
-        "person": PersonOut.of(person),
-        "engagement": EngagementOut.of(engagement),
-        "person_created": created,
+    if p.is_staff:
+        return Status(
+            201,
+            {"person": PersonOut.of(person, p), "engagement": EngagementOut.of(engagement), "person_created": created},
+        )
+    # A platform gets the same answer whether the resident ID was registered before or not: the person as
+    # it declared them (masked as its role is shown a person), under the person's id, and no word on whether
+    # they were created.
+    declared = {
+        **PersonOut.of(person, p),
+        "name": person_disclosure(p, person.pk).name(" ".join(payload.person.name.split())),
+        "residence_region": payload.person.residence_region,
     }
-    return Status(201, body)
+    return Status(201, {"person": declared, "engagement": EngagementOut.of(engagement), "person_created": None})

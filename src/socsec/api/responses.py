@@ -21,7 +21,7 @@ from pydantic import create_model
 from socsec.accounts.errors import AccountErrorCode
 from socsec.api.errors import ApiErrorCode, ErrorOut
 from socsec.benefits.errors import BenefitErrorCode
-from socsec.contributions.errors import ContributionErrorCode
+from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
@@ -47,6 +47,15 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
 def error_codes() -> list[str]:
     """Every code an error response may carry, sorted: the union of the apps' enums."""
     return sorted({str(member) for enum in ERROR_CODE_ENUMS for member in enum})
+
+
+# codes of the rows of an order batch's error report (not of an error response)
+ROW_CODE_ENUMS: tuple[type[StrEnum], ...] = (OrderRowErrorCode,)
+
+
+def row_error_codes() -> list[str]:
+    """Every code a row of an order batch's error report may carry, sorted."""
+    return sorted({str(member) for enum in ROW_CODE_ENUMS for member in enum})
 
 
 def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:

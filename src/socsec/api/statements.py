@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from socsec.accounts.access import access_platform_account, principal_of, require_worker
+from socsec.api.bounds import Day
 from socsec.api.responses import PageIn, page_of, paginate_in_order, responses
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import ValidationFailed
@@ -99,7 +100,7 @@ def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
 @router.get(
     "/organisations/{code}/statement", response=responses({200: PlatformStatementOut}, 404), tags=["contributions"]
 )
-def platform_account_statement(request: HttpRequest, code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+def platform_account_statement(request: HttpRequest, code: str, start: Day, end: Day) -> dict[str, Any]:
     """A platform's account with the agency from ``start`` to ``end``: invoices, payments and credit
     notes with the running balance it owes, and the invoices issued in the period."""
     platform = access_platform_account(principal_of(request), code)

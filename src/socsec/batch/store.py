@@ -1,5 +1,5 @@
 """Order files on disk (pure: no Django): where a batch's files go, how they are written so that a
-reader never sees half a file, how uploads are read, and look-ups of already stored orders.
+reader never sees half a file, and look-ups of already stored orders (uploads are read by ``uploads``).
 
 Layout under the data dir::
 
@@ -10,8 +10,6 @@ Layout under the data dir::
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -20,26 +18,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
+from socsec.core.faults import fault
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-
-UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "order_date", "fare_cents"]
-REQUIRED_COLUMNS = {"order_id", "order_date"}
-
-
-UPLOAD_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
-
-
-def upload_format(filename: str) -> str:
-    """The upload format a file name says (by its extension), or '' when it says none we read."""
-    return UPLOAD_FORMATS.get(Path(filename).suffix.lower(), "")
-
-
-class UploadError(ValueError):
-    """The upload as a whole cannot be read (encoding, format, columns); no row was looked at."""
 
 
 def batch_path(data_dir: Path, kind: str, month: str, platform: str, batch_id: int, attempt: str) -> Path:
@@ -66,7 +50,9 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> str:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        fault("file.write", path)  # a full disk or read-only directory at the write
         write(tmp)
+        fault("file.before_rename", path)  # killed with the file half done: only the temporary name exists
         with open(tmp, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
             os.fsync(handle.fileno())
@@ -81,72 +67,6 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> str:
     finally:
         os.close(directory)
     return digest
-
-
-def read_upload(content: bytes, fmt: str) -> list[dict[str, str | None]]:
-    """Rows of an upload (CSV with a header, Parquet, or JSON lines) as strings, column names checked."""
-    if fmt == "parquet":
-        try:
-            table = pq.read_table(io.BytesIO(content))
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise UploadError(f"not a readable Parquet file ({exc})") from None
-        _check_columns(table.column_names)
-        return [
-            {k: (None if v is None else str(v)) for k, v in row.items()}
-            for row in table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
-        ]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError(f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)") from None
-    if fmt == "jsonl":
-        return _read_json_lines(text)
-    if fmt == "csv":
-        try:
-            table = pacsv.read_csv(
-                io.BytesIO(text.encode()),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in UPLOAD_COLUMNS}, strings_can_be_null=True
-                ),
-            )
-        except pa.ArrowInvalid as exc:
-            raise UploadError(f"not a readable CSV file ({exc})") from None
-        _check_columns(table.column_names)
-        rows: list[dict[str, str | None]] = (  # every column was read as a string (or null)
-            table.select([c for c in table.column_names if c in UPLOAD_COLUMNS]).to_pylist()
-        )
-        return rows
-    raise UploadError(f"unknown format {fmt!r}: use csv, parquet or jsonl")
-
-
-def _read_json_lines(text: str) -> list[dict[str, str | None]]:
-    rows: list[dict[str, str | None]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UploadError(f"line {number} is not valid JSON ({exc.msg})") from None
-        if not isinstance(value, dict):
-            raise UploadError(f"line {number} is not a JSON object")
-        unknown = set(value) - set(UPLOAD_COLUMNS)
-        if unknown:
-            raise UploadError(f"line {number}: unknown field(s) {', '.join(sorted(unknown))}")
-        rows.append({k: (None if v is None else str(v)) for k, v in value.items()})
-    if rows:
-        _check_columns(set().union(*rows))
-    return rows
-
-
-def _check_columns(columns: Iterable[str]) -> None:
-    present = set(columns)
-    missing = REQUIRED_COLUMNS - present
-    if missing:
-        raise UploadError(f"missing column(s) {', '.join(sorted(missing))}; expected {', '.join(UPLOAD_COLUMNS)}")
-    unknown = present - set(UPLOAD_COLUMNS)
-    if unknown:
-        raise UploadError(f"unknown column(s) {', '.join(sorted(unknown))}; expected {', '.join(UPLOAD_COLUMNS)}")
 
 
 @dataclass(frozen=True)

@@ -11,3 +11,4 @@ class BenefitErrorCode(StrEnum):
     BAD_TRANSITION = "bad_transition"  # the claim's status does not allow the step
     MAKER_CHECKER = "maker_checker"  # a large award needs a second officer
     DUPLICATE = "duplicate"  # an enterprise's job-retention rebate for the year is decided already
+    BANK_FILE_NOT_WRITTEN = "bank_file_not_written"  # a recorded bank file is absent and cannot be written

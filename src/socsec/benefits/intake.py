@@ -62,7 +62,7 @@ def claim_submit(
         errors["order_id"] = ["is at most 64 characters."]
     if errors:
         raise ValidationFailed.from_fields(errors)
-    coverage = coverage_for(person, event_date)
+    coverage = coverage_for(person, event_date, date_field="event_date")
     scheme = coverage.scheme(CLAIM_SCHEME[kind])
     if kind in INJURY:
         assert engagement is not None

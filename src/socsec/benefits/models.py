@@ -161,6 +161,24 @@ class PaymentRun(models.Model):
         return self.month
 
 
+class BankFile(models.Model):
+    """A bank file of a payment run, recorded in the transaction that made its payments: where it goes,
+    its SHA-256 and row count. The file itself is written after the commit, from the committed payments;
+    a run that finds it absent or different writes it again, byte for byte the same."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="bank_files")
+    instruction = models.PositiveIntegerField()  # the payments' ``instruction`` it carries
+    path = models.CharField(max_length=300, unique=True)  # under the data dir
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "instruction"], name="one_bank_file_per_instruction")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
 class BenefitPayment(models.Model):
     """What a payment run paid on an award for a month: once per award, month and kind. A negative amount
     recovers an overpayment; an indexation pays the year's increase for a month paid before the increase

@@ -1,17 +1,16 @@
 """Monthly payment runs: every periodic benefit due for the month and every lump sum awarded and not yet
 paid, from the funds; suspensions from registry data (a death notice; for unemployment benefit, new work
 or platform orders in the month, flagged to an officer); recovery of what was paid for months after a
-death. One transaction per run; the bank file is then written from what the database holds, so a run
-killed at any point and run again gives the same payments and the same file, and nothing is paid twice
-(one payment per award, month and kind, by database constraint).
+death. One transaction per run, which records the run's bank file (path, SHA-256, rows); the file is written
+after the commit, and every run of the month writes again any recorded file found absent or damaged
+(``bank_files``), so a run killed at any point and run again gives the same payments and the same file,
+and nothing is paid twice (one payment per award, month and kind, by database constraint).
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +20,9 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.store import write_text_atomic
+from socsec.core.clock import database_today
 from socsec.core.errors import Conflict, ValidationFailed
+from socsec.core.faults import fault
 from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.keys import SourceKind, source_key
@@ -30,8 +30,9 @@ from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many as ledger_post_many
 from socsec.registry.models import Engagement
 
+from .bank_files import bank_file_record, bank_files_write
 from .claims import move
-from .models import PAYING_STATUSES, Award, BenefitPayment, Claim, DeathNotice, PaymentRun
+from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, DeathNotice, PaymentRun
 
 # which fund pays each kind of claim (by province)
 FUND_OF: dict[str, str] = {
@@ -57,6 +58,7 @@ class PayResult:
     new_cents: int
     suspended: list[Award]
     file: Path
+    rewritten: list[Path]  # recorded bank files found absent or damaged, and written again
 
 
 def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayResult:
@@ -69,7 +71,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month") from None
     if month_of(first) != month:
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month")
-    if index >= month_index(today):
+    if index >= min(month_index(today), month_index(database_today())):  # the database's clock too
         raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from its last day on", field="month")
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
@@ -84,7 +86,11 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         )
         suspended = _apply_suspensions(month, actor)
         new_payments, new_cents = 0, 0
-        instruction = (BenefitPayment.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0) + 1
+        # the next file's number: after every file recorded, an empty one (a first run that paid nothing) too
+        instruction = 1 + max(
+            BenefitPayment.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
+            BankFile.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
+        )
         awards = (
             Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
@@ -129,15 +135,19 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         totals = BenefitPayment.objects.filter(run=run)
         run.payment_count = totals.count()
         run.amount_cents = sum(totals.values_list("amount_cents", flat=True))
-        write_file = bool(new_payments) or not run.file_path
-        if write_file:  # this run's own file: only the rows it paid (a first run with none: an empty one)
+        texts = {}
+        if new_payments or not run.file_path:  # this run's own file: only the rows it paid (a first run
+            # with none: an empty one), recorded with the payments and written once they are committed
             run.file_path = f"payments/month={month}/bank-instructions-{instruction:03d}.csv"
+            texts[instruction] = bank_file_record(run, instruction, run.file_path)[1]
         run.save()
         audit_record(actor=actor, action="benefit.payment_run", instance=run)
+        fault("pay.before_commit")
+    fault("pay.after_commit")
+    # this run's file, and any earlier one of the month found absent or damaged, byte for byte as recorded
     path = Path(settings.DATA_DIR) / run.file_path
-    if write_file:  # from the committed rows: a run re-done after a crash writes the same file
-        write_text_atomic(bank_file(run, instruction), path)
-    return PayResult(run, new_payments, new_cents, suspended, path)
+    rewritten = [p for p in bank_files_write(run, texts) if not (texts and p == path)]
+    return PayResult(run, new_payments, new_cents, suspended, path, rewritten)
 
 
 ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
@@ -311,40 +321,6 @@ def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
         idempotency_key=key,
         booked_on=today,
     )
-
-
-def bank_file(run: PaymentRun, instruction: int = 1) -> str:
-    """One of a run's bank files: its payment instructions, one line per payment or recovery, in a fixed
-    order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
-    )
-    rows = (
-        BenefitPayment.objects.filter(run=run, instruction=instruction)
-        .select_related("award__claim__person")
-        .order_by("id")
-    )
-    for p in rows:
-        person = p.award.claim.person
-        sign = "-" if p.amount_cents < 0 else ""
-        cents = abs(p.amount_cents)
-        writer.writerow(
-            [
-                p.pk,
-                person.pk,
-                person.resident_id,
-                person.name,
-                p.award.beneficiary or person.name,
-                p.award.claim_id,
-                p.award.item,
-                p.month,
-                p.kind,
-                f"{sign}{cents // 100}.{cents % 100:02d}",
-            ]
-        )
-    return out.getvalue()
 
 
 def death_notice_record(

@@ -313,7 +313,7 @@ def insured_records(*, year: int) -> list[tuple[Any, ...]]:
             base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
             own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
     out: list[tuple[Any, ...]] = []
-    persons = list(Person.objects.order_by("id"))
+    persons = list(Person.objects.only("id", "birth_date", "sex").order_by("id"))  # no decryption of names and IDs
     if not persons:
         return out
     births = np.array([p.birth_date for p in persons], dtype="datetime64[D]")

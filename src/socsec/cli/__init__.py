@@ -1,14 +1,31 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
-# bench, rules) adds its subcommands to the parser; they import Django only when they run.
+# bench, keys, token, otp, rules) adds its subcommands to the parser; they import Django only when they run.
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from . import assess, bench, demo, export, ingest, interest, manage, pay, project, rules, serve
+from . import (
+    assess,
+    bench,
+    demo,
+    export,
+    ingest,
+    interest,
+    keys,
+    manage,
+    otp,
+    pay,
+    project,
+    rules,
+    serve,
+    storage,
+    tokens,
+)
+from .common import run_guarded
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,12 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    storage.add_storage(sub)
     bench.add_bench(sub)
+    keys.add_rekey(sub)
     manage.add_manage(sub)
+    tokens.add_token(sub)
+    otp.add_otp(sub)
     rules.add_rules(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    return run_guarded(args)

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from .common import django_setup, yuan
+from .common import django_setup, domain_line, yuan
 from .progress import StepBar
 
 ASSESS_STEPS = (
@@ -38,7 +38,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         return 2
     except DomainError as exc:
         bar.abandon()
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
     bar.finish()
     a = result.assessment

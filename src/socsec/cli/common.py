@@ -1,9 +1,63 @@
-"""What the command's Django-backed subcommands share: starting Django, migrating the database, and
-amounts in yuan for printing. Django is imported only when a command calls these."""
+"""What the command's Django-backed subcommands share: starting Django, migrating the database, amounts
+in yuan for printing, and one line on stderr (exit 2) for any failure of the disk, the database or a
+file, never a traceback. Django is imported only when a command calls these."""
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socsec.core.errors import DomainError
+
+# the batch commands: they refuse to run while the application's clock and the database's disagree
+CLOCKED_COMMANDS = {"ingest", "assess", "pay", "credit-interest"}
+
+
+def run_guarded(args: argparse.Namespace) -> int:
+    """Run the subcommand; a failure of the disk, the database or a file, or a domain error nobody caught,
+    is one line ``error: ...`` on stderr and exit code 2."""
+    try:
+        if args.command in CLOCKED_COMMANDS:
+            django_setup()
+            from socsec.core.clock import clock_check
+
+            clock_check()
+        return int(args.func(args) or 0)
+    except Exception as exc:
+        line = failure_line(exc)
+        if line is None:
+            raise
+        print(f"error: {line}", file=sys.stderr)
+        return 2
+
+
+def domain_line(exc: DomainError) -> str:
+    """A domain error's message on one line, with the stored files it names (``details["damaged"]``)."""
+    damaged = exc.details.get("damaged") or []
+    named = ", ".join(f"{d['path']} ({d['reason']})" for d in damaged)
+    return (exc.message + (f": {named}" if named else "")).replace("\n", " ")
+
+
+def failure_line(exc: BaseException) -> str | None:
+    """The one line that tells what failed, or None for an error that is a defect (a traceback then)."""
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}".replace("\n", " ")
+    if "django" not in sys.modules:
+        return None
+    from django.db import DatabaseError
+
+    from socsec.core.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        return domain_line(exc)
+    if isinstance(exc, DatabaseError):
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return f"database: {first}"
+    return None
 
 
 def django_setup() -> None:

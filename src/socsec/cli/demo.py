@@ -48,6 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for run in PaymentRun.objects.order_by("month"):
         print(f"  benefits paid for {run.month}: {run.payment_count} payments, {yuan(run.amount_cents)} yuan")
     print(f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride")
+    print("  officer, supervisor and auditor add a second factor (TOTP) to an authenticator app at first login")
     if summary.token:
         print(f"API token for platform swiftride (shown once): {summary.token}")
     print(f"Ready in {time.monotonic() - started:.1f} s")

@@ -10,8 +10,9 @@ from .common import django_setup
 
 def cmd_export_records(args: argparse.Namespace) -> int:
     """The insured persons' records as the actuarial projection reads them (initial.history: records)."""
-    import csv
     from pathlib import Path
+
+    from socsec.core.csvsafe import csv_writer
 
     django_setup()
     from socsec.batch.store import write_text_atomic
@@ -19,7 +20,7 @@ def cmd_export_records(args: argparse.Namespace) -> int:
 
     rows = insured_records(year=args.year)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(RECORD_HEADER)
     writer.writerows(rows)
     write_text_atomic(out.getvalue(), Path(args.out).resolve())

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from .common import django_setup, yuan
+from .common import django_setup, domain_line, yuan
 
 
 def cmd_ingest_orders(args: argparse.Namespace) -> int:
@@ -15,14 +15,20 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from socsec.audit.services import Actor
-    from socsec.batch.store import upload_format
+    from socsec.batch.uploads import upload_format
     from socsec.contributions.orders.ingest import orders_ingest
+    from socsec.contributions.orders.limits import orders_size_check
     from socsec.core.errors import DomainError
     from socsec.registry.selectors import organisation_get
 
     path = Path(args.file)
     if not path.is_file():
         print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    try:
+        orders_size_check(path.stat().st_size)  # before the file is read
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
         return 2
     content = path.read_bytes()
     fmt = args.format or upload_format(path.name)
@@ -38,7 +44,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
             source=f"cli:{path.name}",
         )
     except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
     state = "already ingested (nothing changed)" if replayed else batch.status.lower()
     print(
@@ -47,8 +53,27 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
     )
     for error in batch.errors[:20]:
         print(f"  row {error['row']} {error['field']}: {error['message']}")
-    if len(batch.errors) > 20:
-        print(f"  ... {len(batch.errors) - 20} more in the error report")
+    total = sum(batch.error_counts.values())
+    if total > 20:
+        counts = ", ".join(f"{code} {n}" for code, n in batch.error_counts.items())
+        print(f"  ... {total - 20} more ({counts}); the first {len(batch.errors)} are in the error report")
+    return 0
+
+
+def cmd_ingest_withdraw(args: argparse.Namespace) -> int:
+    django_setup()
+    from socsec.audit.services import Actor
+    from socsec.contributions.orders.withdrawal import orders_batch_withdraw
+    from socsec.core.errors import DomainError
+
+    try:
+        batch = orders_batch_withdraw(
+            actor=Actor.system(f"cli:{getpass.getuser()}"), batch_id=args.batch, reason=args.reason
+        )
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"batch {batch.pk} of {batch.platform.code}: withdrawn; send it again (the same key may be used)")
     return 0
 
 
@@ -90,6 +115,13 @@ def add_ingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     orders.add_argument("--key", help="idempotency key (default: the file's SHA-256)")
     orders.add_argument("--format", choices=["csv", "parquet", "jsonl"], help="default: from the file name")
     orders.set_defaults(func=cmd_ingest_orders)
+
+    withdraw = ingest_sub.add_parser(
+        "withdraw", help="withdraw an order batch (its stored file is damaged or lost) so that it can be sent again"
+    )
+    withdraw.add_argument("batch", type=int, help="the batch's id")
+    withdraw.add_argument("--reason", required=True)
+    withdraw.set_defaults(func=cmd_ingest_withdraw)
 
     payments = ingest_sub.add_parser("payments", help="a bank statement (CSV: date, amount, reference, payer)")
     payments.add_argument("file")

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from .common import django_setup, yuan
+from .common import django_setup, domain_line, yuan
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
@@ -18,13 +18,15 @@ def cmd_pay(args: argparse.Namespace) -> int:
     try:
         result = pay_month(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month)
     except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
     print(
         f"benefits {args.month}: {result.new_payments} new payment(s), {yuan(result.new_cents)} yuan; "
         f"{result.run.payment_count} in the run, {yuan(result.run.amount_cents)} yuan; "
         f"{len(result.suspended)} award(s) suspended; bank file {result.file}"
     )
+    for path in result.rewritten:
+        print(f"  bank file written again (it was absent or damaged): {path}")
     for award in result.suspended:
         print(
             f"  suspended: claim {award.claim_id} {award.item} from {award.suspended_from} - {award.suspended_reason}"

@@ -1,8 +1,13 @@
-"""``socsec serve``: the site and the API on waitress."""
+"""``socsec serve``: the site and the API on waitress, with an access log (``socsec.access_log``).
+
+Behind a TLS proxy, ``--trusted-proxy`` (or ``SOCSEC_TRUSTED_PROXY``) names the proxy's address: waitress
+then takes the client's address from its ``X-Forwarded-For`` (used by the login lockout, the rate limits
+and the logs) and the scheme from ``X-Forwarded-Proto``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 from .common import django_setup
 
@@ -11,10 +16,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     django_setup()
     from waitress import serve
 
+    from socsec.access_log import AccessLog
     from socsec.wsgi import application
 
+    proxy: dict[str, object] = {}
+    if args.trusted_proxy:
+        proxy = {
+            "trusted_proxy": args.trusted_proxy,
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
     print(f"SocSec serving on http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="socsec")
+    serve(AccessLog(application), host=args.host, port=args.port, threads=args.threads, ident="socsec", **proxy)
     return 0
 
 
@@ -22,6 +36,11 @@ def serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument(
+        "--trusted-proxy",
+        default=os.environ.get("SOCSEC_TRUSTED_PROXY", ""),
+        help="address of the TLS proxy in front (its X-Forwarded-For/-Proto are trusted)",
+    )
 
 
 def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

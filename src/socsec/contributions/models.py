@@ -1,8 +1,8 @@
 """The contributions tables, for every sub-package: order batches' manifests and per-order adjustments
-(``orders/``, ``assessment/``), assessment runs, invoices and assessed months (``assessment/``), payments
-and their allocations (``collection/``), own contributions, withholding mandates and relief
-(``own/``), and the yearly interest credits (written by ``socsec.pension_accounts``). The orders
-themselves are Parquet files, never rows here."""
+(``orders/``, ``assessment/``), assessment runs, invoices and assessed months (``assessment/``), the
+platforms' payment declarations, payments and their allocations (``collection/``), own contributions,
+withholding mandates and relief (``own/``), and the yearly interest credits (written by
+``socsec.pension_accounts``). The orders themselves are Parquet files, never rows here."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from django.db import models
 class OrderBatch(models.Model):
     """The manifest of one batch of orders reported by a platform. The orders themselves are Parquet
     files under the data dir (never rows in this database); ``files`` lists them with their checksums.
-    Only ACCEPTED batches are read by the assessment."""
+    Only ACCEPTED batches are read by the assessment. A WITHDRAWN or FAILED batch no longer holds its
+    idempotency key: the same key may bring the batch again."""
 
     class Status(models.TextChoices):
         WRITING = "WRITING", "writing files"
         ACCEPTED = "ACCEPTED", "accepted"
         REJECTED = "REJECTED", "rejected: no valid row"
+        WITHDRAWN = "WITHDRAWN", "withdrawn: its orders do not count"
+        FAILED = "FAILED", "failed: nothing was stored"
 
     platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="order_batches")
     idempotency_key = models.CharField(max_length=100)
@@ -32,14 +35,21 @@ class OrderBatch(models.Model):
     orders_amend = models.PositiveIntegerField(default=0)
     months = models.JSONField(default=list)
     files = models.JSONField(default=list)  # [{"kind", "month", "path", "rows", "sha256"}]
-    errors = models.JSONField(default=list)  # [{"row", "field", "message"}]
+    errors = models.JSONField(default=list)  # the first errors by row: [{"row", "field", "code", "message"}]
+    error_counts = models.JSONField(default=dict)  # every error, counted per code
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "idempotency_key"], name="order_batch_key_once"),
+            models.UniqueConstraint(
+                fields=["platform", "idempotency_key"],
+                condition=~models.Q(status__in=["WITHDRAWN", "FAILED"]),
+                name="order_batch_key_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,6 +91,7 @@ class AssessmentRun(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     batches = models.JSONField(default=list)  # the accepted batch ids it read
     lines_path = models.CharField(max_length=300)
+    lines_sha256 = models.CharField(max_length=64, blank=True)  # '' for runs recorded before it was kept
     order_count = models.BigIntegerField()
     amount_cents = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,6 +150,43 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"payment {self.reference} {self.amount_cents}"
+
+
+class PaymentDeclaration(models.Model):
+    """A payment a platform says it made (through the API): its bank reference, amount and the date it
+    claims. It moves no money. It is booked as a ``Payment`` when a bank-statement line with the same
+    reference is imported (the bank's date and amount count) or when an officer confirms it with a reason
+    and the date the money arrived (above a threshold, a second officer approves)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "declared, waiting for the bank or an officer"
+        AWAITING_APPROVAL = "AWAITING_APPROVAL", "confirmed by an officer, waiting for a second officer"
+        MATCHED = "MATCHED", "matched to a bank-statement line and booked"
+        CONFIRMED = "CONFIRMED", "confirmed by officers and booked"
+        REJECTED = "REJECTED", "rejected by an officer"
+
+    platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=100)
+    amount_cents = models.BigIntegerField()
+    declared_received_on = models.DateField(help_text="the date the platform claims; never booked")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    received_on = models.DateField(null=True, blank=True, help_text="from the bank line or the officer")
+    reason = models.TextField(blank=True, help_text="the officer's reason to confirm or reject")
+    confirmed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "reference"], name="payment_declaration_once"),
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="payment_declaration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"declared payment {self.reference} {self.amount_cents} ({self.status})"
 
 
 class PaymentAllocation(models.Model):

@@ -18,6 +18,8 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
+    CLOCK_SKEW = "clock_skew"  # the application's clock and the database's disagree
+    FILE_DAMAGED = "file_damaged"  # a stored file is absent or not what its manifest recorded
 
 
 class DomainError(Exception):

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Q
 
+from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.rules.coverage import (
     REASONS,
@@ -23,7 +24,7 @@ from socsec.rules.coverage import (
     Scheme,
     Status,
 )
-from socsec.rules.engine import Explanation, calc, compute, get_formula
+from socsec.rules.engine import Explanation, RuleViolation, calc, compute, get_formula
 
 from .models import SchemeActivation
 
@@ -113,8 +114,21 @@ def _medical_city(person: Person, engagements: Iterable[Engagement]) -> str:
     return person.residence_region.code
 
 
-def coverage_for(person: Person, on: dt.date) -> PersonCoverage:
-    """Per scheme: the status, the reason in words with its legal reference, and the explanation."""
+def coverage_for(person: Person, on: dt.date, *, date_field: str = "on") -> PersonCoverage:
+    """Per scheme: the status, the reason in words with its legal reference, and the explanation. A date
+    before the rules a scheme needs were in force (the statutory retirement ages start in 1978) is refused
+    as an input error naming ``date_field``, not left to fail."""
+    try:
+        return _coverage_for(person, on)
+    except RuleViolation as exc:
+        raise ValidationFailed(
+            f"{date_field}: coverage cannot be decided on {on.isoformat()}: a rule it needs was not in force yet.",
+            field=date_field,
+            details={"rule": str(exc)},
+        ) from exc
+
+
+def _coverage_for(person: Person, on: dt.date) -> PersonCoverage:
     engagements = list(
         Engagement.objects.filter(person=person, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -176,7 +190,19 @@ ActiveEngagement = tuple[int, str, str, int, str, int | None, int, str]
 
 
 def coverage_counts(on: dt.date) -> CoverageCounts:
-    """Everyone's status per scheme on a date, computed with the same formulas over whole arrays."""
+    """Everyone's status per scheme on a date, computed with the same formulas over whole arrays. A date
+    before the rules were in force is refused as ``coverage_for`` refuses it."""
+    try:
+        return _coverage_counts(on)
+    except RuleViolation as exc:
+        raise ValidationFailed(
+            f"on: coverage cannot be decided on {on.isoformat()}: a rule it needs was not in force yet.",
+            field="on",
+            details={"rule": str(exc)},
+        ) from exc
+
+
+def _coverage_counts(on: dt.date) -> CoverageCounts:
     people = list(Person.objects.values_list("id", "birth_date", "sex", "residence_region__code"))
     active: list[ActiveEngagement] = list(
         Engagement.objects.filter(start_date__lte=on)

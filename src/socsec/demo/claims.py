@@ -48,7 +48,7 @@ def _person(rid_body: str, name: str, region: str) -> Person:
     from stdnum.cn import ric
 
     rid = rid_body + ric.calc_check_digit(rid_body + "0")
-    found = Person.objects.filter(resident_id=rid).first()
+    found = Person.objects.with_resident_id(rid).first()
     return found or person_register(
         actor=Actor.system("demo-loader"), resident_id=rid, name=name, residence_region=region
     )

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socsec.core.fields import BlindIndexField, EncryptedTextField, blind_index
+from socsec.core.masking import mask_resident_id
 from socsec.rules.coverage import Category, Sector
 
 
@@ -71,28 +75,59 @@ class Organisation(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    """Resident IDs and names are encrypted: the database finds them by their blind index only."""
+
+    def with_resident_id(self, resident_id: str) -> PersonQuerySet:
+        return self.filter(resident_id_index=blind_index(Person, "resident_id_index", resident_id))
+
+    def with_resident_ids(self, resident_ids: Iterable[str]) -> PersonQuerySet:
+        return self.filter(resident_id_index__in={blind_index(Person, "resident_id_index", r) for r in resident_ids})
+
+    def with_name(self, name: str) -> PersonQuerySet:
+        """The persons of exactly this name (case, width and runs of spaces aside)."""
+        return self.filter(name_index=blind_index(Person, "name_index", name))
+
+    def by_resident_id(self, resident_ids: Iterable[str]) -> dict[str, Person]:
+        """The persons of these resident IDs (as given), by resident ID, one query per 900 IDs (SQLite may
+        bound the parameters of one statement at 999)."""
+        wanted = {blind_index(Person, "resident_id_index", r): r for r in resident_ids}
+        keys = list(wanted)
+        found: dict[str, Person] = {}
+        for start in range(0, len(keys), 900):
+            for p in self.filter(resident_id_index__in=keys[start : start + 900]):
+                found[wanted[p.resident_id_index]] = p
+        return found
+
+
 class Person(models.Model):
+    """A person. The resident ID and the name are encrypted at rest (``EncryptedTextField``), with a keyed
+    blind index each for exact lookups: the database cannot search inside them or sort by them."""
+
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
-    resident_id = models.CharField(max_length=18, unique=True)
-    name = models.CharField(max_length=100)
+    resident_id = EncryptedTextField()
+    resident_id_index = BlindIndexField(source="resident_id", unique=True)
+    name = EncryptedTextField()
+    name_index = BlindIndexField(source="name", normaliser="name", db_index=True)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     residence_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.masked_id})"
 
     @property
     def masked_id(self) -> str:
-        return f"{self.resident_id[:6]}********{self.resident_id[-4:]}"
+        return mask_resident_id(self.resident_id)
 
 
 class Engagement(models.Model):
@@ -123,3 +158,23 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.organisation_id} {self.category} {self.start_date}"
+
+
+class EngagementEndDecision(models.Model):
+    """An officer's decision on an engagement's end beyond what the organisation may set itself (before
+    its last order, an open claim's event, or further back than the window): the end before and after,
+    the reason, and the limits it overrode."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="end_decisions")
+    previous_end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)  # empty: reopened
+    reason = models.TextField()
+    overridden = models.JSONField(default=list)  # [{"code", "message"}] of the limits it set aside
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"engagement {self.engagement_id} end {self.previous_end_date} -> {self.end_date}"

@@ -33,9 +33,15 @@ def engagement_get(*, engagement_id: int) -> Engagement:
 
 
 def person_search(*, query: str, organisation: Organisation | None = None, limit: int = 50) -> list[Person]:
-    """By resident ID (full or its first digits), or by name (contains), by name. An organisation sees
-    only people engaged with it."""
-    return list(persons_matching(query=query, organisation=organisation).order_by("name", "id")[:limit])
+    """By the whole resident ID or the whole name (case, width and runs of spaces aside); an empty query
+    lists everyone. An organisation sees only people engaged with it. Resident IDs and names are
+    encrypted, so the database matches them only exactly, by their blind index, and cannot sort by name:
+    the first ``limit`` matches by id are read, then sorted by name here."""
+    return sorted(persons_matching(query=query, organisation=organisation).order_by("id")[:limit], key=_by_name)
+
+
+def _by_name(person: Person) -> tuple[str, int]:
+    return (person.name, person.pk)
 
 
 def persons_matching(*, query: str, organisation: Organisation | None = None) -> QuerySet[Person]:
@@ -45,8 +51,13 @@ def persons_matching(*, query: str, organisation: Organisation | None = None) ->
         qs = qs.filter(engagements__organisation=organisation).distinct()
     query = query.strip()
     if query:
-        qs = qs.filter(Q(resident_id__startswith=query.upper()) | Q(name__icontains=query))
+        compact = "".join(query.split())
+        qs = qs.with_resident_id(compact) if _looks_like_resident_id(compact) else qs.with_name(query)
     return qs
+
+
+def _looks_like_resident_id(text: str) -> bool:
+    return len(text) == 18 and text[:17].isdigit()
 
 
 def person_is_engaged_with(*, person: Person, organisation: Organisation) -> bool:

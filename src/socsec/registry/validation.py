@@ -8,6 +8,7 @@ import datetime as dt
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from socsec.core.text import clean_text, text_refusal
 from socsec.rules.coverage import Category, Sector
 
 Errors = dict[str, list[str]]
@@ -70,10 +71,16 @@ def check_consistent_with_id(
 
 
 def clean_name(raw: object, errors: Errors, field: str = "name", max_length: int = 100) -> str | None:
+    """A name by the one text rule (``socsec.core.text``: NFC, no control, format or surrogate
+    characters), its spaces collapsed."""
     if not isinstance(raw, str) or not raw.strip():
         add(errors, field, "is required.")
         return None
-    value = " ".join(raw.split())
+    refusal = text_refusal(raw)
+    if refusal:
+        add(errors, field, refusal)
+        return None
+    value = clean_text(" ".join(raw.split()))
     if len(value) > max_length:
         add(errors, field, f"is longer than {max_length} characters.")
         return None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account, payments, views
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/enrol/", account.otp_enrol, name="otp_enrol"),
+    path("otp/verify/", account.otp_verify, name="otp_verify"),
+    path("officer/tokens/", account.tokens, name="tokens"),
+    path("officer/tokens/<int:token_id>/rotate/", account.token_rotate_page, name="token_rotate"),
+    path("officer/tokens/<int:token_id>/revoke/", account.token_revoke_page, name="token_revoke"),
     path("me/coverage/", views.my_coverage, name="my_coverage"),
     path("me/contributions/", views.my_contributions, name="my_contributions"),
     path("me/statement/", views.my_statement, name="my_statement"),
@@ -23,6 +28,7 @@ urlpatterns = [
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
+    path("officer/payments/", payments.officer_payments, name="officer_payments"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/invoices/", views.platform_invoices, name="platform_invoices"),

@@ -4,10 +4,12 @@ only."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,13 +30,14 @@ from socsec.accounts.access import (
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
 from socsec.audit.selectors import audit_entries
-from socsec.batch.store import upload_format
+from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
-from socsec.core.errors import DomainError
+from socsec.core.csvsafe import csv_writer
+from socsec.core.errors import DomainError, ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
@@ -56,6 +59,23 @@ def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None 
         return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}
 
 
+T = TypeVar("T")
+
+
+def _decided_on(read: Callable[[dt.date], T], on: dt.date, date_error: str | None) -> tuple[T, dt.date, str | None]:
+    """Coverage read on the date asked, or today's where none can be decided on it (before the rules were
+    in force), with a note saying so."""
+    try:
+        return read(on), on, date_error
+    except ValidationFailed:
+        today = timezone.localdate()
+        note = _("No coverage can be decided on %(value)s; showing %(day)s.") % {
+            "value": on.isoformat(),
+            "day": today.isoformat(),
+        }
+        return read(today), today, note
+
+
 def _year_param(request: HttpRequest) -> tuple[int, str | None]:
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "")
@@ -68,7 +88,7 @@ def _year_param(request: HttpRequest) -> tuple[int, str | None]:
 
 def _csv_response(rows: list[list[object]], filename: str) -> HttpResponse:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv_writer(out).writerows(rows)
     return _csv_text_response(out.getvalue(), filename)
 
 
@@ -118,11 +138,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_coverage(request: HttpRequest) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, require_worker(p))
-    on, date_error = _date_param(request)
+    coverage, on, date_error = _decided_on(partial(coverage_for, person), *_date_param(request))
     context = {
         "person": person,
         "engagements": selectors.engagements_of(person=person),
-        "coverage": coverage_for(person, on),
+        "coverage": coverage,
         "on": on,
         "date_error": date_error,
     }
@@ -157,7 +177,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     p = principal_of(request)
     person = access_person(p, person_id)
     on, date_error = _date_param(request)
-    coverage = coverage_for(person, on) if may_view_coverage(p, person) else None
+    coverage = None
+    if may_view_coverage(p, person):
+        coverage, on, date_error = _decided_on(partial(coverage_for, person), on, date_error)
     if is_htmx(request) and coverage is not None:
         return render(
             request,
@@ -181,8 +203,7 @@ STATUS_ORDER = [Status.MANDATORY, Status.VOLUNTARY, Status.COVERED_ELSEWHERE, St
 def overview(request: HttpRequest) -> HttpResponse:
     """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them."""
     require_staff(principal_of(request))
-    on, date_error = _date_param(request)
-    counts = coverage_counts(on)
+    counts, on, date_error = _decided_on(coverage_counts, *_date_param(request))
     rows = []
     for scheme in SCHEME_ORDER:
         by_status = counts.by_scheme[scheme]

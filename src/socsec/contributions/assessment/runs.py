@@ -20,6 +20,7 @@ from socsec.batch.pricing import Assessment
 from socsec.batch.store import write_atomic
 from socsec.contributions.models import AssessedMonth, AssessmentRun, Invoice, OrderBatch
 from socsec.contributions.orders.selectors import accepted_files
+from socsec.core.stored import stored_file_check
 from socsec.registry.models import Organisation, Region
 from socsec.rules.parameters import load_parameters
 
@@ -69,6 +70,10 @@ def assessment_run(
         if previous:
             # only the batches accepted since the last run are read; its counts carry the rest
             last = previous[-1]
+            if last.lines_sha256:  # the counts carried over, as the run wrote them
+                stored_file_check(
+                    data_dir / last.lines_path, last.lines_sha256, f"assessment run {month} {last.sequence}"
+                )
             new_ids = sorted(set(batch_ids) - set(last.batches))
             orders, corrections = accepted_files(months=[month], batch_ids=new_ids)
             assessment = assess_increment(
@@ -102,7 +107,7 @@ def assessment_run(
         sequence = len(previous) + 1
         folder = data_dir / "assessments" / f"month={month}" / f"run={sequence:04d}"
         step("write")
-        write_atomic(assessment.lines, folder / "lines.parquet", **LINES_FILE_OPTIONS)
+        lines_sha256 = write_atomic(assessment.lines, folder / "lines.parquet", **LINES_FILE_OPTIONS)
         step("record")
         run = AssessmentRun.objects.create(
             month=month,
@@ -110,6 +115,7 @@ def assessment_run(
             kind=AssessmentRun.Kind.ADJUSTMENT if previous else AssessmentRun.Kind.ORIGINAL,
             batches=sorted(batch_ids),
             lines_path=str((folder / "lines.parquet").relative_to(data_dir)),
+            lines_sha256=lines_sha256,
             order_count=sum(v[0] for v in due.values()),
             amount_cents=sum(v[1] for v in due.values()),
         )

@@ -1,6 +1,7 @@
 """A bank statement read into payments: a CSV of the agency's collection account (date, amount in
 yuan, reference, payer), every row checked before any is recorded, each line recorded and allocated
-as a platform's payment."""
+as a platform's payment, and the payments the platforms declared with those references matched to them
+(booked on the bank's date, not the one declared)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from socsec.core.db import lock
 from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Organisation
 
+from .declarations import declarations_match
 from .payments import OpenInvoices, record_payment
 
 MAX_PAYMENT_YUAN = 10**10  # a plausibility bound: ten billion yuan on one bank line is a data error
@@ -111,4 +113,5 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
                 recorded[r.row] = record_payment(
                     actor, r.platform, r.amount_cents, r.received_on, r.reference, source, open_invoices
                 )
+        declarations_match(actor=actor, payments=[payment for payment, _replayed in recorded.values()])
     return [recorded[r.row] for r in rows]

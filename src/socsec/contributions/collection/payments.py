@@ -1,5 +1,6 @@
-"""A platform's payments: each recorded once per bank reference, allocated to the platform's unpaid
-invoices oldest due first (what is left stays as credit), and posted to the ledger."""
+"""A platform's payments as the agency sees them arrive (a bank-statement line, an officer's confirmed
+declaration): each recorded once per bank reference, allocated to the platform's unpaid invoices oldest
+due first (what is left stays as credit), and posted to the ledger."""
 
 from __future__ import annotations
 
@@ -25,10 +26,23 @@ from .outstanding import unpaid_invoices
 def payment_record(
     *, actor: Actor, platform: Organisation, amount_cents: int, received_on: dt.date, reference: str, source: str
 ) -> tuple[Payment, bool]:
-    """Record a payment once per (platform, reference) and allocate it to the platform's unpaid
-    invoices, oldest due first; what is left stays as credit on its account. Returns (payment, replayed)."""
-    if actor.organisation_id is not None and actor.organisation_id != platform.pk:
-        raise Forbidden("a platform may only report its own payments", field="platform")
+    """Record money the agency has seen arrive (the system or an officer: a bank line, the demo), once
+    per (platform, reference), and allocate it to the platform's unpaid invoices, oldest due first; what
+    is left stays as credit on its account. A platform only declares its payments
+    (``declarations.payment_declare``). Returns (payment, replayed)."""
+    if actor.organisation_id is not None:
+        raise Forbidden(
+            "a platform declares its payments; they are booked when the bank statement or an officer confirms them",
+            field="platform",
+        )
+    check_payment_fields(amount_cents, received_on, reference)
+    with transaction.atomic():
+        lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
+        return record_payment(actor, platform, amount_cents, received_on, reference, source, OpenInvoices(platform))
+
+
+def check_payment_fields(amount_cents: int, received_on: dt.date, reference: str) -> None:
+    """A reference, a positive amount and a date not in the future, or ``ValidationFailed`` naming each."""
     errors: dict[str, list[str]] = {}
     if not reference or len(reference) > 100:
         errors["reference"] = ["is required (the bank reference, at most 100 characters)."]
@@ -38,9 +52,6 @@ def payment_record(
         errors["received_on"] = [f"{received_on.isoformat()} is in the future."]
     if errors:
         raise ValidationFailed.from_fields(errors)
-    with transaction.atomic():
-        lock(Organisation.objects).filter(pk=platform.pk).first()  # one allocation at a time
-        return record_payment(actor, platform, amount_cents, received_on, reference, source, OpenInvoices(platform))
 
 
 class OpenInvoices:

@@ -1,6 +1,8 @@
 """The row checks of an order batch: each row's fields, its worker's engagement with the platform on
 the order's day, the pilot sector and the reporting window; a correction (VOID, AMEND) against the
-order stored before. The rows that pass are grouped by month, ready to be written."""
+order stored before. Repeated order ids are found in the engine (one pass over the batch's columns),
+so a file of identical rows costs one row's checks. The rows that pass are grouped by month, ready to be
+written; the others go to a bounded error report."""
 
 from __future__ import annotations
 
@@ -9,31 +11,36 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 
 from socsec.batch.store import StoredOrder, stored_orders
+from socsec.batch.uploads import Upload
+from socsec.contributions.errors import OrderRowErrorCode as Code
+from socsec.contributions.errors import StoredFilesDamaged
 from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.parameters import Parameter, load_parameters
 
-from .selectors import accepted_files
+from .report import RowErrors
+from .selectors import accepted_files, damaged_files
 
 ACTIONS = ("NEW", "VOID", "AMEND")
+NOT_ENGAGED = "no engagement of this platform for this worker on %(day)s."
 
 
 @dataclass
 class CheckedRows:
     """A batch's rows after the checks: the orders and corrections that passed, by month, the errors
-    (one per field of a row), and how many orders each action brought."""
+    (bounded; counted per code), and how many orders each action brought."""
 
+    errors: RowErrors
     orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # month -> rows
     corrections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"NEW": 0, "VOID": 0, "AMEND": 0})
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append({"row": row, "field": column, "message": message})
 
 
 class _Context:
@@ -48,141 +55,190 @@ class _Context:
         self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
         self.regions = set(Region.objects.values_list("code", flat=True))
-        ids = {str(r.get("resident_id") or "").upper() for r in rows} - {""}
-        self.persons = Person.objects.in_bulk(list(ids), field_name="resident_id")
+        ids = {str(r.get("resident_id") or "").strip().upper() for r in rows} - {""}
+        self.persons = Person.objects.by_resident_id(ids)  # by blind index: resident IDs are encrypted
         self.engagements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-        for person_id, start, end in Engagement.objects.filter(
-            organisation=platform, person__resident_id__in=list(ids)
-        ).values_list("person_id", "start_date", "end_date"):
-            self.engagements.setdefault(person_id, []).append((start, end))
+        person_ids = sorted(p.pk for p in self.persons.values())
+        for chunk in range(0, len(person_ids), 10_000):  # SQLite bounds the parameters of one statement
+            for person_id, start, end in Engagement.objects.filter(
+                organisation=platform, person_id__in=person_ids[chunk : chunk + 10_000]
+            ).values_list("person_id", "start_date", "end_date"):
+                self.engagements.setdefault(person_id, []).append((start, end))
         months = [month_name(m) for m in range(first, month_index(today) + 1)]
         orders, corrections = accepted_files(platform=platform, months=months)
-        order_ids = {str(r.get("order_id") or "") for r in rows}
+        order_ids = {str(r.get("order_id") or "").strip() for r in rows}
         base = settings.DATA_DIR
-        self.stored: dict[str, StoredOrder] = stored_orders(
-            [str(base / p) for p in orders], [str(base / p) for p in corrections], order_ids
-        )
+        try:
+            self.stored: dict[str, StoredOrder] = stored_orders(
+                [str(base / p) for p in orders], [str(base / p) for p in corrections], order_ids
+            )
+        except (duckdb.Error, OSError, pa.ArrowException) as exc:
+            # an earlier batch's file is missing or damaged: name it, so that it can be withdrawn and re-sent
+            raise StoredFilesDamaged(damaged_files(platform=platform, months=months), str(exc)) from None
 
     def pilot_sector(self, sector: str, day: dt.date) -> bool:
         child = self.amounts.children.get(sector)
         return isinstance(child, Parameter) and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
 
 
-def check_rows(platform: Organisation, rows: Sequence[Mapping[str, Any]], today: dt.date) -> CheckedRows:
+def check_rows(platform: Organisation, upload: Upload, today: dt.date, *, keep_errors: int) -> CheckedRows:
     """Check a batch's rows against each other, the registry, the rules on ``today`` and the orders
-    the platform's accepted batches stored before."""
+    the platform's accepted batches stored before. Keeps at most ``keep_errors`` errors (all counted)."""
+    out = CheckedRows(errors=RowErrors(keep_errors))
+    for number, reason in upload.rejected:
+        out.errors.add(number, "row", Code.UNREADABLE, reason)
+    table, numbers = _without_repeats(upload.table, upload.numbers, out.errors)
+    rows = table.to_pylist()
     ctx = _Context(platform, rows, today)
-    out = CheckedRows()
-    seen_new: dict[str, int] = {}
-    corrected: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
-        errors_before = len(out.errors)
-        order_id = (row.get("order_id") or "").strip()
-        action = (row.get("action") or "NEW").strip().upper()
-        if not order_id or len(order_id) > 64:
-            out.error(number, "order_id", "is required (at most 64 characters).")
-        if action not in ACTIONS:
-            out.error(number, "action", f"{action!r} is not one of NEW, VOID, AMEND.")
-            continue
-        day = _date(row.get("order_date"), number, out)
-        if day is not None and not (ctx.earliest <= day <= ctx.today):
-            out.error(
-                number,
-                "order_date",
-                f"{day.isoformat()} is outside the reporting window "
-                f"({ctx.earliest.isoformat()} to {ctx.today.isoformat()}).",
-            )
-        fare = _fare(row.get("fare_cents"), ctx.max_fare, number, out)
-        if action == "NEW":
-            if order_id in seen_new:
-                out.error(number, "order_id", f"repeats row {seen_new[order_id]}.")
-            elif order_id in ctx.stored:
-                out.error(number, "order_id", "was already reported in an earlier batch.")
-            values = _worker_values(ctx, row, day, number, out)
-            if len(out.errors) == errors_before and values and day:
-                seen_new[order_id] = number
-                out.orders.setdefault(month_of(day), []).append(
-                    {"order_id": order_id, **values, "order_date": day, "fare_cents": fare}
-                )
-                out.counts["NEW"] += 1
-            continue
-        stored = ctx.stored.get(order_id)
-        if order_id in corrected:
-            out.error(number, "order_id", f"is corrected twice in this batch (row {corrected[order_id]}).")
-        elif stored is None:
-            out.error(number, "order_id", "no order with this id was reported before (report it as NEW first).")
-        elif stored.voided:
-            out.error(number, "order_id", "the order is already void.")
-        elif day is not None and month_of(day) != stored.month:
-            out.error(number, "order_date", f"the order belongs to {stored.month}; a correction cannot move it.")
-        new_values = _worker_values(ctx, row, day, number, out) if action == "AMEND" else None
-        if len(out.errors) == errors_before and stored is not None:
-            corrected[order_id] = number
-            out.corrections.setdefault(stored.month, []).append(
-                {
-                    "order_id": order_id,
-                    "action": action,
-                    "old_person_id": stored.person_id,
-                    "old_region": stored.region,
-                    "old_sector": stored.sector,
-                    "new_person_id": new_values["person_id"] if new_values else None,
-                    "new_region": new_values["region"] if new_values else None,
-                    "new_sector": new_values["sector"] if new_values else None,
-                    "order_date": day,
-                }
-            )
-            out.counts[action] += 1
+    for number, row in zip(numbers.tolist(), rows, strict=True):
+        _check_row(ctx, int(number), row, out)
     return out
 
 
+def _without_repeats(table: pa.Table, numbers: np.ndarray, errors: RowErrors) -> tuple[pa.Table, np.ndarray]:
+    """Refuse every row that repeats an earlier row's order id (NEW twice, or corrected twice), found by
+    one grouping in the engine; return the other rows."""
+    action = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(table["action"], "")))
+    group = pc.if_else(
+        pc.is_in(action, pa.array(["", "NEW"])),
+        "NEW",
+        pc.if_else(pc.is_in(action, pa.array(["VOID", "AMEND"])), "FIX", pa.scalar(None, pa.string())),
+    )
+    order_id = pc.utf8_trim_whitespace(table["order_id"])
+    counted = pc.fill_null(pc.and_(pc.is_valid(group), pc.not_equal(order_id, "")), False).to_numpy(
+        zero_copy_only=False
+    )  # a row without an id or action repeats nothing
+    rows = np.flatnonzero(counted)
+    key = pc.binary_join_element_wise(group.filter(counted), order_id.filter(counted), "\x00")
+    position = pc.index_in(key, pc.unique(key)).to_numpy()  # the same number for the same (action, id)
+    _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
+    first = rows[first_of_key[position]]
+    repeat = rows != first
+    index = rows[repeat]
+    if len(index) == 0:
+        return table, numbers
+    first_rows = numbers[first[repeat]]
+    is_new = pc.equal(group, "NEW").to_numpy(zero_copy_only=False)[index]
+    errors.add_rows(
+        numbers[index],
+        "order_id",
+        Code.DUPLICATE_IN_BATCH,
+        lambda k: (
+            f"repeats row {first_rows[k]}." if is_new[k] else f"is corrected twice in this batch (row {first_rows[k]})."
+        ),
+    )
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[index] = False
+    return table.filter(pa.array(keep)), numbers[keep]
+
+
+def _check_row(ctx: _Context, number: int, row: Mapping[str, Any], out: CheckedRows) -> None:
+    errors = out.errors
+    errors_before = errors.total
+    order_id = (row.get("order_id") or "").strip()
+    action = (row.get("action") or "").strip().upper() or "NEW"
+    if not order_id or len(order_id) > 64:
+        errors.add(number, "order_id", Code.REQUIRED, "is required (at most 64 characters).")
+    if action not in ACTIONS:
+        errors.add(number, "action", Code.INVALID_ACTION, f"{action!r} is not one of NEW, VOID, AMEND.")
+        return
+    day = _date(row.get("order_date"), number, errors)
+    if day is not None and not (ctx.earliest <= day <= ctx.today):
+        errors.add(
+            number,
+            "order_date",
+            Code.OUTSIDE_WINDOW,
+            f"{day.isoformat()} is outside the reporting window "
+            f"({ctx.earliest.isoformat()} to {ctx.today.isoformat()}).",
+        )
+    fare = _fare(row.get("fare_cents"), ctx.max_fare, number, errors)
+    if action == "NEW":
+        if order_id in ctx.stored:
+            errors.add(number, "order_id", Code.ALREADY_REPORTED, "was already reported in an earlier batch.")
+        values = _worker_values(ctx, row, day, number, errors)
+        if errors.total == errors_before and values and day:
+            out.orders.setdefault(month_of(day), []).append(
+                {"order_id": order_id, **values, "order_date": day, "fare_cents": fare}
+            )
+            out.counts["NEW"] += 1
+        return
+    stored = ctx.stored.get(order_id)
+    if stored is None:
+        errors.add(
+            number,
+            "order_id",
+            Code.NOT_REPORTED_BEFORE,
+            "no order with this id was reported before (report it as NEW first).",
+        )
+    elif stored.voided:
+        errors.add(number, "order_id", Code.ALREADY_VOID, "the order is already void.")
+    elif day is not None and month_of(day) != stored.month:
+        errors.add(
+            number, "order_date", Code.MONTH_MOVED, f"the order belongs to {stored.month}; a correction cannot move it."
+        )
+    new_values = _worker_values(ctx, row, day, number, errors) if action == "AMEND" else None
+    if errors.total == errors_before and stored is not None:
+        out.corrections.setdefault(stored.month, []).append(
+            {
+                "order_id": order_id,
+                "action": action,
+                "old_person_id": stored.person_id,
+                "old_region": stored.region,
+                "old_sector": stored.sector,
+                "new_person_id": new_values["person_id"] if new_values else None,
+                "new_region": new_values["region"] if new_values else None,
+                "new_sector": new_values["sector"] if new_values else None,
+                "order_date": day,
+            }
+        )
+        out.counts[action] += 1
+
+
 def _worker_values(
-    ctx: _Context, row: Mapping[str, Any], day: dt.date | None, number: int, out: CheckedRows
+    ctx: _Context, row: Mapping[str, Any], day: dt.date | None, number: int, errors: RowErrors
 ) -> dict[str, Any] | None:
     resident_id = (row.get("resident_id") or "").strip().upper()
     region = (row.get("region") or "").strip()
     sector = (row.get("sector") or "").strip().upper()
     person = ctx.persons.get(resident_id)
     ok = True
-    if person is None:
-        out.error(number, "resident_id", "unknown worker: no registered person with this resident ID.")
-        ok = False
-    elif day is not None and not any(
-        start <= day and (end is None or end >= day) for start, end in ctx.engagements.get(person.pk, [])
+    # one message whether the person is registered or not: a platform must not learn who is registered
+    if day is not None and (
+        person is None
+        or not any(start <= day and (end is None or end >= day) for start, end in ctx.engagements.get(person.pk, []))
     ):
-        out.error(
-            number,
-            "resident_id",
-            f"unknown engagement: the worker has no engagement with this platform on {day.isoformat()}.",
-        )
+        errors.add(number, "resident_id", Code.NOT_ENGAGED, NOT_ENGAGED % {"day": day.isoformat()})
         ok = False
     if region not in ctx.regions:
-        out.error(number, "region", f"unknown region code {region!r}.")
+        errors.add(number, "region", Code.UNKNOWN_REGION, f"unknown region code {region!r}.")
         ok = False
     if day is not None and not ctx.pilot_sector(sector, day):
-        out.error(number, "sector", f"{sector!r} is not an OIP pilot sector on {day.isoformat()}.")
+        errors.add(
+            number, "sector", Code.NOT_PILOT_SECTOR, f"{sector!r} is not an OIP pilot sector on {day.isoformat()}."
+        )
         ok = False
     if not ok or person is None:
         return None
     return {"person_id": person.pk, "region": region, "sector": sector}
 
 
-def _date(raw: Any, number: int, out: CheckedRows) -> dt.date | None:
+def _date(raw: Any, number: int, errors: RowErrors) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        out.error(number, "order_date", f"{raw!r} is not a date (YYYY-MM-DD).")
+        errors.add(number, "order_date", Code.INVALID_DATE, f"{raw!r} is not a date (YYYY-MM-DD).")
         return None
 
 
-def _fare(raw: Any, maximum: int, number: int, out: CheckedRows) -> int | None:
+def _fare(raw: Any, maximum: int, number: int, errors: RowErrors) -> int | None:
     if raw in (None, ""):
         return None
     try:
         value = int(str(raw))
     except ValueError:
-        out.error(number, "fare_cents", f"{raw!r} is not a whole number of cents.")
+        errors.add(number, "fare_cents", Code.INVALID_FARE, f"{raw!r} is not a whole number of cents.")
         return None
     if value < 0 or value > maximum:
-        out.error(number, "fare_cents", f"{value} is outside 0 to {maximum} cents.")
+        errors.add(number, "fare_cents", Code.INVALID_FARE, f"{value} is outside 0 to {maximum} cents.")
         return None
     return value

@@ -1,16 +1,24 @@
 """Reads of order batches: the files of accepted batches that count for a month, one batch (of a
-platform), a platform's batches, a batch's error report."""
+platform), a platform's batches, a batch's error report, a worker's last order after a day."""
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
+import hashlib
 import io
 from collections.abc import Iterable
+from typing import Any
 
+import duckdb
+from django.conf import settings
 from django.db.models import QuerySet
 
+from socsec.contributions.errors import StoredFilesDamaged
 from socsec.contributions.models import OrderBatch
+from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
+from socsec.core.months import month_of
+from socsec.core.stored import stored_file_problem
 from socsec.registry.models import Organisation
 
 
@@ -18,7 +26,9 @@ def accepted_files(
     *, months: Iterable[str], platform: Organisation | None = None, batch_ids: Iterable[int] | None = None
 ) -> tuple[list[str], list[str]]:
     """Order and correction files of ACCEPTED batches for the months (paths relative to the data dir),
-    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed."""
+    in batch order; only of ``batch_ids`` when given. Files of an interrupted batch are never listed. Each
+    file is checked against the SHA-256 its manifest keeps before anything reads it: those absent or
+    changed raise ``StoredFilesDamaged``, naming each with its batch (which can be withdrawn and re-sent)."""
     wanted = set(months)
     batches = OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED).order_by("id")
     if platform is not None:
@@ -27,11 +37,42 @@ def accepted_files(
         batches = batches.filter(id__in=list(batch_ids))
     orders: list[str] = []
     corrections: list[str] = []
-    for files in batches.values_list("files", flat=True):
+    damaged: list[dict[str, Any]] = []
+    for batch_id, files in batches.values_list("id", "files"):
         for f in files:
             if f["month"] in wanted:
+                problem = stored_file_problem(settings.DATA_DIR / f["path"], f["sha256"])
+                if problem:
+                    reason = "missing" if problem == "missing" else "checksum differs"
+                    damaged.append({"batch": batch_id, "path": f["path"], "reason": reason})
                 (orders if f["kind"] == "orders" else corrections).append(f["path"])
+    if damaged:
+        raise StoredFilesDamaged(damaged, "")
     return orders, corrections
+
+
+def damaged_files(*, platform: Organisation, months: Iterable[str]) -> list[dict[str, Any]]:
+    """The files of the platform's ACCEPTED batches for the months that are missing or whose SHA-256 is not
+    the one their manifest recorded: ``{"batch", "path", "reason"}`` each (reads every file: call it when a
+    read has failed, not on every ingest)."""
+    wanted = set(months)
+    damaged: list[dict[str, Any]] = []
+    batches = OrderBatch.objects.filter(platform=platform, status=OrderBatch.Status.ACCEPTED).order_by("id")
+    for batch_id, files in batches.values_list("id", "files"):
+        for f in files:
+            if f["month"] not in wanted:
+                continue
+            path = settings.DATA_DIR / f["path"]
+            if not path.is_file():
+                damaged.append({"batch": batch_id, "path": f["path"], "reason": "missing"})
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != f["sha256"]:
+                damaged.append({"batch": batch_id, "path": f["path"], "reason": "checksum differs"})
+    return damaged
 
 
 def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
@@ -59,10 +100,48 @@ def batches_list(*, platform: Organisation | None, status: str | None = None) ->
 
 
 def error_report_csv(batch: OrderBatch) -> str:
-    """The per-row error report of a batch as CSV: row, field, message."""
+    """The per-row error report of a batch as CSV: row, field, code, message. At most the first errors
+    by row are stored (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "field", "message"])
+    writer = csv_writer(buffer)
+    writer.writerow(["row", "field", "code", "message"])
     for e in batch.errors:
-        writer.writerow([e["row"], e["field"], e["message"]])
+        writer.writerow([e["row"], e["field"], e.get("code", ""), e["message"]])
     return buffer.getvalue()
+
+
+def last_order_after(*, platform: Organisation, person_id: int, after: dt.date) -> dt.date | None:
+    """The last day after ``after`` on which the worker has an order (not voided) in the platform's
+    accepted batches; none when there is no such order. Only the files of months from ``after`` on are
+    read."""
+    first = month_of(after)
+    months = {
+        f["month"]
+        for files in OrderBatch.objects.filter(status=OrderBatch.Status.ACCEPTED, platform=platform).values_list(
+            "files", flat=True
+        )
+        for f in files
+        if f["month"] >= first
+    }
+    orders, corrections = accepted_files(months=months, platform=platform)
+    if not orders:
+        return None
+    base = settings.DATA_DIR
+    params: dict[str, Any] = {"files": [str(base / p) for p in orders], "person": person_id, "after": after}
+    voided = ""
+    if corrections:
+        voided = (
+            " AND order_id NOT IN (SELECT order_id FROM read_parquet($fixes, hive_partitioning = true)"
+            " WHERE action = 'VOID')"
+        )
+        params["fixes"] = [str(base / p) for p in corrections]
+    con = duckdb.connect()
+    try:
+        row = con.execute(
+            "SELECT max(order_date) FROM read_parquet($files, hive_partitioning = true)"
+            f" WHERE person_id = $person AND order_date > $after{voided}",
+            params,
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row and row[0] is not None else None

@@ -1,11 +1,12 @@
 """Registry writes. Each runs in one transaction, validates every field before writing anything, and
 leaves an audit entry. Errors name the field and the reason.
 
-One module per entity: ``regions``, ``organisations``, ``persons``, ``engagements``, ``workers`` (a
-platform registering a worker: person and engagement together); ``rows`` holds the errors of bulk
-imports. The public writes are re-exported here."""
+One module per entity: ``regions``, ``organisations``, ``persons``, ``engagements``, ``engagement_ends``
+(the limits on ending one, officers' decisions), ``workers`` (a platform registering a worker: person
+and engagement together); ``rows`` holds the errors of bulk imports. The public writes are re-exported here."""
 
-from .engagements import engagement_create, engagement_end, engagements_import
+from .engagement_ends import EndLimit, engagement_end, engagement_end_decide, register_end_limit
+from .engagements import engagement_create, engagements_import
 from .organisations import organisation_create
 from .persons import PersonData, person_register, persons_import
 from .regions import region_create
@@ -13,14 +14,17 @@ from .rows import RowError
 from .workers import worker_register
 
 __all__ = [
+    "EndLimit",
     "PersonData",
     "RowError",
     "engagement_create",
     "engagement_end",
+    "engagement_end_decide",
     "engagements_import",
     "organisation_create",
     "person_register",
     "persons_import",
     "region_create",
+    "register_end_limit",
     "worker_register",
 ]

@@ -1,5 +1,5 @@
-"""Engagements (a person working for an organisation): creating one, importing many, ending one; no
-overlaps with one organisation, no work under the minimum age."""
+"""Engagements (a person working for an organisation): creating one, importing many; no overlaps with
+one organisation, no work under the minimum age. Ending one is ``engagement_ends``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 
-from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.audit.services import Actor, audit_record, audit_record_many
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.rules.coverage import Category, Sector
@@ -26,7 +26,7 @@ from .regions import lookup_region
 from .rows import RowError, raise_row_problems
 
 
-def _overlapping(
+def overlapping_engagement(
     person: Person,
     organisation: Organisation,
     start: dt.date,
@@ -115,7 +115,7 @@ def engagement_create(
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         lock(Person.objects).filter(pk=person.pk).first()  # serialise writes for one person
-        clash = _overlapping(person, organisation, start_date, end_date)
+        clash = overlapping_engagement(person, organisation, start_date, end_date)
         if clash is not None:
             raise Conflict(
                 f"overlaps engagement {clash.pk} with {organisation.code} "
@@ -153,7 +153,7 @@ def _engagements_insert(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list
             for other_start, other_end, other_row in spans.get((person.pk, org.pk), []):
                 if (other_end is None or other_end >= start) and (end is None or other_start <= end):
                     v.add(errors, "start_date", f"overlaps row {other_row} (same person and organisation).")
-            if person.pk and _overlapping(person, org, start, end) is not None:
+            if person.pk and overlapping_engagement(person, org, start, end) is not None:
                 v.add(errors, "start_date", "overlaps a registered engagement with the same organisation.")
         for field, messages in errors.items():
             problems.extend(RowError(i, field, m) for m in messages)
@@ -164,27 +164,3 @@ def _engagements_insert(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list
     created = Engagement.objects.bulk_create(built, batch_size=1000)
     audit_record_many(actor=actor, action="engagement.create", instances=created)
     return created
-
-
-def engagement_end(*, actor: Actor, engagement: Engagement, end_date: dt.date) -> Engagement:
-    check_actor_may_use(actor, engagement.organisation)
-    errors: v.Errors = {}
-    v.check_dates(engagement.start_date, end_date, errors)
-    if errors:
-        raise ValidationFailed.from_fields(errors)
-    with transaction.atomic():
-        lock(Person.objects).filter(pk=engagement.person_id).first()  # as engagement_create
-        locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
-        clash = _overlapping(locked.person, locked.organisation, locked.start_date, end_date, exclude_id=locked.pk)
-        if clash is not None:
-            raise Conflict(
-                f"ending on {end_date.isoformat()} would overlap engagement {clash.pk} from "
-                f"{clash.start_date.isoformat()}",
-                field="end_date",
-                code=RegistryErrorCode.OVERLAPPING_ENGAGEMENT,
-            )
-        before = snapshot(locked)
-        locked.end_date = end_date
-        locked.save(update_fields=["end_date"])
-        audit_record(actor=actor, action="engagement.end", instance=locked, before=before)
-    return locked

@@ -28,6 +28,7 @@ def organisation_create(
     if not code or not all(c.isalnum() or c in "-_" for c in code) or len(code) > 40:
         v.add(errors, "code", "must be 1-40 letters, digits, '-' or '_'.")
     cleaned_name = v.clean_name(name, errors, max_length=200)
+    name_zh = (v.clean_name(name_zh, errors, field="name_zh", max_length=200) or "") if name_zh.strip() else ""
     if kind not in Organisation.Kind.values:
         v.add(errors, "kind", f"{kind!r} is not one of {', '.join(Organisation.Kind.values)}.")
     credit = v.clean_credit_code(credit_code, errors)

@@ -75,7 +75,7 @@ def person_register(
         raise ValidationFailed.from_fields(errors)
     try:
         with transaction.atomic():
-            if Person.objects.filter(resident_id=data.resident_id).exists():
+            if Person.objects.with_resident_id(data.resident_id).exists():
                 raise Conflict(
                     "a person with this resident ID is already registered",
                     field="resident_id",
@@ -115,9 +115,7 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
         if data is not None and not errors:
             seen[data.resident_id] = i
             cleaned.append(data)
-    existing = set(
-        Person.objects.filter(resident_id__in=[d.resident_id for d in cleaned]).values_list("resident_id", flat=True)
-    )
+    existing = set(Person.objects.by_resident_id(d.resident_id for d in cleaned))
     for d in cleaned:
         if d.resident_id in existing:
             problems.append(RowError(seen[d.resident_id], "resident_id", "is already registered."))
@@ -149,7 +147,7 @@ def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
             batch_size=1000,
         )
         if not all(p.pk for p in people):  # backends that do not return ids on bulk insert
-            by_id = Person.objects.in_bulk([d.resident_id for d in cleaned], field_name="resident_id")
+            by_id = Person.objects.by_resident_id(d.resident_id for d in cleaned)
             people = [by_id[d.resident_id] for d in cleaned]
         audit_record_many(actor=actor, action="person.register", instances=people)
     return people

@@ -25,19 +25,21 @@ def worker_register(
     person: Mapping[str, Any],
     engagement: Mapping[str, Any],
 ) -> tuple[Person, Engagement, bool]:
-    """A platform registers one of its workers: the person (created, or matched by resident ID and name)
-    and the engagement, together or not at all. Returns (person, engagement, person_was_created)."""
+    """A platform registers one of its workers: the person (created, or matched by resident ID) and the
+    engagement, together or not at all. Returns (person, engagement, person_was_created).
+
+    The answer must not tell a platform whether a resident ID was registered before (by another platform,
+    or by the agency): a registered person is engaged as a new one would be, and a name that differs from
+    the registered one is not refused (that refusal would say the ID is known): the registered name is
+    kept, and the difference is put on record (``worker.name_differs`` in the audit) for an officer."""
     check_actor_may_use(actor, organisation)
     errors: v.Errors = {}
     data = clean_person(person, errors)
     if errors or data is None:
         raise ValidationFailed.from_fields({f"person.{k}": m for k, m in errors.items()})
     with transaction.atomic():
-        existing = lock(Person.objects).filter(resident_id=data.resident_id).first()
-        if existing is not None and existing.name != data.name:
-            raise ValidationFailed(
-                "person.name: does not match the name registered for this resident ID.", field="person.name"
-            )
+        existing = lock(Person.objects.with_resident_id(data.resident_id)).first()
+        name_differs = existing is not None and existing.name != data.name
         created = existing is None
         target = existing or Person.objects.create(
             resident_id=data.resident_id,
@@ -55,4 +57,6 @@ def worker_register(
             raise ValidationFailed(
                 f"engagement.{exc.message}", field=f"engagement.{exc.field}", details=exc.details
             ) from None
+        if name_differs:
+            audit_record(actor=actor, action="worker.name_differs", instance=eng)
     return target, eng, created

@@ -6,8 +6,10 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from socsec.accounts.access import principal_of
+from socsec.accounts.permissions import person_disclosure
 from socsec.core.money import format_yuan
-from socsec.registry.models import Region
+from socsec.registry.models import Person, Region
 from socsec.rules.coverage import Status
 
 register = template.Library()
@@ -113,3 +115,10 @@ def intdiv(value: int, by: int) -> int:
 def intmod(value: int, by: int) -> int:
     """What is left after whole division, e.g. the months beyond the completed years."""
     return int(value) % int(by)
+
+
+@register.simple_tag(takes_context=True)
+def person_name(context: template.Context, person: Person) -> str:
+    """A person's name as the reader may see it: masked for supervisors and auditors
+    (``socsec.core.masking``)."""
+    return person_disclosure(principal_of(context["request"]), person.pk).name(person.name)

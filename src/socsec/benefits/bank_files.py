@@ -1,0 +1,109 @@
+"""A payment run's bank files: made from the committed payments, recorded (path, SHA-256, rows) in the
+run's own transaction, written after the commit under a temporary name and renamed into place. Every
+run of a month first puts back any recorded file that is absent or damaged, byte for byte as it was, and
+fails (``BankFileNotWritten``) while one cannot be written: no payment is made that the bank never hears
+of."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from django.conf import settings
+
+from socsec.batch.store import write_text_atomic
+from socsec.core.csvsafe import csv_writer
+from socsec.core.errors import DomainError
+from socsec.core.stored import file_sha256
+
+from .errors import BenefitErrorCode
+from .models import BankFile, BenefitPayment, PaymentRun
+
+
+class BankFileNotWritten(DomainError):
+    """A recorded bank file could not be written (disk full, read-only directory) or could not be made
+    again as it was recorded. The payments stand; the file is written by the next run of the month."""
+
+    status = 503
+    code = BenefitErrorCode.BANK_FILE_NOT_WRITTEN
+
+
+def bank_file(run: PaymentRun, instruction: int = 1) -> str:
+    """One of a run's bank files: its payment instructions, one line per payment or recovery, in a fixed
+    order."""
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(
+        ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
+    )
+    rows = (
+        BenefitPayment.objects.filter(run=run, instruction=instruction)
+        .select_related("award__claim__person")
+        .order_by("id")
+    )
+    for p in rows:
+        person = p.award.claim.person  # resident ID and name in full: the bank pays by them (Purpose.PAYMENT)
+        sign = "-" if p.amount_cents < 0 else ""
+        cents = abs(p.amount_cents)
+        writer.writerow(
+            [
+                p.pk,
+                person.pk,
+                person.resident_id,
+                person.name,
+                p.award.beneficiary or person.name,
+                p.award.claim_id,
+                p.award.item,
+                p.month,
+                p.kind,
+                f"{sign}{cents // 100}.{cents % 100:02d}",
+            ]
+        )
+    return out.getvalue()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[BankFile, str]:
+    """Inside the run's transaction: make the file's text from the payments just written and record it.
+    Returns the record and the text (written once the transaction commits)."""
+    text = bank_file(run, instruction)
+    rows = BenefitPayment.objects.filter(run=run, instruction=instruction).count()
+    record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
+    return record, text
+
+
+def bank_files_write(run: PaymentRun, texts: dict[int, str] | None = None) -> list[Path]:
+    """Write each recorded bank file of the run that is absent or differs from its record; ``texts`` are
+    files already made in this process (by instruction). Returns the paths written. Raises
+    ``BankFileNotWritten`` naming the first file that cannot be written."""
+    texts = texts or {}
+    written = []
+    for record in BankFile.objects.filter(run=run).order_by("instruction"):
+        path = Path(settings.DATA_DIR) / record.path
+        if file_sha256(path) == record.sha256:
+            continue
+        text = texts.get(record.instruction)
+        if text is None:
+            text = bank_file(run, record.instruction)
+        if _digest(text) != record.sha256:
+            raise BankFileNotWritten(
+                "bank file %(path)s: the payments it carries no longer give the file that was recorded"
+                " (SHA-256 %(sha256)s); it is not written",
+                params={"path": str(path), "sha256": record.sha256},
+                details={"path": str(path)},
+            )
+        try:
+            write_text_atomic(text, path)
+        except OSError as exc:
+            raise BankFileNotWritten(
+                "bank file %(path)s is recorded but could not be written (%(reason)s); the payments stand:"
+                " fix the disk and run the month again to write it",
+                params={"path": str(path), "reason": exc.strerror or str(exc)},
+                details={"path": str(path)},
+            ) from exc
+        written.append(path)
+    return written

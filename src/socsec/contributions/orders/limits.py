@@ -1,0 +1,37 @@
+"""The limits of one order batch (settings ``ORDERS_MAX_BYTES``, ``ORDERS_MAX_ROWS``), checked before
+an upload is parsed: its size before it is even read (Content-Length, the file's size), its rows from
+the Parquet footer or the text's line breaks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from socsec.batch.uploads import UploadError, UploadTooLarge, check_upload_limits
+from socsec.contributions.errors import UploadTooLarge as UploadTooLargeError
+from socsec.core.errors import ValidationFailed
+
+
+def orders_size_check(size: int) -> None:
+    """Refuse (413) a batch of ``size`` bytes over the limit, before reading it."""
+    if size > settings.ORDERS_MAX_BYTES:
+        raise _too_large(UploadTooLarge("bytes", settings.ORDERS_MAX_BYTES, size))
+
+
+def orders_limits_check(content: bytes, fmt: str) -> None:
+    """Refuse (413) a batch over the byte or row limit without parsing it."""
+    try:
+        check_upload_limits(content, fmt, max_bytes=settings.ORDERS_MAX_BYTES, max_rows=settings.ORDERS_MAX_ROWS)
+    except UploadTooLarge as exc:
+        raise _too_large(exc) from None
+    except UploadError as exc:
+        raise ValidationFailed(f"file: {exc}", field="file") from None
+
+
+def _too_large(exc: UploadTooLarge) -> UploadTooLargeError:
+    return UploadTooLargeError(
+        "file: the batch has %(got)s %(unit)s; at most %(limit)s %(unit)s are accepted in one batch "
+        "(send the orders in several batches)",
+        field="file",
+        params={"got": exc.got, "unit": exc.unit, "limit": exc.limit},
+        details={"limit": exc.limit, "got": exc.got, "unit": exc.unit},
+    )

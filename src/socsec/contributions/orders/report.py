@@ -1,0 +1,53 @@
+"""The error report of an order batch, bounded: every refused row is counted (per error code, and rows),
+but only the first ``keep`` errors by row are kept to be stored and shown. A file of a million bad rows
+thus stores a thousand errors and the counts, never a list the size of the file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from socsec.contributions.errors import OrderRowErrorCode
+
+
+class RowErrors:
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.counts: Counter[str] = Counter()
+        self.invalid_rows = 0
+        self._kept: list[dict[str, Any]] = []
+        self._last_row = 0
+
+    def add(self, row: int, field: str, code: OrderRowErrorCode, message: str) -> None:
+        """One error of a row. The errors of a row are added together (all of one row, then the next)."""
+        self.counts[str(code)] += 1
+        if row != self._last_row:
+            self.invalid_rows += 1
+            self._last_row = row
+        self._keep([{"row": row, "field": field, "code": str(code), "message": message}])
+
+    def add_rows(self, rows: np.ndarray, field: str, code: OrderRowErrorCode, message: Callable[[int], str]) -> None:
+        """The same error for many rows, none of which has another error; ``message(i)`` says it for the
+        i-th of ``rows`` (only the kept ones are put into words)."""
+        self.counts[str(code)] += len(rows)
+        self.invalid_rows += len(rows)
+        order = np.argsort(rows, kind="stable")[: self.keep]
+        self._keep(
+            [{"row": int(rows[i]), "field": field, "code": str(code), "message": message(int(i))} for i in order]
+        )
+
+    def report(self) -> list[dict[str, Any]]:
+        """The kept errors, by row (a row's errors in the order they were found)."""
+        return sorted(self._kept, key=lambda e: e["row"])[: self.keep]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def _keep(self, entries: list[dict[str, Any]]) -> None:
+        self._kept.extend(entries)
+        if len(self._kept) >= 2 * self.keep:
+            self._kept = self.report()

@@ -1,0 +1,28 @@
+"""Named fault points for the fault tests (pure: no Django). ``SOCSEC_FAULT=point`` kills the process
+(SIGKILL, as a power cut would) when it reaches ``point``; ``SOCSEC_FAULT=point:enospc`` raises a full
+disk there, ``point:erofs`` a read-only file system. Several points are separated by commas. Unset (as in
+production) a fault point does nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+
+VARIABLE = "SOCSEC_FAULT"
+ERRORS = {"enospc": errno.ENOSPC, "erofs": errno.EROFS, "eio": errno.EIO}
+
+
+def fault(point: str, path: object = None) -> None:
+    """Fail here if the environment names this point (see the module's doc)."""
+    spec = os.environ.get(VARIABLE)
+    if not spec:
+        return
+    for item in spec.split(","):
+        name, _, how = item.strip().partition(":")
+        if name != point:
+            continue
+        if how in ERRORS:
+            number = ERRORS[how]
+            raise OSError(number, os.strerror(number), None if path is None else str(path))
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,75 @@
+"""How much of a person's identifying data a reader is shown: one policy, used by the API, the pages and
+the exports.
+
+Masks:
+- resident ID: the first 3 and the last 4 characters, the 11 between as ``*``
+  (``110***********123X``): neither the county of birth nor the birth date is shown.
+- name: the first character, then one ``*`` per further character (``张**``, ``L*****``).
+- bank account: ``****`` and the last 4 digits.
+
+Who sees what (``Purpose.SERVICE``: API answers, pages, exports for reading):
+- a worker: their own data in full (they reach no one else's);
+- an officer: in full (officers handle the cases);
+- a platform: the resident ID masked, the name in full (the workers are its own; it registered them);
+- a supervisor or an auditor: both masked (they oversee, they do not handle a person);
+- anyone else: both masked.
+``Purpose.PAYMENT`` (the bank file the bank pays from) carries everything in full.
+
+Roles are the values of ``socsec.accounts.models.Role``; this module imports no Django."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Purpose(StrEnum):
+    SERVICE = "SERVICE"
+    PAYMENT = "PAYMENT"
+
+
+def mask_resident_id(value: str) -> str:
+    if len(value) <= 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def mask_name(value: str) -> str:
+    if not value:
+        return value
+    return value[0] + "*" * (len(value) - 1)
+
+
+def mask_bank_account(value: str) -> str:
+    digits = "".join(value.split())
+    return "****" + digits[-4:] if len(digits) > 4 else "*" * len(digits)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Whether a reader sees the resident ID and the name in full."""
+
+    full_id: bool
+    full_name: bool
+
+    def resident_id(self, value: str) -> str:
+        return value if self.full_id else mask_resident_id(value)
+
+    def name(self, value: str) -> str:
+        return value if self.full_name else mask_name(value)
+
+    def bank_account(self, value: str) -> str:
+        return value if self.full_id else mask_bank_account(value)
+
+
+FULL = Disclosure(full_id=True, full_name=True)
+MASKED = Disclosure(full_id=False, full_name=False)
+
+
+def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
+    """What a reader of ``role`` is shown of a person (``own``: the person is the reader)."""
+    if purpose is Purpose.PAYMENT or own or role == "OFFICER":
+        return FULL
+    if role == "PLATFORM":
+        return Disclosure(full_id=False, full_name=True)
+    return MASKED

@@ -1,0 +1,55 @@
+"""POST /api/workers answers a platform the same whether the resident ID was registered before (by the
+agency or another platform) or not: no "person_created", no refusal of a name that differs from the
+registered one, the person as the platform declared them."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+
+from socsec.accounts.permissions import Principal, person_disclosure
+from socsec.accounts.services import token_authenticate
+from socsec.audit.models import AuditEntry
+from tests.world import resident_id
+
+ENGAGEMENT = {"category": "CIVIL_LAW", "sector": "RIDE_HAILING", "work_region": "440300", "start_date": "2026-03-01"}
+
+
+def register(c: Client, person: dict) -> tuple[int, dict]:
+    body = json.dumps({"person": person, "engagement": ENGAGEMENT})
+    response = c.post("/api/workers", body, content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_a_platform_cannot_tell_a_registered_resident_id_from_a_new_one(world):
+    platform = Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+    new = {"resident_id": resident_id("110105", "19920229", 17), "name": "赵敏", "residence_region": "110100"}
+    known = {"resident_id": world.freelancer.resident_id, "name": "王某", "residence_region": "110100"}
+    assert world.freelancer.name != "王某"
+    platform_principal = Principal.of_token(token_authenticate(world.platform_token))
+    answers = [register(platform, new), register(platform, known)]
+    for (code, answer), sent in zip(answers, [new, known], strict=True):
+        assert code == 201, answer
+        assert answer["person_created"] is None
+        declared = {k: answer["person"][k] for k in ("resident_id", "name", "residence_region")}
+        shown = person_disclosure(platform_principal, answer["person"]["id"])
+        assert declared == {
+            "resident_id": shown.resident_id(sent["resident_id"]),
+            "name": shown.name(sent["name"]),
+            "residence_region": sent["residence_region"],
+        }
+        assert answer["engagement"]["organisation"] == "ridego"
+    assert [sorted(a) for _, a in answers] == [["engagement", "person", "person_created"]] * 2
+    world.freelancer.refresh_from_db()
+    assert world.freelancer.name != "王某"  # the register keeps its name; the difference is on record
+    assert AuditEntry.objects.filter(action="worker.name_differs").count() == 1
+
+
+def test_staff_are_told_whether_the_person_was_created(world):
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    known = {"resident_id": world.freelancer.resident_id, "name": world.freelancer.name, "residence_region": "110100"}
+    body = json.dumps({"person": known, "engagement": ENGAGEMENT, "organisation": "zipper"})
+    response = officer.post("/api/workers", body, content_type="application/json")
+    assert (response.status_code, response.json()["person_created"]) == (201, False)

@@ -1,0 +1,37 @@
+"""One masking policy for the API, the pages and the exports: exact masks, and who sees what."""
+
+from __future__ import annotations
+
+import pytest
+
+from socsec.core.masking import Purpose, disclosure, mask_bank_account, mask_name, mask_resident_id
+
+RID = "11010519900315011X"
+
+
+def test_masks():
+    assert mask_resident_id(RID) == "110***********011X"
+    assert mask_resident_id("1234567") == "*******"
+    assert mask_name("张伟") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name("Li Wei") == "L*****"
+    assert mask_name("") == ""
+    assert mask_bank_account("6222 0202 0001 2345 678") == "****5678"
+    assert mask_bank_account("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("role", "own", "purpose", "shown"),
+    [
+        ("WORKER", True, Purpose.SERVICE, (RID, "张伟")),
+        ("WORKER", False, Purpose.SERVICE, ("110***********011X", "张*")),
+        ("OFFICER", False, Purpose.SERVICE, (RID, "张伟")),
+        ("PLATFORM", False, Purpose.SERVICE, ("110***********011X", "张伟")),
+        ("SUPERVISOR", False, Purpose.SERVICE, ("110***********011X", "张*")),
+        ("AUDITOR", False, Purpose.SERVICE, ("110***********011X", "张*")),
+        ("AUDITOR", False, Purpose.PAYMENT, (RID, "张伟")),
+    ],
+)
+def test_who_sees_what(role, own, purpose, shown):
+    d = disclosure(role, own=own, purpose=purpose)
+    assert (d.resident_id(RID), d.name("张伟")) == shown
