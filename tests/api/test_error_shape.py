@@ -93,7 +93,7 @@ def test_a_failure_is_a_json_500_with_an_incident_id_and_no_traceback(world, off
     def broken(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(registry.selectors, "person_search", broken)
+    monkeypatch.setattr(registry.selectors, "persons_matching", broken)
     with caplog.at_level(logging.ERROR, logger="socsec.api"):
         response = officer.get("/api/persons?q=x")
     assert response.status_code == 500
@@ -143,5 +143,15 @@ def test_a_nul_in_the_address_is_a_json_400(world, officer, url, field):
 
 def test_a_suspicious_request_is_a_json_400(world, officer):
     response = officer.get("/api/regions", HTTP_HOST="evil.example:bad port")
+    assert response.status_code == 400
+    assert response.json() == {"code": "bad_request", "message": "The request was refused as malformed."}
+
+
+def test_a_multipart_body_without_a_boundary_is_a_json_400(world, unchanged):
+    # a session's CSRF check reads the form, and Django refuses multipart without a boundary
+    client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"}, raise_request_exception=False)
+    client.force_login(world.users["officer"])
+    client.cookies["csrftoken"] = "a" * 32  # so that the check goes on to read the form
+    response = client.post("/api/activations", b"x", content_type="multipart/form-data")
     assert response.status_code == 400
     assert response.json() == {"code": "bad_request", "message": "The request was refused as malformed."}

@@ -214,11 +214,11 @@ def test_matrix(world, row, role, expected):
 
 def test_platform_sees_only_its_own_engagements_and_workers(world):
     client = client_for(world, "platform")
-    engagements = client.get(f"/api/persons/{world.rider.pk}/engagements").json()
+    engagements = client.get(f"/api/persons/{world.rider.pk}/engagements").json()["items"]
     assert [e["organisation"] for e in engagements] == ["ridego"]
-    people = client.get("/api/persons?q=").json()
+    people = client.get("/api/persons?q=").json()["items"]
     assert sorted(p["id"] for p in people) == sorted([world.rider.pk, world.employee.pk])
-    assert [o["code"] for o in client.get("/api/organisations").json()] == ["ridego"]
+    assert [o["code"] for o in client.get("/api/organisations").json()["items"]] == ["ridego"]
 
 
 def test_worker_sees_their_own_coverage(world):

@@ -34,7 +34,7 @@ def test_a_person_as_each_role_sees_them(world, role, shown):
 
 @pytest.mark.parametrize(("role", "shown"), [("platform", (MASKED_ID, "张伟")), ("auditor", (MASKED_ID, "张*"))])
 def test_the_search_masks_as_the_person_does(world, role, shown):
-    found = client_for(world, role).get(f"/api/persons?q={RIDER_ID}").json()
+    found = client_for(world, role).get(f"/api/persons?q={RIDER_ID}").json()["items"]
     assert [(p["resident_id"], p["name"]) for p in found] == [shown]
 
 

@@ -12,7 +12,7 @@ def test_only_a_supervisor_lists_the_scenarios(world, role, expected):
     response = client_for(world, role).get("/api/projections/scenarios")
     assert response.status_code == expected
     if expected == 200:
-        assert [s["name"] for s in response.json()] == [
+        assert [s["name"] for s in response.json()["items"]] == [
             "baseline",
             "contribution_rate_cut",
             "funded_tier",

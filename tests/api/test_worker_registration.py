@@ -67,10 +67,13 @@ def test_a_guessed_resident_id_shows_a_platform_only_what_it_declared(world):
     person_id = answer["person"]["id"]
     got = platform.get(f"/api/persons/{person_id}").json()
     assert (got["name"], got["residence_region"]) == ("Fake Name", "110100")
-    listed = platform.get("/api/persons").json()
+    listed = platform.get("/api/persons").json()["items"]
     assert [(x["name"], x["residence_region"]) for x in listed if x["id"] == person_id] == [("Fake Name", "110100")]
-    assert platform.get("/api/persons", {"q": "王强"}).json() == []  # the registered name finds nobody
-    assert [x["id"] for x in platform.get("/api/persons", {"q": "fake  name"}).json()] == [person_id]
+    assert platform.get("/api/persons", {"q": "王强"}).json() == {
+        "items": [],
+        "next_cursor": None,
+    }  # the registered name finds nobody
+    assert [x["id"] for x in platform.get("/api/persons", {"q": "fake  name"}).json()["items"]] == [person_id]
     page = Client()
     page.force_login(world.users["platform"])
     html = page.get(f"/officer/persons/{person_id}/").content.decode()

@@ -33,7 +33,9 @@ def test_auditor_reads_before_and_after(world):
     )
     client = Client()
     client.force_login(world.users["auditor"])
-    rows = client.get(f"/api/audit?object_type=registry.Engagement&object_id={world.rider_eng_courier.pk}").json()
+    rows = client.get(f"/api/audit?object_type=registry.Engagement&object_id={world.rider_eng_courier.pk}").json()[
+        "items"
+    ]
     assert [r["action"] for r in rows] == ["engagement.end", "engagement.create"]
     assert (rows[0]["before"]["end_date"], rows[0]["after"]["end_date"], rows[0]["actor"]) == (
         None,

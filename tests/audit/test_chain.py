@@ -46,7 +46,7 @@ def test_auditors_read_each_entry_with_its_link(world):
 
     client = Client()
     client.force_login(world.users["auditor"])
-    rows = client.get("/api/audit?limit=2").json()
+    rows = client.get("/api/audit?limit=2").json()["items"]
     newest = list(AuditEntry.objects.order_by("-id")[:2])
     assert [(r["id"], r["prev_hash"], r["hash"]) for r in rows] == [(e.pk, e.prev_hash, e.hash) for e in newest]
     assert rows[0]["prev_hash"] == rows[1]["hash"]

@@ -47,12 +47,12 @@ def test_an_officer_reading_a_person_is_logged_and_the_worker_sees_it(world):
                 "what": "person",
             }
         ],
-        "next_before_id": None,
+        "next_cursor": None,
     }
 
 
 def test_a_platform_search_logs_each_person_found_with_its_organisation(world, platform):
-    found = platform.get("/api/persons").json()
+    found = platform.get("/api/persons").json()["items"]
     assert found
     assert _reads() == [
         (p["id"], "PLATFORM", "PLATFORM_ADMINISTRATION", "person search", None, world.platform.pk) for p in found
@@ -76,8 +76,8 @@ def test_the_worker_pages_through_their_log_newest_first(world):
     worker = _client(world, "worker")
     first = worker.get("/api/me/data-access?limit=2").json()
     assert [i["what"] for i in first["items"]] == ["coverage", "engagements"]
-    second = worker.get(f"/api/me/data-access?limit=2&before_id={first['next_before_id']}").json()
-    assert ([i["what"] for i in second["items"]], second["next_before_id"]) == (["person"], None)
+    second = worker.get(f"/api/me/data-access?limit=2&cursor={first['next_cursor']}").json()
+    assert ([i["what"] for i in second["items"]], second["next_cursor"]) == (["person"], None)
     assert _client(world, "officer").get("/api/me/data-access").status_code == 403
 
 

@@ -213,7 +213,7 @@ def test_claims_over_the_api_by_role(world, data_dir, platform):
     )
     assert (made.status_code, made.json()["reported_by"]) == (201, "ORGANISATION")
     claim_id = made.json()["id"]
-    assert [c["id"] for c in platform.get("/api/claims").json()] == [claim_id]
+    assert [c["id"] for c in platform.get("/api/claims").json()["items"]] == [claim_id]
     courier = Client(headers={"Authorization": f"Bearer {world.courier_token}"})
     assert courier.get(f"/api/claims/{claim_id}").status_code == 404  # not on its work: answered as absent
     worker = Client()
@@ -227,7 +227,7 @@ def test_claims_over_the_api_by_role(world, data_dir, platform):
     assert denied.status_code == 403
     staff = Client()
     staff.force_login(world.users["officer"])
-    assert [c["id"] for c in staff.get("/api/claims?status=GATHERING_EVIDENCE").json()] == [claim_id]
+    assert [c["id"] for c in staff.get("/api/claims?status=GATHERING_EVIDENCE").json()["items"]] == [claim_id]
 
 
 def test_send_back_only_from_an_assessment_and_auditors_file_no_claims(world, data_dir):

@@ -161,7 +161,7 @@ def test_an_officer_confirms_with_a_date_and_a_reason(world, invoices):
     no_reason = post(officer_client, f"{url}/confirm", {"received_on": "2026-03-20", "reason": "  "})
     assert (no_reason.status_code, no_reason.json()["field"]) == (422, "reason")
     assert Payment.objects.count() == 0
-    pending = officer_client.get("/api/payment-declarations?status=PENDING").json()
+    pending = officer_client.get("/api/payment-declarations?status=PENDING").json()["items"]
     assert [(p["reference"], p["amount_cents"]) for p in pending] == [("R-1", 400)]
     ok = post(officer_client, f"{url}/confirm", {"received_on": "2026-03-20", "reason": "bank slip 0042 seen"})
     body = ok.json()

@@ -86,7 +86,7 @@ def test_platform_invoices_page_and_the_workers_record(world, data_dir, platform
     assert f"<td>{MONTH}</td>" in page and "<td>0.03</td>" in page
     worker = Client()
     worker.force_login(world.users["worker"])
-    assert worker.get("/api/me/contributions").json() == [
+    assert worker.get("/api/me/contributions").json()["items"] == [
         {
             "month": MONTH,
             "scheme": "OIP",

@@ -114,7 +114,7 @@ def test_through_the_api_and_in_the_record(world):
         content_type="application/json",
     )
     assert (response.status_code, response.json()["paid_cents"]) == (201, 200000)
-    record = worker.get("/api/me/contributions").json()
+    record = worker.get("/api/me/contributions").json()["items"]
     assert record == [
         {
             "month": this_month[:7],

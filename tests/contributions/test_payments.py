@@ -179,7 +179,7 @@ def test_payments_and_arrears_through_the_api(world, invoices):
     bank_statement_import(
         actor=SYSTEM, content=b"date,amount,reference,payer\n2026-03-10,10.00,API-1,ridego\n", source="b"
     )
-    declared = platform.get("/api/payment-declarations").json()
+    declared = platform.get("/api/payment-declarations").json()["items"]
     assert [(d["status"], d["received_on"], d["allocated"]) for d in declared] == [
         ("MATCHED", "2026-03-10", [{"invoice": invoices[0].pk, "amount_cents": 1000}])
     ]
@@ -191,7 +191,7 @@ def test_payments_and_arrears_through_the_api(world, invoices):
     assert (bad.status_code, bad.json()["field"]) == (422, "amount_cents")
     officer = Client()
     officer.force_login(world.users["officer"])
-    rows = officer.get("/api/arrears?on=2026-04-25").json()
+    rows = officer.get("/api/arrears?on=2026-04-25").json()["items"]
     assert [(r["invoice"], r["outstanding_cents"], r["days_late"], r["surcharge_cents"]) for r in rows] == [
         (invoices[1].pk, 500, 10, 3)
     ]  # 500 x 0.05% x 10 = 2.5 -> 3

@@ -127,7 +127,7 @@ def test_the_officer_sees_every_stretch(world, language):
     pay(world, 3_000_000, dt.date(2026, 4, 10), "B-2")
     officer = Client()
     officer.force_login(world.users["officer"])
-    [row] = officer.get("/api/arrears?on=2026-04-30").json()
+    [row] = officer.get("/api/arrears?on=2026-04-30").json()["items"]
     explanation = row["explanation"]
     assert (row["surcharge_cents"], explanation["value"], explanation["formula"]) == (
         128_000,

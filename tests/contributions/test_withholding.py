@@ -158,7 +158,7 @@ def test_withholding_through_the_api(world):
     body = {"platform": "ridego", "scheme": "MEDICAL", "declared_base_cents": 900000, "valid_from": this_month}
     made = worker.post("/api/me/withholding", json.dumps(body), content_type="application/json")
     assert made.status_code == 201
-    assert worker.get("/api/me/withholding").json() == [{**body, "id": made.json()["id"], "valid_to": None}]
+    assert worker.get("/api/me/withholding").json()["items"] == [{**body, "id": made.json()["id"], "valid_to": None}]
     ended = worker.post(f"/api/me/withholding/{made.json()['id']}/end")
     assert ended.status_code == 200 and ended.json()["valid_to"] is not None
     assert worker.post("/api/me/withholding/999999/end").status_code == 404

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.params import functions as param
+from ninja import Field, Query, Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_view_audit
-from socsec.audit.models import PersonalDataAccess
+from socsec.api.bounds import Id
+from socsec.api.responses import PageIn, page_of, paginate, responses
+from socsec.audit.models import AuditEntry, PersonalDataAccess
 from socsec.audit.reads import personal_reads, reader_of
 from socsec.audit.selectors import audit_entries
 
@@ -33,30 +33,32 @@ class AuditOut(Schema):
     hash: str
 
 
-@router.get("/audit", response=list[AuditOut], tags=["audit"])
-def list_audit(
-    request: HttpRequest,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    limit: int = param.Query(100, ge=1, le=1000),
-) -> list[dict[str, Any]]:
+class AuditFilter(PageIn):
+    object_type: str | None = Field(None, max_length=100)
+    object_id: str | None = Field(None, max_length=100)
+
+
+@router.get("/audit", response=responses({200: page_of(AuditOut)}), tags=["audit"])
+def list_audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, Any]:
+    """Audit entries, the newest first."""
     require(may_view_audit(principal_of(request)), "only auditors and supervisors read the audit trail")
-    rows = audit_entries(object_type=object_type, object_id=object_id)[:limit]
-    return [
-        {
-            "id": e.pk,
-            "at": e.at,
-            "actor": e.actor_label,
-            "action": e.action,
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-            "before": e.before,
-            "after": e.after,
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-        for e in rows
-    ]
+    rows = audit_entries(object_type=filters.object_type, object_id=filters.object_id)
+    return paginate(rows, filters, _entry, newest_first=True)
+
+
+def _entry(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "actor": e.actor_label,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "before": e.before,
+        "after": e.after,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
 
 
 class DataAccessOut(Schema):
@@ -69,50 +71,36 @@ class DataAccessOut(Schema):
     what: str
 
 
-class DataAccessPage(Schema):
-    items: list[DataAccessOut]
-    next_before_id: int | None  # pass as before_id for the next (older) page; null on the last page
+def data_access_item(read: PersonalDataAccess) -> dict[str, Any]:
+    """One read of personal data as the API shows it: the reader by role and name, not by internal ids."""
+    role, name = reader_of(read)
+    return {
+        "id": read.pk,
+        "at": read.at,
+        "person_id": read.person_id,
+        "reader_role": role,
+        "reader": name,
+        "purpose": read.purpose,
+        "what": read.what,
+    }
 
 
-def data_access_page(reads: QuerySet[PersonalDataAccess], before_id: int | None, limit: int) -> dict[str, Any]:
-    """Newest first, ``limit`` a page; the cursor is the id of the last row shown."""
-    if before_id is not None:
-        reads = reads.filter(id__lt=before_id)
-    rows = list(reads[: limit + 1])
-    items = []
-    for read in rows[:limit]:
-        role, name = reader_of(read)
-        items.append(
-            {
-                "id": read.pk,
-                "at": read.at,
-                "person_id": read.person_id,
-                "reader_role": role,
-                "reader": name,
-                "purpose": read.purpose,
-                "what": read.what,
-            }
-        )
-    return {"items": items, "next_before_id": rows[limit - 1].pk if len(rows) > limit else None}
+class DataAccessFilter(PageIn):
+    person_id: Id | None = None
+    actor_username: str | None = Field(None, max_length=150)
+    actor_organisation: str | None = Field(None, max_length=64)
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
 
 
-@router.get("/personal-data-access", response=DataAccessPage, tags=["audit"])
-def list_personal_data_access(
-    request: HttpRequest,
-    person_id: int | None = None,
-    actor_username: str | None = None,
-    actor_organisation: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    before_id: int | None = None,
-    limit: int = param.Query(100, ge=1, le=1000),
-) -> dict[str, Any]:
-    """Auditors and supervisors: who read whose personal data, why and when, filtered by person, reader
-    (a user's username or an organisation's code) and time."""
+@router.get("/personal-data-access", response=responses({200: page_of(DataAccessOut)}), tags=["audit"])
+def list_personal_data_access(request: HttpRequest, filters: Query[DataAccessFilter]) -> dict[str, Any]:
+    """Auditors and supervisors: who read whose personal data, why and when, newest first, filtered by
+    person, reader (a user's username or an organisation's code) and time."""
     require(may_view_audit(principal_of(request)), "only auditors and supervisors read the data access log")
-    reads = personal_reads(person_id=person_id, since=since, until=until)
-    if actor_username:
-        reads = reads.filter(actor_user__username=actor_username)
-    if actor_organisation:
-        reads = reads.filter(actor_organisation__code=actor_organisation)
-    return data_access_page(reads, before_id, limit)
+    reads = personal_reads(person_id=filters.person_id, since=filters.since, until=filters.until)
+    if filters.actor_username:
+        reads = reads.filter(actor_user__username=filters.actor_username)
+    if filters.actor_organisation:
+        reads = reads.filter(actor_organisation__code=filters.actor_organisation)
+    return paginate(reads, filters, data_access_item, newest_first=True)

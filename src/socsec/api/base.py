@@ -32,6 +32,7 @@ from socsec.api.errors import (
     unauthenticated,
 )
 from socsec.api.parsing import BodyRefused, StrictJSONParser
+from socsec.api.responses import error_codes, row_error_codes
 from socsec.core.errors import DomainError
 
 
@@ -65,31 +66,36 @@ class Utf8JSONRenderer(JSONRenderer):
         return text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
 
 
-# Modules whose endpoints keep the operation ids they were published with, ``socsec_api_api_<function>``.
-PUBLISHED_AS_API_API = frozenset(
-    {
-        "socsec.api.audit",
-        "socsec.api.collection",
-        "socsec.api.coverage",
-        "socsec.api.me",
-        "socsec.api.orders",
-        "socsec.api.own_contributions",
-        "socsec.api.pension",
-        "socsec.api.registry",
-        "socsec.api.statements",
-    }
-)
-
-
 class SocSecAPI(NinjaAPI):
-    """Operation ids are published (generated clients name their methods after them), so they do not
-    follow a module when an endpoint moves: see ``PUBLISHED_AS_API_API``. Claims and projections have
-    ninja's own ``socsec_api_<module>_<function>``."""
+    """An operation's id is its function's name (``send_order_batch``, ``list_invoices``): generated
+    clients name their methods after it, so view functions have unique names that say what they do.
+    ``ErrorOut.code`` is published as the enum of every code the API answers with, and the keys of an
+    order batch's ``error_counts`` as the enum of the codes of its rows."""
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
-        if operation.view_func.__module__ in PUBLISHED_AS_API_API:
-            return f"socsec_api_api_{operation.view_func.__name__}"
-        return super().get_openapi_operation_id(operation)
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" in schemas:
+            schemas["ErrorCode"] = {
+                "title": "ErrorCode",
+                "description": "A stable machine word naming the error.",
+                "type": "string",
+                "enum": error_codes(),
+            }
+            schemas["ErrorOut"]["properties"]["code"] = {"$ref": "#/components/schemas/ErrorCode"}
+        if "OrderBatchOut" in schemas:
+            schemas["OrderRowErrorCode"] = {
+                "title": "OrderRowErrorCode",
+                "description": "Why a row of an order batch was refused: the code of a row of its error report.",
+                "type": "string",
+                "enum": row_error_codes(),
+            }
+            counts = schemas["OrderBatchOut"]["properties"]["error_counts"]
+            counts["propertyNames"] = {"$ref": "#/components/schemas/OrderRowErrorCode"}
+        return schema
 
 
 api = SocSecAPI(

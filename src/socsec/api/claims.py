@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from socsec.accounts.access import (
     access_claim,
@@ -23,6 +23,7 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
+from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, responses
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
@@ -94,7 +95,7 @@ def _out(c: Claim, reader: Principal) -> dict[str, Any]:
     return fields
 
 
-@router.post("/claims", response={201: ClaimOut})
+@router.post("/claims", response=responses({201: ClaimOut}, 404, 409))
 def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]:
     """Report a claim. The automated checks run at once: they approve what the registry and the
     platform's order data confirm, and send the rest to an officer; they never reject."""
@@ -115,21 +116,37 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
     return Status(201, _out(claim, p))
 
 
-@router.get("/claims", response=list[ClaimOut])
-def list_claims(request: HttpRequest, status: str = "", kind: str = "") -> list[dict[str, Any]]:
-    """Officers: the open claims, most urgent first. Workers: their own. Platforms: those on their work."""
+class ClaimFilter(PageIn):
+    status: str = Field("", max_length=20, description="Officers: the open claims of one status.")
+    kind: str = Field("", max_length=20, description="Officers: the open claims of one kind.")
+
+
+@router.get("/claims", response=responses({200: page_of(ClaimOut)}))
+def list_claims(request: HttpRequest, filters: Query[ClaimFilter]) -> dict[str, Any]:
+    """Officers: the open claims, most urgent first (the cursor is a place in that queue). Workers: their
+    own. Platforms: those on their work. Workers and platforms see the newest first."""
     p = principal_of(request)
     if p.is_staff:
-        claims = [r.claim for r in claim_selectors.work_queue(on=dt.date.today(), kind=kind, status=status)]
+        claims = [
+            r.claim for r in claim_selectors.work_queue(on=dt.date.today(), kind=filters.kind, status=filters.status)
+        ]
+        out = paginate_in_order(claims, filters)
     elif p.person_id is not None:
-        claims = list(claim_selectors.claims_of(person_id=p.person_id))
+        out = paginate(claim_selectors.claims_of(person_id=p.person_id), filters, _same, newest_first=True)
     else:
-        claims = list(claim_selectors.claims_on_platform(organisation=require_platform(p, "not allowed")))
-    record_read(p, [c.person_id for c in claims], "claims")
-    return [_out(c, p) for c in claims]
+        platform = require_platform(p, "not allowed")
+        out = paginate(claim_selectors.claims_on_platform(organisation=platform), filters, _same, newest_first=True)
+    shown: list[Claim] = out["items"]
+    record_read(p, [c.person_id for c in shown], "claims")
+    out["items"] = [_out(c, p) for c in shown]
+    return out
 
 
-@router.get("/claims/{claim_id}", response=ClaimOut)
+def _same(claim: Claim) -> Claim:
+    return claim
+
+
+@router.get("/claims/{claim_id}", response=responses({200: ClaimOut}, 404))
 def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     p = principal_of(request)
     claim = access_claim(p, claim_id)
@@ -143,7 +160,7 @@ class DecisionIn(Schema):
     reason: Text
 
 
-@router.post("/claims/{claim_id}/decision", response=ClaimOut)
+@router.post("/claims/{claim_id}/decision", response=responses({200: ClaimOut}, 404, 409))
 def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
     """Accept or reject, with the reason. 409 when someone changed the claim since the version you saw."""
     p = principal_of(request)
@@ -162,7 +179,7 @@ class AssessmentIn(Schema):
     assessment: Facts
 
 
-@router.post("/claims/{claim_id}/assessment", response=ClaimOut)
+@router.post("/claims/{claim_id}/assessment", response=responses({200: ClaimOut}, 404, 409))
 def assess_claim(request: HttpRequest, claim_id: int, payload: AssessmentIn) -> dict[str, Any]:
     """Record the assessment (grade, care level, ...); the rules propose the awards with explanations."""
     p = principal_of(request)
@@ -181,7 +198,7 @@ class ReasonIn(Schema):
     reason: Text
 
 
-@router.post("/claims/{claim_id}/approval", response=ClaimOut)
+@router.post("/claims/{claim_id}/approval", response=responses({200: ClaimOut}, 404, 409))
 def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     """Award what was assessed; above the threshold a second officer must approve."""
     p = principal_of(request)
@@ -190,7 +207,7 @@ def approve_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> di
     return _out(claim_approve(actor=p.actor, claim=claim, expected_version=payload.version), p)
 
 
-@router.post("/claims/{claim_id}/appeal", response=ClaimOut)
+@router.post("/claims/{claim_id}/appeal", response=responses({200: ClaimOut}, 404, 409))
 def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict[str, Any]:
     """The claimant asks for a review of a decision."""
     p = principal_of(request)
@@ -198,7 +215,7 @@ def appeal_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict
     return _out(claim_appeal(actor=p.actor, claim=claim, expected_version=payload.version, reason=payload.reason), p)
 
 
-@router.post("/claims/{claim_id}/withdrawal", response=ClaimOut)
+@router.post("/claims/{claim_id}/withdrawal", response=responses({200: ClaimOut}, 404, 409))
 def withdraw_claim(request: HttpRequest, claim_id: int, payload: VersionIn) -> dict[str, Any]:
     p = principal_of(request)
     claim = access_claim_of_claimant(p, claim_id, "only the claimant withdraws")
@@ -218,7 +235,7 @@ class PensionEstimateOut(Schema):
     explanation: dict[str, Any] | None
 
 
-@router.get("/me/pension-estimate", response=PensionEstimateOut, tags=["me"])
+@router.get("/me/pension-estimate", response=responses({200: PensionEstimateOut}), tags=["me"])
 def my_pension_estimate(request: HttpRequest, base_cents: Cents | None = None, months_per_year: Count = 12) -> Any:
     """The worker's pension estimate at the statutory age, in today's money, with its assumptions: the
     months on record plus those to come at the chosen rhythm, the account with the latest credited rate."""
@@ -251,7 +268,7 @@ class RebateOut(Schema):
     explanation: dict[str, Any]
 
 
-@router.post("/retention-rebates", response={201: RebateOut})
+@router.post("/retention-rebates", response=responses({201: RebateOut}, 404, 409))
 def decide_retention_rebate(request: HttpRequest, payload: RebateIn) -> Status[dict[str, Any]]:
     """An officer decides an enterprise's job-retention rebate for a year (staff kept, layoffs within the
     target): a share of last year's unemployment-insurance premiums, from the fund, once a year."""

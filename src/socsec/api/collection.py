@@ -1,7 +1,7 @@
 """Collection over the API: a platform declares its payments (once per bank reference; booked only when
 a bank-statement line with that reference is imported, or an officer confirms it, maker-checker above a
-threshold); officers list, confirm, approve and reject declarations; platforms and staff read the arrears
-with their late-payment surcharge."""
+threshold); officers list, confirm, approve and reject declarations; platforms and staff list invoices
+and booked payments, and read the arrears with their late-payment surcharge."""
 
 from __future__ import annotations
 
@@ -10,12 +10,19 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from socsec.accounts.access import principal_of, require, require_platform, require_staff_or_platform
+from socsec.accounts.access import (
+    access_organisation,
+    principal_of,
+    require,
+    require_platform,
+    require_staff_or_platform,
+)
 from socsec.accounts.permissions import Principal, may_confirm_payments
 from socsec.api.base import api
 from socsec.api.bounds import Cents, Day, Reference, Text
+from socsec.api.responses import PageIn, page_of, paginate, paginate_list, responses
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.declarations import (
     payment_declaration_approve,
@@ -23,8 +30,14 @@ from socsec.contributions.collection.declarations import (
     payment_declaration_reject,
     payment_declare,
 )
-from socsec.contributions.collection.selectors import declaration_get, declarations_list
-from socsec.contributions.models import PaymentDeclaration
+from socsec.contributions.collection.selectors import (
+    declaration_get,
+    declarations_list,
+    invoices_list,
+    payments_list,
+)
+from socsec.contributions.models import Invoice, Payment, PaymentDeclaration
+from socsec.registry.models import Organisation
 
 router = Router()
 
@@ -49,7 +62,7 @@ class DeclarationOut(Schema):
 
     @staticmethod
     def of(d: PaymentDeclaration) -> dict[str, Any]:
-        allocations = d.payment.allocations.order_by("id") if d.payment is not None else []
+        allocations = sorted(d.payment.allocations.all(), key=lambda a: a.pk) if d.payment is not None else []
         return {
             "id": d.pk,
             "platform": d.platform.code,
@@ -64,8 +77,31 @@ class DeclarationOut(Schema):
         }
 
 
-@router.post("/payments", response={201: DeclarationOut}, tags=["orders"])
-def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
+class PaymentOut(Schema):
+    id: int
+    platform: str
+    reference: str
+    amount_cents: int
+    received_on: dt.date
+    allocated: list[dict[str, int]]
+
+
+def payment_body(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "platform": payment.platform.code,
+        "reference": payment.reference,
+        "amount_cents": payment.amount_cents,
+        "received_on": payment.received_on,
+        "allocated": [
+            {"invoice": a.invoice_id, "amount_cents": a.amount_cents}
+            for a in sorted(payment.allocations.all(), key=lambda a: a.pk)
+        ],
+    }
+
+
+@router.post("/payments", response=responses({201: DeclarationOut}, 409), tags=["orders"])
+def declare_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     """A platform declares a payment by its bank reference, once per reference. Nothing is allocated:
     the payment is booked when the bank statement shows it (on the bank's date) or an officer confirms
     it."""
@@ -83,12 +119,17 @@ def report_payment(request: HttpRequest, payload: PaymentIn) -> HttpResponse:
     return response
 
 
-@router.get("/payment-declarations", response=list[DeclarationOut], tags=["orders"])
-def list_declarations(request: HttpRequest, status: PaymentDeclaration.Status | None = None) -> list[dict[str, Any]]:
-    """Declared payments oldest first (staff: every platform's; a platform: its own), of one status."""
-    own = require_staff_or_platform(principal_of(request), "you may not see declared payments")
-    rows = declarations_list(statuses=[status] if status else None, platform=own)
-    return [DeclarationOut.of(d) for d in rows]
+class DeclarationFilter(PageIn):
+    platform: str | None = Field(None, max_length=40, description="Staff only: one platform's declarations.")
+    status: PaymentDeclaration.Status | None = None
+
+
+@router.get("/payment-declarations", response=responses({200: page_of(DeclarationOut)}, 404), tags=["orders"])
+def list_payment_declarations(request: HttpRequest, filters: Query[DeclarationFilter]) -> dict[str, Any]:
+    """Declared payments by id, oldest first (staff: every platform's; a platform: its own), of one status."""
+    own = _listed_platform(request, filters.platform, "you may not see declared payments")
+    rows = declarations_list(statuses=[filters.status] if filters.status else None, platform=own)
+    return paginate(rows.prefetch_related("payment__allocations"), filters, DeclarationOut.of)
 
 
 class ConfirmIn(Schema):
@@ -106,8 +147,12 @@ def _officer_declaration(request: HttpRequest, declaration_id: int) -> tuple[Pri
     return p, declaration_get(declaration_id=declaration_id)
 
 
-@router.post("/payment-declarations/{declaration_id}/confirm", response=DeclarationOut, tags=["orders"])
-def confirm_declaration(request: HttpRequest, declaration_id: int, payload: ConfirmIn) -> dict[str, Any]:
+@router.post(
+    "/payment-declarations/{declaration_id}/confirm",
+    response=responses({200: DeclarationOut}, 404, 409),
+    tags=["orders"],
+)
+def confirm_payment_declaration(request: HttpRequest, declaration_id: int, payload: ConfirmIn) -> dict[str, Any]:
     """An officer confirms a declared payment with the day the money arrived and a reason: booked on that
     day, or, at or above the threshold, left for a second officer to approve."""
     p, declaration = _officer_declaration(request, declaration_id)
@@ -118,15 +163,23 @@ def confirm_declaration(request: HttpRequest, declaration_id: int, payload: Conf
     )
 
 
-@router.post("/payment-declarations/{declaration_id}/approve", response=DeclarationOut, tags=["orders"])
-def approve_declaration(request: HttpRequest, declaration_id: int) -> dict[str, Any]:
+@router.post(
+    "/payment-declarations/{declaration_id}/approve",
+    response=responses({200: DeclarationOut}, 404, 409),
+    tags=["orders"],
+)
+def approve_payment_declaration(request: HttpRequest, declaration_id: int) -> dict[str, Any]:
     """A second officer (not the one who confirmed) approves a confirmation; it is booked."""
     p, declaration = _officer_declaration(request, declaration_id)
     return DeclarationOut.of(payment_declaration_approve(actor=p.actor, declaration=declaration))
 
 
-@router.post("/payment-declarations/{declaration_id}/reject", response=DeclarationOut, tags=["orders"])
-def reject_declaration(request: HttpRequest, declaration_id: int, payload: RejectIn) -> dict[str, Any]:
+@router.post(
+    "/payment-declarations/{declaration_id}/reject",
+    response=responses({200: DeclarationOut}, 404, 409),
+    tags=["orders"],
+)
+def reject_payment_declaration(request: HttpRequest, declaration_id: int, payload: RejectIn) -> dict[str, Any]:
     """An officer rejects a declared payment not booked, with the reason."""
     p, declaration = _officer_declaration(request, declaration_id)
     return DeclarationOut.of(payment_declaration_reject(actor=p.actor, declaration=declaration, reason=payload.reason))
@@ -144,13 +197,18 @@ class ArrearOut(Schema):
     explanation: dict[str, Any]
 
 
-@router.get("/arrears", response=list[ArrearOut], tags=["orders"])
-def list_arrears(request: HttpRequest, on: Day | None = None) -> list[dict[str, Any]]:
+class ArrearsFilter(PageIn):
+    on: Day | None = None
+
+
+@router.get("/arrears", response=responses({200: page_of(ArrearOut)}), tags=["orders"])
+def list_arrears(request: HttpRequest, filters: Query[ArrearsFilter]) -> dict[str, Any]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
-    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount)."""
+    payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount).
+    Paged by invoice id."""
     own = require_staff_or_platform(principal_of(request), "you may not see arrears")
-    rows = arrears(on=on or timezone.localdate(), platform=own)
-    return [
+    rows = arrears(on=filters.on or timezone.localdate(), platform=own)
+    items: list[dict[str, Any]] = [
         {
             "invoice": a.invoice.pk,
             "platform": a.invoice.platform.code,
@@ -164,3 +222,66 @@ def list_arrears(request: HttpRequest, on: Day | None = None) -> list[dict[str, 
         }
         for a in rows
     ]
+    return paginate_list(items, filters, key=lambda row: int(row["invoice"]))
+
+
+class InvoiceOut(Schema):
+    id: int
+    platform: str
+    province: str
+    month: str
+    order_count: int
+    amount_cents: int
+    withheld_cents: int
+    paid_cents: int
+    issued_on: dt.date
+    due_on: dt.date
+
+    @staticmethod
+    def of(i: Invoice) -> dict[str, Any]:
+        return {
+            "id": i.pk,
+            "platform": i.platform.code,
+            "province": i.province.code,
+            "month": i.month,
+            "order_count": i.order_count,
+            "amount_cents": i.amount_cents,
+            "withheld_cents": i.withheld_cents,
+            "paid_cents": getattr(i, "paid_cents", 0),
+            "issued_on": i.issued_on,
+            "due_on": i.due_on,
+        }
+
+
+class InvoiceFilter(PageIn):
+    platform: str | None = Field(None, max_length=40, description="Staff only: one platform's invoices.")
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    province: str | None = Field(None, max_length=12)
+
+
+def _listed_platform(request: HttpRequest, code: str | None, message: str) -> Organisation | None:
+    """A platform lists its own; staff every platform's, or the one named."""
+    p = principal_of(request)
+    own = require_staff_or_platform(p, message)
+    if own is None and code:
+        own = access_organisation(p, code)
+    return own
+
+
+@router.get("/invoices", response=responses({200: page_of(InvoiceOut)}, 404), tags=["orders"])
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilter]) -> dict[str, Any]:
+    """Invoices (a credit note when negative) with what payments have paid of each, by id."""
+    own = _listed_platform(request, filters.platform, "you may not see invoices")
+    qs = invoices_list(platform=own, month=filters.month, province=filters.province)
+    return paginate(qs, filters, InvoiceOut.of)
+
+
+class PaymentFilter(PageIn):
+    platform: str | None = Field(None, max_length=40, description="Staff only: one platform's payments.")
+
+
+@router.get("/payments", response=responses({200: page_of(PaymentOut)}, 404), tags=["orders"])
+def list_payments(request: HttpRequest, filters: Query[PaymentFilter]) -> dict[str, Any]:
+    """Payments recorded for a platform, with the invoices each was allocated to, by id."""
+    own = _listed_platform(request, filters.platform, "you may not see payments")
+    return paginate(payments_list(platform=own), filters, payment_body)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from socsec.accounts.access import (
     access_person,
@@ -22,6 +22,7 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import may_manage_activations
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Reference
+from socsec.api.responses import PageIn, page_of, paginate_list, responses
 from socsec.coverage import services as coverage_services
 from socsec.coverage.models import SchemeActivation
 from socsec.coverage.selectors import PersonCoverage, coverage_for
@@ -120,14 +121,14 @@ class ActivationOut(Schema):
         }
 
 
-@router.get("/me/coverage", response=CoverageOut, tags=["me"])
+@router.get("/me/coverage", response=responses({200: CoverageOut}), tags=["me"])
 def my_coverage(request: HttpRequest, on: Day | None = None, explain: bool = False) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, require_worker(p, "only a worker account has its own coverage"))
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
 
 
-@router.get("/persons/{person_id}/coverage", response=CoverageOut, tags=["coverage"])
+@router.get("/persons/{person_id}/coverage", response=responses({200: CoverageOut}, 404), tags=["coverage"])
 def person_coverage(
     request: HttpRequest, person_id: int, on: Day | None = None, explain: bool = False
 ) -> dict[str, Any]:
@@ -137,13 +138,13 @@ def person_coverage(
     return CoverageOut.of(coverage_for(person, on or timezone.localdate()), explain)
 
 
-@router.get("/activations", response=list[ActivationOut], tags=["coverage"])
-def list_activations(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/activations", response=responses({200: page_of(ActivationOut)}), tags=["coverage"])
+def list_activations(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     require_staff(principal_of(request), "only agency staff see the pilot switches")
-    return [ActivationOut.of(a) for a in coverage_activations()]
+    return paginate_list([ActivationOut.of(a) for a in coverage_activations()], page, key=lambda a: int(a["id"]))
 
 
-@router.post("/activations", response={201: ActivationOut}, tags=["coverage"])
+@router.post("/activations", response=responses({201: ActivationOut}, 404, 409), tags=["coverage"])
 def create_activation(request: HttpRequest, payload: ActivationIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_manage_activations(p), "only supervisors switch pilots on")

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Schema
 
@@ -144,7 +145,7 @@ def of_exception(request: HttpRequest, exc: Exception) -> tuple[dict[str, Any], 
     over the limit is 413, a suspicious request 400, a refusal 403, an absence 404); the rest is a 500."""
     if isinstance(exc, RequestDataTooBig):
         return too_large(), 413
-    if isinstance(exc, SuspiciousOperation):
+    if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):  # e.g. multipart without a boundary
         return bad_request(), 400
     if isinstance(exc, PermissionDenied):
         return forbidden(), 403

@@ -8,11 +8,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from socsec.accounts.access import access_person, principal_of, require, require_worker
 from socsec.accounts.permissions import may_write_registry
 from socsec.api.bounds import Cents, Code, Count, Day, Text
+from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.contributions.models import WithholdingMandate
 from socsec.contributions.own.mandates import (
     withholding_get,
@@ -47,7 +48,7 @@ class OwnContributionOut(Schema):
     explanation: dict[str, Any]
 
 
-@router.post("/me/contributions/own", response={201: OwnContributionOut}, tags=["me"])
+@router.post("/me/contributions/own", response=responses({201: OwnContributionOut}, 404, 409), tags=["me"])
 def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status[dict[str, Any]]:
     """A flexible worker pays their employee pension on a base they choose (monthly, quarterly or
     yearly), or a resident pays a residents' pension tier; the answer explains the amounts."""
@@ -97,14 +98,14 @@ def _withholding_out(m: WithholdingMandate) -> dict[str, Any]:
     }
 
 
-@router.get("/me/withholding", response=list[WithholdingOut], tags=["me"])
-def my_withholding(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/me/withholding", response=responses({200: page_of(WithholdingOut)}), tags=["me"])
+def list_my_withholding(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     """The worker's withholding mandates: which platform withholds which own contribution, from when."""
     person_id = require_worker(principal_of(request), "only a worker has withholding mandates")
-    return [_withholding_out(m) for m in withholding_of(person_id=person_id)]
+    return paginate(withholding_of(person_id=person_id), page, _withholding_out)
 
 
-@router.post("/me/withholding", response={201: WithholdingOut}, tags=["me"])
+@router.post("/me/withholding", response=responses({201: WithholdingOut}, 404, 409), tags=["me"])
 def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status[dict[str, Any]]:
     """Ask a platform you work through to withhold your own pension or medical contribution at source:
     each month you take orders on it, it deducts the month's contribution on the base you choose, spread
@@ -122,7 +123,7 @@ def create_withholding(request: HttpRequest, payload: WithholdingIn) -> Status[d
     return Status(201, _withholding_out(m))
 
 
-@router.post("/me/withholding/{mandate_id}/end", response=WithholdingOut, tags=["me"])
+@router.post("/me/withholding/{mandate_id}/end", response=responses({200: WithholdingOut}, 404, 409), tags=["me"])
 def end_withholding(request: HttpRequest, mandate_id: int) -> dict[str, Any]:
     """Stop withholding at the end of the current month; one that starts in a later month is withdrawn
     (it ends the day before it starts)."""
@@ -150,7 +151,7 @@ class ReliefOut(Schema):
     reason: str
 
 
-@router.post("/persons/{person_id}/reliefs", response={201: ReliefOut}, tags=["contributions"])
+@router.post("/persons/{person_id}/reliefs", response=responses({201: ReliefOut}, 404, 409), tags=["contributions"])
 def grant_relief(request: HttpRequest, person_id: int, payload: ReliefIn) -> Status[dict[str, Any]]:
     """An officer records a person's relief group (employment difficulties, graduate, severe disability,
     minimum living allowance, extreme poverty) for a time, with the certificate it rests on; the rules

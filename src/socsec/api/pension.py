@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_credit_interest
 from socsec.api.bounds import Count
+from socsec.api.responses import responses
 from socsec.pension_accounts.services import interest_credit
 
 router = Router()
@@ -36,7 +37,7 @@ class InterestRunOut(Schema):
     credits: list[InterestCreditOut]
 
 
-@router.post("/pension/interest-credits", response=InterestRunOut, tags=["pension"])
+@router.post("/pension/interest-credits", response=responses({200: InterestRunOut}, 404, 409), tags=["pension"])
 def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str, Any]:
     """Credit a year's interest to the employee-pension individual accounts at the year's published rate;
     a re-run credits nobody twice. Officers only."""

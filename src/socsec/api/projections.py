@@ -12,12 +12,13 @@ import math
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_view_projections
 from socsec.actuarial.inputs import InputError
 from socsec.actuarial.shipped import ChoiceRefused, run_shipped, shipped_scenario_list
+from socsec.api.responses import PageIn, page_of, paginate_in_order, responses
 from socsec.core.errors import ValidationFailed
 
 router = Router(tags=["projections"])
@@ -52,14 +53,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@router.get("/projections/scenarios", response=list[ProjectionScenarioOut])
-def projection_scenarios(request: HttpRequest) -> list[dict[str, str]]:
+@router.get("/projections/scenarios", response=responses({200: page_of(ProjectionScenarioOut)}))
+def list_projection_scenarios(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     _allowed(request)
-    return [{"name": s.key, "title": s.title, "description": s.description} for s in shipped_scenario_list()]
+    rows = [{"name": s.key, "title": s.title, "description": s.description} for s in shipped_scenario_list()]
+    return paginate_in_order(rows, page)
 
 
-@router.get("/projections", response=ProjectionOut)
-def projections(request: HttpRequest, scenarios: str = "baseline", stochastic: int = 0) -> dict[str, Any]:
+@router.get("/projections", response=responses({200: ProjectionOut}))
+def get_projection(request: HttpRequest, scenarios: str = "baseline", stochastic: int = 0) -> dict[str, Any]:
     _allowed(request)
     names = [n.strip() for n in scenarios.split(",") if n.strip()]
     try:

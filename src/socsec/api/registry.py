@@ -8,8 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.params import functions as param
+from ninja import Field, Query, Router, Schema, Status
 
 from socsec.accounts.access import (
     access_engagement,
@@ -29,6 +28,7 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
+from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, paginate_list, responses
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -170,9 +170,10 @@ class RegionOut(Schema):
     parent: str | None
 
 
-@router.get("/regions", response=list[RegionOut], tags=["registry"])
-def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
+@router.get("/regions", response=responses({200: page_of(RegionOut)}), tags=["registry"])
+def list_regions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """Regions by code (the cursor is a place in that order)."""
+    rows = [
         {
             "code": r.code,
             "name": r.name,
@@ -182,17 +183,23 @@ def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for r in selectors.regions()
     ]
+    return paginate_in_order(rows, page)
 
 
-@router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
-def list_organisations(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
+class OrganisationFilter(PageIn):
+    kind: str | None = Field(None, max_length=20)
+
+
+@router.get("/organisations", response=responses({200: page_of(OrganisationOut)}), tags=["registry"])
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter]) -> dict[str, Any]:
+    """Staff: every organisation (of one kind). A platform: itself."""
     own = require_staff_or_platform(principal_of(request), "workers cannot list organisations")
     if own is not None:
-        return [OrganisationOut.of(own)]
-    return [OrganisationOut.of(o) for o in selectors.organisations(kind=kind)]
+        return {"items": [OrganisationOut.of(own)], "next_cursor": None}
+    return paginate(selectors.organisations(kind=filters.kind), filters, OrganisationOut.of)
 
 
-@router.post("/organisations", response={201: OrganisationOut}, tags=["registry"])
+@router.post("/organisations", response=responses({201: OrganisationOut}, 404, 409), tags=["registry"])
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_write_registry(p), "only officers and supervisors register organisations")
@@ -208,27 +215,33 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
     return Status(201, OrganisationOut.of(org))
 
 
-@router.get("/organisations/{code}", response=OrganisationOut, tags=["registry"])
+@router.get("/organisations/{code}", response=responses({200: OrganisationOut}, 404), tags=["registry"])
 def get_organisation(request: HttpRequest, code: str) -> dict[str, Any]:
     return OrganisationOut.of(access_organisation(principal_of(request), code))
 
 
-@router.get("/persons", response=list[PersonOut], tags=["registry"])
-def search_persons(
-    request: HttpRequest,
-    q: str = param.Query("", description="the whole resident ID or the whole name; empty lists everyone"),
-    limit: int = param.Query(50, ge=1, le=200),
-) -> list[dict[str, Any]]:
+class PersonFilter(PageIn):
+    q: str = Field("", max_length=100, description="The whole resident ID or the whole name; empty lists everyone.")
+
+
+@router.get("/persons", response=responses({200: page_of(PersonOut)}), tags=["registry"])
+def search_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str, Any]:
     """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
-    searched), sorted by name; a platform finds only its own workers."""
+    searched), by id; a platform finds only its own workers."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
-    people = list(selectors.person_search(query=q, organisation=own, limit=limit))
-    record_read(p, [x.pk for x in people], "person search")
-    return [PersonOut.of(x, p) for x in people]
+    out = paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, _same)
+    shown: list[Person] = out["items"]
+    record_read(p, [x.pk for x in shown], "person search")
+    out["items"] = [PersonOut.of(x, p) for x in shown]
+    return out
 
 
-@router.post("/persons", response={201: PersonOut}, tags=["registry"])
+def _same(person: Person) -> Person:
+    return person
+
+
+@router.post("/persons", response=responses({201: PersonOut}, 404, 409), tags=["registry"])
 def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(
@@ -239,7 +252,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
     return Status(201, PersonOut.of(person, p))
 
 
-@router.get("/persons/{person_id}", response=PersonOut, tags=["registry"])
+@router.get("/persons/{person_id}", response=responses({200: PersonOut}, 404), tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     p = principal_of(request)
     person = access_person(p, person_id)
@@ -247,15 +260,19 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return PersonOut.of(person, p)
 
 
-@router.get("/persons/{person_id}/engagements", response=list[EngagementOut], tags=["registry"])
-def person_engagements(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/persons/{person_id}/engagements", response=responses({200: page_of(EngagementOut)}, 404), tags=["registry"]
+)
+def list_person_engagements(request: HttpRequest, person_id: int, page: Query[PageIn]) -> dict[str, Any]:
+    """A person's engagements by id; a platform sees only its own with the person."""
     p = principal_of(request)
     person = access_person(p, person_id)
     record_read(p, [person.pk], "engagements")
-    return [EngagementOut.of(e) for e in selectors.engagements_of(person=person, organisation=p.own_organisation)]
+    rows = selectors.engagements_of(person=person, organisation=p.own_organisation)
+    return paginate_list([EngagementOut.of(e) for e in rows], page, key=lambda e: int(e["id"]))
 
 
-@router.post("/engagements", response={201: EngagementOut}, tags=["registry"])
+@router.post("/engagements", response=responses({201: EngagementOut}, 404, 409), tags=["registry"])
 def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not register engagements")
@@ -266,7 +283,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[dic
     return Status(201, EngagementOut.of(engagement))
 
 
-@router.post("/engagements/{engagement_id}/end", response=EngagementOut, tags=["registry"])
+@router.post("/engagements/{engagement_id}/end", response=responses({200: EngagementOut}, 404, 409), tags=["registry"])
 def end_engagement(request: HttpRequest, engagement_id: int, payload: EngagementEndIn) -> dict[str, Any]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not change engagements")
@@ -274,7 +291,9 @@ def end_engagement(request: HttpRequest, engagement_id: int, payload: Engagement
     return EngagementOut.of(services.engagement_end(actor=p.actor, engagement=engagement, end_date=payload.end_date))
 
 
-@router.post("/engagements/{engagement_id}/end-decision", response=EngagementOut, tags=["registry"])
+@router.post(
+    "/engagements/{engagement_id}/end-decision", response=responses({200: EngagementOut}, 404, 409), tags=["registry"]
+)
 def decide_engagement_end(request: HttpRequest, engagement_id: int, payload: EngagementEndDecisionIn) -> dict[str, Any]:
     """An officer sets or reopens an engagement's end with a reason, beyond the limits an organisation is
     held to (its last order, a claim's event, the backdating window); the decision is kept and audited."""
@@ -288,7 +307,7 @@ def decide_engagement_end(request: HttpRequest, engagement_id: int, payload: Eng
     )
 
 
-@router.post("/workers", response={201: WorkerOut}, tags=["registry"])
+@router.post("/workers", response=responses({201: WorkerOut}, 404, 409), tags=["registry"])
 def register_worker(request: HttpRequest, payload: WorkerIn) -> Status[dict[str, Any]]:
     p = principal_of(request)
     require(may_register_workers(p), "you may not register workers")

@@ -7,10 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from socsec.accounts.access import access_platform_account, principal_of, require_worker
 from socsec.api.bounds import Day
+from socsec.api.responses import PageIn, page_of, paginate_in_order, responses
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.errors import ValidationFailed
 
@@ -29,11 +30,12 @@ class RecordLineOut(Schema):
     covered: bool
 
 
-@router.get("/me/contributions", response=list[RecordLineOut], tags=["me"])
-def my_contributions(request: HttpRequest) -> list[dict[str, Any]]:
-    """The worker's record, month by month: scheme, province, the platform that paid, orders, amount."""
+@router.get("/me/contributions", response=responses({200: page_of(RecordLineOut)}), tags=["me"])
+def list_my_contributions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """The worker's record, month by month: scheme, province, the platform that paid, orders, amount
+    (the cursor is a place in the record)."""
     person_id = require_worker(principal_of(request), "only a worker account has its own record")
-    return [line.__dict__ for line in contribution_record(person_id=person_id)]
+    return paginate_in_order([line.__dict__ for line in contribution_record(person_id=person_id)], page)
 
 
 class LedgerLineOut(Schema):
@@ -75,7 +77,7 @@ class PlatformStatementOut(Schema):
     invoices: list[int]
 
 
-@router.get("/me/statement", response=WorkerStatementOut, tags=["me"])
+@router.get("/me/statement", response=responses({200: WorkerStatementOut}), tags=["me"])
 def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
     """The worker's statement for a year: per scheme the months covered and what they, the government and
     platforms paid; the individual pension account from the balance brought forward to the one carried
@@ -95,7 +97,9 @@ def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
     }
 
 
-@router.get("/organisations/{code}/statement", response=PlatformStatementOut, tags=["contributions"])
+@router.get(
+    "/organisations/{code}/statement", response=responses({200: PlatformStatementOut}, 404), tags=["contributions"]
+)
 def platform_account_statement(request: HttpRequest, code: str, start: Day, end: Day) -> dict[str, Any]:
     """A platform's account with the agency from ``start`` to ``end``: invoices, payments and credit
     notes with the running balance it owes, and the invoices issued in the period."""

@@ -37,33 +37,35 @@ def engagement_get(*, engagement_id: int) -> Engagement:
 
 def person_search(*, query: str, organisation: Organisation | None = None, limit: int = 50) -> list[Person]:
     """By the whole resident ID or the whole name (case, width and runs of spaces aside); an empty query
-    lists everyone. An organisation sees only people engaged with it. Resident IDs and names are
-    encrypted, so the database matches them only exactly, by their blind index, and cannot sort by name:
-    the first ``limit`` matches by id are read, then sorted by name here."""
-    qs = Person.objects.select_related("residence_region")
+    lists everyone. An organisation sees only people engaged with it, as it declared them. Resident IDs and
+    names are encrypted, so the database matches them only exactly, by their blind index, and cannot sort
+    by name: the first ``limit`` matches by id are read, then sorted by name here."""
+    people = list(persons_matching(query=query, organisation=organisation).order_by("id")[:limit])
     if organisation is not None:
-        return _declared_search(query=query, organisation=organisation, limit=limit)
-    query = query.strip()
-    if query:
-        compact = "".join(query.split())
-        qs = qs.with_resident_id(compact) if _looks_like_resident_id(compact) else qs.with_name(query)
-    return sorted(qs.order_by("id")[:limit], key=lambda p: (p.name, p.pk))
+        people = as_declared(people, organisation)
+    return sorted(people, key=_by_name)
 
 
-def _declared_search(*, query: str, organisation: Organisation, limit: int) -> list[Person]:
-    """An organisation's search: among the people engaged with it, as it declared them (``as_declared``);
-    a name is matched against the name it declared, never the registry's (a match on that would tell it
-    the registered name). The declared names are encrypted, so they are compared here, after reading."""
-    qs = Person.objects.select_related("residence_region").filter(engagements__organisation=organisation).distinct()
+def _by_name(person: Person) -> tuple[str, int]:
+    return (person.name, person.pk)
+
+
+def persons_matching(*, query: str, organisation: Organisation | None = None) -> QuerySet[Person]:
+    """The people ``person_search`` finds, unordered (a list pages them by id). An organisation's are among
+    the people engaged with it, and a name is matched against the name it declared, never the registry's (a
+    match on that would tell it the registered name): show them through ``as_declared``. The declared names
+    are encrypted, so they are compared here, after reading the organisation's people."""
+    qs = Person.objects.select_related("residence_region")
     compact = "".join(query.split())
-    if compact and _looks_like_resident_id(compact):
-        return as_declared(qs.with_resident_id(compact).order_by("id")[:limit], organisation)
-    if not compact:
-        people = as_declared(qs.order_by("id")[:limit], organisation)
-    else:
-        wanted = normalise_name(query)
-        people = [x for x in as_declared(qs.order_by("id"), organisation) if normalise_name(x.name) == wanted]
-    return sorted(people[:limit], key=lambda x: (x.name, x.pk))
+    if organisation is not None:
+        qs = qs.filter(engagements__organisation=organisation).distinct()
+        if compact and not _looks_like_resident_id(compact):
+            wanted = normalise_name(query)
+            found = [x.pk for x in as_declared(qs.order_by("id"), organisation) if normalise_name(x.name) == wanted]
+            return qs.filter(pk__in=found)
+    if compact:
+        qs = qs.with_resident_id(compact) if _looks_like_resident_id(compact) else qs.with_name(query.strip())
+    return qs
 
 
 def as_declared(persons: Iterable[Person], organisation: Organisation) -> list[Person]:

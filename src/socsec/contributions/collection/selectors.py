@@ -1,10 +1,13 @@
-"""Reads of the payments platforms declared: one declaration (of a platform), and the list by status."""
+"""Reads of collection: one declared payment (of a platform) and the declarations by status; invoices and
+payments for lists, a platform's own or every platform's (staff), with filters. Lists are ordered by id
+so that they can be paged by the last id they showed."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 
-from socsec.contributions.models import PaymentDeclaration
+from socsec.contributions.models import Invoice, Payment, PaymentDeclaration
 from socsec.core.errors import NotFound
 from socsec.registry.models import Organisation
 
@@ -30,3 +33,28 @@ def declarations_list(
     if platform is not None:
         qs = qs.filter(platform=platform)
     return qs
+
+
+def invoices_list(
+    *, platform: Organisation | None, month: str | None = None, province: str | None = None
+) -> QuerySet[Invoice]:
+    """Invoices with ``paid_cents`` (what payments allocated to each), of one platform or all."""
+    qs = Invoice.objects.select_related("platform", "province").annotate(
+        paid_cents=Coalesce(Sum("allocations__amount_cents"), 0)
+    )
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    if month:
+        qs = qs.filter(month=month)
+    if province:
+        qs = qs.filter(province__code=province)
+    return qs.order_by("pk")
+
+
+def payments_list(*, platform: Organisation | None) -> QuerySet[Payment]:
+    """Payments booked (from a bank line or an officer's confirmation) with their allocations, of one
+    platform or all."""
+    qs = Payment.objects.select_related("platform").prefetch_related("allocations")
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    return qs.order_by("pk")

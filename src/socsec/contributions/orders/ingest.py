@@ -3,8 +3,11 @@ its manifest in the database.
 
 Idempotency: a batch carries the platform's key. The same key with the same content is accepted once
 (a re-sent batch changes nothing and gets the first answer); the same key with other content is refused
-(409). A batch interrupted while writing (process killed) is redone from the start when the same key
-comes again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
+(409). "The same content" is the same rows, not the same bytes: the manifest keeps the SHA-256 of the
+rows as read (``canonical_digest``), so a re-sent file that differs only in line endings, a trailing
+newline, blank lines or the order of the keys in a JSON line is the same batch.
+A batch interrupted while writing (process killed) is redone from the start when the same key comes
+again: its manifest stays WRITING until the files are in place, and only ACCEPTED batches count.
 A batch that failed (an earlier batch's file is damaged) is marked FAILED and, like a WITHDRAWN one, no
 longer holds its key: the same key brings the batch anew (see ``withdrawal``).
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.uploads import Upload, UploadError, read_upload
+from socsec.batch.uploads import UPLOAD_COLUMNS, Upload, UploadError, read_upload
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
 from socsec.core.clock import database_today
@@ -58,9 +62,14 @@ def orders_ingest(
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
     orders_limits_check(content, fmt)
-    digest = hashlib.sha256(content).hexdigest()
+    try:
+        upload = read_upload(content, fmt)
+    except UploadError as exc:
+        raise ValidationFailed(f"file: {exc}", field="file") from None
+    digest = canonical_digest(upload)
     existing = OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first()
-    if existing is not None and existing.content_sha256 != digest:
+    # manifests written before digests were canonical hold the SHA-256 of the raw bytes
+    if existing is not None and existing.content_sha256 not in (digest, hashlib.sha256(content).hexdigest()):
         raise Conflict(
             f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
             field="idempotency_key",
@@ -68,10 +77,6 @@ def orders_ingest(
         )
     if existing is not None and existing.status != OrderBatch.Status.WRITING:
         return existing, True
-    try:
-        upload = read_upload(content, fmt)
-    except UploadError as exc:
-        raise ValidationFailed(f"file: {exc}", field="file") from None
     if existing is None:
         try:
             with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
@@ -134,6 +139,19 @@ def _check_and_write(
         field="idempotency_key",
         code=ContributionErrorCode.BATCH_IN_PROGRESS,
     )
+
+
+def canonical_digest(upload: Upload) -> str:
+    """The SHA-256 of a batch's rows as read (every value a string or null, with its row number) and of
+    the rows that could not be read (number and reason), column by column as JSON: the same orders give
+    the same digest whatever the bytes they came in."""
+    h = hashlib.sha256()
+    h.update(upload.numbers.astype("<i8").tobytes())
+    for name in UPLOAD_COLUMNS:
+        h.update(b"\n" + name.encode() + b"\n")
+        h.update(json.dumps(upload.table.column(name).to_pylist(), ensure_ascii=False).encode())
+    h.update(json.dumps(upload.rejected, ensure_ascii=False).encode())
+    return h.hexdigest()
 
 
 def _fail(actor: Actor, batch: OrderBatch, exc: DomainError) -> None:

@@ -86,6 +86,16 @@ def batches_of(*, platform: Organisation) -> QuerySet[OrderBatch]:
     return OrderBatch.objects.filter(platform=platform).order_by("-id")
 
 
+def batches_list(*, platform: Organisation | None, status: str | None = None) -> QuerySet[OrderBatch]:
+    """Order batches of one platform or of all (staff), by id, optionally of one status."""
+    qs = OrderBatch.objects.select_related("platform")
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("pk")
+
+
 def error_report_csv(batch: OrderBatch) -> str:
     """The per-row error report of a batch as CSV: row, field, code, message. At most the first errors
     by row are stored (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
