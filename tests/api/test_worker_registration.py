@@ -69,6 +69,7 @@ def test_a_guessed_resident_id_shows_a_platform_only_what_it_declared(world):
     assert (got["name"], got["residence_region"]) == ("Fake Name", "110100")
     listed = platform.get("/api/persons").json()["items"]
     assert [(x["name"], x["residence_region"]) for x in listed if x["id"] == person_id] == [("Fake Name", "110100")]
+    # the registered name finds nobody
     assert platform.get("/api/persons", {"q": "王强"}).json() == {
         "items": [],
         "next_cursor": None,
