@@ -36,6 +36,8 @@ def test_old_entries_lose_their_secrets_are_chained_and_the_scrub_is_audited():
             {"id": 3, "resident_id": "X2", "name": "Li"},
         ),
         ("region.create", "registry.Region", None, {"id": 4, "code": "110000", "password": "kept: not a User"}),
+        ("claim.submit", "benefits.Claim", None, {"id": 5, "kind": "OIP_MEDICAL", "facts": {"days": 3}}),
+        ("award.create", "benefits.Award", None, {"id": 6, "beneficiary": "Wang", "amount_cents": 100}),
     ]
     for i, (action, object_type, before, after) in enumerate(rows):
         old.objects.create(
@@ -55,13 +57,17 @@ def test_old_entries_lose_their_secrets_are_chained_and_the_scrub_is_audited():
         ({"id": 3}, {"id": 3}),
         (None, {"id": 4, "code": "110000", "password": "kept: not a User"}),
     ]
-    scrub = entries[4]
+    assert [(e.before, e.after) for e in entries[4:6]] == [
+        (None, {"id": 5, "kind": "OIP_MEDICAL"}),
+        (None, {"id": 6, "amount_cents": 100}),
+    ]
+    scrub = entries[6]
     assert (scrub.action, scrub.actor_label, scrub.object_type, scrub.after) == (
         "audit.secrets_scrub",
         "migration:audit.0004",
         "audit.AuditEntry",
         {
-            "entries_read": 4,
+            "entries_read": 6,
             "entries_scrubbed": 3,
             "fields": {
                 "accounts.ApiToken": ["digest"],
@@ -70,7 +76,17 @@ def test_old_entries_lose_their_secrets_are_chained_and_the_scrub_is_audited():
             },
         },
     )
-    assert len(entries) == 5
-    assert chain.chain_verify() == chain.ChainReport(5, None, scrub.hash)
+    later = entries[7]  # 0006: what came to be kept encrypted on claims and awards after 0004
+    assert (later.action, later.actor_label, later.after) == (
+        "audit.secrets_scrub",
+        "migration:audit.0006",
+        {
+            "entries_read": 7,
+            "entries_scrubbed": 2,
+            "fields": {"benefits.Award": ["beneficiary"], "benefits.Claim": ["facts"]},
+        },
+    )
+    assert len(entries) == 8
+    assert chain.chain_verify() == chain.ChainReport(8, None, later.hash)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():  # the triggers are back
         AuditEntry.objects.filter(pk=entries[0].pk).update(action="tampered")

@@ -1,5 +1,5 @@
 """The entries written before snapshots had an allow-list: their secrets are removed (password hashes,
-token digests, persons' resident IDs and names, claims' facts and assessments, dependants' names), and every entry is chained by hash
+token digests, persons' resident IDs and names), and every entry is chained by hash
 (``socsec.audit.chain``). The append-only triggers are lifted for the rewrite and put back at the end.
 When there were entries, the migration writes one entry of its own saying what it removed, chained after
 the rest. Re-runnable: a second run finds nothing to remove and the same chain."""
@@ -20,9 +20,6 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("password",),
     "accounts.ApiToken": ("digest",),
     "registry.Person": ("resident_id", "name"),  # kept encrypted on the row, not in plain text here
-    # dependants' names and a claim's stated facts and assessment: kept encrypted on the row
-    "benefits.Claim": ("facts", "assessment"),
-    "benefits.Award": ("beneficiary",),
 }
 BATCH = 2000
 
@@ -40,6 +37,14 @@ def _scrub(snapshot: Any, keys: tuple[str, ...]) -> tuple[Any, list[str]]:
 
 
 def _scrub_and_chain(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    scrub_and_chain(apps, schema_editor, SECRET_KEYS, "migration:audit.0004")
+
+
+def scrub_and_chain(
+    apps: StateApps, schema_editor: BaseDatabaseSchemaEditor, secret_keys: dict[str, tuple[str, ...]], label: str
+) -> None:
+    """Removes ``secret_keys`` (per object type) from every entry's snapshots and chains the entries again;
+    writes an entry of its own, by ``label``, when it removed something (or on the first run)."""
     entry_model = apps.get_model("audit", "AuditEntry")
     manager = entry_model._base_manager.db_manager(schema_editor.connection.alias)
     _run(schema_editor, triggers.POSTGRES_DROP, triggers.SQLITE_DROP)
@@ -55,7 +60,7 @@ def _scrub_and_chain(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -
         changed = []
         for entry in batch:
             seen += 1
-            keys = SECRET_KEYS.get(entry.object_type, ())
+            keys = secret_keys.get(entry.object_type, ())
             entry.before, removed_before = _scrub(entry.before, keys)
             entry.after, removed_after = _scrub(entry.after, keys)
             if removed := sorted(set(removed_before) | set(removed_after)):
@@ -73,7 +78,7 @@ def _scrub_and_chain(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -
         at=dt.datetime.now(dt.UTC),
         actor_user_id=None,
         actor_token_id=None,
-        actor_label="migration:audit.0004",
+        actor_label=label,
         action="audit.secrets_scrub",
         object_type="audit.AuditEntry",
         object_id="*",
@@ -81,7 +86,7 @@ def _scrub_and_chain(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -
         after={
             "entries_read": seen,
             "entries_scrubbed": scrubbed,
-            "fields": {label: sorted(names) for label, names in sorted(fields.items())},
+            "fields": {kind: sorted(names) for kind, names in sorted(fields.items())},
         },
     )
     chain.link([record], prev_hash)
