@@ -208,6 +208,7 @@ CONTENT_SECURITY_POLICY = os.environ.get("SOCSEC_CONTENT_SECURITY_POLICY") or (
     "frame-ancestors 'none'"
 )
 
+SESSION_ENGINE = "socsec.accounts.session_store"  # a mere renewal waits for no batch job (SQLite)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS  # renewed while used (socsec.accounts.sessions), so an idle limit
 CSRF_COOKIE_HTTPONLY = False

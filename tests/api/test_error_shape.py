@@ -111,6 +111,24 @@ def test_a_failure_is_a_json_500_with_an_incident_id_and_no_traceback(world, off
     assert logged[0].exc_info is not None and "secret internals" in str(logged[0].exc_info[1])
 
 
+def test_a_write_that_finds_the_database_locked_is_a_json_503(world, officer, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(registry.selectors, "persons_matching", locked)
+    response = officer.get("/api/persons?q=x", headers={"Accept-Language": "en"})
+    assert (response.status_code, response.json()) == (
+        503,
+        {
+            "code": "database_busy",
+            "message": "The database is busy with a batch job and could not take this change. "
+            "Nothing was done; try again in a minute.",
+        },
+    )
+
+
 def test_a_domain_error_keeps_its_shape(world, officer):
     response = officer.get("/api/persons/999999")
     assert response.status_code == 404

@@ -111,3 +111,49 @@ def test_sqlite_readers_go_on_while_a_batch_job_holds_a_write_transaction(tmp_pa
         writer.execute("ROLLBACK")
     assert (read.returncode, read.stdout) == (0, "6 stored file(s) checked, 0 missing or damaged\n")
     assert took < 15  # not waiting out the busy timeout (20 s)
+
+
+READER = """
+import sys, time
+import django
+django.setup()
+from django.test import Client
+platform = Client(headers={"Authorization": f"Bearer {sys.argv[1]}"})
+started = time.monotonic()
+claims = platform.get("/api/claims")
+person = platform.get(f"/api/persons/{sys.argv[2]}")
+print(claims.status_code, person.status_code, person.json()["id"], time.monotonic() - started < 15)
+"""
+
+
+def test_api_readers_go_on_while_a_batch_job_holds_the_write_lock_and_their_reads_are_logged_later(tmp_path, demo_var):
+    """The read path writes nothing it cannot put off: a token's first use and the log of the personal data
+    read wait for no batch job; the log's rows are kept in a file and loaded once the lock is free."""
+    var = demo_var.copy_to(tmp_path / "var")
+    issued = socsec(var, "token", "issue", "swiftride", "--name", "reader", "--scope", "read")
+    key = issued.stdout.split("key (shown once): ")[1].strip()
+    ((person_id,),) = query(
+        var,
+        "SELECT e.person_id FROM registry_engagement e JOIN registry_organisation o ON o.id = e.organisation_id"
+        " WHERE o.code = ? ORDER BY e.id LIMIT 1",
+        "swiftride",
+    )
+    before = query(var, "SELECT count(*) FROM audit_personaldataaccess")[0][0]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SOCSEC_FAULT")}
+    env |= {"SOCSEC_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    with closing(sqlite3.connect(var / "socsec.sqlite3", isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # as a payment run or an ingestion holds it
+        writer.execute("UPDATE contributions_orderbatch SET rows_total = rows_total + 1")
+        read = subprocess.run(
+            [sys.executable, "-c", READER, key, str(person_id)], capture_output=True, text=True, env=env, timeout=120
+        )
+        writer.execute("ROLLBACK")
+    assert (read.returncode, read.stdout) == (0, f"200 200 {person_id} True\n"), read.stderr
+    spooled = sorted((var / "spool" / "reads").glob("*.jsonl"))
+    assert len(spooled) == 2 and query(var, "SELECT count(*) FROM audit_personaldataaccess")[0][0] == before
+    assert {oct(p.stat().st_mode & 0o777) for p in spooled} == {"0o600"}
+    swept = socsec(var, "sweep")
+    assert swept.returncode == 0 and swept.stdout.splitlines()[0].endswith("loaded")
+    newest = "SELECT person_id, what FROM audit_personaldataaccess ORDER BY id DESC LIMIT 1"
+    assert query(var, newest) == [(person_id, "person")]
+    assert list((var / "spool" / "reads").iterdir()) == []

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, snapshot
+from socsec.core.db import write_briefly
 from socsec.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from socsec.registry.models import Organisation
 
@@ -152,8 +153,9 @@ def _mark_used(token: ApiToken, now: dt.datetime) -> None:
     if token.last_used_at is not None and now - token.last_used_at < interval:
         return
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - interval)
-    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
+    # put off while a batch job holds SQLite's write lock: the next request within the interval writes it
+    if write_briefly(lambda: ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)):
+        token.last_used_at = now
 
 
 def token_require_scope(token: ApiToken, request: HttpRequest) -> None:

@@ -24,6 +24,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from socsec.core.db import is_locked
+
 logger = logging.getLogger("socsec.api")
 
 
@@ -48,6 +50,7 @@ class ApiErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     HTTP_ERROR = "http_error"
     INTERNAL_ERROR = "internal_error"
+    DATABASE_BUSY = "database_busy"
 
 
 def error_body(
@@ -142,7 +145,8 @@ def incident(request: HttpRequest, exc: BaseException | None = None) -> dict[str
 
 def of_exception(request: HttpRequest, exc: Exception) -> tuple[dict[str, Any], int]:
     """The answer to an exception no domain handler took: Django's own refusals keep their meaning (a body
-    over the limit is 413, a suspicious request 400, a refusal 403, an absence 404); the rest is a 500."""
+    over the limit is 413, a suspicious request 400, a refusal 403, an absence 404); a write that found the
+    database locked is a 503; the rest is a 500."""
     if isinstance(exc, RequestDataTooBig):
         return too_large(), 413
     if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):  # e.g. multipart without a boundary
@@ -151,4 +155,16 @@ def of_exception(request: HttpRequest, exc: Exception) -> tuple[dict[str, Any], 
         return forbidden(), 403
     if isinstance(exc, Http404):
         return not_found(), 404
+    if is_locked(exc):  # SQLite: a batch job holds the write lock past the busy timeout
+        return database_busy(), 503
     return incident(request, exc), 500
+
+
+def database_busy() -> dict[str, Any]:
+    return error_body(
+        ApiErrorCode.DATABASE_BUSY,
+        _(
+            "The database is busy with a batch job and could not take this change. "
+            "Nothing was done; try again in a minute."
+        ),
+    )

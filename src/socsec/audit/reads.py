@@ -8,12 +8,21 @@ bury the answer (and write on every page a worker opens)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import time
+import uuid
 from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from socsec.core.db import write_briefly
 
 from .models import PersonalDataAccess, ReadPurpose
 from .services import Actor
@@ -49,8 +58,55 @@ def log_personal_read(*, actor: Actor, role: str, person_ids: Iterable[int], pur
         )
         for person_id in dict.fromkeys(person_ids)
     ]
-    PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)
+    if rows and not write_briefly(lambda: PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)):
+        _spool(rows)  # a batch job holds SQLite's write lock: kept in a file, loaded by reads_load_spooled
     return len(rows)
+
+
+def _spool_dir() -> Path:
+    return Path(settings.VAR_DIR) / "spool" / "reads"
+
+
+def _spool(rows: list[PersonalDataAccess]) -> None:
+    """Appends the rows to a file of their own (written whole, fsynced, then renamed into place)."""
+    folder = _spool_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fields = [f.attname for f in PersonalDataAccess._meta.concrete_fields if f.attname != "id"]
+    lines = [json.dumps({f: getattr(r, f) for f in fields}, default=str, ensure_ascii=False) for r in rows]
+    name = f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex}.jsonl"
+    temporary = folder / f".{name}.tmp"
+    with open(temporary, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, folder / name)
+
+
+def reads_load_spooled() -> int:
+    """Loads the read-log rows that were spooled to files while the database was locked, oldest first, and
+    removes their files; a file another process is loading is left to it. Returns the rows loaded; 0 when
+    the write lock is still held (they are loaded by a later call)."""
+    folder = _spool_dir()
+    if not folder.is_dir():
+        return 0
+    loaded = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        claimed = path.with_name(f".{path.name}.{os.getpid()}.loading")
+        try:
+            os.replace(path, claimed)  # one process claims a file
+        except FileNotFoundError:
+            continue
+        rows = [
+            PersonalDataAccess(**{**row, "at": dt.datetime.fromisoformat(row["at"])})
+            for row in map(json.loads, claimed.read_text(encoding="utf-8").splitlines())
+        ]
+        if not write_briefly(partial(PersonalDataAccess.objects.bulk_create, rows, batch_size=1000)):
+            os.replace(claimed, path)
+            return loaded
+        claimed.unlink()
+        loaded += len(rows)
+    return loaded
 
 
 def personal_reads(
@@ -62,7 +118,8 @@ def personal_reads(
     until: dt.datetime | None = None,
 ) -> QuerySet[PersonalDataAccess]:
     """Reads, newest first (by id, so that pages can follow one another by id), with who read (user,
-    organisation) joined for display."""
+    organisation) joined for display. Rows spooled while the database was locked are loaded first."""
+    reads_load_spooled()
     qs = PersonalDataAccess.objects.select_related("actor_user", "actor_organisation").order_by("-id")
     if person_id is not None:
         qs = qs.filter(person_id=person_id)

@@ -24,12 +24,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     django_setup()
     import getpass
 
+    from socsec.audit.reads import reads_load_spooled
     from socsec.audit.services import Actor
     from socsec.contributions.orders.withdrawal import orders_abandon_stale
     from socsec.storage.checks import sweep
 
     for batch_id in orders_abandon_stale(actor=Actor.system(f"cli:{getpass.getuser()}")):
         print(f"batch {batch_id}: left WRITING by a killed process, marked FAILED (its key is free)")
+    if loaded := reads_load_spooled():
+        print(f"{loaded} read-log row(s) kept in files while the database was locked loaded")
     removed = sweep(grace_seconds=args.grace)
     for path in removed:
         print(f"removed {path}")

@@ -1,10 +1,11 @@
-"""Row locks for services."""
+"""Row locks for services, and writes the read path may skip while a batch job holds SQLite's write lock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import Manager, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -16,3 +17,36 @@ def lock(queryset: QuerySet[M] | Manager[M]) -> QuerySet[M]:
     every write transaction alone (IMMEDIATE), so there it changes nothing. Takes a queryset or a model's
     manager (``lock(Person.objects)``)."""
     return queryset.select_for_update(no_key=connection.vendor == "postgresql")
+
+
+# How long a write that may be skipped waits for SQLite's write lock (the busy timeout otherwise, 20 s).
+BRIEF_WAIT_MS = 200
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether a database error is SQLite's "database is locked" (another process holds the write lock)."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+def write_briefly(write: Callable[[], object]) -> bool:
+    """Runs a write that the read path may skip or put off (a token's last use, a session's renewal, a
+    row of the read log): on SQLite, outside a transaction, it waits for the write lock only briefly, so a
+    batch job holding the lock does not hold up the readers. True when written, False when the lock was
+    held (nothing was written). On PostgreSQL, or inside a transaction, it simply writes."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        write()
+        return True
+    connection.ensure_connection()
+    normal = int(float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {BRIEF_WAIT_MS}")
+    try:
+        write()
+        return True
+    except OperationalError as exc:
+        if not is_locked(exc):
+            raise
+        return False
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {normal}")
