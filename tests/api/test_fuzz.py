@@ -1,5 +1,6 @@
-"""schemathesis over every operation of the OpenAPI, as a platform (its token) and as an officer (a
-session): no answer is a server error, every status is documented, every answer has the documented
+"""schemathesis over every operation of the OpenAPI, as a platform (its token), and as an officer, an
+auditor and a supervisor (sessions, the second factor verified: the audit trail, the data access log and
+the projections): no answer is a server error, every status is documented, every answer has the documented
 content type and conforms to its schema. Bounded for CI: schemathesis's coverage phase (boundary values)
 and a few random cases per operation, derandomised; each case is rolled back after it. The run prints its
 figures (cases, failures by check, statuses) for each role."""
@@ -33,6 +34,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # cases a role, mostly refused at once), keep the two runs near a minute; SOCSEC_FUZZ_EXAMPLES=100 for a
 # deep run, SOCSEC_FUZZ_COVERAGE=0 to leave the coverage phase out
 EXAMPLES_PER_OPERATION = int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "6"))
+# the auditor's and supervisor's runs mostly meet refusals (403) or what the officer's run covers, beside
+# the audit trail, the data access log and (supervisor) the projections: fewer random cases keep the four
+# runs bounded
+OVERSIGHT_EXAMPLES = max(1, EXAMPLES_PER_OPERATION // 2)
 COVERAGE = os.environ.get("SOCSEC_FUZZ_COVERAGE", "1") == "1"
 CSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # a well-formed CSRF secret, sent as cookie and header
 
@@ -50,13 +55,16 @@ for media_type, like in [
 class Report:
     cases: int = 0
     statuses: collections.Counter[int] = dataclasses.field(default_factory=collections.Counter)
+    answered: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)  # 2xx by operation
     failures: list[tuple[str, str, int, str]] = dataclasses.field(default_factory=list)
 
     def by_check(self) -> dict[str, int]:
         return dict(collections.Counter(check for _, check, _, _ in self.failures))
 
 
-def fuzz(headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any]) -> Report:
+def fuzz(
+    headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any], examples: int = EXAMPLES_PER_OPERATION
+) -> Report:
     """Each operation: the coverage cases (when asked), random cases, positive and negative, and where it
     has path parameters, positive cases naming objects that exist (``known``), which get past the 404."""
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
@@ -72,6 +80,8 @@ def fuzz(headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any]
         finally:
             transaction.savepoint_rollback(savepoint)
         report.statuses[response.status_code] += 1
+        if response.status_code < 300:
+            report.answered[case.operation.label] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (Exception, BaseExceptionGroup) as exc:  # every failing check is recorded; the run goes on
@@ -94,7 +104,7 @@ def fuzz(headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any]
 
             @given(case=strategy)
             @settings(
-                max_examples=EXAMPLES_PER_OPERATION,
+                max_examples=examples,
                 deadline=None,
                 derandomize=True,
                 database=None,
@@ -108,10 +118,22 @@ def fuzz(headers: dict[str, str], cookies: dict[str, str], known: dict[str, Any]
     return report
 
 
-def officer_session(world: Any) -> tuple[dict[str, str], dict[str, str]]:
+def staff_session(world: Any, role: str) -> tuple[dict[str, str], dict[str, str]]:
     client = Client()
-    client.force_login(world.users["officer"])
+    client.force_login(world.users[role])  # with its second factor verified (tests/conftest.py)
     return {"X-CSRFToken": CSRF}, {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
+
+
+# what each oversight role must get answers from (not only refusals), or its run proves nothing
+OVERSIGHT = {
+    "auditor": {"GET /api/audit", "GET /api/personal-data-access"},
+    "supervisor": {
+        "GET /api/audit",
+        "GET /api/personal-data-access",
+        "GET /api/projections",
+        "GET /api/projections/scenarios",
+    },
+}
 
 
 @pytest.fixture
@@ -129,18 +151,18 @@ def connection_kept() -> Iterator[None]:
 
 # the rate limits are off: at 600 requests a minute they would answer most cases 429 and hide the rest
 @override_settings(API_RATE_LIMIT_PER_TOKEN=0, API_RATE_LIMIT_PER_IP=0)
-@pytest.mark.parametrize("role", ["platform", "officer"])
+@pytest.mark.parametrize("role", ["platform", "officer", "auditor", "supervisor"])
 def test_fuzz_every_operation(world, data_dir, connection_kept, role, capsys):
     if role == "platform":
         headers, cookies = {"Authorization": f"Bearer {world.platform_token}"}, {}
     else:
-        headers, cookies = officer_session(world)
+        headers, cookies = staff_session(world, role)
     known = {
         "person_id": world.rider.pk,
         "engagement_id": world.rider_eng_platform.pk,
         "code": "ridego",
     }
-    report = fuzz(headers, cookies, known)
+    report = fuzz(headers, cookies, known, OVERSIGHT_EXAMPLES if role in OVERSIGHT else EXAMPLES_PER_OPERATION)
     with capsys.disabled():
         statuses = dict(sorted(report.statuses.items()))
         print(f"\nschemathesis {role}: {report.cases} cases, {len(report.failures)} failures {report.by_check()}")
@@ -149,6 +171,7 @@ def test_fuzz_every_operation(world, data_dir, connection_kept, role, capsys):
             print("  ", f)
     assert report.failures == []
     assert 429 not in report.statuses
+    assert OVERSIGHT.get(role, set()) - set(report.answered) == set()
 
 
 # Inputs the bounded run above reaches only by chance, found by the outside review and by deeper runs of

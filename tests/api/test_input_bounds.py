@@ -184,3 +184,25 @@ def test_a_long_reason_is_refused(world, unchanged):
         client(world, "officer"), "/api/claims/1/decision", {"version": 1, "accept": True, "reason": "x" * 2001}
     )
     assert (code, answer["field"]) == (422, "reason")
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "moment"),
+    [
+        ("since=0001-01-01", "since", "0001-01-01T00:00:00"),
+        ("since=0001-01-01T00:00:00%2B14:00", "since", "0001-01-01T00:00:00+14:00"),
+        ("until=9999-12-31T23:59:59-14:00", "until", "9999-12-31T23:59:59-14:00"),
+        ("until=2201-01-01T00:00:00Z", "until", "2201-01-01T00:00:00+00:00"),
+    ],
+)
+def test_a_time_outside_1900_to_2200_in_the_data_access_filter_is_a_422(world, query, field, moment):
+    response = client(world, "auditor").get(f"/api/personal-data-access?{query}")
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+    assert response.json()["message"] == f"{field}: {moment} is outside the times accepted, 1900-01-01 to 2200-12-31."
+
+
+def test_the_ends_of_the_times_accepted_answer(world):
+    auditor = client(world, "auditor")
+    ends = "since=1900-01-01T00:00:00%2B14:00&until=2200-12-31T23:59:59-14:00"
+    assert auditor.get(f"/api/personal-data-access?{ends}").status_code == 200

@@ -1,6 +1,6 @@
 """A person's resident ID and name in API answers and on pages, per role: the worker and officers see
-them in full, a platform sees the ID masked and the name (its own worker), supervisors and auditors see
-both masked."""
+them in full (an officer in a list of persons sees both masked, reading one person in full), a platform
+sees the ID masked and the name (its own worker), supervisors and auditors see both masked."""
 
 from __future__ import annotations
 
@@ -32,10 +32,33 @@ def test_a_person_as_each_role_sees_them(world, role, shown):
     assert (body["resident_id"], body["name"]) == shown
 
 
-@pytest.mark.parametrize(("role", "shown"), [("platform", (MASKED_ID, "张伟")), ("auditor", (MASKED_ID, "张*"))])
-def test_the_search_masks_as_the_person_does(world, role, shown):
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("platform", (MASKED_ID, "张伟")),
+        ("officer", (MASKED_ID, "张*")),  # in full only when the one person is read
+        ("supervisor", (MASKED_ID, "张*")),
+        ("auditor", (MASKED_ID, "张*")),
+    ],
+)
+def test_the_search_masks_for_every_reader_but_a_platform_its_workers_names(world, role, shown):
     found = client_for(world, role).get(f"/api/persons?q={RIDER_ID}").json()["items"]
     assert [(p["resident_id"], p["name"]) for p in found] == [shown]
+
+
+def test_an_officer_pages_through_the_register_masked_and_reads_one_person_in_full(world):
+    from socsec.core.masking import mask_name, mask_resident_id
+    from socsec.registry.models import Person
+
+    officer = client_for(world, "officer")
+    listed = officer.get("/api/persons?q=&limit=500").json()["items"]
+    everyone = Person.objects.order_by("id")
+    assert [(p["id"], p["resident_id"], p["name"]) for p in listed] == [
+        (x.pk, mask_resident_id(x.resident_id), mask_name(x.name)) for x in everyone
+    ]
+    assert all(p["resident_id"] != x.resident_id for p, x in zip(listed, everyone, strict=True))
+    one = officer.get(f"/api/persons/{world.rider.pk}").json()
+    assert (one["resident_id"], one["name"]) == (RIDER_ID, "张伟")
 
 
 def test_a_platform_registering_a_worker_gets_the_id_back_masked(world):

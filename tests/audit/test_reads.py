@@ -91,7 +91,7 @@ def test_auditors_query_the_log_by_person_and_reader_and_others_may_not(world):
     ]
     by_reader = auditor.get("/api/personal-data-access?actor_username=officer").json()["items"]
     assert [(i["person_id"], i["what"]) for i in by_reader] == [(world.rider.pk, "person")]
-    assert auditor.get("/api/personal-data-access?since=2999-01-01T00:00:00Z").json()["items"] == []
+    assert auditor.get("/api/personal-data-access?since=2200-12-31T00:00:00Z").json()["items"] == []
     assert _client(world, "officer").get("/api/personal-data-access").status_code == 403
     assert len(_reads()) == 2  # the auditor's queries of the log read no person's data
 

@@ -212,8 +212,10 @@ def test_a_death_stops_benefits_and_recovers_what_was_paid_after_it(world, data_
 
 
 def test_a_month_not_closed_is_refused_and_nothing_is_paid(world, data_dir, unchanged):
-    with pytest.raises(ValidationFailed, match="2026-06 is not closed yet"):
-        pay_month(actor=SYSTEM, month="2026-06", today=dt.date(2026, 6, 15))
+    for today in (dt.date(2026, 6, 15), dt.date(2026, 6, 30)):  # its last day too: paid from the next month's first
+        with pytest.raises(ValidationFailed) as refused:
+            pay_month(actor=SYSTEM, month="2026-06", today=today)
+        assert refused.value.message == "month: 2026-06 is not closed yet; it can be paid from 2026-07-01 on"
     with pytest.raises(ValidationFailed, match="'2026-13' is not YYYY-MM"):
         pay_month(actor=SYSTEM, month="2026-13", today=dt.date(2026, 6, 15))
 

@@ -93,3 +93,16 @@ def test_a_file_the_payments_no_longer_give_is_not_written_in_their_place(world,
     with pytest.raises(BankFileNotWritten, match="no longer give the file that was recorded"):
         pay_month(actor=SYSTEM, month="2026-05", today=JUNE_2)
     assert not (data_dir / FILE).exists()
+
+
+def test_the_bank_file_logs_a_read_by_the_system_of_each_person_it_names_once(world, data_dir):
+    from socsec.audit.models import PersonalDataAccess, ReadPurpose
+
+    claim = awarded(world, {"grade": 3})  # two payments (grant and a month's allowance), one person
+    pay_month(actor=SYSTEM, month="2026-05", today=JUNE_2)
+    assert BenefitPayment.objects.count() == 2
+    paying = PersonalDataAccess.objects.filter(purpose=ReadPurpose.PAYMENT)
+    reads = list(paying.values_list("person_id", "actor_role", "actor_label", "purpose", "what"))
+    assert reads == [(claim.person_id, "SYSTEM", "payment run", ReadPurpose.PAYMENT, "bank file")]
+    pay_month(actor=SYSTEM, month="2026-05", today=JUNE_2)  # nothing new paid: an empty file names no one
+    assert paying.count() == 1

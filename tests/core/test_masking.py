@@ -35,3 +35,17 @@ def test_masks():
 def test_who_sees_what(role, own, purpose, shown):
     d = disclosure(role, own=own, purpose=purpose)
     assert (d.resident_id(RID), d.name("张伟")) == shown
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("OFFICER", ("110***********011X", "张*")),
+        ("PLATFORM", ("110***********011X", "张伟")),
+        ("SUPERVISOR", ("110***********011X", "张*")),
+    ],
+)
+def test_in_a_list_of_persons_an_officer_too_sees_both_masked(role, shown):
+    d = disclosure(role, listing=True)
+    assert (d.resident_id(RID), d.name("张伟")) == shown
+    assert disclosure("WORKER", own=True, listing=True) == disclosure("OFFICER", purpose=Purpose.PAYMENT, listing=True)

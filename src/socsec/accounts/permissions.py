@@ -158,7 +158,7 @@ def may_decide_engagement_ends(p: Principal) -> bool:
     return p.role in REGISTRY_WRITERS
 
 
-def person_disclosure(p: Principal, person_id: int) -> Disclosure:
+def person_disclosure(p: Principal, person_id: int, *, listing: bool = False) -> Disclosure:
     """How much of a person's resident ID and name ``p`` is shown on pages and in API answers (the
-    policy is ``socsec.core.masking.disclosure``)."""
-    return disclosure(p.role, own=p.person_id is not None and p.person_id == person_id)
+    policy is ``socsec.core.masking.disclosure``; ``listing``: in a list of persons)."""
+    return disclosure(p.role, own=p.person_id is not None and p.person_id == person_id, listing=listing)

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_view_audit
-from socsec.api.bounds import Id
+from socsec.api.bounds import Id, Moment
 from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.audit.models import AuditEntry, PersonalDataAccess
 from socsec.audit.reads import personal_reads, reader_of
@@ -89,8 +89,8 @@ class DataAccessFilter(PageIn):
     person_id: Id | None = None
     actor_username: str | None = Field(None, max_length=150)
     actor_organisation: str | None = Field(None, max_length=64)
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 @router.get("/personal-data-access", response=responses({200: page_of(DataAccessOut)}), tags=["audit"])

@@ -26,6 +26,7 @@ __all__ = [
     "Day",
     "Facts",
     "Id",
+    "Moment",
     "Name",
     "Reference",
     "Text",
@@ -48,6 +49,14 @@ MAX_FACT_NUMBER = 2**53  # what every JSON reader holds exactly
 def _day_in_range(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
         raise ValueError(f"{value.isoformat()} is outside the dates accepted, {EARLIEST} to {LATEST}.")
+    return value
+
+
+def _moment_in_range(value: dt.datetime) -> dt.datetime:
+    """A moment, with or without its offset, on a day (as written) between 1900 and 2200: far enough from
+    the ends of the calendar that no offset or time zone carries it past them."""
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(f"{value.isoformat()} is outside the times accepted, {EARLIEST} to {LATEST}.")
     return value
 
 
@@ -80,6 +89,7 @@ def _check_fact(value: Any, depth: int) -> None:
 
 
 Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+Moment = Annotated[dt.datetime, AfterValidator(_moment_in_range)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=LATEST.year)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Cents = Annotated[int, Field(ge=-MAX_CENTS, le=MAX_CENTS)]  # the services refuse a negative amount in words

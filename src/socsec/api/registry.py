@@ -84,13 +84,14 @@ class PersonOut(Schema):
     residence_region: str
 
     @staticmethod
-    def of(p: Person, reader: Principal) -> dict[str, Any]:
+    def of(p: Person, reader: Principal, *, listing: bool = False) -> dict[str, Any]:
         """A platform is shown the name and home region it declared, never the registry's
-        (``selectors.as_declared``)."""
+        (``selectors.as_declared``). In a list (``listing``) an officer too is shown both masked: in full
+        only when reading the one person."""
         own = reader.own_organisation
         if own is not None:
             p = selectors.as_declared([p], own)[0]
-        shown = person_disclosure(reader, p.pk)
+        shown = person_disclosure(reader, p.pk, listing=listing)
         return {
             "id": p.pk,
             "resident_id": shown.resident_id(p.resident_id),
@@ -227,13 +228,14 @@ class PersonFilter(PageIn):
 @router.get("/persons", response=responses({200: page_of(PersonOut)}), tags=["registry"])
 def search_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str, Any]:
     """Persons by the whole resident ID or the whole name (they are stored encrypted: parts are not
-    searched), by id; a platform finds only its own workers."""
+    searched), by id; a platform finds only its own workers. Resident IDs and names are masked for agency
+    staff too: an officer reads one in full at GET /api/persons/{person_id}."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
     out = paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, _same)
     shown: list[Person] = out["items"]
     record_read(p, [x.pk for x in shown], "person search")
-    out["items"] = [PersonOut.of(x, p) for x in shown]
+    out["items"] = [PersonOut.of(x, p, listing=True) for x in shown]
     return out
 
 

@@ -42,6 +42,7 @@ class ReadPurpose(models.TextChoices):
     AUDIT = "AUDIT", _("audit")
     PLATFORM_ADMINISTRATION = "PLATFORM_ADMINISTRATION", _("platform administration")
     EXPORT = "EXPORT", _("export")
+    PAYMENT = "PAYMENT", _("payment")
 
 
 class PersonalDataAccess(models.Model):

@@ -38,6 +38,7 @@ READ_KINDS: dict[str, str | Promise] = {
     "claims": _("claims"),
     "claim queue": _("claims (work queue)"),
     "insured records": _("insured records (anonymised export)"),
+    "bank file": _("a bank file (payment instructions)"),
 }
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from socsec.audit.models import ReadPurpose
+from socsec.audit.reads import log_personal_read
+from socsec.audit.services import Actor
 from socsec.batch.store import write_text_atomic
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import DomainError
@@ -68,11 +71,20 @@ def _digest(text: str) -> str:
 
 
 def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[BankFile, str]:
-    """Inside the run's transaction: make the file's text from the payments just written and record it.
+    """Inside the run's transaction: make the file's text from the payments just written and record it,
+    with a read by the system of each person the file names (resident ID and name in full, for the bank).
     Returns the record and the text (written once the transaction commits)."""
     text = bank_file(run, instruction)
-    rows = BenefitPayment.objects.filter(run=run, instruction=instruction).count()
+    payments = BenefitPayment.objects.filter(run=run, instruction=instruction)
+    rows = payments.count()
     record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
+    log_personal_read(
+        actor=Actor.system("payment run"),
+        role="SYSTEM",
+        person_ids=payments.order_by("id").values_list("award__claim__person_id", flat=True),
+        purpose=ReadPurpose.PAYMENT,
+        what="bank file",
+    )
     return record, text
 
 

@@ -72,7 +72,8 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     if month_of(first) != month:
         raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month")
     if index >= min(month_index(today), month_index(database_today())):  # the database's clock too
-        raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from its last day on", field="month")
+        opens = month_first_day(index + 1).isoformat()  # the first day after the month's end
+        raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from {opens} on", field="month")
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time

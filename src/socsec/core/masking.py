@@ -9,7 +9,9 @@ Masks:
 
 Who sees what (``Purpose.SERVICE``: API answers, pages, exports for reading):
 - a worker: their own data in full (they reach no one else's);
-- an officer: in full (officers handle the cases);
+- an officer: in full when reading one person (a case: ``GET /api/persons/{id}``, a person's page), and
+  masked as a supervisor is in a list of persons (a page of the register, a search's results: ``listing``),
+  so that no one pages through the whole register unmasked;
 - a platform: the resident ID masked, the name in full (the workers are its own; it registered them);
 - a supervisor or an auditor: both masked (they oversee, they do not handle a person);
 - anyone else: both masked.
@@ -79,9 +81,12 @@ def dependant_disclosure(role: str, *, own: bool = False, purpose: Purpose = Pur
     return MASKED
 
 
-def disclosure(role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE) -> Disclosure:
-    """What a reader of ``role`` is shown of a person (``own``: the person is the reader)."""
-    if purpose is Purpose.PAYMENT or own or role == "OFFICER":
+def disclosure(
+    role: str, *, own: bool = False, purpose: Purpose = Purpose.SERVICE, listing: bool = False
+) -> Disclosure:
+    """What a reader of ``role`` is shown of a person (``own``: the person is the reader; ``listing``: the
+    person is one of a list, not read on purpose)."""
+    if purpose is Purpose.PAYMENT or own or (role == "OFFICER" and not listing):
         return FULL
     if role == "PLATFORM":
         return Disclosure(full_id=False, full_name=True)
