@@ -11,6 +11,7 @@ from django.test import Client
 from socsec.accounts.permissions import Principal, person_disclosure
 from socsec.accounts.services import token_authenticate
 from socsec.audit.models import AuditEntry
+from socsec.registry.models import Person
 from tests.world import resident_id
 
 ENGAGEMENT = {"category": "CIVIL_LAW", "sector": "RIDE_HAILING", "work_region": "440300", "start_date": "2026-03-01"}
@@ -44,6 +45,38 @@ def test_a_platform_cannot_tell_a_registered_resident_id_from_a_new_one(world):
     world.freelancer.refresh_from_db()
     assert world.freelancer.name != "王某"  # the register keeps its name; the difference is on record
     assert AuditEntry.objects.filter(action="worker.name_differs").count() == 1
+
+
+def test_a_person_id_tells_a_platform_nothing_of_when_the_person_was_registered(world):
+    platform = Client(headers={"Authorization": f"Bearer {world.platform_token}"})
+    before = set(Person.objects.values_list("pk", flat=True))
+    new = {"resident_id": resident_id("110105", "19920229", 17), "name": "赵敏", "residence_region": "110100"}
+    known = {"resident_id": world.freelancer.resident_id, "name": world.freelancer.name, "residence_region": "110100"}
+    (new_code, new_answer), (known_code, known_answer) = register(platform, new), register(platform, known)
+    assert (new_code, known_code) == (201, 201)
+    assert sorted(new_answer["person"]) == sorted(known_answer["person"])
+    assert known_answer["person"]["id"] == world.freelancer.pk
+    new_id = new_answer["person"]["id"]
+    assert new_id not in before
+    # a sequential id would be max + 1; a random one is, with probability 1 / (2**53 - 1)
+    assert new_id != max(before) + 1
+    assert 1 <= new_id < 2**53  # JavaScript clients read it exactly
+    answers = [
+        register(
+            platform,
+            {
+                "resident_id": resident_id("110105", "19900101", 2 * n + 1),
+                "name": f"人{n}",
+                "residence_region": "110100",
+            },
+        )
+        for n in range(20)
+    ]
+    assert [code for code, _ in answers] == [201] * 20
+    ids = [answer["person"]["id"] for _, answer in answers]
+    assert len(set(ids)) == 20
+    # 20 random ids come out increasing with probability 1/20! (about 4.1e-19)
+    assert ids != sorted(ids)
 
 
 def test_staff_are_told_whether_the_person_was_created(world):

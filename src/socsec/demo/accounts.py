@@ -8,6 +8,7 @@ from socsec.accounts.models import Role
 from socsec.accounts.services import user_create
 from socsec.registry.models import Engagement, Organisation, Person
 
+from .people import in_drawn_order
 from .pilot import ACTOR, DEMO_PASSWORD
 
 
@@ -34,7 +35,7 @@ def demo_accounts(people: list[Person]) -> None:
         .filter(n__gte=2)
         .values_list("person", flat=True)
     )
-    chosen = sorted(pk for pk in away_from_home if pk in two_platforms)
+    chosen = in_drawn_order(pk for pk in away_from_home if pk in two_platforms)
     worker = Person.objects.get(pk=chosen[0]) if chosen else people[0]
     user_create(actor=ACTOR, username="worker", password=DEMO_PASSWORD, role=Role.WORKER, person=worker)
     platform = Organisation.objects.get(code="swiftride")

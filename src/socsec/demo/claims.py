@@ -19,6 +19,8 @@ from socsec.registry.services import engagement_create, person_register
 from socsec.rules.benefits import CareSetting
 from socsec.rules.coverage import Category, Scheme, Sector, Status
 
+from .people import in_drawn_order
+
 
 def _actor(username: str) -> Actor:
     user = User.objects.get(username=username)
@@ -41,7 +43,9 @@ def _riders_on(platform: str, day: dt.date, month: str) -> tuple[list[int], list
         ).fetchall()
     finally:
         con.close()
-    return [p for p, on in rows if on], [p for p, on in rows if not on]
+    ordered = in_drawn_order(p for p, _on in rows)
+    on_day = {p for p, on in rows if on}
+    return [p for p in ordered if p in on_day], [p for p in ordered if p not in on_day]
 
 
 def _person(rid_body: str, name: str, region: str) -> Person:

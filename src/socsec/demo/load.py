@@ -72,7 +72,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
                 reference=reference,
             )
         people = persons_import(actor=ACTOR, rows=build_people(rng, workers))
-        people = list(Person.objects.select_related("residence_region").filter(pk__in=[p.pk for p in people]))
+        loaded = Person.objects.select_related("residence_region").in_bulk([p.pk for p in people])
+        people = [loaded[p.pk] for p in people]  # in the order drawn: ids are random
         engagements_import(actor=ACTOR, rows=build_engagements(rng, people, orgs))
         demo_accounts(people)
         _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")

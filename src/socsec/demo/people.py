@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Min
 from stdnum.cn import ric, uscc
 
-from socsec.registry.models import Organisation, Person
+from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.validation import is_valid_resident_id
 from socsec.rules.coverage import Category, Sector
 
 from .pilot import CITIES, CITY_WEIGHTS, GIVEN, ORGANISATIONS, PLATFORMS, SURNAMES
+
+
+def in_drawn_order(person_ids: Iterable[int]) -> list[int]:
+    """These persons in the order the demo drew them. Person ids are random, so their order means nothing;
+    the loader registers each person's engagements in the order it drew the persons, so a person's first
+    engagement id gives that order (persons without one come last, by id)."""
+    first = dict(Engagement.objects.values("person").annotate(first=Min("id")).values_list("person", "first"))
+    last = 1 + max(first.values(), default=0)
+    return sorted(person_ids, key=lambda pk: (first.get(pk, last), pk))
 
 
 def credit_code(rng: random.Random, region: str | None) -> str:

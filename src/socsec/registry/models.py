@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socsec.core.fields import BlindIndexField, EncryptedTextField, blind_index
 from socsec.core.masking import mask_resident_id
+from socsec.registry.ids import new_person_id
 from socsec.rules.coverage import Category, Sector
 
 
@@ -102,12 +103,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(models.Model):
     """A person. The resident ID and the name are encrypted at rest (``EncryptedTextField``), with a keyed
-    blind index each for exact lookups: the database cannot search inside them or sort by them."""
+    blind index each for exact lookups: the database cannot search inside them or sort by them. The id is
+    random (``new_person_id``), assigned in Python on every insert: ids are unique but unordered, so they
+    say nothing of when a person was registered."""
 
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
+    id = models.BigIntegerField(primary_key=True, default=new_person_id, editable=False)
     resident_id = EncryptedTextField()
     resident_id_index = BlindIndexField(source="resident_id", unique=True)
     name = EncryptedTextField()

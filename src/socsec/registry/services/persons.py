@@ -14,6 +14,7 @@ from socsec.core.errors import Conflict, ValidationFailed
 
 from .. import validation as v
 from ..errors import RegistryErrorCode
+from ..ids import new_person_id
 from ..models import Person, Region
 from .regions import lookup_region
 from .rows import RowError, raise_row_problems
@@ -81,13 +82,7 @@ def person_register(
                     field="resident_id",
                     code=RegistryErrorCode.PERSON_EXISTS,
                 )
-            person = Person.objects.create(
-                resident_id=data.resident_id,
-                name=data.name,
-                birth_date=data.birth_date,
-                sex=data.sex,
-                residence_region=data.residence_region,
-            )
+            person = person_insert(data)
             audit_record(actor=actor, action="person.register", instance=person)
     except IntegrityError:  # a concurrent registration of the same ID won the race
         raise Conflict(
@@ -96,6 +91,29 @@ def person_register(
             code=RegistryErrorCode.PERSON_EXISTS,
         ) from None
     return person
+
+
+def person_insert(data: PersonData) -> Person:
+    """Insert a person under a random id (``new_person_id``), drawing again in the rare case that the id is
+    taken. Any other refusal (the resident ID registered meanwhile) is raised as it is."""
+    for _attempt in range(3):
+        person = Person(
+            id=new_person_id(),
+            resident_id=data.resident_id,
+            name=data.name,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            residence_region=data.residence_region,
+        )
+        try:
+            with transaction.atomic():  # a savepoint: the enclosing transaction survives a refusal
+                person.save(force_insert=True)
+        except IntegrityError:
+            if not Person.objects.filter(pk=person.pk).exists():
+                raise
+            continue
+        return person
+    raise IntegrityError("no free person id after 3 draws")
 
 
 def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
@@ -131,23 +149,41 @@ def persons_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list[P
     return people
 
 
+def _draw_free_ids(people: list[Person]) -> None:
+    """Give each new person a random id that is neither taken nor drawn twice in this batch (the ids were
+    drawn when the objects were built; a clash is rare, and is drawn again here)."""
+    pending = people
+    while pending:
+        taken: set[int] = set()
+        ids = [p.pk for p in pending]
+        for start in range(0, len(ids), 900):
+            taken.update(Person.objects.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
+        seen: set[int] = set()
+        again = []
+        for p in people:
+            if p.pk in taken or p.pk in seen:
+                again.append(p)
+            else:
+                seen.add(p.pk)
+        for p in again:
+            p.pk = new_person_id()
+        pending = again
+
+
 def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
     with transaction.atomic():
-        people = Person.objects.bulk_create(
-            [
-                Person(
-                    resident_id=d.resident_id,
-                    name=d.name,
-                    birth_date=d.birth_date,
-                    sex=d.sex,
-                    residence_region=d.residence_region,
-                )
-                for d in cleaned
-            ],
-            batch_size=1000,
-        )
-        if not all(p.pk for p in people):  # backends that do not return ids on bulk insert
-            by_id = Person.objects.by_resident_id(d.resident_id for d in cleaned)
-            people = [by_id[d.resident_id] for d in cleaned]
+        built = [
+            Person(
+                id=new_person_id(),
+                resident_id=d.resident_id,
+                name=d.name,
+                birth_date=d.birth_date,
+                sex=d.sex,
+                residence_region=d.residence_region,
+            )
+            for d in cleaned
+        ]
+        _draw_free_ids(built)
+        people = Person.objects.bulk_create(built, batch_size=1000)
         audit_record_many(actor=actor, action="person.register", instances=people)
     return people

@@ -15,7 +15,7 @@ from .. import validation as v
 from ..models import Engagement, Organisation, Person
 from .engagements import engagement_create
 from .organisations import check_actor_may_use
-from .persons import clean_person
+from .persons import clean_person, person_insert
 
 
 def worker_register(
@@ -46,13 +46,7 @@ def worker_register(
         existing = lock(Person.objects.with_resident_id(data.resident_id)).first()
         name_differs = existing is not None and existing.name != data.name
         created = existing is None
-        target = existing or Person.objects.create(
-            resident_id=data.resident_id,
-            name=data.name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            residence_region=data.residence_region,
-        )
+        target = existing or person_insert(data)
         if created:
             audit_record(actor=actor, action="person.register", instance=target)
         fields = dict(engagement)
