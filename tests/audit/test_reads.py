@@ -147,3 +147,29 @@ def test_the_log_of_reads_cannot_be_changed_or_deleted(world):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         PersonalDataAccess.objects.all().delete()
     assert _reads()[0][2] == "CASE_HANDLING"
+
+
+def test_reads_spooled_while_locked_wait_in_their_file_until_the_lock_is_free(world, settings, tmp_path, monkeypatch):
+    from socsec.audit import reads
+    from socsec.audit.services import Actor
+
+    settings.VAR_DIR = tmp_path
+    free = reads.write_briefly
+    monkeypatch.setattr(reads, "write_briefly", lambda write: False)  # a batch job holds the write lock
+    logged = reads.log_personal_read(
+        actor=Actor(label="officer", user_id=world.users["officer"].pk),
+        role="OFFICER",
+        person_ids=[world.rider.pk, world.rider.pk, world.employee.pk],
+        purpose=ReadPurpose.CASE_HANDLING,
+        what="person",
+    )
+    spooled = sorted((tmp_path / "spool" / "reads").iterdir())
+    assert (logged, len(spooled), reads.reads_load_spooled()) == (2, 1, 0)
+    assert sorted((tmp_path / "spool" / "reads").iterdir()) == spooled and _reads() == []  # put back, unread
+    monkeypatch.setattr(reads, "write_briefly", free)
+    assert reads.reads_load_spooled() == 2
+    assert list((tmp_path / "spool" / "reads").iterdir()) == []
+    assert [(r[0], r[1], r[2], r[3]) for r in _reads()] == [
+        (world.rider.pk, "OFFICER", "CASE_HANDLING", "person"),
+        (world.employee.pk, "OFFICER", "CASE_HANDLING", "person"),
+    ]

@@ -14,7 +14,7 @@ from socsec.accounts.permissions import may_view_audit
 from socsec.api.bounds import Id, Moment
 from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.audit.models import AuditEntry, PersonalDataAccess
-from socsec.audit.reads import personal_reads, reader_of
+from socsec.audit.reads import personal_reads, reader_of, reads_load_spooled
 from socsec.audit.selectors import audit_entries
 
 router = Router()
@@ -98,6 +98,7 @@ def list_personal_data_access(request: HttpRequest, filters: Query[DataAccessFil
     """Auditors and supervisors: who read whose personal data, why and when, newest first, filtered by
     person, reader (a user's username or an organisation's code) and time."""
     require(may_view_audit(principal_of(request)), "only auditors and supervisors read the data access log")
+    reads_load_spooled()  # reads logged while a batch job held the database
     reads = personal_reads(person_id=filters.person_id, since=filters.since, until=filters.until)
     if filters.actor_username:
         reads = reads.filter(actor_user__username=filters.actor_username)

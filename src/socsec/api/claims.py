@@ -23,7 +23,7 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
-from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, responses
+from socsec.api.responses import PageIn, as_is, page_of, paginate, paginate_in_order, responses
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
@@ -132,18 +132,14 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilter]) -> dict[str, 
         ]
         out = paginate_in_order(claims, filters)
     elif p.person_id is not None:
-        out = paginate(claim_selectors.claims_of(person_id=p.person_id), filters, _same, newest_first=True)
+        out = paginate(claim_selectors.claims_of(person_id=p.person_id), filters, as_is, newest_first=True)
     else:
         platform = require_platform(p, "not allowed")
-        out = paginate(claim_selectors.claims_on_platform(organisation=platform), filters, _same, newest_first=True)
+        out = paginate(claim_selectors.claims_on_platform(organisation=platform), filters, as_is, newest_first=True)
     shown: list[Claim] = out["items"]
     record_read(p, [c.person_id for c in shown], "claims")
     out["items"] = [_out(c, p) for c in shown]
     return out
-
-
-def _same(claim: Claim) -> Claim:
-    return claim
 
 
 @router.get("/claims/{claim_id}", response=responses({200: ClaimOut}, 404))

@@ -12,7 +12,7 @@ from socsec.accounts.access import access_person, principal_of, require_worker
 from socsec.api.audit import DataAccessOut, data_access_item
 from socsec.api.registry import PersonOut
 from socsec.api.responses import PageIn, page_of, paginate, responses
-from socsec.audit.reads import personal_reads
+from socsec.audit.reads import personal_reads, reads_load_spooled
 
 router = Router()
 
@@ -41,4 +41,5 @@ def list_my_data_access(request: HttpRequest, page: Query[PageIn]) -> dict[str, 
     """Who else read my personal data, newest first: the reader's role and name, why, and what. My own
     reads are not listed."""
     person_id = require_worker(principal_of(request), "only a worker has a data access log of their own")
+    reads_load_spooled()  # reads logged while a batch job held the database
     return paginate(personal_reads(person_id=person_id), page, data_access_item, newest_first=True)

@@ -28,7 +28,7 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
-from socsec.api.responses import PageIn, page_of, paginate, paginate_in_order, paginate_list, responses
+from socsec.api.responses import PageIn, as_is, page_of, paginate, paginate_in_order, paginate_list, responses
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -232,15 +232,11 @@ def search_persons(request: HttpRequest, filters: Query[PersonFilter]) -> dict[s
     staff too: an officer reads one in full at GET /api/persons/{person_id}."""
     p = principal_of(request)
     own = require_staff_or_platform(p, "workers read themselves at /api/me")
-    out = paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, _same)
+    out = paginate(selectors.persons_matching(query=filters.q, organisation=own), filters, as_is)
     shown: list[Person] = out["items"]
     record_read(p, [x.pk for x in shown], "person search")
     out["items"] = [PersonOut.of(x, p, listing=True) for x in shown]
     return out
-
-
-def _same(person: Person) -> Person:
-    return person
 
 
 @router.post("/persons", response=responses({201: PersonOut}, 404, 409), tags=["registry"])

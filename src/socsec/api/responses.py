@@ -124,6 +124,11 @@ def paginate(
 T = TypeVar("T")
 
 
+def as_is(item: T) -> T:
+    """``paginate``'s render when the caller renders the page itself (after logging what it shows)."""
+    return item
+
+
 def paginate_list(items: Sequence[T], page: PageIn, key: Callable[[T], int]) -> dict[str, Any]:
     """One page of items computed in memory, ordered by ``key`` (an id, or a position when they have none)."""
     after = decode_cursor(page.cursor)

@@ -119,8 +119,7 @@ def personal_reads(
     until: dt.datetime | None = None,
 ) -> QuerySet[PersonalDataAccess]:
     """Reads, newest first (by id, so that pages can follow one another by id), with who read (user,
-    organisation) joined for display. Rows spooled while the database was locked are loaded first."""
-    reads_load_spooled()
+    organisation) joined for display. The views that show the log call ``reads_load_spooled`` first."""
     qs = PersonalDataAccess.objects.select_related("actor_user", "actor_organisation").order_by("-id")
     if person_id is not None:
         qs = qs.filter(person_id=person_id)

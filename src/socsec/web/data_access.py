@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from socsec.accounts.models import Role
 from socsec.audit.models import ReadPurpose
-from socsec.audit.reads import READ_KINDS, personal_reads, reader_of
+from socsec.audit.reads import READ_KINDS, personal_reads, reader_of, reads_load_spooled
 
 SHOWN = 10
 
 
 def data_access_rows(person_id: int) -> list[dict[str, Any]]:
+    reads_load_spooled()  # reads logged while a batch job held the database
     rows = []
     for read in personal_reads(person_id=person_id)[:SHOWN]:
         role, name = reader_of(read)
