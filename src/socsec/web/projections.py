@@ -19,6 +19,8 @@ from socsec.actuarial.inputs import InputError
 from socsec.actuarial.report import csv_text
 from socsec.actuarial.run import ProjectionResult
 from socsec.actuarial.shipped import MAX_RUNS, ChoiceRefused, ShippedScenario, run_shipped, shipped_scenario_list
+from socsec.rules.texts import N_
+from socsec.web.i18n import translate_text
 
 TABLES = ("summary", "indicators", "replacement_rates", "stochastic_percentiles")
 HIDDEN_COLUMNS = ("file",)  # a path on the server: not for a page or a download
@@ -183,7 +185,7 @@ SUMMARY: list[tuple[str, Label, Callable[[Any], str]]] = [
         _percent,
     ),
     (r"c102_retirement_age", lambda m, r: _("ILO Convention 102 standard beneficiary: retirement age"), _age),
-    (r"meets_c102", lambda m, r: _("Meets ILO Convention 102 (at least 40%)"), _yes_no),
+    (r"meets_c102", lambda m, r: translate_text(N_("Meets ILO Convention 102 (at least 40%)")), _yes_no),
     (r"stochastic_runs", lambda m, r: _("Stochastic runs"), _count),
     (
         r"general_average_premium_p(\d+)",

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from socsec.benefits.assessment import bounds
 from socsec.benefits.models import Claim
 from socsec.core.money import MAX_YUAN, parse_yuan
+from socsec.rules.texts import N_
+from socsec.web.i18n import translate_text_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,7 +66,7 @@ ASSESSMENT_FIELDS: dict[str, list[AssessmentField]] = {
             "average_wage_12m_cents",
             gettext_lazy("Average monthly wage in the 12 months before (yuan)"),
             "yuan",
-            gettext_lazy("kept within 60%-300% of the local average wage"),
+            translate_text_lazy(N_("kept within 60%-300% of the local average wage")),
         ),
     ],
     K.PENSION: [

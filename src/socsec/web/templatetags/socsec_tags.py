@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from socsec.accounts.access import principal_of
@@ -12,6 +11,7 @@ from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
+from socsec.web.i18n import translate_reference, translate_text
 
 register = template.Library()
 
@@ -62,8 +62,15 @@ def sector_label(code: str) -> str:
 
 @register.filter
 def tr(text: object) -> str:
-    """Translate a string that comes from the rules layer (scheme labels, reasons)."""
-    return gettext(str(text)) if text else ""
+    """A text from the rules layer (scheme label, reason, formula label, scenario title) in the reader's
+    language (``socsec.web.i18n``)."""
+    return translate_text(text)
+
+
+@register.filter
+def legal_reference(reference: object) -> str:
+    """A legal reference from the rules layer in the reader's language: laws by their names in it."""
+    return translate_reference(reference)
 
 
 @register.filter
