@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-_UNVERIFIED = re.compile(r"\s*\([^()]*\bunverified\b[^()]*\)")
+_UNVERIFIED = re.compile(r"\s*\([^()]*\b(?:unverified|not verified)\b[^()]*\)")
+_NOTE = re.compile(r"\b(?:unverified|not verified)\b")
 _MAINTAINERS_SOURCES = ("policy-facts.md",)
 
 
@@ -29,10 +30,17 @@ def public_text(text: str) -> str:
 
 def citations(reference: str) -> list[str]:
     """The citations of a reference as a person reads them, each without maintainers' notes; a citation
-    that is only a maintainers' source is left out."""
+    that is only a maintainers' source or note is left out."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(reference):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
+            parts.append(reference[start:i])
+            start = i + 1
+    parts.append(reference[start:])
     out = []
-    for part in reference.split(";"):
+    for part in parts:
         cited = public_text(part)
-        if cited and not cited.startswith(_MAINTAINERS_SOURCES):
+        if cited and not cited.startswith(_MAINTAINERS_SOURCES) and not _NOTE.search(cited):
             out.append(cited)
     return out
