@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from socsec.accounts.access import principal_of
@@ -11,6 +14,7 @@ from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
+from socsec.rules.parameters import ResolvedValue
 from socsec.web.i18n import translate_reference, translate_text
 
 register = template.Library()
@@ -65,6 +69,33 @@ def tr(text: object) -> str:
     """A text from the rules layer (scheme label, reason, formula label, scenario title) in the reader's
     language (``socsec.web.i18n``)."""
     return translate_text(text)
+
+
+@register.filter
+def parameter_value(p: Mapping[str, Any] | ResolvedValue) -> str:
+    """A parameter's value with its unit, as an explanation shows it: yes or no for a switch, a ratio bare,
+    otherwise the value and the unit in the reader's language."""
+    value, unit = (p.get("value"), p.get("unit", "")) if isinstance(p, Mapping) else (p.value, p.unit)
+    if unit == "bool" or isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if unit in ("", "/1"):
+        return str(value)
+    return f"{value} {translate_text(unit)}"
+
+
+@register.filter
+def award_label(award: Any) -> str:
+    """What an award is, in the reader's language: the formula's label, or for income continued during
+    treatment, who continues it and for how many months."""
+    if award.item == "wage_continuation":
+        from socsec.web.templatetags.claim_tags import payer
+
+        months = award.explanation.get("amount", {}).get("months", "")
+        return gettext("Income during treatment, continued by %(payer)s: %(months)s months") % {
+            "payer": payer(award.payer),
+            "months": months,
+        }
+    return translate_text(award.label)
 
 
 @register.filter
