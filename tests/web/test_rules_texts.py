@@ -144,6 +144,7 @@ def test_maintainers_notes_are_left_out_of_what_people_read():
         "yearly notices (Ren She Ting Fa), one per year"
     ]
     assert catalogue_id("20% of a base (unverified)") == "20%% of a base"
+    assert catalogue_id("order %(order)s: 5%") == "order %(order)s: 5%%"
 
 
 def test_a_reference_is_translated_citation_by_citation():
@@ -156,3 +157,22 @@ def test_a_reference_is_translated_citation_by_citation():
         assert translate_text("") == ""
     with translation.override("en"):
         assert translate_reference(reference) == reference
+
+
+def test_what_the_checks_write_on_a_claim_is_shown_in_the_readers_language(world, data_dir):
+    from socsec.web.claim_texts import claim_text
+
+    routed = (
+        "reported 45 days after the injury; the time limit is 30 days; "
+        "order A-17 is not among the worker's orders on that day"
+    )
+    with translation.override("zh-hans"):
+        assert claim_text(routed) == "受伤 45 天后才申报；时限为 30 天；订单 A-17 不在该劳动者当天的订单之中"
+        assert claim_text("ok, the grade is right") == "ok, the grade is right"  # an officer's own words
+        assert claim_text("") == ""
+    with translation.override("en"):
+        assert claim_text(routed) == routed
+    claim = injury(world)
+    claim.refresh_from_db()
+    officer = client_in(world, "zh-hans", "officer").get(f"/officer/claims/{claim.pk}/").content.decode()
+    assert '<dd id="routed-reason">平台订单数据显示该劳动者在受伤当天没有订单</dd>' in officer

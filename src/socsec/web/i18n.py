@@ -7,15 +7,20 @@ per cent sign is found the same way from a template, a filter or Python code."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 
 from socsec.rules.texts import citations, public_text
 
+_BARE_PER_CENT = re.compile(r"%(?!\(\w+\)s)")
+
 
 def catalogue_id(text: str) -> str:
-    """The msgid under which the catalogue holds a rules text."""
-    return public_text(text).replace("%", "%%")
+    """The msgid under which the catalogue holds a rules text: each per cent sign that does not start a
+    placeholder ("%(name)s") written twice."""
+    return _BARE_PER_CENT.sub("%%", public_text(text))
 
 
 def translate_text(text: object) -> str:

@@ -15,6 +15,7 @@ from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
 from socsec.rules.parameters import ResolvedValue
+from socsec.web.claim_texts import claim_text
 from socsec.web.i18n import translate_reference, translate_text
 
 register = template.Library()
@@ -96,6 +97,12 @@ def award_label(award: Any) -> str:
             "months": months,
         }
     return translate_text(award.label)
+
+
+@register.filter(name="claim_text")
+def claim_text_filter(text: str) -> str:
+    """What the benefits checks wrote on a claim, in the reader's language (``socsec.web.claim_texts``)."""
+    return claim_text(text)
 
 
 @register.filter
