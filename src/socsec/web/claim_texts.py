@@ -12,6 +12,7 @@ from functools import cache
 
 from django.utils.translation import get_language, gettext
 
+from socsec.core.money import format_yuan
 from socsec.rules.texts import N_
 
 SENTENCES = (
@@ -26,13 +27,16 @@ SENTENCES = (
     N_("death on %(day)s (%(source)s)"),
     N_("a new engagement appears in the registry (flagged to an officer)"),
     N_("platform orders in the month show work again (flagged to an officer)"),
+    N_("automated checks"),
 )
+# Sentences stored with an amount in cents, shown with it in yuan: stored -> shown.
+IN_YUAN = {"awarded: %(cents)s cents in the first year": N_("awarded: %(yuan)s yuan in the first year")}
 
 
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str]]:
     out = []
-    for sentence in SENTENCES:
+    for sentence in (*SENTENCES, *IN_YUAN):
         parts = re.split(r"%\((\w+)\)s", sentence)
         regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
         out.append((re.compile(regex + r"(?=; |$)"), sentence))
@@ -54,10 +58,37 @@ def _sentences(text: str) -> list[tuple[str, dict[str, str]]] | None:
     return found
 
 
+def _shown(sentence: str, values: dict[str, str]) -> str:
+    if sentence in IN_YUAN:
+        return gettext(IN_YUAN[sentence]) % {"yuan": format_yuan(int(values["cents"]))}
+    return gettext(sentence) % values
+
+
+def _assessment(text: str) -> str | None:
+    """An assessment as the history keeps it ("grade 9, care_level 2, monthly_income_cents 600000") with
+    each field by its label and amounts in yuan; None when ``text`` is not one."""
+    from socsec.web.claims.assessment_form import ASSESSMENT_FIELDS
+
+    labels = {name: label for fields in ASSESSMENT_FIELDS.values() for name, label, _kind, _hint in fields}
+    labels["dependants"] = gettext("Dependants")
+    shown = []
+    for part in text.split(", "):
+        match = re.fullmatch(r"(\w+) (.+)", part)
+        if match is None or match[1] not in labels:
+            return None
+        key, value = match[1], match[2]
+        if key.endswith("_cents") and value.lstrip("-").isdigit():
+            value = format_yuan(int(value))
+        elif value in ("True", "False"):
+            value = gettext("yes") if value == "True" else gettext("no")
+        shown.append(f"{labels[key]} {value}")
+    return ("，" if (get_language() or "").startswith("zh") else ", ").join(shown)
+
+
 def claim_text(text: str) -> str:
     """A text the checks wrote on a claim, in the reader's language (see the module)."""
     sentences = _sentences(text or "")
     if not sentences:
-        return text or ""
+        return _assessment(text) or text if text else ""
     separator = "；" if (get_language() or "").startswith("zh") else "; "
-    return separator.join(gettext(s) % values for s, values in sentences)
+    return separator.join(_shown(s, values) for s, values in sentences)
