@@ -91,6 +91,8 @@ def test_how_an_oip_award_was_worked_out_in_both_languages(world, data_dir):
         officer_page = client_in(world, language, "officer").get(url).content.decode()
         worker_page = client_in(world, language, "worker").get(f"/me/claims/{claim.pk}/").content.decode()
         assert OFFICER_STEP[language] in officer_page
+        amount = {"zh-hans": "4,500.00 元", "en": "4,500.00 yuan"}[language]  # stored in cents: 450000
+        assert f"<p><code>oip_benefit_base</code> = <strong>{amount}</strong></p>" in officer_page
         assert WORKER_SUMMARY[language] in worker_page
         assert WORKER_HOW[language] in worker_page
         for page in (officer_page, worker_page):

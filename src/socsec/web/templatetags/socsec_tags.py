@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from socsec.accounts.access import principal_of
@@ -14,6 +14,7 @@ from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
+from socsec.rules.explanation import Explanation
 from socsec.rules.parameters import ResolvedValue
 from socsec.web.claim_texts import claim_text
 from socsec.web.i18n import translate_reference, translate_text
@@ -70,6 +71,22 @@ def tr(text: object) -> str:
     """A text from the rules layer (scheme label, reason, formula label, scenario title) in the reader's
     language (``socsec.web.i18n``)."""
     return translate_text(text)
+
+
+@register.filter
+def explained_value(e: Mapping[str, Any] | Explanation) -> str:
+    """A computed value with its unit, as an explanation shows it: amounts in yuan, months as months,
+    a code bare (its meaning follows it)."""
+    value, unit = (e.get("value"), e.get("unit", "")) if isinstance(e, Mapping) else (e.value, e.unit)
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if unit in ("cents", "cents_exact"):
+        return gettext("%(amount)s yuan") % {"amount": yuan_exact(value)}
+    if unit == "cents_per_order":
+        return gettext("%(amount)s yuan per order") % {"amount": yuan_exact(value)}
+    if unit == "months":
+        return ngettext("%(n)s month", "%(n)s months", int(value)) % {"n": value}
+    return str(value)
 
 
 @register.filter
