@@ -187,3 +187,24 @@ def test_what_the_checks_write_on_a_claim_is_shown_in_the_readers_language(world
     claim.refresh_from_db()
     officer = client_in(world, "zh-hans", "officer").get(f"/officer/claims/{claim.pk}/").content.decode()
     assert '<dd id="routed-reason">平台订单数据显示该劳动者在受伤当天没有订单</dd>' in officer
+
+
+def test_a_refusal_fills_in_a_rules_reason_in_the_readers_language():
+    from socsec.core.errors import ValidationFailed
+    from socsec.rules.coverage import REASONS, CoverageReason
+    from socsec.web.common import refusal_message
+
+    refused = ValidationFailed(
+        "event_date: not covered by %(scheme)s on %(day)s - %(reason)s",
+        field="event_date",
+        params={
+            "scheme": "Employee basic pension",
+            "day": "2026-11-02",
+            "reason": REASONS[CoverageReason.EMPLOYEE_PENSION_FLEXIBLE].text,
+        },
+    )
+    with translation.override("zh-hans"):
+        assert refusal_message(refused) == (
+            "事发日期：2026-11-02 不在职工基本养老保险的保障范围内——未建立劳动关系（灵活就业）：可以自愿参保，"
+            "按所选缴费基数的 20% 缴费（8% 记入个人账户，12% 记入统筹基金）。"
+        )

@@ -18,6 +18,7 @@ from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry.models import Engagement, Person
 from socsec.rules.coverage import Category, Status
+from socsec.rules.texts import N_
 
 from .claims import CLAIM_SCHEME, INJURY, deadline_days, move
 from .errors import BenefitErrorCode
@@ -70,7 +71,7 @@ def claim_submit(
         status = on_this[0].reason.status if on_this else scheme.reason.status
         reason = on_this[0].reason.text if on_this else scheme.reason.text
         if kind == K.WORK_INJURY and engagement.category != Category.LABOUR_RELATION:
-            status, reason = Status.NOT_ELIGIBLE, "work-related injury insurance covers labour relations only"
+            status, reason = Status.NOT_ELIGIBLE, N_("work-related injury insurance covers labour relations only")
     else:
         status, reason = scheme.reason.status, scheme.reason.text
     if kind != K.PENSION and status not in (Status.MANDATORY, Status.VOLUNTARY):

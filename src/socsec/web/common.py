@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from socsec.core.errors import DomainError
+from socsec.web.i18n import translate_text
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -24,7 +25,7 @@ def refusal_message(exc: DomainError) -> str:
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
     if exc.params:  # the sentence translated, then filled with its values (translated where they are labels)
-        values = {k: _(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
+        values = {k: translate_text(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
         return _(exc.template) % values
     # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
     return _(exc.message) if exc.message else ""
