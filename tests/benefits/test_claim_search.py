@@ -78,3 +78,25 @@ def test_each_filter(world, claims):
     assert ids(claim_search(search=ClaimSearch(person=world.employee.name))) == [pension.pk]
     assert ids(claim_search(search=ClaimSearch(person=world.employee.resident_id))) == [pension.pk]
     assert claim_search(search=ClaimSearch(person="Nobody Here")).count() == 0
+
+
+def test_the_api_pages_the_same_search(world, claims):
+    from django.test import Client
+
+    withdrawn, paid, pension = claims
+    officer = Client(headers={"Accept-Language": "en"})
+    officer.force_login(world.users["officer"])
+    first = officer.get("/api/claims/search", {"status": "WITHDRAWN", "limit": 20})
+    assert first.status_code == 200
+    body = first.json()
+    assert [c["id"] for c in body["items"]] == [c.pk for c in reversed(withdrawn)][:20]
+    rest = officer.get("/api/claims/search", {"status": "WITHDRAWN", "limit": 20, "cursor": body["next_cursor"]}).json()
+    assert ([c["id"] for c in rest["items"]], rest["next_cursor"]) == ([c.pk for c in reversed(withdrawn)][20:], None)
+    by_person = officer.get("/api/claims/search", {"person": str(world.employee.pk)}).json()
+    assert [c["id"] for c in by_person["items"]] == [pension.pk]
+    bad = officer.get("/api/claims/search", {"status": "NOPE", "date_from": "2025-02-01", "date_to": "2025-01-01"})
+    assert bad.status_code == 422
+    assert set(bad.json()["details"]["fields"]) == {"status", "date_to"}
+    worker = Client()
+    worker.force_login(world.users["worker"])
+    assert worker.get("/api/claims/search").status_code == 403
