@@ -176,3 +176,74 @@ def test_the_person_is_told_in_their_language(world, data_dir):
             notice_text(notice)
             == "您的待遇自2026-07起恢复发放，暂停期间未发的款项将在下一次发放时补发。经办人员的核查意见：wrong person"
         )
+
+
+def unemployed_then_hired(world):
+    """The employee's unemployment benefit from March 2026, paid for March; a civil-law engagement with
+    Zipper Courier from 10 April appears: April's run stops the benefit from April."""
+    from socsec.benefits.assessment import parse_assessment
+    from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
+    from socsec.benefits.intake import claim_submit
+    from socsec.registry.models import Engagement
+    from socsec.registry.services import engagement_create, engagement_end
+
+    job = Engagement.objects.get(person=world.employee, organisation=world.employer)
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.employee,
+        kind="UNEMPLOYMENT",
+        event_date=dt.date(2026, 2, 28),
+        engagement=job,
+        today=dt.date(2026, 3, 2),
+    )
+    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    claim = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
+        today=dt.date(2026, 3, 5),
+    )
+    claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-03", today=dt.date(2026, 4, 1))
+    new_job = engagement_create(
+        actor=SYSTEM,
+        person=world.employee,
+        organisation=world.courier,
+        category="CIVIL_LAW",
+        sector="INSTANT_DELIVERY",
+        work_region="110100",
+        start_date=dt.date(2026, 4, 10),
+    )
+    april = pay_month(actor=SYSTEM, month="2026-04", today=dt.date(2026, 5, 1))
+    assert april.new_payments == 0
+    return new_job
+
+
+def test_a_stop_from_a_new_engagement_shows_it_and_once_lifted_is_not_made_again(world, data_dir):
+    new_job = unemployed_then_hired(world)
+    [stop] = suspensions_to_review()
+    assert (stop.trigger, stop.trigger_key, stop.from_month, stop.run_month) == (
+        "ENGAGEMENT",
+        f"engagement:{new_job.pk}",
+        "2026-04",
+        "2026-04",
+    )
+    assert stop.evidence == {
+        "engagement": new_job.pk,
+        "organisation": world.courier.code,
+        "organisation_name": "Zipper Courier",
+        "sector": "INSTANT_DELIVERY",
+        "start_date": "2026-04-10",
+        "end_date": "",
+    }
+    monthly = 180000  # the unemployment benefit's monthly amount in this world
+    assert (stop.award.item, stop.award.amount_cents) == ("unemployment_benefit_monthly", monthly)
+    suspension_lift(actor=officer(world), suspension=stop, reason="A few hours a week, under the earnings limit.")
+    may = pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 1))
+    assert may.suspended == []  # the same engagement does not stop it again
+    assert [(p.month, p.kind, p.amount_cents) for p in may.run.payments.order_by("month")] == [
+        ("2026-04", "PAYMENT", monthly),
+        ("2026-05", "PAYMENT", monthly),
+    ]

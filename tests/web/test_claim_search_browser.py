@@ -58,3 +58,43 @@ def test_an_officer_searches_opens_and_decides_a_claim_in_chinese(world, setting
     page.goto(f"{live_server.url}/officer/claims/search/?status=ACCEPTED")
     expect(page.locator("table.search-results tbody tr")).to_have_count(1)
     expect(page.locator("table.search-results tbody tr").first).to_contain_text("已受理")
+
+
+def test_the_worker_answers_a_question_and_officers_review_a_stop_on_a_phone(
+    world, settings, tmp_path, live_server, page
+):
+    """At 390 px in Chinese: the worker reads the officer's question on their claim and answers it; the
+    officer's stop review (with its evidence) and the death-notice form do not scroll sideways."""
+    from socsec.benefits.information import claim_request_information
+    from socsec.benefits.models import Suspension
+    from tests.benefits.test_awards_and_payments import officer
+    from tests.benefits.test_suspensions import died_in_june
+
+    settings.DATA_DIR = tmp_path
+    died_in_june(world)
+    claim = injury(world)
+    claim_request_information(
+        actor=officer(world), claim=claim, expected_version=claim.version, question="请提供医院的出院小结。"
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill("rider")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/me/claims/")
+    expect(page.locator("#notices")).to_contain_text("经办人员需要您为申请补充信息：请提供医院的出院小结。")
+    page.goto(f"{live_server.url}/me/claims/{claim.pk}/")
+    expect(page.locator("#officer-question")).to_have_text("请提供医院的出院小结。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("您的答复").fill("已在窗口提交。")
+    page.get_by_role("button", name="发送答复").click()
+    expect(page.locator("#claim-status")).to_have_text("审核中")
+    page.context.clear_cookies()
+
+    log_in_officer(page, live_server.url, world)
+    stop = Suspension.objects.get()
+    page.goto(f"{live_server.url}/officer/suspensions/{stop.pk}/")
+    expect(page.locator("#evidence")).to_contain_text("2026-06-20")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{live_server.url}/officer/persons/{world.employee.pk}/death-notice/")
+    expect(page.get_by_label("死亡日期")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -27,6 +27,8 @@ TEXTS = {
     ),
 }
 
+TEXTS_BY_CODE = {kind.value: text for kind, text in TEXTS.items()}
+
 
 def notice_send(*, person_id: int, kind: NoticeKind, claim: Claim | None = None, **params: str) -> PersonNotice:
     """Write a message to a person (within the caller's transaction)."""
@@ -35,7 +37,7 @@ def notice_send(*, person_id: int, kind: NoticeKind, claim: Claim | None = None,
 
 def notice_text(notice: PersonNotice) -> str:
     """The message in the active language; a kind this version does not know shows nothing."""
-    template = TEXTS.get(NoticeKind(notice.kind)) if notice.kind in NoticeKind._value2member_map_ else None
+    template = TEXTS_BY_CODE.get(notice.kind)
     if template is None:
         return ""
     values: dict[str, Any] = dict(notice.params)
