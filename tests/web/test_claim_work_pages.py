@@ -149,6 +149,8 @@ def test_an_officer_lifts_a_stop_from_the_queue_and_the_worker_is_told(world, da
     queue = officer.get("/officer/suspensions/").content.decode()
     assert f'data-suspension="{stop.pk}"' in queue
     assert "1 suspension." in queue
+    claim_page = officer.get(f"/officer/claims/{stop.award.claim_id}/").content.decode()
+    assert f'<a href="/officer/suspensions/{stop.pk}/">stopped from 2026-07</a>' in claim_page
     detail = officer.get(f"/officer/suspensions/{stop.pk}/").content.decode()
     assert "What triggered it: A death notice" in detail
     assert "<dt>Died on</dt><dd>2026-06-20</dd>" in detail

@@ -41,6 +41,10 @@ def suspensions_of(*, person_id: int) -> QuerySet[Suspension]:
     return Suspension.objects.filter(person_id=person_id).select_related("award__claim").order_by("-id")
 
 
+def suspensions_of_claim(*, claim_id: int) -> QuerySet[Suspension]:
+    return Suspension.objects.filter(award__claim_id=claim_id).order_by("-id")
+
+
 def _decide(actor: Actor, suspension: Suspension, reason: str, today: dt.date | None, to: str) -> Suspension:
     require_officer(actor)
     reason = reason.strip()

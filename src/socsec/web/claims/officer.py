@@ -18,6 +18,7 @@ from socsec.benefits.claims import ASKING, MOVES, OPEN
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
 from socsec.benefits.information import claim_request_information
 from socsec.benefits.models import Claim
+from socsec.benefits.suspensions import suspensions_of_claim
 from socsec.core.errors import DomainError
 from socsec.core.masking import dependant_disclosure, mask_dependants
 
@@ -98,6 +99,7 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "events": list(claim.events.all()),
         "awards": list(claim.awards.all()),
         "information_requests": list(claim.information_requests.all()),
+        "suspensions": list(suspensions_of_claim(claim_id=claim.pk)),
         "engagement": claim.engagement,
         "activity": activity,
         "activity_days": [
