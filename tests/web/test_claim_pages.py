@@ -240,10 +240,17 @@ def test_a_worker_appeals_a_rejection_and_cannot_withdraw_it(world, data_dir):
     assert (claim.status, claim.events.last().note) == (S.UNDER_REVIEW, "I was on order a7")
 
 
-def test_a_worker_withdraws_an_open_claim(world, data_dir):
+def test_a_worker_withdraws_an_open_claim_after_confirming(world, data_dir):
     claim = injury(world)
     worker = client_as(world, "worker")
-    response = worker.post(f"/me/claims/{claim.pk}/", {"action": "withdraw", "version": claim.version})
+    asked = worker.post(f"/me/claims/{claim.pk}/", {"action": "withdraw", "version": claim.version})
+    assert asked.status_code == 200  # the first press only asks
+    assert "Withdraw this claim?" in asked.content.decode()
+    assert 'name="confirmed" value="1"' in asked.content.decode()
+    assert state(claim)[:2] == (S.GATHERING_EVIDENCE, 2)  # nothing written
+    response = worker.post(
+        f"/me/claims/{claim.pk}/", {"action": "withdraw", "version": claim.version, "confirmed": "1"}
+    )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == S.WITHDRAWN

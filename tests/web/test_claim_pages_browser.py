@@ -63,7 +63,7 @@ def test_a_worker_claims_an_officer_rejects_and_the_worker_reads_why(world, sett
     log_out(page)
 
     log_in(page, base, "officer")
-    page.get_by_role("link", name="Claims").click()
+    page.get_by_role("link", name="Claims", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Claims to decide")
     page.get_by_label("Kind").select_option("OCCUPATIONAL_INJURY")  # htmx swaps the table
     expect(page).to_have_url(re.compile(r"kind=OCCUPATIONAL_INJURY"))

@@ -31,6 +31,7 @@ from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
 from socsec.benefits.rebates import retention_rebate_decide
 from socsec.benefits.review import claim_appeal
+from socsec.benefits.search import ClaimSearch, claim_search
 from socsec.core.errors import ValidationFailed
 from socsec.core.masking import dependant_disclosure, mask_dependants
 from socsec.registry import selectors
@@ -138,6 +139,46 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilter]) -> dict[str, 
         out = paginate(claim_selectors.claims_on_platform(organisation=platform), filters, as_is, newest_first=True)
     shown: list[Claim] = out["items"]
     record_read(p, [c.person_id for c in shown], "claims")
+    out["items"] = [_out(c, p) for c in shown]
+    return out
+
+
+class ClaimSearchIn(PageIn):
+    status: str = Field("", max_length=24, description="Any state, open or closed (WITHDRAWN, PAID, ...).")
+    kind: str = Field("", max_length=24)
+    date_field: str = Field("submitted", pattern="^(submitted|event)$", description="Which date the range reads.")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    person: str = Field("", max_length=64, description="A person's id, whole name or resident ID; or a claim's id.")
+    platform: str = Field("", max_length=40, description="The organisation's code.")
+
+
+@router.get("/claims/search", response=responses({200: page_of(ClaimOut)}))
+def search_claims(request: HttpRequest, filters: Query[ClaimSearchIn]) -> dict[str, Any]:
+    """Staff: claims in every state that match every filter given, newest first (by id)."""
+    p = principal_of(request)
+    require(p.is_staff, "only agency staff search claims")
+    errors = {}
+    if filters.status and filters.status not in Claim.Status.values:
+        errors["status"] = [f"{filters.status!r} is not one of {', '.join(Claim.Status.values)}."]
+    if filters.kind and filters.kind not in Claim.Kind.values:
+        errors["kind"] = [f"{filters.kind!r} is not one of {', '.join(Claim.Kind.values)}."]
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        errors["date_to"] = ["is before date_from."]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    search = ClaimSearch(
+        status=filters.status,
+        kind=filters.kind,
+        date_field=filters.date_field,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        person=filters.person,
+        platform=filters.platform,
+    )
+    out = paginate(claim_search(search=search), filters, as_is, newest_first=True)
+    shown: list[Claim] = out["items"]
+    record_read(p, [c.person_id for c in shown], "claim search")
     out["items"] = [_out(c, p) for c in shown]
     return out
 

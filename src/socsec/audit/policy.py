@@ -284,6 +284,28 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         recorded=("id", "month", "started_at", "file_path", "payment_count", "amount_cents")
     ),
     "benefits.DeathNotice": AuditFields(recorded=("id", "person_id", "died_on", "source", "received_on")),
+    "benefits.InformationRequest": AuditFields(
+        recorded=("id", "claim_id", "asked_by_id", "asked_on", "return_status", "answered_on"),
+        withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
+    ),
+    "benefits.Suspension": AuditFields(
+        recorded=(
+            "id",
+            "award_id",
+            "person_id",
+            "trigger",
+            "trigger_key",
+            "from_month",
+            "reason",
+            "evidence",
+            "run_month",
+            "status",
+            "decided_by_id",
+            "decided_on",
+            "decision_reason",
+            *_CREATED,
+        )
+    ),
     "benefits.RetentionRebate": AuditFields(
         recorded=(
             "id",

@@ -39,15 +39,19 @@ INJURY = (K.OCCUPATIONAL_INJURY, K.WORK_INJURY)
 OPEN = OPEN_STATUSES  # the states an officer still has work in
 
 # the moves an officer (or the checks) may make; anything else is refused
+# (an officer may ask the claimant for more in the states before a decision or an assessment; the answer
+# sends the claim back to the state it was in: ``socsec.benefits.information``)
+ASKING = (S.SUBMITTED, S.GATHERING_EVIDENCE, S.ACCEPTED, S.UNDER_REVIEW)
 MOVES: dict[str, tuple[str, ...]] = {
-    S.SUBMITTED: (S.GATHERING_EVIDENCE, S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
-    S.GATHERING_EVIDENCE: (S.ACCEPTED, S.REJECTED, S.WITHDRAWN),
-    S.ACCEPTED: (S.ASSESSED, S.WITHDRAWN),
+    S.SUBMITTED: (S.GATHERING_EVIDENCE, S.ACCEPTED, S.REJECTED, S.WITHDRAWN, S.WAITING_FOR_CLAIMANT),
+    S.GATHERING_EVIDENCE: (S.ACCEPTED, S.REJECTED, S.WITHDRAWN, S.WAITING_FOR_CLAIMANT),
+    S.ACCEPTED: (S.ASSESSED, S.WITHDRAWN, S.WAITING_FOR_CLAIMANT),
     S.ASSESSED: (S.AWARDED, S.ACCEPTED),  # ACCEPTED again: the checker sends the assessment back
     S.AWARDED: (S.PAID, S.UNDER_REVIEW),
     S.PAID: (S.UNDER_REVIEW,),
     S.REJECTED: (S.UNDER_REVIEW,),
-    S.UNDER_REVIEW: (S.ACCEPTED, S.REJECTED),
+    S.UNDER_REVIEW: (S.ACCEPTED, S.REJECTED, S.WAITING_FOR_CLAIMANT),
+    S.WAITING_FOR_CLAIMANT: ASKING,
     S.WITHDRAWN: (),
 }
 

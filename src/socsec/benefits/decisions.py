@@ -40,6 +40,11 @@ def claim_decide(
     today = today or timezone.localdate()
     if not reason.strip():
         raise ValidationFailed("reason: is required - say why, in words the claimant understands", field="reason")
+    if claim.status == S.WAITING_FOR_CLAIMANT:
+        raise Conflict(
+            "this claim waits for the information asked of the claimant; decide it once they answer",
+            code=BenefitErrorCode.BAD_TRANSITION,
+        )
     if claim.status == S.UNDER_REVIEW and actor.user_id is not None and claim.decided_by_id == actor.user_id:
         raise Forbidden("a review is decided by another officer than the first decision")
     with transaction.atomic():

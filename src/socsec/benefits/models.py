@@ -28,6 +28,7 @@ class Claim(models.Model):
         AWARDED = "AWARDED", "awarded"
         PAID = "PAID", "paid"
         UNDER_REVIEW = "UNDER_REVIEW", "under review (appeal)"
+        WAITING_FOR_CLAIMANT = "WAITING_FOR_CLAIMANT", "waiting for the claimant's information"
         WITHDRAWN = "WITHDRAWN", "withdrawn"
 
     class Reporter(models.TextChoices):
@@ -86,6 +87,7 @@ PAYING_STATUSES = (
     Claim.Status.ACCEPTED,
     Claim.Status.ASSESSED,
     Claim.Status.WITHDRAWN,
+    Claim.Status.WAITING_FOR_CLAIMANT,  # asked for more on an appeal: the decision stands meanwhile
 )
 
 
@@ -192,11 +194,12 @@ class BenefitPayment(models.Model):
         PAYMENT = "PAYMENT", "payment"
         RECOVERY = "RECOVERY", "recovery of an overpayment"
         INDEXATION = "INDEXATION", "the year's pension increase for a month paid before it was published"
+        RESTORATION = "RESTORATION", "a recovery given back: the suspension behind it was lifted"
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
     month = models.CharField(max_length=7)  # the month the amount is for
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PAYMENT)
     amount_cents = models.BigIntegerField()
     note = models.CharField(max_length=200, blank=True)
     # which of the run's bank files carries it: 1 for the month's first run, 2 for a re-run that found
@@ -247,3 +250,76 @@ class RetentionRebate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.year} {self.amount_cents}"
+
+
+class InformationRequest(models.Model):
+    """An officer asks the claimant for more information: the claim waits for the answer, then goes back
+    to the state it was in. The question and the answer may tell of health: encrypted at rest."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="information_requests")
+    question = EncryptedTextField()
+    asked_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    asked_on = models.DateField()
+    return_status = models.CharField(max_length=24, choices=Claim.Status.choices)
+    answer = EncryptedTextField(blank=True, default="")
+    answered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} asked {self.asked_on}"
+
+
+class Suspension(models.Model):
+    """An automatic decision against a person: a payment run stopped an award from a month because of
+    registry data (a death notice, a new engagement, platform orders while on unemployment benefit).
+    It waits for an officer, who confirms it or lifts it, with the reason."""
+
+    class Trigger(models.TextChoices):
+        DEATH = "DEATH", "a death notice"
+        ENGAGEMENT = "ENGAGEMENT", "a new engagement"
+        ORDERS = "ORDERS", "platform orders in the month"
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "waiting for an officer"
+        CONFIRMED = "CONFIRMED", "confirmed"
+        LIFTED = "LIFTED", "lifted"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="suspensions")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    trigger_key = models.CharField(max_length=60)  # the notice, engagement or month: lifted, it stops no more
+    from_month = models.CharField(max_length=7)
+    reason = models.CharField(max_length=300)
+    evidence = models.JSONField(default=dict)
+    run_month = models.CharField(max_length=7)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "id"], name="suspension_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} from {self.from_month} {self.status}"
+
+
+class PersonNotice(models.Model):
+    """A message to a person, shown on their portal: a kind of message and its values, written out in the
+    reader's language when shown (``socsec.benefits.notices``)."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="notices")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
+    kind = models.CharField(max_length=40)
+    params = EncryptedJSONField(default=dict)  # an officer's words may tell of health
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"

@@ -28,11 +28,11 @@ from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many as ledger_post_many
-from socsec.registry.models import Engagement
 
 from .bank_files import bank_file_record, bank_files_write
 from .claims import move
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, DeathNotice, PaymentRun
+from .stops import ReplacedKey, apply_suspensions, replaced_key
 
 # which fund pays each kind of claim (by province)
 FUND_OF: dict[str, str] = {
@@ -85,7 +85,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
             .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
             .values_list("id", flat=True)
         )
-        suspended = _apply_suspensions(month, actor)
+        suspended = apply_suspensions(month, actor, Award.objects.filter(RUN_AWARDS))
         new_payments, new_cents = 0, 0
         # the next file's number: after every file recorded, an empty one (a first run that paid nothing) too
         instruction = 1 + max(
@@ -104,9 +104,15 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
             paid = set(  # (award, month, kind) paid by an earlier run: never twice
                 BenefitPayment.objects.filter(award__in=[a.pk for a in batch]).values_list("award_id", "month", "kind")
             )
+            recovered: dict[int, dict[str, int]] = {}  # what stops recovered, by award and month
+            for award_id, m, cents in BenefitPayment.objects.filter(
+                award__in=[a.pk for a in batch], kind=BenefitPayment.Kind.RECOVERY
+            ).values_list("award_id", "month", "amount_cents"):
+                recovered.setdefault(award_id, {})[m] = cents
             postings = []
             for award in batch:
-                for due_month, kind, cents, note in _due(award, month, index, before.get(replaced_key(award), {})):
+                due = _due(award, month, index, before.get(replaced_key(award), {}), recovered.get(award.pk, {}))
+                for due_month, kind, cents, note in due:
                     if cents == 0 or (award.pk, due_month, kind) in paid:
                         continue  # nothing to pay, or paid already
                     payment = BenefitPayment.objects.create(
@@ -151,14 +157,6 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
     return PayResult(run, new_payments, new_cents, suspended, path, rewritten)
 
 
-ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
-
-
-def replaced_key(award: Award) -> ReplacedKey:
-    """What a new award has in common with those it replaced after a review."""
-    return (award.claim_id, award.item, award.beneficiary)
-
-
 def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, int]]:
     """What was paid, net, for each month on awards replaced after a review (of one claim, or all), by
     the claim, item and beneficiary they share with the awards that replaced them."""
@@ -176,12 +174,21 @@ def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, 
     return out
 
 
-def _due(award: Award, month: str, index: int, paid_before: dict[str, int]) -> list[tuple[str, str, int, str]]:
+def _due(
+    award: Award, month: str, index: int, paid_before: dict[str, int], recovered: dict[str, int] | None = None
+) -> list[tuple[str, str, int, str]]:
     """(month, kind, cents, note) to pay or recover on this award in this run. ``paid_before`` is what
     the awards it replaced paid for each month (after a review): only the rest is due, and nothing is
-    recovered where they paid more. A replaced award pays nothing more; only a stop recovers on it."""
+    recovered where they paid more. A replaced award pays nothing more; only a stop recovers on it.
+    ``recovered``: what stops recovered on it, by month; a month no stop covers any more (an officer
+    lifted it) gets it back."""
     out: list[tuple[str, str, int, str]] = []
     stop = month_index(award.suspended_from) if award.suspended_from else None
+    # a replaced award gives nothing back: the award that replaced it pays each month in full less what
+    # was paid net, and a recovered month netted nothing
+    for m, cents in sorted((recovered or {}).items()) if award.status == Award.Status.ACTIVE else ():
+        if stop is None or month_index(m) < stop:
+            out.append((m, BenefitPayment.Kind.RESTORATION, -cents, "recovery given back: the suspension was lifted"))
     if award.status == Award.Status.ACTIVE and not award.periodic:
         if month_index(award.start_month) <= index and (stop is None or month_index(award.start_month) < stop):
             earlier = sum(paid_before.values())
@@ -241,66 +248,6 @@ def monthly_amounts(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
                 published = False  # not published yet for this year, nor then for later ones
         out[y] = (cents, ("monthly, raised " + ", ".join(raised)) if raised else "monthly")
     return out
-
-
-def _apply_suspensions(month: str, actor: Actor) -> list[Award]:
-    """Stop periodic awards from registry data: a death notice stops the person's own benefits from the
-    month after the death (dependants' pensions, paid to others, go on); for unemployment benefit, a new
-    engagement or platform orders in the month stop it from that month (an officer reviews the flag).
-    Returns the awards newly suspended."""
-    newly = []
-    working: set[int] | None = None  # persons with platform orders in the month, read once when needed
-    periodic = Award.objects.filter(RUN_AWARDS, periodic=True, suspended_from="").select_related("claim__person")
-    for award in periodic:
-        person = award.claim.person
-        notice = DeathNotice.objects.filter(person=person).first()
-        reason, stop = "", ""
-        if notice is not None:
-            if not award.beneficiary:  # a dependant's pension (paid to another) goes on after the death
-                stop = month_name(month_index(notice.died_on) + 1)
-                reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
-        elif (
-            award.claim.kind == Claim.Kind.UNEMPLOYMENT
-            and award.status == Award.Status.ACTIVE
-            and month_index(award.start_month) <= month_index(month)
-        ):
-            start = month_first_day(month_index(month))
-            new_work = Engagement.objects.filter(person=person, start_date__gt=award.claim.event_date).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=start)
-            )
-            if new_work.filter(start_date__lt=month_first_day(month_index(month) + 1)).exists():
-                stop, reason = month, "a new engagement appears in the registry (flagged to an officer)"
-            else:
-                if working is None:
-                    working = _persons_with_orders(month)
-                if person.pk in working:
-                    stop, reason = month, "platform orders in the month show work again (flagged to an officer)"
-        if stop:
-            Award.objects.filter(pk=award.pk).update(suspended_from=stop, suspended_reason=reason[:300])
-            award.refresh_from_db()
-            audit_record(actor=actor, action="benefit.award.suspend", instance=award)
-            newly.append(award)
-    return newly
-
-
-def _persons_with_orders(month: str) -> set[int]:
-    """Who took platform orders in the month, from the accepted order files (one read for the whole run)."""
-    import duckdb
-
-    from socsec.contributions.orders.selectors import accepted_files
-
-    orders, _corrections = accepted_files(months=[month])
-    if not orders:
-        return set()
-    con = duckdb.connect()
-    try:
-        rows = con.sql(
-            "SELECT DISTINCT person_id FROM read_parquet($files, hive_partitioning = true)",
-            params={"files": [str(Path(settings.DATA_DIR) / p) for p in orders]},
-        ).fetchall()
-    finally:
-        con.close()
-    return {int(r[0]) for r in rows}
 
 
 def _province(award: Award) -> str:

@@ -31,7 +31,8 @@ from socsec.core.months import month_index, month_name, month_year
 
 from .claims import move
 from .models import Award, BenefitPayment, Claim
-from .payments import monthly_amounts, paid_on_replaced, replaced_key
+from .payments import monthly_amounts, paid_on_replaced
+from .stops import replaced_key
 
 A = Award.Status
 

@@ -20,7 +20,7 @@ from socsec.rules.explanation import step_value
 from socsec.rules.formulas import Sex
 from socsec.rules.parameters import ParameterError, load_parameters
 
-from .models import Award, Claim
+from .models import Award, Claim, DeathNotice
 
 OPEN_STATUSES = (
     Claim.Status.SUBMITTED,
@@ -341,3 +341,7 @@ def insured_records_by_person(*, year: int) -> list[tuple[int, tuple[Any, ...]]]
         account = individual_account_balance(person.pk) / 100
         out.append((person.pk, (sex, age, "active", round(months / 12, 4), round(index, 4), account, 0)))
     return out
+
+
+def death_notice_of(*, person_id: int) -> DeathNotice | None:
+    return DeathNotice.objects.filter(person_id=person_id).first()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import account, payments, views
-from .claims import officer, platform, worker
+from .claims import death, officer, platform, search, suspensions, worker
 
 app_name = "web"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("me/claims/<int:claim_id>/", worker.my_claim, name="my_claim"),
     path("officer/claims/", officer.officer_queue, name="officer_claims"),
     path("officer/claims/<int:claim_id>/", officer.officer_claim, name="officer_claim"),
+    path("officer/claims/search/", search.claim_search_page, name="officer_claim_search"),
+    path("officer/suspensions/", suspensions.suspension_queue, name="officer_suspensions"),
+    path("officer/suspensions/<int:suspension_id>/", suspensions.suspension_detail, name="officer_suspension"),
+    path("officer/persons/<int:person_id>/death-notice/", death.death_notice_page, name="officer_death_notice"),
     path("platform/claims/", platform.platform_claims, name="platform_claims"),
     path("officer/overview/", views.overview, name="overview"),
     path("officer/persons/", views.person_search, name="person_search"),

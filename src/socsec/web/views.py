@@ -45,6 +45,7 @@ from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
+from .claims.person import person_claims_context
 from .common import is_htmx
 from .data_access import data_access_rows
 from .projections import projection_page, table_csv
@@ -199,6 +200,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "coverage": coverage,
         "on": on,
         "date_error": date_error,
+        **person_claims_context(p, person),
     }
     record_read(p, [person.pk], "person record")
     return render(request, "web/person_detail.html", context)

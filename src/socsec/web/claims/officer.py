@@ -14,9 +14,11 @@ from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
-from socsec.benefits.claims import MOVES, OPEN
+from socsec.benefits.claims import ASKING, MOVES, OPEN
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.information import claim_request_information
 from socsec.benefits.models import Claim
+from socsec.benefits.suspensions import suspensions_of_claim
 from socsec.core.errors import DomainError
 from socsec.core.masking import dependant_disclosure, mask_dependants
 
@@ -67,6 +69,7 @@ def _officer_forms(claim: Claim) -> dict[str, bool]:
         "may_decide": S.ACCEPTED in moves and S.REJECTED in moves,
         "may_assess": claim.status == S.ACCEPTED,
         "may_approve": claim.status == S.ASSESSED,
+        "may_ask": claim.status in ASKING,
     }
 
 
@@ -95,6 +98,8 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "facts": mask_dependants(claim.facts, shown),
         "events": list(claim.events.all()),
         "awards": list(claim.awards.all()),
+        "information_requests": list(claim.information_requests.all()),
+        "suspensions": list(suspensions_of_claim(claim_id=claim.pk)),
         "engagement": claim.engagement,
         "activity": activity,
         "activity_days": [
@@ -131,6 +136,7 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "error": error,
         "may_act": may_decide_claims(p),
         "post": request.POST if request.method == "POST" else {},
+        "field_errors": field_errors,
         **_officer_forms(claim),
     }
     return render(request, "web/officer_claim.html", context, status=status)
@@ -161,6 +167,13 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
             claim_assess(actor=p.actor, claim=claim, expected_version=version, assessment=assessment)
         elif action == "approve":
             claim_approve(actor=p.actor, claim=claim, expected_version=version)
+        elif action == "ask":
+            if not request.POST.get("question", "").strip():
+                message = _("Write what the claimant should send.")
+                return message, {"question": message}, 422
+            claim_request_information(
+                actor=p.actor, claim=claim, expected_version=version, question=request.POST.get("question", "")
+            )
         elif action == "send_back":
             claim_send_back(actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", ""))
         else:

@@ -12,8 +12,10 @@ from socsec.accounts.access import access_claim, access_person, principal_of, re
 from socsec.accounts.permissions import Principal
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.claims import MOVES
+from socsec.benefits.information import claim_answer_information, open_request
 from socsec.benefits.intake import claim_submit, claim_withdraw
 from socsec.benefits.models import Claim
+from socsec.benefits.notices import notice_text, notices_of
 from socsec.benefits.review import claim_appeal
 from socsec.core.errors import DomainError
 from socsec.registry import selectors
@@ -81,7 +83,11 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 def my_claims(request: HttpRequest) -> HttpResponse:
     p = _worker(request)
     assert p.person_id is not None
-    return render(request, "web/my_claims.html", {"claims": list(claim_selectors.claims_of(person_id=p.person_id))})
+    context = {
+        "claims": list(claim_selectors.claims_of(person_id=p.person_id)),
+        "notices": [(n, notice_text(n)) for n in notices_of(person_id=p.person_id)],
+    }
+    return render(request, "web/my_claims.html", context)
 
 
 def _claimant_actions(claim: Claim) -> dict[str, bool]:
@@ -95,14 +101,23 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     withdraw where the claim allows it."""
     p = _worker(request)
     claim = access_claim(p, claim_id)  # a worker's own: another's answers as absent
-    error, status = None, 200
-    if request.method == "POST":
+    error, status, confirm_withdraw = None, 200, False
+    if request.method == "POST" and request.POST.get("action") == "withdraw" and request.POST.get("confirmed") != "1":
+        confirm_withdraw = True  # the step that asks first; nothing is written
+    elif request.method == "POST":
         action = request.POST.get("action", "")
         version = posted_version(request)
         status = 422
         try:
             if version is None:
                 error = _("The form was incomplete; reload the page and try again.")
+            elif action == "answer":
+                if not request.POST.get("answer", "").strip():
+                    error = _("Write the information the officer asked for.")
+                else:
+                    claim_answer_information(
+                        actor=p.actor, claim=claim, expected_version=version, answer=request.POST.get("answer", "")
+                    )
             elif action == "appeal":
                 claim_appeal(
                     actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
@@ -122,6 +137,10 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "awards": list(claim.awards.all()),
         "error": error,
         "reason": request.POST.get("reason", ""),
+        "answer": request.POST.get("answer", ""),
+        "question": open_request(claim),
+        "notices": [(n, notice_text(n)) for n in claim.notices.all()],
+        "confirm_withdraw": confirm_withdraw and S.WITHDRAWN in MOVES[claim.status],
         **_claimant_actions(claim),
     }
     return render(request, "web/my_claim.html", context, status=status)

@@ -28,6 +28,7 @@ STATUS_LABELS = {
     "AWARDED": _("Awarded"),
     "PAID": _("Paid"),
     "UNDER_REVIEW": _("Under review"),
+    "WAITING_FOR_CLAIMANT": _("Waiting for the claimant's information"),
     "WITHDRAWN": _("Withdrawn"),
 }
 STATUS_PLAIN = {
@@ -39,6 +40,7 @@ STATUS_PLAIN = {
     "AWARDED": _("The benefits were awarded."),
     "PAID": _("The benefits were paid."),
     "UNDER_REVIEW": _("The decision is being reviewed after an appeal."),
+    "WAITING_FOR_CLAIMANT": _("An officer asked for more information; the claim waits for your answer."),
     "WITHDRAWN": _("The claim was withdrawn."),
 }
 STATUS_CLASS = {
@@ -92,3 +94,12 @@ def beneficiary_name(context: template.Context, award: Award) -> str:
     p = principal_of(context["request"])
     own = p.person_id is not None and p.person_id == award.claim.person_id
     return dependant_disclosure(p.role, own=own).name(award.beneficiary)
+
+
+@register.filter
+def org_name(org: object) -> str:
+    """An organisation's name in the reader's language where it has one."""
+    from django.utils.translation import get_language
+
+    zh = getattr(org, "name_zh", "")
+    return str(zh) if zh and (get_language() or "").startswith("zh") else str(getattr(org, "name", ""))
