@@ -25,6 +25,7 @@ from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.faults import fault
 from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many as ledger_post_many
@@ -319,6 +320,8 @@ def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
     return Posting(
         entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
         description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
+        kind=LineKind.BENEFIT_PAYMENT,
+        params={"item": award.item, "month": payment.month, "payment_kind": payment.kind, "claim": award.claim_id},
         source=key,
         idempotency_key=key,
         booked_on=today,

@@ -35,6 +35,7 @@ def retention_rebate_decide(
     last year's premiums: the rules say whether it qualifies and how much; the fund pays it to the
     enterprise (one balanced ledger transaction). Once per enterprise and year."""
     from socsec.ledger.accounts import fund, organisation_payable
+    from socsec.ledger.descriptions import LineKind
     from socsec.ledger.keys import SourceKind, source_key
     from socsec.ledger.services import post as ledger_post
 
@@ -92,6 +93,8 @@ def retention_rebate_decide(
                     (organisation_payable(organisation.code), -rebate.amount_cents),
                 ],
                 description=f"job-retention rebate {year} of {organisation.code}",
+                kind=LineKind.RETENTION_REBATE,
+                params={"year": year, "organisation": organisation.code},
                 source=key,
                 idempotency_key=key,
                 booked_on=today,

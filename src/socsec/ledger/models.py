@@ -30,7 +30,9 @@ class LedgerTransaction(models.Model):
 
     at = models.DateTimeField()
     booked_on = models.DateField()
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, help_text="in English, as the API returns it")
+    kind = models.CharField(max_length=40, blank=True, help_text="a ledger.descriptions.LineKind; empty before")
+    params = models.JSONField(default=dict, blank=True, help_text="the kind's codes, months and ids")
     source = models.CharField(max_length=120, help_text="what caused it, e.g. invoice:42")
     idempotency_key = models.CharField(max_length=160, unique=True)
 

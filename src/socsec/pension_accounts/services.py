@@ -15,6 +15,7 @@ from socsec.audit.services import Actor, audit_record_many
 from socsec.contributions.models import InterestCredit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.accounts import fund_interest, individual_account
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.rules.engine import RuleViolation, compute, explain_row
@@ -131,6 +132,8 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                         (individual_account(person_id), -int(cents)),
                     ],
                     description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
+                    kind=LineKind.INTEREST,
+                    params={"year": year, "rate": f"{rate.value:.2%}", "person": person_id},
                     source=key,
                     idempotency_key=key,
                     booked_on=year_end,
