@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socsec.accounts.access import principal_of
 from socsec.accounts.permissions import person_disclosure
+from socsec.audit.actions import action_label
 from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
@@ -126,3 +127,9 @@ def person_name(context: template.Context, person: Person) -> str:
     if p.own_organisation is not None:
         person = as_declared([person], p.own_organisation)[0]
     return person_disclosure(p, person.pk).name(person.name)
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit action in words ("benefit.award.suspend" -> "Award suspended")."""
+    return action_label(action)
