@@ -32,7 +32,7 @@ from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_v
 from socsec.accounts.reads import record_read
 from socsec.audit.selectors import audit_entries
 from socsec.batch.uploads import upload_format
-from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
 from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
@@ -331,6 +331,7 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
         "date_error": date_error,
         "total_outstanding": sum(r.outstanding_cents for r in rows),
         "total_surcharge": sum(r.surcharge_cents for r in rows),
+        "daily_rate": late_payment_daily_rate(on),
     }
     return render(request, "web/arrears.html", context)
 

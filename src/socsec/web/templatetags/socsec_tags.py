@@ -133,3 +133,11 @@ def person_name(context: template.Context, person: Person) -> str:
 def audit_action(action: str) -> str:
     """An audit action in words ("benefit.award.suspend" -> "Award suspended")."""
     return action_label(action)
+
+
+@register.filter
+def year_month(month: str) -> str:
+    """'2026-11' as the language writes a month: '2026年11月', 'November 2026'."""
+    from socsec.web.ledger_text import month_text
+
+    return month_text(str(month))
