@@ -160,3 +160,29 @@ def test_a_sentence_of_no_known_kind_is_shown_as_stored(world):
 )
 def test_every_stored_sentence_is_read_back(stored, kind, params):
     assert parse_description(stored) == (kind, params)
+
+
+def test_the_workers_individual_account_reads_in_words(world):
+    import datetime as dt
+
+    from socsec.contributions.own.payments import own_contribution_pay
+    from tests.world import SYSTEM
+
+    year = TODAY.year
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=dt.date(year, 1, 1),
+        months=1,
+        declared_base_cents=500000,
+        today=dt.date(year, 1, 5),
+    )
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(world.users["worker"])
+    page = client.get(f"/me/statement/?year={year}")
+    assert [line.description for line in page.context["account"].lines] == [f"{year}年1月职工基本养老保险个人缴费"]
+    csv = client.get(f"/me/statement/?year={year}&format=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "险种,参保月数,本人（元）,政府（元）,平台（元）,合计（元）"
+    assert csv[1].startswith("职工基本养老保险,1,")
+    assert "person" not in page.content.decode() and "EMPLOYEE_PENSION" not in "".join(csv)

@@ -68,3 +68,11 @@ def test_the_arrears_total_in_both_languages(world, assessed):  # noqa: F811
         "1 unpaid invoice past due: 0.01 yuan outstanding, 0.00 yuan late-payment surcharge "
         "(0.05% a day, Article 86 of the Social Insurance Law)."
     )
+
+
+def test_the_workers_record_names_month_platform_and_province(world, assessed):  # noqa: F811
+    page = _client(world, "worker", "zh-hans").get("/me/contributions/").content.decode()
+    row = _row(page, "record")
+    shown = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert [shown[0], shown[2], shown[3]] == [f"{YEAR}年{NUMBER}月", "RideGo", "广东省"]
+    assert "440000" not in page and "ridego" not in page

@@ -141,3 +141,19 @@ def year_month(month: str) -> str:
     from socsec.web.ledger_text import month_text
 
     return month_text(str(month))
+
+
+@register.filter
+def region_of_code(code: str) -> str:
+    """A region by its code ('110000'), named in the reader's language ('北京市', 'Beijing')."""
+    from socsec.web.ledger_text import Names
+
+    return Names(regions=[str(code)]).region(code)
+
+
+@register.filter
+def organisation_of_code(code: str) -> str:
+    """An organisation by its code ('ridego'), named in the reader's language."""
+    from socsec.web.ledger_text import Names
+
+    return Names(organisations=[str(code)]).organisation(code)
