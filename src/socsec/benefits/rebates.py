@@ -61,10 +61,12 @@ def retention_rebate_decide(
     try:
         check = calc("job_retention_rebate_check", on, **inputs)
         if int(check.value or 0) != JobRetentionCheck.ELIGIBLE:
-            raise ValidationFailed(f"laid_off: not eligible - {check.meaning}", field="laid_off")
+            raise ValidationFailed(
+                "laid_off: not eligible - %(reason)s", field="laid_off", params={"reason": check.meaning}
+            )
         amount = calc("job_retention_rebate", on, premiums_last_year=premiums_last_year_cents, **inputs)
     except RuleViolation as exc:
-        raise ValidationFailed(f"year: {exc}", field="year") from None
+        raise ValidationFailed("year: %(reason)s", field="year", params={"reason": str(exc)}) from None
     assert organisation.registered_region is not None
     province = organisation.registered_region.province_code
     with transaction.atomic():
@@ -83,7 +85,9 @@ def retention_rebate_decide(
                 )
         except IntegrityError:
             raise Conflict(
-                f"{organisation.code}'s rebate for {year} is decided already", code=BenefitErrorCode.DUPLICATE
+                "%(organisation)s's rebate for %(year)s is decided already",
+                code=BenefitErrorCode.DUPLICATE,
+                params={"organisation": organisation.code, "year": year},
             ) from None
         if rebate.amount_cents:
             key = source_key(SourceKind.RETENTION_REBATE, rebate.pk)

@@ -58,7 +58,9 @@ class Posting:
         total = sum(cents for _code, cents in lines)
         if total != 0:
             raise ValidationFailed(
-                f"entries: the transaction does not balance (off by {total} cents).", field="entries"
+                "entries: the transaction does not balance (off by %(total)s cents).",
+                field="entries",
+                params={"total": total},
             )
         if not lines:
             raise ValidationFailed("entries: a transaction moves some money.", field="entries")

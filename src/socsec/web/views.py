@@ -45,7 +45,7 @@ from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
-from .common import is_htmx
+from .common import error_text, is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
 from .projections import projection_page, table_csv
@@ -249,7 +249,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
                     source=f"upload:{upload.name}",
                 )
             except DomainError as exc:
-                error = exc.message
+                error = error_text(exc)
     context = {
         "batches": list(batches_of(platform=platform)[:50]),
         "result": result,

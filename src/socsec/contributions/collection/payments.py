@@ -103,9 +103,10 @@ def record_payment(
     if existing is not None:
         if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
             raise Conflict(
-                f"reference {reference!r} was recorded with another amount or date",
+                "reference %(reference)r was recorded with another amount or date",
                 field="reference",
                 code=ContributionErrorCode.PAYMENT_REFERENCE_REUSED,
+                params={"reference": reference},
             )
         return existing, True
     open_invoices.read()
