@@ -92,3 +92,11 @@ def beneficiary_name(context: template.Context, award: Award) -> str:
     p = principal_of(context["request"])
     own = p.person_id is not None and p.person_id == award.claim.person_id
     return dependant_disclosure(p.role, own=own).name(award.beneficiary)
+
+
+@register.filter
+def claim_note(note: str) -> str:
+    """A claim history note in the reader's language (``socsec.web.claim_notes``)."""
+    from socsec.web.claim_notes import note_text
+
+    return note_text(note)
