@@ -85,3 +85,15 @@ def test_the_audit_page_shows_actions_in_words(world):
     assert "<td>暂停待遇</td>" in zh and "benefit.award.suspend" not in zh
     en = client.get("/audit/", headers={"accept-language": "en"}).content.decode()
     assert "<td>Award suspended</td>" in en and "<td>Person registered</td>" in en
+
+
+def test_who_acted_in_words():
+    from socsec.audit.actions import actor_text
+
+    with translation.override("zh-hans"):
+        assert actor_text("token:ridego:ab12", "RideGo") == "RideGo（接口令牌 ab12）"
+        assert actor_text("system") == "系统"
+    with translation.override("en"):
+        assert actor_text("token:ridego:ab12", "RideGo") == "RideGo (API token ab12)"
+        assert actor_text("user:alice") == "alice"
+        assert actor_text("test") == "test"

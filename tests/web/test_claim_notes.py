@@ -63,3 +63,13 @@ def test_the_officer_reads_why_a_claim_was_routed_in_chinese(world, data_dir):
     routed = re.search(r'<dd id="routed-reason">(.*?)</dd>', page).group(1)
     assert routed == "平台订单数据显示该劳动者在受伤当天没有订单"
     assert "the platform's order data" not in page
+
+
+def test_a_payment_mismatch_in_both_languages():
+    from socsec.web.claim_notes import mismatch_text
+
+    stored = "declared 1,000.00 yuan; the bank's line B-9 is 999.00 yuan"
+    with translation.override("zh-hans"):
+        assert mismatch_text(stored) == "申报金额 1,000.00 元；银行流水 B-9 为 999.00 元"
+    with translation.override("en"):
+        assert mismatch_text(stored) == "Declared 1,000.00 yuan; the bank's line B-9 is 999.00 yuan"

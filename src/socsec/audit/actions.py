@@ -70,3 +70,20 @@ def action_label(action: str) -> str:
     """The action in the active language; an action without a label as its code."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def actor_text(label: str, organisation_name: str | None = None) -> str:
+    """Who acted, in words: a user by their user name, an API token by its organisation (and the token's
+    prefix), the system as such. ``organisation_name`` names a token's organisation where known."""
+    kind, _sep, rest = label.partition(":")
+    if kind == "user" and rest:
+        return rest
+    if kind == "token" and rest:
+        code, _sep, prefix = rest.partition(":")
+        return str(_("%(organisation)s (API token %(prefix)s)")) % {
+            "organisation": organisation_name or code,
+            "prefix": prefix,
+        }
+    if label == "system" or label.startswith("system"):
+        return str(_("System")) + label[len("system") :]
+    return label

@@ -158,3 +158,30 @@ def note_text(note: str) -> str:
         if found:
             return render(found)
     return _routes(note) or _assessment(note) or note
+
+
+MISMATCHES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"declared (?P<declared>[\d,]+\.\d\d) yuan; the bank's line (?P<line>.+) is (?P<bank>[\d,]+\.\d\d) yuan"
+        ),
+        noop("Declared %(declared)s yuan; the bank's line %(line)s is %(bank)s yuan"),
+    ),
+    (
+        re.compile(
+            r"the bank's line (?P<line>.+) is (?P<bank>[\d,]+\.\d\d) yuan; officers confirmed "
+            r"(?P<confirmed>[\d,]+\.\d\d) yuan under (?P<reference>.+)"
+        ),
+        noop("The bank's line %(line)s is %(bank)s yuan; officers confirmed %(confirmed)s yuan under %(reference)s"),
+    ),
+]
+
+
+def mismatch_text(text: str) -> str:
+    """How a bank line differs from a declared payment (``contributions.collection``), in the active
+    language."""
+    for pattern, sentence in MISMATCHES:
+        found = pattern.fullmatch(text)
+        if found:
+            return _(sentence) % found.groupdict()
+    return text

@@ -100,3 +100,11 @@ def claim_note(note: str) -> str:
     from socsec.web.claim_notes import note_text
 
     return note_text(note)
+
+
+@register.filter
+def mismatch(text: str) -> str:
+    """How a bank line differs from a declared payment, in the reader's language."""
+    from socsec.web.claim_notes import mismatch_text
+
+    return mismatch_text(text)

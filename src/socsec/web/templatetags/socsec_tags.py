@@ -157,3 +157,14 @@ def organisation_of_code(code: str) -> str:
     from socsec.web.ledger_text import Names
 
     return Names(organisations=[str(code)]).organisation(code)
+
+
+@register.filter
+def actor(label: str) -> str:
+    """Who acted (an audit entry's or a claim event's actor) in words: 'token:ridego:ab12' -> 'RideGo (API
+    token ab12)', 'user:alice' -> 'alice', 'system' -> 'System'."""
+    from socsec.audit.actions import actor_text
+    from socsec.web.ledger_text import Names
+
+    code = label.split(":")[1] if label.startswith("token:") and label.count(":") >= 1 else ""
+    return actor_text(label, Names(organisations=[code]).organisation(code) if code else None)
