@@ -136,3 +136,15 @@ def test_an_error_on_a_page_in_the_readers_language(world, no_backdating_limit, 
     earliest = (dt.date(2026, 3, 1) - dt.timedelta(days=days)).isoformat()
     assert refused.status_code == 422
     assert refused.context["error"] == expected.format(earliest=earliest, days=days)
+
+
+def test_a_label_in_the_parameters_stays_english_in_the_message_and_is_translated_on_the_page():
+    from socsec.benefits.models import Claim
+
+    with translation.override("zh-hans"):
+        exc = Conflict(
+            "%(kind)s claim for %(day)s already exists",
+            params={"kind": Claim.Kind.PENSION.label, "day": "2026-11-29"},
+        )
+        assert exc.message == "old-age pension claim for 2026-11-29 already exists"
+        assert error_text(exc) == "2026-11-29 的养老金申请已存在。"
