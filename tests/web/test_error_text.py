@@ -148,3 +148,24 @@ def test_a_label_in_the_parameters_stays_english_in_the_message_and_is_translate
         )
         assert exc.message == "old-age pension claim for 2026-11-29 already exists"
         assert error_text(exc) == "2026-11-29 的养老金申请已存在。"
+
+
+def refusals() -> set[str]:
+    """The refusals given to the access layer's checks (``require(..., "only ...")``) and their defaults."""
+    found: set[str] = set()
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and (getattr(node.func, "id", "") or "").startswith("require"):
+                given = [*node.args[1:], *(k.value for k in node.keywords if k.arg == "message")]
+                found.update(a.value for a in given if isinstance(a, ast.Constant) and isinstance(a.value, str))
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("require"):
+                defaults = [*node.args.defaults, *node.args.kw_defaults]
+                found.update(d.value for d in defaults if isinstance(d, ast.Constant) and isinstance(d.value, str))
+    return found
+
+
+def test_every_refusal_of_the_access_layer_has_chinese():
+    messages = refusals()
+    assert {"workers cannot search persons", "only agency staff may do this"} <= messages
+    with translation.override("zh-hans"):
+        assert sorted(m for m in messages if translation.gettext(m) == m) == []
