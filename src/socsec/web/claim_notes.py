@@ -1,7 +1,8 @@
 """A claim's history notes in the reader's language. The services write the notes of automatic steps in
 fixed English sentences (``benefits.intake``, ``decisions``, ``review``, ``payments``); each is read back
 here by its pattern and written in words, amounts in yuan and months as the language writes them. A note
-an officer typed (a reason) is shown as it was written."""
+an officer typed (a reason) is shown as it was written. The same for how a bank line differs from a
+payment a platform declared (``contributions.collection``), shown on the officer's payments page."""
 
 from __future__ import annotations
 
