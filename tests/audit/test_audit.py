@@ -42,6 +42,6 @@ def test_auditor_reads_before_and_after(world):
         "2026-09-30",
         "test",
     )
-    page = client.get("/audit/")
+    page = client.get("/audit/", headers={"accept-language": "en"})
     assert page.status_code == 200
-    assert "engagement.end" in page.content.decode()
+    assert "<td>Engagement ended</td>" in page.content.decode()

@@ -140,4 +140,4 @@ def test_the_claim_page_masks_dependants_for_an_auditor(world, data_dir):
     assert "Li Na" not in pages["auditor"] and "Li Xiao" not in pages["auditor"]
     assert "L****" in pages["auditor"] and "L******" in pages["auditor"]
     assert "Li Lao" in pages["officer"] and "Li Lao" not in pages["auditor"] and "L*****" in pages["auditor"]
-    assert "供养亲属 2" in pages["auditor"]  # the history counts them, it does not name them (in words: zh-Hans)
+    assert "供养亲属：2" in pages["auditor"]  # the history counts them, it does not name them

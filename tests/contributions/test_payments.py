@@ -180,7 +180,7 @@ def test_payments_and_arrears_through_the_api(world, invoices):
         (invoices[1].pk, 500, 10, 3)
     ]  # 500 x 0.05% x 10 = 2.5 -> 3
     page = officer.get("/officer/arrears/?on=2026-04-25", headers={"Accept-Language": "en"}).content.decode()
-    assert "1 unpaid invoices past due: 5.00 yuan outstanding, 0.03 yuan late-payment surcharge" in page
+    assert "1 unpaid invoice past due: 5.00 yuan outstanding, 0.03 yuan late-payment surcharge" in page
 
 
 def test_a_credit_note_reduces_what_is_owed(world, invoices):

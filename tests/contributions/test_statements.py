@@ -90,14 +90,14 @@ def test_statement_api_and_csv(world, assessed):
     assert (body["account"]["opening_cents"], body["account"]["closing_cents"], len(body["invoices"])) == (0, 1, 1)
     bad = platform.get(f"/api/organisations/ridego/statement?start={end}&end={start}")
     assert (bad.status_code, bad.json()["field"]) == (422, "end")
-    web = Client()
+    web = Client(headers={"accept-language": "en"})
     web.force_login(world.users["platform"])
     csv = web.get(f"/platform/statement/?start={start}&end={end}&format=csv")
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
     rows = csv.content.decode("utf-8-sig").splitlines()
-    assert rows[0] == "booked_on,description,source,debit,credit,balance"
-    assert rows[1] == f"{start},balance brought forward,,,,0.00"
-    assert rows[-1] == f"{end},balance carried forward,,,,0.01"
+    assert rows[0] == "Date,Description,Invoiced (yuan),Paid or credited (yuan),Balance (yuan)"
+    assert rows[1] == f"{start},Balance brought forward,,,0.00"
+    assert rows[-1] == f"{end},Balance carried forward,,,0.01"
     worker = Client()
     worker.force_login(world.users["worker"])
     page = worker.get(f"/me/statement/?year={DAY.year}")

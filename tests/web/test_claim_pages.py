@@ -428,7 +428,7 @@ def test_the_claim_page_shows_the_platform_activity_per_day(world, data_dir):
     assert days == [(DAY + dt.timedelta(days=i)).isoformat() for i in range(-3, 4)]
     assert f"{DAY.isoformat()} <strong>(the incident)</strong></td><td>0</td>" in html
     assert (
-        '<dd id="routed-reason">the platform&#x27;s order data show no order of this worker on the day of the '
+        '<dd id="routed-reason">The platform&#x27;s order data show no order of this worker on the day of the '
         "injury</dd>"
     ) in html
     assert ClaimEvent.objects.filter(claim=claim).count() == 2

@@ -92,7 +92,8 @@ def test_a_mismatched_declaration_is_in_the_officers_queue(world):
     assert PaymentDeclaration.objects.get().status == "MISMATCHED"
     english = client_as(world, "officer").get("/officer/payments/").content.decode()
     assert "Mismatched: the bank's line differs from the declaration" in english
-    assert "declared 1,000,000.00 yuan; the bank&#x27;s line HUGE-1 is 0.01 yuan" in english
+    assert "Declared 1,000,000.00 yuan; the bank&#x27;s line HUGE-1 is 0.01 yuan" in english
     assert 'id="confirm-' not in english and 'id="approve-' not in english  # booked as the bank says: no action
     chinese = client_as(world, "officer", "zh-hans").get("/officer/payments/").content.decode()
     assert "不一致：银行流水与申报不符" in chinese
+    assert "申报金额 1,000,000.00 元；银行流水 HUGE-1 为 0.01 元" in chinese

@@ -112,7 +112,7 @@ def acting_organisation(p: Principal, code: str | None) -> Organisation:
 def access_person(p: Principal, person_id: int) -> Person:
     person = selectors.person_get(person_id=person_id)
     if not may_view_person(p, person):
-        raise NotFound(f"no person with id {person_id}", field="person_id")
+        raise NotFound("no person with id %(person_id)s", field="person_id", params={"person_id": person_id})
     return person
 
 
@@ -121,7 +121,7 @@ def access_person_coverage(p: Principal, person_id: int) -> Person:
     require_role(p, Role.WORKER, *STAFF_ROLES, message="you may not see this person's coverage")
     person = selectors.person_get(person_id=person_id)
     if not may_view_coverage(p, person):
-        raise NotFound(f"no person with id {person_id}", field="person_id")
+        raise NotFound("no person with id %(person_id)s", field="person_id", params={"person_id": person_id})
     return person
 
 
@@ -130,7 +130,7 @@ def access_organisation(p: Principal, code: str) -> Organisation:
     require_staff_or_platform(p, "you may only read your own organisation")
     organisation = selectors.organisation_get(code=code)
     if not may_view_organisation(p, organisation):
-        raise NotFound(f"no organisation with code {code!r}", field="organisation")
+        raise NotFound("no organisation with code %(code)r", field="organisation", params={"code": code})
     return organisation
 
 
@@ -139,14 +139,16 @@ def access_platform_account(p: Principal, code: str) -> Organisation:
     require_staff_or_platform(p, "a platform sees only its own account")
     organisation = selectors.organisation_get(code=code)
     if not may_view_platform_account(p, organisation):
-        raise NotFound(f"no organisation with code {code!r}", field="organisation")
+        raise NotFound("no organisation with code %(code)r", field="organisation", params={"code": code})
     return organisation
 
 
 def access_engagement(p: Principal, engagement_id: int) -> Engagement:
     engagement = selectors.engagement_get(engagement_id=engagement_id)
     if not may_view_engagement(p, engagement):
-        raise NotFound(f"no engagement with id {engagement_id}", field="engagement_id")
+        raise NotFound(
+            "no engagement with id %(engagement_id)s", field="engagement_id", params={"engagement_id": engagement_id}
+        )
     return engagement
 
 
@@ -155,7 +157,7 @@ def access_order_batch(p: Principal, batch_id: int) -> OrderBatch:
     require_staff_or_platform(p, "you may not see order batches")
     batch = batch_get(batch_id=batch_id)
     if not may_view_organisation(p, batch.platform):
-        raise NotFound(f"no order batch {batch_id}", field="batch_id")
+        raise NotFound("no order batch %(batch_id)s", field="batch_id", params={"batch_id": batch_id})
     return batch
 
 
@@ -164,7 +166,7 @@ def access_claim(p: Principal, claim_id: int) -> Claim:
     claim = claim_get(claim_id=claim_id)
     organisation_id = claim.engagement.organisation_id if claim.engagement else claim.reporter_organisation_id
     if not may_view_claim(p, claim.person_id, organisation_id):
-        raise NotFound(f"no claim {claim_id}")
+        raise NotFound("no claim %(claim_id)s", params={"claim_id": claim_id})
     return claim
 
 

@@ -28,7 +28,11 @@ def user_create(
     organisation: Organisation | None = None,
 ) -> User:
     if role not in Role.values:
-        raise ValidationFailed(f"role: {role!r} is not one of {', '.join(Role.values)}.", field="role")
+        raise ValidationFailed(
+            "role: %(role)r is not one of %(roles)s.",
+            field="role",
+            params={"role": role, "roles": ", ".join(Role.values)},
+        )
     if role == Role.WORKER and person is None:
         raise ValidationFailed("person: a worker account must be linked to a registered person.", field="person")
     if role == Role.PLATFORM and organisation is None:
@@ -37,12 +41,19 @@ def user_create(
         raise ValidationFailed("username: is required (at most 150 characters).", field="username")
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict(f"user {username!r} already exists", field="username", code=AccountErrorCode.USER_EXISTS)
+            raise Conflict(
+                "user %(username)r already exists",
+                field="username",
+                code=AccountErrorCode.USER_EXISTS,
+                params={"username": username},
+            )
         candidate = User(username=username, role=role)
         try:
             validate_password(password, candidate)
         except DjangoValidationError as exc:
-            raise ValidationFailed(f"password: {' '.join(exc.messages)}", field="password") from None
+            raise ValidationFailed(
+                "password: %(reason)s", field="password", params={"reason": " ".join(exc.messages)}
+            ) from None
         user = User(
             username=username,
             role=role,

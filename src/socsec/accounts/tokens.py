@@ -44,7 +44,9 @@ def _checked_scopes(scopes: Sequence[str] | None) -> list[str]:
     try:
         return parse_scopes(tuple(scopes)) if scopes is not None else list(EVERY_SCOPE)
     except ValueError as exc:
-        raise ValidationFailed(f"scopes: {exc}.", field="scopes", code=AccountErrorCode.UNKNOWN_SCOPE) from None
+        raise ValidationFailed(
+            "scopes: %(reason)s.", field="scopes", code=AccountErrorCode.UNKNOWN_SCOPE, params={"reason": str(exc)}
+        ) from None
 
 
 def _new(organisation: Organisation, name: str, scopes: list[str], days: int | None) -> tuple[ApiToken, str]:
@@ -85,9 +87,14 @@ def token_issue(
 def _live_locked(token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
-        raise NotFound(f"no API token {token_id}", field="token")
+        raise NotFound("no API token %(token_id)s", field="token", params={"token_id": token_id})
     if token.revoked_at is not None:
-        raise Conflict(f"API token {token_id} is already revoked", field="token", code=AccountErrorCode.TOKEN_REVOKED)
+        raise Conflict(
+            "API token %(token_id)s is already revoked",
+            field="token",
+            code=AccountErrorCode.TOKEN_REVOKED,
+            params={"token_id": token_id},
+        )
     return token
 
 
@@ -126,7 +133,7 @@ def token_list(*, organisation: Organisation | None = None) -> list[ApiToken]:
 def token_get(*, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_related("organisation").filter(pk=token_id).first()
     if token is None:
-        raise NotFound(f"no API token {token_id}", field="token")
+        raise NotFound("no API token %(token_id)s", field="token", params={"token_id": token_id})
     return token
 
 
@@ -164,8 +171,9 @@ def token_require_scope(token: ApiToken, request: HttpRequest) -> None:
     if needed is None or needed not in token.scopes:
         shown = needed or "none: no API token may call this operation"
         raise Forbidden(
-            f"this API token lacks the scope {shown}",
+            "this API token lacks the scope %(shown)s",
             code=AccountErrorCode.SCOPE_MISSING,
             field="scope",
             details={"scope": needed, "token_scopes": list(token.scopes)},
+            params={"shown": shown},
         )

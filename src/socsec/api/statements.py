@@ -84,7 +84,7 @@ def my_statement(request: HttpRequest, year: int) -> dict[str, Any]:
     forward."""
     person_id = require_worker(principal_of(request), "only a worker account has its own statement")
     if not 1990 <= year <= 2200:
-        raise ValidationFailed(f"year: {year} is out of range", field="year")
+        raise ValidationFailed("year: %(year)s is out of range", field="year", params={"year": year})
     st = worker_statement(person_id=person_id, year=year)
     return {
         "year": st.year,
@@ -105,7 +105,11 @@ def platform_account_statement(request: HttpRequest, code: str, start: Day, end:
     notes with the running balance it owes, and the invoices issued in the period."""
     platform = access_platform_account(principal_of(request), code)
     if start > end:
-        raise ValidationFailed(f"end: {end.isoformat()} is before start {start.isoformat()}", field="end")
+        raise ValidationFailed(
+            "end: %(end)s is before start %(start)s",
+            field="end",
+            params={"end": end.isoformat(), "start": start.isoformat()},
+        )
     st = platform_statement(platform=platform, start=start, end=end)
     return {
         "platform": platform.code,

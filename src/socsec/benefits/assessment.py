@@ -172,7 +172,7 @@ def parse_assessment(kind: str, mapping: Mapping[str, Any], on: dt.date | None =
             return _long_term_care(mapping)
         case K.SKILL_SUBSIDY:
             return _skill_subsidy(mapping)
-    raise ValidationFailed(f"kind: no award rules for {kind}", field="kind")
+    raise ValidationFailed("kind: no award rules for %(kind)s", field="kind", params={"kind": kind})
 
 
 def bounds(kind: str, key: str, on: dt.date) -> tuple[int, int]:
@@ -192,7 +192,11 @@ def within_bounds(key: str, value: int, low_high: tuple[int, int] | None = None)
     """The value, when it is within the bounds of ``key`` (``BOUNDS`` unless given)."""
     low, high = low_high or BOUNDS[key]
     if not low <= value <= high:
-        raise ValidationFailed(f"{key}: {value} is outside {low}-{high}", field=key)
+        raise ValidationFailed(
+            "%(key)s: %(value)s is outside %(low)s-%(high)s",
+            field=key,
+            params={"key": key, "value": value, "low": low, "high": high},
+        )
     return value
 
 
@@ -201,9 +205,9 @@ def _whole(
 ) -> int:
     raw = mapping.get(key, default)
     if raw is None:
-        raise ValidationFailed(f"{key}: is required", field=key)
+        raise ValidationFailed("%(key)s: is required", field=key, params={"key": key})
     if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"-?[0-9]{1,15}", str(raw)):
-        raise ValidationFailed(f"{key}: {raw!r} is not a whole number", field=key)
+        raise ValidationFailed("%(key)s: %(raw)r is not a whole number", field=key, params={"key": key, "raw": raw})
     return within_bounds(key, int(raw), low_high)
 
 
@@ -228,7 +232,9 @@ def _injury(kind: str, mapping: Mapping[str, Any], on: dt.date) -> InjuryAssessm
     elif outcome == "DEATH":
         dependants = _dependants(mapping.get("dependants"))
     elif outcome != "NONE":
-        raise ValidationFailed(f"outcome: {outcome!r} is not DISABILITY, DEATH or NONE", field="outcome")
+        raise ValidationFailed(
+            "outcome: %(outcome)r is not DISABILITY, DEATH or NONE", field="outcome", params={"outcome": outcome}
+        )
     return InjuryAssessment(
         kind=kind,
         entered=dict(mapping),
@@ -256,8 +262,9 @@ def _dependants(raw: Any) -> tuple[Dependant, ...]:
         name = str(d.get("name", "")).strip() if isinstance(d, dict) else ""
         if not 0 < len(name) <= 120 or not isinstance(d, dict) or d.get("kind") not in DEPENDANT_KINDS:
             raise ValidationFailed(
-                f"dependants: row {i + 1} needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
+                "dependants: row %(row)s needs a name (at most 120 characters) and a kind (SPOUSE or OTHER)",
                 field="dependants",
+                params={"row": i + 1},
             )
         people.append(Dependant(name, cast(Relation, d["kind"]), bool(d.get("supplement", False))))
     if sum(1 for p in people if p.kind == DependantKind.SPOUSE) > 1:
@@ -283,9 +290,15 @@ def _pension(mapping: Mapping[str, Any], on: dt.date) -> PensionAssessment:
     ceiling = params.value_float("contribution.base_ceiling_ratio", on)
     if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not floor <= float(ratio) <= ceiling:
         raise ValidationFailed(
-            f"average_indexed_wage_ratio: a number from {floor} to {ceiling} (the base is kept within "
-            f"{floor:.0%}-{ceiling:.0%})",
+            "average_indexed_wage_ratio: a number from %(floor)s to %(ceiling)s "
+            "(the base is kept within %(floor_percent)s-%(ceiling_percent)s)",
             field="average_indexed_wage_ratio",
+            params={
+                "floor": floor,
+                "ceiling": ceiling,
+                "floor_percent": f"{floor:.0%}",
+                "ceiling_percent": f"{ceiling:.0%}",
+            },
         )
     return PensionAssessment(
         kind=K.PENSION,

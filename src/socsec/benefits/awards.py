@@ -69,7 +69,7 @@ def _rules(call: Any) -> Any:
     try:
         return call()
     except RuleViolation as exc:
-        raise ValidationFailed(f"assessment: {exc}", field="assessment") from None
+        raise ValidationFailed("assessment: %(reason)s", field="assessment", params={"reason": str(exc)}) from None
 
 
 def awards_for(claim: Claim, assessment: Assessment, on: dt.date) -> list[Award]:
@@ -151,7 +151,9 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
         check_name = f"{prefix}_wage_continuation_check"
         check = _rules(lambda: calc(check_name, on, months_off_work=off, extension_confirmed=assessment.extension))
         if int(check.value or 0) != WageContinuationCheck.NORMAL_PERIOD:
-            raise ValidationFailed(f"months_off_work: {check.meaning}", field="months_off_work")
+            raise ValidationFailed(
+                "months_off_work: %(reason)s", field="months_off_work", params={"reason": check.meaning}
+            )
         income = checked(assessment.monthly_income_cents)
         terms = AWARDS[check_name]
         awards.append(
@@ -181,7 +183,9 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
         paid_from = int(_rules(lambda: calc("resident_pension_age_months", on)).value or 0)
         if int(age.value or 0) < paid_from:
             raise ValidationFailed(
-                f"event_date: the residents' pension is paid from {paid_from // 12}", field="event_date"
+                "event_date: the residents' pension is paid from %(age)s",
+                field="event_date",
+                params={"age": paid_from // 12},
             )
         account = individual_account_balance(person.pk) + checked(assessment.account_balance_before_records_cents)
         explained = _rules(lambda: calc("resident_pension_monthly", on, account_balance=account))
@@ -199,10 +203,18 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
         )
     )
     if int(timing.value or 0) in REFUSED_TIMING:
-        raise ValidationFailed(f"event_date: retiring on {on.isoformat()} - {timing.meaning}", field="event_date")
+        raise ValidationFailed(
+            "event_date: retiring on %(on)s - %(reason)s",
+            field="event_date",
+            params={"on": on.isoformat(), "reason": timing.meaning},
+        )
     years = _rules(lambda: calc("pension_contribution_years_check", on, contribution_months=months))
     if int(years.value or 0) != ContributionYearsCheck.REACHED:
-        raise ValidationFailed(f"contribution_months: {months} months on record - {years.meaning}", field="assessment")
+        raise ValidationFailed(
+            "contribution_months: %(months)s months on record - %(reason)s",
+            field="assessment",
+            params={"months": months, "reason": years.meaning},
+        )
     age = _rules(lambda: calc("age_months", on, birth_date=person.birth_date))
     explained = _rules(
         lambda: calc(
@@ -233,7 +245,9 @@ def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Awar
         )
     )
     if int(eligible.value or 0) != UnemploymentEligibility.ELIGIBLE:
-        raise ValidationFailed(f"assessment: not eligible - {eligible.meaning}", field="assessment")
+        raise ValidationFailed(
+            "assessment: not eligible - %(reason)s", field="assessment", params={"reason": eligible.meaning}
+        )
     carried = checked(assessment.carried_over_months)
     duration = _rules(
         lambda: calc(
@@ -259,7 +273,11 @@ def _long_term_care(assessment: LongTermCareAssessment, today: dt.date) -> list[
     score = assessment.incapacity_score
     level = _rules(lambda: calc("ltc_care_level", today, incapacity_score=score))
     if int(level.value or 0) == CareLevel.NONE:
-        raise ValidationFailed(f"incapacity_score: {score} - {level.meaning}", field="incapacity_score")
+        raise ValidationFailed(
+            "incapacity_score: %(score)s - %(reason)s",
+            field="incapacity_score",
+            params={"score": score, "reason": level.meaning},
+        )
     setting = assessment.setting
     amount = _rules(lambda: calc("ltc_benefit_monthly", today, care_level=int(level.value or 0), setting=setting))
     award = _award("ltc_benefit_monthly", amount, month_of(today))
@@ -276,7 +294,9 @@ def _skill_subsidy(claim: Claim, assessment: SkillSubsidyAssessment, today: dt.d
     )
     if int(eligible.value or 0) != SkillSubsidyEligibility.ELIGIBLE:
         raise ValidationFailed(
-            f"assessment: {months} months of contributions on record - {eligible.meaning}", field="assessment"
+            "assessment: %(months)s months of contributions on record - %(reason)s",
+            field="assessment",
+            params={"months": months, "reason": eligible.meaning},
         )
     amount = _rules(
         lambda: calc("unemployment_skill_subsidy", claim.event_date, contribution_months=months, level=level)

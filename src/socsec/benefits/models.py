@@ -6,35 +6,36 @@ month."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from socsec.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
-        OCCUPATIONAL_INJURY = "OCCUPATIONAL_INJURY", "occupational injury protection (platform work)"
-        WORK_INJURY = "WORK_INJURY", "work-related injury insurance (employees)"
-        PENSION = "PENSION", "old-age pension"
-        UNEMPLOYMENT = "UNEMPLOYMENT", "unemployment insurance"
-        LONG_TERM_CARE = "LONG_TERM_CARE", "long-term care insurance"
-        SKILL_SUBSIDY = "SKILL_SUBSIDY", "skill-upgrading subsidy (unemployment insurance)"
+        OCCUPATIONAL_INJURY = "OCCUPATIONAL_INJURY", _("occupational injury protection (platform work)")
+        WORK_INJURY = "WORK_INJURY", _("work-related injury insurance (employees)")
+        PENSION = "PENSION", _("old-age pension")
+        UNEMPLOYMENT = "UNEMPLOYMENT", _("unemployment insurance")
+        LONG_TERM_CARE = "LONG_TERM_CARE", _("long-term care insurance")
+        SKILL_SUBSIDY = "SKILL_SUBSIDY", _("skill-upgrading subsidy (unemployment insurance)")
 
     class Status(models.TextChoices):
-        SUBMITTED = "SUBMITTED", "submitted"
-        GATHERING_EVIDENCE = "GATHERING_EVIDENCE", "gathering evidence"
-        ACCEPTED = "ACCEPTED", "accepted"
-        REJECTED = "REJECTED", "rejected"
-        ASSESSED = "ASSESSED", "assessed"
-        AWARDED = "AWARDED", "awarded"
-        PAID = "PAID", "paid"
-        UNDER_REVIEW = "UNDER_REVIEW", "under review (appeal)"
-        WAITING_FOR_CLAIMANT = "WAITING_FOR_CLAIMANT", "waiting for the claimant's information"
-        WITHDRAWN = "WITHDRAWN", "withdrawn"
+        SUBMITTED = "SUBMITTED", _("submitted")
+        GATHERING_EVIDENCE = "GATHERING_EVIDENCE", _("gathering evidence")
+        ACCEPTED = "ACCEPTED", _("accepted")
+        REJECTED = "REJECTED", _("rejected")
+        ASSESSED = "ASSESSED", _("assessed")
+        AWARDED = "AWARDED", _("awarded")
+        PAID = "PAID", _("paid")
+        UNDER_REVIEW = "UNDER_REVIEW", _("under review (appeal)")
+        WAITING_FOR_CLAIMANT = "WAITING_FOR_CLAIMANT", _("waiting for the claimant's information")
+        WITHDRAWN = "WITHDRAWN", _("withdrawn")
 
     class Reporter(models.TextChoices):
-        WORKER = "WORKER", "the worker"
-        ORGANISATION = "ORGANISATION", "the platform or employer"
-        OFFICER = "OFFICER", "an officer"
+        WORKER = "WORKER", _("the worker")
+        ORGANISATION = "ORGANISATION", _("the platform or employer")
+        OFFICER = "OFFICER", _("an officer")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="claims")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -122,14 +123,14 @@ class Award(models.Model):
     replaces those in force before (a review): what was paid of those stays paid."""
 
     class Payer(models.TextChoices):
-        FUND = "FUND", "the scheme's fund"
-        PLATFORM = "PLATFORM", "the platform"
-        EMPLOYER = "EMPLOYER", "the employer"
+        FUND = "FUND", _("the scheme's fund")
+        PLATFORM = "PLATFORM", _("the platform")
+        EMPLOYER = "EMPLOYER", _("the employer")
 
     class Status(models.TextChoices):
-        PROPOSED = "PROPOSED", "proposed, not approved yet"
-        ACTIVE = "ACTIVE", "awarded"
-        SUPERSEDED = "SUPERSEDED", "replaced after a review"
+        PROPOSED = "PROPOSED", _("proposed, not approved yet")
+        ACTIVE = "ACTIVE", _("awarded")
+        SUPERSEDED = "SUPERSEDED", _("replaced after a review")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="awards")
     item = models.CharField(max_length=64)  # the formula that computed it, e.g. oip_disability_lump_sum
@@ -191,10 +192,10 @@ class BenefitPayment(models.Model):
     was published (increases apply from January)."""
 
     class Kind(models.TextChoices):
-        PAYMENT = "PAYMENT", "payment"
-        RECOVERY = "RECOVERY", "recovery of an overpayment"
-        INDEXATION = "INDEXATION", "the year's pension increase for a month paid before it was published"
-        RESTORATION = "RESTORATION", "a recovery given back: the suspension behind it was lifted"
+        PAYMENT = "PAYMENT", _("payment")
+        RECOVERY = "RECOVERY", _("recovery of an overpayment")
+        INDEXATION = "INDEXATION", _("the year's pension increase for a month paid before it was published")
+        RESTORATION = "RESTORATION", _("a recovery given back: the suspension behind it was lifted")
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
@@ -232,8 +233,8 @@ class RetentionRebate(models.Model):
     the target), so a share of last year's unemployment-insurance premiums goes back to it."""
 
     class Size(models.TextChoices):
-        LARGE = "LARGE", "large enterprise"
-        SME = "SME", "small, medium or micro enterprise"
+        LARGE = "LARGE", _("large enterprise")
+        SME = "SME", _("small, medium or micro enterprise")
 
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()

@@ -25,6 +25,7 @@ from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.faults import fault
 from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many as ledger_post_many
@@ -68,12 +69,16 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         index = month_index(month)
         first = month_first_day(index)
     except ValueError:
-        raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month") from None
+        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month}) from None
     if month_of(first) != month:
-        raise ValidationFailed(f"month: {month!r} is not YYYY-MM", field="month")
+        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month})
     if index >= min(month_index(today), month_index(database_today())):  # the database's clock too
         opens = month_first_day(index + 1).isoformat()  # the first day after the month's end
-        raise ValidationFailed(f"month: {month} is not closed yet; it can be paid from {opens} on", field="month")
+        raise ValidationFailed(
+            "month: %(month)s is not closed yet; it can be paid from %(opens)s on",
+            field="month",
+            params={"month": month, "opens": opens},
+        )
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
@@ -266,6 +271,8 @@ def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
     return Posting(
         entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
         description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
+        kind=LineKind.BENEFIT_PAYMENT,
+        params={"item": award.item, "month": payment.month, "payment_kind": payment.kind, "claim": award.claim_id},
         source=key,
         idempotency_key=key,
         booked_on=today,
@@ -279,7 +286,9 @@ def death_notice_record(
     person's benefits from the following month and recovers what was paid beyond it."""
     today = today or timezone.localdate()
     if died_on > today:
-        raise ValidationFailed(f"died_on: {died_on.isoformat()} is in the future", field="died_on")
+        raise ValidationFailed(
+            "died_on: %(died_on)s is in the future", field="died_on", params={"died_on": died_on.isoformat()}
+        )
     with transaction.atomic():
         notice, created = DeathNotice.objects.get_or_create(
             person_id=person_id, defaults={"died_on": died_on, "source": source[:120], "received_on": today}
@@ -288,7 +297,8 @@ def death_notice_record(
             audit_record(actor=actor, action="registry.death_notice", instance=notice)
         elif notice.died_on != died_on:
             raise ValidationFailed(
-                f"died_on: a death on {notice.died_on.isoformat()} is already recorded for this person",
+                "died_on: a death on %(died_on)s is already recorded for this person",
                 field="died_on",
+                params={"died_on": notice.died_on.isoformat()},
             )
     return notice

@@ -35,6 +35,7 @@ def retention_rebate_decide(
     last year's premiums: the rules say whether it qualifies and how much; the fund pays it to the
     enterprise (one balanced ledger transaction). Once per enterprise and year."""
     from socsec.ledger.accounts import fund, organisation_payable
+    from socsec.ledger.descriptions import LineKind
     from socsec.ledger.keys import SourceKind, source_key
     from socsec.ledger.services import post as ledger_post
 
@@ -60,10 +61,12 @@ def retention_rebate_decide(
     try:
         check = calc("job_retention_rebate_check", on, **inputs)
         if int(check.value or 0) != JobRetentionCheck.ELIGIBLE:
-            raise ValidationFailed(f"laid_off: not eligible - {check.meaning}", field="laid_off")
+            raise ValidationFailed(
+                "laid_off: not eligible - %(reason)s", field="laid_off", params={"reason": check.meaning}
+            )
         amount = calc("job_retention_rebate", on, premiums_last_year=premiums_last_year_cents, **inputs)
     except RuleViolation as exc:
-        raise ValidationFailed(f"year: {exc}", field="year") from None
+        raise ValidationFailed("year: %(reason)s", field="year", params={"reason": str(exc)}) from None
     assert organisation.registered_region is not None
     province = organisation.registered_region.province_code
     with transaction.atomic():
@@ -82,7 +85,9 @@ def retention_rebate_decide(
                 )
         except IntegrityError:
             raise Conflict(
-                f"{organisation.code}'s rebate for {year} is decided already", code=BenefitErrorCode.DUPLICATE
+                "%(organisation)s's rebate for %(year)s is decided already",
+                code=BenefitErrorCode.DUPLICATE,
+                params={"organisation": organisation.code, "year": year},
             ) from None
         if rebate.amount_cents:
             key = source_key(SourceKind.RETENTION_REBATE, rebate.pk)
@@ -92,6 +97,8 @@ def retention_rebate_decide(
                     (organisation_payable(organisation.code), -rebate.amount_cents),
                 ],
                 description=f"job-retention rebate {year} of {organisation.code}",
+                kind=LineKind.RETENTION_REBATE,
+                params={"year": year, "organisation": organisation.code},
                 source=key,
                 idempotency_key=key,
                 booked_on=today,

@@ -127,7 +127,7 @@ def work_queue(*, on: dt.date, kind: str = "", status: str = "", overdue_only: b
 def claim_get(*, claim_id: int) -> Claim:
     claim = Claim.objects.select_related("person", "engagement__organisation").filter(pk=claim_id).first()
     if claim is None:
-        raise NotFound(f"no claim {claim_id}")
+        raise NotFound("no claim %(claim_id)s", params={"claim_id": claim_id})
     return claim
 
 

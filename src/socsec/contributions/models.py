@@ -7,6 +7,7 @@ withholding mandates and relief (``own/``), and the yearly interest credits (wri
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrderBatch(models.Model):
@@ -16,11 +17,11 @@ class OrderBatch(models.Model):
     idempotency key: the same key may bring the batch again."""
 
     class Status(models.TextChoices):
-        WRITING = "WRITING", "writing files"
-        ACCEPTED = "ACCEPTED", "accepted"
-        REJECTED = "REJECTED", "rejected: no valid row"
-        WITHDRAWN = "WITHDRAWN", "withdrawn: its orders do not count"
-        FAILED = "FAILED", "failed: nothing was stored"
+        WRITING = "WRITING", _("writing files")
+        ACCEPTED = "ACCEPTED", _("accepted")
+        REJECTED = "REJECTED", _("rejected: no valid row")
+        WITHDRAWN = "WITHDRAWN", _("withdrawn: its orders do not count")
+        FAILED = "FAILED", _("failed: nothing was stored")
 
     platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="order_batches")
     idempotency_key = models.CharField(max_length=100)
@@ -83,8 +84,8 @@ class AssessmentRun(models.Model):
     is an ADJUSTMENT that invoices only the difference: what was invoiced is never rewritten."""
 
     class Kind(models.TextChoices):
-        ORIGINAL = "ORIGINAL", "original"
-        ADJUSTMENT = "ADJUSTMENT", "adjustment"
+        ORIGINAL = "ORIGINAL", _("original")
+        ADJUSTMENT = "ADJUSTMENT", _("adjustment")
 
     month = models.CharField(max_length=7)
     sequence = models.PositiveIntegerField()
@@ -178,12 +179,12 @@ class PaymentDeclaration(models.Model):
     and the date the money arrived (above a threshold, a second officer approves)."""
 
     class Status(models.TextChoices):
-        PENDING = "PENDING", "declared, waiting for the bank or an officer"
-        AWAITING_APPROVAL = "AWAITING_APPROVAL", "confirmed by an officer, waiting for a second officer"
-        MATCHED = "MATCHED", "matched to a bank-statement line and booked"
-        CONFIRMED = "CONFIRMED", "confirmed by officers and booked"
-        REJECTED = "REJECTED", "rejected by an officer"
-        MISMATCHED = "MISMATCHED", "the bank's line differs from the declaration: for an officer to review"
+        PENDING = "PENDING", _("declared, waiting for the bank or an officer")
+        AWAITING_APPROVAL = "AWAITING_APPROVAL", _("confirmed by an officer, waiting for a second officer")
+        MATCHED = "MATCHED", _("matched to a bank-statement line and booked")
+        CONFIRMED = "CONFIRMED", _("confirmed by officers and booked")
+        REJECTED = "REJECTED", _("rejected by an officer")
+        MISMATCHED = "MISMATCHED", _("the bank's line differs from the declaration: for an officer to review")
 
     platform = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=100)
@@ -232,9 +233,9 @@ class OwnContribution(models.Model):
     in hardship). Amounts come from the rules and keep their explanation."""
 
     class Scheme(models.TextChoices):
-        EMPLOYEE_PENSION = "EMPLOYEE_PENSION", "employee basic pension (flexible employment)"
-        MEDICAL = "MEDICAL", "employee basic medical insurance (flexible employment)"
-        RESIDENT_PENSION = "RESIDENT_PENSION", "residents' basic pension"
+        EMPLOYEE_PENSION = "EMPLOYEE_PENSION", _("employee basic pension (flexible employment)")
+        MEDICAL = "MEDICAL", _("employee basic medical insurance (flexible employment)")
+        RESIDENT_PENSION = "RESIDENT_PENSION", _("residents' basic pension")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="own_contributions")
     scheme = models.CharField(max_length=20, choices=Scheme.choices)
@@ -294,11 +295,11 @@ class ContributionRelief(models.Model):
     subsidise their flexible contributions or pay their lowest residents' tier."""
 
     class Group(models.TextChoices):
-        EMPLOYMENT_HARDSHIP = "EMPLOYMENT_HARDSHIP", "person with employment difficulties"
-        GRADUATE = "GRADUATE", "graduate unemployed within a year of leaving school"
-        SEVERE_DISABILITY = "SEVERE_DISABILITY", "severely disabled person"
-        MINIMUM_LIVING = "MINIMUM_LIVING", "recipient of the minimum living allowance"
-        EXTREME_POVERTY = "EXTREME_POVERTY", "person in extreme poverty"
+        EMPLOYMENT_HARDSHIP = "EMPLOYMENT_HARDSHIP", _("person with employment difficulties")
+        GRADUATE = "GRADUATE", _("graduate unemployed within a year of leaving school")
+        SEVERE_DISABILITY = "SEVERE_DISABILITY", _("severely disabled person")
+        MINIMUM_LIVING = "MINIMUM_LIVING", _("recipient of the minimum living allowance")
+        EXTREME_POVERTY = "EXTREME_POVERTY", _("person in extreme poverty")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="reliefs")
     group = models.CharField(max_length=24, choices=Group.choices)

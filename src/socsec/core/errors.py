@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from django.utils import translation
+from django.utils.functional import Promise
+
 
 class ErrorCode(StrEnum):
     """The codes of the error classes below, shared by every app."""
@@ -41,9 +44,9 @@ class DomainError(Exception):
         params: Mapping[str, object] | None = None,
     ) -> None:
         self.template = message
-        self.params = params or {}
+        self.params = _in_english(params or {})
         if params:
-            message = message % params
+            message = message % self.params
         super().__init__(message)
         self.message = message
         self.field = field
@@ -58,6 +61,15 @@ class DomainError(Exception):
         if self.details:
             out["details"] = self.details
         return out
+
+
+def _in_english(params: Mapping[str, object]) -> dict[str, object]:
+    """The parameters with a label marked for translation (a model choice's, say) in English: the message
+    is English; a page translates the label again with the template (``socsec.web.common.error_text``)."""
+    if not any(isinstance(v, Promise) for v in params.values()):
+        return dict(params)
+    with translation.override("en"):
+        return {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
 
 
 class ValidationFailed(DomainError):

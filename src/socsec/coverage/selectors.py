@@ -122,9 +122,10 @@ def coverage_for(person: Person, on: dt.date, *, date_field: str = "on") -> Pers
         return _coverage_for(person, on)
     except RuleViolation as exc:
         raise ValidationFailed(
-            f"{date_field}: coverage cannot be decided on {on.isoformat()}: a rule it needs was not in force yet.",
+            "%(date_field)s: coverage cannot be decided on %(on)s: a rule it needs was not in force yet.",
             field=date_field,
             details={"rule": str(exc)},
+            params={"date_field": date_field, "on": on.isoformat()},
         ) from exc
 
 
@@ -196,9 +197,10 @@ def coverage_counts(on: dt.date) -> CoverageCounts:
         return _coverage_counts(on)
     except RuleViolation as exc:
         raise ValidationFailed(
-            f"on: coverage cannot be decided on {on.isoformat()}: a rule it needs was not in force yet.",
+            "on: coverage cannot be decided on %(on)s: a rule it needs was not in force yet.",
             field="on",
             details={"rule": str(exc)},
+            params={"on": on.isoformat()},
         ) from exc
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Account(models.Model):
@@ -8,10 +9,10 @@ class Account(models.Model):
     ``bank:collection``. Balances are sums of entries (debit positive, credit negative)."""
 
     class Kind(models.TextChoices):
-        ASSET = "ASSET", "asset"
-        LIABILITY = "LIABILITY", "liability"
-        FUND = "FUND", "scheme fund"
-        INCOME = "INCOME", "income"
+        ASSET = "ASSET", _("asset")
+        LIABILITY = "LIABILITY", _("liability")
+        FUND = "FUND", _("scheme fund")
+        INCOME = "INCOME", _("income")
 
     code = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -30,7 +31,9 @@ class LedgerTransaction(models.Model):
 
     at = models.DateTimeField()
     booked_on = models.DateField()
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, help_text="in English, as the API returns it")
+    kind = models.CharField(max_length=40, blank=True, help_text="a ledger.descriptions.LineKind; empty before")
+    params = models.JSONField(default=dict, blank=True, help_text="the kind's codes, months and ids")
     source = models.CharField(max_length=120, help_text="what caused it, e.g. invoice:42")
     idempotency_key = models.CharField(max_length=160, unique=True)
 

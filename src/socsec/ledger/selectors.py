@@ -4,7 +4,7 @@ person's individual pension account (its balance, statement and movements)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -33,6 +33,8 @@ class StatementLine:
     debit_cents: int
     credit_cents: int
     balance_cents: int  # after this line, in the statement's sign
+    kind: str = ""  # what the transaction is (``descriptions.LineKind``), for a page to write in words
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,19 @@ def account_statement(code: str, *, start: dt.date, end: dt.date, credit_normal:
     rows = (
         entries.filter(transaction__booked_on__gte=start, transaction__booked_on__lte=end)
         .order_by("transaction__booked_on", "transaction_id", "id")
-        .values_list("transaction__booked_on", "transaction__description", "transaction__source", "amount_cents")
+        .values_list(
+            "transaction__booked_on",
+            "transaction__description",
+            "transaction__source",
+            "amount_cents",
+            "transaction__kind",
+            "transaction__params",
+        )
     )
-    for booked_on, description, source, amount in rows:
+    for booked_on, description, source, amount, kind, params in rows:
         running += sign * amount
-        lines.append(StatementLine(booked_on, description, source, max(amount, 0), max(-amount, 0), running))
+        debit, credit = max(amount, 0), max(-amount, 0)
+        lines.append(StatementLine(booked_on, description, source, debit, credit, running, kind, params or {}))
     return AccountStatement(code, start, end, opening, lines, running)
 
 

@@ -4,8 +4,8 @@ transaction is posted once per idempotency key (a retry returns the first postin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from socsec.core.errors import ValidationFailed
 
 from .accounts import ACCOUNT_KINDS
+from .descriptions import LineKind
 from .models import Account, LedgerEntry, LedgerTransaction
 
 
@@ -40,13 +41,16 @@ def account(code: str, name: str = "") -> Account:
 @dataclass(frozen=True)
 class Posting:
     """One balanced transaction to post: ``entries`` are (account code, cents), debit positive; the codes
-    come from ``accounts``, the source and key from ``keys``."""
+    come from ``accounts``, the source and key from ``keys``. ``description`` is the English sentence;
+    ``kind`` and ``params`` are what a page writes in its reader's language (``descriptions``)."""
 
     entries: Sequence[tuple[str, int]]
     description: str
     source: str
     idempotency_key: str
     booked_on: dt.date | None = None
+    kind: LineKind | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict)
 
     def lines(self) -> list[tuple[str, int]]:
         """The entries that move money, checked: they balance and there is at least one."""
@@ -54,7 +58,9 @@ class Posting:
         total = sum(cents for _code, cents in lines)
         if total != 0:
             raise ValidationFailed(
-                f"entries: the transaction does not balance (off by {total} cents).", field="entries"
+                "entries: the transaction does not balance (off by %(total)s cents).",
+                field="entries",
+                params={"total": total},
             )
         if not lines:
             raise ValidationFailed("entries: a transaction moves some money.", field="entries")
@@ -68,10 +74,13 @@ def post(
     source: str,
     idempotency_key: str,
     booked_on: dt.date | None = None,
+    kind: LineKind | None = None,
+    params: Mapping[str, str | int] | None = None,
 ) -> LedgerTransaction:
     """Post one balanced transaction (see ``Posting``); a retry with the same key returns the first one."""
     with transaction.atomic():
-        made = post_many([Posting(entries, description, source, idempotency_key, booked_on)])
+        posting = Posting(entries, description, source, idempotency_key, booked_on, kind, dict(params or {}))
+        made = post_many([posting])
         return made[0] if made else LedgerTransaction.objects.get(idempotency_key=idempotency_key)
 
 
@@ -94,6 +103,8 @@ def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
                     at=now,
                     booked_on=posting.booked_on or today,
                     description=posting.description[:300],
+                    kind=posting.kind or "",
+                    params=dict(posting.params),
                     source=posting.source[:120],
                     idempotency_key=posting.idempotency_key,
                 )

@@ -15,6 +15,7 @@ from socsec.audit.services import Actor, audit_record_many
 from socsec.contributions.models import InterestCredit
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.accounts import fund_interest, individual_account
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.rules.engine import RuleViolation, compute, explain_row
@@ -62,15 +63,20 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
     refused."""
     today = today or timezone.localdate()
     if not isinstance(year, int) or not 1900 <= year <= 9999:
-        raise ValidationFailed(f"year: {year!r} is not a year.", field="year")
+        raise ValidationFailed("year: %(year)r is not a year.", field="year", params={"year": year})
     if dt.date(year + 1, 1, 1) > today:
-        raise ValidationFailed(f"year: {year} is not over yet; its interest is credited after it ends.", field="year")
+        raise ValidationFailed(
+            "year: %(year)s is not over yet; its interest is credited after it ends.",
+            field="year",
+            params={"year": year},
+        )
     year_end = dt.date(year, 12, 31)
     if InterestCredit.objects.filter(year__gt=year).exists():
         raise Conflict(
-            f"interest of a later year is credited already; {year} would change its opening balances",
+            "interest of a later year is credited already; %(year)s would change its opening balances",
             field="year",
             code=PensionAccountErrorCode.LATER_YEAR_CREDITED,
+            params={"year": year},
         )
     try:
         rate = load_parameters().leaf(INTEREST_RATE).resolve(year_end)
@@ -78,18 +84,19 @@ def interest_credit(*, actor: Actor, year: int, today: dt.date | None = None) ->
         rate = None
     if rate is None or rate.value is None:
         raise ValidationFailed(
-            f"year: no credited interest rate for {year} in the rules ({INTEREST_RATE}); it is published the "
-            "year after",
+            "year: no credited interest rate for %(year)s in the rules (%(parameter)s); it is published the year after",
             field="year",
+            params={"year": year, "parameter": INTEREST_RATE},
         )
 
     try:
         return _interest_credit_run(actor, year, year_end, rate)
     except IntegrityError:  # another run of the year credited someone meanwhile; this one wrote nothing
         raise Conflict(
-            f"another run is crediting {year} right now; run it again to credit whoever it left",
+            "another run is crediting %(year)s right now; run it again to credit whoever it left",
             field="year",
             code=PensionAccountErrorCode.INTEREST_RUN_IN_PROGRESS,
+            params={"year": year},
         ) from None
 
 
@@ -107,7 +114,7 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
             try:
                 amounts = compute(INTEREST_RULE, year_end, opening_balance=opening, contribution_months=weighted)
             except RuleViolation as exc:
-                raise ValidationFailed(f"year: {exc}", field="year") from None
+                raise ValidationFailed("year: %(reason)s", field="year", params={"reason": str(exc)}) from None
             provinces = pension_provinces(persons, year_end)
             for person_id, start, months, cents in zip(persons, opening, weighted, amounts, strict=True):
                 if int(cents) == 0:
@@ -131,6 +138,8 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                         (individual_account(person_id), -int(cents)),
                     ],
                     description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
+                    kind=LineKind.INTEREST,
+                    params={"year": year, "rate": f"{rate.value:.2%}", "person": person_id},
                     source=key,
                     idempotency_key=key,
                     booked_on=year_end,

@@ -17,21 +17,23 @@ from .models import Engagement, Organisation, Person, Region
 def person_get(*, person_id: int) -> Person:
     person = Person.objects.select_related("residence_region").filter(pk=person_id).first()
     if person is None:
-        raise NotFound(f"no person with id {person_id}", field="person_id")
+        raise NotFound("no person with id %(person_id)s", field="person_id", params={"person_id": person_id})
     return person
 
 
 def organisation_get(*, code: str) -> Organisation:
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        raise NotFound(f"no organisation with code {code!r}", field="organisation")
+        raise NotFound("no organisation with code %(code)r", field="organisation", params={"code": code})
     return org
 
 
 def engagement_get(*, engagement_id: int) -> Engagement:
     eng = Engagement.objects.select_related("organisation", "person", "work_region").filter(pk=engagement_id).first()
     if eng is None:
-        raise NotFound(f"no engagement with id {engagement_id}", field="engagement_id")
+        raise NotFound(
+            "no engagement with id %(engagement_id)s", field="engagement_id", params={"engagement_id": engagement_id}
+        )
     return eng
 
 

@@ -45,7 +45,7 @@ def _sqlite_path() -> str:
 def _pg_tool(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if not found:
-        raise BackupFailed(f"{name} is not on PATH nor in /usr/lib/postgresql/*/bin")
+        raise BackupFailed("%(name)s is not on PATH nor in /usr/lib/postgresql/*/bin", params={"name": name})
     return found
 
 
@@ -86,7 +86,9 @@ def backup(target: Path) -> dict[str, Any]:
                     capture_output=True,
                 )
             except subprocess.CalledProcessError as exc:
-                raise BackupFailed(f"pg_dump failed: {exc.stderr.decode(errors='replace').strip()}") from None
+                raise BackupFailed(
+                    "pg_dump failed: %(reason)s", params={"reason": exc.stderr.decode(errors="replace").strip()}
+                ) from None
             finally:
                 cursor.execute("ROLLBACK")
     files = [_copy(f, target) for f in named]
@@ -172,7 +174,9 @@ def restore(source: Path, replace: bool = False) -> dict[str, Any]:
             capture_output=True,
         )
         if done.returncode:
-            raise BackupFailed(f"pg_restore failed: {done.stderr.decode(errors='replace').strip()}")
+            raise BackupFailed(
+                "pg_restore failed: %(reason)s", params={"reason": done.stderr.decode(errors="replace").strip()}
+            )
     for f in manifest["files"]:
         _install(Path(source) / "data" / f["path"], Path(settings.DATA_DIR) / f["path"])
     return manifest

@@ -20,12 +20,22 @@ def posted_version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
+def error_text(exc: DomainError) -> str:
+    """A service's error in the reader's language: its template translated, then filled with its
+    parameters (those that are texts, such as a rule's reason, translated too). A sentence the catalogue
+    does not hold stays in the service's words; the API keeps the English ``message``."""
+    if exc.params:
+        values = {k: translate_text(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
+        try:
+            return _(exc.template) % values
+        except (KeyError, TypeError, ValueError):  # a translation that does not fit its parameters
+            return exc.message
+    return _(exc.message) if exc.message else ""  # "" would fetch the catalogue's header
+
+
 def refusal_message(exc: DomainError) -> str:
-    """The refusal in the reader's language where we know it, else the service's own words."""
+    """The refusal in the reader's language (``error_text``), with the claim pages' own words for a
+    claim changed meanwhile."""
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
-    if exc.params:  # the sentence translated, then filled with its values (translated where they are labels)
-        values = {k: translate_text(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
-        return _(exc.template) % values
-    # the fixed sentences are in the catalogue; the rest stay in the service's words ("" would fetch the header)
-    return _(exc.message) if exc.message else ""
+    return error_text(exc)

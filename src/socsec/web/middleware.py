@@ -12,6 +12,8 @@ from django.shortcuts import render
 
 from socsec.core.errors import Forbidden, NotFound
 
+from .common import error_text
+
 
 class AccessRefusalMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -24,5 +26,5 @@ class AccessRefusalMiddleware:
         if isinstance(exception, NotFound):
             return render(request, "web/not_found.html", status=404)
         if isinstance(exception, Forbidden):
-            raise PermissionDenied(exception.message) from exception
+            raise PermissionDenied(error_text(exception)) from exception
         return None

@@ -32,7 +32,7 @@ from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_v
 from socsec.accounts.reads import record_read
 from socsec.audit.selectors import audit_entries
 from socsec.batch.uploads import upload_format
-from socsec.contributions.collection.arrears import arrears
+from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
 from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
@@ -46,8 +46,9 @@ from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .claims.person import person_claims_context
-from .common import is_htmx
+from .common import error_text, is_htmx
 from .data_access import data_access_rows
+from .ledger_text import described, scheme_text
 from .projections import projection_page, table_csv
 
 
@@ -101,21 +102,22 @@ def _csv_text_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-def _ledger_rows(st: AccountStatement) -> list[list[object]]:
-    rows: list[list[object]] = [["booked_on", "description", "source", "debit", "credit", "balance"]]
-    rows.append([st.start.isoformat(), "balance brought forward", "", "", "", format_yuan(st.opening_cents)])
+def _ledger_rows(st: AccountStatement, debit: str, credit: str) -> list[list[object]]:
+    """A statement as CSV rows in the reader's language (its lines described by ``ledger_text``)."""
+    st = described(st)
+    rows: list[list[object]] = [[_("Date"), _("Description"), debit, credit, _("Balance (yuan)")]]
+    rows.append([st.start.isoformat(), _("Balance brought forward"), "", "", format_yuan(st.opening_cents)])
     for line in st.lines:
         rows.append(
             [
                 line.booked_on.isoformat(),
                 line.description,
-                line.source,
                 format_yuan(line.debit_cents) if line.debit_cents else "",
                 format_yuan(line.credit_cents) if line.credit_cents else "",
                 format_yuan(line.balance_cents),
             ]
         )
-    rows.append([st.end.isoformat(), "balance carried forward", "", "", "", format_yuan(st.closing_cents)])
+    rows.append([st.end.isoformat(), _("Balance carried forward"), "", "", format_yuan(st.closing_cents)])
     return rows
 
 
@@ -249,7 +251,7 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
                     source=f"upload:{upload.name}",
                 )
             except DomainError as exc:
-                error = exc.message
+                error = error_text(exc)
     context = {
         "batches": list(batches_of(platform=platform)[:50]),
         "result": result,
@@ -273,18 +275,21 @@ def my_statement(request: HttpRequest) -> HttpResponse:
     year, error = _year_param(request)
     st = worker_statement(person_id=person_id, year=year)
     if request.GET.get("format") == "csv":
-        rows: list[list[object]] = [["scheme", "months_covered", "you", "government", "platforms", "total"]]
+        header = [_("Scheme"), _("Months covered"), _("You (yuan)"), _("Government (yuan)")]
+        rows: list[list[object]] = [[*header, _("Platforms (yuan)"), _("Total (yuan)")]]
         rows += [
             [
-                s.scheme,
+                scheme_text(s.scheme),
                 s.months_covered,
                 *(format_yuan(c) for c in (s.self_cents, s.government_cents, s.platform_cents, s.total_cents)),
             ]
             for s in st.schemes
         ]
-        return _csv_response([*rows, [], *_ledger_rows(st.individual_account)], f"statement-{year}.csv")
+        account = _ledger_rows(st.individual_account, _("Taken out (yuan)"), _("Credited (yuan)"))
+        return _csv_response([*rows, [], *account], f"statement-{year}.csv")
     years = range(timezone.localdate().year, 2019, -1)
-    return render(request, "web/my_statement.html", {"st": st, "year": year, "years": years, "error": error})
+    context = {"st": st, "account": described(st.individual_account), "year": year, "years": years, "error": error}
+    return render(request, "web/my_statement.html", context)
 
 
 @login_required
@@ -300,8 +305,9 @@ def platform_statement_page(request: HttpRequest) -> HttpResponse:
         start, end, error = end, start, _("The start came after the end; the dates were swapped.")
     st = platform_statement(platform=platform, start=start, end=end)
     if request.GET.get("format") == "csv":
-        return _csv_response(_ledger_rows(st.account), f"statement-{platform.code}-{start}-{end}.csv")
-    context = {"st": st, "start": start, "end": end, "error": error}
+        rows = _ledger_rows(st.account, _("Invoiced (yuan)"), _("Paid or credited (yuan)"))
+        return _csv_response(rows, f"statement-{platform.code}-{start}-{end}.csv")
+    context = {"st": st, "account": described(st.account), "start": start, "end": end, "error": error}
     return render(request, "web/platform_statement.html", context)
 
 
@@ -327,6 +333,7 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
         "date_error": date_error,
         "total_outstanding": sum(r.outstanding_cents for r in rows),
         "total_surcharge": sum(r.surcharge_cents for r in rows),
+        "daily_rate": late_payment_daily_rate(on),
     }
     return render(request, "web/arrears.html", context)
 

@@ -48,9 +48,13 @@ def adjustment_set(
     joined = switches.order_by("start_date").values_list("start_date", flat=True).first()
     if joined is None or not in_force.exists():
         raise ValidationFailed(
-            f"effective_from: OIP is not switched on for {platform.code} in {province_code} on "
-            f"{effective_from.isoformat()}.",
+            "effective_from: OIP is not switched on for %(platform)s in %(province_code)s on %(effective_from)s.",
             field="effective_from",
+            params={
+                "platform": platform.code,
+                "province_code": province_code,
+                "effective_from": effective_from.isoformat(),
+            },
         )
     with transaction.atomic():
         lock(Organisation.objects).filter(pk=platform.pk).first()  # one change at a time
@@ -60,7 +64,11 @@ def adjustment_set(
             .first()
         )
         if current is not None and current.effective_from == effective_from:
-            raise Conflict(f"an adjustment from {effective_from.isoformat()} is already set", field="effective_from")
+            raise Conflict(
+                "an adjustment from %(effective_from)s is already set",
+                field="effective_from",
+                params={"effective_from": effective_from.isoformat()},
+            )
         check = calc(
             "oip_adjustment_check",
             on=effective_from,
@@ -73,7 +81,10 @@ def adjustment_set(
         )
         if check.value != AdjustmentCheck.ALLOWED:
             raise ValidationFailed(
-                f"steps: refused - {check.meaning}.", field="steps", details={"explanation": check.as_dict()}
+                "steps: refused - %(reason)s.",
+                field="steps",
+                details={"explanation": check.as_dict()},
+                params={"reason": check.meaning},
             )
         adjustment = PerOrderAdjustment.objects.create(
             platform=platform, province=province, steps=steps, effective_from=effective_from, reason=reason.strip()

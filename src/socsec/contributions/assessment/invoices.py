@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from socsec.contributions.models import AssessmentRun, Invoice
 from socsec.ledger.accounts import fund, platform_receivable
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 
@@ -66,6 +67,15 @@ def invoices_issue(
             ledger_post(
                 entries=[(platform_receivable(platform), cents), (fund("OIP", province), -cents)],
                 description=f"OIP {run.month} {platform} {province} ({run.kind.lower()} run {run.sequence})",
+                kind=LineKind.INVOICE,
+                params={
+                    "scheme": "OIP",
+                    "month": run.month,
+                    "platform": platform,
+                    "region": province,
+                    "run_kind": run.kind,
+                    "sequence": run.sequence,
+                },
                 source=key,
                 idempotency_key=key,
                 booked_on=today,

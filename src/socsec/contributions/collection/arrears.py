@@ -70,6 +70,11 @@ SURCHARGE_RULE = "late_payment_surcharge_accrued"
 RATE_PARAMETER = "contribution.late_payment_daily_rate"
 
 
+def late_payment_daily_rate(on: dt.date) -> float:
+    """The late-payment surcharge a day on ``on``, as a ratio (0.0005 is 0.05%)."""
+    return float(load_parameters().leaf(RATE_PARAMETER).at(np.array([on], dtype="datetime64[D]"))[0])
+
+
 def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear]:
     """Invoices past due on ``on`` and not fully paid by then (net of credit notes), with the late-payment
     surcharge to that date, reckoned day by day: from the due date to ``on``, the time is cut at every day

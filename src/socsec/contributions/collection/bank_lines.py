@@ -20,6 +20,7 @@ from django.db.models import Q
 from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.contributions.models import Payment, PaymentDeclaration
 from socsec.ledger.accounts import BANK_COLLECTION, platform_receivable
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Organisation
@@ -130,6 +131,8 @@ def _settle(actor: Actor, payment: Payment, r: StatementRow) -> LineResult:
         ledger_post(
             entries=[(BANK_COLLECTION, -r.amount_cents), (receivable, r.amount_cents)],
             description=f"payment {payment.reference}: officer's date {payment.received_on.isoformat()} reversed",
+            kind=LineKind.PAYMENT_DATE_REVERSED,
+            params={"reference": payment.reference, "day": payment.received_on.isoformat()},
             source=key,
             idempotency_key=f"{key}:officer-date-reversed",
             booked_on=payment.received_on,
@@ -137,6 +140,8 @@ def _settle(actor: Actor, payment: Payment, r: StatementRow) -> LineResult:
         ledger_post(
             entries=[(BANK_COLLECTION, r.amount_cents), (receivable, -r.amount_cents)],
             description=f"payment {payment.reference}: on the bank's date (line {r.reference})",
+            kind=LineKind.PAYMENT_BANK_DATE,
+            params={"reference": payment.reference, "line": r.reference},
             source=key,
             idempotency_key=f"{key}:bank-date",
             booked_on=r.received_on,

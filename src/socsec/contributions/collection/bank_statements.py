@@ -39,11 +39,17 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"file: not UTF-8 text (byte {exc.start}).", field="file") from None
+        raise ValidationFailed(
+            "file: not UTF-8 text (byte %(start)s).", field="file", params={"start": exc.start}
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     expected = {"date", "amount", "reference", "payer"}
     if not reader.fieldnames or expected - set(reader.fieldnames):
-        raise ValidationFailed(f"file: the header must have the columns {', '.join(sorted(expected))}.", field="file")
+        raise ValidationFailed(
+            "file: the header must have the columns %(columns)s.",
+            field="file",
+            params={"columns": ", ".join(sorted(expected))},
+        )
     payers = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.PLATFORM)}
     payers |= {o.credit_code: o for o in payers.values() if o.credit_code}
     rows: list[StatementRow] = []
@@ -109,10 +115,15 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
         rows.append(StatementRow(number, payer, int(yuan * 100), received, reference))
     if problems:
         raise ValidationFailed(
-            f"{len(problems)} bad row(s); first: row {problems[0]['row']} {problems[0]['field']} "
-            f"{problems[0]['message']}",
+            "%(count)s bad row(s); first: row %(row)s %(field)s %(message)s",
             field=problems[0]["field"],
             details={"rows": problems},
+            params={
+                "count": len(problems),
+                "row": problems[0]["row"],
+                "field": problems[0]["field"],
+                "message": problems[0]["message"],
+            },
         )
     rows.sort(key=lambda r: (r.platform.pk, r.row))  # platforms locked in one order: no deadlock between imports
     window = match_window_days(today)

@@ -178,10 +178,15 @@ def payment_declaration_confirm(
         earliest = locked.declared_received_on - dt.timedelta(days=match_window_days(today))
         if received_on < earliest:
             raise ValidationFailed(
-                f"received_on: {received_on.isoformat()} is before {earliest.isoformat()}, "
-                f"more than {match_window_days(today)} days before the date declared "
-                f"({locked.declared_received_on.isoformat()}).",
+                "received_on: %(received_on)s is before %(earliest)s, more than %(days)s days before the date "
+                "declared (%(declared)s).",
                 field="received_on",
+                params={
+                    "received_on": received_on.isoformat(),
+                    "earliest": earliest.isoformat(),
+                    "days": match_window_days(today),
+                    "declared": locked.declared_received_on.isoformat(),
+                },
             )
         before = snapshot(locked)
         locked.received_on = received_on

@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from socsec.contributions.models import Invoice, Payment, PaymentAllocation
 from socsec.registry.models import Organisation
@@ -83,10 +86,35 @@ def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
     return [(h.invoice, h.outstanding_cents) for h in invoice_histories(platform) if h.outstanding_cents > 0]
 
 
+class InvoiceStatus(models.TextChoices):
+    """Where an invoice stands, worked out from what is left to pay on it (never stored)."""
+
+    UNPAID = "UNPAID", _("Not paid yet")
+    PART_PAID = "PART_PAID", _("Partly paid")
+    OVERDUE = "OVERDUE", _("Overdue")
+    PAID = "PAID", _("Paid")
+    CREDIT_NOTE = "CREDIT_NOTE", _("Credit note: reduces what you owe")
+    NOTHING_DUE = "NOTHING_DUE", _("Nothing to pay")
+
+
 @dataclass(frozen=True)
 class InvoiceState:
     invoice: Invoice
     outstanding_cents: int
+    today: dt.date | None = None
+
+    @property
+    def status(self) -> InvoiceStatus:
+        amount, owed = self.invoice.amount_cents, self.outstanding_cents
+        if amount < 0:
+            return InvoiceStatus.CREDIT_NOTE
+        if amount == 0:
+            return InvoiceStatus.NOTHING_DUE
+        if owed <= 0:
+            return InvoiceStatus.PAID
+        if self.invoice.due_on < (self.today or timezone.localdate()):
+            return InvoiceStatus.OVERDUE
+        return InvoiceStatus.UNPAID if owed == amount else InvoiceStatus.PART_PAID
 
 
 def invoices_of(*, platform: Organisation) -> list[InvoiceState]:

@@ -17,6 +17,7 @@ from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.core.text import text_refusal
 from socsec.ledger.accounts import BANK_COLLECTION, platform_receivable
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Organisation
@@ -102,9 +103,10 @@ def record_payment(
     if existing is not None:
         if (existing.amount_cents, existing.received_on) != (amount_cents, received_on):
             raise Conflict(
-                f"reference {reference!r} was recorded with another amount or date",
+                "reference %(reference)r was recorded with another amount or date",
                 field="reference",
                 code=ContributionErrorCode.PAYMENT_REFERENCE_REUSED,
+                params={"reference": reference},
             )
         return existing, True
     open_invoices.read()
@@ -120,6 +122,8 @@ def record_payment(
     ledger_post(
         entries=[(BANK_COLLECTION, amount_cents), (platform_receivable(platform.code), -amount_cents)],
         description=f"payment {reference} from {platform.code}",
+        kind=LineKind.PAYMENT,
+        params={"reference": reference, "platform": platform.code},
         source=key,
         idempotency_key=key,
         booked_on=received_on,

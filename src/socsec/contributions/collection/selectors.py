@@ -19,7 +19,9 @@ def declaration_get(*, declaration_id: int, platform: Organisation | None = None
         qs = qs.filter(platform=platform)
     declaration = qs.first()
     if declaration is None:
-        raise NotFound(f"no declared payment {declaration_id}", field="declaration_id")
+        raise NotFound(
+            "no declared payment %(declaration_id)s", field="declaration_id", params={"declaration_id": declaration_id}
+        )
     return declaration
 
 

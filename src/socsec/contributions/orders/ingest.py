@@ -58,22 +58,25 @@ def orders_ingest(
     if actor.organisation_id is not None and actor.organisation_id != platform.pk:
         raise Forbidden("a platform may only report its own orders", field="platform")
     if platform.kind != Organisation.Kind.PLATFORM:
-        raise ValidationFailed(f"platform: {platform.code} is not a platform enterprise.", field="platform")
+        raise ValidationFailed(
+            "platform: %(platform)s is not a platform enterprise.", field="platform", params={"platform": platform.code}
+        )
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
     orders_limits_check(content, fmt)
     try:
         upload = read_upload(content, fmt)
     except UploadError as exc:
-        raise ValidationFailed(f"file: {exc}", field="file") from None
+        raise ValidationFailed("file: %(reason)s", field="file", params={"reason": str(exc)}) from None
     digest = canonical_digest(upload)
     existing = OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first()
     # manifests written before digests were canonical hold the SHA-256 of the raw bytes
     if existing is not None and existing.content_sha256 not in (digest, hashlib.sha256(content).hexdigest()):
         raise Conflict(
-            f"idempotency key {idempotency_key!r} was used for other content (batch {existing.pk})",
+            "idempotency key %(idempotency_key)r was used for other content (batch %(existing)s)",
             field="idempotency_key",
             code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
+            params={"idempotency_key": idempotency_key, "existing": existing.pk},
         )
     if existing is not None and existing.status != OrderBatch.Status.WRITING:
         return existing, True

@@ -24,7 +24,7 @@ def orders_limits_check(content: bytes, fmt: str) -> None:
     except UploadTooLarge as exc:
         raise _too_large(exc) from None
     except UploadError as exc:
-        raise ValidationFailed(f"file: {exc}", field="file") from None
+        raise ValidationFailed("file: %(reason)s", field="file", params={"reason": str(exc)}) from None
 
 
 def _too_large(exc: UploadTooLarge) -> UploadTooLargeError:

@@ -78,7 +78,7 @@ def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBa
         qs = qs.filter(platform=platform)
     batch = qs.first()
     if batch is None:
-        raise NotFound(f"no order batch {batch_id}", field="batch_id")
+        raise NotFound("no order batch %(batch_id)s", field="batch_id", params={"batch_id": batch_id})
     return batch
 
 

@@ -34,7 +34,7 @@ def orders_batch_withdraw(*, actor: Actor, batch_id: int, reason: str) -> OrderB
     with transaction.atomic():
         batch = OrderBatch.objects.filter(pk=batch_id).first()
         if batch is None or (actor.organisation_id is not None and actor.organisation_id != batch.platform_id):
-            raise NotFound(f"no order batch {batch_id}", field="batch_id")
+            raise NotFound("no order batch %(batch_id)s", field="batch_id", params={"batch_id": batch_id})
         lock(Organisation.objects).filter(pk=batch.platform_id).first()  # no ingest of the platform meanwhile
         for month in sorted(batch.months):  # nor an assessment of its months
             AssessedMonth.objects.get_or_create(month=month)

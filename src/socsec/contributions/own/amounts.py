@@ -10,6 +10,7 @@ from typing import Any
 
 from socsec.contributions.models import OwnContribution
 from socsec.ledger.accounts import fund, government_receivable, individual_account
+from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person
@@ -106,6 +107,13 @@ def own_contribution_post(
     ledger_post(
         entries=[e for e in entries if e[1]],
         description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
+        kind=LineKind.OWN_CONTRIBUTION,
+        params={
+            "scheme": record.scheme,
+            "month": f"{record.period_start:%Y-%m}",
+            "person": record.person_id,
+            **({"withheld_by": record.withheld_by.code} if record.withheld_by else {}),
+        },
         source=key,
         idempotency_key=key,
         booked_on=today,

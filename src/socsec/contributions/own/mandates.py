@@ -59,9 +59,10 @@ def withholding_mandate_create(
         )  # a withdrawn one (ending before it starts) does not count
         if current.exists():
             raise Conflict(
-                f"a withholding of {scheme} by {current[0].platform.code} is in force; end it first",
+                "a withholding of %(scheme)s by %(platform)s is in force; end it first",
                 field="scheme",
                 code=ContributionErrorCode.WITHHOLDING_IN_FORCE,
+                params={"scheme": scheme, "platform": current[0].platform.code},
             )
         mandate = WithholdingMandate.objects.create(
             person=person,
@@ -86,7 +87,9 @@ def withholding_mandate_end(*, actor: Actor, mandate: WithholdingMandate, today:
             raise Conflict("this withholding was withdrawn before it started", code=ContributionErrorCode.ENDED)
         if locked.valid_to is not None and locked.valid_to <= last_day:
             raise Conflict(
-                f"this withholding already ends on {locked.valid_to.isoformat()}", code=ContributionErrorCode.ENDED
+                "this withholding already ends on %(valid_to)s",
+                code=ContributionErrorCode.ENDED,
+                params={"valid_to": locked.valid_to.isoformat()},
             )
         before = {"valid_to": locked.valid_to.isoformat() if locked.valid_to else None}
         withdrawn = locked.valid_from > last_day
@@ -103,5 +106,5 @@ def withholding_of(*, person_id: int) -> QuerySet[WithholdingMandate]:
 def withholding_get(*, person_id: int, mandate_id: int) -> WithholdingMandate:
     mandate = withholding_of(person_id=person_id).filter(pk=mandate_id).first()
     if mandate is None:
-        raise NotFound(f"no withholding {mandate_id} of yours")
+        raise NotFound("no withholding %(mandate_id)s of yours", params={"mandate_id": mandate_id})
     return mandate

@@ -84,8 +84,9 @@ def own_contribution_pay(
             code = PeriodCheck.BACK_PAYMENT_NOT_OPEN  # the deferral windows are the pension's
         if code not in (PeriodCheck.PAYABLE, PeriodCheck.IN_DEFERRAL_WINDOW):
             raise ValidationFailed(
-                f"period_start: {period_start:%Y-%m} cannot be paid on {today.isoformat()} - {PERIOD_CODES[code]}",
+                "period_start: %(month)s cannot be paid on %(today)s - %(reason)s",
                 field="period_start",
+                params={"month": f"{period_start:%Y-%m}", "today": today.isoformat(), "reason": PERIOD_CODES[code]},
             )
         deferred = code == PeriodCheck.IN_DEFERRAL_WINDOW
         rule_day = today if deferred else period_start  # a deferred month: the bounds of the year it is paid in
@@ -94,7 +95,9 @@ def own_contribution_pay(
         coverage = coverage_for(person, day).scheme(RuleScheme(scheme))
         if coverage.status != Status.VOLUNTARY:
             raise ValidationFailed(
-                f"scheme: not open to you on {day.isoformat()} - {coverage.reason.text}", field="scheme"
+                "scheme: not open to you on %(day)s - %(reason_text)s",
+                field="scheme",
+                params={"day": day.isoformat(), "reason_text": coverage.reason.text},
             )
 
     region = person.residence_region
@@ -104,9 +107,10 @@ def own_contribution_pay(
         for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
             if month_first_day(month_index(paid.period_start) + paid.months) > period_start:
                 raise Conflict(
-                    f"the months from {paid.period_start.isoformat()} ({paid.months}) are already paid",
+                    "the months from %(period_start)s (%(months)s) are already paid",
                     field="period_start",
                     code=ContributionErrorCode.ALREADY_PAID,
+                    params={"period_start": paid.period_start.isoformat(), "months": paid.months},
                 )
         try:
             amounts = own_amounts(
@@ -114,7 +118,9 @@ def own_contribution_pay(
             )
         except RuleViolation as exc:
             where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
-            raise ValidationFailed(f"{where}: {exc}", field=where) from None
+            raise ValidationFailed(
+                "%(where)s: %(reason)s", field=where, params={"where": where, "reason": str(exc)}
+            ) from None
         if check is not None:
             amounts.explanation["period"] = check.as_dict()
         record = OwnContribution.objects.create(

@@ -43,9 +43,10 @@ def relief_grant(
             starts_before = valid_to is None or other.valid_from <= valid_to
             if ends_after and starts_before:
                 raise Conflict(
-                    f"overlaps the {other.group} period from {other.valid_from.isoformat()}",
+                    "overlaps the %(group)s period from %(valid_from)s",
                     field="valid_from",
                     code=ContributionErrorCode.OVERLAP,
+                    params={"group": other.group, "valid_from": other.valid_from.isoformat()},
                 )
         relief = ContributionRelief.objects.create(
             person=person, group=group, valid_from=valid_from, valid_to=valid_to, reason=reason.strip()

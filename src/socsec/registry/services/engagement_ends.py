@@ -123,10 +123,14 @@ def _set_end(
         )
         if clash is not None:
             raise Conflict(
-                f"ending on {end_date.isoformat() if end_date else 'no date'} would overlap engagement {clash.pk} "
-                f"from {clash.start_date.isoformat()}",
+                "ending on %(end_date)s would overlap engagement %(engagement)s from %(start_date)s",
                 field="end_date",
                 code=RegistryErrorCode.OVERLAPPING_ENGAGEMENT,
+                params={
+                    "end_date": end_date.isoformat() if end_date else "no date",
+                    "engagement": clash.pk,
+                    "start_date": clash.start_date.isoformat(),
+                },
             )
         broken = end_limits(locked, end_date, today)
         if broken and reason is None:

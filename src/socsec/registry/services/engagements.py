@@ -118,10 +118,15 @@ def engagement_create(
         clash = overlapping_engagement(person, organisation, start_date, end_date)
         if clash is not None:
             raise Conflict(
-                f"overlaps engagement {clash.pk} with {organisation.code} "
-                f"({clash.start_date.isoformat()} to {clash.end_date.isoformat() if clash.end_date else 'open'})",
+                "overlaps engagement %(engagement)s with %(organisation)s (%(start_date)s to %(end_date)s)",
                 field="start_date",
                 code=RegistryErrorCode.OVERLAPPING_ENGAGEMENT,
+                params={
+                    "engagement": clash.pk,
+                    "organisation": organisation.code,
+                    "start_date": clash.start_date.isoformat(),
+                    "end_date": clash.end_date.isoformat() if clash.end_date else "open",
+                },
             )
         engagement = Engagement.objects.create(person=person, organisation=organisation, **fields)
         audit_record(actor=actor, action="engagement.create", instance=engagement)

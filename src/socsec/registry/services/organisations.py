@@ -38,10 +38,15 @@ def organisation_create(
     with transaction.atomic():
         if Organisation.objects.filter(code=code).exists():
             raise Conflict(
-                f"organisation {code} already exists", field="code", code=RegistryErrorCode.ORGANISATION_EXISTS
+                "organisation %(code)s already exists",
+                field="code",
+                code=RegistryErrorCode.ORGANISATION_EXISTS,
+                params={"code": code},
             )
         if credit and Organisation.objects.filter(credit_code=credit).exists():
-            raise Conflict(f"credit code {credit} is already registered", field="credit_code")
+            raise Conflict(
+                "credit code %(credit)s is already registered", field="credit_code", params={"credit": credit}
+            )
         org = Organisation.objects.create(
             code=code,
             name=cleaned_name,

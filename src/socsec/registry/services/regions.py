@@ -36,7 +36,12 @@ def region_create(*, actor: Actor, code: str, name: str, name_zh: str, parent_co
         raise ValidationFailed.from_fields(errors)
     with transaction.atomic():
         if Region.objects.filter(code=code).exists():
-            raise Conflict(f"region {code} already exists", field="code", code=RegistryErrorCode.REGION_EXISTS)
+            raise Conflict(
+                "region %(code)s already exists",
+                field="code",
+                code=RegistryErrorCode.REGION_EXISTS,
+                params={"code": code},
+            )
         region = Region.objects.create(
             code=code,
             name=name,

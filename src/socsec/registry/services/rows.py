@@ -21,7 +21,8 @@ def raise_row_problems(problems: list[RowError]) -> None:
     problems.sort(key=lambda p: p.row)
     first = problems[0]
     raise ValidationFailed(
-        f"{len(problems)} problem(s); first: row {first.row} {first.field} {first.message}",
+        "%(count)s problem(s); first: row %(row)s %(field)s %(first_message)s",
         field=first.field,
         details={"rows": [p.__dict__ for p in problems]},
+        params={"count": len(problems), "row": first.row, "field": first.field, "first_message": first.message},
     )

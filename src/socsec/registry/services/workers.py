@@ -54,7 +54,10 @@ def worker_register(
             eng = engagement_create(actor=actor, person=target, organisation=organisation, **fields)
         except ValidationFailed as exc:
             raise ValidationFailed(
-                f"engagement.{exc.message}", field=f"engagement.{exc.field}", details=exc.details
+                "engagement.%(exc_message)s",
+                field=f"engagement.{exc.field}",
+                details=exc.details,
+                params={"exc_message": exc.message},
             ) from None
         # what the organisation declared is all it will be shown of the person's name and home region
         eng.declared_name = data.name

@@ -103,3 +103,19 @@ def org_name(org: object) -> str:
 
     zh = getattr(org, "name_zh", "")
     return str(zh) if zh and (get_language() or "").startswith("zh") else str(getattr(org, "name", ""))
+
+
+@register.filter
+def claim_note(note: str) -> str:
+    """A claim history note in the reader's language (``socsec.web.claim_notes``)."""
+    from socsec.web.claim_notes import note_text
+
+    return note_text(note)
+
+
+@register.filter
+def mismatch(text: str) -> str:
+    """How a bank line differs from a declared payment, in the reader's language."""
+    from socsec.web.claim_notes import mismatch_text
+
+    return mismatch_text(text)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socsec.accounts.access import principal_of
 from socsec.accounts.permissions import person_disclosure
+from socsec.audit.actions import action_label
 from socsec.core.money import format_yuan
 from socsec.registry.models import Person, Region
 from socsec.registry.selectors import as_declared
@@ -188,3 +189,44 @@ def person_name(context: template.Context, person: Person) -> str:
     if p.own_organisation is not None:
         person = as_declared([person], p.own_organisation)[0]
     return person_disclosure(p, person.pk).name(person.name)
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit action in words ("benefit.award.suspend" -> "Award suspended")."""
+    return action_label(action)
+
+
+@register.filter
+def year_month(month: str) -> str:
+    """'2026-11' as the language writes a month: '2026年11月', 'November 2026'."""
+    from socsec.web.ledger_text import month_text
+
+    return month_text(str(month))
+
+
+@register.filter
+def region_of_code(code: str) -> str:
+    """A region by its code ('110000'), named in the reader's language ('北京市', 'Beijing')."""
+    from socsec.web.ledger_text import Names
+
+    return Names(regions=[str(code)]).region(code)
+
+
+@register.filter
+def organisation_of_code(code: str) -> str:
+    """An organisation by its code ('ridego'), named in the reader's language."""
+    from socsec.web.ledger_text import Names
+
+    return Names(organisations=[str(code)]).organisation(code)
+
+
+@register.filter
+def actor(label: str) -> str:
+    """Who acted (an audit entry's or a claim event's actor) in words: 'token:ridego:ab12' -> 'RideGo (API
+    token ab12)', 'user:alice' -> 'alice', 'system' -> 'System'."""
+    from socsec.audit.actions import actor_text
+    from socsec.web.ledger_text import Names
+
+    code = label.split(":")[1] if label.startswith("token:") and label.count(":") >= 1 else ""
+    return actor_text(label, Names(organisations=[code]).organisation(code) if code else None)

@@ -1,0 +1,89 @@
+"""The audit trail's actions in words: one label per action string a service records (``audit_record``),
+for the pages that show the trail. An action without a label is shown as its code (a test checks that
+every action recorded in the source has one)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "activation.create": _("Scheme switched on for a pilot"),
+    "audit.secrets_scrub": _("Secrets removed from the audit trail"),
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.failure": _("Login failed"),
+    "benefit.award.suspend": _("Award suspended"),
+    "benefit.claim.submit": _("Claim submitted"),
+    "benefit.claim.submitted": _("Claim submitted"),
+    "benefit.claim.gathering_evidence": _("Claim sent to an officer for checking"),
+    "benefit.claim.accepted": _("Claim accepted"),
+    "benefit.claim.rejected": _("Claim rejected"),
+    "benefit.claim.assessed": _("Claim assessed"),
+    "benefit.claim.awarded": _("Benefits awarded"),
+    "benefit.claim.paid": _("Benefits paid"),
+    "benefit.claim.under_review": _("Claim under review after an appeal"),
+    "benefit.claim.withdrawn": _("Claim withdrawn"),
+    "benefit.payment_run": _("Benefit payment run"),
+    "benefit.retention_rebate": _("Job-retention rebate decided"),
+    "contribution.own.pay": _("Own contribution paid"),
+    "contribution.relief.grant": _("Contribution subsidy granted"),
+    "contribution.withholding.create": _("Withholding by a platform requested"),
+    "contribution.withholding.end": _("Withholding ended"),
+    "contribution.withholding.withdraw": _("Withholding withdrawn"),
+    "engagement.create": _("Engagement registered"),
+    "engagement.end": _("Engagement ended"),
+    "engagement.end.decide": _("Engagement end decided by an officer"),
+    "engagement.end.decision": _("Decision on an engagement end recorded"),
+    "oip.adjustment.set": _("Platform's per-order rate adjusted"),
+    "oip.assessment.run": _("Monthly assessment run"),
+    "orders.abandon": _("Order upload abandoned"),
+    "orders.ingest": _("Orders received"),
+    "orders.ingest.failed": _("Order upload failed"),
+    "orders.ingest.start": _("Order upload started"),
+    "orders.withdraw": _("Order batch withdrawn"),
+    "organisation.create": _("Organisation registered"),
+    "otp.confirm": _("Second factor confirmed"),
+    "otp.enrol": _("Second factor set up"),
+    "otp.reset": _("Second factor reset"),
+    "payment.declaration.approve": _("Declared payment approved by a second officer"),
+    "payment.declaration.confirm": _("Declared payment confirmed"),
+    "payment.declaration.match": _("Declared payment matched to the bank statement"),
+    "payment.declaration.mismatch": _("Declared payment differs from the bank statement"),
+    "payment.declaration.reject": _("Declared payment rejected"),
+    "payment.declare": _("Payment declared"),
+    "payment.record": _("Payment recorded"),
+    "payment.settle": _("Payment settled on the bank statement"),
+    "pension.interest.credit": _("Interest credited to individual accounts"),
+    "person.register": _("Person registered"),
+    "region.create": _("Region added"),
+    "registry.death_notice": _("Death notice recorded"),
+    "token.issue": _("API token issued"),
+    "token.revoke": _("API token revoked"),
+    "token.rotate": _("API token rotated"),
+    "user.create": _("User account created"),
+    "worker.name_differs": _("Worker's declared name differs from the registry"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the active language; an action without a label as its code."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def actor_text(label: str, organisation_name: str | None = None) -> str:
+    """Who acted, in words: a user by their user name, an API token by its organisation (and the token's
+    prefix), the system as such. ``organisation_name`` names a token's organisation where known."""
+    kind, _sep, rest = label.partition(":")
+    if kind == "user" and rest:
+        return rest
+    if kind == "token" and rest:
+        code, _sep, prefix = rest.partition(":")
+        return str(_("%(organisation)s (API token %(prefix)s)")) % {
+            "organisation": organisation_name or code,
+            "prefix": prefix,
+        }
+    if label == "system" or label.startswith("system"):
+        return str(_("System")) + label[len("system") :]
+    return label
