@@ -83,7 +83,7 @@ def test_platform_invoices_page_and_the_workers_record(world, data_dir, platform
     staff = Client()
     staff.force_login(world.users["platform"])
     page = staff.get("/platform/invoices/", headers={"Accept-Language": "en"}).content.decode()
-    assert f"<td>{MONTH}</td>" in page and "<td>0.03</td>" in page
+    assert f" · {MONTH} · Guangdong</h2>" in page and "<td>0.03</td>" in page
     worker = Client()
     worker.force_login(world.users["worker"])
     assert worker.get("/api/me/contributions").json()["items"] == [
