@@ -71,8 +71,9 @@ def test_the_invoices_page_in_english(world, data_dir, platform):
     assert cells(one, "line") == [["Guangdong", "Ride-hailing", "3", "0.01", "0.03"]]
     assert cells(two, "line") == [["Guangdong", "Ride-hailing", "2", "0.01", "0.02"]]
     assert f"Invoice {first.pk} · {MONTH} · Guangdong" in text_of(one)
-    assert "Paid" in text_of(one) and "First invoice of the month" in text_of(one)
-    assert "Partly paid" in text_of(two) and "Adjustment after late or corrected orders" in text_of(two)
+    assert '<span class="badge paid">Paid</span>' in one and "First invoice of the month" in text_of(one)
+    assert '<span class="badge open">Partly paid</span>' in two
+    assert "Adjustment after late or corrected orders" in text_of(two)
     facts = text_of(two)
     due = second.due_on.isoformat()
     assert (
@@ -98,7 +99,7 @@ def test_the_invoices_page_in_chinese(world, data_dir, platform):
     one = card(page, first)
     assert cells(one, "line") == [["广东省", "网约车", "3", "0.01", "0.03"]]
     assert f"账单 {first.pk} · {MONTH} · 广东省" in text_of(one)
-    assert "未缴" in text_of(one) and "当月首次开具" in text_of(one)
+    assert '<span class="badge open">未缴</span>' in one and "当月首次开具" in text_of(one)
     due = first.due_on.isoformat()
     assert f"请于{due}前向账户 6222 0000 1234 5678 901 支付0.03元，并注明参考号 INV-{first.pk}。" in text_of(one)
     how = text_of(re.search(r'<section class="card pay-how".*?</section>', page, re.S).group(0))
@@ -113,3 +114,40 @@ def test_an_unreadable_lines_file_leaves_the_totals(world, data_dir, platform):
     assert invoice_lines(first) is None
     page = clerk(world, "en").get("/platform/invoices/").content.decode()
     assert "The lines of this invoice cannot be read now; its total stands." in text_of(card(page, first))
+
+
+def test_each_status_in_words():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from socsec.contributions.collection.outstanding import InvoiceState
+    from socsec.web.platform.invoices import invoice_status
+
+    today = dt.date(2026, 5, 10)
+
+    def status(amount: int, left: int, due: dt.date) -> tuple[str, str]:
+        return invoice_status(InvoiceState(SimpleNamespace(amount_cents=amount, due_on=due), left), today)  # type: ignore[arg-type]
+
+    later, earlier = dt.date(2026, 5, 11), dt.date(2026, 5, 9)
+    with translation.override("en"):
+        assert [
+            status(-5, 0, later),
+            status(0, 0, later),
+            status(5, 0, earlier),
+            status(5, 2, later),
+            status(5, 2, earlier),
+            status(5, 5, later),
+            status(5, 5, earlier),
+        ] == [
+            ("Credit note: taken off your oldest unpaid invoices", "credit"),
+            ("Nothing to pay", "paid"),
+            ("Paid", "paid"),
+            ("Partly paid", "open"),
+            ("Partly paid, overdue", "overdue"),
+            ("Unpaid", "open"),
+            ("Unpaid, overdue", "overdue"),
+        ]
+    with translation.override("zh-hans"):
+        assert status(5, 2, earlier) == ("部分缴纳，已逾期", "overdue")

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from socsec.registry import validation as v
 from socsec.registry.models import Region
@@ -55,7 +54,7 @@ class LabelledErrors(forms.Form):
 
 class WorkerForm(LabelledErrors):
     resident_id = forms.CharField(label=_("Resident ID"), max_length=30)
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=100)
     residence_region = forms.ChoiceField(label=_("Home region"))
     category = forms.ChoiceField(
         label=_("Category"), choices=[(k, label) for k, label in CATEGORY_LABELS.items()], initial="MANAGED_NON_LABOUR"

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from socsec.accounts.access import principal_of, require_platform
@@ -37,17 +37,13 @@ def invoice_status(state: InvoiceState, today: dt.date) -> tuple[str, str]:
     if amount < 0:
         return _("Credit note: taken off your oldest unpaid invoices"), "credit"
     if amount == 0:
-        return pgettext("invoice status", "Nothing to pay"), "paid"
+        return _("Nothing to pay"), "paid"
     if left == 0:
-        return pgettext("invoice status", "Paid"), "paid"
+        return _("Paid"), "paid"
     overdue = state.invoice.due_on < today
     if left < amount:
-        return (
-            pgettext("invoice status", "Partly paid, overdue") if overdue else pgettext("invoice status", "Partly paid")
-        ), "overdue" if overdue else "open"
-    return (
-        pgettext("invoice status", "Unpaid, overdue") if overdue else pgettext("invoice status", "Unpaid")
-    ), "overdue" if overdue else "open"
+        return (_("Partly paid, overdue") if overdue else _("Partly paid")), "overdue" if overdue else "open"
+    return (_("Unpaid, overdue") if overdue else _("Unpaid")), "overdue" if overdue else "open"
 
 
 @dataclass(frozen=True)
