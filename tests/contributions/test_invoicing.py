@@ -86,7 +86,7 @@ def test_platform_invoices_page_and_the_workers_record(world, data_dir, platform
     staff.force_login(world.users["platform"])
     page = staff.get("/platform/invoices/", headers={"Accept-Language": "en"}).content.decode()
     year, number = (int(x) for x in MONTH.split("-"))
-    assert f"<td>{calendar.month_name[number]} {year}</td>" in page and "<td>0.03</td>" in page
+    assert f" · {calendar.month_name[number]} {year} · Guangdong</h2>" in page and "<td>0.03</td>" in page
     worker = Client()
     worker.force_login(world.users["worker"])
     assert worker.get("/api/me/contributions").json()["items"] == [

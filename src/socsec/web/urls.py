@@ -3,6 +3,8 @@ from django.urls import path
 
 from . import account, payments, views
 from .claims import death, officer, platform, search, suspensions, worker
+from .platform import invoices as platform_invoices
+from .platform import workers as platform_workers
 
 app_name = "web"
 
@@ -35,7 +37,14 @@ urlpatterns = [
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
-    path("platform/invoices/", views.platform_invoices, name="platform_invoices"),
+    path("platform/invoices/", platform_invoices.platform_invoices, name="platform_invoices"),
+    path("platform/workers/", platform_workers.platform_workers, name="platform_workers"),
+    path("platform/workers/new/", platform_workers.worker_new, name="platform_worker_new"),
+    path(
+        "platform/engagements/<int:engagement_id>/end/",
+        platform_workers.engagement_end,
+        name="platform_engagement_end",
+    ),
     path("platform/statement/", views.platform_statement_page, name="platform_statement"),
     path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
     path("audit/", views.audit_list, name="audit"),

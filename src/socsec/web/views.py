@@ -33,7 +33,6 @@ from socsec.accounts.reads import record_read
 from socsec.audit.selectors import audit_entries
 from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
-from socsec.contributions.collection.outstanding import invoices_of
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
@@ -259,12 +258,6 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
         "idempotency_key": uuid.uuid4().hex,
     }
     return render(request, "web/platform_orders.html", context, status=422 if error else 200)
-
-
-@login_required
-def platform_invoices(request: HttpRequest) -> HttpResponse:
-    platform = require_platform(principal_of(request))
-    return render(request, "web/platform_invoices.html", {"invoices": invoices_of(platform=platform)})
 
 
 @login_required

@@ -1,0 +1,30 @@
+"""Filters of the platform's pages: an assessment run's kind in words, a per-order amount in yuan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+RUN_KINDS = {
+    "ORIGINAL": _("First invoice of the month"),
+    "ADJUSTMENT": _("Adjustment after late or corrected orders"),
+}
+
+
+@register.filter
+def run_kind(code: str) -> str:
+    return str(RUN_KINDS.get(code, ""))
+
+
+@register.filter
+def per_order(amount: Decimal) -> str:
+    """A per-order amount in yuan with its significant decimals, at least two: 0.250000 -> '0.25'."""
+    value = amount.normalize()
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(Decimal("0.01"))
+    return f"{value:f}"
