@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, payments, views
+from . import account, jobs, payments, views
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -29,6 +29,8 @@ urlpatterns = [
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
+    path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
+    path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/invoices/", views.platform_invoices, name="platform_invoices"),
