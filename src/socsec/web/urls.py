@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, jobs, payments, views
+from . import account, jobs, payments, person_register, views
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
     path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
     path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
+    path("officer/persons/new/", person_register.person_register_page, name="person_register"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/invoices/", views.platform_invoices, name="platform_invoices"),
