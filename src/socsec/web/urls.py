@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, jobs, payments, person_register, views
+from . import account, jobs, payment_record, payments, person_register, views
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -29,6 +29,8 @@ urlpatterns = [
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
+    path("officer/payments/record/", payment_record.payment_record_page, name="payment_record"),
+    path("officer/payments/bank-statement/", payment_record.bank_statement_page, name="bank_statement"),
     path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
     path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
     path("officer/persons/new/", person_register.person_register_page, name="person_register"),
