@@ -14,9 +14,9 @@ from socsec.jobs import runs
 from socsec.jobs.errors import JobErrorCode
 from socsec.jobs.models import Job
 from socsec.jobs.services import job_start, jobs_recover_interrupted
-from socsec.jobs.worker import run_pending
 from tests.benefits.test_awards_and_payments import awarded
 from tests.contributions.test_ingest import MONTH, order, send
+from tests.jobs.worker import run_pending
 
 
 def officer(world):
@@ -140,3 +140,40 @@ def test_a_refusal_of_the_service_is_kept_on_the_job(world, data_dir, monkeypatc
         {"month": MONTH},
     )
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"  # the task ran; the job records the refusal
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_page_sees_each_step_while_the_run_is_open(world, data_dir, platform, monkeypatch):
+    """The run is one transaction; its progress goes through a connection of its own, seen at once."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: the progress is seen when the run commits")
+    send(platform, [order(world, f"a{i}") for i in range(2)], "k1")
+    job = job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
+    reader = connections.create_connection(DEFAULT_DB_ALIAS)
+    seen_outside: list[tuple[int, str]] = []
+    original = runs.progress_writer
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def watching(job_id):  # type: ignore[no-untyped-def]
+        with original(job_id) as write:
+
+            def both(done: int, total: int, step: str) -> None:
+                write(done, total, step)
+                with reader.cursor() as cursor:
+                    cursor.execute("SELECT steps_done, step FROM jobs_job WHERE id = %s", [job_id])
+                    seen_outside.append(cursor.fetchone())
+
+            yield both
+
+    monkeypatch.setattr(runs, "progress_writer", watching)
+    try:
+        run_pending()
+    finally:
+        reader.close()
+    assert seen_outside == [(0, "read"), (1, "aggregate"), (2, "price"), (3, "write"), (4, "record")]
+    job.refresh_from_db()
+    assert (job.status, job.steps_done, job.outcome["invoiced_cents"]) == ("SUCCEEDED", 5, 2)

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from socsec.jobs.models import Job
-from socsec.jobs.worker import run_pending
 from tests.contributions.test_ingest import MONTH, order, send
+from tests.jobs.worker import run_pending
 from tests.web.test_pages_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

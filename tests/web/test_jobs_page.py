@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.test import Client
 
 from socsec.jobs.models import Job
-from socsec.jobs.worker import run_pending
 from tests.contributions.test_ingest import MONTH, order, send
+from tests.jobs.worker import run_pending
 
 
 def client_as(world, name: str, language: str = "en") -> Client:

@@ -1,5 +1,5 @@
 """Running the database backend's worker inside a process: a thread beside the web server (the demo's
-``socsec serve --worker``), or once until the queue is empty (the tests). Production runs the backend's
+``socsec serve --worker``), or until the queue is empty (``batch``). Production runs the backend's
 own command, ``socsec manage db_worker``, as a process of its own."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .runs import worker_name
 from .services import jobs_recover_interrupted
 
 
-def _worker(*, batch: bool, interval: float) -> Worker:
+def worker(*, batch: bool, interval: float) -> Worker:
     return Worker(
         queue_names=[DEFAULT_TASK_QUEUE_NAME],
         interval=interval,
@@ -26,15 +26,10 @@ def _worker(*, batch: bool, interval: float) -> Worker:
     )
 
 
-def run_pending() -> None:
-    """Run every task waiting, then return."""
-    _worker(batch=True, interval=0).run()
-
-
 def start_worker_thread(interval: float = 1.0) -> threading.Thread:
     """A daemon thread polling the queue every ``interval`` seconds, after marking as interrupted the jobs
     an earlier process of this host left running."""
     jobs_recover_interrupted()
-    thread = threading.Thread(target=_worker(batch=False, interval=interval).run, name="socsec-jobs", daemon=True)
+    thread = threading.Thread(target=worker(batch=False, interval=interval).run, name="socsec-jobs", daemon=True)
     thread.start()
     return thread
