@@ -57,3 +57,11 @@ def test_only_officers_and_supervisors_start_jobs(world):
     assert 'id="job-start"' not in auditor.get("/officer/jobs/").content.decode()
     assert auditor.post("/officer/jobs/", {"kind": "ASSESSMENT", "month": MONTH}).status_code == 403
     assert Job.objects.count() == 0
+
+
+def test_officers_find_their_new_pages_in_the_nav(world):
+    page = client_as(world, "officer").get("/officer/persons/").content.decode()
+    assert 'href="/officer/jobs/">Month jobs<' in page
+    assert 'href="/officer/persons/new/">Register a person<' in page
+    auditor = client_as(world, "auditor").get("/officer/persons/").content.decode()
+    assert 'href="/officer/jobs/"' not in auditor and 'href="/officer/persons/new/"' not in auditor
