@@ -113,8 +113,15 @@ INSTALLED_APPS = [
     "socsec.pension_accounts",
     "socsec.ledger",
     "socsec.benefits",
+    "django_tasks",
+    "django_tasks_db",
+    "socsec.jobs",
     "socsec.web",
 ]
+
+# background jobs (socsec.jobs): django-tasks on its database backend; a worker runs them
+# (`socsec manage db_worker`, or the thread `socsec serve --worker` starts, as the demo does)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "socsec.api.middleware.ApiErrorMiddleware",  # first: it makes every error under /api/ JSON

@@ -153,6 +153,11 @@ def may_confirm_payments(p: Principal) -> bool:
     return p.role in REGISTRY_WRITERS
 
 
+def may_run_month_jobs(p: Principal) -> bool:
+    """Officers and supervisors start the month's assessment and pay run."""
+    return p.role in REGISTRY_WRITERS
+
+
 def may_decide_engagement_ends(p: Principal) -> bool:
     """Officers and supervisors set an engagement's end beyond what a platform may, with a reason."""
     return p.role in REGISTRY_WRITERS

@@ -24,6 +24,7 @@ from socsec.benefits.errors import BenefitErrorCode
 from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
+from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 
@@ -39,6 +40,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     BenefitErrorCode,
     ContributionErrorCode,
     CoverageErrorCode,
+    JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
 )

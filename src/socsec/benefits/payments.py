@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +63,11 @@ class PayResult:
     rewritten: list[Path]  # recorded bank files found absent or damaged, and written again
 
 
-def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayResult:
-    """Pay a closed month (one that has ended). Re-running it pays only what is still due."""
+def pay_month(
+    *, actor: Actor, month: str, today: dt.date | None = None, progress: Callable[[int, int], None] | None = None
+) -> PayResult:
+    """Pay a closed month (one that has ended). Re-running it pays only what is still due. ``progress`` is
+    told (awards looked at, awards in all) before the first batch of awards and after each."""
     today = today or timezone.localdate()
     try:
         index = month_index(month)
@@ -104,6 +108,8 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
         )
         before = paid_on_replaced()
         awards_in_order = list(awards)
+        told = progress or (lambda _done, _total: None)
+        told(0, len(awards_in_order))
         for at in range(0, len(awards_in_order), AWARDS_A_BATCH):
             batch = awards_in_order[at : at + AWARDS_A_BATCH]
             paid = set(  # (award, month, kind) paid by an earlier run: never twice
@@ -134,6 +140,7 @@ def pay_month(*, actor: Actor, month: str, today: dt.date | None = None) -> PayR
                     new_payments += 1
                     new_cents += cents
             ledger_post_many(postings)
+            told(at + len(batch), len(awards_in_order))
         for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
             with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
                 move(

@@ -54,6 +54,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Ready in {time.monotonic() - started:.1f} s")
     if args.no_serve:
         return 0
+    if args.worker is None:  # the demo runs its background jobs beside the site
+        args.worker = True
     return cmd_serve(args)
 
 

@@ -27,6 +27,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
             "clear_untrusted_proxy_headers": True,
         }
+    if args.worker:  # the background jobs' worker, as a thread of this process (the demo's way)
+        from socsec.jobs.worker import start_worker_thread
+
+        start_worker_thread()
+        print("Background jobs: a worker thread runs them", flush=True)
     print(f"SocSec serving on http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
     serve(AccessLog(application), host=args.host, port=args.port, threads=args.threads, ident="socsec", **proxy)
     return 0
@@ -40,6 +45,13 @@ def serve_options(p: argparse.ArgumentParser) -> None:
         "--trusted-proxy",
         default=os.environ.get("SOCSEC_TRUSTED_PROXY", ""),
         help="address of the TLS proxy in front (its X-Forwarded-For/-Proto are trusted)",
+    )
+    p.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the background jobs' worker as a thread of this process (the demo's default; in production "
+        "run `socsec manage db_worker` as a process of its own)",
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, payments, views
+from . import account, jobs, payment_record, payments, person_register, views
 from .claims import death, officer, platform, search, suspensions, worker
 from .platform import invoices as platform_invoices
 from .platform import workers as platform_workers
@@ -35,6 +35,11 @@ urlpatterns = [
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
+    path("officer/payments/record/", payment_record.payment_record_page, name="payment_record"),
+    path("officer/payments/bank-statement/", payment_record.bank_statement_page, name="bank_statement"),
+    path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
+    path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
+    path("officer/persons/new/", person_register.person_register_page, name="person_register"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", views.platform_orders, name="platform_orders"),
     path("platform/invoices/", platform_invoices.platform_invoices, name="platform_invoices"),

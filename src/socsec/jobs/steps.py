@@ -1,0 +1,19 @@
+"""The steps a job reports, in order, and their words for the page."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# the assessment run's steps (socsec.contributions.assessment.runs.assessment_run's ``progress``)
+ASSESSMENT_STEPS = ("read", "aggregate", "price", "write", "record")
+AWARDS = "awards"  # the pay run counts awards looked at
+
+STEP_WORDS: dict[str, Promise] = {
+    "read": _("reading the month's accepted order batches"),
+    "aggregate": _("counting the orders per platform, province and sector"),
+    "price": _("pricing the orders by the rules"),
+    "write": _("writing the assessed lines"),
+    "record": _("recording the run and issuing the invoices"),
+    AWARDS: _("paying the awards due"),
+}
