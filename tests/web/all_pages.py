@@ -118,6 +118,10 @@ ALLOWED_LATIN = {
     "IP",
     "UTC",
     "TOTP",
+    "csv",
+    "xlsx",
+    "parquet",
+    "jsonl",
     "RideGo",
     "Zipper",
     "Courier",
@@ -130,7 +134,8 @@ ALLOWED_LATIN = {
 # The text a person reads: main and nav (every text node outside code, names and hidden elements), the
 # page's title with the names on the page taken out, and the labels and titles of elements.
 READ_TEXT = """() => {
-  const SKIP = 'code, kbd, samp, script, style, template, [hidden], .name, [translate="no"], [lang]:not(html)';
+  const SKIP = 'code, kbd, samp, script, style, template, noscript, [hidden], .name, [translate="no"], '
+    + '[lang]:not(html)';
   const texts = [];
   for (const root of document.querySelectorAll('main, nav')) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
