@@ -65,6 +65,9 @@ def test_the_actor_filter_pages_through_every_entry_with_exact_positions(trail):
     assert count_line(first) == "Entries 1 to 50 of 120, the newest first."
     assert shown_ids(first) == clerk_ids[:50]
     assert link(first, "prev") is None
+    region = Region.objects.get(code="440300")
+    assert 'href="?actor=user%3Aclerk"' in first  # each entry links to the trail of its actor and of its record
+    assert f'href="?object_type=registry.Region&amp;object_id={region.pk}"' in first
     second = auditor.get(f"/audit/?{link(first, 'next')}").content.decode()
     assert count_line(second) == "Entries 51 to 100 of 120, the newest first."
     assert shown_ids(second) == clerk_ids[50:100]

@@ -119,7 +119,16 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         newer_than=_id_param(request, "newer"),
     )
     record_read(p, sorted({pid for e in page.entries for pid in persons_shown(e)}), "audit trail")
-    rows = [{"e": e, "kind": object_label(e.object_type), "changes": changes(e)} for e in page.entries]
+    rows = [
+        {
+            "e": e,
+            "kind": object_label(e.object_type),
+            "changes": changes(e),
+            "by_actor": urlencode({"actor": e.actor_label}),
+            "by_object": urlencode({"object_type": e.object_type, "object_id": e.object_id}),
+        }
+        for e in page.entries
+    ]
     context = {
         "form": form,
         "page": page,
