@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("socsec.web.urls")),
 ]
 
+handler403 = "socsec.api.middleware.permission_denied"
 handler404 = "socsec.api.middleware.page_not_found"
 handler500 = "socsec.api.middleware.server_error"

@@ -83,12 +83,12 @@ def test_the_person_page_shows_the_name_as_the_role_may_see_it(world, role, name
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(world.users[role])
     page = client.get(f"/officer/persons/{world.rider.pk}/").content.decode()
-    assert f"<h1>{name}</h1>" in page
+    assert f'<h1><span class="name">{name}</span></h1>' in page
     assert MASKED_ID in page and RIDER_ID not in page  # pages show the masked ID to every role
     results = client.get(f"/officer/persons/?q={RIDER_ID}").content.decode()
-    assert f">{name}</a>" in results and RIDER_ID not in results.replace(f"q={RIDER_ID}", "").replace(
-        f'value="{RIDER_ID}"', ""
-    )
+    assert f'><span class="name">{name}</span></a>' in results and RIDER_ID not in results.replace(
+        f"q={RIDER_ID}", ""
+    ).replace(f'value="{RIDER_ID}"', "")
 
 
 @pytest.mark.parametrize(("role", "name"), [("officer", "张伟"), ("supervisor", "张*"), ("auditor", "张*")])
@@ -99,6 +99,6 @@ def test_the_claim_pages_show_the_name_as_the_role_may_see_it(world, role, name)
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(world.users[role])
     page = client.get(f"/officer/claims/{claim.pk}/").content.decode()
-    assert f"<h1>{name} · " in page
+    assert f'<h1><span class="name">{name}</span> · ' in page
     queue = client.get("/officer/claims/").content.decode()
-    assert f">{name}</a></td>" in queue
+    assert f'><span class="name">{name}</span></a></td>' in queue

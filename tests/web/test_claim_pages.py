@@ -467,8 +467,8 @@ def test_assess_then_approve_by_a_second_officer_shows_the_awards_to_everyone(wo
     assert "Paid by the platform." in worker_page
     liability = client_as(world, "platform").get("/platform/claims/").content.decode()
     assert (
-        "<td>张伟</td><td>Income during treatment, continued by the platform: 2 months</td><td>the platform</td>"
-        in liability
+        '<td><span class="name">张伟</span></td>'
+        "<td>Income during treatment, continued by the platform: 2 months</td><td>the platform</td>" in liability
     )
 
 

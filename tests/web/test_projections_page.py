@@ -73,7 +73,7 @@ def test_a_supervisor_sees_the_form_with_the_shipped_scenarios_and_nothing_run(w
     ]
     assert (page.chosen, page.runs_text, page.result, page.error) == (["baseline"], "0", None, None)
     html = response.content.decode()
-    assert '<a href="/supervisor/projections/">Projections</a>' in html
+    assert '<a href="/supervisor/projections/" aria-current="page">Projections</a>' in html
     assert '<label for="scenario-funded_tier">Added funded individual-account tier (4%) from 2027</label>' in html
     assert 'id="scenario-baseline" name="scenario" value="baseline" aria-describedby="about-baseline" checked>' in html
     assert '<p id="projecting" class="htmx-indicator">Projecting 100 years…</p>' in html

@@ -7,11 +7,14 @@ answers of the other middleware too. Messages are in the request's language."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
-from django.views import defaults
 
 from socsec.api.errors import (
     address_refused,
@@ -27,6 +30,7 @@ from socsec.api.errors import (
 )
 
 API_PREFIX = "/api/"
+logger = logging.getLogger(__name__)
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -98,15 +102,26 @@ class ApiErrorMiddleware:
         return answer
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler403``: JSON under /api/, the site's page in the reader's language elsewhere."""
+    if is_api(request):
+        return json_response(forbidden(), 403)
+    return render(request, "web/forbidden.html", status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """``handler404``: JSON under /api/, Django's page elsewhere."""
+    """``handler404``: JSON under /api/, the site's page in the reader's language elsewhere."""
     if is_api(request):
         return json_response(not_found(), 404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "web/not_found.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: JSON with an incident id under /api/, Django's page elsewhere."""
+    """``handler500``: JSON with an incident id under /api/; elsewhere the site's page with the id, drawn
+    without the request's context (no session, no user, no database: the fault may be the database's)."""
     if is_api(request):
         return json_response(incident(request), 500)
-    return defaults.server_error(request)
+    incident_id = uuid.uuid4().hex[:16]
+    logger.error("incident %s: %s %s failed (page)", incident_id, request.method, request.path)
+    with translation.override(translation.get_language_from_request(request)):
+        return HttpResponseServerError(render_to_string("web/server_error.html", {"incident": incident_id}))

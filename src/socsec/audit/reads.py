@@ -39,6 +39,7 @@ READ_KINDS: dict[str, str | Promise] = {
     "claim queue": _("claims (work queue)"),
     "insured records": _("insured records (anonymised export)"),
     "bank file": _("a bank file (payment instructions)"),
+    "audit trail": _("audit trail entries"),
 }
 
 

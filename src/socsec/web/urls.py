@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, jobs, payment_record, payments, person_register, views
+from . import account, audit_trail, jobs, payment_record, payments, person_register, views
 from .claims import death, officer, platform, search, suspensions, worker
 from .platform import invoices as platform_invoices
 from .platform import workers as platform_workers
@@ -52,7 +52,8 @@ urlpatterns = [
     ),
     path("platform/statement/", views.platform_statement_page, name="platform_statement"),
     path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
-    path("audit/", views.audit_list, name="audit"),
+    path("audit/", audit_trail.audit_list, name="audit"),
+    path("audit/export.csv", audit_trail.audit_export, name="audit_export"),
     path("supervisor/projections/", views.projections, name="projections"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -28,9 +28,8 @@ from socsec.accounts.access import (
     require_worker,
 )
 from socsec.accounts.models import Role
-from socsec.accounts.permissions import may_view_audit, may_view_coverage, may_view_projections
+from socsec.accounts.permissions import may_view_coverage, may_view_projections
 from socsec.accounts.reads import record_read
-from socsec.audit.selectors import audit_entries
 from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
 from socsec.contributions.orders.ingest import orders_ingest
@@ -329,14 +328,6 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
         "daily_rate": late_payment_daily_rate(on),
     }
     return render(request, "web/arrears.html", context)
-
-
-@login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
-    require(may_view_audit(principal_of(request)), "only auditors and supervisors read the audit trail")
-    object_type = request.GET.get("object_type") or None
-    entries = list(audit_entries(object_type=object_type)[:200])
-    return render(request, "web/audit.html", {"entries": entries, "object_type": object_type or ""})
 
 
 @login_required

@@ -1,0 +1,172 @@
+"""The list of every page of every role, built against the URL conf: each named web address is either
+visited by some role or excluded with a reason, so a page added later fails ``test_all_pages`` until it
+is listed here. And the in-browser checks the all-pages tests run on each page: axe-core, and the
+language of the text a person reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+# Prefixes of the URL conf that hold no pages.
+NOT_PAGES = {
+    "api/": "the JSON API: its errors and documents are tested in tests/api",
+    "i18n/": "Django's language switch: a POST that redirects",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    role: str
+    name: str  # the URL name, with its namespace
+    kwargs: tuple[str, ...] = ()  # the ids the address needs, by key: person, claim
+    query: str = ""
+
+
+VISITS = [
+    Visit("anonymous", "web:login"),
+    Visit("worker", "web:my_coverage"),
+    Visit("worker", "web:my_contributions"),
+    Visit("worker", "web:my_statement"),
+    Visit("worker", "web:my_pension_estimate"),
+    Visit("worker", "web:my_claims"),
+    Visit("worker", "web:claim_new"),
+    Visit("worker", "web:my_claim", ("claim_id",)),
+    Visit("platform", "web:platform_orders"),
+    Visit("platform", "web:platform_invoices"),
+    Visit("platform", "web:platform_statement"),
+    Visit("platform", "web:platform_claims"),
+    Visit("platform", "web:person_search", query="q=张伟"),
+    Visit("platform", "web:person_detail", ("person_id",)),
+    Visit("officer", "web:person_search", query="q=张伟"),
+    Visit("officer", "web:person_detail", ("person_id",)),
+    Visit("officer", "web:officer_claims"),
+    Visit("officer", "web:officer_claim", ("claim_id",)),
+    Visit("officer", "web:overview"),
+    Visit("officer", "web:arrears"),
+    Visit("officer", "web:officer_payments"),
+    Visit("officer", "web:tokens"),
+    Visit("supervisor", "web:overview"),
+    Visit("supervisor", "web:officer_claims"),
+    Visit("supervisor", "web:projections"),
+    Visit("supervisor", "web:audit"),
+    Visit("supervisor", "web:tokens"),
+    Visit("auditor", "web:audit"),
+    Visit("auditor", "web:audit", query="object_type=registry.Engagement"),
+    Visit("auditor", "web:overview"),
+    Visit("auditor", "web:arrears"),
+    Visit("auditor", "web:officer_payments"),
+    Visit("auditor", "web:person_search", query="q=张伟"),
+    Visit("auditor", "web:person_detail", ("person_id",)),
+]
+
+EXCLUDED = {
+    "web:home": "redirects to the role's first page, which is visited",
+    "web:logout": "a POST that redirects to the login page",
+    "web:otp_enrol": "shown once, before a staff user has a device: test_pages_browser walks it",
+    "web:otp_verify": "checked inside each staff role's log-in, at the first size and language",
+    "web:token_rotate": "a POST that answers with the tokens page, which is visited",
+    "web:token_revoke": "a POST that answers with the tokens page, which is visited",
+    "web:platform_order_errors": "a CSV download, not a page",
+    "web:audit_export": "a CSV download, not a page",
+    "web:healthz": "a JSON health check, not a page",
+}
+
+ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]
+USERNAMES = {"worker": "rider", "platform": "ridego-staff", "officer": "officer", "supervisor": "supervisor"}
+USERNAMES["auditor"] = "auditor"
+
+
+def named_addresses() -> tuple[set[str], list[str]]:
+    """Every URL name of the site's pages (with namespaces), and the patterns that have no name."""
+    names: set[str] = set()
+    unnamed: list[str] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                if route in NOT_PAGES:
+                    continue
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, route, ns)
+            elif p.name:
+                names.add(namespace + p.name)
+            else:
+                unnamed.append(route)
+
+    walk(get_resolver().url_patterns, "", "")
+    return names, unnamed
+
+
+# Words allowed on a Chinese page outside code: the product's name, file formats, abbreviations people
+# use in Chinese too, and the demo world's brand names (organisations are named as they registered).
+ALLOWED_LATIN = {
+    "SocSec",
+    "API",
+    "CSV",
+    "XLSX",
+    "JSON",
+    "JSONL",
+    "Parquet",
+    "Excel",
+    "ID",
+    "IP",
+    "UTC",
+    "TOTP",
+    "csv",
+    "xlsx",
+    "parquet",
+    "jsonl",
+    "RideGo",
+    "Zipper",
+    "Courier",
+    "Factory",
+    "Ltd",
+    "Temp",
+    "Agency",
+}
+
+# The text a person reads: main and nav (every text node outside code, names and hidden elements), the
+# page's title with the names on the page taken out, and the labels and titles of elements.
+READ_TEXT = """() => {
+  const SKIP = 'code, kbd, samp, script, style, template, noscript, [hidden], .name, [translate="no"], '
+    + '[lang]:not(html)';
+  const texts = [];
+  for (const root of document.querySelectorAll('main, nav')) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const el = node.parentElement;
+      const text = node.textContent.replace(/\\s+/g, ' ').trim();
+      if (text && el && !el.closest(SKIP)) texts.push(text);
+    }
+    for (const el of root.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+      if (el.closest(SKIP)) continue;
+      for (const a of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const v = el.getAttribute(a);
+        if (v && v.trim()) texts.push(v.trim());
+      }
+    }
+  }
+  let title = document.title;
+  for (const n of document.querySelectorAll('.name')) {
+    const t = n.textContent.trim();
+    if (t) title = title.split(t).join('');
+  }
+  texts.push(title);
+  return texts;
+}"""
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(
+      n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')),
+  }));
+}"""
