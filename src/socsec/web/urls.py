@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, payments, views
+from . import account, payments, uploads, views, worker_uploads
 from .claims import officer, platform, worker
 
 app_name = "web"
@@ -30,10 +30,19 @@ urlpatterns = [
     path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/payments/", payments.officer_payments, name="officer_payments"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
-    path("platform/orders/", views.platform_orders, name="platform_orders"),
+    path("platform/orders/", uploads.platform_orders, name="platform_orders"),
+    path("platform/orders/template/", uploads.platform_orders_template, name="platform_orders_template"),
+    path("platform/codes/<str:kind>/", uploads.platform_code_list, name="platform_code_list"),
+    path("platform/workers/upload/", worker_uploads.platform_workers_upload, name="platform_workers_upload"),
+    path(
+        "platform/workers/upload/template/",
+        worker_uploads.platform_workers_template,
+        name="platform_workers_template",
+    ),
+    path("platform/workers/upload/errors/", worker_uploads.platform_workers_errors, name="platform_workers_errors"),
     path("platform/invoices/", views.platform_invoices, name="platform_invoices"),
     path("platform/statement/", views.platform_statement_page, name="platform_statement"),
-    path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
+    path("platform/orders/<int:batch_id>/errors/", uploads.platform_order_errors, name="platform_order_errors"),
     path("audit/", views.audit_list, name="audit"),
     path("supervisor/projections/", views.projections, name="projections"),
     path("healthz", views.healthz, name="healthz"),
