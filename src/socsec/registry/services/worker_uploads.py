@@ -29,7 +29,7 @@ WORKER_COLUMNS = Columns(
     [
         Column("resident_id", "证件号码", ("身份证号", "身份证号码", "公民身份号码"), "11010519491231002X"),
         Column("name", "姓名", ("名字",), "张三"),
-        Column("residence_region", "户籍地区代码", ("户籍地", "居住地区代码", "常住地区代码"), "110105"),
+        Column("residence_region", "户籍地区代码", ("户籍地", "居住地区代码", "常住地区代码"), "110100"),
         Column("category", "用工类别", ("类别", "用工形式"), "MANAGED_NON_LABOUR"),
         Column("sector", "行业", ("行业代码",), "RIDE_HAILING"),
         Column("work_region", "工作地区代码", ("工作地", "工作城市代码", "地区代码"), "440300"),
@@ -113,7 +113,7 @@ def _upload_row(actor: Actor, organisation: Organisation, number: int, row: dict
         try:
             dates[name] = dt.date.fromisoformat(raw) if raw else None
         except ValueError:
-            refuse(name, NOT_A_DATE, {"value": raw})
+            refuse(name, NOT_A_DATE, {"value": repr(raw)})
     if len(out.errors) > errors_before:
         return
     engagement = {
