@@ -74,7 +74,9 @@ def test_a_clerk_uploads_a_gbk_csv_fixes_the_reported_rows_and_uploads_again(
     rows = page.locator("table.row-errors tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_have_text("3B2地区代码未知的地区代码 '999999'。")
-    expect(rows.nth(1)).to_have_text(f"4B3行业该平台未登记「外卖配送」行业：它在 {day} 与该劳动者的用工关系属于网约车。")
+    expect(rows.nth(1)).to_have_text(
+        f"4B3行业该平台未登记「外卖配送」行业：它在 {day} 与该劳动者的用工关系属于网约车。"
+    )
     assert not page_overflows(page)
 
     with page.expect_download() as download:

@@ -177,7 +177,9 @@ def xlsx_row_count(content: bytes, *, max_unpacked: int) -> int:
 def cell_text(value: object) -> str | None:
     """A workbook cell as the text a CSV would hold: a whole number without ``.0``, a date as
     YYYY-MM-DD, an empty cell as None."""
-    if value is None or value == "":
+    if type(value) is str:  # most cells: checked first
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
