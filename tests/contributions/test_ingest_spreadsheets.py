@@ -145,3 +145,21 @@ def test_a_workbook_over_the_workbook_row_limit_is_refused_with_nothing_written(
         "(send more orders as CSV, or in several files)",
     )
     assert list(data_dir.iterdir()) == []
+
+
+def test_the_api_takes_a_workbook_and_a_gbk_csv(world, data_dir, platform):
+    book = Workbook()
+    book.active.append(["订单号", "身份证号", "省份", "行业", "完成日期"])
+    book.active.append(["W1", world.rider.resident_id, "440300", "RIDE_HAILING", DAY.isoformat()])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = platform.post(
+        "/api/orders/batches", data=buffer.getvalue(), content_type=xlsx_type, headers={"Idempotency-Key": "x1"}
+    )
+    assert (response.status_code, response.json()["orders_new"]) == (201, 1)
+    response = platform.post(
+        "/api/orders/batches", data=excel_csv(world, "gbk"), content_type="text/csv", headers={"Idempotency-Key": "c1"}
+    )
+    assert (response.status_code, response.json()["orders_new"], response.json()["rows_invalid"]) == (201, 1, 2)
+    assert OrderBatch.objects.get(idempotency_key="c1").read_as == "gb18030"
