@@ -125,6 +125,10 @@ def test_templates_in_the_readers_language_and_the_code_lists(world):
     regions = report_csv(en.get("/platform/codes/regions/"))
     assert regions[0] == ["Region code", "Name (Chinese)", "Name (English)", "Level", "Province code"]
     assert ["440300", "深圳市", "Shenzhen", "City", "440000"] in regions
+    assert report_csv(zh.get("/platform/codes/categories/"))[:2] == [
+        ["用工类别代码", "中文名称", "英文名称"],
+        ["LABOUR_RELATION", "劳动关系", "Labour relation"],
+    ]
     assert zh.get("/platform/codes/people/").status_code == 404
 
 

@@ -22,11 +22,10 @@ from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of
 from socsec.core.errors import DomainError
 from socsec.registry.selectors import regions
-from socsec.rules.coverage import Sector
 
 from .common import is_htmx, refusal_message
 from .downloads import download_format, table_response
-from .templatetags.socsec_tags import SECTOR_LABELS
+from .templatetags.socsec_tags import CATEGORY_LABELS, SECTOR_LABELS
 
 SHOWN_ERRORS = 20  # the first errors of a batch shown on the page; the download has every stored one
 READ_AS = {
@@ -140,9 +139,10 @@ def platform_orders_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def platform_code_list(request: HttpRequest, kind: str) -> HttpResponse:
-    """The codes an order file uses, with their names in both languages: regions or sectors."""
+    """The codes an upload uses, with their names in both languages: regions, sectors or (of workers'
+    engagements) categories."""
     require_platform(principal_of(request))
-    if kind not in ("regions", "sectors"):
+    if kind not in ("regions", "sectors", "categories"):
         raise Http404(kind)
     fmt = download_format(request.GET.get("format", ""))
     if kind == "regions":
@@ -151,12 +151,13 @@ def platform_code_list(request: HttpRequest, kind: str) -> HttpResponse:
             [r.code, r.name_zh, r.name, r.get_level_display(), r.parent.code if r.parent else r.code] for r in regions()
         ]
         return table_response([(_("Regions"), headers, rows)], "regions", fmt)
-    headers = [_("Sector code"), _("Name (Chinese)"), _("Name (English)")]
+    labels, title = (SECTOR_LABELS, _("Sectors")) if kind == "sectors" else (CATEGORY_LABELS, _("Categories"))
+    headers = [_("Sector code") if kind == "sectors" else _("Category code"), _("Name (Chinese)"), _("Name (English)")]
     rows = []
-    for s in Sector:
+    for code, label in labels.items():
         with language_override("zh-hans"):
-            zh = str(SECTOR_LABELS[s.value])
+            zh = str(label)
         with language_override("en"):
-            en = str(SECTOR_LABELS[s.value])
-        rows.append([s.value, zh, en])
-    return table_response([(_("Sectors"), headers, rows)], "sectors", fmt)
+            en = str(label)
+        rows.append([code, zh, en])
+    return table_response([(title, headers, rows)], kind, fmt)
