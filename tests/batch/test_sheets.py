@@ -75,3 +75,25 @@ def test_rows_carry_the_spreadsheets_numbers_blank_rows_left_out():
     book.save(buffer)
     xlsx_sheet, how = read_sheet(buffer.getvalue(), "xlsx", COLUMNS)
     assert (how, xlsx_sheet.rows, xlsx_sheet.numbers) == ("xlsx", [["A1", "2026-11-03"], ["A2", None]], [2, 4])
+
+
+def test_a_workbooks_rows_are_counted_without_parsing_it_even_across_chunks():
+    import zipfile
+
+    from socsec.batch.sheets import xlsx_row_count
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 40_001))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{rows}</sheetData></worksheet>")
+        archive.writestr("xl/worksheets/sheet2.xml", '<worksheet><sheetData><row r="1"/></sheetData></worksheet>')
+    assert xlsx_row_count(buffer.getvalue(), max_unpacked=10**8) == 40_000
+    tail = io.BytesIO()  # a row tag at the very end of the sheet's last chunk
+    with zipfile.ZipFile(tail, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", '<row r="1"><row r="2">')
+    assert xlsx_row_count(tail.getvalue(), max_unpacked=10**8) == 2
+    with pytest.raises(UploadError) as caught:
+        xlsx_row_count(buffer.getvalue(), max_unpacked=1000)
+    assert str(caught.value).startswith("the upload has ") and str(caught.value).endswith(
+        " bytes; at most 1000 bytes are accepted in one batch"
+    )

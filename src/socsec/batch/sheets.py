@@ -167,9 +167,9 @@ def xlsx_row_count(content: bytes, *, max_unpacked: int) -> int:
                 for chunk in iter(lambda: sheet.read(1 << 20), b""):
                     data = tail + chunk
                     count += len(re.findall(rb"<(?:\w+:)?row[\s>]", data))
-                    tail = data[-16:]
+                    tail = data[-16:]  # counted again with the next chunk (a tag may be cut in two)
                     count -= len(re.findall(rb"<(?:\w+:)?row[\s>]", tail))
-            return count
+            return count + len(re.findall(rb"<(?:\w+:)?row[\s>]", tail))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise UploadError("not a readable .xlsx workbook (%(reason)s)", reason=str(exc)) from None
 
