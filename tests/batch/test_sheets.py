@@ -97,3 +97,11 @@ def test_a_workbooks_rows_are_counted_without_parsing_it_even_across_chunks():
     assert str(caught.value).startswith("the upload has ") and str(caught.value).endswith(
         " bytes; at most 1000 bytes are accepted in one batch"
     )
+
+
+def test_a_utf8_file_with_english_headers_and_one_damaged_line_is_not_read_as_gbk():
+    names = "".join(f"R{i},张王\n" for i in range(30))  # UTF-8 bytes that GB18030 decodes too
+    content = ("resident_id,name\n" + names).encode() + "R99,啊\n".encode("gbk")
+    assert decode_csv(content) == (content, "utf-8", False)
+    gbk = ("resident_id,name\n" + names).encode("gbk")
+    assert decode_csv(gbk)[1:] == ("gb18030", True)

@@ -101,7 +101,7 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
     end = content.find(b"\n")
     header = content if end < 0 else content[:end]
     header_is_utf8 = not header.isascii() and _is_utf8(header)
-    if not header_is_utf8 and how == UTF8:
+    if not header_is_utf8 and how == UTF8 and not _mostly_utf8(content):
         try:
             return content.decode("gb18030").encode("utf-8"), GB18030, True
         except UnicodeDecodeError:
@@ -109,6 +109,15 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
     if _is_utf8(header):
         return content, how, False
     raise UploadError("the file is neither UTF-8 nor GB18030 (GBK) text; save it from Excel as CSV or as .xlsx")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether text that is not all UTF-8 is still UTF-8 with a few damaged bytes: its characters beyond
+    ASCII decode as UTF-8 twenty times as often as they fail (GBK text read as UTF-8 mostly fails)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    beyond_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return beyond_ascii >= 20 * bad
 
 
 def _is_utf8(data: bytes) -> bool:
