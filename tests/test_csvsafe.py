@@ -55,9 +55,12 @@ def test_the_bank_file_escapes_a_name_and_keeps_a_recovery_negative(world, data_
 
 
 def test_the_order_error_report_escapes_what_a_file_sent(world):
-    error = {"row": 2, "field": "order_id", "code": "x", "message": "@SUM(1) is not an order id"}
+    error = {"row": 2, "order_id": "=1+1", "field": "order_id", "code": "x", "message": "@SUM(1) is not an order id"}
     rows = list(csv.reader(io.StringIO(error_report_csv(OrderBatch(errors=[error])))))
-    assert rows == [["row", "field", "code", "message"], ["2", "order_id", "x", "'@SUM(1) is not an order id"]]
+    assert rows == [
+        ["row", "order_id", "field", "code", "message"],
+        ["2", "'=1+1", "order_id", "x", "'@SUM(1) is not an order id"],
+    ]
 
 
 def test_the_pages_csv_escapes_a_description(world):

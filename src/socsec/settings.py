@@ -239,6 +239,9 @@ SOCSEC_SWEEP_GRACE_SECONDS = int(os.environ.get("SOCSEC_SWEEP_GRACE_SECONDS", "3
 # platform (about 1.3 million orders, about 200 MB as JSON lines) fits in one batch.
 ORDERS_MAX_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_BYTES", 256 * 1024 * 1024))
 ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
+ORDERS_MAX_XLSX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_XLSX_ROWS", 200_000))  # a workbook is read in memory
+WORKERS_UPLOAD_MAX_BYTES = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5000))
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.

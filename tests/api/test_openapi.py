@@ -71,6 +71,7 @@ def test_the_order_batch_declares_its_body_and_idempotency_key(schema):
         "application/x-ndjson",
         "text/csv",
         "application/vnd.apache.parquet",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ]
     order = body["content"]["application/json"]["schema"]["items"]
     assert (order["required"], sorted(order["properties"])) == (

@@ -121,23 +121,23 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(world, data_dir, platform
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
     not_engaged = f"no engagement of this platform for this worker on {DAY.isoformat()}."
     assert [",".join(r) for r in csv_module.reader(io.StringIO(csv))] == [
-        "row,field,code,message",
-        "2,order_id,duplicate_in_batch,repeats row 1.",
-        "3,order_id,already_reported,was already reported in an earlier batch.",
-        f"4,resident_id,not_engaged,{not_engaged}",
-        f"5,resident_id,not_engaged,{not_engaged}",
-        "6,region,unknown_region,unknown region code '999999'.",
-        "7,sector,not_pilot_sector,'RETAIL' is not an OIP pilot sector on " + DAY.isoformat() + ".",
-        f"8,order_date,outside_window,{tomorrow} is outside the reporting window ({earliest.isoformat()} to "
+        "row,order_id,field,code,message",
+        "2,ok1,order_id,duplicate_in_batch,repeats row 1.",
+        "3,old,order_id,already_reported,was already reported in an earlier batch.",
+        f"4,x4,resident_id,not_engaged,{not_engaged}",
+        f"5,x5,resident_id,not_engaged,{not_engaged}",
+        "6,x6,region,unknown_region,unknown region code '999999'.",
+        "7,x7,sector,not_pilot_sector,'RETAIL' is not an OIP pilot sector on " + DAY.isoformat() + ".",
+        f"8,x8,order_date,outside_window,{tomorrow} is outside the reporting window ({earliest.isoformat()} to "
         f"{TODAY.isoformat()}).",
-        f"9,order_date,outside_window,2020-01-01 is outside the reporting window ({earliest.isoformat()} to "
+        f"9,x9,order_date,outside_window,2020-01-01 is outside the reporting window ({earliest.isoformat()} to "
         f"{TODAY.isoformat()}).",
-        "9,resident_id,not_engaged,no engagement of this platform for this worker on 2020-01-01.",
-        "9,sector,not_pilot_sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
-        "10,fare_cents,invalid_fare,'-5 is outside 0 to 1000000 cents.",  # escaped for spreadsheets
-        "11,order_date,invalid_date,'31/12/2026' is not a date (YYYY-MM-DD).",
-        "12,order_id,not_reported_before,no order with this id was reported before (report it as NEW first).",
-        "13,action,invalid_action,'DELETE' is not one of NEW, VOID, AMEND.",
+        "9,x9,resident_id,not_engaged,no engagement of this platform for this worker on 2020-01-01.",
+        "9,x9,sector,not_pilot_sector,'RIDE_HAILING' is not an OIP pilot sector on 2020-01-01.",
+        "10,x10,fare_cents,invalid_fare,'-5 is outside 0 to 1000000 cents.",  # escaped for spreadsheets
+        "11,x11,order_date,invalid_date,'31/12/2026' is not a date (YYYY-MM-DD).",
+        "12,ghost,order_id,not_reported_before,no order with this id was reported before (report it as NEW first).",
+        "13,x13,action,invalid_action,'DELETE' is not one of NEW, VOID, AMEND.",
     ]
     # a registered worker the platform does not engage and a resident ID nobody registered read the same
     assert body["error_counts"] == {
@@ -184,10 +184,11 @@ def test_a_line_that_is_not_json_refuses_that_row_alone(world, data_dir, platfor
     body = response.json()
     assert (response.status_code, body["status"], body["rows_total"], body["rows_valid"]) == (201, "ACCEPTED", 5, 2)
     assert body["error_counts"] == {"unreadable": 3}
-    assert OrderBatch.objects.get(pk=body["id"]).errors == [  # the blank line is not a row
-        {"row": 2, "field": "row", "code": "unreadable", "message": "is not valid JSON (Expecting ',' delimiter)."},
-        {"row": 3, "field": "row", "code": "unreadable", "message": "is not a JSON object."},
-        {"row": 5, "field": "row", "code": "unreadable", "message": "unknown field(s) x."},
+    errors = OrderBatch.objects.get(pk=body["id"]).errors
+    assert [(e["row"], e["field"], e["code"], e["message"]) for e in errors] == [  # the blank line is not a row
+        (2, "row", "unreadable", "is not valid JSON (Expecting ',' delimiter)."),
+        (3, "row", "unreadable", "is not a JSON object."),
+        (5, "row", "unreadable", "unknown field(s) x."),
     ]
 
 

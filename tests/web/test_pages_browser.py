@@ -133,14 +133,17 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
     )
     log_in(page, live_server.url, "ridego-staff")
     expect(page.get_by_role("heading", level=1)).to_have_text("Report orders")
-    page.get_by_label("File (.csv, .parquet or .jsonl)").set_input_files(str(upload))
+    page.get_by_label("File of orders (.csv, .xlsx, .parquet or .jsonl)").set_input_files(str(upload))
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#result")).to_contain_text("2 valid rows kept, 1 rows with errors")
     expect(page.locator("table.batches tbody tr")).to_have_count(1)
     with page.expect_download() as download:
         page.get_by_role("link", name="1 · error report").click()
-    report = Path(download.value.path()).read_text()
-    assert report.splitlines() == ["row,field,code,message", "3,region,unknown_region,unknown region code '999999'."]
+    report = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert report.splitlines() == [
+        "Row,Order id,Column,Reason,Code",
+        "4,u3,region,unknown region code '999999'.,unknown_region",  # the spreadsheet's row: the header is 1
+    ]
 
 
 def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, page: Page, settings, tmp_path):

@@ -90,17 +90,22 @@ BATCH_FORMATS = {
     "application/x-ndjson": "jsonl",
     "text/csv": "csv",
     "application/vnd.apache.parquet": "parquet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 BATCH_BODY = {
     "requestBody": {
         "required": True,
         "description": "The orders: a JSON array of orders, JSON lines (one order per line), CSV with a header "
-        "row, or Parquet, with the fields of an order as keys or columns.",
+        "row (UTF-8, with or without a byte-order mark, or GB18030/GBK; English or Chinese headers), an .xlsx "
+        "workbook (its first sheet), or Parquet, with the fields of an order as keys or columns.",
         "content": {
             "application/json": {"schema": {"type": "array", "items": OrderIn.model_json_schema()}},
             "application/x-ndjson": {"schema": {"type": "string"}},
             "text/csv": {"schema": {"type": "string"}},
             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            },
         },
     },
     "responses": {

@@ -126,6 +126,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "idempotency_key",
             "content_sha256",
             "source",
+            "read_as",
             "status",
             "rows_total",
             "rows_valid",

@@ -1,13 +1,15 @@
 """Uploads of orders (pure: no Django): their size and row count checked before anything is parsed, then
 read row by row so that a bad row is refused alone.
 
-Row numbers: row N is the N-th non-blank line after the header of a CSV file, the N-th non-blank line of
-a JSON-lines file, the N-th row of a Parquet file. In a file without blank lines, CSV row N is line N+1
-and JSON-lines row N is line N.
+Row numbers: those of a spreadsheet for CSV and ``.xlsx`` (the header is row 1, the first order row 2;
+a blank line keeps its number and is no order), the N-th non-blank line of a JSON-lines file, the N-th
+row of a Parquet file. CSV is read as UTF-8 (with or without a byte-order mark) or GB18030/GBK, and the
+column headers in English or Chinese (``ORDER_COLUMNS``; see ``sheets``); ``Upload.read_as`` says how.
 
 A row that cannot be read (a short or long CSV row, bytes that are not UTF-8, a line that is not a JSON
 object) is rejected with its number and the reason; the other rows are read. A file whose whole shape is
 wrong (no header with the required columns, a Parquet file that cannot be opened) is an ``UploadError``.
+Reasons are English templates with their values (``Upload.rejected``), so that a page translates them.
 """
 
 from __future__ import annotations
@@ -23,10 +25,36 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-UPLOAD_COLUMNS = ["order_id", "action", "resident_id", "region", "sector", "order_date", "fare_cents"]
+from .sheets import (
+    XLSX,
+    Column,
+    Columns,
+    UploadError,
+    UploadTooLarge,
+    cell_text,
+    csv_header,
+    decode_csv,
+    with_header,
+    xlsx_row_count,
+    xlsx_rows,
+)
+
+ORDER_COLUMNS = Columns(
+    [
+        Column("order_id", "订单号", ("订单编号", "订单ID"), "D202611030001"),
+        Column("action", "操作", ("操作类型",), "NEW"),
+        Column("resident_id", "证件号码", ("身份证号", "身份证号码", "公民身份号码"), "11010519491231002X"),
+        Column("region", "地区代码", ("省份", "省份代码", "地区", "城市代码", "行政区划代码"), "440300"),
+        Column("sector", "行业", ("行业代码",), "RIDE_HAILING"),
+        Column("order_date", "完成日期", ("日期", "订单日期"), "2026-11-03"),
+        Column("fare_cents", "金额（分）", ("金额分", "订单金额（分）"), "2350"),
+    ]
+)
+UPLOAD_COLUMNS = ORDER_COLUMNS.names
 REQUIRED_COLUMNS = {"order_id", "order_date"}
-UPLOAD_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
+UPLOAD_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl": "jsonl"}
 _BAD_LINE = b"\x01"  # stands in for a CSV line that is not UTF-8: one field, so the parser rejects it
+NOT_UTF8 = "the line is not UTF-8 text."
 
 
 def upload_format(filename: str) -> str:
@@ -34,43 +62,42 @@ def upload_format(filename: str) -> str:
     return UPLOAD_FORMATS.get(Path(filename).suffix.lower(), "")
 
 
-class UploadError(ValueError):
-    """The upload as a whole cannot be read (encoding of the header, format, columns)."""
-
-
-class UploadTooLarge(UploadError):
-    """The upload is over a limit (``unit`` is "bytes" or "rows"); found before it was parsed."""
-
-    def __init__(self, unit: str, limit: int, got: int) -> None:
-        super().__init__(f"the upload has {got} {unit}; at most {limit} {unit} are accepted in one batch")
-        self.unit, self.limit, self.got = unit, limit, got
+__all__ = ["UploadError", "UploadTooLarge"]
 
 
 @dataclass
 class Upload:
     """An upload's readable rows as strings (every one of ``UPLOAD_COLUMNS``, null where absent), each
-    row's number, and the rows that could not be read as (row, reason), by row."""
+    row's number, the rows that could not be read as (row, reason template, its values), by row, and how
+    the file was read (``sheets.UTF8``, ``UTF8_BOM``, ``GB18030``, ``XLSX``, or the format)."""
 
     table: pa.Table
     numbers: np.ndarray  # int64, one per row of ``table``
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+    read_as: str = ""
 
     @property
     def total(self) -> int:
         return int(self.table.num_rows) + len(self.rejected)
 
 
-def check_upload_limits(content: bytes, fmt: str, *, max_bytes: int, max_rows: int) -> None:
+def check_upload_limits(
+    content: bytes, fmt: str, *, max_bytes: int, max_rows: int, max_xlsx_rows: int | None = None
+) -> None:
     """Refuse an upload over ``max_bytes`` or ``max_rows`` without parsing it: the rows of a Parquet file
-    are counted from its footer, those of a text file by its line breaks (blank lines and the header
-    included, so the count is never under the rows)."""
+    are counted from its footer, those of a workbook from its sheet's XML (at most ``max_xlsx_rows``, and
+    unpacking to at most 40 times ``max_bytes``), those of a text file by its line breaks (blank lines and
+    the header included, so the count is never under the rows)."""
     if len(content) > max_bytes:
         raise UploadTooLarge("bytes", max_bytes, len(content))
-    if fmt == "parquet":
+    if fmt == "xlsx":
+        rows = xlsx_row_count(content, max_unpacked=40 * max_bytes) - 1
+        max_rows = min(max_rows, max_xlsx_rows or max_rows)
+    elif fmt == "parquet":
         try:
             rows = int(pq.ParquetFile(io.BytesIO(content)).metadata.num_rows)
         except (pa.ArrowInvalid, OSError) as exc:
-            raise UploadError(f"not a readable Parquet file ({exc})") from None
+            raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
     else:
         rows = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
         if fmt == "csv":
@@ -85,16 +112,18 @@ def read_upload(content: bytes, fmt: str) -> Upload:
         return _read_parquet(content)
     if fmt == "csv":
         return _read_csv(content)
+    if fmt == "xlsx":
+        return _read_xlsx(content)
     if fmt == "jsonl":
         return _read_json_lines(content)
-    raise UploadError(f"unknown format {fmt!r}: use csv, parquet or jsonl")
+    raise UploadError("unknown format %(format)s: use csv, xlsx, parquet or jsonl", format=repr(fmt))
 
 
 def _read_parquet(content: bytes) -> Upload:
     try:
         table = pq.read_table(io.BytesIO(content))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise UploadError(f"not a readable Parquet file ({exc})") from None
+        raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
     _check_columns(table.column_names)
     try:
         strings = [
@@ -102,51 +131,103 @@ def _read_parquet(content: bytes) -> Upload:
             for c in UPLOAD_COLUMNS
         ]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise UploadError(f"a column cannot be read as text ({exc})") from None
-    return Upload(pa.table(strings, names=UPLOAD_COLUMNS), np.arange(1, table.num_rows + 1, dtype=np.int64))
+        raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
+    numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    return Upload(pa.table(strings, names=UPLOAD_COLUMNS), numbers, read_as="parquet")
 
 
 def _read_csv(content: bytes) -> Upload:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    header_end = content.find(b"\n")
-    header = content if header_end < 0 else content[:header_end]
-    try:
-        header.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UploadError(f"the header line is not UTF-8 text (byte {exc.start} cannot be decoded)") from None
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
+    content, read_as, whole = decode_csv(content)
+    headers, header_length = csv_header(content)
+    names = ORDER_COLUMNS.canonical(headers)
+    if names != headers:  # Chinese or other aliases: the engine reads the columns by their names
+        content = with_header(content, names, header_length)
+    if not whole:
         content = _mark_lines_not_utf8(content)
-    rejected: list[tuple[int, str]] = []
+    rejected: list[tuple[int, str, dict[str, object]]] = []
 
     def reject(row: pacsv.InvalidRow) -> str:
-        number = int(row.number or 0) - 1  # the parser counts the header as line 1
+        number = int(row.number or 0)  # the parser counts lines as a spreadsheet does: the header is 1
         if row.text == _BAD_LINE.decode():
-            rejected.append((number, "the line is not UTF-8 text."))
+            rejected.append((number, NOT_UTF8, {}))
         else:
-            rejected.append((number, f"has {row.actual_columns} fields; the header has {row.expected_columns}."))
+            rejected.append(
+                (
+                    number,
+                    "has %(fields)s fields; the header has %(header)s.",
+                    {"fields": row.actual_columns, "header": row.expected_columns},
+                )
+            )
         return "skip"
 
     try:
         table = pacsv.read_csv(
             io.BytesIO(content),
             read_options=pacsv.ReadOptions(use_threads=False),  # so that a rejected row's number is known
-            parse_options=pacsv.ParseOptions(invalid_row_handler=reject),
+            # a blank line is a row of nulls, so that every row keeps the spreadsheet's number
+            parse_options=pacsv.ParseOptions(invalid_row_handler=reject, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in UPLOAD_COLUMNS}, strings_can_be_null=True
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise UploadError(f"not a readable CSV file ({exc})") from None
+        raise UploadError("not a readable CSV file (%(reason)s)", reason=str(exc)) from None
     _check_columns(table.column_names)
     numbers = np.setdiff1d(
-        np.arange(1, table.num_rows + len(rejected) + 1, dtype=np.int64),
-        np.array([n for n, _ in rejected], dtype=np.int64),
+        np.arange(2, table.num_rows + len(rejected) + 2, dtype=np.int64),
+        np.array([n for n, _, _ in rejected], dtype=np.int64),
         assume_unique=True,
     )
-    return Upload(_all_columns(table), numbers, sorted(rejected))
+    table, numbers = _without_blank_rows(_all_columns(table), numbers)
+    return Upload(table, numbers, sorted(rejected, key=lambda r: r[0]), read_as=read_as)
+
+
+def _without_blank_rows(table: pa.Table, numbers: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+    """Leave out the rows with no value at all (blank lines, a spreadsheet's empty rows): only a row
+    without an order id can be one, so a file with every id costs one null count."""
+    if table.column("order_id").null_count == 0:
+        return table, numbers
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= column.is_null().to_numpy(zero_copy_only=False)
+    if not blank.any():
+        return table, numbers
+    return table.filter(pa.array(~blank)), numbers[~blank]
+
+
+def _read_xlsx(content: bytes) -> Upload:
+    cells = xlsx_rows(content)
+    first = next((i for i, row in enumerate(cells) if any(v not in (None, "") for v in row)), None)
+    if first is None:
+        raise UploadError("the file is empty: the first row must name the columns")
+    header = [str(cell_text(v) or "") for v in cells[first]]
+    while header and not header[-1]:
+        header.pop()
+    names = ORDER_COLUMNS.canonical(header)
+    _check_columns(names)
+    columns: dict[str, list[str | None]] = {c: [] for c in UPLOAD_COLUMNS}
+    numbers: list[int] = []
+    rejected: list[tuple[int, str, dict[str, object]]] = []
+    for i in range(first + 1, len(cells)):
+        values = [cell_text(v) for v in cells[i]]
+        if not any(values):
+            continue
+        extra = [v for v in values[len(names) :] if v is not None]
+        if extra:
+            rejected.append(
+                (
+                    i + 1,
+                    "has %(fields)s fields; the header has %(header)s.",
+                    {"fields": len(values), "header": len(names)},
+                )
+            )
+            continue
+        numbers.append(i + 1)
+        row = dict(zip(names, values, strict=False))
+        for c in UPLOAD_COLUMNS:
+            columns[c].append(row.get(c))
+    table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
+    return Upload(table, np.array(numbers, dtype=np.int64), rejected, read_as=XLSX)
 
 
 def _mark_lines_not_utf8(content: bytes) -> bytes:
@@ -164,7 +245,7 @@ def _read_json_lines(content: bytes) -> Upload:
         content = content[3:]
     columns: dict[str, list[str | None]] = {c: [] for c in UPLOAD_COLUMNS}
     numbers: list[int] = []
-    rejected: list[tuple[int, str]] = []
+    rejected: list[tuple[int, str, dict[str, object]]] = []
     number = 0
     for line in content.split(b"\n"):
         if not line.strip():
@@ -173,24 +254,24 @@ def _read_json_lines(content: bytes) -> Upload:
         try:
             value = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError:
-            rejected.append((number, "the line is not UTF-8 text."))
+            rejected.append((number, NOT_UTF8, {}))
             continue
         except json.JSONDecodeError as exc:
-            rejected.append((number, f"is not valid JSON ({exc.msg})."))
+            rejected.append((number, "is not valid JSON (%(reason)s).", {"reason": exc.msg}))
             continue
         if not isinstance(value, dict):
-            rejected.append((number, "is not a JSON object."))
+            rejected.append((number, "is not a JSON object.", {}))
             continue
         unknown = set(value) - set(UPLOAD_COLUMNS)
         if unknown:
-            rejected.append((number, f"unknown field(s) {', '.join(sorted(unknown))}."))
+            rejected.append((number, "unknown field(s) %(fields)s.", {"fields": ", ".join(sorted(unknown))}))
             continue
         numbers.append(number)
         for c in UPLOAD_COLUMNS:
             v = value.get(c)
             columns[c].append(None if v is None else str(v))
     table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
-    return Upload(table, np.array(numbers, dtype=np.int64), rejected)
+    return Upload(table, np.array(numbers, dtype=np.int64), rejected, read_as="jsonl")
 
 
 def _all_columns(table: pa.Table) -> pa.Table:
@@ -201,10 +282,19 @@ def _all_columns(table: pa.Table) -> pa.Table:
 
 
 def _check_columns(columns: Iterable[str]) -> None:
-    present = set(columns)
+    present = set(columns) - {""}
     missing = REQUIRED_COLUMNS - present
+    expected = ", ".join(UPLOAD_COLUMNS)
     if missing:
-        raise UploadError(f"missing column(s) {', '.join(sorted(missing))}; expected {', '.join(UPLOAD_COLUMNS)}")
+        raise UploadError(
+            "missing column(s) %(columns)s; expected %(expected)s",
+            columns=", ".join(sorted(missing)),
+            expected=expected,
+        )
     unknown = present - set(UPLOAD_COLUMNS)
     if unknown:
-        raise UploadError(f"unknown column(s) {', '.join(sorted(unknown))}; expected {', '.join(UPLOAD_COLUMNS)}")
+        raise UploadError(
+            "unknown column(s) %(columns)s; expected %(expected)s",
+            columns=", ".join(sorted(unknown)),
+            expected=expected,
+        )

@@ -38,6 +38,7 @@ class OrderRowErrorCode(StrEnum):
     NOT_ENGAGED = "not_engaged"  # no engagement of the platform for this worker (whether or not registered)
     UNKNOWN_REGION = "unknown_region"
     NOT_PILOT_SECTOR = "not_pilot_sector"
+    NOT_PLATFORM_SECTOR = "not_platform_sector"  # the platform's engagement of the worker is in another sector
     NOT_REPORTED_BEFORE = "not_reported_before"
     ALREADY_VOID = "already_void"
     MONTH_MOVED = "month_moved"

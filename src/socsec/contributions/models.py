@@ -27,6 +27,8 @@ class OrderBatch(models.Model):
     idempotency_key = models.CharField(max_length=100)
     content_sha256 = models.CharField(max_length=64)
     source = models.CharField(max_length=200)
+    # how the file was read: utf-8, utf-8-sig, gb18030 (a Chinese Excel CSV), xlsx, parquet or jsonl
+    read_as = models.CharField(max_length=12, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WRITING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_valid = models.PositiveIntegerField(default=0)

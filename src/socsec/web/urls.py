@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, audit_trail, jobs, payment_record, payments, person_register, views
+from . import account, audit_trail, jobs, payment_record, payments, person_register, uploads, views, worker_uploads
 from .claims import death, officer, platform, search, suspensions, worker
 from .platform import invoices as platform_invoices
 from .platform import workers as platform_workers
@@ -41,7 +41,17 @@ urlpatterns = [
     path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
     path("officer/persons/new/", person_register.person_register_page, name="person_register"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
-    path("platform/orders/", views.platform_orders, name="platform_orders"),
+    path("platform/orders/", uploads.platform_orders, name="platform_orders"),
+    path("platform/orders/template/", uploads.platform_orders_template, name="platform_orders_template"),
+    path("platform/codes/<str:kind>/", uploads.platform_code_list, name="platform_code_list"),
+    path("platform/workers/upload/", worker_uploads.platform_workers_upload, name="platform_workers_upload"),
+    path(
+        "platform/workers/upload/template/",
+        worker_uploads.platform_workers_template,
+        name="platform_workers_template",
+    ),
+    path("platform/workers/upload/errors/", worker_uploads.platform_workers_errors, name="platform_workers_errors"),
+    path("platform/orders/<int:batch_id>/errors/", uploads.platform_order_errors, name="platform_order_errors"),
     path("platform/invoices/", platform_invoices.platform_invoices, name="platform_invoices"),
     path("platform/workers/", platform_workers.platform_workers, name="platform_workers"),
     path("platform/workers/new/", platform_workers.worker_new, name="platform_worker_new"),
@@ -51,7 +61,6 @@ urlpatterns = [
         name="platform_engagement_end",
     ),
     path("platform/statement/", views.platform_statement_page, name="platform_statement"),
-    path("platform/orders/<int:batch_id>/errors.csv", views.platform_order_errors, name="platform_order_errors"),
     path("audit/", audit_trail.audit_list, name="audit"),
     path("audit/export.csv", audit_trail.audit_export, name="audit_export"),
     path("supervisor/projections/", views.projections, name="projections"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
@@ -18,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socsec.accounts.access import (
-    access_order_batch,
     access_person,
     principal_of,
     require,
@@ -30,13 +28,10 @@ from socsec.accounts.access import (
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_view_coverage, may_view_projections
 from socsec.accounts.reads import record_read
-from socsec.batch.uploads import upload_format
 from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
-from socsec.contributions.orders.ingest import orders_ingest
-from socsec.contributions.orders.selectors import batches_of, error_report_csv
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.csvsafe import csv_writer
-from socsec.core.errors import DomainError, ValidationFailed
+from socsec.core.errors import ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
 from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
 from socsec.ledger.selectors import AccountStatement
@@ -44,7 +39,7 @@ from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
 
 from .claims.person import person_claims_context
-from .common import error_text, is_htmx
+from .common import is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
 from .projections import projection_page, table_csv
@@ -226,40 +221,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def platform_orders(request: HttpRequest) -> HttpResponse:
-    """A platform uploads a file of orders and sees its batches with their error reports."""
-    p = principal_of(request)
-    platform = require_platform(p)
-    result, error = None, None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        fmt = upload_format(upload.name or "") if upload else ""
-        if upload is None:
-            error = _("Choose a file to upload.")
-        elif not fmt:
-            error = _("The file must end in .csv, .parquet or .jsonl.")
-        else:
-            try:
-                result, _replayed = orders_ingest(
-                    actor=p.actor,
-                    platform=platform,
-                    content=upload.read(),
-                    fmt=fmt,
-                    idempotency_key=request.POST.get("idempotency_key", ""),
-                    source=f"upload:{upload.name}",
-                )
-            except DomainError as exc:
-                error = error_text(exc)
-    context = {
-        "batches": list(batches_of(platform=platform)[:50]),
-        "result": result,
-        "error": error,
-        "idempotency_key": uuid.uuid4().hex,
-    }
-    return render(request, "web/platform_orders.html", context, status=422 if error else 200)
-
-
-@login_required
 def my_statement(request: HttpRequest) -> HttpResponse:
     """The worker's statement for a year: per scheme the months covered and who paid, and the
     individual pension account from the balance brought forward to the balance carried forward."""
@@ -301,16 +262,6 @@ def platform_statement_page(request: HttpRequest) -> HttpResponse:
         return _csv_response(rows, f"statement-{platform.code}-{start}-{end}.csv")
     context = {"st": st, "account": described(st.account), "start": start, "end": end, "error": error}
     return render(request, "web/platform_statement.html", context)
-
-
-@login_required
-def platform_order_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
-    p = principal_of(request)
-    require_platform(p)
-    batch = access_order_batch(p, batch_id)
-    response = HttpResponse(error_report_csv(batch), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.csv"'
-    return response
 
 
 @login_required

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -67,7 +68,7 @@ def orders_ingest(
     try:
         upload = read_upload(content, fmt)
     except UploadError as exc:
-        raise ValidationFailed("file: %(reason)s", field="file", params={"reason": str(exc)}) from None
+        raise ValidationFailed("file: " + exc.template, field="file", params=exc.params or None) from None
     digest = canonical_digest(upload)
     existing = OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first()
     # manifests written before digests were canonical hold the SHA-256 of the raw bytes
@@ -119,6 +120,7 @@ def _check_and_write(
             if _last_accepted_batch(platform) != seen_up_to:
                 continue  # a batch of this platform was accepted meanwhile: check against it too
             batch.files = files
+            batch.read_as = upload.read_as
             batch.rows_total = upload.total
             batch.rows_invalid = checked.errors.invalid_rows
             batch.rows_valid = batch.rows_total - batch.rows_invalid
@@ -145,15 +147,21 @@ def _check_and_write(
 
 
 def canonical_digest(upload: Upload) -> str:
-    """The SHA-256 of a batch's rows as read (every value a string or null, with its row number) and of
-    the rows that could not be read (number and reason), column by column as JSON: the same orders give
-    the same digest whatever the bytes they came in."""
+    """The SHA-256 of a batch's rows as read (every value a string or null, with its place among the rows
+    that are not blank) and of the rows that could not be read (place and reason), column by column as JSON:
+    the same orders give the same digest whatever the bytes, encoding, headers or blank lines they came in
+    (places, not row numbers, so that digests stored before rows were numbered as a spreadsheet's still
+    match)."""
+    rejected = np.array([n for n, _, _ in upload.rejected], dtype=np.int64)
+    every = np.sort(np.concatenate([upload.numbers.astype(np.int64), rejected]))
     h = hashlib.sha256()
-    h.update(upload.numbers.astype("<i8").tobytes())
+    h.update((np.searchsorted(every, upload.numbers) + 1).astype("<i8").tobytes())
     for name in UPLOAD_COLUMNS:
         h.update(b"\n" + name.encode() + b"\n")
         h.update(json.dumps(upload.table.column(name).to_pylist(), ensure_ascii=False).encode())
-    h.update(json.dumps(upload.rejected, ensure_ascii=False).encode())
+    places = (np.searchsorted(every, rejected) + 1).tolist()
+    reasons = [[place, t % p if p else t] for place, (_, t, p) in zip(places, upload.rejected, strict=True)]
+    h.update(json.dumps(reasons, ensure_ascii=False).encode())
     return h.hexdigest()
 
 

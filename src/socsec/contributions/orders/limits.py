@@ -20,16 +20,25 @@ def orders_size_check(size: int) -> None:
 def orders_limits_check(content: bytes, fmt: str) -> None:
     """Refuse (413) a batch over the byte or row limit without parsing it."""
     try:
-        check_upload_limits(content, fmt, max_bytes=settings.ORDERS_MAX_BYTES, max_rows=settings.ORDERS_MAX_ROWS)
+        check_upload_limits(
+            content,
+            fmt,
+            max_bytes=settings.ORDERS_MAX_BYTES,
+            max_rows=settings.ORDERS_MAX_ROWS,
+            max_xlsx_rows=settings.ORDERS_MAX_XLSX_ROWS,
+        )
     except UploadTooLarge as exc:
-        raise _too_large(exc) from None
+        raise _too_large(exc, workbook=fmt == "xlsx") from None
     except UploadError as exc:
-        raise ValidationFailed("file: %(reason)s", field="file", params={"reason": str(exc)}) from None
+        raise ValidationFailed("file: " + exc.template, field="file", params=exc.params or None) from None
 
 
-def _too_large(exc: UploadTooLarge) -> UploadTooLargeError:
+def _too_large(exc: UploadTooLarge, *, workbook: bool = False) -> UploadTooLargeError:
     return UploadTooLargeError(
-        "file: the batch has %(got)s %(unit)s; at most %(limit)s %(unit)s are accepted in one batch "
+        "file: the workbook has %(got)s %(unit)s; at most %(limit)s %(unit)s are accepted in one .xlsx file "
+        "(send more orders as CSV, or in several files)"
+        if workbook
+        else "file: the batch has %(got)s %(unit)s; at most %(limit)s %(unit)s are accepted in one batch "
         "(send the orders in several batches)",
         field="file",
         params={"got": exc.got, "unit": exc.unit, "limit": exc.limit},

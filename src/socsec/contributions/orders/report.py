@@ -1,6 +1,10 @@
 """The error report of an order batch, bounded: every refused row is counted (per error code, and rows),
 but only the first ``keep`` errors by row are kept to be stored and shown. A file of a million bad rows
-thus stores a thousand errors and the counts, never a list the size of the file."""
+thus stores a thousand errors and the counts, never a list the size of the file.
+
+Each error keeps its row (the spreadsheet's number), the row's order id, the field, the code, and its
+reason as an English template with its values (``template``, ``params``) beside the sentence they make
+(``message``), so that a page and the downloaded report say it in the reader's language."""
 
 from __future__ import annotations
 
@@ -21,23 +25,37 @@ class RowErrors:
         self._kept: list[dict[str, Any]] = []
         self._last_row = 0
 
-    def add(self, row: int, field: str, code: OrderRowErrorCode, message: str) -> None:
+    def add(
+        self,
+        row: int,
+        field: str,
+        code: OrderRowErrorCode,
+        template: str,
+        params: dict[str, Any] | None = None,
+        *,
+        order_id: str = "",
+    ) -> None:
         """One error of a row. The errors of a row are added together (all of one row, then the next)."""
         self.counts[str(code)] += 1
         if row != self._last_row:
             self.invalid_rows += 1
             self._last_row = row
-        self._keep([{"row": row, "field": field, "code": str(code), "message": message}])
+        self._keep([entry(row, order_id, field, code, template, params or {})])
 
-    def add_rows(self, rows: np.ndarray, field: str, code: OrderRowErrorCode, message: Callable[[int], str]) -> None:
-        """The same error for many rows, none of which has another error; ``message(i)`` says it for the
-        i-th of ``rows`` (only the kept ones are put into words)."""
+    def add_rows(
+        self,
+        rows: np.ndarray,
+        field: str,
+        code: OrderRowErrorCode,
+        message: Callable[[int], tuple[str, dict[str, Any]]],
+        order_ids: Callable[[int], str],
+    ) -> None:
+        """The same error for many rows, none of which has another error; ``message(i)`` gives the template
+        and values for the i-th of ``rows``, ``order_ids(i)`` its order id (only the kept ones are asked)."""
         self.counts[str(code)] += len(rows)
         self.invalid_rows += len(rows)
         order = np.argsort(rows, kind="stable")[: self.keep]
-        self._keep(
-            [{"row": int(rows[i]), "field": field, "code": str(code), "message": message(int(i))} for i in order]
-        )
+        self._keep([entry(int(rows[i]), order_ids(int(i)), field, code, *message(int(i))) for i in order])
 
     def report(self) -> list[dict[str, Any]]:
         """The kept errors, by row (a row's errors in the order they were found)."""
@@ -51,3 +69,20 @@ class RowErrors:
         self._kept.extend(entries)
         if len(self._kept) >= 2 * self.keep:
             self._kept = self.report()
+
+
+def entry(
+    row: int, order_id: str, field: str, code: OrderRowErrorCode, template: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """One stored error: the row's number and order id, the field, the code, the reason in English and
+    as its template with the values."""
+    message = template % params if params else template
+    return {
+        "row": row,
+        "order_id": order_id,
+        "field": field,
+        "code": str(code),
+        "message": message,
+        "template": template,
+        "params": params,
+    }

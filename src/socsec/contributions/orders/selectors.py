@@ -97,11 +97,12 @@ def batches_list(*, platform: Organisation | None, status: str | None = None) ->
 
 
 def error_report_csv(batch: OrderBatch) -> str:
-    """The per-row error report of a batch as CSV: row, field, code, message. At most the first errors
-    by row are stored (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
+    """The per-row error report of a batch as CSV: row, order id, field, code, message (in English: the
+    pages say it in the reader's language). At most the first errors by row are stored
+    (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(["row", "field", "code", "message"])
+    writer.writerow(["row", "order_id", "field", "code", "message"])
     for e in batch.errors:
-        writer.writerow([e["row"], e["field"], e.get("code", ""), e["message"]])
+        writer.writerow([e["row"], e.get("order_id", ""), e["field"], e.get("code", ""), e["message"]])
     return buffer.getvalue()
