@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from socsec.accounts.access import principal_of, require_platform
 from socsec.contributions.collection.invoice_lines import InvoiceLine, invoice_lines
 from socsec.contributions.collection.outstanding import InvoiceState, invoices_of
 from socsec.contributions.models import Invoice
+from socsec.registry.models import Organisation
 
 PAGE_SIZE = 12
 
@@ -56,6 +59,18 @@ class InvoiceRow:
     reference: str
 
 
+def payer_words(platform: Organisation) -> SafeString:
+    """The payer as the bank transfer names it: the platform's name (a name) and its code (a code)."""
+    name = format_html('<span class="name">{}</span>', platform.name)
+    if platform.credit_code:
+        words = _("%(name)s, unified social credit code %(code)s")
+        code = format_html("<code>{}</code>", platform.credit_code)
+    else:
+        words = _("%(name)s, platform code %(code)s")
+        code = format_html("<code>{}</code>", platform.code)
+    return mark_safe(words % {"name": name, "code": code})  # the translation is ours; both values are escaped
+
+
 @login_required
 def platform_invoices(request: HttpRequest) -> HttpResponse:
     platform = require_platform(principal_of(request))
@@ -81,11 +96,7 @@ def platform_invoices(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "platform": platform,
-        "payer": (
-            _("%(name)s, unified social credit code %(code)s") % {"name": platform.name, "code": platform.credit_code}
-            if platform.credit_code
-            else _("%(name)s, platform code %(code)s") % {"name": platform.name, "code": platform.code}
-        ),
+        "payer": payer_words(platform),
         "account_number": account["number"],
         "account_name": account["name_zh"] if chinese else account["name"],
         "account_bank": account["bank_zh"] if chinese else account["bank"],
