@@ -136,13 +136,14 @@ def test_a_clerk_uploads_and_fixes_orders_an_officer_bills_the_month_an_auditor_
     auditor = as_role(browser, base, "auditor")
     nav(auditor, "审计日志")
     auditor.get_by_label("操作人（用户名或记录的操作方）").fill("officer")
-    auditor.get_by_label("记录类型").select_option(label="人员")
+    auditor.get_by_label("记录类型").select_option(label="人")
     auditor.get_by_role("button", name="筛选").click()
     expect(auditor.locator("#audit-count")).to_contain_text("第 1 至 1 条，共 1 条，最新的在前。")
     person_sees(auditor)
     with auditor.expect_download() as download:
         auditor.get_by_role("link", name="下载全部 1 条（CSV）").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    print(rows)
     assert rows[0][:6] == ["条目", "时间", "操作人", "操作", "记录类型", "记录编号"]
-    assert [r[2:6] for r in rows[1:]] == [["officer", "登记人员", "人员", str(person.pk)]]
+    # the export keeps the recorded actor and action codes, the kind of record in words
+    assert [r[2:6] for r in rows[1:]] == [["user:officer", "person.register", "人", str(person.pk)]]
+    assert "出生日期: — → 2001-02-03" in rows[1][6]
