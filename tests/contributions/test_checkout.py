@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Mapping
 
 import pytest
 from django.test import Client
@@ -16,7 +17,13 @@ from socsec.audit.models import AuditEntry
 from socsec.contributions.models import OwnContribution, ProviderPayment, RejectedCallback, VoluntaryEnrolment
 from socsec.contributions.own.checkout import own_payment_callback, own_payment_start
 from socsec.contributions.own.enrolments import enrolment_join, joinable_schemes
-from socsec.contributions.own.providers import SIGNATURE_HEADER, LocalProvider
+from socsec.contributions.own.providers import (
+    SIGNATURE_HEADER,
+    CallbackMessage,
+    CallbackRejected,
+    LocalProvider,
+    PaymentStart,
+)
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance
 from tests.conftest import table_counts
@@ -29,11 +36,15 @@ DUE = 240_000  # 20% of the base, one month
 
 
 def start(world) -> ProviderPayment:
+    return start_with(world, redirect="/pay/local/{reference}/")
+
+
+def start_with(world, redirect: str) -> ProviderPayment:
     enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
     payment, started = own_payment_start(
         actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION", period_start=THIS_MONTH, declared_base_cents=BASE
     )
-    assert started.redirect_url == f"/pay/local/{payment.reference}/"
+    assert started.redirect_url == redirect.format(reference=payment.reference)
     return payment
 
 
@@ -47,7 +58,11 @@ def callback(payment: ProviderPayment, outcome: str = "PAID", **override: object
 
 
 def post(body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
-    response = Client().post("/payments/local/callback/", body, content_type="application/json", headers=headers)
+    return post_to("local", body, headers)
+
+
+def post_to(provider: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    response = Client().post(f"/payments/{provider}/callback/", body, content_type="application/json", headers=headers)
     return response.status_code, response.json()
 
 
@@ -189,3 +204,34 @@ def test_the_api_joins_and_starts_a_payment(world):
     assert (started.status_code, answer["status"], answer["provider"]) == (201, "PENDING", "local")
     assert answer["redirect_url"] == f"/pay/local/{answer['reference']}/"
     assert OwnContribution.objects.count() == 0
+
+
+class FakeGateway:
+    """Another provider, as a bank's gateway would be: chosen by setting, with its own check."""
+
+    code = "bank"
+
+    def start(self, *, amount_cents: int, description: str) -> PaymentStart:
+        return PaymentStart(f"BANK-{amount_cents}", "https://bank.example/pay")
+
+    def verify_callback(self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime) -> CallbackMessage:
+        if headers.get("X-Bank-Token") != "trusted":
+            raise CallbackRejected(RejectedCallback.Reason.BAD_SIGNATURE)
+        data = json.loads(body)
+        return CallbackMessage(data["reference"], "PAID", int(data["amount_cents"]), data["nonce"])
+
+
+def test_another_provider_fits_by_setting(world, settings):
+    settings.SOCSEC_PAYMENT_PROVIDERS = {**settings.SOCSEC_PAYMENT_PROVIDERS, "bank": f"{__name__}.FakeGateway"}
+    settings.SOCSEC_PAYMENT_PROVIDER = "bank"
+    payment = start_with(world, redirect="https://bank.example/pay")
+    assert (payment.provider, payment.reference) == ("bank", f"BANK-{DUE}")
+    body = json.dumps({"reference": payment.reference, "amount_cents": DUE, "nonce": "n1"}).encode()
+    assert post_to("bank", body, {})[0] == 400  # its own check refuses
+    assert post_to("bank", body, {"X-Bank-Token": "trusted"}) == (
+        200,
+        {"status": "CONFIRMED", "reference": "BANK-240000"},
+    )
+    assert post_to("local", body, {"X-Bank-Token": "trusted"})[0] == 400  # not the local provider's payment
+    assert Client().post("/payments/nosuch/callback/", body, content_type="application/json").status_code == 404
+    assert OwnContribution.objects.get().paid_cents == DUE

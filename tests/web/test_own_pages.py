@@ -163,3 +163,15 @@ def test_a_worker_asks_a_platform_to_withhold_and_ends_it_after_confirming(world
     next_month = month_first_day(month_index(timezone.localdate()) + 1)
     assert m.valid_to == next_month - dt.timedelta(days=1)  # withheld to the end of this month
     assert "until you end it" not in worker.get("/me/withholding/").content.decode()
+
+
+def test_the_residents_pension_is_paid_by_a_yearly_tier(world):
+    enrolment_join(actor=SYSTEM, person=world.rider, scheme="RESIDENT_PENSION")
+    worker = client_as(world)
+    missing = worker.post("/me/pay/", pay_form(scheme="RESIDENT_PENSION", base_other=""))
+    assert missing.status_code == 422 and "Choose the yearly tier you pay." in missing.content.decode()
+    quote = worker.post("/me/pay/", pay_form(scheme="RESIDENT_PENSION", base_other="", tier="1000"))
+    text = quote.content.decode()
+    assert f"<strong>1,000.00 yuan</strong> for 12 month(s) from {THIS_MONTH}." in text
+    assert "1000 yuan a year" in text and 'name="quoted" value="100000"' in text
+    assert ProviderPayment.objects.count() == 0
