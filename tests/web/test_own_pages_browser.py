@@ -37,6 +37,10 @@ def test_a_rider_joins_the_employee_pension_and_pays_a_month(world, live_server,
     page.get_by_role("link", name="缴纳社保费").last.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("缴纳社保费")
     page.get_by_label("其他金额，在下方填写").check()
+    page.get_by_label("其他缴费基数（元/月）").fill("12,00")
+    page.get_by_role("button", name="计算金额").click()  # refused: htmx swaps in the form with the error
+    expect(page.locator("#id_base_other-error")).to_have_text("请输入以元为单位的金额，例如 12000 或 12,000.50。")
+    expect(page.get_by_label("其他缴费基数（元/月）")).to_have_attribute("aria-invalid", "true")
     page.get_by_label("其他缴费基数（元/月）").fill("12,000")
     page.get_by_role("button", name="计算金额").click()  # htmx swaps in the amount, explained
     expect(page.locator("#quote-amount")).to_contain_text("2,400.00 元")
