@@ -153,6 +153,7 @@ def test_a_worker_asks_a_platform_to_withhold_and_ends_it_after_confirming(world
     assert (done.status_code, done["Location"]) == (302, "/me/withholding/")
     m = WithholdingMandate.objects.get()
     assert (m.platform.code, m.declared_base_cents, m.valid_to) == ("ridego", 900000, None)
+    assert f'href="/me/withholding/{m.pk}/end/"' in worker.get("/me/withholding/").content.decode()
     ask = worker.get(f"/me/withholding/{m.pk}/end/").content.decode()
     assert "This cannot be undone" in ask
     m.refresh_from_db()
@@ -162,7 +163,8 @@ def test_a_worker_asks_a_platform_to_withhold_and_ends_it_after_confirming(world
     m.refresh_from_db()
     next_month = month_first_day(month_index(timezone.localdate()) + 1)
     assert m.valid_to == next_month - dt.timedelta(days=1)  # withheld to the end of this month
-    assert "until you end it" not in worker.get("/me/withholding/").content.decode()
+    after = worker.get("/me/withholding/").content.decode()
+    assert "until you end it" not in after and f"/me/withholding/{m.pk}/end/" not in after  # ending already
 
 
 def test_the_residents_pension_is_paid_by_a_yearly_tier(world):
