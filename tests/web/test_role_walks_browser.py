@@ -6,12 +6,17 @@ and reads in Chinese (the all-pages language check)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from socsec.benefits.models import Claim
+from socsec.core import clock
 from socsec.registry.models import Person
 from tests.contributions.test_ingest import DAY, MONTH
 from tests.jobs.worker import run_pending
@@ -39,6 +44,23 @@ def nav(page: Page, name: str) -> None:
 def as_role(browser: Browser, base: str, role: str) -> Page:
     _, page = open_as(browser, base, role, "zh-hans", "phone", lambda p, name: None)
     return page
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
+
+
+def the_month_ends(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Time passes: the application's clock and the database's move to the 5th of next month (same time of
+    day), so this month has ended and its benefits can be paid. Sessions lapse: people log in again."""
+    today = timezone.localdate()
+    first = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    shift = first + dt.timedelta(days=4) - today
+    app_now, db_now = timezone.now, clock.database_now
+    monkeypatch.setattr(timezone, "now", lambda: app_now() + shift)
+    monkeypatch.setattr(clock, "database_now", lambda: db_now() + shift)
+    return timezone.localdate()
 
 
 def excel_csv(folder: Path, rows: list[str]) -> Path:
@@ -147,3 +169,102 @@ def test_a_clerk_uploads_and_fixes_orders_an_officer_bills_the_month_an_auditor_
     # the export keeps the recorded actor and action codes, the kind of record in words
     assert [r[2:6] for r in rows[1:]] == [["user:officer", "person.register", "人", str(person.pk)]]
     assert "出生日期: — → 2001-02-03" in rows[1][6]
+
+
+def test_a_rider_joins_and_pays_claims_an_injury_and_reads_the_decision_with_its_grade_and_payment_date(
+    world, data_dir, live_server, browser: Browser, monkeypatch
+):
+    base = live_server.url
+    month = f"{timezone.localdate():%Y-%m}"
+
+    # the rider joins the employee pension and pays a month through the payment provider's page
+    rider = as_role(browser, base, "worker")
+    nav(rider, "参加保险")
+    person_sees(rider)
+    rider.get_by_role("button", name="参加职工基本养老保险").click()
+    expect(rider.locator('#joined [data-scheme="EMPLOYEE_PENSION"]')).to_contain_text("职工基本养老保险")
+    nav(rider, "缴纳社保费")
+    rider.get_by_label("其他金额，在下方填写").check()
+    rider.get_by_label("其他缴费基数（元/月）").fill("12,000")
+    rider.get_by_role("button", name="计算金额").click()
+    expect(rider.locator("#quote-amount")).to_contain_text("2,400.00 元")
+    person_sees(rider)
+    rider.get_by_role("button", name="支付 2,400.00 元").click()
+    expect(rider.get_by_role("heading", level=1)).to_have_text("支付机构（演示）")
+    expect(rider.locator("#provider-amount")).to_have_text("金额：2,400.00 元")
+    person_sees(rider)
+    rider.get_by_role("button", name="付款", exact=True).click()
+    expect(rider.locator("#payment-status")).to_have_text("已支付，并已记入您的缴费记录。")
+    rider.get_by_role("link", name="我的缴费记录").last.click()
+    expect(rider.locator('#payments [data-status="CONFIRMED"]')).to_contain_text("2,400.00 元")
+    expect(rider.locator("table.record tbody tr").filter(has_text="职工基本养老保险")).to_contain_text("2,400.00")
+    person_sees(rider)
+
+    # the rider claims an injury
+    nav(rider, "我的申请")
+    rider.locator("main").get_by_role("link", name="申请待遇").click()
+    rider.get_by_role("radio", name="平台工作中受伤").check()  # htmx loads step 2
+    rider.get_by_label("受伤日期").fill(DAY.isoformat())
+    rider.get_by_label("受伤时从事的工作").select_option(str(world.rider_eng_platform.pk))
+    rider.get_by_label("当时正在进行的订单（选填）").fill("B1")
+    rider.get_by_label("事情经过").fill("送客途中被开启的车门撞倒，右腿骨折。")
+    person_sees(rider)
+    rider.get_by_role("button", name="提交申请").click()
+    expect(rider).to_have_url(re.compile(r"/me/claims/\d+/$"))
+    expect(rider.locator("#claim-status")).to_have_text("审核中")
+    person_sees(rider)
+    log_out(rider)
+
+    # an officer finds it by searching, accepts it and assesses grade 3; a supervisor approves the awards
+    officer = as_role(browser, base, "officer")
+    nav(officer, "查找申请")
+    officer.get_by_label("状态").select_option("GATHERING_EVIDENCE")  # htmx swaps the results
+    expect(officer.locator("#claim-count")).to_contain_text("共有1件申请符合条件。")
+    found = officer.locator("table.search-results tbody tr")
+    expect(found).to_have_count(1)
+    expect(found.first).to_contain_text("平台工作中受伤")
+    person_sees(officer)
+    claim = Claim.objects.get()
+    found.first.get_by_role("link", name=str(claim.pk)).click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("张伟 · 平台工作中受伤")
+    officer.get_by_role("radio", name="受理", exact=True).check()
+    officer.get_by_label("理由（请用申请人能理解的话写）").fill("平台订单记录显示受伤时正在接单。")
+    officer.get_by_role("button", name="保存决定").click()
+    expect(officer.locator("#claim-status")).to_have_text("已受理")
+    officer.get_by_label("伤残等级").select_option("3")
+    officer.get_by_label("护理等级").fill("0")
+    officer.get_by_label("停工留薪（治疗）月数").fill("0")
+    person_sees(officer)
+    officer.get_by_role("button", name="保存鉴定结果").click()
+    expect(officer.locator("#claim-status")).to_have_text("已鉴定")
+    person_sees(officer)
+    supervisor = as_role(browser, base, "supervisor")
+    supervisor.goto(officer.url)  # the officer's link to the claim
+    supervisor.get_by_role("button", name="批准").click()
+    expect(supervisor.locator("#claim-status")).to_have_text("已核定")
+    person_sees(supervisor)
+
+    # the month ends; the officer runs its benefit pay run from the page
+    paid_on = the_month_ends(monkeypatch).isoformat()
+    officer = as_role(browser, base, "officer")
+    nav(officer, "月度任务")
+    officer.get_by_label("月度待遇发放").check()
+    officer.get_by_label("月份").fill(month)
+    officer.get_by_role("button", name="启动").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text(f"月度待遇发放 · {month}")
+    run_pending()
+    expect(officer.locator("#job-status")).to_contain_text("已完成", timeout=10_000)
+    outcome = officer.locator("#job-outcome")
+    expect(outcome).to_contain_text("本次发放笔数2")
+    expect(outcome).to_contain_text("本次发放金额（元）107,100.00")
+    person_sees(officer)
+
+    # the rider reads the decision: accepted, grade 3, and what was paid on which day
+    rider = as_role(browser, base, "worker")
+    nav(rider, "我的申请")
+    rider.locator("table.claims").get_by_role("link", name="平台工作中受伤").click()
+    expect(rider.locator("#decision-reason")).to_have_text("平台订单记录显示受伤时正在接单。")
+    expect(rider.locator(".assessed-level").first).to_have_text("3级（1级最重，10级最轻）")
+    paid = rider.locator("table.benefit-payments tbody tr")
+    expect(paid).to_have_text([f"{month}{paid_on}103,500.00", f"{month}{paid_on}3,600.00"])
+    person_sees(rider)
