@@ -123,8 +123,9 @@ def mismatch(text: str) -> str:
 
 @register.filter
 def event_actor(label: str) -> str:
-    """Who moved a claim in its history: the automated checks or the system in words, an API token by its
-    organisation, a person by their user name, marked as a name (a name is not translated)."""
+    """Who moved a claim in its history (or acted in the audit trail): the automated checks or the system in
+    words, an API token by its organisation, anyone else by the name recorded, marked as a name (a name is
+    not translated)."""
     from django.utils.html import format_html
 
     from socsec.audit.actions import actor_text
