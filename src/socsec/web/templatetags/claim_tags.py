@@ -106,16 +106,8 @@ def org_name(org: object) -> str:
 
 
 @register.filter
-def claim_note(note: str) -> str:
-    """A claim history note in the reader's language (``socsec.web.claim_notes``)."""
-    from socsec.web.claim_notes import note_text
-
-    return note_text(note)
-
-
-@register.filter
 def mismatch(text: str) -> str:
     """How a bank line differs from a declared payment, in the reader's language."""
-    from socsec.web.claim_notes import mismatch_text
+    from socsec.web.ledger_text import mismatch_text
 
     return mismatch_text(text)
