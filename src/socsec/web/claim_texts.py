@@ -110,6 +110,9 @@ SENTENCES = (
         lambda v: {"amount": _cents(v["cents"])},
     ),
     Sentence("sent back: %(reason)s", noop("Sent back: %(reason)s")),
+    Sentence("more information asked of the claimant", noop("More information asked of the claimant")),
+    Sentence("the claimant sent the information asked", noop("The claimant sent the information asked")),
+    Sentence("stopped waiting for the claimant: %(reason)s", noop("Stopped waiting for the claimant: %(reason)s")),
     Sentence("the awards in force end: none was paid", noop("The awards in force end: none was paid")),
     Sentence(
         "the awards in force end: %(ended)s",
