@@ -50,6 +50,11 @@ def item_text(item: str) -> str:
         return item
 
 
+def organisation_name(org: Organisation) -> str:
+    """An organisation's name in the reader's language where it has one."""
+    return org.name_zh if org.name_zh and (get_language() or "").startswith("zh") else org.name
+
+
 class Names:
     """The names of the regions and organisations the lines name, read in two queries."""
 
@@ -59,8 +64,7 @@ class Names:
             r.code: (r.name_zh if chinese else r.name) for r in Region.objects.filter(code__in=set(regions))
         }
         self.organisations = {
-            o.code: (o.name_zh if chinese and o.name_zh else o.name)
-            for o in Organisation.objects.filter(code__in=set(organisations))
+            o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=set(organisations))
         }
 
     def region(self, code: object) -> str:
