@@ -202,3 +202,15 @@ def test_the_officer_stops_waiting_for_an_answer_that_does_not_come(world, data_
     zh = Client(headers={"Accept-Language": "zh-hans"})
     zh.force_login(world.users["officer"])
     assert "不再等待申请人补充材料：No answer in 60 days." in zh.get(f"/officer/claims/{claim.pk}/").content.decode()
+
+
+def test_a_refused_reason_is_kept_in_its_own_form_only(world, data_dir):
+    claim = injury(world)
+    officer = client_as(world, "officer")
+    officer.post(f"/officer/claims/{claim.pk}/", {"action": "ask", "version": 2, "question": "The note, please."})
+    long = "x" * 2001
+    html = officer.post(
+        f"/officer/claims/{claim.pk}/", {"action": "stop_waiting", "version": 3, "reason": long}
+    ).content.decode()
+    assert f'aria-describedby="stop-reason-hint">{long}</textarea>' in html
+    assert state(claim)[:2] == (S.WAITING_FOR_CLAIMANT, 3)

@@ -24,17 +24,23 @@ S = Claim.Status
 LONGEST = 2000
 
 
+def _words(text: str, field: str, hint: str) -> str:
+    """A question, an answer or a reason as written, refused when empty or too long."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed(f"{field}: is required - {hint}", field=field)
+    if len(text) > LONGEST:
+        raise ValidationFailed(f"{field}: is at most {LONGEST} characters", field=field)
+    return text
+
+
 def claim_request_information(
     *, actor: Actor, claim: Claim, expected_version: int, question: str, today: dt.date | None = None
 ) -> InformationRequest:
     """An officer asks the claimant for more: the claim waits for the answer; the claimant is told."""
     require_officer(actor)
     today = today or timezone.localdate()
-    question = question.strip()
-    if not question:
-        raise ValidationFailed("question: is required - say what the claimant should send", field="question")
-    if len(question) > LONGEST:
-        raise ValidationFailed(f"question: is at most {LONGEST} characters", field="question")
+    question = _words(question, "question", "say what the claimant should send")
     if claim.status not in ASKING:
         raise Conflict(
             "this claim is %(now)s; more information is asked only before a decision or an assessment",
@@ -74,11 +80,7 @@ def claim_answer_information(
 ) -> Claim:
     """The claimant answers: the claim goes back to the state it was in when asked, to the officer."""
     today = today or timezone.localdate()
-    answer = answer.strip()
-    if not answer:
-        raise ValidationFailed("answer: is required - write what the officer asked for", field="answer")
-    if len(answer) > LONGEST:
-        raise ValidationFailed(f"answer: is at most {LONGEST} characters", field="answer")
+    answer = _words(answer, "answer", "write what the officer asked for")
     request = open_request(claim)
     if request is None:
         raise Conflict("this claim is not waiting for information from you", code=BenefitErrorCode.BAD_TRANSITION)
@@ -104,11 +106,7 @@ def claim_stop_waiting(
     when asked (and so to the officer's queue), the reason in its history."""
     require_officer(actor)
     today = today or timezone.localdate()
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed("reason: is required - say why the claim no longer waits", field="reason")
-    if len(reason) > LONGEST:
-        raise ValidationFailed(f"reason: is at most {LONGEST} characters", field="reason")
+    reason = _words(reason, "reason", "say why the claim no longer waits")
     request = open_request(claim)
     if request is None:
         raise Conflict(
