@@ -24,13 +24,13 @@ S = Claim.Status
 LONGEST = 2000
 
 
-def _words(text: str, field: str, hint: str) -> str:
-    """A question, an answer or a reason as written, refused when empty or too long."""
+def _words(text: str, field: str) -> str:
+    """A question, an answer or a reason as written (its caller refuses it empty), refused when too long."""
     text = text.strip()
-    if not text:
-        raise ValidationFailed(f"{field}: is required - {hint}", field=field)
     if len(text) > LONGEST:
-        raise ValidationFailed(f"{field}: is at most {LONGEST} characters", field=field)
+        raise ValidationFailed(
+            "%(field)s: is at most %(longest)s characters", field=field, params={"field": field, "longest": LONGEST}
+        )
     return text
 
 
@@ -40,7 +40,9 @@ def claim_request_information(
     """An officer asks the claimant for more: the claim waits for the answer; the claimant is told."""
     require_officer(actor)
     today = today or timezone.localdate()
-    question = _words(question, "question", "say what the claimant should send")
+    question = _words(question, "question")
+    if not question:
+        raise ValidationFailed("question: is required - say what the claimant should send", field="question")
     if claim.status not in ASKING:
         raise Conflict(
             "this claim is %(now)s; more information is asked only before a decision or an assessment",
@@ -80,7 +82,9 @@ def claim_answer_information(
 ) -> Claim:
     """The claimant answers: the claim goes back to the state it was in when asked, to the officer."""
     today = today or timezone.localdate()
-    answer = _words(answer, "answer", "write what the officer asked for")
+    answer = _words(answer, "answer")
+    if not answer:
+        raise ValidationFailed("answer: is required - write what the officer asked for", field="answer")
     request = open_request(claim)
     if request is None:
         raise Conflict("this claim is not waiting for information from you", code=BenefitErrorCode.BAD_TRANSITION)
@@ -106,7 +110,9 @@ def claim_stop_waiting(
     when asked (and so to the officer's queue), the reason in its history."""
     require_officer(actor)
     today = today or timezone.localdate()
-    reason = _words(reason, "reason", "say why the claim no longer waits")
+    reason = _words(reason, "reason")
+    if not reason:
+        raise ValidationFailed("reason: is required - say why the claim no longer waits", field="reason")
     request = open_request(claim)
     if request is None:
         raise Conflict(
