@@ -5,7 +5,7 @@ the reference to quote and the due date. The statement (CSV) is linked from the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from socsec.accounts.access import principal_of, require_platform
 from socsec.contributions.collection.invoice_lines import InvoiceLine, invoice_lines
-from socsec.contributions.collection.outstanding import InvoiceState, invoices_of
+from socsec.contributions.collection.outstanding import InvoiceState, InvoiceStatus, invoices_of
 from socsec.contributions.models import Invoice
 from socsec.registry.models import Organisation
 
@@ -34,19 +34,22 @@ def payment_reference(invoice: Invoice) -> str:
     return f"INV-{invoice.pk}"
 
 
+# the badge of each status
+STATUS_CLASSES = {
+    InvoiceStatus.CREDIT_NOTE: "credit",
+    InvoiceStatus.NOTHING_DUE: "paid",
+    InvoiceStatus.PAID: "paid",
+    InvoiceStatus.PART_PAID: "open",
+    InvoiceStatus.UNPAID: "open",
+    InvoiceStatus.PART_PAID_OVERDUE: "overdue",
+    InvoiceStatus.UNPAID_OVERDUE: "overdue",
+}
+
+
 def invoice_status(state: InvoiceState, today: dt.date) -> tuple[str, str]:
-    """The invoice's status in words, and a class for its badge."""
-    amount, left = state.invoice.amount_cents, state.outstanding_cents
-    if amount < 0:
-        return _("Credit note: taken off your oldest unpaid invoices"), "credit"
-    if amount == 0:
-        return _("Nothing to pay"), "paid"
-    if left == 0:
-        return _("Paid"), "paid"
-    overdue = state.invoice.due_on < today
-    if left < amount:
-        return (_("Partly paid, overdue") if overdue else _("Partly paid")), "overdue" if overdue else "open"
-    return (_("Unpaid, overdue") if overdue else _("Unpaid")), "overdue" if overdue else "open"
+    """The invoice's status in words (``InvoiceStatus``), and a class for its badge."""
+    status = replace(state, today=today).status
+    return str(status.label), STATUS_CLASSES[status]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socsec.accounts.access import principal_of
 from socsec.benefits.models import Award
 from socsec.core.masking import dependant_disclosure
+from socsec.registry.models import Organisation
 
 register = template.Library()
 
@@ -97,26 +98,17 @@ def beneficiary_name(context: template.Context, award: Award) -> str:
 
 
 @register.filter
-def org_name(org: object) -> str:
-    """An organisation's name in the reader's language where it has one."""
-    from django.utils.translation import get_language
+def org_name(org: Organisation) -> str:
+    """An organisation's name in the reader's language where it has one (``ledger_text.organisation_name``)."""
+    from socsec.web.ledger_text import organisation_name
 
-    zh = getattr(org, "name_zh", "")
-    return str(zh) if zh and (get_language() or "").startswith("zh") else str(getattr(org, "name", ""))
-
-
-@register.filter
-def claim_note(note: str) -> str:
-    """A claim history note in the reader's language (``socsec.web.claim_notes``)."""
-    from socsec.web.claim_notes import note_text
-
-    return note_text(note)
+    return organisation_name(org)
 
 
 @register.filter
 def mismatch(text: str) -> str:
     """How a bank line differs from a declared payment, in the reader's language."""
-    from socsec.web.claim_notes import mismatch_text
+    from socsec.web.ledger_text import mismatch_text
 
     return mismatch_text(text)
 
