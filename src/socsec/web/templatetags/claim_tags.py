@@ -125,6 +125,6 @@ def event_actor(label: str) -> str:
 
     if label.startswith(("system", "token:")):
         return actor_text(label)
-    if label in SENTENCES:  # "automated checks"
+    if any(label == s.stored for s in SENTENCES):  # "automated checks"
         return claim_text(label)
     return format_html('<span class="name">{}</span>', label)
