@@ -114,7 +114,7 @@ def test_a_clerk_uploads_and_fixes_orders_an_officer_bills_the_month_an_auditor_
     with clerk.expect_download() as download:
         clerk.locator("#error-report").click()
     report = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert [r[:3] for r in report] == [["行", "订单号", "列"], ["3", "B2", "地区代码"], ["4", "B3", "行业"]]
+    assert [r[:3] for r in report] == [["行号", "订单号", "列"], ["3", "B2", "地区代码"], ["4", "B3", "行业"]]
     fixed = excel_csv(
         tmp_path, [f"B2,NEW,{rid},440300,RIDE_HAILING,{day},1800", f"B3,NEW,{rid},440300,RIDE_HAILING,{day},960"]
     )
