@@ -82,9 +82,10 @@ def test_the_audit_page_shows_actions_in_words(world):
     client = Client()
     client.force_login(world.users["auditor"])
     zh = client.get("/audit/", headers={"accept-language": "zh-hans"}).content.decode()
-    assert "<td>暂停待遇</td>" in zh and "benefit.award.suspend" not in zh
+    assert '<span class="action" data-action="benefit.award.suspend">暂停待遇</span>' in zh
     en = client.get("/audit/", headers={"accept-language": "en"}).content.decode()
-    assert "<td>Award suspended</td>" in en and "<td>Person registered</td>" in en
+    assert 'data-action="benefit.award.suspend">Award suspended</span>' in en
+    assert 'data-action="person.register">Person registered</span>' in en
 
 
 def test_who_acted_in_words():
@@ -96,4 +97,9 @@ def test_who_acted_in_words():
     with translation.override("en"):
         assert actor_text("token:ridego:ab12", "RideGo") == "RideGo (API token ab12)"
         assert actor_text("user:alice") == "alice"
-        assert actor_text("test") == "test"
+        assert actor_text("automated checks") == "Automated checks"
+        assert actor_text("cli:alice") == "Command line (alice)"
+        assert actor_text("somewhere") == "somewhere"
+    with translation.override("zh-hans"):
+        assert actor_text("automated checks") == "自动检查"
+        assert actor_text("payment run") == "待遇发放批次"

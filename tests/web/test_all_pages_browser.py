@@ -33,10 +33,24 @@ def ids(world, data_dir) -> dict[str, int]:
     """The ids the addresses need, and some history for the audit pages (a record changed, not only made)."""
     import datetime as dt
 
+    from socsec.benefits.models import Suspension
+    from socsec.jobs.services import job_start
+    from tests.benefits.test_suspensions import unemployed_then_hired
+    from tests.jobs.worker import run_pending
+
     engagement_end(
         actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 9, 30), today=dt.date(2026, 10, 5)
     )
-    return {"person_id": world.rider.pk, "claim_id": injury(world).pk}
+    unemployed_then_hired(world)  # a stop waiting for an officer
+    job = job_start(actor=SYSTEM, kind="ASSESSMENT", month="2026-05")
+    run_pending()
+    return {
+        "person_id": world.rider.pk,
+        "claim_id": injury(world).pk,
+        "engagement_id": world.rider_eng_platform.pk,
+        "suspension_id": Suspension.objects.get().pk,
+        "job_id": job.pk,
+    }
 
 
 def open_as(

@@ -4,6 +4,7 @@ in English and in Chinese."""
 
 from __future__ import annotations
 
+import calendar
 import html
 import re
 
@@ -70,7 +71,8 @@ def test_the_invoices_page_in_english(world, data_dir, platform):
     one, two = card(page, first), card(page, second)
     assert cells(one, "line") == [["Guangdong", "Ride-hailing", "3", "0.01", "0.03"]]
     assert cells(two, "line") == [["Guangdong", "Ride-hailing", "2", "0.01", "0.02"]]
-    assert f"Invoice {first.pk} · {MONTH} · Guangdong" in text_of(one)
+    year, month = (int(x) for x in MONTH.split("-"))
+    assert f"Invoice {first.pk} · {calendar.month_name[month]} {year} · Guangdong" in text_of(one)
     assert '<span class="badge paid">Paid</span>' in one and "First invoice of the month" in text_of(one)
     assert '<span class="badge open">Partly paid</span>' in two
     assert "Adjustment after late or corrected orders" in text_of(two)
@@ -85,6 +87,7 @@ def test_the_invoices_page_in_english(world, data_dir, platform):
     how = text_of(re.search(r'<section class="card pay-how".*?</section>', page, re.S).group(0))
     assert "Account 6222 0000 1234 5678 901 Account name Social Insurance Fund Collection Account (demo)" in how
     assert "Bank Demo Bank, Beijing Branch Payer RideGo, platform code ridego" in how
+    assert "RideGo, platform code <code>ridego</code>" in page  # the code marked as code
     assert "matched to your payments by the payer and the reference" in how
     year = TODAY.year
     link = f'href="/platform/statement/?start={year}-01-01&amp;end={TODAY.isoformat()}&amp;format=csv"'
@@ -98,7 +101,8 @@ def test_the_invoices_page_in_chinese(world, data_dir, platform):
     page = clerk(world, "zh-hans").get("/platform/invoices/").content.decode()
     one = card(page, first)
     assert cells(one, "line") == [["广东省", "网约车", "3", "0.01", "0.03"]]
-    assert f"账单 {first.pk} · {MONTH} · 广东省" in text_of(one)
+    year, month = (int(x) for x in MONTH.split("-"))
+    assert f"账单 {first.pk} · {year}年{month}月 · 广东省" in text_of(one)
     assert '<span class="badge open">未缴</span>' in one and "当月首次开具" in text_of(one)
     due = first.due_on.isoformat()
     assert f"请于{due}前向账户 6222 0000 1234 5678 901 支付0.03元，并注明参考号 INV-{first.pk}。" in text_of(one)

@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from socsec.accounts.access import principal_of, require_platform
 from socsec.contributions.collection.invoice_lines import InvoiceLine, invoice_lines
 from socsec.contributions.collection.outstanding import InvoiceState, invoices_of
 from socsec.contributions.models import Invoice
+from socsec.registry.models import Organisation
 
 PAGE_SIZE = 12
 
@@ -81,11 +84,7 @@ def platform_invoices(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "platform": platform,
-        "payer": (
-            _("%(name)s, unified social credit code %(code)s") % {"name": platform.name, "code": platform.credit_code}
-            if platform.credit_code
-            else _("%(name)s, platform code %(code)s") % {"name": platform.name, "code": platform.code}
-        ),
+        "payer": _payer(platform),
         "account_number": account["number"],
         "account_name": account["name_zh"] if chinese else account["name"],
         "account_bank": account["bank_zh"] if chinese else account["bank"],
@@ -93,3 +92,13 @@ def platform_invoices(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "web/platform_invoices.html", context)
+
+
+def _payer(platform: Organisation) -> str:
+    """Who pays, as the bank transfer names them: the name and the credit code (or the platform's code), the
+    code marked as code."""
+    if platform.credit_code:
+        text, code = _("%(name)s, unified social credit code %(code)s"), platform.credit_code
+    else:
+        text, code = _("%(name)s, platform code %(code)s"), platform.code
+    return mark_safe(text % {"name": escape(platform.name), "code": format_html("<code>{}</code>", code)})  # noqa: S308
