@@ -4,6 +4,7 @@ PostgreSQL 15 when DATABASE_URL is set (postgresql://user:pass@host:port/name)."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import secrets
 import tempfile
@@ -252,3 +253,16 @@ SOCSEC_COLLECTION_ACCOUNT = {
     "bank": os.environ.get("SOCSEC_COLLECTION_BANK", "Demo Bank, Beijing Branch"),
     "bank_zh": os.environ.get("SOCSEC_COLLECTION_BANK_ZH", "演示银行北京分行"),
 }
+
+# The payment providers that take workers' own contributions, by code (socsec.contributions.own.providers),
+# and the one new payments go to. The local one plays a provider for the demo and the tests; a bank,
+# UnionPay or wallet gateway is a class with the same methods, added here and chosen by SOCSEC_PAYMENT_PROVIDER.
+SOCSEC_PAYMENT_PROVIDERS = {"local": "socsec.contributions.own.providers.LocalProvider"}
+SOCSEC_PAYMENT_PROVIDER = os.environ.get("SOCSEC_PAYMENT_PROVIDER", "local")
+# The key the local provider signs its callbacks with (HMAC-SHA256); derived from the secret key when unset.
+SOCSEC_PAYMENT_LOCAL_KEY = (
+    os.environ.get("SOCSEC_PAYMENT_LOCAL_KEY")
+    or hashlib.sha256(f"socsec-payment-local:{SECRET_KEY}".encode()).hexdigest()
+)
+# A callback whose timestamp is further than this from now is refused (seconds).
+SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300"))

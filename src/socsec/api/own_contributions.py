@@ -15,6 +15,8 @@ from socsec.accounts.permissions import may_write_registry
 from socsec.api.bounds import Cents, Code, Count, Day, Text
 from socsec.api.responses import PageIn, page_of, paginate, responses
 from socsec.contributions.models import WithholdingMandate
+from socsec.contributions.own.checkout import own_payment_start
+from socsec.contributions.own.enrolments import enrolment_join
 from socsec.contributions.own.mandates import (
     withholding_get,
     withholding_mandate_create,
@@ -67,6 +69,54 @@ def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> St
             "individual_account_cents": c.individual_account_cents,
             "pooled_cents": c.pooled_cents,
             "explanation": c.explanation,
+        },
+    )
+
+
+class EnrolmentIn(Schema):
+    scheme: Code
+
+
+class EnrolmentOut(Schema):
+    id: int
+    scheme: str
+    region: str
+    joined_on: dt.date
+
+
+@router.post("/me/enrolments", response=responses({201: EnrolmentOut}, 404, 409), tags=["me"])
+def join_scheme(request: HttpRequest, payload: EnrolmentIn) -> Status[dict[str, Any]]:
+    """Join a scheme the coverage rules leave voluntary for you (the employee pension or medical insurance
+    as a flexible worker, the residents' pension), from today; then pay it or ask a platform to withhold it."""
+    p = principal_of(request)
+    person = access_person(p, require_worker(p, "only a worker joins a scheme here"))
+    e = enrolment_join(actor=p.actor, person=person, scheme=payload.scheme)
+    return Status(201, {"id": e.pk, "scheme": e.scheme, "region": e.region.code, "joined_on": e.joined_on})
+
+
+class ProviderPaymentOut(Schema):
+    reference: str
+    provider: str
+    status: str
+    amount_cents: int
+    redirect_url: str
+
+
+@router.post("/me/contributions/own/payments", response=responses({201: ProviderPaymentOut}, 404, 409), tags=["me"])
+def start_own_payment(request: HttpRequest, payload: OwnContributionIn) -> Status[dict[str, Any]]:
+    """Start paying your own contribution through the payment provider: the answer names the payment and
+    where to pay it. It stays PENDING, and nothing is booked, until the provider's signed callback confirms it."""
+    p = principal_of(request)
+    person = access_person(p, require_worker(p, "only a worker pays their own contribution here"))
+    payment, started = own_payment_start(actor=p.actor, person=person, **payload.dict())
+    return Status(
+        201,
+        {
+            "reference": payment.reference,
+            "provider": payment.provider,
+            "status": payment.status,
+            "amount_cents": payment.amount_cents,
+            "redirect_url": started.redirect_url,
         },
     )
 

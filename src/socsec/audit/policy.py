@@ -219,6 +219,33 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         recorded=("id", "person_id", "platform_id", "scheme", "declared_base_cents", "valid_from", "valid_to")
         + _CREATED
     ),
+    "contributions.VoluntaryEnrolment": AuditFields(
+        recorded=("id", "person_id", "scheme", "region_id", "joined_on", *_CREATED)
+    ),
+    "contributions.ProviderPayment": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "scheme",
+            "period_start",
+            "months",
+            "declared_base_cents",
+            "tier",
+            "amount_cents",
+            "provider",
+            "reference",
+            "status",
+            "contribution_id",
+            "callback_nonce",
+            "failure",
+            *_CREATED,
+            "settled_at",
+        )
+    ),
+    "contributions.RejectedCallback": AuditFields(
+        recorded=("id", "provider", "reference", "nonce", "reason", "received_at"),
+        withheld={"body": "an untrusted body as received; kept on the row for the security review"},
+    ),
     "contributions.ContributionRelief": AuditFields(
         recorded=("id", "person_id", "group", "valid_from", "valid_to", "reason", *_CREATED)
     ),

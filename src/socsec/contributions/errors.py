@@ -22,6 +22,8 @@ class ContributionErrorCode(StrEnum):
     STORED_FILE_DAMAGED = "stored_file_damaged"  # an accepted batch's file is missing or fails its checksum
     BATCH_ASSESSED = "batch_assessed"  # a batch an assessment run has counted cannot be withdrawn
     BATCH_NOT_WITHDRAWABLE = "batch_not_withdrawable"  # withdrawn already, or still being written
+    ALREADY_JOINED = "already_joined"  # the person joined that voluntary scheme before
+    NOT_JOINED = "not_joined"  # an own contribution of a scheme the person has not joined
 
 
 class OrderRowErrorCode(StrEnum):

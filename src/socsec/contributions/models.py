@@ -354,3 +354,87 @@ class InterestCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} {self.amount_cents}"
+
+
+class VoluntaryEnrolment(models.Model):
+    """A worker joins a scheme the coverage rules leave voluntary for them (the employee pension or medical
+    insurance as a flexible worker, the residents' pension): from then on they pay it themself
+    (``OwnContribution``) or ask a platform to withhold it. Joined once per scheme."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="enrolments")
+    scheme = models.CharField(max_length=20, choices=OwnContribution.Scheme.choices)
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")  # where they joined
+    joined_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "joined_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "scheme"], name="enrolment_once_per_scheme")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.scheme} from {self.joined_on}"
+
+
+class ProviderPayment(models.Model):
+    """A worker's payment of their own contribution through a payment provider (a bank, UnionPay, a wallet;
+    the local one in the demo). PENDING from when it starts until the provider's signed callback says it
+    was paid (the contribution is then booked: CONFIRMED, ``contribution`` set), cancelled (CANCELLED), or
+    paid for months that can no longer be booked (FAILED, with why: the money is owed back)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "waiting for the payment provider"
+        CONFIRMED = "CONFIRMED", "paid and booked"
+        CANCELLED = "CANCELLED", "cancelled"
+        FAILED = "FAILED", "paid but not booked; to be refunded"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="provider_payments")
+    scheme = models.CharField(max_length=20, choices=OwnContribution.Scheme.choices)
+    period_start = models.DateField()
+    months = models.PositiveSmallIntegerField()
+    declared_base_cents = models.BigIntegerField(null=True, blank=True)
+    tier = models.CharField(max_length=10, blank=True)
+    amount_cents = models.BigIntegerField()  # what the person is asked to pay, as quoted from the rules
+    provider = models.CharField(max_length=30)
+    reference = models.CharField(max_length=64, unique=True)  # the provider's
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    contribution = models.OneToOneField(
+        OwnContribution, on_delete=models.PROTECT, null=True, blank=True, related_name="provider_payment"
+    )
+    callback_nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)  # the one that settled it
+    failure = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="provider_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.reference} {self.status}"
+
+
+class RejectedCallback(models.Model):
+    """A payment provider's callback that changed nothing: a bad signature, an unknown reference, a replay
+    (a nonce seen before, a payment settled already), a stale timestamp or an amount that differs. Kept
+    for the security review, with the body as received (cut at 2,000 characters)."""
+
+    class Reason(models.TextChoices):
+        BAD_SIGNATURE = "BAD_SIGNATURE", "the signature does not match"
+        MALFORMED = "MALFORMED", "the body cannot be read"
+        STALE = "STALE", "the timestamp is too old or in the future"
+        UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE", "no payment has this reference"
+        REPLAY = "REPLAY", "the nonce was used before, or the payment is settled already"
+        AMOUNT_MISMATCH = "AMOUNT_MISMATCH", "the amount differs from the payment's"
+
+    provider = models.CharField(max_length=30)
+    reference = models.CharField(max_length=64, blank=True)
+    nonce = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.reference} {self.reason}"

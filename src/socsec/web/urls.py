@@ -1,7 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account, audit_trail, jobs, payment_record, payments, person_register, uploads, views, worker_uploads
+from . import (
+    account,
+    audit_trail,
+    jobs,
+    own,
+    payment_record,
+    payments,
+    person_register,
+    provider,
+    uploads,
+    views,
+    withholding,
+    worker_uploads,
+)
 from .claims import death, officer, platform, search, suspensions, worker
 from .platform import invoices as platform_invoices
 from .platform import workers as platform_workers
@@ -21,6 +34,13 @@ urlpatterns = [
     path("me/contributions/", views.my_contributions, name="my_contributions"),
     path("me/statement/", views.my_statement, name="my_statement"),
     path("me/pension-estimate/", views.my_pension_estimate, name="my_pension_estimate"),
+    path("me/join/", own.my_join, name="my_join"),
+    path("me/pay/", own.my_pay, name="my_pay"),
+    path("me/payments/<str:reference>/", own.my_payment, name="my_payment"),
+    path("me/withholding/", withholding.my_withholding, name="my_withholding"),
+    path("me/withholding/<int:mandate_id>/end/", withholding.my_withholding_end, name="my_withholding_end"),
+    path("pay/local/<str:reference>/", provider.local_provider, name="local_provider"),
+    path("payments/<str:provider>/callback/", provider.provider_callback, name="provider_callback"),
     path("me/claims/", worker.my_claims, name="my_claims"),
     path("me/claims/new/", worker.claim_new, name="claim_new"),
     path("me/claims/<int:claim_id>/", worker.my_claim, name="my_claim"),

@@ -42,6 +42,7 @@ from .claims.person import person_claims_context
 from .common import is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
+from .own import recent_payments
 from .projections import projection_page, table_csv
 
 
@@ -152,13 +153,15 @@ def my_coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
     """The worker's record month by month: who paid for their cover, through which platform, where."""
-    lines = contribution_record(person_id=require_worker(principal_of(request)))
+    person_id = require_worker(principal_of(request))
+    lines = contribution_record(person_id=person_id)
     by_month: dict[str, int] = {}
     for line in lines:
         by_month[line.month] = by_month.get(line.month, 0) + (line.amount_cents if line.covered else 0)
     peak = max(by_month.values(), default=0) or 1
     bars = [{"month": m, "cents": c, "share": 100 * c / peak} for m, c in sorted(by_month.items())]
-    return render(request, "web/my_contributions.html", {"lines": lines, "bars": bars})
+    context = {"lines": lines, "bars": bars, "payments": recent_payments(person_id)}
+    return render(request, "web/my_contributions.html", context)
 
 
 @login_required

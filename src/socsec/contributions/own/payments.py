@@ -5,6 +5,7 @@ from the rules, the record and its ledger posting."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +18,10 @@ from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.core.months import month_first_day, month_index
 from socsec.ledger.accounts import BANK_COLLECTION
 from socsec.registry.models import Person
-from socsec.rules.engine import RuleViolation, calc
+from socsec.rules.engine import Explanation, RuleViolation, calc
 from socsec.rules.formulas import PERIOD_CODES, PeriodCheck
 
-from .amounts import own_amounts, own_contribution_post
+from .amounts import OwnAmounts, own_amounts, own_contribution_post
 
 FREQUENCIES = (1, 3, 12)  # monthly, quarterly, yearly
 MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards the storage
@@ -29,27 +30,34 @@ MAX_DECLARED_BASE_CENTS = 10**10  # far above any 300% ceiling; it only guards t
 BASED_SCHEMES = (OwnContribution.Scheme.EMPLOYEE_PENSION, OwnContribution.Scheme.MEDICAL)  # a chosen base
 
 
-def own_contribution_pay(
+@dataclass(frozen=True)
+class PayPlan:
+    """A payment checked against the rules: the months it covers, the day whose rules price it, whether it
+    is a past month paid late, and the period check's explanation."""
+
+    months: int
+    rule_day: dt.date
+    deferred: bool
+    check: Explanation | None
+
+
+def own_contribution_check(
     *,
     actor: Actor,
     person: Person,
     scheme: str,
     period_start: dt.date,
-    months: int = 1,
-    declared_base_cents: int | None = None,
-    tier: str = "",
-    today: dt.date | None = None,
-) -> OwnContribution:
-    """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
-    scheme is voluntary for them on that date, and for a month the rules leave open (the current one or
-    later; a past one inside a deferral window, until its deadline). The amount, its split, the subsidy
-    of the person's relief group and any hardship payment come from the rules, with the explanation
-    kept. One payment per person, scheme and period start."""
+    months: int,
+    declared_base_cents: int | None,
+    tier: str,
+    today: dt.date,
+) -> PayPlan:
+    """The checks of ``own_contribution_pay`` before anything is written: the fields, the period the rules
+    leave open, and that the scheme is voluntary for the person in every month paid for."""
     from socsec.coverage.selectors import coverage_for
     from socsec.rules.coverage import Scheme as RuleScheme
     from socsec.rules.coverage import Status
 
-    today = today or timezone.localdate()
     if actor.organisation_id is not None:
         raise Forbidden("only the worker or an officer records a worker's own contribution", field="person")
     errors: dict[str, list[str]] = {}
@@ -99,28 +107,98 @@ def own_contribution_pay(
                 field="scheme",
                 params={"day": day.isoformat(), "reason_text": coverage.reason.text},
             )
+    return PayPlan(months, rule_day, deferred, check)
 
+
+def _already_paid(person: Person, scheme: str, period_start: dt.date, months: int) -> None:
+    end = month_first_day(month_index(period_start) + months)
+    for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
+        if month_first_day(month_index(paid.period_start) + paid.months) > period_start:
+            raise Conflict(
+                "the months from %(period_start)s (%(months)s) are already paid",
+                field="period_start",
+                code=ContributionErrorCode.ALREADY_PAID,
+                params={"period_start": paid.period_start.isoformat(), "months": paid.months},
+            )
+
+
+def _amounts(
+    person: Person, scheme: str, period_start: dt.date, plan: PayPlan, base: int | None, tier: str
+) -> OwnAmounts:
+    try:
+        region = person.residence_region.code
+        return own_amounts(person, scheme, region, period_start, plan.rule_day, plan.months, base, tier)
+    except RuleViolation as exc:
+        where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
+        raise ValidationFailed(
+            "%(where)s: %(reason)s", field=where, params={"where": where, "reason": str(exc)}
+        ) from None
+
+
+def own_contribution_quote(
+    *,
+    actor: Actor,
+    person: Person,
+    scheme: str,
+    period_start: dt.date,
+    months: int = 1,
+    declared_base_cents: int | None = None,
+    tier: str = "",
+    today: dt.date | None = None,
+) -> tuple[OwnAmounts, PayPlan]:
+    """What ``own_contribution_pay`` would book today, with its explanation, writing nothing: shown to the
+    person before they pay. Refused as the payment would be (months paid already included)."""
+    today = today or timezone.localdate()
+    plan = own_contribution_check(
+        actor=actor,
+        person=person,
+        scheme=scheme,
+        period_start=period_start,
+        months=months,
+        declared_base_cents=declared_base_cents,
+        tier=tier,
+        today=today,
+    )
+    _already_paid(person, scheme, period_start, plan.months)
+    amounts = _amounts(person, scheme, period_start, plan, declared_base_cents, tier)
+    if plan.check is not None:
+        amounts.explanation["period"] = plan.check.as_dict()
+    return amounts, plan
+
+
+def own_contribution_pay(
+    *,
+    actor: Actor,
+    person: Person,
+    scheme: str,
+    period_start: dt.date,
+    months: int = 1,
+    declared_base_cents: int | None = None,
+    tier: str = "",
+    today: dt.date | None = None,
+) -> OwnContribution:
+    """A worker pays their own contribution for a period. Allowed only where the coverage rules say the
+    scheme is voluntary for them on that date, and for a month the rules leave open (the current one or
+    later; a past one inside a deferral window, until its deadline). The amount, its split, the subsidy
+    of the person's relief group and any hardship payment come from the rules, with the explanation
+    kept. One payment per person, scheme and period start."""
+    today = today or timezone.localdate()
+    plan = own_contribution_check(
+        actor=actor,
+        person=person,
+        scheme=scheme,
+        period_start=period_start,
+        months=months,
+        declared_base_cents=declared_base_cents,
+        tier=tier,
+        today=today,
+    )
+    months, deferred, check = plan.months, plan.deferred, plan.check
     region = person.residence_region
     with transaction.atomic():
         lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
-        end = month_first_day(month_index(period_start) + months)
-        for paid in OwnContribution.objects.filter(person=person, scheme=scheme, period_start__lt=end):
-            if month_first_day(month_index(paid.period_start) + paid.months) > period_start:
-                raise Conflict(
-                    "the months from %(period_start)s (%(months)s) are already paid",
-                    field="period_start",
-                    code=ContributionErrorCode.ALREADY_PAID,
-                    params={"period_start": paid.period_start.isoformat(), "months": paid.months},
-                )
-        try:
-            amounts = own_amounts(
-                person, scheme, region.code, period_start, rule_day, months, declared_base_cents, tier
-            )
-        except RuleViolation as exc:
-            where = "tier" if scheme == OwnContribution.Scheme.RESIDENT_PENSION else "period_start"
-            raise ValidationFailed(
-                "%(where)s: %(reason)s", field=where, params={"where": where, "reason": str(exc)}
-            ) from None
+        _already_paid(person, scheme, period_start, months)
+        amounts = _amounts(person, scheme, period_start, plan, declared_base_cents, tier)
         if check is not None:
             amounts.explanation["period"] = check.as_dict()
         record = OwnContribution.objects.create(

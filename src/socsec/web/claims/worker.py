@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socsec.accounts.access import access_claim, access_person, principal_of, require_worker
 from socsec.accounts.permissions import Principal
@@ -90,6 +91,34 @@ def my_claims(request: HttpRequest) -> HttpResponse:
     return render(request, "web/my_claims.html", context)
 
 
+CARE_LEVELS = {  # 《工伤保险条例》第三十四条: the three levels of the need for daily care
+    1: gettext_lazy("fully unable to look after oneself"),
+    2: gettext_lazy("mostly unable to look after oneself"),
+    3: gettext_lazy("partly unable to look after oneself"),
+}
+CERTIFICATE_LEVELS = {
+    "ELEMENTARY": gettext_lazy("elementary (level 5)"),
+    "INTERMEDIATE": gettext_lazy("intermediate (level 4)"),
+    "ADVANCED": gettext_lazy("advanced (level 3)"),
+}
+
+
+def assessed_levels(claim: Claim) -> list[tuple[str, str]]:
+    """The grade or level the claim was assessed at, in words: the disability grade and the need for
+    care after an injury, the certificate's level of a skill subsidy."""
+    assessed, levels = claim.assessment or {}, []
+    grade, care = int(assessed.get("grade") or 0), int(assessed.get("care_level") or 0)
+    if grade:
+        words = _("grade %(grade)s (grade 1 is the most severe, grade 10 the least)") % {"grade": grade}
+        levels.append((_("Disability grade"), words))
+    if care in CARE_LEVELS:
+        levels.append((_("Need for daily care"), str(CARE_LEVELS[care])))
+    certificate = str(assessed.get("level") or claim.facts.get("level") or "")
+    if claim.kind == K.SKILL_SUBSIDY and certificate in CERTIFICATE_LEVELS:
+        levels.append((_("Certificate level"), str(CERTIFICATE_LEVELS[certificate])))
+    return levels
+
+
 def _claimant_actions(claim: Claim) -> dict[str, bool]:
     moves = MOVES[claim.status]
     return {"may_appeal": S.UNDER_REVIEW in moves, "may_withdraw": S.WITHDRAWN in moves}
@@ -134,7 +163,8 @@ def my_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     context = {
         "claim": claim,
         "events": list(claim.events.all()),
-        "awards": list(claim.awards.all()),
+        "awards": list(claim.awards.prefetch_related("payments__run")),
+        "levels": assessed_levels(claim),
         "error": error,
         "reason": request.POST.get("reason", ""),
         "answer": request.POST.get("answer", ""),
