@@ -31,17 +31,28 @@ def _row(html: str, css: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "cells"),
+    ("language", "words"),
     [
-        ("zh-hans", [f"{YEAR}年{NUMBER}月", "广东省", "首次核定", "部分已缴"]),
-        ("en", [f"{calendar.month_name[NUMBER]} {YEAR}", "Guangdong", "original", "Partly paid"]),
+        ("zh-hans", [f"账单 1 · {YEAR}年{NUMBER}月 · 广东省", "部分已缴", "当月首次开具的账单"]),
+        (
+            "en",
+            [
+                f"Invoice 1 · {calendar.month_name[NUMBER]} {YEAR} · Guangdong",
+                "Partly paid",
+                "First invoice of the month",
+            ],
+        ),
     ],
 )
-def test_an_invoice_reads_in_words(world, assessed, language, cells):  # noqa: F811
-    row = _row(_client(world, "platform", language).get("/platform/invoices/").content.decode(), "invoices")
-    shown = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert [shown[1], shown[2], shown[3], shown[8]] == cells
-    assert MONTH not in row and "440000" not in row and "ORIGINAL" not in row
+def test_an_invoice_reads_in_words(world, assessed, language, words):  # noqa: F811
+    page = _client(world, "platform", language).get("/platform/invoices/").content.decode()
+    card = re.search(r'<li class="card invoice" data-invoice="\d+">(.*?)</li>', page, re.S)
+    assert card, page
+    heading = re.search(r"<h2>(.*?)</h2>", card.group(1), re.S)
+    badge = re.search(r'<span class="badge [a-z]+">(.*?)</span> <span class="muted">(.*?)</span>', card.group(1))
+    assert heading and badge
+    assert [heading.group(1), badge.group(1), badge.group(2)] == words
+    assert MONTH not in card.group(1) and "440000" not in card.group(1) and "ORIGINAL" not in card.group(1)
 
 
 def test_an_invoice_status_is_worked_out_from_what_is_left(world, assessed):  # noqa: F811
