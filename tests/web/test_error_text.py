@@ -40,6 +40,8 @@ PASSED_ON = {
     "api/projections.py": "exc.message|str(exc)",
     "benefits/assessment.py": "value.message",
     "registry/services/engagement_ends.py": "self.message",
+    "contributions/orders/ingest.py": "'file: ' + exc.template",  # the reader's templates, translated there
+    "contributions/orders/limits.py": "'file: ' + exc.template",
 }
 # templates with no words of their own to translate
 NO_WORDS = {"engagement.%(exc_message)s"}

@@ -33,7 +33,7 @@ def claim_request_information(
     if not question:
         raise ValidationFailed("question: is required - say what the claimant should send", field="question")
     if len(question) > LONGEST:
-        raise ValidationFailed(f"question: is at most {LONGEST} characters", field="question")
+        raise ValidationFailed("question: is at most %(most)s characters", field="question", params={"most": LONGEST})
     if claim.status not in ASKING:
         raise Conflict(
             "this claim is %(now)s; more information is asked only before a decision or an assessment",
@@ -76,7 +76,7 @@ def claim_answer_information(
     if not answer:
         raise ValidationFailed("answer: is required - write what the officer asked for", field="answer")
     if len(answer) > LONGEST:
-        raise ValidationFailed(f"answer: is at most {LONGEST} characters", field="answer")
+        raise ValidationFailed("answer: is at most %(most)s characters", field="answer", params={"most": LONGEST})
     request = open_request(claim)
     if request is None:
         raise Conflict("this claim is not waiting for information from you", code=BenefitErrorCode.BAD_TRANSITION)

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
@@ -73,7 +73,7 @@ def error_rows(errors: Sequence[Mapping[str, Any]], columns: Columns) -> list[li
 
 
 def error_headers() -> list[str]:
-    return [_("Row"), _("Order id"), _("Column"), _("Reason"), _("Code")]
+    return [pgettext("error report", "Row"), _("Order id"), _("Column"), pgettext("error report", "Reason"), _("Code")]
 
 
 @login_required

@@ -133,6 +133,6 @@ def payment_provider(code: str | None = None) -> PaymentProvider:
     code = code or settings.SOCSEC_PAYMENT_PROVIDER
     path = settings.SOCSEC_PAYMENT_PROVIDERS.get(code)
     if path is None:
-        raise NotFound(f"no payment provider {code!r}", field="provider")
+        raise NotFound("no payment provider %(code)s", field="provider", params={"code": repr(code)})
     provider: PaymentProvider = import_string(path)()
     return provider
