@@ -98,4 +98,9 @@ def test_who_acted_in_words():
     with translation.override("en"):
         assert actor_text("token:ridego:ab12", "RideGo") == "RideGo (API token ab12)"
         assert actor_text("user:alice") == "alice"
-        assert actor_text("test") == "test"
+        assert actor_text("automated checks") == "Automated checks"
+        assert actor_text("cli:alice") == "Command line (alice)"
+        assert actor_text("somewhere") == "somewhere"
+    with translation.override("zh-hans"):
+        assert actor_text("automated checks") == "自动检查"
+        assert actor_text("payment run") == "待遇发放批次"

@@ -28,7 +28,7 @@ ASSESSED = dt.date(2026, 5, 6)
 
 def officer(world, name="officer"):
     user = world.users[name]
-    return Actor(label=user.username, user_id=user.pk)
+    return Actor(label=f"user:{user.username}", user_id=user.pk)  # as a logged-in user acts
 
 
 def accepted_injury(world, day=INJURED):

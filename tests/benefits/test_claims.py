@@ -26,7 +26,7 @@ CSRF = "k" * 32
 
 def officer(world, name="officer"):
     user = world.users[name]
-    return Actor(label=user.username, user_id=user.pk)
+    return Actor(label=f"user:{user.username}", user_id=user.pk)  # as a logged-in user acts
 
 
 def injury(world, day=DAY, **kw):

@@ -23,7 +23,7 @@ NOT_PAGES = {
 class Visit:
     role: str
     name: str  # the URL name, with its namespace
-    kwargs: tuple[str, ...] = ()  # the ids the address needs, by key: person, claim
+    kwargs: tuple[str, ...] = ()  # the ids the address needs, by key: person, claim, job...
     query: str = ""
 
 
@@ -33,6 +33,12 @@ VISITS = [
     Visit("worker", "web:my_contributions"),
     Visit("worker", "web:my_statement"),
     Visit("worker", "web:my_pension_estimate"),
+    Visit("worker", "web:my_join"),
+    Visit("worker", "web:my_pay"),
+    Visit("worker", "web:my_payment", ("reference",)),
+    Visit("worker", "web:local_provider", ("reference",)),
+    Visit("worker", "web:my_withholding"),
+    Visit("worker", "web:my_withholding_end", ("mandate_id",)),
     Visit("worker", "web:my_claims"),
     Visit("worker", "web:claim_new"),
     Visit("worker", "web:my_claim", ("claim_id",)),
@@ -40,6 +46,10 @@ VISITS = [
     Visit("platform", "web:platform_invoices"),
     Visit("platform", "web:platform_statement"),
     Visit("platform", "web:platform_claims"),
+    Visit("platform", "web:platform_workers"),
+    Visit("platform", "web:platform_worker_new"),
+    Visit("platform", "web:platform_engagement_end", ("engagement_id",)),
+    Visit("platform", "web:platform_workers_upload"),
     Visit("platform", "web:person_search", query="q=张伟"),
     Visit("platform", "web:person_detail", ("person_id",)),
     Visit("officer", "web:person_search", query="q=张伟"),
@@ -50,6 +60,15 @@ VISITS = [
     Visit("officer", "web:arrears"),
     Visit("officer", "web:officer_payments"),
     Visit("officer", "web:tokens"),
+    Visit("officer", "web:officer_claim_search", query="sort=newest"),
+    Visit("officer", "web:officer_suspensions"),
+    Visit("officer", "web:officer_suspension", ("suspension_id",)),
+    Visit("officer", "web:officer_death_notice", ("person_id",)),
+    Visit("officer", "web:payment_record"),
+    Visit("officer", "web:bank_statement"),
+    Visit("officer", "web:officer_jobs"),
+    Visit("officer", "web:officer_job", ("job_id",)),
+    Visit("officer", "web:person_register"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -74,6 +93,11 @@ EXCLUDED = {
     "web:platform_order_errors": "a CSV download, not a page",
     "web:audit_export": "a CSV download, not a page",
     "web:healthz": "a JSON health check, not a page",
+    "web:provider_callback": "the payment provider's signed POST, answered in JSON, not a page",
+    "web:platform_orders_template": "a spreadsheet download, not a page",
+    "web:platform_code_list": "a code list download (CSV or spreadsheet), not a page",
+    "web:platform_workers_template": "a spreadsheet download, not a page",
+    "web:platform_workers_errors": "an error report download, not a page",
 }
 
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]

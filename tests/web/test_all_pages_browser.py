@@ -29,14 +29,53 @@ CHINESE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 
 
 @pytest.fixture
-def ids(world, data_dir) -> dict[str, int]:
+def ids(world, data_dir) -> dict[str, int | str]:
     """The ids the addresses need, and some history for the audit pages (a record changed, not only made)."""
     import datetime as dt
+
+    from django.utils import timezone
+
+    from socsec.benefits.models import Suspension
+    from socsec.contributions.own.checkout import own_payment_start
+    from socsec.contributions.own.enrolments import enrolment_join
+    from socsec.contributions.own.mandates import withholding_mandate_create
+    from socsec.jobs.services import job_start
+    from tests.benefits.test_suspensions import unemployed_then_hired
+    from tests.jobs.worker import run_pending
 
     engagement_end(
         actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 9, 30), today=dt.date(2026, 10, 5)
     )
-    return {"person_id": world.rider.pk, "claim_id": injury(world).pk}
+    unemployed_then_hired(world)  # a stop waiting for an officer
+    job = job_start(actor=SYSTEM, kind="ASSESSMENT", month="2026-05")
+    run_pending()
+    # the rider's own contributions: a scheme joined, a payment waiting for the provider, a withholding
+    this_month = timezone.localdate().replace(day=1)
+    enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
+    payment, _start = own_payment_start(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=this_month,
+        declared_base_cents=1200000,
+    )
+    mandate = withholding_mandate_create(
+        actor=SYSTEM,
+        person=world.rider,
+        platform=world.platform,
+        scheme="EMPLOYEE_PENSION",
+        declared_base_cents=900000,
+        valid_from=this_month,
+    )
+    return {
+        "person_id": world.rider.pk,
+        "claim_id": injury(world).pk,
+        "engagement_id": world.rider_eng_platform.pk,
+        "suspension_id": Suspension.objects.get().pk,
+        "job_id": job.pk,
+        "reference": payment.reference,
+        "mandate_id": mandate.pk,
+    }
 
 
 def open_as(
@@ -65,7 +104,7 @@ def open_as(
     return context, page
 
 
-def address(visit: Visit, ids: dict[str, int]) -> str:
+def address(visit: Visit, ids: dict[str, int | str]) -> str:
     path = reverse(visit.name, kwargs={k: ids[k] for k in visit.kwargs})
     return f"{path}?{visit.query}" if visit.query else path
 
@@ -74,7 +113,7 @@ def walk(
     browser: Browser,
     base: str,
     role: str,
-    ids: dict[str, int],
+    ids: dict[str, int | str],
     combos: list[tuple[str, str]],
     check_page: Callable[[Page, str, str, str, str], list[str]],
 ) -> list[str]:

@@ -34,7 +34,7 @@ def injury(world) -> Claim:
         kind="OCCUPATIONAL_INJURY",
         event_date=DAY,
         engagement=world.rider_eng_platform,
-        facts={"description": "fell off the scooter"},
+        facts={"description": "送餐途中从电动车上摔下"},
         today=TODAY,
     )
 

@@ -89,6 +89,7 @@ def test_the_invoices_page_in_english(world, data_dir, platform):
     how = text_of(re.search(r'<section class="card pay-how".*?</section>', page, re.S).group(0))
     assert "Account 6222 0000 1234 5678 901 Account name Social Insurance Fund Collection Account (demo)" in how
     assert "Bank Demo Bank, Beijing Branch Payer RideGo, platform code ridego" in how
+    assert '<span class="name">RideGo</span>, platform code <code>ridego</code>' in page  # the code marked as code
     assert "matched to your payments by the payer and the reference" in how
     year = TODAY.year
     link = f'href="/platform/statement/?start={year}-01-01&amp;end={TODAY.isoformat()}&amp;format=csv"'

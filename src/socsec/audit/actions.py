@@ -85,6 +85,18 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+# The processes that act without a person, by the label they record (Actor.system(label)).
+SYSTEM_ACTORS: dict[str, Promise] = {
+    "system": _("System"),
+    "automated checks": _("Automated checks"),
+    "payment run": _("Payment run"),
+    "jobs": _("Background jobs"),
+    "demo-loader": _("Demo data loader"),
+    "cli": _("Command line"),
+    "test": _("Test run"),
+}
+
+
 def actor_text(label: str, organisation_name: str | None = None) -> str:
     """Who acted, in words: a user by their user name, an API token by its organisation (and the token's
     prefix), the system as such. ``organisation_name`` names a token's organisation where known."""
@@ -97,6 +109,10 @@ def actor_text(label: str, organisation_name: str | None = None) -> str:
             "organisation": organisation_name or code,
             "prefix": prefix,
         }
+    if label in SYSTEM_ACTORS:
+        return str(SYSTEM_ACTORS[label])
+    if kind == "cli" and rest:
+        return str(_("Command line (%(user)s)")) % {"user": rest}
     if label == "system" or label.startswith("system"):
         return str(_("System")) + label[len("system") :]
     return label

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -228,5 +229,7 @@ def actor(label: str) -> str:
     from socsec.audit.actions import actor_text
     from socsec.web.ledger_text import Names
 
+    if label.startswith("user:"):  # a user name is a name: marked so, in any language
+        return format_html('<span class="name">{}</span>', label[len("user:") :])
     code = label.split(":")[1] if label.startswith("token:") and label.count(":") >= 1 else ""
     return actor_text(label, Names(organisations=[code]).organisation(code) if code else None)
