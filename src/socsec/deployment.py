@@ -56,6 +56,22 @@ def profile(env: Mapping[str, str]) -> str:
     return name
 
 
+LOCAL_PROVIDER = {"local": "socsec.contributions.own.providers.LocalProvider"}
+
+
+def payment_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The payment providers of own contributions. The local one (the demo's: the server signs its own
+    "paid") is registered outside the production profile only, and production refuses it by name; with no
+    provider set there, paying is not available rather than free."""
+    production = profile(env) == "production"
+    chosen = env.get("SOCSEC_PAYMENT_PROVIDER", "").strip() or ("" if production else "local")
+    if production and chosen == "local":
+        raise ConfigurationError(
+            "SOCSEC_PAYMENT_PROVIDER: the local (demo) provider is refused in the production profile"
+        )
+    return {"SOCSEC_PAYMENT_PROVIDERS": {} if production else dict(LOCAL_PROVIDER), "SOCSEC_PAYMENT_PROVIDER": chosen}
+
+
 def https_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Django's HTTPS and host settings for the environment ``env``."""
     production = profile(env) == "production"

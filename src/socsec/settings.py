@@ -257,8 +257,13 @@ SOCSEC_COLLECTION_ACCOUNT = {
 # The payment providers that take workers' own contributions, by code (socsec.contributions.own.providers),
 # and the one new payments go to. The local one plays a provider for the demo and the tests; a bank,
 # UnionPay or wallet gateway is a class with the same methods, added here and chosen by SOCSEC_PAYMENT_PROVIDER.
-SOCSEC_PAYMENT_PROVIDERS = {"local": "socsec.contributions.own.providers.LocalProvider"}
-SOCSEC_PAYMENT_PROVIDER = os.environ.get("SOCSEC_PAYMENT_PROVIDER", "local")
+# The local provider exists outside the production profile only (socsec.deployment.payment_settings).
+try:
+    _payments = deployment.payment_settings(os.environ)
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+SOCSEC_PAYMENT_PROVIDERS: dict[str, str] = _payments["SOCSEC_PAYMENT_PROVIDERS"]
+SOCSEC_PAYMENT_PROVIDER: str = _payments["SOCSEC_PAYMENT_PROVIDER"]
 # The key the local provider signs its callbacks with (HMAC-SHA256); derived from the secret key when unset.
 SOCSEC_PAYMENT_LOCAL_KEY = (
     os.environ.get("SOCSEC_PAYMENT_LOCAL_KEY")

@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from socsec.deployment import ConfigurationError, https_settings
-from tests.world import PASSWORD
+from django.utils import timezone
+
+from socsec.contributions.own.checkout import own_payment_start
+from socsec.contributions.own.enrolments import enrolment_join
+from socsec.contributions.own.providers import payment_provider
+from socsec.core.checks import production_payments_check
+from socsec.core.errors import NotFound
+from socsec.deployment import ConfigurationError, https_settings, payment_settings
+from tests.world import PASSWORD, SYSTEM
 
 SECRET = "k9#Qv2!xLr7@pZ4$wN8^tB1&yH6*sD3(fJ5)mC0_gE-uA+oI=eR"  # 52 characters, tests only
 PRODUCTION = {
@@ -128,3 +135,46 @@ def test_without_the_proxy_setting_the_same_post_is_refused(world):
             **proxied,
         )
         assert response.status_code == 403  # the finding: the origin is https, the request looked like http
+
+
+def test_the_production_profile_refuses_the_local_payment_provider(tmp_path):
+    done = run_socsec(tmp_path, PRODUCTION | {"SOCSEC_PAYMENT_PROVIDER": "local"}, "manage", "check")
+    assert done.returncode == 1
+    assert "SOCSEC_PAYMENT_PROVIDER: the local (demo) provider is refused in the production profile" in done.stderr
+    assert payment_settings(PRODUCTION) == {"SOCSEC_PAYMENT_PROVIDERS": {}, "SOCSEC_PAYMENT_PROVIDER": ""}
+    assert payment_settings({}) == {
+        "SOCSEC_PAYMENT_PROVIDERS": {"local": "socsec.contributions.own.providers.LocalProvider"},
+        "SOCSEC_PAYMENT_PROVIDER": "local",
+    }
+
+
+def test_a_local_provider_left_in_production_settings_is_a_system_check_error(settings):
+    settings.SOCSEC_PROFILE = "production"
+    assert production_payments_check() != []
+    assert production_payments_check()[0].id == "socsec.E002"
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {"bank": "x.Bank"}, "bank"
+    assert production_payments_check() == []
+    settings.SOCSEC_PROFILE = "development"
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {"local": "y"}, "local"
+    assert production_payments_check() == []
+
+
+@pytest.mark.django_db
+def test_without_the_local_provider_its_page_is_absent_and_paying_is_not_available(world, settings):
+    enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
+    payment, _started = own_payment_start(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=timezone.localdate().replace(day=1),
+        declared_base_cents=1_200_000,
+    )
+    browser = Client()
+    browser.force_login(world.users["worker"])
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {}, ""
+    assert browser.get(f"/pay/local/{payment.reference}/").status_code == 404
+    assert browser.post(f"/pay/local/{payment.reference}/", {"outcome": "pay"}).status_code == 404
+    payment.refresh_from_db()
+    assert payment.status == "PENDING"
+    with pytest.raises(NotFound, match="paying here is not available: no payment provider is set up"):
+        payment_provider()

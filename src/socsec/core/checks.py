@@ -34,3 +34,27 @@ def development_keys_check(app_configs: Sequence[AppConfig] | None = None, **kwa
             id=DEVELOPMENT_KEYS,
         )
     ]
+
+
+DEMO_PAYMENTS = "socsec.E002"
+DEMO_COLLECTION_ACCOUNT = "socsec.E003"
+
+
+@checks.register(checks.Tags.security)
+def production_payments_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """An error in the production profile when the local (demo) payment provider is registered or chosen:
+    it signs its own "paid", so every contribution paid through it would be free."""
+    if settings.SOCSEC_PROFILE != "production":
+        return []
+    if "local" not in settings.SOCSEC_PAYMENT_PROVIDERS and settings.SOCSEC_PAYMENT_PROVIDER != "local":
+        return []
+    return [
+        checks.Error(
+            "SOCSEC_PAYMENT_PROVIDER: the local (demo) payment provider is in use in the production profile, "
+            "so contributions would be booked without any money being paid.",
+            hint="Register a real provider in SOCSEC_PAYMENT_PROVIDERS and choose it with SOCSEC_PAYMENT_PROVIDER.",
+            id=DEMO_PAYMENTS,
+        )
+    ]
