@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
-
 from django.utils import timezone
 
 from socsec.contributions.own.checkout import own_payment_start

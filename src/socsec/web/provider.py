@@ -4,8 +4,8 @@ endpoint a provider posts to. A callback that changes nothing answers 400 and is
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
