@@ -50,6 +50,7 @@ VISITS = [
     Visit("officer", "web:arrears"),
     Visit("officer", "web:officer_payments"),
     Visit("officer", "web:tokens"),
+    Visit("officer", "web:officer_provider_payments"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -60,6 +61,7 @@ VISITS = [
     Visit("auditor", "web:overview"),
     Visit("auditor", "web:arrears"),
     Visit("auditor", "web:officer_payments"),
+    Visit("auditor", "web:officer_provider_payments"),
     Visit("auditor", "web:person_search", query="q=张伟"),
     Visit("auditor", "web:person_detail", ("person_id",)),
 ]
