@@ -56,6 +56,31 @@ def profile(env: Mapping[str, str]) -> str:
     return name
 
 
+# The demo's collection account (marked as such): the production profile's system check refuses any of it.
+DEMO_COLLECTION_ACCOUNT = {
+    "number": "6222 0000 1234 5678 901",
+    "name": "Social Insurance Fund Collection Account (demo)",
+    "name_zh": "社会保险基金收入户（演示）",
+    "bank": "Demo Bank, Beijing Branch",
+    "bank_zh": "演示银行北京分行",
+}
+COLLECTION_ACCOUNT_VARIABLES = {
+    "number": "SOCSEC_COLLECTION_ACCOUNT_NUMBER",
+    "name": "SOCSEC_COLLECTION_ACCOUNT_NAME",
+    "name_zh": "SOCSEC_COLLECTION_ACCOUNT_NAME_ZH",
+    "bank": "SOCSEC_COLLECTION_BANK",
+    "bank_zh": "SOCSEC_COLLECTION_BANK_ZH",
+}
+
+
+def collection_account(env: Mapping[str, str]) -> dict[str, str]:
+    """The agency's account platforms pay their invoices into (the demo's where a variable is unset)."""
+    return {
+        key: env.get(name, "").strip() or DEMO_COLLECTION_ACCOUNT[key]
+        for key, name in COLLECTION_ACCOUNT_VARIABLES.items()
+    }
+
+
 LOCAL_PROVIDER = {"local": "socsec.contributions.own.providers.LocalProvider"}
 
 

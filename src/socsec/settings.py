@@ -246,13 +246,7 @@ WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.
-SOCSEC_COLLECTION_ACCOUNT = {
-    "number": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NUMBER", "6222 0000 1234 5678 901"),
-    "name": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NAME", "Social Insurance Fund Collection Account (demo)"),
-    "name_zh": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NAME_ZH", "社会保险基金收入户（演示）"),
-    "bank": os.environ.get("SOCSEC_COLLECTION_BANK", "Demo Bank, Beijing Branch"),
-    "bank_zh": os.environ.get("SOCSEC_COLLECTION_BANK_ZH", "演示银行北京分行"),
-}
+SOCSEC_COLLECTION_ACCOUNT = deployment.collection_account(os.environ)  # the production profile requires it set
 
 # The payment providers that take workers' own contributions, by code (socsec.contributions.own.providers),
 # and the one new payments go to. The local one plays a provider for the demo and the tests; a bank,

@@ -17,7 +17,7 @@ from socsec.contributions.own.enrolments import enrolment_join
 from socsec.contributions.own.providers import payment_provider
 from socsec.core.checks import production_payments_check
 from socsec.core.errors import NotFound
-from socsec.deployment import ConfigurationError, https_settings, payment_settings
+from socsec.deployment import ConfigurationError, collection_account, https_settings, payment_settings
 from tests.world import PASSWORD, SYSTEM
 
 SECRET = "k9#Qv2!xLr7@pZ4$wN8^tB1&yH6*sD3(fJ5)mC0_gE-uA+oI=eR"  # 52 characters, tests only
@@ -29,6 +29,12 @@ PRODUCTION = {
     # the keys of the personal data encrypted at rest (base64 of 32 bytes; tests only)
     "SOCSEC_DATA_KEY": "dGVzdHMtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWI=",
     "SOCSEC_INDEX_KEY": "dGVzdHMtb25seS1pbmRleC1rZXktMDEyMzQ1Njc4OWE=",
+    # the agency's collection account that invoices print (made up; tests only)
+    "SOCSEC_COLLECTION_ACCOUNT_NUMBER": "1100 2233 4455 6677 889",
+    "SOCSEC_COLLECTION_ACCOUNT_NAME": "Social Insurance Fund Collection Account",
+    "SOCSEC_COLLECTION_ACCOUNT_NAME_ZH": "社会保险基金收入户",
+    "SOCSEC_COLLECTION_BANK": "Bank of Example, Beijing Branch",
+    "SOCSEC_COLLECTION_BANK_ZH": "示例银行北京分行",
 }
 
 
@@ -177,3 +183,15 @@ def test_without_the_local_provider_its_page_is_absent_and_paying_is_not_availab
     assert payment.status == "PENDING"
     with pytest.raises(NotFound, match="paying here is not available: no payment provider is set up"):
         payment_provider()
+
+
+def test_the_production_profile_refuses_the_demo_collection_account(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("SOCSEC_COLLECTION_BANK", "SOCSEC_COLLECTION_BANK_ZH")}
+    done = run_socsec(tmp_path, env, "manage", "check")
+    assert done.returncode == 1
+    assert (
+        "(socsec.E003) SOCSEC_COLLECTION_BANK, SOCSEC_COLLECTION_BANK_ZH: the demo's collection account is in use"
+        in done.stderr
+    )
+    assert collection_account(PRODUCTION)["number"] == "1100 2233 4455 6677 889"
+    assert collection_account({})["number"] == "6222 0000 1234 5678 901"
