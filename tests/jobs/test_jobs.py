@@ -4,6 +4,8 @@ made re-runnable; re-running a month changes nothing already done."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -105,6 +107,17 @@ def test_a_month_not_ended_is_refused_for_the_pay_run(world):
     assert refused.value.params == {"month": "2999-01", "opens": "2999-02-01"}
     with pytest.raises(ValidationFailed):
         job_start(actor=officer(world), kind="ASSESSMENT", month="2026-13")
+    assert Job.objects.count() == 0
+
+
+def test_a_month_not_ended_is_refused_for_the_assessment(world):
+    with pytest.raises(ValidationFailed) as refused:
+        job_start(actor=officer(world), kind="ASSESSMENT", month="2030-01", today=dt.date(2026, 12, 2))
+    assert refused.value.code == JobErrorCode.MONTH_NOT_CLOSED
+    assert str(refused.value) == "month: 2030-01 has not ended yet; it can be run from 2030-02-01 on"
+    with pytest.raises(ValidationFailed) as refused:  # the month under way has not ended either
+        job_start(actor=officer(world), kind="ASSESSMENT", month="2026-12", today=dt.date(2026, 12, 2))
+    assert refused.value.params == {"month": "2026-12", "opens": "2027-01-01"}
     assert Job.objects.count() == 0
 
 

@@ -47,7 +47,7 @@ def test_a_second_job_for_the_month_is_refused_on_the_page_in_chinese(world, dat
     assert Job.objects.count() == 1
     bad = officer.post("/officer/jobs/", {"kind": "PAY_RUN", "month": "2999-01"})
     assert bad.status_code == 422
-    assert "月份：2999-01 尚未结束；自 2999-02-01 起方可发放" in bad.content.decode()
+    assert "月份：2999-01 尚未结束；自 2999-02-01 起方可运行" in bad.content.decode()
     assert officer.post("/officer/jobs/", {"kind": "PAY_RUN", "month": "May"}).status_code == 422
     assert Job.objects.count() == 1
 

@@ -64,9 +64,10 @@ def _check_month(kind: str, month: str, today: dt.date) -> None:
         valid = False
     if not valid:
         raise ValidationFailed("month: %(month)s is not a month (YYYY-MM)", field="month", params={"month": month})
-    if kind == Job.Kind.PAY_RUN and index >= min(month_index(today), month_index(database_today())):
+    # a month is assessed and paid once it has ended (both kinds): a later one would invoice or pay ahead
+    if index >= min(month_index(today), month_index(database_today())):
         raise ValidationFailed(
-            "month: %(month)s has not ended yet; it can be paid from %(opens)s on",
+            "month: %(month)s has not ended yet; it can be run from %(opens)s on",
             field="month",
             code=JobErrorCode.MONTH_NOT_CLOSED,
             params={"month": month, "opens": month_first_day(index + 1).isoformat()},
