@@ -263,5 +263,8 @@ SOCSEC_PAYMENT_LOCAL_KEY = (
     os.environ.get("SOCSEC_PAYMENT_LOCAL_KEY")
     or hashlib.sha256(f"socsec-payment-local:{SECRET_KEY}".encode()).hexdigest()
 )
+# A month job waiting or running with no sign of life (a step) for this long may be marked interrupted by an
+# officer, so that its month can be started again (minutes; longer than the slowest step).
+SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).
 SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300"))

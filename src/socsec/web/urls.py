@@ -61,6 +61,7 @@ urlpatterns = [
     path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
     path("officer/provider-payments/", provider_payments.officer_provider_payments, name="officer_provider_payments"),
     path("officer/jobs/<int:job_id>/", jobs.officer_job, name="officer_job"),
+    path("officer/jobs/<int:job_id>/interrupt/", jobs.officer_job_interrupt, name="officer_job_interrupt"),
     path("officer/persons/new/", person_register.person_register_page, name="person_register"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", uploads.platform_orders, name="platform_orders"),
