@@ -151,3 +151,24 @@ def test_the_reach_counts_cells_without_references_and_the_bytes_actually_unpack
     with pytest.raises(UploadTooLarge) as caught:
         xlsx_extent(buffer.getvalue(), max_unpacked=5000)
     assert caught.value.unit == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("證件號碼,姓名\n陳大文,1\n", "big5"),  # read as GBK: private-use characters
+        ("氏名,番号\n山田太郎,1\n佐藤花子,2\n", "shift_jis"),  # read as GBK: rare characters only
+    ],
+)
+def test_big5_and_shift_jis_are_refused_rather_than_read_as_garbled_gbk(text, encoding):
+    with pytest.raises(UploadError) as caught:
+        decode_csv(text.encode(encoding))
+    assert str(caught.value) == (
+        "the file seems to be in another encoding (such as Big5 or Shift-JIS): its text read as GBK is garbled; "
+        "save the file as UTF-8 or GBK"
+    )
+
+
+def test_gbk_names_with_a_few_rare_characters_are_still_read():
+    text = "证件号码,姓名,户籍地区代码\n1,王喆,110100\n2,李堃,110100\n3,张昇,110100\n"
+    assert decode_csv(text.encode("gbk")) == (text.encode(), "gb18030", True)

@@ -103,12 +103,42 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
     header_is_utf8 = not header.isascii() and _is_utf8(header)
     if not header_is_utf8 and how == UTF8 and not _mostly_utf8(content):
         try:
-            return content.decode("gb18030").encode("utf-8"), GB18030, True
+            text = content.decode("gb18030")
         except UnicodeDecodeError:
             pass
+        else:
+            _refuse_other_encoding(text)
+            return text.encode("utf-8"), GB18030, True
     if _is_utf8(header):
         return content, how, False
     raise UploadError("the file is neither UTF-8 nor GB18030 (GBK) text; save it from Excel as CSV or as .xlsx")
+
+
+OTHER_ENCODING = (
+    "the file seems to be in another encoding (such as Big5 or Shift-JIS): its text read as GBK is garbled; "
+    "save the file as UTF-8 or GBK"
+)
+
+
+def _refuse_other_encoding(text: str) -> None:
+    """GB18030 decodes nearly any bytes, so text in Big5 or Shift-JIS reads as garbled Chinese. Such
+    text is refused: it holds private-use characters (no GBK text does), or more than a third of its
+    characters beyond ASCII (at least 4) are rare ones (outside GB2312's 7,445 common characters), where
+    Chinese text, names with rare characters included, has few."""
+    wide = [c for c in text if ord(c) > 127 and not c.isspace()]
+    if any(0xE000 <= ord(c) <= 0xF8FF for c in wide):
+        raise UploadError(OTHER_ENCODING)
+    rare = sum(1 for c in wide if not _in_gb2312(c))
+    if rare >= 4 and 3 * rare > len(wide):
+        raise UploadError(OTHER_ENCODING)
+
+
+def _in_gb2312(c: str) -> bool:
+    try:
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _mostly_utf8(data: bytes) -> bool:
