@@ -122,10 +122,13 @@ def _rejected(world, caplog, body: bytes, headers: dict[str, str], reason: str, 
         status, answer = post(body, headers)
     assert (status, answer) == (400, {"status": "rejected"})
     after = table_counts()
-    assert after.pop("contributions.RejectedCallback") == before.pop("contributions.RejectedCallback") + 1
-    assert after == before  # nothing else changed
-    r = RejectedCallback.objects.get()
-    assert (r.provider, r.reason, r.reference) == ("local", reason, reference)
+    if reason == "BAD_SIGNATURE":  # not the provider's: logged only, so a flood of them fills no table
+        assert after == before
+    else:
+        assert after.pop("contributions.RejectedCallback") == before.pop("contributions.RejectedCallback") + 1
+        assert after == before  # nothing else changed
+        r = RejectedCallback.objects.get()
+        assert (r.provider, r.reason, r.reference) == ("local", reason, reference)
     assert f"payment callback rejected: provider=local reference={reference} reason={reason}" in caplog.text
 
 

@@ -2,7 +2,8 @@
 rules give (``own_contribution_quote``) and stays PENDING until the provider's signed callback confirms
 it; only then is the contribution booked (``own_contribution_pay``), in the callback's transaction and
 once per provider reference. A callback with a bad signature, an unknown reference, a replay, a stale
-timestamp or another amount changes nothing: it is stored as a ``RejectedCallback`` and logged."""
+timestamp or another amount changes nothing: it is logged, and stored as a ``RejectedCallback`` once its
+signature holds (an unsigned flood stores nothing)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from .payments import own_contribution_pay, own_contribution_quote
 from .providers import CANCELLED, PAID, CallbackMessage, CallbackRejected, PaymentStart, payment_provider
 
 security_log = logging.getLogger("socsec.security")
+# Refusals of callbacks whose signature does not hold: not the provider's, so not kept as rows.
+UNVERIFIED = (RejectedCallback.Reason.BAD_SIGNATURE, RejectedCallback.Reason.MALFORMED)
 
 
 def own_payment_start(
@@ -121,6 +124,10 @@ def _reject(provider: str, reason: str, body: bytes, reference: str = "", nonce:
         reason=reason,
         body=body.decode("utf-8", "replace")[:2000],
     )
+    _log_rejected(provider, reference, reason)
+
+
+def _log_rejected(provider: str, reference: str, reason: str) -> None:
     security_log.warning(
         "payment callback rejected: provider=%s reference=%s reason=%s", provider[:30], reference[:64], reason
     )
@@ -138,7 +145,10 @@ def own_payment_callback(
     try:
         message = provider.verify_callback(body=body, headers=headers, now=now)
     except CallbackRejected as exc:
-        _reject(provider.code, exc.reason, body, exc.reference, exc.nonce)
+        if exc.reason in UNVERIFIED:  # anyone can post these: logged only, so a flood fills no table
+            _log_rejected(provider.code, exc.reference, exc.reason)
+        else:
+            _reject(provider.code, exc.reason, body, exc.reference, exc.nonce)
         return None
     actor = Actor.system(f"payment provider {provider.code}")
     with transaction.atomic():
