@@ -44,4 +44,4 @@ def test_auditor_reads_before_and_after(world):
     )
     page = client.get("/audit/", headers={"accept-language": "en"})
     assert page.status_code == 200
-    assert "<td>Engagement ended</td>" in page.content.decode()
+    assert '<span class="action">Engagement ended</span>' in page.content.decode()

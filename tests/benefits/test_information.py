@@ -65,3 +65,45 @@ def test_refused_and_nothing_changes(world, data_dir):
         )
     open_claim.refresh_from_db()
     assert (open_claim.status, InformationRequest.objects.count(), PersonNotice.objects.count()) == (S.ACCEPTED, 0, 0)
+
+
+def test_an_officer_stops_waiting_and_the_claim_goes_back(world, data_dir):
+    from socsec.benefits.information import claim_stop_waiting, open_request
+
+    claim = accepted_injury(world)
+    claim_request_information(actor=officer(world), claim=claim, expected_version=claim.version, question="The report.")
+    claim.refresh_from_db()
+    worker = Actor(label="rider", user_id=world.users["worker"].pk)
+    platform = Actor(label="platform", organisation_id=world.platform.pk)
+    with pytest.raises(Forbidden):
+        claim_stop_waiting(actor=platform, claim=claim, expected_version=claim.version, reason="x")
+    with pytest.raises(ValidationFailed, match="reason: is required"):
+        claim_stop_waiting(actor=officer(world), claim=claim, expected_version=claim.version, reason="  ")
+    with pytest.raises(ValidationFailed, match="reason: is at most 2000 characters"):
+        claim_stop_waiting(actor=officer(world), claim=claim, expected_version=claim.version, reason="x" * 2001)
+    assert claim.status == S.WAITING_FOR_CLAIMANT
+    before = AuditEntry.objects.count()
+    claim = claim_stop_waiting(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        reason="No answer in 60 days.",
+        today=dt.date(2026, 5, 20),
+    )
+    claim.refresh_from_db()
+    request = InformationRequest.objects.get()
+    assert (claim.status, claim.events.last().note, request.stopped_on, request.stopped_reason) == (
+        S.ACCEPTED,
+        "stopped waiting for the claimant: No answer in 60 days.",
+        dt.date(2026, 5, 20),
+        "No answer in 60 days.",
+    )
+    assert (request.answer, request.answered_on, open_request(claim)) == ("", None, None)
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)[before:]) == [
+        "benefit.claim.accepted",
+        "benefit.claim.information_stop",
+    ]
+    with pytest.raises(Conflict):  # no longer waiting: nothing to stop
+        claim_stop_waiting(actor=officer(world), claim=claim, expected_version=claim.version, reason="again")
+    with pytest.raises(Conflict):  # nor can the claimant answer now
+        claim_answer_information(actor=worker, claim=claim, expected_version=claim.version, answer="late")

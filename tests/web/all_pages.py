@@ -120,6 +120,8 @@ ALLOWED_LATIN = {
     "IP",
     "UTC",
     "TOTP",
+    "GB",  # the Chinese character encodings GB18030 and GBK, named so on Chinese software too
+    "GBK",
     "csv",
     "xlsx",
     "parquet",

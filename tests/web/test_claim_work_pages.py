@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.test import Client
+
 from socsec.benefits.models import Claim, DeathNotice, InformationRequest, Suspension
 from tests.benefits.test_claim_search import make_claims
 from tests.benefits.test_suspensions import died_in_june
@@ -173,3 +175,42 @@ def test_an_officer_lifts_a_stop_from_the_queue_and_the_worker_is_told(world, da
         "An officer checked it: Another person of the same name."
     ) in mine
     assert client_as(world, "worker").get("/officer/suspensions/").status_code == 403
+
+
+def test_the_officer_stops_waiting_for_an_answer_that_does_not_come(world, data_dir):
+    claim = injury(world)  # GATHERING_EVIDENCE
+    officer, worker = client_as(world, "officer"), client_as(world, "worker")
+    officer.post(f"/officer/claims/{claim.pk}/", {"action": "ask", "version": 2, "question": "The note, please."})
+    page = officer.get(f"/officer/claims/{claim.pk}/").content.decode()
+    assert 'id="stop-waiting-form"' in page and '<label for="stop-reason">Why the claim no longer waits</label>' in page
+    refused = officer.post(f"/officer/claims/{claim.pk}/", {"action": "stop_waiting", "version": 3, "reason": " "})
+    html = refused.content.decode()
+    assert refused.status_code == 422
+    assert '<p class="error" id="stop-reason-error">Say why the claim no longer waits for the claimant.</p>' in html
+    assert (state(claim)[:2], InformationRequest.objects.get().stopped_on) == ((S.WAITING_FOR_CLAIMANT, 3), None)
+    stopped = officer.post(
+        f"/officer/claims/{claim.pk}/", {"action": "stop_waiting", "version": 3, "reason": "No answer in 60 days."}
+    )
+    assert stopped.status_code == 302
+    assert state(claim)[:2] == (S.GATHERING_EVIDENCE, 4)  # back where it was, and back in the queue
+    assert claim.pk in claim_ids(officer.get("/officer/claims/").content.decode())
+    page = officer.get(f"/officer/claims/{claim.pk}/").content.decode()
+    assert '<span class="stopped">No answer in 60 days.</span>' in page
+    assert "Stopped waiting for the claimant: No answer in 60 days." in page
+    assert 'id="stop-waiting-form"' not in page
+    assert 'id="officer-question"' not in worker.get(f"/me/claims/{claim.pk}/").content.decode()
+    zh = Client(headers={"Accept-Language": "zh-hans"})
+    zh.force_login(world.users["officer"])
+    assert "不再等待申请人补充材料：No answer in 60 days." in zh.get(f"/officer/claims/{claim.pk}/").content.decode()
+
+
+def test_a_refused_reason_is_kept_in_its_own_form_only(world, data_dir):
+    claim = injury(world)
+    officer = client_as(world, "officer")
+    officer.post(f"/officer/claims/{claim.pk}/", {"action": "ask", "version": 2, "question": "The note, please."})
+    long = "x" * 2001
+    html = officer.post(
+        f"/officer/claims/{claim.pk}/", {"action": "stop_waiting", "version": 3, "reason": long}
+    ).content.decode()
+    assert f'aria-describedby="stop-reason-hint">{long}</textarea>' in html
+    assert state(claim)[:2] == (S.WAITING_FOR_CLAIMANT, 3)

@@ -169,19 +169,26 @@ def test_what_the_checks_write_on_a_claim_is_shown_in_the_readers_language(world
         "order A-17 is not among the worker's orders on that day"
     )
     with translation.override("zh-hans"):
-        assert claim_text(routed) == "受伤 45 天后才申报；时限为 30 天；订单 A-17 不在该劳动者当天的订单之中"
+        assert claim_text(routed) == "受伤 45 天后才报告；时限为 30 天；订单 A-17 不在该劳动者当天的订单之中"
         assert claim_text("ok, the grade is right") == "ok, the grade is right"  # an officer's own words
         assert claim_text("") == ""
-        assert claim_text("awarded: 4050000 cents in the first year") == "已核定：首年待遇 40,500.00 元"
+        assert claim_text("awarded: 4050000 cents in the first year") == "已批准：第一年共 40,500.00 元"
         assert claim_text("grade 9, care_level 2, monthly_income_cents 600000, dependants 1") == (
-            "伤残等级 9，护理等级 2，受伤前月收入（元） 6,000.00，供养亲属 1"
+            "已核定：伤残等级：9；护理等级：2；受伤前月收入（元）：6,000.00；供养亲属：1"
         )
         assert claim_text("grade 9, set by me") == "grade 9, set by me"
+        assert claim_text("death on 2026-11-02 (civil registry); sent back: check; the grade") == (
+            "已于 2026-11-02 死亡（信息来源：civil registry）；已退回：check; the grade"
+        )
     with translation.override("en"):
-        assert claim_text(routed) == routed
-        assert claim_text("awarded: 4050000 cents in the first year") == "awarded: 40,500.00 yuan in the first year"
+        assert claim_text(routed) == (
+            "Reported 45 days after the injury; the time limit is 30 days; "
+            "Order A-17 is not among the worker's orders on that day"
+        )
+        assert claim_text("awarded: 4050000 cents in the first year") == "Awarded: 40,500.00 yuan in the first year"
         assert claim_text("grade 9, care_level 2, monthly_income_cents 600000, dependants 1") == (
-            "Disability grade 9, Care level 2, Monthly income before the injury (yuan) 6,000.00, Dependants 1"
+            "Assessed: Disability grade: 9; Care level: 2; Monthly income before the injury (yuan): 6,000.00; "
+            "Dependants: 1"
         )
     claim = injury(world)
     claim.refresh_from_db()

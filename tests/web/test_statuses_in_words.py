@@ -30,25 +30,42 @@ def _row(html: str, css: str) -> str:
     return found.group(1)
 
 
+def _card(html: str) -> str:
+    found = re.search(r'<li class="card invoice"[^>]*>(.*?)</li>', html, re.S)
+    assert found, html
+    return found.group(1)
+
+
 @pytest.mark.parametrize(
-    ("language", "cells"),
+    ("language", "shown"),
     [
-        ("zh-hans", [f"{YEAR}年{NUMBER}月", "广东省", "首次核定", "部分已缴"]),
-        ("en", [f"{calendar.month_name[NUMBER]} {YEAR}", "Guangdong", "original", "Partly paid"]),
+        ("zh-hans", ["账单 {pk} · " + f"{YEAR}年{NUMBER}月 · 广东省", "部分已缴", "当月首次开具的账单"]),
+        (
+            "en",
+            [
+                "Invoice {pk} · " + f"{calendar.month_name[NUMBER]} {YEAR} · Guangdong",
+                "Partly paid",
+                "First invoice of the month",
+            ],
+        ),
     ],
 )
-def test_an_invoice_reads_in_words(world, assessed, language, cells):  # noqa: F811
-    row = _row(_client(world, "platform", language).get("/platform/invoices/").content.decode(), "invoices")
-    shown = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert [shown[1], shown[2], shown[3], shown[8]] == cells
-    assert MONTH not in row and "440000" not in row and "ORIGINAL" not in row
+def test_an_invoice_reads_in_words(world, assessed, language, shown):  # noqa: F811
+    card = _card(_client(world, "platform", language).get("/platform/invoices/").content.decode())
+    heading = re.search(r"<h2>(.*?)</h2>", card, re.S).group(1)
+    status = re.search(r'<span class="badge open">(.*?)</span>', card).group(1)
+    kind = re.search(r'<span class="muted">(.*?)</span>', card).group(1)
+    (state,) = invoices_of(platform=world.platform)
+    assert [heading, status, kind] == [shown[0].format(pk=state.invoice.pk), *shown[1:]]
+    assert MONTH not in card and "440000" not in card and "ORIGINAL" not in card
 
 
 def test_an_invoice_status_is_worked_out_from_what_is_left(world, assessed):  # noqa: F811
     (state,) = invoices_of(platform=world.platform)
     assert (state.invoice.amount_cents, state.outstanding_cents, state.status) == (3, 1, InvoiceStatus.PART_PAID)
     late = dataclass_replace(state, today=state.invoice.due_on + dt.timedelta(days=1))
-    assert late.status == InvoiceStatus.OVERDUE
+    assert late.status == InvoiceStatus.PART_PAID_OVERDUE
+    assert dataclass_replace(late, outstanding_cents=3).status == InvoiceStatus.UNPAID_OVERDUE
     assert dataclass_replace(state, outstanding_cents=0).status == InvoiceStatus.PAID
     assert dataclass_replace(state, outstanding_cents=3).status == InvoiceStatus.UNPAID
 

@@ -62,7 +62,7 @@ def test_a_gbk_csv_is_taken_and_its_errors_shown_and_reported_in_chinese(world, 
     ]
     report = report_csv(client.get(f"/platform/orders/{batch.pk}/errors/"))
     assert report == [
-        ["行号", "订单号", "列", "原因", "代码"],
+        ["行号", "订单号", "列", "理由", "代码"],
         ["3", "G2", "地区代码", "未知的地区代码 '999999'。", "unknown_region"],
         [
             "4",
@@ -80,7 +80,7 @@ def test_the_error_report_in_english_and_as_a_workbook(world, data_dir):
     batch = OrderBatch.objects.get()
     day = DAY.isoformat()
     expected = [
-        ["Row", "Order id", "Column", "Reason", "Code"],
+        ["Row number", "Order id", "Column", "Reason", "Code"],
         ["3", "G2", "region", "unknown region code '999999'.", "unknown_region"],
         [
             "4",
@@ -156,7 +156,7 @@ def test_a_platform_registers_workers_from_a_file_and_downloads_the_refused_rows
     html = client.post("/platform/workers/upload/", {"file": SimpleUploadedFile("w.csv", content)}).content.decode()
     assert "已登记 0 名劳动者，0 名此前已登记、未作变动，1 行被拒绝。" in html
     expected = [
-        ["行号", "证件号码", "列", "原因"],
+        ["行号", "证件号码", "列", "理由"],
         ["2", NEW_ID, "开始日期", "&#x27;2026/11/01&#x27; 不是日期（格式：YYYY-MM-DD）。"],
     ]
     assert [expected[0], *cells(html, "row-errors")] == expected

@@ -313,7 +313,16 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
     ),
     "benefits.DeathNotice": AuditFields(recorded=("id", "person_id", "died_on", "source", "received_on")),
     "benefits.InformationRequest": AuditFields(
-        recorded=("id", "claim_id", "asked_by_id", "asked_on", "return_status", "answered_on"),
+        recorded=(
+            "id",
+            "claim_id",
+            "asked_by_id",
+            "asked_on",
+            "return_status",
+            "answered_on",
+            "stopped_on",
+            "stopped_reason",
+        ),
         withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
     ),
     "benefits.Suspension": AuditFields(

@@ -1,5 +1,6 @@
 """More information on a claim: an officer asks the claimant for what is missing, the claim waits for
-them, and their answer sends it back to the state it was in (and so back to the officer's queue).
+them, and their answer sends it back to the state it was in (and so back to the officer's queue). When no
+answer comes, an officer stops waiting, with the reason: the claim goes back the same way.
 
 This is not ``claim_send_back`` (``decisions``), which is the checker returning an assessment to the
 officer who made it; here the claimant is asked, and told on their portal."""
@@ -23,17 +24,25 @@ S = Claim.Status
 LONGEST = 2000
 
 
+def _words(text: str, field: str) -> str:
+    """A question, an answer or a reason as written (its caller refuses it empty), refused when too long."""
+    text = text.strip()
+    if len(text) > LONGEST:
+        raise ValidationFailed(
+            "%(field)s: is at most %(longest)s characters", field=field, params={"field": field, "longest": LONGEST}
+        )
+    return text
+
+
 def claim_request_information(
     *, actor: Actor, claim: Claim, expected_version: int, question: str, today: dt.date | None = None
 ) -> InformationRequest:
     """An officer asks the claimant for more: the claim waits for the answer; the claimant is told."""
     require_officer(actor)
     today = today or timezone.localdate()
-    question = question.strip()
+    question = _words(question, "question")
     if not question:
         raise ValidationFailed("question: is required - say what the claimant should send", field="question")
-    if len(question) > LONGEST:
-        raise ValidationFailed(f"question: is at most {LONGEST} characters", field="question")
     if claim.status not in ASKING:
         raise Conflict(
             "this claim is %(now)s; more information is asked only before a decision or an assessment",
@@ -64,7 +73,8 @@ def open_request(claim: Claim) -> InformationRequest | None:
     """The question the claim waits on, if it waits."""
     if claim.status != S.WAITING_FOR_CLAIMANT:
         return None
-    return claim.information_requests.filter(answered_on__isnull=True).order_by("-id").first()
+    open_ = claim.information_requests.filter(answered_on__isnull=True, stopped_on__isnull=True)
+    return open_.order_by("-id").first()
 
 
 def claim_answer_information(
@@ -72,11 +82,9 @@ def claim_answer_information(
 ) -> Claim:
     """The claimant answers: the claim goes back to the state it was in when asked, to the officer."""
     today = today or timezone.localdate()
-    answer = answer.strip()
+    answer = _words(answer, "answer")
     if not answer:
         raise ValidationFailed("answer: is required - write what the officer asked for", field="answer")
-    if len(answer) > LONGEST:
-        raise ValidationFailed(f"answer: is at most {LONGEST} characters", field="answer")
     request = open_request(claim)
     if request is None:
         raise Conflict("this claim is not waiting for information from you", code=BenefitErrorCode.BAD_TRANSITION)
@@ -92,4 +100,36 @@ def claim_answer_information(
         request.answer, request.answered_on = answer, today
         request.save(update_fields=["answer", "answered_on"])
         audit_record(actor=actor, action="benefit.claim.information_answer", instance=request)
+    return claim
+
+
+def claim_stop_waiting(
+    *, actor: Actor, claim: Claim, expected_version: int, reason: str, today: dt.date | None = None
+) -> Claim:
+    """An officer stops waiting for an answer that did not come: the claim goes back to the state it was in
+    when asked (and so to the officer's queue), the reason in its history."""
+    require_officer(actor)
+    today = today or timezone.localdate()
+    reason = _words(reason, "reason")
+    if not reason:
+        raise ValidationFailed("reason: is required - say why the claim no longer waits", field="reason")
+    request = open_request(claim)
+    if request is None:
+        raise Conflict(
+            "this claim is %(now)s; it is not waiting for the claimant",
+            code=BenefitErrorCode.BAD_TRANSITION,
+            params={"now": claim.get_status_display()},
+        )
+    with transaction.atomic():
+        claim = move(
+            claim,
+            actor=actor,
+            expected_version=expected_version,
+            to=request.return_status,
+            note=f"stopped waiting for the claimant: {reason}",
+            today=today,
+        )
+        request.stopped_on, request.stopped_reason = today, reason
+        request.save(update_fields=["stopped_on", "stopped_reason"])
+        audit_record(actor=actor, action="benefit.claim.information_stop", instance=request)
     return claim

@@ -264,6 +264,9 @@ class InformationRequest(models.Model):
     return_status = models.CharField(max_length=24, choices=Claim.Status.choices)
     answer = EncryptedTextField(blank=True, default="")
     answered_on = models.DateField(null=True, blank=True)
+    # an officer stopped waiting for an answer that did not come, and why
+    stopped_on = models.DateField(null=True, blank=True)
+    stopped_reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["claim", "id"]

@@ -33,7 +33,7 @@ def suspensions_to_review(*, status: str = St.PENDING) -> QuerySet[Suspension]:
 def suspension_get(*, suspension_id: int) -> Suspension:
     found = Suspension.objects.select_related("award__claim", "person").filter(pk=suspension_id).first()
     if found is None:
-        raise NotFound(f"no suspension {suspension_id}")
+        raise NotFound("no suspension %(id)s", params={"id": suspension_id})
     return found
 
 

@@ -86,8 +86,8 @@ class AssessmentRun(models.Model):
     is an ADJUSTMENT that invoices only the difference: what was invoiced is never rewritten."""
 
     class Kind(models.TextChoices):
-        ORIGINAL = "ORIGINAL", _("original")
-        ADJUSTMENT = "ADJUSTMENT", _("adjustment")
+        ORIGINAL = "ORIGINAL", _("First invoice of the month")
+        ADJUSTMENT = "ADJUSTMENT", _("Adjustment after late or corrected orders")
 
     month = models.CharField(max_length=7)
     sequence = models.PositiveIntegerField()

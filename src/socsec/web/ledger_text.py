@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import formats
 from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_noop as noop
 
 from socsec.ledger.descriptions import LineKind, parse_description
 from socsec.ledger.selectors import AccountStatement, StatementLine
@@ -48,6 +50,11 @@ def item_text(item: str) -> str:
         return item
 
 
+def organisation_name(org: Organisation) -> str:
+    """An organisation's name in the reader's language where it has one."""
+    return org.name_zh if org.name_zh and (get_language() or "").startswith("zh") else org.name
+
+
 class Names:
     """The names of the regions and organisations the lines name, read in two queries."""
 
@@ -57,8 +64,7 @@ class Names:
             r.code: (r.name_zh if chinese else r.name) for r in Region.objects.filter(code__in=set(regions))
         }
         self.organisations = {
-            o.code: (o.name_zh if chinese and o.name_zh else o.name)
-            for o in Organisation.objects.filter(code__in=set(organisations))
+            o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=set(organisations))
         }
 
     def region(self, code: object) -> str:
@@ -146,3 +152,30 @@ def described(statement: AccountStatement) -> AccountStatement:
     texts = line_texts(statement.lines)
     lines = [dataclasses.replace(line, description=text) for line, text in zip(statement.lines, texts, strict=True)]
     return dataclasses.replace(statement, lines=lines)
+
+
+# how a bank line differs from a payment a platform declared (``contributions.collection``)
+MISMATCHES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"declared (?P<declared>[\d,]+\.\d\d) yuan; the bank's line (?P<line>.+) is (?P<bank>[\d,]+\.\d\d) yuan"
+        ),
+        noop("Declared %(declared)s yuan; the bank's line %(line)s is %(bank)s yuan"),
+    ),
+    (
+        re.compile(
+            r"the bank's line (?P<line>.+) is (?P<bank>[\d,]+\.\d\d) yuan; officers confirmed "
+            r"(?P<confirmed>[\d,]+\.\d\d) yuan under (?P<reference>.+)"
+        ),
+        noop("The bank's line %(line)s is %(bank)s yuan; officers confirmed %(confirmed)s yuan under %(reference)s"),
+    ),
+]
+
+
+def mismatch_text(text: str) -> str:
+    """How a bank line differs from a declared payment, in the active language (an unknown text as it is)."""
+    for pattern, sentence in MISMATCHES:
+        found = pattern.fullmatch(text)
+        if found:
+            return gettext(sentence) % found.groupdict()
+    return text

@@ -73,7 +73,7 @@ def error_rows(errors: Sequence[Mapping[str, Any]], columns: Columns) -> list[li
 
 
 def error_headers() -> list[str]:
-    return [_("Row"), _("Order id"), _("Column"), _("Reason"), _("Code")]
+    return [_("Row number"), _("Order id"), _("Column"), _("Reason"), _("Code")]
 
 
 @login_required

@@ -33,7 +33,7 @@ def _report_rows(errors: list[dict[str, Any]]) -> list[list[object]]:
 
 def _report_headers() -> list[str]:
     resident_id = column_header("resident_id", WORKER_COLUMNS)  # as the template names it
-    return [_("Row"), resident_id, _("Column"), _("Reason")]
+    return [_("Row number"), resident_id, _("Column"), _("Reason")]
 
 
 def _too_large_text(exc: UploadTooLarge) -> str:

@@ -87,13 +87,15 @@ def unpaid_invoices(*, platform: Organisation) -> list[tuple[Invoice, int]]:
 
 
 class InvoiceStatus(models.TextChoices):
-    """Where an invoice stands, worked out from what is left to pay on it (never stored)."""
+    """Where an invoice stands, worked out from what is left to pay on it and its due date (never
+    stored); the labels are the words the pages show."""
 
-    UNPAID = "UNPAID", _("Not paid yet")
+    UNPAID = "UNPAID", _("Unpaid")
+    UNPAID_OVERDUE = "UNPAID_OVERDUE", _("Unpaid, overdue")
     PART_PAID = "PART_PAID", _("Partly paid")
-    OVERDUE = "OVERDUE", _("Overdue")
+    PART_PAID_OVERDUE = "PART_PAID_OVERDUE", _("Partly paid, overdue")
     PAID = "PAID", _("Paid")
-    CREDIT_NOTE = "CREDIT_NOTE", _("Credit note: reduces what you owe")
+    CREDIT_NOTE = "CREDIT_NOTE", _("Credit note: taken off your oldest unpaid invoices")
     NOTHING_DUE = "NOTHING_DUE", _("Nothing to pay")
 
 
@@ -112,9 +114,10 @@ class InvoiceState:
             return InvoiceStatus.NOTHING_DUE
         if owed <= 0:
             return InvoiceStatus.PAID
-        if self.invoice.due_on < (self.today or timezone.localdate()):
-            return InvoiceStatus.OVERDUE
-        return InvoiceStatus.UNPAID if owed == amount else InvoiceStatus.PART_PAID
+        overdue = self.invoice.due_on < (self.today or timezone.localdate())
+        if owed < amount:
+            return InvoiceStatus.PART_PAID_OVERDUE if overdue else InvoiceStatus.PART_PAID
+        return InvoiceStatus.UNPAID_OVERDUE if overdue else InvoiceStatus.UNPAID
 
 
 def invoices_of(*, platform: Organisation) -> list[InvoiceState]:

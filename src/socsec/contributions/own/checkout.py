@@ -112,7 +112,7 @@ def provider_payments_of(*, person_id: int) -> QuerySet[ProviderPayment]:
 def provider_payment_get(*, person_id: int, reference: str) -> ProviderPayment:
     payment = provider_payments_of(person_id=person_id).filter(reference=reference).first()
     if payment is None:
-        raise NotFound(f"no payment {reference[:64]} of yours", field="reference")
+        raise NotFound("no payment %(reference)s of yours", field="reference", params={"reference": reference[:64]})
     return payment
 
 

@@ -135,6 +135,6 @@ def payment_provider(code: str | None = None) -> PaymentProvider:
         raise NotFound("paying here is not available: no payment provider is set up", field="provider")
     path = settings.SOCSEC_PAYMENT_PROVIDERS.get(code)
     if path is None:
-        raise NotFound(f"no payment provider {code!r}", field="provider")
+        raise NotFound("no payment provider “%(code)s”", field="provider", params={"code": code})
     provider: PaymentProvider = import_string(path)()
     return provider

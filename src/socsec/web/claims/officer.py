@@ -16,7 +16,7 @@ from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.claims import ASKING, MOVES, OPEN
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
-from socsec.benefits.information import claim_request_information
+from socsec.benefits.information import claim_request_information, claim_stop_waiting
 from socsec.benefits.models import Claim
 from socsec.benefits.suspensions import suspensions_of_claim
 from socsec.core.errors import DomainError
@@ -70,6 +70,7 @@ def _officer_forms(claim: Claim) -> dict[str, bool]:
         "may_assess": claim.status == S.ACCEPTED,
         "may_approve": claim.status == S.ASSESSED,
         "may_ask": claim.status in ASKING,
+        "may_stop_waiting": claim.status == S.WAITING_FOR_CLAIMANT,
     }
 
 
@@ -173,6 +174,13 @@ def _officer_post(request: HttpRequest, p: Principal, claim: Claim) -> tuple[str
                 return message, {"question": message}, 422
             claim_request_information(
                 actor=p.actor, claim=claim, expected_version=version, question=request.POST.get("question", "")
+            )
+        elif action == "stop_waiting":
+            if not request.POST.get("reason", "").strip():
+                message = _("Say why the claim no longer waits for the claimant.")
+                return message, {"stop_reason": message}, 422
+            claim_stop_waiting(
+                actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", "")
             )
         elif action == "send_back":
             claim_send_back(actor=p.actor, claim=claim, expected_version=version, reason=request.POST.get("reason", ""))

@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socsec.accounts.access import principal_of, require_staff
 from socsec.accounts.reads import record_read
@@ -20,15 +20,11 @@ from socsec.benefits.search import ClaimSearch, claim_search
 from socsec.registry.models import Organisation
 
 from ..common import is_htmx
+from ..ledger_text import organisation_name
 from ..templatetags.claim_tags import KIND_LABELS, STATUS_LABELS
 
 PER_PAGE = 25
 DATE = {"type": "date"}
-
-
-def organisation_label(org: Organisation) -> str:
-    """An organisation's name in the reader's language where it has one."""
-    return org.name_zh if org.name_zh and (get_language() or "").startswith("zh") else org.name
 
 
 class ClaimSearchForm(forms.Form):
@@ -65,7 +61,7 @@ class ClaimSearchForm(forms.Form):
         status.choices = [("", _("All states")), *((s, STATUS_LABELS.get(s, s)) for s in Claim.Status.values)]
         kind.choices = [("", _("All kinds")), *((k, KIND_LABELS.get(k, k)) for k in Claim.Kind.values)]
         orgs = Organisation.objects.exclude(kind=Organisation.Kind.INTERMEDIARY).order_by("code")
-        platform.choices = [("", _("All")), *((o.code, organisation_label(o)) for o in orgs)]
+        platform.choices = [("", _("All")), *((o.code, organisation_name(o)) for o in orgs)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,7 +5,7 @@ the reference to quote and the due date. The statement (CSV) is linked from the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,13 +13,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from socsec.accounts.access import principal_of, require_platform
 from socsec.contributions.collection.invoice_lines import InvoiceLine, invoice_lines
-from socsec.contributions.collection.outstanding import InvoiceState, invoices_of
+from socsec.contributions.collection.outstanding import InvoiceState, InvoiceStatus, invoices_of
 from socsec.contributions.models import Invoice
+from socsec.registry.models import Organisation
 
 PAGE_SIZE = 12
 
@@ -31,19 +34,22 @@ def payment_reference(invoice: Invoice) -> str:
     return f"INV-{invoice.pk}"
 
 
+# the badge of each status
+STATUS_CLASSES = {
+    InvoiceStatus.CREDIT_NOTE: "credit",
+    InvoiceStatus.NOTHING_DUE: "paid",
+    InvoiceStatus.PAID: "paid",
+    InvoiceStatus.PART_PAID: "open",
+    InvoiceStatus.UNPAID: "open",
+    InvoiceStatus.PART_PAID_OVERDUE: "overdue",
+    InvoiceStatus.UNPAID_OVERDUE: "overdue",
+}
+
+
 def invoice_status(state: InvoiceState, today: dt.date) -> tuple[str, str]:
-    """The invoice's status in words, and a class for its badge."""
-    amount, left = state.invoice.amount_cents, state.outstanding_cents
-    if amount < 0:
-        return _("Credit note: taken off your oldest unpaid invoices"), "credit"
-    if amount == 0:
-        return _("Nothing to pay"), "paid"
-    if left == 0:
-        return _("Paid"), "paid"
-    overdue = state.invoice.due_on < today
-    if left < amount:
-        return (_("Partly paid, overdue") if overdue else _("Partly paid")), "overdue" if overdue else "open"
-    return (_("Unpaid, overdue") if overdue else _("Unpaid")), "overdue" if overdue else "open"
+    """The invoice's status in words (``InvoiceStatus``), and a class for its badge."""
+    status = replace(state, today=today).status
+    return str(status.label), STATUS_CLASSES[status]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,18 @@ class InvoiceRow:
     paid_cents: int  # paid or credited
     lines: list[InvoiceLine] | None
     reference: str
+
+
+def payer_words(platform: Organisation) -> SafeString:
+    """The payer as the bank transfer names it: the platform's name (a name) and its code (a code)."""
+    name = format_html('<span class="name">{}</span>', platform.name)
+    if platform.credit_code:
+        words = _("%(name)s, unified social credit code %(code)s")
+        code = format_html("<code>{}</code>", platform.credit_code)
+    else:
+        words = _("%(name)s, platform code %(code)s")
+        code = format_html("<code>{}</code>", platform.code)
+    return mark_safe(words % {"name": name, "code": code})  # the translation is ours; both values are escaped
 
 
 @login_required
@@ -81,11 +99,7 @@ def platform_invoices(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "platform": platform,
-        "payer": (
-            _("%(name)s, unified social credit code %(code)s") % {"name": platform.name, "code": platform.credit_code}
-            if platform.credit_code
-            else _("%(name)s, platform code %(code)s") % {"name": platform.name, "code": platform.code}
-        ),
+        "payer": payer_words(platform),
         "account_number": account["number"],
         "account_name": account["name_zh"] if chinese else account["name"],
         "account_bank": account["bank_zh"] if chinese else account["bank"],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socsec.accounts.access import principal_of
 from socsec.benefits.models import Award
 from socsec.core.masking import dependant_disclosure
+from socsec.registry.models import Organisation
 
 register = template.Library()
 
@@ -97,25 +98,33 @@ def beneficiary_name(context: template.Context, award: Award) -> str:
 
 
 @register.filter
-def org_name(org: object) -> str:
-    """An organisation's name in the reader's language where it has one."""
-    from django.utils.translation import get_language
+def org_name(org: Organisation) -> str:
+    """An organisation's name in the reader's language where it has one (``ledger_text.organisation_name``)."""
+    from socsec.web.ledger_text import organisation_name
 
-    zh = getattr(org, "name_zh", "")
-    return str(zh) if zh and (get_language() or "").startswith("zh") else str(getattr(org, "name", ""))
-
-
-@register.filter
-def claim_note(note: str) -> str:
-    """A claim history note in the reader's language (``socsec.web.claim_notes``)."""
-    from socsec.web.claim_notes import note_text
-
-    return note_text(note)
+    return organisation_name(org)
 
 
 @register.filter
 def mismatch(text: str) -> str:
     """How a bank line differs from a declared payment, in the reader's language."""
-    from socsec.web.claim_notes import mismatch_text
+    from socsec.web.ledger_text import mismatch_text
 
     return mismatch_text(text)
+
+
+@register.filter
+def event_actor(label: str) -> str:
+    """Who moved a claim in its history (or acted in the audit trail): the automated checks or the system in
+    words, an API token by its organisation, anyone else by the name recorded, marked as a name (a name is
+    not translated)."""
+    from django.utils.html import format_html
+
+    from socsec.audit.actions import actor_text
+    from socsec.web.claim_texts import SENTENCES, claim_text
+
+    if label.startswith(("system", "token:")):
+        return actor_text(label)
+    if any(label == s.stored for s in SENTENCES):  # "automated checks"
+        return claim_text(label)
+    return format_html('<span class="name">{}</span>', label)

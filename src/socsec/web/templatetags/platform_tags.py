@@ -5,19 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
-
-RUN_KINDS = {
-    "ORIGINAL": _("First invoice of the month"),
-    "ADJUSTMENT": _("Adjustment after late or corrected orders"),
-}
 
 
 @register.filter
 def run_kind(code: str) -> str:
-    return str(RUN_KINDS.get(code, ""))
+    """An assessment run's kind by its label ('ORIGINAL' -> 'First invoice of the month')."""
+    from socsec.contributions.models import AssessmentRun
+
+    return str(AssessmentRun.Kind(code).label) if code in AssessmentRun.Kind.values else str(code)
 
 
 @register.filter

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from socsec.web.claim_notes import note_text
+from socsec.web.claim_texts import claim_text as note_text
 from tests.web.test_claim_pages import injury
 
 
@@ -37,8 +37,9 @@ from tests.web.test_claim_pages import injury
         ),
         (
             "outcome DISABILITY, grade 7, monthly_income_cents 600000, dependants 0",
-            "已核定：结果：伤残；伤残等级：7；月收入（元）：6,000.00；供养亲属：0",
-            "Assessed: Outcome: Disability; Disability grade: 7; Monthly income (yuan): 6,000.00; Dependants: 0",
+            "已核定：结果：伤残；伤残等级：7；受伤前月收入（元）：6,000.00；供养亲属：0",
+            "Assessed: Outcome: Disability; Disability grade: 7; Monthly income before the injury (yuan): 6,000.00; "
+            "Dependants: 0",
         ),
         (
             "the awards in force end: none was paid",
@@ -66,7 +67,7 @@ def test_the_officer_reads_why_a_claim_was_routed_in_chinese(world, data_dir):
 
 
 def test_a_payment_mismatch_in_both_languages():
-    from socsec.web.claim_notes import mismatch_text
+    from socsec.web.ledger_text import mismatch_text
 
     stored = "declared 1,000.00 yuan; the bank's line B-9 is 999.00 yuan"
     with translation.override("zh-hans"):
