@@ -76,6 +76,7 @@ EXCLUDED = {
     "web:platform_order_errors": "a CSV download, not a page",
     "web:audit_export": "a CSV download, not a page",
     "web:healthz": "a JSON health check, not a page",
+    "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
 }
 
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]
