@@ -56,6 +56,47 @@ def profile(env: Mapping[str, str]) -> str:
     return name
 
 
+# The demo's collection account (marked as such): the production profile's system check refuses any of it.
+DEMO_COLLECTION_ACCOUNT = {
+    "number": "6222 0000 1234 5678 901",
+    "name": "Social Insurance Fund Collection Account (demo)",
+    "name_zh": "社会保险基金收入户（演示）",
+    "bank": "Demo Bank, Beijing Branch",
+    "bank_zh": "演示银行北京分行",
+}
+COLLECTION_ACCOUNT_VARIABLES = {
+    "number": "SOCSEC_COLLECTION_ACCOUNT_NUMBER",
+    "name": "SOCSEC_COLLECTION_ACCOUNT_NAME",
+    "name_zh": "SOCSEC_COLLECTION_ACCOUNT_NAME_ZH",
+    "bank": "SOCSEC_COLLECTION_BANK",
+    "bank_zh": "SOCSEC_COLLECTION_BANK_ZH",
+}
+
+
+def collection_account(env: Mapping[str, str]) -> dict[str, str]:
+    """The agency's account platforms pay their invoices into (the demo's where a variable is unset)."""
+    return {
+        key: env.get(name, "").strip() or DEMO_COLLECTION_ACCOUNT[key]
+        for key, name in COLLECTION_ACCOUNT_VARIABLES.items()
+    }
+
+
+LOCAL_PROVIDER = {"local": "socsec.contributions.own.providers.LocalProvider"}
+
+
+def payment_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The payment providers of own contributions. The local one (the demo's: the server signs its own
+    "paid") is registered outside the production profile only, and production refuses it by name; with no
+    provider set there, paying is not available rather than free."""
+    production = profile(env) == "production"
+    chosen = env.get("SOCSEC_PAYMENT_PROVIDER", "").strip() or ("" if production else "local")
+    if production and chosen == "local":
+        raise ConfigurationError(
+            "SOCSEC_PAYMENT_PROVIDER: the local (demo) provider is refused in the production profile"
+        )
+    return {"SOCSEC_PAYMENT_PROVIDERS": {} if production else dict(LOCAL_PROVIDER), "SOCSEC_PAYMENT_PROVIDER": chosen}
+
+
 def https_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Django's HTTPS and host settings for the environment ``env``."""
     production = profile(env) == "production"

@@ -246,23 +246,25 @@ WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.
-SOCSEC_COLLECTION_ACCOUNT = {
-    "number": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NUMBER", "6222 0000 1234 5678 901"),
-    "name": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NAME", "Social Insurance Fund Collection Account (demo)"),
-    "name_zh": os.environ.get("SOCSEC_COLLECTION_ACCOUNT_NAME_ZH", "社会保险基金收入户（演示）"),
-    "bank": os.environ.get("SOCSEC_COLLECTION_BANK", "Demo Bank, Beijing Branch"),
-    "bank_zh": os.environ.get("SOCSEC_COLLECTION_BANK_ZH", "演示银行北京分行"),
-}
+SOCSEC_COLLECTION_ACCOUNT = deployment.collection_account(os.environ)  # the production profile requires it set
 
 # The payment providers that take workers' own contributions, by code (socsec.contributions.own.providers),
 # and the one new payments go to. The local one plays a provider for the demo and the tests; a bank,
 # UnionPay or wallet gateway is a class with the same methods, added here and chosen by SOCSEC_PAYMENT_PROVIDER.
-SOCSEC_PAYMENT_PROVIDERS = {"local": "socsec.contributions.own.providers.LocalProvider"}
-SOCSEC_PAYMENT_PROVIDER = os.environ.get("SOCSEC_PAYMENT_PROVIDER", "local")
+# The local provider exists outside the production profile only (socsec.deployment.payment_settings).
+try:
+    _payments = deployment.payment_settings(os.environ)
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+SOCSEC_PAYMENT_PROVIDERS: dict[str, str] = _payments["SOCSEC_PAYMENT_PROVIDERS"]
+SOCSEC_PAYMENT_PROVIDER: str = _payments["SOCSEC_PAYMENT_PROVIDER"]
 # The key the local provider signs its callbacks with (HMAC-SHA256); derived from the secret key when unset.
 SOCSEC_PAYMENT_LOCAL_KEY = (
     os.environ.get("SOCSEC_PAYMENT_LOCAL_KEY")
     or hashlib.sha256(f"socsec-payment-local:{SECRET_KEY}".encode()).hexdigest()
 )
+# A month job waiting or running with no sign of life (a step) for this long may be marked interrupted by an
+# officer, so that its month can be started again (minutes; longer than the slowest step).
+SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).
 SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300"))

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from socsec.batch.sheets import Column, Columns, UploadError, cell_text, decode_csv, read_sheet
+from socsec.batch.sheets import Column, Columns, UploadError, UploadTooLarge, cell_text, decode_csv, read_sheet
 
 COLUMNS = Columns([Column("order_id", "订单号", ("订单编号",)), Column("order_date", "完成日期", ("日期",))])
 
@@ -105,3 +105,70 @@ def test_a_utf8_file_with_english_headers_and_one_damaged_line_is_not_read_as_gb
     assert decode_csv(content) == (content, "utf-8", False)
     gbk = ("resident_id,name\n" + names).encode("gbk")
     assert decode_csv(gbk)[1:] == ("gb18030", True)
+
+
+def sparse_workbook() -> bytes:
+    """Two cells, A1 and XFD200: a few kilobytes that a reader makes into a grid of 200 x 16,384 cells."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "resident_id"
+    book.active["XFD200"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_sparse_workbook_is_refused_by_its_reach_before_it_is_read():
+    from socsec.batch.sheets import XlsxExtent, check_xlsx_extent, xlsx_extent
+    from socsec.batch.uploads import check_upload_limits
+
+    content = sparse_workbook()
+    assert len(content) < 10_000
+    assert xlsx_extent(content, max_unpacked=10**8) == XlsxExtent(row_elements=2, last_row=200, last_column=16384)
+    with pytest.raises(UploadTooLarge) as caught:
+        check_upload_limits(content, "xlsx", max_bytes=10**6, max_rows=10**6, max_xlsx_rows=10**6)
+    assert (caught.value.unit, caught.value.limit, caught.value.got) == ("columns", 64, 16384)
+    with pytest.raises(UploadTooLarge) as caught:
+        check_xlsx_extent(content, max_unpacked=10**8, max_rows=100, max_columns=20_000)
+    assert (caught.value.unit, caught.value.limit, caught.value.got) == ("rows", 100, 199)
+    check_xlsx_extent(content, max_unpacked=10**8, max_rows=199, max_columns=16384)
+
+
+def test_the_reach_counts_cells_without_references_and_the_bytes_actually_unpacked():
+    import zipfile
+
+    from socsec.batch.sheets import XlsxExtent, xlsx_extent
+
+    cells = "<c><v>1</v></c>" * 70
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", f'<worksheet><dimension ref="A1:C3"/><row>{cells}</row></worksheet>'
+        )
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + " " * 5000 + "</sst>")
+    assert xlsx_extent(buffer.getvalue(), max_unpacked=10**6) == XlsxExtent(row_elements=1, last_row=3, last_column=70)
+    with pytest.raises(UploadTooLarge) as caught:
+        xlsx_extent(buffer.getvalue(), max_unpacked=5000)
+    assert caught.value.unit == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("證件號碼,姓名\n陳大文,1\n", "big5"),  # read as GBK: private-use characters
+        ("氏名,番号\n山田太郎,1\n佐藤花子,2\n", "shift_jis"),  # read as GBK: rare characters only
+    ],
+)
+def test_big5_and_shift_jis_are_refused_rather_than_read_as_garbled_gbk(text, encoding):
+    with pytest.raises(UploadError) as caught:
+        decode_csv(text.encode(encoding))
+    assert str(caught.value) == (
+        "the file seems to be in another encoding (such as Big5 or Shift-JIS): its text read as GBK is garbled; "
+        "save the file as UTF-8 or GBK"
+    )
+
+
+def test_gbk_names_with_a_few_rare_characters_are_still_read():
+    text = "证件号码,姓名,户籍地区代码\n1,王喆,110100\n2,李堃,110100\n3,张昇,110100\n"
+    assert decode_csv(text.encode("gbk")) == (text.encode(), "gb18030", True)

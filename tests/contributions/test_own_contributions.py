@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from socsec.contributions.models import OwnContribution
+from socsec.contributions.own.enrolments import enrolment_join
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
@@ -102,32 +103,24 @@ def test_a_period_is_paid_once(world):
     assert OwnContribution.objects.count() == 1
 
 
-def test_through_the_api_and_in_the_record(world):
+def test_the_api_books_nothing_without_a_payment_and_starts_one_through_the_provider(world):
     worker = Client()
     worker.force_login(world.users["worker"])
-    this_month = f"{dt.date.today():%Y-%m}-01"  # the API pays on today's date: the month in progress is open
-    response = worker.post(
-        "/api/me/contributions/own",
-        json.dumps(
-            {"scheme": "EMPLOYEE_PENSION", "period_start": this_month, "months": 1, "declared_base_cents": 1000000}
-        ),
-        content_type="application/json",
+    this_month = f"{dt.date.today():%Y-%m}-01"
+    enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
+    body = json.dumps(
+        {"scheme": "EMPLOYEE_PENSION", "period_start": this_month, "months": 1, "declared_base_cents": 1000000}
     )
-    assert (response.status_code, response.json()["paid_cents"]) == (201, 200000)
-    record = worker.get("/api/me/contributions").json()["items"]
-    assert record == [
-        {
-            "month": this_month[:7],
-            "scheme": "EMPLOYEE_PENSION",
-            "platform": "",
-            "paid_by": "self",
-            "province": "110000",
-            "sector": "",
-            "order_count": 0,
-            "amount_cents": 200000,
-            "covered": True,
-        }
-    ]
+    direct = worker.post("/api/me/contributions/own", body, content_type="application/json")
+    assert direct.status_code in (404, 405)  # booking without paying is gone
+    assert OwnContribution.objects.count() == 0
+    response = worker.post("/api/me/contributions/own/payments", body, content_type="application/json")
+    assert response.status_code == 201
+    out = response.json()
+    assert (out["status"], out["amount_cents"], out["provider"]) == ("PENDING", 200000, "local")
+    assert out["redirect_url"] == f"/pay/local/{out['reference']}/"
+    assert OwnContribution.objects.count() == 0
+    assert worker.get("/api/me/contributions").json()["items"] == []
 
 
 def test_overlapping_periods_are_refused(world):

@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
-from socsec.deployment import ConfigurationError, https_settings
-from tests.world import PASSWORD
+from socsec.contributions.own.checkout import own_payment_start
+from socsec.contributions.own.enrolments import enrolment_join
+from socsec.contributions.own.providers import payment_provider
+from socsec.core.checks import production_payments_check
+from socsec.core.errors import NotFound
+from socsec.deployment import ConfigurationError, collection_account, https_settings, payment_settings
+from tests.world import PASSWORD, SYSTEM
 
 SECRET = "k9#Qv2!xLr7@pZ4$wN8^tB1&yH6*sD3(fJ5)mC0_gE-uA+oI=eR"  # 52 characters, tests only
 PRODUCTION = {
@@ -23,6 +29,12 @@ PRODUCTION = {
     # the keys of the personal data encrypted at rest (base64 of 32 bytes; tests only)
     "SOCSEC_DATA_KEY": "dGVzdHMtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWI=",
     "SOCSEC_INDEX_KEY": "dGVzdHMtb25seS1pbmRleC1rZXktMDEyMzQ1Njc4OWE=",
+    # the agency's collection account that invoices print (made up; tests only)
+    "SOCSEC_COLLECTION_ACCOUNT_NUMBER": "1100 2233 4455 6677 889",
+    "SOCSEC_COLLECTION_ACCOUNT_NAME": "Social Insurance Fund Collection Account",
+    "SOCSEC_COLLECTION_ACCOUNT_NAME_ZH": "社会保险基金收入户",
+    "SOCSEC_COLLECTION_BANK": "Bank of Example, Beijing Branch",
+    "SOCSEC_COLLECTION_BANK_ZH": "示例银行北京分行",
 }
 
 
@@ -128,3 +140,58 @@ def test_without_the_proxy_setting_the_same_post_is_refused(world):
             **proxied,
         )
         assert response.status_code == 403  # the finding: the origin is https, the request looked like http
+
+
+def test_the_production_profile_refuses_the_local_payment_provider(tmp_path):
+    done = run_socsec(tmp_path, PRODUCTION | {"SOCSEC_PAYMENT_PROVIDER": "local"}, "manage", "check")
+    assert done.returncode == 1
+    assert "SOCSEC_PAYMENT_PROVIDER: the local (demo) provider is refused in the production profile" in done.stderr
+    assert payment_settings(PRODUCTION) == {"SOCSEC_PAYMENT_PROVIDERS": {}, "SOCSEC_PAYMENT_PROVIDER": ""}
+    assert payment_settings({}) == {
+        "SOCSEC_PAYMENT_PROVIDERS": {"local": "socsec.contributions.own.providers.LocalProvider"},
+        "SOCSEC_PAYMENT_PROVIDER": "local",
+    }
+
+
+def test_a_local_provider_left_in_production_settings_is_a_system_check_error(settings):
+    settings.SOCSEC_PROFILE = "production"
+    assert production_payments_check() != []
+    assert production_payments_check()[0].id == "socsec.E002"
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {"bank": "x.Bank"}, "bank"
+    assert production_payments_check() == []
+    settings.SOCSEC_PROFILE = "development"
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {"local": "y"}, "local"
+    assert production_payments_check() == []
+
+
+@pytest.mark.django_db
+def test_without_the_local_provider_its_page_is_absent_and_paying_is_not_available(world, settings):
+    enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
+    payment, _started = own_payment_start(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=timezone.localdate().replace(day=1),
+        declared_base_cents=1_200_000,
+    )
+    browser = Client()
+    browser.force_login(world.users["worker"])
+    settings.SOCSEC_PAYMENT_PROVIDERS, settings.SOCSEC_PAYMENT_PROVIDER = {}, ""
+    assert browser.get(f"/pay/local/{payment.reference}/").status_code == 404
+    assert browser.post(f"/pay/local/{payment.reference}/", {"outcome": "pay"}).status_code == 404
+    payment.refresh_from_db()
+    assert payment.status == "PENDING"
+    with pytest.raises(NotFound, match="paying here is not available: no payment provider is set up"):
+        payment_provider()
+
+
+def test_the_production_profile_refuses_the_demo_collection_account(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("SOCSEC_COLLECTION_BANK", "SOCSEC_COLLECTION_BANK_ZH")}
+    done = run_socsec(tmp_path, env, "manage", "check")
+    assert done.returncode == 1
+    assert (
+        "(socsec.E003) SOCSEC_COLLECTION_BANK, SOCSEC_COLLECTION_BANK_ZH: the demo's collection account is in use"
+        in done.stderr
+    )
+    assert collection_account(PRODUCTION)["number"] == "1100 2233 4455 6677 889"
+    assert collection_account({})["number"] == "6222 0000 1234 5678 901"

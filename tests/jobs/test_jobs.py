@@ -4,7 +4,10 @@ made re-runnable; re-running a month changes nothing already done."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from socsec.accounts.permissions import Principal
@@ -108,6 +111,17 @@ def test_a_month_not_ended_is_refused_for_the_pay_run(world):
     assert Job.objects.count() == 0
 
 
+def test_a_month_not_ended_is_refused_for_the_assessment(world):
+    with pytest.raises(ValidationFailed) as refused:
+        job_start(actor=officer(world), kind="ASSESSMENT", month="2030-01", today=dt.date(2026, 12, 2))
+    assert refused.value.code == JobErrorCode.MONTH_NOT_CLOSED
+    assert str(refused.value) == "month: 2030-01 has not ended yet; it can be run from 2030-02-01 on"
+    with pytest.raises(ValidationFailed) as refused:  # the month under way has not ended either
+        job_start(actor=officer(world), kind="ASSESSMENT", month="2026-12", today=dt.date(2026, 12, 2))
+    assert refused.value.params == {"month": "2026-12", "opens": "2027-01-01"}
+    assert Job.objects.count() == 0
+
+
 def test_a_job_left_running_by_a_dead_worker_can_be_started_again(world, data_dir):
     job = job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
     host = runs.worker_name().rpartition(":")[0]
@@ -177,3 +191,45 @@ def test_on_postgresql_the_page_sees_each_step_while_the_run_is_open(world, data
     assert seen_outside == [(0, "read"), (1, "aggregate"), (2, "price"), (3, "write"), (4, "record")]
     job.refresh_from_db()
     assert (job.status, job.steps_done, job.outcome["invoiced_cents"]) == ("SUCCEEDED", 5, 2)
+
+
+def test_each_step_stamps_the_heartbeat(world, data_dir):
+    from socsec.jobs.progress import progress_writer
+
+    job = job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
+    assert job.heartbeat_at is None
+    with progress_writer(job.pk) as write:
+        write(1, 5, "orders")
+    job.refresh_from_db()
+    assert (job.steps_done, job.step) == (1, "orders")
+    assert job.heartbeat_at is not None and (timezone.now() - job.heartbeat_at).total_seconds() < 60
+
+
+def test_a_job_without_a_sign_of_life_is_marked_interrupted_by_an_officer_and_its_month_runs_again(world, data_dir):
+    from socsec.audit.models import AuditEntry
+    from socsec.jobs.services import job_is_stale, job_mark_interrupted
+
+    job = job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
+    now = timezone.now()
+    beat = now - dt.timedelta(minutes=29)
+    Job.objects.filter(pk=job.pk).update(status="RUNNING", worker="elsewhere:1", started_at=beat, heartbeat_at=beat)
+    job.refresh_from_db()
+    assert job_is_stale(job, now) is False
+    with pytest.raises(Conflict) as refused:  # still showing life within 30 minutes
+        job_mark_interrupted(actor=officer(world), job=job, now=now)
+    assert refused.value.code == JobErrorCode.JOB_NOT_STALE
+    assert str(refused.value) == f"job {job.pk} is not waiting or running without a sign of life for 30 minutes"
+    with pytest.raises(Conflict):  # the month stays blocked: another worker's host, so no recovery
+        job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
+    later = now + dt.timedelta(minutes=2)
+    assert job_is_stale(job, later) is True
+    job_mark_interrupted(actor=officer(world), job=job, now=later)
+    job.refresh_from_db()
+    assert (job.status, job.error_code, job.finished_at) == ("FAILED", "job_interrupted", later)
+    assert AuditEntry.objects.filter(action="job.interrupted").count() == 1
+    with pytest.raises(Conflict):  # a finished job is not marked again
+        job_mark_interrupted(actor=officer(world), job=job, now=later)
+    again = job_start(actor=officer(world), kind="ASSESSMENT", month=MONTH)
+    run_pending()
+    again.refresh_from_db()
+    assert again.status == "SUCCEEDED"

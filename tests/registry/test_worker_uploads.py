@@ -71,3 +71,16 @@ def test_a_file_over_the_row_limit_writes_nothing(world, unchanged):
     with pytest.raises(UploadTooLarge) as caught:
         upload(world, gbk(lines(OTHER_ID, "2026-11-01")), max_rows=2)
     assert (caught.value.unit, caught.value.limit, caught.value.got) == ("rows", 2, 3)
+
+
+def test_a_sparse_workbook_is_refused_before_it_is_read_and_writes_nothing(world, unchanged, monkeypatch):
+    from socsec.batch import sheets
+    from tests.batch.test_sheets import sparse_workbook
+
+    def never(content: bytes) -> list[list[object]]:
+        raise AssertionError("the workbook was read")
+
+    monkeypatch.setattr(sheets, "xlsx_rows", never)
+    with pytest.raises(UploadTooLarge) as caught:
+        upload(world, sparse_workbook(), fmt="xlsx")
+    assert (caught.value.unit, caught.value.limit, caught.value.got) == ("columns", 64, 16384)

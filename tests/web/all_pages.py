@@ -69,6 +69,7 @@ VISITS = [
     Visit("officer", "web:officer_jobs"),
     Visit("officer", "web:officer_job", ("job_id",)),
     Visit("officer", "web:person_register"),
+    Visit("officer", "web:officer_provider_payments"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -79,6 +80,7 @@ VISITS = [
     Visit("auditor", "web:overview"),
     Visit("auditor", "web:arrears"),
     Visit("auditor", "web:officer_payments"),
+    Visit("auditor", "web:officer_provider_payments"),
     Visit("auditor", "web:person_search", query="q=张伟"),
     Visit("auditor", "web:person_detail", ("person_id",)),
 ]
@@ -98,6 +100,7 @@ EXCLUDED = {
     "web:platform_code_list": "a code list download (CSV or spreadsheet), not a page",
     "web:platform_workers_template": "a spreadsheet download, not a page",
     "web:platform_workers_errors": "an error report download, not a page",
+    "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
 }
 
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]

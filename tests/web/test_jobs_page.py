@@ -47,7 +47,7 @@ def test_a_second_job_for_the_month_is_refused_on_the_page_in_chinese(world, dat
     assert Job.objects.count() == 1
     bad = officer.post("/officer/jobs/", {"kind": "PAY_RUN", "month": "2999-01"})
     assert bad.status_code == 422
-    assert "月份：2999-01 尚未结束；自 2999-02-01 起方可发放" in bad.content.decode()
+    assert "月份：2999-01 尚未结束；自 2999-02-01 起方可运行" in bad.content.decode()
     assert officer.post("/officer/jobs/", {"kind": "PAY_RUN", "month": "May"}).status_code == 422
     assert Job.objects.count() == 1
 
@@ -65,3 +65,32 @@ def test_officers_find_their_new_pages_in_the_nav(world):
     assert 'href="/officer/persons/new/">Register a person<' in page
     auditor = client_as(world, "auditor").get("/officer/persons/").content.decode()
     assert 'href="/officer/jobs/"' not in auditor and 'href="/officer/persons/new/"' not in auditor
+
+
+def test_an_officer_marks_a_job_without_a_sign_of_life_interrupted_after_confirming(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    officer = client_as(world, "officer", "zh-hans")
+    officer.post("/officer/jobs/", {"kind": "ASSESSMENT", "month": MONTH})
+    job = Job.objects.get()
+    fresh = officer.get(f"/officer/jobs/{job.pk}/").content.decode()
+    assert 'id="job-stale"' not in fresh
+    old = timezone.now() - dt.timedelta(minutes=45)
+    Job.objects.filter(pk=job.pk).update(status="RUNNING", worker="elsewhere:7", started_at=old, heartbeat_at=old)
+    page = officer.get(f"/officer/jobs/{job.pk}/").content.decode()
+    assert "此任务已超过 30 分钟没有任何进展：执行它的后台进程可能已停止。" in page
+    assert f'<a href="/officer/jobs/{job.pk}/interrupt/">标记为已中断</a>' in page
+    confirm = officer.get(f"/officer/jobs/{job.pk}/interrupt/").content.decode()
+    assert "<h1>将此任务标记为已中断？</h1>" in confirm and 'id="job-interrupt"' in confirm
+    assert Job.objects.get().status == "RUNNING"  # asking changes nothing
+    assert client_as(world, "auditor").post(f"/officer/jobs/{job.pk}/interrupt/").status_code == 403
+    done = officer.post(f"/officer/jobs/{job.pk}/interrupt/")
+    assert (done.status_code, done["Location"]) == (302, f"/officer/jobs/{job.pk}/")
+    assert Job.objects.get().status == "FAILED"
+    again = officer.post(f"/officer/jobs/{job.pk}/interrupt/")
+    assert again.status_code == 409
+    assert f"任务 {job.pk} 并非已等待或运行 30 分钟而无任何进展" in again.content.decode()
+    restarted = officer.post("/officer/jobs/", {"kind": "ASSESSMENT", "month": MONTH})
+    assert restarted.status_code == 302 and Job.objects.count() == 2

@@ -167,3 +167,19 @@ def test_a_platform_registers_workers_from_a_file_and_downloads_the_refused_rows
         "'2026/11/01' 不是日期（格式：YYYY-MM-DD）。",
     ]
     assert report_csv(client.get("/platform/workers/upload/template/"))[0][:3] == ["证件号码", "姓名", "户籍地区代码"]
+
+
+def test_a_sparse_workbook_of_workers_is_refused_in_words(world):
+    from tests.batch.test_sheets import sparse_workbook
+
+    client = clerk(world, "zh-hans")
+    upload = SimpleUploadedFile("w.xlsx", sparse_workbook())
+    html = client.post("/platform/workers/upload/", {"file": upload}).content.decode()
+    assert "文件有 16384 列；每次上传最多接受 64 列。" in html
+
+
+def test_a_big5_file_of_workers_is_refused_in_words(world):
+    client = clerk(world, "zh-hans")
+    content = "證件號碼,姓名\n110105199001011234,陳大文\n".encode("big5")
+    html = client.post("/platform/workers/upload/", {"file": SimpleUploadedFile("w.csv", content)}).content.decode()
+    assert "文件似乎使用了其他编码（如 Big5 或 Shift-JIS）：按 GBK 读取为乱码；请将文件另存为 UTF-8 或 GBK 编码" in html

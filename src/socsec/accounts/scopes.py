@@ -36,7 +36,6 @@ WRITE_SCOPES: dict[tuple[str, str], Scope] = {
     ("POST", "/api/claims/{claim_id}/appeal"): Scope.CLAIMS_WRITE,
     ("POST", "/api/claims/{claim_id}/withdrawal"): Scope.CLAIMS_WRITE,
     ("POST", "/api/retention-rebates"): Scope.CLAIMS_WRITE,
-    ("POST", "/api/me/contributions/own"): Scope.REGISTRY_WRITE,
     ("POST", "/api/me/contributions/own/payments"): Scope.REGISTRY_WRITE,
     ("POST", "/api/me/enrolments"): Scope.REGISTRY_WRITE,
     ("POST", "/api/me/withholding"): Scope.REGISTRY_WRITE,

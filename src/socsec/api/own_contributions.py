@@ -23,7 +23,6 @@ from socsec.contributions.own.mandates import (
     withholding_mandate_end,
     withholding_of,
 )
-from socsec.contributions.own.payments import own_contribution_pay
 from socsec.contributions.own.relief import relief_grant
 from socsec.registry import selectors
 
@@ -36,41 +35,6 @@ class OwnContributionIn(Schema):
     months: Count = 1
     declared_base_cents: Cents | None = None
     tier: Code = ""
-
-
-class OwnContributionOut(Schema):
-    id: int
-    scheme: str
-    period_start: dt.date
-    months: int
-    paid_cents: int
-    subsidy_cents: int
-    individual_account_cents: int
-    pooled_cents: int
-    explanation: dict[str, Any]
-
-
-@router.post("/me/contributions/own", response=responses({201: OwnContributionOut}, 404, 409), tags=["me"])
-def pay_own_contribution(request: HttpRequest, payload: OwnContributionIn) -> Status[dict[str, Any]]:
-    """A flexible worker pays their employee pension on a base they choose (monthly, quarterly or
-    yearly), or a resident pays a residents' pension tier; the answer explains the amounts."""
-    p = principal_of(request)
-    person = access_person(p, require_worker(p, "only a worker pays their own contribution here"))
-    c = own_contribution_pay(actor=p.actor, person=person, **payload.dict())
-    return Status(
-        201,
-        {
-            "id": c.pk,
-            "scheme": c.scheme,
-            "period_start": c.period_start,
-            "months": c.months,
-            "paid_cents": c.paid_cents,
-            "subsidy_cents": c.subsidy_cents,
-            "individual_account_cents": c.individual_account_cents,
-            "pooled_cents": c.pooled_cents,
-            "explanation": c.explanation,
-        },
-    )
 
 
 class EnrolmentIn(Schema):

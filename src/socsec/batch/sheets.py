@@ -103,12 +103,42 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
     header_is_utf8 = not header.isascii() and _is_utf8(header)
     if not header_is_utf8 and how == UTF8 and not _mostly_utf8(content):
         try:
-            return content.decode("gb18030").encode("utf-8"), GB18030, True
+            text = content.decode("gb18030")
         except UnicodeDecodeError:
             pass
+        else:
+            _refuse_other_encoding(text)
+            return text.encode("utf-8"), GB18030, True
     if _is_utf8(header):
         return content, how, False
     raise UploadError("the file is neither UTF-8 nor GB18030 (GBK) text; save it from Excel as CSV or as .xlsx")
+
+
+OTHER_ENCODING = (
+    "the file seems to be in another encoding (such as Big5 or Shift-JIS): its text read as GBK is garbled; "
+    "save the file as UTF-8 or GBK"
+)
+
+
+def _refuse_other_encoding(text: str) -> None:
+    """GB18030 decodes nearly any bytes, so text in Big5 or Shift-JIS reads as garbled Chinese. Such
+    text is refused: it holds private-use characters (no GBK text does), or more than a third of its
+    characters beyond ASCII (at least 4) are rare ones (outside GB2312's 7,445 common characters), where
+    Chinese text, names with rare characters included, has few."""
+    wide = [c for c in text if ord(c) > 127 and not c.isspace()]
+    if any(0xE000 <= ord(c) <= 0xF8FF for c in wide):
+        raise UploadError(OTHER_ENCODING)
+    rare = sum(1 for c in wide if not _in_gb2312(c))
+    if rare >= 4 and 3 * rare > len(wide):
+        raise UploadError(OTHER_ENCODING)
+
+
+def _in_gb2312(c: str) -> bool:
+    try:
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -157,30 +187,106 @@ def xlsx_rows(content: bytes) -> list[list[object]]:
         raise UploadError("not a readable .xlsx workbook (%(reason)s)", reason=str(exc)) from None
 
 
-def xlsx_row_count(content: bytes, *, max_unpacked: int) -> int:
-    """The rows of a workbook's first sheet counted in its XML without parsing it (an upper bound: the
-    ``<row`` elements). A workbook that unpacks to over ``max_unpacked`` bytes is refused as too large."""
+MAX_XLSX_COLUMNS = 64  # a workbook is read as a full grid from A1: more columns than any upload has is refused
+_CELL_REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})")
+_XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c|dimension)(?=[\s/>])([^>]*)")
+_R_ATTR = re.compile(rb"""\b(?:r|ref)\s*=\s*["']([^"']*)["']""")
+
+
+@dataclass(frozen=True)
+class XlsxExtent:
+    """How far a workbook's first sheet reaches, found in its XML without parsing it: the ``<row>``
+    elements, and the last row and column any cell or the sheet's dimension names (the grid a reader
+    builds from A1)."""
+
+    row_elements: int
+    last_row: int
+    last_column: int
+
+    @property
+    def rows(self) -> int:
+        return max(self.row_elements, self.last_row)
+
+
+def column_number(letters: bytes) -> int:
+    """``A`` is 1, ``Z`` 26, ``AA`` 27, ``XFD`` 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan(data: bytes, state: list[int]) -> None:
+    """Advances ``state`` ([row elements, last row, last column, this row's column]) over complete tags."""
+    for tag, attrs in _XLSX_TAG.findall(data):
+        ref = _R_ATTR.search(attrs)
+        if tag == b"row":
+            state[0] += 1
+            state[3] = 0
+            row = int(ref.group(1)) if ref and ref.group(1).isdigit() else state[0]
+            state[1] = max(state[1], row)
+        elif tag == b"c":
+            cell = _CELL_REF.fullmatch(ref.group(1)) if ref else None
+            state[3] = column_number(cell.group(1)) if cell else state[3] + 1
+            state[2] = max(state[2], state[3])
+            if cell:
+                state[1] = max(state[1], int(cell.group(2)))
+        else:
+            for cell in _CELL_REF.finditer(ref.group(1) if ref else b""):
+                state[1], state[2] = max(state[1], int(cell.group(2))), max(state[2], column_number(cell.group(1)))
+
+
+def xlsx_extent(content: bytes, *, max_unpacked: int) -> XlsxExtent:
+    """The reach of a workbook's first sheet (``XlsxExtent``), read as a stream. The bytes each part
+    unpacks to are counted as they are unpacked (not taken from the archive's own claims): over
+    ``max_unpacked`` in all, the workbook is refused as too large."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-            if unpacked > max_unpacked:
-                raise UploadTooLarge("bytes", max_unpacked, unpacked)
+            declared = sum(i.file_size for i in archive.infolist())
+            if declared > max_unpacked:
+                raise UploadTooLarge("bytes", max_unpacked, declared)
             sheets = sorted(
                 (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
                 key=lambda n: int(re.sub(r"\D", "", n)),
             )
             if not sheets:
                 raise UploadError("not a readable .xlsx workbook (%(reason)s)", reason="no worksheet")
-            count, tail = 0, b""
-            with archive.open(sheets[0]) as sheet:
-                for chunk in iter(lambda: sheet.read(1 << 20), b""):
-                    data = tail + chunk
-                    count += len(re.findall(rb"<(?:\w+:)?row[\s>]", data))
-                    tail = data[-16:]  # counted again with the next chunk (a tag may be cut in two)
-                    count -= len(re.findall(rb"<(?:\w+:)?row[\s>]", tail))
-            return count + len(re.findall(rb"<(?:\w+:)?row[\s>]", tail))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            unpacked, state = 0, [0, 0, 0, 0]
+            for name in [sheets[0], *(n for n in archive.namelist() if n != sheets[0])]:
+                tail = b""
+                with archive.open(name) as part:
+                    for chunk in iter(lambda: part.read(1 << 20), b""):  # noqa: B023 (read at once)
+                        unpacked += len(chunk)
+                        if unpacked > max_unpacked:
+                            raise UploadTooLarge("bytes", max_unpacked, unpacked)
+                        if name != sheets[0]:
+                            continue
+                        data = tail + chunk
+                        cut = data.rfind(b"<")  # the last tag may be cut in two: read with the next chunk
+                        _scan(data[:cut] if cut >= 0 else data, state)
+                        tail = data[cut:] if cut >= 0 else b""
+                        if len(tail) > 1 << 20:
+                            raise UploadError("not a readable .xlsx workbook (%(reason)s)", reason="a tag too long")
+                if name == sheets[0]:
+                    _scan(tail + b" ", state)
+            return XlsxExtent(row_elements=state[0], last_row=state[1], last_column=state[2])
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise UploadError("not a readable .xlsx workbook (%(reason)s)", reason=str(exc)) from None
+
+
+def xlsx_row_count(content: bytes, *, max_unpacked: int) -> int:
+    """The rows a reader makes of a workbook's first sheet (an upper bound), without parsing it."""
+    return xlsx_extent(content, max_unpacked=max_unpacked).rows
+
+
+def check_xlsx_extent(content: bytes, *, max_unpacked: int, max_rows: int, max_columns: int = MAX_XLSX_COLUMNS) -> None:
+    """Refuse a workbook whose first sheet reaches past ``max_rows`` rows under its header or past
+    ``max_columns`` columns, before it is parsed (a reader builds the whole grid from A1)."""
+    extent = xlsx_extent(content, max_unpacked=max_unpacked)
+    if extent.last_column > max_columns:
+        raise UploadTooLarge("columns", max_columns, extent.last_column)
+    if extent.rows - 1 > max_rows:
+        raise UploadTooLarge("rows", max_rows, extent.rows - 1)
 
 
 def cell_text(value: object) -> str | None:

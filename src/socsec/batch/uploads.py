@@ -32,10 +32,10 @@ from .sheets import (
     UploadError,
     UploadTooLarge,
     cell_text,
+    check_xlsx_extent,
     csv_header,
     decode_csv,
     with_header,
-    xlsx_row_count,
     xlsx_rows,
 )
 
@@ -91,8 +91,9 @@ def check_upload_limits(
     if len(content) > max_bytes:
         raise UploadTooLarge("bytes", max_bytes, len(content))
     if fmt == "xlsx":
-        rows = xlsx_row_count(content, max_unpacked=40 * max_bytes) - 1
         max_rows = min(max_rows, max_xlsx_rows or max_rows)
+        check_xlsx_extent(content, max_unpacked=40 * max_bytes, max_rows=max_rows)
+        return
     elif fmt == "parquet":
         try:
             rows = int(pq.ParquetFile(io.BytesIO(content)).metadata.num_rows)

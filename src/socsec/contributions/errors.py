@@ -24,6 +24,7 @@ class ContributionErrorCode(StrEnum):
     BATCH_NOT_WITHDRAWABLE = "batch_not_withdrawable"  # withdrawn already, or still being written
     ALREADY_JOINED = "already_joined"  # the person joined that voluntary scheme before
     NOT_JOINED = "not_joined"  # an own contribution of a scheme the person has not joined
+    PAYMENT_PENDING = "payment_pending"  # months a payment waiting for the provider covers already
 
 
 class OrderRowErrorCode(StrEnum):

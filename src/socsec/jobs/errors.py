@@ -10,3 +10,4 @@ class JobErrorCode(StrEnum):
     MONTH_NOT_CLOSED = "month_not_closed"  # a pay run for a month that has not ended
     INTERRUPTED = "job_interrupted"  # the worker running it stopped before it finished
     UNEXPECTED = "job_unexpected"  # an error no service named: the worker's log has the trace
+    JOB_NOT_STALE = "job_not_stale"  # marked interrupted while finished or still showing life

@@ -34,6 +34,7 @@ class Job(models.Model):
     error_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the run's last sign of life (each step)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

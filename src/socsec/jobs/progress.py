@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
 
 from .models import Job
 
@@ -22,7 +23,9 @@ def progress_writer(job_id: int) -> Iterator[Writer]:
     if connection.vendor != "postgresql":
 
         def same(done: int, total: int, step: str) -> None:
-            Job.objects.filter(pk=job_id).update(steps_done=done, steps_total=total, step=step)
+            Job.objects.filter(pk=job_id).update(
+                steps_done=done, steps_total=total, step=step, heartbeat_at=timezone.now()
+            )
 
         yield same
         return
@@ -32,8 +35,9 @@ def progress_writer(job_id: int) -> Iterator[Writer]:
     def apart(done: int, total: int, step: str) -> None:
         with side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET steps_done = %s, steps_total = %s, step = %s WHERE id = %s",  # noqa: S608
-                [done, total, step, job_id],
+                f"UPDATE {table} SET steps_done = %s, steps_total = %s, step = %s, heartbeat_at = %s "  # noqa: S608
+                "WHERE id = %s",
+                [done, total, step, timezone.now(), job_id],
             )
 
     try:

@@ -37,7 +37,8 @@ def job_run(*, job_id: int) -> dict[str, Any]:
         if job is None or job.status != Job.Status.QUEUED:
             return {}
         job.status, job.started_at, job.worker = Job.Status.RUNNING, timezone.now(), worker_name()
-        job.save(update_fields=["status", "started_at", "worker"])
+        job.heartbeat_at = job.started_at
+        job.save(update_fields=["status", "started_at", "worker", "heartbeat_at"])
     actor = Principal.of_user(job.started_by).actor if job.started_by else Actor.system("jobs")
     seen = [0, 0]
 
@@ -103,7 +104,7 @@ def _finish(
     done, total = seen
     if status == Job.Status.SUCCEEDED:  # a run with nothing to count (no award) is one step, done
         done = total = max(total, 1)
-    Job.objects.filter(pk=job_id).update(
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(  # unless an officer marked it interrupted
         status=status,
         steps_done=done,
         steps_total=total,

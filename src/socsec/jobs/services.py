@@ -9,11 +9,13 @@ import datetime as dt
 import os
 import socket
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socsec.audit.services import Actor
+from socsec.audit.services import Actor, audit_record
 from socsec.core.clock import database_today
+from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.core.months import month_first_day, month_index, month_of
 
@@ -64,9 +66,10 @@ def _check_month(kind: str, month: str, today: dt.date) -> None:
         valid = False
     if not valid:
         raise ValidationFailed("month: %(month)s is not a month (YYYY-MM)", field="month", params={"month": month})
-    if kind == Job.Kind.PAY_RUN and index >= min(month_index(today), month_index(database_today())):
+    # a month is assessed and paid once it has ended (both kinds): a later one would invoice or pay ahead
+    if index >= min(month_index(today), month_index(database_today())):
         raise ValidationFailed(
-            "month: %(month)s has not ended yet; it can be paid from %(opens)s on",
+            "month: %(month)s has not ended yet; it can be run from %(opens)s on",
             field="month",
             code=JobErrorCode.MONTH_NOT_CLOSED,
             params={"month": month, "opens": month_first_day(index + 1).isoformat()},
@@ -102,3 +105,35 @@ def _alive(pid: str) -> bool:
     except PermissionError:  # another user's process: alive
         return True
     return True
+
+
+def job_stale_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.SOCSEC_JOB_STALE_MINUTES)
+
+
+def job_is_stale(job: Job, now: dt.datetime | None = None) -> bool:
+    """Waiting or running, with no sign of life (a step, its start, its queueing) for
+    ``settings.SOCSEC_JOB_STALE_MINUTES``: its worker is gone, or none is running."""
+    seen = job.heartbeat_at or job.started_at or job.created_at
+    return job.is_active and seen is not None and (now or timezone.now()) - seen > job_stale_after()
+
+
+def job_mark_interrupted(*, actor: Actor, job: Job, now: dt.datetime | None = None) -> Job:
+    """An officer marks a job that shows no sign of life as interrupted (FAILED), so that its month can be
+    started again; refused for a job that is finished or still showing life. Audited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = lock(Job.objects).get(pk=job.pk)
+        if not job_is_stale(job, now):
+            raise Conflict(
+                "job %(job)s is not waiting or running without a sign of life for %(minutes)s minutes",
+                field="job",
+                code=JobErrorCode.JOB_NOT_STALE,
+                params={"job": job.pk, "minutes": settings.SOCSEC_JOB_STALE_MINUTES},
+            )
+        before = {"status": job.status}
+        job.status, job.error_code, job.error_template = Job.Status.FAILED, JobErrorCode.INTERRUPTED.value, INTERRUPTED
+        job.error_params, job.finished_at = {}, now
+        job.save(update_fields=["status", "error_code", "error_template", "error_params", "finished_at"])
+        audit_record(actor=actor, action="job.interrupted", instance=job, before=before)
+    return job

@@ -21,13 +21,18 @@ def table_response(
     as CSV. ``filename`` has no extension."""
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         book = Workbook(write_only=True)
         for title, headers, rows in sheets:
             sheet = book.create_sheet(title=title[:31])
             sheet.append(list(headers))
             for row in rows:
-                sheet.append(csv_row(row))  # a cell that starts like a formula is text, as in the CSV
+                # a cell that starts like a formula is text, as in the CSV; a control character an uploaded
+                # value carried (which XML cannot hold) is shown as the replacement character
+                sheet.append(
+                    [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in csv_row(row)]
+                )
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -4,6 +4,7 @@ job, then watch its progress (the fragment polled by htmx every 2 s) and read it
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from socsec.core.errors import DomainError
 from socsec.core.months import month_of
 from socsec.jobs.models import Job
 from socsec.jobs.selectors import job_get, jobs_recent
-from socsec.jobs.services import job_start
+from socsec.jobs.services import job_is_stale, job_mark_interrupted, job_start
 from socsec.jobs.steps import STEP_WORDS
 
 from .common import is_htmx, refusal_message
@@ -63,11 +64,37 @@ def officer_jobs(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job: its progress (polled while it runs) and its outcome."""
-    require_staff(principal_of(request))
+    p = principal_of(request)
+    require_staff(p)
     job = job_get(job_id=job_id)
-    context = {"job": job, "step_words": STEP_WORDS.get(job.step, ""), "error": _job_error(job)}
+    context = {
+        "job": job,
+        "step_words": STEP_WORDS.get(job.step, ""),
+        "error": _job_error(job),
+        "stale": job_is_stale(job) and may_run_month_jobs(p),
+        "stale_minutes": settings.SOCSEC_JOB_STALE_MINUTES,
+    }
     template = "web/_job_progress.html" if is_htmx(request) else "web/officer_job.html"
     return render(request, template, context)
+
+
+@login_required
+def officer_job_interrupt(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Mark a job that shows no sign of life as interrupted: the confirmation (GET), then the mark (POST)."""
+    p = principal_of(request)
+    require_staff(p)
+    require(may_run_month_jobs(p), "only an officer or a supervisor marks a month job interrupted")
+    job = job_get(job_id=job_id)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            job_mark_interrupted(actor=p.actor, job=job)
+        except DomainError as exc:
+            error, status = refusal_message(exc), exc.status
+        else:
+            return redirect("web:officer_job", job_id=job.pk)
+    context = {"job": job, "error": error, "stale_minutes": settings.SOCSEC_JOB_STALE_MINUTES}
+    return render(request, "web/officer_job_interrupt.html", context, status=status)
 
 
 def _job_error(job: Job) -> str:

@@ -4,8 +4,9 @@ endpoint a provider posts to. A callback that changes nothing answers 400 and is
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +20,10 @@ from socsec.contributions.own.providers import CANCELLED, PAID, LocalProvider
 
 @login_required
 def local_provider(request: HttpRequest, reference: str) -> HttpResponse:
-    """The local provider's page for a payment of the person's: the amount, "pay" or "cancel"."""
+    """The local provider's page for a payment of the person's: the amount, "pay" or "cancel". Absent
+    where the local provider is not registered (the production profile)."""
+    if LocalProvider.code not in settings.SOCSEC_PAYMENT_PROVIDERS:
+        raise Http404("no such page")
     payment = provider_payment_get(person_id=require_worker(principal_of(request)), reference=reference)
     if request.method == "POST" and payment.status == ProviderPayment.Status.PENDING:
         outcome = PAID if request.POST.get("outcome") == "pay" else CANCELLED

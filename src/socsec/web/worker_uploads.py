@@ -37,7 +37,7 @@ def _report_headers() -> list[str]:
 
 
 def _too_large_text(exc: UploadTooLarge) -> str:
-    unit = _("bytes") if exc.unit == "bytes" else _("rows")
+    unit = {"bytes": _("bytes"), "columns": _("columns")}.get(exc.unit) or _("rows")
     return _("The file has %(got)s %(unit)s; at most %(limit)s %(unit)s are accepted in one upload.") % {
         "got": exc.got,
         "unit": unit,

@@ -131,6 +131,8 @@ def _peek(body: bytes) -> str:
 def payment_provider(code: str | None = None) -> PaymentProvider:
     """The provider of that code (of ``settings.SOCSEC_PAYMENT_PROVIDERS``), or the one new payments use."""
     code = code or settings.SOCSEC_PAYMENT_PROVIDER
+    if not code:
+        raise NotFound("paying here is not available: no payment provider is set up", field="provider")
     path = settings.SOCSEC_PAYMENT_PROVIDERS.get(code)
     if path is None:
         raise NotFound("no payment provider “%(code)s”", field="provider", params={"code": code})

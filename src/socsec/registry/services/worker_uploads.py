@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop as noop
 
 from socsec.audit.services import Actor
-from socsec.batch.sheets import Column, Columns, UploadError, UploadTooLarge, read_sheet
+from socsec.batch.sheets import Column, Columns, UploadError, UploadTooLarge, check_xlsx_extent, read_sheet
 from socsec.core.errors import DomainError
 
 from ..models import Engagement, Organisation, Person
@@ -69,6 +69,8 @@ def workers_upload(
     check_actor_may_use(actor, organisation)
     if len(content) > max_bytes:
         raise UploadTooLarge("bytes", max_bytes, len(content))
+    if fmt == "xlsx":  # refused before it is read: a reader builds the whole grid from A1
+        check_xlsx_extent(content, max_unpacked=20 * max_bytes, max_rows=max_rows)
     sheet, read_as = read_sheet(content, fmt, WORKER_COLUMNS)
     missing = [c for c in REQUIRED if c not in sheet.names]
     unknown = [n for n in sheet.names if n and n not in WORKER_COLUMNS.names]
