@@ -141,7 +141,7 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
         page.get_by_role("link", name="1 · error report").click()
     report = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert report.splitlines() == [
-        "Row,Order id,Column,Reason,Code",
+        "Row number,Order id,Column,Reason,Code",
         "4,u3,region,unknown region code '999999'.,unknown_region",  # the spreadsheet's row: the header is 1
     ]
 
