@@ -47,6 +47,7 @@ for media_type, like in [
     ("application/x-ndjson", "text/plain"),
     ("text/csv", "text/plain"),
     ("application/vnd.apache.parquet", "application/octet-stream"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"),
 ]:
     schemathesis.serializer.alias(media_type, like)
 
