@@ -56,6 +56,51 @@ def assess_as_posted(world, claim, assessment, today=ASSESSED):
     )
 
 
+def unemployment_assessed(world):
+    """The employee's job (since 2015-03) ends on 28 February 2026; their unemployment claim is accepted
+    and assessed (involuntary, registered) on 5 March, waiting for a supervisor's approval."""
+    from socsec.registry.models import Engagement
+    from socsec.registry.services import engagement_end
+
+    job = Engagement.objects.get(person=world.employee, organisation=world.employer)
+    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.employee,
+        kind="UNEMPLOYMENT",
+        event_date=dt.date(2026, 2, 28),
+        engagement=job,
+        today=dt.date(2026, 3, 2),
+    )
+    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    return claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
+        today=dt.date(2026, 3, 5),
+    )
+
+
+def hired_while_paid(world, claim):
+    """The assessed unemployment claim is approved and March 2026 paid; a civil-law engagement with Zipper
+    Courier from 10 April appears, and April is run: the new engagement and April's run."""
+    from socsec.registry.services import engagement_create
+
+    claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
+    pay_month(actor=SYSTEM, month="2026-03", today=dt.date(2026, 4, 1))
+    new_job = engagement_create(
+        actor=SYSTEM,
+        person=world.employee,
+        organisation=world.courier,
+        category="CIVIL_LAW",
+        sector="INSTANT_DELIVERY",
+        work_region="110100",
+        start_date=dt.date(2026, 4, 10),
+    )
+    return new_job, pay_month(actor=SYSTEM, month="2026-04", today=dt.date(2026, 5, 1))
+
+
 def awards(claim):
     return [(a.item, a.payer, a.periodic, a.amount_cents, a.start_month, a.beneficiary) for a in claim.awards.all()]
 
@@ -221,43 +266,12 @@ def test_a_month_not_closed_is_refused_and_nothing_is_paid(world, data_dir, unch
 
 
 def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir):
-    from socsec.registry.models import Engagement
-    from socsec.registry.services import engagement_create, engagement_end
-
-    job = Engagement.objects.get(person=world.employee, organisation=world.employer)  # since 2015-03
-    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
-    claim = claim_submit(
-        actor=SYSTEM,
-        person=world.employee,
-        kind="UNEMPLOYMENT",
-        event_date=dt.date(2026, 2, 28),
-        engagement=job,
-        today=dt.date(2026, 3, 2),
-    )
-    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
-    claim = claim_assess(
-        actor=officer(world),
-        claim=claim,
-        expected_version=claim.version,
-        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
-        today=dt.date(2026, 3, 5),
-    )
+    claim = unemployment_assessed(world)
     award = claim.awards.get()
     # 132 months in a labour relation on record (2015-03 to 2026-02): 10 years or more, 24 months of benefit
     assert (award.start_month, award.end_month) == ("2026-03", "2028-02")
     assert award.explanation["duration"]["value"] == 24
-    claim = claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
-    pay_month(actor=SYSTEM, month="2026-03", today=dt.date(2026, 4, 1))
-    engagement_create(
-        actor=SYSTEM,
-        person=world.employee,
-        organisation=world.courier,
-        category="CIVIL_LAW",
-        sector="INSTANT_DELIVERY",
-        work_region="110100",
-        start_date=dt.date(2026, 4, 10),
-    )
-    april = pay_month(actor=SYSTEM, month="2026-04", today=dt.date(2026, 5, 1))
+    _new_job, april = hired_while_paid(world, claim)
     assert [(a.suspended_from, a.suspended_reason) for a in april.suspended] == [
         ("2026-04", "a new engagement appears in the registry (flagged to an officer)")
     ]

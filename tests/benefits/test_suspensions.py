@@ -16,7 +16,13 @@ from socsec.benefits.payments import death_notice_record, pay_month
 from socsec.benefits.suspensions import suspension_confirm, suspension_lift, suspensions_to_review
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.ledger.selectors import balance
-from tests.benefits.test_awards_and_payments import awarded, officer, reviewed
+from tests.benefits.test_awards_and_payments import (
+    awarded,
+    hired_while_paid,
+    officer,
+    reviewed,
+    unemployment_assessed,
+)
 from tests.world import SYSTEM
 
 MONTHLY = 360000  # grade 3: 80% of 4,500 yuan a month
@@ -181,42 +187,7 @@ def test_the_person_is_told_in_their_language(world, data_dir):
 def unemployed_then_hired(world):
     """The employee's unemployment benefit from March 2026, paid for March; a civil-law engagement with
     Zipper Courier from 10 April appears: April's run stops the benefit from April."""
-    from socsec.benefits.assessment import parse_assessment
-    from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
-    from socsec.benefits.intake import claim_submit
-    from socsec.registry.models import Engagement
-    from socsec.registry.services import engagement_create, engagement_end
-
-    job = Engagement.objects.get(person=world.employee, organisation=world.employer)
-    engagement_end(actor=SYSTEM, engagement=job, end_date=dt.date(2026, 2, 28), today=dt.date(2026, 3, 5))
-    claim = claim_submit(
-        actor=SYSTEM,
-        person=world.employee,
-        kind="UNEMPLOYMENT",
-        event_date=dt.date(2026, 2, 28),
-        engagement=job,
-        today=dt.date(2026, 3, 2),
-    )
-    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
-    claim = claim_assess(
-        actor=officer(world),
-        claim=claim,
-        expected_version=claim.version,
-        assessment=parse_assessment(claim.kind, {"involuntary": True, "registered": True}),
-        today=dt.date(2026, 3, 5),
-    )
-    claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
-    pay_month(actor=SYSTEM, month="2026-03", today=dt.date(2026, 4, 1))
-    new_job = engagement_create(
-        actor=SYSTEM,
-        person=world.employee,
-        organisation=world.courier,
-        category="CIVIL_LAW",
-        sector="INSTANT_DELIVERY",
-        work_region="110100",
-        start_date=dt.date(2026, 4, 10),
-    )
-    april = pay_month(actor=SYSTEM, month="2026-04", today=dt.date(2026, 5, 1))
+    new_job, april = hired_while_paid(world, unemployment_assessed(world))
     assert april.new_payments == 0
     return new_job
 

@@ -30,3 +30,24 @@ def test_the_audit_trail_names_the_checks_in_chinese_and_marks_a_user(world, dat
     assert '><span class="name">officer</span></a>' in page
     assert ">自动核验</a>" in page
     assert "automated checks" not in page
+
+
+def test_one_filter_names_every_actor_of_the_history_and_the_trail(world, data_dir):
+    """The claim history and the audit trail name who acted alike: no code or English word on a Chinese page."""
+    from django.utils import translation
+
+    from socsec.web.templatetags.socsec_tags import actor
+
+    with translation.override("zh-hans"):
+        said = [
+            actor(label)
+            for label in ("user:officer", "officer", "automated checks", "payment run", "cli:ops", "token:ridego:ab12")
+        ]
+    assert said == [
+        '<span class="name">officer</span>',  # a user, as the audit trail records them
+        '<span class="name">officer</span>',  # a name recorded bare on a claim's history
+        "自动核验",
+        "待遇发放批次",
+        "命令行（ops）",
+        "RideGo（接口令牌 ab12）",  # the organisation by its name, not its code
+    ]

@@ -88,19 +88,16 @@ def claim_answer_information(
     request = open_request(claim)
     if request is None:
         raise Conflict("this claim is not waiting for information from you", code=BenefitErrorCode.BAD_TRANSITION)
-    with transaction.atomic():
-        claim = move(
-            claim,
-            actor=actor,
-            expected_version=expected_version,
-            to=request.return_status,
-            note="the claimant sent the information asked",
-            today=today,
-        )
-        request.answer, request.answered_on = answer, today
-        request.save(update_fields=["answer", "answered_on"])
-        audit_record(actor=actor, action="benefit.claim.information_answer", instance=request)
-    return claim
+    return _close_request(
+        request,
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        note="the claimant sent the information asked",
+        fields={"answer": answer, "answered_on": today},
+        action="benefit.claim.information_answer",
+        today=today,
+    )
 
 
 def claim_stop_waiting(
@@ -120,16 +117,37 @@ def claim_stop_waiting(
             code=BenefitErrorCode.BAD_TRANSITION,
             params={"now": claim.get_status_display()},
         )
+    return _close_request(
+        request,
+        claim,
+        actor=actor,
+        expected_version=expected_version,
+        note=f"stopped waiting for the claimant: {reason}",
+        fields={"stopped_on": today, "stopped_reason": reason},
+        action="benefit.claim.information_stop",
+        today=today,
+    )
+
+
+def _close_request(
+    request: InformationRequest,
+    claim: Claim,
+    *,
+    actor: Actor,
+    expected_version: int,
+    note: str,
+    fields: dict[str, object],
+    action: str,
+    today: dt.date,
+) -> Claim:
+    """The open request is closed (answered or no longer waited for): the claim goes back to the state it
+    was in when asked, the request keeps ``fields``, and the audit row says ``action``."""
     with transaction.atomic():
         claim = move(
-            claim,
-            actor=actor,
-            expected_version=expected_version,
-            to=request.return_status,
-            note=f"stopped waiting for the claimant: {reason}",
-            today=today,
+            claim, actor=actor, expected_version=expected_version, to=request.return_status, note=note, today=today
         )
-        request.stopped_on, request.stopped_reason = today, reason
-        request.save(update_fields=["stopped_on", "stopped_reason"])
-        audit_record(actor=actor, action="benefit.claim.information_stop", instance=request)
+        for name, value in fields.items():
+            setattr(request, name, value)
+        request.save(update_fields=list(fields))
+        audit_record(actor=actor, action=action, instance=request)
     return claim

@@ -5,10 +5,11 @@ row with the spreadsheet's row number and its order id."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
@@ -17,7 +18,7 @@ from django.utils.translation import override as language_override
 
 from socsec.accounts.access import access_order_batch, principal_of, require_platform
 from socsec.batch.sheets import Columns
-from socsec.batch.uploads import ORDER_COLUMNS, upload_format
+from socsec.batch.uploads import ORDER_COLUMNS, UPLOAD_FORMATS, upload_format
 from socsec.contributions.orders.ingest import orders_ingest
 from socsec.contributions.orders.selectors import batches_of
 from socsec.core.errors import DomainError
@@ -76,6 +77,20 @@ def error_headers() -> list[str]:
     return [_("Row number"), _("Order id"), _("Column"), _("Reason"), _("Code")]
 
 
+def chosen_upload(
+    request: HttpRequest, formats: Collection[str], wrong_format: str
+) -> tuple[UploadedFile[bytes] | None, str, str | None]:
+    """The uploaded file and the format its name says, or (no file) the reason it cannot be read:
+    none chosen, or ``wrong_format`` where its name says none of ``formats``."""
+    upload = request.FILES.get("file")
+    fmt = upload_format(upload.name or "") if upload else ""
+    if upload is None:
+        return None, fmt, _("Choose a file to upload.")
+    if fmt not in formats:
+        return None, fmt, wrong_format
+    return upload, fmt, None
+
+
 @login_required
 def platform_orders(request: HttpRequest) -> HttpResponse:
     """A platform uploads a file of orders and sees the outcome, the first errors and its batches."""
@@ -83,13 +98,10 @@ def platform_orders(request: HttpRequest) -> HttpResponse:
     platform = require_platform(p)
     result, error = None, None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        fmt = upload_format(upload.name or "") if upload else ""
-        if upload is None:
-            error = _("Choose a file to upload.")
-        elif not fmt:
-            error = _("The file must end in .csv, .xlsx, .parquet or .jsonl.")
-        else:
+        upload, fmt, error = chosen_upload(
+            request, UPLOAD_FORMATS.values(), _("The file must end in .csv, .xlsx, .parquet or .jsonl.")
+        )
+        if upload is not None:
             try:
                 result, _replayed = orders_ingest(
                     actor=p.actor,

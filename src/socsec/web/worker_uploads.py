@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 
 from socsec.accounts.access import principal_of, require_platform
 from socsec.batch.sheets import UploadError, UploadTooLarge
-from socsec.batch.uploads import upload_format
 from socsec.core.errors import DomainError
 from socsec.registry.services import WORKER_COLUMNS, workers_upload
 
 from .common import is_htmx, refusal_message
 from .downloads import download_format, table_response
-from .uploads import READ_AS, column_header, row_error_text
+from .uploads import READ_AS, chosen_upload, column_header, row_error_text
 
 REPORT_KEY = "workers_upload_report"
 KEPT_ERRORS = 1000
@@ -51,15 +50,10 @@ def platform_workers_upload(request: HttpRequest) -> HttpResponse:
     platform = require_platform(p)
     result, error = None, None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        fmt = upload_format(upload.name or "") if upload else ""
-        if upload is None:
-            error = _("Choose a file to upload.")
-        elif fmt not in ("csv", "xlsx"):
-            error = _("The file must end in .csv or .xlsx.")
-        elif upload.size and upload.size > settings.WORKERS_UPLOAD_MAX_BYTES:
+        upload, fmt, error = chosen_upload(request, ("csv", "xlsx"), _("The file must end in .csv or .xlsx."))
+        if upload is not None and upload.size and upload.size > settings.WORKERS_UPLOAD_MAX_BYTES:
             error = _too_large_text(UploadTooLarge("bytes", settings.WORKERS_UPLOAD_MAX_BYTES, upload.size))
-        else:
+        elif upload is not None:
             try:
                 result = workers_upload(
                     actor=p.actor,

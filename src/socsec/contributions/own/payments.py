@@ -183,24 +183,20 @@ def own_contribution_pay(
     of the person's relief group and any hardship payment come from the rules, with the explanation
     kept. One payment per person, scheme and period start."""
     today = today or timezone.localdate()
-    plan = own_contribution_check(
-        actor=actor,
-        person=person,
-        scheme=scheme,
-        period_start=period_start,
-        months=months,
-        declared_base_cents=declared_base_cents,
-        tier=tier,
-        today=today,
-    )
-    months, deferred, check = plan.months, plan.deferred, plan.check
-    region = person.residence_region
     with transaction.atomic():
         lock(Person.objects).filter(pk=person.pk).first()  # one payment of a person at a time
-        _already_paid(person, scheme, period_start, months)
-        amounts = _amounts(person, scheme, period_start, plan, declared_base_cents, tier)
-        if check is not None:
-            amounts.explanation["period"] = check.as_dict()
+        amounts, plan = own_contribution_quote(
+            actor=actor,
+            person=person,
+            scheme=scheme,
+            period_start=period_start,
+            months=months,
+            declared_base_cents=declared_base_cents,
+            tier=tier,
+            today=today,
+        )
+        months, deferred = plan.months, plan.deferred
+        region = person.residence_region
         record = OwnContribution.objects.create(
             person=person,
             scheme=scheme,

@@ -111,20 +111,3 @@ def mismatch(text: str) -> str:
     from socsec.web.ledger_text import mismatch_text
 
     return mismatch_text(text)
-
-
-@register.filter
-def event_actor(label: str) -> str:
-    """Who moved a claim in its history (or acted in the audit trail): the automated checks or the system in
-    words, an API token by its organisation, anyone else by the name recorded, marked as a name (a name is
-    not translated)."""
-    from django.utils.html import format_html
-
-    from socsec.audit.actions import actor_text
-    from socsec.web.claim_texts import SENTENCES, claim_text
-
-    if label.startswith(("system", "token:")):
-        return actor_text(label)
-    if any(label == s.stored for s in SENTENCES):  # "automated checks"
-        return claim_text(label)
-    return format_html('<span class="name">{}</span>', label)

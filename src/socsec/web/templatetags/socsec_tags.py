@@ -225,11 +225,21 @@ def organisation_of_code(code: str) -> str:
 @register.filter
 def actor(label: str) -> str:
     """Who acted (an audit entry's or a claim event's actor) in words: 'token:ridego:ab12' -> 'RideGo (API
-    token ab12)', 'user:alice' -> 'alice', 'system' -> 'System'."""
-    from socsec.audit.actions import actor_text
+    token ab12)', 'system' -> 'System', the automated checks, the payment run, the command line... in the
+    reader's language; a person ('user:alice', or a name recorded bare) by their name, marked as a name (a
+    name is not translated)."""
+    from socsec.audit.actions import SYSTEM_ACTORS, actor_text
+    from socsec.web.claim_texts import SENTENCES, claim_text
     from socsec.web.ledger_text import Names
 
-    if label.startswith("user:"):  # a user name is a name: marked so, in any language
-        return format_html('<span class="name">{}</span>', label[len("user:") :])
-    code = label.split(":")[1] if label.startswith("token:") and label.count(":") >= 1 else ""
-    return actor_text(label, Names(organisations=[code]).organisation(code) if code else None)
+    kind, _sep, rest = label.partition(":")
+    if kind == "user":
+        return format_html('<span class="name">{}</span>', rest)
+    if any(label == s.stored for s in SENTENCES):  # a claim event's "automated checks"
+        return claim_text(label)
+    if kind == "token":
+        code = rest.partition(":")[0]
+        return actor_text(label, Names(organisations=[code]).organisation(code) if code else None)
+    if kind in SYSTEM_ACTORS or label.startswith("system"):
+        return actor_text(label)
+    return format_html('<span class="name">{}</span>', label)
