@@ -193,6 +193,7 @@ def test_on_postgresql_the_page_sees_each_step_while_the_run_is_open(world, data
     assert (job.status, job.steps_done, job.outcome["invoiced_cents"]) == ("SUCCEEDED", 5, 2)
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL a step is written from another connection
 def test_each_step_stamps_the_heartbeat(world, data_dir):
     from socsec.jobs.progress import progress_writer
 
