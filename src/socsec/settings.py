@@ -267,4 +267,7 @@ SOCSEC_PAYMENT_LOCAL_KEY = (
 # officer, so that its month can be started again (minutes; longer than the slowest step).
 SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).
+# Where the local provider sends the person to pay: its page on this site (web/urls.py), set here as a real
+# gateway's address would be, so that the domain does not name the web layer's routes.
+SOCSEC_PAYMENT_LOCAL_PAGE = "/pay/local/{reference}/"
 SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300"))

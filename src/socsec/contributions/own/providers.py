@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from socsec.contributions.models import RejectedCallback
@@ -81,7 +80,7 @@ class LocalProvider:
 
     def start(self, *, amount_cents: int, description: str) -> PaymentStart:
         reference = f"LOCAL-{secrets.token_hex(8).upper()}"
-        return PaymentStart(reference, reverse("web:local_provider", kwargs={"reference": reference}))
+        return PaymentStart(reference, settings.SOCSEC_PAYMENT_LOCAL_PAGE.format(reference=reference))
 
     def callback(
         self, *, reference: str, outcome: str, amount_cents: int, now: dt.datetime
