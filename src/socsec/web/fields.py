@@ -68,3 +68,15 @@ class YuanField(forms.Field):
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+def describe_inputs(form: forms.Form) -> None:
+    """Tie each input to its hint and its error (``aria-describedby``), by the ids the form templates give
+    them (``<auto_id>-hint``, ``<auto_id>-error``)."""
+    for name, field in form.fields.items():
+        auto_id = form[name].auto_id
+        ids = [f"{auto_id}-hint"] if field.help_text else []
+        if form.is_bound and form.errors.get(name):
+            ids.append(f"{auto_id}-error")
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)

@@ -27,7 +27,7 @@ from socsec.registry import selectors
 from socsec.registry.models import Organisation
 
 from .common import refusal_message
-from .fields import YuanField
+from .fields import YuanField, describe_inputs
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 
@@ -51,13 +51,7 @@ class PaymentRecordForm(forms.Form):
 
     def describe(self) -> PaymentRecordForm:
         """Tie each input to its hint and its error (``aria-describedby``), as the template names them."""
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}-hint"] if field.help_text else []
-            if self.is_bound and self.errors.get(name):
-                ids.append(f"{auto_id}-error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
+        describe_inputs(self)
         return self
 
     def clean_received_on(self) -> Any:

@@ -28,6 +28,7 @@ from socsec.registry.models import Region
 from socsec.registry.services import person_register
 
 from .common import refusal_message
+from .fields import describe_inputs
 
 ID_REFUSALS: list[tuple[type[Exception], Any]] = [
     (InvalidLength, gettext_lazy("A resident ID number has 18 characters.")),
@@ -70,13 +71,7 @@ class PersonRegisterForm(forms.Form):
 
     def describe(self) -> PersonRegisterForm:
         """Tie each input to its hint and its error (``aria-describedby``), as the template names them."""
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}-hint"] if field.help_text else []
-            if self.errors.get(name):
-                ids.append(f"{auto_id}-error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
+        describe_inputs(self)
         return self
 
     def clean_resident_id(self) -> str:
