@@ -107,15 +107,25 @@ def _uses_database(item: pytest.Item) -> bool:
     )
 
 
+# The browser files that also run on PostgreSQL: the walks of every role through its tasks. The other
+# browser tests check pages (layout, language, accessibility), which do not depend on the database, so
+# they run once, in the SQLite pass.
+BROWSER_ON_POSTGRES = {"test_role_walks_browser.py"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The PostgreSQL pass runs only the tests that use the database: pytest-django refuses a database
-    to any other test, so on PostgreSQL it would repeat the SQLite pass's run unchanged."""
+    to any other test, so on PostgreSQL it would repeat the SQLite pass's run unchanged. Of the browser
+    tests it runs only the role walks (``BROWSER_ON_POSTGRES``)."""
     if not os.environ.get("DATABASE_URL"):
         return
     skip = pytest.mark.skip(reason="no database: runs once, in the SQLite pass")
+    skip_page = pytest.mark.skip(reason="a page check: runs once, in the SQLite pass")
     for item in items:
         if not _uses_database(item):
             item.add_marker(skip)
+        elif item.get_closest_marker("browser") is not None and item.path.name not in BROWSER_ON_POSTGRES:
+            item.add_marker(skip_page)
 
 
 @pytest.fixture(autouse=True)
