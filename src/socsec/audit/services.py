@@ -83,11 +83,20 @@ def audit_record(
     return entry
 
 
-def audit_record_many(*, actor: Actor, action: str, instances: Iterable[models.Model]) -> int:
+def audit_record_many(
+    *,
+    actor: Actor,
+    action: str,
+    instances: Iterable[models.Model],
+    befores: Iterable[dict[str, Any] | None] | None = None,
+) -> int:
     """One entry per instance, chained in Python and inserted in bulk: one lock and one read of the tail
-    for the lot."""
+    for the lot. ``befores``: each instance's snapshot before the change, in the same order (none by
+    default)."""
     now = timezone.now()
-    entries = [_entry(actor, action, obj, None, snapshot(obj), now) for obj in instances]
+    objects = list(instances)
+    earlier = list(befores) if befores is not None else [None] * len(objects)
+    entries = [_entry(actor, action, obj, was, snapshot(obj), now) for obj, was in zip(objects, earlier, strict=True)]
     if not entries:
         return 0
     with transaction.atomic(savepoint=False):

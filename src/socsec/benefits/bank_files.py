@@ -45,7 +45,7 @@ def bank_file(run: PaymentRun, instruction: int = 1) -> str:
         .select_related("award__claim__person")
         .order_by("id")
     )
-    for p in rows:
+    for p in rows.iterator(chunk_size=2000):  # streamed: a month's run may pay a million rows
         person = p.award.claim.person  # resident ID and name in full: the bank pays by them (Purpose.PAYMENT)
         sign = "-" if p.amount_cents < 0 else ""
         cents = abs(p.amount_cents)

@@ -18,12 +18,26 @@ from .models import Account, LedgerEntry, LedgerTransaction
 
 
 def _accounts(codes: Sequence[str]) -> dict[str, Account]:
-    """The accounts with these codes, read in one query; those not used before are opened."""
-    found = {a.code: a for a in Account.objects.filter(code__in=set(codes))}
-    for code in codes:
-        if code not in found:
-            found[code] = account(code)
+    """The accounts with these codes, read in one query; those not used before are opened together (one
+    insert, in the order first named, and one more read)."""
+    wanted = list(dict.fromkeys(codes))
+    found = {a.code: a for a in Account.objects.filter(code__in=wanted)}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        for code in missing:
+            _kind(code)  # every code checked before any is opened
+        Account.objects.bulk_create(
+            [Account(code=code, kind=_kind(code), name=code) for code in missing], ignore_conflicts=True
+        )
+        found.update((a.code, a) for a in Account.objects.filter(code__in=missing))
     return found
+
+
+def _kind(code: str) -> str:
+    head = code.split(":", 1)[0]
+    if head not in ACCOUNT_KINDS:
+        raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
+    return ACCOUNT_KINDS[head]
 
 
 def account(code: str, name: str = "") -> Account:
