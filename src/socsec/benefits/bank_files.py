@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from socsec.core.stored import file_sha256
 
 from .errors import BenefitErrorCode
 from .models import BankFile, BenefitPayment, PaymentRun
+
+
+READS_A_BATCH = 5000  # the persons a file names are logged as read per so many
 
 
 class BankFileNotWritten(DomainError):
@@ -78,13 +82,16 @@ def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[Bank
     payments = BenefitPayment.objects.filter(run=run, instruction=instruction)
     rows = payments.count()
     record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
-    log_personal_read(
-        actor=Actor.system("payment run"),
-        role="SYSTEM",
-        person_ids=payments.order_by("id").values_list("award__claim__person_id", flat=True),
-        purpose=ReadPurpose.PAYMENT,
-        what="bank file",
-    )
+    persons = payments.order_by("award__claim__person_id").values_list("award__claim__person_id", flat=True).distinct()
+    ids = persons.iterator(chunk_size=READS_A_BATCH)
+    while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches, each person once
+        log_personal_read(
+            actor=Actor.system("payment run"),
+            role="SYSTEM",
+            person_ids=batch,
+            purpose=ReadPurpose.PAYMENT,
+            what="bank file",
+        )
     return record, text
 
 

@@ -45,7 +45,9 @@ FUND_OF: dict[str, str] = {
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
 AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due computed, per so many awards
-WRITES_A_BATCH = 500  # payments, postings and claims written per statement group (bounded variables)
+# payments (and their postings) and claims written per statement: 140 rows of 7 columns stay within
+# SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
+WRITES_A_BATCH = 140
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
