@@ -1,7 +1,8 @@
-"""The payment run is set-based: it makes the same number of queries whatever the number of awards (within
-a batch of awards, and of payments written: ``AWARDS_A_BATCH``, ``WRITES_A_BATCH``), with every path taken at both sizes (pensions indexed over years, monthly allowances, lump sums,
-unemployment benefit looked at for new work, a death stopping a person's benefits, claims moved to paid,
-ledger accounts opened)."""
+"""The payment run is set-based: it makes the same number of queries whatever the number of awards
+(within a batch of awards, and of payments written: ``AWARDS_A_BATCH``, ``WRITES_A_BATCH``), with every
+path taken at both sizes (pensions indexed over years, monthly allowances, lump sums, unemployment
+benefit looked at for new work, a death stopping a person's benefits, claims moved to paid, ledger
+accounts opened)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from socsec.benefits.models import Award, BenefitPayment, Claim, DeathNotice, Suspension
 from socsec.benefits import payments
+from socsec.benefits.models import Award, BenefitPayment, Claim, DeathNotice, Suspension
 from socsec.benefits.payments import pay_month
 from socsec.ledger.models import LedgerEntry
 from tests.world import SYSTEM

@@ -24,7 +24,6 @@ from socsec.core.stored import file_sha256
 from .errors import BenefitErrorCode
 from .models import BankFile, BenefitPayment, PaymentRun
 
-
 READS_A_BATCH = 5000  # the persons a file names are logged as read per so many
 
 
