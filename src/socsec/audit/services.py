@@ -12,6 +12,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from socsec.core.bulk import insert_rows
+
 from .chain import as_stored, chain_tail, link, lock_chain
 from .models import AuditEntry
 from .policy import AUDIT_FIELDS
@@ -102,5 +104,8 @@ def audit_record_many(
     with transaction.atomic(savepoint=False):
         lock_chain()
         link(entries, chain_tail())
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        columns = [f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+        ids = insert_rows(AuditEntry, columns, [[getattr(e, name) for name in columns] for e in entries])
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.pk = pk
     return len(entries)

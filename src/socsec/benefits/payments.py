@@ -20,6 +20,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.core.bulk import insert_rows
 from socsec.core.clock import database_today
 from socsec.core.errors import ValidationFailed
 from socsec.core.faults import fault
@@ -28,7 +29,7 @@ from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
-from socsec.ledger.services import post_many as ledger_post_many
+from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 
 from .bank_files import bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
@@ -114,9 +115,8 @@ def pay_month(
             if not batch:
                 break
             last_id = batch[-1].pk
-            made = _pay_batch(batch, run, month, index, instruction, before, today)
-            new_payments += len(made)
-            new_cents += sum(p.amount_cents for p in made)
+            made, cents = _pay_batch(batch, run, index, instruction, before, today)
+            new_payments, new_cents = new_payments + made, new_cents + cents
             done += len(batch)
             told(done, total)
         _claims_paid(actor, month, today)
@@ -159,14 +159,14 @@ def _closed_month(month: str, today: dt.date) -> int:
 def _pay_batch(
     batch: list[Award],
     run: PaymentRun,
-    month: str,
     index: int,
     instruction: int,
     before: dict[ReplacedKey, dict[str, int]],
     today: dt.date,
-) -> list[BenefitPayment]:
+) -> tuple[int, int]:
     """Pay one batch of awards (in id order): what was paid on them read in one query, what is due
-    computed here, the payments and their postings written in bulk. Returns the payments made."""
+    computed here, the payments and their postings written in bulk. Returns the payments made and their
+    cents."""
     rows: dict[int, list[PaidRow]] = {}
     paid_rows = (
         BenefitPayment.objects.filter(award_id__gte=batch[0].pk, award_id__lte=batch[-1].pk)
@@ -183,7 +183,7 @@ def _pay_batch(
             strict=True,
         )
     )
-    payments = []
+    payments: list[tuple[Award, str, str, int, str]] = []  # award, month, kind, cents, note
     for award in batch:
         earlier = rows.get(award.pk, [])
         paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
@@ -192,21 +192,16 @@ def _pay_batch(
             if cents == 0 or (due_month, kind) in paid:
                 continue  # nothing to pay, or paid already
             paid.add((due_month, kind))
-            payments.append(
-                BenefitPayment(
-                    run=run,
-                    award=award,
-                    month=due_month,
-                    kind=kind,
-                    amount_cents=cents,
-                    note=note,
-                    instruction=instruction,
-                )
-            )
+            payments.append((award, due_month, kind, cents, note))
     for at in range(0, len(payments), WRITES_A_BATCH):
-        part = BenefitPayment.objects.bulk_create(payments[at : at + WRITES_A_BATCH])
-        ledger_post_many([_posting(payment, today) for payment in part])
-    return payments
+        part = payments[at : at + WRITES_A_BATCH]
+        ids = insert_rows(
+            BenefitPayment,
+            ["run_id", "award_id", "month", "kind", "amount_cents", "note", "instruction"],
+            [(run.pk, award.pk, m, kind, cents, note, instruction) for award, m, kind, cents, note in part],
+        )
+        ledger_post_many_keys([_posting(*payment, pk, today) for payment, pk in zip(part, ids, strict=True)])
+    return len(payments), sum(cents for _award, _m, _kind, cents, _note in payments)
 
 
 def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
@@ -255,17 +250,16 @@ def _province(award: Award) -> str:
     return claim.person.residence_region.province_code
 
 
-def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
+def _posting(award: Award, month: str, kind: str, cents: int, note: str, pk: int, today: dt.date) -> Posting:
     """A payment's transaction: from the fund that pays the award to what is payable to the person."""
-    award = payment.award
     paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.claim.kind]), _province(award))
     payable = benefits_payable(award.claim.person_id)
-    key = source_key(SourceKind.BENEFIT_PAYMENT, payment.pk)
+    key = source_key(SourceKind.BENEFIT_PAYMENT, pk)
     return Posting(
-        entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
-        description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
+        entries=[(paid_from, cents), (payable, -cents)],
+        description=f"{award.item} {month} ({kind.lower()}) claim {award.claim_id}",
         kind=LineKind.BENEFIT_PAYMENT,
-        params={"item": award.item, "month": payment.month, "payment_kind": payment.kind, "claim": award.claim_id},
+        params={"item": award.item, "month": month, "payment_kind": kind, "claim": award.claim_id},
         source=key,
         idempotency_key=key,
         booked_on=today,
