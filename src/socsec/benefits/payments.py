@@ -50,6 +50,15 @@ AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due compute
 # SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
 WRITES_A_BATCH = 140
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
+# what the run reads of each award, its claim and the regions that name the paying fund
+PAY_FIELDS = (
+    *(f.name for f in Award._meta.concrete_fields if f.name not in ("label", "explanation")),
+    "claim__kind",
+    "claim__person_id",
+    "claim__engagement_id",
+    "claim__person__residence_region__code",
+    "claim__engagement__work_region__code",
+)
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
 # recovers what was paid after the death)
@@ -103,6 +112,7 @@ def pay_month(
         awards = (
             Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
+            .only(*PAY_FIELDS)  # not the claim's facts and assessment, nor the person's name: never decrypted here
             .order_by("id")
         )
         before = paid_on_replaced()

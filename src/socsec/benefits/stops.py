@@ -23,6 +23,8 @@ from .models import Award, Claim, DeathNotice, Suspension
 
 T = Suspension.Trigger
 ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
+# what a stop never reads of the claim and the person (encrypted: decrypting them would cost for nothing)
+NOT_READ = ("claim__facts", "claim__assessment", "claim__person__resident_id", "claim__person__name")
 
 
 def replaced_key(award: Award) -> ReplacedKey:
@@ -54,6 +56,7 @@ def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list
     candidates = (
         periodic.filter(Q(claim__person__death_notice__isnull=False) | unemployed)
         .select_related("claim__person__death_notice")
+        .defer(*NOT_READ)
         .order_by("claim", "id")
     )
     new_work = _new_work(month, periodic.filter(unemployed).values("claim__person_id"))
