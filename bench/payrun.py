@@ -67,13 +67,13 @@ def build(n: int) -> None:
         explanation={"note": "bench"},
     )
     seq = f"WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < {n - 1})"
-    # kind, item, periodic, first month by n % 4
-    kind = "CASE n % 4 WHEN 0 THEN 'PENSION' WHEN 3 THEN 'UNEMPLOYMENT' ELSE 'OCCUPATIONAL_INJURY' END"
+    # kind, item, periodic, first month by n %% 4
+    kind = "CASE n %% 4 WHEN 0 THEN 'PENSION' WHEN 3 THEN 'UNEMPLOYMENT' ELSE 'OCCUPATIONAL_INJURY' END"
     item = (
-        "CASE n % 4 WHEN 0 THEN 'pension_monthly' WHEN 1 THEN 'oip_disability_allowance_monthly'"
+        "CASE n %% 4 WHEN 0 THEN 'pension_monthly' WHEN 1 THEN 'oip_disability_allowance_monthly'"
         " WHEN 2 THEN 'oip_disability_grant' ELSE 'unemployment_benefit_monthly' END"
     )
-    start = "CASE n % 4 WHEN 0 THEN '2024-01' WHEN 1 THEN '2026-01' WHEN 2 THEN '2026-03' ELSE '2026-02' END"
+    start = "CASE n %% 4 WHEN 0 THEN '2024-01' WHEN 1 THEN '2026-01' WHEN 2 THEN '2026-03' ELSE '2026-02' END"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"{seq} INSERT INTO registry_person (id, resident_id, resident_id_index, name, name_index, birth_date,"
@@ -94,7 +94,7 @@ def build(n: int) -> None:
         cursor.execute(
             f"{seq} INSERT INTO benefits_award (id, claim_id, item, periodic, amount_cents, start_month,"
             f" {', '.join(columns)})"
-            f" SELECT {FIRST} + n, {FIRST} + n, {item}, n % 4 <> 2, 300000 + n % 1000, {start},"
+            f" SELECT {FIRST} + n, {FIRST} + n, {item}, n %% 4 <> 2, 300000 + n %% 1000, {start},"
             f" {', '.join('a.' + c for c in columns)} FROM seq, benefits_award a WHERE a.id = %s",
             [award.pk],
         )
