@@ -6,6 +6,7 @@ them after a year of own contributions."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from socsec.ledger.selectors import balance, trial_balance
 from socsec.pension_accounts.services import interest_credit
 from tests.world import SYSTEM
 
-PERSONS = int(__import__("os").environ.get("SCALE_PERSONS", "300000"))
+PERSONS = int(os.environ.get("SOCSEC_INTEREST_PERSONS", "300000"))  # smaller to try it out
 FIRST = 10_000_000  # ids well above the world's
 
 
