@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from socsec.core.bulk import insert_rows
 from socsec.core.db import write_briefly
 
 from .models import PersonalDataAccess, ReadPurpose
@@ -60,7 +61,9 @@ def log_personal_read(*, actor: Actor, role: str, person_ids: Iterable[int], pur
         )
         for person_id in dict.fromkeys(person_ids)
     ]
-    if rows and not write_briefly(lambda: PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)):
+    columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
+    values = [[getattr(row, name) for name in columns] for row in rows]
+    if rows and not write_briefly(lambda: insert_rows(PersonalDataAccess, columns, values, returning=False)):
         _spool(rows)  # a batch job holds SQLite's write lock: kept in a file, loaded by reads_load_spooled
     return len(rows)
 

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from socsec.core.bulk import insert_rows
+
 from .chain import as_stored, chain_tail, link, lock_chain
 from .models import AuditEntry
 from .policy import AUDIT_FIELDS
@@ -83,15 +85,27 @@ def audit_record(
     return entry
 
 
-def audit_record_many(*, actor: Actor, action: str, instances: Iterable[models.Model]) -> int:
+def audit_record_many(
+    *,
+    actor: Actor,
+    action: str,
+    instances: Iterable[models.Model],
+    befores: Iterable[dict[str, Any] | None] | None = None,
+) -> int:
     """One entry per instance, chained in Python and inserted in bulk: one lock and one read of the tail
-    for the lot."""
+    for the lot. ``befores``: each instance's snapshot before the change, in the same order (none by
+    default)."""
     now = timezone.now()
-    entries = [_entry(actor, action, obj, None, snapshot(obj), now) for obj in instances]
+    objects = list(instances)
+    earlier = list(befores) if befores is not None else [None] * len(objects)
+    entries = [_entry(actor, action, obj, was, snapshot(obj), now) for obj, was in zip(objects, earlier, strict=True)]
     if not entries:
         return 0
     with transaction.atomic(savepoint=False):
         lock_chain()
         link(entries, chain_tail())
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        columns = [f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+        ids = insert_rows(AuditEntry, columns, [[getattr(e, name) for name in columns] for e in entries])
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.pk = pk
     return len(entries)

@@ -9,7 +9,6 @@ and nothing is paid twice (one payment per award, month and kind, by database co
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,23 +16,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record
+from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.core.bulk import insert_rows
 from socsec.core.clock import database_today
-from socsec.core.errors import Conflict, ValidationFailed
+from socsec.core.errors import ValidationFailed
 from socsec.core.faults import fault
-from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
+from socsec.core.months import month_first_day, month_index, month_of
 from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
-from socsec.ledger.services import post_many as ledger_post_many
+from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 
 from .bank_files import bank_file_record, bank_files_write
-from .claims import move
-from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, DeathNotice, PaymentRun
+from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
+from .pay_due import INDEXED_ITEMS, PaidRow, due, last_year_due, monthly_amounts, monthly_amounts_many, paid_on_replaced
 from .stops import ReplacedKey, apply_suspensions, replaced_key
 
 # which fund pays each kind of claim (by province)
@@ -45,8 +45,20 @@ FUND_OF: dict[str, str] = {
     Claim.Kind.LONG_TERM_CARE: "LONG_TERM_CARE",
     Claim.Kind.SKILL_SUBSIDY: "UNEMPLOYMENT",
 }
-AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and the ledger posted, per so many awards
+AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due computed, per so many awards
+# payments (and their postings) and claims written per statement: 140 rows of 7 columns stay within
+# SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
+WRITES_A_BATCH = 140
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
+# what the run reads of each award, its claim and the regions that name the paying fund
+PAY_FIELDS = (
+    *(f.name for f in Award._meta.concrete_fields if f.name not in ("label", "explanation")),
+    "claim__kind",
+    "claim__person_id",
+    "claim__engagement_id",
+    "claim__person__residence_region__code",
+    "claim__engagement__work_region__code",
+)
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
 # recovers what was paid after the death)
@@ -63,39 +75,35 @@ class PayResult:
     rewritten: list[Path]  # recorded bank files found absent or damaged, and written again
 
 
+__all__ = ["INDEXED_ITEMS", "PayResult", "death_notice_record", "monthly_amounts", "paid_on_replaced", "pay_month"]
+
+
 def pay_month(
     *, actor: Actor, month: str, today: dt.date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> PayResult:
     """Pay a closed month (one that has ended). Re-running it pays only what is still due. ``progress`` is
-    told (awards looked at, awards in all) before the first batch of awards and after each."""
+    told (awards looked at, awards in all) before the first batch of awards and after each.
+
+    Set-based: the awards are read in batches of ``AWARDS_A_BATCH`` (by id), each batch with a constant
+    number of queries whatever its size or history (the batch's awards, what was paid on them, the
+    payments and their ledger postings written in bulk), so memory stays bounded by the batch."""
     today = today or timezone.localdate()
-    try:
-        index = month_index(month)
-        first = month_first_day(index)
-    except ValueError:
-        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month}) from None
-    if month_of(first) != month:
-        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month})
-    if index >= min(month_index(today), month_index(database_today())):  # the database's clock too
-        opens = month_first_day(index + 1).isoformat()  # the first day after the month's end
-        raise ValidationFailed(
-            "month: %(month)s is not closed yet; it can be paid from %(opens)s on",
-            field="month",
-            params={"month": month, "opens": opens},
-        )
+    index = _closed_month(month, today)
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
-        # the awards the run may change, locked first and in one order: an approval replacing some waits
-        # for the run, or the run for it, and neither holds what the other waits for
-        list(
-            Award.objects.filter(RUN_AWARDS)
-            .order_by("id")
-            .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
-            .values_list("id", flat=True)
-        )
+        if connection.features.has_select_for_update:
+            # the awards the run may change, locked first and in one order: an approval replacing some
+            # waits for the run, or the run for it, and neither holds what the other waits for
+            locking = (
+                Award.objects.filter(RUN_AWARDS)
+                .order_by("id")
+                .select_for_update(no_key=connection.vendor == "postgresql", of=("self",))
+                .values_list("id", flat=True)
+            )
+            for _locked in locking.iterator(chunk_size=10000):
+                pass
         suspended = apply_suspensions(month, actor, Award.objects.filter(RUN_AWARDS))
-        new_payments, new_cents = 0, 0
         # the next file's number: after every file recorded, an empty one (a first run that paid nothing) too
         instruction = 1 + max(
             BenefitPayment.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
@@ -104,56 +112,26 @@ def pay_month(
         awards = (
             Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
             .select_related("claim__person__residence_region", "claim__engagement__work_region")
+            .only(*PAY_FIELDS)  # not the claim's facts and assessment, nor the person's name: never decrypted here
             .order_by("id")
         )
         before = paid_on_replaced()
-        awards_in_order = list(awards)
         told = progress or (lambda _done, _total: None)
-        told(0, len(awards_in_order))
-        for at in range(0, len(awards_in_order), AWARDS_A_BATCH):
-            batch = awards_in_order[at : at + AWARDS_A_BATCH]
-            paid = set(  # (award, month, kind) paid by an earlier run: never twice
-                BenefitPayment.objects.filter(award__in=[a.pk for a in batch]).values_list("award_id", "month", "kind")
-            )
-            recovered: dict[int, dict[str, int]] = {}  # what stops recovered, by award and month
-            for award_id, m, cents in BenefitPayment.objects.filter(
-                award__in=[a.pk for a in batch], kind=BenefitPayment.Kind.RECOVERY
-            ).values_list("award_id", "month", "amount_cents"):
-                recovered.setdefault(award_id, {})[m] = cents
-            postings = []
-            for award in batch:
-                due = _due(award, month, index, before.get(replaced_key(award), {}), recovered.get(award.pk, {}))
-                for due_month, kind, cents, note in due:
-                    if cents == 0 or (award.pk, due_month, kind) in paid:
-                        continue  # nothing to pay, or paid already
-                    payment = BenefitPayment.objects.create(
-                        run=run,
-                        award=award,
-                        month=due_month,
-                        kind=kind,
-                        amount_cents=cents,
-                        note=note,
-                        instruction=instruction,
-                    )
-                    paid.add((award.pk, due_month, kind))
-                    postings.append(_posting(payment, today))
-                    new_payments += 1
-                    new_cents += cents
-            ledger_post_many(postings)
-            told(at + len(batch), len(awards_in_order))
-        for claim in Claim.objects.filter(status=Claim.Status.AWARDED, awards__payments__isnull=False).distinct():
-            with contextlib.suppress(Conflict):  # moved meanwhile (an appeal): it stays as it is, still paid
-                move(
-                    claim,
-                    actor=actor,
-                    expected_version=claim.version,
-                    to=Claim.Status.PAID,
-                    note=f"paid in {month}",
-                    today=today,
-                )
-        totals = BenefitPayment.objects.filter(run=run)
-        run.payment_count = totals.count()
-        run.amount_cents = sum(totals.values_list("amount_cents", flat=True))
+        total, done, last_id = awards.count(), 0, 0
+        new_payments, new_cents = 0, 0
+        told(0, total)
+        while True:
+            batch = list(awards.filter(id__gt=last_id)[:AWARDS_A_BATCH])
+            if not batch:
+                break
+            last_id = batch[-1].pk
+            made, cents = _pay_batch(batch, run, index, instruction, before, today)
+            new_payments, new_cents = new_payments + made, new_cents + cents
+            done += len(batch)
+            told(done, total)
+        _claims_paid(actor, month, today)
+        totals = BenefitPayment.objects.filter(run=run).aggregate(n=Count("id"), cents=Sum("amount_cents"))
+        run.payment_count, run.amount_cents = totals["n"], int(totals["cents"] or 0)
         texts = {}
         if new_payments or not run.file_path:  # this run's own file: only the rows it paid (a first run
             # with none: an empty one), recorded with the payments and written once they are committed
@@ -169,97 +147,110 @@ def pay_month(
     return PayResult(run, new_payments, new_cents, suspended, path, rewritten)
 
 
-def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, int]]:
-    """What was paid, net, for each month on awards replaced after a review (of one claim, or all), by
-    the claim, item and beneficiary they share with the awards that replaced them."""
-    rows = BenefitPayment.objects.filter(award__status=Award.Status.SUPERSEDED)
-    if claim is not None:
-        rows = rows.filter(award__claim=claim)
-    # summed by award in SQL, then by beneficiary here: the beneficiary is encrypted at rest, so the
-    # database cannot group by it (each row's ciphertext differs)
-    totals = list(rows.values("award_id", "month").annotate(cents=Sum("amount_cents")).order_by("award_id", "month"))
-    awards = Award.objects.in_bulk({row["award_id"] for row in totals})
-    out: dict[ReplacedKey, dict[str, int]] = {}
-    for row in totals:
-        months = out.setdefault(replaced_key(awards[row["award_id"]]), {})
-        months[row["month"]] = months.get(row["month"], 0) + int(row["cents"])
-    return out
+def _closed_month(month: str, today: dt.date) -> int:
+    """The month's index, once it has ended (by the application's clock and the database's)."""
+    try:
+        index = month_index(month)
+        first = month_first_day(index)
+    except ValueError:
+        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month}) from None
+    if month_of(first) != month:
+        raise ValidationFailed("month: %(month)r is not YYYY-MM", field="month", params={"month": month})
+    if index >= min(month_index(today), month_index(database_today())):  # the database's clock too
+        opens = month_first_day(index + 1).isoformat()  # the first day after the month's end
+        raise ValidationFailed(
+            "month: %(month)s is not closed yet; it can be paid from %(opens)s on",
+            field="month",
+            params={"month": month, "opens": opens},
+        )
+    return index
 
 
-def _due(
-    award: Award, month: str, index: int, paid_before: dict[str, int], recovered: dict[str, int] | None = None
-) -> list[tuple[str, str, int, str]]:
-    """(month, kind, cents, note) to pay or recover on this award in this run. ``paid_before`` is what
-    the awards it replaced paid for each month (after a review): only the rest is due, and nothing is
-    recovered where they paid more. A replaced award pays nothing more; only a stop recovers on it.
-    ``recovered``: what stops recovered on it, by month; a month no stop covers any more (an officer
-    lifted it) gets it back."""
-    out: list[tuple[str, str, int, str]] = []
-    stop = month_index(award.suspended_from) if award.suspended_from else None
-    # a replaced award gives nothing back: the award that replaced it pays each month in full less what
-    # was paid net, and a recovered month netted nothing
-    for m, cents in sorted((recovered or {}).items()) if award.status == Award.Status.ACTIVE else ():
-        if stop is None or month_index(m) < stop:
-            out.append((m, BenefitPayment.Kind.RESTORATION, -cents, "recovery given back: the suspension was lifted"))
-    if award.status == Award.Status.ACTIVE and not award.periodic:
-        if month_index(award.start_month) <= index and (stop is None or month_index(award.start_month) < stop):
-            earlier = sum(paid_before.values())
-            note = f"lump sum, less {earlier} paid before the review" if earlier else "lump sum"
-            out.append((award.start_month, BenefitPayment.Kind.PAYMENT, max(0, award.amount_cents - earlier), note))
-    elif award.status == Award.Status.ACTIVE:
-        last = month_index(award.end_month) if award.end_month else index
-        amounts = monthly_amounts(award, month_year(min(index, last)))
-        for i in range(month_index(award.start_month), min(index, last) + 1):  # months missed by earlier runs too
-            if stop is None or i < stop:
-                cents, note = amounts[month_year(i)]
-                earlier = paid_before.get(month_name(i), 0)
-                if earlier:
-                    cents, note = max(0, cents - earlier), f"{note}, less {earlier} paid before the review"
-                out.append((month_name(i), BenefitPayment.Kind.PAYMENT, cents, note))
-        if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
-            paid: dict[str, int] = {}
-            for m, cents in award.payments.exclude(kind=BenefitPayment.Kind.RECOVERY).values_list(
-                "month", "amount_cents"
-            ):
-                paid[m] = paid.get(m, 0) + cents
-            for m, cents in paid.items():
-                i = month_index(m)
-                now, note = amounts.get(month_year(i), (0, ""))
-                total = cents + paid_before.get(m, 0)
-                if i <= min(index, last) and (stop is None or i < stop) and now > total:
-                    out.append((m, BenefitPayment.Kind.INDEXATION, now - total, f"{note}, paid late"[:200]))
-    if stop is not None:  # paid for months after the stop, of every kind: recover each month once
-        net: dict[str, int] = {}
-        for m, cents in award.payments.filter(month__gte=month_name(stop)).values_list("month", "amount_cents"):
-            net[m] = net.get(m, 0) + cents
-        for m, cents in sorted(net.items()):
-            if cents > 0:
-                out.append((m, BenefitPayment.Kind.RECOVERY, -cents, award.suspended_reason[:200]))
-    return out
+def _pay_batch(
+    batch: list[Award],
+    run: PaymentRun,
+    index: int,
+    instruction: int,
+    before: dict[ReplacedKey, dict[str, int]],
+    today: dt.date,
+) -> tuple[int, int]:
+    """Pay one batch of awards (in id order): what was paid on them read in one query, what is due
+    computed here, the payments and their postings written in bulk. Returns the payments made and their
+    cents."""
+    rows: dict[int, list[PaidRow]] = {}
+    paid_rows = (
+        BenefitPayment.objects.filter(award_id__gte=batch[0].pk, award_id__lte=batch[-1].pk)
+        .order_by("award_id", "run_id", "id")  # each award's in the order made
+        .values_list("award_id", "month", "kind", "amount_cents")
+    )
+    for award_id, m, kind, cents in paid_rows.iterator(chunk_size=10000):
+        rows.setdefault(award_id, []).append((m, kind, int(cents)))
+    periodic = [a for a in batch if a.periodic and a.status == Award.Status.ACTIVE]
+    amounts = dict(
+        zip(
+            (a.pk for a in periodic),
+            monthly_amounts_many(periodic, [last_year_due(a, index) for a in periodic]),
+            strict=True,
+        )
+    )
+    payments: list[tuple[Award, str, str, int, str]] = []  # award, month, kind, cents, note
+    for award in batch:
+        earlier = rows.get(award.pk, [])
+        paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
+        key = replaced_key(award)
+        for due_month, kind, cents, note in due(award, index, before.get(key, {}), earlier, amounts.get(award.pk, {})):
+            if cents == 0 or (due_month, kind) in paid:
+                continue  # nothing to pay, or paid already
+            paid.add((due_month, kind))
+            payments.append((award, due_month, kind, cents, note))
+    for at in range(0, len(payments), WRITES_A_BATCH):
+        part = payments[at : at + WRITES_A_BATCH]
+        ids = insert_rows(
+            BenefitPayment,
+            ["run_id", "award_id", "month", "kind", "amount_cents", "note", "instruction"],
+            [(run.pk, award.pk, m, kind, cents, note, instruction) for award, m, kind, cents, note in part],
+        )
+        ledger_post_many_keys([_posting(*payment, pk, today) for payment, pk in zip(part, ids, strict=True)])
+    return len(payments), sum(cents for _award, _m, _kind, cents, _note in payments)
 
 
-INDEXED_ITEMS = ("pension_monthly",)
+def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
+    """Move every awarded claim that has a payment now to paid, in batches: each batch's claims locked,
+    moved in one update, with their events and audit entries written in bulk. A claim moved meanwhile
+    (an appeal) stays as it is, still paid."""
+    waiting = Claim.objects.filter(
+        status=Claim.Status.AWARDED, pk__in=BenefitPayment.objects.values("award__claim_id")
+    ).order_by("id")
+    last_id = 0
+    while True:
+        claims = list(_locked(waiting.filter(id__gt=last_id))[:WRITES_A_BATCH])
+        if not claims:
+            return
+        last_id = claims[-1].pk
+        befores = [snapshot(claim) for claim in claims]
+        Claim.objects.filter(pk__in=waiting.filter(id__gte=claims[0].pk, id__lte=last_id).values("id")).update(
+            status=Claim.Status.PAID, version=F("version") + 1
+        )
+        for claim in claims:
+            claim.status, claim.version = Claim.Status.PAID, claim.version + 1
+        ClaimEvent.objects.bulk_create(
+            [
+                ClaimEvent(
+                    claim=claim,
+                    on=today,
+                    actor=actor.label,
+                    from_status=Claim.Status.AWARDED,
+                    to_status=Claim.Status.PAID,
+                    note=f"paid in {month}",
+                )
+                for claim in claims
+            ]
+        )
+        audit_record_many(actor=actor, action="benefit.claim.paid", instances=claims, befores=befores)
 
 
-def monthly_amounts(award: Award, last_year: int) -> dict[int, tuple[int, str]]:
-    """A pension's amount in each year up to ``last_year``: raised by each year's published increase from
-    the year after it started (``pension_indexed_monthly``); once a year's rate is not published yet, the
-    amount stays as it is until it is. Other awards are paid as awarded."""
-    first = int(award.start_month[:4])
-    if award.item not in INDEXED_ITEMS:
-        return {y: (award.amount_cents, "monthly") for y in range(first, last_year + 1)}
-    from socsec.rules.engine import RuleViolation, calc
-
-    out, cents, raised, published = {first: (award.amount_cents, "monthly")}, award.amount_cents, [], True
-    for y in range(first + 1, last_year + 1):
-        if published:
-            try:
-                cents = int(calc("pension_indexed_monthly", dt.date(y, 1, 1), monthly_pension=cents).value or cents)
-                raised.append(str(y))
-            except RuleViolation:
-                published = False  # not published yet for this year, nor then for later ones
-        out[y] = (cents, ("monthly, raised " + ", ".join(raised)) if raised else "monthly")
-    return out
+def _locked(rows: QuerySet[Claim]) -> QuerySet[Claim]:
+    return rows.select_for_update(of=("self",)) if connection.features.has_select_for_update else rows
 
 
 def _province(award: Award) -> str:
@@ -269,17 +260,16 @@ def _province(award: Award) -> str:
     return claim.person.residence_region.province_code
 
 
-def _posting(payment: BenefitPayment, today: dt.date) -> Posting:
+def _posting(award: Award, month: str, kind: str, cents: int, note: str, pk: int, today: dt.date) -> Posting:
     """A payment's transaction: from the fund that pays the award to what is payable to the person."""
-    award = payment.award
     paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.claim.kind]), _province(award))
     payable = benefits_payable(award.claim.person_id)
-    key = source_key(SourceKind.BENEFIT_PAYMENT, payment.pk)
+    key = source_key(SourceKind.BENEFIT_PAYMENT, pk)
     return Posting(
-        entries=[(paid_from, payment.amount_cents), (payable, -payment.amount_cents)],
-        description=f"{award.item} {payment.month} ({payment.kind.lower()}) claim {award.claim_id}",
+        entries=[(paid_from, cents), (payable, -cents)],
+        description=f"{award.item} {month} ({kind.lower()}) claim {award.claim_id}",
         kind=LineKind.BENEFIT_PAYMENT,
-        params={"item": award.item, "month": payment.month, "payment_kind": payment.kind, "claim": award.claim_id},
+        params={"item": award.item, "month": month, "payment_kind": kind, "claim": award.claim_id},
         source=key,
         idempotency_key=key,
         booked_on=today,

@@ -7,6 +7,7 @@ on the award or on those that replace it after a review."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from socsec.audit.services import Actor, audit_record
+from socsec.audit.services import Actor, audit_record_many
 from socsec.core.months import month_first_day, month_index, month_name
 from socsec.registry.models import Engagement
 
@@ -22,6 +23,8 @@ from .models import Award, Claim, DeathNotice, Suspension
 
 T = Suspension.Trigger
 ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
+# what a stop never reads of the claim and the person (encrypted: decrypting them would cost for nothing)
+NOT_READ = ("claim__facts", "claim__assessment", "claim__person__resident_id", "claim__person__name")
 
 
 def replaced_key(award: Award) -> ReplacedKey:
@@ -40,19 +43,30 @@ class Stop:
 
 def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list[Award]:
     """Stop the periodic ``awards`` that registry data says must stop, each stop recorded with what
-    triggered it; returns the awards newly suspended."""
-    newly = []
+    triggered it; returns the awards newly suspended. Set-based: the awards that could stop (a death
+    notice on the person, or unemployment benefit) and the new engagements of the unemployed are read in
+    one query each, and the stops written in bulk."""
     working: dict[int, list[dict[str, Any]]] | None = None  # orders in the month by person, read once if needed
     lifted = {
         (replaced_key(s.award), s.trigger_key)
         for s in Suspension.objects.filter(status=Suspension.Status.LIFTED).select_related("award")
     }
-    periodic = awards.filter(periodic=True, suspended_from="").select_related("claim__person")
-    for award in periodic:
+    periodic = awards.filter(periodic=True, suspended_from="")
+    unemployed = Q(claim__kind=Claim.Kind.UNEMPLOYMENT, status=Award.Status.ACTIVE)
+    candidates = (
+        periodic.filter(Q(claim__person__death_notice__isnull=False) | unemployed)
+        .select_related("claim__person__death_notice")
+        .defer(*NOT_READ)
+        .order_by("claim", "id")
+    )
+    new_work = _new_work(month, periodic.filter(unemployed).values("claim__person_id"))
+    stops: list[tuple[Award, Stop]] = []
+    for award in candidates.iterator(chunk_size=2000):
         key = replaced_key(award)
-        stop = _death_stop(award, key, lifted)
-        if stop is None and award.beneficiary == "" and _unemployed_in(award, month):
-            stop = _engagement_stop(award, month, key, lifted)
+        notice = getattr(award.claim.person, "death_notice", None)
+        stop = _death_stop(award, key, lifted, notice)
+        if stop is None and award.beneficiary == "" and _unemployed_in(award, month, notice):
+            stop = _engagement_stop(award, month, key, lifted, new_work.get(award.claim.person_id, []))
             if stop is None:
                 if working is None:
                     working = _orders_by_person(month)
@@ -60,27 +74,34 @@ def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list
                 if orders and (key, f"orders:{month}") not in lifted:
                     reason = "platform orders in the month show work again (flagged to an officer)"
                     stop = Stop(T.ORDERS, f"orders:{month}", month, reason, {"month": month, "platforms": orders})
-        if stop is None:
-            continue
-        Award.objects.filter(pk=award.pk).update(suspended_from=stop.from_month, suspended_reason=stop.reason[:300])
-        award.refresh_from_db()
-        audit_record(actor=actor, action="benefit.award.suspend", instance=award)
-        Suspension.objects.create(
-            award=award,
-            person_id=award.claim.person_id,
-            trigger=stop.trigger,
-            trigger_key=stop.key,
-            from_month=stop.from_month,
-            reason=stop.reason[:300],
-            evidence=stop.evidence,
-            run_month=month,
-        )
-        newly.append(award)
+        if stop is not None:
+            award.suspended_from, award.suspended_reason = stop.from_month, stop.reason[:300]
+            stops.append((award, stop))
+    newly = [award for award, _stop in stops]
+    Award.objects.bulk_update(newly, ["suspended_from", "suspended_reason"], batch_size=500)
+    audit_record_many(actor=actor, action="benefit.award.suspend", instances=newly)
+    Suspension.objects.bulk_create(
+        [
+            Suspension(
+                award=award,
+                person_id=award.claim.person_id,
+                trigger=stop.trigger,
+                trigger_key=stop.key,
+                from_month=stop.from_month,
+                reason=stop.reason[:300],
+                evidence=stop.evidence,
+                run_month=month,
+            )
+            for award, stop in stops
+        ],
+        batch_size=500,
+    )
     return newly
 
 
-def _death_stop(award: Award, key: ReplacedKey, lifted: set[tuple[ReplacedKey, str]]) -> Stop | None:
-    notice = DeathNotice.objects.filter(person_id=award.claim.person_id).first()
+def _death_stop(
+    award: Award, key: ReplacedKey, lifted: set[tuple[ReplacedKey, str]], notice: DeathNotice | None
+) -> Stop | None:
     if notice is None or award.beneficiary or (key, f"death:{notice.pk}") in lifted:
         return None  # a dependant's pension (paid to another) goes on after the death
     evidence = {
@@ -93,37 +114,50 @@ def _death_stop(award: Award, key: ReplacedKey, lifted: set[tuple[ReplacedKey, s
     return Stop(T.DEATH, f"death:{notice.pk}", month_name(month_index(notice.died_on) + 1), reason, evidence)
 
 
-def _unemployed_in(award: Award, month: str) -> bool:
+def _unemployed_in(award: Award, month: str, notice: DeathNotice | None) -> bool:
     return (
         award.claim.kind == Claim.Kind.UNEMPLOYMENT
         and award.status == Award.Status.ACTIVE
         and month_index(award.start_month) <= month_index(month)
-        and not DeathNotice.objects.filter(person_id=award.claim.person_id).exists()
+        and notice is None
     )
 
 
-def _engagement_stop(award: Award, month: str, key: ReplacedKey, lifted: set[tuple[ReplacedKey, str]]) -> Stop | None:
-    start = month_first_day(month_index(month))
-    new_work = (
-        Engagement.objects.filter(person_id=award.claim.person_id, start_date__gt=award.claim.event_date)
+Work = tuple[int, dt.date, dict[str, Any]]  # an engagement: id, start day, evidence
+
+
+def _new_work(month: str, persons: QuerySet[Any, Any]) -> dict[int, list[Work]]:
+    """The engagements of ``persons`` (a subquery) that overlap the month, by person, in the order they
+    started: one query."""
+    start, end = month_first_day(month_index(month)), month_first_day(month_index(month) + 1)
+    rows = (
+        Engagement.objects.filter(person_id__in=persons, start_date__lt=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .filter(start_date__lt=month_first_day(month_index(month) + 1))
-        .select_related("organisation")
-        .order_by("start_date", "id")
+        .order_by("person_id", "start_date", "id")
+        .values_list("person_id", "id", "start_date", "end_date", "sector", "organisation__code", "organisation__name")
     )
-    for e in new_work:
-        if (key, f"engagement:{e.pk}") in lifted:
-            continue
+    out: dict[int, list[Work]] = {}
+    for person_id, pk, start_date, end_date, sector, code, name in rows.iterator(chunk_size=5000):
         evidence = {
-            "engagement": e.pk,
-            "organisation": e.organisation.code,
-            "organisation_name": e.organisation.name,
-            "sector": e.sector,
-            "start_date": e.start_date.isoformat(),
-            "end_date": e.end_date.isoformat() if e.end_date else "",
+            "engagement": pk,
+            "organisation": code,
+            "organisation_name": name,
+            "sector": sector,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat() if end_date else "",
         }
+        out.setdefault(person_id, []).append((pk, start_date, evidence))
+    return out
+
+
+def _engagement_stop(
+    award: Award, month: str, key: ReplacedKey, lifted: set[tuple[ReplacedKey, str]], work: list[Work]
+) -> Stop | None:
+    for pk, start_date, evidence in work:
+        if start_date <= award.claim.event_date or (key, f"engagement:{pk}") in lifted:
+            continue
         reason = "a new engagement appears in the registry (flagged to an officer)"
-        return Stop(T.ENGAGEMENT, f"engagement:{e.pk}", month, reason, evidence)
+        return Stop(T.ENGAGEMENT, f"engagement:{pk}", month, reason, evidence)
     return None
 
 

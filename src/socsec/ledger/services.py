@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from socsec.core.bulk import insert_rows
 from socsec.core.errors import ValidationFailed
 
 from .accounts import ACCOUNT_KINDS
@@ -18,12 +19,26 @@ from .models import Account, LedgerEntry, LedgerTransaction
 
 
 def _accounts(codes: Sequence[str]) -> dict[str, Account]:
-    """The accounts with these codes, read in one query; those not used before are opened."""
-    found = {a.code: a for a in Account.objects.filter(code__in=set(codes))}
-    for code in codes:
-        if code not in found:
-            found[code] = account(code)
+    """The accounts with these codes, read in one query; those not used before are opened together (one
+    insert, in the order first named, and one more read)."""
+    wanted = list(dict.fromkeys(codes))
+    found = {a.code: a for a in Account.objects.filter(code__in=wanted)}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        for code in missing:
+            _kind(code)  # every code checked before any is opened
+        Account.objects.bulk_create(
+            [Account(code=code, kind=_kind(code), name=code) for code in missing], ignore_conflicts=True
+        )
+        found.update((a.code, a) for a in Account.objects.filter(code__in=missing))
     return found
+
+
+def _kind(code: str) -> str:
+    head = code.split(":", 1)[0]
+    if head not in ACCOUNT_KINDS:
+        raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
+    return ACCOUNT_KINDS[head]
 
 
 def account(code: str, name: str = "") -> Account:
@@ -85,38 +100,56 @@ def post(
 
 
 def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
-    """Post many balanced transactions at once (a payment run's): every one is checked first, so one
-    that does not balance writes nothing; those whose key was posted before are left as they are. Three
-    statements whatever the number: the keys already posted, the transactions, their entries (and the
-    accounts, in one more). Returns the transactions posted now, in the order given."""
+    """Post many balanced transactions at once: every one is checked first, so one that does not balance
+    writes nothing; those whose key was posted before are left as they are. Returns the transactions
+    posted now, in the order given."""
+    with transaction.atomic():
+        ids, new = _post(postings)
+        return list(LedgerTransaction.objects.filter(pk__in=[ids[key] for key in new]).order_by("id"))
+
+
+def post_many_keys(postings: Sequence[Posting]) -> dict[str, int]:
+    """``post_many`` for a run's thousands: the id of each posting's transaction by its key (the first
+    one where the key was posted before), without reading the transactions back. Four statements for up
+    to a thousand postings whatever their history: the keys already posted, the transactions, the
+    accounts (opened where new, one more), the entries."""
+    return _post(postings)[0]
+
+
+def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
     checked = [(posting, posting.lines()) for posting in postings]
     with transaction.atomic():
         keys = [posting.idempotency_key for posting in postings]
-        posted = set(
-            LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
-        )
-        todo = [(posting, lines) for posting, lines in checked if posting.idempotency_key not in posted]
+        ids = dict(LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "id"))
+        todo = [(posting, lines) for posting, lines in checked if posting.idempotency_key not in ids]
         now, today = timezone.now(), timezone.localdate()
-        made = LedgerTransaction.objects.bulk_create(
+        made = insert_rows(
+            LedgerTransaction,
+            ["at", "booked_on", "description", "kind", "params", "source", "idempotency_key"],
             [
-                LedgerTransaction(
-                    at=now,
-                    booked_on=posting.booked_on or today,
-                    description=posting.description[:300],
-                    kind=posting.kind or "",
-                    params=dict(posting.params),
-                    source=posting.source[:120],
-                    idempotency_key=posting.idempotency_key,
+                (
+                    now,
+                    posting.booked_on or today,
+                    posting.description[:300],
+                    posting.kind or "",
+                    dict(posting.params),
+                    posting.source[:120],
+                    posting.idempotency_key,
                 )
                 for posting, _lines in todo
-            ]
+            ],
         )
         accounts = _accounts([code for _posting, lines in todo for code, _cents in lines])
-        LedgerEntry.objects.bulk_create(
+        insert_rows(
+            LedgerEntry,
+            ["transaction_id", "account_id", "amount_cents"],
             [
-                LedgerEntry(transaction=tx, account=accounts[code], amount_cents=cents)
+                (tx, accounts[code].pk, cents)
                 for tx, (_posting, lines) in zip(made, todo, strict=True)
                 for code, cents in lines
-            ]
+            ],
+            returning=False,
         )
-    return made
+        new = [posting.idempotency_key for posting, _lines in todo]
+        ids.update(zip(new, made, strict=True))
+    return ids, new

@@ -25,18 +25,28 @@ def employee_pension_accounts(year: int) -> dict[int, tuple[int, list[tuple[dt.d
 
 def pension_provinces(persons: list[int], year_end: dt.date) -> dict[int, str]:
     """The province of each person's latest employee-pension contribution up to the year's end (else of
-    their residence): its pension fund pays the interest."""
-    provinces = {
-        p: code[:2] + "0000"
-        for p, code in Person.objects.filter(pk__in=persons).values_list("pk", "residence_region__code")
-    }
+    their residence): its pension fund pays the interest. ``persons`` sorted and few (a batch): read by
+    the range of their ids, so no query grows with the list; the residence is read only for those with no
+    contribution."""
+    if not persons:
+        return {}
+    wanted = set(persons)
     latest = (
         OwnContribution.objects.filter(
-            person_id__in=persons, scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, paid_on__lte=year_end
+            person_id__gte=persons[0],
+            person_id__lte=persons[-1],
+            scheme=OwnContribution.Scheme.EMPLOYEE_PENSION,
+            paid_on__lte=year_end,
         )
         .order_by("paid_on", "id")
         .values_list("person_id", "region__code")
     )
+    provinces: dict[int, str] = {}
     for person_id, code in latest:
-        provinces[person_id] = code[:2] + "0000"  # later ones overwrite earlier ones
+        if person_id in wanted:
+            provinces[person_id] = code[:2] + "0000"  # later ones overwrite earlier ones
+    missing = [p for p in persons if p not in provinces]
+    if missing:
+        for p, code in Person.objects.filter(pk__in=missing).values_list("pk", "residence_region__code"):
+            provinces[p] = code[:2] + "0000"
     return provinces

@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record_many
 from socsec.contributions.models import InterestCredit
+from socsec.core.bulk import insert_rows
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.ledger.accounts import fund_interest, individual_account
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
-from socsec.ledger.services import post as ledger_post
+from socsec.ledger.services import Posting
+from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 from socsec.rules.engine import RuleViolation, compute, explain_row
 from socsec.rules.parameters import ResolvedValue, load_parameters
 
@@ -26,6 +28,7 @@ from .selectors import employee_pension_accounts, pension_provinces
 
 INTEREST_RULE = "individual_account_interest"
 INTEREST_RATE = "employee_pension.individual_account_interest_rate"
+PERSONS_A_BATCH = 500  # persons credited per group of statements (bounded variables)
 
 
 @dataclass(frozen=True)
@@ -115,46 +118,77 @@ def _interest_credit_run(actor: Actor, year: int, year_end: dt.date, rate: Resol
                 amounts = compute(INTEREST_RULE, year_end, opening_balance=opening, contribution_months=weighted)
             except RuleViolation as exc:
                 raise ValidationFailed("year: %(reason)s", field="year", params={"reason": str(exc)}) from None
-            provinces = pension_provinces(persons, year_end)
-            for person_id, start, months, cents in zip(persons, opening, weighted, amounts, strict=True):
-                if int(cents) == 0:
-                    continue
-                province = provinces[person_id]
-                explanation = explain_row(
-                    INTEREST_RULE,
-                    year_end,
-                    cents,
-                    inputs={"opening_balance": start, "contribution_months": months},
-                    parameters=[rate],
-                ).as_dict()
-                explanation["contributions"] = [
-                    {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}
-                    for day, amount in accounts[person_id][1]
-                ]
-                key = source_key(SourceKind.INTEREST, year, person_id)
-                posted = ledger_post(
-                    entries=[
-                        (fund_interest("EMPLOYEE_PENSION", province), int(cents)),
-                        (individual_account(person_id), -int(cents)),
-                    ],
-                    description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
-                    kind=LineKind.INTEREST,
-                    params={"year": year, "rate": f"{rate.value:.2%}", "person": person_id},
-                    source=key,
-                    idempotency_key=key,
-                    booked_on=year_end,
-                )
-                credited.append(
-                    InterestCredit.objects.create(
-                        person_id=person_id,
-                        year=year,
-                        province=province,
-                        opening_balance_cents=int(start),
-                        contribution_month_cents=int(months),
-                        amount_cents=int(cents),
-                        explanation=explanation,
-                        transaction=posted,
-                    )
+            for at in range(0, len(persons), PERSONS_A_BATCH):
+                part = slice(at, at + PERSONS_A_BATCH)
+                credited += _credit_batch(
+                    year, year_end, rate, accounts, persons[part], opening[part], weighted[part], amounts[part]
                 )
         audit_record_many(actor=actor, action="pension.interest.credit", instances=credited)
     return InterestRun(year, credited, len(done))
+
+
+def _credit_batch(
+    year: int,
+    year_end: dt.date,
+    rate: ResolvedValue,
+    accounts: dict[int, tuple[int, list[tuple[dt.date, int]]]],
+    persons: list[int],
+    opening: np.ndarray,
+    weighted: np.ndarray,
+    amounts: np.ndarray,
+) -> list[InterestCredit]:
+    """Credit one batch of persons (sorted): their provinces read by id range, their postings and credits
+    written in bulk, a constant number of queries whatever the batch holds."""
+    rows = [(p, int(s), int(m), int(c)) for p, s, m, c in zip(persons, opening, weighted, amounts, strict=True) if c]
+    provinces = pension_provinces([p for p, *_ in rows], year_end)
+    postings = []
+    for person_id, _start, _months, cents in rows:
+        key = source_key(SourceKind.INTEREST, year, person_id)
+        postings.append(
+            Posting(
+                entries=[
+                    (fund_interest("EMPLOYEE_PENSION", provinces[person_id]), cents),
+                    (individual_account(person_id), -cents),
+                ],
+                description=f"interest {year} at {rate.value:.2%} on the individual account of person {person_id}",
+                kind=LineKind.INTEREST,
+                params={"year": year, "rate": f"{rate.value:.2%}", "person": person_id},
+                source=key,
+                idempotency_key=key,
+                booked_on=year_end,
+            )
+        )
+    posted = ledger_post_many_keys(postings)  # with any posted before (a retry): the first one
+    keys = [posting.idempotency_key for posting in postings]
+    credits = []
+    now = timezone.now()
+    for (person_id, start, months, cents), key in zip(rows, keys, strict=True):
+        explanation = explain_row(
+            INTEREST_RULE,
+            year_end,
+            cents,
+            inputs={"opening_balance": start, "contribution_months": months},
+            parameters=[rate],
+        ).as_dict()
+        explanation["contributions"] = [
+            {"booked_on": day.isoformat(), "amount_cents": amount, "months_left": 13 - day.month}
+            for day, amount in accounts[person_id][1]
+        ]
+        credits.append(
+            InterestCredit(
+                person_id=person_id,
+                year=year,
+                province=provinces[person_id],
+                opening_balance_cents=start,
+                contribution_month_cents=months,
+                amount_cents=cents,
+                explanation=explanation,
+                transaction_id=posted[key],
+                created_at=now,
+            )
+        )
+    columns = [f.attname for f in InterestCredit._meta.concrete_fields if not f.primary_key]
+    ids = insert_rows(InterestCredit, columns, [[getattr(c, name) for name in columns] for c in credits])
+    for credit, pk in zip(credits, ids, strict=True):
+        credit.pk = pk
+    return credits

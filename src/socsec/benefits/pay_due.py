@@ -1,0 +1,156 @@
+"""What a payment run owes on each award, from rows read in bulk: the months due since the award started
+(those earlier runs missed too), a pension's yearly increases (computed for a whole batch of awards at
+once, one rule call per year), the rest of an increase for months paid before it was published, what
+a stop recovers and what a lifted stop gives back. No query here runs per award: the caller reads an
+award batch's payments in one query (``PaidRow``) and hands them in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from socsec.core.months import month_index, month_name, month_year
+
+from .models import Award, BenefitPayment, Claim
+from .stops import ReplacedKey, replaced_key
+
+INDEXED_ITEMS = ("pension_monthly",)
+INDEX_RULE = "pension_indexed_monthly"
+PaidRow = tuple[str, str, int]  # an earlier payment on the award: month, kind, cents (in the order made)
+Due = tuple[str, str, int, str]  # month, kind, cents, note
+Amounts = dict[int, tuple[int, str]]  # by year: the monthly amount and its note
+K = BenefitPayment.Kind
+
+
+def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, int]]:
+    """What was paid, net, for each month on awards replaced after a review (of one claim, or all), by
+    the claim, item and beneficiary they share with the awards that replaced them. One query: the sums
+    by award and month, with each award's claim, item and beneficiary."""
+    from django.db.models import Sum
+
+    rows = BenefitPayment.objects.filter(award__status=Award.Status.SUPERSEDED)
+    if claim is not None:
+        rows = rows.filter(award__claim=claim)
+    # summed by award in SQL, then by beneficiary here: the beneficiary is encrypted at rest, so the
+    # database cannot group by it (each row's ciphertext differs)
+    totals = (
+        rows.values("award_id", "month")
+        .annotate(cents=Sum("amount_cents"))
+        .values_list("award_id", "month", "cents", "award__claim_id", "award__item", "award__beneficiary")
+        .order_by("award_id", "month")
+    )
+    out: dict[ReplacedKey, dict[str, int]] = {}
+    for _award, month, cents, claim_id, item, beneficiary in totals.iterator(chunk_size=5000):
+        months = out.setdefault((claim_id, item, beneficiary or ""), {})
+        months[month] = months.get(month, 0) + int(cents)
+    return out
+
+
+def monthly_amounts(award: Award, last_year: int) -> Amounts:
+    """A pension's amount in each year up to ``last_year``: raised by each year's published increase from
+    the year after it started (``pension_indexed_monthly``); once a year's rate is not published yet, the
+    amount stays as it is until it is. Other awards are paid as awarded."""
+    return monthly_amounts_many([award], [last_year])[0]
+
+
+def monthly_amounts_many(awards: Sequence[Award], last_years: Sequence[int]) -> list[Amounts]:
+    """``monthly_amounts`` of many awards at once (each to its own last year): the pensions' increases
+    are computed for all of them together, one rule call per year."""
+    out: list[Amounts] = [{} for _ in awards]
+    indexed = []
+    for i, (award, last) in enumerate(zip(awards, last_years, strict=True)):
+        first = int(award.start_month[:4])
+        if award.item in INDEXED_ITEMS:
+            indexed.append(i)
+        else:
+            out[i] = {y: (award.amount_cents, "monthly") for y in range(first, last + 1)}
+    if not indexed:
+        return out
+    from socsec.rules.engine import RuleViolation, compute
+
+    firsts = np.array([int(awards[i].start_month[:4]) for i in indexed], dtype=np.int64)
+    lasts = np.array([last_years[i] for i in indexed], dtype=np.int64)
+    cents = np.array([awards[i].amount_cents for i in indexed], dtype=np.int64)
+    going = np.ones(len(indexed), dtype=bool)  # still raised each year: no unpublished year met yet
+    raised: list[list[str]] = [[] for _ in indexed]
+    for j, i in enumerate(indexed):
+        out[i][int(firsts[j])] = (int(cents[j]), "monthly")
+    for y in range(int(firsts.min()) + 1, int(lasts.max()) + 1):
+        trying = (firsts < y) & (y <= lasts) & going
+        if trying.any():
+            try:
+                new = np.asarray(compute(INDEX_RULE, dt.date(y, 1, 1), monthly_pension=cents[trying]), dtype=np.int64)
+            except RuleViolation:
+                going &= ~(firsts < y)  # not published yet for this year, nor then for later ones
+            else:
+                cents[trying] = np.where(new == 0, cents[trying], new)
+                for k in np.flatnonzero(trying):
+                    raised[int(k)].append(str(y))
+        for k in np.flatnonzero((firsts < y) & (y <= lasts)):
+            done = raised[int(k)]
+            note = ("monthly, raised " + ", ".join(done)) if done else "monthly"
+            out[indexed[int(k)]][y] = (int(cents[k]), note)
+    return out
+
+
+def due(award: Award, index: int, paid_before: dict[str, int], rows: Sequence[PaidRow], amounts: Amounts) -> list[Due]:
+    """(month, kind, cents, note) to pay or recover on this award in the run of month ``index``.
+    ``paid_before`` is what the awards it replaced paid for each month (after a review): only the rest is
+    due, and nothing is recovered where they paid more. A replaced award pays nothing more; only a stop
+    recovers on it. ``rows``: what was paid on it before (recoveries among them: a month no stop covers
+    any more, an officer having lifted it, gets its recovery back). ``amounts``: ``monthly_amounts`` of a
+    periodic award in force, up to the year of the last month due."""
+    out: list[Due] = []
+    stop = month_index(award.suspended_from) if award.suspended_from else None
+    active = award.status == Award.Status.ACTIVE
+    # a replaced award gives nothing back: the award that replaced it pays each month in full less what
+    # was paid net, and a recovered month netted nothing
+    if active:
+        recovered = sorted((m, cents) for m, kind, cents in rows if kind == K.RECOVERY)
+        for m, cents in recovered:
+            if stop is None or month_index(m) < stop:
+                out.append((m, K.RESTORATION, -cents, "recovery given back: the suspension was lifted"))
+    if active and not award.periodic:
+        if month_index(award.start_month) <= index and (stop is None or month_index(award.start_month) < stop):
+            earlier = sum(paid_before.values())
+            note = f"lump sum, less {earlier} paid before the review" if earlier else "lump sum"
+            out.append((award.start_month, K.PAYMENT, max(0, award.amount_cents - earlier), note))
+    elif active:
+        last = min(index, month_index(award.end_month) if award.end_month else index)
+        for i in range(month_index(award.start_month), last + 1 if stop is None else min(last + 1, stop)):
+            cents, note = amounts[month_year(i)]  # months missed by earlier runs too
+            earlier = paid_before.get(month_name(i), 0) if paid_before else 0
+            if earlier:
+                cents, note = max(0, cents - earlier), f"{note}, less {earlier} paid before the review"
+            out.append((month_name(i), K.PAYMENT, cents, note))
+        if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
+            paid: dict[str, int] = {}
+            for m, kind, cents in rows:
+                if kind != K.RECOVERY:
+                    paid[m] = paid.get(m, 0) + cents
+            for m, cents in paid.items():
+                i = month_index(m)
+                now, note = amounts.get(month_year(i), (0, ""))
+                total = cents + paid_before.get(m, 0)
+                if i <= last and (stop is None or i < stop) and now > total:
+                    out.append((m, K.INDEXATION, now - total, f"{note}, paid late"[:200]))
+    if stop is not None:  # paid for months after the stop, of every kind: recover each month once
+        net: dict[str, int] = {}
+        first_stopped = month_name(stop)
+        for m, _kind, cents in rows:
+            if m >= first_stopped:
+                net[m] = net.get(m, 0) + cents
+        for m, cents in sorted(net.items()):
+            if cents > 0:
+                out.append((m, K.RECOVERY, -cents, award.suspended_reason[:200]))
+    return out
+
+
+def last_year_due(award: Award, index: int) -> int:
+    """The year of the last month a periodic award is due in the run of month ``index``."""
+    return month_year(min(index, month_index(award.end_month) if award.end_month else index))
+
+
+__all__ = ["INDEXED_ITEMS", "Due", "PaidRow", "due", "monthly_amounts", "paid_on_replaced", "replaced_key"]
