@@ -36,6 +36,7 @@ def test_the_file_holds_the_rows_and_the_reads_are_logged(records, tmp_path, sli
     assert (done.persons, done.active) == (4, 3)
     logged = PersonalDataAccess.objects.filter(what="insured records", purpose="EXPORT")
     assert sorted(logged.values_list("person_id", flat=True)) == sorted(p for p, _ in expected)
+    assert {(r.actor_label, r.actor_role, r.at.tzinfo is not None) for r in logged} == {("test", "SYSTEM", True)}
     assert os.listdir(tmp_path) == ["out.csv"]  # no temporary file left
 
 

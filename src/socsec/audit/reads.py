@@ -73,38 +73,25 @@ def log_personal_reads_in_batches(
     they come, by COPY on PostgreSQL. Call it inside the transaction that makes the export count, so the
     reads are logged with it or not at all. Returns the rows written."""
     now = timezone.now()
-    who = (actor.user_id, actor.token_id, actor.organisation_id, role, actor.label, purpose, what)
+    who = (actor.user_id, actor.token_id, actor.organisation_id, role, actor.label, str(purpose), what)
+    fields = ["at", "person_id", "actor_user_id", "actor_token_id", "actor_organisation_id"]
+    fields += ["actor_role", "actor_label", "purpose", "what"]
+    table = connection.ops.quote_name(PersonalDataAccess._meta.db_table)
     written = 0
-    if connection.vendor == "postgresql":
-        fields = ["at", "person_id", "actor_user_id", "actor_token_id", "actor_organisation_id"]
-        fields += ["actor_role", "actor_label", "purpose", "what"]
-        table = connection.ops.quote_name(PersonalDataAccess._meta.db_table)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(fields)}) FROM STDIN") as copy,
-        ):
-            for batch in batches:
-                for person_id in batch:
-                    copy.write_row((now, person_id, *who))
-                    written += 1
-        return written
-    for batch in batches:
-        rows = [
-            PersonalDataAccess(
-                at=now,
-                person_id=person_id,
-                actor_user_id=actor.user_id,
-                actor_token_id=actor.token_id,
-                actor_organisation_id=actor.organisation_id,
-                actor_role=role,
-                actor_label=actor.label,
-                purpose=purpose,
-                what=what,
-            )
-            for person_id in batch
-        ]
-        PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)
-        written += len(rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(fields)}) FROM STDIN") as copy:
+                for batch in batches:
+                    for person_id in batch:
+                        copy.write_row((now, person_id, *who))
+                        written += 1
+            return written
+        at = connection.ops.adapt_datetimefield_value(now)
+        sql = f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for batch in batches:
+            rows = [(at, person_id, *who) for person_id in batch]
+            cursor.executemany(sql, rows)
+            written += len(rows)
     return written
 
 
