@@ -6,11 +6,12 @@ with array arithmetic, and nothing kept between slices."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from django.db.models import Sum
+from django.db import connection
 from django.db.models.fields.json import KeyTransform
 
 from socsec.core.months import month_index
@@ -25,6 +26,7 @@ RECORD_HEADER = ("sex", "age", "status", "contribution_years", "average_index", 
 SLICE_PERSONS = 10_000  # persons per slice: also the most names in one query's list of account codes
 
 Record = tuple[int, tuple[Any, ...]]
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # day 0 of numpy's datetime64
 
 
 def insured_record_slices(*, year: int, slice_persons: int = SLICE_PERSONS) -> Iterator[list[Record]]:
@@ -68,7 +70,7 @@ def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> li
         )
     )
     months = _months_on_record(persons, own, jobs, until)
-    births = np.array([p[1] for p in persons], dtype="datetime64[D]")
+    births = (np.array([p[1].toordinal() for p in persons], dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
     statutory = compute(
         "statutory_retirement_age_months", end, birth_date=births, sex=np.array([p[2] for p in persons])
     )
@@ -113,14 +115,15 @@ def _months_on_record(
     position = {p[0]: i for i, p in enumerate(persons)}
     owners, starts, ends = [], [], []
     for person_id, period_start, count, _, _ in own:
-        first = month_index(period_start)
+        first = period_start.year * 12 + period_start.month - 1  # month_index, inline: called per row
         owners.append(position[person_id])
         starts.append(first)
         ends.append(min(first + count - 1, last))
     for person_id, start_date, end_date in jobs:
+        end = min(end_date or until, until)
         owners.append(position[person_id])
-        starts.append(month_index(start_date))
-        ends.append(month_index(min(end_date or until, until)))
+        starts.append(start_date.year * 12 + start_date.month - 1)
+        ends.append(end.year * 12 + end.month - 1)
     totals = np.zeros(len(persons), dtype=np.int64)
     if owners:
         offset = np.int64(10**7)  # more months than any date has
@@ -143,7 +146,7 @@ def _own_indices(own: Sequence[tuple[int, dt.date, int, str, Any]]) -> dict[int,
         return {}
     wages = compute(
         "regional_average_monthly_wage",
-        np.array([c[1] for c in own], dtype="datetime64[D]"),
+        (np.array([c[1].toordinal() for c in own], dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]"),
         region=np.array([c[3] for c in own]),
     )
     paid: dict[int, tuple[int, float]] = {}
@@ -155,16 +158,23 @@ def _own_indices(own: Sequence[tuple[int, dt.date, int, str, Any]]) -> dict[int,
 
 
 def _account_balances(person_ids: Sequence[int]) -> dict[int, int]:
-    """The balance (debit positive) of the individual accounts of these persons, in one query."""
+    """The balance (debit positive) of the individual accounts of these persons, in one query with one
+    parameter however many they are (an array on PostgreSQL, a JSON list on SQLite)."""
     from socsec.ledger.accounts import individual_account, individual_account_person
-    from socsec.ledger.models import LedgerEntry
+    from socsec.ledger.models import Account, LedgerEntry
 
     if not person_ids:
         return {}
-    rows = (
-        LedgerEntry.objects.filter(account__code__in=[individual_account(p) for p in person_ids])
-        .values("account__code")
-        .annotate(total=Sum("amount_cents"))
-        .values_list("account__code", "total")
+    codes = [individual_account(p) for p in person_ids]
+    entries, accounts = LedgerEntry._meta.db_table, Account._meta.db_table
+    parameter: list[str] | str = codes
+    wanted = "= ANY(%s)"
+    if connection.vendor != "postgresql":
+        wanted, parameter = "IN (SELECT value FROM json_each(%s))", json.dumps(codes)
+    sql = (
+        f"SELECT a.code, SUM(e.amount_cents) FROM {entries} e JOIN {accounts} a ON a.id = e.account_id"
+        f" WHERE a.code {wanted} GROUP BY a.code"
     )
-    return {individual_account_person(code): int(total) for code, total in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [parameter])
+        return {individual_account_person(code): int(total) for code, total in cursor.fetchall()}
