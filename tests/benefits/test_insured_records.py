@@ -7,7 +7,8 @@ import datetime as dt
 
 from socsec.actuarial.run import run_projection
 from socsec.actuarial.scenario import shipped_scenarios
-from socsec.benefits.selectors import RECORD_HEADER, insured_records
+from socsec.benefits.insured_records import RECORD_HEADER
+from socsec.benefits.selectors import insured_records
 from socsec.contributions.own.payments import own_contribution_pay
 from tests.world import SYSTEM
 

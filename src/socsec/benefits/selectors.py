@@ -8,18 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.core.errors import NotFound
 from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Organisation, Person
-from socsec.rules.engine import calc, compute
-from socsec.rules.explanation import step_value
-from socsec.rules.formulas import Sex
+from socsec.rules.engine import calc
 from socsec.rules.parameters import ParameterError, load_parameters
 
+from .insured_records import insured_record_slices
 from .models import Award, Claim, DeathNotice
 
 OPEN_STATUSES = (
@@ -279,9 +277,6 @@ def _latest_interest(today: dt.date) -> dict[str, Any]:
     return {"value": 0.0, "year": None, "reference": ""}
 
 
-RECORD_HEADER = ("sex", "age", "status", "contribution_years", "average_index", "account_balance", "pension")
-
-
 def insured_records(*, year: int) -> list[tuple[Any, ...]]:
     return [row for _, row in insured_records_by_person(year=year)]
 
@@ -292,55 +287,9 @@ def insured_records_by_person(*, year: int) -> list[tuple[int, tuple[Any, ...]]]
     Persons past the statutory age with no pension on record are left out (the model retires them).
     Active members: years on record; the average index is their chosen base over the regional average wage
     for their own contributions and 1.0 (the average wage, which the registry does not hold) for months in
-    a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded."""
-    from socsec.contributions.models import OwnContribution
-    from socsec.ledger.selectors import individual_account_balance
-
-    end = dt.date(year, 1, 1)
-    pensions = {
-        a.claim.person_id: a.amount_cents
-        for a in Award.objects.in_force().filter(item="pension_monthly", periodic=True).select_related("claim")
-    }
-    own: dict[int, list[tuple[int, float]]] = {}
-    rows_own = list(
-        OwnContribution.objects.filter(scheme=OwnContribution.Scheme.EMPLOYEE_PENSION, period_start__lt=end)
-        .select_related("region")
-        .order_by("id")
-    )
-    if rows_own:
-        wages = compute(
-            "regional_average_monthly_wage",
-            np.array([c.period_start for c in rows_own], dtype="datetime64[D]"),
-            region=np.array([c.region.code for c in rows_own]),
-        )
-        for c, wage in zip(rows_own, wages, strict=True):
-            base = step_value(c.explanation["contribution"], "contribution_base")  # kept within bounds by the rules
-            own.setdefault(c.person_id, []).append((c.months, base / float(wage)))
-    out: list[tuple[int, tuple[Any, ...]]] = []
-    persons = list(Person.objects.only("id", "birth_date", "sex").order_by("id"))  # no decryption of names and IDs
-    if not persons:
-        return out
-    births = np.array([p.birth_date for p in persons], dtype="datetime64[D]")
-    sexes = np.array([p.sex for p in persons])
-    statutory = compute("statutory_retirement_age_months", end, birth_date=births, sex=sexes)
-    for person, retire_months in zip(persons, statutory, strict=True):
-        sex = "male" if person.sex == Sex.MALE else "female"
-        age_months = month_index(end) - month_index(person.birth_date)
-        age = age_months // 12  # completed years on the first day of the start year
-        if person.pk not in pensions and age_months >= retire_months:
-            continue  # past the statutory age without a pension on record: the model's retirement takes them
-        if person.pk in pensions:
-            out.append((person.pk, (sex, age, "pensioner", 0, 0, 0, pensions[person.pk] * 12 / 100)))
-            continue
-        months = pension_months_on_record(person, end - dt.timedelta(days=1))
-        if not months:
-            continue
-        paid = own.get(person.pk, [])
-        own_months = sum(m for m, _ in paid)
-        index = (sum(m * r for m, r in paid) + max(0, months - own_months) * 1.0) / months
-        account = individual_account_balance(person.pk) / 100
-        out.append((person.pk, (sex, age, "active", round(months / 12, 4), round(index, 4), account, 0)))
-    return out
+    a labour relation; the individual account in yuan. Pensioners: the yearly pension awarded. All in
+    memory: an export of many persons reads ``insured_records.insured_record_slices`` slice by slice."""
+    return [record for records in insured_record_slices(year=year) for record in records]
 
 
 def death_notice_of(*, person_id: int) -> DeathNotice | None:

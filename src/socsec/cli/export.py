@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import io
 
 from .common import django_setup
 
@@ -13,36 +12,16 @@ def cmd_export_records(args: argparse.Namespace) -> int:
     """The insured persons' records as the actuarial projection reads them (initial.history: records)."""
     from pathlib import Path
 
-    from socsec.core.csvsafe import csv_writer
-
     django_setup()
-    from django.db import transaction
-
-    from socsec.audit.models import ReadPurpose
-    from socsec.audit.reads import log_personal_read
     from socsec.audit.services import Actor
-    from socsec.batch.store import write_text_atomic
-    from socsec.benefits.selectors import RECORD_HEADER, insured_records_by_person
+    from socsec.benefits.records_export import insured_records_export
 
-    by_person = insured_records_by_person(year=args.year)
-    rows = [row for _, row in by_person]
-    out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\n")
-    writer.writerow(RECORD_HEADER)
-    writer.writerows(rows)
-    with transaction.atomic():  # the reads are logged with the file written, or not at all
-        log_personal_read(
-            actor=Actor.system(f"cli:{getpass.getuser()}"),
-            role="SYSTEM",
-            person_ids=[person_id for person_id, _ in by_person],
-            purpose=ReadPurpose.EXPORT,
-            what="insured records",
-        )
-        write_text_atomic(out.getvalue(), Path(args.out).resolve())
-    active = sum(1 for r in rows if r[2] == "active")
+    done = insured_records_export(
+        actor=Actor.system(f"cli:{getpass.getuser()}"), year=args.year, path=Path(args.out).resolve()
+    )
     print(
-        f"{len(rows)} insured persons at the start of {args.year} ({active} active, "
-        f"{len(rows) - active} pensioners): {args.out}"
+        f"{done.persons} insured persons at the start of {args.year} ({done.active} active, "
+        f"{done.persons - done.active} pensioners): {args.out}"
     )
     return 0
 

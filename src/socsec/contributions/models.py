@@ -128,6 +128,7 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "platform", "province"], name="invoice_once_per_run"),
         ]
+        indexes = [models.Index(fields=["platform", "issued_on"], name="invoice_platform_issued_idx")]
 
     def __str__(self) -> str:
         return f"invoice {self.pk} {self.platform_id}@{self.province_id} {self.month}: {self.amount_cents}"
@@ -266,6 +267,7 @@ class OwnContribution(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "scheme", "period_start"], name="own_contribution_once"),
         ]
+        indexes = [models.Index(fields=["person", "period_start"], name="own_contribution_person_idx")]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.scheme} {self.period_start} {self.paid_cents}"

@@ -5,22 +5,21 @@ individual pension account, and a platform's statement of what it owes over a pe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
 from django.conf import settings
 
 from socsec.batch.pricing import COVERED
-from socsec.core.months import month_of
+from socsec.core.months import month_first_day, month_index, month_of
 from socsec.ledger.accounts import platform_receivable
 from socsec.ledger.selectors import AccountStatement, account_statement, individual_account_statement
 from socsec.registry.models import Organisation
 
-from .collection.outstanding import InvoiceState, invoices_of
-from .models import (
-    AssessmentRun,
-    OwnContribution,
-)
+from .collection.outstanding import InvoiceState, unpaid_invoices
+from .models import AssessmentRun, Invoice, OwnContribution
+from .own.payments import FREQUENCIES
 
 
 @dataclass(frozen=True)
@@ -79,16 +78,22 @@ def contribution_record(*, person_id: int) -> list[RecordLine]:
     """Everything paid for a worker's cover, month by month: platforms' OIP per order, the worker's own
     contributions (with the platform that withheld them at source, if one did), and government
     subsidies, by scheme, region and payer."""
-    lines = oip_record(person_id=person_id)
     own = OwnContribution.objects.filter(person_id=person_id).select_related("region", "withheld_by")
-    for c in own.order_by("period_start"):
+    lines = oip_record(person_id=person_id) + _own_lines(own.order_by("period_start"))
+    return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
+
+
+def _own_lines(own: Iterable[OwnContribution]) -> list[RecordLine]:
+    """The record lines of own contributions: what the worker paid and what the government added."""
+    lines = []
+    for c in own:
         month = month_of(c.period_start)
         province = c.region.province_code
         through = c.withheld_by.name if c.withheld_by else ""  # withheld at source by this platform
         lines.append(RecordLine(month, c.scheme, through, province, "", 0, c.paid_cents, True, "self"))
         if c.subsidy_cents:
             lines.append(RecordLine(month, c.scheme, "", province, "", 0, c.subsidy_cents, True, "government"))
-    return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -104,8 +109,10 @@ class PlatformStatement:
 def platform_statement(*, platform: Organisation, start: dt.date, end: dt.date) -> PlatformStatement:
     """A platform's statement from ``start`` to ``end`` (both included)."""
     account = account_statement(platform_receivable(platform.code), start=start, end=end)
-    invoices = [s for s in invoices_of(platform=platform) if start <= s.invoice.issued_on <= end]
-    return PlatformStatement(platform, account, invoices)
+    left = {invoice.pk: owed for invoice, owed in unpaid_invoices(platform=platform)}  # needs the whole history
+    issued = Invoice.objects.filter(platform=platform, issued_on__gte=start, issued_on__lte=end)
+    rows = issued.select_related("province", "run").order_by("-month", "-id")  # as invoices_of lists them
+    return PlatformStatement(platform, account, [InvoiceState(i, left.get(i.pk, 0)) for i in rows])
 
 
 @dataclass(frozen=True)
@@ -137,10 +144,20 @@ class WorkerStatement:
 
 
 def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
-    """A worker's statement of a calendar year."""
+    """A worker's statement of a calendar year: its own contributions are read in one query of the year and
+    the months before it that a payment can reach into (a payment is for at most ``max(FREQUENCIES)``
+    months), whatever the worker's history."""
     prefix = f"{year:04d}-"
-    lines = [line for line in contribution_record(person_id=person_id) if line.month.startswith(prefix)]
-    own = OwnContribution.objects.filter(person_id=person_id, period_start__year__lte=year).order_by("period_start")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    reach = month_first_day(month_index(first) - max(FREQUENCIES) + 1)
+    own = list(
+        OwnContribution.objects.filter(person_id=person_id, period_start__gte=reach, period_start__lte=last)
+        .select_related("region", "withheld_by")
+        .order_by("period_start")
+    )
+    lines = [line for line in oip_record(person_id=person_id) if line.month.startswith(prefix)]
+    lines += _own_lines(c for c in own if c.period_start >= first)
+    lines.sort(key=lambda line: (line.month, line.scheme, line.paid_by))  # as in the whole record
     covered: dict[str, set[str]] = {}
     for c in own:  # a payment for several months covers each of them
         for offset in range(c.months):
@@ -159,5 +176,5 @@ def worker_statement(*, person_id: int, year: int) -> WorkerStatement:
         SchemeYear(scheme, len(covered.get(scheme, ())), p["self"], p["government"], p["platform"])
         for scheme, p in sorted(paid.items())
     ]
-    account = individual_account_statement(person_id, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    account = individual_account_statement(person_id, start=first, end=last)
     return WorkerStatement(person_id, year, schemes, lines, account)

@@ -19,38 +19,29 @@ from .models import Account, LedgerEntry, LedgerTransaction
 
 
 def _accounts(codes: Sequence[str]) -> dict[str, Account]:
-    """The accounts with these codes, read in one query; those not used before are opened together (one
-    insert, in the order first named, and one more read)."""
+    """The accounts with these codes, read in one query; those not used before are opened together."""
     wanted = list(dict.fromkeys(codes))
     found = {a.code: a for a in Account.objects.filter(code__in=wanted)}
-    missing = [code for code in wanted if code not in found]
+    missing = [_unsaved_account(code) for code in wanted if code not in found]
     if missing:
-        for code in missing:
-            _kind(code)  # every code checked before any is opened
-        Account.objects.bulk_create(
-            [Account(code=code, kind=_kind(code), name=code) for code in missing], ignore_conflicts=True
-        )
-        found.update((a.code, a) for a in Account.objects.filter(code__in=missing))
+        Account.objects.bulk_create(missing, ignore_conflicts=True)  # another writer may open one first
+        found.update({a.code: a for a in Account.objects.filter(code__in=[a.code for a in missing])})
     return found
-
-
-def _kind(code: str) -> str:
-    head = code.split(":", 1)[0]
-    if head not in ACCOUNT_KINDS:
-        raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
-    return ACCOUNT_KINDS[head]
 
 
 def account(code: str, name: str = "") -> Account:
     """The account with this code (built by ``accounts``), opened on first use. The code's first part is
     its kind."""
+    new = _unsaved_account(code, name)
+    found, _created = Account.objects.get_or_create(code=code, defaults={"kind": new.kind, "name": new.name})
+    return found
+
+
+def _unsaved_account(code: str, name: str = "") -> Account:
     head = code.split(":", 1)[0]
     if head not in ACCOUNT_KINDS:
         raise ValueError(f"account {code!r}: the first part must be one of {', '.join(ACCOUNT_KINDS)}")
-    found, _created = Account.objects.get_or_create(
-        code=code, defaults={"kind": ACCOUNT_KINDS[head], "name": name or code}
-    )
-    return found
+    return Account(code=code, kind=ACCOUNT_KINDS[head], name=name or code)
 
 
 @dataclass(frozen=True)

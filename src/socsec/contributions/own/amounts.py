@@ -12,6 +12,7 @@ from socsec.contributions.models import OwnContribution
 from socsec.ledger.accounts import fund, government_receivable, individual_account
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
+from socsec.ledger.services import Posting
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person
 from socsec.rules.engine import calc
@@ -54,9 +55,13 @@ def own_amounts(
     months: int,
     declared_base_cents: int | None,
     tier: str,
+    *,
+    known_relief: tuple[str, int] | None = None,
 ) -> OwnAmounts:
     """The amounts of one own contribution, from the rules: what the person pays, what the government
-    adds, and where it goes. Runs under the person's lock (the months of subsidy already had count)."""
+    adds, and where it goes. Runs under the person's lock (the months of subsidy already had count).
+    ``known_relief``: the person's subsidy group on the day and the months of it already had on the scheme, when
+    the caller read them for many persons at once (flexible workers' schemes only)."""
     if scheme == OwnContribution.Scheme.RESIDENT_PENSION:
         group = relief_group_on(person, period_start, RESIDENT_HARDSHIP_GROUPS)
         chosen = calc("resident_pension_contribution", on=period_start, tier=tier)
@@ -67,8 +72,11 @@ def own_amounts(
         if group:
             explanation["paid_for_hardship"] = hardship.as_dict()
         return OwnAmounts(paid, helped, paid + helped, 0, group, 0, explanation)  # all to the account
-    group = relief_group_on(person, period_start, FLEXIBLE_SUBSIDY_GROUPS)
-    used = subsidised_months_of(person, scheme, group) if group else 0
+    if known_relief is None:
+        group = relief_group_on(person, period_start, FLEXIBLE_SUBSIDY_GROUPS)
+        used = subsidised_months_of(person, scheme, group) if group else 0
+    else:
+        group, used = known_relief
     inputs = {"region": region, "declared_base": declared_base_cents, "months": months}
     relief = {"group": group, "months_subsidised": used}
     if scheme == OwnContribution.Scheme.EMPLOYEE_PENSION:
@@ -96,6 +104,22 @@ def own_contribution_post(
 ) -> None:
     """One balanced transaction: what the person paid (from the bank, or from the platform that withheld
     it) and the government's part, to the individual account and the pooled fund."""
+    posting = own_contribution_posting(record, amounts, province, paid_from, today)
+    ledger_post(
+        entries=posting.entries,
+        description=posting.description,
+        kind=posting.kind,
+        params=posting.params,
+        source=posting.source,
+        idempotency_key=posting.idempotency_key,
+        booked_on=posting.booked_on,
+    )
+
+
+def own_contribution_posting(
+    record: OwnContribution, amounts: OwnAmounts, province: str, paid_from: str, today: dt.date
+) -> Posting:
+    """The transaction of ``own_contribution_post``, for posting many at once (``ledger.services.post_many``)."""
     entries = [
         (paid_from, amounts.paid),
         (government_receivable(province), amounts.subsidy),
@@ -104,7 +128,7 @@ def own_contribution_post(
     ]
     how = f" withheld by {record.withheld_by.code}" if record.withheld_by else ""
     key = source_key(SourceKind.OWN_CONTRIBUTION, record.pk)
-    ledger_post(
+    return Posting(
         entries=[e for e in entries if e[1]],
         description=f"{record.scheme} own contribution {record.period_start:%Y-%m} of person {record.person_id}{how}",
         kind=LineKind.OWN_CONTRIBUTION,
