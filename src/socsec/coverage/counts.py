@@ -72,99 +72,104 @@ def _not_in_force(on: dt.date, exc: RuleViolation) -> ValidationFailed:
     )
 
 
-def _tables() -> dict[str, str]:
-    quote = connection.ops.quote_name
-    return {
-        "person": quote(Person._meta.db_table),
-        "engagement": quote(Engagement._meta.db_table),
-        "region": quote(Region._meta.db_table),
-        "organisation": quote(Organisation._meta.db_table),
-        "rank": quote(RANK_TABLE),
-    }
-
-
-# The engagements in force on the day (bound twice: the start and the end), and per person whether one
-# of them is in a labour relation and whether one is not.
-ACTIVE = """
-act AS (
-  SELECT e.id, e.person_id, e.category, e.sector, e.start_date, e.work_region_id, e.organisation_id
-  FROM {engagement} e WHERE e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)
-), agg AS (
-  SELECT person_id,
-         MAX(CASE WHEN category = %s THEN 1 ELSE 0 END) AS labour,
-         MAX(CASE WHEN category <> %s THEN 1 ELSE 0 END) AS other
-  FROM act GROUP BY person_id
-)"""
+# Each statement below binds, in this order: the day (as often as it reads engagements in force, twice
+# each), then the category and kind it names; ``_person_params`` and ``_platform_params`` build the lists.
+# No common table expressions: PostgreSQL materialised one read twice and misjudged its size (a count of
+# 1M persons took minutes instead of seconds).
+IN_FORCE = "{alias}.start_date <= %s AND ({alias}.end_date IS NULL OR {alias}.end_date >= %s)"
 
 # Persons grouped by what the person-level formulas read. The medical city is the work region of the
 # first labour-relation engagement in force (by start date, then id), else the residence.
-PERSON_GROUPS = (
-    "WITH"
-    + ACTIVE
-    + """, lab AS (
-  SELECT person_id, work_region_id, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY start_date, id) AS n
-  FROM act WHERE category = %s
-)
-SELECT p.birth_date, p.sex, r.code, COALESCE(agg.labour, 0), COALESCE(agg.other, 0), COUNT(*)
+PERSON_GROUPS = """
+SELECT p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0), COUNT(*)
 FROM {person} p
-LEFT JOIN agg ON agg.person_id = p.id
-LEFT JOIN lab ON lab.person_id = p.id AND lab.n = 1
-JOIN {region} r ON r.id = COALESCE(lab.work_region_id, p.residence_region_id)
-GROUP BY p.birth_date, p.sex, r.code, COALESCE(agg.labour, 0), COALESCE(agg.other, 0)"""
-)
+JOIN {region} rr ON rr.id = p.residence_region_id
+LEFT JOIN (
+  SELECT e.person_id, MAX(CASE WHEN e.category = %s THEN 1 ELSE 0 END) AS labour,
+         MAX(CASE WHEN e.category <> %s THEN 1 ELSE 0 END) AS other
+  FROM {engagement} e WHERE {in_force_e} GROUP BY e.person_id
+) a ON a.person_id = p.id
+LEFT JOIN (
+  SELECT e.person_id, e.work_region_id FROM {engagement} e
+  WHERE e.category = %s AND {in_force_e} AND NOT EXISTS (
+    SELECT 1 FROM {engagement} f WHERE f.person_id = e.person_id AND f.category = %s AND {in_force_f}
+      AND (f.start_date < e.start_date OR (f.start_date = e.start_date AND f.id < e.id)))
+) l ON l.person_id = p.id
+LEFT JOIN {region} rl ON rl.id = l.work_region_id
+GROUP BY p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0)"""
 
-# Platform engagements in force, with the person's labour flag.
-PLATFORM = (
-    "WITH"
-    + ACTIVE
-    + """, plat AS (
-  SELECT a.person_id, a.work_region_id, a.sector, a.category, a.organisation_id, agg.labour
-  FROM act a JOIN agg ON agg.person_id = a.person_id JOIN {organisation} o ON o.id = a.organisation_id
-  WHERE o.kind = %s
+# Platform engagements in force, with whether the person works in a labour relation too.
+PLATFORM = """FROM {engagement} e
+JOIN {organisation} o ON o.id = e.organisation_id
+LEFT JOIN (
+  SELECT f.person_id, 1 AS labour FROM {engagement} f WHERE f.category = %s AND {in_force_f} GROUP BY f.person_id
+) a ON a.person_id = e.person_id
+{rank_join}WHERE o.kind = %s AND {in_force_e}"""
+OIP_KINDS = (
+    "SELECT DISTINCT e.work_region_id, e.sector, e.category, e.organisation_id, COALESCE(a.labour, 0) "
+    + PLATFORM.replace("{rank_join}", "")
 )
+RANK_JOIN = """JOIN {rank} k ON k.work_region_id = e.work_region_id AND k.sector = e.sector
+ AND k.category = e.category AND k.organisation_id = e.organisation_id AND k.labour = COALESCE(a.labour, 0)
 """
-)
-OIP_KINDS = PLATFORM + "SELECT DISTINCT work_region_id, sector, category, organisation_id, labour FROM plat"
 OIP_BEST = (
-    PLATFORM
-    + """SELECT best, COUNT(*) FROM (
-  SELECT plat.person_id, MAX(k.rank) AS best FROM plat JOIN {rank} k
-    ON k.work_region_id = plat.work_region_id AND k.sector = plat.sector AND k.category = plat.category
-   AND k.organisation_id = plat.organisation_id AND k.labour = plat.labour
-  GROUP BY plat.person_id
-) best_of_person GROUP BY best"""
+    "SELECT best, COUNT(*) FROM (SELECT e.person_id, MAX(k.rank) AS best "
+    + PLATFORM.replace("{rank_join}", RANK_JOIN)
+    + " GROUP BY e.person_id) best_of_person GROUP BY best"
 )
-
-
-ACTIVE_COUNT = (
-    "SELECT COUNT(*) FROM {engagement} e WHERE e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)"
+ACTIVE_COUNT = "SELECT COUNT(*) FROM {engagement} e WHERE {in_force_e}"
+RANK_CREATE = (
+    "CREATE TEMPORARY TABLE {rank} (work_region_id bigint, sector varchar(30), category varchar(20), "
+    "organisation_id bigint, labour integer, rank integer)"
 )
+LABOUR = Category.LABOUR_RELATION.value
+PLATFORM_KIND = Organisation.Kind.PLATFORM.value
 
 
-def _active_params(on: dt.date) -> list[Any]:
-    day = connection.ops.adapt_datefield_value(on)
-    labour = Category.LABOUR_RELATION.value
-    return [day, day, labour, labour]
+def _sql(statement: str) -> str:
+    quote = connection.ops.quote_name
+    return statement.format(
+        person=quote(Person._meta.db_table),
+        engagement=quote(Engagement._meta.db_table),
+        region=quote(Region._meta.db_table),
+        organisation=quote(Organisation._meta.db_table),
+        rank=quote(RANK_TABLE),
+        in_force_e=IN_FORCE.format(alias="e"),
+        in_force_f=IN_FORCE.format(alias="f"),
+    )
+
+
+def _day(on: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(on)
+
+
+def _person_params(on: dt.date) -> list[Any]:
+    day = _day(on)
+    return [LABOUR, LABOUR, day, day, LABOUR, day, day, LABOUR, day, day]
+
+
+def _platform_params(on: dt.date) -> list[Any]:
+    day = _day(on)
+    return [LABOUR, day, day, PLATFORM_KIND, day, day]
 
 
 def _coverage_counts(on: dt.date) -> CoverageCounts:
-    tables = _tables()
     totals: dict[Scheme, dict[int, int]] = {scheme: {} for scheme in PERSON_SCHEMES}
     persons = 0
-    for chunk in _person_groups(on, tables):
+    for chunk in _person_groups(on):
         persons += _decide_persons(chunk, on, totals)
     by_scheme = {scheme: _by_status(codes) for scheme, codes in totals.items()}
-    by_scheme[Scheme.OIP] = _oip_counts(on, tables, persons)
+    by_scheme[Scheme.OIP] = _oip_counts(on, persons)
     with connection.cursor() as cursor:
-        cursor.execute(ACTIVE_COUNT.format(**tables), _active_params(on)[:2])
+        cursor.execute(_sql(ACTIVE_COUNT), [_day(on), _day(on)])
         engagements = int(cursor.fetchone()[0])
     return CoverageCounts(on, persons, engagements, by_scheme)
 
 
-def _person_groups(on: dt.date, tables: dict[str, str]) -> Iterator[Sequence[tuple[Any, ...]]]:
+def _person_groups(on: dt.date) -> Iterator[Sequence[tuple[Any, ...]]]:
     cursor = connection.chunked_cursor()  # server-side on PostgreSQL: the groups stream
     try:
-        cursor.execute(PERSON_GROUPS.format(**tables), [*_active_params(on), Category.LABOUR_RELATION.value])
+        cursor.execute(_sql(PERSON_GROUPS), _person_params(on))
         while rows := cursor.fetchmany(CHUNK):
             yield rows
     finally:
@@ -175,7 +180,7 @@ def _decide_persons(rows: Sequence[tuple[Any, ...]], on: dt.date, totals: dict[S
     """Run each person-level formula over one chunk of groups and add each reason's persons to ``totals``."""
     weight = np.array([row[5] for row in rows], dtype=np.int64)
     arrays = {
-        "birth_date": np.array([_day(row[0]) for row in rows], dtype="datetime64[D]"),
+        "birth_date": np.array([_iso(row[0]) for row in rows], dtype="datetime64[D]"),
         "sex": np.array([row[1] for row in rows], dtype="U1"),
         "city": np.array([row[2] for row in rows], dtype="U6"),
         "labour_relation": np.array([bool(row[3]) for row in rows], dtype=bool),
@@ -188,7 +193,7 @@ def _decide_persons(rows: Sequence[tuple[Any, ...]], on: dt.date, totals: dict[S
     return int(weight.sum())
 
 
-def _day(value: dt.date | str) -> str:
+def _iso(value: dt.date | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
@@ -207,11 +212,11 @@ def _by_status(codes: dict[int, int]) -> dict[Status, int]:
     return counts
 
 
-def _oip_counts(on: dt.date, tables: dict[str, str], persons: int) -> dict[Status, int]:
+def _oip_counts(on: dt.date, persons: int) -> dict[Status, int]:
     """Each person's best OIP status over their platform engagements in force; none: not eligible."""
-    params = [*_active_params(on), Organisation.Kind.PLATFORM.value]
+    params = _platform_params(on)
     with connection.cursor() as cursor:
-        cursor.execute(OIP_KINDS.format(**tables), params)
+        cursor.execute(_sql(OIP_KINDS), params)
         kinds = cursor.fetchall()
     counts = {s: 0 for s in Status}
     if not kinds:
@@ -219,20 +224,17 @@ def _oip_counts(on: dt.date, tables: dict[str, str], persons: int) -> dict[Statu
         return counts
     ranks = _oip_ranks(kinds, on)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS {rank}".format(**tables))
-        cursor.execute(
-            "CREATE TEMPORARY TABLE {rank} (work_region_id bigint, sector varchar(30), category varchar(20), "
-            "organisation_id bigint, labour integer, rank integer)".format(**tables)
-        )
+        cursor.execute(_sql("DROP TABLE IF EXISTS {rank}"))
+        cursor.execute(_sql(RANK_CREATE))
         try:
             rows = [(*kind, rank) for kind, rank in zip(kinds, ranks, strict=True)]
-            insert = "INSERT INTO {rank} VALUES (%s, %s, %s, %s, %s, %s)".format(**tables)
+            insert = _sql("INSERT INTO {rank} VALUES (%s, %s, %s, %s, %s, %s)")
             for start in range(0, len(rows), RANK_BATCH):
                 cursor.executemany(insert, rows[start : start + RANK_BATCH])
-            cursor.execute(OIP_BEST.format(**tables), params)
+            cursor.execute(_sql(OIP_BEST), params)
             best = cursor.fetchall()
         finally:
-            cursor.execute("DROP TABLE {rank}".format(**tables))
+            cursor.execute(_sql("DROP TABLE {rank}"))
     by_rank = {v: k for k, v in STATUS_PRECEDENCE.items()}
     for rank, k in best:
         counts[by_rank[int(rank)]] += int(k)

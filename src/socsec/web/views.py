@@ -47,6 +47,7 @@ from .common import is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
 from .own import recent_payments
+from .paging import page_of
 from .projections import projection_page, table_csv
 
 
@@ -172,9 +173,11 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     own = require_staff_or_platform(principal_of(request), "workers cannot search persons")
     query = request.GET.get("q", "").strip()
-    people = list(selectors.person_search(query=query, organisation=own)) if query else []
+    page = page_of(request, selectors.persons_matching(query=query, organisation=own).order_by("id") if query else [])
+    people = selectors.as_declared(page.items, own) if own is not None else page.items
+    people = sorted(people, key=lambda x: (x.name, x.pk))  # names are encrypted: sorted within the page
     record_read(principal_of(request), [x.pk for x in people], "person search")
-    context = {"query": query, "people": people}
+    context = {"query": query, "people": people, "page": page}
     template = "web/_person_results.html" if is_htmx(request) else "web/person_search.html"
     return render(request, template, context)
 
