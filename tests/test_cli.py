@@ -176,6 +176,17 @@ def test_credit_interest(tmp_path, migrated_var):
     assert "no credited interest rate for 2025" in refused.stderr
 
 
+def test_coverage_refresh_counts(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)
+    done = run("coverage", "refresh-counts", "--on", "2026-05-01", var=tmp_path)
+    assert done.stdout.startswith("coverage counts on 2026-05-01: 0 persons, 0 engagements in force, counted in ")
+    refused = run("coverage", "refresh-counts", "--on", "1960-01-01", var=tmp_path, check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        2,
+        "error: on: coverage cannot be decided on 1960-01-01: a rule it needs was not in force yet.",
+    )
+
+
 def test_bench_assess_prints_the_figures_as_one_json_line():
     result = run("bench", "assess", "--orders", "3000", "--repeat", "1", "--threads", "1")
     (line,) = result.stdout.splitlines()

@@ -161,3 +161,62 @@ def test_the_codes_of_an_order_batchs_rows_are_published(schema):
     assert components["OrderBatchOut"]["properties"]["error_counts"]["propertyNames"] == {
         "$ref": "#/components/schemas/OrderRowErrorCode"
     }
+
+
+# Arrays an answer may hold outside a page's ``items``: each bounded by the one object it belongs to.
+BOUNDED_ARRAYS = {
+    "CoverageOut.schemes": "one per scheme (eight)",
+    "SchemeCoverageOut.references": "the legal references of one decision",
+    "SchemeCoverageOut.engagements": "one person's engagements in force on a day",
+    "OrderBatchOut.months": "the months one batch's orders fall in",
+    "PaymentOut.allocated": "the invoices one payment settles",
+    "DeclarationOut.allocated": "the invoices one declaration settles",
+    "ClaimOut.awards": "the awards of one claim",
+    "WorkerStatementOut.schemes": "one per scheme",
+    "WorkerStatementOut.lines": "one worker's year, by month and platform",
+    "AccountStatementOut.lines": "one account over the period asked",
+    "PlatformStatementOut.invoices": "one platform's invoices over the period asked",
+    "ProjectionOut.years": "the years projected (bounded input)",
+    "ProjectionOut.percentiles": "the percentiles asked (bounded input)",
+    "ProjectionOut.summary": "one row per scenario",
+    "ProjectionOut.replacement_rates": "one per year projected",
+    "ProjectionOut.scenarios": "the scenarios asked (bounded input)",
+}
+
+
+def arrays_in(schema: dict, components: dict, owner: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    """``Owner.field`` of every array an answer of ``schema`` can hold, however deep."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return [] if name in seen else arrays_in(components[name], components, name, seen | {name})
+    found = []
+    for key in ("anyOf", "allOf", "oneOf"):
+        for part in schema.get(key, []):
+            found += arrays_in(part, components, owner, seen)
+    for field, sub in schema.get("properties", {}).items():
+        if sub.get("type") == "array":
+            found.append(f"{owner}.{field}")
+            found += arrays_in(sub.get("items", {}), components, owner, seen)
+        else:
+            found += arrays_in(sub, components, owner, seen)
+    return found
+
+
+def test_every_get_answering_a_list_pages_it_with_a_capped_size(schema):
+    """Walks every GET: each array its answer can hold is either a page's ``items`` (and the operation then
+    takes ``cursor`` and a ``limit`` of at most 500) or bounded by the one object it belongs to."""
+    components = schema["components"]["schemas"]
+    unbounded = []
+    for path, method, op in operations(schema):
+        if method != "get":
+            continue
+        ok = op["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        for array in arrays_in(ok, components, "answer"):
+            owner, field = array.split(".")
+            if owner.endswith("Page") and field == "items":
+                params = {p["name"]: p for p in op.get("parameters", [])}
+                assert "cursor" in params, path
+                assert params["limit"]["schema"]["maximum"] <= 500, path
+            elif array not in BOUNDED_ARRAYS:
+                unbounded.append((path, array))
+    assert unbounded == []

@@ -88,6 +88,7 @@ VISITS = [
 EXCLUDED = {
     "web:home": "redirects to the role's first page, which is visited",
     "web:logout": "a POST that redirects to the login page",
+    "web:overview_refresh": "a POST that queues a count and redirects to the overview: tests/web/test_overview.py",
     "web:otp_enrol": "shown once, before a staff user has a device: test_pages_browser walks it",
     "web:otp_verify": "checked inside each staff role's log-in, at the first size and language",
     "web:token_rotate": "a POST that answers with the tokens page, which is visited",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from base64 import b32decode
@@ -107,6 +108,10 @@ def test_keyboard_users_can_skip_to_content_and_workers_cannot_open_officer_page
 
 
 def test_supervisor_overview_draws_everyones_coverage(world, live_server, page: Page):
+    from socsec.coverage.overview import coverage_counts_refresh
+
+    for day in (dt.date(2026, 5, 1), dt.date(2022, 12, 31)):  # the counts the nightly job keeps
+        coverage_counts_refresh(on=day)
     log_in(page, live_server.url, "supervisor")
     expect(page.get_by_role("heading", level=1)).to_have_text("Coverage overview")
     page.goto(f"{live_server.url}/officer/overview/?on=2026-05-01")  # a fixed date: the register changes over time

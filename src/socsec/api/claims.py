@@ -23,7 +23,7 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import Principal, may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Cents, Code, Count, Day, Facts, Id, Reference, Text, Year
-from socsec.api.responses import PageIn, as_is, page_of, paginate, paginate_in_order, responses
+from socsec.api.responses import PageIn, as_is, page_of, paginate, paginate_ordered, responses
 from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
@@ -128,10 +128,8 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilter]) -> dict[str, 
     own. Platforms: those on their work. Workers and platforms see the newest first."""
     p = principal_of(request)
     if p.is_staff:
-        claims = [
-            r.claim for r in claim_selectors.work_queue(on=dt.date.today(), kind=filters.kind, status=filters.status)
-        ]
-        out = paginate_in_order(claims, filters)
+        queue = claim_selectors.work_queue_claims(on=dt.date.today(), kind=filters.kind, status=filters.status)
+        out = paginate_ordered(queue, filters)
     elif p.person_id is not None:
         out = paginate(claim_selectors.claims_of(person_id=p.person_id), filters, as_is, newest_first=True)
     else:

@@ -149,3 +149,12 @@ def paginate_in_order(items: Sequence[T], page: PageIn) -> dict[str, Any]:
     out = paginate_list(numbered, page, key=lambda pair: pair[0])
     out["items"] = [item for _, item in out["items"]]
     return out
+
+
+def paginate_ordered(queryset: QuerySet[M], page: PageIn) -> dict[str, Any]:
+    """One page of a queryset with its own order (a work queue), read a page at a time in the database: the
+    cursor stands for a position in it, as ``paginate_in_order``'s does."""
+    after = decode_cursor(page.cursor) or 0
+    rows = list(queryset[after : after + page.limit + 1])
+    more = len(rows) > page.limit
+    return {"items": rows[: page.limit], "next_cursor": _encode(after + page.limit) if more else None}

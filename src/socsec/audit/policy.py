@@ -101,7 +101,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "external_ref",
             *_CREATED,
         ),
-        withheld={"declared_name": ENCRYPTED},
+        withheld={"declared_name": ENCRYPTED, "declared_name_index": BLIND_INDEX},
     ),
     "registry.EngagementEndDecision": AuditFields(
         recorded=(

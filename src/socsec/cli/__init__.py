@@ -1,6 +1,6 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
-# One module per command group (serve, demo, manage, ingest, assess, interest, project, export, pay,
+# One module per command group (serve, demo, manage, ingest, assess, interest, coverage, project, export, pay,
 # bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
 # they run.
 
@@ -14,6 +14,7 @@ from . import (
     assess,
     audit,
     bench,
+    coverage,
     demo,
     export,
     ingest,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_ingest(sub)
     assess.add_assess(sub)
     interest.add_credit_interest(sub)
+    coverage.add_coverage(sub)
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)

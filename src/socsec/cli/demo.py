@@ -15,7 +15,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     django_setup()
     from django.conf import settings
 
-    from socsec.coverage.selectors import coverage_counts
+    from socsec.coverage.overview import counts_of, coverage_counts_refresh
     from socsec.demo.load import load_demo
     from socsec.demo.pilot import DEMO_PASSWORD
     from socsec.rules.coverage import SCHEME_LABELS, Status
@@ -24,7 +24,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     migrate_database()
     summary = load_demo(workers=args.workers, progress=lambda text: print(f"... {text}", flush=True))
     today = dt.date.today()
-    counts = coverage_counts(today)
+    counts = counts_of(coverage_counts_refresh(on=today))  # kept: the officer overview shows it
     print("Demo pilot " + ("loaded" if summary.created else "already loaded (nothing changed)"))
     print(
         f"  regions {summary.regions}, organisations {summary.organisations}, persons {summary.persons}, "

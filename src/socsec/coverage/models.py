@@ -37,3 +37,22 @@ class SchemeActivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.region_id} {self.organisation_id or '*'} {self.sector or '*'} {self.start_date}"
+
+
+class CoverageCountsSnapshot(models.Model):
+    """Everyone's coverage per scheme on a date (``coverage_counts``), kept so the overview reads it instead of
+    deciding the whole register on every view; counted again by a job (the overview's button, or
+    ``socsec coverage refresh-counts``). ``counts``: ``{scheme: {status name: persons}}``."""
+
+    on = models.DateField(unique=True)
+    persons = models.BigIntegerField()
+    engagements = models.BigIntegerField()
+    counts = models.JSONField()
+    computed_at = models.DateTimeField(help_text="When the register was read")
+    duration_ms = models.BigIntegerField(help_text="How long the count took")
+
+    class Meta:
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"coverage counts on {self.on} as of {self.computed_at:%Y-%m-%d %H:%M}"

@@ -149,6 +149,9 @@ class Engagement(models.Model):
     # is shown of the person's name and home region, never the registry's (which may differ). None: the
     # engagement was not registered that way (by the agency, or before these were kept).
     declared_name = EncryptedTextField(null=True, blank=True)
+    # keyed index of the declared name (normalised as names are), so the organisation's search by name is
+    # one indexed lookup instead of decrypting every name it declared
+    declared_name_index = BlindIndexField(source="declared_name", normaliser="name", null=True)
     declared_region = models.CharField(max_length=12, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,6 +160,8 @@ class Engagement(models.Model):
         indexes = [
             models.Index(fields=["person", "start_date"], name="engagement_person_idx"),
             models.Index(fields=["organisation", "start_date"], name="engagement_org_idx"),
+            models.Index(fields=["organisation", "person"], name="engagement_org_person_idx"),
+            models.Index(fields=["organisation", "declared_name_index"], name="engagement_org_declared_idx"),
         ]
         constraints = [
             models.CheckConstraint(

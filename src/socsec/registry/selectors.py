@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from socsec.core.crypto import normalise_name
 from socsec.core.errors import NotFound
+from socsec.core.fields import blind_index
 
 from .models import Engagement, Organisation, Person, Region
 
@@ -55,19 +56,35 @@ def _by_name(person: Person) -> tuple[str, int]:
 def persons_matching(*, query: str, organisation: Organisation | None = None) -> QuerySet[Person]:
     """The people ``person_search`` finds, unordered (a list pages them by id). An organisation's are among
     the people engaged with it, and a name is matched against the name it declared, never the registry's (a
-    match on that would tell it the registered name): show them through ``as_declared``. The declared names
-    are encrypted, so they are compared here, after reading the organisation's people."""
+    match on that would tell it the registered name): show them through ``as_declared``. Every lookup is by
+    an index: the blind index of the resident ID, of the name or of the declared name, and the
+    engagements by organisation and person."""
     qs = Person.objects.select_related("residence_region")
     compact = "".join(query.split())
-    if organisation is not None:
-        qs = qs.filter(engagements__organisation=organisation).distinct()
-        if compact and not _looks_like_resident_id(compact):
-            wanted = normalise_name(query)
-            found = [x.pk for x in as_declared(qs.order_by("id"), organisation) if normalise_name(x.name) == wanted]
-            return qs.filter(pk__in=found)
-    if compact:
-        qs = qs.with_resident_id(compact) if _looks_like_resident_id(compact) else qs.with_name(query.strip())
-    return qs
+    by_id = _looks_like_resident_id(compact)
+    if organisation is None:
+        if compact:
+            qs = qs.with_resident_id(compact) if by_id else qs.with_name(query.strip())
+        return qs
+    if compact and not by_id:
+        return qs.filter(pk__in=_declared_as(organisation, query.strip()))
+    qs = qs.filter(pk__in=Engagement.objects.filter(organisation=organisation).values("person_id"))
+    return qs.with_resident_id(compact) if compact else qs
+
+
+def _declared_as(organisation: Organisation, name: str) -> QuerySet[Any]:
+    """The ids of the persons ``organisation`` is shown under ``name`` (``as_declared``): those whose latest
+    declaration by it is of that name, and those it never declared whose registered name it is."""
+    declared = Engagement.objects.filter(organisation=organisation, declared_name__isnull=False)
+    latest = declared.filter(
+        declared_name_index=blind_index(Engagement, "declared_name_index", name),
+    ).exclude(Exists(declared.filter(person_id=OuterRef("person_id"), pk__gt=OuterRef("pk"))))
+    undeclared = (
+        Person.objects.with_name(name)
+        .filter(Exists(Engagement.objects.filter(organisation=organisation, person_id=OuterRef("pk"))))
+        .exclude(Exists(declared.filter(person_id=OuterRef("pk"))))
+    )
+    return latest.order_by().values("person_id").union(undeclared.order_by().values("id"))
 
 
 def as_declared(persons: Iterable[Person], organisation: Organisation) -> list[Person]:

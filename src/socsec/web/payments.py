@@ -26,11 +26,12 @@ from socsec.contributions.models import PaymentDeclaration
 from socsec.core.errors import DomainError
 
 from .common import refusal_message
+from .paging import page_of
 
 
 @login_required
 def officer_payments(request: HttpRequest) -> HttpResponse:
-    """Declared payments not yet booked, oldest first, with the forms their state allows."""
+    """Declared payments not yet booked, oldest first, a page at a time, with the forms their state allows."""
     p = principal_of(request)
     require_staff(p)
     error: str | None = None
@@ -40,8 +41,10 @@ def officer_payments(request: HttpRequest) -> HttpResponse:
         error, status = _post(request, p)
         if error is None:
             return redirect("web:officer_payments")
+    page = page_of(request, declarations_list(statuses=[*OPEN, PaymentDeclaration.Status.MISMATCHED]))
     context = {
-        "rows": list(declarations_list(statuses=[*OPEN, PaymentDeclaration.Status.MISMATCHED])),
+        "rows": page.items,
+        "page": page,
         "threshold": second_officer_threshold_cents(timezone.localdate()),
         "may_act": may_confirm_payments(p),
         "me": p.actor.user_id,

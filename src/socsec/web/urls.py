@@ -53,6 +53,7 @@ urlpatterns = [
     path("officer/persons/<int:person_id>/death-notice/", death.death_notice_page, name="officer_death_notice"),
     path("platform/claims/", platform.platform_claims, name="platform_claims"),
     path("officer/overview/", views.overview, name="overview"),
+    path("officer/overview/refresh/", views.overview_refresh, name="overview_refresh"),
     path("officer/persons/", views.person_search, name="person_search"),
     path("officer/arrears/", views.officer_arrears, name="arrears"),
     path("officer/payments/", payments.officer_payments, name="officer_payments"),

@@ -13,8 +13,10 @@ from typing import TypeVar
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from socsec.accounts.access import (
     access_person,
@@ -33,7 +35,9 @@ from socsec.contributions.statements import contribution_record, platform_statem
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import ValidationFailed
 from socsec.core.money import format_yuan, parse_yuan
-from socsec.coverage.selectors import SCHEME_ORDER, coverage_counts, coverage_for
+from socsec.coverage.overview import coverage_overview
+from socsec.coverage.selectors import SCHEME_ORDER, coverage_for
+from socsec.coverage.tasks import coverage_counts_request
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.rules.coverage import SCHEME_LABELS, Status
@@ -43,6 +47,7 @@ from .common import is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
 from .own import recent_payments
+from .paging import page_of
 from .projections import projection_page, table_csv
 
 
@@ -168,9 +173,11 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     own = require_staff_or_platform(principal_of(request), "workers cannot search persons")
     query = request.GET.get("q", "").strip()
-    people = list(selectors.person_search(query=query, organisation=own)) if query else []
+    page = page_of(request, selectors.persons_matching(query=query, organisation=own).order_by("id") if query else [])
+    people = selectors.as_declared(page.items, own) if own is not None else page.items
+    people = sorted(people, key=lambda x: (x.name, x.pk))  # names are encrypted: sorted within the page
     record_read(principal_of(request), [x.pk for x in people], "person search")
-    context = {"query": query, "people": people}
+    context = {"query": query, "people": people, "page": page}
     template = "web/_person_results.html" if is_htmx(request) else "web/person_search.html"
     return render(request, template, context)
 
@@ -209,18 +216,45 @@ STATUS_ORDER = [Status.MANDATORY, Status.VOLUNTARY, Status.COVERED_ELSEWHERE, St
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them."""
+    """Everyone's coverage per scheme on a date, as stacked bars with the numbers beside them: the kept
+    counts of that date (``coverage_overview``), as of the time they were counted, which staff may have
+    counted again (``overview_refresh``)."""
     require_staff(principal_of(request))
-    counts, on, date_error = _decided_on(coverage_counts, *_date_param(request))
+    (counts, computed_at), on, date_error = _decided_on(coverage_overview, *_date_param(request))
     rows = []
-    for scheme in SCHEME_ORDER:
-        by_status = counts.by_scheme[scheme]
+    by_scheme = counts.by_scheme if counts is not None else {}
+    for scheme in SCHEME_ORDER if by_scheme else []:
+        by_status = by_scheme[scheme]
         total = sum(by_status.values()) or 1
         parts = [(status, by_status[status], 100 * by_status[status] / total) for status in STATUS_ORDER]
         rows.append({"scheme": scheme, "label": SCHEME_LABELS[scheme], "parts": parts})
-    context = {"counts": counts, "rows": rows, "statuses": STATUS_ORDER, "on": on, "date_error": date_error}
+    context = {
+        "counts": counts,
+        "computed_at": computed_at,
+        "rows": rows,
+        "statuses": STATUS_ORDER,
+        "on": on,
+        "date_error": date_error,
+        "queued": request.GET.get("queued") == "1",
+    }
     template = "web/_overview.html" if is_htmx(request) else "web/overview.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def overview_refresh(request: HttpRequest) -> HttpResponse:
+    """Queue a count of everyone's coverage on the date shown; the overview says it is under way."""
+    require_staff(principal_of(request))
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
+    try:
+        coverage_counts_request(on=on)
+    except ValidationFailed:
+        return redirect(f"{reverse('web:overview')}?on={on.isoformat()}")
+    return redirect(f"{reverse('web:overview')}?on={on.isoformat()}&queued=1")
 
 
 @login_required

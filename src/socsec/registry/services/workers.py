@@ -62,7 +62,7 @@ def worker_register(
         # what the organisation declared is all it will be shown of the person's name and home region
         eng.declared_name = data.name
         eng.declared_region = data.residence_region.code
-        eng.save(update_fields=["declared_name", "declared_region"])
+        eng.save(update_fields=["declared_name", "declared_name_index", "declared_region"])
         if name_differs:
             audit_record(actor=actor, action="worker.name_differs", instance=eng)
     return target, eng, created

@@ -23,6 +23,7 @@ from socsec.core.errors import DomainError
 from socsec.core.masking import dependant_disclosure, mask_dependants
 
 from ..common import is_htmx, posted_version, refusal_message
+from ..paging import page_of
 from .assessment_form import (
     DEPENDANT_KINDS,
     DEPENDANT_ROWS,
@@ -39,7 +40,8 @@ S = Claim.Status
 
 @login_required
 def officer_queue(request: HttpRequest) -> HttpResponse:
-    """Open claims, the most urgent first, with the days left to the due date; filters by htmx GET."""
+    """Open claims, the most urgent first, with the days left to the due date, a page at a time; filters by
+    htmx GET."""
     p = principal_of(request)
     require_staff(p)
     kind = request.GET.get("kind", "")
@@ -48,10 +50,14 @@ def officer_queue(request: HttpRequest) -> HttpResponse:
     status = status if status in OPEN else ""
     overdue_only = request.GET.get("overdue") == "1"
     today = timezone.localdate()
-    rows = claim_selectors.work_queue(on=today, kind=kind, status=status, overdue_only=overdue_only)
+    claims = claim_selectors.work_queue_claims(on=today, kind=kind, status=status, overdue_only=overdue_only)
+    page = page_of(request, claims)
+    rows = claim_selectors.queue_rows(page.items, today)
     record_read(p, [r.claim.person_id for r in rows], "claim queue")
     context = {
         "rows": rows,
+        "page": page,
+        "total": claims.count(),
         "kind": kind,
         "status": status,
         "overdue_only": overdue_only,

@@ -22,6 +22,7 @@ from socsec.core.errors import DomainError
 from socsec.registry import selectors
 
 from ..common import is_htmx, posted_version, refusal_message
+from ..paging import page_of
 from .forms import DETAIL_FORMS, KIND_HELP
 
 K = Claim.Kind
@@ -85,7 +86,8 @@ def my_claims(request: HttpRequest) -> HttpResponse:
     p = _worker(request)
     assert p.person_id is not None
     context = {
-        "claims": list(claim_selectors.claims_of(person_id=p.person_id)),
+        "page": (page := page_of(request, claim_selectors.claims_of(person_id=p.person_id))),
+        "claims": page.items,
         "notices": [(n, notice_text(n)) for n in notices_of(person_id=p.person_id)],
     }
     return render(request, "web/my_claims.html", context)
