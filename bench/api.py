@@ -134,7 +134,8 @@ def seed() -> tuple[list[Target], str]:
     from socsec.registry.models import Engagement, Organisation
 
     call_command("migrate", verbosity=0)
-    load_demo(workers=400)
+    if not Organisation.objects.filter(code="swiftride").exists():  # a database is loaded once, whatever var dir
+        load_demo(workers=400)
     platform = Organisation.objects.get(code="swiftride")
     _token, key = token_issue(actor=Actor.system("bench"), organisation=platform, name="bench api")
     batch = OrderBatch.objects.filter(platform=platform).order_by("pk").first()
