@@ -130,10 +130,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    """The API's rate-limit counters live in the process's cache: each test starts with none."""
+    """The API's rate-limit counters live in the process's cache, and the keys it found live in its
+    memory: each test starts with none."""
     from django.core.cache import cache
 
+    from socsec.accounts.tokens import verified_tokens_forget
+
     cache.clear()
+    verified_tokens_forget()
     yield
 
 

@@ -49,6 +49,8 @@ def _database(url: str | None) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SOCSEC_SQLITE_PATH", str(VAR_DIR / "socsec.sqlite3")),
+            # kept open between requests: opening one (its PRAGMAs, closing it) cost more than a read
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
                 "transaction_mode": "IMMEDIATE",
@@ -79,6 +81,8 @@ try:  # HTTPS, hosts and the production profile's requirements (see socsec/deplo
     API_TOKEN_FAILURES_PER_IP = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_FAILURES_PER_IP", 20)
     API_TOKEN_DAYS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_DAYS", 90, minimum=1)
     API_TOKEN_LAST_USED_MINUTES = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_LAST_USED_MINUTES", 5)
+    # how long a process trusts a key it found live: the bound on a revocation made in another process
+    API_TOKEN_CACHE_SECONDS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_CACHE_SECONDS", 10)
     LOGIN_FAILURE_LIMIT = deployment.env_int(os.environ, "SOCSEC_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_COOLOFF_MINUTES = deployment.env_int(os.environ, "SOCSEC_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
 except deployment.ConfigurationError as exc:

@@ -1,5 +1,5 @@
-"""``socsec serve`` writes an access line per request, with the client's address taken from a trusted
-proxy's ``X-Forwarded-For``."""
+"""``socsec serve`` (waitress, or gunicorn's pre-fork processes with ``--processes``) writes an access line
+per request, with the client's address taken from a trusted proxy's ``X-Forwarded-For``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
+from socsec.cli.serve_prefork import TrustedProxy
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -18,12 +22,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
+@pytest.mark.parametrize("server_options", [[], ["--processes", "2", "--threads", "2"]], ids=["waitress", "prefork"])
+def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var, server_options):
     var = migrated_var.copy_to(tmp_path / "var")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "socsec.cli", "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"],
+        [
+            sys.executable,
+            "-m",
+            "socsec.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--trusted-proxy",
+            "127.0.0.1",
+            *server_options,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -48,7 +63,7 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
         )
         for _ in range(100):
             try:
-                with urllib.request.urlopen(request, timeout=5) as response:
+                with urllib.request.urlopen(request, timeout=60) as response:  # workers may be starting
                     assert response.status == 200
                     break
             except OSError:
@@ -64,3 +79,35 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var):
     assert len(access) == 1, "".join(lines)
     assert access[0].startswith('203.0.113.5 "GET /healthz" 200 ')
     assert "ss_secret" not in "".join(lines)
+
+
+def _seen(proxy: str, environ: dict[str, str]) -> dict[str, str]:
+    seen: dict[str, str] = {}
+
+    def app(env: dict[str, str], start_response: object) -> list[bytes]:
+        seen.update(env)
+        return []
+
+    TrustedProxy(app, proxy)({"wsgi.url_scheme": "http", **environ}, lambda *a: None)
+    return seen
+
+
+def test_the_trusted_proxy_names_the_client_and_the_scheme():
+    seen = _seen(
+        "10.0.0.1",
+        {
+            "REMOTE_ADDR": "10.0.0.1",
+            "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.5",
+            "HTTP_X_FORWARDED_PROTO": "https",
+        },
+    )
+    assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("203.0.113.5", "https")
+    assert "HTTP_X_FORWARDED_FOR" not in seen
+
+
+def test_another_peer_cannot_forge_its_address_or_scheme():
+    forged = {"HTTP_X_FORWARDED_FOR": "203.0.113.5", "HTTP_X_FORWARDED_PROTO": "https"}
+    for proxy in ("10.0.0.1", ""):
+        seen = _seen(proxy, {"REMOTE_ADDR": "192.0.2.9", **forged})
+        assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("192.0.2.9", "http")
+        assert "HTTP_X_FORWARDED_FOR" not in seen and "HTTP_X_FORWARDED_PROTO" not in seen

@@ -1,7 +1,12 @@
 """Organisations' API tokens: issued, rotated and revoked (audited, without the digest), listed, and
 authenticated with their expiry and scopes. Authenticating reads; it writes ``last_used_at`` only when
 the stored time is older than ``settings.API_TOKEN_LAST_USED_MINUTES``, so a busy client does not write on
-every request (on SQLite a write would wait behind a batch job's transaction)."""
+every request (on SQLite a write would wait behind a batch job's transaction).
+
+A key found live is remembered by the process for ``settings.API_TOKEN_CACHE_SECONDS`` (by its SHA-256
+digest, never the key), so a busy client's requests do not each read the token: a revocation or rotation
+takes effect at once in the process that made it and within those seconds in every other process; an
+expiry takes effect at once everywhere (checked on the remembered token). A refused key is not remembered."""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import copy
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from collections.abc import Sequence
+from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +34,16 @@ from .models import ApiToken
 from .scopes import EVERY_SCOPE, operation_path, parse_scopes, scope_needed
 
 TOKEN_PREFIX = "ss_"
+_VERIFIED_MAX = 10_000  # remembered keys per process; beyond it the memory is emptied and refilled
+
+_verified: dict[str, tuple[float, ApiToken]] = {}  # digest -> (remembered until, on the monotonic clock)
+_verified_lock = threading.Lock()
+
+
+def verified_tokens_forget() -> None:
+    """Forgets every key remembered live: the next request of each reads its token again."""
+    with _verified_lock:
+        _verified.clear()
 
 
 def _digest(key: str) -> str:
@@ -84,6 +101,12 @@ def token_issue(
     return token, key
 
 
+def _forget_now_and_on_commit() -> None:
+    """Now, and again once committed: another thread may remember the key between the two."""
+    verified_tokens_forget()
+    transaction.on_commit(verified_tokens_forget)
+
+
 def _live_locked(token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
@@ -105,6 +128,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="token.revoke", instance=_as_audited(locked), before=snapshot(before))
+        _forget_now_and_on_commit()
     return locked
 
 
@@ -119,6 +143,7 @@ def token_rotate(*, actor: Actor, token: ApiToken, days: int | None = None) -> t
         old.save(update_fields=["revoked_at", "replaced_by"])
         audit_record(actor=actor, action="token.rotate", instance=_as_audited(old))
         audit_record(actor=actor, action="token.issue", instance=_as_audited(new))
+        _forget_now_and_on_commit()
     return new, key
 
 
@@ -141,15 +166,29 @@ def token_authenticate(key: str) -> ApiToken | None:
     """The live token (not revoked, not expired) for a presented key, or None."""
     if not key.startswith(TOKEN_PREFIX):
         return None
+    digest = _digest(key)
     now = timezone.now()
+    remembered = _verified.get(digest)
+    if remembered is not None and monotonic() < remembered[0]:
+        known = remembered[1]
+        return known if known.expires_at is None or known.expires_at > now else None
     token = (
         ApiToken.objects.select_related("organisation")
-        .filter(digest=_digest(key), revoked_at__isnull=True)
+        .filter(digest=digest, revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
-    if token is not None:
-        _mark_used(token, now)
+    if token is None:
+        with _verified_lock:
+            _verified.pop(digest, None)
+        return None
+    _mark_used(token, now)
+    seconds = float(settings.API_TOKEN_CACHE_SECONDS)
+    if seconds > 0:
+        with _verified_lock:
+            if len(_verified) >= _VERIFIED_MAX:
+                _verified.clear()
+            _verified[digest] = (monotonic() + seconds, token)
     return token
 
 

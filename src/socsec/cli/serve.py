@@ -1,4 +1,6 @@
-"""``socsec serve``: the site and the API on waitress, with an access log (``socsec.access_log``).
+"""``socsec serve``: the site and the API on waitress, with an access log (``socsec.access_log``); with
+``--processes N``, on gunicorn's pre-fork server instead (``socsec.cli.serve_prefork``, Unix only), which
+uses every core where waitress's one process uses one.
 
 Behind a TLS proxy, ``--trusted-proxy`` (or ``SOCSEC_TRUSTED_PROXY``) names the proxy's address: waitress
 then takes the client's address from its ``X-Forwarded-For`` (used by the login lockout, the rate limits
@@ -14,10 +16,26 @@ from .common import django_setup
 
 def cmd_serve(args: argparse.Namespace) -> int:
     django_setup()
+    processes = int(getattr(args, "processes", 0) or 0)
+    if processes:
+        if args.worker:
+            print("error: --worker runs in one process; with --processes run `socsec manage db_worker` apart")
+            return 2
+        from .serve_prefork import serve_prefork
+
+        print(f"SocSec serving on http://{args.host}:{args.port} with {processes} processes", flush=True)
+        serve_prefork(
+            host=args.host, port=args.port, processes=processes, threads=args.threads, trusted_proxy=args.trusted_proxy
+        )
+        return 0
     from waitress import serve
 
     from socsec.access_log import AccessLog
     from socsec.wsgi import application
+
+    from .serve_prefork import warm_up
+
+    warm_up()
 
     proxy: dict[str, object] = {}
     if args.trusted_proxy:
@@ -40,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=8, help="threads (per process with --processes)")
     p.add_argument(
         "--trusted-proxy",
         default=os.environ.get("SOCSEC_TRUSTED_PROXY", ""),
@@ -58,4 +76,10 @@ def serve_options(p: argparse.ArgumentParser) -> None:
 def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser("serve", help="serve the site and the API")
     serve_options(serve)
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="serve with N worker processes on gunicorn (Unix; uses every core) instead of waitress's one",
+    )
     serve.set_defaults(func=cmd_serve)

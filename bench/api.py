@@ -1,0 +1,223 @@
+"""API reads through the production server (``socsec serve``) against a trivial endpoint of the same
+server in the same run: a platform's invoices, one order batch, a person (each with a platform's token),
+and a worker's coverage decision with its explanation (with the worker's session), beside ``/healthz``.
+
+Loads the demo pilot into the database (PostgreSQL when ``DATABASE_URL`` is set, else SQLite in a throwaway
+var directory), issues a token, starts the server on a free port with the API's rate limits off (they are a
+deployment's setting and would refuse a load test), then drives each endpoint for ``--seconds`` with
+``--concurrency`` keep-alive connections from an asyncio client in this process (the server is another
+process). On a small machine the client takes CPU from the server: the figures are a floor. Prints one
+JSON line; per endpoint ``rps``, ``p99_ms`` and ``ratio_vs_trivial`` (its rps over the trivial one's).
+
+    .venv/bin/python bench/api.py [--seconds 10] [--concurrency 16] [--processes 0] [--threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    headers: str
+
+
+@dataclass
+class Tally:
+    latencies: list[float]
+    errors: int = 0
+    other_status: int = 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Reads one HTTP/1.1 response (Content-Length or chunked); returns its status and whether the
+    server keeps the connection."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length, chunked, close = 0, False, False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        key = name.strip().lower()
+        if key == "content-length":
+            length = int(value)
+        elif key == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+        elif key == "connection" and "close" in value.lower():
+            close = True
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status, not close
+
+
+async def _client(port: int, target: Target, until: float, measure_from: float, tally: Tally) -> None:
+    request = f"GET {target.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{target.headers}\r\n".encode()
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    while time.perf_counter() < until:
+        try:
+            if writer is None or reader is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            started = time.perf_counter()
+            writer.write(request)
+            status, keep = await asyncio.wait_for(_read_response(reader), timeout=60)
+            done = time.perf_counter()
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            tally.errors += 1
+            writer = reader = None
+            continue
+        if started >= measure_from:
+            tally.latencies.append(done - started)
+            if status != 200:
+                tally.other_status += 1
+        if not keep:
+            writer.close()
+            writer = reader = None
+    if writer is not None:
+        writer.close()
+
+
+async def drive(port: int, target: Target, seconds: float, concurrency: int) -> dict[str, float]:
+    tally = Tally([])
+    warm = min(1.0, seconds / 4)
+    start = time.perf_counter()
+    measure_from, until = start + warm, start + warm + seconds
+    await asyncio.gather(*(_client(port, target, until, measure_from, tally) for _ in range(concurrency)))
+    done = sorted(tally.latencies)
+    p99 = done[min(len(done) - 1, int(len(done) * 0.99))] if done else float("nan")
+    return {
+        "rps": round(len(done) / seconds, 1),
+        "p99_ms": round(p99 * 1000, 2),
+        "requests": len(done),
+        "not_200": tally.other_status,
+        "connection_errors": tally.errors,
+    }
+
+
+def seed() -> tuple[list[Target], str]:
+    """The demo pilot (loaded once per database), a fresh platform token and worker session; the targets."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from socsec.accounts.models import User
+    from socsec.accounts.services import token_issue
+    from socsec.audit.services import Actor
+    from socsec.contributions.models import Invoice, OrderBatch
+    from socsec.demo.load import load_demo
+    from socsec.registry.models import Engagement, Organisation
+
+    call_command("migrate", verbosity=0)
+    if not Organisation.objects.filter(code="swiftride").exists():  # a database is loaded once, whatever var dir
+        load_demo(workers=400)
+    platform = Organisation.objects.get(code="swiftride")
+    _token, key = token_issue(actor=Actor.system("bench"), organisation=platform, name="bench api")
+    batch = OrderBatch.objects.filter(platform=platform).order_by("pk").first()
+    engagement = Engagement.objects.filter(organisation=platform).order_by("pk").first()
+    assert batch is not None and engagement is not None and Invoice.objects.filter(platform=platform).exists()
+    session = Client()
+    session.force_login(User.objects.get(username="worker"))
+    cookie = f"Cookie: sessionid={session.cookies['sessionid'].value}\r\n"
+    bearer = f"Authorization: Bearer {key}\r\n"
+    targets = [
+        Target("trivial", "/healthz", ""),
+        Target("invoices", "/api/invoices", bearer),
+        Target("batch", f"/api/orders/batches/{batch.pk}", bearer),
+        Target("person", f"/api/persons/{engagement.person_id}", bearer),
+        Target("coverage_explained", "/api/me/coverage?explain=true", cookie),
+    ]
+    database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    return targets, database
+
+
+def start_server(port: int, processes: int, threads: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "socsec.cli", "serve", "--port", str(port), "--no-worker"]
+    command += ["--threads", str(threads)]
+    if processes:
+        command += ["--processes", str(processes)]
+    log = open(Path(os.environ["SOCSEC_VAR_DIR"]) / "serve.log", "wb")  # noqa: SIM115  # the server's, kept
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # every worker process answers once the first one does
+        if server.poll() is not None:
+            raise SystemExit(f"socsec serve exited with {server.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as probe:
+                probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if probe.recv(12).startswith(b"HTTP/1.1 200"):
+                    time.sleep(2 if processes else 0)  # the other processes finish starting
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("socsec serve did not listen within 60 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint")
+    parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--processes", type=int, default=0, help="server processes (0: waitress, one process)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    args = parser.parse_args()
+    var = os.environ.setdefault("SOCSEC_VAR_DIR", tempfile.mkdtemp(prefix="socsec-bench-api-"))
+    Path(var).mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "socsec.settings"
+    os.environ["SOCSEC_API_RATE_PER_TOKEN"] = "0"
+    os.environ["SOCSEC_API_RATE_PER_IP"] = "0"
+    targets, database = seed()
+    port = free_port()
+    server = start_server(port, args.processes, args.threads)
+    try:
+        results = {t.name: asyncio.run(drive(port, t, args.seconds, args.concurrency)) for t in targets}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    trivial = results["trivial"]["rps"] or float("nan")
+    for figures in results.values():
+        figures["ratio_vs_trivial"] = round(figures["rps"] / trivial, 3)
+    print(
+        json.dumps(
+            {
+                "bench": "api",
+                "database": database,
+                "server": f"gunicorn, {args.processes} processes" if args.processes else "waitress",
+                "threads": args.threads,
+                "concurrency": args.concurrency,
+                "seconds": args.seconds,
+                "cpus": os.cpu_count(),
+                "endpoints": results,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
