@@ -171,7 +171,7 @@ def _attempt(actor: Actor, month: str, today: dt.date, engine: str, step: Callab
     step("write")
     # written under a name of this attempt's own, and renamed once the run is sure to be recorded, so
     # that a run of the same month made meanwhile keeps its file
-    staged = folder / f".lines-{uuid.uuid4().hex}.parquet"
+    staged = folder / f".lines-{uuid.uuid4().hex}.parquet.tmp"  # swept if left (storage.checks)
     lines_sha256 = write_atomic(assessment.lines, staged, **LINES_FILE_OPTIONS)
     step("record")
     try:
