@@ -256,11 +256,19 @@ SOCSEC_SPARK: dict[str, str | int | None] = {
     "master": os.environ.get("SOCSEC_SPARK_MASTER") or os.environ.get("SPARK_MASTER") or None,
     "driver_host": os.environ.get("SOCSEC_SPARK_DRIVER_HOST") or None,
     "driver_bind_address": os.environ.get("SOCSEC_SPARK_DRIVER_BIND_ADDRESS") or None,
-    "driver_port": os.environ.get("SOCSEC_SPARK_DRIVER_PORT") or None,  # numbers: checked by spark_config
-    "block_manager_port": os.environ.get("SOCSEC_SPARK_BLOCK_MANAGER_PORT") or None,
+    "driver_port": None,  # 0 or unset: any free port
+    "block_manager_port": None,
     "store_uri": os.environ.get("SOCSEC_SPARK_STORE_URI") or None,
     "work_dir": os.environ.get("SOCSEC_SPARK_WORK_DIR") or "spark",
 }
+try:
+    for _name, _variable in (
+        ("driver_port", "SOCSEC_SPARK_DRIVER_PORT"),
+        ("block_manager_port", "SOCSEC_SPARK_BLOCK_MANAGER_PORT"),
+    ):
+        SOCSEC_SPARK[_name] = deployment.env_int(os.environ, _variable, 0) or None
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.
 SOCSEC_COLLECTION_ACCOUNT = deployment.collection_account(os.environ)  # the production profile requires it set

@@ -84,7 +84,7 @@ def assessment_run(
 def spark_config() -> SparkConfig:
     """Where the Spark engine runs, from the settings (local mode unless a master is named)."""
     spark: dict[str, str | int | None] = settings.SOCSEC_SPARK
-    ports = {k: int(v) if v is not None else None for k, v in spark.items() if k.endswith("_port")}
+    ports = {k: int(v) if v else None for k, v in spark.items() if k.endswith("_port")}
     return SparkConfig(
         master=_text(spark["master"]),
         driver_host=_text(spark["driver_host"]),
