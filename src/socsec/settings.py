@@ -248,6 +248,31 @@ ORDERS_MAX_XLSX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_XLSX_ROWS", 200_000
 WORKERS_UPLOAD_MAX_BYTES = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5000))
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
+# Where the monthly assessment's plan runs (README "Spark on a cluster"): "duckdb" in this process, or
+# "spark": in this process (local mode) unless SOCSEC_SPARK_MASTER names a cluster (spark://host:7077).
+# The driver host is the address the executors reach this process at, the bind address the one it listens
+# on (default: the host); fixed ports let a firewall open them. The store URI is the data dir as the
+# cluster reads it (file:/mnt/socsec, hdfs://nn/socsec, s3a://bucket/socsec; default: the same paths);
+# the executors write a run's counted lines under the work dir inside it, read back here. Other Spark
+# settings (executor memory, s3a credentials) go in $SPARK_CONF_DIR/spark-defaults.conf.
+SOCSEC_ASSESSMENT_ENGINE = os.environ.get("SOCSEC_ASSESSMENT_ENGINE", "duckdb")
+SOCSEC_SPARK: dict[str, str | int | None] = {
+    "master": os.environ.get("SOCSEC_SPARK_MASTER") or os.environ.get("SPARK_MASTER") or None,
+    "driver_host": os.environ.get("SOCSEC_SPARK_DRIVER_HOST") or None,
+    "driver_bind_address": os.environ.get("SOCSEC_SPARK_DRIVER_BIND_ADDRESS") or None,
+    "driver_port": None,  # 0 or unset: any free port
+    "block_manager_port": None,
+    "store_uri": os.environ.get("SOCSEC_SPARK_STORE_URI") or None,
+    "work_dir": os.environ.get("SOCSEC_SPARK_WORK_DIR") or "spark",
+}
+try:
+    for _name, _variable in (
+        ("driver_port", "SOCSEC_SPARK_DRIVER_PORT"),
+        ("block_manager_port", "SOCSEC_SPARK_BLOCK_MANAGER_PORT"),
+    ):
+        SOCSEC_SPARK[_name] = deployment.env_int(os.environ, _variable, 0) or None
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.
 SOCSEC_COLLECTION_ACCOUNT = deployment.collection_account(os.environ)  # the production profile requires it set

@@ -1,20 +1,29 @@
-"""The same assessment plan on Spark (local mode) gives the same lines and totals as on DuckDB."""
+"""The same assessment plan on Spark (local mode) gives the same lines and totals as on DuckDB; the store is
+named as the cluster reads it, and Spark's failures are reported whole."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from socsec.batch.assess import assess_increment, assess_month
+from socsec.batch.errors import AssessmentError
 from socsec.batch.orders import order_files
+from socsec.batch.spark import SparkConfig
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite")
 
 
-def test_duckdb_and_spark_agree(tmp_path):
+ADJUSTMENTS = {("p1", "440000"): 2, ("p3", "110000"): -5}
+
+
+def write_month(data: Path) -> None:
+    """Three platforms' orders over five regions and four sectors (thousands of lines), with corrections."""
     rng = np.random.default_rng(5)
     regions = ["440300", "440100", "110100", "140100", "110105"]
     sectors = ["RIDE_HAILING", "INSTANT_DELIVERY", "INTRA_CITY_FREIGHT", "FOOD_DELIVERY"]
@@ -29,9 +38,9 @@ def test_duckdb_and_spark_agree(tmp_path):
                 )
                 for i in range(3000)
             ]
-            write_orders(tmp_path, platform, f"b{batch}", rows)
+            write_orders(data, platform, f"b{batch}", rows)
     write_corrections(
-        tmp_path,
+        data,
         "p1",
         "b9",
         [
@@ -54,12 +63,52 @@ def test_duckdb_and_spark_agree(tmp_path):
             },
         ],
     )
-    adjustments = {("p1", "440000"): 2, ("p3", "110000"): -5}
-    on_duckdb = assess_month(tmp_path, MONTH, adjustments)
-    on_spark = assess_month(tmp_path, MONTH, adjustments, engine="spark")
+
+
+def test_duckdb_and_spark_agree(tmp_path):
+    write_month(tmp_path)
+    on_duckdb = assess_month(tmp_path, MONTH, ADJUSTMENTS)
+    on_spark = assess_month(tmp_path, MONTH, ADJUSTMENTS, engine="spark")
     assert on_duckdb.lines.num_rows > 1000
     assert on_spark.lines.equals(on_duckdb.lines)
     assert on_spark.totals.equals(on_duckdb.totals)
+
+
+def test_the_store_as_the_cluster_names_it(tmp_path):
+    """Files are named to Spark by the store's URI; the executors' lines are written inside the store and
+    gone once read back."""
+    write_orders(tmp_path, "p1", "b0", [(f"a{i}", i % 7, "440300", "RIDE_HAILING") for i in range(50)])
+    write_orders(tmp_path, "p3", "b0", [(f"b{i}", i % 5, "110100", "FOOD_DELIVERY") for i in range(20)])
+    config = SparkConfig(store_root=tmp_path, store_uri=tmp_path.as_uri())
+    on_spark = assess_month(tmp_path, MONTH, ADJUSTMENTS, engine="spark", spark=config)
+    assert on_spark.lines.num_rows == 12
+    assert on_spark.lines.equals(assess_month(tmp_path, MONTH, ADJUSTMENTS).lines)
+    assert list((tmp_path / "spark").iterdir()) == []
+
+
+def test_a_store_not_shared_with_the_cluster_is_reported(tmp_path):
+    """The cluster reads and writes a copy of the store that this process does not see: the lines are
+    refused with where they were looked for, never taken as none."""
+    here, there = tmp_path / "here", tmp_path / "there"
+    write_orders(here, "p1", "b0", [(f"a{i}", i % 7, "440300", "RIDE_HAILING") for i in range(50)])
+    shutil.copytree(here, there)
+    config = SparkConfig(store_root=here, store_uri=there.as_uri())
+    with pytest.raises(AssessmentError, match="is the order store shared with this machine"):
+        assess_month(here, MONTH, engine="spark", spark=config)
+    assert list((here / "spark").iterdir()) == []
+
+
+def test_spark_errors_keep_their_whole_message(tmp_path):
+    write_orders(tmp_path, "p1", "b0", [("a1", 1, "440300", "RIDE_HAILING")])
+    broken = tmp_path / "orders" / f"month={MONTH}" / "platform=p1" / "b1.parquet"
+    broken.write_bytes(b"PAR1 not a parquet file")
+    with pytest.raises(AssessmentError) as failure:
+        assess_month(tmp_path, MONTH, engine="spark", spark=SparkConfig(store_root=tmp_path))
+    message = str(failure.value)
+    assert message.startswith(f"cannot read the orders of {MONTH} on Spark: ")
+    assert "b1.parquet" in message
+    assert len(message.splitlines()) > 1  # Spark's report as it gave it, not its first line
+    assert list((tmp_path / "spark").iterdir()) == []
 
 
 def test_increment_on_spark_equals_duckdb(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,9 @@ from .increment import Previous, merge_counts, same_per_order
 from .orders import month_start, order_files
 from .plan import aggregate
 from .pricing import Adjustments, Assessment, Groups, LineCoverage, coverage_reasons, price, priced_assessment
+
+if TYPE_CHECKING:
+    from .spark import SparkConfig
 
 # Steps reported to ``progress`` by the assessment, in order.
 STEP_AGGREGATE = "aggregate"
@@ -37,16 +41,17 @@ def assess_month(
     engine: str = "duckdb",
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
+    spark: SparkConfig | None = None,
 ) -> Assessment:
     """The month's assessment: lines per platform x worker x province x sector and totals per platform x
     province. Identical output for identical files. ``files`` (orders, corrections) names the files
     that count; without it every file of the month under ``data_dir`` is read. ``progress`` is told
-    each step (``STEP_AGGREGATE``, ``STEP_PRICE``) as it starts."""
+    each step (``STEP_AGGREGATE``, ``STEP_PRICE``) as it starts. ``spark`` says where Spark runs."""
     month_start(month)
     orders, corrections = files or (order_files(data_dir, month), order_files(data_dir, month, "corrections"))
     if progress:
         progress(STEP_AGGREGATE)
-    lines = aggregate(orders, corrections, month, engine=engine, threads=threads)
+    lines = aggregate(orders, corrections, month, engine=engine, threads=threads, spark=spark)
     if progress:
         progress(STEP_PRICE)
     return price(lines, month, adjustments or {}, coverage)
@@ -62,6 +67,7 @@ def assess_increment(
     engine: str = "duckdb",
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
+    spark: SparkConfig | None = None,
 ) -> Assessment:
     """The month again after late batches, without reading what was already counted: the previous
     run's lines (a table, or the path of its Parquet file) plus the new batches' counts (corrections
@@ -81,7 +87,7 @@ def assess_increment(
         progress(STEP_AGGREGATE)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(Previous, previous_lines)
-        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads)
+        delta = aggregate(new_files[0], new_files[1], month, engine=engine, threads=threads, spark=spark)
         previous = reading.result()
     if progress:
         progress(STEP_PRICE)

@@ -5,6 +5,7 @@ connections to DuckDB kept for the process."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -12,6 +13,9 @@ import pyarrow as pa
 from .errors import AssessmentError
 from .lines import LINE_SCHEMA
 from .orders import month_start
+
+if TYPE_CHECKING:
+    from .spark import SparkConfig
 
 # The plan, in SQL that DuckDB and Spark SQL both run unchanged, over two views: ``orders`` and
 # ``corrections``, each with the Hive partition columns ``month`` and ``platform``. Every order is +1 on
@@ -56,16 +60,18 @@ def aggregate(
     *,
     engine: str = "duckdb",
     threads: int | None = None,
+    spark: SparkConfig | None = None,
 ) -> pa.Table:
-    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark,
-    in the plan's order."""
+    """Orders per platform x worker x province x sector after corrections, on DuckDB (default) or Spark
+    (local, or the cluster ``spark`` names), in the plan's order."""
     if engine not in ENGINES:
         raise AssessmentError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not orders and not corrections:
         return LINE_SCHEMA.empty_table()
     sql = plan_sql(month, with_orders=bool(orders), with_corrections=bool(corrections))
-    run = _run_duckdb if engine == "duckdb" else _run_spark
-    return run(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
+    if engine == "spark":
+        return _run_spark(orders, corrections, sql, month, threads, spark).cast(LINE_SCHEMA)
+    return _run_duckdb(orders, corrections, sql, month, threads).cast(LINE_SCHEMA)
 
 
 _databases: dict[int, duckdb.DuckDBPyConnection] = {}
@@ -98,10 +104,12 @@ def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str,
         con.close()
 
 
-def _run_spark(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
+def _run_spark(
+    orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None, config: SparkConfig | None
+) -> pa.Table:
     from . import spark
 
     try:
-        return spark.run_sql(sql, {"orders": orders, "corrections": corrections}, threads=threads)
+        return spark.run_sql(sql, {"orders": orders, "corrections": corrections}, threads=threads, config=config)
     except spark.SparkFailure as exc:
         raise AssessmentError(f"cannot read the orders of {month} on Spark: {exc}") from exc

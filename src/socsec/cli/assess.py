@@ -20,17 +20,20 @@ ASSESS_STEPS = (
 
 def cmd_assess(args: argparse.Namespace) -> int:
     django_setup()
+    from django.conf import settings
+
     from socsec.audit.services import Actor
     from socsec.batch.errors import AssessmentError
     from socsec.contributions.assessment.runs import assessment_run
     from socsec.core.errors import DomainError
     from socsec.rules.engine import RuleViolation
 
-    print(f"... assessing {args.month} on {args.engine}", flush=True)
+    engine = args.engine or settings.SOCSEC_ASSESSMENT_ENGINE
+    print(f"... assessing {args.month} on {engine}", flush=True)
     bar = StepBar(ASSESS_STEPS)
     try:
         result = assessment_run(
-            actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month, engine=args.engine, progress=bar
+            actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month, engine=engine, progress=bar
         )
     except (AssessmentError, RuleViolation) as exc:
         bar.abandon()
@@ -65,7 +68,8 @@ def add_assess(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     assess.add_argument(
         "--engine",
         choices=["duckdb", "spark"],
-        default="duckdb",
-        help="where the plan runs: DuckDB here, or Spark (local, or SPARK_MASTER)",
+        default=None,
+        help="where the plan runs: DuckDB here, or Spark (local, or SOCSEC_SPARK_MASTER's cluster);"
+        " default SOCSEC_ASSESSMENT_ENGINE (duckdb)",
     )
     assess.set_defaults(func=cmd_assess)

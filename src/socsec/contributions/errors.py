@@ -25,6 +25,7 @@ class ContributionErrorCode(StrEnum):
     ALREADY_JOINED = "already_joined"  # the person joined that voluntary scheme before
     NOT_JOINED = "not_joined"  # an own contribution of a scheme the person has not joined
     PAYMENT_PENDING = "payment_pending"  # months a payment waiting for the provider covers already
+    ASSESSMENT_RACED = "assessment_raced"  # the month's runs or batches kept changing during its assessment
 
 
 class OrderRowErrorCode(StrEnum):
@@ -75,3 +76,15 @@ class StoredFilesDamaged(Conflict):
             params={"batches": batches} if batches else {"cause": cause},
         )
         self.damaged = damaged
+
+
+class AssessmentRaced(Conflict):
+    """The month's runs or batches changed while it was assessed, each time it was tried."""
+
+    def __init__(self, month: str, attempts: int) -> None:
+        super().__init__(
+            "the runs or accepted batches of %(month)s changed while it was assessed, %(attempts)s times;"
+            " run the assessment again",
+            code=ContributionErrorCode.ASSESSMENT_RACED,
+            params={"month": month, "attempts": attempts},
+        )
