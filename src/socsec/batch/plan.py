@@ -8,8 +8,9 @@ import threading
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from .errors import AssessmentError
+from .errors import AssessmentError, UnreadableFiles
 from .lines import LINE_SCHEMA
 from .orders import month_start
 
@@ -93,9 +94,26 @@ def _run_duckdb(orders: list[str], corrections: list[str], sql: str, month: str,
         try:
             return con.sql(f"WITH {inputs} {sql}", params=sources).to_arrow_table()
         except duckdb.Error as exc:
+            unreadable = unreadable_files([*orders, *corrections])
+            if unreadable:
+                raise UnreadableFiles(month, unreadable) from exc
             raise AssessmentError(f"cannot read the orders of {month}: {exc}") from exc
     finally:
         con.close()
+
+
+def unreadable_files(paths: list[str]) -> list[str]:
+    """The files among ``paths`` that are not whole Parquet files (each one read through, one at a time:
+    called when a read has failed, to name the culprits)."""
+    bad = []
+    for path in paths:
+        try:
+            parquet = pq.ParquetFile(path)
+            for group in range(parquet.metadata.num_row_groups):
+                parquet.read_row_group(group)
+        except (OSError, pa.ArrowException):
+            bad.append(path)
+    return bad
 
 
 def _run_spark(orders: list[str], corrections: list[str], sql: str, month: str, threads: int | None) -> pa.Table:
