@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.assess import assess_increment, assess_month
-from socsec.batch.lines import LINES_FILE_OPTIONS
+from socsec.batch.lines_files import write_lines
 from socsec.batch.orders import month_start
 from socsec.batch.pricing import Assessment
-from socsec.batch.store import write_atomic
 from socsec.contributions.models import AssessedMonth, AssessmentRun, Invoice, OrderBatch
 from socsec.contributions.orders.selectors import accepted_files
 from socsec.core.stored import stored_file_check
@@ -107,7 +106,7 @@ def assessment_run(
         sequence = len(previous) + 1
         folder = data_dir / "assessments" / f"month={month}" / f"run={sequence:04d}"
         step("write")
-        lines_sha256 = write_atomic(assessment.lines, folder / "lines.parquet", **LINES_FILE_OPTIONS)
+        lines_sha256 = write_lines(assessment.lines, folder / "lines.parquet")  # and its copy by worker
         step("record")
         run = AssessmentRun.objects.create(
             month=month,
