@@ -39,10 +39,21 @@ ORDER BY platform, province, sector, person_id
 """
 
 
+# Orders alone (no corrections to net): a plain count, which engines run faster than a sum of +1s.
+_COUNT = """
+SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, count(*) AS order_count
+FROM orders WHERE month = '{month}'
+GROUP BY ALL
+ORDER BY platform, province, sector, person_id
+"""
+
+
 def plan_sql(month: str, *, with_orders: bool = True, with_corrections: bool) -> str:
     """The aggregation for one month (the month is checked as YYYY-MM before it is put in the text).
     A batch of corrections alone has no orders part."""
     month_start(month)
+    if with_orders and not with_corrections:
+        return _COUNT.format(month=month)
     parts = [p for p, wanted in ((_ORDERS, with_orders), (_CORRECTIONS, with_corrections)) if wanted]
     return _TOTAL.format(parts=" UNION ALL ".join(parts).format(month=month))
 
