@@ -80,6 +80,7 @@ def test_sweep_removes_only_old_files_no_manifest_names(tmp_path, demo_var):
         data / "orders" / f"month={LAST_MONTH}" / "platform=swiftride" / "batch-000000099-0123456789ab.parquet",
         data / "corrections" / f"month={LAST_MONTH}" / "platform=swiftride" / "batch-000000001-0123456789ab.parquet",
         data / "assessments" / f"month={LAST_MONTH}" / "run=0002" / "lines.parquet",
+        data / "assessments" / f"month={LAST_MONTH}" / "run=0002" / "lines.by-person.parquet",
         data / "payments" / f"month={LAST_MONTH}" / ".bank-instructions-002.csv.k2j3h4.tmp",
         data / "payments" / f"month={LAST_MONTH}" / "bank-instructions-002.csv",
     ]
@@ -93,7 +94,7 @@ def test_sweep_removes_only_old_files_no_manifest_names(tmp_path, demo_var):
     swept = socsec(var, "sweep")
     assert swept.returncode == 0, swept.stderr
     assert swept.stdout.splitlines() == [f"removed {p}" for p in sorted(leftovers)] + [
-        "5 file(s) no manifest names removed"
+        "6 file(s) no manifest names removed"
     ]
     assert sorted(p for p in data.rglob("*") if p.is_file()) == sorted([*named, fresh, other])
     assert socsec(var, "verify").returncode == 0

@@ -24,6 +24,7 @@ Adjustments = Mapping[tuple[str, str], int]
 # the OIP coverage reason code of every line (50 = covered: the orders are charged), from the domain
 LineCoverage = Callable[[pa.Table, str], np.ndarray]
 COVERED = 50
+PRICED_AT_ONCE = 1 << 18  # lines priced per call of the rules layer: bounds its temporaries
 
 
 @dataclass(frozen=True)
@@ -88,20 +89,20 @@ class Groups:
 
     def amounts(self, counts: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
         """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
-        the rules layer."""
-        rows = slice(None) if wanted is None else np.flatnonzero(wanted)
-        pair = self.pair_of_line[rows]
-        priced = compute(
-            "oip_contribution",
-            on=np.full(pair.size, np.datetime64(self.on, "D")),
-            order_count=counts[rows],
-            sector=self.pair_sectors[pair],
-            adjustment_steps=self.pair_steps[pair],
-        )
-        if wanted is None:
-            return np.asarray(priced, dtype=np.int64)
+        the rules layer, a slice of lines at a time: the formula's inputs (a sector name per line) and
+        its temporaries would otherwise cost a hundred-odd bytes per line at once."""
+        rows = np.arange(counts.size) if wanted is None else np.flatnonzero(wanted)
         out = np.zeros(counts.size, dtype=np.int64)
-        out[rows] = priced
+        for start in range(0, rows.size, PRICED_AT_ONCE):
+            part = rows[start : start + PRICED_AT_ONCE]
+            pair = self.pair_of_line[part]
+            out[part] = compute(
+                "oip_contribution",
+                on=np.full(pair.size, np.datetime64(self.on, "D")),
+                order_count=counts[part],
+                sector=self.pair_sectors[pair],
+                adjustment_steps=self.pair_steps[pair],
+            )
         return out
 
 

@@ -44,6 +44,11 @@ def write_text_atomic(text: str, path: Path) -> str:
     return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def write_file_atomic(path: Path, write: Callable[[Path], object]) -> str:
+    """Any file the same way: ``write`` writes it at the temporary path it is given. Returns its SHA-256."""
+    return _atomic(path, write)
+
+
 def _atomic(path: Path, write: Callable[[Path], object]) -> str:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

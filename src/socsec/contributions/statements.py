@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import duckdb
 from django.conf import settings
 
+from socsec.batch.lines_files import person_lines
 from socsec.batch.pricing import COVERED
 from socsec.core.months import month_first_day, month_index, month_of
 from socsec.ledger.accounts import platform_receivable
@@ -47,16 +47,8 @@ def oip_record(*, person_id: int) -> list[RecordLine]:
     if not latest:
         return []
     base = settings.DATA_DIR
-    con = duckdb.connect()
-    try:
-        rows = con.sql(
-            "SELECT month, platform, province, sector, order_count, amount_cents, coverage_reason"
-            " FROM read_parquet($files, hive_partitioning = true) WHERE person_id = $person"
-            " ORDER BY month, platform, province, sector",
-            params={"files": [str(base / p) for p in latest.values()], "person": person_id},
-        ).fetchall()
-    finally:
-        con.close()
+    # each run's lines have a copy sorted by worker: one worker's read skips the rest of the month
+    rows = person_lines([str(base / p) for p in latest.values()], person_id)
     names = dict(Organisation.objects.filter(code__in={r[1] for r in rows}).values_list("code", "name"))
     return [
         RecordLine(

@@ -19,6 +19,7 @@ from .named import named_files
 SWEPT = {"orders": "batch-*.parquet", "corrections": "batch-*.parquet", "assessments": "lines.parquet"}
 SWEPT_PAYMENTS = "bank-instructions-*.csv"
 TEMPORARY = ".*.tmp"
+BY_WORKER = "lines.by-person.parquet"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ def sweep(data_dir: Path | None = None, grace_seconds: int | None = None, now: f
     for folder, pattern in SWEPT.items():
         candidates += (data_dir / folder).rglob(pattern)
     candidates += (data_dir / "payments").rglob(SWEPT_PAYMENTS)
+    # a lines file's copy sorted by worker goes with its lines file
+    candidates += [
+        p for p in (data_dir / "assessments").rglob(BY_WORKER) if str(p.with_name("lines.parquet")) not in named
+    ]
     removed = []
     for path in sorted(set(candidates)):
         if str(path) in named or not path.is_file():

@@ -23,11 +23,10 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.assess import assess_increment, assess_month
 from socsec.batch.errors import AssessmentError
-from socsec.batch.lines import LINES_FILE_OPTIONS
+from socsec.batch.lines_files import by_person_path, write_lines
 from socsec.batch.orders import month_start
 from socsec.batch.pricing import Assessment
 from socsec.batch.spark import SparkConfig
-from socsec.batch.store import write_atomic
 from socsec.contributions.errors import AssessmentRaced
 from socsec.contributions.models import AssessedMonth, AssessmentRun, Invoice, OrderBatch
 from socsec.contributions.orders.selectors import accepted_files
@@ -172,7 +171,8 @@ def _attempt(actor: Actor, month: str, today: dt.date, engine: str, step: Callab
     # written under a name of this attempt's own, and renamed once the run is sure to be recorded, so
     # that a run of the same month made meanwhile keeps its file
     staged = folder / f".lines-{uuid.uuid4().hex}.parquet.tmp"  # swept if left (storage.checks)
-    lines_sha256 = write_atomic(assessment.lines, staged, **LINES_FILE_OPTIONS)
+    staged_copy = folder / f".lines-{uuid.uuid4().hex}.by-person.parquet.tmp"
+    lines_sha256 = write_lines(assessment.lines, staged, staged_copy)  # the copy by worker goes with it
     step("record")
     try:
         with transaction.atomic():
@@ -184,11 +184,12 @@ def _attempt(actor: Actor, month: str, today: dt.date, engine: str, step: Callab
                 return None  # recorded or withdrawn meanwhile: assess again
             differences = invoice_differences(month, due)
             os.replace(staged, folder / "lines.parquet")
+            os.replace(staged_copy, by_person_path(folder / "lines.parquet"))
             run = AssessmentRun.objects.create(
                 month=month,
                 sequence=sequence,
                 kind=AssessmentRun.Kind.ADJUSTMENT if previous else AssessmentRun.Kind.ORIGINAL,
-                batches=batch_ids,
+                batches=sorted(batch_ids),
                 lines_path=str((folder / "lines.parquet").relative_to(data_dir)),
                 lines_sha256=lines_sha256,
                 order_count=sum(v[0] for v in due.values()),
@@ -208,4 +209,5 @@ def _attempt(actor: Actor, month: str, today: dt.date, engine: str, step: Callab
             audit_record(actor=actor, action="oip.assessment.run", instance=run)
     finally:
         staged.unlink(missing_ok=True)  # renamed already, or not to be recorded
+        staged_copy.unlink(missing_ok=True)
     return RunResult(run, invoices, assessment)
