@@ -75,7 +75,8 @@ def test_a_run_recorded_meanwhile_makes_this_one_assess_again(world, data_dir, p
     assert steps == ["read", "aggregate", "price", "write", "record", "read", "aggregate", "price"]
     assert invoices() == [(1, "ORIGINAL", "ridego", "440000", 3, 3)]
     folder = data_dir / "assessments" / f"month={MONTH}" / "run=0001"
-    assert sorted(p.name for p in folder.iterdir()) == ["lines.parquet"]  # the staged copy is gone
+    # the staged files are gone: the lines file and its copy by worker are those of the other run
+    assert sorted(p.name for p in folder.iterdir()) == ["lines.by-person.parquet", "lines.parquet"]
     assert AssessmentRun.objects.get().lines_path == f"assessments/month={MONTH}/run=0001/lines.parquet"
 
 
