@@ -95,13 +95,18 @@ def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[Bank
     payments = BenefitPayment.objects.filter(run=run, instruction=instruction)
     rows = payments.count()
     record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
-    persons = payments.order_by("award__claim__person_id").values_list("award__claim__person_id", flat=True).distinct()
+    # streamed in the order paid, each person once (an order by person over the join is what the
+    # database would have to sort first)
+    persons = payments.order_by("id").values_list("award__claim__person_id", flat=True)
+    seen: set[int] = set()
     ids = persons.iterator(chunk_size=READS_A_BATCH)
-    while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches, each person once
+    while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches
+        fresh = [p for p in dict.fromkeys(batch) if p not in seen]
+        seen.update(fresh)
         log_personal_read(
             actor=Actor.system("payment run"),
             role="SYSTEM",
-            person_ids=batch,
+            person_ids=fresh,
             purpose=ReadPurpose.PAYMENT,
             what="bank file",
         )
