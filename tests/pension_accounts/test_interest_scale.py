@@ -1,24 +1,27 @@
-"""Interest credited to 300,000 individual accounts on the embedded default (SQLite): no query grows with
-the number of persons (SQLite refuses more than a set number of variables a statement), and the totals are
-exact to the cent. The accounts are built with a few INSERT ... SELECT statements, as the ledger would hold
-them after a year of own contributions."""
+"""Interest credited to many individual accounts on the embedded default (SQLite): no query grows with the
+number of persons, and the totals are exact to the cent. SQLite refuses a statement with more variables than
+its limit (250,000 in this build); the test lowers the limit to 999 for its connection, so that 5,000
+accounts fail as 300,000 would if any query named every person. The accounts are built with a few
+INSERT ... SELECT statements, as the ledger would hold them after a year of own contributions."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from socsec.contributions.models import InterestCredit
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.selectors import balance, trial_balance
 from socsec.pension_accounts.services import interest_credit
-from tests.world import SYSTEM
+from tests.world import SYSTEM, World
 
-PERSONS = int(os.environ.get("SOCSEC_INTEREST_PERSONS", "300000"))  # smaller to try it out
+PERSONS = int(os.environ.get("SOCSEC_INTEREST_PERSONS", "5000"))
+VARIABLES = 999  # SQLite's limit on variables a statement, for this test's connection
 FIRST = 10_000_000  # ids well above the world's
 
 
@@ -73,7 +76,33 @@ def expected_cents(k: int) -> int:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's limit on variables a statement")
-def test_interest_for_300000_accounts_on_sqlite_with_exact_totals(world):
+def test_interest_for_many_accounts_on_sqlite_with_exact_totals(world):
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, VARIABLES)
+    try:
+        _credit_and_check(world)
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+
+
+def test_the_lowered_limit_refuses_a_query_naming_every_person(world):
+    """The check above can fail: with the limit lowered, a query with a variable per person is refused."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's limit on variables a statement")
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, VARIABLES)
+    try:
+        with pytest.raises(OperationalError, match="too many SQL variables"):
+            list(InterestCredit.objects.filter(person_id__in=range(PERSONS)))
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+
+
+def _credit_and_check(world: World) -> None:
     build_accounts(world.freelancer.pk, world.freelancer.residence_region_id, PERSONS)
     run = interest_credit(actor=SYSTEM, year=2023, today=dt.date(2024, 7, 1))
     by_k = {k: expected_cents(k) for k in range(1, 501)}
