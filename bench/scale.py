@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=250_000, help="persons drawn and written at once")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse databases that hold the rows")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--build-only", action="store_true", help="build (or find) the databases, time nothing")
     parser.add_argument("--one-size", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_size:
@@ -90,7 +91,7 @@ def main() -> None:
         "step_timeout_s": args.step_timeout,
         "at_persons": results[args.persons],
     }
-    if compare and compare != args.persons:
+    if compare and compare != args.persons and not args.build_only:
         small, large = results[compare]["steps"], results[args.persons]["steps"]
         limit = args.persons / compare * 1.1
         ratios = {s: _ratio(large.get(s), small.get(s)) for s in STEPS_TIMED}
@@ -129,6 +130,7 @@ def _run_size(size: int, args: argparse.Namespace, sqlite_dir: Path) -> dict[str
     for flag in ("step_timeout", "samples", "chunk", "seed"):
         command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
     command += ["--reuse"] if args.reuse else []
+    command += ["--build-only"] if args.build_only else []
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the run at {size} persons failed (exit {done.returncode})")

@@ -107,7 +107,6 @@ def _trimmed(explanation: dict[str, Any], keep: tuple[str, ...] = ("contribution
         "value": explanation.get("value"),
         "inputs": explanation.get("inputs", {}),
         "steps": [_trimmed(s, keep) for s in explanation.get("steps", ()) if s.get("formula") in keep],
-        "trimmed": "scale benchmark: steps other than the ones read are left out",
     }
 
 
@@ -138,6 +137,20 @@ class Loader:
         else:
             with connection.cursor() as cur:
                 cur.execute("PRAGMA synchronous = OFF")
+
+    def open_load(self) -> None:
+        """In the writing thread, before its first chunk: one transaction for the whole load, which first
+        empties the tables (they are empty), so that PostgreSQL at ``wal_level = minimal`` writes the
+        rows without logging them to the WAL. A load that fails leaves nothing."""
+        connection.set_autocommit(False)
+        if self.postgres:
+            with connection.cursor() as cur:
+                cur.execute(f"TRUNCATE {', '.join(BULK_TABLES)}")
+
+    def close_load(self) -> None:
+        connection.commit()
+        connection.set_autocommit(True)
+        connection.close()
 
     def write(self, tables: dict[str, pa.Table]) -> None:
         with transaction.atomic():

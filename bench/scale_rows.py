@@ -89,17 +89,25 @@ class Reference:
 
 
 def valid_districts(city: str) -> list[str]:
-    """County codes under a city that python-stdnum knows (the registry refuses the others)."""
+    """County codes under a city that python-stdnum knows for every birth year drawn (1963-2005): the
+    registry refuses the others, and some counties exist only for some years."""
     found = []
     for d in range(100):
-        body = f"{city[:4]}{d:02d}19900101001"
-        rid = body + ric.calc_check_digit(body + "0")
-        try:
-            ric.validate(rid)
-            found.append(f"{city[:4]}{d:02d}")
-        except Exception:  # noqa: BLE001 - unknown county
-            continue
-    return found or [city]
+        county = f"{city[:4]}{d:02d}"
+        bodies = [f"{county}{year}0101001" for year in (1963, 1970, 1980, 1990, 2000, 2005, 2006)]
+        if all(_valid_id(body + ric.calc_check_digit(body + "0")) for body in bodies):
+            found.append(county)
+    if not found:
+        raise RuntimeError(f"no county of city {city} is valid for every birth year drawn")
+    return found
+
+
+def _valid_id(resident_id: str) -> bool:
+    try:
+        ric.validate(resident_id)
+    except (KeyError, ValueError):  # stdnum's errors are ValueErrors; KeyError: a province without counties
+        return False
+    return True
 
 
 @dataclass

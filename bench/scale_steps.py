@@ -27,7 +27,7 @@ def one_size(args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     built = _already_built(args.persons) if args.reuse else None
     build = built or build_database(args.persons, args.chunk, args.seed)
-    return {"persons": args.persons, "build": build, "steps": time_steps(args)}
+    return {"persons": args.persons, "build": build, "steps": {} if args.build_only else time_steps(args)}
 
 
 def _already_built(persons: int) -> dict[str, Any] | None:
@@ -45,7 +45,8 @@ def build_database(persons: int, chunk: int, seed: int) -> dict[str, Any]:
     import pyarrow as pa
     from scale_load import Loader, reference_data
     from scale_records import benefits, engagements, own_contributions
-    from scale_rows import FieldCipher, chunks, draw_people, person_table
+    from scale_rows import FieldCipher, chunks, draw_people, person_table, resident_ids
+    from stdnum.cn import ric
 
     from socsec.core.fields import keyring
 
@@ -58,12 +59,15 @@ def build_database(persons: int, chunk: int, seed: int) -> dict[str, Any]:
     name.check("王伟", "王伟")
     rng = np.random.default_rng(seed)
     people = draw_people(rng, persons, ref)
+    for drawn in resident_ids(people, slice(0, 1000)):
+        ric.validate(drawn)  # the registry's own check: county, birth day, check digit
     loader = Loader()
     loader.begin()
     draw_s, persons_s = 0.0, 0.0
     tx_offset = 12 * (persons + 2)  # own contributions' transactions after the benefit payments'
     # one chunk is written (by the database, on another core) while the next is drawn
     with ThreadPoolExecutor(max_workers=1) as writer:
+        writer.submit(loader.open_load).result()
         pending: Future[None] | None = None
         for sl in chunks(persons, chunk):
             start = time.perf_counter()
@@ -80,11 +84,12 @@ def build_database(persons: int, chunk: int, seed: int) -> dict[str, Any]:
             draw_s += time.perf_counter() - start
             if pending is not None:
                 pending.result()
-            pending = writer.submit(_write_closing, loader, tables)
+            pending = writer.submit(loader.write, tables)
             elapsed = time.perf_counter() - started
             print(f"scale: {sl.stop}/{persons} persons drawn, {elapsed:.0f} s", file=sys.stderr, flush=True)
         if pending is not None:
             pending.result()
+        writer.submit(loader.close_load).result()
     phases = loader.finish()
     return {
         "total_s": round(time.perf_counter() - started, 2),
@@ -94,15 +99,6 @@ def build_database(persons: int, chunk: int, seed: int) -> dict[str, Any]:
         **{f"{p}_s": round(s, 2) for p, s in phases.items()},
         "rows": dict(loader.rows),
     }
-
-
-def _write_closing(loader: Any, tables: dict[str, Any]) -> None:
-    from django.db import connection
-
-    try:
-        loader.write(tables)
-    finally:
-        connection.close()  # the writer thread's own connection
 
 
 def _pooled_ciphertexts() -> dict[str, str]:
