@@ -7,6 +7,7 @@ N/M x 1.1. Prints one JSON line.
 
     .venv/bin/python bench/scale.py --persons 20000
     DATABASE_URL=postgresql://... nice -n 10 .venv/bin/python bench/scale.py --persons 10000000 --reuse
+    DATABASE_URL=postgresql://... .venv/bin/python bench/scale.py --persons 1000000 --build-only --reuse
 
 On PostgreSQL each size has its own database, ``<name>_scale_<N>``; ``--reuse`` keeps a database that
 already holds the rows (none is dropped) and skips its build. Writing steps (the pay run, the export's
