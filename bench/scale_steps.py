@@ -31,13 +31,24 @@ def one_size(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _already_built(persons: int) -> dict[str, Any] | None:
+    from django.db import connection
+    from scale_load import BUILT
+
     from socsec.contributions.models import OwnContribution
     from socsec.registry.models import Person
 
-    if Person.objects.count() == persons and OwnContribution.objects.exists():
+    built, keyed = True, True
+    if connection.vendor == "postgresql":  # a build stopped after dropping the keys, or before making them again
+        with connection.cursor() as cur:
+            cur.execute("SELECT obj_description('registry_person'::regclass, 'pg_class')")
+            built = cur.fetchone()[0] == BUILT
+            cur.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 'registry_person'::regclass")
+            keyed = cur.fetchone()[0] > 0
+    held = Person.objects.count()
+    if held == persons and built and OwnContribution.objects.exists():
         return {"reused": True}
-    if Person.objects.exists():
-        raise SystemExit(f"--reuse: the database holds {Person.objects.count()} persons, not {persons}; drop it")
+    if held or not keyed:
+        raise SystemExit(f"--reuse: the database holds {held} persons, not {persons} built whole; drop it")
     return None
 
 
