@@ -183,6 +183,7 @@ def time_steps(args: argparse.Namespace) -> dict[str, Any]:
 
     plan: dict[str, Callable[[], float]] = {
         "pay_run": rolled_back(step["pay_run"]),
+        "overview_count": timed(step["overview_count"]),
         "overview": timed(step["overview"]),
         "search_name_p95": p95(step["search"], names),
         "search_resident_id_p95": p95(step["search"], resident_ids),
