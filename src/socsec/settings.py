@@ -243,6 +243,8 @@ ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
 ORDERS_MAX_XLSX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_XLSX_ROWS", 200_000))  # a workbook is read in memory
 WORKERS_UPLOAD_MAX_BYTES = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5000))
+# Rows of an order batch checked and written at a time: a batch of any size streams in this much memory.
+ORDERS_CHUNK_ROWS = int(os.environ.get("SOCSEC_ORDERS_CHUNK_ROWS", 262_144))
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
 # The agency's account platforms pay their invoices into, shown with each invoice's payment instructions.
 # The defaults are the demo's (marked as such); a deployment sets its own.

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -35,6 +36,27 @@ def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[
         return {}
     maxima = pa.concat_tables(parts).group_by("person_id").aggregate([("order_date", "max")])
     return dict(zip(maxima["person_id"].to_pylist(), maxima["order_date_max"].to_pylist(), strict=True))
+
+
+class LastDays:
+    """Each worker's last order day in a batch, kept while the batch streams by (one entry per worker)."""
+
+    def __init__(self) -> None:
+        self._people = np.array([], dtype=np.int64)
+        self._days = np.array([], dtype=np.int64)  # days since 1970
+
+    def add(self, found: tuple[np.ndarray, np.ndarray]) -> None:
+        people = np.concatenate([self._people, found[0]])
+        days = np.concatenate([self._days, found[1]])
+        order = np.lexsort((days, people))
+        people, days = people[order], days[order]
+        last = np.ones(len(people), dtype=bool)
+        last[:-1] = people[1:] != people[:-1]
+        self._people, self._days = people[last], days[last]
+
+    def days(self) -> dict[int, dt.date]:
+        epoch = dt.date(1970, 1, 1)
+        return {int(p): epoch + dt.timedelta(days=int(d)) for p, d in zip(self._people, self._days, strict=True)}
 
 
 def last_orders_raise(*, platform: Organisation, days: Mapping[int, dt.date]) -> int:
