@@ -24,8 +24,13 @@ PLATFORM = "benchride"
 
 
 def build_registry(workers: int, platform: str = PLATFORM) -> list[str]:
-    """A platform engaging ``workers`` workers (bulk inserts); returns their resident IDs."""
+    """A platform engaging ``workers`` workers, inserted in bulk (raw statements, the encrypted fields
+    and their indexes computed as the models would); returns their resident IDs."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
     from socsec.audit.services import Actor
+    from socsec.core.fields import column_context, keyring
     from socsec.registry.models import Engagement, Organisation, Person, Region
     from socsec.registry.services import organisation_create, region_create
 
@@ -36,27 +41,43 @@ def build_registry(workers: int, platform: str = PLATFORM) -> list[str]:
     organisation_create(actor=system, code=platform, name="Bench Ride", kind="PLATFORM")
     org = Organisation.objects.get(code=platform)
     region = Region.objects.get(code="440300")
+    ring = keyring()
+    index_field = Person._meta.get_field("resident_id_index")
+    name_index = Person._meta.get_field("name_index")
+    rid_context, name_context = column_context(Person, "resident_id"), column_context(Person, "name")
     ids = [f"9{org.pk:03d}{i:014d}" for i in range(workers)]
-    for start in range(0, workers, 5000):
-        people = Person.objects.bulk_create(
-            [
-                Person(resident_id=r, name=f"W{i}", birth_date=dt.date(1990, 1, 1), sex="M", residence_region=region)
-                for i, r in enumerate(ids[start : start + 5000], start)
-            ]
-        )
-        Engagement.objects.bulk_create(
-            [
-                Engagement(
-                    person=p,
-                    organisation=org,
-                    category="MANAGED_NON_LABOUR",
-                    sector="RIDE_HAILING",
-                    work_region=region,
-                    start_date=dt.date(2020, 1, 1),
+    now = timezone.now()
+    person_table = connection.ops.quote_name(Person._meta.db_table)
+    engagement_table = connection.ops.quote_name(Engagement._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, workers, 10_000):
+            people = []
+            for n, rid in enumerate(ids[start : start + 10_000], start):
+                name = f"W{n}"
+                people.append(
+                    (
+                        10**15 + org.pk * 10**9 + n,
+                        ring.encrypt(rid, context=rid_context),
+                        index_field.index_of(rid),  # type: ignore[attr-defined]
+                        ring.encrypt(name, context=name_context),
+                        name_index.index_of(name),  # type: ignore[attr-defined]
+                        dt.date(1990, 1, 1),
+                        "M",
+                        region.pk,
+                        now,
+                    )
                 )
-                for p in people
-            ]
-        )
+            cursor.executemany(
+                f"INSERT INTO {person_table} (id, resident_id, resident_id_index, name, name_index, birth_date, sex,"
+                " residence_region_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                people,
+            )
+            cursor.executemany(
+                f"INSERT INTO {engagement_table} (person_id, organisation_id, category, sector, work_region_id,"
+                " start_date, end_date, external_ref, declared_region, created_at)"
+                " VALUES (%s, %s, 'MANAGED_NON_LABOUR', 'RIDE_HAILING', %s, %s, NULL, '', '', %s)",
+                [(p[0], org.pk, region.pk, dt.date(2020, 1, 1), now) for p in people],
+            )
     return ids
 
 
@@ -98,6 +119,9 @@ def child(args: argparse.Namespace) -> None:
     from socsec.cli.common import django_setup
 
     django_setup()
+    from socsec.rules.parameters import load_parameters
+
+    load_parameters()  # parsed once per process: a server has them already
     from socsec.audit.services import Actor
     from socsec.contributions.orders.ingest import orders_ingest
     from socsec.registry.models import Organisation

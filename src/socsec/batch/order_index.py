@@ -57,9 +57,9 @@ def index_rows(kind: str, batch_id: int, table: pa.Table) -> pa.Table:
         return pa.table(
             [
                 table["order_id"],
-                pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()),
-                pa.array(["new"] * n, pa.string()),
-                pa.array([False] * n, pa.bool_()),
+                pa.repeat(pa.scalar(batch_id, pa.int64()), n),
+                pa.repeat(pa.scalar("new", pa.string()), n),
+                pa.repeat(pa.scalar(False, pa.bool_()), n),
                 table["person_id"],
                 table["region"],
                 table["sector"],
@@ -70,8 +70,8 @@ def index_rows(kind: str, batch_id: int, table: pa.Table) -> pa.Table:
     return pa.table(
         [
             table["order_id"],
-            pa.array([batch_id] * n, pa.int64()) if n else pa.array([], pa.int64()),
-            pa.array(["fix"] * n, pa.string()),
+            pa.repeat(pa.scalar(batch_id, pa.int64()), n),
+            pa.repeat(pa.scalar("fix", pa.string()), n),
             void,
             pc.if_else(void, table["old_person_id"], table["new_person_id"]),
             pc.if_else(void, table["old_region"], table["new_region"]),
@@ -92,12 +92,14 @@ class StoredOrders:
 
     def __init__(self, index_files: list[str]) -> None:
         self.files = index_files
-        self._con = duckdb.connect()
-        self._con.execute("SET enable_object_cache = true")  # the files' footers are read once
+        self._con: duckdb.DuckDBPyConnection | None = None  # opened at the first look-up that needs it
 
     def lookup(self, order_ids: pa.Array) -> pa.Table:
         if not self.files or len(order_ids) == 0:
             return STATE_SCHEMA.empty_table()
+        if self._con is None:
+            self._con = duckdb.connect()
+            self._con.execute("SET enable_object_cache = true")  # the files' footers are read once
         wanted = pa.table({"order_id": pc.unique(order_ids)})
         self._con.register("wanted", wanted)
         try:
@@ -115,4 +117,5 @@ class StoredOrders:
         return found.cast(STATE_SCHEMA)
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            self._con.close()

@@ -123,7 +123,9 @@ class AtomicParquetWriter:
     then flushed and renamed into place by ``close``, or removed by ``abort``: a reader never sees half a
     file, and memory holds one piece at a time."""
 
-    def __init__(self, path: Path, schema: pa.Schema, *, row_group_size: int | None = None) -> None:
+    def __init__(
+        self, path: Path, schema: pa.Schema, *, row_group_size: int | None = None, dictionary: list[str] | None = None
+    ) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
@@ -132,7 +134,9 @@ class AtomicParquetWriter:
         self._row_group_size = row_group_size
         try:
             fault("file.write", path)  # a full disk or read-only directory at the write
-            self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self._tmp), schema)
+            self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
+                str(self._tmp), schema, use_dictionary=True if dictionary is None else dictionary
+            )
         except BaseException:
             self._tmp.unlink(missing_ok=True)
             raise

@@ -107,9 +107,7 @@ class BatchChecker:
         table, numbers = chunk.table, chunk.numbers
         if table.num_rows == 0:
             return
-        earlier = self.earlier.earlier(table, numbers)
-        table, numbers = refuse_repeats(table, numbers, self.errors, earlier)
-        self.earlier.remember(table, numbers)
+        table, numbers = refuse_repeats(table, numbers, self.errors, self.earlier)
         if table.num_rows:
             self._check(table, numbers)
 

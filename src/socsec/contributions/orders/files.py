@@ -31,9 +31,15 @@ class BatchWriter:
         key = (kind, month)
         if key not in self._files:
             path = batch_path(self.data_dir, kind, month, self.platform, self.batch_id, self.attempt)
-            self._files[key] = (
-                AtomicParquetWriter(path, SCHEMAS[kind]),
-                AtomicParquetWriter(index_path(path, self.data_dir), INDEX_SCHEMA, row_group_size=INDEX_ROW_GROUP),
+            schema = SCHEMAS[kind]
+            self._files[key] = (  # order ids are all distinct: no dictionary for them
+                AtomicParquetWriter(path, schema, dictionary=[n for n in schema.names if n != "order_id"]),
+                AtomicParquetWriter(
+                    index_path(path, self.data_dir),
+                    INDEX_SCHEMA,
+                    row_group_size=INDEX_ROW_GROUP,
+                    dictionary=[n for n in INDEX_SCHEMA.names if n != "order_id"],
+                ),
             )
         data, index = self._files[key]
         data.write(table)

@@ -5,7 +5,6 @@ DuckDB table on disk (its memory is bounded whatever the batch's size)."""
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -41,22 +40,29 @@ def repeat_keys(table: pa.Table) -> tuple[np.ndarray, pa.Array, np.ndarray]:
 
 
 def refuse_repeats(
-    table: pa.Table, numbers: np.ndarray, errors: RowErrors, earlier: np.ndarray | None = None
+    table: pa.Table,
+    numbers: np.ndarray,
+    errors: RowErrors,
+    earlier: EarlierKeys | None = None,
 ) -> tuple[pa.Table, np.ndarray]:
-    """Refuse every row that repeats an earlier row's order id; ``earlier`` gives, for each countable row
-    (in order), the number of a row of an earlier chunk with the same key (0: none). Returns the others."""
+    """Refuse every row that repeats an earlier row's order id: of this chunk, or (with ``earlier``) of
+    the chunks before, whose keys it keeps. Returns the other rows."""
     counted, key, is_new_all = repeat_keys(table)
     rows = np.flatnonzero(counted)
+    before = earlier.earlier(key) if earlier is not None else np.zeros(len(key), dtype=np.int64)
+    if not before.any() and pc.count_distinct(key).as_py() == len(key):  # the usual batch: no repeat
+        if earlier is not None:
+            earlier.remember(key, numbers[rows])
+        return table, numbers
     position = pc.index_in(key, pc.unique(key)).to_numpy()  # the same number for the same (action, id)
     _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
     first = rows[first_of_key[position]]
     first_rows = numbers[first]
+    before = before[first_of_key[position]]  # the first of the key in this chunk repeats an earlier chunk's
+    first_rows = np.where(before > 0, before, first_rows)
+    repeat = (rows != first) | (before > 0)
     if earlier is not None:
-        before = earlier[first_of_key[position]]  # the first of the key in this chunk repeats an earlier chunk's
-        first_rows = np.where(before > 0, before, first_rows)
-        repeat = (rows != first) | (before > 0)
-    else:
-        repeat = rows != first
+        earlier.remember(key.filter(pa.array(~repeat)), numbers[rows[~repeat]])
     index = rows[repeat]
     if len(index) == 0:
         return table, numbers
@@ -76,46 +82,55 @@ def refuse_repeats(
 
 
 class EarlierKeys:
-    """The keys of the rows of a batch's earlier chunks, each with the row where it first came."""
+    """The keys of the rows of a batch's earlier chunks, each with the row where it first came. They are
+    kept in DuckDB (its memory bounded: the table spills to a temporary directory), only once a second
+    chunk comes: a batch of one chunk never opens it."""
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
-        self._con = duckdb.connect(str(Path(self._dir.name) / "keys.duckdb"))
-        self._con.execute(f"SET temp_directory = '{self._dir.name}'")
-        self._con.execute("SET memory_limit = '256MB'")
-        self._con.execute("SET preserve_insertion_order = false")
-        self._con.execute("CREATE TABLE seen (key VARCHAR, row BIGINT)")
-        self._empty = True
+        self._last: pa.Table | None = None  # the previous chunk's keys, not yet stored
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
 
-    def earlier(self, table: pa.Table, numbers: np.ndarray) -> np.ndarray:
-        """For each countable row of the chunk (in order), the first row of an earlier chunk with its key
-        (0: none)."""
-        counted, key, _ = repeat_keys(table)
-        found = np.zeros(int(counted.sum()), dtype=np.int64)
-        if self._empty or len(key) == 0:
+    def earlier(self, key: pa.Array) -> np.ndarray:
+        """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none)."""
+        found = np.zeros(len(key), dtype=np.int64)
+        if self._last is None or len(key) == 0:
             return found
+        con = self._store()
         probe = pa.table({"key": key, "i": pa.array(np.arange(len(key), dtype=np.int64))})
-        self._con.register("probe", probe)
+        con.register("probe", probe)
         try:
-            hits = self._con.execute("SELECT p.i, s.row FROM probe p JOIN seen s USING (key)").fetchnumpy()
+            hits = con.execute("SELECT p.i, s.row FROM probe p JOIN seen s USING (key)").fetchnumpy()
         finally:
-            self._con.unregister("probe")
+            con.unregister("probe")
         found[hits["i"].astype(np.int64)] = hits["row"].astype(np.int64)
         return found
 
-    def remember(self, table: pa.Table, numbers: np.ndarray) -> None:
-        """Keep the keys of a chunk's rows left after its repeats were refused (each key once)."""
-        counted, key, _ = repeat_keys(table)
-        if len(key) == 0:
-            return
-        rows = pa.table({"key": key, "row": pa.array(numbers[counted].astype(np.int64))})
-        self._con.register("chunk", rows)
-        try:
-            self._con.execute("INSERT INTO seen SELECT key, row FROM chunk")
-        finally:
-            self._con.unregister("chunk")
-        self._empty = False
+    def remember(self, key: pa.Array, rows: np.ndarray) -> None:
+        """Keep the keys of a chunk's rows that repeat nothing (each key once), with their rows."""
+        if len(key):
+            chunk = pa.table({"key": key, "row": pa.array(rows.astype(np.int64))})
+            self._last = chunk if self._last is None else pa.concat_tables([self._last, chunk])
+
+    def _store(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
+            self._con = duckdb.connect()
+            self._con.execute(f"SET temp_directory = '{self._dir.name}'")
+            self._con.execute("SET memory_limit = '256MB'")
+            self._con.execute("SET preserve_insertion_order = false")
+            self._con.execute("CREATE TABLE seen (key VARCHAR, row BIGINT)")
+        if self._last is not None and self._last.num_rows:
+            self._con.register("chunk", self._last)
+            try:
+                self._con.execute("INSERT INTO seen SELECT key, row FROM chunk")
+            finally:
+                self._con.unregister("chunk")
+            self._last = self._last.slice(0, 0)
+        return self._con
 
     def close(self) -> None:
-        self._con.close()
-        self._dir.cleanup()
+        if self._con is not None:
+            self._con.close()
+        if self._dir is not None:
+            self._dir.cleanup()
