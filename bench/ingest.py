@@ -81,7 +81,7 @@ def build_registry(workers: int, platform: str = PLATFORM) -> list[str]:
     return ids
 
 
-def write_orders(path: Path, fmt: str, orders: int, resident_ids: list[str], today: dt.date) -> None:
+def write_orders(path: Path, fmt: str, orders: int, resident_ids: list[str], today: dt.date, prefix: str = "O") -> None:
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -97,7 +97,7 @@ def write_orders(path: Path, fmt: str, orders: int, resident_ids: list[str], tod
             days = [(today - dt.timedelta(days=int(k) + 2)).isoformat() for k in range(20)]
             table = pa.table(
                 {
-                    "order_id": pa.array([f"O{k:012d}" for k in i]),
+                    "order_id": pa.array([f"{prefix}{k:012d}" for k in i]),
                     "resident_id": rid.take(pa.array(i % len(resident_ids))),
                     "region": pa.array(["440300"] * n),
                     "sector": pa.array(["RIDE_HAILING"] * n),
@@ -207,8 +207,8 @@ def main() -> None:
         formats = ["csv", "parquet"] if args.format == "both" else [args.format]
         for fmt in formats:
             small, large = var / f"small.{fmt}", var / f"orders.{fmt}"
-            write_orders(small, fmt, max(args.orders // 10, 1), workers, today)
-            write_orders(large, fmt, args.orders, workers, today)
+            write_orders(small, fmt, max(args.orders // 10, 1), workers, today, prefix=f"S{fmt[0]}")
+            write_orders(large, fmt, args.orders, workers, today, prefix=f"L{fmt[0]}")
             floor = duckdb_copy(large, fmt, var / f"duckdb-{fmt}")
             answer_small, peak_small = run_child(small, fmt, env)
             answer, peak = run_child(large, fmt, env)

@@ -50,11 +50,12 @@ def refuse_repeats(
     counted, key, is_new_all = repeat_keys(table)
     rows = np.flatnonzero(counted)
     before = earlier.earlier(key) if earlier is not None else np.zeros(len(key), dtype=np.int64)
-    if not before.any() and pc.count_distinct(key).as_py() == len(key):  # the usual batch: no repeat
+    encoded = pc.dictionary_encode(key)  # one hashing pass: the same number for the same (action, id)
+    if not before.any() and len(encoded.dictionary) == len(key):  # the usual batch: no repeat
         if earlier is not None:
             earlier.remember(key, numbers[rows])
         return table, numbers
-    position = pc.index_in(key, pc.unique(key)).to_numpy()  # the same number for the same (action, id)
+    position = encoded.indices.to_numpy()
     _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
     first = rows[first_of_key[position]]
     first_rows = numbers[first]

@@ -28,9 +28,8 @@ def trimmed_upper(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _distinct(column: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
     """The distinct values of a column (null included) and each row's place among them."""
-    unique = pc.unique(column)
-    where = pc.index_in(column, value_set=unique, skip_nulls=False)
-    return unique.to_pylist(), pc.fill_null(where, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def parse_days(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
