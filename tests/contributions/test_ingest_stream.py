@@ -198,3 +198,35 @@ def test_a_batch_of_300000_distinct_workers_on_the_embedded_database(world, data
 
     assert LastOrder.objects.filter(platform=platform).count() == 300_000
     assert time.monotonic() - started < 600  # a generous bound: no query per worker
+
+
+def test_a_file_given_by_path_has_limits_of_its_own(world, data_dir, settings, tmp_path, capsys):
+    from socsec.cli import main
+
+    path = tmp_path / "orders.jsonl"
+    path.write_text("\n".join(json.dumps(order(world, f"f{i}")) for i in range(50)))
+    settings.ORDERS_MAX_BYTES, settings.ORDERS_MAX_ROWS = 100, 10  # an upload's
+    assert main(["ingest", "orders", str(path), "--platform", "ridego"]) == 2
+    assert "at most 100 bytes" in capsys.readouterr().err
+    settings.ORDERS_MAX_FILE_BYTES, settings.ORDERS_MAX_FILE_ROWS = 1 << 30, 1000  # a streamed file's
+    settings.ORDERS_CHUNK_ROWS = 7
+    assert main(["ingest", "orders", str(path), "--platform", "ridego"]) == 0
+    assert "accepted; rows 50, valid 50" in capsys.readouterr().out
+    settings.ORDERS_MAX_FILE_ROWS = 49
+    assert main(["ingest", "orders", str(path), "--platform", "ridego", "--key", "again"]) == 2
+    assert "the batch has 50 rows; at most 49 rows" in capsys.readouterr().err
+
+
+def test_a_large_file_that_is_not_utf8_is_refused_not_read_whole(world, data_dir, settings, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(HEADER.encode() + b"\n" + "订单,NEW,,,,,\n".encode("gbk") * 20)
+    settings.ORDERS_MAX_BYTES = 100
+    settings.ORDERS_MAX_FILE_BYTES = 1 << 20
+    with pytest.raises(Exception) as caught:
+        ingest(world, b"", "csv", path=path)
+    assert (caught.value.status, caught.value.message) == (
+        422,
+        "file: the file is not all UTF-8 text, and a file over 100 bytes is read only as UTF-8: save it as UTF-8 "
+        "CSV, or send it in several files",
+    )
+    assert OrderBatch.objects.count() == 0

@@ -59,10 +59,17 @@ class UploadStream:
     chunks: Iterator[UploadChunk]
 
 
-def open_upload(source: Source, fmt: str, *, chunk_rows: int) -> UploadStream:
-    """Open an upload; a file whose whole shape is wrong is an ``UploadError`` here, before any row."""
+TOO_LARGE_NOT_UTF8 = (
+    "the file is not all UTF-8 text, and a file over %(limit)s bytes is read only as UTF-8: save it as UTF-8 "
+    "CSV, or send it in several files"
+)
+
+
+def open_upload(source: Source, fmt: str, *, chunk_rows: int, whole_limit: int | None = None) -> UploadStream:
+    """Open an upload; a file whose whole shape is wrong is an ``UploadError`` here, before any row. A
+    CSV file that is not all UTF-8 is decoded whole, so only up to ``whole_limit`` bytes."""
     if fmt == "csv":
-        return _open_csv(source, chunk_rows)
+        return _open_csv(source, chunk_rows, whole_limit)
     if fmt == "parquet":
         return _open_parquet(source, chunk_rows)
     if fmt == "jsonl":
@@ -104,13 +111,15 @@ def _first_line(source: Source) -> bytes:
         return handle.readline()
 
 
-def _open_csv(source: Source, chunk_rows: int) -> UploadStream:
+def _open_csv(source: Source, chunk_rows: int, whole_limit: int | None) -> UploadStream:
     if all_utf8(source):
         head = _first_line(source)
         read_as = UTF8_BOM if head.startswith(BOM) else UTF8
         head = head[len(BOM) :] if head.startswith(BOM) else head
         data: Source = source
     else:
+        if isinstance(source, Path) and whole_limit is not None and source.stat().st_size > whole_limit:
+            raise UploadError(TOO_LARGE_NOT_UTF8, limit=whole_limit)
         text, read_as, whole = decode_csv(_read_all(source))
         if not whole:
             text = _mark_lines_not_utf8(text)

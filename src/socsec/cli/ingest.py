@@ -26,11 +26,11 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
         print(f"error: no file {path}", file=sys.stderr)
         return 2
     try:
-        orders_size_check(path.stat().st_size)  # before the file is read
+        fmt = args.format or upload_format(path.name)
+        orders_size_check(path.stat().st_size, streamed=fmt != "xlsx")  # before the file is read
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    fmt = args.format or upload_format(path.name)
     key = args.key or f"file-sha256:{file_sha256(path)}"  # the file streams: it is never held whole
     try:
         platform = organisation_get(code=args.platform)

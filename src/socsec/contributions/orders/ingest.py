@@ -110,7 +110,7 @@ def orders_ingest(
 
 def _open(data: Source, fmt: str) -> UploadStream:
     try:
-        return open_upload(data, fmt, chunk_rows=settings.ORDERS_CHUNK_ROWS)
+        return open_upload(data, fmt, chunk_rows=settings.ORDERS_CHUNK_ROWS, whole_limit=settings.ORDERS_MAX_BYTES)
     except UploadError as exc:
         raise _unreadable(exc) from None
 

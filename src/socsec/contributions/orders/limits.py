@@ -15,18 +15,29 @@ from socsec.contributions.errors import UploadTooLarge as UploadTooLargeError
 from socsec.core.errors import ValidationFailed
 
 
-def orders_size_check(size: int) -> None:
-    """Refuse (413) a batch of ``size`` bytes over the limit, before reading it."""
-    if size > settings.ORDERS_MAX_BYTES:
-        raise _too_large(UploadTooLarge("bytes", settings.ORDERS_MAX_BYTES, size))
+def orders_size_check(size: int, *, streamed: bool = False) -> None:
+    """Refuse (413) a batch of ``size`` bytes over the limit, before reading it; ``streamed``: a file read
+    from disk in chunks, never whole (its own limit, when one is set)."""
+    limit = file_limits()[0] if streamed else settings.ORDERS_MAX_BYTES
+    if size > limit:
+        raise _too_large(UploadTooLarge("bytes", limit, size))
+
+
+def file_limits() -> tuple[int, int]:
+    """The byte and row limits of a file of orders given by path (streamed from disk)."""
+    return (
+        settings.ORDERS_MAX_FILE_BYTES or settings.ORDERS_MAX_BYTES,
+        settings.ORDERS_MAX_FILE_ROWS or settings.ORDERS_MAX_ROWS,
+    )
 
 
 def orders_limits_check(content: bytes | Path, fmt: str) -> None:
     """Refuse (413) a batch (its bytes, or a file) over the byte or row limit without parsing it; a file
     is scanned, never held whole (a workbook excepted: it is read in memory)."""
     if isinstance(content, Path):
-        orders_size_check(content.stat().st_size)
-        if fmt == "xlsx":
+        if fmt != "xlsx":
+            orders_size_check(content.stat().st_size, streamed=True)
+        if fmt == "xlsx":  # a workbook is read whole: the limits of an upload
             content = content.read_bytes()
         else:
             try:
@@ -35,8 +46,9 @@ def orders_limits_check(content: bytes | Path, fmt: str) -> None:
                 raise ValidationFailed(
                     "file: not a readable Parquet file (%(reason)s)", field="file", params={"reason": str(exc)}
                 ) from None
-            if rows > settings.ORDERS_MAX_ROWS:
-                raise _too_large(UploadTooLarge("rows", settings.ORDERS_MAX_ROWS, rows))
+            max_rows = file_limits()[1]
+            if rows > max_rows:
+                raise _too_large(UploadTooLarge("rows", max_rows, rows))
             return
     try:
         check_upload_limits(
