@@ -46,7 +46,9 @@ class RowsDigest:
             column = chunk.table.column(name)
             lengths = pc.fill_null(pc.binary_length(column), -1).to_numpy(zero_copy_only=False)
             self._lengths[name].update(lengths.astype("<i4").tobytes())
-            values = pc.drop_null(column).combine_chunks() if column.num_chunks != 1 else pc.drop_null(column.chunk(0))
+            if column.num_chunks == 0:
+                continue
+            values = pc.drop_null(column).combine_chunks() if column.num_chunks > 1 else pc.drop_null(column.chunk(0))
             if len(values):
                 offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
                     values.offset : values.offset + len(values) + 1

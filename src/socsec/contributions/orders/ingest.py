@@ -39,6 +39,7 @@ from socsec.contributions.models import OrderBatch
 from socsec.core.clock import database_today
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from socsec.core.faults import fault
 from socsec.core.stored import file_sha256
 from socsec.registry.models import Organisation
 
@@ -168,6 +169,7 @@ def _check_and_write(
                     digest.add(chunk)
                     checker.check(chunk)
                     last_days.add(checker.accepted_days)
+                    fault("orders.chunk")  # killed with some chunks written, others not read yet
             except UploadError as exc:
                 raise _unreadable(exc) from None
             finally:
