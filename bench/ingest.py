@@ -137,7 +137,22 @@ def child(args: argparse.Namespace) -> None:
         source="bench",
     )
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "valid": batch.rows_valid, "invalid": batch.rows_invalid}))
+    peak = _peak_mb()
+    print(json.dumps({"seconds": seconds, "valid": batch.rows_valid, "invalid": batch.rows_invalid, "peak_mb": peak}))
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (Linux: VmHWM, which starts afresh at exec; a child's
+    ru_maxrss would also count the parent's pages it was forked with)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(path: Path, fmt: str, env: dict[str, str]) -> tuple[dict[str, float], float]:
@@ -151,7 +166,8 @@ def run_child(path: Path, fmt: str, env: dict[str, str]) -> tuple[dict[str, floa
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"the ingestion of {path} failed ({proc.returncode})")
-    return json.loads(out.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    answer = json.loads(out.decode().strip().splitlines()[-1])
+    return answer, float(answer.get("peak_mb") or usage.ru_maxrss / 1024)
 
 
 def duckdb_copy(path: Path, fmt: str, out: Path) -> float:
