@@ -78,6 +78,9 @@ def build_registry(workers: int, platform: str = PLATFORM) -> list[str]:
                 " VALUES (%s, %s, 'MANAGED_NON_LABOUR', 'RIDE_HAILING', %s, %s, NULL, '', '', %s)",
                 [(p[0], org.pk, region.pk, dt.date(2020, 1, 1), now) for p in people],
             )
+    if connection.vendor == "postgresql":  # the planner needs statistics of what was just inserted
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {person_table}, {engagement_table}")
     return ids
 
 
