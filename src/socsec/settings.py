@@ -247,6 +247,12 @@ ORDERS_MAX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_ROWS", 2_000_000))
 ORDERS_MAX_XLSX_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_XLSX_ROWS", 200_000))  # a workbook is read in memory
 WORKERS_UPLOAD_MAX_BYTES = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 WORKERS_UPLOAD_MAX_ROWS = int(os.environ.get("SOCSEC_WORKERS_UPLOAD_MAX_ROWS", 5000))
+# A file of orders given by path (``socsec ingest orders``) streams from disk, so it may be larger than
+# memory: its own limits, when set, replace the two above for it (unset: the same limits as an upload).
+ORDERS_MAX_FILE_BYTES = int(os.environ.get("SOCSEC_ORDERS_MAX_FILE_BYTES", 0)) or None
+ORDERS_MAX_FILE_ROWS = int(os.environ.get("SOCSEC_ORDERS_MAX_FILE_ROWS", 0)) or None
+# Rows of an order batch checked and written at a time: a batch of any size streams in this much memory.
+ORDERS_CHUNK_ROWS = int(os.environ.get("SOCSEC_ORDERS_CHUNK_ROWS", 262_144))
 ORDERS_MAX_STORED_ERRORS = int(os.environ.get("SOCSEC_ORDERS_MAX_STORED_ERRORS", 1000))
 # Where the monthly assessment's plan runs (README "Spark on a cluster"): "duckdb" in this process, or
 # "spark": in this process (local mode) unless SOCSEC_SPARK_MASTER names a cluster (spark://host:7077).

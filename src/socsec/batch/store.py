@@ -9,6 +9,7 @@ Layout under the data dir::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -120,3 +121,60 @@ def stored_orders(order_files: list[str], correction_files: list[str], ids: Iter
         return found
     finally:
         con.close()
+
+
+class AtomicParquetWriter:
+    """A Parquet file written in pieces (record batches appended as they come) under a temporary name,
+    then flushed and renamed into place by ``close``, or removed by ``abort``: a reader never sees half a
+    file, and memory holds one piece at a time."""
+
+    def __init__(
+        self, path: Path, schema: pa.Schema, *, row_group_size: int | None = None, dictionary: list[str] | None = None
+    ) -> None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        self.path, self._tmp = path, Path(tmp_name)
+        self.rows = 0
+        self._row_group_size = row_group_size
+        try:
+            fault("file.write", path)  # a full disk or read-only directory at the write
+            self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
+                str(self._tmp), schema, use_dictionary=True if dictionary is None else dictionary
+            )
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
+
+    def write(self, table: pa.Table) -> None:
+        assert self._writer is not None
+        if table.num_rows:
+            self._writer.write_table(table, row_group_size=self._row_group_size)
+            self.rows += table.num_rows
+
+    def close(self) -> str:
+        """Finish the file and move it into place; returns its SHA-256."""
+        assert self._writer is not None
+        self._writer.close()
+        self._writer = None
+        fault("file.before_rename", self.path)  # killed with the file half done: only the temporary name exists
+        digest = hashlib.sha256()
+        with open(self._tmp, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+            os.fsync(handle.fileno())
+        os.chmod(self._tmp, FILE_MODE)
+        os.replace(self._tmp, self.path)
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return digest.hexdigest()
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(OSError, pa.ArrowException):
+                self._writer.close()
+            self._writer = None
+        self._tmp.unlink(missing_ok=True)

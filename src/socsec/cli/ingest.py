@@ -11,7 +11,6 @@ from .common import django_setup, domain_line, yuan
 
 def cmd_ingest_orders(args: argparse.Namespace) -> int:
     django_setup()
-    import hashlib
     from pathlib import Path
 
     from socsec.audit.services import Actor
@@ -19,6 +18,7 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
     from socsec.contributions.orders.ingest import orders_ingest
     from socsec.contributions.orders.limits import orders_size_check
     from socsec.core.errors import DomainError
+    from socsec.core.stored import file_sha256
     from socsec.registry.selectors import organisation_get
 
     path = Path(args.file)
@@ -26,19 +26,18 @@ def cmd_ingest_orders(args: argparse.Namespace) -> int:
         print(f"error: no file {path}", file=sys.stderr)
         return 2
     try:
-        orders_size_check(path.stat().st_size)  # before the file is read
+        fmt = args.format or upload_format(path.name)
+        orders_size_check(path.stat().st_size, streamed=fmt != "xlsx")  # before the file is read
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    content = path.read_bytes()
-    fmt = args.format or upload_format(path.name)
-    key = args.key or f"file-sha256:{hashlib.sha256(content).hexdigest()}"
+    key = args.key or f"file-sha256:{file_sha256(path)}"  # the file streams: it is never held whole
     try:
         platform = organisation_get(code=args.platform)
         batch, replayed = orders_ingest(
             actor=Actor.system(f"cli:{getpass.getuser()}"),
             platform=platform,
-            content=content,
+            path=path,
             fmt=fmt,
             idempotency_key=key,
             source=f"cli:{path.name}",

@@ -1,33 +1,39 @@
-"""The row checks of an order batch: each row's fields, its worker's engagement with the platform on
-the order's day, the pilot sector and the reporting window; a correction (VOID, AMEND) against the
-order stored before. Repeated order ids are found in the engine (one pass over the batch's columns),
-so a file of identical rows costs one row's checks. The rows that pass are grouped by month, ready to be
-written; the others go to a bounded error report."""
+"""The row checks of an order batch, set-based over each chunk of the streamed file: each row's fields,
+its worker's engagement with the platform on the order's day (a join with the registry's snapshot), the
+pilot sector (asked once per sector and day) and the reporting window; a correction (VOID, AMEND) against
+the order stored before, and a NEW order against the orders stored before (both looked up in the index of
+stored ids). Repeated order ids are found in the engine. The rows that pass are handed to the writer by
+month; the others go to a bounded error report, with the same errors, in the same order, a row-by-row
+check gave."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.conf import settings
 from django.utils.translation import gettext_noop as noop
 
-from socsec.batch.store import StoredOrder, stored_orders
-from socsec.batch.uploads import Upload
+from socsec.batch.order_index import StoredOrders
+from socsec.batch.order_stream import UploadChunk
+from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA
 from socsec.contributions.errors import OrderRowErrorCode as Code
 from socsec.contributions.errors import StoredFilesDamaged
-from socsec.core.months import month_first_day, month_index, month_name, month_of
-from socsec.registry.models import Engagement, Organisation, Person, Region
-from socsec.rules.parameters import Parameter, load_parameters
+from socsec.core.months import month_first_day, month_index, month_name
+from socsec.registry.models import Organisation, Region
+from socsec.rules.parameters import load_parameters
 
-from .report import RowErrors
-from .selectors import accepted_files, damaged_files
+from .files import BatchWriter
+from .registry_snapshot import RegistrySnapshot
+from .repeats import CORRECTED_TWICE, REPEATS_ROW, EarlierKeys, refuse_repeats
+from .report import RowCheck, RowErrors, add_checks
+from .stored_index import stored_index_files
+from .values import EPOCH, NO_DAY, parse_days, parse_fares, pilot_sectors, trimmed, trimmed_upper
+
+__all__ = ["CORRECTED_TWICE", "REPEATS_ROW", "BatchChecker"]
 
 ACTIONS = ("NEW", "VOID", "AMEND")
 # the reasons of refused rows, as templates a page translates (filled with the row's values)
@@ -36,8 +42,6 @@ NOT_PLATFORM_SECTOR = noop(
     "the platform is not registered for the sector '%(sector)s': its engagement of this worker on %(day)s is "
     "in %(sectors)s."
 )
-REPEATS_ROW = noop("repeats row %(row)s.")
-CORRECTED_TWICE = noop("is corrected twice in this batch (row %(row)s).")
 REQUIRED = noop("is required (at most 64 characters).")
 BAD_ACTION = noop("%(action)s is not one of NEW, VOID, AMEND.")
 OUTSIDE_WINDOW = noop("%(day)s is outside the reporting window (%(earliest)s to %(today)s).")
@@ -59,21 +63,19 @@ UNREADABLE = (
 )
 
 
-@dataclass
-class CheckedRows:
-    """A batch's rows after the checks: the orders and corrections that passed, by month, the errors
-    (bounded; counted per code), and how many orders each action brought."""
-
-    errors: RowErrors
-    orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # month -> rows
-    corrections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=lambda: {"NEW": 0, "VOID": 0, "AMEND": 0})
+def _month_number(text: str) -> int:
+    return int(text[:4]) * 12 + int(text[5:7]) - 1 - 1970 * 12
 
 
-class _Context:
-    """What the row checks look up, loaded once per batch."""
+def _month_text(number: int) -> str:
+    return f"{1970 + number // 12:04d}-{number % 12 + 1:02d}"
 
-    def __init__(self, platform: Organisation, rows: Sequence[Mapping[str, Any]], today: dt.date) -> None:
+
+class BatchChecker:
+    """Checks a batch chunk by chunk and hands the rows that pass to ``writer``; what it looks up (the
+    rules on ``today``, the registry's snapshot, the index of stored orders) is read once per batch."""
+
+    def __init__(self, platform: Organisation, today: dt.date, *, keep_errors: int, writer: BatchWriter) -> None:
         params = load_parameters()
         self.today = today
         window = params.value_int("oip.reporting.window_months", today)
@@ -81,206 +83,160 @@ class _Context:
         self.earliest = month_first_day(first)
         self.max_fare = params.value_int("oip.reporting.max_fare_cents", today)
         self.amounts = params.node("oip.per_order_amount")
-        self.regions = set(Region.objects.values_list("code", flat=True))
-        ids = {str(r.get("resident_id") or "").strip().upper() for r in rows} - {""}
-        self.persons = Person.objects.by_resident_id(ids)  # by blind index: resident IDs are encrypted
-        self.engagements: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
-        person_ids = sorted(p.pk for p in self.persons.values())
-        for chunk in range(0, len(person_ids), 10_000):  # SQLite bounds the parameters of one statement
-            for person_id, start, end, sector in Engagement.objects.filter(
-                organisation=platform, person_id__in=person_ids[chunk : chunk + 10_000]
-            ).values_list("person_id", "start_date", "end_date", "sector"):
-                self.engagements.setdefault(person_id, []).append((start, end, sector))
+        self.regions = pa.array(sorted(Region.objects.values_list("code", flat=True)), pa.string())
+        self.errors = RowErrors(keep_errors)
+        self.counts = {"NEW": 0, "VOID": 0, "AMEND": 0}
+        self.rows_total = 0
+        self.writer = writer
+        self.registry = RegistrySnapshot(platform.pk)
         months = [month_name(m) for m in range(first, month_index(today) + 1)]
-        orders, corrections = accepted_files(platform=platform, months=months)
-        order_ids = {str(r.get("order_id") or "").strip() for r in rows}
-        base = settings.DATA_DIR
+        self.stored = StoredOrders(stored_index_files(platform=platform, months=months))
+        self.earlier = EarlierKeys()
+        # the workers and days of the orders the last chunk brought (new ones, and AMENDs' new workers)
+        self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+
+    def close(self) -> None:
+        self.stored.close()
+        self.earlier.close()
+
+    def check(self, chunk: UploadChunk) -> None:
+        self.rows_total += chunk.table.num_rows + len(chunk.rejected)
+        self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+        for number, reason, params in chunk.rejected:
+            self.errors.add(number, "row", Code.UNREADABLE, reason, params)
+        table, numbers = chunk.table, chunk.numbers
+        if table.num_rows == 0:
+            return
+        table, numbers = refuse_repeats(table, numbers, self.errors, self.earlier)
+        if table.num_rows:
+            self._check(table, numbers)
+
+    def _check(self, table: pa.Table, numbers: np.ndarray) -> None:
+        def raw(column: str, i: int) -> Any:
+            return table.column(column)[i].as_py()
+
+        def order_id(i: int) -> str:
+            return str(raw("order_id", i) or "").strip()
+
+        def iso(i: int) -> str:
+            return (EPOCH + dt.timedelta(days=int(days[i]))).isoformat()
+
+        oid = trimmed(table["order_id"])
+        length = pc.utf8_length(oid).to_numpy(zero_copy_only=False)
+        action = trimmed_upper(table["action"])
+        action = pc.if_else(pc.equal(action, ""), "NEW", action)
+        is_new, is_void, is_amend = (
+            pc.equal(action, a).to_numpy(zero_copy_only=False) for a in ("NEW", "VOID", "AMEND")
+        )
+        known = is_new | is_void | is_amend
+        fix = is_void | is_amend
+        days, day_place, text_days = parse_days(table["order_date"])
+        has_day = days != NO_DAY
+        earliest, today = (self.earliest - EPOCH).days, (self.today - EPOCH).days
+        fares, absent, bad_fare, big_fare = parse_fares(table["fare_cents"], self.max_fare)
+
         try:
-            self.stored: dict[str, StoredOrder] = stored_orders(
-                [str(base / p) for p in orders], [str(base / p) for p in corrections], order_ids
-            )
+            state = self.stored.lookup(oid.filter(pa.array(known & (length > 0))))
         except (duckdb.Error, OSError, pa.ArrowException) as exc:
-            # an earlier batch's file is missing or damaged: name it, so that it can be withdrawn and re-sent
-            raise StoredFilesDamaged(damaged_files(platform=platform, months=months), str(exc)) from None
+            # an index file changed after it was checked: say so, never answer from it
+            raise StoredFilesDamaged([], str(exc)) from None
+        where = pc.fill_null(pc.index_in(oid, value_set=state["order_id"]), -1).to_numpy(zero_copy_only=False)
+        exists = where >= 0
+        at = np.maximum(where, 0)
+        voided = state["voided"].to_numpy(zero_copy_only=False)[at] if state.num_rows else np.zeros(len(at), bool)
+        state_months = np.array([_month_number(m) for m in state["month"].to_pylist()] or [0], dtype=np.int64)[at]
+        day_months = np.where(has_day, days, 0).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
-    def pilot_sector(self, sector: str, day: dt.date) -> bool:
-        child = self.amounts.children.get(sector)
-        return isinstance(child, Parameter) and not np.isnan(child.at(np.array([day], dtype="datetime64[D]"))[0])
+        needs = is_new | is_amend
+        people = self.registry.persons_of(trimmed_upper(table["resident_id"]))
+        bits = np.where(has_day & (people >= 0), self.registry.sectors_on(people, days), 0)
+        region = trimmed(table["region"])
+        region_ok = pc.is_in(region, value_set=self.regions).to_numpy(zero_copy_only=False)
+        sector = trimmed_upper(table["sector"])
+        pilot = pilot_sectors(self.amounts, sector, day_place, text_days)
+        sector_bit = self.registry.bits_of(sector)
+        window = {"earliest": self.earliest.isoformat(), "today": self.today.isoformat()}
+        checks = [
+            RowCheck(Code.REQUIRED, "order_id", 0, (length == 0) | (length > 64), lambda i: (REQUIRED, {}),
+                     lambda i: order_id(i)[:64]),
+            RowCheck(Code.INVALID_ACTION, "action", 1, ~known,
+                     lambda i: (BAD_ACTION, {"action": repr(str(raw("action", i) or "").strip().upper() or "NEW")}),
+                     order_id),
+            RowCheck(Code.INVALID_DATE, "order_date", 2, known & ~has_day,
+                     lambda i: (BAD_DATE, {"value": repr(raw("order_date", i))}), order_id),
+            RowCheck(Code.OUTSIDE_WINDOW, "order_date", 3, known & has_day & ((days < earliest) | (days > today)),
+                     lambda i: (OUTSIDE_WINDOW, {"day": iso(i), **window}), order_id),
+            RowCheck(Code.INVALID_FARE, "fare_cents", 4, known & (bad_fare | big_fare),
+                     lambda i: (BAD_FARE, {"value": repr(raw("fare_cents", i))}) if bad_fare[i]
+                     else (FARE_RANGE, {"value": int(str(raw("fare_cents", i))), "maximum": self.max_fare}), order_id),
+            RowCheck(Code.ALREADY_REPORTED, "order_id", 5, is_new & exists, lambda i: (ALREADY_REPORTED, {}), order_id),
+            RowCheck(Code.NOT_REPORTED_BEFORE, "order_id", 5, fix & ~exists, lambda i: (NOT_REPORTED_BEFORE, {}),
+                     order_id),
+            RowCheck(Code.ALREADY_VOID, "order_id", 5, fix & exists & voided, lambda i: (ALREADY_VOID, {}), order_id),
+            RowCheck(Code.MONTH_MOVED, "order_date", 5, fix & exists & ~voided & has_day & (day_months != state_months),
+                     lambda i: (MONTH_MOVED, {"month": _month_text(int(state_months[i]))}), order_id),
+            RowCheck(Code.NOT_ENGAGED, "resident_id", 6, needs & has_day & (bits == 0),
+                     lambda i: (NOT_ENGAGED, {"day": iso(i)}), order_id),
+            RowCheck(Code.UNKNOWN_REGION, "region", 7, needs & ~region_ok,
+                     lambda i: (UNKNOWN_REGION, {"region": repr(str(raw("region", i) or "").strip())}), order_id),
+            RowCheck(Code.NOT_PILOT_SECTOR, "sector", 8, needs & has_day & ~pilot,
+                     lambda i: (NOT_PILOT_SECTOR, {"sector": sector[i].as_py(), "day": iso(i)}), order_id),
+            RowCheck(Code.NOT_PLATFORM_SECTOR, "sector", 8,
+                     needs & has_day & pilot & (bits != 0) & ((bits & sector_bit) == 0),
+                     lambda i: (NOT_PLATFORM_SECTOR, {"sector": sector[i].as_py(), "day": iso(i),
+                                                      "sectors": ", ".join(self.registry.names_of(int(bits[i])))}),
+                     order_id),
+        ]  # fmt: skip
+        refused = add_checks(self.errors, numbers, checks)
+        order_dates = pa.array(np.where(has_day, days, 0).astype(np.int32), pa.int32()).cast(pa.date32())
 
+        new = is_new & ~refused
+        fixed = fix & ~refused
+        if new.any():
+            keep = pa.array(new)
+            orders = pa.table(
+                [
+                    oid.filter(keep),
+                    pa.array(people[new]),
+                    region.filter(keep),
+                    sector.filter(keep),
+                    order_dates.filter(keep),
+                    pa.array(fares[new], pa.int64(), mask=absent[new]),
+                ],
+                schema=ORDER_SCHEMA,
+            )
+            self._write("orders", orders, day_months[new])
+            self.counts["NEW"] += int(new.sum())
+        if fixed.any():
+            keep = pa.array(fixed)
+            amend = is_amend[fixed]
+            taken = pa.array(at[fixed])
+            corrections = pa.table(
+                [
+                    oid.filter(keep),
+                    action.filter(keep),
+                    state["person_id"].take(taken),
+                    state["region"].take(taken),
+                    state["sector"].take(taken),
+                    pa.array(people[fixed], pa.int64(), mask=~amend),
+                    pc.if_else(pa.array(amend), region.filter(keep), pa.scalar(None, pa.string())),
+                    pc.if_else(pa.array(amend), sector.filter(keep), pa.scalar(None, pa.string())),
+                    order_dates.filter(keep),
+                ],
+                schema=CORRECTION_SCHEMA,
+            )
+            self._write("corrections", corrections, state_months[fixed])
+            self.counts["VOID"] += int((fixed & is_void).sum())
+            self.counts["AMEND"] += int((fixed & is_amend).sum())
 
-def check_rows(platform: Organisation, upload: Upload, today: dt.date, *, keep_errors: int) -> CheckedRows:
-    """Check a batch's rows against each other, the registry, the rules on ``today`` and the orders
-    the platform's accepted batches stored before. Keeps at most ``keep_errors`` errors (all counted)."""
-    out = CheckedRows(errors=RowErrors(keep_errors))
-    for number, reason, params in upload.rejected:
-        out.errors.add(number, "row", Code.UNREADABLE, reason, params)
-    table, numbers = _without_repeats(upload.table, upload.numbers, out.errors)
-    rows = table.to_pylist()
-    ctx = _Context(platform, rows, today)
-    for number, row in zip(numbers.tolist(), rows, strict=True):
-        _check_row(ctx, int(number), row, out)
-    return out
+        moved = fixed & is_amend
+        self.accepted_days = (np.concatenate([people[new], people[moved]]), np.concatenate([days[new], days[moved]]))
+
+    def _write(self, kind: str, table: pa.Table, months: np.ndarray) -> None:
+        for month in np.unique(months).tolist():
+            self.writer.add(kind, _month_text(int(month)), table.filter(pa.array(months == month)))
 
 
 def _without_repeats(table: pa.Table, numbers: np.ndarray, errors: RowErrors) -> tuple[pa.Table, np.ndarray]:
-    """Refuse every row that repeats an earlier row's order id (NEW twice, or corrected twice), found by
-    one grouping in the engine; return the other rows."""
-    action = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(table["action"], "")))
-    group = pc.if_else(
-        pc.is_in(action, pa.array(["", "NEW"])),
-        "NEW",
-        pc.if_else(pc.is_in(action, pa.array(["VOID", "AMEND"])), "FIX", pa.scalar(None, pa.string())),
-    )
-    order_id = pc.utf8_trim_whitespace(table["order_id"])
-    counted = pc.fill_null(pc.and_(pc.is_valid(group), pc.not_equal(order_id, "")), False).to_numpy(
-        zero_copy_only=False
-    )  # a row without an id or action repeats nothing
-    rows = np.flatnonzero(counted)
-    key = pc.binary_join_element_wise(group.filter(counted), order_id.filter(counted), "\x00")
-    position = pc.index_in(key, pc.unique(key)).to_numpy()  # the same number for the same (action, id)
-    _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
-    first = rows[first_of_key[position]]
-    repeat = rows != first
-    index = rows[repeat]
-    if len(index) == 0:
-        return table, numbers
-    first_rows = numbers[first[repeat]]
-    is_new = pc.equal(group, "NEW").to_numpy(zero_copy_only=False)[index]
-    ids = order_id.filter(counted).to_numpy(zero_copy_only=False)[repeat]
-    errors.add_rows(
-        numbers[index],
-        "order_id",
-        Code.DUPLICATE_IN_BATCH,
-        lambda k: (REPEATS_ROW if is_new[k] else CORRECTED_TWICE, {"row": int(first_rows[k])}),
-        lambda k: str(ids[k]),
-    )
-    keep = np.ones(table.num_rows, dtype=bool)
-    keep[index] = False
-    return table.filter(pa.array(keep)), numbers[keep]
-
-
-def _check_row(ctx: _Context, number: int, row: Mapping[str, Any], out: CheckedRows) -> None:
-    errors = out.errors
-    errors_before = errors.total
-    order_id = (row.get("order_id") or "").strip()
-    action = (row.get("action") or "").strip().upper() or "NEW"
-    if not order_id or len(order_id) > 64:
-        errors.add(number, "order_id", Code.REQUIRED, REQUIRED, order_id=order_id[:64])
-    if action not in ACTIONS:
-        errors.add(number, "action", Code.INVALID_ACTION, BAD_ACTION, {"action": repr(action)}, order_id=order_id)
-        return
-    day = _date(row.get("order_date"), number, errors, order_id)
-    if day is not None and not (ctx.earliest <= day <= ctx.today):
-        errors.add(
-            number,
-            "order_date",
-            Code.OUTSIDE_WINDOW,
-            OUTSIDE_WINDOW,
-            {"day": day.isoformat(), "earliest": ctx.earliest.isoformat(), "today": ctx.today.isoformat()},
-            order_id=order_id,
-        )
-    fare = _fare(row.get("fare_cents"), ctx.max_fare, number, errors, order_id)
-    if action == "NEW":
-        if order_id in ctx.stored:
-            errors.add(number, "order_id", Code.ALREADY_REPORTED, ALREADY_REPORTED, order_id=order_id)
-        values = _worker_values(ctx, row, day, number, errors, order_id)
-        if errors.total == errors_before and values and day:
-            out.orders.setdefault(month_of(day), []).append(
-                {"order_id": order_id, **values, "order_date": day, "fare_cents": fare}
-            )
-            out.counts["NEW"] += 1
-        return
-    stored = ctx.stored.get(order_id)
-    if stored is None:
-        errors.add(number, "order_id", Code.NOT_REPORTED_BEFORE, NOT_REPORTED_BEFORE, order_id=order_id)
-    elif stored.voided:
-        errors.add(number, "order_id", Code.ALREADY_VOID, ALREADY_VOID, order_id=order_id)
-    elif day is not None and month_of(day) != stored.month:
-        errors.add(number, "order_date", Code.MONTH_MOVED, MONTH_MOVED, {"month": stored.month}, order_id=order_id)
-    new_values = _worker_values(ctx, row, day, number, errors, order_id) if action == "AMEND" else None
-    if errors.total == errors_before and stored is not None:
-        out.corrections.setdefault(stored.month, []).append(
-            {
-                "order_id": order_id,
-                "action": action,
-                "old_person_id": stored.person_id,
-                "old_region": stored.region,
-                "old_sector": stored.sector,
-                "new_person_id": new_values["person_id"] if new_values else None,
-                "new_region": new_values["region"] if new_values else None,
-                "new_sector": new_values["sector"] if new_values else None,
-                "order_date": day,
-            }
-        )
-        out.counts[action] += 1
-
-
-def _worker_values(
-    ctx: _Context, row: Mapping[str, Any], day: dt.date | None, number: int, errors: RowErrors, order_id: str
-) -> dict[str, Any] | None:
-    resident_id = (row.get("resident_id") or "").strip().upper()
-    region = (row.get("region") or "").strip()
-    sector = (row.get("sector") or "").strip().upper()
-    person = ctx.persons.get(resident_id)
-    ok = True
-    # one message whether the person is registered or not: a platform must not learn who is registered
-    on_day = (
-        sorted(
-            {s for start, end, s in ctx.engagements.get(person.pk, []) if start <= day and (end is None or end >= day)}
-        )
-        if day is not None and person is not None
-        else []
-    )
-    if day is not None and not on_day:
-        errors.add(number, "resident_id", Code.NOT_ENGAGED, NOT_ENGAGED, {"day": day.isoformat()}, order_id=order_id)
-        ok = False
-    if region not in ctx.regions:
-        errors.add(number, "region", Code.UNKNOWN_REGION, UNKNOWN_REGION, {"region": repr(region)}, order_id=order_id)
-        ok = False
-    if day is not None and not ctx.pilot_sector(sector, day):
-        errors.add(
-            number,
-            "sector",
-            Code.NOT_PILOT_SECTOR,
-            NOT_PILOT_SECTOR,
-            {"sector": sector, "day": day.isoformat()},
-            order_id=order_id,
-        )
-        ok = False
-    elif day is not None and on_day and sector not in on_day:  # a ride-hailing platform's food delivery
-        errors.add(
-            number,
-            "sector",
-            Code.NOT_PLATFORM_SECTOR,
-            NOT_PLATFORM_SECTOR,
-            {"sector": sector, "day": day.isoformat(), "sectors": ", ".join(on_day)},
-            order_id=order_id,
-        )
-        ok = False
-    if not ok or person is None:
-        return None
-    return {"person_id": person.pk, "region": region, "sector": sector}
-
-
-def _date(raw: Any, number: int, errors: RowErrors, order_id: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        errors.add(number, "order_date", Code.INVALID_DATE, BAD_DATE, {"value": repr(raw)}, order_id=order_id)
-        return None
-
-
-def _fare(raw: Any, maximum: int, number: int, errors: RowErrors, order_id: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        errors.add(number, "fare_cents", Code.INVALID_FARE, BAD_FARE, {"value": repr(raw)}, order_id=order_id)
-        return None
-    if value < 0 or value > maximum:
-        errors.add(
-            number, "fare_cents", Code.INVALID_FARE, FARE_RANGE, {"value": value, "maximum": maximum}, order_id=order_id
-        )
-        return None
-    return value
+    """Refuse every row of one chunk that repeats an earlier row's order id; return the other rows."""
+    return refuse_repeats(table, numbers, errors)

@@ -1,39 +1,77 @@
-"""The Parquet files of an order batch: its checked rows written as one file per kind (orders,
-corrections) and month, each under a name of the attempt's own. Which files count is read by
-``selectors.accepted_files``."""
+"""The Parquet files of an order batch: its checked rows written as they come, one file per kind (orders,
+corrections) and month, each under a name of the attempt's own, with the index of the ids it stores
+beside it (``socsec.batch.order_index``). Which files count is read by ``selectors.accepted_files``."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from socsec.batch.order_index import INDEX_ROW_GROUP, INDEX_SCHEMA, index_path, index_rows
 from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA
-from socsec.batch.store import batch_path, write_atomic
+from socsec.batch.store import AtomicParquetWriter, batch_path
 
-from .checks import CheckedRows
+SCHEMAS = {"orders": ORDER_SCHEMA, "corrections": CORRECTION_SCHEMA}
 
 
-def write_files(data_dir: Any, platform: str, batch_id: int, checked: CheckedRows) -> list[dict[str, Any]]:
-    """Write a checked batch's orders and corrections, one file per kind and month, under a name of this
-    attempt's own; return the files' entries for the batch's manifest (kind, month, path, rows, sha256)."""
-    attempt = uuid.uuid4().hex[:12]
-    files = []
-    for kind, by_month, schema in (
-        ("orders", checked.orders, ORDER_SCHEMA),
-        ("corrections", checked.corrections, CORRECTION_SCHEMA),
-    ):
-        for month, rows in sorted(by_month.items()):
-            path = batch_path(data_dir, kind, month, platform, batch_id, attempt)
-            digest = write_atomic(pa.Table.from_pylist(rows, schema=schema), path)
-            files.append(
-                {
-                    "kind": kind,
-                    "month": month,
-                    "path": str(path.relative_to(data_dir)),
-                    "rows": len(rows),
-                    "sha256": digest,
-                }
+class BatchWriter:
+    """The files of one attempt at a batch, written piece by piece (memory holds one piece); ``close``
+    moves them into place and returns the manifest's entries, ``abort`` leaves nothing behind."""
+
+    def __init__(self, data_dir: Path, platform: str, batch_id: int) -> None:
+        self.data_dir, self.platform, self.batch_id = data_dir, platform, batch_id
+        self.attempt = uuid.uuid4().hex[:12]
+        self._files: dict[tuple[str, str], tuple[AtomicParquetWriter, AtomicParquetWriter]] = {}
+
+    def add(self, kind: str, month: str, table: pa.Table) -> None:
+        """Append checked rows of one kind and month."""
+        key = (kind, month)
+        if key not in self._files:
+            path = batch_path(self.data_dir, kind, month, self.platform, self.batch_id, self.attempt)
+            schema = SCHEMAS[kind]
+            self._files[key] = (  # order ids are all distinct: no dictionary for them
+                AtomicParquetWriter(path, schema, dictionary=[n for n in schema.names if n != "order_id"]),
+                AtomicParquetWriter(
+                    index_path(path, self.data_dir),
+                    INDEX_SCHEMA,
+                    row_group_size=INDEX_ROW_GROUP,
+                    dictionary=[n for n in INDEX_SCHEMA.names if n != "order_id"],
+                ),
             )
-    return files
+        data, index = self._files[key]
+        data.write(table)
+        index.write(index_rows(kind, self.batch_id, table))
+
+    def close(self) -> list[dict[str, Any]]:
+        """Finish every file; the manifest's entries (kind, month, path, rows, sha256, and the index's path
+        and sha256), orders first, by month."""
+        entries = []
+        try:
+            for kind in ("orders", "corrections"):
+                for month in sorted(m for k, m in self._files if k == kind):
+                    data, index = self._files[(kind, month)]
+                    digest = data.close()
+                    index_digest = index.close()
+                    entries.append(
+                        {
+                            "kind": kind,
+                            "month": month,
+                            "path": str(data.path.relative_to(self.data_dir)),
+                            "rows": data.rows,
+                            "sha256": digest,
+                            "index": str(index.path.relative_to(self.data_dir)),
+                            "index_sha256": index_digest,
+                        }
+                    )
+        except BaseException:
+            self.abort()
+            raise
+        return entries
+
+    def abort(self) -> None:
+        for data, index in self._files.values():
+            data.abort()
+            index.abort()

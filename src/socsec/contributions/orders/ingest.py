@@ -11,6 +11,11 @@ again: its manifest stays WRITING until the files are in place, and only ACCEPTE
 A batch that failed (an earlier batch's file is damaged) is marked FAILED and, like a WITHDRAWN one, no
 longer holds its key: the same key brings the batch anew (see ``withdrawal``).
 
+The batch streams: it is read, checked and written ``ORDERS_CHUNK_ROWS`` rows at a time, so its memory
+does not grow with its size (a file given by path, as the command line does, is never held whole; an
+HTTP body is, up to ``ORDERS_MAX_BYTES``). Its digest is computed on the way; a key already used is
+first checked by one reading pass (replay, or conflict) before anything is written.
+
 Limits (settings): ``ORDERS_MAX_BYTES`` and ``ORDERS_MAX_ROWS`` are checked before the upload is parsed
 (HTTP 413); at most ``ORDERS_MAX_STORED_ERRORS`` row errors are stored, all of them counted per code.
 """
@@ -19,26 +24,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.uploads import UPLOAD_COLUMNS, Upload, UploadError, read_upload
+from socsec.batch.order_stream import Source, UploadStream, open_upload
+from socsec.batch.uploads import UploadError, read_upload
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
 from socsec.core.clock import database_today
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from socsec.core.faults import fault
+from socsec.core.stored import file_sha256
 from socsec.registry.models import Organisation
 
-from .checks import check_rows
-from .files import write_files
-from .last_orders import batch_last_days, last_orders_raise
+from .checks import BatchChecker
+from .digest import RowsDigest, legacy_digest
+from .files import BatchWriter
+from .last_orders import LastDays, last_orders_raise
 from .limits import orders_limits_check
 
 LIVE = ~Q(status__in=[OrderBatch.Status.WITHDRAWN, OrderBatch.Status.FAILED])  # the batches that hold their key
@@ -48,14 +56,16 @@ def orders_ingest(
     *,
     actor: Actor,
     platform: Organisation,
-    content: bytes,
+    content: bytes | None = None,
     fmt: str,
     idempotency_key: str,
     source: str,
     today: dt.date | None = None,
+    path: Path | None = None,
 ) -> tuple[OrderBatch, bool]:
-    """Ingest one batch. Returns (manifest, replayed): replayed is True when the same key and content
-    had already been accepted and nothing was done."""
+    """Ingest one batch, given as ``content`` (bytes) or as a file's ``path`` (streamed from where it
+    lies). Returns (manifest, replayed): replayed is True when the same key and content had already been
+    accepted and nothing was done."""
     if actor.organisation_id is not None and actor.organisation_id != platform.pk:
         raise Forbidden("a platform may only report its own orders", field="platform")
     if platform.kind != Organisation.Kind.PLATFORM:
@@ -64,28 +74,26 @@ def orders_ingest(
         )
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
-    orders_limits_check(content, fmt)
-    try:
-        upload = read_upload(content, fmt)
-    except UploadError as exc:
-        raise ValidationFailed("file: " + exc.template, field="file", params=exc.params or None) from None
-    digest = canonical_digest(upload)
+    data: Source = path if path is not None else (content or b"")
+    orders_limits_check(data, fmt)
+    stream = _open(data, fmt)
     existing = OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first()
-    # manifests written before digests were canonical hold the SHA-256 of the raw bytes
-    if existing is not None and existing.content_sha256 not in (digest, hashlib.sha256(content).hexdigest()):
-        raise Conflict(
-            "idempotency key %(idempotency_key)r was used for other content (batch %(existing)s)",
-            field="idempotency_key",
-            code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
-            params={"idempotency_key": idempotency_key, "existing": existing.pk},
-        )
-    if existing is not None and existing.status != OrderBatch.Status.WRITING:
-        return existing, True
+    if existing is not None and existing.content_sha256:
+        if not _same_content(existing.content_sha256, data, fmt, stream):
+            raise Conflict(
+                "idempotency key %(idempotency_key)r was used for other content (batch %(existing)s)",
+                field="idempotency_key",
+                code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
+                params={"idempotency_key": idempotency_key, "existing": existing.pk},
+            )
+        if existing.status != OrderBatch.Status.WRITING:
+            return existing, True
+        stream = _open(data, fmt)
     if existing is None:
         try:
             with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
                 existing = OrderBatch.objects.create(
-                    platform=platform, idempotency_key=idempotency_key, content_sha256=digest, source=source[:200]
+                    platform=platform, idempotency_key=idempotency_key, content_sha256="", source=source[:200]
                 )
                 audit_record(actor=actor, action="orders.ingest.start", instance=existing)
         except IntegrityError:  # the same key arrived twice at once; the other one is writing it
@@ -95,23 +103,81 @@ def orders_ingest(
                 code=ContributionErrorCode.BATCH_IN_PROGRESS,
             ) from None
     try:
-        return _check_and_write(actor, platform, existing, upload, today or database_today())
+        return _check_and_write(actor, platform, existing, data, fmt, stream, today or database_today())
     except DomainError as exc:  # nothing of this batch was stored: say why, and free its key
         _fail(actor, existing, exc)
         raise
 
 
+def _open(data: Source, fmt: str) -> UploadStream:
+    try:
+        return open_upload(data, fmt, chunk_rows=settings.ORDERS_CHUNK_ROWS, whole_limit=settings.ORDERS_MAX_BYTES)
+    except UploadError as exc:
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: UploadError) -> ValidationFailed:
+    return ValidationFailed("file: " + exc.template, field="file", params=exc.params or None)
+
+
+def _same_content(recorded: str, data: Source, fmt: str, stream: UploadStream) -> bool:
+    """Whether a batch is the one a manifest recorded: by its digest (one reading pass), or, for manifests
+    kept before batches were streamed, by the digest of then or the SHA-256 of the bytes."""
+    digest = RowsDigest()
+    try:
+        for chunk in stream.chunks:
+            digest.add(chunk)
+    except UploadError as exc:
+        raise _unreadable(exc) from None
+    if digest.hexdigest() == recorded:
+        return True
+    raw = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else file_sha256(data)
+    if raw == recorded:
+        return True
+    size = len(data) if isinstance(data, bytes) else data.stat().st_size
+    if size > settings.ORDERS_MAX_BYTES:  # never a batch of then: they were read whole, up to this limit
+        return False
+    whole = data if isinstance(data, bytes) else data.read_bytes()
+    try:
+        return legacy_digest(read_upload(whole, fmt)) == recorded
+    except UploadError:
+        return False
+
+
 def _check_and_write(
-    actor: Actor, platform: Organisation, existing: OrderBatch, upload: Upload, day: dt.date
+    actor: Actor,
+    platform: Organisation,
+    existing: OrderBatch,
+    data: Source,
+    fmt: str,
+    stream: UploadStream,
+    day: dt.date,
 ) -> tuple[OrderBatch, bool]:
     data_dir = settings.DATA_DIR
-    for _attempt in range(5):
+    for attempt in range(5):
         # check and write outside any transaction (long work holds no lock); files get a name of their
         # own per attempt, so a concurrent or interrupted attempt never touches them
         seen_up_to = _last_accepted_batch(platform)
-        checked = check_rows(platform, upload, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS)
-        files = write_files(data_dir, platform.code, existing.pk, checked)
-        last_days = batch_last_days(data_dir, files)  # read outside the lock, written with the acceptance
+        if attempt:
+            stream = _open(data, fmt)
+        writer = BatchWriter(data_dir, platform.code, existing.pk)
+        try:
+            checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)
+            digest, last_days = RowsDigest(), LastDays()
+            try:
+                for chunk in stream.chunks:
+                    digest.add(chunk)
+                    checker.check(chunk)
+                    last_days.add(checker.accepted_days)
+                    fault("orders.chunk")  # killed with some chunks written, others not read yet
+            except UploadError as exc:
+                raise _unreadable(exc) from None
+            finally:
+                checker.close()
+            files = writer.close()
+        except BaseException:
+            writer.abort()
+            raise
         with transaction.atomic():
             lock(Organisation.objects).filter(pk=platform.pk).first()
             batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
@@ -119,24 +185,26 @@ def _check_and_write(
                 return batch, True
             if _last_accepted_batch(platform) != seen_up_to:
                 continue  # a batch of this platform was accepted meanwhile: check against it too
+            errors = checker.errors
+            batch.content_sha256 = batch.content_sha256 or digest.hexdigest()
             batch.files = files
-            batch.read_as = upload.read_as
-            batch.rows_total = upload.total
-            batch.rows_invalid = checked.errors.invalid_rows
+            batch.read_as = stream.read_as
+            batch.rows_total = checker.rows_total
+            batch.rows_invalid = errors.invalid_rows
             batch.rows_valid = batch.rows_total - batch.rows_invalid
             batch.orders_new, batch.orders_void, batch.orders_amend = (
-                checked.counts["NEW"],
-                checked.counts["VOID"],
-                checked.counts["AMEND"],
+                checker.counts["NEW"],
+                checker.counts["VOID"],
+                checker.counts["AMEND"],
             )
-            batch.months = sorted(set(checked.orders) | set(checked.corrections))
-            batch.errors = checked.errors.report()
-            batch.error_counts = dict(sorted(checked.errors.counts.items()))
+            batch.months = sorted({f["month"] for f in files})
+            batch.errors = errors.report()
+            batch.error_counts = dict(sorted(errors.counts.items()))
             batch.status = OrderBatch.Status.ACCEPTED if batch.rows_valid else OrderBatch.Status.REJECTED
             batch.completed_at = timezone.now()
             batch.save()
             if batch.status == OrderBatch.Status.ACCEPTED:
-                last_orders_raise(platform=platform, days=last_days)
+                last_orders_raise(platform=platform, days=last_days.days())
             audit_record(actor=actor, action="orders.ingest", instance=batch)
             return batch, False
     raise Conflict(
@@ -144,25 +212,6 @@ def _check_and_write(
         field="idempotency_key",
         code=ContributionErrorCode.BATCH_IN_PROGRESS,
     )
-
-
-def canonical_digest(upload: Upload) -> str:
-    """The SHA-256 of a batch's rows as read (every value a string or null, with its place among the rows
-    that are not blank) and of the rows that could not be read (place and reason), column by column as JSON:
-    the same orders give the same digest whatever the bytes, encoding, headers or blank lines they came in
-    (places, not row numbers, so that digests stored before rows were numbered as a spreadsheet's still
-    match)."""
-    rejected = np.array([n for n, _, _ in upload.rejected], dtype=np.int64)
-    every = np.sort(np.concatenate([upload.numbers.astype(np.int64), rejected]))
-    h = hashlib.sha256()
-    h.update((np.searchsorted(every, upload.numbers) + 1).astype("<i8").tobytes())
-    for name in UPLOAD_COLUMNS:
-        h.update(b"\n" + name.encode() + b"\n")
-        h.update(json.dumps(upload.table.column(name).to_pylist(), ensure_ascii=False).encode())
-    places = (np.searchsorted(every, rejected) + 1).tolist()
-    reasons = [[place, t % p if p else t] for place, (_, t, p) in zip(places, upload.rejected, strict=True)]
-    h.update(json.dumps(reasons, ensure_ascii=False).encode())
-    return h.hexdigest()
 
 
 def _fail(actor: Actor, batch: OrderBatch, exc: DomainError) -> None:

@@ -9,9 +9,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.db import connection
 
 from socsec.contributions.models import LastOrder
 from socsec.registry.models import Organisation
@@ -37,30 +39,42 @@ def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[
     return dict(zip(maxima["person_id"].to_pylist(), maxima["order_date_max"].to_pylist(), strict=True))
 
 
+class LastDays:
+    """Each worker's last order day in a batch, kept while the batch streams by (one entry per worker)."""
+
+    def __init__(self) -> None:
+        self._people = np.array([], dtype=np.int64)
+        self._days = np.array([], dtype=np.int64)  # days since 1970
+
+    def add(self, found: tuple[np.ndarray, np.ndarray]) -> None:
+        people = np.concatenate([self._people, found[0]])
+        days = np.concatenate([self._days, found[1]])
+        order = np.lexsort((days, people))
+        people, days = people[order], days[order]
+        last = np.ones(len(people), dtype=bool)
+        last[:-1] = people[1:] != people[:-1]
+        self._people, self._days = people[last], days[last]
+
+    def days(self) -> dict[int, dt.date]:
+        epoch = dt.date(1970, 1, 1)
+        return {int(p): epoch + dt.timedelta(days=int(d)) for p, d in zip(self._people, self._days, strict=True)}
+
+
 def last_orders_raise(*, platform: Organisation, days: Mapping[int, dt.date]) -> int:
     """Inside the acceptance's transaction (platform locked): raise the marks to ``days`` where they are
-    later; a few queries per ``CHUNK`` workers. Returns how many marks were set or raised."""
+    later, by one upsert statement run for ``CHUNK`` workers at a time (set-based: never a query per
+    worker, never a statement whose variables grow with the batch). Returns how many marks were given."""
+    table = connection.ops.quote_name(LastOrder._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (platform_id, person_id, last_order_on) VALUES (%s, %s, %s)"
+        f" ON CONFLICT (platform_id, person_id) DO UPDATE SET last_order_on = excluded.last_order_on"
+        f" WHERE excluded.last_order_on > {table}.last_order_on"
+    )
     people = sorted(days)
-    changed = 0
-    for start in range(0, len(people), CHUNK):
-        chunk = people[start : start + CHUNK]
-        known = dict(
-            LastOrder.objects.filter(platform=platform, person_id__in=chunk).values_list("person_id", "last_order_on")
-        )
-        later = [
-            LastOrder(platform=platform, person_id=person, last_order_on=days[person])
-            for person in chunk
-            if person not in known or days[person] > known[person]
-        ]
-        LastOrder.objects.bulk_create(
-            later,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["platform", "person_id"],
-            update_fields=["last_order_on"],
-        )
-        changed += len(later)
-    return changed
+    with connection.cursor() as cursor:
+        for start in range(0, len(people), CHUNK):
+            cursor.executemany(sql, [(platform.pk, p, days[p]) for p in people[start : start + CHUNK]])
+    return len(people)
 
 
 def last_order_on(*, platform: Organisation, person_id: int) -> dt.date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -86,3 +87,46 @@ def entry(
         "template": template,
         "params": params,
     }
+
+
+@dataclass
+class RowCheck:
+    """One check's refusals among a chunk's rows: where it failed (``mask``), its place among a row's
+    checks (``order``: a row's errors are reported in the order they are checked), and, for the rows whose
+    errors are kept, the reason (template and values) and the row's order id."""
+
+    code: OrderRowErrorCode
+    field: str
+    order: int
+    mask: np.ndarray
+    message: Callable[[int], tuple[str, dict[str, Any]]]
+    order_id: Callable[[int], str]
+
+
+def add_checks(errors: RowErrors, numbers: np.ndarray, checks: list[RowCheck]) -> np.ndarray:
+    """Count the refusals of a chunk's checks (per code, and the rows refused) and keep the first errors by
+    row; returns which rows were refused."""
+    refused = np.zeros(len(numbers), dtype=bool)
+    rows, orders, which, places = [], [], [], []
+    for k, check in enumerate(checks):
+        count = int(check.mask.sum())
+        if not count:
+            continue
+        errors.counts[str(check.code)] += count
+        refused |= check.mask
+        first = np.flatnonzero(check.mask)[: errors.keep]  # rows are in order: the first are the ones kept
+        rows.append(numbers[first])
+        orders.append(np.full(len(first), check.order))
+        which.append(np.full(len(first), k))
+        places.append(first)
+    errors.invalid_rows += int(refused.sum())
+    if rows:
+        row, order, kind, place = (np.concatenate(a) for a in (rows, orders, which, places))
+        chosen = np.lexsort((order, row))[: errors.keep]
+        kept = []
+        for i in chosen.tolist():
+            check, at = checks[int(kind[i])], int(place[i])
+            template, params = check.message(at)
+            kept.append(entry(int(row[i]), check.order_id(at), check.field, check.code, template, params))
+        errors._keep(kept)
+    return refused

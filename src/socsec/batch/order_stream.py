@@ -1,0 +1,305 @@
+"""Uploads of orders read as a stream of chunks (pure: no Django), so that a file of any size is read in
+bounded memory: CSV through Arrow's streaming reader, Parquet by record batches, JSON lines line by line.
+The rows, their numbers and the rows refused are exactly those ``uploads.read_upload`` gives for the
+whole file; only a workbook (``.xlsx``, bounded by its own row limit) is read whole.
+
+A file is read from bytes already in memory (an HTTP body) or from a path (the command line). A CSV file
+that is all UTF-8 is streamed from where it lies; one that is not (GB18030, or damaged lines refused one
+by one) is decoded in memory first, as it always was (it is at most ``ORDERS_MAX_BYTES``)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .sheets import BOM, UTF8, UTF8_BOM, UploadError, csv_header, decode_csv
+from .uploads import (
+    _BAD_LINE,
+    NOT_UTF8,
+    ORDER_COLUMNS,
+    UPLOAD_COLUMNS,
+    _all_columns,
+    _check_columns,
+    _mark_lines_not_utf8,
+    _without_blank_rows,
+    read_upload,
+)
+
+Source = bytes | Path
+Rejected = tuple[int, str, dict[str, object]]
+BLOCK = 8 << 20  # bytes read at a time when a file is scanned
+
+
+@dataclass
+class UploadChunk:
+    """Some rows of an upload, in file order: the readable ones as strings (``UPLOAD_COLUMNS``) with their
+    numbers, and the rows refused since the previous chunk."""
+
+    table: pa.Table
+    numbers: np.ndarray
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+@dataclass
+class UploadStream:
+    """An upload opened for reading (its header or schema already checked): how it is read, and its
+    chunks of about ``chunk_rows`` rows (read once)."""
+
+    read_as: str
+    chunks: Iterator[UploadChunk]
+
+
+TOO_LARGE_NOT_UTF8 = (
+    "the file is not all UTF-8 text, and a file over %(limit)s bytes is read only as UTF-8: save it as UTF-8 "
+    "CSV, or send it in several files"
+)
+
+
+def open_upload(source: Source, fmt: str, *, chunk_rows: int, whole_limit: int | None = None) -> UploadStream:
+    """Open an upload; a file whose whole shape is wrong is an ``UploadError`` here, before any row. A
+    CSV file that is not all UTF-8 is decoded whole, so only up to ``whole_limit`` bytes."""
+    if fmt == "csv":
+        return _open_csv(source, chunk_rows, whole_limit)
+    if fmt == "parquet":
+        return _open_parquet(source, chunk_rows)
+    if fmt == "jsonl":
+        return UploadStream("jsonl", _json_line_chunks(source, chunk_rows))
+    if fmt == "xlsx":
+        upload = read_upload(_read_all(source), fmt)
+        return UploadStream(upload.read_as, iter([UploadChunk(upload.table, upload.numbers, upload.rejected)]))
+    raise UploadError("unknown format %(format)s: use csv, xlsx, parquet or jsonl", format=repr(fmt))
+
+
+def _read_all(source: Source) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def all_utf8(source: Source) -> bool:
+    """Whether all of the text is UTF-8 (a file is scanned in blocks, never held whole)."""
+    if isinstance(source, bytes):
+        try:
+            source.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(source, "rb") as handle:
+            for block in iter(lambda: handle.read(BLOCK), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_line(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        end = source.find(b"\n")
+        return source if end < 0 else source[: end + 1]
+    with open(source, "rb") as handle:
+        return handle.readline()
+
+
+def _open_csv(source: Source, chunk_rows: int, whole_limit: int | None) -> UploadStream:
+    if all_utf8(source):
+        head = _first_line(source)
+        read_as = UTF8_BOM if head.startswith(BOM) else UTF8
+        head = head[len(BOM) :] if head.startswith(BOM) else head
+        data: Source = source
+    else:
+        if isinstance(source, Path) and whole_limit is not None and source.stat().st_size > whole_limit:
+            raise UploadError(TOO_LARGE_NOT_UTF8, limit=whole_limit)
+        text, read_as, whole = decode_csv(_read_all(source))
+        if not whole:
+            text = _mark_lines_not_utf8(text)
+        head = _first_line(text)
+        data = text
+    if not head:
+        raise UploadError("not a readable CSV file (%(reason)s)", reason="Empty CSV file")
+    headers, _length = csv_header(head)
+    names = ORDER_COLUMNS.canonical(headers)
+    _check_columns(names)
+    # the engine reads the columns by their names (Chinese or other aliases made the English names)
+    columns = [n if n in UPLOAD_COLUMNS else f"\x00unnamed{i}" for i, n in enumerate(names)]
+    stream: IO[bytes] | pa.BufferReader = (
+        pa.BufferReader(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
+    )
+    return UploadStream(read_as, _csv_chunks(stream, columns, chunk_rows))
+
+
+def _csv_chunks(stream: Any, columns: list[str], chunk_rows: int) -> Iterator[UploadChunk]:
+    rejected: list[Rejected] = []
+
+    def reject(row: pacsv.InvalidRow) -> str:
+        number = int(row.number or 0)  # the parser counts lines as a spreadsheet does: the header is 1
+        if row.text == _BAD_LINE.decode():
+            rejected.append((number, NOT_UTF8, {}))
+        else:
+            rejected.append(
+                (
+                    number,
+                    "has %(fields)s fields; the header has %(header)s.",
+                    {"fields": row.actual_columns, "header": row.expected_columns},
+                )
+            )
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            # one thread, so that a rejected row's number is known; the header is named, then skipped
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=columns, skip_rows=1, block_size=4 << 20),
+            # a blank line is a row of nulls, so that every row keeps the spreadsheet's number
+            parse_options=pacsv.ParseOptions(invalid_row_handler=reject, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns}, strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise UploadError("not a readable CSV file (%(reason)s)", reason=str(exc)) from None
+    numbering = _Numbering(first=2)
+    try:
+        pending: list[pa.RecordBatch] = []
+        size = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise UploadError("not a readable CSV file (%(reason)s)", reason=str(exc)) from None
+            pending.append(batch)
+            size += batch.num_rows
+            if size >= chunk_rows:
+                yield numbering.chunk(pending, rejected)
+                pending, size, rejected[:] = [], 0, []
+        yield numbering.chunk(pending, rejected)
+    finally:
+        if hasattr(stream, "close"):
+            stream.close()
+
+
+class _Numbering:
+    """Numbers the rows of a CSV as ``read_upload`` does: the spreadsheet's lines from ``first`` on,
+    less those the parser refused (each refused with its own number), blank rows then left out."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+        self.refused: np.ndarray = np.array([], dtype=np.int64)  # refused numbers not yet passed
+
+    def chunk(self, batches: list[pa.RecordBatch], rejected: list[Rejected]) -> UploadChunk:
+        table = pa.Table.from_batches(batches) if batches else None
+        rows = table.num_rows if table is not None else 0
+        refused = np.sort(np.concatenate([self.refused, np.array([n for n, _, _ in rejected], dtype=np.int64)]))
+        candidates = np.arange(self.next, self.next + rows + len(refused), dtype=np.int64)
+        numbers = np.setdiff1d(candidates, refused, assume_unique=True)[:rows]
+        if rows:
+            self.next = int(numbers[-1]) + 1
+            self.refused = refused[refused >= self.next]
+        else:
+            self.refused = refused
+        if table is None:
+            names = UPLOAD_COLUMNS
+            table = pa.table([pa.array([], pa.string()) for _ in names], names=names)
+        table, numbers = _without_blank_rows(_all_columns(table), numbers)
+        return UploadChunk(table, numbers, sorted(rejected, key=lambda r: r[0]))
+
+
+def _open_parquet(source: Source, chunk_rows: int) -> UploadStream:
+    try:
+        handle = pq.ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        schema = handle.schema_arrow
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
+    _check_columns(schema.names)
+    for name in schema.names:  # a column that cannot be text is refused before any row is read
+        try:
+            pa.array([], schema.field(name).type).cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
+    return UploadStream("parquet", _parquet_chunks(handle, chunk_rows))
+
+
+def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadChunk]:
+    first = 1
+    present = set(handle.schema_arrow.names)
+    try:
+        for batch in handle.iter_batches(batch_size=chunk_rows):
+            try:
+                strings = [
+                    batch.column(c).cast(pa.string()) if c in present else pa.nulls(batch.num_rows, pa.string())
+                    for c in UPLOAD_COLUMNS
+                ]
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
+            numbers = np.arange(first, first + batch.num_rows, dtype=np.int64)
+            first += batch.num_rows
+            yield UploadChunk(pa.table(strings, names=UPLOAD_COLUMNS), numbers)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
+
+
+def _lines(source: Source) -> Iterator[bytes]:
+    if isinstance(source, bytes):
+        content = source[len(BOM) :] if source.startswith(BOM) else source
+        yield from content.split(b"\n")
+        return
+    with open(source, "rb") as handle:
+        first = True
+        for line in handle:
+            if first and line.startswith(BOM):
+                line = line[len(BOM) :]
+            first = False
+            yield line[:-1] if line.endswith(b"\n") else line
+
+
+def _json_line_chunks(source: Source, chunk_rows: int) -> Iterator[UploadChunk]:
+    """JSON lines, ``chunk_rows`` at a time, each line read as ``read_upload`` reads it."""
+    columns: dict[str, list[str | None]] = {c: [] for c in UPLOAD_COLUMNS}
+    numbers: list[int] = []
+    rejected: list[Rejected] = []
+    number = 0
+    allowed = set(UPLOAD_COLUMNS)
+    for line in _lines(source):
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            value = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            rejected.append((number, NOT_UTF8, {}))
+            continue
+        except json.JSONDecodeError as exc:
+            rejected.append((number, "is not valid JSON (%(reason)s).", {"reason": exc.msg}))
+            continue
+        if not isinstance(value, dict):
+            rejected.append((number, "is not a JSON object.", {}))
+            continue
+        unknown = set(value) - allowed
+        if unknown:
+            rejected.append((number, "unknown field(s) %(fields)s.", {"fields": ", ".join(sorted(unknown))}))
+            continue
+        numbers.append(number)
+        for c in UPLOAD_COLUMNS:
+            v = value.get(c)
+            columns[c].append(None if v is None else str(v))
+        if len(numbers) >= chunk_rows:
+            yield _json_chunk(columns, numbers, rejected)
+            columns, numbers, rejected = {c: [] for c in UPLOAD_COLUMNS}, [], []
+    yield _json_chunk(columns, numbers, rejected)
+
+
+def _json_chunk(columns: dict[str, list[str | None]], numbers: list[int], rejected: list[Rejected]) -> UploadChunk:
+    table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
+    return UploadChunk(table, np.array(numbers, dtype=np.int64), rejected)

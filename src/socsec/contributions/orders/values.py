@@ -1,0 +1,83 @@
+"""A chunk of order rows read as values, column by column: ids and codes trimmed, dates and fares parsed
+as Python parses them (``date.fromisoformat``, ``int``) once per distinct text, and the pilot-sector
+rule asked once per distinct (sector, day). Each returns arrays aligned with the chunk's rows."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socsec.rules.parameters import Parameter, ParameterNode
+
+EPOCH = dt.date(1970, 1, 1)
+NO_DAY = np.iinfo(np.int32).min
+
+
+def trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_trim_whitespace(pc.fill_null(column, ""))
+
+
+def trimmed_upper(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_upper(trimmed(column))
+
+
+def _distinct(column: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
+    """The distinct values of a column (null included) and each row's place among them."""
+    encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def parse_days(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's day (days since 1970; ``NO_DAY`` where it is not a date), the row's place among the
+    distinct texts, and the day of each distinct text (to ask the rules once per day)."""
+    texts, where = _distinct(column)
+    days = np.full(len(texts), NO_DAY, dtype=np.int64)
+    for i, raw in enumerate(texts):
+        with contextlib.suppress(ValueError):
+            days[i] = (dt.date.fromisoformat(str(raw or "").strip()) - EPOCH).days
+    return days[where], where, days
+
+
+def parse_fares(column: pa.ChunkedArray, maximum: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's fare in cents (0 where there is none), and whether it is absent, not a whole number,
+    or outside 0 to ``maximum``; each distinct text read once."""
+    texts, where = _distinct(column)
+    value = np.zeros(len(texts), dtype=np.int64)
+    absent = np.zeros(len(texts), dtype=bool)
+    bad = np.zeros(len(texts), dtype=bool)
+    outside = np.zeros(len(texts), dtype=bool)
+    for i, raw in enumerate(texts):
+        if raw in (None, ""):
+            absent[i] = True
+            continue
+        try:
+            number = int(str(raw))
+        except ValueError:
+            bad[i] = True
+            continue
+        if number < 0 or number > maximum:
+            outside[i] = True
+        else:
+            value[i] = number
+    return value[where], absent[where], bad[where], outside[where]
+
+
+def pilot_sectors(
+    amounts: ParameterNode, sectors: pa.ChunkedArray, day_place: np.ndarray, text_days: np.ndarray
+) -> np.ndarray:
+    """Whether each row's sector is an OIP pilot sector on its day, asked once per (sector, day)."""
+    names, sector_place = _distinct(sectors)
+    table = np.zeros((len(names), len(text_days)), dtype=bool)
+    valid = text_days != NO_DAY
+    days = text_days[valid].astype("datetime64[D]")
+    for i, name in enumerate(names):
+        child = amounts.children.get(name or "")
+        if isinstance(child, Parameter) and len(days):
+            table[i, valid] = ~np.isnan(child.at(days))
+    pilot: np.ndarray = table[sector_place, day_place]
+    return pilot
