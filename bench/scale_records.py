@@ -74,7 +74,8 @@ def engagements(rng: np.random.Generator, people: People, sl: slice, ref: Refere
             ),
             "end_date": pa.array(np.r_[end, end[second]], pa.date32(), mask=np.r_[~ended, np.ones(m, bool)]),
             "external_ref": pa.repeat("", n + m),
-            "declared_name": pa.nulls(n + m, pa.string()),
+            "declared_name": pa.nulls(n + m, pa.string()),  # engaged by the agency: no declaration
+            "declared_name_index": pa.nulls(n + m, pa.string()),
             "declared_region": pa.repeat("", n + m),
             "created_at": pa.repeat(STAMP, n + m),
         }
