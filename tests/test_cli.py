@@ -202,7 +202,8 @@ def test_bench_assess_prints_the_figures_as_one_json_line():
 
 def test_bench_assess_refuses_no_orders():
     result = run("bench", "assess", "--orders", "0", check=False)
-    assert (result.returncode, result.stderr.strip()) == (2, "error: --orders and --repeat must be at least 1")
+    message = "error: --orders, --repeat, --workers and --platforms must be at least 1"
+    assert (result.returncode, result.stderr.strip()) == (2, message)
 
 
 def test_assess_reports_its_steps_on_stderr_when_not_a_terminal(tmp_path, migrated_var):

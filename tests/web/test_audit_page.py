@@ -127,6 +127,7 @@ def test_before_and_after_read_as_a_difference_in_words(world):
     assert rows == [
         ("end_date", "end date", "<code>—</code>", "<code>2026-09-30</code>"),
         ("declared_name", "declared name", "<em>withheld</em>", "<em>withheld</em>"),
+        ("declared_name_index", "declared name index", "<em>withheld</em>", "<em>withheld</em>"),
     ]
     assert "{&#x27;" not in block and "{'" not in block  # no raw dicts
     zh = client_as(world, "auditor", "zh-hans").get("/audit/?action=engagement.end").content.decode()

@@ -14,7 +14,7 @@ def cmd_bench_assess(args: argparse.Namespace) -> int:
 
     from socsec.batch.bench import run
 
-    if min(args.orders or 1, args.repeat, args.workers, args.platforms) < 1:
+    if min(1 if args.orders is None else args.orders, args.repeat, args.workers, args.platforms) < 1:
         print("error: --orders, --repeat, --workers and --platforms must be at least 1", file=sys.stderr)
         return 2
     keep = Path(args.keep) if args.keep else None

@@ -52,7 +52,8 @@ def rekey(*, chunk: int = 1000, progress: Callable[[str, int], None] | None = No
                     break
                 for row in batch:
                     for index in target.indexes:
-                        setattr(row, index.attname, index.index_of(getattr(row, index.source)))
+                        source = getattr(row, index.source)
+                        setattr(row, index.attname, None if source is None else index.index_of(source))
                 manager.bulk_update(batch, names)
             last, count = batch[-1].pk, count + len(batch)
             if progress is not None:

@@ -62,6 +62,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "decision_reason": _("reason for the decision"),
     "declared_base_cents": _("declared base (yuan)"),
     "declared_name": _("declared name"),
+    "declared_name_index": _("declared name index"),
     "declared_received_on": _("declared date received"),
     "declared_region": _("declared region"),
     "deferred": _("deferred"),
