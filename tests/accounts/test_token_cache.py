@@ -43,6 +43,23 @@ def test_a_revocation_in_this_process_takes_effect_at_once(world):
     assert bearer(key).get("/api/me").status_code == 401
 
 
+def test_a_revocation_committed_while_the_token_is_read_is_not_outlived(world, monkeypatch):
+    """A request reads the token live; before it remembers it, a revocation commits (and empties the
+    memory). The stale read must not be remembered, or the revoked key would work for the cache seconds."""
+    token, key = token_issue(actor=SYSTEM, organisation=world.platform, name="revoked meanwhile")
+    mark_used = tokens._mark_used
+
+    def revoked_meanwhile(found: ApiToken, now: dt.datetime) -> None:
+        mark_used(found, now)
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        tokens.verified_tokens_forget()  # what the revocation's commit does
+
+    monkeypatch.setattr(tokens, "_mark_used", revoked_meanwhile)
+    assert bearer(key).get("/api/me").status_code == 200  # this request began before the revocation
+    monkeypatch.setattr(tokens, "_mark_used", mark_used)
+    assert bearer(key).get("/api/me").status_code == 401
+
+
 def test_a_rotation_stops_the_old_key_at_once(world):
     token, key = token_issue(actor=SYSTEM, organisation=world.platform, name="rotated")
     assert bearer(key).get("/api/me").status_code == 200

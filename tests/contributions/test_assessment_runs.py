@@ -98,3 +98,26 @@ def test_an_engine_gone_mid_run_records_nothing_and_the_rerun_completes(world, d
     rerun = assessment_run(actor=SYSTEM, month=MONTH)
     assert rerun.run is not None and rerun.run.sequence == 1
     assert invoices() == [(1, "ORIGINAL", "ridego", "440000", 2, 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_accepted_after_the_run_listed_its_batches_is_the_next_runs(world, data_dir, platform, monkeypatch):
+    """A month's first run lists its batches, then reads their files: a batch accepted in between is not
+    read (it is not among the run's batches), so the next run counts it once."""
+    from socsec.contributions.assessment import runs
+
+    send(platform, [order(world, "a1"), order(world, "a2")], "k1")
+    listed = runs._accepted_batches
+
+    def then_a_late_batch(month: str) -> list[int]:
+        ids = listed(month)
+        if not OrderBatch.objects.filter(idempotency_key="k2").exists():
+            in_another_thread(lambda: send(platform, [order(world, "late1")], "k2"))
+        return ids
+
+    monkeypatch.setattr(runs, "_accepted_batches", then_a_late_batch)
+    first = assessment_run(actor=SYSTEM, month=MONTH)
+    assert first.run is not None and first.run.order_count == 2  # the late batch's order is not in it
+    monkeypatch.setattr(runs, "_accepted_batches", listed)
+    assessment_run(actor=SYSTEM, month=MONTH)
+    assert invoices() == [(1, "ORIGINAL", "ridego", "440000", 2, 2), (2, "ADJUSTMENT", "ridego", "440000", 1, 1)]

@@ -230,3 +230,25 @@ def test_a_large_file_that_is_not_utf8_is_refused_not_read_whole(world, data_dir
         "CSV, or send it in several files",
     )
     assert OrderBatch.objects.count() == 0
+
+
+def test_the_same_key_with_other_rows_recorded_meanwhile_is_refused_and_leaves_no_files(world, data_dir, monkeypatch):
+    """While a batch is read, another request with the same key but other rows is recorded: this one is
+    refused as a reused key (not answered as a replay of the other), and its files are removed."""
+    from socsec.contributions.orders import ingest as ingest_module
+    from socsec.core.errors import Conflict
+
+    content = "\n".join(json.dumps(order(world, f"x{i}")) for i in (1, 2)).encode()
+    check = ingest_module.BatchChecker.check
+
+    def recorded_meanwhile(self, chunk):  # type: ignore[no-untyped-def]
+        OrderBatch.objects.filter(idempotency_key="k1").update(content_sha256="f" * 64, status="ACCEPTED")
+        return check(self, chunk)
+
+    monkeypatch.setattr(ingest_module.BatchChecker, "check", recorded_meanwhile)
+    with pytest.raises(Conflict) as refused:
+        ingest(world, content, "jsonl")
+    assert refused.value.code == "idempotency_key_reused"
+    batch = OrderBatch.objects.get(idempotency_key="k1")
+    assert (batch.content_sha256, batch.files) == ("f" * 64, [])  # the other request's record, untouched
+    assert sorted(p.name for p in data_dir.rglob("*") if p.is_file() and "batch-" in p.name) == []

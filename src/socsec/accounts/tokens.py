@@ -38,12 +38,14 @@ _VERIFIED_MAX = 10_000  # remembered keys per process; beyond it the memory is e
 
 _verified: dict[str, tuple[float, ApiToken]] = {}  # digest -> (remembered until, on the monotonic clock)
 _verified_lock = threading.Lock()
+_forgotten = [0]  # how many times the memory was emptied: a read begun before that is not remembered
 
 
 def verified_tokens_forget() -> None:
     """Forgets every key remembered live: the next request of each reads its token again."""
     with _verified_lock:
         _verified.clear()
+        _forgotten[0] += 1
 
 
 def _digest(key: str) -> str:
@@ -172,6 +174,7 @@ def token_authenticate(key: str) -> ApiToken | None:
     if remembered is not None and monotonic() < remembered[0]:
         known = remembered[1]
         return known if known.expires_at is None or known.expires_at > now else None
+    generation = _forgotten[0]  # a revocation committed while the token is read makes this read stale
     token = (
         ApiToken.objects.select_related("organisation")
         .filter(digest=digest, revoked_at__isnull=True)
@@ -188,7 +191,8 @@ def token_authenticate(key: str) -> ApiToken | None:
         with _verified_lock:
             if len(_verified) >= _VERIFIED_MAX:
                 _verified.clear()
-            _verified[digest] = (monotonic() + seconds, token)
+            if _forgotten[0] == generation:
+                _verified[digest] = (monotonic() + seconds, token)
     return token
 
 

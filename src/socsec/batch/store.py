@@ -135,6 +135,7 @@ class AtomicParquetWriter:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         self.path, self._tmp = path, Path(tmp_name)
+        self._placed = False
         self.rows = 0
         self._row_group_size = row_group_size
         try:
@@ -165,6 +166,7 @@ class AtomicParquetWriter:
             os.fsync(handle.fileno())
         os.chmod(self._tmp, FILE_MODE)
         os.replace(self._tmp, self.path)
+        self._placed = True
         directory = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -173,8 +175,12 @@ class AtomicParquetWriter:
         return digest.hexdigest()
 
     def abort(self) -> None:
+        """Leave nothing behind: the temporary file, or the file this writer moved into place (its name is
+        its writer's own)."""
         if self._writer is not None:
             with contextlib.suppress(OSError, pa.ArrowException):
                 self._writer.close()
             self._writer = None
         self._tmp.unlink(missing_ok=True)
+        if self._placed:
+            self.path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +40,14 @@ class CoverageCounts:
 def coverage_counts(on: dt.date) -> CoverageCounts:
     """Everyone's status per scheme on a date. A date before the rules were in force is refused as
     ``coverage_for`` refuses it."""
+    # On SQLite a transaction would take the database's one write lock (transactions begin IMMEDIATE) for
+    # the whole count, and every writer would wait on it: the count reads in autocommit there (WAL readers
+    # block no one); its rank table is a temporary one, dropped at the end either way.
+    atomic: AbstractContextManager[object] = (
+        transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    )
     try:
-        with transaction.atomic():  # one snapshot of the register; the rank table lives and dies in it
+        with atomic:
             return _coverage_counts(on)
     except RuleViolation as exc:
         raise _not_in_force(on, exc) from exc

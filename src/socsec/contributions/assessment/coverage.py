@@ -86,14 +86,18 @@ def oip_line_coverage(lines: pa.Table, month: str) -> np.ndarray:
     line_category = np.zeros(n, dtype=np.int64)
     on_platform = np.isin(org, org_of_platform)
     if on_platform.any():
-        span = int(max(org.max(), org_of_platform.max())) + 2
-        key = person[on_platform] * span + org[on_platform] + 1
+        # (person, organisation) as one key over their ranks, not their ids: ids are up to 2**53, and a
+        # product of ids could pass int64 and make two pairs one
+        people = np.unique(persons)  # the engagements read are those of the lines' workers
+        orgs = np.unique(org_of_platform[org_of_platform >= 0])
+        span = orgs.size + 1
+        key = np.searchsorted(people, person[on_platform]) * span + np.searchsorted(orgs, org[on_platform])
         cat = category[on_platform]
         # the last engagement per (person, organisation) in (start date, id) order
         reversed_key = key[::-1]
         unique, first_from_end = np.unique(reversed_key, return_index=True)
         latest = cat[::-1][first_from_end]
-        line_key = persons * span + org_of_line + 1
+        line_key = np.searchsorted(people, persons) * span + np.searchsorted(orgs, org_of_line)
         at = np.clip(np.searchsorted(unique, line_key), 0, unique.size - 1)
         hit = (unique[at] == line_key) & (org_of_line >= 0)
         line_category[hit] = latest[at[hit]]

@@ -134,7 +134,8 @@ def _assess(
                 progress=step,
                 spark=spark,
             )
-        orders, corrections = accepted_files(months=[month])
+        # only the batches this run records: one accepted meanwhile is the next run's
+        orders, corrections = accepted_files(months=[month], batch_ids=batch_ids)
         return assess_month(
             data_dir,
             month,

@@ -181,9 +181,21 @@ def _check_and_write(
         with transaction.atomic():
             lock(Organisation.objects).filter(pk=platform.pk).first()
             batch = OrderBatch.objects.select_for_update().get(pk=existing.pk)
+            recorded = batch.content_sha256
+            if recorded != existing.content_sha256 and recorded != digest.hexdigest():
+                # another request with this key, but other rows, was recorded while this one was read
+                writer.abort()
+                raise Conflict(
+                    "idempotency key %(idempotency_key)r was used for other content (batch %(existing)s)",
+                    field="idempotency_key",
+                    code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    params={"idempotency_key": batch.idempotency_key, "existing": batch.pk},
+                )
             if batch.status != OrderBatch.Status.WRITING:  # another attempt with this key finished first
+                writer.abort()
                 return batch, True
             if _last_accepted_batch(platform) != seen_up_to:
+                writer.abort()
                 continue  # a batch of this platform was accepted meanwhile: check against it too
             errors = checker.errors
             batch.content_sha256 = batch.content_sha256 or digest.hexdigest()
