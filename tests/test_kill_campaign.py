@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQ
 
 FAULTRUN = [sys.executable, "-m", "tests.faultrun"]
 SKIPPED_TABLES = ("audit_", "django_", "accounts_", "auth", "sqlite_")  # when and who, not what
-ATTEMPT = re.compile(r"-[0-9a-f]{12}\.parquet")
+ATTEMPT = re.compile(r"-[0-9a-f]{12}(?=\.parquet|-\w+\.index)")  # in a data file's name and its index's
 TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[.\d+:Z]*")  # a moment, not a day
 
 

@@ -36,7 +36,10 @@ ERRORS = {
 PASSED_ON = {
     "accounts/access.py": "message",
     "contributions/orders/selectors.py": "damaged",
-    "contributions/orders/checks.py": "damaged_files(platform=platform, months=months)",
+    "contributions/orders/checks.py": "damaged_files(platform=platform, months=months)|[]",
+    "contributions/orders/stored_index.py": (
+        "damaged|[{'batch': batch_id, 'path': entry['path'], 'reason': 'unreadable'}]"
+    ),
     "api/projections.py": "exc.message|str(exc)",
     # an unreadable upload: "file: " and the reader's own template (the catalogue holds each "file: ..." sentence)
     "contributions/orders/ingest.py": "'file: ' + exc.template",
