@@ -24,7 +24,6 @@ import pyarrow.parquet as pq
 
 from .sheets import BOM, UTF8, UTF8_BOM, UploadError, csv_header, decode_csv
 from .uploads import (
-    _BAD_LINE,
     NOT_UTF8,
     ORDER_COLUMNS,
     UPLOAD_COLUMNS,
@@ -32,6 +31,7 @@ from .uploads import (
     _check_columns,
     _mark_lines_not_utf8,
     _without_blank_rows,
+    csv_row_rejecter,
     read_upload,
 )
 
@@ -140,20 +140,7 @@ def _open_csv(source: Source, chunk_rows: int, whole_limit: int | None) -> Uploa
 
 def _csv_chunks(stream: Any, columns: list[str], chunk_rows: int) -> Iterator[UploadChunk]:
     rejected: list[Rejected] = []
-
-    def reject(row: pacsv.InvalidRow) -> str:
-        number = int(row.number or 0)  # the parser counts lines as a spreadsheet does: the header is 1
-        if row.text == _BAD_LINE.decode():
-            rejected.append((number, NOT_UTF8, {}))
-        else:
-            rejected.append(
-                (
-                    number,
-                    "has %(fields)s fields; the header has %(header)s.",
-                    {"fields": row.actual_columns, "header": row.expected_columns},
-                )
-            )
-        return "skip"
+    reject = csv_row_rejecter(rejected)
 
     try:
         reader = pacsv.open_csv(

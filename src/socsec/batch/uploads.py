@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,15 +137,9 @@ def _read_parquet(content: bytes) -> Upload:
     return Upload(pa.table(strings, names=UPLOAD_COLUMNS), numbers, read_as="parquet")
 
 
-def _read_csv(content: bytes) -> Upload:
-    content, read_as, whole = decode_csv(content)
-    headers, header_length = csv_header(content)
-    names = ORDER_COLUMNS.canonical(headers)
-    if names != headers:  # Chinese or other aliases: the engine reads the columns by their names
-        content = with_header(content, names, header_length)
-    if not whole:
-        content = _mark_lines_not_utf8(content)
-    rejected: list[tuple[int, str, dict[str, object]]] = []
+def csv_row_rejecter(rejected: list[tuple[int, str, dict[str, object]]]) -> Callable[[pacsv.InvalidRow], str]:
+    """The CSV parser's handler of a row it cannot read: the row's number and why go to ``rejected``, and the
+    row is skipped."""
 
     def reject(row: pacsv.InvalidRow) -> str:
         number = int(row.number or 0)  # the parser counts lines as a spreadsheet does: the header is 1
@@ -161,6 +155,19 @@ def _read_csv(content: bytes) -> Upload:
             )
         return "skip"
 
+    return reject
+
+
+def _read_csv(content: bytes) -> Upload:
+    content, read_as, whole = decode_csv(content)
+    headers, header_length = csv_header(content)
+    names = ORDER_COLUMNS.canonical(headers)
+    if names != headers:  # Chinese or other aliases: the engine reads the columns by their names
+        content = with_header(content, names, header_length)
+    if not whole:
+        content = _mark_lines_not_utf8(content)
+    rejected: list[tuple[int, str, dict[str, object]]] = []
+    reject = csv_row_rejecter(rejected)
     try:
         table = pacsv.read_csv(
             io.BytesIO(content),
