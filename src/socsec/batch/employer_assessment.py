@@ -160,27 +160,47 @@ def _rate(name: str | None, on: dt.date, regions: np.ndarray) -> np.ndarray:
 
 # Half up to the cent after the 6-decimal clean-up, as socsec.rules.rounding.round_half_up_cents (amounts
 # here are never negative, so sign(x) * floor(|x| + 0.5) is floor(x + 0.5)).
-_HALF_UP = "CAST(floor(round({x}, 6) + 0.5) AS BIGINT)"
+_HALF_UP = "CAST(floor(round(CAST(b.base_cents AS DOUBLE) * {rate}, 6) + 0.5) AS BIGINT)"
 
-ASSESS_SQL = f"""
-WITH based AS (
-    SELECT d."row", d.employer_id, d.person_id, d.region_code, d.industry_class, d.injury_float_step,
-           coalesce(d.ltc_pilot, false) AS ltc_pilot,
-           CASE WHEN d.base_wage_cents IS NULL OR d.base_wage_cents = 0 THEN d.wage_cents
-                ELSE d.base_wage_cents END AS chosen_cents
+
+def _assess_sql() -> str:
+    """One statement: the long rates table turned into one wide row per region x class x step (a few hundred
+    rows), each declared row joined to its one wide row (its base bounded once), then crossed with the six
+    schemes, each picking its two rates. Long-term care outside a pilot city is nothing."""
+    schemes = list(PayrollScheme)
+    wide = ", ".join(
+        f"any_value({payer}_rate) FILTER (WHERE scheme = '{scheme.value}') AS {payer}_{i}"
+        for i, scheme in enumerate(schemes)
+        for payer in ("employer", "employee")
+    )
+
+    def part(payer: str) -> str:
+        rate = " ".join(f"WHEN '{scheme.value}' THEN b.{payer}_{i}" for i, scheme in enumerate(schemes))
+        amount = _HALF_UP.format(rate=f"CASE s.scheme {rate} END")
+        return f"CASE WHEN s.care AND NOT b.pilot THEN 0 ELSE {amount} END AS {payer}_cents"
+
+    values = ", ".join(f"('{scheme.value}')" for scheme in schemes)
+    return f"""
+WITH wide AS (
+    SELECT region_code, industry_class, injury_float_step, any_value(floor_cents) AS floor_cents,
+           any_value(ceiling_cents) AS ceiling_cents, {wide}
+    FROM rates GROUP BY region_code, industry_class, injury_float_step
+), b AS (
+    SELECT d."row", d.employer_id, d.person_id, coalesce(d.ltc_pilot, false) AS pilot,
+           least(greatest(CASE WHEN d.base_wage_cents IS NULL OR d.base_wage_cents = 0 THEN d.wage_cents
+                               ELSE d.base_wage_cents END, w.floor_cents), w.ceiling_cents) AS base_cents, w.*
     FROM declared d
+    JOIN wide w ON w.region_code = d.region_code AND w.industry_class = d.industry_class
+               AND w.injury_float_step = d.injury_float_step
 )
-SELECT b."row", b.employer_id, b.person_id, r.scheme,
-       least(greatest(b.chosen_cents, r.floor_cents), r.ceiling_cents) AS base_cents,
-       CASE WHEN r.scheme = 'LONG_TERM_CARE' AND NOT b.ltc_pilot THEN 0
-            ELSE {_HALF_UP.format(x="CAST(base_cents AS DOUBLE) * r.employer_rate")} END AS employer_cents,
-       CASE WHEN r.scheme = 'LONG_TERM_CARE' AND NOT b.ltc_pilot THEN 0
-            ELSE {_HALF_UP.format(x="CAST(base_cents AS DOUBLE) * r.employee_rate")} END AS employee_cents
-FROM based b
-JOIN rates r
-  ON r.region_code = b.region_code AND r.industry_class = b.industry_class
- AND r.injury_float_step = b.injury_float_step
+SELECT b."row", b.employer_id, b.person_id, s.scheme, b.base_cents, {part("employer")}, {part("employee")}
+FROM b CROSS JOIN (
+    SELECT scheme, scheme = '{PayrollScheme.LONG_TERM_CARE.value}' AS care FROM (VALUES {values}) v(scheme)
+) s
 """
+
+
+ASSESS_SQL = _assess_sql()
 
 
 def assess_employee_months(
@@ -239,7 +259,7 @@ def _refuse_unmatched(con: duckdb.DuckDBPyConnection) -> None:
         """
     ).fetchall()
     if not rows:
-        raise AssessmentError("the rates table has duplicate rows")
+        raise AssessmentError("the rates table does not hold every scheme of a region, class and step declared")
     row, region, risk, step, region_known, class_known = rows[0]
     if not region_known:
         raise EmployeeMonthRefused(row, "region_code", f"no rates for region {region}")
