@@ -5,34 +5,19 @@ import pyarrow as pa
 import pytest
 
 from socsec.batch.employer_assessment import (
+    CONTRIBUTION_FORMULAS,
     DECLARED_SCHEMA,
     RESULT_SCHEMA,
     EmployeeMonthRefused,
     PayrollScheme,
     assess_employee_months,
+    explain_employee_month,
     resolve_employer_rates,
 )
-from socsec.rules.engine import compute
+from socsec.rules.engine import compute, get_formula
 
 MONTH = dt.date(2026, 1, 1)
 REGIONS = ["440300", "440100", "110000", "140100"]
-# The formulas of each scheme's employer's and employee's parts, and the inputs each takes beyond the wages.
-FORMULAS = {
-    "PENSION": ("employer_pension_contribution", "employee_pension_contribution", ()),
-    "MEDICAL": ("employer_medical_contribution", "employee_medical_contribution", ()),
-    "MATERNITY": ("employer_maternity_contribution", "employee_maternity_contribution", ()),
-    "UNEMPLOYMENT": ("employer_unemployment_contribution", "employee_unemployment_contribution", ()),
-    "WORK_INJURY": (
-        "employer_work_injury_contribution",
-        "employee_work_injury_contribution",
-        ("industry_class", "injury_float_step"),
-    ),
-    "LONG_TERM_CARE": (
-        "employer_long_term_care_contribution",
-        "employee_long_term_care_contribution",
-        ("ltc_pilot",),
-    ),
-}
 
 
 def declared_table(n: int, seed: int = 7) -> pa.Table:
@@ -79,13 +64,13 @@ def by_formulas(declared: pa.Table) -> dict[tuple[int, str], tuple[int, int, int
     }
     base = compute("employer_contribution_base", MONTH, **wages)
     expected = {}
-    for scheme, (employer, employee, more) in FORMULAS.items():
-        inputs = {**wages, **{k: extra[k] for k in more}}
-        employer_part = compute(employer, MONTH, **inputs)
-        employee_inputs = {**wages, **({"ltc_pilot": extra["ltc_pilot"]} if "ltc_pilot" in more else {})}
-        employee_part = compute(employee, MONTH, **employee_inputs)
+    for scheme, names in CONTRIBUTION_FORMULAS.items():
+        employer_part, employee_part = (
+            compute(name, MONTH, **{**wages, **{k: v for k, v in extra.items() if k in get_formula(name).inputs}})
+            for name in names
+        )
         for i, row in enumerate(d["row"]):
-            expected[(row, scheme)] = (int(base[i]), int(employer_part[i]), int(employee_part[i]))
+            expected[(row, scheme.value)] = (int(base[i]), int(employer_part[i]), int(employee_part[i]))
     return expected
 
 
@@ -178,3 +163,25 @@ def test_unemployment_follows_the_phased_reductions():
 def test_an_empty_month():
     empty = DECLARED_SCHEMA.empty_table()
     assert assess_employee_months(empty, resolve_employer_rates(month=MONTH, region_codes=[])).num_rows == 0
+
+
+def test_a_row_is_explained_by_the_formulas_it_equals():
+    declared = declared_table(30)
+    result = as_dict(assess_employee_months(declared, resolve_employer_rates(month=MONTH, region_codes=REGIONS)))
+    row = declared.to_pylist()[4]
+    explained = explain_employee_month(
+        month=dt.date(2026, 1, 31),
+        scheme="WORK_INJURY",
+        region_code=row["region_code"],
+        industry_class=row["industry_class"],
+        injury_float_step=row["injury_float_step"],
+        wage_cents=row["wage_cents"],
+        base_wage_cents=row["base_wage_cents"],
+        ltc_pilot=row["ltc_pilot"],
+    )
+    _, employer, employee = result[(row["row"], "WORK_INJURY")]
+    assert (explained["employer"]["value"], explained["employee"]["value"]) == (employer, employee)
+    assert explained["employer"]["formula"] == "employer_work_injury_contribution"
+    assert explained["employer"]["inputs"]["on"] == "2026-01-01"
+    rate = next(s for s in explained["employer"]["steps"] if s["formula"] == "employer_work_injury_rate")
+    assert {p["path"] for p in rate["parameters"]} >= {f"payroll.work_injury.base_rate.{row['industry_class']}"}

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules.engine import compute
+from ..rules.engine import calc, compute, get_formula
 from ..rules.parameters import load_parameters
 from .errors import AssessmentError
 
@@ -43,6 +44,11 @@ RATE_FORMULAS: dict[PayrollScheme, tuple[str, str | None]] = {
     PayrollScheme.UNEMPLOYMENT: ("employer_unemployment_rate", "employee_unemployment_rate"),
     PayrollScheme.WORK_INJURY: ("employer_work_injury_rate", None),
     PayrollScheme.LONG_TERM_CARE: ("employer_long_term_care_rate", "employee_long_term_care_rate"),
+}
+# The formulas of each scheme's two parts, which the assessment equals and which explain a stored amount.
+CONTRIBUTION_FORMULAS: dict[PayrollScheme, tuple[str, str]] = {
+    scheme: (f"employer_{scheme.value.lower()}_contribution", f"employee_{scheme.value.lower()}_contribution")
+    for scheme in PayrollScheme
 }
 NATIONAL_RATES = ("employer_pension_rate", "employee_pension_rate")
 RISK_CLASSES = "payroll.work_injury.base_rate"
@@ -266,3 +272,32 @@ def _refuse_unmatched(con: duckdb.DuckDBPyConnection) -> None:
     if not class_known:
         raise EmployeeMonthRefused(row, "industry_class", f"unknown industry risk class {risk}")
     raise EmployeeMonthRefused(row, "injury_float_step", f"floating step {step} is not allowed to class {risk}")
+
+
+def explain_employee_month(
+    *,
+    month: dt.date,
+    scheme: str,
+    region_code: str,
+    industry_class: int,
+    injury_float_step: int,
+    wage_cents: int,
+    base_wage_cents: int | None,
+    ltc_pilot: bool,
+) -> dict[str, dict[str, Any]]:
+    """The explanations of one assessed row's two parts (``employer`` and ``employee``), as the single-case
+    formulas give them: inputs, every parameter with its date and reference, the steps and the rounding. For
+    storing next to an amount; one call per row explained, so for the rows an officer looks at, not a month."""
+    values: dict[str, Any] = {
+        "region": region_code,
+        "wage": wage_cents,
+        "base_wage": base_wage_cents or 0,
+        "industry_class": industry_class,
+        "injury_float_step": injury_float_step,
+        "ltc_pilot": bool(ltc_pilot),
+    }
+    explained: dict[str, dict[str, Any]] = {}
+    for payer, name in zip(("employer", "employee"), CONTRIBUTION_FORMULAS[PayrollScheme(scheme)], strict=True):
+        inputs = {key: value for key, value in values.items() if key in get_formula(name).inputs}
+        explained[payer] = calc(name, month.replace(day=1), **inputs).as_dict()
+    return explained
