@@ -15,7 +15,7 @@ from ..coverage import LAW_SI
 from ..registry import Array, RuleViolation, formula
 from ..rounding import Rounding
 from .common import Inputs
-from .payroll_rates import CARE_REF, MATERNITY_REF, MEDICAL_REF, PENSION_REF, REGION, RISK, UNEMPLOYMENT_REF
+from .payroll_rates import CARE_REF, INJURY_REF, MATERNITY_REF, MEDICAL_REF, PENSION_REF, REGION, RISK, UNEMPLOYMENT_REF
 
 WAGES: Inputs = {
     **REGION,
@@ -114,7 +114,7 @@ employee_unemployment_contribution = _contribution(
 @formula(
     name="employer_work_injury_contribution",
     label="Employer's work-injury contribution: its class's base rate x its floating step x the base",
-    reference=f"Ren She Bu Fa [2015] No. 71; {LAW_SI} Art. 33, Art. 34",
+    reference=INJURY_REF,
     unit="cents",
     rounding=Rounding.HALF_UP_CENT,
     inputs={**WAGES, **RISK},

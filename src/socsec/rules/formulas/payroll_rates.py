@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..context import Context
+from ..coverage import LAW_SI
 from ..registry import Array, RuleViolation, formula
 from .common import Inputs, province_of
 
@@ -58,14 +59,14 @@ def _regional_rate(name: str, label: str, reference: str, path: str) -> Callable
     return rate
 
 
-PENSION_REF = "Guo Ban Fa [2019] No. 13 Art. 1; Guo Fa [2005] No. 38 Art. 4; Social Insurance Law Art. 12"
-MEDICAL_REF = "Social Insurance Law Art. 23; Guo Fa [1998] No. 44 Art. 2 (provincial rates)"
-MATERNITY_REF = "Social Insurance Law Art. 53; Guo Ban Fa [2019] No. 10 (provincial rates)"
+PENSION_REF = f"Guo Ban Fa [2019] No. 13; Guo Fa [2005] No. 38; {LAW_SI} Art. 12"
+MEDICAL_REF = f"{LAW_SI} Art. 23(1); Guo Fa [1998] No. 44"
+MATERNITY_REF = f"{LAW_SI} Art. 53; Guo Ban Fa [2019] No. 10"
 UNEMPLOYMENT_REF = (
-    "Unemployment Insurance Regulations (1999) Art. 6; Ren She Bu Fa [2016] No. 36; Guo Ban Fa [2019] No. 13 "
-    "(provincial rates with the phased reductions)"
+    "Unemployment Insurance Regulations (1999) Art. 6; Ren She Bu Fa [2016] No. 36; Guo Ban Fa [2019] No. 13"
 )
-CARE_REF = "Ren She Ting Fa [2016] No. 80; Yi Bao Fa [2020] No. 37 (pilot cities' rates)"
+CARE_REF = "Ren She Ting Fa [2016] No. 80; Yi Bao Fa [2020] No. 37"
+INJURY_REF = f"Ren She Bu Fa [2015] No. 71; {LAW_SI} Art. 34"
 
 employer_pension_rate = _national_rate(
     "employer_pension_rate", "Employer's employee-pension rate (16%)", PENSION_REF, "pension.employer_rate"
@@ -126,7 +127,7 @@ employee_long_term_care_rate = _regional_rate(
 @formula(
     name="employer_work_injury_rate",
     label="Employer's work-injury rate: its industry risk class's base rate x the factor of its floating step",
-    reference="Ren She Bu Fa [2015] No. 71 (eight base rates, floating steps); Social Insurance Law Art. 34",
+    reference=INJURY_REF,
     unit="ratio",
     inputs=RISK,
 )
