@@ -14,7 +14,7 @@ from socsec.batch.employer_assessment import (
     explain_employee_month,
     resolve_employer_rates,
 )
-from socsec.rules.engine import compute, get_formula
+from socsec.rules.engine import RuleViolation, compute, get_formula
 
 MONTH = dt.date(2026, 1, 1)
 REGIONS = ["440300", "440100", "110000", "140100"]
@@ -185,3 +185,23 @@ def test_a_row_is_explained_by_the_formulas_it_equals():
     assert explained["employer"]["inputs"]["on"] == "2026-01-01"
     rate = next(s for s in explained["employer"]["steps"] if s["formula"] == "employer_work_injury_rate")
     assert {p["path"] for p in rate["parameters"]} >= {f"payroll.work_injury.base_rate.{row['industry_class']}"}
+
+
+def test_the_rates_carry_each_regions_minimum_wage():
+    rates = resolve_employer_rates(month=MONTH, region_codes=["440300", "440100", "110000"])
+    minimum = {r["region_code"]: r["minimum_wage_cents"] for r in rates.to_pylist()}
+    assert minimum == {"440300": 252_000, "440100": 200_000, "110000": 254_000}
+
+
+def test_a_region_without_a_minimum_wage_has_none_in_the_rates(monkeypatch):
+    import socsec.batch.employer_assessment as core
+
+    def without_beijing(name, on, **inputs):
+        if name == "regional_minimum_monthly_wage" and "110000" in inputs["region"]:
+            raise RuleViolation("regional_minimum_monthly_wage: no value")
+        return compute(name, on, **inputs)
+
+    monkeypatch.setattr(core, "compute", without_beijing)
+    rates = resolve_employer_rates(month=MONTH, region_codes=["440300", "110000"])
+    minimum = {r["region_code"]: r["minimum_wage_cents"] for r in rates.to_pylist()}
+    assert minimum == {"440300": 252_000, "110000": None}

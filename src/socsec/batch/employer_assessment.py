@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules.engine import calc, compute, get_formula
+from ..rules.engine import RuleViolation, calc, compute, get_formula
 from ..rules.parameters import load_parameters
 from .errors import AssessmentError
 
@@ -77,6 +77,7 @@ RATES_SCHEMA = pa.schema(
         ("employee_rate", pa.float64()),
         ("floor_cents", pa.int64()),
         ("ceiling_cents", pa.int64()),
+        ("minimum_wage_cents", pa.int64()),
     ]
 )
 RESULT_SCHEMA = pa.schema(
@@ -120,8 +121,9 @@ def _risk_steps(month: dt.date) -> tuple[np.ndarray, np.ndarray]:
 
 def resolve_employer_rates(*, month: dt.date, region_codes: Iterable[str]) -> pa.Table:
     """The rates and base bounds in force in ``month`` (its first day) for each region: one row per region x
-    scheme x industry risk class x floating step that the class may take (:data:`RATES_SCHEMA`). A region
-    without an average wage or a rate that month raises the rules' ``RuleViolation``."""
+    scheme x industry risk class x floating step that the class may take (:data:`RATES_SCHEMA`), with the
+    region's monthly minimum wage for checking declarations (null where the rules have none). A region without
+    an average wage or a rate that month raises the rules' ``RuleViolation``."""
     on = month.replace(day=1)
     regions = np.array(sorted({str(r) for r in region_codes}), dtype=str)
     if not regions.size:
@@ -131,6 +133,7 @@ def resolve_employer_rates(*, month: dt.date, region_codes: Iterable[str]) -> pa
     columns: dict[str, list[np.ndarray]] = {name: [] for name in RATES_SCHEMA.names}
     floor = np.asarray(compute("contribution_base_floor", on, region=regions), dtype=np.int64)
     ceiling = np.asarray(compute("contribution_base_ceiling", on, region=regions), dtype=np.int64)
+    minimum = _minimum_wages(on, regions)
     for scheme, (employer, employee) in RATE_FORMULAS.items():
         if scheme is PayrollScheme.WORK_INJURY:
             employer_rate = np.tile(injury, regions.size)
@@ -146,11 +149,26 @@ def resolve_employer_rates(*, month: dt.date, region_codes: Iterable[str]) -> pa
         columns["employee_rate"].append(employee_rate)
         columns["floor_cents"].append(np.repeat(floor, risk.size))
         columns["ceiling_cents"].append(np.repeat(ceiling, risk.size))
+        columns["minimum_wage_cents"].append(np.repeat(minimum, risk.size))
     arrays = [
-        pa.array(np.concatenate(parts), type=field.type)
+        pa.array(np.concatenate(parts), type=field.type, from_pandas=True)
         for field, parts in zip(RATES_SCHEMA, columns.values(), strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=RATES_SCHEMA)
+
+
+def _minimum_wages(on: dt.date, regions: np.ndarray) -> np.ndarray:
+    """Each region's monthly minimum wage in cents (NaN where the rules have none that month)."""
+    try:
+        return np.asarray(compute("regional_minimum_monthly_wage", on, region=regions), dtype=np.float64)
+    except RuleViolation:  # some region has none: look each up (regions, not employees)
+        found = []
+        for region in regions:
+            try:
+                found.append(float(compute("regional_minimum_monthly_wage", on, region=np.array([region]))[0]))
+            except RuleViolation:
+                found.append(np.nan)
+        return np.array(found)
 
 
 def _rate(name: str | None, on: dt.date, regions: np.ndarray) -> np.ndarray:
