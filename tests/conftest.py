@@ -13,6 +13,10 @@ import tempfile
 if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when the run ends
     os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(prefix="socsec-test-")
     atexit.register(shutil.rmtree, os.environ["SOCSEC_VAR_DIR"], ignore_errors=True)
+elif "PYTEST_XDIST_WORKER" in os.environ:  # each parallel worker keeps its files apart from the others'
+    os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(
+        prefix=f"{os.environ['PYTEST_XDIST_WORKER']}-", dir=os.environ["SOCSEC_VAR_DIR"]
+    )
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 # The `socsec` commands the tests start in subprocesses take tests/settings.py (a fast password hash);
 # Django is set up in this process already, and pytest_configure gives it the same hash.
