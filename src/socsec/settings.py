@@ -8,8 +8,8 @@ import hashlib
 import os
 import secrets
 import tempfile
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured

@@ -75,6 +75,9 @@ class HandoverLine(models.Model):
             models.UniqueConstraint(fields=["handover", "person", "scheme"], name="taxex_one_line"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.handover_id} {self.person_id} {self.scheme}"
+
 
 class CollectionResult(models.Model):
     """What the tax authority collected of one line: the answer of the latest document in force."""
@@ -105,6 +108,9 @@ class CollectionResult(models.Model):
             models.Index(fields=["person", "scheme", "status", "month"], name="taxex_result_person"),
             models.Index(fields=["handover", "person"], name="taxex_result_handover"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.person_id} {self.month} {self.scheme} {self.status}"
 
     @property
     def due_cents(self) -> int:

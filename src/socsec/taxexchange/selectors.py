@@ -147,7 +147,7 @@ def employer_arrears(*, on: dt.date, employer: Organisation | None = None) -> li
         if debt is None:
             debt = debts[(employer_id, month)] = EmployerDebt(employer_id, month, employer_due_on(month), 0)
         debt.due_cents += employer_part + employee_part
-        if paid:
+        if paid and paid_on is not None:
             debt.reductions.append((paid_on, paid))
     late = sorted(
         (d for d in debts.values() if d.due_on < on and d.outstanding_on(on) > 0),
