@@ -1,6 +1,7 @@
 """Reads of what the tax authority collected: the months an employer's contributions were paid for a
-person (one person, or many in one query), the handovers and their results for the pages, and the
-employers' arrears with the late-payment surcharge (the same rule as the platforms' invoices)."""
+person (one person, or many in one query), the employers' months on record (paid, or taken over from
+before the employer's months were collected through the exchange), the handovers and their results for
+the pages, and the employers' arrears with the late-payment surcharge (the same rule as the platforms' invoices)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from socsec.contributions.collection.arrears import SurchargeInterval, surcharges
 from socsec.core.errors import NotFound
-from socsec.core.months import month_first_day, month_index
-from socsec.registry.models import Organisation, Person
+from socsec.core.months import month_first_day, month_index, month_name, month_of
+from socsec.registry.models import Engagement, Organisation, Person
+from socsec.rules.coverage import Category
 from socsec.rules.parameters import load_parameters
 
 from .models import CollectionResult, Handover
@@ -48,8 +50,75 @@ def paid_employer_months_many(
     return dict(out)
 
 
+def _collected_from() -> str:
+    """The month from which every employer's months count only when paid (the deployment's setting;
+    empty: from each employer's first handover)."""
+    from django.conf import settings
+
+    return str(settings.SOCSEC_TAX_EXCHANGE.get("collected_from") or "")
+
+
+def _labour_relations(persons: QuerySet[Person]) -> QuerySet[Engagement]:
+    """The persons' labour relations, each with the first month its employer handed over (or None)."""
+    first = Handover.objects.filter(employer=OuterRef("organisation")).order_by("month").values("month")[:1]
+    return (
+        Engagement.objects.filter(person_id__in=persons.values("pk"), category=Category.LABOUR_RELATION)
+        .annotate(first_handover=Subquery(first))
+        .order_by("person_id", "start_date", "id")
+    )
+
+
+def _cutover(first_handover: str | None, collected_from: str) -> int | None:
+    """The first month (index) of an employer whose months count only when paid: its first handover, or
+    the deployment's month if earlier; None when neither is known (every month is a record taken over)."""
+    months = [month_index(m) for m in (first_handover, collected_from) if m]
+    return min(months) if months else None
+
+
+def employer_months_on_record_many(
+    persons: QuerySet[Person], *, scheme: str = "PENSION", until: dt.date
+) -> list[tuple[int, int, int]]:
+    """The months of the persons' employers' ``scheme`` contributions on record up to ``until``, as
+    (person id, first month index, last month index) intervals, in two queries whatever their number:
+
+    * the months an employer's contributions were paid in full (``paid_employer_months``), one interval
+      each;
+    * the months of a labour relation before its employer's months were collected through the tax
+      exchange (before its first handover, or the deployment's ``collected_from`` month): the records
+      taken over from before, which count as they stand.
+
+    A month of a labour relation from the cut-over on whose contributions were not paid does not count.
+    Intervals may overlap (several employers): the caller counts each month once."""
+    last = month_index(until)
+    collected_from = _collected_from()
+    out: list[tuple[int, int, int]] = []
+    for job in _labour_relations(persons).iterator(chunk_size=2000):
+        cutover = _cutover(job.first_handover, collected_from)  # type: ignore[attr-defined]
+        end = min(month_index(min(job.end_date or until, until)), last)
+        if cutover is not None:
+            end = min(end, cutover - 1)
+        start = month_index(job.start_date)
+        if start <= end:
+            out.append((job.person_id, start, end))
+    for person_id, months in paid_employer_months_many(persons, scheme=scheme, until=month_of(until)).items():
+        out.extend((person_id, month_index(m), month_index(m)) for m in months)
+    return out
+
+
+def employer_months_on_record(person: Person, *, scheme: str = "PENSION", until: dt.date) -> set[str]:
+    """``employer_months_on_record_many`` of one person, as the set of months (YYYY-MM)."""
+    intervals = employer_months_on_record_many(Person.objects.filter(pk=person.pk), scheme=scheme, until=until)
+    return {month_name(i) for _p, first, last in intervals for i in range(first, last + 1)}
+
+
 def employer_contribution_paid(*, employer_id: int, person_id: int, month: str, scheme: str) -> bool:
-    """Whether the employer's ``scheme`` contribution for the person and month was paid in full."""
+    """Whether the employer's ``scheme`` contribution for the person and month counts as paid: paid in full
+    by the tax authority's results, or a month before the employer's months were collected through the
+    tax exchange (a record taken over)."""
+    first = Handover.objects.filter(employer_id=employer_id).order_by("month").values_list("month", flat=True)
+    cutover = _cutover(first.first(), _collected_from())
+    if cutover is None or month_index(month) < cutover:
+        return True
     return CollectionResult.objects.filter(
         employer_id=employer_id, person_id=person_id, month=month, scheme=scheme, status=S.PAID
     ).exists()
