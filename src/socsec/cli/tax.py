@@ -37,14 +37,19 @@ def cmd_tax_send(args: argparse.Namespace) -> int:
 
 def cmd_tax_fetch(args: argparse.Namespace) -> int:
     django_setup()
+    from django.db.models import Sum
+
     from socsec.audit.services import Actor
-    from socsec.taxexchange.models import Handover
+    from socsec.taxexchange.models import CollectionResult, Handover
     from socsec.taxexchange.runs import tax_fetch
 
     report = tax_fetch(actor=Actor.system(f"cli:{getpass.getuser()}"), month=args.month or None)
-    paid = sum(h.due_cents for h in Handover.objects.filter(document_id__in=report.results_in))
+    came = Handover.objects.filter(document_id__in=report.results_in)
+    due = came.aggregate(cents=Sum("due_cents"))["cents"] or 0
+    paid = CollectionResult.objects.filter(handover__in=came).aggregate(cents=Sum("paid_cents"))["cents"] or 0
     print(
-        f"tax exchange: {len(report.results_in)} document(s) with results ({yuan(paid)} yuan handed over), "
+        f"tax exchange: {len(report.results_in)} document(s) with results ({yuan(due)} yuan due, "
+        f"{yuan(paid)} yuan paid), "
         f"{len(report.waiting)} waiting, {len(report.still_sent)} not acknowledged, "
         f"{len(report.unreachable)} unreachable, {len(report.refused)} results file(s) refused"
     )
