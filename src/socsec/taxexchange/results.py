@@ -89,7 +89,11 @@ def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) ->
             )
         )
     with transaction.atomic():
-        locked = Handover.objects.select_for_update().select_related("employer__registered_region").get(pk=handover.pk)
+        locked = (
+            Handover.objects.select_for_update(of=("self",))
+            .select_related("employer__registered_region")
+            .get(pk=handover.pk)
+        )
         if locked.state not in (Handover.State.SENT, Handover.State.ACKNOWLEDGED):
             raise ValidationFailed(
                 "document %(document)s: results are taken for a document in force, not %(state)s",
