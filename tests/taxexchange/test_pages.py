@@ -68,3 +68,11 @@ def test_others_are_refused(world: World, collected: Handover) -> None:
     assert _client(world, "worker").get("/officer/tax-exchange/").status_code == 403
     assert _client(world, "platform").get("/officer/tax-exchange/").status_code == 403
     assert _client(world, "officer").get("/platform/contributions-collected/").status_code == 403
+
+
+def test_the_arrears_page_lists_employers_collected_short(world: World, collected: Handover) -> None:
+    page = _client(world, "officer").get("/officer/arrears/", {"on": "2026-11-14"}, headers={"accept-language": "en"})
+    html = page.content.decode()
+    table = html[html.index('id="employer-arrears"') :]
+    # the employee's 2,832 yuan unpaid since 15 October: 30 days x 0.05% = 42.48 yuan
+    assert "RideGo" in table and "2,832.00" in table and "<td>30</td>" in table and "42.48" in table
