@@ -99,3 +99,15 @@ def test_lines_of_another_month_refuse_the_whole_handover(world: World, tmp_path
     with pytest.raises(ValidationFailed, match="a line of 2026-08 in the handover of 2026-09"):
         send("2026-09", due, exchange(tmp_path))
     assert Handover.objects.count() == 0 and HandoverLine.objects.count() == 0
+
+
+def test_a_line_of_a_person_not_in_the_register_refuses_the_whole_handover(world: World, tmp_path: Path) -> None:
+    from socsec.taxexchange.documents import DueLine
+
+    due = [
+        *lines(world.platform.pk, world.rider.pk, "2026-09"),
+        DueLine(world.employer.pk, 1, "2026-09", "PENSION", 1, 1, 1),
+    ]
+    with pytest.raises(ValidationFailed, match="unknown person 1"):
+        send("2026-09", due, exchange(tmp_path))
+    assert Handover.objects.count() == 0 and HandoverLine.objects.count() == 0

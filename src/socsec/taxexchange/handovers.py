@@ -21,7 +21,7 @@ from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.core.bulk import insert_rows
 from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_index, month_name
-from socsec.registry.models import Organisation
+from socsec.registry.models import Organisation, Person
 
 from .documents import DueLine, HandoverDocument, document_build, lines_checksum
 from .errors import TaxExchangeErrorCode
@@ -67,6 +67,21 @@ def _grouped(month: str, lines: Iterable[DueLine]) -> dict[int, list[DueLine]]:
     return by_employer
 
 
+CHECK_BATCH = 500  # person ids looked up in one query
+
+
+def _check_persons(person_ids: set[int]) -> None:
+    """Refuse lines of a person not in the register, before anything is written (batches of a bounded
+    number of ids, so no query grows with the data)."""
+    wanted = sorted(person_ids)
+    for at in range(0, len(wanted), CHECK_BATCH):
+        part = wanted[at : at + CHECK_BATCH]
+        found = set(Person.objects.filter(pk__in=part).values_list("pk", flat=True))
+        unknown = [p for p in part if p not in found]
+        if unknown:
+            raise _invalid("lines: unknown person %(person)s", person=unknown[0])
+
+
 def handovers_send(
     *,
     actor: Actor,
@@ -79,13 +94,14 @@ def handovers_send(
 ) -> SendReport:
     """Hand the month's assessed amounts to the tax authority, one document per employer (see the
     module). Lines that cannot be handed over (another month, an unknown scheme, a negative amount, a
-    repeated line) refuse the whole call before anything is written."""
+    repeated line, an unknown employer or person) refuse the whole call before anything is written."""
     month = month_name(month_index(month))
     by_employer = _grouped(month, lines)
     employers = Organisation.objects.in_bulk(list(by_employer))
     missing = sorted(set(by_employer) - set(employers))
     if missing:
         raise _invalid("lines: unknown employer %(employer)s", employer=missing[0])
+    _check_persons({d.person_id for due in by_employer.values() for d in due})
     report = SendReport(month)
     for employer_id in sorted(by_employer):
         handover, document = _handover_for(actor, employers[employer_id], month, by_employer[employer_id], report)
