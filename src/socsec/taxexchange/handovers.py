@@ -43,8 +43,7 @@ class SendReport:
     still_sent: list[str] = field(default_factory=list)  # not acknowledged after the retries
 
 
-def _invalid(reason: str, **params: object) -> ValidationFailed:
-    return ValidationFailed(reason, field="lines", code=TaxExchangeErrorCode.LINES_INVALID, params=params)
+LINES_INVALID = TaxExchangeErrorCode.LINES_INVALID
 
 
 def _grouped(month: str, lines: Iterable[DueLine]) -> dict[int, list[DueLine]]:
@@ -52,15 +51,30 @@ def _grouped(month: str, lines: Iterable[DueLine]) -> dict[int, list[DueLine]]:
     seen: set[tuple[int, int, str]] = set()
     for line in lines:
         if line.month != month:
-            raise _invalid("lines: a line of %(other)s in the handover of %(month)s", other=line.month, month=month)
+            raise ValidationFailed(
+                "lines: a line of %(other)s in the handover of %(month)s",
+                params={"other": line.month, "month": month},
+                field="lines",
+                code=LINES_INVALID,
+            )
         if line.scheme not in SCHEMES:
-            raise _invalid("lines: unknown scheme %(scheme)s", scheme=line.scheme)
+            raise ValidationFailed(
+                "lines: unknown scheme %(scheme)s", params={"scheme": line.scheme}, field="lines", code=LINES_INVALID
+            )
         if min(line.base_cents, line.employer_cents, line.employee_cents) < 0:
-            raise _invalid("lines: a negative amount for person %(person)s", person=line.person_id)
+            raise ValidationFailed(
+                "lines: a negative amount for person %(person)s",
+                params={"person": line.person_id},
+                field="lines",
+                code=LINES_INVALID,
+            )
         key = (line.employer_id, line.person_id, line.scheme)
         if key in seen:
-            raise _invalid(
-                "lines: person %(person)s has two %(scheme)s lines", person=line.person_id, scheme=line.scheme
+            raise ValidationFailed(
+                "lines: person %(person)s has two %(scheme)s lines",
+                params={"person": line.person_id, "scheme": line.scheme},
+                field="lines",
+                code=LINES_INVALID,
             )
         seen.add(key)
         by_employer.setdefault(line.employer_id, []).append(line)
@@ -79,7 +93,9 @@ def _check_persons(person_ids: set[int]) -> None:
         found = set(Person.objects.filter(pk__in=part).values_list("pk", flat=True))
         unknown = [p for p in part if p not in found]
         if unknown:
-            raise _invalid("lines: unknown person %(person)s", person=unknown[0])
+            raise ValidationFailed(
+                "lines: unknown person %(person)s", params={"person": unknown[0]}, field="lines", code=LINES_INVALID
+            )
 
 
 def handovers_send(
@@ -100,7 +116,9 @@ def handovers_send(
     employers = Organisation.objects.in_bulk(list(by_employer))
     missing = sorted(set(by_employer) - set(employers))
     if missing:
-        raise _invalid("lines: unknown employer %(employer)s", employer=missing[0])
+        raise ValidationFailed(
+            "lines: unknown employer %(employer)s", params={"employer": missing[0]}, field="lines", code=LINES_INVALID
+        )
     _check_persons({d.person_id for due in by_employer.values() for d in due})
     report = SendReport(month)
     for employer_id in sorted(by_employer):
