@@ -64,6 +64,11 @@ def test_a_corrected_declaration_is_a_replacement_document(world: World, tmp_pat
     pension = CollectionResult.objects.get(person=world.employee, month="2026-09", scheme="PENSION")
     assert (pension.handover_id, pension.paid_cents) == (new.pk, 216_000)
     assert CollectionResult.objects.count() == 4
+    # the first document's posting is undone: the account holds the corrected 8% once, of 9,000 yuan
+    from socsec.ledger.selectors import balance, individual_account_balance
+
+    assert individual_account_balance(world.employee.pk) == 72_000
+    assert balance("bank:collection") == 9 * 283_200 // 8
 
 
 def test_an_unreachable_exchange_is_retried_and_the_document_stays_sent(world: World, tmp_path: Path) -> None:
