@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "socsec.pension_accounts",
     "socsec.ledger",
     "socsec.benefits",
+    "socsec.taxexchange",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",
@@ -300,6 +302,22 @@ SOCSEC_PAYMENT_LOCAL_KEY = (
 )
 # A month job waiting or running with no sign of life (a step) for this long may be marked interrupted by an
 # officer, so that its month can be started again (minutes; longer than the slowest step).
+# the tax authority's exchange (socsec.taxexchange): the drop-folder stand-in's folder, the persons it
+# leaves unpaid or part paid (person ids, comma-separated), and the delivery retries
+SOCSEC_TAX_EXCHANGE: dict[str, Any] = {
+    "folder": os.environ.get("SOCSEC_TAX_EXCHANGE_FOLDER", str(VAR_DIR / "tax-exchange")),
+    "unpaid_persons": [int(p) for p in os.environ.get("SOCSEC_TAX_EXCHANGE_UNPAID", "").split(",") if p.strip()],
+    "part_paid_persons": [int(p) for p in os.environ.get("SOCSEC_TAX_EXCHANGE_PART_PAID", "").split(",") if p.strip()],
+    "unpaid_schemes": [],
+    "retries": int(os.environ.get("SOCSEC_TAX_EXCHANGE_RETRIES", "3")),
+    "retry_wait_seconds": float(os.environ.get("SOCSEC_TAX_EXCHANGE_RETRY_WAIT", "2")),
+    "due_lines": os.environ.get("SOCSEC_TAX_DUE_LINES", ""),  # dotted path: callable(month) -> Iterable[DueLine]
+    # YYYY-MM: from this month every employer's months count only when paid; empty: from each employer's
+    # first handover (earlier months of a labour relation are the records taken over from before)
+    "collected_from": os.environ.get(
+        "SOCSEC_TAX_COLLECTED_FROM", ""
+    ),  # dotted path: callable(month) -> Iterable[DueLine]
+}
 SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).
 # Where the local provider sends the person to pay: its page on this site (web/urls.py), set here as a real

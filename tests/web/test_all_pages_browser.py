@@ -40,8 +40,10 @@ def ids(world, data_dir) -> dict[str, int | str]:
     from socsec.contributions.own.enrolments import enrolment_join
     from socsec.contributions.own.mandates import withholding_mandate_create
     from socsec.jobs.services import job_start
+    from socsec.taxexchange.models import Handover
     from tests.benefits.test_suspensions import unemployed_then_hired
     from tests.jobs.worker import run_pending
+    from tests.taxexchange.helpers import exchange, fetch, lines, send
 
     engagement_end(
         actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2026, 9, 30), today=dt.date(2026, 10, 5)
@@ -49,6 +51,11 @@ def ids(world, data_dir) -> dict[str, int | str]:
     unemployed_then_hired(world)  # a stop waiting for an officer
     job = job_start(actor=SYSTEM, kind="ASSESSMENT", month="2026-05")
     run_pending()
+    # RideGo's contributions of a month handed to the tax authority: the rider's paid, the employee's not
+    tax = exchange(data_dir / "tax-exchange", unpaid_persons=frozenset({world.employee.pk}))
+    send("2026-09", lines(world.platform.pk, world.rider.pk, "2026-09"), tax)
+    fetch(tax)
+    handover = Handover.objects.get()
     # the rider's own contributions: a scheme joined, a payment waiting for the provider, a withholding
     this_month = timezone.localdate().replace(day=1)
     enrolment_join(actor=SYSTEM, person=world.rider, scheme="EMPLOYEE_PENSION")
@@ -73,6 +80,7 @@ def ids(world, data_dir) -> dict[str, int | str]:
         "engagement_id": world.rider_eng_platform.pk,
         "suspension_id": Suspension.objects.get().pk,
         "job_id": job.pk,
+        "handover_id": handover.pk,
         "reference": payment.reference,
         "mandate_id": mandate.pk,
     }

@@ -191,6 +191,27 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "decided_at",
         )
     ),
+    "taxexchange.Handover": AuditFields(
+        recorded=(
+            "id",
+            "document_id",
+            "employer_id",
+            "month",
+            "sequence",
+            "replaces_id",
+            "state",
+            "checksum",
+            "line_count",
+            "due_cents",
+            "receipt",
+            "attempts",
+            "last_error",
+            *_CREATED,
+            "acknowledged_at",
+            "results_at",
+        ),
+        withheld={"refused": BULK},
+    ),
     "contributions.OwnContribution": AuditFields(
         recorded=(
             "id",

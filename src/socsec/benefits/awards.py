@@ -18,13 +18,16 @@ from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_of
 from socsec.rules.benefits import (
     AWARDS,
+    WORK_INJURY_UNPAID_REFERENCE,
     CareLevel,
     ContributionYearsCheck,
     DependantKind,
+    Payer,
     RetirementTiming,
     SkillSubsidyEligibility,
     UnemploymentEligibility,
     WageContinuationCheck,
+    work_injury_payer,
 )
 from socsec.rules.engine import Explanation, RuleViolation, calc, get_formula
 
@@ -39,7 +42,7 @@ from .assessment import (
     within_bounds,
 )
 from .models import Award, Claim
-from .selectors import pension_months_on_record
+from .selectors import pension_months_on_record, unemployment_months_on_record
 
 K = Claim.Kind
 REFUSED_TIMING = (
@@ -146,6 +149,8 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
     if costs:
         name = "injury_medical_costs"
         awards.append(_award(name, _rules(lambda: calc(name, on, approved_costs=costs)), start))
+    if not oip:
+        _injury_payers(claim, awards)
     off = checked(assessment.months_off_work)
     if off:
         check_name = f"{prefix}_wage_continuation_check"
@@ -169,6 +174,26 @@ def _injury(claim: Claim, assessment: InjuryAssessment, today: dt.date) -> list[
             )
         )
     return awards
+
+
+def _injury_payers(claim: Claim, awards: list[Award]) -> None:
+    """The employer pays what the fund would, when its work-injury contribution for the month of the
+    injury was not paid (collected by the tax authority: ``taxexchange``)."""
+    from socsec.taxexchange.selectors import employer_contribution_paid
+
+    assert claim.engagement is not None
+    month = month_of(claim.event_date)
+    paid = employer_contribution_paid(
+        employer_id=claim.engagement.organisation_id, person_id=claim.person_id, month=month, scheme="WORK_INJURY"
+    )
+    for award in awards:
+        payer = work_injury_payer(Payer(award.payer), contribution_paid=paid)
+        if payer != award.payer:
+            award.payer = str(payer)
+            award.explanation = {
+                **award.explanation,
+                "payer": {"month": month, "contribution_paid": paid, "reference": WORK_INJURY_UNPAID_REFERENCE},
+            }
 
 
 def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
@@ -234,7 +259,7 @@ def _unemployment(claim: Claim, assessment: UnemploymentAssessment) -> list[Awar
     on = claim.event_date
     months = assessment.contribution_months
     if months is None:  # the months on record, held to the bounds of months entered
-        months = within_bounds("contribution_months", pension_months_on_record(claim.person, claim.event_date))
+        months = within_bounds("contribution_months", unemployment_months_on_record(claim.person, claim.event_date))
     eligible = _rules(
         lambda: calc(
             "unemployment_eligibility",
@@ -288,7 +313,7 @@ def _long_term_care(assessment: LongTermCareAssessment, today: dt.date) -> list[
 def _skill_subsidy(claim: Claim, assessment: SkillSubsidyAssessment, today: dt.date) -> list[Award]:
     """The certificate's level (as stated and checked by the officer) and the months in employment on record."""
     level = assessment.level or str(claim.facts.get("level", ""))
-    months = pension_months_on_record(claim.person, claim.event_date, own_contributions=False)
+    months = unemployment_months_on_record(claim.person, claim.event_date)
     eligible = _rules(
         lambda: calc("unemployment_skill_subsidy_eligibility", claim.event_date, contribution_months=months)
     )

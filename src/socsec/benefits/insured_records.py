@@ -1,6 +1,6 @@
 """The insured persons' records for the actuarial projection, read in slices of persons so that a
 province of millions streams: a few queries per slice whatever its size (persons, pensions in force,
-own employee-pension contributions, labour relations, individual accounts), months on record counted
+own employee-pension contributions, employers' contributions paid, individual accounts), months on record counted
 with array arithmetic, and nothing kept between slices."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models.fields.json import KeyTransform
 
 from socsec.core.months import month_index
-from socsec.registry.models import Engagement, Person
+from socsec.registry.models import Person
 from socsec.rules.engine import compute
 from socsec.rules.explanation import step_value
 from socsec.rules.formulas import Sex
@@ -47,7 +47,7 @@ def insured_record_slices(*, year: int, slice_persons: int = SLICE_PERSONS) -> I
 
 def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> list[Record]:
     from socsec.contributions.models import OwnContribution
-    from socsec.rules.coverage import Category
+    from socsec.taxexchange.selectors import employer_months_on_record_many
 
     end = dt.date(year, 1, 1)
     until = end - dt.timedelta(days=1)
@@ -64,12 +64,10 @@ def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> li
         .order_by("id")
         .values_list("person_id", "period_start", "months", "region__code", KeyTransform("contribution", "explanation"))
     )
-    jobs = list(
-        Engagement.objects.filter(category=Category.LABOUR_RELATION, start_date__lte=until, **in_slice).values_list(
-            "person_id", "start_date", "end_date"
-        )
+    employed = employer_months_on_record_many(
+        Person.objects.filter(pk__gte=first_id, pk__lte=last_id), scheme="PENSION", until=until
     )
-    months = _months_on_record(persons, own, jobs, until)
+    months = _months_on_record(persons, own, employed, until)
     births = (np.array([p[1].toordinal() for p in persons], dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
     statutory = compute(
         "statutory_retirement_age_months", end, birth_date=births, sex=np.array([p[2] for p in persons])
@@ -104,13 +102,14 @@ def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> li
 def _months_on_record(
     persons: Sequence[tuple[int, dt.date, str]],
     own: Sequence[tuple[int, dt.date, int, str, Any]],
-    jobs: Sequence[tuple[int, dt.date, dt.date | None]],
+    employed: Sequence[tuple[int, int, int]],
     until: dt.date,
 ) -> list[int]:
     """Per person, the months of employee-pension contributions on record up to ``until`` (as
     ``selectors.pension_months_on_record``): the union of the months paid (those come by then) and the
-    months in labour relations, each month once. Intervals are sorted per person and merged with a running
-    maximum; persons are kept apart by an offset larger than any month index."""
+    employers' months on record (``taxexchange``: paid, or taken over from before), each month once.
+    Intervals are sorted per person and merged with a running maximum; persons are kept apart by an offset
+    larger than any month index."""
     last = month_index(until)
     position = {p[0]: i for i, p in enumerate(persons)}
     owners, starts, ends = [], [], []
@@ -119,11 +118,10 @@ def _months_on_record(
         owners.append(position[person_id])
         starts.append(first)
         ends.append(min(first + count - 1, last))
-    for person_id, start_date, end_date in jobs:
-        end = min(end_date or until, until)
+    for person_id, first_month, last_month in employed:
         owners.append(position[person_id])
-        starts.append(start_date.year * 12 + start_date.month - 1)
-        ends.append(end.year * 12 + end.month - 1)
+        starts.append(first_month)
+        ends.append(last_month)
     totals = np.zeros(len(persons), dtype=np.int64)
     if owners:
         offset = np.int64(10**7)  # more months than any date has

@@ -169,12 +169,13 @@ def liability_of(*, organisation: Organisation) -> list[Award]:
 
 def pension_months_on_record(person: Person, until: dt.date, *, own_contributions: bool = True) -> int:
     """Months of employee-pension contributions the records show up to a date, in every region: the
-    person's own contributions, plus months in labour relations (the employer's contributions). A month
-    counts once however many payers it has. Without ``own_contributions``: the months in labour relations
-    only, the months of employee schemes such as unemployment insurance."""
+    person's own contributions, plus the months of employers' pension contributions on record
+    (``taxexchange.selectors.employer_months_on_record``: paid in full as the tax authority collected
+    them, or taken over from before an employer's months were collected through it); a month in a labour
+    relation whose contributions were not paid does not count. A month counts once however many payers it
+    has. Without ``own_contributions``: the employers' months only."""
     from socsec.contributions.models import OwnContribution
-    from socsec.registry.models import Engagement
-    from socsec.rules.coverage import Category
+    from socsec.taxexchange.selectors import employer_months_on_record
 
     months: set[str] = set()
     own = OwnContribution.objects.filter(
@@ -184,12 +185,17 @@ def pension_months_on_record(person: Person, until: dt.date, *, own_contribution
     for c in own if own_contributions else []:  # months paid in advance count once they have come
         first = month_index(c.period_start)
         months.update(month_name(first + i) for i in range(c.months) if first + i <= last)
-    jobs = Engagement.objects.filter(person=person, category=Category.LABOUR_RELATION, start_date__lte=until)
-    for job in jobs:
-        end = min(job.end_date or until, until)
-        first = month_index(job.start_date)
-        months.update(month_name(i) for i in range(first, month_index(end) + 1))
+    months.update(employer_months_on_record(person, scheme="PENSION", until=until))
     return len(months)
+
+
+def unemployment_months_on_record(person: Person, until: dt.date) -> int:
+    """Months of unemployment-insurance contributions up to a date: the months of employers' unemployment
+    contributions on record (``taxexchange.selectors.employer_months_on_record``; workers outside a labour
+    relation do not pay them)."""
+    from socsec.taxexchange.selectors import employer_months_on_record
+
+    return len(employer_months_on_record(person, scheme="UNEMPLOYMENT", until=until))
 
 
 @dataclass(frozen=True)

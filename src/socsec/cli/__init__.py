@@ -1,7 +1,7 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, assess, interest, coverage, project, export, pay,
-# bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
+# tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
 # they run.
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from . import (
     rules,
     serve,
     storage,
+    tax,
     tokens,
 )
 from .common import run_guarded
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    tax.add_tax(sub)
     storage.add_storage(sub)
     bench.add_bench(sub)
     keys.add_rekey(sub)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from socsec.core.errors import DomainError
 
 # the batch commands: they refuse to run while the application's clock and the database's disagree
-CLOCKED_COMMANDS = {"ingest", "assess", "pay", "credit-interest"}
+CLOCKED_COMMANDS = {"ingest", "assess", "pay", "credit-interest", "tax"}
 
 
 def run_guarded(args: argparse.Namespace) -> int:

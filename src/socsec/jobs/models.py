@@ -12,6 +12,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         ASSESSMENT = "ASSESSMENT", _("Assessment and invoices of a month")
         PAY_RUN = "PAY_RUN", _("Benefit pay run of a month")
+        TAX_EXCHANGE = "TAX_EXCHANGE", _("Employers' contributions to the tax authority, and its results")
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED", _("Waiting for the worker")

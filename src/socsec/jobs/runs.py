@@ -19,7 +19,7 @@ from socsec.core.errors import DomainError
 from .errors import JobErrorCode
 from .models import Job
 from .progress import Writer, progress_writer
-from .steps import ASSESSMENT_STEPS, AWARDS
+from .steps import ASSESSMENT_STEPS, AWARDS, TAX_STEPS
 
 UNEXPECTED = "the job stopped on an unexpected error; nothing of it was kept. The worker's log has the details."
 
@@ -51,6 +51,9 @@ def job_run(*, job_id: int) -> dict[str, Any]:
             if job.kind == Job.Kind.ASSESSMENT:
                 total = len(ASSESSMENT_STEPS)
                 outcome = _assess(job.month, actor, lambda step: note(ASSESSMENT_STEPS.index(step), total, step, write))
+            elif job.kind == Job.Kind.TAX_EXCHANGE:
+                total = len(TAX_STEPS)
+                outcome = _tax(job.month, actor, lambda step: note(TAX_STEPS.index(step), total, step, write))
             else:
                 outcome = _pay(job.month, actor, lambda done, total: note(done, total, AWARDS, write))
     except DomainError as exc:
@@ -89,6 +92,24 @@ def _pay(month: str, actor: Actor, progress: Any) -> dict[str, Any]:
         "payments": result.run.payment_count,
         "paid_cents": result.run.amount_cents,
         "suspended": len(result.suspended),
+    }
+
+
+def _tax(month: str, actor: Actor, step: Any) -> dict[str, Any]:
+    from socsec.taxexchange.runs import tax_fetch, tax_send
+
+    step("tax_send")
+    sent = tax_send(actor=actor, month=month)
+    step("tax_fetch")
+    fetched = tax_fetch(actor=actor)
+    return {
+        "documents": len(sent.created),
+        "replaced": len(sent.replaced),
+        "unchanged": len(sent.unchanged),
+        "acknowledged": len(sent.acknowledged),
+        "not_acknowledged": len(sent.still_sent),
+        "results_in": len(fetched.results_in),
+        "results_refused": len(fetched.refused),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # the assessment run's steps (socsec.contributions.assessment.runs.assessment_run's ``progress``)
 ASSESSMENT_STEPS = ("read", "aggregate", "price", "write", "record")
 AWARDS = "awards"  # the pay run counts awards looked at
+TAX_STEPS = ("tax_send", "tax_fetch")  # the tax exchange run: hand over, then fetch the results
 
 STEP_WORDS: dict[str, Promise] = {
     "read": _("reading the month's accepted order batches"),
@@ -16,4 +17,6 @@ STEP_WORDS: dict[str, Promise] = {
     "write": _("writing the assessed lines"),
     "record": _("recording the run and issuing the invoices"),
     AWARDS: _("paying the awards due"),
+    "tax_send": _("handing the month's employer contributions to the tax authority"),
+    "tax_fetch": _("fetching the tax authority's results"),
 }

@@ -18,6 +18,8 @@ class LineKind(StrEnum):
     BENEFIT_PAYMENT = "benefit-payment"  # item, month, payment_kind, claim
     RETENTION_REBATE = "retention-rebate"  # year, organisation
     INTEREST = "interest"  # year, rate, person
+    EMPLOYER_CONTRIBUTION = "employer-contribution"  # month, organisation, document
+    EMPLOYER_REVERSAL = "employer-contribution-reversal"  # month, organisation, document
 
 
 Params = dict[str, str | int]

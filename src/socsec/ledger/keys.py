@@ -12,6 +12,8 @@ kind                  parts                  posted by
 ``benefit-payment``   benefit payment id     benefits.payments
 ``retention-rebate``  rebate id              benefits.rebates
 ``interest``          year, person id        pension_accounts.services
+``employer-contrib``  handover id            taxexchange.postings
+``employer-reversal`` handover id            taxexchange.postings
 ====================  =====================  ===================================="""
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class SourceKind(StrEnum):
     BENEFIT_PAYMENT = "benefit-payment"
     RETENTION_REBATE = "retention-rebate"
     INTEREST = "interest"
+    EMPLOYER_CONTRIBUTION = "employer-contrib"
+    EMPLOYER_REVERSAL = "employer-reversal"
 
 
 def source_key(kind: SourceKind, *parts: int | str) -> str:

@@ -18,6 +18,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "registry.EngagementEndDecision": _("engagement end decision"),
     "coverage.SchemeActivation": _("scheme activation"),
     "contributions.OrderBatch": _("order batch"),
+    "taxexchange.Handover": _("handover to the tax authority"),
     "contributions.PerOrderAdjustment": _("per-order rate adjustment"),
     "contributions.AssessmentRun": _("assessment run"),
     "contributions.Payment": _("payment"),

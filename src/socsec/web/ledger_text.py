@@ -128,6 +128,13 @@ def line_text(kind: LineKind, p: Mapping[str, Any], names: Names) -> str:
             "year": p["year"],
             "organisation": names.organisation(p["organisation"]),
         }
+    if kind in (LineKind.EMPLOYER_CONTRIBUTION, LineKind.EMPLOYER_REVERSAL):
+        values = {"organisation": names.organisation(p["organisation"]), "month": month_text(str(p["month"]))}
+        if kind == LineKind.EMPLOYER_REVERSAL:
+            return (
+                gettext("Contributions of %(organisation)s for %(month)s: undone by a corrected declaration") % values
+            )
+        return gettext("Contributions of %(organisation)s for %(month)s, collected by the tax authority") % values
     return gettext("Interest for %(year)s at %(rate)s a year") % {"year": p["year"], "rate": p["rate"]}
 
 

@@ -40,7 +40,9 @@ from socsec.coverage.selectors import SCHEME_ORDER, coverage_for
 from socsec.coverage.tasks import coverage_counts_request
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
+from socsec.registry.models import Organisation
 from socsec.rules.coverage import SCHEME_LABELS, Status
+from socsec.taxexchange.selectors import employer_arrears
 
 from .claims.person import person_claims_context
 from .common import is_htmx
@@ -307,8 +309,11 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
     require_staff(principal_of(request))
     on, date_error = _date_param(request)
     rows = arrears(on=on)
+    employers = employer_arrears(on=on)
+    names = Organisation.objects.in_bulk([a.employer_id for a in employers])
     context = {
         "rows": rows,
+        "employer_rows": [(names[a.employer_id], a) for a in employers],
         "on": on,
         "date_error": date_error,
         "total_outstanding": sum(r.outstanding_cents for r in rows),

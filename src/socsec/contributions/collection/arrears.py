@@ -4,8 +4,9 @@ by day over the stretches at each unpaid amount, and its explanation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -92,11 +93,38 @@ def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear
     )
     late = [h for p in platforms for h in invoice_histories(p) if h.invoice.due_on < on and h.outstanding_on(on) > 0]
     late.sort(key=lambda h: (h.invoice.due_on, h.invoice.pk))
-    if not late:
+    return [
+        Arrear(h.invoice, h.outstanding_on(on), (on - h.invoice.due_on).days, total, stretches, exact)
+        for h, (stretches, total, exact) in zip(late, surcharges(late, on=on), strict=True)
+    ]
+
+
+class Debt(Protocol):
+    """An amount due on a day and what reduced it, by date (an invoice's history, an employer's unpaid
+    contributions of a month)."""
+
+    @property
+    def due_on(self) -> dt.date: ...
+
+    @property
+    def reductions(self) -> Sequence[tuple[dt.date, int]]: ...
+
+    def outstanding_on(self, day: dt.date) -> int: ...
+
+
+def surcharges(debts: Sequence[Debt], *, on: dt.date) -> list[tuple[tuple[SurchargeInterval, ...], int, float]]:
+    """Per debt past due on ``on``: its stretches of days at each unpaid amount, its surcharge (rounded once,
+    half up to the cent) and the exact figure before rounding. From the due date to ``on`` the time is cut at
+    every day a reduction came, and each stretch is charged on what was unpaid during it; what came by the
+    due date lowers the amount from the start, and the day a payment arrives is not charged on it. All
+    stretches go through one vectorised call of the ``late_payment_surcharge_accrued`` rule."""
+    if any(h.due_on >= on for h in debts):
+        raise ValueError("surcharges are reckoned on debts past due only")
+    if not debts:
         return []
-    rows: list[tuple[int, dt.date, dt.date, int]] = []  # (invoice's position, first day, end, unpaid)
-    for n, h in enumerate(late):
-        start = h.invoice.due_on
+    rows: list[tuple[int, dt.date, dt.date, int]] = []  # (debt's position, first day, end, unpaid)
+    for n, h in enumerate(debts):
+        start = h.due_on
         unpaid = h.outstanding_on(start)  # what was received by the due date lowers the base from the start
         for day in sorted({d for d, _c in h.reductions if start < d <= on}):
             rows.append((n, start, day, unpaid))
@@ -109,17 +137,7 @@ def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear
     outstanding = np.array(owed, dtype=np.int64)
     result = compute_totals(SURCHARGE_RULE, first_days, np.array(group), outstanding_cents=outstanding, days=days)
     rates = load_parameters().leaf(RATE_PARAMETER).at(first_days)
-    stretches: list[list[SurchargeInterval]] = [[] for _h in late]
+    stretches: list[list[SurchargeInterval]] = [[] for _h in debts]
     for n, s, e, d, o, r, a in zip(group, starts, ends, days, owed, rates, result.rows, strict=True):
         stretches[n].append(SurchargeInterval(s, e, int(d), int(o), float(r), float(a)))
-    return [
-        Arrear(
-            h.invoice,
-            h.outstanding_on(on),
-            (on - h.invoice.due_on).days,
-            int(result.totals[n]),
-            tuple(stretches[n]),
-            float(result.exact[n]),
-        )
-        for n, h in enumerate(late)
-    ]
+    return [(tuple(stretches[n]), int(result.totals[n]), float(result.exact[n])) for n in range(len(debts))]

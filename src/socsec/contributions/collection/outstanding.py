@@ -27,6 +27,10 @@ class InvoiceHistory:
     reductions: list[tuple[dt.date, int]]
 
     @property
+    def due_on(self) -> dt.date:
+        return self.invoice.due_on
+
+    @property
     def outstanding_cents(self) -> int:
         return self.invoice.amount_cents - sum(cents for _day, cents in self.reductions)
 

@@ -90,8 +90,10 @@ from .oip import (
 )
 from .payers import (
     AWARDS,
+    WORK_INJURY_UNPAID_REFERENCE,
     AwardTerms,
     Payer,
+    work_injury_payer,
 )
 from .regional import (
     regional_minimum_monthly_wage,
@@ -159,6 +161,8 @@ __all__ = [
     "LtcSubsidyCheck",
     "OIP_RULES",
     "Payer",
+    "WORK_INJURY_UNPAID_REFERENCE",
+    "work_injury_payer",
     "REPORTERS",
     "REPORT_CODES",
     "RETIREMENT_DECISION",

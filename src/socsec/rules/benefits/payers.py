@@ -66,3 +66,17 @@ AWARDS: dict[str, AwardTerms] = {
     "ltc_benefit_monthly": AwardTerms(Payer.FUND, monthly=True),
     "ltc_contribution_subsidy": AwardTerms(Payer.FUND, monthly=False, note="public funds, paid on the person's behalf"),
 }
+
+
+WORK_INJURY_UNPAID_REFERENCE = (
+    "Regulations on Work-Related Injury Insurance Art. 62: an employer that should have paid work-injury "
+    "insurance contributions and did not pays the benefits itself, by the items and standards of the regulations"
+)
+
+
+def work_injury_payer(payer: Payer, *, contribution_paid: bool) -> Payer:
+    """Who pays a work-injury amount: the fund's amounts fall to the employer when its work-injury
+    contribution for the month of the injury was not paid (``WORK_INJURY_UNPAID_REFERENCE``)."""
+    if payer == Payer.FUND and not contribution_paid:
+        return Payer.EMPLOYER
+    return payer

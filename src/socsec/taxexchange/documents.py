@@ -1,0 +1,176 @@
+"""The handover document and the results file, as the tax authority's system reads and writes them.
+
+A handover document is JSON: the format, the document id, the employer (code and unified social credit
+code), the month, the document it replaces (if any), the lines per employee and scheme, and a sha256
+checksum of the canonical JSON of everything else (sorted keys, no spaces), so the receiver can tell a
+document arrived whole.
+
+A results file is JSON Lines: the first line names the document (``{"document_id": ..., "checksum":
+...}``), every other line is one result ``{"person_id", "scheme", "status", "paid_cents", "paid_on"}``
+(``paid_on``: YYYY-MM-DD, or null when nothing was paid). Line numbers count from 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from socsec.core.errors import ValidationFailed
+
+from .errors import TaxExchangeErrorCode
+from .models import SCHEMES, CollectionResult
+
+FORMAT = "socsec-handover/1"
+STATUSES = tuple(CollectionResult.Status.values)
+
+
+@dataclass(frozen=True, order=True)
+class DueLine:
+    """One assessed amount to collect: an employer's and an employee's parts of one scheme for one
+    employee and month (``YYYY-MM``), in cents."""
+
+    employer_id: int
+    person_id: int
+    month: str
+    scheme: str
+    base_cents: int
+    employer_cents: int
+    employee_cents: int
+
+
+@dataclass(frozen=True)
+class HandoverDocument:
+    document_id: str
+    body: dict[str, Any]  # everything the checksum covers
+    checksum: str
+
+    def as_bytes(self) -> bytes:
+        return canonical({**self.body, "checksum": self.checksum})
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def lines_checksum(lines: Iterable[DueLine]) -> str:
+    """The sha256 of a month's lines (in canonical order): the same amounts give the same checksum."""
+    rows = [[d.person_id, d.scheme, d.base_cents, d.employer_cents, d.employee_cents] for d in sorted(lines)]
+    return hashlib.sha256(canonical(rows)).hexdigest()
+
+
+def document_build(
+    *,
+    document_id: str,
+    employer_code: str,
+    credit_code: str,
+    month: str,
+    replaces: str | None,
+    lines: Iterable[DueLine],
+) -> HandoverDocument:
+    body = {
+        "format": FORMAT,
+        "document_id": document_id,
+        "employer": {"code": employer_code, "credit_code": credit_code},
+        "month": month,
+        "replaces": replaces,
+        "lines": [
+            {
+                "person_id": d.person_id,
+                "scheme": d.scheme,
+                "base_cents": d.base_cents,
+                "employer_cents": d.employer_cents,
+                "employee_cents": d.employee_cents,
+            }
+            for d in sorted(lines)
+        ],
+    }
+    return HandoverDocument(document_id, body, hashlib.sha256(canonical(body)).hexdigest())
+
+
+def document_read(raw: bytes) -> dict[str, Any]:
+    """A handover document as received, its checksum checked (the stand-in's side)."""
+    document: dict[str, Any] = json.loads(raw)
+    checksum = document.pop("checksum", "")
+    if hashlib.sha256(canonical(document)).hexdigest() != checksum:
+        raise ValueError(f"document {document.get('document_id')!r}: the checksum does not match")
+    return document
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    line: int  # the line of the results file
+    person_id: int
+    scheme: str
+    status: str
+    paid_cents: int
+    paid_on: dt.date | None
+
+
+def _malformed(line: int, reason: str) -> ValidationFailed:
+    return ValidationFailed(
+        "results file, line %(line)s: %(reason)s",
+        field="results",
+        code=TaxExchangeErrorCode.RESULTS_MALFORMED,
+        params={"line": line, "reason": reason},
+        details={"line": line, "reason": reason},
+    )
+
+
+def results_read(raw: bytes, *, document_id: str) -> list[ResultRow]:
+    """Every result of a results file, each line checked; the first line that cannot be read refuses the
+    whole file (``ValidationFailed`` naming the line and why), so nothing of it is kept."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _malformed(1, "not UTF-8 text") from None
+    rows: list[ResultRow] = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise _malformed(number, "not a JSON object") from None
+        if not isinstance(item, dict):
+            raise _malformed(number, "not a JSON object")
+        if number == 1:
+            if item.get("document_id") != document_id:
+                raise _malformed(number, f"names document {item.get('document_id')!r}, not {document_id!r}")
+            continue
+        rows.append(_result_row(number, item, seen))
+    if not text.strip():
+        raise _malformed(1, "the file is empty")
+    return rows
+
+
+def _result_row(number: int, item: dict[str, Any], seen: dict[tuple[int, str], int]) -> ResultRow:
+    person, scheme, status = item.get("person_id"), item.get("scheme"), item.get("status")
+    paid, day = item.get("paid_cents"), item.get("paid_on")
+    if not isinstance(person, int) or isinstance(person, bool):
+        raise _malformed(number, "person_id is not a whole number")
+    if scheme not in SCHEMES:
+        raise _malformed(number, f"unknown scheme {scheme!r}")
+    if status not in STATUSES:
+        raise _malformed(number, f"unknown status {status!r}")
+    if not isinstance(paid, int) or isinstance(paid, bool) or paid < 0:
+        raise _malformed(number, "paid_cents is not a whole number of cents, 0 or more")
+    paid_on: dt.date | None = None
+    if day is not None:
+        try:
+            paid_on = dt.date.fromisoformat(str(day))
+        except ValueError:
+            raise _malformed(number, f"paid_on {day!r} is not a date YYYY-MM-DD") from None
+    if status == "UNPAID" and paid:
+        raise _malformed(number, "an UNPAID result with money paid")
+    if status != "UNPAID" and paid_on is None:
+        raise _malformed(number, "a payment without its date")
+    if status == "PART_PAID" and not paid:
+        raise _malformed(number, "PART_PAID without an amount paid")
+    if (person, scheme) in seen:
+        raise _malformed(number, f"repeats line {seen[(person, scheme)]}")
+    seen[(person, scheme)] = number
+    return ResultRow(number, person, scheme, status, paid, paid_on)

@@ -1,0 +1,228 @@
+"""Reads of what the tax authority collected: the months an employer's contributions were paid for a
+person (one person, or many in one query), the employers' months on record (paid, or taken over from
+before the employer's months were collected through the exchange), the handovers and their results for
+the pages, and the employers' arrears with the late-payment surcharge (the same rule as the platforms' invoices)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from socsec.contributions.collection.arrears import SurchargeInterval, surcharges
+from socsec.core.errors import NotFound
+from socsec.core.months import month_first_day, month_index, month_name, month_of
+from socsec.registry.models import Engagement, Organisation, Person
+from socsec.rules.coverage import Category
+from socsec.rules.parameters import load_parameters
+
+from .models import CollectionResult, Handover
+
+S = CollectionResult.Status
+PAYMENT_DAY = "contribution.employer_payment_day"
+
+
+def paid_employer_months(person_id: int, *, scheme: str = "PENSION", until: str | None = None) -> list[str]:
+    """The months (YYYY-MM, in order) for which an employer's ``scheme`` contributions for the person were
+    paid in full, up to ``until`` (a month, included)."""
+    rows = CollectionResult.objects.filter(person_id=person_id, scheme=scheme, status=S.PAID)
+    if until:
+        rows = rows.filter(month__lte=until)
+    return list(rows.order_by("month").values_list("month", flat=True).distinct())
+
+
+def paid_employer_months_many(
+    persons: QuerySet[Person], *, scheme: str = "PENSION", until: str | None = None
+) -> dict[int, list[str]]:
+    """``paid_employer_months`` of every person of ``persons``, in one query (the persons as a subquery,
+    so its parameters do not grow with their number)."""
+    rows = CollectionResult.objects.filter(person_id__in=persons.values("pk"), scheme=scheme, status=S.PAID)
+    if until:
+        rows = rows.filter(month__lte=until)
+    out: dict[int, list[str]] = defaultdict(list)
+    for person_id, month in (
+        rows.order_by("person_id", "month").values_list("person_id", "month").distinct().iterator(chunk_size=5000)
+    ):
+        out[person_id].append(month)
+    return dict(out)
+
+
+def _collected_from() -> str:
+    """The month from which every employer's months count only when paid (the deployment's setting;
+    empty: from each employer's first handover)."""
+    from django.conf import settings
+
+    return str(settings.SOCSEC_TAX_EXCHANGE.get("collected_from") or "")
+
+
+def _labour_relations(persons: QuerySet[Person]) -> QuerySet[Engagement]:
+    """The persons' labour relations, each with the first month its employer handed over (or None)."""
+    first = Handover.objects.filter(employer=OuterRef("organisation")).order_by("month").values("month")[:1]
+    return (
+        Engagement.objects.filter(person_id__in=persons.values("pk"), category=Category.LABOUR_RELATION)
+        .annotate(first_handover=Subquery(first))
+        .order_by("person_id", "start_date", "id")
+    )
+
+
+def _cutover(first_handover: str | None, collected_from: str) -> int | None:
+    """The first month (index) of an employer whose months count only when paid: its first handover, or
+    the deployment's month if earlier; None when neither is known (every month is a record taken over)."""
+    months = [month_index(m) for m in (first_handover, collected_from) if m]
+    return min(months) if months else None
+
+
+def employer_months_on_record_many(
+    persons: QuerySet[Person], *, scheme: str = "PENSION", until: dt.date
+) -> list[tuple[int, int, int]]:
+    """The months of the persons' employers' ``scheme`` contributions on record up to ``until``, as
+    (person id, first month index, last month index) intervals, in two queries whatever their number:
+
+    * the months an employer's contributions were paid in full (``paid_employer_months``), one interval
+      each;
+    * the months of a labour relation before its employer's months were collected through the tax
+      exchange (before its first handover, or the deployment's ``collected_from`` month): the records
+      taken over from before, which count as they stand.
+
+    A month of a labour relation from the cut-over on whose contributions were not paid does not count.
+    Intervals may overlap (several employers): the caller counts each month once."""
+    last = month_index(until)
+    collected_from = _collected_from()
+    out: list[tuple[int, int, int]] = []
+    for job in _labour_relations(persons).iterator(chunk_size=2000):
+        cutover = _cutover(job.first_handover, collected_from)  # type: ignore[attr-defined]
+        end = min(month_index(min(job.end_date or until, until)), last)
+        if cutover is not None:
+            end = min(end, cutover - 1)
+        start = month_index(job.start_date)
+        if start <= end:
+            out.append((job.person_id, start, end))
+    for person_id, months in paid_employer_months_many(persons, scheme=scheme, until=month_of(until)).items():
+        out.extend((person_id, month_index(m), month_index(m)) for m in months)
+    return out
+
+
+def employer_months_on_record(person: Person, *, scheme: str = "PENSION", until: dt.date) -> set[str]:
+    """``employer_months_on_record_many`` of one person, as the set of months (YYYY-MM)."""
+    intervals = employer_months_on_record_many(Person.objects.filter(pk=person.pk), scheme=scheme, until=until)
+    return {month_name(i) for _p, first, last in intervals for i in range(first, last + 1)}
+
+
+def employer_contribution_paid(*, employer_id: int, person_id: int, month: str, scheme: str) -> bool:
+    """Whether the employer's ``scheme`` contribution for the person and month counts as paid: paid in full
+    by the tax authority's results, or a month before the employer's months were collected through the
+    tax exchange (a record taken over)."""
+    first = Handover.objects.filter(employer_id=employer_id).order_by("month").values_list("month", flat=True)
+    cutover = _cutover(first.first(), _collected_from())
+    if cutover is None or month_index(month) < cutover:
+        return True
+    return CollectionResult.objects.filter(
+        employer_id=employer_id, person_id=person_id, month=month, scheme=scheme, status=S.PAID
+    ).exists()
+
+
+def handovers_list(*, month: str = "", state: str = "") -> QuerySet[Handover]:
+    rows = Handover.objects.select_related("employer").order_by("-month", "-id")
+    if month:
+        rows = rows.filter(month=month)
+    if state:
+        rows = rows.filter(state=state)
+    return rows
+
+
+def handover_get(*, handover_id: int) -> Handover:
+    found = Handover.objects.select_related("employer", "replaces").filter(pk=handover_id).first()
+    if found is None:
+        raise NotFound("handover %(id)s: no such document", params={"id": handover_id})
+    return found
+
+
+def handover_counts(handover: Handover) -> dict[str, Any]:
+    """A document's results by status, with the amounts due and paid."""
+    figures = handover.results.aggregate(
+        paid=Count("id", filter=Q(status=S.PAID)),
+        part_paid=Count("id", filter=Q(status=S.PART_PAID)),
+        unpaid=Count("id", filter=Q(status=S.UNPAID)),
+        paid_cents=Sum("paid_cents"),
+    )
+    figures["paid_cents"] = figures["paid_cents"] or 0
+    return figures
+
+
+def handover_results(handover: Handover) -> QuerySet[CollectionResult]:
+    return handover.results.select_related("person").order_by("person_id", "scheme")
+
+
+def employer_results(*, employer: Organisation, month: str = "", status: str = "") -> QuerySet[CollectionResult]:
+    """An employer's results per employee, month and scheme, the latest month first."""
+    rows = CollectionResult.objects.filter(employer=employer).select_related("person")
+    if month:
+        rows = rows.filter(month=month)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-month", "person_id", "scheme")
+
+
+@dataclass
+class EmployerDebt:
+    """An employer's contributions of a month collected short: due on the payment day of the next month."""
+
+    employer_id: int
+    month: str
+    due_on: dt.date
+    due_cents: int
+    reductions: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    def outstanding_on(self, day: dt.date) -> int:
+        return self.due_cents - sum(cents for on, cents in self.reductions if on <= day)
+
+
+@dataclass(frozen=True)
+class EmployerArrear:
+    employer_id: int
+    month: str
+    due_on: dt.date
+    outstanding_cents: int
+    days_late: int
+    surcharge_cents: int
+    intervals: tuple[SurchargeInterval, ...]
+
+
+def employer_due_on(month: str) -> dt.date:
+    """The day a month's contributions are due: the payment day (a parameter) of the next month."""
+    first = month_first_day(month_index(month) + 1)
+    return first + dt.timedelta(days=load_parameters().value_int(PAYMENT_DAY, first) - 1)
+
+
+def employer_arrears(*, on: dt.date, employer: Organisation | None = None) -> list[EmployerArrear]:
+    """The employers' months not fully paid by ``on`` after their due day, with the late-payment surcharge
+    reckoned by ``contributions.collection.arrears.surcharges`` (one rule for platforms and employers).
+    One query reads the results of every month short."""
+    rows = CollectionResult.objects.exclude(status=S.PAID)
+    if employer is not None:
+        rows = rows.filter(employer=employer)
+    short = rows.filter(employer_id=OuterRef("employer_id"), month=OuterRef("month"))
+    results = CollectionResult.objects.filter(Exists(short))
+    debts: dict[tuple[int, str], EmployerDebt] = {}
+    for employer_id, month, employer_part, employee_part, paid, paid_on in (
+        results.order_by("employer_id", "month")
+        .values_list("employer_id", "month", "employer_cents", "employee_cents", "paid_cents", "paid_on")
+        .iterator(chunk_size=5000)
+    ):
+        debt = debts.get((employer_id, month))
+        if debt is None:
+            debt = debts[(employer_id, month)] = EmployerDebt(employer_id, month, employer_due_on(month), 0)
+        debt.due_cents += employer_part + employee_part
+        if paid and paid_on is not None:
+            debt.reductions.append((paid_on, paid))
+    late = sorted(
+        (d for d in debts.values() if d.due_on < on and d.outstanding_on(on) > 0),
+        key=lambda d: (d.due_on, d.employer_id),
+    )
+    return [
+        EmployerArrear(d.employer_id, d.month, d.due_on, d.outstanding_on(on), (on - d.due_on).days, total, stretches)
+        for d, (stretches, total, _exact) in zip(late, surcharges(late, on=on), strict=True)
+    ]

@@ -1,0 +1,86 @@
+"""The local stand-in of the tax authority's exchange, for the demo and the tests: a drop folder.
+
+``send`` writes the document to ``<folder>/inbox/<document id>.json`` (checked, written whole or not at
+all); ``fetch_results`` answers from ``<folder>/outbox/<document id>.results.jsonl``, writing it on the
+first fetch: every line paid in full on the 15th of the next month, except the persons configured
+unpaid or part paid (half of the line) and the schemes configured unpaid. A results file put in the
+outbox by hand is answered as it is. A folder that does not exist is an exchange that does not answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from socsec.core.months import month_first_day, month_index
+
+from .documents import HandoverDocument, canonical, document_read
+from .exchange import Acknowledgement, ExchangeUnavailable
+
+
+class DropFolderExchange:
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        unpaid_persons: frozenset[int] = frozenset(),
+        part_paid_persons: frozenset[int] = frozenset(),
+        unpaid_schemes: frozenset[str] = frozenset(),
+    ) -> None:
+        self.folder = Path(folder)
+        self.unpaid_persons = unpaid_persons
+        self.part_paid_persons = part_paid_persons
+        self.unpaid_schemes = unpaid_schemes
+
+    def _box(self, name: str) -> Path:
+        if not self.folder.is_dir():
+            raise ExchangeUnavailable(f"the exchange folder {self.folder} is not there")
+        box = self.folder / name
+        box.mkdir(exist_ok=True)
+        return box
+
+    def send(self, document: HandoverDocument) -> Acknowledgement:
+        raw = document.as_bytes()
+        document_read(raw)  # what the receiver checks first
+        _write_whole(self._box("inbox") / f"{document.document_id}.json", raw)
+        return Acknowledgement(document.document_id, f"RCPT-{document.checksum[:16].upper()}")
+
+    def fetch_results(self, document_id: str) -> bytes | None:
+        inbox, outbox = self._box("inbox"), self._box("outbox")
+        answer = outbox / f"{document_id}.results.jsonl"
+        if answer.exists():
+            return answer.read_bytes()
+        sent = inbox / f"{document_id}.json"
+        if not sent.exists():
+            return None
+        document = document_read(sent.read_bytes())
+        paid_on = month_first_day(month_index(document["month"]) + 1) + dt.timedelta(days=14)
+        rows = [canonical({"document_id": document_id, "checksum": ""})]
+        for line in document["lines"]:
+            due = line["employer_cents"] + line["employee_cents"]
+            if line["person_id"] in self.unpaid_persons or line["scheme"] in self.unpaid_schemes:
+                status, paid = "UNPAID", 0
+            elif line["person_id"] in self.part_paid_persons and due > 1:
+                status, paid = "PART_PAID", due // 2
+            else:
+                status, paid = "PAID", due
+            result = {"person_id": line["person_id"], "scheme": line["scheme"], "status": status}
+            result |= {"paid_cents": paid, "paid_on": paid_on.isoformat() if status != "UNPAID" else None}
+            rows.append(json.dumps(result, sort_keys=True).encode())
+        raw = b"\n".join(rows) + b"\n"
+        _write_whole(answer, raw)
+        return raw
+
+
+def _write_whole(path: Path, raw: bytes) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then renamed."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
