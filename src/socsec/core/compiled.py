@@ -108,7 +108,9 @@ class CompiledQuery(Generic[R]):
     """``build(**values)`` returns the queryset; the values named in ``sentinels`` are the run's (bound as
     parameters), the others make the shape (part of the SQL's text) and must be hashable."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, R]], sentinels: Mapping[str, Any], using: str = "default") -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[Any, R]], sentinels: Mapping[str, Any], using: str = "default"
+    ) -> None:
         self.build = build
         self.sentinels = dict(sentinels)
         self.using = using
