@@ -109,3 +109,22 @@ def test_a_slot_missing_from_the_sql_is_refused(world):
         query.objects(pk=1)
     with pytest.raises(TypeError, match="no value"):
         ENGAGEMENTS.objects(person_id=1, on=dt.date(2026, 1, 1), size=1)
+
+
+def test_moment_slots_read_as_the_queryset(db):
+    from django.contrib.sessions.models import Session
+
+    from socsec.core.compiled import moment_sentinel
+
+    at = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+    for n in range(3):
+        Session.objects.create(session_key=f"k{n}", session_data="x", expire_date=at + dt.timedelta(hours=n))
+
+    def live(*, now: dt.datetime) -> QuerySet[Session, tuple[str]]:
+        return Session.objects.filter(expire_date__gt=now).order_by("session_key").values_list("session_key")
+
+    query = CompiledQuery(live, sentinels={"now": moment_sentinel(1)})
+    for hours in (-1, 0, 1.5, 3):
+        now = at + dt.timedelta(hours=hours)
+        assert query.rows(now=now) == list(live(now=now))
+    assert query.rows(now=at) == [("k1",), ("k2",)]

@@ -29,7 +29,7 @@ from django.db.models.query import get_related_populators
 R = TypeVar("R")  # what the queryset yields: model instances, or tuples for a ``values_list`` query
 _populators: Callable[..., list[Any]] = get_related_populators  # (klass_info, select, db) in Django 5.2
 
-_SHAPES_MAX = 512
+_SHAPES_MAX = 512  # shapes remembered per query; past it a new shape is compiled on every run
 _ID_SENTINEL_BASE = -(2**62)
 _INT64 = (-(2**63), 2**63 - 1)
 
@@ -46,16 +46,19 @@ def text_sentinel(name: str) -> str:
 
 def date_sentinel(n: int) -> dt.date:
     """The ``n``th sentinel for a date slot: a day of year 1."""
-    return dt.date(1, 1, 1) + dt.timedelta(
-        days=n
-    )  # shapes remembered per query; past it a new shape is compiled on every run
+    return dt.date(1, 1, 1) + dt.timedelta(days=n)
+
+
+def moment_sentinel(n: int) -> dt.datetime:
+    """The ``n``th sentinel for an (aware) date and time slot: a second of the first day of year 1."""
+    return dt.datetime(1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str, bool], ...]  # (parameter position, slot name, adapted as a date)
+    slots: tuple[tuple[int, str, bool], ...]  # (parameter position, slot name, adapted by the backend)
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
     width: int  # columns read from each row
     model: type[Model] | None  # None: rows are tuples (a ``values_list`` query)
@@ -65,13 +68,25 @@ class _Compiled:
     annotations: tuple[tuple[str, int], ...]
 
 
-def _slot_positions(params: tuple[Any, ...], sentinels: Mapping[str, Any]) -> tuple[tuple[int, str, bool], ...]:
+def _adapted(connection: Any, value: Any) -> Any:
+    """A value as the backend adapts it while compiling (SQLite's dates and times are text)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _slot_positions(
+    connection: Any, params: tuple[Any, ...], sentinels: Mapping[str, Any]
+) -> tuple[tuple[int, str, bool], ...]:
     found: list[tuple[int, str, bool]] = []
     for name, sentinel in sentinels.items():
+        adapted = _adapted(connection, sentinel)
         hits = [
-            (i, name, not isinstance(p, type(sentinel)))
+            (i, name, adapted is not sentinel and p == adapted and not isinstance(p, type(sentinel)))
             for i, p in enumerate(params)
-            if p == sentinel or (isinstance(sentinel, dt.date) and p == sentinel.isoformat())
+            if p == sentinel or p == adapted
         ]
         if not hits:
             raise ValueError(f"compiled query: slot {name!r} is not a parameter of the SQL")
@@ -82,7 +97,7 @@ def _slot_positions(params: tuple[Any, ...], sentinels: Mapping[str, Any]) -> tu
 def _compile(queryset: QuerySet[Any], sentinels: Mapping[str, Any]) -> _Compiled:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    slots = _slot_positions(tuple(params), sentinels)
+    slots = _slot_positions(compiler.connection, tuple(params), sentinels)
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
     converters = tuple((pos, tuple(convs), expr) for pos, (convs, expr) in compiler.get_converters(fields).items())
     klass_info = compiler.klass_info
@@ -133,9 +148,9 @@ class CompiledQuery(Generic[R]):
     def _rows(self, compiled: _Compiled, values: Mapping[str, Any]) -> Iterator[list[Any]]:
         connection = connections[self.using]
         params = list(compiled.params)
-        for position, name, as_date in compiled.slots:
+        for position, name, adapted in compiled.slots:
             value = values[name]
-            params[position] = connection.ops.adapt_datefield_value(value) if as_date else value
+            params[position] = _adapted(connection, value) if adapted else value
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
