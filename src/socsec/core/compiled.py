@@ -86,7 +86,7 @@ def _slot_positions(
         hits = [
             (i, name, adapted is not sentinel and p == adapted and not isinstance(p, type(sentinel)))
             for i, p in enumerate(params)
-            if p == sentinel or p == adapted
+            if p in (sentinel, adapted)
         ]
         if not hits:
             raise ValueError(f"compiled query: slot {name!r} is not a parameter of the SQL")
