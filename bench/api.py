@@ -7,7 +7,8 @@ var directory), issues a token, starts the server on a free port with the API's 
 deployment's setting and would refuse a load test), then drives each endpoint for ``--seconds`` with
 ``--concurrency`` keep-alive connections from an asyncio client in this process (the server is another
 process). On a small machine the client takes CPU from the server: the figures are a floor. Prints one
-JSON line; per endpoint ``rps``, ``p99_ms`` and ``ratio_vs_trivial`` (its rps over the trivial one's).
+JSON line; per endpoint ``rps``, ``p99_ms``, ``ratio_vs_trivial`` (its rps over the trivial one's) and
+``client_cpu_ms_per_request`` (what the client itself spent, warm-up included: on 2 cores, its share).
 
     .venv/bin/python bench/api.py [--seconds 10] [--concurrency 16] [--processes 0] [--threads 8]
 """
@@ -196,7 +197,12 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.processes, args.threads)
     try:
-        results = {t.name: asyncio.run(drive(port, t, args.seconds, args.concurrency)) for t in targets}
+        results = {}
+        for t in targets:
+            cpu = time.process_time()
+            results[t.name] = asyncio.run(drive(port, t, args.seconds, args.concurrency))
+            spent = time.process_time() - cpu  # the client: one process, so at most one core
+            results[t.name]["client_cpu_ms_per_request"] = round(spent * 1000 / max(1, results[t.name]["requests"]), 3)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -22,7 +22,7 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import Principal, may_confirm_payments
 from socsec.api.base import api
 from socsec.api.bounds import Cents, Day, Reference, Text
-from socsec.api.responses import PageIn, page_of, paginate, paginate_list, responses
+from socsec.api.responses import PageIn, page_of, paginate, paginate_list, paginate_read, responses
 from socsec.contributions.collection.arrears import arrears
 from socsec.contributions.collection.declarations import (
     payment_declaration_approve,
@@ -33,7 +33,7 @@ from socsec.contributions.collection.declarations import (
 from socsec.contributions.collection.selectors import (
     declaration_get,
     declarations_list,
-    invoices_list,
+    invoices_page,
     payments_list,
 )
 from socsec.contributions.models import Invoice, Payment, PaymentDeclaration
@@ -272,8 +272,9 @@ def _listed_platform(request: HttpRequest, code: str | None, message: str) -> Or
 def list_invoices(request: HttpRequest, filters: Query[InvoiceFilter]) -> dict[str, Any]:
     """Invoices (a credit note when negative) with what payments have paid of each, by id."""
     own = _listed_platform(request, filters.platform, "you may not see invoices")
-    qs = invoices_list(platform=own, month=filters.month, province=filters.province)
-    return paginate(qs, filters, InvoiceOut.of)
+    return paginate_read(
+        invoices_page, filters, InvoiceOut.of, platform=own, month=filters.month, province=filters.province
+    )
 
 
 class PaymentFilter(PageIn):

@@ -123,6 +123,17 @@ def paginate(
     return {"items": [render(r) for r in rows], "next_cursor": _encode(rows[-1].pk) if more else None}
 
 
+def paginate_read(
+    read: Callable[..., list[M]], page: PageIn, render: Callable[[M], Any], **values: Any
+) -> dict[str, Any]:
+    """``paginate`` for a read that pages itself by id, ascending (``read(after=, size=, **values)``): one
+    more row than the page is read to know whether another page follows."""
+    rows = read(after=decode_cursor(page.cursor), size=page.limit + 1, **values)
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    return {"items": [render(r) for r in rows], "next_cursor": _encode(rows[-1].pk) if more else None}
+
+
 T = TypeVar("T")
 
 

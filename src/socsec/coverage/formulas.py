@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from socsec.core.compiled import CompiledQuery, date_sentinel
 from socsec.rules.coverage import Scheme
 from socsec.rules.engine import get_formula
 
@@ -34,11 +35,20 @@ SCHEME_ORDER = [
 ]
 
 
-def oip_activation_keys(on: dt.date) -> set[tuple[int, int | None, str]]:
+def _oip_activations_on(*, on: dt.date) -> QuerySet[SchemeActivation, tuple[Any, ...]]:
     rows = SchemeActivation.objects.filter(scheme=Scheme.OIP, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
-    return {(a.region_id, a.organisation_id, a.sector) for a in rows}
+    return rows.order_by().values_list("region_id", "organisation_id", "sector")
+
+
+_OIP_ACTIVATIONS = CompiledQuery(_oip_activations_on, sentinels={"on": date_sentinel(1)})
+
+
+def oip_activation_keys(on: dt.date) -> set[tuple[int, int | None, str]]:
+    """The OIP activations in force on the day, as (region, organisation, sector) keys; read with SQL
+    built once per process (a coverage decision is a hot read)."""
+    return {(region_id, organisation_id, sector) for region_id, organisation_id, sector in _OIP_ACTIVATIONS.rows(on=on)}
 
 
 def oip_activated(

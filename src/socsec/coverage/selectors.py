@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from socsec.core.compiled import CompiledQuery, date_sentinel, id_sentinel
 from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.rules.coverage import (
@@ -100,13 +101,21 @@ def coverage_for(person: Person, on: dt.date, *, date_field: str = "on") -> Pers
         ) from exc
 
 
-def _coverage_for(person: Person, on: dt.date) -> PersonCoverage:
-    engagements = list(
-        Engagement.objects.filter(person=person, start_date__lte=on)
+def _engagements_on(*, person_id: int, on: dt.date) -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.filter(person_id=person_id, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("organisation", "work_region")
         .order_by("start_date", "id")
     )
+
+
+# a coverage decision is a hot read: SQL built once per process
+_ENGAGEMENTS_ON = CompiledQuery(_engagements_on, sentinels={"person_id": id_sentinel(1), "on": date_sentinel(1)})
+
+
+def _coverage_for(person: Person, on: dt.date) -> PersonCoverage:
+    engagements = _ENGAGEMENTS_ON.objects(person_id=person.pk, on=on)
     labour = any(e.category == Category.LABOUR_RELATION for e in engagements)
     other = any(e.category != Category.LABOUR_RELATION for e in engagements)
     city = _medical_city(person, engagements)

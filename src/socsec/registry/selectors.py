@@ -9,14 +9,44 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from socsec.core.compiled import CompiledQuery, id_sentinel
 from socsec.core.errors import NotFound
 from socsec.core.fields import blind_index
 
 from .models import Engagement, Organisation, Person, Region
 
 
+def _person_first(*, person_id: int) -> QuerySet[Person]:
+    return Person.objects.select_related("residence_region").filter(pk=person_id).order_by("pk")[:1]
+
+
+def _engagement_with(*, person_id: int, organisation_id: int) -> QuerySet[Engagement, tuple[int]]:
+    return Engagement.objects.filter(person_id=person_id, organisation_id=organisation_id).values_list("pk")[:1]
+
+
+def _declared(*, person_ids: list[int], organisation_id: int) -> QuerySet[Engagement, tuple[Any, ...]]:
+    return (
+        Engagement.objects.filter(
+            organisation_id=organisation_id, person_id__in=person_ids, declared_name__isnull=False
+        )
+        .order_by("id")
+        .values_list("person_id", "declared_name", "declared_region")
+    )
+
+
+def _declared_one(*, person_id: int, organisation_id: int) -> QuerySet[Engagement, tuple[Any, ...]]:
+    return _declared(person_ids=[person_id], organisation_id=organisation_id)
+
+
+# The API's hot reads: SQL built once per process (socsec.core.compiled)
+_PERSON = CompiledQuery(_person_first, sentinels={"person_id": id_sentinel(1)})
+_DECLARED_ONE = CompiledQuery(_declared_one, sentinels={"person_id": id_sentinel(1), "organisation_id": id_sentinel(2)})
+_ENGAGED = CompiledQuery(_engagement_with, sentinels={"person_id": id_sentinel(1), "organisation_id": id_sentinel(2)})
+
+
 def person_get(*, person_id: int) -> Person:
-    person = Person.objects.select_related("residence_region").filter(pk=person_id).first()
+    found = _PERSON.objects(person_id=person_id)
+    person = found[0] if found else None
     if person is None:
         raise NotFound("no person with id %(person_id)s", field="person_id", params={"person_id": person_id})
     return person
@@ -94,13 +124,10 @@ def as_declared(persons: Iterable[Person], organisation: Organisation) -> list[P
     by the agency, or registered before declarations were kept) is shown as registered."""
     people = list(persons)
     declared: dict[int, tuple[str, str]] = {}
-    rows = (
-        Engagement.objects.filter(
-            organisation=organisation, person_id__in=[x.pk for x in people], declared_name__isnull=False
-        )
-        .order_by("id")
-        .values_list("person_id", "declared_name", "declared_region")
-    )
+    if len(people) == 1:  # one person read (the API's hot read): SQL built once per process
+        rows: Iterable[tuple[Any, ...]] = _DECLARED_ONE.rows(person_id=people[0].pk, organisation_id=organisation.pk)
+    else:
+        rows = _declared(person_ids=[x.pk for x in people], organisation_id=organisation.pk)
     for person_id, name, region in rows:
         declared[person_id] = (name or "", region)
     regions = Region.objects.in_bulk([r for _, r in declared.values()], field_name="code")
@@ -121,7 +148,7 @@ def _looks_like_resident_id(text: str) -> bool:
 
 
 def person_is_engaged_with(*, person: Person, organisation: Organisation) -> bool:
-    return Engagement.objects.filter(person=person, organisation=organisation).exists()
+    return bool(_ENGAGED.rows(person_id=person.pk, organisation_id=organisation.pk))
 
 
 def engagements_of(

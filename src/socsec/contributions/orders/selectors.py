@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from socsec.contributions.errors import StoredFilesDamaged
 from socsec.contributions.models import OrderBatch
+from socsec.core.compiled import CompiledQuery, id_sentinel
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import NotFound
 from socsec.core.stored import stored_file_problem
@@ -72,11 +73,21 @@ def damaged_files(*, platform: Organisation, months: Iterable[str]) -> list[dict
     return damaged
 
 
-def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
+def _batch_first(*, batch_id: int, platform_id: int | None) -> QuerySet[OrderBatch]:
     qs = OrderBatch.objects.select_related("platform").filter(pk=batch_id)
-    if platform is not None:
-        qs = qs.filter(platform=platform)
-    batch = qs.first()
+    if platform_id is not None:
+        qs = qs.filter(platform_id=platform_id)
+    return (qs if qs.ordered else qs.order_by("pk"))[:1]  # what ``first()`` reads
+
+
+_BATCH = CompiledQuery(_batch_first, sentinels={"batch_id": id_sentinel(1), "platform_id": id_sentinel(2)})
+
+
+def batch_get(*, batch_id: int, platform: Organisation | None = None) -> OrderBatch:
+    """The batch with its platform (read with SQL built once per process); one of another platform fails
+    as an absent one."""
+    found = _BATCH.objects(batch_id=batch_id, platform_id=platform.pk if platform is not None else None)
+    batch = found[0] if found else None
     if batch is None:
         raise NotFound("no order batch %(batch_id)s", field="batch_id", params={"batch_id": batch_id})
     return batch
