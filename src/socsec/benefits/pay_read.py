@@ -5,6 +5,7 @@ for an award that replaced others after a review (``replaced_key``), which few a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +70,8 @@ class PayAward:
         return code[:2] + "0000"
 
 
-def pay_awards(awards: QuerySet[Award], after: int, limit: int) -> list[PayAward]:
-    """The next ``limit`` awards of ``awards`` with an id above ``after``, in id order: one query."""
-    rows = awards.filter(id__gt=after).order_by("id").values_list(*COLUMNS, Cast("beneficiary", TextField()))[:limit]
-    return [PayAward(*row) for row in rows]
+def pay_awards(awards: QuerySet[Award], chunk: int) -> Iterator[PayAward]:
+    """``awards`` in id order, streamed: one query, fetched ``chunk`` rows at a time."""
+    rows = awards.order_by("id").values_list(*COLUMNS, Cast("beneficiary", TextField()))
+    for row in rows.iterator(chunk_size=chunk):
+        yield PayAward(*row)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -50,6 +51,7 @@ AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due compute
 # payments (and their postings) and claims written per statement: 140 rows of 7 columns stay within
 # SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
 WRITES_A_BATCH = 140
+COPIES_A_BATCH = 10000  # the same by COPY on PostgreSQL, where no statement grows with the rows
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
@@ -84,6 +86,11 @@ def pay_month(
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # each batch's reads are short: workers would cost more
+                # the run reads its streams whole (cursors are planned for their first rows otherwise)
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         if connection.features.has_select_for_update:
             # the awards the run may change, locked first and in one order: an approval replacing some
             # waits for the run, or the run for it, and neither holds what the other waits for
@@ -104,14 +111,11 @@ def pay_month(
         awards = Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
         before = paid_on_replaced()
         told = progress or (lambda _done, _total: None)
-        total, done, last_id = awards.count(), 0, 0
+        total, done = awards.count(), 0
         new_payments, new_cents = 0, 0
         told(0, total)
-        while True:
-            batch = pay_awards(awards, last_id, AWARDS_A_BATCH)
-            if not batch:
-                break
-            last_id = batch[-1].pk
+        stream = pay_awards(awards, AWARDS_A_BATCH)  # one query, read as the batches are paid
+        while batch := list(islice(stream, AWARDS_A_BATCH)):
             made, cents = _pay_batch(batch, run, index, instruction, before, today)
             new_payments, new_cents = new_payments + made, new_cents + cents
             done += len(batch)
@@ -192,8 +196,9 @@ def _pay_batch(
                 continue  # nothing to pay, or paid already
             paid.add((due_month, kind))
             payments.append((award, due_month, kind, cents, note))
-    for at in range(0, len(payments), WRITES_A_BATCH):
-        part = payments[at : at + WRITES_A_BATCH]
+    group = COPIES_A_BATCH if connection.vendor == "postgresql" else WRITES_A_BATCH
+    for at in range(0, len(payments), group):
+        part = payments[at : at + group]
         ids = copy_rows(
             BenefitPayment,
             ["run_id", "award_id", "month", "kind", "amount_cents", "note", "instruction"],
@@ -212,7 +217,8 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
     ).order_by("id")
     last_id = 0
     while True:
-        claims = list(_locked(waiting.filter(id__gt=last_id))[:WRITES_A_BATCH])
+        # not the claim's facts and assessment: encrypted, and withheld from the audit entry anyway
+        claims = list(_locked(waiting.filter(id__gt=last_id).defer("facts", "assessment"))[:WRITES_A_BATCH])
         if not claims:
             return
         last_id = claims[-1].pk
