@@ -5,7 +5,10 @@ history read and checked). Each run is compared with a baseline measured in the 
 database: one SQL query reading the same rows (the awards with their claim and person, and what was paid
 on each award by month). Prints one JSON line.
 
-    PYTHONPATH=$PWD/src .venv/bin/python bench/payrun.py [--awards 100000]
+    PYTHONPATH=$PWD/src .venv/bin/python bench/payrun.py [--awards 100000] [--history sql]
+
+``--history sql`` writes what the backlog run would have paid in SQL (at the same amounts and notes) and
+times only the next month's run: the size of a monthly run at a million awards without the hours of back pay.
 
 On the embedded default (SQLite, a fresh var dir) unless DATABASE_URL is set: then on that database,
 which must be a throwaway one (it is migrated and filled)."""
@@ -100,6 +103,50 @@ def build(n: int) -> None:
         )
 
 
+def history(through: str) -> None:
+    """What the runs up to ``through`` paid, written in SQL instead of by those runs (``--history sql``): each
+    award's months since it started (a lump sum once) at the amounts and notes those runs give, pensions
+    raised by the published increases (computed by the rules once per distinct amount), one run row for
+    them all; claims already moved to paid and persons' payable accounts opened, as the runs leave them."""
+    from django.db import connection, transaction
+
+    from socsec.benefits.models import Award, PaymentRun
+    from socsec.benefits.pay_due import monthly_amounts_many
+    from socsec.core.months import month_index, month_name, month_year
+
+    months = [month_name(i) for i in range(month_index("2024-01"), month_index(through) + 1)]
+    years = sorted({int(m[:4]) for m in months})
+    bases = list(range(300000, 301000))
+    pensions = [Award(item="pension_monthly", start_month="2024-01", amount_cents=b, periodic=True) for b in bases]
+    amounts = monthly_amounts_many(pensions, [years[-1]] * len(bases))
+    with transaction.atomic(), connection.cursor() as cursor:
+        run = PaymentRun.objects.create(month=through)
+        cursor.execute("CREATE TEMPORARY TABLE bench_month (month varchar(7), year integer)")
+        cursor.executemany("INSERT INTO bench_month VALUES (%s, %s)", [(m, month_year(month_index(m))) for m in months])
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_amount (base bigint, year integer, cents bigint, note varchar(200))"
+        )
+        cursor.executemany(
+            "INSERT INTO bench_amount VALUES (%s, %s, %s, %s)",
+            [(b, y, *by_year[y]) for b, by_year in zip(bases, amounts, strict=True) for y in years],
+        )
+        cursor.execute(
+            "INSERT INTO benefits_benefitpayment (run_id, award_id, month, kind, amount_cents, note, instruction)"
+            " SELECT %s, a.id, m.month, 'PAYMENT', COALESCE(x.cents, a.amount_cents),"
+            " COALESCE(x.note, CASE WHEN a.periodic THEN 'monthly' ELSE 'lump sum' END), 1"
+            " FROM benefits_award a JOIN bench_month m ON m.month >= a.start_month"
+            " AND (a.periodic OR m.month = a.start_month)"
+            " LEFT JOIN bench_amount x ON a.item = 'pension_monthly' AND x.base = a.amount_cents AND x.year = m.year"
+            " ORDER BY a.id, m.month",
+            [run.pk],
+        )
+        cursor.execute("UPDATE benefits_claim SET status = 'PAID'")
+        cursor.execute(
+            "INSERT INTO ledger_account (code, kind, name) SELECT 'payable:benefits:' || id, 'LIABILITY',"
+            " 'payable:benefits:' || id FROM registry_person"
+        )
+
+
 BASELINE = """
 SELECT a.id, a.item, a.amount_cents, a.start_month, c.kind, c.person_id, r.code, p.month, p.kind, p.amount_cents
 FROM benefits_award a
@@ -149,14 +196,23 @@ def pay(month: str, today: dt.date) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--awards", type=int, default=100_000)
+    parser.add_argument(
+        "--history",
+        choices=["run", "sql"],
+        default="run",
+        help="the months before the timed one: paid by a timed backlog run (run), or written in SQL (sql)",
+    )
     args = parser.parse_args()
     setup()
     from django.db import connection
 
     started = time.perf_counter()
     build(args.awards)
+    if args.history == "sql":
+        history("2026-04")
     built = time.perf_counter() - started
-    backlog = pay("2026-04", dt.date(2026, 5, 2))  # every month since each award started
+    # every month since each award started (none left when the history was written in SQL)
+    backlog = pay("2026-04", dt.date(2026, 5, 2)) if args.history == "run" else None
     monthly = pay("2026-05", dt.date(2026, 6, 2))  # the next month: one each, the history checked
     print(
         json.dumps(
@@ -164,6 +220,7 @@ def main() -> None:
                 "bench": "payrun",
                 "database": connection.vendor,
                 "awards": args.awards,
+                "history": args.history,
                 "build_s": round(built, 3),
                 "backlog": backlog,
                 "monthly": monthly,

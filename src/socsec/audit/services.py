@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from socsec.core.bulk import insert_rows
+from socsec.core.bulk import copy_rows
 
 from .chain import as_stored, chain_tail, link, lock_chain
 from .models import AuditEntry
@@ -105,7 +105,7 @@ def audit_record_many(
         lock_chain()
         link(entries, chain_tail())
         columns = [f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-        ids = insert_rows(AuditEntry, columns, [[getattr(e, name) for name in columns] for e in entries])
+        ids = copy_rows(AuditEntry, columns, [[getattr(e, name) for name in columns] for e in entries])
         for entry, pk in zip(entries, ids, strict=True):
             entry.pk = pk
     return len(entries)

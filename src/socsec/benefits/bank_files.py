@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from socsec.audit.models import ReadPurpose
-from socsec.audit.reads import log_personal_read
+from socsec.audit.reads import log_personal_reads_in_batches
 from socsec.audit.services import Actor
 from socsec.batch.store import write_text_atomic
 from socsec.core.csvsafe import csv_writer
@@ -103,10 +103,12 @@ def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[Bank
     while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches
         fresh = [p for p in dict.fromkeys(batch) if p not in seen]
         seen.update(fresh)
-        log_personal_read(
+        # logged with the run's payments or not at all, by COPY on PostgreSQL (one a batch: no other
+        # statement, the next fetch included, may run while a COPY is open)
+        log_personal_reads_in_batches(
             actor=Actor.system("payment run"),
             role="SYSTEM",
-            person_ids=fresh,
+            batches=[fresh],
             purpose=ReadPurpose.PAYMENT,
             what="bank file",
         )

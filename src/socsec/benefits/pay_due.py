@@ -14,6 +14,7 @@ import numpy as np
 from socsec.core.months import month_index, month_name, month_year
 
 from .models import Award, BenefitPayment, Claim
+from .pay_read import PayAward
 from .stops import ReplacedKey, replaced_key
 
 INDEXED_ITEMS = ("pension_monthly",)
@@ -48,14 +49,14 @@ def paid_on_replaced(claim: Claim | None = None) -> dict[ReplacedKey, dict[str, 
     return out
 
 
-def monthly_amounts(award: Award, last_year: int) -> Amounts:
+def monthly_amounts(award: Award | PayAward, last_year: int) -> Amounts:
     """A pension's amount in each year up to ``last_year``: raised by each year's published increase from
     the year after it started (``pension_indexed_monthly``); once a year's rate is not published yet, the
     amount stays as it is until it is. Other awards are paid as awarded."""
     return monthly_amounts_many([award], [last_year])[0]
 
 
-def monthly_amounts_many(awards: Sequence[Award], last_years: Sequence[int]) -> list[Amounts]:
+def monthly_amounts_many(awards: Sequence[Award | PayAward], last_years: Sequence[int]) -> list[Amounts]:
     """``monthly_amounts`` of many awards at once (each to its own last year): the pensions' increases
     are computed for all of them together, one rule call per year."""
     out: list[Amounts] = [{} for _ in awards]
@@ -95,7 +96,9 @@ def monthly_amounts_many(awards: Sequence[Award], last_years: Sequence[int]) -> 
     return out
 
 
-def due(award: Award, index: int, paid_before: dict[str, int], rows: Sequence[PaidRow], amounts: Amounts) -> list[Due]:
+def due(
+    award: Award | PayAward, index: int, paid_before: dict[str, int], rows: Sequence[PaidRow], amounts: Amounts
+) -> list[Due]:
     """(month, kind, cents, note) to pay or recover on this award in the run of month ``index``.
     ``paid_before`` is what the awards it replaced paid for each month (after a review): only the rest is
     due, and nothing is recovered where they paid more. A replaced award pays nothing more; only a stop
@@ -148,7 +151,7 @@ def due(award: Award, index: int, paid_before: dict[str, int], rows: Sequence[Pa
     return out
 
 
-def last_year_due(award: Award, index: int) -> int:
+def last_year_due(award: Award | PayAward, index: int) -> int:
     """The year of the last month a periodic award is due in the run of month ``index``."""
     return month_year(min(index, month_index(award.end_month) if award.end_month else index))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
-from socsec.core.bulk import insert_rows
+from socsec.core.bulk import copy_rows
 from socsec.core.clock import database_today
 from socsec.core.errors import ValidationFailed
 from socsec.core.faults import fault
@@ -34,6 +35,7 @@ from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 from .bank_files import bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
 from .pay_due import INDEXED_ITEMS, PaidRow, due, last_year_due, monthly_amounts, monthly_amounts_many, paid_on_replaced
+from .pay_read import PayAward, pay_awards
 from .stops import ReplacedKey, apply_suspensions, replaced_key
 
 # which fund pays each kind of claim (by province)
@@ -49,16 +51,8 @@ AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due compute
 # payments (and their postings) and claims written per statement: 140 rows of 7 columns stay within
 # SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
 WRITES_A_BATCH = 140
+COPIES_A_BATCH = 10000  # the same by COPY on PostgreSQL, where no statement grows with the rows
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
-# what the run reads of each award, its claim and the regions that name the paying fund
-PAY_FIELDS = (
-    *(f.name for f in Award._meta.concrete_fields if f.name not in ("label", "explanation")),
-    "claim__kind",
-    "claim__person_id",
-    "claim__engagement_id",
-    "claim__person__residence_region__code",
-    "claim__engagement__work_region__code",
-)
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
 # recovers what was paid after the death)
@@ -92,6 +86,11 @@ def pay_month(
     with transaction.atomic():
         run, _ = PaymentRun.objects.get_or_create(month=month)
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)  # one run of a month at a time
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # each batch's reads are short: workers would cost more
+                # the run reads its streams whole (cursors are planned for their first rows otherwise)
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         if connection.features.has_select_for_update:
             # the awards the run may change, locked first and in one order: an approval replacing some
             # waits for the run, or the run for it, and neither holds what the other waits for
@@ -109,22 +108,14 @@ def pay_month(
             BenefitPayment.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
             BankFile.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
         )
-        awards = (
-            Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
-            .select_related("claim__person__residence_region", "claim__engagement__work_region")
-            .only(*PAY_FIELDS)  # not the claim's facts and assessment, nor the person's name: never decrypted here
-            .order_by("id")
-        )
+        awards = Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
         before = paid_on_replaced()
         told = progress or (lambda _done, _total: None)
-        total, done, last_id = awards.count(), 0, 0
+        total, done = awards.count(), 0
         new_payments, new_cents = 0, 0
         told(0, total)
-        while True:
-            batch = list(awards.filter(id__gt=last_id)[:AWARDS_A_BATCH])
-            if not batch:
-                break
-            last_id = batch[-1].pk
+        stream = pay_awards(awards, AWARDS_A_BATCH)  # one query, read as the batches are paid
+        while batch := list(islice(stream, AWARDS_A_BATCH)):
             made, cents = _pay_batch(batch, run, index, instruction, before, today)
             new_payments, new_cents = new_payments + made, new_cents + cents
             done += len(batch)
@@ -167,7 +158,7 @@ def _closed_month(month: str, today: dt.date) -> int:
 
 
 def _pay_batch(
-    batch: list[Award],
+    batch: list[PayAward],
     run: PaymentRun,
     index: int,
     instruction: int,
@@ -193,19 +184,22 @@ def _pay_batch(
             strict=True,
         )
     )
-    payments: list[tuple[Award, str, str, int, str]] = []  # award, month, kind, cents, note
+    payments: list[tuple[PayAward, str, str, int, str]] = []  # award, month, kind, cents, note
+    replacing = {(claim, item) for claim, item, _beneficiary in before}
     for award in batch:
         earlier = rows.get(award.pk, [])
         paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
-        key = replaced_key(award)
-        for due_month, kind, cents, note in due(award, index, before.get(key, {}), earlier, amounts.get(award.pk, {})):
+        # the beneficiary decrypted only where awards of the claim and item were replaced
+        paid_before = before.get(replaced_key(award), {}) if (award.claim_id, award.item) in replacing else {}
+        for due_month, kind, cents, note in due(award, index, paid_before, earlier, amounts.get(award.pk, {})):
             if cents == 0 or (due_month, kind) in paid:
                 continue  # nothing to pay, or paid already
             paid.add((due_month, kind))
             payments.append((award, due_month, kind, cents, note))
-    for at in range(0, len(payments), WRITES_A_BATCH):
-        part = payments[at : at + WRITES_A_BATCH]
-        ids = insert_rows(
+    group = COPIES_A_BATCH if connection.vendor == "postgresql" else WRITES_A_BATCH
+    for at in range(0, len(payments), group):
+        part = payments[at : at + group]
+        ids = copy_rows(
             BenefitPayment,
             ["run_id", "award_id", "month", "kind", "amount_cents", "note", "instruction"],
             [(run.pk, award.pk, m, kind, cents, note, instruction) for award, m, kind, cents, note in part],
@@ -223,7 +217,8 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
     ).order_by("id")
     last_id = 0
     while True:
-        claims = list(_locked(waiting.filter(id__gt=last_id))[:WRITES_A_BATCH])
+        # not the claim's facts and assessment: encrypted, and withheld from the audit entry anyway
+        claims = list(_locked(waiting.filter(id__gt=last_id).defer("facts", "assessment"))[:WRITES_A_BATCH])
         if not claims:
             return
         last_id = claims[-1].pk
@@ -254,17 +249,10 @@ def _locked(rows: QuerySet[Claim]) -> QuerySet[Claim]:
     return rows.select_for_update(of=("self",)) if connection.features.has_select_for_update else rows
 
 
-def _province(award: Award) -> str:
-    claim = award.claim
-    if claim.engagement is not None and claim.kind in (Claim.Kind.OCCUPATIONAL_INJURY, Claim.Kind.WORK_INJURY):
-        return claim.engagement.work_region.province_code
-    return claim.person.residence_region.province_code
-
-
-def _posting(award: Award, month: str, kind: str, cents: int, note: str, pk: int, today: dt.date) -> Posting:
+def _posting(award: PayAward, month: str, kind: str, cents: int, note: str, pk: int, today: dt.date) -> Posting:
     """A payment's transaction: from the fund that pays the award to what is payable to the person."""
-    paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.claim.kind]), _province(award))
-    payable = benefits_payable(award.claim.person_id)
+    paid_from = fund(ITEM_FUND.get(award.item, FUND_OF[award.kind]), award.province)
+    payable = benefits_payable(award.person_id)
     key = source_key(SourceKind.BENEFIT_PAYMENT, pk)
     return Posting(
         entries=[(paid_from, cents), (payable, -cents)],

@@ -20,6 +20,7 @@ from socsec.core.months import month_first_day, month_index, month_name
 from socsec.registry.models import Engagement
 
 from .models import Award, Claim, DeathNotice, Suspension
+from .pay_read import PayAward
 
 T = Suspension.Trigger
 ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
@@ -27,7 +28,7 @@ ReplacedKey = tuple[int, str, str]  # claim, item, beneficiary
 NOT_READ = ("claim__facts", "claim__assessment", "claim__person__resident_id", "claim__person__name")
 
 
-def replaced_key(award: Award) -> ReplacedKey:
+def replaced_key(award: Award | PayAward) -> ReplacedKey:
     """What a new award has in common with those it replaced after a review."""
     return (award.claim_id, award.item, award.beneficiary)
 

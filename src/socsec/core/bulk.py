@@ -2,7 +2,8 @@
 without making a model instance per row or compiling each value through the ORM (which costs about ten
 times the database's own work for a narrow row). Values are given as the database stores them; the
 columns that need it (dates and times, JSON) are prepared by their field here. Each statement stays within
-the database's limit of variables (SQLite: 999), so no statement grows with the data."""
+the database's limit of variables (SQLite: 999), so no statement grows with the data. ``copy_rows`` does the
+same by COPY on PostgreSQL (ids drawn from the table's sequence first), by ``insert_rows`` elsewhere."""
 
 from __future__ import annotations
 
@@ -53,3 +54,38 @@ def _needs_preparing(field: Any) -> bool:
     """Dates, times, JSON, decimals and the project's own fields (encrypted ones) go through the field."""
     own = not type(field).__module__.startswith("django.")
     return own or isinstance(field, models.JSONField | models.DateField | models.DecimalField)
+
+
+def copy_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: bool = True
+) -> list[int]:
+    """``insert_rows``, by COPY on PostgreSQL: the ids are drawn from the table's sequence in one query (in
+    increasing order, as the rows are given) and written with the rows, so thousands of rows cost two
+    statements and no SQL text grows with them. Elsewhere ``insert_rows``."""
+    if connection.vendor != "postgresql" or not rows:
+        return insert_rows(model, columns, rows, returning=returning)
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in columns]
+    pk = meta.pk
+    assert pk is not None
+    prepared = [i for i, f in enumerate(fields) if _needs_preparing(f)]
+    quote = connection.ops.quote_name
+    names = [str(f.column) for f in fields]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1",
+                [meta.db_table, pk.column, len(rows)],
+            )
+            ids = [int(found[0]) for found in cursor.fetchall()]
+            names.insert(0, str(pk.column))
+        sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for at, row in enumerate(rows):
+                values = list(row)
+                for i in prepared:
+                    values[i] = fields[i].get_db_prep_save(values[i], connection)
+                copy.write_row([ids[at], *values] if returning else values)
+    return ids

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from socsec.core.bulk import insert_rows
+from socsec.core.bulk import copy_rows
 from socsec.core.errors import ValidationFailed
 
 from .accounts import ACCOUNT_KINDS
@@ -114,7 +114,7 @@ def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
         ids = dict(LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "id"))
         todo = [(posting, lines) for posting, lines in checked if posting.idempotency_key not in ids]
         now, today = timezone.now(), timezone.localdate()
-        made = insert_rows(
+        made = copy_rows(
             LedgerTransaction,
             ["at", "booked_on", "description", "kind", "params", "source", "idempotency_key"],
             [
@@ -131,7 +131,7 @@ def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
             ],
         )
         accounts = _accounts([code for _posting, lines in todo for code, _cents in lines])
-        insert_rows(
+        copy_rows(
             LedgerEntry,
             ["transaction_id", "account_id", "amount_cents"],
             [

@@ -1,0 +1,86 @@
+"""Bulk inserts: ``copy_rows`` (COPY on PostgreSQL) writes what ``insert_rows`` writes, values prepared by
+their fields (dates and times, JSON, encrypted text), and returns the new ids in the order given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from socsec.benefits.models import Award
+from socsec.core.bulk import copy_rows, insert_rows
+from socsec.ledger.models import LedgerTransaction
+
+COLUMNS = ["at", "booked_on", "description", "kind", "params", "source", "idempotency_key"]
+
+
+AT = timezone.now()
+
+
+def rows(prefix: str, n: int, at: dt.datetime = AT) -> list[tuple]:
+    return [
+        (
+            at,
+            dt.date(2026, 5, 1 + i % 28),
+            f"tab\there\nnew line \\ {i}",
+            "",
+            {"n": i, "s": "é\t"},
+            "s",
+            f"{prefix}:{i}",
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 250])
+def test_copy_rows_writes_what_insert_rows_writes(n):
+    inserted = insert_rows(LedgerTransaction, COLUMNS, rows("insert", n))
+    copied = copy_rows(LedgerTransaction, COLUMNS, rows("copy", n))
+    assert len(copied) == n and copied == sorted(copied) and min(copied) > max(inserted)
+    fields = ["booked_on", "description", "kind", "params", "source"]
+    by_id = {t.pk: t for t in LedgerTransaction.objects.all()}
+    for i, (a, b) in enumerate(zip(inserted, copied, strict=True)):
+        assert [getattr(by_id[a], f) for f in fields] == [getattr(by_id[b], f) for f in fields]
+        assert by_id[b].idempotency_key == f"copy:{i}" and by_id[b].at == by_id[a].at == AT
+
+
+@pytest.mark.django_db
+def test_copy_rows_encrypts_as_the_field_does(world):
+    claim_award = Award.objects.create(
+        claim=world_claim(world),
+        item="x",
+        label="x",
+        payer="FUND",
+        periodic=True,
+        amount_cents=1,
+        start_month="2026-01",
+        explanation={"note": "bulk"},
+    )
+    columns = ["claim_id", "item", "label", "payer", "periodic", "amount_cents", "start_month", "end_month"]
+    columns += ["beneficiary", "explanation", "suspended_from", "suspended_reason", "status"]
+    values = (claim_award.claim_id, "y", "y", "FUND", False, 5, "2026-02", "", "王芳", {"a": 1}, "", "", "ACTIVE")
+    [pk] = copy_rows(Award, columns, [values])
+    award = Award.objects.get(pk=pk)
+    assert (award.beneficiary, award.explanation, award.periodic, award.amount_cents) == ("王芳", {"a": 1}, False, 5)
+
+
+@pytest.mark.django_db
+def test_nothing_to_copy_writes_nothing():
+    assert copy_rows(LedgerTransaction, COLUMNS, []) == []
+    assert not LedgerTransaction.objects.exists()
+
+
+def world_claim(world):
+    from socsec.benefits.models import Claim
+
+    return Claim.objects.create(
+        person=world.rider,
+        kind="PENSION",
+        status="AWARDED",
+        event_date=dt.date(2026, 1, 1),
+        reported_by="OFFICER",
+        submitted_on=dt.date(2026, 1, 2),
+        decision_due=dt.date(2026, 3, 3),
+    )
