@@ -118,3 +118,38 @@ def test_a_page_reads_only_the_platforms_it_reaches(late):
     one_platform = queries(1)  # the first platform has enough for the page and one more
     assert queries(2) == one_platform
     assert queries(5) > one_platform  # the second platform is read too
+
+
+def invoices_shown(html: str) -> list[int]:
+    import re
+
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [int(pk) for pk in re.findall(r"<tr><td>(\d+)</td>", body)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_officer_page_pages_with_the_next_invoice_and_says_its_totals_are_the_pages(late, language):
+    world, order = late
+    c = officer(world)
+    first = c.get("/officer/arrears/", {"on": ON.isoformat(), "size": "2"}, headers={"Accept-Language": language})
+    html = first.content.decode()
+    assert invoices_shown(html) == order[:2]
+    assert f'rel="next" href="?on={ON.isoformat()}&amp;size=2&amp;after={order[1]}"' in html
+    assert 'rel="first"' not in html
+    assert ("These totals are of this page." if language == "en" else "以上合计仅为本页。") in html
+    last = c.get(
+        "/officer/arrears/",
+        {"on": ON.isoformat(), "size": "2", "after": str(order[3])},
+        headers={"Accept-Language": language},
+    ).content.decode()
+    assert invoices_shown(last) == order[4:]
+    assert 'rel="next"' not in last and f'rel="first" href="?on={ON.isoformat()}&amp;size=2"' in last
+    assert ("First page" if language == "en" else "第一页") in last
+
+
+@pytest.mark.parametrize("after", ["x", "-1", "99999999"])
+def test_the_officer_page_after_an_invoice_not_there_starts_from_the_first(late, after):
+    world, order = late
+    html = officer(world).get("/officer/arrears/", {"on": ON.isoformat(), "after": after}).content.decode()
+    assert invoices_shown(html) == order
+    assert "These totals are of this page." not in html
