@@ -83,8 +83,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep and reuse databases that hold the rows")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--build-only", action="store_true", help="build (or find) the databases, time nothing")
+    parser.add_argument("--steps", default=",".join(STEPS_TIMED), help="the steps to time, comma-separated")
     parser.add_argument("--one-size", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    unknown = sorted(set(args.steps.split(",")) - set(STEPS_TIMED))
+    if unknown:
+        parser.error(f"--steps: no step {', '.join(unknown)}; the steps are {', '.join(STEPS_TIMED)}")
     if args.one_size:
         from scale_steps import one_size
 
@@ -105,7 +109,7 @@ def main() -> None:
     if compare and compare != args.persons and not args.build_only:
         small, large = results[compare]["steps"], results[args.persons]["steps"]
         limit = args.persons / compare * 1.1
-        ratios = {s: _ratio(large.get(s), small.get(s)) for s in STEPS_TIMED}
+        ratios = {s: _ratio(large.get(s), small.get(s)) for s in STEPS_TIMED if s in large}
         out["at_compare_persons"] = results[compare]
         out["ratio_vs_compare"] = ratios
         out["linear_limit"] = round(limit, 2)
@@ -138,7 +142,7 @@ def _run_size(size: int, args: argparse.Namespace, sqlite_dir: Path) -> dict[str
             path.unlink(missing_ok=True)
         env["SOCSEC_SQLITE_PATH"] = str(path)
     command = [sys.executable, __file__, "--one-size", "--persons", str(size)]
-    for flag in ("step_timeout", "samples", "chunk", "seed"):
+    for flag in ("step_timeout", "samples", "chunk", "seed", "steps"):
         command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
     command += ["--reuse"] if args.reuse else []
     command += ["--build-only"] if args.build_only else []

@@ -59,7 +59,7 @@ def test_the_list_shows_the_platforms_workers_masked_with_their_engagements(worl
     assert f"{rid[:3]}***********{rid[-4:]}" in text and rid not in text  # masked as the API masks
     assert "张伟" in text and "李娜" in text and "王强" not in text  # the courier's and the agency's are not listed
     assert "Ride-hailing · Managed, not a labour relation · Shenzhen" in text
-    assert "2 workers" in text
+    assert 'class="pager"' not in text  # one page
     assert "/platform/workers/upload/" in text
     zh = clerk(world, "zh-hans").get("/platform/workers/").content.decode()
     assert "网约车 · 不完全符合确立劳动关系情形 · 深圳市" in zh
@@ -70,15 +70,45 @@ def test_search_by_whole_name_and_paging(world, monkeypatch):
     c = clerk(world)
     found = c.get("/platform/workers/", {"q": "李娜"}).content.decode()
     assert re.findall(r'data-person="(\d+)"', found) == [str(world.employee.pk)]
-    assert "1 worker" in found
+    assert "matching “李娜”" in found
     assert "Nobody matches." in c.get("/platform/workers/", {"q": "李"}).content.decode()  # whole names only
     monkeypatch.setattr("socsec.web.platform.workers.PAGE_SIZE", 1)
     first, second = sorted([world.rider.pk, world.employee.pk])
     one = c.get("/platform/workers/").content.decode()
-    assert re.findall(r'data-person="(\d+)"', one) == [str(first)] and "Page 1 of 2" in one
+    assert re.findall(r'data-person="(\d+)"', one) == [str(first)] and "Rows 1 to 1" in one
+    assert 'rel="next" href="?page=2"' in one and 'rel="prev"' not in one
     two = c.get("/platform/workers/", {"page": "2"}, headers={"HX-Request": "true"}).content.decode()
-    assert re.findall(r'data-person="(\d+)"', two) == [str(second)] and "Page 2 of 2" in two
+    assert re.findall(r'data-person="(\d+)"', two) == [str(second)] and "Rows 2 to 2" in two
+    assert 'rel="prev" href="?page=1"' in two and 'rel="next"' not in two
     assert "<html" not in two  # htmx gets the list only
+
+
+def test_a_page_reads_the_same_queries_whatever_its_workers_and_keeps_the_search(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = clerk(world)
+
+    def queries(size: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert c.get("/platform/workers/", {"size": size}).status_code == 200
+        return len(seen)
+
+    queries("2")  # the session and caches warm
+    assert queries("1") == queries("2")  # the engagements of the page in one query, not one per worker
+    rid = world.rider.resident_id
+    one = c.get("/platform/workers/", {"q": rid, "size": "1"}).content.decode()
+    assert re.findall(r'data-person="(\d+)"', one) == [str(world.rider.pk)] and 'class="pager"' not in one
+    zh = clerk(world, "zh-hans").get("/platform/workers/", {"size": "1", "page": "2"}).content.decode()
+    assert re.findall(r'data-person="(\d+)"', zh) == [str(max(world.rider.pk, world.employee.pk))]
+    assert "上一页" in zh and "第2至2行" in zh
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "９"])
+def test_a_page_number_that_is_not_one_shows_the_first_page(world, page):
+    text = clerk(world).get("/platform/workers/", {"page": page, "size": "1"}).content.decode()
+    assert re.findall(r'data-person="(\d+)"', text) == [str(min(world.rider.pk, world.employee.pk))]
+    assert "Rows 1 to 1" in text
 
 
 def test_only_a_platform_reaches_the_pages(world):

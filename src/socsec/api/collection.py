@@ -22,8 +22,16 @@ from socsec.accounts.access import (
 from socsec.accounts.permissions import Principal, may_confirm_payments
 from socsec.api.base import api
 from socsec.api.bounds import Cents, Day, Reference, Text
-from socsec.api.responses import PageIn, page_of, paginate, paginate_list, paginate_read, responses
-from socsec.contributions.collection.arrears import arrears
+from socsec.api.responses import (
+    PageIn,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+    paginate,
+    paginate_read,
+    responses,
+)
+from socsec.contributions.collection.arrears import arrears_page
 from socsec.contributions.collection.declarations import (
     payment_declaration_approve,
     payment_declaration_confirm,
@@ -205,9 +213,11 @@ class ArrearsFilter(PageIn):
 def list_arrears(request: HttpRequest, filters: Query[ArrearsFilter]) -> dict[str, Any]:
     """Invoices past due on the date, with the late-payment surcharge reckoned day by day between
     payments; the explanation lists every stretch of days (from, to, days, unpaid amount, amount).
-    Paged by invoice id."""
+    Paged by platform (by id), then each platform's oldest due first; only the page is reckoned."""
     own = require_staff_or_platform(principal_of(request), "you may not see arrears")
-    rows = arrears(on=filters.on or timezone.localdate(), platform=own)
+    rows, more = arrears_page(
+        on=filters.on or timezone.localdate(), platform=own, after=decode_cursor(filters.cursor), limit=filters.limit
+    )
     items: list[dict[str, Any]] = [
         {
             "invoice": a.invoice.pk,
@@ -222,7 +232,7 @@ def list_arrears(request: HttpRequest, filters: Query[ArrearsFilter]) -> dict[st
         }
         for a in rows
     ]
-    return paginate_list(items, filters, key=lambda row: int(row["invoice"]))
+    return {"items": items, "next_cursor": encode_cursor(rows[-1].invoice.pk) if more else None}
 
 
 class InvoiceOut(Schema):

@@ -28,7 +28,14 @@ from socsec.accounts.permissions import (
 )
 from socsec.accounts.reads import record_read
 from socsec.api.bounds import Code, Day, Id, Name, Reference, Text
-from socsec.api.responses import PageIn, as_is, page_of, paginate, paginate_in_order, paginate_list, responses
+from socsec.api.responses import (
+    PageIn,
+    as_is,
+    page_of,
+    paginate,
+    paginate_ordered,
+    responses,
+)
 from socsec.registry import selectors, services
 from socsec.registry.models import Engagement, Organisation, Person
 
@@ -174,7 +181,8 @@ class RegionOut(Schema):
 @router.get("/regions", response=responses({200: page_of(RegionOut)}), tags=["registry"])
 def list_regions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     """Regions by code (the cursor is a place in that order)."""
-    rows = [
+    out = paginate_ordered(selectors.regions(), page)  # a page read from the database
+    out["items"] = [
         {
             "code": r.code,
             "name": r.name,
@@ -182,9 +190,9 @@ def list_regions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
             "level": r.level,
             "parent": r.parent.code if r.parent else None,
         }
-        for r in selectors.regions()
+        for r in out["items"]
     ]
-    return paginate_in_order(rows, page)
+    return out
 
 
 class OrganisationFilter(PageIn):
@@ -266,8 +274,10 @@ def list_person_engagements(request: HttpRequest, person_id: int, page: Query[Pa
     p = principal_of(request)
     person = access_person(p, person_id)
     record_read(p, [person.pk], "engagements")
-    rows = selectors.engagements_of(person=person, organisation=p.own_organisation)
-    return paginate_list([EngagementOut.of(e) for e in rows], page, key=lambda e: int(e["id"]))
+    rows = Engagement.objects.filter(person=person).select_related("organisation", "work_region")
+    if p.own_organisation is not None:
+        rows = rows.filter(organisation=p.own_organisation)
+    return paginate(rows, page, EngagementOut.of)
 
 
 @router.post("/engagements", response=responses({201: EngagementOut}, 404, 409), tags=["registry"])

@@ -89,7 +89,8 @@ class PageIn(Schema):
     limit: int = Field(100, ge=1, le=500, description="Items per page (1-500).")
 
 
-def _encode(last: int) -> str:
+def encode_cursor(last: int) -> str:
+    """The cursor of a page that ends at ``last`` (an id, or a position): ``decode_cursor`` reads it."""
     return base64.urlsafe_b64encode(f"v1:{last}".encode()).decode().rstrip("=")
 
 
@@ -120,7 +121,7 @@ def paginate(
     rows = list(queryset.order_by("-pk" if newest_first else "pk")[: page.limit + 1])
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    return {"items": [render(r) for r in rows], "next_cursor": _encode(rows[-1].pk) if more else None}
+    return {"items": [render(r) for r in rows], "next_cursor": encode_cursor(rows[-1].pk) if more else None}
 
 
 def paginate_read(
@@ -131,7 +132,7 @@ def paginate_read(
     rows = read(after=decode_cursor(page.cursor), size=page.limit + 1, **values)
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    return {"items": [render(r) for r in rows], "next_cursor": _encode(rows[-1].pk) if more else None}
+    return {"items": [render(r) for r in rows], "next_cursor": encode_cursor(rows[-1].pk) if more else None}
 
 
 T = TypeVar("T")
@@ -150,7 +151,7 @@ def paginate_list(items: Sequence[T], page: PageIn, key: Callable[[T], int]) -> 
         ordered = [i for i in ordered if key(i) > after]
     chunk = ordered[: page.limit]
     more = len(ordered) > page.limit
-    return {"items": list(chunk), "next_cursor": _encode(key(chunk[-1])) if more else None}
+    return {"items": list(chunk), "next_cursor": encode_cursor(key(chunk[-1])) if more else None}
 
 
 def paginate_in_order(items: Sequence[T], page: PageIn) -> dict[str, Any]:
@@ -168,4 +169,4 @@ def paginate_ordered(queryset: QuerySet[M], page: PageIn) -> dict[str, Any]:
     after = decode_cursor(page.cursor) or 0
     rows = list(queryset[after : after + page.limit + 1])
     more = len(rows) > page.limit
-    return {"items": rows[: page.limit], "next_cursor": _encode(after + page.limit) if more else None}
+    return {"items": rows[: page.limit], "next_cursor": encode_cursor(after + page.limit) if more else None}

@@ -11,8 +11,9 @@ from ninja import Query, Router, Schema
 
 from socsec.accounts.access import access_platform_account, principal_of, require_worker
 from socsec.api.bounds import Day
-from socsec.api.responses import PageIn, page_of, paginate_in_order, responses
-from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
+from socsec.api.responses import PageIn, decode_cursor, encode_cursor, page_of, responses
+from socsec.contributions.record_pages import contribution_record_page
+from socsec.contributions.statements import platform_statement, worker_statement
 from socsec.core.errors import ValidationFailed
 
 router = Router()
@@ -33,9 +34,11 @@ class RecordLineOut(Schema):
 @router.get("/me/contributions", response=responses({200: page_of(RecordLineOut)}), tags=["me"])
 def list_my_contributions(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     """The worker's record, month by month: scheme, province, the platform that paid, orders, amount
-    (the cursor is a place in the record)."""
+    (the cursor is a place in the record: a page reads only the months it shows)."""
     person_id = require_worker(principal_of(request), "only a worker account has its own record")
-    return paginate_in_order([line.__dict__ for line in contribution_record(person_id=person_id)], page)
+    done = contribution_record_page(person_id=person_id, after=decode_cursor(page.cursor), limit=page.limit)
+    following = encode_cursor(done.next_place) if done.next_place is not None else None
+    return {"items": [line.__dict__ for line in done.lines], "next_cursor": following}
 
 
 class LedgerLineOut(Schema):

@@ -22,7 +22,7 @@ from socsec.batch.store import FILE_MODE
 from socsec.core.csvsafe import csv_writer
 from socsec.core.faults import fault
 
-from .insured_records import RECORD_HEADER, SLICE_PERSONS, insured_record_slices
+from .insured_records import RECORD_HEADER, SLICE_PERSONS, Record, insured_record_slices
 
 ID_BYTES = 8
 
@@ -43,10 +43,9 @@ def insured_records_export(*, actor: Actor, year: int, path: Path, slice_persons
     persons = active = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, tempfile.TemporaryFile() as ids:
-            writer = csv_writer(out, lineterminator="\n")
-            writer.writerow(RECORD_HEADER)
+            csv_writer(out, lineterminator="\n").writerow(RECORD_HEADER)
             for records in insured_record_slices(year=year, slice_persons=slice_persons):
-                writer.writerows(row for _, row in records)
+                out.write(_csv_lines(records))
                 ids.write(array("q", [person_id for person_id, _ in records]).tobytes())
                 persons += len(records)
                 active += sum(1 for _, row in records if row[2] == "active")
@@ -77,6 +76,13 @@ def insured_records_export(*, actor: Actor, year: int, path: Path, slice_persons
     finally:
         os.close(directory)
     return RecordsExport(path, persons, active)
+
+
+def _csv_lines(records: list[Record]) -> str:
+    """The rows as ``csv_writer`` writes them, a slice at once: each cell is a number or one of the words
+    male, female, active, pensioner, which need no quoting and cannot start a formula, and Python writes a
+    number in a CSV cell as ``str`` does."""
+    return "".join(f"{s},{a},{t},{y},{i},{b},{p}\n" for _, (s, a, t, y, i, b, p) in records)
 
 
 def _batches(ids: IO[bytes], size: int = 65_536) -> Iterator[array[int]]:

@@ -5,7 +5,7 @@ individual pension account, and a platform's statement of what it owes over a pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,11 +38,15 @@ class RecordLine:
     paid_by: str
 
 
-def oip_record(*, person_id: int) -> list[RecordLine]:
+def oip_record(*, person_id: int, months: Collection[str] | None = None) -> list[RecordLine]:
     """A worker's occupational injury protection month by month: in which province, through which
-    platform, how many orders, what the platform was charged, from the latest assessment of each month."""
+    platform, how many orders, what the platform was charged, from the latest assessment of each month
+    (of ``months`` only, when given)."""
     latest: dict[str, str] = {}
-    for month, path in AssessmentRun.objects.order_by("month", "sequence").values_list("month", "lines_path"):
+    runs = AssessmentRun.objects.order_by("month", "sequence")
+    if months is not None:
+        runs = runs.filter(month__in=list(months))
+    for month, path in runs.values_list("month", "lines_path"):
         latest[month] = path  # each run holds the month's full lines; the last one is current
     if not latest:
         return []
@@ -66,20 +70,28 @@ def oip_record(*, person_id: int) -> list[RecordLine]:
     ]
 
 
-def contribution_record(*, person_id: int) -> list[RecordLine]:
+def contribution_record(*, person_id: int, months: Sequence[str] | None = None) -> list[RecordLine]:
     """Everything paid for a worker's cover, month by month: platforms' OIP per order, the worker's own
     contributions (with the platform that withheld them at source, if one did), and government
-    subsidies, by scheme, region and payer."""
+    subsidies, by scheme, region and payer; of ``months`` only (sorted YYYY-MM) when given."""
     own = OwnContribution.objects.filter(person_id=person_id).select_related("region", "withheld_by")
-    lines = oip_record(person_id=person_id) + _own_lines(own.order_by("period_start"))
+    if months is not None:
+        if not months:
+            return []
+        first, last = month_first_day(month_index(months[0])), month_first_day(month_index(months[-1]) + 1)
+        own = own.filter(period_start__gte=first, period_start__lt=last)
+    lines = oip_record(person_id=person_id, months=months) + _own_lines(own.order_by("period_start"), months)
     return sorted(lines, key=lambda line: (line.month, line.scheme, line.paid_by))
 
 
-def _own_lines(own: Iterable[OwnContribution]) -> list[RecordLine]:
+def _own_lines(own: Iterable[OwnContribution], months: Collection[str] | None = None) -> list[RecordLine]:
     """The record lines of own contributions: what the worker paid and what the government added."""
     lines = []
+    wanted = None if months is None else set(months)
     for c in own:
         month = month_of(c.period_start)
+        if wanted is not None and month not in wanted:
+            continue
         province = c.region.province_code
         through = c.withheld_by.name if c.withheld_by else ""  # withheld at source by this platform
         lines.append(RecordLine(month, c.scheme, through, province, "", 0, c.paid_cents, True, "self"))

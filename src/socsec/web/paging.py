@@ -51,6 +51,12 @@ def _bounded(raw: str, default: int, most: int) -> int:
     return min(int(raw), most)
 
 
+def size_of(request: HttpRequest, default: int = PAGE_SIZE) -> int:
+    """The page size the request asks for (``size``, at most ``PAGE_SIZE_MAX``), else ``default``: for a
+    list paged by a cursor of its own rather than by ``page_of``."""
+    return _bounded(request.GET.get("size", ""), default, PAGE_SIZE_MAX)
+
+
 def page_of(request: HttpRequest, items: QuerySet[Any] | Sequence[T], *, size: int = PAGE_SIZE) -> Page[Any]:
     """The page the request asks for (``page``, from 1; ``size``, at most ``PAGE_SIZE_MAX``) of ``items``,
     an ordered queryset (read a page at a time) or a list already bounded."""

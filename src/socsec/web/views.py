@@ -30,7 +30,7 @@ from socsec.accounts.access import (
 from socsec.accounts.models import Role
 from socsec.accounts.permissions import may_view_coverage, may_view_projections
 from socsec.accounts.reads import record_read
-from socsec.contributions.collection.arrears import arrears, late_payment_daily_rate
+from socsec.contributions.collection.arrears import arrears_page, late_payment_daily_rate
 from socsec.contributions.statements import contribution_record, platform_statement, worker_statement
 from socsec.core.csvsafe import csv_writer
 from socsec.core.errors import ValidationFailed
@@ -49,7 +49,7 @@ from .common import is_htmx
 from .data_access import data_access_rows
 from .ledger_text import described, scheme_text
 from .own import recent_payments
-from .paging import page_of
+from .paging import page_of, size_of
 from .projections import projection_page, table_csv
 
 
@@ -303,12 +303,28 @@ def platform_statement_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/platform_statement.html", context)
 
 
+ARREARS_PAGE = 50
+
+
 @login_required
 def officer_arrears(request: HttpRequest) -> HttpResponse:
-    """Unpaid invoices past due, oldest first, with the late-payment surcharge to date."""
+    """Unpaid invoices past due with the late-payment surcharge to date, a page at a time: platform by
+    platform, each oldest due first, the next page after the last invoice shown (``after``); only the
+    page is reckoned, and its totals are the page's."""
     require_staff(principal_of(request))
     on, date_error = _date_param(request)
-    rows = arrears(on=on)
+    size = size_of(request, ARREARS_PAGE)
+    after_raw = request.GET.get("after", "")
+    after = int(after_raw) if after_raw.isascii() and after_raw.isdigit() and len(after_raw) <= 18 else None
+    try:
+        rows, more = arrears_page(on=on, limit=size, after=after)
+    except ValidationFailed:  # an invoice that is not there: from the start
+        rows, more, after = *arrears_page(on=on, limit=size), None
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query = query.urlencode()
+    if more:
+        query["after"] = str(rows[-1].invoice.pk)
     employers = employer_arrears(on=on)
     names = Organisation.objects.in_bulk([a.employer_id for a in employers])
     context = {
@@ -319,6 +335,9 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
         "total_outstanding": sum(r.outstanding_cents for r in rows),
         "total_surcharge": sum(r.surcharge_cents for r in rows),
         "daily_rate": late_payment_daily_rate(on),
+        "paged": more or after is not None,
+        "first_query": first_query if after is not None else "",
+        "next_query": query.urlencode() if more else "",
     }
     return render(request, "web/arrears.html", context)
 

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from socsec.contributions.models import Invoice
+from socsec.contributions.models import Invoice, PaymentAllocation
+from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Organisation
 from socsec.rules.engine import compute_totals, get_formula
 from socsec.rules.parameters import load_parameters
 
-from .outstanding import invoice_histories
+from .outstanding import InvoiceHistory, invoice_histories
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,55 @@ def arrears(*, on: dt.date, platform: Organisation | None = None) -> list[Arrear
     )
     late = [h for p in platforms for h in invoice_histories(p) if h.invoice.due_on < on and h.outstanding_on(on) > 0]
     late.sort(key=lambda h: (h.invoice.due_on, h.invoice.pk))
+    return _surcharged(late, on)
+
+
+def arrears_page(
+    *, on: dt.date, limit: int, platform: Organisation | None = None, after: int | None = None
+) -> tuple[list[Arrear], bool]:
+    """A page of ``arrears``: at most ``limit`` of them in the order of platforms (by id), then each
+    platform's oldest due first, starting after the invoice ``after``; and whether more follow. Only the
+    platforms the page reaches are read, each whole (credit is applied across a platform's invoices), and
+    only the page's surcharges are reckoned. Platforms whose past-due invoices are all covered by payments
+    allocated to them by that day are not read at all."""
+    start: tuple[int, dt.date, int] | None = None  # (platform, due, invoice) of the last invoice shown
+    if after is not None:
+        last = Invoice.objects.filter(pk=after).values_list("platform_id", "due_on", "pk").first()
+        if last is None or (platform is not None and last[0] != platform.pk):
+            raise ValidationFailed("cursor: is not a cursor this API gave; start without one.", field="cursor")
+        start = (last[0], last[1], last[2])
+    candidates = _platforms_possibly_late(on) if platform is None else Organisation.objects.filter(pk=platform.pk)
+    if start is not None:
+        candidates = candidates.filter(pk__gte=start[0])
+    late: list[InvoiceHistory] = []
+    for organisation in candidates.order_by("id").iterator(chunk_size=100):
+        mine = [h for h in invoice_histories(organisation) if h.invoice.due_on < on and h.outstanding_on(on) > 0]
+        mine.sort(key=lambda h: (h.invoice.due_on, h.invoice.pk))
+        if start is not None and organisation.pk == start[0]:
+            mine = [h for h in mine if (h.invoice.due_on, h.invoice.pk) > (start[1], start[2])]
+        late.extend(mine)
+        if len(late) > limit:
+            break
+    return _surcharged(late[:limit], on), len(late) > limit
+
+
+def _platforms_possibly_late(on: dt.date) -> QuerySet[Organisation]:
+    """Platforms with an invoice past due on ``on`` that the payments allocated to it by then do not cover
+    (credit may still cover it: ``invoice_histories`` decides)."""
+    allocated = (
+        PaymentAllocation.objects.filter(invoice=OuterRef("pk"), payment__received_on__lte=on)
+        .values("invoice")
+        .annotate(total=Sum("amount_cents"))
+        .values("total")
+    )
+    uncovered = Invoice.objects.filter(platform=OuterRef("pk"), amount_cents__gt=0, due_on__lt=on).filter(
+        amount_cents__gt=Coalesce(Subquery(allocated), 0)
+    )
+    return Organisation.objects.filter(Exists(uncovered))
+
+
+def _surcharged(late: list[InvoiceHistory], on: dt.date) -> list[Arrear]:
+    """The surcharges of these late invoices to ``on``, in one vectorised call of the rule."""
     return [
         Arrear(h.invoice, h.outstanding_on(on), (on - h.invoice.due_on).days, total, stretches, exact)
         for h, (stretches, total, exact) in zip(late, surcharges(late, on=on), strict=True)

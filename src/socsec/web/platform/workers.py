@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,10 @@ from socsec.accounts.permissions import may_register_workers, person_disclosure
 from socsec.accounts.reads import record_read
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.registry import selectors, services
+from socsec.registry.models import Engagement
 from socsec.registry.services.engagement_ends import end_limits
 from socsec.web.common import is_htmx
+from socsec.web.paging import page_of
 
 from .forms import EngagementEndForm, WorkerForm
 from .refusals import field_errors
@@ -31,21 +32,29 @@ PAGE_SIZE = 20
 
 @login_required
 def platform_workers(request: HttpRequest) -> HttpResponse:
-    """The platform's workers by id, a page at a time, found by the whole resident ID or the whole name it
-    declared; each with its engagements with the platform."""
+    """The platform's workers by id, a page at a time (``page``, ``size``; nothing counts the whole list),
+    found by the whole resident ID or the whole name it declared; each with its engagements with the
+    platform, read for the whole page at once."""
     p = principal_of(request)
     platform = require_platform(p)
     query = request.GET.get("q", "").strip()[:100]
     matching = selectors.persons_matching(query=query, organisation=platform).order_by("id")
-    page = Paginator(matching, PAGE_SIZE).get_page(request.GET.get("page"))
-    people = selectors.as_declared(page.object_list, platform)
+    page = page_of(request, matching, size=PAGE_SIZE)
+    people = selectors.as_declared(page.items, platform)
     record_read(p, [x.pk for x in people], "person search")
+    engagements: dict[int, list[Engagement]] = {}
+    for e in (
+        Engagement.objects.filter(organisation=platform, person_id__in=[x.pk for x in people])
+        .select_related("organisation", "work_region")
+        .order_by("start_date", "id")
+    ):
+        engagements.setdefault(e.person_id, []).append(e)
     rows = [
         {
             "person": x,
             "resident_id": person_disclosure(p, x.pk, listing=True).resident_id(x.resident_id),
             "name": person_disclosure(p, x.pk, listing=True).name(x.name),
-            "engagements": selectors.engagements_of(person=x, organisation=platform),
+            "engagements": engagements.get(x.pk, []),
         }
         for x in people
     ]
