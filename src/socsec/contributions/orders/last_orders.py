@@ -20,6 +20,7 @@ from socsec.contributions.models import LastOrder
 from socsec.registry.models import Organisation
 
 CHUNK = 5000
+NONE = np.iinfo(np.int64).min
 
 
 def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[int, dt.date]:
@@ -41,24 +42,22 @@ def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[
 
 
 class LastDays:
-    """Each worker's last order day in a batch, kept while the batch streams by (one entry per worker)."""
+    """Each worker's last order day in a batch, kept while the batch streams by: one slot per worker the
+    platform engages (``workers``, sorted), so a chunk costs one scatter, whatever the batch's size."""
 
-    def __init__(self) -> None:
-        self._people = np.array([], dtype=np.int64)
-        self._days = np.array([], dtype=np.int64)  # days since 1970
+    def __init__(self, workers: np.ndarray) -> None:
+        self._workers = workers
+        self._days = np.full(len(workers), NONE, dtype=np.int64)  # days since 1970
 
     def add(self, found: tuple[np.ndarray, np.ndarray]) -> None:
-        people = np.concatenate([self._people, found[0]])
-        days = np.concatenate([self._days, found[1]])
-        order = np.lexsort((days, people))
-        people, days = people[order], days[order]
-        last = np.ones(len(people), dtype=bool)
-        last[:-1] = people[1:] != people[:-1]
-        self._people, self._days = people[last], days[last]
+        people, days = found
+        if len(people):
+            np.maximum.at(self._days, np.searchsorted(self._workers, people), days)
 
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """The workers (sorted) and each one's last order day (days since 1970)."""
-        return self._people, self._days
+        some = self._days != NONE
+        return self._workers[some], self._days[some]
 
 
 def last_orders_raise(*, platform: Organisation, days: tuple[np.ndarray, np.ndarray]) -> int:

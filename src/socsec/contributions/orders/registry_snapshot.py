@@ -91,6 +91,10 @@ class RegistrySnapshot:
             bits |= np.where(covers, self._bit[clipped], 0)
         return bits
 
+    def workers(self) -> np.ndarray:
+        """The workers the platform engages (or did), sorted."""
+        return np.unique(self._person)
+
     def bits_of(self, sectors: pa.ChunkedArray) -> np.ndarray:
         """The bit of each sector name (0 for a sector no engagement of the platform is in)."""
         position = pc.fill_null(pc.index_in(sectors, value_set=pa.array(self.sector_names, pa.string())), -1)
