@@ -107,10 +107,11 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
         normalised = NORMALISERS[self.normaliser](value)
         return keyring().blind_index(normalised, context=column_context(self.model, self.source))
 
-    def indexes_of(self, values: Iterable[str]) -> list[str]:
-        """``index_of`` of many values at once."""
-        normalise = NORMALISERS[self.normaliser]
-        return keyring().blind_indexes(map(normalise, values), context=column_context(self.model, self.source))
+    def indexes_of(self, values: Iterable[str], *, normalised: bool = False) -> list[str]:
+        """``index_of`` of many values at once; ``normalised``: the values are known to be as normalising
+        leaves them (so they are not normalised again)."""
+        texts = values if normalised else map(NORMALISERS[self.normaliser], values)
+        return keyring().blind_indexes(texts, context=column_context(self.model, self.source))
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = getattr(model_instance, self.source)

@@ -61,7 +61,9 @@ class RegistrySnapshot:
             if isinstance(new, pa.ChunkedArray):
                 new = new.combine_chunks()
             texts = new.to_pylist()
-            indexes = self._index_field.indexes_of(t or "" for t in texts)
+            # printable ASCII without spaces, upper case already: as normalising leaves an identifier
+            plain = not pc.any(pc.match_substring_regex(new, "[^\\x21-\\x60\\x7b-\\x7e]")).as_py()
+            indexes = self._index_field.indexes_of((t or "" for t in texts), normalised=plain)
             get = self._by_index.get
             found = np.array([get(i, -1) if t else -1 for t, i in zip(texts, indexes, strict=True)], dtype=np.int64)
             self._known_ids = pa.concat_arrays([self._known_ids, new])
