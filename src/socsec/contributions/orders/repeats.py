@@ -187,7 +187,7 @@ class EarlierKeys:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = duckdb.connect()
-            self._con.execute("SET memory_limit = '128MB'")
+            self._con.execute("SET memory_limit = '32MB'")  # the look-ups stream the files: little is held
         return self._con
 
     def _store(self) -> None:
