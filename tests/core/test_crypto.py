@@ -98,3 +98,9 @@ def test_development_has_fixed_keys_and_bad_keys_are_refused():
         keyring_from_env({"SOCSEC_DATA_KEY": b64(A), "SOCSEC_INDEX_KEY": b64(A)}, production=True)
     env = {"SOCSEC_DATA_KEY": b64(B), "SOCSEC_DATA_KEYS_RETIRED": f"{b64(A)}, {b64(C)}"}
     assert keyring_from_env(env, production=False).retired == (A, C)
+
+
+def test_blind_indexes_in_bulk_are_the_blind_index_of_each_value():
+    ring = KeyRing(current=A, index_key=B)
+    values = [RID, normalise_identifier(" 110105 19900315011x "), "", "A~"]
+    assert ring.blind_indexes(values, context=CTX) == [ring.blind_index(v, context=CTX) for v in values]

@@ -100,6 +100,7 @@ class StoredOrders:
         if self._con is None:
             self._con = duckdb.connect()
             self._con.execute("SET enable_object_cache = true")  # the files' footers are read once
+            self._con.execute("SET memory_limit = '256MB'")  # a look-up streams the index files
         wanted = pa.table({"order_id": pc.unique(order_ids)})
         self._con.register("wanted", wanted)
         try:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -290,3 +292,58 @@ def _json_line_chunks(source: Source, chunk_rows: int) -> Iterator[UploadChunk]:
 def _json_chunk(columns: dict[str, list[str | None]], numbers: list[int], rejected: list[Rejected]) -> UploadChunk:
     table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
     return UploadChunk(table, np.array(numbers, dtype=np.int64), rejected)
+
+
+T = TypeVar("T")
+_END = object()
+
+
+def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
+    """The items of ``items``, the next ones (at most ``depth``) read in a thread of their own while the
+    caller works on the current one: Arrow parses and hashes without Python's lock, so reading overlaps the
+    checks. An error of the reader comes out where its item would have. Leaving early stops the reader."""
+    slots: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+        except BaseException as exc:  # handed to the caller, raised there
+            _put(slots, stop, exc)
+        else:
+            _put(slots, stop, _END)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="orders-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _put(slots: queue.Queue[object], stop: threading.Event, item: object) -> None:
+    while not stop.is_set():
+        try:
+            slots.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue

@@ -24,7 +24,7 @@ import hmac
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
@@ -114,6 +114,12 @@ class KeyRing:
     def blind_index(self, normalised: str, *, context: str) -> str:
         message = context.encode() + b"\0" + normalised.encode()
         return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+
+    def blind_indexes(self, normalised: Iterable[str], *, context: str) -> list[str]:
+        """``blind_index`` of many values of one context (one-shot HMACs: a bulk match costs about a
+        microsecond a value)."""
+        prefix, key, digest = context.encode() + b"\0", self.index_key, hmac.digest
+        return [digest(key, prefix + value.encode(), "sha256").hex() for value in normalised]
 
 
 def looks_encrypted(value: str) -> bool:

@@ -14,7 +14,7 @@ The keys are the ``SOCSEC_FIELD_KEYS`` setting (a ``KeyRing``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -106,6 +106,12 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     def index_of(self, value: str) -> str:
         normalised = NORMALISERS[self.normaliser](value)
         return keyring().blind_index(normalised, context=column_context(self.model, self.source))
+
+    def indexes_of(self, values: Iterable[str], *, normalised: bool = False) -> list[str]:
+        """``index_of`` of many values at once; ``normalised``: the values are known to be as normalising
+        leaves them (so they are not normalised again)."""
+        texts = values if normalised else map(NORMALISERS[self.normaliser], values)
+        return keyring().blind_indexes(texts, context=column_context(self.model, self.source))
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = getattr(model_instance, self.source)

@@ -5,6 +5,7 @@ beside it (``socsec.batch.order_index``). Which files count is read by ``selecto
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,15 @@ class BatchWriter:
         self.data_dir, self.platform, self.batch_id = data_dir, platform, batch_id
         self.attempt = uuid.uuid4().hex[:12]
         self._files: dict[tuple[str, str], tuple[AtomicParquetWriter, AtomicParquetWriter]] = {}
+        # pieces are encoded and written in a thread of their own (Arrow does it without Python's lock), in
+        # order, while the next chunk is checked
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders-write")
+        self._pending: list[Future[None]] = []
+
+    def _wait(self, keep: int = 0) -> None:
+        """Wait until at most ``keep`` pieces are still to be written; a failed write is raised here."""
+        while len(self._pending) > keep:
+            self._pending.pop(0).result()
 
     def add(self, kind: str, month: str, table: pa.Table) -> None:
         """Append checked rows of one kind and month."""
@@ -42,14 +52,17 @@ class BatchWriter:
                 ),
             )
         data, index = self._files[key]
-        data.write(table)
-        index.write(index_rows(kind, self.batch_id, table))
+        self._wait(keep=3)  # a few pieces wait to be written at most: memory holds about two chunks
+        rows = index_rows(kind, self.batch_id, table)
+        self._pending.append(self._pool.submit(_write_piece, data, index, rows, table))
 
     def close(self) -> list[dict[str, Any]]:
         """Finish every file; the manifest's entries (kind, month, path, rows, sha256, and the index's path
         and sha256), orders first, by month."""
         entries = []
         try:
+            self._wait()
+            self._pool.shutdown()
             for kind in ("orders", "corrections"):
                 for month in sorted(m for k, m in self._files if k == kind):
                     data, index = self._files[(kind, month)]
@@ -72,6 +85,15 @@ class BatchWriter:
         return entries
 
     def abort(self) -> None:
+        for piece in self._pending:
+            piece.cancel()
+        self._pool.shutdown(wait=True)
+        self._pending = []
         for data, index in self._files.values():
             data.abort()
             index.abort()
+
+
+def _write_piece(data: AtomicParquetWriter, index: AtomicParquetWriter, rows: pa.Table, table: pa.Table) -> None:
+    data.write(table)
+    index.write(rows)

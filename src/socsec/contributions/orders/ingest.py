@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
-from socsec.batch.order_stream import Source, UploadStream, open_upload
+from socsec.batch.order_stream import Source, UploadChunk, UploadStream, open_upload, read_ahead
 from socsec.batch.uploads import UploadError, read_upload
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OrderBatch
@@ -163,16 +164,17 @@ def _check_and_write(
         writer = BatchWriter(data_dir, platform.code, existing.pk)
         try:
             checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)
-            digest, last_days = RowsDigest(), LastDays()
+            digest, last_days = RowsDigest(), LastDays(checker.registry.workers())
+            chunks = read_ahead(_digested(stream.chunks, digest))  # read and hashed while a chunk is checked
             try:
-                for chunk in stream.chunks:
-                    digest.add(chunk)
+                for chunk in chunks:
                     checker.check(chunk)
                     last_days.add(checker.accepted_days)
                     fault("orders.chunk")  # killed with some chunks written, others not read yet
             except UploadError as exc:
                 raise _unreadable(exc) from None
             finally:
+                chunks.close()
                 checker.close()
             files = writer.close()
         except BaseException:
@@ -224,6 +226,12 @@ def _check_and_write(
         field="idempotency_key",
         code=ContributionErrorCode.BATCH_IN_PROGRESS,
     )
+
+
+def _digested(chunks: Iterator[UploadChunk], digest: RowsDigest) -> Iterator[UploadChunk]:
+    for chunk in chunks:
+        digest.add(chunk)
+        yield chunk
 
 
 def _fail(actor: Actor, batch: OrderBatch, exc: DomainError) -> None:

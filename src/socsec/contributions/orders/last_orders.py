@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from socsec.contributions.models import LastOrder
 from socsec.registry.models import Organisation
 
 CHUNK = 5000
+NONE = np.iinfo(np.int64).min
 
 
 def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[int, dt.date]:
@@ -40,40 +42,43 @@ def batch_last_days(data_dir: Path, files: Iterable[Mapping[str, Any]]) -> dict[
 
 
 class LastDays:
-    """Each worker's last order day in a batch, kept while the batch streams by (one entry per worker)."""
+    """Each worker's last order day in a batch, kept while the batch streams by: one slot per worker the
+    platform engages (``workers``, sorted), so a chunk costs one scatter, whatever the batch's size."""
 
-    def __init__(self) -> None:
-        self._people = np.array([], dtype=np.int64)
-        self._days = np.array([], dtype=np.int64)  # days since 1970
+    def __init__(self, workers: np.ndarray) -> None:
+        self._workers = workers
+        self._days = np.full(len(workers), NONE, dtype=np.int64)  # days since 1970
 
     def add(self, found: tuple[np.ndarray, np.ndarray]) -> None:
-        people = np.concatenate([self._people, found[0]])
-        days = np.concatenate([self._days, found[1]])
-        order = np.lexsort((days, people))
-        people, days = people[order], days[order]
-        last = np.ones(len(people), dtype=bool)
-        last[:-1] = people[1:] != people[:-1]
-        self._people, self._days = people[last], days[last]
+        people, days = found
+        if len(people):
+            np.maximum.at(self._days, np.searchsorted(self._workers, people), days)
 
-    def days(self) -> dict[int, dt.date]:
-        epoch = dt.date(1970, 1, 1)
-        return {int(p): epoch + dt.timedelta(days=int(d)) for p, d in zip(self._people, self._days, strict=True)}
+    def days(self) -> tuple[np.ndarray, np.ndarray]:
+        """The workers (sorted) and each one's last order day (days since 1970)."""
+        some = self._days != NONE
+        return self._workers[some], self._days[some]
 
 
-def last_orders_raise(*, platform: Organisation, days: Mapping[int, dt.date]) -> int:
-    """Inside the acceptance's transaction (platform locked): raise the marks to ``days`` where they are
-    later, by one upsert statement run for ``CHUNK`` workers at a time (set-based: never a query per
-    worker, never a statement whose variables grow with the batch). Returns how many marks were given."""
+def last_orders_raise(*, platform: Organisation, days: tuple[np.ndarray, np.ndarray]) -> int:
+    """Inside the acceptance's transaction (platform locked): raise the marks to ``days`` (workers and
+    their last order days since 1970) where they are later, by one upsert statement run for ``CHUNK``
+    workers at a time (set-based: never a query per worker, never a statement whose variables grow with
+    the batch). Returns how many marks were given."""
     table = connection.ops.quote_name(LastOrder._meta.db_table)
+    day = "%s::date" if connection.vendor == "postgresql" else "%s"  # the day goes as ISO text
     sql = (
-        f"INSERT INTO {table} (platform_id, person_id, last_order_on) VALUES (%s, %s, %s)"
+        f"INSERT INTO {table} (platform_id, person_id, last_order_on) VALUES (%s, %s, {day})"
         f" ON CONFLICT (platform_id, person_id) DO UPDATE SET last_order_on = excluded.last_order_on"
         f" WHERE excluded.last_order_on > {table}.last_order_on"
     )
-    people = sorted(days)
+    people, when = days
+    texts = when.astype("datetime64[D]").astype(str)
     with connection.cursor() as cursor:
         for start in range(0, len(people), CHUNK):
-            cursor.executemany(sql, [(platform.pk, p, days[p]) for p in people[start : start + CHUNK]])
+            end = start + CHUNK
+            rows = zip(repeat(platform.pk), people[start:end].tolist(), texts[start:end].tolist(), strict=False)
+            cursor.executemany(sql, list(rows))
     return len(people)
 
 

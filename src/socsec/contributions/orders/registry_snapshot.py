@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import connection
 
 from socsec.registry.models import Engagement, Person
 
@@ -25,17 +26,20 @@ class RegistrySnapshot:
         starts: list[int] = []
         ends: list[int] = []
         sectors: list[str] = []
-        rows = (
-            Engagement.objects.filter(organisation_id=platform_id)
-            .values_list("person__resident_id_index", "person_id", "start_date", "end_date", "sector")
-            .iterator(chunk_size=20_000)
+        day_of: dict[object, int] = {None: OPEN_END}  # each distinct date converted once
+        query = Engagement.objects.filter(organisation_id=platform_id).values_list(
+            "person__resident_id_index", "person_id", "start_date", "end_date", "sector"
         )
-        for index, person_id, start, end, sector in rows:
-            persons[index] = person_id
-            people.append(person_id)
-            starts.append((start - EPOCH).days)
-            ends.append(OPEN_END if end is None else (end - EPOCH).days)
-            sectors.append(sector)
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:  # raw rows: the ORM's converters cost more than the whole check
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(50_000):
+                for index, person_id, start, end, sector in rows:
+                    persons[index] = person_id
+                    people.append(person_id)
+                    starts.append(day_of[start] if start in day_of else _day(day_of, start))
+                    ends.append(day_of[end] if end in day_of else _day(day_of, end))
+                    sectors.append(sector)
         self.sector_names = sorted(set(sectors))
         bit = {s: 1 << i for i, s in enumerate(self.sector_names)}
         order = np.argsort(np.array(people, dtype=np.int64), kind="stable")
@@ -48,21 +52,27 @@ class RegistrySnapshot:
         self._known_ids = pa.array([], pa.string())  # resident IDs as written, already matched
         self._known_people = np.array([], dtype=np.int64)
 
-    def persons_of(self, resident_ids: pa.ChunkedArray) -> np.ndarray:
+    def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
         engages no one by that ID. Each distinct ID is indexed once per batch."""
-        unique = pc.unique(resident_ids).drop_null()
-        new = unique.filter(pc.invert(pc.is_in(unique, value_set=self._known_ids)))
-        if len(new):
-            index_of = self._index_field.index_of
-            found = [self._by_index.get(index_of(r), -1) if r else -1 for r in new.to_pylist()]
+        where = pc.index_in(resident_ids, value_set=self._known_ids)  # one hashing pass over the rows
+        if where.null_count:  # IDs not seen before in this batch: index each distinct one
+            new = pc.unique(pc.drop_null(pc.filter(resident_ids, pc.is_null(where))))
+            if isinstance(new, pa.ChunkedArray):
+                new = new.combine_chunks()
+            texts = new.to_pylist()
+            # printable ASCII without spaces, upper case already: as normalising leaves an identifier
+            plain = not pc.any(pc.match_substring_regex(new, "[^\\x21-\\x60\\x7b-\\x7e]")).as_py()
+            indexes = self._index_field.indexes_of((t or "" for t in texts), normalised=plain)
+            get = self._by_index.get
+            found = np.array([get(i, -1) if t else -1 for t, i in zip(texts, indexes, strict=True)], dtype=np.int64)
             self._known_ids = pa.concat_arrays([self._known_ids, new])
-            self._known_people = np.concatenate([self._known_people, np.array(found, dtype=np.int64)])
-        position = pc.index_in(resident_ids, value_set=self._known_ids)
-        where = pc.fill_null(position, -1).to_numpy(zero_copy_only=False)
-        people = np.full(len(where), -1, dtype=np.int64)
-        hit = where >= 0
-        people[hit] = self._known_people[where[hit]]
+            self._known_people = np.concatenate([self._known_people, found])
+            where = pc.index_in(resident_ids, value_set=self._known_ids)
+        at = pc.fill_null(where, -1).to_numpy(zero_copy_only=False)
+        people = np.full(len(at), -1, dtype=np.int64)
+        hit = at >= 0
+        people[hit] = self._known_people[at[hit]]
         return people
 
     def sectors_on(self, people: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -83,6 +93,10 @@ class RegistrySnapshot:
             bits |= np.where(covers, self._bit[clipped], 0)
         return bits
 
+    def workers(self) -> np.ndarray:
+        """The workers the platform engages (or did), sorted."""
+        return np.unique(self._person)
+
     def bits_of(self, sectors: pa.ChunkedArray) -> np.ndarray:
         """The bit of each sector name (0 for a sector no engagement of the platform is in)."""
         position = pc.fill_null(pc.index_in(sectors, value_set=pa.array(self.sector_names, pa.string())), -1)
@@ -91,3 +105,10 @@ class RegistrySnapshot:
 
     def names_of(self, bits: int) -> list[str]:
         return [s for i, s in enumerate(self.sector_names) if bits >> i & 1]
+
+
+def _day(day_of: dict[object, int], value: object) -> int:
+    """Days since 1970 of a date as the database returns it (a date, or ISO text on SQLite)."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day_of[value] = (day - EPOCH).days
+    return day_of[value]

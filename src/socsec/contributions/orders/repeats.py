@@ -1,6 +1,8 @@
 """Rows of one batch that repeat an earlier row's order id (NEW twice, or corrected twice), found in the
-engine: within a chunk by one grouping, across chunks against the ids of the chunks before, kept in a
-DuckDB table on disk (its memory is bounded whatever the batch's size)."""
+engine: within a chunk by one grouping, across chunks against the ids of the chunks before. Those are
+kept on disk (a DuckDB database in a temporary directory, its memory limited), with a filter of fixed
+size in memory (a Bloom filter of their 64-bit hashes) that says which keys of a chunk may have come
+before: only those few are looked up on disk. Memory thus stays the same whatever the batch's size."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from django.utils.translation import gettext_noop as noop
 
 from socsec.contributions.errors import OrderRowErrorCode as Code
@@ -24,12 +27,18 @@ def repeat_keys(table: pa.Table) -> tuple[np.ndarray, pa.Array, np.ndarray]:
     """The rows that can repeat (with an order id and a known action), the key of each (action kind and
     id), and whether each is a NEW one."""
     action = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(table["action"], "")))
+    order_id = pc.utf8_trim_whitespace(table["order_id"])
+    if pc.all(pc.is_in(action, pa.array(["", "NEW"]))).as_py() is not False:  # the usual batch: all NEW
+        counted = pc.fill_null(pc.not_equal(order_id, ""), False).to_numpy(zero_copy_only=False)
+        ids = order_id.filter(pa.array(counted)) if not counted.all() else order_id
+        key = pc.binary_join_element_wise("NEW", ids, "\x00")
+        key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
+        return counted, key, np.ones(len(key), dtype=bool)
     group = pc.if_else(
         pc.is_in(action, pa.array(["", "NEW"])),
         "NEW",
         pc.if_else(pc.is_in(action, pa.array(["VOID", "AMEND"])), "FIX", pa.scalar(None, pa.string())),
     )
-    order_id = pc.utf8_trim_whitespace(table["order_id"])
     counted = pc.fill_null(pc.and_(pc.is_valid(group), pc.not_equal(order_id, "")), False).to_numpy(
         zero_copy_only=False
     )  # a row without an id or action repeats nothing
@@ -49,9 +58,15 @@ def refuse_repeats(
     the chunks before, whose keys it keeps. Returns the other rows."""
     counted, key, is_new_all = repeat_keys(table)
     rows = np.flatnonzero(counted)
-    before = earlier.earlier(key) if earlier is not None else np.zeros(len(key), dtype=np.int64)
+    if earlier is not None:
+        before, distinct = earlier.earlier(key)
+        if not before.any() and distinct:  # the usual chunk: no repeat (distinct hashes, distinct keys)
+            earlier.remember(key, numbers[rows])
+            return table, numbers
+    else:
+        before = np.zeros(len(key), dtype=np.int64)
     encoded = pc.dictionary_encode(key)  # one hashing pass: the same number for the same (action, id)
-    if not before.any() and len(encoded.dictionary) == len(key):  # the usual batch: no repeat
+    if not before.any() and len(encoded.dictionary) == len(key):  # no repeat
         if earlier is not None:
             earlier.remember(key, numbers[rows])
         return table, numbers
@@ -83,55 +98,115 @@ def refuse_repeats(
 
 
 class EarlierKeys:
-    """The keys of the rows of a batch's earlier chunks, each with the row where it first came. They are
-    kept in DuckDB (its memory bounded: the table spills to a temporary directory), only once a second
-    chunk comes: a batch of one chunk never opens it."""
+    """The keys of the rows of a batch's earlier chunks, each with the row where it first came, kept once a
+    second chunk comes (a batch of one chunk never opens anything): on disk in DuckDB (its memory limited,
+    the table spilled to a temporary directory) with their 64-bit hashes, and in memory a Bloom filter of
+    fixed size over these hashes. A chunk's keys are hashed by the engine; those the filter rules out (all
+    but a few) are new, the others are looked up on disk by their hash, then by the key itself."""
+
+    FILTER_WORDS = 1 << 23  # 64 MB: about 3 in 100,000 new keys pass it after 10 million keys
+    PROBES = 4
 
     def __init__(self) -> None:
         self._last: pa.Table | None = None  # the previous chunk's keys, not yet stored
+        self._hashes: np.ndarray | None = None  # the hashes of the keys of the chunk last asked about
         self._con: duckdb.DuckDBPyConnection | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._filter: np.ndarray | None = None
+        self._files: list[str] = []  # the keys stored, a file per chunk
 
-    def earlier(self, key: pa.Array) -> np.ndarray:
-        """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none)."""
+    def earlier(self, key: pa.Array) -> tuple[np.ndarray, bool]:
+        """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none);
+        and whether the keys are all distinct (False: some may repeat within the chunk)."""
         found = np.zeros(len(key), dtype=np.int64)
-        if self._last is None or len(key) == 0:
-            return found
-        con = self._store()
-        probe = pa.table({"key": key, "i": pa.array(np.arange(len(key), dtype=np.int64))})
-        con.register("probe", probe)
+        con = self._connection()
+        con.register("probe", pa.table({"key": key}))
         try:
-            hits = con.execute("SELECT p.i, s.row FROM probe p JOIN seen s USING (key)").fetchnumpy()
+            hashes = con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"].astype(np.uint64)
         finally:
             con.unregister("probe")
-        found[hits["i"].astype(np.int64)] = hits["row"].astype(np.int64)
-        return found
+        self._hashes = hashes
+        ordered = np.sort(hashes)
+        all_distinct = not bool((ordered[1:] == ordered[:-1]).any())
+        if self._last is None or len(key) == 0:
+            return found, all_distinct
+        self._store()
+        maybe = np.flatnonzero(self._may_have(hashes))
+        if len(maybe):
+            probe = pa.table({"h": pa.array(hashes[maybe]), "key": key.take(pa.array(maybe)), "i": pa.array(maybe)})
+            con.register("probe", probe)
+            try:
+                hits = con.execute(
+                    "SELECT p.i, s.row FROM probe p JOIN read_parquet($files) s ON s.h = p.h AND s.key = p.key",
+                    {"files": self._files},
+                ).fetchnumpy()
+            finally:
+                con.unregister("probe")
+            found[hits["i"].astype(np.int64)] = hits["row"].astype(np.int64)
+        return found, all_distinct
 
     def remember(self, key: pa.Array, rows: np.ndarray) -> None:
-        """Keep the keys of a chunk's rows that repeat nothing (each key once), with their rows."""
-        if len(key):
-            chunk = pa.table({"key": key, "row": pa.array(rows.astype(np.int64))})
-            self._last = chunk if self._last is None else pa.concat_tables([self._last, chunk])
-
-    def _store(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
-            self._con = duckdb.connect()
-            self._con.execute(f"SET temp_directory = '{self._dir.name}'")
-            self._con.execute("SET memory_limit = '256MB'")
-            self._con.execute("SET preserve_insertion_order = false")
-            self._con.execute("CREATE TABLE seen (key VARCHAR, row BIGINT)")
-        if self._last is not None and self._last.num_rows:
-            self._con.register("chunk", self._last)
+        """Keep the keys of a chunk's rows that repeat nothing (each key once), with their rows (the chunk
+        ``earlier`` was last asked about, or some of its keys)."""
+        if not len(key):
+            return
+        hashes = self._hashes if self._hashes is not None and len(self._hashes) == len(key) else None
+        if hashes is None:  # some of the chunk's keys: hash them again
+            con = self._connection()
+            con.register("probe", pa.table({"key": key}))
             try:
-                self._con.execute("INSERT INTO seen SELECT key, row FROM chunk")
+                hashes = con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"].astype(np.uint64)
             finally:
-                self._con.unregister("chunk")
-            self._last = self._last.slice(0, 0)
+                con.unregister("probe")
+        chunk = pa.table({"h": pa.array(hashes), "key": key, "row": pa.array(rows.astype(np.int64))})
+        self._store()
+        self._last = chunk
+
+    def _word_and_bits(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where a hash goes in the filter: one 64-bit word (one memory access a key), ``PROBES`` bits of it."""
+        word = hashes & np.uint64(self.FILTER_WORDS - 1)
+        bits = np.zeros(len(hashes), dtype=np.uint64)
+        for i in range(self.PROBES):
+            bits |= np.uint64(1) << ((hashes >> np.uint64(40 + 6 * i)) & np.uint64(63))
+        return word, bits
+
+    def _may_have(self, hashes: np.ndarray) -> np.ndarray:
+        assert self._filter is not None
+        word, bits = self._word_and_bits(hashes)
+        maybe: np.ndarray = (self._filter[word] & bits) == bits
+        return maybe
+
+    def _add(self, hashes: np.ndarray) -> None:
+        assert self._filter is not None
+        word, bits = self._word_and_bits(hashes)
+        while len(word):  # two keys of one word: the second assignment loses the first's bits; redo those
+            self._filter[word] |= bits
+            lost = (self._filter[word] & bits) != bits
+            word, bits = word[lost], bits[lost]
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect()
+            self._con.execute("SET memory_limit = '32MB'")  # the look-ups stream the files: little is held
         return self._con
+
+    def _store(self) -> None:
+        """Put the previous chunk's keys on disk (a Parquet file of their own) and in the filter."""
+        if self._last is None or not self._last.num_rows:
+            return
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
+            self._connection().execute(f"SET temp_directory = '{self._dir.name}'")
+            self._filter = np.zeros(self.FILTER_WORDS, dtype=np.uint64)
+        path = f"{self._dir.name}/keys-{len(self._files):06d}.parquet"
+        pq.write_table(self._last, path, compression="none", use_dictionary=False, write_statistics=False)
+        self._files.append(path)
+        self._add(self._last["h"].to_numpy())
+        self._last = self._last.slice(0, 0)
 
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
+            self._con = None
         if self._dir is not None:
             self._dir.cleanup()
