@@ -325,6 +325,9 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         ),
         withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
     ),
+    "benefits.WorkReport": AuditFields(
+        recorded=("id", "award_id", "person_id", "kind", "key", "month", "orders", "evidence", "run_month", *_CREATED)
+    ),
     "benefits.Suspension": AuditFields(
         recorded=(
             "id",
