@@ -403,16 +403,19 @@ class ReviewPaysEachMonthOnce(TestCase):
         assert sum(trial_balance().values()) == 0
 
 
-def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
+def test_a_death_in_2026_is_paid_on_the_2025_income_figure(world, data_dir):
     claim = accepted_injury(world)
-    with pytest.raises(ValidationFailed, match="oip_death_lump_sum: no value on 2026-03-10"):
-        claim_assess(
-            actor=officer(world),
-            claim=claim,
-            expected_version=claim.version,
-            assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
-            today=ASSESSED,
-        )
+    assessed = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
+        today=ASSESSED,
+    )
+    lump = assessed.awards.get(item="oip_death_lump_sum")
+    assert lump.amount_cents == 113004000  # 20 x 56,502 yuan
+    used = {p["path"]: (p["value"], p["effective_from"]) for p in lump.explanation["parameters"]}
+    assert used["benefits.national.urban_disposable_income_per_capita"] == (56502, "2025-01-01")
 
 
 def pension_in_payment(world, since: dt.date, cents: int):
