@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .funds import FUNDS
 from .projection import Projection
-from .rule_values import DIVISOR, pension_indexation, retirement_ages, rule_by_year
+from .rule_values import account_divisor, pension_indexation, retirement_ages, rule_by_year
 from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]
@@ -145,11 +145,8 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     age = career.retirement_age if career.retirement_age is not None else career.entry_age + n
     if career.divisor is not None:
         divisor = career.divisor
-    else:
-        node = scenario.params.node(DIVISOR)
-        ages = np.array(sorted(int(a) for a in node.children), dtype=np.float64)
-        table = np.array([float(rule_by_year(scenario, f"{DIVISOR}.{int(a)}", params_years[-1:])[0]) for a in ages])
-        divisor = float(np.interp(age, ages, table))
+    else:  # the rules' formula at the age in whole months
+        divisor = account_divisor(scenario, career.retirement_year, int(round(age * 12)))
     index = float(ratio.mean())
     basic = (1.0 + index) / 2.0 * n * accrual
     account_pension = 12.0 * account / divisor
