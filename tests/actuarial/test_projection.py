@@ -278,3 +278,14 @@ def test_net_migration_is_added_after_survival(stationary, tmp_path):
     assert population[1] == pytest.approx(stationary_total + 1000.0, rel=1e-13)
     # the migrants of 2025 then age and die like everyone: 1000 x 0.99 are left a year later
     assert population[2] == pytest.approx(stationary_total + 990.0, rel=1e-13)
+
+
+def test_c102_with_and_without_the_funded_tier():
+    baseline = c102_check(load_scenario("baseline.yaml"), 2055, wage_growth=0.0, account_interest=0.0)
+    statutory = pytest.approx(0.30 + 28.8 / 117, rel=1e-15)  # 30 x 1%; 30 x 8% x 12 / 117
+    assert baseline["replacement_rate"] == baseline["replacement_rate_without_funded_tier"] == statutory
+    tier = c102_check(load_scenario("funded_tier.yaml"), 2055, wage_growth=0.0, account_interest=0.0)
+    # contributions 2025-2054, the 4% tier from 2027: 28 x 4% = 1.12 years of wage, paid over 117 months
+    assert tier["replacement_rate_without_funded_tier"] == statutory
+    assert tier["replacement_rate"] == pytest.approx(0.30 + 28.8 / 117 + 13.44 / 117, rel=1e-15)
+    assert tier["meets_c102"] is True

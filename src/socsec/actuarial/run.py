@@ -186,6 +186,7 @@ def run_scenario(scenario: Scenario, runs: int = 0) -> ScenarioResult:
         "pension_reserve_exhausted": exhaustion_year(projection.series, years)[0],
         "c102_year": c102_year,
         "c102_replacement_rate": c102["replacement_rate"],
+        "c102_replacement_rate_without_funded_tier": c102["replacement_rate_without_funded_tier"],
         "c102_retirement_age": c102["retirement_age"],
         "meets_c102": c102["meets_c102"],
     }
