@@ -63,6 +63,8 @@ def test_rules_calc_explains_one_case():
         "birth_date=1970-05-20",
         "--set",
         "sex=F",
+        "--set",
+        "retirement_group=WOMEN_55",
     ).stdout
     assert text.splitlines()[0] == "statutory_retirement_age_months = 662 [months]"
 

@@ -203,7 +203,7 @@ def test_round_down_keeps_whole_cents_and_ignores_binary_noise():
         ("injury_report_check", {"incident_date": "2026-01-01", "reporter": "NEIGHBOUR"}, "not a reporter"),
         (
             "pension_retirement_timing_check",
-            {"birth_date": "1966-01-15", "sex": "X", "contribution_months": 1},
+            {"birth_date": "1966-01-15", "sex": "X", "retirement_group": "WOMEN_55", "contribution_months": 1},
             "M or F",
         ),
     ],

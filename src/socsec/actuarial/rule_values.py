@@ -88,6 +88,7 @@ def retirement_ages_and_divisors(scenario: Scenario, years: npt.NDArray[np.int64
     birth = (np.datetime64("1970-01", "M") + (cohort - 1970) * 12 + m).astype("datetime64[D]")
     on = _dates(years)[t].ravel()
     sex = np.where(s == 0, "M", "F").ravel()
+    group = np.where(s == 0, "MEN_60", "WOMEN_55").ravel()
     try:
         months = compute(
             "statutory_retirement_age_months",
@@ -95,6 +96,7 @@ def retirement_ages_and_divisors(scenario: Scenario, years: npt.NDArray[np.int64
             params=scenario.params,
             birth_date=birth.ravel(),
             sex=sex,
+            retirement_group=group,
         )
         divisors = compute("pension_account_divisor", on=on, params=scenario.params, retirement_age_months=months)
     except (ParameterError, ValueError) as exc:

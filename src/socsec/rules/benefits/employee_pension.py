@@ -14,7 +14,7 @@ import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI
-from ..formulas.common import Inputs, Sex
+from ..formulas.common import BIRTH, GROUP_PARAMETERS, SEX, Inputs, retirement_groups
 from ..registry import Array, RuleViolation, formula
 from ..rounding import Rounding
 from .common import CONTRIBUTION_MONTHS, REGION, RETIREMENT_DECISION, whole
@@ -196,24 +196,23 @@ RETIREMENT_TIMING_CODES: dict[int, str] = {
     "pre-reform age, with the minimum contribution period) or up to 3 years later",
     reference=f"{RETIREMENT_DECISION}, Measures Art. 2",
     unit="code",
-    inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F"), **CONTRIBUTION_MONTHS},
+    inputs={**BIRTH, **SEX, **CONTRIBUTION_MONTHS},
     codes=RETIREMENT_TIMING_CODES,
 )
 def pension_retirement_timing_check(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, contribution_months: Array
+    ctx: Context, on: Array, birth_date: Array, sex: Array, retirement_group: Array, contribution_months: Array
 ) -> Array:
     """``on`` is the retirement date asked for; ages in completed months."""
-    sexes = np.asarray(sex).astype(str)
-    if (~np.isin(sexes, tuple(Sex))).any():
-        raise RuleViolation(f"sex {sexes[~np.isin(sexes, tuple(Sex))][0]!r} is not M or F")
+    groups = retirement_groups(sex, retirement_group)
     age = ctx.formula("age_months", on, birth_date=birth_date)
-    statutory = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    statutory = ctx.formula(
+        "statutory_retirement_age_months", on, birth_date=birth_date, sex=sex, retirement_group=retirement_group
+    )
     pre_reform = np.full(age.shape, np.nan)
-    # only the rows' own parameter shows in an explanation
-    for code, group in ((Sex.MALE, "men"), (Sex.FEMALE, "women")):
-        rows = sexes == code
+    for group, path in GROUP_PARAMETERS.items():  # only the rows' own parameter shows in an explanation
+        rows = groups == group
         if rows.any():
-            pre_reform[rows] = ctx.at(f"retirement.{group}.base_age_months", on[rows])
+            pre_reform[rows] = ctx.at(f"{path}.base_age_months", on[rows])
     earliest = statutory - ctx.at("benefits.pension.flexible_retirement.max_early_months", on)
     latest = statutory + ctx.at("benefits.pension.flexible_retirement.max_deferral_months", on)
     years = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months)
