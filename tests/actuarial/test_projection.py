@@ -289,3 +289,10 @@ def test_c102_with_and_without_the_funded_tier():
     assert tier["replacement_rate_without_funded_tier"] == statutory
     assert tier["replacement_rate"] == pytest.approx(0.30 + 28.8 / 117 + 13.44 / 117, rel=1e-15)
     assert tier["meets_c102"] is True
+
+
+def test_c102_reads_the_standard_career_and_level_from_the_rules(stationary):
+    shorter = load_scenario(stationary(extra="  benefits.ilo_c102.old_age_contribution_years: {1955-04-27: 25}\n"))
+    check = c102_check(shorter, 2055, wage_growth=0.0, account_interest=0.0)
+    assert check["replacement_rate"] == pytest.approx(0.25, rel=1e-15)  # 25 x 1% (no account in that scenario)
+    assert check["minimum"] == 0.4

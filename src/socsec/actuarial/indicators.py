@@ -23,7 +23,12 @@ from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]
 C102_OLD_AGE_MINIMUM = "benefits.ilo_c102.minimum_replacement_rate.OLD_AGE"  # the rules' level (40%)
-C102_YEARS = 30
+C102_YEARS = "benefits.ilo_c102.old_age_contribution_years"  # the rules' standard career (30 years)
+
+
+def c102_years(scenario: Scenario, year: int) -> int:
+    """The standard beneficiary's years of contributions in the rules, for a career ending in ``year``."""
+    return int(rule_by_year(scenario, C102_YEARS, np.array([year]))[0])
 
 
 def _ratio(a: Array, b: Array) -> Array:
@@ -191,12 +196,13 @@ def c102_check(scenario: Scenario, year: int, *, wage_growth: float, account_int
     ages = retirement_ages(scenario, np.array([year]))[0, 0]  # men, by age in that year
     retiring = np.flatnonzero(np.arange(ages.size) + 1.0 >= ages)
     age = float(ages[retiring[0]])  # the cohort that reaches its retirement age in that year
+    career = c102_years(scenario, year)
     result = career_pension(
         scenario,
         Career(
             retirement_year=year,
-            entry_age=age - C102_YEARS,
-            career_years=C102_YEARS,
+            entry_age=age - career,
+            career_years=career,
             relative_wage=1.0,
             wage_growth=wage_growth,
             account_interest=account_interest,

@@ -57,7 +57,7 @@ def coverage_date_check(on: dt.date) -> None:
     """Refuse, as ``coverage_counts`` would, a date on which the formulas cannot decide (a rule they need
     was not in force yet), without reading the register: the formulas run on one made-up person."""
     case: dict[str, Any] = {
-        "birth_date": np.array([on - dt.timedelta(days=365 * 60)], dtype="datetime64[D]"),
+        "birth_date": np.array([on.replace(year=on.year - 40, day=1)], dtype="datetime64[D]"),  # any adult
         "sex": np.array([Person.Sex.MALE.value]),
         "retirement_group": np.array([Person.RetirementGroup.MEN_60.value]),
         "labour_relation": np.array([True]),
