@@ -48,7 +48,12 @@ def build(n: int) -> None:
     province = Region.objects.create(code="440000", name="Guangdong", name_zh="广东", level="PROVINCE")
     city = Region.objects.create(code="440300", name="Shenzhen", name_zh="深圳", level="CITY", parent=province)
     person = Person.objects.create(
-        resident_id="440305199001011234", name="Bench", birth_date=dt.date(1960, 1, 1), sex="M", residence_region=city
+        resident_id="440305199001011234",
+        name="Bench",
+        birth_date=dt.date(1960, 1, 1),
+        sex="M",
+        retirement_group="MEN_60",
+        residence_region=city,
     )
     claim = Claim.objects.create(
         person=person,

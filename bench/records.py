@@ -105,10 +105,11 @@ def build(persons: int, sample: int) -> tuple[list[int], list[int]]:
                 resident_id=f"R{i:012d}",
                 name=f"P{i}",
                 birth_date=dt.date(rng.randint(1958, 2004), rng.randint(1, 12), rng.randint(1, 28)),
-                sex=rng.choice("MF"),
+                sex=sex,
+                retirement_group="MEN_60" if sex == "M" else rng.choice(("WOMEN_55", "WOMEN_50")),
                 residence_region=city,
             )
-            for i in range(first, min(first + 5000, persons))
+            for i, sex in ((i, rng.choice("MF")) for i in range(first, min(first + 5000, persons)))
         ]
         Person.objects.bulk_create(batch)
         ids += [p.pk for p in batch]

@@ -63,6 +63,8 @@ def test_rules_calc_explains_one_case():
         "birth_date=1970-05-20",
         "--set",
         "sex=F",
+        "--set",
+        "retirement_group=WOMEN_55",
     ).stdout
     assert text.splitlines()[0] == "statutory_retirement_age_months = 662 [months]"
 
@@ -234,3 +236,19 @@ def test_step_bar_redraws_one_line_on_a_terminal():
         "[##########--------------]   3/5 price           2.0 s",
         "[########################]  done                 3.5 s\n",
     ]
+
+
+def test_rules_check_names_a_missing_yearly_figure():
+    missing = run("rules", "check", "--on", "2027-03-01", check=False)
+    assert missing.returncode == 1
+    assert missing.stdout.splitlines() == [
+        "missing: the 2026 value of yearly figure benefits.national.urban_disposable_income_per_capita is not "
+        "entered: oip_death_lump_sum, work_injury_death_lump_sum refuse an event in 2027 until it is (NBS Statistical "
+        "Communique on the 2023 National Economic and Social Development (51,821 yuan); NBS Statistical Communique "
+        "on the 2024 National Economic and Social Development (54,188 yuan); policy-facts.md section 2 (2023, "
+        "2024); NBS release of January 2026 on 2025 residents' income and consumption (56,502 yuan, as reported; "
+        "not in policy-facts.md))"
+    ]
+    entered = run("rules", "check", "--on", "2026-03-01")
+    assert entered.stdout == "every yearly figure of 2025 is entered\n"
+    assert run("rules", "check", "--on", "2026-13-01", check=False).returncode == 2

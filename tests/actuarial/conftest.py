@@ -63,8 +63,8 @@ pension:
   indexation_beyond_rules: 0
 rules:
   retirement.men.max_delay_months: {{2025-01-01: 0}}
-  retirement.women.max_delay_months: {{2025-01-01: 0}}
-  retirement.women.base_age_months: {{1978-06-02: 720}}
+  retirement.women_55.max_delay_months: {{2025-01-01: 0}}
+  retirement.women_55.base_age_months: {{1978-06-02: 720}}
   pension.individual_account_rate: {{2006-01-01: 0}}
   benefits.pension.indexation_rate: {{2025-01-01: 0}}
 """

@@ -278,3 +278,21 @@ def test_net_migration_is_added_after_survival(stationary, tmp_path):
     assert population[1] == pytest.approx(stationary_total + 1000.0, rel=1e-13)
     # the migrants of 2025 then age and die like everyone: 1000 x 0.99 are left a year later
     assert population[2] == pytest.approx(stationary_total + 990.0, rel=1e-13)
+
+
+def test_c102_with_and_without_the_funded_tier():
+    baseline = c102_check(load_scenario("baseline.yaml"), 2055, wage_growth=0.0, account_interest=0.0)
+    statutory = pytest.approx(0.30 + 28.8 / 117, rel=1e-15)  # 30 x 1%; 30 x 8% x 12 / 117
+    assert baseline["replacement_rate"] == baseline["replacement_rate_without_funded_tier"] == statutory
+    tier = c102_check(load_scenario("funded_tier.yaml"), 2055, wage_growth=0.0, account_interest=0.0)
+    # contributions 2025-2054, the 4% tier from 2027: 28 x 4% = 1.12 years of wage, paid over 117 months
+    assert tier["replacement_rate_without_funded_tier"] == statutory
+    assert tier["replacement_rate"] == pytest.approx(0.30 + 28.8 / 117 + 13.44 / 117, rel=1e-15)
+    assert tier["meets_c102"] is True
+
+
+def test_c102_reads_the_standard_career_and_level_from_the_rules(stationary):
+    shorter = load_scenario(stationary(extra="  benefits.ilo_c102.old_age_contribution_years: {1955-04-27: 25}\n"))
+    check = c102_check(shorter, 2055, wage_growth=0.0, account_interest=0.0)
+    assert check["replacement_rate"] == pytest.approx(0.25, rel=1e-15)  # 25 x 1% (no account in that scenario)
+    assert check["minimum"] == 0.4

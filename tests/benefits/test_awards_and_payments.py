@@ -16,7 +16,7 @@ from socsec.audit.services import Actor
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide
 from socsec.benefits.intake import claim_submit
-from socsec.benefits.models import Award, BenefitPayment, Claim
+from socsec.benefits.models import Award, BenefitPayment, Claim, WorkReport
 from socsec.benefits.payments import death_notice_record, pay_month
 from socsec.core.errors import Forbidden, ValidationFailed
 from socsec.ledger.selectors import balance, trial_balance
@@ -82,9 +82,10 @@ def unemployment_assessed(world):
     )
 
 
-def hired_while_paid(world, claim):
-    """The assessed unemployment claim is approved and March 2026 paid; a civil-law engagement with Zipper
-    Courier from 10 April appears, and April is run: the new engagement and April's run."""
+def hired_while_paid(world, claim, category="LABOUR_RELATION"):
+    """The assessed unemployment claim is approved and March 2026 paid; an engagement with Zipper Courier
+    from 10 April appears (a labour contract unless ``category`` says otherwise), and April is run: the new
+    engagement and April's run."""
     from socsec.registry.services import engagement_create
 
     claim_approve(actor=officer(world, "supervisor"), claim=claim, expected_version=claim.version)
@@ -93,7 +94,7 @@ def hired_while_paid(world, claim):
         actor=SYSTEM,
         person=world.employee,
         organisation=world.courier,
-        category="CIVIL_LAW",
+        category=category,
         sector="INSTANT_DELIVERY",
         work_region="110100",
         start_date=dt.date(2026, 4, 10),
@@ -265,7 +266,7 @@ def test_a_month_not_closed_is_refused_and_nothing_is_paid(world, data_dir, unch
         pay_month(actor=SYSTEM, month="2026-13", today=dt.date(2026, 6, 15))
 
 
-def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir):
+def test_unemployment_benefit_is_suspended_on_re_employment(world, data_dir):
     claim = unemployment_assessed(world)
     award = claim.awards.get()
     # 132 months in a labour relation on record (2015-03 to 2026-02): 10 years or more, 24 months of benefit
@@ -273,9 +274,30 @@ def test_unemployment_benefit_is_suspended_when_new_work_appears(world, data_dir
     assert award.explanation["duration"]["value"] == 24
     _new_job, april = hired_while_paid(world, claim)
     assert [(a.suspended_from, a.suspended_reason) for a in april.suspended] == [
-        ("2026-04", "a new engagement appears in the registry (flagged to an officer)")
+        ("2026-04", "re-employed: a new labour-relation engagement appears in the registry (flagged to an officer)")
     ]
     assert april.new_payments == 0
+    assert not WorkReport.objects.exists()
+
+
+def test_a_civil_law_engagement_is_reported_and_the_benefit_goes_on(world, data_dir):
+    claim = unemployment_assessed(world)
+    new_job, april = hired_while_paid(world, claim, category="CIVIL_LAW")
+    assert april.suspended == []
+    assert [(p.month, p.kind, p.amount_cents) for p in april.run.payments.all()] == [("2026-04", "PAYMENT", 180000)]
+    [report] = WorkReport.objects.all()
+    assert (report.award.claim_id, report.kind, report.key, report.month, report.orders, report.run_month) == (
+        claim.pk,
+        "ENGAGEMENT",
+        f"engagement:{new_job.pk}",
+        "2026-04",
+        0,
+        "2026-04",
+    )
+    assert (report.evidence["category"], report.evidence["start_date"]) == ("CIVIL_LAW", "2026-04-10")
+    may = pay_month(actor=SYSTEM, month="2026-05", today=dt.date(2026, 6, 1))
+    assert [(p.month, p.amount_cents) for p in may.run.payments.all()] == [("2026-05", 180000)]
+    assert WorkReport.objects.count() == 1  # reported once
 
 
 def approved_injury(world, grade):
@@ -381,16 +403,19 @@ class ReviewPaysEachMonthOnce(TestCase):
         assert sum(trial_balance().values()) == 0
 
 
-def test_a_death_in_2026_waits_for_the_published_income_figure(world, data_dir):
+def test_a_death_in_2026_is_paid_on_the_2025_income_figure(world, data_dir):
     claim = accepted_injury(world)
-    with pytest.raises(ValidationFailed, match="oip_death_lump_sum: no value on 2026-03-10"):
-        claim_assess(
-            actor=officer(world),
-            claim=claim,
-            expected_version=claim.version,
-            assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
-            today=ASSESSED,
-        )
+    assessed = claim_assess(
+        actor=officer(world),
+        claim=claim,
+        expected_version=claim.version,
+        assessment=parse_assessment(claim.kind, {"outcome": "DEATH", "dependants": []}),
+        today=ASSESSED,
+    )
+    lump = assessed.awards.get(item="oip_death_lump_sum")
+    assert lump.amount_cents == 113004000  # 20 x 56,502 yuan
+    used = {p["path"]: (p["value"], p["effective_from"]) for p in lump.explanation["parameters"]}
+    assert used["benefits.national.urban_disposable_income_per_capita"] == (56502, "2025-01-01")
 
 
 def pension_in_payment(world, since: dt.date, cents: int):
@@ -799,7 +824,7 @@ def test_odd_numbers_are_refused_not_crashed(world, data_dir, raw):
         assess_as_posted(world, claim, {"grade": raw})
 
 
-def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world, data_dir):
+def test_unemployment_benefit_goes_on_when_platform_orders_show_work(world, data_dir):
     from django.test import Client
 
     from socsec.registry.models import Engagement
@@ -824,7 +849,20 @@ def test_unemployment_benefit_is_suspended_when_platform_orders_show_work(world,
     assert response.status_code == 201
     month = f"{DAY:%Y-%m}"
     run = pay_month(actor=SYSTEM, month=month, today=(DAY.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
-    assert [(a.suspended_from, a.suspended_reason) for a in run.suspended] == [
-        (month, "platform orders in the month show work again (flagged to an officer)")
+    assert run.suspended == []
+    [paid] = run.run.payments.all()
+    assert (paid.award.claim_id, paid.month, paid.kind) == (claim.pk, month, "PAYMENT")
+    [report] = WorkReport.objects.all()
+    assert (report.kind, report.key, report.month, report.orders) == ("ORDERS", f"orders:{month}", month, 1)
+    assert report.evidence["platforms"] == [
+        {"platform": world.platform.code, "orders": 1, "first_day": DAY.isoformat(), "last_day": DAY.isoformat()}
     ]
-    assert run.new_payments == 0
+    officer_client = Client()
+    officer_client.force_login(world.users["officer"])
+    for language, summary, row in (
+        ("en", "Platform orders while on benefit: 1, in 1 month.", f"{month}: platform orders: 1"),
+        ("zh-hans", "领取待遇期间的平台订单：1 单，分布在 1 个月。", f"{month}：平台订单 1 单"),
+    ):
+        page = officer_client.get(f"/officer/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert summary in page
+        assert row in page

@@ -34,7 +34,10 @@ def one_by_one(year: int) -> list[tuple[int, tuple[Any, ...]]]:
         sex = "male" if person.sex == Sex.MALE else "female"
         age_months = (end.year * 12) - (person.birth_date.year * 12 + person.birth_date.month - 1)
         born, sex_code = np.array([person.birth_date], dtype="datetime64[D]"), np.array([person.sex])
-        retire = int(compute("statutory_retirement_age_months", end, birth_date=born, sex=sex_code)[0])
+        group = np.array([person.retirement_group])
+        retire = int(
+            compute("statutory_retirement_age_months", end, birth_date=born, sex=sex_code, retirement_group=group)[0]
+        )
         if person.pk not in pensions and age_months >= retire:
             continue
         if person.pk in pensions:

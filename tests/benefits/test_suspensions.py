@@ -185,8 +185,8 @@ def test_the_person_is_told_in_their_language(world, data_dir):
 
 
 def unemployed_then_hired(world):
-    """The employee's unemployment benefit from March 2026, paid for March; a civil-law engagement with
-    Zipper Courier from 10 April appears: April's run stops the benefit from April."""
+    """The employee's unemployment benefit from March 2026, paid for March; a labour contract with Zipper
+    Courier from 10 April appears (re-employment): April's run stops the benefit from April."""
     new_job, april = hired_while_paid(world, unemployment_assessed(world))
     assert april.new_payments == 0
     return new_job
@@ -205,6 +205,7 @@ def test_a_stop_from_a_new_engagement_shows_it_and_once_lifted_is_not_made_again
         "engagement": new_job.pk,
         "organisation": world.courier.code,
         "organisation_name": "Zipper Courier",
+        "category": "LABOUR_RELATION",
         "sector": "INSTANT_DELIVERY",
         "start_date": "2026-04-10",
         "end_date": "",

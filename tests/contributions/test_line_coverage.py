@@ -35,7 +35,11 @@ def mixed(world):
     for k in range(5):
         people.append(
             Person.objects.create(
-                resident_id=f"X{k:017d}", birth_date=dt.date(1990, 1, 1), sex="M", residence_region=shenzhen
+                resident_id=f"X{k:017d}",
+                birth_date=dt.date(1990, 1, 1),
+                sex="M",
+                retirement_group="MEN_60",
+                residence_region=shenzhen,
             )
         )
     switched, ended, late, was_labour, no_engagement = people

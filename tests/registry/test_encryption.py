@@ -68,6 +68,7 @@ def test_the_resident_id_stays_unique_in_the_database(world):
         name="另一个人",
         birth_date=world.rider.birth_date,
         sex=world.rider.sex,
+        retirement_group=world.rider.retirement_group,
         residence_region=world.rider.residence_region,
     )
     with pytest.raises(IntegrityError), transaction.atomic():

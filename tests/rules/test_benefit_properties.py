@@ -195,7 +195,6 @@ def test_round_down_keeps_whole_cents_and_ignores_binary_noise():
             },
             "not among the dependants counted",
         ),
-        ("oip_death_lump_sum", {}, "no value on 2026-03-01"),  # 2025's national income is not entered yet
         ("pension_account_divisor", {"retirement_age_months": 479}, "outside 480-851"),
         ("ltc_care_level", {"incapacity_score": 101}, "incapacity score 101"),
         ("ltc_benefit_monthly", {"care_level": 2, "setting": "HOSPITAL"}, "not a care setting"),
@@ -204,7 +203,7 @@ def test_round_down_keeps_whole_cents_and_ignores_binary_noise():
         ("injury_report_check", {"incident_date": "2026-01-01", "reporter": "NEIGHBOUR"}, "not a reporter"),
         (
             "pension_retirement_timing_check",
-            {"birth_date": "1966-01-15", "sex": "X", "contribution_months": 1},
+            {"birth_date": "1966-01-15", "sex": "X", "retirement_group": "WOMEN_55", "contribution_months": 1},
             "M or F",
         ),
     ],

@@ -148,6 +148,7 @@ def test_a_record_made_lists_its_fields_and_withholds_the_personal_ones(world):
         "id",
         "birth_date",
         "sex",
+        "retirement_group",
         "residence_region_id",
         "created_at",
         "resident_id",

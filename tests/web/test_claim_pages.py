@@ -489,3 +489,27 @@ def test_the_claim_pages_speak_chinese(world, data_dir):
     )
     assert stale.status_code == 409
     assert alert(stale.content.decode()) == "您打开此申请后，已有其他人修改了它。本次操作未保存：请重新加载后再试。"
+
+
+def test_a_missing_yearly_figure_is_a_warning_on_the_claim_before_it_blocks_a_payment(world, data_dir):
+    """An injury in 2027 would be paid on 2026's national income, which is not entered: the officer is told."""
+    claim = claim_submit(
+        actor=SYSTEM,
+        person=world.rider,
+        kind="OCCUPATIONAL_INJURY",
+        event_date=dt.date(2027, 1, 10),
+        engagement=world.rider_eng_platform,
+        facts={"description": "fell"},
+        today=dt.date(2027, 1, 11),
+    )
+    officer = client_as(world, "officer")
+    english = officer.get(f"/officer/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "The 2026 value of the yearly figure benefits.national.urban_disposable_income_per_capita is not entered "
+        "yet: a payment on this claim that needs it (oip_death_lump_sum, work_injury_death_lump_sum) is refused "
+        "until an administrator enters it."
+    ) in english
+    chinese = officer.get(f"/officer/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "年度数据 benefits.national.urban_disposable_income_per_capita 的 2026 年数值尚未录入" in chinese
+    now = officer.get(f"/officer/claims/{injury(world).pk}/").content.decode()  # paid on 2025's: entered
+    assert 'id="missing-figures"' not in now

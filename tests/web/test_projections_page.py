@@ -15,7 +15,8 @@ import socsec.actuarial.shipped as shipped
 URL = "/supervisor/projections/"
 SUMMARY_HEADER = (
     "scenario,first_year,last_year,general_average_premium,contribution_rate_first_year,pension_reserve_exhausted,"
-    "c102_year,c102_replacement_rate,c102_retirement_age,meets_c102,cost_rate_2050,system_dependency_2050,"
+    "c102_year,c102_replacement_rate,c102_replacement_rate_without_funded_tier,c102_retirement_age,meets_c102,"
+    "cost_rate_2050,system_dependency_2050,"
     "cost_rate_2075,system_dependency_2075,cost_rate_2124,system_dependency_2124,replacement_rate_new_men_2035,"
     "replacement_rate_new_women_2035,replacement_rate_new_men_2050,replacement_rate_new_women_2050,"
     "replacement_rate_new_men_2075,replacement_rate_new_women_2075,funded_tier_reserve_exhausted,"

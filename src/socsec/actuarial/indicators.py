@@ -18,12 +18,17 @@ import numpy.typing as npt
 
 from .funds import FUNDS
 from .projection import Projection
-from .rule_values import DIVISOR, pension_indexation, retirement_ages, rule_by_year
+from .rule_values import account_divisor, pension_indexation, retirement_ages, rule_by_year
 from .scenario import Scenario
 
 Array = npt.NDArray[np.float64]
-C102_OLD_AGE_MINIMUM = 0.40  # ILO C102: 40% of the reference wage after 30 years (policy-facts.md section 6)
-C102_YEARS = 30
+C102_OLD_AGE_MINIMUM = "benefits.ilo_c102.minimum_replacement_rate.OLD_AGE"  # the rules' level (40%)
+C102_YEARS = "benefits.ilo_c102.old_age_contribution_years"  # the rules' standard career (30 years)
+
+
+def c102_years(scenario: Scenario, year: int) -> int:
+    """The standard beneficiary's years of contributions in the rules, for a career ending in ``year``."""
+    return int(rule_by_year(scenario, C102_YEARS, np.array([year]))[0])
 
 
 def _ratio(a: Array, b: Array) -> Array:
@@ -120,8 +125,10 @@ class CareerResult:
     average_index: float  # average of base / average wage over the career
     basic_pension: float  # a year, as a share of the average wage at retirement
     account_pension: float  # a year, as a share of the average wage at retirement
+    funded_tier_pension: float  # a year, from the scenario's funded tier (0 without one)
     divisor: float
-    replacement_rate: float  # (basic + account) / own wage at retirement
+    replacement_rate: float  # (basic + account + funded tier) / own wage at retirement
+    replacement_rate_without_funded_tier: float  # (basic + account) / own wage at retirement
     replacement_rate_average_wage: float  # (basic + account) / average wage at retirement
     replacement_rate_later: float  # after years_in_payment, / own wage then
 
@@ -131,7 +138,9 @@ class CareerResult:
 
 def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     """The pension of one career under the scenario's rule parameters (rates, base bounds, accrual,
-    individual account rate, divisor table, indexation), in units of the average wage at retirement."""
+    individual account rate, divisor table, indexation) and its funded tier (``funded_tier.contribution_rate``
+    on the same base, credited with the account interest, paid by the same divisor), in units of the average
+    wage at retirement."""
     params_years = np.arange(career.retirement_year - career.career_years, career.retirement_year + 1)
     floor = rule_by_year(scenario, "contribution.base_floor_ratio", params_years)
     ceiling = rule_by_year(scenario, "contribution.base_ceiling_ratio", params_years)
@@ -141,19 +150,20 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
     ratio = np.clip(career.relative_wage, floor[:-1], ceiling[:-1])  # contribution years
     k = np.arange(n)  # years before retirement: n - k
     wage = (1.0 + career.wage_growth) ** (-(n - k))  # average wage in each contribution year / at retirement
-    account = float((ia_rate[:-1] * ratio * wage * (1.0 + career.account_interest) ** (n - 1 - k)).sum())
+    growth = ratio * wage * (1.0 + career.account_interest) ** (n - 1 - k)  # a unit rate's credit at retirement
+    account = float((ia_rate[:-1] * growth).sum())
+    tier_rate = scenario.root.section("funded_tier").series("contribution_rate", params_years[:-1], high=1.0)
+    tier_account = float((tier_rate * growth).sum())
     age = career.retirement_age if career.retirement_age is not None else career.entry_age + n
     if career.divisor is not None:
         divisor = career.divisor
-    else:
-        node = scenario.params.node(DIVISOR)
-        ages = np.array(sorted(int(a) for a in node.children), dtype=np.float64)
-        table = np.array([float(rule_by_year(scenario, f"{DIVISOR}.{int(a)}", params_years[-1:])[0]) for a in ages])
-        divisor = float(np.interp(age, ages, table))
+    else:  # the rules' formula at the age in whole months
+        divisor = account_divisor(scenario, career.retirement_year, int(round(age * 12)))
     index = float(ratio.mean())
     basic = (1.0 + index) / 2.0 * n * accrual
     account_pension = 12.0 * account / divisor
-    total = basic + account_pension
+    tier_pension = 12.0 * tier_account / divisor
+    total = basic + account_pension + tier_pension
     if career.indexation is not None:
         idx = np.full(career.years_in_payment, career.indexation)
     else:
@@ -170,8 +180,10 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
         average_index=index,
         basic_pension=basic,
         account_pension=account_pension,
+        funded_tier_pension=tier_pension,
         divisor=divisor,
         replacement_rate=total / career.relative_wage,
+        replacement_rate_without_funded_tier=(basic + account_pension) / career.relative_wage,
         replacement_rate_average_wage=total,
         replacement_rate_later=later_rate,
     )
@@ -179,26 +191,30 @@ def career_pension(scenario: Scenario, career: Career) -> CareerResult:
 
 def c102_check(scenario: Scenario, year: int, *, wage_growth: float, account_interest: float) -> dict[str, object]:
     """ILO C102 old-age benefit for the standard beneficiary: a man on the average wage with 30 years of
-    contributions, retiring at the statutory age in ``year``, must get at least 40% of his wage."""
+    contributions, retiring at the statutory age in ``year``, must get at least 40% of his wage. The rate is
+    given with the scenario's funded tier (what he gets) and without it (the statutory pension alone)."""
     ages = retirement_ages(scenario, np.array([year]))[0, 0]  # men, by age in that year
     retiring = np.flatnonzero(np.arange(ages.size) + 1.0 >= ages)
     age = float(ages[retiring[0]])  # the cohort that reaches its retirement age in that year
+    career = c102_years(scenario, year)
     result = career_pension(
         scenario,
         Career(
             retirement_year=year,
-            entry_age=age - C102_YEARS,
-            career_years=C102_YEARS,
+            entry_age=age - career,
+            career_years=career,
             relative_wage=1.0,
             wage_growth=wage_growth,
             account_interest=account_interest,
             retirement_age=age,
         ),
     )
+    minimum = float(rule_by_year(scenario, C102_OLD_AGE_MINIMUM, np.array([year]))[0])
     return {
         "year": year,
         "retirement_age": age,
         "replacement_rate": result.replacement_rate,
-        "minimum": C102_OLD_AGE_MINIMUM,
-        "meets_c102": bool(result.replacement_rate >= C102_OLD_AGE_MINIMUM),
+        "replacement_rate_without_funded_tier": result.replacement_rate_without_funded_tier,
+        "minimum": minimum,
+        "meets_c102": bool(result.replacement_rate >= minimum),
     }

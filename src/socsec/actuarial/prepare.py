@@ -10,7 +10,7 @@ from .funds import fund_assumptions
 from .inputs import AGES, Array, read_age_table, read_year_table, resolve
 from .prepared import AGE, ROWS, Prepared
 from .records import records_state
-from .rule_values import divisor_table, pension_indexation, retirement_ages, rule_by_year
+from .rule_values import pension_indexation, retirement_ages_and_divisors, rule_by_year
 from .scenario import FORMS, Scenario
 from .stochastic import read_stochastic
 
@@ -64,7 +64,7 @@ def prepare(scenario: Scenario) -> Prepared:
     indexation = pension_indexation(scenario, years)
 
     prev_years = np.concatenate([[years[0] - 1], years])
-    ages_all = retirement_ages(scenario, prev_years)  # (T + 1, 2, A)
+    ages_all, divisors_all = retirement_ages_and_divisors(scenario, prev_years)  # (T + 1, 2, A) each
     retired_all = np.clip(AGE + 1.0 - ages_all, 0.0, 1.0)
     retired = np.empty((T, 2, AGES))
     retired_before = np.zeros((T, 2, AGES))  # the cohort's share a year earlier (age - 1)
@@ -73,8 +73,7 @@ def prepare(scenario: Scenario) -> Prepared:
         retired[t] = np.maximum(retired_all[t + 1], retired_before[t])  # once retired, stays retired
     retiring = retired - retired_before
     retirement_age = ages_all[1:]
-    div_ages, div_table = divisor_table(scenario, years)
-    divisor = np.stack([np.interp(retirement_age[t], div_ages, div_table[t]) for t in range(T)])
+    divisor = divisors_all[1:]  # the rules' pension_account_divisor at each cohort's retirement age
 
     # --- labour -----------------------------------------------------------------------------------
     lab = root.section("labour")

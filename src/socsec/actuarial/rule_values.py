@@ -1,6 +1,6 @@
-"""The rule parameters the projection reads, by year: any parameter's value on 1 July, the annuity
-divisor table, pension indexation (the rules' enacted rates, then the scenario's assumption) and the
-statutory retirement age of every cohort (the rules' own formula)."""
+"""The rule parameters the projection reads, by year: any parameter's value on 1 July, pension indexation
+(the rules' enacted rates, then the scenario's assumption), and the statutory retirement age of every cohort
+with the account divisor at that age (the rules' own formulas)."""
 
 from __future__ import annotations
 
@@ -30,19 +30,23 @@ def rule_by_year(scenario: Scenario, path: str, years: npt.NDArray[np.int64]) ->
     return values
 
 
-DIVISOR = "benefits.pension.account_divisor"
 INDEXATION = "benefits.pension.indexation_rate"
 INDEXATION_ASSUMPTION = "indexation_beyond_rules"  # in the scenario's ``pension:`` section
 
 
-def divisor_table(scenario: Scenario, years: npt.NDArray[np.int64]) -> tuple[Array, Array]:
+def account_divisor(scenario: Scenario, year: int, age_months: int) -> float:
+    """The rules' account divisor (``pension_account_divisor``) for a retirement at ``age_months`` in
+    ``year``, under the scenario's rule parameters."""
     try:
-        node = scenario.params.node(DIVISOR)
-    except ParameterError as exc:
-        raise InputError(f"rule parameter missing ({exc})", file=scenario.file, field=f"rules.{DIVISOR}") from None
-    ages = np.array(sorted(int(k) for k in node.children), dtype=np.float64)
-    table = np.stack([rule_by_year(scenario, f"{DIVISOR}.{int(a)}", years) for a in ages], axis=1)
-    return ages, table  # (n,), (T, n)
+        found = compute(
+            "pension_account_divisor",
+            on=_dates(np.array([year])),
+            params=scenario.params,
+            retirement_age_months=np.array([age_months]),
+        )
+    except (ParameterError, ValueError) as exc:
+        raise InputError(f"account divisor: {exc}", file=scenario.file, field="rules.benefits.pension") from None
+    return float(found[0])
 
 
 def pension_indexation(scenario: Scenario, years: npt.NDArray[np.int64]) -> Array:
@@ -69,22 +73,34 @@ def pension_indexation(scenario: Scenario, years: npt.NDArray[np.int64]) -> Arra
 
 
 def retirement_ages(scenario: Scenario, years: npt.NDArray[np.int64]) -> Array:
-    """Statutory retirement age in years by (year, sex, age): the rules' formula for each of the 12 birth
-    months of the cohort born in ``year - age``, evaluated on 1 July of ``year``, averaged."""
+    """Statutory retirement age in years by (year, sex, age): see :func:`retirement_ages_and_divisors`."""
+    return retirement_ages_and_divisors(scenario, years)[0]
+
+
+def retirement_ages_and_divisors(scenario: Scenario, years: npt.NDArray[np.int64]) -> tuple[Array, Array]:
+    """Statutory retirement age in years and the account divisor at that age, by (year, sex, age): the
+    rules' formulas (``statutory_retirement_age_months``, ``pension_account_divisor``) for each of the 12
+    birth months of the cohort born in ``year - age``, evaluated on 1 July of ``year``; the ages averaged,
+    the divisors by their harmonic mean (so that the cohort's account pension is the mean of its months').
+    Women are of the 55 group: the model has no split of women by their original retirement group."""
     t, s, a, m = np.meshgrid(np.arange(len(years)), np.arange(2), np.arange(AGES), np.arange(12), indexing="ij")
     cohort = years[t] - a
     birth = (np.datetime64("1970-01", "M") + (cohort - 1970) * 12 + m).astype("datetime64[D]")
-    on = _dates(years)[t]
-    sex = np.where(s == 0, "M", "F")
+    on = _dates(years)[t].ravel()
+    sex = np.where(s == 0, "M", "F").ravel()
+    group = np.where(s == 0, "MEN_60", "WOMEN_55").ravel()
     try:
         months = compute(
             "statutory_retirement_age_months",
-            on=on.ravel(),
+            on=on,
             params=scenario.params,
             birth_date=birth.ravel(),
-            sex=sex.ravel(),
-        ).astype(np.float64)
+            sex=sex,
+            retirement_group=group,
+        )
+        divisors = compute("pension_account_divisor", on=on, params=scenario.params, retirement_age_months=months)
     except (ParameterError, ValueError) as exc:
         raise InputError(f"retirement age: {exc}", file=scenario.file, field="rules.retirement") from None
-    out: Array = months.reshape(t.shape).mean(axis=3) / 12.0
-    return out
+    ages: Array = months.astype(np.float64).reshape(t.shape).mean(axis=3) / 12.0
+    harmonic: Array = 1.0 / (1.0 / divisors.astype(np.float64).reshape(t.shape)).mean(axis=3)
+    return ages, harmonic

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .funds import FUNDS
-from .indicators import C102_YEARS, c102_check, derived, exhaustion_year, general_average_premium, replacement_rates
+from .indicators import c102_check, c102_years, derived, exhaustion_year, general_average_premium, replacement_rates
 from .prepare import prepare
 from .prepared import Prepared
 from .projection import Projection, project, project_runs
@@ -169,8 +169,9 @@ def run_scenario(scenario: Scenario, runs: int = 0) -> ScenarioResult:
     years = projection.years
     gap = float(general_average_premium(projection.series)[0])
     # the standard beneficiary with a whole 30-year career under the projected rules (from the first year)
-    c102_year = int(years[0]) + C102_YEARS
-    t102 = min(C102_YEARS, len(years) - 1)
+    career = c102_years(scenario, int(years[0]))
+    c102_year = int(years[0]) + career
+    t102 = min(career, len(years) - 1)
     c102 = c102_check(
         scenario,
         c102_year,
@@ -186,6 +187,7 @@ def run_scenario(scenario: Scenario, runs: int = 0) -> ScenarioResult:
         "pension_reserve_exhausted": exhaustion_year(projection.series, years)[0],
         "c102_year": c102_year,
         "c102_replacement_rate": c102["replacement_rate"],
+        "c102_replacement_rate_without_funded_tier": c102["replacement_rate_without_funded_tier"],
         "c102_retirement_age": c102["retirement_age"],
         "meets_c102": c102["meets_c102"],
     }

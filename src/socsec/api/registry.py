@@ -77,6 +77,7 @@ class PersonIn(Schema):
     residence_region: Code
     birth_date: Day | None = None
     sex: Code | None = None
+    retirement_group: Code | None = None  # MEN_60, WOMEN_55 or WOMEN_50; by default men 60, women 55
 
 
 class PersonOut(Schema):
@@ -88,6 +89,7 @@ class PersonOut(Schema):
     name: str
     birth_date: dt.date
     sex: str
+    retirement_group: str
     residence_region: str
 
     @staticmethod
@@ -105,6 +107,7 @@ class PersonOut(Schema):
             "name": shown.name(p.name),
             "birth_date": p.birth_date,
             "sex": p.sex,
+            "retirement_group": p.retirement_group,
             "residence_region": p.residence_region.code,
         }
 

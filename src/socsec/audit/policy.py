@@ -79,7 +79,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         recorded=("id", "code", "name", "name_zh", "kind", "credit_code", "registered_region_id", *_CREATED)
     ),
     "registry.Person": AuditFields(
-        recorded=("id", "birth_date", "sex", "residence_region_id", *_CREATED),
+        recorded=("id", "birth_date", "sex", "retirement_group", "residence_region_id", *_CREATED),
         withheld={
             "resident_id": IDENTIFIER,
             "resident_id_index": BLIND_INDEX,
@@ -345,6 +345,9 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "stopped_reason",
         ),
         withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
+    ),
+    "benefits.WorkReport": AuditFields(
+        recorded=("id", "award_id", "person_id", "kind", "key", "month", "orders", "evidence", "run_month", *_CREATED)
     ),
     "benefits.Suspension": AuditFields(
         recorded=(

@@ -224,6 +224,7 @@ def _pension(claim: Claim, assessment: PensionAssessment) -> list[Award]:
             on,
             birth_date=person.birth_date,
             sex=person.sex,
+            retirement_group=person.retirement_group,
             contribution_months=months,
         )
     )

@@ -38,14 +38,14 @@ def insured_record_slices(*, year: int, slice_persons: int = SLICE_PERSONS) -> I
         persons = Person.objects.order_by("pk")
         if last is not None:
             persons = persons.filter(pk__gt=last)
-        rows = list(persons.values_list("pk", "birth_date", "sex")[:slice_persons])
+        rows = list(persons.values_list("pk", "birth_date", "sex", "retirement_group")[:slice_persons])
         if not rows:
             return
         last = rows[-1][0]
         yield _slice_records(rows, year)
 
 
-def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> list[Record]:
+def _slice_records(persons: Sequence[tuple[int, dt.date, str, str]], year: int) -> list[Record]:
     from socsec.contributions.models import OwnContribution
     from socsec.taxexchange.selectors import employer_months_on_record_many
 
@@ -70,7 +70,11 @@ def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> li
     months = _months_on_record(persons, own, employed, until)
     births = (np.array([p[1].toordinal() for p in persons], dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
     statutory = compute(
-        "statutory_retirement_age_months", end, birth_date=births, sex=np.array([p[2] for p in persons])
+        "statutory_retirement_age_months",
+        end,
+        birth_date=births,
+        sex=np.array([p[2] for p in persons]),
+        retirement_group=np.array([p[3] for p in persons]),
     )
     ages = month_index(end) - (births.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
     paid = _own_indices(own)
@@ -100,7 +104,7 @@ def _slice_records(persons: Sequence[tuple[int, dt.date, str]], year: int) -> li
 
 
 def _months_on_record(
-    persons: Sequence[tuple[int, dt.date, str]],
+    persons: Sequence[tuple[int, dt.date, str, str]],
     own: Sequence[tuple[int, dt.date, int, str, Any]],
     employed: Sequence[tuple[int, int, int]],
     until: dt.date,

@@ -327,3 +327,31 @@ class PersonNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"
+
+
+class WorkReport(models.Model):
+    """Work a payment run found while unemployment benefit is paid that does not stop it: platform orders in a
+    month, or a new engagement without a labour relation (only re-employment in regular employment stops the
+    benefit: ``unemployment_benefit_work_check``). Shown to the officer on the claim's page with its evidence,
+    once per award and trigger; the benefit goes on being paid."""
+
+    class Kind(models.TextChoices):
+        ORDERS = "ORDERS", _("platform orders in the month")
+        ENGAGEMENT = "ENGAGEMENT", _("a new engagement without a labour relation")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="work_reports")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    key = models.CharField(max_length=60)  # orders:<month> or engagement:<id>
+    month = models.CharField(max_length=7)  # the month the work was found in
+    orders = models.PositiveIntegerField(default=0)  # platform orders in the month (0 for an engagement)
+    evidence = models.JSONField(default=dict)
+    run_month = models.CharField(max_length=7)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "id"]
+        constraints = [models.UniqueConstraint(fields=["award", "key"], name="work_reported_once")]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.key}"

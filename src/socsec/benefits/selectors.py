@@ -226,7 +226,13 @@ def pension_estimate(
 
     params = load_parameters()
     region = person.residence_region.code
-    statutory = calc("statutory_retirement_age_months", today, birth_date=person.birth_date, sex=person.sex)
+    statutory = calc(
+        "statutory_retirement_age_months",
+        today,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        retirement_group=person.retirement_group,
+    )
     age_months = int(statutory.value or 0)
     born = month_index(person.birth_date) + age_months
     retire = month_first_day(born)

@@ -1,9 +1,11 @@
 """The automatic stops a payment run makes from registry data, each recorded for an officer to confirm or
 lift (``suspensions``): a death notice stops the person's own benefits from the month after the death
-(dependants' pensions, paid to others, go on); for unemployment benefit, a new engagement or platform
-orders in the month stop it from that month. What triggered each stop is kept with it as evidence. A stop
-an officer lifted is not made again for the same trigger (the same notice, engagement or month's orders)
-on the award or on those that replace it after a review."""
+(dependants' pensions, paid to others, go on); for unemployment benefit, only re-employment in regular
+employment (a new labour-relation engagement) stops it from that month, as the rules decide
+(``unemployment_benefit_work_check``): platform orders in the month and new engagements without a labour
+relation are reported to the officer (``WorkReport``) and the benefit goes on. What triggered each stop is
+kept with it as evidence. A stop an officer lifted is not made again for the same trigger (the same notice
+or engagement) on the award or on those that replace it after a review."""
 
 from __future__ import annotations
 
@@ -12,14 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from socsec.audit.services import Actor, audit_record_many
 from socsec.core.months import month_first_day, month_index, month_name
 from socsec.registry.models import Engagement
+from socsec.rules.benefits import UnemploymentWorkCheck
+from socsec.rules.coverage import Category
+from socsec.rules.engine import compute
 
-from .models import Award, Claim, DeathNotice, Suspension
+from .models import Award, Claim, DeathNotice, Suspension, WorkReport
 from .pay_read import PayAward
 
 T = Suspension.Trigger
@@ -44,10 +50,10 @@ class Stop:
 
 def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list[Award]:
     """Stop the periodic ``awards`` that registry data says must stop, each stop recorded with what
-    triggered it; returns the awards newly suspended. Set-based: the awards that could stop (a death
-    notice on the person, or unemployment benefit) and the new engagements of the unemployed are read in
-    one query each, and the stops written in bulk."""
-    working: dict[int, list[dict[str, Any]]] | None = None  # orders in the month by person, read once if needed
+    triggered it, and report the work that does not stop unemployment benefit; returns the awards newly
+    suspended. Set-based: the awards that could stop (a death notice on the person, or unemployment
+    benefit), the new engagements of the unemployed and the month's orders are read once each, the rules
+    asked once for all the unemployed, and the stops and reports written in bulk."""
     lifted = {
         (replaced_key(s.award), s.trigger_key)
         for s in Suspension.objects.filter(status=Suspension.Status.LIFTED).select_related("award")
@@ -62,22 +68,20 @@ def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list
     )
     new_work = _new_work(month, periodic.filter(unemployed).values("claim__person_id"))
     stops: list[tuple[Award, Stop]] = []
+    on_benefit: list[tuple[Award, ReplacedKey]] = []
     for award in candidates.iterator(chunk_size=2000):
         key = replaced_key(award)
         notice = getattr(award.claim.person, "death_notice", None)
         stop = _death_stop(award, key, lifted, notice)
         if stop is None and award.beneficiary == "" and _unemployed_in(award, month, notice):
-            stop = _engagement_stop(award, month, key, lifted, new_work.get(award.claim.person_id, []))
-            if stop is None:
-                if working is None:
-                    working = _orders_by_person(month)
-                orders = working.get(award.claim.person_id)
-                if orders and (key, f"orders:{month}") not in lifted:
-                    reason = "platform orders in the month show work again (flagged to an officer)"
-                    stop = Stop(T.ORDERS, f"orders:{month}", month, reason, {"month": month, "platforms": orders})
-        if stop is not None:
-            award.suspended_from, award.suspended_reason = stop.from_month, stop.reason[:300]
+            on_benefit.append((award, key))
+        elif stop is not None:
             stops.append((award, stop))
+    work_stops, reports = _work_while_unemployed(month, on_benefit, lifted, new_work)
+    stops.extend(work_stops)
+    for award, stop in stops:
+        award.suspended_from, award.suspended_reason = stop.from_month, stop.reason[:300]
+    WorkReport.objects.bulk_create(reports, batch_size=500, ignore_conflicts=True)  # once per award and key
     newly = [award for award, _stop in stops]
     Award.objects.bulk_update(newly, ["suspended_from", "suspended_reason"], batch_size=500)
     audit_record_many(actor=actor, action="benefit.award.suspend", instances=newly)
@@ -124,7 +128,7 @@ def _unemployed_in(award: Award, month: str, notice: DeathNotice | None) -> bool
     )
 
 
-Work = tuple[int, dt.date, dict[str, Any]]  # an engagement: id, start day, evidence
+Work = tuple[int, dt.date, str, dict[str, Any]]  # an engagement: id, start day, category, evidence
 
 
 def _new_work(month: str, persons: QuerySet[Any, Any]) -> dict[int, list[Work]]:
@@ -135,31 +139,90 @@ def _new_work(month: str, persons: QuerySet[Any, Any]) -> dict[int, list[Work]]:
         Engagement.objects.filter(person_id__in=persons, start_date__lt=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .order_by("person_id", "start_date", "id")
-        .values_list("person_id", "id", "start_date", "end_date", "sector", "organisation__code", "organisation__name")
+        .values_list(
+            "person_id",
+            "id",
+            "start_date",
+            "end_date",
+            "category",
+            "sector",
+            "organisation__code",
+            "organisation__name",
+        )
     )
     out: dict[int, list[Work]] = {}
-    for person_id, pk, start_date, end_date, sector, code, name in rows.iterator(chunk_size=5000):
+    for person_id, pk, start_date, end_date, category, sector, code, name in rows.iterator(chunk_size=5000):
         evidence = {
             "engagement": pk,
             "organisation": code,
             "organisation_name": name,
+            "category": category,
             "sector": sector,
             "start_date": start_date.isoformat(),
             "end_date": end_date.isoformat() if end_date else "",
         }
-        out.setdefault(person_id, []).append((pk, start_date, evidence))
+        out.setdefault(person_id, []).append((pk, start_date, category, evidence))
     return out
 
 
-def _engagement_stop(
-    award: Award, month: str, key: ReplacedKey, lifted: set[tuple[ReplacedKey, str]], work: list[Work]
-) -> Stop | None:
-    for pk, start_date, evidence in work:
-        if start_date <= award.claim.event_date or (key, f"engagement:{pk}") in lifted:
+REEMPLOYED = "re-employed: a new labour-relation engagement appears in the registry (flagged to an officer)"
+
+
+def _work_while_unemployed(
+    month: str,
+    unemployed: list[tuple[Award, ReplacedKey]],
+    lifted: set[tuple[ReplacedKey, str]],
+    work: dict[int, list[Work]],
+) -> tuple[list[tuple[Award, Stop]], list[WorkReport]]:
+    """What the month's work does to each unemployment benefit, as the rules decide: re-employment (a new
+    labour-relation engagement whose stop was not lifted) stops it; platform orders and other new
+    engagements are reported and it goes on."""
+    if not unemployed:
+        return [], []
+    orders_by_person = _orders_by_person(month)
+    found = []
+    for award, key in unemployed:
+        new = [w for w in work.get(award.claim.person_id, []) if w[1] > award.claim.event_date]
+        labour = [w for w in new if w[2] == Category.LABOUR_RELATION and (key, f"engagement:{w[0]}") not in lifted]
+        others = [w for w in new if w[2] != Category.LABOUR_RELATION]
+        found.append((award, labour, others, orders_by_person.get(award.claim.person_id, [])))
+    codes = compute(
+        "unemployment_benefit_work_check",
+        month_first_day(month_index(month)),
+        labour_relation_started=np.array([bool(labour) for _a, labour, _o, _p in found]),
+        platform_orders=np.array([sum(p["orders"] for p in platforms) for *_rest, platforms in found], dtype=np.int64),
+        other_engagement_started=np.array([bool(others) for _a, _l, others, _p in found]),
+    )
+    stops: list[tuple[Award, Stop]] = []
+    reports: list[WorkReport] = []
+    for (award, labour, others, platforms), code in zip(found, codes.tolist(), strict=True):
+        if code == UnemploymentWorkCheck.STOPPED_REEMPLOYED:
+            pk, _start, _category, evidence = labour[0]
+            stops.append((award, Stop(T.ENGAGEMENT, f"engagement:{pk}", month, REEMPLOYED, evidence)))
             continue
-        reason = "a new engagement appears in the registry (flagged to an officer)"
-        return Stop(T.ENGAGEMENT, f"engagement:{pk}", month, reason, evidence)
-    return None
+        person = award.claim.person_id
+        if platforms:
+            count = sum(p["orders"] for p in platforms)
+            evidence = {"month": month, "platforms": platforms}
+            reports.append(_report(award, person, WorkReport.Kind.ORDERS, f"orders:{month}", month, count, evidence))
+        for pk, _start, _category, evidence in others:
+            reports.append(_report(award, person, WorkReport.Kind.ENGAGEMENT, f"engagement:{pk}", month, 0, evidence))
+    return stops, reports
+
+
+def _report(
+    award: Award, person: int, kind: str, key: str, month: str, orders: int, evidence: dict[str, Any]
+) -> WorkReport:
+    return WorkReport(
+        award=award,
+        person_id=person,
+        kind=kind,
+        key=key,
+        month=month,
+        orders=orders,
+        evidence=evidence,
+        run_month=month,
+    )
 
 
 def _orders_by_person(month: str) -> dict[int, list[dict[str, Any]]]:

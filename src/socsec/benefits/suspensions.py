@@ -17,7 +17,7 @@ from socsec.core.errors import Conflict, NotFound, ValidationFailed
 
 from .claims import require_officer
 from .errors import BenefitErrorCode
-from .models import Award, Suspension
+from .models import Award, Suspension, WorkReport
 from .notices import NoticeKind, notice_send
 from .stops import replaced_key
 
@@ -43,6 +43,11 @@ def suspensions_of(*, person_id: int) -> QuerySet[Suspension]:
 
 def suspensions_of_claim(*, claim_id: int) -> QuerySet[Suspension]:
     return Suspension.objects.filter(award__claim_id=claim_id).order_by("-id")
+
+
+def work_reports_of_claim(*, claim_id: int) -> list[WorkReport]:
+    """The work found while the claim's unemployment benefit was paid that did not stop it, by month."""
+    return list(WorkReport.objects.filter(award__claim_id=claim_id).order_by("month", "id"))
 
 
 def _decide(actor: Actor, suspension: Suspension, reason: str, today: dt.date | None, to: str) -> Suspension:

@@ -22,7 +22,34 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
         print(f"{f.name}({inputs}) -> {f.unit}")
         print(f"    {f.label}")
         print(f"    legal basis: {f.reference}")
+    for line in _missing_lines(dt.date.today()):
+        print(f"warning: {line}", file=sys.stderr)
     return 0
+
+
+def _missing_lines(on: dt.date) -> list[str]:
+    from socsec.rules.yearly_figures import yearly_figures_missing
+
+    return [
+        f"the {m.year} value of yearly figure {m.path} is not entered: {', '.join(m.needed_by) or 'its formulas'} "
+        f"refuse an event in {m.year + 1} until it is ({m.reference})"
+        for m in yearly_figures_missing(on)
+    ]
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    """The yearly figures a payment on the day needs that are not entered: exit 1 when any is missing."""
+    try:
+        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
+    except ValueError:
+        print(f"error: --on {args.on!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    lines = _missing_lines(on)
+    for line in lines:
+        print(f"missing: {line}")
+    if not lines:
+        print(f"every yearly figure of {on.year - 1} is entered")
+    return 1 if lines else 0
 
 
 def cmd_rules_calc(args: argparse.Namespace) -> int:
@@ -82,6 +109,9 @@ def add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     calc.add_argument("--set", action="append", metavar="KEY=VALUE", help="an input (repeat)")
     calc.add_argument("--json", action="store_true")
     calc.set_defaults(func=cmd_rules_calc)
+    check = rules_sub.add_parser("check", help="the yearly figures a payment needs that are not entered (exit 1)")
+    check.add_argument("--on", help="date (YYYY-MM-DD) of the events to pay, default today")
+    check.set_defaults(func=cmd_rules_check)
     test = rules_sub.add_parser("test", help="run the YAML scenario tests")
     test.add_argument("-v", "--verbose", action="store_true")
     test.set_defaults(func=cmd_rules_test)

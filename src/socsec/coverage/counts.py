@@ -57,8 +57,9 @@ def coverage_date_check(on: dt.date) -> None:
     """Refuse, as ``coverage_counts`` would, a date on which the formulas cannot decide (a rule they need
     was not in force yet), without reading the register: the formulas run on one made-up person."""
     case: dict[str, Any] = {
-        "birth_date": np.array([on - dt.timedelta(days=365 * 60)], dtype="datetime64[D]"),
+        "birth_date": np.array([on.replace(year=on.year - 40, day=1)], dtype="datetime64[D]"),  # any adult
         "sex": np.array([Person.Sex.MALE.value]),
+        "retirement_group": np.array([Person.RetirementGroup.MEN_60.value]),
         "labour_relation": np.array([True]),
         "other_work": np.array([True]),
         "city": np.array([""], dtype="U6"),
@@ -88,7 +89,8 @@ IN_FORCE = "{alias}.start_date <= %s AND ({alias}.end_date IS NULL OR {alias}.en
 # Persons grouped by what the person-level formulas read. The medical city is the work region of the
 # first labour-relation engagement in force (by start date, then id), else the residence.
 PERSON_GROUPS = """
-SELECT p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0), COUNT(*)
+SELECT p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0), COUNT(*),
+       p.retirement_group
 FROM {person} p
 JOIN {region} rr ON rr.id = p.residence_region_id
 LEFT JOIN (
@@ -103,7 +105,8 @@ LEFT JOIN (
       AND (f.start_date < e.start_date OR (f.start_date = e.start_date AND f.id < e.id)))
 ) l ON l.person_id = p.id
 LEFT JOIN {region} rl ON rl.id = l.work_region_id
-GROUP BY p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0)"""
+GROUP BY p.birth_date, p.sex, COALESCE(rl.code, rr.code), COALESCE(a.labour, 0), COALESCE(a.other, 0),
+         p.retirement_group"""
 
 # Platform engagements in force, with whether the person works in a labour relation too.
 PLATFORM = """FROM {engagement} e
@@ -189,6 +192,7 @@ def _decide_persons(rows: Sequence[tuple[Any, ...]], on: dt.date, totals: dict[S
     arrays = {
         "birth_date": np.array([_iso(row[0]) for row in rows], dtype="datetime64[D]"),
         "sex": np.array([row[1] for row in rows], dtype="U1"),
+        "retirement_group": np.array([row[6] for row in rows], dtype="U8"),
         "city": np.array([row[2] for row in rows], dtype="U6"),
         "labour_relation": np.array([bool(row[3]) for row in rows], dtype=bool),
         "other_work": np.array([bool(row[4]) for row in rows], dtype=bool),

@@ -122,6 +122,7 @@ def _coverage_for(person: Person, on: dt.date) -> PersonCoverage:
     person_inputs = {
         "birth_date": person.birth_date,
         "sex": person.sex,
+        "retirement_group": person.retirement_group,
         "labour_relation": labour,
         "other_work": other,
         "city": city,

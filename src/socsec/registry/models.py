@@ -116,8 +116,17 @@ class Person(models.Model):
     resident_id_index = BlindIndexField(source="resident_id", unique=True)
     name = EncryptedTextField()
     name_index = BlindIndexField(source="name", normaliser="name", db_index=True)
+
+    class RetirementGroup(models.TextChoices):
+        MEN_60 = "MEN_60", _("men, 60 before the 2025 reform")
+        WOMEN_55 = "WOMEN_55", _("women cadres (and flexibly employed women), 55 before the 2025 reform")
+        WOMEN_50 = "WOMEN_50", _("women workers, 50 before the 2025 reform")
+
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
+    # the original statutory retirement age, which the 2025 reform raises by its own steps (the rules'
+    # RetirementGroup); one of the person's sex
+    retirement_group = models.CharField(max_length=8, choices=RetirementGroup.choices)
     residence_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +134,13 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sex="M", retirement_group="MEN_60")
+                | Q(sex="F", retirement_group__in=["WOMEN_55", "WOMEN_50"]),
+                name="person_retirement_group_of_sex",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.masked_id})"

@@ -10,6 +10,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from socsec.core.text import clean_text, text_refusal
 from socsec.rules.coverage import Category, Sector
+from socsec.rules.formulas.common import GROUPS_OF_SEX
 
 Errors = dict[str, list[str]]
 
@@ -68,6 +69,18 @@ def check_consistent_with_id(
     elif sex is not None and sex != id_sx:
         add(errors, "sex", f"{sex} contradicts the resident ID, whose 17th digit gives {id_sx}.")
     return id_birth, id_sx
+
+
+def clean_retirement_group(raw: object, sex: str, errors: Errors) -> str:
+    """The person's original retirement group: one of their sex's (``GROUPS_OF_SEX``); when not given, the
+    first of them (men 60; women 55, the group of flexibly employed women in most provinces)."""
+    allowed = [str(g) for g in GROUPS_OF_SEX.get(sex, ())]
+    if raw in (None, ""):
+        return allowed[0] if allowed else ""
+    if raw not in allowed:
+        add(errors, "retirement_group", f"{raw!r} is not a retirement group of sex {sex} ({', '.join(allowed)}).")
+        return ""
+    return str(raw)
 
 
 def clean_name(raw: object, errors: Errors, field: str = "name", max_length: int = 100) -> str | None:

@@ -11,7 +11,10 @@ A parameter file holds either one leaf::
         value: 0.6
 
 or a node whose other keys are children (leaves or nodes), e.g. one child per region code or sector.
-Directories are nodes too. A ``value: null`` ends a parameter from that date on.
+Directories are nodes too. A ``value: null`` ends a parameter from that date on. A yearly figure
+(``metadata.yearly: true``, e.g. a statistic published once a year) holds for the calendar year of its
+date only: a year not entered has no value (it never carries over from the year before), and
+``metadata.needed_by`` names the formulas that read it (see :mod:`.yearly_figures`).
 
 The tree is loaded once (``load_parameters()`` is cached). Look-ups:
 
@@ -107,6 +110,8 @@ class Parameter:
     unit: str
     starts: npt.NDArray[np.datetime64]
     values: list[Scalar]
+    yearly: bool = False
+    needed_by: tuple[str, ...] = ()
     _numeric: npt.NDArray[np.float64] | None = field(default=None, repr=False)
 
     def index_on(self, on: np.datetime64) -> int:
@@ -263,13 +268,19 @@ def _build(path: str, data: Mapping[str, Any], inherited_ref: str, inherited_uni
             if isinstance(value, list | dict):
                 raise ParameterError(f"{path} on {start}: a value must be a scalar")
             values.append(value)
+        starts = [s for s, _ in items]
+        yearly = bool(metadata.get("yearly", False))
+        if yearly:
+            starts, values = _one_year_each(path, starts, values)
         return Parameter(
             path=path,
             description=description,
             reference=reference,
             unit=unit,
-            starts=np.array([s for s, _ in items], dtype="datetime64[D]"),
+            starts=np.array(starts, dtype="datetime64[D]"),
             values=values,
+            yearly=yearly,
+            needed_by=tuple(str(n) for n in metadata.get("needed_by") or ()),
         )
     node = ParameterNode(path=path, description=description, reference=reference)
     for key, child in data.items():
@@ -280,6 +291,25 @@ def _build(path: str, data: Mapping[str, Any], inherited_ref: str, inherited_uni
         child_path = f"{path}.{key}" if path else str(key)
         node.children[str(key)] = _build(child_path, child, reference, unit)
     return node
+
+
+def _one_year_each(
+    path: str, starts: list[np.datetime64], values: list[Scalar]
+) -> tuple[list[np.datetime64], list[Scalar]]:
+    """A yearly figure's values, each ended at the start of the next year unless that year has its own."""
+    out_starts: list[np.datetime64] = []
+    out_values: list[Scalar] = []
+    for i, (start, value) in enumerate(zip(starts, values, strict=True)):
+        day = start.astype(dt.date)
+        if (day.month, day.day) != (1, 1):
+            raise ParameterError(f"{path}: a yearly figure starts on 1 January, not {day.isoformat()}")
+        out_starts.append(start)
+        out_values.append(value)
+        following = np.datetime64(dt.date(day.year + 1, 1, 1), "D")
+        if value is not None and (i + 1 == len(starts) or starts[i + 1] != following):
+            out_starts.append(following)
+            out_values.append(None)
+    return out_starts, out_values
 
 
 def _load_dir(directory: Path, path: str) -> ParameterNode:

@@ -15,7 +15,8 @@ from .rounding import ROUNDING, Rounding
 
 Array = npt.NDArray[Any]
 InputKind = Literal["date", "str", "int", "bool", "float", "cents"]
-Unit = Literal["cents", "cents_exact", "cents_per_order", "months", "ratio", "bool", "code", "years"]
+# months_exact: months with a fraction (a divisor interpolated between whole-month rows), not made whole
+Unit = Literal["cents", "cents_exact", "cents_per_order", "months", "months_exact", "ratio", "bool", "code", "years"]
 INTEGER_UNITS = ("cents", "months", "code", "years")
 
 

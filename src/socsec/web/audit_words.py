@@ -150,6 +150,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "reported_by": _("reported by"),
     "reporter_organisation_id": _("reporting organisation"),
     "residence_region_id": _("region of residence"),
+    "retirement_group": _("original retirement group"),
     "resident_id": _("resident ID"),
     "resident_id_index": _("resident ID index"),
     "revoked_at": _("revoked at"),

@@ -128,11 +128,16 @@ SENTENCES = (
         ),
         lambda v: {"item": item_text(v["item"]), "amount": v["amount"]},
     ),
-    # why an award stopped (``benefits.stops``): shown after "Suspended from <month>:"
+    # why an award stopped (``benefits.stops``): shown after "Suspended from <month>:" (the two engagement and
+    # orders sentences before the re-employment one are kept for the stops made before it)
     Sentence("death on %(day)s (%(source)s)", noop("death on %(day)s (%(source)s)")),
     Sentence(
         "a new engagement appears in the registry (flagged to an officer)",
         noop("a new engagement appears in the registry (flagged to an officer)"),
+    ),
+    Sentence(
+        "re-employed: a new labour-relation engagement appears in the registry (flagged to an officer)",
+        noop("re-employed: a new labour-relation engagement appears in the registry (flagged to an officer)"),
     ),
     Sentence(
         "platform orders in the month show work again (flagged to an officer)",

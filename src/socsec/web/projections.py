@@ -184,6 +184,14 @@ SUMMARY: list[tuple[str, Label, Callable[[Any], str]]] = [
         ),
         _percent,
     ),
+    (
+        r"c102_replacement_rate_without_funded_tier",
+        lambda m, r: (
+            _("ILO Convention 102 standard beneficiary: replacement rate in %(year)s without the funded tier")
+            % {"year": r["c102_year"]}
+        ),
+        _percent,
+    ),
     (r"c102_retirement_age", lambda m, r: _("ILO Convention 102 standard beneficiary: retirement age"), _age),
     (r"meets_c102", lambda m, r: translate_text(N_("Meets ILO Convention 102 (at least 40%)")), _yes_no),
     (r"stochastic_runs", lambda m, r: _("Stochastic runs"), _count),

@@ -205,6 +205,7 @@ def _voluntary(mandates: Sequence[WithholdingMandate], on: dt.date) -> set[tuple
     arrays: dict[str, Any] = {
         "birth_date": np.array([p.birth_date for p in persons], dtype="datetime64[D]"),
         "sex": np.array([p.sex for p in persons], dtype="U1"),
+        "retirement_group": np.array([p.retirement_group for p in persons], dtype="U8"),
         "labour_relation": labour,
         "other_work": other,
         "city": city,

@@ -27,6 +27,7 @@ class PersonData:
     birth_date: dt.date
     sex: str
     residence_region: Region
+    retirement_group: str
 
 
 def clean_person(
@@ -46,9 +47,10 @@ def clean_person(
     if rid is None:
         return None
     birth_date, sex = v.check_consistent_with_id(rid, birth, fields.get("sex"), errors)
+    group = v.clean_retirement_group(fields.get("retirement_group"), sex, errors)
     if errors or name is None or region is None:
         return None
-    return PersonData(rid, name, birth_date, sex, region)
+    return PersonData(rid, name, birth_date, sex, region, group)
 
 
 def person_register(
@@ -59,8 +61,10 @@ def person_register(
     residence_region: str,
     birth_date: dt.date | None = None,
     sex: str | None = None,
+    retirement_group: str | None = None,
 ) -> Person:
-    """Register a person. Birth date and sex are read from the ID; when given, they must agree with it."""
+    """Register a person. Birth date and sex are read from the ID; when given, they must agree with it. The
+    original retirement group is one of the sex's (by default men 60, women 55)."""
     errors: v.Errors = {}
     data = clean_person(
         {
@@ -69,6 +73,7 @@ def person_register(
             "residence_region": residence_region,
             "birth_date": birth_date,
             "sex": sex,
+            "retirement_group": retirement_group,
         },
         errors,
     )
@@ -103,6 +108,7 @@ def person_insert(data: PersonData) -> Person:
             name=data.name,
             birth_date=data.birth_date,
             sex=data.sex,
+            retirement_group=data.retirement_group,
             residence_region=data.residence_region,
         )
         try:
@@ -179,6 +185,7 @@ def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
                 name=d.name,
                 birth_date=d.birth_date,
                 sex=d.sex,
+                retirement_group=d.retirement_group,
                 residence_region=d.residence_region,
             )
             for d in cleaned

@@ -1,8 +1,9 @@
 """Employee basic pension benefits: the minimum contribution period (Social Insurance Law Art. 16), the
 basic and individual-account pensions (Guo Fa [2005] No. 38 Art. 6 and annex), flexible retirement around the
 statutory age (NPC Standing Committee decision of 2024-09-13, Measures Art. 2) and the yearly increase
-(MOHRSS/MOF notices). An age between rows of the account divisor table takes the row of its completed years
-(60 years 11 months -> row 60), no interpolation. Who is covered and the contributions are in
+(MOHRSS/MOF notices). The account divisor of an age between rows of the table is interpolated by months
+(:func:`pension_account_divisor`; the rule and why are in its docstring); the actuarial model reads the same
+formula. Who is covered and the contributions are in
 :mod:`socsec.rules.formulas.employee_pension`."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI
-from ..formulas.common import Inputs, Sex
+from ..formulas.common import BIRTH, GROUP_PARAMETERS, SEX, Inputs, retirement_groups
 from ..registry import Array, RuleViolation, formula
 from ..rounding import Rounding
 from .common import CONTRIBUTION_MONTHS, REGION, RETIREMENT_DECISION, whole
@@ -88,15 +89,28 @@ def pension_basic_monthly(
 
 @formula(
     name="pension_account_divisor",
-    label="Months divisor of the individual account pension by age at retirement (table 40-70; an age between "
-    "rows takes the row of its completed years)",
-    reference="Guo Fa [2005] No. 38 Art. 6 and annex",
-    unit="months",
+    label="Months divisor of the individual account pension at the age of retirement: the annex's row of the "
+    "completed years, moved towards the next row by the completed months (twelfths of the gap); row 70 from 70",
+    reference="Guo Fa [2005] No. 38 Art. 6 and annex (rule between rows: see the parameter's description)",
+    unit="months_exact",
     inputs=_RETIREMENT_AGE,
 )
 def pension_account_divisor(ctx: Context, on: Array, retirement_age_months: Array) -> Array:
-    years = whole(retirement_age_months, "retirement age in months", 40 * 12, 70 * 12 + 11) // 12
-    return ctx.by_key("benefits.pension.account_divisor", years.astype(str), on)
+    """Art. 6 sets the divisor by the urban life expectancy at retirement, the worker's own age of
+    retirement and interest; the annex tabulates it at whole ages 40-70 only, because ages of retirement
+    were whole years when it was written. The 2025 reform moves the ages by single months, so the divisor
+    of 61 years 5 months is read 5/12 of the way from row 61 to row 62: the reading that keeps Art. 6's
+    dependence on the actual age (the completed-years row would give 61 years 0 months and 61 years 11
+    months the same divisor, and one month's later retirement a whole row's jump). The result is exact in
+    twelfths of a month (no rounding); the account pension is rounded once, to the cent."""
+    months = whole(retirement_age_months, "retirement age in months", 40 * 12, 70 * 12 + 11)
+    path = "benefits.pension.account_divisor"
+    last = max(int(k) for k in ctx.params.node(path).children)
+    years, extra = months // 12, months % 12
+    row = ctx.by_key(path, years.astype(str), on)
+    following = ctx.by_key(path, np.minimum(years + 1, last).astype(str), on)
+    result: Array = (12 * row + (following - row) * extra) / 12
+    return result
 
 
 @formula(
@@ -182,24 +196,23 @@ RETIREMENT_TIMING_CODES: dict[int, str] = {
     "pre-reform age, with the minimum contribution period) or up to 3 years later",
     reference=f"{RETIREMENT_DECISION}, Measures Art. 2",
     unit="code",
-    inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F"), **CONTRIBUTION_MONTHS},
+    inputs={**BIRTH, **SEX, **CONTRIBUTION_MONTHS},
     codes=RETIREMENT_TIMING_CODES,
 )
 def pension_retirement_timing_check(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, contribution_months: Array
+    ctx: Context, on: Array, birth_date: Array, sex: Array, retirement_group: Array, contribution_months: Array
 ) -> Array:
     """``on`` is the retirement date asked for; ages in completed months."""
-    sexes = np.asarray(sex).astype(str)
-    if (~np.isin(sexes, tuple(Sex))).any():
-        raise RuleViolation(f"sex {sexes[~np.isin(sexes, tuple(Sex))][0]!r} is not M or F")
+    groups = retirement_groups(sex, retirement_group)
     age = ctx.formula("age_months", on, birth_date=birth_date)
-    statutory = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    statutory = ctx.formula(
+        "statutory_retirement_age_months", on, birth_date=birth_date, sex=sex, retirement_group=retirement_group
+    )
     pre_reform = np.full(age.shape, np.nan)
-    # only the rows' own parameter shows in an explanation
-    for code, group in ((Sex.MALE, "men"), (Sex.FEMALE, "women")):
-        rows = sexes == code
+    for group, path in GROUP_PARAMETERS.items():  # only the rows' own parameter shows in an explanation
+        rows = groups == group
         if rows.any():
-            pre_reform[rows] = ctx.at(f"retirement.{group}.base_age_months", on[rows])
+            pre_reform[rows] = ctx.at(f"{path}.base_age_months", on[rows])
     earliest = statutory - ctx.at("benefits.pension.flexible_retirement.max_early_months", on)
     latest = statutory + ctx.at("benefits.pension.flexible_retirement.max_deferral_months", on)
     years = ctx.formula("pension_contribution_years_check", on, contribution_months=contribution_months)

@@ -1,7 +1,8 @@
 """Unemployment insurance benefits (Unemployment Insurance Regulations (1999) Art. 14-21; Social Insurance
 Law Art. 45-47): eligibility, the longest benefit period, the monthly benefit, the rural contract worker's lump
 sum, the skill-upgrading subsidy (Ren She Bu Fa [2017] No. 40) and the job-retention rebate to enterprises
-(MOHRSS/MOF/STA yearly notices, 2022-2025). The benefit period is the longest one by contribution years
+(MOHRSS/MOF/STA yearly notices, 2022-2025), and what work found while it is paid does to it (only re-employment in
+regular employment stops it). The benefit period is the longest one by contribution years
 (12/18/24 months) plus the unused months carried over from an earlier unemployment, at most 24; it does not
 apply the eligibility conditions: ask ``unemployment_eligibility`` first. Who is covered is in
 :mod:`socsec.rules.formulas.unemployment`."""
@@ -108,6 +109,58 @@ def unemployment_benefit_monthly(ctx: Context, on: Array, region: Array) -> Arra
     share = regional(ctx, "benefits.unemployment.benefit_share_of_minimum_wage", region, on)
     result: Array = np.minimum(np.maximum(minimum_wage * share, subsistence), minimum_wage)
     return result
+
+
+class UnemploymentWorkCheck(IntEnum):
+    """What ``unemployment_benefit_work_check`` answers."""
+
+    PAID = 0
+    PAID_WORK_REPORTED = 1
+    STOPPED_REEMPLOYED = 2
+
+
+UNEMPLOYMENT_WORK_CODES: dict[int, str] = {
+    UnemploymentWorkCheck.PAID: "no work found: the benefit is paid",
+    UnemploymentWorkCheck.PAID_WORK_REPORTED: (
+        "platform orders or work without a labour relation: reported to the officer, the benefit is paid"
+    ),
+    UnemploymentWorkCheck.STOPPED_REEMPLOYED: (
+        "re-employed in regular employment (a labour relation): the benefit stops"
+    ),
+}
+REEMPLOYMENT_POLICY = (
+    'conference record 2022, session 1, Liu Peng (MOHRSS): "according to the current policy, a beneficiary stops '
+    'receiving unemployment insurance benefits only when he is re-employed in regular employment"'
+)
+
+
+@formula(
+    name="unemployment_benefit_work_check",
+    label="Work found while unemployment benefit is paid: only re-employment in regular employment (a labour "
+    "relation) stops the benefit; platform orders and engagements without a labour relation are reported to the "
+    "officer and the benefit goes on",
+    reference=f"{UIR} Art. 15 (1) (re-employment); {REEMPLOYMENT_POLICY}",
+    unit="code",
+    inputs={
+        "labour_relation_started": ("bool", "a labour-relation engagement began after the job loss"),
+        "platform_orders": ("int", "platform orders taken in the month"),
+        "other_engagement_started": (
+            "bool",
+            "an engagement without a labour relation (managed, civil-law, self-employed) began after the job loss",
+        ),
+    },
+    codes=UNEMPLOYMENT_WORK_CODES,
+)
+def unemployment_benefit_work_check(
+    ctx: Context, on: Array, labour_relation_started: Array, platform_orders: Array, other_engagement_started: Array
+) -> Array:
+    reemployed = np.asarray(labour_relation_started, dtype=bool)
+    other_work = (whole(platform_orders, "platform orders", 0) > 0) | np.asarray(other_engagement_started, dtype=bool)
+    return np.select(
+        [reemployed, other_work],
+        [UnemploymentWorkCheck.STOPPED_REEMPLOYED, UnemploymentWorkCheck.PAID_WORK_REPORTED],
+        default=UnemploymentWorkCheck.PAID,
+    )
 
 
 @formula(

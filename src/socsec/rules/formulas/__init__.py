@@ -24,8 +24,10 @@ from __future__ import annotations
 from . import payroll_contributions, payroll_rates  # noqa: F401  (registers the payroll formulas)
 from .ages import age_months, statutory_retirement_age_months
 from .common import (
+    GROUPS_OF_SEX,
     Inputs,
     ReliefGroup,
+    RetirementGroup,
     Sex,
     province_of,
 )
@@ -82,7 +84,9 @@ __all__ = [
     "PERIOD_CODES",
     "PeriodCheck",
     "RESIDENT_HARDSHIP_GROUPS",
+    "GROUPS_OF_SEX",
     "ReliefGroup",
+    "RetirementGroup",
     "Sex",
     "age_months",
     "contribution_base",

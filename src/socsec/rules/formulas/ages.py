@@ -9,7 +9,7 @@ import numpy as np
 from ..context import Context
 from ..months import days_into_month, months_since_epoch
 from ..registry import Array, formula
-from .common import Sex
+from .common import BIRTH, GROUP_PARAMETERS, SEX, retirement_groups
 
 
 @formula(
@@ -28,31 +28,29 @@ def age_months(ctx: Context, on: Array, birth_date: Array) -> Array:
 
 @formula(
     name="statutory_retirement_age_months",
-    label="Statutory retirement age in months, by sex and birth month, after the 2025 reform",
+    label="Statutory retirement age in months, by original retirement group (men 60, women 55 or 50) and birth "
+    "month, after the 2025 reform",
     reference="NPC Standing Committee decision on gradually raising the statutory retirement age "
-    "(2024-09-13, in force 2025-01-01), Annex tables 1-2",
+    "(2024-09-13, in force 2025-01-01), Art. 1 and Annex tables 1-3; Guo Fa [1978] No. 104",
     unit="months",
-    inputs={"birth_date": ("date", "date of birth"), "sex": ("str", "M or F")},
+    inputs={**BIRTH, **SEX},
 )
-def statutory_retirement_age_months(ctx: Context, on: Array, birth_date: Array, sex: Array) -> Array:
-    male = np.asarray(sex).astype(str) == Sex.MALE
-    base = np.where(male, ctx.at("retirement.men.base_age_months", on), ctx.at("retirement.women.base_age_months", on))
-    first = np.where(
-        male,
-        ctx.at("retirement.men.first_birth_month_index", on),
-        ctx.at("retirement.women.first_birth_month_index", on),
-    )
-    step = np.where(
-        male,
-        ctx.at("retirement.men.birth_months_per_step", on),
-        ctx.at("retirement.women.birth_months_per_step", on),
-    )
-    cap = np.where(male, ctx.at("retirement.men.max_delay_months", on), ctx.at("retirement.women.max_delay_months", on))
+def statutory_retirement_age_months(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, retirement_group: Array
+) -> Array:
+    groups = retirement_groups(sex, retirement_group)
     born = months_since_epoch(birth_date).astype(np.float64)
-    elapsed = born - first
-    delay = np.where(elapsed >= 0, np.minimum(cap, np.floor(elapsed / step) + 1), 0)
-    result: Array = base + delay  # float; the engine refuses a missing parameter, then makes it whole months
-    return result
+    result = np.full(groups.shape, np.nan)
+    for group, path in GROUP_PARAMETERS.items():  # only the rows' own parameters show in an explanation
+        rows = groups == group
+        if not rows.any():
+            continue
+        day = on[rows] if np.size(on) == groups.size else on
+        elapsed = born[rows] - ctx.at(f"{path}.first_birth_month_index", day)
+        steps = np.floor(elapsed / ctx.at(f"{path}.birth_months_per_step", day)) + 1
+        delay = np.where(elapsed >= 0, np.minimum(ctx.at(f"{path}.max_delay_months", day), steps), 0)
+        result[rows] = ctx.at(f"{path}.base_age_months", day) + delay
+    return result  # float; the engine refuses a missing parameter, then makes it whole months
 
 
 def under_minimum_age(ctx: Context, on: Array, birth_date: Array) -> Array:
@@ -62,8 +60,10 @@ def under_minimum_age(ctx: Context, on: Array, birth_date: Array) -> Array:
     return under
 
 
-def age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array) -> tuple[Array, Array]:
+def age_flags(ctx: Context, on: Array, birth_date: Array, sex: Array, retirement_group: Array) -> tuple[Array, Array]:
     """(under the minimum working age, at or past the statutory retirement age)."""
     age = ctx.formula("age_months", on, birth_date=birth_date)
-    retirement = ctx.formula("statutory_retirement_age_months", on, birth_date=birth_date, sex=sex)
+    retirement = ctx.formula(
+        "statutory_retirement_age_months", on, birth_date=birth_date, sex=sex, retirement_group=retirement_group
+    )
     return under_minimum_age(ctx, on, birth_date), age >= retirement

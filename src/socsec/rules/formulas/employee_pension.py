@@ -24,9 +24,15 @@ from .common import BIRTH, LABOUR, OTHER, PERIOD, SEX
     codes=reason_codes(Scheme.EMPLOYEE_PENSION),
 )
 def coverage_employee_pension(
-    ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array, other_work: Array
+    ctx: Context,
+    on: Array,
+    birth_date: Array,
+    sex: Array,
+    retirement_group: Array,
+    labour_relation: Array,
+    other_work: Array,
 ) -> Array:
-    under_age, retired = age_flags(ctx, on, birth_date, sex)
+    under_age, retired = age_flags(ctx, on, birth_date, sex, retirement_group)
     labour = np.asarray(labour_relation, dtype=bool)
     other = np.asarray(other_work, dtype=bool)
     reason = CoverageReason

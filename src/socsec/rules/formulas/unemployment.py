@@ -21,8 +21,10 @@ from .common import BIRTH, LABOUR, SEX
     inputs={**BIRTH, **SEX, **LABOUR},
     codes=reason_codes(Scheme.UNEMPLOYMENT),
 )
-def coverage_unemployment(ctx: Context, on: Array, birth_date: Array, sex: Array, labour_relation: Array) -> Array:
-    under_age, retired = age_flags(ctx, on, birth_date, sex)
+def coverage_unemployment(
+    ctx: Context, on: Array, birth_date: Array, sex: Array, retirement_group: Array, labour_relation: Array
+) -> Array:
+    under_age, retired = age_flags(ctx, on, birth_date, sex, retirement_group)
     covered = np.asarray(labour_relation, dtype=bool) & ~under_age & ~retired
     return np.where(
         covered, CoverageReason.UNEMPLOYMENT_LABOUR_RELATION, CoverageReason.UNEMPLOYMENT_NO_LABOUR_RELATION

@@ -16,9 +16,10 @@ from socsec.benefits import selectors as claim_selectors
 from socsec.benefits.assessment import parse_assessment
 from socsec.benefits.claims import ASKING, MOVES, OPEN
 from socsec.benefits.decisions import claim_approve, claim_assess, claim_decide, claim_send_back
+from socsec.benefits.figures import figures_missing_for_claim
 from socsec.benefits.information import claim_request_information, claim_stop_waiting
 from socsec.benefits.models import Claim
-from socsec.benefits.suspensions import suspensions_of_claim
+from socsec.benefits.suspensions import suspensions_of_claim, work_reports_of_claim
 from socsec.core.errors import DomainError
 from socsec.core.masking import dependant_disclosure, mask_dependants
 
@@ -107,6 +108,10 @@ def officer_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "awards": list(claim.awards.all()),
         "information_requests": list(claim.information_requests.all()),
         "suspensions": list(suspensions_of_claim(claim_id=claim.pk)),
+        "missing_figures": figures_missing_for_claim(claim),
+        "work_reports": (reports := work_reports_of_claim(claim_id=claim.pk)),
+        "reported_orders": sum(r.orders for r in reports),
+        "reported_order_months": len({r.month for r in reports if r.orders}),
         "engagement": claim.engagement,
         "activity": activity,
         "activity_days": [

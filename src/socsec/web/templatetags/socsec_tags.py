@@ -88,6 +88,8 @@ def explained_value(e: Mapping[str, Any] | Explanation) -> str:
         return gettext("%(amount)s yuan per order") % {"amount": yuan_exact(value)}
     if unit == "months":
         return ngettext("%(n)s month", "%(n)s months", int(value)) % {"n": value}
+    if unit == "months_exact":
+        return ngettext("%(n)s month", "%(n)s months", 2) % {"n": f"{value:.4f}".rstrip("0").rstrip(".")}
     return str(value)
 
 
