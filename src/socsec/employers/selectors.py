@@ -114,27 +114,40 @@ def _totals(employer: Organisation, months: list[str]) -> list[MonthTotals]:
     return out
 
 
+def statement_persons(*, employer: Organisation, month: str) -> QuerySet[EmployerContribution, int]:
+    """The employees of a month's statement, by person id (a page of it is read at a time)."""
+    return (
+        EmployerContribution.objects.filter(employer=employer, month=month)
+        .values_list("person_id", flat=True)
+        .distinct()
+        .order_by("person_id")
+    )
+
+
+def statement_lines(*, employer: Organisation, month: str, persons: list[int]) -> list[EmployeeLine]:
+    """The lines per scheme of a page of a month's employees (one query; the page is bounded)."""
+    lines = {p: EmployeeLine(p) for p in persons}
+    if not persons:
+        return []
+    rows = EmployerContribution.objects.filter(
+        employer=employer, month=month, person_id__gte=min(persons), person_id__lte=max(persons)
+    ).values_list("person_id", "scheme", "base_cents", "employer_cents", "employee_cents")
+    for person, scheme, base, er, ee in rows:
+        if person in lines:
+            lines[person].schemes[scheme] = SchemeTotal(scheme, base, er, ee)
+    return [lines[p] for p in persons]
+
+
 def statement_employees(
     *, employer: Organisation, month: str, after_person: int | None = None, limit: int = 50
 ) -> tuple[list[EmployeeLine], bool]:
     """One page of a month's employees (by person id, after ``after_person``) with their lines per scheme,
     and whether more follow: two queries."""
-    persons = EmployerContribution.objects.filter(employer=employer, month=month)
+    persons = statement_persons(employer=employer, month=month)
     if after_person is not None:
         persons = persons.filter(person_id__gt=after_person)
-    page = list(persons.values_list("person_id", flat=True).distinct().order_by("person_id")[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    if not page:
-        return [], False
-    lines = {p: EmployeeLine(p) for p in page}
-    rows = EmployerContribution.objects.filter(
-        employer=employer, month=month, person_id__gte=page[0], person_id__lte=page[-1]
-    ).values_list("person_id", "scheme", "base_cents", "employer_cents", "employee_cents")
-    for person, scheme, base, er, ee in rows:
-        if person in lines:
-            lines[person].schemes[scheme] = SchemeTotal(scheme, base, er, ee)
-    return [lines[p] for p in page], more
+    page = list(persons[: limit + 1])
+    return statement_lines(employer=employer, month=month, persons=page[:limit]), len(page) > limit
 
 
 def contributions_of_person(*, person_id: int, limit: int = 120) -> list[EmployerContribution]:
