@@ -234,8 +234,8 @@ def assess_employee_months(
     (:data:`RESULT_SCHEMA`), in no particular order. ``declared`` has :data:`DECLARED_SCHEMA`'s columns
     (``base_wage_cents`` null or 0: the base is this month's wage - a new employee's first month; for the
     later months of a first year the caller passes that first month's wage as ``base_wage_cents``;
-    ``ltc_pilot`` null: false); ``rates`` is :func:`resolve_employer_rates`' table for the month. A row the rules cannot assess
-    refuses the whole call with :class:`EmployeeMonthRefused` (nothing is assessed)."""
+    ``ltc_pilot`` null: false); ``rates`` is :func:`resolve_employer_rates`' table for the month. A row the
+    rules cannot assess refuses the whole call with :class:`EmployeeMonthRefused` (nothing is assessed)."""
     _check(declared)
     con = connection or duckdb.connect()
     try:
