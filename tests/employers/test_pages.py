@@ -58,7 +58,7 @@ def test_the_statement_page_shows_a_month_paged(world, employer_page, employee_i
     assert MONTH in months
     first = employer_page.get(f"/employer/statement/?month={MONTH}&size=2").content.decode()
     assert "32,000.00" in first  # the pension bases of the four employees
-    assert first.count("<tr><th scope=\"row\">") == 6 + 2  # six schemes, then two employees
+    assert first.count('<tr><th scope="row">') == 6 + 2  # six schemes, then two employees
     assert 'rel="next"' in first
     last = employer_page.get(f"/employer/statement/?month={MONTH}&size=2&page=2").content.decode()
     assert 'rel="next"' not in last

@@ -1,5 +1,6 @@
 """The month's assessment of an employer's accepted payroll declaration: its lines read in one query, the
-rules' employer assessment core run over them all at once (``socsec.batch.employer_assessment``), and the
+rules' employer assessment core run over them all at once on DuckDB (``socsec.batch.employer_assessment``),
+and the
 amounts stored per employee, month and scheme in bulk, replacing what an earlier run (or the declaration a
 correction replaced) stored for the month. A constant number of queries whatever the payroll's size
 (inserts in statements of bounded size); re-running it gives the same rows."""
@@ -7,8 +8,6 @@ correction replaced) stored for the month. A constant number of queries whatever
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -16,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
+from socsec.batch.employer_assessment import DECLARED_SCHEMA, assess_employee_months, resolve_employer_rates
+from socsec.batch.errors import AssessmentError
 from socsec.core.bulk import insert_rows
-from socsec.core.errors import NotFound
+from socsec.core.errors import NotFound, ValidationFailed
 from socsec.core.months import month_first_day, month_index
 from socsec.registry.models import Organisation
 from socsec.rules.context import Context
@@ -26,19 +27,6 @@ from socsec.rules.parameters import load_parameters
 from .errors import EmployerErrorCode
 from .models import EmployerContribution, EmployerProfile, PayrollDeclaration, PayrollLine
 
-DECLARED_SCHEMA = pa.schema(
-    [
-        ("row", pa.int64()),
-        ("employer_id", pa.int64()),
-        ("person_id", pa.int64()),
-        ("region_code", pa.string()),
-        ("industry_class", pa.int8()),
-        ("injury_float_step", pa.int8()),
-        ("wage_cents", pa.int64()),
-        ("base_wage_cents", pa.int64()),
-        ("ltc_pilot", pa.bool_()),
-    ]
-)
 STORED_COLUMNS = (
     "employer_id",
     "person_id",
@@ -50,11 +38,6 @@ STORED_COLUMNS = (
     "employer_cents",
     "employee_cents",
 )
-
-
-def _core() -> Any:
-    """The rules' set-based employer assessment (a pure core)."""
-    return importlib.import_module("socsec.batch.employer_assessment")
 
 
 def accepted_declaration(*, employer: Organisation, month: str) -> PayrollDeclaration:
@@ -120,11 +103,16 @@ def employer_month_assess(
     with transaction.atomic():
         declaration = accepted_declaration(employer=employer, month=month)
         declared, line_ids = declared_table(declaration)
-        core = _core()
-        rates = core.resolve_employer_rates(
-            month=month, region_codes=sorted(set(declared.column("region_code").to_pylist()))
-        )
-        assessed = core.assess_employee_months(declared, rates)
+        try:
+            rates = resolve_employer_rates(
+                month=month_first_day(month_index(month)),
+                region_codes=sorted(set(declared.column("region_code").to_pylist())),
+            )
+            assessed = assess_employee_months(declared, rates)
+        except AssessmentError as exc:  # the rows were checked against the same rates: the rules changed
+            raise ValidationFailed(
+                "payroll: the month cannot be assessed (%(reason)s)", field="month", params={"reason": str(exc)}
+            ) from None
         contributions_store(declaration=declaration, assessed=assessed, line_ids=line_ids)
         declaration.assessed_at = when or timezone.now()
         declaration.save(update_fields=["assessed_at"])

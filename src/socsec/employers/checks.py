@@ -6,7 +6,6 @@ table; the others go to the bounded error report of order files, with field and 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,8 @@ import pyarrow.compute as pc
 from django.db.models import Q
 from django.utils.translation import gettext_noop as noop
 
+from socsec.batch.employer_assessment import resolve_employer_rates
+from socsec.batch.errors import AssessmentError
 from socsec.batch.uploads import Upload
 from socsec.contributions.orders.report import RowCheck, RowErrors, add_checks
 from socsec.contributions.orders.values import trimmed, trimmed_upper
@@ -23,7 +24,7 @@ from socsec.core.masking import mask_resident_id
 from socsec.core.months import month_first_day, month_index, month_last_day
 from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.rules.coverage import Category
-from socsec.rules.engine import compute
+from socsec.rules.registry import RuleViolation
 
 from .errors import PayrollRowErrorCode as Code
 
@@ -36,6 +37,8 @@ BELOW_MINIMUM = noop("%(wage)s cents is below the minimum monthly wage of region
 BAD_CLASS = noop("%(value)s is not an industry risk class (1 to 8).")
 NO_CLASS = noop("is required: the employer has no industry risk class on record.")
 UNKNOWN_REGION = noop("unknown region code %(region)s.")
+NO_RATES = noop("the rules have no contribution rates for region %(region)s in %(month)s.")
+STEP_NOT_ALLOWED = noop("industry risk class %(risk)s does not allow the employer's floating step %(step)s.")
 
 LINE_SCHEMA = pa.schema(
     [
@@ -144,14 +147,22 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
 
     wage, no_wage, bad_wage = _integers(table["wage_cents"])
     base, no_base, bad_base = _integers(table["base_wage_cents"])
-    minimum = _minimum_wages(regions, month)
-    below = engaged & ~no_wage & ~bad_wage & (wage >= 0) & ~np.isnan(minimum) & (wage < np.nan_to_num(minimum))
-
-    profile_class = getattr(getattr(employer, "employer_profile", None), "industry_class", None)
+    profile = getattr(employer, "employer_profile", None)
+    profile_class = getattr(profile, "industry_class", None)
+    step = int(getattr(profile, "injury_float_step", 0))
     klass, no_class, bad_class = _integers(table["industry_class"])
     klass = np.where(no_class, profile_class or 0, klass)
     class_missing = no_class & (profile_class is None)
     class_bad = ~no_class & (bad_class | (klass < 1) | (klass > 8))
+
+    rates = _Rates(month, {str(r) for r, ok in zip(regions.tolist(), region_known | ~region_given, strict=True)
+                           if r and ok})  # fmt: skip
+    has_rates = np.array([rates.has_region(str(r)) for r in regions.tolist()], dtype=bool)
+    step_allowed = np.array([rates.allows(str(r), int(k), step) for r, k in zip(regions.tolist(), klass.tolist(),
+                                                                                 strict=True)], dtype=bool)  # fmt: skip
+    minimum = np.array([rates.minimum_wage(str(r)) for r in regions.tolist()], dtype=np.float64)
+    below = engaged & ~no_wage & ~bad_wage & (wage >= 0) & ~np.isnan(minimum) & (wage < np.nan_to_num(minimum))
+    region_ok = ~region_given | region_known
     shown = {"month": month}
     checks = [
         RowCheck(Code.REQUIRED, "resident_id", 0, ~identified, lambda i: (IDENTITY_REQUIRED, {}), reference),
@@ -175,6 +186,11 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
         RowCheck(Code.UNKNOWN_INDUSTRY_CLASS, "industry_class", 5, class_missing, lambda i: (NO_CLASS, {}), reference),
         RowCheck(Code.UNKNOWN_REGION, "region", 6, region_given & ~region_known,
                  lambda i: (UNKNOWN_REGION, {"region": repr(str(raw("region", i)).strip())}), reference),
+        RowCheck(Code.NO_RATES, "region", 6, engaged & region_ok & ~has_rates,
+                 lambda i: (NO_RATES, {"region": str(regions[i]), "month": month}), reference),
+        RowCheck(Code.STEP_NOT_ALLOWED, "industry_class", 7,
+                 engaged & has_rates & ~class_bad & ~class_missing & ~step_allowed,
+                 lambda i: (STEP_NOT_ALLOWED, {"risk": int(klass[i]), "step": step}), reference),
     ]  # fmt: skip
     refused = add_checks(errors, numbers, checks)
     keep = ~refused
@@ -192,13 +208,35 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
     return CheckedPayroll(lines, errors, upload.total)
 
 
-def _minimum_wages(regions: np.ndarray, month: str) -> np.ndarray:
-    """The minimum monthly wage (cents) of each row's region on the month's first day; NaN where the rules
-    have none (no region, or none known): such a row is not held to one. Asked once per region."""
-    day: dt.date = month_first_day(month_index(month))
-    names = sorted({str(r) for r in regions.tolist() if r})
-    if not names:
-        return np.full(len(regions), np.nan)
-    values = np.asarray(compute("regional_minimum_monthly_wage", day, region=np.array(names)), dtype=np.float64)
-    by_name = dict(zip(names, values.tolist(), strict=True))
-    return np.array([by_name.get(str(r), np.nan) if r else np.nan for r in regions.tolist()], dtype=np.float64)
+class _Rates:
+    """The rules' rates of the month for the regions declared (``resolve_employer_rates``, asked once; a
+    region the rules have no figures for is found by asking region by region, and has no rates)."""
+
+    def __init__(self, month: str, regions: set[str]) -> None:
+        on = month_first_day(month_index(month))
+        self._minimum: dict[str, float] = {}
+        self._allowed: set[tuple[str, int, int]] = set()
+        try:
+            tables = [resolve_employer_rates(month=on, region_codes=sorted(regions))]
+        except (RuleViolation, AssessmentError):
+            tables = []
+            for region in sorted(regions):
+                try:
+                    tables.append(resolve_employer_rates(month=on, region_codes=[region]))
+                except (RuleViolation, AssessmentError):
+                    continue
+        for table in tables:
+            columns = table.select(["region_code", "industry_class", "injury_float_step", "minimum_wage_cents"])
+            for region, risk, step, minimum in zip(*(c.to_pylist() for c in columns.columns), strict=True):
+                self._allowed.add((region, int(risk), int(step)))
+                self._minimum[region] = np.nan if minimum is None else float(minimum)
+
+    def has_region(self, region: str) -> bool:
+        return region in self._minimum
+
+    def allows(self, region: str, risk: int, step: int) -> bool:
+        return (region, risk, step) in self._allowed
+
+    def minimum_wage(self, region: str) -> float:
+        """The region's monthly minimum wage in cents (NaN: none known, the row is not held to one)."""
+        return self._minimum.get(region, np.nan)

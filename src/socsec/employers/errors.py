@@ -10,7 +10,6 @@ class PayrollRowErrorCode(StrEnum):
 
     UNREADABLE = "unreadable_row"
     REQUIRED = "required"
-    UNKNOWN_PERSON = "unknown_person"
     NOT_EMPLOYED = "not_employed"
     REPEATED_EMPLOYEE = "repeated_employee"
     INVALID_WAGE = "invalid_wage"
@@ -18,6 +17,8 @@ class PayrollRowErrorCode(StrEnum):
     BELOW_MINIMUM_WAGE = "below_minimum_wage"
     UNKNOWN_INDUSTRY_CLASS = "unknown_industry_class"
     UNKNOWN_REGION = "unknown_region"
+    NO_RATES = "no_rates"
+    STEP_NOT_ALLOWED = "step_not_allowed"
 
 
 class EmployerErrorCode(StrEnum):
