@@ -67,3 +67,24 @@ def test_the_statement_page_shows_a_month_paged(world, employer_page, employee_i
 def test_the_template_has_the_headers_of_the_readers_language(world, employer_page):
     zh = employer_page.get("/employer/payroll/template/", headers={"Accept-Language": "zh-hans"})
     assert zh.content.decode("utf-8-sig").splitlines()[0].startswith("证件号码,人员编号,工资（分）")
+
+
+def test_an_officer_sees_an_employees_amounts_and_why(world, employee_id):
+    from socsec.employers.models import EmployerContribution
+
+    from .test_declarations import declare
+
+    declare(world, payroll_csv([(employee_id, "800000", "760000", "2")]))
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    page = officer.get(f"/officer/persons/{world.employee.pk}/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Contributions assessed on the payroll" in page and "1,216.00" in page  # 16% of 7,600.00
+    pension = EmployerContribution.objects.get(scheme="PENSION")
+    why = officer.get(f"/officer/persons/{world.employee.pk}/employer-contributions/{pension.pk}/",
+                      headers={"Accept-Language": "zh-hans"})  # fmt: skip
+    text = why.content.decode()
+    assert why.status_code == 200
+    assert "employer_pension_contribution" in text and "employee_pension_contribution" in text
+    rider = Client()
+    rider.force_login(world.users["platform"])  # another organisation: not its employee's amounts
+    assert rider.get(f"/officer/persons/{world.employee.pk}/employer-contributions/{pension.pk}/").status_code == 404

@@ -150,10 +150,12 @@ def statement_employees(
     return statement_lines(employer=employer, month=month, persons=page[:limit]), len(page) > limit
 
 
-def contributions_of_person(*, person_id: int, limit: int = 120) -> list[EmployerContribution]:
-    """An employee's assessed employer contributions, newest month first (one query)."""
-    return list(
-        EmployerContribution.objects.filter(person_id=person_id)
-        .select_related("employer", "line")
-        .order_by("-month", "employer_id", "scheme")[:limit]
-    )
+def contributions_of_person(
+    *, person_id: int, employer: Organisation | None = None, limit: int = 72
+) -> list[EmployerContribution]:
+    """An employee's assessed employer contributions (of one employer, or of all), newest month first, at
+    most ``limit`` (one query)."""
+    rows = EmployerContribution.objects.filter(person_id=person_id)
+    if employer is not None:
+        rows = rows.filter(employer=employer)
+    return list(rows.select_related("employer").order_by("-month", "employer_id", "scheme")[:limit])

@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from socsec.accounts.access import principal_of, require_platform
+from socsec.accounts.access import access_person, principal_of, require_platform
+from socsec.accounts.permissions import Principal
 from socsec.batch.uploads import UPLOAD_FORMATS
 from socsec.core.errors import DomainError
 from socsec.core.months import month_index, month_name
 from socsec.employers.columns import PAYROLL_COLUMNS
 from socsec.employers.declarations import EMPLOYER_KINDS, payroll_declare
-from socsec.employers.models import SCHEMES, PayrollDeclaration
+from socsec.employers.explanations import contribution_explanation
+from socsec.employers.models import SCHEMES, EmployerContribution, PayrollDeclaration
 from socsec.employers.selectors import (
+    contributions_of_person,
     declarations_of,
     statement_lines,
     statement_month,
@@ -146,3 +149,34 @@ def employer_statement(request: HttpRequest) -> HttpResponse:
         "schemes": [(s, SCHEME_LABELS[s]) for s in SCHEMES],
     }
     return render(request, "web/employer_statement.html", context)
+
+
+def employer_contributions_context(p: Principal, person_id: int) -> dict[str, object]:
+    """What the person's page shows of the employer contributions assessed for them: staff see every
+    employer's, an employer its own; anyone else none."""
+    if not p.is_staff and p.own_organisation is None:
+        return {"employer_contributions": None}
+    rows = contributions_of_person(person_id=person_id, employer=None if p.is_staff else p.own_organisation)
+    return {"employer_contributions": rows, "scheme_labels": SCHEME_LABELS}
+
+
+@login_required
+def employer_contribution_detail(request: HttpRequest, person_id: int, contribution_id: int) -> HttpResponse:
+    """One assessed amount of an employee, with the rules' explanation of both parts."""
+    p = principal_of(request)
+    person = access_person(p, person_id)
+    rows = EmployerContribution.objects.select_related("employer", "line").filter(pk=contribution_id, person=person)
+    if not p.is_staff:
+        if p.own_organisation is None:
+            raise Http404("not visible")
+        rows = rows.filter(employer=p.own_organisation)
+    contribution = rows.first()
+    if contribution is None:
+        raise Http404("no such contribution")
+    context = {
+        "person": person,
+        "c": contribution,
+        "scheme": SCHEME_LABELS.get(contribution.scheme, contribution.scheme),
+        "explanation": contribution_explanation(contribution),
+    }
+    return render(request, "web/employer_contribution.html", context)

@@ -75,6 +75,11 @@ urlpatterns = [
         name="employer_payroll_errors",
     ),
     path("employer/statement/", employers.employer_statement, name="employer_statement"),
+    path(
+        "officer/persons/<int:person_id>/employer-contributions/<int:contribution_id>/",
+        employers.employer_contribution_detail,
+        name="employer_contribution",
+    ),
     path("platform/orders/template/", uploads.platform_orders_template, name="platform_orders_template"),
     path("platform/codes/<str:kind>/", uploads.platform_code_list, name="platform_code_list"),
     path("platform/workers/upload/", worker_uploads.platform_workers_upload, name="platform_workers_upload"),

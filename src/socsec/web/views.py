@@ -45,6 +45,7 @@ from socsec.rules.coverage import SCHEME_LABELS, Status
 from .claims.person import person_claims_context
 from .common import is_htmx
 from .data_access import data_access_rows
+from .employers import employer_contributions_context
 from .ledger_text import described, scheme_text
 from .own import recent_payments
 from .paging import page_of
@@ -206,6 +207,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "on": on,
         "date_error": date_error,
         **person_claims_context(p, person),
+        **employer_contributions_context(p, person.pk),
     }
     record_read(p, [person.pk], "person record")
     return render(request, "web/person_detail.html", context)
