@@ -9,6 +9,7 @@ from django.test import Client
 
 from socsec.accounts.models import Role
 from socsec.accounts.services import user_create
+from socsec.employers.models import PayrollDeclaration
 from tests.world import PASSWORD, SYSTEM
 
 from .conftest import MONTH, hire, payroll_csv
@@ -40,7 +41,10 @@ def test_an_upload_shows_the_rows_with_errors_in_chinese(world, employer_page, e
     page = answer.content.decode()
     assert answer.status_code == 200
     assert "工资（分）" in page and "行业风险类别" in page  # the columns by the Chinese template's headers
-    report = employer_page.get("/employer/payroll/1/errors/?format=csv", headers={"Accept-Language": "zh-hans"})
+    declaration = PayrollDeclaration.objects.get()
+    report = employer_page.get(
+        f"/employer/payroll/{declaration.pk}/errors/?format=csv", headers={"Accept-Language": "zh-hans"}
+    )
     assert report.status_code == 200 and "员工" in report.content.decode("utf-8-sig")
 
 
