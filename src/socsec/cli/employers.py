@@ -83,6 +83,29 @@ def cmd_employers_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_employers_profile(args: argparse.Namespace) -> int:
+    django_setup()
+    from socsec.audit.services import Actor
+    from socsec.core.clock import database_today
+    from socsec.core.errors import DomainError
+    from socsec.employers.profiles import employer_profile_set
+    from socsec.registry.selectors import organisation_get
+
+    try:
+        profile = employer_profile_set(
+            actor=Actor.system(f"cli:{getpass.getuser()}"),
+            employer=organisation_get(code=args.employer),
+            industry_class=args.industry_class,
+            injury_float_step=args.step,
+            on=database_today(),
+        )
+    except DomainError as exc:
+        print(f"error: {domain_line(exc)}", file=sys.stderr)
+        return 2
+    print(f"{args.employer}: industry risk class {profile.industry_class}, floating step {profile.injury_float_step}")
+    return 0
+
+
 def add_employers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     employers = sub.add_parser("employers", help="employers' payroll declarations")
     employers_sub = employers.add_subparsers(dest="employers_command", required=True)
@@ -99,3 +122,9 @@ def add_employers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     assess.add_argument("--employer", required=True, help="the employer's organisation code")
     assess.add_argument("--month", required=True, help="YYYY-MM")
     assess.set_defaults(func=cmd_employers_assess)
+
+    profile = employers_sub.add_parser("profile", help="set an employer's industry risk class and floating step")
+    profile.add_argument("--employer", required=True, help="the employer's organisation code")
+    profile.add_argument("--class", dest="industry_class", type=int, required=True, help="1 to 8")
+    profile.add_argument("--step", type=int, default=0, help="the work-injury floating step (-2 to 2)")
+    profile.set_defaults(func=cmd_employers_profile)
