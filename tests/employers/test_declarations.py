@@ -8,7 +8,7 @@ import pytest
 from socsec.core.errors import Conflict, ValidationFailed
 from socsec.employers.declarations import payroll_declare
 from socsec.employers.models import EmployerContribution, PayrollDeclaration, PayrollLine
-from socsec.employers.selectors import assessed_lines
+from socsec.employers.selectors import assessed_lines, employers_assessed
 from tests.conftest import table_counts
 from tests.world import SYSTEM, resident_id
 
@@ -45,6 +45,7 @@ def test_a_good_declaration_is_stored_and_assessed(world, employee_id):
     )
     assert all(r["person_id"] == world.employee.pk and r["month"] == MONTH for r in lines)
     assert declaration.assessed_at is not None
+    assert employers_assessed(month=MONTH) == [world.employer.pk] and employers_assessed(month="2026-09") == []
 
 
 def test_bad_rows_are_refused_with_field_and_reason_and_good_rows_kept(world, employee_id):

@@ -33,6 +33,16 @@ def assessed_lines(*, employer_id: int, month: str) -> Iterator[dict[str, Any]]:
     yield from rows.iterator(chunk_size=STREAM_CHUNK)
 
 
+def employers_assessed(*, month: str) -> list[int]:
+    """The employers with assessed lines in ``month`` (their ids, ascending): one query."""
+    return list(
+        EmployerContribution.objects.filter(month=month)
+        .values_list("employer_id", flat=True)
+        .distinct()
+        .order_by("employer_id")
+    )
+
+
 @dataclass
 class SchemeTotal:
     scheme: str
