@@ -46,3 +46,23 @@ def test_assessing_again_stores_the_same_rows(world, employee_id):
     assert sorted(EmployerContribution.objects.values_list(*fields)) == first
     pension = EmployerContribution.objects.get(scheme="PENSION")
     assert (pension.base_cents, pension.employer_cents, pension.employee_cents) == (760000, 121600, 60800)
+
+
+def test_a_declaration_takes_the_same_queries_at_two_sizes(world, employee_id):
+    others = hire(world, 11)
+    rows = [(r, "800000", "760000", "2") for r in [employee_id, *others]]
+    counts = []
+    payroll_declare(
+        actor=SYSTEM,
+        employer=world.employer,
+        month="2026-08",
+        content=payroll_csv(rows[:1]),
+        fmt="csv",
+        idempotency_key="warm",
+    )  # fmt: skip  (caches filled once a process: content types)
+    for month, size in (("2026-09", 2), ("2026-10", 12)):
+        with CaptureQueriesContext(connection) as queries:
+            payroll_declare(actor=SYSTEM, employer=world.employer, month=month, content=payroll_csv(rows[:size]),
+                            fmt="csv", idempotency_key=month)  # fmt: skip
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

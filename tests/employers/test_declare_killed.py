@@ -34,6 +34,21 @@ def stored(var: Path) -> tuple[int, int, int]:
     )  # fmt: skip
 
 
+def test_the_demo_employers_declared_last_month(demo_var):
+    rows = query(
+        demo_var.source,
+        "SELECT o.code, d.status, d.rows_valid, d.rows_invalid, d.assessed_at IS NOT NULL"
+        " FROM employers_payrolldeclaration d JOIN registry_organisation o ON o.id = d.employer_id ORDER BY o.code",
+    )
+    assert [(code, status, invalid, assessed) for code, status, _valid, invalid, assessed in rows] == [
+        ("kuaida-station", "ACCEPTED", 1, 1),
+        ("yuntong-fleet", "ACCEPTED", 0, 1),
+    ]
+    assert query(demo_var.source, "SELECT count(*) FROM employers_employercontribution")[0][0] == 6 * sum(
+        valid for _c, _s, valid, _i, _a in rows
+    )
+
+
 @pytest.mark.parametrize("fault", ["employers.declare.lines", "employers.declare.commit"])
 def test_a_declaration_killed_half_way_leaves_nothing_and_its_resend_completes(tmp_path, demo_var, fault):
     var = demo_var.copy_to(tmp_path / "var")
