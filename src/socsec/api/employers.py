@@ -15,7 +15,7 @@ from socsec.accounts.access import access_organisation, principal_of, require_st
 from socsec.accounts.permissions import Principal
 from socsec.api.base import api
 from socsec.api.orders import batch_content
-from socsec.api.responses import PageIn, _encode, decode_cursor, page_of, paginate, responses
+from socsec.api.responses import PageIn, decode_cursor, encode_cursor, page_of, paginate, responses
 from socsec.contributions.orders.selectors import error_report_csv
 from socsec.core.errors import NotFound
 from socsec.employers.declarations import month_check, payroll_declare
@@ -302,5 +302,5 @@ def get_employer_statement(
             }
             for line in lines
         ],
-        "next_cursor": _encode(lines[-1].person_id) if more else None,
+        "next_cursor": encode_cursor(lines[-1].person_id) if more else None,
     }
