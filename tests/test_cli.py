@@ -101,7 +101,8 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
     assert "API token for platform swiftride (shown once): ss_" in first
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
-    assert counts[0] == 150 + 3  # the workers, and the demo's retiree, unemployed worker and care recipient
+    # the workers, the demo's retiree, unemployed worker and care recipient, and the employers' 24 employees
+    assert counts[0] == 150 + 3 + 24
     second = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
     assert "already loaded (nothing changed)" in second.stdout
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
@@ -132,7 +133,7 @@ def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path, migrate
     assert people in (0, 1500), "a killed load must leave all or nothing"
     rerun = run("demo", "--no-serve", "--workers", "1500", var=tmp_path)
     assert "Demo pilot" in rerun.stdout
-    assert _count(db, "registry_person") == 1500 + 3  # with the demo's three benefit stories
+    assert _count(db, "registry_person") == 1500 + 3 + 24  # the three benefit stories, the employers' staff
 
 
 def _has_table(db: Path, table: str) -> bool:

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "socsec.registry",
     "socsec.coverage",
     "socsec.contributions",
+    "socsec.employers",
     "socsec.pension_accounts",
     "socsec.ledger",
     "socsec.benefits",

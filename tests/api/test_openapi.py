@@ -24,7 +24,7 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 57
+    assert len(ids) == len(set(ids)) == 63
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
@@ -101,6 +101,7 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
         "/api/audit",
         "/api/claims",
         "/api/claims/search",
+        "/api/employers/payroll/declarations",
         "/api/invoices",
         "/api/me/contributions",
         "/api/me/data-access",
@@ -154,9 +155,12 @@ def test_every_apps_error_code_enum_is_in_the_published_enum():
 
 def test_the_codes_of_an_order_batchs_rows_are_published(schema):
     from socsec.contributions.errors import OrderRowErrorCode
+    from socsec.employers.errors import PayrollRowErrorCode
 
-    components = schema["components"]["schemas"]
-    assert components["OrderRowErrorCode"]["enum"] == sorted(str(c) for c in OrderRowErrorCode)
+    components = schema["components"]["schemas"]  # the rows of an upload's report: orders' and payrolls'
+    assert components["OrderRowErrorCode"]["enum"] == sorted(
+        {str(c) for c in OrderRowErrorCode} | {str(c) for c in PayrollRowErrorCode}
+    )
     assert "not_engaged" in components["OrderRowErrorCode"]["enum"]
     assert components["OrderBatchOut"]["properties"]["error_counts"]["propertyNames"] == {
         "$ref": "#/components/schemas/OrderRowErrorCode"
@@ -181,6 +185,11 @@ BOUNDED_ARRAYS = {
     "ProjectionOut.summary": "one row per scenario",
     "ProjectionOut.replacement_rates": "one per year projected",
     "ProjectionOut.scenarios": "the scenarios asked (bounded input)",
+    "PayrollDeclarationOut.errors": "the first errors of one declaration (ORDERS_MAX_STORED_ERRORS)",
+    "MonthTotalsOut.schemes": "one per scheme (six)",
+    "EmployeeStatementOut.schemes": "one per scheme (six)",
+    "StatementMonthsOut.items": "at most `limit` (120) months, older ones by `before`",
+    "MonthStatementOut.items": "a page of at most `limit` (500) employees, the next by `cursor`",
 }
 
 

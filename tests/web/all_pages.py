@@ -51,6 +51,8 @@ VISITS = [
     Visit("platform", "web:platform_worker_new"),
     Visit("platform", "web:platform_engagement_end", ("engagement_id",)),
     Visit("platform", "web:platform_workers_upload"),
+    Visit("platform", "web:employer_payroll"),
+    Visit("platform", "web:employer_statement"),
     Visit("platform", "web:person_search", query="q=张伟"),
     Visit("platform", "web:person_detail", ("person_id",)),
     Visit("officer", "web:person_search", query="q=张伟"),
@@ -104,6 +106,10 @@ EXCLUDED = {
     "web:platform_code_list": "a code list download (CSV or spreadsheet), not a page",
     "web:platform_workers_template": "a spreadsheet download, not a page",
     "web:platform_workers_errors": "an error report download, not a page",
+    "web:employer_payroll_template": "a spreadsheet download, not a page",
+    "web:employer_payroll_errors": "an error report download, not a page",
+    "web:employer_contribution": "needs an assessed payroll, which the world of these tests has not: "
+    "tests/employers/test_pages.py visits it",
     "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
 }
 

@@ -44,6 +44,7 @@ PASSED_ON = {
     # an unreadable upload: "file: " and the reader's own template (the catalogue holds each "file: ..." sentence)
     "contributions/orders/ingest.py": "'file: ' + exc.template",
     "contributions/orders/limits.py": "'file: ' + exc.template",
+    "employers/declarations.py": "'file: ' + exc.template",
     "benefits/assessment.py": "value.message",
     "registry/services/engagement_ends.py": "self.message",
 }

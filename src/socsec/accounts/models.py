@@ -45,6 +45,7 @@ class Scope(models.TextChoices):
     ORDERS_WRITE = "orders:write", _("Send orders and adjustments")
     PAYMENTS_WRITE = "payments:write", _("Declare payments")
     CLAIMS_WRITE = "claims:write", _("Report claims")
+    PAYROLL_WRITE = "payroll:write", _("Declare payrolls")
 
 
 class ApiToken(models.Model):

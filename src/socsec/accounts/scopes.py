@@ -41,6 +41,7 @@ WRITE_SCOPES: dict[tuple[str, str], Scope] = {
     ("POST", "/api/me/withholding"): Scope.REGISTRY_WRITE,
     ("POST", "/api/me/withholding/{mandate_id}/end"): Scope.REGISTRY_WRITE,
     ("POST", "/api/pension/interest-credits"): Scope.REGISTRY_WRITE,
+    ("POST", "/api/employers/payroll/declarations"): Scope.PAYROLL_WRITE,
 }
 
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")

@@ -1,7 +1,7 @@
 """The API as served: the NinjaAPI of ``socsec.api.base`` with every domain router mounted under ``/api/``.
 
 One router per domain: me (who the caller is), registry, coverage, audit, orders, collection (payments
-and arrears), statements, own contributions, pension accounts, projections and claims."""
+and arrears), statements, own contributions, pension accounts, projections, claims and employers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from socsec.api import (
     claims,
     collection,
     coverage,
+    employers,
     me,
     orders,
     own_contributions,
@@ -26,3 +27,4 @@ for module in (me, coverage, registry, audit, orders, collection, statements, ow
     api.add_router("", module.router)
 api.add_router("", projections.router)
 api.add_router("", claims.router)
+api.add_router("", employers.router)

@@ -24,6 +24,7 @@ from socsec.benefits.errors import BenefitErrorCode
 from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
+from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
@@ -40,6 +41,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     BenefitErrorCode,
     ContributionErrorCode,
     CoverageErrorCode,
+    EmployerErrorCode,
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
@@ -51,8 +53,8 @@ def error_codes() -> list[str]:
     return sorted({str(member) for enum in ERROR_CODE_ENUMS for member in enum})
 
 
-# codes of the rows of an order batch's error report (not of an error response)
-ROW_CODE_ENUMS: tuple[type[StrEnum], ...] = (OrderRowErrorCode,)
+# codes of the rows of an order batch's or a payroll declaration's error report (not of an error response)
+ROW_CODE_ENUMS: tuple[type[StrEnum], ...] = (OrderRowErrorCode, PayrollRowErrorCode)
 
 
 def row_error_codes() -> list[str]:
@@ -92,6 +94,11 @@ class PageIn(Schema):
 def encode_cursor(last: int) -> str:
     """The cursor of a page that ends at ``last`` (an id, or a position): ``decode_cursor`` reads it."""
     return base64.urlsafe_b64encode(f"v1:{last}".encode()).decode().rstrip("=")
+
+
+def encode_cursor(last: int) -> str:
+    """The cursor of a page that ends at id (or key) ``last``, for lists paged outside ``paginate``."""
+    return _encode(last)
 
 
 def decode_cursor(cursor: str | None) -> int | None:

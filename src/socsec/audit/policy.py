@@ -144,6 +144,30 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         ),
         withheld={"errors": BULK},
     ),
+    "employers.PayrollDeclaration": AuditFields(
+        recorded=(
+            "id",
+            "employer_id",
+            "month",
+            "kind",
+            "status",
+            "replaces_id",
+            "idempotency_key",
+            "content_sha256",
+            "source",
+            "read_as",
+            "rows_total",
+            "rows_valid",
+            "rows_invalid",
+            "error_counts",
+            *_CREATED,
+            "assessed_at",
+        ),
+        withheld={"errors": BULK},
+    ),
+    "employers.EmployerProfile": AuditFields(
+        recorded=("organisation_id", "industry_class", "injury_float_step", "updated_at")
+    ),
     "contributions.PerOrderAdjustment": AuditFields(
         recorded=("id", "platform_id", "province_id", "steps", "effective_from", "reason", *_CREATED)
     ),

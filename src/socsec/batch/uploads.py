@@ -52,6 +52,23 @@ ORDER_COLUMNS = Columns(
 )
 UPLOAD_COLUMNS = ORDER_COLUMNS.names
 REQUIRED_COLUMNS = {"order_id", "order_date"}
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """What one kind of upload holds: its columns, the ones a file must have, and the column that only a
+    blank row lacks (so that a file with every one of them costs one null count)."""
+
+    columns: Columns
+    required: frozenset[str]
+    key: str
+
+    @property
+    def names(self) -> list[str]:
+        return self.columns.names
+
+
+ORDERS = UploadKind(ORDER_COLUMNS, frozenset(REQUIRED_COLUMNS), "order_id")
 UPLOAD_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl": "jsonl"}
 _BAD_LINE = b"\x01"  # stands in for a CSV line that is not UTF-8: one field, so the parser rejects it
 NOT_UTF8 = "the line is not UTF-8 text."
@@ -107,34 +124,35 @@ def check_upload_limits(
         raise UploadTooLarge("rows", max_rows, rows)
 
 
-def read_upload(content: bytes, fmt: str) -> Upload:
-    """Read an upload (CSV with a header, Parquet, or JSON lines) row by row."""
+def read_upload(content: bytes, fmt: str, kind: UploadKind = ORDERS) -> Upload:
+    """Read an upload (CSV with a header, Parquet, or JSON lines) row by row; ``kind`` says its columns
+    (orders by default)."""
     if fmt == "parquet":
-        return _read_parquet(content)
+        return _read_parquet(content, kind)
     if fmt == "csv":
-        return _read_csv(content)
+        return _read_csv(content, kind)
     if fmt == "xlsx":
-        return _read_xlsx(content)
+        return _read_xlsx(content, kind)
     if fmt == "jsonl":
-        return _read_json_lines(content)
+        return _read_json_lines(content, kind)
     raise UploadError("unknown format %(format)s: use csv, xlsx, parquet or jsonl", format=repr(fmt))
 
 
-def _read_parquet(content: bytes) -> Upload:
+def _read_parquet(content: bytes, kind: UploadKind) -> Upload:
     try:
         table = pq.read_table(io.BytesIO(content))
     except (pa.ArrowInvalid, OSError) as exc:
         raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
-    _check_columns(table.column_names)
+    _check_columns(table.column_names, kind)
     try:
         strings = [
             table.column(c).cast(pa.string()) if c in table.column_names else pa.nulls(table.num_rows, pa.string())
-            for c in UPLOAD_COLUMNS
+            for c in kind.names
         ]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
     numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return Upload(pa.table(strings, names=UPLOAD_COLUMNS), numbers, read_as="parquet")
+    return Upload(pa.table(strings, names=kind.names), numbers, read_as="parquet")
 
 
 def csv_row_rejecter(rejected: list[tuple[int, str, dict[str, object]]]) -> Callable[[pacsv.InvalidRow], str]:
@@ -158,10 +176,10 @@ def csv_row_rejecter(rejected: list[tuple[int, str, dict[str, object]]]) -> Call
     return reject
 
 
-def _read_csv(content: bytes) -> Upload:
+def _read_csv(content: bytes, kind: UploadKind) -> Upload:
     content, read_as, whole = decode_csv(content)
     headers, header_length = csv_header(content)
-    names = ORDER_COLUMNS.canonical(headers)
+    names = kind.columns.canonical(headers)
     if names != headers:  # Chinese or other aliases: the engine reads the columns by their names
         content = with_header(content, names, header_length)
     if not whole:
@@ -175,25 +193,25 @@ def _read_csv(content: bytes) -> Upload:
             # a blank line is a row of nulls, so that every row keeps the spreadsheet's number
             parse_options=pacsv.ParseOptions(invalid_row_handler=reject, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in UPLOAD_COLUMNS}, strings_can_be_null=True
+                column_types={c: pa.string() for c in kind.names}, strings_can_be_null=True
             ),
         )
     except pa.ArrowInvalid as exc:
         raise UploadError("not a readable CSV file (%(reason)s)", reason=str(exc)) from None
-    _check_columns(table.column_names)
+    _check_columns(table.column_names, kind)
     numbers = np.setdiff1d(
         np.arange(2, table.num_rows + len(rejected) + 2, dtype=np.int64),
         np.array([n for n, _, _ in rejected], dtype=np.int64),
         assume_unique=True,
     )
-    table, numbers = _without_blank_rows(_all_columns(table), numbers)
+    table, numbers = _without_blank_rows(_all_columns(table, kind), numbers, kind)
     return Upload(table, numbers, sorted(rejected, key=lambda r: r[0]), read_as=read_as)
 
 
-def _without_blank_rows(table: pa.Table, numbers: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+def _without_blank_rows(table: pa.Table, numbers: np.ndarray, kind: UploadKind = ORDERS) -> tuple[pa.Table, np.ndarray]:
     """Leave out the rows with no value at all (blank lines, a spreadsheet's empty rows): only a row
-    without an order id can be one, so a file with every id costs one null count."""
-    if table.column("order_id").null_count == 0:
+    without the kind's key (an order id) can be one, so a file with every key costs one null count."""
+    if table.column(kind.key).null_count == 0:
         return table, numbers
     blank = np.ones(table.num_rows, dtype=bool)
     for column in table.columns:
@@ -203,7 +221,7 @@ def _without_blank_rows(table: pa.Table, numbers: np.ndarray) -> tuple[pa.Table,
     return table.filter(pa.array(~blank)), numbers[~blank]
 
 
-def _read_xlsx(content: bytes) -> Upload:
+def _read_xlsx(content: bytes, kind: UploadKind) -> Upload:
     cells = xlsx_rows(content)
     first = next((i for i, row in enumerate(cells) if any(v not in (None, "") for v in row)), None)
     if first is None:
@@ -211,9 +229,9 @@ def _read_xlsx(content: bytes) -> Upload:
     header = [str(cell_text(v) or "") for v in cells[first]]
     while header and not header[-1]:
         header.pop()
-    names = ORDER_COLUMNS.canonical(header)
-    _check_columns(names)
-    columns: dict[str, list[str | None]] = {c: [] for c in UPLOAD_COLUMNS}
+    names = kind.columns.canonical(header)
+    _check_columns(names, kind)
+    columns: dict[str, list[str | None]] = {c: [] for c in kind.names}
     numbers: list[int] = []
     rejected: list[tuple[int, str, dict[str, object]]] = []
     for i in range(first + 1, len(cells)):
@@ -232,9 +250,9 @@ def _read_xlsx(content: bytes) -> Upload:
             continue
         numbers.append(i + 1)
         row = dict(zip(names, values, strict=False))
-        for c in UPLOAD_COLUMNS:
+        for c in kind.names:
             columns[c].append(row.get(c))
-    table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
+    table = pa.table({c: pa.array(columns[c], pa.string()) for c in kind.names})
     return Upload(table, np.array(numbers, dtype=np.int64), rejected, read_as=XLSX)
 
 
@@ -248,10 +266,10 @@ def _mark_lines_not_utf8(content: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-def _read_json_lines(content: bytes) -> Upload:
+def _read_json_lines(content: bytes, kind: UploadKind) -> Upload:
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
-    columns: dict[str, list[str | None]] = {c: [] for c in UPLOAD_COLUMNS}
+    columns: dict[str, list[str | None]] = {c: [] for c in kind.names}
     numbers: list[int] = []
     rejected: list[tuple[int, str, dict[str, object]]] = []
     number = 0
@@ -270,36 +288,36 @@ def _read_json_lines(content: bytes) -> Upload:
         if not isinstance(value, dict):
             rejected.append((number, "is not a JSON object.", {}))
             continue
-        unknown = set(value) - set(UPLOAD_COLUMNS)
+        unknown = set(value) - set(kind.names)
         if unknown:
             rejected.append((number, "unknown field(s) %(fields)s.", {"fields": ", ".join(sorted(unknown))}))
             continue
         numbers.append(number)
-        for c in UPLOAD_COLUMNS:
+        for c in kind.names:
             v = value.get(c)
             columns[c].append(None if v is None else str(v))
-    table = pa.table({c: pa.array(columns[c], pa.string()) for c in UPLOAD_COLUMNS})
+    table = pa.table({c: pa.array(columns[c], pa.string()) for c in kind.names})
     return Upload(table, np.array(numbers, dtype=np.int64), rejected, read_as="jsonl")
 
 
-def _all_columns(table: pa.Table) -> pa.Table:
+def _all_columns(table: pa.Table, kind: UploadKind = ORDERS) -> pa.Table:
     return pa.table(
-        [table.column(c) if c in table.column_names else pa.nulls(table.num_rows, pa.string()) for c in UPLOAD_COLUMNS],
-        names=UPLOAD_COLUMNS,
+        [table.column(c) if c in table.column_names else pa.nulls(table.num_rows, pa.string()) for c in kind.names],
+        names=kind.names,
     )
 
 
-def _check_columns(columns: Iterable[str]) -> None:
+def _check_columns(columns: Iterable[str], kind: UploadKind = ORDERS) -> None:
     present = set(columns) - {""}
-    missing = REQUIRED_COLUMNS - present
-    expected = ", ".join(UPLOAD_COLUMNS)
+    missing = kind.required - present
+    expected = ", ".join(kind.names)
     if missing:
         raise UploadError(
             "missing column(s) %(columns)s; expected %(expected)s",
             columns=", ".join(sorted(missing)),
             expected=expected,
         )
-    unknown = present - set(UPLOAD_COLUMNS)
+    unknown = present - set(kind.names)
     if unknown:
         raise UploadError(
             "unknown column(s) %(columns)s; expected %(expected)s",

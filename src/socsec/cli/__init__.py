@@ -1,8 +1,8 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
-# One module per command group (serve, demo, manage, ingest, assess, interest, coverage, project, export, pay,
-# tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import Django only when
-# they run.
+# One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, project,
+# export, pay, tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
+# Django only when they run.
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from . import (
     bench,
     coverage,
     demo,
+    employers,
     export,
     ingest,
     interest,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_migrate(sub)
     manage.add_create_officer(sub)
     ingest.add_ingest(sub)
+    employers.add_employers(sub)
     assess.add_assess(sub)
     interest.add_credit_interest(sub)
     coverage.add_coverage(sub)

@@ -47,7 +47,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Claims: " + ", ".join(f"{k.lower()} {v}" for k, v in claims_by_status.items()))
     for run in PaymentRun.objects.order_by("month"):
         print(f"  benefits paid for {run.month}: {run.payment_count} payments, {yuan(run.amount_cents)} yuan")
-    print(f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride")
+    print(
+        f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride; "
+        "employers kuaida-station, yuntong-fleet"
+    )
     print("  officer, supervisor and auditor add a second factor (TOTP) to an authenticator app at first login")
     if summary.token:
         print(f"API token for platform swiftride (shown once): {summary.token}")

@@ -64,7 +64,7 @@ def add_token(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue.add_argument(
         "--scope",
         action="append",
-        help="read, registry:write, orders:write, payments:write or claims:write; repeat for several "
+        help="read, registry:write, orders:write, payments:write, claims:write or payroll:write; repeat for several "
         "(default: every scope)",
     )
     issue.add_argument("--days", type=int, default=None, help="valid for (default SOCSEC_API_TOKEN_DAYS, 90)")

@@ -1,5 +1,5 @@
 """Loading the demo pilot (``socsec demo``): the register in one transaction, then last month's orders,
-money and claims; and the summary of what the database holds."""
+money, employers' payrolls and claims; and the summary of what the database holds."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from socsec.registry.services import engagements_import, organisation_create, pe
 
 from .accounts import demo_accounts
 from .claims import load_demo_claims
+from .employers import demo_employers
 from .money import demo_money
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
@@ -42,6 +43,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     if Organisation.objects.filter(code="swiftride").exists():
         demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
         demo_money()
+        demo_employers()
         load_demo_claims()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
@@ -81,6 +83,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_orders(orgs)
     say("assessing last month, invoicing it and recording payments")
     demo_money()
+    say("employers: a delivery station and a fleet company declare last month's payroll, assessed")
+    demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
     return summarise(created=True, token=key)

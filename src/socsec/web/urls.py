@@ -4,6 +4,7 @@ from django.urls import path
 from . import (
     account,
     audit_trail,
+    employers,
     jobs,
     own,
     payment_record,
@@ -70,6 +71,19 @@ urlpatterns = [
     path("officer/persons/new/", person_register.person_register_page, name="person_register"),
     path("officer/persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("platform/orders/", uploads.platform_orders, name="platform_orders"),
+    path("employer/payroll/", employers.employer_payroll, name="employer_payroll"),
+    path("employer/payroll/template/", employers.employer_payroll_template, name="employer_payroll_template"),
+    path(
+        "employer/payroll/<int:declaration_id>/errors/",
+        employers.employer_payroll_errors,
+        name="employer_payroll_errors",
+    ),
+    path("employer/statement/", employers.employer_statement, name="employer_statement"),
+    path(
+        "officer/persons/<int:person_id>/employer-contributions/<int:contribution_id>/",
+        employers.employer_contribution_detail,
+        name="employer_contribution",
+    ),
     path("platform/orders/template/", uploads.platform_orders_template, name="platform_orders_template"),
     path("platform/codes/<str:kind>/", uploads.platform_code_list, name="platform_code_list"),
     path("platform/workers/upload/", worker_uploads.platform_workers_upload, name="platform_workers_upload"),

@@ -47,6 +47,7 @@ from socsec.taxexchange.selectors import employer_arrears
 from .claims.person import person_claims_context
 from .common import is_htmx
 from .data_access import data_access_rows
+from .employers import employer_contributions_context
 from .ledger_text import described, scheme_text
 from .own import recent_payments
 from .paging import page_of, size_of
@@ -208,6 +209,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "on": on,
         "date_error": date_error,
         **person_claims_context(p, person),
+        **employer_contributions_context(p, person.pk),
     }
     record_read(p, [person.pk], "person record")
     return render(request, "web/person_detail.html", context)

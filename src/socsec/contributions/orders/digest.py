@@ -80,12 +80,13 @@ class RowsDigest:
 
 
 def legacy_digest(upload: Upload) -> str:
-    """The digest of a whole upload as manifests kept it before batches were streamed."""
+    """The digest of a whole upload as manifests kept it before batches were streamed; also the digest of
+    the small uploads read whole (payroll declarations), over whichever columns their kind has."""
     rejected = np.array([n for n, _, _ in upload.rejected], dtype=np.int64)
     every = np.sort(np.concatenate([upload.numbers.astype(np.int64), rejected]))
     h = hashlib.sha256()
     h.update((np.searchsorted(every, upload.numbers) + 1).astype("<i8").tobytes())
-    for name in UPLOAD_COLUMNS:
+    for name in upload.table.column_names:
         h.update(b"\n" + name.encode() + b"\n")
         h.update(json.dumps(upload.table.column(name).to_pylist(), ensure_ascii=False).encode())
     places = (np.searchsorted(every, rejected) + 1).tolist()

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
-
-from socsec.contributions.errors import OrderRowErrorCode
 
 
 class RowErrors:
@@ -30,7 +29,7 @@ class RowErrors:
         self,
         row: int,
         field: str,
-        code: OrderRowErrorCode,
+        code: StrEnum,
         template: str,
         params: dict[str, Any] | None = None,
         *,
@@ -47,7 +46,7 @@ class RowErrors:
         self,
         rows: np.ndarray,
         field: str,
-        code: OrderRowErrorCode,
+        code: StrEnum,
         message: Callable[[int], tuple[str, dict[str, Any]]],
         order_ids: Callable[[int], str],
     ) -> None:
@@ -72,9 +71,7 @@ class RowErrors:
             self._kept = self.report()
 
 
-def entry(
-    row: int, order_id: str, field: str, code: OrderRowErrorCode, template: str, params: dict[str, Any]
-) -> dict[str, Any]:
+def entry(row: int, order_id: str, field: str, code: StrEnum, template: str, params: dict[str, Any]) -> dict[str, Any]:
     """One stored error: the row's number and order id, the field, the code, the reason in English and
     as its template with the values."""
     message = template % params if params else template
@@ -95,7 +92,7 @@ class RowCheck:
     checks (``order``: a row's errors are reported in the order they are checked), and, for the rows whose
     errors are kept, the reason (template and values) and the row's order id."""
 
-    code: OrderRowErrorCode
+    code: StrEnum
     field: str
     order: int
     mask: np.ndarray

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -107,9 +107,14 @@ def batches_list(*, platform: Organisation | None, status: str | None = None) ->
     return qs.order_by("pk")
 
 
-def error_report_csv(batch: OrderBatch) -> str:
-    """The per-row error report of a batch as CSV: row, order id, field, code, message (in English: the
-    pages say it in the reader's language). At most the first errors by row are stored
+class HasRowErrors(Protocol):
+    errors: Any
+
+
+def error_report_csv(batch: HasRowErrors) -> str:
+    """The per-row error report of a batch (or of an upload kept with the same report, a payroll
+    declaration) as CSV: row, order id (a payroll's employee), field, code, message (in English: the pages
+    say it in the reader's language). At most the first errors by row are stored
     (``ORDERS_MAX_STORED_ERRORS``); the batch's ``error_counts`` count them all."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)

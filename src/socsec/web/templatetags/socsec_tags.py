@@ -13,7 +13,7 @@ from socsec.accounts.access import principal_of
 from socsec.accounts.permissions import person_disclosure
 from socsec.audit.actions import action_label
 from socsec.core.money import format_yuan
-from socsec.registry.models import Person, Region
+from socsec.registry.models import Organisation, Person, Region
 from socsec.registry.selectors import as_declared
 from socsec.rules.coverage import Status
 from socsec.rules.explanation import Explanation
@@ -130,6 +130,17 @@ def claim_text_filter(text: str) -> str:
 def legal_reference(reference: object) -> str:
     """A legal reference from the rules layer in the reader's language: laws by their names in it."""
     return translate_reference(reference)
+
+
+@register.filter
+def org_name(organisation: Organisation | None) -> str:
+    """An organisation's name in the reader's language (its Chinese name where it registered one)."""
+    from django.utils.translation import get_language
+
+    if organisation is None:
+        return ""
+    zh = (get_language() or "").startswith("zh")
+    return str(organisation.name_zh if zh and organisation.name_zh else organisation.name)
 
 
 @register.filter
