@@ -96,11 +96,6 @@ def encode_cursor(last: int) -> str:
     return base64.urlsafe_b64encode(f"v1:{last}".encode()).decode().rstrip("=")
 
 
-def encode_cursor(last: int) -> str:
-    """The cursor of a page that ends at id (or key) ``last``, for lists paged outside ``paginate``."""
-    return _encode(last)
-
-
 def decode_cursor(cursor: str | None) -> int | None:
     """The id a cursor stands for; a cursor this API did not give is refused (422, field ``cursor``)."""
     if not cursor:
