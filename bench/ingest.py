@@ -63,13 +63,14 @@ def build_registry(workers: int, platform: str = PLATFORM) -> list[str]:
                         name_index.index_of(name),  # type: ignore[attr-defined]
                         dt.date(1990, 1, 1),
                         "M",
+                        "MEN_60",
                         region.pk,
                         now,
                     )
                 )
             cursor.executemany(
                 f"INSERT INTO {person_table} (id, resident_id, resident_id_index, name, name_index, birth_date, sex,"
-                " residence_region_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " retirement_group, residence_region_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 people,
             )
             cursor.executemany(

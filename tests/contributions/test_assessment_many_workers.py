@@ -41,7 +41,7 @@ def registry(world) -> np.ndarray:
     born = dt.date(1990, 1, 1)
     insert(
         Person,
-        [(pk, secret, f"bulk-{pk}", secret, "bulk", born, "M", shenzhen.pk, now) for pk in ids.tolist()],
+        [(pk, secret, f"bulk-{pk}", secret, "bulk", born, "M", "MEN_60", shenzhen.pk, now) for pk in ids.tolist()],
         [
             "id",
             "resident_id",
@@ -50,6 +50,7 @@ def registry(world) -> np.ndarray:
             "name_index",
             "birth_date",
             "sex",
+            "retirement_group",
             "residence_region_id",
             "created_at",
         ],

@@ -161,3 +161,21 @@ def test_an_unknown_person_id_is_not_employed(world):
     _ = resident_id
     declaration, _ = declare(world, payroll_csv([("999", "800000", "2")], header="person_id,wage_cents,industry_class"))
     assert [(e["field"], e["code"]) for e in declaration.errors] == [("person_id", "not_employed")]
+
+
+def test_a_row_may_not_choose_another_region_than_the_employees_work_region(world, employee_id):
+    header = "resident_id,wage_cents,base_wage_cents,industry_class,region"
+    declaration, _ = declare(world, payroll_csv([(employee_id, "800000", "", "2", "110000")], header=header))
+    assert [(e["row"], e["field"], e["code"], e["message"]) for e in declaration.errors] == [
+        (2, "region", "region_differs", "110000 differs from the employee's work region on the engagement (440100)."),
+    ]
+    assert declaration.status == "REJECTED" and not EmployerContribution.objects.exists()
+    again, _ = declare(world, payroll_csv([(employee_id, "800000", "", "2", "440100")], header=header), key="k2")
+    assert again.status == "ACCEPTED" and PayrollLine.objects.get(declaration=again).region_code == "440100"
+
+
+def test_a_month_that_has_not_begun_is_refused_and_writes_nothing(world, employee_id, unchanged):
+    with pytest.raises(ValidationFailed) as refused:
+        declare(world, payroll_csv([(employee_id, "800000", "", "2")]), month="2031-06")
+    assert (refused.value.field, refused.value.code) == ("month", "future_month")
+    assert str(refused.value) == "month: 2031-06 has not begun; a payroll is declared for a month that has begun."

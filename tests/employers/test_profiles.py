@@ -35,7 +35,13 @@ def test_a_class_or_step_the_rules_do_not_have_is_refused(world, unchanged, risk
     assert refused.value.field == field
 
 
-def test_a_class_whose_step_the_employer_cannot_take_is_refused_on_the_row(world, employee_id):
-    employer_profile_set(actor=SYSTEM, employer=world.employer, industry_class=2, injury_float_step=-1, on=ON)
-    declaration, _ = declare(world, payroll_csv([(employee_id, "800000", "", "1")]))  # class I: never below 0
-    assert [(e["field"], e["code"]) for e in declaration.errors] == [("industry_class", "step_not_allowed")]
+def test_a_row_may_not_choose_another_class_than_the_agency_set(world, employee_id):
+    employer_profile_set(actor=SYSTEM, employer=world.employer, industry_class=8, injury_float_step=0, on=ON)
+    declaration, _ = declare(world, payroll_csv([(employee_id, "800000", "", "1")]))  # class I: the lowest rate
+    assert [(e["field"], e["code"], e["message"]) for e in declaration.errors] == [
+        ("industry_class", "industry_class_differs",
+         "1 differs from industry risk class 8, which the agency set for this employer."),
+    ]  # fmt: skip
+    assert declaration.status == "REJECTED" and not EmployerContribution.objects.exists()
+    again, _ = declare(world, payroll_csv([(employee_id, "800000", "", "8")]), key="k2")  # the same class: kept
+    assert again.status == "ACCEPTED" and PayrollLine.objects.get(declaration=again).industry_class == 8

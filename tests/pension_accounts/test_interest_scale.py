@@ -33,9 +33,9 @@ def build_accounts(template_id: int, region_id: int, n: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"{seq} INSERT INTO registry_person (id, resident_id, resident_id_index, name, name_index, birth_date,"
-            " sex, residence_region_id, created_at)"
+            " sex, retirement_group, residence_region_id, created_at)"
             f" SELECT {FIRST} + n, p.resident_id, 'scale-' || n, p.name, p.name_index, p.birth_date, p.sex,"
-            " p.residence_region_id, p.created_at FROM seq, registry_person p WHERE p.id = %s",
+            " p.retirement_group, p.residence_region_id, p.created_at FROM seq, registry_person p WHERE p.id = %s",
             [template_id],
         )
         cursor.execute(

@@ -220,7 +220,7 @@ def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login/$"))  # logging out lands on the login page
     log_in(page, live_server.url, "ridego-staff")
-    page.get_by_role("link", name="Statement").click()
+    page.get_by_role("link", name="Statement", exact=True).click()
     expect(page.locator("#statement-summary")).to_contain_text(
         "Invoiced: 0.01 yuan. Paid or credited: 0.01 yuan. Owed at the end: 0.00 yuan."
     )

@@ -28,6 +28,7 @@ from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
+from socsec.taxexchange.errors import TaxExchangeErrorCode
 
 # any call can get these: 400 a body that cannot be read, 401 no or bad credentials, 403 not allowed,
 # 422 invalid input, 429 too many requests
@@ -45,6 +46,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
+    TaxExchangeErrorCode,  # the exchange's refusals (the commands and pages show them)
 )
 
 

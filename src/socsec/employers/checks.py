@@ -38,6 +38,8 @@ BAD_CLASS = noop("%(value)s is not an industry risk class (1 to 8).")
 NO_CLASS = noop("is required: the employer has no industry risk class on record.")
 UNKNOWN_REGION = noop("unknown region code %(region)s.")
 NO_RATES = noop("the rules have no contribution rates for region %(region)s in %(month)s.")
+CLASS_DIFFERS = noop("%(value)s differs from industry risk class %(risk)s, which the agency set for this employer.")
+REGION_DIFFERS = noop("%(region)s differs from the employee's work region on the engagement (%(work)s).")
 STEP_NOT_ALLOWED = noop("industry risk class %(risk)s does not allow the employer's floating step %(step)s.")
 
 LINE_SCHEMA = pa.schema(
@@ -154,6 +156,8 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
     klass = np.where(no_class, profile_class or 0, klass)
     class_missing = no_class & (profile_class is None)
     class_bad = ~no_class & (bad_class | (klass < 1) | (klass > 8))
+    # the agency sets an employer's risk class: a row may repeat it, not choose another
+    class_differs = ~no_class & ~class_bad & (profile_class is not None) & (klass != (profile_class or 0))
 
     rates = _Rates(month, {str(r) for r, ok in zip(regions.tolist(), region_known | ~region_given, strict=True)
                            if r and ok})  # fmt: skip
@@ -163,6 +167,14 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
     minimum = np.array([rates.minimum_wage(str(r)) for r in regions.tolist()], dtype=np.float64)
     below = engaged & ~no_wage & ~bad_wage & (wage >= 0) & ~np.isnan(minimum) & (wage < np.nan_to_num(minimum))
     region_ok = ~region_given | region_known
+    # the rates follow where the employee works (the engagement): a row may repeat that region, not choose another
+    region_differs = (
+        engaged
+        & region_given
+        & region_known
+        & np.array([bool(w) for w in engaged_region], dtype=bool)
+        & (np.array(region.to_pylist(), dtype=object) != np.array(engaged_region, dtype=object))
+    )
     shown = {"month": month}
     checks = [
         RowCheck(Code.REQUIRED, "resident_id", 0, ~identified, lambda i: (IDENTITY_REQUIRED, {}), reference),
@@ -184,12 +196,16 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
         RowCheck(Code.UNKNOWN_INDUSTRY_CLASS, "industry_class", 5, class_bad,
                  lambda i: (BAD_CLASS, {"value": repr(raw("industry_class", i))}), reference),
         RowCheck(Code.UNKNOWN_INDUSTRY_CLASS, "industry_class", 5, class_missing, lambda i: (NO_CLASS, {}), reference),
+        RowCheck(Code.CLASS_DIFFERS, "industry_class", 5, class_differs,
+                 lambda i: (CLASS_DIFFERS, {"value": int(klass[i]), "risk": int(profile_class or 0)}), reference),
+        RowCheck(Code.REGION_DIFFERS, "region", 6, region_differs,
+                 lambda i: (REGION_DIFFERS, {"region": str(regions[i]), "work": str(engaged_region[i])}), reference),
         RowCheck(Code.UNKNOWN_REGION, "region", 6, region_given & ~region_known,
                  lambda i: (UNKNOWN_REGION, {"region": repr(str(raw("region", i)).strip())}), reference),
         RowCheck(Code.NO_RATES, "region", 6, engaged & region_ok & ~has_rates,
                  lambda i: (NO_RATES, {"region": str(regions[i]), "month": month}), reference),
         RowCheck(Code.STEP_NOT_ALLOWED, "industry_class", 7,
-                 engaged & has_rates & ~class_bad & ~class_missing & ~step_allowed,
+                 engaged & has_rates & ~class_bad & ~class_missing & ~class_differs & ~region_differs & ~step_allowed,
                  lambda i: (STEP_NOT_ALLOWED, {"risk": int(klass[i]), "step": step}), reference),
     ]  # fmt: skip
     refused = add_checks(errors, numbers, checks)

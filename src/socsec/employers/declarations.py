@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.batch.uploads import UploadError, check_upload_limits, read_upload
@@ -75,6 +76,13 @@ def payroll_declare(
     replayed): replayed is True when the same key and rows were declared before and nothing was done."""
     employer_check(actor=actor, employer=employer)
     month_check(month)
+    if month > timezone.localdate().strftime("%Y-%m"):
+        raise ValidationFailed(
+            "month: %(month)s has not begun; a payroll is declared for a month that has begun.",
+            field="month",
+            code=EmployerErrorCode.FUTURE_MONTH,
+            params={"month": month},
+        )
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationFailed("idempotency_key: is required (1-100 characters).", field="idempotency_key")
     data = path.read_bytes() if path is not None else (content or b"")

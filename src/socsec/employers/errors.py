@@ -19,6 +19,8 @@ class PayrollRowErrorCode(StrEnum):
     UNKNOWN_REGION = "unknown_region"
     NO_RATES = "no_rates"
     STEP_NOT_ALLOWED = "step_not_allowed"
+    CLASS_DIFFERS = "industry_class_differs"
+    REGION_DIFFERS = "region_differs"
 
 
 class EmployerErrorCode(StrEnum):
@@ -29,4 +31,5 @@ class EmployerErrorCode(StrEnum):
     NOTHING_TO_CORRECT = "nothing_to_correct"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INVALID_MONTH = "invalid_month"
+    FUTURE_MONTH = "future_month"
     NOT_DECLARED = "not_declared"
