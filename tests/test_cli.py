@@ -99,12 +99,15 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
     first = demo_var.output
     assert "Demo pilot loaded" in first
     assert "API token for platform swiftride (shown once): ss_" in first
+    # the employers' month handed to the stand-in tax exchange and its results in: one driver unpaid
+    collected = "2 documents confirmed by the tax exchange, 22 employees paid, 1 unpaid"
+    assert collected in first
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
     # the workers, the demo's retiree, unemployed worker and care recipient, and the employers' 24 employees
     assert counts[0] == 150 + 3 + 24
     second = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
-    assert "already loaded (nothing changed)" in second.stdout
+    assert "already loaded (nothing changed)" in second.stdout and collected in second.stdout
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
 
 

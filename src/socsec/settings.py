@@ -312,12 +312,11 @@ SOCSEC_TAX_EXCHANGE: dict[str, Any] = {
     "unpaid_schemes": [],
     "retries": int(os.environ.get("SOCSEC_TAX_EXCHANGE_RETRIES", "3")),
     "retry_wait_seconds": float(os.environ.get("SOCSEC_TAX_EXCHANGE_RETRY_WAIT", "2")),
-    "due_lines": os.environ.get("SOCSEC_TAX_DUE_LINES", ""),  # dotted path: callable(month) -> Iterable[DueLine]
+    # dotted path: callable(month) -> Iterable[DueLine], in place of the employers' assessed declarations
+    "due_lines": os.environ.get("SOCSEC_TAX_DUE_LINES", ""),
     # YYYY-MM: from this month every employer's months count only when paid; empty: from each employer's
     # first handover (earlier months of a labour relation are the records taken over from before)
-    "collected_from": os.environ.get(
-        "SOCSEC_TAX_COLLECTED_FROM", ""
-    ),  # dotted path: callable(month) -> Iterable[DueLine]
+    "collected_from": os.environ.get("SOCSEC_TAX_COLLECTED_FROM", ""),
 }
 SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).

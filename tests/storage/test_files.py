@@ -43,7 +43,7 @@ def order_file(var: Path, platform: str) -> tuple[int, Path]:
 def test_verify_finds_a_damaged_and_a_missing_file_and_readers_stop_with_their_path(tmp_path, demo_var):
     var = demo_var.copy_to(tmp_path / "var")
     clean = socsec(var, "verify")
-    assert (clean.returncode, clean.stdout) == (0, "6 stored file(s) checked, 0 missing or damaged\n")
+    assert (clean.returncode, clean.stdout) == (0, "7 stored file(s) checked, 0 missing or damaged\n")
     batch_id, damaged = order_file(var, "swiftride")
     content = bytearray(damaged.read_bytes())
     content[len(content) // 2] ^= 0xFF  # one byte, in a column the assessment may never read
@@ -55,7 +55,7 @@ def test_verify_finds_a_damaged_and_a_missing_file_and_readers_stop_with_their_p
     assert found.stdout.splitlines() == sorted(
         [f"damaged: {damaged} (order batch {batch_id})", f"missing: {lost} (order batch {other_id})"],
         key=lambda line: line.split(": ")[1],
-    ) + ["6 stored file(s) checked, 2 missing or damaged"]
+    ) + ["7 stored file(s) checked, 2 missing or damaged"]
 
     orders = tmp_path / "orders.csv"
     orders.write_text(
@@ -110,7 +110,7 @@ def test_sqlite_readers_go_on_while_a_batch_job_holds_a_write_transaction(tmp_pa
         read = socsec(var, "verify")
         took = time.monotonic() - started
         writer.execute("ROLLBACK")
-    assert (read.returncode, read.stdout) == (0, "6 stored file(s) checked, 0 missing or damaged\n")
+    assert (read.returncode, read.stdout) == (0, "7 stored file(s) checked, 0 missing or damaged\n")
     assert took < 15  # not waiting out the busy timeout (20 s)
 
 

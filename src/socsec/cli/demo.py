@@ -47,6 +47,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Claims: " + ", ".join(f"{k.lower()} {v}" for k, v in claims_by_status.items()))
     for run in PaymentRun.objects.order_by("month"):
         print(f"  benefits paid for {run.month}: {run.payment_count} payments, {yuan(run.amount_cents)} yuan")
+    from socsec.taxexchange.models import CollectionResult, Handover
+
+    for month, documents in (
+        Handover.objects.filter(state=Handover.State.RESULTS_IN)
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    ):
+        results = CollectionResult.objects.filter(month=month)
+        unpaid = results.exclude(status=CollectionResult.Status.PAID).values("person").distinct().count()
+        employees = results.values("person").distinct().count()
+        print(
+            f"  employers' contributions for {month}: {documents} documents confirmed by the tax exchange, "
+            f"{employees - unpaid} employees paid, {unpaid} unpaid"
+        )
     print(
         f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride; "
         "employers kuaida-station, yuntong-fleet"

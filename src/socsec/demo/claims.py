@@ -1,7 +1,8 @@
 """Demo claims: an injured rider confirmed by the platform's order data and paid; another whose data do
 not show the injury (with an officer); one rejected and appealed; one assessed and waiting for a second
-officer; a retired worker, an unemployed worker and a person who needs long-term care, all paid by the
-payment run of last month. Every claim goes through the same services as real ones. Loaded once."""
+officer; a retired worker, an unemployed worker (who took platform orders last month: reported to the
+officer, still paid) and a person who needs long-term care, all paid by the payment run of last month.
+Every claim goes through the same services as real ones. Loaded once."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from django.conf import settings
 from socsec.accounts.models import User
 from socsec.audit.services import Actor
 from socsec.core.months import month_first_day, month_index, month_last_day, month_name
-from socsec.registry.models import Engagement, Organisation, Person
-from socsec.registry.services import engagement_create, person_register
+from socsec.registry.models import Engagement, Organisation
+from socsec.registry.services import engagement_create
 from socsec.rules.benefits import CareSetting
 from socsec.rules.coverage import Category, Scheme, Sector, Status
 
-from .people import in_drawn_order
+from .people import in_drawn_order, story_person
 
 
 def _actor(username: str) -> Actor:
@@ -46,16 +47,6 @@ def _riders_on(platform: str, day: dt.date, month: str) -> tuple[list[int], list
     ordered = in_drawn_order(p for p, _on in rows)
     on_day = {p for p, on in rows if on}
     return [p for p in ordered if p in on_day], [p for p in ordered if p not in on_day]
-
-
-def _person(rid_body: str, name: str, region: str) -> Person:
-    from stdnum.cn import ric
-
-    rid = rid_body + ric.calc_check_digit(rid_body + "0")
-    found = Person.objects.with_resident_id(rid).first()
-    return found or person_register(
-        actor=Actor.system("demo-loader"), resident_id=rid, name=name, residence_region=region
-    )
 
 
 def load_demo_claims(today: dt.date | None = None) -> dict[str, Any]:
@@ -172,7 +163,8 @@ def _load(today: dt.date | None) -> dict[str, Any]:
     ended = first - dt.timedelta(days=1)
     employer = Organisation.objects.get(code="huaxin-mfg")
     # three employees of a Guangzhou manufacturer: a worker born 1965-02 who retired at the reformed age
-    # (60 + 1 month) after 30 years, one whose job of 12 years ended at the end of the month before last,
+    # (60 + 1 month) after 30 years, one whose job of 12 years ended at the end of the month before last (and
+    # who rides for FeastGo since: ``rider.demo_rider``),
     # and one in Guangzhou (a long-term care pilot city) who can no longer care for herself
     people = {}
     for story, rid_body, name, start, end in (
@@ -181,8 +173,8 @@ def _load(today: dt.date | None) -> dict[str, Any]:
         ("long_term_care", "44010019700305002", "林秀英", dt.date(2005, 9, 1), None),
     ):
         region = "110100" if rid_body.startswith("11") else "440100"
-        people[story] = person = _person(rid_body, name, region)
-        if not Engagement.objects.filter(person=person).exists():
+        people[story] = person = story_person(rid_body, name, region)
+        if not Engagement.objects.filter(person=person, organisation=employer).exists():
             engagement_create(
                 actor=system,
                 person=person,
@@ -210,7 +202,7 @@ def _load(today: dt.date | None) -> dict[str, Any]:
         person=jobless,
         kind=Claim.Kind.UNEMPLOYMENT,
         event_date=ended,
-        engagement=Engagement.objects.get(person=jobless),
+        engagement=Engagement.objects.get(person=jobless, organisation=employer),
         today=first,
     )
     lost = decide(lost, True, "Dismissed on restructuring (employer's notice); registered with the employment service.")

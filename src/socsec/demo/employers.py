@@ -1,7 +1,9 @@
 """The demo's employers: a delivery station and a fleet company employing riders and drivers in a labour
 relation, with their work-injury standing, an HR account each, and last month's payroll declared through the
-same service as real declarations (and so assessed). One row of the station's file is wrong on purpose, to
-show the error report. Idempotent: a re-run declares nothing twice."""
+same service as real declarations (and so assessed), then handed over to the tax authority through the
+local stand-in (a drop folder in the var dir) and its results fetched: every contribution paid except
+those of one fleet driver. One row of the station's file is wrong on purpose, to show the error report.
+Idempotent: a re-run declares and hands over nothing twice."""
 
 from __future__ import annotations
 
@@ -35,6 +37,30 @@ def demo_employers(today: dt.date | None = None) -> None:
         _register()
     for code, *_rest in EMPLOYERS:
         _declare(Organisation.objects.get(code=code), month)
+    _collect(month)
+
+
+def unpaid_driver() -> int:
+    """The person whose contributions the stand-in leaves unpaid: the fleet's first driver."""
+    first = Engagement.objects.filter(organisation__code=EMPLOYERS[1][0]).order_by("id").first()
+    assert first is not None
+    return first.person_id
+
+
+def _collect(month: str) -> None:
+    """Hand the month's assessed amounts to the stand-in tax exchange and fetch its results (a month
+    already handed over with the same amounts is left as it is)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from socsec.taxexchange.runs import tax_exchange_run
+    from socsec.taxexchange.standin import DropFolderExchange
+
+    folder = Path(settings.SOCSEC_TAX_EXCHANGE["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    exchange = DropFolderExchange(folder, unpaid_persons=frozenset({unpaid_driver()}))
+    tax_exchange_run(actor=ACTOR, month=month, exchange=exchange)
 
 
 def _register() -> None:

@@ -22,6 +22,7 @@ from .money import demo_money
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
+from .rider import demo_rider
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     month's orders (each platform's batch is idempotent, so a re-run completes what a broken one left)."""
     if Organisation.objects.filter(code="swiftride").exists():
         demo_orders({o.code: o for o in Organisation.objects.filter(code__in=PLATFORMS)})
+        demo_rider()
         demo_money()
         demo_employers()
         load_demo_claims()
@@ -81,9 +83,14 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         _token, key = token_issue(actor=ACTOR, organisation=orgs["swiftride"], name="demo")
     say("register loaded; reporting last month's orders of each platform")
     demo_orders(orgs)
+    say("an unemployed worker rides for FeastGo: his orders of last month reported")
+    demo_rider()
     say("assessing last month, invoicing it and recording payments")
     demo_money()
-    say("employers: a delivery station and a fleet company declare last month's payroll, assessed")
+    say(
+        "employers: a delivery station and a fleet company declare last month's payroll, assessed, handed to the"
+        " stand-in tax exchange and its results fetched"
+    )
     demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()

@@ -27,6 +27,19 @@ def in_drawn_order(person_ids: Iterable[int]) -> list[int]:
     return sorted(person_ids, key=lambda pk: (first.get(pk, last), pk))
 
 
+def story_person(rid_body: str, name: str, region: str) -> Person:
+    """A named person of the demo's stories (a resident ID of the 17 digits given and its check digit),
+    registered once."""
+    from socsec.audit.services import Actor
+    from socsec.registry.services import person_register
+
+    rid = rid_body + ric.calc_check_digit(rid_body + "0")
+    found = Person.objects.with_resident_id(rid).first()
+    return found or person_register(
+        actor=Actor.system("demo-loader"), resident_id=rid, name=name, residence_region=region
+    )
+
+
 def credit_code(rng: random.Random, region: str | None) -> str:
     body = "91" + (region or "110000") + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
     return body + uscc.calc_check_digit(body)

@@ -1,6 +1,7 @@
-"""Where a month's assessed amounts come from: the payroll declarations' callable the settings name
-(``SOCSEC_TAX_EXCHANGE["due_lines"]``, a dotted path to ``f(month) -> Iterable[DueLine]``), or a CSV file
-(employer code, person id, month, scheme and the cents) for the demo and the command line."""
+"""Where a month's assessed amounts come from: by default the employers' assessed payroll declarations
+(``due_lines_assessed``); a callable the settings name instead (``SOCSEC_TAX_EXCHANGE["due_lines"]``, a
+dotted path to ``f(month) -> Iterable[DueLine]``); or a CSV file (employer code, person id, month, scheme
+and the cents) for the command line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from socsec.core.errors import ValidationFailed
+from socsec.employers.selectors import month_assessed_lines
 from socsec.registry.models import Organisation
 
 from .documents import DueLine
@@ -20,15 +22,18 @@ from .errors import TaxExchangeErrorCode
 CSV_COLUMNS = ("employer", "person_id", "month", "scheme", "base_cents", "employer_cents", "employee_cents")
 
 
+def due_lines_assessed(month: str) -> Iterator[DueLine]:
+    """The month's amounts as the employers' payroll declarations were assessed (a correction, once
+    re-assessed, is what is read): every employer's lines in one streamed query."""
+    for row in month_assessed_lines(month=month):
+        yield DueLine(**row)
+
+
 def due_lines_configured(month: str) -> Iterable[DueLine]:
-    """The month's assessed amounts from the source the settings name."""
+    """The month's assessed amounts from the source the settings name, else the assessed declarations."""
     path = settings.SOCSEC_TAX_EXCHANGE.get("due_lines") or ""
     if not path:
-        raise ValidationFailed(
-            "no source of the month's assessed amounts is configured (SOCSEC_TAX_DUE_LINES); give a file of lines",
-            field="lines",
-            code=TaxExchangeErrorCode.NO_PAYROLL_SOURCE,
-        )
+        return due_lines_assessed(month)
     source: Callable[[str], Iterable[DueLine]] = import_string(path)
     return source(month)
 
