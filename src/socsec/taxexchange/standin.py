@@ -2,9 +2,10 @@
 
 ``send`` writes the document to ``<folder>/inbox/<document id>.json`` (checked, written whole or not at
 all); ``fetch_results`` answers from ``<folder>/outbox/<document id>.results.jsonl``, writing it on the
-first fetch: every line paid in full on the 15th of the next month, except the persons configured
-unpaid or part paid (half of the line) and the schemes configured unpaid. A results file put in the
-outbox by hand is answered as it is. A folder that does not exist is an exchange that does not answer."""
+first fetch: every line paid in full on the 15th of the next month (or today, while that day is still to
+come), except the persons configured unpaid or part paid (half of the line) and the schemes configured
+unpaid. A results file put in the outbox by hand is answered as it is. A folder that does not exist is
+an exchange that does not answer."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+from django.utils import timezone
 
 from socsec.core.months import month_first_day, month_index
 
@@ -56,7 +59,8 @@ class DropFolderExchange:
         if not sent.exists():
             return None
         document = document_read(sent.read_bytes())
-        paid_on = month_first_day(month_index(document["month"]) + 1) + dt.timedelta(days=14)
+        due_day = month_first_day(month_index(document["month"]) + 1) + dt.timedelta(days=14)
+        paid_on = min(due_day, timezone.localdate())  # a payment is never dated in the future
         rows = [canonical({"document_id": document_id, "checksum": ""})]
         for line in document["lines"]:
             due = line["employer_cents"] + line["employee_cents"]
