@@ -195,7 +195,7 @@ def person_table(people: People, sl: slice, ref: Reference, rid: FieldCipher, na
             "name_index": name_indexes,
             "birth_date": pa.array(people.birth[sl], pa.date32()),
             "sex": np.where(people.male[sl], "M", "F"),
-            "retirement_group": np.where(people.male[sl], "MEN_60", "WOMEN_55"),
+            "retirement_group": np.where(people.male[sl], "MEN_60", "WOMEN_55"),  # the group of each sex most drawn
             "residence_region_id": city_ids,
             "created_at": pa.repeat(STAMP, n),
         }

@@ -1,10 +1,11 @@
 """The insured records' sums done by the database in one query over all persons, streamed in the order of
-their ids: per person who may be in the export (a pension in force, or months on record), the birth date
-and sex, the pension, the months on record (the union of the months of employee-pension contributions
-and of labour relations, each month once), the months paid by their own contributions and those months
-weighted by the chosen base over the regional average wage, and the individual account's balance. The
-database reads each table once, in bulk (on PostgreSQL it may use parallel workers), instead of a few
-index look-ups per person; PostgreSQL sends the rows with COPY, read in blocks by Arrow.
+their ids: per person who may be in the export (a pension in force, or months on record), the birth
+date, sex and retirement group, the pension, the months on record (the union of the months of employee-
+pension contributions and of the employers' months on record, ``taxexchange.months_sql``, each month
+once), the months paid by their own contributions and those months weighted by the chosen base over the
+regional average wage, and the individual account's balance. The database reads each table once, in bulk
+(on PostgreSQL it may use parallel workers), instead of a few index look-ups per person; PostgreSQL
+sends the rows with COPY, read in blocks by Arrow.
 
 The sums are those of the row-by-row reading exactly: the weighted months are added in the order the
 contributions were made (a running sum over their ids: floating-point addition must not be reordered);
@@ -29,7 +30,18 @@ from socsec.rules.engine import compute
 
 BASE_FORMULA = "contribution_base"
 # The columns of each row, as ``record_chunks`` gives them.
-COLUMNS = ("person", "birth_date", "sex", "pension", "months", "paid_months", "weighted", "unread", "balance")
+COLUMNS = (
+    "person",
+    "birth_date",
+    "sex",
+    "retirement_group",
+    "pension",
+    "months",
+    "paid_months",
+    "weighted",
+    "unread",
+    "balance",
+)
 
 
 def record_chunks(*, end: dt.date, chunk: int) -> Iterator[dict[str, list[Any]]]:
@@ -59,7 +71,7 @@ def _copied_chunks(sql: str, params: dict[str, Any], chunk: int) -> Iterator[dic
     types = dict(
         zip(
             COLUMNS,
-            [pa.int64(), pa.date32(), pa.string(), *[pa.int64()] * 3, pa.float64(), *[pa.int64()] * 2],
+            [pa.int64(), pa.date32(), pa.string(), pa.string(), *[pa.int64()] * 3, pa.float64(), *[pa.int64()] * 2],
             strict=True,
         )
     )
@@ -117,18 +129,18 @@ def regional_wages(*, end: dt.date) -> str:
 def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
     from socsec.contributions.models import OwnContribution
     from socsec.ledger.models import Account, LedgerEntry
-    from socsec.registry.models import Engagement, Person
-    from socsec.rules.coverage import Category
+    from socsec.registry.models import Person
+    from socsec.taxexchange.months_sql import employer_spans_sql
 
     from .models import PAYING_STATUSES, Award, Claim
 
     until = end - dt.timedelta(days=1)
     postgres = connection.vendor == "postgresql"
-    job_end = "CASE WHEN e.end_date IS NULL OR e.end_date > %(until)s THEN %(until)s ELSE e.end_date END"
+    employer_spans, employer_params = employer_spans_sql(until=until, scheme="PENSION", postgres=postgres)
     sql = _SQL.format(
         persons=Person._meta.db_table,
         own=OwnContribution._meta.db_table,
-        jobs=Engagement._meta.db_table,
+        employer_spans=employer_spans,
         awards=Award._meta.db_table,
         claims=Claim._meta.db_table,
         accounts=Account._meta.db_table,
@@ -136,8 +148,6 @@ def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
         wages=_WAGES_PG if postgres else _WAGES_SQLITE,
         base=_base_pg() if postgres else _base_sqlite(),
         lo=_month("c.period_start", postgres),
-        job_lo=_month("e.start_date", postgres),
-        job_hi=_month(job_end, postgres),
         account_person="substr(a.code, %(prefix_length)s)::bigint"
         if postgres
         else "CAST(substr(a.code, %(prefix_length)s) AS INTEGER)",
@@ -151,9 +161,7 @@ def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
         "wages": regional_wages(end=end),
         "scheme": OwnContribution.Scheme.EMPLOYEE_PENSION,
         "end": connection.ops.adapt_datefield_value(end),
-        "until": connection.ops.adapt_datefield_value(until),
         "last_month": month_index(until),
-        "category": Category.LABOUR_RELATION,
         "formula": BASE_FORMULA,
         "item": "pension_monthly",
         "active": Award.Status.ACTIVE,
@@ -161,6 +169,7 @@ def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
         "prefix": INDIVIDUAL_ACCOUNT_PREFIX.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
         "prefix_length": len(INDIVIDUAL_ACCOUNT_PREFIX) + 1,
     }
+    params |= employer_params
     params |= {f"paying_{i}": str(status) for i, status in enumerate(PAYING_STATUSES)}
     return sql, params
 
@@ -216,7 +225,8 @@ _WAGES_SQLITE = (
 # span before it reached. Weighted months: a running sum over the contributions' ids, read at the last one.
 _SQL = """
 WITH wages AS ({wages})
-SELECT p.id, p.birth_date, p.sex, pe.amount_cents, r.months, d.paid_months, d.weighted, d.unread, b.balance
+SELECT p.id, p.birth_date, p.sex, p.retirement_group, pe.amount_cents, r.months,
+    d.paid_months, d.weighted, d.unread, b.balance
 FROM {persons} p
 LEFT JOIN (
     SELECT person_id, amount_cents FROM (
@@ -237,8 +247,7 @@ LEFT JOIN (
             SELECT c.person_id, {lo} AS lo, {least}({lo} + c.months - 1, %(last_month)s) AS hi FROM {own} c
             WHERE c.scheme = %(scheme)s AND c.period_start < %(end)s
             UNION ALL
-            SELECT e.person_id, {job_lo}, {job_hi} FROM {jobs} e
-            WHERE e.category = %(category)s AND e.start_date <= %(until)s
+            {employer_spans}
         ) spans
     ) reached
     GROUP BY person_id
