@@ -19,9 +19,12 @@ from socsec.rules.engine import calc, compute, get_formula
 
 def population(n: int, seed: int = 7) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
+    sex = rng.choice(np.array(["M", "F"]), n)
+    women = rng.choice(np.array(["WOMEN_55", "WOMEN_50"]), n)  # women's original retirement group, half each
     return {
         "birth_date": (np.datetime64("1960-01-01") + rng.integers(0, 365 * 45, n)).astype("datetime64[D]"),
-        "sex": rng.choice(np.array(["M", "F"]), n),
+        "sex": sex,
+        "retirement_group": np.where(sex == "M", "MEN_60", women),
         "labour_relation": rng.random(n) < 0.3,
         "other_work": rng.random(n) < 0.7,
         "city": rng.choice(np.array(["110100", "440100", "440300", "140100", "140200"]), n),
