@@ -53,12 +53,12 @@ def test_a_postgresql_backup_restores_into_a_new_database(db, tmp_path, database
     assert socsec(original, var, "demo", "--no-serve", "--workers", "40").returncode == 0
     made = socsec(original, var, "backup", str(backup))
     assert made.returncode == 0, made.stderr
-    assert made.stdout == f"backup {backup}: postgresql database and 6 data file(s)\n"
+    assert made.stdout == f"backup {backup}: postgresql database and 7 data file(s)\n"
     assert (backup / "socsec.pgdump").is_file()
     done = socsec(fresh, restored, "restore", str(backup))
     assert done.returncode == 0, done.stderr
     checked = socsec(fresh, restored, "verify")
-    assert (checked.returncode, checked.stdout) == (0, "6 stored file(s) checked, 0 missing or damaged\n")
+    assert (checked.returncode, checked.stdout) == (0, "7 stored file(s) checked, 0 missing or damaged\n")
     assert totals(socsec(fresh, restored, "assess", "--month", LAST_MONTH).stdout) == totals(
         socsec(original, var, "assess", "--month", LAST_MONTH).stdout
     )
