@@ -16,7 +16,10 @@ from socsec.batch.orders import order_files
 from socsec.batch.spark import SparkConfig
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite")
+pytestmark = [
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite"),
+    pytest.mark.xdist_group("spark"),  # one Spark session at a time, in one worker (see scripts/test)
+]
 
 
 ADJUSTMENTS = {("p1", "440000"): 2, ("p3", "110000"): -5}

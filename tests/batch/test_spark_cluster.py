@@ -25,6 +25,7 @@ DRIVER = "127.0.0.1"  # the master listens on another loopback address (scripts/
 
 pytestmark = [
     pytest.mark.spark_cluster,
+    pytest.mark.xdist_group("spark"),  # with the local-mode tests, in one worker (see scripts/test)
     pytest.mark.skipif(not MASTER, reason="no Spark cluster (scripts/test starts one, SOCSEC_TEST_SPARK_MASTER)"),
     pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the engine's test: runs once per suite"),
 ]
