@@ -124,6 +124,11 @@ def may_credit_interest(p: Principal) -> bool:
     return p.role == Role.OFFICER
 
 
+def may_view_service_quality(p: Principal) -> bool:
+    """The services' processing times and ratings against their limits: the supervisor."""
+    return p.role == Role.SUPERVISOR
+
+
 def may_view_projections(p: Principal) -> bool:
     """Actuarial projections and policy scenarios: the supervisor (actuary, policy maker)."""
     return p.role == Role.SUPERVISOR

@@ -21,6 +21,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "contribution.own.payment.pending": _("Own contribution payment waiting for the provider"),
     "contribution.own.payment.start": _("Own contribution payment started"),
     "job.interrupted": _("Month job marked interrupted"),
+    "feedback.service.rated": _("Service rated"),
     "benefit.claim.submit": _("Claim submitted"),
     "benefit.claim.submitted": _("Claim submitted"),
     "benefit.claim.gathering_evidence": _("Claim sent to an officer for checking"),

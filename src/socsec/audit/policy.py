@@ -370,6 +370,19 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         ),
         withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
     ),
+    "feedback.ServiceRating": AuditFields(
+        recorded=(
+            "id",
+            "person_id",
+            "service",
+            "subject_id",
+            "rating",
+            "comment",
+            "province_code",
+            "completed_on",
+            *_CREATED,
+        )
+    ),
     "benefits.WorkReport": AuditFields(
         recorded=("id", "award_id", "person_id", "kind", "key", "month", "orders", "evidence", "run_month", *_CREATED)
     ),

@@ -18,6 +18,7 @@ from socsec.registry.services import engagements_import, organisation_create, pe
 from .accounts import demo_accounts
 from .claims import load_demo_claims
 from .employers import demo_employers
+from .feedback import load_demo_ratings
 from .money import demo_money
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
@@ -47,6 +48,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_money()
         demo_employers()
         load_demo_claims()
+        load_demo_ratings()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -94,6 +96,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
+    say("service ratings: claimants rate the decisions and first payments")
+    load_demo_ratings()
     return summarise(created=True, token=key)
 
 

@@ -32,6 +32,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "benefits.PaymentRun": _("payment run"),
     "benefits.DeathNotice": _("death notice"),
     "benefits.RetentionRebate": _("job-retention rebate"),
+    "feedback.ServiceRating": _("service rating"),
 }
 FIELD_LABELS: dict[str, Promise] = {
     "amount_cents": _("amount (yuan)"),

@@ -5,6 +5,7 @@ from . import (
     account,
     audit_trail,
     employers,
+    feedback,
     jobs,
     own,
     payment_record,
@@ -106,5 +107,7 @@ urlpatterns = [
     path("audit/", audit_trail.audit_list, name="audit"),
     path("audit/export.csv", audit_trail.audit_export, name="audit_export"),
     path("supervisor/projections/", views.projections, name="projections"),
+    path("supervisor/services/", feedback.service_quality, name="service_quality"),
+    path("me/services/", feedback.my_services, name="my_services"),
     path("healthz", views.healthz, name="healthz"),
 ]
