@@ -187,7 +187,9 @@ class EarlierKeys:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = duckdb.connect()
-            self._con.execute("SET memory_limit = '32MB'")  # the look-ups stream the files: little is held
+            # the look-ups stream the files; the reader's buffers for many key files need more than a few MB
+            # (at 10M orders 32 MB ran out), and the join spills to the temporary directory beyond this
+            self._con.execute("SET memory_limit = '256MB'")
         return self._con
 
     def _store(self) -> None:
