@@ -96,6 +96,7 @@ class BatchChecker:
         self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
 
     def close(self) -> None:
+        self.registry.close()
         self.stored.close()
         self.earlier.close()
 
