@@ -5,7 +5,6 @@ never lowered. The engagement-end limit reads it instead of the order files."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -77,11 +76,24 @@ def last_orders_raise(*, platform: Organisation, days: tuple[np.ndarray, np.ndar
         f" WHERE excluded.last_order_on > {table}.last_order_on"
     )
     people, when = days
-    pairs = np.column_stack([people.astype(np.int64), when.astype(np.int64)])
     with connection.cursor() as cursor:
         for start in range(0, len(people), CHUNK):
-            cursor.execute(sql, [platform.pk, json.dumps(pairs[start : start + CHUNK].tolist())])
+            end = start + CHUNK
+            cursor.execute(sql, [platform.pk, _json_pairs(people[start:end], when[start:end])])
     return len(people)
+
+
+def _json_pairs(first: np.ndarray, second: np.ndarray) -> str:
+    """``[[a, b], ...]`` of two arrays of integers as JSON text, written by the engine."""
+    if not len(first):
+        return "[]"
+    pairs = pc.binary_join_element_wise(
+        pc.cast(pa.array(first.astype(np.int64)), pa.string()),
+        pc.cast(pa.array(second.astype(np.int64)), pa.string()),
+        ",",
+    )
+    whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(pairs)], pa.int32()), pairs), "],[")
+    return "[[" + str(whole[0].as_py()) + "]]"
 
 
 def last_order_on(*, platform: Organisation, person_id: int) -> dt.date | None:

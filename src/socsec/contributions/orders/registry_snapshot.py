@@ -111,49 +111,48 @@ class RegistrySnapshot:
 
     def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
-        engages no one by that ID. Each distinct ID is indexed once per batch, by the engine."""
-        encoded = pc.dictionary_encode(resident_ids)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        people: np.ndarray = self._match(encoded.dictionary)[encoded.indices.to_numpy(zero_copy_only=False)]
-        return people
-
-    def _match(self, ids: pa.Array) -> np.ndarray:
-        """The worker of each of distinct resident IDs (-1: none). Those not met before in the batch get
-        their keyed index computed and joined with the snapshot's workers, and are kept (``matched``, at
-        most ``KEEP_MATCHED``); then all are looked up there. IDs that normalising would change (rare:
-        inner spaces, other scripts) are normalised first."""
+        engages no one by that ID. The IDs not met before in the batch get their keyed index computed (once
+        each) and joined with the snapshot's workers, and are kept (``matched``, at most ``KEEP_MATCHED``);
+        then the rows are joined with those kept. IDs that normalising would change (rare: inner spaces,
+        other scripts) are normalised first."""
         con = self._con
-        con.register("wanted", pa.table({"n": pa.array(np.arange(len(ids), dtype=np.int64)), "v": ids}))
+        rows = len(resident_ids)
+        con.register("wanted", pa.table({"n": pa.array(np.arange(rows, dtype=np.int64)), "v": resident_ids}))
         try:
-            fresh = con.sql("SELECT v FROM wanted ANTI JOIN matched USING (v)").to_arrow_table()["v"]
+            fresh = con.sql("SELECT DISTINCT v FROM wanted ANTI JOIN matched USING (v)").to_arrow_table()["v"]
+            if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
+                con.execute("DELETE FROM matched")
+                self._matched = 0
+                fresh = con.sql("SELECT DISTINCT v FROM wanted").to_arrow_table()["v"]
             if len(fresh):
-                fresh = fresh.combine_chunks()
-                plain = pc.match_substring_regex(fresh, PLAIN)
-                normalised = fresh
-                if not pc.all(plain).as_py():
-                    odd = pc.invert(plain)
-                    texts = [normalise_identifier(t) for t in fresh.filter(odd).to_pylist()]
-                    normalised = pc.replace_with_mask(fresh, odd, pa.array(texts, pa.string()))
-                if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
-                    con.execute("DELETE FROM matched")
-                    self._matched = 0
-                con.register("fresh", pa.table({"v": fresh, "normalised": normalised}))
-                inner, outer = self._pads
-                con.execute(
-                    "INSERT INTO matched SELECT f.v, coalesce(w.person_id, -1) FROM fresh f LEFT JOIN workers w"
-                    " ON w.resident_id_index = sha256($outer || unhex(sha256($inner || encode(f.normalised))))"
-                    " AND f.normalised <> ''",
-                    {"inner": inner, "outer": outer},
-                )
-                con.unregister("fresh")
-                self._matched += len(fresh)
+                self._match(fresh.combine_chunks())
             found = con.execute("SELECT n, person_id FROM wanted JOIN matched USING (v)").fetchnumpy()
         finally:
             con.unregister("wanted")
-        people = np.full(len(ids), -1, dtype=np.int64)
+        people = np.full(rows, -1, dtype=np.int64)
         people[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
         return people
+
+    def _match(self, fresh: pa.Array) -> None:
+        """Keep distinct resident IDs not kept yet, each with its worker (-1: none)."""
+        plain = pc.match_substring_regex(fresh, PLAIN)
+        normalised = fresh
+        if not pc.all(plain).as_py():
+            odd = pc.invert(plain)
+            texts = [normalise_identifier(t) for t in fresh.filter(odd).to_pylist()]
+            normalised = pc.replace_with_mask(fresh, odd, pa.array(texts, pa.string()))
+        inner, outer = self._pads
+        self._con.register("fresh", pa.table({"v": fresh, "normalised": normalised}))
+        try:
+            self._con.execute(
+                "INSERT INTO matched SELECT f.v, coalesce(w.person_id, -1) FROM fresh f LEFT JOIN workers w"
+                " ON w.resident_id_index = sha256($outer || unhex(sha256($inner || encode(f.normalised))))"
+                " AND f.normalised <> ''",
+                {"inner": inner, "outer": outer},
+            )
+        finally:
+            self._con.unregister("fresh")
+        self._matched += len(fresh)
 
     def sectors_on(self, people: np.ndarray, days: np.ndarray) -> np.ndarray:
         """For each (worker, day since 1970), the sectors the platform engaged the worker in that day, as
