@@ -43,8 +43,8 @@ def _page_query() -> str:
     index = quote(str(Person._meta.get_field("resident_id_index").column))
     joined = "string_agg(line, chr(10))" if connection.vendor == "postgresql" else "group_concat(line, char(10))"
     line = (
-        f"p.{index} || ',' || CAST(e.person_id AS TEXT) || ',' || {_days_since_1970('e.start_date')} || ','"
-        f" || {_days_since_1970('e.end_date')} || ',' || e.sector"
+        f"coalesce(p.{index}, '') || ',' || CAST(e.person_id AS TEXT)"
+        f" || ',' || {_days_since_1970('e.start_date')} || ',' || {_days_since_1970('e.end_date')} || ',' || e.sector"
     )
     return (
         f"SELECT max(id), {joined} FROM (SELECT e.id, {line} AS line FROM {e} e JOIN {p} p ON p.id = e.person_id"
