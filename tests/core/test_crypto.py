@@ -4,6 +4,7 @@ index, keys from the environment."""
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import pytest
 
@@ -104,3 +105,11 @@ def test_blind_indexes_in_bulk_are_the_blind_index_of_each_value():
     ring = KeyRing(current=A, index_key=B)
     values = [RID, normalise_identifier(" 110105 19900315011x "), "", "A~"]
     assert ring.blind_indexes(values, context=CTX) == [ring.blind_index(v, context=CTX) for v in values]
+
+
+def test_blind_index_pads_give_the_blind_index_through_two_sha256():
+    ring = KeyRing(current=A, index_key=B)
+    inner, outer = ring.blind_index_pads(context=CTX)
+    for value in [RID, "", "A~", "张三", "x" * 200]:
+        digest = hashlib.sha256(outer + hashlib.sha256(inner + value.encode()).digest()).hexdigest()
+        assert digest == ring.blind_index(value, context=CTX)

@@ -224,7 +224,8 @@ def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadC
     first = 1
     present = set(handle.schema_arrow.names)
     try:
-        for batch in handle.iter_batches(batch_size=chunk_rows):
+        # one thread: the checks and the writer use the other core, and threads cost more than they bring here
+        for batch in handle.iter_batches(batch_size=chunk_rows, use_threads=False):
             try:
                 strings = [
                     batch.column(c).cast(pa.string()) if c in present else pa.nulls(batch.num_rows, pa.string())
@@ -301,7 +302,9 @@ _END = object()
 def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
     """The items of ``items``, the next ones (at most ``depth``) read in a thread of their own while the
     caller works on the current one: Arrow parses and hashes without Python's lock, so reading overlaps the
-    checks. An error of the reader comes out where its item would have. Leaving early stops the reader."""
+    checks. The thread starts at once (so reading also overlaps what the caller does before it asks for the
+    first item). An error of the reader comes out where its item would have. Closing the generator, even
+    before its first item, stops the reader."""
     slots: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -327,17 +330,24 @@ def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
 
     reader = threading.Thread(target=read, name="orders-read-ahead", daemon=True)
     reader.start()
-    try:
-        while True:
-            item = slots.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        reader.join()
+
+    def results() -> Generator[T, None, None]:
+        try:
+            yield None  # type: ignore[misc]  # primed below: from here on, closing stops the reader
+            while True:
+                item = slots.get()
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            reader.join()
+
+    started = results()
+    next(started)
+    return started
 
 
 def _put(slots: queue.Queue[object], stop: threading.Event, item: object) -> None:

@@ -115,6 +115,14 @@ class KeyRing:
         message = context.encode() + b"\0" + normalised.encode()
         return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
 
+    def blind_index_pads(self, *, context: str) -> tuple[bytes, bytes]:
+        """What an engine needs to compute ``blind_index`` itself from SHA-256 (HMAC as RFC 2104 defines it,
+        the key shorter than SHA-256's 64-byte block): the index of a value is
+        ``sha256(outer || sha256(inner || value))`` (the inner digest as bytes, the outer one in hex)."""
+        block = self.index_key.ljust(64, b"\0")
+        inner = bytes(b ^ 0x36 for b in block) + context.encode() + b"\0"
+        return inner, bytes(b ^ 0x5C for b in block)
+
     def blind_indexes(self, normalised: Iterable[str], *, context: str) -> list[str]:
         """``blind_index`` of many values of one context (one-shot HMACs: a bulk match costs about a
         microsecond a value)."""

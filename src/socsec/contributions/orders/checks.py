@@ -63,8 +63,14 @@ UNREADABLE = (
 )
 
 
-def _month_number(text: str) -> int:
-    return int(text[:4]) * 12 + int(text[5:7]) - 1 - 1970 * 12
+def _month_numbers(texts: pa.ChunkedArray) -> np.ndarray:
+    """Months since 1970 of each text (YYYY-MM), by the engine; one 0 when there are none."""
+    if not len(texts):
+        return np.zeros(1, dtype=np.int64)
+    year = pc.cast(pc.utf8_slice_codeunits(texts, 0, 4), pa.int64()).to_numpy(zero_copy_only=False)
+    month = pc.cast(pc.utf8_slice_codeunits(texts, 5, 7), pa.int64()).to_numpy(zero_copy_only=False)
+    numbers: np.ndarray = year * 12 + month - 1 - 1970 * 12
+    return numbers
 
 
 def _month_text(number: int) -> str:
@@ -96,6 +102,7 @@ class BatchChecker:
         self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
 
     def close(self) -> None:
+        self.registry.close()
         self.stored.close()
         self.earlier.close()
 
@@ -144,7 +151,7 @@ class BatchChecker:
         exists = where >= 0
         at = np.maximum(where, 0)
         voided = state["voided"].to_numpy(zero_copy_only=False)[at] if state.num_rows else np.zeros(len(at), bool)
-        state_months = np.array([_month_number(m) for m in state["month"].to_pylist()] or [0], dtype=np.int64)[at]
+        state_months = _month_numbers(state["month"])[at]
         day_months = np.where(has_day, days, 0).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
         needs = is_new | is_amend

@@ -52,7 +52,7 @@ class BatchWriter:
                 ),
             )
         data, index = self._files[key]
-        self._wait(keep=3)  # a few pieces wait to be written at most: memory holds about two chunks
+        self._wait(keep=1)  # one piece waits to be written at most: memory holds about two chunks
         rows = index_rows(kind, self.batch_id, table)
         self._pending.append(self._pool.submit(_write_piece, data, index, rows, table))
 

@@ -162,10 +162,16 @@ def _check_and_write(
         if attempt:
             stream = _open(data, fmt)
         writer = BatchWriter(data_dir, platform.code, existing.pk)
+        digest = RowsDigest()
+        # read and hashed while the registry is read, then while each chunk is checked
+        chunks = read_ahead(_digested(stream.chunks, digest))
         try:
-            checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)
-            digest, last_days = RowsDigest(), LastDays(checker.registry.workers())
-            chunks = read_ahead(_digested(stream.chunks, digest))  # read and hashed while a chunk is checked
+            try:
+                checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)
+            except BaseException:
+                chunks.close()
+                raise
+            last_days = LastDays(checker.registry.workers())
             try:
                 for chunk in chunks:
                     checker.check(chunk)

@@ -1,79 +1,158 @@
-"""The registry as one order batch sees it, read once per batch in one streamed query: the platform's
-engagements (worker, dates, sector) with each worker's resident-ID index. A batch's rows are then matched
-against it in bulk: resident IDs to workers by their keyed index (computed once per distinct ID), and
-each (worker, day) to the sectors the worker was engaged in that day, with array operations, never a
-query per row nor a query whose size grows with the batch."""
+"""The registry as one order batch sees it, read once per batch in one streamed query and kept as Arrow
+columns: the platform's engagements (worker, first and last day, sector) and each worker's resident-ID
+index. A batch's rows are then matched against it in the engine: resident IDs to workers by a join on
+their keyed index (computed by the engine, once per distinct ID), and each (worker, day) to the sectors
+the worker was engaged in that day, with array operations; never a query per row, never a query whose
+size grows with the batch, and no Python per row."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.db import connection
 
+from socsec.core.crypto import normalise_identifier
+from socsec.core.fields import column_context, keyring
 from socsec.registry.models import Engagement, Person
 
-EPOCH = dt.date(1970, 1, 1)
 OPEN_END = np.iinfo(np.int32).max
+PAGE = 100_000  # rows fetched at a time
+KEEP_MATCHED = 4_000_000  # resident IDs kept matched (with their worker) while a batch is checked
+# printable ASCII without spaces or lower case letters: a resident ID that normalising leaves as it is
+PLAIN = "^[\\x21-\\x60\\x7b-\\x7e]*$"
+
+
+def _days_since_1970(column: str) -> str:
+    """A date column as the text of its days since 1970 (empty for null), computed by the database."""
+    if connection.vendor == "postgresql":
+        days = f"({column} - DATE '1970-01-01')"
+    else:
+        days = f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+    return f"coalesce(CAST({days} AS TEXT), '')"
+
+
+def _page_query() -> str:
+    """One page of the platform's engagements (after an engagement id, at most a number of them) as one text
+    of comma-separated lines, and the page's last engagement id: the database builds the text, so no
+    Python object is made per engagement. Sectors are codes and indexes hex digits: nothing to quote."""
+    quote = connection.ops.quote_name
+    e, p = quote(Engagement._meta.db_table), quote(Person._meta.db_table)
+    index = quote(str(Person._meta.get_field("resident_id_index").column))
+    joined = "string_agg(line, chr(10))" if connection.vendor == "postgresql" else "group_concat(line, char(10))"
+    line = (
+        f"coalesce(p.{index}, '') || ',' || CAST(e.person_id AS TEXT)"
+        f" || ',' || {_days_since_1970('e.start_date')} || ',' || {_days_since_1970('e.end_date')} || ',' || e.sector"
+    )
+    return (
+        f"SELECT max(id), {joined} FROM (SELECT e.id, {line} AS line FROM {e} e JOIN {p} p ON p.id = e.person_id"
+        f" WHERE e.organisation_id = %s AND e.id > %s ORDER BY e.id LIMIT %s) page"
+    )
+
+
+COLUMNS = {
+    "resident_id_index": pa.string(),
+    "person_id": pa.int64(),
+    "start": pa.int32(),
+    "end": pa.int32(),
+    "sector": pa.string(),
+}
+
+
+def _engagements(platform_id: int) -> pa.Table:
+    """The platform's engagements with their workers' resident-ID indexes, read a page at a time."""
+    pages: list[pa.Table] = []
+    last = 0
+    sql = _page_query()
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [platform_id, last, PAGE])
+            last, text = cursor.fetchone()
+            if last is None:
+                break
+            pages.append(
+                pacsv.read_csv(
+                    pa.BufferReader(text.encode()),
+                    read_options=pacsv.ReadOptions(column_names=list(COLUMNS)),
+                    parse_options=pacsv.ParseOptions(quote_char=False),
+                    convert_options=pacsv.ConvertOptions(column_types=COLUMNS, strings_can_be_null=False),
+                )
+            )
+    return pa.concat_tables(pages) if pages else pa.schema(list(COLUMNS.items())).empty_table()
 
 
 class RegistrySnapshot:
     def __init__(self, platform_id: int) -> None:
-        persons: dict[str, int] = {}
-        people: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        sectors: list[str] = []
-        day_of: dict[object, int] = {None: OPEN_END}  # each distinct date converted once
-        query = Engagement.objects.filter(organisation_id=platform_id).values_list(
-            "person__resident_id_index", "person_id", "start_date", "end_date", "sector"
+        table = _engagements(platform_id)
+        self.sector_names: list[str] = sorted(pc.unique(table["sector"]).to_pylist())
+        sector_at = pc.index_in(table["sector"], value_set=pa.array(self.sector_names, pa.string()))
+        order = np.argsort(table["person_id"].to_numpy(), kind="stable")  # by worker: look-ups by bisection
+        self._person = table["person_id"].to_numpy()[order]
+        self._start = table["start"].to_numpy().astype(np.int32)[order]
+        self._end = pc.fill_null(table["end"], OPEN_END).to_numpy().astype(np.int32)[order]
+        self._bit = np.left_shift(1, sector_at.to_numpy().astype(np.int64))[order]
+        self._con = duckdb.connect()
+        self._con.execute("SET memory_limit = '256MB'")
+        # each worker once, by the index of the resident ID
+        self._con.register("engaged", table.select(["resident_id_index", "person_id"]))
+        self._con.execute(
+            "CREATE TABLE workers AS SELECT resident_id_index, max(person_id) AS person_id FROM engaged"
+            " GROUP BY resident_id_index"
         )
-        sql, params = query.query.sql_with_params()
-        with connection.cursor() as cursor:  # raw rows: the ORM's converters cost more than the whole check
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(50_000):
-                for index, person_id, start, end, sector in rows:
-                    persons[index] = person_id
-                    people.append(person_id)
-                    starts.append(day_of[start] if start in day_of else _day(day_of, start))
-                    ends.append(day_of[end] if end in day_of else _day(day_of, end))
-                    sectors.append(sector)
-        self.sector_names = sorted(set(sectors))
-        bit = {s: 1 << i for i, s in enumerate(self.sector_names)}
-        order = np.argsort(np.array(people, dtype=np.int64), kind="stable")
-        self._person = np.array(people, dtype=np.int64)[order]
-        self._start = np.array(starts, dtype=np.int32)[order]
-        self._end = np.array(ends, dtype=np.int32)[order]
-        self._bit = np.array([bit[s] for s in sectors], dtype=np.int64)[order]
-        self._by_index = persons
-        self._index_field = Person._meta.get_field("resident_id_index")
-        self._known_ids = pa.array([], pa.string())  # resident IDs as written, already matched
-        self._known_people = np.array([], dtype=np.int64)
+        self._con.unregister("engaged")
+        self._pads = keyring().blind_index_pads(context=column_context(Person, "resident_id"))
+        self._con.execute("CREATE TABLE matched (v VARCHAR, person_id BIGINT)")  # IDs met, with their worker
+        self._matched = 0
+
+    def close(self) -> None:
+        self._con.close()
 
     def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
-        engages no one by that ID. Each distinct ID is indexed once per batch."""
-        where = pc.index_in(resident_ids, value_set=self._known_ids)  # one hashing pass over the rows
-        if where.null_count:  # IDs not seen before in this batch: index each distinct one
-            new = pc.unique(pc.drop_null(pc.filter(resident_ids, pc.is_null(where))))
-            if isinstance(new, pa.ChunkedArray):
-                new = new.combine_chunks()
-            texts = new.to_pylist()
-            # printable ASCII without spaces, upper case already: as normalising leaves an identifier
-            plain = not pc.any(pc.match_substring_regex(new, "[^\\x21-\\x60\\x7b-\\x7e]")).as_py()
-            indexes = self._index_field.indexes_of((t or "" for t in texts), normalised=plain)
-            get = self._by_index.get
-            found = np.array([get(i, -1) if t else -1 for t, i in zip(texts, indexes, strict=True)], dtype=np.int64)
-            self._known_ids = pa.concat_arrays([self._known_ids, new])
-            self._known_people = np.concatenate([self._known_people, found])
-            where = pc.index_in(resident_ids, value_set=self._known_ids)
-        at = pc.fill_null(where, -1).to_numpy(zero_copy_only=False)
-        people = np.full(len(at), -1, dtype=np.int64)
-        hit = at >= 0
-        people[hit] = self._known_people[at[hit]]
+        engages no one by that ID. The IDs not met before in the batch get their keyed index computed (once
+        each) and joined with the snapshot's workers, and are kept (``matched``, at most ``KEEP_MATCHED``);
+        then the rows are joined with those kept. IDs that normalising would change (rare: inner spaces,
+        other scripts) are normalised first."""
+        con = self._con
+        rows = len(resident_ids)
+        con.register("wanted", pa.table({"n": pa.array(np.arange(rows, dtype=np.int64)), "v": resident_ids}))
+        try:
+            fresh = con.sql("SELECT DISTINCT v FROM wanted ANTI JOIN matched USING (v)").to_arrow_table()["v"]
+            if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
+                con.execute("DELETE FROM matched")
+                self._matched = 0
+                fresh = con.sql("SELECT DISTINCT v FROM wanted").to_arrow_table()["v"]
+            if len(fresh):
+                self._match(fresh.combine_chunks())
+            found = con.execute("SELECT n, person_id FROM wanted JOIN matched USING (v)").fetchnumpy()
+        finally:
+            con.unregister("wanted")
+        people = np.full(rows, -1, dtype=np.int64)
+        people[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
         return people
+
+    def _match(self, fresh: pa.Array) -> None:
+        """Keep distinct resident IDs not kept yet, each with its worker (-1: none)."""
+        plain = pc.match_substring_regex(fresh, PLAIN)
+        normalised = fresh
+        if not pc.all(plain).as_py():
+            odd = pc.invert(plain)
+            texts = [normalise_identifier(t) for t in fresh.filter(odd).to_pylist()]
+            normalised = pc.replace_with_mask(fresh, odd, pa.array(texts, pa.string()))
+        inner, outer = self._pads
+        self._con.register("fresh", pa.table({"v": fresh, "normalised": normalised}))
+        try:
+            self._con.execute(
+                "INSERT INTO matched SELECT f.v, coalesce(w.person_id, -1) FROM fresh f LEFT JOIN workers w"
+                " ON w.resident_id_index = sha256($outer || unhex(sha256($inner || encode(f.normalised))))"
+                " AND f.normalised <> ''",
+                {"inner": inner, "outer": outer},
+            )
+        finally:
+            self._con.unregister("fresh")
+        self._matched += len(fresh)
 
     def sectors_on(self, people: np.ndarray, days: np.ndarray) -> np.ndarray:
         """For each (worker, day since 1970), the sectors the platform engaged the worker in that day, as
@@ -95,7 +174,10 @@ class RegistrySnapshot:
 
     def workers(self) -> np.ndarray:
         """The workers the platform engages (or did), sorted."""
-        return np.unique(self._person)
+        person: np.ndarray = self._person  # sorted already
+        if len(person):
+            person = person[np.concatenate([[True], person[1:] != person[:-1]])]
+        return person
 
     def bits_of(self, sectors: pa.ChunkedArray) -> np.ndarray:
         """The bit of each sector name (0 for a sector no engagement of the platform is in)."""
@@ -105,10 +187,3 @@ class RegistrySnapshot:
 
     def names_of(self, bits: int) -> list[str]:
         return [s for i, s in enumerate(self.sector_names) if bits >> i & 1]
-
-
-def _day(day_of: dict[object, int], value: object) -> int:
-    """Days since 1970 of a date as the database returns it (a date, or ISO text on SQLite)."""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    day_of[value] = (day - EPOCH).days
-    return day_of[value]

@@ -12,7 +12,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from django.utils.translation import gettext_noop as noop
 
 from socsec.contributions.errors import OrderRowErrorCode as Code
@@ -99,32 +98,27 @@ def refuse_repeats(
 
 class EarlierKeys:
     """The keys of the rows of a batch's earlier chunks, each with the row where it first came, kept once a
-    second chunk comes (a batch of one chunk never opens anything): on disk in DuckDB (its memory limited,
-    the table spilled to a temporary directory) with their 64-bit hashes, and in memory a Bloom filter of
-    fixed size over these hashes. A chunk's keys are hashed by the engine; those the filter rules out (all
-    but a few) are new, the others are looked up on disk by their hash, then by the key itself."""
+    second chunk comes (a batch of one chunk never opens anything): on disk, a chunk's keys in an Arrow
+    file of their own beside their 64-bit hashes (sorted) and rows, and in memory a Bloom filter of fixed
+    size over these hashes. A chunk's keys are hashed by the engine; those the filter rules out (all but a
+    few) are new, the others are looked up on disk by their hash (a bisection), then by the key itself."""
 
     FILTER_WORDS = 1 << 23  # 64 MB: about 3 in 100,000 new keys pass it after 10 million keys
     PROBES = 4
 
     def __init__(self) -> None:
-        self._last: pa.Table | None = None  # the previous chunk's keys, not yet stored
+        self._last: tuple[np.ndarray, pa.Array, np.ndarray] | None = None  # the previous chunk's, not yet stored
         self._hashes: np.ndarray | None = None  # the hashes of the keys of the chunk last asked about
         self._con: duckdb.DuckDBPyConnection | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._filter: np.ndarray | None = None
-        self._files: list[str] = []  # the keys stored, a file per chunk
+        self._stored = 0  # chunks stored, each as three files
 
     def earlier(self, key: pa.Array) -> tuple[np.ndarray, bool]:
         """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none);
         and whether the keys are all distinct (False: some may repeat within the chunk)."""
         found = np.zeros(len(key), dtype=np.int64)
-        con = self._connection()
-        con.register("probe", pa.table({"key": key}))
-        try:
-            hashes = con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"].astype(np.uint64)
-        finally:
-            con.unregister("probe")
+        hashes = self._hash(key)
         self._hashes = hashes
         ordered = np.sort(hashes)
         all_distinct = not bool((ordered[1:] == ordered[:-1]).any())
@@ -133,16 +127,20 @@ class EarlierKeys:
         self._store()
         maybe = np.flatnonzero(self._may_have(hashes))
         if len(maybe):
-            probe = pa.table({"h": pa.array(hashes[maybe]), "key": key.take(pa.array(maybe)), "i": pa.array(maybe)})
-            con.register("probe", probe)
-            try:
-                hits = con.execute(
-                    "SELECT p.i, s.row FROM probe p JOIN read_parquet($files) s ON s.h = p.h AND s.key = p.key",
-                    {"files": self._files},
-                ).fetchnumpy()
-            finally:
-                con.unregister("probe")
-            found[hits["i"].astype(np.int64)] = hits["row"].astype(np.int64)
+            probe = hashes[maybe]
+            wanted = key.take(pa.array(maybe))
+            for n in range(self._stored):
+                stored = np.load(self._path(n, "hashes.npy"), mmap_mode="r")
+                lo, hi = np.searchsorted(stored, probe, "left"), np.searchsorted(stored, probe, "right")
+                hits = np.flatnonzero(hi > lo)
+                if not len(hits):
+                    continue
+                keys, rows = self._keys(n), np.load(self._path(n, "rows.npy"), mmap_mode="r")
+                for k in hits.tolist():  # the few keys with an earlier hash: compare the keys themselves
+                    same = pc.equal(keys.slice(int(lo[k]), int(hi[k] - lo[k])), wanted[k])
+                    at = np.flatnonzero(same.to_numpy(zero_copy_only=False))
+                    if len(at) and not found[maybe[k]]:
+                        found[maybe[k]] = int(rows[int(lo[k]) + int(at[0])])
         return found, all_distinct
 
     def remember(self, key: pa.Array, rows: np.ndarray) -> None:
@@ -152,22 +150,26 @@ class EarlierKeys:
             return
         hashes = self._hashes if self._hashes is not None and len(self._hashes) == len(key) else None
         if hashes is None:  # some of the chunk's keys: hash them again
-            con = self._connection()
-            con.register("probe", pa.table({"key": key}))
-            try:
-                hashes = con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"].astype(np.uint64)
-            finally:
-                con.unregister("probe")
-        chunk = pa.table({"h": pa.array(hashes), "key": key, "row": pa.array(rows.astype(np.int64))})
+            hashes = self._hash(key)
         self._store()
-        self._last = chunk
+        self._last = (hashes, key, rows.astype(np.int64))
+
+    def _hash(self, key: pa.Array) -> np.ndarray:
+        con = self._connection()
+        con.register("probe", pa.table({"key": key}))
+        try:
+            return np.asarray(con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"], dtype=np.uint64)
+        finally:
+            con.unregister("probe")
 
     def _word_and_bits(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where a hash goes in the filter: one 64-bit word (one memory access a key), ``PROBES`` bits of it."""
-        word = hashes & np.uint64(self.FILTER_WORDS - 1)
+        """Where a hash goes in the filter: one 64-bit word (one memory access a key; its top bits, so that
+        sorted hashes give sorted words), ``PROBES`` bits of it (from its low bits)."""
+        shift = 64 - (self.FILTER_WORDS.bit_length() - 1)
+        word = hashes >> np.uint64(shift) if shift < 64 else np.zeros(len(hashes), dtype=np.uint64)
         bits = np.zeros(len(hashes), dtype=np.uint64)
         for i in range(self.PROBES):
-            bits |= np.uint64(1) << ((hashes >> np.uint64(40 + 6 * i)) & np.uint64(63))
+            bits |= np.uint64(1) << ((hashes >> np.uint64(6 * i)) & np.uint64(63))
         return word, bits
 
     def _may_have(self, hashes: np.ndarray) -> np.ndarray:
@@ -177,12 +179,11 @@ class EarlierKeys:
         return maybe
 
     def _add(self, hashes: np.ndarray) -> None:
+        """Set the bits of sorted hashes (the bits of keys in the same word merged first)."""
         assert self._filter is not None
         word, bits = self._word_and_bits(hashes)
-        while len(word):  # two keys of one word: the second assignment loses the first's bits; redo those
-            self._filter[word] |= bits
-            lost = (self._filter[word] & bits) != bits
-            word, bits = word[lost], bits[lost]
+        first = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+        self._filter[word[first]] |= np.bitwise_or.reduceat(bits, first)
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -192,19 +193,32 @@ class EarlierKeys:
             self._con.execute("SET memory_limit = '256MB'")
         return self._con
 
+    def _path(self, n: int, name: str) -> str:
+        assert self._dir is not None
+        return f"{self._dir.name}/{n:06d}-{name}"
+
+    def _keys(self, n: int) -> pa.Array:
+        with pa.memory_map(self._path(n, "keys.arrow")) as source:
+            return pa.ipc.open_file(source).read_all()["key"].combine_chunks()
+
     def _store(self) -> None:
-        """Put the previous chunk's keys on disk (a Parquet file of their own) and in the filter."""
-        if self._last is None or not self._last.num_rows:
+        """Put the previous chunk's keys on disk (sorted by hash) and in the filter."""
+        if self._last is None or not len(self._last[0]):
             return
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
-            self._connection().execute(f"SET temp_directory = '{self._dir.name}'")
             self._filter = np.zeros(self.FILTER_WORDS, dtype=np.uint64)
-        path = f"{self._dir.name}/keys-{len(self._files):06d}.parquet"
-        pq.write_table(self._last, path, compression="none", use_dictionary=False, write_statistics=False)
-        self._files.append(path)
-        self._add(self._last["h"].to_numpy())
-        self._last = self._last.slice(0, 0)
+        hashes, key, rows = self._last
+        order = np.argsort(hashes, kind="stable")
+        n = self._stored
+        hashes = hashes[order]
+        np.save(self._path(n, "hashes.npy"), hashes)
+        np.save(self._path(n, "rows.npy"), rows[order])
+        with pa.OSFile(self._path(n, "keys.arrow"), "wb") as sink, pa.ipc.new_file(sink, KEY_SCHEMA) as writer:
+            writer.write_table(pa.table({"key": key.take(pa.array(order))}, schema=KEY_SCHEMA))
+        self._stored += 1
+        self._add(hashes)
+        self._last = None
 
     def close(self) -> None:
         if self._con is not None:
@@ -212,3 +226,6 @@ class EarlierKeys:
             self._con = None
         if self._dir is not None:
             self._dir.cleanup()
+
+
+KEY_SCHEMA = pa.schema([("key", pa.string())])

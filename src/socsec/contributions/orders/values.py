@@ -45,26 +45,36 @@ def parse_days(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def parse_fares(column: pa.ChunkedArray, maximum: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each row's fare in cents (0 where there is none), and whether it is absent, not a whole number,
-    or outside 0 to ``maximum``; each distinct text read once."""
-    texts, where = _distinct(column)
-    value = np.zeros(len(texts), dtype=np.int64)
-    absent = np.zeros(len(texts), dtype=bool)
-    bad = np.zeros(len(texts), dtype=bool)
-    outside = np.zeros(len(texts), dtype=bool)
-    for i, raw in enumerate(texts):
-        if raw in (None, ""):
-            absent[i] = True
-            continue
-        try:
-            number = int(str(raw))
-        except ValueError:
-            bad[i] = True
-            continue
-        if number < 0 or number > maximum:
-            outside[i] = True
-        else:
-            value[i] = number
-    return value[where], absent[where], bad[where], outside[where]
+    or outside 0 to ``maximum``. Plain digits (nearly every fare) are cast by the engine; any other text
+    (signs, spaces, other digits, not a number) is read as ``int`` reads it, once per distinct text."""
+    digits = pc.fill_null(pc.match_substring_regex(column, "^[0-9]{1,18}$"), False)
+    plain = digits.to_numpy(zero_copy_only=False)
+    absent = pc.fill_null(pc.equal(column, ""), True).to_numpy(zero_copy_only=False)
+    value = np.zeros(len(plain), dtype=np.int64)
+    value[plain] = pc.cast(column.filter(digits), pa.int64()).to_numpy()
+    bad = np.zeros(len(plain), dtype=bool)
+    outside = np.zeros(len(plain), dtype=bool)
+    other = ~plain & ~absent
+    if other.any():
+        rows = np.flatnonzero(other)
+        texts, where = _distinct(column.take(pa.array(rows)))
+        numbers = np.zeros(len(texts), dtype=np.int64)
+        unreadable = np.zeros(len(texts), dtype=bool)
+        beyond = np.zeros(len(texts), dtype=bool)
+        for i, raw in enumerate(texts):
+            try:
+                number = int(str(raw))
+            except ValueError:
+                unreadable[i] = True
+                continue
+            if number < 0 or number > maximum:
+                beyond[i] = True
+            else:
+                numbers[i] = number
+        value[rows], bad[rows], outside[rows] = numbers[where], unreadable[where], beyond[where]
+    outside |= value > maximum
+    value[outside] = 0
+    return value, absent, bad, outside
 
 
 def pilot_sectors(
