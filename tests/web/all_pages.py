@@ -104,7 +104,7 @@ EXCLUDED = {
     "web:platform_order_errors": "a CSV download, not a page",
     "web:audit_export": "a CSV download, not a page",
     "web:healthz": "a JSON health check, not a page",
-    "web:officer_transfer_issue": "a POST that issues a transfer and redirects to the queue: tests/transfers/test_pages.py",
+    "web:officer_transfer_issue": "a POST that issues a transfer, then shows the queue: tests/transfers/test_pages.py",
     "web:provider_callback": "the payment provider's signed POST, answered in JSON, not a page",
     "web:platform_orders_template": "a spreadsheet download, not a page",
     "web:platform_code_list": "a code list download (CSV or spreadsheet), not a page",
