@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from socsec.accounts.access import access_person, principal_of, require, require_staff, require_worker
@@ -17,6 +18,7 @@ from socsec.accounts.permissions import may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.core.errors import DomainError, NotFound
 from socsec.registry.models import Person, Region
+from socsec.transfers.conversion import conversion_previews
 from socsec.transfers.models import Channel, OutgoingTransfer
 from socsec.transfers.selectors import (
     destination_cities,
@@ -86,6 +88,7 @@ def my_transfers(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("web:my_transfers")
     context = {
+        "conversions": conversion_previews(person=person, on=timezone.localdate()),
         "rows": _outgoing_rows(list(transfers_out_of(person))),
         "incoming": list(transfers_into(person)),
         "cities": destination_cities(),
