@@ -60,7 +60,8 @@ def test_a_rider_moves_from_beijing_to_shenzhen(paid):
     assert done.status == OutgoingTransfer.Status.COMPLETED
     assert list(done.steps) == ["REQUESTED", "CHECKED", "ISSUED", "COMPLETED"]
     incoming = IncomingTransfer.objects.get(document_id=done.document_id)
-    assert incoming.status == IncomingTransfer.Status.CREDITED
+    assert incoming.status == IncomingTransfer.Status.COMPLETED
+    assert list(incoming.steps) == ["RECEIVED", "CREDITED", "COMPLETED"]
     assert incoming.months == {"PENSION": 12, "UNEMPLOYMENT": 0, "MEDICAL": 0}
     assert individual_account_balance(rider.pk) == account
     assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
