@@ -169,3 +169,16 @@ def test_conversion_both_ways_from_the_record(world):
     assert to_employee.counted_months["value"] == 12
     resident_money = to_employee.moved["inputs"]["resident_account"]
     assert to_employee.moved["value"] == resident_money - resident_money * 12 // 24  # 2025 refunded
+
+
+def test_a_delivery_stopped_after_the_issue_is_finished_by_running_it_again(paid):
+    from socsec.ledger.models import LedgerTransaction
+
+    transfer = transfer_request(actor=SYSTEM, person=paid.rider, to_region="440300", today=TODAY)
+    transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)  # stopped here: the money is in transit
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == -(1_152_000 + 12 * 64_000)
+    done = transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
+    again = transfer_deliver_locally(actor=SYSTEM, transfer=done, today=TODAY)
+    assert (done.status, again.status) == ("COMPLETED", "COMPLETED")
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
+    assert LedgerTransaction.objects.filter(source__startswith="transfer-").count() == 2
