@@ -87,4 +87,4 @@ def test_money_outstanding_at_issue_refuses_the_checked_transfer(world):
         TransferErrorCode.ARREARS,
         None,
     )
-    assert list(transfer.steps) == ["REQUESTED", "CHECKED", "REFUSED"]
+    assert [s["status"] for s in transfer.steps] == ["REQUESTED", "CHECKED", "REFUSED"]
