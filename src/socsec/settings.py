@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "socsec.benefits",
     "socsec.taxexchange",
     "socsec.feedback",
+    "socsec.transfers",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",

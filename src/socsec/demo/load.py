@@ -24,6 +24,7 @@ from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
+from .transfer import demo_transfer
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_employers()
         load_demo_claims()
         load_demo_ratings()
+        demo_transfer()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -98,6 +100,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     load_demo_claims()
     say("service ratings: claimants rate the decisions and first payments")
     load_demo_ratings()
+    say("a driver moves his pension from Guangdong to Beijing: requested, checked, issued, credited, completed")
+    demo_transfer()
     return summarise(created=True, token=key)
 
 
