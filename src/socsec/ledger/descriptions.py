@@ -20,6 +20,8 @@ class LineKind(StrEnum):
     INTEREST = "interest"  # year, rate, person
     EMPLOYER_CONTRIBUTION = "employer-contribution"  # month, organisation, document
     EMPLOYER_REVERSAL = "employer-contribution-reversal"  # month, organisation, document
+    EMPLOYER_RECEIPT = "employer-contribution-receipt"  # month, organisation, document, receipt
+    INJURY_PAYER = "injury-payer-settlement"  # item, claim, organisation, direction
 
 
 Params = dict[str, str | int]

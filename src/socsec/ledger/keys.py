@@ -14,6 +14,8 @@ kind                  parts                  posted by
 ``interest``          year, person id        pension_accounts.services
 ``employer-contrib``  handover id            taxexchange.postings
 ``employer-reversal`` handover id            taxexchange.postings
+``employer-receipt``  handover id, receipt   taxexchange.postings
+``injury-payer``      award id, month        taxexchange.injury_payers
 ====================  =====================  ===================================="""
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class SourceKind(StrEnum):
     INTEREST = "interest"
     EMPLOYER_CONTRIBUTION = "employer-contrib"
     EMPLOYER_REVERSAL = "employer-reversal"
+    EMPLOYER_RECEIPT = "employer-receipt"
+    INJURY_PAYER = "injury-payer"
 
 
 def source_key(kind: SourceKind, *parts: int | str) -> str:
