@@ -42,7 +42,7 @@ from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
 from socsec.registry.models import Organisation
 from socsec.rules.coverage import SCHEME_LABELS, Status
-from socsec.taxexchange.selectors import employer_arrears
+from socsec.taxexchange.arrears import employer_arrears
 
 from .claims.person import person_claims_context
 from .common import is_htmx
