@@ -47,9 +47,9 @@ class ReceiptsReport:
     unreachable: str = ""  # why the exchange's list of files could not be read
 
 
-def _refused(receipt: Receipt, reason: str, **params: object) -> ValidationFailed:
+def _refused(receipt: Receipt, template: str, **params: object) -> ValidationFailed:
     return ValidationFailed(
-        "receipts file, line %(line)s, receipt %(receipt)s: " + reason,
+        template,
         field="receipts",
         code=TaxExchangeErrorCode.RECEIPT_REFUSED,
         params={"line": receipt.line, "receipt": receipt.receipt_id, **params},
@@ -81,7 +81,11 @@ def _new_receipts(receipts: Sequence[Receipt]) -> list[Receipt]:
             if before is None:
                 out.append(receipt)
             elif not _same(before, receipt):
-                raise _refused(receipt, "recorded before with other amounts or another document")
+                raise _refused(
+                    receipt,
+                    "receipts file, line %(line)s, receipt %(receipt)s: recorded before with other amounts or another"
+                    " document",
+                )
     return out
 
 
@@ -96,11 +100,16 @@ def _handovers(receipts: Sequence[Receipt]) -> dict[str, Handover]:
     for receipt in receipts:
         handover = found.get(receipt.document_id)
         if handover is None:
-            raise _refused(receipt, "no document %(document)s", document=receipt.document_id)
+            raise _refused(
+                receipt,
+                "receipts file, line %(line)s, receipt %(receipt)s: no document %(document)s",
+                document=receipt.document_id,
+            )
         if handover.state != Handover.State.RESULTS_IN:
             raise _refused(
                 receipt,
-                "document %(document)s is %(state)s; later payments are taken on a document whose results are in",
+                "receipts file, line %(line)s, receipt %(receipt)s: document %(document)s is %(state)s; later payments"
+                " are taken on a document whose results are in",
                 document=receipt.document_id,
                 state=handover.state,
             )
@@ -157,7 +166,8 @@ def _apply(actor: Actor, file: ReceiptFile, receipts: Sequence[Receipt], now: dt
             if result is None:
                 raise _refused(
                     receipt,
-                    "document %(document)s has no %(scheme)s line of person %(person)s",
+                    "receipts file, line %(line)s, receipt %(receipt)s: document %(document)s has no %(scheme)s line"
+                    " of person %(person)s",
                     document=receipt.document_id,
                     scheme=part.scheme,
                     person=part.person_id,
@@ -166,7 +176,8 @@ def _apply(actor: Actor, file: ReceiptFile, receipts: Sequence[Receipt], now: dt
             if part.paid_cents > owed:
                 raise _refused(
                     receipt,
-                    "pays %(paid)s cents on the %(scheme)s line of person %(person)s, which owes %(owed)s",
+                    "receipts file, line %(line)s, receipt %(receipt)s: pays %(paid)s cents on the %(scheme)s line of"
+                    " person %(person)s, which owes %(owed)s",
                     paid=part.paid_cents,
                     scheme=part.scheme,
                     person=part.person_id,
