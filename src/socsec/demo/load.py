@@ -18,6 +18,7 @@ from socsec.registry.services import engagements_import, organisation_create, pe
 from .accounts import demo_accounts
 from .claims import load_demo_claims
 from .employers import demo_employers
+from .late_payment import demo_late_payment
 from .money import demo_money
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
@@ -46,6 +47,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_rider()
         demo_money()
         demo_employers()
+        demo_late_payment()
         load_demo_claims()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
@@ -92,6 +94,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         " stand-in tax exchange and its results fetched"
     )
     demo_employers()
+    say("the fleet pays its unpaid driver's month late: the receipt is fetched and recorded")
+    demo_late_payment()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
     return summarise(created=True, token=key)

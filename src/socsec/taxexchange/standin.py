@@ -4,10 +4,10 @@
 all); ``fetch_results`` answers from ``<folder>/outbox/<document id>.results.jsonl``, writing it on the
 first fetch: every line paid in full on the 15th of the next month (or today, while that day is still to
 come), except the persons configured unpaid or part paid (half of the line) and the schemes configured
-unpaid. A results file put in the outbox by hand is answered as it is. Later payments are files in
-``<folder>/receipts/`` (``NAME.jsonl``, oldest name first); ``pay_late`` writes one as the tax authority
-would when an employer pays what a document's results left unpaid. A folder that does not exist is an
-exchange that does not answer."""
+unpaid; a line with nothing due is paid. A results file put in the outbox by hand is answered as it is.
+Later payments are files in ``<folder>/receipts/`` (``NAME.jsonl``, oldest name first); ``pay_late``
+writes one as the tax authority would when an employer pays what a document's results left unpaid. A
+folder that does not exist is an exchange that does not answer."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ class DropFolderExchange:
         rows = [canonical({"document_id": document_id, "checksum": ""})]
         for line in document["lines"]:
             due = line["employer_cents"] + line["employee_cents"]
-            if line["person_id"] in self.unpaid_persons or line["scheme"] in self.unpaid_schemes:
+            if due == 0:  # nothing to collect: settled
+                status, paid = "PAID", 0
+            elif line["person_id"] in self.unpaid_persons or line["scheme"] in self.unpaid_schemes:
                 status, paid = "UNPAID", 0
             elif line["person_id"] in self.part_paid_persons and due > 1:
                 status, paid = "PART_PAID", due // 2
