@@ -19,12 +19,12 @@ from socsec.benefits.models import Award, BenefitPayment, Claim
 from socsec.benefits.payments import pay_month
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.selectors import balance
-from socsec.registry.services import engagement_create, person_register
 from socsec.taxexchange.receipts import receipts_fetch
 from tests.benefits.test_awards_and_payments import officer
-from tests.world import SYSTEM, World, resident_id
+from tests.world import SYSTEM, World
 
 from .helpers import exchange, fetch, lines, months, send
+from .test_consequences import _hired
 
 INJURED = dt.date(2025, 1, 20)
 NOW = dt.datetime(2025, 3, 10, 4, tzinfo=dt.UTC)  # the day the results and receipts are fetched
@@ -36,18 +36,7 @@ def injured(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_
     """An employee of the factory since 2024 (every month of 2024 paid), injured on 2025-01-20 and awarded
     on 2025-01-25, before January's results: the fund's amounts went to the employer."""
     monkeypatch.setattr(timezone, "now", lambda: NOW)
-    person = person_register(
-        actor=SYSTEM, resident_id=resident_id("440106", "19880512", 61), name="王强", residence_region="440100"
-    )
-    job = engagement_create(
-        actor=SYSTEM,
-        person=person,
-        organisation=world.employer,
-        category="LABOUR_RELATION",
-        sector="MANUFACTURING",
-        work_region="440100",
-        start_date=dt.date(2024, 1, 1),
-    )
+    person, job = _hired(world, 61, dt.date(2024, 1, 1), None)  # type: ignore[arg-type]
     paid = exchange(tmp_path / "before")
     for month in months("2024-01", 12):
         send(month, lines(world.employer.pk, person.pk, month), paid)

@@ -9,12 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from socsec.core.errors import ValidationFailed
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.selectors import balance, individual_account_balance
 from socsec.registry.models import Person
 from socsec.taxexchange.models import CollectionReceipt, CollectionReceiptLine, CollectionResult, ReceiptFile
+from socsec.taxexchange.months_sql import employer_spans_sql
 from socsec.taxexchange.receipts import receipts_fetch, receipts_file_apply
 from socsec.taxexchange.selectors import employer_months_on_record, paid_employer_months
 from socsec.taxexchange.standin import DropFolderExchange
@@ -88,6 +90,10 @@ def test_an_unpaid_month_paid_late_is_recorded_posted_once_and_counts(
     # the month now counts for every scheme
     assert paid_employer_months(rider.pk) == [MONTH]
     assert MONTH in employer_months_on_record(rider, scheme="UNEMPLOYMENT", until=dt.date(2026, 12, 1))
+    sql, params = employer_spans_sql(until=dt.date(2026, 12, 1), postgres=connection.vendor == "postgresql")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT lo, hi FROM ({sql}) spans WHERE person_id = %(rider)s", {**params, "rider": rider.pk})
+        assert (2026 * 12 + 8, 2026 * 12 + 8) in cursor.fetchall()  # the insured-records export reads it too
     # fetched again, or the same receipt in another file: nothing changes
     before = _state()
     again = receipts_fetch(actor=SYSTEM, exchange=collected)

@@ -11,12 +11,12 @@ of it. Line numbers count from 1; the first line that cannot be read refuses the
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from socsec.core.errors import ValidationFailed
 
+from .documents import json_lines
 from .errors import TaxExchangeErrorCode
 from .models import SCHEMES
 
@@ -56,23 +56,9 @@ def _malformed(line: int, reason: str) -> ValidationFailed:
 def receipts_read(raw: bytes, *, name: str, today: dt.date) -> list[Receipt]:
     """Every receipt of a file, each checked (a payment is never dated after ``today``); the first line
     that cannot be read refuses the whole file, naming the line and why."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _malformed(1, "not UTF-8 text") from None
-    if not text.strip():
-        raise _malformed(1, "the file is empty")
     receipts: list[Receipt] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:
-            raise _malformed(number, "not a JSON object") from None
-        if not isinstance(item, dict):
-            raise _malformed(number, "not a JSON object")
+    for number, item in json_lines(raw, _malformed):
         if number == 1:
             if item.get("receipts_file") != name:
                 raise _malformed(number, f"names file {item.get('receipts_file')!r}, not {name!r}")
