@@ -228,7 +228,7 @@ def _apply(actor: Actor, file: ReceiptFile, receipts: Sequence[Receipt], now: dt
     )
     post_many_keys(postings)
     injury_payers_revisit(
-        actor=actor, results=[r for r in changed.values() if r.scheme == "WORK_INJURY"], today=now.date()
+        actor=actor, results=[r for r in changed.values() if r.scheme == "WORK_INJURY"], today=timezone.localdate(now)
     )
 
 

@@ -113,7 +113,9 @@ def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) ->
         locked.state, locked.results_at, locked.refused, locked.last_error = Handover.State.RESULTS_IN, now, refused, ""
         locked.save(update_fields=["state", "results_at", "refused", "last_error"])
         audit_record(actor=actor, action="taxexchange.results_receive", instance=locked, before=before)
-        injury_payers_revisit(actor=actor, results=[r for r in kept if r.scheme == "WORK_INJURY"], today=now.date())
+        injury_payers_revisit(
+            actor=actor, results=[r for r in kept if r.scheme == "WORK_INJURY"], today=timezone.localdate(now)
+        )
     return locked
 
 
