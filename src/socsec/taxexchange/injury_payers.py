@@ -28,7 +28,7 @@ from django.db.models import Sum
 
 from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.benefits.models import Award, BenefitPayment, Claim, ClaimEvent
-from socsec.core.months import month_index, month_name, month_of
+from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.ledger.accounts import fund, organisation_payable, organisation_receivable
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
@@ -50,17 +50,19 @@ RULED = tuple(
 
 def injury_payers_revisit(*, actor: Actor, results: Sequence[CollectionResult], today: dt.date) -> list[Award]:
     """Revisit the payers of the work-injury awards decided on these results' months (see the module);
-    returns the awards whose payer changed (the new ones, for awards in force). One query finds them."""
-    if not results:
-        return []
+    returns the awards whose payer changed (the new ones, for awards in force). One query finds them, by
+    the results' employers and months (its parameters do not grow with the employees)."""
     by_key = {(r.employer_id, r.person_id, r.month): r for r in results if r.scheme == "WORK_INJURY"}
+    if not by_key:
+        return []
     candidates = (
         Award.objects.filter(
             status__in=(Award.Status.ACTIVE, Award.Status.PROPOSED),
             item__in=RULED,
             claim__kind=Claim.Kind.WORK_INJURY,
-            claim__person_id__in=sorted({p for _e, p, _m in by_key}),
             claim__engagement__organisation_id__in=sorted({e for e, _p, _m in by_key}),
+            claim__event_date__gte=month_first_day(min(month_index(m) for _e, _p, m in by_key)),
+            claim__event_date__lt=month_first_day(max(month_index(m) for _e, _p, m in by_key) + 1),
         )
         .select_related("claim__engagement__organisation", "claim__engagement__work_region")
         .order_by("id")
