@@ -100,7 +100,7 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
     assert "Demo pilot loaded" in first
     assert "API token for platform swiftride (shown once): ss_" in first
     # the employers' month handed to the stand-in tax exchange and its results in: one driver unpaid
-    collected = "2 documents confirmed by the tax exchange, 22 employees paid, 1 unpaid"
+    collected = "2 documents confirmed by the tax exchange, 23 employees paid (1 late, by a later receipt), 0 unpaid"
     assert collected in first
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]

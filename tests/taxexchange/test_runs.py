@@ -41,6 +41,8 @@ def test_the_job_hands_over_the_month_and_fetches_its_results(world: World, exch
         "not_acknowledged": 0,
         "results_in": 1,
         "results_refused": 0,
+        "receipts": 0,
+        "receipts_refused": 0,
     }
     assert Handover.objects.get().state == "RESULTS_IN"
     assert CollectionResult.objects.filter(status="PAID").count() == 4
@@ -65,6 +67,7 @@ def test_tax_send_and_fetch_commands(
         "tax exchange: 1 document(s) with results (1,952.00 yuan due, 1,952.00 yuan paid), 0 waiting, "
         "0 not acknowledged, "
         "0 unreachable, 0 results file(s) refused\n"
+        "later payments: 0 receipts file(s) recorded (0 receipt(s)), 0 recorded before, 0 refused\n"
     )
     assert sorted(CollectionResult.objects.values_list("scheme", "status", "paid_cents")) == [
         ("PENSION", "PAID", 192_000),

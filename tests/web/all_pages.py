@@ -55,6 +55,7 @@ VISITS = [
     Visit("platform", "web:platform_workers_upload"),
     Visit("platform", "web:employer_payroll"),
     Visit("platform", "web:employer_statement"),
+    Visit("platform", "web:employer_arrears"),
     Visit("platform", "web:person_search", query="q=张伟"),
     Visit("platform", "web:person_detail", ("person_id",)),
     Visit("officer", "web:person_search", query="q=张伟"),

@@ -1,6 +1,7 @@
 """Employers over the API: a month's payroll declared per employee (a JSON array, JSON lines, CSV, .xlsx or
 Parquet, idempotent by key; a correction replaces the month), the declarations and their error reports,
-and the statements of what was assessed: per month the totals per scheme, and its employees page by page."""
+the statements of what was assessed (per month the totals per scheme, and its employees page by page), and
+its arrears with the late-payment surcharge."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.params import functions as param
 
 from socsec.accounts.access import access_organisation, principal_of, require_staff_or_platform
 from socsec.accounts.permissions import Principal
 from socsec.api.base import api
+from socsec.api.bounds import Day
 from socsec.api.orders import batch_content
 from socsec.api.responses import PageIn, decode_cursor, encode_cursor, page_of, paginate, responses
 from socsec.contributions.orders.selectors import error_report_csv
@@ -28,6 +31,7 @@ from socsec.employers.selectors import (
     statement_months,
 )
 from socsec.registry.models import Organisation
+from socsec.taxexchange.arrears import employer_arrears_page
 
 router = Router()
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -304,3 +308,45 @@ def get_employer_statement(
         ],
         "next_cursor": encode_cursor(lines[-1].person_id) if more else None,
     }
+
+
+class EmployerArrearOut(Schema):
+    employer: str
+    month: str
+    due_on: dt.date
+    outstanding_cents: int
+    days_late: int
+    surcharge_cents: int
+    explanation: dict[str, Any]
+
+
+class EmployerArrearsFilter(PageIn):
+    on: Day | None = Field(None, description="The day the arrears stood (default today).")
+    employer: str | None = Field(None, max_length=40, description="Staff only: the employer's code.")
+
+
+@router.get("/employers/arrears", response=responses({200: page_of(EmployerArrearOut)}, 404, 422), tags=["employers"])
+def list_employer_arrears(request: HttpRequest, filters: Query[EmployerArrearsFilter]) -> dict[str, Any]:
+    """An employer's months not fully paid by the day (default today) after their due day, as they stood
+    that day: a later payment counts from the day paid, and the late-payment surcharge (reckoned day by
+    day, every stretch in the explanation) stops there. Oldest month first; only the page is reckoned."""
+    organisation = _employer(principal_of(request), filters.employer)
+    rows, more = employer_arrears_page(
+        on=filters.on or timezone.localdate(),
+        employer=organisation,
+        after=decode_cursor(filters.cursor),
+        limit=filters.limit,
+    )
+    items = [
+        {
+            "employer": organisation.code,
+            "month": a.month,
+            "due_on": a.due_on,
+            "outstanding_cents": a.outstanding_cents,
+            "days_late": a.days_late,
+            "surcharge_cents": a.surcharge_cents,
+            "explanation": a.explanation(),
+        }
+        for a in rows
+    ]
+    return {"items": items, "next_cursor": encode_cursor(rows[-1].position) if more else None}

@@ -80,6 +80,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "taxexchange.handover_create": _("Contributions handed to the tax authority"),
     "taxexchange.handover_replace": _("Handover replaced by a corrected declaration"),
     "taxexchange.results_receive": _("Tax authority's results received"),
+    "taxexchange.receipts_apply": _("Tax authority's later payments recorded"),
+    "benefits.award_payer_revisit": _("Work-injury payer revisited on the employer's contribution"),
     "token.issue": _("API token issued"),
     "token.revoke": _("API token revoked"),
     "token.rotate": _("API token rotated"),

@@ -215,6 +215,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "decided_at",
         )
     ),
+    "taxexchange.ReceiptFile": AuditFields(recorded=("id", "name", "checksum", "receipt_count", "received_at")),
     "taxexchange.Handover": AuditFields(
         recorded=(
             "id",

@@ -58,9 +58,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         results = CollectionResult.objects.filter(month=month)
         unpaid = results.exclude(status=CollectionResult.Status.PAID).values("person").distinct().count()
         employees = results.values("person").distinct().count()
+        late = results.filter(late_paid_cents__gt=0).values("person").distinct().count()
         print(
             f"  employers' contributions for {month}: {documents} documents confirmed by the tax exchange, "
-            f"{employees - unpaid} employees paid, {unpaid} unpaid"
+            f"{employees - unpaid} employees paid ({late} late, by a later receipt), {unpaid} unpaid"
         )
     print(
         f"Accounts (password {DEMO_PASSWORD}): officer, supervisor, auditor, worker, swiftride; "

@@ -55,7 +55,16 @@ def cmd_tax_fetch(args: argparse.Namespace) -> int:
     )
     for document, reason in report.refused.items():
         print(f"  refused: {document}: {reason}")
-    return 1 if report.refused or report.unreachable or report.still_sent else 0
+    late = report.receipts
+    print(
+        f"later payments: {len(late.applied)} receipts file(s) recorded ({late.receipts} receipt(s)), "
+        f"{len(late.unchanged)} recorded before, {len(late.refused)} refused"
+        + (f"; not listed: {late.unreachable}" if late.unreachable else "")
+    )
+    for name, reason in late.refused.items():
+        print(f"  refused: {name}: {reason}")
+    failed = report.refused or report.unreachable or report.still_sent or late.refused or late.unreachable
+    return 1 if failed else 0
 
 
 def add_tax(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,6 +76,8 @@ def add_tax(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--lines", help="a CSV file of lines (employer,person_id,month,scheme,base_cents,employer_cents,employee_cents)"
     )
     send.set_defaults(func=cmd_tax_send)
-    fetch = commands.add_parser("fetch", help="fetch the results of the documents handed over")
+    fetch = commands.add_parser(
+        "fetch", help="fetch the results of the documents handed over, and the later payments (receipts)"
+    )
     fetch.add_argument("--month", help="YYYY-MM (default: every document waiting)")
     fetch.set_defaults(func=cmd_tax_fetch)

@@ -19,6 +19,7 @@ from .accounts import demo_accounts
 from .claims import load_demo_claims
 from .employers import demo_employers
 from .feedback import load_demo_ratings
+from .late_payment import demo_late_payment
 from .money import demo_money
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
@@ -48,6 +49,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_rider()
         demo_money()
         demo_employers()
+        demo_late_payment()
         load_demo_claims()
         load_demo_ratings()
         demo_transfer()
@@ -96,6 +98,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         " stand-in tax exchange and its results fetched"
     )
     demo_employers()
+    say("the fleet pays its unpaid driver's month late: the receipt is fetched and recorded")
+    demo_late_payment()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
     say("service ratings: claimants rate the decisions and first payments")

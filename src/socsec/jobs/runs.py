@@ -110,6 +110,8 @@ def _tax(month: str, actor: Actor, step: Any) -> dict[str, Any]:
         "not_acknowledged": len(sent.still_sent),
         "results_in": len(fetched.results_in),
         "results_refused": len(fetched.refused),
+        "receipts": fetched.receipts.receipts,
+        "receipts_refused": len(fetched.receipts.refused),
     }
 
 

@@ -9,6 +9,8 @@ code                                     kind       what it holds               
 ``receivable:platform:<platform>``       asset      what a platform owes: its OIP invoices and  debit +
                                                     the own contributions it withheld (debits),
                                                     its payments (credits)
+``receivable:organisation:<organisation>`` asset  what an employer owes the funds: benefits    debit +
+                                                    the fund paid that the employer must bear
 ``receivable:government:<province>``     asset      the government's subsidy of own             debit +
                                                     contributions in a province, owed to the
                                                     funds
@@ -87,6 +89,11 @@ def individual_account_person(code: str) -> int:
 def benefits_payable(person_id: int) -> str:
     """Benefits owed to a person by the payment runs."""
     return f"payable:benefits:{person_id}"
+
+
+def organisation_receivable(organisation: str) -> str:
+    """What the organisation with this code owes the funds (benefits an employer must bear, recovered)."""
+    return f"receivable:organisation:{organisation}"
 
 
 def organisation_payable(organisation: str) -> str:

@@ -16,6 +16,8 @@ kind                  parts                  posted by
 ``employer-reversal`` handover id            taxexchange.postings
 ``transfer-out``      document id            transfers.services
 ``transfer-in``       document id            transfers.services
+``employer-receipt``  handover id, receipt   taxexchange.postings
+``injury-payer``      award id, month        taxexchange.injury_payers
 ====================  =====================  ===================================="""
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class SourceKind(StrEnum):
     EMPLOYER_REVERSAL = "employer-reversal"
     TRANSFER_OUT = "transfer-out"
     TRANSFER_IN = "transfer-in"
+    EMPLOYER_RECEIPT = "employer-receipt"
+    INJURY_PAYER = "injury-payer"
 
 
 def source_key(kind: SourceKind, *parts: int | str) -> str:

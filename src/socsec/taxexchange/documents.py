@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,31 +119,38 @@ def _malformed(line: int, reason: str) -> ValidationFailed:
     )
 
 
-def results_read(raw: bytes, *, document_id: str) -> list[ResultRow]:
-    """Every result of a results file, each line checked; the first line that cannot be read refuses the
-    whole file (``ValidationFailed`` naming the line and why), so nothing of it is kept."""
+def json_lines(raw: bytes, malformed: Callable[[int, str], ValidationFailed]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON Lines file with their line numbers (from 1; blank lines skipped); a file that
+    is not UTF-8, is empty, or has a line that is not a JSON object raises ``malformed(line, reason)``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _malformed(1, "not UTF-8 text") from None
-    rows: list[ResultRow] = []
-    seen: dict[tuple[int, str], int] = {}
+        raise malformed(1, "not UTF-8 text") from None
+    if not text.strip():
+        raise malformed(1, "the file is empty")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except ValueError:
-            raise _malformed(number, "not a JSON object") from None
+            raise malformed(number, "not a JSON object") from None
         if not isinstance(item, dict):
-            raise _malformed(number, "not a JSON object")
+            raise malformed(number, "not a JSON object")
+        yield number, item
+
+
+def results_read(raw: bytes, *, document_id: str) -> list[ResultRow]:
+    """Every result of a results file, each line checked; the first line that cannot be read refuses the
+    whole file (``ValidationFailed`` naming the line and why), so nothing of it is kept."""
+    rows: list[ResultRow] = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, item in json_lines(raw, _malformed):
         if number == 1:
             if item.get("document_id") != document_id:
                 raise _malformed(number, f"names document {item.get('document_id')!r}, not {document_id!r}")
             continue
         rows.append(_result_row(number, item, seen))
-    if not text.strip():
-        raise _malformed(1, "the file is empty")
     return rows
 
 

@@ -1,5 +1,6 @@
 """The interface to the tax authority's exchange, as a real tax system would fit it: deliver a handover
-document, then fetch its results file once the collection is done. ``standin.DropFolderExchange`` is the
+document, then fetch its results file once the collection is done, and later the files of payments
+collected after the results (receipts). ``standin.DropFolderExchange`` is the
 local stand-in; ``exchange_configured`` builds the one the settings name."""
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ class TaxExchange(Protocol):
 
     def fetch_results(self, document_id: str) -> bytes | None:
         """The document's results file, or None while the collection is not done."""
+        ...
+
+    def receipt_files(self) -> list[str]:
+        """The names of the files of later payments published so far, oldest first (``receipt_files``
+        module: the payments collected on documents after their results)."""
+        ...
+
+    def fetch_receipt_file(self, name: str) -> bytes:
+        """A file of later payments, as published under its name."""
         ...
 
 

@@ -8,6 +8,8 @@ one (``replaces``); the same amounts handed over twice are one document."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -95,9 +97,11 @@ class CollectionResult(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     employer_cents = models.BigIntegerField()  # due
     employee_cents = models.BigIntegerField()  # due
-    paid_cents = models.BigIntegerField()
-    paid_on = models.DateField(null=True, blank=True)
+    paid_cents = models.BigIntegerField()  # everything paid: the results' payment and the later receipts
+    paid_on = models.DateField(null=True, blank=True)  # the day of the results' payment
     received_at = models.DateTimeField()
+    late_paid_cents = models.BigIntegerField(default=0)  # of ``paid_cents``: paid later, by receipts
+    late_paid_on = models.DateField(null=True, blank=True)  # the day of the latest receipt
 
     class Meta:
         constraints = [
@@ -115,3 +119,58 @@ class CollectionResult(models.Model):
     @property
     def due_cents(self) -> int:
         return self.employer_cents + self.employee_cents
+
+    @property
+    def last_paid_on(self) -> dt.date | None:
+        return self.late_paid_on or self.paid_on
+
+
+class ReceiptFile(models.Model):
+    """A file of later payments as the tax authority's exchange published it: recorded once its receipts
+    are (all of them, or none); the same file fetched again changes nothing."""
+
+    name = models.CharField(max_length=120, unique=True)
+    checksum = models.CharField(max_length=64)  # sha256 of the file as applied
+    receipt_count = models.PositiveIntegerField()
+    received_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionReceipt(models.Model):
+    """A later payment the tax authority collected on a document whose results were in: its own id (the
+    tax authority's), the day paid and, per employee line, the amount (``CollectionReceiptLine``)."""
+
+    receipt_id = models.CharField(max_length=80, unique=True)
+    handover = models.ForeignKey(Handover, on_delete=models.PROTECT, related_name="receipts")
+    file = models.ForeignKey(ReceiptFile, on_delete=models.PROTECT, related_name="receipts")
+    paid_on = models.DateField()
+    paid_cents = models.BigIntegerField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(paid_cents__gt=0), name="taxex_receipt_positive")]
+
+    def __str__(self) -> str:
+        return self.receipt_id
+
+
+class CollectionReceiptLine(models.Model):
+    """What a receipt paid on one line (employee and scheme), with the line's status before and after."""
+
+    receipt = models.ForeignKey(CollectionReceipt, on_delete=models.PROTECT, related_name="lines")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    scheme = models.CharField(max_length=16, choices=Scheme.choices)
+    paid_cents = models.BigIntegerField()
+    status_before = models.CharField(max_length=10, choices=CollectionResult.Status.choices)
+    status_after = models.CharField(max_length=10, choices=CollectionResult.Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["receipt", "person", "scheme"], name="taxex_one_receipt_line"),
+            models.CheckConstraint(condition=Q(paid_cents__gt=0), name="taxex_receipt_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id} {self.person_id} {self.scheme}"

@@ -2,16 +2,21 @@
 document. The collection account receives what was paid; each scheme's pooled fund in the employer's
 province gets its share, except the employee's part of a pension line paid in full, which goes to the
 employee's individual account (8% of the base). A document that replaces one already posted undoes
-that posting first (its entries reversed), so a corrected declaration never counts twice."""
+that posting first (its entries reversed, with those of the later payments it had), so a corrected
+declaration never counts twice. A later payment (a receipt) posts exactly the difference it makes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from socsec.ledger.accounts import BANK_COLLECTION, fund, individual_account
+from django.db.models import Q
+
+from socsec.ledger.accounts import BANK_COLLECTION, INDIVIDUAL_ACCOUNT_PREFIX, fund, individual_account
 from socsec.ledger.descriptions import LineKind
-from socsec.ledger.keys import SourceKind, source_key
+from socsec.ledger.keys import SourceKind, source_key, source_prefix
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.services import Posting
 
@@ -32,25 +37,54 @@ def _params(handover: Handover) -> dict[str, str | int]:
     return {"month": handover.month, "organisation": handover.employer.code, "document": handover.document_id}
 
 
+def _province(handover: Handover) -> str:
+    region = handover.employer.registered_region
+    return region.province_code if region is not None else NO_PROVINCE
+
+
+def allocation(
+    *, province: str, person_id: int, scheme: str, status: str, paid_cents: int, employee_cents: int
+) -> list[tuple[str, int]]:
+    """Where what was paid on one line goes (credits, negative): the employee's part of a pension line
+    paid in full to the individual account, the rest to the scheme's pooled fund in the province."""
+    to_account = employee_cents if scheme == "PENSION" and status == CollectionResult.Status.PAID else 0
+    out = [(fund(FUND_SCHEME[scheme], province), -(paid_cents - to_account))]
+    return [(individual_account(person_id), -to_account), *out] if to_account else out
+
+
+def _entries(paid: int, credits: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The transaction's entries: the collection account debited with what came in, each fund and each
+    individual account credited, summed per account."""
+    summed: dict[str, int] = defaultdict(int)
+    for code, cents in credits:
+        summed[code] += cents
+    accounts = sorted((c, v) for c, v in summed.items() if c.startswith(INDIVIDUAL_ACCOUNT_PREFIX))
+    funds = sorted((c, v) for c, v in summed.items() if not c.startswith(INDIVIDUAL_ACCOUNT_PREFIX))
+    return [(BANK_COLLECTION, paid), *accounts, *funds]
+
+
 def collection_posting(handover: Handover, results: Sequence[CollectionResult]) -> Posting | None:
     """The transaction of what was paid on a document's results; None when nothing was paid."""
-    region = handover.employer.registered_region
-    province = region.province_code if region is not None else NO_PROVINCE
-    funds: dict[str, int] = defaultdict(int)
-    accounts: list[tuple[str, int]] = []
-    for r in results:
-        if not r.paid_cents:
-            continue
-        to_account = r.employee_cents if r.scheme == "PENSION" and r.status == CollectionResult.Status.PAID else 0
-        if to_account:
-            accounts.append((individual_account(r.person_id), -to_account))
-        funds[FUND_SCHEME[r.scheme]] += r.paid_cents - to_account
+    province = _province(handover)
+    credits = [
+        entry
+        for r in results
+        if r.paid_cents
+        for entry in allocation(
+            province=province,
+            person_id=r.person_id,
+            scheme=r.scheme,
+            status=r.status,
+            paid_cents=r.paid_cents,
+            employee_cents=r.employee_cents,
+        )
+    ]
     paid = sum(r.paid_cents for r in results)
     if not paid:
         return None
     key = source_key(SourceKind.EMPLOYER_CONTRIBUTION, handover.pk)
     return Posting(
-        entries=[(BANK_COLLECTION, paid), *accounts, *((fund(s, province), -c) for s, c in sorted(funds.items()))],
+        entries=_entries(paid, credits),
         description=f"contributions {handover.month} of {handover.employer.code} ({handover.document_id})",
         kind=LineKind.EMPLOYER_CONTRIBUTION,
         params=_params(handover),
@@ -59,31 +93,77 @@ def collection_posting(handover: Handover, results: Sequence[CollectionResult]) 
     )
 
 
+@dataclass(frozen=True)
+class LineChange:
+    """One line's result before and after a receipt."""
+
+    person_id: int
+    scheme: str
+    employee_cents: int
+    status_before: str
+    paid_before: int
+    status_after: str
+    paid_after: int
+
+
+def receipt_posting(handover: Handover, receipt_id: str, paid_on: dt.date, changes: Sequence[LineChange]) -> Posting:
+    """The transaction of a later payment: exactly the difference between where the lines' money goes
+    after it and where it went before (a pension line now paid in full moves the employee's part of what
+    the pooled fund held to the individual account), booked on the day paid."""
+    province = _province(handover)
+    credits: list[tuple[str, int]] = []
+    for c in changes:
+        for status, paid, sign in ((c.status_after, c.paid_after, 1), (c.status_before, c.paid_before, -1)):
+            line = allocation(
+                province=province,
+                person_id=c.person_id,
+                scheme=c.scheme,
+                status=status,
+                paid_cents=paid,
+                employee_cents=c.employee_cents,
+            )
+            credits += [(code, sign * cents) for code, cents in line]
+    key = source_key(SourceKind.EMPLOYER_RECEIPT, handover.pk, receipt_id)
+    return Posting(
+        entries=_entries(sum(c.paid_after - c.paid_before for c in changes), credits),
+        description=f"contributions {handover.month} of {handover.employer.code} ({handover.document_id})"
+        f" paid late, receipt {receipt_id}",
+        kind=LineKind.EMPLOYER_RECEIPT,
+        params={**_params(handover), "receipt": receipt_id},
+        source=key,
+        booked_on=paid_on,
+        idempotency_key=key,
+    )
+
+
 def reversal_postings(handover: Handover) -> list[Posting]:
     """The reversals of the postings of the documents this one replaced (of its employer and month) that
-    are not reversed yet."""
+    are not reversed yet: for each, its results' transaction and its receipts' together, in one."""
     earlier = list(
         Handover.objects.filter(employer_id=handover.employer_id, month=handover.month)
         .exclude(pk=handover.pk)
         .select_related("employer")
     )
-    keys = {source_key(SourceKind.EMPLOYER_CONTRIBUTION, h.pk): h for h in earlier}
     undone = {source_key(SourceKind.EMPLOYER_REVERSAL, h.pk) for h in earlier}
     done = set(LedgerTransaction.objects.filter(source__in=undone).values_list("source", flat=True))
-    entries: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for source, code, cents in LedgerEntry.objects.filter(transaction__source__in=list(keys)).values_list(
+    todo = {h.pk: h for h in earlier if source_key(SourceKind.EMPLOYER_REVERSAL, h.pk) not in done}
+    if not todo:
+        return []
+    sources = Q(transaction__source__in=[source_key(SourceKind.EMPLOYER_CONTRIBUTION, pk) for pk in todo])
+    for pk in todo:
+        sources |= Q(transaction__source__startswith=source_prefix(SourceKind.EMPLOYER_RECEIPT, pk))
+    entries: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for source, code, cents in LedgerEntry.objects.filter(sources).values_list(
         "transaction__source", "account__code", "amount_cents"
     ):
-        entries[source].append((code, -int(cents)))
+        entries[int(source.split(":")[1])][code] -= int(cents)
     out = []
-    for source, lines in sorted(entries.items()):
-        old = keys[source]
+    for pk, lines in sorted(entries.items()):
+        old = todo[pk]
         key = source_key(SourceKind.EMPLOYER_REVERSAL, old.pk)
-        if key in done:
-            continue
         out.append(
             Posting(
-                entries=lines,
+                entries=sorted(lines.items()),
                 description=f"contributions {old.month} of {old.employer.code} ({old.document_id}) undone",
                 kind=LineKind.EMPLOYER_REVERSAL,
                 params=_params(old),

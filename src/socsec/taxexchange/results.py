@@ -22,8 +22,10 @@ from socsec.ledger.services import post_many_keys
 from .documents import ResultRow, results_read
 from .exchange import ExchangeUnavailable, TaxExchange
 from .handovers import Sleep, deliver, handover_document
+from .injury_payers import injury_payers_revisit
 from .models import CollectionResult, Handover
 from .postings import collection_posting, reversal_postings
+from .receipts import ReceiptsReport
 
 logger = logging.getLogger(__name__)
 S = CollectionResult.Status
@@ -36,6 +38,7 @@ class FetchReport:
     still_sent: list[str] = field(default_factory=list)  # not acknowledged after the retries
     unreachable: list[str] = field(default_factory=list)  # results not fetched after the retries
     refused: dict[str, str] = field(default_factory=dict)  # document id: why its results file was refused
+    receipts: ReceiptsReport = field(default_factory=ReceiptsReport)  # later payments (``receipts``)
 
 
 def _misfit(row: ResultRow, due: int) -> str:
@@ -110,6 +113,9 @@ def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) ->
         locked.state, locked.results_at, locked.refused, locked.last_error = Handover.State.RESULTS_IN, now, refused, ""
         locked.save(update_fields=["state", "results_at", "refused", "last_error"])
         audit_record(actor=actor, action="taxexchange.results_receive", instance=locked, before=before)
+        injury_payers_revisit(
+            actor=actor, results=[r for r in kept if r.scheme == "WORK_INJURY"], today=timezone.localdate(now)
+        )
     return locked
 
 

@@ -1,5 +1,5 @@
 """The month's run with the tax authority, as the command line and the background job start it: hand
-over the month's assessed amounts, then fetch every result that has come in."""
+over the month's assessed amounts, then fetch every result that has come in and the later payments."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from socsec.audit.services import Actor
 from .documents import DueLine
 from .exchange import TaxExchange, exchange_configured
 from .handovers import SendReport, handovers_send
+from .receipts import receipts_fetch
 from .results import FetchReport, handovers_fetch
 from .sources import due_lines_configured
 
@@ -39,10 +40,12 @@ def tax_send(
 
 
 def tax_fetch(*, actor: Actor, month: str | None = None, exchange: TaxExchange | None = None) -> FetchReport:
-    """Fetch every result that has come in (of a month, or all)."""
+    """Fetch every result that has come in (of a month, or all), then the later payments published."""
     retries, wait = _retries()
     ex = exchange or exchange_configured()
-    return handovers_fetch(actor=actor, exchange=ex, month=month, retries=retries, wait_seconds=wait)
+    report = handovers_fetch(actor=actor, exchange=ex, month=month, retries=retries, wait_seconds=wait)
+    report.receipts = receipts_fetch(actor=actor, exchange=ex)
+    return report
 
 
 def tax_exchange_run(*, actor: Actor, month: str, exchange: TaxExchange | None = None) -> ExchangeRun:

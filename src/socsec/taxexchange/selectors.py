@@ -1,18 +1,16 @@
 """Reads of what the tax authority collected: the months an employer's contributions were paid for a
 person (one person, or many in one query), the employers' months on record (paid, or taken over from
 before the employer's months were collected through the exchange), the handovers and their results for
-the pages, and the employers' arrears with the late-payment surcharge (the same rule as the platforms' invoices)."""
+the pages, and the day a month's contributions are due (the employers' arrears: ``arrears``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
-from socsec.contributions.collection.arrears import SurchargeInterval, surcharges
 from socsec.core.errors import NotFound
 from socsec.core.months import month_first_day, month_index, month_name, month_of
 from socsec.registry.models import Engagement, Organisation, Person
@@ -166,63 +164,7 @@ def employer_results(*, employer: Organisation, month: str = "", status: str = "
     return rows.order_by("-month", "person_id", "scheme")
 
 
-@dataclass
-class EmployerDebt:
-    """An employer's contributions of a month collected short: due on the payment day of the next month."""
-
-    employer_id: int
-    month: str
-    due_on: dt.date
-    due_cents: int
-    reductions: list[tuple[dt.date, int]] = field(default_factory=list)
-
-    def outstanding_on(self, day: dt.date) -> int:
-        return self.due_cents - sum(cents for on, cents in self.reductions if on <= day)
-
-
-@dataclass(frozen=True)
-class EmployerArrear:
-    employer_id: int
-    month: str
-    due_on: dt.date
-    outstanding_cents: int
-    days_late: int
-    surcharge_cents: int
-    intervals: tuple[SurchargeInterval, ...]
-
-
 def employer_due_on(month: str) -> dt.date:
     """The day a month's contributions are due: the payment day (a parameter) of the next month."""
     first = month_first_day(month_index(month) + 1)
     return first + dt.timedelta(days=load_parameters().value_int(PAYMENT_DAY, first) - 1)
-
-
-def employer_arrears(*, on: dt.date, employer: Organisation | None = None) -> list[EmployerArrear]:
-    """The employers' months not fully paid by ``on`` after their due day, with the late-payment surcharge
-    reckoned by ``contributions.collection.arrears.surcharges`` (one rule for platforms and employers).
-    One query reads the results of every month short."""
-    rows = CollectionResult.objects.exclude(status=S.PAID)
-    if employer is not None:
-        rows = rows.filter(employer=employer)
-    short = rows.filter(employer_id=OuterRef("employer_id"), month=OuterRef("month"))
-    results = CollectionResult.objects.filter(Exists(short))
-    debts: dict[tuple[int, str], EmployerDebt] = {}
-    for employer_id, month, employer_part, employee_part, paid, paid_on in (
-        results.order_by("employer_id", "month")
-        .values_list("employer_id", "month", "employer_cents", "employee_cents", "paid_cents", "paid_on")
-        .iterator(chunk_size=5000)
-    ):
-        debt = debts.get((employer_id, month))
-        if debt is None:
-            debt = debts[(employer_id, month)] = EmployerDebt(employer_id, month, employer_due_on(month), 0)
-        debt.due_cents += employer_part + employee_part
-        if paid and paid_on is not None:
-            debt.reductions.append((paid_on, paid))
-    late = sorted(
-        (d for d in debts.values() if d.due_on < on and d.outstanding_on(on) > 0),
-        key=lambda d: (d.due_on, d.employer_id),
-    )
-    return [
-        EmployerArrear(d.employer_id, d.month, d.due_on, d.outstanding_on(on), (on - d.due_on).days, total, stretches)
-        for d, (stretches, total, _exact) in zip(late, surcharges(late, on=on), strict=True)
-    ]

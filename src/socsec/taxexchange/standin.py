@@ -4,8 +4,10 @@
 all); ``fetch_results`` answers from ``<folder>/outbox/<document id>.results.jsonl``, writing it on the
 first fetch: every line paid in full on the 15th of the next month (or today, while that day is still to
 come), except the persons configured unpaid or part paid (half of the line) and the schemes configured
-unpaid. A results file put in the outbox by hand is answered as it is. A folder that does not exist is
-an exchange that does not answer."""
+unpaid; a line with nothing due is paid. A results file put in the outbox by hand is answered as it is.
+Later payments are files in ``<folder>/receipts/`` (``NAME.jsonl``, oldest name first); ``pay_late``
+writes one as the tax authority would when an employer pays what a document's results left unpaid. A
+folder that does not exist is an exchange that does not answer."""
 
 from __future__ import annotations
 
@@ -64,7 +66,9 @@ class DropFolderExchange:
         rows = [canonical({"document_id": document_id, "checksum": ""})]
         for line in document["lines"]:
             due = line["employer_cents"] + line["employee_cents"]
-            if line["person_id"] in self.unpaid_persons or line["scheme"] in self.unpaid_schemes:
+            if due == 0:  # nothing to collect: settled
+                status, paid = "PAID", 0
+            elif line["person_id"] in self.unpaid_persons or line["scheme"] in self.unpaid_schemes:
                 status, paid = "UNPAID", 0
             elif line["person_id"] in self.part_paid_persons and due > 1:
                 status, paid = "PART_PAID", due // 2
@@ -76,6 +80,41 @@ class DropFolderExchange:
         raw = b"\n".join(rows) + b"\n"
         _write_whole(answer, raw)
         return raw
+
+    def receipt_files(self) -> list[str]:
+        return sorted(p.name.removesuffix(".jsonl") for p in self._box("receipts").glob("*.jsonl"))
+
+    def fetch_receipt_file(self, name: str) -> bytes:
+        return (self._box("receipts") / f"{name}.jsonl").read_bytes()
+
+    def pay_late(
+        self,
+        *,
+        document_id: str,
+        receipt_id: str,
+        paid_on: dt.date,
+        person_id: int,
+        cents: dict[str, int] | None = None,
+    ) -> str:
+        """The tax authority's side: the employer paid, on ``paid_on``, the person's lines of a document
+        whose results are out - ``cents`` per scheme, or (None) everything its results left unpaid. Writes
+        a receipts file of that one receipt and returns its name."""
+        document = document_read((self._box("inbox") / f"{document_id}.json").read_bytes())
+        answered = (self._box("outbox") / f"{document_id}.results.jsonl").read_text().splitlines()[1:]
+        paid = {(r["person_id"], r["scheme"]): r["paid_cents"] for r in map(json.loads, answered)}
+        lines = []
+        for line in document["lines"]:
+            if line["person_id"] != person_id:
+                continue
+            owed = line["employer_cents"] + line["employee_cents"] - paid.get((person_id, line["scheme"]), 0)
+            amount = owed if cents is None else cents.get(line["scheme"], 0)
+            if amount > 0:
+                lines.append({"person_id": person_id, "scheme": line["scheme"], "paid_cents": amount})
+        name = f"{paid_on.isoformat()}-{receipt_id}"
+        receipt = {"receipt_id": receipt_id, "document_id": document_id, "paid_on": paid_on.isoformat(), "lines": lines}
+        raw = canonical({"receipts_file": name}) + b"\n" + json.dumps(receipt, sort_keys=True).encode() + b"\n"
+        _write_whole(self._box("receipts") / f"{name}.jsonl", raw)
+        return name
 
 
 def _write_whole(path: Path, raw: bytes) -> None:

@@ -1,9 +1,12 @@
 """What the pages share: whether a request came from htmx (which gets the fragment only), the version a
-form posted back, and a service's refusal in the reader's language."""
+form posted back, a date asked for in the address, and a service's refusal in the reader's language."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socsec.core.errors import DomainError
@@ -39,3 +42,16 @@ def refusal_message(exc: DomainError) -> str:
     if exc.code == "stale":
         return _("Someone else changed this claim since you opened it. Nothing was saved: reload it and try again.")
     return error_text(exc)
+
+
+def date_param(request: HttpRequest, name: str = "on", default: dt.date | None = None) -> tuple[dt.date, str | None]:
+    """The date the address asks for (``?on=YYYY-MM-DD``), else ``default`` (today), with a note where the
+    text asked for is not a date."""
+    fallback = default or timezone.localdate()
+    raw = request.GET.get(name, "")
+    if not raw:
+        return fallback, None
+    try:
+        return dt.date.fromisoformat(raw), None
+    except ValueError:
+        return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}

@@ -1,9 +1,10 @@
 """The employer's pages: a month's payroll uploaded (the order files' reader, checks report and downloads),
-its declarations with their error reports, and its statement: per month the totals per scheme, and the
-employees page by page with their bases and parts."""
+its declarations with their error reports, its statement (per month the totals per scheme, and the
+employees page by page with their bases and parts), and its arrears with the late-payment surcharge."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib.auth.decorators import login_required
@@ -31,10 +32,11 @@ from socsec.employers.selectors import (
     statement_persons,
 )
 from socsec.registry.models import Organisation
+from socsec.taxexchange.arrears import EmployerArrear, employer_arrears_page
 
-from .common import is_htmx, refusal_message
+from .common import date_param, is_htmx, refusal_message
 from .downloads import download_format, table_response
-from .paging import page_of
+from .paging import page_of, size_of
 from .uploads import READ_AS, SHOWN_ERRORS, chosen_upload, error_rows
 
 SCHEME_LABELS = {
@@ -180,3 +182,45 @@ def employer_contribution_detail(request: HttpRequest, person_id: int, contribut
         "explanation": contribution_explanation(contribution),
     }
     return render(request, "web/employer_contribution.html", context)
+
+
+EMPLOYER_ARREARS_PAGE = 25
+
+
+def _position(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+def employer_arrears_context(
+    request: HttpRequest, on: dt.date, *, employer: Organisation | None = None, param: str = "after"
+) -> dict[str, object]:
+    """A page of the employers' arrears on ``on`` (one employer's, or all), the next page after the last
+    month shown (``param`` in the address, so a page may hold other lists); its totals are the page's."""
+    after = _position(request.GET.get(param, ""))
+    size = size_of(request, EMPLOYER_ARREARS_PAGE)
+    rows, more = employer_arrears_page(on=on, limit=size, employer=employer, after=after)
+    names = Organisation.objects.in_bulk(sorted({a.employer_id for a in rows}))
+    query = request.GET.copy()
+    query.pop(param, None)
+    first_query = query.urlencode() if after is not None else ""
+    if more:
+        query[param] = str(rows[-1].position)
+    arrears: list[tuple[Organisation, EmployerArrear]] = [(names[a.employer_id], a) for a in rows]
+    return {
+        "employer_rows": arrears,
+        "employer_total_outstanding": sum(a.outstanding_cents for a in rows),
+        "employer_total_surcharge": sum(a.surcharge_cents for a in rows),
+        "employer_first_query": first_query,
+        "employer_next_query": query.urlencode() if more else "",
+        "employer_paged": more or after is not None,
+    }
+
+
+@login_required
+def employer_arrears(request: HttpRequest) -> HttpResponse:
+    """The employer's months not fully collected by the day asked (today by default), as they stood that
+    day, with the late-payment surcharge day by day; a page at a time, the oldest month first."""
+    employer = _employer(request)
+    on, date_error = date_param(request)
+    context = {"on": on, "date_error": date_error, **employer_arrears_context(request, on, employer=employer)}
+    return render(request, "web/employer_arrears.html", context)

@@ -128,8 +128,22 @@ def line_text(kind: LineKind, p: Mapping[str, Any], names: Names) -> str:
             "year": p["year"],
             "organisation": names.organisation(p["organisation"]),
         }
-    if kind in (LineKind.EMPLOYER_CONTRIBUTION, LineKind.EMPLOYER_REVERSAL):
+    if kind == LineKind.INJURY_PAYER:
+        values = {
+            "item": item_text(str(p["item"])),
+            "claim": p["claim"],
+            "organisation": names.organisation(p["organisation"]),
+        }
+        if p.get("direction") == "RECOVERY":
+            return (
+                gettext("%(item)s (claim %(claim)s): recovered from %(organisation)s, its contribution unpaid") % values
+            )
+        return gettext("%(item)s (claim %(claim)s): reimbursed to %(organisation)s, its contribution paid") % values
+    if kind in (LineKind.EMPLOYER_CONTRIBUTION, LineKind.EMPLOYER_REVERSAL, LineKind.EMPLOYER_RECEIPT):
         values = {"organisation": names.organisation(p["organisation"]), "month": month_text(str(p["month"]))}
+        if kind == LineKind.EMPLOYER_RECEIPT:
+            values["receipt"] = str(p["receipt"])
+            return gettext("Contributions of %(organisation)s for %(month)s, paid late (receipt %(receipt)s)") % values
         if kind == LineKind.EMPLOYER_REVERSAL:
             return (
                 gettext("Contributions of %(organisation)s for %(month)s: undone by a corrected declaration") % values

@@ -84,6 +84,7 @@ urlpatterns = [
         name="employer_payroll_errors",
     ),
     path("employer/statement/", employers.employer_statement, name="employer_statement"),
+    path("employer/arrears/", employers.employer_arrears, name="employer_arrears"),
     path(
         "officer/persons/<int:person_id>/employer-contributions/<int:contribution_id>/",
         employers.employer_contribution_detail,

@@ -40,30 +40,17 @@ from socsec.coverage.selectors import SCHEME_ORDER, coverage_for
 from socsec.coverage.tasks import coverage_counts_request
 from socsec.ledger.selectors import AccountStatement
 from socsec.registry import selectors
-from socsec.registry.models import Organisation
 from socsec.rules.coverage import SCHEME_LABELS, Status
-from socsec.taxexchange.selectors import employer_arrears
 
 from .claims.person import person_claims_context
+from .common import date_param as _date_param
 from .common import is_htmx
 from .data_access import data_access_rows
-from .employers import employer_contributions_context
+from .employers import employer_arrears_context, employer_contributions_context
 from .ledger_text import described, scheme_text
 from .own import recent_payments
 from .paging import page_of, size_of
 from .projections import projection_page, table_csv
-
-
-def _date_param(request: HttpRequest, name: str = "on", default: dt.date | None = None) -> tuple[dt.date, str | None]:
-    fallback = default or timezone.localdate()
-    raw = request.GET.get(name, "")
-    if not raw:
-        return fallback, None
-    try:
-        return dt.date.fromisoformat(raw), None
-    except ValueError:
-        return fallback, _("“%(value)s” is not a date; showing %(day)s.") % {"value": raw, "day": fallback.isoformat()}
-
 
 T = TypeVar("T")
 
@@ -327,11 +314,9 @@ def officer_arrears(request: HttpRequest) -> HttpResponse:
     first_query = query.urlencode()
     if more:
         query["after"] = str(rows[-1].invoice.pk)
-    employers = employer_arrears(on=on)
-    names = Organisation.objects.in_bulk([a.employer_id for a in employers])
     context = {
+        **employer_arrears_context(request, on, param="employer_after"),
         "rows": rows,
-        "employer_rows": [(names[a.employer_id], a) for a in employers],
         "on": on,
         "date_error": date_error,
         "total_outstanding": sum(r.outstanding_cents for r in rows),

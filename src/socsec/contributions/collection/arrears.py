@@ -45,29 +45,34 @@ class Arrear:
     exact_cents: float = 0.0
 
     def explanation(self) -> dict[str, Any]:
-        """The surcharge as an officer reads it: the rule, its legal basis, every stretch of days with the
-        amount unpaid, and the rounding of the total."""
-        f = get_formula(SURCHARGE_RULE)
-        return {
-            "formula": f.name,
-            "label": f.label,
-            "reference": f.reference,
-            "parameter": RATE_PARAMETER,
-            "intervals": [
-                {
-                    "from": i.start.isoformat(),
-                    "to": i.end.isoformat(),
-                    "days": i.days,
-                    "outstanding_cents": i.outstanding_cents,
-                    "daily_rate": i.daily_rate,
-                    "amount_cents": i.amount_cents,
-                }
-                for i in self.intervals
-            ],
-            "exact_cents": self.exact_cents,
-            "rounding": f.rounding_text,
-            "value": self.surcharge_cents,
-        }
+        """The surcharge as an officer reads it (``surcharge_explanation``)."""
+        return surcharge_explanation(self.intervals, self.exact_cents, self.surcharge_cents)
+
+
+def surcharge_explanation(intervals: Sequence[SurchargeInterval], exact_cents: float, value: int) -> dict[str, Any]:
+    """A surcharge as an officer reads it: the rule, its legal basis, every stretch of days with the amount
+    unpaid, and the rounding of the total."""
+    f = get_formula(SURCHARGE_RULE)
+    return {
+        "formula": f.name,
+        "label": f.label,
+        "reference": f.reference,
+        "parameter": RATE_PARAMETER,
+        "intervals": [
+            {
+                "from": i.start.isoformat(),
+                "to": i.end.isoformat(),
+                "days": i.days,
+                "outstanding_cents": i.outstanding_cents,
+                "daily_rate": i.daily_rate,
+                "amount_cents": i.amount_cents,
+            }
+            for i in intervals
+        ],
+        "exact_cents": exact_cents,
+        "rounding": f.rounding_text,
+        "value": value,
+    }
 
 
 SURCHARGE_RULE = "late_payment_surcharge_accrued"
