@@ -25,10 +25,12 @@ from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
 from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
+from socsec.feedback.errors import FeedbackErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
+from socsec.transfers.errors import TransferErrorCode
 
 # any call can get these: 400 a body that cannot be read, 401 no or bad credentials, 403 not allowed,
 # 422 invalid input, 429 too many requests
@@ -47,6 +49,8 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     PensionAccountErrorCode,
     RegistryErrorCode,
     TaxExchangeErrorCode,  # the exchange's refusals (the commands and pages show them)
+    FeedbackErrorCode,  # a rating refused (the pages show them)
+    TransferErrorCode,  # a pension transfer refused (the pages, and the agencies' exchange)
 )
 
 
