@@ -1,0 +1,42 @@
+"""Reading the inbox and the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Count, QuerySet
+
+from .models import Channel, Contact, Delivery
+
+
+def inbox(*, keys: Sequence[str]) -> QuerySet[Delivery]:
+    """The messages of these recipients' inbox, newest first."""
+    return (
+        Delivery.objects.filter(channel=Channel.INBOX, state=Delivery.State.SENT, notice__recipient__in=keys)
+        .select_related("notice")
+        .order_by("-id")
+    )
+
+
+def inbox_unread_count(*, keys: Sequence[str]) -> int:
+    return inbox(keys=keys).filter(read_at__isnull=True).count()
+
+
+def outbox(*, state: str = "", channel: str = "") -> QuerySet[Delivery]:
+    """Every delivery, newest first, by state and channel where given."""
+    rows = Delivery.objects.select_related("notice").order_by("-id")
+    if state:
+        rows = rows.filter(state=state)
+    if channel:
+        rows = rows.filter(channel=channel)
+    return rows
+
+
+def outbox_counts() -> dict[tuple[str, str], int]:
+    """Deliveries by (channel, state)."""
+    counts = Delivery.objects.values_list("channel", "state").annotate(n=Count("id")).order_by()
+    return {(channel, state): n for channel, state, n in counts}
+
+
+def contact_of(*, recipient: str) -> Contact | None:
+    return Contact.objects.filter(recipient=recipient).first()
