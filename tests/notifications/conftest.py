@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 class Mailbox:
     refused: set[str] = field(default_factory=set)  # addresses the server answers 550
     received: list[Message] = field(default_factory=list)
+    port: int = 0
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refused:
@@ -36,6 +37,7 @@ def smtp(settings: Any) -> Iterator[Mailbox]:
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    mailbox.port = port
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

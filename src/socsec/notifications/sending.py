@@ -106,9 +106,9 @@ def _send_one(delivery_id: int, result: DeliverResult) -> None:
     delivery = Delivery.objects.select_related("notice").get(pk=delivery_id)
     try:
         subject, body = render(delivery.notice.event, delivery.notice.context, delivery.language)
-        fault("notify.before_send")
+        fault(f"notify.before_send.{delivery.channel.lower()}")
         reference = _hand_over(delivery, subject, body)
-        fault("notify.after_send")
+        fault(f"notify.after_send.{delivery.channel.lower()}")
     except RenderError as exc:
         _finish(delivery, Delivery.State.FLAGGED, error=(exc.code, str(exc)))
         result.flagged += 1
@@ -154,7 +154,7 @@ def _hand_over(delivery: Delivery, subject: str, body: str) -> str:
     """Give the message to its channel; ``ProviderTimeout`` / ``ProviderRefused`` as the channel answers."""
     key = f"notice-{delivery.notice_id}-{delivery.channel.lower()}"
     if delivery.channel == Channel.SMS:
-        return sms_provider().send(key=key, phone=delivery.address, text=f"{subject}: {body}")
+        return sms_provider().send(key=key, phone=delivery.address, text=f"{subject}\n{body}")
     message_id = f"<{key}@{settings.SOCSEC_NOTIFY_MAIL_DOMAIN}>"
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.address])
     message.extra_headers["Message-ID"] = message_id
