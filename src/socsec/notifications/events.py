@@ -48,7 +48,8 @@ EVENTS: dict[str, Event] = {
         _("Benefits awarded"),
         _("Benefits were awarded on your claim %(claim)s"),
         _(
-            "Benefits were awarded on your claim %(claim)s: %(amount)s yuan in the first year. See the claim for each amount."
+            "Benefits were awarded on your claim %(claim)s: %(amount)s yuan in the first year. "
+            "See the claim for each amount."
         ),
         required=True,
     ),
@@ -86,7 +87,8 @@ EVENTS: dict[str, Event] = {
         _("Invoice issued"),
         _("Invoice %(invoice)s for %(month)s"),
         _(
-            "Invoice %(invoice)s: %(amount)s yuan for %(orders)s orders in %(month)s, province %(province)s, due on %(due)s."
+            "Invoice %(invoice)s: %(amount)s yuan for %(orders)s orders in %(month)s, province %(province)s, "
+            "due on %(due)s."
         ),
     ),
     "invoice.overdue": Event(
