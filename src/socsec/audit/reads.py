@@ -93,7 +93,7 @@ def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
         with translation.override(None):  # what was read, as the catalogue's msgid, shown translated
             what = str(READ_KINDS.get(r.what, r.what))
         day = timezone.localtime(r.at).date().isoformat()
-        context = {"reader": names.get(r.actor_organisation_id, ""), "what": what, "day": day}
+        context = {"reader": names.get(r.actor_organisation_id or 0, ""), "what": what, "day": day}
         notices.append((recipients.person(r.person_id), context, f"{r.actor_organisation_id}:{day}"))
     notify_many(event="data.read", rows=notices)
 

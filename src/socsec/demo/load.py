@@ -19,6 +19,7 @@ from .accounts import demo_accounts
 from .claims import load_demo_claims
 from .employers import demo_employers
 from .money import demo_money
+from .notices import demo_notices
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
@@ -47,6 +48,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_money()
         demo_employers()
         load_demo_claims()
+        demo_notices()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -94,6 +96,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
+    say("notifications: the events' messages delivered to each role's inbox (and the worker's text messages)")
+    demo_notices()
     return summarise(created=True, token=key)
 
 

@@ -29,7 +29,7 @@ EVENTS: dict[str, Event] = {
     "claim.reported": Event(
         _("Claim on one of your workers"),
         _("A claim was reported on one of your workers"),
-        _("A %(kind)s claim (claim %(claim)s) was reported for work done through you on %(day)s."),
+        _("A claim for %(kind)s (claim %(claim)s) was reported for work done through you on %(day)s."),
         translated=("kind",),
     ),
     "claim.accepted": Event(

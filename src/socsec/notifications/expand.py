@@ -8,6 +8,7 @@ nothing is lost silently and an officer sees it in the outbox."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +24,11 @@ from .models import Channel, Contact, Delivery, Notice
 from .recipients import OFFICERS, parse
 
 EXPAND_BATCH = 1000
-MODELS = {"person": Person, "organisation": Organisation, "user": User}
+MODELS: dict[str, type[Person] | type[Organisation] | type[User]] = {
+    "person": Person,
+    "organisation": Organisation,
+    "user": User,
+}
 COLUMNS = ["notice_id", "channel", "state", "address", "language", "attempts", "next_attempt_at"]
 COLUMNS += ["error_code", "error_text", "provider_reference", "claimed_by", "subject", "body"]
 
@@ -69,7 +74,10 @@ def _insert(rows: list[tuple[object, ...]]) -> None:
     columns = ", ".join(quote(str(by_attname[name])) for name in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
     at = COLUMNS.index("next_attempt_at")
-    values = [(*row[:at], connection.ops.adapt_datetimefield_value(row[at]), *row[at + 1 :]) for row in rows]
+    values: list[tuple[Any, ...]] = [
+        (*row[:at], connection.ops.adapt_datetimefield_value(cast(dt.datetime, row[at])), *row[at + 1 :])
+        for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608
@@ -86,7 +94,8 @@ def _existing(keys: set[str]) -> set[str]:
             wanted.setdefault(parsed.kind, []).append(parsed.id)
     found = {OFFICERS}
     for kind, ids in wanted.items():
-        found.update(f"{kind}:{pk}" for pk in MODELS[kind].objects.filter(pk__in=ids).values_list("pk", flat=True))
+        model = MODELS[kind]
+        found.update(f"{kind}:{pk}" for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
     return found
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db.models import Count, QuerySet
 
 from .models import Channel, Contact, Delivery
+from .texts import RenderError, render
 
 
 def inbox(*, keys: Sequence[str]) -> QuerySet[Delivery]:
@@ -16,6 +17,19 @@ def inbox(*, keys: Sequence[str]) -> QuerySet[Delivery]:
         .select_related("notice")
         .order_by("-id")
     )
+
+
+def inbox_texts(deliveries: Sequence[Delivery], language: str) -> list[tuple[Delivery, str, str]]:
+    """Each inbox message with its subject and text in the reader's language (the page's), or as it was
+    delivered where that language cannot be written."""
+    out = []
+    for delivery in deliveries:
+        try:
+            subject, body = render(delivery.notice.event, delivery.notice.context, language)
+        except RenderError:
+            subject, body = delivery.subject, delivery.body
+        out.append((delivery, subject, body))
+    return out
 
 
 def inbox_unread_count(*, keys: Sequence[str]) -> int:

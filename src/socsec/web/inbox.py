@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from socsec.accounts.access import principal_of, require, require_staff
 from socsec.accounts.models import Role, User
@@ -20,7 +20,14 @@ from socsec.core.errors import DomainError
 from socsec.notifications.events import EVENTS
 from socsec.notifications.models import Channel, Delivery
 from socsec.notifications.recipients import keys_of
-from socsec.notifications.selectors import contact_of, inbox, inbox_unread_count, outbox, outbox_counts
+from socsec.notifications.selectors import (
+    contact_of,
+    inbox,
+    inbox_texts,
+    inbox_unread_count,
+    outbox,
+    outbox_counts,
+)
 from socsec.notifications.services import contact_set, delivery_retry, inbox_mark_read
 
 from .common import refusal_message
@@ -51,7 +58,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         inbox_mark_read(keys=keys, delivery_id=int(raw) if raw.isdigit() else None)
         return redirect("web:inbox")
     page = page_of(request, inbox(keys=keys), size=20)
-    return render(request, "web/inbox.html", {"page": page})
+    messages_shown = inbox_texts(page.items, get_language() or settings.LANGUAGE_CODE)
+    return render(request, "web/inbox.html", {"page": page, "shown": messages_shown})
 
 
 class ContactForm(forms.Form):
