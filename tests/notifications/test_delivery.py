@@ -16,6 +16,7 @@ from socsec.core.errors import ValidationFailed
 from socsec.notifications import events, recipients
 from socsec.notifications.events import Event
 from socsec.notifications.models import Delivery, Notice, SmsRecord
+from socsec.notifications.selectors import inbox_texts
 from socsec.notifications.sending import deliver_due
 from socsec.notifications.services import contact_set, delivery_retry, notify, notify_many
 from socsec.notifications.sms import ProviderTimeout
@@ -29,6 +30,12 @@ def states(**filters: Any) -> list[tuple[str, str, str]]:
     return list(rows.values_list("channel", "state", "error_code"))
 
 
+def written(delivery: Delivery) -> tuple[str, str]:
+    """An inbox message as its recipient reads it, in the language it was delivered in."""
+    [(_delivery, subject, body)] = inbox_texts([delivery], delivery.language)
+    return subject, body
+
+
 def tell(person_id: int, key: str = "1", event: str = "benefit.paid", context: dict | None = None) -> None:
     notify(event=event, recipient=recipients.person(person_id), context=context or PAID, dedupe_key=key)
 
@@ -39,13 +46,13 @@ def test_the_inbox_is_written_in_the_persons_language(world):
     tell(world.employee.pk)
     result = deliver_due()
     assert (result.expanded, result.sent) == (2, {"INBOX": 2})
-    rider, employee = Delivery.objects.order_by("notice_id")
-    assert (rider.language, rider.subject, rider.body) == (
+    rider, employee = Delivery.objects.select_related("notice").order_by("notice_id")
+    assert (rider.language, *written(rider)) == (
         "zh-hans",
         "您的待遇已发放",
         "已在2026-09的发放批次中向您支付3,123.45元（1笔）。",
     )
-    assert (employee.subject, employee.body) == (
+    assert written(employee) == (
         "Your benefit was paid",
         "3,123.45 yuan was paid to you in the payment run of 2026-09 (1 payments).",
     )
@@ -55,7 +62,10 @@ def test_the_inbox_is_written_in_the_persons_language(world):
 def test_words_in_the_values_are_translated_too(world):
     tell(world.rider.pk, event="contribution.due", context={"scheme": "residents' basic pension", "month": "2026-12"})
     deliver_due()
-    assert Delivery.objects.get().body == "您2026-12的城乡居民基本养老保险个人缴费已到期。请在门户的缴费页面缴纳。"
+    assert (
+        written(Delivery.objects.select_related("notice").get())[1]
+        == "您2026-12的城乡居民基本养老保险个人缴费已到期。请在门户的缴费页面缴纳。"
+    )
 
 
 def test_email_goes_through_a_real_smtp_server_once_with_a_stable_message_id(world, smtp):

@@ -20,14 +20,18 @@ def inbox(*, keys: Sequence[str]) -> QuerySet[Delivery]:
 
 
 def inbox_texts(deliveries: Sequence[Delivery], language: str) -> list[tuple[Delivery, str, str]]:
-    """Each inbox message with its subject and text in the reader's language (the page's), or as it was
-    delivered where that language cannot be written."""
+    """Each inbox message with its subject and text in the reader's language (the page's), or in the
+    language it was delivered in where the page's cannot be written."""
     out = []
     for delivery in deliveries:
+        notice = delivery.notice
         try:
-            subject, body = render(delivery.notice.event, delivery.notice.context, language)
+            subject, body = render(notice.event, notice.context, language)
         except RenderError:
-            subject, body = delivery.subject, delivery.body
+            try:
+                subject, body = render(notice.event, notice.context, delivery.language)
+            except RenderError:  # a version that no longer has its text
+                subject, body = notice.event, ""
         out.append((delivery, subject, body))
     return out
 
