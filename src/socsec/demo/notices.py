@@ -10,6 +10,7 @@ from socsec.audit.models import ReadPurpose
 from socsec.audit.reads import log_personal_read
 from socsec.audit.services import Actor
 from socsec.notifications import recipients
+from socsec.notifications.models import Contact
 from socsec.notifications.sending import DeliverResult, deliver_due
 from socsec.notifications.services import contact_set
 from socsec.notifications.sweeps import contributions_due_notify, invoices_overdue_notify
@@ -23,6 +24,15 @@ def demo_notices() -> DeliverResult:
     worker = User.objects.get(username="worker")
     platform = User.objects.select_related("organisation").get(username="swiftride")
     assert worker.person_id is not None and platform.organisation is not None
+    if not Contact.objects.filter(recipient=recipients.person(worker.person_id)).exists():  # once
+        _contacts_and_read(worker, platform)
+    invoices_overdue_notify()
+    contributions_due_notify()
+    return deliver_due()
+
+
+def _contacts_and_read(worker: User, platform: User) -> None:
+    assert worker.person_id is not None and platform.organisation is not None
     contact_set(
         actor=ACTOR, recipient=recipients.person(worker.person_id), language="zh-hans", phone=WORKER_PHONE, sms_on=True
     )
@@ -34,6 +44,3 @@ def demo_notices() -> DeliverResult:
         purpose=ReadPurpose.PLATFORM_ADMINISTRATION,
         what="person record",
     )
-    invoices_overdue_notify()
-    contributions_due_notify()
-    return deliver_due()
