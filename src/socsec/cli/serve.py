@@ -47,7 +47,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         }
     if args.worker:  # the background jobs' worker, as a thread of this process (the demo's way)
         from socsec.jobs.worker import start_worker_thread
-
         from socsec.notifications.worker import start_delivery_thread
 
         start_worker_thread()
