@@ -146,3 +146,24 @@ def test_a_pay_run_tells_each_person_paid_once_and_the_officer_who_ran_it(world)
     pay_month(actor=actor, month="2026-09", today=dt.date(2026, 10, 5))  # again: nothing new to pay
     assert len(notices("benefit.paid")) == 1
     assert [n[3] for n in notices("payrun.done")] == ["2026-09:1", "2026-09:2"]
+
+
+def test_a_person_is_told_once_a_day_when_an_organisation_reads_their_data(world):
+    from socsec.audit.models import ReadPurpose
+    from socsec.audit.reads import log_personal_read
+    from socsec.audit.services import Actor
+
+    platform = Actor(label="user:ridego-staff", user_id=world.users["platform"].pk, organisation_id=world.platform.pk)
+    officer_actor = officer(world)
+    for actor, role in ((platform, "PLATFORM"), (platform, "PLATFORM"), (officer_actor, "OFFICER")):
+        log_personal_read(
+            actor=actor,
+            role=role,
+            person_ids=[world.rider.pk],
+            purpose=ReadPurpose.PLATFORM_ADMINISTRATION,
+            what="person record",
+        )
+    [(event, recipient, context, key)] = notices("data.read")
+    assert (event, recipient) == ("data.read", recipients.person(world.rider.pk))
+    assert (context["reader"], context["what"]) == ("RideGo", "personal details, work and coverage")
+    assert key == f"{world.platform.pk}:{context['day']}"
