@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",
+    "socsec.notifications",
     "socsec.web",
 ]
 
@@ -176,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socsec.web.clock.clock_warning",
+                "socsec.web.inbox.inbox_unread",
             ]
         },
     }
@@ -326,3 +328,14 @@ SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # gateway's address would be, so that the domain does not name the web layer's routes.
 SOCSEC_PAYMENT_LOCAL_PAGE = "/pay/local/{reference}/"
 SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("SOCSEC_PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300"))
+
+# notifications (socsec.notifications): the worker `socsec notify deliver` sends the outbox after commit
+SOCSEC_SMS_PROVIDER = os.environ.get("SOCSEC_SMS_PROVIDER", "socsec.notifications.sms.LocalSmsProvider")
+SOCSEC_NOTIFY_LEASE_SECONDS = int(os.environ.get("SOCSEC_NOTIFY_LEASE_SECONDS", "300"))  # a claim's life
+SOCSEC_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("SOCSEC_NOTIFY_MAX_ATTEMPTS", "6"))  # then flagged
+SOCSEC_NOTIFY_RETRY_SECONDS = int(os.environ.get("SOCSEC_NOTIFY_RETRY_SECONDS", "60"))  # doubled each time
+SOCSEC_NOTIFY_EMAIL_TIMEOUT = float(os.environ.get("SOCSEC_NOTIFY_EMAIL_TIMEOUT", "10"))
+SOCSEC_NOTIFY_MAIL_DOMAIN = os.environ.get("SOCSEC_NOTIFY_MAIL_DOMAIN", "socsec.local")
+EMAIL_HOST = os.environ.get("SOCSEC_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SOCSEC_SMTP_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SOCSEC_MAIL_FROM", "notices@socsec.local")

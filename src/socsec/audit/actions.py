@@ -11,6 +11,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "activation.create": _("Scheme switched on for a pilot"),
     "audit.secrets_scrub": _("Secrets removed from the audit trail"),
     "auth.login": _("Logged in"),
+    "notifications.contact.set": _("Ways of being told chosen"),
+    "notifications.delivery.retry": _("Flagged message sent again"),
     "auth.logout": _("Logged out"),
     "auth.failure": _("Login failed"),
     "benefit.award.suspend": _("Award suspended"),

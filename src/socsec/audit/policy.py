@@ -463,4 +463,34 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         ),
         withheld={"document": BULK, "receipt": "the receipt sent back; its amounts and months are recorded on the row"},
     ),
+    "notifications.Contact": AuditFields(
+        recorded=("id", "recipient", "language", "email_on", "sms_on", "muted", "updated_at"),
+        withheld={
+            "email": "a personal address; the trail records that the choices changed, not where mail goes",
+            "phone": "a personal address; the trail records that the choices changed, not where texts go",
+        },
+    ),
+    "notifications.Delivery": AuditFields(
+        recorded=(
+            "id",
+            "notice_id",
+            "channel",
+            "state",
+            "language",
+            "attempts",
+            "next_attempt_at",
+            "claimed_at",
+            "claimed_by",
+            "sent_at",
+            "provider_reference",
+            "error_code",
+            "read_at",
+        ),
+        withheld={
+            "address": "a personal address; the delivery's channel and state say what the officer did",
+            "error_text": "the provider's answer, which may quote the address",
+            "subject": "the message's text, which may hold personal figures; the notice names it",
+            "body": "the message's text, which may hold personal figures; the notice names it",
+        },
+    ),
 }

@@ -12,19 +12,22 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from socsec.core.bulk import insert_rows
 from socsec.core.db import write_briefly
+from socsec.notifications import recipients
+from socsec.notifications.services import notify_many
+from socsec.registry.models import Organisation
 
 from .models import PersonalDataAccess, ReadPurpose
 from .services import Actor
@@ -64,9 +67,35 @@ def log_personal_read(*, actor: Actor, role: str, person_ids: Iterable[int], pur
     ]
     columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
     values = [[getattr(row, name) for name in columns] for row in rows]
-    if rows and not write_briefly(lambda: insert_rows(PersonalDataAccess, columns, values, returning=False)):
+    if rows and not write_briefly(lambda: _write_reads(columns, values, rows)):
         _spool(rows)  # a batch job holds SQLite's write lock: kept in a file, loaded by reads_load_spooled
     return len(rows)
+
+
+def _write_reads(columns: list[str], values: list[list[object]], rows: list[PersonalDataAccess]) -> None:
+    """The reads and, for those by another organisation, the notices telling each person (one a day per
+    person and organisation), in one transaction."""
+    with transaction.atomic():
+        insert_rows(PersonalDataAccess, columns, values, returning=False)
+        reads_notify(rows)
+
+
+def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
+    """Tell each person whose data an organisation read (a platform, another department)."""
+    by_organisation = [r for r in rows if r.actor_organisation_id is not None]
+    if not by_organisation:
+        return
+    names = dict(
+        Organisation.objects.filter(pk__in={r.actor_organisation_id for r in by_organisation}).values_list("pk", "name")
+    )
+    notices = []
+    for r in by_organisation:
+        with translation.override(None):  # what was read, as the catalogue's msgid, shown translated
+            what = str(READ_KINDS.get(r.what, r.what))
+        day = timezone.localtime(r.at).date().isoformat()
+        context = {"reader": names.get(r.actor_organisation_id or 0, ""), "what": what, "day": day}
+        notices.append((recipients.person(r.person_id), context, f"{r.actor_organisation_id}:{day}"))
+    notify_many(event="data.read", rows=notices)
 
 
 def log_personal_reads_in_batches(
@@ -150,12 +179,18 @@ def reads_load_spooled() -> int:
             PersonalDataAccess(**{**row, "at": dt.datetime.fromisoformat(row["at"])})
             for row in map(json.loads, claimed.read_text(encoding="utf-8").splitlines())
         ]
-        if not write_briefly(partial(PersonalDataAccess.objects.bulk_create, rows, batch_size=1000)):
+        if not write_briefly(partial(_load_spooled, rows)):
             os.replace(claimed, path)
             return loaded
         claimed.unlink()
         loaded += len(rows)
     return loaded
+
+
+def _load_spooled(rows: list[PersonalDataAccess]) -> None:
+    with transaction.atomic():
+        PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)
+        reads_notify(rows)
 
 
 def personal_reads(

@@ -16,6 +16,8 @@ from django.db.models import F
 
 from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.core.errors import Conflict, Forbidden
+from socsec.notifications import recipients
+from socsec.notifications.services import notify
 from socsec.rules.coverage import Scheme
 from socsec.rules.parameters import load_parameters
 
@@ -106,4 +108,11 @@ def move(
             claim=claim, on=today, actor=actor.label, from_status=from_status, to_status=to, note=note[:2000]
         )
         audit_record(actor=actor, action=f"benefit.claim.{to.lower()}", instance=claim, before=before)
+        if to == S.REJECTED or (to == S.ACCEPTED and from_status != S.ASSESSED):  # a decision (not a send-back)
+            notify(
+                event=f"claim.{to.lower()}",
+                recipient=recipients.person(claim.person_id),
+                context={"claim": claim.pk, "reason": claim.decision_reason or note},
+                dedupe_key=f"{claim.pk}:{claim.version}",
+            )
     return claim

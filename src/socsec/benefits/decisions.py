@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.core.money import format_yuan
+from socsec.notifications import recipients
+from socsec.notifications.services import notify
 from socsec.rules.parameters import load_parameters
 
 from .assessment import Assessment
@@ -149,6 +152,12 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int, today: d
             ClaimEvent.objects.create(
                 claim=claim, on=today, actor=actor.label, from_status=S.AWARDED, to_status=S.AWARDED, note=note
             )
+        notify(
+            event="claim.awarded",
+            recipient=recipients.person(claim.person_id),
+            context={"claim": claim.pk, "amount": format_yuan(total)},
+            dedupe_key=f"{claim.pk}:{claim.version}",
+        )
     return claim
 
 

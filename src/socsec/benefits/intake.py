@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, ValidationFailed
+from socsec.notifications import recipients
+from socsec.notifications.services import notify_many
 from socsec.registry.models import Engagement, Person
 from socsec.rules.coverage import Category, Status
 from socsec.rules.texts import N_
@@ -114,9 +116,21 @@ def claim_submit(
             ) from None
         ClaimEvent.objects.create(claim=claim, on=today, actor=actor.label, to_status=S.SUBMITTED, note="")
         audit_record(actor=actor, action="benefit.claim.submit", instance=claim)
+        _tell_received(claim)
         _check(claim, actor=Actor.system("automated checks"), today=today)
     claim.refresh_from_db()
     return claim
+
+
+def _tell_received(claim: Claim) -> None:
+    """The claimant, and the platform or employer of the work the claim rests on, are told of it."""
+    with translation.override(None):  # the kind's words as the catalogue's msgid, shown translated
+        kind = str(Claim.Kind(claim.kind).label)
+    context = {"claim": claim.pk, "kind": kind, "day": claim.event_date.isoformat(), "due": claim.decision_due}
+    notify_many(event="claim.received", rows=[(recipients.person(claim.person_id), context, str(claim.pk))])
+    if claim.engagement is not None:
+        organisation = recipients.organisation(claim.engagement.organisation_id)
+        notify_many(event="claim.reported", rows=[(organisation, context, str(claim.pk))])
 
 
 def _person_of(actor: Actor) -> int | None:

@@ -9,6 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from socsec.notifications import recipients
+from socsec.notifications.services import notify
+
 from .models import Claim, PersonNotice
 
 
@@ -31,8 +34,13 @@ TEXTS_BY_CODE = {kind.value: text for kind, text in TEXTS.items()}
 
 
 def notice_send(*, person_id: int, kind: NoticeKind, claim: Claim | None = None, **params: str) -> PersonNotice:
-    """Write a message to a person (within the caller's transaction)."""
-    return PersonNotice.objects.create(person_id=person_id, claim=claim, kind=kind.value, params=params)
+    """Write a message to a person (within the caller's transaction), and tell them of it through their
+    channels (the outbox, in the same transaction)."""
+    notice = PersonNotice.objects.create(person_id=person_id, claim=claim, kind=kind.value, params=params)
+    event = "claim.information_requested" if kind == NoticeKind.INFORMATION_REQUESTED else f"benefit.{kind.value}"
+    context = {"claim": claim.pk if claim else "", **params}
+    notify(event=event, recipient=recipients.person(person_id), context=context, dedupe_key=f"notice:{notice.pk}")
+    return notice
 
 
 def notice_text(notice: PersonNotice) -> str:

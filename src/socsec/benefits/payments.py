@@ -35,6 +35,7 @@ from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 from .bank_files import bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
 from .pay_due import INDEXED_ITEMS, PaidRow, due, last_year_due, monthly_amounts, monthly_amounts_many, paid_on_replaced
+from .pay_notices import claims_paid_tell, pay_run_tell
 from .pay_read import PayAward, pay_awards
 from .stops import ReplacedKey, apply_suspensions, replaced_key
 
@@ -130,6 +131,7 @@ def pay_month(
             texts[instruction] = bank_file_record(run, instruction, run.file_path)[1]
         run.save()
         audit_record(actor=actor, action="benefit.payment_run", instance=run)
+        pay_run_tell(actor=actor, run=run, instruction=instruction, new_payments=new_payments, new_cents=new_cents)
         fault("pay.before_commit")
     fault("pay.after_commit")
     # this run's file, and any earlier one of the month found absent or damaged, byte for byte as recorded
@@ -243,6 +245,7 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
             ]
         )
         audit_record_many(actor=actor, action="benefit.claim.paid", instances=claims, befores=befores)
+        claims_paid_tell(claims, month)
 
 
 def _locked(rows: QuerySet[Claim]) -> QuerySet[Claim]:

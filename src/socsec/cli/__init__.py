@@ -22,6 +22,7 @@ from . import (
     interest,
     keys,
     manage,
+    notify,
     otp,
     pay,
     project,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_audit(sub)
     manage.add_manage(sub)
     tokens.add_token(sub)
+    notify.add_notify(sub)
     otp.add_otp(sub)
     rules.add_rules(sub)
     return parser

@@ -47,9 +47,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         }
     if args.worker:  # the background jobs' worker, as a thread of this process (the demo's way)
         from socsec.jobs.worker import start_worker_thread
+        from socsec.notifications.worker import start_delivery_thread
 
         start_worker_thread()
-        print("Background jobs: a worker thread runs them", flush=True)
+        start_delivery_thread()
+        print("Background jobs: a worker thread runs them; another delivers the notifications", flush=True)
     print(f"SocSec serving on http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
     serve(AccessLog(application), host=args.host, port=args.port, threads=args.threads, ident="socsec", **proxy)
     return 0

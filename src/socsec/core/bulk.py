@@ -16,10 +16,16 @@ MAX_ROWS = 1000  # rows a statement at most, whatever the database allows
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: bool = True
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool = True,
+    ignore_conflicts: bool = False,
 ) -> list[int]:
     """Insert ``rows`` (values in the order of ``columns``, each a field's attname) into the model's table;
-    returns the new ids in the order given (or nothing, ``returning=False``)."""
+    returns the new ids in the order given (or nothing, ``returning=False``). ``ignore_conflicts`` skips a
+    row a unique constraint already holds (``ON CONFLICT DO NOTHING``; then nothing is returned)."""
     if not rows:
         return []
     meta = model._meta
@@ -33,7 +39,9 @@ def insert_rows(
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    tail = f" RETURNING {quote(str(pk.column))}" if returning else ""
+    returning = returning and not ignore_conflicts
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    tail += f" RETURNING {quote(str(pk.column))}" if returning else ""
     ids: list[int] = []
     with connection.cursor() as cursor:
         for at in range(0, len(rows), per_statement):

@@ -21,6 +21,7 @@ from .employers import demo_employers
 from .feedback import load_demo_ratings
 from .late_payment import demo_late_payment
 from .money import demo_money
+from .notices import demo_notices
 from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
@@ -53,6 +54,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         load_demo_claims()
         load_demo_ratings()
         demo_transfer()
+        demo_notices()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -106,6 +108,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     load_demo_ratings()
     say("a driver moves his pension from Guangdong to Beijing: requested, checked, issued, credited, completed")
     demo_transfer()
+    say("notifications: the events' messages delivered to each role's inbox (and the worker's text messages)")
+    demo_notices()
     return summarise(created=True, token=key)
 
 

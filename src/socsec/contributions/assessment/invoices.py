@@ -8,10 +8,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from socsec.contributions.models import AssessmentRun, Invoice
+from socsec.core.money import format_yuan
 from socsec.ledger.accounts import fund, platform_receivable
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
+from socsec.notifications import recipients
+from socsec.notifications.services import notify_many
 
 Key = tuple[int, int]  # (platform id, province id)
 
@@ -80,4 +83,21 @@ def invoices_issue(
                 idempotency_key=key,
                 booked_on=today,
             )
+    rows = [
+        (
+            recipients.organisation(i.platform_id),
+            {
+                "invoice": i.pk,
+                "month": i.month,
+                "amount": format_yuan(i.amount_cents),
+                "orders": i.order_count,
+                "province": province_codes[i.province_id],
+                "due": i.due_on.isoformat(),
+            },
+            str(i.pk),
+        )
+        for i in invoices
+        if i.amount_cents > 0  # a credit note is taken off the oldest unpaid invoices: nothing to pay
+    ]
+    notify_many(event="invoice.issued", rows=rows)
     return invoices

@@ -8,15 +8,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from socsec.audit.services import Actor, audit_record
 from socsec.contributions.errors import ContributionErrorCode
 from socsec.contributions.models import OwnContribution
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
+from socsec.core.money import format_yuan
 from socsec.core.months import month_first_day, month_index
 from socsec.ledger.accounts import BANK_COLLECTION
+from socsec.notifications import recipients
+from socsec.notifications.services import notify
 from socsec.registry.models import Person
 from socsec.rules.engine import Explanation, RuleViolation, calc
 from socsec.rules.formulas import PERIOD_CODES, PeriodCheck
@@ -211,4 +214,17 @@ def own_contribution_pay(
         )
         own_contribution_post(record, amounts, region.province_code, BANK_COLLECTION, today)
         audit_record(actor=actor, action="contribution.own.pay", instance=record)
+        with translation.override(None):  # the scheme's words as the catalogue's msgid, shown translated
+            label = str(OwnContribution.Scheme(scheme).label)
+        notify(
+            event="contribution.received",
+            recipient=recipients.person(person.pk),
+            context={
+                "amount": format_yuan(record.paid_cents),
+                "scheme": label,
+                "months": months,
+                "start": period_start.isoformat(),
+            },
+            dedupe_key=str(record.pk),
+        )
     return record

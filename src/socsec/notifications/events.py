@@ -1,0 +1,126 @@
+"""The events people are told of: each one's subject and text (gettext templates, so the same notice reads
+in Chinese or English), whether the law requires it (it cannot be switched off), and which of its values
+are themselves words to translate (given in English, the catalogue's msgid)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Event:
+    label: str | Promise
+    subject: str | Promise
+    body: str | Promise
+    required: bool = False
+    translated: tuple[str, ...] = ()  # context values that are msgids, shown in the reader's language
+
+
+EVENTS: dict[str, Event] = {
+    "claim.received": Event(
+        _("Claim received"),
+        _("Your claim %(claim)s was received"),
+        _("Your %(kind)s claim for %(day)s was received as claim %(claim)s. A decision is due by %(due)s."),
+        translated=("kind",),
+    ),
+    "claim.reported": Event(
+        _("Claim on one of your workers"),
+        _("A claim was reported on one of your workers"),
+        _("A claim for %(kind)s (claim %(claim)s) was reported for work done through you on %(day)s."),
+        translated=("kind",),
+    ),
+    "claim.accepted": Event(
+        _("Claim decided"),
+        _("Your claim %(claim)s was accepted"),
+        _("Your claim %(claim)s was accepted. The benefits are assessed next. %(reason)s"),
+        required=True,
+    ),
+    "claim.rejected": Event(
+        _("Claim decided"),
+        _("Your claim %(claim)s was rejected"),
+        _("Your claim %(claim)s was rejected: %(reason)s You may ask for a review within the time the law allows."),
+        required=True,
+    ),
+    "claim.awarded": Event(
+        _("Benefits awarded"),
+        _("Benefits were awarded on your claim %(claim)s"),
+        _(
+            "Benefits were awarded on your claim %(claim)s: %(amount)s yuan in the first year. "
+            "See the claim for each amount."
+        ),
+        required=True,
+    ),
+    "claim.paid": Event(
+        _("Claim paid"),
+        _("Your claim %(claim)s was paid"),
+        _("The payment run of %(month)s paid your claim %(claim)s."),
+    ),
+    "benefit.paid": Event(
+        _("Benefit paid"),
+        _("Your benefit was paid"),
+        _("%(amount)s yuan was paid to you in the payment run of %(month)s (%(payments)s payments)."),
+    ),
+    "claim.information_requested": Event(
+        _("More information asked"),
+        _("More information is needed on your claim %(claim)s"),
+        _("An officer needs more information on your claim: %(question)s"),
+        required=True,
+    ),
+    "benefit.suspension_confirmed": Event(
+        _("Benefit stopped"),
+        _("Your benefit stays stopped"),
+        _("Your benefit stays stopped from %(month)s. An officer checked it: %(reason)s"),
+        required=True,
+    ),
+    "benefit.suspension_lifted": Event(
+        _("Benefit paid again"),
+        _("Your benefit is paid again"),
+        _(
+            "Your benefit is paid again from %(month)s; what was held back is paid in the next payment run. "
+            "An officer checked it: %(reason)s"
+        ),
+    ),
+    "invoice.issued": Event(
+        _("Invoice issued"),
+        _("Invoice %(invoice)s for %(month)s"),
+        _(
+            "Invoice %(invoice)s: %(amount)s yuan for %(orders)s orders in %(month)s, province %(province)s, "
+            "due on %(due)s."
+        ),
+    ),
+    "invoice.overdue": Event(
+        _("Invoice overdue"),
+        _("Invoice %(invoice)s is overdue"),
+        _(
+            "Invoice %(invoice)s for %(month)s was due on %(due)s and %(outstanding)s yuan of it is still unpaid. "
+            "A late-payment surcharge runs from the day after the due date."
+        ),
+        required=True,
+    ),
+    "contribution.due": Event(
+        _("Own contribution due"),
+        _("Your contribution for %(month)s is due"),
+        _("Your own contribution to %(scheme)s for %(month)s is due. Pay it on the portal's payment page."),
+        translated=("scheme",),
+    ),
+    "contribution.received": Event(
+        _("Own contribution received"),
+        _("Your contribution was received"),
+        _("We received %(amount)s yuan for %(scheme)s: %(months)s months from %(start)s."),
+        translated=("scheme",),
+    ),
+    "payrun.done": Event(
+        _("Payment run done"),
+        _("The payment run of %(month)s is done"),
+        _("The benefit payment run of %(month)s is done: %(new)s new payments of %(amount)s yuan."),
+    ),
+    "data.read": Event(
+        _("Your data was read"),
+        _("%(reader)s read your data"),
+        _("%(reader)s read your data (%(what)s) on %(day)s. Your data page lists every read."),
+        translated=("what",),
+    ),
+}

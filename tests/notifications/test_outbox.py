@@ -1,0 +1,169 @@
+"""The outbox: a notice written in the event's transaction (both or neither), once per event, recipient
+and key, refused for an event without a text, streamed in bounded batches; and the events wired to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from socsec.benefits.decisions import claim_decide
+from socsec.benefits.information import claim_request_information
+from socsec.benefits.models import Award, Claim
+from socsec.benefits.payments import pay_month
+from socsec.contributions.own.payments import own_contribution_pay
+from socsec.core.errors import ValidationFailed
+from socsec.notifications import recipients
+from socsec.notifications.models import Notice
+from socsec.notifications.services import notify, notify_many
+from tests.benefits.test_claims import injury, officer
+from tests.world import SYSTEM
+
+
+def notices(event: str | None = None) -> list[tuple[str, str, dict, str]]:
+    rows = Notice.objects.order_by("id")
+    if event:
+        rows = rows.filter(event=event)
+    return list(rows.values_list("event", "recipient", "context", "dedupe_key"))
+
+
+def test_a_notice_is_written_with_its_event_or_not_at_all(db):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(event="payrun.done", recipient="officers", context={"month": "2026-10"}, dedupe_key="x")
+        raise RuntimeError("the event failed")
+    assert Notice.objects.count() == 0
+    notify(event="payrun.done", recipient="officers", context={"month": "2026-10", "new": 2}, dedupe_key="x")
+    notify(event="payrun.done", recipient="officers", context={"month": "2026-10", "new": 3}, dedupe_key="x")
+    assert notices() == [("payrun.done", "officers", {"month": "2026-10", "new": 2}, "x")]  # told once
+
+
+def test_an_event_without_a_text_is_refused_and_nothing_is_written(db):
+    with pytest.raises(ValidationFailed) as refused:
+        notify(event="claim.exploded", recipient="person:1", context={}, dedupe_key="1")
+    assert refused.value.code == "event_unknown"
+    assert Notice.objects.count() == 0
+
+
+def test_many_notices_cost_the_same_statements_per_batch_whatever_the_rows(db):
+    def insert(n: int, start: int) -> int:
+        rows = ((recipients.person(i), {"amount": "1.00", "month": "2026-10"}, "k") for i in range(start, start + n))
+        with CaptureQueriesContext(connection) as queries:
+            assert notify_many(event="benefit.paid", rows=rows) == n
+        return len(queries)
+
+    # multi-row inserts of as many rows as the database's bound variables allow (SQLite: 999), in batches
+    # of 1000: the statements follow the rows in fixed steps, none grows with them
+    per = min(1000, (connection.features.max_query_params or 65535) // 7)
+    assert insert(10, 0) == 1
+    assert insert(per, 100) == 1
+    assert insert(2500, 5000) == 2 * -(-1000 // per) + -(-500 // per)
+    assert Notice.objects.count() == 2510 + per
+
+
+def test_a_claim_tells_the_claimant_and_the_platform_and_its_decision_the_claimant(world):
+    claim = injury(world, today=dt.date(2026, 10, 10), day=dt.date(2026, 10, 1))
+    person, platform = recipients.person(world.rider.pk), recipients.organisation(world.platform.pk)
+    context = {"claim": claim.pk, "kind": "occupational injury protection (platform work)", "day": "2026-10-01"}
+    received = notices("claim.received") + notices("claim.reported")
+    assert [(e, r, k) for e, r, _c, k in received] == [
+        ("claim.received", person, str(claim.pk)),
+        ("claim.reported", platform, str(claim.pk)),
+    ]
+    assert {k: received[0][2][k] for k in context} == context
+    assert claim.status == Claim.Status.GATHERING_EVIDENCE  # no order on the day: routed to an officer
+    claim = claim_decide(
+        actor=officer(world), claim=claim, expected_version=claim.version, accept=False, reason="No injury."
+    )
+    assert notices("claim.rejected") == [
+        ("claim.rejected", person, {"claim": claim.pk, "reason": "No injury."}, f"{claim.pk}:{claim.version}")
+    ]
+    assert notices("claim.accepted") == []
+
+
+def test_more_information_asked_is_a_required_notice(world):
+    claim = injury(world, today=dt.date(2026, 10, 10), day=dt.date(2026, 10, 1))
+    claim_request_information(
+        actor=officer(world), claim=claim, expected_version=claim.version, question="Send the hospital's note."
+    )
+    row = Notice.objects.get(event="claim.information_requested")
+    assert (row.recipient, row.required) == (recipients.person(world.rider.pk), True)
+    assert row.context == {"claim": claim.pk, "question": "Send the hospital's note."}
+
+
+def test_an_own_contribution_received_is_told(world):
+    record = own_contribution_pay(
+        actor=SYSTEM,
+        person=world.rider,
+        scheme="EMPLOYEE_PENSION",
+        declared_base_cents=1000000,
+        period_start=dt.date(2026, 3, 1),
+        months=3,
+        today=dt.date(2026, 3, 2),
+    )
+    [(event, recipient, context, key)] = notices("contribution.received")
+    assert (event, recipient, key) == ("contribution.received", recipients.person(world.rider.pk), str(record.pk))
+    assert context["months"] == 3 and context["start"] == "2026-03-01"
+    assert context["scheme"] == "employee basic pension (flexible employment)"
+
+
+def test_a_pay_run_tells_each_person_paid_once_and_the_officer_who_ran_it(world):
+    claim = Claim.objects.create(
+        person=world.employee,
+        kind="PENSION",
+        status="AWARDED",
+        event_date=dt.date(2015, 1, 1),
+        reported_by="OFFICER",
+        submitted_on=dt.date(2015, 1, 2),
+        decision_due=dt.date(2015, 3, 3),
+    )
+    Award.objects.create(
+        claim=claim,
+        item="pension_monthly",
+        label="pension",
+        payer="FUND",
+        periodic=True,
+        amount_cents=312345,
+        explanation={},
+        start_month="2026-09",
+    )
+    actor = officer(world)
+    pay_month(actor=actor, month="2026-09", today=dt.date(2026, 10, 5))
+    person = recipients.person(world.employee.pk)
+    assert notices("benefit.paid") == [
+        ("benefit.paid", person, {"amount": "3,123.45", "month": "2026-09", "payments": 1}, "2026-09:1")
+    ]
+    assert notices("claim.paid") == [("claim.paid", person, {"claim": claim.pk, "month": "2026-09"}, str(claim.pk))]
+    assert notices("payrun.done") == [
+        (
+            "payrun.done",
+            recipients.user(actor.user_id),
+            {"month": "2026-09", "new": 1, "amount": "3,123.45"},
+            "2026-09:1",
+        )
+    ]
+    pay_month(actor=actor, month="2026-09", today=dt.date(2026, 10, 5))  # again: nothing new to pay
+    assert len(notices("benefit.paid")) == 1
+    assert [n[3] for n in notices("payrun.done")] == ["2026-09:1", "2026-09:2"]
+
+
+def test_a_person_is_told_once_a_day_when_an_organisation_reads_their_data(world):
+    from socsec.audit.models import ReadPurpose
+    from socsec.audit.reads import log_personal_read
+    from socsec.audit.services import Actor
+
+    platform = Actor(label="user:ridego-staff", user_id=world.users["platform"].pk, organisation_id=world.platform.pk)
+    officer_actor = officer(world)
+    for actor, role in ((platform, "PLATFORM"), (platform, "PLATFORM"), (officer_actor, "OFFICER")):
+        log_personal_read(
+            actor=actor,
+            role=role,
+            person_ids=[world.rider.pk],
+            purpose=ReadPurpose.PLATFORM_ADMINISTRATION,
+            what="person record",
+        )
+    [(event, recipient, context, key)] = notices("data.read")
+    assert (event, recipient) == ("data.read", recipients.person(world.rider.pk))
+    assert (context["reader"], context["what"]) == ("RideGo", "personal details, work and coverage")
+    assert key == f"{world.platform.pk}:{context['day']}"
