@@ -27,6 +27,7 @@ from socsec.coverage.errors import CoverageErrorCode
 from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
 from socsec.feedback.errors import FeedbackErrorCode
 from socsec.jobs.errors import JobErrorCode
+from socsec.notifications.errors import NotifyErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
@@ -51,6 +52,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     TaxExchangeErrorCode,  # the exchange's refusals (the commands and pages show them)
     FeedbackErrorCode,  # a rating refused (the pages show them)
     TransferErrorCode,  # a pension transfer refused (the pages, and the agencies' exchange)
+    NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
 )
 
 

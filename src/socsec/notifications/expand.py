@@ -19,7 +19,7 @@ from django.utils import timezone
 from socsec.accounts.models import User
 from socsec.registry.models import Organisation, Person
 
-from .errors import DeliveryError
+from .delivery_codes import DeliveryError
 from .models import Channel, Contact, Delivery, Notice
 from .recipients import OFFICERS, parse
 

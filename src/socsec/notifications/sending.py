@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from socsec.core.faults import fault
 
-from .errors import DeliveryError
+from .delivery_codes import DeliveryError
 from .expand import notices_expand
 from .models import Channel, Delivery
 from .sms import ProviderRefused, ProviderTimeout, sms_provider

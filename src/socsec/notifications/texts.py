@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .errors import DeliveryError
+from .delivery_codes import DeliveryError
 from .events import EVENTS
 
 SOURCE_LANGUAGE = "en"  # the language the templates are written in
