@@ -25,6 +25,7 @@ from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
 from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
+from socsec.interagency.errors import InterAgencyErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
@@ -43,6 +44,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     ContributionErrorCode,
     CoverageErrorCode,
     EmployerErrorCode,
+    InterAgencyErrorCode,  # a refusal's code, in a signed acknowledgement's "code"
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
