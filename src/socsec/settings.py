@@ -113,6 +113,9 @@ SOCSEC_INTERAGENCY: dict[str, Any] = {
     "retry_first_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_FIRST", "2")),
     "retry_longest_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_LONGEST", "600")),
     "timeout_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_TIMEOUT", "60")),
+    # more kinds of document to handle (dotted paths of DocumentKind objects, comma-separated), besides
+    # those the apps register themselves
+    "kinds": [k.strip() for k in os.environ.get("SOCSEC_INTERAGENCY_KINDS", "").split(",") if k.strip()],
 }
 
 INSTALLED_APPS = [

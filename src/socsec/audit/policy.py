@@ -239,6 +239,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
     ),
     "interagency.Peer": AuditFields(
         recorded=("id", "code", "region", "base_url", "public_key", "active", *_CREATED),
+        withheld={"delivery_failures": "delivery's working state", "deliver_after": "delivery's working state"},
     ),
     "interagency.OutboundDocument": AuditFields(
         recorded=(

@@ -5,3 +5,13 @@ class InterAgencyConfig(AppConfig):
     name = "socsec.interagency"
     label = "interagency"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Plug in the kinds the settings name (``SOCSEC_INTERAGENCY_KINDS``); apps register their own."""
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        from .kinds import kind_register
+
+        for path in settings.SOCSEC_INTERAGENCY.get("kinds", []):
+            kind_register(import_string(path))

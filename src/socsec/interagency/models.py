@@ -21,6 +21,9 @@ class Peer(models.Model):
     base_url = models.CharField(max_length=300)
     public_key = models.CharField(max_length=64)  # base64 of the Ed25519 public key
     active = models.BooleanField(default=True)
+    # deliveries to it that failed in a row, and until when the next waits (none tried before)
+    delivery_failures = models.PositiveIntegerField(default=0)
+    deliver_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

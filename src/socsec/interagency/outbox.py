@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record_many
@@ -159,14 +160,19 @@ def _deliver_batch(
     if problem:
         report.failed_requests = 1
         report.errors.append(f"{peer.code}: {problem}")
+        peer.delivery_failures += 1
+        peer.deliver_after = now + _wait_after(peer.delivery_failures)
+    elif peer.delivery_failures:
+        peer.delivery_failures, peer.deliver_after = 0, None
     closed: list[OutboundDocument] = []
     put_off: list[OutboundDocument] = []
     outcomes: dict[str, list[Outcome]] = {}
     for doc, signed in zip(docs, answers or [None] * len(docs), strict=True):
         doc.attempts += 1
         trouble = problem or _ack_problem(doc, signed, identity)
-        if trouble:
-            doc.last_error, doc.next_attempt_at = trouble[:2000], now + _wait_after(doc.attempts)
+        if trouble:  # the whole peer put off when it did not answer; a document whose answer was wrong, alone
+            doc.last_error = trouble[:2000]
+            doc.next_attempt_at = peer.deliver_after if problem and peer.deliver_after else now + _wait_after(doc.attempts)
             put_off.append(doc)
             continue
         ack = signed["acknowledgement"]
@@ -181,6 +187,9 @@ def _deliver_batch(
         fields = ["attempts", "last_error", "next_attempt_at", "state", "acknowledgement"]
         fields += ["acknowledgement_signature", "refusal_code", "acknowledged_at"]
         OutboundDocument.objects.bulk_update(docs, fields, batch_size=500)
+        Peer.objects.filter(pk=peer.pk).update(
+            delivery_failures=peer.delivery_failures, deliver_after=peer.deliver_after
+        )
         for name, settled in outcomes.items():
             kind = kind_named(name)
             if kind is not None and kind.settle is not None:
@@ -195,7 +204,8 @@ def _deliver_batch(
 
 
 def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetime | None = None) -> DeliveryReport:
-    """One pass over the outbox: every document due, a batch per request and peer."""
+    """One pass over the outbox: every document due, a batch per request and peer. A peer that fails is
+    left alone for the rest of the pass, and put off (``Peer.deliver_after``) as its documents are."""
     identity: AgencyIdentity = settings.SOCSEC_AGENCY
     transport = transport or transport_configured()
     size = settings.SOCSEC_INTERAGENCY["batch"]
@@ -205,6 +215,7 @@ def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetim
     while True:
         due = list(
             OutboundDocument.objects.filter(state=DocumentState.PENDING, next_attempt_at__lte=at, id__gt=last_id)
+            .filter(Q(peer__deliver_after__isnull=True) | Q(peer__deliver_after__lte=at))
             .select_related("peer")
             .order_by("id")[:size]
         )
@@ -219,8 +230,7 @@ def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetim
 
 
 def next_attempt_at() -> dt.datetime | None:
-    """When the next pending document is due (None when nothing is pending)."""
-    found: dt.datetime | None = OutboundDocument.objects.filter(state=DocumentState.PENDING).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+    """When the next pending document is due, its peer's wait included (None when nothing is pending)."""
+    due = Greatest(F("next_attempt_at"), Coalesce(F("peer__deliver_after"), F("next_attempt_at")))
+    found: dt.datetime | None = OutboundDocument.objects.filter(state=DocumentState.PENDING).aggregate(at=Min(due))["at"]
     return found
