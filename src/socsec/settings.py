@@ -106,6 +106,7 @@ try:
     SOCSEC_AGENCY = identity_from_env(os.environ, production=SOCSEC_PROFILE == "production")
 except AgencyConfigurationError as exc:
     raise ImproperlyConfigured(str(exc)) from None
+SOCSEC_AGENCY_CODE = SOCSEC_AGENCY.code  # the code transfer documents name this agency by
 # Delivery of documents to peer agencies: documents per request, the wait before the first retry (doubled
 # per failed attempt up to the longest wait), and how long a peer has to answer (seconds).
 SOCSEC_INTERAGENCY: dict[str, Any] = {
@@ -139,6 +140,7 @@ INSTALLED_APPS = [
     "socsec.ledger",
     "socsec.benefits",
     "socsec.taxexchange",
+    "socsec.transfers",
     "socsec.interagency",
     "django_tasks",
     "django_tasks_db",

@@ -82,6 +82,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "token.issue": _("API token issued"),
     "token.revoke": _("API token revoked"),
     "token.rotate": _("API token rotated"),
+    "transfer.complete": _("Pension transfer completed on the receiving agency's receipt"),
+    "transfer.credit": _("Pension transfer received and credited"),
+    "transfer.issue": _("Pension transfer document issued"),
+    "transfer.refuse": _("Pension transfer refused"),
+    "transfer.request": _("Pension transfer requested and checked"),
     "user.create": _("User account created"),
     "worker.name_differs": _("Worker's declared name differs from the registry"),
 }

@@ -1,9 +1,10 @@
 """The insured records' sums done by the database in one query over all persons, streamed in the order of
 their ids: per person who may be in the export (a pension in force, or months on record), the birth
 date, sex and retirement group, the pension, the months on record (the union of the months of employee-
-pension contributions and of the employers' months on record, ``taxexchange.months_sql``, each month
-once), the months paid by their own contributions and those months weighted by the chosen base over the
-regional average wage, and the individual account's balance. The database reads each table once, in bulk
+pension contributions, of the employers' months on record, ``taxexchange.months_sql``, and of the
+months transfers brought in, ``transfers.records``, each month once), the months paid by their own
+contributions and those months weighted by the chosen base over the regional average wage, and the
+individual account's balance. The database reads each table once, in bulk
 (on PostgreSQL it may use parallel workers), instead of a few index look-ups per person; PostgreSQL
 sends the rows with COPY, read in blocks by Arrow.
 
@@ -136,11 +137,15 @@ def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
 
     until = end - dt.timedelta(days=1)
     postgres = connection.vendor == "postgresql"
+    from socsec.transfers.records import transferred_spans_sql
+
     employer_spans, employer_params = employer_spans_sql(until=until, scheme="PENSION", postgres=postgres)
+    transferred, transferred_params = transferred_spans_sql(until=until, scheme="PENSION", postgres=postgres)
     sql = _SQL.format(
         persons=Person._meta.db_table,
         own=OwnContribution._meta.db_table,
         employer_spans=employer_spans,
+        transferred_spans=transferred,
         awards=Award._meta.db_table,
         claims=Claim._meta.db_table,
         accounts=Account._meta.db_table,
@@ -169,7 +174,7 @@ def _query(end: dt.date) -> tuple[str, dict[str, Any]]:
         "prefix": INDIVIDUAL_ACCOUNT_PREFIX.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
         "prefix_length": len(INDIVIDUAL_ACCOUNT_PREFIX) + 1,
     }
-    params |= employer_params
+    params |= employer_params | transferred_params
     params |= {f"paying_{i}": str(status) for i, status in enumerate(PAYING_STATUSES)}
     return sql, params
 
@@ -248,6 +253,8 @@ LEFT JOIN (
             WHERE c.scheme = %(scheme)s AND c.period_start < %(end)s
             UNION ALL
             {employer_spans}
+            UNION ALL
+            {transferred_spans}
         ) spans
     ) reached
     GROUP BY person_id

@@ -173,9 +173,12 @@ def pension_months_on_record(person: Person, until: dt.date, *, own_contribution
     (``taxexchange.selectors.employer_months_on_record``: paid in full as the tax authority collected
     them, or taken over from before an employer's months were collected through it); a month in a labour
     relation whose contributions were not paid does not count. A month counts once however many payers it
-    has. Without ``own_contributions``: the employers' months only."""
+    has. The months a transfer brought in from another agency count the same way
+    (``transfers.records.transferred_months``). Without ``own_contributions``: the employers' and the
+    transferred months only."""
     from socsec.contributions.models import OwnContribution
     from socsec.taxexchange.selectors import employer_months_on_record
+    from socsec.transfers.records import transferred_months
 
     months: set[str] = set()
     own = OwnContribution.objects.filter(
@@ -186,16 +189,19 @@ def pension_months_on_record(person: Person, until: dt.date, *, own_contribution
         first = month_index(c.period_start)
         months.update(month_name(first + i) for i in range(c.months) if first + i <= last)
     months.update(employer_months_on_record(person, scheme="PENSION", until=until))
+    months.update(transferred_months(person, "PENSION", until=until))
     return len(months)
 
 
 def unemployment_months_on_record(person: Person, until: dt.date) -> int:
     """Months of unemployment-insurance contributions up to a date: the months of employers' unemployment
     contributions on record (``taxexchange.selectors.employer_months_on_record``; workers outside a labour
-    relation do not pay them)."""
+    relation do not pay them), with the months a transfer brought in (``transfers.records``), each month once."""
     from socsec.taxexchange.selectors import employer_months_on_record
+    from socsec.transfers.records import transferred_months
 
-    return len(employer_months_on_record(person, scheme="UNEMPLOYMENT", until=until))
+    months = employer_months_on_record(person, scheme="UNEMPLOYMENT", until=until)
+    return len(months | transferred_months(person, "UNEMPLOYMENT", until=until))
 
 
 @dataclass(frozen=True)

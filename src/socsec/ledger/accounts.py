@@ -14,6 +14,9 @@ code                                     kind       what it holds               
                                                     funds
 ``bank:collection``                      asset      the collection bank account: platforms'     debit +
                                                     payments and workers' own contributions
+``bank:pension-transfer``                asset      pension money in transit between provinces: a   debit +
+                                                    sending province's transfers out (credits), a
+                                                    receiving province's transfers in (debits)
 ``fund:<scheme>:<province>``             fund       a scheme's pooled fund in a province:       credit -
                                                     contributions in (credits), benefits and
                                                     rebates out (debits)
@@ -46,6 +49,7 @@ ACCOUNT_KINDS = {
 
 BANK_COLLECTION = "bank:collection"
 INDIVIDUAL_ACCOUNT_PREFIX = "fund:individual-account:"
+PENSION_TRANSFER_IN_TRANSIT = "bank:pension-transfer"
 
 
 def platform_receivable(platform: str) -> str:

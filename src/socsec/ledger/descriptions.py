@@ -20,6 +20,8 @@ class LineKind(StrEnum):
     INTEREST = "interest"  # year, rate, person
     EMPLOYER_CONTRIBUTION = "employer-contribution"  # month, organisation, document
     EMPLOYER_REVERSAL = "employer-contribution-reversal"  # month, organisation, document
+    TRANSFER_OUT = "pension-transfer-out"  # person, document, province (the receiving one)
+    TRANSFER_IN = "pension-transfer-in"  # person, document, province (the sending one)
 
 
 Params = dict[str, str | int]

@@ -14,6 +14,8 @@ kind                  parts                  posted by
 ``interest``          year, person id        pension_accounts.services
 ``employer-contrib``  handover id            taxexchange.postings
 ``employer-reversal`` handover id            taxexchange.postings
+``transfer-out``      document id            transfers.services
+``transfer-in``       document id            transfers.services
 ====================  =====================  ===================================="""
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class SourceKind(StrEnum):
     INTEREST = "interest"
     EMPLOYER_CONTRIBUTION = "employer-contrib"
     EMPLOYER_REVERSAL = "employer-reversal"
+    TRANSFER_OUT = "transfer-out"
+    TRANSFER_IN = "transfer-in"
 
 
 def source_key(kind: SourceKind, *parts: int | str) -> str:

@@ -135,6 +135,11 @@ def line_text(kind: LineKind, p: Mapping[str, Any], names: Names) -> str:
                 gettext("Contributions of %(organisation)s for %(month)s: undone by a corrected declaration") % values
             )
         return gettext("Contributions of %(organisation)s for %(month)s, collected by the tax authority") % values
+    if kind in (LineKind.TRANSFER_OUT, LineKind.TRANSFER_IN):
+        values = {"province": names.region(p["province"]), "document": p["document"]}
+        if kind == LineKind.TRANSFER_OUT:
+            return gettext("Pension relation moved to %(province)s (transfer %(document)s)") % values
+        return gettext("Pension relation moved in from %(province)s (transfer %(document)s)") % values
     return gettext("Interest for %(year)s at %(rate)s a year") % {"year": p["year"], "rate": p["rate"]}
 
 
@@ -146,7 +151,7 @@ def line_texts(lines: Sequence[StatementLine]) -> list[str]:
     for found in structured:
         if found:
             params = found[1]
-            regions.update(str(params[k]) for k in ("region",) if k in params)
+            regions.update(str(params[k]) for k in ("region", "province") if k in params)
             organisations.update(str(params[k]) for k in ("platform", "withheld_by", "organisation") if k in params)
     names = Names(regions, organisations)
     return [

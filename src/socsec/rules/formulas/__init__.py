@@ -11,6 +11,8 @@ Each formula is vectorised: inputs are arrays with one row per case.
   (with the interest on employee-pension individual accounts and an account projected to retirement)
 * ``relief``: the flexible-employment subsidy and the months a flexible worker may pay for
 * ``late_payment``: the surcharge on contributions paid late
+* ``pension_transfer``: the money moved with the employee pension relation between regions, the temporary
+  account, where the pension is claimed, and the conversion between the residents' and the employee pension
 
 What a coverage or check formula answers is a number named by an IntEnum (the coverage reasons are
 :class:`socsec.rules.coverage.CoverageReason`, a check's codes an enum next to it); the words an input takes
@@ -21,7 +23,7 @@ The names below are re-exported so that ``from socsec.rules.formulas import NAME
 
 from __future__ import annotations
 
-from . import payroll_contributions, payroll_rates  # noqa: F401  (registers the payroll formulas)
+from . import payroll_contributions, payroll_rates, pension_transfer  # noqa: F401  (registers their formulas)
 from .ages import age_months, statutory_retirement_age_months
 from .common import (
     GROUPS_OF_SEX,

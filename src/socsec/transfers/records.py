@@ -1,0 +1,135 @@
+"""Reads of a person's record for a transfer, and of the months transfers brought in.
+
+* ``record_months``: the months on record of one scheme, month by month with the region and the monthly
+  base: the person's own contributions (their base from the stored explanation), the employers' months on
+  record (``taxexchange.selectors.employer_months_on_record_many``; the base from the employee's share paid
+  where the tax authority's results give it, else 0), and months brought in by earlier transfers. A month
+  counts once: an own contribution's base wins over an employer's, which wins over a month brought in.
+* ``transferred_months`` / ``transferred_spans_sql``: the months transfers brought in, for the readers of
+  months on record (the pension claim, unemployment durations, the insured records), so that benefits
+  after a transfer use the aggregated record.
+* ``employee_account_balance``: the employee-pension money in the individual account (the residents'
+  pension money in the same ledger account stays out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+
+from socsec.core.months import month_index, month_name
+from socsec.registry.models import Person
+
+from .models import TransferredPeriod
+
+# the schemes of a transfer document, and what each is called in the contribution tables
+OWN_SCHEME = {"PENSION": "EMPLOYEE_PENSION", "MEDICAL": "MEDICAL", "UNEMPLOYMENT": ""}
+BASE_FORMULA = "contribution_base"
+
+
+@dataclass(frozen=True)
+class Month:
+    region: str
+    base_cents: int
+
+
+def record_months(person: Person, scheme: str, *, until: dt.date, home_region: str) -> dict[int, Month]:
+    """The months of ``scheme`` on record up to ``until`` by month index (see the module's note).
+    ``home_region`` names the region of an employer's month whose employer has none."""
+    from socsec.contributions.models import OwnContribution
+    from socsec.rules.explanation import step_value
+    from socsec.taxexchange.models import CollectionResult
+    from socsec.taxexchange.selectors import employer_months_on_record_many
+
+    last = month_index(until)
+    months: dict[int, Month] = {}
+    for p in TransferredPeriod.objects.filter(person=person, scheme=scheme, first_month__lte=last):
+        for i in range(p.first_month, min(p.last_month, last) + 1):
+            months[i] = Month(p.region, p.monthly_base_cents)
+    persons = Person.objects.filter(pk=person.pk)
+    if scheme != "MEDICAL":
+        for _p, first, end in employer_months_on_record_many(persons, scheme=scheme, until=until):
+            for i in range(first, end + 1):
+                months[i] = Month(home_region, 0)
+    paid = CollectionResult.objects.filter(
+        person=person, scheme=scheme, status=CollectionResult.Status.PAID, month__lte=month_name(last)
+    ).values_list("month", "employee_cents", "employer__registered_region__code")
+    for month, employee_cents, region in paid:
+        base = _base_from_employee_share(scheme, month, employee_cents)
+        months[month_index(month)] = Month(region or home_region, base)
+    if OWN_SCHEME[scheme]:
+        own = OwnContribution.objects.filter(
+            person=person, scheme=OWN_SCHEME[scheme], period_start__lte=until
+        ).values_list("period_start", "months", "region__code", "explanation")
+        for start, count, region, explanation in own:
+            base = _own_base(explanation, step_value)
+            first = month_index(start)
+            for i in range(first, min(first + count - 1, last) + 1):
+                months[i] = Month(region, base)
+    return months
+
+
+def _own_base(explanation: dict[str, Any], step_value: Any) -> int:
+    try:
+        return int(round(float(step_value(explanation.get("contribution", explanation), BASE_FORMULA))))
+    except (KeyError, TypeError, ValueError):
+        return 0
+
+
+def _base_from_employee_share(scheme: str, month: str, employee_cents: int) -> int:
+    """The monthly base of an employer's month from the employee's share due (the base x the employee's
+    rate of the scheme that month); 0 where the rules hold no rate."""
+    if scheme != "PENSION":
+        return 0
+    from socsec.rules.parameters import load_parameters
+
+    try:
+        rate = load_parameters().leaf("pension.employee_rate").resolve(dt.date.fromisoformat(month + "-01")).value
+    except LookupError:
+        return 0
+    return int(round(employee_cents / float(rate))) if rate else 0
+
+
+def transferred_months(person: Person, scheme: str, *, until: dt.date) -> set[str]:
+    """The months (YYYY-MM) of ``scheme`` that transfers brought into the person's record, up to ``until``."""
+    last = month_index(until)
+    out: set[str] = set()
+    for first, end in TransferredPeriod.objects.filter(person=person, scheme=scheme, first_month__lte=last).values_list(
+        "first_month", "last_month"
+    ):
+        out.update(month_name(i) for i in range(first, min(end, last) + 1))
+    return out
+
+
+def transferred_spans_sql(*, until: dt.date, scheme: str, postgres: bool) -> tuple[str, dict[str, Any]]:
+    """A SELECT of ``(person_id, lo, hi)`` month-index spans transfers brought in up to ``until``, and its
+    parameters (named ``transferred_*`` so that they mix with the caller's)."""
+    least = "LEAST" if postgres else "MIN"
+    sql = (
+        f"SELECT person_id, first_month AS lo, {least}(last_month, %(transferred_last)s) AS hi"
+        f" FROM {TransferredPeriod._meta.db_table}"
+        " WHERE scheme = %(transferred_scheme)s AND first_month <= %(transferred_last)s"
+    )
+    return sql, {"transferred_last": month_index(until), "transferred_scheme": scheme}
+
+
+def employee_account_balance(person: Person) -> int:
+    """The employee-pension money in the person's individual account, in cents (positive): the account's
+    balance less the residents' pension contributions credited to it."""
+    from socsec.contributions.models import OwnContribution
+    from socsec.ledger.accounts import individual_account
+    from socsec.ledger.keys import SourceKind, source_keys
+    from socsec.ledger.models import LedgerEntry
+
+    entries = LedgerEntry.objects.filter(account__code=individual_account(person.pk))
+    resident = OwnContribution.objects.filter(person=person, scheme=OwnContribution.Scheme.RESIDENT_PENSION)
+    total = entries.aggregate(s=Sum("amount_cents"))["s"] or 0
+    theirs = (
+        entries.filter(transaction__source__in=source_keys(SourceKind.OWN_CONTRIBUTION, resident)).aggregate(
+            s=Sum("amount_cents")
+        )["s"]
+        or 0
+    )
+    return -(int(total) - int(theirs))

@@ -1,0 +1,47 @@
+"""Writes of transfers (the interface is described in ``documents``).
+
+Sending side: ``transfer_request`` (checks, then REQUESTED and CHECKED with the amounts worked out),
+``transfer_issue`` (checks again, posts the sending ledger entries, ISSUED, returns the document),
+``transfer_receipt_apply`` (COMPLETED). Receiving side: ``transfer_document_apply`` (RECEIVED and CREDITED in
+one transaction, returns the receipt). ``transfer_deliver_locally`` carries a document between two regions of
+this deployment: issue, apply, receipt. Every write is one transaction with its audit entry; a refusal is a
+``DomainError`` with a ``TransferErrorCode`` and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from socsec.audit.services import Actor
+from socsec.core.errors import Conflict
+
+from ..errors import TransferErrorCode as Code
+from ..models import OutgoingTransfer
+from .receiving import transfer_document_apply
+from .sending import document_of, this_agency, transfer_issue, transfer_receipt_apply, transfer_request
+
+
+def transfer_deliver_locally(
+    *, actor: Actor, transfer: OutgoingTransfer, today: dt.date | None = None
+) -> OutgoingTransfer:
+    """Between two regions of this deployment: issue the document, apply it, apply the receipt (each step
+    its own transaction, each idempotent, so a run stopped between them is finished by running it again)."""
+    if transfer.receiving_agency != this_agency():
+        raise Conflict(
+            "the receiving agency %(agency)s is another deployment; the exchange between agencies carries it.",
+            code=Code.WRONG_AGENCY,
+            params={"agency": transfer.receiving_agency},
+        )
+    document = transfer_issue(actor=actor, transfer=transfer, today=today)
+    receipt = transfer_document_apply(actor=actor, document=document)
+    return transfer_receipt_apply(actor=actor, receipt=receipt)
+
+
+__all__ = [
+    "document_of",
+    "this_agency",
+    "transfer_deliver_locally",
+    "transfer_document_apply",
+    "transfer_issue",
+    "transfer_receipt_apply",
+    "transfer_request",
+]

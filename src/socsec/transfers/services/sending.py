@@ -1,0 +1,253 @@
+"""The sending side of a transfer: the request and its checks, the document issued with the sending
+ledger entries, and the receipt that completes it. Each write is one transaction with its audit entry; a
+refusal writes nothing (a transfer refused at issue keeps its REFUSED state and reason)."""
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record
+from socsec.core.errors import Conflict, NotFound, ValidationFailed
+from socsec.ledger.accounts import PENSION_TRANSFER_IN_TRANSIT, fund, individual_account
+from socsec.ledger.descriptions import LineKind
+from socsec.ledger.keys import SourceKind, source_key
+from socsec.ledger.services import post as ledger_post
+from socsec.registry.models import Person, Region
+
+from ..amounts import temporary_account, work_out
+from ..documents import DocumentError, Party, PersonIdentity, TransferDocument, TransferReceipt
+from ..errors import TransferErrorCode as Code
+from ..models import Channel, OutgoingTransfer
+from ..outstanding import outstanding, relation_region
+
+PENSION_FUND = "EMPLOYEE_PENSION"
+OPEN = (OutgoingTransfer.Status.REQUESTED, OutgoingTransfer.Status.CHECKED, OutgoingTransfer.Status.ISSUED)
+
+
+def this_agency() -> str:
+    """This deployment's agency code (``SOCSEC_AGENCY_CODE``; one deployment may serve several regions)."""
+    return str(getattr(settings, "SOCSEC_AGENCY_CODE", "") or "socsec")
+
+
+def now_text() -> str:
+    return timezone.now().isoformat()
+
+
+def transfer_request(
+    *,
+    actor: Actor,
+    person: Person,
+    to_region: str,
+    channel: str = Channel.WORKER,
+    receiving_agency: str = "",
+    today: dt.date | None = None,
+) -> OutgoingTransfer:
+    """Record a request to move the person's pension relation to ``to_region`` (a city's code) and check it:
+    the person has nothing outstanding, the relation is in another province, no temporary account replaces
+    the transfer, and there is something to move. Then the amounts are worked out (CHECKED). A refusal
+    writes nothing."""
+    today = today or timezone.localdate()
+    if channel not in Channel.values:
+        raise ValidationFailed(
+            "channel: %(channel)s is not WORKER or AGENCY.", field="channel", params={"channel": channel}
+        )
+    region = Region.objects.filter(code=to_region, level=Region.Level.CITY).first()
+    if region is None:
+        raise ValidationFailed(
+            "to_region: %(region)s is not a city's region code.", field="to_region", params={"region": to_region}
+        )
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(pk=person.pk).first() or _unknown(person.pk)
+        from_code = relation_region(person, today)
+        if from_code[:2] == to_region[:2]:
+            raise Conflict(
+                "to_region: the pension relation is in that province already (%(region)s).",
+                field="to_region",
+                code=Code.SAME_PROVINCE,
+                params={"region": from_code},
+            )
+        if OutgoingTransfer.objects.filter(person=person, status__in=OPEN).exists():
+            raise Conflict("a transfer of this person is not finished yet.", code=Code.IN_PROGRESS)
+        _refuse_outstanding(person, today)
+        temporary = temporary_account(person, on=today, to_region=to_region)
+        if temporary["value"]:
+            raise Conflict(
+                "the relation stays where it is: %(reason)s",
+                code=Code.TEMPORARY_ACCOUNT,
+                params={"reason": temporary["label"]},
+                details={"explanation": temporary},
+            )
+        worked = work_out(person, on=today, home_region=from_code, to_region=to_region)
+        if not worked.periods and not worked.individual_account_cents:
+            raise Conflict("there are no months and no money on record to move.", code=Code.NOTHING_TO_TRANSFER)
+        now = now_text()
+        transfer = OutgoingTransfer.objects.create(
+            person=person,
+            from_region=Region.objects.get(code=from_code),
+            to_region=region,
+            channel=channel,
+            receiving_agency=receiving_agency or this_agency(),
+            status=OutgoingTransfer.Status.CHECKED,
+            document_id=str(uuid.uuid4()),
+            individual_account_cents=worked.individual_account_cents,
+            pooled_cents=worked.pooled_cents,
+            months=worked.months,
+            explanation={**worked.explanation, "temporary_account": temporary},
+            document={"periods": [vars(p) for p in worked.periods], "years": [vars(y) for y in worked.years]},
+            steps={"REQUESTED": now, "CHECKED": now},
+            requested_at=timezone.now(),
+        )
+        audit_record(actor=actor, action="transfer.request", instance=transfer)
+    return transfer
+
+
+def _unknown(person_id: object) -> Person:
+    raise NotFound("no person %(person)s at this agency.", code=Code.UNKNOWN_PERSON, params={"person": person_id})
+
+
+def _refuse_outstanding(person: Person, today: dt.date) -> None:
+    found = outstanding(person, today)
+    if found:
+        code, message, params = found[0]
+        raise Conflict(message, code=code, params=params, details={"outstanding": [c for c, _m, _p in found]})
+
+
+def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date | None = None) -> TransferDocument:
+    """Issue the transfer document of a CHECKED transfer: nothing outstanding still, the money out of the
+    sending province's pooled fund and the individual account into transit, ISSUED. Issued before: the same
+    document again, nothing written. Money outstanding now: REFUSED with the reason (returned as an error)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        transfer = OutgoingTransfer.objects.select_for_update().select_related("person").get(pk=transfer.pk)
+        if transfer.status in (OutgoingTransfer.Status.ISSUED, OutgoingTransfer.Status.COMPLETED):
+            return document_of(transfer)
+        if transfer.status != OutgoingTransfer.Status.CHECKED:
+            raise Conflict(
+                "the transfer is %(status)s; only a checked one is issued.",
+                code=Code.WRONG_STATE,
+                params={"status": transfer.get_status_display()},
+            )
+        found = outstanding(transfer.person, today)
+        if found:
+            code, message, params = found[0]
+            before = _snapshot(transfer)
+            transfer.status = OutgoingTransfer.Status.REFUSED
+            transfer.refusal_code, transfer.refusal_reason = code, message % params
+            transfer.steps = {**transfer.steps, "REFUSED": now_text()}
+            transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
+            audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
+        else:
+            return _issue(actor, transfer)
+    raise Conflict(message, code=code, params=params)
+
+
+def _snapshot(transfer: OutgoingTransfer) -> dict[str, Any]:
+    from socsec.audit.services import snapshot
+
+    return snapshot(transfer)
+
+
+def _issue(actor: Actor, transfer: OutgoingTransfer) -> TransferDocument:
+    before = _snapshot(transfer)
+    transfer.steps = {**transfer.steps, "ISSUED": now_text()}
+    transfer.status = OutgoingTransfer.Status.ISSUED
+    total = transfer.individual_account_cents + transfer.pooled_cents
+    if total:
+        key = source_key(SourceKind.TRANSFER_OUT, transfer.document_id)
+        transfer.ledger_transaction = ledger_post(
+            entries=[
+                (individual_account(transfer.person_id), transfer.individual_account_cents),
+                (fund(PENSION_FUND, transfer.from_region.province_code), transfer.pooled_cents),
+                (PENSION_TRANSFER_IN_TRANSIT, -total),
+            ],
+            description=f"pension relation of person {transfer.person_id} moved to {transfer.to_region.province_code}"
+            f" ({transfer.document_id})",
+            kind=LineKind.TRANSFER_OUT,
+            params={
+                "person": transfer.person_id,
+                "document": transfer.document_id,
+                "province": transfer.to_region.province_code,
+            },
+            source=key,
+            idempotency_key=key,
+        )
+    transfer.save(update_fields=["status", "steps", "ledger_transaction"])
+    audit_record(actor=actor, action="transfer.issue", instance=transfer, before=before)
+    return document_of(transfer)
+
+
+def document_of(transfer: OutgoingTransfer) -> TransferDocument:
+    """The document of an issued transfer, its person's identity read from the person's row."""
+    p = transfer.person
+    stored = transfer.document
+    data = {
+        "document_id": transfer.document_id,
+        "issued_at": transfer.steps.get("ISSUED", ""),
+        "sending": vars(_party(this_agency(), transfer.from_region)),
+        "receiving": vars(_party(transfer.receiving_agency, transfer.to_region)),
+        "person": vars(
+            PersonIdentity(
+                resident_id=p.resident_id,
+                name=p.name,
+                birth_date=p.birth_date.isoformat(),
+                sex=p.sex,
+                retirement_group=p.retirement_group,
+                registered_residence=p.residence_region.code,
+            )
+        ),
+        "channel": transfer.channel,
+        "periods": stored["periods"],
+        "years": stored["years"],
+        "individual_account_cents": transfer.individual_account_cents,
+        "pooled_cents": transfer.pooled_cents,
+        "explanation": transfer.explanation,
+        "format": "socsec.pension-transfer",
+        "version": 1,
+    }
+    return TransferDocument.from_json(data)
+
+
+def _party(agency: str, region: Region) -> Party:
+    return Party(agency=agency, region=region.code, province=region.province_code)
+
+
+def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[str, Any]) -> OutgoingTransfer:
+    """The receiving agency's receipt: the sending side's transfer COMPLETED (once; a repeat changes nothing)."""
+    data = receipt.as_json() if isinstance(receipt, TransferReceipt) else dict(receipt)
+    try:
+        got = TransferReceipt.from_json(data)
+    except DocumentError as exc:
+        raise ValidationFailed(
+            "receipt: %(path)s %(reason)s", field="receipt", params={"path": exc.path, "reason": exc.reason}
+        ) from None
+    with transaction.atomic():
+        transfer = OutgoingTransfer.objects.select_for_update().filter(document_id=got.document_id).first()
+        if transfer is None:
+            raise NotFound("no transfer issued with document %(document)s.", params={"document": got.document_id})
+        if transfer.status == OutgoingTransfer.Status.COMPLETED:
+            return transfer
+        if transfer.status != OutgoingTransfer.Status.ISSUED:
+            raise Conflict(
+                "the transfer is %(status)s; a receipt completes an issued one.",
+                code=Code.WRONG_STATE,
+                params={"status": transfer.get_status_display()},
+            )
+        if (got.individual_account_cents, got.pooled_cents) != (
+            transfer.individual_account_cents,
+            transfer.pooled_cents,
+        ):
+            raise ValidationFailed(
+                "receipt: the amounts credited differ from the amounts sent.", code=Code.BAD_DOCUMENT
+            )
+        before = _snapshot(transfer)
+        transfer.status = OutgoingTransfer.Status.COMPLETED
+        transfer.receipt = got.as_json()
+        transfer.steps = {**transfer.steps, "COMPLETED": now_text()}
+        transfer.save(update_fields=["status", "receipt", "steps"])
+        audit_record(actor=actor, action="transfer.complete", instance=transfer, before=before)
+    return transfer
