@@ -49,7 +49,7 @@ class InProcessTransport:
         if self.down:
             self.down -= 1
             raise PeerUnreachable(f"{peer.code}: connection refused")
-        with override_settings(SOCSEC_AGENCY=PEER):
+        with override_settings(SOCSEC_AGENCY=PEER, SOCSEC_AGENCY_CODE=PEER.code):
             response = self.client.post(
                 "/api/interagency/documents", {"documents": documents}, content_type="application/json"
             )

@@ -7,11 +7,13 @@ class InterAgencyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Plug in the kinds the settings name (``SOCSEC_INTERAGENCY_KINDS``); apps register their own."""
+        """Plug in the pension transfer, and the kinds the settings name (``SOCSEC_INTERAGENCY_KINDS``)."""
         from django.conf import settings
         from django.utils.module_loading import import_string
 
         from .kinds import kind_register
+        from .pension_transfer import PENSION_TRANSFER
 
+        kind_register(PENSION_TRANSFER)
         for path in settings.SOCSEC_INTERAGENCY.get("kinds", []):
             kind_register(import_string(path))
