@@ -70,14 +70,13 @@ class Agency:
             raise AssertionError(f"socsec {' '.join(args)} ({self.code}): {done.returncode}\n{done.stderr[-3000:]}")
         return done
 
-    def python(self, code: str, timeout: float = 300) -> str:
-        """Runs ``code`` in a Python process with Django set up on this agency's database."""
-        prelude = "import django; django.setup()\n"
+    def module(self, name: str, *args: str, timeout: float = 900) -> str:
+        """Runs ``python -m name args`` on this agency's database; its output."""
         done = subprocess.run(
-            [sys.executable, "-c", prelude + code], env=self.env, capture_output=True, text=True, timeout=timeout
+            [sys.executable, "-m", name, *args], env=self.env, capture_output=True, text=True, timeout=timeout
         )
         if done.returncode != 0:
-            raise AssertionError(f"python on {self.code}: {done.stderr[-3000:]}")
+            raise AssertionError(f"{name} on {self.code}: {done.stderr[-3000:]}")
         return done.stdout
 
     def popen(self, *args: str) -> subprocess.Popen[str]:

@@ -71,7 +71,9 @@ def test_a_transfer_for_a_person_unknown_to_the_receiver_is_refused_and_writes_n
     ]
     before = trial_balance()
     with override_settings(SOCSEC_AGENCY=PEER, SOCSEC_AGENCY_CODE=PEER.code):
-        response = Client().post("/api/interagency/documents", {"documents": documents}, content_type="application/json")
+        response = Client().post(
+            "/api/interagency/documents", {"documents": documents}, content_type="application/json"
+        )
     acks = [a["acknowledgement"] for a in response.json()["acknowledgements"]]
     assert [(a["outcome"], a["code"]) for a in acks] == [
         ("REFUSED", "transfer_unknown_person"),

@@ -172,7 +172,9 @@ def _deliver_batch(
         trouble = problem or _ack_problem(doc, signed, identity)
         if trouble:  # the whole peer put off when it did not answer; a document whose answer was wrong, alone
             doc.last_error = trouble[:2000]
-            doc.next_attempt_at = peer.deliver_after if problem and peer.deliver_after else now + _wait_after(doc.attempts)
+            doc.next_attempt_at = (
+                peer.deliver_after if problem and peer.deliver_after else now + _wait_after(doc.attempts)
+            )
             put_off.append(doc)
             continue
         ack = signed["acknowledgement"]
@@ -232,5 +234,7 @@ def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetim
 def next_attempt_at() -> dt.datetime | None:
     """When the next pending document is due, its peer's wait included (None when nothing is pending)."""
     due = Greatest(F("next_attempt_at"), Coalesce(F("peer__deliver_after"), F("next_attempt_at")))
-    found: dt.datetime | None = OutboundDocument.objects.filter(state=DocumentState.PENDING).aggregate(at=Min(due))["at"]
+    found: dt.datetime | None = OutboundDocument.objects.filter(state=DocumentState.PENDING).aggregate(at=Min(due))[
+        "at"
+    ]
     return found
