@@ -107,10 +107,11 @@ try:
 except AgencyConfigurationError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 SOCSEC_AGENCY_CODE = SOCSEC_AGENCY.code  # the code transfer documents name this agency by
-# Delivery of documents to peer agencies: documents per request, the wait before the first retry (doubled
+# Delivery of documents to peer agencies: documents (and bytes) per request, the wait before the first retry (doubled
 # per failed attempt up to the longest wait), and how long a peer has to answer (seconds).
 SOCSEC_INTERAGENCY: dict[str, Any] = {
     "batch": int(os.environ.get("SOCSEC_INTERAGENCY_BATCH", "200")),
+    "request_bytes": 1_000_000,  # under a receiver's DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB)
     "retry_first_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_FIRST", "2")),
     "retry_longest_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_LONGEST", "600")),
     "timeout_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_TIMEOUT", "60")),

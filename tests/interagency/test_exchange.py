@@ -149,3 +149,12 @@ def test_a_document_id_reused_with_other_content_is_refused(settings):
     (ack,) = _post_as(me, [_signed(me, "d-9", n=2)])
     assert (ack["outcome"], ack["code"]) == ("REFUSED", "agency_document_conflict")
     assert InboundDocument.objects.count() == 1
+
+
+def test_a_delivery_is_split_to_stay_under_the_receivers_body_limit(settings):
+    register_both()
+    settings.SOCSEC_INTERAGENCY = {**settings.SOCSEC_INTERAGENCY, "request_bytes": 600}
+    _issue(3, text="x" * 200)
+    transport = InProcessTransport()
+    report = documents_deliver(transport=transport)
+    assert (transport.posts, report.acknowledged) == (3, 3)

@@ -29,7 +29,7 @@ from .envelope import ACK_FORMAT, APPLIED, envelope
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Outcome, kind_named
 from .models import DocumentState, OutboundDocument, Peer
-from .signing import AgencyIdentity, digest, verify
+from .signing import AgencyIdentity, canonical, digest, verify
 from .transport import PeerTransport, PeerUnreachable, transport_configured
 
 
@@ -228,7 +228,23 @@ def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetim
         for doc in due:
             by_peer.setdefault(doc.peer_id, []).append(doc)
         for docs in by_peer.values():
-            report.add(_deliver_batch(docs[0].peer, docs, transport, identity, at))
+            for part in _within_bytes(docs, settings.SOCSEC_INTERAGENCY["request_bytes"]):
+                report.add(_deliver_batch(part[0].peer, part, transport, identity, at))
+
+
+def _within_bytes(docs: list[OutboundDocument], limit: int) -> list[list[OutboundDocument]]:
+    """The documents in consecutive parts whose JSON stays under ``limit`` bytes (a receiver refuses a body
+    over its DATA_UPLOAD_MAX_MEMORY_SIZE); a document larger than that alone goes in a part of its own."""
+    parts: list[list[OutboundDocument]] = [[]]
+    size = 0
+    for doc in docs:
+        length = len(canonical(doc.document)) + len(doc.signature) + 40
+        if parts[-1] and size + length > limit:
+            parts.append([])
+            size = 0
+        parts[-1].append(doc)
+        size += length
+    return parts
 
 
 def next_attempt_at() -> dt.datetime | None:
