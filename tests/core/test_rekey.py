@@ -68,8 +68,8 @@ def test_socsec_rekey_on_the_demo(tmp_path, demo_var, settings):
     assert "which is neither SOCSEC_DATA_KEY" in refused.stderr and len(refused.stderr.splitlines()) == 1
     done = socsec("rekey", SOCSEC_DATA_KEYS_RETIRED=b64(settings.SOCSEC_FIELD_KEYS.current))
     assert done.stdout == (
-        f"registry.person: 177 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
-        f"registry.engagement: 205 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"registry.person: 178 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"registry.engagement: 206 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
         f"benefits.claim: 7 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
         f"benefits.award: 8 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
         f"benefits.informationrequest: 0 row(s) written again under data key {key_id(NEW_DATA)} and the current "

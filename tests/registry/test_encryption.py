@@ -125,7 +125,7 @@ def test_the_migration_runs_both_ways_on_the_demo(tmp_path, demo_var, settings):
         (pk, ring.decrypt(rid, context=migration.ID_CONTEXT), ring.decrypt(name, context=migration.NAME_CONTEXT))
         for pk, rid, name in encrypted
     ]
-    assert len(plain) == 177 and all(len(rid) == 18 for _, rid, _ in plain)
+    assert len(plain) == 178 and all(len(rid) == 18 for _, rid, _ in plain)
     socsec("manage", "migrate", "registry", "0001")
     assert rows() == plain
     socsec("migrate")

@@ -60,7 +60,8 @@ def test_a_rider_moves_from_beijing_to_shenzhen(paid):
     assert done.status == OutgoingTransfer.Status.COMPLETED
     assert list(done.steps) == ["REQUESTED", "CHECKED", "ISSUED", "COMPLETED"]
     incoming = IncomingTransfer.objects.get(document_id=done.document_id)
-    assert incoming.status == IncomingTransfer.Status.CREDITED
+    assert incoming.status == IncomingTransfer.Status.COMPLETED
+    assert list(incoming.steps) == ["RECEIVED", "CREDITED", "COMPLETED"]
     assert incoming.months == {"PENSION": 12, "UNEMPLOYMENT": 0, "MEDICAL": 0}
     assert individual_account_balance(rider.pk) == account
     assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
@@ -133,3 +134,51 @@ def test_document_round_trip(paid):
     assert TransferDocument.from_json(document.as_json()) == document
     assert document.person.registered_residence == "110100"
     assert document.receiving.province == "440000" and document.sending.province == "110000"
+
+
+def test_conversion_both_ways_from_the_record(world):
+    from socsec.transfers.conversion import conversion_preview
+
+    freelancer = world.freelancer
+    for year in (2024, 2025):
+        own_contribution_pay(
+            actor=SYSTEM,
+            person=freelancer,
+            scheme="RESIDENT_PENSION",
+            period_start=dt.date(year, 1, 1),
+            months=12,
+            tier="500",
+            today=dt.date(year, 1, 10),
+        )
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=freelancer,
+        scheme="EMPLOYEE_PENSION",
+        period_start=dt.date(2025, 1, 1),
+        months=12,
+        declared_base_cents=600_000,
+        today=dt.date(2025, 1, 10),
+    )
+    to_resident = conversion_preview(person=freelancer, direction="TO_RESIDENT", on=TODAY, at_retirement_age=True)
+    assert (to_resident.employee_months, to_resident.resident_months, to_resident.overlap_months) == (12, 24, 12)
+    assert to_resident.check["value"] == 2  # under 15 employee years: towards the residents' pension
+    assert to_resident.counted_months["value"] == 24  # 12 + 24, the 12 paid to both once
+    assert to_resident.moved["value"] == 12 * 48_000  # the whole employee account: 8% of 6,000.00 x 12
+    to_employee = conversion_preview(person=freelancer, direction="TO_EMPLOYEE", on=TODAY, at_retirement_age=True)
+    assert to_employee.check["value"] == 4  # refused: under 15 years of employee pension
+    assert to_employee.counted_months["value"] == 12
+    resident_money = to_employee.moved["inputs"]["resident_account"]
+    assert to_employee.moved["value"] == resident_money - resident_money * 12 // 24  # 2025 refunded
+
+
+def test_a_delivery_stopped_after_the_issue_is_finished_by_running_it_again(paid):
+    from socsec.ledger.models import LedgerTransaction
+
+    transfer = transfer_request(actor=SYSTEM, person=paid.rider, to_region="440300", today=TODAY)
+    transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)  # stopped here: the money is in transit
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == -(1_152_000 + 12 * 64_000)
+    done = transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
+    again = transfer_deliver_locally(actor=SYSTEM, transfer=done, today=TODAY)
+    assert (done.status, again.status) == ("COMPLETED", "COMPLETED")
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
+    assert LedgerTransaction.objects.filter(source__startswith="transfer-").count() == 2

@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "token.rotate": _("API token rotated"),
     "transfer.complete": _("Pension transfer completed on the receiving agency's receipt"),
     "transfer.credit": _("Pension transfer received and credited"),
+    "transfer.incoming.complete": _("Pension transfer received, credited and acknowledged"),
     "transfer.issue": _("Pension transfer document issued"),
     "transfer.refuse": _("Pension transfer refused"),
     "transfer.request": _("Pension transfer requested and checked"),

@@ -4,7 +4,7 @@ Interface (for the transport between agencies; within one instance the document 
 service to the other):
 
 * Sending side (``socsec.transfers.services``):
-  ``transfer_request(*, actor, person, to_region, channel, receiving_agency="") -> Transfer`` records the
+  ``transfer_request(*, actor, person, to_region, channel, receiving_agency="") -> OutgoingTransfer`` records the
   request (the worker online, or the receiving agency on their behalf);
   ``transfer_issue(*, actor, transfer) -> TransferDocument`` checks nothing is outstanding, works out the
   amounts with the rules, posts the sending ledger entries and returns the document (a retry returns the
@@ -15,8 +15,13 @@ service to the other):
   and posts the receiving ledger entries, all in one transaction; applied twice (same ``document_id``) it
   returns the first receipt and writes nothing. A refusal is a ``socsec.core.errors.DomainError`` with a
   code of ``TransferErrorCode`` and nothing written.
-* Back on the sending side: ``transfer_receipt_apply(*, actor, receipt) -> Transfer`` marks the transfer
-  completed (idempotent).
+* Back on the sending side: ``transfer_receipt_apply(*, actor, receipt) -> OutgoingTransfer`` marks the
+  transfer completed (idempotent); then, on the receiving side, ``transfer_incoming_complete(*, actor,
+  document_id) -> IncomingTransfer`` marks it completed there too (idempotent).
+* Each deployment names itself by ``settings.SOCSEC_AGENCY_CODE`` (``services.this_agency()``, default
+  ``socsec``): a document whose ``receiving.agency`` is another code is refused; ``transfer_request`` takes
+  the receiving agency's code (default: this one, for two regions of one deployment), and
+  ``transfer_deliver_locally`` runs the three steps within one deployment.
 
 ``TransferDocument.as_json()`` is a plain JSON-ready ``dict`` (``format``, ``version``, ``document_id``,
 ...); ``TransferDocument.from_json(data)`` reads it back and raises ``DocumentError`` on anything missing,

@@ -2,8 +2,8 @@
 
 * ``record_months``: the months on record of one scheme, month by month with the region and the monthly
   base: the person's own contributions (their base from the stored explanation), the employers' months on
-  record (``taxexchange.selectors.employer_months_on_record_many``; the base from the employee's share paid
-  where the tax authority's results give it, else 0), and months brought in by earlier transfers. A month
+  record (``taxexchange.selectors.employer_months_on_record_many``; the base declared on the handover line
+  of a month the tax authority collected in full, else 0), and months brought in by earlier transfers. A month
   counts once: an own contribution's base wins over an employer's, which wins over a month brought in.
 * ``transferred_months`` / ``transferred_spans_sql``: the months transfers brought in, for the readers of
   months on record (the pension claim, unemployment durations, the insured records), so that benefits
@@ -40,7 +40,7 @@ def record_months(person: Person, scheme: str, *, until: dt.date, home_region: s
     ``home_region`` names the region of an employer's month whose employer has none."""
     from socsec.contributions.models import OwnContribution
     from socsec.rules.explanation import step_value
-    from socsec.taxexchange.models import CollectionResult
+    from socsec.taxexchange.models import CollectionResult, HandoverLine
     from socsec.taxexchange.selectors import employer_months_on_record_many
 
     last = month_index(until)
@@ -55,10 +55,14 @@ def record_months(person: Person, scheme: str, *, until: dt.date, home_region: s
                 months[i] = Month(home_region, 0)
     paid = CollectionResult.objects.filter(
         person=person, scheme=scheme, status=CollectionResult.Status.PAID, month__lte=month_name(last)
-    ).values_list("month", "employee_cents", "employer__registered_region__code")
-    for month, employee_cents, region in paid:
-        base = _base_from_employee_share(scheme, month, employee_cents)
-        months[month_index(month)] = Month(region or home_region, base)
+    )
+    bases = dict(
+        HandoverLine.objects.filter(person=person, scheme=scheme, handover__in=paid.values("handover")).values_list(
+            "handover_id", "base_cents"
+        )
+    )
+    for month, handover, region in paid.values_list("month", "handover_id", "employer__registered_region__code"):
+        months[month_index(month)] = Month(region or home_region, int(bases.get(handover, 0)))
     if OWN_SCHEME[scheme]:
         own = OwnContribution.objects.filter(
             person=person, scheme=OWN_SCHEME[scheme], period_start__lte=until
@@ -76,20 +80,6 @@ def _own_base(explanation: dict[str, Any], step_value: Any) -> int:
         return int(round(float(step_value(explanation.get("contribution", explanation), BASE_FORMULA))))
     except (KeyError, TypeError, ValueError):
         return 0
-
-
-def _base_from_employee_share(scheme: str, month: str, employee_cents: int) -> int:
-    """The monthly base of an employer's month from the employee's share due (the base x the employee's
-    rate of the scheme that month); 0 where the rules hold no rate."""
-    if scheme != "PENSION":
-        return 0
-    from socsec.rules.parameters import load_parameters
-
-    try:
-        rate = load_parameters().leaf("pension.employee_rate").resolve(dt.date.fromisoformat(month + "-01")).value
-    except LookupError:
-        return 0
-    return int(round(employee_cents / float(rate))) if rate else 0
 
 
 def transferred_months(person: Person, scheme: str, *, until: dt.date) -> set[str]:

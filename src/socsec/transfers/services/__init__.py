@@ -16,7 +16,7 @@ from socsec.core.errors import Conflict
 
 from ..errors import TransferErrorCode as Code
 from ..models import OutgoingTransfer
-from .receiving import transfer_document_apply
+from .receiving import transfer_document_apply, transfer_incoming_complete
 from .sending import document_of, this_agency, transfer_issue, transfer_receipt_apply, transfer_request
 
 
@@ -33,7 +33,9 @@ def transfer_deliver_locally(
         )
     document = transfer_issue(actor=actor, transfer=transfer, today=today)
     receipt = transfer_document_apply(actor=actor, document=document)
-    return transfer_receipt_apply(actor=actor, receipt=receipt)
+    done = transfer_receipt_apply(actor=actor, receipt=receipt)
+    transfer_incoming_complete(actor=actor, document_id=receipt.document_id)
+    return done
 
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "this_agency",
     "transfer_deliver_locally",
     "transfer_document_apply",
+    "transfer_incoming_complete",
     "transfer_issue",
     "transfer_receipt_apply",
     "transfer_request",

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record
+from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.core.errors import Conflict, NotFound, ValidationFailed
 from socsec.core.months import month_index
 from socsec.ledger.accounts import PENSION_TRANSFER_IN_TRANSIT, fund, individual_account
@@ -154,3 +154,21 @@ def _apply(actor: Actor, doc: TransferDocument, digest: str) -> TransferReceipt:
             incoming.save(update_fields=["ledger_transaction"])
         audit_record(actor=actor, action="transfer.credit", instance=incoming)
     return receipt
+
+
+def transfer_incoming_complete(*, actor: Actor, document_id: str) -> IncomingTransfer:
+    """The receiving side's transfer COMPLETED once the sending side has taken the receipt (within this
+    deployment right after it; between agencies when the exchange hears the receipt was applied).
+    Idempotent: a completed one is returned as it is."""
+    with transaction.atomic():
+        incoming = IncomingTransfer.objects.select_for_update().filter(document_id=document_id).first()
+        if incoming is None:
+            raise NotFound("no transfer received with document %(document)s.", params={"document": document_id})
+        if incoming.status == IncomingTransfer.Status.COMPLETED:
+            return incoming
+        before = snapshot(incoming)
+        incoming.status = IncomingTransfer.Status.COMPLETED
+        incoming.steps = {**incoming.steps, "COMPLETED": now_text()}
+        incoming.save(update_fields=["status", "steps"])
+        audit_record(actor=actor, action="transfer.incoming.complete", instance=incoming, before=before)
+    return incoming
