@@ -42,7 +42,14 @@ def test_a_transfer_goes_to_the_peer_and_its_receipt_completes_it(issued):
     assert (report.acknowledged, report.refused) == (1, 0)
     transfer.refresh_from_db()
     assert transfer.status == OutgoingTransfer.Status.COMPLETED
+    assert IncomingTransfer.objects.get().status == IncomingTransfer.Status.CREDITED
+    told = documents_deliver(transport=InProcessTransport())  # the word that it is complete, issued meanwhile
+    assert (told.acknowledged, told.refused) == (1, 0)
+    assert transfer.status == OutgoingTransfer.Status.COMPLETED
     incoming = IncomingTransfer.objects.get(document_id=transfer.document_id)
+    assert incoming.status == IncomingTransfer.Status.COMPLETED
+    completed = OutboundDocument.objects.get(kind="pension.transfer.completed")
+    assert (completed.document_id, completed.state) == (f"{transfer.document_id}:completed", "ACKNOWLEDGED")
     assert (incoming.individual_account_cents, incoming.pooled_cents) == (12 * 64_000, 1_152_000)
     document.refresh_from_db()
     assert document.state == DocumentState.ACKNOWLEDGED
@@ -51,7 +58,7 @@ def test_a_transfer_goes_to_the_peer_and_its_receipt_completes_it(issued):
 
 
 def test_a_transfer_for_a_person_unknown_to_the_receiver_is_refused_and_writes_nothing(issued, settings):
-    _transfer, document = issued
+    _transfer, document = issued  # the only document in the outbox
     body = {**document.document, "body": {**document.document["body"]}}["body"]
     body["person"] = {**body["person"], "resident_id": "110105199003150000"}
     body["document_id"] = "unknown-person"

@@ -12,8 +12,9 @@ class InterAgencyConfig(AppConfig):
         from django.utils.module_loading import import_string
 
         from .kinds import kind_register
-        from .pension_transfer import PENSION_TRANSFER
+        from .pension_transfer import PENSION_TRANSFER, PENSION_TRANSFER_COMPLETED
 
         kind_register(PENSION_TRANSFER)
+        kind_register(PENSION_TRANSFER_COMPLETED)
         for path in settings.SOCSEC_INTERAGENCY.get("kinds", []):
             kind_register(import_string(path))

@@ -1,6 +1,11 @@
-"""The pension transfer document carried between agencies: the kind ``pension.transfer`` (checked and
-credited on the receiving side by ``socsec.transfers``' services, the receipt back completing the transfer
-on the sending side), and ``transfers_send``, which issues transfers into the outbox.
+"""The pension transfer carried between agencies, in two kinds of document:
+
+- ``pension.transfer``: checked and credited on the receiving side by ``socsec.transfers``' services; the
+  receipt, in the signed acknowledgement, completes the transfer on the sending side, which then issues
+- ``pension.transfer.completed``: the receiving side's transfer completed in turn (so both sides end in
+  COMPLETED, each on the other's word).
+
+``transfers_send`` issues checked transfers into the outbox.
 
 The document's ``sending.agency`` must be the agency whose signature it carries: an agency cannot send a
 transfer in another's name."""
@@ -16,8 +21,13 @@ from django.db import transaction
 from socsec.audit.services import Actor
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.transfers.documents import DocumentError, TransferDocument
-from socsec.transfers.models import OutgoingTransfer
-from socsec.transfers.services import transfer_document_apply, transfer_issue, transfer_receipt_apply
+from socsec.transfers.models import IncomingTransfer, OutgoingTransfer
+from socsec.transfers.services import (
+    transfer_document_apply,
+    transfer_incoming_complete,
+    transfer_issue,
+    transfer_receipt_apply,
+)
 
 from .errors import InterAgencyErrorCode as Code
 from .kinds import DocumentKind, Outcome, Received
@@ -25,6 +35,7 @@ from .models import OutboundDocument
 from .outbox import Issue, documents_issue
 
 KIND = "pension.transfer"
+COMPLETED_KIND = "pension.transfer.completed"
 SEND_CHUNK = 100  # transfers issued per transaction
 
 
@@ -61,14 +72,42 @@ def _apply(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
 
 
 def _settle(outcomes: Sequence[Outcome]) -> None:
-    """An applied transfer's receipt completes it here. A refused one stays issued, its document refused
-    with the reason (``OutboundDocument.refusal_code``, the acknowledgement's message) for an officer."""
+    """An applied transfer's receipt completes it here, and the receiving agency is told. A refused one
+    stays issued, its document refused with the reason (``OutboundDocument.refusal_code``, the
+    acknowledgement's message) for an officer."""
+    actor = Actor.system("agency:receipt")
+    told: dict[str, list[Issue]] = {}
     for outcome in outcomes:
         if outcome.applied:
-            transfer_receipt_apply(actor=Actor.system("agency:receipt"), receipt=outcome.result)
+            transfer_receipt_apply(actor=actor, receipt=outcome.result)
+            told.setdefault(str(outcome.result["receiving_agency"]), []).append(
+                Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})
+            )
+    for agency, issues in told.items():
+        documents_issue(actor=actor, peer_code=agency, documents=issues)
+
+
+def _validate_completed(received: Received) -> None:
+    document_id = received.body.get("document_id")
+    ours = IncomingTransfer.objects.filter(document_id=document_id, sending_agency=received.sender).exists()
+    if not isinstance(document_id, str) or not ours:
+        raise ValidationFailed(
+            "No transfer from %(sender)s was received here with document %(document)s.",
+            code=Code.MALFORMED,
+            params={"sender": received.sender, "document": str(document_id)[:100]},
+        )
+
+
+def _apply_completed(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
+    out: list[Mapping[str, Any]] = []
+    for d in documents:
+        done = transfer_incoming_complete(actor=Actor.system(f"agency:{d.sender}"), document_id=d.body["document_id"])
+        out.append({"document_id": done.document_id, "status": done.status})
+    return out
 
 
 PENSION_TRANSFER = DocumentKind(name=KIND, validate=_validate, apply=_apply, settle=_settle)
+PENSION_TRANSFER_COMPLETED = DocumentKind(name=COMPLETED_KIND, validate=_validate_completed, apply=_apply_completed)
 
 
 @dataclass
