@@ -30,6 +30,7 @@ from socsec.jobs.errors import JobErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
+from socsec.transfers.errors import TransferErrorCode
 
 # any call can get these: 400 a body that cannot be read, 401 no or bad credentials, 403 not allowed,
 # 422 invalid input, 429 too many requests
@@ -49,6 +50,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     PensionAccountErrorCode,
     RegistryErrorCode,
     TaxExchangeErrorCode,  # the exchange's refusals (the commands and pages show them)
+    TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
 )
 
 
