@@ -46,8 +46,9 @@ class _Item:
         return (str(self.document.get("sender", "")), str(self.document.get("document_id", "")))
 
 
-def _refuse(item: _Item, code: Code | str, message: str) -> None:
-    item.answer = Answer(REFUSED, str(code), message)
+def _refuse(item: _Item, code: Code | str, template: str, **params: object) -> None:
+    """A refusal: its message in English, a template with named parameters (translated where shown)."""
+    item.answer = Answer(REFUSED, str(code), template % params if params else template)
 
 
 def _check_envelopes(items: Sequence[_Item], identity: AgencyIdentity) -> None:
@@ -56,18 +57,28 @@ def _check_envelopes(items: Sequence[_Item], identity: AgencyIdentity) -> None:
     for item in items:
         problem = envelope_problem(item.document) if isinstance(item.document, dict) else "not an object"
         if problem:
-            _refuse(item, Code.MALFORMED, f"The document is malformed: {problem}.")
+            _refuse(item, Code.MALFORMED, "The document is malformed: %(problem)s.", problem=problem)
             continue
         sender, kind = item.document["sender"], item.document["kind"]
         item.peer = peers.get(sender)
         if item.peer is None:
-            _refuse(item, Code.UNKNOWN_SENDER, f"The sender {sender} is not a registered agency here.")
+            _refuse(item, Code.UNKNOWN_SENDER, "The sender %(sender)s is not a registered agency here.", sender=sender)
         elif item.document["receiver"] != identity.code:
-            _refuse(item, Code.WRONG_RECEIVER, f"The document is addressed to {item.document['receiver']}, not here.")
+            _refuse(
+                item,
+                Code.WRONG_RECEIVER,
+                "The document is addressed to %(receiver)s, not here.",
+                receiver=item.document["receiver"],
+            )
         elif not verify(item.peer.public_key, item.document, item.signature):
-            _refuse(item, Code.BAD_SIGNATURE, f"The signature does not verify with the key registered for {sender}.")
+            _refuse(
+                item,
+                Code.BAD_SIGNATURE,
+                "The signature does not verify with the key registered for %(sender)s.",
+                sender=sender,
+            )
         elif kind_named(kind) is None:
-            _refuse(item, Code.UNKNOWN_KIND, f"Documents of kind {kind} are not handled here.")
+            _refuse(item, Code.UNKNOWN_KIND, "Documents of kind %(kind)s are not handled here.", kind=kind)
 
 
 def _check_received_before(items: Sequence[_Item]) -> None:
@@ -85,9 +96,8 @@ def _check_received_before(items: Sequence[_Item]) -> None:
         if earlier is not None and earlier.digest == digest(item.document):
             item.stored = earlier
         elif earlier is not None or digest(first.document) != digest(item.document):
-            _refuse(
-                item, Code.DOCUMENT_CONFLICT, f"The document id {item.key[1]} was received before with other content."
-            )
+            template = "The document id %(document)s was received before with other content."
+            _refuse(item, Code.DOCUMENT_CONFLICT, template, document=item.key[1])
         elif first is not item:
             item.duplicate_of = first
 
@@ -109,7 +119,7 @@ def _apply_kind(name: str, items: list[_Item]) -> None:
         try:
             kind.validate(_received(item))
         except DomainError as exc:
-            _refuse(item, exc.code, exc.message)
+            item.answer = Answer(REFUSED, str(exc.code), exc.message)
         else:
             checked.append(item)
     if not checked:
@@ -128,7 +138,7 @@ def _apply_kind(name: str, items: list[_Item]) -> None:
             with transaction.atomic():
                 (result,) = kind.apply([_received(item)])
         except DomainError as exc:
-            _refuse(item, exc.code, exc.message)
+            item.answer = Answer(REFUSED, str(exc.code), exc.message)
         else:
             item.answer = Answer(APPLIED, result=result)
 
