@@ -7,12 +7,12 @@ import datetime as dt
 
 from socsec.benefits.insured_records_sql import record_chunks
 from socsec.benefits.selectors import pension_months_on_record, unemployment_months_on_record
-from socsec.contributions.own.payments import own_contribution_pay
 from socsec.ledger.selectors import individual_account_balance
 from socsec.transfers.amounts import years_of
 from socsec.transfers.documents import Party, Period, PersonIdentity, TransferDocument
 from socsec.transfers.records import transferred_months
 from socsec.transfers.services import this_agency, transfer_deliver_locally, transfer_document_apply, transfer_request
+from tests.transfers.test_services import pay_year
 from tests.world import SYSTEM
 
 ON = dt.date(2026, 3, 10)
@@ -44,15 +44,7 @@ def from_another_agency(person, periods: list[Period], account: int) -> Transfer
 
 def test_months_brought_in_count_for_the_pension_and_unemployment(world):
     freelancer = world.freelancer
-    own_contribution_pay(
-        actor=SYSTEM,
-        person=freelancer,
-        scheme="EMPLOYEE_PENSION",
-        period_start=dt.date(2025, 1, 1),
-        months=12,
-        declared_base_cents=600_000,
-        today=dt.date(2025, 1, 10),
-    )
+    pay_year(freelancer, 2025, 600_000)
     assert pension_months_on_record(freelancer, ON) == 12
     assert unemployment_months_on_record(freelancer, ON) == 0
     periods = [
@@ -82,15 +74,7 @@ def test_months_brought_in_count_for_the_pension_and_unemployment(world):
 
 def test_a_transfer_within_the_deployment_keeps_the_months_as_they_were(world):
     rider = world.rider
-    own_contribution_pay(
-        actor=SYSTEM,
-        person=rider,
-        scheme="EMPLOYEE_PENSION",
-        period_start=dt.date(2025, 1, 1),
-        months=12,
-        declared_base_cents=800_000,
-        today=dt.date(2025, 1, 10),
-    )
+    pay_year(rider, 2025, 800_000)
     assert pension_months_on_record(rider, ON) == 12
     transfer = transfer_request(actor=SYSTEM, person=rider, to_region="440300", today=ON)
     transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=ON)

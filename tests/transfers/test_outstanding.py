@@ -87,4 +87,25 @@ def test_money_outstanding_at_issue_refuses_the_checked_transfer(world):
         TransferErrorCode.ARREARS,
         None,
     )
-    assert list(transfer.steps) == ["REQUESTED", "CHECKED", "REFUSED"]
+    assert [s["status"] for s in transfer.steps] == ["REQUESTED", "CHECKED", "REFUSED"]
+
+
+def test_a_pension_in_payment(world):
+    from socsec.benefits.models import Award, Claim
+
+    pay_year(world.rider, 2025)
+    claim = claim_submit(actor=SYSTEM, person=world.rider, kind="PENSION", event_date=TODAY, today=TODAY)
+    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.PAID)  # decided and paid, as a payment run leaves it
+    Award.objects.create(
+        claim=claim,
+        item="pension_monthly",
+        label="pension",
+        payer=Award.Payer.FUND,
+        periodic=True,
+        amount_cents=300_000,
+        start_month="2026-03",
+        explanation={},
+    )
+    assert (
+        refused(world.rider, TransferErrorCode.PENSION_IN_PAYMENT) == "a pension is paid; the relation no longer moves."
+    )

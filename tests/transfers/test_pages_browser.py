@@ -44,6 +44,10 @@ def test_a_rider_asks_to_move_the_pension_and_sees_the_amounts(world, live_serve
     expect(card).to_contain_text("19,200.00元")
     expect(card).to_contain_text("在户籍所在地领取养老金")
     no_sideways_scroll(page)
-    page.get_by_text("计算过程").click()
+    card.get_by_text("计算过程").click()
     expect(card.locator("details")).to_contain_text("pension_transfer_pooled_amount")
     assert OutgoingTransfer.objects.get().status == "CHECKED"
+    conversion = page.get_by_role("region", name="职工养老保险转入城乡居民养老保险")
+    expect(conversion).to_contain_text("达到法定退休年龄后才办理制度衔接")  # the rider is 36
+    expect(conversion).to_contain_text("7,680.00元")  # what would move: the whole employee account
+    no_sideways_scroll(page)

@@ -35,7 +35,7 @@ class OutgoingTransfer(models.Model):
     explanation = models.JSONField(default=dict, help_text="the amounts' formulas, inputs and parameters")
     document = models.JSONField(default=dict, help_text="the document issued, less the person's identity")
     receipt = models.JSONField(default=dict, blank=True)
-    steps = models.JSONField(default=dict, help_text="status: when it was reached (ISO)")
+    steps = models.JSONField(default=list, help_text="[{status, at}]: each status reached, in order")
     ledger_transaction = models.ForeignKey(
         "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -76,7 +76,7 @@ class IncomingTransfer(models.Model):
     digest = models.CharField(max_length=64, help_text="SHA-256 of the document as received, to tell a replay")
     document = models.JSONField(default=dict, help_text="the document received, less the person's identity")
     receipt = models.JSONField(default=dict)
-    steps = models.JSONField(default=dict)
+    steps = models.JSONField(default=list, help_text="[{status, at}]: each status reached, in order")
     ledger_transaction = models.ForeignKey(
         "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -44,8 +44,8 @@ STEP_LABELS = {
 }
 
 
-def _steps(steps: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"label": STEP_LABELS.get(k, k), "at": v[:16].replace("T", " ")} for k, v in steps.items()]
+def _steps(steps: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return [{"label": STEP_LABELS.get(s["status"], s["status"]), "at": s["at"][:16].replace("T", " ")} for s in steps]
 
 
 def _region_names(codes: set[str]) -> dict[str, Region]:

@@ -22,7 +22,7 @@ from ..amounts import years_of
 from ..documents import DocumentError, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import IncomingTransfer, TransferredPeriod
-from .sending import PENSION_FUND, now_text, this_agency
+from .sending import PENSION_FUND, now_text, step, this_agency
 
 
 def _digest(data: Mapping[str, Any]) -> str:
@@ -121,7 +121,7 @@ def _apply(actor: Actor, doc: TransferDocument, digest: str) -> TransferReceipt:
             digest=digest,
             document=stored,
             receipt=receipt.as_json(),
-            steps={"RECEIVED": now, "CREDITED": now},
+            steps=[step("RECEIVED", now), step("CREDITED", now)],
             received_at=timezone.now(),
         )
         TransferredPeriod.objects.bulk_create(
@@ -168,7 +168,7 @@ def transfer_incoming_complete(*, actor: Actor, document_id: str) -> IncomingTra
             return incoming
         before = snapshot(incoming)
         incoming.status = IncomingTransfer.Status.COMPLETED
-        incoming.steps = {**incoming.steps, "COMPLETED": now_text()}
+        incoming.steps = [*incoming.steps, step("COMPLETED")]
         incoming.save(update_fields=["status", "steps"])
         audit_record(actor=actor, action="transfer.incoming.complete", instance=incoming, before=before)
     return incoming

@@ -38,6 +38,11 @@ def now_text() -> str:
     return timezone.now().isoformat()
 
 
+def step(status: str, at: str = "") -> dict[str, str]:
+    """One step of a transfer's history: the status reached and when (ISO)."""
+    return {"status": status, "at": at or now_text()}
+
+
 def transfer_request(
     *,
     actor: Actor,
@@ -99,7 +104,7 @@ def transfer_request(
             months=worked.months,
             explanation={**worked.explanation, "temporary_account": temporary},
             document={"periods": [vars(p) for p in worked.periods], "years": [vars(y) for y in worked.years]},
-            steps={"REQUESTED": now, "CHECKED": now},
+            steps=[step("REQUESTED", now), step("CHECKED", now)],
             requested_at=timezone.now(),
         )
         audit_record(actor=actor, action="transfer.request", instance=transfer)
@@ -138,7 +143,7 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             before = _snapshot(transfer)
             transfer.status = OutgoingTransfer.Status.REFUSED
             transfer.refusal_code, transfer.refusal_reason = code, message % params
-            transfer.steps = {**transfer.steps, "REFUSED": now_text()}
+            transfer.steps = [*transfer.steps, step("REFUSED")]
             transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
             audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
         else:
@@ -154,7 +159,7 @@ def _snapshot(transfer: OutgoingTransfer) -> dict[str, Any]:
 
 def _issue(actor: Actor, transfer: OutgoingTransfer) -> TransferDocument:
     before = _snapshot(transfer)
-    transfer.steps = {**transfer.steps, "ISSUED": now_text()}
+    transfer.steps = [*transfer.steps, step("ISSUED")]
     transfer.status = OutgoingTransfer.Status.ISSUED
     total = transfer.individual_account_cents + transfer.pooled_cents
     if total:
@@ -187,7 +192,7 @@ def document_of(transfer: OutgoingTransfer) -> TransferDocument:
     stored = transfer.document
     data = {
         "document_id": transfer.document_id,
-        "issued_at": transfer.steps.get("ISSUED", ""),
+        "issued_at": next((s["at"] for s in transfer.steps if s["status"] == "ISSUED"), ""),
         "sending": vars(_party(this_agency(), transfer.from_region)),
         "receiving": vars(_party(transfer.receiving_agency, transfer.to_region)),
         "person": vars(
@@ -247,7 +252,7 @@ def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[s
         before = _snapshot(transfer)
         transfer.status = OutgoingTransfer.Status.COMPLETED
         transfer.receipt = got.as_json()
-        transfer.steps = {**transfer.steps, "COMPLETED": now_text()}
+        transfer.steps = [*transfer.steps, step("COMPLETED")]
         transfer.save(update_fields=["status", "receipt", "steps"])
         audit_record(actor=actor, action="transfer.complete", instance=transfer, before=before)
     return transfer
