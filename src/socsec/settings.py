@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from socsec import deployment
 from socsec.core.crypto import keyring_from_env
+from socsec.interagency.signing import AgencyConfigurationError, identity_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SOCSEC_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -99,6 +100,25 @@ try:
 except deployment.ConfigurationError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 SOCSEC_FIELD_KEYS = keyring_from_env(os.environ, production=SOCSEC_PROFILE == "production")
+# This agency as other SocSec agencies know it, and the Ed25519 key it signs its documents to them with
+# (SOCSEC_AGENCY_CODE, _REGION, _BASE_URL, _SIGNING_KEY; see socsec.interagency.signing).
+try:
+    SOCSEC_AGENCY = identity_from_env(os.environ, production=SOCSEC_PROFILE == "production")
+except AgencyConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+SOCSEC_AGENCY_CODE = SOCSEC_AGENCY.code  # the code transfer documents name this agency by
+# Delivery of documents to peer agencies: documents (and bytes) per request, the wait before the first retry (doubled
+# per failed attempt up to the longest wait), and how long a peer has to answer (seconds).
+SOCSEC_INTERAGENCY: dict[str, Any] = {
+    "batch": int(os.environ.get("SOCSEC_INTERAGENCY_BATCH", "200")),
+    "request_bytes": 1_000_000,  # under a receiver's DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB)
+    "retry_first_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_FIRST", "2")),
+    "retry_longest_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_LONGEST", "600")),
+    "timeout_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_TIMEOUT", "60")),
+    # more kinds of document to handle (dotted paths of DocumentKind objects, comma-separated), besides
+    # those the apps register themselves
+    "kinds": [k.strip() for k in os.environ.get("SOCSEC_INTERAGENCY_KINDS", "").split(",") if k.strip()],
+}
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -123,6 +143,7 @@ INSTALLED_APPS = [
     "socsec.taxexchange",
     "socsec.feedback",
     "socsec.transfers",
+    "socsec.interagency",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",

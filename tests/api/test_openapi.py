@@ -24,7 +24,7 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 64
+    assert len(ids) == len(set(ids)) == 66
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
@@ -35,6 +35,8 @@ def test_operation_ids_are_the_functions_names_and_unique(schema):
     assert by_path[("/api/payment-declarations/{declaration_id}/confirm", "post")] == "confirm_payment_declaration"
     assert by_path[("/api/orders/batches/{batch_id}/withdrawal", "post")] == "withdraw_order_batch"
     assert by_path[("/api/engagements/{engagement_id}/end-decision", "post")] == "decide_engagement_end"
+    assert by_path[("/api/interagency/documents", "post")] == "receive_agency_documents"
+    assert by_path[("/api/interagency/agency", "get")] == "get_agency_identity"
 
 
 def test_every_operation_documents_its_errors_with_the_one_shape(schema):
@@ -170,6 +172,7 @@ def test_the_codes_of_an_order_batchs_rows_are_published(schema):
 
 # Arrays an answer may hold outside a page's ``items``: each bounded by the one object it belongs to.
 BOUNDED_ARRAYS = {
+    "AgencyOut.kinds": "the kinds of document the code handles (a handful)",
     "CoverageOut.schemes": "one per scheme (eight)",
     "SchemeCoverageOut.references": "the legal references of one decision",
     "SchemeCoverageOut.engagements": "one person's engagements in force on a day",

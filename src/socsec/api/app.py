@@ -1,7 +1,8 @@
 """The API as served: the NinjaAPI of ``socsec.api.base`` with every domain router mounted under ``/api/``.
 
 One router per domain: me (who the caller is), registry, coverage, audit, orders, collection (payments
-and arrears), statements, own contributions, pension accounts, projections, claims and employers."""
+and arrears), statements, own contributions, pension accounts, projections, claims, employers, and the
+documents other agencies send (interagency)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from socsec.api import (
     collection,
     coverage,
     employers,
+    interagency,
     me,
     orders,
     own_contributions,
@@ -28,3 +30,4 @@ for module in (me, coverage, registry, audit, orders, collection, statements, ow
 api.add_router("", projections.router)
 api.add_router("", claims.router)
 api.add_router("", employers.router)
+api.add_router("", interagency.router)

@@ -26,6 +26,7 @@ from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
 from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
 from socsec.feedback.errors import FeedbackErrorCode
+from socsec.interagency.errors import InterAgencyErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.notifications.errors import NotifyErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
@@ -46,12 +47,13 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     ContributionErrorCode,
     CoverageErrorCode,
     EmployerErrorCode,
+    InterAgencyErrorCode,  # a refusal's code, in a signed acknowledgement's "code"
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
     TaxExchangeErrorCode,  # the exchange's refusals (the commands and pages show them)
     FeedbackErrorCode,  # a rating refused (the pages show them)
-    TransferErrorCode,  # a pension transfer refused (the pages, and the agencies' exchange)
+    TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
 )
 

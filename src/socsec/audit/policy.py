@@ -24,6 +24,7 @@ IDENTIFIER = "a national identifier; the object id names the person in the trail
 BULK = "a bulk list kept on the row itself; the trail keeps its counts"
 ENCRYPTED = "personal data kept encrypted on the row; the object id names the person in the trail"
 BLIND_INDEX = "a keyed fingerprint of personal data: with the key, it tells whether a value is the one"
+DOCUMENT = "a document exchanged with another agency, personal data in its body; kept on the row, named by its digest"
 OTP_STATE = "the one-time-password check's working state, not a decision"
 
 _CREATED = ("created_at",)
@@ -236,6 +237,43 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "results_at",
         ),
         withheld={"refused": BULK},
+    ),
+    "interagency.Peer": AuditFields(
+        recorded=("id", "code", "region", "base_url", "public_key", "active", *_CREATED),
+        withheld={"delivery_failures": "delivery's working state", "deliver_after": "delivery's working state"},
+    ),
+    "interagency.OutboundDocument": AuditFields(
+        recorded=(
+            "id",
+            "document_id",
+            "peer_id",
+            "kind",
+            "signature",
+            "digest",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "acknowledgement_signature",
+            "refusal_code",
+            *_CREATED,
+            "acknowledged_at",
+        ),
+        withheld={"document": DOCUMENT, "acknowledgement": DOCUMENT},
+    ),
+    "interagency.InboundDocument": AuditFields(
+        recorded=(
+            "id",
+            "sender_id",
+            "document_id",
+            "kind",
+            "digest",
+            "state",
+            "acknowledgement_signature",
+            "replays",
+            "received_at",
+        ),
+        withheld={"acknowledgement": DOCUMENT},
     ),
     "contributions.OwnContribution": AuditFields(
         recorded=(

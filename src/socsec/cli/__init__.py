@@ -1,7 +1,7 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, project,
-# export, pay, tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
+# export, pay, tax, agency, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
 # Django only when they run.
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 
 from . import (
+    agency,
     assess,
     audit,
     bench,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_export(sub)
     pay.add_pay(sub)
     tax.add_tax(sub)
+    agency.add_agency(sub)
     storage.add_storage(sub)
     bench.add_bench(sub)
     keys.add_rekey(sub)

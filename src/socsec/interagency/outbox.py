@@ -1,0 +1,256 @@
+"""The sending side: documents issued into the outbox, delivered to their peers, and closed by the signed
+acknowledgements that come back.
+
+``documents_issue`` is called inside the business service's transaction, so a document exists exactly
+when the change that issues it does. ``documents_deliver`` sends what is due, a bounded batch per request
+and peer, and records each acknowledgement that verifies (applied or refused) with the kind's ``settle``
+in one transaction. A peer that does not answer, or answers something that does not verify, leaves its
+documents pending with the next attempt put off: the first retry after ``retry_first_seconds``, each
+later one twice as long, up to ``retry_longest_seconds``. Delivering a document twice is harmless: the
+receiver answers a document id it has applied with the acknowledgement it stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from socsec.audit.services import Actor, audit_record_many
+from socsec.core.errors import Conflict, NotFound
+
+from .envelope import ACK_FORMAT, APPLIED, envelope
+from .errors import InterAgencyErrorCode as Code
+from .kinds import Outcome, kind_named
+from .models import DocumentState, OutboundDocument, Peer
+from .signing import AgencyIdentity, canonical, digest, verify
+from .transport import PeerTransport, PeerUnreachable, transport_configured
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A document to issue: its id (unique for this agency), kind and body."""
+
+    document_id: str
+    kind: str
+    body: Mapping[str, Any]
+
+
+def documents_issue(*, actor: Actor, peer_code: str, documents: Sequence[Issue]) -> list[OutboundDocument]:
+    """The documents signed and put in the outbox, in the caller's transaction. A document id issued before
+    with the same kind and body is that document (issuing is re-runnable); with another, a conflict."""
+    peer = Peer.objects.filter(code=peer_code, active=True).first()
+    if peer is None:
+        raise NotFound(
+            "No active peer agency %(code)s is registered.", code=Code.UNKNOWN_PEER, params={"code": peer_code}
+        )
+    out: list[OutboundDocument] = []
+    for start in range(0, len(documents), ISSUE_CHUNK):
+        out.extend(_issue_chunk(actor, peer, documents[start : start + ISSUE_CHUNK]))
+    return out
+
+
+ISSUE_CHUNK = 500  # documents looked up and inserted per query
+
+
+def _issue_chunk(actor: Actor, peer: Peer, documents: Sequence[Issue]) -> list[OutboundDocument]:
+    identity: AgencyIdentity = settings.SOCSEC_AGENCY
+    now = timezone.now()
+    ids = [d.document_id for d in documents]
+    before = {d.document_id: d for d in OutboundDocument.objects.filter(document_id__in=ids)}
+    new: list[OutboundDocument] = []
+    for issue in documents:
+        earlier = before.get(issue.document_id)
+        if earlier is not None:
+            same = (
+                earlier.peer_id == peer.pk
+                and earlier.kind == issue.kind
+                and earlier.document["body"] == dict(issue.body)
+            )
+            if not same:
+                raise Conflict(
+                    "The document %(id)s was issued before with other content.",
+                    code=Code.DOCUMENT_EXISTS,
+                    params={"id": issue.document_id},
+                )
+            continue
+        doc = envelope(
+            identity=identity,
+            receiver=peer.code,
+            kind=issue.kind,
+            document_id=issue.document_id,
+            body=issue.body,
+            at=now,
+        )
+        new.append(
+            OutboundDocument(
+                document_id=issue.document_id,
+                peer=peer,
+                kind=issue.kind,
+                document=doc,
+                signature=identity.sign(doc),
+                digest=digest(doc),
+                next_attempt_at=now,
+            )
+        )
+    with transaction.atomic():
+        made = OutboundDocument.objects.bulk_create(new)
+        audit_record_many(actor=actor, action="interagency.document_issued", instances=made)
+    made_by_id = {m.document_id: m for m in made}
+    return [before.get(i) or made_by_id[i] for i in ids]
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0  # documents posted (a document posted again counts again)
+    acknowledged: int = 0
+    refused: int = 0
+    failed_requests: int = 0  # requests that did not come back with acknowledgements
+    retried: int = 0  # documents put off for another attempt
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.acknowledged += other.acknowledged
+        self.refused += other.refused
+        self.failed_requests += other.failed_requests
+        self.retried += other.retried
+        self.errors.extend(other.errors)
+
+
+def _wait_after(attempts: int) -> dt.timedelta:
+    conf = settings.SOCSEC_INTERAGENCY
+    seconds = min(conf["retry_first_seconds"] * 2 ** max(attempts - 1, 0), conf["retry_longest_seconds"])
+    return dt.timedelta(seconds=seconds)
+
+
+def _ack_problem(doc: OutboundDocument, signed: Any, identity: AgencyIdentity) -> str | None:
+    if not isinstance(signed, dict) or not isinstance(signed.get("acknowledgement"), dict):
+        return "the answer holds no acknowledgement"
+    ack = signed["acknowledgement"]
+    if not verify(doc.peer.public_key, ack, str(signed.get("signature", ""))):
+        return f"the acknowledgement's signature does not verify with the key registered for {doc.peer.code}"
+    expected = (ACK_FORMAT, doc.document_id, identity.code, doc.peer.code, doc.digest)
+    if (
+        ack.get("format"),
+        ack.get("document_id"),
+        ack.get("sender"),
+        ack.get("receiver"),
+        ack.get("document_digest"),
+    ) != expected:
+        return "the acknowledgement names another document, sender, receiver or content"
+    return None
+
+
+def _deliver_batch(
+    peer: Peer, docs: list[OutboundDocument], transport: PeerTransport, identity: AgencyIdentity, now: dt.datetime
+) -> DeliveryReport:
+    report = DeliveryReport(sent=len(docs))
+    try:
+        answers = transport.post_documents(peer, [{"document": d.document, "signature": d.signature} for d in docs])
+        problem = None if len(answers) == len(docs) else f"{len(answers)} acknowledgements for {len(docs)} documents"
+    except PeerUnreachable as exc:
+        answers, problem = [], str(exc)
+    if problem:
+        report.failed_requests = 1
+        report.errors.append(f"{peer.code}: {problem}")
+        peer.delivery_failures += 1
+        peer.deliver_after = now + _wait_after(peer.delivery_failures)
+    elif peer.delivery_failures:
+        peer.delivery_failures, peer.deliver_after = 0, None
+    closed: list[OutboundDocument] = []
+    put_off: list[OutboundDocument] = []
+    outcomes: dict[str, list[Outcome]] = {}
+    for doc, signed in zip(docs, answers or [None] * len(docs), strict=True):
+        doc.attempts += 1
+        trouble = problem or _ack_problem(doc, signed, identity)
+        if trouble:  # the whole peer put off when it did not answer; a document whose answer was wrong, alone
+            doc.last_error = trouble[:2000]
+            doc.next_attempt_at = (
+                peer.deliver_after if problem and peer.deliver_after else now + _wait_after(doc.attempts)
+            )
+            put_off.append(doc)
+            continue
+        ack = signed["acknowledgement"]
+        applied = ack["outcome"] == APPLIED
+        doc.state = DocumentState.ACKNOWLEDGED if applied else DocumentState.REFUSED
+        doc.acknowledgement, doc.acknowledgement_signature = ack, signed["signature"]
+        doc.refusal_code, doc.acknowledged_at, doc.last_error = ("" if applied else str(ack["code"])), now, ""
+        closed.append(doc)
+        outcome = Outcome(doc.document_id, applied, str(ack["code"]), str(ack["message"]), ack.get("result") or {})
+        outcomes.setdefault(doc.kind, []).append(outcome)
+    with transaction.atomic():
+        fields = ["attempts", "last_error", "next_attempt_at", "state", "acknowledgement"]
+        fields += ["acknowledgement_signature", "refusal_code", "acknowledged_at"]
+        OutboundDocument.objects.bulk_update(docs, fields, batch_size=500)
+        Peer.objects.filter(pk=peer.pk).update(
+            delivery_failures=peer.delivery_failures, deliver_after=peer.deliver_after
+        )
+        for name, settled in outcomes.items():
+            kind = kind_named(name)
+            if kind is not None and kind.settle is not None:
+                kind.settle(settled)
+        audit_record_many(
+            actor=Actor.system("agency:deliver"), action="interagency.document_acknowledged", instances=closed
+        )
+    report.acknowledged = sum(1 for d in closed if d.state == DocumentState.ACKNOWLEDGED)
+    report.refused = len(closed) - report.acknowledged
+    report.retried = len(put_off)
+    return report
+
+
+def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetime | None = None) -> DeliveryReport:
+    """One pass over the outbox: every document due, a batch per request and peer. A peer that fails is
+    left alone for the rest of the pass, and put off (``Peer.deliver_after``) as its documents are."""
+    identity: AgencyIdentity = settings.SOCSEC_AGENCY
+    transport = transport or transport_configured()
+    size = settings.SOCSEC_INTERAGENCY["batch"]
+    at = now or timezone.now()
+    report = DeliveryReport()
+    last_id = 0
+    while True:
+        due = list(
+            OutboundDocument.objects.filter(state=DocumentState.PENDING, next_attempt_at__lte=at, id__gt=last_id)
+            .filter(Q(peer__deliver_after__isnull=True) | Q(peer__deliver_after__lte=at))
+            .select_related("peer")
+            .order_by("id")[:size]
+        )
+        if not due:
+            return report
+        last_id = due[-1].pk
+        by_peer: dict[int, list[OutboundDocument]] = {}
+        for doc in due:
+            by_peer.setdefault(doc.peer_id, []).append(doc)
+        for docs in by_peer.values():
+            for part in _within_bytes(docs, settings.SOCSEC_INTERAGENCY["request_bytes"]):
+                report.add(_deliver_batch(part[0].peer, part, transport, identity, at))
+
+
+def _within_bytes(docs: list[OutboundDocument], limit: int) -> list[list[OutboundDocument]]:
+    """The documents in consecutive parts whose JSON stays under ``limit`` bytes (a receiver refuses a body
+    over its DATA_UPLOAD_MAX_MEMORY_SIZE); a document larger than that alone goes in a part of its own."""
+    parts: list[list[OutboundDocument]] = [[]]
+    size = 0
+    for doc in docs:
+        length = len(canonical(doc.document)) + len(doc.signature) + 40
+        if parts[-1] and size + length > limit:
+            parts.append([])
+            size = 0
+        parts[-1].append(doc)
+        size += length
+    return parts
+
+
+def next_attempt_at() -> dt.datetime | None:
+    """When the next pending document is due, its peer's wait included (None when nothing is pending)."""
+    due = Greatest(F("next_attempt_at"), Coalesce(F("peer__deliver_after"), F("next_attempt_at")))
+    found: dt.datetime | None = OutboundDocument.objects.filter(state=DocumentState.PENDING).aggregate(at=Min(due))[
+        "at"
+    ]
+    return found
