@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "socsec.ledger",
     "socsec.benefits",
     "socsec.taxexchange",
+    "socsec.supervision",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",
