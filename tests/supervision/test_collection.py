@@ -101,7 +101,13 @@ def test_one_query_whatever_the_number_of_invoices(book):
     with CaptureQueriesContext(connection) as small:
         collection_on(D(2026, 6, 30))
     for n in range(30):
-        invoice(world.courier, "110000", 1_000 + n, D(2026, 1, 1) + dt.timedelta(days=n), f"{2020 + n // 12}-{n % 12 + 1:02d}")
+        invoice(
+            world.courier,
+            "110000",
+            1_000 + n,
+            D(2026, 1, 1) + dt.timedelta(days=n),
+            f"{2020 + n // 12}-{n % 12 + 1:02d}",
+        )
     with CaptureQueriesContext(connection) as large:
         rows = collection_on(D(2026, 6, 30))
     assert len(small) == len(large) == 1

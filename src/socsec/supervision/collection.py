@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -91,11 +92,11 @@ def _sql(statement: str, **parts: str) -> str:
     return statement.format(**parts, **tables) if parts else statement.format(**tables)
 
 
-def _bucket(on: dt.date) -> tuple[str, dict[str, object]]:
+def _bucket(on: dt.date) -> tuple[str, dict[str, Any]]:
     """A CASE naming each invoice's age bucket on ``on`` (``current`` until it is past due), with its
     dates as parameters."""
     day = connection.ops.adapt_datefield_value
-    params: dict[str, object] = {"on": day(on)}
+    params: dict[str, Any] = {"on": day(on)}
     cases = ["WHEN o.due_on >= %(on)s THEN 'current'"]
     for n, (low, _high) in enumerate(reversed(AGEING)):
         name = f"age{n}"
