@@ -18,6 +18,7 @@ from socsec.api import (
     projections,
     registry,
     statements,
+    supervision,
 )
 from socsec.api.base import api
 
@@ -28,3 +29,4 @@ for module in (me, coverage, registry, audit, orders, collection, statements, ow
 api.add_router("", projections.router)
 api.add_router("", claims.router)
 api.add_router("", employers.router)
+api.add_router("", supervision.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Count
@@ -93,6 +93,8 @@ def fund_threshold_set(
     if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
         raise ValidationFailed("province: “%(value)s” is not a province.", field="province", params={"value": province})
     reserve = _limit("reserve_months", reserve_months)
+    if reserve is not None:
+        reserve = reserve.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)  # as stored
     growth = _limit("arrears_growth_months", arrears_growth_months)
     jump = _limit("claims_jump_percent", claims_jump_percent)
     with transaction.atomic():

@@ -12,6 +12,8 @@ from . import (
     person_register,
     provider,
     provider_payments,
+    supervision_coverage,
+    supervision_funds,
     tax_exchange,
     uploads,
     views,
@@ -106,5 +108,13 @@ urlpatterns = [
     path("audit/", audit_trail.audit_list, name="audit"),
     path("audit/export.csv", audit_trail.audit_export, name="audit_export"),
     path("supervisor/projections/", views.projections, name="projections"),
+    path("supervisor/funds/", supervision_funds.supervisor_funds, name="supervisor_funds"),
+    path("supervisor/funds/thresholds/", supervision_funds.supervisor_threshold_set, name="supervisor_threshold_set"),
+    path(
+        "supervisor/funds/alerts/<int:alert_id>/acknowledge/",
+        supervision_funds.supervisor_alert_acknowledge,
+        name="supervisor_alert_acknowledge",
+    ),
+    path("supervisor/coverage/", supervision_coverage.supervisor_coverage, name="supervisor_coverage"),
     path("healthz", views.healthz, name="healthz"),
 ]
