@@ -109,9 +109,9 @@ def test_each_crossed_limit_raises_one_alert_with_its_evidence(
     assert again == [] and FundAlert.objects.count() == 3
 
 
-def test_a_month_not_ended_is_refused(crossing):
+def test_a_month_not_begun_is_refused(crossing):
     with pytest.raises(ValidationFailed) as refused:
-        fund_alerts_evaluate(actor=alerts.Actor.system("t"), month="2026-07", today=TODAY)
+        fund_alerts_evaluate(actor=alerts.Actor.system("t"), month="2026-08", today=TODAY)
     assert refused.value.field == "month"
 
 

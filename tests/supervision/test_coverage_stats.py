@@ -4,6 +4,7 @@ queries at two sizes; small rows withheld with a complementary row so none can b
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -111,17 +112,28 @@ def test_small_rows_withheld_and_one_more_so_none_can_be_worked_out():
     cells = [cell("A", 50, 40, 30, 0), cell("B", 3, 3, 3, 0), cell("C", 20, 20, 10, 0), cell("D", 30, 30, 30, 0)]
     table = publish(cells, threshold=5)[0]
     assert table.dimension == "category"
-    shown = {r.value: (r.persons, r.legal, r.suppressed, r.complementary) for r in table.rows}
+    shown = {r.value: (r.persons, r.legal, r.contributing, r.suppressed, sorted(r.complementary)) for r in table.rows}
     assert shown == {
-        "A": (50, 40, False, False),
-        "B": (None, None, True, False),  # 3 persons: below 5
-        "C": (None, None, True, True),  # the smallest other row, so B is not the total less the rest
-        "D": (30, 30, False, False),
+        "A": (50, 40, 30, False, []),
+        "B": (None, None, None, True, []),  # 3 persons: below 5
+        # the smallest other row, so that B is not the total less the rest
+        "C": (None, None, None, True, ["contributing", "legal", "persons", "receiving"]),
+        "D": (30, 30, 30, False, []),
     }
     assert (table.total.persons, table.total.legal, table.total.contributing) == (103, 93, 73)
     assert str(table.rows[0].ratio("legal")) == "80.0" and table.rows[1].ratio("legal") is None
-    # a count above zero and below the threshold is small too: 2 receiving
-    two = publish([cell("A", 50, receiving=2), cell("B", 60), cell("C", 70)], threshold=5)[0]
-    assert [r.suppressed for r in two.rows] == [True, True, False]
+
+
+def test_a_small_count_is_withheld_alone_with_its_complement():
+    # 2 receiving in A is small: withheld, and the smallest other receiving figure (B's 0) with it
+    table = publish([cell("A", 50, 50, 0, 2), cell("B", 60, 60, 0, 0), cell("C", 70, 70, 0, 9)], threshold=5)[0]
+    assert [(r.persons, r.receiving, r.ratio("receiving")) for r in table.rows] == [
+        (50, None, None),
+        (60, None, None),
+        (70, 9, Decimal("12.9")),
+    ]
+    assert (table.total.receiving, table.total.withheld) == (11, frozenset())
+    small_total = publish([cell("A", 50, 50, 0, 2)], threshold=5)[0]
+    assert small_total.total.receiving is None and small_total.total.persons == 50
     with pytest.raises(ValueError):
-        publish(cells, threshold=0)
+        publish([], threshold=0)

@@ -138,13 +138,14 @@ def _thresholds() -> Callable[[str, str], FundThreshold | None]:
 
 
 def fund_alerts_evaluate(*, actor: Actor, month: str, today: dt.date | None = None) -> list[FundAlert]:
-    """Check every fund with a threshold against its figures of ``month`` (YYYY-MM, ended by ``today``):
+    """Check every fund with a threshold against its figures of ``month`` (YYYY-MM; the month in course is
+    checked on its figures to date):
     its reserve, its arrears at the end of the months before, its claims against the month before. Each
     alert is recorded once (a re-run finds it); the new ones are returned and delivered after commit."""
     index = month_index(month)
-    if index >= month_index(today or timezone.localdate()):
+    if index > month_index(today or timezone.localdate()):
         raise ValidationFailed(
-            "month: %(month)s has not ended; alerts are checked on months that have.",
+            "month: %(month)s has not begun; alerts are checked on this month's figures to date or earlier months.",
             field="month",
             params={"month": month},
         )
