@@ -23,6 +23,7 @@ from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
+from .supervision import demo_supervision
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_money()
         demo_employers()
         load_demo_claims()
+        demo_supervision()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -94,6 +96,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
+    say("supervision: alert thresholds on the funds, checked against this month's figures")
+    demo_supervision()
     return summarise(created=True, token=key)
 
 

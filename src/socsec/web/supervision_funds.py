@@ -40,9 +40,10 @@ def _allowed(request: HttpRequest) -> None:
     require(may_supervise_funds(principal_of(request)), "only a supervisor may see the funds")
 
 
-def month_param(request: HttpRequest) -> tuple[str, str | None]:
-    """The month asked (YYYY-MM), else last month, with a note when what was typed is not a month."""
-    last = month_of(timezone.localdate(), -1)
+def month_param(request: HttpRequest, back: int = 1) -> tuple[str, str | None]:
+    """The month asked (YYYY-MM), else the month ``back`` months before this one, with a note when what
+    was typed is not a month."""
+    last = month_of(timezone.localdate(), -back)
     raw = request.GET.get("month", "")
     if not raw:
         return last, None
@@ -187,9 +188,9 @@ def _csv(table: str, month: str) -> HttpResponse | None:
 
 @login_required
 def supervisor_funds(request: HttpRequest) -> HttpResponse:
-    """The fund dashboard for a month (last month by default)."""
+    """The fund dashboard for a month (this month's figures to date by default)."""
     _allowed(request)
-    month, month_error = month_param(request)
+    month, month_error = month_param(request, back=0)
     if request.GET.get("format") == "csv":
         response = _csv(request.GET.get("table", "funds"), month)
         return response or render(request, "web/not_found.html", status=404)
@@ -227,7 +228,7 @@ def supervisor_threshold_set(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     p = principal_of(request)
     month = request.POST.get("month", "")
-    month = month if MONTH.fullmatch(month) else month_of(timezone.localdate(), -1)
+    month = month if MONTH.fullmatch(month) else month_of(timezone.localdate())
     try:
         fund_threshold_set(
             actor=p.actor,
