@@ -115,6 +115,18 @@ def test_a_month_not_begun_is_refused(crossing):
     assert refused.value.field == "month"
 
 
+def test_setting_the_same_limits_again_writes_nothing(crossing):
+    audit = AuditEntry.objects.count()
+    same = fund_threshold_set(
+        actor=alerts.Actor.system("t"),
+        scheme="OIP",
+        reserve_months="2.0",
+        arrears_growth_months="3",
+        claims_jump_percent=50,
+    )
+    assert same.reserve_months == Decimal("2.0") and AuditEntry.objects.count() == audit
+
+
 def test_a_province_threshold_overrides_the_schemes(crossing):
     fund_threshold_set(actor=alerts.Actor.system("t"), scheme="OIP", province="440000", reserve_months="0.5")
     made = fund_alerts_evaluate(actor=alerts.Actor.system("t"), month="2026-06", today=TODAY)

@@ -99,6 +99,9 @@ def fund_threshold_set(
     jump = _limit("claims_jump_percent", claims_jump_percent)
     with transaction.atomic():
         found = FundThreshold.objects.select_for_update().filter(scheme=scheme, province=province).first()
+        wanted = (reserve, int(growth) if growth is not None else None, int(jump) if jump is not None else None)
+        if found and (found.reserve_months, found.arrears_growth_months, found.claims_jump_percent) == wanted:
+            return found  # as set already: nothing written
         before = snapshot(found) if found else None
         threshold = found or FundThreshold(scheme=scheme, province=province)
         threshold.reserve_months = reserve
