@@ -40,29 +40,33 @@ IN_FORCE = "{a}.start_date <= %s AND ({a}.end_date IS NULL OR {a}.end_date >= %s
 NFE = "({a}.category <> %s OR {o}.kind = %s)"
 
 CELLS = """
-SELECT e.category, CASE WHEN o.kind = %s THEN o.code ELSE '' END,
+SELECT e.category, CASE WHEN e.okind = %s THEN e.ocode ELSE '' END,
        e.sector, CASE WHEN r.level = %s THEN pr.code ELSE r.code END, p.sex, {age},
        COUNT(*),
        SUM(CASE WHEN COALESCE(b.best, 0) >= %s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN EXISTS (
-             SELECT 1 FROM {own} c WHERE c.person_id = e.person_id
-             AND {start_index} <= %s AND {start_index} + c.months > %s)
-           OR EXISTS (SELECT 1 FROM {last_order} l WHERE l.person_id = e.person_id AND l.last_order_on >= %s)
-         THEN 1 ELSE 0 END),
-       SUM(CASE WHEN EXISTS (
-             SELECT 1 FROM {payment} bp JOIN {award} aw ON aw.id = bp.award_id JOIN {claim} cl ON cl.id = aw.claim_id
-             WHERE cl.person_id = e.person_id AND bp.month = %s AND bp.amount_cents > 0)
-         THEN 1 ELSE 0 END)
-FROM {engagement} e
-JOIN {organisation} o ON o.id = e.organisation_id
+       SUM(CASE WHEN own.person_id IS NOT NULL OR ord.person_id IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN paid.person_id IS NOT NULL THEN 1 ELSE 0 END)
+FROM (
+  SELECT e.person_id, e.category, e.sector, e.work_region_id, o.kind AS okind, o.code AS ocode,
+         ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.start_date, e.id) AS n
+  FROM {engagement} e JOIN {organisation} o ON o.id = e.organisation_id
+  WHERE {in_force_e} AND {nfe_e}
+) e
 JOIN {person} p ON p.id = e.person_id
 JOIN {region} r ON r.id = e.work_region_id
 LEFT JOIN {region} pr ON pr.id = r.parent_id
 LEFT JOIN ({best}) b ON b.person_id = e.person_id
-WHERE {in_force_e} AND {nfe_e} AND NOT EXISTS (
-  SELECT 1 FROM {engagement} f JOIN {organisation} fo ON fo.id = f.organisation_id
-  WHERE f.person_id = e.person_id AND {in_force_f} AND {nfe_f}
-    AND (f.start_date < e.start_date OR (f.start_date = e.start_date AND f.id < e.id)))
+LEFT JOIN (
+  SELECT DISTINCT c.person_id FROM {own} c WHERE {start_index} <= %s AND {start_index} + c.months > %s
+) own ON own.person_id = e.person_id
+LEFT JOIN (
+  SELECT DISTINCT l.person_id FROM {last_order} l WHERE l.last_order_on >= %s
+) ord ON ord.person_id = e.person_id
+LEFT JOIN (
+  SELECT DISTINCT cl.person_id FROM {payment} bp JOIN {award} aw ON aw.id = bp.award_id
+  JOIN {claim} cl ON cl.id = aw.claim_id WHERE bp.month = %s AND bp.amount_cents > 0
+) paid ON paid.person_id = e.person_id
+WHERE e.n = 1
 GROUP BY 1, 2, 3, 4, 5, 6
 """
 
@@ -128,9 +132,7 @@ def coverage_cells(month: str) -> list[Cell]:
             person=quote(Person._meta.db_table),
             region=quote(Region._meta.db_table),
             in_force_e=IN_FORCE.format(a="e"),
-            in_force_f=IN_FORCE.format(a="f"),
             nfe_e=NFE.format(a="e", o="o"),
-            nfe_f=NFE.format(a="f", o="fo"),
         )
         nfe = [Category.LABOUR_RELATION.value, Organisation.Kind.PLATFORM.value]
         params: list[Any] = [
@@ -138,17 +140,14 @@ def coverage_cells(month: str) -> list[Cell]:
             Region.Level.CITY.value,
             *age_params,
             LEGAL_RANK,
+            day(last),
+            day(last),
+            *nfe,
+            *best_params,
             index,
             index,
             day(first),
             month,
-            *best_params,
-            day(last),
-            day(last),
-            *nfe,
-            day(last),
-            day(last),
-            *nfe,
         ]
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
