@@ -115,6 +115,7 @@ def _rows(month: str) -> dict[str, Any]:
             {
                 "id": "chart-fund-reserves",
                 "kind": "lines",
+                "xtype": "category",  # YYYY-MM as written: plotly would read them as dates in English
                 "title": _("Reserve of each fund at the end of each month"),
                 "x": _("Month"),
                 "y": _("Yuan"),
