@@ -1,7 +1,8 @@
 """Scale: a database of N persons (1.2N engagements, N/10 awards, a year of records) built with COPY on
 PostgreSQL (``DATABASE_URL``) or in big transactions on the embedded SQLite, then the steps an agency runs
 at that size, each under a time cap: the pay run of a month, the officer overview, person search by name
-and by resident ID, a worker's statement and the insured-records export. The same steps at M persons
+and by resident ID, a worker's statement, the insured-records export, the supervisor's fund dashboard and a
+month's effective coverage statistics. The same steps at M persons
 (``--compare-persons``, built in the same run) give each step's time ratio, against the linear limit
 N/M x 1.1. Prints one JSON line.
 
@@ -47,6 +48,8 @@ STEPS_TIMED = [
     "search_resident_id_p95",
     "statement_p95",
     "export",
+    "fund_dashboard",
+    "coverage_stats",
 ]
 
 
@@ -60,6 +63,11 @@ def adapters() -> dict[str, Callable[..., Any]]:
     from socsec.contributions.statements import worker_statement
     from socsec.coverage.overview import coverage_counts_refresh, coverage_overview
     from socsec.registry.selectors import person_search
+    from socsec.supervision.collection import collection_on
+    from socsec.supervision.coverage_stats import coverage_cells
+    from socsec.supervision.funds import fund_months
+    from socsec.supervision.statistics import DEFAULT_THRESHOLD
+    from socsec.supervision.suppression import publish
 
     actor = Actor.system("bench-scale")
     return {
@@ -70,6 +78,10 @@ def adapters() -> dict[str, Callable[..., Any]]:
         "search": lambda query: person_search(query=query),
         "statement": lambda person_id: worker_statement(person_id=person_id, year=RECORD_YEAR),
         "export": lambda out: cmd_export_records(argparse.Namespace(year=EXPORT_YEAR, out=out)),
+        # every fund's months from the ledger and the platforms' contributions with their arrears by age
+        "fund_dashboard": lambda: (fund_months(until=PAY_MONTH), collection_on(OVERVIEW_ON)),
+        # a month's effective coverage over everyone, published by dimension with small rows withheld
+        "coverage_stats": lambda: publish(coverage_cells(PAY_MONTH), threshold=DEFAULT_THRESHOLD),
     }
 
 

@@ -189,6 +189,8 @@ def time_steps(args: argparse.Namespace) -> dict[str, Any]:
         "search_resident_id_p95": p95(step["search"], resident_ids),
         "statement_p95": p95(step["statement"], statement_ids),
         "export": rolled_back(lambda: step["export"](os.path.join(out_dir, "records.csv"))),
+        "fund_dashboard": timed(step["fund_dashboard"]),
+        "coverage_stats": timed(step["coverage_stats"]),
     }
     wanted = args.steps.split(",")
     unknown = sorted(set(wanted) - set(plan))

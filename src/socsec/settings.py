@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "socsec.feedback",
     "socsec.transfers",
     "socsec.interagency",
+    "socsec.supervision",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",

@@ -88,6 +88,8 @@ VISITS = [
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
     Visit("supervisor", "web:service_quality"),
+    Visit("supervisor", "web:supervisor_funds"),
+    Visit("supervisor", "web:supervisor_coverage"),
     Visit("supervisor", "web:audit"),
     Visit("supervisor", "web:tokens"),
     Visit("auditor", "web:audit"),
@@ -102,6 +104,8 @@ VISITS = [
 ]
 
 EXCLUDED = {
+    "web:supervisor_threshold_set": "a POST that redirects to the fund dashboard: tests/supervision",
+    "web:supervisor_alert_acknowledge": "a POST that redirects to the fund dashboard: tests/supervision",
     "web:home": "redirects to the role's first page, which is visited",
     "web:logout": "a POST that redirects to the login page",
     "web:overview_refresh": "a POST that queues a count and redirects to the overview: tests/web/test_overview.py",

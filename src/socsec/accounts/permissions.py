@@ -134,6 +134,11 @@ def may_view_projections(p: Principal) -> bool:
     return p.role == Role.SUPERVISOR
 
 
+def may_supervise_funds(p: Principal) -> bool:
+    """The fund dashboard, its thresholds and alerts, and the coverage statistics: the supervisor."""
+    return p.role == Role.SUPERVISOR
+
+
 def may_decide_claims(p: Principal) -> bool:
     """Officers and supervisors decide, assess and award benefit claims."""
     return p.role in REGISTRY_WRITERS

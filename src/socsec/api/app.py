@@ -20,6 +20,7 @@ from socsec.api import (
     projections,
     registry,
     statements,
+    supervision,
 )
 from socsec.api.base import api
 
@@ -31,3 +32,4 @@ api.add_router("", projections.router)
 api.add_router("", claims.router)
 api.add_router("", employers.router)
 api.add_router("", interagency.router)
+api.add_router("", supervision.router)

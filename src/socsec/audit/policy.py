@@ -116,6 +116,26 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "decided_at",
         )
     ),
+    "supervision.FundThreshold": AuditFields(
+        recorded=("id", "scheme", "province", "reserve_months", "arrears_growth_months", "claims_jump_percent")
+        + ("updated_at",)
+    ),
+    "supervision.FundAlert": AuditFields(
+        recorded=(
+            "id",
+            "threshold_id",
+            "kind",
+            "scheme",
+            "province",
+            "month",
+            "state",
+            "evidence",
+            "raised_at",
+            "delivered_at",
+            "acknowledged_by_id",
+            "acknowledged_at",
+        )
+    ),
     "coverage.SchemeActivation": AuditFields(
         recorded=("id", "scheme", "region_id", "organisation_id", "sector", "start_date", "end_date", "reference")
         + _CREATED

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,10 +122,8 @@ OIP_KINDS = (
 RANK_JOIN = """JOIN {rank} k ON k.work_region_id = e.work_region_id AND k.sector = e.sector
  AND k.category = e.category AND k.organisation_id = e.organisation_id AND k.labour = COALESCE(a.labour, 0)
 """
-OIP_BEST = (
-    "SELECT best, COUNT(*) FROM (SELECT e.person_id, MAX(k.rank) AS best "
-    + PLATFORM.replace("{rank_join}", RANK_JOIN)
-    + " GROUP BY e.person_id) best_of_person GROUP BY best"
+OIP_BEST_OF_PERSON = (
+    "SELECT e.person_id, MAX(k.rank) AS best " + PLATFORM.replace("{rank_join}", RANK_JOIN) + " GROUP BY e.person_id"
 )
 ACTIVE_COUNT = "SELECT COUNT(*) FROM {engagement} e WHERE {in_force_e}"
 RANK_CREATE = (
@@ -225,14 +223,33 @@ def _by_status(codes: dict[int, int]) -> dict[Status, int]:
 
 def _oip_counts(on: dt.date, persons: int) -> dict[Status, int]:
     """Each person's best OIP status over their platform engagements in force; none: not eligible."""
+    counts = {s: 0 for s in Status}
+    with oip_best_of_person(on) as best_sql:
+        best: list[tuple[Any, ...]] = []
+        if best_sql is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT best, COUNT(*) FROM (" + best_sql[0] + ") b GROUP BY best", best_sql[1])
+                best = cursor.fetchall()
+    by_rank = {v: k for k, v in STATUS_PRECEDENCE.items()}
+    for rank, k in best:
+        counts[by_rank[int(rank)]] += int(k)
+    counts[Status.NOT_ELIGIBLE] += persons - sum(int(k) for _, k in best)
+    return counts
+
+
+@contextmanager
+def oip_best_of_person(on: dt.date) -> Iterator[tuple[str, list[Any]] | None]:
+    """While open: each person's best OIP status rank (``STATUS_PRECEDENCE``) over their platform
+    engagements in force on ``on``, as an SQL subquery of ``(person_id, best)`` with its parameters. The
+    formula ranks each kind of engagement once into a temporary table the subquery reads, dropped on
+    leaving; None when no platform engagement is in force."""
     params = _platform_params(on)
     with connection.cursor() as cursor:
         cursor.execute(_sql(OIP_KINDS), params)
         kinds = cursor.fetchall()
-    counts = {s: 0 for s in Status}
     if not kinds:
-        counts[Status.NOT_ELIGIBLE] = persons
-        return counts
+        yield None
+        return
     ranks = _oip_ranks(kinds, on)
     with connection.cursor() as cursor:
         cursor.execute(_sql("DROP TABLE IF EXISTS {rank}"))
@@ -242,15 +259,9 @@ def _oip_counts(on: dt.date, persons: int) -> dict[Status, int]:
             insert = _sql("INSERT INTO {rank} VALUES (%s, %s, %s, %s, %s, %s)")
             for start in range(0, len(rows), RANK_BATCH):
                 cursor.executemany(insert, rows[start : start + RANK_BATCH])
-            cursor.execute(_sql(OIP_BEST), params)
-            best = cursor.fetchall()
+            yield _sql(OIP_BEST_OF_PERSON), params
         finally:
             cursor.execute(_sql("DROP TABLE {rank}"))
-    by_rank = {v: k for k, v in STATUS_PRECEDENCE.items()}
-    for rank, k in best:
-        counts[by_rank[int(rank)]] += int(k)
-    counts[Status.NOT_ELIGIBLE] += persons - sum(int(k) for _, k in best)
-    return counts
 
 
 def _oip_ranks(kinds: Sequence[tuple[Any, ...]], on: dt.date) -> list[int]:

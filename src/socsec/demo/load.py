@@ -27,6 +27,7 @@ from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
 from .transfer import demo_transfer
+from .supervision import demo_supervision
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         load_demo_ratings()
         demo_transfer()
         demo_notices()
+        demo_supervision()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -110,6 +112,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_transfer()
     say("notifications: the events' messages delivered to each role's inbox (and the worker's text messages)")
     demo_notices()
+    say("supervision: alert thresholds on the funds, checked against this month's figures")
+    demo_supervision()
     return summarise(created=True, token=key)
 
 

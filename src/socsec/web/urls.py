@@ -14,6 +14,8 @@ from . import (
     person_register,
     provider,
     provider_payments,
+    supervision_coverage,
+    supervision_funds,
     tax_exchange,
     transfers,
     uploads,
@@ -118,5 +120,13 @@ urlpatterns = [
     path("supervisor/projections/", views.projections, name="projections"),
     path("supervisor/services/", feedback.service_quality, name="service_quality"),
     path("me/services/", feedback.my_services, name="my_services"),
+    path("supervisor/funds/", supervision_funds.supervisor_funds, name="supervisor_funds"),
+    path("supervisor/funds/thresholds/", supervision_funds.supervisor_threshold_set, name="supervisor_threshold_set"),
+    path(
+        "supervisor/funds/alerts/<int:alert_id>/acknowledge/",
+        supervision_funds.supervisor_alert_acknowledge,
+        name="supervisor_alert_acknowledge",
+    ),
+    path("supervisor/coverage/", supervision_coverage.supervisor_coverage, name="supervisor_coverage"),
     path("healthz", views.healthz, name="healthz"),
 ]

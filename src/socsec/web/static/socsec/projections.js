@@ -40,7 +40,7 @@
     var titleLines = title.split("<br>").length;
     return {
       title: { text: title, font: { size: 14 } },
-      xaxis: { title: { text: chart.x } },
+      xaxis: { title: { text: chart.x }, type: chart.xtype || "-" },  // "category": months as written, not dates
       yaxis: { title: { text: chart.y }, tickformat: chart.format, zeroline: true },
       legend: { orientation: "h", y: -0.3 },
       margin: { l: 60, r: 10, t: 24 + 18 * titleLines, b: 60 },
