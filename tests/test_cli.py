@@ -105,7 +105,7 @@ def test_demo_loads_once_and_a_rerun_changes_nothing(tmp_path, demo_var):
     db = tmp_path / "socsec.sqlite3"
     counts = [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")]
     # the workers, the demo's retiree, unemployed worker and care recipient, and the employers' 24 employees
-    assert counts[0] == 150 + 3 + 24
+    assert counts[0] == 150 + 3 + 24 + 1  # and the driver who moves his pension between provinces
     second = run("demo", "--no-serve", "--workers", "150", var=tmp_path)
     assert "already loaded (nothing changed)" in second.stdout and collected in second.stdout
     assert [_count(db, t) for t in ("registry_person", "registry_engagement", "audit_auditentry")] == counts
@@ -136,7 +136,7 @@ def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path, migrate
     assert people in (0, 1500), "a killed load must leave all or nothing"
     rerun = run("demo", "--no-serve", "--workers", "1500", var=tmp_path)
     assert "Demo pilot" in rerun.stdout
-    assert _count(db, "registry_person") == 1500 + 3 + 24  # the three benefit stories, the employers' staff
+    assert _count(db, "registry_person") == 1500 + 3 + 24 + 1  # the three benefit stories, the employers' staff, the driver who moves
 
 
 def _has_table(db: Path, table: str) -> bool:

@@ -65,7 +65,8 @@ def test_a_threshold_out_of_range_is_refused_on_the_page_and_in_the_api(crossing
 def test_the_api_answers_the_figures(crossing):  # noqa: F811
     client = login(crossing, "supervisor")
     funds = client.get("/api/supervision/funds?month=2026-06").json()
-    assert funds[-1] == {
+    assert funds["next_cursor"] is None
+    assert funds["items"][-1] == {
         "scheme": "OIP",
         "province": "440000",
         "month": "2026-06",
@@ -75,12 +76,15 @@ def test_the_api_answers_the_figures(crossing):  # noqa: F811
         "reserve_months": "0.7",
         "benefits_cents": {"oip_medical": 15_000},
     }
-    rows = client.get("/api/supervision/contributions?month=2026-06").json()
+    rows = client.get("/api/supervision/contributions?month=2026-06").json()["items"]
     assert [(r["month"], r["arrears_cents"]["1-30"] + r["arrears_cents"]["31-90"]) for r in rows][-1] == (
         "2026-05",
         40_000,
     )
     assert client.get("/api/supervision/funds?month=2026-13").status_code == 422
+    first = client.get("/api/supervision/funds?month=2026-06&limit=1").json()
+    second = client.get(f"/api/supervision/funds?month=2026-06&limit=1&cursor={first['next_cursor']}").json()
+    assert [first["items"][0], second["items"][0]] == funds["items"][:2]
     coverage = client.get("/api/supervision/coverage?month=2026-06&threshold=1").json()
     by = {t["dimension"]: t for t in coverage["tables"]}
     assert by["category"]["total"]["persons"] == 3

@@ -40,6 +40,8 @@ def test_an_unpaid_month_carries_the_daily_surcharge(world: World, tmp_path: Pat
         (dt.date(2026, 10, 15), dt.date(2026, 11, 14), 30, 424_800)
     ]
     assert employer_arrears(on=dt.date(2026, 11, 14), employer=world.platform) == []
+    # a day before the rules name a payment day: nothing was due then (not an error)
+    assert employer_arrears_page(on=dt.date(2000, 2, 1), limit=10) == ([], False)
 
 
 def test_a_month_paid_late_is_in_the_arrears_of_the_days_before_and_its_surcharge_stops_on_the_day_paid(

@@ -15,11 +15,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_supervise_funds
-from socsec.api.responses import responses
+from socsec.api.responses import PageIn, page_of, paginate_in_order, paginate_ordered, responses
 from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_index, month_last_day, month_of
 from socsec.supervision.alerts import fund_threshold_set
@@ -92,46 +92,64 @@ class ThresholdOut(Schema):
     claims_jump_percent: int | None
 
 
-class CoverageOut(Schema):
+class EffectiveCoverageOut(Schema):
     month: str
     threshold: int
     tables: list[dict[str, Any]]
     over_time: list[dict[str, Any]]
 
 
-@router.get("/supervision/funds", response=responses({200: list[FundMonthOut]}))
-def list_fund_months(request: HttpRequest, month: str = "", scheme: str = "", province: str = "") -> list[Any]:
+class FundFilter(PageIn):
+    month: str = Field("", max_length=7, description="The last month (YYYY-MM); this month by default.")
+    scheme: str = Field("", max_length=40)
+    province: str = Field("", max_length=6)
+
+
+class MonthFilter(PageIn):
+    month: str = Field("", max_length=7, description="The month (YYYY-MM); this month by default.")
+
+
+class AlertFilter(PageIn):
+    state: str = Field("", max_length=20)
+
+
+@router.get("/supervision/funds", response=responses({200: page_of(FundMonthOut)}))
+def list_fund_months(request: HttpRequest, filters: Query[FundFilter]) -> dict[str, Any]:
+    """Each fund's month (scheme x province), in the order of the dashboard, a page at a time."""
     _allowed(request)
-    rows = fund_months(until=_month(month), scheme=scheme or None, province=province or None)
-    return [{**r.__dict__, "benefits_cents": r.benefits} for r in rows]
+    rows = fund_months(until=_month(filters.month), scheme=filters.scheme or None, province=filters.province or None)
+    return paginate_in_order([{**r.__dict__, "benefits_cents": r.benefits} for r in rows], filters)
 
 
-@router.get("/supervision/contributions", response=responses({200: list[ContributionsOut]}))
-def list_contributions(request: HttpRequest, month: str = "") -> list[Any]:
+@router.get("/supervision/contributions", response=responses({200: page_of(ContributionsOut)}))
+def list_contributions(request: HttpRequest, filters: Query[MonthFilter]) -> dict[str, Any]:
     _allowed(request)
-    rows = collection_on(month_last_day(month_index(_month(month))))
-    return [{**r.__dict__, "arrears_cents": r.arrears} for r in rows]
+    rows = collection_on(month_last_day(month_index(_month(filters.month))))
+    return paginate_in_order([{**r.__dict__, "arrears_cents": r.arrears} for r in rows], filters)
 
 
-@router.get("/supervision/alerts", response=responses({200: list[AlertOut]}))
-def list_alerts(request: HttpRequest, state: str = "") -> list[Any]:
+def _alert(a: FundAlert) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "scheme": a.scheme,
+        "province": a.province,
+        "month": a.month,
+        "state": a.state,
+        "evidence": a.evidence,
+        "raised_at": a.raised_at.isoformat(),
+    }
+
+
+@router.get("/supervision/alerts", response=responses({200: page_of(AlertOut)}))
+def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> dict[str, Any]:
+    """The alerts, the latest month first, a page at a time."""
     _allowed(request)
-    alerts = FundAlert.objects.order_by("-month", "scheme", "province", "kind")
-    if state:
-        alerts = alerts.filter(state=state)
-    return [
-        {
-            "id": a.pk,
-            "kind": a.kind,
-            "scheme": a.scheme,
-            "province": a.province,
-            "month": a.month,
-            "state": a.state,
-            "evidence": a.evidence,
-            "raised_at": a.raised_at.isoformat(),
-        }
-        for a in alerts[:500]
-    ]
+    alerts = FundAlert.objects.order_by("-month", "scheme", "province", "kind", "id")
+    if filters.state:
+        alerts = alerts.filter(state=filters.state)
+    page = paginate_ordered(alerts, filters)
+    return {**page, "items": [_alert(a) for a in page["items"]]}
 
 
 @router.put("/supervision/thresholds", response=responses({200: ThresholdOut}))
@@ -149,7 +167,7 @@ def _row(row: Row) -> dict[str, Any]:
     return out
 
 
-@router.get("/supervision/coverage", response=responses({200: CoverageOut}))
+@router.get("/supervision/coverage", response=responses({200: EffectiveCoverageOut}))
 def get_coverage(request: HttpRequest, month: str = "", threshold: str = "") -> dict[str, Any]:
     _allowed(request)
     report = coverage_report(month=_month(month), threshold=check_threshold(threshold))

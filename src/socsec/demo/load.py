@@ -26,8 +26,8 @@ from .orders import demo_orders
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
-from .transfer import demo_transfer
 from .supervision import demo_supervision
+from .transfer import demo_transfer
 
 
 @dataclass(frozen=True)

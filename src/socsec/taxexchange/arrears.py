@@ -18,6 +18,7 @@ from django.db.models import Q
 from socsec.contributions.collection.arrears import SurchargeInterval, surcharge_explanation, surcharges
 from socsec.core.months import month_index, month_name
 from socsec.registry.models import Organisation
+from socsec.rules.parameters import ParameterError
 
 from .models import CollectionReceiptLine, CollectionResult
 from .selectors import employer_due_on
@@ -61,11 +62,15 @@ class EmployerArrear:
         return surcharge_explanation(self.intervals, self.exact_cents, self.surcharge_cents)
 
 
-def last_month_due(on: dt.date) -> str:
-    """The latest month whose due day is before ``on``."""
+def last_month_due(on: dt.date) -> str | None:
+    """The latest month whose due day is before ``on``; None on a day before the rules name a payment day
+    (nothing was due then)."""
     month = month_index(on)
-    while employer_due_on(month_name(month)) >= on:
-        month -= 1
+    try:
+        while employer_due_on(month_name(month)) >= on:
+            month -= 1
+    except ParameterError:
+        return None
     return month_name(month)
 
 
@@ -79,7 +84,10 @@ def employer_arrears_page(
 ) -> tuple[list[EmployerArrear], bool]:
     """A page of the employers' arrears on ``on`` (see the module): at most ``limit`` months after the
     position ``after`` (``EmployerArrear.position``), and whether more follow."""
-    short = CollectionResult.objects.filter(_short_on(on), month__lte=last_month_due(on))
+    last_due = last_month_due(on)
+    if last_due is None:
+        return [], False
+    short = CollectionResult.objects.filter(_short_on(on), month__lte=last_due)
     if employer is not None:
         short = short.filter(employer=employer)
     if after is not None:
