@@ -63,6 +63,11 @@ urlpatterns = [
     path("officer/payments/bank-statement/", payment_record.bank_statement_page, name="bank_statement"),
     path("officer/jobs/", jobs.officer_jobs, name="officer_jobs"),
     path("officer/tax-exchange/", tax_exchange.officer_tax_handovers, name="officer_tax_handovers"),
+    path(
+        "officer/tax-exchange/not-declared/",
+        tax_exchange.officer_employers_not_declaring,
+        name="officer_employers_not_declaring",
+    ),
     path("officer/tax-exchange/<int:handover_id>/", tax_exchange.officer_tax_handover, name="officer_tax_handover"),
     path("platform/contributions-collected/", tax_exchange.employer_tax_results, name="employer_tax_results"),
     path("officer/provider-payments/", provider_payments.officer_provider_payments, name="officer_provider_payments"),
