@@ -1,7 +1,8 @@
 """The money the tax authority collected for a handover, in the ledger: one balanced transaction per
 document. The collection account receives what was paid; each scheme's pooled fund in the employer's
-province gets its share, except the employee's part of a pension line paid in full, which goes to the
-employee's individual account (8% of the base). A document that replaces one already posted undoes
+province gets its share, except what a pension line's payment credits to the employee's individual account:
+the employee's part (8% of the base) when paid in full, and, when part paid, the individual account first up
+to that part, the rest to the pooled fund (the rule ``employee_pension_paid_to_account``). A document that replaces one already posted undoes
 that posting first (its entries reversed), so a corrected declaration never counts twice."""
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
+from socsec.core.months import month_first_day, month_index
 from socsec.ledger.accounts import BANK_COLLECTION, fund, individual_account
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.services import Posting
+from socsec.rules.engine import compute
 
 from .models import CollectionResult, Handover
 
@@ -32,16 +37,35 @@ def _params(handover: Handover) -> dict[str, str | int]:
     return {"month": handover.month, "organisation": handover.employer.code, "document": handover.document_id}
 
 
+def paid_to_accounts(month: str, results: Sequence[CollectionResult]) -> list[int]:
+    """What each result credits to the employee's individual account (0 but for pension lines with money
+    paid): the rule ``employee_pension_paid_to_account`` of the month, over all the lines at once."""
+    pension = [i for i, r in enumerate(results) if r.scheme == "PENSION" and r.paid_cents]
+    out = [0] * len(results)
+    if not pension:
+        return out
+    shares = compute(
+        "employee_pension_paid_to_account",
+        month_first_day(month_index(month)),
+        paid_cents=np.array([results[i].paid_cents for i in pension], dtype=np.int64),
+        employer_cents=np.array([results[i].employer_cents for i in pension], dtype=np.int64),
+        employee_cents=np.array([results[i].employee_cents for i in pension], dtype=np.int64),
+    )
+    for i, cents in zip(pension, shares.tolist(), strict=True):
+        out[i] = int(cents)
+    return out
+
+
 def collection_posting(handover: Handover, results: Sequence[CollectionResult]) -> Posting | None:
     """The transaction of what was paid on a document's results; None when nothing was paid."""
     region = handover.employer.registered_region
     province = region.province_code if region is not None else NO_PROVINCE
     funds: dict[str, int] = defaultdict(int)
     accounts: list[tuple[str, int]] = []
-    for r in results:
+    to_accounts = paid_to_accounts(handover.month, results)
+    for r, to_account in zip(results, to_accounts, strict=True):
         if not r.paid_cents:
             continue
-        to_account = r.employee_cents if r.scheme == "PENSION" and r.status == CollectionResult.Status.PAID else 0
         if to_account:
             accounts.append((individual_account(r.person_id), -to_account))
         funds[FUND_SCHEME[r.scheme]] += r.paid_cents - to_account
