@@ -2,8 +2,9 @@
 document. The collection account receives what was paid; each scheme's pooled fund in the employer's
 province gets its share, except what a pension line's payment credits to the employee's individual account:
 the employee's part (8% of the base) when paid in full, and, when part paid, the individual account first up
-to that part, the rest to the pooled fund (the rule ``employee_pension_paid_to_account``). A document that replaces one already posted undoes
-that posting first (its entries reversed), so a corrected declaration never counts twice."""
+to that part, the rest to the pooled fund (the rule ``employee_pension_paid_to_account``). A document that
+replaces one already posted undoes that posting first (its entries reversed), so a corrected declaration
+never counts twice."""
 
 from __future__ import annotations
 
