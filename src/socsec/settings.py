@@ -84,6 +84,8 @@ try:  # HTTPS, hosts and the production profile's requirements (see socsec/deplo
     API_TOKEN_LAST_USED_MINUTES = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_LAST_USED_MINUTES", 5)
     # how long a process trusts a key it found live: the bound on a revocation made in another process
     API_TOKEN_CACHE_SECONDS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_CACHE_SECONDS", 10)
+    # how long a request waits for another with the same idempotency key to finish, then replays it
+    IDEMPOTENCY_WAIT_SECONDS = deployment.env_int(os.environ, "SOCSEC_IDEMPOTENCY_WAIT_SECONDS", 30, minimum=1)
     LOGIN_FAILURE_LIMIT = deployment.env_int(os.environ, "SOCSEC_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_COOLOFF_MINUTES = deployment.env_int(os.environ, "SOCSEC_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
 except deployment.ConfigurationError as exc:
