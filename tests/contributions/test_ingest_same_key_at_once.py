@@ -8,11 +8,11 @@ import threading
 import time
 
 import pytest
-from django.db import connections
 
 from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders import ingest
 from tests.contributions.test_ingest import order, send
+from tests.two_at_once import first_then_second
 
 HOLD_SECONDS = 1.5  # how long the first request keeps its manifest's transaction open
 
@@ -32,22 +32,8 @@ def test_the_second_request_waits_for_the_batch_and_replays_it(world, data_dir, 
             order_of_events.append("first's manifest commits")
 
     monkeypatch.setattr(ingest, "audit_record", slow_audit)
-    answers: dict[str, object] = {}
-
-    def run(name: str) -> None:
-        try:
-            answers[name] = send(platform, rows, "same")
-        finally:
-            order_of_events.append(f"{name} answered")
-            connections.close_all()
-
-    first = threading.Thread(target=run, args=("first",), name="first")
-    first.start()
-    assert inside.wait(30)
-    second = threading.Thread(target=run, args=("second",), name="second")
-    second.start()
-    first.join()
-    second.join()
+    same = lambda: send(platform, rows, "same")  # noqa: E731
+    answers = first_then_second(same, same, inside, order_of_events)
     one, two = answers["first"], answers["second"]
     assert (one.status_code, one["Idempotent-Replayed"]) == (201, "false"), one.content  # type: ignore[attr-defined]
     assert (two.status_code, two["Idempotent-Replayed"]) == (201, "true"), two.content  # type: ignore[attr-defined]

@@ -10,13 +10,13 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from socsec.accounts.tokens import token_issue
 from socsec.core.errors import Conflict
 from socsec.employers import declarations
 from socsec.employers.models import EmployerContribution, PayrollDeclaration
+from tests.two_at_once import first_then_second
 from tests.world import SYSTEM
 
 from .conftest import payroll_csv
@@ -44,25 +44,8 @@ def _two_at_once(
         real_fault(point, path)
 
     monkeypatch.setattr(declarations, "fault", slow_fault)
-    answers: dict[str, object] = {}
-
-    def run(name: str) -> None:
-        try:
-            call = second_call if name == "second" and second_call else lambda: declare(world, content, key="same")
-            answers[name] = call()
-        except Exception as exc:  # handed to the test
-            answers[name] = exc
-        finally:
-            order.append(f"{name} answered")
-            connections.close_all()
-
-    first = threading.Thread(target=run, args=("first",), name="first")
-    first.start()
-    assert inside.wait(30)
-    second = threading.Thread(target=run, args=("second",), name="second")
-    second.start()
-    first.join()
-    second.join()
+    same = lambda: declare(world, content, key="same")  # noqa: E731
+    answers = first_then_second(same, second_call or same, inside, order)
     answers["order"] = order
     return answers
 

@@ -9,17 +9,12 @@ from playwright.sync_api import Page, expect
 from socsec.registry.models import Person
 from tests.web.test_claim_search_browser import log_in_officer
 from tests.web.test_person_register_retirement_group import WOMAN
+from tests.web.test_platform_pages_browser import browser_context_args, fits_the_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 390, "height": 844}}
-
-
-def fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{page.url} scrolls sideways"
+__all__ = ["browser_context_args"]  # a 390 px phone in Chinese, as the platform clerk's tests
 
 
 def test_an_officer_registers_a_woman_worker_of_the_50_group_in_chinese(world, live_server, page: Page):
