@@ -4,7 +4,6 @@ when to try again (``Retry-After``)."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -91,11 +90,6 @@ def test_over_the_api_the_second_is_replayed(world, employee_id, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL"),
-    reason="the in-memory SQLite test database refuses at once any write (the API's own) while the first request "
-    "holds its lock, where a file database waits: the 409 itself is tested on both (the service's test above)",
-)
 def test_over_the_api_past_the_wait_a_409_says_when_to_retry(world, employee_id, monkeypatch, settings):
     client = _api(world)
     settings.IDEMPOTENCY_WAIT_SECONDS = 0.3

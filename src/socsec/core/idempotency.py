@@ -37,7 +37,7 @@ def wait_seconds() -> float:
 
 def is_lock_wait(exc: BaseException) -> bool:
     """Whether a database error is another writer's lock that outlasted this attempt's wait."""
-    if is_locked(exc) or (isinstance(exc, OperationalError) and "table is locked" in str(exc)):
+    if is_locked(exc):
         return True
     cause = exc.__cause__
     return isinstance(exc, OperationalError) and getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
