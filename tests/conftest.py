@@ -198,6 +198,14 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture
+def factory_months_as_recorded(settings):
+    """The world's factory never hands anything over to the tax authority: with the tax collection's go-live
+    after the tests' dates (2027-01), its employee's months count as recorded (the go-live's own tests:
+    tests/taxexchange/test_go_live.py)."""
+    settings.SOCSEC_TAX_EXCHANGE = {**settings.SOCSEC_TAX_EXCHANGE, "collected_from": "2027-01"}
+
+
+@pytest.fixture
 def platform(world: World):
     """The RideGo platform's API client, with its token."""
     from django.test import Client

@@ -49,6 +49,16 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     return [x.strip() for x in raw.split(",") if x.strip()] if raw else list(default)
 
 
+def env_month(env: Mapping[str, str], name: str, default: str) -> str:
+    """A month ``YYYY-MM`` from the environment (``default`` when unset)."""
+    raw = env.get(name, "").strip() or default
+    year, dash, month = raw.partition("-")
+    digits = len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()
+    if not (dash and digits and 1 <= int(month) <= 12):
+        raise ConfigurationError(f"{name}: {raw!r} is not a month YYYY-MM")
+    return raw
+
+
 def profile(env: Mapping[str, str]) -> str:
     name = env.get("SOCSEC_PROFILE", "development").strip() or "development"
     if name not in PROFILES:

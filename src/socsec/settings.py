@@ -85,6 +85,8 @@ try:  # HTTPS, hosts and the production profile's requirements (see socsec/deplo
     API_TOKEN_LAST_USED_MINUTES = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_LAST_USED_MINUTES", 5)
     # how long a process trusts a key it found live: the bound on a revocation made in another process
     API_TOKEN_CACHE_SECONDS = deployment.env_int(os.environ, "SOCSEC_API_TOKEN_CACHE_SECONDS", 10)
+    # how long a request waits for another with the same idempotency key to finish, then replays it
+    IDEMPOTENCY_WAIT_SECONDS = deployment.env_int(os.environ, "SOCSEC_IDEMPOTENCY_WAIT_SECONDS", 30, minimum=1)
     LOGIN_FAILURE_LIMIT = deployment.env_int(os.environ, "SOCSEC_LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_COOLOFF_MINUTES = deployment.env_int(os.environ, "SOCSEC_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
 except deployment.ConfigurationError as exc:
@@ -331,6 +333,12 @@ SOCSEC_PAYMENT_LOCAL_KEY = (
 # officer, so that its month can be started again (minutes; longer than the slowest step).
 # the tax authority's exchange (socsec.taxexchange): the drop-folder stand-in's folder, the persons it
 # leaves unpaid or part paid (person ids, comma-separated), and the delivery retries
+try:
+    TAX_COLLECTION_GO_LIVE = deployment.env_month(
+        os.environ, "SOCSEC_TAX_COLLECTION_GO_LIVE", os.environ.get("SOCSEC_TAX_COLLECTED_FROM", "") or "2026-01"
+    )
+except deployment.ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 SOCSEC_TAX_EXCHANGE: dict[str, Any] = {
     "folder": os.environ.get("SOCSEC_TAX_EXCHANGE_FOLDER", str(VAR_DIR / "tax-exchange")),
     "unpaid_persons": [int(p) for p in os.environ.get("SOCSEC_TAX_EXCHANGE_UNPAID", "").split(",") if p.strip()],
@@ -340,9 +348,11 @@ SOCSEC_TAX_EXCHANGE: dict[str, Any] = {
     "retry_wait_seconds": float(os.environ.get("SOCSEC_TAX_EXCHANGE_RETRY_WAIT", "2")),
     # dotted path: callable(month) -> Iterable[DueLine], in place of the employers' assessed declarations
     "due_lines": os.environ.get("SOCSEC_TAX_DUE_LINES", ""),
-    # YYYY-MM: from this month every employer's months count only when paid; empty: from each employer's
-    # first handover (earlier months of a labour relation are the records taken over from before)
-    "collected_from": os.environ.get("SOCSEC_TAX_COLLECTED_FROM", ""),
+    # the go-live of collection through the tax exchange (YYYY-MM, SOCSEC_TAX_COLLECTION_GO_LIVE): from this
+    # month on every employer's months count only when paid through the exchange (an employer that hands
+    # nothing over has none); months before it (or before an employer's earlier first handover) are the
+    # records taken over, counted as recorded
+    "collected_from": TAX_COLLECTION_GO_LIVE,
 }
 SOCSEC_JOB_STALE_MINUTES = int(os.environ.get("SOCSEC_JOB_STALE_MINUTES", "30"))
 # A callback whose timestamp is further than this from now is refused (seconds).

@@ -561,7 +561,7 @@ def test_residents_pension_from_60(world, data_dir):
     assert balance("fund:RESIDENT_PENSION:140000") == 24300
 
 
-def test_rural_contract_worker_gets_a_lump_sum(world, data_dir):
+def test_rural_contract_worker_gets_a_lump_sum(world, data_dir, factory_months_as_recorded):
     from socsec.registry.models import Engagement
     from socsec.registry.services import engagement_end
 

@@ -13,7 +13,7 @@ from socsec.contributions.own.payments import own_contribution_pay
 from tests.world import SYSTEM
 
 
-def test_export_rows(world):
+def test_export_rows(world, factory_months_as_recorded):
     own_contribution_pay(
         actor=SYSTEM,
         person=world.rider,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from django.test import Client
 
 from socsec.benefits.selectors import pension_estimate
 
 TODAY = dt.date(2026, 11, 27)
+pytestmark = pytest.mark.usefixtures("factory_months_as_recorded")
 
 
 def test_short_of_the_minimum_period(world):

@@ -47,12 +47,14 @@ def test_results_per_employee_and_scheme_paid_unpaid_and_part_paid(world: World,
     assert got[(world.freelancer.pk, "PENSION")] == ("PART_PAID", 96_000, paid_on)
     assert len(got) == 12
     assert Handover.objects.get().state == "RESULTS_IN"
-    # the ledger: the collection account got what was paid; the employee's 8% went to her account only
+    # the ledger: the collection account got what was paid; the employee's 8% went to her account, and of the
+    # part-paid pension (960.00 of 1,920.00) the individual account took its 640.00 first (the rule
+    # employee_pension_paid_to_account), the pooled fund the other 320.00
     assert balance("bank:collection") == 283_200 + 283_200 // 2
     assert individual_account_balance(world.employee.pk) == 64_000
-    assert individual_account_balance(world.freelancer.pk) == 0
+    assert individual_account_balance(world.freelancer.pk) == 64_000
     assert individual_account_balance(world.rider.pk) == 0
-    assert -balance("fund:EMPLOYEE_PENSION:440000") == 128_000 + 96_000
+    assert -balance("fund:EMPLOYEE_PENSION:440000") == 128_000 + 32_000
     assert fetch(ex).results_in == []  # nothing left to fetch
 
 

@@ -79,6 +79,7 @@ VISITS = [
     Visit("officer", "web:officer_job", ("job_id",)),
     Visit("officer", "web:officer_tax_handovers"),
     Visit("officer", "web:officer_tax_handover", ("handover_id",)),
+    Visit("officer", "web:officer_employers_not_declaring"),
     Visit("officer", "web:person_register"),
     Visit("officer", "web:officer_provider_payments"),
     Visit("officer", "web:officer_transfers"),

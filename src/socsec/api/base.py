@@ -112,7 +112,11 @@ api = SocSecAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body = error_body(exc.code, exc.message, field=exc.field, details=exc.details or None)
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    retry_after = (exc.details or {}).get("retry_after")
+    if isinstance(retry_after, int):  # try again in so many seconds (a request still running, say)
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

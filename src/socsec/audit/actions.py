@@ -59,6 +59,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "payroll.replaced": _("Payroll declaration replaced by a correction"),
     "payroll.assess": _("Payroll assessed"),
     "employer.profile.set": _("Employer's industry risk class and floating step set"),
+    "employer.standing.set": _("Employer's industry risk class and floating step set from a date"),
     "orders.ingest": _("Orders received"),
     "orders.ingest.failed": _("Order upload failed"),
     "orders.ingest.start": _("Order upload started"),

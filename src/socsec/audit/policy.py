@@ -189,6 +189,9 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
     "employers.EmployerProfile": AuditFields(
         recorded=("organisation_id", "industry_class", "injury_float_step", "updated_at")
     ),
+    "employers.EmployerStanding": AuditFields(
+        recorded=("id", "organisation_id", "effective_from", "industry_class", "injury_float_step", "set_at")
+    ),
     "contributions.PerOrderAdjustment": AuditFields(
         recorded=("id", "platform_id", "province_id", "steps", "effective_from", "reason", *_CREATED)
     ),

@@ -4,7 +4,9 @@ assessment run again."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
+import re
 import sys
 
 from .common import django_setup, domain_line, yuan
@@ -97,13 +99,36 @@ def cmd_employers_profile(args: argparse.Namespace) -> int:
             employer=organisation_get(code=args.employer),
             industry_class=args.industry_class,
             injury_float_step=args.step,
-            on=database_today(),
+            on=args.effective_from or database_today(),
         )
     except DomainError as exc:
         print(f"error: {domain_line(exc)}", file=sys.stderr)
         return 2
-    print(f"{args.employer}: industry risk class {profile.industry_class}, floating step {profile.injury_float_step}")
+    print(
+        f"{args.employer} from {args.effective_from or database_today()}: industry risk class {args.industry_class}, "
+        f"floating step {args.step} (now: class {profile.industry_class}, step {profile.injury_float_step})"
+    )
     return 0
+
+
+def cmd_employers_not_declared(args: argparse.Namespace) -> int:
+    """The employers with labour relations in force in the month that did not declare it, one a line; exit
+    status 1 when there is any (a check a scheduler can watch)."""
+    django_setup()
+    from socsec.core.clock import database_today
+    from socsec.core.months import month_of
+    from socsec.employers.undeclared import employers_not_declaring_all
+
+    month = args.month or month_of(database_today(), -1)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        print(f"error: --month {month!r} is not YYYY-MM", file=sys.stderr)
+        return 2
+    found = 0
+    for employer in employers_not_declaring_all(month=month):
+        found += 1
+        print(f"{employer.code}\t{month}\t{employer.employees} employee(s) in a labour relation, not declared")
+    print(f"{found} employer(s) did not declare {month}")
+    return 1 if found else 0
 
 
 def add_employers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,4 +152,16 @@ def add_employers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     profile.add_argument("--employer", required=True, help="the employer's organisation code")
     profile.add_argument("--class", dest="industry_class", type=int, required=True, help="1 to 8")
     profile.add_argument("--step", type=int, default=0, help="the work-injury floating step (-2 to 2)")
+    profile.add_argument(
+        "--from",
+        dest="effective_from",
+        type=dt.date.fromisoformat,
+        help="YYYY-MM-DD: the day it applies from (default today); a month takes the standing of its first day",
+    )
     profile.set_defaults(func=cmd_employers_profile)
+
+    undeclared = employers_sub.add_parser(
+        "not-declared", help="employers with labour relations in force in a month that did not declare it"
+    )
+    undeclared.add_argument("--month", help="YYYY-MM (default: last month)")
+    undeclared.set_defaults(func=cmd_employers_not_declared)

@@ -10,21 +10,28 @@ them, so a caller gets what the queryset would have given: the same SQL, the sam
 
 A sentinel must be a value of the field's type that the query holds nowhere else (a negative id, a
 string no code has, a date in year 1); compiling fails if it is not found among the parameters. A slot
+compared with a field (``field=slot``, ``field__lte=slot``...) binds each run's value as that lookup
+converts it (the field's ``get_prep_value`` and ``get_db_prep_value``: a date given as a moment, a
+field that encodes its values); a slot whose conversion does not give the compiled parameter again (a
+field that encrypts with a fresh nonce, a pattern lookup) is refused when compiled. A slot
 given None is built as None (``build`` leaves its filter out, say): which slots are None is part of the
 shape. An integer beyond 64 bits finds no row (as Django's own lookups answer it), where the database
 would refuse it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Lookup, Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import Query
 
 R = TypeVar("R")  # what the queryset yields: model instances, or tuples for a ``values_list`` query
 _populators: Callable[..., list[Any]] = get_related_populators  # (klass_info, select, db) in Django 5.2
@@ -58,7 +65,8 @@ def moment_sentinel(n: int) -> dt.datetime:
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str, bool], ...]  # (parameter position, slot name, adapted by the backend)
+    slots: tuple[tuple[int, str, bool], ...]  # (parameter position, slot name, converted)
+    convert: Mapping[str, Convert]  # the slots compared with a field: the lookup's conversion
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
     width: int  # columns read from each row
     model: type[Model] | None  # None: rows are tuples (a ``values_list`` query)
@@ -77,11 +85,71 @@ def _adapted(connection: Any, value: Any) -> Any:
     return value
 
 
+Convert = Callable[[Any], Any]
+
+
+def _lookups(where: Any) -> Iterator[Lookup[Any]]:
+    """Every lookup of a WHERE tree, those of its subqueries too."""
+    for child in getattr(where, "children", ()):
+        if isinstance(child, Lookup):
+            yield child
+            inner = getattr(child.rhs, "query", child.rhs)
+            if isinstance(inner, Query):
+                yield from _lookups(inner.where)
+        else:
+            yield from _lookups(child)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _prepped(field: Any, value: Any) -> Any:
+    """``value`` as the field prepares it for a lookup; None where the field does not take it (another
+    slot's sentinel, of another type)."""
+    try:
+        return field.get_prep_value(value)
+    except (TypeError, ValueError, ValidationError):
+        return None
+
+
+def _field_converters(queryset: QuerySet[Any], connection: Any, sentinels: Mapping[str, Any]) -> dict[str, Convert]:
+    """For each slot compared with a field by a lookup of one value: how a run's value becomes the
+    parameter, as the lookup converts it (``get_prep_lookup``, then ``get_db_prep_lookup``)."""
+    out: dict[str, Convert] = {}
+    for lookup in _lookups(queryset.query.where):
+        field = getattr(lookup.lhs, "output_field", None)
+        if field is None or isinstance(lookup.rhs, list | tuple | set | QuerySet | Query):
+            continue
+        for name, sentinel in sentinels.items():
+            if name in out or not (_same(lookup.rhs, sentinel) or _same(lookup.rhs, _prepped(field, sentinel))):
+                continue
+
+            def convert(value: Any, lookup: Lookup[Any] = lookup) -> Any:
+                fresh = copy.copy(lookup)
+                fresh.rhs = value
+                _sql, params = fresh.get_db_prep_lookup(fresh.get_prep_lookup(), connection)
+                return params[0]
+
+            out[name] = convert
+    return out
+
+
 def _slot_positions(
-    connection: Any, params: tuple[Any, ...], sentinels: Mapping[str, Any]
+    connection: Any, params: tuple[Any, ...], sentinels: Mapping[str, Any], converters: Mapping[str, Convert]
 ) -> tuple[tuple[int, str, bool], ...]:
     found: list[tuple[int, str, bool]] = []
     for name, sentinel in sentinels.items():
+        if name in converters:
+            expected = converters[name](sentinel)
+            hits = [(i, name, True) for i, p in enumerate(params) if _same(p, expected)]
+            if not hits:
+                raise ValueError(
+                    f"compiled query: slot {name!r} is converted by its field to another parameter each time (or "
+                    "is not a parameter of the SQL): it cannot be bound to a compiled query"
+                )
+            found += hits
+            continue
         adapted = _adapted(connection, sentinel)
         hits = [
             (i, name, adapted is not sentinel and p == adapted and not isinstance(p, type(sentinel)))
@@ -97,18 +165,20 @@ def _slot_positions(
 def _compile(queryset: QuerySet[Any], sentinels: Mapping[str, Any]) -> _Compiled:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    slots = _slot_positions(compiler.connection, tuple(params), sentinels)
+    convert = _field_converters(queryset, compiler.connection, sentinels)
+    slots = _slot_positions(compiler.connection, tuple(params), sentinels, convert)
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
     converters = tuple((pos, tuple(convs), expr) for pos, (convs, expr) in compiler.get_converters(fields).items())
     klass_info = compiler.klass_info
     if klass_info is None or queryset._fields is not None:  # type: ignore[attr-defined]
-        return _Compiled(sql, tuple(params), slots, converters, compiler.col_count, None, (), (0, 0), (), ())
+        return _Compiled(sql, tuple(params), slots, convert, converters, compiler.col_count, None, (), (0, 0), (), ())
     select_fields = klass_info["select_fields"]
     start, end = select_fields[0], select_fields[-1] + 1
     return _Compiled(
         sql=sql,
         params=tuple(params),
         slots=slots,
+        convert=convert,
         converters=converters,
         width=compiler.col_count,
         model=klass_info["model"],
@@ -148,9 +218,12 @@ class CompiledQuery(Generic[R]):
     def _rows(self, compiled: _Compiled, values: Mapping[str, Any]) -> Iterator[list[Any]]:
         connection = connections[self.using]
         params = list(compiled.params)
-        for position, name, adapted in compiled.slots:
+        for position, name, converted in compiled.slots:
             value = values[name]
-            params[position] = _adapted(connection, value) if adapted else value
+            if name in compiled.convert:
+                params[position] = compiled.convert[name](value)
+            else:
+                params[position] = _adapted(connection, value) if converted else value
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()

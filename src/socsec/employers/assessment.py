@@ -25,7 +25,8 @@ from socsec.rules.context import Context
 from socsec.rules.parameters import load_parameters
 
 from .errors import EmployerErrorCode
-from .models import EmployerContribution, EmployerProfile, PayrollDeclaration, PayrollLine
+from .models import EmployerContribution, PayrollDeclaration, PayrollLine
+from .standing import standing_on
 
 STORED_COLUMNS = (
     "employer_id",
@@ -56,8 +57,8 @@ def accepted_declaration(*, employer: Organisation, month: str) -> PayrollDeclar
 
 def declared_table(declaration: PayrollDeclaration) -> tuple[pa.Table, dict[int, int]]:
     """The declaration's lines as the core reads them (one query), and each row's line id."""
-    profile = EmployerProfile.objects.filter(organisation_id=declaration.employer_id).first()
-    step = profile.injury_float_step if profile else 0
+    month_start = month_first_day(month_index(declaration.month))
+    step = standing_on(employer_id=declaration.employer_id, day=month_start).injury_float_step
     lines = list(
         PayrollLine.objects.filter(declaration=declaration)
         .order_by("row")

@@ -27,6 +27,7 @@ from socsec.rules.coverage import Category
 from socsec.rules.registry import RuleViolation
 
 from .errors import PayrollRowErrorCode as Code
+from .standing import standing_on
 
 IDENTITY_REQUIRED = noop("a resident ID or a person id is required.")
 NOT_EMPLOYED = noop("no labour-relation engagement of this employer for this employee in %(month)s.")
@@ -149,9 +150,8 @@ def check_payroll(upload: Upload, *, employer: Organisation, month: str, keep_er
 
     wage, no_wage, bad_wage = _integers(table["wage_cents"])
     base, no_base, bad_base = _integers(table["base_wage_cents"])
-    profile = getattr(employer, "employer_profile", None)
-    profile_class = getattr(profile, "industry_class", None)
-    step = int(getattr(profile, "injury_float_step", 0))
+    standing = standing_on(employer_id=employer.pk, day=month_first_day(month_index(month)))
+    profile_class, step = standing.industry_class, standing.injury_float_step
     klass, no_class, bad_class = _integers(table["industry_class"])
     klass = np.where(no_class, profile_class or 0, klass)
     class_missing = no_class & (profile_class is None)

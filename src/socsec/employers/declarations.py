@@ -6,7 +6,8 @@ A month holds one accepted declaration per employer. Declaring it again is refus
 the accepted one (which stays, REPLACED, with its lines: the audit trail) and the month is assessed anew.
 An accepted declaration is assessed in the same transaction (``assessment``).
 Idempotency: the employer's key with the same rows (as read, whatever the bytes) is answered with the first
-declaration; with other rows it is refused (409)."""
+declaration; with other rows it is refused (409). The same key sent twice at once: the second waits for the
+first (the employer's row lock) and replays it (``socsec.core.idempotency``)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from socsec.contributions.orders.digest import legacy_digest
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 from socsec.core.faults import fault
+from socsec.core.idempotency import lock_wait_for_transaction, read_unless_locked, waiting_turn
 from socsec.registry.models import Organisation
 
 from .assessment import employer_month_assess
-from .checks import check_payroll
+from .checks import CheckedPayroll, check_payroll
 from .columns import PAYROLL
 from .errors import EmployerErrorCode
 from .models import PayrollDeclaration, PayrollLine
@@ -93,53 +95,86 @@ def payroll_declare(
     except UploadError as exc:
         raise ValidationFailed("file: " + exc.template, field="file", params=exc.params or None) from None
     digest = legacy_digest(upload)
-    earlier = PayrollDeclaration.objects.filter(employer=employer, idempotency_key=idempotency_key).first()
+    earlier = read_unless_locked(
+        PayrollDeclaration.objects.filter(employer=employer, idempotency_key=idempotency_key).first
+    )
     if earlier is not None:
         return _replay(earlier, digest, month, correction), True
     checked = check_payroll(upload, employer=employer, month=month, keep_errors=settings.ORDERS_MAX_STORED_ERRORS)
-    try:
+
+    def attempt(seconds_left: float) -> tuple[PayrollDeclaration, bool]:
         with transaction.atomic():
+            lock_wait_for_transaction(seconds_left)
             lock(Organisation.objects).filter(pk=employer.pk).first()  # one declaration of an employer at a time
-            accepted = PayrollDeclaration.objects.filter(
-                employer=employer, month=month, status=PayrollDeclaration.Status.ACCEPTED
-            ).first()
-            _month_open_check(accepted, month, correction)
-            errors = checked.errors
-            valid = checked.lines.num_rows
-            declaration = PayrollDeclaration.objects.create(
-                employer=employer,
-                month=month,
-                kind=PayrollDeclaration.Kind.CORRECTION if correction else PayrollDeclaration.Kind.ORIGINAL,
-                status=PayrollDeclaration.Status.REJECTED,
-                replaces=accepted if valid else None,
-                idempotency_key=idempotency_key,
-                content_sha256=digest,
-                source=source[:200],
-                read_as=upload.read_as,
-                rows_total=checked.rows_total,
-                rows_valid=valid,
-                rows_invalid=errors.invalid_rows,
-                errors=errors.report(),
-                error_counts=dict(sorted(errors.counts.items())),
-            )
-            if valid:
-                if accepted is not None:
-                    accepted.status = PayrollDeclaration.Status.REPLACED
-                    accepted.save(update_fields=["status"])
-                    audit_record(actor=actor, action="payroll.replaced", instance=accepted)
-                _lines_create(declaration, checked.lines)
-                declaration.status = PayrollDeclaration.Status.ACCEPTED
-                declaration.save(update_fields=["status"])
-                # assessed at once: a correction re-assesses the month
-                declaration = employer_month_assess(actor=actor, employer=employer, month=month)
-            audit_record(actor=actor, action="payroll.declare", instance=declaration)
-            fault("employers.declare.commit")  # killed with everything written but not committed
+            # the same key declared meanwhile (a request sent twice at once): this one waited, and replays it
+            earlier = PayrollDeclaration.objects.filter(employer=employer, idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return _replay(earlier, digest, month, correction), True
+            return _write(actor, employer, month, correction, idempotency_key, digest, source, upload.read_as, checked)
+
+    try:
+        return waiting_turn(
+            attempt,
+            still_running="a declaration of this employer is still being written; send this one again later",
+            code=EmployerErrorCode.DECLARATION_IN_PROGRESS,
+        )
     except IntegrityError:  # the same key, or another declaration of the month, committed meanwhile
+        earlier = PayrollDeclaration.objects.filter(employer=employer, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return _replay(earlier, digest, month, correction), True
         raise Conflict(
             "another declaration of this employer was recorded meanwhile; send this one again",
             field="idempotency_key",
             code=EmployerErrorCode.IDEMPOTENCY_KEY_REUSED,
         ) from None
+
+
+def _write(
+    actor: Actor,
+    employer: Organisation,
+    month: str,
+    correction: bool,
+    idempotency_key: str,
+    digest: str,
+    source: str,
+    read_as: str,
+    checked: CheckedPayroll,
+) -> tuple[PayrollDeclaration, bool]:
+    """The declaration and its lines, assessed if accepted (inside the caller's transaction and lock)."""
+    accepted = PayrollDeclaration.objects.filter(
+        employer=employer, month=month, status=PayrollDeclaration.Status.ACCEPTED
+    ).first()
+    _month_open_check(accepted, month, correction)
+    errors = checked.errors
+    valid = checked.lines.num_rows
+    declaration = PayrollDeclaration.objects.create(
+        employer=employer,
+        month=month,
+        kind=PayrollDeclaration.Kind.CORRECTION if correction else PayrollDeclaration.Kind.ORIGINAL,
+        status=PayrollDeclaration.Status.REJECTED,
+        replaces=accepted if valid else None,
+        idempotency_key=idempotency_key,
+        content_sha256=digest,
+        source=source[:200],
+        read_as=read_as,
+        rows_total=checked.rows_total,
+        rows_valid=valid,
+        rows_invalid=errors.invalid_rows,
+        errors=errors.report(),
+        error_counts=dict(sorted(errors.counts.items())),
+    )
+    if valid:
+        if accepted is not None:
+            accepted.status = PayrollDeclaration.Status.REPLACED
+            accepted.save(update_fields=["status"])
+            audit_record(actor=actor, action="payroll.replaced", instance=accepted)
+        _lines_create(declaration, checked.lines)
+        declaration.status = PayrollDeclaration.Status.ACCEPTED
+        declaration.save(update_fields=["status"])
+        # assessed at once: a correction re-assesses the month
+        declaration = employer_month_assess(actor=actor, employer=employer, month=month)
+    audit_record(actor=actor, action="payroll.declare", instance=declaration)
+    fault("employers.declare.commit")  # killed with everything written but not committed
     return declaration, False
 
 

@@ -33,3 +33,4 @@ class EmployerErrorCode(StrEnum):
     INVALID_MONTH = "invalid_month"
     FUTURE_MONTH = "future_month"
     NOT_DECLARED = "not_declared"
+    DECLARATION_IN_PROGRESS = "declaration_in_progress"  # another declaration of the employer outlasted the wait

@@ -10,19 +10,21 @@ from socsec.batch.employer_assessment import explain_employee_month
 from socsec.core.months import month_first_day, month_index
 
 from .assessment import ltc_pilot
-from .models import EmployerContribution, EmployerProfile
+from .models import EmployerContribution
+from .standing import standing_on
 
 
 def contribution_explanation(contribution: EmployerContribution) -> dict[str, dict[str, Any]]:
     """The explanations of the employer's and the employee's part (``employer``, ``employee``)."""
     line = contribution.line
-    profile = EmployerProfile.objects.filter(organisation_id=contribution.employer_id).first()
+    month = month_first_day(month_index(contribution.month))
+    standing = standing_on(employer_id=contribution.employer_id, day=month)
     return explain_employee_month(
-        month=month_first_day(month_index(contribution.month)),
+        month=month,
         scheme=contribution.scheme,
         region_code=line.region_code,
         industry_class=line.industry_class,
-        injury_float_step=profile.injury_float_step if profile else 0,
+        injury_float_step=standing.injury_float_step,
         wage_cents=line.wage_cents,
         base_wage_cents=line.base_wage_cents,
         ltc_pilot=ltc_pilot([line.region_code], contribution.month)[0],

@@ -38,6 +38,31 @@ class EmployerProfile(models.Model):
         return f"employer {self.organisation_id} class {self.industry_class} step {self.injury_float_step}"
 
 
+class EmployerStanding(models.Model):
+    """An employer's work-injury standing from a date on (its risk class and floating step as the agency set
+    them then): a month is assessed (and re-assessed, by a correction years later) with the standing in
+    force on its first day, not the employer's current one. ``EmployerProfile`` holds the latest."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="employer_standings")
+    effective_from = models.DateField()
+    industry_class = models.PositiveSmallIntegerField()
+    injury_float_step = models.SmallIntegerField()
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "effective_from"], name="employer_standing_one_a_day"),
+            models.CheckConstraint(
+                condition=Q(industry_class__gte=1) & Q(industry_class__lte=8), name="employer_standing_class_1_8"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        standing = f"class {self.industry_class} step {self.injury_float_step}"
+        return f"employer {self.organisation_id} from {self.effective_from}: {standing}"
+
+
 class PayrollDeclaration(models.Model):
     """One employer's payroll of one month as declared: the rows kept (``lines``), the rows refused
     (``errors``, bounded, counted in ``error_counts``). Only one declaration per employer and month is

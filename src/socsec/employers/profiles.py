@@ -1,5 +1,7 @@
 """An employer's work-injury standing, set by the agency: its industry risk class (the default of its
-declared rows) and its floating step, checked against the rules' classes and the steps a class may take."""
+declared rows) and its floating step, checked against the rules' classes and the steps a class may take,
+dated (``EmployerStanding``: from a day on) so that a month is assessed with the standing in force in it.
+(``standing.standing_on``)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from socsec.rules.parameters import load_parameters
 
 from .declarations import EMPLOYER_KINDS
 from .errors import EmployerErrorCode
-from .models import EmployerProfile
+from .models import EmployerProfile, EmployerStanding
 
 CLASSES = "payroll.work_injury.base_rate"
 STEPS = "payroll.work_injury.float_factor"
@@ -24,7 +26,8 @@ STEPS = "payroll.work_injury.float_factor"
 def employer_profile_set(
     *, actor: Actor, employer: Organisation, industry_class: int, injury_float_step: int, on: dt.date
 ) -> EmployerProfile:
-    """Set the employer's industry risk class and floating step (as the rules allow them on ``on``)."""
+    """Set the employer's industry risk class and floating step from ``on`` (as the rules allow them on
+    that day): the standing of the months from ``on`` until a later one; the profile shows the latest."""
     if employer.kind not in EMPLOYER_KINDS:
         raise ValidationFailed(
             "employer: %(employer)s is not an employer.",
@@ -52,7 +55,15 @@ def employer_profile_set(
         )
     with transaction.atomic():
         profile, _created = EmployerProfile.objects.select_for_update().get_or_create(organisation=employer)
-        profile.industry_class, profile.injury_float_step = industry_class, injury_float_step
+        standing, _new = EmployerStanding.objects.update_or_create(
+            organisation=employer,
+            effective_from=on,
+            defaults={"industry_class": industry_class, "injury_float_step": injury_float_step},
+        )
+        latest = EmployerStanding.objects.filter(organisation=employer).order_by("-effective_from").first()
+        assert latest is not None  # the one just written at least
+        profile.industry_class, profile.injury_float_step = latest.industry_class, latest.injury_float_step
         profile.save()
+        audit_record(actor=actor, action="employer.standing.set", instance=standing)
         audit_record(actor=actor, action="employer.profile.set", instance=profile)
     return profile

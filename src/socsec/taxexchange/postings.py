@@ -1,9 +1,11 @@
 """The money the tax authority collected for a handover, in the ledger: one balanced transaction per
 document. The collection account receives what was paid; each scheme's pooled fund in the employer's
-province gets its share, except the employee's part of a pension line paid in full, which goes to the
-employee's individual account (8% of the base). A document that replaces one already posted undoes
-that posting first (its entries reversed, with those of the later payments it had), so a corrected
-declaration never counts twice. A later payment (a receipt) posts exactly the difference it makes."""
+province gets its share, except what a pension line's payment credits to the employee's individual account:
+the employee's part (8% of the base) when paid in full, and, when part paid, the individual account first up
+to that part, the rest to the pooled fund (the rule ``employee_pension_paid_to_account``). A document that
+replaces one already posted undoes that posting first (its entries reversed, with those of the later payments
+it had), so a corrected declaration never counts twice. A later payment (a receipt) posts exactly the
+difference it makes."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Q
 
+from socsec.core.months import month_first_day, month_index
 from socsec.ledger.accounts import BANK_COLLECTION, INDIVIDUAL_ACCOUNT_PREFIX, fund, individual_account
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key, source_prefix
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.services import Posting
+from socsec.rules.engine import compute
 
 from .models import CollectionResult, Handover
 
@@ -42,12 +47,31 @@ def _province(handover: Handover) -> str:
     return region.province_code if region is not None else NO_PROVINCE
 
 
+def paid_to_accounts(month: str, lines: Sequence[tuple[str, int, int, int]]) -> list[int]:
+    """What each line (scheme, paid, employer's part, employee's part) credits to the employee's individual
+    account: 0 but for pension lines with money paid, by the rule ``employee_pension_paid_to_account`` of
+    the month, over all the lines at once."""
+    pension = [i for i, (scheme, paid, _, _) in enumerate(lines) if scheme == "PENSION" and paid]
+    out = [0] * len(lines)
+    if not pension:
+        return out
+    shares = compute(
+        "employee_pension_paid_to_account",
+        month_first_day(month_index(month)),
+        paid_cents=np.array([lines[i][1] for i in pension], dtype=np.int64),
+        employer_cents=np.array([lines[i][2] for i in pension], dtype=np.int64),
+        employee_cents=np.array([lines[i][3] for i in pension], dtype=np.int64),
+    )
+    for i, cents in zip(pension, shares.tolist(), strict=True):
+        out[i] = int(cents)
+    return out
+
+
 def allocation(
-    *, province: str, person_id: int, scheme: str, status: str, paid_cents: int, employee_cents: int
+    *, province: str, person_id: int, scheme: str, paid_cents: int, to_account: int
 ) -> list[tuple[str, int]]:
-    """Where what was paid on one line goes (credits, negative): the employee's part of a pension line
-    paid in full to the individual account, the rest to the scheme's pooled fund in the province."""
-    to_account = employee_cents if scheme == "PENSION" and status == CollectionResult.Status.PAID else 0
+    """Where what was paid on one line goes (credits, negative): ``to_account`` (``paid_to_accounts``) to
+    the employee's individual account, the rest to the scheme's pooled fund in the province."""
     out = [(fund(FUND_SCHEME[scheme], province), -(paid_cents - to_account))]
     return [(individual_account(person_id), -to_account), *out] if to_account else out
 
@@ -66,17 +90,15 @@ def _entries(paid: int, credits: list[tuple[str, int]]) -> list[tuple[str, int]]
 def collection_posting(handover: Handover, results: Sequence[CollectionResult]) -> Posting | None:
     """The transaction of what was paid on a document's results; None when nothing was paid."""
     province = _province(handover)
+    to_accounts = paid_to_accounts(
+        handover.month, [(r.scheme, r.paid_cents, r.employer_cents, r.employee_cents) for r in results]
+    )
     credits = [
         entry
-        for r in results
+        for r, to_account in zip(results, to_accounts, strict=True)
         if r.paid_cents
         for entry in allocation(
-            province=province,
-            person_id=r.person_id,
-            scheme=r.scheme,
-            status=r.status,
-            paid_cents=r.paid_cents,
-            employee_cents=r.employee_cents,
+            province=province, person_id=r.person_id, scheme=r.scheme, paid_cents=r.paid_cents, to_account=to_account
         )
     ]
     paid = sum(r.paid_cents for r in results)
@@ -99,6 +121,7 @@ class LineChange:
 
     person_id: int
     scheme: str
+    employer_cents: int
     employee_cents: int
     status_before: str
     paid_before: int
@@ -111,16 +134,17 @@ def receipt_posting(handover: Handover, receipt_id: str, paid_on: dt.date, chang
     after it and where it went before (a pension line now paid in full moves the employee's part of what
     the pooled fund held to the individual account), booked on the day paid."""
     province = _province(handover)
+    after = paid_to_accounts(
+        handover.month, [(c.scheme, c.paid_after, c.employer_cents, c.employee_cents) for c in changes]
+    )
+    before = paid_to_accounts(
+        handover.month, [(c.scheme, c.paid_before, c.employer_cents, c.employee_cents) for c in changes]
+    )
     credits: list[tuple[str, int]] = []
-    for c in changes:
-        for status, paid, sign in ((c.status_after, c.paid_after, 1), (c.status_before, c.paid_before, -1)):
+    for c, account_after, account_before in zip(changes, after, before, strict=True):
+        for paid, to_account, sign in ((c.paid_after, account_after, 1), (c.paid_before, account_before, -1)):
             line = allocation(
-                province=province,
-                person_id=c.person_id,
-                scheme=c.scheme,
-                status=status,
-                paid_cents=paid,
-                employee_cents=c.employee_cents,
+                province=province, person_id=c.person_id, scheme=c.scheme, paid_cents=paid, to_account=to_account
             )
             credits += [(code, sign * cents) for code, cents in line]
     key = source_key(SourceKind.EMPLOYER_RECEIPT, handover.pk, receipt_id)

@@ -191,7 +191,13 @@ def _apply(actor: Actor, file: ReceiptFile, receipts: Sequence[Receipt], now: dt
             changed[result.pk] = result
             changes.append(
                 LineChange(
-                    part.person_id, part.scheme, result.employee_cents, *before, result.status, result.paid_cents
+                    part.person_id,
+                    part.scheme,
+                    result.employer_cents,
+                    result.employee_cents,
+                    *before,
+                    result.status,
+                    result.paid_cents,
                 )
             )
             lines.append((receipt.receipt_id, part, before[0], result.status))

@@ -49,8 +49,9 @@ def paid_employer_months_many(
 
 
 def _collected_from() -> str:
-    """The month from which every employer's months count only when paid (the deployment's setting;
-    empty: from each employer's first handover)."""
+    """The tax collection's go-live (``SOCSEC_TAX_COLLECTION_GO_LIVE``): the month from which every
+    employer's months count only when paid through the exchange; empty (only where a caller set it so):
+    from each employer's first handover."""
     from django.conf import settings
 
     return str(settings.SOCSEC_TAX_EXCHANGE.get("collected_from") or "")

@@ -24,8 +24,10 @@ from socsec.core.errors import DomainError
 from socsec.core.text import text_refusal
 from socsec.registry import selectors
 from socsec.registry.errors import RegistryErrorCode
-from socsec.registry.models import Region
+from socsec.registry.models import Person, Region
 from socsec.registry.services import person_register
+from socsec.registry.validation import id_sex
+from socsec.rules.formulas import GROUPS_OF_SEX
 
 from .common import refusal_message
 from .fields import describe_inputs
@@ -58,6 +60,16 @@ class PersonRegisterForm(forms.Form):
     )
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     residence_region = forms.ChoiceField(label=gettext_lazy("Region of residence"))
+    retirement_group = forms.ChoiceField(
+        label=gettext_lazy("Original retirement group"),
+        required=False,
+        choices=[("", gettext_lazy("By sex: men 60, women 55")), *Person.RetirementGroup.choices],
+        help_text=gettext_lazy(
+            "The statutory retirement age before the 2025 reform, which the reform raises step by step: women "
+            "workers 50, women cadres and flexibly employed women 55, men 60. It must agree with the sex in the "
+            "resident ID number."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,6 +95,19 @@ class PersonRegisterForm(forms.Form):
                 if isinstance(exc, kind):
                     raise forms.ValidationError(message, code="resident_id") from None
             raise
+
+    def clean(self) -> dict[str, Any]:
+        """A retirement group of the other sex than the resident ID's is refused at its field."""
+        data = super().clean() or {}
+        group, rid = data.get("retirement_group") or "", data.get("resident_id")
+        if group and rid and group not in [str(g) for g in GROUPS_OF_SEX[id_sex(rid)]]:
+            message = (
+                _("The resident ID number is a man's: his group is men 60.")
+                if id_sex(rid) == "M"
+                else _("The resident ID number is a woman's: her group is women 55 or women workers 50.")
+            )
+            self.add_error("retirement_group", forms.ValidationError(message, code="retirement_group"))
+        return data
 
     def clean_name(self) -> str:
         name = str(self.cleaned_data["name"]).strip()

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from socsec.accounts.access import principal_of, require_platform, require_staff
 from socsec.accounts.reads import record_read
+from socsec.core.months import month_of
+from socsec.employers.undeclared import employers_not_declaring, undeclared_row
 from socsec.registry.selectors import as_declared
 from socsec.taxexchange.models import CollectionResult, Handover
 from socsec.taxexchange.selectors import (
@@ -57,6 +61,20 @@ def officer_tax_handover(request: HttpRequest, handover_id: int) -> HttpResponse
     page = page_of(request, handover_results(handover))
     context = {"handover": handover, "counts": handover_counts(handover), "page": page}
     template = "web/_tax_results.html" if is_htmx(request) else "web/officer_tax_handover.html"
+    return render(request, template, context)
+
+
+@login_required
+def officer_employers_not_declaring(request: HttpRequest) -> HttpResponse:
+    """The employers with labour relations in force in a month (last month unless asked) that did not declare
+    it, a page at a time: from the tax collection's go-live on, their employees have no month on record."""
+    require_staff(principal_of(request))
+    month = _month(request) or month_of(timezone.localdate(), -1)
+    go_live = str(settings.SOCSEC_TAX_EXCHANGE.get("collected_from") or "")
+    page = page_of(request, employers_not_declaring(month=month))
+    rows = [undeclared_row(month, r) for r in page.items]
+    context = {"page": page, "rows": rows, "month": month, "go_live": go_live, "before_go_live": month < go_live}
+    template = "web/_employers_not_declaring.html" if is_htmx(request) else "web/officer_employers_not_declaring.html"
     return render(request, template, context)
 
 

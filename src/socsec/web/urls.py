@@ -74,6 +74,11 @@ urlpatterns = [
     path("officer/tax-exchange/", tax_exchange.officer_tax_handovers, name="officer_tax_handovers"),
     path("officer/transfers/", transfers.officer_transfers, name="officer_transfers"),
     path("officer/transfers/<int:transfer_id>/issue/", transfers.officer_transfer_issue, name="officer_transfer_issue"),
+    path(
+        "officer/tax-exchange/not-declared/",
+        tax_exchange.officer_employers_not_declaring,
+        name="officer_employers_not_declaring",
+    ),
     path("officer/tax-exchange/<int:handover_id>/", tax_exchange.officer_tax_handover, name="officer_tax_handover"),
     path("platform/contributions-collected/", tax_exchange.employer_tax_results, name="employer_tax_results"),
     path("officer/provider-payments/", provider_payments.officer_provider_payments, name="officer_provider_payments"),

@@ -41,6 +41,13 @@ from socsec.core.clock import database_today
 from socsec.core.db import lock
 from socsec.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from socsec.core.faults import fault
+from socsec.core.idempotency import (
+    await_finished,
+    lock_wait_for_transaction,
+    read_unless_locked,
+    retry_after,
+    waiting_turn,
+)
 from socsec.core.stored import file_sha256
 from socsec.registry.models import Organisation
 
@@ -50,6 +57,7 @@ from .files import BatchWriter
 from .last_orders import LastDays, last_orders_raise
 from .limits import orders_limits_check
 
+IN_PROGRESS = "this batch is being ingested right now; retry later"
 LIVE = ~Q(status__in=[OrderBatch.Status.WITHDRAWN, OrderBatch.Status.FAILED])  # the batches that hold their key
 
 
@@ -78,7 +86,9 @@ def orders_ingest(
     data: Source = path if path is not None else (content or b"")
     orders_limits_check(data, fmt)
     stream = _open(data, fmt)
-    existing = OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first()
+    existing = read_unless_locked(
+        OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=idempotency_key).first
+    )
     if existing is not None and existing.content_sha256:
         if not _same_content(existing.content_sha256, data, fmt, stream):
             raise Conflict(
@@ -91,23 +101,50 @@ def orders_ingest(
             return existing, True
         stream = _open(data, fmt)
     if existing is None:
-        try:
+
+        def manifest(seconds_left: float) -> OrderBatch:
             with transaction.atomic():  # the manifest first: a killed attempt leaves it WRITING
-                existing = OrderBatch.objects.create(
+                lock_wait_for_transaction(seconds_left)
+                made = OrderBatch.objects.create(
                     platform=platform, idempotency_key=idempotency_key, content_sha256="", source=source[:200]
                 )
-                audit_record(actor=actor, action="orders.ingest.start", instance=existing)
-        except IntegrityError:  # the same key arrived twice at once; the other one is writing it
-            raise Conflict(
-                "this batch is being ingested right now; retry later",
-                field="idempotency_key",
-                code=ContributionErrorCode.BATCH_IN_PROGRESS,
-            ) from None
+                audit_record(actor=actor, action="orders.ingest.start", instance=made)
+                return made
+
+        try:
+            existing = waiting_turn(manifest, still_running=IN_PROGRESS, code=ContributionErrorCode.BATCH_IN_PROGRESS)
+        except IntegrityError:  # the same key arrived twice at once: wait for the other, then replay it
+            return _replay_other(platform, idempotency_key, data, fmt)
     try:
         return _check_and_write(actor, platform, existing, data, fmt, stream, today or database_today())
     except DomainError as exc:  # nothing of this batch was stored: say why, and free its key
         _fail(actor, existing, exc)
         raise
+
+
+def _replay_other(platform: Organisation, key: str, data: Source, fmt: str) -> tuple[OrderBatch, bool]:
+    """The batch another request with the same key is writing, once it is written (a bounded wait), as
+    this request's answer; refused if its content differs, or (to be sent again) if it is still being
+    written after the wait or failed meanwhile."""
+    other = await_finished(
+        lambda: OrderBatch.objects.filter(LIVE, platform=platform, idempotency_key=key).first(),
+        lambda batch: batch.status != OrderBatch.Status.WRITING,
+    )
+    if other is None or other.status == OrderBatch.Status.WRITING:
+        raise Conflict(
+            IN_PROGRESS,
+            field="idempotency_key",
+            code=ContributionErrorCode.BATCH_IN_PROGRESS,
+            details={"retry_after": retry_after()},
+        )
+    if not _same_content(other.content_sha256, data, fmt, _open(data, fmt)):
+        raise Conflict(
+            "idempotency key %(idempotency_key)r was used for other content (batch %(existing)s)",
+            field="idempotency_key",
+            code=ContributionErrorCode.IDEMPOTENCY_KEY_REUSED,
+            params={"idempotency_key": key, "existing": other.pk},
+        )
+    return other, True
 
 
 def _open(data: Source, fmt: str) -> UploadStream:

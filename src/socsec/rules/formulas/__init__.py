@@ -24,6 +24,7 @@ The names below are re-exported so that ``from socsec.rules.formulas import NAME
 from __future__ import annotations
 
 from . import payroll_contributions, payroll_rates, pension_transfer  # noqa: F401  (registers their formulas)
+from . import payroll_contributions, payroll_part_payment, payroll_rates  # noqa: F401  (registers the payroll formulas)
 from .ages import age_months, statutory_retirement_age_months
 from .common import (
     GROUPS_OF_SEX,
