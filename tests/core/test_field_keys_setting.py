@@ -26,6 +26,11 @@ PRODUCTION = {
     "SOCSEC_PROFILE": "production",
     "SOCSEC_SECRET_KEY": "k9#Qv2!xLr7@pZ4$wN8^tB1&yH6*sD3(fJ5)mC0_gE-uA+oI=eR",
     "SOCSEC_ALLOWED_HOSTS": "socsec.example.org",
+    # the agency other agencies know (production names it and its own signing key)
+    "SOCSEC_AGENCY_CODE": "GD-SZ",
+    "SOCSEC_AGENCY_REGION": "440300",
+    "SOCSEC_AGENCY_BASE_URL": "https://socsec.example.org",
+    "SOCSEC_AGENCY_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
 }
 
 

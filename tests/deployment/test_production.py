@@ -35,6 +35,11 @@ PRODUCTION = {
     "SOCSEC_COLLECTION_ACCOUNT_NAME_ZH": "社会保险基金收入户",
     "SOCSEC_COLLECTION_BANK": "Bank of Example, Beijing Branch",
     "SOCSEC_COLLECTION_BANK_ZH": "示例银行北京分行",
+    # the agency other agencies know, and its Ed25519 signing key (base64 of 32 bytes; tests only)
+    "SOCSEC_AGENCY_CODE": "BJ-TEST",
+    "SOCSEC_AGENCY_REGION": "110000",
+    "SOCSEC_AGENCY_BASE_URL": "https://socsec.example.org",
+    "SOCSEC_AGENCY_SIGNING_KEY": "dGVzdHMtb25seS1hZ2VuY3ktc2lnbmluZy1rZXktMDE=",
 }
 
 

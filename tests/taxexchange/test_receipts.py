@@ -113,7 +113,10 @@ def test_part_paid_lines_paid_late_in_parts_post_exactly_the_difference(
 ) -> None:
     freelancer = world.freelancer
     assert _result(freelancer, "PENSION") == ("PART_PAID", 96_000, 0, None)
-    assert -balance(PENSION_FUND) == 128_000 + 96_000  # the part paid went wholly to the pooled fund
+    # the part paid: her 8% to her individual account first (the rule employee_pension_paid_to_account),
+    # the rest to the pooled fund
+    assert individual_account_balance(freelancer.pk) == 64_000
+    assert -balance(PENSION_FUND) == 128_000 + 32_000
     bank = balance("bank:collection")
     first = {"receipt_id": "R-10", "document_id": DOCUMENT, "paid_on": "2026-11-02"}
     first["lines"] = [{"person_id": freelancer.pk, "scheme": "MEDICAL", "paid_cents": 10_000}]
@@ -124,7 +127,7 @@ def test_part_paid_lines_paid_late_in_parts_post_exactly_the_difference(
     assert _result(freelancer, "MEDICAL") == ("PART_PAID", 50_000, 10_000, dt.date(2026, 11, 2))
     assert _result(freelancer, "PENSION") == ("PAID", 192_000, 96_000, dt.date(2026, 11, 9))
     assert balance("bank:collection") - bank == 106_000
-    # the pension line now paid in full: her 8% moves to her account, the fund keeps the employer's 16%
+    # the pension line now paid in full: her account already had her 8%, the rest goes to the pooled fund
     assert individual_account_balance(freelancer.pk) == 64_000
     assert -balance(PENSION_FUND) == 128_000 + 128_000
     entries = dict(
@@ -132,11 +135,7 @@ def test_part_paid_lines_paid_late_in_parts_post_exactly_the_difference(
             "account__code", "amount_cents"
         )
     )
-    assert entries == {
-        "bank:collection": 96_000,
-        f"fund:individual-account:{freelancer.pk}": -64_000,
-        PENSION_FUND: -32_000,
-    }
+    assert entries == {"bank:collection": 96_000, PENSION_FUND: -96_000}
     assert paid_employer_months(freelancer.pk) == [MONTH]
     assert paid_employer_months(freelancer.pk, scheme="MEDICAL") == []
 
