@@ -14,6 +14,7 @@ from socsec.api import (
     me,
     orders,
     own_contributions,
+    partner,
     pension,
     projections,
     registry,
@@ -28,3 +29,4 @@ for module in (me, coverage, registry, audit, orders, collection, statements, ow
 api.add_router("", projections.router)
 api.add_router("", claims.router)
 api.add_router("", employers.router)
+api.add_router("", partner.router)

@@ -26,6 +26,7 @@ from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
 from socsec.employers.errors import EmployerErrorCode, PayrollRowErrorCode
 from socsec.jobs.errors import JobErrorCode
+from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
@@ -43,6 +44,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     ContributionErrorCode,
     CoverageErrorCode,
     EmployerErrorCode,
+    PartnerErrorCode,  # the partner API's refusals
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,
