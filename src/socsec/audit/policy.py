@@ -412,6 +412,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "partner_id",
             "reference",
             "purpose",
+            "purpose_zh",
             "legal_basis",
             "scopes",
             "read_fields",

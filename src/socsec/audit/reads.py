@@ -46,6 +46,7 @@ READ_KINDS: dict[str, str | Promise] = {
     "partner lookup": _("personal details sent to another department"),
     "data access log": _("the log of who read personal data"),
     "employer contributions": _("contributions an employer declared"),
+    "pensioner check": _("the yearly check of pensioners"),
 }
 
 

@@ -1,7 +1,7 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, project,
-# export, pay, tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
+# export, pay, partners, tax, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
 # Django only when they run.
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from . import (
     keys,
     manage,
     otp,
+    partners,
     pay,
     project,
     rules,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    partners.add_partners(sub)
     tax.add_tax(sub)
     storage.add_storage(sub)
     bench.add_bench(sub)

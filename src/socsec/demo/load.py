@@ -20,6 +20,7 @@ from .claims import load_demo_claims
 from .employers import demo_employers
 from .money import demo_money
 from .orders import demo_orders
+from .partners import demo_partners
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
@@ -47,6 +48,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_money()
         demo_employers()
         load_demo_claims()
+        demo_partners()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -94,6 +96,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_employers()
     say("claims: injuries, a pension, unemployment, long-term care; paying last month")
     load_demo_claims()
+    say("partner departments: a death register from civil affairs, a partner's read, pensioners checked by data")
+    demo_partners()
     return summarise(created=True, token=key)
 
 

@@ -39,6 +39,7 @@ class Agreement(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="agreements")
     reference = models.CharField(max_length=40, unique=True)
     purpose = models.CharField(max_length=300)
+    purpose_zh = models.CharField(max_length=300, blank=True)  # as the portal shows it in Chinese
     legal_basis = models.CharField(max_length=300)
     scopes = models.JSONField(default=list)
     read_fields = models.JSONField(default=list)

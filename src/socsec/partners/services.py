@@ -72,6 +72,7 @@ def agreement_create(
     send_fields: list[str],
     valid_from: dt.date,
     valid_until: dt.date,
+    purpose_zh: str = "",
 ) -> tuple[Agreement, str]:
     """An agreement and its client credentials. Returns (agreement, client secret): the secret is shown
     once; the application keeps only its hash. A person field to read needs the lookup's scope."""
@@ -83,6 +84,7 @@ def agreement_create(
     if not CODE.fullmatch(reference.lower()):
         raise ValidationFailed("reference: 1-40 letters, digits and hyphens", field="reference")
     _text("purpose", purpose, 300)
+    _text("purpose_zh", purpose_zh, 300, required=False)
     _text("legal_basis", legal_basis, 300)
     if valid_until < valid_from:
         raise ValidationFailed("valid_until: is before valid_from", field="valid_until")
@@ -105,6 +107,7 @@ def agreement_create(
             partner=partner,
             reference=reference,
             purpose=purpose,
+            purpose_zh=purpose_zh,
             legal_basis=legal_basis,
             scopes=sorted(set(scopes)),
             read_fields=sorted(set(read_fields)),
