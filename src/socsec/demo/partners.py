@@ -7,6 +7,7 @@ year's pensioners are checked by data. Idempotent: nothing is done again once th
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
@@ -17,7 +18,7 @@ from socsec.registry.models import Person
 
 from .pilot import ACTOR
 
-PARTNERS = (
+PARTNERS: tuple[tuple[Any, ...], ...] = (
     # code, name, Chinese name, kind, reference, purpose (English, Chinese), legal basis, scopes, read fields,
     # send fields
     (

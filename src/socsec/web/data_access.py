@@ -28,13 +28,13 @@ def data_access_rows(person_id: int) -> list[dict[str, Any]]:
         agreement = agreements.get(read.agreement or "")
         purpose = str(ReadPurpose(read.purpose).label)
         if agreement is not None:
-            role_label, name = _("Another department"), partner_name(agreement.partner)
+            role_label, name = str(_("Another department")), partner_name(agreement.partner)
             purpose = _("%(purpose)s (agreement %(reference)s)") % {
                 "purpose": agreement_purpose(agreement),
                 "reference": agreement.reference,
             }
         else:
-            role_label = Role(role).label if role in Role.values else _("the agency's systems")
+            role_label = str(Role(role).label) if role in Role.values else _("the agency's systems")
         rows.append(
             {
                 "at": read.at,
