@@ -122,3 +122,10 @@ def test_the_agreement_as_the_partner_reads_it(client, civil):
     response = client.get("/api/partner/agreement", **bearer(client, civil))
     assert response.status_code == 200
     assert response.json()["read_fields"] == ["birth_date", "died_on", "receives_pension"]
+
+
+def test_an_organisations_api_token_does_not_open_the_partner_api(client, world):
+    response = client.get("/api/partner/agreement", HTTP_AUTHORIZATION=f"Bearer {world.platform_token}")
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_a_partner"
+    assert PartnerRefusal.objects.get().code == "not_a_partner"

@@ -47,3 +47,23 @@ def test_a_feed_from_a_file_and_the_check_of_pensioners(tmp_path, demo_var):
     assert "already received: nothing done again" in again.stdout
     checked = run("partners", "check-pensioners", "--year", "2026", var=tmp_path)
     assert checked.stdout.startswith("pensioners of 2026: ")
+
+
+def test_a_partner_and_its_agreement_from_the_command_line(tmp_path, demo_var):
+    demo_var.copy_to(tmp_path)
+    run("partners", "register", "--code", "bank-2", "--name", "Second Bank", "--kind", "BANK", var=tmp_path)
+    made = run(
+        "partners", "agreement", "--partner", "bank-2", "--reference", "BANK-2027-01",
+        "--purpose", "Account checks", "--legal-basis", "Card agreement", "--scope", "accounts:send",
+        "--send", "resident_id", "--send", "account_valid", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
+        var=tmp_path,
+    )  # fmt: skip
+    assert made.stdout.startswith("agreement BANK-2027-01: client id ")
+    assert "client secret (shown once): " in made.stdout
+    refused = run(
+        "partners", "agreement", "--partner", "bank-2", "--reference", "BANK-2027-02", "--purpose", "x",
+        "--legal-basis", "y", "--scope", "persons:write", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
+        var=tmp_path, check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "scopes: persons:write is not one of" in refused.stdout + refused.stderr

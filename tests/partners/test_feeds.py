@@ -15,7 +15,7 @@ from socsec.partners.access import PartnerCall
 from socsec.partners.feeds import feed_receive, read_feed_csv
 from socsec.partners.models import Feed, HospitalRecord, PartnerRefusal
 from tests.partners.conftest import bearer
-from tests.world import resident_id
+from tests.world import SYSTEM, resident_id
 
 TODAY = timezone.localdate()
 UNKNOWN = resident_id("110105", "19400101", 11)
@@ -185,3 +185,17 @@ def test_a_hospital_record_confirms_the_injury_of_its_claim(client, health, worl
     assert "confirms the injury on that day: no certificate is needed" in event.note
     again = send(client, bearer(client, health), "injuries", "h2", [row]).json()
     assert (again["rows_applied"], again["rows_unchanged"]) == (0, 1)
+
+
+def test_a_death_from_the_register_stops_the_pension_at_the_next_run(civil, world, data_dir):
+    from socsec.benefits.payments import pay_month
+    from tests.benefits.test_awards_and_payments import pension_in_payment
+
+    pension_in_payment(world, dt.date(2024, 6, 1), 300000)
+    pay_month(actor=SYSTEM, month="2024-06", today=dt.date(2024, 7, 2))
+    call = PartnerCall(agreement=civil.agreement, scopes=frozenset(civil.agreement.scopes))
+    rows = [{"resident_id": world.freelancer.resident_id, "died_on": "2024-06-20"}]
+    feed, _ = feed_receive(call=call, kind="deaths", rows=rows, idempotency_key="k1")
+    assert feed.rows_applied == 1
+    july = pay_month(actor=SYSTEM, month="2024-07", today=dt.date(2024, 8, 2))
+    assert list(july.run.payments.values_list("month", "amount_cents")) == []

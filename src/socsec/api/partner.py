@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from socsec.accounts.tokens import token_authenticate
 from socsec.api.responses import responses
 from socsec.core.errors import Forbidden
 from socsec.partners.access import PartnerCall
@@ -26,6 +27,8 @@ from socsec.partners.models import Feed
 from socsec.partners.refusals import refusal_record
 from socsec.partners.scopes import agreement_of
 
+NOT_OAUTH = "an organisation's API token does not open the partner API: use an OAuth2 token of an agreement"
+
 
 class PartnerAuth(HttpBearer):
     """A live OAuth2 access token of a partner's application; its agreement and granted scopes."""
@@ -33,9 +36,10 @@ class PartnerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> PartnerCall | None:
         valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
         if not valid:
-            refusal_record(
-                action="api.authenticate", code="invalid_token", message="an unknown or expired access token"
-            )
+            if token_authenticate(token) is not None:  # an organisation's API token: known, but not a partner's
+                refusal_record(action="api.authenticate", code=PartnerErrorCode.NOT_A_PARTNER, message=NOT_OAUTH)
+                raise Forbidden(NOT_OAUTH, code=PartnerErrorCode.NOT_A_PARTNER)
+            refusal_record(action="api.authenticate", code="invalid_token", message="an unknown or expired token")
             return None
         access_token = oauth_request.access_token
         agreement = agreement_of(access_token.application)

@@ -47,6 +47,7 @@ READ_KINDS: dict[str, str | Promise] = {
     "data access log": _("the log of who read personal data"),
     "employer contributions": _("contributions an employer declared"),
     "pensioner check": _("the yearly check of pensioners"),
+    "pension accounts": _("pension individual account balances"),
 }
 
 

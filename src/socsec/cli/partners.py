@@ -1,4 +1,5 @@
-"""``socsec partners``: a partner's feed from a file (a death register, hospital records), applied as the
+"""``socsec partners``: a partner department and its agreement (its client credentials shown once); a
+partner's feed from a file (a death register, hospital records), applied as the
 partner API applies it, under the partner's agreement; and the yearly check of pensioners by data."""
 
 from __future__ import annotations
@@ -7,6 +8,49 @@ import argparse
 import getpass
 
 from .common import django_setup
+
+
+def cmd_partners_register(args: argparse.Namespace) -> int:
+    django_setup()
+    from socsec.audit.services import Actor
+    from socsec.partners.services import partner_register
+
+    partner = partner_register(
+        actor=Actor.system(f"cli:{getpass.getuser()}"),
+        code=args.code,
+        name=args.name,
+        name_zh=args.name_zh,
+        kind=args.kind,
+    )
+    print(f"partner {partner.code} registered: {partner.name}")
+    return 0
+
+
+def cmd_partners_agreement(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    django_setup()
+    from socsec.audit.services import Actor
+    from socsec.partners.selectors import partner_get
+    from socsec.partners.services import agreement_create
+
+    agreement, secret = agreement_create(
+        actor=Actor.system(f"cli:{getpass.getuser()}"),
+        partner=partner_get(code=args.partner),
+        reference=args.reference,
+        purpose=args.purpose,
+        purpose_zh=args.purpose_zh,
+        legal_basis=args.legal_basis,
+        scopes=args.scope,
+        read_fields=args.read,
+        send_fields=args.send,
+        valid_from=dt.date.fromisoformat(args.valid_from),
+        valid_until=dt.date.fromisoformat(args.valid_until),
+    )
+    assert agreement.application is not None
+    print(f"agreement {agreement.reference}: client id {agreement.application.client_id}")
+    print(f"client secret (shown once): {secret}")
+    return 0
 
 
 def cmd_partners_feed(args: argparse.Namespace) -> int:
@@ -58,6 +102,26 @@ def cmd_partners_check_pensioners(args: argparse.Namespace) -> int:
 def add_partners(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     partners = sub.add_parser("partners", help="other departments' feeds; the yearly check of pensioners")
     partners_sub = partners.add_subparsers(dest="partners_command", required=True)
+    register = partners_sub.add_parser("register", help="register a partner department")
+    register.add_argument("--code", required=True)
+    register.add_argument("--name", required=True)
+    register.add_argument("--name-zh", default="")
+    register.add_argument(
+        "--kind", required=True, choices=["CIVIL_AFFAIRS", "MARKET_REGULATION", "HEALTH", "TAX", "BANK"]
+    )
+    register.set_defaults(func=cmd_partners_register)
+    agreement = partners_sub.add_parser("agreement", help="make an agreement and its OAuth2 client credentials")
+    agreement.add_argument("--partner", required=True, help="the partner's code")
+    agreement.add_argument("--reference", required=True)
+    agreement.add_argument("--purpose", required=True)
+    agreement.add_argument("--purpose-zh", default="")
+    agreement.add_argument("--legal-basis", required=True)
+    agreement.add_argument("--scope", action="append", default=[], help="a scope (repeat)")
+    agreement.add_argument("--read", action="append", default=[], help="a person field it may read (repeat)")
+    agreement.add_argument("--send", action="append", default=[], help="a column it may send (repeat)")
+    agreement.add_argument("--valid-from", required=True, help="YYYY-MM-DD")
+    agreement.add_argument("--valid-until", required=True, help="YYYY-MM-DD")
+    agreement.set_defaults(func=cmd_partners_agreement)
     feed = partners_sub.add_parser("feed", help="apply a partner's CSV feed under its agreement")
     feed.add_argument("--agreement", required=True, help="the agreement's reference")
     feed.add_argument("--kind", required=True, choices=["deaths", "injuries"])

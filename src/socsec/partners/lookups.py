@@ -19,6 +19,7 @@ from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Person
 
 from .access import PARTNER_ROLE, PartnerCall, call_require, fields_require
+from .refusals import refusals_logged
 
 LOOKUP_MAX = 100
 ACTION = "persons.lookup"
@@ -29,12 +30,15 @@ def persons_lookup(
 ) -> list[dict[str, Any]]:
     call_require(call, scope="persons:read", action=ACTION, today=today)
     fields_require(call, fields=fields, allowed=call.agreement.read_fields, action=ACTION)
-    if not fields:
-        raise ValidationFailed("fields: name at least one field to read", field="fields")
-    if not 1 <= len(resident_ids) <= LOOKUP_MAX:
-        raise ValidationFailed(
-            "resident_ids: from 1 to %(most)s resident IDs a lookup", field="resident_ids", params={"most": LOOKUP_MAX}
-        )
+    with refusals_logged(action=ACTION, agreement=call.agreement):
+        if not fields:
+            raise ValidationFailed("fields: name at least one field to read", field="fields")
+        if not 1 <= len(resident_ids) <= LOOKUP_MAX:
+            raise ValidationFailed(
+                "resident_ids: from 1 to %(most)s resident IDs a lookup",
+                field="resident_ids",
+                params={"most": LOOKUP_MAX},
+            )
     found = Person.objects.select_related("residence_region").by_resident_id(resident_ids)
     ids = [p.pk for p in found.values()]
     died = dict(DeathNotice.objects.filter(person_id__in=ids).values_list("person_id", "died_on"))
