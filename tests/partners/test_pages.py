@@ -54,7 +54,7 @@ def test_officers_see_partners_and_their_agreements(civil, world):
     assert client_as(world, "worker").get("/officer/partners/").status_code == 403
 
 
-def test_the_auditors_read_log_filters_by_agreement_and_logs_its_own_read(civil, world):
+def test_the_auditors_read_log_filters_by_agreement(civil, world):
     partner_read(civil, world)
     client = client_as(world, "auditor")
     page = client.get("/audit/data-access/", {"agreement": "MCA-2026-01"})
@@ -62,8 +62,7 @@ def test_the_auditors_read_log_filters_by_agreement_and_logs_its_own_read(civil,
     text = page.content.decode()
     assert "Civil Affairs Bureau" in text and "data exchange with another department under an agreement" in text
     assert text.count('<td><a href="?person_id=') == 1
-    own = PersonalDataAccess.objects.filter(what="data access log").get()
-    assert (own.person_id, own.actor_role, own.purpose) == (world.rider.pk, "AUDITOR", "AUDIT")
+    assert PersonalDataAccess.objects.count() == 1  # the partner's read; the log names persons by number
     assert client_as(world, "officer").get("/audit/data-access/").status_code == 403
 
 

@@ -44,7 +44,6 @@ READ_KINDS: dict[str, str | Promise] = {
     "audit trail": _("audit trail entries"),
     "death notice": _("a death notice"),
     "partner lookup": _("personal details sent to another department"),
-    "data access log": _("the log of who read personal data"),
     "employer contributions": _("contributions an employer declared"),
     "pensioner check": _("the yearly check of pensioners"),
     "pension accounts": _("pension individual account balances"),

@@ -162,7 +162,11 @@ def _apply(
             error_counts=dict(checked.errors.counts),
             errors=checked.errors.report(),
         )
-        audit_record(actor=actor, action=f"partners.feed.{kind}", instance=feed)
+        audit_record(
+            actor=actor,
+            action="partners.feed.deaths" if kind == Feed.Kind.DEATHS else "partners.feed.injuries",
+            instance=feed,
+        )
         for row in checked.valid:
             if kind == Feed.Kind.DEATHS:
                 certificate = row.values["certificate_no"]

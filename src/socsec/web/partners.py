@@ -1,7 +1,8 @@
 """The partners on the officers' pages: each department with its agreements (purpose, legal basis, scopes,
 fields it may read and send, validity), its feeds and its refused attempts; the yearly check of pensioners
 (the last run and the pensioners to look at, a page at a time); and the auditors' page of the read log,
-filtered by person, agreement, purpose and dates. The persons a page shows are logged as read."""
+filtered by person, agreement, purpose and dates (it names persons by number: reading it is not logged). The
+persons the other pages show are logged as read."""
 
 from __future__ import annotations
 
@@ -113,8 +114,7 @@ def _moment(day: dt.date | None) -> dt.datetime | None:
 @login_required
 def audit_data_access(request: HttpRequest) -> HttpResponse:
     """Auditors: who read whose data, why, under which agreement; newest first, a page at a time."""
-    p = principal_of(request)
-    require(may_view_audit(p), "only auditors and supervisors read the data access log")
+    require(may_view_audit(principal_of(request)), "only auditors and supervisors read the data access log")
     reads_load_spooled()
     raw_person = request.GET.get("person_id", "")
     person_id = int(raw_person) if raw_person.isascii() and raw_person.isdigit() and len(raw_person) < 19 else None
@@ -129,8 +129,7 @@ def audit_data_access(request: HttpRequest) -> HttpResponse:
         since=_moment(since),
         until=_moment(until + dt.timedelta(days=1) if until else None),
     )
-    page = page_of(request, reads)
-    record_read(p, [r.person_id for r in page.items], "data access log")
+    page = page_of(request, reads)  # persons by number only: reading the log reads no one's data
     agreements = agreements_by_reference(r.agreement or "" for r in page.items)
     rows = []
     for read in page.items:
