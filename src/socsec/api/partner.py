@@ -20,7 +20,7 @@ from socsec.accounts.tokens import token_authenticate
 from socsec.api.responses import responses
 from socsec.core.errors import Forbidden
 from socsec.partners.access import PartnerCall
-from socsec.partners.errors import PartnerErrorCode
+from socsec.partners.errors import FeedRowErrorCode, PartnerErrorCode
 from socsec.partners.feeds import FEED_MAX_ROWS, feed_receive
 from socsec.partners.lookups import LOOKUP_MAX, persons_lookup
 from socsec.partners.models import Feed
@@ -121,7 +121,7 @@ class FeedIn(Schema):
 class FeedRowError(Schema):
     row: int
     field: str
-    code: str
+    code: FeedRowErrorCode
     message: str
 
 
@@ -133,7 +133,7 @@ class FeedOut(Schema):
     rows_applied: int
     rows_unchanged: int
     rows_refused: int
-    error_counts: dict[str, int]
+    error_counts: dict[FeedRowErrorCode, int]
     errors: list[FeedRowError]
 
 
