@@ -147,12 +147,23 @@ INSTALLED_APPS = [
     "socsec.transfers",
     "socsec.interagency",
     "socsec.supervision",
+    "oauth2_provider",
+    "socsec.partners",
     "django_tasks",
     "django_tasks_db",
     "socsec.jobs",
     "socsec.notifications",
     "socsec.web",
 ]
+
+# the partner API (socsec.partners): OAuth2 client credentials; a token's scopes are those of the partner's
+# agreement (socsec.partners.scopes), its lifetime an hour
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "socsec.partners.scopes.AgreementScopes",
+    "OAUTH2_VALIDATOR_CLASS": "socsec.partners.oauth.AgreementValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # background jobs (socsec.jobs): django-tasks on its database backend; a worker runs them
 # (`socsec manage db_worker`, or the thread `socsec serve --worker` starts, as the demo does)

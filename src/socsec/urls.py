@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 from socsec.api.app import api
+from socsec.api.partner_token import PartnerTokenView
 
 urlpatterns = [
+    path("oauth/token/", PartnerTokenView.as_view(), name="oauth_token"),  # the partner API's tokens
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("socsec.web.urls")),

@@ -33,8 +33,9 @@ def test_every_write_operation_of_the_api_names_its_scope():
     writes = {
         (method.upper(), path)
         for path, operations in schema["paths"].items()
-        for method in operations
-        if method.upper() not in ("GET", "HEAD", "OPTIONS")
+        for method, operation in operations.items()
+        # the partner API takes no API token: OAuth2 tokens with its agreement's scopes (socsec.partners)
+        if method.upper() not in ("GET", "HEAD", "OPTIONS") and "partner" not in operation.get("tags", [])
     }
     assert writes == set(WRITE_SCOPES)
 

@@ -24,7 +24,7 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 71
+    assert len(ids) == len(set(ids)) == 75
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
@@ -155,8 +155,12 @@ def test_every_apps_error_code_enum_is_in_the_published_enum():
             for value in vars(module).values()
             if isinstance(value, type) and issubclass(value, enum.StrEnum) and value.__module__ == module.__name__
         }
-    assert found - set(ERROR_CODE_ENUMS) - set(ROW_CODE_ENUMS) == set()
+    from socsec.partners.errors import FeedRowErrorCode  # the rows of a partner's feed: published on their own
+
+    assert found - set(ERROR_CODE_ENUMS) - set(ROW_CODE_ENUMS) - {FeedRowErrorCode} == set()
     assert set(ERROR_CODE_ENUMS).isdisjoint(ROW_CODE_ENUMS)
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert components["FeedRowErrorCode"]["enum"] == [str(c) for c in FeedRowErrorCode]
 
 
 def test_the_codes_of_an_order_batchs_rows_are_published(schema):
@@ -199,6 +203,9 @@ BOUNDED_ARRAYS = {
     "MonthStatementOut.items": "a page of at most `limit` (500) employees, the next by `cursor`",
     "EffectiveCoverageOut.tables": "one per dimension (six)",
     "EffectiveCoverageOut.over_time": "the months of the series (six)",
+    "AgreementOut.scopes": "one agreement's, from the partners' catalogue",
+    "AgreementOut.read_fields": "one agreement's, from the partners' catalogue",
+    "AgreementOut.send_fields": "one agreement's, from the partners' catalogue",
 }
 
 

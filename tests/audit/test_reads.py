@@ -45,6 +45,7 @@ def test_an_officer_reading_a_person_is_logged_and_the_worker_sees_it(world):
                 "reader": "Min Wang",
                 "purpose": "CASE_HANDLING",
                 "what": "person",
+                "agreement": None,
             }
         ],
         "next_cursor": None,

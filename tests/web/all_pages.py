@@ -85,6 +85,8 @@ VISITS = [
     Visit("officer", "web:officer_transfers"),
     Visit("officer", "web:inbox"),
     Visit("officer", "web:officer_outbox"),
+    Visit("officer", "web:officer_partners"),
+    Visit("officer", "web:officer_pensioner_checks"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -95,6 +97,7 @@ VISITS = [
     Visit("supervisor", "web:tokens"),
     Visit("auditor", "web:audit"),
     Visit("auditor", "web:audit", query="object_type=registry.Engagement"),
+    Visit("auditor", "web:audit_data_access"),
     Visit("auditor", "web:overview"),
     Visit("auditor", "web:arrears"),
     Visit("auditor", "web:officer_payments"),
@@ -127,6 +130,9 @@ EXCLUDED = {
     "web:employer_payroll_errors": "an error report download, not a page",
     "web:employer_contribution": "needs an assessed payroll, which the world of these tests has not: "
     "tests/employers/test_pages.py visits it",
+    "oauth_token": "the partner API's OAuth2 token endpoint: a POST answered in JSON (tests/partners/test_api.py)",
+    "web:officer_partner": "needs a partner department, which the world of these tests has not: "
+    "tests/partners/test_pages.py visits it",
     "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
 }
 

@@ -16,6 +16,7 @@ from socsec.api import (
     me,
     orders,
     own_contributions,
+    partner,
     pension,
     projections,
     registry,
@@ -33,3 +34,4 @@ api.add_router("", claims.router)
 api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
+api.add_router("", partner.router)

@@ -13,7 +13,7 @@ from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_view_audit
 from socsec.api.bounds import Id, Moment
 from socsec.api.responses import PageIn, page_of, paginate, responses
-from socsec.audit.models import AuditEntry, PersonalDataAccess
+from socsec.audit.models import AuditEntry, PersonalDataAccess, ReadPurpose
 from socsec.audit.reads import personal_reads, reader_of, reads_load_spooled
 from socsec.audit.selectors import audit_entries
 
@@ -69,6 +69,7 @@ class DataAccessOut(Schema):
     reader: str  # the organisation's or officer's name; empty for an export run by the system
     purpose: str
     what: str
+    agreement: str | None  # a partner's read: the reference of the agreement it read under
 
 
 def data_access_item(read: PersonalDataAccess) -> dict[str, Any]:
@@ -82,6 +83,7 @@ def data_access_item(read: PersonalDataAccess) -> dict[str, Any]:
         "reader": name,
         "purpose": read.purpose,
         "what": read.what,
+        "agreement": read.agreement,
     }
 
 
@@ -91,15 +93,24 @@ class DataAccessFilter(PageIn):
     actor_organisation: str | None = Field(None, max_length=64)
     since: Moment | None = None
     until: Moment | None = None
+    agreement: str | None = Field(None, max_length=40, description="A partner agreement's reference.")
+    purpose: ReadPurpose | None = None
 
 
 @router.get("/personal-data-access", response=responses({200: page_of(DataAccessOut)}), tags=["audit"])
 def list_personal_data_access(request: HttpRequest, filters: Query[DataAccessFilter]) -> dict[str, Any]:
     """Auditors and supervisors: who read whose personal data, why and when, newest first, filtered by
-    person, reader (a user's username or an organisation's code) and time."""
+    person, reader (a user's username or an organisation's code), partner agreement, purpose and time. The
+    log names persons by number only: querying it reads no person's data (it is not logged)."""
     require(may_view_audit(principal_of(request)), "only auditors and supervisors read the data access log")
     reads_load_spooled()  # reads logged while a batch job held the database
-    reads = personal_reads(person_id=filters.person_id, since=filters.since, until=filters.until)
+    reads = personal_reads(
+        person_id=filters.person_id,
+        since=filters.since,
+        until=filters.until,
+        agreement=filters.agreement,
+        purpose=filters.purpose,
+    )
     if filters.actor_username:
         reads = reads.filter(actor_user__username=filters.actor_username)
     if filters.actor_organisation:

@@ -15,6 +15,7 @@ from ninja.params import functions as param
 
 from socsec.accounts.access import access_organisation, principal_of, require_staff_or_platform
 from socsec.accounts.permissions import Principal
+from socsec.accounts.reads import record_read
 from socsec.api.base import api
 from socsec.api.bounds import Day
 from socsec.api.orders import batch_content
@@ -291,10 +292,12 @@ def get_employer_statement(
 ) -> dict[str, Any]:
     """One month's statement: the totals per scheme (base, employer's and employee's parts), and the
     employees page by page (by person id) with their lines per scheme."""
-    organisation = _employer(principal_of(request), employer)
+    p = principal_of(request)
+    organisation = _employer(p, employer)
     month_check(month)
     after = decode_cursor(filters.cursor)
     lines, more = statement_employees(employer=organisation, month=month, after_person=after, limit=filters.limit)
+    record_read(p, [line.person_id for line in lines], "employer contributions")
     return {
         "totals": MonthTotalsOut.of(statement_month(employer=organisation, month=month)),
         "items": [

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.permissions import may_credit_interest
+from socsec.accounts.reads import record_read
 from socsec.api.bounds import Count
 from socsec.api.responses import responses
 from socsec.pension_accounts.services import interest_credit
@@ -44,6 +45,7 @@ def credit_interest(request: HttpRequest, payload: InterestCreditIn) -> dict[str
     p = principal_of(request)
     require(may_credit_interest(p), "only officers credit interest to individual accounts")
     run = interest_credit(actor=p.actor, year=payload.year)
+    record_read(p, [c.person_id for c in run.credited], "pension accounts")  # the balances answered
     return {
         "year": run.year,
         "credited": len(run.credited),

@@ -29,6 +29,7 @@ from socsec.feedback.errors import FeedbackErrorCode
 from socsec.interagency.errors import InterAgencyErrorCode
 from socsec.jobs.errors import JobErrorCode
 from socsec.notifications.errors import NotifyErrorCode
+from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
@@ -48,6 +49,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     CoverageErrorCode,
     EmployerErrorCode,
     InterAgencyErrorCode,  # a refusal's code, in a signed acknowledgement's "code"
+    PartnerErrorCode,  # the partner API's refusals
     JobErrorCode,  # the jobs' refusals (the pages show them; a jobs API would answer with them)
     PensionAccountErrorCode,
     RegistryErrorCode,

@@ -96,6 +96,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "transfer.request": _("Pension transfer requested and checked"),
     "user.create": _("User account created"),
     "worker.name_differs": _("Worker's declared name differs from the registry"),
+    "partners.partner.register": _("Partner department registered"),
+    "partners.agreement.create": _("Agreement with a partner department made"),
+    "partners.feed.deaths": _("Death register received from civil affairs"),
+    "partners.feed.injuries": _("Hospital records of injuries received"),
+    "partners.hospital_record": _("Hospital record of an injury kept"),
+    "partners.pensioners_check": _("Pensioners checked by data"),
+    "benefit.claim.evidence": _("Evidence added to a claim"),
 }
 
 

@@ -46,6 +46,7 @@ class ReadPurpose(models.TextChoices):
     PLATFORM_ADMINISTRATION = "PLATFORM_ADMINISTRATION", _("platform administration")
     EXPORT = "EXPORT", _("export")
     PAYMENT = "PAYMENT", _("payment")
+    PARTNER_EXCHANGE = "PARTNER_EXCHANGE", _("data exchange with another department under an agreement")
 
 
 class PersonalDataAccess(models.Model):
@@ -67,6 +68,9 @@ class PersonalDataAccess(models.Model):
     actor_label = models.CharField(max_length=200)
     purpose = models.CharField(max_length=30, choices=ReadPurpose.choices)
     what = models.CharField(max_length=60)  # a kind label: "person", "engagements", "claim", ...
+    # a partner's read: the reference of the agreement it read under (null: not a partner's read; a new
+    # column without a default, so that adding it keeps the table and its append-only triggers)
+    agreement = models.CharField(max_length=40, null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

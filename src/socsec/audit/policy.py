@@ -554,4 +554,56 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "body": "the message's text, which may hold personal figures; the notice names it",
         },
     ),
+    "partners.Partner": AuditFields(recorded=("id", "code", "name", "name_zh", "kind", *_CREATED)),
+    "partners.Agreement": AuditFields(
+        recorded=(
+            "id",
+            "partner_id",
+            "reference",
+            "purpose",
+            "purpose_zh",
+            "legal_basis",
+            "scopes",
+            "read_fields",
+            "send_fields",
+            "valid_from",
+            "valid_until",
+            "application_id",
+            *_CREATED,
+        )
+    ),
+    "partners.Feed": AuditFields(
+        recorded=(
+            "id",
+            "agreement_id",
+            "kind",
+            "idempotency_key",
+            "content_sha256",
+            "received_at",
+            "source",
+            "rows_total",
+            "rows_applied",
+            "rows_unchanged",
+            "rows_refused",
+            "error_counts",
+        ),
+        withheld={"errors": BULK},
+    ),
+    "partners.HospitalRecord": AuditFields(
+        recorded=("id", "feed_id", "person_id", "injured_on", "admitted_on", "hospital", "claim_id"),
+        withheld={"diagnosis_code": "health data; the hospital record keeps it, the object id names it"},
+    ),
+    "partners.PensionerCheckRun": AuditFields(
+        recorded=(
+            "id",
+            "year",
+            "at",
+            "actor_label",
+            "window_start",
+            "window_end",
+            "confirmed",
+            "deceased",
+            "needs_attention",
+        )
+    ),
 }

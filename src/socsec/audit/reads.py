@@ -45,11 +45,19 @@ READ_KINDS: dict[str, str | Promise] = {
     "insured records": _("insured records (anonymised export)"),
     "bank file": _("a bank file (payment instructions)"),
     "audit trail": _("audit trail entries"),
+    "death notice": _("a death notice"),
+    "partner lookup": _("personal details sent to another department"),
+    "employer contributions": _("contributions an employer declared"),
+    "pensioner check": _("the yearly check of pensioners"),
+    "pension accounts": _("pension individual account balances"),
 }
 
 
-def log_personal_read(*, actor: Actor, role: str, person_ids: Iterable[int], purpose: ReadPurpose, what: str) -> int:
-    """One row per distinct person read; nothing for an empty list. Returns the rows written."""
+def log_personal_read(
+    *, actor: Actor, role: str, person_ids: Iterable[int], purpose: ReadPurpose, what: str, agreement: str | None = None
+) -> int:
+    """One row per distinct person read; nothing for an empty list; ``agreement``: the reference a partner
+    read under. Returns the rows written."""
     now = timezone.now()
     rows = [
         PersonalDataAccess(
@@ -62,6 +70,7 @@ def log_personal_read(*, actor: Actor, role: str, person_ids: Iterable[int], pur
             actor_label=actor.label,
             purpose=purpose,
             what=what,
+            agreement=agreement,
         )
         for person_id in dict.fromkeys(person_ids)
     ]
@@ -107,7 +116,7 @@ def log_personal_reads_in_batches(
     now = timezone.now()
     who = (actor.user_id, actor.token_id, actor.organisation_id, role, actor.label, str(purpose), what)
     fields = ["at", "person_id", "actor_user_id", "actor_token_id", "actor_organisation_id"]
-    fields += ["actor_role", "actor_label", "purpose", "what"]
+    fields += ["actor_role", "actor_label", "purpose", "what"]  # no agreement: an export is not a partner's
     table = connection.ops.quote_name(PersonalDataAccess._meta.db_table)
     written = 0
     with connection.cursor() as cursor:
@@ -200,6 +209,8 @@ def personal_reads(
     actor_organisation_id: int | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    agreement: str | None = None,
+    purpose: str | None = None,
 ) -> QuerySet[PersonalDataAccess]:
     """Reads, newest first (by id, so that pages can follow one another by id), with who read (user,
     organisation) joined for display. The views that show the log call ``reads_load_spooled`` first."""
@@ -214,6 +225,10 @@ def personal_reads(
         qs = qs.filter(at__gte=since)
     if until is not None:
         qs = qs.filter(at__lt=until)
+    if agreement:
+        qs = qs.filter(agreement=agreement)
+    if purpose:
+        qs = qs.filter(purpose=purpose)
     return qs
 
 
@@ -224,4 +239,6 @@ def reader_of(read: PersonalDataAccess) -> tuple[str, str]:
         return read.actor_role, read.actor_organisation.name
     if read.actor_user is not None:
         return read.actor_role, read.actor_user.get_full_name() or read.actor_user.username
+    if read.agreement:  # a partner (another department): its name, as its reads are logged
+        return read.actor_role, read.actor_label
     return read.actor_role, ""

@@ -1,8 +1,8 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
 # One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, project,
-# export, pay, tax, agency, bench, keys, token, otp, audit, rules) adds its subcommands to the parser; they import
-# Django only when they run.
+# export, pay, partners, tax, agency, bench, keys, token, otp, audit, rules) adds its subcommands to the parser;
+# they import Django only when they run.
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from . import (
     manage,
     notify,
     otp,
+    partners,
     pay,
     project,
     rules,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)
+    partners.add_partners(sub)
     tax.add_tax(sub)
     agency.add_agency(sub)
     storage.add_storage(sub)

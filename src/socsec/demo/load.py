@@ -23,6 +23,7 @@ from .late_payment import demo_late_payment
 from .money import demo_money
 from .notices import demo_notices
 from .orders import demo_orders
+from .partners import demo_partners
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
@@ -57,6 +58,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_transfer()
         demo_notices()
         demo_supervision()
+        demo_partners()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -114,6 +116,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_notices()
     say("supervision: alert thresholds on the funds, checked against this month's figures")
     demo_supervision()
+    say("partner departments: a death register from civil affairs, a partner's read, pensioners checked by data")
+    demo_partners()
     return summarise(created=True, token=key)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from socsec.accounts.access import access_person, principal_of, require_platform
 from socsec.accounts.permissions import Principal
+from socsec.accounts.reads import record_read
 from socsec.batch.uploads import UPLOAD_FORMATS
 from socsec.core.errors import DomainError
 from socsec.core.months import month_index, month_name
@@ -143,6 +144,7 @@ def employer_statement(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         page = page_of(request, statement_persons(employer=employer, month=month), size=25)
         lines = statement_lines(employer=employer, month=month, persons=list(page.items))
+        record_read(principal_of(request), list(page.items), "employer contributions")
     context = {
         "months": months,
         "chosen": chosen if chosen is None else statement_month(employer=employer, month=month),
@@ -175,6 +177,7 @@ def employer_contribution_detail(request: HttpRequest, person_id: int, contribut
     contribution = rows.first()
     if contribution is None:
         raise Http404("no such contribution")
+    record_read(p, [person.pk], "employer contributions")
     context = {
         "person": person,
         "c": contribution,

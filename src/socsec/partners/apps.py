@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    name = "socsec.partners"
+    default_auto_field = "django.db.models.BigAutoField"
