@@ -136,7 +136,9 @@ def test_demo_killed_in_the_middle_leaves_nothing_half_written(tmp_path, migrate
     assert people in (0, 1500), "a killed load must leave all or nothing"
     rerun = run("demo", "--no-serve", "--workers", "1500", var=tmp_path)
     assert "Demo pilot" in rerun.stdout
-    assert _count(db, "registry_person") == 1500 + 3 + 24 + 1  # the three benefit stories, the employers' staff, the driver who moves
+    assert (
+        _count(db, "registry_person") == 1500 + 3 + 24 + 1
+    )  # the three benefit stories, the employers' staff, the driver who moves
 
 
 def _has_table(db: Path, table: str) -> bool:

@@ -23,8 +23,12 @@ The names below are re-exported so that ``from socsec.rules.formulas import NAME
 
 from __future__ import annotations
 
-from . import payroll_contributions, payroll_rates, pension_transfer  # noqa: F401  (registers their formulas)
-from . import payroll_contributions, payroll_part_payment, payroll_rates  # noqa: F401  (registers the payroll formulas)
+from . import (  # noqa: F401  (registers their formulas)
+    payroll_contributions,
+    payroll_part_payment,  # noqa: F401  (registers the payroll formulas)
+    payroll_rates,
+    pension_transfer,
+)
 from .ages import age_months, statutory_retirement_age_months
 from .common import (
     GROUPS_OF_SEX,
