@@ -109,6 +109,21 @@ def test_each_crossed_limit_raises_one_alert_with_its_evidence(
     assert again == [] and FundAlert.objects.count() == 3
 
 
+def test_the_alerts_reach_each_supervisor_through_the_outbox(crossing, django_capture_on_commit_callbacks):
+    from socsec.notifications.models import Notice
+
+    supervisor = crossing.users["supervisor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        made = fund_alerts_evaluate(actor=alerts.Actor.system("t"), month="2026-06", today=TODAY)
+    notices = Notice.objects.filter(event="fund.alert").order_by("dedupe_key")
+    assert [(n.recipient, n.dedupe_key) for n in notices] == sorted(
+        (f"user:{supervisor.pk}", f"fund-alert:{a.pk}") for a in made
+    )
+    assert {n.context["kind"] for n in notices} == {"Reserve below its months of expenditure", "Arrears growing",
+                                                    "Jump in claims"}  # fmt: skip
+    assert all(n.context["province"] == "440000" and n.context["month"] == "2026-06" for n in notices)
+
+
 def test_a_month_not_begun_is_refused(crossing):
     with pytest.raises(ValidationFailed) as refused:
         fund_alerts_evaluate(actor=alerts.Actor.system("t"), month="2026-08", today=TODAY)

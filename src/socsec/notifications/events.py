@@ -117,6 +117,12 @@ EVENTS: dict[str, Event] = {
         _("The payment run of %(month)s is done"),
         _("The benefit payment run of %(month)s is done: %(new)s new payments of %(amount)s yuan."),
     ),
+    "fund.alert": Event(
+        _("Fund alert"),
+        _("Fund alert: %(scheme)s %(province)s, %(month)s"),
+        _("%(kind)s: %(scheme)s in province %(province)s, %(month)s. The fund dashboard shows the figures compared."),
+        translated=("kind",),
+    ),
     "data.read": Event(
         _("Your data was read"),
         _("%(reader)s read your data"),
