@@ -177,3 +177,27 @@ def test_a_month_no_longer_paid_recovers_from_the_employer_what_the_fund_paid(
             "recovered from it"
         )
     )
+
+
+def test_a_proposed_award_changes_payer_and_settles_nothing(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """Assessed, not approved yet, when January's results come in paid on time: the proposed awards go to the
+    fund, and no reimbursement is posted (nobody has paid anything on them)."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    person, job = _hired(world, 62, dt.date(2024, 1, 1), None)  # type: ignore[arg-type]
+    paid = exchange(tmp_path / "before")
+    for month in months("2024-01", 12):
+        send(month, lines(world.employer.pk, person.pk, month), paid)
+    fetch(paid)
+    claim = claim_submit(actor=SYSTEM, person=person, kind="WORK_INJURY", event_date=INJURED, engagement=job,
+                         today=INJURED)  # fmt: skip
+    claim = claim_decide(actor=officer(world), claim=claim, expected_version=claim.version, accept=True, reason="ok")
+    claim = claim_assess(actor=officer(world), claim=claim, expected_version=claim.version,
+                         assessment=parse_assessment(claim.kind, ASSESSMENT), today=dt.date(2025, 1, 25))  # fmt: skip
+    assert set(claim.awards.values_list("payer", "status")) == {("EMPLOYER", "PROPOSED")}
+    ex = exchange(tmp_path / "january")
+    send("2025-01", lines(world.employer.pk, person.pk, "2025-01"), ex)
+    fetch(ex)
+    assert set(claim.awards.values_list("payer", "status")) == {("FUND", "PROPOSED")}
+    assert not LedgerTransaction.objects.filter(source__startswith="injury-payer:").exists()

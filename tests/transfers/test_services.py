@@ -18,6 +18,7 @@ from socsec.transfers.services import (
     transfer_deliver_locally,
     transfer_document_apply,
     transfer_issue,
+    transfer_refused_by_receiver,
     transfer_request,
 )
 from tests.world import SYSTEM
@@ -175,3 +176,31 @@ def test_a_delivery_stopped_after_the_issue_is_finished_by_running_it_again(paid
     assert (done.status, again.status) == ("COMPLETED", "COMPLETED")
     assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
     assert LedgerTransaction.objects.filter(source__startswith="transfer-").count() == 2
+
+
+def test_a_document_the_receiver_refuses_returns_the_amounts_once(paid):
+    rider = paid.rider
+    account = individual_account_balance(rider.pk)
+    pooled_before = balance(fund("EMPLOYEE_PENSION", "110000"))
+    transfer = transfer_request(actor=SYSTEM, person=rider, to_region="440300", today=TODAY)
+    transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == -(account + 1_152_000)  # out of the fund and the account
+    assert individual_account_balance(rider.pk) == 0
+    refused = transfer_refused_by_receiver(
+        actor=SYSTEM, document_id=transfer.document_id, code="transfer_unknown_person", reason="no such person here"
+    )
+    assert (refused.status, refused.refusal_code, refused.refusal_reason) == (
+        OutgoingTransfer.Status.REFUSED,
+        "transfer_unknown_person",
+        "no such person here",
+    )
+    assert [s["status"] for s in refused.steps] == ["REQUESTED", "CHECKED", "ISSUED", "REFUSED"]
+    # back where they were: the account, the Beijing pooled fund, nothing in transit
+    assert individual_account_balance(rider.pk) == account
+    assert balance(fund("EMPLOYEE_PENSION", "110000")) == pooled_before
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
+    assert sum(trial_balance().values()) == 0
+    again = transfer_refused_by_receiver(actor=SYSTEM, document_id=transfer.document_id, code="x", reason="y")
+    assert again.refusal_code == "transfer_unknown_person" and balance(PENSION_TRANSFER_IN_TRANSIT) == 0
+    with pytest.raises(NotFound):
+        transfer_refused_by_receiver(actor=SYSTEM, document_id="no-such-document", code="x", reason="y")

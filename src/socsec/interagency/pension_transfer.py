@@ -27,6 +27,7 @@ from socsec.transfers.services import (
     transfer_incoming_complete,
     transfer_issue,
     transfer_receipt_apply,
+    transfer_refused_by_receiver,
 )
 
 from .errors import InterAgencyErrorCode as Code
@@ -72,13 +73,16 @@ def _apply(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
 
 
 def _settle(outcomes: Sequence[Outcome]) -> None:
-    """An applied transfer's receipt completes it here, and the receiving agency is told. A refused one
-    stays issued, its document refused with the reason (``OutboundDocument.refusal_code``, the
-    acknowledgement's message) for an officer."""
+    """An applied transfer's receipt completes it here, and the receiving agency is told. A refused one is
+    refused here too, with the receiver's code and message, and its amounts return from transit."""
     actor = Actor.system("agency:receipt")
     told: dict[str, list[Issue]] = {}
     for outcome in outcomes:
-        if outcome.applied:
+        if not outcome.applied:
+            transfer_refused_by_receiver(
+                actor=actor, document_id=outcome.document_id, code=outcome.code, reason=outcome.message
+            )
+        else:
             transfer_receipt_apply(actor=actor, receipt=outcome.result)
             told.setdefault(str(outcome.result["receiving_agency"]), []).append(
                 Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})

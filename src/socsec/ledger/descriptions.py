@@ -22,6 +22,7 @@ class LineKind(StrEnum):
     EMPLOYER_REVERSAL = "employer-contribution-reversal"  # month, organisation, document
     TRANSFER_OUT = "pension-transfer-out"  # person, document, province (the receiving one)
     TRANSFER_IN = "pension-transfer-in"  # person, document, province (the sending one)
+    TRANSFER_RETURNED = "pension-transfer-returned"  # person, document, province (the refusing one)
     EMPLOYER_RECEIPT = "employer-contribution-receipt"  # month, organisation, document, receipt
     INJURY_PAYER = "injury-payer-settlement"  # item, claim, organisation, direction
 

@@ -16,6 +16,7 @@ kind                  parts                  posted by
 ``employer-reversal`` handover id            taxexchange.postings
 ``transfer-out``      document id            transfers.services
 ``transfer-in``       document id            transfers.services
+``transfer-returned`` document id            transfers.services
 ``employer-receipt``  handover id, receipt   taxexchange.postings
 ``injury-payer``      award id, month        taxexchange.injury_payers
 ====================  =====================  ===================================="""
@@ -40,6 +41,7 @@ class SourceKind(StrEnum):
     EMPLOYER_REVERSAL = "employer-reversal"
     TRANSFER_OUT = "transfer-out"
     TRANSFER_IN = "transfer-in"
+    TRANSFER_RETURNED = "transfer-returned"
     EMPLOYER_RECEIPT = "employer-receipt"
     INJURY_PAYER = "injury-payer"
 

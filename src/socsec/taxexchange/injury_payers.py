@@ -128,6 +128,8 @@ def _change(
         paid = BenefitPayment.objects.filter(award=award)
         switch = max((month_index(m) + 1 for m in paid.values_list("month", flat=True)), default=start)
         carried = paid.aggregate(c=Sum("amount_cents"))["c"] or 0
+    if award.status == Award.Status.PROPOSED:
+        carried = 0  # not approved: nobody has paid anything on it, so there is nothing to settle
     note = _note(result, payer, month_name(max(switch, start)))
     new = award
     if award.status == Award.Status.PROPOSED or switch <= start:

@@ -149,8 +149,10 @@ def line_text(kind: LineKind, p: Mapping[str, Any], names: Names) -> str:
                 gettext("Contributions of %(organisation)s for %(month)s: undone by a corrected declaration") % values
             )
         return gettext("Contributions of %(organisation)s for %(month)s, collected by the tax authority") % values
-    if kind in (LineKind.TRANSFER_OUT, LineKind.TRANSFER_IN):
+    if kind in (LineKind.TRANSFER_OUT, LineKind.TRANSFER_IN, LineKind.TRANSFER_RETURNED):
         values = {"province": names.region(p["province"]), "document": p["document"]}
+        if kind == LineKind.TRANSFER_RETURNED:
+            return gettext("Pension transfer %(document)s refused by %(province)s: the amounts returned") % values
         if kind == LineKind.TRANSFER_OUT:
             return gettext("Pension relation moved to %(province)s (transfer %(document)s)") % values
         return gettext("Pension relation moved in from %(province)s (transfer %(document)s)") % values

@@ -2,7 +2,8 @@
 
 Sending side: ``transfer_request`` (checks, then REQUESTED and CHECKED with the amounts worked out),
 ``transfer_issue`` (checks again, posts the sending ledger entries, ISSUED, returns the document),
-``transfer_receipt_apply`` (COMPLETED). Receiving side: ``transfer_document_apply`` (RECEIVED and CREDITED in
+``transfer_receipt_apply`` (COMPLETED), ``transfer_refused_by_receiver`` (REFUSED, the money returned).
+Receiving side: ``transfer_document_apply`` (RECEIVED and CREDITED in
 one transaction, returns the receipt). ``transfer_deliver_locally`` carries a document between two regions of
 this deployment: issue, apply, receipt. Every write is one transaction with its audit entry; a refusal is a
 ``DomainError`` with a ``TransferErrorCode`` and writes nothing."""
@@ -17,7 +18,14 @@ from socsec.core.errors import Conflict
 from ..errors import TransferErrorCode as Code
 from ..models import OutgoingTransfer
 from .receiving import transfer_document_apply, transfer_incoming_complete
-from .sending import document_of, this_agency, transfer_issue, transfer_receipt_apply, transfer_request
+from .sending import (
+    document_of,
+    this_agency,
+    transfer_issue,
+    transfer_receipt_apply,
+    transfer_refused_by_receiver,
+    transfer_request,
+)
 
 
 def transfer_deliver_locally(
@@ -46,5 +54,6 @@ __all__ = [
     "transfer_incoming_complete",
     "transfer_issue",
     "transfer_receipt_apply",
+    "transfer_refused_by_receiver",
     "transfer_request",
 ]

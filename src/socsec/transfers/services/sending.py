@@ -256,3 +256,53 @@ def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[s
         transfer.save(update_fields=["status", "receipt", "steps"])
         audit_record(actor=actor, action="transfer.complete", instance=transfer, before=before)
     return transfer
+
+
+def transfer_refused_by_receiver(*, actor: Actor, document_id: str, code: str, reason: str) -> OutgoingTransfer:
+    """The receiving agency refused the document: the transfer is REFUSED with its code and reason, and what
+    the issue moved out (the individual account and the pooled part, held in transit) goes back to where it
+    was, in one balanced transaction. Once: a repeat changes nothing; a transfer not issued is refused."""
+    with transaction.atomic():
+        transfer = (
+            OutgoingTransfer.objects.select_for_update()
+            .select_related("from_region", "to_region")
+            .filter(document_id=document_id)
+            .first()
+        )
+        if transfer is None:
+            raise NotFound("no transfer issued with document %(document)s.", params={"document": document_id})
+        if transfer.status == OutgoingTransfer.Status.REFUSED:
+            return transfer
+        if transfer.status != OutgoingTransfer.Status.ISSUED:
+            raise Conflict(
+                "the transfer is %(status)s; only an issued one can be refused by the receiving agency.",
+                code=Code.WRONG_STATE,
+                params={"status": transfer.get_status_display()},
+            )
+        before = _snapshot(transfer)
+        if transfer.ledger_transaction_id is not None:
+            total = transfer.individual_account_cents + transfer.pooled_cents
+            key = source_key(SourceKind.TRANSFER_RETURNED, transfer.document_id)
+            ledger_post(
+                entries=[
+                    (individual_account(transfer.person_id), -transfer.individual_account_cents),
+                    (fund(PENSION_FUND, transfer.from_region.province_code), -transfer.pooled_cents),
+                    (PENSION_TRANSFER_IN_TRANSIT, total),
+                ],
+                description=f"pension transfer {transfer.document_id} of person {transfer.person_id} refused by the"
+                " receiving agency: returned",
+                kind=LineKind.TRANSFER_RETURNED,
+                params={
+                    "person": transfer.person_id,
+                    "document": transfer.document_id,
+                    "province": transfer.to_region.province_code,
+                },
+                source=key,
+                idempotency_key=key,
+            )
+        transfer.status = OutgoingTransfer.Status.REFUSED
+        transfer.refusal_code, transfer.refusal_reason = code[:40], reason
+        transfer.steps = [*transfer.steps, step("REFUSED")]
+        transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
+        audit_record(actor=actor, action="transfer.returned", instance=transfer, before=before)
+    return transfer
