@@ -174,3 +174,22 @@ def test_reads_spooled_while_locked_wait_in_their_file_until_the_lock_is_free(wo
         (world.rider.pk, "OFFICER", "CASE_HANDLING", "person"),
         (world.employee.pk, "OFFICER", "CASE_HANDLING", "person"),
     ]
+
+
+def test_every_kind_of_read_logged_in_the_source_has_words():
+    """Each kind a page, an endpoint or an export logs (``record_read(..., "kind")``, ``what="kind"``) is in
+    ``READ_KINDS``, so the worker's data page and its notice read it in their language."""
+    import re
+    from pathlib import Path
+
+    import socsec
+    from socsec.audit.reads import READ_KINDS
+
+    source = Path(socsec.__file__).parent
+    logged = set()
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        logged |= set(re.findall(r'record_read\([^\n]*, "([a-z ]+)"\)', text))
+        logged |= set(re.findall(r'what="([a-z ]+)"', text))
+    assert {"claim search", "person search", "insured records"} <= logged
+    assert sorted(logged - set(READ_KINDS)) == []

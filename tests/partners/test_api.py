@@ -62,6 +62,17 @@ def test_a_lookup_answers_only_the_fields_asked_and_logs_the_read(client, civil,
     read = PersonalDataAccess.objects.get()
     assert (read.person_id, read.actor_role, read.actor_label) == (world.rider.pk, "PARTNER", "Civil Affairs Bureau")
     assert (read.purpose, read.what, read.agreement) == ("PARTNER_EXCHANGE", "partner lookup", "MCA-2026-01")
+    # the worker is told, once a day per department
+    from socsec.notifications.models import Notice
+
+    notice = Notice.objects.get(event="data.read")
+    assert (notice.recipient, notice.context["reader"], notice.context["what"]) == (
+        f"person:{world.rider.pk}",
+        "Civil Affairs Bureau",
+        "personal details sent to another department",
+    )
+    assert lookup(client, headers, [world.rider.resident_id], ["birth_date"]).status_code == 200
+    assert Notice.objects.filter(event="data.read").count() == 1
 
 
 def test_a_field_outside_the_agreement_is_refused_not_dropped(client, civil, world):

@@ -50,6 +50,11 @@ READ_KINDS: dict[str, str | Promise] = {
     "employer contributions": _("contributions an employer declared"),
     "pensioner check": _("the yearly check of pensioners"),
     "pension accounts": _("pension individual account balances"),
+    "claim search": _("claims (a search)"),
+    "suspension": _("a stopped benefit"),
+    "suspension queue": _("stopped benefits (work queue)"),
+    "contributions collected": _("contributions the tax authority collected"),
+    "transfer queue": _("pension transfers (work queue)"),
 }
 
 
@@ -90,20 +95,26 @@ def _write_reads(columns: list[str], values: list[list[object]], rows: list[Pers
 
 
 def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
-    """Tell each person whose data an organisation read (a platform, another department)."""
-    by_organisation = [r for r in rows if r.actor_organisation_id is not None]
-    if not by_organisation:
+    """Tell each person whose data an organisation (a platform, an employer) or another department under an
+    agreement read: one notice a day per person and reader."""
+    told = [r for r in rows if r.actor_organisation_id is not None or r.agreement]
+    if not told:
         return
     names = dict(
-        Organisation.objects.filter(pk__in={r.actor_organisation_id for r in by_organisation}).values_list("pk", "name")
+        Organisation.objects.filter(
+            pk__in={r.actor_organisation_id for r in told if r.actor_organisation_id is not None}
+        ).values_list("pk", "name")
     )
     notices = []
-    for r in by_organisation:
+    for r in told:
         with translation.override(None):  # what was read, as the catalogue's msgid, shown translated
             what = str(READ_KINDS.get(r.what, r.what))
         day = timezone.localtime(r.at).date().isoformat()
-        context = {"reader": names.get(r.actor_organisation_id or 0, ""), "what": what, "day": day}
-        notices.append((recipients.person(r.person_id), context, f"{r.actor_organisation_id}:{day}"))
+        if r.actor_organisation_id is not None:
+            reader, key = names.get(r.actor_organisation_id, ""), f"{r.actor_organisation_id}:{day}"
+        else:  # a department: its name is the reader's label, its agreement the key
+            reader, key = r.actor_label, f"agreement:{r.agreement}:{day}"
+        notices.append((recipients.person(r.person_id), {"reader": reader, "what": what, "day": day}, key))
     notify_many(event="data.read", rows=notices)
 
 
