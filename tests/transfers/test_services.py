@@ -204,3 +204,25 @@ def test_a_document_the_receiver_refuses_returns_the_amounts_once(paid):
     assert again.refusal_code == "transfer_unknown_person" and balance(PENSION_TRANSFER_IN_TRANSIT) == 0
     with pytest.raises(NotFound):
         transfer_refused_by_receiver(actor=SYSTEM, document_id="no-such-document", code="x", reason="y")
+
+
+def test_the_amounts_are_worked_out_again_at_the_issue(paid):
+    """A contribution paid between the request and the issue moves with the rest: nothing stays behind."""
+    rider = paid.rider
+    transfer = transfer_request(actor=SYSTEM, person=rider, to_region="440300", today=TODAY)
+    assert (transfer.individual_account_cents, transfer.pooled_cents) == (12 * 64_000, 1_152_000)
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=rider,
+        scheme="EMPLOYEE_PENSION",
+        period_start=dt.date(2026, 3, 1),
+        months=1,
+        declared_base_cents=BASE,
+        today=TODAY,
+    )
+    transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)
+    transfer.refresh_from_db()
+    assert transfer.individual_account_cents == 13 * 64_000
+    assert transfer.pooled_cents == 1_152_000 + 96_000  # 12% of one more month of 8,000.00
+    assert transfer.months["PENSION"] == 13
+    assert individual_account_balance(rider.pk) == 0  # all of it moved into transit

@@ -128,7 +128,11 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
     document again, nothing written. Money outstanding now: REFUSED with the reason (returned as an error)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        transfer = OutgoingTransfer.objects.select_for_update().select_related("person").get(pk=transfer.pk)
+        transfer = (
+            OutgoingTransfer.objects.select_for_update()
+            .select_related("person", "from_region", "to_region")
+            .get(pk=transfer.pk)
+        )
         if transfer.status in (OutgoingTransfer.Status.ISSUED, OutgoingTransfer.Status.COMPLETED):
             return document_of(transfer)
         if transfer.status != OutgoingTransfer.Status.CHECKED:
@@ -147,8 +151,22 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
             audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
         else:
-            return _issue(actor, transfer)
+            before = _snapshot(transfer)
+            _work_out_again(transfer, today)
+            return _issue(actor, transfer, before)
     raise Conflict(message, code=code, params=params)
+
+
+def _work_out_again(transfer: OutgoingTransfer, today: dt.date) -> None:
+    """The amounts as they stand at the issue, under the person's lock: a contribution paid or interest
+    credited since the request moves too, and nothing is left behind in the account or overdrawn."""
+    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    worked = work_out(person, on=today, home_region=transfer.from_region.code, to_region=transfer.to_region.code)
+    transfer.individual_account_cents = worked.individual_account_cents
+    transfer.pooled_cents = worked.pooled_cents
+    transfer.months = worked.months
+    transfer.explanation = {**worked.explanation, "temporary_account": transfer.explanation.get("temporary_account")}
+    transfer.document = {"periods": [vars(p) for p in worked.periods], "years": [vars(y) for y in worked.years]}
 
 
 def _snapshot(transfer: OutgoingTransfer) -> dict[str, Any]:
@@ -157,8 +175,7 @@ def _snapshot(transfer: OutgoingTransfer) -> dict[str, Any]:
     return snapshot(transfer)
 
 
-def _issue(actor: Actor, transfer: OutgoingTransfer) -> TransferDocument:
-    before = _snapshot(transfer)
+def _issue(actor: Actor, transfer: OutgoingTransfer, before: dict[str, Any]) -> TransferDocument:
     transfer.steps = [*transfer.steps, step("ISSUED")]
     transfer.status = OutgoingTransfer.Status.ISSUED
     total = transfer.individual_account_cents + transfer.pooled_cents
@@ -181,7 +198,18 @@ def _issue(actor: Actor, transfer: OutgoingTransfer) -> TransferDocument:
             source=key,
             idempotency_key=key,
         )
-    transfer.save(update_fields=["status", "steps", "ledger_transaction"])
+    transfer.save(
+        update_fields=[
+            "status",
+            "steps",
+            "ledger_transaction",
+            "individual_account_cents",
+            "pooled_cents",
+            "months",
+            "explanation",
+            "document",
+        ]
+    )
     audit_record(actor=actor, action="transfer.issue", instance=transfer, before=before)
     return document_of(transfer)
 
