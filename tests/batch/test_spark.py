@@ -1,5 +1,9 @@
-"""The same assessment plan on Spark (local mode) gives the same lines and totals as on DuckDB; the store is
-named as the cluster reads it, and Spark's failures are reported whole."""
+"""The same assessment plan on Spark gives the same lines and totals as on DuckDB: in local mode, and on a real
+standalone cluster (a master and two workers that scripts/test starts on this machine,
+SOCSEC_TEST_SPARK_MASTER, the driver on another address than the master; the executors read the order
+store and write the lines, and a month's run invoices as on DuckDB). The store is named as the cluster reads
+it, and Spark's failures are reported whole. The local and the cluster tests are in this one file so that a
+parallel run (pytest-xdist, ``--dist loadfile``) gives them to one worker, one Spark session at a time."""
 
 from __future__ import annotations
 
@@ -14,12 +18,22 @@ from socsec.batch.assess import assess_increment, assess_month
 from socsec.batch.errors import AssessmentError
 from socsec.batch.orders import order_files
 from socsec.batch.spark import SparkConfig
+from socsec.contributions.assessment.coverage import oip_line_coverage
+from socsec.contributions.assessment.runs import assessment_run
+from socsec.contributions.models import Invoice
+from socsec.contributions.orders.selectors import accepted_files
 from tests.batch.test_assess import MONTH, write_corrections, write_orders
+from tests.contributions.test_ingest import MONTH as INGEST_MONTH
+from tests.contributions.test_ingest import order, send
+from tests.world import SYSTEM
 
-pytestmark = [
-    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite"),
-    pytest.mark.xdist_group("spark"),  # one Spark session at a time, in one worker (see scripts/test)
-]
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="no database: runs once per suite")
+
+MASTER = os.environ.get("SOCSEC_TEST_SPARK_MASTER", "")
+DRIVER = "127.0.0.1"  # the master listens on another loopback address (scripts/test)
+needs_the_cluster = pytest.mark.skipif(
+    not MASTER, reason="no Spark cluster (scripts/test starts one, SOCSEC_TEST_SPARK_MASTER)"
+)
 
 
 ADJUSTMENTS = {("p1", "440000"): 2, ("p3", "110000"): -5}
@@ -126,3 +140,38 @@ def test_increment_on_spark_equals_duckdb(tmp_path):
     assert on_duckdb.lines.num_rows == 10
     assert on_spark.lines.equals(on_duckdb.lines)
     assert on_spark.totals.equals(on_duckdb.totals)
+
+
+@pytest.mark.spark_cluster
+@needs_the_cluster
+def test_a_month_on_the_cluster_equals_duckdb(tmp_path):
+    write_month(tmp_path)
+    config = SparkConfig(master=MASTER, driver_host=DRIVER, store_root=tmp_path, store_uri=tmp_path.as_uri())
+    on_cluster = assess_month(tmp_path, MONTH, ADJUSTMENTS, engine="spark", spark=config)
+    on_duckdb = assess_month(tmp_path, MONTH, ADJUSTMENTS)
+    assert on_duckdb.lines.num_rows > 1000
+    assert on_cluster.lines.equals(on_duckdb.lines)
+    assert on_cluster.totals.equals(on_duckdb.totals)
+
+
+@pytest.mark.spark_cluster
+@needs_the_cluster
+def test_the_run_invoices_through_the_cluster_as_on_duckdb(world, data_dir, platform, settings):
+    """The run of a month on the cluster, from the settings: the invoices are DuckDB's totals."""
+    settings.SOCSEC_SPARK = {**settings.SOCSEC_SPARK, "master": MASTER, "driver_host": DRIVER}
+    send(platform, [order(world, f"a{i}") for i in range(5)], "k1")
+    send(platform, [order(world, f"b{i}") for i in range(3)], "k2")
+    result = assessment_run(actor=SYSTEM, month=INGEST_MONTH, engine="spark")
+    orders, corrections = accepted_files(months=[INGEST_MONTH])
+    on_duckdb = assess_month(
+        data_dir,
+        INGEST_MONTH,
+        files=([str(data_dir / p) for p in orders], [str(data_dir / p) for p in corrections]),
+        coverage=oip_line_coverage,
+    )
+    assert result.assessment.lines.equals(on_duckdb.lines)
+    issued = Invoice.objects.order_by("platform__code", "province__code")
+    assert [(i.platform.code, i.province.code, i.order_count, i.amount_cents) for i in issued] == [
+        (r["platform"], r["province"], r["order_count"], r["amount_cents"]) for r in on_duckdb.totals.to_pylist()
+    ]
+    assert [(i.order_count, i.amount_cents) for i in issued] == [(8, 8)]
