@@ -46,6 +46,15 @@ from tests.web.test_claim_pages import injury
             "正在发放的待遇终止：尚未支付任何款项",
             "The awards in force end: none was paid",
         ),
+        (
+            "work_injury_funeral_grant: the employer's work-injury contribution for 2025-01 is not paid; the employer "
+            "pays from now on and 1234500 cents the fund paid are recovered from it",
+            "丧葬补助金：6 个月的上年度当地月平均工资（以死亡之日有效的地区平均工资为准）："
+            "用人单位2025年1月的工伤保险费未缴纳；此后由用人单位支付，基金已支付的 12,345.00 元向其追偿",
+            "Funeral grant: 6 months of last year's local average monthly wage (the regional average wage in force on "
+            "the date of death): the employer's work-injury contribution for January 2025 is not paid; the employer "
+            "pays from now on and the 12,345.00 yuan the fund paid are recovered from it",
+        ),
         ("the documents are in order", "the documents are in order", "the documents are in order"),
     ],
 )

@@ -128,6 +128,30 @@ SENTENCES = (
         ),
         lambda v: {"item": item_text(v["item"]), "amount": v["amount"]},
     ),
+    # the work-injury payer revisited when the month's contribution results come in (``taxexchange.injury_payers``)
+    Sentence(
+        "%(item)s: the employer's work-injury contribution for %(month)s is paid (%(day)s); the fund pays from now "
+        "on and reimburses the employer %(cents)s cents it carried",
+        noop(
+            "%(item)s: the employer's work-injury contribution for %(month)s was paid (%(day)s); the fund pays from "
+            "now on and reimburses the employer the %(amount)s yuan it carried"
+        ),
+        lambda v: {
+            "item": item_text(v["item"]),
+            "month": month_text(v["month"]),
+            "day": v["day"],
+            "amount": _cents(v["cents"]),
+        },  # fmt: skip
+    ),
+    Sentence(
+        "%(item)s: the employer's work-injury contribution for %(month)s is not paid; the employer pays from now on "
+        "and %(cents)s cents the fund paid are recovered from it",
+        noop(
+            "%(item)s: the employer's work-injury contribution for %(month)s is not paid; the employer pays from now "
+            "on and the %(amount)s yuan the fund paid are recovered from it"
+        ),
+        lambda v: {"item": item_text(v["item"]), "month": month_text(v["month"]), "amount": _cents(v["cents"])},
+    ),
     # why an award stopped (``benefits.stops``): shown after "Suspended from <month>:" (the two engagement and
     # orders sentences before the re-employment one are kept for the stops made before it)
     Sentence("death on %(day)s (%(source)s)", noop("death on %(day)s (%(source)s)")),
