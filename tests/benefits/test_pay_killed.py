@@ -4,6 +4,7 @@ same payments, ledger and bank file as a run that was never interrupted; a third
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -58,7 +59,8 @@ def test_killed_payment_run_leaves_nothing_and_the_rerun_equals_an_uninterrupted
     started = time.monotonic()
     uninterrupted = run(clean, "pay", "--month", LAST_MONTH).stdout
     took = time.monotonic() - started
-    assert "; 0 award(s) suspended;" in uninterrupted
+    # the demo's retiree whom the death register (the partners' demo) reported may be stopped by this run
+    assert re.search(r"; [01] award\(s\) suspended;", uninterrupted), uninterrupted
     new = int(uninterrupted.split(": ")[1].split(" new")[0])
     assert new == sum(len(range(2018 * 12, int(LAST_MONTH[:4]) * 12 + int(LAST_MONTH[5:]))) for _ in range(60))
 

@@ -19,9 +19,11 @@ STREAM_CHUNK = 5000
 
 
 def pay_run_tell(*, actor: Actor, run: PaymentRun, instruction: int, new_payments: int, new_cents: int) -> None:
-    """The persons this run's new payments (those of its bank file ``instruction``) went to, and who ran it."""
-    if new_payments:
-        notify_many(event="benefit.paid", rows=_paid_rows(run, instruction))
+    """The persons this run's new payments (those of its bank file ``instruction``) went to, and who ran it;
+    nothing when it paid nothing new (a run again after one that committed tells nobody twice)."""
+    if not new_payments:
+        return
+    notify_many(event="benefit.paid", rows=_paid_rows(run, instruction))
     notify(
         event="payrun.done",
         recipient=recipients.user(actor.user_id) if actor.user_id else recipients.OFFICERS,
