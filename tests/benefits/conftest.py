@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from socsec.benefits.models import Award, Claim
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.registry.services import engagement_create, person_register
+from tests.benefits.pensions import pension_in_payment
 from tests.world import SYSTEM, resident_id
 
 
@@ -43,22 +43,5 @@ def records(world):
     old = person_register(
         actor=SYSTEM, resident_id=resident_id("110105", "19510101", 65), name="孙丽", residence_region="110100"
     )
-    claim = Claim.objects.create(
-        person=retired,
-        kind="PENSION",
-        status="AWARDED",
-        event_date=dt.date(2015, 1, 1),
-        reported_by="OFFICER",
-        submitted_on=dt.date(2015, 1, 2),
-        decision_due=dt.date(2015, 3, 3),
-    )
-    Award.objects.create(
-        claim=claim,
-        item="pension_monthly",
-        label="pension",
-        payer="FUND",
-        periodic=True,
-        amount_cents=312345,
-        explanation={},
-    )
+    pension_in_payment(retired)
     return world, worker, retired, old

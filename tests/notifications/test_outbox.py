@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 
 from socsec.benefits.decisions import claim_decide
 from socsec.benefits.information import claim_request_information
-from socsec.benefits.models import Award, Claim
+from socsec.benefits.models import Claim
 from socsec.benefits.payments import pay_month
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.core.errors import ValidationFailed
 from socsec.notifications import recipients
 from socsec.notifications.models import Notice
 from socsec.notifications.services import notify, notify_many
+from tests.benefits.pensions import pension_in_payment
 from tests.benefits.test_claims import injury, officer
 from tests.world import SYSTEM
 
@@ -109,25 +110,7 @@ def test_an_own_contribution_received_is_told(world):
 
 
 def test_a_pay_run_tells_each_person_paid_once_and_the_officer_who_ran_it(world):
-    claim = Claim.objects.create(
-        person=world.employee,
-        kind="PENSION",
-        status="AWARDED",
-        event_date=dt.date(2015, 1, 1),
-        reported_by="OFFICER",
-        submitted_on=dt.date(2015, 1, 2),
-        decision_due=dt.date(2015, 3, 3),
-    )
-    Award.objects.create(
-        claim=claim,
-        item="pension_monthly",
-        label="pension",
-        payer="FUND",
-        periodic=True,
-        amount_cents=312345,
-        explanation={},
-        start_month="2026-09",
-    )
+    claim = pension_in_payment(world.employee, start_month="2026-09").claim
     actor = officer(world)
     pay_month(actor=actor, month="2026-09", today=dt.date(2026, 10, 5))
     person = recipients.person(world.employee.pk)

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from socsec.accounts.models import LoginEvent, Role
 from socsec.accounts.services import user_create
-from socsec.benefits.models import Award, Claim, DeathNotice
+from socsec.benefits.models import DeathNotice
 from socsec.partners.models import Feed, HospitalRecord, PensionerCheck
 from socsec.partners.proof_of_life import pensioners_check_year
 from socsec.registry.services import person_register
+from tests.benefits.pensions import pension_in_payment
 from tests.world import SYSTEM, resident_id
 
 TODAY = dt.date(2026, 11, 30)
@@ -28,25 +29,7 @@ def pensioner(n: int, *, award_status: str = "ACTIVE"):
         name=f"P{n}",
         residence_region="110100",
     )
-    claim = Claim.objects.create(
-        person=person,
-        kind="PENSION",
-        status="AWARDED",
-        event_date=dt.date(2015, 1, 1),
-        reported_by="OFFICER",
-        submitted_on=dt.date(2015, 1, 2),
-        decision_due=dt.date(2015, 3, 3),
-    )
-    Award.objects.create(
-        claim=claim,
-        item="pension_monthly",
-        label="pension",
-        payer="FUND",
-        periodic=True,
-        amount_cents=312345,
-        explanation={},
-        status=award_status,
-    )
+    pension_in_payment(person, status=award_status)
     return person
 
 
