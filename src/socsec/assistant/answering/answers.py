@@ -26,6 +26,7 @@ class Line:
 
     text: str
     values: dict[str, str | int] = field(default_factory=dict)
+    translated: tuple[str, ...] = ()  # the values that are themselves texts to translate (a scheme's label)
 
 
 @dataclass(frozen=True)

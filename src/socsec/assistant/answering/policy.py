@@ -229,6 +229,7 @@ def oip_per_order(r: Reading, on: dt.date) -> Answer:
             Line(
                 N_("For %(sector)s the platform pays %(amount)s yuan per order for occupational injury protection."),
                 {"sector": SECTOR_NAMES[sector], "amount": number(amount.as_float())},
+                ("sector",),
             )
         )
     a.lines.append(Line(N_("The worker pays nothing; a province may adjust a platform's amount within bounds.")))
