@@ -43,7 +43,9 @@ def my_coverage(person: Person, r: Reading, on: dt.date) -> Answer:
                 ("scheme", "status", "reason"),
             )
         )
-        a.cite(Source(SourceKind.RECORD, f"coverage:{s.scheme.value}", s.reason.reference, on.isoformat(), s.status.name))
+        a.cite(
+            Source(SourceKind.RECORD, f"coverage:{s.scheme.value}", s.reason.reference, on.isoformat(), s.status.name)
+        )
     return a
 
 
@@ -78,8 +80,12 @@ def my_claims(person: Person, r: Reading, on: dt.date) -> Answer:
         a.lines.append(
             Line(
                 N_("Claim %(claim)s (%(kind)s, %(day)s): %(status)s."),
-                {"claim": c.pk, "kind": str(c.Kind(c.kind).label), "day": c.event_date.isoformat(),
-                 "status": str(c.Status(c.status).label)},
+                {
+                    "claim": c.pk,
+                    "kind": str(c.Kind(c.kind).label),
+                    "day": c.event_date.isoformat(),
+                    "status": str(c.Status(c.status).label),
+                },
                 ("kind", "status"),
             )
         )
@@ -116,12 +122,16 @@ def my_contributions(person: Person, r: Reading, on: dt.date) -> Answer:
     own = sorted({line.month for line in lines if line.scheme != "OIP"})
     a.lines.append(
         Line(
-            N_("Your record shows %(oip)s months of occupational injury protection paid by platforms and %(own)s months of your own or subsidised contributions."),
+            N_(
+                "Your record shows %(oip)s months of occupational injury protection paid by platforms and %(own)s months of your own or subsidised contributions."
+            ),
             {"oip": len(oip), "own": len(own)},
         )
     )
     if oip:
-        a.lines.append(Line(N_("Platforms paid for your cover from %(first)s to %(last)s."), {"first": oip[0], "last": oip[-1]}))
+        a.lines.append(
+            Line(N_("Platforms paid for your cover from %(first)s to %(last)s."), {"first": oip[0], "last": oip[-1]})
+        )
         _record(a, f"oip_record:{person.pk}:{oip[-1]}", None, str(len(oip)))
     if own:
         _record(a, f"own_record:{person.pk}:{own[-1]}", None, str(len(own)))
@@ -155,16 +165,29 @@ def my_injury_estimate(person: Person, r: Reading, on: dt.date) -> Answer:
     months = parameter(a, f"benefits.oip.disability_grant_months.{grade}", on).as_int()
     a.lines.append(
         Line(
-            N_("At grade %(grade)s the lump-sum disability grant would be %(amount)s yuan: %(months)s months of your benefit base of %(base)s yuan (region %(region)s, on %(day)s)."),
-            {"grade": grade, "amount": yuan(grant), "months": months, "base": yuan(base), "region": region, "day": on.isoformat()},
+            N_(
+                "At grade %(grade)s the lump-sum disability grant would be %(amount)s yuan: %(months)s months of your benefit base of %(base)s yuan (region %(region)s, on %(day)s)."
+            ),
+            {
+                "grade": grade,
+                "amount": yuan(grant),
+                "months": months,
+                "base": yuan(base),
+                "region": region,
+                "day": on.isoformat(),
+            },
         )
     )
     if 1 <= grade <= 4:
         monthly = formula(a, "oip_disability_allowance_monthly", on, region=region, grade=grade)
-        a.lines.append(Line(N_("You would also get a monthly disability allowance of %(amount)s yuan."), {"amount": yuan(monthly)}))
+        a.lines.append(
+            Line(N_("You would also get a monthly disability allowance of %(amount)s yuan."), {"amount": yuan(monthly)})
+        )
     elif grade in (5, 6):
         once = formula(a, "oip_one_off_allowance", on, region=region, grade=grade)
-        a.lines.append(Line(N_("You would also get a one-off disability allowance of %(amount)s yuan."), {"amount": yuan(once)}))
+        a.lines.append(
+            Line(N_("You would also get a one-off disability allowance of %(amount)s yuan."), {"amount": yuan(once)})
+        )
     return a
 
 

@@ -138,7 +138,9 @@ def enquiry_answer(*, actor: Actor, enquiry_id: int, reply: str, now: dt.datetim
             raise NotFound("enquiry: no enquiry %(id)s", field="enquiry", params={"id": enquiry_id})
         if enquiry.status == Enquiry.Status.ANSWERED:
             raise Conflict(
-                "enquiry: enquiry %(id)s was already answered", field="enquiry", code=AssistantErrorCode.ENQUIRY_ANSWERED,
+                "enquiry: enquiry %(id)s was already answered",
+                field="enquiry",
+                code=AssistantErrorCode.ENQUIRY_ANSWERED,
                 params={"id": enquiry_id},
             )
         before = {"status": enquiry.status}

@@ -79,7 +79,9 @@ def _cite_used(answer: Answer, p: dict[str, object]) -> None:
     value = p["value"]
     shown = percent(float(value)) if p["unit"] == "/1" and isinstance(value, int | float) else str(value)
     answer.cite(
-        Source(SourceKind.PARAMETER, str(p["path"]), public_reference(str(p["reference"])), str(p["effective_from"]), shown)
+        Source(
+            SourceKind.PARAMETER, str(p["path"]), public_reference(str(p["reference"])), str(p["effective_from"]), shown
+        )
     )
 
 
@@ -104,7 +106,12 @@ def oip_disability_grant(r: Reading, on: dt.date) -> Answer:
         )
     else:
         table = _grades(a, "benefits.oip.disability_grant_months", on, range(1, 11), lambda v: str(v.value))
-        a.lines.append(Line(N_("The lump-sum disability grant, in months of the benefit base by grade: %(table)s."), {"table": table}))
+        a.lines.append(
+            Line(
+                N_("The lump-sum disability grant, in months of the benefit base by grade: %(table)s."),
+                {"table": table},
+            )
+        )
     ratio = parameter(a, "benefits.oip.benefit_base_ratio", on)
     a.lines.append(
         Line(
@@ -128,7 +135,10 @@ def oip_disability_allowance(r: Reading, on: dt.date) -> Answer:
     else:
         table = _grades(a, "benefits.oip.disability_allowance_ratio", on, range(1, 5), lambda v: percent(v.as_float()))
         a.lines.append(
-            Line(N_("A monthly disability allowance is paid for grades 1-4, as a share of the benefit base: %(table)s."), {"table": table})
+            Line(
+                N_("A monthly disability allowance is paid for grades 1-4, as a share of the benefit base: %(table)s."),
+                {"table": table},
+            )
         )
     return a
 
@@ -137,7 +147,12 @@ def oip_one_off_allowance(r: Reading, on: dt.date) -> Answer:
     a = Answer(r.intent, Outcome.ANSWERED)
     table = _grades(a, "benefits.oip.one_off_allowance_months", on, range(5, 7), lambda v: str(v.value))
     a.lines.append(
-        Line(N_("Grades 5 and 6 get a one-off disability allowance instead of a monthly one, in months of the benefit base: %(table)s."), {"table": table})
+        Line(
+            N_(
+                "Grades 5 and 6 get a one-off disability allowance instead of a monthly one, in months of the benefit base: %(table)s."
+            ),
+            {"table": table},
+        )
     )
     return a
 
@@ -147,7 +162,9 @@ def oip_care_allowance(r: Reading, on: dt.date) -> Answer:
     table = _grades(a, "benefits.oip.care_allowance_ratio", on, range(1, 4), lambda v: percent(v.as_float()))
     a.lines.append(
         Line(
-            N_("The monthly care allowance is a share of last year's local private-sector average monthly wage by care level (1 fully, 2 mostly, 3 partly unable to care for oneself): %(table)s."),
+            N_(
+                "The monthly care allowance is a share of last year's local private-sector average monthly wage by care level (1 fully, 2 mostly, 3 partly unable to care for oneself): %(table)s."
+            ),
             {"table": table},
         )
     )
@@ -160,7 +177,9 @@ def oip_funeral_grant(r: Reading, on: dt.date) -> Answer:
     ratio = parameter(a, "benefits.oip.benefit_base_ratio", on)
     a.lines.append(
         Line(
-            N_("The funeral grant is %(months)s months of the benefit base (%(ratio)s of last year's local private-sector average monthly wage)."),
+            N_(
+                "The funeral grant is %(months)s months of the benefit base (%(ratio)s of last year's local private-sector average monthly wage)."
+            ),
             {"months": months, "ratio": percent(ratio.as_float())},
         )
     )
@@ -175,7 +194,9 @@ def oip_dependants(r: Reading, on: dt.date) -> Answer:
     cap = parameter(a, "benefits.oip.dependants.total_cap_ratio", on).as_float()
     a.lines.append(
         Line(
-            N_("Dependants' pensions a month: a spouse %(spouse)s of the benefit base, each other dependant %(other)s, %(extra)s more for an orphan or a lone elderly person; together at most %(cap)s of the base."),
+            N_(
+                "Dependants' pensions a month: a spouse %(spouse)s of the benefit base, each other dependant %(other)s, %(extra)s more for an orphan or a lone elderly person; together at most %(cap)s of the base."
+            ),
             {"spouse": percent(spouse), "other": percent(other), "extra": percent(extra), "cap": percent(cap)},
         )
     )
@@ -188,7 +209,9 @@ def oip_death_lump_sum(r: Reading, on: dt.date) -> Answer:
     cents = formula(a, "oip_death_lump_sum", on)
     a.lines.append(
         Line(
-            N_("The lump sum on death is %(years)s times last year's national urban per-capita disposable income: %(amount)s yuan for a death on %(day)s."),
+            N_(
+                "The lump sum on death is %(years)s times last year's national urban per-capita disposable income: %(amount)s yuan for a death on %(day)s."
+            ),
             {"years": years, "amount": yuan(cents), "day": on.isoformat()},
         )
     )
@@ -201,7 +224,9 @@ def oip_wage_continuation(r: Reading, on: dt.date) -> Answer:
     more = parameter(a, "benefits.oip.wage_continuation.extension_months", on).as_int()
     a.lines.append(
         Line(
-            N_("During treatment the platform continues your income for up to %(normal)s months, and up to %(more)s months more once confirmed."),
+            N_(
+                "During treatment the platform continues your income for up to %(normal)s months, and up to %(more)s months more once confirmed."
+            ),
             {"normal": normal, "more": more},
         )
     )
@@ -242,8 +267,16 @@ def pension_minimum(r: Reading, on: dt.date) -> Answer:
     later = parameter(a, "benefits.pension.minimum_contribution_months", dt.date(2039, 1, 1)).as_int()
     a.lines.append(
         Line(
-            N_("A monthly employee pension needs at least %(months)s months (%(years)s years) of contributions for a retirement on %(day)s; from 2030 the minimum rises by 6 months a year to %(later)s months (%(later_years)s years) from 2039."),
-            {"months": months, "years": number(months / 12), "day": on.isoformat(), "later": later, "later_years": number(later / 12)},
+            N_(
+                "A monthly employee pension needs at least %(months)s months (%(years)s years) of contributions for a retirement on %(day)s; from 2030 the minimum rises by 6 months a year to %(later)s months (%(later_years)s years) from 2039."
+            ),
+            {
+                "months": months,
+                "years": number(months / 12),
+                "day": on.isoformat(),
+                "later": later,
+                "later_years": number(later / 12),
+            },
         )
     )
     return a
@@ -257,7 +290,9 @@ def retirement_age(r: Reading, on: dt.date) -> Answer:
     delay = parameter(a, "retirement.men.max_delay_months", on).as_int()
     a.lines.append(
         Line(
-            N_("The statutory retirement age was %(men)s for men and %(women)s (or %(women_50)s) for women; from 2025 it rises gradually by up to %(delay)s months, with the month set by your birth date."),
+            N_(
+                "The statutory retirement age was %(men)s for men and %(women)s (or %(women_50)s) for women; from 2025 it rises gradually by up to %(delay)s months, with the month set by your birth date."
+            ),
             {"men": men, "women": women, "women_50": women_50, "delay": delay},
         )
     )
@@ -269,7 +304,10 @@ def pension_indexation(r: Reading, on: dt.date) -> Answer:
     day = latest("benefits.pension.indexation_rate", on)
     rate = parameter(a, "benefits.pension.indexation_rate", day)
     a.lines.append(
-        Line(N_("The latest yearly pension increase on record is %(rate)s, from %(day)s."), {"rate": percent(rate.as_float()), "day": day.isoformat()})
+        Line(
+            N_("The latest yearly pension increase on record is %(rate)s, from %(day)s."),
+            {"rate": percent(rate.as_float()), "day": day.isoformat()},
+        )
     )
     return a
 
@@ -280,7 +318,9 @@ def resident_pension_minimum(r: Reading, on: dt.date) -> Answer:
     amount = parameter(a, "benefits.pension.resident.basic_pension_minimum", day)
     a.lines.append(
         Line(
-            N_("The national minimum basic pension of the residents' pension is %(amount)s yuan a month, from %(day)s."),
+            N_(
+                "The national minimum basic pension of the residents' pension is %(amount)s yuan a month, from %(day)s."
+            ),
             {"amount": str(amount.value), "day": day.isoformat()},
         )
     )
@@ -293,7 +333,9 @@ def flexible_rate(r: Reading, on: dt.date) -> Answer:
     account = parameter(a, "flexible.individual_account_rate", on)
     a.lines.append(
         Line(
-            N_("A flexible worker pays %(rate)s of the chosen base to the employee pension; %(account)s goes to the individual account."),
+            N_(
+                "A flexible worker pays %(rate)s of the chosen base to the employee pension; %(account)s goes to the individual account."
+            ),
             {"rate": percent(rate.as_float()), "account": percent(account.as_float())},
         )
     )
@@ -321,7 +363,9 @@ def unemployment(r: Reading, on: dt.date) -> Answer:
     long = parameter(a, "benefits.unemployment.duration_months.120", on).as_int()
     a.lines.append(
         Line(
-            N_("Unemployment benefit needs at least %(minimum)s months of contributions and an involuntary job loss; it is paid for up to %(short)s months (1-5 years of contributions), %(middle)s (5-10 years) or %(long)s (10 years or more)."),
+            N_(
+                "Unemployment benefit needs at least %(minimum)s months of contributions and an involuntary job loss; it is paid for up to %(short)s months (1-5 years of contributions), %(middle)s (5-10 years) or %(long)s (10 years or more)."
+            ),
             {"minimum": minimum, "short": short, "middle": middle, "long": long},
         )
     )
