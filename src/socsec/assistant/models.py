@@ -33,6 +33,9 @@ class Exchange(models.Model):
         ordering = ["-asked_at", "-id"]
         indexes = [models.Index(fields=["person", "-asked_at"]), models.Index(fields=["outcome", "-asked_at"])]
 
+    def __str__(self) -> str:
+        return f"exchange {self.pk} ({self.outcome})"
+
 
 class Enquiry(models.Model):
     """A question the assistant could not answer, handed over to the officers' queue."""
@@ -56,3 +59,6 @@ class Enquiry(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"enquiry {self.pk} ({self.status})"

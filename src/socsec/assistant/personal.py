@@ -123,7 +123,8 @@ def my_contributions(person: Person, r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "Your record shows %(oip)s months of occupational injury protection paid by platforms and %(own)s months of your own or subsidised contributions."
+                "Your record shows %(oip)s months of occupational injury protection paid by platforms and "
+                "%(own)s months of your own or subsidised contributions."
             ),
             {"oip": len(oip), "own": len(own)},
         )
@@ -166,7 +167,8 @@ def my_injury_estimate(person: Person, r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "At grade %(grade)s the lump-sum disability grant would be %(amount)s yuan: %(months)s months of your benefit base of %(base)s yuan (region %(region)s, on %(day)s)."
+                "At grade %(grade)s the lump-sum disability grant would be %(amount)s yuan: %(months)s months "
+                "of your benefit base of %(base)s yuan (region %(region)s, on %(day)s)."
             ),
             {
                 "grade": grade,

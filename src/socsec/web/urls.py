@@ -3,9 +3,9 @@ from django.urls import path
 
 from . import (
     account,
+    assistant,
     audit_trail,
     employers,
-    assistant,
     feedback,
     inbox,
     jobs,

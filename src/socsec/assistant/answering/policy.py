@@ -149,7 +149,8 @@ def oip_one_off_allowance(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "Grades 5 and 6 get a one-off disability allowance instead of a monthly one, in months of the benefit base: %(table)s."
+                "Grades 5 and 6 get a one-off disability allowance instead of a monthly one, in months of the "
+                "benefit base: %(table)s."
             ),
             {"table": table},
         )
@@ -163,7 +164,8 @@ def oip_care_allowance(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "The monthly care allowance is a share of last year's local private-sector average monthly wage by care level (1 fully, 2 mostly, 3 partly unable to care for oneself): %(table)s."
+                "The monthly care allowance is a share of last year's local private-sector average monthly wage "
+                "by care level (1 fully, 2 mostly, 3 partly unable to care for oneself): %(table)s."
             ),
             {"table": table},
         )
@@ -178,7 +180,8 @@ def oip_funeral_grant(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "The funeral grant is %(months)s months of the benefit base (%(ratio)s of last year's local private-sector average monthly wage)."
+                "The funeral grant is %(months)s months of the benefit base (%(ratio)s of last year's local "
+                "private-sector average monthly wage)."
             ),
             {"months": months, "ratio": percent(ratio.as_float())},
         )
@@ -195,7 +198,9 @@ def oip_dependants(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "Dependants' pensions a month: a spouse %(spouse)s of the benefit base, each other dependant %(other)s, %(extra)s more for an orphan or a lone elderly person; together at most %(cap)s of the base."
+                "Dependants' pensions a month: a spouse %(spouse)s of the benefit base, each other dependant "
+                "%(other)s, %(extra)s more for an orphan or a lone elderly person; together at most %(cap)s of "
+                "the base."
             ),
             {"spouse": percent(spouse), "other": percent(other), "extra": percent(extra), "cap": percent(cap)},
         )
@@ -210,7 +215,8 @@ def oip_death_lump_sum(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "The lump sum on death is %(years)s times last year's national urban per-capita disposable income: %(amount)s yuan for a death on %(day)s."
+                "The lump sum on death is %(years)s times last year's national urban per-capita disposable "
+                "income: %(amount)s yuan for a death on %(day)s."
             ),
             {"years": years, "amount": yuan(cents), "day": on.isoformat()},
         )
@@ -225,7 +231,8 @@ def oip_wage_continuation(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "During treatment the platform continues your income for up to %(normal)s months, and up to %(more)s months more once confirmed."
+                "During treatment the platform continues your income for up to %(normal)s months, and up to "
+                "%(more)s months more once confirmed."
             ),
             {"normal": normal, "more": more},
         )
@@ -268,7 +275,9 @@ def pension_minimum(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "A monthly employee pension needs at least %(months)s months (%(years)s years) of contributions for a retirement on %(day)s; from 2030 the minimum rises by 6 months a year to %(later)s months (%(later_years)s years) from 2039."
+                "A monthly employee pension needs at least %(months)s months (%(years)s years) of contributions "
+                "for a retirement on %(day)s; from 2030 the minimum rises by 6 months a year to %(later)s "
+                "months (%(later_years)s years) from 2039."
             ),
             {
                 "months": months,
@@ -291,7 +300,8 @@ def retirement_age(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "The statutory retirement age was %(men)s for men and %(women)s (or %(women_50)s) for women; from 2025 it rises gradually by up to %(delay)s months, with the month set by your birth date."
+                "The statutory retirement age was %(men)s for men and %(women)s (or %(women_50)s) for women; "
+                "from 2025 it rises gradually by up to %(delay)s months, with the month set by your birth date."
             ),
             {"men": men, "women": women, "women_50": women_50, "delay": delay},
         )
@@ -334,7 +344,8 @@ def flexible_rate(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "A flexible worker pays %(rate)s of the chosen base to the employee pension; %(account)s goes to the individual account."
+                "A flexible worker pays %(rate)s of the chosen base to the employee pension; %(account)s goes "
+                "to the individual account."
             ),
             {"rate": percent(rate.as_float()), "account": percent(account.as_float())},
         )
@@ -364,7 +375,9 @@ def unemployment(r: Reading, on: dt.date) -> Answer:
     a.lines.append(
         Line(
             N_(
-                "Unemployment benefit needs at least %(minimum)s months of contributions and an involuntary job loss; it is paid for up to %(short)s months (1-5 years of contributions), %(middle)s (5-10 years) or %(long)s (10 years or more)."
+                "Unemployment benefit needs at least %(minimum)s months of contributions and an involuntary job "
+                "loss; it is paid for up to %(short)s months (1-5 years of contributions), %(middle)s (5-10 "
+                "years) or %(long)s (10 years or more)."
             ),
             {"minimum": minimum, "short": short, "middle": middle, "long": long},
         )

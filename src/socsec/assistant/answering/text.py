@@ -12,9 +12,11 @@ import unicodedata
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]*|\d+(?:\.\d+)?")
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "have", "how", "i", "if", "in", "is", "it", "my", "me", "of", "on", "or", "the", "to", "what", "when", "which", "who", "will", "with", "would", "you", "your", "much", "many", "get", "need"]
+_STOP_TEXT = (
+    "a an and are as at be by can do does for from have how i if in is it "
+    "my me of on or the to what when which who will with would you your much many get need"
 )
+STOPWORDS = frozenset(_STOP_TEXT.split())
 CJK_STOP = frozenset("的了吗呢吧啊是我在有和与就都")
 
 
