@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.utils import translation
+
 from socsec.benefits.models import BenefitPayment
 from socsec.benefits.selectors import claims_of, pension_estimate
 from socsec.contributions.statements import contribution_record
@@ -73,6 +75,8 @@ def my_pension_gap(person: Person, r: Reading, on: dt.date) -> Answer:
 def my_claims(person: Person, r: Reading, on: dt.date) -> Answer:
     a = Answer(r.intent, Outcome.ANSWERED)
     claims = list(claims_of(person_id=person.pk).order_by("-event_date", "-id")[:10])
+    with translation.override("en"):  # the labels' msgids: the answer translates them into its language
+        words = {c.pk: (str(c.Kind(c.kind).label), str(c.Status(c.status).label)) for c in claims}
     if not claims:
         a.lines.append(Line(N_("You have no claims on record.")))
         _record(a, f"claims:{person.pk}", on, "0")
@@ -82,9 +86,9 @@ def my_claims(person: Person, r: Reading, on: dt.date) -> Answer:
                 N_("Claim %(claim)s (%(kind)s, %(day)s): %(status)s."),
                 {
                     "claim": c.pk,
-                    "kind": str(c.Kind(c.kind).label),
+                    "kind": words[c.pk][0],
                     "day": c.event_date.isoformat(),
-                    "status": str(c.Status(c.status).label),
+                    "status": words[c.pk][1],
                 },
                 ("kind", "status"),
             )

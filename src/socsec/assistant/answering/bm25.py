@@ -38,6 +38,10 @@ class BM25:
                 total += self.idf[term] * tf * (self.k1 + 1) / norm
         return total
 
+    def overlap(self, query: Sequence[str], index: int) -> int:
+        """How many distinct terms of the query the document holds."""
+        return sum(1 for term in set(query) if term in self.frequencies[index])
+
     def search(self, query: Sequence[str], limit: int = 3) -> list[Hit]:
         terms = [t for t in set(query) if t in self.idf]
         if not terms:

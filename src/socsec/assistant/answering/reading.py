@@ -12,6 +12,7 @@ from .text import language_of, normalise, tokens
 from .topics import TOPICS, Topic
 
 MIN_SCORE = 3.0  # a retrieval score below this is "not known": the question is offered to an officer
+MIN_TERMS = 2  # nor is a topic that shares a single word with the question (one word is no evidence)
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _GRADE = re.compile(
     r"(?:grade|level)\s*(\d{1,2})\b|(\d{1,2})\s*(?:级|grade)|([一二三四五六七八九十]{1,2})\s*级|"
@@ -141,8 +142,9 @@ class Reader:
             if topic.matches(text, personal=personal):
                 reading.intent, reading.score, reading.matched_by = topic.key, float("inf"), "rule"
                 return reading
-        hits = self.index.search(tokens(text), limit=1)
-        if hits and hits[0].score >= MIN_SCORE:
+        words = tokens(text)
+        hits = self.index.search(words, limit=1)
+        if hits and hits[0].score >= MIN_SCORE and self.index.overlap(words, hits[0].index) >= MIN_TERMS:
             topic = self.topics[hits[0].index]
             if not topic.personal or personal:
                 reading.intent, reading.matched_by = topic.key, "retrieval"

@@ -25,7 +25,7 @@ def _topic(key: str, personal: bool, patterns: tuple[str, ...], document: str) -
     return Topic(key, personal, tuple(re.compile(p) for p in patterns), document)
 
 
-INJURY = r"injur|disab|hurt|accident|伤|残|工伤"
+INJURY = r"injur|disab|hurt|accident|伤残|受伤|工伤|残疾|致残|负伤|伤了"
 AMOUNT = r"get|receive|paid|pay|how much|amount|worth|entitled|多少|能拿|能领|拿到|领到|赔|补偿|得到"
 PENSION = r"pension|retire|养老|退休"
 
@@ -60,7 +60,7 @@ TOPICS: tuple[Topic, ...] = (
     _topic(
         "my_contributions",
         True,
-        (r"contribut|record|month|缴费|缴了|交了|记录|月数",),
+        (r"contribut|record|month|缴费|缴了|交了|交的|缴的|记录|月数",),
         "my contributions my record months on record who paid for my cover 我的缴费记录 缴了几个月 平台替我缴费",
     ),
     _topic(
@@ -112,16 +112,16 @@ TOPICS: tuple[Topic, ...] = (
         "income continuation during treatment months off work 停工留薪期 治疗期间 收入",
     ),
     _topic(
-        "oip_benefit_base",
-        False,
-        (r"benefit base|base of the benefit|计发基数|待遇基数",),
-        "OIP benefit base 60 percent of the private-sector average monthly wage 待遇计发基数 城镇私营单位平均工资",
-    ),
-    _topic(
         "oip_disability_grant",
         False,
         (INJURY, r"grant|lump|grade|level|month|补助金|级|几个月|多少"),
         "OIP lump-sum disability grant months of the benefit base by disability grade 一次性伤残补助金 伤残等级 几个月",
+    ),
+    _topic(
+        "oip_benefit_base",
+        False,
+        (r"benefit base|base of the benefit|计发基数|待遇基数",),
+        "OIP benefit base 60 percent of the private-sector average monthly wage 待遇计发基数 城镇私营单位平均工资",
     ),
     _topic(
         "oip_per_order",
@@ -129,6 +129,12 @@ TOPICS: tuple[Topic, ...] = (
         (r"per order|each order|per-order|every order|order|每单|每一单|按单|单量|订单",),
         "OIP contribution per order paid by the platform by sector ride-hailing instant delivery freight "
         "平台 每单 缴费 网约车 即时配送 货运 骑手不用交钱",
+    ),
+    _topic(
+        "resident_pension_minimum",
+        False,
+        (r"resident|城乡居民|居民养老",),
+        "residents pension minimum basic pension a month 城乡居民养老保险 基础养老金 最低标准",
     ),
     _topic(
         "pension_minimum",
@@ -147,12 +153,6 @@ TOPICS: tuple[Topic, ...] = (
         False,
         (PENSION, r"increase|rise|raise|index|adjust|上调|调整|涨"),
         "yearly pension increase indexation rate 养老金调整 上涨 比例",
-    ),
-    _topic(
-        "resident_pension_minimum",
-        False,
-        (r"resident|城乡居民|居民养老",),
-        "residents pension minimum basic pension a month 城乡居民养老保险 基础养老金 最低标准",
     ),
     _topic(
         "flexible_rate",
