@@ -230,4 +230,4 @@ def test_the_pages_show_the_answer_and_the_officer_answers_the_enquiry(world):
     mine = client.get("/me/assistant/").content.decode()
     assert "Behind the building." in mine
     empty = client.post("/me/assistant/", {"question": ""})
-    assert empty.status_code == 422 and "write a question" in empty.content.decode()
+    assert empty.status_code == 422 and "question：请输入问题。" in empty.content.decode()
