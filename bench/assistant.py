@@ -38,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--var-dir", default="")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--questions", default=str(QUESTIONS), help="a YAML file of questions (the held-out set)")
     args = parser.parse_args()
     os.environ.pop("DATABASE_URL", None)
     os.environ["SOCSEC_VAR_DIR"] = args.var_dir or tempfile.mkdtemp(prefix="socsec-bench-")
@@ -56,7 +57,7 @@ def main() -> None:
         load_demo()
     person = User.objects.select_related("person__residence_region").get(username="worker").person
     assert person is not None
-    questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    questions = yaml.safe_load(Path(args.questions).read_text(encoding="utf-8"))
     start = time.perf_counter()
     reader()
     index_ms = (time.perf_counter() - start) * 1000

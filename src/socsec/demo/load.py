@@ -16,9 +16,9 @@ from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
 
 from .accounts import demo_accounts
+from .assistant import demo_assistant
 from .claims import load_demo_claims
 from .employers import demo_employers
-from .assistant import demo_assistant
 from .feedback import load_demo_ratings
 from .late_payment import demo_late_payment
 from .money import demo_money
