@@ -100,6 +100,7 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
     assert sorted(paged) == [
         "/api/activations",
         "/api/arrears",
+        "/api/assistant/questions",
         "/api/audit",
         "/api/claims",
         "/api/claims/search",
@@ -206,6 +207,8 @@ BOUNDED_ARRAYS = {
     "AgreementOut.scopes": "one agreement's, from the partners' catalogue",
     "AgreementOut.read_fields": "one agreement's, from the partners' catalogue",
     "AgreementOut.send_fields": "one agreement's, from the partners' catalogue",
+    "ExchangeOut.sources": "the sources one answer cites",
+    "ExchangeOut.explanation": "the steps of one answer's explanation",
 }
 
 
