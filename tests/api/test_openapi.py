@@ -24,7 +24,7 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 75
+    assert len(ids) == len(set(ids)) == 77
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
@@ -100,6 +100,7 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
     assert sorted(paged) == [
         "/api/activations",
         "/api/arrears",
+        "/api/assistant/questions",
         "/api/audit",
         "/api/claims",
         "/api/claims/search",
@@ -206,6 +207,8 @@ BOUNDED_ARRAYS = {
     "AgreementOut.scopes": "one agreement's, from the partners' catalogue",
     "AgreementOut.read_fields": "one agreement's, from the partners' catalogue",
     "AgreementOut.send_fields": "one agreement's, from the partners' catalogue",
+    "ExchangeOut.sources": "the sources one answer cites",
+    "ExchangeOut.explanation": "the steps of one answer's explanation",
 }
 
 

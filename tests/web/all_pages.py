@@ -87,6 +87,9 @@ VISITS = [
     Visit("officer", "web:officer_outbox"),
     Visit("officer", "web:officer_partners"),
     Visit("officer", "web:officer_pensioner_checks"),
+    Visit("worker", "web:my_assistant"),
+    Visit("officer", "web:officer_enquiries"),
+    Visit("auditor", "web:officer_assistant_log"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -133,6 +136,7 @@ EXCLUDED = {
     "oauth_token": "the partner API's OAuth2 token endpoint: a POST answered in JSON (tests/partners/test_api.py)",
     "web:officer_partner": "needs a partner department, which the world of these tests has not: "
     "tests/partners/test_pages.py visits it",
+    "web:my_assistant_handover": "a POST that hands a question over and shows the assistant page: tests/assistant",
     "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
 }
 

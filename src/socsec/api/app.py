@@ -7,6 +7,7 @@ documents other agencies send (interagency)."""
 from __future__ import annotations
 
 from socsec.api import (
+    assistant,
     audit,
     claims,
     collection,
@@ -35,3 +36,4 @@ api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
 api.add_router("", partner.router)
+api.add_router("", assistant.router)

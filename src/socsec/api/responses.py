@@ -20,6 +20,7 @@ from pydantic import create_model
 
 from socsec.accounts.errors import AccountErrorCode
 from socsec.api.errors import ApiErrorCode, ErrorOut
+from socsec.assistant.errors import AssistantErrorCode
 from socsec.benefits.errors import BenefitErrorCode
 from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
@@ -44,6 +45,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     ErrorCode,
     ApiErrorCode,
     AccountErrorCode,
+    AssistantErrorCode,
     BenefitErrorCode,
     ContributionErrorCode,
     CoverageErrorCode,

@@ -32,6 +32,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "supervision.alert_raised": _("Fund alert raised"),
     "supervision.threshold_set": _("Fund alert threshold set"),
     "feedback.service.rated": _("Service rated"),
+    "assistant.enquiry.handed_over": _("Question handed over to an officer"),
+    "assistant.enquiry.answered": _("Handed-over question answered"),
     "benefit.claim.submit": _("Claim submitted"),
     "benefit.claim.submitted": _("Claim submitted"),
     "benefit.claim.gathering_evidence": _("Claim sent to an officer for checking"),

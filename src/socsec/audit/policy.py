@@ -432,6 +432,22 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         ),
         withheld={"question": ENCRYPTED, "answer": ENCRYPTED},
     ),
+    "assistant.Enquiry": AuditFields(
+        recorded=(
+            "id",
+            "exchange_id",
+            "person_id",
+            "language",
+            "status",
+            "answered_by_id",
+            "answered_at",
+            *_CREATED,
+        ),
+        withheld={
+            "question": "free text the person wrote; kept on the row (and in the assistant's log)",
+            "reply": "free text an officer wrote to the person; kept on the row",
+        },
+    ),
     "feedback.ServiceRating": AuditFields(
         recorded=(
             "id",

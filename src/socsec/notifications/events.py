@@ -129,4 +129,9 @@ EVENTS: dict[str, Event] = {
         _("%(reader)s read your data (%(what)s) on %(day)s. Your data page lists every read."),
         translated=("what",),
     ),
+    "enquiry.answered": Event(
+        _("Your question was answered"),
+        _("An officer answered your question"),
+        _("An officer answered your question “%(question)s”. The answer is on your assistant page."),
+    ),
 }

@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import (
     account,
+    assistant,
     audit_trail,
     employers,
     feedback,
@@ -130,6 +131,10 @@ urlpatterns = [
     path("supervisor/projections/", views.projections, name="projections"),
     path("supervisor/services/", feedback.service_quality, name="service_quality"),
     path("me/services/", feedback.my_services, name="my_services"),
+    path("me/assistant/", assistant.my_assistant, name="my_assistant"),
+    path("me/assistant/<int:exchange_id>/handover/", assistant.my_assistant_handover, name="my_assistant_handover"),
+    path("officer/enquiries/", assistant.officer_enquiries, name="officer_enquiries"),
+    path("officer/assistant-log/", assistant.officer_assistant_log, name="officer_assistant_log"),
     path("supervisor/funds/", supervision_funds.supervisor_funds, name="supervisor_funds"),
     path("supervisor/funds/thresholds/", supervision_funds.supervisor_threshold_set, name="supervisor_threshold_set"),
     path(
