@@ -21,6 +21,7 @@ from socsec.api import (
     projections,
     registry,
     statements,
+    risk,
     supervision,
 )
 from socsec.api.base import api
@@ -34,4 +35,5 @@ api.add_router("", claims.router)
 api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
+api.add_router("", risk.router)
 api.add_router("", partner.router)

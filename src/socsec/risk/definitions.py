@@ -7,6 +7,7 @@ reference), one set-based SQL query over the screening tables (``tables.py``) an
     label: Benefit paid for months after the death date
     label_zh: 死亡后仍发放待遇
     reference: Social Insurance Law art. 88 (benefits obtained by fraud are recovered)
+    reference_zh: 《社会保险法》第八十八条
     valid_from: 2021-01-01
     valid_until: null
     score: 90
@@ -45,7 +46,7 @@ RULE_DIR = Path(__file__).parent / "rules"
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 NAME = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 SCOPES = ("person", "population")
-REQUIRED = ("name", "label", "label_zh", "reference", "valid_from", "score", "scope", "sql", "cases")
+REQUIRED = ("name", "label", "label_zh", "reference", "reference_zh", "valid_from", "score", "scope", "sql", "cases")
 CASE_REQUIRED = ("name", "period", "input", "output")
 
 
@@ -90,6 +91,7 @@ class RiskRule:
     label: str
     label_zh: str
     reference: str
+    reference_zh: str
     valid_from: dt.date
     valid_until: dt.date | None
     score: int
@@ -115,6 +117,7 @@ class RiskRule:
             "label": self.label,
             "label_zh": self.label_zh,
             "reference": self.reference,
+            "reference_zh": self.reference_zh,
             "valid_from": self.valid_from.isoformat(),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "score": self.score,
@@ -269,6 +272,7 @@ def rule_load(path: Path) -> RiskRule:
         label=_text(path, fields["label"], "label"),
         label_zh=_text(path, fields["label_zh"], "label_zh"),
         reference=_text(path, fields["reference"], "reference"),
+        reference_zh=_text(path, fields["reference_zh"], "reference_zh"),
         valid_from=valid_from,
         valid_until=valid_until,
         score=score,
