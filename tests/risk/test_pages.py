@@ -55,6 +55,7 @@ def test_an_outcome_without_a_note_is_refused_and_changes_nothing(officer, world
     assert (done.status_code, done["Location"]) == (302, f"/officer/risk/{case.pk}/")
     case.refresh_from_db()
     assert (case.status, case.outcome_note, case.decided_by_id) == ("CONFIRMED", "the bank returned it", world.users["officer"].pk)
+    officer.cookies["django_language"] = "en"
     rules = officer.get("/officer/risk/rules/").content.decode()
     assert "Precision 100% (1 confirmed of 1 decided)" in rules
     assert rules.count("Precision: no case decided yet") == 7

@@ -148,6 +148,8 @@ def _value(path: Path, node: Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    except ValueError as exc:  # a date such as 2024-13-01
+        raise RuleFileError(path, _line(node), f"{node.value!r} is not a date (YYYY-MM-DD): {exc}") from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
 
@@ -187,7 +189,7 @@ def _parameter(path: Path, name: str, node: Node) -> Parameter:
         except ValueError:
             raise RuleFileError(path, _line(value_node), f"parameter {name}: {start!r} is not a date") from None
         value = _value(path, value_node)
-        if not isinstance(value, int | float | str) or isinstance(value, bool):
+        if not isinstance(value, int | float) or isinstance(value, bool):
             raise RuleFileError(path, _line(value_node), f"parameter {name}: the value on {start} is not a number")
         dated.append((day, value))
     return Parameter(
