@@ -59,16 +59,36 @@ def test_a_good_rule_loads_with_its_dated_parameters(tmp_path):
 @pytest.mark.parametrize(
     ("change", "line", "reason"),
     [
-        (("HAVING count(*) >= $min_orders", "HAVING count(*) >= $max_orders"), 15, "the query names $max_orders, which is not among the parameters"),
+        (
+            ("HAVING count(*) >= $min_orders", "HAVING count(*) >= $max_orders"),
+            15,
+            "the query names $max_orders, which is not among the parameters",
+        ),
         (("    values: {2024-01-01: 2, 2026-01-01: 3}\n", ""), 12, "parameter min_orders: missing values"),
-        (("    values: {2024-01-01: 2, 2026-01-01: 3}", "    values: {2024-01-01: two}"), 14, "parameter min_orders: the value on 2024-01-01 is not a number"),
+        (
+            ("    values: {2024-01-01: 2, 2026-01-01: 3}", "    values: {2024-01-01: two}"),
+            14,
+            "parameter min_orders: the value on 2024-01-01 is not a number",
+        ),
         (("    period: 2026-02-01\n", ""), 19, "case 1: missing period"),
-        (("    output:\n      hits: [\"p:7\"]", "    output:\n      hit: p:7"), 26, "case 1: output must give hits: [case keys]"),
-        (("    input:\n      orders:", "    input:\n      orders: 3\n      x:"), 22, "case 1: input must map table names to lists of rows"),
+        (
+            ('    output:\n      hits: ["p:7"]', "    output:\n      hit: p:7"),
+            26,
+            "case 1: output must give hits: [case keys]",
+        ),
+        (
+            ("    input:\n      orders:", "    input:\n      orders: 3\n      x:"),
+            22,
+            "case 1: input must map table names to lists of rows",
+        ),
         (("score: 50", "score: 500"), 8, "score 500: expected a whole number from 1 to 100"),
         (("scope: person", "scope: everyone"), 9, "scope 'everyone': expected one of person, population"),
         (("reference_zh: 经办实践\n", ""), 1, "missing reference_zh"),
-        (("valid_from: 2024-01-01", "valid_from: 2024-13-01"), 6, "'2024-13-01' is not a date (YYYY-MM-DD): month must be in 1..12"),
+        (
+            ("valid_from: 2024-01-01", "valid_from: 2024-13-01"),
+            6,
+            "'2024-13-01' is not a date (YYYY-MM-DD): month must be in 1..12",
+        ),
         (("label: A sample", "label: [A sample"), 3, None),
     ],
 )
@@ -92,7 +112,8 @@ def test_a_case_expecting_the_wrong_hits_fails_with_both_lists(tmp_path):
 def test_a_case_naming_an_unknown_column_fails_with_it(tmp_path):
     rule = rule_load(_write(tmp_path, GOOD.replace("order_id: b, person_id: 8", "order_id: b, worker: 8")))
     assert case_run(rule, rule.cases[0]).failures == [
-        "ValueError: orders row 4: no column worker (columns: order_id, person_id, organisation_id, region, sector, order_date)"
+        "ValueError: orders row 4: no column worker "
+        "(columns: order_id, person_id, organisation_id, region, sector, order_date)"
     ]
 
 

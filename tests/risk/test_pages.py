@@ -20,7 +20,12 @@ def risk_case(world: World) -> RiskCase:
         case_key="award:9",
         person=world.rider,
         score=87,
-        evidence={"award_id": 9, "died_on": "2026-01-20", "months": ["2026-02", "2026-03"], "amount_cents_after_death": 500000},
+        evidence={
+            "award_id": 9,
+            "died_on": "2026-01-20",
+            "months": ["2026-02", "2026-03"],
+            "amount_cents_after_death": 500000,
+        },
         parameters={"grace_months": 0},
         first_run=run,
         last_run=run,
@@ -54,7 +59,11 @@ def test_an_outcome_without_a_note_is_refused_and_changes_nothing(officer, world
     done = officer.post(f"/officer/risk/{case.pk}/", {"outcome": "CONFIRMED", "note": "the bank returned it"})
     assert (done.status_code, done["Location"]) == (302, f"/officer/risk/{case.pk}/")
     case.refresh_from_db()
-    assert (case.status, case.outcome_note, case.decided_by_id) == ("CONFIRMED", "the bank returned it", world.users["officer"].pk)
+    assert (case.status, case.outcome_note, case.decided_by_id) == (
+        "CONFIRMED",
+        "the bank returned it",
+        world.users["officer"].pk,
+    )
     officer.cookies["django_language"] = "en"
     rules = officer.get("/officer/risk/rules/").content.decode()
     assert "Precision 100% (1 confirmed of 1 decided)" in rules
@@ -64,16 +73,26 @@ def test_an_outcome_without_a_note_is_refused_and_changes_nothing(officer, world
 def test_the_api_lists_shows_and_decides_a_case(officer, world):
     case = risk_case(world)
     listed = officer.get("/api/risk/cases").json()
-    assert [(c["id"], c["rule"], c["score"], c["status"]) for c in listed["items"]] == [(case.pk, "paid_after_death", 87, "OPEN")]
+    assert [(c["id"], c["rule"], c["score"], c["status"]) for c in listed["items"]] == [
+        (case.pk, "paid_after_death", 87, "OPEN")
+    ]
     assert listed["next_cursor"] is None
     detail = officer.get(f"/api/risk/cases/{case.pk}").json()
     assert (detail["evidence"]["died_on"], detail["parameters"]) == ("2026-01-20", {"grace_months": 0})
-    bad = officer.post(f"/api/risk/cases/{case.pk}/outcome", {"outcome": "MAYBE", "note": "x"}, content_type="application/json")
+    bad = officer.post(
+        f"/api/risk/cases/{case.pk}/outcome", {"outcome": "MAYBE", "note": "x"}, content_type="application/json"
+    )
     assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (422, "risk_bad_outcome", "outcome")
     ok = officer.post(
-        f"/api/risk/cases/{case.pk}/outcome", {"outcome": "FALSE_POSITIVE", "note": "notice was wrong"}, content_type="application/json"
+        f"/api/risk/cases/{case.pk}/outcome",
+        {"outcome": "FALSE_POSITIVE", "note": "notice was wrong"},
+        content_type="application/json",
     )
-    assert (ok.status_code, ok.json()["status"], ok.json()["outcome_note"]) == (200, "FALSE_POSITIVE", "notice was wrong")
+    assert (ok.status_code, ok.json()["status"], ok.json()["outcome_note"]) == (
+        200,
+        "FALSE_POSITIVE",
+        "notice was wrong",
+    )
     again = officer.post(
         f"/api/risk/cases/{case.pk}/outcome", {"outcome": "CONFIRMED", "note": "x"}, content_type="application/json"
     )

@@ -57,7 +57,14 @@ def planted(world, data_dir):
     rows.died(rider, dt.date(2026, 1, 20))
     retired_rider = rows.claim(rider, PENSION, dt.date(2025, 12, 1))
     rider_pension = rows.paid(retired_rider, ["2026-01", "2026-02", "2026-03"], 250000)
-    return {"first": first, "second": second, "silent": silent, "dole": dole, "pension": pension, "rider_pension": rider_pension}
+    return {
+        "first": first,
+        "second": second,
+        "silent": silent,
+        "dole": dole,
+        "pension": pension,
+        "rider_pension": rider_pension,
+    }
 
 
 def test_each_rule_hits_its_planted_case_and_not_the_near_miss(world, planted):
@@ -95,7 +102,11 @@ def test_each_rule_hits_its_planted_case_and_not_the_near_miss(world, planted):
         "orders_in_those_months": 10,
     }
     twice = got[("two_provinces_same_day", f"person:{rider.pk}:2026-03-05")]
-    assert twice.evidence == {"served_on": "2026-03-05", "provinces": ["110000", "440000"], "orders_per_province": [3, 3]}
+    assert twice.evidence == {
+        "served_on": "2026-03-05",
+        "provinces": ["110000", "440000"],
+        "orders_per_province": [3, 3],
+    }
     silent = got[("claim_without_orders", f"claim:{planted['silent'].pk}")]
     assert silent.evidence == {
         "claim_id": planted["silent"].pk,
@@ -110,7 +121,9 @@ def test_a_later_run_keeps_each_case_once_and_a_decided_case_keeps_its_outcome(w
     officer = world.users["officer"]
     first = risk_screen(actor=SYSTEM, on=ON, trigger=ScreeningRun.Trigger.COMMAND)
     case = RiskCase.objects.get(rule="paid_after_death")
-    risk_case_decide(actor=Actor(label="officer", user_id=officer.pk), case=case, outcome="CONFIRMED", note="bank confirms")
+    risk_case_decide(
+        actor=Actor(label="officer", user_id=officer.pk), case=case, outcome="CONFIRMED", note="bank confirms"
+    )
     second = risk_screen(actor=SYSTEM, on=ON, trigger=ScreeningRun.Trigger.SCHEDULE)
     assert (second.hits, second.cases_new, RiskCase.objects.count()) == (5, 0, 5)
     case.refresh_from_db()
@@ -161,7 +174,11 @@ def test_a_refused_outcome_changes_nothing(world, planted):
         risk_case_decide(actor=officer, case=case, outcome="CONFIRMED", note="changed my mind")
     assert again.value.code == "risk_case_decided"
     case.refresh_from_db()
-    assert (case.status, case.outcome_note, AuditEntry.objects.count()) == ("FALSE_POSITIVE", "late notice", audited + 1)
+    assert (case.status, case.outcome_note, AuditEntry.objects.count()) == (
+        "FALSE_POSITIVE",
+        "late notice",
+        audited + 1,
+    )
 
 
 def test_an_event_screens_only_the_persons_it_concerns_with_the_person_rules(world, planted):

@@ -42,8 +42,8 @@ def ids(world, data_dir) -> dict[str, int | str]:
     from socsec.jobs.services import job_start
     from socsec.taxexchange.models import Handover
     from tests.benefits.test_suspensions import unemployed_then_hired
-    from tests.risk.test_pages import risk_case
     from tests.jobs.worker import run_pending
+    from tests.risk.test_pages import risk_case
     from tests.taxexchange.helpers import exchange, fetch, lines, send
 
     engagement_end(

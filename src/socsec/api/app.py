@@ -20,8 +20,8 @@ from socsec.api import (
     pension,
     projections,
     registry,
-    statements,
     risk,
+    statements,
     supervision,
 )
 from socsec.api.base import api

@@ -31,8 +31,8 @@ from socsec.jobs.errors import JobErrorCode
 from socsec.notifications.errors import NotifyErrorCode
 from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
-from socsec.risk.errors import RiskErrorCode
 from socsec.registry.errors import RegistryErrorCode
+from socsec.risk.errors import RiskErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
 from socsec.transfers.errors import TransferErrorCode
 

@@ -22,7 +22,9 @@ def demo_risk(today: dt.date | None = None) -> int:
     today = today or dt.date.today()
     risk_screen(actor=ACTOR, on=today, trigger=ScreeningRun.Trigger.COMMAND)
     officer = User.objects.get(username="officer")
-    first = RiskCase.objects.filter(rule="unemployment_while_working", status=RiskCase.Status.OPEN).order_by("id").first()
+    first = (
+        RiskCase.objects.filter(rule="unemployment_while_working", status=RiskCase.Status.OPEN).order_by("id").first()
+    )
     if first is not None:
         risk_case_decide(
             actor=Actor(label="officer", user_id=officer.pk),

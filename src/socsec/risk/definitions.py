@@ -147,11 +147,11 @@ def _map(path: Path, node: Node, what: str) -> dict[str, Node]:
 def _value(path: Path, node: Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
-        return loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        return loader.construct_object(node, deep=True)
     except ValueError as exc:  # a date such as 2024-13-01
         raise RuleFileError(path, _line(node), f"{node.value!r} is not a date (YYYY-MM-DD): {exc}") from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def _date(path: Path, node: Node, what: str, *, optional: bool = False) -> dt.date | None:

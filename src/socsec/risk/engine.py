@@ -72,14 +72,15 @@ def table_schema(name: str) -> pa.Schema:
 def table_from_rows(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     """A screening table from plain rows (a YAML case, a test): unknown columns refused, missing ones null."""
     columns = [c for c, _ in TABLES[name]]
-    rows = [_repeated(row) for row in rows]
-    rows = [r for group in rows for r in group]
-    for i, row in enumerate(rows):
+    expanded = [r for row in rows for r in _repeated(row)]
+    for i, row in enumerate(expanded):
         unknown = set(row) - set(columns)
         if unknown:
-            raise ValueError(f"{name} row {i + 1}: no column {', '.join(sorted(unknown))} (columns: {', '.join(columns)})")
+            raise ValueError(
+                f"{name} row {i + 1}: no column {', '.join(sorted(unknown))} (columns: {', '.join(columns)})"
+            )
     data: dict[str, list[Any]] = {c: [] for c in columns}
-    for row in rows:
+    for row in expanded:
         for c, kind in TABLES[name]:
             value = row.get(c)
             if kind == "DATE" and isinstance(value, str):
@@ -144,7 +145,11 @@ def connect(tables: Mapping[str, pa.Table | str]) -> duckdb.DuckDBPyConnection:
 
 
 def table_rows(con: duckdb.DuckDBPyConnection) -> int:
-    return sum(int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in TABLES)  # type: ignore[index]
+    total = 0
+    for name in TABLES:
+        row = con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        total += int(row[0]) if row else 0
+    return total
 
 
 def rule_run(con: duckdb.DuckDBPyConnection, rule: RiskRule, on: dt.date) -> list[Hit]:

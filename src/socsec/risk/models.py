@@ -55,7 +55,9 @@ class RiskCase(models.Model):
     last_run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="+")
     times_seen = models.PositiveIntegerField(default=1)
     outcome_note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

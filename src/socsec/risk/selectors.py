@@ -24,7 +24,11 @@ def case_queue(*, status: str | None = RiskCase.Status.OPEN, rule: str | None = 
 
 
 def case_get(case_id: int) -> RiskCase | None:
-    return RiskCase.objects.select_related("person", "organisation", "decided_by", "first_run", "last_run").filter(pk=case_id).first()
+    return (
+        RiskCase.objects.select_related("person", "organisation", "decided_by", "first_run", "last_run")
+        .filter(pk=case_id)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def rule_standings(on: dt.date) -> list[RuleStanding]:
     }
     out = []
     for rule in all_rules():
-        row = counts.get(rule.name, {})
+        row: dict[str, Any] = dict(counts.get(rule.name, {}))
         out.append(
             RuleStanding(
                 rule=rule,

@@ -100,7 +100,9 @@ def _keep(run: ScreeningRun, hits: list[Hit], rules: dict[str, RiskRule], on: dt
             case.evidence, case.score, case.parameters = hit.evidence, hit.score, parameters
         changed.append(case)
     RiskCase.objects.bulk_create(new, batch_size=1000)
-    RiskCase.objects.bulk_update(changed, ["times_seen", "last_run", "evidence", "score", "parameters"], batch_size=1000)
+    RiskCase.objects.bulk_update(
+        changed, ["times_seen", "last_run", "evidence", "score", "parameters"], batch_size=1000
+    )
     return len(new)
 
 

@@ -30,8 +30,12 @@ def _arrow(name: str, rows: Iterable[tuple[Any, ...]]) -> pa.Table:
     chunk: list[tuple[Any, ...]] = []
 
     def flush() -> None:
-        columns = list(zip(*chunk, strict=True)) if chunk else [[] for _ in schema]
-        batches.append(pa.record_batch([pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema))
+        columns: list[Any] = list(zip(*chunk, strict=True)) if chunk else [[] for _ in schema]
+        batches.append(
+            pa.record_batch(
+                [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+            )
+        )
         chunk.clear()
 
     for row in rows:
@@ -54,7 +58,9 @@ def database_tables(persons: Collection[int] | None = None) -> dict[str, pa.Tabl
         Claim.objects.filter(only)
         .annotate(org=Coalesce(F("engagement__organisation_id"), F("reporter_organisation_id")))
         .order_by("id")
-        .values_list("id", "person_id", "kind", "status", "event_date", "submitted_on", "org", "engagement__work_region__code")
+        .values_list(
+            "id", "person_id", "kind", "status", "event_date", "submitted_on", "org", "engagement__work_region__code"
+        )
     )
     engagements = (
         Engagement.objects.filter(only)
@@ -65,15 +71,21 @@ def database_tables(persons: Collection[int] | None = None) -> dict[str, pa.Tabl
     payments = (
         BenefitPayment.objects.filter(paid, kind=BenefitPayment.Kind.PAYMENT)
         .order_by("id")
-        .values_list("id", "award__claim__person_id", "award_id", "award__claim_id", "award__claim__kind", "month", "amount_cents")
+        .values_list(
+            "id",
+            "award__claim__person_id",
+            "award_id",
+            "award__claim_id",
+            "award__claim__kind",
+            "month",
+            "amount_cents",
+        )
     )
     deaths = DeathNotice.objects.filter(only).order_by("person_id").values_list("person_id", "died_on", "source")
     return {
         "claims": _arrow("claims", claims.iterator(chunk_size=CHUNK)),
         "engagements": _arrow("engagements", engagements.iterator(chunk_size=CHUNK)),
-        "payments": _arrow(
-            "payments", ((*r[:5], _month_day(r[5]), r[6]) for r in payments.iterator(chunk_size=CHUNK))
-        ),
+        "payments": _arrow("payments", ((*r[:5], _month_day(r[5]), r[6]) for r in payments.iterator(chunk_size=CHUNK))),
         "deaths": _arrow("deaths", deaths.iterator(chunk_size=CHUNK)),
     }
 
@@ -112,7 +124,8 @@ def orders_sql(persons: Collection[int] | None = None) -> str:
     return (
         f"SELECT * FROM (WITH raw AS ({raw}), fixes AS ("
         f"SELECT order_id, organisation_id, bool_or(action = 'VOID') AS voided, any_value(new_person_id) AS person_id, "
-        f"any_value(new_region) AS region, any_value(new_sector) AS sector FROM ({fixes}) GROUP BY order_id, organisation_id) "
+        f"any_value(new_region) AS region, any_value(new_sector) AS sector FROM ({fixes}) "
+        "GROUP BY order_id, organisation_id) "
         f"SELECT r.order_id, coalesce(f.person_id, r.person_id) AS person_id, r.organisation_id, "
         f"coalesce(f.region, r.region) AS region, coalesce(f.sector, r.sector) AS sector, r.order_date "
         f"FROM raw r LEFT JOIN fixes f USING (order_id, organisation_id) WHERE f.voided IS NOT TRUE){who}"

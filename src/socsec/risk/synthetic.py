@@ -24,7 +24,14 @@ import pyarrow.compute as pc
 from .engine import table_schema
 
 ON = dt.date(2026, 4, 1)
-MONTHS = [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
+MONTHS = [
+    dt.date(2025, 10, 1),
+    dt.date(2025, 11, 1),
+    dt.date(2025, 12, 1),
+    dt.date(2026, 1, 1),
+    dt.date(2026, 2, 1),
+    dt.date(2026, 3, 1),
+]
 END = dt.date(2026, 4, 1)
 CITIES = ["440300", "440100", "310100", "110100", "330100", "510100"]  # two in Guangdong, then one a province
 SECTORS = ["RIDE_HAILING", "FOOD_DELIVERY", "INSTANT_DELIVERY", "FREIGHT"]
@@ -93,7 +100,9 @@ def generate(persons: int, seed: int = 17) -> Synthetic:
         )
     }
     near: dict[str, int] = {}
-    orders, claims, engagements, payments, deaths = (_Rows(n) for n in ("orders", "claims", "engagements", "payments", "deaths"))
+    orders, claims, engagements, payments, deaths = (
+        _Rows(n) for n in ("orders", "claims", "engagements", "payments", "deaths")
+    )
 
     person = np.arange(1, persons + 1, dtype=np.int64)
     platform_of = (person % platforms) + 1
@@ -138,7 +147,9 @@ def generate(persons: int, seed: int = 17) -> Synthetic:
 
     next_claim = [1]
 
-    def claim(pid: int, org: int, on: int, region: str, kind: str = "OCCUPATIONAL_INJURY", status: str = "SUBMITTED") -> int:
+    def claim(
+        pid: int, org: int, on: int, region: str, kind: str = "OCCUPATIONAL_INJURY", status: str = "SUBMITTED"
+    ) -> int:
         cid = next_claim[0]
         next_claim[0] += 1
         claims.add(
@@ -210,12 +221,15 @@ def generate(persons: int, seed: int = 17) -> Synthetic:
         extra_orders(pid, org, "440300", d, 3)
         extra_orders(pid, org, "310100", d, 3)
         planted["two_provinces_same_day"].add(f"person:{pid}:{_date(d).isoformat()}")
+
     def cantonese() -> int:
         while not str(city_of[i := worker()]).startswith("44"):
             pass
         return i
 
-    for k in range(2 * plant):  # near misses, of workers living in Guangdong: two of its cities; two orders across the border
+    for k in range(
+        2 * plant
+    ):  # near misses, of workers living in Guangdong: two of its cities; two orders across the border
         i = cantonese()
         pid, org = int(person[i]), int(platform_of[i])
         d = march_start + int(rng.integers(0, 28))

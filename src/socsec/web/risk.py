@@ -77,7 +77,11 @@ EVIDENCE_LABELS = {
     "claims_earlier": gettext_lazy("Injury claims in the earlier window"),
     "claims_recent": gettext_lazy("Injury claims in the recent window"),
 }
-STATUS_LABELS = {S.OPEN: gettext_lazy("Open"), S.CONFIRMED: gettext_lazy("Confirmed"), S.FALSE_POSITIVE: gettext_lazy("False positive")}
+STATUS_LABELS = {
+    S.OPEN: gettext_lazy("Open"),
+    S.CONFIRMED: gettext_lazy("Confirmed"),
+    S.FALSE_POSITIVE: gettext_lazy("False positive"),
+}
 
 
 class OutcomeForm(forms.Form):
@@ -89,7 +93,9 @@ class OutcomeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=gettext_lazy("Note: what you checked"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=gettext_lazy("Note: what you checked"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def rule_label(rule: RiskRule | None, name: str) -> str:
@@ -154,7 +160,9 @@ def risk_case(request: HttpRequest, case_id: int) -> HttpResponse:
             error, status = _("Please correct the fields marked below."), 422
         else:
             try:
-                risk_case_decide(actor=p.actor, case=case, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+                risk_case_decide(
+                    actor=p.actor, case=case, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+                )
             except DomainError as exc:
                 error, status = refusal_message(exc), exc.status
             else:
