@@ -111,13 +111,13 @@ def list_risk_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[st
     return {**page, "items": [_case(c) for c in page["items"]]}
 
 
-@router.get("/risk/cases/{case_id}", response=responses({200: CaseOut}))
+@router.get("/risk/cases/{case_id}", response=responses({200: CaseOut}, 404))
 def get_risk_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     _allowed(request)
     return _case(_found(request, case_id))
 
 
-@router.post("/risk/cases/{case_id}/outcome", response=responses({200: CaseOut}))
+@router.post("/risk/cases/{case_id}/outcome", response=responses({200: CaseOut}, 404, 409))
 def post_risk_case_outcome(request: HttpRequest, case_id: int, payload: OutcomeIn) -> dict[str, Any]:
     """Confirmed or false positive, with the officer's note; a case is decided once (409 after)."""
     _allowed(request)
