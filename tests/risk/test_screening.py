@@ -205,3 +205,30 @@ def test_a_death_recorded_queues_the_screening_of_that_person(world, settings, d
         "socsec.risk.tasks.screen_persons",
         [[world.freelancer.pk], "DEATH"],
     )
+
+
+def test_a_claim_submitted_queues_the_screening_of_its_claimant(world, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.web.test_claim_pages import injury
+
+    settings.SOCSEC_RISK_ON_EVENTS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        injury(world)
+    task = DBTaskResult.objects.get()
+    assert (task.task_path, task.args_kwargs["args"]) == (
+        "socsec.risk.tasks.screen_persons",
+        [[world.rider.pk], "CLAIM"],
+    )
+
+
+def test_the_queued_screening_of_a_person_keeps_their_cases(world, planted):
+    from socsec.risk.tasks import screen_persons
+
+    outcome = screen_persons.call([world.freelancer.pk], "CLAIM", "2026-04-01")
+    run = ScreeningRun.objects.get()
+    assert outcome == {"run": run.pk, "hits": 1, "cases_new": 1, "rows": run.rows}
+    assert (run.trigger, run.persons) == ("CLAIM", [world.freelancer.pk])
+    assert list(RiskCase.objects.values_list("rule", "person_id")) == [
+        ("unemployment_while_working", world.freelancer.pk)
+    ]
