@@ -86,6 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast logins
+    settings.SOCSEC_RISK_ON_EVENTS = False  # tests/risk switch the event screening on where they look at it
     _patch_force_login()
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         _patch_sqlite_flush()

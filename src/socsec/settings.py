@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "socsec.interagency",
     "socsec.supervision",
     "socsec.assistant",
+    "socsec.risk",
     "oauth2_provider",
     "socsec.partners",
     "django_tasks",
@@ -180,6 +181,7 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # background jobs (socsec.jobs): django-tasks on its database backend; a worker runs them
 # (`socsec manage db_worker`, or the thread `socsec serve --worker` starts, as the demo does)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SOCSEC_RISK_ON_EVENTS = True  # screen the persons a claim, a pay run or a death concerns (socsec.risk.tasks)
 
 MIDDLEWARE = [
     "socsec.api.middleware.ApiErrorMiddleware",  # first: it makes every error under /api/ JSON

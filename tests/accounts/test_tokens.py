@@ -42,6 +42,7 @@ def test_every_write_operation_of_the_api_names_its_scope():
         ("POST", "/api/interagency/documents"): "another agency's signed documents: the signature is the credential",
         ("PUT", "/api/supervision/thresholds"): "a supervisor's session only: no platform sets a fund's thresholds",
         ("POST", "/api/assistant/questions"): "a worker's session only: it answers from their own records",
+        ("POST", "/api/risk/cases/{case_id}/outcome"): "an officer's session only: no platform decides a risk case",
     }
     assert writes == set(WRITE_SCOPES) | set(no_token)
     assert all(scope_needed(method, path) is None for method, path in no_token)

@@ -43,6 +43,7 @@ def ids(world, data_dir) -> dict[str, int | str]:
     from socsec.taxexchange.models import Handover
     from tests.benefits.test_suspensions import unemployed_then_hired
     from tests.jobs.worker import run_pending
+    from tests.risk.test_pages import risk_case
     from tests.taxexchange.helpers import exchange, fetch, lines, send
 
     engagement_end(
@@ -79,6 +80,7 @@ def ids(world, data_dir) -> dict[str, int | str]:
         "claim_id": injury(world).pk,
         "engagement_id": world.rider_eng_platform.pk,
         "suspension_id": Suspension.objects.get().pk,
+        "case_id": risk_case(world).pk,
         "job_id": job.pk,
         "handover_id": handover.pk,
         "reference": payment.reference,

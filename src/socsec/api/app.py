@@ -21,6 +21,7 @@ from socsec.api import (
     pension,
     projections,
     registry,
+    risk,
     statements,
     supervision,
 )
@@ -35,5 +36,6 @@ api.add_router("", claims.router)
 api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
+api.add_router("", risk.router)
 api.add_router("", partner.router)
 api.add_router("", assistant.router)

@@ -33,6 +33,7 @@ from socsec.notifications.errors import NotifyErrorCode
 from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
 from socsec.registry.errors import RegistryErrorCode
+from socsec.risk.errors import RiskErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
 from socsec.transfers.errors import TransferErrorCode
 
@@ -59,6 +60,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     FeedbackErrorCode,  # a rating refused (the pages show them)
     TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
+    RiskErrorCode,  # an officer's outcome of a risk case refused
 )
 
 

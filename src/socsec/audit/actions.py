@@ -28,6 +28,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "interagency.document_issued": _("Document to another agency issued"),
     "interagency.peer_changed": _("Other agency's details changed"),
     "interagency.peer_registered": _("Other agency registered"),
+    "risk.case_decided": _("Risk case decided"),
+    "risk.screened": _("Risk screening run"),
     "supervision.alert_acknowledged": _("Fund alert acknowledged"),
     "supervision.alert_raised": _("Fund alert raised"),
     "supervision.threshold_set": _("Fund alert threshold set"),

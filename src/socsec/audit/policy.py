@@ -116,6 +116,18 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "decided_at",
         )
     ),
+    "risk.ScreeningRun": AuditFields(
+        recorded=("id", "trigger", "on", "persons", "rules", "rows", "hits", "cases_new", "seconds")
+        + ("started_at", "finished_at")
+    ),
+    "risk.RiskCase": AuditFields(
+        recorded=("id", "rule", "case_key", "person_id", "organisation_id", "score", "status", "outcome_note")
+        + ("decided_by_id", "decided_at", "times_seen", "first_run_id", "last_run_id", "created_at"),
+        withheld={
+            "evidence": "the rows that triggered the case, kept on the row itself; the trail names the case",
+            "parameters": "the rule's parameter values, kept on the row itself and in the rule files",
+        },
+    ),
     "supervision.FundThreshold": AuditFields(
         recorded=("id", "scheme", "province", "reserve_months", "arrears_growth_months", "claims_jump_percent")
         + ("updated_at",)

@@ -46,6 +46,7 @@ def claim_submit(
     clear reason: an event in the future, a person the scheme did not cover on that date, a second
     claim for the same event. A late report is not refused: the checks route it to an officer."""
     from socsec.coverage.selectors import coverage_for
+    from socsec.risk.tasks import risk_screen_after  # risk reads benefits: imported when used
 
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -118,6 +119,7 @@ def claim_submit(
         audit_record(actor=actor, action="benefit.claim.submit", instance=claim)
         _tell_received(claim)
         _check(claim, actor=Actor.system("automated checks"), today=today)
+        risk_screen_after(trigger="CLAIM", persons=[person.pk])
     claim.refresh_from_db()
     return claim
 

@@ -132,6 +132,10 @@ def pay_month(
         run.save()
         audit_record(actor=actor, action="benefit.payment_run", instance=run)
         pay_run_tell(actor=actor, run=run, instruction=instruction, new_payments=new_payments, new_cents=new_cents)
+        if new_payments:
+            from socsec.risk.tasks import risk_screen_after  # risk reads benefits: imported when used
+
+            risk_screen_after(trigger="PAY_RUN", pay_run_id=run.pk)
         fault("pay.before_commit")
     fault("pay.after_commit")
     # this run's file, and any earlier one of the month found absent or damaged, byte for byte as recorded
@@ -284,6 +288,9 @@ def death_notice_record(
         )
         if created:
             audit_record(actor=actor, action="registry.death_notice", instance=notice)
+            from socsec.risk.tasks import risk_screen_after  # risk reads benefits: imported when used
+
+            risk_screen_after(trigger="DEATH", persons=[person_id])
         elif notice.died_on != died_on:
             raise ValidationFailed(
                 "died_on: a death on %(died_on)s is already recorded for this person",

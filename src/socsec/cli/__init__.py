@@ -28,6 +28,7 @@ from . import (
     partners,
     pay,
     project,
+    risk,
     rules,
     serve,
     storage,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_notify(sub)
     otp.add_otp(sub)
     rules.add_rules(sub)
+    risk.add_risk(sub)
     return parser
 
 

@@ -28,6 +28,7 @@ from .partners import demo_partners
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
 from .rider import demo_rider
+from .risk import demo_risk
 from .supervision import demo_supervision
 from .transfer import demo_transfer
 
@@ -122,6 +123,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_supervision()
     say("partner departments: a death register from civil affairs, a partner's read, pensioners checked by data")
     demo_partners()
+    say("risk control: the whole database screened; the cases the stories planted wait in the officers' queue")
+    demo_risk()
     return summarise(created=True, token=key)
 
 
