@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "supervision.alert_raised": _("Fund alert raised"),
     "supervision.threshold_set": _("Fund alert threshold set"),
     "feedback.service.rated": _("Service rated"),
+    "campaigns.campaign.sent": _("Campaign sent"),
     "benefit.claim.submit": _("Claim submitted"),
     "benefit.claim.submitted": _("Claim submitted"),
     "benefit.claim.gathering_evidence": _("Claim sent to an officer for checking"),

@@ -129,4 +129,9 @@ EVENTS: dict[str, Event] = {
         _("%(reader)s read your data (%(what)s) on %(day)s. Your data page lists every read."),
         translated=("what",),
     ),
+    "campaign.message": Event(
+        _("Message from the agency"),
+        _("Social security: %(subject)s"),
+        _("%(text)s (A message from the social security agency, campaign %(campaign)s.)"),
+    ),
 }

@@ -33,6 +33,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "benefits.DeathNotice": _("death notice"),
     "benefits.RetentionRebate": _("job-retention rebate"),
     "feedback.ServiceRating": _("service rating"),
+    "campaigns.Campaign": _("campaign"),
 }
 FIELD_LABELS: dict[str, Promise] = {
     "amount_cents": _("amount (yuan)"),
