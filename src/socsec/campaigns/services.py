@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
@@ -135,16 +135,15 @@ def _send(actor: Actor, draft: CampaignDraft, key: str, today: dt.date) -> Campa
         control=0,
     )
     with segment_persons(draft.segment, today) as persons:
-        select, params = persons.values("pk").query.sql_with_params()
+        select, params = persons.order_by().values(member=F("pk")).query.sql_with_params()
         quote = connection.ops.quote_name
         statement = (
             f"INSERT INTO {quote(CampaignMember._meta.db_table)} (campaign_id, person_id, control) "
-            f"SELECT %s, s.id, CASE WHEN {bucket_sql("s.id")} < %s THEN %s ELSE %s END FROM ({select}) s"
+            f"SELECT %s, s.member, CASE WHEN {bucket_sql('s.member')} < %s THEN %s ELSE %s END FROM ({select}) s"
         )
         stride = campaign.pk * CAMPAIGN_STRIDE
         with connection.cursor() as cursor:
-            cursor.execute(statement, [campaign.pk, stride, *params, draft.control_percent * 100, True, False])
-    # the bucket's parameters come before the subquery's in the statement's text
+            cursor.execute(statement, [campaign.pk, stride, draft.control_percent * 100, True, False, *params])
     groups = dict(
         CampaignMember.objects.filter(campaign=campaign).values_list("control").annotate(n=Count("id")).order_by()
     )
