@@ -67,7 +67,7 @@ def test_oip_cover_age_sex_and_own_payments(world, crowd):
     )
     assert members({"platform": "zipper", "paid_own": "yes"}) == [5]
     assert members({"platform": "zipper", "paid_own": "yes"}, on=dt.date(2026, 6, 2)) == []
-    assert len(members({"platform": "zipper", "paid_own": "no"})) == 15
+    assert len(members({"platform": "zipper", "province": "140000", "paid_own": "no"})) == 15
 
 
 def test_a_person_without_work_in_force_is_in_no_segment(world, crowd):

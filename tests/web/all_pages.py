@@ -87,6 +87,8 @@ VISITS = [
     Visit("officer", "web:officer_outbox"),
     Visit("officer", "web:officer_partners"),
     Visit("officer", "web:officer_pensioner_checks"),
+    Visit("officer", "web:campaigns"),
+    Visit("officer", "web:campaign_new"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -95,6 +97,7 @@ VISITS = [
     Visit("supervisor", "web:supervisor_coverage"),
     Visit("supervisor", "web:audit"),
     Visit("supervisor", "web:tokens"),
+    Visit("supervisor", "web:campaigns"),
     Visit("auditor", "web:audit"),
     Visit("auditor", "web:audit", query="object_type=registry.Engagement"),
     Visit("auditor", "web:audit_data_access"),
@@ -134,6 +137,9 @@ EXCLUDED = {
     "web:officer_partner": "needs a partner department, which the world of these tests has not: "
     "tests/partners/test_pages.py visits it",
     "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
+    "web:campaign_preview": "an htmx fragment of the new campaign page: tests/web/test_campaign_pages.py",
+    "web:campaign_detail": "needs a campaign sent, which the world of these tests has not: "
+    "tests/web/test_campaign_pages.py visits it",
 }
 
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]

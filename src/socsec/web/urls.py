@@ -5,6 +5,7 @@ from . import (
     account,
     audit_trail,
     employers,
+    campaigns,
     feedback,
     inbox,
     jobs,
@@ -130,6 +131,10 @@ urlpatterns = [
     path("supervisor/projections/", views.projections, name="projections"),
     path("supervisor/services/", feedback.service_quality, name="service_quality"),
     path("me/services/", feedback.my_services, name="my_services"),
+    path("officer/campaigns/", campaigns.campaigns_list, name="campaigns"),
+    path("officer/campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("officer/campaigns/preview/", campaigns.campaign_preview, name="campaign_preview"),
+    path("officer/campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("supervisor/funds/", supervision_funds.supervisor_funds, name="supervisor_funds"),
     path("supervisor/funds/thresholds/", supervision_funds.supervisor_threshold_set, name="supervisor_threshold_set"),
     path(
