@@ -54,7 +54,7 @@ def test_a_bad_campaign_is_refused_field_by_field_in_chinese(world, crowd):  # n
     page = client.post("/officer/campaigns/new/", {**GOOD, "text_zh": "", "control_percent": "60"})
     assert page.status_code == 422
     text = page.content.decode()
-    assert "请用中文和英文写信息。" in text and "对照组占细分人群的 0% 到 50%。" in text
+    assert "请用中文和英文写信息。" in text and "对照组为细分人群的百分之 0 到 50。" in text
     empty = client.post("/officer/campaigns/new/", {**GOOD, "age_from": "100"})
     assert empty.status_code == 422
     assert "今天没有人在这个细分人群中：宣传活动至少需要一人。" in empty.content.decode()
