@@ -41,6 +41,7 @@ def test_every_write_operation_of_the_api_names_its_scope():
     no_token = {
         ("POST", "/api/interagency/documents"): "another agency's signed documents: the signature is the credential",
         ("PUT", "/api/supervision/thresholds"): "a supervisor's session only: no platform sets a fund's thresholds",
+        ("POST", "/api/campaigns"): "an officer's or supervisor's session only: no platform sends a campaign",
     }
     assert writes == set(WRITE_SCOPES) | set(no_token)
     assert all(scope_needed(method, path) is None for method, path in no_token)

@@ -52,7 +52,10 @@ def test_oip_cover_age_sex_and_own_payments(world, crowd):
     with segment_persons(segment_parse({"province": "140000", "not_in_schemes": ["OIP"]}), TODAY) as persons:
         found = set(persons.values_list("pk", flat=True))
     assert found == {FIRST_ID + i for i in (4, 9, 14, 19)} | {world.freelancer.pk}
-    assert members({"platform": "zipper", "sex": "F", "age_from": "40", "age_to": "44"}) == [3, 5]  # women aged 40 to 44: born 1982-1986
+    assert members({"platform": "zipper", "sex": "F", "age_from": "40", "age_to": "44"}) == [
+        3,
+        5,
+    ]  # women aged 40 to 44: born 1982-1986
     OwnContribution.objects.create(
         person=crowd[5],
         scheme="RESIDENT_PENSION",

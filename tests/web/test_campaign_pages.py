@@ -40,9 +40,15 @@ def test_the_segment_size_is_shown_before_sending(world, crowd):  # noqa: F811
     page = client.get("/officer/campaigns/new/")
     assert page.status_code == 200
     assert 'hx-get="/officer/campaigns/preview/"' in page.content.decode()
-    size = client.get("/officer/campaigns/preview/", {"platform": "zipper", "province": "140000", "control_percent": 25})
+    size = client.get(
+        "/officer/campaigns/preview/", {"platform": "zipper", "province": "140000", "control_percent": 25}
+    )
     text = size.content.decode()
-    assert 'data-size="16"' in text and "该细分人群今天有 16 人。" in text and "约 12 人将收到，4 人留作对照（25%）。" in text
+    assert (
+        'data-size="16"' in text
+        and "该细分人群今天有 16 人。" in text
+        and "约 12 人将收到，4 人留作对照（25%）。" in text
+    )
     young = client.get("/officer/campaigns/preview/", {"platform": "zipper", "age_from": "100"}).content.decode()
     assert 'data-size="0"' in young and "今天没有人在这个细分人群中" in young
     bad = client.get("/officer/campaigns/preview/", {"age_from": "50", "age_to": "20"}).content.decode()

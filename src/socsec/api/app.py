@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from socsec.api import (
     audit,
+    campaigns,
     claims,
     collection,
     coverage,
@@ -35,3 +36,4 @@ api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
 api.add_router("", partner.router)
+api.add_router("", campaigns.router)

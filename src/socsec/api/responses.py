@@ -21,6 +21,7 @@ from pydantic import create_model
 from socsec.accounts.errors import AccountErrorCode
 from socsec.api.errors import ApiErrorCode, ErrorOut
 from socsec.benefits.errors import BenefitErrorCode
+from socsec.campaigns.errors import CampaignErrorCode
 from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
@@ -57,6 +58,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     FeedbackErrorCode,  # a rating refused (the pages show them)
     TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
+    CampaignErrorCode,  # a campaign refused (an empty segment, an idempotency key used for another)
 )
 
 

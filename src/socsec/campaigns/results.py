@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 
@@ -74,14 +75,14 @@ def campaign_results(campaign: Campaign, *, today: dt.date, threshold: int) -> l
         )
         annotations[f"joined_{days}"] = Count("id", filter=Exists(joined))
         annotations[f"paid_{days}"] = Count("id", filter=Exists(paid))
-    rows = {
-        r["control"]: r
+    rows: dict[bool, dict[str, Any]] = {
+        r["control"]: dict(r)
         for r in CampaignMember.objects.filter(campaign=campaign)
         .values("control")
         .annotate(members=Count("id"), **annotations)
         .order_by()
     }
-    empty = {"members": 0, **{k: 0 for k in annotations}}
+    empty: dict[str, Any] = {"members": 0, **{k: 0 for k in annotations}}
     out = []
     for days, last in ends.items():
         groups = []

@@ -178,7 +178,9 @@ def _persons(segment: Segment, on: dt.date) -> QuerySet[Person]:
     if segment.age_to is not None:
         persons = persons.filter(birth_date__gt=years_before(on, segment.age_to + 1))
     if segment.ordered_last_month is not None:
-        ordered = Q(Exists(LastOrder.objects.filter(person_id=OuterRef("pk"), last_order_on__gte=_previous_month_start(on))))
+        ordered = Q(
+            Exists(LastOrder.objects.filter(person_id=OuterRef("pk"), last_order_on__gte=_previous_month_start(on)))
+        )
         persons = persons.filter(ordered if segment.ordered_last_month else ~ordered)
     if segment.paid_own is not None:
         since = on - dt.timedelta(days=PAID_WITHIN_DAYS - 1)

@@ -29,6 +29,7 @@ CONTROL_PERCENT_RANGE = (0, 50)
 NAME_MAX, SUBJECT_MAX, TEXT_MAX, KEY_MAX = 120, 120, 500, 100
 EVENT = "campaign.message"
 
+
 @dataclass(frozen=True)
 class CampaignDraft:
     name: str

@@ -20,7 +20,14 @@ from socsec.accounts.permissions import may_run_campaigns
 from socsec.campaigns.models import Campaign
 from socsec.campaigns.results import MEASURES, Window, campaign_results
 from socsec.campaigns.segments import SCHEMES, segment_parse, segment_size
-from socsec.campaigns.services import CONTROL_PERCENT_RANGE, NAME_MAX, SUBJECT_MAX, TEXT_MAX, campaign_check, campaign_send
+from socsec.campaigns.services import (
+    CONTROL_PERCENT_RANGE,
+    NAME_MAX,
+    SUBJECT_MAX,
+    TEXT_MAX,
+    campaign_check,
+    campaign_send,
+)
 from socsec.core.errors import DomainError, ValidationFailed
 from socsec.registry.models import Organisation, Person, Region
 from socsec.rules.coverage import PILOT_SECTORS, SCHEME_LABELS, Category, Sector
@@ -72,9 +79,7 @@ class CampaignForm(forms.Form):
     age_from = forms.IntegerField(label=gettext_lazy("Aged from"), required=False, min_value=0, max_value=120)
     age_to = forms.IntegerField(label=gettext_lazy("Aged up to"), required=False, min_value=0, max_value=120)
     sex = forms.ChoiceField(label=gettext_lazy("Sex"), required=False)
-    ordered_last_month = forms.ChoiceField(
-        label=gettext_lazy("Took orders last month"), required=False, choices=EITHER
-    )
+    ordered_last_month = forms.ChoiceField(label=gettext_lazy("Took orders last month"), required=False, choices=EITHER)
     in_schemes = forms.MultipleChoiceField(
         label=gettext_lazy("In these schemes"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -310,7 +315,10 @@ def segment_words(segment: dict[str, Any]) -> list[str]:
         out.append(_("in %(scheme)s") % {"scheme": _(SCHEME_LABELS[next(x for x in SCHEMES if x.value == s)])})
     for s in segment.get("not_in_schemes") or ():
         out.append(_("not in %(scheme)s") % {"scheme": _(SCHEME_LABELS[next(x for x in SCHEMES if x.value == s)])})
-    paid = {True: _("paid an own contribution in the last 12 months"), False: _("paid no own contribution in 12 months")}
+    paid = {
+        True: _("paid an own contribution in the last 12 months"),
+        False: _("paid no own contribution in 12 months"),
+    }
     if segment.get("paid_own") is not None:
         out.append(paid[segment["paid_own"]])
     return out or [_("everyone with work in force")]

@@ -4,8 +4,8 @@ from django.urls import path
 from . import (
     account,
     audit_trail,
-    employers,
     campaigns,
+    employers,
     feedback,
     inbox,
     jobs,
