@@ -30,9 +30,7 @@ def session(world, role: str = "officer") -> Client:
 
 def test_preview_send_once_list_and_results(world, crowd):
     client = session(world)
-    preview = client.get(
-        "/api/campaigns/preview", {"platform": "zipper", "province": "140000", "sex": "M"}
-    )
+    preview = client.get("/api/campaigns/preview", {"platform": "zipper", "province": "140000", "sex": "M"})
     assert preview.status_code == 200
     assert preview.json()["persons"] == 8  # the men: riders 0, 2, 6, 8, 10, 12, 16, 18
     listed = client.get("/api/campaigns/preview", {"sectors": ["FOOD_DELIVERY", "RETAIL"], "province": "140000"})
