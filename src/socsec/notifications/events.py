@@ -170,4 +170,13 @@ EVENTS: dict[str, Event] = {
         required=True,
         translated=("reason",),
     ),
+    "service.rate": Event(
+        _("Rate this service"),
+        _("How was it: %(service)s?"),
+        _(
+            "“%(service)s” was completed for you on %(day)s. Tell us how it went: rate it from 1 to 5, with a "
+            "comment if you wish, on the page %(link)s"
+        ),
+        translated=("service",),
+    ),
 }
