@@ -16,6 +16,7 @@ from socsec.registry.models import Engagement, Organisation, Person, Region
 from socsec.registry.services import engagements_import, organisation_create, persons_import, region_create
 
 from .accounts import demo_accounts
+from .campaign import demo_campaign
 from .claims import load_demo_claims
 from .employers import demo_employers
 from .feedback import load_demo_ratings
@@ -56,6 +57,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         load_demo_claims()
         load_demo_ratings()
         demo_transfer()
+        demo_campaign()
         demo_notices()
         demo_supervision()
         demo_partners()
@@ -112,6 +114,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     load_demo_ratings()
     say("a driver moves his pension from Guangdong to Beijing: requested, checked, issued, credited, completed")
     demo_transfer()
+    say("publicity: a campaign to Guangdong's platform workers, sent 100 days ago, against its control group")
+    demo_campaign()
     say("notifications: the events' messages delivered to each role's inbox (and the worker's text messages)")
     demo_notices()
     say("supervision: alert thresholds on the funds, checked against this month's figures")
