@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "socsec.benefits",
     "socsec.taxexchange",
     "socsec.feedback",
+    "socsec.campaigns",
     "socsec.transfers",
     "socsec.interagency",
     "socsec.supervision",

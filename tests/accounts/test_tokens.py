@@ -43,6 +43,7 @@ def test_every_write_operation_of_the_api_names_its_scope():
         ("PUT", "/api/supervision/thresholds"): "a supervisor's session only: no platform sets a fund's thresholds",
         ("POST", "/api/assistant/questions"): "a worker's session only: it answers from their own records",
         ("POST", "/api/risk/cases/{case_id}/outcome"): "an officer's session only: no platform decides a risk case",
+        ("POST", "/api/campaigns"): "an officer's or supervisor's session only: no platform sends a campaign",
     }
     assert writes == set(WRITE_SCOPES) | set(no_token)
     assert all(scope_needed(method, path) is None for method, path in no_token)

@@ -24,7 +24,7 @@ def operations(schema: dict) -> list[tuple[str, str, dict]]:
 
 def test_operation_ids_are_the_functions_names_and_unique(schema):
     ids = [op["operationId"] for _, _, op in operations(schema)]
-    assert len(ids) == len(set(ids)) == 81
+    assert len(ids) == len(set(ids)) == 85
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i) or i.startswith("socsec")] == []
     by_path = {(path, method): op["operationId"] for path, method, op in operations(schema)}
     assert by_path[("/api/orders/batches", "post")] == "send_order_batch"
@@ -102,6 +102,7 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
         "/api/arrears",
         "/api/assistant/questions",
         "/api/audit",
+        "/api/campaigns",
         "/api/claims",
         "/api/claims/search",
         "/api/employers/arrears",
@@ -211,6 +212,11 @@ BOUNDED_ARRAYS = {
     "AgreementOut.send_fields": "one agreement's, from the partners' catalogue",
     "ExchangeOut.sources": "the sources one answer cites",
     "ExchangeOut.explanation": "the steps of one answer's explanation",
+    "ResultsOut.windows": "a campaign's three windows: 30, 60 and 90 days",
+    "SegmentIn.categories": "a segment's filter: at most the four worker categories",
+    "SegmentIn.sectors": "a segment's filter: at most the nine sectors",
+    "SegmentIn.in_schemes": "a segment's filter: at most the four schemes a segment reads",
+    "SegmentIn.not_in_schemes": "a segment's filter: at most the four schemes a segment reads",
 }
 
 

@@ -93,6 +93,8 @@ VISITS = [
     Visit("worker", "web:my_assistant"),
     Visit("officer", "web:officer_enquiries"),
     Visit("auditor", "web:officer_assistant_log"),
+    Visit("officer", "web:campaigns"),
+    Visit("officer", "web:campaign_new"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),
@@ -101,6 +103,7 @@ VISITS = [
     Visit("supervisor", "web:supervisor_coverage"),
     Visit("supervisor", "web:audit"),
     Visit("supervisor", "web:tokens"),
+    Visit("supervisor", "web:campaigns"),
     Visit("auditor", "web:audit"),
     Visit("auditor", "web:audit", query="object_type=registry.Engagement"),
     Visit("auditor", "web:audit_data_access"),
@@ -141,6 +144,9 @@ EXCLUDED = {
     "tests/partners/test_pages.py visits it",
     "web:my_assistant_handover": "a POST that hands a question over and shows the assistant page: tests/assistant",
     "web:officer_job_interrupt": "shown only for a job with no sign of life: tests/web/test_jobs_page.py walks it",
+    "web:campaign_preview": "an htmx fragment of the new campaign page: tests/web/test_campaign_pages.py",
+    "web:campaign_detail": "needs a campaign sent, which the world of these tests has not: "
+    "tests/web/test_campaign_pages.py visits it",
 }
 
 ROLES = ["anonymous", "worker", "platform", "officer", "supervisor", "auditor"]

@@ -177,3 +177,8 @@ def person_disclosure(p: Principal, person_id: int, *, listing: bool = False) ->
     """How much of a person's resident ID and name ``p`` is shown on pages and in API answers (the
     policy is ``socsec.core.masking.disclosure``; ``listing``: in a list of persons)."""
     return disclosure(p.role, own=p.person_id is not None and p.person_id == person_id, listing=listing)
+
+
+def may_run_campaigns(p: Principal) -> bool:
+    """Targeted publicity: officers and supervisors pick a segment, send a campaign and see what came of it."""
+    return p.role in REGISTRY_WRITERS

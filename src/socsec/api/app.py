@@ -9,6 +9,7 @@ from __future__ import annotations
 from socsec.api import (
     assistant,
     audit,
+    campaigns,
     claims,
     collection,
     coverage,
@@ -39,3 +40,4 @@ api.add_router("", supervision.router)
 api.add_router("", risk.router)
 api.add_router("", partner.router)
 api.add_router("", assistant.router)
+api.add_router("", campaigns.router)

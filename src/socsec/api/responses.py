@@ -22,6 +22,7 @@ from socsec.accounts.errors import AccountErrorCode
 from socsec.api.errors import ApiErrorCode, ErrorOut
 from socsec.assistant.errors import AssistantErrorCode
 from socsec.benefits.errors import BenefitErrorCode
+from socsec.campaigns.errors import CampaignErrorCode
 from socsec.contributions.errors import ContributionErrorCode, OrderRowErrorCode
 from socsec.core.errors import ErrorCode, ValidationFailed
 from socsec.coverage.errors import CoverageErrorCode
@@ -61,6 +62,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
     RiskErrorCode,  # an officer's outcome of a risk case refused
+    CampaignErrorCode,  # a campaign refused (an empty segment, an idempotency key used for another)
 )
 
 

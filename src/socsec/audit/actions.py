@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "feedback.service.rated": _("Service rated"),
     "assistant.enquiry.handed_over": _("Question handed over to an officer"),
     "assistant.enquiry.answered": _("Handed-over question answered"),
+    "campaigns.campaign.sent": _("Campaign sent"),
     "benefit.claim.submit": _("Claim submitted"),
     "benefit.claim.submitted": _("Claim submitted"),
     "benefit.claim.gathering_evidence": _("Claim sent to an officer for checking"),

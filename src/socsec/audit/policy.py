@@ -460,6 +460,24 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "reply": "free text an officer wrote to the person; kept on the row",
         },
     ),
+    "campaigns.Campaign": AuditFields(
+        recorded=(
+            "id",
+            "name",
+            "segment",
+            "subject_en",
+            "subject_zh",
+            "text_en",
+            "text_zh",
+            "control_percent",
+            "idempotency_key",
+            "sent_on",
+            "sent_at",
+            "sent_by_id",
+            "treated",
+            "control",
+        )
+    ),
     "feedback.ServiceRating": AuditFields(
         recorded=(
             "id",

@@ -31,12 +31,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     django_setup()
     import datetime as dt
 
+    from socsec.feedback.invitations import rating_invitations_notify
     from socsec.notifications.sweeps import contributions_due_notify, invoices_overdue_notify
 
     on = dt.date.fromisoformat(args.on) if args.on else None
     overdue = invoices_overdue_notify(on=on)
     due = contributions_due_notify(on=on)
-    print(f"invoices overdue told: {overdue}; own contributions due told: {due}")
+    invited = rating_invitations_notify(on=on)
+    print(f"invoices overdue told: {overdue}; own contributions due told: {due}; services to rate: {invited}")
     return 0
 
 

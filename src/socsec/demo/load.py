@@ -17,6 +17,7 @@ from socsec.registry.services import engagements_import, organisation_create, pe
 
 from .accounts import demo_accounts
 from .assistant import demo_assistant
+from .campaign import demo_campaign
 from .claims import load_demo_claims
 from .employers import demo_employers
 from .feedback import load_demo_ratings
@@ -59,6 +60,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         load_demo_ratings()
         demo_transfer()
         demo_assistant()
+        demo_campaign()
         demo_notices()
         demo_supervision()
         demo_partners()
@@ -117,6 +119,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_transfer()
     say("help assistant: the demo worker asks in Chinese and English; an officer answers the question it did not know")
     demo_assistant()
+    say("publicity: a campaign to Guangdong's platform workers, sent 100 days ago, against its control group")
+    demo_campaign()
     say("notifications: the events' messages delivered to each role's inbox (and the worker's text messages)")
     demo_notices()
     say("supervision: alert thresholds on the funds, checked against this month's figures")

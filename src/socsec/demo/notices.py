@@ -9,6 +9,7 @@ from socsec.accounts.models import Role, User
 from socsec.audit.models import ReadPurpose
 from socsec.audit.reads import log_personal_read
 from socsec.audit.services import Actor
+from socsec.feedback.invitations import rating_invitations_notify
 from socsec.notifications import recipients
 from socsec.notifications.models import Contact
 from socsec.notifications.sending import DeliverResult, deliver_due
@@ -28,6 +29,7 @@ def demo_notices() -> DeliverResult:
         _contacts_and_read(worker, platform)
     invoices_overdue_notify()
     contributions_due_notify()
+    rating_invitations_notify()
     return deliver_due()
 
 

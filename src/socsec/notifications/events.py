@@ -133,5 +133,54 @@ EVENTS: dict[str, Event] = {
         _("Your question was answered"),
         _("An officer answered your question"),
         _("An officer answered your question “%(question)s”. The answer is on your assistant page."),
+    "campaign.message": Event(
+        _("Message from the agency"),
+        _("Social security: %(subject)s"),
+        _("%(text)s (A message from the social security agency, campaign %(campaign)s.)"),
+    ),
+    "transfer.requested": Event(
+        _("Pension transfer asked for"),
+        _("Your pension transfer to %(to)s was asked for"),
+        _(
+            "The move of your pension from %(from)s to %(to)s was asked for and checked: %(amount)s yuan in your "
+            "individual account and %(pooled)s yuan of pooled contributions would move. The document is issued next."
+        ),
+    ),
+    "transfer.issued": Event(
+        _("Pension transfer issued"),
+        _("The transfer document of your pension was issued"),
+        _(
+            "The document moving your pension from %(from)s to %(to)s was issued: %(amount)s yuan in your "
+            "individual account and %(pooled)s yuan of pooled contributions are on their way."
+        ),
+    ),
+    "transfer.credited": Event(
+        _("Pension transfer received"),
+        _("Your pension from %(from)s was received"),
+        _(
+            "Your pension moved from %(from)s to %(to)s was received and credited: %(amount)s yuan to your "
+            "individual account and %(pooled)s yuan of pooled contributions."
+        ),
+    ),
+    "transfer.completed": Event(
+        _("Pension transfer done"),
+        _("Your pension transfer to %(to)s is done"),
+        _("The move of your pension from %(from)s to %(to)s is done: the receiving agency credited it."),
+    ),
+    "transfer.refused": Event(
+        _("Pension transfer refused"),
+        _("Your pension transfer to %(to)s was refused"),
+        _("The move of your pension from %(from)s to %(to)s was refused: %(reason)s"),
+        required=True,
+        translated=("reason",),
+    ),
+    "service.rate": Event(
+        _("Rate this service"),
+        _("How was it: %(service)s?"),
+        _(
+            "“%(service)s” was completed for you on %(day)s. Tell us how it went: rate it from 1 to 5, with a "
+            "comment if you wish, on the page %(link)s"
+        ),
+        translated=("service",),
     ),
 }

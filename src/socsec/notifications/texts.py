@@ -36,8 +36,20 @@ def render(event: str, context: Mapping[str, Any], language: str) -> tuple[str, 
             if missing:
                 raise RenderError(DeliveryError.TEMPLATE_MISSING, f"no {language} text for {missing[0]!r}")
         values = {k: gettext(v) if k in spec.translated and isinstance(v, str) else v for k, v in context.items()}
+        values.update(_in_language(context, language))
         try:
             subject, body = (text % values for text in written)
         except (KeyError, TypeError, ValueError) as exc:
             raise RenderError(DeliveryError.TEMPLATE_VALUES, f"the notice lacks a value: {exc}") from None
     return subject, body
+
+
+def _in_language(context: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """The values written per language (``name@zh-hans``, ``name@en``: an officer's own text) as ``name``
+    in this language; one without this language is missing, so the notice is flagged, not sent in another."""
+    out = {}
+    for key, value in context.items():
+        name, at, written_in = key.partition("@")
+        if at and written_in.lower() == language.lower():
+            out[name] = value
+    return out

@@ -34,6 +34,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "benefits.RetentionRebate": _("job-retention rebate"),
     "feedback.ServiceRating": _("service rating"),
     "assistant.Enquiry": _("enquiry to the officers"),
+    "campaigns.Campaign": _("campaign"),
 }
 FIELD_LABELS: dict[str, Promise] = {
     "amount_cents": _("amount (yuan)"),

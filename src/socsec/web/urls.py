@@ -5,6 +5,7 @@ from . import (
     account,
     assistant,
     audit_trail,
+    campaigns,
     employers,
     feedback,
     inbox,
@@ -139,6 +140,10 @@ urlpatterns = [
     path("me/assistant/<int:exchange_id>/handover/", assistant.my_assistant_handover, name="my_assistant_handover"),
     path("officer/enquiries/", assistant.officer_enquiries, name="officer_enquiries"),
     path("officer/assistant-log/", assistant.officer_assistant_log, name="officer_assistant_log"),
+    path("officer/campaigns/", campaigns.campaigns_list, name="campaigns"),
+    path("officer/campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("officer/campaigns/preview/", campaigns.campaign_preview, name="campaign_preview"),
+    path("officer/campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("supervisor/funds/", supervision_funds.supervisor_funds, name="supervisor_funds"),
     path("supervisor/funds/thresholds/", supervision_funds.supervisor_threshold_set, name="supervisor_threshold_set"),
     path(

@@ -22,6 +22,7 @@ from ..amounts import years_of
 from ..documents import DocumentError, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import IncomingTransfer, TransferredPeriod
+from ..notices import transfer_tell
 from .sending import PENSION_FUND, now_text, step, this_agency
 
 
@@ -153,6 +154,7 @@ def _apply(actor: Actor, doc: TransferDocument, digest: str) -> TransferReceipt:
             )
             incoming.save(update_fields=["ledger_transaction"])
         audit_record(actor=actor, action="transfer.credit", instance=incoming)
+        transfer_tell(incoming, "transfer.credited")
     return receipt
 
 

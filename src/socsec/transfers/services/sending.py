@@ -23,6 +23,7 @@ from ..amounts import temporary_account, work_out
 from ..documents import DocumentError, Party, PersonIdentity, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import Channel, OutgoingTransfer
+from ..notices import transfer_tell
 from ..outstanding import outstanding, relation_region
 
 PENSION_FUND = "EMPLOYEE_PENSION"
@@ -108,6 +109,7 @@ def transfer_request(
             requested_at=timezone.now(),
         )
         audit_record(actor=actor, action="transfer.request", instance=transfer)
+        transfer_tell(transfer, "transfer.requested")
     return transfer
 
 
@@ -150,6 +152,7 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             transfer.steps = [*transfer.steps, step("REFUSED")]
             transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
             audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
+            transfer_tell(transfer, "transfer.refused", reason=transfer.refusal_reason)
         else:
             before = _snapshot(transfer)
             _work_out_again(transfer, today)
@@ -211,6 +214,7 @@ def _issue(actor: Actor, transfer: OutgoingTransfer, before: dict[str, Any]) -> 
         ]
     )
     audit_record(actor=actor, action="transfer.issue", instance=transfer, before=before)
+    transfer_tell(transfer, "transfer.issued")
     return document_of(transfer)
 
 
@@ -283,6 +287,7 @@ def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[s
         transfer.steps = [*transfer.steps, step("COMPLETED")]
         transfer.save(update_fields=["status", "receipt", "steps"])
         audit_record(actor=actor, action="transfer.complete", instance=transfer, before=before)
+        transfer_tell(transfer, "transfer.completed")
     return transfer
 
 
@@ -333,4 +338,5 @@ def transfer_refused_by_receiver(*, actor: Actor, document_id: str, code: str, r
         transfer.steps = [*transfer.steps, step("REFUSED")]
         transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
         audit_record(actor=actor, action="transfer.returned", instance=transfer, before=before)
+        transfer_tell(transfer, "transfer.refused", reason=transfer.refusal_reason)
     return transfer
