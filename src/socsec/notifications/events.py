@@ -133,6 +133,7 @@ EVENTS: dict[str, Event] = {
         _("Your question was answered"),
         _("An officer answered your question"),
         _("An officer answered your question “%(question)s”. The answer is on your assistant page."),
+    ),
     "campaign.message": Event(
         _("Message from the agency"),
         _("Social security: %(subject)s"),
