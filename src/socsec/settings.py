@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "socsec.transfers",
     "socsec.interagency",
     "socsec.supervision",
+    "socsec.quality",
     "oauth2_provider",
     "socsec.partners",
     "django_tasks",

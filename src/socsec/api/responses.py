@@ -31,6 +31,7 @@ from socsec.jobs.errors import JobErrorCode
 from socsec.notifications.errors import NotifyErrorCode
 from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
+from socsec.quality.errors import QualityErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
 from socsec.transfers.errors import TransferErrorCode
@@ -57,6 +58,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     FeedbackErrorCode,  # a rating refused (the pages show them)
     TransferErrorCode,  # a transfer's refusals (an agency's acknowledgement of a transfer document carries them)
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
+    QualityErrorCode,  # a data correction refused (the quality pages and API)
 )
 
 
