@@ -117,6 +117,8 @@ def test_no_operation_answers_a_bare_list_and_every_list_is_paged(schema):
         "/api/persons",
         "/api/persons/{person_id}/engagements",
         "/api/projections/scenarios",
+        "/api/quality/counts",
+        "/api/quality/findings",
         "/api/regions",
         "/api/supervision/alerts",
         "/api/supervision/contributions",

@@ -81,7 +81,7 @@ def test_a_confirmed_birth_date_is_applied_through_the_registry_with_its_audit_e
     assert Person.objects.get(pk=w.freelancer.pk).birth_date == D(1972, 1, 1)
     entry = AuditEntry.objects.get(action="person.birth_date.correct")
     assert (entry.actor_label, entry.object_id, entry.before["birth_date"], entry.after["birth_date"]) == (
-        "officer",
+        "user:officer",
         str(w.freelancer.pk),
         "1972-01-02",
         "1972-01-01",

@@ -19,6 +19,7 @@ from socsec.api import (
     partner,
     pension,
     projections,
+    quality,
     registry,
     statements,
     supervision,
@@ -34,4 +35,5 @@ api.add_router("", claims.router)
 api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
+api.add_router("", quality.router)
 api.add_router("", partner.router)

@@ -241,7 +241,7 @@ def _decide(actor: Actor, person_id: int, correction_id: int, state: str) -> Cor
 def _apply(correction: Correction) -> None:
     """Through the registry's services, in the name of the officer who proposed it, with the reason."""
     officer = correction.proposed_by
-    acting = Actor(label=officer.username, user_id=officer.pk)
+    acting = Actor(label=f"user:{officer.username}", user_id=officer.pk)
     reason = (
         f"Data-quality correction {correction.pk} ({correction.finding.rule}), confirmed by the person on "
         f"{timezone.localdate().isoformat()}"
