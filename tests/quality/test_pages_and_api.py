@@ -34,9 +34,8 @@ def test_the_dashboard_shows_each_rule_by_province_with_its_trend_and_csv(findin
     assert "Run the check now" not in page  # an auditor reads only
     assert "Registered birth date 1972-01-02; the resident ID gives 1972-01-01." in page
     assert (
-        "Engagement %d with Zipper Courier (from 2024-03-01): last order on 2025-10-03, none since 2025-11-01."
-        % (w.rider_eng_courier.pk)
-        in page
+        f"Engagement {w.rider_eng_courier.pk} with Zipper Courier (from 2024-03-01): last order on 2025-10-03, "
+        "none since 2025-11-01." in page
     )
     charts = json.loads(page.split('id="projection-charts" type="application/json">')[1].split("</script>")[0])
     assert charts["years"] == [f"2026-05-01 #{run.pk}"]
