@@ -26,6 +26,7 @@ from .orders import demo_orders
 from .partners import demo_partners
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
+from .quality import demo_quality
 from .rider import demo_rider
 from .supervision import demo_supervision
 from .transfer import demo_transfer
@@ -59,6 +60,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_notices()
         demo_supervision()
         demo_partners()
+        demo_quality()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -118,6 +120,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_supervision()
     say("partner departments: a death register from civil affairs, a partner's read, pensioners checked by data")
     demo_partners()
+    say("data quality: the register screened, a birth date corrected from the ID and confirmed by the worker")
+    demo_quality()
     return summarise(created=True, token=key)
 
 
