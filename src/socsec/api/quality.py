@@ -48,7 +48,7 @@ class FindingFilter(CountFilter):
 
 
 @router.get("/quality/counts", response=responses({200: page_of(CountOut)}))
-def list_counts(request: HttpRequest, filters: Query[CountFilter]) -> dict[str, Any]:
+def list_quality_counts(request: HttpRequest, filters: Query[CountFilter]) -> dict[str, Any]:
     """Each run's findings per rule and province, the oldest run first, a page at a time."""
     require_staff(principal_of(request))
     counts = selectors.all_counts()
@@ -65,7 +65,7 @@ def list_counts(request: HttpRequest, filters: Query[CountFilter]) -> dict[str, 
 
 
 @router.get("/quality/findings", response=responses({200: page_of(FindingOut)}))
-def list_findings(request: HttpRequest, filters: Query[FindingFilter]) -> dict[str, Any]:
+def list_quality_findings(request: HttpRequest, filters: Query[FindingFilter]) -> dict[str, Any]:
     """The findings with their evidence, by rule, a page at a time."""
     p = principal_of(request)
     require_staff(p)
