@@ -42,7 +42,7 @@ class Rule:
     label: str | Promise
     description: str | Promise
     since: dt.date
-    reference: str
+    reference: str | Promise
     find: Callable[[dt.date], Iterator[Hit]]
     correctable: str = ""  # the Correction.Field the person may confirm; empty: an officer follows it up
 
@@ -168,7 +168,10 @@ RULES: dict[str, Rule] = {
                 "old: the work has likely ended without its end being reported."
             ),
             dt.date(2026, 1, 1),
-            "Guiding Opinions on NFE workers' rights (人社部发〔2021〕56号): platforms report engagements",
+            _(
+                "Guiding Opinions on the labour rights of workers in new forms of employment "
+                "(Ren She Bu Fa [2021] No. 56)"
+            ),
             idle_engagements,
             Correction.Field.ENGAGEMENT_END,
         ),
@@ -178,7 +181,7 @@ RULES: dict[str, Rule] = {
             _("Birth date contradicts the resident ID"),
             _("The registered birth date differs from the birth date encoded in digits 7 to 14 of the resident ID."),
             dt.date(2026, 1, 1),
-            "GB 11643-1999 Citizen identification number",
+            _("GB 11643-1999 Citizen identification number"),
             birth_dates_against_ids,
             Correction.Field.BIRTH_DATE,
         ),
@@ -200,7 +203,7 @@ RULES: dict[str, Rule] = {
             _("Engagement open after the person's death"),
             _("An engagement without an end, or ending after the date of death the death notice gives."),
             dt.date(2026, 1, 1),
-            "Social Insurance Law art. 14 and 17 (benefits stop at death); civil register death notices",
+            _("Death notices from the civil register (data exchange)"),
             open_after_death,
         ),
         Rule(
