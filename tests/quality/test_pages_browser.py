@@ -42,7 +42,7 @@ def test_an_officer_proposes_and_the_worker_confirms_on_a_phone(findings, live_s
 
     page.goto(f"{live_server.url}/officer/quality/findings/{zipper.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"问题 {zipper.pk}")
-    field = page.get_by_label("新的用工关系结束日期（YYYY-MM-DD）")
+    field = page.get_by_label("新的用工关系结束日期（年-月-日）")
     expect(field).to_have_value("2025-10-03")
     expect(page.locator("#prefilled")).to_have_text(
         "已根据我们掌握的数据填写（取自平台最后报送的订单）：无需本人提供任何材料。"
@@ -53,7 +53,7 @@ def test_an_officer_proposes_and_the_worker_confirms_on_a_phone(findings, live_s
         "new_value：结束日期 2024-01-01 须在用工关系开始日期 2024-03-01 与今天"
     )
     assert Correction.objects.count() == 0
-    page.get_by_label("新的用工关系结束日期（YYYY-MM-DD）").fill("2025-10-03")
+    page.get_by_label("新的用工关系结束日期（年-月-日）").fill("2025-10-03")
     page.get_by_role("button", name="提出").click()
     expect(page.locator("main")).to_contain_text("更正已提出；已通知本人确认或拒绝。")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -225,7 +225,7 @@ def _decide(actor: Actor, person_id: int, correction_id: int, state: str) -> Cor
                 "correction %(correction)s was %(state)s already: nothing changed.",
                 field="correction",
                 code=QualityErrorCode.CORRECTION_DECIDED,
-                params={"correction": correction.pk, "state": correction.get_state_display()},
+                params={"correction": correction.pk, "state": Correction.State(correction.state).label},
             )
         before = snapshot(correction)
         correction.state = state
