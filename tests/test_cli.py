@@ -184,6 +184,16 @@ def test_credit_interest(tmp_path, migrated_var):
     assert "no credited interest rate for 2025" in refused.stderr
 
 
+def test_quality_check_and_coverage_refresh_stats(tmp_path, migrated_var):
+    migrated_var.copy_to(tmp_path)
+    checked = run("quality", "check", "--on", "2026-05-01", var=tmp_path)
+    assert checked.stdout == "quality run 1 on 2026-05-01: 0 findings\n"
+    kept = run("coverage", "refresh-stats", "--month", "2026-04", var=tmp_path)
+    assert re.fullmatch(r"effective coverage of 2026-04: 0 cells kept, counted in \d+ ms\n", kept.stdout)
+    refused = run("coverage", "refresh-stats", "--month", "2026-13", var=tmp_path, check=False)
+    assert refused.returncode == 2 and "'2026-13' is not a month (YYYY-MM)" in refused.stderr
+
+
 def test_coverage_refresh_counts(tmp_path, migrated_var):
     migrated_var.copy_to(tmp_path)
     done = run("coverage", "refresh-counts", "--on", "2026-05-01", var=tmp_path)

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "socsec.supervision",
     "socsec.assistant",
     "socsec.risk",
+    "socsec.quality",
     "oauth2_provider",
     "socsec.partners",
     "django_tasks",

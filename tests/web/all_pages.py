@@ -34,6 +34,7 @@ VISITS = [
     Visit("worker", "web:my_statement"),
     Visit("worker", "web:my_pension_estimate"),
     Visit("worker", "web:my_transfers"),
+    Visit("worker", "web:my_corrections"),
     Visit("worker", "web:my_join"),
     Visit("worker", "web:my_pay"),
     Visit("worker", "web:my_payment", ("reference",)),
@@ -101,6 +102,8 @@ VISITS = [
     Visit("supervisor", "web:service_quality"),
     Visit("supervisor", "web:supervisor_funds"),
     Visit("supervisor", "web:supervisor_coverage"),
+    Visit("officer", "web:officer_quality"),
+    Visit("officer", "web:officer_quality_finding", ("finding_id",)),
     Visit("supervisor", "web:audit"),
     Visit("supervisor", "web:tokens"),
     Visit("supervisor", "web:campaigns"),
@@ -117,6 +120,8 @@ VISITS = [
 ]
 
 EXCLUDED = {
+    "web:officer_quality_run": "a POST that queues the data-quality check and redirects: tests/quality",
+    "web:my_correction_decide": "a POST that confirms or rejects and redirects to the corrections: tests/quality",
     "web:supervisor_threshold_set": "a POST that redirects to the fund dashboard: tests/supervision",
     "web:supervisor_alert_acknowledge": "a POST that redirects to the fund dashboard: tests/supervision",
     "web:home": "redirects to the role's first page, which is visited",

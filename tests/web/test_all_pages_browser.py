@@ -75,7 +75,12 @@ def ids(world, data_dir) -> dict[str, int | str]:
         declared_base_cents=900000,
         valid_from=this_month,
     )
+    from socsec.quality.models import Finding
+    from socsec.quality.services import quality_check_run
+
+    quality_check_run(actor=SYSTEM, on=dt.date(2026, 5, 1))
     return {
+        "finding_id": Finding.objects.filter(rule="engagement_no_orders").order_by("id").first().pk,
         "person_id": world.rider.pk,
         "claim_id": injury(world).pk,
         "engagement_id": world.rider_eng_platform.pk,

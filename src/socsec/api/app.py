@@ -21,6 +21,7 @@ from socsec.api import (
     partner,
     pension,
     projections,
+    quality,
     registry,
     risk,
     statements,
@@ -38,6 +39,7 @@ api.add_router("", employers.router)
 api.add_router("", interagency.router)
 api.add_router("", supervision.router)
 api.add_router("", risk.router)
+api.add_router("", quality.router)
 api.add_router("", partner.router)
 api.add_router("", assistant.router)
 api.add_router("", campaigns.router)

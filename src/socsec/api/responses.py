@@ -33,6 +33,7 @@ from socsec.jobs.errors import JobErrorCode
 from socsec.notifications.errors import NotifyErrorCode
 from socsec.partners.errors import PartnerErrorCode
 from socsec.pension_accounts.errors import PensionAccountErrorCode
+from socsec.quality.errors import QualityErrorCode
 from socsec.registry.errors import RegistryErrorCode
 from socsec.risk.errors import RiskErrorCode
 from socsec.taxexchange.errors import TaxExchangeErrorCode
@@ -63,6 +64,7 @@ ERROR_CODE_ENUMS: tuple[type[StrEnum], ...] = (
     NotifyErrorCode,  # a notification refused (the preferences and outbox pages)
     RiskErrorCode,  # an officer's outcome of a risk case refused
     CampaignErrorCode,  # a campaign refused (an empty segment, an idempotency key used for another)
+    QualityErrorCode,  # a data correction refused (the quality pages and API)
 )
 
 

@@ -652,4 +652,21 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "needs_attention",
         )
     ),
+    "quality.QualityRun": AuditFields(recorded=("id", "on", "started_at", "finished_at", "started_by", "findings")),
+    "quality.Correction": AuditFields(
+        recorded=(
+            "id",
+            "finding_id",
+            "person_id",
+            "field",
+            "old_value",
+            "new_value",
+            "source",
+            "note",
+            "state",
+            "proposed_by_id",
+            "proposed_at",
+            "decided_at",
+        )
+    ),
 }

@@ -28,6 +28,7 @@ from . import (
     partners,
     pay,
     project,
+    quality,
     risk,
     rules,
     serve,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_assess(sub)
     interest.add_credit_interest(sub)
     coverage.add_coverage(sub)
+    quality.add_quality(sub)
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)

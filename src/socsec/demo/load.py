@@ -28,6 +28,7 @@ from .orders import demo_orders
 from .partners import demo_partners
 from .people import build_engagements, build_people, credit_code
 from .pilot import ACTIVATIONS, ACTOR, ORGANISATIONS, PLATFORMS, REGIONS
+from .quality import demo_quality
 from .rider import demo_rider
 from .risk import demo_risk
 from .supervision import demo_supervision
@@ -64,6 +65,7 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
         demo_notices()
         demo_supervision()
         demo_partners()
+        demo_quality()
         return summarise(created=False, token=None)
     say = progress or (lambda _text: None)
     rng = random.Random(seed)
@@ -129,6 +131,8 @@ def load_demo(*, workers: int = 2400, seed: int = 2022, progress: Callable[[str]
     demo_partners()
     say("risk control: the whole database screened; the cases the stories planted wait in the officers' queue")
     demo_risk()
+    say("data quality: the register screened, a birth date corrected from the ID and confirmed by the worker")
+    demo_quality()
     return summarise(created=True, token=key)
 
 

@@ -184,4 +184,14 @@ EVENTS: dict[str, Event] = {
         ),
         translated=("service",),
     ),
+    "quality.correction.proposed": Event(
+        _("Correction to confirm"),
+        _("Please confirm a correction of your %(field)s"),
+        _(
+            "An officer found that your %(field)s in our records (%(old)s) looks wrong and proposes %(new)s, "
+            "taken from data we already hold. Confirm or reject it on the portal's corrections page; "
+            "nothing changes until you confirm."
+        ),
+        translated=("field",),
+    ),
 }

@@ -63,3 +63,21 @@ class FundAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.scheme}:{self.province} {self.month}"
+
+
+class CoverageCellsSnapshot(models.Model):
+    """A month's effective coverage counts (``coverage_stats.coverage_cells``), kept so the pages and the API
+    read them instead of counting everyone on every view; counted again by a job (``socsec coverage
+    refresh-stats``, or the task). ``cells``: ``[[category, platform, sector, province, sex, age band,
+    persons, legal, contributing, receiving], ...]``."""
+
+    month = models.CharField(max_length=7, unique=True)
+    cells = models.JSONField()
+    computed_at = models.DateTimeField(help_text="When the register was read")
+    duration_ms = models.BigIntegerField(help_text="How long the count took")
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"coverage cells of {self.month} as of {self.computed_at:%Y-%m-%d %H:%M}"

@@ -3,12 +3,13 @@ the months before it; the threshold a caller asks for checked first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from socsec.core.errors import ValidationFailed
 from socsec.core.months import month_index, month_name
 
-from .coverage_stats import coverage_cells
+from .coverage_store import coverage_cells_kept
 from .suppression import Row, Table, publish
 
 DEFAULT_THRESHOLD = 10  # persons: a row with fewer is withheld
@@ -22,6 +23,7 @@ class CoverageReport:
     threshold: int
     tables: list[Table]
     over_time: list[tuple[str, Row]]  # (month, its total row), oldest first
+    counted_at: dt.datetime | None = None  # when the month's kept counts were counted; None: counted now
 
 
 def check_threshold(raw: object) -> int:
@@ -41,14 +43,17 @@ def check_threshold(raw: object) -> int:
 
 
 def coverage_report(*, month: str, threshold: int, months: int = MONTHS_SHOWN) -> CoverageReport:
-    """The month's tables and the totals of the ``months`` months to it: one counting query a month."""
+    """The month's tables and the totals of the ``months`` months to it: each month's kept counts, or one
+    counting query for a month never kept."""
     index = month_index(month)
     over_time: list[tuple[str, Row]] = []
     tables: list[Table] = []
+    counted_at = None
     for back in range(months - 1, -1, -1):
         name = month_name(index - back)
-        published = publish(coverage_cells(name), threshold=threshold)
+        cells, counted_at = coverage_cells_kept(name)
+        published = publish(cells, threshold=threshold)
         over_time.append((name, published[0].total))
         if back == 0:
             tables = published
-    return CoverageReport(month, threshold, tables, over_time)
+    return CoverageReport(month, threshold, tables, over_time, counted_at)

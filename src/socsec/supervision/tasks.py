@@ -11,6 +11,7 @@ from django_tasks import task
 from socsec.audit.services import Actor
 
 from .alerts import fund_alerts_evaluate
+from .coverage_store import coverage_cells_refresh
 
 
 @task()
@@ -23,3 +24,10 @@ def evaluate_fund_alerts(month: str) -> dict[str, Any]:
 def fund_alerts_request(*, month: str) -> None:
     """Queue the evaluation of ``month`` on the task worker, after the caller's transaction commits."""
     transaction.on_commit(lambda: evaluate_fund_alerts.enqueue(month))
+
+
+@task()
+def refresh_coverage_cells(month: str) -> dict[str, Any]:
+    """Count ``month`` (YYYY-MM) of the effective coverage statistics over everyone and keep it."""
+    snapshot = coverage_cells_refresh(month=month)
+    return {"month": month, "cells": len(snapshot.cells), "duration_ms": snapshot.duration_ms}

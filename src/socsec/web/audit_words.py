@@ -16,6 +16,8 @@ OBJECT_LABELS: dict[str, Promise] = {
     "registry.Person": _("person"),
     "registry.Engagement": _("engagement"),
     "registry.EngagementEndDecision": _("engagement end decision"),
+    "quality.QualityRun": _("data-quality run"),
+    "quality.Correction": _("data correction"),
     "coverage.SchemeActivation": _("scheme activation"),
     "contributions.OrderBatch": _("order batch"),
     "taxexchange.Handover": _("handover to the tax authority"),

@@ -113,5 +113,6 @@ def supervisor_coverage(request: HttpRequest) -> HttpResponse:
         "measures": list(months.values()),
         "tables": _shaped(report.tables),
         "over_time": [(m, _row(r, m)) for m, r in report.over_time],
+        "counted_at": report.counted_at,
     }
     return render(request, "web/supervisor_coverage.html", context)

@@ -17,6 +17,7 @@ from . import (
     person_register,
     provider,
     provider_payments,
+    quality,
     risk,
     supervision_coverage,
     supervision_funds,
@@ -152,5 +153,14 @@ urlpatterns = [
         name="supervisor_alert_acknowledge",
     ),
     path("supervisor/coverage/", supervision_coverage.supervisor_coverage, name="supervisor_coverage"),
+    path("officer/quality/", quality.officer_quality, name="officer_quality"),
+    path("officer/quality/run/", quality.officer_quality_run, name="officer_quality_run"),
+    path("officer/quality/findings/<int:finding_id>/", quality.officer_quality_finding, name="officer_quality_finding"),
+    path("my/corrections/", quality.my_corrections, name="my_corrections"),
+    path(
+        "my/corrections/<int:correction_id>/<str:decision>/",
+        quality.my_correction_decide,
+        name="my_correction_decide",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from socsec.audit.services import Actor, audit_record, audit_record_many
+from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.core.db import lock
 from socsec.core.errors import Conflict, ValidationFailed
 
 from .. import validation as v
@@ -194,3 +195,21 @@ def _insert_people(actor: Actor, cleaned: list[PersonData]) -> list[Person]:
         people = Person.objects.bulk_create(built, batch_size=1000)
         audit_record_many(actor=actor, action="person.register", instances=people)
     return people
+
+
+def person_birth_date_correct(*, actor: Actor, person: Person, birth_date: dt.date, reason: str) -> Person:
+    """Correct a person's registered birth date to the one their resident ID gives (the only one the
+    registry accepts), with the reason (a data-quality correction the person confirmed, say)."""
+    errors: v.Errors = {}
+    with transaction.atomic():
+        locked = lock(Person.objects).get(pk=person.pk)
+        v.check_consistent_with_id(locked.resident_id, birth_date, None, errors)
+        if errors:
+            raise ValidationFailed.from_fields(errors)
+        if not reason.strip():
+            raise ValidationFailed("reason: is required: say what the correction rests on.", field="reason")
+        before = snapshot(locked)
+        locked.birth_date = birth_date
+        locked.save(update_fields=["birth_date"])
+        audit_record(actor=actor, action="person.birth_date.correct", instance=locked, before=before)
+    return locked
