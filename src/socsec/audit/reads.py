@@ -55,6 +55,8 @@ READ_KINDS: dict[str, str | Promise] = {
     "suspension queue": _("stopped benefits (work queue)"),
     "contributions collected": _("contributions the tax authority collected"),
     "transfer queue": _("pension transfers (work queue)"),
+    "risk case": _("a risk case and its evidence"),
+    "risk queue": _("risk cases (work queue)"),
 }
 
 
