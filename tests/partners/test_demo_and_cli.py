@@ -55,7 +55,7 @@ def test_a_partner_and_its_agreement_from_the_command_line(tmp_path, demo_var):
     made = run(
         "partners", "agreement", "--partner", "bank-2", "--reference", "BANK-2027-01",
         "--purpose", "Account checks", "--legal-basis", "Card agreement", "--scope", "accounts:send",
-        "--send", "resident_id", "--send", "account_valid", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
+        "--send", "resident_id", "--send", "result", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
         var=tmp_path,
     )  # fmt: skip
     assert made.stdout.startswith("agreement BANK-2027-01: client id ")

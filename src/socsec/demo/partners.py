@@ -44,9 +44,9 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "SAMR-2026-01",
         ("Find platform enterprises that must report their workers' orders", "查找应报送从业人员订单的平台企业"),
         "Guiding Opinions on Protecting the Rights of Workers in New Forms of Employment (2021)",
-        ["registrations:send"],
+        ["platforms:send"],
         [],
-        ["credit_code", "registered_on"],
+        ["credit_code", "name", "registered_on", "status"],
     ),
     (
         "health",
@@ -73,7 +73,7 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "Social Insurance Law art. 59; Individual Income Tax Law art. 15",
         ["incomes:send"],
         [],
-        ["resident_id", "year", "income_cents"],
+        ["resident_id", "period", "source", "amount_cents"],
     ),
     (
         "bank",
@@ -85,7 +85,7 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "Social security card cooperation agreement",
         ["accounts:send"],
         [],
-        ["resident_id", "account_valid"],
+        ["resident_id", "account_no", "result", "checked_on"],
     ),
 )
 
