@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import transaction
+from stdnum import luhn
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.contributions.orders.report import RowErrors
@@ -84,7 +85,7 @@ class LocalBank:
         def result(number: str) -> str:
             if number in self.closed:
                 return "closed"
-            return "valid" if luhn_valid(number) else "invalid"
+            return "valid" if luhn.is_valid(number) else "invalid"
 
         return [
             {
@@ -95,14 +96,6 @@ class LocalBank:
             }
             for a in accounts
         ]
-
-
-def luhn_valid(number: str) -> bool:
-    total = 0
-    for place, char in enumerate(reversed(number)):
-        digit = int(char) * (2 if place % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
 
 
 def check_accounts(
