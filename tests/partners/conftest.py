@@ -113,5 +113,10 @@ def tax(world):
 @pytest.fixture
 def bank(world):
     return _partner_agreement(
-        "bank", "Pilot Bank", "BANK", "BANK-2026-01", "accounts:send", ["resident_id", "account_no", "result", "checked_on"]
+        "bank",
+        "Pilot Bank",
+        "BANK",
+        "BANK-2026-01",
+        "accounts:send",
+        ["resident_id", "account_no", "result", "checked_on"],
     )

@@ -87,6 +87,7 @@ VISITS = [
     Visit("officer", "web:officer_outbox"),
     Visit("officer", "web:officer_partners"),
     Visit("officer", "web:officer_pensioner_checks"),
+    Visit("officer", "web:officer_partner_data"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),

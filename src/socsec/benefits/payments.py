@@ -68,9 +68,7 @@ HELD_ACCOUNT_STATUSES = ("INVALID", "CLOSED")
 def held_persons() -> set[int]:
     """The persons whose own payments are held: their account is invalid or closed. The first run after a
     new account, or the bank's "valid", pays what was held (a month unpaid stays due)."""
-    return set(
-        Person.objects.filter(payment_account__status__in=HELD_ACCOUNT_STATUSES).values_list("id", flat=True)
-    )
+    return set(Person.objects.filter(payment_account__status__in=HELD_ACCOUNT_STATUSES).values_list("id", flat=True))
 
 
 @dataclass
