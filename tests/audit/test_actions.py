@@ -14,6 +14,7 @@ from socsec.audit.actions import ACTION_LABELS, action_label
 from socsec.audit.services import audit_record
 from socsec.benefits.models import Claim
 from socsec.contributions.models import ProviderPayment
+from socsec.partners.models import Feed
 from tests.world import SYSTEM
 
 SRC = Path(socsec.__file__).parent
@@ -22,6 +23,7 @@ TEMPLATED = {
     "benefit.claim.": [s.lower() for s in Claim.Status.values],
     "auth.": [k.lower() for k in LoginEvent.Kind.values],
     "contribution.own.payment.": [s.lower() for s in ProviderPayment.Status.values],
+    "partners.feed.": list(Feed.Kind.values),
 }
 
 

@@ -88,3 +88,35 @@ def bearer(client: Client, credentials: Credentials) -> dict[str, str]:
     token = token_for(client, credentials)
     assert token["status"] == 200, token
     return {"HTTP_AUTHORIZATION": f"Bearer {token['access_token']}"}
+
+
+def _partner_agreement(code: str, name: str, kind: str, reference: str, scope: str, send: list[str]) -> Credentials:
+    partner = partner_register(actor=SYSTEM, code=code, name=name, kind=kind)
+    return make_agreement(partner, reference, scopes=[scope], read=[], send=send)
+
+
+@pytest.fixture
+def market(world):
+    return _partner_agreement(
+        "market-regulation", "Market Regulation", "MARKET_REGULATION", "SAMR-2026-01", "platforms:send",
+        ["credit_code", "name", "registered_on", "status"],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def tax(world):
+    return _partner_agreement(
+        "tax", "Tax Service", "TAX", "STA-2026-01", "incomes:send", ["resident_id", "period", "source", "amount_cents"]
+    )
+
+
+@pytest.fixture
+def bank(world):
+    return _partner_agreement(
+        "bank",
+        "Pilot Bank",
+        "BANK",
+        "BANK-2026-01",
+        "accounts:send",
+        ["resident_id", "account_no", "result", "checked_on"],
+    )

@@ -17,7 +17,12 @@ def test_the_demo_shows_a_partners_agreement_feed_and_read(tmp_path, demo_var):
     demo_var.copy_to(tmp_path)
     db = tmp_path / "socsec.sqlite3"
     assert _rows(db, "SELECT COUNT(*) FROM partners_partner")[0][0] == 5
-    assert _rows(db, "SELECT kind, rows_applied, rows_refused FROM partners_feed") == [("deaths", 1, 1)]
+    feeds = _rows(db, "SELECT kind, rows_applied, rows_refused FROM partners_feed ORDER BY id")
+    assert feeds == [("deaths", 1, 1), ("platforms", 1, 0), ("incomes", 2, 0), ("accounts", 2, 0)]
+    assert _rows(db, "SELECT status FROM partners_paymentaccount ORDER BY status") == [("CLOSED",), ("VALID",)]
+    assert _rows(db, "SELECT credit_code, status, flagged FROM partners_platformregistration") == [
+        ("91110000MA01ABCD1M", "ACTIVE", 0)
+    ]
     assert _rows(db, "SELECT COUNT(*) FROM benefits_deathnotice")[0][0] == 1
     worker = _rows(db, "SELECT person_id FROM accounts_user WHERE username = 'worker'")[0][0]
     reads = _rows(
@@ -55,7 +60,7 @@ def test_a_partner_and_its_agreement_from_the_command_line(tmp_path, demo_var):
     made = run(
         "partners", "agreement", "--partner", "bank-2", "--reference", "BANK-2027-01",
         "--purpose", "Account checks", "--legal-basis", "Card agreement", "--scope", "accounts:send",
-        "--send", "resident_id", "--send", "account_valid", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
+        "--send", "resident_id", "--send", "result", "--valid-from", "2027-01-01", "--valid-until", "2027-12-31",
         var=tmp_path,
     )  # fmt: skip
     assert made.stdout.startswith("agreement BANK-2027-01: client id ")

@@ -117,20 +117,18 @@ def test_a_feed_killed_midway_leaves_nothing_and_is_applied_when_sent_again(civi
         {"resident_id": world.rider.resident_id, "died_on": "2026-01-05"},
         {"resident_id": world.employee.resident_id, "died_on": "2026-01-06"},
     ]
-    real = feeds.death_notice_record
-    calls = []
+    real = feeds.death_notices_record_many
 
-    def dies_on_the_second(**kwargs):
-        calls.append(kwargs["person_id"])
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the process killed between two rows
-        return real(**kwargs)
+    def killed_after_the_notices(**kwargs):
+        real(**kwargs)
+        assert DeathNotice.objects.count() == 2  # written, not committed
+        raise KeyboardInterrupt  # the process killed before the feed's transaction commits
 
-    monkeypatch.setattr(feeds, "death_notice_record", dies_on_the_second)
+    monkeypatch.setattr(feeds, "death_notices_record_many", killed_after_the_notices)
     with pytest.raises(KeyboardInterrupt):
         feed_receive(call=call, kind="deaths", rows=rows, idempotency_key="k1")
     assert (Feed.objects.count(), DeathNotice.objects.count()) == (0, 0)
-    monkeypatch.setattr(feeds, "death_notice_record", real)
+    monkeypatch.setattr(feeds, "death_notices_record_many", real)
     feed, replayed = feed_receive(call=call, kind="deaths", rows=rows, idempotency_key="k1")
     assert (replayed, feed.rows_applied, DeathNotice.objects.count()) == (False, 2, 2)
 

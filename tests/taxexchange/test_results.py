@@ -139,12 +139,21 @@ def test_a_result_for_no_line_of_the_document_is_refused_and_logged(
         assert fetch(ex).results_in == ["SSX-factory-2026-09-1"]
     handover = Handover.objects.get()
     assert handover.refused == [
-        {"line": 3, "person_id": world.rider.pk, "scheme": "PENSION", "reason": "no such line in the document"},
+        {
+            "line": 3,
+            "person_id": world.rider.pk,
+            "scheme": "PENSION",
+            "reason": "no such line in the document",
+            "template": "no such line in the document",
+            "params": {},
+        },
         {
             "line": 4,
             "person_id": world.employee.pk,
             "scheme": "MEDICAL",
             "reason": "PAID with 1 cents of the 80000 due",
+            "template": "PAID with %(paid)s cents of the %(due)s due",
+            "params": {"paid": 1, "due": 80000},
         },
     ]
     assert [(r.person_id, r.scheme) for r in CollectionResult.objects.all()] == [(world.employee.pk, "PENSION")]

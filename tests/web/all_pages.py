@@ -96,6 +96,7 @@ VISITS = [
     Visit("auditor", "web:officer_assistant_log"),
     Visit("officer", "web:campaigns"),
     Visit("officer", "web:campaign_new"),
+    Visit("officer", "web:officer_partner_data"),
     Visit("supervisor", "web:overview"),
     Visit("supervisor", "web:officer_claims"),
     Visit("supervisor", "web:projections"),

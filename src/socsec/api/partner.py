@@ -170,3 +170,26 @@ def send_injury_feed(request: HttpRequest, payload: FeedIn) -> Status[dict[str, 
     """Hospital records of injuries (``resident_id``, ``injured_on``, ``hospital``, ``admitted_on``,
     optionally ``diagnosis_code``): each confirms the injury of the claim naming that day."""
     return _send(request, Feed.Kind.INJURIES, payload)
+
+
+@router.post("/partner/feeds/platforms", response=responses({200: FeedOut, 201: FeedOut}, 409))
+def send_platform_feed(request: HttpRequest, payload: FeedIn) -> Status[dict[str, Any]]:
+    """Platform enterprises' market registrations (``credit_code``: the unified social credit code with its
+    check character, ``name``, ``registered_on``, ``status``: active, suspended or deregistered). A new
+    platform is registered, a known one updated, one deregistered flagged for an officer."""
+    return _send(request, Feed.Kind.PLATFORMS, payload)
+
+
+@router.post("/partner/feeds/incomes", response=responses({200: FeedOut, 201: FeedOut}, 409))
+def send_income_feed(request: HttpRequest, payload: FeedIn) -> Status[dict[str, Any]]:
+    """Declared incomes (``resident_id``, ``period``: YYYY-MM or YYYY, ``source``: wages, labour, business
+    or other, ``amount_cents``): kept one a person, period and source; another amount corrects it."""
+    return _send(request, Feed.Kind.INCOMES, payload)
+
+
+@router.post("/partner/feeds/accounts", response=responses({200: FeedOut, 201: FeedOut}, 409))
+def send_account_feed(request: HttpRequest, payload: FeedIn) -> Status[dict[str, Any]]:
+    """A bank's answers on the payment accounts the agency asked about (``resident_id``, ``account_no``,
+    ``result``: valid, invalid or closed, optionally ``checked_on``). An invalid or closed account holds
+    the person's payments until it is corrected."""
+    return _send(request, Feed.Kind.ACCOUNTS, payload)

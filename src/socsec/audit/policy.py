@@ -639,6 +639,26 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
         recorded=("id", "feed_id", "person_id", "injured_on", "admitted_on", "hospital", "claim_id"),
         withheld={"diagnosis_code": "health data; the hospital record keeps it, the object id names it"},
     ),
+    "partners.PlatformRegistration": AuditFields(
+        recorded=(
+            "id",
+            "credit_code",
+            "name",
+            "registered_on",
+            "status",
+            "organisation_id",
+            "feed_id",
+            "flagged",
+            "updated_on",
+        )
+    ),
+    "partners.DeclaredIncome": AuditFields(
+        recorded=("id", "person_id", "period", "source", "amount_cents", "feed_id"),
+    ),
+    "partners.PaymentAccount": AuditFields(
+        recorded=("id", "person_id", "bank_id", "status", "requested_on", "checked_on", "feed_id"),
+        withheld={"account_no": ENCRYPTED},
+    ),
     "partners.PensionerCheckRun": AuditFields(
         recorded=(
             "id",

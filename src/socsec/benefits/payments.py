@@ -31,6 +31,7 @@ from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many_keys as ledger_post_many_keys
+from socsec.registry.models import Person
 
 from .bank_files import bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
@@ -59,6 +60,16 @@ ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, 
 # recovers what was paid after the death)
 RUN_AWARDS = Q(status=Award.Status.ACTIVE, claim__status__in=PAYING_STATUSES) | Q(status=Award.Status.SUPERSEDED)
 
+# payment accounts their bank found invalid or closed (``socsec.partners.accounts``; the statuses by name,
+# this app being below the partners'): nothing is paid to them
+HELD_ACCOUNT_STATUSES = ("INVALID", "CLOSED")
+
+
+def held_persons() -> set[int]:
+    """The persons whose own payments are held: their account is invalid or closed. The first run after a
+    new account, or the bank's "valid", pays what was held (a month unpaid stays due)."""
+    return set(Person.objects.filter(payment_account__status__in=HELD_ACCOUNT_STATUSES).values_list("id", flat=True))
+
 
 @dataclass
 class PayResult:
@@ -70,7 +81,15 @@ class PayResult:
     rewritten: list[Path]  # recorded bank files found absent or damaged, and written again
 
 
-__all__ = ["INDEXED_ITEMS", "PayResult", "death_notice_record", "monthly_amounts", "paid_on_replaced", "pay_month"]
+__all__ = [
+    "INDEXED_ITEMS",
+    "PayResult",
+    "death_notice_record",
+    "death_notices_record_many",
+    "monthly_amounts",
+    "paid_on_replaced",
+    "pay_month",
+]
 
 
 def pay_month(
@@ -110,6 +129,7 @@ def pay_month(
             BankFile.objects.filter(run=run).aggregate(last=Max("instruction"))["last"] or 0,
         )
         awards = Award.objects.filter(RUN_AWARDS, payer=Award.Payer.FUND)
+        held = held_persons()
         before = paid_on_replaced()
         told = progress or (lambda _done, _total: None)
         total, done = awards.count(), 0
@@ -117,7 +137,7 @@ def pay_month(
         told(0, total)
         stream = pay_awards(awards, AWARDS_A_BATCH)  # one query, read as the batches are paid
         while batch := list(islice(stream, AWARDS_A_BATCH)):
-            made, cents = _pay_batch(batch, run, index, instruction, before, today)
+            made, cents = _pay_batch(batch, run, index, instruction, before, today, held)
             new_payments, new_cents = new_payments + made, new_cents + cents
             done += len(batch)
             told(done, total)
@@ -170,6 +190,7 @@ def _pay_batch(
     instruction: int,
     before: dict[ReplacedKey, dict[str, int]],
     today: dt.date,
+    held: set[int],
 ) -> tuple[int, int]:
     """Pay one batch of awards (in id order): what was paid on them read in one query, what is due
     computed here, the payments and their postings written in bulk. Returns the payments made and their
@@ -193,6 +214,8 @@ def _pay_batch(
     payments: list[tuple[PayAward, str, str, int, str]] = []  # award, month, kind, cents, note
     replacing = {(claim, item) for claim, item, _beneficiary in before}
     for award in batch:
+        if award.person_id in held and award.beneficiary == "":
+            continue  # the person's account is invalid or closed: paid once it is corrected
         earlier = rows.get(award.pk, [])
         paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
         # the beneficiary decrypted only where awards of the claim and item were replaced
@@ -298,3 +321,32 @@ def death_notice_record(
                 params={"died_on": notice.died_on.isoformat()},
             )
     return notice
+
+
+def death_notices_record_many(
+    *, actor: Actor, deaths: list[tuple[int, dt.date, str]], today: dt.date | None = None
+) -> list[DeathNotice]:
+    """Deaths of persons none of whom has one recorded (the caller checked, as a feed's rows are): the
+    notices inserted in bulk and audited in bulk, a constant number of statements a few thousand deaths.
+    ``deaths``: (person id, died on, source). A notice recorded meanwhile for one of them refuses the lot
+    (the unique person), which the caller's transaction rolls back."""
+    today = today or timezone.localdate()
+    future = [died_on for _person, died_on, _source in deaths if died_on > today]
+    if future:
+        raise ValidationFailed(
+            "died_on: %(died_on)s is in the future", field="died_on", params={"died_on": future[0].isoformat()}
+        )
+    notices = [
+        DeathNotice(person_id=person_id, died_on=died_on, source=source[:120], received_on=today)
+        for person_id, died_on, source in deaths
+    ]
+    with transaction.atomic(savepoint=False):
+        ids = copy_rows(
+            DeathNotice,
+            ["person_id", "died_on", "source", "received_on"],
+            [(n.person_id, n.died_on, n.source, n.received_on) for n in notices],
+        )
+        for notice, pk in zip(notices, ids, strict=True):
+            notice.pk = pk
+        audit_record_many(actor=actor, action="registry.death_notice", instances=notices)
+    return notices

@@ -63,6 +63,21 @@ class DomainError(Exception):
         return out
 
 
+class Reason(str):
+    """A reason given as one value of an error's template, itself a template with its values: the English
+    text, filled in, wherever the error is text (its message, the API); a page translates the reason by
+    its own template before filling the error's (``socsec.web.common.error_text``). Mark the template for
+    the catalogue where it is written (``gettext_noop``)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Reason:
+        made = super().__new__(cls, template % values if values else template)
+        made.template, made.values = template, values
+        return made
+
+
 def _in_english(params: Mapping[str, object]) -> dict[str, object]:
     """The parameters with a label marked for translation (a model choice's, say) in English: the message
     is English; a page translates the label again with the template (``socsec.web.common.error_text``)."""

@@ -44,9 +44,9 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "SAMR-2026-01",
         ("Find platform enterprises that must report their workers' orders", "查找应报送从业人员订单的平台企业"),
         "Guiding Opinions on Protecting the Rights of Workers in New Forms of Employment (2021)",
-        ["registrations:send"],
+        ["platforms:send"],
         [],
-        ["credit_code", "registered_on"],
+        ["credit_code", "name", "registered_on", "status"],
     ),
     (
         "health",
@@ -73,7 +73,7 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "Social Insurance Law art. 59; Individual Income Tax Law art. 15",
         ["incomes:send"],
         [],
-        ["resident_id", "year", "income_cents"],
+        ["resident_id", "period", "source", "amount_cents"],
     ),
     (
         "bank",
@@ -85,7 +85,7 @@ PARTNERS: tuple[tuple[Any, ...], ...] = (
         "Social security card cooperation agreement",
         ["accounts:send"],
         [],
-        ["resident_id", "account_valid"],
+        ["resident_id", "account_no", "result", "checked_on"],
     ),
 )
 
@@ -141,3 +141,57 @@ def demo_partners(today: dt.date | None = None) -> None:
             call=call, resident_ids=[person.resident_id], fields=["birth_date", "receives_pension"], today=today
         )
     pensioners_check_year(actor=ACTOR, year=today.year, today=today)
+    if worker is not None:
+        _demo_partner_data(Person.objects.get(pk=worker), today)
+
+
+def _demo_partner_data(worker: Person, today: dt.date) -> None:
+    """The market regulator registers a new platform; the tax service declares the demo worker's incomes;
+    the bank checks the worker's payment account (valid) and the oldest pensioner's (closed: held)."""
+    from socsec.benefits.models import Award
+    from socsec.partners.access import PartnerCall
+    from socsec.partners.account_checks import payment_accounts_check
+    from socsec.partners.accounts import LocalBank, payment_account_set
+    from socsec.partners.feeds import feed_receive
+    from socsec.partners.models import Agreement, Partner
+
+    def call(code: str) -> PartnerCall:
+        agreement = Agreement.objects.get(partner__code=code)
+        return PartnerCall(agreement=agreement, scopes=frozenset(agreement.scopes))
+
+    platform = {"credit_code": "91110000MA01ABCD1M", "name": "Swift Errands Co.", "registered_on": "2023-04-18"}
+    feed_receive(
+        call=call("market-regulation"),
+        kind="platforms",
+        rows=[{**platform, "status": "active"}],
+        idempotency_key=f"samr-{today.isoformat()}",
+        today=today,
+    )
+    last_year = today.year - 1
+    incomes = [
+        {"period": str(last_year), "source": "labour", "amount_cents": "7260000"},
+        {
+            "period": f"{today.year}-{today.month - 1:02d}" if today.month > 1 else f"{last_year}-12",
+            "source": "labour",
+            "amount_cents": "655000",
+        },
+    ]
+    feed_receive(
+        call=call("tax"),
+        kind="incomes",
+        rows=[{"resident_id": worker.resident_id, **row} for row in incomes],
+        idempotency_key=f"sta-{today.isoformat()}",
+        today=today,
+    )
+    bank = Partner.objects.get(code="bank")
+    payment_account_set(actor=ACTOR, person=worker, bank=bank, account_no="6222020200112233446")
+    pensioner = (
+        Award.objects.filter(claim__kind="PENSION", periodic=True)
+        .order_by("claim__person__birth_date")
+        .values_list("claim__person_id", flat=True)
+        .first()
+    )
+    closed = "6222020200998877662"
+    if pensioner is not None and pensioner != worker.pk:
+        payment_account_set(actor=ACTOR, person=Person.objects.get(pk=pensioner), bank=bank, account_no=closed)
+    payment_accounts_check(actor=ACTOR, bank=bank, verifier=LocalBank(closed=[closed]), today=today)

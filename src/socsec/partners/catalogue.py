@@ -11,7 +11,7 @@ SCOPES: dict[str, str | Promise] = {
     "persons:read": _("Look up persons (the fields of the agreement)"),
     "deaths:send": _("Send deaths from the civil register"),
     "injuries:send": _("Send hospital records of injuries"),
-    "registrations:send": _("Send platform enterprises' market registrations"),
+    "platforms:send": _("Send platform enterprises' market registrations"),
     "incomes:send": _("Send declared incomes"),
     "accounts:send": _("Send bank account checks"),
 }
@@ -30,12 +30,12 @@ READ_FIELDS: dict[str, str | Promise] = {
 FEED_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "deaths": (("resident_id", "died_on"), ("certificate_no",)),
     "injuries": (("resident_id", "injured_on", "hospital", "admitted_on"), ("diagnosis_code",)),
+    "platforms": (("credit_code", "name", "registered_on", "status"), ()),
+    "incomes": (("resident_id", "period", "source", "amount_cents"), ()),
+    "accounts": (("resident_id", "account_no", "result"), ("checked_on",)),
 }
-FEED_SCOPE = {"deaths": "deaths:send", "injuries": "injuries:send"}
+FEED_SCOPE = {kind: f"{kind}:send" for kind in FEED_COLUMNS}
 
 SEND_FIELDS: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        [c for required, optional in FEED_COLUMNS.values() for c in (*required, *optional)]
-        + ["credit_code", "registered_on", "year", "income_cents", "account_valid"]
-    )
+    dict.fromkeys(c for required, optional in FEED_COLUMNS.values() for c in (*required, *optional))
 )

@@ -23,3 +23,4 @@ class FeedRowErrorCode(StrEnum):
     REPEATED = "repeated"  # the same person (and day) twice in one feed
     CONFLICTS = "conflicts"  # a death on another day is recorded already; a date before the birth
     NO_CLAIM = "no_claim"  # a hospital record of an injury no claim names
+    NO_ACCOUNT = "no_account"  # a bank's answer on an account the agency does not hold for the person there

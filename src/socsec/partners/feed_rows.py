@@ -23,14 +23,14 @@ KEPT_ERRORS = 1000
 CHUNK = 900  # persons a query: SQLite may bound the parameters of one statement at 999
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
+def chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 @dataclass
 class CheckedRow:
     number: int
-    person: Person
+    person: Person | None  # none in a feed of organisations
     values: dict[str, Any]
     claim: Claim | None = None
 
@@ -42,7 +42,7 @@ class Checked:
     errors: RowErrors = field(default_factory=lambda: RowErrors(KEPT_ERRORS))
 
 
-def _date(row: dict[str, str], name: str, number: int, errors: RowErrors, today: dt.date) -> dt.date | None:
+def row_date(row: dict[str, str], name: str, number: int, errors: RowErrors, today: dt.date) -> dt.date | None:
     raw = (row.get(name) or "").strip()
     if not raw:
         errors.add(number, name, Code.MISSING, "%(field)s: is required", {"field": name})
@@ -66,20 +66,30 @@ def _date(row: dict[str, str], name: str, number: int, errors: RowErrors, today:
     return day
 
 
-def _text(row: dict[str, str], name: str, number: int, errors: RowErrors, *, most: int, required: bool) -> str | None:
+def row_text(
+    row: dict[str, str], name: str, number: int, errors: RowErrors, *, most: int, required: bool
+) -> str | None:
     value = (row.get(name) or "").strip()
     if not value and required:
         errors.add(number, name, Code.MISSING, "%(field)s: is required", {"field": name})
         return None
     refusal = storage_refusal(value) if value else None
-    if refusal or len(value) > most:
-        reason = refusal or f"holds more than {most} characters"
-        errors.add(number, name, Code.BAD_VALUE, "%(field)s: %(reason)s", {"field": name, "reason": reason})
+    if refusal:
+        errors.add(number, name, Code.BAD_VALUE, "%(field)s: %(reason)s", {"field": name, "reason": refusal})
+        return None
+    if len(value) > most:
+        errors.add(
+            number,
+            name,
+            Code.BAD_VALUE,
+            "%(field)s: holds more than %(most)s characters",
+            {"field": name, "most": most},
+        )
         return None
     return value
 
 
-def _resident_id(row: dict[str, str], number: int, errors: RowErrors) -> str | None:
+def row_resident_id(row: dict[str, str], number: int, errors: RowErrors) -> str | None:
     problems: dict[str, list[str]] = {}
     value = clean_resident_id(row.get("resident_id"), problems)
     for message in problems.get("resident_id", []):
@@ -88,7 +98,7 @@ def _resident_id(row: dict[str, str], number: int, errors: RowErrors) -> str | N
     return value
 
 
-def _persons(
+def rows_persons(
     parsed: list[tuple[int, str, dict[str, Any]]], errors: RowErrors
 ) -> list[tuple[int, Person, dict[str, Any]]]:
     """The rows whose person is on the register (one query per 900 IDs); the others refused."""
@@ -105,19 +115,19 @@ def _persons(
     return rows
 
 
-def check_deaths(rows: list[dict[str, str]], *, first: int, today: dt.date) -> Checked:
+def check_deaths(rows: list[dict[str, str]], *, first: int, today: dt.date, **_: Any) -> Checked:
     out = Checked()
     parsed: list[tuple[int, str, dict[str, Any]]] = []
     for number, row in enumerate(rows, start=first):
         before = out.errors.total
-        resident_id = _resident_id(row, number, out.errors)
-        died_on = _date(row, "died_on", number, out.errors, today)
-        certificate = _text(row, "certificate_no", number, out.errors, most=60, required=False)
+        resident_id = row_resident_id(row, number, out.errors)
+        died_on = row_date(row, "died_on", number, out.errors, today)
+        certificate = row_text(row, "certificate_no", number, out.errors, most=60, required=False)
         if out.errors.total == before and resident_id and died_on:
             parsed.append((number, resident_id, {"died_on": died_on, "certificate_no": certificate or ""}))
-    persons = _persons(parsed, out.errors)
+    persons = rows_persons(parsed, out.errors)
     recorded: dict[int, dt.date] = {}
-    for chunk in _chunks([p.pk for _n, p, _v in persons]):
+    for chunk in chunks([p.pk for _n, p, _v in persons]):
         recorded.update(DeathNotice.objects.filter(person_id__in=chunk).values_list("person_id", "died_on"))
     seen: set[int] = set()
     for number, person, values in persons:
@@ -154,16 +164,16 @@ def errors_repeat(out: Checked, number: int) -> None:
     )
 
 
-def check_injuries(rows: list[dict[str, str]], *, first: int, today: dt.date) -> Checked:
+def check_injuries(rows: list[dict[str, str]], *, first: int, today: dt.date, **_: Any) -> Checked:
     out = Checked()
     parsed: list[tuple[int, str, dict[str, Any]]] = []
     for number, row in enumerate(rows, start=first):
         before = out.errors.total
-        resident_id = _resident_id(row, number, out.errors)
-        injured_on = _date(row, "injured_on", number, out.errors, today)
-        admitted_on = _date(row, "admitted_on", number, out.errors, today)
-        hospital = _text(row, "hospital", number, out.errors, most=120, required=True)
-        diagnosis = _text(row, "diagnosis_code", number, out.errors, most=20, required=False)
+        resident_id = row_resident_id(row, number, out.errors)
+        injured_on = row_date(row, "injured_on", number, out.errors, today)
+        admitted_on = row_date(row, "admitted_on", number, out.errors, today)
+        hospital = row_text(row, "hospital", number, out.errors, most=120, required=True)
+        diagnosis = row_text(row, "diagnosis_code", number, out.errors, most=20, required=False)
         if injured_on and admitted_on and admitted_on < injured_on:
             out.errors.add(
                 number,
@@ -180,11 +190,11 @@ def check_injuries(rows: list[dict[str, str]], *, first: int, today: dt.date) ->
                 "diagnosis_code": diagnosis or "",
             }
             parsed.append((number, resident_id, values))
-    persons = _persons(parsed, out.errors)
+    persons = rows_persons(parsed, out.errors)
     ids = [p.pk for _n, p, _v in persons]
     claims: dict[tuple[int, dt.date], Claim] = {}
     known: set[tuple[int, dt.date, str]] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         open_claims = Claim.objects.filter(person_id__in=chunk, kind__in=INJURY).exclude(status=Claim.Status.WITHDRAWN)
         claims.update({(c.person_id, c.event_date): c for c in open_claims})
         known.update(

@@ -16,20 +16,24 @@ import datetime as dt
 import hashlib
 import io
 import json
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socsec.audit.services import audit_record
-from socsec.benefits.payments import death_notice_record
+from socsec.audit.services import Actor, audit_record
+from socsec.benefits.payments import death_notices_record_many
 from socsec.core.errors import Conflict, ValidationFailed
 
 from .access import PartnerCall, call_require, fields_require
+from .accounts import accounts_apply, check_accounts
 from .catalogue import FEED_COLUMNS, FEED_SCOPE
 from .errors import PartnerErrorCode
 from .feed_rows import Checked, check_deaths, check_injuries
-from .injuries import hospital_record_apply
-from .models import Feed
+from .incomes import check_incomes, incomes_apply
+from .injuries import hospital_records_apply
+from .models import Agreement, Feed
+from .platforms import check_platforms, platforms_apply
 from .refusals import refusals_logged
 
 FEED_MAX_ROWS = 20_000
@@ -114,7 +118,7 @@ def feed_receive(
         earlier = Feed.objects.filter(agreement=call.agreement, idempotency_key=idempotency_key).first()
         if earlier is not None:
             return _replayed(earlier, digest, idempotency_key)
-        checked = (check_deaths if kind == Feed.Kind.DEATHS else check_injuries)(rows, first=first_row, today=today)
+        checked = CHECKS[kind](rows, first=first_row, today=today, agreement=call.agreement)
         try:
             return _apply(call, kind, checked, rows, idempotency_key, digest, source, today), False
         except IntegrityError:  # the same key arrived twice at once: the other one applied it
@@ -135,6 +139,42 @@ def _replayed(earlier: Feed, digest: str, key: str) -> tuple[Feed, bool]:
     return earlier, True
 
 
+def deaths_apply(*, actor: Actor, feed: Feed, checked: Checked, today: dt.date) -> None:
+    """The deaths as death notices, in bulk (the rows are checked: none is recorded already)."""
+    partner = feed.agreement.partner
+    deaths = [
+        (row.person.pk, row.values["died_on"], f"{partner.name} {row.values['certificate_no']}".strip())
+        for row in checked.valid
+        if row.person is not None
+    ]
+    death_notices_record_many(actor=actor, deaths=deaths, today=today)
+
+
+class _Check(Protocol):
+    def __call__(self, rows: list[dict[str, str]], *, first: int, today: dt.date, agreement: Agreement) -> Checked: ...
+
+
+class _Apply(Protocol):
+    def __call__(self, *, actor: Actor, feed: Feed, checked: Checked, today: dt.date) -> None: ...
+
+
+# each feed: its row checks (bulk reads) and how its valid rows are applied (bulk writes where many)
+CHECKS: dict[str, _Check] = {
+    Feed.Kind.DEATHS: check_deaths,
+    Feed.Kind.INJURIES: check_injuries,
+    Feed.Kind.PLATFORMS: check_platforms,
+    Feed.Kind.INCOMES: check_incomes,
+    Feed.Kind.ACCOUNTS: check_accounts,
+}
+APPLY: dict[str, _Apply] = {
+    Feed.Kind.DEATHS: deaths_apply,
+    Feed.Kind.INJURIES: hospital_records_apply,
+    Feed.Kind.PLATFORMS: platforms_apply,
+    Feed.Kind.INCOMES: incomes_apply,
+    Feed.Kind.ACCOUNTS: accounts_apply,
+}
+
+
 def _apply(
     call: PartnerCall,
     kind: str,
@@ -146,7 +186,6 @@ def _apply(
     today: dt.date,
 ) -> Feed:
     actor = call.actor
-    partner = call.agreement.partner
     with transaction.atomic():
         feed = Feed.objects.create(
             agreement=call.agreement,
@@ -162,24 +201,6 @@ def _apply(
             error_counts=dict(checked.errors.counts),
             errors=checked.errors.report(),
         )
-        audit_record(
-            actor=actor,
-            action="partners.feed.deaths" if kind == Feed.Kind.DEATHS else "partners.feed.injuries",
-            instance=feed,
-        )
-        for row in checked.valid:
-            if kind == Feed.Kind.DEATHS:
-                certificate = row.values["certificate_no"]
-                death_notice_record(
-                    actor=actor,
-                    person_id=row.person.pk,
-                    died_on=row.values["died_on"],
-                    source=f"{partner.name} {certificate}".strip(),
-                    today=today,
-                )
-            else:
-                assert row.claim is not None
-                hospital_record_apply(
-                    actor=actor, feed=feed, person=row.person, claim=row.claim, values=row.values, today=today
-                )
+        audit_record(actor=actor, action=f"partners.feed.{kind}", instance=feed)
+        APPLY[kind](actor=actor, feed=feed, checked=checked, today=today)
     return feed

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socsec.core.fields import EncryptedTextField
+
 
 class Partner(models.Model):
     class Kind(models.TextChoices):
@@ -95,6 +97,9 @@ class Feed(models.Model):
     class Kind(models.TextChoices):
         DEATHS = "deaths", _("deaths (civil register)")
         INJURIES = "injuries", _("hospital records of injuries")
+        PLATFORMS = "platforms", _("platform registrations (market regulation)")
+        INCOMES = "incomes", _("declared incomes (tax)")
+        ACCOUNTS = "accounts", _("bank account checks")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="feeds")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -186,3 +191,89 @@ class PensionerCheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PlatformRegistration(models.Model):
+    """A platform enterprise as the market regulator registers it (one row a unified social credit code,
+    kept up to date by its feeds), with the agency's organisation it is. A platform deregistered while
+    the agency still has it is flagged for an officer, who decides what becomes of its engagements."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("in business")
+        SUSPENDED = "SUSPENDED", _("business suspended")
+        DEREGISTERED = "DEREGISTERED", _("deregistered")
+
+    credit_code = models.CharField(max_length=18, unique=True)
+    name = models.CharField(max_length=200)
+    registered_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices)
+    organisation = models.OneToOneField(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="market_registration"
+    )
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="+")  # the last feed that changed it
+    flagged = models.BooleanField(default=False)  # deregistered: an officer looks at it
+    updated_on = models.DateField()
+
+    class Meta:
+        ordering = ["credit_code"]
+        indexes = [models.Index(fields=["flagged", "status"], name="platform_registration_flag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.status}"
+
+
+class DeclaredIncome(models.Model):
+    """A person's income as declared to the tax authority for a period (a month ``YYYY-MM`` or a year
+    ``YYYY``), in cents, by source: what an officer sets beside the contribution base the person chose."""
+
+    class Source(models.TextChoices):
+        WAGES = "wages", _("wages and salaries")
+        LABOUR = "labour", _("remuneration for labour services")
+        BUSINESS = "business", _("business income")
+        OTHER = "other", _("other income")
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    amount_cents = models.BigIntegerField()
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="+")  # the last feed that set it
+
+    class Meta:
+        ordering = ["person", "period", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period", "source"], name="one_declared_income"),
+            models.CheckConstraint(condition=models.Q(amount_cents__gte=0), name="declared_income_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.period} {self.source}: {self.amount_cents}"
+
+
+class PaymentAccount(models.Model):
+    """The bank account a person's benefits are paid to, and what its bank last said of it: unchecked,
+    valid, invalid (no such account, or not the person's) or closed. A payment run pays nobody whose
+    account is invalid or closed; a new account (unchecked) or the bank's ``valid`` lets it pay again."""
+
+    class Status(models.TextChoices):
+        UNCHECKED = "UNCHECKED", _("not checked yet")
+        VALID = "VALID", _("valid")
+        INVALID = "INVALID", _("invalid")
+        CLOSED = "CLOSED", _("closed")
+
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="payment_account")
+    bank = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    account_no = EncryptedTextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNCHECKED)
+    requested_on = models.DateField(null=True, blank=True)  # when the agency last asked the bank
+    checked_on = models.DateField(null=True, blank=True)  # when the bank last answered
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["person"]
+        indexes = [models.Index(fields=["status"], name="payment_account_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.status}"
+
+
+STOPPED_ACCOUNTS = (PaymentAccount.Status.INVALID, PaymentAccount.Status.CLOSED)  # no payment goes to these

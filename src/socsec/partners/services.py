@@ -12,8 +12,9 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from socsec.audit.services import Actor, audit_record
-from socsec.core.errors import Conflict, ValidationFailed
+from socsec.core.errors import Conflict, Reason, ValidationFailed
 from socsec.core.text import text_refusal
+from socsec.rules.texts import N_
 
 from .catalogue import READ_FIELDS, SCOPES, SEND_FIELDS
 from .models import Agreement, Partner
@@ -22,9 +23,9 @@ CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
 def _text(field: str, value: str, most: int, *, required: bool = True) -> None:
-    problem = text_refusal(value) if value else ("is required" if required else None)
+    problem: str | None = text_refusal(value) if value else (Reason(N_("is required")) if required else None)
     if problem is None and len(value) > most:
-        problem = f"holds more than {most} characters"
+        problem = Reason(N_("holds more than %(most)s characters"), most=most)
     if problem:
         raise ValidationFailed("%(field)s: %(problem)s", field=field, params={"field": field, "problem": problem})
 

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from socsec.core.errors import ValidationFailed
+from socsec.core.errors import Reason, ValidationFailed
+from socsec.rules.texts import N_
 
 from .errors import TaxExchangeErrorCode
 from .models import SCHEMES, CollectionResult
@@ -115,7 +116,7 @@ def _malformed(line: int, reason: str) -> ValidationFailed:
         field="results",
         code=TaxExchangeErrorCode.RESULTS_MALFORMED,
         params={"line": line, "reason": reason},
-        details={"line": line, "reason": reason},
+        details={"line": line, "reason": str(reason)},
     )
 
 
@@ -125,18 +126,18 @@ def json_lines(raw: bytes, malformed: Callable[[int, str], ValidationFailed]) ->
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise malformed(1, "not UTF-8 text") from None
+        raise malformed(1, Reason(N_("not UTF-8 text"))) from None
     if not text.strip():
-        raise malformed(1, "the file is empty")
+        raise malformed(1, Reason(N_("the file is empty")))
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except ValueError:
-            raise malformed(number, "not a JSON object") from None
+            raise malformed(number, Reason(N_("not a JSON object"))) from None
         if not isinstance(item, dict):
-            raise malformed(number, "not a JSON object")
+            raise malformed(number, Reason(N_("not a JSON object")))
         yield number, item
 
 
@@ -148,7 +149,14 @@ def results_read(raw: bytes, *, document_id: str) -> list[ResultRow]:
     for number, item in json_lines(raw, _malformed):
         if number == 1:
             if item.get("document_id") != document_id:
-                raise _malformed(number, f"names document {item.get('document_id')!r}, not {document_id!r}")
+                raise _malformed(
+                    number,
+                    Reason(
+                        N_("names document %(named)s, not %(expected)s"),
+                        named=repr(item.get("document_id")),
+                        expected=repr(document_id),
+                    ),
+                )
             continue
         rows.append(_result_row(number, item, seen))
     return rows
@@ -158,26 +166,26 @@ def _result_row(number: int, item: dict[str, Any], seen: dict[tuple[int, str], i
     person, scheme, status = item.get("person_id"), item.get("scheme"), item.get("status")
     paid, day = item.get("paid_cents"), item.get("paid_on")
     if not isinstance(person, int) or isinstance(person, bool):
-        raise _malformed(number, "person_id is not a whole number")
+        raise _malformed(number, Reason(N_("person_id is not a whole number")))
     if scheme not in SCHEMES:
-        raise _malformed(number, f"unknown scheme {scheme!r}")
+        raise _malformed(number, Reason(N_("unknown scheme %(scheme)s"), scheme=repr(scheme)))
     if status not in STATUSES:
-        raise _malformed(number, f"unknown status {status!r}")
+        raise _malformed(number, Reason(N_("unknown status %(status)s"), status=repr(status)))
     if not isinstance(paid, int) or isinstance(paid, bool) or paid < 0:
-        raise _malformed(number, "paid_cents is not a whole number of cents, 0 or more")
+        raise _malformed(number, Reason(N_("paid_cents is not a whole number of cents, 0 or more")))
     paid_on: dt.date | None = None
     if day is not None:
         try:
             paid_on = dt.date.fromisoformat(str(day))
         except ValueError:
-            raise _malformed(number, f"paid_on {day!r} is not a date YYYY-MM-DD") from None
+            raise _malformed(number, Reason(N_("paid_on %(day)s is not a date YYYY-MM-DD"), day=repr(day))) from None
     if status == "UNPAID" and paid:
-        raise _malformed(number, "an UNPAID result with money paid")
+        raise _malformed(number, Reason(N_("an UNPAID result with money paid")))
     if status != "UNPAID" and paid_on is None:
-        raise _malformed(number, "a payment without its date")
+        raise _malformed(number, Reason(N_("a payment without its date")))
     if status == "PART_PAID" and not paid:
-        raise _malformed(number, "PART_PAID without an amount paid")
+        raise _malformed(number, Reason(N_("PART_PAID without an amount paid")))
     if (person, scheme) in seen:
-        raise _malformed(number, f"repeats line {seen[(person, scheme)]}")
+        raise _malformed(number, Reason(N_("repeats line %(line)s"), line=seen[(person, scheme)]))
     seen[(person, scheme)] = number
     return ResultRow(number, person, scheme, status, paid, paid_on)

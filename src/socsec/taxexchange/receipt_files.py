@@ -14,7 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from socsec.core.errors import ValidationFailed
+from socsec.core.errors import Reason, ValidationFailed
+from socsec.rules.texts import N_
 
 from .documents import json_lines
 from .errors import TaxExchangeErrorCode
@@ -49,7 +50,7 @@ def _malformed(line: int, reason: str) -> ValidationFailed:
         field="receipts",
         code=TaxExchangeErrorCode.RECEIPTS_MALFORMED,
         params={"line": line, "reason": reason},
-        details={"line": line, "reason": reason},
+        details={"line": line, "reason": str(reason)},
     )
 
 
@@ -61,11 +62,25 @@ def receipts_read(raw: bytes, *, name: str, today: dt.date) -> list[Receipt]:
     for number, item in json_lines(raw, _malformed):
         if number == 1:
             if item.get("receipts_file") != name:
-                raise _malformed(number, f"names file {item.get('receipts_file')!r}, not {name!r}")
+                raise _malformed(
+                    number,
+                    Reason(
+                        N_("names file %(named)s, not %(expected)s"),
+                        named=repr(item.get("receipts_file")),
+                        expected=repr(name),
+                    ),
+                )
             continue
         receipt = _receipt(number, item, today)
         if receipt.receipt_id in seen:
-            raise _malformed(number, f"receipt {receipt.receipt_id} repeats line {seen[receipt.receipt_id]}")
+            raise _malformed(
+                number,
+                Reason(
+                    N_("receipt %(receipt)s repeats line %(line)s"),
+                    receipt=receipt.receipt_id,
+                    line=seen[receipt.receipt_id],
+                ),
+            )
         seen[receipt.receipt_id] = number
         receipts.append(receipt)
     return receipts
@@ -74,29 +89,34 @@ def receipts_read(raw: bytes, *, name: str, today: dt.date) -> list[Receipt]:
 def _receipt(number: int, item: dict[str, Any], today: dt.date) -> Receipt:
     receipt_id, document_id, day, parts = (item.get(k) for k in ("receipt_id", "document_id", "paid_on", "lines"))
     if not isinstance(receipt_id, str) or not 0 < len(receipt_id.strip()) <= RECEIPT_ID_MAX:
-        raise _malformed(number, f"receipt_id is not a text of 1 to {RECEIPT_ID_MAX} characters")
+        raise _malformed(
+            number, Reason(N_("receipt_id is not a text of 1 to %(most)s characters"), most=RECEIPT_ID_MAX)
+        )
     if not isinstance(document_id, str) or not document_id:
-        raise _malformed(number, "document_id is missing")
+        raise _malformed(number, Reason(N_("document_id is missing")))
     try:
         paid_on = dt.date.fromisoformat(str(day))
     except ValueError:
-        raise _malformed(number, f"paid_on {day!r} is not a date YYYY-MM-DD") from None
+        raise _malformed(number, Reason(N_("paid_on %(day)s is not a date YYYY-MM-DD"), day=repr(day))) from None
     if paid_on > today:
-        raise _malformed(number, f"paid_on {paid_on.isoformat()} is in the future")
+        raise _malformed(number, Reason(N_("paid_on %(day)s is in the future"), day=paid_on.isoformat()))
     if not isinstance(parts, list) or not parts:
-        raise _malformed(number, "a receipt without lines")
+        raise _malformed(number, Reason(N_("a receipt without lines")))
     lines: list[ReceiptLine] = []
     for part in parts:
         if not isinstance(part, dict):
-            raise _malformed(number, "a receipt line is not a JSON object")
+            raise _malformed(number, Reason(N_("a receipt line is not a JSON object")))
         person, scheme, paid = part.get("person_id"), part.get("scheme"), part.get("paid_cents")
         if not isinstance(person, int) or isinstance(person, bool):
-            raise _malformed(number, "person_id is not a whole number")
+            raise _malformed(number, Reason(N_("person_id is not a whole number")))
         if not isinstance(scheme, str) or scheme not in SCHEMES:
-            raise _malformed(number, f"unknown scheme {scheme!r}")
+            raise _malformed(number, Reason(N_("unknown scheme %(scheme)s"), scheme=repr(scheme)))
         if not isinstance(paid, int) or isinstance(paid, bool) or paid <= 0:
-            raise _malformed(number, "paid_cents is not a whole number of cents above 0")
+            raise _malformed(number, Reason(N_("paid_cents is not a whole number of cents above 0")))
         if any(p.person_id == person and p.scheme == scheme for p in lines):
-            raise _malformed(number, f"person {person} has two {scheme} lines in the receipt")
+            raise _malformed(
+                number,
+                Reason(N_("person %(person)s has two %(scheme)s lines in the receipt"), person=person, scheme=scheme),
+            )
         lines.append(ReceiptLine(person, scheme, paid))
     return Receipt(number, receipt_id.strip(), document_id, paid_on, tuple(lines))

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.core.bulk import insert_rows
-from socsec.core.errors import ValidationFailed
+from socsec.core.errors import Reason, ValidationFailed
 from socsec.ledger.services import post_many_keys
+from socsec.rules.texts import N_
 
 from .documents import ResultRow, results_read
 from .exchange import ExchangeUnavailable, TaxExchange
@@ -41,15 +42,15 @@ class FetchReport:
     receipts: ReceiptsReport = field(default_factory=ReceiptsReport)  # later payments (``receipts``)
 
 
-def _misfit(row: ResultRow, due: int) -> str:
-    """Why a result does not fit its line's amount due, or ''."""
+def _misfit(row: ResultRow, due: int) -> Reason | None:
+    """Why a result does not fit its line's amount due, or None."""
     if row.paid_cents > due:
-        return f"paid {row.paid_cents} cents, more than the {due} due"
+        return Reason(N_("paid %(paid)s cents, more than the %(due)s due"), paid=row.paid_cents, due=due)
     if row.status == S.PAID and row.paid_cents != due:
-        return f"PAID with {row.paid_cents} cents of the {due} due"
+        return Reason(N_("PAID with %(paid)s cents of the %(due)s due"), paid=row.paid_cents, due=due)
     if row.status == S.PART_PAID and not 0 < row.paid_cents < due:
-        return f"PART_PAID with {row.paid_cents} cents of the {due} due"
-    return ""
+        return Reason(N_("PART_PAID with %(paid)s cents of the %(due)s due"), paid=row.paid_cents, due=due)
+    return None
 
 
 def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) -> Handover:
@@ -64,7 +65,7 @@ def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) ->
     refused: list[dict[str, object]] = []
     for row in rows:
         due = lines.get((row.person_id, row.scheme))
-        reason = "no such line in the document" if due is None else _misfit(row, sum(due))
+        reason = Reason(N_("no such line in the document")) if due is None else _misfit(row, sum(due))
         if reason or due is None:
             logger.warning(
                 "tax exchange: %s, results line %s (person %s, %s) refused: %s",
@@ -74,7 +75,17 @@ def handover_results_receive(*, actor: Actor, handover: Handover, raw: bytes) ->
                 row.scheme,
                 reason,
             )
-            refused.append({"line": row.line, "person_id": row.person_id, "scheme": row.scheme, "reason": reason})
+            assert reason is not None
+            refused.append(
+                {
+                    "line": row.line,
+                    "person_id": row.person_id,
+                    "scheme": row.scheme,
+                    "reason": str(reason),
+                    "template": reason.template,
+                    "params": reason.values,
+                }
+            )
             continue
         kept.append(
             CollectionResult(

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from socsec.core.errors import ValidationFailed
+from socsec.core.errors import Reason, ValidationFailed
 from socsec.employers.selectors import month_assessed_lines
 from socsec.registry.models import Organisation
+from socsec.rules.texts import N_
 
 from .documents import DueLine
 from .errors import TaxExchangeErrorCode
@@ -48,7 +49,7 @@ def due_lines_csv(path: Path) -> list[DueLine]:
     out = []
     for number, code, rest in rows:
         if code not in employers:
-            raise _bad(number, "employer", f"unknown employer {code!r}")
+            raise _bad(number, "employer", Reason(N_("unknown employer %(code)s"), code=repr(code)))
         out.append(DueLine(employers[code], *rest))
     return out
 
@@ -65,13 +66,13 @@ def _bad(row: int, field: str, reason: str) -> ValidationFailed:
 def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, str, tuple[int, str, str, int, int, int]]]:
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise _bad(1, missing[0], "the column is missing")
+        raise _bad(1, missing[0], Reason(N_("the column is missing")))
     for number, raw in enumerate(reader, start=2):
         numbers = {}
         for name in ("person_id", "base_cents", "employer_cents", "employee_cents"):
             value = (raw.get(name) or "").strip()
             if not (value.isascii() and value.isdigit()):
-                raise _bad(number, name, f"{value!r} is not a whole number, 0 or more")
+                raise _bad(number, name, Reason(N_("%(value)s is not a whole number, 0 or more"), value=repr(value)))
             numbers[name] = int(value)
         month, scheme = (raw.get("month") or "").strip(), (raw.get("scheme") or "").strip()
         rest = (numbers["person_id"], month, scheme, numbers["base_cents"])

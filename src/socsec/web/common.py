@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socsec.core.errors import DomainError
+from socsec.core.errors import DomainError, Reason
 from socsec.web.i18n import translate_text
 
 
@@ -28,12 +28,23 @@ def error_text(exc: DomainError) -> str:
     parameters (those that are texts, such as a rule's reason, translated too). A sentence the catalogue
     does not hold stays in the service's words; the API keeps the English ``message``."""
     if exc.params:
-        values = {k: translate_text(v) if isinstance(v, str) and v else v for k, v in exc.params.items()}
+        values = {k: _value_text(v) for k, v in exc.params.items()}
         try:
             return _(exc.template) % values
         except (KeyError, TypeError, ValueError):  # a translation that does not fit its parameters
             return exc.message
     return _(exc.message) if exc.message else ""  # "" would fetch the catalogue's header
+
+
+def _value_text(value: object) -> object:
+    """A value of an error's template in the reader's language: a ``Reason`` by its own template, a text
+    as the rules' texts are, anything else as it is."""
+    if isinstance(value, Reason):
+        try:
+            return _(value.template) % value.values if value.values else _(value.template)
+        except (KeyError, TypeError, ValueError):  # a translation that does not fit its values
+            return str(value)
+    return translate_text(value) if isinstance(value, str) and value else value
 
 
 def refusal_message(exc: DomainError) -> str:

@@ -16,20 +16,25 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from socsec.accounts.access import principal_of, require, require_staff
-from socsec.accounts.permissions import may_view_audit
+from socsec.accounts.permissions import Principal, may_view_audit
 from socsec.accounts.reads import record_read
 from socsec.audit.models import ReadPurpose
 from socsec.audit.reads import READ_KINDS, personal_reads, reader_of, reads_load_spooled
+from socsec.core.masking import mask_bank_account
 from socsec.partners.catalogue import READ_FIELDS, SCOPES
 from socsec.partners.models import Agreement, Partner
 from socsec.partners.selectors import (
+    accounts_held,
     agreements_by_reference,
     agreements_of,
     checks_needing_attention,
     feeds_of,
+    incomes_beside_bases,
     last_check_run,
     partner_get,
     partners_list,
+    payment_account_of,
+    platforms_flagged,
     refusals_of,
 )
 
@@ -157,3 +162,30 @@ def audit_data_access(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "web/audit_data_access.html", context)
+
+
+@login_required
+def officer_partner_data(request: HttpRequest) -> HttpResponse:
+    """What the partners' feeds left for an officer: platforms deregistered by the market regulator while
+    the agency has them, and persons whose payments are held because their bank found their account
+    invalid or closed (logged as read)."""
+    p = principal_of(request)
+    require_staff(p)
+    page = page_of(request, accounts_held(), size=50)
+    record_read(p, [a.person_id for a in page.items], "payment account")
+    context = {"platforms": list(platforms_flagged()[:200]), "page": page}
+    return render(request, "web/officer_partner_data.html", context)
+
+
+def person_partner_data_context(p: Principal, person_id: int) -> dict[str, Any]:
+    """For staff on a person's page: the payment account (masked) and what its bank said of it, and the
+    incomes the tax authority declared beside the contribution base the person chose."""
+    if not p.is_staff:
+        return {}
+    account = payment_account_of(person_id)
+    return {
+        "partner_data": True,
+        "payment_account": account,
+        "payment_account_masked": mask_bank_account(account.account_no) if account else "",
+        "declared_incomes": incomes_beside_bases(person_id),
+    }

@@ -28,6 +28,7 @@ from socsec.taxexchange.selectors import (
 
 from .common import is_htmx
 from .paging import page_of
+from .uploads import row_error_text
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -59,7 +60,8 @@ def officer_tax_handover(request: HttpRequest, handover_id: int) -> HttpResponse
     require_staff(principal_of(request))
     handover = handover_get(handover_id=handover_id)
     page = page_of(request, handover_results(handover))
-    context = {"handover": handover, "counts": handover_counts(handover), "page": page}
+    refused = [{**r, "reason": row_error_text({"message": r["reason"], **r})} for r in handover.refused or []]
+    context = {"handover": handover, "counts": handover_counts(handover), "page": page, "refused": refused}
     template = "web/_tax_results.html" if is_htmx(request) else "web/officer_tax_handover.html"
     return render(request, template, context)
 

@@ -132,6 +132,7 @@ urlpatterns = [
     path("audit/data-access/", partners.audit_data_access, name="audit_data_access"),
     path("officer/partners/", partners.officer_partners, name="officer_partners"),
     path("officer/partners/<slug:code>/", partners.officer_partner, name="officer_partner"),
+    path("officer/partner-data/", partners.officer_partner_data, name="officer_partner_data"),
     path("officer/pensioner-checks/", partners.officer_pensioner_checks, name="officer_pensioner_checks"),
     path("audit/export.csv", audit_trail.audit_export, name="audit_export"),
     path("supervisor/projections/", views.projections, name="projections"),

@@ -50,6 +50,7 @@ from .employers import employer_arrears_context, employer_contributions_context
 from .ledger_text import described, scheme_text
 from .own import recent_payments
 from .paging import page_of, size_of
+from .partners import person_partner_data_context
 from .projections import projection_page, table_csv
 
 T = TypeVar("T")
@@ -197,6 +198,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "date_error": date_error,
         **person_claims_context(p, person),
         **employer_contributions_context(p, person.pk),
+        **person_partner_data_context(p, person.pk),
     }
     record_read(p, [person.pk], "person record")
     return render(request, "web/person_detail.html", context)

@@ -8,7 +8,7 @@ errors of bulk imports. The public writes are re-exported here."""
 
 from .engagement_ends import EndLimit, engagement_end, engagement_end_decide, register_end_limit
 from .engagements import engagement_create, engagements_import
-from .organisations import organisation_create
+from .organisations import organisation_create, organisation_rename
 from .persons import PersonData, person_birth_date_correct, person_register, persons_import
 from .regions import region_create
 from .rows import RowError
@@ -27,6 +27,7 @@ __all__ = [
     "engagements_import",
     "organisation_create",
     "person_birth_date_correct",
+    "organisation_rename",
     "person_register",
     "persons_import",
     "region_create",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from socsec.audit.services import Actor, audit_record
+from socsec.audit.services import Actor, audit_record, snapshot
 from socsec.core.errors import Conflict, Forbidden, ValidationFailed
 
 from .. import validation as v
@@ -57,6 +57,20 @@ def organisation_create(
         )
         audit_record(actor=actor, action="organisation.create", instance=org)
     return org
+
+
+def organisation_rename(*, actor: Actor, organisation: Organisation, name: str) -> Organisation:
+    """The organisation's name as its registration now gives it (the market regulator's feed)."""
+    errors: v.Errors = {}
+    cleaned = v.clean_name(name, errors, max_length=200)
+    if errors or cleaned is None:
+        raise ValidationFailed.from_fields(errors)
+    with transaction.atomic():
+        before = snapshot(organisation)
+        organisation.name = cleaned
+        organisation.save(update_fields=["name"])
+        audit_record(actor=actor, action="organisation.rename", instance=organisation, before=before)
+    return organisation
 
 
 def check_actor_may_use(actor: Actor, organisation: Organisation) -> None:
