@@ -74,7 +74,9 @@ def _apply(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
 
 def _settle(outcomes: Sequence[Outcome]) -> None:
     """An applied transfer's receipt completes it here, and the receiving agency is told. A refused one is
-    refused here too, with the receiver's code and message, and its amounts return from transit."""
+    refused here too, with the receiver's code and message, and its amounts return from transit. The
+    receipt is taken only for the document it answers and from the agency it went to: a receipt naming
+    another document or agency is refused (a ``DomainError``: the outbox flags that one alone)."""
     actor = Actor.system("agency:receipt")
     told: dict[str, list[Issue]] = {}
     for outcome in outcomes:
@@ -82,11 +84,23 @@ def _settle(outcomes: Sequence[Outcome]) -> None:
             transfer_refused_by_receiver(
                 actor=actor, document_id=outcome.document_id, code=outcome.code, reason=outcome.message
             )
-        else:
-            transfer_receipt_apply(actor=actor, receipt=outcome.result)
-            told.setdefault(str(outcome.result["receiving_agency"]), []).append(
-                Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})
+            continue
+        named = (outcome.result.get("document_id"), outcome.result.get("receiving_agency"))
+        if named != (outcome.document_id, outcome.peer):
+            raise ValidationFailed(
+                "The receipt names document %(document)s of agency %(agency)s; it answers %(sent)s sent to %(peer)s.",
+                code=Code.RECEIPT_MISMATCH,
+                params={
+                    "document": str(named[0])[:100],
+                    "agency": str(named[1])[:100],
+                    "sent": outcome.document_id,
+                    "peer": outcome.peer,
+                },
             )
+        transfer_receipt_apply(actor=actor, receipt=outcome.result)
+        told.setdefault(outcome.peer, []).append(
+            Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})
+        )
     for agency, issues in told.items():
         documents_issue(actor=actor, peer_code=agency, documents=issues)
 
