@@ -96,7 +96,6 @@ def test_a_transfer_for_a_person_unknown_to_the_receiver_is_refused_and_writes_n
 
 
 def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issued(issued, settings):
-    from tests.interagency.test_exchange import ForgingTransport
 
     transfer, document = issued
     real = InProcessTransport().post_documents(
