@@ -135,22 +135,18 @@ class SendReport:
 
 
 def transfers_send(*, actor: Actor, transfers: Sequence[OutgoingTransfer]) -> SendReport:
-    """Issue checked transfers to their receiving agencies: each transfer's document (and its sending
-    ledger entries) and its place in the outbox in one transaction, ``SEND_CHUNK`` transfers a transaction.
-    A transfer refused at issue (money outstanding now) is reported with the reason and queues nothing."""
+    """Issue checked transfers to their receiving agencies (``transfer_issue`` queues each one's document in
+    the outbox in the issue's transaction), ``SEND_CHUNK`` transfers a transaction. A transfer refused at
+    issue (money outstanding now) is reported with the reason and queues nothing."""
     report = SendReport()
     for start in range(0, len(transfers), SEND_CHUNK):
         with transaction.atomic():
-            by_agency: dict[str, list[Issue]] = {}
+            issued: list[str] = []
             for transfer in transfers[start : start + SEND_CHUNK]:
                 try:
-                    document = transfer_issue(actor=actor, transfer=transfer)
+                    issued.append(transfer_issue(actor=actor, transfer=transfer).document_id)
                 except DomainError as exc:  # its own savepoint: the refusal it records stays
                     report.refused[transfer.pk] = exc.message
-                    continue
-                by_agency.setdefault(transfer.receiving_agency, []).append(
-                    Issue(document.document_id, KIND, document.as_json())
-                )
-            for agency, issues in by_agency.items():
-                report.queued.extend(documents_issue(actor=actor, peer_code=agency, documents=issues))
+            queued = {d.document_id: d for d in OutboundDocument.objects.filter(document_id__in=issued)}
+            report.queued.extend(queued[i] for i in issued if i in queued)
     return report

@@ -20,6 +20,8 @@ from ..models import OutgoingTransfer
 from .receiving import transfer_document_apply, transfer_incoming_complete
 from .sending import (
     document_of,
+    receiving_agencies,
+    receiving_agency_for,
     this_agency,
     transfer_issue,
     transfer_receipt_apply,
@@ -48,6 +50,8 @@ def transfer_deliver_locally(
 
 __all__ = [
     "document_of",
+    "receiving_agencies",
+    "receiving_agency_for",
     "this_agency",
     "transfer_deliver_locally",
     "transfer_document_apply",

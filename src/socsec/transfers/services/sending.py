@@ -34,6 +34,33 @@ def this_agency() -> str:
     return str(getattr(settings, "SOCSEC_AGENCY_CODE", "") or "socsec")
 
 
+def receiving_agencies() -> list[tuple[str, str]]:
+    """The agencies a transfer may go to: this one (a region of this deployment) and every active peer
+    agency, as ``(code, region)``."""
+    from socsec.interagency.models import Peer
+
+    here = this_agency()
+    peers = Peer.objects.filter(active=True).exclude(code=here).order_by("code").values_list("code", "region")
+    return [(here, ""), *peers]
+
+
+def receiving_agency_for(to_region: str, chosen: str = "") -> str:
+    """The agency a transfer to ``to_region`` goes to: ``chosen`` when it is this agency or an active peer
+    (refused otherwise); when none is chosen, the peer serving the region's province, else this agency."""
+    agencies = receiving_agencies()
+    if chosen:
+        if chosen not in {code for code, _region in agencies}:
+            raise ValidationFailed(
+                "receiving_agency: %(agency)s is neither this agency nor a registered peer agency.",
+                field="receiving_agency",
+                code=Code.UNKNOWN_AGENCY,
+                params={"agency": chosen},
+            )
+        return chosen
+    serving = [code for code, region in agencies[1:] if region[:2] == to_region[:2]]
+    return serving[0] if serving else this_agency()
+
+
 def now_text() -> str:
     return timezone.now().isoformat()
 
@@ -66,6 +93,7 @@ def transfer_request(
         raise ValidationFailed(
             "to_region: %(region)s is not a city's region code.", field="to_region", params={"region": to_region}
         )
+    agency = receiving_agency_for(to_region, receiving_agency)
     with transaction.atomic():
         person = Person.objects.select_for_update().filter(pk=person.pk).first() or _unknown(person.pk)
         from_code = relation_region(person, today)
@@ -96,7 +124,7 @@ def transfer_request(
             from_region=Region.objects.get(code=from_code),
             to_region=region,
             channel=channel,
-            receiving_agency=receiving_agency or this_agency(),
+            receiving_agency=agency,
             status=OutgoingTransfer.Status.CHECKED,
             document_id=str(uuid.uuid4()),
             individual_account_cents=worked.individual_account_cents,
@@ -124,7 +152,8 @@ def _refuse_outstanding(person: Person, today: dt.date) -> None:
 
 def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date | None = None) -> TransferDocument:
     """Issue the transfer document of a CHECKED transfer: nothing outstanding still, the money out of the
-    sending province's pooled fund and the individual account into transit, ISSUED. Issued before: the same
+    sending province's pooled fund and the individual account into transit, ISSUED, and (to a peer agency)
+    the signed document queued in the interagency outbox, all in one transaction. Issued before: the same
     document again, nothing written. Money outstanding now: REFUSED with the reason (returned as an error)."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -211,7 +240,19 @@ def _issue(actor: Actor, transfer: OutgoingTransfer, before: dict[str, Any]) -> 
         ]
     )
     audit_record(actor=actor, action="transfer.issue", instance=transfer, before=before)
-    return document_of(transfer)
+    document = document_of(transfer)
+    if transfer.receiving_agency != this_agency():
+        _queue(actor, transfer.receiving_agency, document)
+    return document
+
+
+def _queue(actor: Actor, agency: str, document: TransferDocument) -> None:
+    """The signed document in the outbox to the peer agency, in the issue's transaction: it exists exactly
+    when the transfer is ISSUED, and ``socsec agency deliver`` carries it."""
+    from socsec.interagency.outbox import Issue, documents_issue
+    from socsec.interagency.pension_transfer import KIND
+
+    documents_issue(actor=actor, peer_code=agency, documents=[Issue(document.document_id, KIND, document.as_json())])
 
 
 def document_of(transfer: OutgoingTransfer) -> TransferDocument:
