@@ -22,7 +22,7 @@ from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record_many
+from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.core.errors import Conflict, DomainError, NotFound
 
 from .envelope import ACK_FORMAT, APPLIED, REFUSED, envelope
@@ -289,3 +289,25 @@ def next_attempt_at() -> dt.datetime | None:
         "at"
     ]
     return found
+
+
+def document_retry(*, actor: Actor, document_id: str, now: dt.datetime | None = None) -> OutboundDocument:
+    """An officer sends a flagged document (or a pending one waiting out its retry) again: PENDING, due now,
+    its peer's wait lifted; the attempts and the last error are kept. An answered document is refused."""
+    at = now or timezone.now()
+    with transaction.atomic():
+        doc = OutboundDocument.objects.select_for_update().filter(document_id=document_id).first()
+        if doc is None:
+            raise NotFound("No document %(id)s in the outbox.", params={"id": document_id})
+        if doc.state not in (DocumentState.FLAGGED, DocumentState.PENDING):
+            raise Conflict(
+                "The document %(id)s is %(state)s; only a flagged or waiting document is sent again.",
+                code=Code.NOT_FLAGGED,
+                params={"id": doc.document_id, "state": doc.get_state_display()},
+            )
+        before = snapshot(doc)
+        doc.state, doc.next_attempt_at = DocumentState.PENDING, at
+        doc.save(update_fields=["state", "next_attempt_at"])
+        Peer.objects.filter(pk=doc.peer_id).update(deliver_after=None)
+        audit_record(actor=actor, action="interagency.document_retried", instance=doc, before=before)
+    return doc
