@@ -105,6 +105,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "transfer.issue": _("Pension transfer document issued"),
     "transfer.refuse": _("Pension transfer refused"),
     "transfer.request": _("Pension transfer requested and checked"),
+    "transfer.temporary_account": _("Temporary contribution account set up; the pension relation stays"),
     "transfer.returned": _("Pension transfer refused by the receiving agency; the amounts returned"),
     "user.create": _("User account created"),
     "worker.name_differs": _("Worker's declared name differs from the registry"),

@@ -29,6 +29,7 @@ from socsec.transfers.selectors import (
     transfers_out_of,
 )
 from socsec.transfers.services import (
+    is_temporary,
     receiving_agencies,
     this_agency,
     transfer_deliver_locally,
@@ -68,7 +69,7 @@ def _agency_choices() -> list[dict[str, Any]]:
 
 def _outgoing_rows(transfers: list[OutgoingTransfer]) -> list[dict[str, Any]]:
     provinces = {t.explanation.get("claim_place", {}).get("province", "") for t in transfers}
-    names = _region_names(provinces)
+    names = _region_names(provinces | {t.explanation.get("relation_kept_at", "") for t in transfers})
     deliveries = {
         d.document_id: d for d in OutboundDocument.objects.filter(document_id__in=[t.document_id for t in transfers])
     }
@@ -85,6 +86,8 @@ def _outgoing_rows(transfers: list[OutgoingTransfer]) -> list[dict[str, Any]]:
                 "claim_province": names.get(place.get("province", "")),
                 "total_cents": t.individual_account_cents + t.pooled_cents,
                 "delivery": deliveries.get(t.document_id),
+                "temporary": t.explanation.get("temporary_account") if is_temporary(t) else None,
+                "kept_at": names.get(t.explanation.get("relation_kept_at", "")),
             }
         )
     return rows

@@ -20,6 +20,7 @@ from ..models import OutgoingTransfer
 from .receiving import transfer_document_apply, transfer_incoming_complete
 from .sending import (
     document_of,
+    is_temporary,
     receiving_agencies,
     receiving_agency_for,
     this_agency,
@@ -50,6 +51,7 @@ def transfer_deliver_locally(
 
 __all__ = [
     "document_of",
+    "is_temporary",
     "receiving_agencies",
     "receiving_agency_for",
     "this_agency",

@@ -19,7 +19,7 @@ from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person, Region
 
-from ..amounts import temporary_account, work_out
+from ..amounts import staying, temporary_account, work_out
 from ..documents import DocumentError, Party, PersonIdentity, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import Channel, OutgoingTransfer
@@ -59,6 +59,11 @@ def receiving_agency_for(to_region: str, chosen: str = "") -> str:
         return chosen
     serving = [code for code, region in agencies[1:] if region[:2] == to_region[:2]]
     return serving[0] if serving else this_agency()
+
+
+def is_temporary(transfer: OutgoingTransfer) -> bool:
+    """Whether the transfer sets up a temporary account at the new place instead of moving the relation."""
+    return bool((transfer.explanation.get("temporary_account") or {}).get("value"))
 
 
 def now_text() -> str:
@@ -108,15 +113,11 @@ def transfer_request(
             raise Conflict("a transfer of this person is not finished yet.", code=Code.IN_PROGRESS)
         _refuse_outstanding(person, today)
         temporary = temporary_account(person, on=today, to_region=to_region)
-        if temporary["value"]:
-            raise Conflict(
-                "the relation stays where it is: %(reason)s",
-                code=Code.TEMPORARY_ACCOUNT,
-                params={"reason": temporary["label"]},
-                details={"explanation": temporary},
-            )
-        worked = work_out(person, on=today, home_region=from_code, to_region=to_region)
-        if not worked.periods and not worked.individual_account_cents:
+        if temporary["value"]:  # the relation and the record stay; the new place sets up a temporary account
+            worked = staying(person, on=today, home_region=from_code)
+        else:
+            worked = work_out(person, on=today, home_region=from_code, to_region=to_region)
+        if not temporary["value"] and not worked.periods and not worked.individual_account_cents:
             raise Conflict("there are no months and no money on record to move.", code=Code.NOTHING_TO_TRANSFER)
         now = now_text()
         transfer = OutgoingTransfer.objects.create(
@@ -181,7 +182,8 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
         else:
             before = _snapshot(transfer)
-            _work_out_again(transfer, today)
+            if not is_temporary(transfer):  # a temporary account moves nothing: nothing to work out again
+                _work_out_again(transfer, today)
             return _issue(actor, transfer, before)
     raise Conflict(message, code=code, params=params)
 
