@@ -125,3 +125,30 @@ def test_the_worker_chooses_the_peer_agency_or_gets_the_one_serving_the_region(w
     worker = client_for(world, "worker", "en")
     assert worker.post("/me/transfers/", {"to_region": "440300", "receiving_agency": "PEER"}).status_code == 302
     assert OutgoingTransfer.objects.get().receiving_agency == "PEER"
+
+
+def test_a_worker_of_54_moving_away_from_home_sees_the_temporary_account_and_where_to_claim(world):
+    from socsec.accounts.models import Role
+    from socsec.accounts.services import user_create
+    from socsec.transfers.models import TemporaryAccount
+    from tests.world import PASSWORD, SYSTEM
+
+    user = user_create(
+        actor=SYSTEM, username="freelancer", password=PASSWORD, role=Role.WORKER, person=world.freelancer
+    )
+    worker = Client(headers={"Accept-Language": "zh-hans"})
+    worker.force_login(user)
+    assert worker.post("/me/transfers/", {"to_region": "440300"}).status_code == 302
+    transfer = OutgoingTransfer.objects.get()
+    assert (transfer.status, transfer.individual_account_cents + transfer.pooled_cents) == ("CHECKED", 0)
+    page = worker.get("/me/transfers/").content.decode()
+    kept = world.freelancer.residence_region.name_zh
+    assert (
+        f"这是建立临时账户，而非转移：您的养老保险关系和全部缴费记录保留在{kept}，深圳市为您建立临时基本养老保险缴费账户"
+        in page
+    )
+    assert "pension_transfer_temporary_account" in page and "pension_claim_place" in page
+    officer = client_for(world, "officer")
+    assert officer.post(f"/officer/transfers/{transfer.pk}/issue/").status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == "COMPLETED" and TemporaryAccount.objects.get().region.code == "440300"
