@@ -246,12 +246,12 @@ def _acknowledge(items: Sequence[_Item], identity: AgencyIdentity, at: dt.dateti
     if new_rows:
         rows = InboundDocument.objects.bulk_create(new_rows)  # ids returned (SQLite 3.35+, PostgreSQL)
         actor = Actor.system("agency:receive")
-        applied = [r for r in rows if r.state == DocumentState.APPLIED]
-        refused = [r for r in rows if r.state == DocumentState.REFUSED]
-        if applied:
-            audit_record_many(actor=actor, action="interagency.document_applied", instances=applied)
-        if refused:
-            audit_record_many(actor=actor, action="interagency.document_refused", instances=refused)
+        done = [r for r in rows if r.state == DocumentState.APPLIED]
+        kept_refused = [r for r in rows if r.state == DocumentState.REFUSED]
+        if done:
+            audit_record_many(actor=actor, action="interagency.document_applied", instances=done)
+        if kept_refused:
+            audit_record_many(actor=actor, action="interagency.document_refused", instances=kept_refused)
     if replayed:
         InboundDocument.objects.filter(pk__in=replayed).update(replays=F("replays") + 1)
     return acks
