@@ -117,6 +117,9 @@ SOCSEC_INTERAGENCY: dict[str, Any] = {
     "retry_first_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_FIRST", "2")),
     "retry_longest_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_RETRY_LONGEST", "600")),
     "timeout_seconds": float(os.environ.get("SOCSEC_INTERAGENCY_TIMEOUT", "60")),
+    # a document whose peer answers with an acknowledgement that does not verify or names another document
+    # this many times is flagged for an officer instead of tried again
+    "flag_after_attempts": int(os.environ.get("SOCSEC_INTERAGENCY_FLAG_AFTER", "8")),
     # more kinds of document to handle (dotted paths of DocumentKind objects, comma-separated), besides
     # those the apps register themselves
     "kinds": [k.strip() for k in os.environ.get("SOCSEC_INTERAGENCY_KINDS", "").split(",") if k.strip()],

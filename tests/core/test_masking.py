@@ -49,3 +49,12 @@ def test_in_a_list_of_persons_an_officer_too_sees_both_masked(role, shown):
     d = disclosure(role, listing=True)
     assert (d.resident_id(RID), d.name("张伟")) == shown
     assert disclosure("WORKER", own=True, listing=True) == disclosure("OFFICER", purpose=Purpose.PAYMENT, listing=True)
+
+
+def test_personal_data_in_a_message_is_masked() -> None:
+    from socsec.core.masking import mask_personal_text
+
+    assert mask_personal_text("to a.b+c@mail.example.cn: 550") == "to a***@mail.example.cn: 550"
+    assert mask_personal_text("phone 13912345678, ID 44030519900101001X") == "phone 139****5678, ID 440***********001X"
+    assert mask_personal_text("account 6222020200112233445 closed") == "account ****3445 closed"
+    assert mask_personal_text("HTTP 503 after 30 s") == "HTTP 503 after 30 s"

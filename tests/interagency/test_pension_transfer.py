@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, override_settings
 
 from socsec.interagency.envelope import envelope
-from socsec.interagency.models import DocumentState, InboundDocument, OutboundDocument, RefusedDocument
+from socsec.interagency.models import DocumentState, InboundDocument, OutboundDocument
 from socsec.interagency.outbox import documents_deliver
 from socsec.interagency.pension_transfer import KIND, transfers_send
 from socsec.ledger.accounts import PENSION_TRANSFER_IN_TRANSIT
@@ -89,6 +89,32 @@ def test_a_transfer_for_a_person_unknown_to_the_receiver_is_refused_and_writes_n
     assert acks[0]["message"] == "document: the person is not registered at this agency."
     assert acks[1]["message"] == "The transfer names ELSEWHERE as its sending agency but was signed by DEV."
     assert trial_balance() == before
-    assert not IncomingTransfer.objects.exists() and not InboundDocument.objects.exists()
-    assert RefusedDocument.objects.count() == 2
+    assert not IncomingTransfer.objects.exists()
+    kept = InboundDocument.objects.order_by("id").values_list("document_id", "state")
+    assert list(kept) == [("unknown-person", "REFUSED"), ("forged", "REFUSED")]  # signed by DEV: kept, refused
     assert OutboundDocument.objects.get().state == DocumentState.PENDING
+
+
+def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issued(issued, settings):
+
+    transfer, document = issued
+    real = InProcessTransport().post_documents(
+        document.peer, [{"document": document.document, "signature": document.signature}]
+    )
+    ack = real[0]["acknowledgement"]
+    forged = {**ack, "result": {**ack["result"], "receiving_agency": "ELSEWHERE"}}
+
+    class Forged(InProcessTransport):
+        def post_documents(self, peer, documents):  # type: ignore[no-untyped-def]
+            return [{"acknowledgement": forged, "signature": PEER.sign(forged)}]
+
+    report = documents_deliver(transport=Forged())
+    assert (report.acknowledged, report.flagged) == (0, 1)
+    document.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (document.state, transfer.status) == (DocumentState.FLAGGED, OutgoingTransfer.Status.ISSUED)
+    assert document.last_error == (
+        f"agency_receipt_mismatch: The receipt names document {transfer.document_id} of agency ELSEWHERE; "
+        f"it answers {transfer.document_id} sent to PEER."
+    )
+    assert not OutboundDocument.objects.filter(kind="pension.transfer.completed").exists()

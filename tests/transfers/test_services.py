@@ -124,10 +124,56 @@ def test_the_same_province_is_refused(paid):
 
 
 def test_a_man_of_54_moving_away_from_home_gets_a_temporary_account(world):
-    with pytest.raises(Conflict) as refused:
-        transfer_request(actor=SYSTEM, person=world.freelancer, to_region="440300", today=TODAY)
-    assert refused.value.code == TransferErrorCode.TEMPORARY_ACCOUNT
-    assert not OutgoingTransfer.objects.exists()
+    from socsec.transfers.models import TemporaryAccount
+    from socsec.transfers.services import transfer_deliver_locally
+
+    before = trial_balance()
+    transfer = transfer_request(actor=SYSTEM, person=world.freelancer, to_region="440300", today=TODAY)
+    assert (transfer.status, transfer.individual_account_cents, transfer.pooled_cents) == ("CHECKED", 0, 0)
+    assert transfer.explanation["temporary_account"]["value"] is True
+    assert (
+        transfer.explanation["temporary_account"]["reference"] == "Guo Ban Fa [2009] No. 66, Interim Measures Art. 5(2)"
+    )
+    kept_at = world.freelancer.residence_region.code
+    assert transfer.explanation["relation_kept_at"] == kept_at
+    assert transfer.explanation["claim_place"]["value"] == 1  # the relation stays at the registered residence
+    assert transfer.explanation["claim_place"]["province"] == kept_at[:2] + "0000"
+    done = transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
+    assert done.status == "COMPLETED"
+    incoming = IncomingTransfer.objects.get(document_id=transfer.document_id)
+    assert (incoming.status, incoming.individual_account_cents, incoming.pooled_cents) == ("COMPLETED", 0, 0)
+    assert not incoming.periods.exists() and incoming.ledger_transaction_id is None
+    account = TemporaryAccount.objects.get()
+    assert (account.person_id, account.region.code, account.relation_region) == (
+        world.freelancer.pk,
+        "440300",
+        kept_at,
+    )
+    assert account.explanation["temporary_account"]["value"] is True
+    assert account.explanation["claim_place"]["province"] == kept_at[:2] + "0000"
+    assert trial_balance() == before  # nothing moved
+
+
+def test_a_temporary_account_asked_for_a_person_the_rule_does_not_cover_is_refused(paid):
+    from socsec.transfers.models import TemporaryAccount
+    from socsec.transfers.services import transfer_document_apply
+
+    transfer = transfer_request(actor=SYSTEM, person=paid.rider, to_region="440300", today=TODAY)
+    data = transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY).as_json()
+    forged = {
+        **data,
+        "document_id": "forged-temporary",
+        "periods": [],
+        "years": [],
+        "individual_account_cents": 0,
+        "pooled_cents": 0,
+        "explanation": {**data["explanation"], "temporary_account": {"value": True}},
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        transfer_document_apply(actor=SYSTEM, document=forged)
+    assert refused.value.code == TransferErrorCode.BAD_DOCUMENT
+    assert refused.value.message.startswith("document: it asks for a temporary account, but the rule sets none up")
+    assert not TemporaryAccount.objects.exists()
 
 
 def test_document_round_trip(paid):

@@ -89,6 +89,8 @@ VISITS = [
     Visit("officer", "web:officer_transfers"),
     Visit("officer", "web:inbox"),
     Visit("officer", "web:officer_outbox"),
+    Visit("officer", "web:officer_agency_outbox"),
+    Visit("officer", "web:officer_agency_inbox"),
     Visit("officer", "web:officer_partners"),
     Visit("officer", "web:officer_pensioner_checks"),
     Visit("worker", "web:my_assistant"),

@@ -87,3 +87,16 @@ def test_the_outbox_shows_each_state_and_an_officer_sends_a_flagged_message_agai
     auditor = client_as(world, "auditor")
     assert auditor.get("/officer/outbox/").status_code == 200
     assert auditor.post("/officer/outbox/", {"delivery": flagged.pk}).status_code == 403
+
+
+def test_the_outbox_masks_the_personal_data_in_a_shown_error(world):
+    notify(event="benefit.paid", recipient="person:12", context=PAID, dedupe_key="1")
+    deliver_due()
+    Delivery.objects.update(
+        state="FLAGGED",
+        error_code="smtp_refused",
+        error_text="550 <li.wei@example.cn> refused; SMS +86 13800138000; ID 110105199003151234",
+    )
+    page = client_as(world, "officer").get("/officer/outbox/?state=FLAGGED").content.decode()
+    assert "smtp_refused: 550 &lt;l***@example.cn&gt; refused; SMS +86 138****8000; ID 110***********1234" in page
+    assert "li.wei@" not in page and "13800138000" not in page and "110105199003151234" not in page

@@ -81,6 +81,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         "refused": total.refused,
         "failed_requests": total.failed_requests,
         "retried": total.retried,
+        "flagged": total.flagged,
         "pending": 0 if next_attempt_at() is None else _pending(),
         "seconds": round(time.monotonic() - started, 2),
     }

@@ -24,6 +24,7 @@ Roles are the values of ``socsec.accounts.models.Role``; this module imports no 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -103,3 +104,19 @@ def mask_dependants(mapping: dict[str, Any], shown: Disclosure) -> dict[str, Any
         {**d, "name": shown.name(str(d["name"]))} if isinstance(d, dict) and "name" in d else d for d in dependants
     ]
     return {**mapping, "dependants": masked}
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(\+?86[ -]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{12,19}(?!\d)")  # a bank card or account number
+
+
+def mask_personal_text(text: str) -> str:
+    """A message (a delivery's error, a peer's answer) with the personal data in it masked before it is
+    shown: an email as its first character and domain (``a***@example.cn``), a resident ID as
+    ``mask_resident_id``, a mobile number as ``138****5678``, a bank account as ``mask_bank_account``."""
+    text = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    text = _RESIDENT_ID.sub(lambda m: mask_resident_id(m.group(0)), text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(3)}", text)
+    return _LONG_DIGITS.sub(lambda m: mask_bank_account(m.group(0)), text)

@@ -16,3 +16,5 @@ class InterAgencyErrorCode(StrEnum):
     PEER_EXISTS = "agency_peer_exists"  # a peer with that code is registered already (with another key)
     UNKNOWN_PEER = "agency_unknown_peer"  # a document addressed to an agency not registered as a peer
     DOCUMENT_EXISTS = "agency_document_exists"  # a document id queued already with other content
+    RECEIPT_MISMATCH = "agency_receipt_mismatch"  # an acknowledgement's result names another document or agency
+    NOT_FLAGGED = "agency_document_not_flagged"  # only a flagged or pending document is sent again

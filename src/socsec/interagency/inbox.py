@@ -1,13 +1,18 @@
 """The receiving side: a delivery of signed documents checked, applied once each, and acknowledged.
 
-For each document, in order: its envelope's shape, a registered and active sender, this agency as the
-receiver, the sender's signature, a kind handled here. A document id already received from that sender
-is answered with the acknowledgement stored then (the same content: nothing applied again) or refused
-(other content under the same id). The rest are checked by their kind and applied by its service in one
-transaction with the rows that record them. A refusal writes nothing but its line in ``RefusedDocument``.
+For each document, in order: its envelope's shape, a registered and active sender, the sender's
+signature; only then is anything about it trusted. What fails those is refused and counted in the bounded
+log ``RefusedAttempts`` (a counter per day and reason): the endpoint takes no token, and a stranger's
+posts must not grow a table row by row. A verified document is then checked for this agency as its
+receiver and a kind handled here. A document id already received from that sender is answered with the
+acknowledgement stored then, applied or refused (the same content: nothing applied again, and a refusal
+the same refusal), or refused as a conflict (other content under the same id, counted). The rest are
+checked by their kind and applied by its service in one transaction with the rows that record them; a
+verified document refused is stored with its signed refusal (``InboundDocument``, state REFUSED) and no
+domain row.
 
 The queries are a constant number per delivery and kind (the peers, the documents already received, one
-insert of the new rows, one of the refusals), whatever the number of documents."""
+insert of the new rows, one update per reason counted), whatever the number of documents."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,7 +32,7 @@ from socsec.core.errors import DomainError
 from .envelope import APPLIED, REFUSED, Answer, acknowledgement, envelope_problem
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Received, kind_named
-from .models import InboundDocument, Peer, RefusedDocument
+from .models import DocumentState, InboundDocument, Peer, RefusedAttempts
 from .signing import AgencyIdentity, digest, verify
 
 
@@ -40,6 +45,8 @@ class _Item:
     answer: Answer | None = None  # set once decided
     stored: InboundDocument | None = None  # a document received before: its stored acknowledgement
     duplicate_of: _Item | None = None  # the same document earlier in this delivery: answered like it
+    trusted: bool = False  # from a registered peer, its signature verified
+    conflict: bool = False  # an id received before (or earlier in the delivery) with other content
 
     @property
     def key(self) -> tuple[str, str]:
@@ -52,6 +59,7 @@ def _refuse(item: _Item, code: Code | str, template: str, **params: object) -> N
 
 
 def _check_envelopes(items: Sequence[_Item], identity: AgencyIdentity) -> None:
+    """The signature first: nothing of a document is trusted (its receiver, its kind) before it verifies."""
     senders = {str(i.document.get("sender", "")) for i in items if isinstance(i.document, dict)}
     peers = {p.code: p for p in Peer.objects.filter(code__in=sorted(senders), active=True)}
     for item in items:
@@ -63,26 +71,30 @@ def _check_envelopes(items: Sequence[_Item], identity: AgencyIdentity) -> None:
         item.peer = peers.get(sender)
         if item.peer is None:
             _refuse(item, Code.UNKNOWN_SENDER, "The sender %(sender)s is not a registered agency here.", sender=sender)
-        elif item.document["receiver"] != identity.code:
-            _refuse(
-                item,
-                Code.WRONG_RECEIVER,
-                "The document is addressed to %(receiver)s, not here.",
-                receiver=item.document["receiver"],
-            )
-        elif not verify(item.peer.public_key, item.document, item.signature):
+            continue
+        if not verify(item.peer.public_key, item.document, item.signature):
             _refuse(
                 item,
                 Code.BAD_SIGNATURE,
                 "The signature does not verify with the key registered for %(sender)s.",
                 sender=sender,
             )
+            continue
+        item.trusted = True
+        if item.document["receiver"] != identity.code:
+            _refuse(
+                item,
+                Code.WRONG_RECEIVER,
+                "The document is addressed to %(receiver)s, not here.",
+                receiver=item.document["receiver"],
+            )
         elif kind_named(kind) is None:
             _refuse(item, Code.UNKNOWN_KIND, "Documents of kind %(kind)s are not handled here.", kind=kind)
 
 
 def _check_received_before(items: Sequence[_Item]) -> None:
-    open_items = [i for i in items if i.answer is None]
+    """A verified document received before: its stored answer (applied or refused), or a conflict."""
+    open_items = [i for i in items if i.trusted]
     if not open_items:
         return
     ids = sorted({i.key[1] for i in open_items})
@@ -98,6 +110,7 @@ def _check_received_before(items: Sequence[_Item]) -> None:
         elif earlier is not None or digest(first.document) != digest(item.document):
             template = "The document id %(document)s was received before with other content."
             _refuse(item, Code.DOCUMENT_CONFLICT, template, document=item.key[1])
+            item.conflict = True
         elif first is not item:
             item.duplicate_of = first
 
@@ -160,20 +173,38 @@ def documents_receive(
         for name, group in by_kind.items():
             _apply_kind(name, group)
         acks = _acknowledge(items, identity, at)
-    refused = [i for i in items if i.answer is not None and i.answer.outcome == REFUSED]
-    if refused:  # the log of the attempts, kept whatever became of the delivery's other documents
-        RefusedDocument.objects.bulk_create(
-            RefusedDocument(
-                sender_code=str(i.document.get("sender", ""))[:100] if isinstance(i.document, dict) else "",
-                document_id=str(i.document.get("document_id", ""))[:100] if isinstance(i.document, dict) else "",
-                kind=str(i.document.get("kind", ""))[:60] if isinstance(i.document, dict) else "",
-                code=i.answer.code if i.answer else "",
-                message=i.answer.message if i.answer else "",
-                remote_address=remote_address[:60],
-            )
-            for i in refused
-        )
+    _count_refused([i for i in items if not i.trusted or i.conflict], remote_address, at)
     return acks
+
+
+def _count_refused(items: Sequence[_Item], remote_address: str, at: dt.datetime) -> None:
+    """What could not be trusted or stored, added to the day's counter of its reason: one row per day and
+    reason whatever the number of attempts, with the last one's details."""
+    by_code: dict[str, list[_Item]] = {}
+    for item in items:
+        assert item.answer is not None
+        by_code.setdefault(item.answer.code, []).append(item)
+    day = timezone.localdate(at)
+    for code, group in sorted(by_code.items()):
+        last = group[-1]
+        doc = last.document if isinstance(last.document, dict) else {}
+        details = {
+            "last_at": at,
+            "last_sender": str(doc.get("sender", ""))[:100],
+            "last_document_id": str(doc.get("document_id", ""))[:100],
+            "last_message": last.answer.message[:500] if last.answer else "",
+            "last_remote_address": remote_address[:60],
+        }
+        with transaction.atomic():
+            counted = RefusedAttempts.objects.filter(day=day, code=code).update(
+                count=F("count") + len(group), **details
+            )
+            if not counted:
+                try:
+                    with transaction.atomic():
+                        RefusedAttempts.objects.create(day=day, code=code, count=len(group), first_at=at, **details)
+                except IntegrityError:  # another delivery counted the day's first at the same moment
+                    RefusedAttempts.objects.filter(day=day, code=code).update(count=F("count") + len(group), **details)
 
 
 def _acknowledge(items: Sequence[_Item], identity: AgencyIdentity, at: dt.datetime) -> list[dict[str, Any]]:
@@ -198,21 +229,29 @@ def _acknowledge(items: Sequence[_Item], identity: AgencyIdentity, at: dt.dateti
             identity=identity, document=document, answer=item.answer, at=at
         )
         acks.append(signed)
-        if item.answer.outcome == APPLIED:
+        if item.trusted and not item.conflict:  # applied, or refused after it verified: kept with its answer
             assert item.peer is not None
+            applied = item.answer.outcome == APPLIED
             new_rows.append(
                 InboundDocument(
                     sender=item.peer,
                     document_id=document["document_id"],
                     kind=document["kind"],
                     digest=digest(document),
+                    state=DocumentState.APPLIED if applied else DocumentState.REFUSED,
                     acknowledgement=signed["acknowledgement"],
                     acknowledgement_signature=signed["signature"],
                 )
             )
     if new_rows:
         rows = InboundDocument.objects.bulk_create(new_rows)  # ids returned (SQLite 3.35+, PostgreSQL)
-        audit_record_many(actor=Actor.system("agency:receive"), action="interagency.document_applied", instances=rows)
+        actor = Actor.system("agency:receive")
+        done = [r for r in rows if r.state == DocumentState.APPLIED]
+        kept_refused = [r for r in rows if r.state == DocumentState.REFUSED]
+        if done:
+            audit_record_many(actor=actor, action="interagency.document_applied", instances=done)
+        if kept_refused:
+            audit_record_many(actor=actor, action="interagency.document_refused", instances=kept_refused)
     if replayed:
         InboundDocument.objects.filter(pk__in=replayed).update(replays=F("replays") + 1)
     return acks

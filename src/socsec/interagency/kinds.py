@@ -10,7 +10,10 @@ A domain app plugs a kind in by registering a ``DocumentKind`` in its ``AppConfi
   a kind can apply a delivery in bulk; when it raises a ``DomainError`` the documents are applied again one
   at a time, so that the one at fault is refused and the others are not;
 - ``settle(outcomes)`` (optional) runs on the sending side, in the transaction that records the receiver's
-  acknowledgements, so that the business record (a transfer's state) follows its documents."""
+  acknowledgements, so that the business record (a transfer's state) follows its documents. It raises a
+  ``DomainError`` for an outcome it cannot use (a result that names another document or agency): the
+  outcomes are then settled one at a time, each in a savepoint, and the one at fault is flagged with the
+  error while the others are settled."""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ class Outcome:
     code: str  # the refusal's code; "" when applied
     message: str
     result: Mapping[str, Any]  # what the receiver's apply returned; {} when refused
+    peer: str = ""  # the code of the agency the document went to, whose signature the answer carries
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@
   closed by the receiver's signed acknowledgement: applied or refused.
 - ``InboundDocument``: a document received, checked and applied, one row per sender and document id,
   with the acknowledgement answered (answered again, unchanged, to a document delivered twice).
-- ``RefusedDocument``: the log of every refused attempt (bad signature, unknown sender, a refusal of the
-  document's kind, ...): the only thing a refusal writes."""
+  A document refused after its signature verified (by its kind, or addressed elsewhere) is kept there
+  too, in state REFUSED, so that the same document delivered again is refused again the same way.
+- ``RefusedAttempts``: a counter per day and reason of what was refused before it could be trusted (bad
+  signature, unknown sender, malformed) or stored (an id reused with other content)."""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class DocumentState(models.TextChoices):
     ACKNOWLEDGED = "ACKNOWLEDGED", _("Applied by the receiving agency")
     REFUSED = "REFUSED", _("Refused by the receiving agency")
     APPLIED = "APPLIED", _("Applied here")
+    FLAGGED = "FLAGGED", _("Flagged: the answer could not be used; an officer sends it again")
 
 
 class OutboundDocument(models.Model):
@@ -86,17 +89,25 @@ class InboundDocument(models.Model):
         return f"{self.sender_id}:{self.document_id}"
 
 
-class RefusedDocument(models.Model):
-    at = models.DateTimeField(auto_now_add=True)
-    sender_code = models.CharField(max_length=100)  # as the document names it: maybe no registered peer
-    document_id = models.CharField(max_length=100)
-    kind = models.CharField(max_length=60, blank=True)
+class RefusedAttempts(models.Model):
+    """The bounded log of deliveries refused before anything about them could be trusted (a malformed
+    envelope, an unknown sender, a signature that does not verify) and of documents that could not be
+    stored (an id received before with other content): a count per day and reason, with the last one's
+    details. An attacker posting all day adds to a counter, not a row per attempt."""
+
+    day = models.DateField()
     code = models.CharField(max_length=60)
-    message = models.TextField()
-    remote_address = models.CharField(max_length=60, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    last_sender = models.CharField(max_length=100, blank=True)  # as the document names it: maybe no peer
+    last_document_id = models.CharField(max_length=100, blank=True)
+    last_message = models.TextField(blank=True)
+    last_remote_address = models.CharField(max_length=60, blank=True)
 
     class Meta:
-        ordering = ["-id"]
+        ordering = ["-day", "code"]
+        constraints = [models.UniqueConstraint(fields=["day", "code"], name="interagency_refused_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.sender_code}:{self.document_id} {self.code}"
+        return f"{self.day} {self.code} x{self.count}"

@@ -22,10 +22,10 @@ from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from socsec.audit.services import Actor, audit_record_many
-from socsec.core.errors import Conflict, NotFound
+from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
+from socsec.core.errors import Conflict, DomainError, NotFound
 
-from .envelope import ACK_FORMAT, APPLIED, envelope
+from .envelope import ACK_FORMAT, APPLIED, REFUSED, envelope
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Outcome, kind_named
 from .models import DocumentState, OutboundDocument, Peer
@@ -113,6 +113,7 @@ class DeliveryReport:
     refused: int = 0
     failed_requests: int = 0  # requests that did not come back with acknowledgements
     retried: int = 0  # documents put off for another attempt
+    flagged: int = 0  # documents whose answer could not be used: left for an officer
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: DeliveryReport) -> None:
@@ -121,6 +122,7 @@ class DeliveryReport:
         self.refused += other.refused
         self.failed_requests += other.failed_requests
         self.retried += other.retried
+        self.flagged += other.flagged
         self.errors.extend(other.errors)
 
 
@@ -136,16 +138,19 @@ def _ack_problem(doc: OutboundDocument, signed: Any, identity: AgencyIdentity) -
     ack = signed["acknowledgement"]
     if not verify(doc.peer.public_key, ack, str(signed.get("signature", ""))):
         return f"the acknowledgement's signature does not verify with the key registered for {doc.peer.code}"
-    expected = (ACK_FORMAT, doc.document_id, identity.code, doc.peer.code, doc.digest)
-    if (
-        ack.get("format"),
-        ack.get("document_id"),
-        ack.get("sender"),
-        ack.get("receiver"),
-        ack.get("document_digest"),
-    ) != expected:
-        return "the acknowledgement names another document, sender, receiver or content"
-    return None
+    named = {
+        "format": ACK_FORMAT,
+        "document_id": doc.document_id,
+        "sender": identity.code,
+        "receiver": doc.peer.code,
+        "document_digest": doc.digest,
+    }
+    wrong = [f"{name} {ack.get(name)!r} (sent: {value!r})" for name, value in named.items() if ack.get(name) != value]
+    if wrong:
+        return "the acknowledgement names another " + "; ".join(wrong)
+    if ack.get("outcome") not in (APPLIED, REFUSED) or not isinstance(ack.get("result", {}), dict):
+        return f"the acknowledgement's outcome {str(ack.get('outcome'))[:40]!r} is neither APPLIED nor REFUSED"
+    return None  # what the result names is the kind's to check (its settle)
 
 
 def _deliver_batch(
@@ -166,7 +171,8 @@ def _deliver_batch(
         peer.delivery_failures, peer.deliver_after = 0, None
     closed: list[OutboundDocument] = []
     put_off: list[OutboundDocument] = []
-    outcomes: dict[str, list[Outcome]] = {}
+    outcomes: dict[str, list[tuple[OutboundDocument, Outcome]]] = {}
+    flag_after = settings.SOCSEC_INTERAGENCY.get("flag_after_attempts", 8)
     for doc, signed in zip(docs, answers or [None] * len(docs), strict=True):
         doc.attempts += 1
         trouble = problem or _ack_problem(doc, signed, identity)
@@ -175,6 +181,8 @@ def _deliver_batch(
             doc.next_attempt_at = (
                 peer.deliver_after if problem and peer.deliver_after else now + _wait_after(doc.attempts)
             )
+            if not problem and doc.attempts >= flag_after:  # a peer answering wrong again and again
+                doc.state = DocumentState.FLAGGED
             put_off.append(doc)
             continue
         ack = signed["acknowledgement"]
@@ -183,26 +191,53 @@ def _deliver_batch(
         doc.acknowledgement, doc.acknowledgement_signature = ack, signed["signature"]
         doc.refusal_code, doc.acknowledged_at, doc.last_error = ("" if applied else str(ack["code"])), now, ""
         closed.append(doc)
-        outcome = Outcome(doc.document_id, applied, str(ack["code"]), str(ack["message"]), ack.get("result") or {})
-        outcomes.setdefault(doc.kind, []).append(outcome)
+        outcome = Outcome(
+            doc.document_id, applied, str(ack["code"]), str(ack["message"]), ack.get("result") or {}, peer.code
+        )
+        outcomes.setdefault(doc.kind, []).append((doc, outcome))
     with transaction.atomic():
+        for name, settled in outcomes.items():
+            _settle(name, settled)
         fields = ["attempts", "last_error", "next_attempt_at", "state", "acknowledgement"]
         fields += ["acknowledgement_signature", "refusal_code", "acknowledged_at"]
         OutboundDocument.objects.bulk_update(docs, fields, batch_size=500)
         Peer.objects.filter(pk=peer.pk).update(
             delivery_failures=peer.delivery_failures, deliver_after=peer.deliver_after
         )
-        for name, settled in outcomes.items():
-            kind = kind_named(name)
-            if kind is not None and kind.settle is not None:
-                kind.settle(settled)
-        audit_record_many(
-            actor=Actor.system("agency:deliver"), action="interagency.document_acknowledged", instances=closed
-        )
+        actor = Actor.system("agency:deliver")
+        answered = [d for d in closed if d.state != DocumentState.FLAGGED]
+        flagged = [d for d in docs if d.state == DocumentState.FLAGGED]
+        audit_record_many(actor=actor, action="interagency.document_acknowledged", instances=answered)
+        if flagged:
+            audit_record_many(actor=actor, action="interagency.document_flagged", instances=flagged)
     report.acknowledged = sum(1 for d in closed if d.state == DocumentState.ACKNOWLEDGED)
-    report.refused = len(closed) - report.acknowledged
-    report.retried = len(put_off)
+    report.refused = sum(1 for d in closed if d.state == DocumentState.REFUSED)
+    report.flagged = len(flagged)
+    report.retried = sum(1 for d in put_off if d.state == DocumentState.PENDING)
+    report.errors.extend(f"{d.document_id}: {d.last_error}" for d in flagged)
     return report
+
+
+def _settle(name: str, settled: list[tuple[OutboundDocument, Outcome]]) -> None:
+    """The kind's ``settle`` of the outcomes together in a savepoint; when it refuses one, each alone in
+    its own savepoint, the one at fault flagged with the error (its acknowledgement kept) and the others
+    settled."""
+    kind = kind_named(name)
+    if kind is None or kind.settle is None:
+        return
+    try:
+        with transaction.atomic():
+            kind.settle([o for _d, o in settled])
+        return
+    except DomainError:
+        pass
+    for doc, outcome in settled:
+        try:
+            with transaction.atomic():
+                kind.settle([outcome])
+        except DomainError as exc:
+            doc.state = DocumentState.FLAGGED
+            doc.last_error = f"{exc.code}: {exc.message}"[:2000]
 
 
 def documents_deliver(*, transport: PeerTransport | None = None, now: dt.datetime | None = None) -> DeliveryReport:
@@ -254,3 +289,25 @@ def next_attempt_at() -> dt.datetime | None:
         "at"
     ]
     return found
+
+
+def document_retry(*, actor: Actor, document_id: str, now: dt.datetime | None = None) -> OutboundDocument:
+    """An officer sends a flagged document (or a pending one waiting out its retry) again: PENDING, due now,
+    its peer's wait lifted; the attempts and the last error are kept. An answered document is refused."""
+    at = now or timezone.now()
+    with transaction.atomic():
+        doc = OutboundDocument.objects.select_for_update().filter(document_id=document_id).first()
+        if doc is None:
+            raise NotFound("No document %(id)s in the outbox.", params={"id": document_id})
+        if doc.state not in (DocumentState.FLAGGED, DocumentState.PENDING):
+            raise Conflict(
+                "The document %(id)s is %(state)s; only a flagged or waiting document is sent again.",
+                code=Code.NOT_FLAGGED,
+                params={"id": doc.document_id, "state": doc.get_state_display()},
+            )
+        before = snapshot(doc)
+        doc.state, doc.next_attempt_at = DocumentState.PENDING, at
+        doc.save(update_fields=["state", "next_attempt_at"])
+        Peer.objects.filter(pk=doc.peer_id).update(deliver_after=None)
+        audit_record(actor=actor, action="interagency.document_retried", instance=doc, before=before)
+    return doc

@@ -74,7 +74,9 @@ def _apply(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
 
 def _settle(outcomes: Sequence[Outcome]) -> None:
     """An applied transfer's receipt completes it here, and the receiving agency is told. A refused one is
-    refused here too, with the receiver's code and message, and its amounts return from transit."""
+    refused here too, with the receiver's code and message, and its amounts return from transit. The
+    receipt is taken only for the document it answers and from the agency it went to: a receipt naming
+    another document or agency is refused (a ``DomainError``: the outbox flags that one alone)."""
     actor = Actor.system("agency:receipt")
     told: dict[str, list[Issue]] = {}
     for outcome in outcomes:
@@ -82,11 +84,23 @@ def _settle(outcomes: Sequence[Outcome]) -> None:
             transfer_refused_by_receiver(
                 actor=actor, document_id=outcome.document_id, code=outcome.code, reason=outcome.message
             )
-        else:
-            transfer_receipt_apply(actor=actor, receipt=outcome.result)
-            told.setdefault(str(outcome.result["receiving_agency"]), []).append(
-                Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})
+            continue
+        named = (outcome.result.get("document_id"), outcome.result.get("receiving_agency"))
+        if named != (outcome.document_id, outcome.peer):
+            raise ValidationFailed(
+                "The receipt names document %(document)s of agency %(agency)s; it answers %(sent)s sent to %(peer)s.",
+                code=Code.RECEIPT_MISMATCH,
+                params={
+                    "document": str(named[0])[:100],
+                    "agency": str(named[1])[:100],
+                    "sent": outcome.document_id,
+                    "peer": outcome.peer,
+                },
             )
+        transfer_receipt_apply(actor=actor, receipt=outcome.result)
+        told.setdefault(outcome.peer, []).append(
+            Issue(f"{outcome.document_id}:completed", COMPLETED_KIND, {"document_id": outcome.document_id})
+        )
     for agency, issues in told.items():
         documents_issue(actor=actor, peer_code=agency, documents=issues)
 
@@ -121,22 +135,18 @@ class SendReport:
 
 
 def transfers_send(*, actor: Actor, transfers: Sequence[OutgoingTransfer]) -> SendReport:
-    """Issue checked transfers to their receiving agencies: each transfer's document (and its sending
-    ledger entries) and its place in the outbox in one transaction, ``SEND_CHUNK`` transfers a transaction.
-    A transfer refused at issue (money outstanding now) is reported with the reason and queues nothing."""
+    """Issue checked transfers to their receiving agencies (``transfer_issue`` queues each one's document in
+    the outbox in the issue's transaction), ``SEND_CHUNK`` transfers a transaction. A transfer refused at
+    issue (money outstanding now) is reported with the reason and queues nothing."""
     report = SendReport()
     for start in range(0, len(transfers), SEND_CHUNK):
         with transaction.atomic():
-            by_agency: dict[str, list[Issue]] = {}
+            issued: list[str] = []
             for transfer in transfers[start : start + SEND_CHUNK]:
                 try:
-                    document = transfer_issue(actor=actor, transfer=transfer)
+                    issued.append(transfer_issue(actor=actor, transfer=transfer).document_id)
                 except DomainError as exc:  # its own savepoint: the refusal it records stays
                     report.refused[transfer.pk] = exc.message
-                    continue
-                by_agency.setdefault(transfer.receiving_agency, []).append(
-                    Issue(document.document_id, KIND, document.as_json())
-                )
-            for agency, issues in by_agency.items():
-                report.queued.extend(documents_issue(actor=actor, peer_code=agency, documents=issues))
+            queued = {d.document_id: d for d in OutboundDocument.objects.filter(document_id__in=issued)}
+            report.queued.extend(queued[i] for i in issued if i in queued)
     return report

@@ -107,6 +107,21 @@ def work_out(person: Person, *, on: dt.date, home_region: str, to_region: str) -
     return Worked(periods, years, int(account.value or 0), pooled, months, explanation)
 
 
+def staying(person: Person, *, on: dt.date, home_region: str) -> Worked:
+    """What a temporary account moves: nothing (the relation and the whole record stay at ``home_region``);
+    the explanation says where the pension will be claimed with the relation kept there."""
+    periods = [
+        p
+        for scheme in SCHEMES
+        for p in periods_of(scheme, record_months(person, scheme, until=on, home_region=home_region))
+    ]
+    explanation = {
+        "relation_kept_at": home_region,
+        "claim_place": claim_place(person, periods, on=on, relation_region=home_region),
+    }
+    return Worked([], [], 0, 0, dict.fromkeys(SCHEMES, 0), explanation)
+
+
 def temporary_account(person: Person, *, on: dt.date, to_region: str) -> dict[str, Any]:
     """Whether the person keeps the relation where it is and gets a temporary account at ``to_region``."""
     to_residence = to_region[:2] == person.residence_region.code[:2]

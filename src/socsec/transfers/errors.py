@@ -18,3 +18,4 @@ class TransferErrorCode(StrEnum):
     DUPLICATE_DOCUMENT = "transfer_duplicate_document"  # the same document id with other contents
     WRONG_AGENCY = "transfer_wrong_agency"  # a document for another agency
     WRONG_STATE = "transfer_wrong_state"  # the step does not follow from where the transfer is
+    UNKNOWN_AGENCY = "transfer_unknown_agency"  # the receiving agency is neither this one nor a registered peer

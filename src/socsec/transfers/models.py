@@ -110,3 +110,23 @@ class TransferredPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.first_month}-{self.last_month}"
+
+
+class TemporaryAccount(models.Model):
+    """A temporary contribution account set up here for a person whose pension relation stays where it is
+    (a man of 50 or over, a woman of 40 or over, moving to a place that is not the registered residence:
+    Guo Ban Fa [2009] No. 66): the contributions paid here are kept on it, to be moved, principal and
+    interest, to the place of the relation or of the claim when the person moves on or claims."""
+
+    transfer = models.OneToOneField(IncomingTransfer, on_delete=models.PROTECT, related_name="temporary_account")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="temporary_accounts")
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+")
+    relation_region = models.CharField(max_length=6, help_text="where the relation and the record are kept")
+    explanation = models.JSONField(default=dict, help_text="the rule that set it up, and where to claim")
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"temporary account of person {self.person_id} at {self.region_id}"

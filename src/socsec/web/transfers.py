@@ -17,6 +17,7 @@ from socsec.accounts.access import access_person, principal_of, require, require
 from socsec.accounts.permissions import may_decide_claims
 from socsec.accounts.reads import record_read
 from socsec.core.errors import DomainError, NotFound
+from socsec.interagency.models import OutboundDocument
 from socsec.registry.models import Person, Region
 from socsec.transfers.conversion import conversion_previews
 from socsec.transfers.models import Channel, OutgoingTransfer
@@ -27,7 +28,14 @@ from socsec.transfers.selectors import (
     transfers_into,
     transfers_out_of,
 )
-from socsec.transfers.services import this_agency, transfer_deliver_locally, transfer_issue, transfer_request
+from socsec.transfers.services import (
+    is_temporary,
+    receiving_agencies,
+    this_agency,
+    transfer_deliver_locally,
+    transfer_issue,
+    transfer_request,
+)
 
 from .common import refusal_message
 from .paging import page_of
@@ -52,9 +60,19 @@ def _region_names(codes: set[str]) -> dict[str, Region]:
     return {r.code: r for r in Region.objects.filter(code__in=codes)}
 
 
+def _agency_choices() -> list[dict[str, Any]]:
+    """The agencies the forms offer: this one, then each registered peer with its region's name."""
+    agencies = receiving_agencies()
+    names = _region_names({region for _code, region in agencies if region})
+    return [{"code": code, "region": names.get(region), "here": not region} for code, region in agencies]
+
+
 def _outgoing_rows(transfers: list[OutgoingTransfer]) -> list[dict[str, Any]]:
     provinces = {t.explanation.get("claim_place", {}).get("province", "") for t in transfers}
-    names = _region_names(provinces)
+    names = _region_names(provinces | {t.explanation.get("relation_kept_at", "") for t in transfers})
+    deliveries = {
+        d.document_id: d for d in OutboundDocument.objects.filter(document_id__in=[t.document_id for t in transfers])
+    }
     rows = []
     for t in transfers:
         place = t.explanation.get("claim_place", {})
@@ -67,6 +85,9 @@ def _outgoing_rows(transfers: list[OutgoingTransfer]) -> list[dict[str, Any]]:
                 "claim_place": place,
                 "claim_province": names.get(place.get("province", "")),
                 "total_cents": t.individual_account_cents + t.pooled_cents,
+                "delivery": deliveries.get(t.document_id),
+                "temporary": t.explanation.get("temporary_account") if is_temporary(t) else None,
+                "kept_at": names.get(t.explanation.get("relation_kept_at", "")),
             }
         )
     return rows
@@ -81,7 +102,11 @@ def my_transfers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             transfer_request(
-                actor=p.actor, person=person, to_region=request.POST.get("to_region", ""), channel=Channel.WORKER
+                actor=p.actor,
+                person=person,
+                to_region=request.POST.get("to_region", ""),
+                channel=Channel.WORKER,
+                receiving_agency=request.POST.get("receiving_agency", "").strip(),
             )
         except DomainError as exc:
             error, status = refusal_message(exc), exc.status
@@ -92,8 +117,10 @@ def my_transfers(request: HttpRequest) -> HttpResponse:
         "rows": _outgoing_rows(list(transfers_out_of(person))),
         "incoming": list(transfers_into(person)),
         "cities": destination_cities(),
+        "agencies": _agency_choices(),
         "error": error,
         "chosen": request.POST.get("to_region", ""),
+        "chosen_agency": request.POST.get("receiving_agency", ""),
     }
     return render(request, "web/my_transfers.html", context, status=status)
 
@@ -116,7 +143,7 @@ def officer_transfers(request: HttpRequest) -> HttpResponse:
                 person=person,
                 to_region=request.POST.get("to_region", ""),
                 channel=Channel.AGENCY,
-                receiving_agency=this_agency(),
+                receiving_agency=request.POST.get("receiving_agency", "").strip(),
             )
         except DomainError as exc:
             error, code = refusal_message(exc), exc.status
@@ -132,6 +159,8 @@ def officer_transfers(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": St.choices,
         "cities": destination_cities(),
+        "agencies": _agency_choices(),
+        "here": this_agency(),
         "error": error,
         "may_act": may_decide_claims(p),
     }
@@ -147,7 +176,8 @@ def _person_by_resident_id(resident_id: str) -> Person:
 
 @login_required
 def officer_transfer_issue(request: HttpRequest, transfer_id: int) -> HttpResponse:
-    """Issue a checked transfer's document (POST); to a region of this deployment it is credited at once."""
+    """Issue a checked transfer's document (POST); to a region of this deployment it is credited at once, to
+    a peer agency it is queued in the interagency outbox with the issue."""
     p = principal_of(request)
     require_staff(p)
     require(may_decide_claims(p), "only officers issue transfer documents")

@@ -20,6 +20,9 @@ from ..models import OutgoingTransfer
 from .receiving import transfer_document_apply, transfer_incoming_complete
 from .sending import (
     document_of,
+    is_temporary,
+    receiving_agencies,
+    receiving_agency_for,
     this_agency,
     transfer_issue,
     transfer_receipt_apply,
@@ -48,6 +51,9 @@ def transfer_deliver_locally(
 
 __all__ = [
     "document_of",
+    "is_temporary",
+    "receiving_agencies",
+    "receiving_agency_for",
     "this_agency",
     "transfer_deliver_locally",
     "transfer_document_apply",

@@ -1,6 +1,7 @@
 """The receiving side of a transfer: a document checked and credited once by its id (the individual
 account, the record's months and bases, the receiving ledger entries), its receipt returned."""
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -18,10 +19,10 @@ from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person, Region
 
-from ..amounts import years_of
+from ..amounts import temporary_account, years_of
 from ..documents import DocumentError, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
-from ..models import IncomingTransfer, TransferredPeriod
+from ..models import IncomingTransfer, TemporaryAccount, TransferredPeriod
 from ..notices import transfer_tell
 from .sending import PENSION_FUND, now_text, step, this_agency
 
@@ -155,7 +156,38 @@ def _apply(actor: Actor, doc: TransferDocument, digest: str) -> TransferReceipt:
             incoming.save(update_fields=["ledger_transaction"])
         audit_record(actor=actor, action="transfer.credit", instance=incoming)
         transfer_tell(incoming, "transfer.credited")
+        if _temporary(doc):
+            _open_temporary_account(actor, doc, incoming, person, region)
     return receipt
+
+
+def _temporary(doc: TransferDocument) -> bool:
+    return bool((doc.explanation.get("temporary_account") or {}).get("value"))
+
+
+def _open_temporary_account(
+    actor: Actor, doc: TransferDocument, incoming: IncomingTransfer, person: Person, region: Region
+) -> None:
+    """The temporary account the rule sets up here, checked by the rule on this agency's own record of the
+    person (a document that asks for one where the rule does not is refused), the sending place named as
+    the place of the relation and the record, and where to claim explained."""
+    on = dt.datetime.fromisoformat(doc.issued_at).date()
+    rule = temporary_account(person, on=on, to_region=region.code)
+    if not rule["value"] or doc.periods or doc.total_cents:
+        raise ValidationFailed(
+            "document: it asks for a temporary account, but the rule sets none up for this person here"
+            " (or money or months move with it).",
+            code=Code.BAD_DOCUMENT,
+        )
+    account = TemporaryAccount.objects.create(
+        transfer=incoming,
+        person=person,
+        region=region,
+        relation_region=doc.sending.region,
+        explanation={"temporary_account": rule, "claim_place": doc.explanation.get("claim_place", {})},
+        opened_at=timezone.now(),
+    )
+    audit_record(actor=actor, action="transfer.temporary_account", instance=account)
 
 
 def transfer_incoming_complete(*, actor: Actor, document_id: str) -> IncomingTransfer:

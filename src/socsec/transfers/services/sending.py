@@ -19,7 +19,7 @@ from socsec.ledger.keys import SourceKind, source_key
 from socsec.ledger.services import post as ledger_post
 from socsec.registry.models import Person, Region
 
-from ..amounts import temporary_account, work_out
+from ..amounts import staying, temporary_account, work_out
 from ..documents import DocumentError, Party, PersonIdentity, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import Channel, OutgoingTransfer
@@ -33,6 +33,38 @@ OPEN = (OutgoingTransfer.Status.REQUESTED, OutgoingTransfer.Status.CHECKED, Outg
 def this_agency() -> str:
     """This deployment's agency code (``SOCSEC_AGENCY_CODE``; one deployment may serve several regions)."""
     return str(getattr(settings, "SOCSEC_AGENCY_CODE", "") or "socsec")
+
+
+def receiving_agencies() -> list[tuple[str, str]]:
+    """The agencies a transfer may go to: this one (a region of this deployment) and every active peer
+    agency, as ``(code, region)``."""
+    from socsec.interagency.models import Peer
+
+    here = this_agency()
+    peers = Peer.objects.filter(active=True).exclude(code=here).order_by("code").values_list("code", "region")
+    return [(here, ""), *peers]
+
+
+def receiving_agency_for(to_region: str, chosen: str = "") -> str:
+    """The agency a transfer to ``to_region`` goes to: ``chosen`` when it is this agency or an active peer
+    (refused otherwise); when none is chosen, the peer serving the region's province, else this agency."""
+    agencies = receiving_agencies()
+    if chosen:
+        if chosen not in {code for code, _region in agencies}:
+            raise ValidationFailed(
+                "receiving_agency: %(agency)s is neither this agency nor a registered peer agency.",
+                field="receiving_agency",
+                code=Code.UNKNOWN_AGENCY,
+                params={"agency": chosen},
+            )
+        return chosen
+    serving = [code for code, region in agencies[1:] if region[:2] == to_region[:2]]
+    return serving[0] if serving else this_agency()
+
+
+def is_temporary(transfer: OutgoingTransfer) -> bool:
+    """Whether the transfer sets up a temporary account at the new place instead of moving the relation."""
+    return bool((transfer.explanation.get("temporary_account") or {}).get("value"))
 
 
 def now_text() -> str:
@@ -67,6 +99,7 @@ def transfer_request(
         raise ValidationFailed(
             "to_region: %(region)s is not a city's region code.", field="to_region", params={"region": to_region}
         )
+    agency = receiving_agency_for(to_region, receiving_agency)
     with transaction.atomic():
         person = Person.objects.select_for_update().filter(pk=person.pk).first() or _unknown(person.pk)
         from_code = relation_region(person, today)
@@ -81,15 +114,11 @@ def transfer_request(
             raise Conflict("a transfer of this person is not finished yet.", code=Code.IN_PROGRESS)
         _refuse_outstanding(person, today)
         temporary = temporary_account(person, on=today, to_region=to_region)
-        if temporary["value"]:
-            raise Conflict(
-                "the relation stays where it is: %(reason)s",
-                code=Code.TEMPORARY_ACCOUNT,
-                params={"reason": temporary["label"]},
-                details={"explanation": temporary},
-            )
-        worked = work_out(person, on=today, home_region=from_code, to_region=to_region)
-        if not worked.periods and not worked.individual_account_cents:
+        if temporary["value"]:  # the relation and the record stay; the new place sets up a temporary account
+            worked = staying(person, on=today, home_region=from_code)
+        else:
+            worked = work_out(person, on=today, home_region=from_code, to_region=to_region)
+        if not temporary["value"] and not worked.periods and not worked.individual_account_cents:
             raise Conflict("there are no months and no money on record to move.", code=Code.NOTHING_TO_TRANSFER)
         now = now_text()
         transfer = OutgoingTransfer.objects.create(
@@ -97,7 +126,7 @@ def transfer_request(
             from_region=Region.objects.get(code=from_code),
             to_region=region,
             channel=channel,
-            receiving_agency=receiving_agency or this_agency(),
+            receiving_agency=agency,
             status=OutgoingTransfer.Status.CHECKED,
             document_id=str(uuid.uuid4()),
             individual_account_cents=worked.individual_account_cents,
@@ -126,7 +155,8 @@ def _refuse_outstanding(person: Person, today: dt.date) -> None:
 
 def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date | None = None) -> TransferDocument:
     """Issue the transfer document of a CHECKED transfer: nothing outstanding still, the money out of the
-    sending province's pooled fund and the individual account into transit, ISSUED. Issued before: the same
+    sending province's pooled fund and the individual account into transit, ISSUED, and (to a peer agency)
+    the signed document queued in the interagency outbox, all in one transaction. Issued before: the same
     document again, nothing written. Money outstanding now: REFUSED with the reason (returned as an error)."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -155,7 +185,8 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             transfer_tell(transfer, "transfer.refused", reason=transfer.refusal_reason)
         else:
             before = _snapshot(transfer)
-            _work_out_again(transfer, today)
+            if not is_temporary(transfer):  # a temporary account moves nothing: nothing to work out again
+                _work_out_again(transfer, today)
             return _issue(actor, transfer, before)
     raise Conflict(message, code=code, params=params)
 
@@ -215,7 +246,19 @@ def _issue(actor: Actor, transfer: OutgoingTransfer, before: dict[str, Any]) -> 
     )
     audit_record(actor=actor, action="transfer.issue", instance=transfer, before=before)
     transfer_tell(transfer, "transfer.issued")
-    return document_of(transfer)
+    document = document_of(transfer)
+    if transfer.receiving_agency != this_agency():
+        _queue(actor, transfer.receiving_agency, document)
+    return document
+
+
+def _queue(actor: Actor, agency: str, document: TransferDocument) -> None:
+    """The signed document in the outbox to the peer agency, in the issue's transaction: it exists exactly
+    when the transfer is ISSUED, and ``socsec agency deliver`` carries it."""
+    from socsec.interagency.outbox import Issue, documents_issue
+    from socsec.interagency.pension_transfer import KIND
+
+    documents_issue(actor=actor, peer_code=agency, documents=[Issue(document.document_id, KIND, document.as_json())])
 
 
 def document_of(transfer: OutgoingTransfer) -> TransferDocument:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from socsec.accounts.access import principal_of
 from socsec.accounts.permissions import person_disclosure
 from socsec.audit.actions import action_label
+from socsec.core.masking import mask_personal_text
 from socsec.core.money import format_yuan
 from socsec.registry.models import Organisation, Person, Region
 from socsec.registry.selectors import as_declared
@@ -46,6 +47,12 @@ SECTOR_LABELS = {
     "LOGISTICS": _("Logistics"),
     "OTHER_SERVICES": _("Other services"),
 }
+
+
+@register.filter
+def masked(text: object) -> str:
+    """A message shown to staff with the personal data in it masked (``mask_personal_text``)."""
+    return mask_personal_text(str(text or ""))
 
 
 @register.filter
