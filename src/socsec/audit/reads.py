@@ -89,10 +89,18 @@ def log_personal_read(
 
 def _write_reads(columns: list[str], values: list[list[object]], rows: list[PersonalDataAccess]) -> None:
     """The reads and, for those by another organisation, the notices telling each person (one a day per
-    person and organisation), in one transaction."""
+    person and organisation), in one transaction; reads that fit one statement and tell no one new are that
+    statement alone (atomic by itself, without a transaction's two round trips)."""
+    due = _notices_due(rows)
+    if not due and connection.in_atomic_block is False and len(rows) * len(columns) <= _ONE_STATEMENT:
+        insert_rows(PersonalDataAccess, columns, values, returning=False)
+        return
     with transaction.atomic():
         insert_rows(PersonalDataAccess, columns, values, returning=False)
-        reads_notify(rows)
+        _notify(due)
+
+
+_ONE_STATEMENT = 999  # variables one INSERT holds on any database (SQLite's least limit): insert_rows writes one
 
 
 # (recipient, dedupe key) of the read notices this process saw committed: a notice is once a day per person
@@ -119,7 +127,15 @@ def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
     """Tell each person whose data an organisation (a platform, an employer) or another department under an
     agreement read: one notice a day per person and reader. A notice this process saw committed today is
     not written again (it would change nothing)."""
-    due: list[tuple[PersonalDataAccess, str, str, str]] = []  # (read, recipient, day, dedupe key)
+    _notify(_notices_due(rows))
+
+
+_Due = list[tuple[PersonalDataAccess, str, str, str]]  # (read, recipient, day, dedupe key)
+
+
+def _notices_due(rows: Sequence[PersonalDataAccess]) -> _Due:
+    """The reads whose notice is to be written: by an organisation or under an agreement, not yet told."""
+    due: _Due = []
     for r in rows:
         if r.actor_organisation_id is None and not r.agreement:
             continue
@@ -131,6 +147,10 @@ def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
         recipient = recipients.person(r.person_id)
         if (recipient, key) not in _told:
             due.append((r, recipient, day, key))
+    return due
+
+
+def _notify(due: _Due) -> None:
     if not due:
         return
     names = dict(
