@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "socsec.core",
     "socsec.accounts",
+    "socsec.usersessions",
     "socsec.audit",
     "socsec.registry",
     "socsec.coverage",
@@ -196,7 +197,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socsec.accounts.session_auth.SessionAuthenticationMiddleware",  # the user read with the session
     "django_otp.middleware.OTPMiddleware",
     "socsec.accounts.sessions.IdleTimeoutMiddleware",
     "socsec.accounts.second_factor.SecondFactorMiddleware",

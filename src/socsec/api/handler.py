@@ -30,7 +30,10 @@ SESSION_ONLY = frozenset(
         "django.contrib.messages.middleware.MessageMiddleware",
     }
 )
-_AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
+_AUTHENTICATION = (
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socsec.accounts.session_auth.SessionAuthenticationMiddleware",  # Django's, the user read with the session
+)
 _ANONYMOUS = "socsec.api.handler.AnonymousUserMiddleware"
 
 StartResponse = Callable[..., Any]
@@ -38,7 +41,7 @@ StartResponse = Callable[..., Any]
 
 def token_request_middleware(middleware: list[str]) -> list[str]:
     """``middleware`` without what only a session needs, the anonymous user in the authentication's place."""
-    return [_ANONYMOUS if m == _AUTHENTICATION else m for m in middleware if m not in SESSION_ONLY]
+    return [_ANONYMOUS if m in _AUTHENTICATION else m for m in middleware if m not in SESSION_ONLY]
 
 
 class AnonymousUserMiddleware:

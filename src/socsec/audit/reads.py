@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -90,34 +91,85 @@ def log_personal_read(
 
 def _write_reads(columns: list[str], values: list[list[object]], rows: list[PersonalDataAccess]) -> None:
     """The reads and, for those by another organisation, the notices telling each person (one a day per
-    person and organisation), in one transaction."""
+    person and organisation), in one transaction; reads that fit one statement and tell no one new are that
+    statement alone (atomic by itself, without a transaction's two round trips)."""
+    due = _notices_due(rows)
+    if not due and connection.in_atomic_block is False and len(rows) * len(columns) <= _ONE_STATEMENT:
+        insert_rows(PersonalDataAccess, columns, values, returning=False)
+        return
     with transaction.atomic():
         insert_rows(PersonalDataAccess, columns, values, returning=False)
-        reads_notify(rows)
+        _notify(due)
+
+
+_ONE_STATEMENT = 999  # variables one INSERT holds on any database (SQLite's least limit): insert_rows writes one
+
+
+# (recipient, dedupe key) of the read notices this process saw committed: a notice is once a day per person
+# and reader (the table's unique key keeps it so), so a reader's next reads that day need not write it again
+_TOLD_MAX = 100_000
+_told: set[tuple[str, str]] = set()
+_told_lock = threading.Lock()
+
+
+def reads_told_forget() -> None:
+    """Forgets the notices remembered as given: the next read of each writes its notice again (a no-op)."""
+    with _told_lock:
+        _told.clear()
+
+
+def _remember_told(keys: list[tuple[str, str]]) -> None:
+    with _told_lock:
+        if len(_told) + len(keys) > _TOLD_MAX:
+            _told.clear()
+        _told.update(keys)
 
 
 def reads_notify(rows: Sequence[PersonalDataAccess]) -> None:
     """Tell each person whose data an organisation (a platform, an employer) or another department under an
-    agreement read: one notice a day per person and reader."""
-    told = [r for r in rows if r.actor_organisation_id is not None or r.agreement]
-    if not told:
+    agreement read: one notice a day per person and reader. A notice this process saw committed today is
+    not written again (it would change nothing)."""
+    _notify(_notices_due(rows))
+
+
+_Due = list[tuple[PersonalDataAccess, str, str, str]]  # (read, recipient, day, dedupe key)
+
+
+def _notices_due(rows: Sequence[PersonalDataAccess]) -> _Due:
+    """The reads whose notice is to be written: by an organisation or under an agreement, not yet told."""
+    due: _Due = []
+    for r in rows:
+        if r.actor_organisation_id is None and not r.agreement:
+            continue
+        day = timezone.localtime(r.at).date().isoformat()
+        if r.actor_organisation_id is not None:
+            key = f"{r.actor_organisation_id}:{day}"
+        else:  # a department: its agreement is the key
+            key = f"agreement:{r.agreement}:{day}"
+        recipient = recipients.person(r.person_id)
+        if (recipient, key) not in _told:
+            due.append((r, recipient, day, key))
+    return due
+
+
+def _notify(due: _Due) -> None:
+    if not due:
         return
     names = dict(
         Organisation.objects.filter(
-            pk__in={r.actor_organisation_id for r in told if r.actor_organisation_id is not None}
+            pk__in={r.actor_organisation_id for r, *_ in due if r.actor_organisation_id is not None}
         ).values_list("pk", "name")
     )
     notices = []
-    for r in told:
+    for r, recipient, day, key in due:
         with translation.override(None):  # what was read, as the catalogue's msgid, shown translated
             what = str(READ_KINDS.get(r.what, r.what))
-        day = timezone.localtime(r.at).date().isoformat()
-        if r.actor_organisation_id is not None:
-            reader, key = names.get(r.actor_organisation_id, ""), f"{r.actor_organisation_id}:{day}"
-        else:  # a department: its name is the reader's label, its agreement the key
-            reader, key = r.actor_label, f"agreement:{r.agreement}:{day}"
-        notices.append((recipients.person(r.person_id), {"reader": reader, "what": what, "day": day}, key))
+        # an organisation by its name; a department by its label
+        reader = names.get(r.actor_organisation_id, "") if r.actor_organisation_id is not None else r.actor_label
+        notices.append((recipient, {"reader": reader, "what": what, "day": day}, key))
     notify_many(event="data.read", rows=notices)
+    given = [(recipient, key) for _r, recipient, _day, key in due]
+    transaction.on_commit(partial(_remember_told, given))
 
 
 def log_personal_reads_in_batches(

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from .explanation import Explanation
 from .parameters import ParameterNode, ResolvedValue
-from .registry import INTEGER_UNITS, Array, Formula, InputError, RuleViolation, registered
+from .registry import INTEGER_UNITS, Array, Formula, RuleViolation, registered
 from .rounding import ROUNDING
 
 
@@ -67,12 +67,7 @@ class Context:
 def run(f: Formula, ctx: Context, on: Array, inputs: Mapping[str, Array]) -> Array:
     """Run a formula over arrays (one row per case) in a context: its inputs checked, a value in whole units
     made whole (a missing parameter refused), one in cents rounded by its rule."""
-    missing = set(f.inputs) - set(inputs)
-    if missing:
-        raise InputError(f"{f.name}: missing input(s) {', '.join(sorted(missing))}")
-    unknown = set(inputs) - set(f.inputs)
-    if unknown:
-        raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
+    f.check_inputs(inputs)
     result = f.function(ctx, on=np.asarray(on, dtype="datetime64[D]"), **inputs)
     values = np.asarray(result)
     if f.unit == "cents_exact":
@@ -121,15 +116,4 @@ def explained(
         if isinstance(item, np.datetime64):
             item = item.astype("datetime64[D]").astype(dt.date)
         shown_inputs[k] = _plain(item)
-    return Explanation(
-        formula=f.name,
-        label=f.label,
-        reference=f.reference,
-        unit=f.unit,
-        value=value,
-        inputs=shown_inputs,
-        parameters=list(parameters),
-        steps=list(steps),
-        rounding=f.rounding_text,
-        meaning=f.codes.get(int(value)) if f.codes and value is not None else None,
-    )
+    return f.explanation(value, shown_inputs, parameters, steps)

@@ -5,12 +5,12 @@ A formula is a plain typed function over numpy arrays, registered with the ``@fo
 formulas; :mod:`.context`) and its inputs as arrays of equal length, one row per case, and returns one array.
 The engine loads the formula packages (:mod:`socsec.rules.formulas`, :mod:`socsec.rules.benefits`) the first
 time a formula is asked for. ``compute`` runs a formula over many rows without tracing; ``calc`` runs it for
-one case and returns the value with its :class:`Explanation`: the inputs, every parameter leaf it read
-(value, effective date, reference), the formulas it called, and the rounding rule applied. :func:`explain_row`
-gives the same explanation for one row of a ``compute`` run without running the formula again. The
-explanation itself and :func:`step_value` (a step's value read back from a stored explanation) live in
-:mod:`.explanation`, the rounding rules in :mod:`.rounding`, the formula's description and the errors in
-:mod:`.registry`; they are re-exported here.
+one case (with the formula's scalar twin where it has one, :mod:`.scalar`) and returns the value with its
+:class:`Explanation`: the inputs, every parameter leaf it read (value, effective date, reference), the
+formulas it called, and the rounding rule applied. :func:`explain_row` gives the same explanation for one row
+of a ``compute`` run without running the formula again. The explanation itself and :func:`step_value` (a
+step's value read back from a stored explanation) live in :mod:`.explanation`, the rounding rules in
+:mod:`.rounding`, the formula's description and the errors in :mod:`.registry`; they are re-exported here.
 
 Money: inputs in cents come in as integers and are turned into float64 yuan-cents inside; a formula
 whose unit is ``cents`` is rounded once, at the boundary, by its declared :data:`ROUNDING` rule and
@@ -44,6 +44,7 @@ from .rounding import ROUNDING as ROUNDING
 from .rounding import Rounding as Rounding
 from .rounding import round_down_cents as round_down_cents
 from .rounding import round_half_up_cents as round_half_up_cents
+from .scalar import calc_one
 
 
 def _register_project_formulas() -> None:
@@ -68,12 +69,7 @@ def explain_row(
     for it, and the formula's label, legal basis, unit, rounding rule and the meaning of a code - as
     :func:`calc` would give them, less the steps of the formulas it calls."""
     f = get_formula(name)
-    missing = set(f.inputs) - set(inputs)
-    if missing:
-        raise InputError(f"{f.name}: missing input(s) {', '.join(sorted(missing))}")
-    unknown = set(inputs) - set(f.inputs)
-    if unknown:
-        raise InputError(f"{f.name}: unknown input(s) {', '.join(sorted(unknown))}")
+    f.check_inputs(inputs)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     return explained(f, np.array([to_day(on)]), arrays, np.asarray(value), parameters, ())
 
@@ -118,7 +114,17 @@ def compute_totals(name: str, on: Array | dt.date | str, groups: Array, **inputs
 
 
 def calc(name: str, on: dt.date | str, **inputs: Any) -> Explanation:
-    """One case: the value and its explanation. Inputs are plain Python values."""
+    """One case: the value and its explanation. Inputs are plain Python values. A formula with a scalar twin
+    (:mod:`.scalar`) runs it, over plain values; any other runs its vectorised function on one-row arrays
+    (:func:`calc_vector`, which gives the same)."""
+    f = get_formula(name)
+    if f.scalar is not None:
+        return calc_one(f, load_parameters(), on, inputs)
+    return calc_vector(name, on, **inputs)
+
+
+def calc_vector(name: str, on: dt.date | str, **inputs: Any) -> Explanation:
+    """One case through the vectorised function, on one-row arrays (what :func:`calc` gives)."""
     f = get_formula(name)
     arrays = {k: _as_array(f, k, v) for k, v in inputs.items()}
     dates = np.array([to_day(on)])

@@ -26,6 +26,7 @@ The tree is loaded once (``load_parameters()`` is cached). Look-ups:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
@@ -113,6 +114,7 @@ class Parameter:
     yearly: bool = False
     needed_by: tuple[str, ...] = ()
     _numeric: npt.NDArray[np.float64] | None = field(default=None, repr=False)
+    _one: tuple[list[dt.date], list[float]] | None = field(default=None, repr=False)
 
     def index_on(self, on: np.datetime64) -> int:
         i = int(np.searchsorted(self.starts, on, side="right")) - 1
@@ -136,6 +138,27 @@ class Parameter:
                 dtype=np.float64,
             )
         return self._numeric
+
+    def _index_one(self, on: dt.date) -> int:
+        """The index of the value in force on one date (-1 before the first), over plain Python values."""
+        if self._one is None:
+            self._one = ([d.astype(dt.date) for d in self.starts], [float(v) for v in self.numeric()])
+        return bisect.bisect_right(self._one[0], on) - 1
+
+    def at_one(self, on: dt.date) -> float:
+        """The value on one date as :meth:`at` gives it for that date (NaN before the first value or after an
+        end)."""
+        i = self._index_one(on)
+        return self._one[1][i] if i >= 0 and self._one is not None else float("nan")
+
+    def resolve_one(self, on: dt.date) -> ResolvedValue:
+        """:meth:`resolve` for one ``datetime.date``."""
+        i = self._index_one(on)
+        if i < 0 or self.values[i] is None:
+            raise ParameterError(f"{self.path} has no value on {on.isoformat()}")
+        assert self._one is not None
+        start = self._one[0][i]
+        return ResolvedValue(self.path, self.values[i], start, self.description, self.reference, self.unit)
 
     def at(self, dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
         """Vectorised value on each date; NaN before the first value or after an end."""

@@ -5,12 +5,13 @@ nor the engine, which loads the formula packages (:mod:`socsec.rules.engine`).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy.typing as npt
 
+from .explanation import Explanation
 from .rounding import ROUNDING, Rounding
 
 Array = npt.NDArray[Any]
@@ -36,11 +37,40 @@ class Formula:
     function: Callable[..., Array]
     rounding: Rounding | None = None
     codes: Mapping[int, str] | None = None
+    # the same formula for one case over plain Python values (``one_row``), or None: ``calc`` runs it
+    # without numpy's cost per call; it gives what the vectorised function gives for a one-row array
+    scalar: Callable[..., Any] | None = None
 
     @property
     def rounding_text(self) -> str | None:
         """The rounding rule in words, as an explanation shows it (None for a formula that does not round)."""
         return ROUNDING[self.rounding][0] if self.rounding else None
+
+    def check_inputs(self, given: Collection[str]) -> None:
+        """Refuses inputs that lack one the formula declares or name one it does not."""
+        missing = set(self.inputs) - set(given)
+        if missing:
+            raise InputError(f"{self.name}: missing input(s) {', '.join(sorted(missing))}")
+        unknown = set(given) - set(self.inputs)
+        if unknown:
+            raise InputError(f"{self.name}: unknown input(s) {', '.join(sorted(unknown))}")
+
+    def explanation(
+        self, value: Any, inputs: dict[str, Any], parameters: Sequence[Any], steps: Sequence[Any]
+    ) -> Explanation:
+        """The explanation of a value of this formula, with the inputs as shown (plain values, dates in ISO)."""
+        return Explanation(
+            formula=self.name,
+            label=self.label,
+            reference=self.reference,
+            unit=self.unit,
+            value=value,
+            inputs=inputs,
+            parameters=list(parameters),
+            steps=list(steps),
+            rounding=self.rounding_text,
+            meaning=self.codes.get(int(value)) if self.codes and value is not None else None,
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -95,6 +125,23 @@ def formula(
             rounding=rounding,
             codes=codes,
         )
+        return function
+
+    return register
+
+
+def one_row(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the scalar twin of the formula ``name`` (registered before it): the same rule for one case,
+    over plain Python values (a ``datetime.date``, ``str``, ``bool``, ``int``, ``float``) and a
+    :class:`~socsec.rules.scalar.OneContext`, returning a plain value. It reads the same parameters and
+    calls the same formulas in the same order as the vectorised function, so that the explanation is the
+    same; tests/rules/test_scalar.py checks both paths agree on random inputs for every twin."""
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        f = registered(name)
+        if f.scalar is not None:
+            raise ValueError(f"formula {name} has a scalar twin already")
+        REGISTRY[name] = replace(f, scalar=function)
         return function
 
     return register

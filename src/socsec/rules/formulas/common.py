@@ -57,6 +57,18 @@ def retirement_groups(sex: Array, retirement_group: Array) -> Array:
     return groups
 
 
+def retirement_group_one(sex: str, retirement_group: str) -> str:
+    """:func:`retirement_groups` for one case (the same refusals)."""
+    if sex not in GROUPS_OF_SEX:
+        raise RuleViolation(f"sex {sex!r} is not M or F")
+    for code, allowed in GROUPS_OF_SEX.items():
+        if sex == code and retirement_group not in allowed:
+            raise RuleViolation(
+                f"retirement group {retirement_group!r} is not one of sex {code} ({', '.join(allowed)})"
+            )
+    return retirement_group
+
+
 class ReliefGroup(StrEnum):
     """The groups that get help with their contributions: a subsidy (flexible workers) or the contribution
     paid for them (residents' pension, long-term care)."""
@@ -80,6 +92,11 @@ PERIOD: Inputs = {
     "declared_base": ("cents", "the monthly base the worker chose, in cents"),
     "months": ("int", "months paid at once: 1, 3 or 12"),
 }
+
+
+def province_of_one(region: str) -> str:
+    """:func:`province_of` for one code."""
+    return region[:2] + "0000"
 
 
 def province_of(region: Array) -> Array:

@@ -5,13 +5,16 @@ Guo Fa [2005] No. 38), the interest credited to individual accounts (Guo Fa [200
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..registry import Array, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula, one_row
 from ..rounding import Rounding
-from .ages import age_flags
+from ..scalar import OneContext
+from .ages import age_flags, age_flags_one
 from .common import BIRTH, LABOUR, OTHER, PERIOD, SEX
 
 
@@ -46,6 +49,27 @@ def coverage_employee_pension(
         ],
         default=reason.EMPLOYEE_PENSION_NO_WORK,
     )
+
+
+@one_row("coverage_employee_pension")
+def coverage_employee_pension_one(
+    ctx: OneContext,
+    on: dt.date,
+    birth_date: dt.date,
+    sex: str,
+    retirement_group: str,
+    labour_relation: bool,
+    other_work: bool,
+) -> int:
+    under_age, retired = age_flags_one(ctx, on, birth_date, sex, retirement_group)
+    reason = CoverageReason
+    if under_age:
+        return int(reason.EMPLOYEE_PENSION_UNDER_AGE)
+    if retired:
+        return int(reason.EMPLOYEE_PENSION_RETIREMENT_AGE)
+    if labour_relation:
+        return int(reason.EMPLOYEE_PENSION_LABOUR_RELATION)
+    return int(reason.EMPLOYEE_PENSION_FLEXIBLE if other_work else reason.EMPLOYEE_PENSION_NO_WORK)
 
 
 @formula(

@@ -3,12 +3,15 @@ available (Guo Ban Fa [2022] No. 7)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import CoverageReason, Scheme, reason_codes
-from ..registry import Array, formula
-from .ages import under_minimum_age
+from ..registry import Array, formula, one_row
+from ..scalar import OneContext
+from .ages import under_minimum_age, under_minimum_age_one
 from .common import BIRTH
 
 
@@ -29,3 +32,14 @@ def coverage_individual_pension(ctx: Context, on: Array, birth_date: Array, city
         [reason.INDIVIDUAL_PENSION_NOT_OPEN_HERE, reason.INDIVIDUAL_PENSION_NOT_IN_BASIC_PENSION],
         default=reason.INDIVIDUAL_PENSION_MAY_JOIN,
     )
+
+
+@one_row("coverage_individual_pension")
+def coverage_individual_pension_one(ctx: OneContext, on: dt.date, birth_date: dt.date, city: str) -> int:
+    nationwide = ctx.at("individual_pension.nationwide", on) > 0  # NaN (none): not nationwide
+    pilot = ctx.by_key("individual_pension.pilot_city", city, on, default=0) > 0
+    under_age = under_minimum_age_one(ctx, on, birth_date)
+    reason = CoverageReason
+    if not (nationwide or pilot):
+        return int(reason.INDIVIDUAL_PENSION_NOT_OPEN_HERE)
+    return int(reason.INDIVIDUAL_PENSION_NOT_IN_BASIC_PENSION if under_age else reason.INDIVIDUAL_PENSION_MAY_JOIN)

@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import CoverageReason, Scheme, reason_codes
-from ..registry import Array, formula
+from ..registry import Array, formula, one_row
+from ..scalar import OneContext
 from .common import LABOUR, OTHER
 
 
@@ -34,3 +37,15 @@ def coverage_long_term_care(ctx: Context, on: Array, labour_relation: Array, oth
         ],
         default=reason.LONG_TERM_CARE_NOT_IN_EMPLOYEE_MEDICAL,
     )
+
+
+@one_row("coverage_long_term_care")
+def coverage_long_term_care_one(
+    ctx: OneContext, on: dt.date, labour_relation: bool, other_work: bool, city: str
+) -> int:
+    reason = CoverageReason
+    if not ctx.by_key("long_term_care.pilot_city", city, on, default=0) > 0:
+        return int(reason.LONG_TERM_CARE_NOT_A_PILOT_CITY)
+    if labour_relation:
+        return int(reason.LONG_TERM_CARE_IN_EMPLOYEE_MEDICAL)
+    return int(reason.LONG_TERM_CARE_MAY_JOIN if other_work else reason.LONG_TERM_CARE_NOT_IN_EMPLOYEE_MEDICAL)

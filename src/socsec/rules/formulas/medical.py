@@ -3,12 +3,15 @@ flexible worker's own contribution to the employee medical insurance (Art. 23(2)
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..registry import Array, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula, one_row
 from ..rounding import Rounding
+from ..scalar import OneContext
 from .common import LABOUR, OTHER, PERIOD, province_of
 
 
@@ -28,6 +31,14 @@ def coverage_medical(ctx: Context, on: Array, labour_relation: Array, other_work
         [reason.MEDICAL_LABOUR_RELATION, reason.MEDICAL_FLEXIBLE],
         default=reason.MEDICAL_NO_WORK,
     )
+
+
+@one_row("coverage_medical")
+def coverage_medical_one(ctx: OneContext, on: dt.date, labour_relation: bool, other_work: bool) -> int:
+    reason = CoverageReason
+    if labour_relation:
+        return int(reason.MEDICAL_LABOUR_RELATION)
+    return int(reason.MEDICAL_FLEXIBLE if other_work else reason.MEDICAL_NO_WORK)
 
 
 @formula(

@@ -5,15 +5,17 @@ are in :mod:`socsec.rules.benefits.oip`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import IntEnum
 
 import numpy as np
 
 from ..context import Context
 from ..coverage import OIP_BASIS, Category, CoverageReason, Scheme, reason_codes
-from ..registry import Array, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula, one_row
 from ..rounding import Rounding
-from .common import province_of
+from ..scalar import OneContext
+from .common import province_of, province_of_one
 
 
 @formula(
@@ -38,6 +40,17 @@ def oip_pilot_scope(ctx: Context, on: Array, region: Array, sector: Array) -> Ar
         [reason.OIP_PROVINCE_NOT_IN_PILOT, reason.OIP_SECTOR_NOT_IN_PILOT],
         default=reason.OIP_IN_PILOT,
     )
+
+
+@one_row("oip_pilot_scope")
+def oip_pilot_scope_one(ctx: OneContext, on: dt.date, region: str, sector: str) -> int:
+    everywhere = ctx.at("oip.pilot.all_provinces", on) > 0  # NaN (none): not everywhere
+    province = ctx.by_key("oip.pilot.province", province_of_one(region), on, default=0) > 0
+    pilot_sector = ctx.by_key("oip.pilot.sector", sector, on, default=0) > 0
+    reason = CoverageReason
+    if not (everywhere or province):
+        return int(reason.OIP_PROVINCE_NOT_IN_PILOT)
+    return int(reason.OIP_IN_PILOT if pilot_sector else reason.OIP_SECTOR_NOT_IN_PILOT)
 
 
 @formula(
@@ -75,6 +88,28 @@ def coverage_oip(
         [reason.OIP_NOT_A_PLATFORM, reason.OIP_LABOUR_RELATION, scope, reason.OIP_NOT_SWITCHED_ON],
         default=reason.OIP_IN_PILOT,
     )
+
+
+@one_row("coverage_oip")
+def coverage_oip_one(
+    ctx: OneContext,
+    on: dt.date,
+    region: str,
+    sector: str,
+    category: str,
+    platform: bool,
+    activated: bool,
+    labour_relation: bool,
+) -> int:
+    scope: int = ctx.formula("oip_pilot_scope", on, region=region, sector=sector)
+    reason = CoverageReason
+    if not platform:
+        return int(reason.OIP_NOT_A_PLATFORM)
+    if labour_relation or category == Category.LABOUR_RELATION.value:
+        return int(reason.OIP_LABOUR_RELATION)
+    if scope != reason.OIP_IN_PILOT:
+        return scope
+    return int(reason.OIP_IN_PILOT if activated else reason.OIP_NOT_SWITCHED_ON)
 
 
 _ADJUSTMENT = "oip.platform_adjustment"

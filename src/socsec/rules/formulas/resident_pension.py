@@ -4,13 +4,16 @@ government pays on behalf of people in hardship (Art. 4(3); Ren She Bu Fa [2017]
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..registry import Array, RuleViolation, formula
+from ..registry import Array, RuleViolation, formula, one_row
 from ..rounding import Rounding
-from .ages import under_minimum_age
+from ..scalar import OneContext
+from .ages import under_minimum_age, under_minimum_age_one
 from .common import BIRTH, LABOUR, ReliefGroup
 
 RESIDENT_HARDSHIP_GROUPS = (ReliefGroup.SEVERE_DISABILITY, ReliefGroup.MINIMUM_LIVING, ReliefGroup.EXTREME_POVERTY)
@@ -32,6 +35,14 @@ def coverage_resident_pension(ctx: Context, on: Array, birth_date: Array, labour
         [reason.RESIDENT_PENSION_UNDER_AGE, reason.RESIDENT_PENSION_IN_EMPLOYEE_PENSION],
         default=reason.RESIDENT_PENSION_MAY_JOIN,
     )
+
+
+@one_row("coverage_resident_pension")
+def coverage_resident_pension_one(ctx: OneContext, on: dt.date, birth_date: dt.date, labour_relation: bool) -> int:
+    reason = CoverageReason
+    if under_minimum_age_one(ctx, on, birth_date):
+        return int(reason.RESIDENT_PENSION_UNDER_AGE)
+    return int(reason.RESIDENT_PENSION_IN_EMPLOYEE_PENSION if labour_relation else reason.RESIDENT_PENSION_MAY_JOIN)
 
 
 @formula(

@@ -4,12 +4,15 @@ Insurance Law Art. 44; Unemployment Insurance Regulations (1999) Art. 2). Its be
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..registry import Array, formula
-from .ages import age_flags
+from ..registry import Array, formula, one_row
+from ..scalar import OneContext
+from .ages import age_flags, age_flags_one
 from .common import BIRTH, LABOUR, SEX
 
 
@@ -29,3 +32,13 @@ def coverage_unemployment(
     return np.where(
         covered, CoverageReason.UNEMPLOYMENT_LABOUR_RELATION, CoverageReason.UNEMPLOYMENT_NO_LABOUR_RELATION
     )
+
+
+@one_row("coverage_unemployment")
+def coverage_unemployment_one(
+    ctx: OneContext, on: dt.date, birth_date: dt.date, sex: str, retirement_group: str, labour_relation: bool
+) -> int:
+    under_age, retired = age_flags_one(ctx, on, birth_date, sex, retirement_group)
+    covered = labour_relation and not under_age and not retired
+    reason = CoverageReason
+    return int(reason.UNEMPLOYMENT_LABOUR_RELATION if covered else reason.UNEMPLOYMENT_NO_LABOUR_RELATION)

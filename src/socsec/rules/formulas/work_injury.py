@@ -4,11 +4,14 @@ Art. 33; Regulations on Work-Related Injury Insurance Art. 2). Its benefits are 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..context import Context
 from ..coverage import LAW_SI, CoverageReason, Scheme, reason_codes
-from ..registry import Array, formula
+from ..registry import Array, formula, one_row
+from ..scalar import OneContext
 from .common import LABOUR
 
 
@@ -26,3 +29,9 @@ def coverage_work_injury(ctx: Context, on: Array, labour_relation: Array) -> Arr
         CoverageReason.WORK_INJURY_LABOUR_RELATION,
         CoverageReason.WORK_INJURY_NO_LABOUR_RELATION,
     )
+
+
+@one_row("coverage_work_injury")
+def coverage_work_injury_one(ctx: OneContext, on: dt.date, labour_relation: bool) -> int:
+    reason = CoverageReason
+    return int(reason.WORK_INJURY_LABOUR_RELATION if labour_relation else reason.WORK_INJURY_NO_LABOUR_RELATION)
