@@ -98,6 +98,8 @@ def all_utf8(source: Source) -> bool:
     try:
         with open(source, "rb") as handle:
             for block in iter(lambda: handle.read(BLOCK), b""):
+                if block.isascii() and not decoder.getstate()[0]:  # nothing to decode (no sequence begun)
+                    continue
                 decoder.decode(block)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:

@@ -58,6 +58,7 @@ from .last_orders import LastDays, last_orders_raise
 from .limits import orders_limits_check
 
 IN_PROGRESS = "this batch is being ingested right now; retry later"
+READ_AHEAD = 3  # chunks read ahead at most (each holds ORDERS_CHUNK_ROWS rows in memory)
 LIVE = ~Q(status__in=[OrderBatch.Status.WITHDRAWN, OrderBatch.Status.FAILED])  # the batches that hold their key
 
 
@@ -200,8 +201,9 @@ def _check_and_write(
             stream = _open(data, fmt)
         writer = BatchWriter(data_dir, platform.code, existing.pk)
         digest = RowsDigest()
-        # read and hashed while the registry is read, then while each chunk is checked
-        chunks = read_ahead(_digested(stream.chunks, digest))
+        # read and hashed while the registry is read (a few chunks ahead: the snapshot takes as long as
+        # reading several), then while each chunk is checked
+        chunks = read_ahead(_digested(stream.chunks, digest), depth=READ_AHEAD)
         try:
             try:
                 checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)

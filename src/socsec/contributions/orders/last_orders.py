@@ -67,9 +67,9 @@ def last_orders_raise(*, platform: Organisation, days: tuple[np.ndarray, np.ndar
     given."""
     table = connection.ops.quote_name(LastOrder._meta.db_table)
     if connection.vendor == "postgresql":
-        rows = "SELECT %s, (m->>0)::bigint, DATE '1970-01-01' + (m->>1)::int FROM json_array_elements(%s::json) m"
-    else:
-        rows = "SELECT %s, m.value->>0, date(m.value->>1 * 86400, 'unixepoch') FROM json_each(%s) m WHERE true"
+        rows = "SELECT %s, (m->>0)::bigint, (m->>1)::date FROM json_array_elements(%s::json) m"
+    else:  # the day as the text SQLite keeps a date as
+        rows = "SELECT %s, m.value->>0, m.value->>1 FROM json_each(%s) m WHERE true"
     sql = (
         f"INSERT INTO {table} (platform_id, person_id, last_order_on) {rows}"
         f" ON CONFLICT (platform_id, person_id) DO UPDATE SET last_order_on = excluded.last_order_on"
@@ -84,12 +84,14 @@ def last_orders_raise(*, platform: Organisation, days: tuple[np.ndarray, np.ndar
 
 
 def _json_pairs(first: np.ndarray, second: np.ndarray) -> str:
-    """``[[a, b], ...]`` of two arrays of integers as JSON text, written by the engine."""
+    """``[[a, "b"], ...]`` of integers and days since 1970 (written YYYY-MM-DD) as JSON text, written by
+    the engine."""
     if not len(first):
         return "[]"
+    days = pc.cast(pc.cast(pa.array(second.astype(np.int32)), pa.date32()), pa.string())
     pairs = pc.binary_join_element_wise(
         pc.cast(pa.array(first.astype(np.int64)), pa.string()),
-        pc.cast(pa.array(second.astype(np.int64)), pa.string()),
+        pc.binary_join_element_wise('"', days, '"', ""),
         ",",
     )
     whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(pairs)], pa.int32()), pairs), "],[")

@@ -111,30 +111,38 @@ class RegistrySnapshot:
 
     def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
-        engages no one by that ID. The IDs not met before in the batch get their keyed index computed (once
-        each) and joined with the snapshot's workers, and are kept (``matched``, at most ``KEEP_MATCHED``);
-        then the rows are joined with those kept. IDs that normalising would change (rare: inner spaces,
-        other scripts) are normalised first."""
+        engages no one by that ID. The chunk's distinct IDs are found by Arrow (one hashing pass) and only
+        they meet the engine: one join with the IDs met before in the batch (``matched``, at most
+        ``KEEP_MATCHED``); those not met get their keyed index computed (once each), joined with the
+        snapshot's workers and kept. IDs that normalising would change (rare: inner spaces, other scripts)
+        are normalised first."""
+        encoded = pc.dictionary_encode(resident_ids)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.string()).dictionary_encode()
+        values = encoded.dictionary
+        where = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         con = self._con
-        rows = len(resident_ids)
-        con.register("wanted", pa.table({"n": pa.array(np.arange(rows, dtype=np.int64)), "v": resident_ids}))
+        distinct = np.full(len(values), -1, dtype=np.int64)
+        con.register("wanted", pa.table({"n": pa.array(np.arange(len(values), dtype=np.int64)), "v": values}))
         try:
-            fresh = con.sql("SELECT DISTINCT v FROM wanted ANTI JOIN matched USING (v)").to_arrow_table()["v"]
-            if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
-                con.execute("DELETE FROM matched")
-                self._matched = 0
-                fresh = con.sql("SELECT DISTINCT v FROM wanted").to_arrow_table()["v"]
-            if len(fresh):
-                self._match(fresh.combine_chunks())
             found = con.execute("SELECT n, person_id FROM wanted JOIN matched USING (v)").fetchnumpy()
         finally:
             con.unregister("wanted")
-        people = np.full(rows, -1, dtype=np.int64)
-        people[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
+        met = np.zeros(len(values), dtype=bool)
+        met[np.asarray(found["n"], dtype=np.int64)] = True
+        distinct[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
+        fresh = np.flatnonzero(~met)
+        if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
+            con.execute("DELETE FROM matched")
+            self._matched = 0
+            fresh = np.arange(len(values))
+        if len(fresh):
+            distinct[fresh] = self._match(values.take(pa.array(fresh)))
+        people: np.ndarray = distinct[where]
         return people
 
-    def _match(self, fresh: pa.Array) -> None:
-        """Keep distinct resident IDs not kept yet, each with its worker (-1: none)."""
+    def _match(self, fresh: pa.Array) -> np.ndarray:
+        """The worker of each of distinct resident IDs not kept yet (-1: none), kept from now on."""
         plain = pc.match_substring_regex(fresh, PLAIN)
         normalised = fresh
         if not pc.all(plain).as_py():
@@ -142,17 +150,24 @@ class RegistrySnapshot:
             texts = [normalise_identifier(t) for t in fresh.filter(odd).to_pylist()]
             normalised = pc.replace_with_mask(fresh, odd, pa.array(texts, pa.string()))
         inner, outer = self._pads
-        self._con.register("fresh", pa.table({"v": fresh, "normalised": normalised}))
+        n = pa.array(np.arange(len(fresh), dtype=np.int64))
+        self._con.register("fresh", pa.table({"n": n, "v": fresh, "normalised": normalised}))
         try:
             self._con.execute(
-                "INSERT INTO matched SELECT f.v, coalesce(w.person_id, -1) FROM fresh f LEFT JOIN workers w"
+                "CREATE OR REPLACE TEMP TABLE fresh_matched AS SELECT f.n, f.v, coalesce(w.person_id, -1) AS person_id"
+                " FROM fresh f LEFT JOIN workers w"
                 " ON w.resident_id_index = sha256($outer || unhex(sha256($inner || encode(f.normalised))))"
                 " AND f.normalised <> ''",
                 {"inner": inner, "outer": outer},
             )
         finally:
             self._con.unregister("fresh")
+        self._con.execute("INSERT INTO matched SELECT v, person_id FROM fresh_matched")
+        found = self._con.execute("SELECT n, person_id FROM fresh_matched").fetchnumpy()
+        people = np.full(len(fresh), -1, dtype=np.int64)
+        people[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
         self._matched += len(fresh)
+        return people
 
     def sectors_on(self, people: np.ndarray, days: np.ndarray) -> np.ndarray:
         """For each (worker, day since 1970), the sectors the platform engaged the worker in that day, as

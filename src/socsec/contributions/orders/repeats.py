@@ -99,16 +99,19 @@ def refuse_repeats(
 class EarlierKeys:
     """The keys of the rows of a batch's earlier chunks, each with the row where it first came, kept once a
     second chunk comes (a batch of one chunk never opens anything): on disk, a chunk's keys in an Arrow
-    file of their own beside their 64-bit hashes (sorted) and rows, and in memory a Bloom filter of fixed
-    size over these hashes. A chunk's keys are hashed by the engine; those the filter rules out (all but a
-    few) are new, the others are looked up on disk by their hash (a bisection), then by the key itself."""
+    file of their own (in the chunk's order) beside their 64-bit hashes (sorted), rows and places among
+    the keys, and in memory a Bloom filter of fixed size over these hashes. A chunk's keys are hashed by
+    the engine; those the filter rules out (all but a few) are new, the others are looked up on disk by
+    their hash (a bisection), then by the key itself."""
 
     FILTER_WORDS = 1 << 23  # 64 MB: about 3 in 100,000 new keys pass it after 10 million keys
     PROBES = 4
 
     def __init__(self) -> None:
-        self._last: tuple[np.ndarray, pa.Array, np.ndarray] | None = None  # the previous chunk's, not yet stored
+        # the previous chunk's hashes, keys, rows and order by hash (when known), not yet stored
+        self._last: tuple[np.ndarray, pa.Array, np.ndarray, np.ndarray | None] | None = None
         self._hashes: np.ndarray | None = None  # the hashes of the keys of the chunk last asked about
+        self._order: np.ndarray | None = None  # their order by hash
         self._con: duckdb.DuckDBPyConnection | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._filter: np.ndarray | None = None
@@ -120,7 +123,8 @@ class EarlierKeys:
         found = np.zeros(len(key), dtype=np.int64)
         hashes = self._hash(key)
         self._hashes = hashes
-        ordered = np.sort(hashes)
+        self._order = np.argsort(hashes)  # sorted once: to find repeated hashes, then to store them
+        ordered = hashes[self._order]
         all_distinct = not bool((ordered[1:] == ordered[:-1]).any())
         if self._last is None or len(key) == 0:
             return found, all_distinct
@@ -136,8 +140,9 @@ class EarlierKeys:
                 if not len(hits):
                     continue
                 keys, rows = self._keys(n), np.load(self._path(n, "rows.npy"), mmap_mode="r")
+                places = np.load(self._path(n, "places.npy"), mmap_mode="r")
                 for k in hits.tolist():  # the few keys with an earlier hash: compare the keys themselves
-                    same = pc.equal(keys.slice(int(lo[k]), int(hi[k] - lo[k])), wanted[k])
+                    same = pc.equal(keys.take(pa.array(places[int(lo[k]) : int(hi[k])])), wanted[k])
                     at = np.flatnonzero(same.to_numpy(zero_copy_only=False))
                     if len(at) and not found[maybe[k]]:
                         found[maybe[k]] = int(rows[int(lo[k]) + int(at[0])])
@@ -148,11 +153,11 @@ class EarlierKeys:
         ``earlier`` was last asked about, or some of its keys)."""
         if not len(key):
             return
-        hashes = self._hashes if self._hashes is not None and len(self._hashes) == len(key) else None
-        if hashes is None:  # some of the chunk's keys: hash them again
-            hashes = self._hash(key)
+        whole = self._hashes is not None and len(self._hashes) == len(key)
+        hashes = self._hashes if whole else self._hash(key)  # some of the chunk's keys: hash them again
+        assert hashes is not None
         self._store()
-        self._last = (hashes, key, rows.astype(np.int64))
+        self._last = (hashes, key, rows.astype(np.int64), self._order if whole else None)
 
     def _hash(self, key: pa.Array) -> np.ndarray:
         con = self._connection()
@@ -208,14 +213,16 @@ class EarlierKeys:
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="socsec-repeats-")
             self._filter = np.zeros(self.FILTER_WORDS, dtype=np.uint64)
-        hashes, key, rows = self._last
-        order = np.argsort(hashes, kind="stable")
+        hashes, key, rows, order = self._last
+        if order is None:
+            order = np.argsort(hashes)
         n = self._stored
         hashes = hashes[order]
         np.save(self._path(n, "hashes.npy"), hashes)
         np.save(self._path(n, "rows.npy"), rows[order])
+        np.save(self._path(n, "places.npy"), order)  # the keys stay in the chunk's order
         with pa.OSFile(self._path(n, "keys.arrow"), "wb") as sink, pa.ipc.new_file(sink, KEY_SCHEMA) as writer:
-            writer.write_table(pa.table({"key": key.take(pa.array(order))}, schema=KEY_SCHEMA))
+            writer.write_table(pa.table({"key": key}, schema=KEY_SCHEMA))
         self._stored += 1
         self._add(hashes)
         self._last = None
