@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from socsec.audit.models import AuditEntry
 from socsec.benefits.models import BenefitPayment
-from socsec.benefits.payments import pay_month
+from socsec.benefits.payments import death_notice_record, pay_month
 from socsec.core.errors import DomainError
 from socsec.partners.access import PartnerCall
 from socsec.partners.account_checks import payment_accounts_check
@@ -169,6 +169,26 @@ def test_a_bank_check_holds_payments_to_an_invalid_or_closed_account_until_corre
             (world.employee.pk, "2026-10"),
         ]
     )
+
+
+def test_a_closed_account_holds_payments_but_not_the_recovery_after_a_death(bank, world):
+    """A pensioner dies and the bank closes the account: the months paid after the death are recovered (a
+    negative payment booked) though nothing more goes out to the account."""
+    bank_partner = bank.agreement.partner
+    payment_account_set(actor=SYSTEM, person=world.rider, bank=bank_partner, account_no=CLOSED)
+    pension_in_payment(world.rider, start_month="2026-08")
+    pay_month(actor=SYSTEM, month="2026-09", today=dt.date(2026, 10, 5))  # not checked yet: paid
+    payment_accounts_check(actor=SYSTEM, bank=bank_partner, verifier=LocalBank(closed=[CLOSED]), today=TODAY)
+    death_notice_record(
+        actor=SYSTEM, person_id=world.rider.pk, died_on=dt.date(2026, 8, 20), source="civil register", today=TODAY
+    )
+    pay_month(actor=SYSTEM, month="2026-10", today=dt.date(2026, 11, 5))
+    rows = BenefitPayment.objects.order_by("month", "kind").values_list("month", "kind", "amount_cents")
+    assert list(rows) == [
+        ("2026-08", "PAYMENT", 312345),
+        ("2026-09", "PAYMENT", 312345),
+        ("2026-09", "RECOVERY", -312345),
+    ]
 
 
 def test_a_bank_answer_on_an_account_the_agency_does_not_hold_is_refused(client, bank, world):

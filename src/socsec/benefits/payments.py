@@ -214,15 +214,16 @@ def _pay_batch(
     payments: list[tuple[PayAward, str, str, int, str]] = []  # award, month, kind, cents, note
     replacing = {(claim, item) for claim, item, _beneficiary in before}
     for award in batch:
-        if award.person_id in held and award.beneficiary == "":
-            continue  # the person's account is invalid or closed: paid once it is corrected
+        # the person's own account is invalid or closed: what would go out waits until it is corrected;
+        # a recovery (negative) is booked all the same
+        holding = award.person_id in held and award.beneficiary == ""
         earlier = rows.get(award.pk, [])
         paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
         # the beneficiary decrypted only where awards of the claim and item were replaced
         paid_before = before.get(replaced_key(award), {}) if (award.claim_id, award.item) in replacing else {}
         for due_month, kind, cents, note in due(award, index, paid_before, earlier, amounts.get(award.pk, {})):
-            if cents == 0 or (due_month, kind) in paid:
-                continue  # nothing to pay, or paid already
+            if cents == 0 or (due_month, kind) in paid or (holding and cents > 0):
+                continue  # nothing to pay, paid already, or held
             paid.add((due_month, kind))
             payments.append((award, due_month, kind, cents, note))
     group = COPIES_A_BATCH if connection.vendor == "postgresql" else WRITES_A_BATCH
