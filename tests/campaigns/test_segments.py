@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from socsec.benefits.models import DeathNotice
 from socsec.campaigns.segments import pilot_sectors, segment_parse, segment_persons, segment_size
 from socsec.contributions.models import LastOrder, OwnContribution
 from socsec.core.errors import ValidationFailed
@@ -29,6 +30,18 @@ def test_platform_workers_in_a_province_who_took_orders_last_month_not_in_the_em
         "not_in_schemes": ["EMPLOYEE_PENSION"],
     }
     assert members(filters) == [0, 2, 6, 8, 10, 12, 16, 18]
+
+
+def test_a_person_recorded_as_dead_is_in_no_segment(world, crowd):
+    filters = {
+        "province": "140000",
+        "categories": ["MANAGED_NON_LABOUR"],
+        "ordered_last_month": "yes",
+        "not_in_schemes": ["EMPLOYEE_PENSION"],
+    }
+    DeathNotice.objects.create(person=crowd[2], died_on=TODAY, source="civil register", received_on=TODAY)
+    DeathNotice.objects.create(person=crowd[6], died_on=TODAY + dt.timedelta(days=1), source="x", received_on=TODAY)
+    assert members(filters) == [0, 6, 8, 10, 12, 16, 18]  # 6 dies after the day asked
 
 
 def test_riders_under_30_in_the_pilot_sectors_without_a_residents_pension(world, crowd):

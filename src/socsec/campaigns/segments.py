@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from socsec.benefits.models import DeathNotice
 from socsec.contributions.models import LastOrder, OwnContribution, VoluntaryEnrolment
 from socsec.core.errors import ValidationFailed
 from socsec.coverage.counts import oip_best_of_person
@@ -170,7 +171,8 @@ def _previous_month_start(on: dt.date) -> dt.date:
 
 
 def _persons(segment: Segment, on: dt.date) -> QuerySet[Person]:
-    persons = Person.objects.filter(_work(segment, on))
+    dead = Exists(DeathNotice.objects.filter(person=OuterRef("pk"), died_on__lte=on))
+    persons = Person.objects.filter(_work(segment, on)).exclude(dead)  # nobody writes to the dead's family
     if segment.sex:
         persons = persons.filter(sex=segment.sex)
     if segment.age_from is not None:
