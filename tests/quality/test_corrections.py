@@ -107,6 +107,27 @@ def test_a_confirmed_engagement_end_is_an_officers_decision_with_its_reason(find
     assert (typed.old_value, typed.new_value, typed.source) == ("2035-12-31", "2025-06-30", "")
 
 
+def test_a_correction_the_record_outran_is_refused_then_withdrawn_by_the_next_run(findings):
+    """The platform ends the engagement itself after the proposal: confirming the old proposal would
+    overwrite the newer end, so it is refused with nothing written, and the next run withdraws it."""
+    w = findings
+    zipper = finding("engagement_no_orders", f"engagement:{w.rider_eng_courier.pk}")
+    proposed = correction_propose(actor=officer(w), finding=zipper, new_value="2025-10-03", today=TODAY)
+    Engagement.objects.filter(pk=w.rider_eng_courier.pk).update(end_date=D(2025, 12, 31))  # the platform's end
+    refused = _refused(
+        Conflict, correction_confirm, actor=Actor(label="rider"), person_id=w.rider.pk, correction_id=proposed.pk
+    )
+    assert refused.code == "correction_stale"
+    assert Engagement.objects.get(pk=w.rider_eng_courier.pk).end_date == D(2025, 12, 31)
+    quality_check_run(actor=Actor.system("t"), on=ON)
+    assert Finding.objects.get(pk=zipper.pk).state == "RESOLVED"
+    assert Correction.objects.get(pk=proposed.pk).state == "WITHDRAWN"
+    refused = _refused(
+        Conflict, correction_confirm, actor=Actor(label="rider"), person_id=w.rider.pk, correction_id=proposed.pk
+    )
+    assert refused.code == "correction_decided"
+
+
 def test_a_rejected_correction_changes_nothing_but_its_own_state(findings):
     w = findings
     proposed = correction_propose(actor=officer(w), finding=finding("birth_date_not_id"), new_value="1972-01-01")

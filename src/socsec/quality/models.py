@@ -79,6 +79,7 @@ class Correction(models.Model):
         PROPOSED = "PROPOSED", _("waiting for the person")
         CONFIRMED = "CONFIRMED", _("confirmed by the person and applied")
         REJECTED = "REJECTED", _("rejected by the person")
+        WITHDRAWN = "WITHDRAWN", _("withdrawn: the record changed before the person answered")
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="corrections")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="quality_corrections")

@@ -83,6 +83,11 @@ def _record(run: QualityRun, code: str, hits: list[Hit]) -> None:
     Finding.objects.filter(rule=code, state=Finding.State.OPEN).exclude(last_run=run).update(
         state=Finding.State.RESOLVED
     )
+    # a correction still waiting for the person on a finding the data no longer shows is withdrawn: the
+    # record changed by other means, and confirming the old proposal would overwrite the newer value
+    Correction.objects.filter(
+        state=Correction.State.PROPOSED, finding__rule=code, finding__state=Finding.State.RESOLVED
+    ).update(state=Correction.State.WITHDRAWN, decided_at=timezone.now())
     counts = Counter(h.province for h in hits)
     QualityCount.objects.bulk_create(
         [QualityCount(run=run, rule=code, province=p, count=n) for p, n in sorted(counts.items())]
@@ -227,6 +232,8 @@ def _decide(actor: Actor, person_id: int, correction_id: int, state: str) -> Cor
                 code=QualityErrorCode.CORRECTION_DECIDED,
                 params={"correction": correction.pk, "state": Correction.State(correction.state).label},
             )
+        if state == Correction.State.CONFIRMED:
+            _still_as_proposed(correction)
         before = snapshot(correction)
         correction.state = state
         correction.decided_at = timezone.now()
@@ -236,6 +243,24 @@ def _decide(actor: Actor, person_id: int, correction_id: int, state: str) -> Cor
         action = "quality.correction.confirm" if state == Correction.State.CONFIRMED else "quality.correction.reject"
         audit_record(actor=actor, action=action, instance=correction, before=before)
     return correction
+
+
+def _still_as_proposed(correction: Correction) -> None:
+    """Refuse to apply a correction whose finding is no longer open or whose record no longer holds the
+    value it was proposed against (the platform ended the engagement, more orders came): the newer value
+    stands and the officer proposes again if need be."""
+    finding = lock(Finding.objects).get(pk=correction.finding_id)
+    current = ""
+    if finding.state == Finding.State.OPEN:
+        _value, current = _checked_value(finding, correction.field, correction.new_value, timezone.localdate())
+    if finding.state != Finding.State.OPEN or current != correction.old_value:
+        raise Conflict(
+            "correction %(correction)s no longer fits the record, which changed since it was proposed: "
+            "nothing changed.",
+            field="correction",
+            code=QualityErrorCode.CORRECTION_STALE,
+            params={"correction": correction.pk},
+        )
 
 
 def _apply(correction: Correction) -> None:
