@@ -152,6 +152,9 @@ def test_a_man_of_54_moving_away_from_home_gets_a_temporary_account(world):
     assert account.explanation["temporary_account"]["value"] is True
     assert account.explanation["claim_place"]["province"] == kept_at[:2] + "0000"
     assert trial_balance() == before  # nothing moved
+    from socsec.transfers.outstanding import relation_region
+
+    assert relation_region(world.freelancer, TODAY) == kept_at  # the relation did not move with him
 
 
 def test_a_temporary_account_asked_for_a_person_the_rule_does_not_cover_is_refused(paid):

@@ -55,7 +55,8 @@ def outstanding(person: Person, today: dt.date) -> list[Finding]:
 
 def relation_region(person: Person, today: dt.date) -> str:
     """The region where the person's employee pension relation is: the region of the latest employee-pension
-    own contribution, or of the latest transfer in if later, else the residence on record."""
+    own contribution, or of the latest transfer in if later (not one that opened a temporary account), else the
+    residence on record."""
     from socsec.contributions.models import OwnContribution
 
     latest = (
@@ -66,8 +67,8 @@ def relation_region(person: Person, today: dt.date) -> str:
         .values_list("period_start", "region__code")
         .first()
     )
-    moved = (
-        IncomingTransfer.objects.filter(person=person)
+    moved = (  # a temporary account moves no relation: it stays where it was
+        IncomingTransfer.objects.filter(person=person, temporary_account__isnull=True)
         .order_by("-received_at", "-id")
         .values_list("received_at", "to_region__code")
         .first()
