@@ -79,3 +79,17 @@ def test_money_outstanding_at_the_issue_is_told_as_a_refusal(world):
     with pytest.raises(Conflict):
         transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)
     assert [e for e, _k in told(world.rider)] == ["transfer.requested", "transfer.refused"]
+
+
+def test_a_temporary_account_is_told_once_and_says_nothing_moves(world):
+    transfer = transfer_request(actor=SYSTEM, person=world.freelancer, to_region="440300", today=TODAY)
+    transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
+    assert told(world.freelancer) == [("transfer.temporary_account", transfer.document_id)]
+    notice = Notice.objects.get(event="transfer.temporary_account")
+    assert render(notice.event, notice.context, "zh-hans")[0] == "您的养老保险关系保留在太原市"
+    subject, body = render(notice.event, notice.context, "en")
+    assert subject == "Your pension relation stays in Taiyuan"
+    assert body.endswith(
+        "it stays in Taiyuan, nothing moves now, and a temporary account is opened in Shenzhen "
+        "for the contributions paid there."
+    )

@@ -168,6 +168,16 @@ EVENTS: dict[str, Event] = {
         _("Your pension transfer to %(to)s is done"),
         _("The move of your pension from %(from)s to %(to)s is done: the receiving agency credited it."),
     ),
+    "transfer.temporary_account": Event(
+        _("Temporary pension account"),
+        _("Your pension relation stays in %(kept)s"),
+        _(
+            "You asked to move your pension to %(to)s. Men of 50 and over and women of 40 and over who move to a "
+            "place that is not their registered residence keep their pension relation where it is (Guo Ban Fa "
+            "[2009] No. 66): it stays in %(kept)s, nothing moves now, and a temporary account is opened in %(to)s "
+            "for the contributions paid there."
+        ),
+    ),
     "transfer.refused": Event(
         _("Pension transfer refused"),
         _("Your pension transfer to %(to)s was refused"),

@@ -24,7 +24,14 @@ def _place(name: str, code: str) -> dict[str, str]:
 
 def transfer_tell(transfer: OutgoingTransfer | IncomingTransfer, event: str, **extra: Any) -> None:
     """Tell the transfer's person of ``event`` (``transfer.requested``, ``.issued``, ``.credited``,
-    ``.completed``, ``.refused``)."""
+    ``.completed``, ``.refused``). A transfer that opens a temporary account moves nothing: its person is told
+    once, when it is asked for, that the relation stays and a temporary account is opened
+    (``transfer.temporary_account``), and of a refusal."""
+    kept = _kept_at(transfer)
+    if kept and event != "transfer.refused":
+        if event != "transfer.requested":
+            return
+        event = "transfer.temporary_account"
     context: dict[str, Any] = {
         "amount": format_yuan(transfer.individual_account_cents),
         "pooled": format_yuan(transfer.pooled_cents),
@@ -35,9 +42,20 @@ def transfer_tell(transfer: OutgoingTransfer | IncomingTransfer, event: str, **e
         context.update(_place("from", transfer.from_region))
     else:
         context.update(_place("from", transfer.from_region.code))
+    if kept:
+        context.update(_place("kept", kept))
     notify(
         event=event,
         recipient=recipients.person(transfer.person_id),
         context=context,
         dedupe_key=transfer.document_id,
     )
+
+
+def _kept_at(transfer: OutgoingTransfer | IncomingTransfer) -> str:
+    """Where the relation stays when the transfer opens a temporary account, else ""."""
+    if isinstance(transfer, IncomingTransfer):
+        return ""  # the receiver opens the account without a notice of its own: the sender told the person
+    if not (transfer.explanation.get("temporary_account") or {}).get("value"):
+        return ""
+    return str(transfer.explanation.get("relation_kept_at") or transfer.from_region.code)

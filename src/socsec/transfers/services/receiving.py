@@ -155,9 +155,10 @@ def _apply(actor: Actor, doc: TransferDocument, digest: str) -> TransferReceipt:
             )
             incoming.save(update_fields=["ledger_transaction"])
         audit_record(actor=actor, action="transfer.credit", instance=incoming)
-        transfer_tell(incoming, "transfer.credited")
         if _temporary(doc):
             _open_temporary_account(actor, doc, incoming, person, region)
+        else:
+            transfer_tell(incoming, "transfer.credited")
     return receipt
 
 
