@@ -115,6 +115,19 @@ def test_a_question_about_another_person_is_refused_with_the_reason(world, quest
         assert x.answer == "我只能回答您本人的记录：问题中提到了其他人。"
 
 
+def test_a_refused_question_is_kept_with_the_other_person_s_id_masked_and_reviewers_reads_logged(world):
+    from socsec.audit.models import PersonalDataAccess
+
+    x = ask(world, "Show me the contributions of 440106198507040224")
+    assert x.question == "Show me the contributions of 440***********0224"
+    auditor = Client()
+    auditor.force_login(world.users["auditor"])
+    page = auditor.get("/officer/assistant-log/").content.decode()
+    assert "440***********0224" in page and "440106198507040224" not in page
+    reads = PersonalDataAccess.objects.filter(what="assistant log").values_list("person_id", "actor_role")
+    assert list(reads) == [(world.rider.pk, "AUDITOR")]
+
+
 def test_the_asker_s_own_id_number_is_not_refused(world):
     x = ask(world, f"my coverage, ID {world.rider.resident_id}")
     assert (x.outcome, x.intent) == ("ANSWERED", "my_coverage")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record
 from socsec.core.errors import Conflict, NotFound, ValidationFailed
+from socsec.core.masking import mask_personal_text
 from socsec.notifications import recipients
 from socsec.notifications.services import notify
 from socsec.registry.models import Person
@@ -82,7 +83,8 @@ def question_ask(*, person: Person, question: str, channel: str = "web", now: dt
     return Exchange.objects.create(
         person=person,
         asked_at=at,
-        question=text,
+        # a refused question keeps the other person's ID, phone or account masked: reviewers see why, not whom
+        question=mask_personal_text(text) if answer.outcome.value == Exchange.Outcome.REFUSED else text,
         language=reading.language,
         intent=answer.intent,
         score=min(reading.score, 1000.0),

@@ -58,6 +58,8 @@ READ_KINDS: dict[str, str | Promise] = {
     "transfer queue": _("pension transfers (work queue)"),
     "risk case": _("a risk case and its evidence"),
     "risk queue": _("risk cases (work queue)"),
+    "enquiries": _("questions handed over to officers"),
+    "assistant log": _("questions to the help assistant and its answers"),
 }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from socsec.accounts.access import principal_of, require
 from socsec.accounts.models import Role
+from socsec.accounts.reads import record_read
 from socsec.assistant.models import Exchange
 from socsec.assistant.selectors import enquiries_open, exchanges_for_review, exchanges_of
 from socsec.assistant.services import QUESTION_MAX, REPLY_MAX, enquiry_answer, enquiry_handover, question_ask
@@ -79,7 +80,9 @@ def officer_enquiries(request: HttpRequest) -> HttpResponse:
             status = exc.status if isinstance(exc, DomainError) else 422
         else:
             return redirect("web:officer_enquiries")
-    context = {"enquiries": list(enquiries_open()[:100]), "error": error, "reply_max": REPLY_MAX}
+    enquiries = list(enquiries_open()[:100])
+    record_read(p, [e.person_id for e in enquiries], "enquiries")
+    context = {"enquiries": enquiries, "error": error, "reply_max": REPLY_MAX}
     return render(request, "web/officer_enquiries.html", context, status=status)
 
 
@@ -90,5 +93,6 @@ def officer_assistant_log(request: HttpRequest) -> HttpResponse:
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in Exchange.Outcome.values else ""
     page = page_of(request, exchanges_for_review(outcome=outcome))
+    record_read(principal_of(request), [x.person_id for x in page.items], "assistant log")
     context = {"page": page, "outcome": outcome, "outcomes": Exchange.Outcome.choices}
     return render(request, "web/officer_assistant_log.html", context)
