@@ -99,11 +99,13 @@ def _keep(run: ScreeningRun, hits: list[Hit], rules: dict[str, RiskRule], on: dt
         if case.status == RiskCase.Status.OPEN:
             case.evidence, case.score, case.parameters = hit.evidence, hit.score, parameters
         changed.append(case)
-    RiskCase.objects.bulk_create(new, batch_size=1000)
+    # a screening running at the same time (an event's, the schedule's) may have kept the same case first:
+    # its row stands, and this run counts only the cases it created
+    RiskCase.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     RiskCase.objects.bulk_update(
         changed, ["times_seen", "last_run", "evidence", "score", "parameters"], batch_size=1000
     )
-    return len(new)
+    return RiskCase.objects.filter(first_run=run).count()
 
 
 def risk_case_decide(*, actor: Actor, case: RiskCase, outcome: str, note: str) -> RiskCase:
