@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
-from socsec.batch.orders import ORDER_SCHEMA
+from socsec.batch.orders import CORRECTION_SCHEMA, ORDER_SCHEMA
 from socsec.benefits.models import Award, BenefitPayment, Claim, DeathNotice, PaymentRun
 from socsec.contributions.models import OrderBatch
 from socsec.registry.models import Engagement, Organisation, Person
@@ -76,4 +76,22 @@ def orders(platform: Organisation, rows: list[tuple[str, int, str, str, dt.date]
         source="test",
         status=OrderBatch.Status.ACCEPTED,
         files=[{"kind": "orders", "month": "2026-03", "path": rel, "rows": len(rows), "sha256": "0" * 64}],
+    )
+
+
+def amend(platform: Organisation, order_id: str, person_id: int, region: str | None, key: str) -> OrderBatch:
+    """One accepted batch holding one AMEND of an order: to ``person_id`` and (when given) ``region``."""
+    data_dir = Path(settings.DATA_DIR)
+    rel = f"orders/month=2026-03/platform=P{platform.pk}/{key}.corrections.parquet"
+    (data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+    row: dict[str, Any] = {f.name: [None] for f in CORRECTION_SCHEMA}
+    row |= {"order_id": [order_id], "action": ["AMEND"], "new_person_id": [person_id], "new_region": [region]}
+    pq.write_table(pa.table(row, schema=CORRECTION_SCHEMA), data_dir / rel)
+    return OrderBatch.objects.create(
+        platform=platform,
+        idempotency_key=key,
+        content_sha256="0" * 64,
+        source="test",
+        status=OrderBatch.Status.ACCEPTED,
+        files=[{"kind": "corrections", "month": "2026-03", "path": rel, "rows": 1, "sha256": "0" * 64}],
     )

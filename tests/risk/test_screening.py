@@ -232,3 +232,16 @@ def test_the_queued_screening_of_a_person_keeps_their_cases(world, planted):
     assert list(RiskCase.objects.values_list("rule", "person_id")) == [
         ("unemployment_while_working", world.freelancer.pk)
     ]
+
+
+def test_an_order_amended_twice_takes_its_latest_amendment(world, data_dir):
+    import duckdb
+
+    from socsec.risk.sources import orders_sql
+
+    day = dt.date(2026, 3, 5)
+    rows.orders(world.platform, [("x1", world.rider.pk, "440300", "RIDE_HAILING", day)], "o")
+    rows.amend(world.platform, "x1", world.employee.pk, "440100", "a1")
+    rows.amend(world.platform, "x1", world.freelancer.pk, None, "a2")  # the later one, keeping the region
+    found = duckdb.sql(f"SELECT order_id, person_id, region FROM ({orders_sql()})").fetchall()
+    assert found == [("x1", world.freelancer.pk, "440100")]

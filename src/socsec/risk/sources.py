@@ -114,17 +114,25 @@ def orders_sql(persons: Collection[int] | None = None) -> str:
         for pid, paths in sorted(by_kind["orders"].items())
     )
     fixes = " UNION ALL ".join(
-        f"SELECT order_id, CAST({pid} AS BIGINT) AS organisation_id, action, new_person_id, new_region, new_sector "
-        f"FROM read_parquet({_files_sql(paths)})"
+        f"SELECT order_id, CAST({pid} AS BIGINT) AS organisation_id, action, new_person_id, new_region, new_sector, "
+        f"filename FROM read_parquet({_files_sql(paths)}, filename = true)"
         for pid, paths in sorted(by_kind["corrections"].items())
+    )
+    # the corrections files in the order their batches were accepted: an order amended twice takes its latest
+    order_of = ", ".join(
+        "('" + path.replace("'", "''") + f"', {seq})"
+        for seq, path in enumerate(p for _pid, paths in sorted(by_kind["corrections"].items()) for p in paths)
     )
     who = "" if persons is None else f" WHERE person_id IN ({', '.join(str(int(p)) for p in persons) or 'NULL'})"
     if not fixes:
         return f"SELECT * FROM ({raw}){who}"
     return (
         f"SELECT * FROM (WITH raw AS ({raw}), fixes AS ("
-        f"SELECT order_id, organisation_id, bool_or(action = 'VOID') AS voided, any_value(new_person_id) AS person_id, "
-        f"any_value(new_region) AS region, any_value(new_sector) AS sector FROM ({fixes}) "
+        "SELECT order_id, organisation_id, bool_or(action = 'VOID') AS voided, "
+        "arg_max(new_person_id, seq) FILTER (WHERE new_person_id IS NOT NULL) AS person_id, "
+        "arg_max(new_region, seq) FILTER (WHERE new_region IS NOT NULL) AS region, "
+        "arg_max(new_sector, seq) FILTER (WHERE new_sector IS NOT NULL) AS sector "
+        f"FROM ({fixes}) JOIN (VALUES {order_of}) AS o(filename, seq) USING (filename) "
         "GROUP BY order_id, organisation_id) "
         f"SELECT r.order_id, coalesce(f.person_id, r.person_id) AS person_id, r.organisation_id, "
         f"coalesce(f.region, r.region) AS region, coalesce(f.sector, r.sector) AS sector, r.order_date "
