@@ -86,3 +86,49 @@ def done(world) -> Done:
     first_payment(on_time, month="2026-04", run_day=dt.date(2026, 4, 10))
     contribution = own_contribution(world.rider, paid=dt.date(2026, 5, 10), recorded=dt.date(2026, 5, 12))
     return Done(on_time, late, contribution)
+
+
+def transfer(person, *, source: str, target: str, requested: dt.date, completed: dt.date | None):
+    """An outgoing pension transfer, completed on ``completed`` (None: issued, not completed yet)."""
+    from socsec.transfers.models import Channel, OutgoingTransfer
+
+    status = OutgoingTransfer.Status.COMPLETED if completed else OutgoingTransfer.Status.ISSUED
+    return OutgoingTransfer.objects.create(
+        person=person,
+        from_region=Region.objects.get(code=source),
+        to_region=Region.objects.get(code=target),
+        channel=Channel.WORKER,
+        receiving_agency="agency",
+        status=status,
+        document_id=f"doc-{person.pk}-{requested.isoformat()}",
+        requested_at=at(requested),
+        completed_at=at(completed) if completed else None,
+    )
+
+
+@dataclass(frozen=True)
+class Moved:
+    on_time: object  # the employee's, Beijing to Shenzhen, completed in 39 days (limit 42)
+    late: object  # the freelancer's, Guangzhou to Taiyuan, completed in 77 days
+    open: object  # the rider's, issued and not completed: nothing to rate
+
+
+@pytest.fixture
+def moved(world) -> Moved:
+    return Moved(
+        transfer(
+            world.employee,
+            source="110100",
+            target="440300",
+            requested=dt.date(2026, 3, 2),
+            completed=dt.date(2026, 4, 10),
+        ),
+        transfer(
+            world.freelancer,
+            source="440100",
+            target="140100",
+            requested=dt.date(2026, 2, 2),
+            completed=dt.date(2026, 4, 20),
+        ),
+        transfer(world.rider, source="440300", target="110100", requested=dt.date(2026, 5, 4), completed=None),
+    )

@@ -5,9 +5,11 @@ many services were completed."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -18,9 +20,10 @@ from socsec.feedback.catalogue import catalogue
 from socsec.feedback.models import Service, ServiceRating
 from socsec.feedback.selectors import service_performance, services_to_rate
 from socsec.feedback.services import service_rate
+from socsec.transfers.models import OutgoingTransfer
 from tests.world import SYSTEM
 
-from .conftest import TODAY, decided_claim
+from .conftest import TODAY, decided_claim, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,9 @@ def test_the_catalogue_names_each_limit_with_its_parameter(world):
         (S.CLAIM_DECISION, 60),
         (S.FIRST_PAYMENT, 35),
         (S.CONTRIBUTION_CREDIT, 1),
+        (S.PENSION_TRANSFER, 42),
     ]
+    assert entries[S.PENSION_TRANSFER].limit["reference"].startswith("Guo Ban Fa [2009] No. 66")
     assert entries[S.CLAIM_DECISION].limit["reference"] == "Regulations on Work-Related Injury Insurance Art 20(1)"
     assert entries[S.FIRST_PAYMENT].limit["reference"].startswith("DEMO DATA")
 
@@ -148,6 +153,7 @@ def test_the_figures_per_service_and_province_are_exact(world, done):
         (S.FIRST_PAYMENT, "110000", 1, 1, Decimal("100.0"), Decimal("21.0"), 21, 1, Decimal("5.00")),
         (S.CONTRIBUTION_CREDIT, "", 1, 0, Decimal("0.0"), Decimal("2.0"), 2, 0, None),
         (S.CONTRIBUTION_CREDIT, "110000", 1, 0, Decimal("0.0"), Decimal("2.0"), 2, 0, None),
+        (S.PENSION_TRANSFER, "", 0, 0, None, None, None, 0, None),
     ]
     assert rows[0].stars == {4: 1, 1: 1}
     assert [r.province_name for r in rows[1:3]] == ["Beijing", "Guangdong"]
@@ -172,3 +178,47 @@ def test_the_figures_take_the_same_queries_at_any_size(world, done):
     assert count() == small
     _entries, rows = service_performance(start=dt.date(2026, 1, 1), end=TODAY)
     assert rows[0].completed == 32
+
+
+def test_a_completed_transfer_is_rated_and_counted_against_its_limit(world, moved):
+    assert [
+        (c.service, c.subject_id, c.done_on, c.days) for c in services_to_rate(person_id=world.employee.pk, today=TODAY)
+    ] == [(S.PENSION_TRANSFER, moved.on_time.pk, dt.date(2026, 4, 10), 39)]
+    assert services_to_rate(person_id=world.rider.pk, today=TODAY) == []  # issued, not completed
+    given = rate(world, S.PENSION_TRANSFER, moved.on_time.pk, rating=4, person=world.employee)
+    assert (given.province_code, given.completed_on) == ("110000", dt.date(2026, 4, 10))  # the sending side's
+    with pytest.raises(NotFound):  # not the rider's, and not completed
+        rate(world, S.PENSION_TRANSFER, moved.open.pk)
+    with translation.override("en"):
+        _entries, rows = service_performance(start=dt.date(2026, 1, 1), end=TODAY)
+    got = [
+        (r.province, r.completed, r.on_time, r.on_time_percent, r.mean_days, r.longest_days, r.rated, r.mean_rating)
+        for r in rows
+        if r.service == S.PENSION_TRANSFER
+    ]
+    assert got == [
+        ("", 2, 1, Decimal("50.0"), Decimal("58.0"), 77, 1, Decimal("4.00")),
+        ("110000", 1, 1, Decimal("100.0"), Decimal("39.0"), 39, 1, Decimal("4.00")),
+        ("440000", 1, 0, Decimal("0.0"), Decimal("77.0"), 77, 0, None),
+    ]
+    # completed on the 42nd day: still on time
+    transfer(
+        world.rider, source="440300", target="140100", requested=dt.date(2026, 1, 5), completed=dt.date(2026, 2, 16)
+    )
+    _entries, rows = service_performance(start=dt.date(2026, 1, 1), end=TODAY)
+    assert [(r.completed, r.on_time) for r in rows if r.service == S.PENSION_TRANSFER][0] == (3, 2)
+
+
+def test_a_transfer_completed_before_the_column_takes_the_time_of_its_step(world):
+    migration = importlib.import_module("socsec.transfers.migrations.0003_outgoingtransfer_completed_at")
+    old = transfer(world.employee, source="110100", target="440300", requested=dt.date(2026, 3, 2), completed=None)
+    OutgoingTransfer.objects.filter(pk=old.pk).update(
+        status="COMPLETED",
+        steps=[
+            {"status": "ISSUED", "at": "2026-03-03T10:00:00+08:00"},
+            {"status": "COMPLETED", "at": "2026-04-10T09:30:00+08:00"},
+        ],
+    )
+    migration.completed_from_steps(apps, connection.schema_editor())
+    old.refresh_from_db()
+    assert old.completed_at == dt.datetime.fromisoformat("2026-04-10T09:30:00+08:00")

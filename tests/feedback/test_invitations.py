@@ -49,3 +49,17 @@ def test_each_completion_is_invited_once_with_the_link(world, done):
     )
     # out of the 90-day window: nothing new to invite
     assert rating_invitations_notify(on=dt.date(2026, 9, 1)) == 0
+
+
+def test_a_completed_transfer_is_invited_and_an_open_one_is_not(world, moved):
+    assert rating_invitations_notify(on=TODAY) == 2
+    assert invited() == sorted(
+        [
+            (f"person:{world.employee.pk}", f"PENSION_TRANSFER:{moved.on_time.pk}"),
+            (f"person:{world.freelancer.pk}", f"PENSION_TRANSFER:{moved.late.pk}"),
+        ]
+    )
+    notice = Notice.objects.get(dedupe_key=f"PENSION_TRANSFER:{moved.on_time.pk}")
+    assert (
+        render(notice.event, notice.context, "en")[0] == "How was it: A pension transfer to another place, completed?"
+    )

@@ -45,6 +45,7 @@ def test_the_dashboard_shows_each_rule_by_province_with_its_trend_and_csv(findin
         "Contribution withheld by a platform the person is not engaged with": [1],
         "Engagement open after the person's death": [2],
         "Monthly benefit but no phone or e-mail": [1],
+        "Bank account number fails its check digit": [0],
     }
     csv = client.get("/officer/quality/?format=csv").content.decode("utf-8-sig").splitlines()
     assert csv[0] == "Run,Date,Rule,Province,Findings"

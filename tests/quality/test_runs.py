@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from socsec.audit.models import AuditEntry
 from socsec.audit.services import Actor
 from socsec.contributions.models import LastOrder
+from socsec.partners.accounts import passes_check_digit, payment_account_set
+from socsec.partners.models import Partner, PaymentAccount
 from socsec.quality.models import Finding, QualityCount, QualityRun
-from socsec.quality.rules import months_before
+from socsec.quality.rules import RULES, months_before
 from socsec.quality.services import quality_check_run
 from socsec.registry.models import Person
+from socsec.web.ledger_text import Names
+from socsec.web.quality import finding_text
 
 from .planted import ON, plant
 
@@ -105,3 +111,40 @@ def test_a_run_on_an_earlier_day_reads_the_data_as_of_that_day(world):
     # contribution are later; the rider's zipper engagement and the other two stand
     assert rules == ["award_without_contact", "birth_date_not_id", "engagement_no_orders"]
     assert run.findings == 3
+
+
+def test_accounts_failing_their_check_digit_are_found_without_their_full_number(world):
+    bank = Partner.objects.create(code="icbc", name="ICBC", kind=Partner.Kind.BANK)
+    for person, number in [
+        (world.rider, "6222 0202 0011 2233 446"),  # the Luhn digit: no finding
+        (world.employee, "6222020200112233440"),  # 6 should end it
+        (world.freelancer, "62170000100012340"),  # 7 should end it
+    ]:
+        payment_account_set(actor=SYSTEM, person=person, bank=bank, account_no=number)
+    PaymentAccount.objects.filter(person=world.freelancer).update(status=PaymentAccount.Status.INVALID)
+    run = quality_check_run(actor=SYSTEM, on=ON)
+    found = {f.subject: f.evidence for f in Finding.objects.filter(rule="account_check_digit")}
+    employee, freelancer = (PaymentAccount.objects.get(person=p).pk for p in (world.employee, world.freelancer))
+    assert found == {
+        f"payment_account:{employee}": {"bank": "icbc", "account_ends": "3440", "digits": 19, "status": "UNCHECKED"},
+        f"payment_account:{freelancer}": {"bank": "icbc", "account_ends": "2340", "digits": 17, "status": "INVALID"},
+    }
+    assert set(QualityCount.objects.filter(run=run, rule="account_check_digit").values_list("province", "count")) == {
+        ("440000", 1),
+        ("140000", 1),
+    }
+    assert [passes_check_digit(n) for n in ("6222020200112233446", "6222020200112233440")] == [True, False]
+    assert RULES["account_check_digit"].correctable == ""  # the person gives the account again
+
+
+def test_a_check_digit_finding_reads_in_chinese_and_english(world):
+    finding = Finding(
+        rule="account_check_digit",
+        evidence={"bank": "icbc", "account_ends": "3440", "digits": 19, "status": "UNCHECKED"},
+    )
+    with translation.override("zh-hans"):
+        assert finding_text(finding, Names()) == "银行 icbc 尾号 3440 的账号（19 位，尚未核验）：最后一位不是校验位。"
+    with translation.override("en"):
+        assert finding_text(finding, Names()) == (
+            "Account ending 3440 at bank icbc (19 digits, not checked yet): its last digit is not the check digit."
+        )

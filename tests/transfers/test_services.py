@@ -61,6 +61,7 @@ def test_a_rider_moves_from_beijing_to_shenzhen(paid):
     done = transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
     assert done.status == OutgoingTransfer.Status.COMPLETED
     assert [s["status"] for s in done.steps] == ["REQUESTED", "CHECKED", "ISSUED", "COMPLETED"]
+    assert done.completed_at is not None and done.steps[-1]["at"] == done.completed_at.isoformat()
     incoming = IncomingTransfer.objects.get(document_id=done.document_id)
     assert incoming.status == IncomingTransfer.Status.COMPLETED
     assert [s["status"] for s in incoming.steps] == ["RECEIVED", "CREDITED", "COMPLETED"]

@@ -147,7 +147,8 @@ def demo_partners(today: dt.date | None = None) -> None:
 
 def _demo_partner_data(worker: Person, today: dt.date) -> None:
     """The market regulator registers a new platform; the tax service declares the demo worker's incomes;
-    the bank checks the worker's payment account (valid) and the oldest pensioner's (closed: held)."""
+    the bank checks the worker's payment account (valid) and the oldest pensioner's (closed: held); another
+    person paid monthly then gives a new account with a typo in it (not checked yet)."""
     from socsec.benefits.models import Award
     from socsec.partners.access import PartnerCall
     from socsec.partners.account_checks import payment_accounts_check
@@ -195,3 +196,13 @@ def _demo_partner_data(worker: Person, today: dt.date) -> None:
     if pensioner is not None and pensioner != worker.pk:
         payment_account_set(actor=ACTOR, person=Person.objects.get(pk=pensioner), bank=bank, account_no=closed)
     payment_accounts_check(actor=ACTOR, bank=bank, verifier=LocalBank(closed=[closed]), today=today)
+    other = (  # another person paid monthly gives a new account, mistyped (it should end in 4)
+        Award.objects.filter(periodic=True)
+        .exclude(claim__person_id__in=[worker.pk, pensioner or 0])
+        .order_by("claim__person_id")
+        .values_list("claim__person_id", flat=True)
+        .first()
+    )
+    if other is not None:
+        mistyped = "6222020200556677881"
+        payment_account_set(actor=ACTOR, person=Person.objects.get(pk=other), bank=bank, account_no=mistyped)

@@ -35,6 +35,11 @@ _ENTRIES: dict[Service, tuple[str, Promise, Promise]] = {
         _("A contribution the person pays online is put on their record and individual account."),
         _("Nothing: the payment is matched to the person."),
     ),
+    Service.PENSION_TRANSFER: (
+        "service.promises.pension_transfer",
+        _("The pension relation and its funds move from this agency to the agency of the new place of work."),
+        _("Nothing more than the request: the record and the amounts are read from the registers."),
+    ),
 }
 
 

@@ -1,8 +1,8 @@
 """The services completed, read from the records themselves (no second bookkeeping): one queryset per
-service, each row a completed service with the same annotations — ``subject`` (the claim or the own
-contribution), ``done_on`` (the day it was completed), ``days`` (how long it took), ``on_time`` (1 when
-within its limit) and ``province`` (the code of the province it was done for). The figures and the
-person's list of services to rate are both built on them."""
+service, each row a completed service with the same annotations — ``subject`` (the claim, the own
+contribution or the outgoing transfer), ``done_on`` (the day it was completed), ``days`` (how long it
+took), ``on_time`` (1 when within its limit) and ``province`` (the code of the province it was done for).
+The figures and the person's list of services to rate are both built on them."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from django.db.models.functions import Concat, Substr, TruncDate
 
 from socsec.benefits.models import BenefitPayment, Claim
 from socsec.contributions.models import OwnContribution
+from socsec.transfers.models import OutgoingTransfer
 
 from .catalogue import limit_days
 from .models import Service
@@ -68,6 +69,20 @@ def completions(service: Service, on: dt.date) -> QuerySet[Any]:
                 days=_days("done_on", "decided_on"),
                 on_time=_within(limit_days(service, on)),
                 province=_province("person__residence_region__code"),
+            )
+        )
+    if service == Service.PENSION_TRANSFER:
+        return (
+            OutgoingTransfer.objects.filter(status=OutgoingTransfer.Status.COMPLETED, completed_at__isnull=False)
+            .annotate(
+                subject=F("pk"),
+                done_on=TruncDate("completed_at", output_field=DateField()),
+                asked_on=TruncDate("requested_at", output_field=DateField()),
+            )
+            .annotate(
+                days=_days("done_on", "asked_on"),
+                on_time=_within(limit_days(service, on)),
+                province=_province("from_region__code"),
             )
         )
     return OwnContribution.objects.annotate(

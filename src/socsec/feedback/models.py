@@ -13,12 +13,13 @@ class Service(models.TextChoices):
     CLAIM_DECISION = "CLAIM_DECISION", _("Decision on a benefit claim")
     FIRST_PAYMENT = "FIRST_PAYMENT", _("First payment of an awarded benefit")
     CONTRIBUTION_CREDIT = "CONTRIBUTION_CREDIT", _("A contribution paid online, put on the record")
+    PENSION_TRANSFER = "PENSION_TRANSFER", _("A pension transfer to another place, completed")
 
 
 class ServiceRating(models.Model):
-    """One rating, 1 (poor) to 5 (very good), of one completed service (``subject_id``: the claim, or the
-    own contribution), by the person it was for; once per service and subject. The province and the
-    completion day are the service's, kept for the supervisors' figures."""
+    """One rating, 1 (poor) to 5 (very good), of one completed service (``subject_id``: the claim, the
+    own contribution or the outgoing transfer), by the person it was for; once per service and subject. The
+    province and the completion day are the service's, kept for the supervisors' figures."""
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="service_ratings")
     service = models.CharField(max_length=24, choices=Service.choices)

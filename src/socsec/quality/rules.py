@@ -1,7 +1,8 @@
 """The data-quality rules: each named, dated, described, with its reference where there is one, and a
 finder that screens everyone at once. The finders are set-based queries (the ORM's SQL, the same on
-SQLite and PostgreSQL) except the resident-ID rule: the resident ID is encrypted at rest, so the database
-cannot read the birth date inside it; that rule reads the IDs in chunks and compares them in Python."""
+SQLite and PostgreSQL) except the resident-ID and the bank-account rules: the resident ID and the account
+number are encrypted at rest, so the database cannot read the digits inside them; those rules read them in
+chunks and check them in Python."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from socsec.benefits.models import Award
 from socsec.contributions.models import LastOrder, OwnContribution
 from socsec.core.months import month_first_day, month_index, month_last_day
 from socsec.notifications.models import Contact
+from socsec.partners.accounts import passes_check_digit
+from socsec.partners.models import PaymentAccount
 from socsec.registry.models import Engagement, Organisation, Person
 from socsec.registry.validation import id_birth_date
 
@@ -100,6 +103,21 @@ def birth_dates_against_ids(on: dt.date) -> Iterator[Hit]:
                 pk,
                 province_of(region),
                 {"birth_date": birth.isoformat(), "id_birth_date": in_id.isoformat()},
+            )
+
+
+def accounts_failing_check_digit(on: dt.date) -> Iterator[Hit]:
+    rows = PaymentAccount.objects.values_list(
+        "id", "person_id", "account_no", "person__residence_region__code", "bank__code", "status"
+    ).order_by()
+    for pk, person_id, account_no, region, bank, status in rows.iterator(chunk_size=CHUNK):
+        if not passes_check_digit(account_no):
+            # the number's last four digits only: the finding is not encrypted
+            yield Hit(
+                f"payment_account:{pk}",
+                person_id,
+                province_of(region),
+                {"bank": bank, "account_ends": account_no[-4:], "digits": len(account_no), "status": status},
             )
 
 
@@ -217,6 +235,19 @@ RULES: dict[str, Rule] = {
             dt.date(2026, 1, 1),
             "",
             unreachable_recipients,
+        ),
+        Rule(
+            "account_check_digit",
+            "validity",
+            _("Bank account number fails its check digit"),
+            _(
+                "The number of the account a person's benefits are paid to ends in a digit that is not the Luhn "
+                "check digit of the others, as it is on bank card numbers: likely mistyped. The person gives the "
+                "account again; payments stop once the bank answers that it is invalid."
+            ),
+            dt.date(2026, 12, 1),
+            _("ISO/IEC 7812-1 (bank card numbers, the Luhn check digit)"),
+            accounts_failing_check_digit,
         ),
     )
 }

@@ -40,6 +40,7 @@ class OutgoingTransfer(models.Model):
         "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="when the receipt completed it")
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -19,6 +19,7 @@ from socsec.accounts.access import principal_of, require, require_staff, require
 from socsec.accounts.models import Role
 from socsec.accounts.reads import record_read
 from socsec.core.errors import DomainError, NotFound
+from socsec.partners.models import PaymentAccount
 from socsec.quality import selectors
 from socsec.quality.models import Correction, Finding
 from socsec.quality.rules import RULES
@@ -74,6 +75,16 @@ def finding_text(finding: Finding, names: Names) -> str:
         }
     if finding.rule == "award_without_contact":
         return _("Paid a monthly benefit; no phone or e-mail on record.")
+    if finding.rule == "account_check_digit":
+        return _(
+            "Account ending %(end)s at bank %(bank)s (%(digits)s digits, %(status)s): its last digit is not the "
+            "check digit."
+        ) % {
+            "end": e["account_ends"],
+            "bank": e["bank"],
+            "digits": e["digits"],
+            "status": PaymentAccount.Status(e["status"]).label,
+        }
     return ", ".join(f"{k}: {v}" for k, v in sorted(e.items()))
 
 

@@ -327,8 +327,9 @@ def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[s
         before = _snapshot(transfer)
         transfer.status = OutgoingTransfer.Status.COMPLETED
         transfer.receipt = got.as_json()
-        transfer.steps = [*transfer.steps, step("COMPLETED")]
-        transfer.save(update_fields=["status", "receipt", "steps"])
+        transfer.completed_at = timezone.now()
+        transfer.steps = [*transfer.steps, step("COMPLETED", transfer.completed_at.isoformat())]
+        transfer.save(update_fields=["status", "receipt", "steps", "completed_at"])
         audit_record(actor=actor, action="transfer.complete", instance=transfer, before=before)
         transfer_tell(transfer, "transfer.completed")
     return transfer
