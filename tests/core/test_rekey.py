@@ -14,6 +14,7 @@ from django.db import connection
 from socsec.benefits.models import Award, Claim, InformationRequest, PersonNotice
 from socsec.core.crypto import KeyRing, key_id
 from socsec.core.rekey import encrypted_models, rekey
+from socsec.partners.models import PaymentAccount
 from socsec.registry.models import Engagement, Person
 
 NEW_DATA, NEW_INDEX = bytes([5]) * 32, bytes([6]) * 32
@@ -26,7 +27,15 @@ def b64(key: bytes) -> str:
 def test_rekey_moves_every_value_to_the_new_keys(world, settings):
     old = settings.SOCSEC_FIELD_KEYS
     people = {p.pk: (p.resident_id, p.name) for p in Person.objects.all()}
-    assert [e.model for e in encrypted_models()] == [Person, Engagement, Claim, Award, InformationRequest, PersonNotice]
+    assert [e.model for e in encrypted_models()] == [
+        Person,
+        Engagement,
+        Claim,
+        Award,
+        InformationRequest,
+        PersonNotice,
+        PaymentAccount,
+    ]
     settings.SOCSEC_FIELD_KEYS = KeyRing(current=NEW_DATA, index_key=NEW_INDEX, retired=(old.current,))
     assert not Person.objects.with_resident_id(world.rider.resident_id).exists()  # the new index key finds nothing yet
 
@@ -40,6 +49,7 @@ def test_rekey_moves_every_value_to_the_new_keys(world, settings):
         "benefits.award": 0,
         "benefits.informationrequest": 0,
         "benefits.personnotice": 0,
+        "partners.paymentaccount": 0,
     }
     assert seen[:2] == [("registry.person", 2), ("registry.person", 3)]
 
@@ -75,5 +85,7 @@ def test_socsec_rekey_on_the_demo(tmp_path, demo_var, settings):
         f"benefits.informationrequest: 0 row(s) written again under data key {key_id(NEW_DATA)} and the current "
         "index key\n"
         f"benefits.personnotice: 0 row(s) written again under data key {key_id(NEW_DATA)} and the current index key\n"
+        f"partners.paymentaccount: 3 row(s) written again under data key {key_id(NEW_DATA)} and the current "
+        "index key\n"
     )
     assert socsec("rekey").returncode == 0  # the old key is no longer needed

@@ -19,11 +19,15 @@ def test_the_demo_shows_a_partners_agreement_feed_and_read(tmp_path, demo_var):
     assert _rows(db, "SELECT COUNT(*) FROM partners_partner")[0][0] == 5
     feeds = _rows(db, "SELECT kind, rows_applied, rows_refused FROM partners_feed ORDER BY id")
     assert feeds == [("deaths", 1, 1), ("platforms", 1, 0), ("incomes", 2, 0), ("accounts", 2, 0)]
-    assert _rows(db, "SELECT status FROM partners_paymentaccount ORDER BY status") == [("CLOSED",), ("VALID",)]
+    assert _rows(db, "SELECT status FROM partners_paymentaccount ORDER BY status") == [
+        ("CLOSED",),
+        ("UNCHECKED",),
+        ("VALID",),
+    ]
     assert _rows(db, "SELECT credit_code, status, flagged FROM partners_platformregistration") == [
         ("91110000MA01ABCD1M", "ACTIVE", 0)
     ]
-    assert _rows(db, "SELECT COUNT(*) FROM benefits_deathnotice")[0][0] == 1
+    assert _rows(db, "SELECT COUNT(*) FROM benefits_deathnotice")[0][0] == 2  # and the risk demo's late notice
     worker = _rows(db, "SELECT person_id FROM accounts_user WHERE username = 'worker'")[0][0]
     reads = _rows(
         db,

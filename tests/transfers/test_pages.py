@@ -68,7 +68,7 @@ def test_a_transfer_to_a_peer_agency_is_queued_in_the_outbox_when_issued_and_its
     pay_year(world.rider, 2025)
     officer = client_for(world, "officer", "en")
     form = officer.get("/officer/transfers/").content.decode()
-    assert '<option value="PEER">PEER' in form and '<option value="DEV">This agency (DEV)</option>' in form
+    assert '<option value="PEER">PEER' in form and '<option value="DEV">This agency</option>' in form
     chosen = officer.post(
         "/officer/transfers/",
         {"resident_id": world.rider.resident_id, "to_region": "440300", "receiving_agency": "PEER"},

@@ -60,6 +60,7 @@ READ_KINDS: dict[str, str | Promise] = {
     "risk queue": _("risk cases (work queue)"),
     "enquiries": _("questions handed over to officers"),
     "assistant log": _("questions to the help assistant and its answers"),
+    "payment account": _("a payment account and its bank check"),
 }
 
 
