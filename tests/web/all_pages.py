@@ -201,6 +201,9 @@ ALLOWED_LATIN = {
     "TOTP",
     "GB",  # the Chinese character encodings GB18030 and GBK, named so on Chinese software too
     "GBK",
+    "ISO",  # a standard's name (ISO/IEC 7812-1) and an algorithm's (Luhn): written so in Chinese texts too
+    "IEC",
+    "Luhn",
     "csv",
     "xlsx",
     "parquet",
