@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from socsec.rules.engine import calc
 from socsec.rules.parameters import ParameterError, ResolvedValue, load_parameters
@@ -30,7 +31,7 @@ def percent(value: float) -> str:
     return f"{round(value * 100, 4):g}%"
 
 
-def number(value: float | int) -> str:
+def number(value: Decimal | float | int) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -260,7 +261,7 @@ def oip_per_order(r: Reading, on: dt.date) -> Answer:
         a.lines.append(
             Line(
                 N_("For %(sector)s the platform pays %(amount)s yuan per order for occupational injury protection."),
-                {"sector": SECTOR_NAMES[sector], "amount": number(amount.as_float())},
+                {"sector": SECTOR_NAMES[sector], "amount": number(Decimal(str(amount.value)))},  # money: no float
                 ("sector",),
             )
         )
