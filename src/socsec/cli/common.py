@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -77,3 +78,21 @@ def yuan(cents: int) -> str:
     from socsec.core.money import format_yuan
 
     return format_yuan(cents)
+
+
+def report_cases(outcomes: Iterable[tuple[str, bool, Sequence[str]]], *, verbose: bool) -> int:
+    """Print each YAML case's outcome (``where``, passed, failures) as ``ok``/``FAIL`` lines and a count;
+    exit 1 when any failed. Shared by ``socsec rules test`` and ``socsec risk test``."""
+    failed = passed = 0
+    for where, ok, failures in outcomes:
+        if ok:
+            passed += 1
+            if verbose:
+                print(f"ok    {where}")
+        else:
+            failed += 1
+            print(f"FAIL  {where}")
+            for failure in failures:
+                print(f"        {failure}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0

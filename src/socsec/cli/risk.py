@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sys
 
-from .common import django_setup
+from .common import django_setup, report_cases
 
 
 def cmd_risk_test(args: argparse.Namespace) -> int:
@@ -20,20 +20,8 @@ def cmd_risk_test(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    failed = passed = 0
-    for outcome in cases_run(rules):
-        where = f"{outcome.rule}.yaml:{outcome.case.line}: {outcome.case.name}"
-        if outcome.passed:
-            passed += 1
-            if args.verbose:
-                print(f"ok    {where}")
-        else:
-            failed += 1
-            print(f"FAIL  {where}")
-            for failure in outcome.failures:
-                print(f"        {failure}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    outcomes = ((f"{o.rule}.yaml:{o.case.line}: {o.case.name}", o.passed, o.failures) for o in cases_run(rules))
+    return report_cases(outcomes, verbose=args.verbose)
 
 
 def cmd_risk_rules(args: argparse.Namespace) -> int:

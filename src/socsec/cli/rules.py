@@ -9,6 +9,8 @@ import json
 import sys
 from typing import Any
 
+from .common import report_cases
+
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
     from socsec.rules.engine import all_formulas
@@ -81,20 +83,8 @@ def cmd_rules_calc(args: argparse.Namespace) -> int:
 def cmd_rules_test(args: argparse.Namespace) -> int:
     from socsec.rules.scenarios import load_scenarios, run_scenario
 
-    failed = passed = 0
-    for scenario in load_scenarios():
-        outcome = run_scenario(scenario)
-        if outcome.passed:
-            passed += 1
-            if args.verbose:
-                print(f"ok    {scenario.file}: {scenario.name}")
-        else:
-            failed += 1
-            print(f"FAIL  {scenario.file}: {scenario.name}")
-            for failure in outcome.failures:
-                print(f"        {failure}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    outcomes = ((f"{s.file}: {s.name}", o.passed, o.failures) for s in load_scenarios() for o in [run_scenario(s)])
+    return report_cases(outcomes, verbose=args.verbose)
 
 
 def add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
