@@ -544,6 +544,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "steps",
             "ledger_transaction_id",
             "requested_at",
+            "completed_at",
         ),
         withheld={
             "explanation": BULK,
