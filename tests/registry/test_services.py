@@ -225,6 +225,30 @@ def test_engagement_import_checks_overlaps_inside_the_batch(world, unchanged):
     assert Engagement.objects.filter(person=world.freelancer).count() == 1
 
 
+def test_engagement_import_checks_overlaps_with_the_register(world, unchanged):
+    """The rider's courier engagement runs from 2024-03-01, open: a row inside it is refused, a row that
+    ends the day before it starts is not (but the batch is written whole or not at all)."""
+    row = {
+        "person": world.rider,
+        "organisation": world.courier,
+        "category": "CIVIL_LAW",
+        "sector": "INSTANT_DELIVERY",
+        "work_region": "110100",
+        "start_date": dt.date(2023, 1, 1),
+        "end_date": dt.date(2024, 2, 29),
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        engagements_import(
+            actor=SYSTEM,
+            rows=[row, {**row, "start_date": dt.date(2026, 6, 1), "end_date": None}, {**row, "end_date": None}],
+        )
+    assert caught.value.details["rows"] == [
+        {"row": 2, "field": "start_date", "message": "overlaps a registered engagement with the same organisation."},
+        {"row": 3, "field": "start_date", "message": "overlaps row 1 (same person and organisation)."},
+        {"row": 3, "field": "start_date", "message": "overlaps a registered engagement with the same organisation."},
+    ]
+
+
 def test_ending_an_engagement_later_cannot_run_into_the_next(world):
     engagement_end(
         actor=SYSTEM, engagement=world.rider_eng_courier, end_date=dt.date(2025, 12, 31), today=dt.date(2026, 1, 5)

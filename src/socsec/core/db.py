@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.db import OperationalError, connection
@@ -52,3 +52,12 @@ def write_briefly(write: Callable[[], object]) -> bool:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {normal}")
+
+
+PARAMETERS_A_QUERY = 900  # ids a query: SQLite may bound the parameters of one statement at 999
+
+
+def id_chunks(ids: Sequence[int]) -> list[list[int]]:
+    """``ids`` in runs of at most ``PARAMETERS_A_QUERY``, for ``pk__in`` look-ups that hold on SQLite."""
+    ids = list(ids)
+    return [ids[start : start + PARAMETERS_A_QUERY] for start in range(0, len(ids), PARAMETERS_A_QUERY)]

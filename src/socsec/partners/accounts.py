@@ -19,11 +19,12 @@ from stdnum import luhn
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.contributions.orders.report import RowErrors
+from socsec.core.db import id_chunks
 from socsec.core.errors import ValidationFailed
 from socsec.registry.models import Person
 
 from .errors import FeedRowErrorCode as Code
-from .feed_rows import Checked, CheckedRow, chunks, errors_repeat, row_date, row_resident_id, rows_persons
+from .feed_rows import Checked, CheckedRow, errors_repeat, row_date, row_resident_id, rows_persons
 from .models import Agreement, Feed, Partner, PaymentAccount
 
 ACCOUNT_NO = re.compile(r"\d{8,30}")
@@ -122,7 +123,7 @@ def check_accounts(
             parsed.append((number, resident_id, {"account_no": account_no, "status": result, "checked_on": checked_on}))
     persons = rows_persons(parsed, out.errors)
     held: dict[int, PaymentAccount] = {}
-    for chunk in chunks(sorted({p.pk for _n, p, _v in persons})):
+    for chunk in id_chunks(sorted({p.pk for _n, p, _v in persons})):
         held.update(
             {a.person_id: a for a in PaymentAccount.objects.filter(person_id__in=chunk, bank=agreement.partner)}
         )

@@ -12,6 +12,7 @@ from typing import Any
 from socsec.benefits.claims import INJURY
 from socsec.benefits.models import Claim, DeathNotice
 from socsec.contributions.orders.report import RowErrors
+from socsec.core.db import id_chunks
 from socsec.core.text import storage_refusal
 from socsec.registry.models import Person
 from socsec.registry.validation import clean_resident_id
@@ -20,11 +21,6 @@ from .errors import FeedRowErrorCode as Code
 from .models import HospitalRecord
 
 KEPT_ERRORS = 1000
-CHUNK = 900  # persons a query: SQLite may bound the parameters of one statement at 999
-
-
-def chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 @dataclass
@@ -127,7 +123,7 @@ def check_deaths(rows: list[dict[str, str]], *, first: int, today: dt.date, **_:
             parsed.append((number, resident_id, {"died_on": died_on, "certificate_no": certificate or ""}))
     persons = rows_persons(parsed, out.errors)
     recorded: dict[int, dt.date] = {}
-    for chunk in chunks([p.pk for _n, p, _v in persons]):
+    for chunk in id_chunks([p.pk for _n, p, _v in persons]):
         recorded.update(DeathNotice.objects.filter(person_id__in=chunk).values_list("person_id", "died_on"))
     seen: set[int] = set()
     for number, person, values in persons:
@@ -194,7 +190,7 @@ def check_injuries(rows: list[dict[str, str]], *, first: int, today: dt.date, **
     ids = [p.pk for _n, p, _v in persons]
     claims: dict[tuple[int, dt.date], Claim] = {}
     known: set[tuple[int, dt.date, str]] = set()
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         open_claims = Claim.objects.filter(person_id__in=chunk, kind__in=INJURY).exclude(status=Claim.Status.WITHDRAWN)
         claims.update({(c.person_id, c.event_date): c for c in open_claims})
         known.update(

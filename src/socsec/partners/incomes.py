@@ -13,9 +13,10 @@ from typing import Any
 from socsec.audit.services import Actor, audit_record_many, snapshot
 from socsec.contributions.orders.report import RowErrors
 from socsec.core.bulk import copy_rows
+from socsec.core.db import id_chunks
 
 from .errors import FeedRowErrorCode as Code
-from .feed_rows import Checked, CheckedRow, chunks, errors_repeat, row_resident_id, rows_persons
+from .feed_rows import Checked, CheckedRow, errors_repeat, row_resident_id, rows_persons
 from .models import DeclaredIncome, Feed
 
 PERIOD = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")
@@ -82,7 +83,7 @@ def check_incomes(rows: list[dict[str, str]], *, first: int, today: dt.date, **_
             parsed.append((number, resident_id, {"period": period, "source": source, "amount_cents": amount}))
     persons = rows_persons(parsed, out.errors)
     known: dict[tuple[int, str, str], DeclaredIncome] = {}
-    for chunk in chunks(sorted({p.pk for _n, p, _v in persons})):
+    for chunk in id_chunks(sorted({p.pk for _n, p, _v in persons})):
         known.update({(i.person_id, i.period, i.source): i for i in DeclaredIncome.objects.filter(person_id__in=chunk)})
     seen: set[tuple[int, str, str]] = set()
     for number, person, values in persons:
