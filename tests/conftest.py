@@ -4,11 +4,15 @@ the test command runs the suite on both, and the tests that use no database only
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import uuid
 
 if "SOCSEC_VAR_DIR" not in os.environ:  # a var dir of the run's own, gone when the run ends
     os.environ["SOCSEC_VAR_DIR"] = tempfile.mkdtemp(prefix="socsec-test-")
@@ -26,9 +30,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,16 +184,133 @@ def _socsec_var(var: Path, *args: str) -> VarDir:
     return VarDir(var, done.stdout)
 
 
-@pytest.fixture(scope="session")
-def demo_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
-    """The demo pilot, loaded once per run: `socsec demo --no-serve --workers 150` on a new var dir."""
-    return _socsec_var(tmp_path_factory.mktemp("demo") / "var", "demo", "--no-serve", "--workers", "150")
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory every parallel worker of this run shares (the parent of the workers' own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+
+@contextlib.contextmanager
+def _run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """Held by one worker of the run at a time: what is built under it is built once per run."""
+    shared = _shared_dir(tmp_path_factory)
+    with open(shared / f"{name}.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield shared
+
+
+def _var_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], VarDir]) -> VarDir:
+    """A var dir built once per run, whichever worker asks first, and shared by all (never written to:
+    tests copy it). Migrating an empty database takes about 40 s of CPU (Django renders the models' states
+    over some 150 migrations), so each worker building its own would cost that again per worker."""
+    with _run_lock(tmp_path_factory, name) as shared:
+        root = shared / name
+        if not (root / "done").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            made = build(root / "var")
+            (root / "output.txt").write_text(made.output)
+            (root / "done").write_text("")
+        return VarDir(root / "var", (root / "output.txt").read_text())
 
 
 @pytest.fixture(scope="session")
 def migrated_var(tmp_path_factory: pytest.TempPathFactory) -> VarDir:
     """An empty database, migrated once per run: `socsec migrate` on a new var dir."""
-    return _socsec_var(tmp_path_factory.mktemp("migrated") / "var", "migrate")
+    return _var_once(tmp_path_factory, "migrated", lambda var: _socsec_var(var, "migrate"))
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory: pytest.TempPathFactory, migrated_var: VarDir) -> VarDir:
+    """The demo pilot, loaded once per run: `socsec demo --no-serve --workers 150` on a copy of the migrated
+    var dir (its migrate then has nothing to apply)."""
+    return _var_once(
+        tmp_path_factory,
+        "demo",
+        lambda var: _socsec_var(migrated_var.copy_to(var), "demo", "--no-serve", "--workers", "150"),
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """On PostgreSQL: a database migrated once per run (`socsec migrate`), which the test databases and
+    the two agencies' databases are created from (CREATE DATABASE ... TEMPLATE), instead of each
+    migrating its own. None on SQLite."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return None
+    from tests.interagency.agencies import database_url, pg_admin
+
+    with _run_lock(tmp_path_factory, "postgres-template") as shared:
+        named = shared / "postgres-template.txt"
+        if not named.exists():
+            name = f"socsec_template_{uuid.uuid4().hex[:8]}"
+            pg_admin(base, f'CREATE DATABASE "{name}"')
+            env = os.environ | {"DATABASE_URL": database_url(base, name)}
+            subprocess.run(
+                [sys.executable, "-m", "socsec.cli", "migrate"], env=env, capture_output=True, check=True, timeout=600
+            )
+            named.write_text(name)
+        return named.read_text()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's PostgreSQL template is dropped when the run ends (by the controller, after every worker)."""
+    if "PYTEST_XDIST_WORKER" in os.environ or not os.environ.get("DATABASE_URL"):
+        return
+    named = session.config._tmp_path_factory.getbasetemp() / "postgres-template.txt"  # type: ignore[attr-defined]
+    if named.exists():
+        from tests.interagency.agencies import pg_admin
+
+        pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{named.read_text()}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's test database, made from the run's migrated database instead of migrating anew:
+    on SQLite the in-memory test database is filled from ``migrated_var``'s file (SQLite's backup), on
+    PostgreSQL it is created from ``postgres_template``. Django's own set-up then runs as usual; its
+    migrate finds every migration applied (the migrations' own tests migrate back and forth themselves)."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    creation = connections["default"].creation
+    test_name = creation._get_test_db_name()
+    held = None
+    if connections["default"].vendor == "sqlite":
+        source = request.getfixturevalue("migrated_var").source / "socsec.sqlite3"
+        if creation.is_in_memory_db(test_name):  # kept alive by this connection while the run lasts
+            held = sqlite3.connect(test_name, uri=True, check_same_thread=False)
+            with contextlib.closing(sqlite3.connect(source)) as migrated:
+                migrated.backup(held)
+    else:
+        from tests.interagency.agencies import pg_admin
+
+        template = request.getfixturevalue("postgres_template")
+        with _run_lock(tmp_path_factory, "postgres-template"):  # one copy of the template at a time
+            pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+            pg_admin(os.environ["DATABASE_URL"], f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=True,  # made above: Django keeps it, and drops it at the end (keepdb=False below)
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=request.config.option.verbose)
+    if held is not None:
+        held.close()
 
 
 @pytest.fixture

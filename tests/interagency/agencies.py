@@ -29,16 +29,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _pg_admin(url: str, statement: str) -> None:
+def pg_admin(url: str, statement: str) -> None:
+    """Runs one statement (CREATE or DROP DATABASE) on the server of ``url``, from its maintenance database."""
     import psycopg
 
-    parts = urlparse(url)
-    with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+    with psycopg.connect(database_url(url, "postgres"), autocommit=True) as conn:
         conn.execute(statement)
 
 
+def database_url(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` on the same server."""
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
 class Agency:
-    def __init__(self, *, code: str, region: str, var: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        code: str,
+        region: str,
+        var: Path,
+        extra_env: dict[str, str] | None = None,
+        template: str | None = None,
+    ) -> None:
         self.code, self.region, self.var = code, region, var
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -47,8 +60,9 @@ class Agency:
         self.database_url = ""
         if base:  # a database of its own on the same server
             name = f"socsec_{code.lower().replace('-', '_')}_{uuid.uuid4().hex[:8]}"
-            _pg_admin(base, f'CREATE DATABASE "{name}"')
-            self.database_url = urlunparse(urlparse(base)._replace(path=f"/{name}"))
+            copied = f' TEMPLATE "{template}"' if template else ""  # a migrated database (tests/conftest.py)
+            pg_admin(base, f'CREATE DATABASE "{name}"{copied}')
+            self.database_url = database_url(base, name)
         self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
             "SOCSEC_VAR_DIR": str(var),
             "SOCSEC_AGENCY_CODE": code,
@@ -124,7 +138,7 @@ class Agency:
         self.stop()
         if self.database_url:
             name = urlparse(self.database_url).path.lstrip("/")
-            _pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def sql(self, query: str) -> list[tuple[Any, ...]]:
         """The rows of a read on this agency's database."""

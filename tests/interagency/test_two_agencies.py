@@ -30,13 +30,17 @@ SETUP = "tests.interagency.transfer_setup"
 
 
 @pytest.fixture
-def agencies(tmp_path: Path, migrated_var: VarDir) -> Iterator[tuple[Agency, Agency]]:
+def agencies(tmp_path: Path, migrated_var: VarDir, postgres_template: str | None) -> Iterator[tuple[Agency, Agency]]:
     made: list[Agency] = []
     try:
         for code, region in (("GD-SZ", "440300"), ("SC-CD", "510100")):
             var = tmp_path / code
             agency = Agency(
-                code=code, region=region, var=var, extra_env=FAST_RETRIES | {"SOCSEC_INTERAGENCY_BATCH": str(BATCH)}
+                code=code,
+                region=region,
+                var=var,
+                extra_env=FAST_RETRIES | {"SOCSEC_INTERAGENCY_BATCH": str(BATCH)},
+                template=postgres_template,
             )
             made.append(agency)
             if not agency.database_url:
