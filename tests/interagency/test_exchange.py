@@ -254,6 +254,17 @@ class ForgingTransport(InProcessTransport):
         ({"receiver": "OTHER"}, "the acknowledgement names another receiver 'OTHER' (sent: 'PEER')"),
         ({"sender": "OTHER"}, "the acknowledgement names another sender 'OTHER' (sent: 'DEV')"),
         ({"outcome": "MAYBE"}, "the acknowledgement's outcome 'MAYBE' is neither APPLIED nor REFUSED"),
+        # signed by the peer but malformed: each would have failed the whole batch's write
+        ({"code": "x" * 41}, f"the acknowledgement's code {'x' * 41!r} is not a code (a-z, 0-9 and _, 1 to 40)"),
+        ({"code": ["a"]}, "the acknowledgement's code \"['a']\" is not a code (a-z, 0-9 and _, 1 to 40)"),
+        ({"outcome": "REFUSED", "code": ""}, "the acknowledgement's code '' is not a code (a-z, 0-9 and _, 1 to 40)"),
+        ({"message": 7}, "the acknowledgement's message is not a text of at most 2,000 characters"),
+        ({"message": "m" * 2001}, "the acknowledgement's message is not a text of at most 2,000 characters"),
+        (
+            {"result": {"note": ["ok", "a\x00b"]}},
+            "the acknowledgement holds text no database stores: acknowledgement.result.note.1: holds a control"
+            " character, U+0000, at character 2; it is not accepted.",
+        ),
     ],
 )
 def test_an_acknowledgement_naming_another_document_or_agency_is_not_taken_and_the_others_are(changes, error):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client, override_settings
 
-from socsec.interagency.envelope import envelope
+from socsec.interagency.envelope import Answer, acknowledgement, envelope, refusal_answer
 from socsec.interagency.models import DocumentState, InboundDocument, OutboundDocument
 from socsec.interagency.outbox import documents_deliver
 from socsec.interagency.pension_transfer import KIND, transfers_send
@@ -17,6 +17,7 @@ from socsec.ledger.selectors import balance, trial_balance
 from socsec.transfers.models import IncomingTransfer, OutgoingTransfer
 from socsec.transfers.services import transfer_request
 from tests.interagency.helpers import ACTOR, PEER, InProcessTransport, register_both
+from tests.transfers.test_pages import client_for
 from tests.transfers.test_services import TODAY, pay_year
 
 
@@ -118,3 +119,64 @@ def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issue
         f"it answers {transfer.document_id} sent to PEER."
     )
     assert not OutboundDocument.objects.filter(kind="pension.transfer.completed").exists()
+
+
+class RefusingTransport(InProcessTransport):
+    """The peer refuses every document with ``answer``, signed with its key."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def post_documents(self, peer, documents):  # type: ignore[no-untyped-def]
+        at = dt.datetime.now(dt.UTC)
+        return [acknowledgement(identity=PEER, document=d["document"], answer=self.answer, at=at) for d in documents]
+
+
+ARREARS = "contributions for %(month)s are unpaid on the record; the transfer waits until they are paid."
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "chinese"),
+    [
+        (ARREARS, {"month": "2026-01"}, "2026-01 的社保费尚未缴清；缴清后才能办理转移。"),
+        # another agency's software, in words this catalogue does not hold: its English, marked as English
+        ("Refused by our own rule %(rule)s.", {"rule": 9}, '<span lang="en">Refused by our own rule 9.</span>'),
+        ("", {}, '<span lang="en">No reason in a template.</span>'),
+    ],
+)
+def test_a_peers_refusal_reads_in_the_workers_language(issued, world, template, params, chinese):
+    transfer, _document = issued
+    english = template % params if template else "No reason in a template."
+    answer = refusal_answer("transfer_arrears", english, template, params)
+    report = documents_deliver(transport=RefusingTransport(answer))
+    assert (report.acknowledged, report.refused) == (0, 1)
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.refusal_code, transfer.refusal_reason) == ("REFUSED", "transfer_arrears", english)
+    assert (transfer.refusal_template, transfer.refusal_params) == (template, params)
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0  # the money back from transit
+    zh = client_for(world, "worker").get("/me/transfers/").content.decode()
+    assert chinese in zh
+    en = client_for(world, "worker", "en").get("/me/transfers/").content.decode()
+    assert english in en and "lang=" not in en.split(english)[0][-20:]
+
+
+def test_a_refusal_through_the_endpoint_keeps_its_signature_and_reads_in_chinese(issued, world):
+    """The peer (the real endpoint) no longer knows this agency: its signed refusal carries the template and
+    values, verifies here, refuses the transfer and returns the money; the worker reads it in Chinese."""
+    from socsec.interagency.models import Peer
+
+    transfer, document = issued
+    Peer.objects.filter(code="DEV").update(active=False)  # this agency, as the peer's register holds it
+    report = documents_deliver(transport=InProcessTransport())
+    assert (report.acknowledged, report.refused, report.retried) == (0, 1, 0)
+    document.refresh_from_db()
+    assert (document.state, document.acknowledgement["params"]) == ("REFUSED", {"sender": "DEV"})
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.refusal_code) == ("REFUSED", "agency_unknown_sender")
+    assert transfer.refusal_reason == "The sender DEV is not a registered agency here."
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0
+    zh = client_for(world, "worker").get("/me/transfers/").content.decode()
+    assert "发送方 DEV 不是本机构登记的经办机构。" in zh and "registered agency" not in zh
+    officer = client_for(world, "officer").get("/officer/transfers/?status=REFUSED").content.decode()
+    assert "发送方 DEV 不是本机构登记的经办机构。" in officer

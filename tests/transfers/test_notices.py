@@ -79,6 +79,16 @@ def test_money_outstanding_at_the_issue_is_told_as_a_refusal(world):
     with pytest.raises(Conflict):
         transfer_issue(actor=SYSTEM, transfer=transfer, today=TODAY)
     assert [e for e, _k in told(world.rider)] == ["transfer.requested", "transfer.refused"]
+    transfer.refresh_from_db()
+    month = transfer.refusal_params["month"]
+    assert transfer.refusal_template.startswith("contributions for %(month)s are unpaid")
+    refused = Notice.objects.get(event="transfer.refused")
+    assert render(refused.event, refused.context, "zh-hans")[1].endswith(
+        f"被拒绝：{month} 的社保费尚未缴清；缴清后才能办理转移。"
+    )
+    assert render(refused.event, refused.context, "en")[1].endswith(
+        f"was refused: contributions for {month} are unpaid on the record; the transfer waits until they are paid."
+    )
 
 
 def test_a_temporary_account_is_told_once_and_says_nothing_moves(world):

@@ -67,6 +67,10 @@ class Acknowledgement(Schema):
     message: str
     result: dict[str, Any]
     acknowledged_at: str
+    # a refusal's message as a template and its values, for the sender to show in its reader's language;
+    # absent from an applied document's acknowledgement (the answer is sent as signed: see the operation)
+    template: str = Field("", description="the refusal's message as a template with %(name)s placeholders")
+    params: dict[str, str | int] = Field(default_factory=dict, description="the template's values")
 
 
 class SignedAcknowledgement(Schema):
@@ -94,7 +98,8 @@ def get_agency_identity(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/interagency/documents", response=responses({200: AcknowledgementsOut}), auth=None)
+# exclude_unset: each acknowledgement goes out with exactly the fields it was signed with
+@router.post("/interagency/documents", response=responses({200: AcknowledgementsOut}), auth=None, exclude_unset=True)
 def receive_agency_documents(request: HttpRequest, payload: DocumentsIn) -> dict[str, Any]:
     """Signed documents from a peer agency, each checked and applied once (by sender and document id) and
     answered, in order, with a signed acknowledgement: applied, or refused with the reason. A document

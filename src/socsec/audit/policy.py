@@ -537,6 +537,8 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "status",
             "refusal_code",
             "refusal_reason",
+            "refusal_template",
+            "refusal_params",
             "document_id",
             "individual_account_cents",
             "pooled_cents",

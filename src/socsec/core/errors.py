@@ -78,6 +78,21 @@ class Reason(str):
         return made
 
 
+def kept_reason_text(reason: str, template: str, params: Mapping[str, object]) -> tuple[str, bool]:
+    """A reason kept on a record (the English ``reason``, filled in from ``template`` and ``params``) in the
+    active language, and whether it is in that language: a template the catalogue does not hold (another
+    agency's software, an older record) gives the English reason and False."""
+    english = (translation.get_language() or "en").startswith("en")
+    if template:
+        translated = translation.gettext(template)
+        if translated != template or english:
+            try:
+                return (translated % dict(params) if params else translated), True
+            except (KeyError, TypeError, ValueError):  # a translation that does not fit its values
+                pass
+    return reason, english or not reason
+
+
 def _in_english(params: Mapping[str, object]) -> dict[str, object]:
     """The parameters with a label marked for translation (a model choice's, say) in English: the message
     is English; a page translates the label again with the template (``socsec.web.common.error_text``)."""

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from .signing import AgencyIdentity, digest
 
 DOCUMENT_FORMAT = "socsec-agency-document/1"
@@ -63,8 +65,11 @@ class Answer:
 
     outcome: str  # APPLIED or REFUSED
     code: str = ""
-    message: str = ""
+    message: str = ""  # English, filled in
     result: Mapping[str, Any] | None = None
+    # a refusal's message as its template and values: the sender shows it in its reader's language
+    template: str = ""
+    params: Mapping[str, str | int] | None = None
 
 
 def acknowledgement(
@@ -83,4 +88,16 @@ def acknowledgement(
         "result": dict(answer.result or {}),
         "acknowledged_at": at.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
+    if answer.template:
+        ack |= {"template": answer.template, "params": dict(answer.params or {})}
     return {"acknowledgement": ack, "signature": identity.sign(ack)}
+
+
+def refusal_answer(code: str, message: str, template: str, params: Mapping[str, object] | None = None) -> Answer:
+    """A refusal's answer: the English ``message`` (filled in), and its template with the values as plain
+    texts and whole numbers (what a signed JSON acknowledgement carries)."""
+    plain: dict[str, str | int] = {}
+    with translation.override("en"):
+        for name, value in (params or {}).items():
+            plain[str(name)] = value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+    return Answer(REFUSED, code, message, template=template, params=plain)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from socsec.audit.services import Actor, audit_record_many
 from socsec.core.errors import DomainError
 
-from .envelope import APPLIED, REFUSED, Answer, acknowledgement, envelope_problem
+from .envelope import APPLIED, Answer, acknowledgement, envelope_problem, refusal_answer
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Received, kind_named
 from .models import DocumentState, InboundDocument, Peer, RefusedAttempts
@@ -55,7 +55,7 @@ class _Item:
 
 def _refuse(item: _Item, code: Code | str, template: str, **params: object) -> None:
     """A refusal: its message in English, a template with named parameters (translated where shown)."""
-    item.answer = Answer(REFUSED, str(code), template % params if params else template)
+    item.answer = refusal_answer(str(code), template % params if params else template, template, params)
 
 
 def _check_envelopes(items: Sequence[_Item], identity: AgencyIdentity) -> None:
@@ -132,7 +132,7 @@ def _apply_kind(name: str, items: list[_Item]) -> None:
         try:
             kind.validate(_received(item))
         except DomainError as exc:
-            item.answer = Answer(REFUSED, str(exc.code), exc.message)
+            item.answer = refusal_answer(str(exc.code), exc.message, exc.template, exc.params)
         else:
             checked.append(item)
     if not checked:
@@ -151,7 +151,7 @@ def _apply_kind(name: str, items: list[_Item]) -> None:
             with transaction.atomic():
                 (result,) = kind.apply([_received(item)])
         except DomainError as exc:
-            item.answer = Answer(REFUSED, str(exc.code), exc.message)
+            item.answer = refusal_answer(str(exc.code), exc.message, exc.template, exc.params)
         else:
             item.answer = Answer(APPLIED, result=result)
 

@@ -18,7 +18,7 @@ A domain app plugs a kind in by registering a ``DocumentKind`` in its ``AppConfi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -42,6 +42,8 @@ class Outcome:
     message: str
     result: Mapping[str, Any]  # what the receiver's apply returned; {} when refused
     peer: str = ""  # the code of the agency the document went to, whose signature the answer carries
+    template: str = ""  # a refusal's message as a template with its values (shown in the reader's language)
+    params: Mapping[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

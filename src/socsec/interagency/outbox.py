@@ -12,6 +12,7 @@ receiver answers a document id it has applied with the acknowledgement it stored
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.core.errors import Conflict, DomainError, NotFound
+from socsec.core.text import storage_refusal
 
 from .envelope import ACK_FORMAT, APPLIED, REFUSED, envelope
 from .errors import InterAgencyErrorCode as Code
@@ -31,6 +33,11 @@ from .kinds import Outcome, kind_named
 from .models import DocumentState, OutboundDocument, Peer
 from .signing import AgencyIdentity, canonical, digest, verify
 from .transport import PeerTransport, PeerUnreachable, transport_configured
+
+# what an acknowledgement's code and message may be: the codes this software sends (the agencies' error
+# codes) fit the transfer's refusal_code (40 characters); the message is shown to officers and workers
+ACK_CODE = re.compile(r"[a-z0-9_]{0,40}")
+ACK_MESSAGE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,47 @@ def _ack_problem(doc: OutboundDocument, signed: Any, identity: AgencyIdentity) -
         return "the acknowledgement names another " + "; ".join(wrong)
     if ack.get("outcome") not in (APPLIED, REFUSED) or not isinstance(ack.get("result", {}), dict):
         return f"the acknowledgement's outcome {str(ack.get('outcome'))[:40]!r} is neither APPLIED nor REFUSED"
+    code, message = ack.get("code", ""), ack.get("message", "")
+    if not isinstance(code, str) or not ACK_CODE.fullmatch(code) or (ack["outcome"] == REFUSED and not code):
+        return f"the acknowledgement's code {str(code)[:60]!r} is not a code (a-z, 0-9 and _, 1 to 40)"
+    if not isinstance(message, str) or len(message) > ACK_MESSAGE_LIMIT:
+        return f"the acknowledgement's message is not a text of at most {ACK_MESSAGE_LIMIT:,} characters"
+    template, params = ack.get("template", ""), ack.get("params", {})
+    if not isinstance(template, str) or len(template) > ACK_MESSAGE_LIMIT or not _plain_values(params):
+        return "the acknowledgement's template or its values are not texts and whole numbers"
+    unstorable = _unstorable(ack)
+    if unstorable:
+        return f"the acknowledgement holds text no database stores: {unstorable}"
     return None  # what the result names is the kind's to check (its settle)
+
+
+def _plain_values(params: Any) -> bool:
+    """An object of at most 20 values, each named by a short text and a text or a whole number."""
+    return (
+        isinstance(params, dict)
+        and len(params) <= 20
+        and all(
+            isinstance(k, str)
+            and len(k) <= 40
+            and ((isinstance(v, str) and len(v) <= 500) or (isinstance(v, int) and not isinstance(v, bool)))
+            for k, v in params.items()
+        )
+    )
+
+
+def _unstorable(value: Any, path: str = "acknowledgement") -> str | None:
+    """Where ``value`` (JSON) holds a NUL or a lone surrogate, which PostgreSQL's jsonb refuses: the whole
+    batch's write would fail on it, so the one answer is put off instead."""
+    if isinstance(value, str):
+        refusal = storage_refusal(value)
+        return f"{path}: {refusal}" if refusal else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _unstorable(key, f"{path} (a key)") if isinstance(key, str) else None
+        found = found or _unstorable(item, f"{path}.{key}")
+        if found:
+            return found
+    return None
 
 
 def _deliver_batch(
@@ -189,10 +236,18 @@ def _deliver_batch(
         applied = ack["outcome"] == APPLIED
         doc.state = DocumentState.ACKNOWLEDGED if applied else DocumentState.REFUSED
         doc.acknowledgement, doc.acknowledgement_signature = ack, signed["signature"]
-        doc.refusal_code, doc.acknowledged_at, doc.last_error = ("" if applied else str(ack["code"])), now, ""
+        code, message = ack.get("code", ""), ack.get("message", "")
+        doc.refusal_code, doc.acknowledged_at, doc.last_error = ("" if applied else code), now, ""
         closed.append(doc)
         outcome = Outcome(
-            doc.document_id, applied, str(ack["code"]), str(ack["message"]), ack.get("result") or {}, peer.code
+            doc.document_id,
+            applied,
+            code,
+            message,
+            ack.get("result") or {},
+            peer.code,
+            template=ack.get("template", ""),
+            params=ack.get("params", {}),
         )
         outcomes.setdefault(doc.kind, []).append((doc, outcome))
     with transaction.atomic():

@@ -82,7 +82,12 @@ def _settle(outcomes: Sequence[Outcome]) -> None:
     for outcome in outcomes:
         if not outcome.applied:
             transfer_refused_by_receiver(
-                actor=actor, document_id=outcome.document_id, code=outcome.code, reason=outcome.message
+                actor=actor,
+                document_id=outcome.document_id,
+                code=outcome.code,
+                reason=outcome.message,
+                template=outcome.template,
+                params=outcome.params,
             )
             continue
         named = (outcome.result.get("document_id"), outcome.result.get("receiving_agency"))

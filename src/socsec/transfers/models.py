@@ -27,7 +27,9 @@ class OutgoingTransfer(models.Model):
     receiving_agency = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     refusal_code = models.CharField(max_length=40, blank=True)
-    refusal_reason = models.TextField(blank=True)
+    refusal_reason = models.TextField(blank=True)  # English, filled in
+    refusal_template = models.TextField(blank=True, help_text="the reason as a template (shown translated)")
+    refusal_params = models.JSONField(default=dict, blank=True, help_text="the template's values")
     document_id = models.CharField(max_length=64, unique=True)
     individual_account_cents = models.BigIntegerField(default=0)
     pooled_cents = models.BigIntegerField(default=0)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
+from socsec.core.errors import kept_reason_text
 from socsec.core.money import format_yuan
 from socsec.notifications import recipients
 from socsec.notifications.services import notify
@@ -59,3 +62,16 @@ def _kept_at(transfer: OutgoingTransfer | IncomingTransfer) -> str:
     if not (transfer.explanation.get("temporary_account") or {}).get("value"):
         return ""
     return str(transfer.explanation.get("relation_kept_at") or transfer.from_region.code)
+
+
+def refusal_values(transfer: OutgoingTransfer) -> dict[str, str]:
+    """The refusal's reason for a notice, in each language a notice is written in (``reason@zh-hans``,
+    ``reason@en``): from its template where the catalogue holds it, else the English words."""
+    values = {"reason": transfer.refusal_reason}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            text, _in_language = kept_reason_text(
+                transfer.refusal_reason, transfer.refusal_template, transfer.refusal_params or {}
+            )
+        values[f"reason@{language}"] = text
+    return values

@@ -4,12 +4,15 @@ form posted back, a date asked for in the address, and a service's refusal in th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from socsec.core.errors import DomainError, Reason
+from socsec.core.errors import DomainError, Reason, kept_reason_text
 from socsec.web.i18n import translate_text
 
 
@@ -45,6 +48,13 @@ def _value_text(value: object) -> object:
         except (KeyError, TypeError, ValueError):  # a translation that does not fit its values
             return str(value)
     return translate_text(value) if isinstance(value, str) and value else value
+
+
+def stored_reason_html(reason: str, template: str, params: Mapping[str, object]) -> SafeString:
+    """A reason kept on a record in the reader's language (``kept_reason_text``); English words where the
+    catalogue has none, marked as English for screen readers and translators."""
+    text, in_language = kept_reason_text(reason, template, params)
+    return format_html("{}", text) if in_language else format_html('<span lang="en">{}</span>', text)
 
 
 def refusal_message(exc: DomainError) -> str:

@@ -23,7 +23,7 @@ from ..amounts import staying, temporary_account, work_out
 from ..documents import DocumentError, Party, PersonIdentity, TransferDocument, TransferReceipt
 from ..errors import TransferErrorCode as Code
 from ..models import Channel, OutgoingTransfer
-from ..notices import transfer_tell
+from ..notices import refusal_values, transfer_tell
 from ..outstanding import outstanding, relation_region
 
 PENSION_FUND = "EMPLOYEE_PENSION"
@@ -153,6 +153,9 @@ def _refuse_outstanding(person: Person, today: dt.date) -> None:
         raise Conflict(message, code=code, params=params, details={"outstanding": [c for c, _m, _p in found]})
 
 
+REFUSAL_FIELDS = ["status", "refusal_code", "refusal_reason", "refusal_template", "refusal_params"]
+
+
 def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date | None = None) -> TransferDocument:
     """Issue the transfer document of a CHECKED transfer: nothing outstanding still, the money out of the
     sending province's pooled fund and the individual account into transit, ISSUED, and (to a peer agency)
@@ -179,10 +182,11 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
             before = _snapshot(transfer)
             transfer.status = OutgoingTransfer.Status.REFUSED
             transfer.refusal_code, transfer.refusal_reason = code, message % params
+            transfer.refusal_template, transfer.refusal_params = message, params
             transfer.steps = [*transfer.steps, step("REFUSED")]
-            transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
+            transfer.save(update_fields=[*REFUSAL_FIELDS, "steps"])
             audit_record(actor=actor, action="transfer.refuse", instance=transfer, before=before)
-            transfer_tell(transfer, "transfer.refused", reason=transfer.refusal_reason)
+            transfer_tell(transfer, "transfer.refused", **refusal_values(transfer))
         else:
             before = _snapshot(transfer)
             if not is_temporary(transfer):  # a temporary account moves nothing: nothing to work out again
@@ -335,8 +339,17 @@ def transfer_receipt_apply(*, actor: Actor, receipt: TransferReceipt | Mapping[s
     return transfer
 
 
-def transfer_refused_by_receiver(*, actor: Actor, document_id: str, code: str, reason: str) -> OutgoingTransfer:
-    """The receiving agency refused the document: the transfer is REFUSED with its code and reason, and what
+def transfer_refused_by_receiver(
+    *,
+    actor: Actor,
+    document_id: str,
+    code: str,
+    reason: str,
+    template: str = "",
+    params: Mapping[str, str | int] | None = None,
+) -> OutgoingTransfer:
+    """The receiving agency refused the document: the transfer is REFUSED with its code and reason (and the
+    reason's template and values, when the receiver sent them, to show it in the reader's language), and what
     the issue moved out (the individual account and the pooled part, held in transit) goes back to where it
     was, in one balanced transaction. Once: a repeat changes nothing; a transfer not issued is refused."""
     with transaction.atomic():
@@ -379,8 +392,9 @@ def transfer_refused_by_receiver(*, actor: Actor, document_id: str, code: str, r
             )
         transfer.status = OutgoingTransfer.Status.REFUSED
         transfer.refusal_code, transfer.refusal_reason = code[:40], reason
+        transfer.refusal_template, transfer.refusal_params = template, dict(params or {})
         transfer.steps = [*transfer.steps, step("REFUSED")]
-        transfer.save(update_fields=["status", "refusal_code", "refusal_reason", "steps"])
+        transfer.save(update_fields=[*REFUSAL_FIELDS, "steps"])
         audit_record(actor=actor, action="transfer.returned", instance=transfer, before=before)
-        transfer_tell(transfer, "transfer.refused", reason=transfer.refusal_reason)
+        transfer_tell(transfer, "transfer.refused", **refusal_values(transfer))
     return transfer

@@ -20,6 +20,7 @@ from socsec.rules.coverage import Status
 from socsec.rules.explanation import Explanation
 from socsec.rules.parameters import ResolvedValue
 from socsec.web.claim_texts import claim_text
+from socsec.web.common import stored_reason_html
 from socsec.web.i18n import translate_reference, translate_text
 
 register = template.Library()
@@ -47,6 +48,12 @@ SECTOR_LABELS = {
     "LOGISTICS": _("Logistics"),
     "OTHER_SERVICES": _("Other services"),
 }
+
+
+@register.filter
+def refusal(transfer: Any) -> str:
+    """A refused transfer's reason in the reader's language (``stored_reason_html``)."""
+    return stored_reason_html(transfer.refusal_reason, transfer.refusal_template, transfer.refusal_params or {})
 
 
 @register.filter
