@@ -222,6 +222,38 @@ def test_a_claim_submitted_queues_the_screening_of_its_claimant(world, settings,
     )
 
 
+def test_a_pay_run_queues_the_screening_of_the_persons_it_paid(
+    world, data_dir, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from socsec.benefits.models import BenefitPayment
+    from socsec.benefits.payments import pay_month
+    from socsec.risk.tasks import screen_pay_run
+    from tests.benefits.pensions import pension_in_payment
+
+    pension_in_payment(world.freelancer, start_month="2026-03")
+    pension_in_payment(world.employee, start_month="2026-03")
+    settings.SOCSEC_RISK_ON_EVENTS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = pay_month(actor=SYSTEM, month="2026-03", today=ON)
+    paid_persons = sorted(
+        set(BenefitPayment.objects.filter(run=paid.run).values_list("award__claim__person_id", flat=True))
+    )
+    assert paid.new_payments > 0 and paid_persons == sorted([world.freelancer.pk, world.employee.pk])
+    (task,) = DBTaskResult.objects.filter(task_path="socsec.risk.tasks.screen_pay_run")
+    assert task.args_kwargs["args"] == [paid.run.pk]
+    with django_capture_on_commit_callbacks(execute=True):  # the month again: nothing new paid, nothing queued
+        again = pay_month(actor=SYSTEM, month="2026-03", today=ON)
+    assert again.new_payments == 0
+    assert DBTaskResult.objects.filter(task_path="socsec.risk.tasks.screen_pay_run").count() == 1
+    outcome = screen_pay_run.call(paid.run.pk, ON.isoformat())  # what the worker runs
+    run = ScreeningRun.objects.get()
+    assert outcome["run"] == run.pk
+    assert (run.trigger, run.persons) == ("PAY_RUN", paid_persons)
+    assert "paid_after_death" in run.rules and "orders_outlier" not in run.rules  # the person rules only
+
+
 def test_the_queued_screening_of_a_person_keeps_their_cases(world, planted):
     from socsec.risk.tasks import screen_persons
 
