@@ -97,3 +97,26 @@ def test_the_inbox_shows_documents_received_and_the_counted_refusals_in_chinese(
     refused = client_as(world, "officer").get("/officer/agencies/inbox/?state=REFUSED").content.decode()
     assert "d-2" in refused and "d-1" not in refused
     assert client_as(world, "worker").get("/officer/agencies/inbox/").status_code == 403
+
+
+def test_an_officer_withdraws_a_flagged_transfer_on_the_page_in_chinese(world, issued):
+    transfer, document = issued
+    OutboundDocument.objects.filter(pk=document.pk).update(state="FLAGGED", attempts=8, last_error="bad answers")
+    officer = client_as(world, "officer", "zh-hans")
+    page = officer.get("/officer/agencies/outbox/?state=FLAGGED").content.decode()
+    assert "撤回并撤销" in page and 'name="action" value="withdraw"' in page
+    assert '<label for="withdraw-note-1">原因（转入地经办机构确认的情况）</label>' in page
+    short = officer.post(
+        "/officer/agencies/outbox/", {"document": document.document_id, "action": "withdraw", "note": "ok"}, follow=True
+    ).content.decode()
+    assert "note：请写明撤回文书的原因" in short
+    done = officer.post(
+        "/officer/agencies/outbox/",
+        {"document": document.document_id, "action": "withdraw", "note": "成都经办机构来函确认未入账"},
+        follow=True,
+    ).content.decode()
+    assert f"文书 {document.document_id} 已撤回，其效果已撤销。" in done
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.refusal_params) == ("REFUSED", {"note": "成都经办机构来函确认未入账"})
+    auditor = client_as(world, "auditor")
+    assert auditor.post("/officer/agencies/outbox/", {"document": "x", "action": "withdraw"}).status_code == 403

@@ -10,27 +10,13 @@ from django.test import Client, override_settings
 
 from socsec.interagency.envelope import Answer, acknowledgement, envelope, refusal_answer
 from socsec.interagency.models import DocumentState, InboundDocument, OutboundDocument
-from socsec.interagency.outbox import documents_deliver
-from socsec.interagency.pension_transfer import KIND, transfers_send
+from socsec.interagency.outbox import DeliveryReport, documents_deliver
+from socsec.interagency.pension_transfer import KIND
 from socsec.ledger.accounts import PENSION_TRANSFER_IN_TRANSIT
 from socsec.ledger.selectors import balance, trial_balance
 from socsec.transfers.models import IncomingTransfer, OutgoingTransfer
-from socsec.transfers.services import transfer_request
 from tests.interagency.helpers import ACTOR, PEER, InProcessTransport, register_both
 from tests.transfers.test_pages import client_for
-from tests.transfers.test_services import TODAY, pay_year
-
-
-@pytest.fixture
-def issued(world):  # type: ignore[no-untyped-def]
-    register_both()
-    pay_year(world.rider, 2025)
-    transfer = transfer_request(
-        actor=ACTOR, person=world.rider, to_region="440300", receiving_agency=PEER.code, today=TODAY
-    )
-    report = transfers_send(actor=ACTOR, transfers=[transfer])
-    assert report.refused == {}
-    return transfer, report.queued[0]
 
 
 def test_a_transfer_goes_to_the_peer_and_its_receipt_completes_it(issued):
@@ -96,9 +82,8 @@ def test_a_transfer_for_a_person_unknown_to_the_receiver_is_refused_and_writes_n
     assert OutboundDocument.objects.get().state == DocumentState.PENDING
 
 
-def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issued(issued, settings):
-
-    transfer, document = issued
+def deliver_a_receipt_naming_another_agency(document: OutboundDocument) -> DeliveryReport:
+    """The peer's real answer to ``document`` with its receipt naming another agency, signed by the peer."""
     real = InProcessTransport().post_documents(
         document.peer, [{"document": document.document, "signature": document.signature}]
     )
@@ -109,7 +94,13 @@ def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issue
         def post_documents(self, peer, documents):  # type: ignore[no-untyped-def]
             return [{"acknowledgement": forged, "signature": PEER.sign(forged)}]
 
-    report = documents_deliver(transport=Forged())
+    return documents_deliver(transport=Forged())
+
+
+def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issued(issued, settings):
+
+    transfer, document = issued
+    report = deliver_a_receipt_naming_another_agency(document)
     assert (report.acknowledged, report.flagged) == (0, 1)
     document.refresh_from_db()
     transfer.refresh_from_db()
@@ -122,7 +113,8 @@ def test_a_receipt_naming_another_agency_is_flagged_and_the_transfer_stays_issue
 
 
 class RefusingTransport(InProcessTransport):
-    """The peer refuses every document with ``answer``, signed with its key."""
+    """The peer answers every document with ``answer`` (a refusal, or what cannot be used), signed with its
+    key, applying nothing."""
 
     def __init__(self, answer: Answer) -> None:
         super().__init__()
@@ -180,3 +172,73 @@ def test_a_refusal_through_the_endpoint_keeps_its_signature_and_reads_in_chinese
     assert "发送方 DEV 不是本机构登记的经办机构。" in zh and "registered agency" not in zh
     officer = client_for(world, "officer").get("/officer/transfers/?status=REFUSED").content.decode()
     assert "发送方 DEV 不是本机构登记的经办机构。" in officer
+
+
+def test_an_officer_withdraws_a_flagged_transfer_and_its_money_returns(issued, world, settings):
+    """A document flagged after answers that could not be used: an officer, having settled it with the
+    receiving agency, withdraws it with a note; the transfer is refused with that note, the money leaves
+    transit, the document is never sent again, and the worker reads why in Chinese."""
+    from socsec.audit.models import AuditEntry
+    from socsec.core.errors import Conflict, ValidationFailed
+    from socsec.interagency.outbox import document_withdraw
+
+    transfer, document = issued
+    officer = ACTOR
+    with pytest.raises(Conflict) as pending:  # not flagged yet
+        document_withdraw(actor=officer, document_id=document.document_id, note="confirmed by phone")
+    assert pending.value.code == "agency_document_not_withdrawable"
+    # the peer answers with what cannot be used (a code no agency sends), applying nothing: flagged at once
+    settings.SOCSEC_INTERAGENCY = {**settings.SOCSEC_INTERAGENCY, "flag_after_attempts": 1}
+    assert documents_deliver(transport=RefusingTransport(Answer("APPLIED", code="?" * 50))).flagged == 1
+    with pytest.raises(ValidationFailed) as no_note:
+        document_withdraw(actor=officer, document_id=document.document_id, note="  ok ")
+    assert no_note.value.field == "note"
+    document.refresh_from_db()
+    assert document.state == DocumentState.FLAGGED  # a refusal changes nothing
+    done = document_withdraw(
+        actor=officer, document_id=document.document_id, note="Chengdu confirmed by letter 12 it credited nothing"
+    )
+    assert (done.state, done.last_error) == (
+        "WITHDRAWN",
+        "withdrawn by an officer: Chengdu confirmed by letter 12 it credited nothing",
+    )
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.refusal_code) == ("REFUSED", "transfer_withdrawn")
+    assert transfer.refusal_reason == (
+        "withdrawn by the sending agency: the receiving agency's answers could not be used (Chengdu confirmed by"
+        " letter 12 it credited nothing)."
+    )
+    assert balance(PENSION_TRANSFER_IN_TRANSIT) == 0 and sum(trial_balance().values()) == 0
+    assert documents_deliver(transport=InProcessTransport()).sent == 0  # never sent again
+    entry = AuditEntry.objects.filter(action="interagency.document_withdrawn").get()
+    assert (entry.before["state"], entry.after["state"]) == ("FLAGGED", "WITHDRAWN")
+    with pytest.raises(Conflict):  # once
+        document_withdraw(actor=officer, document_id=document.document_id, note="again, by mistake")
+    zh = client_for(world, "worker").get("/me/transfers/").content.decode()
+    assert (
+        "转出地经办机构已撤回：转入地经办机构的回复无法使用（Chengdu confirmed by letter 12 it credited nothing）。"
+        in zh
+    )
+
+
+def test_only_a_kind_that_can_be_withdrawn_is(world):
+    from socsec.core.errors import Conflict
+    from socsec.interagency.outbox import document_withdraw
+
+    register_both()
+    (doc,) = transfers_send_completed_note()
+    with pytest.raises(Conflict) as caught:
+        document_withdraw(actor=ACTOR, document_id=doc.document_id, note="confirmed by phone")
+    assert caught.value.message == (
+        "Documents of kind pension.transfer.completed cannot be withdrawn; they are only sent again."
+    )
+
+
+def transfers_send_completed_note() -> list[OutboundDocument]:
+    """A word that a transfer is complete, queued to the peer (a kind with nothing to undo)."""
+    from socsec.interagency.outbox import Issue, documents_issue
+    from socsec.interagency.pension_transfer import COMPLETED_KIND
+
+    return documents_issue(
+        actor=ACTOR, peer_code=PEER.code, documents=[Issue("x:completed", COMPLETED_KIND, {"document_id": "x"})]
+    )

@@ -29,6 +29,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "interagency.document_issued": _("Document to another agency issued"),
     "interagency.document_refused": _("Document from another agency refused and kept with its refusal"),
     "interagency.document_retried": _("Document to another agency sent again by an officer"),
+    "interagency.document_withdrawn": _("Document to another agency withdrawn by an officer, its effects undone"),
     "interagency.peer_changed": _("Other agency's details changed"),
     "interagency.peer_registered": _("Other agency registered"),
     "risk.case_decided": _("Risk case decided"),

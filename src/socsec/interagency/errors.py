@@ -18,3 +18,4 @@ class InterAgencyErrorCode(StrEnum):
     DOCUMENT_EXISTS = "agency_document_exists"  # a document id queued already with other content
     RECEIPT_MISMATCH = "agency_receipt_mismatch"  # an acknowledgement's result names another document or agency
     NOT_FLAGGED = "agency_document_not_flagged"  # only a flagged or pending document is sent again
+    NOT_WITHDRAWABLE = "agency_document_not_withdrawable"  # only a flagged document of a kind that can, is withdrawn

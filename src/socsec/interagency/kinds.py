@@ -52,6 +52,9 @@ class DocumentKind:
     validate: Callable[[Received], None]
     apply: Callable[[Sequence[Received]], Sequence[Mapping[str, Any]]]
     settle: Callable[[Sequence[Outcome]], None] | None = None
+    # an officer withdraws a flagged document (document id, the officer's note, the officer): its effects on
+    # the sending side undone; None: documents of the kind are only sent again
+    withdraw: Callable[[str, str, Any], None] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

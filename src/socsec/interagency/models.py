@@ -41,6 +41,7 @@ class DocumentState(models.TextChoices):
     REFUSED = "REFUSED", _("Refused by the receiving agency")
     APPLIED = "APPLIED", _("Applied here")
     FLAGGED = "FLAGGED", _("Flagged: the answer could not be used; an officer sends it again")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn by an officer: not sent again, its effects undone")
 
 
 class OutboundDocument(models.Model):

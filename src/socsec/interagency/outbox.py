@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
-from socsec.core.errors import Conflict, DomainError, NotFound
+from socsec.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from socsec.core.text import storage_refusal
 
 from .envelope import ACK_FORMAT, APPLIED, REFUSED, envelope
@@ -365,4 +365,41 @@ def document_retry(*, actor: Actor, document_id: str, now: dt.datetime | None = 
         doc.save(update_fields=["state", "next_attempt_at"])
         Peer.objects.filter(pk=doc.peer_id).update(deliver_after=None)
         audit_record(actor=actor, action="interagency.document_retried", instance=doc, before=before)
+    return doc
+
+
+def document_withdraw(*, actor: Actor, document_id: str, note: str) -> OutboundDocument:
+    """An officer withdraws a flagged document after settling with the receiving agency outside the exchange
+    (its answers could not be used; it confirmed it did not apply the document): WITHDRAWN, never sent again,
+    and its kind undoes its effects here (a pension transfer: refused, its money back from transit), all
+    in one transaction with the officer's note in the audit trail. Only a flagged document of a kind that
+    can be withdrawn; the note says why."""
+    note = " ".join(note.split())
+    if not 5 <= len(note) <= 500:
+        raise ValidationFailed(
+            "note: say why the document is withdrawn (what the receiving agency confirmed), in 5 to 500 characters.",
+            field="note",
+        )
+    with transaction.atomic():
+        doc = OutboundDocument.objects.select_for_update().filter(document_id=document_id).first()
+        if doc is None:
+            raise NotFound("No document %(id)s in the outbox.", params={"id": document_id})
+        kind = kind_named(doc.kind)
+        if kind is None or kind.withdraw is None:
+            raise Conflict(
+                "Documents of kind %(kind)s cannot be withdrawn; they are only sent again.",
+                code=Code.NOT_WITHDRAWABLE,
+                params={"kind": doc.kind},
+            )
+        if doc.state != DocumentState.FLAGGED:
+            raise Conflict(
+                "The document %(id)s is %(state)s; only a flagged document is withdrawn.",
+                code=Code.NOT_WITHDRAWABLE,
+                params={"id": doc.document_id, "state": doc.get_state_display()},
+            )
+        before = snapshot(doc)
+        doc.state, doc.last_error = DocumentState.WITHDRAWN, f"withdrawn by an officer: {note}"[:2000]
+        doc.save(update_fields=["state", "last_error"])
+        kind.withdraw(doc.document_id, note, actor)
+        audit_record(actor=actor, action="interagency.document_withdrawn", instance=doc, before=before)
     return doc

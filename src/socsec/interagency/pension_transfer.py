@@ -21,6 +21,7 @@ from django.db import transaction
 from socsec.audit.services import Actor
 from socsec.core.errors import DomainError, Forbidden, ValidationFailed
 from socsec.transfers.documents import DocumentError, TransferDocument
+from socsec.transfers.errors import TransferErrorCode as TransferCode
 from socsec.transfers.models import IncomingTransfer, OutgoingTransfer
 from socsec.transfers.services import (
     transfer_document_apply,
@@ -129,7 +130,23 @@ def _apply_completed(documents: Sequence[Received]) -> list[Mapping[str, Any]]:
     return out
 
 
-PENSION_TRANSFER = DocumentKind(name=KIND, validate=_validate, apply=_apply, settle=_settle)
+def _withdraw(document_id: str, note: str, actor: Actor) -> None:
+    """A withdrawn transfer document: the transfer refused here with the officer's note, its money back."""
+    transfer_refused_by_receiver(
+        actor=actor,
+        document_id=document_id,
+        code=TransferCode.WITHDRAWN,
+        reason=WITHDRAWN % {"note": note},
+        template=WITHDRAWN,
+        params={"note": note},
+        withdrawn=True,
+    )
+
+
+# the officer's note stays as written; the sentence around it is translated where shown
+WITHDRAWN = "withdrawn by the sending agency: the receiving agency's answers could not be used (%(note)s)."
+
+PENSION_TRANSFER = DocumentKind(name=KIND, validate=_validate, apply=_apply, settle=_settle, withdraw=_withdraw)
 PENSION_TRANSFER_COMPLETED = DocumentKind(name=COMPLETED_KIND, validate=_validate_completed, apply=_apply_completed)
 
 

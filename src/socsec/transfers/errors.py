@@ -19,3 +19,4 @@ class TransferErrorCode(StrEnum):
     WRONG_AGENCY = "transfer_wrong_agency"  # a document for another agency
     WRONG_STATE = "transfer_wrong_state"  # the step does not follow from where the transfer is
     UNKNOWN_AGENCY = "transfer_unknown_agency"  # the receiving agency is neither this one nor a registered peer
+    WITHDRAWN = "transfer_withdrawn"  # an officer withdrew the document whose answers could not be used

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from socsec.accounts.access import principal_of, require, require_staff
 from socsec.accounts.models import Role
 from socsec.core.errors import DomainError
+from socsec.interagency.kinds import kind_named, kind_names
 from socsec.interagency.models import DocumentState
-from socsec.interagency.outbox import document_retry
+from socsec.interagency.outbox import document_retry, document_withdraw
 from socsec.interagency.selectors import inbox_documents, outbox_counts, outbox_documents, refused_attempts
 
 from .common import refusal_message
@@ -31,12 +32,18 @@ def officer_agency_outbox(request: HttpRequest) -> HttpResponse:
     require_staff(p)
     if request.method == "POST":
         require(p.role in (Role.OFFICER, Role.SUPERVISOR), "only an officer sends a document again")
+        document_id = request.POST.get("document", "")[:100]
         try:
-            doc = document_retry(actor=p.actor, document_id=request.POST.get("document", "")[:100])
+            if request.POST.get("action") == "withdraw":
+                doc = document_withdraw(actor=p.actor, document_id=document_id, note=request.POST.get("note", ""))
+                done = _("The document %(id)s was withdrawn and its effects undone.")
+            else:
+                doc = document_retry(actor=p.actor, document_id=document_id)
+                done = _("The document %(id)s waits to be sent again.")
         except DomainError as exc:
             messages.error(request, refusal_message(exc))
         else:
-            messages.success(request, _("The document %(id)s waits to be sent again.") % {"id": doc.document_id})
+            messages.success(request, done % {"id": doc.document_id})
         return redirect(request.get_full_path())
     state = request.GET.get("state", "")
     state = state if state in dict(OUT_STATES) else ""
@@ -47,6 +54,7 @@ def officer_agency_outbox(request: HttpRequest) -> HttpResponse:
         "state": state,
         "counts": [(label, counts.get(v, 0)) for v, label in OUT_STATES],
         "may_act": p.role in (Role.OFFICER, Role.SUPERVISOR),
+        "withdrawable": [name for name in kind_names() if (kind := kind_named(name)) and kind.withdraw],
     }
     return render(request, "web/officer_agency_outbox.html", context)
 

@@ -347,9 +347,11 @@ def transfer_refused_by_receiver(
     reason: str,
     template: str = "",
     params: Mapping[str, str | int] | None = None,
+    withdrawn: bool = False,
 ) -> OutgoingTransfer:
-    """The receiving agency refused the document: the transfer is REFUSED with its code and reason (and the
-    reason's template and values, when the receiver sent them, to show it in the reader's language), and what
+    """The receiving agency refused the document (or, ``withdrawn``, an officer withdrew it after its answers
+    could not be used): the transfer is REFUSED with its code and reason (and the reason's template and
+    values, when the receiver sent them, to show it in the reader's language), and what
     the issue moved out (the individual account and the pooled part, held in transit) goes back to where it
     was, in one balanced transaction. Once: a repeat changes nothing; a transfer not issued is refused."""
     with transaction.atomic():
@@ -379,8 +381,9 @@ def transfer_refused_by_receiver(
                     (fund(PENSION_FUND, transfer.from_region.province_code), -transfer.pooled_cents),
                     (PENSION_TRANSFER_IN_TRANSIT, total),
                 ],
-                description=f"pension transfer {transfer.document_id} of person {transfer.person_id} refused by the"
-                " receiving agency: returned",
+                description=f"pension transfer {transfer.document_id} of person {transfer.person_id} "
+                + ("withdrawn by an officer" if withdrawn else "refused by the receiving agency")
+                + ": returned",
                 kind=LineKind.TRANSFER_RETURNED,
                 params={
                     "person": transfer.person_id,
