@@ -209,6 +209,10 @@ def _var_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callab
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir()
             made = build(root / "var")
+            # out of WAL mode: a reader of the shared file then leaves no -wal/-shm files behind for a
+            # worker copying the directory meanwhile to miss
+            with contextlib.closing(sqlite3.connect(root / "var" / "socsec.sqlite3")) as built:
+                built.execute("PRAGMA journal_mode=DELETE").fetchall()
             (root / "output.txt").write_text(made.output)
             (root / "done").write_text("")
         return VarDir(root / "var", (root / "output.txt").read_text())
@@ -247,9 +251,17 @@ def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> str | None:
             name = f"socsec_template_{uuid.uuid4().hex[:8]}"
             pg_admin(base, f'CREATE DATABASE "{name}"')
             env = os.environ | {"DATABASE_URL": database_url(base, name)}
-            subprocess.run(
-                [sys.executable, "-m", "socsec.cli", "migrate"], env=env, capture_output=True, check=True, timeout=600
-            )
+            try:
+                subprocess.run(
+                    [sys.executable, "-m", "socsec.cli", "migrate"],
+                    env=env,
+                    capture_output=True,
+                    check=True,
+                    timeout=600,
+                )
+            except BaseException:
+                pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                raise
             named.write_text(name)
         return named.read_text()
 
@@ -281,6 +293,13 @@ def django_db_setup(
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.fixtures import _get_databases_for_setup
 
+    options = request.config.option
+    if getattr(options, "reuse_db", False) or getattr(options, "create_db", False) or options.nomigrations:
+        raise pytest.UsageError(
+            "--reuse-db, --create-db and --nomigrations do not apply: the test database is made from the run's"
+            " migrated one (tests/conftest.py)"
+        )
+
     creation = connections["default"].creation
     test_name = creation._get_test_db_name()
     held = None
@@ -288,7 +307,7 @@ def django_db_setup(
         source = request.getfixturevalue("migrated_var").source / "socsec.sqlite3"
         if creation.is_in_memory_db(test_name):  # kept alive by this connection while the run lasts
             held = sqlite3.connect(test_name, uri=True, check_same_thread=False)
-            with contextlib.closing(sqlite3.connect(source)) as migrated:
+            with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)) as migrated:
                 migrated.backup(held)
     else:
         from tests.interagency.agencies import pg_admin

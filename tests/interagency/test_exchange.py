@@ -265,6 +265,19 @@ class ForgingTransport(InProcessTransport):
             "the acknowledgement holds text no database stores: acknowledgement.result.note.1: holds a control"
             " character, U+0000, at character 2; it is not accepted.",
         ),
+        (
+            {"result": {"rate": float("nan")}},
+            "the acknowledgement holds text no database stores: acknowledgement.result.rate: nan is not a finite"
+            " number",
+        ),
+        (  # a width a peer could make allocate gigabytes where the reason is shown
+            {"outcome": "REFUSED", "code": "x", "template": "%(a)2000000000s", "params": {"a": "1"}},
+            "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values",
+        ),
+        (
+            {"outcome": "REFUSED", "code": "x", "template": "%(b)s", "params": {"a": "1"}},
+            "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values",
+        ),
     ],
 )
 def test_an_acknowledgement_naming_another_document_or_agency_is_not_taken_and_the_others_are(changes, error):

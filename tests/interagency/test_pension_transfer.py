@@ -193,6 +193,9 @@ def test_an_officer_withdraws_a_flagged_transfer_and_its_money_returns(issued, w
     with pytest.raises(ValidationFailed) as no_note:
         document_withdraw(actor=officer, document_id=document.document_id, note="  ok ")
     assert no_note.value.field == "note"
+    with pytest.raises(ValidationFailed) as nul:  # PostgreSQL would refuse the write: refused first
+        document_withdraw(actor=officer, document_id=document.document_id, note="confirmed\x00 by phone")
+    assert nul.value.message == "note: holds a control or formatting character, which is not accepted; write it again."
     document.refresh_from_db()
     assert document.state == DocumentState.FLAGGED  # a refusal changes nothing
     done = document_withdraw(
@@ -242,3 +245,11 @@ def transfers_send_completed_note() -> list[OutboundDocument]:
     return documents_issue(
         actor=ACTOR, peer_code=PEER.code, documents=[Issue("x:completed", COMPLETED_KIND, {"document_id": "x"})]
     )
+
+
+def test_a_refusal_answer_stays_within_what_a_sender_takes():
+    answer = refusal_answer("c", "m" * 3000, "value %(v)s", {"v": "x" * 900, "n": 7, "flag": True})
+    assert (len(answer.message), answer.template) == (2000, "value %(v)s")
+    assert answer.params == {"v": "x" * 500, "n": 7, "flag": "True"}
+    too_long = refusal_answer("c", "m", "t" * 2001, {"v": "x"})
+    assert (too_long.template, too_long.params) == ("", {})  # the English message only

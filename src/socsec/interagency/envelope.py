@@ -59,6 +59,12 @@ def envelope_problem(document: Mapping[str, Any]) -> str | None:
     return None
 
 
+# what a sender takes in an acknowledgement (socsec.interagency.outbox checks it): a refusal's message and
+# template of at most MESSAGE_LIMIT characters, each value of at most VALUE_LIMIT
+MESSAGE_LIMIT = 2000
+VALUE_LIMIT = 500
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a receiver answers about one document."""
@@ -99,5 +105,8 @@ def refusal_answer(code: str, message: str, template: str, params: Mapping[str, 
     plain: dict[str, str | int] = {}
     with translation.override("en"):
         for name, value in (params or {}).items():
-            plain[str(name)] = value if isinstance(value, int) and not isinstance(value, bool) else str(value)
-    return Answer(REFUSED, code, message, template=template, params=plain)
+            is_int = isinstance(value, int) and not isinstance(value, bool)
+            plain[str(name)[:40]] = value if is_int else str(value)[:VALUE_LIMIT]  # type: ignore[assignment]
+    if len(template) > MESSAGE_LIMIT or len(plain) > 20:  # the sender would not take it: the English only
+        template, plain = "", {}
+    return Answer(REFUSED, code, message[:MESSAGE_LIMIT], template=template, params=plain)

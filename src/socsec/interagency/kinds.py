@@ -19,7 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from socsec.audit.services import Actor
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class DocumentKind:
     settle: Callable[[Sequence[Outcome]], None] | None = None
     # an officer withdraws a flagged document (document id, the officer's note, the officer): its effects on
     # the sending side undone; None: documents of the kind are only sent again
-    withdraw: Callable[[str, str, Any], None] | None = None
+    withdraw: Callable[[str, str, Actor], None] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -75,3 +78,8 @@ def kind_named(name: str) -> DocumentKind | None:
 
 def kind_names() -> list[str]:
     return sorted(_KINDS)
+
+
+def withdrawable_kinds() -> list[str]:
+    """The kinds whose flagged documents an officer may withdraw (they can undo their effects)."""
+    return [name for name, kind in sorted(_KINDS.items()) if kind.withdraw is not None]

@@ -12,6 +12,7 @@ receiver answers a document id it has applied with the acknowledgement it stored
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +26,9 @@ from django.utils import timezone
 
 from socsec.audit.services import Actor, audit_record, audit_record_many, snapshot
 from socsec.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from socsec.core.text import storage_refusal
+from socsec.core.text import storage_refusal, text_refusal
 
-from .envelope import ACK_FORMAT, APPLIED, REFUSED, envelope
+from .envelope import ACK_FORMAT, APPLIED, MESSAGE_LIMIT, REFUSED, VALUE_LIMIT, envelope
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Outcome, kind_named
 from .models import DocumentState, OutboundDocument, Peer
@@ -37,7 +38,8 @@ from .transport import PeerTransport, PeerUnreachable, transport_configured
 # what an acknowledgement's code and message may be: the codes this software sends (the agencies' error
 # codes) fit the transfer's refusal_code (40 characters); the message is shown to officers and workers
 ACK_CODE = re.compile(r"[a-z0-9_]{0,40}")
-ACK_MESSAGE_LIMIT = 2000
+TEMPLATE_PLACEHOLDER = re.compile(r"%(?:\(([A-Za-z_]\w{0,39})\)[sd]|%)")  # group 1: the value's name
+ACK_MESSAGE_LIMIT = MESSAGE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def _ack_problem(doc: OutboundDocument, signed: Any, identity: AgencyIdentity) -
     template, params = ack.get("template", ""), ack.get("params", {})
     if not isinstance(template, str) or len(template) > ACK_MESSAGE_LIMIT or not _plain_values(params):
         return "the acknowledgement's template or its values are not texts and whole numbers"
+    if not _safe_template(template, params):
+        return "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values"
     unstorable = _unstorable(ack)
     if unstorable:
         return f"the acknowledgement holds text no database stores: {unstorable}"
@@ -179,18 +183,28 @@ def _plain_values(params: Any) -> bool:
         and all(
             isinstance(k, str)
             and len(k) <= 40
-            and ((isinstance(v, str) and len(v) <= 500) or (isinstance(v, int) and not isinstance(v, bool)))
+            and ((isinstance(v, str) and len(v) <= VALUE_LIMIT) or (isinstance(v, int) and not isinstance(v, bool)))
             for k, v in params.items()
         )
     )
 
 
+def _safe_template(template: str, params: Mapping[str, Any]) -> bool:
+    """The template is filled with ``%`` where it is shown: only plain placeholders of its own values (no
+    width or precision, which a peer could make allocate gigabytes) and ``%%``."""
+    rest = TEMPLATE_PLACEHOLDER.sub(lambda m: "" if m.group(1) is None or m.group(1) in params else "%", template)
+    return "%" not in rest
+
+
 def _unstorable(value: Any, path: str = "acknowledgement") -> str | None:
-    """Where ``value`` (JSON) holds a NUL or a lone surrogate, which PostgreSQL's jsonb refuses: the whole
-    batch's write would fail on it, so the one answer is put off instead."""
+    """Where ``value`` (JSON) holds a NUL or a lone surrogate, or a number that is not finite (NaN,
+    Infinity), which PostgreSQL's jsonb refuses: the whole batch's write would fail on it, so the one answer
+    is put off instead."""
     if isinstance(value, str):
         refusal = storage_refusal(value)
         return f"{path}: {refusal}" if refusal else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{path}: {value} is not a finite number"
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         found = _unstorable(key, f"{path} (a key)") if isinstance(key, str) else None
@@ -375,6 +389,10 @@ def document_withdraw(*, actor: Actor, document_id: str, note: str) -> OutboundD
     in one transaction with the officer's note in the audit trail. Only a flagged document of a kind that
     can be withdrawn; the note says why."""
     note = " ".join(note.split())
+    if text_refusal(note):
+        raise ValidationFailed(
+            "note: holds a control or formatting character, which is not accepted; write it again.", field="note"
+        )
     if not 5 <= len(note) <= 500:
         raise ValidationFailed(
             "note: say why the document is withdrawn (what the receiving agency confirmed), in 5 to 500 characters.",

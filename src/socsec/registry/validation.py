@@ -51,7 +51,9 @@ def _birth_place_refusal(code: str, year: int) -> type[Exception] | None:
 
 def _validated_resident_id(value: str) -> str:
     """``ric.validate`` with the same checks in the same order and the same exceptions, its birth-place
-    look-up cached (``_birth_place_refusal``)."""
+    look-up cached (``_birth_place_refusal``). One difference: python-stdnum's digit test (a regular
+    expression ending in ``$``) lets a newline before the last digit through, which then fails later
+    (``id_sex``); here it is refused as a malformed number."""
     if len(value) != 18:
         raise InvalidLength()
     if not value[:-1].isdigit() or not value[:-1].isascii():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from socsec.accounts.access import principal_of, require, require_staff
 from socsec.accounts.models import Role
 from socsec.core.errors import DomainError
-from socsec.interagency.kinds import kind_named, kind_names
+from socsec.interagency.kinds import withdrawable_kinds
 from socsec.interagency.models import DocumentState
 from socsec.interagency.outbox import document_retry, document_withdraw
 from socsec.interagency.selectors import inbox_documents, outbox_counts, outbox_documents, refused_attempts
@@ -54,7 +54,7 @@ def officer_agency_outbox(request: HttpRequest) -> HttpResponse:
         "state": state,
         "counts": [(label, counts.get(v, 0)) for v, label in OUT_STATES],
         "may_act": p.role in (Role.OFFICER, Role.SUPERVISOR),
-        "withdrawable": [name for name in kind_names() if (kind := kind_named(name)) and kind.withdraw],
+        "withdrawable": withdrawable_kinds(),
     }
     return render(request, "web/officer_agency_outbox.html", context)
 

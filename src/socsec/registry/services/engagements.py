@@ -138,8 +138,8 @@ def engagements_import(*, actor: Actor, rows: Sequence[Mapping[str, Any]]) -> li
     checked first (fields, dates, age, overlaps with the register and within the batch); one bad row and
     nothing is written. Rows carry ``person`` and ``organisation`` objects and the engagement fields."""
     with transaction.atomic():
-        people = sorted({row["person"].pk for row in rows})
-        list(lock(Person.objects).filter(pk__in=people).values_list("pk", flat=True))
+        for chunk in id_chunks(sorted({row["person"].pk for row in rows})):
+            list(lock(Person.objects).filter(pk__in=chunk).values_list("pk", flat=True))
         return _engagements_insert(actor, rows)
 
 
