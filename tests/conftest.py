@@ -327,7 +327,15 @@ def django_db_setup(
         )
     yield
     with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=request.config.option.verbose)
+        try:
+            teardown_databases(config, verbosity=request.config.option.verbose)
+        except Exception as exc:  # a session another process left on it (a backup's): dropped all the same
+            if connections["default"].vendor != "postgresql":
+                raise
+            from tests.interagency.agencies import pg_admin
+
+            pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+            request.node.warn(pytest.PytestWarning(f"the test database was dropped with FORCE: {exc!r}"))
     if held is not None:
         held.close()
 
