@@ -272,11 +272,11 @@ class ForgingTransport(InProcessTransport):
         ),
         (  # a width a peer could make allocate gigabytes where the reason is shown
             {"outcome": "REFUSED", "code": "x", "template": "%(a)2000000000s", "params": {"a": "1"}},
-            "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values",
+            "the acknowledgement's template holds a placeholder other than %(name)s, d or r of its values",
         ),
         (
             {"outcome": "REFUSED", "code": "x", "template": "%(b)s", "params": {"a": "1"}},
-            "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values",
+            "the acknowledgement's template holds a placeholder other than %(name)s, d or r of its values",
         ),
     ],
 )

@@ -253,3 +253,6 @@ def test_a_refusal_answer_stays_within_what_a_sender_takes():
     assert answer.params == {"v": "x" * 500, "n": 7, "flag": "True"}
     too_long = refusal_answer("c", "m", "t" * 2001, {"v": "x"})
     assert (too_long.template, too_long.params) == ("", {})  # the English message only
+    formatted = refusal_answer("c", "paid 1.50", "paid %(x).2f", {"x": 1.5})
+    assert (formatted.template, formatted.params) == ("", {})
+    assert refusal_answer("c", "m 'a'", "m %(v)r", {"v": "a"}).template == "m %(v)r"

@@ -11,6 +11,7 @@ document's id, sender and digest (sha256 of the envelope's canonical JSON), the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,16 @@ MESSAGE_LIMIT = 2000
 VALUE_LIMIT = 500
 
 
+TEMPLATE_PLACEHOLDER = re.compile(r"%(?:\(([A-Za-z_]\w{0,39})\)[sdr]|%)")  # group 1: the value's name
+
+
+def safe_template(template: str, params: Mapping[str, Any]) -> bool:
+    """A refusal's template is filled with ``%`` where it is shown: only plain placeholders (s, d, r) of its
+    own values, with no width or precision (which a peer could make allocate gigabytes), and ``%%``."""
+    rest = TEMPLATE_PLACEHOLDER.sub(lambda m: "" if m.group(1) is None or m.group(1) in params else "%", template)
+    return "%" not in rest
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a receiver answers about one document."""
@@ -107,6 +118,7 @@ def refusal_answer(code: str, message: str, template: str, params: Mapping[str, 
         for name, value in (params or {}).items():
             is_int = isinstance(value, int) and not isinstance(value, bool)
             plain[str(name)[:40]] = value if is_int else str(value)[:VALUE_LIMIT]  # type: ignore[assignment]
-    if len(template) > MESSAGE_LIMIT or len(plain) > 20:  # the sender would not take it: the English only
+    if len(template) > MESSAGE_LIMIT or len(plain) > 20 or not safe_template(template, plain):
+        # the sender would not take it: the English message only
         template, plain = "", {}
     return Answer(REFUSED, code, message[:MESSAGE_LIMIT], template=template, params=plain)

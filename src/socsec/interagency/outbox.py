@@ -28,7 +28,7 @@ from socsec.audit.services import Actor, audit_record, audit_record_many, snapsh
 from socsec.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from socsec.core.text import storage_refusal, text_refusal
 
-from .envelope import ACK_FORMAT, APPLIED, MESSAGE_LIMIT, REFUSED, VALUE_LIMIT, envelope
+from .envelope import ACK_FORMAT, APPLIED, MESSAGE_LIMIT, REFUSED, VALUE_LIMIT, envelope, safe_template
 from .errors import InterAgencyErrorCode as Code
 from .kinds import Outcome, kind_named
 from .models import DocumentState, OutboundDocument, Peer
@@ -38,7 +38,6 @@ from .transport import PeerTransport, PeerUnreachable, transport_configured
 # what an acknowledgement's code and message may be: the codes this software sends (the agencies' error
 # codes) fit the transfer's refusal_code (40 characters); the message is shown to officers and workers
 ACK_CODE = re.compile(r"[a-z0-9_]{0,40}")
-TEMPLATE_PLACEHOLDER = re.compile(r"%(?:\(([A-Za-z_]\w{0,39})\)[sd]|%)")  # group 1: the value's name
 ACK_MESSAGE_LIMIT = MESSAGE_LIMIT
 
 
@@ -167,8 +166,8 @@ def _ack_problem(doc: OutboundDocument, signed: Any, identity: AgencyIdentity) -
     template, params = ack.get("template", ""), ack.get("params", {})
     if not isinstance(template, str) or len(template) > ACK_MESSAGE_LIMIT or not _plain_values(params):
         return "the acknowledgement's template or its values are not texts and whole numbers"
-    if not _safe_template(template, params):
-        return "the acknowledgement's template holds a placeholder other than %(name)s or %(name)d of its values"
+    if not safe_template(template, params):
+        return "the acknowledgement's template holds a placeholder other than %(name)s, d or r of its values"
     unstorable = _unstorable(ack)
     if unstorable:
         return f"the acknowledgement holds text no database stores: {unstorable}"
@@ -187,13 +186,6 @@ def _plain_values(params: Any) -> bool:
             for k, v in params.items()
         )
     )
-
-
-def _safe_template(template: str, params: Mapping[str, Any]) -> bool:
-    """The template is filled with ``%`` where it is shown: only plain placeholders of its own values (no
-    width or precision, which a peer could make allocate gigabytes) and ``%%``."""
-    rest = TEMPLATE_PLACEHOLDER.sub(lambda m: "" if m.group(1) is None or m.group(1) in params else "%", template)
-    return "%" not in rest
 
 
 def _unstorable(value: Any, path: str = "acknowledgement") -> str | None:
