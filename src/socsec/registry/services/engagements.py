@@ -157,12 +157,9 @@ def _engagements_insert(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list
         if not errors:
             start, end = fields["start_date"], fields["end_date"]
             for other_start, other_end, other_row in spans.get((person.pk, org.pk), []):
-                if (other_end is None or other_end >= start) and (end is None or other_start <= end):
+                if _overlap(start, end, other_start, other_end):
                     v.add(errors, "start_date", f"overlaps row {other_row} (same person and organisation).")
-            if any(
-                (other_end is None or other_end >= start) and (end is None or other_start <= end)
-                for other_start, other_end in registered.get((person.pk, org.pk), [])
-            ):
+            if any(_overlap(start, end, *other) for other in registered.get((person.pk, org.pk), [])):
                 v.add(errors, "start_date", "overlaps a registered engagement with the same organisation.")
         for field, messages in errors.items():
             problems.extend(RowError(i, field, m) for m in messages)
@@ -173,6 +170,11 @@ def _engagements_insert(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> list
     created = Engagement.objects.bulk_create(built, batch_size=1000)
     audit_record_many(actor=actor, action="engagement.create", instances=created)
     return created
+
+
+def _overlap(start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None) -> bool:
+    """Whether two spans (an open end: None) share a day: the test of ``overlapping_engagement``."""
+    return (other_end is None or other_end >= start) and (end is None or other_start <= end)
 
 
 def _registered_spans(person_ids: set[int]) -> dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]]:
