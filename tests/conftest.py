@@ -172,6 +172,10 @@ class VarDir:
 
     def copy_to(self, var: Path) -> Path:
         shutil.copytree(self.source, var, dirs_exist_ok=True)
+        # the shared file is kept out of WAL mode (see _var_once); the copy goes back to it, as the
+        # command leaves a database it made
+        with contextlib.closing(sqlite3.connect(var / "socsec.sqlite3")) as copied:
+            copied.execute("PRAGMA journal_mode=WAL").fetchall()
         return var
 
 
