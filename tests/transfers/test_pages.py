@@ -3,10 +3,14 @@ issues it from the queue (credited at once within the deployment) or asks on a w
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.test import Client
 
 from socsec.transfers.models import OutgoingTransfer
+from socsec.transfers.services import transfer_deliver_locally, transfer_request
 from tests.transfers.test_services import pay_year
+from tests.world import SYSTEM
 
 
 def client_for(world, name: str, language: str = "zh-hans") -> Client:
@@ -152,3 +156,23 @@ def test_a_worker_of_54_moving_away_from_home_sees_the_temporary_account_and_whe
     assert officer.post(f"/officer/transfers/{transfer.pk}/issue/").status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == "COMPLETED" and TemporaryAccount.objects.get().region.code == "440300"
+
+
+def test_the_worker_sees_the_medical_insurance_years_and_the_waiting_period_after_a_transfer(world):
+    """Medical months moved in count with those paid here; a first payment here one month after the last
+    moved sets no waiting period (Yi Bao Ban Fa [2021] No. 43), explained by the rule."""
+    from tests.transfers.test_medical import pay_medical
+    from tests.transfers.test_services import TODAY
+
+    pay_year(world.rider, 2025)
+    pay_medical(world.rider, dt.date(2025, 1, 1), 12)
+    transfer = transfer_request(actor=SYSTEM, person=world.rider, to_region="440300", today=TODAY)
+    transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
+    pay_medical(world.rider, dt.date(2026, 2, 1), 3)
+    text = client_for(world, "worker").get("/me/transfers/").content.decode()
+    assert "您在本地的医疗保险" in text
+    assert "15 个月，其中 12 个月从外地转入，与在本地缴费的月份合并计算" in text
+    assert "无需等待：自 2026-02 起在本地享受待遇，中断期间的月份补缴后，其待遇可追溯享受。" in text
+    assert "medical_transfer_waiting_months" in text
+    english = client_for(world, "worker", "en").get("/me/transfers/").content.decode()
+    assert "No waiting period: benefits here from 2026-02" in english

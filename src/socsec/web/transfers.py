@@ -20,6 +20,7 @@ from socsec.core.errors import DomainError, NotFound
 from socsec.interagency.models import OutboundDocument
 from socsec.registry.models import Person, Region
 from socsec.transfers.conversion import conversion_previews
+from socsec.transfers.medical import medical_continuation
 from socsec.transfers.models import Channel, OutgoingTransfer
 from socsec.transfers.selectors import (
     destination_cities,
@@ -112,10 +113,14 @@ def my_transfers(request: HttpRequest) -> HttpResponse:
             error, status = refusal_message(exc), exc.status
         else:
             return redirect("web:my_transfers")
+    today = timezone.localdate()
     context = {
-        "conversions": conversion_previews(person=person, on=timezone.localdate()),
+        "conversions": conversion_previews(person=person, on=today),
         "rows": _outgoing_rows(list(transfers_out_of(person))),
-        "incoming": list(transfers_into(person)),
+        "incoming": [
+            {"t": t, "medical": medical_continuation(t, on=today)}
+            for t in transfers_into(person).prefetch_related("periods")
+        ],
         "cities": destination_cities(),
         "agencies": _agency_choices(),
         "error": error,

@@ -60,3 +60,43 @@ def flexible_medical_contribution(ctx: Context, on: Array, region: Array, declar
     effective = np.where(reduction > 0, rate * (1 - reduction), rate)
     result: Array = base * effective * np.asarray(months, dtype=np.float64)
     return result
+
+
+MEDICAL_TRANSFER_2021 = (
+    "Yi Bao Ban Fa [2021] No. 43, Interim Measures for the Transfer and Continuation of Basic Medical Insurance "
+    "Relations"
+)
+
+
+@formula(
+    name="medical_transfer_waiting_months",
+    label="Waiting period before medical insurance benefits start at the new place: none after a break of 3 "
+    "months or less (the missed months are paid and their benefits follow), else the pooling area's own "
+    "period, at most 6 months; the years on record elsewhere count in full",
+    reference=MEDICAL_TRANSFER_2021,
+    unit="months",
+    inputs={
+        "region": ("str", "6-digit region code of the new place"),
+        "gap_months": (
+            "int",
+            "months without contributions between the last month at the old place and the "
+            "first month paid at the new place",
+        ),
+    },
+)
+def medical_transfer_waiting_months(ctx: Context, on: Array, region: Array, gap_months: Array) -> Array:
+    gap = np.asarray(gap_months, dtype=np.int64)
+    if (gap < 0).any():
+        raise RuleViolation("a break in contributions is not negative")
+    allowed = ctx.at("transfers.medical_gap_months", on)
+    if np.isnan(allowed).any():
+        raise RuleViolation(f"no rule on medical insurance relations moved before 2022-01-01 (asked for {on[0]})")
+    local = ctx.by_key("transfers.medical_waiting_months", province_of(region), on)
+    if np.isnan(local).any():
+        bad = str(np.asarray(region)[np.isnan(local)][0])
+        raise RuleViolation(f"no medical insurance waiting period for the province of {bad} on {on[0]}")
+    cap = ctx.at("transfers.medical_waiting_cap", on)
+    if (local > cap).any():
+        raise RuleViolation(f"a pooling area's waiting period is at most {int(cap[0])} months")
+    result: Array = np.where(gap <= allowed, 0, local)
+    return result
