@@ -7,8 +7,10 @@ prints one JSON line: ``{"rules": {name: {"recall", "precision", "planted", "hit
 "rows", "persons", "generate_seconds", "screen_seconds", "rule_seconds": {...}, "baseline": ...}``. The
 baseline is a plain scan of the same tables in the same run (``count(*)`` over each, and a ``GROUP BY``
 person over the orders): ``ratio_to_scan`` says how many such passes the whole screening costs. The
-database read (claims, payments... from SQLite or PostgreSQL into Arrow) is not in this figure:
-``--through-db`` is not offered; the tests cover that path on both databases."""
+database read (claims, payments... from SQLite or PostgreSQL into Arrow) is not in this figure: the
+whole screening through the database, with the platforms' orders in the order store's files, is the step
+``risk_screen`` of ``bench/scale.py`` (for example 1M persons on PostgreSQL: ``DATABASE_URL=...
+bench/scale.py --persons 1000000 --steps risk_screen``), which prints its rows and seconds per million."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 PostgreSQL (``DATABASE_URL``) or in big transactions on the embedded SQLite, then the steps an agency runs
 at that size, each under a time cap: the pay run of a month, the officer overview, person search by name
 and by resident ID, a worker's statement, the insured-records export, the supervisor's fund dashboard and a
-month's effective coverage statistics. The same steps at M persons
+month's effective coverage statistics, and the whole risk screening (with three months of platform orders
+written to the order store first, about 10 per engagement, untimed). The same steps at M persons
 (``--compare-persons``, built in the same run) give each step's time ratio, against the linear limit
 N/M x 1.1. Prints one JSON line.
 
@@ -50,6 +51,7 @@ STEPS_TIMED = [
     "export",
     "fund_dashboard",
     "coverage_stats",
+    "risk_screen",
 ]
 
 
@@ -63,6 +65,7 @@ def adapters() -> dict[str, Callable[..., Any]]:
     from socsec.contributions.statements import worker_statement
     from socsec.coverage.overview import coverage_counts_refresh, coverage_overview
     from socsec.registry.selectors import person_search
+    from socsec.risk.services import risk_screen
     from socsec.supervision.collection import collection_on
     from socsec.supervision.coverage_stats import coverage_cells
     from socsec.supervision.funds import fund_months
@@ -82,6 +85,9 @@ def adapters() -> dict[str, Callable[..., Any]]:
         "fund_dashboard": lambda: (fund_months(until=PAY_MONTH), collection_on(OVERVIEW_ON)),
         # a month's effective coverage over everyone, published by dimension with small rows withheld
         "coverage_stats": lambda: publish(coverage_cells(PAY_MONTH), threshold=DEFAULT_THRESHOLD),
+        # the whole risk screening: claims, engagements, payments and deaths read from the database, the
+        # platforms' orders from the order store's files (``scale_orders``), every rule, the cases kept
+        "risk_screen": lambda: risk_screen(actor=actor, on=OVERVIEW_ON, trigger="COMMAND"),
     }
 
 
