@@ -138,6 +138,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_page)
 
 
+def _agency_day() -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+# The agency's calendar day when this process began, before any test module was imported: the modules
+# that take "today" at import (TODAY, DAY, MONTH) take this one.
+RUN_DAY = _agency_day()
+
+
+@pytest.fixture(autouse=True)
+def _one_day_per_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A run that goes past the agency's midnight (16:00 UTC) keeps the day it began on: the code under
+    test asks ``timezone.localdate()`` for today, and the tests' expectations were computed from the day
+    the run began. Only after midnight is anything replaced."""
+    from django.utils import timezone
+
+    if timezone.localdate() != RUN_DAY:
+        real = timezone.localdate
+
+        def localdate(value: dt.datetime | None = None, timezone: Any = None) -> dt.date:
+            return RUN_DAY if value is None else real(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """The API's rate-limit counters live in the process's cache, and the keys it found live in its

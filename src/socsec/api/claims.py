@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from socsec.accounts.access import (
@@ -128,7 +129,7 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilter]) -> dict[str, 
     own. Platforms: those on their work. Workers and platforms see the newest first."""
     p = principal_of(request)
     if p.is_staff:
-        queue = claim_selectors.work_queue_claims(on=dt.date.today(), kind=filters.kind, status=filters.status)
+        queue = claim_selectors.work_queue_claims(on=timezone.localdate(), kind=filters.kind, status=filters.status)
         out = paginate_ordered(queue, filters)
     elif p.person_id is not None:
         out = paginate(claim_selectors.claims_of(person_id=p.person_id), filters, as_is, newest_first=True)
@@ -282,7 +283,7 @@ def my_pension_estimate(request: HttpRequest, base_cents: Cents | None = None, m
         raise ValidationFailed("base_cents: a positive amount in cents", field="base_cents")
     person = access_person(p, person_id)
     return claim_selectors.pension_estimate(
-        person=person, today=dt.date.today(), base_cents=base_cents, months_per_year=months_per_year
+        person=person, today=timezone.localdate(), base_cents=base_cents, months_per_year=months_per_year
     )
 
 
