@@ -8,9 +8,7 @@ import datetime as dt
 from django.test import Client
 
 from socsec.transfers.models import OutgoingTransfer
-from socsec.transfers.services import transfer_deliver_locally, transfer_request
-from tests.transfers.test_services import pay_year
-from tests.world import SYSTEM
+from tests.transfers.test_services import TODAY, move, pay_medical, pay_year
 
 
 def client_for(world, name: str, language: str = "zh-hans") -> Client:
@@ -159,20 +157,22 @@ def test_a_worker_of_54_moving_away_from_home_sees_the_temporary_account_and_whe
 
 
 def test_the_worker_sees_the_medical_insurance_years_and_the_waiting_period_after_a_transfer(world):
-    """Medical months moved in count with those paid here; a first payment here one month after the last
-    moved sets no waiting period (Yi Bao Ban Fa [2021] No. 43), explained by the rule."""
-    from tests.transfers.test_medical import pay_medical
-    from tests.transfers.test_services import TODAY
-
+    """Medical months moved in count with those paid here; before a payment here, a break longer than 3
+    months is told it will wait; a first payment here two months after the last moved sets no waiting
+    period (Yi Bao Ban Fa [2021] No. 43), explained by the rule."""
     pay_year(world.rider, 2025)
     pay_medical(world.rider, dt.date(2025, 1, 1), 12)
-    transfer = transfer_request(actor=SYSTEM, person=world.rider, to_region="440300", today=TODAY)
-    transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=TODAY)
-    pay_medical(world.rider, dt.date(2026, 2, 1), 3)
-    text = client_for(world, "worker").get("/me/transfers/").content.decode()
+    move(world.rider, "440300", TODAY)
+    worker = client_for(world, "worker")
+    text = worker.get("/me/transfers/").content.decode()  # today: long past 2026-04
     assert "您在本地的医疗保险" in text
-    assert "15 个月，其中 12 个月从外地转入，与在本地缴费的月份合并计算" in text
-    assert "无需等待：自 2026-02 起在本地享受待遇，中断期间的月份补缴后，其待遇可追溯享受。" in text
-    assert "medical_transfer_waiting_months" in text
+    assert "共 12 个月，其中 12 个月从外地转入，均在本地累计计算" in text
+    assert "您中断缴费的时间已超过无需等待的期限：自您在本地首次缴费的月份起 6 个月后开始享受待遇。" in text
+    pay_medical(world.rider, dt.date(2026, 3, 1), 3, paid_on=dt.date(2026, 3, 12))
+    text = worker.get("/me/transfers/").content.decode()
+    assert "共 15 个月，其中 12 个月从外地转入，均在本地累计计算" in text
+    assert "无需等待：自 2026-03 起在本地享受医疗保险待遇。" in text
+    assert "medical_transfer_waiting_months" in text and "医保办发〔2021〕43号" in text
     english = client_for(world, "worker", "en").get("/me/transfers/").content.decode()
-    assert "No waiting period: benefits here from 2026-02" in english
+    assert "No waiting period: medical insurance benefits here from 2026-03." in english
+    assert "15 months, of which 12 moved in from other places; all of them count here" in english

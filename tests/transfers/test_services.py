@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.core.errors import Conflict, NotFound, ValidationFailed
@@ -38,6 +39,30 @@ def pay_year(person, year: int, base: int = BASE) -> None:
         declared_base_cents=base,
         today=dt.date(year, 1, 10),
     )
+
+
+def pay_medical(person, first: dt.date, months: int, *, paid_on: dt.date | None = None) -> None:
+    """Months of the employee medical insurance paid at once (on the 10th of the first, unless told)."""
+    own_contribution_pay(
+        actor=SYSTEM,
+        person=person,
+        scheme="MEDICAL",
+        period_start=first,
+        months=months,
+        declared_base_cents=BASE,
+        today=paid_on or first + dt.timedelta(days=9),
+    )
+
+
+def move(person, to_region: str, on: dt.date) -> IncomingTransfer:
+    """The relation moved to ``to_region`` within the deployment on ``on``, and received that day."""
+    transfer = transfer_request(actor=SYSTEM, person=person, to_region=to_region, today=on)
+    done = transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=on)
+    incoming = IncomingTransfer.objects.get(document_id=done.document_id)
+    received = timezone.make_aware(dt.datetime.combine(on, dt.time(10)))
+    IncomingTransfer.objects.filter(pk=incoming.pk).update(received_at=received)
+    incoming.refresh_from_db()
+    return incoming
 
 
 @pytest.fixture

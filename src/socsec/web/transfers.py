@@ -117,10 +117,8 @@ def my_transfers(request: HttpRequest) -> HttpResponse:
     context = {
         "conversions": conversion_previews(person=person, on=today),
         "rows": _outgoing_rows(list(transfers_out_of(person))),
-        "incoming": [
-            {"t": t, "medical": medical_continuation(t, on=today)}
-            for t in transfers_into(person).prefetch_related("periods")
-        ],
+        "incoming": list(transfers_into(person)),
+        "medical": medical_continuation(person, on=today),
         "cities": destination_cities(),
         "agencies": _agency_choices(),
         "error": error,

@@ -71,8 +71,7 @@ MEDICAL_TRANSFER_2021 = (
 @formula(
     name="medical_transfer_waiting_months",
     label="Waiting period before medical insurance benefits start at the new place: none after a break of 3 "
-    "months or less (the missed months are paid and their benefits follow), else the pooling area's own "
-    "period, at most 6 months; the years on record elsewhere count in full",
+    "months or less, else the pooling area's own period, at most 6 months",
     reference=MEDICAL_TRANSFER_2021,
     unit="months",
     inputs={
@@ -91,12 +90,14 @@ def medical_transfer_waiting_months(ctx: Context, on: Array, region: Array, gap_
     allowed = ctx.at("transfers.medical_gap_months", on)
     if np.isnan(allowed).any():
         raise RuleViolation(f"no rule on medical insurance relations moved before 2022-01-01 (asked for {on[0]})")
+    short = gap <= allowed
     local = ctx.by_key("transfers.medical_waiting_months", province_of(region), on)
-    if np.isnan(local).any():
-        bad = str(np.asarray(region)[np.isnan(local)][0])
+    unset = np.isnan(local) & ~short  # a short break needs no local figure: the national rule says none
+    if unset.any():
+        bad = str(np.asarray(region)[unset][0])
         raise RuleViolation(f"no medical insurance waiting period for the province of {bad} on {on[0]}")
     cap = ctx.at("transfers.medical_waiting_cap", on)
-    if (local > cap).any():
+    if (local[~short] > cap[~short]).any():
         raise RuleViolation(f"a pooling area's waiting period is at most {int(cap[0])} months")
-    result: Array = np.where(gap <= allowed, 0, local)
+    result: Array = np.where(short, 0, np.nan_to_num(local))
     return result
