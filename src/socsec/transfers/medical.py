@@ -80,18 +80,15 @@ def medical_continuation(person: Person, *, on: dt.date) -> dict[str, Any] | Non
     incoming = latest_medical_transfer(person)
     if incoming is None:
         return None
-    spans = list(
-        TransferredPeriod.objects.filter(transfer=incoming, scheme=SCHEME).values_list("first_month", "last_month")
+    periods = list(
+        TransferredPeriod.objects.filter(person=person, scheme=SCHEME).values_list(
+            "transfer_id", "first_month", "last_month"
+        )
     )
+    spans = [(lo, hi) for transfer, lo, hi in periods if transfer == incoming.pk]
+    brought = {i for _transfer, lo, hi in periods for i in range(lo, hi + 1)}  # by every transfer in
     last = max(hi for _lo, hi in spans)
     record = record_months(person, SCHEME, until=on, home_region=incoming.to_region.code)
-    brought = {
-        i
-        for lo, hi in TransferredPeriod.objects.filter(person=person, scheme=SCHEME).values_list(
-            "first_month", "last_month"
-        )
-        for i in range(lo, hi + 1)
-    }
     first_here = _first_paid_here(person, incoming, last)
     gap = max((first_here if first_here is not None else month_index(on)) - last - 1, 0)
     day = month_first_day(first_here) if first_here is not None else on
