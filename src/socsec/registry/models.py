@@ -115,7 +115,7 @@ class Person(models.Model):
     resident_id = EncryptedTextField()
     resident_id_index = BlindIndexField(source="resident_id", unique=True)
     name = EncryptedTextField()
-    name_index = BlindIndexField(source="name", normaliser="name", db_index=True)
+    name_index = BlindIndexField(source="name", normaliser="name")
 
     class RetirementGroup(models.TextChoices):
         MEN_60 = "MEN_60", _("men, 60 before the 2025 reform")
@@ -134,6 +134,9 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # a name search reads the first matches by id: a common name's are read in order, a few rows,
+        # not all of its namesakes sorted (a million at a province's scale)
+        indexes = [models.Index(fields=["name_index", "id"], name="person_name_id_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sex="M", retirement_group="MEN_60")
