@@ -143,10 +143,14 @@ class Loader:
         """In the writing thread, before its first chunk: one transaction for the whole load, which first
         empties the tables (they are empty), so that PostgreSQL at ``wal_level = minimal`` writes the
         rows without logging them to the WAL. A load that fails leaves nothing."""
+        from scale_records import ACCOUNT_BASE
+
         connection.set_autocommit(False)
         if self.postgres:
             with connection.cursor() as cur:
-                cur.execute(f"TRUNCATE {', '.join(BULK_TABLES)}")
+                # not the accounts: the bank's and the funds' (``reference_data``) are there already
+                cur.execute(f"TRUNCATE {', '.join(t for t in BULK_TABLES if t != 'ledger_account')}")
+                cur.execute(f"DELETE FROM ledger_account WHERE id >= {ACCOUNT_BASE}")
 
     def close_load(self) -> None:
         connection.commit()
@@ -199,8 +203,8 @@ class Loader:
             indexes = cur.fetchall()
             for table, name, kind, definition in sorted(constraints, key=lambda c: c[2] != "f"):  # foreign keys first
                 cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                # foreign keys come back NOT VALID: the drawn rows are consistent by construction, and
-                # checking 50M rows' keys would be most of the build (VALIDATE CONSTRAINT checks them later)
+                # foreign keys come back NOT VALID, then are validated one by one (``finish``): a check
+                # that reads each table once, not a lookup per row as a key added to a full table would
                 valid = " NOT VALID" if kind == "f" else ""
                 self._saved.append((table, kind, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}{valid}'))
             for name, definition in indexes:
@@ -217,6 +221,14 @@ class Loader:
             for _table, _kind, statement in sorted(self._saved, key=lambda s: order[s[1]]):
                 cur.execute(statement)
         phases["keys_and_indexes"] = time.perf_counter() - start
+        start = time.perf_counter()
+        with connection.cursor() as cur:  # the drawn rows' references checked, every one (a build that
+            # left one dangling fails here, naming the key, instead of timing steps over broken data)
+            for table, kind, statement in self._saved:
+                if kind == "f":
+                    name = statement.split('ADD CONSTRAINT "', 1)[1].split('"', 1)[0]
+                    cur.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+        phases["foreign_keys_validated"] = time.perf_counter() - start
         self._saved = []
         start = time.perf_counter()
         with connection.cursor() as cur:
