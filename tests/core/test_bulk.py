@@ -67,6 +67,24 @@ def test_copy_rows_encrypts_as_the_field_does(world):
 
 
 @pytest.mark.django_db
+def test_copy_rows_ignoring_conflicts_skips_what_a_unique_constraint_holds_as_insert_rows_does():
+    insert_rows(LedgerTransaction, COLUMNS, rows("k", 3))  # k:0 .. k:2 held already
+    first = rows("k", 6)  # k:0 .. k:5: three new
+    again = rows("k", 8)[4:] + rows("k", 8)[6:]  # k:4 .. k:7, twice k:6 and k:7 in one batch: two new
+    # twice in one transaction: the second call finds the temporary table made and emptied by the first
+    assert copy_rows(LedgerTransaction, COLUMNS, first, returning=False, ignore_conflicts=True) == []
+    assert copy_rows(LedgerTransaction, COLUMNS, again, returning=False, ignore_conflicts=True) == []
+    kept = LedgerTransaction.objects.order_by("id")
+    assert [t.idempotency_key for t in kept] == [f"k:{i}" for i in range(8)]
+    fields = ["booked_on", "description", "kind", "params", "source"]
+    expected = {row[-1]: row for row in rows("k", 8)}
+    for t in kept:
+        row = expected[t.idempotency_key]
+        assert [getattr(t, f) for f in fields] == [row[1], row[2], row[3], row[4], row[5]]
+        assert t.at == AT
+
+
+@pytest.mark.django_db
 def test_nothing_to_copy_writes_nothing():
     assert copy_rows(LedgerTransaction, COLUMNS, []) == []
     assert not LedgerTransaction.objects.exists()

@@ -198,7 +198,8 @@ class BenefitPayment(models.Model):
         RESTORATION = "RESTORATION", _("a recovery given back: the suspension behind it was lifted")
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    # found by award through benefit_paid_once (award first): no index of its own to keep on every write
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments", db_index=False)
     month = models.CharField(max_length=7)  # the month the amount is for
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PAYMENT)
     amount_cents = models.BigIntegerField()

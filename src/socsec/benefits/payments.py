@@ -54,6 +54,7 @@ AWARDS_A_BATCH = 1000  # what earlier runs paid is read, and what is due compute
 # SQLite's 999 variables a statement, so each group of writes is one INSERT a table on either database
 WRITES_A_BATCH = 140
 COPIES_A_BATCH = 10000  # the same by COPY on PostgreSQL, where no statement grows with the rows
+CLAIMS_A_BATCH = 2000  # claims moved to paid at once on PostgreSQL (their events and audit entries by COPY)
 ITEM_FUND = {"resident_pension_monthly": "RESIDENT_PENSION"}  # where the item, not the kind, names the fund
 # awards the payment runs look at: those in force on claims whose decision stands, and those replaced
 # after a review whatever became of the claim (their months are all paid, but a death notice still
@@ -246,9 +247,10 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
         status=Claim.Status.AWARDED, pk__in=BenefitPayment.objects.values("award__claim_id")
     ).order_by("id")
     last_id = 0
+    group = CLAIMS_A_BATCH if connection.vendor == "postgresql" else WRITES_A_BATCH
     while True:
         # not the claim's facts and assessment: encrypted, and withheld from the audit entry anyway
-        claims = list(_locked(waiting.filter(id__gt=last_id).defer("facts", "assessment"))[:WRITES_A_BATCH])
+        claims = list(_locked(waiting.filter(id__gt=last_id).defer("facts", "assessment"))[:group])
         if not claims:
             return
         last_id = claims[-1].pk
@@ -259,18 +261,15 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
         )
         for claim in claims:
             claim.status, claim.version = Claim.Status.PAID, claim.version + 1
-        ClaimEvent.objects.bulk_create(
+        now = timezone.now()
+        copy_rows(
+            ClaimEvent,
+            ["claim_id", "at", "on", "actor", "from_status", "to_status", "note"],
             [
-                ClaimEvent(
-                    claim=claim,
-                    on=today,
-                    actor=actor.label,
-                    from_status=Claim.Status.AWARDED,
-                    to_status=Claim.Status.PAID,
-                    note=f"paid in {month}",
-                )
+                (claim.pk, now, today, actor.label, Claim.Status.AWARDED, Claim.Status.PAID, f"paid in {month}")
                 for claim in claims
-            ]
+            ],
+            returning=False,
         )
         audit_record_many(actor=actor, action="benefit.claim.paid", instances=claims, befores=befores)
         claims_paid_tell(claims, month)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from socsec.audit.services import Actor, audit_record_many
 from socsec.core.months import month_first_day, month_index, month_name
@@ -60,23 +60,31 @@ def apply_suspensions(month: str, actor: Actor, awards: QuerySet[Award]) -> list
     }
     periodic = awards.filter(periodic=True, suspended_from="")
     unemployed = Q(claim__kind=Claim.Kind.UNEMPLOYMENT, status=Award.Status.ACTIVE)
-    candidates = (
-        periodic.filter(Q(claim__person__death_notice__isnull=False) | unemployed)
+    # two reads, each by what selects it (the few death notices; the unemployment claims), never a join
+    # of every award with every person: the awards of the dead, then unemployment benefit of the living
+    dead = (
+        periodic.filter(claim__person__death_notice__isnull=False)
         .select_related("claim__person__death_notice")
         .defer(*NOT_READ)
-        .order_by("claim", "id")
+        .order_by("claim_id", "id")
+    )
+    living = (
+        periodic.filter(unemployed)
+        .exclude(Exists(DeathNotice.objects.filter(person_id=OuterRef("claim__person_id"))))
+        .select_related("claim")
+        .defer(*NOT_READ[:2])
+        .order_by("claim_id", "id")
     )
     new_work = _new_work(month, periodic.filter(unemployed).values("claim__person_id"))
     stops: list[tuple[Award, Stop]] = []
     on_benefit: list[tuple[Award, ReplacedKey]] = []
-    for award in candidates.iterator(chunk_size=2000):
-        key = replaced_key(award)
-        notice = getattr(award.claim.person, "death_notice", None)
-        stop = _death_stop(award, key, lifted, notice)
-        if stop is None and award.beneficiary == "" and _unemployed_in(award, month, notice):
-            on_benefit.append((award, key))
-        elif stop is not None:
+    for award in dead.iterator(chunk_size=2000):
+        stop = _death_stop(award, replaced_key(award), lifted, award.claim.person.death_notice)
+        if stop is not None:
             stops.append((award, stop))
+    for award in living.iterator(chunk_size=2000):
+        if award.beneficiary == "" and month_index(award.start_month) <= month_index(month):
+            on_benefit.append((award, replaced_key(award)))
     work_stops, reports = _work_while_unemployed(month, on_benefit, lifted, new_work)
     stops.extend(work_stops)
     for award, stop in stops:
@@ -117,15 +125,6 @@ def _death_stop(
     }
     reason = f"death on {notice.died_on.isoformat()} ({notice.source})"
     return Stop(T.DEATH, f"death:{notice.pk}", month_name(month_index(notice.died_on) + 1), reason, evidence)
-
-
-def _unemployed_in(award: Award, month: str, notice: DeathNotice | None) -> bool:
-    return (
-        award.claim.kind == Claim.Kind.UNEMPLOYMENT
-        and award.status == Award.Status.ACTIVE
-        and month_index(award.start_month) <= month_index(month)
-        and notice is None
-    )
 
 
 Work = tuple[int, dt.date, str, dict[str, Any]]  # an engagement: id, start day, category, evidence

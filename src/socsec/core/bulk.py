@@ -7,10 +7,12 @@ same by COPY on PostgreSQL (ids drawn from the table's sequence first), by ``ins
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import zlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 MAX_ROWS = 1000  # rows a statement at most, whatever the database allows
 
@@ -64,20 +66,61 @@ def _needs_preparing(field: Any) -> bool:
     return own or isinstance(field, models.JSONField | models.DateField | models.DecimalField)
 
 
+def _copy_preparers(fields: Sequence[Any]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """How COPY takes each column that needs preparing: JSON as its text (the server parses it; psycopg's
+    JSON wrapper costs several times more a row), anything else through its field. A value given again
+    (a run's one timestamp, its day) is prepared once."""
+
+    def as_json(field: Any) -> Callable[[Any], Any]:
+        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+
+    def by_field(field: Any) -> Callable[[Any], Any]:
+        return lambda value: field.get_db_prep_save(value, connection)
+
+    def once(prepare: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        last: list[Any] = [_NOTHING, None]  # the value last given, and what it became
+
+        def prepared(value: Any) -> Any:
+            if value is not last[0]:
+                last[0], last[1] = value, prepare(value)
+            return last[1]
+
+        return prepared
+
+    return [
+        (i, once(as_json(f) if type(f) is models.JSONField else by_field(f)))
+        for i, f in enumerate(fields)
+        if _needs_preparing(f)
+    ]
+
+
+_NOTHING = object()
+
+
 def copy_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: bool = True
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool = True,
+    ignore_conflicts: bool = False,
 ) -> list[int]:
     """``insert_rows``, by COPY on PostgreSQL: the ids are drawn from the table's sequence in one query (in
     increasing order, as the rows are given) and written with the rows, so thousands of rows cost two
-    statements and no SQL text grows with them. Elsewhere ``insert_rows``."""
+    statements and no SQL text grows with them. ``ignore_conflicts`` (nothing returned): the rows are
+    copied into a temporary table of the same columns, dropped at commit, and moved from it by one
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. Elsewhere ``insert_rows``."""
     if connection.vendor != "postgresql" or not rows:
-        return insert_rows(model, columns, rows, returning=returning)
+        return insert_rows(model, columns, rows, returning=returning, ignore_conflicts=ignore_conflicts)
+    if ignore_conflicts:
+        _copy_ignoring_conflicts(model, columns, rows)
+        return []
     meta = model._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
     fields = [by_attname[name] for name in columns]
     pk = meta.pk
     assert pk is not None
-    prepared = [i for i, f in enumerate(fields) if _needs_preparing(f)]
+    prepared = _copy_preparers(fields)
     quote = connection.ops.quote_name
     names = [str(f.column) for f in fields]
     ids: list[int] = []
@@ -93,7 +136,34 @@ def copy_rows(
         with cursor.cursor.copy(sql) as copy:
             for at, row in enumerate(rows):
                 values = list(row)
-                for i in prepared:
-                    values[i] = fields[i].get_db_prep_save(values[i], connection)
+                for i, prepare in prepared:
+                    values[i] = prepare(values[i])
                 copy.write_row([ids[at], *values] if returning else values)
     return ids
+
+
+def _copy_ignoring_conflicts(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in columns]
+    prepared = _copy_preparers(fields)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    # one temporary table per table and set of columns (a short name whatever the table's)
+    staging = quote(f"socsec_copy_{zlib.crc32(f'{meta.db_table}:{names}'.encode()):08x}")
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # the columns' types, no constraint: made once in the transaction, emptied after each use
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {quote(meta.db_table)} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = list(row)
+                for i, prepare in prepared:
+                    values[i] = prepare(values[i])
+                copy.write_row(values)
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"TRUNCATE {staging}")

@@ -46,7 +46,8 @@ class LedgerTransaction(models.Model):
 
 class LedgerEntry(models.Model):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # found by account through entry_account_idx (account first): no index of its own to keep on every write
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount_cents = models.BigIntegerField(help_text="debit positive, credit negative")
 
     class Meta:

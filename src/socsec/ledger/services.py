@@ -18,14 +18,15 @@ from .descriptions import LineKind
 from .models import Account, LedgerEntry, LedgerTransaction
 
 
-def _accounts(codes: Sequence[str]) -> dict[str, Account]:
-    """The accounts with these codes, read in one query; those not used before are opened together."""
+def _account_ids(codes: Sequence[str]) -> dict[str, int]:
+    """The ids of the accounts with these codes, read in one query; those not used before are opened
+    together."""
     wanted = list(dict.fromkeys(codes))
-    found = {a.code: a for a in Account.objects.filter(code__in=wanted)}
+    found = dict(Account.objects.filter(code__in=wanted).values_list("code", "id"))
     missing = [_unsaved_account(code) for code in wanted if code not in found]
     if missing:
         Account.objects.bulk_create(missing, ignore_conflicts=True)  # another writer may open one first
-        found.update({a.code: a for a in Account.objects.filter(code__in=[a.code for a in missing])})
+        found.update(Account.objects.filter(code__in=[a.code for a in missing]).values_list("code", "id"))
     return found
 
 
@@ -130,12 +131,12 @@ def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
                 for posting, _lines in todo
             ],
         )
-        accounts = _accounts([code for _posting, lines in todo for code, _cents in lines])
+        accounts = _account_ids([code for _posting, lines in todo for code, _cents in lines])
         copy_rows(
             LedgerEntry,
             ["transaction_id", "account_id", "amount_cents"],
             [
-                (tx, accounts[code].pk, cents)
+                (tx, accounts[code], cents)
                 for tx, (_posting, lines) in zip(made, todo, strict=True)
                 for code, cents in lines
             ],
