@@ -124,17 +124,31 @@ def test_a_common_name_reads_its_first_matches_in_id_order_from_the_index(world)
     """A name shared by many (王伟: some hundred thousand namesakes in a province of 10M) is searched by
     ``person_name_id_idx`` (name index, id): the first 50 by id read in order, none sorted; an index on the
     name alone would read every namesake and sort them (106 ms at 10M persons, 19 ms with this one)."""
-    for i in range(30):
+    namesakes = [
         person_register(
             actor=SYSTEM,
             resident_id=resident_id("440305", "19850101", 601 + 2 * i),
             name="王伟",
             residence_region="440300",
         )
+        for i in range(30)
+    ]
     with connection.cursor() as cursor:
+        # 5,000 others of other names (a copy of one namesake's row under new indexes): among so few rows
+        # as the 30 alone, reading the primary key in order and filtering by name is cheapest, and the
+        # planner rightly takes it; among many it would read every row before the first namesake
+        cursor.execute(
+            "INSERT INTO registry_person (id, resident_id, name, birth_date, sex, created_at,"
+            " residence_region_id, resident_id_index, name_index, retirement_group)"
+            " SELECT p.id + 1000000 + g, resident_id, name, birth_date, sex, created_at, residence_region_id,"
+            " md5('resident ' || g), md5('name ' || g), retirement_group"
+            " FROM registry_person p CROSS JOIN generate_series(1, 5000) g"
+            " WHERE p.id = %s",
+            [namesakes[0].pk],
+        )
         cursor.execute("ANALYZE registry_person")
-        # what a large table makes the planner choose (30 rows here): no scan of the table, and a sort
-        # only where no index gives the order (an index on the name alone would need one)
+        # what a large table makes the planner choose: no scan of the table, and a sort only where no
+        # index gives the order (an index on the name alone would need one)
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
             cursor.execute(f"SET LOCAL {setting} = off")
         qs = persons_matching(query="王伟").order_by("id")[:50]
