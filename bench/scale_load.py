@@ -87,6 +87,10 @@ def reference_data() -> Any:
                 full = {"contribution": due.as_dict(), "individual_account": to_account.as_dict()}
                 text = json.dumps({key: _trimmed(value) for key, value in full.items()})
                 explanations[(city, quarter.isoformat(), base)] = (int(due.value), int(to_account.value), text)
+    from scale_records import ACCOUNT_BASE
+
+    # the persons' accounts are numbered from ACCOUNT_BASE: the bank's and the funds' must lie below
+    assert max(accounts.values()) < ACCOUNT_BASE, (max(accounts.values()), ACCOUNT_BASE)
     return Reference(
         cities=[(regions[c].pk, c, float(w)) for c, w in zip(CITIES, CITY_WEIGHTS, strict=True)],
         province_of_city={regions[c].pk: regions[c].province_code for c in CITIES},

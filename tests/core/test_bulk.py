@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from socsec.benefits.models import Award
+from socsec.core import bulk
 from socsec.core.bulk import copy_rows, insert_rows
 from socsec.ledger.models import LedgerTransaction
 
@@ -61,27 +63,40 @@ def test_copy_rows_encrypts_as_the_field_does(world):
     columns = ["claim_id", "item", "label", "payer", "periodic", "amount_cents", "start_month", "end_month"]
     columns += ["beneficiary", "explanation", "suspended_from", "suspended_reason", "status"]
     values = (claim_award.claim_id, "y", "y", "FUND", False, 5, "2026-02", "", "王芳", {"a": 1}, "", "", "ACTIVE")
-    [pk] = copy_rows(Award, columns, [values])
-    award = Award.objects.get(pk=pk)
-    assert (award.beneficiary, award.explanation, award.periodic, award.amount_cents) == ("王芳", {"a": 1}, False, 5)
+    pks = copy_rows(Award, columns, [values, values])
+    for award in Award.objects.filter(pk__in=pks):
+        assert (award.beneficiary, award.explanation, award.periodic) == ("王芳", {"a": 1}, False)
+        assert award.amount_cents == 5
+    # the same name given twice is sealed twice: no two rows' ciphertexts alike (nor their nonces)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT beneficiary FROM benefits_award WHERE id IN (%s, %s)", pks)
+        sealed = [row[0] for row in cursor.fetchall()]
+    assert len(sealed) == 2 and sealed[0] != sealed[1] and "王芳" not in sealed[0] + sealed[1]
 
 
 @pytest.mark.django_db
-def test_copy_rows_ignoring_conflicts_skips_what_a_unique_constraint_holds_as_insert_rows_does():
+@pytest.mark.parametrize("copy_from", [1, bulk.COPY_IGNORING_FROM])  # by COPY, and by statements (so few rows)
+def test_copy_rows_ignoring_conflicts_skips_what_a_unique_constraint_holds_as_insert_rows_does(monkeypatch, copy_from):
+    monkeypatch.setattr(bulk, "COPY_IGNORING_FROM", copy_from)
     insert_rows(LedgerTransaction, COLUMNS, rows("k", 3))  # k:0 .. k:2 held already
     first = rows("k", 6)  # k:0 .. k:5: three new
-    again = rows("k", 8)[4:] + rows("k", 8)[6:]  # k:4 .. k:7, twice k:6 and k:7 in one batch: two new
+    # k:4 .. k:7 told otherwise, twice k:6 and k:7 in one batch: two new, and the first of each kept
+    again = [(*row[:2], f"again {row[-1]}", *row[3:]) for row in rows("k", 8)[4:] + rows("k", 8)[6:]]
     # twice in one transaction: the second call finds the temporary table made and emptied by the first
     assert copy_rows(LedgerTransaction, COLUMNS, first, returning=False, ignore_conflicts=True) == []
     assert copy_rows(LedgerTransaction, COLUMNS, again, returning=False, ignore_conflicts=True) == []
     kept = LedgerTransaction.objects.order_by("id")
     assert [t.idempotency_key for t in kept] == [f"k:{i}" for i in range(8)]
     fields = ["booked_on", "description", "kind", "params", "source"]
-    expected = {row[-1]: row for row in rows("k", 8)}
+    expected = {row[-1]: row for row in rows("k", 6) + again[2:4]}
     for t in kept:
         row = expected[t.idempotency_key]
         assert [getattr(t, f) for f in fields] == [row[1], row[2], row[3], row[4], row[5]]
         assert t.at == AT
+    assert [t.description for t in kept][4:] == ["tab\there\nnew line \\ 4", "tab\there\nnew line \\ 5"] + [
+        "again k:6",
+        "again k:7",
+    ]
 
 
 @pytest.mark.django_db

@@ -57,8 +57,8 @@ def test_many_notices_cost_the_same_statements_per_batch_whatever_the_rows(db):
     if connection.vendor == "postgresql":
         # by COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING, in batches of
         # 10,000: three statements a batch (the table made if absent, the move, the emptying), the
-        # COPY itself beside them, none growing with the rows
-        assert insert(10, 0) == 3
+        # COPY itself beside them, none growing with the rows; a few (one notice) by one INSERT
+        assert insert(10, 0) == 1
         assert insert(2500, 100) == 3
         assert insert(25000, 5000) == 3 * 3
         assert Notice.objects.count() == 10 + 2500 + 25000
@@ -70,6 +70,21 @@ def test_many_notices_cost_the_same_statements_per_batch_whatever_the_rows(db):
         assert insert(per, 100) == 1
         assert insert(2500, 5000) == -(-2500 // per)
         assert Notice.objects.count() == 2510 + per
+
+
+@pytest.mark.parametrize("n", [10, 1500])  # by statements on either database; by COPY on PostgreSQL
+def test_a_notice_told_again_is_kept_as_first_told(db, n):
+    def tell(start: int, amount: str) -> None:
+        rows = ((recipients.person(i), {"amount": amount}, f"paid:{i}") for i in range(start, start + n))
+        assert notify_many(event="benefit.paid", rows=rows) == n
+
+    tell(0, "1.00")
+    tell(n // 2, "2.00")  # half of them again, with another amount: the first kept, the rest new
+    amounts = {key: context["amount"] for key, context in Notice.objects.values_list("dedupe_key", "context")}
+    assert len(amounts) == n + n // 2
+    assert [amounts[f"paid:{i}"] for i in (0, n // 2 - 1, n // 2, n - 1, n, n + n // 2 - 1)] == ["1.00"] * 4 + [
+        "2.00"
+    ] * 2
 
 
 def test_a_claim_tells_the_claimant_and_the_platform_and_its_decision_the_claimant(world):

@@ -68,8 +68,8 @@ def _needs_preparing(field: Any) -> bool:
 
 def _copy_preparers(fields: Sequence[Any]) -> list[tuple[int, Callable[[Any], Any]]]:
     """How COPY takes each column that needs preparing: JSON as its text (the server parses it; psycopg's
-    JSON wrapper costs several times more a row), anything else through its field. A value given again
-    (a run's one timestamp, its day) is prepared once."""
+    JSON wrapper costs several times more a row), anything else through its field. A date, time or decimal
+    given again (a run's one timestamp, its day) is prepared once."""
 
     def as_json(field: Any) -> Callable[[Any], Any]:
         return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
@@ -87,14 +87,18 @@ def _copy_preparers(fields: Sequence[Any]) -> list[tuple[int, Callable[[Any], An
 
         return prepared
 
-    return [
-        (i, once(as_json(f) if type(f) is models.JSONField else by_field(f)))
-        for i, f in enumerate(fields)
-        if _needs_preparing(f)
-    ]
+    def preparer(field: Any) -> Callable[[Any], Any]:
+        if type(field) is models.JSONField:
+            return as_json(field)  # a dict may be changed between rows: each one read
+        if isinstance(field, models.DateField | models.DecimalField) and type(field).__module__.startswith("django."):
+            return once(by_field(field))  # values that cannot change
+        return by_field(field)  # an encrypted field: each value sealed anew (the same text never sealed alike)
+
+    return [(i, preparer(f)) for i, f in enumerate(fields) if _needs_preparing(f)]
 
 
 _NOTHING = object()
+COPY_IGNORING_FROM = 1000  # rows: fewer are inserted by statements, conflicts skipped by ON CONFLICT
 
 
 def copy_rows(
@@ -109,8 +113,9 @@ def copy_rows(
     increasing order, as the rows are given) and written with the rows, so thousands of rows cost two
     statements and no SQL text grows with them. ``ignore_conflicts`` (nothing returned): the rows are
     copied into a temporary table of the same columns, dropped at commit, and moved from it by one
-    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. Elsewhere ``insert_rows``."""
-    if connection.vendor != "postgresql" or not rows:
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (below ``COPY_IGNORING_FROM`` rows, one notice say,
+    ``insert_rows``: a temporary table costs more than it saves). Elsewhere ``insert_rows``."""
+    if connection.vendor != "postgresql" or not rows or (ignore_conflicts and len(rows) < COPY_IGNORING_FROM):
         return insert_rows(model, columns, rows, returning=returning, ignore_conflicts=ignore_conflicts)
     if ignore_conflicts:
         _copy_ignoring_conflicts(model, columns, rows)
