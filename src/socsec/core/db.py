@@ -1,11 +1,13 @@
-"""Row locks for services, and writes the read path may skip while a batch job holds SQLite's write lock."""
+"""Row locks for services, writes the read path may skip while a batch job holds SQLite's write lock, and
+the planner's settings for a query over everyone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Manager, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -61,3 +63,29 @@ def id_chunks(ids: Sequence[int]) -> list[list[int]]:
     """``ids`` in runs of at most ``PARAMETERS_A_QUERY``, for ``pk__in`` look-ups that hold on SQLite."""
     ids = list(ids)
     return [ids[start : start + PARAMETERS_A_QUERY] for start in range(0, len(ids), PARAMETERS_A_QUERY)]
+
+
+# For a query that reads every row of its tables: no nested loops, no JIT compilation.
+WHOLE_TABLE_SETTINGS = {"enable_nestloop": "off", "jit": "off"}
+
+
+@contextmanager
+def reading_whole_tables() -> Iterator[None]:
+    """While open, on PostgreSQL, the queries run read whole tables (a count over everyone), so the planner
+    joins by hashing or merging: its row estimates through window functions and small temporary tables are
+    off a hundredfold, and a nested loop of index look-ups that looked cheap reads a large table at random
+    (a month's coverage statistics: over 10 minutes at 10M persons). JIT is off too: compiling such a
+    query's expressions took seconds more than it saved. Within a transaction (one is opened if none is);
+    the caller's own settings are back on leaving. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(WHOLE_TABLE_SETTINGS)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+        before = cursor.fetchone()
+        for name, value in WHOLE_TABLE_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield  # a failure rolls the settings back with the transaction (or the caller's savepoint)
+        for name, value in zip(names, before, strict=True):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])

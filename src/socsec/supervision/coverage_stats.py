@@ -26,6 +26,7 @@ from django.db import connection
 
 from socsec.benefits.models import Award, BenefitPayment, Claim
 from socsec.contributions.models import LastOrder, OwnContribution
+from socsec.core.db import reading_whole_tables
 from socsec.core.months import month_first_day, month_index, month_last_day
 from socsec.coverage.counts import oip_best_of_person
 from socsec.registry.models import Engagement, Organisation, Person, Region
@@ -149,7 +150,7 @@ def coverage_cells(month: str) -> list[Cell]:
             day(first),
             month,
         ]
-        with connection.cursor() as cursor:
+        with reading_whole_tables(), connection.cursor() as cursor:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
     return [Cell(tuple(str(v) for v in row[:6]), *(int(v) for v in row[6:])) for row in rows]

@@ -1,0 +1,46 @@
+"""``reading_whole_tables``: the planner's settings for a query over everyone, on PostgreSQL, in force inside
+the block only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from socsec.core.db import reading_whole_tables
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+
+
+def settings() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('jit')")
+        nestloop, jit = cursor.fetchone()
+    return nestloop, jit
+
+
+def test_inside_no_nested_loops_nor_jit_and_the_callers_settings_back_after(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+    assert settings() == ("on", "on")
+    with reading_whole_tables():
+        assert settings() == ("off", "off")
+        with connection.cursor() as cursor:  # a join the planner would loop over: hashed or merged instead
+            cursor.execute(
+                "EXPLAIN SELECT * FROM registry_person p JOIN registry_engagement e ON e.person_id = p.id"
+                " WHERE p.sex = 'F'"
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Nested Loop" not in plan, plan
+    assert settings() == ("on", "on")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+    with reading_whole_tables():
+        pass
+    assert settings() == ("on", "off")  # the caller's own, as it was
+
+
+def test_a_failure_inside_leaves_the_settings_as_they_were(db):
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), reading_whole_tables():
+        assert settings() == ("off", "off")
+        raise ZeroDivisionError
+    assert settings()[0] == "on"
