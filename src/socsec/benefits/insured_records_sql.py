@@ -79,6 +79,9 @@ def _copied_chunks(sql: str, params: dict[str, Any], chunk: int) -> Iterator[dic
     with tempfile.TemporaryFile() as spool:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")  # compiling this query's expressions takes longer than running it
+            # every table read whole: the persons in id order by a sort, not by their primary key's index (at 10M
+            # persons the index walk took 136 s where a scan and a sort take 18 s)
+            cursor.execute("SET LOCAL enable_indexscan = off")
             statement = ClientCursor(cursor.connection).mogrify(sql, params)  # COPY takes no parameters
             with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT") as copy:
                 for row in copy:  # one row a message
