@@ -90,7 +90,10 @@ def reference_data() -> Any:
     from scale_records import ACCOUNT_BASE
 
     # the persons' accounts are numbered from ACCOUNT_BASE: the bank's and the funds' must lie below
-    assert max(accounts.values()) < ACCOUNT_BASE, (max(accounts.values()), ACCOUNT_BASE)
+    if max(accounts.values()) >= ACCOUNT_BASE:
+        raise RuntimeError(
+            f"reference accounts reach id {max(accounts.values())}; the persons' start at {ACCOUNT_BASE}"
+        )
     return Reference(
         cities=[(regions[c].pk, c, float(w)) for c, w in zip(CITIES, CITY_WEIGHTS, strict=True)],
         province_of_city={regions[c].pk: regions[c].province_code for c in CITIES},

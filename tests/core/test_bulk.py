@@ -81,7 +81,8 @@ def test_copy_rows_ignoring_conflicts_skips_what_a_unique_constraint_holds_as_in
     insert_rows(LedgerTransaction, COLUMNS, rows("k", 3))  # k:0 .. k:2 held already
     first = rows("k", 6)  # k:0 .. k:5: three new
     # k:4 .. k:7 told otherwise, twice k:6 and k:7 in one batch: two new, and the first of each kept
-    again = [(*row[:2], f"again {row[-1]}", *row[3:]) for row in rows("k", 8)[4:] + rows("k", 8)[6:]]
+    again = [(*row[:2], f"again {row[-1]}", *row[3:]) for row in rows("k", 8)[4:]]
+    again += [(*row[:2], f"twice {row[-1]}", *row[3:]) for row in rows("k", 8)[6:]]
     # twice in one transaction: the second call finds the temporary table made and emptied by the first
     assert copy_rows(LedgerTransaction, COLUMNS, first, returning=False, ignore_conflicts=True) == []
     assert copy_rows(LedgerTransaction, COLUMNS, again, returning=False, ignore_conflicts=True) == []

@@ -23,13 +23,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 
+from socsec.core.db import planner_settings
 from socsec.core.months import month_index
 from socsec.ledger.accounts import INDIVIDUAL_ACCOUNT_PREFIX
 from socsec.rules.engine import compute
 
 BASE_FORMULA = "contribution_base"
+EXPORT_SETTINGS = {"jit": "off", "enable_indexscan": "off"}
 # The columns of each row, as ``record_chunks`` gives them.
 COLUMNS = (
     "person",
@@ -77,11 +79,10 @@ def _copied_chunks(sql: str, params: dict[str, Any], chunk: int) -> Iterator[dic
         )
     )
     with tempfile.TemporaryFile() as spool:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # compiling this query's expressions takes longer than running it
-            # every table read whole: the persons in id order by a sort, not by their primary key's index (at 10M
-            # persons the index walk took 136 s where a scan and a sort take 18 s)
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        # no JIT (compiling this query's expressions takes longer than running it), and every table read
+        # whole: the persons in id order by a scan and a sort, not walked through their primary key's index
+        # (at 10M persons the walk took 136 s where a scan and a sort take 18 s)
+        with planner_settings(EXPORT_SETTINGS), connection.cursor() as cursor:
             statement = ClientCursor(cursor.connection).mogrify(sql, params)  # COPY takes no parameters
             with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT") as copy:
                 for row in copy:  # one row a message

@@ -3,8 +3,8 @@ the planner's settings for a query over everyone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
@@ -70,22 +70,30 @@ WHOLE_TABLE_SETTINGS = {"enable_nestloop": "off", "jit": "off"}
 
 
 @contextmanager
-def reading_whole_tables() -> Iterator[None]:
-    """While open, on PostgreSQL, the queries run read whole tables (a count over everyone), so the planner
-    joins by hashing or merging: its row estimates through window functions and small temporary tables are
-    off a hundredfold, and a nested loop of index look-ups that looked cheap reads a large table at random
-    (a month's coverage statistics: over 10 minutes at 10M persons). JIT is off too: compiling such a
-    query's expressions took seconds more than it saved. Within a transaction (one is opened if none is);
-    the caller's own settings are back on leaving. Nothing to do on SQLite."""
+def planner_settings(settings: Mapping[str, str]) -> Iterator[None]:
+    """While open, on PostgreSQL, these planner settings hold (``set_config`` local to the transaction; one
+    is opened if none is) and the caller's own are back on leaving, even within the caller's transaction
+    (a ``SET LOCAL`` in a savepoint would outlive it). Read the results inside the block: in autocommit its
+    transaction ends on leaving. On a failure the settings go with the transaction or the caller's
+    savepoint. Nothing to do on SQLite."""
     if connection.vendor != "postgresql":
         yield
         return
-    names = list(WHOLE_TABLE_SETTINGS)
+    names = list(settings)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
         before = cursor.fetchone()
-        for name, value in WHOLE_TABLE_SETTINGS.items():
+        for name, value in settings.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        yield  # a failure rolls the settings back with the transaction (or the caller's savepoint)
+        yield
         for name, value in zip(names, before, strict=True):
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def reading_whole_tables() -> AbstractContextManager[None]:
+    """``planner_settings`` for queries that read whole tables (a count over everyone): the planner joins by
+    hashing or merging, since its row estimates through window functions and small temporary tables are
+    off a hundredfold and a nested loop of index look-ups that looked cheap reads a large table at random
+    (a month's coverage statistics: over 10 minutes at 10M persons); and no JIT, whose compilation of such
+    a query's expressions took seconds more than it saved."""
+    return planner_settings(WHOLE_TABLE_SETTINGS)
