@@ -18,12 +18,20 @@ def settings() -> tuple[str, str]:
     return nestloop, jit
 
 
+def work_mem() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem')")
+        return str(cursor.fetchone()[0])
+
+
 def test_inside_no_nested_loops_nor_jit_and_the_callers_settings_back_after(db):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = on")
     assert settings() == ("on", "on")
+    before = work_mem()
     with reading_whole_tables():
         assert settings() == ("off", "off")
+        assert work_mem() == "256MB"  # settings.SOCSEC_WHOLE_TABLE_WORK_MEM
         with connection.cursor() as cursor:  # a join the planner would loop over: hashed or merged instead
             cursor.execute(
                 "EXPLAIN SELECT * FROM registry_person p JOIN registry_engagement e ON e.person_id = p.id"
@@ -31,7 +39,7 @@ def test_inside_no_nested_loops_nor_jit_and_the_callers_settings_back_after(db):
             )
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Nested Loop" not in plan, plan
-    assert settings() == ("on", "on")
+    assert settings() == ("on", "on") and work_mem() == before
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
     with reading_whole_tables():

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Manager, Model, QuerySet
 
@@ -65,7 +66,8 @@ def id_chunks(ids: Sequence[int]) -> list[list[int]]:
     return [ids[start : start + PARAMETERS_A_QUERY] for start in range(0, len(ids), PARAMETERS_A_QUERY)]
 
 
-# For a query that reads every row of its tables: no nested loops, no JIT compilation.
+# For a query that reads every row of its tables: no nested loops, no JIT compilation (and the memory of
+# settings.SOCSEC_WHOLE_TABLE_WORK_MEM for each sort and hash).
 WHOLE_TABLE_SETTINGS = {"enable_nestloop": "off", "jit": "off"}
 
 
@@ -95,5 +97,7 @@ def reading_whole_tables() -> AbstractContextManager[None]:
     hashing or merging, since its row estimates through window functions and small temporary tables are
     off a hundredfold and a nested loop of index look-ups that looked cheap reads a large table at random
     (a month's coverage statistics: over 10 minutes at 10M persons); and no JIT, whose compilation of such
-    a query's expressions took seconds more than it saved."""
-    return planner_settings(WHOLE_TABLE_SETTINGS)
+    a query's expressions took seconds more than it saved. Its sorts and hashes get
+    ``settings.SOCSEC_WHOLE_TABLE_WORK_MEM`` each (millions of persons: hashed within memory, not spilled
+    and re-read batch by batch)."""
+    return planner_settings({**WHOLE_TABLE_SETTINGS, "work_mem": settings.SOCSEC_WHOLE_TABLE_WORK_MEM})
