@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from pathlib import Path
 
@@ -74,20 +73,14 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var
     clean = tmp_path / "clean"
     shutil.copytree(var, clean)
 
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
-    proc = subprocess.Popen(
-        [*SOCSEC, "ingest", "orders", str(orders), "--platform", "swiftride"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    # killed (SIGKILL) with some of the file's chunks written and others not read yet
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "orders.chunk"}
+    killed = subprocess.run(
+        [*SOCSEC, "ingest", "orders", str(orders), "--platform", "swiftride"], env=env, capture_output=True, timeout=300
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and "WRITING" not in batch_states(var):
-        time.sleep(0.02)
-    killed_while_writing = proc.poll() is None and batch_states(var) == ["WRITING"]
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert killed_while_writing, "the ingestion finished before it could be killed; make the file larger"
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert batch_states(var) == ["WRITING"]
     assert "total 0.00 yuan" in run(var, "assess", "--month", MONTH).stdout  # nothing of it counts
 
     rerun = run(var, "ingest", "orders", str(orders), "--platform", "swiftride").stdout
@@ -104,18 +97,6 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var
         f["path"] for (files,) in query(var, "SELECT files FROM contributions_orderbatch") for f in json.loads(files)
     ]
     assert listed and all((var / "data" / path).is_file() and path.endswith(".parquet") for path in listed)
-
-
-def writing(var: Path) -> bool:
-    """Whether a process holds the database's write lock now: SQLite runs one write transaction at a time
-    (Django begins them IMMEDIATE), so while another process's transaction is open this one cannot begin."""
-    with closing(sqlite3.connect(var / "socsec.sqlite3", timeout=0, isolation_level=None)) as conn:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:  # database is locked
-            return True
-        conn.execute("ROLLBACK")
-        return False
 
 
 def row_counts(var: Path) -> dict[str, int]:
@@ -165,9 +146,7 @@ def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrup
     total = sum((i % 37 + 1) * 100 + i % 100 for i in range(rows))
     clean = tmp_path / "clean"
     shutil.copytree(var, clean)
-    started = time.monotonic()
     uninterrupted = run(clean, "ingest", "payments", str(statement)).stdout
-    took = time.monotonic() - started
     recorded = (
         f"{rows} payment(s) in the statement, {rows} new, 0 already recorded; {total // 100:,}.{total % 100:02d} yuan"
     )
@@ -175,18 +154,11 @@ def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrup
 
     before, money_before = row_counts(var), money(var)
     assert before["contributions_invoice"] > 0 and before["contributions_payment"] == 2  # the demo's two
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
-    proc = subprocess.Popen(
-        [*SOCSEC, "ingest", "payments", str(statement)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not writing(var):
-        time.sleep(0.01)
-    time.sleep(took / 3)  # well into the import's transaction: some payments are written, not committed
-    killed_while_writing = proc.poll() is None and writing(var)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert killed_while_writing, "the import finished before it could be killed; make the statement longer"
+    # killed (SIGKILL) once the first platform's payments are written, before the commit: as a power cut would
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "payments.platform_booked"}
+    killed = subprocess.run([*SOCSEC, "ingest", "payments", str(statement)], env=env, capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
     assert row_counts(var) == before  # no payment, allocation, ledger transaction or audit entry of it
     assert money(var) == money_before
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from socsec.audit.services import Actor
 from socsec.core.db import lock
 from socsec.core.errors import ValidationFailed
+from socsec.core.faults import fault
 from socsec.core.text import text_refusal
 from socsec.registry.models import Organisation
 
@@ -135,5 +136,6 @@ def bank_statement_import(*, actor: Actor, content: bytes, source: str) -> list[
             open_invoices = OpenInvoices(platform_lines[0].platform)
             for r in platform_lines:
                 results[r.row] = book_line(actor, r, source, open_invoices, window)
+            fault("payments.platform_booked")  # killed with a platform's payments written, not committed
         declarations_match(actor=actor, payments=[res.payment for res in results.values() if res.payment is not None])
     return [results[row] for row in sorted(results)]
