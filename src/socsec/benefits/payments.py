@@ -256,7 +256,7 @@ def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
         last_id = claims[-1].pk
         befores = [snapshot(claim) for claim in claims]
         # the claims locked, no others: one awarded meanwhile is moved by the next run, with its event
-        Claim.objects.filter(pk__in=[claim.pk for claim in claims], status=Claim.Status.AWARDED).update(
+        Claim.objects.filter(pk__any=[claim.pk for claim in claims], status=Claim.Status.AWARDED).update(
             status=Claim.Status.PAID, version=F("version") + 1
         )
         for claim in claims:

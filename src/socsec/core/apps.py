@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .lookups import register
+
+        register()  # field__any=[...]

@@ -22,11 +22,11 @@ def _account_ids(codes: Sequence[str]) -> dict[str, int]:
     """The ids of the accounts with these codes, read in one query; those not used before are opened
     together."""
     wanted = list(dict.fromkeys(codes))
-    found = dict(Account.objects.filter(code__in=wanted).values_list("code", "id"))
+    found = dict(Account.objects.filter(code__any=wanted).values_list("code", "id"))
     missing = [_unsaved_account(code) for code in wanted if code not in found]
     if missing:
         Account.objects.bulk_create(missing, ignore_conflicts=True)  # another writer may open one first
-        found.update(Account.objects.filter(code__in=[a.code for a in missing]).values_list("code", "id"))
+        found.update(Account.objects.filter(code__any=[a.code for a in missing]).values_list("code", "id"))
     return found
 
 
@@ -97,7 +97,7 @@ def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
     posted now, in the order given."""
     with transaction.atomic():
         ids, new = _post(postings)
-        return list(LedgerTransaction.objects.filter(pk__in=[ids[key] for key in new]).order_by("id"))
+        return list(LedgerTransaction.objects.filter(pk__any=[ids[key] for key in new]).order_by("id"))
 
 
 def post_many_keys(postings: Sequence[Posting]) -> dict[str, int]:
@@ -112,7 +112,7 @@ def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
     checked = [(posting, posting.lines()) for posting in postings]
     with transaction.atomic():
         keys = [posting.idempotency_key for posting in postings]
-        ids = dict(LedgerTransaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "id"))
+        ids = dict(LedgerTransaction.objects.filter(idempotency_key__any=keys).values_list("idempotency_key", "id"))
         todo = [(posting, lines) for posting, lines in checked if posting.idempotency_key not in ids]
         now, today = timezone.now(), timezone.localdate()
         made = copy_rows(
