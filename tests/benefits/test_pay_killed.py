@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.contributions.test_ingest_killed import LAST_MONTH, SOCSEC, query, row_counts, run
+from tests.contributions.test_ingest_killed import LAST_MONTH, SOCSEC, killed_at, query, row_counts, run
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="subprocesses on the embedded SQLite database; no database touched"
@@ -66,11 +64,9 @@ def test_killed_payment_run_leaves_nothing_and_the_rerun_equals_an_uninterrupted
     assert new == back_pay + 3
 
     before, state = row_counts(var), paid(var)
-    # killed (SIGKILL) with every payment, posting and notice of the run written, before the commit
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "pay.before_commit"}
-    killed = subprocess.run([*SOCSEC, "pay", "--month", LAST_MONTH], env=env, capture_output=True, timeout=300)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    # killed with every payment, posting and notice of the run written, inside its transaction
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    assert killed_at("pay.before_commit", [*SOCSEC, "pay", "--month", LAST_MONTH], env)
     assert row_counts(var) == before
     assert paid(var) == state
 

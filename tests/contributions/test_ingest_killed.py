@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -73,9 +74,9 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var
     clean = tmp_path / "clean"
     shutil.copytree(var, clean)
 
-    # killed (SIGKILL) with some of the file's chunks written and others not read yet
+    # killed (SIGKILL) with the first of the file's three chunks written and the others not read yet
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "orders.chunk"}
+    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "orders.chunk", "SOCSEC_ORDERS_CHUNK_ROWS": "50000"}
     killed = subprocess.run(
         [*SOCSEC, "ingest", "orders", str(orders), "--platform", "swiftride"], env=env, capture_output=True, timeout=300
     )
@@ -97,6 +98,33 @@ def test_killed_ingestion_then_rerun_equals_a_clean_ingestion(tmp_path, demo_var
         f["path"] for (files,) in query(var, "SELECT files FROM contributions_orderbatch") for f in json.loads(files)
     ]
     assert listed and all((var / "data" / path).is_file() and path.endswith(".parquet") for path in listed)
+
+
+def writing(var: Path) -> bool:
+    """Whether a process holds the database's write lock now: SQLite runs one write transaction at a time
+    (Django begins them IMMEDIATE), so while another process's transaction is open this one cannot begin."""
+    with closing(sqlite3.connect(var / "socsec.sqlite3", timeout=0, isolation_level=None)) as conn:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # database is locked
+            return True
+        conn.execute("ROLLBACK")
+        return False
+
+
+def killed_at(point: str, command: list[str], env: dict[str, str]) -> bool:
+    """Run ``command`` until it stops at the fault ``point`` (SIGSTOP), then kill it (SIGKILL, as a power cut
+    would). Returns whether it held the database's write lock when killed: inside its transaction."""
+    proc = subprocess.Popen(command, env=env | {"SOCSEC_FAULT": f"{point}:stop"}, stdout=subprocess.DEVNULL)
+    stat = Path(f"/proc/{proc.pid}/stat")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and stat.read_text().split(") ")[1][0] != "T":
+        time.sleep(0.01)
+    assert proc.poll() is None, f"{' '.join(command)} ended before {point}"
+    held = writing(Path(env["SOCSEC_VAR_DIR"]))
+    proc.kill()
+    assert proc.wait(timeout=60) == -signal.SIGKILL
+    return held
 
 
 def row_counts(var: Path) -> dict[str, int]:
@@ -154,11 +182,9 @@ def test_killed_payment_import_leaves_nothing_and_the_rerun_equals_an_uninterrup
 
     before, money_before = row_counts(var), money(var)
     assert before["contributions_invoice"] > 0 and before["contributions_payment"] == 2  # the demo's two
-    # killed (SIGKILL) once the first platform's payments are written, before the commit: as a power cut would
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"SOCSEC_VAR_DIR": str(var), "SOCSEC_FAULT": "payments.platform_booked"}
-    killed = subprocess.run([*SOCSEC, "ingest", "payments", str(statement)], env=env, capture_output=True, timeout=300)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    # killed once the first platform's payments are written, inside the import's transaction
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    assert killed_at("payments.platform_booked", [*SOCSEC, "ingest", "payments", str(statement)], env)
     assert row_counts(var) == before  # no payment, allocation, ledger transaction or audit entry of it
     assert money(var) == money_before
 
