@@ -13,7 +13,8 @@ N/M x 1.1. Prints one JSON line.
 
 On PostgreSQL each size has its own database, ``<name>_scale_<N>``; ``--reuse`` keeps a database that
 already holds the rows (none is dropped) and skips its build. Writing steps (the pay run, the export's
-read log) run in a transaction rolled back after the timing, so a kept database stays reusable.
+read log) run in a transaction rolled back after the timing, so a kept database stays reusable, and on
+PostgreSQL the database is vacuumed after them (untimed): the next step finds it as a commit leaves it.
 
 Resident IDs are real AES-GCM ciphertexts with real blind indexes, one per person; names too, one ciphertext
 per distinct name in a chunk of persons (namesakes in a chunk share it); the encrypted JSON of claims (facts,
