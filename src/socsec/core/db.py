@@ -72,7 +72,7 @@ WHOLE_TABLE_SETTINGS = {"enable_nestloop": "off", "jit": "off"}
 
 
 @contextmanager
-def planner_settings(settings: Mapping[str, str]) -> Iterator[None]:
+def planner_settings(values: Mapping[str, str]) -> Iterator[None]:
     """While open, on PostgreSQL, these planner settings hold (``set_config`` local to the transaction; one
     is opened if none is) and the caller's own are back on leaving, even within the caller's transaction
     (a ``SET LOCAL`` in a savepoint would outlive it). Read the results inside the block: in autocommit its
@@ -81,11 +81,11 @@ def planner_settings(settings: Mapping[str, str]) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    names = list(settings)
+    names = list(values)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
         before = cursor.fetchone()
-        for name, value in settings.items():
+        for name, value in values.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         yield
         for name, value in zip(names, before, strict=True):
