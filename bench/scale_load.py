@@ -238,6 +238,11 @@ class Loader:
         phases["foreign_keys_validated"] = time.perf_counter() - start
         self._saved = []
         start = time.perf_counter()
+        from socsec.ledger.totals import rebuild
+
+        rebuild()  # the funds' monthly totals of the entries written around the ledger's services
+        phases["fund_month_totals"] = time.perf_counter() - start
+        start = time.perf_counter()
         with connection.cursor() as cur:
             if self.postgres:
                 for table in [*BULK_TABLES, "benefits_paymentrun"]:

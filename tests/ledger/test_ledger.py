@@ -7,6 +7,7 @@ from socsec.core.errors import ValidationFailed
 from socsec.ledger.models import LedgerEntry, LedgerTransaction
 from socsec.ledger.selectors import balance, trial_balance
 from socsec.ledger.services import post
+from socsec.ledger.totals import drift
 
 ACCOUNTS = ["receivable:platform:a", "receivable:platform:b", "fund:OIP:440000", "fund:OIP:110000", "bank:collection"]
 
@@ -33,6 +34,7 @@ class LedgerProperties(TestCase):
         assert sum(trial_balance().values()) == 0
         for tx in LedgerTransaction.objects.all():
             assert sum(e.amount_cents for e in tx.entries.all()) == 0
+        assert drift() == []  # the funds' monthly totals agree with their entries
 
 
 class LedgerRefusals(TestCase):

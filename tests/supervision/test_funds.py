@@ -1,5 +1,6 @@
-"""Income, expenditure and reserve of each fund by month, read from the ledger in two queries whatever the
-number of entries; the months of expenditure the reserve covers; benefits by kind."""
+"""Income, expenditure and reserve of each fund by month, read from the funds' monthly totals the postings
+keep, in one query whatever the number of entries; the months of expenditure the reserve covers; benefits
+by kind."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from socsec.ledger.totals import fold
 from socsec.supervision.funds import fund_months, reserve_cover
 
 from .ledger_book import benefit, contribution, interest, reversal
@@ -58,7 +60,7 @@ def test_cover_is_the_reserve_over_the_average_months_spending():
     assert reserve_cover(1, [3] * 20) == Decimal("0.3")  # the last 12 months only
 
 
-def test_two_queries_whatever_the_number_of_entries(funds):
+def test_one_query_whatever_the_number_of_entries_and_the_same_months_once_folded(funds):
     with CaptureQueriesContext(connection) as small:
         fund_months(until="2026-12")
     for n in range(25):
@@ -66,7 +68,10 @@ def test_two_queries_whatever_the_number_of_entries(funds):
         benefit("UNEMPLOYMENT", "440000", 10 + n, D(2025, 1, 1) + dt.timedelta(days=9 * n), f"item{n % 3}")
     with CaptureQueriesContext(connection) as large:
         rows = fund_months(until="2026-12")
-    assert len(small) == len(large) == 2
+    assert len(small) == len(large) == 1
     assert sum(r.income_cents for r in rows if r.scheme == "OIP" and r.province == "110000") == sum(
         100 + n for n in range(25)
     )
+    before_fold, after_fold = fold()
+    assert (before_fold, after_fold) == (57, 37)  # 7 + 50 postings' rows; one a fund, month, kind and item
+    assert fund_months(until="2026-12") == rows

@@ -1,8 +1,8 @@
 """The ``socsec`` command. ``rules`` subcommands run on the pure rules layer and never start Django."""
 
-# One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, project,
-# export, pay, partners, tax, agency, bench, keys, token, otp, audit, rules) adds its subcommands to the parser;
-# they import Django only when they run.
+# One module per command group (serve, demo, manage, ingest, employers, assess, interest, coverage, ledger,
+# project, export, pay, partners, tax, agency, bench, keys, token, otp, audit, rules) adds its subcommands to the
+# parser; they import Django only when they run.
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from . import (
     ingest,
     interest,
     keys,
+    ledger,
     manage,
     notify,
     otp,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     interest.add_credit_interest(sub)
     coverage.add_coverage(sub)
     quality.add_quality(sub)
+    ledger.add_ledger(sub)
     project.add_project(sub)
     export.add_export(sub)
     pay.add_pay(sub)

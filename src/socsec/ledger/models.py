@@ -57,3 +57,20 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount_cents:+d}"
+
+
+class FundMonthTotal(models.Model):
+    """What the postings of one month moved on one pooled fund account (``accounts.pooled_fund``), by the
+    kind of their source (``keys.SourceKind``) and their ``item`` parameter (a benefit's formula), in
+    cents, debit positive. Written by every posting in its own transaction (``totals``), as rows added and
+    never updated, so postings to one fund never wait on each other; a key's rows are summed when read and
+    folded into one by ``totals.fold`` (nightly). The funds' dashboard reads these, not every entry."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="the first day of the month the transactions were booked in")
+    source_kind = models.CharField(max_length=40)
+    item = models.CharField(max_length=80, blank=True)
+    cents = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m} {self.source_kind} {self.item} {self.cents:+d}"

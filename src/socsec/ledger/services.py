@@ -13,6 +13,7 @@ from django.utils import timezone
 from socsec.core.bulk import copy_rows
 from socsec.core.errors import ValidationFailed
 
+from . import totals
 from .accounts import ACCOUNT_KINDS
 from .descriptions import LineKind
 from .models import Account, LedgerEntry, LedgerTransaction
@@ -102,9 +103,9 @@ def post_many(postings: Sequence[Posting]) -> list[LedgerTransaction]:
 
 def post_many_keys(postings: Sequence[Posting]) -> dict[str, int]:
     """``post_many`` for a run's thousands: the id of each posting's transaction by its key (the first
-    one where the key was posted before), without reading the transactions back. Four statements for up
+    one where the key was posted before), without reading the transactions back. Five statements for up
     to a thousand postings whatever their history: the keys already posted, the transactions, the
-    accounts (opened where new, one more), the entries."""
+    accounts (opened where new, one more), the entries, the funds' monthly totals (``totals``)."""
     return _post(postings)[0]
 
 
@@ -141,6 +142,9 @@ def _post(postings: Sequence[Posting]) -> tuple[dict[str, int], list[str]]:
                 for code, cents in lines
             ],
             returning=False,
+        )
+        totals.add(
+            ((posting.booked_on or today, posting.source, posting.params, lines) for posting, lines in todo), accounts
         )
         new = [posting.idempotency_key for posting, _lines in todo]
         ids.update(zip(new, made, strict=True))
