@@ -6,10 +6,31 @@ import datetime as dt
 
 import pytest
 
+from socsec.benefits import bank_files, payments
+from socsec.benefits.models import BenefitPayment
 from socsec.contributions.own.payments import own_contribution_pay
 from socsec.registry.services import engagement_create, person_register
 from tests.benefits.pensions import pension_in_payment
 from tests.world import SYSTEM, resident_id
+
+
+@pytest.fixture(autouse=True)
+def bank_file_as_read_back(monkeypatch):
+    """Every payment run of these tests (recoveries, beneficiaries, reviews, dependants, held accounts)
+    checks that the bank file it wrote as it paid is the one its payments give when read back, byte for
+    byte, and names the same persons in the same order."""
+    real = bank_files.bank_file_record
+
+    def checked(run, instruction, path, made=None):
+        if made is not None:
+            text, named = made
+            assert text.text() == bank_files.bank_file(run, instruction)
+            paid = BenefitPayment.objects.filter(run=run, instruction=instruction).order_by("id")
+            assert list(named) == list(dict.fromkeys(paid.values_list("award__claim__person_id", flat=True)))
+            assert text.rows == paid.count()
+        return real(run, instruction, path, made)
+
+    monkeypatch.setattr(payments, "bank_file_record", checked)
 
 
 @pytest.fixture

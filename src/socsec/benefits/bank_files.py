@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
@@ -35,14 +36,60 @@ class BankFileNotWritten(DomainError):
     code = BenefitErrorCode.BANK_FILE_NOT_WRITTEN
 
 
-def bank_file(run: PaymentRun, instruction: int = 1) -> str:
-    """One of a run's bank files: its payment instructions, one line per payment or recovery, in a fixed
-    order."""
-    out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\n")
-    writer.writerow(
-        ["payment_id", "person_id", "resident_id", "name", "beneficiary", "claim_id", "item", "month", "kind", "amount"]
+class BankFileText:
+    """A bank file's text, one line per payment or recovery added in the order paid (by payment id): the
+    payment run writes it as it pays, ``bank_file`` from the payments recorded; both give the same bytes."""
+
+    HEADER = (
+        "payment_id",
+        "person_id",
+        "resident_id",
+        "name",
+        "beneficiary",
+        "claim_id",
+        "item",
+        "month",
+        "kind",
+        "amount",
     )
+
+    def __init__(self) -> None:
+        self._out = io.StringIO()
+        self._writer = csv_writer(self._out, lineterminator="\n")
+        self._writer.writerow(self.HEADER)
+        self.rows = 0
+
+    def add(
+        self,
+        pk: int,
+        person_id: int,
+        resident_id: str,
+        name: str,
+        beneficiary: str | None,
+        claim_id: int,
+        item: str,
+        month: str,
+        kind: str,
+        amount_cents: int,
+    ) -> None:
+        """One instruction: resident ID and name in full (the bank pays by them, Purpose.PAYMENT), the
+        beneficiary where the award names one, otherwise the person's name."""
+        sign = "-" if amount_cents < 0 else ""
+        cents = abs(amount_cents)
+        amount = f"{sign}{cents // 100}.{cents % 100:02d}"
+        self._writer.writerow(
+            [pk, person_id, resident_id, name, beneficiary or name, claim_id, item, month, kind, amount]
+        )
+        self.rows += 1
+
+    def text(self) -> str:
+        return self._out.getvalue()
+
+
+def bank_file(run: PaymentRun, instruction: int = 1) -> str:
+    """One of a run's bank files from its recorded payments: its payment instructions, one line per payment
+    or recovery, in a fixed order (by payment id)."""
+    out = BankFileText()
     rows = (
         BenefitPayment.objects.filter(run=run, instruction=instruction)
         .order_by("id")
@@ -60,47 +107,35 @@ def bank_file(run: PaymentRun, instruction: int = 1) -> str:
         )
     )
     # streamed, and only the columns the file carries decrypted: a month's run may pay a million rows
-    for pk, person_id, resident_id, name, beneficiary, claim_id, item, month, kind, amount_cents in rows.iterator(
-        chunk_size=2000
-    ):
-        # resident ID and name in full: the bank pays by them (Purpose.PAYMENT)
-        sign = "-" if amount_cents < 0 else ""
-        cents = abs(amount_cents)
-        writer.writerow(
-            [
-                pk,
-                person_id,
-                resident_id,
-                name,
-                beneficiary or name,
-                claim_id,
-                item,
-                month,
-                kind,
-                f"{sign}{cents // 100}.{cents % 100:02d}",
-            ]
-        )
-    return out.getvalue()
+    for row in rows.iterator(chunk_size=2000):
+        out.add(*row)
+    return out.text()
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def bank_file_record(run: PaymentRun, instruction: int, path: str) -> tuple[BankFile, str]:
-    """Inside the run's transaction: make the file's text from the payments just written and record it,
-    with a read by the system of each person the file names (resident ID and name in full, for the bank).
-    Returns the record and the text (written once the transaction commits)."""
-    text = bank_file(run, instruction)
+def bank_file_record(
+    run: PaymentRun, instruction: int, path: str, made: tuple[BankFileText, Iterable[int]] | None = None
+) -> tuple[BankFile, str]:
+    """Inside the run's transaction: the file's text and record, with a read by the system of each person
+    the file names (resident ID and name in full, for the bank). ``made``: the text the run wrote as it
+    paid and the persons it names in the order paid; otherwise both are read from the payments just
+    written. Returns the record and the text (written once the transaction commits)."""
     payments = BenefitPayment.objects.filter(run=run, instruction=instruction)
-    rows = payments.count()
+    if made is None:
+        text, rows = bank_file(run, instruction), payments.count()
+        # streamed in the order paid (an order by person over the join is what the database would sort)
+        persons: Iterable[int] = (
+            payments.order_by("id").values_list("award__claim__person_id", flat=True).iterator(chunk_size=READS_A_BATCH)
+        )
+    else:
+        text, rows, persons = made[0].text(), made[0].rows, made[1]
     record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
-    # streamed in the order paid, each person once (an order by person over the join is what the
-    # database would have to sort first)
-    persons = payments.order_by("id").values_list("award__claim__person_id", flat=True)
     seen: set[int] = set()
-    ids = persons.iterator(chunk_size=READS_A_BATCH)
-    while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches
+    ids = iter(persons)
+    while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches, each person once
         fresh = [p for p in dict.fromkeys(batch) if p not in seen]
         seen.update(fresh)
         # logged with the run's payments or not at all, by COPY on PostgreSQL (one a batch: no other

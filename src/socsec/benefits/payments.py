@@ -33,7 +33,7 @@ from socsec.ledger.services import Posting
 from socsec.ledger.services import post_many_keys as ledger_post_many_keys
 from socsec.registry.models import Person
 
-from .bank_files import bank_file_record, bank_files_write
+from .bank_files import BankFileText, bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
 from .pay_due import INDEXED_ITEMS, PaidRow, due, last_year_due, monthly_amounts, monthly_amounts_many, paid_on_replaced
 from .pay_notices import claims_paid_tell, pay_run_tell
@@ -136,9 +136,11 @@ def pay_month(
         total, done = awards.count(), 0
         new_payments, new_cents = 0, 0
         told(0, total)
+        # the run's bank file written as it pays, and the persons it names in the order paid (none read back)
+        bank, named = BankFileText(), dict[int, None]()
         stream = pay_awards(awards, AWARDS_A_BATCH)  # one query, read as the batches are paid
         while batch := list(islice(stream, AWARDS_A_BATCH)):
-            made, cents = _pay_batch(batch, run, index, instruction, before, today, held)
+            made, cents = _pay_batch(batch, run, index, instruction, before, today, held, (bank, named))
             new_payments, new_cents = new_payments + made, new_cents + cents
             done += len(batch)
             told(done, total)
@@ -149,7 +151,7 @@ def pay_month(
         if new_payments or not run.file_path:  # this run's own file: only the rows it paid (a first run
             # with none: an empty one), recorded with the payments and written once they are committed
             run.file_path = f"payments/month={month}/bank-instructions-{instruction:03d}.csv"
-            texts[instruction] = bank_file_record(run, instruction, run.file_path)[1]
+            texts[instruction] = bank_file_record(run, instruction, run.file_path, (bank, named))[1]
         run.save()
         audit_record(actor=actor, action="benefit.payment_run", instance=run)
         pay_run_tell(actor=actor, run=run, instruction=instruction, new_payments=new_payments, new_cents=new_cents)
@@ -192,10 +194,11 @@ def _pay_batch(
     before: dict[ReplacedKey, dict[str, int]],
     today: dt.date,
     held: set[int],
+    bank: tuple[BankFileText, dict[int, None]],
 ) -> tuple[int, int]:
     """Pay one batch of awards (in id order): what was paid on them read in one query, what is due
-    computed here, the payments and their postings written in bulk. Returns the payments made and their
-    cents."""
+    computed here, the payments and their postings written in bulk, their lines added to the bank file
+    (and their persons to those it names). Returns the payments made and their cents."""
     rows: dict[int, list[PaidRow]] = {}
     paid_rows = (
         BenefitPayment.objects.filter(award_id__gte=batch[0].pk, award_id__lte=batch[-1].pk)
@@ -236,7 +239,20 @@ def _pay_batch(
             [(run.pk, award.pk, m, kind, cents, note, instruction) for award, m, kind, cents, note in part],
         )
         ledger_post_many_keys([_posting(*payment, pk, today) for payment, pk in zip(part, ids, strict=True)])
+        _bank_lines(bank, part, ids)
     return len(payments), sum(cents for _award, _m, _kind, cents, _note in payments)
+
+
+def _bank_lines(
+    bank: tuple[BankFileText, dict[int, None]], part: list[tuple[PayAward, str, str, int, str]], ids: list[int]
+) -> None:
+    """The bank file's lines of payments just written (by id, as ``bank_file`` reads them back)."""
+    text, named = bank
+    decrypted: dict[int, tuple[str, str]] = {}  # by award: its months paid in one run decrypted once
+    for (award, m, kind, cents, _note), pk in zip(part, ids, strict=True):
+        resident_id, name = decrypted.get(award.pk) or decrypted.setdefault(award.pk, award.resident_id_and_name())
+        text.add(pk, award.person_id, resident_id, name, award.beneficiary, award.claim_id, award.item, m, kind, cents)
+        named[award.person_id] = None
 
 
 def _claims_paid(actor: Actor, month: str, today: dt.date) -> None:
