@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
 
 from socsec.cli import main as socsec
 from socsec.core.errors import ValidationFailed
+from socsec.ledger import totals
 from socsec.ledger.accounts import fund, fund_interest, individual_account
 from socsec.ledger.models import FundMonthTotal
 from socsec.ledger.services import Posting, post, post_many
@@ -93,19 +95,20 @@ def test_a_retry_adds_nothing_and_a_refused_batch_writes_nothing(book):
     assert drift() == []
 
 
-def test_fold_keeps_every_cent_in_one_row_a_key_and_drops_what_nets_to_nothing(book):
+def test_fold_keeps_every_cent_in_one_row_a_key_even_one_that_nets_to_nothing(book):
     for n in range(5):
         _invoice(20 + n, 100 + n, D(2026, 3, 9))
     _invoice(30, -1_000, D(2026, 4, 15), "b")  # a credit note
     assert FundMonthTotal.objects.count() == 4 + 5 + 1
-    assert fold() == (10, 3)
+    assert fold() == (10, 4)
     assert _kept() == [
         (fund_interest("EMPLOYEE_PENSION", "110000"), D(2026, 4, 1), "interest", "", 300),
         (OIP_GD, D(2026, 3, 1), "benefit-payment", "oip_medical", 4_000),
         (OIP_GD, D(2026, 3, 1), "invoice", "", -12_500 - 510),
-        # April's invoice and its reversal net to nothing: no row
+        # April's invoice and its credit note net to nothing: the month stays, as the entries have it
+        (OIP_GD, D(2026, 4, 1), "invoice", "", 0),
     ]
-    assert fold() == (3, 3)
+    assert fold() == (4, 4)
     assert drift() == []
 
 
@@ -148,3 +151,61 @@ def test_two_transactions_posting_to_one_fund_do_not_wait_on_each_other():
         assert not thread.is_alive() and errors == []
     assert _kept() == [(OIP_GD, D(2026, 3, 1), "invoice", "", c) for c in (-700, -500, -1)]
     assert drift() == []
+
+
+def _posting_in_a_thread(n: int, cents: int) -> threading.Thread:
+    """An invoice posted by another connection, started now; the caller joins it."""
+
+    def run() -> None:
+        try:
+            _invoice(n, cents, D(2026, 5, 3))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's test database (shared cache) fails a second writer at once"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_posting_during_a_rebuild_is_counted_once(monkeypatch):
+    """A posting that comes while the totals are made again waits for them (the table's lock), then adds its
+    own rows: the entries the rebuild read did not have it."""
+    _invoice(1, 100, D(2026, 5, 3))
+    real = totals._from_entries
+    started: list[threading.Thread] = []
+
+    def post_then_read(model):  # the old totals deleted, the entries not read yet
+        started.append(_posting_in_a_thread(2, 7))
+        time.sleep(0.5)  # the other posting writes its entries, reaches the totals and waits there
+        return real(model)
+
+    monkeypatch.setattr(totals, "_from_entries", post_then_read)
+    assert rebuild() == 1
+    started[0].join(30)
+    monkeypatch.setattr(totals, "_from_entries", real)
+    assert not started[0].is_alive()
+    assert _kept() == [(OIP_GD, D(2026, 5, 1), "invoice", "", c) for c in (-100, -7)]
+    assert drift() == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's test database (shared cache) fails a second writer at once"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_posting_between_the_checks_two_reads_is_no_drift(monkeypatch):
+    _invoice(1, 100, D(2026, 5, 3))
+    real = totals._kept
+
+    def read_then_post(model):
+        found = real(model)
+        _posting_in_a_thread(2, 9).join(30)  # committed before the entries are read
+        return found
+
+    monkeypatch.setattr(totals, "_kept", read_then_post)
+    assert drift() == []  # both reads in one snapshot: the new posting on neither side
+    monkeypatch.setattr(totals, "_kept", real)
+    assert drift() == [] and len(_kept()) == 2

@@ -75,3 +75,29 @@ def test_one_query_whatever_the_number_of_entries_and_the_same_months_once_folde
     before_fold, after_fold = fold()
     assert (before_fold, after_fold) == (57, 37)  # 7 + 50 postings' rows; one a fund, month, kind and item
     assert fund_months(until="2026-12") == rows
+
+
+def test_months_that_net_to_nothing_count_as_the_entries_have_them(db):
+    """A month whose postings net to nothing is still a month of the fund (it starts there), a benefit paid
+    and recovered in one month shows as nothing paid, and a fund whose entries all cancel is listed."""
+    contribution("OIP", "440000", 100, D(2026, 1, 5))
+    reversal("OIP", "440000", 100, D(2026, 1, 9))
+    contribution("OIP", "440000", 500, D(2026, 3, 5))
+    benefit("OIP", "440000", 200, D(2026, 3, 6), "x")
+    benefit("OIP", "440000", -200, D(2026, 3, 7), "x")  # recovered
+    benefit("OIP", "440000", 200, D(2026, 3, 8), "x")
+    contribution("OIP", "110000", 70, D(2026, 2, 1))
+    reversal("OIP", "110000", 70, D(2026, 2, 2))
+    rows = [
+        (r.province, r.month, r.income_cents, r.expenditure_cents, r.reserve_cents, r.reserve_months, r.benefits)
+        for r in fund_months(until="2026-03", scheme="OIP")
+    ]
+    assert rows == [
+        ("110000", "2026-02", 0, 0, 0, None, {}),
+        ("110000", "2026-03", 0, 0, 0, None, {}),
+        ("440000", "2026-01", 0, 0, 0, None, {}),
+        ("440000", "2026-02", 0, 0, 0, None, {}),
+        ("440000", "2026-03", 500, 200, 300, Decimal("4.5"), {"x": 200}),
+    ]
+    fold()
+    assert [(r.province, r.month) for r in fund_months(until="2026-03")] == [row[:2] for row in rows]

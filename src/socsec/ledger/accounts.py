@@ -75,12 +75,10 @@ def fund_interest(scheme: str, province: str) -> str:
 
 
 def pooled_fund(code: str) -> tuple[str, str] | None:
-    """(scheme, province) of a scheme's pooled fund account or its interest sub-account; None for any other
-    account (a worker's individual account included)."""
+    """(scheme, province) of a scheme's pooled fund account or a sub-account of it (``:interest``); None for
+    any other account (a worker's individual account included)."""
     parts = code.split(":")
     if parts[0] != "fund" or code.startswith(INDIVIDUAL_ACCOUNT_PREFIX) or len(parts) not in (3, 4):
-        return None
-    if len(parts) == 4 and parts[3] != "interest":
         return None
     return parts[1], parts[2]
 

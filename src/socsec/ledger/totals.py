@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Case, F, Sum, Value, When
+from django.db.models import Case, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import StrIndex, Substr, TruncMonth
 
@@ -32,8 +32,14 @@ Key = tuple[int, dt.date, str, str]  # account id, first day of the month, sourc
 
 
 def source_kind(source: str) -> str:
-    """A transaction source's kind: its first part (``keys``)."""
-    return source.split(":", 1)[0]
+    """A transaction source's kind: its first part (``keys``); none for a source of one part."""
+    kind, colon, _rest = source.partition(":")
+    return kind if colon else ""
+
+
+def _item(params: Mapping[str, Any]) -> str:
+    """A posting's ``item`` parameter as the totals keep it (none where it is absent, null or empty)."""
+    return str(params.get("item") or "")[:80]
 
 
 def add(
@@ -41,7 +47,8 @@ def add(
     accounts: Mapping[str, int],
 ) -> int:
     """Add the totals of postings being written, each (booked on, source, params, lines), the accounts'
-    ids by code: one statement whatever their number. Returns the rows added."""
+    ids by code: one statement whatever their number. A key whose postings net to nothing is written all
+    the same (a fund's month exists once anything was booked in it). Returns the rows added."""
     sums: dict[Key, int] = defaultdict(int)
     pooled: dict[str, bool] = {}
     for booked_on, source, params, lines in postings:
@@ -53,9 +60,9 @@ def add(
             if not is_pooled:
                 continue
             if key_head is None:
-                key_head = (booked_on.replace(day=1), source_kind(source)[:40], str(params.get("item", ""))[:80])
+                key_head = (booked_on.replace(day=1), source_kind(source)[:40], _item(params))
             sums[(accounts[code], *key_head)] += cents
-    rows = [(*key, cents) for key, cents in sums.items() if cents]
+    rows = [(*key, cents) for key, cents in sums.items()]
     copy_rows(FundMonthTotal, COLUMNS, rows, returning=False)
     return len(rows)
 
@@ -69,9 +76,9 @@ def _month(value: Any) -> dt.date:
 
 
 def fold() -> tuple[int, int]:
-    """Replace each key's rows by one (none where they sum to nothing), in one transaction: the rows
-    deleted are exactly those summed (``DELETE ... RETURNING``), so a posting committed meanwhile keeps
-    its rows. Returns (rows before, rows after)."""
+    """Replace each key's rows by one, in one transaction: the rows deleted are exactly those summed
+    (``DELETE ... RETURNING``), so a posting committed meanwhile keeps its rows. Returns (rows before,
+    rows after)."""
     table = connection.ops.quote_name(FundMonthTotal._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} RETURNING account_id, month, source_kind, item, cents")
@@ -79,14 +86,13 @@ def fold() -> tuple[int, int]:
         sums: dict[Key, int] = defaultdict(int)
         for account_id, month, kind, item, cents in found:
             sums[(int(account_id), _month(month), str(kind), str(item))] += int(cents)
-        rows = [(*key, cents) for key, cents in sorted(sums.items()) if cents]
+        rows = [(*key, cents) for key, cents in sorted(sums.items())]
         copy_rows(FundMonthTotal, COLUMNS, rows, returning=False)
     return len(found), len(rows)
 
 
 def _from_entries(entry_model: type[models.Model]) -> dict[Key, int]:
     """The totals the entries give, by the database's grouping (one query over the funds' entries)."""
-    source = F("transaction__source")
     colon = StrIndex("transaction__source", Value(":"))
     rows = (
         entry_model._default_manager.filter(account__code__startswith="fund:")
@@ -94,7 +100,8 @@ def _from_entries(entry_model: type[models.Model]) -> dict[Key, int]:
         .annotate(
             total_month=TruncMonth("transaction__booked_on"),
             kind=Case(
-                When(**{"transaction__source__contains": ":"}, then=Substr(source, 1, colon - 1)), default=source
+                When(transaction__source__contains=":", then=Substr("transaction__source", 1, colon - 1)),
+                default=Value(""),
             ),
             total_item=KeyTextTransform("item", "transaction__params"),
         )
@@ -104,24 +111,32 @@ def _from_entries(entry_model: type[models.Model]) -> dict[Key, int]:
     )
     sums: dict[Key, int] = defaultdict(int)
     for account_id, code, month, kind, item, cents in rows:
-        if pooled_fund(code) is not None and cents:
-            sums[(int(account_id), _month(month), str(kind)[:40], str(item or "")[:80])] += int(cents)
-    return {key: cents for key, cents in sums.items() if cents}
+        if pooled_fund(code) is not None:
+            sums[(int(account_id), _month(month), str(kind)[:40], _item({"item": item}))] += int(cents)
+    return dict(sums)
 
 
 def _kept(total_model: type[models.Model]) -> dict[Key, int]:
     rows = total_model._default_manager.values_list("account_id", "month", "source_kind", "item").annotate(
         sum=Sum("cents")
     )
-    return {(int(a), _month(m), str(k), str(i)): int(c) for a, m, k, i, c in rows.order_by() if c}
+    return {(int(a), _month(m), str(k), str(i)): int(c) for a, m, k, i, c in rows.order_by()}
 
 
 def rebuild(entry_model: type[models.Model] = LedgerEntry, total_model: type[models.Model] = FundMonthTotal) -> int:
-    """Every total made again from the entries, in one transaction. Returns the rows written. The models
-    are parameters for the migration that brought the totals (its historical models)."""
-    sums = _from_entries(entry_model)
+    """Every total made again from the entries, in one transaction that holds off the postings' totals
+    meanwhile: on PostgreSQL the totals' table is locked against writers first (a posting that wrote its
+    totals is waited for, one that comes to them waits, then adds to the new ones), on SQLite the totals
+    are deleted first, which takes the database's one writer's lock. So a posting is counted once, in the
+    entries read or by its own rows. Returns the rows written. The models are parameters for the migration
+    that brought the totals (its historical models)."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(total_model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         total_model._default_manager.all().delete()
+        sums = _from_entries(entry_model)
         total_model._default_manager.bulk_create(
             [
                 total_model(account_id=a, month=m, source_kind=k, item=i, cents=c)
@@ -145,11 +160,17 @@ class Drift:
 
 
 def drift() -> list[Drift]:
-    """The keys where the totals and the entries disagree (none when the totals are right): two queries,
-    one over every fund entry."""
+    """The keys where the totals and the entries disagree (none when the totals are right; a key present
+    on one side only differs, even at zero): two queries, one over every fund entry, in one snapshot of
+    the database (postings go on meanwhile, and are on both sides or on neither)."""
     from .models import Account
 
-    kept, entries = _kept(FundMonthTotal), _from_entries(LedgerEntry)
-    keys = sorted(k for k in kept.keys() | entries.keys() if kept.get(k, 0) != entries.get(k, 0))
+    fresh = not connection.in_atomic_block  # a transaction of its own: its isolation can still be set
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and fresh:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        kept, entries = _kept(FundMonthTotal), _from_entries(LedgerEntry)
+    keys = sorted(k for k in kept.keys() | entries.keys() if kept.get(k) != entries.get(k))
     codes = dict(Account.objects.filter(pk__any=list({k[0] for k in keys})).values_list("id", "code")) if keys else {}
     return [Drift(codes[a], m, s, i, kept.get((a, m, s, i), 0), entries.get((a, m, s, i), 0)) for a, m, s, i in keys]

@@ -55,7 +55,7 @@ def fund_months(*, until: str, scheme: str | None = None, province: str | None =
     for code, month, kind, item, cents in rows:
         fund = pooled_fund(code)
         index = month_index(_day(month))
-        if fund is None or (province and fund[1] != province) or index > end or not cents:
+        if fund is None or (province and fund[1] != province) or index > end:
             continue
         income, outgo = totals.setdefault(fund, {}).get(index, (0, 0))
         # entries are debit positive: a fund's income is its credits (net of the debits that spend nothing)
