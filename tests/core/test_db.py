@@ -52,3 +52,16 @@ def test_a_failure_inside_leaves_the_settings_as_they_were(db):
         assert settings() == ("off", "off")
         raise ZeroDivisionError
     assert settings()[0] == "on"
+
+
+def test_few_groups_are_grouped_by_hashing_not_by_sorting(db):
+    query = "EXPLAIN SELECT sex, count(*) FROM registry_person GROUP BY sex"
+    with reading_whole_tables(few_groups=True), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort')")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute(query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "HashAggregate" in plan and "Sort" not in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort')")
+        assert cursor.fetchone()[0] == "on"

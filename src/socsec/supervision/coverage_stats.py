@@ -150,7 +150,7 @@ def coverage_cells(month: str) -> list[Cell]:
             day(first),
             month,
         ]
-        with reading_whole_tables(), connection.cursor() as cursor:
+        with reading_whole_tables(few_groups=True), connection.cursor() as cursor:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
     return [Cell(tuple(str(v) for v in row[:6]), *(int(v) for v in row[6:])) for row in rows]
