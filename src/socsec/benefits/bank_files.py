@@ -1,8 +1,8 @@
-"""A payment run's bank files: made from the committed payments, recorded (path, SHA-256, rows) in the
-run's own transaction, written after the commit under a temporary name and renamed into place. Every
-run of a month first puts back any recorded file that is absent or damaged, byte for byte as it was, and
-fails (``BankFileNotWritten``) while one cannot be written: no payment is made that the bank never hears
-of."""
+"""A payment run's bank files: written by the run as it pays (the same lines its payments give when read
+back, ``bank_file``), recorded (path, SHA-256, rows) in the run's own transaction, written after the
+commit under a temporary name and renamed into place. Every run of a month first puts back any recorded
+file that is absent or damaged, byte for byte as it was, and fails (``BankFileNotWritten``) while one
+cannot be written: no payment is made that the bank never hears of."""
 
 from __future__ import annotations
 
@@ -121,8 +121,8 @@ def bank_file_record(
 ) -> tuple[BankFile, str]:
     """Inside the run's transaction: the file's text and record, with a read by the system of each person
     the file names (resident ID and name in full, for the bank). ``made``: the text the run wrote as it
-    paid and the persons it names in the order paid; otherwise both are read from the payments just
-    written. Returns the record and the text (written once the transaction commits)."""
+    paid and the persons it names (each once) in the order paid; otherwise both are read from the payments
+    just written. Returns the record and the text (written once the transaction commits)."""
     payments = BenefitPayment.objects.filter(run=run, instruction=instruction)
     if made is None:
         text, rows = bank_file(run, instruction), payments.count()
@@ -133,11 +133,12 @@ def bank_file_record(
     else:
         text, rows, persons = made[0].text(), made[0].rows, made[1]
     record = BankFile.objects.create(run=run, instruction=instruction, path=path, sha256=_digest(text), rows=rows)
-    seen: set[int] = set()
+    seen: set[int] | None = set() if made is None else None  # the run's own persons come once each already
     ids = iter(persons)
     while batch := list(islice(ids, READS_A_BATCH)):  # in bounded batches, each person once
-        fresh = [p for p in dict.fromkeys(batch) if p not in seen]
-        seen.update(fresh)
+        fresh = batch if seen is None else [p for p in dict.fromkeys(batch) if p not in seen]
+        if seen is not None:
+            seen.update(fresh)
         # logged with the run's payments or not at all, by COPY on PostgreSQL (one a batch: no other
         # statement, the next fetch included, may run while a COPY is open)
         log_personal_reads_in_batches(
