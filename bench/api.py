@@ -144,7 +144,8 @@ def seed() -> tuple[list[Target], str]:
     from socsec.registry.models import Engagement, Organisation
 
     call_command("migrate", verbosity=0)
-    if not Organisation.objects.filter(code="swiftride").exists():  # a database is loaded once, whatever var dir
+    loaded_now = not Organisation.objects.filter(code="swiftride").exists()
+    if loaded_now:  # a database is loaded once, whatever var dir
         load_demo(workers=400)
     platform = Organisation.objects.get(code="swiftride")
     _token, key = token_issue(actor=Actor.system("bench"), organisation=platform, name="bench api")
@@ -163,7 +164,7 @@ def seed() -> tuple[list[Target], str]:
         Target("coverage_explained", "/api/me/coverage?explain=true", cookie),
     ]
     database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
-    if database == "postgresql":  # the demo just loaded: analysed now, not by autovacuum during the first endpoints
+    if database == "postgresql" and loaded_now:  # analysed now, not by autovacuum during the first endpoints
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -202,7 +203,7 @@ def main() -> None:
     parser.add_argument(
         "--processes",
         type=int,
-        default=os.cpu_count() or 1,
+        default=len(os.sched_getaffinity(0)),
         help="server processes, gunicorn (default: one a core, as the README deploys it); 0: waitress, one process",
     )
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
@@ -230,7 +231,12 @@ def main() -> None:
         figures["ratio_vs_trivial"] = round(figures["rps"] / trivial, 3)
         if name in TARGETS:
             rps, p99 = TARGETS[name]
-            figures["target_met"] = figures["rps"] >= rps and (p99 is None or figures["p99_ms"] <= p99)
+            figures["target_met"] = (  # every answer a 200: a fast refusal meets nothing
+                figures["rps"] >= rps
+                and (p99 is None or figures["p99_ms"] <= p99)
+                and figures["not_200"] == 0
+                and figures["connection_errors"] == 0
+            )
     print(
         json.dumps(
             {
@@ -240,7 +246,7 @@ def main() -> None:
                 "threads": args.threads,
                 "concurrency": args.concurrency,
                 "seconds": args.seconds,
-                "cpus": os.cpu_count(),
+                "cpus": len(os.sched_getaffinity(0)),  # the targets are for 2
                 "endpoints": results,
             }
         )

@@ -9,7 +9,9 @@ import hashlib
 import os
 
 import pytest
+from django.db import connection
 
+from socsec.benefits import payments
 from socsec.benefits.bank_files import BankFileNotWritten, bank_file
 from socsec.benefits.models import BankFile, BenefitPayment
 from socsec.benefits.payments import pay_month
@@ -106,3 +108,31 @@ def test_the_bank_file_logs_a_read_by_the_system_of_each_person_it_names_once(wo
     assert reads == [(claim.person_id, "SYSTEM", "payment run", ReadPurpose.PAYMENT, "bank file")]
     pay_month(actor=SYSTEM, month="2026-05", today=JUNE_2)  # nothing new paid: an empty file names no one
     assert paying.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_run_s_planner_settings_hold_inside_it_and_leave_the_callers_transaction_as_it_was(world, data_dir):
+    """The test's transaction is the caller's: the run (a savepoint in it) gives its own settings back."""
+
+    def current() -> tuple[str, ...]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('work_mem'), current_setting('jit'), current_setting('cursor_tuple_fraction'),"
+                " current_setting('max_parallel_workers_per_gather')"
+            )
+            return tuple(cursor.fetchone())
+
+    awarded(world, {"grade": 3})
+    before = current()
+    inside: list[tuple[str, ...]] = []
+    real = payments.apply_suspensions
+
+    def seen(*args, **kwargs):
+        inside.append(current())
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "apply_suspensions", seen)
+        pay_month(actor=SYSTEM, month="2026-05", today=JUNE_2)
+    assert inside == [("256MB", "off", "1", "0")]
+    assert current() == before
