@@ -57,6 +57,12 @@ def source_prefix(kind: SourceKind, *parts: int | str) -> str:
     return source_key(kind, *parts) + ":"
 
 
+def source_kind(source: str) -> str:
+    """The kind a source starts with (``invoice`` of ``invoice:42``); none for a source of one part."""
+    kind, colon, _rest = source.partition(":")
+    return kind if colon else ""
+
+
 def source_keys(kind: SourceKind, rows: QuerySet[Model, Any]) -> QuerySet[Model, dict[str, Any]]:
     """The source keys of a query's rows (by their id), as a subquery for ``transaction__source__in``."""
     key = Concat(Value(source_prefix(kind)), Cast("pk", CharField()), output_field=CharField())

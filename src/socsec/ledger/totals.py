@@ -25,16 +25,11 @@ from django.db.models.functions import StrIndex, Substr, TruncMonth
 from socsec.core.bulk import copy_rows
 
 from .accounts import INDIVIDUAL_ACCOUNT_PREFIX, pooled_fund
-from .models import FundMonthTotal, LedgerEntry
+from .keys import source_kind
+from .models import Account, FundMonthTotal, LedgerEntry
 
 COLUMNS = ["account_id", "month", "source_kind", "item", "cents"]
 Key = tuple[int, dt.date, str, str]  # account id, first day of the month, source kind, item
-
-
-def source_kind(source: str) -> str:
-    """A transaction source's kind: its first part (``keys``); none for a source of one part."""
-    kind, colon, _rest = source.partition(":")
-    return kind if colon else ""
 
 
 def _item(params: Mapping[str, Any]) -> str:
@@ -163,8 +158,6 @@ def drift() -> list[Drift]:
     """The keys where the totals and the entries disagree (none when the totals are right; a key present
     on one side only differs, even at zero): two queries, one over every fund entry, in one snapshot of
     the database (postings go on meanwhile, and are on both sides or on neither)."""
-    from .models import Account
-
     fresh = not connection.in_atomic_block  # a transaction of its own: its isolation can still be set
     with transaction.atomic():
         if connection.vendor == "postgresql" and fresh:
