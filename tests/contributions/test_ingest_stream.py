@@ -241,9 +241,9 @@ def test_the_same_key_with_other_rows_recorded_meanwhile_is_refused_and_leaves_n
     content = "\n".join(json.dumps(order(world, f"x{i}")) for i in (1, 2)).encode()
     check = ingest_module.BatchChecker.check
 
-    def recorded_meanwhile(self, chunk):  # type: ignore[no-untyped-def]
+    def recorded_meanwhile(self, chunk, repeats):  # type: ignore[no-untyped-def]
         OrderBatch.objects.filter(idempotency_key="k1").update(content_sha256="f" * 64, status="ACCEPTED")
-        return check(self, chunk)
+        return check(self, chunk, repeats)
 
     monkeypatch.setattr(ingest_module.BatchChecker, "check", recorded_meanwhile)
     with pytest.raises(Conflict) as refused:

@@ -60,7 +60,8 @@ def test_ids_kept_matched_are_bounded_and_forgotten_ones_are_matched_again(world
         rider, employee = world.rider.resident_id, world.employee.resident_id
         assert snapshot.persons_of(pa.array([rider, "A"])).tolist() == [world.rider.pk, -1]
         assert snapshot.persons_of(pa.array([employee, rider, "B"])).tolist() == [world.employee.pk, world.rider.pk, -1]
-        assert snapshot._matched == 3  # all of the last chunk's IDs, the earlier ones forgotten
-        assert snapshot.persons_of(pa.array([rider])).tolist() == [world.rider.pk]
+        assert snapshot._matched == 2  # the IDs the chunk met first (the rider was kept): the earlier ones forgotten
+        assert snapshot.persons_of(pa.array([rider])).tolist() == [world.rider.pk]  # forgotten: matched again
+        assert snapshot._matched == 1
     finally:
         snapshot.close()

@@ -28,7 +28,7 @@ from socsec.rules.parameters import load_parameters
 
 from .files import BatchWriter
 from .registry_snapshot import RegistrySnapshot
-from .repeats import CORRECTED_TWICE, REPEATS_ROW, EarlierKeys, refuse_repeats
+from .repeats import CORRECTED_TWICE, REPEATS_ROW, Repeats, refuse, refuse_repeats
 from .report import RowCheck, RowErrors, add_checks
 from .stored_index import stored_index_files
 from .values import EPOCH, NO_DAY, parse_days, parse_fares, pilot_sectors, trimmed, trimmed_upper
@@ -97,16 +97,16 @@ class BatchChecker:
         self.registry = RegistrySnapshot(platform.pk)
         months = [month_name(m) for m in range(first, month_index(today) + 1)]
         self.stored = StoredOrders(stored_index_files(platform=platform, months=months))
-        self.earlier = EarlierKeys()
         # the workers and days of the orders the last chunk brought (new ones, and AMENDs' new workers)
         self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
 
     def close(self) -> None:
         self.registry.close()
         self.stored.close()
-        self.earlier.close()
 
-    def check(self, chunk: UploadChunk) -> None:
+    def check(self, chunk: UploadChunk, repeats: Repeats | None) -> None:
+        """Check the next chunk, whose repeated order ids ``repeats_of`` found (ahead, with the batch's
+        ``EarlierKeys``)."""
         self.rows_total += chunk.table.num_rows + len(chunk.rejected)
         self.accepted_days = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
         for number, reason, params in chunk.rejected:
@@ -114,7 +114,7 @@ class BatchChecker:
         table, numbers = chunk.table, chunk.numbers
         if table.num_rows == 0:
             return
-        table, numbers = refuse_repeats(table, numbers, self.errors, self.earlier)
+        table, numbers = refuse(table, numbers, self.errors, repeats)
         if table.num_rows:
             self._check(table, numbers)
 

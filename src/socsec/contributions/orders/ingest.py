@@ -56,6 +56,7 @@ from .digest import RowsDigest, legacy_digest
 from .files import BatchWriter
 from .last_orders import LastDays, last_orders_raise
 from .limits import orders_limits_check
+from .repeats import EarlierKeys, Repeats, repeats_of
 
 IN_PROGRESS = "this batch is being ingested right now; retry later"
 READ_AHEAD = 3  # chunks read ahead at most (each holds ORDERS_CHUNK_ROWS rows in memory)
@@ -201,26 +202,26 @@ def _check_and_write(
             stream = _open(data, fmt)
         writer = BatchWriter(data_dir, platform.code, existing.pk)
         digest = RowsDigest()
-        # read and hashed while the registry is read (a few chunks ahead: the snapshot takes as long as
-        # reading several), then while each chunk is checked
-        chunks = read_ahead(_digested(stream.chunks, digest), depth=READ_AHEAD)
+        earlier = EarlierKeys()
+        # read, hashed and searched for repeated order ids while the registry is read (a few chunks ahead:
+        # the snapshot takes as long as reading several), then while each chunk is checked
+        chunks = read_ahead(_with_repeats(_digested(stream.chunks, digest), earlier), depth=READ_AHEAD)
         try:
             try:
                 checker = BatchChecker(platform, day, keep_errors=settings.ORDERS_MAX_STORED_ERRORS, writer=writer)
-            except BaseException:
-                chunks.close()
-                raise
-            last_days = LastDays(checker.registry.workers())
-            try:
-                for chunk in chunks:
-                    checker.check(chunk)
-                    last_days.add(checker.accepted_days)
-                    fault("orders.chunk")  # killed with some chunks written, others not read yet
-            except UploadError as exc:
-                raise _unreadable(exc) from None
+                try:
+                    last_days = LastDays(checker.registry.workers())
+                    for chunk, repeats in chunks:
+                        checker.check(chunk, repeats)
+                        last_days.add(checker.accepted_days)
+                        fault("orders.chunk")  # killed with some chunks written, others not read yet
+                except UploadError as exc:
+                    raise _unreadable(exc) from None
+                finally:
+                    checker.close()
             finally:
-                chunks.close()
-                checker.close()
+                chunks.close()  # the reader stops before the keys it searches are removed
+                earlier.close()
             files = writer.close()
         except BaseException:
             writer.abort()
@@ -277,6 +278,13 @@ def _digested(chunks: Iterator[UploadChunk], digest: RowsDigest) -> Iterator[Upl
     for chunk in chunks:
         digest.add(chunk)
         yield chunk
+
+
+def _with_repeats(chunks: Iterator[UploadChunk], earlier: EarlierKeys) -> Iterator[tuple[UploadChunk, Repeats | None]]:
+    """Each chunk with the rows that repeat an earlier row's order id (in file order, so each chunk is
+    searched against all the chunks before it)."""
+    for chunk in chunks:
+        yield chunk, repeats_of(chunk.table, chunk.numbers, earlier)
 
 
 def _fail(actor: Actor, batch: OrderBatch, exc: DomainError) -> None:

@@ -20,6 +20,7 @@ from socsec.registry.models import Engagement, Person
 
 OPEN_END = np.iinfo(np.int32).max
 PAGE = 100_000  # rows fetched at a time
+UNMET = -2  # a row whose resident ID the batch has not met yet
 KEEP_MATCHED = 4_000_000  # resident IDs kept matched (with their worker) while a batch is checked
 # printable ASCII without spaces or lower case letters: a resident ID that normalising leaves as it is
 PLAIN = "^[\\x21-\\x60\\x7b-\\x7e]*$"
@@ -111,34 +112,30 @@ class RegistrySnapshot:
 
     def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
-        engages no one by that ID. The chunk's distinct IDs are found by Arrow (one hashing pass) and only
-        they meet the engine: one join with the IDs met before in the batch (``matched``, at most
-        ``KEEP_MATCHED``); those not met get their keyed index computed (once each), joined with the
-        snapshot's workers and kept. IDs that normalising would change (rare: inner spaces, other scripts)
-        are normalised first."""
-        encoded = pc.dictionary_encode(resident_ids)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.string()).dictionary_encode()
-        values = encoded.dictionary
-        where = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        engages no one by that ID. The chunk's rows meet the engine in one join with the IDs met before in
+        the batch (``matched``, at most ``KEEP_MATCHED``): no hashing pass of our own over every row. Only
+        the rows it leaves unmet are made distinct (by Arrow); their IDs get their keyed index computed
+        (once each), joined with the snapshot's workers and kept. IDs that normalising would change (rare:
+        inner spaces, other scripts) are normalised first."""
+        ids = resident_ids.combine_chunks() if isinstance(resident_ids, pa.ChunkedArray) else resident_ids
+        people = np.full(len(ids), UNMET, dtype=np.int64)
+        if not len(ids):
+            return people
         con = self._con
-        distinct = np.full(len(values), -1, dtype=np.int64)
-        con.register("wanted", pa.table({"n": pa.array(np.arange(len(values), dtype=np.int64)), "v": values}))
+        con.register("chunk", pa.table({"r": pa.array(np.arange(len(ids), dtype=np.int64)), "v": ids}))
         try:
-            found = con.execute("SELECT n, person_id FROM wanted JOIN matched USING (v)").fetchnumpy()
+            found = con.execute("SELECT r, person_id FROM chunk JOIN matched USING (v)").fetchnumpy()
         finally:
-            con.unregister("wanted")
-        met = np.zeros(len(values), dtype=bool)
-        met[np.asarray(found["n"], dtype=np.int64)] = True
-        distinct[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
-        fresh = np.flatnonzero(~met)
-        if self._matched + len(fresh) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
-            con.execute("DELETE FROM matched")
-            self._matched = 0
-            fresh = np.arange(len(values))
-        if len(fresh):
-            distinct[fresh] = self._match(values.take(pa.array(fresh)))
-        people: np.ndarray = distinct[where]
+            con.unregister("chunk")
+        people[np.asarray(found["r"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
+        unmet = np.flatnonzero(people == UNMET)
+        if len(unmet):
+            encoded = pc.dictionary_encode(ids.take(pa.array(unmet)))
+            if self._matched + len(encoded.dictionary) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
+                con.execute("DELETE FROM matched")
+                self._matched = 0
+            where = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            people[unmet] = self._match(encoded.dictionary)[where]
         return people
 
     def _match(self, fresh: pa.Array) -> np.ndarray:

@@ -7,6 +7,7 @@ before: only those few are looked up on disk. Memory thus stays the same whateve
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -47,28 +48,37 @@ def repeat_keys(table: pa.Table) -> tuple[np.ndarray, pa.Array, np.ndarray]:
     return counted, key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key, is_new
 
 
-def refuse_repeats(
-    table: pa.Table,
-    numbers: np.ndarray,
-    errors: RowErrors,
-    earlier: EarlierKeys | None = None,
-) -> tuple[pa.Table, np.ndarray]:
-    """Refuse every row that repeats an earlier row's order id: of this chunk, or (with ``earlier``) of
-    the chunks before, whose keys it keeps. Returns the other rows."""
+@dataclass
+class Repeats:
+    """The rows of one chunk that repeat an earlier row's order id (of the chunk, or of the chunks before):
+    their places in the chunk's table, the order ids, the rows they repeat and whether each is a NEW one."""
+
+    places: np.ndarray
+    ids: np.ndarray
+    firsts: np.ndarray
+    is_new: np.ndarray
+
+
+def repeats_of(table: pa.Table, numbers: np.ndarray, earlier: EarlierKeys | None = None) -> Repeats | None:
+    """Find the rows of a chunk that repeat an earlier row's order id: of this chunk, or (with ``earlier``)
+    of the chunks before, whose keys it then keeps. None: no row repeats. It reads and writes nothing but
+    ``earlier``, so it can run ahead of the checks (chunk after chunk, in file order)."""
+    if table.num_rows == 0:
+        return None
     counted, key, is_new_all = repeat_keys(table)
     rows = np.flatnonzero(counted)
     if earlier is not None:
         before, distinct = earlier.earlier(key)
         if not before.any() and distinct:  # the usual chunk: no repeat (distinct hashes, distinct keys)
             earlier.remember(key, numbers[rows])
-            return table, numbers
+            return None
     else:
         before = np.zeros(len(key), dtype=np.int64)
     encoded = pc.dictionary_encode(key)  # one hashing pass: the same number for the same (action, id)
     if not before.any() and len(encoded.dictionary) == len(key):  # no repeat
         if earlier is not None:
             earlier.remember(key, numbers[rows])
-        return table, numbers
+        return None
     position = encoded.indices.to_numpy()
     _, first_of_key = np.unique(position, return_index=True)  # where each one occurs first
     first = rows[first_of_key[position]]
@@ -78,22 +88,41 @@ def refuse_repeats(
     repeat = (rows != first) | (before > 0)
     if earlier is not None:
         earlier.remember(key.filter(pa.array(~repeat)), numbers[rows[~repeat]])
-    index = rows[repeat]
-    if len(index) == 0:
-        return table, numbers
-    is_new = is_new_all[repeat]
-    firsts = first_rows[repeat]
+    places = rows[repeat]
+    if len(places) == 0:
+        return None
     ids = pc.utf8_trim_whitespace(table["order_id"]).filter(pa.array(counted)).to_numpy(zero_copy_only=False)[repeat]
+    return Repeats(places, ids, first_rows[repeat], is_new_all[repeat])
+
+
+def refuse(
+    table: pa.Table, numbers: np.ndarray, errors: RowErrors, repeats: Repeats | None
+) -> tuple[pa.Table, np.ndarray]:
+    """Refuse the rows ``repeats_of`` found (each with its error); returns the other rows."""
+    if repeats is None:
+        return table, numbers
+    found = repeats
     errors.add_rows(
-        numbers[index],
+        numbers[found.places],
         "order_id",
         Code.DUPLICATE_IN_BATCH,
-        lambda k: (REPEATS_ROW if is_new[k] else CORRECTED_TWICE, {"row": int(firsts[k])}),
-        lambda k: str(ids[k]),
+        lambda k: (REPEATS_ROW if found.is_new[k] else CORRECTED_TWICE, {"row": int(found.firsts[k])}),
+        lambda k: str(found.ids[k]),
     )
     keep = np.ones(table.num_rows, dtype=bool)
-    keep[index] = False
+    keep[found.places] = False
     return table.filter(pa.array(keep)), numbers[keep]
+
+
+def refuse_repeats(
+    table: pa.Table,
+    numbers: np.ndarray,
+    errors: RowErrors,
+    earlier: EarlierKeys | None = None,
+) -> tuple[pa.Table, np.ndarray]:
+    """Refuse every row that repeats an earlier row's order id: of this chunk, or (with ``earlier``) of
+    the chunks before, whose keys it keeps. Returns the other rows."""
+    return refuse(table, numbers, errors, repeats_of(table, numbers, earlier))
 
 
 class EarlierKeys:
@@ -188,7 +217,10 @@ class EarlierKeys:
         assert self._filter is not None
         word, bits = self._word_and_bits(hashes)
         first = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
-        self._filter[word[first]] |= np.bitwise_or.reduceat(bits, first)
+        at = word[first].astype(np.intp)
+        merged = self._filter.take(at)
+        merged |= np.bitwise_or.reduceat(bits, first)
+        self._filter.put(at, merged)
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
