@@ -7,8 +7,10 @@ on each award by month). Prints one JSON line.
 
     PYTHONPATH=$PWD/src .venv/bin/python bench/payrun.py [--awards 100000] [--history sql]
 
-``--history sql`` writes what the backlog run would have paid in SQL (at the same amounts and notes) and
-times only the next month's run: the size of a monthly run at a million awards without the hours of back pay.
+``--history sql`` writes what the backlog run would have paid in SQL (at the same amounts and notes), and each
+award's record of it as the runs leave it (``paid_through``, a pension's ``paid_amounts``), and times only
+the next month's run: the size of a monthly run at a million awards without the hours of back pay. Each run
+says how many payments of earlier runs there were (``history_rows``) and how many it read (``rows_read``).
 
 On the embedded default (SQLite, a fresh var dir) unless DATABASE_URL is set: then on that database,
 which must be a throwaway one (it is migrated and filled)."""
@@ -146,6 +148,19 @@ def history(through: str) -> None:
             " ORDER BY a.id, m.month",
             [run.pk],
         )
+        # each award's record as those runs leave it (``pay_due.bound``): every month through the last one paid,
+        # a pension's amounts by year
+        cursor.execute("UPDATE benefits_award SET paid_through = %s WHERE periodic", [through])
+        json_type = "jsonb" if connection.vendor == "postgresql" else "text"
+        cursor.execute(f"CREATE TEMPORARY TABLE bench_paid (base bigint, amounts {json_type})")
+        cursor.executemany(
+            "INSERT INTO bench_paid VALUES (%s, %s)",
+            [(b, json.dumps({str(y): cents[y][0] for y in years})) for b, cents in zip(bases, amounts, strict=True)],
+        )
+        cursor.execute(
+            "UPDATE benefits_award SET paid_amounts = (SELECT x.amounts FROM bench_paid x"
+            " WHERE x.base = benefits_award.amount_cents) WHERE item = 'pension_monthly'"
+        )
         cursor.execute("UPDATE benefits_claim SET status = 'PAID'")
         cursor.execute(
             "INSERT INTO ledger_account (code, kind, name) SELECT 'payable:benefits:' || id, 'LIABILITY',"
@@ -165,7 +180,8 @@ ORDER BY a.id, p.month
 
 
 def baseline() -> float:
-    """One query reading the rows the run reads: the awards with claim, person and region, and their payments."""
+    """One query reading what a run read before the awards' records bounded it: the awards with claim, person
+    and region, and every payment made on them."""
     from django.db import connection
 
     started = time.perf_counter()
@@ -181,8 +197,10 @@ def pay(month: str, today: dt.date) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from socsec.audit.services import Actor
+    from socsec.benefits.models import BenefitPayment
     from socsec.benefits.payments import pay_month
 
+    history_rows = BenefitPayment.objects.count()
     started, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         result = pay_month(actor=Actor.system("bench"), month=month, today=today)
@@ -194,6 +212,8 @@ def pay(month: str, today: dt.date) -> dict[str, Any]:
         "cpu_seconds": round(cpu_seconds, 3),
         "payments": result.new_payments,
         "queries": len(queries),
+        "history_rows": history_rows,  # payments of earlier runs
+        "rows_read": result.rows_read,  # of which the run read (the months its awards' records leave)
         "baseline_one_query_s": round(floor, 3),
         "ratio_vs_baseline": round(seconds / floor, 1) if floor else None,
     }

@@ -145,6 +145,13 @@ def benefits(
         }
     )
     items = table[kind, 1].astype(str)
+    # what the runs before PAY_MONTH leave on each award (``pay_due.bound``): every month from its first
+    # through the last one paid (a lump sum keeps none: read whole); a pension's amount by year, one year
+    # (it started in the year it was last paid in, at the amount awarded)
+    recorded = periodic & (paid_count > 0)
+    pension = recorded & (kind == 0)
+    assert (month_names[first[pension]].astype("U4") == month_names[last_paid[pension]].astype("U4")).all()
+    through = month_names[last_paid]
     end_month = np.where(lasts > 0, all_months[np.minimum(first + lasts - 1, len(all_months) - 1)], "")
     awards = pa.table(
         {
@@ -162,6 +169,12 @@ def benefits(
             "suspended_from": pa.repeat("", a),
             "suspended_reason": pa.repeat("", a),
             "status": pa.repeat("ACTIVE", a),
+            "paid_through": pa.array(through, pa.string(), mask=~recorded),
+            "paid_amounts": pc.if_else(
+                pa.array(pension),
+                _join('{"', _s(through.astype("U4")), '": ', _s(amount), "}"),
+                pa.scalar(None, pa.string()),
+            ),
         }
     )
     payments = _payments(awards, first, paid_count, pids, province, table[kind, 2].astype(str), periodic, ref)

@@ -26,6 +26,7 @@ ENCRYPTED = "personal data kept encrypted on the row; the object id names the pe
 BLIND_INDEX = "a keyed fingerprint of personal data: with the key, it tells whether a value is the one"
 DOCUMENT = "a document exchanged with another agency, personal data in its body; kept on the row, named by its digest"
 OTP_STATE = "the one-time-password check's working state, not a decision"
+PAY_RUN_STATE = "the payment runs' working state (what the next run need not read again), not a decision"
 
 _CREATED = ("created_at",)
 
@@ -425,7 +426,7 @@ AUDIT_FIELDS: dict[str, AuditFields] = {
             "suspended_reason",
             "status",
         ),
-        withheld={"beneficiary": ENCRYPTED},
+        withheld={"beneficiary": ENCRYPTED, "paid_through": PAY_RUN_STATE, "paid_amounts": PAY_RUN_STATE},
     ),
     "benefits.PaymentRun": AuditFields(
         recorded=("id", "month", "started_at", "file_path", "payment_count", "amount_cents")

@@ -146,6 +146,11 @@ class Award(models.Model):
     suspended_from = models.CharField(max_length=7, blank=True)  # no payment from this month on
     suspended_reason = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # what the payment runs need not read again (``pay_due.bounds``): every month from start_month through
+    # paid_through has a payment, and a pension's months through it owe no late increase at paid_amounts,
+    # its amount by year ({"2025": cents}) when they were checked; empty (NULL): the run reads every payment
+    paid_through = models.CharField(max_length=7, null=True, blank=True)
+    paid_amounts = models.JSONField(null=True, blank=True)
 
     objects = AwardQuerySet.as_manager()
 
@@ -211,6 +216,10 @@ class BenefitPayment(models.Model):
     class Meta:
         ordering = ["run", "id"]
         constraints = [models.UniqueConstraint(fields=["award", "month", "kind"], name="benefit_paid_once")]
+        # the few rows other than payments (recoveries, restorations, increases paid late), read whole by award
+        indexes = [
+            models.Index(fields=["award"], condition=~models.Q(kind="PAYMENT"), name="benefit_not_payment_award")
+        ]
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.month} {self.amount_cents}"

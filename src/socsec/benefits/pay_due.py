@@ -96,17 +96,62 @@ def monthly_amounts_many(awards: Sequence[Award | PayAward], last_years: Sequenc
     return out
 
 
+def bound(award: PayAward, index: int, amounts: Amounts, replacing: bool) -> int | None:
+    """The first month whose payments the run of month ``index`` reads of this award, beside every row that
+    is not a PAYMENT (a recovery, restoration or increase paid late: few); None: every payment. Bounded
+    only where the award's record says what need not be read again: a periodic award in force with no
+    stop, replacing none (what the replaced paid changes with their recoveries), with ``paid_through`` (and
+    a pension with ``paid_amounts``): every month through it has a payment, so only the months after it can
+    be due; a pension's months owe no late increase at the amounts recorded, so where this run's amounts
+    differ, from the January of the first year that changed (``checked_through`` keeps this true)."""
+    if (
+        award.status != Award.Status.ACTIVE
+        or not award.periodic
+        or award.suspended_from
+        or replacing
+        or not award.paid_through
+        or (award.item in INDEXED_ITEMS and award.paid_amounts is None)
+    ):
+        return None
+    start, through = month_index(award.start_month), month_index(award.paid_through)
+    if award.item in INDEXED_ITEMS:
+        recorded = award.paid_amounts or {}
+        for year in range(month_year(start), min(month_year(through), last_year_due(award, index)) + 1):
+            if recorded.get(str(year)) != amounts[year][0]:
+                return max(start, year * 12)
+    return through + 1
+
+
+def checked_through(award: PayAward, first: int, paid: set[tuple[str, str]]) -> int:
+    """The last month, from ``first`` on, through which every month has a PAYMENT in ``paid`` (``first`` - 1
+    where ``first`` has none). What a run records as ``paid_through``, with its amounts as ``paid_amounts``,
+    for an award it read from ``first`` (or from its start) and does not hold: each month through it was
+    then paid, or topped up to this run's amount, or was owed nothing more (``bound``)."""
+    i = max(first, month_index(award.start_month))
+    while (month_name(i), K.PAYMENT) in paid:
+        i += 1
+    return i - 1
+
+
 def due(
-    award: Award | PayAward, index: int, paid_before: dict[str, int], rows: Sequence[PaidRow], amounts: Amounts
+    award: Award | PayAward,
+    index: int,
+    paid_before: dict[str, int],
+    rows: Sequence[PaidRow],
+    amounts: Amounts,
+    read_from: int | None = None,
 ) -> list[Due]:
     """(month, kind, cents, note) to pay or recover on this award in the run of month ``index``.
     ``paid_before`` is what the awards it replaced paid for each month (after a review): only the rest is
     due, and nothing is recovered where they paid more. A replaced award pays nothing more; only a stop
     recovers on it. ``rows``: what was paid on it before (recoveries among them: a month no stop covers
     any more, an officer having lifted it, gets its recovery back). ``amounts``: ``monthly_amounts`` of a
-    periodic award in force, up to the year of the last month due."""
+    periodic award in force, up to the year of the last month due. ``read_from`` (``bound``, an award
+    without a stop): ``rows`` hold the payments of the months from it on and every row that is not a
+    PAYMENT; the months before it are paid and owe nothing, and are not looked at."""
     out: list[Due] = []
     stop = month_index(award.suspended_from) if award.suspended_from else None
+    first = month_index(award.start_month) if read_from is None else max(read_from, month_index(award.start_month))
     active = award.status == Award.Status.ACTIVE
     # a replaced award gives nothing back: the award that replaced it pays each month in full less what
     # was paid net, and a recovered month netted nothing
@@ -122,7 +167,7 @@ def due(
             out.append((award.start_month, K.PAYMENT, max(0, award.amount_cents - earlier), note))
     elif active:
         last = min(index, month_index(award.end_month) if award.end_month else index)
-        for i in range(month_index(award.start_month), last + 1 if stop is None else min(last + 1, stop)):
+        for i in range(first, last + 1 if stop is None else min(last + 1, stop)):
             cents, note = amounts[month_year(i)]  # months missed by earlier runs too
             earlier = paid_before.get(month_name(i), 0) if paid_before else 0
             if earlier:
@@ -130,8 +175,9 @@ def due(
             out.append((month_name(i), K.PAYMENT, cents, note))
         if award.item in INDEXED_ITEMS:  # months paid before their year's increase was published: the rest
             paid: dict[str, int] = {}
+            since = "" if read_from is None else month_name(first)  # every row of these months is in ``rows``
             for m, kind, cents in rows:
-                if kind != K.RECOVERY:
+                if kind != K.RECOVERY and m >= since:
                     paid[m] = paid.get(m, 0) + cents
             for m, cents in paid.items():
                 i = month_index(m)
@@ -156,4 +202,14 @@ def last_year_due(award: Award | PayAward, index: int) -> int:
     return month_year(min(index, month_index(award.end_month) if award.end_month else index))
 
 
-__all__ = ["INDEXED_ITEMS", "Due", "PaidRow", "due", "monthly_amounts", "paid_on_replaced", "replaced_key"]
+__all__ = [
+    "INDEXED_ITEMS",
+    "Due",
+    "PaidRow",
+    "bound",
+    "checked_through",
+    "due",
+    "monthly_amounts",
+    "paid_on_replaced",
+    "replaced_key",
+]

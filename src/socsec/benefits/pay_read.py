@@ -31,6 +31,8 @@ COLUMNS = (
     "suspended_from",
     "suspended_reason",
     "status",
+    "paid_through",
+    "paid_amounts",
     "claim__kind",
     "claim__person_id",
     "claim__engagement__work_region__code",
@@ -55,6 +57,8 @@ class PayAward:
     suspended_from: str
     suspended_reason: str
     status: str
+    paid_through: str | None  # every month from the start through it paid (``pay_due.bounds``)
+    paid_amounts: dict[str, int] | None  # a pension's amounts by year when its months were checked
     kind: str  # the claim's
     person_id: int
     work_region: str | None  # the region code of the claim's engagement, if any

@@ -26,7 +26,7 @@ from socsec.core.clock import database_today
 from socsec.core.db import planner_settings
 from socsec.core.errors import ValidationFailed
 from socsec.core.faults import fault
-from socsec.core.months import month_first_day, month_index, month_of
+from socsec.core.months import month_first_day, month_index, month_name, month_of, month_year
 from socsec.ledger.accounts import benefits_payable, fund
 from socsec.ledger.descriptions import LineKind
 from socsec.ledger.keys import SourceKind, source_key
@@ -36,7 +36,18 @@ from socsec.registry.models import Person
 
 from .bank_files import BankFileText, bank_file_record, bank_files_write
 from .models import PAYING_STATUSES, Award, BankFile, BenefitPayment, Claim, ClaimEvent, DeathNotice, PaymentRun
-from .pay_due import INDEXED_ITEMS, PaidRow, due, last_year_due, monthly_amounts, monthly_amounts_many, paid_on_replaced
+from .pay_due import (
+    INDEXED_ITEMS,
+    Amounts,
+    bound,
+    checked_through,
+    due,
+    last_year_due,
+    monthly_amounts,
+    monthly_amounts_many,
+    paid_on_replaced,
+)
+from .pay_history import paid_rows, paid_through_record
 from .pay_notices import claims_paid_tell, pay_run_tell
 from .pay_read import PayAward, pay_awards
 from .stops import ReplacedKey, apply_suspensions, replaced_key
@@ -81,6 +92,7 @@ class PayResult:
     suspended: list[Award]
     file: Path
     rewritten: list[Path]  # recorded bank files found absent or damaged, and written again
+    rows_read: int = 0  # payments of earlier runs read (``pay_due.bound``)
 
 
 __all__ = [
@@ -130,14 +142,14 @@ def pay_month(
         before = paid_on_replaced()
         told = progress or (lambda _done, _total: None)
         total, done = awards.count(), 0
-        new_payments, new_cents = 0, 0
+        new_payments, new_cents, rows_read = 0, 0, 0
         told(0, total)
         # the run's bank file written as it pays, and the persons it names in the order paid (none read back)
         bank, named = BankFileText(), dict[int, None]()
         stream = pay_awards(awards, AWARDS_A_BATCH)  # one query, read as the batches are paid
         while batch := list(islice(stream, AWARDS_A_BATCH)):
-            made, cents = _pay_batch(batch, run, index, instruction, before, today, held, (bank, named))
-            new_payments, new_cents = new_payments + made, new_cents + cents
+            made, cents, read = _pay_batch(batch, run, index, instruction, before, today, held, (bank, named))
+            new_payments, new_cents, rows_read = new_payments + made, new_cents + cents, rows_read + read
             done += len(batch)
             told(done, total)
         _claims_paid(actor, month, today)
@@ -160,7 +172,7 @@ def pay_month(
     # this run's file, and any earlier one of the month found absent or damaged, byte for byte as recorded
     path = Path(settings.DATA_DIR) / run.file_path
     rewritten = [p for p in bank_files_write(run, texts) if not (texts and p == path)]
-    return PayResult(run, new_payments, new_cents, suspended, path, rewritten)
+    return PayResult(run, new_payments, new_cents, suspended, path, rewritten, rows_read)
 
 
 def _run_planner_settings() -> dict[str, str]:
@@ -206,18 +218,12 @@ def _pay_batch(
     today: dt.date,
     held: set[int],
     bank: tuple[BankFileText, dict[int, None]],
-) -> tuple[int, int]:
-    """Pay one batch of awards (in id order): what was paid on them read in one query, what is due
-    computed here, the payments and their postings written in bulk, their lines added to the bank file
-    (and their persons to those it names). Returns the payments made and their cents."""
-    rows: dict[int, list[PaidRow]] = {}
-    paid_rows = (
-        BenefitPayment.objects.filter(award_id__gte=batch[0].pk, award_id__lte=batch[-1].pk)
-        .order_by("award_id", "run_id", "id")  # each award's in the order made
-        .values_list("award_id", "month", "kind", "amount_cents")
-    )
-    for award_id, m, kind, cents in paid_rows.iterator(chunk_size=10000):
-        rows.setdefault(award_id, []).append((m, kind, int(cents)))
+) -> tuple[int, int, int]:
+    """Pay one batch of awards (in id order): what was paid on them read in one query (of each award, the
+    months its record does not say are paid: ``bound``), what is due computed here, the payments and their
+    postings written in bulk, their lines added to the bank file (and their persons to those it names),
+    and the awards' records of what the next run need not read written in one statement. Returns the
+    payments made, their cents and the rows read of earlier payments."""
     periodic = [a for a in batch if a.periodic and a.status == Award.Status.ACTIVE]
     amounts = dict(
         zip(
@@ -226,8 +232,11 @@ def _pay_batch(
             strict=True,
         )
     )
-    payments: list[tuple[PayAward, str, str, int, str]] = []  # award, month, kind, cents, note
     replacing = {(claim, item) for claim, item, _beneficiary in before}
+    bounds = {a.pk: bound(a, index, amounts.get(a.pk, {}), (a.claim_id, a.item) in replacing) for a in batch}
+    rows, read = paid_rows([(pk, "" if at is None else month_name(at)) for pk, at in bounds.items()])
+    payments: list[tuple[PayAward, str, str, int, str]] = []  # award, month, kind, cents, note
+    records: list[tuple[int, str, dict[str, int] | None]] = []  # award, paid through, paid amounts
     for award in batch:
         # the person's own account is invalid or closed: what would go out waits until it is corrected;
         # a recovery (negative) is booked all the same
@@ -235,12 +244,19 @@ def _pay_batch(
         earlier = rows.get(award.pk, [])
         paid = {(m, kind) for m, kind, _cents in earlier}  # paid by an earlier run: never twice
         # the beneficiary decrypted only where awards of the claim and item were replaced
-        paid_before = before.get(replaced_key(award), {}) if (award.claim_id, award.item) in replacing else {}
-        for due_month, kind, cents, note in due(award, index, paid_before, earlier, amounts.get(award.pk, {})):
+        replaced = (award.claim_id, award.item) in replacing
+        paid_before = before.get(replaced_key(award), {}) if replaced else {}
+        read_from = bounds[award.pk]
+        by_year = amounts.get(award.pk, {})
+        for due_month, kind, cents, note in due(award, index, paid_before, earlier, by_year, read_from):
             if cents == 0 or (due_month, kind) in paid or (holding and cents > 0):
                 continue  # nothing to pay, paid already, or held
             paid.add((due_month, kind))
             payments.append((award, due_month, kind, cents, note))
+        if award.pk in amounts and not (award.suspended_from or replaced or holding):
+            record = _record(award, index, read_from, paid, by_year)
+            if record is not None:
+                records.append(record)
     group = COPIES_A_BATCH if connection.vendor == "postgresql" else WRITES_A_BATCH
     for at in range(0, len(payments), group):
         part = payments[at : at + group]
@@ -251,7 +267,27 @@ def _pay_batch(
         )
         ledger_post_many_keys([_posting(*payment, pk, today) for payment, pk in zip(part, ids, strict=True)])
         _bank_lines(bank, part, ids)
-    return len(payments), sum(cents for _award, _m, _kind, cents, _note in payments)
+    paid_through_record(records)
+    return len(payments), sum(cents for _award, _m, _kind, cents, _note in payments), read
+
+
+def _record(
+    award: PayAward, index: int, read_from: int | None, paid: set[tuple[str, str]], by_year: Amounts
+) -> tuple[int, str, dict[str, int] | None] | None:
+    """What the award's record says after this run (``checked_through``), where it changed: a periodic award
+    in force with no stop, replacing none and not held, whose months were all looked at through it."""
+    start = month_index(award.start_month)
+    through = checked_through(award, start if read_from is None else read_from, paid)
+    if not start <= through <= min(index, month_index(award.end_month) if award.end_month else index):
+        return None  # nothing paid from the start yet, or paid for months after those this run looked at
+    amounts = (
+        {str(year): by_year[year][0] for year in range(month_year(start), month_year(through) + 1)}
+        if award.item in INDEXED_ITEMS
+        else None
+    )
+    if (award.paid_through, award.paid_amounts) == (month_name(through), amounts):
+        return None
+    return award.pk, month_name(through), amounts
 
 
 def _bank_lines(
