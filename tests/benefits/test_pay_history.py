@@ -78,15 +78,21 @@ def rules_as_published():
     parameters.load_parameters.cache_clear()
 
 
-def test_a_pension_paid_for_twenty_years_is_read_from_its_last_paid_month(world, data_dir):
+def twenty_years_paid(world) -> Award:  # type: ignore[no-untyped-def]
+    """The freelancer's pension of 3,000 from 2006, paid from 2006 to 2025 by runs before awards kept a
+    record, as those runs paid them."""
     award = pension_in_payment(world.freelancer, start_month="2006-01", amount_cents=300000)
-    # twenty years paid (2006 to 2025) by runs before awards kept a record, as those runs paid them
     amounts = monthly_amounts(award, 2025)
     run = PaymentRun.objects.create(month="2025-12")
     months = range(month_index("2006-01"), month_index("2025-12") + 1)
     rows = [(run.pk, award.pk, month_name(i), "PAYMENT", *amounts[month_year(i)], 1) for i in months]
     columns = ["run_id", "award_id", "month", "kind", "amount_cents", "note", "instruction"]
     insert_rows(BenefitPayment, columns, rows)
+    return award
+
+
+def test_a_pension_paid_for_twenty_years_is_read_from_its_last_paid_month(world, data_dir):
+    award = twenty_years_paid(world)
     # the first run reads them all, and records that they are paid
     january = paid_both_ways("2026-01")
     assert (january.rows_read, made(january.run)) == (240, [(award.pk, "2026-01", "PAYMENT", 300000, "monthly")])
@@ -101,6 +107,33 @@ def test_a_pension_paid_for_twenty_years_is_read_from_its_last_paid_month(world,
     award.refresh_from_db()
     assert award.paid_through == "2026-02"
     assert BenefitPayment.objects.count() == 242
+    # replaced (a review) with no stop, it pays nothing more: nothing of it is read
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.SUPERSEDED)
+    march = paid_both_ways("2026-03")
+    assert (march.rows_read, march.new_payments) == (0, 0)
+
+
+def test_a_pension_stopped_by_a_death_is_read_from_the_death(world, data_dir):
+    award = twenty_years_paid(world)
+    assert paid_both_ways("2026-01").rows_read == 240
+    assert paid_both_ways("2026-02").rows_read == 0
+    # he died in January: February, paid, is recovered; of twenty years, the run reads February's payment
+    death_notice_record(
+        actor=SYSTEM, person_id=world.freelancer.pk, died_on=dt.date(2026, 1, 20), source="civil registry",
+        today=dt.date(2026, 3, 1),
+    )  # fmt: skip
+    march = paid_both_ways("2026-03")
+    assert (march.rows_read, made(march.run)) == (
+        1,
+        [(award.pk, "2026-02", "RECOVERY", -300000, "death on 2026-01-20 (civil registry)")],
+    )
+    # the next run reads February's payment and its recovery: nothing more is due
+    april = paid_both_ways("2026-04")
+    assert (april.rows_read, april.new_payments) == (2, 0)
+    # replaced (a review), it is read from the death all the same
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.SUPERSEDED)
+    may = paid_both_ways("2026-05")
+    assert (may.rows_read, may.new_payments) == (2, 0)
 
 
 def test_an_increase_published_late_reads_the_months_of_its_year(

@@ -22,6 +22,7 @@ INDEX_RULE = "pension_indexed_monthly"
 PaidRow = tuple[str, str, int]  # an earlier payment on the award: month, kind, cents (in the order made)
 Due = tuple[str, str, int, str]  # month, kind, cents, note
 Amounts = dict[int, tuple[int, str]]  # by year: the monthly amount and its note
+NOTHING = month_index("9999-12")  # ``bound`` of an award from which no payment is read
 K = BenefitPayment.Kind
 
 
@@ -98,28 +99,34 @@ def monthly_amounts_many(awards: Sequence[Award | PayAward], last_years: Sequenc
 
 def bound(award: PayAward, index: int, amounts: Amounts, replacing: bool) -> int | None:
     """The first month whose payments the run of month ``index`` reads of this award, beside every row that
-    is not a PAYMENT (a recovery, restoration or increase paid late: few); None: every payment. Bounded
-    only where the award's record says what need not be read again: a periodic award in force with no
-    stop, replacing none (what the replaced paid changes with their recoveries), with ``paid_through`` (and
-    a pension with ``paid_amounts``): every month through it has a payment, so only the months after it can
-    be due; a pension's months owe no late increase at the amounts recorded, so where this run's amounts
-    differ, from the January of the first year that changed (``checked_through`` keeps this true)."""
+    is not a PAYMENT (a recovery, restoration or increase paid late: few); None: every payment. A replaced
+    award pays nothing more: only a stop recovers on it, from the stop's month on (``NOTHING``: no month,
+    where it has none). An award in force is bounded where its record says what need not be read again: a
+    periodic award replacing none (what the replaced paid changes with their recoveries), with
+    ``paid_through`` (and a pension with ``paid_amounts``): every month through it has a payment, so only
+    the months after it can be due; a pension's months owe no late increase at the amounts recorded, so
+    where this run's amounts differ, from the January of the first year that changed (``checked_through``
+    keeps this true). With a stop, from its month at the latest: every month paid from it on is recovered
+    (a death stays in the runs: its award is read from the death, not from its start)."""
+    stop = month_index(award.suspended_from) if award.suspended_from else None
+    if award.status != Award.Status.ACTIVE:
+        return NOTHING if stop is None else stop
     if (
-        award.status != Award.Status.ACTIVE
-        or not award.periodic
-        or award.suspended_from
+        not award.periodic
         or replacing
         or not award.paid_through
         or (award.item in INDEXED_ITEMS and award.paid_amounts is None)
     ):
         return None
     start, through = month_index(award.start_month), month_index(award.paid_through)
+    first = through + 1
     if award.item in INDEXED_ITEMS:
         recorded = award.paid_amounts or {}
         for year in range(month_year(start), min(month_year(through), last_year_due(award, index)) + 1):
             if recorded.get(str(year)) != amounts[year][0]:
-                return max(start, year * 12)
-    return through + 1
+                first = max(start, year * 12)
+                break
+    return first if stop is None else min(first, stop)
 
 
 def checked_through(award: PayAward, first: int, paid: set[tuple[str, str]]) -> int:
