@@ -54,10 +54,11 @@ def claim_appeal(
 
 
 def end_in_force(claim: Claim) -> list[Award]:
-    """Replace the claim's awards in force: those the fund never paid go; those it paid stay as replaced,
-    a monthly one ending with its last paid month, and so do those a platform or employer pays (SocSec
-    does not see their payments). Returns the replaced ones. The awards are locked first, so a
-    payment run pays none of them meanwhile (it locks them too)."""
+    """Replace the claim's awards in force: those the fund never paid go (unless a stop's suspension or a
+    work report refers to them); those it paid stay as replaced, a monthly one ending with its last paid
+    month, and so do those a platform or employer pays (SocSec does not see their payments). Returns the
+    replaced ones. The awards are locked first, so a payment run pays none of them meanwhile (it locks
+    them too)."""
     in_force = list(lock(claim.awards.filter(status=A.ACTIVE)).order_by("id"))
     paid_months: dict[int, list[str]] = defaultdict(list)
     for award_id, month in BenefitPayment.objects.filter(award__in=in_force).values_list("award_id", "month"):
@@ -65,7 +66,7 @@ def end_in_force(claim: Claim) -> list[Award]:
     replaced = []
     for old in in_force:
         months = paid_months.get(old.pk)
-        if not months and old.payer == Award.Payer.FUND:
+        if not months and old.payer == Award.Payer.FUND and not _referred(old):
             old.delete()  # never paid: it simply goes
             continue
         old.status = A.SUPERSEDED  # paid, or paid by a platform or employer (outside SocSec): on record
@@ -76,6 +77,11 @@ def end_in_force(claim: Claim) -> list[Award]:
         old.save(update_fields=["status", "end_month"])
         replaced.append(old)
     return replaced
+
+
+def _referred(award: Award) -> bool:
+    """Whether a record refers to the award (a stop's suspension, a work report): then it stays, replaced."""
+    return award.suspensions.exists() or award.work_reports.exists()
 
 
 def put_in_force(claim: Claim) -> list[str]:
