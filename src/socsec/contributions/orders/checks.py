@@ -28,7 +28,7 @@ from socsec.rules.parameters import load_parameters
 
 from .files import BatchWriter
 from .registry_snapshot import RegistrySnapshot
-from .repeats import CORRECTED_TWICE, REPEATS_ROW, Repeats, refuse, refuse_repeats
+from .repeats import CORRECTED_TWICE, REPEATS_ROW, Repeats, refuse, repeats_of
 from .report import RowCheck, RowErrors, add_checks
 from .stored_index import stored_index_files
 from .values import EPOCH, NO_DAY, parse_days, parse_fares, pilot_sectors, trimmed, trimmed_upper
@@ -246,4 +246,4 @@ class BatchChecker:
 
 def _without_repeats(table: pa.Table, numbers: np.ndarray, errors: RowErrors) -> tuple[pa.Table, np.ndarray]:
     """Refuse every row of one chunk that repeats an earlier row's order id; return the other rows."""
-    return refuse_repeats(table, numbers, errors)
+    return refuse(table, numbers, errors, repeats_of(table, numbers))

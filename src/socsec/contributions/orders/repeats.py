@@ -101,7 +101,7 @@ def refuse(
     """Refuse the rows ``repeats_of`` found (each with its error); returns the other rows."""
     if repeats is None:
         return table, numbers
-    found = repeats
+    found = repeats  # narrowed for the lambdas
     errors.add_rows(
         numbers[found.places],
         "order_id",
@@ -112,17 +112,6 @@ def refuse(
     keep = np.ones(table.num_rows, dtype=bool)
     keep[found.places] = False
     return table.filter(pa.array(keep)), numbers[keep]
-
-
-def refuse_repeats(
-    table: pa.Table,
-    numbers: np.ndarray,
-    errors: RowErrors,
-    earlier: EarlierKeys | None = None,
-) -> tuple[pa.Table, np.ndarray]:
-    """Refuse every row that repeats an earlier row's order id: of this chunk, or (with ``earlier``) of
-    the chunks before, whose keys it keeps. Returns the other rows."""
-    return refuse(table, numbers, errors, repeats_of(table, numbers, earlier))
 
 
 class EarlierKeys:
