@@ -1,6 +1,7 @@
 """The API's hot reads cost a fixed number of queries, whatever the data's size, once a platform's token
 is remembered: a platform's invoices and an order batch one each (no token read, no session, no write),
-a person with the read logged, and a worker's coverage with its explanation."""
+a person with the read logged (the person, the check that the platform engages them and the name it declared
+in one select, and the log's insert), and a worker's coverage with its explanation."""
 
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ def test_a_person_costs_the_same_queries_with_more_engagements(world):
         )
     after = _queries(client, path)
     assert len(before) == len(after)
+    read = [sql for sql in after if '"registry_person"' in sql or '"registry_engagement"' in sql]
+    assert len(read) == 1 and '"registry_engagement"' in read[0]  # the person, the check and the declaration
     assert not any('"accounts_apitoken"' in sql for sql in after)
     assert sum(sql.startswith('INSERT INTO "audit_personaldataaccess"') for sql in after) == 1  # still logged
 

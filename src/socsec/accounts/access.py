@@ -116,6 +116,15 @@ def access_person(p: Principal, person_id: int) -> Person:
     return person
 
 
+def access_person_shown(p: Principal, person_id: int) -> Person:
+    """``access_person``, the person as ``p`` is shown them: to a platform as it declared them
+    (``selectors.as_declared``), read with the check that it engages them in one query."""
+    own = p.own_organisation
+    if own is None:
+        return access_person(p, person_id)
+    return selectors.person_as_declared(person_id=person_id, organisation=own)
+
+
 def access_person_coverage(p: Principal, person_id: int) -> Person:
     """The person whose coverage is read. A platform sees nobody's coverage (it would reveal other work)."""
     require_role(p, Role.WORKER, *STAFF_ROLES, message="you may not see this person's coverage")

@@ -14,6 +14,7 @@ from socsec.accounts.access import (
     access_engagement,
     access_organisation,
     access_person,
+    access_person_shown,
     acting_organisation,
     principal_of,
     require,
@@ -264,7 +265,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str,
 @router.get("/persons/{person_id}", response=responses({200: PersonOut}, 404), tags=["registry"])
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     p = principal_of(request)
-    person = access_person(p, person_id)
+    person = access_person_shown(p, person_id)
     record_read(p, [person.pk], "person")
     return PersonOut.of(person, p)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from socsec.core.compiled import CompiledQuery, id_sentinel
 from socsec.core.errors import NotFound
@@ -38,9 +38,28 @@ def _declared_one(*, person_id: int, organisation_id: int) -> QuerySet[Engagemen
     return _declared(person_ids=[person_id], organisation_id=organisation_id)
 
 
+def _person_engaged_with(*, person_id: int, organisation_id: int) -> QuerySet[Person]:
+    """The person if engaged with the organisation, with the name and home region it declared last
+    (``declared_name_``, ``declared_region_``; None when it never declared them)."""
+    theirs = Engagement.objects.filter(person_id=OuterRef("pk"), organisation_id=organisation_id)
+    latest = theirs.filter(declared_name__isnull=False).order_by("-id")[:1]
+    return (
+        Person.objects.select_related("residence_region")
+        .filter(Exists(theirs), pk=person_id)
+        .annotate(
+            declared_name_=Subquery(latest.values("declared_name")),
+            declared_region_=Subquery(latest.values("declared_region")),
+        )
+        .order_by("pk")[:1]
+    )
+
+
 # The API's hot reads: SQL built once per process (socsec.core.compiled)
 _PERSON = CompiledQuery(_person_first, sentinels={"person_id": id_sentinel(1)})
 _DECLARED_ONE = CompiledQuery(_declared_one, sentinels={"person_id": id_sentinel(1), "organisation_id": id_sentinel(2)})
+_PERSON_ENGAGED = CompiledQuery(
+    _person_engaged_with, sentinels={"person_id": id_sentinel(1), "organisation_id": id_sentinel(2)}
+)
 _ENGAGED = CompiledQuery(_engagement_with, sentinels={"person_id": id_sentinel(1), "organisation_id": id_sentinel(2)})
 
 
@@ -117,30 +136,63 @@ def _declared_as(organisation: Organisation, name: str) -> QuerySet[Any]:
     return latest.order_by().values("person_id").union(undeclared.order_by().values("id"))
 
 
+_DECLARED_TO = "_socsec_declared_to"  # on a copy as_declared made: the id of the organisation it shows it to
+_UNDECLARED: tuple[str | None, str | None] = (None, None)
+
+
 def as_declared(persons: Iterable[Person], organisation: Organisation) -> list[Person]:
     """The persons as ``organisation`` declared them when it registered them (``POST /api/workers``, the
     latest such engagement): copies whose name and home region are those it declared, never the
     registry's, which may differ. Read-only copies: never to be saved. A person it never declared (engaged
-    by the agency, or registered before declarations were kept) is shown as registered."""
+    by the agency, or registered before declarations were kept) is shown as registered. A copy already
+    made for ``organisation`` (here or by ``person_as_declared``) is given back as it is."""
     people = list(persons)
-    declared: dict[int, tuple[str, str]] = {}
-    if len(people) == 1:  # one person read (the API's hot read): SQL built once per process
-        rows: Iterable[tuple[Any, ...]] = _DECLARED_ONE.rows(person_id=people[0].pk, organisation_id=organisation.pk)
+    pending = [x.pk for x in people if getattr(x, _DECLARED_TO, None) != organisation.pk]
+    if not pending:
+        return people
+    declared: dict[int, tuple[str | None, str | None]] = {}
+    rows: Iterable[tuple[Any, ...]]
+    if len(pending) == 1:  # one person read: SQL built once per process
+        rows = _DECLARED_ONE.rows(person_id=pending[0], organisation_id=organisation.pk)
     else:
-        rows = _declared(person_ids=[x.pk for x in people], organisation_id=organisation.pk)
+        rows = _declared(person_ids=pending, organisation_id=organisation.pk)
     for person_id, name, region in rows:
         declared[person_id] = (name or "", region)
     regions = Region.objects.in_bulk([r for _, r in declared.values()], field_name="code")
-    out: list[Person] = []
-    for person in people:
-        shown = copy.copy(person)
-        if person.pk in declared:
-            name, region = declared[person.pk]
-            shown.name = name
-            if region in regions:
-                shown.residence_region = regions[region]
-        out.append(shown)
-    return out
+    return [
+        person
+        if getattr(person, _DECLARED_TO, None) == organisation.pk
+        else _shown_as(person, organisation, *declared.get(person.pk, _UNDECLARED), regions)
+        for person in people
+    ]
+
+
+def person_as_declared(*, person_id: int, organisation: Organisation) -> Person:
+    """One person as ``organisation`` declared them (``as_declared``), read with the check that it engages
+    them in one query; NotFound when there is no such person or it does not engage them (the same answer:
+    a platform learns nothing of people it does not engage)."""
+    found = _PERSON_ENGAGED.objects(person_id=person_id, organisation_id=organisation.pk)
+    if not found:
+        raise NotFound("no person with id %(person_id)s", field="person_id", params={"person_id": person_id})
+    person = found[0]
+    name, region = getattr(person, "declared_name_", None), getattr(person, "declared_region_", None)
+    regions: dict[str, Region] = {}
+    if name is not None and region != person.residence_region.code:  # a region other than the registry's
+        regions = Region.objects.in_bulk([region], field_name="code")
+    return _shown_as(person, organisation, name, region, regions)
+
+
+def _shown_as(
+    person: Person, organisation: Organisation, name: str | None, region: str | None, regions: dict[str, Region]
+) -> Person:
+    """A copy of ``person`` under the name and home region ``organisation`` declared (None: it declared none)."""
+    shown = copy.copy(person)
+    if name is not None:  # declared: the name and the region with it
+        shown.name = name
+        if region in regions:
+            shown.residence_region = regions[region]
+    setattr(shown, _DECLARED_TO, organisation.pk)
+    return shown
 
 
 def _looks_like_resident_id(text: str) -> bool:

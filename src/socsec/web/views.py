@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from socsec.accounts.access import (
     access_person,
+    access_person_shown,
     principal_of,
     require,
     require_platform,
@@ -176,9 +177,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     p = principal_of(request)
-    person = access_person(p, person_id)
-    if p.own_organisation is not None:  # a platform sees the person as it declared them
-        person = selectors.as_declared([person], p.own_organisation)[0]
+    person = access_person_shown(p, person_id)  # a platform sees the person as it declared them
     on, date_error = _date_param(request)
     coverage = None
     if may_view_coverage(p, person):
