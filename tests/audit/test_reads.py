@@ -193,3 +193,23 @@ def test_every_kind_of_read_logged_in_the_source_has_words():
         logged |= set(re.findall(r'what="([a-z ]+)"', text))
     assert {"claim search", "person search", "insured records"} <= logged
     assert sorted(logged - set(READ_KINDS)) == []
+
+
+def test_the_log_of_reads_has_one_index_a_way_it_is_read(world):
+    """Each index is one more write on a table every read of personal data writes to: the person's reads
+    and a user's by (who, when), all by when, and the organisation's and token's for their foreign keys
+    (migration audit 0010 dropped the person's and the user's of one column, which these cover)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, PersonalDataAccess._meta.db_table)
+    indexes = sorted(
+        tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"] and not c["unique"]
+    )
+    assert indexes == [
+        ("actor_organisation_id",),
+        ("actor_token_id",),
+        ("actor_user_id", "at"),
+        ("at",),
+        ("person_id", "at"),
+    ]

@@ -54,9 +54,12 @@ class PersonalDataAccess(models.Model):
     Written only by ``socsec.audit.reads``."""
 
     at = models.DateTimeField()
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # the person's and the user's reads are found by the indexes of (person, at) and (actor_user, at) below,
+    # which serve the foreign keys' checks too: no index of their own (every read of personal data writes
+    # a row here, and each index is one more write)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor_token = models.ForeignKey(
         "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
