@@ -123,10 +123,37 @@ def _uses_database(item: pytest.Item) -> bool:
 BROWSER_ON_POSTGRES = {"test_role_walks_browser.py"}
 
 
+# The files that take longest (a minute to three: the --durations of CI runs on 2 cores), run first.
+# scripts/test hands each pytest-xdist worker whole files in the order collected (--dist loadfile
+# --no-loadscope-reorder): started last, one of them kept one worker busy for minutes while the other had
+# nothing left (70 s of the PostgreSQL pass, 30 s of SQLite's). Longest first, so that the short files fill in.
+LONGEST_FIRST = (
+    "tests/api/test_fuzz.py",
+    "tests/interagency/test_two_agencies.py",
+    "tests/web/test_all_pages_browser.py",
+    "tests/test_kill_campaign.py",
+    "tests/web/test_role_walks_browser.py",
+    "tests/test_cli.py",
+    "tests/contributions/test_ingest_stream.py",
+    "tests/contributions/test_assessment_many_workers.py",
+    "tests/storage/test_backup_postgresql.py",
+    "tests/registry/test_encryption.py",
+    "tests/batch/test_spark.py",
+    "tests/contributions/test_ingest_killed.py",
+)
+
+
+def _longest_first(root: Path, items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+    order = {id(item): (rank.get(item.path.relative_to(root).as_posix(), len(rank)), n) for n, item in enumerate(items)}
+    items.sort(key=lambda item: order[id(item)])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The PostgreSQL pass runs only the tests that use the database: pytest-django refuses a database
-    to any other test, so on PostgreSQL it would repeat the SQLite pass's run unchanged. Of the browser
-    tests it runs only the role walks (``BROWSER_ON_POSTGRES``)."""
+    """The longest files first (``LONGEST_FIRST``). The PostgreSQL pass runs only the tests that use the
+    database: pytest-django refuses a database to any other test, so on PostgreSQL it would repeat the
+    SQLite pass's run unchanged. Of the browser tests it runs only the role walks (``BROWSER_ON_POSTGRES``)."""
+    _longest_first(config.rootpath, items)
     if not os.environ.get("DATABASE_URL"):
         return
     skip = pytest.mark.skip(reason="no database: runs once, in the SQLite pass")
