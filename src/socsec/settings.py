@@ -71,9 +71,6 @@ def _database(url: str | None) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
-        # the API's hot reads (socsec.core.compiled) as prepared statements, planned once per connection;
-        # SOCSEC_DB_PREPARED=0 behind a pooler that does not keep them (PgBouncer in transaction mode before 1.21)
-        "OPTIONS": {"prepare_threshold": 5 if deployment.env_bool(os.environ, "SOCSEC_DB_PREPARED", True) else None},
     }
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
@@ -190,35 +189,6 @@ def _compile(queryset: QuerySet[Any], sentinels: Mapping[str, Any]) -> _Compiled
     )
 
 
-def _prepares(connection: Any) -> bool:
-    """Whether a run is a prepared statement: on PostgreSQL unless turned off (``SOCSEC_DB_PREPARED=0``),
-    and not while queries are logged (``DEBUG``, a test counting them), which log the SQL with its values
-    as Django's cursors send it."""
-    return (
-        connection.vendor == "postgresql"
-        and connection.connection.prepare_threshold is not None
-        and not connection.queries_logged
-    )
-
-
-@functools.cache
-def _prepared_cursor() -> type[Any]:
-    """A cursor that sends the values apart from the SQL and has the server prepare the statement: a
-    compiled query's SQL is the same text each run, so PostgreSQL plans it once per connection (a join
-    took longer to plan than to run: 1.1 of 1.3 ms for a platform's invoices). Django's own cursors bind
-    the values into the text and never prepare (poolers in transaction mode would lose the statements):
-    ``SOCSEC_DB_PREPARED=0`` turns these off too."""
-    from django.db.backends.postgresql import base
-
-    server_binding: Any = base.ServerBindingCursor  # Django's cursor of psycopg's server-side binding
-
-    class PreparedCursor(server_binding):  # type: ignore[misc]
-        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    return PreparedCursor
-
-
 class CompiledQuery(Generic[R]):
     """``build(**values)`` returns the queryset; the values named in ``sentinels`` are the run's (bound as
     parameters), the others make the shape (part of the SQL's text) and must be hashable."""
@@ -255,9 +225,6 @@ class CompiledQuery(Generic[R]):
             else:
                 params[position] = _adapted(connection, value) if converted else value
         with connection.cursor() as cursor:
-            if _prepares(connection):
-                cursor.cursor.close()  # Django's, which binds the values in the text
-                cursor.cursor = _prepared_cursor()(connection.connection)
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         for raw in fetched:
