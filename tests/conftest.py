@@ -197,14 +197,17 @@ def _one_day_per_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    """The API's rate-limit counters live in the process's cache, and the keys it found live in its
-    memory: each test starts with none."""
+    """The API's rate-limit counters live in the process's cache, the keys it found live and the read
+    notices it saw given in its memory: each test starts with none (a notice remembered from an earlier
+    test of the same worker left the next test's read untold)."""
     from django.core.cache import cache
 
     from socsec.accounts.tokens import verified_tokens_forget
+    from socsec.audit.reads import reads_told_forget
 
     cache.clear()
     verified_tokens_forget()
+    reads_told_forget()
     yield
 
 
