@@ -192,7 +192,12 @@ def _shown_as(
         if region in regions:
             shown.residence_region = regions[region]
     setattr(shown, _DECLARED_TO, organisation.pk)
+    shown.save = _never_saved  # type: ignore[method-assign]
     return shown
+
+
+def _never_saved(*args: object, **kwargs: object) -> None:
+    raise TypeError("a person as an organisation declared them is shown, never saved")
 
 
 def _looks_like_resident_id(text: str) -> bool:
