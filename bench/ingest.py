@@ -1,8 +1,9 @@
 """Order ingestion speed: a synthetic platform (``--workers`` engaged workers) and a file of N orders
 ingested end to end by the real service (``orders_ingest`` with the file's path, as ``socsec ingest``
 does), against DuckDB reading the same file and writing the same Parquet layout in the same run. Each
-ingestion runs in a child process, so that its peak memory is its own; it runs at N and at N/10 to show
-that the peak does not grow with the file. Prints one JSON line.
+ingestion runs in a child process, so that its peak memory is its own; it runs at N and at N/10, and the
+run at N reports its highest resident memory in its first and its second half, to show that the peak does
+not grow with the file. Prints one JSON line.
 
     .venv/bin/python bench/ingest.py --orders 1000000 --format both
 """
@@ -16,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -131,6 +133,7 @@ def child(args: argparse.Namespace) -> None:
     from socsec.registry.models import Organisation
 
     platform = Organisation.objects.get(code=PLATFORM)
+    sampler = RssSampler()
     started, cpu = time.perf_counter(), time.process_time()
     batch, _ = orders_ingest(
         actor=Actor.system("bench"),
@@ -141,6 +144,7 @@ def child(args: argparse.Namespace) -> None:
         source="bench",
     )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    first_half, second_half = sampler.halves()
     peak = _peak_mb()
     answer = {
         "seconds": seconds,
@@ -148,8 +152,44 @@ def child(args: argparse.Namespace) -> None:
         "valid": batch.rows_valid,
         "invalid": batch.rows_invalid,
         "peak_mb": peak,
+        "first_half_mb": first_half,
+        "second_half_mb": second_half,
     }
     print(json.dumps(answer))
+
+
+class RssSampler:
+    """This process's resident memory every 50 ms from now on (a thread of its own), to compare the
+    highest of the first half of the run with the highest of the second: memory that grew with the rows
+    read would be about twice as high at the end; memory independent of the file's size is as high."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._page_mb = os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        statm = Path("/proc/self/statm")
+        while not self._stop.is_set():
+            try:
+                resident = int(statm.read_text().split()[1]) * self._page_mb
+            except OSError:  # not Linux: no samples
+                return
+            self.samples.append((time.perf_counter(), resident))
+            self._stop.wait(every)
+
+    def halves(self) -> tuple[float | None, float | None]:
+        """The highest resident memory (MB) of each half of the time since the start."""
+        self._stop.set()
+        self._thread.join()
+        if len(self.samples) < 2:
+            return None, None
+        middle = (self.samples[0][0] + self.samples[-1][0]) / 2
+        first = [mb for at, mb in self.samples if at <= middle]
+        second = [mb for at, mb in self.samples if at > middle]
+        return round(max(first)), round(max(second))
 
 
 def _peak_mb() -> float:
@@ -252,6 +292,10 @@ def main() -> None:
                 f"{key}cpu_ratio_vs_duckdb_copy": round(answer["cpu_s"] / floor_cpu, 2),
                 f"{key}peak_rss_mb": round(peak),
                 f"{key}peak_rss_mb_small": round(peak_small),
+                # the same run's highest in its first and its second half: about equal when memory does not
+                # grow with the rows read (N/10 may end before the pipeline's buffers have filled)
+                f"{key}rss_mb_first_half": answer["first_half_mb"],
+                f"{key}rss_mb_second_half": answer["second_half_mb"],
                 f"{key}file_mb": round(large.stat().st_size / 1e6),
             }
         result["cores"] = os.cpu_count()
