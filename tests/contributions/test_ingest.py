@@ -17,7 +17,9 @@ from socsec.contributions.models import OrderBatch
 from socsec.contributions.orders.selectors import accepted_files
 
 TODAY = timezone.localdate()
-DAY = TODAY - dt.timedelta(days=3)
+# the orders' day: the last of last month, whose month has ended, so that it can be assessed (a job refuses
+# a month not ended); three days back had it in this month from the 4th on, and the jobs' tests failed then
+DAY = TODAY.replace(day=1) - dt.timedelta(days=1)
 MONTH = f"{DAY.year:04d}-{DAY.month:02d}"
 
 
