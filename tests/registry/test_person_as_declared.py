@@ -27,9 +27,8 @@ def _shown(world, person: Person) -> tuple[str, str]:
     return shown.name, shown.residence_region.code
 
 
-def test_the_latest_declaration_wins_and_an_undeclared_engagement_after_it_changes_nothing(world):
-    person = world.freelancer
-    registered = (person.name, person.residence_region.code)
+def engaged_undeclared(world, person: Person, start: dt.date, end: dt.date | None = None) -> None:
+    """An engagement with the platform that declares no name (registered by the agency)."""
     engagement_create(
         actor=SYSTEM,
         person=person,
@@ -37,22 +36,20 @@ def test_the_latest_declaration_wins_and_an_undeclared_engagement_after_it_chang
         category="CIVIL_LAW",
         sector="RIDE_HAILING",
         work_region="440300",
-        start_date=dt.date(2024, 1, 1),
-        end_date=dt.date(2024, 3, 31),
+        start_date=start,
+        end_date=end,
     )
+
+
+def test_the_latest_declaration_wins_and_an_undeclared_engagement_after_it_changes_nothing(world):
+    person = world.freelancer
+    registered = (person.name, person.residence_region.code)
+    engaged_undeclared(world, person, dt.date(2024, 1, 1), dt.date(2024, 3, 31))
     assert _shown(world, person) == registered  # engaged, never declared: as registered
     declare(world, person, "First Name", dt.date(2025, 1, 1))
     declare(world, person, "Second Name", dt.date(2024, 6, 1))  # an earlier start, a later declaration
     assert _shown(world, person) == ("Second Name", "440300")
-    engagement_create(
-        actor=SYSTEM,
-        person=person,
-        organisation=world.platform,
-        category="CIVIL_LAW",
-        sector="RIDE_HAILING",
-        work_region="440300",
-        start_date=dt.date(2026, 1, 1),
-    )
+    engaged_undeclared(world, person, dt.date(2026, 1, 1))
     assert _shown(world, person) == ("Second Name", "440300")
     assert Person.objects.get(pk=person.pk).name == registered[0]  # the register is unchanged
 
