@@ -88,35 +88,70 @@ def index_of_file(kind: str, batch_id: int, data_file: Path) -> pa.Table:
 
 class StoredOrders:
     """Look-ups of order ids among the index files of stored batches: their current state (``STATE_SCHEMA``:
-    the order's month, its worker, region and sector now, whether it is void)."""
+    the order's month, its worker, region and sector now, whether it is void). The id range of each row
+    group of each file (its Parquet statistics) is read once: a look-up reads only the files with a row
+    group whose range meets the range of the ids asked about, and none at all when no range meets it (a
+    platform's new orders, whose ids mostly come after the stored ones)."""
 
     def __init__(self, index_files: list[str]) -> None:
         self.files = index_files
         self._con: duckdb.DuckDBPyConnection | None = None  # opened at the first look-up that needs it
+        self._ranges: list[list[tuple[str, str] | None]] | None = None  # per file, per row group
 
     def lookup(self, order_ids: pa.Array) -> pa.Table:
         if not self.files or len(order_ids) == 0:
+            return STATE_SCHEMA.empty_table()
+        bounds = pc.min_max(order_ids)
+        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        if lo is None:
+            return STATE_SCHEMA.empty_table()
+        files = [f for f, groups in zip(self.files, self._row_group_ranges(), strict=True) if _meets(groups, lo, hi)]
+        if not files:
             return STATE_SCHEMA.empty_table()
         if self._con is None:
             self._con = duckdb.connect()
             self._con.execute("SET enable_object_cache = true")  # the files' footers are read once
             self._con.execute("SET memory_limit = '256MB'")  # a look-up streams the index files
-        wanted = pa.table({"order_id": pc.unique(order_ids)})
-        self._con.register("wanted", wanted)
+        # the ids as they come (a semi-join needs them neither distinct nor sorted); the range lets the
+        # scan skip the row groups outside it
+        self._con.register("wanted", pa.table({"order_id": order_ids}))
         try:
             found = self._con.sql(
                 "WITH hits AS (SELECT s.order_id, s.batch, s.kind, s.voided, s.person_id, s.region, s.sector, s.month"
-                " FROM read_parquet($files, hive_partitioning = true) s SEMI JOIN wanted USING (order_id))"
+                " FROM read_parquet($files, hive_partitioning = true) s SEMI JOIN wanted USING (order_id)"
+                " WHERE s.order_id BETWEEN $lo AND $hi)"
                 " SELECT order_id, max(month) FILTER (WHERE kind = 'new') AS month,"
                 " arg_max(person_id, batch) AS person_id, arg_max(region, batch) AS region,"
                 " arg_max(sector, batch) AS sector, arg_max(voided, batch) AS voided"
                 " FROM hits GROUP BY order_id HAVING bool_or(kind = 'new')",
-                params={"files": self.files},
+                params={"files": files, "lo": lo, "hi": hi},
             ).to_arrow_table()
         finally:
             self._con.unregister("wanted")
         return found.cast(STATE_SCHEMA)
 
+    def _row_group_ranges(self) -> list[list[tuple[str, str] | None]]:
+        """The (least, greatest) order id of each row group of each file; None where a row group has no
+        statistics (it is then always read)."""
+        if self._ranges is None:
+            self._ranges = []
+            for path in self.files:
+                metadata = pq.read_metadata(path)
+                at = metadata.schema.to_arrow_schema().get_field_index("order_id")
+                groups: list[tuple[str, str] | None] = []
+                for g in range(metadata.num_row_groups):
+                    stats = metadata.row_group(g).column(at).statistics
+                    known = stats is not None and stats.has_min_max and isinstance(stats.min, str)
+                    groups.append((stats.min, stats.max) if known else None)
+                self._ranges.append(groups)
+        return self._ranges
+
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
+
+
+def _meets(groups: list[tuple[str, str] | None], lo: str, hi: str) -> bool:
+    """Whether a file has a row group whose id range meets [lo, hi] (or one without a known range). Ids
+    compare as their UTF-8 bytes do, as in Parquet's statistics (code point order)."""
+    return any(g is None or (g[0] <= hi and lo <= g[1]) for g in groups)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop as noop
 from socsec.contributions.errors import OrderRowErrorCode as Code
 
 from .report import RowErrors
+from .values import trimmed, trimmed_upper
 
 REPEATS_ROW = noop("repeats row %(row)s.")
 CORRECTED_TWICE = noop("is corrected twice in this batch (row %(row)s).")
@@ -26,8 +27,8 @@ CORRECTED_TWICE = noop("is corrected twice in this batch (row %(row)s).")
 def repeat_keys(table: pa.Table) -> tuple[np.ndarray, pa.Array, np.ndarray]:
     """The rows that can repeat (with an order id and a known action), the key of each (action kind and
     id), and whether each is a NEW one."""
-    action = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(table["action"], "")))
-    order_id = pc.utf8_trim_whitespace(table["order_id"])
+    action = trimmed_upper(table["action"])
+    order_id = trimmed(table["order_id"])  # a null id is empty: counted out as an empty one is
     if pc.all(pc.is_in(action, pa.array(["", "NEW"]))).as_py() is not False:  # the usual batch: all NEW
         counted = pc.fill_null(pc.not_equal(order_id, ""), False).to_numpy(zero_copy_only=False)
         ids = order_id.filter(pa.array(counted)) if not counted.all() else order_id
@@ -91,7 +92,7 @@ def repeats_of(table: pa.Table, numbers: np.ndarray, earlier: EarlierKeys | None
     places = rows[repeat]
     if len(places) == 0:
         return None
-    ids = pc.utf8_trim_whitespace(table["order_id"]).filter(pa.array(counted)).to_numpy(zero_copy_only=False)[repeat]
+    ids = trimmed(table["order_id"]).filter(pa.array(counted)).to_numpy(zero_copy_only=False)[repeat]
     return Repeats(places, ids, first_rows[repeat], is_new_all[repeat])
 
 
@@ -205,11 +206,12 @@ class EarlierKeys:
         """Set the bits of sorted hashes (the bits of keys in the same word merged first)."""
         assert self._filter is not None
         word, bits = self._word_and_bits(hashes)
-        first = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
-        at = word[first].astype(np.intp)
-        merged = self._filter.take(at)
-        merged |= np.bitwise_or.reduceat(bits, first)
-        self._filter.put(at, merged)
+        at = word.astype(np.intp)
+        first = np.empty(len(at), dtype=bool)  # the first key of each word: these words are all distinct
+        first[:1] = True
+        np.not_equal(at[1:], at[:-1], out=first[1:])
+        self._filter[at[first]] |= bits[first]
+        np.bitwise_or.at(self._filter, at[~first], bits[~first])  # the few keys sharing a word with another
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:

@@ -18,12 +18,30 @@ EPOCH = dt.date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
 
 
+# the ASCII characters Python's ``str.strip`` (and Arrow's ``utf8_trim_whitespace``) take for white space
+ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def all_ascii(column: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether every byte of the column's text is ASCII (read from its data buffers at memory speed; bytes
+    of a buffer outside the column's slice count too, so a False may be wrong, a True never is)."""
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        data = chunk.buffers()[2]
+        if data is not None and data.size and int(np.frombuffer(data, dtype=np.uint8).max()) >= 0x80:
+            return False
+    return True
+
+
 def trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.utf8_trim_whitespace(pc.fill_null(column, ""))
+    """The texts without white space at either end (null as empty), as ``str.strip`` gives them; ASCII
+    text (nearly every file) by the byte kernels, which do the same there at a fraction of the cost."""
+    column = pc.fill_null(column, "")
+    return pc.ascii_trim(column, ASCII_SPACE) if all_ascii(column) else pc.utf8_trim_whitespace(column)
 
 
 def trimmed_upper(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.utf8_upper(trimmed(column))
+    column = trimmed(column)
+    return pc.ascii_upper(column) if all_ascii(column) else pc.utf8_upper(column)
 
 
 def _distinct(column: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
