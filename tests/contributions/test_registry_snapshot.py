@@ -49,6 +49,14 @@ def test_ids_are_matched_to_workers_whatever_the_spelling_and_the_pages(world, m
         assert snapshot.sectors_on(people, day).tolist() == [1] * len(first)
         assert snapshot.sectors_on(people, day - 1).tolist() == [0] * len(first)
         assert snapshot.names_of(1) == ["RIDE_HAILING"]
+        # by place (the checks' way): the same workers and sectors, and none for an ID not engaged
+        places = snapshot.places_of(pa.array([world.rider.resident_id, world.employee.resident_id, "NOBODY"]))
+        assert snapshot.person_at(places).tolist() == [world.rider.pk, world.employee.pk, -1]
+        for shift in (-1, 0, 400):
+            for at, who in zip(places.tolist(), [world.rider.pk, world.employee.pk, -1], strict=True):
+                days = np.array([first[0] + shift, first[-1] + shift], dtype=np.int64)
+                by_place = snapshot.sectors_at(np.array([at, at]), days).tolist()
+                assert by_place == snapshot.sectors_on(np.array([who, who]), days).tolist()
     finally:
         snapshot.close()
 
@@ -60,8 +68,37 @@ def test_ids_kept_matched_are_bounded_and_forgotten_ones_are_matched_again(world
         rider, employee = world.rider.resident_id, world.employee.resident_id
         assert snapshot.persons_of(pa.array([rider, "A"])).tolist() == [world.rider.pk, -1]
         assert snapshot.persons_of(pa.array([employee, rider, "B"])).tolist() == [world.employee.pk, world.rider.pk, -1]
-        assert snapshot._matched == 2  # the IDs the chunk met first (the rider was kept): the earlier ones forgotten
+        assert len(snapshot._met) == 2  # the IDs the chunk met first (the rider was kept): the earlier ones forgotten
         assert snapshot.persons_of(pa.array([rider])).tolist() == [world.rider.pk]  # forgotten: matched again
-        assert snapshot._matched == 1
+        assert len(snapshot._met) == 1
     finally:
         snapshot.close()
+
+
+def test_ids_with_the_same_hash_never_pass_for_each_other(world, monkeypatch):
+    # every ID hashed alike: each hit is checked against the ID's text, and an ID not kept is matched again
+    monkeypatch.setattr(registry_snapshot, "_hashes", lambda con, texts: np.zeros(len(texts), dtype=np.uint64))
+    snapshot = RegistrySnapshot(world.platform.pk)
+    try:
+        rider, employee = world.rider.resident_id, world.employee.resident_id
+        assert snapshot.persons_of(pa.array([rider, "A"])).tolist() == [world.rider.pk, -1]
+        for _ in range(2):
+            assert snapshot.persons_of(pa.array(["A", employee, rider, employee])).tolist() == [
+                -1,
+                world.employee.pk,
+                world.rider.pk,
+                world.employee.pk,
+            ]
+        assert len(snapshot._met) == 1  # the first ID met with that hash: the others are matched whenever met
+    finally:
+        snapshot.close()
+
+
+def test_met_ids_are_found_by_hash_and_text():
+    met = registry_snapshot.MetIds()
+    met.add(pa.array(["B", "A", "C"]), np.array([9, 5, 5], dtype=np.uint64), np.array([2, 1, -1]))
+    met.add(pa.array(["D", "E"]), np.array([7, 5], dtype=np.uint64), np.array([4, 3]))
+    assert len(met) == 3  # "C" and "E" have the hash of "A": not kept
+    found = met.find(pa.array(["A", "B", "C", "D", "E", "F"]), np.array([5, 9, 5, 7, 5, 1], dtype=np.uint64))
+    unmet = registry_snapshot.UNMET
+    assert found.tolist() == [1, 2, unmet, 4, unmet, unmet]

@@ -155,8 +155,9 @@ class BatchChecker:
         day_months = np.where(has_day, days, 0).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
         needs = is_new | is_amend
-        people = self.registry.persons_of(trimmed_upper(table["resident_id"]))
-        bits = np.where(has_day & (people >= 0), self.registry.sectors_on(people, days), 0)
+        places = self.registry.places_of(trimmed_upper(table["resident_id"]))
+        people = self.registry.person_at(places)
+        bits = np.where(has_day & (places >= 0), self.registry.sectors_at(places, days), 0)
         region = trimmed(table["region"])
         region_ok = pc.is_in(region, value_set=self.regions).to_numpy(zero_copy_only=False)
         sector = trimmed_upper(table["sector"])

@@ -94,6 +94,12 @@ class RegistrySnapshot:
         self._start = table["start"].to_numpy().astype(np.int32)[order]
         self._end = pc.fill_null(table["end"], OPEN_END).to_numpy().astype(np.int32)[order]
         self._bit = np.left_shift(1, sector_at.to_numpy().astype(np.int64))[order]
+        # where each worker's run of engagements ends (for every place in it)
+        starts = (
+            np.flatnonzero(np.concatenate([[True], self._person[1:] != self._person[:-1]])) if len(order) else order
+        )
+        ends = np.append(starts[1:], len(order)).astype(np.int64)
+        self._run_end = np.repeat(ends, ends - starts)
         self._con = duckdb.connect()
         self._con.execute("SET memory_limit = '256MB'")
         # each worker once, by the index of the resident ID
@@ -104,42 +110,50 @@ class RegistrySnapshot:
         )
         self._con.unregister("engaged")
         self._pads = keyring().blind_index_pads(context=column_context(Person, "resident_id"))
-        self._con.execute("CREATE TABLE matched (v VARCHAR, person_id BIGINT)")  # IDs met, with their worker
-        self._matched = 0
+        self._met = MetIds()
 
     def close(self) -> None:
         self._con.close()
 
     def persons_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The worker of each resident ID (as written, trimmed and upper case), -1 where the platform
-        engages no one by that ID. The chunk's rows meet the engine in one join with the IDs met before in
-        the batch (``matched``, at most ``KEEP_MATCHED``): no hashing pass of our own over every row. Only
-        the rows it leaves unmet are made distinct (by Arrow); their IDs get their keyed index computed
-        (once each), joined with the snapshot's workers and kept. IDs that normalising would change (rare:
-        inner spaces, other scripts) are normalised first."""
+        engages no one by that ID."""
+        return self.person_at(self.places_of(resident_ids))
+
+    def person_at(self, places: np.ndarray) -> np.ndarray:
+        """The worker at each place ``places_of`` gave (-1 for -1)."""
+        if not len(self._person):
+            return np.full(len(places), -1, dtype=np.int64)
+        return np.where(places >= 0, self._person[np.maximum(places, 0)], -1)
+
+    def places_of(self, resident_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        """For each resident ID (as written, trimmed and upper case), the place of its worker's first
+        engagement in the snapshot (-1: the platform engages no one by that ID). The chunk's IDs are
+        hashed by the engine and looked up among the IDs met before in the batch (at most
+        ``KEEP_MATCHED``, by bisection of their sorted hashes, each hit checked against the text): no join
+        that hashes the IDs met again for every chunk. Only the rows left unmet are made distinct (by
+        Arrow); their IDs get their keyed index computed (once each), joined with the snapshot's workers
+        and kept. IDs that normalising would change (rare: inner spaces, other scripts) are normalised
+        first."""
         ids = resident_ids.combine_chunks() if isinstance(resident_ids, pa.ChunkedArray) else resident_ids
-        people = np.full(len(ids), UNMET, dtype=np.int64)
         if not len(ids):
-            return people
-        con = self._con
-        con.register("chunk", pa.table({"r": pa.array(np.arange(len(ids), dtype=np.int64)), "v": ids}))
-        try:
-            found = con.execute("SELECT r, person_id FROM chunk JOIN matched USING (v)").fetchnumpy()
-        finally:
-            con.unregister("chunk")
-        people[np.asarray(found["r"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
-        unmet = np.flatnonzero(people == UNMET)
+            return np.full(0, UNMET, dtype=np.int64)
+        hashes = _hashes(self._con, ids)
+        places = self._met.find(ids, hashes)
+        unmet = np.flatnonzero(places == UNMET)
         if len(unmet):
             encoded = pc.dictionary_encode(ids.take(pa.array(unmet)))
-            if self._matched + len(encoded.dictionary) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
-                con.execute("DELETE FROM matched")
-                self._matched = 0
+            if len(self._met) + len(encoded.dictionary) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
+                self._met.clear()
             where = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            people[unmet] = self._match(encoded.dictionary)[where]
-        return people
+            found = self._match(encoded.dictionary)
+            places[unmet] = found[where]
+            _, first = np.unique(where, return_index=True)  # each distinct ID's first row (in dictionary order)
+            self._met.add(encoded.dictionary, hashes[unmet[first]], found)
+        return places
 
     def _match(self, fresh: pa.Array) -> np.ndarray:
-        """The worker of each of distinct resident IDs not kept yet (-1: none), kept from now on."""
+        """The place of the worker of each of distinct resident IDs not kept yet (-1: none)."""
         plain = pc.match_substring_regex(fresh, PLAIN)
         normalised = fresh
         if not pc.all(plain).as_py():
@@ -148,31 +162,38 @@ class RegistrySnapshot:
             normalised = pc.replace_with_mask(fresh, odd, pa.array(texts, pa.string()))
         inner, outer = self._pads
         n = pa.array(np.arange(len(fresh), dtype=np.int64))
-        self._con.register("fresh", pa.table({"n": n, "v": fresh, "normalised": normalised}))
+        self._con.register("fresh", pa.table({"n": n, "normalised": normalised}))
         try:
-            self._con.execute(
-                "CREATE OR REPLACE TEMP TABLE fresh_matched AS SELECT f.n, f.v, coalesce(w.person_id, -1) AS person_id"
-                " FROM fresh f LEFT JOIN workers w"
+            found = self._con.execute(
+                "SELECT f.n, w.person_id FROM fresh f JOIN workers w"
                 " ON w.resident_id_index = sha256($outer || unhex(sha256($inner || encode(f.normalised))))"
                 " AND f.normalised <> ''",
                 {"inner": inner, "outer": outer},
-            )
+            ).fetchnumpy()
         finally:
             self._con.unregister("fresh")
-        self._con.execute("INSERT INTO matched SELECT v, person_id FROM fresh_matched")
-        found = self._con.execute("SELECT n, person_id FROM fresh_matched").fetchnumpy()
-        people = np.full(len(fresh), -1, dtype=np.int64)
-        people[np.asarray(found["n"], dtype=np.int64)] = np.asarray(found["person_id"], dtype=np.int64)
-        self._matched += len(fresh)
-        return people
+        places = np.full(len(fresh), -1, dtype=np.int64)
+        person = np.asarray(found["person_id"], dtype=np.int64)
+        places[np.asarray(found["n"], dtype=np.int64)] = np.searchsorted(self._person, person)  # its first engagement
+        return places
 
     def sectors_on(self, people: np.ndarray, days: np.ndarray) -> np.ndarray:
         """For each (worker, day since 1970), the sectors the platform engaged the worker in that day, as
         bits of ``sector_names`` (0: none)."""
         lo = np.searchsorted(self._person, people, side="left")
-        hi = np.searchsorted(self._person, people, side="right")
-        bits = np.zeros(len(people), dtype=np.int64)
-        if len(self._person) == 0 or len(people) == 0:
+        return self._sectors(lo, np.searchsorted(self._person, people, side="right"), days)
+
+    def sectors_at(self, places: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """``sectors_on`` for the workers at ``places`` (from ``places_of``; -1: none), without a bisection."""
+        if not len(self._person):
+            return np.zeros(len(places), dtype=np.int64)
+        lo = np.maximum(places, 0)
+        return self._sectors(lo, np.where(places >= 0, self._run_end[lo], lo), days)
+
+    def _sectors(self, lo: np.ndarray, hi: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """The sectors of the engagements at [lo, hi) of each row that cover its day, as bits."""
+        bits = np.zeros(len(lo), dtype=np.int64)
+        if len(self._person) == 0 or len(lo) == 0:
             return bits
         most = int((hi - lo).max())
         last = len(self._person) - 1
@@ -199,3 +220,67 @@ class RegistrySnapshot:
 
     def names_of(self, bits: int) -> list[str]:
         return [s for i, s in enumerate(self.sector_names) if bits >> i & 1]
+
+
+def _hashes(con: duckdb.DuckDBPyConnection, texts: pa.Array) -> np.ndarray:
+    """The engine's 64-bit hash of each text, in order."""
+    con.register("texts", pa.table({"v": texts}))
+    try:
+        return np.asarray(con.execute("SELECT hash(v) AS h FROM texts").fetchnumpy()["h"], dtype=np.uint64)
+    finally:
+        con.unregister("texts")
+
+
+class MetIds:
+    """The resident IDs a batch has met, each with its worker's place in the snapshot (or -1): their hashes
+    sorted, beside the place of each ID's text (the texts kept in the order they came) and the worker's. A
+    look-up bisects the sorted hashes and compares each hit's text with the ID's, so two IDs with the same
+    hash never pass for each other. An ID whose hash another kept ID has is never kept (it is matched again
+    whenever met)."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self._hashes = np.array([], dtype=np.uint64)
+        self._where = np.array([], dtype=np.int64)
+        self._place = np.array([], dtype=np.int64)
+        self._texts: list[pa.Array] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def find(self, ids: pa.Array, hashes: np.ndarray) -> np.ndarray:
+        """The worker's place kept for each ID (-1: none), ``UNMET`` for an ID not kept."""
+        places = np.full(len(ids), UNMET, dtype=np.int64)
+        if not len(self._hashes):
+            return places
+        order = np.argsort(hashes)  # sorted needles: the bisections walk the table in order
+        at = np.empty(len(hashes), dtype=np.int64)
+        at[order] = np.searchsorted(self._hashes, hashes[order])
+        np.minimum(at, len(self._hashes) - 1, out=at)
+        hit = np.flatnonzero(self._hashes[at] == hashes)
+        if len(hit):
+            texts = self._texts[0] if len(self._texts) == 1 else pa.chunked_array(self._texts)
+            same = pc.equal(ids.take(pa.array(hit)), texts.take(pa.array(self._where[at[hit]])))
+            hit = hit[same.to_numpy(zero_copy_only=False)]
+            places[hit] = self._place[at[hit]]
+        return places
+
+    def add(self, ids: pa.Array, hashes: np.ndarray, places: np.ndarray) -> None:
+        """Keep IDs (distinct, none of them kept yet) with their hashes and workers' places; of IDs with the
+        same hash, the first kept (or the first of these) only."""
+        if len(self._hashes):
+            at = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
+            new = self._hashes[at] != hashes
+            ids, hashes, places = ids.filter(pa.array(new)), hashes[new], places[new]
+        _, order = np.unique(hashes, return_index=True)  # by hash, the first ID of each hash
+        at = np.searchsorted(self._hashes, hashes[order])
+        self._hashes = np.insert(self._hashes, at, hashes[order])
+        self._where = np.insert(self._where, at, self._count + order)
+        self._place = np.insert(self._place, at, places[order])
+        self._texts.append(ids)
+        self._count += len(ids)  # the texts not kept stay in the piece, unreferenced
+        if len(self._texts) > 8:  # a few pieces at most: a look-up takes from them at once
+            self._texts = [pa.concat_arrays(self._texts)]
