@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from socsec.batch.order_stream import Rejected, UploadChunk
@@ -43,19 +44,9 @@ class RowsDigest:
             before, self._waiting = [], waiting
         self._place(numbers, before)
         for name in UPLOAD_COLUMNS:
-            column = chunk.table.column(name)
-            lengths = pc.fill_null(pc.binary_length(column), -1).to_numpy(zero_copy_only=False)
-            self._lengths[name].update(lengths.astype("<i4").tobytes())
-            if column.num_chunks == 0:
-                continue
-            values = pc.drop_null(column).combine_chunks() if column.num_chunks > 1 else pc.drop_null(column.chunk(0))
-            if len(values):
-                offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
-                    values.offset : values.offset + len(values) + 1
-                ]
-                data = values.buffers()[2]
-                if data is not None:
-                    self._values[name].update(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
+            lengths, values = self._lengths[name], self._values[name]
+            for piece in chunk.table.column(name).chunks:  # piece by piece: the same bytes as the whole column
+                _add_piece(piece, lengths, values)
 
     def hexdigest(self) -> str:
         self._place(np.array([], dtype=np.int64), self._waiting)
@@ -77,6 +68,27 @@ class RowsDigest:
             reason = template % params if params else template
             self._refused.update(json.dumps([place, reason], ensure_ascii=False).encode() + b"\n")
         self._placed = base + len(numbers) + len(refused)
+
+
+def _add_piece(piece: pa.Array, lengths: Any, values: Any) -> None:
+    """One piece of a text column: each value's length (-1 for null) as 32-bit integers, then the bytes of
+    the values that are not null, read from the piece's buffers (copied only when it has nulls)."""
+    if not len(piece):
+        return
+    if piece.type != pa.string():
+        piece = piece.cast(pa.string())
+    nulls = piece.null_count > 0
+    if nulls:
+        lengths.update(pc.fill_null(pc.binary_length(piece), -1).to_numpy(zero_copy_only=False).astype("<i4").tobytes())
+        piece = pc.drop_null(piece)
+        if not len(piece):
+            return
+    offsets = np.frombuffer(piece.buffers()[1], dtype=np.int32)[piece.offset : piece.offset + len(piece) + 1]
+    if not nulls:
+        lengths.update(np.diff(offsets).astype("<i4", copy=False).tobytes())
+    data = piece.buffers()[2]
+    if data is not None:
+        values.update(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
 
 
 def legacy_digest(upload: Upload) -> str:
