@@ -152,7 +152,9 @@ class BatchChecker:
         at = np.maximum(where, 0)
         voided = state["voided"].to_numpy(zero_copy_only=False)[at] if state.num_rows else np.zeros(len(at), bool)
         state_months = _month_numbers(state["month"])[at]
-        day_months = np.where(has_day, days, 0).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        # each row's month since 1970 (1970-01 without a day), from the month of each distinct date text
+        text_months = np.where(text_days != NO_DAY, text_days, 0).astype("datetime64[D]").astype("datetime64[M]")
+        day_months = text_months.astype(np.int64)[day_place]
 
         needs = is_new | is_amend
         places = self.registry.places_of(trimmed_upper(table["resident_id"]))
@@ -202,17 +204,9 @@ class BatchChecker:
         fixed = fix & ~refused
         if new.any():
             keep = pa.array(new)
-            orders = pa.table(
-                [
-                    oid.filter(keep),
-                    pa.array(people[new]),
-                    region.filter(keep),
-                    sector.filter(keep),
-                    order_dates.filter(keep),
-                    pa.array(fares[new], pa.int64(), mask=absent[new]),
-                ],
-                schema=ORDER_SCHEMA,
-            )
+            every = bool(new.all())  # the usual chunk: nothing to filter out
+            columns = [oid, pa.array(people), region, sector, order_dates, pa.array(fares, pa.int64(), mask=absent)]
+            orders = pa.table([c if every else c.filter(keep) for c in columns], schema=ORDER_SCHEMA)
             self._write("orders", orders, day_months[new])
             self.counts["NEW"] += int(new.sum())
         if fixed.any():
@@ -241,6 +235,9 @@ class BatchChecker:
         self.accepted_days = (np.concatenate([people[new], people[moved]]), np.concatenate([days[new], days[moved]]))
 
     def _write(self, kind: str, table: pa.Table, months: np.ndarray) -> None:
+        if months.min() == months.max():  # one month (most chunks): the rows as they are
+            self.writer.add(kind, _month_text(int(months[0])), table)
+            return
         for month in np.unique(months).tolist():
             self.writer.add(kind, _month_text(int(month)), table.filter(pa.array(months == month)))
 
