@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from socsec.batch.order_index import StoredOrders, index_rows
 from socsec.batch.orders import ORDER_SCHEMA
@@ -65,3 +66,12 @@ def test_ids_beyond_ascii_compare_as_their_utf8_bytes(tmp_path):
     assert _looked_up(stored, ["订单-2", "é1"]) == [("é1", "2026-11", 104), ("订单-2", "2026-11", 104)]
     assert _looked_up(stored, ["订单-3", "y"]) == []
     stored.close()
+
+
+def test_a_file_that_is_not_an_index_is_refused_as_the_engine_would_refuse_it(tmp_path):
+    other = tmp_path / "month=2026-11" / "batch-5-orders.index"
+    other.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"id": ["A1"]}), other)
+    stored = StoredOrders([str(other)])
+    with pytest.raises(pa.ArrowInvalid, match="no column order_id"):
+        stored.lookup(pa.array(["A1"]))

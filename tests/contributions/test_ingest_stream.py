@@ -130,6 +130,15 @@ def test_an_id_reported_before_is_found_in_the_index_not_the_order_files(world, 
     )
 
 
+def test_a_platform_engaging_no_one_has_every_row_refused_not_engaged(world, data_dir, platform):
+    from socsec.registry.models import Engagement
+
+    Engagement.objects.filter(organisation=world.platform).delete()
+    response = send(platform, [order(world, "n1"), order(world, "n2")], "k-none")
+    assert (response.status_code, response.json()["status"]) == (201, "REJECTED")
+    assert response.json()["error_counts"] == {"not_engaged": 2}
+
+
 def test_a_withdrawn_batchs_ids_no_longer_count(world, data_dir, platform):
     first = send(platform, [order(world, "a1")], "k1").json()
     assert withdraw(platform, first["id"]).status_code == 200

@@ -102,3 +102,29 @@ def test_met_ids_are_found_by_hash_and_text():
     found = met.find(pa.array(["A", "B", "C", "D", "E", "F"]), np.array([5, 9, 5, 7, 5, 1], dtype=np.uint64))
     unmet = registry_snapshot.UNMET
     assert found.tolist() == [1, 2, unmet, 4, unmet, unmet]
+
+
+def test_a_platform_engaging_no_one_has_an_empty_snapshot(world):
+    Engagement.objects.filter(organisation=world.platform).delete()
+    snapshot = RegistrySnapshot(world.platform.pk)
+    try:
+        places = snapshot.places_of(pa.array([world.rider.resident_id, "NOBODY"]))
+        assert places.tolist() == [-1, -1]
+        assert snapshot.person_at(places).tolist() == [-1, -1]
+        assert snapshot.sectors_at(places, np.array([0, 20_000])).tolist() == [0, 0]
+        assert snapshot.workers().tolist() == []
+    finally:
+        snapshot.close()
+
+
+def test_ids_kept_are_bounded_by_their_text_too(world, monkeypatch):
+    monkeypatch.setattr(registry_snapshot, "KEEP_MATCHED_BYTES", 40)
+    snapshot = RegistrySnapshot(world.platform.pk)
+    try:
+        long_ids = [f"{'X' * 30}{n}" for n in range(3)]
+        assert snapshot.persons_of(pa.array(long_ids)).tolist() == [-1, -1, -1]
+        assert len(snapshot._met) == 3  # over the bound now: the next new IDs make it forget these first
+        assert snapshot.persons_of(pa.array([world.rider.resident_id])).tolist() == [world.rider.pk]
+        assert len(snapshot._met) == 1
+    finally:
+        snapshot.close()

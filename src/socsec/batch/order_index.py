@@ -138,6 +138,8 @@ class StoredOrders:
             for path in self.files:
                 metadata = pq.read_metadata(path)
                 at = metadata.schema.to_arrow_schema().get_field_index("order_id")
+                if at < 0:  # not an index file (one changed after it was checked): as the engine would say
+                    raise pa.ArrowInvalid(f"{path}: no column order_id")
                 groups: list[tuple[str, str] | None] = []
                 for g in range(metadata.num_row_groups):
                     stats = metadata.row_group(g).column(at).statistics

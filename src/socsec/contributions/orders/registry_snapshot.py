@@ -22,6 +22,7 @@ OPEN_END = np.iinfo(np.int32).max
 PAGE = 100_000  # rows fetched at a time
 UNMET = -2  # a row whose resident ID the batch has not met yet
 KEEP_MATCHED = 4_000_000  # resident IDs kept matched (with their worker) while a batch is checked
+KEEP_MATCHED_BYTES = 256 << 20  # and their text at most (a chunk's new IDs may add to it once)
 # printable ASCII without spaces or lower case letters: a resident ID that normalising leaves as it is
 PLAIN = "^[\\x21-\\x60\\x7b-\\x7e]*$"
 
@@ -95,11 +96,11 @@ class RegistrySnapshot:
         self._end = pc.fill_null(table["end"], OPEN_END).to_numpy().astype(np.int32)[order]
         self._bit = np.left_shift(1, sector_at.to_numpy().astype(np.int64))[order]
         # where each worker's run of engagements ends (for every place in it)
-        starts = (
-            np.flatnonzero(np.concatenate([[True], self._person[1:] != self._person[:-1]])) if len(order) else order
-        )
-        ends = np.append(starts[1:], len(order)).astype(np.int64)
-        self._run_end = np.repeat(ends, ends - starts)
+        self._run_end = np.zeros(0, dtype=np.int64)
+        if len(order):
+            starts = np.flatnonzero(np.concatenate([[True], self._person[1:] != self._person[:-1]]))
+            ends = np.append(starts[1:], len(order)).astype(np.int64)
+            self._run_end = np.repeat(ends, ends - starts)
         self._con = duckdb.connect()
         self._con.execute("SET memory_limit = '256MB'")
         # each worker once, by the index of the resident ID
@@ -143,13 +144,14 @@ class RegistrySnapshot:
         unmet = np.flatnonzero(places == UNMET)
         if len(unmet):
             encoded = pc.dictionary_encode(ids.take(pa.array(unmet)))
-            if len(self._met) + len(encoded.dictionary) > KEEP_MATCHED:  # forget the earlier ones: memory stays bounded
-                self._met.clear()
+            fresh = encoded.dictionary
+            if len(self._met) + len(fresh) > KEEP_MATCHED or self._met.nbytes > KEEP_MATCHED_BYTES:
+                self._met.clear()  # forget the earlier ones: memory stays bounded
             where = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            found = self._match(encoded.dictionary)
+            found = self._match(fresh)
             places[unmet] = found[where]
             _, first = np.unique(where, return_index=True)  # each distinct ID's first row (in dictionary order)
-            self._met.add(encoded.dictionary, hashes[unmet[first]], found)
+            self._met.add(fresh, hashes[unmet[first]], found)
         return places
 
     def _match(self, fresh: pa.Array) -> np.ndarray:
@@ -247,6 +249,7 @@ class MetIds:
         self._place = np.array([], dtype=np.int64)
         self._texts: list[pa.Array] = []
         self._count = 0
+        self.nbytes = 0  # of the texts kept (32-bit offsets: they stay far below 2 GiB)
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -282,5 +285,6 @@ class MetIds:
         self._place = np.insert(self._place, at, places[order])
         self._texts.append(ids)
         self._count += len(ids)  # the texts not kept stay in the piece, unreferenced
+        self.nbytes += ids.nbytes
         if len(self._texts) > 8:  # a few pieces at most: a look-up takes from them at once
             self._texts = [pa.concat_arrays(self._texts)]
