@@ -40,6 +40,7 @@ from .uploads import (
 Source = bytes | Path
 Rejected = tuple[int, str, dict[str, object]]
 BLOCK = 8 << 20  # bytes read at a time when a file is scanned
+FEW_VALUES = ("action", "region", "sector", "order_date")  # columns of a few distinct values in any batch
 
 
 @dataclass
@@ -219,12 +220,22 @@ def _open_parquet(source: Source, chunk_rows: int) -> UploadStream:
             pa.array([], schema.field(name).type).cast(pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
+    # columns of few values (codes, dates) are read as their dictionary and made text by a take: decoding
+    # each value's text again costs more (a column without a dictionary in the file is read as before)
+    coded = [n for n in FEW_VALUES if n in schema.names and pa.types.is_string(schema.field(n).type)]
+    if coded:
+        try:
+            handle = pq.ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source, read_dictionary=coded)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
     return UploadStream("parquet", _parquet_chunks(handle, chunk_rows))
 
 
 def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadChunk]:
     first = 1
     present = set(handle.schema_arrow.names)
+    pending: list[pa.Table] = []  # batches end at row groups' ends where columns are read as dictionaries
+    size = 0
     try:
         # one thread: the checks and the writer use the other core, and threads cost more than they bring here
         for batch in handle.iter_batches(batch_size=chunk_rows, use_threads=False):
@@ -235,9 +246,13 @@ def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadC
                 ]
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
-            numbers = np.arange(first, first + batch.num_rows, dtype=np.int64)
-            first += batch.num_rows
-            yield UploadChunk(pa.table(strings, names=UPLOAD_COLUMNS), numbers)
+            pending.append(pa.table(strings, names=UPLOAD_COLUMNS))
+            size += batch.num_rows
+            if size >= chunk_rows:  # chunks of about chunk_rows rows (at most twice), whatever the row groups
+                yield UploadChunk(pa.concat_tables(pending), np.arange(first, first + size, dtype=np.int64))
+                first, pending, size = first + size, [], 0
+        if pending:
+            yield UploadChunk(pa.concat_tables(pending), np.arange(first, first + size, dtype=np.int64))
     except (pa.ArrowInvalid, OSError) as exc:
         raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
 
