@@ -140,16 +140,15 @@ def test_new_workers_below_between_and_above_the_previous_ones(tmp_path, monkeyp
 
 
 def priced_lines(monkeypatch) -> list[int]:
-    """How many lines each call of the ``oip_contribution`` formula prices, as the test goes on."""
+    """How many lines each pricing by the ``oip_contribution`` formula prices, as the test goes on."""
     priced: list[int] = []
-    real = pricing.compute
+    real = pricing.Groups.amounts
 
-    def counting(name, **kwargs):
-        if name == "oip_contribution":
-            priced.append(int(np.size(kwargs["order_count"])))
-        return real(name, **kwargs)
+    def counting(self, counts, wanted=None):  # type: ignore[no-untyped-def]
+        priced.append(int(counts.size if wanted is None else np.count_nonzero(wanted)))
+        return real(self, counts, wanted)
 
-    monkeypatch.setattr(pricing, "compute", counting)
+    monkeypatch.setattr(pricing.Groups, "amounts", counting)
     return priced
 
 

@@ -36,3 +36,30 @@ def test_slices_price_as_one(monkeypatch):
     assert np.array_equal(groups.amounts(counts), whole)
     assert np.array_equal(groups.amounts(counts, wanted), subset)
     assert np.array_equal(subset, np.where(wanted, whole, 0)) and whole.sum() > 0
+
+
+def test_lines_priced_from_the_table_of_small_counts_equal_the_formula_line_by_line(monkeypatch):
+    table = lines(1000)
+    counts = table["order_count"].to_numpy().copy()
+    counts[:6] = [0, 1, pricing.SMALL_COUNT - 1, pricing.SMALL_COUNT, 10**7, 399]  # both sides of the bound
+    on = dt.date(2026, 4, 1)
+    groups = Groups(table, on, {("p2", "440000"): 2})
+    wanted = np.arange(1000) % 4 != 1
+    by_table, subset = groups.amounts(counts), groups.amounts(counts, wanted)
+    one_by_one = [
+        int(
+            pricing.compute(
+                "oip_contribution",
+                on=np.array([np.datetime64(on, "D")]),
+                order_count=np.array([count]),
+                sector=groups.pair_sectors[[pair]],
+                adjustment_steps=groups.pair_steps[[pair]],
+            )[0]
+        )
+        for count, pair in zip(counts.tolist(), groups.pair_of_line.tolist(), strict=True)
+    ]
+    assert by_table.tolist() == one_by_one
+    assert subset.tolist() == np.where(wanted, one_by_one, 0).tolist()
+    monkeypatch.setattr(pricing, "SMALL_COUNT", 0)  # every line priced by slices
+    assert np.array_equal(groups.amounts(counts), by_table)
+    assert by_table[3] > by_table[2] > 0 and by_table[0] == 0

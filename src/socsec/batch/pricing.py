@@ -25,6 +25,7 @@ Adjustments = Mapping[tuple[str, str], int]
 LineCoverage = Callable[[pa.Table, str], np.ndarray]
 COVERED = 50
 PRICED_AT_ONCE = 1 << 18  # lines priced per call of the rules layer: bounds its temporaries
+SMALL_COUNT = 1 << 12  # lines of fewer orders are priced from a table of every sector x steps and count
 
 
 @dataclass(frozen=True)
@@ -89,21 +90,36 @@ class Groups:
 
     def amounts(self, counts: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
         """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
-        the rules layer, a slice of lines at a time: the formula's inputs (a sector name per line) and
-        its temporaries would otherwise cost a hundred-odd bytes per line at once."""
+        the rules layer. The formula is a function of a line's sector, adjustment steps and order count
+        alone on one day, so lines of fewer than ``SMALL_COUNT`` orders (nearly all) take their amount
+        from a table of it for every sector x steps and count up to the largest such count; the others
+        are priced a slice of lines at a time (the formula's inputs and temporaries would otherwise cost
+        a hundred-odd bytes per line at once)."""
         rows = np.arange(counts.size) if wanted is None else np.flatnonzero(wanted)
         out = np.zeros(counts.size, dtype=np.int64)
-        for start in range(0, rows.size, PRICED_AT_ONCE):
-            part = rows[start : start + PRICED_AT_ONCE]
-            pair = self.pair_of_line[part]
-            out[part] = compute(
-                "oip_contribution",
-                on=np.full(pair.size, np.datetime64(self.on, "D")),
-                order_count=counts[part],
-                sector=self.pair_sectors[pair],
-                adjustment_steps=self.pair_steps[pair],
-            )
+        pair, count = self.pair_of_line[rows], counts[rows]
+        small = (count >= 0) & (count < SMALL_COUNT)
+        if small.any():
+            top = int(count[small].max()) + 1
+            pairs = len(self.pair_steps)
+            table = self._contribution(np.repeat(np.arange(pairs), top), np.tile(np.arange(top), pairs))
+            out[rows[small]] = table.reshape(pairs, top)[pair[small], count[small]]
+        rest = np.flatnonzero(~small)
+        for start in range(0, rest.size, PRICED_AT_ONCE):
+            part = rest[start : start + PRICED_AT_ONCE]
+            out[rows[part]] = self._contribution(pair[part], count[part])
         return out
+
+    def _contribution(self, pair: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """``oip_contribution`` of each (sector x steps, order count), by the rules layer."""
+        result: np.ndarray = compute(
+            "oip_contribution",
+            on=np.full(pair.size, np.datetime64(self.on, "D")),
+            order_count=counts,
+            sector=self.pair_sectors[pair],
+            adjustment_steps=self.pair_steps[pair],
+        )
+        return result
 
 
 def coverage_reasons(lines: pa.Table, month: str, coverage: LineCoverage | None) -> np.ndarray:
