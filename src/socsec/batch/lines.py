@@ -36,9 +36,19 @@ def line_runs(table: pa.Table) -> Runs:
                 codes = pc.fill_null(column.unify_dictionaries().combine_chunks().indices, -1).to_numpy()
                 change[1:] |= codes[1:] != codes[:-1]
                 continue
-            column = column.combine_chunks()
-            differs = pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True)
-            change[1:] |= differs.to_numpy(zero_copy_only=False)
+            at = 0  # each chunk against itself shifted by one, and its first value against the last before
+            previous: pa.Scalar | None = None
+            for chunk in column.chunks:
+                size = len(chunk)
+                if not size:
+                    continue
+                if previous is not None:
+                    first = chunk[0]
+                    change[at] |= not (first.is_valid and previous.is_valid and first == previous)
+                if size > 1:
+                    differs = pc.fill_null(pc.not_equal(chunk.slice(1), chunk.slice(0, size - 1)), True)
+                    change[at + 1 : at + size] |= differs.to_numpy(zero_copy_only=False)
+                previous, at = chunk[size - 1], at + size
     starts = np.flatnonzero(change)
     keys = table.select(["platform", "province", "sector"]).take(pa.array(starts, pa.int64()))
     values = list(zip(*(keys[c].to_pylist() for c in ("platform", "province", "sector")), strict=True))

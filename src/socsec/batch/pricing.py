@@ -67,9 +67,6 @@ class Groups:
     ) -> None:
         self.on = on
         self.starts, self.run_keys = runs or line_runs(lines)
-        change = np.zeros(lines.num_rows, dtype=np.int64)
-        change[self.starts] = 1
-        self.run_of_line = np.cumsum(change) - 1
         pairs: dict[tuple[str, int], int] = {}
         pair_of_run = [
             pairs.setdefault((sector, adjustments.get((platform, province), 0)), len(pairs))
@@ -77,7 +74,8 @@ class Groups:
         ]
         self.pair_sectors = np.array([sector for sector, _ in pairs], dtype=str)
         self.pair_steps = np.array([steps for _, steps in pairs], dtype=np.int64)
-        self.pair_of_line = np.array(pair_of_run, dtype=np.int64)[self.run_of_line]
+        lengths = np.diff(np.append(self.starts, lines.num_rows))  # the lines of each run
+        self.pair_of_line = np.repeat(np.array(pair_of_run, dtype=np.int32), lengths)
         per_order = compute(
             "oip_per_order_amount",
             on=np.full(len(pairs), np.datetime64(on, "D")),
@@ -92,22 +90,28 @@ class Groups:
         """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
         the rules layer. The formula is a function of a line's sector, adjustment steps and order count
         alone on one day, so lines of fewer than ``SMALL_COUNT`` orders (nearly all) take their amount
-        from a table of it for every sector x steps and count up to the largest such count; the others
-        are priced a slice of lines at a time (the formula's inputs and temporaries would otherwise cost
-        a hundred-odd bytes per line at once)."""
-        rows = np.arange(counts.size) if wanted is None else np.flatnonzero(wanted)
+        from a table of it for every sector x steps and count up to the largest count; the others are
+        priced by the formula itself. A slice of lines at a time: the temporaries (and the formula's
+        inputs, a sector name per line) would otherwise cost a hundred-odd bytes per line at once."""
+        rows = None if wanted is None else np.flatnonzero(wanted)
+        size = counts.size if rows is None else rows.size
         out = np.zeros(counts.size, dtype=np.int64)
-        pair, count = self.pair_of_line[rows], counts[rows]
-        small = (count >= 0) & (count < SMALL_COUNT)
-        if small.any():
-            top = int(count[small].max()) + 1
-            pairs = len(self.pair_steps)
-            table = self._contribution(np.repeat(np.arange(pairs), top), np.tile(np.arange(top), pairs))
-            out[rows[small]] = table.reshape(pairs, top)[pair[small], count[small]]
-        rest = np.flatnonzero(~small)
-        for start in range(0, rest.size, PRICED_AT_ONCE):
-            part = rest[start : start + PRICED_AT_ONCE]
-            out[rows[part]] = self._contribution(pair[part], count[part])
+        pairs = len(self.pair_steps)
+        top = max(min(SMALL_COUNT, int(counts.max()) + 1), 0) if counts.size and pairs else 0
+        table = np.zeros((pairs, top), dtype=np.int64)
+        if top:
+            table[:] = self._contribution(np.repeat(np.arange(pairs), top), np.tile(np.arange(top), pairs)).reshape(
+                pairs, top
+            )
+        for start in range(0, size, PRICED_AT_ONCE):  # a slice at a time: its temporaries stay small
+            stop = min(start + PRICED_AT_ONCE, size)
+            part = np.arange(start, stop) if rows is None else rows[start:stop]
+            pair, count = self.pair_of_line[part], counts[part]
+            small = (count >= 0) & (count < top)
+            out[part[small]] = table[pair[small], count[small]]
+            if not small.all():
+                large = ~small
+                out[part[large]] = self._contribution(pair[large], count[large])
         return out
 
     def _contribution(self, pair: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -124,7 +128,7 @@ class Groups:
 
 def coverage_reasons(lines: pa.Table, month: str, coverage: LineCoverage | None) -> np.ndarray:
     if coverage is None:
-        return np.full(lines.num_rows, COVERED, dtype=np.int64)
+        return np.full(lines.num_rows, COVERED, dtype=np.int16)  # the type the lines keep: no copy
     return np.asarray(coverage(lines, month))
 
 
@@ -145,7 +149,8 @@ def priced_assessment(
     """The priced lines and the totals per platform x province of the charged (covered) lines."""
     n = lines.num_rows
     covered = reasons == COVERED
-    amounts = np.where(covered, amounts, 0)
+    every = bool(covered.all())  # the usual month: nothing to leave out
+    amounts = amounts if every else np.where(covered, amounts, 0)
     reference = get_formula("oip_contribution").reference
     rule = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([reference]))
     priced = (
@@ -156,7 +161,8 @@ def priced_assessment(
     )
     sums: dict[tuple[str, str], list[int]] = {}
     if n:
-        counts = np.where(covered, lines["order_count"].to_numpy(), 0)
+        counts = lines["order_count"].to_numpy()
+        counts = counts if every else np.where(covered, counts, 0)
         per_run = zip(
             np.add.reduceat(counts, groups.starts).tolist(),
             np.add.reduceat(amounts, groups.starts).tolist(),
