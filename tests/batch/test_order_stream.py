@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from socsec.batch import order_stream
 from socsec.batch.order_stream import open_upload
+from socsec.batch.sheets import UploadError
 
 
 def _rows(content: bytes) -> tuple[list[dict[str, object]], list[int]]:
@@ -65,3 +68,48 @@ def test_small_row_groups_still_make_chunks_of_about_the_chunk_size():
     chunks = list(open_upload(buffer.getvalue(), "parquet", chunk_rows=300).chunks)
     assert [c.table.num_rows for c in chunks] == [300, 300, 300, 100]
     assert [int(c.numbers[0]) for c in chunks] == [1, 301, 601, 901]
+
+
+def test_chunks_are_of_the_chunk_size_whatever_the_row_groups():
+    n = 103
+    columns = {"order_id": [f"o{i}" for i in range(n)], "resident_id": ["R"] * n, "region": ["440300"] * n}
+    table = pa.table(columns | {"sector": ["X"] * n, "order_date": ["2026-11-02"] * n, "fare_cents": ["9"] * n})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, row_group_size=7)
+    chunks = list(open_upload(buffer.getvalue(), "parquet", chunk_rows=10).chunks)
+    assert [c.table.num_rows for c in chunks] == [10] * 10 + [3]
+    assert [r["order_id"] for c in chunks for r in c.table.to_pylist()] == columns["order_id"]
+    assert np.concatenate([c.numbers for c in chunks]).tolist() == list(range(1, n + 1))
+
+
+def test_a_damaged_parquet_file_is_refused_as_unreadable_never_with_another_error():
+    n = 1000
+    table = pa.table(
+        {
+            "order_id": [f"o{i}" for i in range(n)],
+            "resident_id": [f"r{i % 37}" for i in range(n)],
+            "region": ["440300" if i % 3 else "110000" for i in range(n)],
+            "sector": ["DELIVERY"] * n,
+            "order_date": [f"2026-11-{1 + i % 28:02d}" for i in range(n)],
+            "fare_cents": [str(i) for i in range(n)],
+            "action": [""] * n,
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, row_group_size=128, compression="none")
+    good = buffer.getvalue()
+    footer = len(good) - 8 - int.from_bytes(good[-8:-4], "little")
+    rng = random.Random(0)  # among these, damaged dictionary indices (an index out of its dictionary)
+    refused = 0
+    for _ in range(300):
+        damaged = bytearray(good)
+        at = rng.randrange(4, footer)
+        for k in range(rng.randint(1, 4)):
+            damaged[min(at + k, footer - 1)] = rng.randrange(256)
+        try:
+            for _chunk in open_upload(bytes(damaged), "parquet", chunk_rows=100).chunks:
+                pass
+        except UploadError as exc:
+            assert exc.template.startswith(("not a readable Parquet file", "a column cannot be read as text"))
+            refused += 1
+    assert refused > 30

@@ -39,13 +39,23 @@ def test_slices_price_as_one(monkeypatch):
 
 
 def test_lines_priced_from_the_table_of_small_counts_equal_the_formula_line_by_line(monkeypatch):
+    monkeypatch.setattr(pricing, "SMALL_COUNT", 64)  # a table smaller than the lines: it is used
     table = lines(1000)
-    counts = table["order_count"].to_numpy().copy()
-    counts[:6] = [0, 1, pricing.SMALL_COUNT - 1, pricing.SMALL_COUNT, 10**7, 399]  # both sides of the bound
+    counts = table["order_count"].to_numpy() % 80
+    counts[:6] = [0, 1, 63, 64, 10**7, -3]  # both sides of the bound, and a count no line should have
     on = dt.date(2026, 4, 1)
     groups = Groups(table, on, {("p2", "440000"): 2})
+    cells: list[int] = []
+    real = Groups._contribution
+
+    def spy(self, pair, count):  # type: ignore[no-untyped-def]
+        cells.append(int(pair.size))
+        return real(self, pair, count)
+
+    monkeypatch.setattr(Groups, "_contribution", spy)
     wanted = np.arange(1000) % 4 != 1
     by_table, subset = groups.amounts(counts), groups.amounts(counts, wanted)
+    assert cells[0] == cells[2] == len(groups.pair_steps) * 64  # the table, once per pricing
     one_by_one = [
         int(
             pricing.compute(
@@ -60,6 +70,10 @@ def test_lines_priced_from_the_table_of_small_counts_equal_the_formula_line_by_l
     ]
     assert by_table.tolist() == one_by_one
     assert subset.tolist() == np.where(wanted, one_by_one, 0).tolist()
+    few = np.arange(1000) < 10  # fewer lines than cells: priced by the formula alone
+    cells.clear()
+    assert groups.amounts(counts, few).tolist() == np.where(few, one_by_one, 0).tolist()
+    assert cells == [10]
     monkeypatch.setattr(pricing, "SMALL_COUNT", 0)  # every line priced by slices
     assert np.array_equal(groups.amounts(counts), by_table)
     assert by_table[3] > by_table[2] > 0 and by_table[0] == 0

@@ -248,13 +248,23 @@ def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadC
                 raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
             pending.append(pa.table(strings, names=UPLOAD_COLUMNS))
             size += batch.num_rows
-            if size >= chunk_rows:  # chunks of about chunk_rows rows (at most twice), whatever the row groups
-                yield UploadChunk(pa.concat_tables(pending), np.arange(first, first + size, dtype=np.int64))
-                first, pending, size = first + size, [], 0
-        if pending:
-            yield UploadChunk(pa.concat_tables(pending), np.arange(first, first + size, dtype=np.int64))
-    except (pa.ArrowInvalid, OSError) as exc:
+            if size >= chunk_rows:  # chunks of chunk_rows rows, whatever the row groups
+                rows = _gathered(pending)
+                while rows.num_rows >= chunk_rows:
+                    yield UploadChunk(rows.slice(0, chunk_rows), np.arange(first, first + chunk_rows, dtype=np.int64))
+                    rows, first = rows.slice(chunk_rows), first + chunk_rows
+                pending, size = [rows], rows.num_rows
+        if size:
+            yield UploadChunk(_gathered(pending), np.arange(first, first + size, dtype=np.int64))
+    except (pa.ArrowException, OSError) as exc:  # a damaged page may fail as an index out of its dictionary
         raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
+
+
+def _gathered(tables: list[pa.Table]) -> pa.Table:
+    """Tables one after another; the pieces of many small row groups made one (each piece costs the
+    checks and the writer a step of their own)."""
+    rows = pa.concat_tables(tables)
+    return rows.combine_chunks() if rows.num_rows and rows.column(0).num_chunks > 16 else rows
 
 
 def _lines(source: Source) -> Iterator[bytes]:

@@ -74,7 +74,7 @@ class Groups:
         ]
         self.pair_sectors = np.array([sector for sector, _ in pairs], dtype=str)
         self.pair_steps = np.array([steps for _, steps in pairs], dtype=np.int64)
-        lengths = np.diff(np.append(self.starts, lines.num_rows))  # the lines of each run
+        lengths = np.diff(np.append(np.asarray(self.starts, dtype=np.int64), lines.num_rows))  # each run's lines
         self.pair_of_line = np.repeat(np.array(pair_of_run, dtype=np.int32), lengths)
         per_order = compute(
             "oip_per_order_amount",
@@ -98,17 +98,18 @@ class Groups:
         out = np.zeros(counts.size, dtype=np.int64)
         pairs = len(self.pair_steps)
         top = max(min(SMALL_COUNT, int(counts.max()) + 1), 0) if counts.size and pairs else 0
-        table = np.zeros((pairs, top), dtype=np.int64)
-        if top:
-            table[:] = self._contribution(np.repeat(np.arange(pairs), top), np.tile(np.arange(top), pairs)).reshape(
-                pairs, top
-            )
+        if pairs * top > size:  # fewer lines than the table has cells (an increment's few): the formula alone
+            top = 0
+        table = np.zeros(pairs * top, dtype=np.int64)
+        for start in range(0, table.size, PRICED_AT_ONCE):  # cell k: pair k // top, count k % top
+            cells = np.arange(start, min(start + PRICED_AT_ONCE, table.size))
+            table[cells] = self._contribution(cells // top, cells % top)
         for start in range(0, size, PRICED_AT_ONCE):  # a slice at a time: its temporaries stay small
             stop = min(start + PRICED_AT_ONCE, size)
             part = np.arange(start, stop) if rows is None else rows[start:stop]
             pair, count = self.pair_of_line[part], counts[part]
             small = (count >= 0) & (count < top)
-            out[part[small]] = table[pair[small], count[small]]
+            out[part[small]] = table[pair[small].astype(np.int64) * top + count[small]]
             if not small.all():
                 large = ~small
                 out[part[large]] = self._contribution(pair[large], count[large])
