@@ -113,3 +113,27 @@ def test_a_damaged_parquet_file_is_refused_as_unreadable_never_with_another_erro
             assert exc.template.startswith(("not a readable Parquet file", "a column cannot be read as text"))
             refused += 1
     assert refused > 30
+
+
+def test_rows_whose_text_is_not_utf8_are_refused_as_a_csv_line_would_be():
+    order_ids = pa.array([b"o1", b"o\xff2", b"o3", "订单4".encode(), b"o5"], pa.binary()).view(pa.string())
+    sectors = pa.array([b"X", b"X", b"X\xc3", b"X", b"X"], pa.binary()).view(pa.string())
+    table = pa.table(
+        {
+            "order_id": order_ids,
+            "resident_id": ["R"] * 5,
+            "region": ["440300"] * 5,
+            "sector": sectors,  # read as a dictionary: its bad text too
+            "order_date": ["2026-11-02"] * 5,
+            "fare_cents": ["9"] * 5,
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    chunks = list(open_upload(buffer.getvalue(), "parquet", chunk_rows=3).chunks)
+    assert [c.numbers.tolist() for c in chunks] == [[1], [4, 5]]
+    assert [r["order_id"] for c in chunks for r in c.table.to_pylist()] == ["o1", "订单4", "o5"]
+    assert [c.rejected for c in chunks] == [
+        [(2, "the line is not UTF-8 text.", {}), (3, "the line is not UTF-8 text.", {})],
+        [],
+    ]

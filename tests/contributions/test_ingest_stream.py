@@ -139,6 +139,29 @@ def test_a_platform_engaging_no_one_has_every_row_refused_not_engaged(world, dat
     assert response.json()["error_counts"] == {"not_engaged": 2}
 
 
+def test_a_parquet_row_whose_text_is_not_utf8_is_refused_and_the_stored_files_stay_readable(world, data_dir):
+    import io
+
+    import duckdb
+    import pyarrow as pa
+
+    rows = [order(world, f"u{i}") for i in range(3)]
+    table = pa.Table.from_pylist([{c: r.get(c) for c in HEADER.split(",")} for r in rows])
+    ids = pa.array([b"u0", b"u\xff1", b"u2"], pa.binary()).view(pa.string())
+    buffer = io.BytesIO()
+    pq.write_table(table.set_column(0, "order_id", ids), buffer)
+    batch, _ = ingest(world, buffer.getvalue(), "parquet", key="k-utf8")
+    assert (batch.status, batch.rows_valid, batch.rows_invalid, batch.error_counts) == (
+        "ACCEPTED",
+        2,
+        1,
+        {"unreadable": 1},
+    )
+    assert batch.errors[0]["row"] == 2 and batch.errors[0]["message"] == "the line is not UTF-8 text."
+    stored = [str(data_dir / f["path"]) for f in batch.files]
+    assert duckdb.sql(f"SELECT order_id FROM read_parquet({stored}) ORDER BY 1").fetchall() == [("u0",), ("u2",)]
+
+
 def test_a_withdrawn_batchs_ids_no_longer_count(world, data_dir, platform):
     first = send(platform, [order(world, "a1")], "k1").json()
     assert withdraw(platform, first["id"]).status_code == 200

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from socsec.contributions.orders.values import all_ascii, parse_fares, trimmed, trimmed_upper
+from socsec.batch.order_stream import all_ascii
+from socsec.contributions.orders.values import parse_fares, trimmed, trimmed_upper
 
 
 def test_fares_of_every_shape_are_read_as_int_reads_them():

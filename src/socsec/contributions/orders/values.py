@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from socsec.batch.order_stream import all_ascii
 from socsec.rules.parameters import Parameter, ParameterNode
 
 EPOCH = dt.date(1970, 1, 1)
@@ -20,16 +21,6 @@ NO_DAY = np.iinfo(np.int32).min
 
 # the ASCII characters Python's ``str.strip`` (and Arrow's ``utf8_trim_whitespace``) take for white space
 ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
-
-
-def all_ascii(column: pa.ChunkedArray | pa.Array) -> bool:
-    """Whether every byte of the column's text is ASCII (read from its data buffers at memory speed; bytes
-    of a buffer outside the column's slice count too, so a False may be wrong, a True never is)."""
-    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
-        data = chunk.buffers()[2]
-        if data is not None and data.size and int(np.frombuffer(data, dtype=np.uint8).max()) >= 0x80:
-            return False
-    return True
 
 
 def trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
