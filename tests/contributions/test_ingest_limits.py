@@ -162,6 +162,22 @@ def test_read_upload_numbers_the_rows_it_keeps():
     )
 
 
+def test_a_parquet_upload_read_whole_refuses_its_rows_that_are_not_utf8():
+    import io
+
+    import pyarrow as pa
+
+    names = pa.array([b"Li Lei", "\u674e\u96f7".encode(), b"Wang\xff"], pa.binary()).view(pa.string())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"order_id": ["a", "b", "c"], "order_date": ["1", "2", "3"], "action": names}), buffer)
+    upload = uploads.read_upload(buffer.getvalue(), "parquet")
+    assert (upload.table.column("action").to_pylist(), upload.numbers.tolist()) == (["Li Lei", "李雷"], [1, 2])
+    assert upload.rejected == [(3, "the line is not UTF-8 text.", {})]
+    from socsec.contributions.orders.digest import legacy_digest
+
+    assert len(legacy_digest(upload)) == 64  # the rows kept are text: a payroll declaration's digest reads them
+
+
 def test_a_csv_whose_header_is_wrong_is_refused_whole(world, data_dir, unchanged):
     with pytest.raises(Exception) as caught:
         ingest(world, b"order,date\na,b\n", "csv")

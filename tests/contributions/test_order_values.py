@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from socsec.batch.order_stream import all_ascii
+from socsec.batch.uploads import all_ascii
 from socsec.contributions.orders.values import parse_fares, trimmed, trimmed_upper
 
 

@@ -35,6 +35,7 @@ from .uploads import (
     _without_blank_rows,
     csv_row_rejecter,
     read_upload,
+    without_bad_utf8,
 )
 
 Source = bytes | Path
@@ -261,46 +262,10 @@ def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadC
         raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
 
 
-def all_ascii(column: pa.ChunkedArray | pa.Array) -> bool:
-    """Whether every byte of the column's text is ASCII (read from its data buffers at memory speed; bytes
-    of a buffer outside the column's slice count too, so a False may be wrong, a True never is)."""
-    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
-        data = chunk.buffers()[2]
-        if data is not None and data.size and int(np.frombuffer(data, dtype=np.uint8).max()) >= 0x80:
-            return False
-    return True
-
-
 def _utf8_rows(chunk: UploadChunk) -> UploadChunk:
-    """The chunk without its rows whose text is not UTF-8 (Parquet's text columns are not checked when
-    read), each refused as a CSV line that is not UTF-8 is: stored, such text would make every later read
-    of the month's files fail. Text all ASCII is UTF-8 and is not checked further."""
-    bad: np.ndarray | None = None
-    for name in UPLOAD_COLUMNS:
-        column = chunk.table.column(name)
-        if all_ascii(column):
-            continue
-        try:
-            column.validate(full=True)
-            continue
-        except pa.ArrowInvalid:
-            pass
-        rows = np.array([not _is_utf8(v) for v in column.cast(pa.binary()).to_pylist()], dtype=bool)
-        bad = rows if bad is None else bad | rows
-    if bad is None or not bad.any():
-        return chunk
-    refused: list[Rejected] = [(int(n), NOT_UTF8, {}) for n in chunk.numbers[bad]]
-    return UploadChunk(chunk.table.filter(pa.array(~bad)), chunk.numbers[~bad], chunk.rejected + refused)
-
-
-def _is_utf8(value: bytes | None) -> bool:
-    if value is None:
-        return True
-    try:
-        value.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    """The chunk without its rows whose text is not UTF-8, each refused (``uploads.without_bad_utf8``)."""
+    table, numbers, refused = without_bad_utf8(chunk.table, chunk.numbers)
+    return UploadChunk(table, numbers, chunk.rejected + refused) if refused else chunk
 
 
 def _gathered(tables: list[pa.Table]) -> pa.Table:

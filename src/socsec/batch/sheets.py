@@ -96,11 +96,11 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
     how = UTF8
     if content.startswith(BOM):
         content, how = content[len(BOM) :], UTF8_BOM
-    if _is_utf8(content):
+    if is_utf8(content):
         return content, how, True
     end = content.find(b"\n")
     header = content if end < 0 else content[:end]
-    header_is_utf8 = not header.isascii() and _is_utf8(header)
+    header_is_utf8 = not header.isascii() and is_utf8(header)
     if not header_is_utf8 and how == UTF8 and not _mostly_utf8(content):
         try:
             text = content.decode("gb18030")
@@ -109,7 +109,7 @@ def decode_csv(content: bytes) -> tuple[bytes, str, bool]:
         else:
             _refuse_other_encoding(text)
             return text.encode("utf-8"), GB18030, True
-    if _is_utf8(header):
+    if is_utf8(header):
         return content, how, False
     raise UploadError("the file is neither UTF-8 nor GB18030 (GBK) text; save it from Excel as CSV or as .xlsx")
 
@@ -150,7 +150,7 @@ def _mostly_utf8(data: bytes) -> bool:
     return beyond_ascii >= 20 * bad
 
 
-def _is_utf8(data: bytes) -> bool:
+def is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

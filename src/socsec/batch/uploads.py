@@ -35,6 +35,7 @@ from .sheets import (
     check_xlsx_extent,
     csv_header,
     decode_csv,
+    is_utf8,
     with_header,
     xlsx_rows,
 )
@@ -152,7 +153,42 @@ def _read_parquet(content: bytes, kind: UploadKind) -> Upload:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise UploadError("a column cannot be read as text (%(reason)s)", reason=str(exc)) from None
     numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return Upload(pa.table(strings, names=kind.names), numbers, read_as="parquet")
+    rows, numbers, refused = without_bad_utf8(pa.table(strings, names=kind.names), numbers)
+    return Upload(rows, numbers, refused, read_as="parquet")
+
+
+def all_ascii(column: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether every byte of the column's text is ASCII (read from its data buffers at memory speed; bytes
+    of a buffer outside the column's slice count too, so a False may be wrong, a True never is)."""
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        data = chunk.buffers()[2]
+        if data is not None and data.size and int(np.frombuffer(data, dtype=np.uint8).max()) >= 0x80:
+            return False
+    return True
+
+
+def without_bad_utf8(
+    table: pa.Table, numbers: np.ndarray
+) -> tuple[pa.Table, np.ndarray, list[tuple[int, str, dict[str, object]]]]:
+    """The rows of a table read from Parquet whose text is all UTF-8, and the others refused (by number) as
+    a CSV line that is not UTF-8 is: Arrow does not check Parquet's text when it reads it, and such text,
+    stored, would make every later read fail. Text all ASCII is UTF-8 and is not checked further."""
+    bad: np.ndarray | None = None
+    for name in table.column_names:
+        column = table.column(name)
+        if all_ascii(column):
+            continue
+        try:
+            column.validate(full=True)
+            continue
+        except pa.ArrowInvalid:
+            pass
+        rows = np.array([v is not None and not is_utf8(v) for v in column.cast(pa.binary()).to_pylist()], dtype=bool)
+        bad = rows if bad is None else bad | rows
+    if bad is None or not bad.any():
+        return table, numbers, []
+    refused: list[tuple[int, str, dict[str, object]]] = [(int(n), NOT_UTF8, {}) for n in numbers[bad]]
+    return table.filter(pa.array(~bad)), numbers[~bad], refused
 
 
 def csv_row_rejecter(rejected: list[tuple[int, str, dict[str, object]]]) -> Callable[[pacsv.InvalidRow], str]:

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from socsec.batch.order_stream import all_ascii
+from socsec.batch.uploads import all_ascii
 from socsec.rules.parameters import Parameter, ParameterNode
 
 EPOCH = dt.date(1970, 1, 1)
