@@ -258,6 +258,8 @@ def _parquet_chunks(handle: pq.ParquetFile, chunk_rows: int) -> Iterator[UploadC
                 pending, size = [rows], rows.num_rows
         if size:
             yield _utf8_rows(UploadChunk(_gathered(pending), np.arange(first, first + size, dtype=np.int64)))
+    except pa.ArrowMemoryError:  # the machine's trouble, not the file's
+        raise
     except (pa.ArrowException, OSError) as exc:  # a damaged page may fail as an index out of its dictionary
         raise UploadError("not a readable Parquet file (%(reason)s)", reason=str(exc)) from None
 
