@@ -77,7 +77,7 @@ def test_ids_kept_matched_are_bounded_and_forgotten_ones_are_matched_again(world
 
 def test_ids_with_the_same_hash_never_pass_for_each_other(world, monkeypatch):
     # every ID hashed alike: each hit is checked against the ID's text, and an ID not kept is matched again
-    monkeypatch.setattr(registry_snapshot, "_hashes", lambda con, texts: np.zeros(len(texts), dtype=np.uint64))
+    monkeypatch.setattr(registry_snapshot, "engine_hashes", lambda con, texts: np.zeros(len(texts), dtype=np.uint64))
     snapshot = RegistrySnapshot(world.platform.pk)
     try:
         rider, employee = world.rider.resident_id, world.employee.resident_id

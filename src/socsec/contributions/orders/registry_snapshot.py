@@ -18,6 +18,8 @@ from socsec.core.crypto import normalise_identifier
 from socsec.core.fields import column_context, keyring
 from socsec.registry.models import Engagement, Person
 
+from .values import engine_hashes
+
 OPEN_END = np.iinfo(np.int32).max
 PAGE = 100_000  # rows fetched at a time
 UNMET = -2  # a row whose resident ID the batch has not met yet
@@ -95,12 +97,11 @@ class RegistrySnapshot:
         self._start = table["start"].to_numpy().astype(np.int32)[order]
         self._end = pc.fill_null(table["end"], OPEN_END).to_numpy().astype(np.int32)[order]
         self._bit = np.left_shift(1, sector_at.to_numpy().astype(np.int64))[order]
-        # where each worker's run of engagements ends (for every place in it)
-        self._run_end = np.zeros(0, dtype=np.int64)
-        if len(order):
-            starts = np.flatnonzero(np.concatenate([[True], self._person[1:] != self._person[:-1]]))
-            ends = np.append(starts[1:], len(order)).astype(np.int64)
-            self._run_end = np.repeat(ends, ends - starts)
+        # where each worker's run of engagements starts, and where it ends (for every place in it)
+        self._run_start = np.flatnonzero(np.concatenate([[True], self._person[1:] != self._person[:-1]]))
+        self._run_start = self._run_start[: len(order)]  # none without engagements
+        ends = np.append(self._run_start, len(order))[1:].astype(np.int64)
+        self._run_end = np.repeat(ends, ends - self._run_start)
         self._con = duckdb.connect()
         self._con.execute("SET memory_limit = '256MB'")
         # each worker once, by the index of the resident ID
@@ -139,7 +140,7 @@ class RegistrySnapshot:
         ids = resident_ids.combine_chunks() if isinstance(resident_ids, pa.ChunkedArray) else resident_ids
         if not len(ids):
             return np.full(0, UNMET, dtype=np.int64)
-        hashes = _hashes(self._con, ids)
+        hashes = engine_hashes(self._con, ids)
         places = self._met.find(ids, hashes)
         unmet = np.flatnonzero(places == UNMET)
         if len(unmet):
@@ -209,9 +210,7 @@ class RegistrySnapshot:
 
     def workers(self) -> np.ndarray:
         """The workers the platform engages (or did), sorted."""
-        person: np.ndarray = self._person  # sorted already
-        if len(person):
-            person = person[np.concatenate([[True], person[1:] != person[:-1]])]
+        person: np.ndarray = self._person[self._run_start]  # sorted already
         return person
 
     def bits_of(self, sectors: pa.ChunkedArray) -> np.ndarray:
@@ -222,15 +221,6 @@ class RegistrySnapshot:
 
     def names_of(self, bits: int) -> list[str]:
         return [s for i, s in enumerate(self.sector_names) if bits >> i & 1]
-
-
-def _hashes(con: duckdb.DuckDBPyConnection, texts: pa.Array) -> np.ndarray:
-    """The engine's 64-bit hash of each text, in order."""
-    con.register("texts", pa.table({"v": texts}))
-    try:
-        return np.asarray(con.execute("SELECT hash(v) AS h FROM texts").fetchnumpy()["h"], dtype=np.uint64)
-    finally:
-        con.unregister("texts")
 
 
 class MetIds:

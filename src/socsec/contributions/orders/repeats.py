@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop as noop
 from socsec.contributions.errors import OrderRowErrorCode as Code
 
 from .report import RowErrors
-from .values import trimmed, trimmed_upper
+from .values import engine_hashes, trimmed, trimmed_upper
 
 REPEATS_ROW = noop("repeats row %(row)s.")
 CORRECTED_TWICE = noop("is corrected twice in this batch (row %(row)s).")
@@ -140,7 +140,7 @@ class EarlierKeys:
         """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none);
         and whether the keys are all distinct (False: some may repeat within the chunk)."""
         found = np.zeros(len(key), dtype=np.int64)
-        hashes = self._hash(key)
+        hashes = engine_hashes(self._connection(), key)
         self._hashes = hashes
         self._order = np.argsort(hashes)  # sorted once: to find repeated hashes, then to store them
         ordered = hashes[self._order]
@@ -173,18 +173,11 @@ class EarlierKeys:
         if not len(key):
             return
         whole = self._hashes is not None and len(self._hashes) == len(key)
-        hashes = self._hashes if whole else self._hash(key)  # some of the chunk's keys: hash them again
+        # some of the chunk's keys: hash them again
+        hashes = self._hashes if whole else engine_hashes(self._connection(), key)
         assert hashes is not None
         self._store()
         self._last = (hashes, key, rows.astype(np.int64), self._order if whole else None)
-
-    def _hash(self, key: pa.Array) -> np.ndarray:
-        con = self._connection()
-        con.register("probe", pa.table({"key": key}))
-        try:
-            return np.asarray(con.execute("SELECT hash(key) AS h FROM probe").fetchnumpy()["h"], dtype=np.uint64)
-        finally:
-            con.unregister("probe")
 
     def _word_and_bits(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where a hash goes in the filter: one 64-bit word (one memory access a key; its top bits, so that
