@@ -266,8 +266,9 @@ def test_previous_lines_at_another_per_order_amount_are_priced_again(month):
         column = tampered.schema.get_field_index(name)
         values = tampered[name].to_pylist()
         values[0] = value
-        field = tampered.schema.field(column)
-        tampered = tampered.set_column(column, field, pa.array(values, field.type))
+        kind = tampered.schema.field(column).type  # the per-order amount as a plain decimal column
+        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+        tampered = tampered.set_column(column, name, pa.array(values, kind))
     after = assess_increment(tampered, MONTH, files(late))
     assert after.lines.equals(full(first, late).lines)
     assert after.lines.to_pylist()[1]["amount_cents"] == 126  # 7 x 18 cents, priced again

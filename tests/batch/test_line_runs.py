@@ -8,6 +8,7 @@ from itertools import pairwise
 import numpy as np
 import pyarrow as pa
 
+from socsec.batch import lines
 from socsec.batch.lines import line_runs
 
 ROWS = [
@@ -40,3 +41,12 @@ def test_runs_are_the_same_whatever_the_chunks():
         starts, keys = line_runs(_table(cuts))
         assert starts.tolist() == EXPECTED, cuts
         assert keys[1] == ("p1", "110000", "FOOD_DELIVERY") and keys[4] == ("p2", None, "FOOD_DELIVERY")
+
+
+def test_runs_are_the_same_when_pieces_are_compared_side_by_side(monkeypatch):
+    monkeypatch.setattr(lines, "PIECE", 2)  # pieces of two lines, compared in threads
+    for cuts in ([], [1], [2, 3], [6, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9]):
+        table = _table(cuts)
+        assert line_runs(table)[0].tolist() == EXPECTED, cuts
+        mixed = table.set_column(0, "platform", table["platform"].dictionary_encode())  # codes and text together
+        assert line_runs(mixed)[0].tolist() == EXPECTED, cuts

@@ -4,6 +4,9 @@ fall into (pricing looks up the rules once per run, the increment merges by run)
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,32 +27,39 @@ LINE_SCHEMA = pa.schema(
 Runs = tuple[np.ndarray, list[tuple[str, str, str]]]  # where each run of a platform x province x sector starts
 
 
+PIECE = 1 << 20  # lines compared per task: the pieces of a large table are compared in threads
+
+
 def line_runs(table: pa.Table) -> Runs:
-    """Where each run of equal platform x province x sector starts, and its values."""
+    """Where each run of equal platform x province x sector starts, and its values (a null differs from
+    everything, itself included: it starts a run of its own)."""
     n = table.num_rows
     change = np.ones(n, dtype=bool)
     if n > 1:
         change[1:] = False
-        for name in ("platform", "province", "sector"):
-            column = table[name]
+        columns = [table[name] for name in ("platform", "province", "sector")]
+        plain = []
+        for column in columns:
             if pa.types.is_dictionary(column.type):  # as read from a lines file: compare the codes
                 codes = pc.fill_null(column.unify_dictionaries().combine_chunks().indices, -1).to_numpy()
                 change[1:] |= codes[1:] != codes[:-1]
-                continue
-            at = 0  # each chunk against itself shifted by one, and its first value against the last before
-            previous: pa.Scalar | None = None
-            for chunk in column.chunks:
-                size = len(chunk)
-                if not size:
-                    continue
-                if previous is not None:
-                    first = chunk[0]
-                    change[at] |= not (first.is_valid and previous.is_valid and first == previous)
-                if size > 1:
-                    differs = pc.fill_null(pc.not_equal(chunk.slice(1), chunk.slice(0, size - 1)), True)
-                    change[at + 1 : at + size] |= differs.to_numpy(zero_copy_only=False)
-                previous, at = chunk[size - 1], at + size
+            else:
+                plain.append(column)
+        pieces = range(1, n, PIECE)
+        if plain and len(pieces) > 1:  # Arrow's kernels let go of the interpreter: pieces side by side
+            with ThreadPoolExecutor(max_workers=min(len(pieces), os.cpu_count() or 1)) as pool:
+                list(pool.map(lambda lo: _changes(plain, lo, min(lo + PIECE, n), change), pieces))
+        elif plain:
+            _changes(plain, 1, n, change)
     starts = np.flatnonzero(change)
     keys = table.select(["platform", "province", "sector"]).take(pa.array(starts, pa.int64()))
     values = list(zip(*(keys[c].to_pylist() for c in ("platform", "province", "sector")), strict=True))
     return starts, values
+
+
+def _changes(columns: list[pa.ChunkedArray], lo: int, hi: int, change: np.ndarray) -> None:
+    """Mark in ``change`` the lines in [lo, hi) (lo >= 1) whose value differs from the line before in
+    any of ``columns`` (each task its own lines: no two write the same)."""
+    for column in columns:
+        differs = pc.fill_null(pc.not_equal(column.slice(lo, hi - lo), column.slice(lo - 1, hi - lo)), True)
+        change[lo:hi] |= differs.to_numpy()

@@ -6,7 +6,7 @@ each line (only covered lines are charged), and the totals per platform x provin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,8 +48,9 @@ def price(lines: pa.Table, month: str, adjustments: Adjustments, coverage: LineC
     on = month_start(month)
     groups = Groups(lines, on, adjustments)
     reasons = coverage_reasons(lines, month, coverage)
-    amounts = groups.amounts(lines["order_count"].to_numpy())
-    return priced_assessment(lines, month, groups, amounts, reasons)
+    counts = lines["order_count"]  # read chunk by chunk: a copy of it whole would be one more line-sized array
+    amounts = groups.amounts(counts)
+    return priced_assessment(lines, month, groups, amounts, reasons, counts)
 
 
 class Groups:
@@ -75,44 +76,54 @@ class Groups:
         self.pair_sectors = np.array([sector for sector, _ in pairs], dtype=str)
         self.pair_steps = np.array([steps for _, steps in pairs], dtype=np.int64)
         lengths = np.diff(np.append(np.asarray(self.starts, dtype=np.int64), lines.num_rows))  # each run's lines
-        self.pair_of_line = np.repeat(np.array(pair_of_run, dtype=np.int32), lengths)
+        # the smallest integer that numbers the pairs: the array is line-sized
+        index_type = np.int8 if len(pairs) <= 127 else np.int16 if len(pairs) <= 32767 else np.int32
+        self.pair_of_line = np.repeat(np.array(pair_of_run, dtype=index_type), lengths)
         per_order = compute(
             "oip_per_order_amount",
             on=np.full(len(pairs), np.datetime64(on, "D")),
             sector=self.pair_sectors,
             adjustment_steps=self.pair_steps,
         )
-        self.per_order = pa.array([Decimal(f"{v:.6f}") for v in per_order], pa.decimal128(18, 6)).take(
-            pa.array(self.pair_of_line)
-        )
+        # each line's per-order amount as its pair's number in a dictionary of the pairs' amounts: the
+        # numbers are ``pair_of_line`` itself, where a decimal per line would be 16 bytes of it
+        values = pa.array([Decimal(f"{v:.6f}") for v in per_order], pa.decimal128(18, 6))
+        self.per_order = pa.DictionaryArray.from_arrays(pa.array(self.pair_of_line), values)
 
-    def amounts(self, counts: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
-        """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere), by
-        the rules layer. The formula is a function of a line's sector, adjustment steps and order count
-        alone on one day, so lines of fewer than ``SMALL_COUNT`` orders (nearly all) take their amount
-        from a table of it for every sector x steps and count up to the largest count; the others are
-        priced by the formula itself. A slice of lines at a time: the temporaries (and the formula's
-        inputs, a sector name per line) would otherwise cost a hundred-odd bytes per line at once."""
+    def amounts(self, counts: np.ndarray | pa.ChunkedArray, wanted: np.ndarray | None = None) -> np.ndarray:
+        """The ``oip_contribution`` of the wanted lines (every line without ``wanted``; 0 elsewhere) of
+        ``counts`` orders, by the rules layer. The formula is a function of a line's sector, adjustment
+        steps and order count alone on one day, so lines of fewer than ``SMALL_COUNT`` orders (nearly
+        all) take their amount from a table of it for every sector x steps and count up to the largest
+        count; the others are priced by the formula itself. A slice of lines at a time (of each chunk of
+        a chunked ``counts``): the temporaries (and the formula's inputs, a sector name per line) would
+        otherwise cost a hundred-odd bytes per line at once."""
         rows = None if wanted is None else np.flatnonzero(wanted)
-        size = counts.size if rows is None else rows.size
-        out = np.zeros(counts.size, dtype=np.int64)
+        size = len(counts) if rows is None else rows.size
+        out = np.zeros(len(counts), dtype=np.int64)
         pairs = len(self.pair_steps)
-        top = max(min(SMALL_COUNT, int(counts.max()) + 1), 0) if counts.size and pairs else 0
+        largest = int(counts.max() if isinstance(counts, np.ndarray) else pc.max(counts).as_py()) if size else 0
+        top = max(min(SMALL_COUNT, largest + 1), 0) if pairs else 0
         if pairs * top > size:  # fewer lines than the table has cells (an increment's few): the formula alone
             top = 0
         table = np.zeros(pairs * top, dtype=np.int64)
         for start in range(0, table.size, PRICED_AT_ONCE):  # cell k: pair k // top, count k % top
             cells = np.arange(start, min(start + PRICED_AT_ONCE, table.size))
             table[cells] = self._contribution(cells // top, cells % top)
-        for start in range(0, size, PRICED_AT_ONCE):  # a slice at a time: its temporaries stay small
-            stop = min(start + PRICED_AT_ONCE, size)
-            part = np.arange(start, stop) if rows is None else rows[start:stop]
-            pair, count = self.pair_of_line[part], counts[part]
+        for part, count in _slices(counts, rows):
+            pair = self.pair_of_line[part]
             small = (count >= 0) & (count < top)
-            out[part[small]] = table[pair[small].astype(np.int64) * top + count[small]]
-            if not small.all():
-                large = ~small
-                out[part[large]] = self._contribution(pair[large], count[large])
+            if small.all():  # the usual slice: every line from the table
+                cell = pair.astype(np.int64)
+                cell *= top
+                cell += count
+                out[part] = table[cell]
+                continue
+            priced = np.empty(count.size, dtype=np.int64)
+            priced[small] = table[pair[small].astype(np.int64) * top + count[small]]
+            large = ~small
+            priced[large] = self._contribution(pair[large], count[large])
+            out[part] = priced
         return out
 
     def _contribution(self, pair: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -125,6 +136,25 @@ class Groups:
             adjustment_steps=self.pair_steps[pair],
         )
         return result
+
+
+def _slices(
+    counts: np.ndarray | pa.ChunkedArray, rows: np.ndarray | None
+) -> Iterator[tuple[slice | np.ndarray, np.ndarray]]:
+    """``counts`` (a chunked column read chunk by chunk, or an array) in slices of at most
+    ``PRICED_AT_ONCE`` lines, each with where its lines are (a slice, or the ``rows`` it holds)."""
+    if rows is not None:
+        whole = counts if isinstance(counts, np.ndarray) else counts.to_numpy()
+        for start in range(0, rows.size, PRICED_AT_ONCE):
+            part = rows[start : start + PRICED_AT_ONCE]
+            yield part, whole[part]
+        return
+    at = 0
+    for piece in [counts] if isinstance(counts, np.ndarray) else (chunk.to_numpy() for chunk in counts.chunks):
+        for start in range(0, piece.size, PRICED_AT_ONCE):
+            stop = min(start + PRICED_AT_ONCE, piece.size)
+            yield slice(at + start, at + stop), piece[start:stop]
+        at += piece.size
 
 
 def coverage_reasons(lines: pa.Table, month: str, coverage: LineCoverage | None) -> np.ndarray:
@@ -145,15 +175,23 @@ TOTALS_SCHEMA = pa.schema(
 
 
 def priced_assessment(
-    lines: pa.Table, month: str, groups: Groups, amounts: np.ndarray, reasons: np.ndarray
+    lines: pa.Table,
+    month: str,
+    groups: Groups,
+    amounts: np.ndarray,
+    reasons: np.ndarray,
+    counts: np.ndarray | pa.ChunkedArray | None = None,
 ) -> Assessment:
-    """The priced lines and the totals per platform x province of the charged (covered) lines."""
+    """The priced lines and the totals per platform x province of the charged (covered) lines. The
+    ``amounts`` of lines not covered are set to 0 in place. ``counts`` are the lines' order counts
+    (read from ``lines`` without them)."""
     n = lines.num_rows
     covered = reasons == COVERED
     every = bool(covered.all())  # the usual month: nothing to leave out
-    amounts = amounts if every else np.where(covered, amounts, 0)
+    if not every:
+        amounts[~covered] = 0
     reference = get_formula("oip_contribution").reference
-    rule = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([reference]))
+    rule = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int8)), pa.array([reference]))
     priced = (
         lines.append_column("per_order_amount", groups.per_order)
         .append_column("amount_cents", pa.array(amounts, pa.int64()))
@@ -162,12 +200,11 @@ def priced_assessment(
     )
     sums: dict[tuple[str, str], list[int]] = {}
     if n:
-        counts = lines["order_count"].to_numpy()
-        counts = counts if every else np.where(covered, counts, 0)
+        starts = np.asarray(groups.starts, dtype=np.int64)
         per_run = zip(
-            np.add.reduceat(counts, groups.starts).tolist(),
-            np.add.reduceat(amounts, groups.starts).tolist(),
-            np.add.reduceat(covered.astype(np.int64), groups.starts).tolist(),
+            _run_sums(lines["order_count"] if counts is None else counts, starts, None if every else covered).tolist(),
+            np.add.reduceat(amounts, starts).tolist(),
+            (np.diff(np.append(starts, n)) if every else np.add.reduceat(covered, starts, dtype=np.int64)).tolist(),
             strict=True,
         )
         for (platform, province, _sector), (count, cents, charged) in zip(groups.run_keys, per_run, strict=True):
@@ -188,3 +225,19 @@ def priced_assessment(
         schema=TOTALS_SCHEMA,
     )
     return Assessment(month, priced, totals)
+
+
+def _run_sums(values: np.ndarray | pa.ChunkedArray, starts: np.ndarray, wanted: np.ndarray | None) -> np.ndarray:
+    """The sum of each run's ``values`` (the wanted ones only, with ``wanted``), runs starting at
+    ``starts`` (the first at 0), a chunk of a chunked column at a time."""
+    sums = np.zeros(starts.size, dtype=np.int64)
+    at = 0
+    for piece in [values] if isinstance(values, np.ndarray) else (chunk.to_numpy() for chunk in values.chunks):
+        if piece.size:
+            if wanted is not None:
+                piece = np.where(wanted[at : at + piece.size], piece, 0)
+            first = int(np.searchsorted(starts, at, side="right")) - 1  # the run the piece starts in
+            last = int(np.searchsorted(starts, at + piece.size))  # the runs that start in it end before
+            sums[first:last] += np.add.reduceat(piece, np.maximum(starts[first:last] - at, 0))
+        at += piece.size
+    return sums
