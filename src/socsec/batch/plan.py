@@ -22,32 +22,40 @@ if TYPE_CHECKING:
 # ``corrections``, each with the Hive partition columns ``month`` and ``platform``. Every order is +1 on
 # its line and every correction -1 on the old line (and +1 on the new for AMEND), all summed in one
 # aggregation (a count per part and a second aggregation over the parts' counts cost 5-10% more).
+# Orders are grouped by their region's first two characters, which the province's code is with
+# '0000' after it: the same groups (a suffix is the same for all), but the code is made once per line,
+# not once per order (3-6% of the plan).
 _ORDERS = """
-    SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, 1 AS n
+    SELECT platform, person_id, substr(region, 1, 2) AS prefix, sector, 1 AS n
     FROM orders WHERE month = '{month}'
 """
 _CORRECTIONS = """
-    SELECT platform, old_person_id AS person_id, substr(old_region, 1, 2) || '0000' AS province,
-           old_sector AS sector, -1 AS n
+    SELECT platform, old_person_id AS person_id, substr(old_region, 1, 2) AS prefix, old_sector AS sector, -1 AS n
     FROM corrections WHERE month = '{month}'
     UNION ALL
-    SELECT platform, new_person_id, substr(new_region, 1, 2) || '0000', new_sector, 1
+    SELECT platform, new_person_id, substr(new_region, 1, 2), new_sector, 1
     FROM corrections WHERE month = '{month}' AND action = 'AMEND'
 """
 _TOTAL = """
-SELECT platform, person_id, province, sector, CAST(sum(n) AS BIGINT) AS order_count
-FROM ({parts}) AS deltas
-GROUP BY ALL
-HAVING sum(n) <> 0
+SELECT platform, person_id, prefix || '0000' AS province, sector, order_count
+FROM (
+    SELECT platform, person_id, prefix, sector, CAST(sum(n) AS BIGINT) AS order_count
+    FROM ({parts}) AS deltas
+    GROUP BY platform, person_id, prefix, sector
+    HAVING sum(n) <> 0
+) AS lines
 ORDER BY platform, province, sector, person_id
 """
 
 
 # Orders alone (no corrections to net): a plain count, which engines run faster than a sum of +1s.
 _COUNT = """
-SELECT platform, person_id, substr(region, 1, 2) || '0000' AS province, sector, count(*) AS order_count
-FROM orders WHERE month = '{month}'
-GROUP BY ALL
+SELECT platform, person_id, prefix || '0000' AS province, sector, order_count
+FROM (
+    SELECT platform, person_id, substr(region, 1, 2) AS prefix, sector, count(*) AS order_count
+    FROM orders WHERE month = '{month}'
+    GROUP BY platform, person_id, prefix, sector
+) AS lines
 ORDER BY platform, province, sector, person_id
 """
 
