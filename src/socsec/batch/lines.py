@@ -31,8 +31,9 @@ PIECE = 1 << 20  # lines compared per task: the pieces of a large table are comp
 
 
 def line_runs(table: pa.Table) -> Runs:
-    """Where each run of equal platform x province x sector starts, and its values (a null differs from
-    everything, itself included: it starts a run of its own)."""
+    """Where each run of equal platform x province x sector starts, and its values. In a text column a
+    null differs from everything, itself included (it starts a run of its own); in a dictionary column
+    (a lines file read back) nulls next to each other are one run."""
     n = table.num_rows
     change = np.ones(n, dtype=bool)
     if n > 1:
