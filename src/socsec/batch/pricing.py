@@ -138,6 +138,14 @@ class Groups:
         return result
 
 
+def _pieces(values: np.ndarray | pa.ChunkedArray) -> Iterator[np.ndarray]:
+    """An array as itself, a chunked column chunk by chunk (each without a copy)."""
+    if isinstance(values, np.ndarray):
+        yield values
+    else:
+        yield from (chunk.to_numpy() for chunk in values.chunks)
+
+
 def _slices(
     counts: np.ndarray | pa.ChunkedArray, rows: np.ndarray | None
 ) -> Iterator[tuple[slice | np.ndarray, np.ndarray]]:
@@ -150,7 +158,7 @@ def _slices(
             yield part, whole[part]
         return
     at = 0
-    for piece in [counts] if isinstance(counts, np.ndarray) else (chunk.to_numpy() for chunk in counts.chunks):
+    for piece in _pieces(counts):
         for start in range(0, piece.size, PRICED_AT_ONCE):
             stop = min(start + PRICED_AT_ONCE, piece.size)
             yield slice(at + start, at + stop), piece[start:stop]
@@ -232,7 +240,7 @@ def _run_sums(values: np.ndarray | pa.ChunkedArray, starts: np.ndarray, wanted: 
     ``starts`` (the first at 0), a chunk of a chunked column at a time."""
     sums = np.zeros(starts.size, dtype=np.int64)
     at = 0
-    for piece in [values] if isinstance(values, np.ndarray) else (chunk.to_numpy() for chunk in values.chunks):
+    for piece in _pieces(values):
         if piece.size:
             if wanted is not None:
                 piece = np.where(wanted[at : at + piece.size], piece, 0)
