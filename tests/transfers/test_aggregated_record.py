@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from socsec.benefits.insured_records_sql import record_chunks
 from socsec.benefits.selectors import pension_months_on_record, unemployment_months_on_record
+from socsec.core.months import month_index
 from socsec.ledger.selectors import individual_account_balance
 from socsec.transfers.amounts import years_of
-from socsec.transfers.documents import Party, Period, PersonIdentity, TransferDocument
-from socsec.transfers.records import transferred_months
+from socsec.transfers.documents import SCHEMES, Party, Period, PersonIdentity, TransferDocument
+from socsec.transfers.records import Month, record_months, records_months, transferred_months
 from socsec.transfers.services import this_agency, transfer_deliver_locally, transfer_document_apply, transfer_request
 from tests.transfers.test_services import pay_year
 from tests.world import SYSTEM
@@ -79,3 +83,27 @@ def test_a_transfer_within_the_deployment_keeps_the_months_as_they_were(world):
     transfer = transfer_request(actor=SYSTEM, person=rider, to_region="440300", today=ON)
     transfer_deliver_locally(actor=SYSTEM, transfer=transfer, today=ON)
     assert pension_months_on_record(rider, ON) == 12
+
+
+def test_the_record_of_every_scheme_is_read_in_six_queries_and_equals_each_schemes_own(world):
+    freelancer = world.freelancer
+    pay_year(freelancer, 2025, 600_000)
+    periods = [
+        Period("PENSION", "440300", "2010-01", 60, 300_000),
+        Period("PENSION", "440300", "2025-07", 12, 400_000),  # 2025-07..12 paid here too: the own base wins
+        Period("UNEMPLOYMENT", "440300", "2010-01", 24, 0),
+        Period("MEDICAL", "440300", "2010-01", 36, 0),
+    ]
+    transfer_document_apply(actor=SYSTEM, document=from_another_agency(freelancer, periods, 2_000_000))
+    with CaptureQueriesContext(connection) as read:
+        together = records_months(freelancer, SCHEMES, until=ON, home_region="140100")
+    assert len(read.captured_queries) == 6
+    for scheme in SCHEMES:
+        assert together[scheme] == record_months(freelancer, scheme, until=ON, home_region="140100"), scheme
+    assert {scheme: len(months) for scheme, months in together.items()} == {
+        "PENSION": 60 + 15,  # 2010-2014; 2025 paid here (07-12 brought in too); 2026-01..03 brought in, to ON
+        "UNEMPLOYMENT": 24,
+        "MEDICAL": 36,
+    }
+    assert together["PENSION"][month_index(dt.date(2025, 8, 1))] == Month("140100", 600_000)
+    assert together["PENSION"][month_index(dt.date(2026, 2, 1))] == Month("440300", 400_000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -37,15 +38,21 @@ def paid_employer_months_many(
 ) -> dict[int, list[str]]:
     """``paid_employer_months`` of every person of ``persons``, in one query (the persons as a subquery,
     so its parameters do not grow with their number)."""
-    rows = CollectionResult.objects.filter(person_id__in=persons.values("pk"), scheme=scheme, status=S.PAID)
+    return paid_employer_months_by_scheme(persons, schemes=[scheme], until=until)[scheme]
+
+
+def paid_employer_months_by_scheme(
+    persons: QuerySet[Person], *, schemes: Sequence[str], until: str | None = None
+) -> dict[str, dict[int, list[str]]]:
+    """``paid_employer_months_many`` of each of ``schemes``, in one query."""
+    rows = CollectionResult.objects.filter(person_id__in=persons.values("pk"), scheme__in=schemes, status=S.PAID)
     if until:
         rows = rows.filter(month__lte=until)
-    out: dict[int, list[str]] = defaultdict(list)
-    for person_id, month in (
-        rows.order_by("person_id", "month").values_list("person_id", "month").distinct().iterator(chunk_size=5000)
-    ):
-        out[person_id].append(month)
-    return dict(out)
+    out: dict[str, dict[int, list[str]]] = {scheme: defaultdict(list) for scheme in schemes}
+    ordered = rows.order_by("scheme", "person_id", "month").values_list("scheme", "person_id", "month").distinct()
+    for scheme, person_id, month in ordered.iterator(chunk_size=5000):
+        out[scheme][person_id].append(month)
+    return {scheme: dict(months) for scheme, months in out.items()}
 
 
 def _collected_from() -> str:
@@ -88,9 +95,17 @@ def employer_months_on_record_many(
 
     A month of a labour relation from the cut-over on whose contributions were not paid does not count.
     Intervals may overlap (several employers): the caller counts each month once."""
+    return employer_months_on_record_by_scheme(persons, schemes=[scheme], until=until)[scheme]
+
+
+def employer_months_on_record_by_scheme(
+    persons: QuerySet[Person], *, schemes: Sequence[str], until: dt.date
+) -> dict[str, list[tuple[int, int, int]]]:
+    """``employer_months_on_record_many`` of each of ``schemes``, in two queries whatever their number: the
+    records taken over are the same for every scheme (a labour relation's months before the cut-over)."""
     last = month_index(until)
     collected_from = _collected_from()
-    out: list[tuple[int, int, int]] = []
+    taken_over: list[tuple[int, int, int]] = []
     for job in _labour_relations(persons).iterator(chunk_size=2000):
         cutover = _cutover(job.first_handover, collected_from)  # type: ignore[attr-defined]
         end = min(month_index(min(job.end_date or until, until)), last)
@@ -98,10 +113,13 @@ def employer_months_on_record_many(
             end = min(end, cutover - 1)
         start = month_index(job.start_date)
         if start <= end:
-            out.append((job.person_id, start, end))
-    for person_id, months in paid_employer_months_many(persons, scheme=scheme, until=month_of(until)).items():
-        out.extend((person_id, month_index(m), month_index(m)) for m in months)
-    return out
+            taken_over.append((job.person_id, start, end))
+    paid = paid_employer_months_by_scheme(persons, schemes=schemes, until=month_of(until))
+    return {
+        scheme: taken_over
+        + [(person_id, month_index(m), month_index(m)) for person_id, months in paid[scheme].items() for m in months]
+        for scheme in schemes
+    }
 
 
 def employer_months_on_record(person: Person, *, scheme: str = "PENSION", until: dt.date) -> set[str]:

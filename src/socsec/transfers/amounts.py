@@ -19,7 +19,7 @@ from socsec.rules.engine import calc, compute, explain_row
 from socsec.rules.parameters import load_parameters
 
 from .documents import SCHEMES, Period, YearLine
-from .records import Month, employee_account_balance, record_months
+from .records import Month, employee_account_balance, records_months
 
 POOLED_RULE = "pension_transfer_pooled_amount"
 POOLED_SHARE = "transfers.pooled_share"
@@ -78,12 +78,14 @@ def years_of(periods: list[Period]) -> list[YearLine]:
     return [YearLine(y, months[y], bases[y], int(c)) for y, c in zip(years, pooled.tolist(), strict=True)]
 
 
+def record_periods(person: Person, *, on: dt.date, home_region: str) -> list[Period]:
+    """The periods of every scheme of a transfer document on record up to ``on``, scheme by scheme."""
+    record = records_months(person, SCHEMES, until=on, home_region=home_region)
+    return [p for scheme in SCHEMES for p in periods_of(scheme, record[scheme])]
+
+
 def work_out(person: Person, *, on: dt.date, home_region: str, to_region: str) -> Worked:
-    periods = [
-        p
-        for scheme in SCHEMES
-        for p in periods_of(scheme, record_months(person, scheme, until=on, home_region=home_region))
-    ]
+    periods = record_periods(person, on=on, home_region=home_region)
     years = years_of(periods)
     balance = employee_account_balance(person)
     account = calc("pension_transfer_individual_account", on, account_balance=balance)
@@ -110,11 +112,7 @@ def work_out(person: Person, *, on: dt.date, home_region: str, to_region: str) -
 def staying(person: Person, *, on: dt.date, home_region: str) -> Worked:
     """What a temporary account moves: nothing (the relation and the whole record stay at ``home_region``);
     the explanation says where the pension will be claimed with the relation kept there."""
-    periods = [
-        p
-        for scheme in SCHEMES
-        for p in periods_of(scheme, record_months(person, scheme, until=on, home_region=home_region))
-    ]
+    periods = record_periods(person, on=on, home_region=home_region)
     explanation = {
         "relation_kept_at": home_region,
         "claim_place": claim_place(person, periods, on=on, relation_region=home_region),

@@ -17,8 +17,11 @@ from socsec.registry.models import Region
 from .models import IncomingTransfer, OutgoingTransfer
 
 
-def _place(name: str, code: str) -> dict[str, str]:
-    region = Region.objects.filter(code=code).first()
+def _place(name: str, place: Region | str) -> dict[str, str]:
+    """The place's name in each language, from the region read with the transfer or else by its code (a code
+    no region has stays a code)."""
+    region = place if isinstance(place, Region) else Region.objects.filter(code=place).first()
+    code = place.code if isinstance(place, Region) else place
     return {
         f"{name}@en": region.name if region else code,
         f"{name}@zh-hans": (region.name_zh or region.name) if region else code,
@@ -38,13 +41,13 @@ def transfer_tell(transfer: OutgoingTransfer | IncomingTransfer, event: str, **e
     context: dict[str, Any] = {
         "amount": format_yuan(transfer.individual_account_cents),
         "pooled": format_yuan(transfer.pooled_cents),
-        **_place("to", transfer.to_region.code),
+        **_place("to", transfer.to_region),
         **extra,
     }
     if isinstance(transfer, IncomingTransfer):
         context.update(_place("from", transfer.from_region))
     else:
-        context.update(_place("from", transfer.from_region.code))
+        context.update(_place("from", transfer.from_region))
     if kept:
         context.update(_place("kept", kept))
     notify(

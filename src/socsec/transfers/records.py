@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from socsec.core.months import month_index, month_name
 from socsec.registry.models import Person
@@ -38,40 +39,55 @@ class Month:
 def record_months(person: Person, scheme: str, *, until: dt.date, home_region: str) -> dict[int, Month]:
     """The months of ``scheme`` on record up to ``until`` by month index (see the module's note).
     ``home_region`` names the region of an employer's month whose employer has none."""
+    return records_months(person, [scheme], until=until, home_region=home_region)[scheme]
+
+
+def records_months(
+    person: Person, schemes: Sequence[str], *, until: dt.date, home_region: str
+) -> dict[str, dict[int, Month]]:
+    """``record_months`` of each of ``schemes``, each table read once for all of them (six queries, where one
+    scheme at a time took up to six each)."""
     from socsec.contributions.models import OwnContribution
     from socsec.rules.explanation import step_value
     from socsec.taxexchange.models import CollectionResult, HandoverLine
-    from socsec.taxexchange.selectors import employer_months_on_record_many
+    from socsec.taxexchange.selectors import employer_months_on_record_by_scheme
 
     last = month_index(until)
-    months: dict[int, Month] = {}
-    for p in TransferredPeriod.objects.filter(person=person, scheme=scheme, first_month__lte=last):
+    months: dict[str, dict[int, Month]] = {scheme: {} for scheme in schemes}
+    for p in TransferredPeriod.objects.filter(person=person, scheme__in=schemes, first_month__lte=last):
         for i in range(p.first_month, min(p.last_month, last) + 1):
-            months[i] = Month(p.region, p.monthly_base_cents)
-    persons = Person.objects.filter(pk=person.pk)
-    if scheme != "MEDICAL":
-        for _p, first, end in employer_months_on_record_many(persons, scheme=scheme, until=until):
-            for i in range(first, end + 1):
-                months[i] = Month(home_region, 0)
+            months[p.scheme][i] = Month(p.region, p.monthly_base_cents)
+    employers = [scheme for scheme in schemes if scheme != "MEDICAL"]
+    if employers:
+        persons = Person.objects.filter(pk=person.pk)
+        by_scheme = employer_months_on_record_by_scheme(persons, schemes=employers, until=until)
+        for scheme, intervals in by_scheme.items():
+            for _p, first, end in intervals:
+                for i in range(first, end + 1):
+                    months[scheme][i] = Month(home_region, 0)
     paid = CollectionResult.objects.filter(
-        person=person, scheme=scheme, status=CollectionResult.Status.PAID, month__lte=month_name(last)
+        person=person, scheme__in=schemes, status=CollectionResult.Status.PAID, month__lte=month_name(last)
     )
-    bases = dict(
-        HandoverLine.objects.filter(person=person, scheme=scheme, handover__in=paid.values("handover")).values_list(
-            "handover_id", "base_cents"
-        )
-    )
-    for month, handover, region in paid.values_list("month", "handover_id", "employer__registered_region__code"):
-        months[month_index(month)] = Month(region or home_region, int(bases.get(handover, 0)))
-    if OWN_SCHEME[scheme]:
+    bases = {
+        (scheme, handover): base
+        for scheme, handover, base in HandoverLine.objects.filter(
+            person=person, scheme__in=schemes, handover__in=paid.values("handover")
+        ).values_list("scheme", "handover_id", "base_cents")
+    }
+    for scheme, month, handover, region in paid.values_list(
+        "scheme", "month", "handover_id", "employer__registered_region__code"
+    ):
+        months[scheme][month_index(month)] = Month(region or home_region, int(bases.get((scheme, handover), 0)))
+    own_schemes = {OWN_SCHEME[scheme]: scheme for scheme in schemes if OWN_SCHEME[scheme]}
+    if own_schemes:
         own = OwnContribution.objects.filter(
-            person=person, scheme=OWN_SCHEME[scheme], period_start__lte=until
-        ).values_list("period_start", "months", "region__code", "explanation")
-        for start, count, region, explanation in own:
+            person=person, scheme__in=list(own_schemes), period_start__lte=until
+        ).values_list("scheme", "period_start", "months", "region__code", "explanation")
+        for own_scheme, start, count, region, explanation in own:
             base = _own_base(explanation, step_value)
             first = month_index(start)
             for i in range(first, min(first + count - 1, last) + 1):
-                months[i] = Month(region, base)
+                months[own_schemes[own_scheme]][i] = Month(region, base)
     return months
 
 
@@ -113,13 +129,9 @@ def employee_account_balance(person: Person) -> int:
     from socsec.ledger.keys import SourceKind, source_keys
     from socsec.ledger.models import LedgerEntry
 
-    entries = LedgerEntry.objects.filter(account__code=individual_account(person.pk))
     resident = OwnContribution.objects.filter(person=person, scheme=OwnContribution.Scheme.RESIDENT_PENSION)
-    total = entries.aggregate(s=Sum("amount_cents"))["s"] or 0
-    theirs = (
-        entries.filter(transaction__source__in=source_keys(SourceKind.OWN_CONTRIBUTION, resident)).aggregate(
-            s=Sum("amount_cents")
-        )["s"]
-        or 0
+    theirs = Q(transaction__source__in=source_keys(SourceKind.OWN_CONTRIBUTION, resident))
+    sums = LedgerEntry.objects.filter(account__code=individual_account(person.pk)).aggregate(
+        total=Sum("amount_cents"), theirs=Sum("amount_cents", filter=theirs)
     )
-    return -(int(total) - int(theirs))
+    return -(int(sums["total"] or 0) - int(sums["theirs"] or 0))

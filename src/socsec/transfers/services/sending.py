@@ -101,7 +101,9 @@ def transfer_request(
         )
     agency = receiving_agency_for(to_region, receiving_agency)
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(pk=person.pk).first() or _unknown(person.pk)
+        person = Person.objects.select_for_update(of=("self",)).select_related("residence_region").filter(
+            pk=person.pk
+        ).first() or _unknown(person.pk)
         from_code = relation_region(person, today)
         if from_code[:2] == to_region[:2]:
             raise Conflict(
@@ -163,9 +165,9 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
     document again, nothing written. Money outstanding now: REFUSED with the reason (returned as an error)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        transfer = (
-            OutgoingTransfer.objects.select_for_update()
-            .select_related("person", "from_region", "to_region")
+        transfer = (  # the transfer's and the person's rows locked, not the regions' (all of a region's would wait)
+            OutgoingTransfer.objects.select_for_update(of=("self", "person"))
+            .select_related("person__residence_region", "from_region", "to_region")
             .get(pk=transfer.pk)
         )
         if transfer.status in (OutgoingTransfer.Status.ISSUED, OutgoingTransfer.Status.COMPLETED):
@@ -198,7 +200,9 @@ def transfer_issue(*, actor: Actor, transfer: OutgoingTransfer, today: dt.date |
 def _work_out_again(transfer: OutgoingTransfer, today: dt.date) -> None:
     """The amounts as they stand at the issue, under the person's lock: a contribution paid or interest
     credited since the request moves too, and nothing is left behind in the account or overdrawn."""
-    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("residence_region").get(pk=transfer.person_id)
+    )
     worked = work_out(person, on=today, home_region=transfer.from_region.code, to_region=transfer.to_region.code)
     transfer.individual_account_cents = worked.individual_account_cents
     transfer.pooled_cents = worked.pooled_cents
