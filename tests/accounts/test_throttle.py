@@ -101,6 +101,15 @@ def test_the_counts_start_again_in_the_next_window(world, rf):
 @override_settings(API_RATE_LIMIT_PER_TOKEN=0)
 def test_a_limit_of_zero_turns_it_off(world, platform):
     assert {platform.get("/api/me").status_code for _ in range(5)} == {200}
+    assert not [key for key in cache._cache if ":rate:token:" in key]  # nor keeps a counter for it
+
+
+@override_settings(API_RATE_LIMIT_PER_TOKEN=5, API_RATE_LIMIT_PER_IP=0)
+def test_a_token_is_counted_once_per_request(world, platform):
+    assert [platform.get("/api/me").status_code for _ in range(5)] == [200] * 5
+    (counter,) = [key for key in cache._cache if ":rate:token:" in key]
+    assert cache.get(counter.split(":", 2)[2]) == 5
+    assert platform.get("/api/me").status_code == 429
 
 
 @override_settings(SESSION_IDLE_SECONDS=1800)

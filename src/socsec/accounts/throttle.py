@@ -31,6 +31,7 @@ from .errors import AccountErrorCode
 from .permissions import Principal
 
 _TOKEN_COUNTED = "_socsec_token_counted"  # on the request: its token was counted before the answer
+_DIGEST = "_socsec_bearer_digest"  # on the request: its bearer key's digest, or None
 
 
 def _window(now: float | None) -> tuple[int, int, float]:
@@ -61,10 +62,14 @@ def _address(request: HttpRequest) -> str:
 
 
 def _bearer_digest(request: HttpRequest) -> str | None:
+    """The bearer key's digest (None without one), worked out once per request: before and after the answer."""
+    if hasattr(request, _DIGEST):
+        return getattr(request, _DIGEST)  # type: ignore[no-any-return]
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer " and header[7:].strip():
-        return hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-    return None
+    key = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32] if key else None
+    setattr(request, _DIGEST, digest)
+    return digest
 
 
 def rate_limit_hit(request: HttpRequest, *, now: float | None = None) -> int | None:
@@ -100,8 +105,8 @@ def rate_limit_answered(request: HttpRequest, response: HttpResponse, *, now: fl
     start, window, _ = _window(now)
     auth = getattr(request, "auth", None)
     if isinstance(auth, Principal) and auth.actor.token_id is not None:
-        if not getattr(request, _TOKEN_COUNTED, False):
-            _count(_counter("token", digest, start), window)
+        if int(settings.API_RATE_LIMIT_PER_TOKEN) > 0 and not getattr(request, _TOKEN_COUNTED, False):
+            _count(_counter("token", digest, start), window)  # no counter kept for a limit that is off
     elif response.status_code == 401:
         _count(_counter("fail", _address(request), start), window)
 
