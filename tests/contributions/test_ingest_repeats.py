@@ -28,3 +28,20 @@ def test_earlier_chunks_keys_are_found_exactly_whatever_the_filter_lets_through(
         assert (found.tolist(), distinct) == ([4, 5, 7, 0, 0], False)
     finally:
         earlier.close()
+
+
+def test_after_a_chunk_of_repeats_alone_the_next_chunk_is_still_searched():
+    """A chunk whose every key came before leaves nothing to keep; the chunk after it is searched against
+    all the chunks before all the same (it was not: with nothing pending, it was taken for the first)."""
+    earlier = EarlierKeys()
+    try:
+        first = pa.array(["NEW\x00a", "NEW\x00b"])
+        earlier.earlier(first)
+        earlier.remember(first, np.array([2, 3]))
+        again = pa.array(["NEW\x00b", "NEW\x00a"])
+        assert earlier.earlier(again)[0].tolist() == [3, 2]
+        earlier.remember(pa.array([], pa.string()), np.array([], dtype=np.int64))  # nothing new in it
+        third = pa.array(["NEW\x00a", "NEW\x00c"])
+        assert earlier.earlier(third)[0].tolist() == [2, 0]
+    finally:
+        earlier.close()

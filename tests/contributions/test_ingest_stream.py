@@ -99,6 +99,20 @@ def test_a_batch_read_in_small_chunks_equals_the_batch_read_whole(world, data_di
     assert whole["rows_total"] == len(rows) + (1 if fmt == "csv" else 0)
 
 
+def test_a_file_sent_twice_over_in_one_batch_has_every_second_row_refused_in_chunks_too(world, data_dir, settings):
+    """The rows, then the same rows again: read three rows at a time, whole chunks of the second half repeat
+    the first; the chunk after such a chunk was once not searched at all, and its repeats were taken."""
+    rows = [json.dumps(order(world, f"twice{i}")) for i in range(12)]
+    content = "\n".join(rows + rows).encode()
+    settings.ORDERS_CHUNK_ROWS = 1_000_000
+    whole = outcome(ingest(world, content, "jsonl", key="whole")[0], data_dir)
+    OrderBatch.objects.filter(idempotency_key="whole").update(status="WITHDRAWN")
+    settings.ORDERS_CHUNK_ROWS = 3
+    chunked = outcome(ingest(world, content, "jsonl", key="chunked")[0], data_dir)
+    assert chunked == whole
+    assert (whole["rows_valid"], whole["orders_new"], whole["counts"]) == (12, 12, {"duplicate_in_batch": 12})
+
+
 def test_a_file_given_by_path_streams_and_equals_the_same_bytes(world, data_dir, settings, tmp_path):
     content = "\n".join(json.dumps(r) for r in mixed_rows(world)).encode()
     path = tmp_path / "orders.jsonl"

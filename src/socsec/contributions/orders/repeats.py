@@ -145,7 +145,7 @@ class EarlierKeys:
         self._order = np.argsort(hashes)  # sorted once: to find repeated hashes, then to store them
         ordered = hashes[self._order]
         all_distinct = not bool((ordered[1:] == ordered[:-1]).any())
-        if self._last is None or len(key) == 0:
+        if (self._last is None and not self._stored) or len(key) == 0:  # nothing kept yet: the first chunk
             return found, all_distinct
         self._store()
         maybe = np.flatnonzero(self._may_have(hashes))
