@@ -4,6 +4,8 @@ size; whatever the filter lets through is looked up exactly, so a filter that le
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -26,6 +28,41 @@ def test_earlier_chunks_keys_are_found_exactly_whatever_the_filter_lets_through(
         third = pa.array(["FIX\x00a", "NEW\x00c", "FIX\x00b", "NEW\x00d", "NEW\x00d"])
         found, distinct = earlier.earlier(third)
         assert (found.tolist(), distinct) == ([4, 5, 7, 0, 0], False)
+    finally:
+        earlier.close()
+
+
+@pytest.mark.parametrize("words", [1, 1 << 4])
+def test_runs_merged_in_tiers_find_what_every_chunk_searched_would(monkeypatch, words):
+    """Sixty chunks against a filter so small that runs are merged almost at once (three runs a tier, in
+    pieces of seven hashes): each key of an earlier chunk is found with its row, nothing else is, and the
+    runs searched stay a few per tier, the merged ones removed from the disk."""
+    monkeypatch.setattr(EarlierKeys, "FILTER_WORDS", words)
+    monkeypatch.setattr(EarlierKeys, "MERGE_RUNS", 3)
+    monkeypatch.setattr(EarlierKeys, "MERGE_PIECE", 7)
+    rng = np.random.default_rng(11)
+    first_row: dict[str, int] = {}
+    row = 0
+    earlier = EarlierKeys()
+    try:
+        for _chunk in range(60):
+            picked = rng.choice(400, size=int(rng.integers(1, 30)), replace=False)
+            keys = [f"NEW\x00order-{k}" for k in picked.tolist()]
+            found, distinct = earlier.earlier(pa.array(keys))
+            assert found.tolist() == [first_row.get(k, 0) for k in keys]
+            assert distinct
+            new = [i for i, k in enumerate(keys) if k not in first_row]
+            rows = np.arange(row + 1, row + 1 + len(new))
+            row += len(new)
+            first_row.update({keys[i]: int(r) for i, r in zip(new, rows, strict=True)})
+            earlier.remember(pa.array([keys[i] for i in new], pa.string()), rows)
+        tiers = {tier for _name, tier, _size in earlier._runs}
+        assert max(tiers) >= 2
+        assert len(earlier._runs) <= 2 * (max(tiers) + 1)  # at most two runs a tier
+        pending = len(earlier._last[1]) if earlier._last else 0  # the last chunk's keys, kept at the next
+        assert sum(size for _name, _tier, size in earlier._runs) == len(first_row) - pending
+        kept = {name.split("-")[0] for name in os.listdir(earlier._dir.name) if name.endswith(".npy")}
+        assert kept == {name for name, _tier, _size in earlier._runs}
     finally:
         earlier.close()
 

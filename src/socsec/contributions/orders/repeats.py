@@ -6,6 +6,8 @@ before: only those few are looked up on disk. Memory thus stays the same whateve
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tempfile
 from dataclasses import dataclass
 
@@ -117,14 +119,26 @@ def refuse(
 
 class EarlierKeys:
     """The keys of the rows of a batch's earlier chunks, each with the row where it first came, kept once a
-    second chunk comes (a batch of one chunk never opens anything): on disk, a chunk's keys in an Arrow
-    file of their own (in the chunk's order) beside their 64-bit hashes (sorted), rows and places among
-    the keys, and in memory a Bloom filter of fixed size over these hashes. A chunk's keys are hashed by
-    the engine; those the filter rules out (all but a few) are new, the others are looked up on disk by
-    their hash (a bisection), then by the key itself."""
+    second chunk comes (a batch of one chunk never opens anything): on disk, each chunk's keys in an Arrow
+    file of their own (in the chunk's order), and their 64-bit hashes in sorted runs, each hash with the
+    row and with where its key is (chunk and place); in memory, a Bloom filter of fixed size over these
+    hashes. A chunk's keys are hashed by the engine; those the filter rules out are new, the others are
+    looked up by their hash in each run (a bisection), then by the key itself.
+
+    A chunk's hashes make a run of their own. Once the filter holds two keys a word (about 17 million),
+    every ``MERGE_RUNS`` runs of one tier are merged into one of the next (a range of hashes at a time, so
+    in bounded memory), up to runs of ``MAX_RUN_HASHES``: past some tens of millions of keys the filter lets
+    more keys through, and each chunk would otherwise search every chunk before it (at 63 million keys:
+    240 runs searched, 21 merged)."""
 
     FILTER_WORDS = 1 << 23  # 64 MB: about 3 in 100,000 new keys pass it after 10 million keys
     PROBES = 4
+    MERGE_RUNS = 4  # runs of a tier merged into one of the next
+    MAX_RUN_HASHES = 1 << 22  # hashes a run at most (32 MB of them)
+    # runs are merged only once the filter holds two keys a word: before, it lets about 1 in 5,000 new keys
+    # through, and searching every chunk's run for those few costs less than merging them
+    MERGE_AFTER_WORDS = 2
+    MERGE_PIECE = 1 << 20  # hashes merged at a time (about 24 MB with their rows and places)
 
     def __init__(self) -> None:
         # the previous chunk's hashes, keys, rows and order by hash (when known), not yet stored
@@ -134,7 +148,10 @@ class EarlierKeys:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._filter: np.ndarray | None = None
-        self._stored = 0  # chunks stored, each as three files
+        self._stored = 0  # chunks stored, each as a keys file and a run
+        self._runs: list[tuple[str, int, int]] = []  # (name, tier, hashes) of the sorted runs, oldest first
+        self._named = 0  # runs named so far
+        self._kept = 0  # hashes kept
 
     def earlier(self, key: pa.Array) -> tuple[np.ndarray, bool]:
         """For each key of a chunk's countable rows, the first row of an earlier chunk with it (0: none);
@@ -148,23 +165,28 @@ class EarlierKeys:
         if (self._last is None and not self._stored) or len(key) == 0:  # nothing kept yet: the first chunk
             return found, all_distinct
         self._store()
-        maybe = np.flatnonzero(self._may_have(hashes))
+        # the keys the filter lets through, in the order of their hashes: each run is then searched from its
+        # start to its end, not at random
+        maybe = self._order[self._may_have(ordered)]
         if len(maybe):
             probe = hashes[maybe]
             wanted = key.take(pa.array(maybe))
-            for n in range(self._stored):
-                stored = np.load(self._path(n, "hashes.npy"), mmap_mode="r")
+            keys: dict[int, pa.Array] = {}  # the chunks' keys read for this chunk's look-ups
+            for name, _tier, _size in self._runs:  # a few runs a tier (see ``_merge_full_tiers``)
+                stored = np.load(self._path(name, "hashes.npy"), mmap_mode="r")
                 lo, hi = np.searchsorted(stored, probe, "left"), np.searchsorted(stored, probe, "right")
                 hits = np.flatnonzero(hi > lo)
                 if not len(hits):
                     continue
-                keys, rows = self._keys(n), np.load(self._path(n, "rows.npy"), mmap_mode="r")
-                places = np.load(self._path(n, "places.npy"), mmap_mode="r")
+                rows = np.load(self._path(name, "rows.npy"), mmap_mode="r")
+                where = np.load(self._path(name, "where.npy"), mmap_mode="r")
                 for k in hits.tolist():  # the few keys with an earlier hash: compare the keys themselves
-                    same = pc.equal(keys.take(pa.array(places[int(lo[k]) : int(hi[k])])), wanted[k])
-                    at = np.flatnonzero(same.to_numpy(zero_copy_only=False))
-                    if len(at) and not found[maybe[k]]:
-                        found[maybe[k]] = int(rows[int(lo[k]) + int(at[0])])
+                    for at in range(int(lo[k]), int(hi[k])):
+                        chunk, place = divmod(int(where[at]), 1 << 32)
+                        if chunk not in keys:
+                            keys[chunk] = self._keys(chunk)
+                        if not found[maybe[k]] and keys[chunk][place].as_py() == wanted[k].as_py():
+                            found[maybe[k]] = int(rows[at])
         return found, all_distinct
 
     def remember(self, key: pa.Array, rows: np.ndarray) -> None:
@@ -214,16 +236,16 @@ class EarlierKeys:
             self._con.execute("SET memory_limit = '256MB'")
         return self._con
 
-    def _path(self, n: int, name: str) -> str:
+    def _path(self, name: str, part: str) -> str:
         assert self._dir is not None
-        return f"{self._dir.name}/{n:06d}-{name}"
+        return f"{self._dir.name}/{name}-{part}"
 
-    def _keys(self, n: int) -> pa.Array:
-        with pa.memory_map(self._path(n, "keys.arrow")) as source:
+    def _keys(self, chunk: int) -> pa.Array:
+        with pa.memory_map(self._path(f"{chunk:06d}", "keys.arrow")) as source:
             return pa.ipc.open_file(source).read_all()["key"].combine_chunks()
 
     def _store(self) -> None:
-        """Put the previous chunk's keys on disk (sorted by hash) and in the filter."""
+        """Put the previous chunk's keys on disk, their hashes as a run (sorted) and in the filter."""
         if self._last is None or not len(self._last[0]):
             return
         if self._dir is None:
@@ -232,16 +254,75 @@ class EarlierKeys:
         hashes, key, rows, order = self._last
         if order is None:
             order = np.argsort(hashes)
-        n = self._stored
-        hashes = hashes[order]
-        np.save(self._path(n, "hashes.npy"), hashes)
-        np.save(self._path(n, "rows.npy"), rows[order])
-        np.save(self._path(n, "places.npy"), order)  # the keys stay in the chunk's order
-        with pa.OSFile(self._path(n, "keys.arrow"), "wb") as sink, pa.ipc.new_file(sink, KEY_SCHEMA) as writer:
+        chunk = self._stored
+        path = self._path(f"{chunk:06d}", "keys.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, KEY_SCHEMA) as writer:
             writer.write_table(pa.table({"key": key}, schema=KEY_SCHEMA))
         self._stored += 1
+        hashes = hashes[order]
+        name = self._run_name()
+        np.save(self._path(name, "hashes.npy"), hashes)
+        np.save(self._path(name, "rows.npy"), rows[order])
+        np.save(self._path(name, "where.npy"), (chunk << 32) + order.astype(np.int64))  # the keys stay in order
+        self._runs.append((name, 0, len(hashes)))
         self._add(hashes)
+        self._kept += len(hashes)
         self._last = None
+        if self._kept > self.MERGE_AFTER_WORDS * self.FILTER_WORDS:
+            self._merge_full_tiers()
+
+    def _run_name(self) -> str:
+        self._named += 1
+        return f"run{self._named:06d}"
+
+    def _merge_full_tiers(self) -> None:
+        """While a tier holds ``MERGE_RUNS`` runs, merge its oldest ones into one run of the next, up to
+        ``MAX_RUN_HASHES`` a run: a run is searched through a map of it, and each page a search touches counts
+        in the process's memory until the run is done with. (The order of the runs does not matter: each
+        key is kept once.)"""
+        while True:
+            for tier in sorted({tier for _n, tier, _s in self._runs}):
+                oldest = [run for run in self._runs if run[1] == tier][: self.MERGE_RUNS]
+                if len(oldest) == self.MERGE_RUNS and sum(size for _n, _t, size in oldest) <= self.MAX_RUN_HASHES:
+                    self._runs = [run for run in self._runs if run not in oldest] + [self._merge(oldest)]
+                    break
+            else:
+                return
+
+    def _merge(self, runs: list[tuple[str, int, int]]) -> tuple[str, int, int]:
+        """One sorted run of ``runs``' hashes (with their rows and places), made a range of hashes at a time:
+        the hashes are spread evenly (the engine's hash), so each range holds about ``MERGE_PIECE``. The
+        pieces are read and written as files, not mapped: mapped pages would count in the process's memory."""
+        total = sum(size for _n, _t, size in runs)
+        name = self._run_name()
+        parts = [{p: _NpyFile(self._path(n, f"{p}.npy")) for p in _RUN_PARTS} for n, _t, _s in runs]
+        pieces = max(1, -(-total // self.MERGE_PIECE))
+        starts = [0] * len(parts)
+        with contextlib.ExitStack() as files:
+            out = {p: files.enter_context(open(self._path(name, f"{p}.npy"), "wb")) for p in _RUN_PARTS}  # noqa: SIM115
+            for p, sink in out.items():
+                header = {
+                    "descr": np.lib.format.dtype_to_descr(_RUN_PARTS[p]),
+                    "fortran_order": False,
+                    "shape": (total,),
+                }
+                np.lib.format.write_array_header_1_0(sink, header)
+            for piece in range(pieces):
+                bound = np.uint64(((1 << 64) * (piece + 1)) // pieces) if piece + 1 < pieces else None
+                taken = []
+                for i, part in enumerate(parts):
+                    end = part["hashes"].size if bound is None else part["hashes"].search(bound)
+                    taken.append((part, starts[i], end))
+                    starts[i] = end
+                hashes = np.concatenate([part["hashes"].read(lo, hi) for part, lo, hi in taken])
+                order = np.argsort(hashes, kind="stable")  # sorted runs, one after the other: a merge
+                out["hashes"].write(hashes[order].tobytes())
+                for p in ("rows", "where"):
+                    out[p].write(np.concatenate([part[p].read(lo, hi) for part, lo, hi in taken])[order].tobytes())
+        for n, _t, _s in runs:
+            for p in _RUN_PARTS:
+                os.remove(self._path(n, f"{p}.npy"))
+        return name, runs[0][1] + 1, total
 
     def close(self) -> None:
         if self._con is not None:
@@ -249,6 +330,34 @@ class EarlierKeys:
             self._con = None
         if self._dir is not None:
             self._dir.cleanup()
+
+
+_RUN_PARTS = {"hashes": np.dtype(np.uint64), "rows": np.dtype(np.int64), "where": np.dtype(np.int64)}
+
+
+class _NpyFile:
+    """A one-dimensional ``.npy`` file read a slice at a time (and searched, if sorted, through a map of it
+    that touches a few pages a search)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        with open(path, "rb") as source:
+            version = np.lib.format.read_magic(source)
+            shape, _fortran, dtype = (
+                np.lib.format.read_array_header_1_0(source)
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0(source)
+            )
+            self.offset = source.tell()
+        self.dtype = dtype
+        self.size = int(shape[0])
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        return np.fromfile(self.path, dtype=self.dtype, count=hi - lo, offset=self.offset + lo * self.dtype.itemsize)
+
+    def search(self, value: np.uint64) -> int:
+        mapped = np.load(self.path, mmap_mode="r")
+        return int(np.searchsorted(mapped, value, "left"))
 
 
 KEY_SCHEMA = pa.schema([("key", pa.string())])
