@@ -171,7 +171,7 @@ class EarlierKeys:
         if len(maybe):
             probe = hashes[maybe]
             wanted = key.take(pa.array(maybe))
-            keys: dict[int, pa.Array] = {}  # the chunks' keys read for this chunk's look-ups
+            candidates: list[tuple[int, int, int, int]] = []  # (chunk, place, key asked about, row)
             for name, _tier, _size in self._runs:  # a few runs a tier (see ``_merge_full_tiers``)
                 stored = np.load(self._path(name, "hashes.npy"), mmap_mode="r")
                 lo, hi = np.searchsorted(stored, probe, "left"), np.searchsorted(stored, probe, "right")
@@ -180,13 +180,20 @@ class EarlierKeys:
                     continue
                 rows = np.load(self._path(name, "rows.npy"), mmap_mode="r")
                 where = np.load(self._path(name, "where.npy"), mmap_mode="r")
-                for k in hits.tolist():  # the few keys with an earlier hash: compare the keys themselves
+                for k in hits.tolist():  # the few keys with an earlier hash
                     for at in range(int(lo[k]), int(hi[k])):
                         chunk, place = divmod(int(where[at]), 1 << 32)
-                        if chunk not in keys:
-                            keys[chunk] = self._keys(chunk)
-                        if not found[maybe[k]] and keys[chunk][place].as_py() == wanted[k].as_py():
-                            found[maybe[k]] = int(rows[at])
+                        candidates.append((chunk, place, k, int(rows[at])))
+            # then the keys themselves compared, a chunk's keys read once and let go before the next chunk's
+            # (a merged run points into many chunks: all their keys at once would grow with the batch)
+            candidates.sort()
+            current, keys = -1, None
+            for chunk, place, k, row in candidates:
+                if chunk != current:
+                    current, keys = chunk, self._keys(chunk)
+                assert keys is not None
+                if not found[maybe[k]] and keys[place].as_py() == wanted[k].as_py():
+                    found[maybe[k]] = row
         return found, all_distinct
 
     def remember(self, key: pa.Array, rows: np.ndarray) -> None:
