@@ -174,24 +174,51 @@ def _agency_day() -> dt.date:
 
 
 # The agency's calendar day when this process began, before any test module was imported: the modules
-# that take "today" at import (TODAY, DAY, MONTH) take this one.
+# that take "today" at import (TODAY, DAY, MONTH) take this one. SOCSEC_TEST_RUN_DAY (YYYY-MM-DD, a day
+# before today) tries a run that began that day and went past the agency's midnight: the application's
+# clock is set back to that day while the test modules are imported, then runs on (``_one_day_per_run``).
 RUN_DAY = _agency_day()
+_REAL_NOW = None
+if os.environ.get("SOCSEC_TEST_RUN_DAY"):
+    from django.utils import timezone as _timezone
+
+    _REAL_NOW, _BEFORE = _timezone.now, RUN_DAY - dt.date.fromisoformat(os.environ["SOCSEC_TEST_RUN_DAY"])
+    _timezone.now = lambda: _REAL_NOW() - _BEFORE  # type: ignore[assignment, misc]
+    RUN_DAY -= _BEFORE
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The modules are imported: a run trying SOCSEC_TEST_RUN_DAY goes on past its midnight."""
+    if _REAL_NOW is not None:
+        from django.utils import timezone
+
+        timezone.now = _REAL_NOW
 
 
 @pytest.fixture(autouse=True)
 def _one_day_per_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A run that goes past the agency's midnight (16:00 UTC) keeps the day it began on: the code under
-    test asks ``timezone.localdate()`` for today, and the tests' expectations were computed from the day
-    the run began. Only after midnight is anything replaced."""
+    """A run that goes past the agency's midnight (16:00 UTC) keeps the day it began on: the tests'
+    expectations were computed from that day, and the code under test reads today from the application's
+    clock (``timezone.now()``, ``timezone.localdate()``) or from the database's (``socsec.core.clock``, where
+    the month that has ended decides money). Only after midnight is anything replaced: both clocks are then
+    set back by the whole days since the run began, so they still agree with each other, the dates and
+    times the code stores and shows fall on the run's day, and a test that moves a clock (forty days ahead,
+    say) still moves its day. (Commands a test runs in another process keep the real clock.)"""
     from django.utils import timezone
 
-    if timezone.localdate() != RUN_DAY:
-        real = timezone.localdate
+    from socsec.core import clock
 
-        def localdate(value: dt.datetime | None = None, timezone: Any = None) -> dt.date:
-            return RUN_DAY if value is None else real(value, timezone)
+    behind = timezone.localdate() - RUN_DAY
+    if behind:
+        real_now, real_database_now = timezone.now, clock.database_now
 
-        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        def now() -> dt.datetime:
+            return real_now() - behind
+
+        for module in list(sys.modules.values()):  # and where it was taken by its name (axes' lockouts)
+            if module is not None and getattr(module, "now", None) is real_now:
+                monkeypatch.setattr(module, "now", now)
+        monkeypatch.setattr(clock, "database_now", lambda: real_database_now() - behind)
     yield
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from socsec.accounts.permissions import Principal
 from socsec.audit.services import Actor
@@ -21,7 +22,7 @@ from socsec.ledger.selectors import balance, trial_balance
 from tests.world import SYSTEM
 
 HEADER = "date,amount,reference,payer\n"
-TODAY = dt.date.today()
+TODAY = timezone.localdate()  # the agency's day (the machine's may be the day before)
 FIELD_LIMIT = "field larger than field limit (131072)"
 NUL_AT_2 = "U+0000, at character 2; it is not accepted."
 

@@ -9,6 +9,7 @@ from base64 import b32decode
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
@@ -129,7 +130,7 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
     import datetime as dt
 
     settings.DATA_DIR = tmp_path
-    day = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     rid = world.rider.resident_id
     upload = tmp_path / "orders.csv"
     upload.write_text(
@@ -152,14 +153,13 @@ def test_platform_uploads_orders_and_downloads_the_error_report(world, live_serv
 
 
 def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, page: Page, settings, tmp_path):
-    import datetime as dt
 
     from socsec.contributions.assessment.runs import assessment_run
     from socsec.contributions.orders.ingest import orders_ingest
     from tests.world import SYSTEM
 
     settings.DATA_DIR = tmp_path
-    day = dt.date.today()
+    day = timezone.localdate()
     month = f"{day:%Y-%m}"
     rid = world.rider.resident_id
     rows = [f"o{i},{rid},440300,RIDE_HAILING,{day.isoformat()}" for i in range(250)]
@@ -180,7 +180,6 @@ def test_worker_sees_the_months_their_platforms_paid_for(world, live_server, pag
 
 
 def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, settings, tmp_path):
-    import datetime as dt
 
     from socsec.contributions.assessment.runs import assessment_run
     from socsec.contributions.collection.payments import payment_record
@@ -189,7 +188,7 @@ def test_statements_for_a_worker_and_a_platform(world, live_server, page: Page, 
     from tests.world import SYSTEM
 
     settings.DATA_DIR = tmp_path
-    today = dt.date.today()
+    today = timezone.localdate()
     rid = world.rider.resident_id
     content = ("order_id,resident_id,region,sector,order_date\n" + f"s1,{rid},440300,RIDE_HAILING,{today}\n").encode()
     orders_ingest(actor=SYSTEM, platform=world.platform, content=content, fmt="csv", idempotency_key="k", source="t")
