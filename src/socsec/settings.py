@@ -63,7 +63,7 @@ def _database(url: str | None) -> dict[str, object]:
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql://)")
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "socsec.core.postgres",  # Django's, with health checks trusted for a second, prepared reads
         "NAME": unquote(parts.path.lstrip("/")),
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
@@ -71,6 +71,9 @@ def _database(url: str | None) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        # statements run through socsec.core.postgres' prepared cursor (the compiled reads) are prepared
+        # at their first run; Django's own cursors bind in the client and never prepare
+        "OPTIONS": {"prepare_threshold": 0},
     }
 
 

@@ -45,7 +45,10 @@ def insert_rows(
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     tail += f" RETURNING {quote(str(pk.column))}" if returning else ""
     ids: list[int] = []
-    with connection.cursor() as cursor:
+    # one row: bound on the server and prepared (PostgreSQL gives each parameter its column's type; in a
+    # VALUES list of several rows it would type a column of NULLs as text)
+    server_bound = getattr(connection, "prepared_cursor", None) if len(rows) == 1 else None
+    with server_bound() if server_bound is not None else connection.cursor() as cursor:
         for at in range(0, len(rows), per_statement):
             part = rows[at : at + per_statement]
             params: list[Any] = []

@@ -224,7 +224,8 @@ class CompiledQuery(Generic[R]):
                 params[position] = compiled.convert[name](value)
             else:
                 params[position] = _adapted(connection, value) if converted else value
-        with connection.cursor() as cursor:
+        prepared = getattr(connection, "prepared_cursor", None)  # PostgreSQL: the same text, planned once
+        with prepared() if prepared is not None else connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         for raw in fetched:

@@ -1,0 +1,134 @@
+"""SocSec's PostgreSQL backend: a health check trusted for a second (a connection idle longer, or one psycopg
+knows is closed, is still checked and replaced), and the compiled reads and one-row inserts prepared on the
+server, with the same rows and the same logged SQL as Django's own cursors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from socsec.audit.models import PersonalDataAccess
+from socsec.core import bulk
+from socsec.core.compiled import CompiledQuery, id_sentinel
+from socsec.core.postgres import base
+from socsec.registry.models import Person
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="SocSec's PostgreSQL backend")
+
+
+@pytest.fixture
+def checks(monkeypatch) -> Iterator[list[int | None]]:
+    """The health checks run: the backend pid each checked (None: a connection psycopg knows closed)."""
+    done: list[int | None] = []
+    real = connection.is_usable
+
+    def counting() -> bool:
+        raw = connection.connection
+        done.append(None if raw.closed else raw.info.backend_pid)
+        return real()
+
+    monkeypatch.setattr(connection, "is_usable", counting)
+    yield done
+
+
+def _request() -> int:
+    """What a request does with the connection: Django's start-of-request step, then one query; the pid."""
+    connection.close_if_unusable_or_obsolete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_checked_within_the_second_is_not_checked_again(checks):
+    connection.ensure_connection()
+    connection._usable_at = float("-inf")
+    first = _request()
+    assert checks == [first]  # never checked: checked
+    for _ in range(5):
+        assert _request() == first
+    assert checks == [first]  # within the second after it: trusted
+    connection._usable_at = time.monotonic() - base.HEALTH_CHECK_TRUST_SECONDS - 0.01
+    assert _request() == first
+    assert checks == [first, first]  # a second later: checked again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_while_idle_is_replaced(checks):
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    connection._usable_at = time.monotonic() - base.HEALTH_CHECK_TRUST_SECONDS - 0.01  # idle past the second
+    replaced = _request()
+    assert checks == [dropped]
+    assert replaced != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_psycopg_knows_closed_is_checked_within_the_second(checks):
+    connection.ensure_connection()
+    closed = connection.connection.info.backend_pid
+    connection._usable_at = time.monotonic()
+    connection.connection.close()
+    replaced = _request()
+    assert checks == [None]  # checked though trusted: it failed, and the connection was opened again
+    assert replaced != closed
+    assert connection._usable_at == float("-inf")  # a new connection's own check is still to come
+
+
+PERSON = CompiledQuery(
+    lambda *, person_id: Person.objects.filter(pk=person_id), sentinels={"person_id": id_sentinel(1)}
+)
+
+
+def _prepared() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY prepare_time")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_a_compiled_read_is_prepared_once_and_logged_as_django_logs_it(world):
+    ours = [s for s in _prepared() if 'FROM "registry_person" WHERE "registry_person"."id" = $1' in s]
+    for person in (world.rider, world.employee, world.rider):
+        with CaptureQueriesContext(connection) as compiled:
+            got = PERSON.objects(person_id=person.pk)
+        with CaptureQueriesContext(connection) as orm:
+            expected = list(Person.objects.filter(pk=person.pk))
+        assert [(p.pk, p.name, p.birth_date) for p in got] == [(p.pk, p.name, p.birth_date) for p in expected]
+        assert [q["sql"] for q in compiled.captured_queries] == [q["sql"] for q in orm.captured_queries]
+        assert f'"registry_person"."id" = {person.pk}' in compiled.captured_queries[0]["sql"]
+    now = [s for s in _prepared() if 'FROM "registry_person" WHERE "registry_person"."id" = $1' in s]
+    assert len(now) == len(ours) + (0 if ours else 1)  # three runs, one statement
+
+
+@pytest.mark.django_db
+def test_one_row_is_inserted_prepared_with_nulls_typed_by_their_columns(world):
+    columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
+    at = dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC)
+    row = {name: None for name in columns} | {
+        "at": at,
+        "person_id": world.rider.pk,
+        "actor_role": "OFFICER",
+        "actor_label": "officer",
+        "purpose": "CASE_HANDLING",
+        "what": "person",
+    }
+    before = len(_prepared())
+    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]])
+    assert len(_prepared()) == before + 1
+    two = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]] * 2)  # bound in the client
+    assert len(_prepared()) == before + 1
+    stored = PersonalDataAccess.objects.filter(pk__in=[one, *two]).order_by("pk")
+    assert [(r.at, r.person_id, r.actor_user_id, r.actor_token_id, r.agreement) for r in stored] == [
+        (at, world.rider.pk, None, None, None)
+    ] * 3
