@@ -71,9 +71,8 @@ def _database(url: str | None) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
-        # statements run through socsec.core.postgres' prepared cursor (the compiled reads) are prepared
-        # at their first run; Django's own cursors bind in the client and never prepare
-        "OPTIONS": {"prepare_threshold": 0},
+        # the compiled reads and one-row inserts prepared (socsec.core.postgres); 0 for PgBouncer before 1.21
+        "PREPARED_STATEMENTS": deployment.env_bool(os.environ, "SOCSEC_PG_PREPARED_STATEMENTS", True),
     }
 
 

@@ -1,6 +1,7 @@
 """SocSec's PostgreSQL backend: a health check trusted for a second (a connection idle longer, or one psycopg
 knows is closed, is still checked and replaced), and the compiled reads and one-row inserts prepared on the
-server, with the same rows and the same logged SQL as Django's own cursors."""
+server, with the same rows and the same logged SQL as Django's own cursors; a statement a schema change made
+stale prepared again; Django's own queries neither prepared nor counted; prepared statements switched off."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import NotSupportedError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from socsec.audit.models import PersonalDataAccess
@@ -132,3 +133,67 @@ def test_one_row_is_inserted_prepared_with_nulls_typed_by_their_columns(world):
     assert [(r.at, r.person_id, r.actor_user_id, r.actor_token_id, r.agreement) for r in stored] == [
         (at, world.rider.pk, None, None, None)
     ] * 3
+
+
+def _person_read(person_id: int) -> list[tuple[int, str]]:
+    return [(p.pk, p.sex) for p in PERSON.objects(person_id=person_id)]
+
+
+def _other_connection_alters(sex_type: str) -> None:
+    """A migration in another process: the column's type changes under the statements prepared here."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute(f"ALTER TABLE registry_person ALTER COLUMN sex TYPE {sex_type}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_a_schema_change_made_stale_is_prepared_again(world):
+    expected = [(world.rider.pk, world.rider.sex)]
+    assert _person_read(world.rider.pk) == expected  # prepared on this connection
+    before = connection.connection.info.backend_pid
+    _other_connection_alters("varchar(2)")
+    try:
+        assert _person_read(world.rider.pk) == expected  # outside a transaction: again, at once
+        assert connection.connection.info.backend_pid != before  # on a new connection
+        renewed = connection.connection.info.backend_pid
+        _other_connection_alters("varchar(1)")
+        stale = pytest.raises(NotSupportedError, match="cached plan must not change result type")
+        with stale, transaction.atomic():  # inside a transaction: it has failed; a new connection after it
+            _person_read(world.rider.pk)
+        assert connection.close_at is not None and connection.close_at <= time.monotonic()
+        connection.close_if_unusable_or_obsolete()  # the request's end
+        assert _person_read(world.rider.pk) == expected
+        assert connection.connection.info.backend_pid != renewed
+    finally:
+        _other_connection_alters("varchar(1)")
+
+
+@pytest.mark.django_db
+def test_djangos_own_queries_are_neither_prepared_nor_counted(world):
+    assert _person_read(world.rider.pk) == [(world.rider.pk, world.rider.sex)]
+    raw = connection.connection
+    assert raw.prepare_threshold is None  # 0 while a prepared statement runs, None again after it
+    prepared = _prepared()
+    for person in (world.rider, world.employee, world.freelancer):
+        list(Person.objects.filter(pk=person.pk))
+    assert _prepared() == prepared
+
+
+@pytest.mark.django_db
+def test_prepared_statements_switched_off(world, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "PREPARED_STATEMENTS", False)
+    before = _prepared()
+    assert _person_read(world.employee.pk) == [(world.employee.pk, world.employee.sex)]
+    columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
+    row = dict.fromkeys(columns) | {
+        "at": dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC),
+        "person_id": world.rider.pk,
+        "actor_role": "OFFICER",
+        "actor_label": "officer",
+        "purpose": "CASE_HANDLING",
+        "what": "person",
+    }
+    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]])
+    assert PersonalDataAccess.objects.get(pk=one).person_id == world.rider.pk
+    assert _prepared() == before

@@ -45,22 +45,30 @@ def insert_rows(
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     tail += f" RETURNING {quote(str(pk.column))}" if returning else ""
     ids: list[int] = []
-    # one row: bound on the server and prepared (PostgreSQL gives each parameter its column's type; in a
-    # VALUES list of several rows it would type a column of NULLs as text)
-    server_bound = getattr(connection, "prepared_cursor", None) if len(rows) == 1 else None
-    with server_bound() if server_bound is not None else connection.cursor() as cursor:
+    run_prepared = getattr(connection, "run_prepared", None)
+    if len(rows) == 1 and run_prepared is not None:
+        # one row: prepared on the server (PostgreSQL gives each parameter its column's type; in a VALUES list
+        # of several rows it would type a column of NULLs as text)
+        found = run_prepared(head + one + tail, _values(rows[0], prepared, fields), fetch=returning)
+        return [int(row[0]) for row in found]
+    with connection.cursor() as cursor:
         for at in range(0, len(rows), per_statement):
             part = rows[at : at + per_statement]
             params: list[Any] = []
             for row in part:
-                values = list(row)
-                for i in prepared:
-                    values[i] = fields[i].get_db_prep_save(values[i], connection)
-                params.extend(values)
+                params.extend(_values(row, prepared, fields))
             cursor.execute(head + ", ".join([one] * len(part)) + tail, params)
             if returning:
                 ids.extend(int(found[0]) for found in cursor.fetchall())
     return ids
+
+
+def _values(row: Sequence[Any], prepared: list[int], fields: list[Any]) -> list[Any]:
+    """A row's values as the database stores them: the columns in ``prepared`` through their fields."""
+    values = list(row)
+    for i in prepared:
+        values[i] = fields[i].get_db_prep_save(values[i], connection)
+    return values
 
 
 def _needs_preparing(field: Any) -> bool:

@@ -224,10 +224,13 @@ class CompiledQuery(Generic[R]):
                 params[position] = compiled.convert[name](value)
             else:
                 params[position] = _adapted(connection, value) if converted else value
-        prepared = getattr(connection, "prepared_cursor", None)  # PostgreSQL: the same text, planned once
-        with prepared() if prepared is not None else connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        run_prepared = getattr(connection, "run_prepared", None)  # PostgreSQL: the same text, planned once
+        if run_prepared is not None:
+            fetched = run_prepared(compiled.sql, params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                fetched = cursor.fetchall()
         for raw in fetched:
             row = list(raw[: compiled.width])
             for position, convs, expression in compiled.converters:
