@@ -62,7 +62,7 @@ class DatabaseOperations(_Operations):  # type: ignore[misc]
     def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str | None:
         """A prepared cursor's query as the client-binding cursors show it, values in place (query logs and
         the tests' captured queries read the same text whichever cursor ran it)."""
-        if isinstance(cursor, psycopg.ClientCursor):
+        if not isinstance(cursor, _PreparingCursor):
             return super().last_executed_query(cursor, sql, params)  # type: ignore[no-any-return]
         try:
             return self.compose_sql(sql, params)  # type: ignore[no-any-return]
@@ -127,7 +127,7 @@ class DatabaseWrapper(_Wrapper):  # type: ignore[misc]
             except NotSupportedError as exc:
                 if not _stale_plan(exc):
                     raise
-                if again or self.in_atomic_block:  # the transaction failed: a new connection after it
+                if again or self.in_atomic_block or not self.get_autocommit():  # a transaction failed: after it
                     self.close_at = time.monotonic()
                     raise
                 self.close()  # its statements with it; the next round opens another and prepares again
