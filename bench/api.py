@@ -9,6 +9,9 @@ deployment's setting and would refuse a load test), then drives each endpoint fo
 process). On a small machine the client takes CPU from the server: the figures are a floor. Prints one
 JSON line; per endpoint ``rps``, ``p99_ms``, ``ratio_vs_trivial`` (its rps over the trivial one's) and
 ``client_cpu_ms_per_request`` (what the client itself spent, warm-up included: on 2 cores, its share).
+On Linux also ``server_cpu_ms_per_request`` (the server's processes) and ``database_cpu_ms_per_request``
+(every ``postgres`` process this machine shows: a database elsewhere reads as 0), from /proc over the same
+span: steadier than the rates when the machine is shared, and where the time goes.
 
 With ``--rounds N`` every endpoint is driven N times, the endpoints taking turns (trivial, invoices, ...,
 then again), so a slow spell of a shared machine falls on all of them: each figure is then the median of
@@ -134,11 +137,47 @@ async def drive(port: int, target: Target, seconds: float, concurrency: int) -> 
     }
 
 
+_PROCESS_CPU = ("server_cpu_ms_per_request", "database_cpu_ms_per_request")
+
+
+def _cpu_seconds(pid: str) -> tuple[str, float]:
+    """A process's name and its CPU seconds so far (user and system), from /proc; ("", 0) when gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return "", 0.0
+    name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+    return name, (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_kind(server_pid: int) -> dict[str, float] | None:
+    """CPU seconds so far of the server's processes (it and its children) and of every ``postgres``
+    process; None where there is no /proc."""
+    if not os.path.isdir("/proc"):
+        return None
+    server = [str(server_pid)]
+    try:
+        with open(f"/proc/{server_pid}/task/{server_pid}/children") as f:
+            server += f.read().split()
+    except OSError:
+        pass
+    out = {"server": sum(_cpu_seconds(pid)[1] for pid in server), "database": 0.0}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            name, seconds = _cpu_seconds(pid)
+            if name == "postgres":
+                out["database"] += seconds
+    return out
+
+
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     """One endpoint's rounds as one: the median of each rate and time; requests, errors and other answers
     summed (a round with any error makes the target unmet); with several rounds, each round's rps."""
     out: dict[str, Any] = {
-        key: round(statistics.median(r[key] for r in runs), 3) for key in ("rps", "p99_ms", "client_cpu_ms_per_request")
+        key: round(statistics.median(r[key] for r in runs), 3)
+        for key in ("rps", "p99_ms", "client_cpu_ms_per_request", *_PROCESS_CPU)
+        if all(key in r for r in runs)
     }
     out["requests"] = sum(r["requests"] for r in runs)
     out["not_200"] = sum(r["not_200"] for r in runs)
@@ -241,10 +280,17 @@ def main() -> None:
         rounds: dict[str, list[dict[str, float]]] = {t.name: [] for t in targets}
         for _ in range(max(1, args.rounds)):
             for t in targets:
-                cpu = time.process_time()
+                cpu, processes = time.process_time(), cpu_by_kind(server.pid)
                 figures = asyncio.run(drive(port, t, args.seconds, args.concurrency))
                 spent = time.process_time() - cpu  # the client: one process, so at most one core
-                figures["client_cpu_ms_per_request"] = round(spent * 1000 / max(1, figures["requests"]), 3)
+                after = cpu_by_kind(server.pid)
+                # spent over the warm-up too, per request measured (the warm-up is a quarter of the span at most)
+                each = 1000 / max(1, figures["requests"])
+                figures["client_cpu_ms_per_request"] = round(spent * each, 3)
+                if processes is not None and after is not None:
+                    figures["server_cpu_ms_per_request"] = round((after["server"] - processes["server"]) * each, 3)
+                    database = after["database"] - processes["database"]
+                    figures["database_cpu_ms_per_request"] = round(database * each, 3)
                 rounds[t.name].append(figures)
         results = {name: median_of(runs) for name, runs in rounds.items()}
     finally:
