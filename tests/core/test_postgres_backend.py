@@ -123,22 +123,28 @@ def test_a_compiled_read_is_prepared_once_and_logged_as_django_logs_it(world):
     assert counts[0] >= 1 and counts[2] == counts[1]  # the rider's second read prepared nothing
 
 
-@pytest.mark.django_db
-def test_one_row_is_inserted_prepared_with_nulls_typed_by_their_columns(world):
+def _read_log_row(person_id: int, at: dt.datetime) -> tuple[list[str], list[object]]:
+    """The read log's columns and one row of an officer's read, every other column NULL."""
     columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
-    at = dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC)
-    row = {name: None for name in columns} | {
+    row = dict.fromkeys(columns) | {
         "at": at,
-        "person_id": world.rider.pk,
+        "person_id": person_id,
         "actor_role": "OFFICER",
         "actor_label": "officer",
         "purpose": "CASE_HANDLING",
         "what": "person",
     }
+    return columns, [row[c] for c in columns]
+
+
+@pytest.mark.django_db
+def test_one_row_is_inserted_prepared_with_nulls_typed_by_their_columns(world):
+    at = dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC)
+    columns, row = _read_log_row(world.rider.pk, at)
     before = len(_prepared())
-    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]])
+    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [row])
     assert len(_prepared()) == before + 1
-    two = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]] * 2)  # bound in the client
+    two = bulk.insert_rows(PersonalDataAccess, columns, [row] * 2)  # bound in the client
     assert len(_prepared()) == before + 1
     stored = PersonalDataAccess.objects.filter(pk__in=[one, *two]).order_by("pk")
     assert [(r.at, r.person_id, r.actor_user_id, r.actor_token_id, r.agreement) for r in stored] == [
@@ -196,15 +202,7 @@ def test_prepared_statements_switched_off(world, monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "PREPARED_STATEMENTS", False)
     before = _prepared()
     assert _person_read(world.employee.pk) == [(world.employee.pk, world.employee.sex)]
-    columns = [f.attname for f in PersonalDataAccess._meta.concrete_fields if not f.primary_key]
-    row = dict.fromkeys(columns) | {
-        "at": dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC),
-        "person_id": world.rider.pk,
-        "actor_role": "OFFICER",
-        "actor_label": "officer",
-        "purpose": "CASE_HANDLING",
-        "what": "person",
-    }
-    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [[row[c] for c in columns]])
+    columns, row = _read_log_row(world.rider.pk, dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.UTC))
+    (one,) = bulk.insert_rows(PersonalDataAccess, columns, [row])
     assert PersonalDataAccess.objects.get(pk=one).person_id == world.rider.pk
     assert _prepared() == before
