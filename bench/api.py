@@ -292,8 +292,8 @@ def main() -> None:
                 each = 1000 / max(1, figures.pop("answered"))  # every answer of the span, the warm-up's too
                 if processes is not None and after is not None:
                     figures["server_cpu_ms_per_request"] = round((after["server"] - processes["server"]) * each, 3)
-                    database = after["database"] - processes["database"]
-                    figures["database_cpu_ms_per_request"] = round(database * each, 3)
+                    postgres = after["database"] - processes["database"]
+                    figures["database_cpu_ms_per_request"] = round(postgres * each, 3)
                 rounds[t.name].append(figures)
         results = {name: median_of(runs) for name, runs in rounds.items()}
     finally:
