@@ -21,13 +21,16 @@ def _printable(text: str) -> str:
 
 
 class AccessLog:
-    """Wraps a WSGI application; the line is written when the body has been sent (or the send failed)."""
+    """Wraps a WSGI application. A response whose body is in memory (Django's ``HttpResponse``; not a
+    file or a stream) is logged and closed as it is handed to the server, and handed over as one piece:
+    a server writes that at once, where it would take a generator's chunks one by one, each with the
+    interpreter's lock. A streamed body is logged when it has been sent (or the send failed)."""
 
     def __init__(self, app: WSGIApp, log: logging.Logger = logger) -> None:
         self.app = app
         self.log = log
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterator[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         status = ["-"]
 
@@ -35,8 +38,21 @@ class AccessLog:
             status[0] = code.split(" ", 1)[0]
             return start_response(code, headers, exc_info)
 
-        size = 0
         body = self.app(environ, recording_start)
+        if getattr(body, "streaming", None) is not False:
+            return self._streamed(body, environ, status, started)
+        content = b""
+        try:
+            content = body.content  # type: ignore[attr-defined]  # an HttpResponse's, joined
+        finally:
+            body.close()  # type: ignore[attr-defined]
+            self._line(environ, status[0], len(content), started)
+        return [content]
+
+    def _streamed(
+        self, body: Iterable[bytes], environ: dict[str, Any], status: list[str], started: float
+    ) -> Iterator[bytes]:
+        size = 0
         try:
             for chunk in body:
                 size += len(chunk)
@@ -45,12 +61,15 @@ class AccessLog:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-            self.log.info(
-                '%s "%s %s" %s %d %.1fms',
-                environ.get("REMOTE_ADDR", "-"),
-                environ.get("REQUEST_METHOD", "-"),
-                _printable(environ.get("PATH_INFO", "") or "/"),
-                status[0],
-                size,
-                (time.perf_counter() - started) * 1000,
-            )
+            self._line(environ, status[0], size, started)
+
+    def _line(self, environ: dict[str, Any], status: str, size: int, started: float) -> None:
+        self.log.info(
+            '%s "%s %s" %s %d %.1fms',
+            environ.get("REMOTE_ADDR", "-"),
+            environ.get("REQUEST_METHOD", "-"),
+            _printable(environ.get("PATH_INFO", "") or "/"),
+            status,
+            size,
+            (time.perf_counter() - started) * 1000,
+        )

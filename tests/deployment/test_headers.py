@@ -73,3 +73,24 @@ def test_the_access_log_has_method_path_status_size_and_time_but_no_query(caplog
     assert line.startswith('203.0.113.9 "POST /api/orders/batches\\x0aforged line" 201 11 ')
     assert line.endswith("ms")
     assert "secret-value" not in line and "\n" not in line
+
+
+def test_a_body_in_memory_is_logged_closed_and_handed_over_in_one_piece(caplog):
+    from django.http import HttpResponse
+
+    closed: list[int] = []
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        response = HttpResponse(b"hello world", status=200, content_type="text/plain")
+        response.write(b"!")
+        response.close = lambda: closed.append(1)  # type: ignore[method-assign]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return response
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/me", "REMOTE_ADDR": "203.0.113.9"}
+    with caplog.at_level(logging.INFO, logger="socsec.access"):
+        body = AccessLog(app)(environ, lambda status, headers, exc_info=None: None)
+    assert body == [b"hello world!"]  # a list: the server writes it at once
+    assert closed == [1]
+    [record] = [r for r in caplog.records if r.name == "socsec.access"]
+    assert record.getMessage().startswith('203.0.113.9 "GET /api/me" 200 12 ')
