@@ -266,7 +266,7 @@ def main() -> None:
         "--processes",
         type=int,
         default=len(os.sched_getaffinity(0)),
-        help="server processes, gunicorn (default: one a core, as the README deploys it); 0: waitress, one process",
+        help="server processes, Granian (default: one a core, as the README deploys it); 0: waitress, one process",
     )
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--rounds", type=int, default=1, help="turns of every endpoint; figures are medians")
@@ -315,7 +315,7 @@ def main() -> None:
             {
                 "bench": "api",
                 "database": database,
-                "server": f"gunicorn, {args.processes} processes" if args.processes else "waitress",
+                "server": f"granian, {args.processes} processes" if args.processes else "waitress",
                 "threads": args.threads,
                 "concurrency": args.concurrency,
                 "seconds": args.seconds,

@@ -1,4 +1,4 @@
-"""``socsec serve`` (waitress, or gunicorn's pre-fork processes with ``--processes``) writes an access line
+"""``socsec serve`` (waitress, or Granian's worker processes with ``--processes``) writes an access line
 per request, with the client's address taken from a trusted proxy's ``X-Forwarded-For``."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from socsec.cli.serve_prefork import TrustedProxy
+from socsec.cli.serve_prefork import ProcessVariablesDropped, TrustedProxy
 
 
 def _free_port() -> int:
@@ -82,6 +82,25 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var, serve
     assert "ss_secret" not in "".join(lines)
 
 
+def test_workers_stopped_while_they_load_the_site_stop_at_once(tmp_path, migrated_var):
+    """Stopped as soon as Granian has started its worker processes, while each still loads the site, the
+    server exits within seconds (a worker used to miss the stop and run on until killed 30 s later)."""
+    var = migrated_var.copy_to(tmp_path / "var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    command = [sys.executable, "-m", "socsec.cli", "serve", "--port", str(_free_port()), "--processes", "2"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:  # Granian's own log
+            if "Spawning worker-2" in line:
+                break
+        server.terminate()
+        assert server.wait(timeout=15) == 0
+    finally:
+        server.kill()
+        server.wait()
+
+
 def _seen(proxy: str, environ: dict[str, str]) -> dict[str, str]:
     seen: dict[str, str] = {}
 
@@ -112,3 +131,16 @@ def test_another_peer_cannot_forge_its_address_or_scheme():
         seen = _seen(proxy, {"REMOTE_ADDR": "192.0.2.9", **forged})
         assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("192.0.2.9", "http")
         assert "HTTP_X_FORWARDED_FOR" not in seen and "HTTP_X_FORWARDED_PROTO" not in seen
+
+
+def test_the_process_variables_granian_adds_are_not_the_requests():
+    seen: dict[str, str] = {}
+
+    def app(env: dict[str, str], start_response: object) -> list[bytes]:
+        seen.update(env)
+        return []
+
+    process = {"DATABASE_URL": "postgresql://u:pw@db/socsec", "HTTP_PROXY": "http://10.0.0.2:3128", "PATH_INFO": "/"}
+    environ = process | {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "HTTP_ACCEPT": "*/*"}
+    ProcessVariablesDropped(app, process)(environ, lambda *a: None)
+    assert seen == {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "HTTP_ACCEPT": "*/*"}

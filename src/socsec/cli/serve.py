@@ -1,5 +1,5 @@
 """``socsec serve``: the site and the API on waitress, with an access log (``socsec.access_log``); with
-``--processes N``, on gunicorn's pre-fork server instead (``socsec.cli.serve_prefork``, Unix only), which
+``--processes N``, on Granian's worker processes instead (``socsec.cli.serve_prefork``, Unix only), which
 uses every core where waitress's one process uses one.
 
 Behind a TLS proxy, ``--trusted-proxy`` (or ``SOCSEC_TRUSTED_PROXY``) names the proxy's address: waitress
@@ -82,6 +82,6 @@ def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--processes",
         type=int,
         default=0,
-        help="serve with N worker processes on gunicorn (Unix; uses every core) instead of waitress's one",
+        help="serve with N worker processes on Granian (Unix; uses every core) instead of waitress's one",
     )
     serve.set_defaults(func=cmd_serve)

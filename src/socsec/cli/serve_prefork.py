@@ -1,5 +1,7 @@
-"""``socsec serve --processes N``: the site and the API on gunicorn's pre-fork server (Linux and other
-Unix systems): N worker processes of ``--threads`` threads each, with keep-alive connections. Waitress,
+"""``socsec serve --processes N``: the site and the API on Granian (Linux and other Unix systems): N worker
+processes of ``--threads`` threads each. Granian's HTTP (keep-alive connections, parsing, writing) is native
+code that runs beside the interpreter instead of taking its time: an API read costs a quarter to a third of
+a millisecond less CPU than on gunicorn, which parsed HTTP in Python (``bench/api.py``, 2 cores). Waitress,
 one process whose threads share one interpreter lock, uses one core whatever the machine; the worker
 processes use them all. Each process has its own database connections and its own memory cache: the API's
 rate limits then count per process unless ``CACHES`` names a shared cache.
@@ -10,7 +12,10 @@ from anyone else both headers are dropped."""
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 StartResponse = Callable[..., Any]
@@ -37,6 +42,42 @@ class TrustedProxy:
         return self.app(environ, start_response)
 
 
+# what a request's environ holds by CGI and WSGI themselves: kept even where the process has a variable so named
+REQUEST_KEYS = frozenset(
+    {
+        "REQUEST_METHOD",
+        "SCRIPT_NAME",
+        "PATH_INFO",
+        "QUERY_STRING",
+        "CONTENT_TYPE",
+        "CONTENT_LENGTH",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "SERVER_SOFTWARE",
+        "GATEWAY_INTERFACE",
+        "REMOTE_ADDR",
+    }
+)
+
+
+class ProcessVariablesDropped:
+    """Granian puts every environment variable of the server's process into each request's environ (CGI's
+    way, which PEP 3333 allows; gunicorn and waitress do not). They would be read as the request's: the
+    database's URL and the keys in ``request.META`` (and in any report of an error that lists it), and a
+    variable named like a header (``HTTP_PROXY``, ``HTTP_X_FORWARDED_FOR``) as a header the client sent.
+    Dropped before the site sees the request; a header the client did send under such a name goes too."""
+
+    def __init__(self, app: WSGIApp, variables: Iterable[str]) -> None:
+        self.app = app
+        self.names = tuple(name for name in variables if name not in REQUEST_KEYS)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        for name in self.names:
+            environ.pop(name, None)
+        return self.app(environ, start_response)
+
+
 def warm_up() -> None:
     """What the first request of a process would otherwise pay (seconds): the URLconf with the API's
     schemas, and the rules' parameters."""
@@ -48,33 +89,62 @@ def warm_up() -> None:
     load_parameters()
 
 
+def site(trusted_proxy: str) -> WSGIApp:
+    """The application each worker process serves: the site with its access log, behind ``TrustedProxy``."""
+    from socsec.access_log import AccessLog
+    from socsec.wsgi import application
+
+    warm_up()
+    return ProcessVariablesDropped(TrustedProxy(AccessLog(application), trusted_proxy), os.environ)
+
+
+def _load_site(_target: str, trusted_proxy: str) -> WSGIApp:
+    return site(trusted_proxy)
+
+
+# A worker process is forked from the one that watches them, and has that one's handlers of the stop
+# signals until Granian sets the worker's own, once the worker has loaded the site (a second or two). Those
+# handlers only set a flag of the watcher's copy: a stop that came then was lost, and the worker ran on
+# until killed 30 s later. So the stop signals are held (blocked) while a worker is forked and, in the new
+# worker, are given back their default (stop at once) before they are let through: a stop sent from the
+# first instant on ends a worker that is still loading.
+_STOPS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _hold_stops() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+
+
+def _let_stops_through() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+def _stop_at_once_until_serving() -> None:
+    for stop in _STOPS:
+        signal.signal(stop, signal.SIG_DFL)
+    _let_stops_through()
+
+
 def serve_prefork(*, host: str, port: int, processes: int, threads: int, trusted_proxy: str) -> None:
-    """Runs gunicorn in this process (its master) until it is stopped; each worker imports the site."""
-    from gunicorn.app.base import BaseApplication
+    """Runs Granian in this process (the one that watches the workers) until it is stopped; each worker
+    process builds the site and runs it on ``threads`` threads."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.server import Server
 
-    class Site(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
-        def load_config(self) -> None:
-            options = {
-                "bind": f"{host}:{port}",
-                "workers": processes,
-                "worker_class": "gthread",
-                "threads": threads,
-                "keepalive": 5,
-                "proc_name": "socsec",
-                "accesslog": None,  # socsec.access_log writes the access log, as under waitress
-                "forwarded_allow_ips": "",  # the scheme is set by TrustedProxy, from the proxy only
-                "control_socket_disable": True,  # no socket under $HOME; signals manage the processes
-            }
-            for key, value in options.items():
-                if key in self.cfg.settings:  # the control socket is gunicorn 25's and later's
-                    self.cfg.set(key, value)
-
-        def load(self) -> WSGIApp:
-            from socsec.access_log import AccessLog
-            from socsec.wsgi import application
-
-            warm_up()
-            site: WSGIApp = AccessLog(application)
-            return TrustedProxy(site, trusted_proxy)
-
-    Site().run()
+    server = Server(
+        "socsec.wsgi:application",  # named in Granian's log; the workers load ``site`` below
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=processes,
+        blocking_threads=threads,
+        http=HTTPModes.http1,  # what a TLS proxy in front speaks to its upstream
+        websockets=False,
+        log_access=False,  # socsec.access_log writes the access log, as under waitress
+        respawn_failed_workers=True,  # a worker that dies is replaced, not left missing
+        workers_kill_timeout=30,  # on stop, a worker finishing its requests is given 30 s
+    )
+    os.register_at_fork(
+        before=_hold_stops, after_in_parent=_let_stops_through, after_in_child=_stop_at_once_until_serving
+    )
+    server.serve(target_loader=partial(_load_site, trusted_proxy=trusted_proxy))
