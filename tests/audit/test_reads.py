@@ -197,8 +197,9 @@ def test_every_kind_of_read_logged_in_the_source_has_words():
 
 def test_the_log_of_reads_has_one_index_a_way_it_is_read(world):
     """Each index is one more write on a table every read of personal data writes to: the person's reads
-    and a user's by (who, when), all by when, and the organisation's and token's for their foreign keys
-    (migration audit 0010 dropped the person's and the user's of one column, which these cover)."""
+    and a user's by (who, when), all by when, and an organisation's (auditors filter by it). Migration audit
+    0010 dropped the person's and the user's of one column, which these cover; 0011 the token's, never
+    looked up."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -208,8 +209,33 @@ def test_the_log_of_reads_has_one_index_a_way_it_is_read(world):
     )
     assert indexes == [
         ("actor_organisation_id",),
-        ("actor_token_id",),
         ("actor_user_id", "at"),
         ("at",),
         ("person_id", "at"),
     ]
+
+
+def test_a_platforms_reads_lock_neither_its_token_nor_its_organisation(world, platform):
+    """On PostgreSQL the reading token and organisation are not foreign-key constraints (migration audit
+    0011): each read would lock both rows, shared by every read of the platform at once. The person and the
+    user stay constraints; on SQLite all four do. A token or an organisation that read still cannot be
+    deleted: Django's PROTECT refuses it."""
+    from django.db import connection
+    from django.db.models import ProtectedError
+
+    from socsec.accounts.models import ApiToken
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, PersonalDataAccess._meta.db_table)
+    keys = sorted(c["columns"][0] for c in constraints.values() if c["foreign_key"])
+    everyone = ["actor_organisation_id", "actor_token_id", "actor_user_id", "person_id"]
+    assert keys == (["actor_user_id", "person_id"] if connection.vendor == "postgresql" else everyone)
+
+    assert platform.get(f"/api/persons/{world.rider.pk}").status_code == 200
+    [read] = PersonalDataAccess.objects.all()
+    assert (read.actor_organisation_id, read.actor_token.organisation_id) == (world.platform.pk, world.platform.pk)
+    with pytest.raises(ProtectedError):
+        ApiToken.objects.get(pk=read.actor_token_id).delete()
+    with pytest.raises(ProtectedError):
+        world.platform.delete()
+    assert PersonalDataAccess.objects.count() == 1

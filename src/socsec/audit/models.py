@@ -61,11 +61,22 @@ class PersonalDataAccess(models.Model):
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    # A platform's reads all name its token and its organisation: a foreign key's check would lock those two
+    # rows (FOR KEY SHARE) in every read at once, and the database would make a shared lock (a multixact) of
+    # the readers for each. So on PostgreSQL these two keys are not constraints (migration 0011); Django's
+    # PROTECT still refuses to delete a token or an organisation that read. Reads by token are never looked
+    # up (tokens are revoked, not deleted): no index of the token either.
     actor_token = models.ForeignKey(
-        "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     actor_organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     actor_role = models.CharField(max_length=20)
     actor_label = models.CharField(max_length=200)
