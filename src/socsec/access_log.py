@@ -41,12 +41,18 @@ class AccessLog:
         body = self.app(environ, recording_start)
         if getattr(body, "streaming", None) is not False:
             return self._streamed(body, environ, status, started)
-        content = b""
+        content, failed = b"", True  # what raises here, the server answers with a 500
         try:
             content = body.content  # type: ignore[attr-defined]  # an HttpResponse's, joined
+            failed = False
         finally:
-            body.close()  # type: ignore[attr-defined]
-            self._line(environ, status[0], len(content), started)
+            try:
+                body.close()  # type: ignore[attr-defined]
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                self._line(environ, "500" if failed else status[0], 0 if failed else len(content), started)
         return [content]
 
     def _streamed(

@@ -94,3 +94,22 @@ def test_a_body_in_memory_is_logged_closed_and_handed_over_in_one_piece(caplog):
     assert closed == [1]
     [record] = [r for r in caplog.records if r.name == "socsec.access"]
     assert record.getMessage().startswith('203.0.113.9 "GET /api/me" 200 12 ')
+
+
+def test_a_response_that_fails_as_it_closes_is_logged_as_the_500_the_server_answers(caplog):
+    from django.http import HttpResponse
+
+    def failing_close() -> None:
+        raise RuntimeError("a receiver of request_finished failed")
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        response = HttpResponse(b"hello")
+        response.close = failing_close  # type: ignore[method-assign]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return response
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "REMOTE_ADDR": "203.0.113.9"}
+    with caplog.at_level(logging.INFO, logger="socsec.access"), pytest.raises(RuntimeError):
+        AccessLog(app)(environ, lambda status, headers, exc_info=None: None)
+    [record] = [r for r in caplog.records if r.name == "socsec.access"]
+    assert record.getMessage().startswith('203.0.113.9 "GET /healthz" 500 0 ')

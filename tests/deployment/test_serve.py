@@ -3,7 +3,9 @@ per request, with the client's address taken from a trusted proxy's ``X-Forwarde
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +45,7 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var, serve
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its workers too are stopped at the end, whatever happened
     )
     lines: list[str] = []
     logged = threading.Event()
@@ -74,7 +77,10 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var, serve
         assert logged.wait(timeout=20), "".join(lines)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        finally:
+            _stop_group(server)
         reader.join(timeout=10)
     access = [line for line in lines if '"GET /healthz"' in line]
     assert len(access) == 1, "".join(lines)
@@ -88,7 +94,9 @@ def test_workers_stopped_while_they_load_the_site_stop_at_once(tmp_path, migrate
     var = migrated_var.copy_to(tmp_path / "var")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
     command = [sys.executable, "-m", "socsec.cli", "serve", "--port", str(_free_port()), "--processes", "2"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
     try:
         assert server.stdout is not None
         for line in server.stdout:  # Granian's own log
@@ -97,8 +105,66 @@ def test_workers_stopped_while_they_load_the_site_stop_at_once(tmp_path, migrate
         server.terminate()
         assert server.wait(timeout=15) == 0
     finally:
+        _stop_group(server)
+
+
+def test_workers_stop_when_the_process_watching_them_dies(tmp_path, migrated_var):
+    """Killed, the process that watches the workers cannot stop them: each notices it is gone (within a
+    second) and stops, instead of serving the port on with nothing to replace or stop it."""
+    var = migrated_var.copy_to(tmp_path / "var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SOCSEC_VAR_DIR": str(var)}
+    port = _free_port()
+    command = [sys.executable, "-m", "socsec.cli", "serve", "--port", str(port), "--processes", "2"]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
+    try:
+        assert server.stdout is not None
+        workers: list[int] = []
+        for line in server.stdout:  # Granian's own log: "Started worker-N" once it serves
+            if "Spawning worker-" in line:
+                workers.append(int(line.rsplit(" ", 1)[1]))
+            if "Started worker-2" in line:
+                break
+        assert len(workers) == 2
+        _answers(f"http://127.0.0.1:{port}/healthz")  # the workers are up
         server.kill()
         server.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        _stop_group(server)
+
+
+def _answers(url: str) -> None:
+    deadline = time.monotonic() + 120  # a loaded machine starts the workers slowly
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                assert response.status == 200
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a worker reaped by no one once it exits is a zombie until the session's leader goes)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _stop_group(server: subprocess.Popen[str]) -> None:
+    """Kills what is left of the server's session: its workers too, if it died before them."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
 
 
 def _seen(proxy: str, environ: dict[str, str]) -> dict[str, str]:
@@ -144,3 +210,17 @@ def test_the_process_variables_granian_adds_are_not_the_requests():
     environ = process | {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "HTTP_ACCEPT": "*/*"}
     ProcessVariablesDropped(app, process)(environ, lambda *a: None)
     assert seen == {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "HTTP_ACCEPT": "*/*"}
+
+
+def test_a_requests_own_names_in_the_process_environment_are_not_passed_on(monkeypatch):
+    """A process variable named as a request's own (CONTENT_TYPE, CONTENT_LENGTH, ...) would stand in a
+    request that has none (Granian builds each environ on the process's): the workers drop them."""
+    from socsec.cli.serve_prefork import REQUEST_KEYS, site
+
+    monkeypatch.setenv("CONTENT_TYPE", "leaked/type")
+    monkeypatch.setenv("CONTENT_LENGTH", "12")
+    monkeypatch.setenv("SOCSEC_SOME_SETTING", "1")
+    app = site("")
+    assert "CONTENT_TYPE" not in os.environ and "CONTENT_LENGTH" not in os.environ
+    assert isinstance(app, ProcessVariablesDropped)
+    assert "SOCSEC_SOME_SETTING" in app.names and not REQUEST_KEYS & set(app.names)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -95,11 +97,27 @@ def site(trusted_proxy: str) -> WSGIApp:
     from socsec.wsgi import application
 
     warm_up()
+    for name in REQUEST_KEYS:  # a request's own names, never this process's to pass on (Granian would)
+        os.environ.pop(name, None)
     return ProcessVariablesDropped(TrustedProxy(AccessLog(application), trusted_proxy), os.environ)
 
 
 def _load_site(_target: str, trusted_proxy: str) -> WSGIApp:
+    _stop_with_the_watcher(os.getppid())
     return site(trusted_proxy)
+
+
+def _stop_with_the_watcher(watcher: int, every: float = 1.0) -> None:
+    """A worker whose watching process has died (killed, or gone out of memory) stops, as gunicorn's
+    did: Granian's workers would go on serving the port with nothing to stop or replace them. The
+    worker is sent the stop signal, so requests in flight are finished first."""
+
+    def watch() -> None:
+        while os.getppid() == watcher:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="socsec-watcher-alive", daemon=True).start()
 
 
 # A worker process is forked from the one that watches them, and has that one's handlers of the stop

@@ -6,19 +6,21 @@ append-only triggers with it; one writer at a time there anyway); the token's in
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 TABLE = "audit_personaldataaccess"
 KEYS = {"actor_token_id": "accounts_apitoken", "actor_organisation_id": "registry_organisation"}
 TOKEN_INDEX = "audit_personaldataaccess_actor_token_id_aea863f2"  # Django's name, the same on both databases
 
 
-def _foreign_keys(schema_editor, column: str) -> list[str]:
+def _foreign_keys(schema_editor: BaseDatabaseSchemaEditor, column: str) -> list[str]:
     with schema_editor.connection.cursor() as cursor:
         constraints = schema_editor.connection.introspection.get_constraints(cursor, TABLE)
     return [name for name, c in constraints.items() if c["foreign_key"] and c["columns"] == [column]]
 
 
-def drop_constraints(apps, schema_editor) -> None:
+def drop_constraints(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for column in KEYS:
@@ -26,7 +28,7 @@ def drop_constraints(apps, schema_editor) -> None:
             schema_editor.execute(f'ALTER TABLE "{TABLE}" DROP CONSTRAINT "{name}"')
 
 
-def add_constraints(apps, schema_editor) -> None:
+def add_constraints(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for column, target in KEYS.items():
