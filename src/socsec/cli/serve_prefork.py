@@ -1,7 +1,7 @@
 """``socsec serve --processes N``: the site and the API on Granian (Linux and other Unix systems): N worker
 processes of ``--threads`` threads each. Granian's HTTP (keep-alive connections, parsing, writing) is native
-code that runs beside the interpreter instead of taking its time: an API read costs a quarter to a third of
-a millisecond less CPU than on gunicorn, which parsed HTTP in Python (``bench/api.py``, 2 cores). Waitress,
+code that runs beside the interpreter instead of taking its time: an API read costs 0.3-0.8 ms less of the
+server's CPU than on gunicorn, which parsed HTTP in Python (``bench/api.py``, 2 cores). Waitress,
 one process whose threads share one interpreter lock, uses one core whatever the machine; the worker
 processes use them all. Each process has its own database connections and its own memory cache: the API's
 rate limits then count per process unless ``CACHES`` names a shared cache.
@@ -44,7 +44,7 @@ class TrustedProxy:
         return self.app(environ, start_response)
 
 
-# what a request's environ holds by CGI and WSGI themselves: kept even where the process has a variable so named
+# a request's own names in CGI and WSGI: never dropped from a request; removed from a worker's environment instead
 REQUEST_KEYS = frozenset(
     {
         "REQUEST_METHOD",
