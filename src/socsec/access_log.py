@@ -41,18 +41,15 @@ class AccessLog:
         body = self.app(environ, recording_start)
         if getattr(body, "streaming", None) is not False:
             return self._streamed(body, environ, status, started)
-        content, failed = b"", True  # what raises here, the server answers with a 500
+        logged, size = "500", 0  # what raises here, the server answers with a 500
         try:
-            content = body.content  # type: ignore[attr-defined]  # an HttpResponse's, joined
-            failed = False
-        finally:
             try:
-                body.close()  # type: ignore[attr-defined]
-            except BaseException:
-                failed = True
-                raise
+                content: bytes = body.content  # type: ignore[attr-defined]  # an HttpResponse's, joined
             finally:
-                self._line(environ, "500" if failed else status[0], 0 if failed else len(content), started)
+                body.close()  # type: ignore[attr-defined]
+            logged, size = status[0], len(content)
+        finally:
+            self._line(environ, logged, size, started)
         return [content]
 
     def _streamed(

@@ -64,16 +64,7 @@ def test_serve_logs_each_request_without_its_query(tmp_path, migrated_var, serve
             f"http://127.0.0.1:{port}/healthz?token=ss_secret",
             headers={"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"},
         )
-        deadline = time.monotonic() + 180  # a loaded machine (the suite runs in parallel) starts it slowly
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:  # workers may be starting
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("socsec serve did not answer")
+        _answers(request)
         assert logged.wait(timeout=20), "".join(lines)
     finally:
         server.terminate()
@@ -138,11 +129,13 @@ def test_workers_stop_when_the_process_watching_them_dies(tmp_path, migrated_var
         _stop_group(server)
 
 
-def _answers(url: str) -> None:
-    deadline = time.monotonic() + 120  # a loaded machine starts the workers slowly
+def _answers(request: str | urllib.request.Request) -> None:
+    """Asks until the server answers 200 (it may be starting: a loaded machine, the suite running in
+    parallel, starts it slowly)."""
+    deadline = time.monotonic() + 180
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 assert response.status == 200
                 return
         except OSError:
